@@ -1,0 +1,166 @@
+"""The console platform: a chat in the terminal, for trying the bot out and for
+drills without any chat service.
+
+It mirrors the organisation: every conversation has a console room (`centre`,
+`reporting`, each unit's code, and `dm` for a private chat with the bot) and
+every member can be typed as by name. Anyone else typed as is an unregistered
+person, like a frontline worker who is not in the organisation file.
+"""
+from __future__ import annotations
+
+import asyncio
+import itertools
+import re
+import sys
+from datetime import datetime, timezone
+from typing import Awaitable, Callable, TextIO
+
+from bot.events import (
+    Actor, ButtonEvent, CommandEvent, Conversation, ConversationRef, Event, LocationEvent, MessageEvent,
+)
+from bot.messages import Delivery, Message
+from config.organisation import CONSOLE, CONSOLE_REPORTING, Organisation
+
+CONSOLE_HELP = """\
+Console chat — type lines as any member into any conversation:
+  NAME@ROOM: TEXT     speak as NAME in ROOM (both are remembered for later lines)
+  TEXT                speak again as the last NAME in the last ROOM
+  /command args       commands work as in any chat, e.g. /report, /status, /help
+  !TOKEN              press the button shown as [label !TOKEN]
+  :loc LAT,LON        share a location
+  :rooms  :people  :help  :quit
+ROOM is centre, reporting, a unit code, or dm (a private chat with the bot).
+Example:  路人甲@reporting: 人民路化工厂起火，3人受伤"""
+
+_ADDRESSED = re.compile(r"^(?P<who>[^@:：\s][^@:：]*)?@(?P<room>[\w.-]+)\s*[:：]\s?(?P<text>.*)$", re.S)
+_COMMAND = re.compile(r"^/(?P<name>[A-Za-z][\w-]{0,31})(?:@\w+)?(?:\s+(?P<args>.*))?$", re.S)
+_LOCATION = re.compile(r"^:loc\s+(?P<lat>-?\d+(?:\.\d+)?)\s*,\s*(?P<lon>-?\d+(?:\.\d+)?)$")
+
+EventSink = Callable[[Event], Awaitable["object"]]
+
+
+class ConsoleAdapter:
+    platform = CONSOLE
+
+    def __init__(self, org: Organisation, out: TextIO | None = None):
+        self.org = org
+        self.out = out or sys.stdout
+        self.speaker = next(iter(org.console_people()), "")
+        self.room = CONSOLE_REPORTING
+        self._message_ids = itertools.count(1)
+        self._rooms = {room.lower(): room for room in org.console_conversations()}
+        self.quit_requested = asyncio.Event()
+
+    # -- input ---------------------------------------------------------------
+
+    def parse_line(self, line: str, now: datetime | None = None) -> Event | str | None:
+        """A typed line as an event, or text for the console itself to print."""
+        line = line.rstrip("\n")
+        if not line.strip():
+            return None
+        match = _ADDRESSED.match(line)
+        if match:
+            room = self._resolve_room(match["room"])
+            if room is None:
+                return f"(unknown room {match['room']!r}; rooms: {', '.join(sorted(self._rooms.values()))}, dm)"
+            if match["who"]:
+                self.speaker = match["who"].strip()
+            self.room = room
+            line = match["text"]
+        stripped = line.strip()
+        meta = self._meta(stripped)
+        if meta is not None:
+            return meta
+        return self._event(stripped, now or datetime.now(timezone.utc))
+
+    def _resolve_room(self, name: str) -> str | None:
+        if name.lower() == "dm":
+            return "dm"
+        return self._rooms.get(name.lower())
+
+    def _meta(self, line: str) -> str | None:
+        if line == ":help":
+            return CONSOLE_HELP
+        if line == ":rooms":
+            return "rooms: " + ", ".join(sorted(self._rooms.values())) + ", dm"
+        if line == ":people":
+            people = self.org.console_people()
+            return "\n".join(f"{name}: {self._describe(name)}" for name in people)
+        if line == ":quit":
+            self.quit_requested.set()
+            return "bye"
+        if line.startswith(":") and not _LOCATION.match(line):
+            return f"(unknown console command {line.split()[0]!r}; try :help)"
+        return None
+
+    def _describe(self, name: str) -> str:
+        person = self.org.console_people()[name]
+        roles = ["centre"] if person.centre else []
+        roles += [f"{code} {role}" for code, role in person.unit_roles.items()]
+        return ", ".join(roles)
+
+    def _event(self, text: str, now: datetime) -> Event:
+        private = self.room == "dm"
+        chat_id = f"dm:{self.speaker}" if private else self.room
+        conversation = Conversation(ConversationRef(CONSOLE, chat_id), is_private=private, title=chat_id)
+        actor = Actor(CONSOLE, self.speaker, self.speaker)
+        message_id = str(next(self._message_ids))
+        common = dict(actor=actor, conversation=conversation, received_at=now, platform_message_id=message_id)
+        if text.startswith("!") and len(text) > 1 and " " not in text:
+            return ButtonEvent(**common, token=text[1:])
+        if location := _LOCATION.match(text):
+            return LocationEvent(**common, latitude=float(location["lat"]), longitude=float(location["lon"]))
+        if command := _COMMAND.match(text):
+            return CommandEvent(**common, name=command["name"].lower(), args=(command["args"] or "").strip())
+        return MessageEvent(**common, text=text)
+
+    async def handle_line(self, line: str, sink: EventSink) -> None:
+        parsed = self.parse_line(line)
+        if parsed is None:
+            return
+        if isinstance(parsed, str):
+            self._print(parsed)
+            return
+        result = await sink(parsed)
+        answer = getattr(result, "private_answer", None)
+        if answer:
+            self._print(f"(only {parsed.actor.display_name} sees) {answer}")
+
+    async def read_stdin(self, sink: EventSink, stdin: TextIO | None = None) -> None:
+        """Read typed lines until end of input or :quit."""
+        stdin = stdin or sys.stdin
+        loop = asyncio.get_running_loop()
+        self._print(CONSOLE_HELP)
+        while not self.quit_requested.is_set():
+            line = await loop.run_in_executor(None, stdin.readline)
+            if line == "":
+                self.quit_requested.set()
+                break
+            await self.handle_line(line, sink)
+
+    # -- output --------------------------------------------------------------
+
+    async def deliver(self, delivery: Delivery) -> str:
+        room = delivery.to.chat_id
+        message_id = delivery.target_message_id if delivery.kind == "edit" else str(next(self._message_ids))
+        header = f"[{room}] bot"
+        if delivery.kind == "edit":
+            header += f" (edits message #{message_id})"
+        elif delivery.reply_to_message_id:
+            header += f" (reply to #{delivery.reply_to_message_id})"
+        self._print(f"{header} #{message_id}:\n{_indent(render(delivery.message))}")
+        return message_id  # type: ignore[return-value]
+
+    def _print(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
+
+
+def render(message: Message) -> str:
+    text = message.plain_text()
+    if message.buttons:
+        text += "\n" + "  ".join(f"[{b.label} !{b.token}]" for b in message.buttons)
+    return text
+
+
+def _indent(text: str) -> str:
+    return "\n".join("  " + line for line in text.splitlines())

@@ -1,0 +1,105 @@
+"""Wiring: organisation, database, router, pipeline, platforms, senders, HTTP."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TextIO
+
+from bot.clock import Clock, SystemClock
+from bot.http import HttpServer
+from bot.outbox import Deliverer, OutboxSender
+from bot.pipeline import Pipeline
+from bot.router import Router
+from config.organisation import Organisation
+from config.settings import Settings
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+
+def build_router() -> Router:
+    from handlers import help as help_handlers
+    from handlers.intake import handler as intake
+
+    router = Router()
+    intake.register(router)
+    help_handlers.register(router)
+    return router
+
+
+class Liandong:
+    """One bot process. `start()` brings everything up; `stop()` takes it down."""
+
+    def __init__(
+        self, settings: Settings, org: Organisation, *, clock: Clock | None = None,
+        console_out: TextIO | None = None, http: bool = True,
+    ):
+        self.settings = settings
+        self.org = org
+        self.clock = clock or SystemClock()
+        self.db = Database(settings.database_url)
+        self.router = build_router()
+        self.platforms = settings.enabled_platforms()
+        self.pipeline = Pipeline(self.db, org, self.router, self.clock, self.platforms, self._wake)
+        self.console = None
+        if "console" in self.platforms:
+            from adapters.console import ConsoleAdapter
+
+            self.console = ConsoleAdapter(org, console_out)
+        self.senders = {d.platform: OutboxSender(self.db, d, self.clock) for d in self.deliverers()}
+        self.http = (
+            HttpServer(settings.http_host, settings.http_port, self.db, self._metrics) if http else None
+        )
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def deliverers(self) -> list[Deliverer]:
+        return [self.console] if self.console else []
+
+    async def start(self, *, senders: bool = True) -> None:
+        """Raises DatabaseUnavailable when the database cannot be reached."""
+        await self.db.upgrade()
+        if senders:  # tests deliver step by step with drain() instead
+            for platform, sender in self.senders.items():
+                self._tasks.append(asyncio.create_task(sender.run(), name=f"outbox-{platform}"))
+        if self.http is not None:
+            try:
+                await self.http.start()
+            except OSError as exc:
+                # Health and metrics are a convenience until a webhook platform needs the port.
+                log.warning("HTTP server not started on %s:%s: %s", self.settings.http_host, self.settings.http_port, exc)
+                self.http = None
+        log.info("Liandong up for %s on %s", self.org.name, ", ".join(self.platforms))
+
+    async def run_console(self) -> None:
+        assert self.console is not None
+        await self.console.read_stdin(self.pipeline.handle)
+
+    async def drain(self, seconds: float = 2.0) -> None:
+        """Deliver what is due now, for up to `seconds` (a clean console exit)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
+        for sender in self.senders.values():
+            while loop.time() < deadline and await sender.run_once():
+                pass
+
+    async def stop(self) -> None:
+        for sender in self.senders.values():
+            sender.stop()
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks.clear()
+        if self.http is not None:
+            await self.http.stop()
+        await self.db.dispose()
+
+    def _wake(self, platforms: set[str]) -> None:
+        for platform in platforms:
+            if sender := self.senders.get(platform):
+                sender.wake()
+
+    def _metrics(self) -> dict[str, float]:
+        return {
+            "events_handled_total": self.pipeline.events_handled,
+            "events_failed_total": self.pipeline.events_failed,
+        }

@@ -1,0 +1,75 @@
+"""What a handler gets: the event, who and where in organisation terms, a
+database session for its one transaction, and a list to put messages on.
+
+Messages put here are written to the outbox in the same transaction as the
+handler's state changes, so either both happen or neither does.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.events import ConversationRef, Event
+from bot.i18n import Translator
+from bot.messages import Button, Message, Outgoing
+from config.organisation import ConversationInfo, Organisation, PersonInfo
+from storage.buttons import ButtonRepository
+from storage.incidents import TimelineActor
+
+
+@dataclass
+class HandlerContext:
+    session: AsyncSession
+    org: Organisation
+    t: Translator
+    now: datetime
+    event: Event
+    person: PersonInfo | None
+    where: ConversationInfo
+    enabled_platforms: frozenset[str]
+    outgoing: list[Outgoing] = field(default_factory=list)
+    # Shown only to the person who pressed a button (not a chat message).
+    private_answer: str | None = None
+
+    @property
+    def actor_name(self) -> str:
+        return self.person.name if self.person else self.event.actor.display_name
+
+    @property
+    def timeline_actor(self) -> TimelineActor:
+        actor = self.event.actor
+        return TimelineActor(actor.platform, actor.user_id, self.actor_name)
+
+    @property
+    def is_centre_member(self) -> bool:
+        return bool(self.person and self.person.centre)
+
+    def reply(self, message: Message, *, key: str | None = None) -> None:
+        """Answer in the conversation the event came from, as a reply to it."""
+        self.outgoing.append(
+            Outgoing(self.event.conversation.ref, message, key=key,
+                     reply_to_message_id=self.event.platform_message_id)
+        )
+
+    def send(self, to: ConversationRef, message: Message, *, key: str | None = None) -> None:
+        if to.platform in self.enabled_platforms:
+            self.outgoing.append(Outgoing(to, message, key=key))
+
+    def edit(self, to: ConversationRef, key: str, message: Message) -> None:
+        if to.platform in self.enabled_platforms:
+            self.outgoing.append(Outgoing(to, message, edit_key=key))
+
+    def centre_conversations(self) -> list[ConversationRef]:
+        return [ref for ref in self.org.centre_conversations() if ref.platform in self.enabled_platforms]
+
+    async def button(
+        self, label: str, action: str, data: dict[str, Any], conversation: ConversationRef,
+        valid_for: timedelta | None = None,
+    ) -> Button:
+        """A button bound to one conversation; its token means nothing anywhere else."""
+        expires = self.now + valid_for if valid_for else None
+        token = await ButtonRepository(self.session).issue(action, data, conversation, self.now, expires)
+        return Button(label, token)

@@ -1,0 +1,87 @@
+"""The neutral event model: what any platform adapter turns an update into.
+
+Handlers only ever see these types, never a platform library's objects, so one
+handler serves Telegram, Slack and the console alike.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class ConversationRef:
+    """Where something was said or is to be sent: a chat on one platform."""
+
+    platform: str
+    chat_id: str
+
+    def __str__(self) -> str:
+        return f"{self.platform}:{self.chat_id}"
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """A conversation as seen in an incoming event."""
+
+    ref: ConversationRef
+    is_private: bool = False
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who did something: a platform user, as the platform names them.
+
+    Whether they belong to the organisation is decided later, by looking the
+    platform id up in the organisation; nothing here is trusted for rights.
+    """
+
+    platform: str
+    user_id: str
+    display_name: str
+
+
+@dataclass(frozen=True)
+class Event:
+    """Base of every incoming event."""
+
+    actor: Actor
+    conversation: Conversation
+    received_at: datetime
+    # The platform's id of the update, used to ignore redeliveries.
+    platform_event_id: str | None = field(default=None, kw_only=True)
+    # The platform's id of the message itself, so answers can reply to it.
+    platform_message_id: str | None = field(default=None, kw_only=True)
+    # The platform message this one replies to, if any (for follow-ups).
+    reply_to_message_id: str | None = field(default=None, kw_only=True)
+
+
+@dataclass(frozen=True)
+class MessageEvent(Event):
+    """Free text typed into a conversation."""
+
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class CommandEvent(Event):
+    """A `/command args` line; `name` is lower-case without slash or @botname."""
+
+    name: str = ""
+    args: str = ""
+
+
+@dataclass(frozen=True)
+class ButtonEvent(Event):
+    """A button press. `token` is opaque and untrusted until looked up."""
+
+    token: str = ""
+
+
+@dataclass(frozen=True)
+class LocationEvent(Event):
+    """A shared location pin."""
+
+    latitude: float = 0.0
+    longitude: float = 0.0

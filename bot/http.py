@@ -1,0 +1,55 @@
+"""The bot's own HTTP server: health and metrics now; platform webhooks
+(/slack/events, /telegram/webhook) are added by their adapters."""
+from __future__ import annotations
+
+from typing import Awaitable, Callable
+
+from aiohttp import web
+
+from storage.db import Database
+from storage.outbox import OutboxRepository
+
+MetricsSource = Callable[[], dict[str, float]]
+
+
+class HttpServer:
+    def __init__(self, host: str, port: int, db: Database, metrics: MetricsSource):
+        self.host = host
+        self.port = port
+        self.db = db
+        self.metrics = metrics
+        self.app = web.Application()
+        self.app.router.add_get("/healthz", self._healthz)
+        self.app.router.add_get("/metrics", self._metrics)
+        self._runner: web.AppRunner | None = None
+
+    def add_route(self, method: str, path: str, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> None:
+        self.app.router.add_route(method, path, handler)
+
+    async def start(self) -> None:
+        self._runner = web.AppRunner(self.app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port)
+        await site.start()
+        if self.port == 0:  # tests ask for any free port
+            self.port = self._runner.addresses[0][1]
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _healthz(self, _: web.Request) -> web.Response:
+        try:
+            await self.db.check_connection()
+        except Exception as exc:
+            return web.json_response({"ok": False, "database": str(exc)}, status=503)
+        return web.json_response({"ok": True})
+
+    async def _metrics(self, _: web.Request) -> web.Response:
+        """Prometheus text format."""
+        lines = [f"liandong_{name} {value}" for name, value in sorted(self.metrics().items())]
+        async with self.db.transaction() as session:
+            counts = await OutboxRepository(session).counts()
+        for status in ("pending", "sending", "delivered", "failed"):
+            lines.append(f'liandong_outbox_messages{{status="{status}"}} {counts.get(status, 0)}')
+        return web.Response(text="\n".join(lines) + "\n", content_type="text/plain")

@@ -1,0 +1,141 @@
+"""The outbox sender: one task per platform delivering outbox rows.
+
+Rows are claimed under a lease, handed to the platform's deliverer, and settled
+in a fresh transaction: delivered (with the platform's message id, so later
+edits find the message), retried with backoff, or, after MAX_ATTEMPTS or a
+permanent refusal, marked failed and logged. A row recorded as delivered is
+never claimed again.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections import defaultdict
+from datetime import timedelta
+from typing import Protocol
+
+from bot.clock import Clock
+from bot.messages import Delivery, DeliveryError
+from storage.db import Database
+from storage.outbox import OutboxRepository
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+BASE_BACKOFF_S = 1.0
+MAX_BACKOFF_S = 300.0
+
+
+class Deliverer(Protocol):
+    """What a platform adapter offers the sender."""
+
+    platform: str
+
+    async def deliver(self, delivery: Delivery) -> str | None:
+        """Send or edit; return the platform's message id. Raise DeliveryError."""
+        ...
+
+
+def backoff_seconds(attempt: int) -> float:
+    """Exponential backoff with jitter, so many failed rows do not retry in step."""
+    base = min(MAX_BACKOFF_S, BASE_BACKOFF_S * 2 ** (attempt - 1))
+    return base * random.uniform(0.8, 1.2)
+
+
+class OutboxSender:
+    def __init__(
+        self, db: Database, deliverer: Deliverer, clock: Clock, *,
+        batch_size: int = 50, lease: timedelta = timedelta(seconds=60),
+        idle_poll_s: float = 1.0, max_attempts: int = MAX_ATTEMPTS,
+    ):
+        self.db = db
+        self.deliverer = deliverer
+        self.platform = deliverer.platform
+        self.clock = clock
+        self.batch_size = batch_size
+        self.lease = lease
+        self.idle_poll_s = idle_poll_s
+        self.max_attempts = max_attempts
+        self._wake = asyncio.Event()
+        self._stopping = False
+
+    def wake(self) -> None:
+        """New rows were committed: look now instead of at the next poll."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+
+    async def run(self) -> None:
+        while not self._stopping:
+            try:
+                delivered_any = await self.run_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the database may be briefly away; keep the sender alive
+                log.exception("outbox sender for %s: claim failed; retrying", self.platform)
+                delivered_any = False
+            if not delivered_any:
+                try:
+                    await asyncio.wait_for(self._wake.wait(), self.idle_poll_s)
+                except asyncio.TimeoutError:
+                    pass
+                self._wake.clear()
+
+    async def run_once(self) -> bool:
+        """Claim one batch and deliver it; True when there was anything to do."""
+        async with self.db.transaction() as session:
+            batch = await OutboxRepository(session).claim(
+                self.platform, self.clock.now(), self.lease, self.batch_size
+            )
+        if not batch:
+            return False
+        by_chat: dict[str, list[Delivery]] = defaultdict(list)
+        for delivery in batch:
+            by_chat[delivery.to.chat_id].append(delivery)
+        # Chats go out concurrently; within a chat, strictly in order.
+        await asyncio.gather(*(self._deliver_in_order(items) for items in by_chat.values()))
+        return True
+
+    async def _deliver_in_order(self, deliveries: list[Delivery]) -> None:
+        for delivery in deliveries:
+            if not await self._deliver_one(delivery):
+                break  # later rows of this chat wait for this one's retry
+
+    async def _deliver_one(self, delivery: Delivery) -> bool:
+        try:
+            if delivery.kind == "edit" and delivery.target_message_id is None:
+                raise DeliveryError("the message to edit was never delivered", permanent=True)
+            message_id = await self.deliverer.deliver(delivery)
+        except DeliveryError as exc:
+            await self._settle_failure(delivery, exc)
+            return False
+        except asyncio.CancelledError:
+            raise  # the lease runs out and another claim delivers it
+        except Exception as exc:  # an adapter bug must not lose the message
+            log.exception("outbox %s: unexpected delivery error", delivery.outbox_id)
+            await self._settle_failure(delivery, DeliveryError(f"{type(exc).__name__}: {exc}"))
+            return False
+        async with self.db.transaction() as session:
+            await OutboxRepository(session).mark_delivered(delivery.outbox_id, message_id, self.clock.now())
+        return True
+
+    async def _settle_failure(self, delivery: Delivery, exc: DeliveryError) -> None:
+        reason = str(exc) or type(exc).__name__
+        async with self.db.transaction() as session:
+            outbox = OutboxRepository(session)
+            if exc.permanent or delivery.attempt >= self.max_attempts:
+                log.error(
+                    "outbox %s to %s failed for good after %d attempt(s): %s",
+                    delivery.outbox_id, delivery.to, delivery.attempt, reason,
+                )
+                await outbox.mark_failed(delivery.outbox_id, reason)
+            else:
+                delay = exc.retry_after if exc.retry_after is not None else backoff_seconds(delivery.attempt)
+                log.warning(
+                    "outbox %s to %s: attempt %d failed (%s); retrying in %.1fs",
+                    delivery.outbox_id, delivery.to, delivery.attempt, reason, delay,
+                )
+                await outbox.mark_retry(delivery.outbox_id, reason, self.clock.now() + timedelta(seconds=delay))

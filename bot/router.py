@@ -1,0 +1,109 @@
+"""Routes neutral events to handlers: commands by name, free text and locations
+to the message handlers, button presses by the action their token stands for.
+
+A button's token is looked up here, and refused when unknown, expired or pressed
+in another conversation than the one it was sent to, before any handler runs.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Awaitable, Callable
+
+from bot.context import HandlerContext
+from bot.events import ButtonEvent, CommandEvent, LocationEvent, MessageEvent
+from bot.messages import Message
+from config.organisation import PersonInfo
+from storage.buttons import ButtonRepository, ResolvedButton
+
+log = logging.getLogger(__name__)
+
+CommandHandler = Callable[[HandlerContext, CommandEvent], Awaitable[None]]
+MessageHandler = Callable[[HandlerContext, MessageEvent], Awaitable[bool]]
+LocationHandler = Callable[[HandlerContext, LocationEvent], Awaitable[bool]]
+ButtonHandler = Callable[[HandlerContext, ButtonEvent, ResolvedButton], Awaitable[None]]
+Audience = Callable[[PersonInfo | None], bool]
+
+
+def everyone(_: PersonInfo | None) -> bool:
+    return True
+
+
+def centre_only(person: PersonInfo | None) -> bool:
+    return bool(person and person.centre)
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    name: str
+    handler: CommandHandler
+    help_key: str
+    audience: Audience = everyone
+
+
+class Router:
+    def __init__(self) -> None:
+        self.commands: dict[str, CommandSpec] = {}
+        self._message_handlers: list[MessageHandler] = []
+        self._location_handlers: list[LocationHandler] = []
+        self._button_handlers: dict[str, ButtonHandler] = {}
+
+    def command(self, name: str, handler: CommandHandler, help_key: str, audience: Audience = everyone) -> None:
+        self.commands[name] = CommandSpec(name, handler, help_key, audience)
+
+    def on_message(self, handler: MessageHandler) -> None:
+        """Handlers are tried in order; the first to return True has taken the message."""
+        self._message_handlers.append(handler)
+
+    def on_location(self, handler: LocationHandler) -> None:
+        self._location_handlers.append(handler)
+
+    def on_button(self, action: str, handler: ButtonHandler) -> None:
+        self._button_handlers[action] = handler
+
+    def commands_for(self, person: PersonInfo | None) -> list[CommandSpec]:
+        return [spec for spec in self.commands.values() if spec.audience(person)]
+
+    async def route(self, ctx: HandlerContext) -> None:
+        event = ctx.event
+        if isinstance(event, CommandEvent):
+            await self._route_command(ctx, event)
+        elif isinstance(event, ButtonEvent):
+            await self._route_button(ctx, event)
+        elif isinstance(event, LocationEvent):
+            for location_handler in self._location_handlers:
+                if await location_handler(ctx, event):
+                    return
+        elif isinstance(event, MessageEvent):
+            for message_handler in self._message_handlers:
+                if await message_handler(ctx, event):
+                    return
+
+    async def _route_command(self, ctx: HandlerContext, event: CommandEvent) -> None:
+        spec = self.commands.get(event.name)
+        if spec is None:
+            # In groups other bots' commands are common; answer unknown ones only in private.
+            if event.conversation.is_private:
+                ctx.reply(Message(text=ctx.t("command.unknown", name=event.name[:32])))
+            return
+        if not spec.audience(ctx.person):
+            log.warning("refused /%s from %s in %s", event.name, event.actor, event.conversation.ref)
+            ctx.reply(Message(text=ctx.t("button.refused_centre_only")))
+            return
+        await spec.handler(ctx, event)
+
+    async def _route_button(self, ctx: HandlerContext, event: ButtonEvent) -> None:
+        resolved = await ButtonRepository(ctx.session).resolve(event.token)
+        if resolved is None or (resolved.expires_at is not None and resolved.expires_at < ctx.now):
+            log.warning("unknown or expired button token from %s", event.actor)
+            ctx.private_answer = ctx.t("button.unknown")
+            return
+        if resolved.conversation != event.conversation.ref:
+            log.warning("button token pressed outside its conversation by %s", event.actor)
+            ctx.private_answer = ctx.t("button.wrong_place")
+            return
+        handler = self._button_handlers.get(resolved.action)
+        if handler is None:
+            ctx.private_answer = ctx.t("button.unknown")
+            return
+        await handler(ctx, event, resolved)

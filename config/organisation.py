@@ -1,0 +1,291 @@
+"""Loading and checking the organisation file, and the lookups the bot needs.
+
+`load_organisation` returns an `Organisation` or raises `OrganisationError` with
+every problem found, each on its own line and prefixed with its key path, so a
+duty officer editing the file can fix them all in one pass.
+"""
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+from zoneinfo import ZoneInfo
+
+import yaml
+from pydantic import ValidationError
+
+from bot.events import ConversationRef
+from config.schema import INCIDENT_TYPES, Channel, OrganisationFile
+
+CONSOLE = "console"
+# Console conversation ids for the organisation's shared conversations; a unit's
+# console conversation is its code.
+CONSOLE_CENTRE = "centre"
+CONSOLE_REPORTING = "reporting"
+
+
+class OrganisationError(Exception):
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class PersonInfo:
+    """Everything the organisation file says about one person on one platform."""
+
+    name: str
+    phone: str | None = None
+    centre: bool = False
+    unit_roles: dict[str, str] = field(default_factory=dict)  # unit code -> role
+
+    def is_member_of(self, unit_code: str) -> bool:
+        return unit_code in self.unit_roles
+
+
+@dataclass
+class ConversationInfo:
+    """What a conversation is for. One chat may serve several roles."""
+
+    centre: bool = False
+    reporting: bool = False
+    units: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    code: str
+    name: str
+    kind: str
+    capabilities: tuple[str, ...]
+    requires_approval: bool
+    conversations: tuple[ConversationRef, ...]
+
+
+class Organisation:
+    """The validated organisation with lookups by platform id."""
+
+    def __init__(self, spec: OrganisationFile, source: str = "<memory>"):
+        self.spec = spec
+        self.source = source
+        self.name = spec.organisation.name
+        self.language = spec.organisation.language
+        self.timezone = ZoneInfo(spec.organisation.timezone)
+        self._people: dict[tuple[str, str], PersonInfo] = {}
+        self._conversations: dict[ConversationRef, ConversationInfo] = {}
+        self.units: dict[str, UnitInfo] = {}
+        self._index()
+
+    # -- lookups -------------------------------------------------------------
+
+    def person(self, platform: str, user_id: str) -> PersonInfo | None:
+        return self._people.get((platform, user_id))
+
+    def conversation(self, ref: ConversationRef) -> ConversationInfo:
+        return self._conversations.get(ref) or ConversationInfo()
+
+    def centre_conversations(self) -> list[ConversationRef]:
+        return [ref for ref, info in self._conversations.items() if info.centre]
+
+    def console_people(self) -> dict[str, PersonInfo]:
+        return {uid: p for (platform, uid), p in self._people.items() if platform == CONSOLE}
+
+    def console_conversations(self) -> list[str]:
+        return [ref.chat_id for ref in self._conversations if ref.platform == CONSOLE]
+
+    # -- building ------------------------------------------------------------
+
+    def _index(self) -> None:
+        spec = self.spec
+        for channel in spec.command_centre.channels:
+            for info in self._infos_for(channel, CONSOLE_CENTRE):
+                info.centre = True
+        for person in spec.command_centre.members:
+            self._add_person(person.name, person.platform_ids(), person.phone).centre = True
+        for channel in spec.reporting.channels:
+            for info in self._infos_for(channel, CONSOLE_REPORTING):
+                info.reporting = True
+        # The console always has a reporting room, so a first run can show intake.
+        self._conversations.setdefault(
+            ConversationRef(CONSOLE, CONSOLE_REPORTING), ConversationInfo()
+        ).reporting = True
+        for unit in spec.units:
+            refs: list[ConversationRef] = []
+            for channel in unit.channels:
+                for info in self._infos_for(channel, unit.code):
+                    if unit.code not in info.units:
+                        info.units.append(unit.code)
+                refs.extend(ConversationRef(p, i) for p, i in channel.platform_ids())
+            # Units with no chat yet still have their console room.
+            console_ref = ConversationRef(CONSOLE, unit.code)
+            console_info = self._conversations.setdefault(console_ref, ConversationInfo())
+            if unit.code not in console_info.units:
+                console_info.units.append(unit.code)
+            refs.append(console_ref)
+            for member in unit.members:
+                info = self._add_person(member.name, member.platform_ids(), member.phone)
+                info.unit_roles[unit.code] = member.role
+            self.units[unit.code] = UnitInfo(
+                unit.code, unit.name, unit.kind, tuple(unit.capabilities),
+                unit.requires_approval, tuple(dict.fromkeys(refs)),
+            )
+
+    def _infos_for(self, channel: Channel, console_id: str) -> list[ConversationInfo]:
+        """The entries of every ref naming this channel, its console twin included.
+
+        Each ref keeps its own entry: one chat may be, say, both reporting and
+        centre while its console twins stay two separate rooms.
+        """
+        refs = [ConversationRef(p, i) for p, i in channel.platform_ids()]
+        refs.append(ConversationRef(CONSOLE, console_id))
+        return [self._conversations.setdefault(ref, ConversationInfo()) for ref in refs]
+
+    def _add_person(
+        self, name: str, ids: Iterable[tuple[str, str]], phone: str | None
+    ) -> PersonInfo:
+        keys = [*ids, (CONSOLE, name)]
+        info = next((self._people[k] for k in keys if k in self._people), None)
+        if info is None:
+            info = PersonInfo(name=name, phone=phone)
+        for key in keys:
+            self._people.setdefault(key, info)
+        return info
+
+
+# -- loading -----------------------------------------------------------------
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A YAML loader that refuses duplicate keys instead of keeping the last."""
+
+
+def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node)
+
+
+_UniqueKeyLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
+)
+
+
+def load_organisation(path: str | Path) -> Organisation:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise OrganisationError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
+    except UnicodeDecodeError:
+        raise OrganisationError([f"{path}: not UTF-8 text"]) from None
+    return parse_organisation(text, str(path))
+
+
+def parse_organisation(text: str, source: str = "<memory>") -> Organisation:
+    try:
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        where = f"line {mark.line + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise OrganisationError([f"{where}YAML: {problem}"]) from None
+    if not isinstance(data, dict):
+        raise OrganisationError(["(top): the file must be a mapping with organisation, command_centre, …"])
+    try:
+        spec = OrganisationFile.model_validate(data)
+    except ValidationError as exc:
+        raise OrganisationError(_format_validation_errors(exc)) from None
+    problems = _cross_reference_problems(spec)
+    if problems:
+        raise OrganisationError(problems)
+    return Organisation(spec, source)
+
+
+def _key_path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif str(part).startswith(("function-", "literal[", "list[")):
+            continue  # pydantic's names for union branches, meaningless to a reader
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "(top)"
+
+
+def _format_validation_errors(exc: ValidationError) -> list[str]:
+    problems: list[str] = []
+    for error in exc.errors(include_url=False):
+        path = _key_path(error["loc"])
+        kind = error["type"]
+        if kind == "extra_forbidden":
+            message = "unknown key"
+        elif kind == "missing":
+            message = "required key is missing"
+        elif kind == "string_type" and isinstance(error.get("input"), (int, float)):
+            message = "must be a string in quotes (ids are strings)"
+        else:
+            message = error["msg"].removeprefix("Value error, ")
+        line = f"{path}: {message}"
+        if line not in problems:  # unions report the same problem once per branch
+            problems.append(line)
+    return problems
+
+
+def _cross_reference_problems(spec: OrganisationFile) -> list[str]:
+    problems: list[str] = []
+    codes = [u.code for u in spec.units]
+    for code, count in Counter(codes).items():
+        if count > 1:
+            first = codes.index(code)
+            problems.append(f"units[{first}].code: duplicate unit code {code!r} ({count} units)")
+    known = set(codes)
+
+    def unknown_unit(path: str, code: str) -> str:
+        close = difflib.get_close_matches(code, sorted(known), n=3)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        return f"{path}: no unit with code {code!r}{hint}"
+
+    for incident_type, plan in spec.dispatch_plans.items():
+        if incident_type not in INCIDENT_TYPES:
+            problems.append(
+                f"dispatch_plans.{incident_type}: unknown incident type "
+                f"(one of {', '.join(INCIDENT_TYPES)})"
+            )
+        for i, code in enumerate(plan):
+            if code not in known:
+                problems.append(unknown_unit(f"dispatch_plans.{incident_type}[{i}]", code))
+    for r, rollcall in enumerate(spec.rollcalls):
+        if isinstance(rollcall.units, list):
+            for i, code in enumerate(rollcall.units):
+                if code not in known:
+                    problems.append(unknown_unit(f"rollcalls[{r}].units[{i}]", code))
+
+    # One chat bound to two units would make "who may press" ambiguous.
+    owner: dict[tuple[str, str], str] = {}
+    for u, unit in enumerate(spec.units):
+        for c, channel in enumerate(unit.channels):
+            for platform, chat_id in channel.platform_ids():
+                other = owner.setdefault((platform, chat_id), unit.code)
+                if other != unit.code:
+                    problems.append(
+                        f"units[{u}].channels[{c}].{platform}: chat {chat_id} already "
+                        f"belongs to unit {other}"
+                    )
+        seen_people: set[tuple[str, str]] = set()
+        for m, member in enumerate(unit.members):
+            for platform, user_id in member.platform_ids():
+                if (platform, user_id) in seen_people:
+                    problems.append(
+                        f"units[{u}].members[{m}].{platform}: {user_id} is listed twice in {unit.code}"
+                    )
+                seen_people.add((platform, user_id))
+    return problems

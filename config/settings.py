@@ -1,0 +1,92 @@
+"""Process settings from the environment (DESIGN.md §3, "Environment")."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+DEFAULT_ORG = str(Path(__file__).with_name("org.example.yaml"))
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/liandong.db"
+
+
+class SettingsError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Settings:
+    org_path: str = DEFAULT_ORG
+    database_url: str = DEFAULT_DATABASE_URL
+    telegram_token: str | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    telegram_mode: str = "polling"
+    telegram_webhook_secret: str | None = None
+    public_url: str | None = None
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    http_host: str = "127.0.0.1"
+    http_port: int = 8080
+    console: bool | None = None  # None: on when no other platform is configured
+
+    @property
+    def telegram_enabled(self) -> bool:
+        return bool(self.telegram_token)
+
+    @property
+    def slack_enabled(self) -> bool:
+        return bool(self.slack_bot_token and (self.slack_signing_secret or self.slack_app_token))
+
+    @property
+    def console_enabled(self) -> bool:
+        if self.console is not None:
+            return self.console
+        return not (self.telegram_enabled or self.slack_enabled)
+
+    def enabled_platforms(self) -> tuple[str, ...]:
+        flags = {
+            "console": self.console_enabled,
+            "telegram": self.telegram_enabled,
+            "slack": self.slack_enabled,
+        }
+        return tuple(name for name, on in flags.items() if on)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+        env = os.environ if env is None else env
+
+        def get(name: str, default: str | None = None) -> str | None:
+            value = env.get(f"LIANDONG_{name}")
+            return value if value not in (None, "") else default
+
+        console_flag = get("CONSOLE")
+        if console_flag not in (None, "0", "1"):
+            raise SettingsError(f"LIANDONG_CONSOLE must be 0 or 1, not {console_flag!r}")
+        mode = get("TELEGRAM_MODE", "polling")
+        if mode not in ("polling", "webhook"):
+            raise SettingsError(f"LIANDONG_TELEGRAM_MODE must be polling or webhook, not {mode!r}")
+        port_text = get("HTTP_PORT", "8080")
+        try:
+            port = int(port_text)  # type: ignore[arg-type]
+            if not 0 <= port <= 65535:
+                raise ValueError
+        except ValueError:
+            raise SettingsError(f"LIANDONG_HTTP_PORT must be a port number, not {port_text!r}") from None
+        return cls(
+            org_path=get("ORG", DEFAULT_ORG),  # type: ignore[arg-type]
+            database_url=get("DATABASE_URL", DEFAULT_DATABASE_URL),  # type: ignore[arg-type]
+            telegram_token=get("TELEGRAM_TOKEN"),
+            telegram_api_url=get("TELEGRAM_API_URL", "https://api.telegram.org"),  # type: ignore[arg-type]
+            telegram_mode=mode,  # type: ignore[arg-type]
+            telegram_webhook_secret=get("TELEGRAM_WEBHOOK_SECRET"),
+            public_url=get("PUBLIC_URL"),
+            slack_bot_token=get("SLACK_BOT_TOKEN"),
+            slack_signing_secret=get("SLACK_SIGNING_SECRET"),
+            slack_app_token=get("SLACK_APP_TOKEN"),
+            slack_api_url=get("SLACK_API_URL", "https://slack.com/api/"),  # type: ignore[arg-type]
+            http_host=get("HTTP_HOST", "127.0.0.1"),  # type: ignore[arg-type]
+            http_port=port,
+            console=None if console_flag is None else console_flag == "1",
+        )

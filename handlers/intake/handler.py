@@ -1,0 +1,139 @@
+"""Incident intake: reports typed in chat become incidents at once.
+
+Free text is read in reporting conversations and private chats; `/report`
+registers whatever it is given, anywhere. The reporter gets a receipt and every
+command-centre conversation a card, in the same transaction as the incident.
+"""
+from __future__ import annotations
+
+import logging
+import re
+
+from bot.context import HandlerContext
+from bot.events import ButtonEvent, CommandEvent, MessageEvent
+from bot.messages import Message
+from bot.router import Router, centre_only
+from bot.text import clean_text
+from handlers.intake import views
+from handlers.intake.parser import ParsedReport, parse_report
+from storage.buttons import ResolvedButton
+from storage.incidents import IncidentRepository
+from storage.models import Incident
+
+log = logging.getLogger(__name__)
+
+# Longer messages are read only this far (a report is a few lines; a 20,000
+# character paste must not cost the bot anything).
+MAX_REPORT_CHARS = 4000
+INCIDENT_ID = re.compile(r"^\d{8}-\d{4,6}$")
+DRILL_ACTION = "incident.drill"
+
+
+def register(router: Router) -> None:
+    router.on_message(on_message)
+    router.command("report", report_command, "help.cmd.report")
+    router.command("status", status_command, "help.cmd.status")
+    router.on_button(DRILL_ACTION, mark_drill)
+
+
+async def on_message(ctx: HandlerContext, event: MessageEvent) -> bool:
+    private = event.conversation.is_private
+    if not (ctx.where.reporting or private):
+        return False
+    text = clean_text(event.text, MAX_REPORT_CHARS)
+    parsed = parse_report(text)
+    if not parsed.is_report:
+        if private and text.strip():
+            ctx.reply(Message(text=ctx.t("intake.not_a_report")))
+        return private
+    await register_incident(ctx, text, parsed)
+    _warn_if_cut(ctx, event.text)
+    return True
+
+
+async def report_command(ctx: HandlerContext, event: CommandEvent) -> None:
+    text = clean_text(event.args, MAX_REPORT_CHARS).strip()
+    if not text:
+        ctx.reply(Message(text=ctx.t("report.usage")))
+        return
+    await register_incident(ctx, text, parse_report(text), forced=True)
+    _warn_if_cut(ctx, event.args)
+
+
+def _warn_if_cut(ctx: HandlerContext, original: str) -> None:
+    if len(original) > MAX_REPORT_CHARS:
+        ctx.reply(Message(text=ctx.t("intake.too_long", length=len(original), limit=MAX_REPORT_CHARS)))
+
+
+async def register_incident(
+    ctx: HandlerContext, text: str, parsed: ParsedReport, *, forced: bool = False
+) -> Incident:
+    repo = IncidentRepository(ctx.session)
+    event = ctx.event
+    incident = await repo.add(
+        Incident(
+            id=await repo.next_id(ctx.now, ctx.org.timezone),
+            created_at=ctx.now, status="open", drill=False,
+            type=parsed.type or "other", location=parsed.location, stated_time=parsed.time,
+            dead=parsed.casualties.dead, injured=parsed.casualties.injured,
+            trapped=parsed.casualties.trapped, missing=parsed.casualties.missing,
+            text=text, language=parsed.language,
+            reporter_platform=event.actor.platform, reporter_id=event.actor.user_id,
+            reporter_name=ctx.actor_name, reporter_registered=ctx.person is not None,
+            source_platform=event.conversation.ref.platform,
+            source_chat_id=event.conversation.ref.chat_id,
+            source_message_id=event.platform_message_id,
+        )
+    )
+    await repo.record(
+        incident.id, ctx.now, "reported", ctx.timeline_actor,
+        {"text": text, "conversation": str(event.conversation.ref), "forced": forced,
+         "parsed": parsed.to_dict()},
+    )
+    if not ctx.where.centre:  # in a centre room the card itself is the receipt
+        ctx.reply(views.receipt(ctx.t, incident), key=f"incident:{incident.id}:receipt")
+    for ref in ctx.centre_conversations():
+        drill = await ctx.button(ctx.t("button.mark_drill"), DRILL_ACTION, {"incident": incident.id}, ref)
+        ctx.send(ref, views.centre_card(ctx.t, incident, (drill,)), key=views.incident_key(incident.id))
+    log.info("incident %s registered from %s", incident.id, event.conversation.ref)
+    return incident
+
+
+async def status_command(ctx: HandlerContext, event: CommandEvent) -> None:
+    incident_id = event.args.strip()
+    if not INCIDENT_ID.match(incident_id):
+        ctx.reply(Message(text=ctx.t("status.usage")))
+        return
+    incident = await IncidentRepository(ctx.session).get(incident_id)
+    if incident is None or not _may_see(ctx, incident):
+        # Strangers learn nothing, not even that the id exists.
+        ctx.reply(Message(text=ctx.t("status.not_found", id=incident_id)))
+        return
+    registered = incident.created_at.astimezone(ctx.org.timezone).strftime("%Y-%m-%d %H:%M")
+    ctx.reply(views.status_view(ctx.t, incident, str(ctx.org.timezone), registered))
+
+
+def _may_see(ctx: HandlerContext, incident: Incident) -> bool:
+    actor = ctx.event.actor
+    is_reporter = (incident.reporter_platform, incident.reporter_id) == (actor.platform, actor.user_id)
+    return ctx.person is not None or is_reporter
+
+
+async def mark_drill(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton) -> None:
+    if not centre_only(ctx.person):
+        log.warning("refused drill mark by %s", event.actor)
+        ctx.private_answer = ctx.t("button.refused_centre_only")
+        return
+    repo = IncidentRepository(ctx.session)
+    incident = await repo.get(str(button.data.get("incident")))
+    if incident is None:
+        ctx.private_answer = ctx.t("button.unknown")
+        return
+    if incident.drill:
+        ctx.private_answer = ctx.t("drill.already", id=incident.id)
+        return
+    incident.drill = True
+    await repo.record(incident.id, ctx.now, "marked_drill", ctx.timeline_actor)
+    for ref in ctx.centre_conversations():
+        ctx.edit(ref, views.incident_key(incident.id), views.centre_card(ctx.t, incident))
+    ctx.private_answer = ctx.t("drill.marked", id=incident.id, name=ctx.actor_name)

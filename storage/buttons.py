@@ -1,0 +1,51 @@
+"""Opaque button tokens: the only thing a button carries to the client and back."""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.events import ConversationRef
+from storage.models import ButtonToken
+
+# 12 url-safe characters = 72 random bits: unguessable, and far inside Telegram's
+# 64-byte callback_data limit.
+TOKEN_BYTES = 9
+
+
+@dataclass(frozen=True)
+class ResolvedButton:
+    action: str
+    data: dict[str, Any]
+    conversation: ConversationRef
+    expires_at: datetime | None
+
+
+class ButtonRepository:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def issue(
+        self, action: str, data: dict[str, Any], conversation: ConversationRef, now: datetime,
+        expires_at: datetime | None = None,
+    ) -> str:
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        await self.session.execute(
+            insert(ButtonToken).values(
+                token=token, action=action, data=data, platform=conversation.platform,
+                chat_id=conversation.chat_id, created_at=now, expires_at=expires_at,
+            )
+        )
+        return token
+
+    async def resolve(self, token: str) -> ResolvedButton | None:
+        if not token or len(token) > 24:
+            return None
+        row = await self.session.get(ButtonToken, token)
+        if row is None:
+            return None
+        return ResolvedButton(row.action, dict(row.data), ConversationRef(row.platform, row.chat_id), row.expires_at)

@@ -1,0 +1,94 @@
+"""Engine set-up and transactions, on SQLite (embedded default) or PostgreSQL.
+
+SQLite under asyncio needs care: with the driver's own transaction handling a
+read-then-write runs outside a transaction and concurrent updates are lost, and
+a plain BEGIN fails with "database is locked" when two writers meet. Following
+SQLAlchemy's SQLite dialect docs, the driver's handling is switched off and every
+transaction starts with BEGIN IMMEDIATE, which takes the write lock up front and
+waits for it (busy_timeout) instead of failing.
+"""
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, AsyncIterator
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+class DatabaseUnavailable(Exception):
+    """The database cannot be reached or opened; the message is one clear line."""
+
+
+class Database:
+    def __init__(self, url: str, *, echo: bool = False):
+        self.url = make_url(url)
+        self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        self.is_postgres = self.url.get_backend_name() == "postgresql"
+        if self.is_sqlite:
+            _ensure_sqlite_directory(self.url.database)
+        self.engine: AsyncEngine = create_async_engine(url, echo=echo, **self._engine_options())
+        if self.is_sqlite:
+            _apply_sqlite_recipe(self.engine)
+        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    def _engine_options(self) -> dict[str, Any]:
+        if self.is_postgres:
+            return {"pool_size": 10, "max_overflow": 10, "pool_pre_ping": True}
+        return {}
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """One unit of work: committed on success, rolled back on any error."""
+        async with self.sessions() as session, session.begin():
+            yield session
+
+    async def check_connection(self) -> None:
+        try:
+            async with self.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        except Exception as exc:  # driver errors differ per backend; all mean "unreachable"
+            raise DatabaseUnavailable(
+                f"cannot open database {self.url.render_as_string(hide_password=True)}: "
+                f"{_first_line(exc)}"
+            ) from exc
+
+    async def upgrade(self) -> None:
+        """Apply the Alembic migrations up to head."""
+        from storage.migrate import upgrade_to_head
+
+        await self.check_connection()
+        await upgrade_to_head(self.engine, is_postgres=self.is_postgres)
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def _first_line(exc: BaseException) -> str:
+    message = str(exc).strip() or type(exc).__name__
+    return message.splitlines()[0]
+
+
+def _ensure_sqlite_directory(database: str | None) -> None:
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+
+
+def _apply_sqlite_recipe(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,134 @@
+"""The durable outbox: every message the bot sends is a row here first.
+
+Rows are written in the same transaction as the state change that caused them,
+then claimed by a sender. A claim is a lease: a sender that dies mid-delivery
+leaves the row to be claimed again once the lease runs out. Within one chat only
+the oldest undelivered row can be claimed, so messages keep their order and an
+edit never overtakes the message it edits.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any, Iterable
+
+from sqlalchemy import and_, exists, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from bot.events import ConversationRef
+from bot.messages import Delivery, Message, Outgoing
+from storage.models import OutboxMessage
+
+PENDING, SENDING, DELIVERED, FAILED = "pending", "sending", "delivered", "failed"
+
+
+class OutboxRepository:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def enqueue(self, items: Iterable[Outgoing], now: datetime) -> int:
+        rows = [
+            {
+                "created_at": now, "platform": o.to.platform, "chat_id": o.to.chat_id,
+                "kind": "edit" if o.edit_key else "send",
+                "message_key": o.edit_key or o.key,
+                "reply_to_message_id": o.reply_to_message_id,
+                "payload": o.message.to_json(), "status": PENDING, "attempts": 0,
+                "next_attempt_at": now,
+            }
+            for o in items
+        ]
+        if rows:
+            await self.session.execute(insert(OutboxMessage), rows)
+        return len(rows)
+
+    async def claim(self, platform: str, now: datetime, lease: timedelta, limit: int) -> list[Delivery]:
+        outbox = OutboxMessage.__table__
+        # Aliases keep the subquery from correlating with the UPDATE's own table.
+        candidate, earlier = aliased(OutboxMessage), aliased(OutboxMessage)
+        claimable = (
+            select(candidate.id)
+            .where(
+                candidate.platform == platform,
+                or_(
+                    and_(candidate.status == PENDING, candidate.next_attempt_at <= now),
+                    and_(candidate.status == SENDING, candidate.lease_until < now),
+                ),
+                ~exists().where(
+                    earlier.platform == candidate.platform,
+                    earlier.chat_id == candidate.chat_id,
+                    earlier.id < candidate.id,
+                    earlier.status.in_((PENDING, SENDING)),
+                ),
+            )
+            .order_by(candidate.id)
+            .limit(limit)
+            # Two bot processes on PostgreSQL skip each other's rows; SQLite has
+            # no row locks and drops this, but BEGIN IMMEDIATE serialises claims.
+            .with_for_update(skip_locked=True, of=candidate)
+        )
+        stmt = (
+            update(outbox)
+            .where(outbox.c.id.in_(claimable.scalar_subquery()))
+            .values(status=SENDING, lease_until=now + lease, attempts=outbox.c.attempts + 1)
+            .returning(
+                outbox.c.id, outbox.c.platform, outbox.c.chat_id, outbox.c.kind,
+                outbox.c.message_key, outbox.c.payload, outbox.c.reply_to_message_id,
+                outbox.c.attempts,
+            )
+        )
+        rows = (await self.session.execute(stmt)).all()
+        claimed = []
+        for row in sorted(rows, key=lambda r: r.id):
+            target = None
+            if row.kind == "edit":
+                target = await self.delivered_message_id(row.platform, row.chat_id, row.message_key)
+            claimed.append(
+                Delivery(
+                    row.id, ConversationRef(row.platform, row.chat_id), row.kind,
+                    Message.from_json(row.payload), row.reply_to_message_id, target, row.attempts,
+                )
+            )
+        return claimed
+
+    async def delivered_message_id(self, platform: str, chat_id: str, key: str | None) -> str | None:
+        if key is None:
+            return None
+        return await self.session.scalar(
+            select(OutboxMessage.platform_message_id)
+            .where(
+                OutboxMessage.platform == platform, OutboxMessage.chat_id == chat_id,
+                OutboxMessage.message_key == key, OutboxMessage.kind == "send",
+                OutboxMessage.status == DELIVERED,
+            )
+            .order_by(OutboxMessage.id.desc())
+            .limit(1)
+        )
+
+    async def mark_delivered(self, message_id: int, platform_message_id: str | None, now: datetime) -> None:
+        await self._set(message_id, status=DELIVERED, delivered_at=now, lease_until=None,
+                        platform_message_id=platform_message_id, last_error=None)
+
+    async def mark_retry(self, message_id: int, error: str, next_attempt_at: datetime) -> None:
+        await self._set(message_id, status=PENDING, next_attempt_at=next_attempt_at,
+                        lease_until=None, last_error=error[:2000])
+
+    async def mark_failed(self, message_id: int, error: str) -> None:
+        await self._set(message_id, status=FAILED, lease_until=None, last_error=error[:2000])
+
+    async def _set(self, message_id: int, **values: Any) -> None:
+        # Only the holder of the lease may settle a row; a row already settled
+        # (e.g. delivered by a process whose lease we wrongly thought lapsed) stays.
+        await self.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, OutboxMessage.status == SENDING)
+            .values(**values)
+        )
+
+    async def counts(self) -> dict[str, int]:
+        from sqlalchemy import func
+
+        rows = await self.session.execute(
+            select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+        )
+        return {status: n for status, n in rows.all()}

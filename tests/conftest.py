@@ -1,0 +1,122 @@
+"""Shared fixtures: databases on SQLite and PostgreSQL, the example organisation,
+and a bot process wired to the console platform.
+
+PostgreSQL tests run against LIANDONG_TEST_POSTGRES_URL (default: the local
+server at 127.0.0.1:5432, database `test`, user `postgres`). Outside CI they
+skip when it cannot be reached; in CI (CI=true) that is a failure.
+"""
+from __future__ import annotations
+
+import asyncio
+import io
+import os
+from pathlib import Path
+from typing import AsyncIterator
+
+import pytest
+
+from bot.app import Liandong
+from bot.clock import ManualClock
+from config.organisation import Organisation, load_organisation
+from config.settings import DEFAULT_ORG, Settings
+from storage.db import Database
+
+POSTGRES_URL = os.environ.get(
+    "LIANDONG_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+_postgres_reachable: bool | None = None
+
+
+async def _can_reach_postgres() -> bool:
+    global _postgres_reachable
+    if _postgres_reachable is None:
+        db = Database(POSTGRES_URL)
+        try:
+            await asyncio.wait_for(db.check_connection(), 5)
+            _postgres_reachable = True
+        except Exception:
+            _postgres_reachable = False
+        finally:
+            await db.dispose()
+    return _postgres_reachable
+
+
+async def _reset_postgres() -> None:
+    from sqlalchemy import text
+
+    db = Database(POSTGRES_URL)
+    try:
+        async with db.engine.begin() as conn:
+            await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            await conn.execute(text("CREATE SCHEMA public"))
+    finally:
+        await db.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database on each backend."""
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'liandong.db'}"
+    if not await _can_reach_postgres():
+        message = f"PostgreSQL not reachable at {POSTGRES_URL}"
+        if IN_CI:
+            pytest.fail(message + " (CI must run the PostgreSQL tests)")
+        pytest.skip(message)
+    await _reset_postgres()
+    return POSTGRES_URL
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Database]:
+    database = Database(database_url)
+    await database.upgrade()
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture
+def org() -> Organisation:
+    return load_organisation(DEFAULT_ORG)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+class ConsoleBot:
+    """A bot process on the console platform, driven line by line."""
+
+    def __init__(self, app: Liandong, out: io.StringIO):
+        self.app = app
+        self.out = out
+        self._read = 0
+
+    async def say(self, line: str) -> str:
+        """Type a line, deliver everything it caused, return what was printed."""
+        assert self.app.console is not None
+        await self.app.console.handle_line(line, self.app.pipeline.handle)
+        await self.app.drain()
+        return self.new_output()
+
+    def new_output(self) -> str:
+        text = self.out.getvalue()
+        fresh, self._read = text[self._read:], len(text)
+        return fresh
+
+
+@pytest.fixture
+async def console_bot(database_url: str, org: Organisation, clock: ManualClock) -> AsyncIterator[ConsoleBot]:
+    bot = await start_console_bot(database_url, org, clock)
+    yield bot
+    await bot.app.stop()
+
+
+async def start_console_bot(database_url: str, org: Organisation, clock: ManualClock) -> ConsoleBot:
+    out = io.StringIO()
+    settings = Settings(database_url=database_url, console=True)
+    app = Liandong(settings, org, clock=clock, console_out=out, http=False)
+    await app.start(senders=False)
+    return ConsoleBot(app, out)

@@ -1,0 +1,151 @@
+"""The outbox sender against a deliverer that fails the way platforms do."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.clock import ManualClock
+from bot.events import ConversationRef
+from bot.messages import Delivery, DeliveryError, Message, Outgoing
+from bot.outbox import OutboxSender
+from storage.db import Database
+from storage.models import OutboxMessage
+from storage.outbox import OutboxRepository
+
+CHAT = ConversationRef("fake", "chat-1")
+
+
+class FlakyDeliverer:
+    """Delivers, or fails with the next scripted error."""
+
+    platform = "fake"
+
+    def __init__(self, failures: list[DeliveryError] | None = None):
+        self.failures = list(failures or [])
+        self.delivered: list[str] = []
+
+    async def deliver(self, delivery: Delivery) -> str:
+        if self.failures:
+            raise self.failures.pop(0)
+        self.delivered.append(delivery.message.text)
+        return f"m{len(self.delivered)}"
+
+
+async def _enqueue(db: Database, clock: ManualClock, *texts: str) -> None:
+    async with db.transaction() as session:
+        await OutboxRepository(session).enqueue([Outgoing(CHAT, Message(text=t)) for t in texts], clock.now())
+
+
+async def _rows(db: Database) -> list[OutboxMessage]:
+    async with db.transaction() as session:
+        return list(await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+async def _run_until_idle(sender: OutboxSender) -> None:
+    while await sender.run_once():
+        pass
+
+
+async def test_messages_in_one_chat_go_out_in_order(db: Database, clock: ManualClock) -> None:
+    deliverer = FlakyDeliverer()
+    await _enqueue(db, clock, "1", "2", "3")
+    await _run_until_idle(OutboxSender(db, deliverer, clock))
+    assert deliverer.delivered == ["1", "2", "3"]
+    assert [(r.status, r.platform_message_id) for r in await _rows(db)] == [
+        ("delivered", "m1"), ("delivered", "m2"), ("delivered", "m3"),
+    ]
+
+
+async def test_rate_limit_waits_retry_after_then_delivers_in_order(db: Database, clock: ManualClock) -> None:
+    deliverer = FlakyDeliverer([DeliveryError("429 Too Many Requests", retry_after=7)])
+    sender = OutboxSender(db, deliverer, clock)
+    await _enqueue(db, clock, "first", "second")
+    await _run_until_idle(sender)
+    assert deliverer.delivered == []  # waiting; "second" must not overtake
+    clock.advance(seconds=6)
+    await _run_until_idle(sender)
+    assert deliverer.delivered == []
+    clock.advance(seconds=2)
+    await _run_until_idle(sender)
+    assert deliverer.delivered == ["first", "second"]
+    assert (await _rows(db))[0].attempts == 2
+
+
+async def test_transient_errors_back_off_and_never_drop(db: Database, clock: ManualClock) -> None:
+    deliverer = FlakyDeliverer([DeliveryError("502 Bad Gateway")] * 3)
+    sender = OutboxSender(db, deliverer, clock)
+    await _enqueue(db, clock, "alert")
+    for _ in range(4):
+        await _run_until_idle(sender)
+        clock.advance(seconds=30)
+    assert deliverer.delivered == ["alert"]
+    [row] = await _rows(db)
+    assert (row.status, row.attempts) == ("delivered", 4)
+
+
+async def test_after_max_attempts_the_message_is_marked_failed_and_logged(
+    db: Database, clock: ManualClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    deliverer = FlakyDeliverer([DeliveryError("timeout")] * 3)
+    sender = OutboxSender(db, deliverer, clock, max_attempts=3)
+    await _enqueue(db, clock, "alert", "next")
+    for _ in range(5):
+        await _run_until_idle(sender)
+        clock.advance(minutes=10)
+    rows = await _rows(db)
+    assert (rows[0].status, rows[0].attempts, rows[0].last_error) == ("failed", 3, "timeout")
+    assert any("failed for good" in r.message for r in caplog.records)
+    # A dead message does not block the chat for ever.
+    assert deliverer.delivered == ["next"]
+
+
+async def test_a_permanent_refusal_is_not_retried(db: Database, clock: ManualClock) -> None:
+    deliverer = FlakyDeliverer([DeliveryError("400 chat not found", permanent=True)])
+    await _enqueue(db, clock, "x")
+    await _run_until_idle(OutboxSender(db, deliverer, clock))
+    [row] = await _rows(db)
+    assert (row.status, row.attempts) == ("failed", 1)
+
+
+async def test_an_adapter_bug_is_retried_not_lost(db: Database, clock: ManualClock) -> None:
+    class Buggy(FlakyDeliverer):
+        async def deliver(self, delivery: Delivery) -> str:
+            if not self.delivered and not getattr(self, "raised", False):
+                self.raised = True
+                raise KeyError("oops")
+            return await super().deliver(delivery)
+
+    deliverer = Buggy()
+    sender = OutboxSender(db, deliverer, clock)
+    await _enqueue(db, clock, "x")
+    await _run_until_idle(sender)
+    clock.advance(minutes=1)
+    await _run_until_idle(sender)
+    assert deliverer.delivered == ["x"]
+
+
+async def test_an_edit_of_a_message_that_never_went_out_fails_visibly(db: Database, clock: ManualClock) -> None:
+    async with db.transaction() as session:
+        await OutboxRepository(session).enqueue(
+            [Outgoing(CHAT, Message(text="v2"), edit_key="incident:9:card")], clock.now()
+        )
+    await _run_until_idle(OutboxSender(db, FlakyDeliverer(), clock))
+    [row] = await _rows(db)
+    assert row.status == "failed" and "never delivered" in (row.last_error or "")
+
+
+async def test_a_sender_that_dies_mid_delivery_leaves_the_message_to_the_next_after_its_lease(
+    db: Database, clock: ManualClock
+) -> None:
+    await _enqueue(db, clock, "x")
+    async with db.transaction() as session:  # the dead process's claim
+        await OutboxRepository(session).claim("fake", clock.now(), timedelta(seconds=60), 10)
+    deliverer = FlakyDeliverer()
+    survivor = OutboxSender(db, deliverer, clock, lease=timedelta(seconds=60))
+    await _run_until_idle(survivor)
+    assert deliverer.delivered == []
+    clock.advance(seconds=61)
+    await _run_until_idle(survivor)
+    assert deliverer.delivered == ["x"]

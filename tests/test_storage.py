@@ -1,0 +1,204 @@
+"""Storage on both backends: migrations, incident ids, timeline, outbox claims,
+button tokens, redelivery. Every test here runs on SQLite and PostgreSQL."""
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from bot.events import ConversationRef
+from bot.messages import Message, Outgoing
+from storage.buttons import ButtonRepository
+from storage.db import Database
+from storage.inbound import first_delivery
+from storage.incidents import IncidentRepository, TimelineActor
+from storage.migrate import current_revision
+from storage.models import Incident, OutboxMessage
+from storage.outbox import DELIVERED, FAILED, PENDING, OutboxRepository
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+NOW = datetime(2026, 11, 22, 7, 0, tzinfo=timezone.utc)
+LEASE = timedelta(seconds=30)
+A = ConversationRef("console", "centre")
+B = ConversationRef("console", "FIRE-01")
+
+
+async def test_migrations_reach_head_and_are_idempotent(db: Database) -> None:
+    assert await current_revision(db.engine) == "0001"
+    await db.upgrade()  # a second start must not fail
+    assert await current_revision(db.engine) == "0001"
+
+
+async def test_incident_ids_count_per_day_in_the_organisations_zone(db: Database) -> None:
+    async with db.transaction() as session:
+        repo = IncidentRepository(session)
+        first = await repo.next_id(NOW, SHANGHAI)
+        second = await repo.next_id(NOW, SHANGHAI)
+        # 16:30 UTC is already the next day in Shanghai.
+        next_day = await repo.next_id(datetime(2026, 11, 22, 16, 30, tzinfo=timezone.utc), SHANGHAI)
+    assert (first, second, next_day) == ("20261122-0001", "20261122-0002", "20261123-0001")
+
+
+async def test_concurrent_transactions_never_share_an_incident_id(db: Database) -> None:
+    async def one() -> str:
+        async with db.transaction() as session:
+            return await IncidentRepository(session).next_id(NOW, SHANGHAI)
+
+    ids = await asyncio.gather(*(one() for _ in range(25)))
+    assert sorted(ids) == [f"20261122-{n:04d}" for n in range(1, 26)]
+
+
+async def test_a_rolled_back_transaction_leaves_nothing(db: Database) -> None:
+    try:
+        async with db.transaction() as session:
+            await OutboxRepository(session).enqueue([Outgoing(A, Message(text="x"))], NOW)
+            raise RuntimeError("handler failed")
+    except RuntimeError:
+        pass
+    async with db.transaction() as session:
+        assert await session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+
+
+async def test_incident_and_timeline_round_trip(db: Database) -> None:
+    async with db.transaction() as session:
+        repo = IncidentRepository(session)
+        await repo.add(_incident("20261122-0001"))
+        await repo.record("20261122-0001", NOW, "reported", TimelineActor("console", "张三", "张三"), {"text": "起火"})
+        await repo.record("20261122-0001", NOW + timedelta(minutes=1), "marked_drill", None)
+    async with db.transaction() as session:
+        repo = IncidentRepository(session)
+        incident = await repo.get("20261122-0001")
+        timeline = await repo.timeline("20261122-0001")
+    assert incident is not None and incident.injured == 3 and incident.created_at == NOW
+    assert [(e.kind, e.actor_name, e.data) for e in timeline] == [
+        ("reported", "张三", {"text": "起火"}), ("marked_drill", None, {}),
+    ]
+
+
+async def test_outbox_claims_only_the_oldest_undelivered_message_per_chat(db: Database) -> None:
+    await _enqueue(db, [Outgoing(A, Message(text="a1")), Outgoing(A, Message(text="a2")),
+                        Outgoing(B, Message(text="b1"))])
+    first = await _claim(db)
+    assert [d.message.text for d in first] == ["a1", "b1"]
+    assert await _claim(db) == []  # a2 waits for a1
+    async with db.transaction() as session:
+        await OutboxRepository(session).mark_delivered(first[0].outbox_id, "m1", NOW)
+    assert [d.message.text for d in await _claim(db)] == ["a2"]
+
+
+async def test_a_failed_retry_keeps_later_messages_in_the_chat_waiting(db: Database) -> None:
+    await _enqueue(db, [Outgoing(A, Message(text="a1")), Outgoing(A, Message(text="a2"))])
+    [a1] = await _claim(db)
+    async with db.transaction() as session:
+        await OutboxRepository(session).mark_retry(a1.outbox_id, "502", NOW + timedelta(seconds=10))
+    assert await _claim(db) == []
+    again = await _claim(db, NOW + timedelta(seconds=11))
+    assert [(d.message.text, d.attempt) for d in again] == [("a1", 2)]
+
+
+async def test_an_expired_lease_is_claimed_again_and_a_delivered_row_never(db: Database) -> None:
+    await _enqueue(db, [Outgoing(A, Message(text="a1"))])
+    [claimed] = await _claim(db)
+    assert await _claim(db, NOW + LEASE - timedelta(seconds=1)) == []
+    [reclaimed] = await _claim(db, NOW + LEASE + timedelta(seconds=1))
+    assert reclaimed.outbox_id == claimed.outbox_id
+    async with db.transaction() as session:
+        await OutboxRepository(session).mark_delivered(reclaimed.outbox_id, "m1", NOW)
+    assert await _claim(db, NOW + timedelta(days=1)) == []
+    async with db.transaction() as session:
+        assert await OutboxRepository(session).counts() == {DELIVERED: 1}
+
+
+async def test_settling_an_already_settled_row_changes_nothing(db: Database) -> None:
+    await _enqueue(db, [Outgoing(A, Message(text="a1"))])
+    [claimed] = await _claim(db)
+    async with db.transaction() as session:
+        outbox = OutboxRepository(session)
+        await outbox.mark_delivered(claimed.outbox_id, "m1", NOW)
+        await outbox.mark_failed(claimed.outbox_id, "late failure report")
+        assert await outbox.counts() == {DELIVERED: 1}
+
+
+async def test_an_edit_finds_the_platform_id_of_the_message_it_edits(db: Database) -> None:
+    await _enqueue(db, [Outgoing(A, Message(text="card"), key="incident:1:card"),
+                        Outgoing(A, Message(text="card v2"), edit_key="incident:1:card")])
+    [send] = await _claim(db)
+    async with db.transaction() as session:
+        await OutboxRepository(session).mark_delivered(send.outbox_id, "4711", NOW)
+    [edit] = await _claim(db)
+    assert (edit.kind, edit.target_message_id, edit.message.text) == ("edit", "4711", "card v2")
+
+
+async def test_claims_from_two_concurrent_senders_never_overlap(db: Database) -> None:
+    chats = [ConversationRef("console", f"chat{i}") for i in range(40)]
+    await _enqueue(db, [Outgoing(c, Message(text=c.chat_id)) for c in chats])
+    first, second = await asyncio.gather(_claim(db, limit=25), _claim(db, limit=25))
+    ids_first = {d.outbox_id for d in first}
+    ids_second = {d.outbox_id for d in second}
+    assert not ids_first & ids_second
+    assert len(ids_first | ids_second) == 40
+
+
+async def test_failed_rows_stay_visible(db: Database) -> None:
+    await _enqueue(db, [Outgoing(A, Message(text="a1"))])
+    [claimed] = await _claim(db)
+    async with db.transaction() as session:
+        await OutboxRepository(session).mark_failed(claimed.outbox_id, "chat not found")
+    async with db.transaction() as session:
+        row = await session.get(OutboxMessage, claimed.outbox_id)
+        assert (row.status, row.last_error) == (FAILED, "chat not found")
+    assert await _claim(db, NOW + timedelta(days=1)) == []
+
+
+async def test_button_tokens_resolve_only_when_known(db: Database) -> None:
+    async with db.transaction() as session:
+        buttons = ButtonRepository(session)
+        token = await buttons.issue("incident.drill", {"incident": "20261122-0001"}, A, NOW)
+    assert len(token.encode()) <= 64
+    async with db.transaction() as session:
+        buttons = ButtonRepository(session)
+        resolved = await buttons.resolve(token)
+        assert resolved is not None and resolved.data == {"incident": "20261122-0001"}
+        assert resolved.conversation == A
+        assert await buttons.resolve(token[:-1] + ("A" if token[-1] != "A" else "B")) is None
+        assert await buttons.resolve("") is None
+        assert await buttons.resolve("x" * 500) is None
+
+
+async def test_a_redelivered_platform_event_is_seen_once(db: Database) -> None:
+    async with db.transaction() as session:
+        assert await first_delivery(session, "telegram", "update-1", NOW)
+    async with db.transaction() as session:
+        assert not await first_delivery(session, "telegram", "update-1", NOW)
+        assert await first_delivery(session, "slack", "update-1", NOW)
+
+
+async def test_text_with_every_kind_of_character_is_stored_intact(db: Database) -> None:
+    text = "人民路 <b>&amp; 🚒 \t tab \n newline ' \" \\ %s"
+    async with db.transaction() as session:
+        await IncidentRepository(session).add(_incident("20261122-0002", text=text))
+    async with db.transaction() as session:
+        incident = await IncidentRepository(session).get("20261122-0002")
+    assert incident is not None and incident.text == text
+
+
+def _incident(incident_id: str, text: str = "人民路化工厂起火，3人受伤") -> Incident:
+    return Incident(
+        id=incident_id, created_at=NOW, status="open", drill=False, type="fire",
+        location="人民路化工厂", stated_time=None, dead=0, injured=3, trapped=0, missing=0,
+        text=text, language="zh", reporter_platform="console", reporter_id="张三",
+        reporter_name="张三", reporter_registered=True, source_platform="console",
+        source_chat_id="reporting", source_message_id="1",
+    )
+
+
+async def _enqueue(db: Database, items: list[Outgoing]) -> None:
+    async with db.transaction() as session:
+        await OutboxRepository(session).enqueue(items, NOW)
+
+
+async def _claim(db: Database, now: datetime = NOW, limit: int = 50):
+    async with db.transaction() as session:
+        return await OutboxRepository(session).claim("console", now, LEASE, limit)
