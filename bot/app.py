@@ -7,6 +7,7 @@ from typing import TextIO
 
 from bot.clock import Clock, SystemClock
 from bot.http import HttpServer
+from bot.i18n import LANGUAGES, Translator
 from bot.outbox import Deliverer, OutboxSender
 from bot.pipeline import Pipeline
 from bot.router import Router
@@ -15,6 +16,8 @@ from config.settings import Settings
 from storage.db import Database
 
 log = logging.getLogger(__name__)
+
+SENDER_STOP_TIMEOUT_S = 15.0
 
 
 def build_router() -> Router:
@@ -46,14 +49,33 @@ class Liandong:
             from adapters.console import ConsoleAdapter
 
             self.console = ConsoleAdapter(org, console_out)
-        self.senders = {d.platform: OutboxSender(self.db, d, self.clock) for d in self.deliverers()}
+        self.telegram = None
+        if "telegram" in self.platforms:
+            from adapters.telegram import TelegramAdapter
+
+            self.telegram = TelegramAdapter(settings, self.pipeline.handle, self._command_menu())
+        self.senders = {
+            d.platform: OutboxSender(self.db, d, self.clock, limiter=getattr(d, "limiter", None))
+            for d in self.deliverers()
+        }
         self.http = (
             HttpServer(settings.http_host, settings.http_port, self.db, self._metrics) if http else None
         )
+        if self.http is not None and self.telegram is not None and (route := self.telegram.webhook_route()):
+            self.http.add_route(*route)
         self._tasks: list[asyncio.Task[None]] = []
 
     def deliverers(self) -> list[Deliverer]:
-        return [self.console] if self.console else []
+        return [d for d in (self.console, self.telegram) if d is not None]
+
+    def _command_menu(self) -> list[tuple[str, dict[str, str]]]:
+        """Each command with its menu description in both languages and the default."""
+        translators = {lang: Translator(lang) for lang in LANGUAGES}
+        default = translators[self.org.language]
+        return [
+            (name, {**{lang: t(f"cmd.{name}") for lang, t in translators.items()}, "default": default(f"cmd.{name}")})
+            for name in self.router.commands
+        ]
 
     async def start(self, *, senders: bool = True) -> None:
         """Raises DatabaseUnavailable when the database cannot be reached."""
@@ -65,9 +87,13 @@ class Liandong:
             try:
                 await self.http.start()
             except OSError as exc:
+                if self.needs_http:
+                    raise
                 # Health and metrics are a convenience until a webhook platform needs the port.
                 log.warning("HTTP server not started on %s:%s: %s", self.settings.http_host, self.settings.http_port, exc)
                 self.http = None
+        if self.telegram is not None:
+            await self.telegram.start()
         log.info("Liandong up for %s on %s", self.org.name, ", ".join(self.platforms))
 
     async def run_console(self) -> None:
@@ -82,10 +108,20 @@ class Liandong:
             while loop.time() < deadline and await sender.run_once():
                 pass
 
+    @property
+    def needs_http(self) -> bool:
+        return self.telegram is not None and self.telegram.webhook
+
     async def stop(self) -> None:
+        if self.telegram is not None:
+            await self.telegram.stop()
+        await self.pipeline.stop()
         for sender in self.senders.values():
             sender.stop()
-        for task in self._tasks:
+        # Let each sender settle the batch in hand: a delivery abandoned between
+        # send and record would be sent again after restart.
+        _, late = await asyncio.wait(self._tasks, timeout=SENDER_STOP_TIMEOUT_S) if self._tasks else (set(), set())
+        for task in late:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks.clear()

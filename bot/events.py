@@ -58,10 +58,19 @@ class Event:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent with a message, kept by the platform's own id."""
+
+    kind: str  # photo
+    platform_file_id: str
+
+
+@dataclass(frozen=True)
 class MessageEvent(Event):
-    """Free text typed into a conversation."""
+    """Free text typed into a conversation, possibly with attachments."""
 
     text: str = ""
+    attachments: tuple[Attachment, ...] = ()
 
 
 @dataclass(frozen=True)

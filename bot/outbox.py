@@ -17,6 +17,7 @@ from typing import Protocol
 
 from bot.clock import Clock
 from bot.messages import Delivery, DeliveryError
+from bot.ratelimit import RateLimiter
 from storage.db import Database
 from storage.outbox import OutboxRepository
 
@@ -48,6 +49,7 @@ class OutboxSender:
         self, db: Database, deliverer: Deliverer, clock: Clock, *,
         batch_size: int = 50, lease: timedelta = timedelta(seconds=60),
         idle_poll_s: float = 1.0, max_attempts: int = MAX_ATTEMPTS,
+        limiter: RateLimiter | None = None,
     ):
         self.db = db
         self.deliverer = deliverer
@@ -57,6 +59,7 @@ class OutboxSender:
         self.lease = lease
         self.idle_poll_s = idle_poll_s
         self.max_attempts = max_attempts
+        self.limiter = limiter
         self._wake = asyncio.Event()
         self._stopping = False
 
@@ -105,6 +108,8 @@ class OutboxSender:
                 break  # later rows of this chat wait for this one's retry
 
     async def _deliver_one(self, delivery: Delivery) -> bool:
+        if not await self._wait_for_slot(delivery):
+            return False
         try:
             if delivery.kind == "edit" and delivery.target_message_id is None:
                 raise DeliveryError("the message to edit was never delivered", permanent=True)
@@ -120,6 +125,21 @@ class OutboxSender:
             return False
         async with self.db.transaction() as session:
             await OutboxRepository(session).mark_delivered(delivery.outbox_id, message_id, self.clock.now())
+        return True
+
+    async def _wait_for_slot(self, delivery: Delivery) -> bool:
+        """Pace to the platform's limits; a slot too far off returns the row to the queue."""
+        if self.limiter is None:
+            return True
+        # Waiting beyond half the lease would risk another sender claiming the row.
+        delay = self.limiter.reserve(delivery.to.chat_id, max_wait=self.lease.total_seconds() / 2)
+        if delay is None:
+            later = self.clock.now() + timedelta(seconds=self.limiter.earliest(delivery.to.chat_id))
+            async with self.db.transaction() as session:
+                await OutboxRepository(session).defer(delivery.outbox_id, later)
+            return False
+        if delay > 0:
+            await asyncio.sleep(delay)
         return True
 
     async def _settle_failure(self, delivery: Delivery, exc: DeliveryError) -> None:

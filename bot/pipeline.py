@@ -1,10 +1,21 @@
-"""One event in, one transaction: dedupe, route, write the outbox, commit, wake
-the senders. The only place that opens a transaction for a handler."""
+"""Events in, transactions out: dedupe, route, write the outbox, commit, wake
+the senders. The only place that opens a transaction for a handler.
+
+Group commit: events that arrive while a transaction is running are handled
+together in the next one. Every statement costs a round trip to the database
+driver, and a batch shares its BEGIN, COMMIT and multi-row INSERTs, which is
+what lets intake keep up with a flood of reports on SQLite. If any handler in a
+batch fails, the batch is rolled back and each event is handled again in a
+transaction of its own, so one bad event never takes others down with it.
+"""
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from typing import Callable, Iterable
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.context import HandlerContext
@@ -19,6 +30,8 @@ from storage.outbox import OutboxRepository
 
 log = logging.getLogger(__name__)
 
+MAX_BATCH = 64
+
 
 @dataclass(frozen=True)
 class HandleResult:
@@ -28,10 +41,17 @@ class HandleResult:
     duplicate: bool = False
 
 
+@dataclass
+class _Pending:
+    event: Event
+    done: asyncio.Future[HandleResult]
+
+
 class Pipeline:
     def __init__(
         self, db: Database, org: Organisation, router: Router, clock: Clock,
         enabled_platforms: Iterable[str], wake_senders: Callable[[set[str]], None] = lambda _: None,
+        max_batch: int = MAX_BATCH,
     ):
         self.db = db
         self.org = org
@@ -39,40 +59,92 @@ class Pipeline:
         self.clock = clock
         self.enabled_platforms = frozenset(enabled_platforms)
         self.wake_senders = wake_senders
+        self.max_batch = max_batch
         self.t = Translator(org.language)
         self.events_handled = 0
         self.events_failed = 0
+        self._queue: asyncio.Queue[_Pending | None] = asyncio.Queue()  # None: stop
+        self._writer: asyncio.Task[None] | None = None
 
     async def handle(self, event: Event) -> HandleResult:
+        """Handle one event; returns once its effects and messages are committed."""
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_batches(), name="pipeline-writer")
+        pending = _Pending(event, asyncio.get_running_loop().create_future())
+        self._queue.put_nowait(pending)
+        return await pending.done
+
+    async def stop(self) -> None:
+        """Finish what was handed in, then stop (never abandon a transaction midway)."""
+        if self._writer is not None and not self._writer.done():
+            self._queue.put_nowait(None)
+            await self._writer
+
+    async def _write_batches(self) -> None:
+        while True:
+            first = await self._queue.get()
+            if first is None:
+                return
+            batch = [first]
+            stopping = False
+            while len(batch) < self.max_batch and not self._queue.empty():
+                item = self._queue.get_nowait()
+                if item is None:
+                    stopping = True
+                    break
+                batch.append(item)
+            await self._run(batch)
+            if stopping:
+                return
+
+    async def _run(self, batch: list[_Pending]) -> None:
         try:
-            result, outgoing = await self._handle_in_transaction(event)
+            results, outgoing = await self._handle_in_transaction([p.event for p in batch])
         except Exception:
+            if len(batch) > 1:  # find the culprit: each event on its own
+                for pending in batch:
+                    await self._run([pending])
+                return
             self.events_failed += 1
+            event = batch[0].event
             log.exception("handling %s from %s failed", type(event).__name__, event.actor)
-            return await self._apologise(event)
-        self.events_handled += 1
+            results, outgoing = [await self._apologise(event)], []
+        else:
+            self.events_handled += len(batch)
         if outgoing:
             self.wake_senders({o.to.platform for o in outgoing})
-        return result
+        for pending, result in zip(batch, results):
+            if not pending.done.done():  # the caller may have given up waiting
+                pending.done.set_result(result)
 
-    async def _handle_in_transaction(self, event: Event) -> tuple[HandleResult, list[Outgoing]]:
+    async def _handle_in_transaction(self, events: list[Event]) -> tuple[list[HandleResult], list[Outgoing]]:
+        results: list[HandleResult] = []
+        outgoing: list[Outgoing] = []
         async with self.db.transaction() as session:
             now = self.clock.now()
-            if event.platform_event_id is not None and not await first_delivery(
-                session, event.actor.platform, event.platform_event_id, now
-            ):
-                log.info("ignoring redelivered %s %s", event.actor.platform, event.platform_event_id)
-                return HandleResult(duplicate=True), []
-            ctx = HandlerContext(
-                session=session, org=self.org, t=self.t, now=now, event=event,
-                person=self.org.person(event.actor.platform, event.actor.user_id),
-                where=self.org.conversation(event.conversation.ref),
-                enabled_platforms=self.enabled_platforms,
-            )
-            await self.router.route(ctx)
-            outgoing = [o for o in ctx.outgoing if o.to.platform in self.enabled_platforms]
+            for event in events:
+                result, messages = await self._handle_one(session, event)
+                results.append(result)
+                outgoing.extend(messages)
             await OutboxRepository(session).enqueue(outgoing, now)
-        return HandleResult(private_answer=ctx.private_answer), outgoing
+        return results, outgoing
+
+    async def _handle_one(self, session: AsyncSession, event: Event) -> tuple[HandleResult, list[Outgoing]]:
+        now = self.clock.now()
+        if event.platform_event_id is not None and not await first_delivery(
+            session, event.actor.platform, event.platform_event_id, now
+        ):
+            log.info("ignoring redelivered %s %s", event.actor.platform, event.platform_event_id)
+            return HandleResult(duplicate=True), []
+        ctx = HandlerContext(
+            session=session, org=self.org, t=self.t, now=now, event=event,
+            person=self.org.person(event.actor.platform, event.actor.user_id),
+            where=self.org.conversation(event.conversation.ref),
+            enabled_platforms=self.enabled_platforms,
+        )
+        await self.router.route(ctx)
+        messages = [o for o in ctx.outgoing if o.to.platform in self.enabled_platforms]
+        return HandleResult(private_answer=ctx.private_answer), messages
 
     async def _apologise(self, event: Event) -> HandleResult:
         """Tell the person their action did nothing, without risking a second crash."""

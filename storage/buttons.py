@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.events import ConversationRef
@@ -34,12 +33,10 @@ class ButtonRepository:
         expires_at: datetime | None = None,
     ) -> str:
         token = secrets.token_urlsafe(TOKEN_BYTES)
-        await self.session.execute(
-            insert(ButtonToken).values(
-                token=token, action=action, data=data, platform=conversation.platform,
-                chat_id=conversation.chat_id, created_at=now, expires_at=expires_at,
-            )
-        )
+        self.session.add(ButtonToken(
+            token=token, action=action, data=data, platform=conversation.platform,
+            chat_id=conversation.chat_id, created_at=now, expires_at=expires_at,
+        ))  # inserted with the transaction's other rows at flush
         return token
 
     async def resolve(self, token: str) -> ResolvedButton | None:

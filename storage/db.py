@@ -5,10 +5,12 @@ read-then-write runs outside a transaction and concurrent updates are lost, and
 a plain BEGIN fails with "database is locked" when two writers meet. Following
 SQLAlchemy's SQLite dialect docs, the driver's handling is switched off and every
 transaction starts with BEGIN IMMEDIATE, which takes the write lock up front and
-waits for it (busy_timeout) instead of failing.
+waits for it (busy_timeout) instead of failing. Within one process, transactions
+first queue for the write lock on an asyncio lock.
 """
 from __future__ import annotations
 
+import asyncio
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, AsyncIterator
@@ -35,6 +37,9 @@ class Database:
         if self.is_sqlite:
             _apply_sqlite_recipe(self.engine)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite has one writer at a time. Waiting for it here, in the event loop,
+        # is cheap; waiting in SQLite's busy handler means sleeps of up to 100 ms.
+        self._sqlite_writer = asyncio.Lock() if self.is_sqlite else None
 
     def _engine_options(self) -> dict[str, Any]:
         if self.is_postgres:
@@ -44,7 +49,11 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """One unit of work: committed on success, rolled back on any error."""
-        async with self.sessions() as session, session.begin():
+        if self._sqlite_writer is None:
+            async with self.sessions() as session, session.begin():
+                yield session
+            return
+        async with self._sqlite_writer, self.sessions() as session, session.begin():
             yield session
 
     async def check_connection(self) -> None:

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import (
-    JSON, BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, String, Text,
+    JSON, BigInteger, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -59,8 +59,26 @@ class Incident(Base):
     source_platform: Mapped[str] = mapped_column(String(16))
     source_chat_id: Mapped[str] = mapped_column(String(64))
     source_message_id: Mapped[str | None] = mapped_column(String(64))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
 
-    __table_args__ = (Index("ix_incidents_created_at", "created_at"),)
+    __table_args__ = (
+        Index("ix_incidents_created_at", "created_at"),
+        Index("ix_incidents_reporter", "reporter_platform", "reporter_id", "created_at"),
+    )
+
+
+class IncidentAttachment(Base):
+    """A photo or file sent with a report or in reply to it, kept by platform file id."""
+
+    __tablename__ = "incident_attachments"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    incident_id: Mapped[str] = mapped_column(ForeignKey("incidents.id"), index=True)
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    kind: Mapped[str] = mapped_column(String(16))
+    platform: Mapped[str] = mapped_column(String(16))
+    platform_file_id: Mapped[str] = mapped_column(String(255))
 
 
 class TimelineEntry(Base):
@@ -112,6 +130,7 @@ class OutboxMessage(Base):
         Index("ix_outbox_due", "platform", "status", "next_attempt_at"),
         Index("ix_outbox_chat_order", "platform", "chat_id", "id"),
         Index("ix_outbox_message_key", "platform", "chat_id", "message_key"),
+        Index("ix_outbox_platform_message", "platform", "chat_id", "platform_message_id"),
     )
 
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, Iterable
 
-from sqlalchemy import and_, exists, insert, or_, select, update
+from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from bot.events import ConversationRef
 from bot.messages import Delivery, Message, Outgoing
+from storage.deferred import defer_insert
 from storage.models import OutboxMessage
 
 PENDING, SENDING, DELIVERED, FAILED = "pending", "sending", "delivered", "failed"
@@ -27,20 +28,16 @@ class OutboxRepository:
         self.session = session
 
     async def enqueue(self, items: Iterable[Outgoing], now: datetime) -> int:
-        rows = [
-            {
+        count = 0
+        for o in items:
+            defer_insert(self.session, OutboxMessage.__table__, {
                 "created_at": now, "platform": o.to.platform, "chat_id": o.to.chat_id,
-                "kind": "edit" if o.edit_key else "send",
-                "message_key": o.edit_key or o.key,
-                "reply_to_message_id": o.reply_to_message_id,
-                "payload": o.message.to_json(), "status": PENDING, "attempts": 0,
-                "next_attempt_at": now,
-            }
-            for o in items
-        ]
-        if rows:
-            await self.session.execute(insert(OutboxMessage), rows)
-        return len(rows)
+                "kind": "edit" if o.edit_key else "send", "message_key": o.edit_key or o.key,
+                "reply_to_message_id": o.reply_to_message_id, "payload": o.message.to_json(),
+                "status": PENDING, "attempts": 0, "next_attempt_at": now,
+            })
+            count += 1
+        return count
 
     async def claim(self, platform: str, now: datetime, lease: timedelta, limit: int) -> list[Delivery]:
         outbox = OutboxMessage.__table__
@@ -105,6 +102,17 @@ class OutboxRepository:
             .limit(1)
         )
 
+    async def key_of_delivered(self, platform: str, chat_id: str, platform_message_id: str) -> str | None:
+        """The key of the bot's message with this platform id (what a reply answers)."""
+        return await self.session.scalar(
+            select(OutboxMessage.message_key)
+            .where(
+                OutboxMessage.platform == platform, OutboxMessage.chat_id == chat_id,
+                OutboxMessage.platform_message_id == platform_message_id, OutboxMessage.kind == "send",
+            )
+            .limit(1)
+        )
+
     async def mark_delivered(self, message_id: int, platform_message_id: str | None, now: datetime) -> None:
         await self._set(message_id, status=DELIVERED, delivered_at=now, lease_until=None,
                         platform_message_id=platform_message_id, last_error=None)
@@ -112,6 +120,11 @@ class OutboxRepository:
     async def mark_retry(self, message_id: int, error: str, next_attempt_at: datetime) -> None:
         await self._set(message_id, status=PENDING, next_attempt_at=next_attempt_at,
                         lease_until=None, last_error=error[:2000])
+
+    async def defer(self, message_id: int, until: datetime) -> None:
+        """Put a claimed row back untried (rate limit): its attempt does not count."""
+        await self._set(message_id, status=PENDING, next_attempt_at=until, lease_until=None,
+                        attempts=OutboxMessage.attempts - 1)
 
     async def mark_failed(self, message_id: int, error: str) -> None:
         await self._set(message_id, status=FAILED, lease_until=None, last_error=error[:2000])

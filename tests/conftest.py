@@ -94,11 +94,12 @@ class ConsoleBot:
         self.out = out
         self._read = 0
 
-    async def say(self, line: str) -> str:
+    async def say(self, line: str, *, deliver: bool = True) -> str:
         """Type a line, deliver everything it caused, return what was printed."""
         assert self.app.console is not None
         await self.app.console.handle_line(line, self.app.pipeline.handle)
-        await self.app.drain()
+        if deliver:
+            await self.app.drain()
         return self.new_output()
 
     def new_output(self) -> str:
@@ -115,6 +116,7 @@ async def console_bot(database_url: str, org: Organisation, clock: ManualClock) 
 
 
 async def start_console_bot(database_url: str, org: Organisation, clock: ManualClock) -> ConsoleBot:
+    """A console bot whose outbox is delivered only when the test says (drain)."""
     out = io.StringIO()
     settings = Settings(database_url=database_url, console=True)
     app = Liandong(settings, org, clock=clock, console_out=out, http=False)

@@ -149,3 +149,19 @@ async def test_a_sender_that_dies_mid_delivery_leaves_the_message_to_the_next_af
     clock.advance(seconds=61)
     await _run_until_idle(survivor)
     assert deliverer.delivered == ["x"]
+
+
+async def test_a_rate_limited_message_is_deferred_without_spending_an_attempt(
+    db: Database, clock: ManualClock
+) -> None:
+    from bot.ratelimit import RateLimiter, RateLimits
+
+    deliverer = FlakyDeliverer()
+    limiter = RateLimiter(RateLimits(chat_interval_s=600))
+    sender = OutboxSender(db, deliverer, clock, lease=timedelta(seconds=60), limiter=limiter)
+    await _enqueue(db, clock, "1", "2")
+    await _run_until_idle(sender)
+    assert deliverer.delivered == ["1"]
+    rows = await _rows(db)
+    assert (rows[1].status, rows[1].attempts) == ("pending", 0)
+    assert rows[1].next_attempt_at > clock.now() + timedelta(seconds=500)

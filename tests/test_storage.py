@@ -31,6 +31,20 @@ async def test_migrations_reach_head_and_are_idempotent(db: Database) -> None:
     assert await current_revision(db.engine) == "0001"
 
 
+async def test_the_migrations_build_exactly_the_models_tables(db: Database) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from storage.models import Base
+
+    def diff(connection):
+        return compare_metadata(MigrationContext.configure(connection), Base.metadata)
+
+    async with db.engine.connect() as conn:
+        changes = await conn.run_sync(diff)
+    assert changes == []
+
+
 async def test_incident_ids_count_per_day_in_the_organisations_zone(db: Database) -> None:
     async with db.transaction() as session:
         repo = IncidentRepository(session)

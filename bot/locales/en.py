@@ -40,6 +40,12 @@ MESSAGES: dict[str, str] = {
     "intake.not_a_report": "This did not read as an incident report. Say what happened, where and when, e.g. \"Fire at the Renmin Rd chemical plant, 3 injured\", or use /report with your text to register it anyway.",
     "intake.too_long": "Message too long ({length} characters); only the first {limit} were read.",
     "report.usage": "Usage: /report what happened, e.g. /report Fire at the Renmin Rd chemical plant, 3 injured",
+    "field.coordinates": "Coordinates",
+    "field.photos": "Photos",
+    "value.photo_one": "1 photo",
+    "value.photos": "{count} photos",
+    "evidence.location_added": "Location added to incident {id}.",
+    "evidence.photo_added": "Photo added to incident {id}.",
     # status
     "status.usage": "Usage: /status INCIDENT-ID, e.g. /status 20261122-0001",
     "status.not_found": "No incident {id}.",
@@ -63,6 +69,11 @@ MESSAGES: dict[str, str] = {
     "help.cmd.report": "/report TEXT — register an incident",
     "help.cmd.status": "/status ID — show an incident",
     "help.cmd.help": "/help — show this help",
+    # command menu descriptions (Telegram setMyCommands, Slack manifest)
+    "cmd.report": "Report an incident",
+    "cmd.status": "Show an incident",
+    "cmd.help": "Help and who you are",
+    "cmd.start": "Get started",
     "command.unknown": "Unknown command /{name}. Send /help for the commands you can use.",
     "error.internal": "Something went wrong; nothing was changed. Please try again; the problem has been logged.",
 }

@@ -40,6 +40,12 @@ MESSAGES: dict[str, str] = {
     "intake.not_a_report": "未识别为事件报告。报告请说明时间、地点和情况，例如：人民路化工厂起火，3人受伤。也可用 /report 加内容强制登记。",
     "intake.too_long": "消息过长（{length} 字），只读取了前 {limit} 字。",
     "report.usage": "用法：/report 情况描述，例如 /report 人民路化工厂起火，3人受伤",
+    "field.coordinates": "位置坐标",
+    "field.photos": "现场照片",
+    "value.photo_one": "1 张",
+    "value.photos": "{count} 张",
+    "evidence.location_added": "已将位置加入事件 {id}。",
+    "evidence.photo_added": "已将照片加入事件 {id}。",
     # status
     "status.usage": "用法：/status 事件编号，例如 /status 20261122-0001",
     "status.not_found": "未找到事件 {id}。",
@@ -63,6 +69,11 @@ MESSAGES: dict[str, str] = {
     "help.cmd.report": "/report 内容 — 登记事件",
     "help.cmd.status": "/status 编号 — 查看事件",
     "help.cmd.help": "/help — 显示本说明",
+    # command menu descriptions (Telegram setMyCommands, Slack manifest)
+    "cmd.report": "登记突发事件",
+    "cmd.status": "查看事件",
+    "cmd.help": "帮助与我的身份",
+    "cmd.start": "开始使用",
     "command.unknown": "未知命令 /{name}。发送 /help 查看可用命令。",
     "error.internal": "处理时出错，未做更改。请稍后重试；问题已记录。",
 }

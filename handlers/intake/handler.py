@@ -14,7 +14,8 @@ from bot.events import ButtonEvent, CommandEvent, MessageEvent
 from bot.messages import Message
 from bot.router import Router, centre_only
 from bot.text import clean_text
-from handlers.intake import views
+from handlers.intake import evidence, views
+from handlers.intake.cards import DRILL_ACTION, post_cards, refresh_cards
 from handlers.intake.parser import ParsedReport, parse_report
 from storage.buttons import ResolvedButton
 from storage.incidents import IncidentRepository
@@ -26,11 +27,12 @@ log = logging.getLogger(__name__)
 # character paste must not cost the bot anything).
 MAX_REPORT_CHARS = 4000
 INCIDENT_ID = re.compile(r"^\d{8}-\d{4,6}$")
-DRILL_ACTION = "incident.drill"
 
 
 def register(router: Router) -> None:
+    router.on_message(evidence.on_photo_reply)
     router.on_message(on_message)
+    router.on_location(evidence.on_location)
     router.command("report", report_command, "help.cmd.report")
     router.command("status", status_command, "help.cmd.status")
     router.on_button(DRILL_ACTION, mark_drill)
@@ -46,7 +48,7 @@ async def on_message(ctx: HandlerContext, event: MessageEvent) -> bool:
         if private and text.strip():
             ctx.reply(Message(text=ctx.t("intake.not_a_report")))
         return private
-    await register_incident(ctx, text, parsed)
+    await register_incident(ctx, text, parsed, with_photos_of=event)
     _warn_if_cut(ctx, event.text)
     return True
 
@@ -66,7 +68,8 @@ def _warn_if_cut(ctx: HandlerContext, original: str) -> None:
 
 
 async def register_incident(
-    ctx: HandlerContext, text: str, parsed: ParsedReport, *, forced: bool = False
+    ctx: HandlerContext, text: str, parsed: ParsedReport, *, forced: bool = False,
+    with_photos_of: MessageEvent | None = None,
 ) -> Incident:
     repo = IncidentRepository(ctx.session)
     event = ctx.event
@@ -90,11 +93,13 @@ async def register_incident(
         {"text": text, "conversation": str(event.conversation.ref), "forced": forced,
          "parsed": parsed.to_dict()},
     )
+    photos = 0
+    if with_photos_of is not None and with_photos_of.attachments:
+        await evidence.attach_photos(ctx, incident, with_photos_of)
+        photos = len(with_photos_of.attachments)
     if not ctx.where.centre:  # in a centre room the card itself is the receipt
-        ctx.reply(views.receipt(ctx.t, incident), key=f"incident:{incident.id}:receipt")
-    for ref in ctx.centre_conversations():
-        drill = await ctx.button(ctx.t("button.mark_drill"), DRILL_ACTION, {"incident": incident.id}, ref)
-        ctx.send(ref, views.centre_card(ctx.t, incident, (drill,)), key=views.incident_key(incident.id))
+        ctx.reply(views.receipt(ctx.t, incident), key=views.receipt_key(incident.id))
+    await post_cards(ctx, incident, photos)
     log.info("incident %s registered from %s", incident.id, event.conversation.ref)
     return incident
 
@@ -110,7 +115,8 @@ async def status_command(ctx: HandlerContext, event: CommandEvent) -> None:
         ctx.reply(Message(text=ctx.t("status.not_found", id=incident_id)))
         return
     registered = incident.created_at.astimezone(ctx.org.timezone).strftime("%Y-%m-%d %H:%M")
-    ctx.reply(views.status_view(ctx.t, incident, str(ctx.org.timezone), registered))
+    photos = await IncidentRepository(ctx.session).attachment_count(incident.id, "photo")
+    ctx.reply(views.status_view(ctx.t, incident, photos, str(ctx.org.timezone), registered))
 
 
 def _may_see(ctx: HandlerContext, incident: Incident) -> bool:
@@ -134,6 +140,5 @@ async def mark_drill(ctx: HandlerContext, event: ButtonEvent, button: ResolvedBu
         return
     incident.drill = True
     await repo.record(incident.id, ctx.now, "marked_drill", ctx.timeline_actor)
-    for ref in ctx.centre_conversations():
-        ctx.edit(ref, views.incident_key(incident.id), views.centre_card(ctx.t, incident))
+    await refresh_cards(ctx, incident)
     ctx.private_answer = ctx.t("drill.marked", id=incident.id, name=ctx.actor_name)

@@ -9,8 +9,19 @@ from storage.models import Incident
 CARD_TEXT_LIMIT = 500  # the original text on a card; /status shows it whole
 
 
-def incident_key(incident_id: str) -> str:
+def card_key(incident_id: str) -> str:
     return f"incident:{incident_id}:card"
+
+
+def receipt_key(incident_id: str) -> str:
+    return f"incident:{incident_id}:receipt"
+
+
+def incident_of_key(key: str | None) -> str | None:
+    """The incident a receipt's or card's key names (what a reply refers to)."""
+    if key and key.startswith("incident:") and key.endswith((":card", ":receipt")):
+        return key.split(":")[1]
+    return None
 
 
 def casualties_text(t: Translator, incident: Incident) -> str:
@@ -44,22 +55,34 @@ def receipt(t: Translator, incident: Incident) -> Message:
     )
 
 
-def centre_card(t: Translator, incident: Incident, buttons: tuple[Button, ...] = ()) -> Message:
+def evidence_fields(t: Translator, incident: Incident, photos: int) -> tuple[Field, ...]:
+    fields = []
+    if incident.latitude is not None and incident.longitude is not None:
+        fields.append(Field(t("field.coordinates"), f"{incident.latitude:.5f}, {incident.longitude:.5f}"))
+    if photos:
+        count = t("value.photo_one") if photos == 1 else t("value.photos", count=photos)
+        fields.append(Field(t("field.photos"), count))
+    return tuple(fields)
+
+
+def centre_card(t: Translator, incident: Incident, photos: int = 0, buttons: tuple[Button, ...] = ()) -> Message:
     title_key = "card.title_drill" if incident.drill else "card.title"
     return Message(
         title=t(title_key, id=incident.id),
         text=shorten(incident.text, CARD_TEXT_LIMIT),
-        fields=summary_fields(t, incident) + (Field(t("field.reporter"), reporter_text(t, incident)),),
+        fields=summary_fields(t, incident)
+        + evidence_fields(t, incident, photos)
+        + (Field(t("field.reporter"), reporter_text(t, incident)),),
         buttons=buttons,
     )
 
 
-def status_view(t: Translator, incident: Incident, zone_name: str, registered_at: str) -> Message:
+def status_view(t: Translator, incident: Incident, photos: int, zone_name: str, registered_at: str) -> Message:
     status = t("status.drill") if incident.drill else t(f"status.{incident.status}")
     return Message(
         title=t("status.title", id=incident.id),
         text=incident.text,
-        fields=summary_fields(t, incident) + (
+        fields=summary_fields(t, incident) + evidence_fields(t, incident, photos) + (
             Field(t("field.status"), status),
             Field(t("field.reporter"), reporter_text(t, incident)),
             Field(t("field.reported_at"), f"{registered_at} ({zone_name})"),

@@ -1,4 +1,5 @@
-"""initial schema: incidents, timeline, outbox, buttons, inbound dedup
+"""Initial schema: incidents with their timeline and attachments, the outbox,
+button tokens, inbound update ids and the daily incident counter.
 
 Revision ID: 0001
 Revises: 
@@ -10,14 +11,14 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision = "0001"
+revision = '0001'
 down_revision = None
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    
+
     op.create_table('button_tokens',
     sa.Column('token', sa.String(length=24), nullable=False),
     sa.Column('action', sa.String(length=32), nullable=False),
@@ -62,10 +63,13 @@ def upgrade() -> None:
     sa.Column('source_platform', sa.String(length=16), nullable=False),
     sa.Column('source_chat_id', sa.String(length=64), nullable=False),
     sa.Column('source_message_id', sa.String(length=64), nullable=True),
+    sa.Column('latitude', sa.Float(), nullable=True),
+    sa.Column('longitude', sa.Float(), nullable=True),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('incidents', schema=None) as batch_op:
         batch_op.create_index('ix_incidents_created_at', ['created_at'], unique=False)
+        batch_op.create_index('ix_incidents_reporter', ['reporter_platform', 'reporter_id', 'created_at'], unique=False)
 
     op.create_table('outbox',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
@@ -89,6 +93,20 @@ def upgrade() -> None:
         batch_op.create_index('ix_outbox_chat_order', ['platform', 'chat_id', 'id'], unique=False)
         batch_op.create_index('ix_outbox_due', ['platform', 'status', 'next_attempt_at'], unique=False)
         batch_op.create_index('ix_outbox_message_key', ['platform', 'chat_id', 'message_key'], unique=False)
+        batch_op.create_index('ix_outbox_platform_message', ['platform', 'chat_id', 'platform_message_id'], unique=False)
+
+    op.create_table('incident_attachments',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('incident_id', sa.String(length=16), nullable=False),
+    sa.Column('added_at', sa.DateTime(), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('platform', sa.String(length=16), nullable=False),
+    sa.Column('platform_file_id', sa.String(length=255), nullable=False),
+    sa.ForeignKeyConstraint(['incident_id'], ['incidents.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('incident_attachments', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_incident_attachments_incident_id'), ['incident_id'], unique=False)
 
     op.create_table('incident_timeline',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
@@ -105,26 +123,32 @@ def upgrade() -> None:
     with op.batch_alter_table('incident_timeline', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_incident_timeline_incident_id'), ['incident_id'], unique=False)
 
-    
+
 
 
 def downgrade() -> None:
-    
+
     with op.batch_alter_table('incident_timeline', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_incident_timeline_incident_id'))
 
     op.drop_table('incident_timeline')
+    with op.batch_alter_table('incident_attachments', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_incident_attachments_incident_id'))
+
+    op.drop_table('incident_attachments')
     with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.drop_index('ix_outbox_platform_message')
         batch_op.drop_index('ix_outbox_message_key')
         batch_op.drop_index('ix_outbox_due')
         batch_op.drop_index('ix_outbox_chat_order')
 
     op.drop_table('outbox')
     with op.batch_alter_table('incidents', schema=None) as batch_op:
+        batch_op.drop_index('ix_incidents_reporter')
         batch_op.drop_index('ix_incidents_created_at')
 
     op.drop_table('incidents')
     op.drop_table('inbound_events')
     op.drop_table('daily_counters')
     op.drop_table('button_tokens')
-    
+

@@ -1,0 +1,3 @@
+from adapters.telegram.adapter import TelegramAdapter
+
+__all__ = ["TelegramAdapter"]

@@ -1,0 +1,197 @@
+"""The Telegram platform on python-telegram-bot.
+
+PTB receives updates (long polling, or our own HTTP server's webhook route) and
+calls the bot; every send goes through the outbox, which calls `deliver`. PTB's
+own rate limiter and callback-data cache are not used: pacing lives in the
+outbox sender (durable, shared by all sends) and buttons carry database tokens.
+"""
+from __future__ import annotations
+
+import hmac
+import logging
+from datetime import timedelta
+from typing import Awaitable, Callable
+
+from aiohttp import web
+from telegram import (
+    BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, ReplyParameters, Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, RetryAfter, TelegramError
+from telegram.ext import Application, ApplicationBuilder, TypeHandler
+
+from adapters.telegram.render import keyboard, render_html
+from adapters.telegram.updates import PLATFORM, to_event
+from bot.events import Event
+from bot.messages import Delivery, DeliveryError
+from bot.ratelimit import RateLimiter, RateLimits
+from config.settings import Settings
+
+log = logging.getLogger(__name__)
+
+WEBHOOK_PATH = "/telegram/webhook"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+CALLBACK_ANSWER_LIMIT = 200  # characters Telegram shows in a callback answer
+# Telegram: about 30 messages/s overall, 20 per minute in a group, about 1/s in a chat.
+# A little under 30/s keeps jitter from ever tipping a one-second window over.
+TELEGRAM_LIMITS = RateLimits(per_second=29, chat_interval_s=1.0, group_per_minute=20)
+
+EventSink = Callable[[Event], Awaitable[object]]
+# (command, description in the bot's language, description in the other)
+CommandList = list[tuple[str, dict[str, str]]]
+
+
+def is_group_chat(chat_id: str) -> bool:
+    return chat_id.startswith("-")  # groups, supergroups and channels have negative ids
+
+
+class TelegramAdapter:
+    platform = PLATFORM
+
+    def __init__(self, settings: Settings, sink: EventSink, commands: CommandList):
+        self.settings = settings
+        self.sink = sink
+        self.commands = commands
+        self.limiter = RateLimiter(TELEGRAM_LIMITS, is_group=is_group_chat)
+        self.webhook = settings.telegram_mode == "webhook"
+        api = settings.telegram_api_url.rstrip("/")
+        builder = (
+            ApplicationBuilder()
+            .token(settings.telegram_token or "")
+            .base_url(f"{api}/bot")
+            .base_file_url(f"{api}/file/bot")
+            .connection_pool_size(64)  # the outbox sends to many chats at once
+            .pool_timeout(10)
+            .concurrent_updates(True)  # the pipeline orders by database transactions
+        )
+        if self.webhook:
+            builder = builder.updater(None)
+        self.app: Application = builder.build()
+        self.app.add_handler(TypeHandler(Update, self._on_update))
+
+    # -- lifecycle -------------------------------------------------------------
+
+    def webhook_route(self) -> tuple[str, str, Callable[[web.Request], Awaitable[web.StreamResponse]]] | None:
+        return ("POST", WEBHOOK_PATH, self._on_webhook) if self.webhook else None
+
+    async def start(self) -> None:
+        await self.app.initialize()  # getMe: fails fast on a wrong token
+        await self._set_commands()
+        await self.app.start()
+        if self.webhook:
+            url = f"{(self.settings.public_url or '').rstrip('/')}{WEBHOOK_PATH}"
+            await self.app.bot.set_webhook(
+                url, secret_token=self.settings.telegram_webhook_secret, allowed_updates=ALLOWED_UPDATES,
+            )
+        else:
+            await self.app.bot.delete_webhook()
+            assert self.app.updater is not None
+            await self.app.updater.start_polling(
+                allowed_updates=ALLOWED_UPDATES, timeout=timedelta(seconds=25),
+                error_callback=lambda exc: log.warning("Telegram polling: %s", exc),
+            )
+        log.info("Telegram connected as @%s (%s)", self.app.bot.username, "webhook" if self.webhook else "polling")
+
+    async def stop(self) -> None:
+        if self.app.updater is not None and self.app.updater.running:
+            await self.app.updater.stop()
+        if self.app.running:
+            await self.app.stop()
+        await self.app.shutdown()
+
+    async def _set_commands(self) -> None:
+        for language in ("zh", "en"):
+            commands = [BotCommand(name, descriptions[language]) for name, descriptions in self.commands]
+            for scope in (BotCommandScopeAllPrivateChats(), BotCommandScopeAllGroupChats()):
+                await self.app.bot.set_my_commands(commands, scope=scope, language_code=language)
+        # Clients in other languages see the organisation's default.
+        default = [BotCommand(name, d["default"]) for name, d in self.commands]
+        await self.app.bot.set_my_commands(default)
+
+    # -- incoming --------------------------------------------------------------
+
+    async def _on_webhook(self, request: web.Request) -> web.Response:
+        expected = self.settings.telegram_webhook_secret or ""
+        given = request.headers.get(SECRET_HEADER, "")
+        if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+            log.warning("Telegram webhook: request without the right secret from %s", request.remote)
+            return web.Response(status=403, text="forbidden")
+        try:
+            data = await request.json()
+            update = Update.de_json(data, self.app.bot)
+        except Exception:  # malformed JSON or not an update
+            return web.Response(status=400, text="bad update")
+        if update is None:
+            return web.Response(status=400, text="bad update")
+        await self.app.update_queue.put(update)
+        return web.Response(text="ok")
+
+    async def _on_update(self, update: Update, _context: object) -> None:
+        event = to_event(update, self.app.bot.username)
+        if event is None:
+            if update.callback_query is not None:
+                await self._answer(update, None)
+            return
+        result = await self.sink(event)
+        if update.callback_query is not None:
+            await self._answer(update, getattr(result, "private_answer", None))
+
+    async def _answer(self, update: Update, text: str | None) -> None:
+        """Every press is answered, so the client's spinner stops; refusals visibly."""
+        assert update.callback_query is not None
+        try:
+            await update.callback_query.answer(
+                text=text[:CALLBACK_ANSWER_LIMIT] if text else None, show_alert=bool(text),
+            )
+        except TelegramError as exc:  # too late or a duplicate: nothing more to do
+            log.info("answerCallbackQuery failed: %s", exc)
+
+    # -- outgoing --------------------------------------------------------------
+
+    async def deliver(self, delivery: Delivery) -> str:
+        try:
+            return await self._deliver(delivery)
+        except RetryAfter as exc:
+            raise DeliveryError(str(exc), retry_after=_seconds(exc.retry_after)) from exc
+        except BadRequest as exc:  # must precede NetworkError: BadRequest subclasses it
+            if "message is not modified" in exc.message:
+                return delivery.target_message_id or ""
+            raise DeliveryError(f"Telegram refused: {exc.message}", permanent=True) from exc
+        except ChatMigrated as exc:
+            raise DeliveryError(f"group moved to chat {exc.new_chat_id}; update the organisation file",
+                                permanent=True) from exc
+        except (Forbidden, InvalidToken) as exc:
+            raise DeliveryError(f"Telegram forbids: {exc.message}", permanent=True) from exc
+        except TelegramError as exc:  # network errors, timeouts, 5xx
+            raise DeliveryError(f"{type(exc).__name__}: {exc.message}") from exc
+
+    async def _deliver(self, delivery: Delivery) -> str:
+        bot = self.app.bot
+        chat_id = int(delivery.to.chat_id)
+        parts = render_html(delivery.message)
+        markup = keyboard(delivery.message.buttons)
+        if delivery.kind == "edit":
+            assert delivery.target_message_id is not None
+            await bot.edit_message_text(
+                parts[0], chat_id=chat_id, message_id=int(delivery.target_message_id),
+                parse_mode=ParseMode.HTML, reply_markup=markup,
+            )
+            return delivery.target_message_id
+        reply = (
+            ReplyParameters(int(delivery.reply_to_message_id), allow_sending_without_reply=True)
+            if delivery.reply_to_message_id else None
+        )
+        sent_id = ""
+        for index, part in enumerate(parts):
+            last = index == len(parts) - 1
+            sent = await bot.send_message(
+                chat_id, part, parse_mode=ParseMode.HTML, reply_markup=markup if last else None,
+                reply_parameters=reply if index == 0 else None,
+            )
+            sent_id = str(sent.message_id)
+        return sent_id  # the part with the buttons: the one later edits change
+
+
+def _seconds(retry_after: int | timedelta) -> float:
+    return retry_after.total_seconds() if isinstance(retry_after, timedelta) else float(retry_after)

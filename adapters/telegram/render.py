@@ -1,0 +1,74 @@
+"""Neutral messages as Telegram HTML, split to Telegram's length limit.
+
+All neutral text is plain, so every piece of it is escaped here; the only tags
+are the ones this module adds. Splitting happens on line boundaries, and a line
+too long by itself is cut in its plain form before escaping, so no cut ever
+falls inside a tag or an `&amp;`.
+"""
+from __future__ import annotations
+
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.messages import Button, Message
+
+MAX_MESSAGE = 4096  # Telegram's limit, counted here in UTF-16 units of the HTML: stricter
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _escaped_lines(text: str, limit: int) -> list[str]:
+    lines: list[str] = []
+    for line in text.split("\n"):
+        chunk = ""
+        for char in line:
+            piece = escape(char, quote=False)
+            if utf16_len(chunk) + utf16_len(piece) > limit:
+                lines.append(chunk)
+                chunk = ""
+            chunk += piece
+        lines.append(chunk)
+    return lines
+
+
+def html_lines(message: Message, limit: int = MAX_MESSAGE) -> list[str]:
+    lines: list[str] = []
+    if message.title:
+        lines.append(f"<b>{escape(message.title, quote=False)}</b>")
+    if message.text:
+        lines.extend(_escaped_lines(message.text, limit))
+    for field in message.fields:
+        label = f"<b>{escape(field.label, quote=False)}:</b> "
+        value_lines = _escaped_lines(field.value, limit - utf16_len(label))
+        lines.append(label + value_lines[0])
+        lines.extend(value_lines[1:])
+    return lines
+
+
+def render_html(message: Message, limit: int = MAX_MESSAGE) -> list[str]:
+    """The message as one or more HTML texts, each within `limit`."""
+    parts: list[str] = []
+    current = ""
+    for line in html_lines(message, limit):
+        candidate = f"{current}\n{line}" if current else line
+        if current and utf16_len(candidate) > limit:
+            parts.append(current)
+            current = line
+        else:
+            current = candidate
+    if current or not parts:
+        parts.append(current or "\u200b")  # Telegram refuses empty text
+    return parts
+
+
+def keyboard(buttons: tuple[Button, ...]) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    per_row = len(buttons) if len(buttons) <= 3 else 2
+    rows = [buttons[i:i + per_row] for i in range(0, len(buttons), per_row)]
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.token) for b in row] for row in rows]
+    )

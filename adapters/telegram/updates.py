@@ -1,0 +1,77 @@
+"""Telegram updates as neutral events."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from telegram import Chat, Message as TgMessage, MessageEntity, Update, User
+
+from bot.events import (
+    Actor, Attachment, ButtonEvent, CommandEvent, Conversation, ConversationRef, Event, LocationEvent,
+    MessageEvent,
+)
+
+PLATFORM = "telegram"
+
+
+def _actor(user: User | None, chat: Chat) -> Actor:
+    if user is None:  # an anonymous group admin speaks as the chat
+        return Actor(PLATFORM, str(chat.id), chat.title or str(chat.id))
+    return Actor(PLATFORM, str(user.id), user.full_name or user.username or str(user.id))
+
+
+def _conversation(chat: Chat) -> Conversation:
+    title = chat.title or chat.full_name or str(chat.id)
+    return Conversation(ConversationRef(PLATFORM, str(chat.id)), is_private=chat.type == Chat.PRIVATE, title=title)
+
+
+def to_event(update: Update, bot_username: str) -> Event | None:
+    """The update as an event, or None when it is nothing for the bot."""
+    received = datetime.now(timezone.utc)
+    update_id = str(update.update_id)
+    if (query := update.callback_query) is not None:
+        if query.message is None or not query.data:
+            return None
+        chat = query.message.chat
+        return ButtonEvent(
+            actor=_actor(query.from_user, chat), conversation=_conversation(chat), received_at=received,
+            platform_event_id=update_id, platform_message_id=str(query.message.message_id), token=query.data,
+        )
+    message = update.message
+    if message is None or (message.from_user is not None and message.from_user.is_bot):
+        return None
+    common = dict(
+        actor=_actor(message.from_user, message.chat), conversation=_conversation(message.chat),
+        received_at=received, platform_event_id=update_id, platform_message_id=str(message.message_id),
+        reply_to_message_id=str(message.reply_to_message.message_id) if message.reply_to_message else None,
+    )
+    if message.location is not None:
+        return LocationEvent(**common, latitude=message.location.latitude, longitude=message.location.longitude)
+    command = _command(message, bot_username)
+    if command is not None:
+        name, args = command
+        return None if name is None else CommandEvent(**common, name=name, args=args)
+    text = message.text or message.caption or ""
+    attachments = _attachments(message)
+    if not text and not attachments:
+        return None
+    return MessageEvent(**common, text=text, attachments=attachments)
+
+
+def _command(message: TgMessage, bot_username: str) -> tuple[str | None, str] | None:
+    """(name, args) for a command to this bot, (None, "") for one to another bot, else None."""
+    text = message.text or ""
+    entity = next((e for e in message.entities if e.type == MessageEntity.BOT_COMMAND and e.offset == 0), None)
+    if entity is None:
+        return None
+    word = text[1:entity.length]
+    name, _, addressee = word.partition("@")
+    if addressee and addressee.lower() != bot_username.lower():
+        return None, ""
+    return name.lower(), text[entity.length:].strip()
+
+
+def _attachments(message: TgMessage) -> tuple[Attachment, ...]:
+    if message.photo:
+        largest = max(message.photo, key=lambda p: p.width * p.height)
+        return (Attachment("photo", largest.file_id),)
+    return ()

@@ -1,0 +1,107 @@
+"""Intake throughput and latency through the whole pipeline.
+
+Typed lines go through the console adapter's event path into the pipeline
+(parse, incident, timeline, receipt and command-centre cards in the outbox, one
+SQLite transaction each) on a SQLite file database, with the outbox senders
+delivering at the same time, as in production.
+
+1. Flood: 5,000 reports offered as fast as the bot accepts them → reports/s.
+2. Steady: 200 reports/s for 10 s → p50/p99 from line typed to outbox committed.
+
+Targets on the 2-core machine: ≥ 1,000 reports/s; p99 ≤ 50 ms.
+Run: .venv/bin/python bench/intake.py [--reports 5000] [--rate 200] [--seconds 10]
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.app import Liandong  # noqa: E402
+from config.organisation import load_organisation  # noqa: E402
+from config.settings import DEFAULT_ORG, Settings  # noqa: E402
+
+DEV_FILE = Path(__file__).resolve().parents[2] / "shared" / "data" / "intake-dev.jsonl"
+FALLBACK = [
+    "人民路化工厂起火，3人受伤，有人被困",
+    "Fire at the Renmin Rd chemical plant, 3 injured",
+    "环山路K12处山体滑坡，2人被埋",
+    "石岛港2号码头一渔船碰撞，1人落水失踪",
+]
+IN_FLIGHT = 64  # concurrent chat messages, as from many groups at once
+
+
+class NullWriter(io.TextIOBase):
+    def write(self, text: str) -> int:
+        return len(text)
+
+
+def report_texts() -> list[str]:
+    if DEV_FILE.exists():
+        rows = [json.loads(line) for line in DEV_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
+        texts = [r["text"].replace("\n", " ") for r in rows if r["expected"]["is_report"]]
+        if texts:
+            return texts
+    return FALLBACK
+
+
+async def main(args: argparse.Namespace) -> None:
+    texts = report_texts()
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp}/bench.db", console=True)
+        app = Liandong(settings, load_organisation(DEFAULT_ORG), console_out=NullWriter(), http=False)
+        await app.start(senders="--no-senders" not in sys.argv)
+        console, handle = app.console, app.pipeline.handle
+        assert console is not None
+
+        async def one(i: int) -> float:
+            started = time.perf_counter()
+            await console.handle_line(f"reporter{i % 97}@reporting: {texts[i % len(texts)]}", handle)
+            return time.perf_counter() - started
+
+        # 1. Flood
+        gate = asyncio.Semaphore(IN_FLIGHT)
+
+        async def gated(i: int) -> float:
+            async with gate:
+                return await one(i)
+
+        started = time.perf_counter()
+        await asyncio.gather(*(gated(i) for i in range(args.reports)))
+        elapsed = time.perf_counter() - started
+        print(f"flood: {args.reports} reports in {elapsed:.2f} s = {args.reports / elapsed:,.0f} reports/s "
+              f"(target ≥ 1,000)")
+
+        # 2. Steady rate
+        total = int(args.rate * args.seconds)
+        t0 = time.perf_counter()
+        tasks = []
+        for i in range(total):
+            delay = t0 + i / args.rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(one(args.reports + i)))
+        latencies = sorted(await asyncio.gather(*tasks))
+        p50 = statistics.median(latencies) * 1000
+        p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000
+        print(f"steady: {total} reports at {args.rate}/s: p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
+              f"max {latencies[-1] * 1000:.1f} ms (target p99 ≤ 50 ms)")
+        failed = app.pipeline.events_failed
+        print(f"events handled {app.pipeline.events_handled}, failed {failed}")
+        await app.stop()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--reports", type=int, default=5000)
+    parser.add_argument("--rate", type=float, default=200)
+    parser.add_argument("--seconds", type=float, default=10)
+    asyncio.run(main(parser.parse_args([a for a in sys.argv[1:] if a != "--no-senders"])))

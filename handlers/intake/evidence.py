@@ -1,0 +1,71 @@
+"""Locations and photos that belong to an incident.
+
+A location or photo sent as a reply to the bot's receipt (or to a centre card)
+goes to that incident. A location shared on its own goes to the sender's latest
+report from the same conversation, if it is recent: a reporter typically sends
+the text first and then drops a pin.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.context import HandlerContext
+from bot.events import Event, LocationEvent, MessageEvent
+from bot.messages import Message
+from handlers.intake import views
+from handlers.intake.cards import refresh_cards
+from storage.incidents import IncidentRepository
+from storage.models import Incident
+from storage.outbox import OutboxRepository
+
+RECENT_REPORT = timedelta(minutes=30)
+
+
+async def incident_replied_to(ctx: HandlerContext, event: Event) -> Incident | None:
+    if event.reply_to_message_id is None:
+        return None
+    ref = event.conversation.ref
+    key = await OutboxRepository(ctx.session).key_of_delivered(ref.platform, ref.chat_id, event.reply_to_message_id)
+    incident_id = views.incident_of_key(key)
+    return await IncidentRepository(ctx.session).get(incident_id) if incident_id else None
+
+
+async def on_location(ctx: HandlerContext, event: LocationEvent) -> bool:
+    if not (-90 <= event.latitude <= 90 and -180 <= event.longitude <= 180):
+        return False
+    incident = await incident_replied_to(ctx, event)
+    if incident is None and (ctx.where.reporting or event.conversation.is_private):
+        incident = await IncidentRepository(ctx.session).latest_by_reporter(
+            event.actor.platform, event.actor.user_id, event.conversation.ref.chat_id, ctx.now - RECENT_REPORT,
+        )
+    if incident is None:
+        return False
+    incident.latitude, incident.longitude = event.latitude, event.longitude
+    await IncidentRepository(ctx.session).record(
+        incident.id, ctx.now, "location", ctx.timeline_actor,
+        {"latitude": event.latitude, "longitude": event.longitude},
+    )
+    await refresh_cards(ctx, incident)
+    ctx.reply(Message(text=ctx.t("evidence.location_added", id=incident.id)))
+    return True
+
+
+async def on_photo_reply(ctx: HandlerContext, event: MessageEvent) -> bool:
+    """Photos sent in reply to a receipt or card join that incident."""
+    if not event.attachments:
+        return False
+    incident = await incident_replied_to(ctx, event)
+    if incident is None:
+        return False
+    await attach_photos(ctx, incident, event)
+    await refresh_cards(ctx, incident)
+    ctx.reply(Message(text=ctx.t("evidence.photo_added", id=incident.id)))
+    return True
+
+
+async def attach_photos(ctx: HandlerContext, incident: Incident, event: MessageEvent) -> None:
+    repo = IncidentRepository(ctx.session)
+    for attachment in event.attachments:
+        await repo.attach(incident.id, ctx.now, attachment.kind, event.actor.platform, attachment.platform_file_id)
+        await repo.record(incident.id, ctx.now, f"{attachment.kind}_added", ctx.timeline_actor,
+                          {"file_id": attachment.platform_file_id, "caption": event.text[:500]})

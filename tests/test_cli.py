@@ -1,0 +1,102 @@
+"""The `liandong` command as an operator runs it: the installed entry point, in a
+subprocess, with the real environment variables."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from config.settings import DEFAULT_ORG
+
+LIANDONG = shutil.which("liandong", path=str(Path(sys.executable).parent)) or "liandong"
+
+
+def run(*args: str, stdin: str | None = None, env: dict[str, str] | None = None, cwd: Path | None = None,
+        timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("LIANDONG_")}
+    full_env.update(env or {})
+    return subprocess.run([LIANDONG, *args], input=stdin, capture_output=True, text=True,
+                          env=full_env, cwd=cwd, timeout=timeout)
+
+
+def test_help_everywhere() -> None:
+    for args in ([], ["run"], ["check-config"], ["parse"], ["db"], ["db", "upgrade"]):
+        result = run(*args, "--help")
+        assert result.returncode == 0 and "usage: liandong" in result.stdout, args
+    assert "NAME@ROOM: TEXT" in run("run", "--help").stdout
+
+
+def test_check_config_accepts_the_example() -> None:
+    result = run("check-config", DEFAULT_ORG)
+    assert result.returncode == 0 and "OK" in result.stdout
+
+
+def test_check_config_prints_each_problem_on_its_own_line_and_exits_1(tmp_path: Path) -> None:
+    bad = tmp_path / "org.yaml"
+    text = Path(DEFAULT_ORG).read_text(encoding="utf-8")
+    bad.write_text(
+        text.replace("kind: expert", "kind: expert\n    colour: red")
+        .replace("fire: [FIRE-01, MED-01]", "fire: [FIRE-01, MED-09]"),
+        encoding="utf-8",
+    )
+    result = run("check-config", str(bad))
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert "units[7].colour: unknown key" in lines
+    assert any(line.startswith("dispatch_plans.fire[1]: no unit with code 'MED-09'") for line in lines)
+
+
+def test_run_refuses_a_broken_organisation_file_with_the_same_messages(tmp_path: Path) -> None:
+    bad = tmp_path / "org.yaml"
+    bad.write_text("organisation: {name: x}\ncommand_centre: {channels: [], members: []}\nbogus: 1\n")
+    checked = run("check-config", str(bad))
+    started = run("run", env={"LIANDONG_ORG": str(bad), "LIANDONG_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/x.db"})
+    assert started.returncode == checked.returncode == 1
+    assert "bogus: unknown key" in started.stderr
+    assert started.stderr == checked.stderr
+
+
+def test_parse_prints_the_contract_json() -> None:
+    result = run("parse", "人民路化工厂起火，3人受伤")
+    data = json.loads(result.stdout)
+    assert set(data) >= {"is_report", "type", "location", "time", "casualties", "language"}
+    assert data["is_report"] is True and data["type"] == "fire"
+    assert data["casualties"] == {"dead": 0, "injured": 3, "trapped": 0, "missing": 0}
+
+
+def test_parse_dash_reads_one_message_per_line() -> None:
+    result = run("parse", "-", stdin="收到\n人民路化工厂起火，3人受伤\n\nFire at the port, 2 injured\n")
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["is_report"] for r in rows] == [False, True, False, True]
+    assert rows[3]["language"] == "en"
+
+
+def test_db_upgrade_creates_the_sqlite_file_and_its_directory(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path}/nested/dir/liandong.db"
+    result = run("db", "upgrade", env={"LIANDONG_DATABASE_URL": url})
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "nested" / "dir" / "liandong.db").exists()
+
+
+@pytest.mark.parametrize("command", [["db", "upgrade"], ["run"]])
+def test_an_unreachable_database_is_one_clear_line_and_exit_2(command: list[str]) -> None:
+    # Port 9 (discard) is closed on a test machine: the connection is refused at once.
+    result = run(*command, env={"LIANDONG_DATABASE_URL": "postgresql+asyncpg://nobody@127.0.0.1:9/none",
+                                "LIANDONG_HTTP_PORT": "0"})
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1].startswith("cannot open database postgresql+asyncpg://nobody@127.0.0.1:9/none")
+
+
+def test_run_on_the_console_with_the_embedded_defaults(tmp_path: Path) -> None:
+    """What the README's first command does: report in, receipt and card out."""
+    script = "路人甲@reporting: 人民路化工厂起火，3人受伤\n王指挥@centre: /status 20261122-0001\n:quit\n"
+    result = run("run", stdin=script, cwd=tmp_path, env={"LIANDONG_HTTP_PORT": "0"})
+    assert result.returncode == 0, result.stderr
+    assert "[reporting] bot" in result.stdout and "[centre] bot" in result.stdout
+    assert "-0001" in result.stdout and "火灾" in result.stdout
+    assert (tmp_path / "data" / "liandong.db").exists()

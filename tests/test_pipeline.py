@@ -1,0 +1,90 @@
+"""The pipeline's promises: one transaction per batch of events with failures
+isolated, redeliveries ignored, and messages that survive a crash."""
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timezone
+
+from sqlalchemy import func, select
+
+from bot.clock import ManualClock
+from bot.context import HandlerContext
+from bot.events import Actor, CommandEvent, Conversation, ConversationRef, MessageEvent
+from bot.messages import Message
+from config.organisation import Organisation
+from storage.models import Incident, OutboxMessage
+from tests.conftest import start_console_bot
+
+REPORTING = Conversation(ConversationRef("console", "reporting"))
+REPORT = "人民路化工厂起火，3人受伤"
+
+
+def _event(text: str, n: int, event_id: str | None = None) -> MessageEvent | CommandEvent:
+    common = dict(actor=Actor("console", f"r{n}", f"r{n}"), conversation=REPORTING,
+                  received_at=datetime.now(timezone.utc), platform_event_id=event_id,
+                  platform_message_id=str(n))
+    if text.startswith("/"):
+        return CommandEvent(**common, name=text[1:], args="")
+    return MessageEvent(**common, text=text)
+
+
+async def test_a_failing_handler_in_a_batch_does_not_take_the_others_down(
+    database_url: str, org: Organisation, clock: ManualClock
+) -> None:
+    bot = await start_console_bot(database_url, org, clock)
+
+    async def boom(ctx: HandlerContext, event: CommandEvent) -> None:
+        ctx.reply(Message(text="half-done work that must not survive"))
+        raise RuntimeError("handler bug")
+
+    bot.app.router.command("boom", boom, "help.cmd.help")
+    try:
+        events = [_event(REPORT, n) for n in range(6)]
+        events.insert(3, _event("/boom", 99))
+        results = await asyncio.gather(*(bot.app.pipeline.handle(e) for e in events))
+        assert len(results) == 7
+        assert bot.app.pipeline.events_failed == 1 and bot.app.pipeline.events_handled == 6
+        async with bot.app.db.transaction() as session:
+            assert await session.scalar(select(func.count()).select_from(Incident)) == 6
+            texts = [m["text"] for m in await session.scalars(select(OutboxMessage.payload))]
+        assert "half-done work that must not survive" not in texts
+        assert any("处理时出错" in t for t in texts)  # the one who hit the bug is told
+    finally:
+        await bot.app.stop()
+
+
+async def test_a_redelivered_update_creates_one_incident_and_one_receipt(
+    database_url: str, org: Organisation, clock: ManualClock
+) -> None:
+    bot = await start_console_bot(database_url, org, clock)
+    try:
+        first = await bot.app.pipeline.handle(_event(REPORT, 1, event_id="update-7"))
+        again = await asyncio.gather(*(bot.app.pipeline.handle(_event(REPORT, 1, event_id="update-7")) for _ in range(3)))
+        assert not first.duplicate and all(r.duplicate for r in again)
+        async with bot.app.db.transaction() as session:
+            assert await session.scalar(select(func.count()).select_from(Incident)) == 1
+            assert await session.scalar(select(func.count()).select_from(OutboxMessage)) == 2
+    finally:
+        await bot.app.stop()
+
+
+async def test_a_crash_between_commit_and_delivery_delivers_once_after_restart(
+    database_url: str, org: Organisation, clock: ManualClock
+) -> None:
+    crashed = await start_console_bot(database_url, org, clock)
+    assert await crashed.say("路人甲@reporting: " + REPORT, deliver=False) == ""  # committed, not sent
+    # The process dies: nothing is stopped cleanly, nothing was delivered.
+    await crashed.app.db.dispose()
+
+    restarted = await start_console_bot(database_url, org, clock)
+    await restarted.app.drain()
+    out = restarted.new_output()
+    assert out.count("已登记事件 20261122-0001") == 1 and out.count("新事件 20261122-0001") == 1
+    await restarted.app.drain()
+    assert restarted.new_output() == ""
+    await restarted.app.stop()
+
+    again = await start_console_bot(database_url, org, clock)
+    await again.app.drain()
+    assert again.new_output() == ""  # delivered means never again
+    await again.app.stop()

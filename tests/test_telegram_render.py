@@ -1,0 +1,38 @@
+"""Telegram HTML rendering: escaping and splitting."""
+from __future__ import annotations
+
+from hypothesis import given, strategies as st
+
+from adapters.telegram.render import keyboard, render_html, utf16_len
+from bot.messages import Button, Field, Message
+
+
+def test_user_text_is_escaped_and_only_our_tags_remain() -> None:
+    [html] = render_html(Message(title="<b>x</b> & y", text="a<i>&amp;", fields=(Field("地点", "<人民路>"),)))
+    assert html == "<b>&lt;b&gt;x&lt;/b&gt; &amp; y</b>\na&lt;i&gt;&amp;amp;\n<b>地点:</b> &lt;人民路&gt;"
+
+
+def test_long_text_splits_on_lines_within_the_limit() -> None:
+    text = "\n".join(f"第{i}行 & <b>" for i in range(2000))
+    parts = render_html(Message(title="T", text=text))
+    assert len(parts) > 1
+    assert all(utf16_len(p) <= 4096 for p in parts)
+    joined = "\n".join(parts)
+    assert joined.count("&amp;") == 2000 and "<b>T</b>" in parts[0]
+
+
+@given(st.text(max_size=12000))
+def test_any_text_splits_within_the_limit_without_cutting_entities(text: str) -> None:
+    parts = render_html(Message(text=text), limit=500)
+    assert all(0 < utf16_len(p) <= 500 for p in parts)
+    for part in parts:
+        # Every '&' starts a whole entity: no cut fell inside one.
+        for index in [i for i, c in enumerate(part) if c == "&"]:
+            assert part[index:].startswith(("&amp;", "&lt;", "&gt;"))
+
+
+def test_buttons_become_an_inline_keyboard() -> None:
+    markup = keyboard(tuple(Button(f"b{i}", f"tok{i}") for i in range(4)))
+    assert markup is not None
+    assert [[b.callback_data for b in row] for row in markup.inline_keyboard] == [["tok0", "tok1"], ["tok2", "tok3"]]
+    assert keyboard(()) is None
