@@ -1,0 +1,1 @@
+"""In-process fakes of the platforms the bot talks to (Slack, Telegram), for tests."""
