@@ -10,6 +10,7 @@ from bot.http import HttpServer
 from bot.i18n import LANGUAGES, Translator
 from bot.outbox import Deliverer, OutboxSender
 from bot.pipeline import Pipeline
+from bot.platform import ChatPlatform, CommandInfo
 from bot.router import Router
 from config.organisation import Organisation
 from config.settings import Settings
@@ -49,11 +50,7 @@ class Liandong:
             from adapters.console import ConsoleAdapter
 
             self.console = ConsoleAdapter(org, console_out)
-        self.telegram = None
-        if "telegram" in self.platforms:
-            from adapters.telegram import TelegramAdapter
-
-            self.telegram = TelegramAdapter(settings, self.pipeline.handle, self._command_menu())
+        self.chats: list[ChatPlatform] = self._chat_platforms()
         self.senders = {
             d.platform: OutboxSender(self.db, d, self.clock, limiter=getattr(d, "limiter", None))
             for d in self.deliverers()
@@ -61,21 +58,39 @@ class Liandong:
         self.http = (
             HttpServer(settings.http_host, settings.http_port, self.db, self._metrics) if http else None
         )
-        if self.http is not None and self.telegram is not None and (route := self.telegram.webhook_route()):
-            self.http.add_route(*route)
+        for chat in self.chats:
+            for route in chat.http_routes():
+                if self.http is not None:
+                    self.http.add_route(*route)
         self._tasks: list[asyncio.Task[None]] = []
 
-    def deliverers(self) -> list[Deliverer]:
-        return [d for d in (self.console, self.telegram) if d is not None]
+    def _chat_platforms(self) -> list[ChatPlatform]:
+        chats: list[ChatPlatform] = []
+        if "telegram" in self.platforms:
+            from adapters.telegram import TelegramAdapter
 
-    def _command_menu(self) -> list[tuple[str, dict[str, str]]]:
-        """Each command with its menu description in both languages and the default."""
+            chats.append(TelegramAdapter(self.settings, self.pipeline.handle, self.command_menu()))
+        if "slack" in self.platforms:
+            from adapters.slack import SlackAdapter
+
+            chats.append(SlackAdapter(self.settings, self.pipeline.handle, self.command_menu()))
+        return chats
+
+    def chat(self, platform: str) -> ChatPlatform | None:
+        return next((c for c in self.chats if c.platform == platform), None)
+
+    def deliverers(self) -> list[Deliverer]:
+        return [*([self.console] if self.console else []), *self.chats]
+
+    def command_menu(self) -> list[CommandInfo]:
+        """Each command with its menu description and usage in both languages."""
         translators = {lang: Translator(lang) for lang in LANGUAGES}
-        default = translators[self.org.language]
-        return [
-            (name, {**{lang: t(f"cmd.{name}") for lang, t in translators.items()}, "default": default(f"cmd.{name}")})
-            for name in self.router.commands
-        ]
+
+        def texts(key: str) -> dict[str, str]:
+            found = {lang: t(key) if t.has(key) else "" for lang, t in translators.items()}
+            return {**found, "default": found[self.org.language]}
+
+        return [CommandInfo(name, texts(f"cmd.{name}"), texts(f"cmd.{name}.args")) for name in self.router.commands]
 
     async def start(self, *, senders: bool = True) -> None:
         """Raises DatabaseUnavailable when the database cannot be reached."""
@@ -92,8 +107,8 @@ class Liandong:
                 # Health and metrics are a convenience until a webhook platform needs the port.
                 log.warning("HTTP server not started on %s:%s: %s", self.settings.http_host, self.settings.http_port, exc)
                 self.http = None
-        if self.telegram is not None:
-            await self.telegram.start()
+        for chat in self.chats:
+            await chat.start()
         log.info("Liandong up for %s on %s", self.org.name, ", ".join(self.platforms))
 
     async def run_console(self) -> None:
@@ -110,11 +125,11 @@ class Liandong:
 
     @property
     def needs_http(self) -> bool:
-        return self.telegram is not None and self.telegram.webhook
+        return any(chat.needs_http for chat in self.chats)
 
     async def stop(self) -> None:
-        if self.telegram is not None:
-            await self.telegram.stop()
+        for chat in self.chats:
+            await chat.stop()
         await self.pipeline.stop()
         for sender in self.senders.values():
             sender.stop()

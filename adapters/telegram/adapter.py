@@ -10,7 +10,6 @@ from __future__ import annotations
 import hmac
 import logging
 from datetime import timedelta
-from typing import Awaitable, Callable
 
 from aiohttp import web
 from telegram import (
@@ -22,8 +21,8 @@ from telegram.ext import Application, ApplicationBuilder, TypeHandler
 
 from adapters.telegram.render import keyboard, render_html
 from adapters.telegram.updates import PLATFORM, to_event
-from bot.events import Event
 from bot.messages import Delivery, DeliveryError
+from bot.platform import CommandInfo, EventSink, HttpRoute
 from bot.ratelimit import RateLimiter, RateLimits
 from config.settings import Settings
 
@@ -37,9 +36,6 @@ CALLBACK_ANSWER_LIMIT = 200  # characters Telegram shows in a callback answer
 # A little under 30/s keeps jitter from ever tipping a one-second window over.
 TELEGRAM_LIMITS = RateLimits(per_second=29, chat_interval_s=1.0, group_per_minute=20)
 
-EventSink = Callable[[Event], Awaitable[object]]
-# (command, description in the bot's language, description in the other)
-CommandList = list[tuple[str, dict[str, str]]]
 
 
 def is_group_chat(chat_id: str) -> bool:
@@ -49,7 +45,7 @@ def is_group_chat(chat_id: str) -> bool:
 class TelegramAdapter:
     platform = PLATFORM
 
-    def __init__(self, settings: Settings, sink: EventSink, commands: CommandList):
+    def __init__(self, settings: Settings, sink: EventSink, commands: list[CommandInfo]):
         self.settings = settings
         self.sink = sink
         self.commands = commands
@@ -72,8 +68,12 @@ class TelegramAdapter:
 
     # -- lifecycle -------------------------------------------------------------
 
-    def webhook_route(self) -> tuple[str, str, Callable[[web.Request], Awaitable[web.StreamResponse]]] | None:
-        return ("POST", WEBHOOK_PATH, self._on_webhook) if self.webhook else None
+    @property
+    def needs_http(self) -> bool:
+        return self.webhook
+
+    def http_routes(self) -> list[HttpRoute]:
+        return [("POST", WEBHOOK_PATH, self._on_webhook)] if self.webhook else []
 
     async def start(self) -> None:
         await self.app.initialize()  # getMe: fails fast on a wrong token
@@ -101,13 +101,12 @@ class TelegramAdapter:
         await self.app.shutdown()
 
     async def _set_commands(self) -> None:
-        for language in ("zh", "en"):
-            commands = [BotCommand(name, descriptions[language]) for name, descriptions in self.commands]
-            for scope in (BotCommandScopeAllPrivateChats(), BotCommandScopeAllGroupChats()):
-                await self.app.bot.set_my_commands(commands, scope=scope, language_code=language)
         # Clients in other languages see the organisation's default.
-        default = [BotCommand(name, d["default"]) for name, d in self.commands]
-        await self.app.bot.set_my_commands(default)
+        for language in ("zh", "en", "default"):
+            commands = [BotCommand(c.name, c.descriptions[language]) for c in self.commands]
+            code = None if language == "default" else language
+            for scope in (BotCommandScopeAllPrivateChats(), BotCommandScopeAllGroupChats()):
+                await self.app.bot.set_my_commands(commands, scope=scope, language_code=code)
 
     # -- incoming --------------------------------------------------------------
 

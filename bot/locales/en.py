@@ -74,6 +74,8 @@ MESSAGES: dict[str, str] = {
     "cmd.status": "Show an incident",
     "cmd.help": "Help and who you are",
     "cmd.start": "Get started",
+    "cmd.report.args": "what happened",
+    "cmd.status.args": "incident id",
     "command.unknown": "Unknown command /{name}. Send /help for the commands you can use.",
     "error.internal": "Something went wrong; nothing was changed. Please try again; the problem has been logged.",
 }

@@ -74,6 +74,8 @@ MESSAGES: dict[str, str] = {
     "cmd.status": "查看事件",
     "cmd.help": "帮助与我的身份",
     "cmd.start": "开始使用",
+    "cmd.report.args": "情况描述",
+    "cmd.status.args": "事件编号",
     "command.unknown": "未知命令 /{name}。发送 /help 查看可用命令。",
     "error.internal": "处理时出错，未做更改。请稍后重试；问题已记录。",
 }
