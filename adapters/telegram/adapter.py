@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+import warnings
 from datetime import timedelta
 
 from aiohttp import web
@@ -16,8 +17,11 @@ from telegram import (
     BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, ReplyParameters, Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest, ChatMigrated, EndPointNotFound, Forbidden, InvalidToken, RetryAfter, TelegramError,
+)
 from telegram.ext import Application, ApplicationBuilder, TypeHandler
+from telegram.warnings import PTBDeprecationWarning
 
 from adapters.telegram.render import keyboard, render_html
 from adapters.telegram.updates import PLATFORM, to_event
@@ -152,15 +156,15 @@ class TelegramAdapter:
         try:
             return await self._deliver(delivery)
         except RetryAfter as exc:
-            raise DeliveryError(str(exc), retry_after=_seconds(exc.retry_after)) from exc
+            raise DeliveryError(str(exc), retry_after=_retry_after_seconds(exc)) from exc
         except BadRequest as exc:  # must precede NetworkError: BadRequest subclasses it
-            if "message is not modified" in exc.message:
+            if "message is not modified" in exc.message.lower():  # PTB capitalises the text
                 return delivery.target_message_id or ""
             raise DeliveryError(f"Telegram refused: {exc.message}", permanent=True) from exc
         except ChatMigrated as exc:
             raise DeliveryError(f"group moved to chat {exc.new_chat_id}; update the organisation file",
                                 permanent=True) from exc
-        except (Forbidden, InvalidToken) as exc:
+        except (Forbidden, InvalidToken, EndPointNotFound) as exc:
             raise DeliveryError(f"Telegram forbids: {exc.message}", permanent=True) from exc
         except TelegramError as exc:  # network errors, timeouts, 5xx
             raise DeliveryError(f"{type(exc).__name__}: {exc.message}") from exc
@@ -192,5 +196,9 @@ class TelegramAdapter:
         return sent_id  # the part with the buttons: the one later edits change
 
 
-def _seconds(retry_after: int | timedelta) -> float:
-    return retry_after.total_seconds() if isinstance(retry_after, timedelta) else float(retry_after)
+def _retry_after_seconds(exc: RetryAfter) -> float:
+    # PTB 22 warns that retry_after will become a timedelta; accept either.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
