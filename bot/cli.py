@@ -141,6 +141,7 @@ def _run(_: argparse.Namespace) -> int:
 
 async def _run_bot(settings: Settings, org: Organisation) -> int:
     from bot.app import Liandong
+    from bot.platform import PlatformError
     from storage.db import DatabaseUnavailable
 
     bot = Liandong(settings, org)
@@ -148,8 +149,12 @@ async def _run_bot(settings: Settings, org: Organisation) -> int:
         await bot.start()
     except DatabaseUnavailable as exc:
         print(exc, file=sys.stderr)
-        await bot.db.dispose()
+        await bot.stop()
         return EXIT_DATABASE
+    except PlatformError as exc:
+        print(exc, file=sys.stderr)
+        await bot.stop()
+        return EXIT_CONFIG
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -14,6 +14,10 @@ EventSink = Callable[[Event], Awaitable[object]]
 HttpRoute = tuple[str, str, Callable[[web.Request], Awaitable[web.StreamResponse]]]
 
 
+class PlatformError(Exception):
+    """A platform refused to start for a reason the operator must fix (e.g. a bad token)."""
+
+
 @dataclass(frozen=True)
 class CommandInfo:
     """A command for a platform's command menu, described in every language."""

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
 DEFAULT_ORG = str(Path(__file__).with_name("org.example.yaml"))
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/liandong.db"
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram accepts
 
 
 class SettingsError(Exception):
@@ -67,6 +69,15 @@ class Settings:
         mode = get("TELEGRAM_MODE", "polling")
         if mode not in ("polling", "webhook"):
             raise SettingsError(f"LIANDONG_TELEGRAM_MODE must be polling or webhook, not {mode!r}")
+        secret = get("TELEGRAM_WEBHOOK_SECRET")
+        if mode == "webhook" and get("TELEGRAM_TOKEN"):
+            if not get("PUBLIC_URL"):
+                raise SettingsError("LIANDONG_TELEGRAM_MODE=webhook needs LIANDONG_PUBLIC_URL")
+            if not secret or not _WEBHOOK_SECRET.fullmatch(secret):
+                raise SettingsError(
+                    "LIANDONG_TELEGRAM_MODE=webhook needs LIANDONG_TELEGRAM_WEBHOOK_SECRET: "
+                    "1-256 characters of A-Z a-z 0-9 _ -"
+                )
         port_text = get("HTTP_PORT", "8080")
         try:
             port = int(port_text)  # type: ignore[arg-type]
@@ -80,7 +91,7 @@ class Settings:
             telegram_token=get("TELEGRAM_TOKEN"),
             telegram_api_url=get("TELEGRAM_API_URL", "https://api.telegram.org"),  # type: ignore[arg-type]
             telegram_mode=mode,  # type: ignore[arg-type]
-            telegram_webhook_secret=get("TELEGRAM_WEBHOOK_SECRET"),
+            telegram_webhook_secret=secret,
             public_url=get("PUBLIC_URL"),
             slack_bot_token=get("SLACK_BOT_TOKEN"),
             slack_signing_secret=get("SLACK_SIGNING_SECRET"),

@@ -240,3 +240,22 @@ async def test_webhook_mode_checks_the_secret_and_ignores_retries(
         assert await _incidents(app) == 1
     finally:
         await app.stop()
+
+
+async def test_a_wrong_token_stops_liandong_run_with_one_clear_line(tmp_path: Path, fake: FakeTelegramAPI) -> None:
+    import asyncio
+    import os
+    import shutil
+    import sys
+
+    liandong = shutil.which("liandong", path=str(Path(sys.executable).parent)) or "liandong"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LIANDONG_")}
+    env.update(LIANDONG_TELEGRAM_TOKEN="123456:not-the-token", LIANDONG_TELEGRAM_API_URL=fake.root_url,
+               LIANDONG_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/x.db", LIANDONG_HTTP_PORT="0")
+    process = await asyncio.create_subprocess_exec(
+        liandong, "run", env=env, stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    _, stderr = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 1
+    assert stderr.decode().strip().splitlines()[-1].startswith("Telegram refused the token")

@@ -7,7 +7,9 @@ outbox sender (durable, shared by all sends) and buttons carry database tokens.
 """
 from __future__ import annotations
 
+import asyncio
 import hmac
+import itertools
 import logging
 import warnings
 from datetime import timedelta
@@ -26,7 +28,7 @@ from telegram.warnings import PTBDeprecationWarning
 from adapters.telegram.render import keyboard, render_html
 from adapters.telegram.updates import PLATFORM, to_event
 from bot.messages import Delivery, DeliveryError
-from bot.platform import CommandInfo, EventSink, HttpRoute
+from bot.platform import CommandInfo, EventSink, HttpRoute, PlatformError
 from bot.ratelimit import RateLimiter, RateLimits
 from config.settings import Settings
 
@@ -55,6 +57,7 @@ class TelegramAdapter:
         self.commands = commands
         self.limiter = RateLimiter(TELEGRAM_LIMITS, is_group=is_group_chat)
         self.webhook = settings.telegram_mode == "webhook"
+        self._connected = False
         api = settings.telegram_api_url.rstrip("/")
         builder = (
             ApplicationBuilder()
@@ -80,7 +83,7 @@ class TelegramAdapter:
         return [("POST", WEBHOOK_PATH, self._on_webhook)] if self.webhook else []
 
     async def start(self) -> None:
-        await self.app.initialize()  # getMe: fails fast on a wrong token
+        await self._connect()
         await self._set_commands()
         await self.app.start()
         if self.webhook:
@@ -97,7 +100,26 @@ class TelegramAdapter:
             )
         log.info("Telegram connected as @%s (%s)", self.app.bot.username, "webhook" if self.webhook else "polling")
 
+    async def _connect(self) -> None:
+        """getMe until it works: a wrong token stops the bot, a network outage waits."""
+        for attempt in itertools.count(1):
+            try:
+                await self.app.initialize()
+                self._connected = True
+                return
+            except (InvalidToken, EndPointNotFound) as exc:
+                raise PlatformError(
+                    f"Telegram refused the token ({exc.message}): check LIANDONG_TELEGRAM_TOKEN "
+                    f"and LIANDONG_TELEGRAM_API_URL"
+                ) from exc
+            except TelegramError as exc:
+                delay = min(60.0, 2.0 ** attempt)
+                log.warning("Telegram not reachable (%s); trying again in %.0f s", exc.message, delay)
+                await asyncio.sleep(delay)
+
     async def stop(self) -> None:
+        if not self._connected:
+            return
         if self.app.updater is not None and self.app.updater.running:
             await self.app.updater.stop()
         if self.app.running:

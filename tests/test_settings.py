@@ -1,0 +1,40 @@
+"""Settings from the environment: defaults, platforms, and refusals."""
+from __future__ import annotations
+
+import pytest
+
+from config.settings import DEFAULT_DATABASE_URL, Settings, SettingsError
+
+
+def test_defaults_run_the_console_on_sqlite() -> None:
+    settings = Settings.from_env({})
+    assert settings.database_url == DEFAULT_DATABASE_URL
+    assert settings.enabled_platforms() == ("console",)
+    assert (settings.http_host, settings.http_port) == ("127.0.0.1", 8080)
+
+
+def test_a_chat_platform_turns_the_console_off_unless_forced() -> None:
+    assert Settings.from_env({"LIANDONG_TELEGRAM_TOKEN": "1:x"}).enabled_platforms() == ("telegram",)
+    forced = Settings.from_env({"LIANDONG_TELEGRAM_TOKEN": "1:x", "LIANDONG_CONSOLE": "1"})
+    assert forced.enabled_platforms() == ("console", "telegram")
+    assert Settings.from_env({"LIANDONG_CONSOLE": "0"}).enabled_platforms() == ()
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"LIANDONG_CONSOLE": "yes"}, "LIANDONG_CONSOLE must be 0 or 1"),
+        ({"LIANDONG_TELEGRAM_MODE": "push"}, "polling or webhook"),
+        ({"LIANDONG_HTTP_PORT": "80000"}, "port number"),
+        ({"LIANDONG_TELEGRAM_TOKEN": "1:x", "LIANDONG_TELEGRAM_MODE": "webhook",
+          "LIANDONG_TELEGRAM_WEBHOOK_SECRET": "s"}, "needs LIANDONG_PUBLIC_URL"),
+        ({"LIANDONG_TELEGRAM_TOKEN": "1:x", "LIANDONG_TELEGRAM_MODE": "webhook",
+          "LIANDONG_PUBLIC_URL": "https://x"}, "needs LIANDONG_TELEGRAM_WEBHOOK_SECRET"),
+        ({"LIANDONG_TELEGRAM_TOKEN": "1:x", "LIANDONG_TELEGRAM_MODE": "webhook",
+          "LIANDONG_PUBLIC_URL": "https://x", "LIANDONG_TELEGRAM_WEBHOOK_SECRET": "has space"},
+         "A-Z a-z 0-9 _ -"),
+    ],
+)
+def test_bad_settings_are_refused_with_the_variable_named(env: dict[str, str], message: str) -> None:
+    with pytest.raises(SettingsError, match=message):
+        Settings.from_env(env)
