@@ -6,6 +6,7 @@ user 1001), reporting group -1003000, FIRE-01's group -1002001 (张三, 2001).
 """
 from __future__ import annotations
 
+import asyncio
 import re
 from pathlib import Path
 from typing import AsyncIterator
@@ -259,3 +260,29 @@ async def test_a_wrong_token_stops_liandong_run_with_one_clear_line(tmp_path: Pa
     _, stderr = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode == 1
     assert stderr.decode().strip().splitlines()[-1].startswith("Telegram refused the token")
+
+
+async def test_an_edit_that_changes_nothing_is_not_an_error(bot: Liandong, fake: FakeTelegramAPI) -> None:
+    from bot.events import ConversationRef
+    from bot.messages import Button, Message, Outgoing
+    from storage.outbox import OutboxRepository
+
+    chat = ConversationRef("telegram", str(CENTRE))
+    card = Message(title="T", text="same", buttons=(Button("b", "tok"),))
+    async with bot.db.transaction() as session:
+        await OutboxRepository(session).enqueue(
+            [Outgoing(chat, card, key="k"), Outgoing(chat, card, edit_key="k")], bot.clock.now()
+        )
+    bot.senders["telegram"].wake()
+    await fake.wait_until(lambda: len(fake.calls("editMessageText")) == 1)
+
+    async def settled() -> set[str]:
+        async with bot.db.transaction() as session:
+            return set(await session.scalars(select(OutboxMessage.status)))
+
+    for _ in range(50):
+        if await settled() == {"delivered"}:
+            break
+        await asyncio.sleep(0.1)
+    assert await settled() == {"delivered"}
+    assert len(fake.sent_messages(CENTRE)) == 1
