@@ -9,7 +9,7 @@ from bot.clock import Clock, SystemClock
 from bot.http import HttpServer
 from bot.i18n import LANGUAGES, Translator
 from bot.outbox import Deliverer, OutboxSender
-from bot.pipeline import Pipeline
+from bot.pipeline import Pipeline, TimerJob
 from bot.platform import ChatPlatform, CommandInfo
 from bot.router import Router
 from config.organisation import Organisation
@@ -19,16 +19,25 @@ from storage.db import Database
 log = logging.getLogger(__name__)
 
 SENDER_STOP_TIMEOUT_S = 15.0
+TIMER_INTERVAL_S = 1.0
 
 
 def build_router() -> Router:
+    from handlers import dispatch
     from handlers import help as help_handlers
     from handlers.intake import handler as intake
 
     router = Router()
+    dispatch.register(router)  # before intake: replies to its questions are not reports
     intake.register(router)
     help_handlers.register(router)
     return router
+
+
+def timer_jobs() -> list[TimerJob]:
+    from handlers.dispatch.escalation import escalate_due
+
+    return [escalate_due]
 
 
 class Liandong:
@@ -63,6 +72,7 @@ class Liandong:
                 if self.http is not None:
                     self.http.add_route(*route)
         self._tasks: list[asyncio.Task[None]] = []
+        self._stopping = False
 
     def _chat_platforms(self) -> list[ChatPlatform]:
         chats: list[ChatPlatform] = []
@@ -95,9 +105,10 @@ class Liandong:
     async def start(self, *, senders: bool = True) -> None:
         """Raises DatabaseUnavailable when the database cannot be reached."""
         await self.db.upgrade()
-        if senders:  # tests deliver step by step with drain() instead
+        if senders:  # tests deliver and fire timers step by step instead
             for platform, sender in self.senders.items():
                 self._tasks.append(asyncio.create_task(sender.run(), name=f"outbox-{platform}"))
+            self._tasks.append(asyncio.create_task(self._run_timers_forever(), name="timers"))
         if self.http is not None:
             try:
                 await self.http.start()
@@ -115,6 +126,21 @@ class Liandong:
         assert self.console is not None
         await self.console.read_stdin(self.pipeline.handle)
 
+    async def run_timers(self) -> int:
+        """Fire every timer that is due now; returns how many fired."""
+        fired = 0
+        for job in timer_jobs():
+            fired += await self.pipeline.run_job(job)
+        return fired
+
+    async def _run_timers_forever(self) -> None:
+        while not self._stopping:
+            try:
+                await self.run_timers()
+            except Exception:  # the database may be briefly away; timers stay due
+                log.exception("timers failed; trying again")
+            await asyncio.sleep(TIMER_INTERVAL_S)
+
     async def drain(self, seconds: float = 2.0) -> None:
         """Deliver what is due now, for up to `seconds` (a clean console exit)."""
         loop = asyncio.get_running_loop()
@@ -128,6 +154,7 @@ class Liandong:
         return any(chat.needs_http for chat in self.chats)
 
     async def stop(self) -> None:
+        self._stopping = True
         for chat in self.chats:
             await chat.stop()
         await self.pipeline.stop()

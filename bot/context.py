@@ -1,8 +1,8 @@
-"""What a handler gets: the event, who and where in organisation terms, a
-database session for its one transaction, and a list to put messages on.
+"""What handlers and timers get: a database session for their one transaction,
+the organisation, the clock's now, and a list to put outgoing messages on.
 
 Messages put here are written to the outbox in the same transaction as the
-handler's state changes, so either both happen or neither does.
+state changes, so either both happen or neither does.
 """
 from __future__ import annotations
 
@@ -21,16 +21,48 @@ from storage.incidents import TimelineActor
 
 
 @dataclass
-class HandlerContext:
+class Context:
+    """A unit of work that may change state and send messages (handlers, timers)."""
+
     session: AsyncSession
     org: Organisation
     t: Translator
     now: datetime
-    event: Event
-    person: PersonInfo | None
-    where: ConversationInfo
     enabled_platforms: frozenset[str]
     outgoing: list[Outgoing] = field(default_factory=list)
+
+    def send(self, to: ConversationRef, message: Message, *, key: str | None = None,
+             reply_to_message_id: str | None = None) -> None:
+        if to.platform in self.enabled_platforms:
+            self.outgoing.append(Outgoing(to, message, key=key, reply_to_message_id=reply_to_message_id))
+
+    def edit(self, to: ConversationRef, key: str, message: Message) -> None:
+        if to.platform in self.enabled_platforms:
+            self.outgoing.append(Outgoing(to, message, edit_key=key))
+
+    def active(self, refs: tuple[ConversationRef, ...] | list[ConversationRef]) -> list[ConversationRef]:
+        return [ref for ref in refs if ref.platform in self.enabled_platforms]
+
+    def centre_conversations(self) -> list[ConversationRef]:
+        return self.active(self.org.centre_conversations())
+
+    async def button(
+        self, label: str, action: str, data: dict[str, Any], conversation: ConversationRef,
+        valid_for: timedelta | None = None,
+    ) -> Button:
+        """A button bound to one conversation; its token means nothing anywhere else."""
+        expires = self.now + valid_for if valid_for else None
+        token = await ButtonRepository(self.session).issue(action, data, conversation, self.now, expires)
+        return Button(label, token)
+
+
+@dataclass
+class HandlerContext(Context):
+    """A context for one incoming event: who did what, where."""
+
+    event: Event = field(kw_only=True)
+    person: PersonInfo | None = field(kw_only=True)
+    where: ConversationInfo = field(kw_only=True)
     # Shown only to the person who pressed a button (not a chat message).
     private_answer: str | None = None
 
@@ -53,23 +85,3 @@ class HandlerContext:
             Outgoing(self.event.conversation.ref, message, key=key,
                      reply_to_message_id=self.event.platform_message_id)
         )
-
-    def send(self, to: ConversationRef, message: Message, *, key: str | None = None) -> None:
-        if to.platform in self.enabled_platforms:
-            self.outgoing.append(Outgoing(to, message, key=key))
-
-    def edit(self, to: ConversationRef, key: str, message: Message) -> None:
-        if to.platform in self.enabled_platforms:
-            self.outgoing.append(Outgoing(to, message, edit_key=key))
-
-    def centre_conversations(self) -> list[ConversationRef]:
-        return [ref for ref in self.org.centre_conversations() if ref.platform in self.enabled_platforms]
-
-    async def button(
-        self, label: str, action: str, data: dict[str, Any], conversation: ConversationRef,
-        valid_for: timedelta | None = None,
-    ) -> Button:
-        """A button bound to one conversation; its token means nothing anywhere else."""
-        expires = self.now + valid_for if valid_for else None
-        token = await ButtonRepository(self.session).issue(action, data, conversation, self.now, expires)
-        return Button(label, token)

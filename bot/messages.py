@@ -26,11 +26,20 @@ class Button:
 
 
 @dataclass(frozen=True)
+class Mention:
+    """A person to notify, by their id on the platform the message goes to."""
+
+    user_id: str
+    name: str
+
+
+@dataclass(frozen=True)
 class Message:
     title: str = ""
     text: str = ""
     fields: tuple[Field, ...] = ()
     buttons: tuple[Button, ...] = ()
+    mentions: tuple[Mention, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -42,6 +51,7 @@ class Message:
             text=data.get("text", ""),
             fields=tuple(Field(**f) for f in data.get("fields", ())),
             buttons=tuple(Button(**b) for b in data.get("buttons", ())),
+            mentions=tuple(Mention(**m) for m in data.get("mentions", ())),
         )
 
     def plain_text(self) -> str:
@@ -50,6 +60,8 @@ class Message:
         if self.text:
             lines.append(self.text)
         lines.extend(f"{f.label}: {f.value}" for f in self.fields)
+        if self.mentions:
+            lines.append(" ".join(f"@{m.name}" for m in self.mentions))
         return "\n".join(lines)
 
 

@@ -13,12 +13,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import Awaitable, Callable, Iterable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.context import HandlerContext
+from bot.context import Context, HandlerContext
 from bot.events import ButtonEvent, Event
 from bot.i18n import Translator
 from bot.messages import Message, Outgoing
@@ -31,6 +31,8 @@ from storage.outbox import OutboxRepository
 log = logging.getLogger(__name__)
 
 MAX_BATCH = 64
+
+TimerJob = Callable[[Context], Awaitable[int]]
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,18 @@ class Pipeline:
         pending = _Pending(event, asyncio.get_running_loop().create_future())
         self._queue.put_nowait(pending)
         return await pending.done
+
+    async def run_job(self, job: TimerJob) -> int:
+        """Run a timer job in a transaction of its own, its messages with it."""
+        async with self.db.transaction() as session:
+            ctx = Context(session=session, org=self.org, t=self.t, now=self.clock.now(),
+                          enabled_platforms=self.enabled_platforms)
+            done = await job(ctx)
+            outgoing = [o for o in ctx.outgoing if o.to.platform in self.enabled_platforms]
+            await OutboxRepository(session).enqueue(outgoing, ctx.now)
+        if outgoing:
+            self.wake_senders({o.to.platform for o in outgoing})
+        return done
 
     async def stop(self) -> None:
         """Finish what was handed in, then stop (never abandon a transaction midway)."""

@@ -17,7 +17,7 @@ import yaml
 from pydantic import ValidationError
 
 from bot.events import ConversationRef
-from config.schema import INCIDENT_TYPES, Channel, OrganisationFile
+from config.schema import INCIDENT_TYPES, Channel, OrganisationFile, Unit
 
 CONSOLE = "console"
 # Console conversation ids for the organisation's shared conversations; a unit's
@@ -85,6 +85,10 @@ class Organisation:
 
     def conversation(self, ref: ConversationRef) -> ConversationInfo:
         return self._conversations.get(ref) or ConversationInfo()
+
+    def spec_unit(self, code: str) -> "Unit":
+        """The unit as the file declares it (members with their roles and ids)."""
+        return next(u for u in self.spec.units if u.code == code)
 
     def centre_conversations(self) -> list[ConversationRef]:
         return [ref for ref, info in self._conversations.items() if info.centre]
@@ -199,11 +203,12 @@ def parse_organisation(text: str, source: str = "<memory>") -> Organisation:
         raise OrganisationError([f"{where}YAML: {problem}"]) from None
     if not isinstance(data, dict):
         raise OrganisationError(["(top): the file must be a mapping with organisation, command_centre, …"])
+    problems: list[str] = []
     try:
         spec = OrganisationFile.model_validate(data)
     except ValidationError as exc:
-        raise OrganisationError(_format_validation_errors(exc)) from None
-    problems = _cross_reference_problems(spec)
+        problems = _format_validation_errors(exc)
+    problems += _cross_reference_problems(data)
     if problems:
         raise OrganisationError(problems)
     return Organisation(spec, source)
@@ -240,52 +245,59 @@ def _format_validation_errors(exc: ValidationError) -> list[str]:
     return problems
 
 
-def _cross_reference_problems(spec: OrganisationFile) -> list[str]:
+def _items(value: Any) -> list[tuple[int, dict[str, Any]]]:
+    """(index, mapping) of a list, skipping what is not a mapping (the schema reports that)."""
+    return [(i, v) for i, v in enumerate(value)] if isinstance(value, list) else []
+
+
+def _ids(entry: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(p, str(entry[p])) for p in ("telegram", "slack") if entry.get(p) is not None]
+
+
+def _cross_reference_problems(data: dict[str, Any]) -> list[str]:
+    """Checks across sections, made on the raw file so they are reported even when
+    the schema found problems elsewhere: the operator sees everything at once."""
     problems: list[str] = []
-    codes = [u.code for u in spec.units]
+    units = [(i, u) for i, u in _items(data.get("units")) if isinstance(u, dict)]
+    codes = [str(u.get("code")) for _, u in units if u.get("code") is not None]
     for code, count in Counter(codes).items():
         if count > 1:
-            first = codes.index(code)
+            first = next(i for i, u in units if str(u.get("code")) == code)
             problems.append(f"units[{first}].code: duplicate unit code {code!r} ({count} units)")
     known = set(codes)
 
-    def unknown_unit(path: str, code: str) -> str:
-        close = difflib.get_close_matches(code, sorted(known), n=3)
-        hint = f" (did you mean {', '.join(close)}?)" if close else ""
-        return f"{path}: no unit with code {code!r}{hint}"
+    def check_unit(path: str, code: Any) -> None:
+        if str(code) not in known:
+            close = difflib.get_close_matches(str(code), sorted(known), n=3)
+            hint = f" (did you mean {', '.join(close)}?)" if close else ""
+            problems.append(f"{path}: no unit with code {str(code)!r}{hint}")
 
-    for incident_type, plan in spec.dispatch_plans.items():
+    plans = data.get("dispatch_plans")
+    for incident_type, plan in (plans.items() if isinstance(plans, dict) else ()):
         if incident_type not in INCIDENT_TYPES:
             problems.append(
-                f"dispatch_plans.{incident_type}: unknown incident type "
-                f"(one of {', '.join(INCIDENT_TYPES)})"
+                f"dispatch_plans.{incident_type}: unknown incident type (one of {', '.join(INCIDENT_TYPES)})"
             )
-        for i, code in enumerate(plan):
-            if code not in known:
-                problems.append(unknown_unit(f"dispatch_plans.{incident_type}[{i}]", code))
-    for r, rollcall in enumerate(spec.rollcalls):
-        if isinstance(rollcall.units, list):
-            for i, code in enumerate(rollcall.units):
-                if code not in known:
-                    problems.append(unknown_unit(f"rollcalls[{r}].units[{i}]", code))
+        for i, code in _items(plan):
+            check_unit(f"dispatch_plans.{incident_type}[{i}]", code)
+    for r, rollcall in _items(data.get("rollcalls")):
+        if isinstance(rollcall, dict):
+            for i, code in _items(rollcall.get("units")):
+                check_unit(f"rollcalls[{r}].units[{i}]", code)
 
     # One chat bound to two units would make "who may press" ambiguous.
     owner: dict[tuple[str, str], str] = {}
-    for u, unit in enumerate(spec.units):
-        for c, channel in enumerate(unit.channels):
-            for platform, chat_id in channel.platform_ids():
-                other = owner.setdefault((platform, chat_id), unit.code)
-                if other != unit.code:
-                    problems.append(
-                        f"units[{u}].channels[{c}].{platform}: chat {chat_id} already "
-                        f"belongs to unit {other}"
-                    )
+    for u, unit in units:
+        code = str(unit.get("code"))
+        for c, channel in _items(unit.get("channels")):
+            for platform, chat_id in _ids(channel) if isinstance(channel, dict) else ():
+                other = owner.setdefault((platform, chat_id), code)
+                if other != code:
+                    problems.append(f"units[{u}].channels[{c}].{platform}: chat {chat_id} already belongs to unit {other}")
         seen_people: set[tuple[str, str]] = set()
-        for m, member in enumerate(unit.members):
-            for platform, user_id in member.platform_ids():
+        for m, member in _items(unit.get("members")):
+            for platform, user_id in _ids(member) if isinstance(member, dict) else ():
                 if (platform, user_id) in seen_people:
-                    problems.append(
-                        f"units[{u}].members[{m}].{platform}: {user_id} is listed twice in {unit.code}"
-                    )
+                    problems.append(f"units[{u}].members[{m}].{platform}: {user_id} is listed twice in {code}")
                 seen_people.add((platform, user_id))
     return problems

@@ -24,6 +24,12 @@ def defer_insert(session: AsyncSession, table: Table, row: dict[str, Any]) -> No
     pending.setdefault(table, []).append(row)
 
 
+def deferred_rows(session: AsyncSession, table: Table) -> list[dict[str, Any]]:
+    """Rows of this table added in this transaction and not yet written (mutable)."""
+    pending: dict[Table, list[dict[str, Any]]] = session.info.get(_ROWS) or {}
+    return pending.get(table, [])
+
+
 async def flush_deferred(session: AsyncSession) -> None:
     """Write what is waiting now, e.g. before reading those tables back."""
     await session.run_sync(_write_pending)

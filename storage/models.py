@@ -61,6 +61,9 @@ class Incident(Base):
     source_message_id: Mapped[str | None] = mapped_column(String(64))
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    closed_by: Mapped[str | None] = mapped_column(String(200))
+    close_summary: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
         Index("ix_incidents_created_at", "created_at"),
@@ -159,3 +162,54 @@ class InboundEvent(Base):
     received_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
     __table_args__ = (UniqueConstraint("platform", "event_id", name="uq_inbound_event"),)
+
+
+class DispatchOrder(Base):
+    """One unit's order for one incident, and where it stands.
+
+    States only move forward: ordered → acknowledged → en_route → on_scene;
+    declined ends it. Orders for units that need approval start as
+    pending_approval and become ordered or rejected.
+    """
+
+    __tablename__ = "dispatch_orders"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    incident_id: Mapped[str] = mapped_column(ForeignKey("incidents.id"), index=True)
+    unit_code: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(20))
+    instruction: Mapped[str] = mapped_column(Text, default="")
+    ordered_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    ordered_by: Mapped[str] = mapped_column(String(200))
+    ordered_by_id: Mapped[str] = mapped_column(String(100))  # platform:user_id, for "not the requester"
+    state_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    state_by: Mapped[str | None] = mapped_column(String(200))
+    decline_reason: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[str | None] = mapped_column(String(200))  # approval or rejection
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    en_route_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    on_scene_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Escalation of silence: a due-time in the database, so it survives restarts.
+    escalation_level: Mapped[int] = mapped_column(Integer, default=0)
+    escalate_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    __table_args__ = (
+        UniqueConstraint("incident_id", "unit_code", name="uq_order_incident_unit"),
+        Index("ix_orders_escalate_at", "escalate_at"),
+    )
+
+
+class DispatchDraft(Base):
+    """A dispatch being put together on a command-centre card before it is sent."""
+
+    __tablename__ = "dispatch_drafts"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    incident_id: Mapped[str] = mapped_column(ForeignKey("incidents.id"), index=True)
+    units: Mapped[list[str]] = mapped_column(JSON, default=list)
+    instruction: Mapped[str] = mapped_column(Text, default="")
+    platform: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(10), default="open")  # open | sent | cancelled

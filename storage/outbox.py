@@ -17,7 +17,7 @@ from sqlalchemy.orm import aliased
 
 from bot.events import ConversationRef
 from bot.messages import Delivery, Message, Outgoing
-from storage.deferred import defer_insert
+from storage.deferred import defer_insert, deferred_rows
 from storage.models import OutboxMessage
 
 PENDING, SENDING, DELIVERED, FAILED = "pending", "sending", "delivered", "failed"
@@ -28,16 +28,40 @@ class OutboxRepository:
         self.session = session
 
     async def enqueue(self, items: Iterable[Outgoing], now: datetime) -> int:
+        """Queue messages; an edit folds into a not yet sent one for the same message.
+
+        A storm of changes to one message (a status board during an ack storm)
+        thus costs one platform call per send slot, not one per change.
+        """
         count = 0
         for o in items:
-            defer_insert(self.session, OutboxMessage.__table__, {
+            row = {
                 "created_at": now, "platform": o.to.platform, "chat_id": o.to.chat_id,
                 "kind": "edit" if o.edit_key else "send", "message_key": o.edit_key or o.key,
                 "reply_to_message_id": o.reply_to_message_id, "payload": o.message.to_json(),
                 "status": PENDING, "attempts": 0, "next_attempt_at": now,
-            })
+            }
+            if o.edit_key and await self._fold_edit(row):
+                continue
+            defer_insert(self.session, OutboxMessage.__table__, row)
             count += 1
         return count
+
+    async def _fold_edit(self, edit: dict[str, Any]) -> bool:
+        same = ("platform", "chat_id", "message_key")
+        for queued in reversed(deferred_rows(self.session, OutboxMessage.__table__)):
+            if all(queued[k] == edit[k] for k in same):
+                queued["payload"] = edit["payload"]  # the send or edit not yet written
+                return True
+        result = await self.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.platform == edit["platform"], OutboxMessage.chat_id == edit["chat_id"],
+                OutboxMessage.message_key == edit["message_key"], OutboxMessage.status == PENDING,
+            )
+            .values(payload=edit["payload"])
+        )
+        return result.rowcount > 0
 
     async def claim(self, platform: str, now: datetime, lease: timedelta, limit: int) -> list[Delivery]:
         outbox = OutboxMessage.__table__

@@ -14,7 +14,7 @@ from storage.buttons import ButtonRepository
 from storage.db import Database
 from storage.inbound import first_delivery
 from storage.incidents import IncidentRepository, TimelineActor
-from storage.migrate import current_revision
+from storage.migrate import current_revision, head_revision
 from storage.models import Incident, OutboxMessage
 from storage.outbox import DELIVERED, FAILED, PENDING, OutboxRepository
 
@@ -26,9 +26,9 @@ B = ConversationRef("console", "FIRE-01")
 
 
 async def test_migrations_reach_head_and_are_idempotent(db: Database) -> None:
-    assert await current_revision(db.engine) == "0001"
+    assert await current_revision(db.engine) == head_revision() == "0002"
     await db.upgrade()  # a second start must not fail
-    assert await current_revision(db.engine) == "0001"
+    assert await current_revision(db.engine) == head_revision()
 
 
 async def test_the_migrations_build_exactly_the_models_tables(db: Database) -> None:
@@ -136,9 +136,9 @@ async def test_settling_an_already_settled_row_changes_nothing(db: Database) -> 
 
 
 async def test_an_edit_finds_the_platform_id_of_the_message_it_edits(db: Database) -> None:
-    await _enqueue(db, [Outgoing(A, Message(text="card"), key="incident:1:card"),
-                        Outgoing(A, Message(text="card v2"), edit_key="incident:1:card")])
+    await _enqueue(db, [Outgoing(A, Message(text="card"), key="incident:1:card")])
     [send] = await _claim(db)
+    await _enqueue(db, [Outgoing(A, Message(text="card v2"), edit_key="incident:1:card")])
     async with db.transaction() as session:
         await OutboxRepository(session).mark_delivered(send.outbox_id, "4711", NOW)
     [edit] = await _claim(db)
@@ -216,3 +216,24 @@ async def _enqueue(db: Database, items: list[Outgoing]) -> None:
 async def _claim(db: Database, now: datetime = NOW, limit: int = 50):
     async with db.transaction() as session:
         return await OutboxRepository(session).claim("console", now, LEASE, limit)
+
+
+async def test_edits_fold_into_a_pending_message_for_the_same_key(db: Database) -> None:
+    card = "incident:1:board"
+    await _enqueue(db, [Outgoing(A, Message(text="v1"), key=card),
+                        Outgoing(A, Message(text="v2"), edit_key=card)])  # same transaction
+    async with db.transaction() as session:
+        rows = list(await session.scalars(select(OutboxMessage)))
+    assert [(r.kind, r.payload["text"]) for r in rows] == [("send", "v2")]
+    [send] = await _claim(db)
+    async with db.transaction() as session:
+        await OutboxRepository(session).mark_delivered(send.outbox_id, "9", NOW)
+    for version in ("v3", "v4", "v5"):  # separate transactions, none delivered yet
+        await _enqueue(db, [Outgoing(A, Message(text=version), edit_key=card)])
+    await _enqueue(db, [Outgoing(B, Message(text="other chat"), edit_key=card)])
+    async with db.transaction() as session:
+        rows = list(await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+    assert [(r.chat_id, r.kind, r.status, r.payload["text"]) for r in rows] == [
+        ("centre", "send", "delivered", "v2"), ("centre", "edit", "pending", "v5"),
+        ("FIRE-01", "edit", "pending", "other chat"),
+    ]

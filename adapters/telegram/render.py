@@ -11,7 +11,7 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.messages import Button, Message
+from bot.messages import Button, Mention, Message
 
 MAX_MESSAGE = 4096  # Telegram's limit, counted here in UTF-16 units of the HTML: stricter
 
@@ -45,7 +45,15 @@ def html_lines(message: Message, limit: int = MAX_MESSAGE) -> list[str]:
         value_lines = _escaped_lines(field.value, limit - utf16_len(label))
         lines.append(label + value_lines[0])
         lines.extend(value_lines[1:])
+    mentions = [_mention(m) for m in message.mentions if m.user_id.isdigit()]
+    if mentions:
+        lines.append(" ".join(mentions))
     return lines
+
+
+def _mention(mention: Mention) -> str:
+    """A mention by user id: notifies the person even without a @username."""
+    return f'<a href="tg://user?id={mention.user_id}">@{escape(mention.name, quote=False)}</a>'
 
 
 def render_html(message: Message, limit: int = MAX_MESSAGE) -> list[str]:

@@ -1,0 +1,20 @@
+"""Dispatch orders: issuing, one-click answers, the status board, escalation."""
+from __future__ import annotations
+
+from bot.router import Router, centre_only
+from handlers.dispatch import actions, commands, presses
+
+
+def register(router: Router) -> None:
+    router.command("dispatch", commands.dispatch_command, "help.cmd.dispatch", centre_only)
+    router.command("close", commands.close_command, "help.cmd.close", centre_only)
+    router.on_button(actions.DISPATCH, commands.open_draft)
+    router.on_button(actions.TOGGLE, commands.toggle_unit)
+    router.on_button(actions.SEND, commands.send_draft)
+    router.on_button(actions.CANCEL, commands.cancel_draft)
+    router.on_button(actions.PRESS, presses.press)
+    router.on_button(actions.APPROVE, presses.approve)
+    router.on_button(actions.REJECT, presses.reject)
+    # Replies that belong to dispatch are taken before intake reads free text.
+    router.on_message(presses.decline_reason)
+    router.on_message(commands.instruction_reply)

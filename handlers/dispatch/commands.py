@@ -1,0 +1,211 @@
+"""/dispatch, /close, and the card's Dispatch button with its draft."""
+from __future__ import annotations
+
+import difflib
+import logging
+
+from bot.context import HandlerContext
+from bot.events import ButtonEvent, CommandEvent, MessageEvent
+from bot.messages import Button, Message
+from bot.text import clean_text
+from handlers.dispatch import actions, views
+from handlers.dispatch.orders import dispatch_units, refresh_board
+from storage.buttons import ResolvedButton
+from storage.dispatch import DispatchRepository
+from storage.incidents import IncidentRepository
+from storage.models import DispatchDraft, Incident
+from storage.outbox import OutboxRepository
+
+log = logging.getLogger(__name__)
+
+MAX_DRAFT_CHOICES = 12  # buttons on a draft: the plan first, then units able to help
+INSTRUCTION_LIMIT = 1000
+
+
+def _actor_key(ctx: HandlerContext) -> str:
+    return f"{ctx.event.actor.platform}:{ctx.event.actor.user_id}"
+
+
+async def _open_incident(ctx: HandlerContext, incident_id: str) -> Incident | None:
+    incident = await IncidentRepository(ctx.session).get(incident_id)
+    if incident is None:
+        ctx.reply(Message(text=ctx.t("status.not_found", id=incident_id)))
+        return None
+    if incident.status == "closed":
+        ctx.reply(Message(text=ctx.t("dispatch.closed", id=incident.id)))
+        return None
+    return incident
+
+
+def _unknown_units(ctx: HandlerContext, codes: list[str]) -> list[str]:
+    problems = []
+    known = sorted(ctx.org.units)
+    for code in codes:
+        if code not in ctx.org.units:
+            close = difflib.get_close_matches(code, known, n=3, cutoff=0.5)
+            hint = ctx.t("dispatch.did_you_mean", codes=", ".join(close)) if close else ""
+            problems.append(ctx.t("dispatch.unknown_unit", code=code) + hint)
+    return problems
+
+
+async def dispatch_command(ctx: HandlerContext, event: CommandEvent) -> None:
+    """/dispatch ID UNIT [UNIT…] [-- instruction]"""
+    head, _, instruction = clean_text(event.args).partition("--")
+    words = head.split()
+    if len(words) < 2:
+        ctx.reply(Message(text=ctx.t("dispatch.usage")))
+        return
+    incident = await _open_incident(ctx, words[0])
+    if incident is None:
+        return
+    codes = [word.upper() for word in words[1:]]
+    if problems := _unknown_units(ctx, codes):
+        ctx.reply(Message(text="\n".join(problems)))
+        return
+    await _dispatch_and_report(ctx, incident, codes, instruction.strip()[:INSTRUCTION_LIMIT])
+
+
+async def _dispatch_and_report(ctx: HandlerContext, incident: Incident, codes: list[str], instruction: str) -> None:
+    ordered, already = await dispatch_units(ctx, incident, codes, instruction, ctx.timeline_actor, _actor_key(ctx))
+    lines = []
+    if ordered:
+        lines.append(ctx.t("dispatch.sent", id=incident.id, units=", ".join(ordered)))
+    if already:
+        lines.append(ctx.t("dispatch.already", units=", ".join(already)))
+    ctx.reply(Message(text="\n".join(lines)))
+
+
+async def close_command(ctx: HandlerContext, event: CommandEvent) -> None:
+    """/close ID [summary]"""
+    incident_id, _, summary = clean_text(event.args).strip().partition(" ")
+    if not incident_id:
+        ctx.reply(Message(text=ctx.t("close.usage")))
+        return
+    incident = await _open_incident(ctx, incident_id)
+    if incident is None:
+        return
+    incident.status, incident.closed_at, incident.closed_by = "closed", ctx.now, ctx.actor_name
+    incident.close_summary = summary.strip()[:INSTRUCTION_LIMIT] or None
+    await DispatchRepository(ctx.session).stop_escalations(incident.id)
+    await IncidentRepository(ctx.session).record(incident.id, ctx.now, "closed", ctx.timeline_actor,
+                                                  {"summary": incident.close_summary})
+    orders = await DispatchRepository(ctx.session).orders_for(incident.id)
+    if orders:
+        await refresh_board(ctx, incident)
+    else:
+        for ref in ctx.centre_conversations():
+            ctx.send(ref, views.board_message(ctx.t, ctx.org, incident, orders, ctx.now))
+    ctx.reply(Message(text=ctx.t("close.done", id=incident.id)))
+
+
+# -- the card's Dispatch button and the draft it opens ---------------------------
+
+
+def _candidates(ctx: HandlerContext, incident: Incident) -> list[str]:
+    plan = ctx.org.spec.dispatch_plans.get(incident.type, [])
+    able = [u.code for u in ctx.org.units.values() if incident.type in u.capabilities]
+    rest = list(ctx.org.units)
+    return list(dict.fromkeys([*plan, *able, *rest]))[:MAX_DRAFT_CHOICES]
+
+
+async def _draft_buttons(ctx: HandlerContext, incident: Incident, draft: DispatchDraft) -> tuple[Button, ...]:
+    ref = ctx.event.conversation.ref
+    buttons = []
+    for code in _candidates(ctx, incident):
+        mark = "✅" if code in draft.units else "➕"
+        buttons.append(await ctx.button(f"{mark} {code}", actions.TOGGLE, {"draft": draft.id, "unit": code}, ref))
+    buttons.append(await ctx.button(ctx.t("draft.send"), actions.SEND, {"draft": draft.id}, ref))
+    buttons.append(await ctx.button(ctx.t("draft.cancel"), actions.CANCEL, {"draft": draft.id}, ref))
+    return tuple(buttons)
+
+
+def _draft_key(draft: DispatchDraft) -> str:
+    return f"draft:{draft.id}"
+
+
+async def open_draft(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton) -> None:
+    if not ctx.is_centre_member:
+        ctx.private_answer = ctx.t("button.refused_centre_only")
+        return
+    incident = await IncidentRepository(ctx.session).get(str(button.data.get("incident")))
+    if incident is None or incident.status == "closed":
+        ctx.private_answer = ctx.t("dispatch.closed", id=button.data.get("incident"))
+        return
+    draft = await DispatchRepository(ctx.session).add_draft(DispatchDraft(
+        incident_id=incident.id, units=list(ctx.org.spec.dispatch_plans.get(incident.type, [])),
+        instruction="", platform=event.conversation.ref.platform, chat_id=event.conversation.ref.chat_id,
+        created_at=ctx.now, created_by=ctx.actor_name, status="open",
+    ))
+    message = views.draft_message(ctx.t, ctx.org, incident, draft, await _draft_buttons(ctx, incident, draft))
+    ctx.send(event.conversation.ref, message, key=_draft_key(draft))
+
+
+async def _open_draft_for(ctx: HandlerContext, button: ResolvedButton) -> tuple[DispatchDraft, Incident] | None:
+    if not ctx.is_centre_member:
+        ctx.private_answer = ctx.t("button.refused_centre_only")
+        return None
+    draft = await DispatchRepository(ctx.session).draft(int(button.data.get("draft", 0)))
+    if draft is None or draft.status != "open":
+        ctx.private_answer = ctx.t("draft.gone")
+        return None
+    incident = await IncidentRepository(ctx.session).get(draft.incident_id)
+    if incident is None or incident.status == "closed":
+        ctx.private_answer = ctx.t("dispatch.closed", id=draft.incident_id)
+        return None
+    return draft, incident
+
+
+async def toggle_unit(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton) -> None:
+    found = await _open_draft_for(ctx, button)
+    if found is None:
+        return
+    draft, incident = found
+    code = str(button.data.get("unit"))
+    draft.units = [u for u in draft.units if u != code] if code in draft.units else [*draft.units, code]
+    message = views.draft_message(ctx.t, ctx.org, incident, draft, await _draft_buttons(ctx, incident, draft))
+    ctx.edit(event.conversation.ref, _draft_key(draft), message)
+
+
+async def send_draft(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton) -> None:
+    found = await _open_draft_for(ctx, button)
+    if found is None:
+        return
+    draft, incident = found
+    if not draft.units:
+        ctx.private_answer = ctx.t("draft.none")
+        return
+    draft.status = "sent"
+    ctx.edit(event.conversation.ref, _draft_key(draft),
+             views.draft_message(ctx.t, ctx.org, incident, draft, ()))
+    await _dispatch_and_report(ctx, incident, list(draft.units), draft.instruction)
+
+
+async def cancel_draft(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton) -> None:
+    found = await _open_draft_for(ctx, button)
+    if found is None:
+        return
+    draft, incident = found
+    draft.status = "cancelled"
+    message = views.draft_message(ctx.t, ctx.org, incident, draft, ())
+    ctx.edit(event.conversation.ref, _draft_key(draft),
+             Message(title=ctx.t("draft.cancelled"), text=message.title, fields=message.fields))
+
+
+async def instruction_reply(ctx: HandlerContext, event: MessageEvent) -> bool:
+    """A reply to a draft sets its instruction."""
+    if event.reply_to_message_id is None or not ctx.is_centre_member:
+        return False
+    ref = event.conversation.ref
+    key = await OutboxRepository(ctx.session).key_of_delivered(ref.platform, ref.chat_id, event.reply_to_message_id)
+    if not key or not key.startswith("draft:"):
+        return False
+    draft = await DispatchRepository(ctx.session).draft(int(key.split(":")[1]))
+    if draft is None or draft.status != "open":
+        return False
+    incident = await IncidentRepository(ctx.session).get(draft.incident_id)
+    if incident is None:
+        return False
+    draft.instruction = clean_text(event.text, INSTRUCTION_LIMIT).strip()
+    message = views.draft_message(ctx.t, ctx.org, incident, draft, await _draft_buttons(ctx, incident, draft))
+    ctx.edit(ref, _draft_key(draft), message)
+    return True

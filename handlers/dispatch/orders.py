@@ -1,0 +1,101 @@
+"""Issuing orders and keeping their messages and the board up to date."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.context import Context
+from bot.messages import Button, Mention
+from bot.events import ConversationRef
+from handlers.dispatch import actions, views
+from storage.dispatch import PENDING_APPROVAL, DispatchRepository
+from storage.incidents import IncidentRepository, TimelineActor
+from storage.models import DispatchOrder, Incident
+
+
+def ack_timeout(ctx: Context) -> timedelta:
+    return timedelta(minutes=ctx.org.spec.escalation.ack_timeout_minutes)
+
+
+async def dispatch_units(
+    ctx: Context, incident: Incident, unit_codes: list[str], instruction: str,
+    actor: TimelineActor, actor_key: str,
+) -> tuple[list[str], list[str]]:
+    """Order each unit out; returns (units ordered or sent for approval, units already on it)."""
+    repo = DispatchRepository(ctx.session)
+    existing = await repo.orders_for(incident.id)
+    already = {o.unit_code for o in existing}
+    new_codes = [code for code in dict.fromkeys(unit_codes) if code not in already]
+    for code in new_codes:
+        unit = ctx.org.units[code]
+        state = PENDING_APPROVAL if unit.requires_approval else "ordered"
+        order = await repo.add(DispatchOrder(
+            incident_id=incident.id, unit_code=code, state=state, instruction=instruction,
+            ordered_at=ctx.now, ordered_by=actor.name or "", ordered_by_id=actor_key,
+            state_at=ctx.now, escalation_level=0,
+            escalate_at=ctx.now + ack_timeout(ctx) if state == "ordered" else None,
+        ))
+        await IncidentRepository(ctx.session).record(
+            incident.id, ctx.now, "approval_requested" if state == PENDING_APPROVAL else "dispatched",
+            actor, {"unit": code, "instruction": instruction},
+        )
+        if state == PENDING_APPROVAL:
+            await send_approval_request(ctx, incident, order)
+        else:
+            await send_order(ctx, incident, order)
+    if new_codes:
+        await refresh_board(ctx, incident, first=not existing)
+    return new_codes, [code for code in unit_codes if code in already]
+
+
+async def order_buttons(ctx: Context, order: DispatchOrder, ref: ConversationRef) -> tuple[Button, ...]:
+    return tuple([
+        await ctx.button(label, actions.PRESS, {"order": order.id, "state": state}, ref)
+        for state, label in views.press_labels(ctx.t, order)
+    ])
+
+
+def duty_mentions(ctx: Context, unit_code: str, platform: str) -> tuple[Mention, ...]:
+    """The unit's duty officers, by their id on the platform the message goes to."""
+    mentions = []
+    for member in ctx.org.spec_unit(unit_code).members:
+        if member.role == "duty_officer":
+            user_id = dict(member.platform_ids()).get(platform) or (member.name if platform == "console" else None)
+            if user_id:
+                mentions.append(Mention(user_id, member.name))
+    return tuple(mentions)
+
+
+async def send_order(ctx: Context, incident: Incident, order: DispatchOrder, *, reminder: bool = False) -> None:
+    for ref in ctx.active(ctx.org.units[order.unit_code].conversations):
+        mentions = duty_mentions(ctx, order.unit_code, ref.platform) if reminder else ()
+        message = views.order_message(ctx.t, ctx.org, incident, order, await order_buttons(ctx, order, ref),
+                                      mentions, reminder)
+        # A reminder is a new message (it must notify), and later edits go to it.
+        ctx.send(ref, message, key=views.order_key(order.id))
+
+
+async def refresh_order(ctx: Context, incident: Incident, order: DispatchOrder) -> None:
+    for ref in ctx.active(ctx.org.units[order.unit_code].conversations):
+        message = views.order_message(ctx.t, ctx.org, incident, order, await order_buttons(ctx, order, ref))
+        ctx.edit(ref, views.order_key(order.id), message)
+
+
+async def send_approval_request(ctx: Context, incident: Incident, order: DispatchOrder) -> None:
+    for ref in ctx.centre_conversations():
+        buttons = (
+            await ctx.button(ctx.t("approval.approve"), actions.APPROVE, {"order": order.id}, ref),
+            await ctx.button(ctx.t("approval.reject"), actions.REJECT, {"order": order.id}, ref),
+        )
+        ctx.send(ref, views.approval_message(ctx.t, ctx.org, incident, order, buttons),
+                 key=f"{views.order_key(order.id)}:approval")
+
+
+async def refresh_board(ctx: Context, incident: Incident, *, first: bool = False) -> None:
+    """One board per incident in each centre conversation, edited in place."""
+    orders = await DispatchRepository(ctx.session).orders_for(incident.id)
+    board = views.board_message(ctx.t, ctx.org, incident, orders, ctx.now)
+    for ref in ctx.centre_conversations():
+        if first:
+            ctx.send(ref, board, key=views.board_key(incident.id))
+        else:
+            ctx.edit(ref, views.board_key(incident.id), board)

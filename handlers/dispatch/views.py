@@ -1,0 +1,133 @@
+"""How orders, drafts, approval requests and the status board look in chat."""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.i18n import Translator
+from bot.messages import Button, Field, Mention, Message
+from config.organisation import Organisation
+from handlers.intake.views import casualties_text, summary_fields
+from storage.dispatch import DECLINED, FINAL, FLOW, PENDING_APPROVAL
+from storage.models import DispatchDraft, DispatchOrder, Incident
+
+STATE_MARK = {
+    "ordered": "⚠️", "acknowledged": "✅", "en_route": "🚒", "on_scene": "📍",
+    DECLINED: "⛔", PENDING_APPROVAL: "⏳", "rejected": "✖️",
+}
+
+
+def order_key(order_id: int) -> str:
+    return f"order:{order_id}"
+
+
+def board_key(incident_id: str) -> str:
+    return f"incident:{incident_id}:board"
+
+
+def clock_time(moment: datetime | None, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).strftime("%H:%M") if moment else ""
+
+
+def minutes_between(start: datetime, end: datetime) -> int:
+    return max(0, int((end - start).total_seconds() // 60))
+
+
+def state_text(t: Translator, order: DispatchOrder, zone: ZoneInfo) -> str:
+    name = t(f"order.state.{order.state}")
+    if order.state_by and order.state not in ("ordered", PENDING_APPROVAL):
+        return t("order.state_by", state=name, name=order.state_by, time=clock_time(order.state_at, zone))
+    return name
+
+
+def order_message(
+    t: Translator, org: Organisation, incident: Incident, order: DispatchOrder,
+    buttons: tuple[Button, ...] = (), mentions: tuple[Mention, ...] = (), reminder: bool = False,
+) -> Message:
+    unit = org.units[order.unit_code]
+    fields = summary_fields(t, incident) + (
+        Field(t("order.field.unit"), f"{unit.name} ({unit.code})"),
+        Field(t("order.field.instruction"), order.instruction or t("value.not_stated")),
+        Field(t("order.field.ordered_by"), f"{order.ordered_by} {clock_time(order.ordered_at, org.timezone)}"),
+        Field(t("field.status"), state_text(t, order, org.timezone)),
+    )
+    title_key = "order.title_reminder" if reminder else "order.title"
+    return Message(title=t(title_key, id=incident.id), fields=fields, buttons=buttons, mentions=mentions)
+
+
+def press_labels(t: Translator, order: DispatchOrder) -> list[tuple[str, str]]:
+    """(state, label) of the buttons an order still offers."""
+    if order.state in FINAL or order.state == PENDING_APPROVAL:
+        return []
+    ahead = FLOW[FLOW.index(order.state) + 1:]
+    return [(state, t(f"order.button.{state}")) for state in (*ahead, DECLINED)]
+
+
+def board_message(t: Translator, org: Organisation, incident: Incident, orders: list[DispatchOrder],
+                  now: datetime) -> Message:
+    zone = org.timezone
+    lines = []
+    # Silent units first: they are what the centre must act on.
+    for order in sorted(orders, key=lambda o: (o.state != "ordered", o.id)):
+        unit = org.units.get(order.unit_code)
+        name = unit.name if unit else order.unit_code
+        waited = minutes_between(order.ordered_at, order.state_at if order.state != "ordered" else now)
+        line = f"{STATE_MARK.get(order.state, '')} {order.unit_code} {name} — {state_text(t, order, zone)}"
+        if order.state == "ordered":
+            line += " · " + t("board.silent_for", minutes=waited)
+        elif order.state in FLOW:
+            line += " · " + t("board.after", minutes=waited)
+        if order.decline_reason:
+            line += " · " + t("board.reason", reason=order.decline_reason)
+        lines.append(line)
+    fields = summary_fields(t, incident)
+    if incident.status == "closed":
+        fields += timing_fields(t, incident, orders)
+    title = t("board.title_closed" if incident.status == "closed" else "board.title", id=incident.id)
+    return Message(title=title, text="\n".join(lines), fields=fields)
+
+
+def timing_fields(t: Translator, incident: Incident, orders: list[DispatchOrder]) -> tuple[Field, ...]:
+    def first(moments: list[datetime | None]) -> str:
+        present = [m for m in moments if m is not None]
+        if not present:
+            return t("value.not_stated")
+        return t("board.minutes", minutes=minutes_between(incident.created_at, min(present)))
+
+    closed = t("board.minutes", minutes=minutes_between(incident.created_at, incident.closed_at)) \
+        if incident.closed_at else t("value.not_stated")
+    return (
+        Field(t("board.to_first_ack"), first([o.acknowledged_at for o in orders])),
+        Field(t("board.to_first_on_scene"), first([o.on_scene_at for o in orders])),
+        Field(t("board.to_close"), closed),
+    )
+
+
+def draft_message(t: Translator, org: Organisation, incident: Incident, draft: DispatchDraft,
+                  buttons: tuple[Button, ...]) -> Message:
+    chosen = ", ".join(draft.units) or t("draft.none")
+    return Message(
+        title=t("draft.title", id=incident.id),
+        text=t("draft.help"),
+        fields=(
+            Field(t("field.type"), t(f"type.{incident.type}")),
+            Field(t("field.casualties"), casualties_text(t, incident)),
+            Field(t("draft.units"), chosen),
+            Field(t("order.field.instruction"), draft.instruction or t("value.not_stated")),
+        ),
+        buttons=buttons,
+    )
+
+
+def approval_message(t: Translator, org: Organisation, incident: Incident, order: DispatchOrder,
+                     buttons: tuple[Button, ...] = ()) -> Message:
+    unit = org.units[order.unit_code]
+    decided = ""
+    if order.decided_by:
+        decided = t("approval.decided", state=t(f"order.state.{order.state}"), name=order.decided_by)
+    return Message(
+        title=t("approval.title", unit=f"{unit.name} ({unit.code})", id=incident.id),
+        text=decided or t("approval.help", name=order.ordered_by),
+        fields=(Field(t("order.field.instruction"), order.instruction or t("value.not_stated")),),
+        buttons=buttons,
+    )

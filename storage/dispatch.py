@@ -1,0 +1,55 @@
+"""Dispatch orders and drafts."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import DispatchDraft, DispatchOrder
+
+# The forward path of an order; declined ends it from any point before on scene.
+FLOW = ("ordered", "acknowledged", "en_route", "on_scene")
+DECLINED, PENDING_APPROVAL, REJECTED = "declined", "pending_approval", "rejected"
+FINAL = ("on_scene", DECLINED, REJECTED)
+
+
+class DispatchRepository:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def orders_for(self, incident_id: str) -> list[DispatchOrder]:
+        return list(await self.session.scalars(
+            select(DispatchOrder).where(DispatchOrder.incident_id == incident_id).order_by(DispatchOrder.id)
+        ))
+
+    async def order(self, order_id: int) -> DispatchOrder | None:
+        return await self.session.get(DispatchOrder, order_id)
+
+    async def add(self, order: DispatchOrder) -> DispatchOrder:
+        self.session.add(order)
+        await self.session.flush()  # the id goes into the order's buttons
+        return order
+
+    async def due_for_escalation(self, now: datetime, limit: int = 100) -> list[DispatchOrder]:
+        """Orders whose silence timer has run out, locked for this transaction."""
+        return list(await self.session.scalars(
+            select(DispatchOrder)
+            .where(DispatchOrder.escalate_at <= now, DispatchOrder.state == "ordered")
+            .order_by(DispatchOrder.escalate_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)  # the other bot process takes the others
+        ))
+
+    async def stop_escalations(self, incident_id: str) -> None:
+        await self.session.execute(
+            update(DispatchOrder).where(DispatchOrder.incident_id == incident_id).values(escalate_at=None)
+        )
+
+    async def draft(self, draft_id: int) -> DispatchDraft | None:
+        return await self.session.get(DispatchDraft, draft_id)
+
+    async def add_draft(self, draft: DispatchDraft) -> DispatchDraft:
+        self.session.add(draft)
+        await self.session.flush()
+        return draft
