@@ -26,7 +26,7 @@ from config.organisation import load_organisation  # noqa: E402
 from config.settings import DEFAULT_ORG, Settings  # noqa: E402
 from storage.models import OutboxMessage  # noqa: E402
 from storage.outbox import OutboxRepository  # noqa: E402
-from tests.fakes.telegram_api import FakeTelegramAPI  # noqa: E402
+from bench.remote_telegram import RemoteFakeTelegram  # noqa: E402
 
 TELEGRAM_GLOBAL_RATE = 30.0
 
@@ -36,7 +36,7 @@ async def main(chats: int) -> None:
         title="🔴 红色预警 · 台风「海燕」", text="预计今夜 22 时前后在荣成沿海登陆，请各单位立即进入一级应急响应。",
         fields=(Field("发布", "王指挥"), Field("时间", "21:05")), buttons=(Button("收到", "bench-token"),),
     )
-    async with FakeTelegramAPI() as fake:
+    async with RemoteFakeTelegram() as fake:
         with tempfile.TemporaryDirectory() as tmp:
             settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp}/burst.db", telegram_token=fake.token,
                                 telegram_api_url=fake.root_url, http_port=0, console=False)
@@ -58,10 +58,11 @@ async def main(chats: int) -> None:
                 await asyncio.sleep(0.05)
             elapsed = time.perf_counter() - started
             await app.stop()
-        received = len({m["chat"]["id"] for m in fake.sent_messages()})
+        received = len({m["chat"]["id"] for m in await fake.get("sent")})
+        count_429 = (await fake.get("stats"))["count_429"]
     floor = chats / TELEGRAM_GLOBAL_RATE
     print(f"{chats} chats in {elapsed:.1f} s; floor {floor:.1f} s; ratio {elapsed / floor:.3f} (target ≤ 1.10)")
-    print(f"429s: {fake.count_429} (target 0); chats that got it: {received}; lost: {chats - received}")
+    print(f"429s: {count_429} (target 0); chats that got it: {received}; lost: {chats - received}")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,6 +18,9 @@ from bot.messages import Button, Message, Outgoing
 from config.organisation import ConversationInfo, Organisation, PersonInfo
 from storage.buttons import ButtonRepository
 from storage.incidents import TimelineActor
+
+
+FINISHERS = "liandong.finishers"  # session.info key: key -> work for the end of the transaction
 
 
 @dataclass
@@ -39,6 +42,13 @@ class Context:
     def edit(self, to: ConversationRef, key: str, message: Message) -> None:
         if to.platform in self.enabled_platforms:
             self.outgoing.append(Outgoing(to, message, edit_key=key))
+
+    def once_per_transaction(self, key: str, finish: Callable[["Context"], Awaitable[None]]) -> None:
+        """Run `finish` once at the end of the transaction, however many events asked.
+
+        A batch of presses on one incident redraws its board once, not per press.
+        """
+        self.session.info.setdefault(FINISHERS, {})[key] = finish
 
     def active(self, refs: tuple[ConversationRef, ...] | list[ConversationRef]) -> list[ConversationRef]:
         return [ref for ref in refs if ref.platform in self.enabled_platforms]

@@ -13,19 +13,20 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Awaitable, Callable, Iterable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.context import Context, HandlerContext
+from bot.context import FINISHERS, Context, HandlerContext
 from bot.events import ButtonEvent, Event
 from bot.i18n import Translator
 from bot.messages import Message, Outgoing
 from bot.router import Router
 from config.organisation import Organisation
 from storage.db import Database
-from storage.inbound import first_delivery
+from storage.inbound import first_deliveries
 from storage.outbox import OutboxRepository
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,7 @@ class Pipeline:
                           enabled_platforms=self.enabled_platforms)
             done = await job(ctx)
             outgoing = [o for o in ctx.outgoing if o.to.platform in self.enabled_platforms]
+            outgoing.extend(await self._finish(session, ctx.now))
             await OutboxRepository(session).enqueue(outgoing, ctx.now)
         if outgoing:
             self.wake_senders({o.to.platform for o in outgoing})
@@ -136,20 +138,42 @@ class Pipeline:
         outgoing: list[Outgoing] = []
         async with self.db.transaction() as session:
             now = self.clock.now()
+            keys = [(e.actor.platform, e.platform_event_id) for e in events if e.platform_event_id is not None]
+            fresh = await first_deliveries(session, keys, now)
+            # An id seen twice in one batch is the same update delivered twice.
+            handled: set[tuple[str, str]] = set()
+            is_new = []
             for event in events:
-                result, messages = await self._handle_one(session, event)
+                key = (event.actor.platform, event.platform_event_id or "")
+                new = event.platform_event_id is None or (key in fresh and key not in handled)
+                handled.add(key)
+                is_new.append(new)
+            await self.router.prepare(session, [e for e, new in zip(events, is_new) if new])
+            for event, new in zip(events, is_new):
+                if not new:
+                    log.info("ignoring redelivered %s %s", event.actor.platform, event.platform_event_id)
+                    results.append(HandleResult(duplicate=True))
+                    continue
+                result, messages = await self._handle_one(session, event, now)
                 results.append(result)
                 outgoing.extend(messages)
+            outgoing.extend(await self._finish(session, now))
             await OutboxRepository(session).enqueue(outgoing, now)
         return results, outgoing
 
-    async def _handle_one(self, session: AsyncSession, event: Event) -> tuple[HandleResult, list[Outgoing]]:
-        now = self.clock.now()
-        if event.platform_event_id is not None and not await first_delivery(
-            session, event.actor.platform, event.platform_event_id, now
-        ):
-            log.info("ignoring redelivered %s %s", event.actor.platform, event.platform_event_id)
-            return HandleResult(duplicate=True), []
+    async def _finish(self, session: AsyncSession, now: datetime) -> list[Outgoing]:
+        """Work the transaction's events asked to have done once (see Context.once_per_transaction)."""
+        finishers = session.info.pop(FINISHERS, {})
+        if not finishers:
+            return []
+        ctx = Context(session=session, org=self.org, t=self.t, now=now, enabled_platforms=self.enabled_platforms)
+        for finish in finishers.values():
+            await finish(ctx)
+        return [o for o in ctx.outgoing if o.to.platform in self.enabled_platforms]
+
+    async def _handle_one(
+        self, session: AsyncSession, event: Event, now: datetime
+    ) -> tuple[HandleResult, list[Outgoing]]:
         ctx = HandlerContext(
             session=session, org=self.org, t=self.t, now=now, event=event,
             person=self.org.person(event.actor.platform, event.actor.user_id),

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Awaitable, Callable
+from typing import Any, Awaitable, Callable
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import HandlerContext
-from bot.events import ButtonEvent, CommandEvent, LocationEvent, MessageEvent
+from bot.events import ButtonEvent, CommandEvent, Event, LocationEvent, MessageEvent
 from bot.messages import Message
 from config.organisation import PersonInfo
 from storage.buttons import ButtonRepository, ResolvedButton
@@ -23,6 +25,8 @@ MessageHandler = Callable[[HandlerContext, MessageEvent], Awaitable[bool]]
 LocationHandler = Callable[[HandlerContext, LocationEvent], Awaitable[bool]]
 ButtonHandler = Callable[[HandlerContext, ButtonEvent, ResolvedButton], Awaitable[None]]
 Audience = Callable[[PersonInfo | None], bool]
+# Loads what a batch of presses of one action will need, in a few queries.
+Prefetch = Callable[[AsyncSession, list[dict[str, Any]]], Awaitable[None]]
 
 
 def everyone(_: PersonInfo | None) -> bool:
@@ -47,6 +51,7 @@ class Router:
         self._message_handlers: list[MessageHandler] = []
         self._location_handlers: list[LocationHandler] = []
         self._button_handlers: dict[str, ButtonHandler] = {}
+        self._prefetchers: dict[str, Prefetch] = {}
 
     def command(self, name: str, handler: CommandHandler, help_key: str, audience: Audience = everyone) -> None:
         self.commands[name] = CommandSpec(name, handler, help_key, audience)
@@ -58,8 +63,24 @@ class Router:
     def on_location(self, handler: LocationHandler) -> None:
         self._location_handlers.append(handler)
 
-    def on_button(self, action: str, handler: ButtonHandler) -> None:
+    def on_button(self, action: str, handler: ButtonHandler, prefetch: Prefetch | None = None) -> None:
         self._button_handlers[action] = handler
+        if prefetch is not None:
+            self._prefetchers[action] = prefetch
+
+    async def prepare(self, session: AsyncSession, events: list[Event]) -> None:
+        """Load the rows a batch of events will read, in one query per kind.
+
+        Handlers then find them in the session's identity map: a storm of
+        presses costs a few queries per batch, not several per press.
+        """
+        tokens = [e.token for e in events if isinstance(e, ButtonEvent)]
+        by_action: dict[str, list[dict[str, Any]]] = {}
+        for button in await ButtonRepository(session).preload(tokens):
+            by_action.setdefault(button.action, []).append(button.data)
+        for action, data in by_action.items():
+            if prefetch := self._prefetchers.get(action):
+                await prefetch(session, data)
 
     def commands_for(self, person: PersonInfo | None) -> list[CommandSpec]:
         return [spec for spec in self.commands.values() if spec.audience(person)]

@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.events import ConversationRef
 from storage.models import ButtonToken
+from storage.preload import keep_loaded
 
 # 12 url-safe characters = 72 random bits: unguessable, and far inside Telegram's
 # 64-byte callback_data limit.
@@ -39,10 +41,21 @@ class ButtonRepository:
         ))  # inserted with the transaction's other rows at flush
         return token
 
+    async def preload(self, tokens: list[str]) -> list[ResolvedButton]:
+        """Load many tokens in one query; later `resolve` calls find them in the session."""
+        wanted = [t for t in dict.fromkeys(tokens) if t and len(t) <= 24]
+        if not wanted:
+            return []
+        rows = list(await self.session.scalars(select(ButtonToken).where(ButtonToken.token.in_(wanted))))
+        keep_loaded(self.session, rows)
+        return [_resolved(row) for row in rows]
+
     async def resolve(self, token: str) -> ResolvedButton | None:
         if not token or len(token) > 24:
             return None
         row = await self.session.get(ButtonToken, token)
-        if row is None:
-            return None
-        return ResolvedButton(row.action, dict(row.data), ConversationRef(row.platform, row.chat_id), row.expires_at)
+        return None if row is None else _resolved(row)
+
+
+def _resolved(row: ButtonToken) -> ResolvedButton:
+    return ResolvedButton(row.action, dict(row.data), ConversationRef(row.platform, row.chat_id), row.expires_at)

@@ -6,7 +6,8 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import DispatchDraft, DispatchOrder
+from storage.models import DispatchDraft, DispatchOrder, Incident
+from storage.preload import keep_loaded
 
 # The forward path of an order; declined ends it from any point before on scene.
 FLOW = ("ordered", "acknowledged", "en_route", "on_scene")
@@ -22,6 +23,15 @@ class DispatchRepository:
         return list(await self.session.scalars(
             select(DispatchOrder).where(DispatchOrder.incident_id == incident_id).order_by(DispatchOrder.id)
         ))
+
+    async def preload_orders(self, order_ids: list[int]) -> None:
+        """Orders and their incidents into the session, for a batch of presses."""
+        ids = list({i for i in order_ids if isinstance(i, int)})
+        if ids:
+            orders = list(await self.session.scalars(select(DispatchOrder).where(DispatchOrder.id.in_(ids))))
+            incident_ids = list({o.incident_id for o in orders})
+            incidents = list(await self.session.scalars(select(Incident).where(Incident.id.in_(incident_ids))))
+            keep_loaded(self.session, [*orders, *incidents])
 
     async def order(self, order_id: int) -> DispatchOrder | None:
         return await self.session.get(DispatchOrder, order_id)

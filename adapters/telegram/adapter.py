@@ -25,6 +25,7 @@ from telegram.error import (
 from telegram.ext import Application, ApplicationBuilder, TypeHandler
 from telegram.warnings import PTBDeprecationWarning
 
+from adapters.telegram.aiohttp_request import AiohttpRequest
 from adapters.telegram.render import keyboard, render_html
 from adapters.telegram.updates import PLATFORM, to_event
 from bot.messages import Delivery, DeliveryError
@@ -37,10 +38,11 @@ log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+CONCURRENT_UPDATES = 64
 CALLBACK_ANSWER_LIMIT = 200  # characters Telegram shows in a callback answer
 # Telegram: about 30 messages/s overall, 20 per minute in a group, about 1/s in a chat.
-# A little under 30/s keeps jitter from ever tipping a one-second window over.
-TELEGRAM_LIMITS = RateLimits(per_second=29, chat_interval_s=1.0, group_per_minute=20)
+# A little under each keeps network jitter from tipping a window over on arrival.
+TELEGRAM_LIMITS = RateLimits(per_second=28.5, chat_interval_s=1.05, group_per_minute=20)
 
 
 
@@ -59,14 +61,16 @@ class TelegramAdapter:
         self.webhook = settings.telegram_mode == "webhook"
         self._connected = False
         api = settings.telegram_api_url.rstrip("/")
+        # The long poll waits up to 25 s for updates: it needs a connection of its own.
+        self._requests = (AiohttpRequest(connections=16), AiohttpRequest(connections=1, read_timeout=35))
         builder = (
             ApplicationBuilder()
             .token(settings.telegram_token or "")
             .base_url(f"{api}/bot")
             .base_file_url(f"{api}/file/bot")
-            .connection_pool_size(64)  # the outbox sends to many chats at once
-            .pool_timeout(10)
-            .concurrent_updates(True)  # the pipeline orders by database transactions
+            .request(self._requests[0])
+            .get_updates_request(self._requests[1])
+            .concurrent_updates(CONCURRENT_UPDATES)  # the pipeline batches them into transactions
         )
         if self.webhook:
             builder = builder.updater(None)
@@ -118,7 +122,9 @@ class TelegramAdapter:
                 await asyncio.sleep(delay)
 
     async def stop(self) -> None:
-        if not self._connected:
+        if not self._connected:  # PTB never took over the connections: close them here
+            for request in self._requests:
+                await request.shutdown()
             return
         if self.app.updater is not None and self.app.updater.running:
             await self.app.updater.stop()

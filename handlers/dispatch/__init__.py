@@ -12,9 +12,9 @@ def register(router: Router) -> None:
     router.on_button(actions.TOGGLE, commands.toggle_unit)
     router.on_button(actions.SEND, commands.send_draft)
     router.on_button(actions.CANCEL, commands.cancel_draft)
-    router.on_button(actions.PRESS, presses.press)
-    router.on_button(actions.APPROVE, presses.approve)
-    router.on_button(actions.REJECT, presses.reject)
+    router.on_button(actions.PRESS, presses.press, presses.preload)
+    router.on_button(actions.APPROVE, presses.approve, presses.preload)
+    router.on_button(actions.REJECT, presses.reject, presses.preload)
     # Replies that belong to dispatch are taken before intake reads free text.
     router.on_message(presses.decline_reason)
     router.on_message(commands.instruction_reply)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.context import Context
+from bot.context import FINISHERS, Context
 from bot.messages import Button, Mention
 from bot.events import ConversationRef
 from handlers.dispatch import actions, views
@@ -91,11 +91,20 @@ async def send_approval_request(ctx: Context, incident: Incident, order: Dispatc
 
 
 async def refresh_board(ctx: Context, incident: Incident, *, first: bool = False) -> None:
-    """One board per incident in each centre conversation, edited in place."""
-    orders = await DispatchRepository(ctx.session).orders_for(incident.id)
-    board = views.board_message(ctx.t, ctx.org, incident, orders, ctx.now)
-    for ref in ctx.centre_conversations():
-        if first:
-            ctx.send(ref, board, key=views.board_key(incident.id))
-        else:
-            ctx.edit(ref, views.board_key(incident.id), board)
+    """One board per incident in each centre conversation, edited in place.
+
+    Drawn once at the end of the transaction: a batch of presses on one
+    incident costs one drawing and one edit.
+    """
+    async def draw(final: Context) -> None:
+        orders = await DispatchRepository(final.session).orders_for(incident.id)
+        board = views.board_message(final.t, final.org, incident, orders, final.now)
+        for ref in final.centre_conversations():
+            if first:
+                final.send(ref, board, key=views.board_key(incident.id))
+            else:
+                final.edit(ref, views.board_key(incident.id), board)
+
+    key = f"board:{incident.id}"
+    if first or key not in ctx.session.info.get(FINISHERS, {}):
+        ctx.once_per_transaction(key, draw)

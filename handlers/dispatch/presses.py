@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import HandlerContext
 from bot.events import ButtonEvent, MessageEvent
@@ -18,6 +21,10 @@ from storage.outbox import OutboxRepository
 log = logging.getLogger(__name__)
 
 REASON_LIMIT = 1000
+
+
+async def preload(session: AsyncSession, data: list[dict[str, Any]]) -> None:
+    await DispatchRepository(session).preload_orders([d.get("order") for d in data])
 
 
 async def _order_and_incident(ctx: HandlerContext, button: ResolvedButton) -> tuple[DispatchOrder, Incident] | None:
@@ -42,19 +49,22 @@ async def press(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton)
         ctx.private_answer = ctx.t("order.not_your_unit", unit=order.unit_code)
         return
     target = str(button.data.get("state"))
+    moves = target != order.state and _moves_forward(order.state, target)
+    # Every press is on the record, also those that change nothing: who pressed what, when.
+    await IncidentRepository(ctx.session).record(
+        incident.id, ctx.now, "order_press", ctx.timeline_actor,
+        {"unit": order.unit_code, "state": target, "changed": moves},
+    )
     if target == order.state:
         ctx.private_answer = ctx.t("order.already", state=ctx.t(f"order.state.{target}"))
         return
-    if not _moves_forward(order.state, target):
+    if not moves:
         ctx.private_answer = ctx.t("order.no_going_back", state=ctx.t(f"order.state.{order.state}"))
         return
     order.state, order.state_at, order.state_by, order.escalate_at = target, ctx.now, ctx.actor_name, None
     for state in FLOW[1:FLOW.index(target) + 1] if target in FLOW else ():
         if getattr(order, f"{state}_at") is None:  # on scene implies acknowledged: timings need it
             setattr(order, f"{state}_at", ctx.now)
-    await IncidentRepository(ctx.session).record(
-        incident.id, ctx.now, "order_state", ctx.timeline_actor, {"unit": order.unit_code, "state": target},
-    )
     await refresh_order(ctx, incident, order)
     await refresh_board(ctx, incident)
     if target == DECLINED:

@@ -1,0 +1,85 @@
+"""python-telegram-bot's networking on aiohttp instead of httpx.
+
+PTB lets a bot bring its own networking (telegram.request.BaseRequest). Under
+a storm of button presses the default httpx/httpcore stack spent most of the
+bot's CPU in its connection pool bookkeeping, which grows with every queued
+request; aiohttp (already the bot's HTTP server) does the same work for a
+fraction of it.
+"""
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import aiohttp
+from telegram.error import NetworkError, TimedOut
+from telegram.request import BaseRequest, RequestData
+
+
+class AiohttpRequest(BaseRequest):
+    def __init__(self, *, connections: int = 16, read_timeout: float = 10.0, connect_timeout: float = 10.0,
+                 write_timeout: float = 20.0, pool_timeout: float = 10.0):
+        self._connections = connections
+        self._read_timeout = read_timeout
+        self._connect_timeout = connect_timeout
+        self._write_timeout = write_timeout
+        self._pool_timeout = pool_timeout
+        self._session: aiohttp.ClientSession | None = None
+
+    @property
+    def read_timeout(self) -> float | None:
+        return self._read_timeout
+
+    async def initialize(self) -> None:
+        if self._session is None or self._session.closed:
+            connector = aiohttp.TCPConnector(limit=self._connections, keepalive_timeout=60)
+            self._session = aiohttp.ClientSession(connector=connector, headers={"User-Agent": self.USER_AGENT})
+
+    async def shutdown(self) -> None:
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+
+    async def do_request(
+        self, url: str, method: str, request_data: RequestData | None = None,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE, write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE, pool_timeout: Any = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        if self._session is None or self._session.closed:
+            raise RuntimeError("AiohttpRequest is not initialized")
+        timeout = aiohttp.ClientTimeout(
+            sock_connect=_given(connect_timeout, self._connect_timeout),
+            sock_read=_given(read_timeout, self._read_timeout),
+            # A long poll's read timeout is long: the whole call may take as long, plus sending.
+            total=_sum(_given(read_timeout, self._read_timeout), _given(write_timeout, self._write_timeout),
+                       _given(pool_timeout, self._pool_timeout)),
+        )
+        try:
+            async with self._session.request(method, url, data=_body(request_data), timeout=timeout) as response:
+                return response.status, await response.read()
+        except (asyncio.TimeoutError, aiohttp.ServerTimeoutError) as exc:
+            raise TimedOut from exc
+        except aiohttp.ClientError as exc:
+            raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
+
+
+def _body(request_data: RequestData | None) -> Any:
+    if request_data is None:
+        return None
+    fields = request_data.json_parameters
+    if not request_data.contains_files:
+        return fields  # form-encoded, as PTB's own networking sends it
+    form = aiohttp.FormData()
+    for name, value in fields.items():
+        form.add_field(name, value)
+    for name, part in request_data.multipart_data.items():
+        filename, content, mime_type = part
+        form.add_field(name, content, filename=filename, content_type=mime_type)
+    return form
+
+
+def _given(value: Any, default: float | None) -> float | None:
+    return default if isinstance(value, type(BaseRequest.DEFAULT_NONE)) else value
+
+
+def _sum(*parts: float | None) -> float | None:
+    return None if any(p is None for p in parts) else sum(p for p in parts if p is not None)

@@ -1,0 +1,130 @@
+"""The fake Bot API server in a process of its own, for benchmarks.
+
+In the bot's own process the fake would compete with the bot for the event
+loop and the GIL and inflate every latency; Telegram is elsewhere, and so is
+this. The parent drives it through a small control API on the same port:
+
+    async with RemoteFakeTelegram() as fake:
+        settings = Settings(telegram_token=fake.token, telegram_api_url=fake.root_url, ...)
+        await fake.post("inject_message", chat_id=-100, user_id=1, text="...")
+
+Run as a script it is the child: `python bench/remote_telegram.py PORT_FILE`.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.fakes.telegram_api import FakeTelegramAPI  # noqa: E402
+
+
+class RemoteFakeTelegram:
+    """The parent's handle on the child process."""
+
+    async def __aenter__(self) -> "RemoteFakeTelegram":
+        self._dir = tempfile.TemporaryDirectory()
+        port_file = Path(self._dir.name) / "port"
+        self.process = await asyncio.create_subprocess_exec(sys.executable, __file__, str(port_file))
+        for _ in range(200):
+            if port_file.exists() and port_file.read_text().strip():
+                break
+            await asyncio.sleep(0.05)
+        info = json.loads(port_file.read_text())
+        self.root_url, self.token, self.control = info["root_url"], info["token"], info["control"]
+        self.http = aiohttp.ClientSession()
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.http.close()
+        self.process.terminate()
+        await self.process.wait()
+        self._dir.cleanup()
+
+    async def get(self, what: str, **params: Any) -> Any:
+        async with self.http.get(f"{self.control}/{what}", params=params) as response:
+            return await response.json()
+
+    async def post(self, what: str, **body: Any) -> Any:
+        async with self.http.post(f"{self.control}/{what}", json=body) as response:
+            return await response.json()
+
+
+# -- the child ------------------------------------------------------------------
+
+
+async def serve(port_file: Path) -> None:
+    fake = FakeTelegramAPI()
+    await fake.start()
+    injected: dict[str, float] = {}
+
+    async def inject_message(request: web.Request) -> web.Response:
+        body = await request.json()
+        fake.inject_message(body["chat_id"], body["user_id"], body.get("text"))
+        return web.json_response({"ok": True})
+
+    async def inject_callbacks(request: web.Request) -> web.Response:
+        """Press buttons spread evenly over `spread_seconds`, timed here, where they happen."""
+        body = await request.json()
+        presses, spread = body["presses"], float(body.get("spread_seconds", 1.0))
+
+        async def press_all() -> None:
+            started = time.monotonic()
+            for i, press in enumerate(presses):
+                delay = started + i * spread / len(presses) - time.monotonic()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                query_id = fake.inject_callback_query(press["chat_id"], press["user_id"],
+                                                      press["message_id"], press["data"])
+                injected[query_id] = time.monotonic()
+
+        asyncio.get_running_loop().create_task(press_all())
+        return web.json_response({"ok": True})
+
+    async def sent(request: web.Request) -> web.Response:
+        chat = request.query.get("chat_id")
+        return web.json_response(fake.sent_messages(int(chat) if chat else None))
+
+    async def stats(_: web.Request) -> web.Response:
+        answered = {r.params["callback_query_id"]: r.timestamp for r in fake.requests
+                    if r.method == "answerCallbackQuery"}
+        calls: dict[str, int] = {}
+        for r in fake.requests:
+            calls[r.method] = calls.get(r.method, 0) + 1
+        edits_by_chat: dict[str, int] = {}
+        for r in fake.requests:
+            if r.method == "editMessageText":
+                chat = str(r.params.get("chat_id"))
+                edits_by_chat[chat] = edits_by_chat.get(chat, 0) + 1
+        return web.json_response({
+            "count_429": fake.count_429, "calls": calls, "edits_by_chat": edits_by_chat,
+            "latencies": [answered[q] - t for q, t in injected.items() if q in answered],
+            "injected": len(injected), "answered": len(answered),
+        })
+
+    control = web.Application()
+    control.router.add_post("/inject_message", inject_message)
+    control.router.add_post("/inject_callbacks", inject_callbacks)
+    control.router.add_get("/sent", sent)
+    control.router.add_get("/stats", stats)
+    runner = web.AppRunner(control, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    control_port = runner.addresses[0][1]
+    port_file.write_text(json.dumps({"root_url": fake.root_url, "token": fake.token,
+                                     "control": f"http://127.0.0.1:{control_port}"}))
+    await asyncio.Event().wait()
+
+
+if __name__ == "__main__":
+    asyncio.run(serve(Path(sys.argv[1])))

@@ -1,0 +1,17 @@
+"""Keeping rows loaded ahead of use alive for the transaction.
+
+The session's identity map holds unchanged objects weakly: rows loaded in one
+query for a whole batch would be collected before the handlers look them up
+with `session.get`, which would then query again, one row at a time.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+_KEPT = "liandong.preloaded"
+
+
+def keep_loaded(session: AsyncSession, rows: list[Any]) -> None:
+    session.info.setdefault(_KEPT, []).extend(rows)
