@@ -296,3 +296,26 @@ async def test_an_edit_that_changes_nothing_is_not_an_error(bot: Liandong, fake:
 
     assert await _outbox_settles(bot) == {"delivered"}
     assert len(fake.sent_messages(CENTRE)) == 1
+
+
+async def test_dispatch_and_one_click_answers_in_telegram_groups(bot: Liandong, fake: FakeTelegramAPI) -> None:
+    fake.inject_message(REPORTING, STRANGER, REPORT)
+    [card] = await fake.wait_for_messages(CENTRE)
+    incident_id = re.search(r"\d{8}-\d{4}", card["text"]).group(0)
+    fake.inject_message(CENTRE, COMMANDER, f"/dispatch {incident_id} FIRE-01 -- 从东门进入")
+    [order] = await fake.wait_for_messages(FIRE_GROUP)
+    assert "调度指令" in order["text"] and "从东门进入" in order["text"]
+    assert [b["text"] for b in _buttons(order)] == ["接令", "出动", "到场", "无法执行"]
+    await fake.wait_until(lambda: any("调度看板" in t for t in _texts(fake, CENTRE)))
+
+    fake.inject_callback_query(FIRE_GROUP, COMMANDER, order["message_id"], _button(order, "接令")["callback_data"])
+    fake.inject_callback_query(FIRE_GROUP, FIREFIGHTER, order["message_id"], _button(order, "接令")["callback_data"])
+    await fake.wait_until(lambda: len(fake.callback_answers) == 2)
+    refused, accepted = sorted(fake.callback_answers, key=lambda a: "只有" not in a.get("text", ""))
+    assert "只有 FIRE-01 的成员" in refused["text"] and refused["show_alert"]
+    assert "已记录：已接令" in accepted["text"]
+    await fake.wait_until(lambda: "已接令（张三" in fake.sent_messages(FIRE_GROUP)[0]["text"])
+    assert [b["text"] for b in _buttons(fake.sent_messages(FIRE_GROUP)[0])] == ["出动", "到场", "无法执行"]
+    await fake.wait_until(lambda: any("✅ FIRE-01" in t for t in _texts(fake, CENTRE)))
+    boards = [t for t in _texts(fake, CENTRE) if "调度看板" in t]
+    assert len(boards) == 1  # edited in place, never a new message per press
