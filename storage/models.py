@@ -131,7 +131,8 @@ class OutboxMessage(Base):
 
     __table_args__ = (
         Index("ix_outbox_due", "platform", "status", "next_attempt_at"),
-        Index("ix_outbox_chat_order", "platform", "chat_id", "id"),
+        # "Is an earlier message of this chat still undelivered?" — asked for every claim.
+        Index("ix_outbox_chat_undelivered", "platform", "chat_id", "status", "id"),
         Index("ix_outbox_message_key", "platform", "chat_id", "message_key"),
         Index("ix_outbox_platform_message", "platform", "chat_id", "platform_message_id"),
     )

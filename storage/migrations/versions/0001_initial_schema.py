@@ -90,7 +90,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.create_index('ix_outbox_chat_order', ['platform', 'chat_id', 'id'], unique=False)
+        batch_op.create_index('ix_outbox_chat_undelivered', ['platform', 'chat_id', 'status', 'id'], unique=False)
         batch_op.create_index('ix_outbox_due', ['platform', 'status', 'next_attempt_at'], unique=False)
         batch_op.create_index('ix_outbox_message_key', ['platform', 'chat_id', 'message_key'], unique=False)
         batch_op.create_index('ix_outbox_platform_message', ['platform', 'chat_id', 'platform_message_id'], unique=False)
@@ -140,7 +140,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_outbox_platform_message')
         batch_op.drop_index('ix_outbox_message_key')
         batch_op.drop_index('ix_outbox_due')
-        batch_op.drop_index('ix_outbox_chat_order')
+        batch_op.drop_index('ix_outbox_chat_undelivered')
 
     op.drop_table('outbox')
     with op.batch_alter_table('incidents', schema=None) as batch_op:
