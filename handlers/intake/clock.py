@@ -1,0 +1,162 @@
+"""Stated clock times of an event: 下午3点20分, 凌晨两点, 15:20, 7:45pm, 2308hrs.
+
+Private helper of the intake parser. Only clock times count: relative words
+(刚才, just now, 中午, since lunch) give nothing, and times that are plans,
+deadlines or estimates (预计下午5点前修复, by 5pm, 8:30前到位) are not the event's.
+"""
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from handlers.intake import fastre
+from handlers.intake.numbers import zh_to_int
+
+_ZH_NUM = r"[0-9]{1,2}|[零〇一二两三四五六七八九十]{1,3}"
+_ZH_PERIOD = (
+    r"凌晨|清晨|早上|早晨|今早|今晨|上午|中午|午后|下午|傍晚|晚上|今晚|昨晚|昨夜|夜里|夜间|深夜|半夜|午夜|晚|早|夜"
+)
+
+# 下午3点20分 / 凌晨两点左右 / 10时26分 / 晚上9点40分许 / 十点半
+ZH_CLOCK = fastre.compile(
+    rf"(?:(?P<period>{_ZH_PERIOD})\s*(?:约|大约|大概)?\s*)?"
+    rf"(?<![0-9零〇一二两三四五六七八九十])(?P<h>{_ZH_NUM})\s*(?P<sep>点|时)"
+    rf"(?:\s*(?P<half>半)|\s*(?P<quarter>一刻|三刻)|\s*(?P<m>{_ZH_NUM})\s*(?P<fen>分)?)?"
+    r"(?P<tail>钟|许|左右|多)?"
+)
+# 15:20 / 今早7:50 / 5:40am / 4:30 pm
+COLON_CLOCK = fastre.compile(
+    rf"(?:(?P<period>{_ZH_PERIOD})\s*)?"
+    r"(?<![\d:.])(?P<h>[01]?\d|2[0-4])\s?[:：]\s?(?P<m>[0-5]\d)(?![\d:])"
+    r"(?:\s*(?P<ampm>[ap])\.?\s?m\b\.?)?",
+    re.IGNORECASE,
+)
+# 7.15am (a dot only with am/pm: "4.6" alone is a magnitude)
+DOT_CLOCK = fastre.compile(r"(?<![\d.])(?P<h>1[0-2]|0?[1-9])\.(?P<m>[0-5]\d)\s?(?P<ampm>[ap])\.?\s?m\b\.?", re.IGNORECASE)
+# 3pm / 11 a.m.
+AMPM_CLOCK = fastre.compile(r"(?<![\d:.])(?P<h>1[0-2]|0?[1-9])\s?(?P<ampm>[ap])\.?\s?m\b\.?", re.IGNORECASE)
+# 2308hrs / 0610 hours
+MILITARY_CLOCK = fastre.compile(r"(?<![\d:.])(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)\s?(?:hrs|hours|hr|h)\b", re.IGNORECASE)
+
+# Words just before a time that make it a plan, estimate or deadline.
+_PLANNED_BEFORE = fastre.compile(
+    r"(?:(?:预计|计划|将于|将在|争取|估计|预定|要求|明天|明早|明晚|后天|下周|截止)"
+    r"|\b(?:tomorrow|expected|expect|eta|scheduled|planned|until|till|by|before|due)\b)"
+    r"\W{0,3}\w{0,6}\W{0,2}$",
+    re.IGNORECASE,
+)
+_PLANNED_AFTER = fastre.compile(r"^\s*(?:前|之前|以前|截止|before|tomorrow)", re.IGNORECASE)
+# English part-of-day words after a bare 24h-looking time ("7:20 this evening").
+_EN_EVENING_AFTER = fastre.compile(r"^\s*(?:this evening|tonight|in the evening|last night|this afternoon|in the afternoon)", re.I)
+_NOT_A_DECIMAL_UNIT = fastre.compile(r"^\s*(?:米|公里|千米|级|度|吨|万|亿|倍|%|公斤|斤|元|平|方|个|人|名|海里|秒)")
+
+
+class ClockTime(NamedTuple):
+    start: int
+    end: int
+    hhmm: str
+
+
+def _zh_hour(h: int, period: str | None) -> int:
+    """24h hour for a Chinese part-of-day word ("下午3点" → 15)."""
+    if period in ("下午", "午后", "傍晚") and h < 12:
+        return h + 12
+    if period in ("晚上", "今晚", "昨晚", "夜里", "夜间", "晚", "夜") and 5 <= h < 12:
+        return h + 12
+    if period in ("深夜", "半夜", "午夜", "昨夜") and 8 <= h < 12:
+        return h + 12
+    if period == "中午" and h < 6:
+        return h + 12
+    if period in ("凌晨", "晚上", "今晚", "半夜", "午夜", "深夜") and h == 12:
+        return 0
+    return h
+
+
+def _fmt(h: int, m: int) -> str | None:
+    if h == 24 and m == 0:
+        h = 0
+    if not (0 <= h < 24 and 0 <= m < 60):
+        return None
+    return f"{h:02d}:{m:02d}"
+
+
+def _planned(text: str, start: int, end: int) -> bool:
+    return bool(_PLANNED_BEFORE.search(text[max(0, start - 12):start]) or _PLANNED_AFTER.match(text[end:end + 8]))
+
+
+def find_times(text: str) -> list[ClockTime]:
+    """Every clock time in text, in order, whatever its role."""
+    found: list[ClockTime] = []
+    # Cheap membership tests first: most messages have no clock time at all.
+    zh = "点" in text or "时" in text
+    colon = ":" in text or "：" in text
+    latin = any(c in text for c in "mMhH")
+    for m in ZH_CLOCK.finditer(text) if zh else ():
+        h = zh_to_int(m["h"])
+        if h is None:
+            continue
+        period = m["period"]
+        if not m["h"].isdigit() and not (period or m["fen"] or m["half"] or m["quarter"] or m["tail"]):
+            continue  # 一点 / 一时 are "a little" / "for a moment" unless anchored
+        if m["sep"] == "时" and not (period or m["fen"] or m["tail"] or m["half"]):
+            continue  # 当时 / 及时 / 3时 alone are too ambiguous
+        minute = 0
+        if m["half"]:
+            minute = 30
+        elif m["quarter"]:
+            minute = 15 if m["quarter"] == "一刻" else 45
+        elif m["m"]:
+            if not m["fen"] and _NOT_A_DECIMAL_UNIT.match(text[m.end():m.end() + 3]):
+                continue  # 三点五米 is a length, not 03:05
+            mm = zh_to_int(m["m"])
+            if mm is None:
+                continue
+            minute = mm
+        elif _NOT_A_DECIMAL_UNIT.match(text[m.end():m.end() + 3]):
+            continue
+        hhmm = _fmt(_zh_hour(h, period), minute)
+        if hhmm:
+            found.append(ClockTime(m.start(), m.end(), hhmm))
+    for m in COLON_CLOCK.finditer(text) if colon else ():
+        h, minute = int(m["h"]), int(m["m"])
+        ampm = (m["ampm"] or "").lower()
+        if ampm:
+            if h > 12:
+                continue
+            h = (h % 12) + (12 if ampm == "p" else 0)
+        elif m["period"]:
+            h = _zh_hour(h, m["period"])
+        elif h < 12 and _EN_EVENING_AFTER.match(text[m.end():m.end() + 20]):
+            h += 12
+        hhmm = _fmt(h, minute)
+        if hhmm:
+            found.append(ClockTime(m.start(), m.end(), hhmm))
+    for m in DOT_CLOCK.finditer(text) if latin and "." in text else ():
+        h = int(m["h"]) % 12 + (12 if m["ampm"].lower() == "p" else 0)
+        found.append(ClockTime(m.start(), m.end(), f"{h:02d}:{m['m']}"))
+    for m in AMPM_CLOCK.finditer(text) if latin else ():
+        h = int(m["h"]) % 12 + (12 if m["ampm"].lower() == "p" else 0)
+        found.append(ClockTime(m.start(), m.end(), f"{h:02d}:00"))
+    for m in MILITARY_CLOCK.finditer(text) if latin else ():
+        hhmm = _fmt(int(m["h"]), int(m["m"]))
+        if hhmm:
+            found.append(ClockTime(m.start(), m.end(), hhmm))
+    found.sort()
+    # Drop matches nested in an earlier one ("5:40am" is also seen by AMPM_CLOCK as "40am"? no,
+    # but "3:20pm" contains "20pm"): keep the first, longest reading.
+    kept: list[ClockTime] = []
+    for t in found:
+        if kept and t.start < kept[-1].end:
+            if t.end - t.start > kept[-1].end - kept[-1].start and t.start == kept[-1].start:
+                kept[-1] = t
+            continue
+        kept.append(t)
+    return kept
+
+
+def event_time(text: str, times: list[ClockTime] | None = None) -> str | None:
+    """The first stated clock time that is not a plan, estimate or deadline (times: find_times(text))."""
+    for t in find_times(text) if times is None else times:
+        if not _planned(text, t.start, t.end):
+            return t.hhmm
+    return None

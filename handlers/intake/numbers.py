@@ -1,0 +1,71 @@
+"""Numbers as hurried reporters write them: 3, 三, 两, 十余, 二十多, 一百二十, twenty-one.
+
+Private helper of the intake parser. Pure functions, no regex state.
+"""
+from __future__ import annotations
+
+ZH_DIGITS: dict[str, int] = {
+    "零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4,
+    "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+}
+ZH_UNITS: dict[str, int] = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+# Character class for regexes that look for a Chinese or Arabic number.
+ZH_NUMBER_CHARS = "0-9零〇一二两俩三四五六七八九十百千万"
+
+EN_NUMBERS: dict[str, int] = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
+    "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    "hundred": 100, "a hundred": 100, "a dozen": 12, "dozen": 12,
+    "a couple": 2, "a couple of": 2, "couple of": 2, "both": 2,
+}
+# Quantities that say "some people" without saying how many: not a count.
+EN_VAGUE = frozenset({"several", "many", "a few", "few", "dozens", "dozens of", "some", "multiple", "numerous"})
+
+
+def zh_to_int(text: str) -> int | None:
+    """Value of a Chinese/Arabic numeral ("十二", "两", "二十", "一百零五", "12").
+
+    Returns None for anything that is not a well-formed number. Digit runs
+    without units ("二〇二一") read positionally, as people write years.
+    """
+    if not text:
+        return None
+    if text.isascii():
+        return int(text) if text.isdigit() else None
+    total = 0          # completed 万 sections
+    section = 0        # value below 万
+    digit: int | None = None
+    for ch in text:
+        if ch in ZH_DIGITS:
+            d = ZH_DIGITS[ch]
+            digit = d if digit is None else digit * 10 + d
+        elif ch in ZH_UNITS:
+            unit = ZH_UNITS[ch]
+            if unit == 10000:
+                total += (section + (digit or 0)) * unit
+                section = 0
+            else:
+                section += (1 if digit is None else digit) * unit
+            digit = None
+        elif "0" <= ch <= "9":
+            digit = (digit or 0) * 10 + (ord(ch) - 48)
+        else:
+            return None
+    return total + section + (digit or 0)
+
+
+def en_to_int(text: str) -> int | None:
+    """Value of an English count ("3", "three", "twenty-one", "a dozen"); None if vague/unknown."""
+    word = " ".join(text.lower().split())
+    if word.isdigit():
+        return int(word)
+    if word in EN_NUMBERS:
+        return EN_NUMBERS[word]
+    if "-" in word:  # twenty-one
+        tens, _, unit = word.partition("-")
+        if tens in EN_NUMBERS and unit in EN_NUMBERS and EN_NUMBERS[unit] < 10:
+            return EN_NUMBERS[tens] + EN_NUMBERS[unit]
+    return None

@@ -1,0 +1,303 @@
+"""Where: the span of a report that names the place.
+
+Private helper of the intake parser. Returns (start, end) offsets so the caller
+can cut the span from the *original* text (normalisation keeps offsets).
+
+Chinese reports put the place first in a clause and then say what happened
+("人民路化工厂起火", "G18荣乌高速K38+300处三车追尾"), so a candidate runs from the
+start of a clause (past any time, emoji or "续报：") to the first word that starts
+the event: a hazard or casualty word, a quantity ("一辆", "2名"), a time, or a
+verb such as 发生/突然/因. "地址是…"/"位于…" name it explicitly. English reports
+name it after a preposition ("at the Longyan port container yard"); the span
+runs on through place words and "of/near/off/to + Capitalised" until a
+function word, a time or punctuation.
+
+Every candidate is scored by the place words it holds (路, 镇, 村, 小区, road,
+village, capitalised names…); the best one wins, the earliest on a tie.
+"""
+from __future__ import annotations
+
+import re
+
+from handlers.intake import casualties, fastre
+from handlers.intake.clock import ClockTime
+
+_I = re.IGNORECASE
+
+# --- Chinese --------------------------------------------------------------------------
+
+_ZH_MARKERS = fastre.compile(
+    r"省|市|县|区|镇|乡|村|街道|街|路|大道|巷|胡同|弄|高速|公路|省道|国道|桥|隧道|港|码头|湾|岛|海滩|沙滩|海域|"
+    r"海里|河|江|湖|水库|山|林场|景区|公园|广场|小区|花园|名苑|家园|公寓|大厦|楼|单元|厂|公司|车间|仓库|冷库|"
+    r"园区|产业园|工地|学校|小学|中学|大学|幼儿园|医院|卫生院|站|车库|市场|商场|超市|酒店|宾馆|饭店|店|餐厅|"
+    r"大棚|矿|井|采石场|养殖区|交叉口|路口|路段|处|侧|麓|坡|[A-Z]\d+|中段|地下室|停车场|候车室|机房|罐区|储罐|"
+    r"社区|新村|庄|屯|寨|门口|附近|食品|车间|宿舍|礁石|海边|堤|渔港|[东西南北]侧|方向|水平|人行道|馆|出口|入口|"
+    r"坝|通道|隧道|泊位|敬老院|养老院|服务区|收费站|加油站|车站|场"
+)
+_ZH_EXPLICIT = fastre.compile(r"(?:地址|地点|位置|事发地点|事发地|坐标)\s*(?:是|在|为|:|：)?\s*|位于")
+# Clauses end at punctuation, and at spaces between Chinese words ("石岛龙云路 公交车…"),
+# not at the space inside "S206 K45".
+_ZH_CLAUSE_SEP = fastre.compile(
+    r"[，,。；;！!？?\n\r\t]|(?<!\d)[:：]|[:：](?!\d)| (?![A-Za-z0-9])|(?<![A-Za-z0-9]) "
+)
+_ZH_LEAD = fastre.compile(
+    r"(?:[\W_]|今天|今日|今早|今晨|今晚|昨天|昨晚|昨夜|刚才|刚刚|现在|目前|此刻|大约|大概|约|在|于|据报|"
+    r"紧急|突发|求助|求救|报告|续报|更新|快报|最新|注意|许|左右|前后|时分|分钟|的)+"
+)
+_ZH_STOP_EXTRA = (
+    r"发生|出现|突然|突发|发现|起火|起山火|因为|因|由于|导致|造成|被|把|将|正在|已经|已|这边|那边|这里|那里|"
+    r"施工|有(?!限)|一带|凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里|深夜|半夜|今天|今早|昨天|昨晚|刚才|刚刚|"
+    r"现场|目前|情况|大量|严重|明显|很|好多|多名|了|啦|呢|吗|的人|我们|我|他|她|电梯|楼晃|晃|疑似|好像|可能|"
+    r"搞|请|正在|在(?=做|搞|进行|抢|救|扑|疏|处)"
+)
+# Words that start the event itself (the hazard), not words that describe a place (矿, 林场).
+_ZH_EVENT = (
+    r"起火|着火|失火|火灾|火情|大火|明火|火势|冒烟|浓烟|黑烟|爆炸|爆燃|闪爆|自燃|山火|林火|泄漏|漏气|漏氨|漏油|"
+    r"溢油|地震|震感|滑坡|泥石流|塌方|塌陷|地陷|崩塌|落石|山体|洪水|内涝|积水|漫堤|决堤|溃坝|倒灌|进水|水淹|被淹|"
+    r"淹没|涨水|溺水|落水|翻船|沉船|倒塌|坍塌|垮塌|塌了|刮塌|车祸|追尾|相撞|撞车|剐蹭|刮蹭|侧翻|翻车|冒顶|透水|"
+    r"瓦斯|中毒|中暑|晕倒|昏迷|停电|断电|踩踏|困人|涨潮|翻了|沉了|河水(?!库)|海水(?!浴)|江水(?!库)|湖水(?!库)|水位|靠近|整体|中断|阻断|堵塞|"
+    r"脚手架|塔吊|吊车|广告牌|钢结构|屋顶|楼板|天花板|碰撞|撞上|撞到|撞倒|氯气|液氨|氨气|硫化氢|毒气|困了|"
+    r"渔船|货船|客船|快艇|舢板|小船|船只|轿车|货车|卡车|客车|大巴|公交车|面包车|摩托车|电动车|三轮车"
+)
+_ZH_EVENT_LEAD = fastre.compile(rf"(?:{_ZH_EVENT}|发生|突发)+(?:致|导致|造成|阻断|堵塞|冲毁|淹没|波及)")
+# "一辆/2名/三车" start the event; "一家烧烤店" is still the place, "一家三口" is people.
+_ZH_QUANTITY = (
+    r"(?<![0-9+\-A-Za-z.])[0-9零〇一二两三四五六七八九十几多数]+(?:辆|名|个|位|人|处|户|栋|间|座|条|艘|台|只|车|口|起|次|块|根|棵)"
+    r"|[一二两三四五六七八九十0-9]家(?=[一二两三四五六七八九十0-9]+口|人|老小)"
+)
+_ZH_AT = fastre.compile(r"(?<![正还现所存实仍])在(?!建|内|于)|位于")
+# Not where it happened: the recipient of the report, the epicentre of a felt quake.
+_NOT_A_PLACE = ("指挥中心", "震中", "震源")
+
+
+def _zh_stop_re() -> re.Pattern[str]:
+    words = [_ZH_STOP_EXTRA, _ZH_QUANTITY, _ZH_EVENT, casualties.ZH_PERSON, casualties.ZH_PRED.pattern]
+    return fastre.compile("|".join(f"(?:{w})" for w in words))
+
+
+_ZH_STOP = _zh_stop_re()
+
+
+def _zh_score(span: str) -> int:
+    if len(span) < 3 or any(bad in span for bad in _NOT_A_PLACE):
+        return 0
+    return len({m.group() for m in _ZH_MARKERS.finditer(span)})
+
+
+def _zh_candidate(text: str, start: int, end: int, time_spans: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """The place that opens text[start:end], or None."""
+    while True:  # step over leading times, emoji and filler words
+        lead = _ZH_LEAD.match(text, start, end)
+        moved = lead is not None and lead.end() > start
+        if moved:
+            start = lead.end()
+        for a, b in time_spans:
+            if a <= start < b:
+                start, moved = b, True
+        if not moved:
+            break
+    led = _ZH_EVENT_LEAD.match(text, start, end)
+    if led:  # 山体滑坡致省道S206 K45处道路中断: the place follows the cause
+        start = led.end()
+    stop = _ZH_STOP.search(text, start, end)
+    stop_at = stop.start() if stop else end
+    if stop and stop.group() == "山火" and stop_at - start >= 2:
+        stop_at += 1  # 北岭山火已扑灭: the 山 belongs to the name
+    for a, _b in time_spans:
+        if start < a < stop_at:
+            stop_at = a
+    span_end = stop_at
+    while span_end > start and text[span_end - 1] in " 的上里内在-一":
+        span_end -= 1
+    if span_end - start < 2:
+        return None
+    return start, span_end
+
+
+def zh_location(text: str, times: list[ClockTime]) -> tuple[int, int] | None:
+    """Best place span in a Chinese report; times: the clock times found in text."""
+    time_spans = [(t.start, t.end) for t in times]
+    best: tuple[int, int, int] | None = None  # (score, -start, ...) chosen by max
+    best_span: tuple[int, int] | None = None
+
+    def consider(span: tuple[int, int] | None, bonus: int) -> None:
+        nonlocal best, best_span
+        if span is None:
+            return
+        score = _zh_score(text[span[0]:span[1]]) + bonus
+        if score <= 0:
+            return
+        key = (score, -span[0], span[1] - span[0])
+        if best is None or key > best:
+            best, best_span = key, span
+
+    for m in _ZH_EXPLICIT.finditer(text):
+        sep = _ZH_CLAUSE_SEP.search(text, m.end())
+        consider(_zh_candidate(text, m.end(), sep.start() if sep else len(text), time_spans), 10)
+    for start, end in fastre.spans_between(_ZH_CLAUSE_SEP, text):
+        consider(_zh_candidate(text, start, end, time_spans), 0)
+        # 渔船在石岛东南约15海里处进水 / 一名工人在XX工地被砸伤: the place follows 在,
+        # but ranks below a place that opens the clause.
+        for at in _ZH_AT.finditer(text, start, end):
+            consider(_zh_candidate(text, at.end(), end, time_spans), -1)
+    return best_span
+
+
+# --- English --------------------------------------------------------------------------
+
+_EN_PREP = fastre.compile(
+    r"\b(?:at|in|on|near|off|from|into|of|through|across|within|outside|inside|along|beside|behind|under|above|"
+    r"opposite|next to|close to|the(?-i:(?=\s+[A-Z\u3400-\u9fff]))|"
+    r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west) of)\s+"
+    r"(?:the\s+|a\s+|an\s+)?",
+    _I,
+)
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_EN_WORD = fastre.compile(r"[A-Za-z0-9\u3400-\u9fff][\w'+/&\u3400-\u9fff-]*\.?|[^\s\w]")
+_EN_PLACE_NOUNS = frozenset(
+    """road rd street st avenue ave lane ln highway expressway motorway freeway route village town city county
+    district port harbour harbor beach bridge plant factory station school hospital mine yard area zone park
+    building block market hall river lake island hill ridge mountain cliff path gate breakwater pier wharf dock
+    canteen warehouse mall estate garden gardens tower square stage site farm forest quarry tunnel junction
+    crossing community compound complex campus terminal airport railway rank coast bay sea miles km room plant
+    office centre center store shop restaurant hotel apartment apartments flat flats residence tower seafront
+    shore coastline reservoir dam canal creek valley slope field fields industrial port logistics container
+    scenic trail car-park carpark parking basement floor storey well shaft pit kindergarten university college
+    church temple clinic camp clubhouse course club arena stadium gym pool theatre theater cinema library museum
+    bank supermarket plaza court depot workshop mill barn garage cafe bar pub kitchen dorm dormitory hostel
+    marina lot underpass overpass flyover roundabout intersection crossroads tollgate toll checkpoint substation
+    pipeline tank tanks berth jetty quay anchorage waters channel strait cape headland peninsula islet reef rocks
+    beachfront promenade boardwalk playground campsite orchard greenhouse hotel motel inn guesthouse residence
+    estate villas villa neighbourhood neighborhood suburb hamlet township borough lobby stairwell corridor
+    platform concourse ward unit exit ramp""".split()
+)
+_EN_STOP_WORDS = frozenset(
+    """since after before around about with when while but is was were are has have had this that which who where
+    because due for from as so then into onto by following during until till per plus it its their his her my our
+    your and or if than been being be lasted caught started starting spreading leaking blocking near-miss""".split()
+)
+_EN_CONTINUE = frozenset("of near off to at in on outside inside above below behind beside opposite along".split())
+_EN_ABBREV = frozenset("no. st. rd. ave. mt. dr. ln. hwy.".split())
+_EN_NON_PLACE_START = frozenset(
+    "my your his her their our its scene board duty way foot least most time night noon dawn dusk once first last "
+    "all risk moment same end start beginning top bottom rear front back side".split()
+)
+_KM = fastre.compile(r"km\b|k\d|exit\b|gate\b|block\b|no\.", _I)
+_DISTANCE_BEFORE = fastre.compile(
+    r"\d+(?:\.\d+)?\s*(?:nautical miles|nm|miles|mi|km|kilometres|kilometers|m|metres|meters)\s+$",
+    _I,
+)
+
+
+def _cap(token: str) -> bool:
+    """Capitalised, a number or Chinese: part of a name."""
+    first = token[:1]
+    return first.isupper() or first.isdigit() or "\u3400" <= first <= "\u9fff"
+
+
+def _en_span(text: str, low: str, pos: int, time_starts: frozenset[int], limit: int) -> tuple[int, float] | None:
+    """(end, score) of the place phrase that starts at text[pos], or None.
+
+    Tokens are read lazily (most phrases stop after a few words); low is text lowercased.
+    """
+    tokens = _EN_WORD.finditer(text, pos, limit)
+    w = next(tokens, None)
+    nxt = next(tokens, None)
+    end = -1
+    score = 0.0
+    taken = 0
+    prev_cap = False
+    while w is not None and taken < 10:
+        s, e = w.span()
+        token, lw = text[s:e], low[s:e]
+        stop = False
+        if token[-1] == "." and e - s > 1 and lw not in _EN_ABBREV:
+            token, lw, e, stop = token[:-1], lw[:-1], e - 1, True  # "yard." ends the sentence; "No." does not
+        if token in (",", "/", "&", "+") or lw == "and":
+            # "Guoji Beach, Weihai" / "expressway, km 92" / "Xinhua Rd / Beihai Rd": only on to a name.
+            if not (taken and nxt is not None):
+                break
+            nt = nxt.group()
+            nl = low[nxt.start():nxt.end()]
+            if nl in _EN_STOP_WORDS or not (nt[:1].isupper() or "\u3400" <= nt[:1] <= "\u9fff"
+                                            or (token == "," and _KM.match(nl))):
+                break
+            w, nxt = nxt, next(tokens, None)
+            continue
+        if not (token[:1].isalnum() or "\u3400" <= token[:1] <= "\u9fff"):
+            break
+        is_time = s in time_starts
+        if taken == 0 and (lw in _EN_NON_PLACE_START or lw in _EN_STOP_WORDS or is_time):
+            return None
+        if lw in _EN_STOP_WORDS or is_time:
+            break
+        if lw in _EN_CONTINUE:  # "… of the Weihai water plant", "… near Qiaotou bridge"
+            if nxt is not None and low[nxt.start():nxt.end()] in ("the", "a", "an"):
+                nxt = next(tokens, None)
+            if nxt is None or nxt.start() in time_starts:
+                break
+            nl = low[nxt.start():nxt.end()]
+            if not (_cap(nxt.group()) or _KM.match(nl)):
+                break
+            w, nxt = nxt, next(tokens, None)
+            continue
+        cap = _cap(token)
+        if (taken and not cap and (lw.endswith("ed") or lw.endswith("ing")) and lw not in _EN_PLACE_NOUNS
+                and not prev_cap and not (nxt is not None and low[nxt.start():nxt.end()] in _EN_PLACE_NOUNS)):
+            break  # a verb: "car tilted", "flames spreading"; not "Shidao fishing festival"
+        if cap and not token.isdigit():
+            score += 1
+        if lw in _EN_PLACE_NOUNS or lw.rstrip("s") in _EN_PLACE_NOUNS:
+            score += 1
+        end = e
+        taken += 1
+        prev_cap = cap
+        if stop:
+            break
+        w, nxt = nxt, next(tokens, None)
+    return (end, score) if taken else None
+
+
+_LOW_PREPS = frozenset(("from", "into", "of", "the", ""))
+# "Jinhai warehouse fire contained": the name just before the hazard word (a low-rank candidate).
+_EN_BEFORE_HAZARD = fastre.compile(
+    r"(?<![\w'-])(?-i:[A-Z\u3400-\u9fff])[\w'-]*(?:\s+[\w'-]+){0,4}?(?=\s+(?:fire|blaze|explosion|collapse|leak|spill|"
+    r"flooding|flood|landslide|mudslide|crash|collision|sinkhole|accident)\b)",
+    _I,
+)
+_FROM_DISTANCE = frozenset(
+    "off north south east west northeast northwest southeast southwest north-east north-west south-east south-west".split()
+)
+
+
+def en_location(text: str, times: list[ClockTime]) -> tuple[int, int] | None:
+    """Best place span in an English report; times: the clock times found in text."""
+    best: tuple[int, int] | None = None
+    best_key: tuple[bool, float, int] | None = None
+    low = text.lower() if text.isascii() else text.translate(_ASCII_LOWER)
+    time_starts = frozenset(t.start for t in times)
+    candidates = [(m.end(), m.end() + 160, m) for m in _EN_PREP.finditer(text)]
+    candidates += [(m.start(), m.end(), None) for m in _EN_BEFORE_HAZARD.finditer(text)]
+    for pos, limit, m in candidates:
+        found = _en_span(text, low, pos, time_starts, limit)
+        if found is None:
+            continue
+        end, score = found
+        start = pos
+        head = m.group().split()[0].lower() if m else ""
+        if head in _FROM_DISTANCE:
+            # "8 nautical miles off Shidao": the distance belongs to the place.
+            d = _DISTANCE_BEFORE.search(text, max(0, m.start() - 40), m.start())
+            if d:
+                start = d.start()
+        if score == 0:
+            # "at the golf course": an unnamed place after "at the" is still a place.
+            if m is None or not m.group().lower().startswith("at the"):
+                continue
+            score = 0.5
+        # "from the basement", "into the reservoir", "Roof of the Dongfang supermarket" are places,
+        # but rank below "near the breakwater", "at Qiaotou park".
+        key = (head not in _LOW_PREPS, score, -start)
+        if score > 0 and (best_key is None or key > best_key):
+            best_key, best = key, (start, end)
+    return best

@@ -1,0 +1,441 @@
+"""Intake parser: hand-written cases for each rule, properties for any text, and the
+dev-file accuracy targets (so a rule change that breaks them is caught)."""
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from handlers.intake import casualties, classify, clock, fastre, places
+from handlers.intake.numbers import en_to_int, zh_to_int
+from handlers.intake.parser import INCIDENT_TYPES, MAX_CHARS, Casualties, ParsedReport, parse_report
+
+DEV_FILE = Path(__file__).parents[1].parent / "shared" / "data" / "intake-dev.jsonl"
+BENCH = Path(__file__).parents[1] / "bench" / "intake_accuracy.py"
+KEYS = {"is_report", "type", "location", "time", "casualties", "language"}
+COUNT_KEYS = {"dead", "injured", "trapped", "missing"}
+
+
+def counts(text: str) -> tuple[int, int, int, int]:
+    c = parse_report(text).casualties
+    return c.dead, c.injured, c.trapped, c.missing
+
+
+# --- contract ---------------------------------------------------------------------------
+
+
+def test_incident_types_are_the_contract() -> None:
+    assert INCIDENT_TYPES == ("fire", "forest_fire", "flood", "earthquake", "geological", "hazmat", "traffic",
+                              "mine", "collapse", "water_rescue", "medical", "other")
+
+
+def test_to_dict_has_exactly_the_contract_keys() -> None:
+    data = parse_report("解放路饭店起火，2人受伤").to_dict()
+    assert set(data) == KEYS
+    assert set(data["casualties"]) == COUNT_KEYS
+    assert data == {"is_report": True, "type": "fire", "location": "解放路饭店", "time": None,
+                    "casualties": {"dead": 0, "injured": 2, "trapped": 0, "missing": 0}, "language": "zh"}
+
+
+def test_results_are_frozen_values() -> None:
+    result = parse_report("Fire at the Binhai Rd market, 1 injured")
+    assert result == parse_report("Fire at the Binhai Rd market, 1 injured")
+    with pytest.raises(AttributeError):
+        result.type = "flood"  # type: ignore[misc]
+    assert Casualties().to_dict() == {"dead": 0, "injured": 0, "trapped": 0, "missing": 0}
+
+
+@pytest.mark.parametrize("text", ["收到", "不是报告：明天开会", ""])
+def test_a_non_report_is_empty(text: str) -> None:
+    result = parse_report(text)
+    assert (result.is_report, result.type, result.location, result.time) == (False, None, None, None)
+    assert result.casualties == Casualties()
+
+
+# --- is it a report? --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    # acknowledgements and chatter
+    "收到", "好的", "谢谢", "ok", "测试", "OK 👍", "收到，马上安排", "好的，我这边在跟进", "Roger that", "noted, thx",
+    "哈哈 好的", "晚上好各位",
+    # empty, whitespace, emoji
+    "", "   ", "\n\t ", "🔥🔥🔥", "🚒🚑🚓", "😂👍",
+    # questions, even with alarming words
+    "今天谁值班？", "昨天西环路那起车祸的伤员情况怎么样了？", "Is the warehouse fire on Gangwan Rd out yet?",
+    "请问防汛仓库的钥匙在谁那里", "Does anyone have the landslide hotline number?",
+    # drills, training, reminders
+    "明天下午3点消防演练", "Reminder: fire drill at 3pm", "下周二上午举行地震应急疏散演习，请各单位准时参加",
+    "Evacuation exercise at the chemical park on Friday morning", "本周五组织危化品泄漏处置培训",
+    # forecasts and warnings of what has not happened
+    "气象台预报今晚有暴雨，局部可能出现内涝", "Typhoon expected to make landfall near Shidao tomorrow night",
+    "预计明天凌晨台风登陆，请各单位做好防御准备",
+    # meetings and notices
+    "下午4点召开森林防火工作会议", "Meeting on the flood response plan at 10:00 in room 2",
+    "各镇街请于周五前报送危房排查情况", "通知：本月应急物资盘点安排",
+    # thanks and history
+    "谢谢大家，前晚的火灾处置很及时", "Great job on last night's rescue, everyone",
+    "去年台风时沿海村庄进水的情况还记得吗", "Last year's mudslide on the S206 killed two people",
+    "今年以来全市共发生交通事故56起",
+    # topics, not events
+    "火灾隐患排查表已经发到群里了", "Fire safety inspection of the dormitories this afternoon",
+    "暂未发现泄漏，继续监测",
+])
+def test_chatter_is_not_a_report(text: str) -> None:
+    assert parse_report(text).is_report is False
+
+
+@pytest.mark.parametrize("text", [
+    "人民路化工厂起火，3人受伤，有人被困",
+    "Fire at the Renmin Rd chemical plant, 3 injured",
+    "幸福里小区7号楼冒烟了",
+    "Someone is drowning off the east pier, send help",
+    "救命！我们被困在山上下不来了",
+    "3人受伤",
+    "更新：被困群众已全部转移",
+    "有人从桥上掉进河里了！！",
+    "XX村附近发生泥石流，道路中断",
+])
+def test_reports_are_reports(text: str) -> None:
+    assert parse_report(text).is_report is True
+
+
+def test_a_question_after_a_report_does_not_hide_it() -> None:
+    result = parse_report("东风路口两车相撞，有人被卡在车里，救护车什么时候到？")
+    assert result.is_report and result.type == "traffic" and result.casualties.trapped == 1
+
+
+# --- types ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("建设路一家火锅店后厨失火，火势很大", "fire"),
+    ("Blaze at a timber yard on Qingshan Road, thick smoke", "fire"),
+    ("南山林场发现明火，正在向山顶蔓延", "forest_fire"),
+    ("Wildfire spreading across the hills behind Xiazhuang", "forest_fire"),
+    ("东关村后山冒烟了，林子里有火光", "forest_fire"),
+    ("暴雨导致解放路下穿隧道严重积水，一辆出租车被淹", "flood"),
+    ("Storm surge has flooded the harbour road, water knee deep", "flood"),
+    ("河水漫堤，李庄村进水，有群众被困", "flood"),
+    ("刚才震感很强，老城区有房屋开裂", "earthquake"),
+    ("Strong tremor felt in the port office, cracks in walls", "earthquake"),
+    ("北岭村发生山体滑坡，掩埋一处民房", "geological"),
+    ("Sinkhole opened on Wenhua Road, a taxi fell in", "geological"),
+    ("滨江路人行道路面突然塌陷，出现大坑", "geological"),
+    ("化工园区氯气泄漏，周边正在疏散", "hazmat"),
+    ("Ammonia leak at the ice plant on Binhai Rd", "hazmat"),
+    ("槽罐车追尾后柴油泄漏，流入路边排水沟", "hazmat"),  # a dangerous-goods leak after a crash
+    ("两车相撞，一人受伤", "traffic"),
+    ("Pile-up on the ring road, four cars involved", "traffic"),
+    ("货车与轿车追尾后起火，司机已逃出", "traffic"),  # the crash, not the fire that followed
+    ("金山矿业二号井发生透水，井下有人员被困", "mine"),  # mine flooding is mine
+    ("城西采石场边坡垮塌，一台铲车被埋", "mine"),  # quarries are mines
+    ("Miners trapped after a roof fall in the Hongqi coal mine", "mine"),
+    ("老街一栋三层民房倒塌，有人被埋", "collapse"),
+    ("Warehouse roof collapsed under snow, 2 trapped", "collapse"),
+    ("地震导致村里两间老房倒塌", "earthquake"),  # damage caused by the quake stays earthquake
+    ("一名游客在北海滩溺水，已被救上岸", "water_rescue"),
+    ("Two fishing boats collided off Chengshan cape, one sinking", "water_rescue"),  # not traffic
+    ("渔船在港外触礁进水，船上有5名船员", "water_rescue"),
+    ("商场一名顾客突发心脏病倒地", "medical"),
+    ("一家三口烧炭取暖一氧化碳中毒，已昏迷", "medical"),  # no leak: medical
+    ("Man collapsed at the bus station, unconscious", "medical"),
+    ("写字楼电梯困人，有3个人在里面", "other"),
+    ("Power outage at the city hospital, generators failed", "other"),
+    ("音乐节现场发生踩踏，多人受伤", "other"),
+])
+def test_incident_types(text: str, kind: str) -> None:
+    result = parse_report(text)
+    assert result.is_report and result.type == kind
+
+
+def test_a_report_with_no_hazard_named_is_other() -> None:
+    assert parse_report("续报：被困人员已全部救出").type == "other"
+    assert parse_report("2人受伤").type == "other"
+
+
+# --- numbers ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("东方厂房起火，三人受伤", (0, 3, 0, 0)),
+    ("北村发生泥石流，十余人被困", (0, 0, 10, 0)),
+    ("环城路三车追尾，一死两伤", (1, 2, 0, 0)),
+    ("码头吊机倒塌，现场有2名伤员", (0, 2, 0, 0)),
+    ("矿井透水，两人死亡，五人失联", (2, 0, 0, 5)),
+    ("西山村滑坡，伤亡不详", (0, 0, 0, 0)),
+    ("化工厂爆炸，二十多名工人受伤", (0, 20, 0, 0)),
+    ("桥下积水，车里有两个人出不来", (0, 0, 2, 0)),
+    ("公交车侧翻，车上30人，8人受伤（3人重伤）", (0, 8, 0, 0)),  # headcount and subset are not added
+    ("仓库坍塌，5人被埋，其中2人已救出受伤", (0, 2, 5, 0)),
+    ("大楼起火，无人员伤亡", (0, 0, 0, 0)),
+    ("货车侧翻，司机受轻伤", (0, 1, 0, 0)),  # a named person without a number is one
+    ("老楼倒塌，屋里住着老两口，现在都埋在下面", (0, 0, 2, 0)),
+    ("Crash on the coast road: 2 dead, 5 injured, 1 still trapped", (2, 5, 1, 0)),
+    ("Two hikers missing on Mount Tai", (0, 0, 0, 2)),
+    ("Explosion at the paint factory, at least 12 workers hurt, 3 seriously", (0, 12, 0, 0)),
+    ("Food poisoning at the canteen: 40 students sick, 5 of them admitted to hospital", (0, 40, 0, 0)),
+    ("A cyclist was knocked down on Xinhua Rd, leg injury", (0, 1, 0, 0)),
+    ("Landslide on the hill road, no injuries", (0, 0, 0, 0)),
+])
+def test_casualty_counts(text: str, expected: tuple[int, int, int, int]) -> None:
+    assert counts(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("8号楼3单元12楼起火，2人被困", (0, 0, 2, 0)),            # 8号楼 / 3单元 / 12楼 are addresses
+    ("G15沈海高速K756处货车侧翻，司机受伤", (0, 1, 0, 0)),     # K756 is a kilometre marker
+    ("小区起火，1人受伤，联系人王先生13912345678", (0, 1, 0, 0)),  # a phone number
+    ("3号码头一艘渔船起火，船员4人已撤离，无人受伤", (0, 0, 0, 0)),  # berth no. and crew on board
+    ("一名约8岁女孩落水，已救起，呛水昏迷", (0, 1, 0, 0)),      # 8岁 is an age
+    ("洪水冲毁12间房屋，转移群众300余人，1人失踪", (0, 0, 0, 1)),  # houses and evacuees
+    ("管道泄漏，周边200米疏散，已打119", (0, 0, 0, 0)),         # distance and hotline
+    ("Fire on the 5th floor of block 9, 6 engines on scene, 2 residents with burns", (0, 2, 0, 0)),
+    ("Van slid into the river near gate 3, call 13800138000, 1 driver missing", (0, 0, 0, 1)),
+    ("A 45-year-old man collapsed at the gym", (0, 1, 0, 0)),
+])
+def test_numbers_that_are_not_counts(text: str, expected: tuple[int, int, int, int]) -> None:
+    assert counts(text) == expected
+
+
+@pytest.mark.parametrize("text, value", [
+    ("三", 3), ("两", 2), ("十", 10), ("十二", 12), ("二十", 20), ("二十三", 23), ("一百零五", 105),
+    ("三千", 3000), ("12", 12), ("一万二千", 12000),
+])
+def test_chinese_numerals(text: str, value: int) -> None:
+    assert zh_to_int(text) == value
+
+
+def test_numeral_junk_is_none() -> None:
+    assert zh_to_int("") is None and zh_to_int("三个") is None and zh_to_int("x1") is None
+    assert en_to_int("three") == 3 and en_to_int("twenty-one") == 21 and en_to_int("several") is None
+
+
+# --- clock times ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, hhmm", [
+    ("下午3点20分，东门菜场起火", "15:20"),
+    ("15:20 东门菜场起火", "15:20"),
+    ("凌晨两点左右，李村一民房着火", "02:00"),
+    ("晚上8点半，滨河路两车相撞", "20:30"),
+    ("今早6点一刻，北坡发生滑坡", "06:15"),
+    ("10时05分许，化工厂发生泄漏", "10:05"),
+    ("中午12点10分，学校食堂有学生呕吐", "12:10"),
+    ("Car crash on Beihai Rd at 7:45pm, 2 injured", "19:45"),
+    ("Flooding at the underpass since 5:40am", "05:40"),
+    ("Explosion heard at 2308hrs near the depot", "23:08"),
+    ("Boat capsized around 4:30 pm off the pier", "16:30"),
+    ("Tremor felt at 09:12, no damage", "09:12"),
+    ("Roof collapse at the gym, 7.15am, 2 hurt", "07:15"),
+])
+def test_event_clock_times(text: str, hhmm: str) -> None:
+    assert parse_report(text).time == hhmm
+
+
+@pytest.mark.parametrize("text", [
+    "刚才东门菜场起火了",                                   # relative, no clock time
+    "Fire at the market just now, 2 injured",
+    "中午食堂有十几名学生呕吐",                              # 中午 is not a clock time
+    "燃气管道被挖断漏气，预计下午5点前修复",                 # a repair estimate
+    "水库水位上涨，下游李村进水，计划晚上8点开闸泄洪",        # a plan
+    "Gas leak on Hexi Rd, repair crew expected by 5pm",
+    "路面塌陷，请各单位18:00前到场",                        # a deadline
+    "桥下积水严重，有三点五米深，车辆被困",                   # 三点五米 is a depth
+])
+def test_times_that_are_not_the_event_time(text: str) -> None:
+    assert parse_report(text).time is None
+
+
+def test_forecast_and_meeting_times_give_no_report_and_no_time() -> None:
+    for text in ("预计今晚10点台风登陆", "Meeting at 15:00 about the landslide"):
+        result = parse_report(text)
+        assert result.is_report is False and result.time is None
+
+
+# --- location ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, place", [
+    ("人民路化工厂起火，3人受伤，有人被困", "人民路化工厂"),
+    ("今早6:40 北环路与青年路交叉口 两车相撞", "北环路与青年路交叉口"),
+    ("晚上9点15分许G20青银高速K212+300处一辆货车侧翻", "G20青银高速K212+300处"),
+    ("紧急！东湖小区5号楼地下车库进水了", "东湖小区5号楼地下车库"),
+    ("有工人中毒晕倒 地址是开发区黄河路18号宏达电镀厂", "开发区黄河路18号宏达电镀厂"),
+    ("货船在石岛东南约8海里处进水下沉", "石岛东南约8海里处"),
+    ("Chlorine leak at the Binhai water works, 3 staff taken to hospital", "Binhai water works"),
+    ("Flooding on Jiefang Road near Xinhua bridge - cars stuck", "Jiefang Road near Xinhua bridge"),
+    ("Swimmer missing at Silver Beach, Weihai, around 5pm", "Silver Beach, Weihai"),
+    ("Landslide near the 成山头 car park, road blocked", "成山头 car park"),
+    ("Fishing boat sinking 6 nautical miles off Lidao, crew in the water", "6 nautical miles off Lidao"),
+])
+def test_location_span(text: str, place: str) -> None:
+    assert parse_report(text).location == place
+
+
+def test_no_place_named_gives_none() -> None:
+    assert parse_report("更新：被困人员已全部救出").location is None
+    assert parse_report("2 injured, send ambulance").location is None
+
+
+@settings(max_examples=150, deadline=None)
+@given(prefix=st.text(max_size=20), suffix=st.text(max_size=20))
+def test_location_is_always_a_substring_of_the_message(prefix: str, suffix: str) -> None:
+    for core in ("港湾路加油站起火，2人受伤", "Fire at the Jinhai warehouse on Gangwan Rd, 2 hurt"):
+        text = prefix + core + suffix
+        location = parse_report(text).location
+        assert location is None or location in text
+
+
+def test_full_width_text_keeps_the_original_span() -> None:
+    text = "Ｇ１５高速Ｋ３２处两车追尾，２人受伤"  # full-width letters and digits
+    result = parse_report(text)
+    assert result.is_report and result.casualties.injured == 2
+    assert result.location is not None and result.location in text
+
+
+# --- follow-ups, typos, punctuation, emoji ----------------------------------------------
+
+
+def test_follow_ups_state_current_totals() -> None:
+    assert counts("续报：目前共4人受伤，被困的2人已救出，无人死亡") == (0, 4, 0, 0)
+    assert counts("Update: fire out, 3 injured in total, nobody trapped now") == (0, 3, 0, 0)
+    assert counts("更新：先前失联的1人已找到，仍有2人被困") == (0, 0, 2, 0)
+
+
+def test_typos_are_read_as_meant() -> None:
+    assert parse_report("幸福小去3号楼着伙了").type == "fire"          # 小去=小区, 着伙=着火
+    assert parse_report("储罐区阀门泄露，有刺鼻气味").type == "hazmat"  # 泄露=泄漏
+    assert parse_report("两车追为，1人收伤").casualties.injured == 1    # 追为, 收伤
+
+
+def test_no_punctuation_and_emoji() -> None:
+    result = parse_report("🔥🔥青年路一家超市着火了 里面还有2个人没出来 快来人😱")
+    assert result.is_report and result.type == "fire" and result.casualties.trapped == 2
+    assert result.location == "青年路一家超市"
+
+
+def test_language() -> None:
+    assert parse_report("Landslide near the 成山头 car park").language == "en"
+    assert parse_report("G18高速K13处货车起火").language == "zh"
+    assert parse_report("🔥").language in ("zh", "en")
+
+
+# --- robustness and speed ---------------------------------------------------------------
+
+
+def test_huge_messages_are_cut_and_fast() -> None:
+    report = "人民路化工厂起火，3人受伤。"
+    start = time.perf_counter()
+    results = [parse_report(report + "现场情况描述。" * 3000), parse_report("受伤" * 10_000),
+               parse_report("3 people injured, " * 2000), parse_report("a" * 20_000)]
+    assert time.perf_counter() - start < 1.0
+    assert results[0].is_report and results[0].casualties.injured == 3
+    assert MAX_CHARS <= 4000
+
+
+def test_non_string_input_does_not_raise() -> None:
+    assert parse_report(None).is_report is False  # type: ignore[arg-type]
+    assert parse_report(12345).is_report is False  # type: ignore[arg-type]
+
+
+def _check_result(result: ParsedReport) -> None:
+    data = result.to_dict()
+    dumped = json.dumps(data, ensure_ascii=False)
+    assert json.loads(dumped) == data
+    assert set(data) == KEYS and set(data["casualties"]) == COUNT_KEYS
+    assert data["language"] in ("zh", "en")
+    assert all(type(v) is int and v >= 0 for v in data["casualties"].values())
+    if data["is_report"]:
+        assert data["type"] in INCIDENT_TYPES
+    else:
+        assert data["type"] is None and data["location"] is None and data["time"] is None
+        assert not any(data["casualties"].values())
+    assert data["time"] is None or re.fullmatch(r"(?:[01]\d|2[0-3]):[0-5]\d", data["time"])
+
+
+_junk = st.one_of(
+    st.text(max_size=400),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=400),
+    st.binary(max_size=600).map(lambda b: b.decode("latin-1")),
+    st.text(alphabet="起火着受伤人名一二三十余死被困失联点分下午凌晨：:，,。 0123456789号楼KkmpaAM🔥😂\x00\x07\n", max_size=300),
+    st.lists(st.sampled_from(["fire ", "at the ", "Road ", "3 ", "injured ", "trapped ", "no ", "a man ", ", ",
+                              ". ", "?", "(", ")", "7:45pm ", "2308hrs ", "Update: ", "其中", "还有", "都",
+                              "被困", "1人", "里面", "电梯"]), max_size=60).map("".join),
+    st.integers(min_value=1, max_value=20_000).map(lambda n: ("起火" * n)[:20_000]),
+    st.just("x" * 20_000), st.just("🔥" * 20_000),
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=_junk)
+def test_parse_never_raises_and_always_serialises(text: str) -> None:
+    result = parse_report(text)
+    _check_result(result)
+    if result.location is not None:
+        assert result.location in text
+
+
+@settings(max_examples=100, deadline=None)
+@given(text=st.text(max_size=200))
+def test_parse_is_pure(text: str) -> None:
+    assert parse_report(text) == parse_report(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet="ab起火受伤人 1:.,()的在路口Aa-", max_size=80))
+def test_fast_patterns_match_like_plain_ones(text: str) -> None:
+    # fastre only adds a lookahead; every compiled pattern must find what re finds.
+    for module in (classify, casualties, places, clock):
+        for name in dir(module):
+            pattern = getattr(module, name)
+            if isinstance(pattern, re.Pattern) and pattern.pattern.startswith("(?=["):
+                inner = pattern.pattern[pattern.pattern.index("])(?:") + 5:-1]
+                plain = re.compile(inner, pattern.flags)
+                assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in plain.finditer(text)], name
+
+
+def test_fastre_falls_back_when_it_cannot_tell() -> None:
+    assert fastre.compile(r"^\W*abc").pattern == r"^\W*abc"
+    assert fastre.compile(r"abc|xyz").pattern.startswith("(?=[")
+    assert fastre.compile(r"(?:a|b)?c").search("zc")
+
+
+# --- accuracy on the dev file -----------------------------------------------------------
+
+
+def _bench():
+    """bench/intake_accuracy.py, the one definition of the scores."""
+    if "intake_accuracy" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("intake_accuracy", BENCH)
+        assert spec and spec.loader
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["intake_accuracy"] = module  # dataclasses look their module up
+        spec.loader.exec_module(module)
+    return sys.modules["intake_accuracy"]
+
+
+@pytest.mark.skipif(not DEV_FILE.exists(), reason="shared dev file not present")
+def test_dev_file_accuracy_meets_the_targets() -> None:
+    bench = _bench()
+    report = bench.evaluate(bench.load(DEV_FILE))
+    rates = {name: score.rate for name, score in report.scores.items()}
+    assert rates["is_report"] >= 0.97, report.errors
+    assert rates["type"] >= 0.95, report.errors
+    assert rates["time"] >= 0.95, report.errors
+    assert rates["casualties"] >= 0.95, report.errors
+    assert rates["location"] >= 0.90, report.errors
+
+
+def test_location_scoring_rule() -> None:
+    match = _bench().location_matches
+    assert match(None, None) and not match("人民路", None) and not match(None, "人民路")
+    assert match("人民路化工厂", "人民路化工厂东门")            # contains
+    assert match("ABCD", "ABXY")                              # 2 shared of 4: half
+    assert not match("ABCD", "AXYZ")
