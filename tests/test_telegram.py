@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import AsyncIterator
 
@@ -36,10 +37,11 @@ async def fake() -> AsyncIterator[FakeTelegramAPI]:
 
 
 def _settings(tmp_path: Path, fake: FakeTelegramAPI, **extra: object) -> Settings:
-    return Settings(
+    options: dict[str, object] = dict(
         database_url=f"sqlite+aiosqlite:///{tmp_path}/tg.db", telegram_token=fake.token,
-        telegram_api_url=fake.root_url, http_port=0, console=False, **extra,  # type: ignore[arg-type]
+        telegram_api_url=fake.root_url, http_port=0, console=False,
     )
+    return Settings(**{**options, **extra})  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -319,3 +321,36 @@ async def test_dispatch_and_one_click_answers_in_telegram_groups(bot: Liandong, 
     await fake.wait_until(lambda: any("✅ FIRE-01" in t for t in _texts(fake, CENTRE)))
     boards = [t for t in _texts(fake, CENTRE) if "调度看板" in t]
     assert len(boards) == 1  # edited in place, never a new message per press
+
+
+async def test_a_unit_on_two_platforms_gets_the_order_on_both_and_one_press_updates_both(
+    tmp_path: Path, fake: FakeTelegramAPI, org: Organisation
+) -> None:
+    import io
+
+    from bot.clock import ManualClock
+
+    out = io.StringIO()
+    clock = ManualClock(datetime.now(timezone.utc))
+    app = Liandong(_settings(tmp_path, fake, console=True), org, clock=clock, console_out=out)
+    await app.start()
+    try:
+        fake.inject_message(REPORTING, STRANGER, REPORT)
+        [card] = await fake.wait_for_messages(CENTRE)
+        incident_id = re.search(r"\d{8}-\d{4}", card["text"]).group(0)
+        fake.inject_message(CENTRE, COMMANDER, f"/dispatch {incident_id} FIRE-01")
+        [order] = await fake.wait_for_messages(FIRE_GROUP)
+        await fake.wait_until(lambda: "[FIRE-01] bot" in out.getvalue())
+        fake.inject_callback_query(FIRE_GROUP, FIREFIGHTER, order["message_id"], _button(order, "出动")["callback_data"])
+        await fake.wait_until(lambda: "已出动（张三" in out.getvalue().split("[FIRE-01] bot")[-1])
+        await fake.wait_until(lambda: "已出动（张三" in fake.sent_messages(FIRE_GROUP)[0]["text"])
+        # Silence elsewhere is escalated in Telegram too, naming the duty officer so Telegram notifies them.
+        fake.inject_message(CENTRE, COMMANDER, f"/dispatch {incident_id} MED-01")
+        await fake.wait_for_messages(-1002002)
+        clock.advance(minutes=6)
+        assert await app.run_timers() == 1
+        reminders = await fake.wait_for_messages(-1002002, 2)
+        assert "请立即接令" in reminders[1]["text"]
+        assert 'href="tg://user?id=2101"' in reminders[1]["raw_text"]
+    finally:
+        await app.stop()

@@ -36,3 +36,10 @@ def test_buttons_become_an_inline_keyboard() -> None:
     assert markup is not None
     assert [[b.callback_data for b in row] for row in markup.inline_keyboard] == [["tok0", "tok1"], ["tok2", "tok3"]]
     assert keyboard(()) is None
+
+
+def test_mentions_notify_by_user_id_and_escape_the_name() -> None:
+    from bot.messages import Mention
+
+    [html] = render_html(Message(text="x", mentions=(Mention("2001", "张<三>"), Mention("U-not-telegram", "x"))))
+    assert html.endswith('<a href="tg://user?id=2001">@张&lt;三&gt;</a>')
