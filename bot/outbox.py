@@ -11,8 +11,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.clock import Clock
@@ -24,6 +25,10 @@ from storage.outbox import OutboxRepository
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+# Deliveries are recorded together, at most this long after they happen: one
+# transaction for many messages. A crash in between means those few are sent
+# again after their lease; a message once recorded as delivered never is.
+RECORD_EVERY_S = 0.2
 BASE_BACKOFF_S = 1.0
 MAX_BACKOFF_S = 300.0
 
@@ -62,6 +67,8 @@ class OutboxSender:
         self.limiter = limiter
         self._wake = asyncio.Event()
         self._stopping = False
+        self._delivered: list[tuple[int, str | None, datetime]] = []
+        self._last_recorded = time.monotonic()
 
     def wake(self) -> None:
         """New rows were committed: look now instead of at the next poll."""
@@ -100,7 +107,15 @@ class OutboxSender:
             by_chat[delivery.to.chat_id].append(delivery)
         # Chats go out concurrently; within a chat, strictly in order.
         await asyncio.gather(*(self._deliver_in_order(items) for items in by_chat.values()))
+        await self._record_delivered()
         return True
+
+    async def _record_delivered(self) -> None:
+        done, self._delivered = self._delivered, []
+        self._last_recorded = time.monotonic()
+        if done:
+            async with self.db.transaction() as session:
+                await OutboxRepository(session).mark_delivered_many(done)
 
     async def _deliver_in_order(self, deliveries: list[Delivery]) -> None:
         for delivery in deliveries:
@@ -123,8 +138,9 @@ class OutboxSender:
             log.exception("outbox %s: unexpected delivery error", delivery.outbox_id)
             await self._settle_failure(delivery, DeliveryError(f"{type(exc).__name__}: {exc}"))
             return False
-        async with self.db.transaction() as session:
-            await OutboxRepository(session).mark_delivered(delivery.outbox_id, message_id, self.clock.now())
+        self._delivered.append((delivery.outbox_id, message_id, self.clock.now()))
+        if time.monotonic() - self._last_recorded >= RECORD_EVERY_S:
+            await self._record_delivered()
         return True
 
     async def _wait_for_slot(self, delivery: Delivery) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, Iterable
 
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import and_, bindparam, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -140,6 +140,17 @@ class OutboxRepository:
     async def mark_delivered(self, message_id: int, platform_message_id: str | None, now: datetime) -> None:
         await self._set(message_id, status=DELIVERED, delivered_at=now, lease_until=None,
                         platform_message_id=platform_message_id, last_error=None)
+
+    async def mark_delivered_many(self, delivered: list[tuple[int, str | None, datetime]]) -> None:
+        """(row id, platform message id, when) for many rows, in one statement."""
+        table = OutboxMessage.__table__
+        await self.session.execute(
+            update(table)
+            .where(table.c.id == bindparam("row_id"), table.c.status == SENDING)
+            .values(status=DELIVERED, delivered_at=bindparam("at"), lease_until=None,
+                    platform_message_id=bindparam("message_id"), last_error=None),
+            [{"row_id": row_id, "message_id": message_id, "at": at} for row_id, message_id, at in delivered],
+        )
 
     async def mark_retry(self, message_id: int, error: str, next_attempt_at: datetime) -> None:
         await self._set(message_id, status=PENDING, next_attempt_at=next_attempt_at,
