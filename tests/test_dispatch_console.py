@@ -81,16 +81,7 @@ async def test_cannot_comply_asks_a_reason_and_tells_the_centre(console_bot: Con
     assert "FIRE-01 对事件 20261122-0001 无法执行（张三）" in declined
     question = re.search(r"#(\d+):\n  请回复本消息", declined)
     assert question, declined
-    # The reason is a reply to the question (the console has no replies: use the pipeline's event).
-    from bot.events import Actor, Conversation, ConversationRef, MessageEvent
-    from datetime import datetime, timezone
-
-    await console_bot.app.pipeline.handle(MessageEvent(
-        actor=Actor("console", "张三", "张三"), conversation=Conversation(ConversationRef("console", "FIRE-01")),
-        received_at=datetime.now(timezone.utc), reply_to_message_id=question.group(1), text="两台消防车正在另一现场",
-    ))
-    await console_bot.app.drain()
-    reason = console_bot.new_output()
+    reason = await console_bot.say(f"张三@FIRE-01: ^{question.group(1)} 两台消防车正在另一现场")
     assert "无法执行事件 20261122-0001 的原因（张三）：两台消防车正在另一现场" in reason
     assert "原因：两台消防车正在另一现场" in reason  # on the board too
 
@@ -105,8 +96,13 @@ async def test_the_card_offers_the_plan_which_can_be_edited_then_sent(console_bo
     assert "拟调度单位: FIRE-01" in toggled
     toggled = await console_bot.say(f"王指挥@centre: !{_token(toggled, '➕ CHEM-01')}")
     assert "拟调度单位: FIRE-01, CHEM-01" in toggled
+    draft_id = re.search(r"#(\d+):\n  调度编成", draft).group(1)
+    instructed = await console_bot.say(f"王指挥@centre: ^{draft_id} 从东门进入，注意风向")
+    assert "指令: 从东门进入，注意风向" in instructed
+    toggled = instructed
     sent = await console_bot.say(f"王指挥@centre: !{_token(toggled, '发送')}")
     assert "调度：FIRE-01, CHEM-01" in sent and "[CHEM-01] bot" in sent and "[MED-01]" not in sent
+    assert "指令: 从东门进入，注意风向" in _room(sent, "CHEM-01")
     stale = await console_bot.say(f"王指挥@centre: !{_token(toggled, '发送')}")
     assert "已发送或取消" in stale
 

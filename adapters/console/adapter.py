@@ -27,6 +27,7 @@ Console chat — type lines as any member into any conversation:
   TEXT                speak again as the last NAME in the last ROOM
   /command args       commands work as in any chat, e.g. /report, /status, /help
   !TOKEN              press the button shown as [label !TOKEN]
+  ^N TEXT             reply to the bot's message #N
   :loc LAT,LON        share a location
   :rooms  :people  :help  :quit
 ROOM is centre, reporting, a unit code, or dm (a private chat with the bot).
@@ -34,6 +35,7 @@ Example:  路人甲@reporting: 人民路化工厂起火，3人受伤"""
 
 _ADDRESSED = re.compile(r"^(?P<who>[^@:：\s][^@:：]*)?@(?P<room>[\w.-]+)\s*[:：]\s?(?P<text>.*)$", re.S)
 _COMMAND = re.compile(r"^/(?P<name>[A-Za-z][\w-]{0,31})(?:@\w+)?(?:\s+(?P<args>.*))?$", re.S)
+_REPLY = re.compile(r"^\^(?P<id>\d+)\s+(?P<text>.*)$", re.S)
 _LOCATION = re.compile(r"^:loc\s+(?P<lat>-?\d+(?:\.\d+)?)\s*,\s*(?P<lon>-?\d+(?:\.\d+)?)$")
 
 EventSink = Callable[[Event], Awaitable["object"]]
@@ -105,7 +107,11 @@ class ConsoleAdapter:
         conversation = Conversation(ConversationRef(CONSOLE, chat_id), is_private=private, title=chat_id)
         actor = Actor(CONSOLE, self.speaker, self.speaker)
         message_id = str(next(self._message_ids))
-        common = dict(actor=actor, conversation=conversation, received_at=now, platform_message_id=message_id)
+        reply_to = None
+        if reply := _REPLY.match(text):
+            reply_to, text = reply["id"], reply["text"].strip()
+        common = dict(actor=actor, conversation=conversation, received_at=now, platform_message_id=message_id,
+                      reply_to_message_id=reply_to)
         if text.startswith("!") and len(text) > 1 and " " not in text:
             return ButtonEvent(**common, token=text[1:])
         if location := _LOCATION.match(text):
