@@ -19,7 +19,6 @@ import re
 
 from handlers.intake import fastre
 
-
 # --- vetoes -------------------------------------------------------------------------
 
 # Openings that mark chatter: tests, notices, thanks, plans for later.
@@ -27,7 +26,6 @@ _CHATTER_OPENING = re.compile(
     r"\W*(?:测试|试一下|通知|提醒|温馨提示|公告|谢谢|感谢|多谢|辛苦|明天|明早|明晚|后天|下周|下个月|"
     r"(?:test(?:ing)?|notice|fyi|thanks|thank you|cheers|tomorrow|next (?:week|month))\b)",
 )
-# Anywhere in the message: drills, training, forecasts, meetings, instructions to units.
 # Anywhere in the message: drills, forecasts, meetings, notices, statistics, thanks.
 # Two lists, so that English text is not searched for Chinese words and back.
 _CHATTER_ZH = fastre.compile(
@@ -36,7 +34,7 @@ _CHATTER_ZH = fastre.compile(
     r"请忽略|"                                                              # tests
     r"预计.{0,12}(?:影响|登陆|来袭|到达|抵达|降雨|降水|强降|过境|出现)|预报|气象台|发布.{0,8}预警|预警信号|"
     r"将(?:于|在)?.{0,10}(?:影响|登陆|过境)|可能(?:出现|发生|引发|造成)|请.{0,6}(?:注意|做好).{0,4}(?:防范|防御|准备)|"
-    r"会议|开会|例会|总结会|调度会|视频会|召开|"                               # meetings
+    r"会议(?!室|中心)|开会|例会|总结会|调度会|视频会|召开|"                    # meetings
     r"请各|各(?:单位|镇街|部门|乡镇|街道|队)[^，,。]{0,12}(?:前|务必|须|要)|做好.{0,6}(?:防范|准备|防御|工作)|报送|"
     r"(?:上报|提交|报到).{0,8}前|"                                          # notices, deadlines
     r"表彰|名单|请(?!求).{0,6}(?:报一下|发一下|汇总|提交|报送)|"              # paperwork
@@ -45,7 +43,8 @@ _CHATTER_ZH = fastre.compile(
 _CHATTER_EN = fastre.compile(
     r"\bdrills?\b|\b(?:fire|evacuation|emergency|rescue|joint|tabletop) exercises?\b|"
     r"\bstatistics\b|\bso far this year\b|please ignore|\bjust a test\b|"
-    r"\bforecasts?\b|\bexpected to (?:hit|make landfall|affect|bring|reach|arrive)|\bweather (?:bureau|service|office)\b|"
+    r"\bforecasts?\b|\bexpected to (?:hit|make landfall|affect|bring|reach|arrive)|"
+    r"\bweather (?:bureau|service|office)\b|"
     r"\bwill (?:hit|make landfall|affect|bring)\b|\b(?:weather|typhoon|storm|flood|rain) (?:warning|watch|alert)\b|"
     r"\b(?:possible|possibly|likely|risk of|chance of)\b.{0,20}\b(?:flood\w*|rain\w*|storms?|landslides?|showers)|"
     r"\bmeetings?\b|\bbriefing\b|\bdebrief|"
@@ -73,7 +72,10 @@ _DISTRESS = fastre.compile(
 _VESSEL_ZH = r"(?:船|舢板|舢舨|快艇|皮划艇|游艇|艇|轮渡|渡轮|货轮|客轮|筏)"
 _VESSEL_EN = r"(?:boat|ship|vessel|ferry|trawler|yacht|kayak|canoe|dinghy|barge|tanker ship|freighter|sampan)s?"
 _VEHICLE_ZH = r"(?:车|货车|轿车|客车|公交|大巴|面包车|摩托|电动车|三轮|渣土车|槽罐车|罐车|卡车|挂车|拖拉机|的士)"
-_FIRE_ZH = r"起火|着火|失火|火灾|火情|大火|明火|火势|火光|火苗|火焰|烧起来|燃烧|燃起|冒烟|浓烟|黑烟|爆炸|爆燃|闪爆|火警|自燃|烧着|烧毁|林火|山火"
+_FIRE_ZH = (
+    r"起火|着火|失火|火灾|火情|大火|明火|火势|火光|火苗|火焰|烧起来|燃烧|燃起|冒烟|浓烟|黑烟|爆炸|爆燃|闪爆|火警|"
+    r"自燃|烧着|烧毁|林火|山火"
+)
 _FIRE_EN = (
     r"\bfire\b(?![- ](?:drills?|engines?|trucks?|brigade|stations?|extinguishers?|hydrants?|service|department|"
     r"crews?|fighters?|team|alarm test|exits?|doors?|safety|plans?|escape|hose))|\bblaze\b|\bablaze\b|\bon fire\b|"
@@ -83,8 +85,12 @@ _FIRE_EN = (
 ZH_TYPES: dict[str, re.Pattern[str]] = {
     "mine": fastre.compile(r"矿(?!泉)|井下|采石场|冒顶|透水|瓦斯|竖井|斜井|巷道|升井|掘进"),
     "hazmat": fastre.compile(
-        r"泄漏|漏气|漏氨|漏油|漏液|漏酸|溢油|"
-        r"(?:硫酸|盐酸|硝酸|烧碱|液碱|甲醇|苯|汽油|柴油|化学品|危化品|储罐|罐体|槽罐|罐车).{0,8}(?:外溢|溢出|破裂|喷出|外泄)|泄放|烟雾扩散|刺激性气味|刺鼻气味|咳嗽流泪|反应釜.{0,6}(?:爆|泄|超压)|(?:沼气池|化粪池|污水|窨井|粪池|有限空间|下水道|下池|池底|罐内|井内).{0,12}(?:中毒|晕倒|昏迷)|毒气|有毒气体|氯气|液氨|氨气|硫化氢|化学品(?:泄|外溢|起火)|危化品(?:泄|外溢)|酸液|气体外泄"
+        r"泄漏|漏气|漏氨|漏油|漏液|漏酸|溢油|泄放|气体外泄|毒气|有毒气体|氯气|液氨|氨气|硫化氢|酸液|"
+        r"化学品(?:泄|外溢|起火)|危化品(?:泄|外溢)|烟雾扩散|刺激性气味|刺鼻气味|咳嗽流泪|反应釜.{0,6}(?:爆|泄|超压)|"
+        r"(?:硫酸|盐酸|硝酸|烧碱|液碱|甲醇|苯|汽油|柴油|化学品|危化品|储罐|罐体|槽罐|罐车).{0,8}"
+        r"(?:外溢|溢出|破裂|喷出|外泄)|"
+        # poisoning in a confined space (sewage, septic tanks, pits) is a toxic-gas job
+        r"(?:沼气池|化粪池|污水|窨井|粪池|有限空间|下水道|下池|池底|罐内|井内).{0,12}(?:中毒|晕倒|昏迷)"
     ),
     "earthquake": fastre.compile(r"地震|震感|余震|震中|震级"),
     "forest_fire": fastre.compile(
@@ -93,30 +99,39 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         rf"(?:{_FIRE_ZH}).{{0,20}}(?:林场|林区|树林|山林|林地|林子|山坡|山顶|山腰|荒山|草场|扑火队|护林)"
     ),
     "fire": fastre.compile(_FIRE_ZH),
+    # a building or roof that caves in is a collapse, not ground subsidence
+    "collapse_strong": fastre.compile(
+        r"(?:屋顶|楼板|顶棚|天花板|房顶|楼顶|棚顶|楼房|房屋|大楼|厂房|仓库|体育馆|礼堂|教室|车间).{0,8}(?:塌陷|塌方)"
+    ),
     "geological": fastre.compile(
-        r"滑坡|泥石流|塌方|山体崩塌|山体垮塌|崩塌|落石|塌陷|地陷|地裂|地面沉降|山体开裂|地质灾害|崩落|滚石"
+        r"滑坡|泥石流|(?<!基坑)(?<!沟槽)塌方|山体崩塌|山体垮塌|崩塌|落石|塌陷|地陷|地裂|地面沉降|山体开裂|地质灾害|崩落|滚石"
     ),
     "flood_strong": fastre.compile(
         r"洪水|洪涝|山洪|内涝|积水|漫堤|漫过|决堤|溃堤|决口|溃坝|倒灌|风暴潮|水淹|被淹|淹没|淹了|涨水|发大水|水漫|河水暴涨|"
         r"管涌|漫顶|溃口|堤坝.{0,4}(?:渗|裂|险)|大坝.{0,4}(?:渗|裂|险)"
     ),
     "water_rescue": fastre.compile(
-        r"溺水|落水|坠海|坠河|坠江|跳河|跳海|(?:掉|落|跌|摔|滑|冲)(?:进|入|到)(?:了)?(?:河|海|江|湖|水|池塘|鱼塘|水塘|水库|水渠|河道)|翻船|沉船|"
+        r"溺水|落水|坠海|坠河|坠江|跳河|跳海|翻船|沉船|"
+        r"(?:掉|落|跌|摔|滑|冲)(?:进|入|到)(?:了)?(?:河|海|江|湖|水|池塘|鱼塘|水塘|水库|水渠|河道)|"
         rf"{_VESSEL_ZH}.{{0,15}}(?:翻了|侧翻|倾覆|沉没|下沉|进水|漏水|碰撞|相撞|撞上|撞到|搁浅|遇险|失去动力|失联|翻)|"
         r"(?:河|江|湖|海|水库|水塘|水)里?(?:漂着|漂浮|有人)|浮尸|"
+        r"(?:礁石|沙洲|滩涂|江心|河心|孤岛|海边|海滩).{0,10}(?:困|涨潮|海水.{0,4}涨)|"
         r"离岸流|卷入海|被浪|涨潮.{0,6}困|困.{0,8}涨潮|潮水.{0,6}困|海上搜救|水上搜救|冲离岸边|被冲离|卷走|"
         r"救生员.{0,8}(?:施救|下水|搜救|救援)|下水(?:施救|救人|搜救)"
     ),
     "flood_weak": fastre.compile(r"进水|水位.{0,4}(?:上涨|涨|升)|泄洪|泡水|被泡"),
     "collapse": fastre.compile(
         r"倒塌|坍塌|垮塌|塌了|刮塌|压塌|塌落|塌下|垮了|楼塌|房塌|屋塌|墙塌|墙倒|房倒|"
-        r"(?:脚手架|塔吊|吊车|门机|龙门吊|广告牌|招牌|围墙|大棚|棚子|屋顶|楼板|天花板|吊顶|雨棚).{0,6}(?:倒|塌|垮|掉落|刮落|吹落|坠落|砸)|"
+        r"(?:脚手架|塔吊|吊车|门机|龙门吊|广告牌|招牌|围墙|大棚|棚子|屋顶|楼板|天花板|吊顶|雨棚).{0,6}"
+        r"(?:倒|塌|垮|掉落|刮落|吹落|坠落|砸)|"
         r"(?:外墙|墙体|墙皮|瓷砖|幕墙|玻璃|招牌|阳台).{0,4}(?:脱落|掉落|坠落|砸)|"
         r"(?:桥面|桥梁|大桥|桥|楼房|房屋|民房|楼体|大楼|建筑|基坑).{0,6}(?:裂缝|下沉|开裂|倾斜|变形|坍|塌)|"
-        r"(?:泡|冲|压|震|烧|砸|刮|吹)塌"
+        r"(?:泡|冲|压|震|烧|砸|刮|吹)塌|"
+        r"(?:屋顶|彩钢板|彩钢瓦|顶棚|雨棚|棚顶|广告牌|招牌|围挡).{0,6}(?:掀翻|掀掉|刮飞|吹飞|刮落|吹落|倒塌|砸)"
     ),
     "traffic_strong": fastre.compile(
-        rf"车祸|交通事故|追尾|相撞|撞车|连环撞|剐蹭|刮蹭|卷入车底|{_VEHICLE_ZH}.{{0,4}}(?:撞上|撞到|撞断|撞塌|撞毁|冲进|冲入)"
+        rf"车祸|交通事故|追尾|相撞|撞车|连环撞|剐蹭|刮蹭|卷入车底|"
+        rf"{_VEHICLE_ZH}.{{0,4}}(?:撞上|撞到|撞断|撞塌|撞毁|冲进|冲入)"
     ),
     "traffic": fastre.compile(
         r"车祸|交通事故|追尾|相撞|撞车|剐蹭|刮蹭|侧翻|翻车|连环撞|被撞|撞倒|撞伤|撞死|碾压|"
@@ -127,6 +142,8 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"没有意识|失去意识|意识不清|神志不清|心肺复苏|呼吸困难|过敏|胸痛|突发疾病|突发.{0,4}病|倒地不起|aed|急救|"
         r"咬伤|被狗咬|被蛇咬|蜇伤|口吐白沫"
     ),
+    # Incidents of no other family; and casualty words alone (被困, 失联), which make a
+    # report (更新：被困人员已全部救出) whose family the message does not say.
     "other": fastre.compile(
         r"电梯.{0,6}(?:困|卡|故障|关人)|困.{0,3}电梯|停电|断电|踩踏|坠楼|跳楼|轻生|高空坠物|坠落|走失|"
         r"被困|失联|失踪|下落不明|被埋|摔下|坠崖|跌落|骨折|溺亡|触电|尸体|遗体"
@@ -138,11 +155,14 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\bmines?\b(?!\s+(?:is|was|too|as well)\b)|\bminers?\b|\bcolliery\b|\bquarry\b|\bmine ?shaft\b|\bpithead\b"
     ),
     "hazmat": fastre.compile(
-        r"\b(?<!water )(?<!roof )leak(?:s|ing|ed|age)?\b|\bspill(?:s|ed|age|ing)?\b|\bcrude oil\b|\boil slick\b|\bpipeline (?:rupture|burst|leak)|\btoxic\b|"
+        r"\b(?<!water )(?<!roof )leak(?:s|ing|ed|age)?\b|\bspill(?:s|ed|age|ing)?\b|\bcrude oil\b|\boil slick\b|"
+        r"\bpipeline (?:rupture|burst|leak)|\btoxic\b|"
         r"\bhazmat (?:incident|spill|leak|release|emergency)\b|"
         r"\bhazardous (?:materials?|chemicals?|substances?)\b|\bchemical (?:release|leak|spill|cloud)\b|"
         r"\bammonia\b|\bchlorine\b|\bfumes\b|\bgas release\b|\bgas escape|"
-        r"\bchemical (?:smell|odou?r|smoke|fumes|cloud|release|leak|spill|burns?)\b|\bacid (?:spill|leak|burns?)\b",
+        r"\bchemical (?:smell|odou?r|smoke|fumes|cloud|release|leak|spill|burns?)\b|\bacid (?:spill|leak|burns?)\b|"
+        r"\bsmell of gas\b|\bgas (?:smell|odou?r)\b|\bsmelled gas\b|\bsewer gas\b|"
+        r"\bmanhole\b.{0,40}\b(?:overcome|unconscious|collapsed|fumes)\b",
     ),
     "earthquake": fastre.compile(r"\bearthquakes?\b|\bquakes?\b|\btremors?\b|\bseismic\b|\baftershocks?\b"),
     "forest_fire": fastre.compile(
@@ -152,6 +172,7 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         rf"\b(?:forest|woods|woodland|hillside|mountainside)s?\b.{{0,30}}(?:{_FIRE_EN})",
     ),
     "fire": fastre.compile(_FIRE_EN),
+    "collapse_strong": fastre.compile(r"\b(?:roof|ceiling|floor)s?\b.{0,20}\bcaved? in\b"),
     "geological": fastre.compile(
         r"\blandslides?\b|\blandslips?\b|\bmud ?slides?\b|\bmudflows?\b|\bdebris flows?\b|\brock ?falls?\b|"
         r"\brock ?slides?\b|\bsinkholes?\b|\bsubsidence\b|\bground collapse\b|\broad (?:collapse|caved in)",
@@ -164,7 +185,10 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\bdrown\w*|\boverboard\b|\bcapsiz\w*|\bsinking\b|\bsank\b|\brip current\b|\bswept (?:out )?to sea\b|"
         r"\bswept away by (?:a )?waves?\b|\bvessel in distress\b|\bman overboard\b|\bmayday\b|"
         r"\b(?:fell|fallen|falls|falling|fall|jumped|jumping|slipped|slipping|swept|washed|went|plunged|plunging|drove|"
-        r"driven|crashed|toppled)\b.{0,20}\b(?:sea|river|lake|water|reservoir|pond|canal|harbou?r|stream|creek|dam|surf)\b|"
+        r"driven|crashed|toppled)\b.{0,20}"
+        r"\b(?:sea|river|lake|water|reservoir|pond|canal|harbou?r|stream|creek|dam|surf|lagoon)\b|"
+        r"\b(?:missing|disappeared|last seen)\b.{0,40}\b(?:sea|river|lake|water|reservoir|pond|canal|beach|lagoon)\b|"
+        r"\b(?:swept|washed) (?:off|away|out|into)\b|\bby a (?:rogue |freak |big )?wave\b|"
         r"\bin the water\b|"
         rf"\b{_VESSEL_EN}\b.{{0,60}}\b(?:collided|collision|aground|adrift|taking (?:on )?water|disabled|overturned|"
         r"sinking|capsized|lost contact|missing|overdue|hit|struck|rammed|on fire|ablaze)|"
@@ -174,7 +198,8 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
     "collapse": fastre.compile(
         r"\b(?:roof|building|wall|house|home|bridge|ceiling|scaffold\w*|structure|warehouse|shed|tunnel|stand|crane|"
         r"tower|floor|balcony|hall|canopy|stage|billboard|shelter|stadium|factory|hut|market|block|flat|footbridge)s?"
-        r"(?: of (?:the |a )?[\w'-]+(?: [\w'-]+){0,3})?[ -](?:\w+ ){0,2}(?:collapsed?|collapsing|caved? in|gave way|came down|fell down|toppled)\b|"
+        r"(?: of (?:the |a )?[\w'-]+(?: [\w'-]+){0,3})?[ -](?:\w+ ){0,2}"
+        r"(?:collapsed?|collapsing|caved? in|gave way|came down|fell down|toppled)\b|"
         r"\b(?:partial|structural|building|roof|wall|bridge|house) collapse\b|"
         r"\bcollapse of (?:the |a )?(?:\w+ )?(?:roof|building|wall|house|bridge|ceiling|structure|scaffold\w*)",
     ),
@@ -186,10 +211,13 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"(?:a|an|the|another|two|three|\d+|his|her|their)\b"
     ),
     "traffic": fastre.compile(
-        r"\bcrash(?:ed|es)?\b|\bcollisions?\b|\bcollided\b|\brta\b|\b(?:road|traffic|car|bus|motorway|highway) accident\b|"
+        r"\bcrash(?:ed|es)?\b|\bcollisions?\b|\bcollided\b|\brta\b|"
+        r"\b(?:road|traffic|car|bus|motorway|highway) accident\b|"
         r"\bpile-?up\b|\brear-?ended\b|\boverturned\b|\brolled over\b|\brollover\b|\bjackknifed\b|\bslid off\b|"
-        r"\bknocked down\b|\b(?:hit|struck|run over) by (?:a |an |the )?(?:car|truck|lorry|bus|van|vehicle|motorbike|taxi)\b|"
-        r"\bran off the road\b|\bwent off the road\b|\bfender[- ]benders?\b|\bhit-and-run\b|"
+        r"\bknocked down\b|"
+        r"\b(?:hit|struck|run over) by (?:a |an |the )?(?:car|truck|lorry|bus|van|vehicle|motorbike|taxi)\b|"
+        r"\bran off the road\b|\bwent off the road\b|\bskidded\b|\bswerved\b|\bveered off\b|\binto a ditch\b|"
+        r"\bfender[- ]benders?\b|\bhit-and-run\b|"
         r"\b(?:car|bus|truck|lorry|van|taxi|motorbike|motorcycle|scooter|vehicle|coach)s?\b.{0,30}\baccident\b|"
         r"\baccident\b.{0,30}\b(?:car|bus|truck|lorry|van|taxi|motorbike|motorcycle|scooter|vehicle|coach)s?\b",
     ),
@@ -199,13 +227,14 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\bambulance (?:called|requested|needed)\b|\bcalled an ambulance\b|\boverdose\b|\bvomiting\b|\bdiarrh\w*|"
         r"\ballergic\b|\bchoking\b|\bfainted\b|\bpassed out\b|\bbreathing difficult\w*|\bdifficulty breathing\b|"
         r"\bmedical emergency\b|\bcarbon monoxide\b|\bbitten\b|\bdog bite\b|\bstung\b|\bfood poisoning\b|"
-        r"\bvomiting\b|\bfell ill\b|\bunwell\b|\bhead (?:wound|injury)\b|\bfell down the stairs\b",
+        r"\bfell ill\b|\bunwell\b|\bhead (?:wound|injury)\b|\bfell down the stairs\b",
     ),
     "other": fastre.compile(
         r"\b(?:elevator|lift)s?\b.{0,20}\b(?:stuck|trapped|entrapment|jammed)\b|\bpower (?:outage|cut|failure)\b|"
         r"\bblackout\b|\bcrowd crush\b|\bcrush\b|\bstampede\b|\bfell from\b|\bfall from height\b|\bsuicid\w*|"
         r"\bthreatening to jump\b|\bjumper\b|\bfell down\b|\bcable car\b.{0,20}\bstuck\b|"
-        r"\btrapped\b|\bmissing\b|\bstranded\b|\bdead body\b|\bbody (?:was )?found\b",
+        r"\btrapped\b|\bmissing\b|\bstranded\b|\bdead body\b|\bbody (?:was )?found\b|\bfell into\b|"
+        r"\bfallen into\b|\bcan't (?:climb|get) out\b",
     ),
 }
 
@@ -213,9 +242,10 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
 _ZH_ANY = fastre.compile("|".join(f"(?:{p.pattern})" for p in ZH_TYPES.values()))
 _EN_ANY = fastre.compile("|".join(f"(?:{p.pattern})" for p in EN_TYPES.values()))
 
+# Which family wins when a message names several (see the module docstring).
 _TYPE_ORDER = (
-    "mine", "hazmat", "earthquake", "forest_fire", "traffic_strong", "fire", "geological", "flood_strong",
-    "water_rescue", "flood_weak", "collapse", "traffic", "medical", "other",
+    "mine", "hazmat", "earthquake", "forest_fire", "traffic_strong", "fire", "collapse_strong", "geological",
+    "flood_strong", "water_rescue", "flood_weak", "collapse", "traffic", "medical", "other",
 )
 
 
@@ -235,7 +265,8 @@ _DENIED_BEFORE = re.compile(r"(?:未|没|没有|无|暂无|尚未|暂未|并未|
 def _names_event(pattern: re.Pattern[str], text: str) -> bool:
     m = pattern.search(text)
     while m is not None:
-        if not _TOPIC_AFTER.match(text, m.end()) and not _DENIED_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+        topic = _TOPIC_AFTER.match(text, m.end())
+        if not topic and not _DENIED_BEFORE.search(text, max(0, m.start() - 12), m.start()):
             return True
         m = pattern.search(text, m.end())
     return False
@@ -258,6 +289,7 @@ def incident_type(text: str, zh: bool, en: bool) -> str | None:
 
 _SENTENCE = fastre.compile(r"[^。！!？?\n]+[。！!？?\n]*")
 _CLAUSE_SPLIT = fastre.compile(r"[，,；;]")
+_MAY_ASK = re.compile(r"[?？吗呢么嘛]")
 
 
 def drop_questions(text: str) -> str:
@@ -266,7 +298,7 @@ def drop_questions(text: str) -> str:
     Only the asking clause of a sentence goes ("XX起火了，有人被困，消防什么时候到？"
     keeps the first two clauses); a question with no comma goes whole.
     """
-    if "?" not in text and "？" not in text and not re.search(r"[吗呢么嘛]", text):
+    if not _MAY_ASK.search(text):
         return text
     out = list(text)
     for s in _SENTENCE.finditer(text):
@@ -293,4 +325,5 @@ def about_training(text: str) -> bool:
 
 
 def distress(text: str) -> bool:
+    """An explicit call for help (救命, 已打119, SOS)."""
     return bool(_DISTRESS.search(text))

@@ -32,7 +32,9 @@ COLON_CLOCK = fastre.compile(
     re.IGNORECASE,
 )
 # 7.15am (a dot only with am/pm: "4.6" alone is a magnitude)
-DOT_CLOCK = fastre.compile(r"(?<![\d.])(?P<h>1[0-2]|0?[1-9])\.(?P<m>[0-5]\d)\s?(?P<ampm>[ap])\.?\s?m\b\.?", re.IGNORECASE)
+DOT_CLOCK = fastre.compile(
+    r"(?<![\d.])(?P<h>1[0-2]|0?[1-9])\.(?P<m>[0-5]\d)\s?(?P<ampm>[ap])\.?\s?m\b\.?", re.IGNORECASE
+)
 # 3pm / 11 a.m.
 AMPM_CLOCK = fastre.compile(r"(?<![\d:.])(?P<h>1[0-2]|0?[1-9])\s?(?P<ampm>[ap])\.?\s?m\b\.?", re.IGNORECASE)
 # 2308hrs / 0610 hours
@@ -47,7 +49,9 @@ _PLANNED_BEFORE = fastre.compile(
 )
 _PLANNED_AFTER = fastre.compile(r"^\s*(?:前|之前|以前|截止|before|tomorrow)", re.IGNORECASE)
 # English part-of-day words after a bare 24h-looking time ("7:20 this evening").
-_EN_EVENING_AFTER = fastre.compile(r"^\s*(?:this evening|tonight|in the evening|last night|this afternoon|in the afternoon)", re.I)
+_EN_EVENING_AFTER = fastre.compile(
+    r"^\s*(?:this evening|tonight|in the evening|last night|this afternoon|in the afternoon)", re.IGNORECASE
+)
 _NOT_A_DECIMAL_UNIT = fastre.compile(r"^\s*(?:米|公里|千米|级|度|吨|万|亿|倍|%|公斤|斤|元|平|方|个|人|名|海里|秒)")
 
 
@@ -142,8 +146,8 @@ def find_times(text: str) -> list[ClockTime]:
         if hhmm:
             found.append(ClockTime(m.start(), m.end(), hhmm))
     found.sort()
-    # Drop matches nested in an earlier one ("5:40am" is also seen by AMPM_CLOCK as "40am"? no,
-    # but "3:20pm" contains "20pm"): keep the first, longest reading.
+    # Overlapping readings of one time (下午3点20分 also holds "3点"): keep the longest
+    # of those that start together, and the first of those that do not.
     kept: list[ClockTime] = []
     for t in found:
         if kept and t.start < kept[-1].end:

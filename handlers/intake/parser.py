@@ -5,9 +5,14 @@ of the text), when (a stated HH:MM clock time), and how many dead / injured /
 trapped / missing. It is pure, fast (well over 5,000 messages/s) and never
 raises; only the first `MAX_CHARS` characters are read.
 
-The work is split across private helpers in this package:
-`classify` (vetoes and incident type), `casualties` (counts), `places`
-(location span), `clock` (times), `numbers` (Chinese/English numerals).
+The work is split across private helpers in this package: `classify` (chatter
+vetoes and incident type), `casualties` + `casualty_words` (counts), `places`
+(location span), `clock` (times), `numbers` (Chinese/English numerals) and
+`fastre` (regex compilation that keeps big word lists fast).
+
+Decisions, in order: drills, tests, forecasts, meetings, notices, thanks and talk
+about past incidents are not reports (vetoes); questions are blanked out; what
+remains is a report when it names a hazard, states a casualty, or calls for help.
 
 `ParsedReport.to_dict()` gives exactly the contract keys of DESIGN.md §3:
 is_report, type, location, time, casualties {dead, injured, trapped, missing},
@@ -39,7 +44,7 @@ _FOLD.update({0x201C: 0x22, 0x201D: 0x22, 0x2018: 0x27, 0x2019: 0x27})
 # Pinyin-input slips seen in hurried typing (same length, so offsets hold).
 _TYPOS = {
     "泄露": "泄漏", "着伙": "着火", "起伙": "起火", "失伙": "失火", "火宅": "火灾", "小去": "小区",
-    "被因": "被困", "被捆": "被困", "困注": "困住", "收伤": "受伤", "受上": "受伤", "失连": "失联",
+    "被因": "被困", "被捆": "被困", "困注": "困住", "收伤": "受伤", "失连": "失联",
     "死网": "死亡", "倒踏": "倒塌", "坍踏": "坍塌", "踏方": "塌方", "滑破": "滑坡", "地振": "地震",
     "车获": "车祸", "追为": "追尾", "侧番": "侧翻", "溺睡": "溺水", "泥石留": "泥石流", "漏汽": "漏气",
 }
@@ -70,7 +75,7 @@ class ParsedReport:
     casualties: Casualties = field(default_factory=Casualties)
     language: str = "zh"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {
             "is_report": self.is_report,
             "type": self.type,

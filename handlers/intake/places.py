@@ -7,19 +7,23 @@ Chinese reports put the place first in a clause and then say what happened
 ("人民路化工厂起火", "G18荣乌高速K38+300处三车追尾"), so a candidate runs from the
 start of a clause (past any time, emoji or "续报：") to the first word that starts
 the event: a hazard or casualty word, a quantity ("一辆", "2名"), a time, or a
-verb such as 发生/突然/因. "地址是…"/"位于…" name it explicitly. English reports
-name it after a preposition ("at the Longyan port container yard"); the span
-runs on through place words and "of/near/off/to + Capitalised" until a
-function word, a time or punctuation.
+verb such as 发生/突然/因. "地址是…"/"位于…" name it explicitly; a place after 在
+("渔船在石岛东南约15海里处进水") ranks below one that opens a clause.
+
+English reports name it after a preposition ("at the Longyan port container
+yard"); the span runs on through place words and "of/near/off/to + Capitalised"
+until a function word, a time or punctuation. "from/into/of the …", "the Name…"
+and the name just before the hazard word ("Jinhai warehouse fire") rank lower.
 
 Every candidate is scored by the place words it holds (路, 镇, 村, 小区, road,
-village, capitalised names…); the best one wins, the earliest on a tie.
+village, capitalised names…); the best one wins, the earliest on a tie. Where the
+reporter is not the place (震中, 指挥中心) the candidate is dropped.
 """
 from __future__ import annotations
 
 import re
 
-from handlers.intake import casualties, fastre
+from handlers.intake import casualty_words, fastre
 from handlers.intake.clock import ClockTime
 
 _I = re.IGNORECASE
@@ -31,8 +35,8 @@ _ZH_MARKERS = fastre.compile(
     r"海里|河|江|湖|水库|山|林场|景区|公园|广场|小区|花园|名苑|家园|公寓|大厦|楼|单元|厂|公司|车间|仓库|冷库|"
     r"园区|产业园|工地|学校|小学|中学|大学|幼儿园|医院|卫生院|站|车库|市场|商场|超市|酒店|宾馆|饭店|店|餐厅|"
     r"大棚|矿|井|采石场|养殖区|交叉口|路口|路段|处|侧|麓|坡|[A-Z]\d+|中段|地下室|停车场|候车室|机房|罐区|储罐|"
-    r"社区|新村|庄|屯|寨|门口|附近|食品|车间|宿舍|礁石|海边|堤|渔港|[东西南北]侧|方向|水平|人行道|馆|出口|入口|"
-    r"坝|通道|隧道|泊位|敬老院|养老院|服务区|收费站|加油站|车站|场"
+    r"社区|新村|庄|屯|寨|门口|附近|食品|宿舍|礁石|海边|堤|渔港|方向|水平|人行道|馆|出口|入口|"
+    r"坝|通道|泊位|敬老院|养老院|服务区|收费站|加油站|车站|场"
 )
 _ZH_EXPLICIT = fastre.compile(r"(?:地址|地点|位置|事发地点|事发地|坐标)\s*(?:是|在|为|:|：)?\s*|位于")
 # Clauses end at punctuation, and at spaces between Chinese words ("石岛龙云路 公交车…"),
@@ -45,7 +49,7 @@ _ZH_LEAD = fastre.compile(
     r"紧急|突发|求助|求救|报告|续报|更新|快报|最新|注意|许|左右|前后|时分|分钟|的)+"
 )
 _ZH_STOP_EXTRA = (
-    r"发生|出现|突然|突发|发现|起火|起山火|因为|因|由于|导致|造成|被|把|将|正在|已经|已|这边|那边|这里|那里|"
+    r"发生|出现|突然|突发|发现|起火|起山火|因为|因|由于|导致|造成|被|把|正在|已经|已|这边|那边|这里|那里|"
     r"施工|有(?!限)|一带|凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里|深夜|半夜|今天|今早|昨天|昨晚|刚才|刚刚|"
     r"现场|目前|情况|大量|严重|明显|很|好多|多名|了|啦|呢|吗|的人|我们|我|他|她|电梯|楼晃|晃|疑似|好像|可能|"
     r"搞|请|正在|在(?=做|搞|进行|抢|救|扑|疏|处)"
@@ -70,12 +74,11 @@ _ZH_AT = fastre.compile(r"(?<![正还现所存实仍])在(?!建|内|于)|位于"
 _NOT_A_PLACE = ("指挥中心", "震中", "震源")
 
 
-def _zh_stop_re() -> re.Pattern[str]:
-    words = [_ZH_STOP_EXTRA, _ZH_QUANTITY, _ZH_EVENT, casualties.ZH_PERSON, casualties.ZH_PRED.pattern]
-    return fastre.compile("|".join(f"(?:{w})" for w in words))
-
-
-_ZH_STOP = _zh_stop_re()
+# Where the place ends and the event begins: a verb, a quantity, the hazard, a person, a casualty.
+_ZH_STOP = fastre.compile("|".join(
+    f"(?:{words})"
+    for words in (_ZH_STOP_EXTRA, _ZH_QUANTITY, _ZH_EVENT, casualty_words.ZH_PERSON, casualty_words.ZH_PRED.pattern)
+))
 
 
 def _zh_score(span: str) -> int:
@@ -266,14 +269,15 @@ _EN_BEFORE_HAZARD = fastre.compile(
     _I,
 )
 _FROM_DISTANCE = frozenset(
-    "off north south east west northeast northwest southeast southwest north-east north-west south-east south-west".split()
+    "off north south east west northeast northwest southeast southwest north-east north-west south-east "
+    "south-west".split()
 )
 
 
 def en_location(text: str, times: list[ClockTime]) -> tuple[int, int] | None:
     """Best place span in an English report; times: the clock times found in text."""
     best: tuple[int, int] | None = None
-    best_key: tuple[bool, float, int] | None = None
+    best_key: tuple[bool, float, bool, int] | None = None
     low = text.lower() if text.isascii() else text.translate(_ASCII_LOWER)
     time_starts = frozenset(t.start for t in times)
     candidates = [(m.end(), m.end() + 160, m) for m in _EN_PREP.finditer(text)]
@@ -297,7 +301,7 @@ def en_location(text: str, times: list[ClockTime]) -> tuple[int, int] | None:
             score = 0.5
         # "from the basement", "into the reservoir", "Roof of the Dongfang supermarket" are places,
         # but rank below "near the breakwater", "at Qiaotou park".
-        key = (head not in _LOW_PREPS, score, -start)
+        key = (head not in _LOW_PREPS, score, _cap(text[start:end]), -start)
         if score > 0 and (best_key is None or key > best_key):
             best_key, best = key, (start, end)
     return best

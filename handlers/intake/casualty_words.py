@@ -1,0 +1,253 @@
+"""The words the casualty counter looks for, in Chinese and English.
+
+Private helper of the intake parser (see casualties.py for how they are used).
+Patterns run on normalised, ASCII-lowercased text.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from handlers.intake import fastre
+
+KINDS = ("dead", "injured", "trapped", "missing")
+_N = "零〇一二两俩三四五六七八九十百千"  # Chinese numeral characters
+
+# --- Chinese --------------------------------------------------------------------------
+
+# People nouns: a count needs one (or a classifier), and one named without a number is 1.
+ZH_PERSON = (
+    r"有人|人员|司机|驾驶员|男子|女子|男孩|女孩|小孩|孩子|儿童|学生|老人|老太|大爷|大妈|老汉|村民|居民|住户|群众|"
+    r"工人|员工|职工|游客|乘客|旅客|行人|孕妇|师傅|患者|病人|渔民|船员|矿工|队员|民警|消防员|老师|婴儿|妇女|"
+    r"市民|业主|保安|店主|商户|押运员|操作工|钓鱼的|骑车的|一人|女士|男士|小伙|老者|骑手|外卖员|快递员|"
+    r"骑[^，,。 ]{1,3}的|小哥|阿姨|大叔|大姐|宿管|保洁|环卫工|学员|游泳的|驴友|大人|成人|成年人|小朋友|老年人|"
+    r"年轻人|中年人|男性|女性|伤员|伤者|主人|老板|负责人|店员|租户|房主|船主|车主|货主"
+)
+ZH_PERSON_RE = fastre.compile(ZH_PERSON)
+
+_ZH_PREDICATES: tuple[tuple[str, str], ...] = (
+    ("dead",
+     r"死亡|身亡|遇难|丧生|罹难|殒命|死了|去世|牺牲|不治|无生命体征|没有生命体征|没了呼吸|当场死亡|尸体|遗体|死者|"
+     r"溺亡|遇难者"),
+    ("missing",
+     r"失联|失踪|走失|生死不明|下落不明|失去联系|联系不上|找不到|不见了|未找到|没找到|没有找到"),
+    ("trapped",
+     r"被困|受困|围困|埋了|压了|困住|困在|困于|困了|困着|被卡|卡住了|被夹|夹住|呼救|喊救命|没撤出|未撤出|没能撤出|"
+     r"没有撤出|还在里面|仍在里面|没下来|没出来|没逃出|没跑出|被埋|埋压|埋在|被压|压在|压住|卡在|卡住|出不来|困人|"
+     r"没能逃出|无法脱身|未能撤离"),
+    ("injured",
+     r"受伤|受了伤|伤员|伤者|伤亡|轻伤|重伤|烧伤|烫伤|灼伤|砸伤|压伤|撞伤|摔伤|跌伤|刺伤|割伤|划伤|擦伤|扭伤|咬伤|"
+     r"呛伤|炸伤|冻伤|骨折|流血|出血|中毒|中暑|昏迷|晕倒|昏倒|晕厥|休克|头晕|呕吐|腹痛|腹泻|胸闷|呼吸困难|抽搐|"
+     r"不适|送医|就医|住院(?![部处楼])|伤了|伤势|伤情|头痛|头疼|恶心|咳嗽|胸痛|乏力|刺痛|撞飞|被撞倒|撞倒|被撞伤|"
+     r"躺地上|倒地不起|不省人事|没有意识|失去意识|意识不清|神志不清|倒地|倒在|心脏病|窒息|受轻伤|受重伤|烧烫伤"),
+)
+ZH_PRED = fastre.compile("|".join(f"(?P<{k}>{p})" for k, p in _ZH_PREDICATES))
+# Predicates that name a part of the injured (5人受伤（2人重伤）, 3人住院) …
+ZH_SUBSET_PRED = fastre.compile(r"送医|就医|住院|重伤")
+# … except 重伤 set against 轻伤 (2人轻伤1人重伤 is 3).
+ZH_SUBSET_PRED_NOT_SEVERE = fastre.compile(r"送医|就医|住院")
+
+# 3人 / 一名 / 十余名 / 二十多名 / 老两口 / 一具: a number with a person classifier.
+ZH_COUNT = fastre.compile(
+    rf"(?<![0-9{_N}A-Za-z第.:+\-#])(?:约|大约|近|至少|超过|共|共有|有)?"
+    rf"(?P<num>[0-9]{{1,4}}|[{_N}]{{1,5}})(?P<approx>余|多|来|几)?(?P<cl>名|个|位|口|人|具)"
+)
+# 个 counts people only before 人, a person noun, a predicate (其中1个已经抽搐), a rescue
+# (一个已经挖出来了) or the end of the clause (死了2个); not 一个坑, 4个村, 4个小时.
+ZH_GE_IS_PERSON = re.compile(
+    rf"人|.{{0,4}}(?:{ZH_PERSON})|(?:已经|已|都|也|还|又)?(?:{ZH_PRED.pattern})|\s*(?:[，,。！!？?；;]|$)|"
+    r"(?:已经|已|都|也|还|又)?被?(?:救出|获救|挖出|救起|救上|抬出|找到|联系上)"
+)
+# "一男子/一村民" without a classifier is written-style for one person.
+ZH_ONE = fastre.compile(rf"(?<![0-9{_N}第])一(?=(?:{ZH_PERSON}))")
+# 有人: one person the sentence may come back to, but not a number anyone wrote.
+ZH_SOMEONE = fastre.compile(r"(?<![没无所])有(?:个)?人(?!员|家|数)")
+# 几个 / 多人 / 数名: people, but no figure.
+ZH_VAGUE = fastre.compile(r"(?:好几|几十|几|数十|数|若干|不少|许多|一些|部分|大批|多)(?:名|个|位|人)")
+# 一死两伤 / 2死5伤 / 1死3伤2失联
+ZH_COMPACT = fastre.compile(rf"(?<![0-9{_N}])(?P<num>[0-9]{{1,3}}|[{_N}]{{1,3}})(?P<kind>死|伤|失联|失踪)(?![亡者员口痕心])")
+COMPACT_KINDS = {"死": "dead", "伤": "injured", "失联": "missing", "失踪": "missing"}
+
+# Clauses split at punctuation and spaces, not at 、 (2名老人、1名儿童受伤 is one list),
+# and before 其中/另有/还有…, which start a new statement even without a comma.
+ZH_CLAUSE_SEP = fastre.compile(
+    r"[，,。；;！!？?\n\r\t ]|(?<!\d)[:：]|[:：](?!\d)|(?=其中|另有|还有|另外|目前|其余|仍有|尚有)"
+)
+ZH_NEGATION = fastre.compile(r"(?:无(?!法)|没|未|毫无|并无|暂无|不见)[^，,。；;]{0,6}$")
+
+# --- English --------------------------------------------------------------------------
+
+EN_PERSON = (
+    r"people|persons?|residents?|workers?|staff(?: members?)?|crew(?: members?|men)?|passengers?|kids?|children|child|"
+    r"students?|villagers?|tourists?|swimmers?|miners?|men|man|women|woman|boys?|girls?|drivers?|occupants?|vendors?|"
+    r"fishermen|fisherman|patients?|victims?|pupils?|elderly|others|adults?|employees?|guests?|customers?|"
+    r"firefighters?|officers?|hikers?|family members?|visitors?|pedestrians?|cyclists?|teenagers?|divers?|anglers?|"
+    r"shoppers?|spectators?|seniors?|individuals?|babies|baby|infants?|riders?|motorcyclists?|guards?|labou?rers?|"
+    r"operators?|teachers?|climbers?|campers?|sailors?|someone|somebody|tenants?|neighbou?rs?|elders?|"
+    r"mother|father|mum|mom|dad|son|daughter|wife|husband|grandmother|grandfather|grandma|grandpa|toddler|"
+    r"farmer|owner|homeowner|shopkeeper|nurse|doctor|security guard|lorry driver|truck driver|"
+    r"passer-by|bystander|he|she|soldiers?|troops|trainees?|recruits?|cadets?|guys?|folks|cooks?|"
+    r"chefs?|waiters?|waitresses?|clerks?|cleaners?|porters?|passers-?by|"
+    # unknown nouns that look like people: stallholders, motorists, technicians
+    r"[a-z]+(?:holders|keepers|ers|ists|ians|ees|men|women)"
+)
+EN_PERSON_RE = fastre.compile(rf"\b(?:{EN_PERSON})\b")
+_EN_SINGULAR = (
+    r"man|woman|boy|girl|child|kid|baby|toddler|driver|cyclist|pedestrian|worker|resident|passenger|tourist|"
+    r"swimmer|miner|victim|patient|student|fisherman|motorcyclist|rider|hiker|climber|villager|vendor|mother|"
+    r"father|son|daughter|wife|husband|someone|somebody|teenager|pupil|surfer|diver|angler|farmer|owner|"
+    r"occupant|operator|guard|casualty|person|customer|cook|soldier|firefighter|officer|nurse|teacher|"
+    r"passer-by|bystander|he|she|lady|guy|elderly man|elderly woman|old man|old lady|other"
+)
+# One person named without a number: "a cyclist knocked down" is 1; "old people stuck" is unknown.
+EN_ONE_PERSON = fastre.compile(rf"\b(?:{_EN_SINGULAR})\b")
+# Where a singular person is the subject ("Child fell…", "The driver…"), not "mother has burns".
+EN_SUBJECT_BEFORE = re.compile(r"(?:^|[.!?:]\s*|\b(?:the|this|that)\s+)(?:[\w-]+\s+)?$")
+
+_EN_PREDICATES: tuple[tuple[str, str], ...] = (
+    ("dead",
+     r"dead|died|killed|dead body|body found|fatalit(?:y|ies)|deaths?|deceased|lost (?:his|her|their) li(?:fe|ves)|"
+     r"bodies|body recovered|drowned"),
+    ("missing",
+     r"missing|unaccounted(?: for)?|lost contact|not (?:yet )?(?:been )?found|can't be found|cannot be found"),
+    ("trapped",
+     r"trapped|stranded|stuck|pinned|buried|cut off|can't get out|cannot get out|unable to get out|still inside|"
+     r"still in there|inside still|still down there|can't climb out|cannot climb out|unable to climb out"),
+    ("injured",
+     r"injur(?:ed|ies|y)|hurt|wounded|burns|burned|burnt|cuts|bruises|hospitali[sz]ed|taken to hospital|"
+     r"sent to hospital|sick|ill|unconscious|collapsed|poisoned|irritation|casualt(?:y|ies)|bleeding|fractures?|"
+     r"broken (?:leg|arm|bones?)|seriously|critically|badly|severely|knocked down|overcome by|heat ?stroke|"
+     r"suffering|symptoms|in critical condition|hit by|treated|breathing (?:problems|difficulties)|"
+     r"(?:smoke )?inhalation|concussion|scalded|electrocuted|vomiting|diarrho?ea|nausea|dizzy|dizziness|unwell|"
+     r"fainted|passed out|bitten|admitted(?: to hospital)?|not breathing|unresponsive|no pulse|wounds?|"
+     r"head injury|cuts? to|cut by|coughing|short of breath|overcome"),
+)
+EN_PRED = fastre.compile(r"\b(?:" + "|".join(f"(?P<{k}>{p})" for k, p in _EN_PREDICATES) + r")\b")
+# Predicates that name a part of the injured: "2 seriously", "6 hospitalised".
+EN_SUBSET_PRED = fastre.compile(
+    r"seriously|critically|badly|severely|hospitali[sz]ed|taken to hospital|sent to hospital|admitted(?: to hospital)?"
+)
+
+# A count of people: a number followed by a person noun within three words ("2 elderly
+# residents"), or by a predicate after only function words ("1 still trapped", "6 of
+# them hospitalised"); "a"/"an" only right before a person ("a man", "an elderly woman").
+# "3 cars stuck", "30 houses", "a leg injury" are not people.
+_EN_FILLER = (
+    r"(?:still|were|are|have|had|been|being|reported|confirmed|now|more|other|with|of|them|whom|minor|serious|"
+    r"severe|later|also|so|far|a|an)"
+)
+EN_COUNT = fastre.compile(
+    r"(?<![\w.#/:-])(?:(?:at least|about|around|approximately|approx\.?|nearly|over|more than|up to|some|another|"
+    r"a further|further)\s+)?"
+    r"(?:(?P<num>\d{1,4}|a dozen|dozens(?: of)?|a couple(?: of)?|twenty-\w+|thirty-\w+|one|two|three|four|five|six|"
+    r"seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|"
+    r"forty|fifty|hundred|several|many|a few|few|both)(?![\w:%/]|\.\d|-(?:year|yr|month|storey|story|floor))"
+    rf"(?=(?P<who>[\s-]+(?:[\w'/-]+\s+){{0,3}}?(?:{EN_PERSON})\b|\s+of (?:them|us|whom)\b)|"
+    rf"\s+(?:{_EN_FILLER}\s+){{0,3}}(?:{'|'.join(p for _, p in _EN_PREDICATES)})\b)"
+    rf"|(?P<one>an?)(?=[\s-]+(?:[\w'/-]+\s+)?(?:{EN_PERSON})\b))"
+)
+# Where a bare number ("3 injured") may stand: after punctuation or a function word —
+# "radio 3 is dead" names a radio.
+EN_BARE_COUNT_AFTER = re.compile(
+    r"(?:^|[,;:.!?(+&-]\s*|\b(?:with|and|of|leaving|including|left|were|are|have|had|killing|killed|injuring|plus|"
+    r"about|around|nearly|over|least|than|total|another|further|some|approximately|approx|reportedly|now|far|only|"
+    r"still|but|all|at|toll|count|casualties|seeing|by)\s+)$"
+)
+# Numbers that name things: block 7, gate 2, no. 4, km 92.
+EN_NOT_COUNT_BEFORE = fastre.compile(
+    r"\b(?:no\.?|#|block|gate|km|room|floor|exit|route|bus|line|building|unit|pier|berth|shaft|lane|no one|number|"
+    r"platform|ward|bay|level|warehouse|dock|zone|area|hall|car|truck|road|rd|street|st|avenue|ave|g\d+|s\d+)\s*$"
+)
+EN_PAIR = fastre.compile(r"\b(?:couple|twins)\b(?!\s+of\b)")  # "an elderly couple": two people
+EN_CLAUSE_SEP = fastre.compile(r"[,;!?\n\r\t—–]|[.:](?!\d)|-(?!\S)")
+EN_NEGATION = fastre.compile(r"\b(?:no|not|nobody|none|without|zero|never|no one|neither|nor)\b[\w\s'-]{0,16}$")
+
+# --- shared -------------------------------------------------------------------------
+
+PAREN = fastre.compile(r"[(（][^()（）]{0,80}[)）]")
+SENTENCE_END = fastre.compile(r"[。！!？?\n]|\.(?=\s)")
+# …有咳嗽症状，人数待统计: people, but no figure.
+HOW_MANY_UNKNOWN = fastre.compile(
+    r"人数(?:待|不详|不明|未知|正在|还在|尚)|具体人数|待统计|\bnumbers? (?:unknown|unclear|not (?:yet )?known)|"
+    r"\bhow many\b"
+)
+# Between a predicate and the count that follows it: "burns to 2 workers", "困住了 2人".
+POST_GAP = re.compile(r"\s*(?:了|的|着)?\s*|\s+(?:to|of|in|among|for)\s+")
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The language-specific halves of the pairing rules (see casualties.py)."""
+
+    negation: re.Pattern[str]    # 无人受伤 / no injuries
+    unknown: re.Pattern[str]     # 伤亡不详 / casualties unknown (right after the predicate)
+    resolved: re.Pattern[str]    # 被困老人已救出: trapped/missing in this clause are out
+    rescued: re.Pattern[str]     # 已救出1人: subtract from trapped
+    found: re.Pattern[str]       # 已找到1人: subtract from missing
+    collective: re.Pattern[str]  # 都/均/all: the predicate refers back to an earlier headcount
+    person: re.Pattern[str]      # people named
+    one_person: re.Pattern[str]  # one person named
+    group: re.Pattern[str]       # households, crowds: people, but how many?
+    headcount: re.Pattern[str]   # 里面/车上/of them/crew: how many a previous predicate was about
+    lift: re.Pattern[str]        # 电梯困人: people implied
+    vehicle: re.Pattern[str]     # a car stuck: how many inside may follow
+    subset: re.Pattern[str]      # 其中 / of them: a part of what was counted
+    override: re.Pattern[str]    # 还有/仍有/目前共/still/in total: the current figure
+    additive: re.Pattern[str]    # 另有/also/another: more, not the same people again
+    link: re.Pattern[str]        # between two counts of one list: 2个老人1个小孩, 3 customers and 1 cook
+    window: int                  # how far (chars) a count may stand before its predicate
+
+
+ZH = Rules(
+    negation=ZH_NEGATION,
+    unknown=fastre.compile(r"(?:情况)?(?:人数)?(?:不详|不明|未知|待核实|待查|待确认)"),
+    resolved=fastre.compile(r"救出|获救|脱困|脱险|救起|救上岸|救上来|爬出|已找到|找到了|联系上|已撤出|已转移|安全撤离"),
+    rescued=fastre.compile(r"救出|获救|脱困|脱险|救起|救上|抬出|挖出|转移出"),
+    found=fastre.compile(r"找到|联系上|寻回|获救"),
+    collective=fastre.compile(r"(?:都|均|全部|全都)[^，,。]{0,3}$"),
+    person=ZH_PERSON_RE,
+    one_person=ZH_PERSON_RE,  # Chinese nouns do not mark the plural: 司机受伤 is one
+    group=fastre.compile(
+        r"(?:[2-9]|[1-9][0-9]+|[两三四五六七八九十百几多数余][一二两三四五六七八九十百几多数余]*)(?:户|家|群|批|伙)|"
+        r"一群|一批|大批|很多|好多|不少|许多"
+    ),
+    headcount=fastre.compile(r"里面|里边|里头|车里|车内|车上|船上|屋里|屋内|室内|轿厢|在里|一共|总共|共有|共计|船员"),
+    lift=fastre.compile(r"电梯|轿厢"),
+    vehicle=fastre.compile(r"车|船|艇|电梯|吊厢|缆车|索道"),
+    subset=fastre.compile(r"^\W*(?:其中|包括|含|内有)"),
+    override=fastre.compile(r"^\W*(?:还有|仍有|尚有|目前共|目前|现共|共有|共计|累计|总共|合计)"),
+    additive=fastre.compile(r"另有|另外|还有|也有|又有|此外"),
+    link=re.compile(rf"[\u4e00-\u9fff]{{0,3}}?(?:{ZH_PERSON})\s*(?:和|与|及|以及|、|加|还有)?\s*|\s*(?:和|与|及|以及|、|加)\s*"),
+    window=20,
+)
+
+EN = Rules(
+    negation=EN_NEGATION,
+    unknown=fastre.compile(r"\s*(?:unknown|unclear|not known|tbc|to be confirmed)"),
+    resolved=fastre.compile(
+        r"\b(?:rescued|freed|got out|brought out|all out|safe now|been found|were found|was found|located|"
+        r"accounted for|pulled free)\b"
+    ),
+    rescued=fastre.compile(r"\b(?:rescued|freed|got out|brought out|pulled out|pulled free|extricated|cut free)\b"),
+    found=fastre.compile(r"\b(?:found|located|accounted for|rescued)\b"),
+    collective=fastre.compile(r"\b(?:all|both|everyone)\b[\w\s]{0,12}$"),
+    person=EN_PERSON_RE,
+    one_person=EN_ONE_PERSON,
+    group=fastre.compile(r"\b(?:families|households|homes|crowds?|groups?|dozens|lots|many|several)\b"),
+    headcount=fastre.compile(
+        r"\binside\b|\bin the (?:car|lift|elevator|cab|vehicle|cabin)\b|\bon board\b|\bof them\b|\bin all\b|"
+        r"\bin total\b|\baltogether\b|\bcrew\b"
+    ),
+    lift=fastre.compile(r"\b(?:elevator|lift)s?\b"),
+    vehicle=fastre.compile(
+        r"\b(?:car|van|bus|truck|lorry|taxi|vehicle|boat|coach|minibus|vessel|ship|ferry|trawler|yacht|lift|"
+        r"elevator)s?\b"
+    ),
+    subset=fastre.compile(r"\b(?:of them|of whom|among them|including)\b"),
+    override=fastre.compile(r"^\W*(?:still|now|total|in total|altogether|so far)\b|\b(?:still|in total|in all)\b"),
+    additive=fastre.compile(r"\b(?:another|also|other|others|plus|further|additional)\b"),
+    link=re.compile(
+        rf"[\s-]+(?:[\w'-]+\s+){{0,2}}?(?:{EN_PERSON})\s*(?:,\s*)?(?:and|&|\+|plus)\s+|\s*(?:and|&|\+|plus)\s+"
+    ),
+    window=45,
+)
