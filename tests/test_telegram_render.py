@@ -43,3 +43,11 @@ def test_mentions_notify_by_user_id_and_escape_the_name() -> None:
 
     [html] = render_html(Message(text="x", mentions=(Mention("2001", "张<三>"), Mention("U-not-telegram", "x"))))
     assert html.endswith('<a href="tg://user?id=2001">@张&lt;三&gt;</a>')
+
+
+def test_a_message_survives_its_round_trip_through_the_outbox() -> None:
+    from bot.messages import Mention
+
+    message = Message(title="t", text="x", fields=(Field("a", "b"),), buttons=(Button("l", "tok"),),
+                      mentions=(Mention("1", "n"),))
+    assert Message.from_json(message.to_json()) == message
