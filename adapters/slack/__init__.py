@@ -1,0 +1,3 @@
+from adapters.slack.adapter import SlackAdapter
+
+__all__ = ["SlackAdapter"]

@@ -1,0 +1,506 @@
+"""The Slack platform on slack-bolt (asyncio).
+
+Slack reaches the bot over HTTP (`/slack/events` on the bot's own server:
+events, slash commands and interactivity on one URL, every request's signature
+checked by Bolt) or, for agencies without a public URL, over Socket Mode.
+Either way the request is acknowledged first and the work done after: Slack
+wants an answer within three seconds and retries events that get none.
+
+Bolt acknowledges events before their listener runs; commands and button presses
+are acknowledged by a middleware as soon as their signature is checked. The
+listener then turns the payload into a neutral event and hands it to the bot.
+A redelivered event carries the same `event_id`, which the pipeline remembers
+in the database, so a retry creates nothing twice.
+
+Everything the bot says goes through the outbox, which calls `deliver`;
+answers meant for one person (refusals, "recorded") go as ephemeral messages
+straight away.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from collections import OrderedDict
+from typing import Any, Awaitable, Callable, Optional
+
+import aiohttp
+import yarl
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.authorization.async_authorize import AsyncAuthorize
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.middleware.async_middleware import AsyncMiddleware
+from slack_bolt.request.async_internals import build_async_context
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import report_form
+from adapters.slack.names import DisplayNames
+from adapters.slack.render import escape, render
+from adapters.slack.texts import SlackTexts, organisation_language
+from adapters.slack.updates import (
+    PLATFORM, button_event, command_event, command_name_and_args, form_report_event, message_event,
+    spoken_message, thread_parent,
+)
+from bot.events import Event
+from bot.messages import Delivery, DeliveryError
+from bot.platform import CommandInfo, EventSink, HttpRoute, PlatformError
+from bot.ratelimit import RateLimiter, RateLimits
+from config.settings import Settings
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+# chat.postMessage: about one message per second per channel (short bursts
+# allowed), several hundred a minute per workspace; chat.update is Tier 3.
+# The outbox paces per channel; a 429 brings Slack's Retry-After.
+SLACK_LIMITS = RateLimits(per_second=None, chat_interval_s=1.0)
+PART_INTERVAL_S = 1.0  # between the parts of one long message, same channel
+WEB_API_TIMEOUT_S = 10.0
+RESPONSE_URL_TIMEOUT_S = 5.0
+STOP_TIMEOUT_S = 10.0
+# Work waits until requests have stopped arriving for QUIET_S (at most
+# MAX_DEFER_S), so that in a storm every request is answered before the work
+# of any of them competes with the answering.
+QUIET_S = 0.05
+MAX_DEFER_S = 1.0
+MAX_THREAD_ROOTS = 50_000
+
+# Errors about the message or the channel itself: trying again cannot help.
+PERMANENT_ERRORS = frozenset({
+    "channel_not_found", "not_in_channel", "is_archived", "channel_is_archived", "msg_too_long", "no_text",
+    "invalid_blocks", "invalid_blocks_format", "invalid_attachments", "too_many_attachments",
+    "message_not_found", "cant_update_message", "edit_window_closed", "restricted_action",
+    "restricted_action_read_only_channel", "restricted_action_thread_only_channel",
+    "restricted_action_non_threadable_channel", "cannot_reply_to_message", "invalid_arguments",
+    "user_not_in_channel", "ekm_access_denied", "team_access_not_granted", "missing_scope", "no_permission",
+    "as_user_not_supported",
+})
+# A bad token is the operator's to fix (not the message's): those are retried, with backoff.
+AUTH_ERRORS = frozenset({"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired",
+                         "not_allowed_token_type"})
+
+
+class _CachedAuthorize(AsyncAuthorize):
+    """Bolt's per-request authorisation, from the auth.test made at start.
+
+    Bolt would otherwise call auth.test on the first request and, should that
+    fail, drop the request with a 200. Until start has it (the HTTP server
+    comes up first), the bot token alone authorises: the bot's own messages are
+    still recognised by their `bot_id`. The app is installed in one workspace;
+    the request's signature already proves it came from Slack for this app.
+    """
+
+    def __init__(self, token: str):
+        self.token = token
+        self.result: AuthorizeResult | None = None
+
+    async def __call__(self, *, context: AsyncBoltContext, enterprise_id: Optional[str], team_id: Optional[str],
+                       user_id: Optional[str], **_: Any) -> Optional[AuthorizeResult]:
+        if self.result is None:
+            return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, bot_token=self.token)
+        return self.result
+
+
+class _AnswerFirst(AsyncMiddleware):
+    """Acknowledges slash commands and button presses as soon as the request is
+    verified and authorised, before any listener runs.
+
+    The listener then works without holding the answer up (Bolt would poll for
+    its `ack()` every 10 ms). Events are acknowledged by Bolt itself; form
+    submissions are answered by their listener, which may have errors to show.
+    """
+
+    def __init__(self, seen: Callable[[], None]):
+        self.seen = seen
+
+    @property
+    def name(self) -> str:
+        return "AnswerFirst"
+
+    async def async_process(self, *, req: AsyncBoltRequest, resp: BoltResponse,
+                            next: Callable[[], Awaitable[BoltResponse]]) -> Optional[BoltResponse]:
+        self.seen()
+        body = req.body
+        if "command" in body or body.get("type") in ("block_actions", "shortcut", "message_action", "view_closed"):
+            await req.context.ack()
+        return await next()
+
+
+class SlackAdapter:
+    platform = PLATFORM
+
+    def __init__(self, settings: Settings, sink: EventSink, commands: list[CommandInfo]):
+        self.settings = settings
+        self.sink = sink
+        self.commands = commands
+        self.socket_mode = bool(settings.slack_app_token)
+        self.texts = SlackTexts(organisation_language(commands))
+        self.limiter = RateLimiter(SLACK_LIMITS)
+        token = settings.slack_bot_token or ""
+        # No retries in the client: the outbox owns retries (a client retry after
+        # a lost answer would post the message twice).
+        self.client = AsyncWebClient(token=token, base_url=settings.slack_api_url, timeout=WEB_API_TIMEOUT_S,
+                                     retry_handlers=[])
+        self.names = DisplayNames(self.client)
+        self._authorize = _CachedAuthorize(token)
+        self.app = AsyncApp(
+            client=AsyncWebClient(base_url=settings.slack_api_url, timeout=WEB_API_TIMEOUT_S, retry_handlers=[]),
+            signing_secret=settings.slack_signing_secret or "",
+            authorize=self._authorize,
+            process_before_response=False,  # answer Slack first, work after
+            logger=logging.getLogger("slack_bolt"),
+            # Workflow steps and AI assistant threads are not used: no middleware for them.
+            attaching_function_token_enabled=False,
+            ignoring_self_assistant_message_events_enabled=False,
+            attaching_conversation_kwargs_enabled=False,
+        )
+        self._last_request = 0.0
+        self._quiet: asyncio.Future[None] | None = None
+        self.app.middleware(_AnswerFirst(self._request_seen))
+        self._register_listeners()
+        self._session: aiohttp.ClientSession | None = None
+        self._socket: Any = None
+        self._working: set[asyncio.Task[Any]] = set()
+        self._thread_roots: OrderedDict[tuple[str, str], str] = OrderedDict()
+        self._progress: dict[int, tuple[int, str]] = {}  # outbox id -> (parts sent, ts of the last)
+        self.part_interval_s = PART_INTERVAL_S
+
+    # -- lifecycle -------------------------------------------------------------
+
+    @property
+    def needs_http(self) -> bool:
+        return not self.socket_mode
+
+    def http_routes(self) -> list[HttpRoute]:
+        return [] if self.socket_mode else [("POST", EVENTS_PATH, self._on_http)]
+
+    async def start(self) -> None:
+        self._session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=32, keepalive_timeout=15),
+            timeout=aiohttp.ClientTimeout(total=WEB_API_TIMEOUT_S),
+        )
+        self.client.session = self._session
+        self.app.client.session = self._session
+        await self._authenticate()
+        if self.socket_mode:
+            from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+            self._socket = AsyncSocketModeHandler(self.app, self.settings.slack_app_token)
+            await self._socket.connect_async()
+        result = self._authorize.result
+        log.info("Slack connected to %s as %s (%s)", result.team_id if result else "?",
+                 result.bot_user_id if result else "?", "Socket Mode" if self.socket_mode else "HTTP")
+
+    async def _authenticate(self) -> None:
+        """auth.test until it works: a bad token stops the bot, an outage waits."""
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = await self.client.auth_test()
+                self._authorize.result = AuthorizeResult.from_auth_test_response(
+                    auth_test_response=response, bot_token=self.client.token, user_token=None,
+                )
+                return
+            except SlackApiError as exc:
+                error = exc.response.get("error") if isinstance(exc.response.data, dict) else None
+                if error in AUTH_ERRORS:
+                    raise PlatformError(
+                        f"Slack refused the bot token ({error}): check LIANDONG_SLACK_BOT_TOKEN "
+                        f"and LIANDONG_SLACK_API_URL"
+                    ) from exc
+                reason = error or f"HTTP {exc.response.status_code}"
+            except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+                reason = f"{type(exc).__name__}: {exc}"
+            delay = min(60.0, 2.0 ** attempt)
+            log.warning("Slack not reachable (%s); trying again in %.0f s", reason, delay)
+            await asyncio.sleep(delay)
+
+    async def stop(self) -> None:
+        if self._socket is not None:
+            await self._socket.close_async()
+            self._socket = None
+        if self._working:  # let presses in hand get their answer
+            await asyncio.wait(set(self._working), timeout=STOP_TIMEOUT_S)
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    # -- incoming --------------------------------------------------------------
+
+    async def _on_http(self, request: web.Request) -> web.Response:
+        bolt_request = bolt_http_request(await request.text(), request.query_string, request.headers)
+        return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
+
+    def _register_listeners(self) -> None:
+        app = self.app
+        anything = re.compile(".*")
+        # Every event type: those not for the bot are acknowledged all the same
+        # (an unhandled event gets a 404, and Slack retries it).
+        app.event(anything)(self._on_event)
+        app.command(anything)(self._on_command)
+        app.action(anything)(self._on_action)
+        app.view(report_form.CALLBACK_ID)(self._on_report_form)
+        app.view(anything)(self._ack_only)
+        app.view_closed(anything)(self._ack_only)
+        app.shortcut(anything)(self._ack_only)
+
+    def _request_seen(self) -> None:
+        self._last_request = asyncio.get_running_loop().time()
+
+    def _track(self) -> None:
+        """Count the listener running now as work to finish before stopping."""
+        task = asyncio.current_task()
+        if task is not None and task not in self._working:
+            self._working.add(task)
+            task.add_done_callback(self._working.discard)
+
+    async def _working_on(self) -> None:
+        """Start a listener's work once the requests of a storm have all been answered."""
+        self._track()
+        if asyncio.get_running_loop().time() - self._last_request >= QUIET_S:
+            return
+        if self._quiet is None:  # one watcher for all the waiting listeners
+            self._quiet = asyncio.ensure_future(self._until_quiet())
+        await asyncio.shield(self._quiet)
+
+    async def _until_quiet(self) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + MAX_DEFER_S
+        try:
+            while (quiet := loop.time() - self._last_request) < QUIET_S and loop.time() < deadline:
+                await asyncio.sleep(QUIET_S - quiet)
+        finally:
+            self._quiet = None
+
+    async def _ack_only(self, ack: Callable[..., Awaitable[Any]]) -> None:
+        await ack()  # already answered by _AnswerFirst, except other forms' submissions
+
+    async def _on_event(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        """Messages people type; nothing else (mentions arrive as messages too)."""
+        if not spoken_message(event):
+            return
+        await self._working_on()
+        channel, ts = event["channel"], event["ts"]
+        if parent := thread_parent(event):
+            self._remember_thread(channel, ts, parent)
+        name = await self.names.get(event["user"])
+        neutral = message_event(body, event, name)
+        if neutral is None:
+            return
+        result = await self._handle(neutral)
+        answer = getattr(result, "private_answer", None)
+        if answer and not getattr(result, "duplicate", False):
+            await self._post_ephemeral(channel, event["user"], answer, thread_parent(event))
+
+    async def _on_command(self, command: dict[str, Any]) -> None:
+        """(Answered already by _AnswerFirst.)"""
+        parsed = command_name_and_args(command)
+        if parsed is None:
+            return
+        name, args = parsed
+        if name == "report" and not args:
+            await self._open_report_form(command)  # at once: the trigger expires in 3 s
+            return
+        await self._working_on()
+        neutral = command_event(command, name, args, await self.names.get(command["user_id"]))
+        result = await self._handle(neutral)
+        answer = getattr(result, "private_answer", None)
+        if answer and not getattr(result, "duplicate", False):
+            await self._answer_privately(answer, command["channel_id"], command["user_id"],
+                                         response_url=command.get("response_url"))
+
+    async def _open_report_form(self, command: dict[str, Any]) -> None:
+        """The trigger id is good for three seconds: open the form before anything else."""
+        self._track()
+        view = report_form.build_view(self.texts, command["channel_id"])
+        try:
+            await self.client.views_open(trigger_id=command.get("trigger_id", ""), view=view)
+        except (SlackApiError, aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            log.warning("views.open for /report failed: %s", exc)
+            await self._answer_privately(self.texts("report.usage"), command["channel_id"], command["user_id"],
+                                         response_url=command.get("response_url"))
+
+    async def _on_action(self, body: dict[str, Any]) -> None:
+        """(Answered already by _AnswerFirst.)"""
+        await self._working_on()
+        user = (body.get("user") or {}).get("id", "")
+        name = await self.names.get(user) if user else user
+        for action in body.get("actions") or ():
+            neutral = button_event(body, action, name)
+            if neutral is None:
+                continue
+            message = body.get("message") or {}
+            if neutral.platform_message_id and (parent := thread_parent(message)):
+                self._remember_thread(neutral.conversation.ref.chat_id, neutral.platform_message_id, parent)
+            result = await self._handle(neutral)
+            answer = getattr(result, "private_answer", None)
+            if answer and not getattr(result, "duplicate", False):
+                await self._answer_privately(answer, neutral.conversation.ref.chat_id, user,
+                                             response_url=body.get("response_url"),
+                                             thread_ts=neutral.reply_to_message_id)
+
+    async def _on_report_form(self, ack: Callable[..., Awaitable[Any]], body: dict[str, Any],
+                              view: dict[str, Any]) -> None:
+        form, errors = report_form.read_submission(self.texts, view)
+        if errors:
+            await ack(response_action="errors", errors=errors)
+            return
+        await ack()
+        await self._working_on()
+        if form is None:
+            log.warning("a /report form without its conversation was submitted; ignored")
+            return
+        user = body["user"]["id"]
+        neutral = form_report_event(body, form.channel_id, report_form.compose(self.texts, form),
+                                    await self.names.get(user))
+        result = await self._handle(neutral)
+        answer = getattr(result, "private_answer", None)
+        if answer and not getattr(result, "duplicate", False):
+            await self._post_ephemeral(form.channel_id, user, answer)
+
+    async def _handle(self, event: Event) -> object:
+        try:
+            return await self.sink(event)
+        except Exception:  # e.g. the database is away; Slack has had its answer already
+            log.exception("Slack %s from %s could not be handled", type(event).__name__, event.actor.user_id)
+            return None
+
+    # -- answers only one person sees -------------------------------------------
+
+    async def _answer_privately(self, text: str, channel: str, user: str, *, response_url: str | None = None,
+                                thread_ts: str | None = None) -> None:
+        """Through the interaction's response_url (no rate tier, works without
+        channel membership), else chat.postEphemeral."""
+        if response_url and self._session is not None:
+            body = {"response_type": "ephemeral", "replace_original": False, "text": escape(text)}
+            try:
+                async with self._session.post(response_url, json=body,
+                                              timeout=aiohttp.ClientTimeout(total=RESPONSE_URL_TIMEOUT_S)) as resp:
+                    if resp.status == 200:
+                        return
+                    log.info("response_url answered %s; trying chat.postEphemeral", resp.status)
+            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+                log.info("response_url failed (%s); trying chat.postEphemeral", exc)
+        await self._post_ephemeral(channel, user, text, thread_ts)
+
+    async def _post_ephemeral(self, channel: str, user: str, text: str, thread_ts: str | None = None) -> None:
+        try:
+            await self.client.chat_postEphemeral(channel=channel, user=user, text=escape(text), thread_ts=thread_ts,
+                                                 parse="none", link_names=False)
+        except (SlackApiError, aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            log.warning("ephemeral answer to %s in %s not delivered: %s", user, channel, exc)
+
+    # -- threads -----------------------------------------------------------------
+
+    def _remember_thread(self, channel: str, ts: str, parent: str) -> None:
+        self._thread_roots[(channel, ts)] = parent
+        while len(self._thread_roots) > MAX_THREAD_ROOTS:
+            self._thread_roots.popitem(last=False)
+
+    def thread_for(self, channel: str, message_ts: str | None) -> str | None:
+        """The thread a reply to `message_ts` belongs in: a reply to a message that
+        is itself in a thread goes to that thread's parent, as Slack wants."""
+        if not message_ts:
+            return None
+        return self._thread_roots.get((channel, message_ts), message_ts)
+
+    # -- outgoing --------------------------------------------------------------
+
+    async def deliver(self, delivery: Delivery) -> str:
+        try:
+            return await self._deliver(delivery)
+        except SlackApiError as exc:
+            raise delivery_error(exc) from exc
+        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:  # network: try again
+            raise DeliveryError(f"{type(exc).__name__}: {exc}") from exc
+
+    async def _deliver(self, delivery: Delivery) -> str:
+        channel = delivery.to.chat_id
+        if delivery.kind == "edit":
+            assert delivery.target_message_id is not None
+            part = render(delivery.message, single=True)[0]
+            await self.client.chat_update(channel=channel, ts=delivery.target_message_id, text=part.text,
+                                          blocks=part.blocks, parse="none", link_names=False)
+            return delivery.target_message_id
+        parts = render(delivery.message)
+        thread_ts = self.thread_for(channel, delivery.reply_to_message_id)
+        # A long message goes out in parts; a retry goes on from the part that failed.
+        first, last_ts = self._progress.get(delivery.outbox_id, (0, ""))
+        for index in range(first, len(parts)):
+            if index > first:
+                await asyncio.sleep(self.part_interval_s)
+            part = parts[index]
+            response = await self.client.chat_postMessage(
+                channel=channel, text=part.text, blocks=part.blocks, thread_ts=thread_ts,
+                unfurl_links=False, unfurl_media=False, parse="none", link_names=False,
+            )
+            last_ts = str(response["ts"])
+            if len(parts) > 1:
+                self._progress[delivery.outbox_id] = (index + 1, last_ts)
+        self._progress.pop(delivery.outbox_id, None)
+        return last_ts  # the part with the buttons: the one later edits change
+
+
+def bolt_http_request(raw: str, query: str, headers: Any) -> AsyncBoltRequest:
+    """Bolt's request for an HTTP body, the form parsed by yarl's C decoder.
+
+    A button press arrives as several kilobytes of percent-encoded JSON; Bolt's
+    urllib parsing of it cost more than all the rest of answering the press.
+    (It also read any command whose text contains "payload" as empty.) Bolt
+    still checks the signature against the raw body.
+    """
+    request = AsyncBoltRequest(body="", query=query, headers=headers)
+    request.raw_body = raw
+    request.body = parse_body(raw, request.content_type)
+    request.context = build_async_context(AsyncBoltContext({}), request.body)
+    return request
+
+
+def parse_body(raw: str, content_type: str | None) -> dict[str, Any]:
+    """A Slack request body: JSON (events), or a form (commands; `payload=` JSON for interactivity)."""
+    try:
+        if not raw:
+            return {}
+        if content_type == "application/json" or raw.startswith("{"):
+            body = json.loads(raw)
+            return body if isinstance(body, dict) else {}
+        form = yarl.URL.build(query_string=raw, encoded=True).query
+        payload = form.get("payload")
+        if payload is not None:
+            body = json.loads(payload)
+            return body if isinstance(body, dict) else {}
+        return {key: value for key, value in form.items()}
+    except ValueError:  # not Slack's: the signature check will say so
+        return {}
+
+
+def delivery_error(exc: SlackApiError) -> DeliveryError:
+    """A Web API refusal as the outbox understands it."""
+    response = exc.response
+    status = response.status_code
+    error = response.get("error") if isinstance(response.data, dict) else None
+    if status == 429 or error == "ratelimited":
+        return DeliveryError("Slack rate limit", retry_after=_retry_after(response.headers))
+    if status >= 500:
+        return DeliveryError(f"Slack answered HTTP {status}")
+    if error in PERMANENT_ERRORS:
+        return DeliveryError(f"Slack refused: {error}", permanent=True)
+    return DeliveryError(f"Slack error: {error or f'HTTP {status}'}")
+
+
+def _retry_after(headers: Any) -> float:
+    value = None
+    if headers is not None:
+        value = headers.get("Retry-After") or headers.get("retry-after")
+    try:
+        return max(0.0, float(value)) if value is not None else 1.0
+    except (TypeError, ValueError):
+        return 1.0
