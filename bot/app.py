@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from typing import TextIO
 
@@ -120,6 +121,10 @@ class Liandong:
                 self.http = None
         for chat in self.chats:
             await chat.start()
+        # Start-up leaves ~100k long-lived objects; frozen, a full collection no longer
+        # walks them, which otherwise paused the bot ~100 ms in the middle of a storm.
+        gc.collect()
+        gc.freeze()
         log.info("Liandong up for %s on %s", self.org.name, ", ".join(self.platforms))
 
     async def run_console(self) -> None:

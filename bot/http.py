@@ -29,7 +29,9 @@ class HttpServer:
     async def start(self) -> None:
         self._runner = web.AppRunner(self.app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
+        # A storm of Slack requests overflows the default listen queue (128) and the
+        # kernel drops connections that clients only retry a second later.
+        site = web.TCPSite(self._runner, self.host, self.port, backlog=1024)
         await site.start()
         if self.port == 0:  # tests ask for any free port
             self.port = self._runner.addresses[0][1]

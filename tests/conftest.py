@@ -21,25 +21,61 @@ from config.organisation import Organisation, load_organisation
 from config.settings import DEFAULT_ORG, Settings
 from storage.db import Database
 
-POSTGRES_URL = os.environ.get(
+SERVER_URL = os.environ.get(
     "LIANDONG_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 )
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+# Each test run gets a database of its own on that server, so two runs at once
+# (a developer's and a helper's) never drop each other's tables.
+RUN_DATABASE = f"liandong_test_{os.getpid()}"
+POSTGRES_URL = SERVER_URL
 _postgres_reachable: bool | None = None
 
 
 async def _can_reach_postgres() -> bool:
-    global _postgres_reachable
+    global _postgres_reachable, POSTGRES_URL
     if _postgres_reachable is None:
-        db = Database(POSTGRES_URL)
+        db = Database(SERVER_URL)
         try:
             await asyncio.wait_for(db.check_connection(), 5)
             _postgres_reachable = True
+            POSTGRES_URL = await _create_run_database(db)
         except Exception:
             _postgres_reachable = False
         finally:
             await db.dispose()
     return _postgres_reachable
+
+
+async def _create_run_database(server: Database) -> str:
+    """A fresh database for this run, or the server's own when it may not create one."""
+    from sqlalchemy import text
+
+    try:
+        async with server.engine.connect() as conn:
+            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{RUN_DATABASE}"'))
+            await conn.execute(text(f'CREATE DATABASE "{RUN_DATABASE}"'))
+    except Exception:
+        return SERVER_URL
+    return server.url.set(database=RUN_DATABASE).render_as_string(hide_password=False)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if POSTGRES_URL != SERVER_URL:
+        asyncio.run(_drop_run_database())
+
+
+async def _drop_run_database() -> None:
+    from sqlalchemy import text
+
+    server = Database(SERVER_URL)
+    try:
+        async with server.engine.connect() as conn:
+            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{RUN_DATABASE}" WITH (FORCE)'))
+    finally:
+        await server.dispose()
 
 
 async def _reset_postgres() -> None:
@@ -60,7 +96,7 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite+aiosqlite:///{tmp_path / 'liandong.db'}"
     if not await _can_reach_postgres():
-        message = f"PostgreSQL not reachable at {POSTGRES_URL}"
+        message = f"PostgreSQL not reachable at {SERVER_URL}"
         if IN_CI:
             pytest.fail(message + " (CI must run the PostgreSQL tests)")
         pytest.skip(message)

@@ -623,6 +623,19 @@ def test_escaped_chunks_keep_every_character_and_the_limit(text: str, limit: int
     assert "".join(unescaped.split()) == "".join(text.split())
 
 
+def test_slack_strings_exist_in_both_languages_with_the_same_placeholders() -> None:
+    import string
+
+    from adapters.slack.texts import DEFAULTS
+
+    def placeholders(text: str) -> set[str]:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+    assert DEFAULTS["zh"].keys() == DEFAULTS["en"].keys()
+    assert all(placeholders(DEFAULTS["zh"][k]) == placeholders(DEFAULTS["en"][k]) for k in DEFAULTS["zh"])
+    assert all(k.startswith("slack.") for k in DEFAULTS["zh"])
+
+
 def test_slack_markup_in_user_text_becomes_plain_text() -> None:
     assert plain_text("<!channel> hi <@U1|bob> in <#C1|general> see <https://x.org|site> a &amp;lt; b") == \
         "@channel hi @bob in #general see site a &lt; b"
