@@ -84,7 +84,7 @@ class Liandong:
         if "slack" in self.platforms:
             from adapters.slack import SlackAdapter
 
-            chats.append(SlackAdapter(self.settings, self.pipeline.handle, self.command_menu()))
+            chats.append(SlackAdapter(self.settings, self.pipeline.handle, self.command_menu(), self.org.language))
         return chats
 
     def chat(self, platform: str) -> ChatPlatform | None:

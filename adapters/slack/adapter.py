@@ -43,7 +43,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import report_form
 from adapters.slack.names import DisplayNames
 from adapters.slack.render import escape, render
-from adapters.slack.texts import SlackTexts, organisation_language
+from adapters.slack.texts import SlackTexts
 from adapters.slack.updates import (
     PLATFORM, button_event, command_event, command_name_and_args, form_report_event, message_event,
     spoken_message, thread_parent,
@@ -136,12 +136,12 @@ class _AnswerFirst(AsyncMiddleware):
 class SlackAdapter:
     platform = PLATFORM
 
-    def __init__(self, settings: Settings, sink: EventSink, commands: list[CommandInfo]):
+    def __init__(self, settings: Settings, sink: EventSink, commands: list[CommandInfo], language: str = "zh"):
         self.settings = settings
         self.sink = sink
         self.commands = commands
         self.socket_mode = bool(settings.slack_app_token)
-        self.texts = SlackTexts(organisation_language(commands))
+        self.texts = SlackTexts(language)
         self.limiter = RateLimiter(SLACK_LIMITS)
         token = settings.slack_bot_token or ""
         # No retries in the client: the outbox owns retries (a client retry after
