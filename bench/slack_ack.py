@@ -19,7 +19,6 @@ import asyncio
 import gc
 import json
 import logging
-import os
 import statistics
 import sys
 import tempfile

@@ -1,9 +1,11 @@
 """Shared fixtures: databases on SQLite and PostgreSQL, the example organisation,
 and a bot process wired to the console platform.
 
-PostgreSQL tests run against LIANDONG_TEST_POSTGRES_URL (default: the local
-server at 127.0.0.1:5432, database `test`, user `postgres`). Outside CI they
-skip when it cannot be reached; in CI (CI=true) that is a failure.
+PostgreSQL tests run on the server of LIANDONG_TEST_POSTGRES_URL (default: the
+local server at 127.0.0.1:5432, database `test`, user `postgres`), in a database
+this run creates there and drops at the end (or in `test` itself when it may not
+create one). Outside CI they skip when the server cannot be reached; in CI
+(CI=true) that is a failure.
 """
 from __future__ import annotations
 

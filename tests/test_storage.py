@@ -16,7 +16,7 @@ from storage.inbound import first_delivery
 from storage.incidents import IncidentRepository, TimelineActor
 from storage.migrate import current_revision, head_revision
 from storage.models import Incident, OutboxMessage
-from storage.outbox import DELIVERED, FAILED, PENDING, OutboxRepository
+from storage.outbox import DELIVERED, FAILED, OutboxRepository
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 22, 7, 0, tzinfo=timezone.utc)

@@ -46,10 +46,11 @@ def to_event(update: Update, bot_username: str) -> Event | None:
     )
     if message.location is not None:
         return LocationEvent(**common, latitude=message.location.latitude, longitude=message.location.longitude)
-    command = _command(message, bot_username)
-    if command is not None:
-        name, args = command
-        return None if name is None else CommandEvent(**common, name=name, args=args)
+    if (command := _command(message)) is not None:
+        name, addressee, args = command
+        if addressee and addressee.lower() != bot_username.lower():
+            return None  # /cmd@another_bot in a group: not ours
+        return CommandEvent(**common, name=name, args=args)
     text = message.text or message.caption or ""
     attachments = _attachments(message)
     if not text and not attachments:
@@ -57,17 +58,14 @@ def to_event(update: Update, bot_username: str) -> Event | None:
     return MessageEvent(**common, text=text, attachments=attachments)
 
 
-def _command(message: TgMessage, bot_username: str) -> tuple[str | None, str] | None:
-    """(name, args) for a command to this bot, (None, "") for one to another bot, else None."""
+def _command(message: TgMessage) -> tuple[str, str, str] | None:
+    """(name, addressee or "", args) when the message starts with a /command."""
     text = message.text or ""
     entity = next((e for e in message.entities if e.type == MessageEntity.BOT_COMMAND and e.offset == 0), None)
     if entity is None:
         return None
-    word = text[1:entity.length]
-    name, _, addressee = word.partition("@")
-    if addressee and addressee.lower() != bot_username.lower():
-        return None, ""
-    return name.lower(), text[entity.length:].strip()
+    name, _, addressee = text[1:entity.length].partition("@")
+    return name.lower(), addressee, text[entity.length:].strip()
 
 
 def _attachments(message: TgMessage) -> tuple[Attachment, ...]:
