@@ -135,6 +135,8 @@ class OutboxMessage(Base):
         Index("ix_outbox_chat_undelivered", "platform", "chat_id", "status", "id"),
         Index("ix_outbox_message_key", "platform", "chat_id", "message_key"),
         Index("ix_outbox_platform_message", "platform", "chat_id", "platform_message_id"),
+        # Progress of a broadcast: its rows across every chat, by status.
+        Index("ix_outbox_key_status", "message_key", "status"),
     )
 
 
@@ -214,3 +216,54 @@ class DispatchDraft(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     created_by: Mapped[str] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(10), default="open")  # open | sent | cancelled
+
+
+class Broadcast(Base):
+    """An alert to many units: previewed, then sent now or at a set time.
+
+    Its deliveries are outbox rows keyed `alert:<id>` (`alert:<id>:r<n>` for
+    re-sends), so progress is counted from the outbox itself.
+    """
+
+    __tablename__ = "broadcasts"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_by_id: Mapped[str] = mapped_column(String(100))  # platform:user_id
+    level: Mapped[str | None] = mapped_column(String(8))  # blue | yellow | orange | red
+    text: Mapped[str] = mapped_column(Text)
+    audience: Mapped[list[str]] = mapped_column(JSON, default=list)  # selectors as typed
+    units: Mapped[list[str]] = mapped_column(JSON, default=list)  # what they matched
+    # preview → scheduled → sending → sent; preview/scheduled → cancelled
+    status: Mapped[str] = mapped_column(String(10))
+    scheduled_for: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    origin_platform: Mapped[str] = mapped_column(String(16))  # where the preview and progress live
+    origin_chat_id: Mapped[str] = mapped_column(String(64))
+    decided_by: Mapped[str | None] = mapped_column(String(200))  # who pressed Send or Cancel
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    conversations: Mapped[int] = mapped_column(Integer, default=0)  # targets of the first round
+    rounds: Mapped[int] = mapped_column(Integer, default=0)  # 1 + re-sends to unconfirmed units
+    shown_progress: Mapped[str | None] = mapped_column(String(40))  # last figures shown to the sender
+
+    __table_args__ = (Index("ix_broadcasts_status_due", "status", "scheduled_for"),)
+
+
+class BroadcastReceipt(Base):
+    """A member's 收到 for an alert, on behalf of one unit."""
+
+    __tablename__ = "broadcast_receipts"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    broadcast_id: Mapped[int] = mapped_column(ForeignKey("broadcasts.id"))
+    unit_code: Mapped[str] = mapped_column(String(32))
+    platform: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    confirmed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (
+        UniqueConstraint("broadcast_id", "unit_code", "platform", "user_id", name="uq_receipt_member"),
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -26,7 +27,8 @@ B = ConversationRef("console", "FIRE-01")
 
 
 async def test_migrations_reach_head_and_are_idempotent(db: Database) -> None:
-    assert await current_revision(db.engine) == head_revision() == "0002"
+    newest_file = sorted((Path(__file__).parents[1] / "storage/migrations/versions").glob("0*.py"))[-1]
+    assert await current_revision(db.engine) == head_revision() == newest_file.name[:4]
     await db.upgrade()  # a second start must not fail
     assert await current_revision(db.engine) == head_revision()
 
