@@ -24,11 +24,12 @@ TIMER_INTERVAL_S = 1.0
 
 
 def build_router() -> Router:
-    from handlers import dispatch
+    from handlers import broadcast, dispatch
     from handlers import help as help_handlers
     from handlers.intake import handler as intake
 
     router = Router()
+    broadcast.register(router)
     dispatch.register(router)  # before intake: replies to its questions are not reports
     intake.register(router)
     help_handlers.register(router)
@@ -36,9 +37,10 @@ def build_router() -> Router:
 
 
 def timer_jobs() -> list[TimerJob]:
+    from handlers.broadcast.fanout import send_scheduled, update_progress
     from handlers.dispatch.escalation import escalate_due
 
-    return [escalate_due]
+    return [escalate_due, send_scheduled, update_progress]
 
 
 class Liandong:

@@ -7,7 +7,8 @@ in another conversation than the one it was sent to, before any handler runs.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from typing import Any, Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,6 +28,9 @@ ButtonHandler = Callable[[HandlerContext, ButtonEvent, ResolvedButton], Awaitabl
 Audience = Callable[[PersonInfo | None], bool]
 # Loads what a batch of presses of one action will need, in a few queries.
 Prefetch = Callable[[AsyncSession, list[dict[str, Any]]], Awaitable[None]]
+
+
+_HYPHEN_TAIL = re.compile(r"-([A-Za-z][A-Za-z-]*)(?=\s|$)")
 
 
 def everyone(_: PersonInfo | None) -> bool:
@@ -100,7 +104,24 @@ class Router:
                 if await message_handler(ctx, event):
                     return
 
+    def _canonical(self, event: CommandEvent) -> CommandEvent:
+        """`/broadcast-report 7` and `/broadcast_report 7` are one command.
+
+        Telegram allows only [a-z0-9_] in command names and marks `/broadcast`
+        alone as the command in `/broadcast-report 7`, so the hyphenated tail
+        arrives in the arguments; it is joined back here for every platform.
+        """
+        name, args = event.name.replace("-", "_"), event.args
+        if tail := _HYPHEN_TAIL.match(args):
+            joined = f"{name}_{tail.group(1).lower().replace('-', '_')}"
+            if joined in self.commands:
+                name, args = joined, args[tail.end():].strip()
+        if (name, args) == (event.name, event.args):
+            return event
+        return replace(event, name=name, args=args)
+
     async def _route_command(self, ctx: HandlerContext, event: CommandEvent) -> None:
+        event = self._canonical(event)
         spec = self.commands.get(event.name)
         if spec is None:
             # In groups other bots' commands are common; answer unknown ones only in private.

@@ -1,0 +1,16 @@
+"""Broadcast alerts: previewed by the centre, fanned out through the outbox, confirmed by units."""
+from __future__ import annotations
+
+from bot.router import Router, centre_only
+from handlers.broadcast import actions, commands
+
+
+def register(router: Router) -> None:
+    router.command("broadcast", commands.broadcast_command, "help.cmd.broadcast", centre_only)
+    router.command("broadcasts", commands.list_command, "help.cmd.broadcasts", centre_only)
+    router.command("broadcast_report", commands.report_command, "help.cmd.broadcast_report", centre_only)
+    router.on_button(actions.SEND, commands.send_pressed)
+    router.on_button(actions.CANCEL, commands.cancel_pressed)
+    router.on_button(actions.CONFIRM, commands.confirm_pressed)
+    router.on_button(actions.REPORT, commands.report_pressed)
+    router.on_button(actions.RESEND, commands.resend_pressed)

@@ -1,0 +1,7 @@
+"""Button actions of broadcast alerts."""
+
+SEND = "broadcast.send"          # preview → out now, or held until its time
+CANCEL = "broadcast.cancel"      # a preview or a scheduled alert
+CONFIRM = "broadcast.confirm"    # 收到, pressed in a unit's conversation
+REPORT = "broadcast.report"      # the progress message's way to the report
+RESEND = "broadcast.resend"      # the report's re-send to units not yet confirmed

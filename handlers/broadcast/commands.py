@@ -1,0 +1,211 @@
+"""/broadcast with its preview, /broadcasts, /broadcast-report, and the alert's buttons."""
+from __future__ import annotations
+
+import logging
+
+from bot.context import HandlerContext
+from bot.events import ButtonEvent, CommandEvent
+from bot.messages import Button, Message
+from bot.text import clean_text
+from handlers.broadcast import actions, fanout, views
+from handlers.broadcast.request import TEXT_LIMIT, parse_request
+from storage.broadcasts import (
+    CANCELLED, PREVIEW, SCHEDULED, SENT, BroadcastRepository, round_key,
+)
+from storage.buttons import ResolvedButton
+from storage.models import Broadcast, BroadcastReceipt
+
+log = logging.getLogger(__name__)
+
+RECENT_LISTED = 5
+
+
+def _actor_key(ctx: HandlerContext) -> str:
+    return f"{ctx.event.actor.platform}:{ctx.event.actor.user_id}"
+
+
+async def broadcast_command(ctx: HandlerContext, event: CommandEvent) -> None:
+    """/broadcast [level] [to:all|kind:…|unit:…|cap:…] [at:WHEN] TEXT → a preview."""
+    # Cut far above the limit only to bound the work: an overlong text is refused, never cut.
+    request = parse_request(clean_text(event.args, TEXT_LIMIT * 2), ctx.org, ctx.now)
+    if request.problems:
+        lines = [ctx.t(key, **params) for key, params in request.problems]
+        ctx.reply(Message(text="\n".join([*lines, ctx.t("broadcast.usage")])))
+        return
+    conversations = fanout.conversations_of(ctx, request.units)
+    if not conversations:
+        ctx.reply(Message(text="\n".join([ctx.t("broadcast.problem.unreachable"), ctx.t("broadcast.usage")])))
+        return
+    where = event.conversation.ref
+    broadcast = await BroadcastRepository(ctx.session).add(Broadcast(
+        created_at=ctx.now, created_by=ctx.actor_name, created_by_id=_actor_key(ctx),
+        level=request.level, text=request.text, audience=request.audience, units=request.units,
+        status=PREVIEW, scheduled_for=request.scheduled_for,
+        origin_platform=where.platform, origin_chat_id=where.chat_id, conversations=0, rounds=0,
+    ))
+    log.info("broadcast %s previewed by %s: %s units, %s conversations",
+             broadcast.id, ctx.actor_name, len(request.units), len(conversations))
+    buttons = (
+        await ctx.button(ctx.t("broadcast.send"), actions.SEND, {"broadcast": broadcast.id}, where),
+        await ctx.button(ctx.t("broadcast.cancel"), actions.CANCEL, {"broadcast": broadcast.id}, where),
+    )
+    preview = views.preview_message(ctx.t, ctx.org.timezone, broadcast, len(conversations), buttons)
+    ctx.send(where, preview, key=views.preview_key(broadcast.id))
+
+
+async def _for_centre(ctx: HandlerContext, button: ResolvedButton) -> Broadcast | None:
+    if not ctx.is_centre_member:
+        log.warning("refused broadcast button %s by %s", button.action, ctx.event.actor)
+        ctx.private_answer = ctx.t("button.refused_centre_only")
+        return None
+    broadcast = await BroadcastRepository(ctx.session).get(int(button.data.get("broadcast", 0)))
+    if broadcast is None:
+        ctx.private_answer = ctx.t("button.unknown")
+    return broadcast
+
+
+def _redraw_preview(ctx: HandlerContext, broadcast: Broadcast) -> None:
+    conversations = len(fanout.conversations_of(ctx, broadcast.units))
+    ctx.edit(fanout.origin(broadcast), views.preview_key(broadcast.id),
+             views.decided_preview(ctx.t, ctx.org.timezone, broadcast, conversations))
+
+
+async def send_pressed(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton) -> None:
+    broadcast = await _for_centre(ctx, button)
+    if broadcast is None:
+        return
+    if broadcast.status != PREVIEW:
+        ctx.private_answer = ctx.t("broadcast.already", status=ctx.t(f"broadcast.status.{broadcast.status}"))
+        return
+    broadcast.decided_by = ctx.actor_name
+    if broadcast.scheduled_for is not None and broadcast.scheduled_for > ctx.now:
+        broadcast.status = SCHEDULED
+        ctx.private_answer = ctx.t("broadcast.scheduled_answer",
+                                   time=views.local_time(broadcast.scheduled_for, ctx.org.timezone))
+    else:  # a preview left until after its time goes out now
+        await fanout.start(ctx, broadcast)
+        ctx.private_answer = ctx.t("broadcast.sending_answer", conversations=broadcast.conversations)
+    log.info("broadcast %s %s by %s", broadcast.id, broadcast.status, ctx.actor_name)
+    _redraw_preview(ctx, broadcast)
+
+
+async def cancel_pressed(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton) -> None:
+    broadcast = await _for_centre(ctx, button)
+    if broadcast is None:
+        return
+    if broadcast.status not in (PREVIEW, SCHEDULED):
+        ctx.private_answer = ctx.t("broadcast.already", status=ctx.t(f"broadcast.status.{broadcast.status}"))
+        return
+    broadcast.status, broadcast.decided_by = CANCELLED, ctx.actor_name
+    log.info("broadcast %s cancelled by %s", broadcast.id, ctx.actor_name)
+    _redraw_preview(ctx, broadcast)
+    ctx.private_answer = ctx.t("broadcast.cancelled_answer", id=broadcast.id)
+
+
+async def confirm_pressed(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton) -> None:
+    """收到: recorded once per unit and member, for the units this conversation serves."""
+    repo = BroadcastRepository(ctx.session)
+    broadcast = await repo.get(int(button.data.get("broadcast", 0)))
+    key = str(button.data.get("key", ""))
+    if broadcast is None:
+        ctx.private_answer = ctx.t("button.unknown")
+        return
+    units_here = [code for code in ctx.where.units if code in broadcast.units]
+    mine = [code for code in units_here if ctx.person is not None and ctx.person.is_member_of(code)]
+    if not mine:
+        log.warning("refused alert confirmation by %s in %s", event.actor, event.conversation.ref)
+        ctx.private_answer = ctx.t("alert.not_your_unit", units=", ".join(units_here) or "—")
+        return
+    actor = event.actor
+    fresh = []
+    for code in mine:
+        if await repo.receipt(broadcast.id, code, actor.platform, actor.user_id) is None:
+            await repo.add_receipt(BroadcastReceipt(
+                broadcast_id=broadcast.id, unit_code=code, platform=actor.platform, user_id=actor.user_id,
+                name=ctx.actor_name, chat_id=event.conversation.ref.chat_id, confirmed_at=ctx.now,
+            ))
+            fresh.append(code)
+    if not fresh:
+        ctx.private_answer = ctx.t("alert.already_confirmed")
+        return
+    ctx.private_answer = ctx.t("alert.confirmed", units=", ".join(fresh))
+    # The unit sees it is handled; the pressed token still stands for this button.
+    confirmed = await repo.receipts_for_units(broadcast.id, units_here)
+    message = views.alert_message(ctx.t, ctx.org.timezone, broadcast,
+                                  (Button(ctx.t("alert.confirm"), event.token),), confirmed)
+    ctx.edit(event.conversation.ref, key, message)
+
+
+async def _report(ctx: HandlerContext, broadcast: Broadcast) -> Message:
+    repo = BroadcastRepository(ctx.session)
+    keys = [round_key(broadcast.id, n) for n in range(1, broadcast.rounds + 1)]
+    delivered = await repo.delivered_chats(keys)
+    failed = await repo.failed_chats(keys) - delivered
+    receipts = await repo.receipts(broadcast.id)
+    confirmed = {r.unit_code for r in receipts}
+    silent = [code for code in broadcast.units if code not in confirmed]
+    buttons: tuple[Button, ...] = ()
+    if silent and broadcast.status == SENT:
+        buttons = (await ctx.button(ctx.t("broadcast.resend", count=len(silent)), actions.RESEND,
+                                    {"broadcast": broadcast.id}, ctx.event.conversation.ref),)
+    return views.report_message(
+        ctx.t, ctx.org.timezone, broadcast, conversations=broadcast.conversations,
+        delivered=len(delivered), failed=len(failed),
+        confirmed_units=[code for code in broadcast.units if code in confirmed],
+        silent_units=silent, receipts=len(receipts), buttons=buttons,
+    )
+
+
+async def report_command(ctx: HandlerContext, event: CommandEvent) -> None:
+    """/broadcast-report [ID] — the latest alert when no id is given."""
+    repo = BroadcastRepository(ctx.session)
+    wanted = event.args.strip().lstrip("#")
+    if wanted and not wanted.isdigit():
+        ctx.reply(Message(text=ctx.t("broadcast.report.usage")))
+        return
+    broadcast = await (repo.get(int(wanted)) if wanted else repo.latest())
+    if broadcast is None or broadcast.sent_at is None:
+        ctx.reply(Message(text=ctx.t("broadcast.not_found", id=wanted or "—")))
+        return
+    ctx.reply(await _report(ctx, broadcast))
+
+
+async def report_pressed(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton) -> None:
+    broadcast = await _for_centre(ctx, button)
+    if broadcast is not None:
+        ctx.send(event.conversation.ref, await _report(ctx, broadcast))
+
+
+async def resend_pressed(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton) -> None:
+    broadcast = await _for_centre(ctx, button)
+    if broadcast is None:
+        return
+    if broadcast.status != SENT:
+        ctx.private_answer = ctx.t("broadcast.still_sending")
+        return
+    confirmed = {r.unit_code for r in await BroadcastRepository(ctx.session).receipts(broadcast.id)}
+    silent = [code for code in broadcast.units if code not in confirmed]
+    if not silent:
+        ctx.private_answer = ctx.t("broadcast.all_confirmed")
+        return
+    conversations = await fanout.send_round(ctx, broadcast, silent)
+    log.info("broadcast %s re-sent by %s to %s units", broadcast.id, ctx.actor_name, len(silent))
+    ctx.private_answer = ctx.t("broadcast.resending", units=len(silent), conversations=conversations)
+
+
+async def list_command(ctx: HandlerContext, event: CommandEvent) -> None:
+    """/broadcasts — alerts waiting for their time (each with Cancel), then the latest sent."""
+    repo = BroadcastRepository(ctx.session)
+    where = event.conversation.ref
+    scheduled = await repo.scheduled()
+    lines = [ctx.t("broadcast.list.scheduled") if scheduled else ctx.t("broadcast.list.none_scheduled")]
+    lines += [views.list_line(ctx.t, ctx.org.timezone, b) for b in scheduled]
+    recent = await repo.recent(RECENT_LISTED)
+    if recent:
+        lines.append(ctx.t("broadcast.list.recent"))
+        lines += [views.list_line(ctx.t, ctx.org.timezone, b) for b in recent]
+    buttons = tuple([
+        await ctx.button(ctx.t("broadcast.cancel_id", id=b.id), actions.CANCEL, {"broadcast": b.id}, where)
+        for b in scheduled
+    ])
+    ctx.reply(Message(title=ctx.t("broadcast.list.title"), text="\n".join(lines), buttons=buttons))

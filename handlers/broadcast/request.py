@@ -1,0 +1,168 @@
+"""Reading `/broadcast [level] [selectors] [at:WHEN] TEXT` into a request.
+
+Options are the leading words that look like options; the rest, as typed, is
+the alert's text. Every problem is collected, so the sender fixes them at once.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from config.organisation import Organisation
+
+LEVELS = ("blue", "yellow", "orange", "red")
+KINDS = ("government", "enterprise", "social", "expert")
+TEXT_LIMIT = 16_000  # split for each platform when sent; longer is surely a paste gone wrong
+# "Note: …" starts the text; "note:x" is an option the sender mistyped.
+OPTIONS = ("level", "to", "kind", "unit", "units", "cap", "at")
+MAX_SCHEDULE_AHEAD = timedelta(days=366)
+
+_LEVEL_WORDS = {
+    **{level: level for level in LEVELS},
+    "蓝": "blue", "蓝色": "blue", "黄": "yellow", "黄色": "yellow",
+    "橙": "orange", "橙色": "orange", "红": "red", "红色": "red",
+}
+_WORD = re.compile(r"\s*(\S+)")
+_OPTION = re.compile(r"([A-Za-z]+):(\S*)$")
+_CLOCK = re.compile(r"(\d{1,2}):(\d{2})$")
+_DATE_TIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})[T ](\d{1,2}):(\d{2})$")
+
+Problem = tuple[str, dict[str, str]]  # catalogue key and its parameters
+
+
+@dataclass
+class BroadcastRequest:
+    level: str | None = None
+    audience: list[str] = field(default_factory=list)  # the selectors as typed
+    units: list[str] = field(default_factory=list)
+    scheduled_for: datetime | None = None  # UTC
+    text: str = ""
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _level_of(word: str) -> str | None:
+    return _LEVEL_WORDS.get(word.lower().removesuffix("预警"))
+
+
+def _is_option(match: re.Match[str] | None) -> bool:
+    option = _OPTION.match(match.group(1)) if match else None
+    return bool(option and (option.group(2) or option.group(1).lower() in OPTIONS))
+
+
+def parse_request(args: str, org: Organisation, now: datetime) -> BroadcastRequest:
+    request = BroadcastRequest()
+    rest = args
+    first = True
+    while match := _WORD.match(rest):
+        word = match.group(1)
+        if first and _level_of(word):
+            request.level = _level_of(word)
+        elif first and _is_option(_WORD.match(rest, match.end())):
+            # "purple to:all …": a first word followed by options was meant as a level.
+            request.problems.append(("broadcast.problem.level", {"value": word, "levels": ", ".join(LEVELS)}))
+        elif _is_option(match):
+            option = _OPTION.match(word)
+            assert option is not None
+            _apply_option(request, option.group(1).lower(), option.group(2), org, now)
+        else:
+            break
+        first = False
+        rest = rest[match.end():]
+    request.text = rest.strip()
+    if not request.text:
+        request.problems.append(("broadcast.problem.empty", {}))
+    elif len(request.text) > TEXT_LIMIT:
+        request.problems.append(("broadcast.problem.too_long", {"limit": str(TEXT_LIMIT)}))
+    if not request.problems:
+        request.units = _units_for(request.audience, org)
+        if not request.units:
+            request.problems.append(("broadcast.problem.nobody", {}))
+    return request
+
+
+def _apply_option(request: BroadcastRequest, name: str, value: str, org: Organisation, now: datetime) -> None:
+    values = [v for v in value.split(",") if v]
+    problems = request.problems
+    if name == "level":
+        if _level_of(value) is None:
+            problems.append(("broadcast.problem.level", {"value": value, "levels": ", ".join(LEVELS)}))
+        else:
+            request.level = _level_of(value)
+        return
+    if name == "at":
+        request.scheduled_for = _when(value, org, now, problems)
+        return
+    if not values:
+        problems.append(("broadcast.problem.empty_selector", {"name": name}))
+        return
+    if name == "to":
+        if values != ["all"]:
+            problems.append(("broadcast.problem.to", {"value": value}))
+    elif name == "kind":
+        for kind in values:
+            if kind.lower() not in KINDS:
+                problems.append(("broadcast.problem.kind", {"value": kind, "kinds": ", ".join(KINDS)}))
+    elif name in ("unit", "units"):
+        known = sorted(org.units)
+        for code in values:
+            if code.upper() not in org.units:
+                close = difflib.get_close_matches(code.upper(), known, n=3, cutoff=0.5)
+                problems.append(("broadcast.problem.unit", {"value": code, "close": ", ".join(close) or "—"}))
+        name = "unit"
+    elif name == "cap":
+        offered = {c for unit in org.units.values() for c in unit.capabilities}
+        for capability in values:
+            if capability.lower() not in offered:
+                problems.append(("broadcast.problem.cap", {"value": capability,
+                                                           "caps": ", ".join(sorted(offered)) or "—"}))
+    else:
+        problems.append(("broadcast.problem.option", {"name": name}))
+        return
+    request.audience.append(f"{name}:{','.join(values)}")
+
+
+def _when(value: str, org: Organisation, now: datetime, problems: list[Problem]) -> datetime | None:
+    """`HH:MM` is the next such time in the organisation's zone; a full date is taken as is."""
+    local_now = now.astimezone(org.timezone)
+    try:
+        if clock := _CLOCK.match(value):
+            at = local_now.replace(hour=int(clock.group(1)), minute=int(clock.group(2)), second=0, microsecond=0)
+            if at <= local_now:
+                at += timedelta(days=1)
+        elif stamp := _DATE_TIME.match(value):
+            year, month, day, hour, minute = (int(g) for g in stamp.groups())
+            at = datetime(year, month, day, hour, minute, tzinfo=org.timezone)
+        else:
+            problems.append(("broadcast.problem.at", {"value": value}))
+            return None
+    except ValueError:  # 25:00, 2026-02-30
+        problems.append(("broadcast.problem.at", {"value": value}))
+        return None
+    if at <= local_now:
+        problems.append(("broadcast.problem.at_past", {"value": value}))
+        return None
+    if at - local_now > MAX_SCHEDULE_AHEAD:
+        problems.append(("broadcast.problem.at_far", {"value": value}))
+        return None
+    return at.astimezone(timezone.utc)
+
+
+def _units_for(audience: list[str], org: Organisation) -> list[str]:
+    """Units matched by any selector; no selector means every unit."""
+    if not audience:
+        return list(org.units)
+    chosen: list[str] = []
+    for selector in audience:
+        name, _, value = selector.partition(":")
+        wanted = {v.lower() for v in value.split(",")}
+        for unit in org.units.values():
+            if (
+                name == "to"
+                or (name == "kind" and unit.kind in wanted)
+                or (name == "unit" and unit.code.lower() in wanted)
+                or (name == "cap" and wanted & set(unit.capabilities))
+            ):
+                chosen.append(unit.code)
+    return list(dict.fromkeys(chosen))

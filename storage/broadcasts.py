@@ -1,0 +1,127 @@
+"""Broadcast alerts, their receipts, and their deliveries as the outbox sees them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Broadcast, BroadcastReceipt, OutboxMessage
+from storage.outbox import DELIVERED, FAILED
+
+PREVIEW, SCHEDULED, SENDING, SENT, CANCELLED = "preview", "scheduled", "sending", "sent", "cancelled"
+
+
+def round_key(broadcast_id: int, round_no: int) -> str:
+    """The outbox key of one round's copies: the first send, then each re-send."""
+    return f"alert:{broadcast_id}" if round_no <= 1 else f"alert:{broadcast_id}:r{round_no}"
+
+
+@dataclass(frozen=True)
+class DeliveryCounts:
+    delivered: int
+    failed: int
+    waiting: int  # pending or being sent
+
+    @property
+    def done(self) -> bool:
+        return self.waiting == 0
+
+
+class BroadcastRepository:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def add(self, broadcast: Broadcast) -> Broadcast:
+        self.session.add(broadcast)
+        await self.session.flush()  # the id goes into the buttons
+        return broadcast
+
+    async def get(self, broadcast_id: int) -> Broadcast | None:
+        return await self.session.get(Broadcast, broadcast_id)
+
+    async def latest(self) -> Broadcast | None:
+        return await self.session.scalar(
+            select(Broadcast).where(Broadcast.status.in_((SENDING, SENT))).order_by(Broadcast.id.desc()).limit(1)
+        )
+
+    async def scheduled(self) -> list[Broadcast]:
+        return list(await self.session.scalars(
+            select(Broadcast).where(Broadcast.status == SCHEDULED).order_by(Broadcast.scheduled_for)
+        ))
+
+    async def recent(self, limit: int) -> list[Broadcast]:
+        return list(await self.session.scalars(
+            select(Broadcast).where(Broadcast.status.in_((SENDING, SENT)))
+            .order_by(Broadcast.id.desc()).limit(limit)
+        ))
+
+    async def due(self, now: datetime, limit: int = 20) -> list[Broadcast]:
+        """Scheduled alerts whose time has come, locked for this transaction."""
+        return list(await self.session.scalars(
+            select(Broadcast)
+            .where(Broadcast.status == SCHEDULED, Broadcast.scheduled_for <= now)
+            .order_by(Broadcast.scheduled_for).limit(limit)
+            .with_for_update(skip_locked=True)  # a second bot process takes the others
+        ))
+
+    async def in_progress(self, limit: int = 20) -> list[Broadcast]:
+        return list(await self.session.scalars(
+            select(Broadcast).where(Broadcast.status == SENDING).order_by(Broadcast.id).limit(limit)
+            .with_for_update(skip_locked=True)
+        ))
+
+    async def counts(self, key: str) -> DeliveryCounts:
+        """Where one round's copies stand, counted from the outbox rows themselves."""
+        rows = await self.session.execute(
+            select(OutboxMessage.status, func.count())
+            .where(OutboxMessage.message_key == key, OutboxMessage.kind == "send")
+            .group_by(OutboxMessage.status)
+        )
+        by_status = dict(rows.all())
+        delivered, failed = by_status.pop(DELIVERED, 0), by_status.pop(FAILED, 0)
+        return DeliveryCounts(delivered, failed, sum(by_status.values()))
+
+    async def delivered_chats(self, keys: list[str]) -> set[tuple[str, str]]:
+        """(platform, chat) pairs that got a copy in any of these rounds."""
+        rows = await self.session.execute(
+            select(OutboxMessage.platform, OutboxMessage.chat_id).distinct()
+            .where(OutboxMessage.message_key.in_(keys), OutboxMessage.kind == "send",
+                   OutboxMessage.status == DELIVERED)
+        )
+        return {(platform, chat) for platform, chat in rows.all()}
+
+    async def failed_chats(self, keys: list[str]) -> set[tuple[str, str]]:
+        rows = await self.session.execute(
+            select(OutboxMessage.platform, OutboxMessage.chat_id)
+            .where(OutboxMessage.message_key.in_(keys), OutboxMessage.kind == "send",
+                   OutboxMessage.status == FAILED)
+        )
+        return {(platform, chat) for platform, chat in rows.all()}
+
+    async def receipts(self, broadcast_id: int) -> list[BroadcastReceipt]:
+        return list(await self.session.scalars(
+            select(BroadcastReceipt).where(BroadcastReceipt.broadcast_id == broadcast_id)
+            .order_by(BroadcastReceipt.confirmed_at, BroadcastReceipt.id)
+        ))
+
+    async def receipts_for_units(self, broadcast_id: int, unit_codes: list[str]) -> list[BroadcastReceipt]:
+        return list(await self.session.scalars(
+            select(BroadcastReceipt).where(BroadcastReceipt.broadcast_id == broadcast_id,
+                                           BroadcastReceipt.unit_code.in_(unit_codes))
+            .order_by(BroadcastReceipt.confirmed_at, BroadcastReceipt.id)
+        ))
+
+    async def receipt(self, broadcast_id: int, unit_code: str, platform: str, user_id: str) -> BroadcastReceipt | None:
+        return await self.session.scalar(
+            select(BroadcastReceipt).where(
+                BroadcastReceipt.broadcast_id == broadcast_id, BroadcastReceipt.unit_code == unit_code,
+                BroadcastReceipt.platform == platform, BroadcastReceipt.user_id == user_id,
+            )
+        )
+
+    async def add_receipt(self, receipt: BroadcastReceipt) -> None:
+        self.session.add(receipt)
+        # Flushed now: a second press in the same batch must find this one.
+        await self.session.flush()
