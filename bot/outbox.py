@@ -25,9 +25,13 @@ from storage.outbox import OutboxRepository
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
-# Deliveries are recorded together, at most this long after they happen: one
-# transaction for many messages. A crash in between means those few are sent
-# again after their lease; a message once recorded as delivered never is.
+# Without a rate limit (the console) deliveries are recorded together, at most
+# this long after they happen: one transaction for many messages. A crash in
+# between would send those few again after their lease. A rate-limited platform
+# sends at most ~30 a second, so each delivery is recorded as soon as it is
+# made: after a crash only a message in flight at that moment can go twice
+# (the platforms offer no idempotency key). A message once recorded as
+# delivered is never sent again.
 RECORD_EVERY_S = 0.2
 BASE_BACKOFF_S = 1.0
 MAX_BACKOFF_S = 300.0
@@ -68,6 +72,7 @@ class OutboxSender:
         self._wake = asyncio.Event()
         self._stopping = False
         self._delivered: list[tuple[int, str | None, datetime]] = []
+        self._record_every_s = 0.0 if limiter is not None else RECORD_EVERY_S
         self._last_recorded = time.monotonic()
 
     def wake(self) -> None:
@@ -139,7 +144,7 @@ class OutboxSender:
             await self._settle_failure(delivery, DeliveryError(f"{type(exc).__name__}: {exc}"))
             return False
         self._delivered.append((delivery.outbox_id, message_id, self.clock.now()))
-        if time.monotonic() - self._last_recorded >= RECORD_EVERY_S:
+        if time.monotonic() - self._last_recorded >= self._record_every_s:
             await self._record_delivered()
         return True
 
