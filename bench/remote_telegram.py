@@ -94,7 +94,7 @@ async def serve(port_file: Path) -> None:
         chat = request.query.get("chat_id")
         return web.json_response(fake.sent_messages(int(chat) if chat else None))
 
-    async def stats(_: web.Request) -> web.Response:
+    async def stats(request: web.Request) -> web.Response:
         answered = {r.params["callback_query_id"]: r.timestamp for r in fake.requests
                     if r.method == "answerCallbackQuery"}
         calls: dict[str, int] = {}
@@ -105,15 +105,25 @@ async def serve(port_file: Path) -> None:
             if r.method == "editMessageText":
                 chat = str(r.params.get("chat_id"))
                 edits_by_chat[chat] = edits_by_chat.get(chat, 0) + 1
+        detail = {}
+        if request.query.get("detail"):  # per press (injected, answered), for diagnosis
+            detail = {q: [t, answered.get(q)] for q, t in injected.items()}
         return web.json_response({
-            "count_429": fake.count_429, "calls": calls, "edits_by_chat": edits_by_chat,
+            "detail": detail, "count_429": fake.count_429, "calls": calls, "edits_by_chat": edits_by_chat,
             "latencies": [answered[q] - t for q, t in injected.items() if q in answered],
             "injected": len(injected), "answered": len(answered),
         })
 
+    async def fail_ratio(request: web.Request) -> web.Response:
+        """Fail a fraction of one method's calls (502 by default), as flaky networks do."""
+        body = await request.json()
+        fake.fail_ratio(body["method"], float(body["ratio"]), int(body.get("status", 502)))
+        return web.json_response({"ok": True})
+
     control = web.Application()
     control.router.add_post("/inject_message", inject_message)
     control.router.add_post("/inject_callbacks", inject_callbacks)
+    control.router.add_post("/fail_ratio", fail_ratio)
     control.router.add_get("/sent", sent)
     control.router.add_get("/stats", stats)
     runner = web.AppRunner(control, access_log=None)
