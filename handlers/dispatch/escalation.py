@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.context import Context
 from bot.messages import Message
-from handlers.dispatch.orders import ack_timeout, duty_mentions, refresh_board, send_order
+from handlers.dispatch.orders import ack_timeout, duty_mentions, duty_officer_names, refresh_board, send_order
 from storage.dispatch import DispatchRepository
 from storage.incidents import IncidentRepository
 
@@ -28,7 +28,7 @@ async def escalate_due(ctx: Context) -> int:
             unit = ctx.org.units[order.unit_code]
             for ref in ctx.centre_conversations():
                 officers = duty_mentions(ctx, order.unit_code, ref.platform)
-                names = "、".join(m.name for m in officers) or ctx.t("value.not_stated")
+                names = "、".join(duty_officer_names(ctx, order.unit_code)) or ctx.t("value.not_stated")
                 ctx.send(ref, Message(
                     text=ctx.t("escalation.centre_alert", unit=f"{unit.name} ({unit.code})", id=incident.id,
                                minutes=2 * ctx.org.spec.escalation.ack_timeout_minutes, officers=names),

@@ -54,6 +54,11 @@ async def order_buttons(ctx: Context, order: DispatchOrder, ref: ConversationRef
     ])
 
 
+def duty_officer_names(ctx: Context, unit_code: str) -> list[str]:
+    """Named whatever platform they are on: the centre must know whom to call."""
+    return [m.name for m in ctx.org.spec_unit(unit_code).members if m.role == "duty_officer"]
+
+
 def duty_mentions(ctx: Context, unit_code: str, platform: str) -> tuple[Mention, ...]:
     """The unit's duty officers, by their id on the platform the message goes to."""
     mentions = []

@@ -142,7 +142,7 @@ async def decide(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton
     for ref in ctx.centre_conversations():
         ctx.edit(ref, f"{views.order_key(order.id)}:approval", views.approval_message(ctx.t, ctx.org, incident, order))
     await refresh_board(ctx, incident)
-    ctx.private_answer = ctx.t("order.recorded", state=ctx.t(f"order.state.{order.state}"))
+    ctx.private_answer = ctx.t("order.recorded", state=views.approval_decision(ctx.t, order))
 
 
 async def approve(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton) -> None:

@@ -119,14 +119,20 @@ def draft_message(t: Translator, org: Organisation, incident: Incident, draft: D
     )
 
 
+def approval_decision(t: Translator, order: DispatchOrder) -> str:
+    """What was decided, not where the order has got to since."""
+    return t("order.state.rejected") if order.state == "rejected" else t("approval.approved")
+
+
 def approval_message(t: Translator, org: Organisation, incident: Incident, order: DispatchOrder,
                      buttons: tuple[Button, ...] = ()) -> Message:
     unit = org.units[order.unit_code]
     decided = ""
     if order.decided_by:
-        decided = t("approval.decided", state=t(f"order.state.{order.state}"), name=order.decided_by)
+        decided = t("approval.decided", state=approval_decision(t, order), name=order.decided_by)
+    title_key = "approval.title_decided" if decided else "approval.title"
     return Message(
-        title=t("approval.title", unit=f"{unit.name} ({unit.code})", id=incident.id),
+        title=t(title_key, unit=f"{unit.name} ({unit.code})", id=incident.id),
         text=decided or t("approval.help", name=order.ordered_by),
         fields=(Field(t("order.field.instruction"), order.instruction or t("value.not_stated")),),
         buttons=buttons,
