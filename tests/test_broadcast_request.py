@@ -46,6 +46,16 @@ def test_every_problem_is_reported_at_once(org: Organisation) -> None:
     ]
 
 
+@pytest.mark.parametrize("args", ["unit:ENV-01 at:16:00 注意", "kind:expert cap:hazmat 注意", "at:16:00 to:all 注意"])
+def test_options_without_a_level(org: Organisation, args: str) -> None:
+    assert _keys(args, org) == []
+
+
+def test_a_link_starts_the_text(org: Organisation) -> None:
+    request = parse_request("to:all https://example.org/typhoon 台风", org, NOW)
+    assert request.problems == [] and request.text.startswith("https://example.org")
+
+
 def test_close_unit_codes_are_suggested(org: Organisation) -> None:
     (key, params), *_ = parse_request("unit:FIRE-1 x", org, NOW).problems
     assert key == "broadcast.problem.unit" and "FIRE-01" in params["close"]

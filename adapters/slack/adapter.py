@@ -40,12 +40,12 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import report_form
+from adapters.slack import broadcast_form, report_form
 from adapters.slack.names import DisplayNames
 from adapters.slack.render import escape, render
 from adapters.slack.texts import SlackTexts
 from adapters.slack.updates import (
-    PLATFORM, button_event, command_event, command_name_and_args, form_report_event, message_event,
+    PLATFORM, button_event, command_event, command_name_and_args, form_command_event, message_event,
     spoken_message, thread_parent,
 )
 from bot.events import Event
@@ -71,6 +71,13 @@ STOP_TIMEOUT_S = 10.0
 QUIET_S = 0.05
 MAX_DEFER_S = 1.0
 MAX_THREAD_ROOTS = 50_000
+
+# Commands that open a form when typed without text: its view, and the usage
+# answered instead when the form cannot be opened.
+FORMS: dict[str, tuple[Callable[[SlackTexts, str], dict[str, Any]], str]] = {
+    "report": (report_form.build_view, "report.usage"),
+    "broadcast": (broadcast_form.build_view, "broadcast.usage"),
+}
 
 # Errors about the message or the channel itself: trying again cannot help.
 PERMANENT_ERRORS = frozenset({
@@ -248,6 +255,7 @@ class SlackAdapter:
         app.command(anything)(self._on_command)
         app.action(anything)(self._on_action)
         app.view(report_form.CALLBACK_ID)(self._on_report_form)
+        app.view(broadcast_form.CALLBACK_ID)(self._on_broadcast_form)
         app.view(anything)(self._ack_only)
         app.view_closed(anything)(self._ack_only)
         app.shortcut(anything)(self._ack_only)
@@ -306,8 +314,8 @@ class SlackAdapter:
         if parsed is None:
             return
         name, args = parsed
-        if name == "report" and not args:
-            await self._open_report_form(command)  # at once: the trigger expires in 3 s
+        if name in FORMS and not args:
+            await self._open_form(name, command)  # at once: the trigger expires in 3 s
             return
         await self._working_on()
         neutral = command_event(command, name, args, await self.names.get(command["user_id"]))
@@ -317,15 +325,20 @@ class SlackAdapter:
             await self._answer_privately(answer, command["channel_id"], command["user_id"],
                                          response_url=command.get("response_url"))
 
-    async def _open_report_form(self, command: dict[str, Any]) -> None:
-        """The trigger id is good for three seconds: open the form before anything else."""
+    async def _open_form(self, name: str, command: dict[str, Any]) -> None:
+        """The trigger id is good for three seconds: open the form before anything else.
+
+        Anyone may open a form; what its submission asks for is checked by the
+        bot like the typed command (/broadcast from outside the centre is refused).
+        """
         self._track()
-        view = report_form.build_view(self.texts, command["channel_id"])
+        build_view, usage_key = FORMS[name]
+        view = build_view(self.texts, command["channel_id"])
         try:
             await self.client.views_open(trigger_id=command.get("trigger_id", ""), view=view)
         except (SlackApiError, aiohttp.ClientError, asyncio.TimeoutError) as exc:
-            log.warning("views.open for /report failed: %s", exc)
-            await self._answer_privately(self.texts("report.usage"), command["channel_id"], command["user_id"],
+            log.warning("views.open for /%s failed: %s", name, exc)
+            await self._answer_privately(self.texts(usage_key), command["channel_id"], command["user_id"],
                                          response_url=command.get("response_url"))
 
     async def _on_action(self, body: dict[str, Any]) -> None:
@@ -358,13 +371,31 @@ class SlackAdapter:
         if form is None:
             log.warning("a /report form without its conversation was submitted; ignored")
             return
+        await self._submitted(body, form.channel_id, "report", report_form.compose(self.texts, form))
+
+    async def _on_broadcast_form(self, ack: Callable[..., Awaitable[Any]], body: dict[str, Any],
+                                 view: dict[str, Any]) -> None:
+        """Slack shows what it can inside the form; the bot's answer (problems
+        or the preview with Send / Cancel) comes in the channel, as for a typed /broadcast."""
+        form, errors = broadcast_form.read_submission(self.texts, view)
+        if errors:
+            await ack(response_action="errors", errors=errors)
+            return
+        await ack()
+        await self._working_on()
+        if form is None:
+            log.warning("a /broadcast form without its conversation was submitted; ignored")
+            return
+        await self._submitted(body, form.channel_id, "broadcast", broadcast_form.compose(form))
+
+    async def _submitted(self, body: dict[str, Any], channel: str, name: str, args: str) -> None:
+        """A form's submission, handled as the `/NAME ARGS` command it stands for."""
         user = body["user"]["id"]
-        neutral = form_report_event(body, form.channel_id, report_form.compose(self.texts, form),
-                                    await self.names.get(user))
+        neutral = form_command_event(body, channel, name, args, await self.names.get(user))
         result = await self._handle(neutral)
         answer = getattr(result, "private_answer", None)
         if answer and not getattr(result, "duplicate", False):
-            await self._post_ephemeral(form.channel_id, user, answer)
+            await self._post_ephemeral(channel, user, answer)
 
     async def _handle(self, event: Event) -> object:
         try:

@@ -126,7 +126,8 @@ def command_name_and_args(command: dict[str, Any]) -> tuple[str, str] | None:
     if name == UMBRELLA_COMMAND:
         word, _, rest = args.partition(" ")
         name, args = (word.lower() or "help"), rest.strip()
-    name = COMMAND_ALIASES.get(name, name)
+    # `/broadcast-report` is the router's `broadcast_report` (Telegram allows no hyphen).
+    name = COMMAND_ALIASES.get(name, name).replace("-", "_")
     if not _COMMAND_NAME.fullmatch(name):
         return None
     return name, args
@@ -169,15 +170,21 @@ def button_event(body: dict[str, Any], action: dict[str, Any], display_name: str
     )
 
 
-def form_report_event(body: dict[str, Any], channel_id: str, text: str, display_name: str) -> CommandEvent:
-    """A submitted /report form, as the `/report TEXT` command it stands for."""
+def form_command_event(body: dict[str, Any], channel_id: str, name: str, args: str,
+                       display_name: str) -> CommandEvent:
+    """A submitted form (/report, /broadcast), as the `/NAME ARGS` command it stands for."""
     view = body.get("view") or {}
     return CommandEvent(
         actor=actor(body["user"]["id"], display_name),
         conversation=conversation(channel_id),
         received_at=now(),
-        # One form makes one report, however often Submit reaches the bot.
+        # One form makes one command, however often Submit reaches the bot.
         platform_event_id=f"view:{view.get('id') or body.get('trigger_id')}"[:MAX_EVENT_ID],
-        name="report",
-        args=text,
+        name=name,
+        args=args,
     )
+
+
+def form_report_event(body: dict[str, Any], channel_id: str, text: str, display_name: str) -> CommandEvent:
+    """A submitted /report form, as the `/report TEXT` command it stands for."""
+    return form_command_event(body, channel_id, "report", text, display_name)

@@ -48,7 +48,9 @@ def _level_of(word: str) -> str | None:
 
 def _is_option(match: re.Match[str] | None) -> bool:
     option = _OPTION.match(match.group(1)) if match else None
-    return bool(option and (option.group(2) or option.group(1).lower() in OPTIONS))
+    if option is None or option.group(2).startswith("//"):  # a link starts the text
+        return False
+    return bool(option.group(2) or option.group(1).lower() in OPTIONS)
 
 
 def parse_request(args: str, org: Organisation, now: datetime) -> BroadcastRequest:
@@ -59,7 +61,7 @@ def parse_request(args: str, org: Organisation, now: datetime) -> BroadcastReque
         word = match.group(1)
         if first and _level_of(word):
             request.level = _level_of(word)
-        elif first and _is_option(_WORD.match(rest, match.end())):
+        elif first and not _is_option(match) and _is_option(_WORD.match(rest, match.end())):
             # "purple to:all …": a first word followed by options was meant as a level.
             request.problems.append(("broadcast.problem.level", {"value": word, "levels": ", ".join(LEVELS)}))
         elif _is_option(match):
