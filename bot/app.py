@@ -24,13 +24,14 @@ TIMER_INTERVAL_S = 1.0
 
 
 def build_router() -> Router:
-    from handlers import broadcast, dispatch
+    from handlers import broadcast, dispatch, rollcall
     from handlers import help as help_handlers
     from handlers.intake import handler as intake
 
     router = Router()
     broadcast.register(router)
     dispatch.register(router)  # before intake: replies to its questions are not reports
+    rollcall.register(router)  # before intake too: reasons for absence are replies
     intake.register(router)
     help_handlers.register(router)
     return router
@@ -39,8 +40,10 @@ def build_router() -> Router:
 def timer_jobs() -> list[TimerJob]:
     from handlers.broadcast.fanout import send_scheduled, update_progress
     from handlers.dispatch.escalation import escalate_due
+    from handlers.rollcall.runs import process_deadlines
+    from handlers.rollcall.schedules import start_due
 
-    return [escalate_due, send_scheduled, update_progress]
+    return [escalate_due, send_scheduled, update_progress, start_due, process_deadlines]
 
 
 class Liandong:

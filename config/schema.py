@@ -103,6 +103,8 @@ class Rollcall(_Strict):
     units: Literal["all"] | list[StrictStr] = "all"
     answer: Literal["duty_officer", "all"] = "duty_officer"
     deadline_minutes: Annotated[int, Field(gt=0, le=24 * 60)] = 30
+    # A run missed while the bot was down still goes out on start within this time.
+    grace_minutes: Annotated[int, Field(ge=0, le=24 * 60)] = 15
 
     @field_validator("cron")
     @classmethod

@@ -10,12 +10,15 @@ from sqlalchemy import event, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from storage.models import DailyCounter, Incident, IncidentAttachment, TimelineEntry
-from storage.deferred import defer_insert, flush_deferred
+from storage.models import (
+    DailyCounter, DispatchOrder, Incident, IncidentAttachment, IncidentSource, TimelineEntry,
+)
+from storage.deferred import defer_insert, deferred_rows, flush_deferred
 from storage.upsert import insert_for
 
 
 _COUNTERS = "liandong.incident_counters"  # session.info key: day -> last id handed out
+_REPORT_NUMBERS = "liandong.incident_report_numbers"  # session.info key: incident -> reports so far
 
 
 @dataclass(frozen=True)
@@ -112,3 +115,105 @@ class IncidentRepository:
             select(func.count()).select_from(IncidentAttachment)
             .where(IncidentAttachment.incident_id == incident_id, IncidentAttachment.kind == kind)
         ) or 0
+
+    async def open_since(self, since: datetime, kind: str | None = None, *, pinned: bool = False) -> list[Incident]:
+        """Open, real (not drill, not merged) incidents (of a type) registered since `since`
+        that name a place (or, `pinned`, have coordinates): what a new report may duplicate."""
+        query = select(Incident).where(
+            Incident.created_at >= since, Incident.status == "open", Incident.drill.is_(False),
+            Incident.merged_into.is_(None),
+            Incident.latitude.is_not(None) if pinned else Incident.location.is_not(None),
+        )
+        if kind is not None:
+            query = query.where(Incident.type == kind)
+        return list(await self.session.scalars(query.order_by(Incident.created_at, Incident.id)))
+
+    async def add_source(self, source: IncidentSource) -> int:
+        """Queue a linked report for the transaction's multi-row INSERT; its number among
+        the incident's reports (its own first report is 1).
+
+        The row's id is never needed: its Split button names `ref`. Numbers are
+        counted in memory from `preload_report_numbers`, so a storm of reports
+        costs no query each.
+        """
+        numbers: dict[str, int] = self.session.info.setdefault(_REPORT_NUMBERS, {})
+        if source.incident_id not in numbers:
+            await self.preload_report_numbers([source.incident_id])
+        numbers[source.incident_id] += 1
+        defer_insert(self.session, IncidentSource.__table__, {
+            column.key: getattr(source, column.key) for column in IncidentSource.__table__.columns
+            if column.key != "id"
+        })
+        return numbers[source.incident_id]
+
+    async def preload_report_numbers(self, incident_ids: list[str], *, new: bool = False) -> None:
+        """How many reports each incident has had so far (split ones too), in one query;
+        `new`: incidents registered in this transaction, which have had one."""
+        numbers: dict[str, int] = self.session.info.setdefault(_REPORT_NUMBERS, {})
+        wanted = [i for i in incident_ids if i not in numbers]
+        if new:
+            numbers.update(dict.fromkeys(wanted, 1))
+            return
+        if wanted:
+            numbers.update(dict.fromkeys(wanted, 1))
+            numbers.update({
+                incident_id: 1 + count for incident_id, count in await self.session.execute(
+                    select(IncidentSource.incident_id, func.count()).where(IncidentSource.incident_id.in_(wanted))
+                    .group_by(IncidentSource.incident_id)
+                )
+            })
+
+    async def source_by_ref(self, ref: str) -> IncidentSource | None:
+        await flush_deferred(self.session)
+        return await self.session.scalar(select(IncidentSource).where(IncidentSource.ref == ref))
+
+    async def source_number(self, source: IncidentSource) -> int:
+        """Which report of its incident a stored source was (the incident's own is the first)."""
+        earlier = await self.session.scalar(
+            select(func.count()).select_from(IncidentSource)
+            .where(IncidentSource.incident_id == source.incident_id, IncidentSource.id <= source.id)
+        ) or 0
+        return 1 + earlier
+
+    async def report_count(self, incident_id: str) -> int:
+        """The incident's own report plus the linked ones not split off."""
+        return (await self.report_counts([incident_id]))[incident_id]
+
+    async def report_counts(self, incident_ids: list[str]) -> dict[str, int]:
+        """report_count for many incidents in one query (written and queued sources)."""
+        counts = dict.fromkeys(incident_ids, 1)
+        for row in deferred_rows(self.session, IncidentSource.__table__):
+            if row["incident_id"] in counts and row["split_into"] is None:
+                counts[row["incident_id"]] += 1
+        for incident_id, count in await self.session.execute(
+            select(IncidentSource.incident_id, func.count())
+            .where(IncidentSource.incident_id.in_(incident_ids), IncidentSource.split_into.is_(None))
+            .group_by(IncidentSource.incident_id)
+        ):
+            counts[incident_id] += count
+        return counts
+
+    async def attachment_counts(self, incident_ids: list[str], kind: str) -> dict[str, int]:
+        counts = dict.fromkeys(incident_ids, 0)
+        counts.update({incident_id: count for incident_id, count in await self.session.execute(
+            select(IncidentAttachment.incident_id, func.count())
+            .where(IncidentAttachment.incident_id.in_(incident_ids), IncidentAttachment.kind == kind)
+            .group_by(IncidentAttachment.incident_id)
+        )})
+        return counts
+
+    async def is_source_reporter(self, incident_id: str, platform: str, user_id: str) -> bool:
+        """Did this person send one of the incident's linked reports?"""
+        found = await self.session.scalar(
+            select(IncidentSource.id).where(
+                IncidentSource.incident_id == incident_id, IncidentSource.split_into.is_(None),
+                IncidentSource.reporter_platform == platform, IncidentSource.reporter_id == user_id,
+            ).limit(1)
+        )
+        return found is not None
+
+    async def has_orders(self, incident_id: str) -> bool:
+        found = await self.session.scalar(
+            select(DispatchOrder.id).where(DispatchOrder.incident_id == incident_id).limit(1)
+        )
+        return found is not None

@@ -64,6 +64,9 @@ class Incident(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     closed_by: Mapped[str | None] = mapped_column(String(200))
     close_summary: Mapped[str | None] = mapped_column(Text)
+    # Set when a later pin put this report within reach of an earlier incident:
+    # the incident is closed and its report is a source of that one.
+    merged_into: Mapped[str | None] = mapped_column(String(16))
 
     __table_args__ = (
         Index("ix_incidents_created_at", "created_at"),
@@ -97,6 +100,34 @@ class TimelineEntry(Base):
     actor_id: Mapped[str | None] = mapped_column(String(64))
     actor_name: Mapped[str | None] = mapped_column(String(200))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class IncidentSource(Base):
+    """A further report of an incident: a duplicate linked to it instead of a new incident.
+
+    The incident's own first report stays on the incident row; these are the
+    others. A source split off by the centre keeps its row, with `split_into`.
+    """
+
+    __tablename__ = "incident_sources"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    # Random, made by the bot: what its Split button names, known before the row is written.
+    ref: Mapped[str] = mapped_column(String(16))
+    incident_id: Mapped[str] = mapped_column(ForeignKey("incidents.id"), index=True)
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    text: Mapped[str] = mapped_column(Text)
+    reporter_platform: Mapped[str] = mapped_column(String(16))
+    reporter_id: Mapped[str] = mapped_column(String(64))
+    reporter_name: Mapped[str] = mapped_column(String(200))
+    reporter_registered: Mapped[bool] = mapped_column(Boolean)
+    source_platform: Mapped[str] = mapped_column(String(16))
+    source_chat_id: Mapped[str] = mapped_column(String(64))
+    source_message_id: Mapped[str | None] = mapped_column(String(64))
+    merged_from: Mapped[str | None] = mapped_column(String(16))  # the incident it was registered as
+    split_into: Mapped[str | None] = mapped_column(String(16))  # the incident it became when split
+
+    __table_args__ = (Index("ix_incident_sources_ref", "ref", unique=True),)
 
 
 class DailyCounter(Base):
@@ -266,4 +297,80 @@ class BroadcastReceipt(Base):
 
     __table_args__ = (
         UniqueConstraint("broadcast_id", "unit_code", "platform", "user_id", name="uq_receipt_member"),
+    )
+
+
+class RollcallSchedule(Base):
+    """A temporary roll-call schedule for a sensitive period (/rollcall-intensify).
+
+    Standing schedules live in the organisation file; these stop by themselves at
+    `ends_at` or when cancelled.
+    """
+
+    __tablename__ = "rollcall_schedules"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(200))
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    every_minutes: Mapped[int] = mapped_column(Integer)
+    units: Mapped[list[str]] = mapped_column(JSON, default=list)
+    answer: Mapped[str] = mapped_column(String(16))  # duty_officer | all
+    deadline_minutes: Mapped[int] = mapped_column(Integer)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    cancelled_by: Mapped[str | None] = mapped_column(String(200))
+
+    __table_args__ = (Index("ix_rollcall_schedules_ends_at", "ends_at"),)
+
+
+class RollcallRun(Base):
+    """One roll-call: scheduled or ad hoc, sent once, closed after its deadline.
+
+    The row is also the claim of a scheduled run: (schedule_key, scheduled_for) is
+    unique, so a second bot process, or a restart, reaching the same run inserts
+    nothing and sends nothing. `due_at` is the next deadline step (reminder, then
+    summary), claimed with SKIP LOCKED like dispatch escalation.
+    """
+
+    __tablename__ = "rollcalls"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    schedule_key: Mapped[str] = mapped_column(String(80))  # org:<name> | temp:<id> | adhoc:<token>
+    scheduled_for: Mapped[datetime] = mapped_column(UtcDateTime)
+    name: Mapped[str] = mapped_column(String(200))
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    started_by: Mapped[str | None] = mapped_column(String(200))  # ad hoc: who asked
+    units: Mapped[list[str]] = mapped_column(JSON, default=list)
+    answer: Mapped[str] = mapped_column(String(16))  # duty_officer | all
+    deadline_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    stage: Mapped[str] = mapped_column(String(10))  # open | reminded | closed
+    due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    __table_args__ = (
+        UniqueConstraint("schedule_key", "scheduled_for", name="uq_rollcall_run"),
+        Index("ix_rollcalls_due_at", "due_at"),
+        Index("ix_rollcalls_started_at", "started_at"),
+    )
+
+
+class RollcallAnswer(Base):
+    """A member's 到 or 不在岗 to one roll-call, for one unit."""
+
+    __tablename__ = "rollcall_answers"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    rollcall_id: Mapped[int] = mapped_column(ForeignKey("rollcalls.id"))
+    unit_code: Mapped[str] = mapped_column(String(32))
+    platform: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(10))  # present | absent
+    answered_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        UniqueConstraint("rollcall_id", "unit_code", "platform", "user_id", name="uq_rollcall_answer"),
     )

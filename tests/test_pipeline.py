@@ -12,7 +12,7 @@ from bot.context import HandlerContext
 from bot.events import Actor, CommandEvent, Conversation, ConversationRef, MessageEvent
 from bot.messages import Message
 from config.organisation import Organisation
-from storage.models import Incident, OutboxMessage
+from storage.models import Incident, IncidentSource, OutboxMessage
 from tests.conftest import start_console_bot
 
 REPORTING = Conversation(ConversationRef("console", "reporting"))
@@ -45,7 +45,9 @@ async def test_a_failing_handler_in_a_batch_does_not_take_the_others_down(
         assert len(results) == 7
         assert bot.app.pipeline.events_failed == 1 and bot.app.pipeline.events_handled == 6
         async with bot.app.db.transaction() as session:
-            assert await session.scalar(select(func.count()).select_from(Incident)) == 6
+            # Six reports of one fire: one incident, five further sources.
+            assert await session.scalar(select(func.count()).select_from(Incident)) == 1
+            assert await session.scalar(select(func.count()).select_from(IncidentSource)) == 5
             texts = [m["text"] for m in await session.scalars(select(OutboxMessage.payload))]
         assert "half-done work that must not survive" not in texts
         assert any("处理时出错" in t for t in texts)  # the one who hit the bug is told

@@ -32,7 +32,7 @@ from bot.i18n import Translator
 from bot.messages import Button, Delivery, Field, Mention, Message
 from config.organisation import Organisation
 from config.settings import Settings
-from storage.models import InboundEvent, Incident, OutboxMessage
+from storage.models import InboundEvent, Incident, IncidentSource, OutboxMessage
 from tests.fakes.slack_api import (
     BOT_ID, BOT_USER_ID, DEFAULT_SIGNING_SECRET, BotReply, FakeSlackAPI, FakeUser, SlackEventSender, Signing,
     message_event, new_ts, validate_blocks,
@@ -200,8 +200,8 @@ async def test_a_report_gets_a_threaded_receipt_and_a_centre_card(bot: SlackBot,
     texts = block_texts(card)
     assert texts[0] == "*🚨 新事件 20261122-0001*" and REPORT in texts
     assert "*报告人*\n路人甲（未登记报告人）" in texts  # the name from users.info
-    assert [b["text"]["text"] for b in buttons(card)] == ["调度", "标记为演练"]
-    assert len({b["action_id"] for b in buttons(card)}) == 2 and all(b["value"] for b in buttons(card))
+    assert [b["text"]["text"] for b in buttons(card)] == ["调度", "标记为演练", "更正"]
+    assert len({b["action_id"] for b in buttons(card)}) == 3 and all(b["value"] for b in buttons(card))
     assert not validate_blocks(card["blocks"])
     incident = await bot.incident("20261122-0001")
     assert incident is not None and incident.injured == 3 and incident.trapped == 1
@@ -290,10 +290,10 @@ async def test_a_retried_event_creates_one_incident(bot: SlackBot, fake: FakeSla
     await bot.deliver()
     assert await bot.count(Incident) == 1
     assert len(fake.messages(CENTRE)) == 1 and len(fake.messages(REPORTING)) == 1
-    # The same text in a new event (a new event_id) is a new report.
+    # The same text in a new event (a new event_id) is a new report, of the same incident.
     await bot.say(REPORTING, STRANGER, REPORT)
     await bot.deliver()
-    assert await bot.count(Incident) == 2
+    assert await bot.count(Incident) == 1 and await bot.count(IncidentSource) == 1
 
 
 @pytest.mark.parametrize("sign", [Signing.WRONG, Signing.MISSING, Signing.STALE])
@@ -449,7 +449,7 @@ async def test_the_drill_button_works_for_the_centre_and_is_refused_to_others(
     [edited] = fake.messages(CENTRE)
     assert edited["ts"] == card["ts"] and "edited" in edited  # chat.update, in place
     assert "演练" in block_texts(edited)[0]
-    assert [b["text"]["text"] for b in buttons(edited)] == ["调度"]
+    assert [b["text"]["text"] for b in buttons(edited)] == ["调度", "更正"]
     assert "王指挥" in fake.ephemerals[-1]["text"]
     assert (await bot.incident("20261122-0001")).drill  # type: ignore[union-attr]
 

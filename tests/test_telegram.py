@@ -100,7 +100,7 @@ async def test_a_report_in_the_reporting_group_gets_a_receipt_and_a_centre_card(
     assert "已登记事件" in receipt["text"] and "人民路化工厂" in receipt["text"]
     assert receipt["reply_to_message"]["message_id"] == update["message"]["message_id"]
     assert "新事件" in card["text"] and "路人 甲（未登记报告人）" in card["text"]
-    assert [b["text"] for b in _buttons(card)] == ["调度", "标记为演练"]
+    assert [b["text"] for b in _buttons(card)] == ["调度", "标记为演练", "更正"]
     assert "<b>" in card["raw_text"] and card["parse_mode"] == "HTML"
 
 

@@ -10,6 +10,7 @@ from storage.incidents import IncidentRepository
 from storage.models import Incident
 
 DRILL_ACTION = "incident.drill"
+CORRECT_ACTION = "incident.correct"
 
 
 async def _buttons(ctx: Context, incident: Incident, ref: ConversationRef) -> tuple[Button, ...]:
@@ -19,18 +20,39 @@ async def _buttons(ctx: Context, incident: Incident, ref: ConversationRef) -> tu
     buttons = [await ctx.button(ctx.t("button.dispatch"), DISPATCH, data, ref)]
     if not incident.drill:
         buttons.append(await ctx.button(ctx.t("button.mark_drill"), DRILL_ACTION, data, ref))
+    buttons.append(await ctx.button(ctx.t("button.correct"), CORRECT_ACTION, data, ref))
     return tuple(buttons)
 
 
-async def post_cards(ctx: Context, incident: Incident, photos: int = 0) -> None:
+async def post_cards(ctx: Context, incident: Incident, photos: int = 0, reports: int = 1) -> None:
     for ref in ctx.centre_conversations():
-        card = views.centre_card(ctx.t, incident, photos, await _buttons(ctx, incident, ref))
+        card = views.centre_card(ctx.t, incident, photos, await _buttons(ctx, incident, ref), reports)
         ctx.send(ref, card, key=views.card_key(incident.id))
 
 
-async def refresh_cards(ctx: Context, incident: Incident) -> None:
+async def refresh_cards(ctx: Context, *incidents: Incident) -> None:
     """Edit the cards in place; an edit replaces the buttons too, so they are reissued."""
-    photos = await IncidentRepository(ctx.session).attachment_count(incident.id, "photo")
-    for ref in ctx.centre_conversations():
-        card = views.centre_card(ctx.t, incident, photos, await _buttons(ctx, incident, ref))
-        ctx.edit(ref, views.card_key(incident.id), card)
+    repo = IncidentRepository(ctx.session)
+    ids = [incident.id for incident in incidents]
+    photos = await repo.attachment_counts(ids, "photo")
+    reports = await repo.report_counts(ids)
+    for incident in incidents:
+        for ref in ctx.centre_conversations():
+            card = views.centre_card(ctx.t, incident, photos[incident.id], await _buttons(ctx, incident, ref),
+                                     reports[incident.id])
+            ctx.edit(ref, views.card_key(incident.id), card)
+
+
+_TO_REFRESH = "liandong.intake.cards_to_refresh"  # session.info key: incidents whose cards to redraw
+
+
+def refresh_cards_once(ctx: Context, incident: Incident) -> None:
+    """Redraw the card at the end of the transaction: reports of ten incidents linked
+    in one batch cost two queries and one edit per card, not a redraw per report."""
+    waiting: dict[str, Incident] = ctx.session.info.setdefault(_TO_REFRESH, {})
+    waiting[incident.id] = incident
+
+    async def finish(end: Context) -> None:
+        await refresh_cards(end, *end.session.info.pop(_TO_REFRESH, {}).values())
+
+    ctx.once_per_transaction(_TO_REFRESH, finish)

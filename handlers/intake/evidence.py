@@ -12,7 +12,7 @@ from datetime import timedelta
 from bot.context import HandlerContext
 from bot.events import Event, LocationEvent, MessageEvent
 from bot.messages import Message
-from handlers.intake import views
+from handlers.intake import duplicates, views
 from handlers.intake.cards import refresh_cards
 from storage.incidents import IncidentRepository
 from storage.models import Incident
@@ -38,6 +38,7 @@ async def on_location(ctx: HandlerContext, event: LocationEvent) -> bool:
         incident = await IncidentRepository(ctx.session).latest_by_reporter(
             event.actor.platform, event.actor.user_id, event.conversation.ref.chat_id, ctx.now - RECENT_REPORT,
         )
+    incident = await duplicates.followed(ctx, incident)
     if incident is None:
         return False
     incident.latitude, incident.longitude = event.latitude, event.longitude
@@ -45,6 +46,10 @@ async def on_location(ctx: HandlerContext, event: LocationEvent) -> bool:
         incident.id, ctx.now, "location", ctx.timeline_actor,
         {"latitude": event.latitude, "longitude": event.longitude},
     )
+    # The pin may show this is an incident already reported nearby.
+    if (same := await duplicates.merge_if_near(ctx, incident)) is not None:
+        ctx.reply(views.duplicate_receipt(ctx.t, same), key=views.receipt_key(same.id))
+        return True
     await refresh_cards(ctx, incident)
     ctx.reply(Message(text=ctx.t("evidence.location_added", id=incident.id)))
     return True
@@ -54,7 +59,7 @@ async def on_photo_reply(ctx: HandlerContext, event: MessageEvent) -> bool:
     """Photos sent in reply to a receipt or card join that incident."""
     if not event.attachments:
         return False
-    incident = await incident_replied_to(ctx, event)
+    incident = await duplicates.followed(ctx, await incident_replied_to(ctx, event))
     if incident is None:
         return False
     await attach_photos(ctx, incident, event)

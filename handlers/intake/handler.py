@@ -14,8 +14,8 @@ from bot.events import ButtonEvent, CommandEvent, MessageEvent
 from bot.messages import Message
 from bot.router import Router, centre_only
 from bot.text import clean_text
-from handlers.intake import evidence, views
-from handlers.intake.cards import DRILL_ACTION, post_cards, refresh_cards
+from handlers.intake import duplicates, evidence, followups, views
+from handlers.intake.cards import CORRECT_ACTION, DRILL_ACTION, post_cards, refresh_cards
 from handlers.intake.parser import ParsedReport, parse_report
 from storage.buttons import ResolvedButton
 from storage.incidents import IncidentRepository
@@ -31,11 +31,14 @@ INCIDENT_ID = re.compile(r"^\d{8}-\d{4,6}$")
 
 def register(router: Router) -> None:
     router.on_message(evidence.on_photo_reply)
+    router.on_message(followups.on_reply)
     router.on_message(on_message)
     router.on_location(evidence.on_location)
     router.command("report", report_command, "help.cmd.report")
     router.command("status", status_command, "help.cmd.status")
     router.on_button(DRILL_ACTION, mark_drill)
+    router.on_button(CORRECT_ACTION, followups.explain_correction)
+    router.on_button(duplicates.SPLIT_ACTION, duplicates.split_source)
 
 
 async def on_message(ctx: HandlerContext, event: MessageEvent) -> bool:
@@ -71,6 +74,10 @@ async def register_incident(
     ctx: HandlerContext, text: str, parsed: ParsedReport, *, forced: bool = False,
     with_photos_of: MessageEvent | None = None,
 ) -> Incident:
+    """A new incident, or, when it is one already registered, a further source of that one."""
+    if (same := await duplicates.find_duplicate(ctx, parsed)) is not None:
+        await _link(ctx, same, text, with_photos_of)
+        return same
     repo = IncidentRepository(ctx.session)
     event = ctx.event
     incident = await repo.add(
@@ -93,6 +100,7 @@ async def register_incident(
         {"text": text, "conversation": str(event.conversation.ref), "forced": forced,
          "parsed": parsed.to_dict()},
     )
+    await duplicates.remember(ctx, incident)
     photos = 0
     if with_photos_of is not None and with_photos_of.attachments:
         await evidence.attach_photos(ctx, incident, with_photos_of)
@@ -104,25 +112,29 @@ async def register_incident(
     return incident
 
 
+async def _link(ctx: HandlerContext, incident: Incident, text: str, with_photos_of: MessageEvent | None) -> None:
+    await duplicates.link_source(ctx, incident, duplicates.source_of_event(ctx, incident, text))
+    if with_photos_of is not None and with_photos_of.attachments:
+        await evidence.attach_photos(ctx, incident, with_photos_of)
+    if not ctx.where.centre:  # there the centre's notice says it
+        ctx.reply(views.duplicate_receipt(ctx.t, incident), key=views.receipt_key(incident.id))
+
+
 async def status_command(ctx: HandlerContext, event: CommandEvent) -> None:
     incident_id = event.args.strip()
     if not INCIDENT_ID.match(incident_id):
         ctx.reply(Message(text=ctx.t("status.usage")))
         return
     incident = await IncidentRepository(ctx.session).get(incident_id)
-    if incident is None or not _may_see(ctx, incident):
+    if incident is None or not await followups.may_update(ctx, incident):
         # Strangers learn nothing, not even that the id exists.
         ctx.reply(Message(text=ctx.t("status.not_found", id=incident_id)))
         return
     registered = incident.created_at.astimezone(ctx.org.timezone).strftime("%Y-%m-%d %H:%M")
-    photos = await IncidentRepository(ctx.session).attachment_count(incident.id, "photo")
-    ctx.reply(views.status_view(ctx.t, incident, photos, str(ctx.org.timezone), registered))
-
-
-def _may_see(ctx: HandlerContext, incident: Incident) -> bool:
-    actor = ctx.event.actor
-    is_reporter = (incident.reporter_platform, incident.reporter_id) == (actor.platform, actor.user_id)
-    return ctx.person is not None or is_reporter
+    repo = IncidentRepository(ctx.session)
+    photos = await repo.attachment_count(incident.id, "photo")
+    reports = await repo.report_count(incident.id)
+    ctx.reply(views.status_view(ctx.t, incident, photos, str(ctx.org.timezone), registered, reports))
 
 
 async def mark_drill(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from bot.i18n import Translator
 from bot.messages import Button, Field, Message
 from bot.text import shorten
-from storage.models import Incident
+from storage.models import Incident, IncidentSource
 
 CARD_TEXT_LIMIT = 500  # the original text on a card; /status shows it whole
 
@@ -17,10 +17,17 @@ def receipt_key(incident_id: str) -> str:
     return f"incident:{incident_id}:receipt"
 
 
+def source_key(incident_id: str, source_ref: str) -> str:
+    return f"incident:{incident_id}:source:{source_ref}"
+
+
 def incident_of_key(key: str | None) -> str | None:
-    """The incident a receipt's or card's key names (what a reply refers to)."""
-    if key and key.startswith("incident:") and key.endswith((":card", ":receipt")):
-        return key.split(":")[1]
+    """The incident a receipt's, card's or report notice's key names (what a reply refers to)."""
+    if not key or not key.startswith("incident:"):
+        return None
+    parts = key.split(":")
+    if (len(parts) == 3 and parts[2] in ("card", "receipt")) or (len(parts) == 4 and parts[2] == "source"):
+        return parts[1]
     return None
 
 
@@ -31,7 +38,7 @@ def casualties_text(t: Translator, incident: Incident) -> str:
     return t("value.casualties", **counts)
 
 
-def reporter_text(t: Translator, incident: Incident) -> str:
+def reporter_text(t: Translator, incident: Incident | IncidentSource) -> str:
     if incident.reporter_registered:
         return incident.reporter_name
     return t("value.unregistered", name=incident.reporter_name)
@@ -55,8 +62,44 @@ def receipt(t: Translator, incident: Incident) -> Message:
     )
 
 
-def evidence_fields(t: Translator, incident: Incident, photos: int) -> tuple[Field, ...]:
+def duplicate_receipt(t: Translator, incident: Incident) -> Message:
+    """What a reporter is told when their report joins an incident already registered."""
+    return Message(
+        title=t("duplicate.title", id=incident.id),
+        text=t("duplicate.text"),
+        fields=summary_fields(t, incident),
+    )
+
+
+def split_receipt(t: Translator, incident: Incident, old_id: str) -> Message:
+    return Message(
+        title=t("receipt.title", id=incident.id),
+        text=t("split.receipt_text", old=old_id),
+        fields=summary_fields(t, incident),
+    )
+
+
+def source_notice(
+    t: Translator, incident_id: str, number: int, source: IncidentSource, buttons: tuple[Button, ...] = (),
+    split_by: str | None = None,
+) -> Message:
+    """The centre's short notice of a linked report; its one button splits it off."""
+    if source.split_into:
+        note = t("source.split_done", name=split_by or "", new=source.split_into)
+    else:
+        note = t("source.help")
+    return Message(
+        title=t("source.title", id=incident_id, count=number),
+        text=shorten(source.text, CARD_TEXT_LIMIT) + "\n" + note,
+        fields=(Field(t("field.reporter"), reporter_text(t, source)),),
+        buttons=buttons,
+    )
+
+
+def evidence_fields(t: Translator, incident: Incident, photos: int, reports: int = 1) -> tuple[Field, ...]:
     fields = []
+    if reports > 1:
+        fields.append(Field(t("field.sources"), t("value.sources", count=reports)))
     if incident.latitude is not None and incident.longitude is not None:
         fields.append(Field(t("field.coordinates"), f"{incident.latitude:.5f}, {incident.longitude:.5f}"))
     if photos:
@@ -65,24 +108,34 @@ def evidence_fields(t: Translator, incident: Incident, photos: int) -> tuple[Fie
     return tuple(fields)
 
 
-def centre_card(t: Translator, incident: Incident, photos: int = 0, buttons: tuple[Button, ...] = ()) -> Message:
-    title_key = "card.title_drill" if incident.drill else "card.title"
+def centre_card(
+    t: Translator, incident: Incident, photos: int = 0, buttons: tuple[Button, ...] = (), reports: int = 1,
+) -> Message:
+    if incident.merged_into:
+        title = t("card.title_merged", id=incident.id, into=incident.merged_into)
+    else:
+        title = t("card.title_drill" if incident.drill else "card.title", id=incident.id)
     return Message(
-        title=t(title_key, id=incident.id),
+        title=title,
         text=shorten(incident.text, CARD_TEXT_LIMIT),
         fields=summary_fields(t, incident)
-        + evidence_fields(t, incident, photos)
+        + evidence_fields(t, incident, photos, reports)
         + (Field(t("field.reporter"), reporter_text(t, incident)),),
         buttons=buttons,
     )
 
 
-def status_view(t: Translator, incident: Incident, photos: int, zone_name: str, registered_at: str) -> Message:
-    status = t("status.drill") if incident.drill else t(f"status.{incident.status}")
+def status_view(
+    t: Translator, incident: Incident, photos: int, zone_name: str, registered_at: str, reports: int = 1,
+) -> Message:
+    if incident.merged_into:
+        status = t("status.merged", into=incident.merged_into)
+    else:
+        status = t("status.drill") if incident.drill else t(f"status.{incident.status}")
     return Message(
         title=t("status.title", id=incident.id),
         text=incident.text,
-        fields=summary_fields(t, incident) + evidence_fields(t, incident, photos) + (
+        fields=summary_fields(t, incident) + evidence_fields(t, incident, photos, reports) + (
             Field(t("field.status"), status),
             Field(t("field.reporter"), reporter_text(t, incident)),
             Field(t("field.reported_at"), f"{registered_at} ({zone_name})"),

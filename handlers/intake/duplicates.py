@@ -1,0 +1,243 @@
+"""Duplicate reports: ten people report one fire, the centre gets one incident with ten sources.
+
+A report joins an open, real (not drill) incident registered in the last 30
+minutes when it is of the same type and either both have coordinates no more
+than about a kilometre apart, or (without coordinates on both) they name the same
+place (places_match). The reporter is told which incident it joined; the
+incident's timeline gets the source; the centre gets a short notice with the
+report's text and one Split button, and the card's count of reports goes up.
+
+Reports carry no coordinates when they arrive (a pin is a message of its own),
+so coordinates link afterwards: a pin that puts a fresh incident within reach
+of an earlier one merges it into that one (`merge_if_near`).
+
+The notice, not the card, carries Split: each notice is one linked report, so
+its button needs no "which one?" step, and the centre sees the very text it is
+judging. Splitting makes the report an incident of its own again.
+"""
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import datetime, timedelta
+
+from bot.context import Context, HandlerContext
+from bot.events import ButtonEvent, ConversationRef
+from handlers.intake import views
+from handlers.intake.cards import post_cards, refresh_cards_once
+from handlers.intake.parser import ParsedReport, parse_report
+from handlers.intake.places_match import distance_km, same_place
+from storage.buttons import ResolvedButton
+from storage.incidents import IncidentRepository, TimelineActor
+from storage.models import Incident, IncidentSource
+
+log = logging.getLogger(__name__)
+
+WINDOW = timedelta(minutes=30)
+NEAR_KM = 1.0
+SPLIT_ACTION = "incident.split"
+_CANDIDATES = "liandong.intake.candidates"  # session.info key: open incidents of the window
+
+
+# -- matching ----------------------------------------------------------------
+
+def is_same_incident(
+    candidate: Incident, kind: str, location: str | None, latitude: float | None, longitude: float | None,
+    at: datetime,
+) -> bool:
+    """Would a report of `kind` at `location`/coordinates, made at `at`, be this incident?"""
+    if candidate.status != "open" or candidate.drill or candidate.merged_into:
+        return False
+    if candidate.type != kind or not (at - WINDOW <= candidate.created_at <= at):
+        return False
+    if None not in (candidate.latitude, candidate.longitude, latitude, longitude):
+        # Both pinned: the pins decide, whatever the names say.
+        return distance_km(candidate.latitude, candidate.longitude, latitude, longitude) <= NEAR_KM  # type: ignore[arg-type]
+    return same_place(candidate.location, location)
+
+
+async def _candidates(ctx: Context, kind: str) -> list[Incident]:
+    """The window's open, named incidents of one type, loaded once per transaction.
+
+    A batch of reports shares one transaction; incidents registered earlier in
+    it are added by `remember`, so two reports of one fire arriving together
+    still make one incident. Rows read here stay live objects: an incident
+    closed or marked as drill later in the batch stops matching.
+    """
+    cache: dict[str, list[Incident]] | None = ctx.session.info.get(_CANDIDATES)
+    if cache is None:
+        repo = IncidentRepository(ctx.session)
+        cache = ctx.session.info[_CANDIDATES] = {}
+        for incident in await repo.open_since(ctx.now - WINDOW):
+            cache.setdefault(incident.type, []).append(incident)
+        # The notices number the reports: counted here for all candidates in one query.
+        await repo.preload_report_numbers([i.id for same_type in cache.values() for i in same_type])
+    return cache.setdefault(kind, [])
+
+
+async def remember(ctx: Context, incident: Incident, *, new: bool = True) -> None:
+    """A new (or reopened) incident joins the candidates of the transaction's later reports."""
+    await IncidentRepository(ctx.session).preload_report_numbers([incident.id], new=new)
+    cached = ctx.session.info.get(_CANDIDATES, {}).get(incident.type)
+    if cached is not None and incident not in cached:
+        cached.append(incident)
+
+
+async def find_duplicate(ctx: Context, parsed: ParsedReport) -> Incident | None:
+    """The earliest open incident this freshly parsed report belongs to, if any."""
+    if not parsed.location:  # the parser finds no coordinates: a name is needed
+        return None
+    kind = parsed.type or "other"
+    for candidate in await _candidates(ctx, kind):
+        # The names first: it is the cheap test that rules out nearly every candidate.
+        if same_place(candidate.location, parsed.location) and \
+                is_same_incident(candidate, kind, parsed.location, None, None, ctx.now):
+            return candidate
+    return None
+
+
+# -- linking -----------------------------------------------------------------
+
+def source_of_event(ctx: HandlerContext, incident: Incident, text: str) -> IncidentSource:
+    event = ctx.event
+    return IncidentSource(
+        incident_id=incident.id, added_at=ctx.now, text=text,
+        reporter_platform=event.actor.platform, reporter_id=event.actor.user_id,
+        reporter_name=ctx.actor_name, reporter_registered=ctx.person is not None,
+        source_platform=event.conversation.ref.platform, source_chat_id=event.conversation.ref.chat_id,
+        source_message_id=event.platform_message_id,
+    )
+
+
+async def link_source(ctx: Context, incident: Incident, source: IncidentSource) -> None:
+    """Record a further report of `incident`: timeline, centre notice, card count."""
+    repo = IncidentRepository(ctx.session)
+    source.ref = secrets.token_urlsafe(9)
+    number = await repo.add_source(source)
+    reporter = TimelineActor(source.reporter_platform, source.reporter_id, source.reporter_name)
+    await repo.record(incident.id, ctx.now, "source", reporter, {
+        "source": source.ref, "number": number, "text": source.text,
+        "reporter_registered": source.reporter_registered,
+        "conversation": f"{source.source_platform}:{source.source_chat_id}", "merged_from": source.merged_from,
+    })
+    for where in ctx.centre_conversations():
+        split = await ctx.button(ctx.t("button.split"), SPLIT_ACTION, {"source": source.ref}, where)
+        ctx.send(where, views.source_notice(ctx.t, incident.id, number, source, (split,)),
+                 key=views.source_key(incident.id, source.ref))
+    refresh_cards_once(ctx, incident)
+    log.info("report %d of incident %s linked", number, incident.id)
+
+
+async def merge_if_near(ctx: HandlerContext, incident: Incident) -> Incident | None:
+    """A pin put `incident` within reach of an earlier one of its type: merge it into that one.
+
+    Only a fresh incident merges — open, real, nothing dispatched, no reports of
+    its own linked to it — so nobody's work on it is undone; and only into an
+    earlier one, so the first report's id stays the incident's.
+    """
+    if incident.status != "open" or incident.drill or incident.merged_into or incident.latitude is None:
+        return None
+    repo = IncidentRepository(ctx.session)
+    target = next((
+        c for c in await repo.open_since(incident.created_at - WINDOW, incident.type, pinned=True)
+        if (c.created_at, c.id) < (incident.created_at, incident.id) and c.latitude is not None
+        and is_same_incident(c, incident.type, None, incident.latitude, incident.longitude, incident.created_at)
+    ), None)
+    if target is None or await repo.has_orders(incident.id) or await repo.report_count(incident.id) > 1:
+        return None
+    incident.status, incident.closed_at, incident.merged_into = "closed", ctx.now, target.id
+    await repo.record(incident.id, ctx.now, "merged", ctx.timeline_actor, {
+        "into": target.id,
+        "distance_m": round(1000 * distance_km(
+            target.latitude, target.longitude, incident.latitude, incident.longitude)),  # type: ignore[arg-type]
+    })
+    await link_source(ctx, target, IncidentSource(
+        incident_id=target.id, added_at=ctx.now, text=incident.text,
+        reporter_platform=incident.reporter_platform, reporter_id=incident.reporter_id,
+        reporter_name=incident.reporter_name, reporter_registered=incident.reporter_registered,
+        source_platform=incident.source_platform, source_chat_id=incident.source_chat_id,
+        source_message_id=incident.source_message_id, merged_from=incident.id,
+    ))
+    refresh_cards_once(ctx, incident)  # its card now says where it went, without buttons
+    return target
+
+
+async def followed(ctx: Context, incident: Incident | None) -> Incident | None:
+    """The incident that carries on a merged one (what a reply to its receipt is about)."""
+    repo = IncidentRepository(ctx.session)
+    for _ in range(5):  # merges only go to earlier incidents, so chains are short and end
+        if incident is None or not incident.merged_into:
+            return incident
+        incident = await repo.get(incident.merged_into)
+    return incident
+
+
+# -- splitting ---------------------------------------------------------------
+
+async def split_source(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton) -> None:
+    """A centre member says a linked report is a different incident: make it one."""
+    if not ctx.is_centre_member:
+        log.warning("refused split by %s", event.actor)
+        ctx.private_answer = ctx.t("button.refused_centre_only")
+        return
+    repo = IncidentRepository(ctx.session)
+    ref = button.data.get("source")
+    source = await repo.source_by_ref(ref) if isinstance(ref, str) else None
+    old = await repo.get(source.incident_id) if source is not None else None
+    if source is None or old is None:
+        ctx.private_answer = ctx.t("button.unknown")
+        return
+    if source.split_into:
+        ctx.private_answer = ctx.t("split.already", new=source.split_into)
+        return
+    new = await _reopen(ctx, source) or await _register_from(ctx, source)
+    source.split_into = new.id
+    await repo.record(old.id, ctx.now, "source_split", ctx.timeline_actor, {"source": source.ref, "into": new.id})
+    await repo.record(new.id, ctx.now, "split_from", ctx.timeline_actor, {
+        "from": old.id, "source": source.ref, "text": source.text, "reported_at": source.added_at.isoformat(),
+        "reporter": source.reporter_name, "conversation": f"{source.source_platform}:{source.source_chat_id}",
+    })
+    number = await repo.source_number(source)
+    for centre in ctx.centre_conversations():
+        ctx.edit(centre, views.source_key(old.id, source.ref),
+                 views.source_notice(ctx.t, old.id, number, source, split_by=ctx.actor_name))
+    refresh_cards_once(ctx, old)
+    where = ConversationRef(source.source_platform, source.source_chat_id)
+    if where not in ctx.org.centre_conversations():  # there the new card says it
+        ctx.send(where, views.split_receipt(ctx.t, new, old.id), key=views.receipt_key(new.id),
+                 reply_to_message_id=source.source_message_id)
+    ctx.private_answer = ctx.t("split.done", new=new.id, id=old.id)
+    log.info("report %d of %s split into %s by %s", number, old.id, new.id, event.actor)
+
+
+async def _reopen(ctx: HandlerContext, source: IncidentSource) -> Incident | None:
+    """A report merged by its pin was an incident already: it becomes that one again."""
+    if not source.merged_from:
+        return None
+    incident = await IncidentRepository(ctx.session).get(source.merged_from)
+    if incident is None or incident.merged_into != source.incident_id:
+        return None
+    incident.status, incident.closed_at, incident.merged_into = "open", None, None
+    await remember(ctx, incident, new=False)
+    refresh_cards_once(ctx, incident)  # its card comes back, buttons and all
+    return incident
+
+
+async def _register_from(ctx: HandlerContext, source: IncidentSource) -> Incident:
+    parsed = parse_report(source.text)
+    repo = IncidentRepository(ctx.session)
+    incident = await repo.add(Incident(
+        id=await repo.next_id(ctx.now, ctx.org.timezone),
+        created_at=ctx.now, status="open", drill=False,
+        type=parsed.type or "other", location=parsed.location, stated_time=parsed.time,
+        dead=parsed.casualties.dead, injured=parsed.casualties.injured,
+        trapped=parsed.casualties.trapped, missing=parsed.casualties.missing,
+        text=source.text, language=parsed.language,
+        reporter_platform=source.reporter_platform, reporter_id=source.reporter_id,
+        reporter_name=source.reporter_name, reporter_registered=source.reporter_registered,
+        source_platform=source.source_platform, source_chat_id=source.source_chat_id,
+        source_message_id=source.source_message_id,
+    ))
+    await remember(ctx, incident)
+    await post_cards(ctx, incident)
+    return incident

@@ -1,0 +1,273 @@
+"""Follow-ups and corrections: replies to a receipt or a centre card that change the incident.
+
+A reply says what changed in one of two ways:
+- as reporters write it, with current totals: "现在5人受伤" sets injured to 5
+  (not +5, see the parser's labelling rules); only counts it states change;
+- field by field, as the card's 更正 / Correct button explains: "类型: 危化品",
+  "地点: 人民路化工厂", "受伤: 3", "time: 15:20" (one a line, or separated by ；).
+Every changed field goes on the timeline with old → new and who; the card is
+edited; the replier gets a one-line answer. A reply with nothing recognisable,
+or with one bad value (a count outside 0..100000, an unknown type), changes
+nothing and says why.
+
+Who may change an incident this way: registered members of the organisation
+(centre and units alike: they are accountable, and it is their picture of the
+incident), its reporter, and the reporters of reports linked to it. Anyone else
+who replies is told to send a report instead, which is read and linked like any
+other: a stranger in a busy reporting group cannot rewrite a casualty count.
+"""
+from __future__ import annotations
+
+import logging
+import re
+
+from bot.context import HandlerContext
+from bot.events import ButtonEvent, MessageEvent
+from bot.i18n import LANGUAGES, Translator, catalogue
+from bot.messages import Message
+from bot.text import clean_text
+from handlers.intake import duplicates, evidence
+from handlers.intake.cards import refresh_cards
+from handlers.intake.clock import event_time
+from handlers.intake.numbers import EN_NUMBERS, zh_to_int
+from handlers.intake.parser import INCIDENT_TYPES, parse_report
+from storage.buttons import ResolvedButton
+from storage.incidents import IncidentRepository
+from storage.models import Incident
+
+log = logging.getLogger(__name__)
+
+MAX_REPLY_CHARS = 2000
+MAX_COUNT = 100_000
+COUNTS = ("dead", "injured", "trapped", "missing")
+_ATTRIBUTE = {"type": "type", "location": "location", "time": "stated_time",
+              **{count: count for count in COUNTS}}
+_FIELD_NAMES: dict[str, tuple[str, ...]] = {
+    "type": ("事件类型", "类型", "type", "kind"),
+    "location": ("地点", "位置", "地址", "location", "place", "address"),
+    "time": ("发生时间", "时间", "time"),
+    "dead": ("死亡", "遇难", "dead", "deaths", "killed"),
+    "injured": ("受伤", "伤员", "injured", "injuries", "wounded"),
+    "trapped": ("被困", "trapped"),
+    "missing": ("失联", "失踪", "missing"),
+}
+_FIELD_OF = {name: field for field, names in _FIELD_NAMES.items() for name in names}
+# A field name at the start or after punctuation, then ":" / "=" or 改为 / 为 / 是 / 在.
+_FIELD = re.compile(
+    r"(?<![^\s,，;；。、(（【\[])(?P<name>"
+    + "|".join(sorted(map(re.escape, _FIELD_OF), key=len, reverse=True))
+    + r")\s*(?:(?:改为|改成|更正为|更新为|应为|为|是|在)\s*[:：=]?|[:：=])",
+    re.IGNORECASE,
+)
+_TRIM = " \t,，;；。、"
+_VALUE_END = re.compile(r"[，,。；;！!？?\n]")
+_LOCATION_END = re.compile(r"[，。；;！!？?\n]")  # "Renmin Rd, Building 3" is one place
+_COUNT_VALUE = re.compile(r"^(?:约|大约|共)?\s*(?P<n>\d+|[零〇一二两俩三四五六七八九十百千万]+)(?![\d.])")
+_NONE_WORDS = frozenset({"无", "没有", "暂无", "none", "no", "nil", "zero"})
+
+
+def _type_names() -> dict[str, str]:
+    names = {}
+    for kind in INCIDENT_TYPES:
+        names[kind] = kind
+        names[kind.replace("_", " ")] = kind
+        for language in LANGUAGES:
+            for key in (f"type.{kind}", f"slack.form.report_type.{kind}"):
+                if name := catalogue(language).get(key):
+                    names[name.lower()] = kind
+    return names
+
+
+_TYPES = _type_names()
+
+
+class BadValue(Exception):
+    """A stated value that cannot be taken; the message says why (already translated)."""
+
+
+def read_update(t: Translator, text: str) -> tuple[dict[str, object], bool]:
+    """What a reply says the incident now is: (field → value, stated field by field?).
+
+    Raises BadValue when a stated value is unusable; nothing is then changed.
+    """
+    matches = list(_FIELD.finditer(text))
+    if not matches:
+        return _free_text_update(t, text), False
+    changes: dict[str, object] = {}
+    rest = [text[:matches[0].start()]]  # what no field took, read as free text
+    for match, following in zip(matches, matches[1:] + [None]):
+        field = _FIELD_OF[match["name"].lower()]
+        span = text[match.end():following.start() if following else len(text)]
+        value, after = _cut(span, _LOCATION_END if field == "location" else _VALUE_END)
+        changes[field] = _value(t, field, value.strip(_TRIM))
+        rest.append(after)
+    for field, count in _free_text_update(t, "，".join(r for r in rest if r.strip(_TRIM))).items():
+        changes.setdefault(field, count)
+    return changes, True
+
+
+def _cut(span: str, end: re.Pattern[str]) -> tuple[str, str]:
+    """A field's value runs to the end of its clause; the rest of the clause is free text."""
+    found = end.search(span)
+    return (span, "") if found is None else (span[:found.start()], span[found.end():])
+
+
+def _free_text_update(t: Translator, text: str) -> dict[str, object]:
+    if not text.strip(_TRIM):
+        return {}
+    parsed = parse_report(text)
+    if not parsed.is_report:
+        return {}
+    counts = parsed.casualties.to_dict()
+    for field, count in counts.items():
+        if count > MAX_COUNT:
+            raise BadValue(t("followup.bad_count", field=t(f"count.{field}"), max=MAX_COUNT))
+    # Stated totals only: a count the text does not mention reads as 0 and is left alone.
+    return {field: count for field, count in counts.items() if count > 0}
+
+
+def _value(t: Translator, field: str, value: str) -> object:
+    label = t(f"count.{field}") if field in COUNTS else t(f"field.{field}")
+    if not value:
+        raise BadValue(t("followup.empty", field=label))
+    if field in COUNTS:
+        return _count(t, label, value)
+    if field == "type":
+        kind = _TYPES.get(value.lower())
+        if kind is None:
+            types = "、".join(t(f"type.{k}") for k in INCIDENT_TYPES) if t.language == "zh" \
+                else ", ".join(INCIDENT_TYPES)
+            raise BadValue(t("followup.bad_type", value=value[:40], types=types))
+        return kind
+    if field == "time":
+        stated = event_time(value)
+        if stated is None:
+            raise BadValue(t("followup.bad_time"))
+        return stated
+    return value[:200]  # location
+
+
+def _count(t: Translator, label: str, value: str) -> int:
+    low = value.lower()
+    first_word = low.split()[0] if low.split() else ""
+    if low in _NONE_WORDS or first_word in _NONE_WORDS:
+        return 0
+    number: int | None = None
+    if match := _COUNT_VALUE.match(value):
+        digits = match["n"]
+        number = int(digits) if digits.isdigit() else zh_to_int(digits)
+    elif first_word in EN_NUMBERS:
+        number = EN_NUMBERS[first_word]
+    if number is None or not 0 <= number <= MAX_COUNT:
+        raise BadValue(t("followup.bad_count", field=label, max=MAX_COUNT))
+    return number
+
+
+# -- handlers ----------------------------------------------------------------
+
+async def on_reply(ctx: HandlerContext, event: MessageEvent) -> bool:
+    """A text reply to a receipt or card: a follow-up or a correction of that incident."""
+    if event.reply_to_message_id is None or not event.text.strip():
+        return False
+    incident = await duplicates.followed(ctx, await evidence.incident_replied_to(ctx, event))
+    if incident is None:
+        return False
+    text = clean_text(event.text, MAX_REPLY_CHARS).strip()
+    try:
+        changes, by_field = read_update(ctx.t, text)
+        problem = None
+    except BadValue as bad:
+        changes, by_field, problem = {}, True, str(bad)
+    if not by_field and _another_incident(ctx, incident, text):
+        return False  # read as a report of its own (and linked if it is a known one)
+    if not await may_update(ctx, incident):
+        log.warning("refused update of %s by %s", incident.id, event.actor)
+        ctx.reply(Message(text=ctx.t("followup.refused", id=incident.id)))
+        return True
+    if incident.status == "closed":
+        ctx.reply(Message(text=ctx.t("followup.closed", id=incident.id)))
+        return True
+    if problem is not None:
+        ctx.reply(Message(text=problem))
+        return True
+    if not changes:
+        ctx.reply(Message(text=ctx.t("followup.not_understood", id=incident.id)))
+        return True
+    await apply_changes(ctx, incident, changes, "corrected" if by_field else "updated", text)
+    return True
+
+
+def _another_incident(ctx: HandlerContext, incident: Incident, text: str) -> bool:
+    """A reply in a reporting group that reports a different kind of incident is a new report."""
+    if not (ctx.where.reporting or ctx.event.conversation.is_private):
+        return False
+    parsed = parse_report(text)
+    return parsed.is_report and parsed.type not in (None, "other", incident.type)
+
+
+async def may_update(ctx: HandlerContext, incident: Incident) -> bool:
+    """Members, the reporter and reporters of linked reports (also who may see it with /status)."""
+    if ctx.person is not None:
+        return True
+    actor = ctx.event.actor
+    if (incident.reporter_platform, incident.reporter_id) == (actor.platform, actor.user_id):
+        return True
+    return await IncidentRepository(ctx.session).is_source_reporter(incident.id, actor.platform, actor.user_id)
+
+
+async def apply_changes(
+    ctx: HandlerContext, incident: Incident, changes: dict[str, object], kind: str, text: str,
+) -> None:
+    repo = IncidentRepository(ctx.session)
+    said = []
+    for field, new in changes.items():
+        attribute = _ATTRIBUTE[field]
+        old = getattr(incident, attribute)
+        if old == new:
+            continue
+        setattr(incident, attribute, new)
+        await repo.record(incident.id, ctx.now, kind, ctx.timeline_actor, {
+            "field": field, "old": old, "new": new, "text": text[:500],
+            "conversation": str(ctx.event.conversation.ref),
+        })
+        said.append(ctx.t("followup.change", field=_label(ctx.t, field),
+                          old=_shown(ctx.t, field, old), new=_shown(ctx.t, field, new)))
+    if not said:
+        ctx.reply(Message(text=ctx.t("followup.unchanged", id=incident.id)))
+        return
+    await refresh_cards(ctx, incident)
+    ctx.reply(Message(text=ctx.t("followup.updated", id=incident.id, changes=" · ".join(said))))
+    log.info("incident %s %s by %s: %s", incident.id, kind, ctx.event.actor, sorted(changes))
+
+
+def _label(t: Translator, field: str) -> str:
+    return t(f"count.{field}") if field in COUNTS else t(f"field.{field}")
+
+
+def _shown(t: Translator, field: str, value: object) -> str:
+    if value is None or value == "":
+        return t("value.not_stated")
+    if field == "type":
+        return t(f"type.{value}")
+    return str(value)
+
+
+async def explain_correction(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton) -> None:
+    """The card's Correct button: says, to the presser alone, how to correct by replying.
+
+    A reply carries the new values with it, so there is no half-finished
+    correction to keep in the database, time out or get wrong when two centre
+    members correct at once.
+    """
+    if not ctx.is_centre_member:
+        log.warning("refused correction by %s", event.actor)
+        ctx.private_answer = ctx.t("button.refused_centre_only")
+        return
+    incident = await IncidentRepository(ctx.session).get(str(button.data.get("incident")))
+    if incident is None:
+        ctx.private_answer = ctx.t("button.unknown")
+        return
+    if incident.status == "closed":
+        ctx.private_answer = ctx.t("followup.closed", id=incident.id)
+        return
+    ctx.private_answer = ctx.t("correct.how", id=incident.id)

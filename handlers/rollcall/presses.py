@@ -1,0 +1,88 @@
+"""到 / 不在岗 presses and the reasons for absence given by reply."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.context import HandlerContext
+from bot.events import ButtonEvent, MessageEvent
+from bot.messages import Message
+from bot.text import clean_text
+from handlers.rollcall import views
+from handlers.rollcall.runs import may_answer, refresh_unit
+from storage.buttons import ResolvedButton
+from storage.models import RollcallAnswer, RollcallRun
+from storage.outbox import OutboxRepository
+from storage.preload import keep_loaded
+from storage.rollcalls import ABSENT, CLOSED, PRESENT, RollcallRepository
+
+log = logging.getLogger(__name__)
+
+REASON_LIMIT = 1000
+
+
+async def preload(session: AsyncSession, data: list[dict[str, Any]]) -> None:
+    """The roll-calls a batch of presses answers, in one query."""
+    ids = list({d.get("rollcall") for d in data if isinstance(d.get("rollcall"), int)})
+    if ids:
+        keep_loaded(session, list(await session.scalars(select(RollcallRun).where(RollcallRun.id.in_(ids)))))
+
+
+async def press(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton) -> None:
+    repo = RollcallRepository(ctx.session)
+    run = await repo.get(int(button.data.get("rollcall", 0)))
+    unit_code, status = str(button.data.get("unit", "")), str(button.data.get("status", ""))
+    if run is None or status not in (PRESENT, ABSENT):
+        ctx.private_answer = ctx.t("button.unknown")
+        return
+    if run.stage == CLOSED and run.closed_at is not None:
+        ctx.private_answer = ctx.t("rollcall.closed_at", time=views.hhmm(run.closed_at, ctx.org.timezone))
+        return
+    if not may_answer(ctx.org, run, unit_code, ctx.person):
+        log.warning("refused roll-call answer by %s for %s", event.actor, unit_code)
+        ctx.private_answer = ctx.t(f"rollcall.not_yours.{run.answer}", unit=unit_code)
+        return
+    actor = event.actor
+    existing = await repo.answer_of(run.id, unit_code, actor.platform, actor.user_id)
+    if existing is not None:
+        ctx.private_answer = ctx.t("rollcall.already", status=ctx.t(f"rollcall.status.{existing.status}"),
+                                   time=views.hhmm(existing.answered_at, ctx.org.timezone))
+        return
+    answer = await repo.add_answer(RollcallAnswer(
+        rollcall_id=run.id, unit_code=unit_code, platform=actor.platform, user_id=actor.user_id,
+        name=ctx.actor_name, status=status, answered_at=ctx.now, late=ctx.now > run.deadline_at,
+    ))
+    await refresh_unit(ctx, run, unit_code)
+    if status == ABSENT:
+        ctx.send(event.conversation.ref, Message(text=ctx.t("rollcall.ask_reason", name=ctx.actor_name)),
+                 key=views.reason_key(answer.id))
+    key = "rollcall.recorded_late" if answer.late else "rollcall.recorded"
+    ctx.private_answer = ctx.t(key, status=ctx.t(f"rollcall.status.{status}"), unit=unit_code)
+
+
+async def absence_reason(ctx: HandlerContext, event: MessageEvent) -> bool:
+    """A reply to "why are you not on duty?" is recorded on that answer."""
+    if event.reply_to_message_id is None:
+        return False
+    ref = event.conversation.ref
+    key = await OutboxRepository(ctx.session).key_of_delivered(ref.platform, ref.chat_id, event.reply_to_message_id)
+    if not key or not key.startswith("rollcall-reason:"):
+        return False
+    repo = RollcallRepository(ctx.session)
+    answer = await repo.answer(int(key.split(":")[1]))
+    actor = event.actor
+    if answer is None or (answer.platform, answer.user_id) != (actor.platform, actor.user_id):
+        return False
+    answer.reason = clean_text(event.text, REASON_LIMIT).strip() or None
+    run = await repo.get(answer.rollcall_id)
+    if run is not None:
+        await refresh_unit(ctx, run, answer.unit_code)
+        if run.stage == CLOSED:  # the summary has gone: the centre hears it now
+            for centre in ctx.centre_conversations():
+                ctx.send(centre, Message(text=ctx.t("rollcall.reason_after_close", unit=answer.unit_code,
+                                                    name=answer.name, id=run.id, reason=answer.reason or "")))
+    ctx.reply(Message(text=ctx.t("rollcall.reason_thanks")))
+    return True

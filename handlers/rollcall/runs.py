@@ -1,0 +1,141 @@
+"""Sending a roll-call, keeping its messages up to date, and its deadline.
+
+The deadline is a due-time on the roll-call's row, claimed with SKIP LOCKED
+like dispatch escalation: silent units get one reminder naming their duty
+officers and a short grace, then the centre gets the summary and the
+roll-call closes. A restart neither loses nor repeats a step.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from bot.context import Context
+from bot.events import ConversationRef
+from bot.messages import Button, Message
+from config.organisation import Organisation, PersonInfo
+from config.schema import UnitMember
+from handlers.dispatch.orders import duty_mentions
+from handlers.rollcall import actions, views
+from storage.models import RollcallAnswer, RollcallRun
+from storage.rollcalls import ABSENT, CLOSED, OPEN, PRESENT, REMINDED, RollcallRepository
+
+log = logging.getLogger(__name__)
+
+REMINDER_GRACE = timedelta(minutes=10)  # after the reminder; never longer than the deadline itself
+
+
+def required_people(org: Organisation, unit_code: str, answer: str) -> list[UnitMember]:
+    """Who must answer for the unit: its duty officers (all members when it names none), or all."""
+    members = list(org.spec_unit(unit_code).members)
+    if answer == "duty_officer":
+        return [m for m in members if m.role == "duty_officer"] or members
+    return members
+
+
+def may_answer(org: Organisation, run: RollcallRun, unit_code: str, person: PersonInfo | None) -> bool:
+    if person is None or not person.is_member_of(unit_code) or unit_code not in run.units:
+        return False
+    if run.answer == "all":
+        return True
+    return person.name in {m.name for m in required_people(org, unit_code, run.answer)}
+
+
+def duty_officer_names(org: Organisation, unit_code: str) -> list[str]:
+    return [m.name for m in org.spec_unit(unit_code).members if m.role == "duty_officer"]
+
+
+def unit_conversations(ctx: Context, unit_code: str) -> list[ConversationRef]:
+    unit = ctx.org.units.get(unit_code)
+    return ctx.active(list(unit.conversations)) if unit else []
+
+
+async def answer_buttons(ctx: Context, run: RollcallRun, unit_code: str, ref: ConversationRef) -> tuple[Button, ...]:
+    return tuple([
+        await ctx.button(ctx.t(f"rollcall.button.{status}"), actions.ANSWER,
+                         {"rollcall": run.id, "unit": unit_code, "status": status}, ref)
+        for status in (PRESENT, ABSENT)
+    ])
+
+
+def new_run_values(
+    *, key: str, scheduled_for: datetime, name: str, now: datetime, units: list[str], answer: str,
+    deadline: timedelta, started_by: str | None = None,
+) -> dict[str, object]:
+    return {
+        "schedule_key": key, "scheduled_for": scheduled_for, "name": name, "started_at": now,
+        "started_by": started_by, "units": units, "answer": answer, "deadline_at": now + deadline,
+        "stage": OPEN, "due_at": now + deadline, "closed_at": None,
+    }
+
+
+async def send_run(ctx: Context, run: RollcallRun) -> int:
+    """One message per unit and conversation; returns how many."""
+    sent = 0
+    for code in run.units:
+        for ref in unit_conversations(ctx, code):
+            message = views.rollcall_message(ctx.t, ctx.org, run, code, [],
+                                             await answer_buttons(ctx, run, code, ref))
+            ctx.send(ref, message, key=views.unit_key(run.id, code))
+            sent += 1
+    log.info("roll-call %s (%s) sent to %s units, %s conversations", run.id, run.name, len(run.units), sent)
+    return sent
+
+
+async def refresh_unit(ctx: Context, run: RollcallRun, unit_code: str) -> None:
+    answers = await RollcallRepository(ctx.session).answers_for_unit(run.id, unit_code)
+    for ref in unit_conversations(ctx, unit_code):
+        buttons = () if run.stage == CLOSED else await answer_buttons(ctx, run, unit_code, ref)
+        ctx.edit(ref, views.unit_key(run.id, unit_code),
+                 views.rollcall_message(ctx.t, ctx.org, run, unit_code, answers, buttons))
+
+
+def reminder_grace(run: RollcallRun) -> timedelta:
+    return min(REMINDER_GRACE, run.deadline_at - run.started_at)
+
+
+async def process_deadlines(ctx: Context) -> int:
+    """Timer: each roll-call whose deadline step is due takes it, once."""
+    repo = RollcallRepository(ctx.session)
+    due = await repo.due(ctx.now)
+    for run in due:
+        answers = await repo.answers([run.id])
+        answered = {a.unit_code for a in answers}
+        silent = [code for code in run.units if code not in answered and code in ctx.org.units]
+        if run.stage == OPEN and silent:
+            run.stage, run.due_at = REMINDED, ctx.now + reminder_grace(run)
+            for code in silent:
+                await _remind(ctx, run, code)
+            log.info("roll-call %s: reminded %s silent units", run.id, len(silent))
+        else:
+            await close(ctx, run, answers)
+    return len(due)
+
+
+async def _remind(ctx: Context, run: RollcallRun, unit_code: str) -> None:
+    for ref in unit_conversations(ctx, unit_code):
+        message = views.rollcall_message(
+            ctx.t, ctx.org, run, unit_code, [], await answer_buttons(ctx, run, unit_code, ref),
+            reminder=True, mentions=duty_mentions(ctx, unit_code, ref.platform),
+        )
+        # A new message, so it notifies; later edits go to it.
+        ctx.send(ref, message, key=views.unit_key(run.id, unit_code))
+
+
+async def close(ctx: Context, run: RollcallRun, answers: list[RollcallAnswer]) -> None:
+    run.stage, run.closed_at, run.due_at = CLOSED, ctx.now, None
+    known = [code for code in run.units if code in ctx.org.units]
+    expected = {code: len(required_people(ctx.org, code, run.answer)) for code in known}
+    officers = {code: duty_officer_names(ctx.org, code) for code in known}
+    summary = views.summary_message(ctx.t, ctx.org, run, expected, answers, officers)
+    for ref in ctx.centre_conversations():
+        ctx.send(ref, summary, key=f"rollcall-summary:{run.id}")
+    for code in known:
+        await refresh_unit(ctx, run, code)
+    log.info("roll-call %s closed: %s answers", run.id, len(answers))
+
+
+def notice_to_centre(ctx: Context, run: RollcallRun) -> None:
+    for ref in ctx.centre_conversations():
+        ctx.send(ref, Message(text=ctx.t("rollcall.started_notice", name=run.name, id=run.id,
+                                         units=len(run.units), time=views.hhmm(run.deadline_at, ctx.org.timezone))))

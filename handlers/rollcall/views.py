@@ -1,0 +1,119 @@
+"""How a roll-call, its reminder, its summary, the schedule list and the monthly report look."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.i18n import Translator
+from bot.messages import Button, Field, Mention, Message
+from config.organisation import Organisation
+from storage.models import RollcallAnswer, RollcallRun
+from storage.rollcalls import ABSENT, CLOSED
+
+LINES_SHOWN = 40  # a summary lists this many units per part, then "and N more"
+
+
+def unit_key(rollcall_id: int, unit_code: str) -> str:
+    return f"rollcall:{rollcall_id}:{unit_code}"
+
+
+def reason_key(answer_id: int) -> str:
+    return f"rollcall-reason:{answer_id}"
+
+
+def hhmm(moment: datetime, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).strftime("%H:%M")
+
+
+def local_time(moment: datetime | None, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else "—"
+
+
+def duration(t: Translator, span: timedelta) -> str:
+    seconds = max(0, int(span.total_seconds()))
+    minutes, seconds = divmod(seconds, 60)
+    if minutes >= 60:
+        return t("rollcall.duration.hours", hours=minutes // 60, minutes=minutes % 60)
+    return t("rollcall.duration.minutes", minutes=minutes, seconds=seconds)
+
+
+def unit_label(org: Organisation, code: str) -> str:
+    unit = org.units.get(code)
+    return f"{code} {unit.name}" if unit else code
+
+
+def answer_text(t: Translator, zone: ZoneInfo, answer: RollcallAnswer) -> str:
+    text = f"{answer.name} {hhmm(answer.answered_at, zone)} {t(f'rollcall.status.{answer.status}')}"
+    if answer.status == ABSENT and answer.reason:
+        text += t("rollcall.reason_suffix", reason=answer.reason)
+    if answer.late:
+        text += t("rollcall.late_suffix")
+    return text
+
+
+def rollcall_message(
+    t: Translator, org: Organisation, run: RollcallRun, unit_code: str, answers: list[RollcallAnswer],
+    buttons: tuple[Button, ...] = (), *, reminder: bool = False, mentions: tuple[Mention, ...] = (),
+) -> Message:
+    zone = org.timezone
+    fields = [
+        Field(t("rollcall.field.unit"), unit_label(org, unit_code)),
+        Field(t("rollcall.field.deadline"), hhmm(run.deadline_at, zone)),
+    ]
+    if answers:
+        fields.append(Field(t("rollcall.field.answered"), "、".join(answer_text(t, zone, a) for a in answers)))
+    if run.stage == CLOSED and run.closed_at is not None:
+        fields.append(Field(t("field.status"), t("rollcall.closed_at", time=hhmm(run.closed_at, zone))))
+        buttons = ()
+    title_key = "rollcall.reminder_title" if reminder else "rollcall.title"
+    text = t("rollcall.reminder_text" if reminder else "rollcall.text",
+             who=t(f"rollcall.who.{run.answer}"), time=hhmm(run.deadline_at, zone))
+    return Message(title=t(title_key, name=run.name, id=run.id), text=text, fields=tuple(fields),
+                   buttons=buttons, mentions=mentions)
+
+
+def _capped(t: Translator, lines: list[str]) -> list[str]:
+    if len(lines) <= LINES_SHOWN:
+        return lines
+    return [*lines[:LINES_SHOWN], t("rollcall.more", count=len(lines) - LINES_SHOWN)]
+
+
+def summary_message(
+    t: Translator, org: Organisation, run: RollcallRun, expected: dict[str, int],
+    answers: list[RollcallAnswer], officers: dict[str, list[str]],
+) -> Message:
+    """Silent units first (with their duty officers), then each unit's answers."""
+    zone = org.timezone
+    by_unit: dict[str, list[RollcallAnswer]] = {code: [] for code in run.units}
+    for answer in answers:
+        by_unit.setdefault(answer.unit_code, []).append(answer)
+    silent = [code for code in run.units if not by_unit.get(code)]
+    lines: list[str] = []
+    if silent:
+        lines.append(t("rollcall.summary.silent"))
+        lines += _capped(t, [
+            t("rollcall.summary.silent_line", unit=unit_label(org, code),
+              officers="、".join(officers.get(code, [])) or t("value.not_stated"))
+            for code in silent
+        ])
+    answered = [code for code in run.units if by_unit.get(code)]
+    # Units that answered only in part come before the complete ones.
+    answered.sort(key=lambda code: len(by_unit[code]) >= expected.get(code, 1))
+    if answered:
+        lines.append(t("rollcall.summary.answered"))
+        lines += _capped(t, [
+            t("rollcall.summary.unit_line", unit=unit_label(org, code), count=len(by_unit[code]),
+              expected=expected.get(code, 0), answers="、".join(answer_text(t, zone, a) for a in by_unit[code]))
+            for code in answered
+        ])
+    late = sum(1 for a in answers if a.late)
+    absent = sum(1 for a in answers if a.status == ABSENT)
+    fields = (
+        Field(t("rollcall.summary.started"), local_time(run.started_at, zone)),
+        Field(t("rollcall.summary.units"), t("rollcall.summary.units_value", answered=len(answered),
+                                             total=len(run.units), silent=len(silent))),
+        Field(t("rollcall.summary.late"), str(late)),
+        Field(t("rollcall.summary.absent"), str(absent)),
+    )
+    return Message(title=t("rollcall.summary.title", name=run.name, id=run.id), text="\n".join(lines),
+                   fields=fields)

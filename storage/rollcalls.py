@@ -1,0 +1,116 @@
+"""Roll-calls, their answers and the temporary schedules of sensitive periods.
+
+A scheduled run is claimed by inserting its row: (schedule_key, scheduled_for)
+is unique, and INSERT … ON CONFLICT DO NOTHING makes a second process (or a
+restart) reaching the same run get nothing back, so it sends nothing.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import RollcallAnswer, RollcallRun, RollcallSchedule
+from storage.upsert import insert_for
+
+OPEN, REMINDED, CLOSED = "open", "reminded", "closed"
+PRESENT, ABSENT = "present", "absent"
+
+
+class RollcallRepository:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    # -- runs ----------------------------------------------------------------
+
+    async def claim(self, values: dict[str, Any]) -> RollcallRun | None:
+        """Insert the run unless that (schedule_key, scheduled_for) exists; None when it did."""
+        statement = (
+            insert_for(self.session, RollcallRun.__table__).values(**values)
+            .on_conflict_do_nothing(index_elements=["schedule_key", "scheduled_for"])
+            .returning(RollcallRun.__table__.c.id)
+        )
+        new_id = (await self.session.execute(statement)).scalar()
+        return None if new_id is None else await self.session.get(RollcallRun, new_id)
+
+    async def claimed(self, keys: list[str], since: datetime) -> set[tuple[str, datetime]]:
+        """Runs of these schedules at or after `since`: (key, scheduled_for)."""
+        if not keys:
+            return set()
+        rows = await self.session.execute(
+            select(RollcallRun.schedule_key, RollcallRun.scheduled_for)
+            .where(RollcallRun.schedule_key.in_(keys), RollcallRun.scheduled_for >= since)
+        )
+        return {(key, at) for key, at in rows.all()}
+
+    async def get(self, rollcall_id: int) -> RollcallRun | None:
+        return await self.session.get(RollcallRun, rollcall_id)
+
+    async def due(self, now: datetime, limit: int = 50) -> list[RollcallRun]:
+        """Runs whose deadline step is due, locked for this transaction."""
+        return list(await self.session.scalars(
+            select(RollcallRun)
+            .where(RollcallRun.due_at <= now, RollcallRun.stage != CLOSED)
+            .order_by(RollcallRun.due_at).limit(limit)
+            .with_for_update(skip_locked=True)  # the other bot process takes the others
+        ))
+
+    async def started_between(self, start: datetime, end: datetime) -> list[RollcallRun]:
+        return list(await self.session.scalars(
+            select(RollcallRun).where(RollcallRun.started_at >= start, RollcallRun.started_at < end)
+            .order_by(RollcallRun.started_at)
+        ))
+
+    # -- answers -------------------------------------------------------------
+
+    async def answers(self, rollcall_ids: list[int]) -> list[RollcallAnswer]:
+        if not rollcall_ids:
+            return []
+        return list(await self.session.scalars(
+            select(RollcallAnswer).where(RollcallAnswer.rollcall_id.in_(rollcall_ids))
+            .order_by(RollcallAnswer.answered_at, RollcallAnswer.id)
+        ))
+
+    async def answers_for_unit(self, rollcall_id: int, unit_code: str) -> list[RollcallAnswer]:
+        return list(await self.session.scalars(
+            select(RollcallAnswer).where(RollcallAnswer.rollcall_id == rollcall_id,
+                                         RollcallAnswer.unit_code == unit_code)
+            .order_by(RollcallAnswer.answered_at, RollcallAnswer.id)
+        ))
+
+    async def answer_of(self, rollcall_id: int, unit_code: str, platform: str, user_id: str) -> RollcallAnswer | None:
+        return await self.session.scalar(
+            select(RollcallAnswer).where(
+                RollcallAnswer.rollcall_id == rollcall_id, RollcallAnswer.unit_code == unit_code,
+                RollcallAnswer.platform == platform, RollcallAnswer.user_id == user_id,
+            )
+        )
+
+    async def answer(self, answer_id: int) -> RollcallAnswer | None:
+        return await self.session.get(RollcallAnswer, answer_id)
+
+    async def add_answer(self, answer: RollcallAnswer) -> RollcallAnswer:
+        self.session.add(answer)
+        # Flushed now: a second press in the same batch must find this one, and
+        # the id goes into the reason question's key.
+        await self.session.flush()
+        return answer
+
+    # -- temporary schedules -------------------------------------------------
+
+    async def add_schedule(self, schedule: RollcallSchedule) -> RollcallSchedule:
+        self.session.add(schedule)
+        await self.session.flush()
+        return schedule
+
+    async def schedule(self, schedule_id: int) -> RollcallSchedule | None:
+        return await self.session.get(RollcallSchedule, schedule_id)
+
+    async def active_schedules(self, now: datetime) -> list[RollcallSchedule]:
+        return list(await self.session.scalars(
+            select(RollcallSchedule)
+            .where(RollcallSchedule.cancelled_at.is_(None), RollcallSchedule.ends_at > now)
+            .order_by(RollcallSchedule.starts_at, RollcallSchedule.id)
+        ))
