@@ -164,7 +164,8 @@ class OutboxMessage(Base):
         Index("ix_outbox_due", "platform", "status", "next_attempt_at"),
         # "Is an earlier message of this chat still undelivered?" — asked for every claim.
         Index("ix_outbox_chat_undelivered", "platform", "chat_id", "status", "id"),
-        Index("ix_outbox_message_key", "platform", "chat_id", "message_key"),
+        # Finding a message by its key: to fold an edit into a pending row, or to edit it.
+        Index("ix_outbox_chat_key_status", "platform", "chat_id", "message_key", "status"),
         Index("ix_outbox_platform_message", "platform", "chat_id", "platform_message_id"),
         # Progress of a broadcast: its rows across every chat, by status.
         Index("ix_outbox_key_status", "message_key", "status"),

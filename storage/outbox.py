@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, Iterable
 
-from sqlalchemy import and_, bindparam, exists, or_, select, update
+from sqlalchemy import and_, bindparam, exists, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -21,6 +21,27 @@ from storage.deferred import defer_insert, deferred_rows
 from storage.models import OutboxMessage
 
 PENDING, SENDING, DELIVERED, FAILED = "pending", "sending", "delivered", "failed"
+
+
+def _latest_edits_only(items: list[Outgoing]) -> list[Outgoing]:
+    """Drop edits that a later edit of the same message in this batch replaces.
+
+    An edit carries the whole message, so only the last one counts: a card
+    edited by fifty linked reports in one transaction costs one write, not fifty.
+    """
+    kept: list[Outgoing] = []
+    edited_later: set[tuple[str, str, str]] = set()
+    for o in reversed(items):
+        key = (o.to.platform, o.to.chat_id, o.edit_key or o.key or "")
+        if o.edit_key:
+            if key in edited_later:
+                continue
+            edited_later.add(key)
+        else:
+            edited_later.discard(key)  # earlier edits were of an earlier message with this key
+        kept.append(o)
+    kept.reverse()
+    return kept
 
 
 class OutboxRepository:
@@ -33,35 +54,67 @@ class OutboxRepository:
         A storm of changes to one message (a status board during an ack storm)
         thus costs one platform call per send slot, not one per change.
         """
-        count = 0
-        for o in items:
+        table = OutboxMessage.__table__
+        queued = 0
+        maybe_foldable: list[dict[str, Any]] = []
+        for o in _latest_edits_only(list(items)):
             row = {
                 "created_at": now, "platform": o.to.platform, "chat_id": o.to.chat_id,
                 "kind": "edit" if o.edit_key else "send", "message_key": o.edit_key or o.key,
                 "reply_to_message_id": o.reply_to_message_id, "payload": o.message.to_json(),
                 "status": PENDING, "attempts": 0, "next_attempt_at": now,
             }
-            if o.edit_key and await self._fold_edit(row):
+            if o.edit_key and self._fold_into_queued(row):
                 continue
-            defer_insert(self.session, OutboxMessage.__table__, row)
-            count += 1
-        return count
+            defer_insert(self.session, table, row)
+            queued += 1
+            if o.edit_key:
+                maybe_foldable.append(row)
+        return queued - await self._fold_into_pending(maybe_foldable)
 
-    async def _fold_edit(self, edit: dict[str, Any]) -> bool:
-        same = ("platform", "chat_id", "message_key")
+    def _fold_into_queued(self, edit: dict[str, Any]) -> bool:
+        """Into a send or edit queued earlier in this transaction, not yet written."""
         for queued in reversed(deferred_rows(self.session, OutboxMessage.__table__)):
-            if all(queued[k] == edit[k] for k in same):
-                queued["payload"] = edit["payload"]  # the send or edit not yet written
+            if (queued["platform"], queued["chat_id"], queued["message_key"]) == (
+                    edit["platform"], edit["chat_id"], edit["message_key"]):
+                queued["payload"] = edit["payload"]
                 return True
-        result = await self.session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.platform == edit["platform"], OutboxMessage.chat_id == edit["chat_id"],
-                OutboxMessage.message_key == edit["message_key"], OutboxMessage.status == PENDING,
-            )
-            .values(payload=edit["payload"])
+        return False
+
+    async def _fold_into_pending(self, edits: list[dict[str, Any]]) -> int:
+        """Into rows written earlier and still pending: one query to find them, one to update.
+
+        The rows are locked (PostgreSQL) so a sender cannot claim one between the
+        two statements; SQLite's single writer gives the same. Edits folded here
+        leave the transaction's queue; the others stay there as edits of their own.
+        """
+        if not edits:
+            return 0
+        outbox = OutboxMessage.__table__
+        keys = {(e["platform"], e["chat_id"], e["message_key"]) for e in edits}
+        found = await self.session.execute(
+            select(outbox.c.id, outbox.c.platform, outbox.c.chat_id, outbox.c.message_key)
+            .where(tuple_(outbox.c.platform, outbox.c.chat_id, outbox.c.message_key).in_(list(keys)),
+                   outbox.c.status == PENDING)
+            .with_for_update()
         )
-        return result.rowcount > 0
+        pending: dict[tuple[str, str, str], list[int]] = {}
+        for row_id, platform, chat_id, key in found.all():
+            pending.setdefault((platform, chat_id, key), []).append(row_id)
+        updates = []
+        queued = deferred_rows(self.session, outbox)
+        folded = [e for e in edits if (e["platform"], e["chat_id"], e["message_key"]) in pending]
+        for edit in folded:
+            updates += [{"row_id": row_id, "payload": edit["payload"]}
+                        for row_id in pending[(edit["platform"], edit["chat_id"], edit["message_key"])]]
+        folded_rows = {id(edit) for edit in folded}
+        queued[:] = [row for row in queued if id(row) not in folded_rows]
+        if updates:
+            await self.session.execute(
+                update(outbox).where(outbox.c.id == bindparam("row_id")).values(payload=bindparam("payload")),
+                updates,
+            )
+        return len(folded)
 
     async def claim(self, platform: str, now: datetime, lease: timedelta, limit: int) -> list[Delivery]:
         outbox = OutboxMessage.__table__
