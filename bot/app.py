@@ -14,13 +14,16 @@ from bot.pipeline import Pipeline, TimerJob
 from bot.platform import ChatPlatform, CommandInfo
 from bot.router import Router
 from config.organisation import Organisation
+from config.roster import merge as merge_roster
 from config.settings import Settings
 from storage.db import Database
+from storage.roster import RosterRepository
 
 log = logging.getLogger(__name__)
 
 SENDER_STOP_TIMEOUT_S = 15.0
 TIMER_INTERVAL_S = 1.0
+ROSTER_POLL_TICKS = 5  # how often (in timer ticks) to look for roster changes made elsewhere
 
 
 def build_router() -> Router:
@@ -59,7 +62,9 @@ class Liandong:
         self.db = Database(settings.database_url)
         self.router = build_router()
         self.platforms = settings.enabled_platforms()
-        self.pipeline = Pipeline(self.db, org, self.router, self.clock, self.platforms, self._wake)
+        self.base = org.spec  # the organisation file; the database's roster is laid over it
+        self.pipeline = Pipeline(self.db, org, self.router, self.clock, self.platforms, self._wake,
+                                 roster_changed=self.load_roster)
         self.console = None
         if "console" in self.platforms:
             from adapters.console import ConsoleAdapter
@@ -111,6 +116,7 @@ class Liandong:
     async def start(self, *, senders: bool = True) -> None:
         """Raises DatabaseUnavailable when the database cannot be reached."""
         await self.db.upgrade()
+        await self.load_roster()
         if senders:  # tests deliver and fire timers step by step instead
             for platform, sender in self.senders.items():
                 self._tasks.append(asyncio.create_task(sender.run(), name=f"outbox-{platform}"))
@@ -132,6 +138,27 @@ class Liandong:
         gc.freeze()
         log.info("Liandong up for %s on %s", self.org.name, ", ".join(self.platforms))
 
+    async def load_roster(self) -> None:
+        """Rebuild the organisation from the file and the roster in the database."""
+        async with self.db.transaction() as session:
+            snapshot = await RosterRepository(session).snapshot()
+        self.use_organisation(merge_roster(self.base, snapshot, self.org.source))
+
+    def use_organisation(self, org: Organisation) -> None:
+        self.org = org
+        self.pipeline.org = org
+        if self.console is not None:
+            self.console.use(org)
+
+    async def _roster_changed_elsewhere(self) -> bool:
+        """Another process (or the CLI) changed the roster: catch up."""
+        async with self.db.transaction() as session:
+            version = await RosterRepository(session).version()
+        if version != self.org.roster_version:
+            await self.load_roster()
+            return True
+        return False
+
     async def run_console(self) -> None:
         assert self.console is not None
         await self.console.read_stdin(self.pipeline.handle)
@@ -144,9 +171,13 @@ class Liandong:
         return fired
 
     async def _run_timers_forever(self) -> None:
+        ticks = 0
         while not self._stopping:
             try:
                 await self.run_timers()
+                ticks += 1
+                if ticks % ROSTER_POLL_TICKS == 0:
+                    await self._roster_changed_elsewhere()
             except Exception:  # the database may be briefly away; timers stay due
                 log.exception("timers failed; trying again")
             await asyncio.sleep(TIMER_INTERVAL_S)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable
 from zoneinfo import ZoneInfo
@@ -55,6 +56,28 @@ class ConversationInfo:
 
 
 @dataclass(frozen=True)
+class Contact:
+    """A unit's contact from the register, or a member added in chat (phone may be unknown)."""
+
+    name: str
+    phone: str | None = None
+    department: str | None = None
+    title: str | None = None
+    role: str = "member"
+    on_chat: bool = False
+
+
+@dataclass(frozen=True)
+class DutyHolder:
+    """Who took the unit's duty in chat (/onduty) and since when."""
+
+    name: str
+    platform: str | None
+    user_id: str | None
+    since: datetime
+
+
+@dataclass(frozen=True)
 class UnitInfo:
     code: str
     name: str
@@ -76,6 +99,10 @@ class Organisation:
         self._people: dict[tuple[str, str], PersonInfo] = {}
         self._conversations: dict[ConversationRef, ConversationInfo] = {}
         self.units: dict[str, UnitInfo] = {}
+        # Filled by config.roster when the database adds to the file.
+        self.contacts: dict[str, list[Contact]] = {}
+        self.duty: dict[str, DutyHolder] = {}
+        self.roster_version = 0
         self._index()
 
     # -- lookups -------------------------------------------------------------

@@ -375,3 +375,110 @@ class RollcallAnswer(Base):
     __table_args__ = (
         UniqueConstraint("rollcall_id", "unit_code", "platform", "user_id", name="uq_rollcall_answer"),
     )
+
+
+# -- the roster: what chat and the contact register add to the organisation file --
+
+
+class RosterUnit(Base):
+    """A unit added by importing the contact register (the file's units stay there)."""
+
+    __tablename__ = "roster_units"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+    capabilities: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(200))
+
+
+class RosterMember(Base):
+    """A member added in chat (/join) or a contact imported from the register.
+
+    A contact has a phone but no chat id until its person joins; a removed
+    member keeps its row (removed_at) for the record.
+    """
+
+    __tablename__ = "roster_members"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    unit_code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))  # duty_officer | member
+    platform: Mapped[str | None] = mapped_column(String(16))
+    user_id: Mapped[str | None] = mapped_column(String(64))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    department: Mapped[str | None] = mapped_column(String(200))
+    title: Mapped[str | None] = mapped_column(String(200))  # 职务
+    note: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(10))  # chat | import | cli
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(200))
+    removed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    removed_by: Mapped[str | None] = mapped_column(String(200))
+
+    __table_args__ = (Index("ix_roster_members_person", "platform", "user_id"),)
+
+
+class RosterBinding(Base):
+    """A group or channel bound to a unit from chat (/bind)."""
+
+    __tablename__ = "roster_bindings"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    unit_code: Mapped[str] = mapped_column(String(32))
+    platform: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(200))
+    removed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    removed_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class Invite(Base):
+    """A code to join a unit (/join) or bind a conversation to it (/bind).
+
+    Only its SHA-256 is kept: a database dump does not hand out memberships.
+    """
+
+    __tablename__ = "invites"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    unit_code: Mapped[str] = mapped_column(String(32))
+    role: Mapped[str] = mapped_column(String(16))
+    uses_left: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(200))
+
+
+class DutyChange(Base):
+    """Who took a unit's duty (值班) and when; the latest row per unit is the current one."""
+
+    __tablename__ = "duty_changes"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    unit_code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200))
+    platform: Mapped[str | None] = mapped_column(String(16))
+    user_id: Mapped[str | None] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    by: Mapped[str] = mapped_column(String(200))
+
+    __table_args__ = (Index("ix_duty_changes_unit", "unit_code", "id"),)
+
+
+class RosterEvent(Base):
+    """Every change to the roster, for the record; its highest id is the roster's version."""
+
+    __tablename__ = "roster_events"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    kind: Mapped[str] = mapped_column(String(20))
+    unit_code: Mapped[str | None] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(200))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -29,10 +29,12 @@ Console chat — type lines as any member into any conversation:
   !TOKEN              press the button shown as [label !TOKEN]
   ^N TEXT             reply to the bot's message #N
   :loc LAT,LON        share a location
+  :room NAME          open a new group room with the bot in it (then /bind CODE there)
   :rooms  :people  :help  :quit
 ROOM is centre, reporting, a unit code, or dm (a private chat with the bot).
 Example:  路人甲@reporting: 人民路化工厂起火，3人受伤"""
 
+_NEW_ROOM = re.compile(r"^:room\s+(?P<name>[\w.-]{1,40})$")
 _ADDRESSED = re.compile(r"^(?P<who>[^@:：\s][^@:：]*)?@(?P<room>[\w.-]+)\s*[:：]\s?(?P<text>.*)$", re.S)
 _COMMAND = re.compile(r"^/(?P<name>[A-Za-z][\w-]{0,31})(?:@\w+)?(?:\s+(?P<args>.*))?$", re.S)
 _REPLY = re.compile(r"^\^(?P<id>\d+)\s+(?P<text>.*)$", re.S)
@@ -52,6 +54,12 @@ class ConsoleAdapter:
         self._message_ids = itertools.count(1)
         self._rooms = {room.lower(): room for room in org.console_conversations()}
         self.quit_requested = asyncio.Event()
+
+    def use(self, org: Organisation) -> None:
+        """The organisation changed (someone joined, a group was bound): rooms stay, new ones appear."""
+        self.org = org
+        for room in org.console_conversations():
+            self._rooms.setdefault(room.lower(), room)
 
     # -- input ---------------------------------------------------------------
 
@@ -88,6 +96,11 @@ class ConsoleAdapter:
         if line == ":people":
             people = self.org.console_people()
             return "\n".join(f"{name}: {self._describe(name)}" for name in people)
+        if new_room := _NEW_ROOM.match(line):
+            # Like creating a group chat and adding the bot: a room no unit has yet (for /bind).
+            self._rooms.setdefault(new_room["name"].lower(), new_room["name"])
+            self.room = new_room["name"]
+            return f"(room {new_room['name']!r} opened; the bot is in it)"
         if line == ":quit":
             self.quit_requested.set()
             return "bye"
