@@ -28,10 +28,11 @@ from config.organisation import Organisation
 from storage.db import Database
 from storage.inbound import first_deliveries
 from storage.outbox import OutboxRepository
+from storage.roster import ROSTER_CHANGED
 
 log = logging.getLogger(__name__)
 
-MAX_BATCH = 64
+MAX_BATCH = 256
 
 TimerJob = Callable[[Context], Awaitable[int]]
 
@@ -54,7 +55,7 @@ class Pipeline:
     def __init__(
         self, db: Database, org: Organisation, router: Router, clock: Clock,
         enabled_platforms: Iterable[str], wake_senders: Callable[[set[str]], None] = lambda _: None,
-        max_batch: int = MAX_BATCH,
+        max_batch: int = MAX_BATCH, roster_changed: Callable[[], Awaitable[None]] | None = None,
     ):
         self.db = db
         self.org = org
@@ -63,6 +64,7 @@ class Pipeline:
         self.enabled_platforms = frozenset(enabled_platforms)
         self.wake_senders = wake_senders
         self.max_batch = max_batch
+        self.roster_changed = roster_changed
         self.t = Translator(org.language)
         self.events_handled = 0
         self.events_failed = 0
@@ -159,6 +161,9 @@ class Pipeline:
                 outgoing.extend(messages)
             outgoing.extend(await self._finish(session, now))
             await OutboxRepository(session).enqueue(outgoing, now)
+            reload_roster = session.info.pop(ROSTER_CHANGED, False)
+        if reload_roster and self.roster_changed is not None:
+            await self.roster_changed()  # the next events see who joined or was bound
         return results, outgoing
 
     async def _finish(self, session: AsyncSession, now: datetime) -> list[Outgoing]:
