@@ -27,12 +27,14 @@ ROSTER_POLL_TICKS = 5  # how often (in timer ticks) to look for roster changes m
 
 
 def build_router() -> Router:
-    from handlers import broadcast, dispatch, rollcall
+    from handlers import broadcast, dispatch, duty, rollcall, roster
     from handlers import help as help_handlers
     from handlers.intake import handler as intake
 
     router = Router()
     broadcast.register(router)
+    roster.register(router)
+    duty.register(router)
     dispatch.register(router)  # before intake: replies to its questions are not reports
     rollcall.register(router)  # before intake too: reasons for absence are replies
     intake.register(router)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable
@@ -18,7 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from bot.events import ConversationRef
-from config.schema import INCIDENT_TYPES, Channel, OrganisationFile, Unit
+from config.schema import INCIDENT_TYPES, WEEKDAYS, Channel, OrganisationFile, Unit
 
 CONSOLE = "console"
 # Console conversation ids for the organisation's shared conversations; a unit's
@@ -125,6 +125,22 @@ class Organisation:
 
     def console_conversations(self) -> list[str]:
         return [ref.chat_id for ref in self._conversations if ref.platform == CONSOLE]
+
+    # -- what the file cannot say: console people and rooms added in chat ---------
+
+    def add_console_member(self, unit_code: str, name: str, role: str) -> None:
+        """A console user who joined a unit (the file has no console ids to declare them)."""
+        self._add_person(name, [], None).unit_roles.setdefault(unit_code, role)
+
+    def add_console_room(self, unit_code: str, room: str) -> None:
+        """A console room bound to a unit in chat."""
+        ref = ConversationRef(CONSOLE, room)
+        info = self._conversations.setdefault(ref, ConversationInfo())
+        if unit_code not in info.units:
+            info.units.append(unit_code)
+        unit = self.units[unit_code]
+        if ref not in unit.conversations:
+            self.units[unit_code] = replace(unit, conversations=(*unit.conversations, ref))
 
     # -- building ------------------------------------------------------------
 
@@ -327,4 +343,24 @@ def _cross_reference_problems(data: dict[str, Any]) -> list[str]:
                 if (platform, user_id) in seen_people:
                     problems.append(f"units[{u}].members[{m}].{platform}: {user_id} is listed twice in {code}")
                 seen_people.add((platform, user_id))
+        problems += _rota_problems(u, unit)
+    return problems
+
+
+def _rota_problems(u: int, unit: dict[str, Any]) -> list[str]:
+    """Everyone on a unit's rota must be one of its members (the schema checks the rest)."""
+    rota = unit.get("rota")
+    if not isinstance(rota, dict):
+        return []
+    names = [str(m["name"]) for _, m in _items(unit.get("members")) if isinstance(m, dict) and m.get("name")]
+    problems = []
+    for day, entry in rota.items():
+        if day not in WEEKDAYS:
+            continue
+        for i, name in enumerate(entry if isinstance(entry, list) else [entry]):
+            if isinstance(name, str) and name not in names:
+                where = f"units[{u}].rota.{day}" + (f"[{i}]" if isinstance(entry, list) else "")
+                close = difflib.get_close_matches(name, names, n=3, cutoff=0.3)
+                hint = f" (did you mean {', '.join(close)}?)" if close else f" (members: {', '.join(names) or 'none'})"
+                problems.append(f"{where}: {name!r} is not a member of {unit.get('code')}{hint}")
     return problems

@@ -13,8 +13,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from config.organisation import Contact, DutyHolder, Organisation
-from config.schema import OrganisationFile
+from config.organisation import CONSOLE, Contact, DutyHolder, Organisation
+from config.schema import PLATFORMS, OrganisationFile
 from storage.roster import RosterSnapshot
 
 log = logging.getLogger(__name__)
@@ -31,8 +31,8 @@ def merged_spec(base: OrganisationFile, roster: RosterSnapshot) -> dict[str, Any
             data["units"].append(units[added.code])
     for member in roster.members:
         unit = units.get(member.unit_code)
-        if unit is None or not member.platform or not member.user_id:
-            continue  # a contact without a chat id is not someone the bot can hear
+        if unit is None or member.platform not in PLATFORMS or not member.user_id:
+            continue  # a contact without a chat id, or a console user: not for the file
         if any(m.get(member.platform) == member.user_id for m in unit["members"]):
             continue  # already in the file; the file wins
         entry = {"name": member.name[:100], member.platform: member.user_id, "role": member.role}
@@ -41,6 +41,8 @@ def merged_spec(base: OrganisationFile, roster: RosterSnapshot) -> dict[str, Any
         unit["members"].append(entry)
     for binding in roster.bindings:
         unit = units.get(binding.unit_code)
+        if binding.platform not in PLATFORMS:
+            continue
         if unit is not None and not any(c.get(binding.platform) == binding.chat_id for c in unit["channels"]):
             unit["channels"].append({binding.platform: binding.chat_id})
     return data
@@ -53,6 +55,12 @@ def merge(base: OrganisationFile, roster: RosterSnapshot, source: str = "<memory
         log.error("roster version %s does not fit the organisation; using the file alone: %s", roster.version, exc)
         org = Organisation(base, source)
     org.roster_version = roster.version
+    for member in roster.members:
+        if member.platform == CONSOLE and member.unit_code in org.units:
+            org.add_console_member(member.unit_code, member.name, member.role)
+    for binding in roster.bindings:
+        if binding.platform == CONSOLE and binding.unit_code in org.units:
+            org.add_console_room(binding.unit_code, binding.chat_id)
     org.contacts = _contacts(org, roster)
     org.duty = {code: DutyHolder(d.name, d.platform, d.user_id, d.at)
                 for code, d in roster.duty.items() if code in org.units}

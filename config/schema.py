@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictStr, field_validator, model_validator
 
 INCIDENT_TYPES = (
     "fire", "forest_fire", "flood", "earthquake", "geological", "hazmat",
@@ -83,6 +83,58 @@ class Reporting(_Strict):
     channels: list[Channel] = []
 
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # index = datetime.weekday()
+def _names(value: object) -> object:
+    """One name or a list of names; stored as a list."""
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list) or not value:
+        raise ValueError("a member's name or a list of names (leave the day out when nobody is on the rota)")
+    return value
+
+
+RotaEntry = Annotated[list[Annotated[StrictStr, Field(min_length=1)]], BeforeValidator(_names)]
+
+
+class Rota(_Strict):
+    """A unit's weekly duty rota (值班表): weekday → member name(s).
+
+    Each day's duty runs from that day's change-over to the next day's, in the
+    organisation's timezone. A day left out falls back to the members marked
+    `role: duty_officer`.
+    """
+
+    changeover: StrictStr = "00:00"
+    mon: RotaEntry | None = None
+    tue: RotaEntry | None = None
+    wed: RotaEntry | None = None
+    thu: RotaEntry | None = None
+    fri: RotaEntry | None = None
+    sat: RotaEntry | None = None
+    sun: RotaEntry | None = None
+
+    @field_validator("changeover", mode="before")
+    @classmethod
+    def _clock_time(cls, value: object) -> object:
+        # YAML reads an unquoted 8:30 as the number 510 (base 60).
+        if isinstance(value, int):
+            raise ValueError('write the time in quotes, e.g. "08:00"')
+        if isinstance(value, str):
+            hour, colon, minute = value.partition(":")
+            if not (colon and hour.isdigit() and minute.isdigit() and len(minute) == 2
+                    and int(hour) < 24 and int(minute) < 60):
+                raise ValueError(f'{value!r} is not a time of day like "08:00"')
+            return f"{int(hour):02d}:{minute}"
+        return value
+
+    def members_on(self, weekday: int) -> list[str]:
+        """The names on duty on that weekday (0 = Monday); empty when the day is left out."""
+        return list(getattr(self, WEEKDAYS[weekday]) or [])
+
+    def has_days(self) -> bool:
+        return any(getattr(self, day) for day in WEEKDAYS)
+
+
 class Unit(_Strict):
     code: Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")]
     name: Annotated[StrictStr, Field(min_length=1)]
@@ -91,6 +143,7 @@ class Unit(_Strict):
     requires_approval: bool = False
     channels: list[Channel] = []
     members: list[UnitMember] = []
+    rota: Rota | None = None
 
 
 class Escalation(_Strict):

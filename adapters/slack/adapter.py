@@ -317,6 +317,11 @@ class SlackAdapter:
         if name in FORMS and not args:
             await self._open_form(name, command)  # at once: the trigger expires in 3 s
             return
+        if name == "bind" and not await self._bot_is_in(command["channel_id"]):
+            # A slash command reaches the bot from any channel; a binding must be one it can post in.
+            await self._answer_privately(self.texts("slack.bind_not_in_channel"), command["channel_id"],
+                                         command["user_id"], response_url=command.get("response_url"))
+            return
         await self._working_on()
         neutral = command_event(command, name, args, await self.names.get(command["user_id"]))
         result = await self._handle(neutral)
@@ -324,6 +329,14 @@ class SlackAdapter:
         if answer and not getattr(result, "duplicate", False):
             await self._answer_privately(answer, command["channel_id"], command["user_id"],
                                          response_url=command.get("response_url"))
+
+    async def _bot_is_in(self, channel: str) -> bool:
+        try:
+            info = await self.client.conversations_info(channel=channel)
+        except SlackApiError as exc:
+            log.warning("conversations.info for %s failed: %s", channel, exc.response.get("error"))
+            return False
+        return bool((info.get("channel") or {}).get("is_member"))
 
     async def _open_form(self, name: str, command: dict[str, Any]) -> None:
         """The trigger id is good for three seconds: open the form before anything else.

@@ -41,7 +41,7 @@ async def press(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton)
     if run.stage == CLOSED and run.closed_at is not None:
         ctx.private_answer = ctx.t("rollcall.closed_at", time=views.hhmm(run.closed_at, ctx.org.timezone))
         return
-    if not may_answer(ctx.org, run, unit_code, ctx.person):
+    if not may_answer(ctx.org, run, unit_code, ctx.person, ctx.now):
         log.warning("refused roll-call answer by %s for %s", event.actor, unit_code)
         ctx.private_answer = ctx.t(f"rollcall.not_yours.{run.answer}", unit=unit_code)
         return

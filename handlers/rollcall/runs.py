@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 from bot.context import Context
 from bot.events import ConversationRef
 from bot.messages import Button, Message
+from config.duty import on_duty
 from config.organisation import Organisation, PersonInfo
-from config.schema import UnitMember
 from handlers.dispatch.orders import duty_mentions
 from handlers.rollcall import actions, views
 from storage.models import RollcallAnswer, RollcallRun
@@ -25,24 +25,26 @@ log = logging.getLogger(__name__)
 REMINDER_GRACE = timedelta(minutes=10)  # after the reminder; never longer than the deadline itself
 
 
-def required_people(org: Organisation, unit_code: str, answer: str) -> list[UnitMember]:
-    """Who must answer for the unit: its duty officers (all members when it names none), or all."""
-    members = list(org.spec_unit(unit_code).members)
+def required_people(org: Organisation, unit_code: str, answer: str, now: datetime) -> list[str]:
+    """Who must answer for the unit: whoever is on duty now (every member when nobody is), or all."""
+    members = [m.name for m in org.spec_unit(unit_code).members]
     if answer == "duty_officer":
-        return [m for m in members if m.role == "duty_officer"] or members
+        return on_duty(org, unit_code, now).names or members
     return members
 
 
-def may_answer(org: Organisation, run: RollcallRun, unit_code: str, person: PersonInfo | None) -> bool:
+def may_answer(org: Organisation, run: RollcallRun, unit_code: str, person: PersonInfo | None,
+               now: datetime) -> bool:
     if person is None or not person.is_member_of(unit_code) or unit_code not in run.units:
         return False
     if run.answer == "all":
         return True
-    return person.name in {m.name for m in required_people(org, unit_code, run.answer)}
+    # Whoever was on duty when it went out may still answer after a handover or a change-over.
+    return any(person.name in required_people(org, unit_code, run.answer, moment) for moment in (now, run.started_at))
 
 
-def duty_officer_names(org: Organisation, unit_code: str) -> list[str]:
-    return [m.name for m in org.spec_unit(unit_code).members if m.role == "duty_officer"]
+def duty_officer_names(org: Organisation, unit_code: str, now: datetime) -> list[str]:
+    return on_duty(org, unit_code, now).names
 
 
 def unit_conversations(ctx: Context, unit_code: str) -> list[ConversationRef]:
@@ -125,8 +127,8 @@ async def _remind(ctx: Context, run: RollcallRun, unit_code: str) -> None:
 async def close(ctx: Context, run: RollcallRun, answers: list[RollcallAnswer]) -> None:
     run.stage, run.closed_at, run.due_at = CLOSED, ctx.now, None
     known = [code for code in run.units if code in ctx.org.units]
-    expected = {code: len(required_people(ctx.org, code, run.answer)) for code in known}
-    officers = {code: duty_officer_names(ctx.org, code) for code in known}
+    expected = {code: len(required_people(ctx.org, code, run.answer, ctx.now)) for code in known}
+    officers = {code: duty_officer_names(ctx.org, code, ctx.now) for code in known}
     summary = views.summary_message(ctx.t, ctx.org, run, expected, answers, officers)
     for ref in ctx.centre_conversations():
         ctx.send(ref, summary, key=f"rollcall-summary:{run.id}")

@@ -1,0 +1,174 @@
+"""Joining a unit and binding a conversation to it, with a one-time code.
+
+`/invite UNIT` (centre) makes a code; `/join CODE` in a private chat makes the
+sender a member; `/bind CODE` in a group, by a member of that unit, makes the
+group one of the unit's conversations. Codes are stored hashed, expire, and a
+join spends one of their uses. Every change is on the roster's record, and the
+organisation is rebuilt once the transaction commits.
+"""
+from __future__ import annotations
+
+import difflib
+import logging
+import re
+from datetime import timedelta
+
+from bot.context import HandlerContext
+from bot.events import CommandEvent
+from bot.messages import Message
+from storage.models import Invite, RosterBinding, RosterMember
+from storage.roster import RosterRepository
+
+log = logging.getLogger(__name__)
+
+DEFAULT_VALID_FOR = timedelta(days=7)
+MAX_VALID_FOR = timedelta(days=90)
+MAX_USES = 500
+_DURATION = re.compile(r"^(\d{1,4})([mhd])$")
+_UNITS = {"m": "minutes", "h": "hours", "d": "days"}
+
+
+def parse_duration(text: str) -> timedelta | None:
+    """30m, 12h, 7d."""
+    match = _DURATION.match(text.strip().lower())
+    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))}) if match else None
+
+
+def unit_problem(ctx: HandlerContext, code: str) -> str | None:
+    if code in ctx.org.units:
+        return None
+    close = difflib.get_close_matches(code, sorted(ctx.org.units), n=3, cutoff=0.5)
+    return ctx.t("roster.unknown_unit", code=code, close=", ".join(close) or "—")
+
+
+async def invite_command(ctx: HandlerContext, event: CommandEvent) -> None:
+    """/invite UNIT [duty_officer] [uses:N] [expires:7d] — centre members."""
+    words = event.args.split()
+    if not words:
+        ctx.reply(Message(text=ctx.t("roster.invite_usage")))
+        return
+    code = words[0].upper()
+    role, uses, valid_for, problems = "member", 1, DEFAULT_VALID_FOR, []
+    if problem := unit_problem(ctx, code):
+        problems.append(problem)
+    for word in words[1:]:
+        name, _, value = word.partition(":")
+        if word in ("duty_officer", "member"):
+            role = word
+        elif name == "uses" and value.isdigit() and 1 <= int(value) <= MAX_USES:
+            uses = int(value)
+        elif name == "expires" and (duration := parse_duration(value)) and duration <= MAX_VALID_FOR:
+            valid_for = duration
+        else:
+            problems.append(ctx.t("roster.invite_bad_option", option=word[:40]))
+    if problems:
+        ctx.reply(Message(text="\n".join([*problems, ctx.t("roster.invite_usage")])))
+        return
+    secret = await RosterRepository(ctx.session).create_invite(code, role, uses, ctx.now + valid_for,
+                                                                ctx.actor_name, ctx.now)
+    expires = (ctx.now + valid_for).astimezone(ctx.org.timezone).strftime("%Y-%m-%d %H:%M")
+    ctx.reply(Message(text=ctx.t("roster.invite_made", code=secret, unit=code, role=ctx.t(f"roster.role.{role}"),
+                                 uses=uses, expires=expires)))
+
+
+async def _usable_invite(ctx: HandlerContext, code: str, *, spend: bool) -> Invite | None:
+    """The invite behind a code, or None after telling the sender why not."""
+    invite = await RosterRepository(ctx.session).invite(code) if code else None
+    if invite is None:
+        log.warning("unknown invite code from %s", ctx.event.actor)
+        ctx.reply(Message(text=ctx.t("roster.code_unknown")))
+        return None
+    if invite.expires_at <= ctx.now:
+        ctx.reply(Message(text=ctx.t("roster.code_expired")))
+        return None
+    if spend and invite.uses_left <= 0:
+        ctx.reply(Message(text=ctx.t("roster.code_used")))
+        return None
+    if invite.unit_code not in ctx.org.units:
+        ctx.reply(Message(text=ctx.t("roster.code_unknown")))
+        return None
+    return invite
+
+
+async def join_command(ctx: HandlerContext, event: CommandEvent) -> None:
+    """/join CODE — in a private chat with the bot."""
+    if not event.conversation.is_private:
+        # The code was just shown to the whole group: it is not spent, but it is not safe either.
+        ctx.reply(Message(text=ctx.t("roster.join_in_private")))
+        return
+    invite = await _usable_invite(ctx, event.args.strip(), spend=True)
+    if invite is None:
+        return
+    unit = ctx.org.units[invite.unit_code]
+    if ctx.person is not None and ctx.person.is_member_of(unit.code):
+        ctx.reply(Message(text=ctx.t("roster.already_member", unit=f"{unit.name} ({unit.code})")))
+        return
+    repo, actor = RosterRepository(ctx.session), event.actor
+    name = ctx.person.name if ctx.person else actor.display_name.strip()[:100] or actor.user_id
+    contact = await repo.contact(unit.code, name)
+    if contact is not None:  # the register knew this person by name: now they have a chat id too
+        contact.platform, contact.user_id, contact.role = actor.platform, actor.user_id, invite.role
+    else:
+        await repo.add(RosterMember(
+            unit_code=unit.code, name=name, role=invite.role, platform=actor.platform, user_id=actor.user_id,
+            source="chat", created_at=ctx.now, created_by=name,
+        ))
+    invite.uses_left -= 1
+    await repo.record("join", unit.code, name, ctx.now,
+                      {"platform": actor.platform, "user_id": actor.user_id, "role": invite.role})
+    log.info("%s joined %s as %s", name, unit.code, invite.role)
+    ctx.reply(Message(text=ctx.t("roster.joined", unit=f"{unit.name} ({unit.code})",
+                                 role=ctx.t(f"roster.role.{invite.role}"))))
+    for ref in ctx.centre_conversations():
+        ctx.send(ref, Message(text=ctx.t("roster.joined_notice", name=name, unit=unit.code,
+                                         role=ctx.t(f"roster.role.{invite.role}"), platform=actor.platform)))
+
+
+async def bind_command(ctx: HandlerContext, event: CommandEvent) -> None:
+    """/bind CODE — in the group to bind, by a member of the code's unit."""
+    if event.conversation.is_private:
+        ctx.reply(Message(text=ctx.t("roster.bind_in_group")))
+        return
+    # A code proves the centre meant this unit to get a conversation; binding
+    # does not spend it (the member who joined with it usually binds next).
+    invite = await _usable_invite(ctx, event.args.strip(), spend=False)
+    if invite is None:
+        return
+    unit = ctx.org.units[invite.unit_code]
+    if ctx.person is None or not ctx.person.is_member_of(unit.code):
+        log.warning("refused /bind for %s by %s", unit.code, event.actor)
+        ctx.reply(Message(text=ctx.t("roster.bind_members_only", unit=unit.code)))
+        return
+    ref = event.conversation.ref
+    if ref in unit.conversations:
+        ctx.reply(Message(text=ctx.t("roster.already_bound", unit=unit.code)))
+        return
+    repo = RosterRepository(ctx.session)
+    await repo.add(RosterBinding(unit_code=unit.code, platform=ref.platform, chat_id=ref.chat_id,
+                                 title=(event.conversation.title or "")[:200] or None,
+                                 created_at=ctx.now, created_by=ctx.actor_name))
+    await repo.record("bind", unit.code, ctx.actor_name, ctx.now, {"platform": ref.platform, "chat_id": ref.chat_id})
+    log.info("%s bound %s to %s", ctx.actor_name, ref, unit.code)
+    ctx.reply(Message(text=ctx.t("roster.bound", unit=f"{unit.name} ({unit.code})")))
+    for centre in ctx.centre_conversations():
+        ctx.send(centre, Message(text=ctx.t("roster.bound_notice", name=ctx.actor_name, unit=unit.code,
+                                            chat=event.conversation.title or ref.chat_id, platform=ref.platform)))
+
+
+async def unbind_command(ctx: HandlerContext, event: CommandEvent) -> None:
+    """/unbind — in a bound group, by a member of its unit or a centre member."""
+    ref = event.conversation.ref
+    units = [code for code in ctx.where.units
+             if ctx.is_centre_member or (ctx.person is not None and ctx.person.is_member_of(code))]
+    if not units:
+        ctx.reply(Message(text=ctx.t("roster.unbind_nothing")))
+        return
+    removed = 0
+    repo = RosterRepository(ctx.session)
+    for code in units:
+        count = await repo.remove_bindings(code, ref.platform, ref.chat_id, ctx.actor_name, ctx.now)
+        if count:
+            await repo.record("unbind", code, ctx.actor_name, ctx.now, {"platform": ref.platform, "chat_id": ref.chat_id})
+            removed += count
+    ctx.reply(Message(text=ctx.t("roster.unbound", units=", ".join(units)) if removed
+                      else ctx.t("roster.unbind_from_file")))

@@ -1,0 +1,68 @@
+"""The roster over Telegram (real python-telegram-bot against the fake Bot API):
+a person joins a unit with a code in a private chat, binds a new group, and the
+next dispatch order reaches that group, where the new member can answer it."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import AsyncIterator
+
+import pytest
+
+from bot.app import Liandong
+from bot.clock import SystemClock
+from config.organisation import Organisation
+from config.settings import Settings
+from tests.fakes.telegram_api import FakeTelegramAPI
+
+CENTRE, REPORTING = -1001000, -1003000
+COMMANDER = 1001
+NEWCOMER, NEW_GROUP = 5555, -1009999
+REPORT = "人民路化工厂起火，3人受伤，有人被困"
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegramAPI]:
+    async with FakeTelegramAPI() as api:
+        yield api
+
+
+@pytest.fixture
+async def bot(tmp_path: Path, fake: FakeTelegramAPI, org: Organisation) -> AsyncIterator[Liandong]:
+    settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path}/tg.db", telegram_token=fake.token,
+                        telegram_api_url=fake.root_url, http_port=0, console=False)
+    app = Liandong(settings, org, clock=SystemClock(), http=False)
+    await app.start()
+    yield app
+    await app.stop()
+
+
+async def _said(fake: FakeTelegramAPI, chat: int, user: int, text: str, **profile: str) -> dict:
+    before = len(fake.sent_messages(chat))
+    fake.inject_message(chat, user, text, **profile)
+    return (await fake.wait_for_messages(chat, before + 1))[-1]
+
+
+async def test_join_bind_and_the_next_order_reaches_the_new_group(bot: Liandong, fake: FakeTelegramAPI) -> None:
+    invite = await _said(fake, CENTRE, COMMANDER, "/invite SEA-01 duty_officer")
+    code = re.search(r"邀请码：([A-Z0-9]{5}-[A-Z0-9]{5})", invite["text"]).group(1)
+
+    welcome = await _said(fake, NEWCOMER, NEWCOMER, f"/join {code}", first_name="周", last_name="船长")
+    assert "(SEA-01) 的值班员" in welcome["text"]
+    refused = await _said(fake, NEWCOMER + 1, NEWCOMER + 1, f"/join {code}")
+    assert "已被使用" in refused["text"]
+
+    fake.add_chat(NEW_GROUP, title="海上搜救一队", chat_type="supergroup")
+    bound = await _said(fake, NEW_GROUP, NEWCOMER, f"/bind {code}", first_name="周", last_name="船长")
+    assert "本群已绑定为" in bound["text"] and "SEA-01" in bound["text"]
+
+    await _said(fake, REPORTING, 777, REPORT)
+    incident_id = re.search(r"\d{8}-\d{4}", fake.sent_messages(REPORTING)[-1]["text"]).group(0)
+    fake.inject_message(CENTRE, COMMANDER, f"/dispatch {incident_id} SEA-01")
+    [order] = (await fake.wait_for_messages(NEW_GROUP, 2))[1:]
+    assert "调度指令" in order["text"]
+    ack = next(b for row in order["reply_markup"]["inline_keyboard"] for b in row if b["text"] == "接令")
+    query = fake.inject_callback_query(NEW_GROUP, NEWCOMER, order["message_id"], ack["callback_data"])
+    await fake.wait_until(lambda: any(c["callback_query_id"] == query for c in fake.calls("answerCallbackQuery")))
+    answer = next(c for c in fake.calls("answerCallbackQuery") if c["callback_query_id"] == query)
+    assert answer["text"] == "已记录：已接令"
