@@ -5,9 +5,13 @@ import argparse
 import asyncio
 import json
 import logging
+import getpass
+import re
 import signal
 import sys
-from typing import Sequence
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Sequence
 
 from adapters.console import CONSOLE_HELP
 from config.organisation import Organisation, OrganisationError, load_organisation
@@ -68,6 +72,59 @@ def _parser() -> argparse.ArgumentParser:
     upgrade = db_commands.add_parser("upgrade", help="apply migrations",
                                      description="Apply the database migrations up to the latest.")
     upgrade.set_defaults(func=_db_upgrade)
+
+    roster = commands.add_parser(
+        "roster", help="the contact register and the roster in the database",
+        description="Import the contact register (联系方式登记表), export the merged roster, remove "
+        "members. The organisation file ($LIANDONG_ORG) stays the declared base; what these commands "
+        "change is kept in the database ($LIANDONG_DATABASE_URL) and running bots pick it up within seconds.",
+    )
+    roster_commands = roster.add_subparsers(title="roster commands", metavar="COMMAND")
+    imp = roster_commands.add_parser(
+        "import", help="import the contact register (CSV or XLSX)",
+        description="Read the contact register (columns 序号, 单位, 科室, 联系人, 职务, 联系方式, 备注 — "
+        "or No., Unit, Department, Contact, Title, Phone, Note; optional 代码/Code and 类别/Kind) from a "
+        "CSV (UTF-8 or GB18030) or XLSX file. Every row that cannot be used is listed with its row number "
+        "and why; then nothing is changed (exit code 1) unless --partial. Units are matched by code or "
+        "name; unknown ones are added. Importing the same register again updates, never duplicates.",
+    )
+    imp.add_argument("file", help="the register, .csv or .xlsx")
+    imp.add_argument("--partial", action="store_true", help="import the good rows even when some are refused")
+    imp.set_defaults(func=_roster_import)
+    exp = roster_commands.add_parser(
+        "export", help="write the merged roster (file + database)",
+        description="Write the organisation as the bot sees it — the file with the units, members, "
+        "contacts and bindings of the database laid over it. yaml: the organisation file's shape, to fold "
+        "back into the file (contacts without a chat id as comments); csv/xlsx: the contact register's "
+        "columns, every person of every unit.",
+    )
+    exp.add_argument("--format", choices=("yaml", "csv", "xlsx"),
+                     help="default: from -o's extension, else yaml")
+    exp.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output; xlsx needs it)")
+    exp.set_defaults(func=_roster_export)
+    rm = roster_commands.add_parser(
+        "remove", help="remove a member or contact added in chat or by import",
+        description="Mark a unit's member or contact removed (kept for the record). WHO is the person's "
+        "name, or PLATFORM:ID (telegram:123456789, slack:U0123). People listed in the organisation file "
+        "are removed by editing the file.",
+    )
+    rm.add_argument("unit", help="unit code (or name)")
+    rm.add_argument("who", help="name, or telegram:ID / slack:ID")
+    rm.set_defaults(func=_roster_remove)
+
+    invite = commands.add_parser(
+        "invite", help="create an invite code for a unit",
+        description="Create a code to join UNIT: the person sends /join CODE to the bot in a private chat; "
+        "a member sends /bind CODE in the unit's group to bind it. The code is printed once; only its hash "
+        "is stored.",
+    )
+    invite.add_argument("unit", help="unit code (or name)")
+    invite.add_argument("--role", choices=("member", "duty_officer"), default="member",
+                        help="role given on /join (default: member)")
+    invite.add_argument("--uses", type=int, default=1, help="how many times the code works (default: 1)")
+    invite.add_argument("--expires", default="7d", metavar="DURATION",
+                        help="how long it is valid: 30m, 12h, 7d, 2w (default: 7d)")
+    invite.set_defaults(func=_invite)
     return parser
 
 
@@ -128,6 +185,242 @@ def _db_upgrade(_: argparse.Namespace) -> int:
         return EXIT_DATABASE
     print("database is up to date")
     return 0
+
+
+# -- roster and invites ------------------------------------------------------------
+
+_DURATION = re.compile(r"(\d+)\s*(m|min|h|d|w)", re.IGNORECASE)
+_DURATION_UNITS = {"m": 60, "min": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+MAX_INVITE_DAYS = 365
+MAX_INVITE_USES = 1000
+
+
+def parse_duration(text: str) -> timedelta | None:
+    """30m, 12h, 7d, 2w, or several at once (1d12h); None when it is not one."""
+    compact = text.strip().replace(" ", "")
+    if not compact or _DURATION.sub("", compact):
+        return None
+    seconds = sum(int(n) * _DURATION_UNITS[u.lower()] for n, u in _DURATION.findall(compact))
+    return timedelta(seconds=seconds)
+
+
+def _actor() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except Exception:  # no login name (a container without a passwd entry)
+        return "cli"
+
+
+def _with_roster(work: Callable[[Any, Organisation], Awaitable[int]]) -> int:
+    """Run work(session, organisation file) in one database transaction."""
+    from storage.db import Database, DatabaseUnavailable
+
+    settings = _settings()
+    org = _load_org(settings.org_path)
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # the migrations' progress is not this command's news
+
+    async def go() -> int:
+        db = Database(settings.database_url)
+        try:
+            await db.upgrade()
+            async with db.transaction() as session:
+                return await work(session, org)
+        finally:
+            await db.dispose()
+
+    try:
+        return asyncio.run(go())
+    except DatabaseUnavailable as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_DATABASE
+
+
+async def _merged(session: Any, org: Organisation) -> tuple[Organisation, Any]:
+    from config.roster import merge
+    from storage.roster import RosterRepository
+
+    snapshot = await RosterRepository(session).snapshot()
+    return merge(org.spec, snapshot, org.source), snapshot
+
+
+def _unit_or_exit(org: Organisation, text: str) -> str | None:
+    from config.register import close_units, find_unit
+
+    code = find_unit(org, text)
+    if code is None:
+        close = close_units(org, text)
+        hint = f" (did you mean {', '.join(close)}?)" if close else " (`liandong roster export` lists the units)"
+        print(f"no unit {text!r}{hint}", file=sys.stderr)
+    return code
+
+
+def _roster_import(args: argparse.Namespace) -> int:
+    from config.register import import_register, read_register
+
+    register = read_register(args.file)
+    name = args.file
+    if register.unreadable:
+        print(f"{name}: cannot import:", file=sys.stderr)
+        for problem in register.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_CONFIG
+
+    async def work(session: Any, org: Organisation) -> int:
+        now = datetime.now(timezone.utc)
+        outcome = await import_register(session, org.spec, register, partial=args.partial, actor=_actor(),
+                                        now=now, source=org.source)
+        refused = {row for p in outcome.problems for row in p.rows}
+        print(f"{name}: {register.data_rows} rows, {register.data_rows - len(refused)} good, {len(refused)} refused")
+        if outcome.problems:
+            print(f"{name}: {len(outcome.problems)} problem(s):", file=sys.stderr)
+            for problem in outcome.problems:
+                print(problem, file=sys.stderr)
+        if register.ignored_columns:
+            print(f"columns ignored: {', '.join(register.ignored_columns)}")
+        if outcome.problems and not args.partial:
+            good = register.data_rows - len(refused)
+            print(f"nothing imported: fix the rows above and import again, or import the {good} good rows "
+                  "with --partial", file=sys.stderr)
+            return EXIT_CONFIG
+        if not outcome.applied:
+            print("nothing to import")
+            return EXIT_CONFIG if refused else 0
+        result = outcome.result
+        added_units = [u for u in outcome.new_units if u.code in result.units_added]
+        listed = "; ".join(f"{u.code} {u.name} ({u.kind})" for u in added_units)
+        print(f"units added: {len(added_units)}" + (f" — {listed}" if listed else ""))
+        print(f"contacts added: {len(result.added)}, updated: {len(result.updated)}, unchanged: {result.unchanged}"
+              + (f", already in the organisation file: {outcome.in_file}" if outcome.in_file else ""))
+        print(f"rows refused: {len(refused)}" + (" (listed above; not imported)" if refused else ""))
+        without = [row.row for row in register.good_rows() if row.phone is None and row.row not in refused]
+        if without:
+            print(f"without a phone (联系方式 empty): {len(without)} — row{'s' if len(without) > 1 else ''} "
+                  + ", ".join(map(str, without)))
+        return 0
+
+    return _with_roster(work)
+
+
+def _roster_export(args: argparse.Namespace) -> int:
+    from config.register import export_csv, export_rows, export_xlsx, export_yaml
+
+    fmt = args.format
+    if fmt is None:
+        suffix = Path(args.output).suffix.lower() if args.output else ""
+        fmt = {".csv": "csv", ".xlsx": "xlsx"}.get(suffix, "yaml")
+    if fmt == "xlsx" and not args.output:
+        print("an xlsx export needs -o FILE", file=sys.stderr)
+        return EXIT_CONFIG
+
+    async def work(session: Any, org: Organisation) -> int:
+        merged, snapshot = await _merged(session, org)
+        rows = export_rows(merged, snapshot.members)
+        when = datetime.now(timezone.utc).astimezone(merged.timezone).strftime("%Y-%m-%d %H:%M %Z")
+        if fmt == "yaml":
+            spec = merged.spec.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+            header = (f"{merged.name}: the organisation file {org.source} with the roster of the database "
+                      f"(version {snapshot.version}) laid over it, exported {when}.\n"
+                      "Check it with `liandong check-config FILE` before using it as LIANDONG_ORG.")
+            data: str | bytes = export_yaml(spec, rows, header)
+        elif fmt == "csv":
+            data = export_csv(rows, merged.language)
+        else:
+            data = export_xlsx(rows, merged.language, merged.name)
+        if not args.output:
+            assert isinstance(data, str)  # xlsx has -o
+            sys.stdout.write(data)
+            return 0
+        try:
+            if isinstance(data, bytes):
+                Path(args.output).write_bytes(data)
+            else:  # a BOM for CSV: Excel on a Chinese Windows then reads it as UTF-8
+                Path(args.output).write_text(data, encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="")
+        except OSError as exc:
+            print(f"cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_CONFIG
+        print(f"wrote {args.output} ({fmt}): {len(merged.units)} units, {len(rows)} people")
+        return 0
+
+    return _with_roster(work)
+
+
+def _roster_remove(args: argparse.Namespace) -> int:
+    from config.register import close_people_names, same_name
+    from storage.roster import RosterRepository
+
+    async def work(session: Any, org: Organisation) -> int:
+        merged, _ = await _merged(session, org)
+        code = _unit_or_exit(merged, args.unit)
+        if code is None:
+            return EXIT_CONFIG
+        unit = merged.units[code]
+        repo = RosterRepository(session)
+        platform, _, user_id = args.who.partition(":")
+        by_id = platform in ("telegram", "slack") and bool(user_id)
+        members = await repo.members_in(code)
+        if by_id:
+            found = [m for m in members if m.platform == platform and m.user_id == user_id]
+        else:
+            found = [m for m in members if same_name(m.name, args.who)]
+        in_file = [m for m in (org.spec_unit(code).members if code in org.units else [])
+                   if (getattr(m, platform, None) == user_id if by_id else same_name(m.name, args.who))]
+        if not found:
+            if in_file:
+                print(f"{args.who} is in the organisation file {org.source} ({code}): remove them from the file",
+                      file=sys.stderr)
+            else:
+                names = [m.name for m in members] + [m.name for m in merged.spec_unit(code).members]
+                close = close_people_names(args.who, names)
+                hint = f" (did you mean {', '.join(close)}?)" if close else ""
+                print(f"no member or contact {args.who!r} in {code} {unit.name}{hint}", file=sys.stderr)
+            return EXIT_CONFIG
+        now = datetime.now(timezone.utc)
+        actor = _actor()
+        for member in found:
+            await repo.remove_member(member, actor, now)
+            await repo.record("remove", code, actor, now, {"name": member.name, "platform": member.platform,
+                                                           "user_id": member.user_id, "source": member.source})
+            what = f"{member.platform} {member.user_id}" if member.user_id else "contact"
+            print(f"removed {member.name} ({what}) from {code} {unit.name}")
+        if in_file:
+            print(f"{args.who} is also in the organisation file {org.source}: remove them there too")
+        return 0
+
+    return _with_roster(work)
+
+
+def _invite(args: argparse.Namespace) -> int:
+    from storage.roster import RosterRepository
+
+    valid_for = parse_duration(args.expires)
+    if valid_for is None or valid_for <= timedelta(0) or valid_for > timedelta(days=MAX_INVITE_DAYS):
+        print(f"--expires {args.expires!r}: a duration such as 30m, 12h, 7d or 2w, at most {MAX_INVITE_DAYS}d",
+              file=sys.stderr)
+        return EXIT_CONFIG
+    if not 1 <= args.uses <= MAX_INVITE_USES:
+        print(f"--uses {args.uses}: from 1 to {MAX_INVITE_USES}", file=sys.stderr)
+        return EXIT_CONFIG
+
+    async def work(session: Any, org: Organisation) -> int:
+        merged, _ = await _merged(session, org)
+        code = _unit_or_exit(merged, args.unit)
+        if code is None:
+            return EXIT_CONFIG
+        now = datetime.now(timezone.utc)
+        expires = now + valid_for
+        secret = await RosterRepository(session).create_invite(code, args.role, args.uses, expires, _actor(), now)
+        unit = merged.units[code]
+        local = expires.astimezone(merged.timezone).strftime("%Y-%m-%d %H:%M %Z")
+        role = "duty officer (值班员)" if args.role == "duty_officer" else "member"
+        uses = "once" if args.uses == 1 else f"{args.uses} times"
+        print(f"invite code: {secret}")
+        print(f"unit {code} {unit.name}, as {role}; works {uses}, until {local}")
+        print(f"In a private chat with the bot: /join {secret}")
+        print(f"In the unit's group, by a member of {code}: /bind {secret}")
+        print("The code is shown only now: only its hash is kept.")
+        return 0
+
+    return _with_roster(work)
 
 
 def _run(_: argparse.Namespace) -> int:

@@ -117,3 +117,80 @@ class RosterRepository:
         """The invite for this code, locked: two people cannot spend its last use at once."""
         return await self.session.scalar(
             select(Invite).where(Invite.code_hash == code_hash(code)).with_for_update())
+
+    # -- the contact register and the CLI (liandong roster …) ------------------------
+
+    async def members_in(self, unit_code: str) -> list[RosterMember]:
+        """The unit's live members and contacts, oldest first."""
+        return list(await self.session.scalars(select(RosterMember).where(
+            RosterMember.unit_code == unit_code, RosterMember.removed_at.is_(None)).order_by(RosterMember.id)))
+
+    async def import_contacts(self, units: list[tuple[str, str, str]], contacts: list["ContactRow"], actor: str,
+                              now: datetime, source: str) -> "ImportResult":
+        """Add the units (code, name, kind) not yet here, and the register's contacts.
+
+        A contact is matched by unit and name: an imported contact first, else a
+        member who joined in chat under that name, whose phone, department, title
+        and note the register then sets. Nothing is duplicated on a second import.
+        """
+        result = ImportResult()
+        known = set(await self.session.scalars(select(RosterUnit.code)))
+        for code, name, kind in units:
+            if code in known:
+                continue
+            self.session.add(RosterUnit(code=code, name=name, kind=kind, capabilities=[], created_at=now,
+                                        created_by=actor))
+            known.add(code)
+            result.units_added.append(code)
+            await self.record("unit_add", code, actor, now, {"name": name, "kind": kind, "source": source})
+        live: dict[tuple[str, str], list[RosterMember]] = {}
+        for member in await self.session.scalars(select(RosterMember).where(
+                RosterMember.unit_code.in_({c.unit_code for c in contacts}), RosterMember.removed_at.is_(None))
+                .order_by(RosterMember.id)):
+            live.setdefault((member.unit_code, member.name), []).append(member)
+        touched: dict[str, dict[str, list[str]]] = {}
+        for contact in contacts:
+            matches = live.get((contact.unit_code, contact.name), [])
+            target = next((m for m in matches if m.user_id is None), None) or next(iter(matches), None)
+            fields = {"phone": contact.phone, "department": contact.department, "title": contact.title,
+                      "note": contact.note}
+            change = touched.setdefault(contact.unit_code, {"added": [], "updated": []})
+            if target is None:
+                member = RosterMember(unit_code=contact.unit_code, name=contact.name, role="member", platform=None,
+                                      user_id=None, source="import", created_at=now, created_by=actor, **fields)
+                self.session.add(member)
+                live.setdefault((contact.unit_code, contact.name), []).append(member)
+                result.added.append(contact)
+                change["added"].append(contact.name)
+            elif any(getattr(target, k) != v for k, v in fields.items()):
+                for k, v in fields.items():
+                    setattr(target, k, v)
+                result.updated.append(contact)
+                change["updated"].append(contact.name)
+            else:
+                result.unchanged += 1
+        for unit_code, change in touched.items():
+            if change["added"] or change["updated"]:
+                await self.record("import", unit_code, actor, now, {**change, "source": source})
+        await self.session.flush()
+        return result
+
+
+@dataclass
+class ContactRow:
+    """One contact of the register, its unit already decided."""
+
+    unit_code: str
+    name: str
+    phone: str | None = None
+    department: str | None = None
+    title: str | None = None
+    note: str | None = None
+
+
+@dataclass
+class ImportResult:
+    units_added: list[str] = field(default_factory=list)
+    added: list[ContactRow] = field(default_factory=list)
+    updated: list[ContactRow] = field(default_factory=list)
+    unchanged: int = 0
