@@ -10,14 +10,9 @@ from bot.clock import ManualClock
 from config.organisation import Organisation
 from storage.models import Broadcast, BroadcastReceipt, OutboxMessage
 from tests.conftest import ConsoleBot, start_console_bot
+from tests.console_transcript import token as _token
 
 ALERT = "台风红色预警：今晚20时起停止一切户外作业"
-
-
-def _token(output: str, label: str) -> str:
-    found = re.findall(rf"\[{re.escape(label)} !([\w-]+)\]", output)
-    assert found, f"no [{label}] button in:\n{output}"
-    return found[-1]
 
 
 def _copy(output: str, room: str) -> str:

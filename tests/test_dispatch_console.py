@@ -10,21 +10,10 @@ from bot.clock import ManualClock
 from config.organisation import Organisation
 from storage.models import DispatchOrder, TimelineEntry
 from tests.conftest import ConsoleBot, start_console_bot
+from tests.console_transcript import room as _room, token as _token
 
 REPORT = "人民路化工厂起火，3人受伤，有人被困"
 ID = "20261122-0001"
-
-
-def _token(output: str, label: str) -> str:
-    found = re.findall(rf"\[{re.escape(label)} !([\w-]+)\]", output)
-    assert found, f"no [{label}] button in:\n{output}"
-    return found[-1]
-
-
-def _room(output: str, room: str) -> str:
-    """What the bot printed into one room, from a console transcript."""
-    blocks = re.split(r"(?m)^(?=\[)", output)
-    return "".join(b for b in blocks if b.startswith(f"[{room}] bot"))
 
 
 async def _reported(bot: ConsoleBot) -> str:

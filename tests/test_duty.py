@@ -19,22 +19,12 @@ from config.settings import DEFAULT_ORG
 from storage.models import DutyChange, RosterEvent
 from storage.roster import RosterSnapshot
 from tests.conftest import ConsoleBot, start_console_bot
+from tests.console_transcript import room as _room, token as _token
 
 SHANGHAI = timezone(timedelta(hours=8))
 SUN_1500 = datetime(2026, 11, 22, 15, 0, tzinfo=SHANGHAI)
 REPORT = "人民路化工厂起火，3人受伤，有人被困"
 ID = "20261122-0001"
-
-
-def _token(output: str, label: str) -> str:
-    found = re.findall(rf"\[{re.escape(label)} !([\w-]+)\]", output)
-    assert found, f"no [{label}] button in:\n{output}"
-    return found[-1]
-
-
-def _room(output: str, room: str) -> str:
-    blocks = re.split(r"(?m)^(?=\[)", output)
-    return "".join(b for b in blocks if b.startswith(f"[{room}] bot"))
 
 
 def _line(output: str, unit_code: str) -> str:

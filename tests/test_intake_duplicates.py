@@ -18,16 +18,11 @@ from config.organisation import Organisation
 from handlers.intake.places_match import distance_km, same_place
 from storage.models import Incident, IncidentSource, TimelineEntry
 from tests.conftest import ConsoleBot, start_console_bot
+from tests.console_transcript import token as _token
 
 REPORT = "人民路化工厂起火，3人受伤，有人被困"
 SAME_PLACE = "人民路的化工厂着火了，浓烟很大"
 FIRST, SECOND, THIRD = "20261122-0001", "20261122-0002", "20261122-0003"
-
-
-def _token(output: str, label: str) -> str:
-    found = re.findall(rf"\[{re.escape(label)} !([\w-]+)\]", output)
-    assert found, f"no [{label}] button in:\n{output}"
-    return found[-1]
 
 
 def _blocks(output: str, room: str) -> list[str]:

@@ -13,21 +13,10 @@ from bot.clock import ManualClock
 from config.organisation import Organisation
 from storage.models import OutboxMessage, RollcallAnswer, RollcallRun, RollcallSchedule
 from tests.conftest import ConsoleBot, start_console_bot
+from tests.console_transcript import room as _room, token as _token
 
 # The example organisation's "0 9 1 * *" in Asia/Shanghai.
 DEC_1_0900 = datetime(2026, 12, 1, 1, 0, tzinfo=timezone.utc)
-
-
-def _token(output: str, label: str) -> str:
-    found = re.findall(rf"\[{re.escape(label)} !([\w-]+)\]", output)
-    assert found, f"no [{label}] button in:\n{output}"
-    return found[-1]
-
-
-def _room(output: str, room: str) -> str:
-    """Everything the bot printed into one room."""
-    blocks = re.split(r"(?m)^(?=\[)", output)
-    return "".join(b for b in blocks if b.startswith(f"[{room}] bot"))
 
 
 async def _tick(bot: ConsoleBot) -> tuple[int, str]:
