@@ -7,6 +7,7 @@ markup or ping anyone.
 """
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,31 +34,72 @@ class Mention:
     name: str
 
 
+# A file rides in its outbox row (a database row, base64 in JSON): records and
+# tables, not media. A roll-call CSV for 500 units is a few tens of kilobytes.
+MAX_FILE_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class OutgoingFile:
+    """A file sent with a message (after its text), e.g. a CSV record.
+
+    `name` is what the recipient sees and saves, so it is a bare file name.
+    """
+
+    name: str
+    content: bytes
+    mime: str = "application/octet-stream"
+
+    def __post_init__(self) -> None:
+        if not self.name or self.name.strip() != self.name or any(c in self.name for c in "/\\\0"):
+            raise ValueError(f"file name {self.name!r}: must be a bare file name")
+        if not isinstance(self.content, bytes):
+            raise TypeError(f"file {self.name!r}: content must be bytes, not {type(self.content).__name__}")
+        if len(self.content) > MAX_FILE_BYTES:
+            raise ValueError(f"file {self.name!r} is {len(self.content)} bytes; at most {MAX_FILE_BYTES} "
+                             f"can go through the outbox")
+        if not self.mime or "/" not in self.mime:
+            raise ValueError(f"file {self.name!r}: mime type {self.mime!r} is not type/subtype")
+
+
 @dataclass(frozen=True)
 class Message:
+    """What to say. `files` go after the text, on sends only (an edit changes the text)."""
+
     title: str = ""
     text: str = ""
     fields: tuple[Field, ...] = ()
     buttons: tuple[Button, ...] = ()
     mentions: tuple[Mention, ...] = ()
+    files: tuple[OutgoingFile, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         # By hand: dataclasses.asdict deep-copies and was the costliest step of intake.
-        return {
+        data: dict[str, Any] = {
             "title": self.title, "text": self.text,
             "fields": [{"label": f.label, "value": f.value} for f in self.fields],
             "buttons": [{"label": b.label, "token": b.token} for b in self.buttons],
             "mentions": [{"user_id": m.user_id, "name": m.name} for m in self.mentions],
         }
+        if self.files:  # rare: the hot path pays one truth test
+            data["files"] = [
+                {"name": f.name, "mime": f.mime, "content": base64.b64encode(f.content).decode("ascii")}
+                for f in self.files
+            ]
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Message":
+        files = data.get("files")  # absent from payloads without files, and from older rows
         return cls(
             title=data.get("title", ""),
             text=data.get("text", ""),
             fields=tuple(Field(**f) for f in data.get("fields", ())),
             buttons=tuple(Button(**b) for b in data.get("buttons", ())),
             mentions=tuple(Mention(**m) for m in data.get("mentions", ())),
+            files=tuple(
+                OutgoingFile(f["name"], base64.b64decode(f["content"]), f["mime"]) for f in files
+            ) if files else (),
         )
 
     def plain_text(self) -> str:

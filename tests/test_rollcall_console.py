@@ -4,12 +4,15 @@ a reason, intensified periods, restarts across a run and a deadline, the
 monthly report, and bad input."""
 from __future__ import annotations
 
+import csv
+import io
 import re
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select
 
 from bot.clock import ManualClock
+from bot.messages import Message
 from config.organisation import Organisation
 from storage.models import OutboxMessage, RollcallAnswer, RollcallRun, RollcallSchedule
 from tests.conftest import ConsoleBot, start_console_bot
@@ -103,6 +106,20 @@ async def test_a_monthly_schedule_fires_collects_answers_reminds_and_summarises(
     assert "FIRE-01 | 1 | 1 | 0 | 0 | 2分00秒" in report
     assert "CHEM-01 | 1 | 0 | 1 | 0 | 35分00秒" in report
     assert "SEA-01 | 1 | 0 | 0 | 1 | —" in report
+    # …with the record to file attached as a CSV (the console shows its first lines).
+    assert "📎 rollcall-2026-12.csv (" in report and ", text/csv)" in report
+    assert "  | 单位代码,单位名称,收到点名,按时应答,迟到应答,未应答,应答时间中位数（分钟）" in report
+    assert "  | FIRE-01,市消防救援大队,1,1,0,0,2.0" in report
+    async with console_bot.app.db.transaction() as session:
+        payloads = list(await session.scalars(select(OutboxMessage.payload).where(
+            OutboxMessage.chat_id == "centre").order_by(OutboxMessage.id.desc()).limit(1)))
+    [record] = Message.from_json(payloads[0]).files
+    assert record.content.startswith(b"\xef\xbb\xbf")  # the BOM: Excel then reads UTF-8
+    rows = list(csv.reader(io.StringIO(record.content.decode("utf-8-sig"))))
+    assert len(rows) == 1 + len(org.units)
+    assert rows[1:][[r[0] for r in rows[1:]].index("CHEM-01")] == [
+        "CHEM-01", "石岛化工园区企业救援队", "1", "0", "1", "0", "35.0"]
+    assert ["SEA-01", "海上搜救志愿队", "1", "0", "0", "1", ""] in rows
     assert "该月没有点名" in await console_bot.say("王指挥@centre: /rollcall_report 2026-11")
 
 

@@ -18,7 +18,7 @@ from typing import Awaitable, Callable, TextIO
 from bot.events import (
     Actor, ButtonEvent, CommandEvent, Conversation, ConversationRef, Event, LocationEvent, MessageEvent,
 )
-from bot.messages import Delivery, Message
+from bot.messages import Delivery, Message, OutgoingFile
 from config.organisation import CONSOLE, CONSOLE_REPORTING, Organisation
 
 CONSOLE_HELP = """\
@@ -167,18 +167,42 @@ class ConsoleAdapter:
             header += f" (edits message #{message_id})"
         elif delivery.reply_to_message_id:
             header += f" (reply to #{delivery.reply_to_message_id})"
-        self._print(f"{header} #{message_id}:\n{_indent(render(delivery.message))}")
+        message = delivery.message
+        if delivery.kind == "edit" and message.files:  # an edit changes the text; files went with the send
+            message = Message(message.title, message.text, message.fields, message.buttons, message.mentions)
+        self._print(f"{header} #{message_id}:\n{_indent(render(message))}")
         return message_id  # type: ignore[return-value]
 
     def _print(self, text: str) -> None:
         print(text, file=self.out, flush=True)
 
 
+FILE_LINES_SHOWN = 5  # of a text file, so a drill can see what was attached
+
+
 def render(message: Message) -> str:
     text = message.plain_text()
     if message.buttons:
         text += "\n" + "  ".join(f"[{b.label} !{b.token}]" for b in message.buttons)
+    for file in message.files:
+        text += "\n" + render_file(file)
     return text
+
+
+def render_file(file: OutgoingFile) -> str:
+    """`📎 name (size, type)`, then the first lines of a text file (CSV included)."""
+    lines = [f"📎 {file.name} ({_size(len(file.content))}, {file.mime})"]
+    if file.mime.startswith("text/"):
+        # utf-8-sig: a CSV made for Excel starts with a BOM, which is not content.
+        content = file.content.decode("utf-8-sig", errors="replace").splitlines()
+        lines += [f"  | {line}" for line in content[:FILE_LINES_SHOWN]]
+        if len(content) > FILE_LINES_SHOWN:
+            lines.append(f"  | … ({len(content) - FILE_LINES_SHOWN} more lines)")
+    return "\n".join(lines)
+
+
+def _size(count: int) -> str:
+    return f"{count} B" if count < 1024 else f"{count / 1024:.1f} KB"
 
 
 def _indent(text: str) -> str:

@@ -37,7 +37,7 @@ from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from slack_bolt.request.async_internals import build_async_context
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import broadcast_form, report_form
@@ -49,7 +49,7 @@ from adapters.slack.updates import (
     spoken_message, thread_parent,
 )
 from bot.events import Event
-from bot.messages import Delivery, DeliveryError
+from bot.messages import Delivery, DeliveryError, OutgoingFile
 from bot.platform import CommandInfo, EventSink, HttpRoute, PlatformError
 from bot.ratelimit import RateLimiter, RateLimits
 from config.settings import Settings
@@ -463,22 +463,30 @@ class SlackAdapter:
             return await self._deliver(delivery)
         except SlackApiError as exc:
             raise delivery_error(exc) from exc
+        except SlackRequestError as exc:  # the file upload URL did not take the file: try again
+            raise DeliveryError(f"Slack upload failed: {exc}") from exc
         except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:  # network: try again
             raise DeliveryError(f"{type(exc).__name__}: {exc}") from exc
 
     async def _deliver(self, delivery: Delivery) -> str:
         channel = delivery.to.chat_id
-        if delivery.kind == "edit":
+        if delivery.kind == "edit":  # the text only: files went with the send
             assert delivery.target_message_id is not None
             part = render(delivery.message, single=True)[0]
             await self.client.chat_update(channel=channel, ts=delivery.target_message_id, text=part.text,
                                           blocks=part.blocks, parse="none", link_names=False)
             return delivery.target_message_id
         parts = render(delivery.message)
+        files = delivery.message.files
+        steps = len(parts) + len(files)
         thread_ts = self.thread_for(channel, delivery.reply_to_message_id)
-        # A long message goes out in parts; a retry goes on from the part that failed.
+        # A long message goes out in parts, then its files; a retry goes on from the step that failed.
         first, last_ts = self._progress.get(delivery.outbox_id, (0, ""))
-        for index in range(first, len(parts)):
+        for index in range(first, steps):
+            if index >= len(parts):
+                await self._upload(channel, files[index - len(parts)], thread_ts)
+                self._progress[delivery.outbox_id] = (index + 1, last_ts)
+                continue
             if index > first:
                 await asyncio.sleep(self.part_interval_s)
             part = parts[index]
@@ -487,11 +495,19 @@ class SlackAdapter:
                 unfurl_links=False, unfurl_media=False, parse="none", link_names=False,
             )
             last_ts = str(response["ts"])
-            if len(parts) > 1:
+            if steps > 1:
                 self._progress[delivery.outbox_id] = (index + 1, last_ts)
         self._progress.pop(delivery.outbox_id, None)
         return last_ts  # the part with the buttons: the one later edits change
 
+    async def _upload(self, channel: str, file: OutgoingFile, thread_ts: str | None) -> None:
+        """One file shared in the channel (in the message's thread, if it has one).
+
+        files_upload_v2: files.getUploadURLExternal, the bytes to the URL it gives,
+        then files.completeUploadExternal, which shares the file in the channel.
+        """
+        await self.client.files_upload_v2(channel=channel, filename=file.name, content=file.content,
+                                          title=file.name, thread_ts=thread_ts)
 
 def bolt_http_request(raw: str, query: str, headers: Any) -> AsyncBoltRequest:
     """Bolt's request for an HTTP body, the form parsed by yarl's C decoder.

@@ -213,6 +213,7 @@ MESSAGES: dict[str, str] = {
     "broadcast.problem.at_far": "at:{value} is more than a year ahead.",
     "broadcast.preview_title": "📝 Alert #{id} — preview, not sent yet",
     "broadcast.decided_title": "📝 Alert #{id}",
+    "broadcast.preview_cut": "(the full text, {length} characters, goes out in as many messages as the platform needs)",
     "broadcast.field.audience": "To",
     "broadcast.field.scheduled": "Goes out at",
     "broadcast.audience_size": "{selectors}: {units} units, {conversations} conversations",
@@ -434,6 +435,14 @@ MESSAGES: dict[str, str] = {
     "duty.source.file": "organisation file",
     "duty.not_yours": "You can only see your own units' duty: {unit}",
     "duty.more": "… and {count} more units",
+    # the monthly roll-call record's CSV (one key per column)
+    "rollcall.report.csv.code": "unit code",
+    "rollcall.report.csv.name": "unit name",
+    "rollcall.report.csv.received": "received",
+    "rollcall.report.csv.on_time": "on time",
+    "rollcall.report.csv.late": "late",
+    "rollcall.report.csv.silent": "silent",
+    "rollcall.report.csv.median_minutes": "median answer time (minutes)",
     # Slack's report form
     "slack.bind_not_in_channel": "Add the bot to this channel first (/invite @liandong), then send /bind CODE again. Nothing was changed.",
     "slack.form.title": "Report an incident",

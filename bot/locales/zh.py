@@ -213,6 +213,7 @@ MESSAGES: dict[str, str] = {
     "broadcast.problem.at_far": "at:{value} 超过一年以后。",
     "broadcast.preview_title": "📝 预警 #{id} — 预览，尚未发送",
     "broadcast.decided_title": "📝 预警 #{id}",
+    "broadcast.preview_cut": "（全文 {length} 字，将按平台限制分条发送）",
     "broadcast.field.audience": "发送范围",
     "broadcast.field.scheduled": "定时发送",
     "broadcast.audience_size": "{selectors}：{units} 个单位，{conversations} 个群组",
@@ -434,6 +435,14 @@ MESSAGES: dict[str, str] = {
     "duty.source.file": "名单指定",
     "duty.not_yours": "只能查看本单位的值班：{unit}",
     "duty.more": "……另有 {count} 个单位未列出",
+    # the monthly roll-call record's CSV (one key per column)
+    "rollcall.report.csv.code": "单位代码",
+    "rollcall.report.csv.name": "单位名称",
+    "rollcall.report.csv.received": "收到点名",
+    "rollcall.report.csv.on_time": "按时应答",
+    "rollcall.report.csv.late": "迟到应答",
+    "rollcall.report.csv.silent": "未应答",
+    "rollcall.report.csv.median_minutes": "应答时间中位数（分钟）",
     # Slack's report form
     "slack.bind_not_in_channel": "请先把机器人加入本频道（/invite @liandong），再发送 /bind 邀请码。未做更改。",
     "slack.form.title": "报告突发事件",

@@ -11,7 +11,8 @@ from storage.broadcasts import DeliveryCounts
 from storage.models import Broadcast, BroadcastReceipt
 
 LEVEL_MARK = {"blue": "🔵", "yellow": "🟡", "orange": "🟠", "red": "🔴", None: "📢"}
-NAMES_SHOWN = 30  # a report lists this many silent units, then "and N more"
+NAMES_SHOWN = 30
+PREVIEW_CHARS = 1500  # a report lists this many silent units, then "and N more"
 
 
 def progress_key(broadcast_id: int, round_no: int) -> str:
@@ -60,9 +61,12 @@ def preview_message(
     if broadcast.scheduled_for:
         fields.append(Field(t("broadcast.field.scheduled"), local_time(broadcast.scheduled_for, zone)))
     alert = alert_message(t, zone, broadcast)
+    text = alert.text
+    if len(text) > PREVIEW_CHARS:  # the preview must fit one message, with its buttons
+        text = shorten(text, PREVIEW_CHARS) + "\n" + t("broadcast.preview_cut", length=len(alert.text))
     return Message(
         title=t("broadcast.preview_title", id=broadcast.id),
-        text=f"{alert.title}\n{alert.text}", fields=tuple(fields), buttons=buttons,
+        text=f"{alert.title}\n{text}", fields=tuple(fields), buttons=buttons,
     )
 
 

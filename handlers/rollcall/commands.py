@@ -5,7 +5,6 @@ import difflib
 import logging
 import re
 import secrets
-import statistics
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -231,15 +230,6 @@ async def cancel_pressed(ctx: HandlerContext, event: ButtonEvent, button: Resolv
                                                         name=ctx.actor_name)))
 
 
-@dataclass
-class _UnitRecord:
-    received: int = 0
-    on_time: int = 0
-    late: int = 0
-    silent: int = 0
-    times: list[float] = field(default_factory=list)
-
-
 async def report_command(ctx: HandlerContext, event: CommandEvent) -> None:
     """/rollcall-report [YYYY-MM] — per unit: received, on time, late, silent, median answer time."""
     zone, t = ctx.org.timezone, ctx.t
@@ -256,17 +246,18 @@ async def report_command(ctx: HandlerContext, event: CommandEvent) -> None:
     end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=zone)
     repo = RollcallRepository(ctx.session)
     runs = await repo.started_between(start.astimezone(timezone.utc), end.astimezone(timezone.utc))
-    title = t("rollcall.report.title", month=f"{year:04d}-{month:02d}")
+    month_text = f"{year:04d}-{month:02d}"
+    title = t("rollcall.report.title", month=month_text)
     if not runs:
         ctx.reply(Message(title=title, text=t("rollcall.report.none")))
         return
     first_answer: dict[tuple[int, str], datetime] = {}
     for answer in await repo.answers([r.id for r in runs]):
         first_answer.setdefault((answer.rollcall_id, answer.unit_code), answer.answered_at)
-    records: dict[str, _UnitRecord] = {}
+    records: dict[str, views.UnitRecord] = {}
     for run in runs:
         for code in run.units:
-            record = records.setdefault(code, _UnitRecord())
+            record = records.setdefault(code, views.UnitRecord())
             record.received += 1
             answered = first_answer.get((run.id, code))
             if answered is None:
@@ -276,13 +267,14 @@ async def report_command(ctx: HandlerContext, event: CommandEvent) -> None:
                 record.on_time += 1
             else:
                 record.late += 1
-            record.times.append((answered - run.started_at).total_seconds())
+            record.seconds.append((answered - run.started_at).total_seconds())
     order = [code for code in ctx.org.units if code in records] + [c for c in records if c not in ctx.org.units]
+    records = {code: records[code] for code in order}
     lines = [t("rollcall.report.header")]
-    for code in order:
-        r = records[code]
-        median = views.duration(t, timedelta(seconds=statistics.median(r.times))) if r.times else "—"
-        lines.append(f"{code} | {r.received} | {r.on_time} | {r.late} | {r.silent} | {median}")
+    for code, r in records.items():
+        median = r.median_seconds
+        shown = "—" if median is None else views.duration(t, timedelta(seconds=median))
+        lines.append(f"{code} | {r.received} | {r.on_time} | {r.late} | {r.silent} | {shown}")
     ctx.reply(Message(title=title, text="\n".join(lines), fields=(
         Field(t("rollcall.report.rollcalls"), str(len(runs))),
-    )))
+    ), files=(views.report_csv(t, ctx.org, month_text, records),)))

@@ -1,11 +1,15 @@
 """How a roll-call, its reminder, its summary, the schedule list and the monthly report look."""
 from __future__ import annotations
 
+import csv
+import io
+import statistics
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
-from bot.messages import Button, Field, Mention, Message
+from bot.messages import Button, Field, Mention, Message, OutgoingFile
 from config.organisation import Organisation
 from storage.models import RollcallAnswer, RollcallRun
 from storage.rollcalls import ABSENT, CLOSED
@@ -117,3 +121,37 @@ def summary_message(
     )
     return Message(title=t("rollcall.summary.title", name=run.name, id=run.id), text="\n".join(lines),
                    fields=fields)
+
+
+
+@dataclass
+class UnitRecord:
+    """One unit's month of roll-calls."""
+
+    received: int = 0
+    on_time: int = 0
+    late: int = 0
+    silent: int = 0
+    seconds: list[float] = field(default_factory=list)  # start → first answer, per answered roll-call
+
+    @property
+    def median_seconds(self) -> float | None:
+        return statistics.median(self.seconds) if self.seconds else None
+
+
+CSV_COLUMNS = ("code", "name", "received", "on_time", "late", "silent", "median_minutes")
+
+
+def report_csv(t: Translator, org: Organisation, month: str, records: dict[str, UnitRecord]) -> OutgoingFile:
+    """The monthly record as the CSV file the centre files: UTF-8 with a BOM, so
+    Excel shows the Chinese unit names; one row per unit in `records`' order,
+    the median answer time in minutes with one decimal (empty when never answered)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180 line ends, as Excel writes them
+    writer.writerow([t(f"rollcall.report.csv.{column}") for column in CSV_COLUMNS])
+    for code, record in records.items():
+        unit = org.units.get(code)
+        median = record.median_seconds
+        writer.writerow([code, unit.name if unit else "", record.received, record.on_time, record.late,
+                         record.silent, "" if median is None else f"{median / 60:.1f}"])
+    return OutgoingFile(f"rollcall-{month}.csv", out.getvalue().encode("utf-8-sig"), "text/csv")
