@@ -12,7 +12,7 @@ from bot.events import ButtonEvent, MessageEvent
 from bot.messages import Message
 from bot.text import clean_text
 from handlers.rollcall import views
-from handlers.rollcall.runs import may_answer, refresh_unit
+from handlers.rollcall.runs import may_answer, refresh_unit, refresh_unit_later
 from storage.buttons import ResolvedButton
 from storage.models import RollcallAnswer, RollcallRun
 from storage.outbox import OutboxRepository
@@ -55,7 +55,7 @@ async def press(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton)
         rollcall_id=run.id, unit_code=unit_code, platform=actor.platform, user_id=actor.user_id,
         name=ctx.actor_name, status=status, answered_at=ctx.now, late=ctx.now > run.deadline_at,
     ))
-    await refresh_unit(ctx, run, unit_code)
+    refresh_unit_later(ctx, run, unit_code)
     if status == ABSENT:
         ctx.send(event.conversation.ref, Message(text=ctx.t("rollcall.ask_reason", name=ctx.actor_name)),
                  key=views.reason_key(answer.id))

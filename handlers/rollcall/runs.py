@@ -92,6 +92,18 @@ async def refresh_unit(ctx: Context, run: RollcallRun, unit_code: str) -> None:
                  views.rollcall_message(ctx.t, ctx.org, run, unit_code, answers, buttons))
 
 
+def refresh_unit_later(ctx: Context, run: RollcallRun, unit_code: str) -> None:
+    """Redraw the unit's roll-call once at the end of the transaction.
+
+    When the whole county answers within a minute, a batch holds many answers
+    for one unit: one drawing and one edit per unit, not one per press.
+    """
+    async def draw(final: Context) -> None:
+        await refresh_unit(final, run, unit_code)
+
+    ctx.once_per_transaction(f"rollcall:{run.id}:{unit_code}", draw)
+
+
 def reminder_grace(run: RollcallRun) -> timedelta:
     return min(REMINDER_GRACE, run.deadline_at - run.started_at)
 
