@@ -19,6 +19,10 @@ OPEN, REMINDED, CLOSED = "open", "reminded", "closed"
 PRESENT, ABSENT = "present", "absent"
 
 
+_ANSWERS = "liandong.rollcall_answers"  # session.info: (run, unit, platform, user) -> answer
+_PRELOADED = "liandong.rollcall_answers_loaded"  # session.info: {(run, unit)} whose answers are all known
+
+
 class RollcallRepository:
     def __init__(self, session: AsyncSession):
         self.session = session
@@ -80,7 +84,19 @@ class RollcallRepository:
             .order_by(RollcallAnswer.answered_at, RollcallAnswer.id)
         ))
 
+    async def preload_answers(self, rollcall_ids: list[int], unit_codes: list[str]) -> None:
+        """The answers a batch of presses may collide with, in one query; answer_of then asks no more."""
+        known = self.session.info.setdefault(_ANSWERS, {})
+        rows = await self.session.scalars(select(RollcallAnswer).where(
+            RollcallAnswer.rollcall_id.in_(rollcall_ids), RollcallAnswer.unit_code.in_(unit_codes)))
+        for row in rows:
+            known[(row.rollcall_id, row.unit_code, row.platform, row.user_id)] = row
+        self.session.info.setdefault(_PRELOADED, set()).update(
+            (rollcall_id, code) for rollcall_id in rollcall_ids for code in unit_codes)
+
     async def answer_of(self, rollcall_id: int, unit_code: str, platform: str, user_id: str) -> RollcallAnswer | None:
+        if (rollcall_id, unit_code) in self.session.info.get(_PRELOADED, ()):
+            return self.session.info[_ANSWERS].get((rollcall_id, unit_code, platform, user_id))
         return await self.session.scalar(
             select(RollcallAnswer).where(
                 RollcallAnswer.rollcall_id == rollcall_id, RollcallAnswer.unit_code == unit_code,
@@ -91,11 +107,16 @@ class RollcallRepository:
     async def answer(self, answer_id: int) -> RollcallAnswer | None:
         return await self.session.get(RollcallAnswer, answer_id)
 
-    async def add_answer(self, answer: RollcallAnswer) -> RollcallAnswer:
+    async def add_answer(self, answer: RollcallAnswer, *, need_id: bool = False) -> RollcallAnswer:
         self.session.add(answer)
-        # Flushed now: a second press in the same batch must find this one, and
-        # the id goes into the reason question's key.
-        await self.session.flush()
+        # A second press in the same batch must find this one: remembered here when
+        # the batch was preloaded, else flushed so the query sees it. An id (for
+        # the reason question's key) needs the flush too.
+        key = (answer.rollcall_id, answer.unit_code)
+        if key in self.session.info.get(_PRELOADED, ()):
+            self.session.info[_ANSWERS][(*key, answer.platform, answer.user_id)] = answer
+        if need_id or key not in self.session.info.get(_PRELOADED, ()):
+            await self.session.flush()
         return answer
 
     # -- temporary schedules -------------------------------------------------

@@ -29,6 +29,8 @@ async def preload(session: AsyncSession, data: list[dict[str, Any]]) -> None:
     ids = list({d.get("rollcall") for d in data if isinstance(d.get("rollcall"), int)})
     if ids:
         keep_loaded(session, list(await session.scalars(select(RollcallRun).where(RollcallRun.id.in_(ids)))))
+        units = list({str(d.get("unit")) for d in data if d.get("unit")})
+        await RollcallRepository(session).preload_answers(ids, units)
 
 
 async def press(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton) -> None:
@@ -54,7 +56,7 @@ async def press(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton)
     answer = await repo.add_answer(RollcallAnswer(
         rollcall_id=run.id, unit_code=unit_code, platform=actor.platform, user_id=actor.user_id,
         name=ctx.actor_name, status=status, answered_at=ctx.now, late=ctx.now > run.deadline_at,
-    ))
+    ), need_id=status == ABSENT)
     refresh_unit_later(ctx, run, unit_code)
     if status == ABSENT:
         ctx.send(event.conversation.ref, Message(text=ctx.t("rollcall.ask_reason", name=ctx.actor_name)),
