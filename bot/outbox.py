@@ -161,6 +161,11 @@ class OutboxSender:
             return False
         if delay > 0:
             await asyncio.sleep(delay)
+        # Woken late, with others booked after us? Then the booked slot no longer
+        # keeps the platform's window: wait for what the sends that went out allow.
+        while (hold := self.limiter.hold_back(delivery.to.chat_id)) > 0:
+            await asyncio.sleep(hold)
+        self.limiter.sent(delivery.to.chat_id)
         return True
 
     async def _settle_failure(self, delivery: Delivery, exc: DeliveryError) -> None:

@@ -32,7 +32,7 @@ from storage.roster import ROSTER_CHANGED
 
 log = logging.getLogger(__name__)
 
-MAX_BATCH = 256
+MAX_BATCH = 64
 
 TimerJob = Callable[[Context], Awaitable[int]]
 

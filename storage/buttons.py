@@ -1,4 +1,11 @@
-"""Opaque button tokens: the only thing a button carries to the client and back."""
+"""Opaque button tokens: the only thing a button carries to the client and back.
+
+Tokens are plain rows, read and written without ORM objects: a storm of
+presses resolves hundreds of them per transaction and issues a few for each
+order it changes, and as ORM objects they cost more than the presses' own work.
+What a transaction has issued or loaded is kept in the session (`_KNOWN`), so
+`resolve` after `preload` or `issue` asks the database nothing.
+"""
 from __future__ import annotations
 
 import secrets
@@ -10,12 +17,17 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.events import ConversationRef
+from storage.deferred import defer_insert
 from storage.models import ButtonToken
-from storage.preload import keep_loaded
 
 # 12 url-safe characters = 72 random bits: unguessable, and far inside Telegram's
 # 64-byte callback_data limit.
 TOKEN_BYTES = 9
+MAX_TOKEN_LENGTH = 24  # the column's width: anything longer is forged
+
+_KNOWN = "liandong.button_tokens"  # session.info key: token -> ResolvedButton, or None when unknown
+_TABLE = ButtonToken.__table__
+_COLUMNS = (_TABLE.c.token, _TABLE.c.action, _TABLE.c.data, _TABLE.c.platform, _TABLE.c.chat_id, _TABLE.c.expires_at)
 
 
 @dataclass(frozen=True)
@@ -29,33 +41,43 @@ class ResolvedButton:
 class ButtonRepository:
     def __init__(self, session: AsyncSession):
         self.session = session
+        self._known: dict[str, ResolvedButton | None] = session.info.setdefault(_KNOWN, {})
 
     async def issue(
         self, action: str, data: dict[str, Any], conversation: ConversationRef, now: datetime,
         expires_at: datetime | None = None,
     ) -> str:
         token = secrets.token_urlsafe(TOKEN_BYTES)
-        self.session.add(ButtonToken(
-            token=token, action=action, data=data, platform=conversation.platform,
-            chat_id=conversation.chat_id, created_at=now, expires_at=expires_at,
-        ))  # inserted with the transaction's other rows at flush
+        defer_insert(self.session, _TABLE, {
+            "token": token, "action": action, "data": data, "platform": conversation.platform,
+            "chat_id": conversation.chat_id, "created_at": now, "expires_at": expires_at,
+        })  # one executemany with the transaction's other tokens, at commit
+        self._known[token] = ResolvedButton(action, dict(data), conversation, expires_at)
         return token
 
     async def preload(self, tokens: list[str]) -> list[ResolvedButton]:
-        """Load many tokens in one query; later `resolve` calls find them in the session."""
-        wanted = [t for t in dict.fromkeys(tokens) if t and len(t) <= 24]
-        if not wanted:
-            return []
-        rows = list(await self.session.scalars(select(ButtonToken).where(ButtonToken.token.in_(wanted))))
-        keep_loaded(self.session, rows)
-        return [_resolved(row) for row in rows]
+        """Load many tokens in one query; later `resolve` calls find them here."""
+        wanted = [t for t in dict.fromkeys(tokens) if _plausible(t) and t not in self._known]
+        if wanted:
+            rows = await self.session.execute(select(*_COLUMNS).where(_TABLE.c.token.in_(wanted)))
+            self._known.update({row.token: _resolved(row) for row in rows})
+            for token in wanted:  # a forged token costs no second query either
+                self._known.setdefault(token, None)
+        found = (self._known.get(t) for t in dict.fromkeys(tokens))
+        return [button for button in found if button is not None]
 
     async def resolve(self, token: str) -> ResolvedButton | None:
-        if not token or len(token) > 24:
+        if not _plausible(token):
             return None
-        row = await self.session.get(ButtonToken, token)
-        return None if row is None else _resolved(row)
+        if token not in self._known:
+            row = (await self.session.execute(select(*_COLUMNS).where(_TABLE.c.token == token))).first()
+            self._known[token] = None if row is None else _resolved(row)
+        return self._known[token]
 
 
-def _resolved(row: ButtonToken) -> ResolvedButton:
+def _plausible(token: str) -> bool:
+    return bool(token) and len(token) <= MAX_TOKEN_LENGTH
+
+
+def _resolved(row: Any) -> ResolvedButton:
     return ResolvedButton(row.action, dict(row.data), ConversationRef(row.platform, row.chat_id), row.expires_at)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,6 +16,35 @@ DECLINED, PENDING_APPROVAL, REJECTED = "declined", "pending_approval", "rejected
 FINAL = ("on_scene", DECLINED, REJECTED)
 
 
+class OrderStatus(Protocol):
+    """What the status board shows of an order: a DispatchOrder, or a plain row of it."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def unit_code(self) -> str: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def ordered_at(self) -> datetime: ...
+    @property
+    def state_at(self) -> datetime: ...
+    @property
+    def state_by(self) -> str | None: ...
+    @property
+    def decline_reason(self) -> str | None: ...
+    @property
+    def acknowledged_at(self) -> datetime | None: ...
+    @property
+    def on_scene_at(self) -> datetime | None: ...
+
+
+_STATUS_COLUMNS = tuple(DispatchOrder.__table__.c[name] for name in (
+    "id", "unit_code", "state", "ordered_at", "state_at", "state_by", "decline_reason",
+    "acknowledged_at", "on_scene_at",
+))
+
+
 class DispatchRepository:
     def __init__(self, session: AsyncSession):
         self.session = session
@@ -23,6 +53,20 @@ class DispatchRepository:
         return list(await self.session.scalars(
             select(DispatchOrder).where(DispatchOrder.incident_id == incident_id).order_by(DispatchOrder.id)
         ))
+
+    async def statuses_for(self, incident_id: str) -> list[OrderStatus]:
+        """The incident's orders as plain rows, for drawing the board.
+
+        The board is redrawn for every batch of presses; as ORM objects its
+        hundreds of orders cost more than the presses themselves. The session
+        is flushed first, so the rows include this transaction's changes.
+        """
+        await self.session.flush()
+        table = DispatchOrder.__table__
+        rows = await self.session.execute(
+            select(*_STATUS_COLUMNS).where(table.c.incident_id == incident_id).order_by(table.c.id)
+        )
+        return list(rows.all())
 
     async def preload_orders(self, order_ids: list[int]) -> None:
         """Orders and their incidents into the session, for a batch of presses."""

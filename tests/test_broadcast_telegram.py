@@ -176,3 +176,21 @@ async def test_a_crash_mid_broadcast_then_a_restart_gives_every_group_exactly_on
                                           for m in fake.sent_messages(CENTRE)), timeout=10)
     finally:
         await second.stop()
+
+
+async def test_an_alert_over_telegrams_limit_is_split_not_cut(bot: Liandong, fake: FakeTelegramAPI) -> None:
+    paragraphs = [f"第{i}段：" + "沿海各单位立即加固设施，转移危险区域人员。" * 20 for i in range(1, 31)]
+    text = "\n".join(paragraphs)
+    assert len(text) > 4096 * 2
+    preview = await _preview(fake, f"red unit:FIRE-01 {text}")
+    await _press(fake, CENTRE, COMMANDER, preview, "发送")
+    await fake.wait_until(lambda: "第30段" in "".join(m.get("text", "") for m in fake.sent_messages(FIRE_GROUP)),
+                          timeout=15)
+    parts = fake.sent_messages(FIRE_GROUP)
+    assert len(parts) >= 3
+    received = "".join(m["text"] for m in parts)
+    for paragraph in paragraphs:
+        assert paragraph in received
+    # The Confirm button comes with the copy and works.
+    with_button = next(m for m in parts if m.get("reply_markup"))
+    assert (await _press(fake, FIRE_GROUP, FIREFIGHTER, with_button, "收到"))["text"] == "已为 FIRE-01 确认收到，谢谢。"

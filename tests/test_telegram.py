@@ -7,13 +7,16 @@ user 1001), reporting group -1003000, FIRE-01's group -1002001 (张三, 2001).
 from __future__ import annotations
 
 import asyncio
+import json
 import re
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import AsyncIterator
+from typing import AsyncIterator, Callable
 
 import aiohttp
 import pytest
+from aiohttp import web
 from sqlalchemy import func, select
 
 from bot.app import Liandong
@@ -28,6 +31,7 @@ COMMANDER, FIREFIGHTER = 1001, 2001
 STRANGER = 777
 REPORT = "人民路化工厂起火，3人受伤，有人被困"
 WEBHOOK_SECRET = "s3cret-token_1"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
 @pytest.fixture
@@ -354,3 +358,236 @@ async def test_a_unit_on_two_platforms_gets_the_order_on_both_and_one_press_upda
         assert 'href="tg://user?id=2101"' in reminders[1]["raw_text"]
     finally:
         await app.stop()
+
+
+# -- the press fast path: raw JSON in, a small request out ------------------------
+
+
+def _press_update(fake: FakeTelegramAPI, **user: object) -> dict:
+    return fake.build_callback_query_update(FIRE_GROUP, FIREFIGHTER, 7, "tok123", **user)
+
+
+@pytest.mark.parametrize("user", [{}, {"first_name": "三", "username": "zhang"}])
+async def test_a_press_read_from_raw_json_is_the_event_ptb_would_give(fake: FakeTelegramAPI, user: dict) -> None:
+    from telegram import Update
+
+    from adapters.telegram.presses import read_press
+    from adapters.telegram.updates import to_event
+
+    update = _press_update(fake, **user)
+    update["callback_query"]["from"]["last_name"] = "张"
+    press = read_press(update)
+    expected = to_event(Update.de_json(update, None), "liandong_bot")
+    assert press is not None and expected is not None
+    assert press.query_id == update["callback_query"]["id"]
+    assert replace(press.event, received_at=expected.received_at) == expected
+
+
+def _malformed_presses(update: dict) -> list[object]:
+    def changed(change: Callable[[dict], object]) -> dict:
+        copy = json.loads(json.dumps(update))
+        change(copy["callback_query"])
+        return copy
+
+    return [
+        None, "text", [], {"update_id": 1}, {**update, "update_id": True},
+        changed(lambda q: q.pop("message")),  # a press on an inline-mode message: PTB's
+        changed(lambda q: q.pop("data")),  # a game
+        changed(lambda q: q.update(data="x" * 65)),
+        changed(lambda q: q.update(id=5)),
+        changed(lambda q: q["from"].update(id="2001")),
+        changed(lambda q: q["from"].pop("first_name")),
+        changed(lambda q: q["message"].update(chat=None)),
+        changed(lambda q: q["message"]["chat"].update(id=1.5)),
+        changed(lambda q: q["message"]["chat"].update(title=["x"])),
+        changed(lambda q: q["message"].update(message_id="7")),
+    ]
+
+
+async def test_presses_of_another_shape_are_left_to_ptb(fake: FakeTelegramAPI) -> None:
+    from adapters.telegram.presses import read_press, take_presses
+
+    update = _press_update(fake)
+    for odd in _malformed_presses(update):
+        assert read_press(odd) is None, odd
+    taken: list[object] = []
+    message = fake.build_message_update(REPORTING, STRANGER, REPORT)
+    assert take_presses([message], taken.append) == [message]  # the same list: nothing to re-encode
+    # PTB confirms by the last update it saw: a bare update id stands in for a press.
+    assert take_presses([message, update], taken.append) == [message, {"update_id": update["update_id"]}]
+    assert take_presses([update, message], taken.append) == [message]
+    assert len(taken) == 2
+
+
+def test_the_poll_tap_leaves_anything_unexpected_to_ptb() -> None:
+    from adapters.telegram.aiohttp_request import _tapped
+
+    def broken(_: list[object]) -> list[object]:
+        raise RuntimeError("bug")
+
+    for payload in (b"not json", b'{"ok": false, "error_code": 409}', b'{"ok": true, "result": {}}',
+                    b'{"ok": true, "result": [{"update_id": 1}]}'):
+        assert _tapped(payload, lambda updates: updates) is payload
+        assert _tapped(payload, broken) is payload
+
+
+async def test_an_inline_mode_press_goes_the_ptb_way_and_is_answered(bot: Liandong, fake: FakeTelegramAPI) -> None:
+    update = _press_update(fake)
+    query = update["callback_query"]
+    del query["message"]
+    query["inline_message_id"] = "AAAA"
+    fake.inject_raw_update(update)
+    await fake.wait_until(lambda: len(fake.callback_answers) == 1)
+    assert fake.callback_answers[0]["callback_query_id"] == query["id"]
+    assert not fake.callback_answers[0].get("text")
+
+
+async def test_a_press_delivered_twice_is_recorded_once(bot: Liandong, fake: FakeTelegramAPI) -> None:
+    from storage.models import TimelineEntry
+
+    fake.inject_message(REPORTING, STRANGER, REPORT)
+    [card] = await fake.wait_for_messages(CENTRE)
+    incident_id = re.search(r"\d{8}-\d{4}", card["text"]).group(0)
+    fake.inject_message(CENTRE, COMMANDER, f"/dispatch {incident_id} FIRE-01")
+    [order] = await fake.wait_for_messages(FIRE_GROUP)
+    press = fake.build_callback_query_update(FIRE_GROUP, FIREFIGHTER, order["message_id"],
+                                             _button(order, "接令")["callback_data"])
+    fake.inject_raw_update(press)
+    fake.inject_raw_update(press)  # Telegram delivers it again
+    await fake.wait_until(lambda: len(fake.calls("answerCallbackQuery")) == 2)
+    assert len(fake.callback_answers) == 1 and "已记录" in fake.callback_answers[0]["text"]
+    async with bot.db.transaction() as session:
+        presses = await session.scalar(select(func.count()).select_from(TimelineEntry)
+                                       .where(TimelineEntry.kind == "order_press"))
+    assert presses == 1
+
+
+async def test_a_press_through_the_webhook_is_answered(
+    tmp_path: Path, fake: FakeTelegramAPI, org: Organisation
+) -> None:
+    settings = _settings(tmp_path, fake, telegram_mode="webhook", public_url="https://bot.example.org",
+                         telegram_webhook_secret=WEBHOOK_SECRET)
+    app = Liandong(settings, org, clock=SystemClock())
+    await app.start()
+    try:
+        assert app.http is not None
+        url = f"http://127.0.0.1:{app.http.port}/telegram/webhook"
+        update = fake.build_callback_query_update(CENTRE, COMMANDER, 1, "forged-token")
+        async with aiohttp.ClientSession() as http:
+            async with http.post(url, json=update, headers={SECRET_HEADER: WEBHOOK_SECRET}) as response:
+                assert response.status == 200
+        await fake.wait_until(lambda: len(fake.callback_answers) == 1)
+        assert "无效" in fake.callback_answers[0]["text"]
+    finally:
+        await app.stop()
+
+
+# -- the keep-alive client under the answers ------------------------------------
+
+
+@pytest.fixture
+async def http_server() -> AsyncIterator[tuple[str, list[tuple[str, int]]]]:
+    """A server that answers /json, /chunked, /close and /slow; yields its URL and each request's peer."""
+    peers: list[tuple[str, int]] = []
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        peers.append(request.transport.get_extra_info("peername")[:2])
+        body = await request.read()
+        kind = request.match_info["kind"]
+        if kind == "chunked":
+            response = web.StreamResponse()
+            response.enable_chunked_encoding()
+            await response.prepare(request)
+            for part in (b'{"ok": ', b"true, ", b'"echo": ' + body + b"}"):
+                await response.write(part)
+            await response.write_eof()
+            return response
+        if kind == "slow":
+            await asyncio.sleep(2)
+        headers = {"Connection": "close"} if kind == "close" else {}
+        return web.Response(body=b'{"ok": true, "echo": ' + body + b"}", status=200, headers=headers)
+
+    app = web.Application()
+    app.router.add_post("/api/{kind}", handle)
+    runner = web.AppRunner(app, keepalive_timeout=0.3, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    yield f"http://127.0.0.1:{runner.addresses[0][1]}/api", peers
+    await runner.cleanup()
+
+
+async def test_the_keep_alive_client_reuses_connections_and_survives_their_closing(
+    http_server: tuple[str, list[tuple[str, int]]]
+) -> None:
+    from adapters.telegram.keepalive import KeepAliveClient
+
+    url, peers = http_server
+    client = KeepAliveClient(url, connections=2)
+    try:
+        for n in range(4):
+            assert await client.post_json("/json", b"%d" % n) == (200, b'{"ok": true, "echo": %d}' % n)
+        assert len(set(peers)) == 1
+        assert await client.post_json("/chunked", b'"c"') == (200, b'{"ok": true, "echo": "c"}')
+        await asyncio.sleep(0.6)  # the server closes the idle connection
+        assert (await client.post_json("/json", b"5"))[0] == 200
+        assert (await client.post_json("/close", b"6"))[0] == 200
+        assert (await client.post_json("/json", b"7"))[0] == 200
+        assert len(set(peers)) == 3
+        results = await asyncio.gather(*(client.post_json("/json", b"%d" % n) for n in range(20)))
+        assert [json.loads(body)["echo"] for _, body in results] == list(range(20))
+    finally:
+        await client.close()
+
+
+async def test_the_keep_alive_client_reports_failures_as_http_errors(
+    http_server: tuple[str, list[tuple[str, int]]]
+) -> None:
+    from adapters.telegram.keepalive import HttpError, KeepAliveClient
+
+    url, _ = http_server
+    client = KeepAliveClient(url, timeout_s=0.5)
+    with pytest.raises(HttpError):
+        await client.post_json("/slow", b"1")
+    assert (await client.post_json("/json", b"2"))[0] == 200  # the timed-out connection is not reused
+    await client.close()
+    unused_port = KeepAliveClient("http://127.0.0.1:9/api")
+    with pytest.raises(HttpError):
+        await unused_port.post_json("/json", b"1")
+
+
+# -- flood control: what counts is when sends arrive -------------------------------
+
+
+def _most_in_one_second(times: list[float]) -> int:
+    times = sorted(times)
+    return max(sum(1 for u in times if t - 1.0 < u <= t) for t in times)
+
+
+@pytest.mark.parametrize("hold_back", [False, True])
+def test_sends_woken_late_do_not_bunch_past_telegrams_30_per_second(hold_back: bool) -> None:
+    import heapq
+
+    from adapters.telegram.adapter import TELEGRAM_LIMITS, is_group_chat
+    from bot.ratelimit import RateLimiter
+
+    now = [1000.0]
+    limiter = RateLimiter(TELEGRAM_LIMITS, is_group=is_group_chat, now=lambda: now[0])
+    booked = [now[0] + (limiter.reserve(f"-{n}", max_wait=30) or 0.0) for n in range(90)]
+    # The event loop is busy from 1000.2 s to 1000.5 s: the sends due meanwhile wake together at its end.
+    wake = [max(at, 1000.5) if 1000.2 <= at <= 1000.5 else at for at in booked]
+    queue = [(at, n) for n, at in enumerate(wake)]
+    heapq.heapify(queue)
+    sent = []
+    while queue:
+        now[0], n = heapq.heappop(queue)
+        if hold_back and (hold := limiter.hold_back(f"-{n}")) > 0:
+            heapq.heappush(queue, (now[0] + hold, n))
+            continue
+        limiter.sent(f"-{n}")
+        sent.append(now[0])
+    assert len(sent) == 90
+    if hold_back:
+        assert _most_in_one_second(sent) <= 29
+    else:  # the bunch that made a 429 in the ack storm
+        assert _most_in_one_second(sent) > 30

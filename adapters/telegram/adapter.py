@@ -4,6 +4,12 @@ PTB receives updates (long polling, or our own HTTP server's webhook route) and
 calls the bot; every send goes through the outbox, which calls `deliver`. PTB's
 own rate limiter and callback-data cache are not used: pacing lives in the
 outbox sender (durable, shared by all sends) and buttons carry database tokens.
+
+Button presses, the bulk of updates in an emergency, take a shorter way: they
+are read from the raw JSON before PTB parses an update (presses.py) and
+answered with one small request of our own (answers.py). PTB still does
+everything else: messages, commands, presses of an unusual shape, polling,
+webhooks and sending.
 """
 from __future__ import annotations
 
@@ -13,10 +19,12 @@ import itertools
 import logging
 import warnings
 from datetime import timedelta
+from typing import Any
 
 from aiohttp import web
 from telegram import (
-    BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, ReplyParameters, Update,
+    BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, Message as TgMessage, ReplyParameters,
+    Update,
 )
 from telegram.constants import ParseMode
 from telegram.error import (
@@ -26,6 +34,8 @@ from telegram.ext import Application, ApplicationBuilder, TypeHandler
 from telegram.warnings import PTBDeprecationWarning
 
 from adapters.telegram.aiohttp_request import AiohttpRequest
+from adapters.telegram.answers import CallbackAnswers
+from adapters.telegram.presses import Press, read_press, take_presses
 from adapters.telegram.render import keyboard, render_html
 from adapters.telegram.updates import PLATFORM, to_event
 from bot.messages import Delivery, DeliveryError
@@ -39,11 +49,15 @@ WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 CONCURRENT_UPDATES = 64
-CALLBACK_ANSWER_LIMIT = 200  # characters Telegram shows in a callback answer
+# Between two getUpdates that returned something. Without it a storm of presses was
+# fetched a few at a time, ~300 polls a second, each costing both ends more than the
+# presses it carried; with it a poll brings ~25, for at most 20 ms of waiting. An
+# idle long poll is unaffected: it returns the moment an update arrives.
+POLL_PAUSE_S = 0.02
 # Telegram: about 30 messages/s overall, 20 per minute in a group, about 1/s in a chat.
 # A little under each keeps network jitter from tipping a window over on arrival.
 TELEGRAM_LIMITS = RateLimits(per_second=28.5, chat_interval_s=1.05, group_per_minute=20)
-
+PART_ATTEMPTS = 3  # for each later part of a long message, before the delivery fails
 
 
 def is_group_chat(chat_id: str) -> bool:
@@ -60,9 +74,15 @@ class TelegramAdapter:
         self.limiter = RateLimiter(TELEGRAM_LIMITS, is_group=is_group_chat)
         self.webhook = settings.telegram_mode == "webhook"
         self._connected = False
+        self._closing = False
+        self._presses: set[asyncio.Task[None]] = set()  # in flight, awaited on stop
         api = settings.telegram_api_url.rstrip("/")
+        self.answers = CallbackAnswers(api, settings.telegram_token or "")
         # The long poll waits up to 25 s for updates: it needs a connection of its own.
-        self._requests = (AiohttpRequest(connections=16), AiohttpRequest(connections=1, read_timeout=35))
+        self._requests = (
+            AiohttpRequest(connections=16),
+            AiohttpRequest(connections=1, read_timeout=35, updates_tap=self._take_presses),
+        )
         builder = (
             ApplicationBuilder()
             .token(settings.telegram_token or "")
@@ -87,6 +107,7 @@ class TelegramAdapter:
         return [("POST", WEBHOOK_PATH, self._on_webhook)] if self.webhook else []
 
     async def start(self) -> None:
+        await self.answers.start()
         await self._connect()
         await self._set_commands()
         await self.app.start()
@@ -99,7 +120,7 @@ class TelegramAdapter:
             await self.app.bot.delete_webhook()
             assert self.app.updater is not None
             await self.app.updater.start_polling(
-                allowed_updates=ALLOWED_UPDATES, timeout=timedelta(seconds=25),
+                allowed_updates=ALLOWED_UPDATES, timeout=timedelta(seconds=25), poll_interval=POLL_PAUSE_S,
                 error_callback=lambda exc: log.warning("Telegram polling: %s", exc),
             )
         log.info("Telegram connected as @%s (%s)", self.app.bot.username, "webhook" if self.webhook else "polling")
@@ -122,15 +143,21 @@ class TelegramAdapter:
                 await asyncio.sleep(delay)
 
     async def stop(self) -> None:
+        self._closing = True
         if not self._connected:  # PTB never took over the connections: close them here
             for request in self._requests:
                 await request.shutdown()
+            await self.answers.close()
             return
         if self.app.updater is not None and self.app.updater.running:
             await self.app.updater.stop()
+        # Presses already taken in are recorded and answered before the connections close.
+        if self._presses:
+            await asyncio.gather(*self._presses, return_exceptions=True)
         if self.app.running:
             await self.app.stop()
         await self.app.shutdown()
+        await self.answers.close()
 
     async def _set_commands(self) -> None:
         # Clients in other languages see the organisation's default.
@@ -148,35 +175,51 @@ class TelegramAdapter:
         if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
             log.warning("Telegram webhook: request without the right secret from %s", request.remote)
             return web.Response(status=403, text="forbidden")
+        if self._closing:  # Telegram retries the update later, when the bot is back
+            return web.Response(status=503, text="stopping")
         try:
             data = await request.json()
+        except Exception:  # malformed JSON
+            return web.Response(status=400, text="bad update")
+        if (press := read_press(data)) is not None:
+            self._on_press(press)
+            return web.Response(text="ok")
+        try:
             update = Update.de_json(data, self.app.bot)
-        except Exception:  # malformed JSON or not an update
+        except Exception:  # not an update
             return web.Response(status=400, text="bad update")
         if update is None:
             return web.Response(status=400, text="bad update")
         await self.app.update_queue.put(update)
         return web.Response(text="ok")
 
+    def _take_presses(self, updates: list[object]) -> list[object]:
+        return take_presses(updates, self._on_press)
+
+    def _on_press(self, press: Press) -> None:
+        task = asyncio.get_running_loop().create_task(self._handle_press(press))
+        self._presses.add(task)
+        task.add_done_callback(self._presses.discard)
+
+    async def _handle_press(self, press: Press) -> None:
+        try:
+            result = await self.sink(press.event)
+        except Exception:  # the pipeline apologises itself; this is a bug, but the spinner must stop
+            log.exception("handling a press from %s failed", press.event.actor)
+            result = None
+        await self.answers.answer(press.query_id, getattr(result, "private_answer", None))
+
     async def _on_update(self, update: Update, _context: object) -> None:
+        query = update.callback_query
         event = to_event(update, self.app.bot.username)
         if event is None:
-            if update.callback_query is not None:
-                await self._answer(update, None)
+            if query is not None:
+                await self.answers.answer(query.id, None)
             return
         result = await self.sink(event)
-        if update.callback_query is not None:
-            await self._answer(update, getattr(result, "private_answer", None))
-
-    async def _answer(self, update: Update, text: str | None) -> None:
-        """Every press is answered, so the client's spinner stops; refusals visibly."""
-        assert update.callback_query is not None
-        try:
-            await update.callback_query.answer(
-                text=text[:CALLBACK_ANSWER_LIMIT] if text else None, show_alert=bool(text),
-            )
-        except TelegramError as exc:  # too late or a duplicate: nothing more to do
-            log.info("answerCallbackQuery failed: %s", exc)
+        if query is not None:
+            # Every press is answered, so the client's spinner stops; refusals visibly.
+            await self.answers.answer(query.id, getattr(result, "private_answer", None))
 
     # -- outgoing --------------------------------------------------------------
 
@@ -216,12 +259,36 @@ class TelegramAdapter:
         sent_id = ""
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
-            sent = await bot.send_message(
-                chat_id, part, parse_mode=ParseMode.HTML, reply_markup=markup if last else None,
+            if index:
+                await self._pace_part(delivery.to.chat_id)
+            sent = await self._send_part(
+                index, chat_id, part, parse_mode=ParseMode.HTML, reply_markup=markup if last else None,
                 reply_parameters=reply if index == 0 else None,
             )
             sent_id = str(sent.message_id)
         return sent_id  # the part with the buttons: the one later edits change
+
+    async def _pace_part(self, chat_id: str) -> None:
+        """Each part of a long message is a message to Telegram's limits: the sender
+        paced the first; the others wait their turn here (an alert of 4 parts at once
+        drew a 429 on the 4th, and its retry sent all four again, endlessly)."""
+        await asyncio.sleep(self.limiter.reserve(chat_id, max_wait=float("inf")) or 0.0)
+        while (hold := self.limiter.hold_back(chat_id)) > 0:
+            await asyncio.sleep(hold)
+        self.limiter.sent(chat_id)
+
+    async def _send_part(self, index: int, chat_id: int, text: str, **options: Any) -> TgMessage:
+        """A 429 on a later part waits and sends that part again: a retry of the whole
+        delivery would send the parts already delivered a second time."""
+        attempt = 1
+        while True:
+            try:
+                return await self.app.bot.send_message(chat_id, text, **options)
+            except RetryAfter as exc:
+                if index == 0 or attempt >= PART_ATTEMPTS:
+                    raise
+                await asyncio.sleep(_retry_after_seconds(exc))
+            attempt += 1
 
 
 def _retry_after_seconds(exc: RetryAfter) -> float:

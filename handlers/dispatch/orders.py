@@ -6,6 +6,7 @@ from datetime import timedelta
 from bot.context import FINISHERS, Context
 from bot.messages import Button, Mention
 from bot.events import ConversationRef
+from config.duty import on_duty
 from handlers.dispatch import actions, views
 from storage.dispatch import PENDING_APPROVAL, DispatchRepository
 from storage.incidents import IncidentRepository, TimelineActor
@@ -56,18 +57,13 @@ async def order_buttons(ctx: Context, order: DispatchOrder, ref: ConversationRef
 
 def duty_officer_names(ctx: Context, unit_code: str) -> list[str]:
     """Named whatever platform they are on: the centre must know whom to call."""
-    return [m.name for m in ctx.org.spec_unit(unit_code).members if m.role == "duty_officer"]
+    return on_duty(ctx.org, unit_code, ctx.now).names
 
 
 def duty_mentions(ctx: Context, unit_code: str, platform: str) -> tuple[Mention, ...]:
-    """The unit's duty officers, by their id on the platform the message goes to."""
-    mentions = []
-    for member in ctx.org.spec_unit(unit_code).members:
-        if member.role == "duty_officer":
-            user_id = dict(member.platform_ids()).get(platform) or (member.name if platform == "console" else None)
-            if user_id:
-                mentions.append(Mention(user_id, member.name))
-    return tuple(mentions)
+    """The unit's current duty officers, by their id on the platform the message goes to."""
+    officers = on_duty(ctx.org, unit_code, ctx.now).officers
+    return tuple(Mention(user_id, o.name) for o in officers if (user_id := o.user_id(platform)))
 
 
 async def send_order(ctx: Context, incident: Incident, order: DispatchOrder, *, reminder: bool = False) -> None:
@@ -102,7 +98,7 @@ async def refresh_board(ctx: Context, incident: Incident, *, first: bool = False
     incident costs one drawing and one edit.
     """
     async def draw(final: Context) -> None:
-        orders = await DispatchRepository(final.session).orders_for(incident.id)
+        orders = await DispatchRepository(final.session).statuses_for(incident.id)
         board = views.board_message(final.t, final.org, incident, orders, final.now)
         for ref in final.centre_conversations():
             if first:

@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
+from typing import Sequence
 from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
 from bot.messages import Button, Field, Mention, Message
 from config.organisation import Organisation
 from handlers.intake.views import casualties_text, summary_fields
-from storage.dispatch import DECLINED, FINAL, FLOW, PENDING_APPROVAL
+from storage.dispatch import DECLINED, FINAL, FLOW, PENDING_APPROVAL, OrderStatus
 from storage.models import DispatchDraft, DispatchOrder, Incident
 
 STATE_MARK = {
@@ -33,10 +35,14 @@ def minutes_between(start: datetime, end: datetime) -> int:
     return max(0, int((end - start).total_seconds() // 60))
 
 
-def state_text(t: Translator, order: DispatchOrder, zone: ZoneInfo) -> str:
-    name = t(f"order.state.{order.state}")
-    if order.state_by and order.state not in ("ordered", PENDING_APPROVAL):
-        return t("order.state_by", state=name, name=order.state_by, time=clock_time(order.state_at, zone))
+def state_text(t: Translator, order: OrderStatus, zone: ZoneInfo) -> str:
+    return _state_text(t, order.state, order.state_by, order.state_at, zone)
+
+
+def _state_text(t: Translator, state: str, state_by: str | None, state_at: datetime | None, zone: ZoneInfo) -> str:
+    name = t(f"order.state.{state}")
+    if state_by and state not in ("ordered", PENDING_APPROVAL):
+        return t("order.state_by", state=name, name=state_by, time=clock_time(state_at, zone))
     return name
 
 
@@ -63,23 +69,14 @@ def press_labels(t: Translator, order: DispatchOrder) -> list[tuple[str, str]]:
     return [(state, t(f"order.button.{state}")) for state in (*ahead, DECLINED)]
 
 
-def board_message(t: Translator, org: Organisation, incident: Incident, orders: list[DispatchOrder],
+def board_message(t: Translator, org: Organisation, incident: Incident, orders: Sequence[OrderStatus],
                   now: datetime) -> Message:
-    zone = org.timezone
     lines = []
     # Silent units first: they are what the centre must act on.
     for order in sorted(orders, key=lambda o: (o.state != "ordered", o.id)):
-        unit = org.units.get(order.unit_code)
-        name = unit.name if unit else order.unit_code
         waited = minutes_between(order.ordered_at, order.state_at if order.state != "ordered" else now)
-        line = f"{STATE_MARK.get(order.state, '')} {order.unit_code} {name} — {state_text(t, order, zone)}"
-        if order.state == "ordered":
-            line += " · " + t("board.silent_for", minutes=waited)
-        elif order.state in FLOW:
-            line += " · " + t("board.after", minutes=waited)
-        if order.decline_reason:
-            line += " · " + t("board.reason", reason=order.decline_reason)
-        lines.append(line)
+        lines.append(_board_line(t, org, order.unit_code, order.state, order.state_by, order.state_at, waited,
+                                 order.decline_reason))
     fields = summary_fields(t, incident)
     if incident.status == "closed":
         fields += timing_fields(t, incident, orders)
@@ -87,7 +84,27 @@ def board_message(t: Translator, org: Organisation, incident: Incident, orders: 
     return Message(title=title, text="\n".join(lines), fields=fields)
 
 
-def timing_fields(t: Translator, incident: Incident, orders: list[DispatchOrder]) -> tuple[Field, ...]:
+@lru_cache(maxsize=4096)
+def _board_line(t: Translator, org: Organisation, unit_code: str, state: str, state_by: str | None,
+                state_at: datetime | None, waited: int, decline_reason: str | None) -> str:
+    """One order's line on the board, from everything it shows.
+
+    Cached: in an ack storm the board of hundreds of orders is redrawn for every
+    batch of presses, and all but a few lines are as they were the batch before.
+    """
+    unit = org.units.get(unit_code)
+    name = unit.name if unit else unit_code
+    line = f"{STATE_MARK.get(state, '')} {unit_code} {name} — {_state_text(t, state, state_by, state_at, org.timezone)}"
+    if state == "ordered":
+        line += " · " + t("board.silent_for", minutes=waited)
+    elif state in FLOW:
+        line += " · " + t("board.after", minutes=waited)
+    if decline_reason:
+        line += " · " + t("board.reason", reason=decline_reason)
+    return line
+
+
+def timing_fields(t: Translator, incident: Incident, orders: Sequence[OrderStatus]) -> tuple[Field, ...]:
     def first(moments: list[datetime | None]) -> str:
         present = [m for m in moments if m is not None]
         if not present:
