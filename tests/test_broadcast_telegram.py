@@ -194,3 +194,4 @@ async def test_an_alert_over_telegrams_limit_is_split_not_cut(bot: Liandong, fak
     # The Confirm button comes with the copy and works.
     with_button = next(m for m in parts if m.get("reply_markup"))
     assert (await _press(fake, FIRE_GROUP, FIREFIGHTER, with_button, "收到"))["text"] == "已为 FIRE-01 确认收到，谢谢。"
+

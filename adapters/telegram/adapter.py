@@ -23,8 +23,8 @@ from typing import Any
 
 from aiohttp import web
 from telegram import (
-    BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, Message as TgMessage, ReplyParameters,
-    Update,
+    BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, InputFile, Message as TgMessage,
+    ReplyParameters, Update,
 )
 from telegram.constants import ParseMode
 from telegram.error import (
@@ -247,8 +247,9 @@ class TelegramAdapter:
         markup = keyboard(delivery.message.buttons)
         if delivery.kind == "edit":
             assert delivery.target_message_id is not None
+            # The target is the last part (the one with the buttons): it gets the last part's text.
             await bot.edit_message_text(
-                parts[0], chat_id=chat_id, message_id=int(delivery.target_message_id),
+                parts[-1], chat_id=chat_id, message_id=int(delivery.target_message_id),
                 parse_mode=ParseMode.HTML, reply_markup=markup,
             )
             return delivery.target_message_id
@@ -266,6 +267,10 @@ class TelegramAdapter:
                 reply_parameters=reply if index == 0 else None,
             )
             sent_id = str(sent.message_id)
+        for number, attached in enumerate(delivery.message.files, start=len(parts)):
+            await self._pace_part(delivery.to.chat_id)
+            await self._send_part(number, chat_id, InputFile(attached.content, filename=attached.name),
+                                  document=True)
         return sent_id  # the part with the buttons: the one later edits change
 
     async def _pace_part(self, chat_id: str) -> None:
@@ -277,13 +282,17 @@ class TelegramAdapter:
             await asyncio.sleep(hold)
         self.limiter.sent(chat_id)
 
-    async def _send_part(self, index: int, chat_id: int, text: str, **options: Any) -> TgMessage:
-        """A 429 on a later part waits and sends that part again: a retry of the whole
-        delivery would send the parts already delivered a second time."""
+    async def _send_part(self, index: int, chat_id: int, content: str | InputFile, *, document: bool = False,
+                         **options: Any) -> TgMessage:
+        """A 429 on a later part (a text part or an attached file) waits and sends that
+        part again: a retry of the whole delivery would send the parts already
+        delivered a second time."""
         attempt = 1
         while True:
             try:
-                return await self.app.bot.send_message(chat_id, text, **options)
+                if document:
+                    return await self.app.bot.send_document(chat_id, content, **options)
+                return await self.app.bot.send_message(chat_id, content, **options)
             except RetryAfter as exc:
                 if index == 0 or attempt >= PART_ATTEMPTS:
                     raise
