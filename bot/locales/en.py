@@ -51,6 +51,8 @@ MESSAGES: dict[str, str] = {
     "split.done": "Split into incident {new} and taken out of {id}.",
     "split.already": "This report was already split into incident {new}; nothing was changed.",
     "split.receipt_text": "The command centre found your report is not the same incident as {old}; it is registered on its own. Reply to this message with any change on the ground.",
+    "correct.how_receipt": "Reply to this receipt of {id}, one field a line, e.g.\ntype: hazmat\nlocation: Renmin Rd chemical plant\ntime: 15:20\ninjured: 3",
+    "correct.refused": "Only the reporter or the command centre can correct this report; nothing was changed.",
     "correct.how": "Reply to the card of {id}, one field a line, e.g.\ntype: hazmat\nlocation: Renmin Rd chemical plant\ntime: 15:20\ndead: 0\ninjured: 3\ntrapped: 0\nmissing: 0",
     "followup.updated": "Incident {id} updated: {changes}",
     "followup.change": "{field} {old} → {new}",

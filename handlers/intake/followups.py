@@ -253,21 +253,25 @@ def _shown(t: Translator, field: str, value: object) -> str:
 
 
 async def explain_correction(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton) -> None:
-    """The card's Correct button: says, to the presser alone, how to correct by replying.
+    """The Correct button (card: centre members; receipt: the reporter too) says, to the
+    presser alone, how to correct by replying.
 
     A reply carries the new values with it, so there is no half-finished
     correction to keep in the database, time out or get wrong when two centre
     members correct at once.
     """
-    if not ctx.is_centre_member:
-        log.warning("refused correction by %s", event.actor)
-        ctx.private_answer = ctx.t("button.refused_centre_only")
-        return
     incident = await IncidentRepository(ctx.session).get(str(button.data.get("incident")))
     if incident is None:
         ctx.private_answer = ctx.t("button.unknown")
         return
+    on_receipt = bool(button.data.get("receipt"))
+    actor = event.actor
+    is_reporter = (incident.reporter_platform, incident.reporter_id) == (actor.platform, actor.user_id)
+    if not (ctx.is_centre_member or (on_receipt and is_reporter)):
+        log.warning("refused correction of %s by %s", incident.id, event.actor)
+        ctx.private_answer = ctx.t("correct.refused" if on_receipt else "button.refused_centre_only")
+        return
     if incident.status == "closed":
         ctx.private_answer = ctx.t("followup.closed", id=incident.id)
         return
-    ctx.private_answer = ctx.t("correct.how", id=incident.id)
+    ctx.private_answer = ctx.t("correct.how_receipt" if on_receipt else "correct.how", id=incident.id)

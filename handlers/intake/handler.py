@@ -106,7 +106,10 @@ async def register_incident(
         await evidence.attach_photos(ctx, incident, with_photos_of)
         photos = len(with_photos_of.attachments)
     if not ctx.where.centre:  # in a centre room the card itself is the receipt
-        ctx.reply(views.receipt(ctx.t, incident), key=views.receipt_key(incident.id))
+        # The reporter can correct what the bot understood, from the receipt itself.
+        correct = await ctx.button(ctx.t("button.correct"), CORRECT_ACTION, {"incident": incident.id, "receipt": True},
+                                   event.conversation.ref)
+        ctx.reply(views.receipt(ctx.t, incident, (correct,)), key=views.receipt_key(incident.id))
     await post_cards(ctx, incident, photos)
     log.info("incident %s registered from %s", incident.id, event.conversation.ref)
     return incident

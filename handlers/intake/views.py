@@ -54,11 +54,12 @@ def summary_fields(t: Translator, incident: Incident) -> tuple[Field, ...]:
     )
 
 
-def receipt(t: Translator, incident: Incident) -> Message:
+def receipt(t: Translator, incident: Incident, buttons: tuple[Button, ...] = ()) -> Message:
     return Message(
         title=t("receipt.title", id=incident.id),
         text=t("receipt.text"),
         fields=summary_fields(t, incident),
+        buttons=buttons,
     )
 
 
