@@ -321,6 +321,19 @@ async def test_the_correct_button_explains_and_a_reply_corrects_field_by_field(c
         ("time", None, "15:20", "王指挥"), ("injured", 3, 4, "王指挥")]
 
 
+async def test_the_reporter_corrects_from_the_receipt(console_bot: ConsoleBot) -> None:
+    first = await _reported(console_bot)
+    receipt = "".join(_blocks(first, "reporting"))
+    correct = _token(receipt, "更正")
+    refused = await console_bot.say(f"路人乙@reporting: !{correct}")
+    assert "只有报告人或指挥中心可以更正" in refused
+    how = await console_bot.say(f"路人甲@reporting: !{correct}")
+    assert how.startswith("(only 路人甲 sees) 请回复事件 20261122-0001 的这条回执更正")
+    out = await console_bot.say(f"路人甲@reporting: ^{_message_no(first, 'reporting', '已登记')} 受伤: 5")
+    assert "受伤 3 → 5" in out
+    assert (await _incidents(console_bot))[FIRST].injured == 5
+
+
 async def test_corrections_in_english(database_url: str, org: Organisation, clock: ManualClock) -> None:
     english = Organisation(org.spec.model_copy(update={
         "organisation": org.spec.organisation.model_copy(update={"language": "en"})
