@@ -189,7 +189,7 @@ def _db_upgrade(_: argparse.Namespace) -> int:
 
 # -- roster and invites ------------------------------------------------------------
 
-_DURATION = re.compile(r"(\d+)\s*(m|min|h|d|w)", re.IGNORECASE)
+_DURATION = re.compile(r"(\d+)\s*(min|m|h|d|w)", re.IGNORECASE)
 _DURATION_UNITS = {"m": 60, "min": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 MAX_INVITE_DAYS = 365
 MAX_INVITE_USES = 1000

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Broadcast, BroadcastReceipt, OutboxMessage
@@ -38,8 +39,9 @@ class BroadcastRepository:
         await self.session.flush()  # the id goes into the buttons
         return broadcast
 
-    async def get(self, broadcast_id: int) -> Broadcast | None:
-        return await self.session.get(Broadcast, broadcast_id)
+    async def get(self, broadcast_id: int, *, for_update: bool = False) -> Broadcast | None:
+        """`for_update`: the row is locked, so Send, Cancel and the scheduler cannot cross."""
+        return await self.session.get(Broadcast, broadcast_id, with_for_update=for_update)
 
     async def latest(self) -> Broadcast | None:
         return await self.session.scalar(
@@ -121,7 +123,13 @@ class BroadcastRepository:
             )
         )
 
-    async def add_receipt(self, receipt: BroadcastReceipt) -> None:
-        self.session.add(receipt)
-        # Flushed now: a second press in the same batch must find this one.
-        await self.session.flush()
+    async def add_receipt(self, receipt: BroadcastReceipt) -> bool:
+        """False when that member already confirmed for that unit (a double tap that
+        reached the other bot process first). Flushed now: a second press in the
+        same batch must find this one."""
+        try:
+            async with self.session.begin_nested():
+                self.session.add(receipt)
+        except IntegrityError:
+            return False
+        return True

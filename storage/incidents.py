@@ -163,9 +163,11 @@ class IncidentRepository:
                 )
             })
 
-    async def source_by_ref(self, ref: str) -> IncidentSource | None:
+    async def source_by_ref(self, ref: str, *, for_update: bool = False) -> IncidentSource | None:
+        """`for_update`: locked, so two centre members splitting it at once make one incident."""
         await flush_deferred(self.session)
-        return await self.session.scalar(select(IncidentSource).where(IncidentSource.ref == ref))
+        query = select(IncidentSource).where(IncidentSource.ref == ref)
+        return await self.session.scalar(query.with_for_update() if for_update else query)
 
     async def source_number(self, source: IncidentSource) -> int:
         """Which report of its incident a stored source was (the incident's own is the first)."""

@@ -66,6 +66,10 @@ class RosterRepository:
         return list(await self.session.scalars(select(RosterMember).where(
             RosterMember.platform == platform, RosterMember.user_id == user_id, RosterMember.removed_at.is_(None))))
 
+    async def members_named(self, unit_code: str, name: str) -> list[RosterMember]:
+        return list(await self.session.scalars(select(RosterMember).where(
+            RosterMember.unit_code == unit_code, RosterMember.name == name, RosterMember.removed_at.is_(None))))
+
     async def contact(self, unit_code: str, name: str) -> RosterMember | None:
         """An imported contact of this unit with this name and no chat id yet."""
         return await self.session.scalar(select(RosterMember).where(

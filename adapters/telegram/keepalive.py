@@ -78,6 +78,10 @@ class KeepAliveClient:
         # arrives: then the request goes on another one, in the end a fresh one.
         while self._idle:
             connection = self._idle.pop()
+            reader, writer = connection
+            if reader.at_eof() or reader._buffer:  # closed, or an answer nobody asked for: not reusable
+                writer.close()
+                continue
             try:
                 return await self._send(connection, request)
             except _StaleConnection:

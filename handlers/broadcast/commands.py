@@ -58,7 +58,7 @@ async def _for_centre(ctx: HandlerContext, button: ResolvedButton) -> Broadcast 
         log.warning("refused broadcast button %s by %s", button.action, ctx.event.actor)
         ctx.private_answer = ctx.t("button.refused_centre_only")
         return None
-    broadcast = await BroadcastRepository(ctx.session).get(int(button.data.get("broadcast", 0)))
+    broadcast = await BroadcastRepository(ctx.session).get(int(button.data.get("broadcast", 0)), for_update=True)
     if broadcast is None:
         ctx.private_answer = ctx.t("button.unknown")
     return broadcast
@@ -119,11 +119,11 @@ async def confirm_pressed(ctx: HandlerContext, event: ButtonEvent, button: Resol
     actor = event.actor
     fresh = []
     for code in mine:
-        if await repo.receipt(broadcast.id, code, actor.platform, actor.user_id) is None:
-            await repo.add_receipt(BroadcastReceipt(
-                broadcast_id=broadcast.id, unit_code=code, platform=actor.platform, user_id=actor.user_id,
-                name=ctx.actor_name, chat_id=event.conversation.ref.chat_id, confirmed_at=ctx.now,
-            ))
+        if await repo.receipt(broadcast.id, code, actor.platform, actor.user_id) is None and \
+                await repo.add_receipt(BroadcastReceipt(
+                    broadcast_id=broadcast.id, unit_code=code, platform=actor.platform, user_id=actor.user_id,
+                    name=ctx.actor_name, chat_id=event.conversation.ref.chat_id, confirmed_at=ctx.now,
+                )):
             fresh.append(code)
     if not fresh:
         ctx.private_answer = ctx.t("alert.already_confirmed")

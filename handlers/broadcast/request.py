@@ -114,7 +114,7 @@ def _apply_option(request: BroadcastRequest, name: str, value: str, org: Organis
                 problems.append(("broadcast.problem.unit", {"value": code, "close": ", ".join(close) or "—"}))
         name = "unit"
     elif name == "cap":
-        offered = {c for unit in org.units.values() for c in unit.capabilities}
+        offered = {c.lower() for unit in org.units.values() for c in unit.capabilities}
         for capability in values:
             if capability.lower() not in offered:
                 problems.append(("broadcast.problem.cap", {"value": capability,
@@ -164,7 +164,7 @@ def _units_for(audience: list[str], org: Organisation) -> list[str]:
                 name == "to"
                 or (name == "kind" and unit.kind in wanted)
                 or (name == "unit" and unit.code.lower() in wanted)
-                or (name == "cap" and wanted & set(unit.capabilities))
+                or (name == "cap" and wanted & {c.lower() for c in unit.capabilities})
             ):
                 chosen.append(unit.code)
     return list(dict.fromkeys(chosen))

@@ -47,7 +47,7 @@ def alert_message(
                    buttons=buttons)
 
 
-def audience_text(t: Translator, broadcast: Broadcast) -> str:
+def audience_text(broadcast: Broadcast) -> str:
     return " ".join(broadcast.audience) or "to:all"
 
 
@@ -55,7 +55,7 @@ def preview_message(
     t: Translator, zone: ZoneInfo, broadcast: Broadcast, conversations: int, buttons: tuple[Button, ...] = (),
 ) -> Message:
     fields = [
-        Field(t("broadcast.field.audience"), t("broadcast.audience_size", selectors=audience_text(t, broadcast),
+        Field(t("broadcast.field.audience"), t("broadcast.audience_size", selectors=audience_text(broadcast),
                                                units=len(broadcast.units), conversations=conversations)),
     ]
     if broadcast.scheduled_for:
@@ -119,4 +119,4 @@ def report_message(
 def list_line(t: Translator, zone: ZoneInfo, broadcast: Broadcast) -> str:
     when = local_time(broadcast.scheduled_for or broadcast.sent_at, zone)
     return t("broadcast.list_line", id=broadcast.id, level=level_title(t, broadcast.level), time=when,
-             selectors=audience_text(t, broadcast), text=shorten(broadcast.text.replace("\n", " "), 60))
+             selectors=audience_text(broadcast), text=shorten(broadcast.text.replace("\n", " "), 60))

@@ -182,7 +182,7 @@ async def split_source(ctx: HandlerContext, event: ButtonEvent, button: Resolved
         return
     repo = IncidentRepository(ctx.session)
     ref = button.data.get("source")
-    source = await repo.source_by_ref(ref) if isinstance(ref, str) else None
+    source = await repo.source_by_ref(ref, for_update=True) if isinstance(ref, str) else None
     old = await repo.get(source.incident_id) if source is not None else None
     if source is None or old is None:
         ctx.private_answer = ctx.t("button.unknown")

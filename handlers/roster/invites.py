@@ -105,14 +105,12 @@ async def join_command(ctx: HandlerContext, event: CommandEvent) -> None:
         return
     repo, actor = RosterRepository(ctx.session), event.actor
     name = ctx.person.name if ctx.person else actor.display_name.strip()[:100] or actor.user_id
-    contact = await repo.contact(unit.code, name)
-    if contact is not None:  # the register knew this person by name: now they have a chat id too
-        contact.platform, contact.user_id, contact.role = actor.platform, actor.user_id, invite.role
-    else:
-        await repo.add(RosterMember(
-            unit_code=unit.code, name=name, role=invite.role, platform=actor.platform, user_id=actor.user_id,
-            source="chat", created_at=ctx.now, created_by=name,
-        ))
+    # Not linked to an imported contact of the same name: a display name is whatever
+    # its owner typed, and must not make them the owner of someone's record.
+    await repo.add(RosterMember(
+        unit_code=unit.code, name=name, role=invite.role, platform=actor.platform, user_id=actor.user_id,
+        source="chat", created_at=ctx.now, created_by=name,
+    ))
     invite.uses_left -= 1
     await repo.record("join", unit.code, name, ctx.now,
                       {"platform": actor.platform, "user_id": actor.user_id, "role": invite.role})

@@ -60,12 +60,11 @@ async def remove_command(ctx: HandlerContext, event: CommandEvent) -> None:
     if problem := unit_problem(ctx, code):
         ctx.reply(Message(text=problem))
         return
-    snapshot = await RosterRepository(ctx.session).snapshot()
-    found = [m for m in snapshot.members if m.unit_code == code and m.name == name]
+    found = await RosterRepository(ctx.session).members_named(code, name)
     if not found:
         key = "roster.remove_in_file" if _in_file(ctx, code, name) else "roster.remove_not_found"
         ctx.reply(Message(text=ctx.t(key, name=name, unit=code)))
         return
     for member in found:
-        await _remove(ctx, await ctx.session.merge(member), "remove")
+        await _remove(ctx, member, "remove")
     ctx.reply(Message(text=ctx.t("roster.removed", name=name, unit=code)))
