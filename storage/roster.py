@@ -70,12 +70,6 @@ class RosterRepository:
         return list(await self.session.scalars(select(RosterMember).where(
             RosterMember.unit_code == unit_code, RosterMember.name == name, RosterMember.removed_at.is_(None))))
 
-    async def contact(self, unit_code: str, name: str) -> RosterMember | None:
-        """An imported contact of this unit with this name and no chat id yet."""
-        return await self.session.scalar(select(RosterMember).where(
-            RosterMember.unit_code == unit_code, RosterMember.name == name, RosterMember.user_id.is_(None),
-            RosterMember.removed_at.is_(None)).limit(1))
-
     async def binding(self, unit_code: str, platform: str, chat_id: str) -> RosterBinding | None:
         return await self.session.scalar(select(RosterBinding).where(
             RosterBinding.unit_code == unit_code, RosterBinding.platform == platform,
