@@ -48,12 +48,54 @@ def merged_spec(base: OrganisationFile, roster: RosterSnapshot) -> dict[str, Any
     return data
 
 
+MAX_REPAIRS = 20  # rounds of dropping refused roster entries before falling back to the file alone
+
+
+def _validated(data: dict[str, Any], version: int) -> OrganisationFile | None:
+    """The merged file, leaving out only the roster entries the schema refuses.
+
+    The file's own entries passed when it was loaded, so whatever fails was laid
+    over it from the database: one bad row must not cost every join and binding.
+    """
+    for _ in range(MAX_REPAIRS):
+        try:
+            return OrganisationFile.model_validate(data)
+        except ValidationError as exc:
+            dropped = _drop_refused(data, exc)
+            log.error("roster version %s: left out %s the schema refuses: %s", version, dropped or "nothing", exc)
+            if not dropped:
+                return None
+    return None
+
+
+def _drop_refused(data: dict[str, Any], exc: ValidationError) -> list[str]:
+    """Remove the unit members, channels or units an error points at; what was removed."""
+    doomed: set[tuple[Any, ...]] = set()
+    for error in exc.errors():
+        loc = error["loc"]
+        if len(loc) >= 4 and loc[0] == "units" and loc[2] in ("members", "channels"):
+            doomed.add(tuple(loc[:4]))
+        elif len(loc) >= 2 and loc[0] == "units":
+            doomed.add(tuple(loc[:2]))
+    dropped = []
+    # Members and channels first, then units; within a list the highest index first,
+    # so no deletion shifts another's index.
+    def order(path: tuple[Any, ...]) -> tuple[bool, int, str, int]:
+        inner = len(path) == 4 and isinstance(path[3], int)
+        return (not inner, -int(path[1]), str(path[2]) if inner else "", -path[3] if inner else 0)
+
+    for path in sorted((p for p in doomed if isinstance(p[1], int)), key=order):
+        holder = data["units"] if len(path) == 2 else data["units"][path[1]][path[2]]
+        index = path[-1]
+        if isinstance(index, int) and index < len(holder):
+            dropped.append(".".join(str(part) for part in path))
+            del holder[index]
+    return dropped
+
+
 def merge(base: OrganisationFile, roster: RosterSnapshot, source: str = "<memory>") -> Organisation:
-    try:
-        org = Organisation(OrganisationFile.model_validate(merged_spec(base, roster)), source)
-    except ValidationError as exc:  # a roster row the schema refuses must not take the bot down
-        log.error("roster version %s does not fit the organisation; using the file alone: %s", roster.version, exc)
-        org = Organisation(base, source)
+    spec = _validated(merged_spec(base, roster), roster.version)
+    org = Organisation(spec if spec is not None else base, source)
     org.roster_version = roster.version
     for member in roster.members:
         if member.platform == CONSOLE and member.unit_code in org.units:

@@ -130,3 +130,21 @@ async def test_a_roster_change_in_one_process_reaches_the_other(
     finally:
         await first.app.stop()
         await second.app.stop()
+
+
+async def test_a_roster_row_the_schema_refuses_costs_only_that_row(org: Organisation) -> None:
+    from datetime import datetime, timezone
+
+    from config.roster import merge
+    from storage.models import RosterMember
+    from storage.roster import RosterSnapshot
+
+    now = datetime(2026, 12, 1, tzinfo=timezone.utc)
+    good = RosterMember(unit_code="SEA-01", name="周船长", role="member", platform="telegram", user_id="5555",
+                        source="chat", created_at=now, created_by="周船长")
+    bad = RosterMember(unit_code="SEA-01", name="太长", role="member", platform="telegram", user_id="9" * 70,
+                       source="chat", created_at=now, created_by="x")
+    merged = merge(org.spec, RosterSnapshot(version=3, members=[good, bad]))
+    assert merged.person("telegram", "5555") is not None and merged.person("telegram", "5555").is_member_of("SEA-01")
+    assert merged.person("telegram", "9" * 70) is None
+    assert merged.person("telegram", "2001") is not None  # the file's people stay
