@@ -6,7 +6,6 @@ import asyncio
 import json
 import logging
 import getpass
-import re
 import signal
 import sys
 from datetime import datetime, timedelta, timezone
@@ -14,6 +13,7 @@ from pathlib import Path
 from typing import Any, Awaitable, Callable, Sequence
 
 from adapters.console import CONSOLE_HELP
+from bot.timeparse import parse_duration
 from config.organisation import Organisation, OrganisationError, load_organisation
 from config.settings import Settings, SettingsError
 
@@ -188,21 +188,6 @@ def _db_upgrade(_: argparse.Namespace) -> int:
 
 
 # -- roster and invites ------------------------------------------------------------
-
-_DURATION = re.compile(r"(\d+)\s*(min|m|h|d|w)", re.IGNORECASE)
-_DURATION_UNITS = {"m": 60, "min": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
-MAX_INVITE_DAYS = 365
-MAX_INVITE_USES = 1000
-
-
-def parse_duration(text: str) -> timedelta | None:
-    """30m, 12h, 7d, 2w, or several at once (1d12h); None when it is not one."""
-    compact = text.strip().replace(" ", "")
-    if not compact or _DURATION.sub("", compact):
-        return None
-    seconds = sum(int(n) * _DURATION_UNITS[u.lower()] for n, u in _DURATION.findall(compact))
-    return timedelta(seconds=seconds)
-
 
 def _actor() -> str:
     try:
@@ -390,7 +375,7 @@ def _roster_remove(args: argparse.Namespace) -> int:
 
 
 def _invite(args: argparse.Namespace) -> int:
-    from storage.roster import RosterRepository
+    from storage.roster import MAX_INVITE_DAYS, MAX_INVITE_USES, RosterRepository
 
     valid_for = parse_duration(args.expires)
     if valid_for is None or valid_for <= timedelta(0) or valid_for > timedelta(days=MAX_INVITE_DAYS):

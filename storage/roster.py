@@ -17,6 +17,8 @@ ROSTER_CHANGED = "liandong.roster_changed"  # session.info flag: reload the orga
 # Easy to read aloud and to type on a phone: no 0/O, 1/I/L.
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 10
+MAX_INVITE_DAYS = 365  # for the chat command and the CLI alike
+MAX_INVITE_USES = 1000
 
 
 def code_hash(code: str) -> str:

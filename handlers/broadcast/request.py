@@ -8,8 +8,9 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
+from bot.timeparse import parse_local_time
 from config.organisation import Organisation
 
 LEVELS = ("blue", "yellow", "orange", "red")
@@ -26,8 +27,6 @@ _LEVEL_WORDS = {
 }
 _WORD = re.compile(r"\s*(\S+)")
 _OPTION = re.compile(r"([A-Za-z]+):(\S*)$")
-_CLOCK = re.compile(r"(\d{1,2}):(\d{2})$")
-_DATE_TIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})[T ](\d{1,2}):(\d{2})$")
 
 Problem = tuple[str, dict[str, str]]  # catalogue key and its parameters
 
@@ -127,28 +126,16 @@ def _apply_option(request: BroadcastRequest, name: str, value: str, org: Organis
 
 def _when(value: str, org: Organisation, now: datetime, problems: list[Problem]) -> datetime | None:
     """`HH:MM` is the next such time in the organisation's zone; a full date is taken as is."""
-    local_now = now.astimezone(org.timezone)
-    try:
-        if clock := _CLOCK.match(value):
-            at = local_now.replace(hour=int(clock.group(1)), minute=int(clock.group(2)), second=0, microsecond=0)
-            if at <= local_now:
-                at += timedelta(days=1)
-        elif stamp := _DATE_TIME.match(value):
-            year, month, day, hour, minute = (int(g) for g in stamp.groups())
-            at = datetime(year, month, day, hour, minute, tzinfo=org.timezone)
-        else:
-            problems.append(("broadcast.problem.at", {"value": value}))
-            return None
-    except ValueError:  # 25:00, 2026-02-30
+    at = parse_local_time(value, org.timezone, now)
+    if at is None:
         problems.append(("broadcast.problem.at", {"value": value}))
-        return None
-    if at <= local_now:
+    elif at <= now:
         problems.append(("broadcast.problem.at_past", {"value": value}))
-        return None
-    if at - local_now > MAX_SCHEDULE_AHEAD:
+    elif at - now > MAX_SCHEDULE_AHEAD:
         problems.append(("broadcast.problem.at_far", {"value": value}))
-        return None
-    return at.astimezone(timezone.utc)
+    else:
+        return at
+    return None
 
 
 def _units_for(audience: list[str], org: Organisation) -> list[str]:

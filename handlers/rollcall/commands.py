@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from bot.timeparse import parse_duration, parse_local_time
 from bot.context import HandlerContext
 from bot.events import ButtonEvent, CommandEvent
 from bot.messages import Field, Message
@@ -28,11 +29,7 @@ MIN_EVERY = timedelta(minutes=10)
 MAX_WINDOW = timedelta(days=31)
 ARGS_LIMIT = 2000
 
-_SPAN = re.compile(r"^(\d{1,6})([smhd])$", re.IGNORECASE)
-_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
-_DATE_TIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{1,2}):(\d{2})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 Problem = tuple[str, dict[str, Any]]
 
@@ -47,11 +44,6 @@ class Request:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _span(value: str) -> timedelta | None:
-    found = _SPAN.match(value)
-    return timedelta(seconds=int(found.group(1)) * _UNITS[found.group(2).lower()]) if found else None
-
-
 def _unit_problems(org: Organisation, code: str) -> Problem:
     close = difflib.get_close_matches(code.upper(), sorted(org.units), n=3, cutoff=0.5)
     return "rollcall.problem.unit", {"value": code, "close": ", ".join(close) or "—"}
@@ -64,7 +56,7 @@ def _parse(args: str, org: Organisation, *, allow_every: bool) -> tuple[Request,
         name, colon, value = word.partition(":")
         name = name.lower()
         if colon and name == "deadline":
-            request.deadline = _span(value)
+            request.deadline = parse_duration(value)
             if request.deadline is None or request.deadline <= timedelta(0) or request.deadline > MAX_DEADLINE:
                 request.problems.append(("rollcall.problem.deadline", {"value": value}))
         elif colon and name == "answer":
@@ -73,7 +65,7 @@ def _parse(args: str, org: Organisation, *, allow_every: bool) -> tuple[Request,
             else:
                 request.answer = value.lower()
         elif colon and name == "every" and allow_every:
-            request.every = _span(value)
+            request.every = parse_duration(value)
             if request.every is None or request.every < MIN_EVERY:
                 request.problems.append(("rollcall.problem.every", {"value": value}))
         elif word.lower() == "all":
@@ -119,20 +111,7 @@ def _moment(value: str, org: Organisation, now: datetime, after: datetime | None
     """`now`, `HH:MM` (the next such time after `after` or now) or `YYYY-MM-DDTHH:MM`, organisation's zone."""
     if value.lower() == "now":
         return now
-    base = (after or now).astimezone(org.timezone)
-    try:
-        if clock := _CLOCK.match(value):
-            at = base.replace(hour=int(clock.group(1)), minute=int(clock.group(2)), second=0, microsecond=0)
-            if at <= base:
-                at += timedelta(days=1)
-        elif stamp := _DATE_TIME.match(value):
-            year, month, day, hour, minute = (int(g) for g in stamp.groups())
-            at = datetime(year, month, day, hour, minute, tzinfo=org.timezone)
-        else:
-            return None
-    except ValueError:
-        return None
-    return at.astimezone(timezone.utc)
+    return parse_local_time(value, org.timezone, after or now)
 
 
 def _window(words: list[str], org: Organisation, now: datetime, problems: list[Problem]) -> tuple[datetime, datetime] | None:

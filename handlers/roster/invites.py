@@ -10,30 +10,18 @@ from __future__ import annotations
 
 import difflib
 import logging
-import re
 from datetime import timedelta
 
 from bot.context import HandlerContext
+from bot.timeparse import parse_duration
 from bot.events import CommandEvent
 from bot.messages import Message
 from storage.models import Invite, RosterBinding, RosterMember
-from storage.roster import RosterRepository
+from storage.roster import MAX_INVITE_DAYS, MAX_INVITE_USES, RosterRepository
 
 log = logging.getLogger(__name__)
 
 DEFAULT_VALID_FOR = timedelta(days=7)
-MAX_VALID_FOR = timedelta(days=90)
-MAX_USES = 500
-_DURATION = re.compile(r"^(\d{1,4})([mhd])$")
-_UNITS = {"m": "minutes", "h": "hours", "d": "days"}
-
-
-def parse_duration(text: str) -> timedelta | None:
-    """30m, 12h, 7d."""
-    match = _DURATION.match(text.strip().lower())
-    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))}) if match else None
-
-
 def unit_problem(ctx: HandlerContext, code: str) -> str | None:
     if code in ctx.org.units:
         return None
@@ -55,9 +43,9 @@ async def invite_command(ctx: HandlerContext, event: CommandEvent) -> None:
         name, _, value = word.partition(":")
         if word in ("duty_officer", "member"):
             role = word
-        elif name == "uses" and value.isdigit() and 1 <= int(value) <= MAX_USES:
+        elif name == "uses" and value.isdigit() and 1 <= int(value) <= MAX_INVITE_USES:
             uses = int(value)
-        elif name == "expires" and (duration := parse_duration(value)) and duration <= MAX_VALID_FOR:
+        elif name == "expires" and (duration := parse_duration(value)) and duration <= timedelta(days=MAX_INVITE_DAYS):
             valid_for = duration
         else:
             problems.append(ctx.t("roster.invite_bad_option", option=word[:40]))
