@@ -11,39 +11,17 @@ import asyncio
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import AsyncIterator
-
-import pytest
 
 from bot.app import Liandong
 from bot.clock import SystemClock
 from config.organisation import Organisation
 from config.schema import OrganisationFile
-from config.settings import Settings
 from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.telegram_bot import bot, fake, telegram_settings  # noqa: F401 (fixtures)
 
 CENTRE, FIRE_GROUP, MED_GROUP = -1001000, -1002001, -1002002
 COMMANDER, DUTY, FIREFIGHTER, DOCTOR = 1001, 1002, 2001, 2101
 ALERT = "台风红色预警：今晚20时起停止一切户外作业"
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegramAPI]:
-    async with FakeTelegramAPI() as api:
-        yield api
-
-
-def _settings(tmp_path: Path, fake: FakeTelegramAPI) -> Settings:
-    return Settings(database_url=f"sqlite+aiosqlite:///{tmp_path}/tg.db", telegram_token=fake.token,
-                    telegram_api_url=fake.root_url, http_port=0, console=False)
-
-
-@pytest.fixture
-async def bot(tmp_path: Path, fake: FakeTelegramAPI, org: Organisation) -> AsyncIterator[Liandong]:
-    app = Liandong(_settings(tmp_path, fake), org, clock=SystemClock(), http=False)
-    await app.start()
-    yield app
-    await app.stop()
 
 
 def _button(message: dict, label: str) -> dict:
@@ -144,7 +122,7 @@ async def test_a_crash_mid_broadcast_then_a_restart_gives_every_group_exactly_on
     tmp_path: Path, fake: FakeTelegramAPI,
 ) -> None:
     org = _many_groups()
-    first = Liandong(_settings(tmp_path, fake), org, clock=SystemClock(), http=False)
+    first = Liandong(telegram_settings(tmp_path, fake), org, clock=SystemClock(), http=False)
     await first.start()
     preview = await _preview(fake, f"red {ALERT}")
     assert f"{UNITS} 个单位，{UNITS} 个群组" in preview["text"]
@@ -165,7 +143,7 @@ async def test_a_crash_mid_broadcast_then_a_restart_gives_every_group_exactly_on
     assert 60 <= delivered_before < UNITS
 
     fake.clear_faults()
-    second = Liandong(_settings(tmp_path, fake), org, clock=_LaterClock(), http=False)
+    second = Liandong(telegram_settings(tmp_path, fake), org, clock=_LaterClock(), http=False)
     await second.start()
     try:
         await fake.wait_until(lambda: len(_alert_copies(fake)) >= UNITS, timeout=30)

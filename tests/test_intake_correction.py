@@ -3,38 +3,16 @@ against the fake Bot API): the reporter or the centre may, anyone else may not;
 a reply to the receipt with a field changes the incident, on the timeline."""
 from __future__ import annotations
 
-from pathlib import Path
-from typing import AsyncIterator
-
-import pytest
 from sqlalchemy import select
 
 from bot.app import Liandong
-from bot.clock import SystemClock
-from config.organisation import Organisation
-from config.settings import Settings
 from storage.models import Incident, TimelineEntry
 from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.telegram_bot import bot, fake  # noqa: F401 (fixtures)
 
 REPORTING = -1003000
 REPORTER, BYSTANDER = 777, 778
 REPORT = "人民路化工厂起火，3人受伤，有人被困"
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegramAPI]:
-    async with FakeTelegramAPI() as api:
-        yield api
-
-
-@pytest.fixture
-async def bot(tmp_path: Path, fake: FakeTelegramAPI, org: Organisation) -> AsyncIterator[Liandong]:
-    settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path}/tg.db", telegram_token=fake.token,
-                        telegram_api_url=fake.root_url, http_port=0, console=False)
-    app = Liandong(settings, org, clock=SystemClock(), http=False)
-    await app.start()
-    yield app
-    await app.stop()
 
 
 async def _press(fake: FakeTelegramAPI, user: int, message: dict, label: str) -> dict:

@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 from bot.app import Liandong
 from tests.fakes.telegram_api import FakeTelegramAPI
-from tests.test_broadcast_telegram import CENTRE, COMMANDER, FIRE_GROUP, bot, fake  # noqa: F401 (fixtures)
+from tests.telegram_bot import bot, fake  # noqa: F401 (fixtures)
+from tests.test_broadcast_telegram import CENTRE, COMMANDER, FIRE_GROUP
 
 
 async def test_the_monthly_record_arrives_with_its_csv(bot: Liandong, fake: FakeTelegramAPI) -> None:

@@ -4,37 +4,15 @@ next dispatch order reaches that group, where the new member can answer it."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
-from typing import AsyncIterator
-
-import pytest
 
 from bot.app import Liandong
-from bot.clock import SystemClock
-from config.organisation import Organisation
-from config.settings import Settings
 from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.telegram_bot import bot, fake  # noqa: F401 (fixtures)
 
 CENTRE, REPORTING = -1001000, -1003000
 COMMANDER = 1001
 NEWCOMER, NEW_GROUP = 5555, -1009999
 REPORT = "人民路化工厂起火，3人受伤，有人被困"
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegramAPI]:
-    async with FakeTelegramAPI() as api:
-        yield api
-
-
-@pytest.fixture
-async def bot(tmp_path: Path, fake: FakeTelegramAPI, org: Organisation) -> AsyncIterator[Liandong]:
-    settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path}/tg.db", telegram_token=fake.token,
-                        telegram_api_url=fake.root_url, http_port=0, console=False)
-    app = Liandong(settings, org, clock=SystemClock(), http=False)
-    await app.start()
-    yield app
-    await app.stop()
 
 
 async def _said(fake: FakeTelegramAPI, chat: int, user: int, text: str, **profile: str) -> dict:

@@ -1,0 +1,35 @@
+"""A bot on the Telegram platform only, against a fresh fake Bot API, for end-to-end tests.
+
+Import the fixtures into a test module: `from tests.telegram_bot import bot, fake  # noqa: F401`.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import AsyncIterator
+
+import pytest
+
+from bot.app import Liandong
+from bot.clock import SystemClock
+from config.organisation import Organisation
+from config.settings import Settings
+from tests.fakes.telegram_api import FakeTelegramAPI
+
+
+def telegram_settings(tmp_path: Path, fake: FakeTelegramAPI) -> Settings:
+    return Settings(database_url=f"sqlite+aiosqlite:///{tmp_path}/tg.db", telegram_token=fake.token,
+                    telegram_api_url=fake.root_url, http_port=0, console=False)
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegramAPI]:
+    async with FakeTelegramAPI() as api:
+        yield api
+
+
+@pytest.fixture
+async def bot(tmp_path: Path, fake: FakeTelegramAPI, org: Organisation) -> AsyncIterator[Liandong]:
+    app = Liandong(telegram_settings(tmp_path, fake), org, clock=SystemClock(), http=False)
+    await app.start()
+    yield app
+    await app.stop()
