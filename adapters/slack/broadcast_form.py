@@ -10,15 +10,14 @@ them, the adapter does not, so they are typed, not picked.
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from typing import Any, get_args
 
-from bot.text import clean_text, shorten
+from bot.text import clean_text
 from config.schema import Unit
 
-from adapters.slack.report_form import channel_of
+from adapters.slack.modal import channel_of, input_block, modal, plain, submitted
 from adapters.slack.texts import SlackTexts
 
 CALLBACK_ID = "liandong.broadcast_form"
@@ -27,8 +26,6 @@ AUDIENCES = ("all", "kind", "unit", "cap")
 # Slack caps a plain_text_input at 3,000 characters; the parser's own limit is higher.
 MAX_TEXT = 3000
 MAX_VALUES = 500
-MAX_VIEW_TITLE = 24
-ACTION = "value"  # every input's action_id; the block_id names the input
 _TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _VALUE_SEPARATORS = re.compile(r"[\s,，、;；]+")
@@ -39,21 +36,12 @@ def unit_kinds() -> tuple[str, ...]:
     return tuple(get_args(Unit.model_fields["kind"].annotation))
 
 
-def _plain(text: str, limit: int = 150) -> dict[str, Any]:
-    return {"type": "plain_text", "text": shorten(text, limit), "emoji": True}
 
 
 def _option(text: str, value: str) -> dict[str, Any]:
-    return {"text": _plain(text, 75), "value": value}
+    return {"text": plain(text, 75), "value": value}
 
 
-def _input(block_id: str, label: str, element: dict[str, Any], *, optional: bool,
-           hint: str | None = None) -> dict[str, Any]:
-    block = {"type": "input", "block_id": block_id, "label": _plain(label, 2000), "optional": optional,
-             "element": {**element, "action_id": ACTION}}
-    if hint:
-        block["hint"] = _plain(hint, 2000)
-    return block
 
 
 def build_view(texts: SlackTexts, channel_id: str) -> dict[str, Any]:
@@ -62,30 +50,23 @@ def build_view(texts: SlackTexts, channel_id: str) -> dict[str, Any]:
     levels = [_option(t(f"alert.level.{level}"), level) for level in LEVELS]
     audiences = [_option(t(f"slack.broadcast_form.audience.{name}"), name) for name in AUDIENCES]
     blocks = [
-        _input("level", t("slack.broadcast_form.level"),
+        input_block("level", t("slack.broadcast_form.level"),
                {"type": "static_select", "options": levels, "initial_option": levels[0]}, optional=False),
-        _input("audience", t("slack.broadcast_form.audience"),
+        input_block("audience", t("slack.broadcast_form.audience"),
                {"type": "static_select", "options": audiences, "initial_option": audiences[0]}, optional=False),
-        _input("values", t("slack.broadcast_form.values"),
+        input_block("values", t("slack.broadcast_form.values"),
                {"type": "plain_text_input", "max_length": MAX_VALUES,
-                "placeholder": _plain(t("slack.broadcast_form.values_placeholder"))},
+                "placeholder": plain(t("slack.broadcast_form.values_placeholder"))},
                optional=True, hint=t("slack.broadcast_form.values_hint", kinds=", ".join(unit_kinds()))),
-        _input("date", t("slack.broadcast_form.date"), {"type": "datepicker"}, optional=True),
-        _input("time", t("slack.broadcast_form.time"), {"type": "timepicker"}, optional=True,
+        input_block("date", t("slack.broadcast_form.date"), {"type": "datepicker"}, optional=True),
+        input_block("time", t("slack.broadcast_form.time"), {"type": "timepicker"}, optional=True,
                hint=t("slack.broadcast_form.schedule_hint")),
-        _input("text", t("slack.broadcast_form.text"),
+        input_block("text", t("slack.broadcast_form.text"),
                {"type": "plain_text_input", "multiline": True, "max_length": MAX_TEXT,
-                "placeholder": _plain(t("slack.broadcast_form.text_placeholder"))}, optional=False),
+                "placeholder": plain(t("slack.broadcast_form.text_placeholder"))}, optional=False),
     ]
-    return {
-        "type": "modal",
-        "callback_id": CALLBACK_ID,
-        "title": _plain(t("slack.broadcast_form.title"), MAX_VIEW_TITLE),
-        "submit": _plain(t("slack.broadcast_form.submit"), MAX_VIEW_TITLE),
-        "close": _plain(t("slack.broadcast_form.close"), MAX_VIEW_TITLE),
-        "private_metadata": json.dumps({"channel": channel_id}),
-        "blocks": blocks,
-    }
+    return modal(CALLBACK_ID, t("slack.broadcast_form.title"), t("slack.broadcast_form.submit"),
+                 t("slack.broadcast_form.close"), channel_id, blocks)
 
 
 @dataclass(frozen=True)
@@ -100,13 +81,10 @@ class BroadcastForm:
     text: str
 
 
-def _value(values: dict[str, Any], block_id: str) -> dict[str, Any]:
-    element = (values.get(block_id) or {}).get(ACTION)
-    return element if isinstance(element, dict) else {}
 
 
 def _selected(values: dict[str, Any], block_id: str) -> str | None:
-    option = _value(values, block_id).get("selected_option")
+    option = submitted(values, block_id).get("selected_option")
     value = option.get("value") if isinstance(option, dict) else None
     return value if isinstance(value, str) else None
 
@@ -124,7 +102,7 @@ def read_submission(texts: SlackTexts, view: dict[str, Any]) -> tuple[BroadcastF
     audience = _selected(values, "audience") or "all"
     if audience not in AUDIENCES:
         errors["audience"] = t("slack.broadcast_form.error_choice")
-    raw_values = clean_text(str(_value(values, "values").get("value") or ""), MAX_VALUES)
+    raw_values = clean_text(str(submitted(values, "values").get("value") or ""), MAX_VALUES)
     chosen = tuple(dict.fromkeys(v for v in _VALUE_SEPARATORS.split(raw_values) if v))
     if audience == "all" and chosen:
         # Values with "all units" are most likely a selector not picked: never widen an alert silently.
@@ -132,8 +110,8 @@ def read_submission(texts: SlackTexts, view: dict[str, Any]) -> tuple[BroadcastF
     elif audience in AUDIENCES and audience != "all" and not chosen:
         errors["values"] = t("slack.broadcast_form.error_values")
 
-    date_text = str(_value(values, "date").get("selected_date") or "").strip()
-    time_text = str(_value(values, "time").get("selected_time") or "").strip()
+    date_text = str(submitted(values, "date").get("selected_date") or "").strip()
+    time_text = str(submitted(values, "time").get("selected_time") or "").strip()
     clock: str | None = None
     if time_text:
         if match := _TIME.fullmatch(time_text):
@@ -146,7 +124,7 @@ def read_submission(texts: SlackTexts, view: dict[str, Any]) -> tuple[BroadcastF
         errors["time"] = t("slack.broadcast_form.error_date_without_time")
     at = f"{date_text}T{clock}" if date_text and clock else clock
 
-    text = clean_text(str(_value(values, "text").get("value") or ""), MAX_TEXT).strip()
+    text = clean_text(str(submitted(values, "text").get("value") or ""), MAX_TEXT).strip()
     if not text:
         errors["text"] = t("slack.broadcast_form.error_required")
 

@@ -8,14 +8,14 @@ type, place, time and casualties.
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.text import clean_text, shorten
+from bot.text import clean_text
 from config.schema import INCIDENT_TYPES
 
+from adapters.slack.modal import channel_of, input_block, modal, plain, submitted
 from adapters.slack.texts import SlackTexts
 
 CALLBACK_ID = "liandong.report_form"
@@ -23,51 +23,35 @@ CASUALTIES = ("dead", "injured", "trapped", "missing")
 MAX_COUNT = 9999
 MAX_LOCATION = 200
 MAX_DESCRIPTION = 2500
-MAX_VIEW_TITLE = 24
 _TIME = re.compile(r"([01]?\d|2[0-3])[:：]([0-5]\d)")
-_CHANNEL_ID = re.compile(r"[CDG][A-Z0-9]{2,30}")
-ACTION = "value"  # every input's action_id; the block_id names the input
 
 
-def _plain(text: str, limit: int = 150) -> dict[str, Any]:
-    return {"type": "plain_text", "text": shorten(text, limit), "emoji": True}
 
 
-def _input(block_id: str, label: str, element: dict[str, Any], *, optional: bool) -> dict[str, Any]:
-    return {"type": "input", "block_id": block_id, "label": _plain(label, 2000), "optional": optional,
-            "element": {**element, "action_id": ACTION}}
 
 
 def build_view(texts: SlackTexts, channel_id: str) -> dict[str, Any]:
     """The modal for views.open; it remembers where it was opened."""
     t = texts
-    options = [{"text": _plain(t(f"type.{kind}"), 75), "value": kind} for kind in INCIDENT_TYPES]
+    options = [{"text": plain(t(f"type.{kind}"), 75), "value": kind} for kind in INCIDENT_TYPES]
     blocks = [
-        _input("type", t("slack.form.type"), {"type": "static_select", "options": options,
-                                              "placeholder": _plain(t("slack.form.type"))}, optional=False),
-        _input("location", t("slack.form.location"),
+        input_block("type", t("slack.form.type"), {"type": "static_select", "options": options,
+                                              "placeholder": plain(t("slack.form.type"))}, optional=False),
+        input_block("location", t("slack.form.location"),
                {"type": "plain_text_input", "max_length": MAX_LOCATION,
-                "placeholder": _plain(t("slack.form.location_hint"))}, optional=False),
-        _input("time", t("slack.form.time"), {"type": "timepicker"}, optional=True),
+                "placeholder": plain(t("slack.form.location_hint"))}, optional=False),
+        input_block("time", t("slack.form.time"), {"type": "timepicker"}, optional=True),
         *[
-            _input(kind, t(f"slack.form.{kind}"),
+            input_block(kind, t(f"slack.form.{kind}"),
                    {"type": "number_input", "is_decimal_allowed": False, "min_value": "0",
                     "max_value": str(MAX_COUNT)}, optional=True)
             for kind in CASUALTIES
         ],
-        _input("description", t("slack.form.description"),
+        input_block("description", t("slack.form.description"),
                {"type": "plain_text_input", "multiline": True, "max_length": MAX_DESCRIPTION,
-                "placeholder": _plain(t("slack.form.description_hint"))}, optional=True),
+                "placeholder": plain(t("slack.form.description_hint"))}, optional=True),
     ]
-    return {
-        "type": "modal",
-        "callback_id": CALLBACK_ID,
-        "title": _plain(t("slack.form.title"), MAX_VIEW_TITLE),
-        "submit": _plain(t("slack.form.submit"), MAX_VIEW_TITLE),
-        "close": _plain(t("slack.form.close"), MAX_VIEW_TITLE),
-        "private_metadata": json.dumps({"channel": channel_id}),
-        "blocks": blocks,
-    }
+    return modal(CALLBACK_ID, t("slack.form.title"), t("slack.form.submit"), t("slack.form.close"), channel_id, blocks)
 
 
 @dataclass(frozen=True)
@@ -82,18 +66,8 @@ class ReportForm:
     description: str = ""
 
 
-def channel_of(view: dict[str, Any]) -> str | None:
-    """The conversation the form was opened in (None when the metadata is not ours)."""
-    try:
-        channel = json.loads(view.get("private_metadata") or "{}").get("channel")
-    except (ValueError, AttributeError):
-        return None
-    return channel if isinstance(channel, str) and _CHANNEL_ID.fullmatch(channel) else None
 
 
-def _value(values: dict[str, Any], block_id: str) -> dict[str, Any]:
-    element = (values.get(block_id) or {}).get(ACTION)
-    return element if isinstance(element, dict) else {}
 
 
 def read_submission(texts: SlackTexts, view: dict[str, Any]) -> tuple[ReportForm | None, dict[str, str]]:
@@ -102,16 +76,16 @@ def read_submission(texts: SlackTexts, view: dict[str, Any]) -> tuple[ReportForm
     values = (view.get("state") or {}).get("values") or {}
     errors: dict[str, str] = {}
 
-    selected = _value(values, "type").get("selected_option") or {}
+    selected = submitted(values, "type").get("selected_option") or {}
     kind = selected.get("value") if isinstance(selected, dict) else None
     if kind not in INCIDENT_TYPES:
         errors["type"] = t("slack.form.error_type")
 
-    location = _one_line(clean_text(str(_value(values, "location").get("value") or ""), MAX_LOCATION))
+    location = _one_line(clean_text(str(submitted(values, "location").get("value") or ""), MAX_LOCATION))
     if not location:
         errors["location"] = t("slack.form.error_required")
 
-    time_text = _value(values, "time").get("selected_time") or _value(values, "time").get("value")
+    time_text = submitted(values, "time").get("selected_time") or submitted(values, "time").get("value")
     time: str | None = None
     if time_text:
         match = _TIME.fullmatch(str(time_text).strip())
@@ -122,7 +96,7 @@ def read_submission(texts: SlackTexts, view: dict[str, Any]) -> tuple[ReportForm
 
     casualties: dict[str, int] = {}
     for name in CASUALTIES:
-        raw = _value(values, name).get("value")
+        raw = submitted(values, name).get("value")
         if raw is None or str(raw).strip() == "":
             continue
         text = str(raw).strip()
@@ -131,7 +105,7 @@ def read_submission(texts: SlackTexts, view: dict[str, Any]) -> tuple[ReportForm
             continue
         casualties[name] = int(text)
 
-    description = clean_text(str(_value(values, "description").get("value") or ""), MAX_DESCRIPTION).strip()
+    description = clean_text(str(submitted(values, "description").get("value") or ""), MAX_DESCRIPTION).strip()
     channel = channel_of(view)
     if errors or channel is None or kind is None:
         return None, errors
