@@ -152,7 +152,7 @@ class Liandong:
         if self.console is not None:
             self.console.use(org)
 
-    async def _roster_changed_elsewhere(self) -> bool:
+    async def catch_up_roster(self) -> bool:
         """Another process (or the CLI) changed the roster: catch up."""
         async with self.db.transaction() as session:
             version = await RosterRepository(session).version()
@@ -179,7 +179,7 @@ class Liandong:
                 await self.run_timers()
                 ticks += 1
                 if ticks % ROSTER_POLL_TICKS == 0:
-                    await self._roster_changed_elsewhere()
+                    await self.catch_up_roster()
             except Exception:  # the database may be briefly away; timers stay due
                 log.exception("timers failed; trying again")
             await asyncio.sleep(TIMER_INTERVAL_S)

@@ -125,7 +125,7 @@ async def test_a_roster_change_in_one_process_reaches_the_other(
         code = _code(await first.say("王指挥@centre: /invite SEA-01"))
         await first.say(f"周船长@dm: /join {code}")
         assert "不在本组织" in await second.say("周船长@dm: /whoami")  # it has not looked yet
-        assert await second.app._roster_changed_elsewhere()
+        assert await second.app.catch_up_roster()
         assert "SEA-01" in await second.say("周船长@dm: /whoami")
     finally:
         await first.app.stop()
