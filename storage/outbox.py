@@ -44,6 +44,11 @@ def _latest_edits_only(items: list[Outgoing]) -> list[Outgoing]:
     return kept
 
 
+def _with_files_of(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """An edit replaces a queued message's content, but not the files it is to carry."""
+    return {**new, "files": old["files"]} if old.get("files") and not new.get("files") else new
+
+
 class OutboxRepository:
     def __init__(self, session: AsyncSession):
         self.session = session
@@ -77,7 +82,7 @@ class OutboxRepository:
         for queued in reversed(deferred_rows(self.session, OutboxMessage.__table__)):
             if (queued["platform"], queued["chat_id"], queued["message_key"]) == (
                     edit["platform"], edit["chat_id"], edit["message_key"]):
-                queued["payload"] = edit["payload"]
+                queued["payload"] = _with_files_of(queued["payload"], edit["payload"])
                 return True
         return False
 
@@ -93,20 +98,20 @@ class OutboxRepository:
         outbox = OutboxMessage.__table__
         keys = {(e["platform"], e["chat_id"], e["message_key"]) for e in edits}
         found = await self.session.execute(
-            select(outbox.c.id, outbox.c.platform, outbox.c.chat_id, outbox.c.message_key)
+            select(outbox.c.id, outbox.c.platform, outbox.c.chat_id, outbox.c.message_key, outbox.c.payload)
             .where(tuple_(outbox.c.platform, outbox.c.chat_id, outbox.c.message_key).in_(list(keys)),
                    outbox.c.status == PENDING)
             .with_for_update()
         )
-        pending: dict[tuple[str, str, str], list[int]] = {}
-        for row_id, platform, chat_id, key in found.all():
-            pending.setdefault((platform, chat_id, key), []).append(row_id)
+        pending: dict[tuple[str, str, str], list[tuple[int, dict[str, Any]]]] = {}
+        for row_id, platform, chat_id, key, payload in found.all():
+            pending.setdefault((platform, chat_id, key), []).append((row_id, payload))
         updates = []
         queued = deferred_rows(self.session, outbox)
         folded = [e for e in edits if (e["platform"], e["chat_id"], e["message_key"]) in pending]
         for edit in folded:
-            updates += [{"row_id": row_id, "payload": edit["payload"]}
-                        for row_id in pending[(edit["platform"], edit["chat_id"], edit["message_key"])]]
+            updates += [{"row_id": row_id, "payload": _with_files_of(old, edit["payload"])}
+                        for row_id, old in pending[(edit["platform"], edit["chat_id"], edit["message_key"])]]
         folded_rows = {id(edit) for edit in folded}
         queued[:] = [row for row in queued if id(row) not in folded_rows]
         if updates:

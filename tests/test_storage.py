@@ -239,3 +239,17 @@ async def test_edits_fold_into_a_pending_message_for_the_same_key(db: Database) 
         ("centre", "send", "delivered", "v2"), ("centre", "edit", "pending", "v5"),
         ("FIRE-01", "edit", "pending", "other chat"),
     ]
+
+
+async def test_an_edit_folded_into_a_queued_send_keeps_its_files(db: Database) -> None:
+    from bot.messages import OutgoingFile
+
+    report = Message(text="v1", files=(OutgoingFile("r.csv", b"a,b\n", "text/csv"),))
+    async with db.transaction() as session:  # folded into a send queued in the same transaction
+        await OutboxRepository(session).enqueue(
+            [Outgoing(A, report, key="rep:1"), Outgoing(A, Message(text="v2"), edit_key="rep:1")], NOW)
+    async with db.transaction() as session:  # folded into the send written earlier, still pending
+        await OutboxRepository(session).enqueue([Outgoing(A, Message(text="v3"), edit_key="rep:1")], NOW)
+    async with db.transaction() as session:
+        [payload] = list(await session.scalars(select(OutboxMessage.payload)))
+    assert payload["text"] == "v3" and Message.from_json(payload).files == report.files
