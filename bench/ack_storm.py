@@ -15,7 +15,6 @@ import random
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -29,6 +28,7 @@ from config.schema import OrganisationFile  # noqa: E402
 from config.settings import Settings  # noqa: E402
 from storage.models import TimelineEntry  # noqa: E402
 from bench.remote_telegram import RemoteFakeTelegram  # noqa: E402
+from bench.waiting import wait_for  # noqa: E402
 
 CENTRE, REPORTING, COMMANDER = -100, -200, 1
 
@@ -49,14 +49,6 @@ def organisation(units: int, members: int) -> Organisation:
     return Organisation(spec)
 
 
-async def wait_until(check, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while not await check():
-        if time.monotonic() > deadline:
-            raise TimeoutError
-        await asyncio.sleep(0.2)
-
-
 async def main(units: int, members: int) -> None:
     org = organisation(units, members)
     async with RemoteFakeTelegram() as fake:
@@ -67,14 +59,14 @@ async def main(units: int, members: int) -> None:
             await app.start()
             await fake.post("inject_message", chat_id=REPORTING, user_id=999, text="人民路化工厂起火，3人受伤，有人被困")
             incident_id = app.clock.now().astimezone(org.timezone).strftime("%Y%m%d") + "-0001"
-            await wait_until(lambda: _has_messages(fake, CENTRE), 10)
+            await wait_for(lambda: _has_messages(fake, CENTRE), 10, every=0.2)
             await fake.post("inject_message", chat_id=CENTRE, user_id=COMMANDER,
                             text=f"/dispatch {incident_id} {' '.join(org.units)}")
             print(f"dispatching to {units} units…", flush=True)
 
             async def all_ordered() -> bool:
                 return len({m["chat"]["id"] for m in await fake.get("sent") if m["chat"]["id"] <= -10_000}) >= units
-            await wait_until(all_ordered, units / 20 + 30)
+            await wait_for(all_ordered, units / 20 + 30, every=0.2)
 
             presses = []
             for message in await fake.get("sent"):
@@ -92,7 +84,7 @@ async def main(units: int, members: int) -> None:
 
             async def all_answered() -> bool:
                 return (await fake.get("stats"))["answered"] - before["answered"] >= len(presses)
-            await wait_until(all_answered, 60)
+            await wait_for(all_answered, 60, every=0.2)
             await asyncio.sleep(5)  # let the board edits settle
             after = await fake.get("stats")
             async with app.db.transaction() as session:

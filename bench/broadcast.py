@@ -29,6 +29,7 @@ from config.schema import OrganisationFile  # noqa: E402
 from config.settings import Settings  # noqa: E402
 from storage.broadcasts import BroadcastRepository, round_key  # noqa: E402
 from bench.remote_telegram import RemoteFakeTelegram  # noqa: E402
+from bench.waiting import wait_for  # noqa: E402
 
 CENTRE, COMMANDER = -100, 1
 FIRST_GROUP = -10_000
@@ -46,15 +47,6 @@ def organisation(groups: int) -> Organisation:
                    "members": [{"name": f"值班{g}", "telegram": str(100_000 + g), "role": "duty_officer"}]}
                   for g in range(groups)],
     }))
-
-
-async def wait_for(check, timeout: float, every: float = 0.1):
-    deadline = time.monotonic() + timeout
-    while not (found := await check()):
-        if time.monotonic() > deadline:
-            raise TimeoutError
-        await asyncio.sleep(every)
-    return found
 
 
 async def run(groups: int, failure_ratio: float) -> tuple[float, int, int, int]:

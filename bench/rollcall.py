@@ -36,6 +36,7 @@ from config.settings import Settings  # noqa: E402
 from storage.models import RollcallAnswer  # noqa: E402
 from storage.outbox import OutboxRepository  # noqa: E402
 from bench.remote_telegram import RemoteFakeTelegram  # noqa: E402
+from bench.waiting import wait_for  # noqa: E402
 
 CENTRE, REPORTING, COMMANDER = -100, -200, 1
 FIRST_UNIT_CHAT = -10_000
@@ -83,14 +84,6 @@ def _child_cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def wait_until(check, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while not await check():
-        if time.monotonic() > deadline:
-            raise TimeoutError
-        await asyncio.sleep(0.5)
-
-
 async def main(units: int, members: int, seconds: float, detail: bool = False) -> None:
     org = organisation(units, members)
     async with RemoteFakeTelegram() as fake:
@@ -110,7 +103,7 @@ async def main(units: int, members: int, seconds: float, detail: bool = False) -
 
             async def all_sent() -> bool:
                 return len({m["chat"]["id"] for m in await unit_messages()}) >= units
-            await wait_until(all_sent, units / 20 + 60)
+            await wait_for(all_sent, units / 20 + 60, every=0.5)
             send_seconds = time.monotonic() - sending
             print(f"roll-call messages in all {units} groups after {send_seconds:.1f} s", flush=True)
 
@@ -131,7 +124,7 @@ async def main(units: int, members: int, seconds: float, detail: bool = False) -
                 return (await fake.get("stats"))["answered"] - before["answered"] >= len(presses)
             # Not polled during the window: the stats are big, and reading them costs the bot's loop.
             await asyncio.sleep(seconds)
-            await wait_until(all_answered, 120)
+            await wait_for(all_answered, 120, every=0.5)
             answer_seconds = time.monotonic() - pressing
             press_cpu = _cpu_seconds() - cpu_before
             fake_cpu = _child_cpu_seconds(fake.process.pid) - fake_cpu_before
@@ -140,7 +133,7 @@ async def main(units: int, members: int, seconds: float, detail: bool = False) -
                 async with app.db.transaction() as session:
                     counts = await OutboxRepository(session).counts()
                 return counts.get("pending", 0) + counts.get("sending", 0) == 0
-            await wait_until(edits_settled, units / 20 + 120)
+            await wait_for(edits_settled, units / 20 + 120, every=0.5)
             settle_seconds = time.monotonic() - pressing - answer_seconds
             await asyncio.sleep(2)
             after = await fake.get("stats", **({"detail": 1} if detail else {}))

@@ -38,6 +38,7 @@ from bot.clock import SystemClock  # noqa: E402
 from config.organisation import load_organisation  # noqa: E402
 from config.settings import DEFAULT_ORG, Settings  # noqa: E402
 from storage.models import ButtonToken, InboundEvent, OutboxMessage  # noqa: E402
+from bench.waiting import wait_for  # noqa: E402
 from tests.fakes.slack_api import (  # noqa: E402
     DEFAULT_SIGNING_SECRET, FakeSlackAPI, SlackEventSender, message_event, new_event_id, new_trigger_id,
     sign_request,
@@ -215,14 +216,6 @@ class ServerSide:
                 f"the first; handler p50 {_pct(handler, 50):.2f} ms, max {handler[-1]:.1f} ms"
                 + (f"; full GC pause(s) meanwhile: {', '.join(f'{ms:.0f} ms' for ms in full)}" if full else ""))
         return lines
-
-
-async def wait_for(check: Any, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while not await check():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the bot did not get there in time")
-        await asyncio.sleep(0.1)
 
 
 def tune_process() -> None:
