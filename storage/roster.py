@@ -72,11 +72,6 @@ class RosterRepository:
         return list(await self.session.scalars(select(RosterMember).where(
             RosterMember.unit_code == unit_code, RosterMember.name == name, RosterMember.removed_at.is_(None))))
 
-    async def binding(self, unit_code: str, platform: str, chat_id: str) -> RosterBinding | None:
-        return await self.session.scalar(select(RosterBinding).where(
-            RosterBinding.unit_code == unit_code, RosterBinding.platform == platform,
-            RosterBinding.chat_id == chat_id, RosterBinding.removed_at.is_(None)))
-
     # -- changing ----------------------------------------------------------------
 
     async def record(self, kind: str, unit_code: str | None, actor: str, now: datetime,
