@@ -68,10 +68,6 @@ class RosterRepository:
         return list(await self.session.scalars(select(RosterMember).where(
             RosterMember.platform == platform, RosterMember.user_id == user_id, RosterMember.removed_at.is_(None))))
 
-    async def members_named(self, unit_code: str, name: str) -> list[RosterMember]:
-        return list(await self.session.scalars(select(RosterMember).where(
-            RosterMember.unit_code == unit_code, RosterMember.name == name, RosterMember.removed_at.is_(None))))
-
     # -- changing ----------------------------------------------------------------
 
     async def record(self, kind: str, unit_code: str | None, actor: str, now: datetime,

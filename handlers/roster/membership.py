@@ -60,7 +60,7 @@ async def remove_command(ctx: HandlerContext, event: CommandEvent) -> None:
     if problem := unit_problem(ctx, code):
         ctx.reply(Message(text=problem))
         return
-    found = await RosterRepository(ctx.session).members_named(code, name)
+    found = [m for m in await RosterRepository(ctx.session).members_in(code) if m.name == name]
     if not found:
         key = "roster.remove_in_file" if _in_file(ctx, code, name) else "roster.remove_not_found"
         ctx.reply(Message(text=ctx.t(key, name=name, unit=code)))
