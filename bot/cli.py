@@ -149,6 +149,8 @@ def _load_org(path: str) -> Organisation:
 def _check_config(args: argparse.Namespace) -> int:
     path = args.file or _settings().org_path
     org = _load_org(path)
+    for warning in org.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     print(f"{path}: OK — {org.name}: {len(org.units)} units, "
           f"{len(org.centre_conversations())} command-centre conversations")
     return 0
@@ -411,6 +413,8 @@ def _invite(args: argparse.Namespace) -> int:
 def _run(_: argparse.Namespace) -> int:
     settings = _settings()
     org = _load_org(settings.org_path)
+    for warning in org.warnings:
+        logging.getLogger(__name__).warning("%s: %s", settings.org_path, warning)
     try:
         return asyncio.run(_run_bot(settings, org))
     except KeyboardInterrupt:

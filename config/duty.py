@@ -20,7 +20,7 @@ from datetime import datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from config.organisation import CONSOLE, Contact, DutyHolder, Organisation
+from config.organisation import CONSOLE, Contact, DutyHolder, Organisation, PersonInfo
 from config.schema import Rota, Unit, UnitMember
 
 Source = Literal["handover", "rota", "file", "none"]
@@ -34,9 +34,17 @@ class Officer:
     ids: dict[str, str] = field(default_factory=dict, hash=False)  # platform -> user id
     phone: str | None = None
 
+    @classmethod
+    def of(cls, member: UnitMember, phone: str | None = None) -> "Officer":
+        return cls(member.name, dict(member.platform_ids()), phone or member.phone)
+
     def user_id(self, platform: str) -> str | None:
         """Their id on that platform (the console knows people by name)."""
         return self.ids.get(platform) or (self.name if platform == CONSOLE else None)
+
+    def is_person(self, person: PersonInfo) -> bool:
+        """Whether the officer is that person: by platform id, never by a chosen name."""
+        return any(self.user_id(platform) == user_id for platform, user_id in person.ids)
 
 
 @dataclass(frozen=True)
@@ -63,7 +71,7 @@ def current_duty(unit: Unit, handover: DutyHolder | None, contacts: list[Contact
     phones = {c.name: c.phone for c in contacts if c.phone}
 
     def officer(member: UnitMember) -> Officer:
-        return Officer(member.name, dict(member.platform_ids()), phones.get(member.name) or member.phone)
+        return Officer.of(member, phones.get(member.name))
 
     rota = unit.rota if unit.rota is not None and unit.rota.has_days() else None
     shift = shift_start(rota, now, zone) if rota is not None else None

@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import yaml
@@ -33,17 +33,33 @@ class OrganisationError(Exception):
         self.problems = problems
 
 
-@dataclass
+@dataclass(eq=False)
 class PersonInfo:
-    """Everything the organisation file says about one person on one platform."""
+    """One person: everything the organisation says about them, on every platform.
+
+    A person is who their platform ids say. Entries of the file (and of the roster
+    laid over it) that share an id are one person; a name is only a label, so two
+    people called 张伟 stay two people and nobody becomes someone by their name.
+    """
 
     name: str
     phone: str | None = None
     centre: bool = False
     unit_roles: dict[str, str] = field(default_factory=dict)  # unit code -> role
+    # (platform, user id), the file's order; the console's id, the name, comes last.
+    ids: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        """A stable handle for the person across platforms: their first id."""
+        platform, user_id = self.ids[0]
+        return f"{platform}:{user_id}"
 
     def is_member_of(self, unit_code: str) -> bool:
         return unit_code in self.unit_roles
+
+    def has_id(self, platform: str, user_id: str) -> bool:
+        return (platform, user_id) in self.ids
 
 
 @dataclass
@@ -103,6 +119,8 @@ class Organisation:
         self.contacts: dict[str, list[Contact]] = {}
         self.duty: dict[str, DutyHolder] = {}
         self.roster_version = 0
+        # What check-config should point out without refusing the file.
+        self.warnings: list[str] = []
         self._index()
 
     # -- lookups -------------------------------------------------------------
@@ -129,8 +147,16 @@ class Organisation:
     # -- what the file cannot say: console people and rooms added in chat ---------
 
     def add_console_member(self, unit_code: str, name: str, role: str) -> None:
-        """A console user who joined a unit (the file has no console ids to declare them)."""
-        self._add_person(name, [], None).unit_roles.setdefault(unit_code, role)
+        """A console user who joined a unit (the file has no console ids to declare them).
+
+        The console is a terminal on the operator's own machine and knows people by
+        name: joining there adds the unit to whoever goes by that name on the console.
+        """
+        key = (CONSOLE, name)
+        info = self._people.get(key)
+        if info is None:
+            info = self._people[key] = PersonInfo(name=name, ids=[key])
+        info.unit_roles.setdefault(unit_code, role)
 
     def add_console_room(self, unit_code: str, room: str) -> None:
         """A console room bound to a unit in chat."""
@@ -149,8 +175,7 @@ class Organisation:
         for channel in spec.command_centre.channels:
             for info in self._infos_for(channel, CONSOLE_CENTRE):
                 info.centre = True
-        for person in spec.command_centre.members:
-            self._add_person(person.name, person.platform_ids(), person.phone).centre = True
+        entries = [_Entry(p.name, p.platform_ids(), p.phone, centre=True) for p in spec.command_centre.members]
         for channel in spec.reporting.channels:
             for info in self._infos_for(channel, CONSOLE_REPORTING):
                 info.reporting = True
@@ -171,13 +196,13 @@ class Organisation:
             if unit.code not in console_info.units:
                 console_info.units.append(unit.code)
             refs.append(console_ref)
-            for member in unit.members:
-                info = self._add_person(member.name, member.platform_ids(), member.phone)
-                info.unit_roles[unit.code] = member.role
+            entries.extend(_Entry(m.name, m.platform_ids(), m.phone, unit=(unit.code, m.role))
+                           for m in unit.members)
             self.units[unit.code] = UnitInfo(
                 unit.code, unit.name, unit.kind, tuple(unit.capabilities),
                 unit.requires_approval, tuple(dict.fromkeys(refs)),
             )
+        self._add_people(entries)
 
     def _infos_for(self, channel: Channel, console_id: str) -> list[ConversationInfo]:
         """The entries of every ref naming this channel, its console twin included.
@@ -189,16 +214,68 @@ class Organisation:
         refs.append(ConversationRef(CONSOLE, console_id))
         return [self._conversations.setdefault(ref, ConversationInfo()) for ref in refs]
 
-    def _add_person(
-        self, name: str, ids: Iterable[tuple[str, str]], phone: str | None
-    ) -> PersonInfo:
-        keys = [*ids, (CONSOLE, name)]
-        info = next((self._people[k] for k in keys if k in self._people), None)
-        if info is None:
-            info = PersonInfo(name=name, phone=phone)
-        for key in keys:
-            self._people.setdefault(key, info)
-        return info
+    def _add_people(self, entries: list["_Entry"]) -> None:
+        """One PersonInfo per group of entries linked by a shared platform id.
+
+        The centre's entries come first, so a person's name and phone are the
+        centre's when it lists them. On the console, where people are known by
+        name, the first person of a name takes it.
+        """
+        for group in _linked_by_id(entries):
+            first = group[0]
+            info = PersonInfo(name=first.name, phone=next((e.phone for e in group if e.phone), None))
+            for entry in group:
+                info.centre = info.centre or entry.centre
+                if entry.unit is not None:
+                    info.unit_roles.setdefault(*entry.unit)
+                for key in entry.ids:
+                    if key not in info.ids:
+                        info.ids.append(key)
+                        self._people[key] = info
+            console_key = (CONSOLE, first.name)
+            if console_key not in self._people:
+                self._people[console_key] = info
+                info.ids.append(console_key)
+
+
+@dataclass
+class _Entry:
+    """One listing of a person: a centre member or a unit member."""
+
+    name: str
+    ids: list[tuple[str, str]]
+    phone: str | None
+    centre: bool = False
+    unit: tuple[str, str] | None = None  # (unit code, role)
+
+
+def _linked_by_id(entries: list[_Entry]) -> list[list[_Entry]]:
+    """Entries grouped so that entries sharing any platform id are in one group.
+
+    Transitive (a centre entry with a Telegram id, a unit entry with both ids, a
+    second unit entry with the Slack id only are one person); groups keep the
+    order of their first entry, and entries their order within a group.
+    """
+    parent = list(range(len(entries)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    holder: dict[tuple[str, str], int] = {}
+    for i, entry in enumerate(entries):
+        for key in entry.ids:
+            if key in holder:
+                a, b = root(holder[key]), root(i)
+                parent[max(a, b)] = min(a, b)
+            else:
+                holder[key] = i
+    groups: dict[int, list[_Entry]] = {}
+    for i, entry in enumerate(entries):
+        groups.setdefault(root(i), []).append(entry)
+    return list(groups.values())
 
 
 # -- loading -----------------------------------------------------------------
@@ -252,9 +329,13 @@ def parse_organisation(text: str, source: str = "<memory>") -> Organisation:
     except ValidationError as exc:
         problems = _format_validation_errors(exc)
     problems += _cross_reference_problems(data)
+    people = _listed_people(data)
+    problems += _shared_id_problems(people)
     if problems:
         raise OrganisationError(problems)
-    return Organisation(spec, source)
+    org = Organisation(spec, source)
+    org.warnings = _same_name_warnings(people)
+    return org
 
 
 def _key_path(loc: tuple[Any, ...]) -> str:
@@ -364,3 +445,51 @@ def _rota_problems(u: int, unit: dict[str, Any]) -> list[str]:
                 hint = f" (did you mean {', '.join(close)}?)" if close else f" (members: {', '.join(names) or 'none'})"
                 problems.append(f"{where}: {name!r} is not a member of {unit.get('code')}{hint}")
     return problems
+
+
+def _listed_people(data: dict[str, Any]) -> list[tuple[str, _Entry]]:
+    """(key path, entry) of every person the raw file lists, the centre's first."""
+    listed: list[tuple[str, _Entry]] = []
+    centre = data.get("command_centre")
+    for m, member in _items(centre.get("members") if isinstance(centre, dict) else None):
+        if isinstance(member, dict):
+            listed.append((f"command_centre.members[{m}]", _Entry(str(member.get("name")), _ids(member), None)))
+    for u, unit in _items(data.get("units")):
+        for m, member in _items(unit.get("members") if isinstance(unit, dict) else None):
+            if isinstance(member, dict):
+                listed.append((f"units[{u}].members[{m}]", _Entry(str(member.get("name")), _ids(member), None)))
+    return listed
+
+
+def _shared_id_problems(people: list[tuple[str, _Entry]]) -> list[str]:
+    """One platform id under two names would make two people one: refused.
+
+    The same name with the same id is one person listed in two places (the
+    centre and a unit, say), which is how the file says so.
+    """
+    problems: list[str] = []
+    first_holder: dict[tuple[str, str], tuple[str, str]] = {}  # id -> (path, name)
+    for path, entry in people:
+        for platform, user_id in entry.ids:
+            held = first_holder.setdefault((platform, user_id), (path, entry.name))
+            if held[1] != entry.name:
+                problems.append(f"{path}.{platform}: {user_id} is already {held[1]!r} ({held[0]}); "
+                                "one id is one person: give the same name, or correct the id")
+    return problems
+
+
+def _same_name_warnings(people: list[tuple[str, _Entry]]) -> list[str]:
+    """People of the same name that no shared id links: kept apart, but worth a look."""
+    entries = [entry for _, entry in people]
+    paths = {id(entry): path for path, entry in people}
+    by_name: dict[str, list[list[_Entry]]] = {}
+    for group in _linked_by_id(entries):
+        for name in dict.fromkeys(e.name for e in group):
+            by_name.setdefault(name, []).append(group)
+    warnings = []
+    for name, groups in by_name.items():
+        if len(groups) > 1:
+            where = ", ".join(paths[id(g[0])] for g in groups)
+            warnings.append(f"{where}: {len(groups)} different people named {name!r} (their ids differ); "
+                            "if they are one person, give every entry of theirs the same ids")
+    return warnings

@@ -116,6 +116,10 @@ def _contacts(org: Organisation, roster: RosterSnapshot) -> dict[str, list[Conta
     for member in roster.members:
         if member.unit_code not in contacts:
             continue
+        if member.platform in PLATFORMS and member.user_id:
+            # Joined in chat: already among the unit's members under their own id. Never
+            # folded into a listed contact by name: a display name is whatever its owner typed.
+            continue
         known = next((c for c in contacts[member.unit_code] if c.name == member.name), None)
         if known is not None:
             # The register knows the phone and the office of someone already in the file.

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from bot.context import Context
 from bot.events import ConversationRef
 from bot.messages import Button, Message
-from config.duty import on_duty
+from config.duty import Officer, on_duty
 from config.organisation import Organisation, PersonInfo
 from handlers.dispatch.orders import duty_mentions
 from handlers.rollcall import actions, views
@@ -25,12 +25,16 @@ log = logging.getLogger(__name__)
 REMINDER_GRACE = timedelta(minutes=10)  # after the reminder; never longer than the deadline itself
 
 
-def required_people(org: Organisation, unit_code: str, answer: str, now: datetime) -> list[str]:
+def required_officers(org: Organisation, unit_code: str, answer: str, now: datetime) -> list[Officer]:
     """Who must answer for the unit: whoever is on duty now (every member when nobody is), or all."""
-    members = [m.name for m in org.spec_unit(unit_code).members]
+    members = [Officer.of(m) for m in org.spec_unit(unit_code).members]
     if answer == "duty_officer":
-        return on_duty(org, unit_code, now).names or members
+        return list(on_duty(org, unit_code, now).officers) or members
     return members
+
+
+def required_people(org: Organisation, unit_code: str, answer: str, now: datetime) -> list[str]:
+    return [o.name for o in required_officers(org, unit_code, answer, now)]
 
 
 def may_answer(org: Organisation, run: RollcallRun, unit_code: str, person: PersonInfo | None,
@@ -40,7 +44,10 @@ def may_answer(org: Organisation, run: RollcallRun, unit_code: str, person: Pers
     if run.answer == "all":
         return True
     # Whoever was on duty when it went out may still answer after a handover or a change-over.
-    return any(person.name in required_people(org, unit_code, run.answer, moment) for moment in (now, run.started_at))
+    # Matched by platform id: a member who took the duty officer's name is not the duty officer.
+    return any(officer.is_person(person)
+               for moment in (now, run.started_at)
+               for officer in required_officers(org, unit_code, run.answer, moment))
 
 
 def duty_officer_names(org: Organisation, unit_code: str, now: datetime) -> list[str]:

@@ -1,0 +1,147 @@
+"""Identity is the platform id; a name is only a label.
+
+End to end on Telegram (real python-telegram-bot against the fake Bot API): an
+outsider who names themself like the commander and joins a unit with a team code
+stays a unit member — refused every centre action, shown as what they are — and
+one who names themself like a duty officer cannot answer that officer's roll-call.
+Then the organisation itself: people of the same name stay apart, one id under
+two names is refused, and entries sharing an id are one person.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.app import Liandong
+from config.organisation import OrganisationError, parse_organisation
+from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.telegram_bot import bot, fake  # noqa: F401 (fixtures)
+
+CENTRE, REPORTING, FIRE_GROUP, POWER_GROUP = -1001000, -1003000, -1002001, -1002004
+COMMANDER, OTHER_CENTRE_MEMBER = 1001, 1002
+OUTSIDER = 6666
+REFUSED = "只有指挥中心成员可以这样做。"
+CENTRE_PHONES = ("13800001001", "13800001002")
+
+
+async def _said(fake: FakeTelegramAPI, chat: int, user: int, text: str, **profile: str) -> dict:
+    before = len(fake.sent_messages(chat))
+    fake.inject_message(chat, user, text, **profile)
+    return (await fake.wait_for_messages(chat, before + 1))[-1]
+
+
+async def _join_as(fake: FakeTelegramAPI, unit: str, user: int, first_name: str) -> None:
+    invite = await _said(fake, CENTRE, COMMANDER, f"/invite {unit} uses:5")
+    code = re.search(r"([A-Z0-9]{5}-[A-Z0-9]{5})", invite["text"]).group(1)
+    welcome = await _said(fake, user, user, f"/join {code}", first_name=first_name)
+    assert unit in welcome["text"]
+
+
+async def _press(fake: FakeTelegramAPI, chat: int, user: int, message: dict, label: str) -> str:
+    button = next(b for row in message["reply_markup"]["inline_keyboard"] for b in row if b["text"] == label)
+    query = fake.inject_callback_query(chat, user, message["message_id"], button["callback_data"])
+    await fake.wait_until(lambda: any(c["callback_query_id"] == query for c in fake.calls("answerCallbackQuery")))
+    return next(c for c in fake.calls("answerCallbackQuery") if c["callback_query_id"] == query).get("text", "")
+
+
+async def test_an_outsider_named_like_the_commander_is_refused_every_centre_action(
+    bot: Liandong, fake: FakeTelegramAPI
+) -> None:
+    await _join_as(fake, "FIRE-01", OUTSIDER, first_name="王指挥")
+
+    whoami = await _said(fake, OUTSIDER, OUTSIDER, "/whoami", first_name="王指挥")
+    assert f"{OUTSIDER}" in whoami["text"] and "FIRE-01" in whoami["text"]
+    assert "指挥中心成员" not in whoami["text"]
+
+    for command in ("/broadcast red 全体撤离", "/dispatch 20260101-0001 FIRE-01", "/close 20260101-0001",
+                    "/invite MED-01 uses:5", "/remove FIRE-01 赵五", "/rollcall all", "/broadcasts"):
+        answer = await _said(fake, OUTSIDER, OUTSIDER, command, first_name="王指挥")
+        assert answer["text"] == REFUSED, command
+    duty = await _said(fake, OUTSIDER, OUTSIDER, "/duty", first_name="王指挥")
+    assert "FIRE-01" in duty["text"] and "MED-01" not in duty["text"]
+    assert not any(phone in duty["text"] for phone in CENTRE_PHONES)
+    assert not fake.sent_messages(POWER_GROUP), "no alert or order went out"
+
+    # An order that needs a second centre member's approval: the outsider's press changes nothing.
+    report = await _said(fake, REPORTING, 777, "人民路化工厂起火，3人受伤，有人被困")
+    incident_id = re.search(r"\d{8}-\d{4}", report["text"]).group(0)
+    fake.inject_message(CENTRE, COMMANDER, f"/dispatch {incident_id} POWER-01")
+    await fake.wait_until(lambda: any("需批准" in m["text"] for m in fake.sent_messages(CENTRE)))
+    approval = next(m for m in fake.sent_messages(CENTRE) if "需批准" in m["text"])
+    assert await _press(fake, CENTRE, OUTSIDER, approval, "批准") == REFUSED
+    assert await _press(fake, CENTRE, COMMANDER, approval, "批准") != "已记录：已批准"
+    assert not fake.sent_messages(POWER_GROUP), "the order still waits for a real second centre member"
+    await _press(fake, CENTRE, OTHER_CENTRE_MEMBER, approval, "批准")
+    await fake.wait_for_messages(POWER_GROUP)
+
+
+async def test_a_member_named_like_the_duty_officer_cannot_answer_their_roll_call(
+    bot: Liandong, fake: FakeTelegramAPI
+) -> None:
+    await _join_as(fake, "FIRE-01", OUTSIDER, first_name="张三")  # FIRE-01's duty officer is 张三 (2001)
+    fake.inject_message(CENTRE, COMMANDER, "/rollcall FIRE-01")
+    [rollcall] = await fake.wait_for_messages(FIRE_GROUP)
+    assert await _press(fake, FIRE_GROUP, OUTSIDER, rollcall, "到") == "只有 FIRE-01 的值班员可以应答本次点名。"
+    assert "只有" not in await _press(fake, FIRE_GROUP, 2001, rollcall, "到")
+
+
+ORG = """
+organisation: {name: 测试}
+command_centre:
+  channels: [{telegram: "-1"}]
+  members:
+    - {name: 王指挥, telegram: "1001"}
+reporting: {channels: [{telegram: "-3"}]}
+units:
+  - code: A
+    name: A队
+    kind: social
+    channels: [{telegram: "-11"}]
+    members:
+      - {name: 张伟, telegram: "2001", role: duty_officer}
+      - {name: 王指挥, slack: "U9"}
+  - code: B
+    name: B队
+    kind: social
+    channels: [{telegram: "-12"}]
+    members:
+      - {name: 张伟, telegram: "2002"}
+      - {name: 王指挥, telegram: "1001", slack: "U1001"}
+"""
+
+
+def test_people_of_one_name_stay_apart_and_entries_sharing_an_id_are_one_person() -> None:
+    org = parse_organisation(ORG)
+    first, second = org.person("telegram", "2001"), org.person("telegram", "2002")
+    assert first is not None and second is not None and first is not second
+    assert first.unit_roles == {"A": "duty_officer"} and second.unit_roles == {"B": "member"}
+    # The centre entry and unit B's entry share Telegram 1001: one person, on Slack too.
+    commander = org.person("telegram", "1001")
+    assert commander is org.person("slack", "U1001") and commander.centre and commander.is_member_of("B")
+    # Unit A's 王指挥 shares no id with the commander: someone else, not in the centre.
+    namesake = org.person("slack", "U9")
+    assert namesake is not commander and not namesake.centre and namesake.unit_roles == {"A": "member"}
+    assert commander.key == "telegram:1001" and namesake.key == "slack:U9"
+    assert any("张伟" in w and "units[0].members[0]" in w and "units[1].members[0]" in w for w in org.warnings)
+    assert any("王指挥" in w for w in org.warnings)
+
+
+def test_one_id_under_two_names_is_refused() -> None:
+    with pytest.raises(OrganisationError) as caught:
+        parse_organisation(ORG.replace('{name: 张伟, telegram: "2002"}', '{name: 张伟, telegram: "2001"}')
+                           .replace('{name: 王指挥, telegram: "1001", slack: "U1001"}',
+                                    '{name: 李四, telegram: "1001"}'))
+    [problem] = caught.value.problems
+    assert problem.startswith("units[1].members[1].telegram: 1001 is already '王指挥' (command_centre.members[0])")
+
+
+def test_check_config_prints_the_warnings_and_passes(tmp_path, capsys) -> None:
+    from bot.cli import main
+
+    path = tmp_path / "org.yaml"
+    path.write_text(ORG, encoding="utf-8")
+    assert main(["check-config", str(path)]) == 0
+    captured = capsys.readouterr()
+    assert "warning: units[0].members[0], units[1].members[0]: 2 different people named '张伟'" in captured.err
+    assert "OK" in captured.out
