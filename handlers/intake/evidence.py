@@ -14,6 +14,7 @@ from bot.events import Event, LocationEvent, MessageEvent
 from bot.messages import Message
 from handlers.intake import duplicates, views
 from handlers.intake.cards import refresh_cards
+from handlers.intake.rights import refused_followup
 from storage.incidents import IncidentRepository
 from storage.models import Incident
 from storage.outbox import OutboxRepository
@@ -41,6 +42,8 @@ async def on_location(ctx: HandlerContext, event: LocationEvent) -> bool:
     incident = await duplicates.followed(ctx, incident)
     if incident is None:
         return False
+    if await refused_followup(ctx, incident):
+        return True
     incident.latitude, incident.longitude = event.latitude, event.longitude
     await IncidentRepository(ctx.session).record(
         incident.id, ctx.now, "location", ctx.timeline_actor,
@@ -62,6 +65,8 @@ async def on_photo_reply(ctx: HandlerContext, event: MessageEvent) -> bool:
     incident = await duplicates.followed(ctx, await incident_replied_to(ctx, event))
     if incident is None:
         return False
+    if await refused_followup(ctx, incident):
+        return True
     await attach_photos(ctx, incident, event)
     await refresh_cards(ctx, incident)
     ctx.reply(Message(text=ctx.t("evidence.photo_added", id=incident.id)))

@@ -31,6 +31,7 @@ from handlers.intake.cards import refresh_cards
 from handlers.intake.clock import event_time
 from handlers.intake.numbers import EN_NUMBERS, zh_to_int
 from handlers.intake.parser import INCIDENT_TYPES, parse_report
+from handlers.intake.rights import may_update, refused_followup  # noqa: F401 (may_update: used by handler)
 from storage.buttons import ResolvedButton
 from storage.incidents import IncidentRepository
 from storage.models import Incident
@@ -180,12 +181,7 @@ async def on_reply(ctx: HandlerContext, event: MessageEvent) -> bool:
         changes, by_field, problem = {}, True, str(bad)
     if not by_field and _another_incident(ctx, incident, text):
         return False  # read as a report of its own (and linked if it is a known one)
-    if not await may_update(ctx, incident):
-        log.warning("refused update of %s by %s", incident.id, event.actor)
-        ctx.reply(Message(text=ctx.t("followup.refused", id=incident.id)))
-        return True
-    if incident.status == "closed":
-        ctx.reply(Message(text=ctx.t("followup.closed", id=incident.id)))
+    if await refused_followup(ctx, incident):
         return True
     if problem is not None:
         ctx.reply(Message(text=problem))
@@ -203,16 +199,6 @@ def _another_incident(ctx: HandlerContext, incident: Incident, text: str) -> boo
         return False
     parsed = parse_report(text)
     return parsed.is_report and parsed.type not in (None, "other", incident.type)
-
-
-async def may_update(ctx: HandlerContext, incident: Incident) -> bool:
-    """Members, the reporter and reporters of linked reports (also who may see it with /status)."""
-    if ctx.person is not None:
-        return True
-    actor = ctx.event.actor
-    if (incident.reporter_platform, incident.reporter_id) == (actor.platform, actor.user_id):
-        return True
-    return await IncidentRepository(ctx.session).is_source_reporter(incident.id, actor.platform, actor.user_id)
 
 
 async def apply_changes(
