@@ -277,6 +277,7 @@ class Broadcast(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     conversations: Mapped[int] = mapped_column(Integer, default=0)  # targets of the first round
     rounds: Mapped[int] = mapped_column(Integer, default=0)  # 1 + re-sends to unconfirmed units
+    last_round_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # when the latest round was queued
     shown_progress: Mapped[str | None] = mapped_column(String(40))  # last figures shown to the sender
 
     __table_args__ = (Index("ix_broadcasts_status_due", "status", "scheduled_for"),)

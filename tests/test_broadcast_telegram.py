@@ -173,3 +173,34 @@ async def test_an_alert_over_telegrams_limit_is_split_not_cut(bot: Liandong, fak
     with_button = next(m for m in parts if m.get("reply_markup"))
     assert (await _press(fake, FIRE_GROUP, FIREFIGHTER, with_button, "收到"))["text"] == "已为 FIRE-01 确认收到，谢谢。"
 
+
+
+async def test_a_resend_button_sends_one_round_however_often_it_is_pressed(
+    bot: Liandong, fake: FakeTelegramAPI
+) -> None:
+    preview = await _preview(fake, f"red unit:FIRE-01,MED-01 {ALERT}")
+    await _press(fake, CENTRE, COMMANDER, preview, "发送")
+    await fake.wait_until(lambda: any("发送完毕：送达 2 / 2" in m.get("text", "")
+                                      for m in fake.sent_messages(CENTRE)), timeout=10)
+    [fire_copy] = await fake.wait_for_messages(FIRE_GROUP)
+    await _press(fake, FIRE_GROUP, FIREFIGHTER, fire_copy, "收到")
+    before = len(fake.sent_messages(CENTRE))
+    fake.inject_message(CENTRE, COMMANDER, "/broadcast-report")
+    report = (await fake.wait_for_messages(CENTRE, before + 1))[-1]
+
+    first = await _press(fake, CENTRE, COMMANDER, report, "向 1 个未确认单位重发")
+    assert first["text"] == "正在向 1 个单位（1 个群组）重发。"
+    [_, resent] = await fake.wait_for_messages(MED_GROUP, 2)
+    assert resent["text"].startswith("【重发】🔴 红色预警") and ALERT in resent["text"]
+    # Pressed again (by the same or another centre member) while the round runs or after it.
+    for who in (COMMANDER, DUTY):
+        again = await _press(fake, CENTRE, who, report, "向 1 个未确认单位重发")
+        assert again["text"].startswith("已于 ") and "重发过，未再发送" in again["text"]
+    await fake.wait_until(lambda: any("发送完毕" in m.get("text", "") and "重发" in m.get("text", "")
+                                      for m in fake.sent_messages(CENTRE)), timeout=10)
+    await asyncio.sleep(0.5)
+    assert len(fake.sent_messages(MED_GROUP)) == 2 and len(fake.sent_messages(FIRE_GROUP)) == 1
+    # A confirmation on the re-sent copy keeps its mark.
+    await _press(fake, MED_GROUP, DOCTOR, resent, "收到")
+    await fake.wait_until(lambda: "已确认" in fake.message(MED_GROUP, resent["message_id"])["text"], timeout=5)
+    assert fake.message(MED_GROUP, resent["message_id"])["text"].startswith("【重发】")

@@ -132,7 +132,8 @@ async def confirm_pressed(ctx: HandlerContext, event: ButtonEvent, button: Resol
     # The unit sees it is handled; the pressed token still stands for this button.
     confirmed = await repo.receipts_for_units(broadcast.id, units_here)
     message = views.alert_message(ctx.t, ctx.org.timezone, broadcast,
-                                  (Button(ctx.t("alert.confirm"), event.token),), confirmed)
+                                  (Button(ctx.t("alert.confirm"), event.token),), confirmed,
+                                  resent=key != round_key(broadcast.id, 1))
     ctx.edit(event.conversation.ref, key, message)
 
 
@@ -146,8 +147,11 @@ async def _report(ctx: HandlerContext, broadcast: Broadcast) -> Message:
     silent = [code for code in broadcast.units if code not in confirmed]
     buttons: tuple[Button, ...] = ()
     if silent and broadcast.status == SENT:
+        # The button stands for one round after the rounds shown: pressed twice, or after
+        # someone else re-sent from another report, it must not send the alert again.
         buttons = (await ctx.button(ctx.t("broadcast.resend", count=len(silent)), actions.RESEND,
-                                    {"broadcast": broadcast.id}, ctx.event.conversation.ref),)
+                                    {"broadcast": broadcast.id, "after_round": broadcast.rounds},
+                                    ctx.event.conversation.ref),)
     return views.report_message(
         ctx.t, ctx.org.timezone, broadcast, conversations=broadcast.conversations,
         delivered=len(delivered), failed=len(failed),
@@ -179,6 +183,11 @@ async def report_pressed(ctx: HandlerContext, event: ButtonEvent, button: Resolv
 async def resend_pressed(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton) -> None:
     broadcast = await _for_centre(ctx, button)
     if broadcast is None:
+        return
+    after_round = button.data.get("after_round")
+    if isinstance(after_round, int) and broadcast.rounds > after_round and broadcast.last_round_at:
+        ctx.private_answer = ctx.t("broadcast.already_resent",
+                                   time=broadcast.last_round_at.astimezone(ctx.org.timezone).strftime("%H:%M"))
         return
     if broadcast.status != SENT:
         ctx.private_answer = ctx.t("broadcast.still_sending")

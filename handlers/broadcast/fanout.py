@@ -36,6 +36,7 @@ async def confirm_button(ctx: Context, broadcast: Broadcast, key: str, ref: Conv
 async def send_round(ctx: Context, broadcast: Broadcast, unit_codes: list[str]) -> int:
     """Queue one copy per conversation of these units; returns how many."""
     broadcast.rounds += 1
+    broadcast.last_round_at = ctx.now
     broadcast.status = SENDING
     broadcast.finished_at = None
     broadcast.shown_progress = None
@@ -43,7 +44,8 @@ async def send_round(ctx: Context, broadcast: Broadcast, unit_codes: list[str]) 
     targets = conversations_of(ctx, unit_codes)
     for ref in targets:
         message = views.alert_message(ctx.t, ctx.org.timezone, broadcast,
-                                      (await confirm_button(ctx, broadcast, key, ref),))
+                                      (await confirm_button(ctx, broadcast, key, ref),),
+                                      resent=broadcast.rounds > 1)
         ctx.send(ref, message, key=key)
     if broadcast.rounds == 1:
         broadcast.conversations = len(targets)

@@ -34,8 +34,9 @@ def level_title(t: Translator, level: str | None) -> str:
 
 def alert_message(
     t: Translator, zone: ZoneInfo, broadcast: Broadcast, buttons: tuple[Button, ...] = (),
-    confirmed_by: list[BroadcastReceipt] | None = None,
+    confirmed_by: list[BroadcastReceipt] | None = None, *, resent: bool = False,
 ) -> Message:
+    """One unit's copy; a re-sent copy says so, lest it read as a second alert."""
     fields = [
         Field(t("alert.field.from"), broadcast.created_by),
         Field(t("alert.field.time"), local_time(broadcast.sent_at or broadcast.created_at, zone)),
@@ -43,8 +44,10 @@ def alert_message(
     if confirmed_by:
         names = "、".join(f"{r.name} {r.confirmed_at.astimezone(zone):%H:%M}" for r in confirmed_by)
         fields.append(Field(t("alert.field.confirmed"), names))
-    return Message(title=level_title(t, broadcast.level), text=broadcast.text, fields=tuple(fields),
-                   buttons=buttons)
+    title = level_title(t, broadcast.level)
+    if resent:
+        title = t("alert.resent_title", title=title)
+    return Message(title=title, text=broadcast.text, fields=tuple(fields), buttons=buttons)
 
 
 def audience_text(broadcast: Broadcast) -> str:
