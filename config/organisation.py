@@ -334,7 +334,7 @@ def parse_organisation(text: str, source: str = "<memory>") -> Organisation:
     if problems:
         raise OrganisationError(problems)
     org = Organisation(spec, source)
-    org.warnings = _same_name_warnings(people)
+    org.warnings = _same_name_warnings(people) + _capability_warnings(spec) + _phone_warnings(data)
     return org
 
 
@@ -449,16 +449,7 @@ def _rota_problems(u: int, unit: dict[str, Any]) -> list[str]:
 
 def _listed_people(data: dict[str, Any]) -> list[tuple[str, _Entry]]:
     """(key path, entry) of every person the raw file lists, the centre's first."""
-    listed: list[tuple[str, _Entry]] = []
-    centre = data.get("command_centre")
-    for m, member in _items(centre.get("members") if isinstance(centre, dict) else None):
-        if isinstance(member, dict):
-            listed.append((f"command_centre.members[{m}]", _Entry(str(member.get("name")), _ids(member), None)))
-    for u, unit in _items(data.get("units")):
-        for m, member in _items(unit.get("members") if isinstance(unit, dict) else None):
-            if isinstance(member, dict):
-                listed.append((f"units[{u}].members[{m}]", _Entry(str(member.get("name")), _ids(member), None)))
-    return listed
+    return [(path, _Entry(str(member.get("name")), _ids(member), None)) for path, member in _members_with_paths(data)]
 
 
 def _shared_id_problems(people: list[tuple[str, _Entry]]) -> list[str]:
@@ -493,3 +484,51 @@ def _same_name_warnings(people: list[tuple[str, _Entry]]) -> list[str]:
             warnings.append(f"{where}: {len(groups)} different people named {name!r} (their ids differ); "
                             "if they are one person, give every entry of theirs the same ids")
     return warnings
+
+
+# Capabilities most organisations use, besides the incident types: a near miss of one is a typo.
+COMMON_CAPABILITIES = ("rescue", "search", "medical", "power", "water", "monitoring", "evacuation",
+                       "communications", "lighting", "pumping", "diving", "boats", "engineering", "logistics")
+
+
+def _capability_warnings(spec: OrganisationFile) -> list[str]:
+    """A capability only one unit has and spelled almost like a known or more common one
+    is likely a typo (`resuce` beside `rescue`): `/broadcast cap:rescue` would miss that unit."""
+    holders: dict[str, list[int]] = {}
+    for u, unit in enumerate(spec.units):
+        for capability in unit.capabilities:
+            holders.setdefault(capability, []).append(u)
+    known = set(INCIDENT_TYPES) | set(COMMON_CAPABILITIES) | {c for c, units in holders.items() if len(units) > 1}
+    warnings = []
+    for capability, units in holders.items():
+        if len(units) > 1 or capability in known:
+            continue
+        close = difflib.get_close_matches(capability, sorted(known), n=1, cutoff=0.75)
+        if close:
+            warnings.append(f"units[{units[0]}].capabilities: {capability!r} is on no other unit; "
+                            f"did you mean {close[0]!r}?")
+    return warnings
+
+
+def _phone_warnings(data: dict[str, Any]) -> list[str]:
+    """Phones the contact-register import would refuse: escalation would dial nothing useful."""
+    from config.register import normalise_phones  # the register's rules; it imports this module
+
+    warnings = []
+    for path, member in _members_with_paths(data):
+        phone = member.get("phone")
+        if isinstance(phone, str) and phone.strip():
+            _, problem = normalise_phones(phone)
+            if problem:
+                warnings.append(f"{path}.phone: {phone!r} {problem}")
+    return warnings
+
+
+def _members_with_paths(data: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    centre = data.get("command_centre")
+    found = [(f"command_centre.members[{m}]", member)
+             for m, member in _items(centre.get("members") if isinstance(centre, dict) else None)]
+    for u, unit in _items(data.get("units")):
+        found += [(f"units[{u}].members[{m}]", member)
+                  for m, member in _items(unit.get("members") if isinstance(unit, dict) else None)]
+    return [(path, member) for path, member in found if isinstance(member, dict)]

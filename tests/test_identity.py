@@ -145,3 +145,14 @@ def test_check_config_prints_the_warnings_and_passes(tmp_path, capsys) -> None:
     captured = capsys.readouterr()
     assert "warning: units[0].members[0], units[1].members[0]: 2 different people named '张伟'" in captured.err
     assert "OK" in captured.out
+
+
+def test_check_config_warns_of_a_capability_typo_and_a_phone_nobody_can_dial() -> None:
+    org = parse_organisation(ORG.replace("kind: social\n    channels: [{telegram: \"-11\"}]",
+                                         "kind: social\n    capabilities: [resuce, fire]\n    channels: [{telegram: \"-11\"}]")
+                             .replace("kind: social\n    channels: [{telegram: \"-12\"}]",
+                                      "kind: social\n    capabilities: [rescue, fire]\n    channels: [{telegram: \"-12\"}]")
+                             .replace('{name: 王指挥, telegram: "1001"}', '{name: 王指挥, telegram: "1001", phone: "转8001"}'))
+    assert "units[0].capabilities: 'resuce' is on no other unit; did you mean 'rescue'?" in org.warnings
+    assert not any("'fire'" in w or "'rescue' is" in w for w in org.warnings)
+    assert any(w.startswith("command_centre.members[0].phone: '转8001'") for w in org.warnings)

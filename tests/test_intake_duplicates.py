@@ -268,7 +268,9 @@ async def test_who_may_update_and_what_is_refused(console_bot: ConsoleBot) -> No
     assert "只有报告人和本组织已登记的成员可以更新" in stranger and "edits" not in stranger
     # The reporter of a linked report may.
     assert "受伤 3 → 4" in await console_bot.say(f"路人乙@reporting: ^{linked_receipt} 现在4人受伤")
-    nothing = await console_bot.say(f"路人甲@reporting: ^{receipt_no} 好的谢谢")
+    thanks = await console_bot.say(f"路人甲@reporting: ^{receipt_no} 好的谢谢👍")
+    assert "bot" not in thanks, "a thank-you to the receipt gets no answer, least of all an error"
+    nothing = await console_bot.say(f"路人甲@reporting: ^{receipt_no} 那边情况怎么样")
     assert "未识别到要更新的内容" in nothing and "edits" not in nothing
     too_many = await console_bot.say(f"王指挥@centre: ^{card_no} 受伤: 100001")
     assert "受伤须为 0 到 100000 之间的整数" in too_many

@@ -53,6 +53,7 @@ async def test_a_monthly_schedule_fires_collects_answers_reminds_and_summarises(
         assert "📋 值班点名 · 每月值班调度 #1" in _room(out, code), code
     assert "定时点名“每月值班调度” #1 已发出：8 个单位，09:30 截止" in _room(out, "centre")
     assert "请值班员于 09:30 前应答" in _room(out, "FIRE-01")
+    assert "应答人: 张三" in _room(out, "FIRE-01")  # whose answer is expected, by name
 
     clock.advance(minutes=2)
     present = await console_bot.say(f"张三@FIRE-01: !{_token(_room(out, 'FIRE-01'), '到')}")

@@ -289,6 +289,7 @@ MESSAGES: dict[str, str] = {
     "rollcall.late_suffix": " (late)",
     "rollcall.field.unit": "Unit",
     "rollcall.field.deadline": "Deadline",
+    "rollcall.field.expected": "Expected from",
     "rollcall.field.answered": "Answered",
     "rollcall.closed_at": "roll-call closed at {time}",
     "rollcall.more": "… and {count} more units",

@@ -289,6 +289,7 @@ MESSAGES: dict[str, str] = {
     "rollcall.late_suffix": "（迟到）",
     "rollcall.field.unit": "单位",
     "rollcall.field.deadline": "截止",
+    "rollcall.field.expected": "应答人",
     "rollcall.field.answered": "已应答",
     "rollcall.closed_at": "点名已于 {time} 结束",
     "rollcall.more": "……另有 {count} 个单位",

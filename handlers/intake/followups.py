@@ -187,10 +187,26 @@ async def on_reply(ctx: HandlerContext, event: MessageEvent) -> bool:
         ctx.reply(Message(text=problem))
         return True
     if not changes:
-        ctx.reply(Message(text=ctx.t("followup.not_understood", id=incident.id)))
+        if not is_acknowledgement(text):  # "收到，谢谢" needs no answer, least of all an error
+            ctx.reply(Message(text=ctx.t("followup.not_understood", id=incident.id)))
         return True
     await apply_changes(ctx, incident, changes, "corrected" if by_field else "updated", text)
     return True
+
+
+# Thanks and acknowledgements people send back to a receipt, in both languages.
+_ACKNOWLEDGEMENT_WORDS = re.compile(
+    r"(谢谢|感谢|多谢|辛苦了?|收到|好的|好|行|嗯+|哦|明白|了解|知道了?|已阅|ok(ay)?|thanks?( you)?|thx|ty|"
+    r"got it|roger( that)?|noted|received|copy( that)?|will do|fine|sure|yes|yep|您|你|们|啦|了|啊|呀|哈|的)",
+    re.IGNORECASE,
+)
+_NOT_WORDS = re.compile(r"[\W_]+", re.UNICODE)  # punctuation, spaces and emoji
+
+
+def is_acknowledgement(text: str) -> bool:
+    """Whether a reply only thanks or acknowledges (收到 / 谢谢 / ok 👍), with nothing to read."""
+    rest = _ACKNOWLEDGEMENT_WORDS.sub("", text.casefold())
+    return len(text) <= 40 and not _NOT_WORDS.sub("", rest)
 
 
 def _another_incident(ctx: HandlerContext, incident: Incident, text: str) -> bool:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
 from bot.messages import Button, Field, Mention, Message, OutgoingFile
+from config.duty import on_duty
 from config.organisation import Organisation
 from storage.models import RollcallAnswer, RollcallRun
 from storage.rollcalls import ABSENT, CLOSED
@@ -64,6 +65,9 @@ def rollcall_message(
         Field(t("rollcall.field.unit"), unit_label(org, unit_code)),
         Field(t("rollcall.field.deadline"), hhmm(run.deadline_at, zone)),
     ]
+    # Name whose answer is expected: "the duty officer" alone leaves a group guessing who is on today.
+    if run.answer == "duty_officer" and (names := on_duty(org, unit_code, run.started_at).names):
+        fields.append(Field(t("rollcall.field.expected"), "、".join(names)))
     if answers:
         fields.append(Field(t("rollcall.field.answered"), "、".join(answer_text(t, zone, a) for a in answers)))
     if run.stage == CLOSED and run.closed_at is not None:
