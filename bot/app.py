@@ -74,7 +74,8 @@ class Liandong:
             self.console = ConsoleAdapter(org, console_out)
         self.chats: list[ChatPlatform] = self._chat_platforms()
         self.senders = {
-            d.platform: OutboxSender(self.db, d, self.clock, limiter=getattr(d, "limiter", None))
+            d.platform: OutboxSender(self.db, d, self.clock, limiter=getattr(d, "limiter", None),
+                                     max_retry_after_s=settings.max_retry_after_s)
             for d in self.deliverers()
         }
         self.http = (

@@ -148,9 +148,13 @@ class DeliveryError(Exception):
 
     `permanent` failures (the platform refused the message itself) are not
     retried; others are, after `retry_after` seconds when the platform said so.
+    `progressed`: parts of a long message went out before it stopped; the retry
+    goes on from the next part, and the attempt is not counted against the row.
     """
 
-    def __init__(self, reason: str, *, permanent: bool = False, retry_after: float | None = None):
+    def __init__(self, reason: str, *, permanent: bool = False, retry_after: float | None = None,
+                 progressed: bool = False):
         super().__init__(reason)
         self.permanent = permanent
         self.retry_after = retry_after
+        self.progressed = progressed

@@ -5,6 +5,12 @@ in a fresh transaction: delivered (with the platform's message id, so later
 edits find the message), retried with backoff, or, after MAX_ATTEMPTS or a
 permanent refusal, marked failed and logged. A row recorded as delivered is
 never claimed again.
+
+Each chat's rows go out in a task of their own, and the sender claims again
+while they run: a chat that must wait (a slow group, a platform's retry_after)
+never holds back the others. Waits are bounded: a platform's demand to wait
+longer than `max_retry_after` counts as a failed attempt retried after that
+long, and due-times are read from a clock that never runs backwards.
 """
 from __future__ import annotations
 
@@ -16,7 +22,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from bot.clock import Clock
+from bot.clock import Clock, SteadyClock
 from bot.messages import Delivery, DeliveryError
 from bot.ratelimit import RateLimiter
 from storage.db import Database
@@ -35,6 +41,11 @@ MAX_ATTEMPTS = 8
 RECORD_EVERY_S = 0.2
 BASE_BACKOFF_S = 1.0
 MAX_BACKOFF_S = 300.0
+DEFAULT_MAX_RETRY_AFTER_S = 300.0
+# A send waits this long at most for its rate-limit slot; a later slot puts the row
+# back in the queue (its chat's task ends), so no task sleeps for long.
+MAX_SLOT_WAIT_S = 5.0
+MAX_CHATS_IN_FLIGHT = 256
 
 
 class Deliverer(Protocol):
@@ -58,12 +69,13 @@ class OutboxSender:
         self, db: Database, deliverer: Deliverer, clock: Clock, *,
         batch_size: int = 50, lease: timedelta = timedelta(seconds=60),
         idle_poll_s: float = 1.0, max_attempts: int = MAX_ATTEMPTS,
-        limiter: RateLimiter | None = None,
+        limiter: RateLimiter | None = None, max_retry_after_s: float = DEFAULT_MAX_RETRY_AFTER_S,
     ):
         self.db = db
         self.deliverer = deliverer
         self.platform = deliverer.platform
-        self.clock = clock
+        self.clock = SteadyClock(clock)
+        self.max_retry_after_s = max_retry_after_s
         self.batch_size = batch_size
         self.lease = lease
         self.idle_poll_s = idle_poll_s
@@ -74,6 +86,7 @@ class OutboxSender:
         self._delivered: list[tuple[int, str | None, datetime]] = []
         self._record_every_s = 0.0 if limiter is not None else RECORD_EVERY_S
         self._last_recorded = time.monotonic()
+        self._chats_in_flight: set[asyncio.Task[None]] = set()
 
     def wake(self) -> None:
         """New rows were committed: look now instead of at the next poll."""
@@ -84,43 +97,75 @@ class OutboxSender:
         self._wake.set()
 
     async def run(self) -> None:
+        """Claim and deliver until stopped; then let the chats in hand finish."""
+        try:
+            await self._claim_until_stopped()
+        except asyncio.CancelledError:
+            for task in self._chats_in_flight:  # the chats' deliveries belong to this task
+                task.cancel()
+            raise
+        if self._chats_in_flight:
+            await asyncio.gather(*self._chats_in_flight, return_exceptions=True)
+        await self._record_delivered()
+
+    async def _claim_until_stopped(self) -> None:
         while not self._stopping:
             try:
-                delivered_any = await self.run_once()
-            except asyncio.CancelledError:
-                raise
+                await self._record_delivered()
+                started_any = await self._start_chats()
             except Exception:  # the database may be briefly away; keep the sender alive
                 log.exception("outbox sender for %s: claim failed; retrying", self.platform)
-                delivered_any = False
-            if not delivered_any:
+                started_any = False
+            if not started_any:
+                wait = RECORD_EVERY_S if self._delivered else self.idle_poll_s
                 try:
-                    await asyncio.wait_for(self._wake.wait(), self.idle_poll_s)
+                    await asyncio.wait_for(self._wake.wait(), wait)
                 except asyncio.TimeoutError:
                     pass
                 self._wake.clear()
 
     async def run_once(self) -> bool:
-        """Claim one batch and deliver it; True when there was anything to do."""
-        async with self.db.transaction() as session:
-            batch = await OutboxRepository(session).claim(
-                self.platform, self.clock.now(), self.lease, self.batch_size
-            )
+        """Claim one batch and deliver all of it; True when there was anything to do."""
+        batch = await self._claim(self.batch_size)
         if not batch:
             return False
-        by_chat: dict[str, list[Delivery]] = defaultdict(list)
-        for delivery in batch:
-            by_chat[delivery.to.chat_id].append(delivery)
         # Chats go out concurrently; within a chat, strictly in order.
-        await asyncio.gather(*(self._deliver_in_order(items) for items in by_chat.values()))
+        await asyncio.gather(*(self._deliver_in_order(items) for items in _by_chat(batch)))
         await self._record_delivered()
         return True
+
+    async def _start_chats(self) -> bool:
+        """Claim rows and start a task per chat, without waiting for them."""
+        room = MAX_CHATS_IN_FLIGHT - len(self._chats_in_flight)
+        batch = await self._claim(min(self.batch_size, room)) if room > 0 else []
+        for items in _by_chat(batch):
+            task = asyncio.create_task(self._deliver_in_order(items))
+            self._chats_in_flight.add(task)
+            task.add_done_callback(self._chat_done)
+        return bool(batch)
+
+    def _chat_done(self, task: asyncio.Task[None]) -> None:
+        self._chats_in_flight.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("outbox sender for %s: a chat's delivery failed", self.platform, exc_info=task.exception())
+        self._wake.set()  # the chat's next row may be claimable now
+
+    async def _claim(self, limit: int) -> list[Delivery]:
+        if limit <= 0:
+            return []
+        async with self.db.transaction() as session:
+            return await OutboxRepository(session).claim(self.platform, self.clock.now(), self.lease, limit)
 
     async def _record_delivered(self) -> None:
         done, self._delivered = self._delivered, []
         self._last_recorded = time.monotonic()
         if done:
-            async with self.db.transaction() as session:
-                await OutboxRepository(session).mark_delivered_many(done)
+            try:
+                async with self.db.transaction() as session:
+                    await OutboxRepository(session).mark_delivered_many(done)
+            except Exception:
+                self._delivered[:0] = done  # recorded at the next try, or a delivered row is sent again
+                raise
 
     async def _deliver_in_order(self, deliveries: list[Delivery]) -> None:
         for delivery in deliveries:
@@ -152,8 +197,10 @@ class OutboxSender:
         """Pace to the platform's limits; a slot too far off returns the row to the queue."""
         if self.limiter is None:
             return True
-        # Waiting beyond half the lease would risk another sender claiming the row.
-        delay = self.limiter.reserve(delivery.to.chat_id, max_wait=self.lease.total_seconds() / 2)
+        # A long wait would hold this chat's task (and, beyond half the lease, risk
+        # another sender claiming the row): the row goes back until its slot.
+        delay = self.limiter.reserve(delivery.to.chat_id,
+                                     max_wait=min(MAX_SLOT_WAIT_S, self.lease.total_seconds() / 2))
         if delay is None:
             later = self.clock.now() + timedelta(seconds=self.limiter.earliest(delivery.to.chat_id))
             async with self.db.transaction() as session:
@@ -172,16 +219,30 @@ class OutboxSender:
         reason = str(exc) or type(exc).__name__
         async with self.db.transaction() as session:
             outbox = OutboxRepository(session)
-            if exc.permanent or delivery.attempt >= self.max_attempts:
+            if exc.permanent or (delivery.attempt >= self.max_attempts and not exc.progressed):
                 log.error(
                     "outbox %s to %s failed for good after %d attempt(s): %s",
                     delivery.outbox_id, delivery.to, delivery.attempt, reason,
                 )
                 await outbox.mark_failed(delivery.outbox_id, reason)
+                return
+            delay = backoff_seconds(delivery.attempt) if exc.retry_after is None else exc.retry_after
+            if delay > self.max_retry_after_s:
+                reason = f"{reason} (asked to wait {delay:.0f} s; retrying after {self.max_retry_after_s:.0f} s)"
+                delay = self.max_retry_after_s
+            log.warning(
+                "outbox %s to %s: attempt %d failed (%s); retrying in %.1fs",
+                delivery.outbox_id, delivery.to, delivery.attempt, reason, delay,
+            )
+            later = self.clock.now() + timedelta(seconds=delay)
+            if exc.progressed:  # parts went out: not a failed attempt, the rest follows
+                await outbox.defer(delivery.outbox_id, later)
             else:
-                delay = exc.retry_after if exc.retry_after is not None else backoff_seconds(delivery.attempt)
-                log.warning(
-                    "outbox %s to %s: attempt %d failed (%s); retrying in %.1fs",
-                    delivery.outbox_id, delivery.to, delivery.attempt, reason, delay,
-                )
-                await outbox.mark_retry(delivery.outbox_id, reason, self.clock.now() + timedelta(seconds=delay))
+                await outbox.mark_retry(delivery.outbox_id, reason, later)
+
+
+def _by_chat(batch: list[Delivery]) -> list[list[Delivery]]:
+    by_chat: dict[str, list[Delivery]] = defaultdict(list)
+    for delivery in batch:
+        by_chat[delivery.to.chat_id].append(delivery)
+    return list(by_chat.values())

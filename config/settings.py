@@ -32,6 +32,9 @@ class Settings:
     http_host: str = "127.0.0.1"
     http_port: int = 8080
     console: bool | None = None  # None: on when no other platform is configured
+    # A platform asking to wait longer than this (a 429's retry_after) is treated as a
+    # failed attempt retried after this long: one day-long answer must not hold a chat.
+    max_retry_after_s: float = 300.0
 
     @property
     def telegram_enabled(self) -> bool:
@@ -78,6 +81,7 @@ class Settings:
                     "LIANDONG_TELEGRAM_MODE=webhook needs LIANDONG_TELEGRAM_WEBHOOK_SECRET: "
                     "1-256 characters of A-Z a-z 0-9 _ -"
                 )
+        max_retry_after = _number(get("MAX_RETRY_AFTER", "300"), "LIANDONG_MAX_RETRY_AFTER", 1, 86_400)
         port_text = get("HTTP_PORT", "8080")
         try:
             port = int(port_text)  # type: ignore[arg-type]
@@ -100,4 +104,16 @@ class Settings:
             http_host=get("HTTP_HOST", "127.0.0.1"),  # type: ignore[arg-type]
             http_port=port,
             console=None if console_flag is None else console_flag == "1",
+            max_retry_after_s=max_retry_after,
         )
+
+
+def _number(text: str | None, name: str, low: float, high: float) -> float:
+    """A number of seconds, days, … within bounds, or a SettingsError naming the variable."""
+    try:
+        value = float(text or "")
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, not {text!r}") from None
+    if not low <= value <= high:
+        raise SettingsError(f"{name} must be between {low:g} and {high:g}, not {text}")
+    return value

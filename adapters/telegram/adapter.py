@@ -57,7 +57,9 @@ POLL_PAUSE_S = 0.02
 # Telegram: about 30 messages/s overall, 20 per minute in a group, about 1/s in a chat.
 # A little under each keeps network jitter from tipping a window over on arrival.
 TELEGRAM_LIMITS = RateLimits(per_second=28.5, chat_interval_s=1.05, group_per_minute=20)
-PART_ATTEMPTS = 3  # for each later part of a long message, before the delivery fails
+# A later part of a long message waits this long at most for its slot: a longer wait
+# goes back to the outbox (which resumes from that part), so one chat never holds others.
+MAX_PART_WAIT_S = 3.0
 
 
 def is_group_chat(chat_id: str) -> bool:
@@ -76,6 +78,8 @@ class TelegramAdapter:
         self._connected = False
         self._closing = False
         self._presses: set[asyncio.Task[None]] = set()  # in flight, awaited on stop
+        # outbox id -> (parts sent, id of the last): a retry goes on from the part that failed.
+        self._progress: dict[int, tuple[int, str]] = {}
         api = settings.telegram_api_url.rstrip("/")
         self.answers = CallbackAnswers(api, settings.telegram_token or "")
         # The long poll waits up to 25 s for updates: it needs a connection of its own.
@@ -224,10 +228,12 @@ class TelegramAdapter:
     # -- outgoing --------------------------------------------------------------
 
     async def deliver(self, delivery: Delivery) -> str:
+        parts_before = self._progress.get(delivery.outbox_id, (0, ""))[0]
         try:
             return await self._deliver(delivery)
         except RetryAfter as exc:
-            raise DeliveryError(str(exc), retry_after=_retry_after_seconds(exc)) from exc
+            progressed = self._progress.get(delivery.outbox_id, (0, ""))[0] > parts_before
+            raise DeliveryError(str(exc), retry_after=_retry_after_seconds(exc), progressed=progressed) from exc
         except BadRequest as exc:  # must precede NetworkError: BadRequest subclasses it
             if "message is not modified" in exc.message.lower():  # PTB capitalises the text
                 return delivery.target_message_id or ""
@@ -257,47 +263,44 @@ class TelegramAdapter:
             ReplyParameters(int(delivery.reply_to_message_id), allow_sending_without_reply=True)
             if delivery.reply_to_message_id else None
         )
-        sent_id = ""
-        for index, part in enumerate(parts):
-            last = index == len(parts) - 1
-            if index:
+        steps: list[str | InputFile] = [*parts, *(InputFile(f.content, filename=f.name)
+                                                   for f in delivery.message.files)]
+        first, sent_id = self._progress.get(delivery.outbox_id, (0, ""))
+        for index in range(first, len(steps)):
+            if index > first:  # the sender paced this try's first part
                 await self._pace_part(delivery.to.chat_id)
+            last_text = index == len(parts) - 1
             sent = await self._send_part(
-                index, chat_id, part, parse_mode=ParseMode.HTML, reply_markup=markup if last else None,
-                reply_parameters=reply if index == 0 else None,
+                chat_id, steps[index], document=index >= len(parts), parse_mode=ParseMode.HTML,
+                reply_markup=markup if last_text else None, reply_parameters=reply if index == 0 else None,
             )
-            sent_id = str(sent.message_id)
-        for number, attached in enumerate(delivery.message.files, start=len(parts)):
-            await self._pace_part(delivery.to.chat_id)
-            await self._send_part(number, chat_id, InputFile(attached.content, filename=attached.name),
-                                  document=True)
-        return sent_id  # the part with the buttons: the one later edits change
+            if index < len(parts):
+                sent_id = str(sent.message_id)  # the part with the buttons: the one later edits change
+            if len(steps) > 1:
+                self._progress[delivery.outbox_id] = (index + 1, sent_id)
+        self._progress.pop(delivery.outbox_id, None)
+        return sent_id
 
     async def _pace_part(self, chat_id: str) -> None:
         """Each part of a long message is a message to Telegram's limits: the sender
-        paced the first; the others wait their turn here (an alert of 4 parts at once
-        drew a 429 on the 4th, and its retry sent all four again, endlessly)."""
-        await asyncio.sleep(self.limiter.reserve(chat_id, max_wait=float("inf")) or 0.0)
+        paced the first; a later one waits for its slot when it is near, else goes
+        back to the outbox, which resumes from it (an alert of 4 parts at once drew
+        a 429 on the 4th, and a retry of the whole sent all four again)."""
+        wait = self.limiter.reserve(chat_id, max_wait=MAX_PART_WAIT_S)
+        if wait is None:
+            raise DeliveryError("the next part's slot is not near", retry_after=self.limiter.earliest(chat_id),
+                                progressed=True)
+        await asyncio.sleep(wait)
         while (hold := self.limiter.hold_back(chat_id)) > 0:
             await asyncio.sleep(hold)
         self.limiter.sent(chat_id)
 
-    async def _send_part(self, index: int, chat_id: int, content: str | InputFile, *, document: bool = False,
+    async def _send_part(self, chat_id: int, content: str | InputFile, *, document: bool = False,
                          **options: Any) -> TgMessage:
-        """A 429 on a later part (a text part or an attached file) waits and sends that
-        part again: a retry of the whole delivery would send the parts already
-        delivered a second time."""
-        attempt = 1
-        while True:
-            try:
-                if document:
-                    return await self.app.bot.send_document(chat_id, content, **options)
-                return await self.app.bot.send_message(chat_id, content, **options)
-            except RetryAfter as exc:
-                if index == 0 or attempt >= PART_ATTEMPTS:
-                    raise
-                await asyncio.sleep(_retry_after_seconds(exc))
-            attempt += 1
+        if document:
+            options = {k: v for k, v in options.items() if k == "reply_parameters"}
+            return await self.app.bot.send_document(chat_id, content, **options)
+        return await self.app.bot.send_message(chat_id, content, **options)
 
 
 def _retry_after_seconds(exc: RetryAfter) -> float:

@@ -786,6 +786,7 @@ class _Fault:
     description: str | None = None
     retry_after: int | None = None
     after_processing: bool = False
+    chat_id: int | None = None  # only calls to this chat, when set
 
 
 @dataclass
@@ -1070,14 +1071,16 @@ class FakeTelegramAPI:
         *,
         description: str | None = None,
         retry_after: int | None = None,
+        chat_id: int | None = None,
     ) -> None:
         """Answer the next ``times`` calls of ``method`` (``"*"``: any method) with ``status``.
 
         502/503/504 come as nginx's HTML page; other statuses as the JSON error with
         ``description`` (default: Telegram's usual text) and, for 429, ``retry_after``.
+        With ``chat_id``, only calls for that chat count (Telegram limits per chat).
         """
         self._faults.setdefault(method, []).append(
-            _Fault("fail", times, status, description, retry_after)
+            _Fault("fail", times, status, description, retry_after, chat_id=chat_id)
         )
 
     def fail_ratio(
@@ -1363,7 +1366,7 @@ class FakeTelegramAPI:
         if method is None:
             return self._error(404, "Not Found")
 
-        fault = self._take_fault(method)
+        fault = self._take_fault(method, params.integer("chat_id"))
         if fault is not None and not (fault.kind == "drop" and fault.after_processing):
             if fault.kind == "drop":
                 return await self._drop(request)
@@ -1457,14 +1460,14 @@ class FakeTelegramAPI:
         await asyncio.sleep(1.0)  # normally cancelled before this ends
         return web.Response(status=204)
 
-    def _take_fault(self, method: str) -> _Fault | None:
+    def _take_fault(self, method: str, chat_id: int | None) -> _Fault | None:
         for key in (method, "*"):
-            queue = self._faults.get(key)
-            if queue:
-                fault = queue[0]
+            queue = self._faults.get(key, [])
+            fault = next((f for f in queue if f.chat_id is None or f.chat_id == chat_id), None)
+            if fault is not None:
                 fault.remaining -= 1
                 if fault.remaining <= 0:
-                    queue.pop(0)
+                    queue.remove(fault)
                 return fault
         for key in (method, "*"):
             ratio = self._ratio_faults.get(key)
