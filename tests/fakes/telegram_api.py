@@ -1366,7 +1366,8 @@ class FakeTelegramAPI:
         if method is None:
             return self._error(404, "Not Found")
 
-        fault = self._take_fault(method, params.integer("chat_id"))
+        chat = params.text("chat_id")
+        fault = self._take_fault(method, int(chat) if chat and chat.lstrip("-").isdigit() else None)
         if fault is not None and not (fault.kind == "drop" and fault.after_processing):
             if fault.kind == "drop":
                 return await self._drop(request)
