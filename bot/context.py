@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.events import ConversationRef, Event
 from bot.i18n import Translator
-from bot.messages import Button, Message, Outgoing
+from bot.messages import Button, Message, Outgoing, Priority
 from config.organisation import ConversationInfo, Organisation, PersonInfo
 from storage.buttons import ButtonRepository
 from storage.incidents import TimelineActor
@@ -35,13 +35,14 @@ class Context:
     outgoing: list[Outgoing] = field(default_factory=list)
 
     def send(self, to: ConversationRef, message: Message, *, key: str | None = None,
-             reply_to_message_id: str | None = None) -> None:
+             reply_to_message_id: str | None = None, priority: int = Priority.NORMAL) -> None:
         if to.platform in self.enabled_platforms:
-            self.outgoing.append(Outgoing(to, message, key=key, reply_to_message_id=reply_to_message_id))
+            self.outgoing.append(Outgoing(to, message, key=key, reply_to_message_id=reply_to_message_id,
+                                          priority=priority))
 
-    def edit(self, to: ConversationRef, key: str, message: Message) -> None:
+    def edit(self, to: ConversationRef, key: str, message: Message, *, priority: int = Priority.NORMAL) -> None:
         if to.platform in self.enabled_platforms:
-            self.outgoing.append(Outgoing(to, message, edit_key=key))
+            self.outgoing.append(Outgoing(to, message, edit_key=key, priority=priority))
 
     def once_per_transaction(self, key: str, finish: Callable[["Context"], Awaitable[None]]) -> None:
         """Run `finish` once at the end of the transaction, however many events asked.

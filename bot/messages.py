@@ -119,7 +119,8 @@ class Outgoing:
 
     `key` names a message so that later edits can find it, e.g.
     "incident:20261122-0001:card". An edit with `edit_key` replaces the message
-    sent with that key in the same conversation.
+    sent with that key in the same conversation. `priority` orders what waits in
+    one conversation (see Priority).
     """
 
     to: ConversationRef
@@ -127,6 +128,22 @@ class Outgoing:
     key: str | None = None
     edit_key: str | None = None
     reply_to_message_id: str | None = field(default=None)
+    priority: int = field(default=0)  # Priority.NORMAL
+
+
+class Priority:
+    """What goes first when messages wait in one conversation (lower first).
+
+    A busy centre conversation drains at the platform's pace (Telegram: 20 a
+    minute in a group): the centre's own orders, escalations and alerts must not
+    queue behind report cards, nor a new report's card behind one sender's
+    repeats. Within a class, messages keep their order, and an edit never
+    overtakes the message it edits.
+    """
+
+    URGENT = -1  # orders, escalations, approval requests, alerts
+    NORMAL = 0  # receipts, cards, answers
+    LOW = 1  # repeats: a sender's further reports, linked-report notices, flood summaries
 
 
 @dataclass(frozen=True)

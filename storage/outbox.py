@@ -3,8 +3,8 @@
 Rows are written in the same transaction as the state change that caused them,
 then claimed by a sender. A claim is a lease: a sender that dies mid-delivery
 leaves the row to be claimed again once the lease runs out. Within one chat only
-the oldest undelivered row can be claimed, so messages keep their order and an
-edit never overtakes the message it edits.
+one row is claimable at a time, the first by priority and then age, so messages
+of a class keep their order and an edit never overtakes the message it edits.
 """
 from __future__ import annotations
 
@@ -67,7 +67,7 @@ class OutboxRepository:
                 "created_at": now, "platform": o.to.platform, "chat_id": o.to.chat_id,
                 "kind": "edit" if o.edit_key else "send", "message_key": o.edit_key or o.key,
                 "reply_to_message_id": o.reply_to_message_id, "payload": o.message.to_json(),
-                "status": PENDING, "attempts": 0, "next_attempt_at": now,
+                "status": PENDING, "attempts": 0, "next_attempt_at": now, "priority": o.priority,
             }
             if o.edit_key and self._fold_into_queued(row):
                 continue
@@ -133,14 +133,22 @@ class OutboxRepository:
                     and_(candidate.status == PENDING, candidate.next_attempt_at <= now),
                     and_(candidate.status == SENDING, candidate.lease_until < now),
                 ),
+                # One message at a time per chat: the first by (priority, id), except
+                # that an edit waits for every earlier row of the message it edits.
                 ~exists().where(
                     earlier.platform == candidate.platform,
                     earlier.chat_id == candidate.chat_id,
-                    earlier.id < candidate.id,
+                    earlier.id != candidate.id,
                     earlier.status.in_((PENDING, SENDING)),
+                    or_(
+                        earlier.status == SENDING,
+                        earlier.priority < candidate.priority,
+                        and_(earlier.priority == candidate.priority, earlier.id < candidate.id),
+                        and_(earlier.id < candidate.id, earlier.message_key == candidate.message_key),
+                    ),
                 ),
             )
-            .order_by(candidate.id)
+            .order_by(candidate.priority, candidate.id)
             .limit(limit)
             # Two bot processes on PostgreSQL skip each other's rows; SQLite has
             # no row locks and drops this, but BEGIN IMMEDIATE serialises claims.

@@ -65,7 +65,8 @@ async def test_a_report_naming_the_same_place_is_linked_not_registered(console_b
     out = await _reported(console_bot, "路人乙", SAME_PLACE)
     [receipt] = _blocks(out, "reporting")
     assert f"已报告为事件 {FIRST} — 您的信息已补充" in receipt and "已登记事件" not in receipt
-    notice, card = _blocks(out, "centre")
+    # The card's edit goes ahead of the notice: a notice of a further report is low priority.
+    card, notice = _blocks(out, "centre")
     assert f"事件 {FIRST} 的第 2 份报告" in notice and SAME_PLACE in notice
     assert "报告人: 路人乙（未登记报告人）" in notice and _token(notice, "拆分")
     assert f"(edits message #{card_no})" in card and "报告来源: 2 份报告" in card

@@ -11,7 +11,7 @@ import logging
 
 from bot.context import Context
 from bot.events import ConversationRef
-from bot.messages import Button, Message
+from bot.messages import Button, Message, Priority
 from handlers.broadcast import actions, views
 from storage.broadcasts import SENDING, SENT, BroadcastRepository, DeliveryCounts, round_key
 from storage.models import Broadcast
@@ -46,7 +46,7 @@ async def send_round(ctx: Context, broadcast: Broadcast, unit_codes: list[str]) 
         message = views.alert_message(ctx.t, ctx.org.timezone, broadcast,
                                       (await confirm_button(ctx, broadcast, key, ref),),
                                       resent=broadcast.rounds > 1)
-        ctx.send(ref, message, key=key)
+        ctx.send(ref, message, key=key, priority=Priority.URGENT)
     if broadcast.rounds == 1:
         broadcast.conversations = len(targets)
     _send_progress(ctx, broadcast, len(targets))

@@ -4,7 +4,7 @@ neither loses nor repeats one; each is claimed inside its transaction."""
 from __future__ import annotations
 
 from bot.context import Context
-from bot.messages import Message
+from bot.messages import Message, Priority
 from handlers.dispatch.orders import ack_timeout, duty_mentions, duty_officer_names, refresh_board, send_order
 from storage.dispatch import DispatchRepository
 from storage.incidents import IncidentRepository
@@ -33,7 +33,7 @@ async def escalate_due(ctx: Context) -> int:
                     text=ctx.t("escalation.centre_alert", unit=f"{unit.name} ({unit.code})", id=incident.id,
                                minutes=2 * ctx.org.spec.escalation.ack_timeout_minutes, officers=names),
                     mentions=officers,
-                ))
+                ), priority=Priority.URGENT)
         await incidents.record(incident.id, ctx.now, "escalated", None,
                                {"unit": order.unit_code, "level": order.escalation_level})
         await refresh_board(ctx, incident)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.context import FINISHERS, Context
-from bot.messages import Button, Mention
+from bot.messages import Button, Mention, Priority
 from bot.events import ConversationRef
 from config.duty import on_duty
 from handlers.dispatch import actions, views
@@ -72,7 +72,7 @@ async def send_order(ctx: Context, incident: Incident, order: DispatchOrder, *, 
         message = views.order_message(ctx.t, ctx.org, incident, order, await order_buttons(ctx, order, ref),
                                       mentions, reminder)
         # A reminder is a new message (it must notify), and later edits go to it.
-        ctx.send(ref, message, key=views.order_key(order.id))
+        ctx.send(ref, message, key=views.order_key(order.id), priority=Priority.URGENT)
 
 
 async def refresh_order(ctx: Context, incident: Incident, order: DispatchOrder) -> None:
@@ -88,7 +88,7 @@ async def send_approval_request(ctx: Context, incident: Incident, order: Dispatc
             await ctx.button(ctx.t("approval.reject"), actions.REJECT, {"order": order.id}, ref),
         )
         ctx.send(ref, views.approval_message(ctx.t, ctx.org, incident, order, buttons),
-                 key=f"{views.order_key(order.id)}:approval")
+                 key=f"{views.order_key(order.id)}:approval", priority=Priority.URGENT)
 
 
 async def refresh_board(ctx: Context, incident: Incident, *, first: bool = False) -> None:

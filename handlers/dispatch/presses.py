@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import HandlerContext
 from bot.events import ButtonEvent, MessageEvent
-from bot.messages import Message
+from bot.messages import Message, Priority
 from bot.text import clean_text
 from handlers.dispatch import views
 from handlers.dispatch.orders import ack_timeout, refresh_board, refresh_order, send_order
@@ -85,7 +85,7 @@ def _moves_forward(current: str, target: str) -> bool:
 
 def _alert_centre(ctx: HandlerContext, message: Message) -> None:
     for ref in ctx.centre_conversations():
-        ctx.send(ref, message)
+        ctx.send(ref, message, priority=Priority.URGENT)
 
 
 async def decline_reason(ctx: HandlerContext, event: MessageEvent) -> bool:

@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 
 from bot.context import Context, HandlerContext
 from bot.events import ButtonEvent, ConversationRef
+from bot.messages import Priority
 from handlers.intake import views
 from handlers.intake.cards import post_cards, refresh_cards_once
 from handlers.intake.parser import ParsedReport, parse_report
@@ -123,7 +124,7 @@ async def link_source(ctx: Context, incident: Incident, source: IncidentSource) 
     for where in ctx.centre_conversations():
         split = await ctx.button(ctx.t("button.split"), SPLIT_ACTION, {"source": source.ref}, where)
         ctx.send(where, views.source_notice(ctx.t, incident.id, number, source, (split,)),
-                 key=views.source_key(incident.id, source.ref))
+                 key=views.source_key(incident.id, source.ref), priority=Priority.LOW)
     refresh_cards_once(ctx, incident)
     log.info("report %d of incident %s linked", number, incident.id)
 
