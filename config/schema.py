@@ -150,6 +150,19 @@ class Escalation(_Strict):
     ack_timeout_minutes: Annotated[int, Field(gt=0, le=24 * 60)] = 5
 
 
+class IntakeLimits(_Strict):
+    """How many reports may each post their own card before they are held and summed up.
+
+    Past a limit a report is still registered (nothing anyone reports is lost),
+    but the centre gets one summary per sender or conversation, edited as more
+    arrive, instead of a card each. Centre members are never limited.
+    """
+
+    unregistered_per_hour: Annotated[int, Field(ge=1, le=10_000)] = 3
+    registered_per_hour: Annotated[int, Field(ge=1, le=10_000)] = 30
+    conversation_per_minute: Annotated[int, Field(ge=1, le=10_000)] = 20
+
+
 class Rollcall(_Strict):
     name: Annotated[StrictStr, Field(min_length=1)]
     cron: StrictStr
@@ -180,3 +193,4 @@ class OrganisationFile(_Strict):
     dispatch_plans: dict[StrictStr, list[StrictStr]] = {}
     escalation: Escalation = Escalation()
     rollcalls: list[Rollcall] = []
+    intake_limits: IntakeLimits = IntakeLimits()

@@ -484,3 +484,18 @@ class RosterEvent(Base):
     unit_code: Mapped[str | None] = mapped_column(String(32))
     actor: Mapped[str] = mapped_column(String(200))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class ReportTally(Base):
+    """Reports counted per sender (per hour) or conversation (per minute), for flood limits.
+
+    A row per scope and window, bumped in the transaction that registers the
+    report, so two bot processes count together.
+    """
+
+    __tablename__ = "report_tallies"
+
+    scope: Mapped[str] = mapped_column(String(16), primary_key=True)  # sender | conversation
+    subject: Mapped[str] = mapped_column(String(100), primary_key=True)  # platform:id
+    window_start: Mapped[datetime] = mapped_column(UtcDateTime, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)

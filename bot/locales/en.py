@@ -77,6 +77,17 @@ MESSAGES: dict[str, str] = {
     "value.photos": "{count} photos",
     "evidence.location_added": "Location added to incident {id}.",
     "evidence.photo_added": "Photo added to incident {id}.",
+    # intake flood limits (intake_limits)
+    "flood.title": "⚠️ Too many reports: {count} held back",
+    "flood.text": "Reports from {who} between {start} and {end} are over the limit: all are registered, but no longer posted one card each. See them with /status ID.",
+    "flood.who.sender": "{name} ({registered}, {platform})",
+    "flood.who.conversation": "the group \"{title}\"",
+    "flood.registered": "registered member",
+    "flood.unregistered": "unregistered reporter",
+    "flood.field.latest": "Latest",
+    "flood.field.incident": "Latest incident",
+    "flood.held_notice.sender": "You have sent many reports: further ones are kept and summed up for the command centre, without an answer each. If it is urgent, call the duty phone.",
+    "flood.held_notice.conversation": "This group has sent many reports: further ones are kept and summed up for the command centre, without an answer each.",
     # status
     "status.usage": "Usage: /status INCIDENT-ID, e.g. /status 20261122-0001",
     "status.not_found": "No incident {id}.",

@@ -77,6 +77,17 @@ MESSAGES: dict[str, str] = {
     "value.photos": "{count} 张",
     "evidence.location_added": "已将位置加入事件 {id}。",
     "evidence.photo_added": "已将照片加入事件 {id}。",
+    # intake flood limits (intake_limits)
+    "flood.title": "⚠️ 报告过多，{count} 份已暂缓推送",
+    "flood.text": "{who} 在 {start}–{end} 内发来的报告超过上限：已全部登记，但不再逐条推送卡片。可用 /status 事件编号 查看。",
+    "flood.who.sender": "{name}（{registered}，{platform}）",
+    "flood.who.conversation": "群组“{title}”",
+    "flood.registered": "已登记成员",
+    "flood.unregistered": "未登记报告人",
+    "flood.field.latest": "最新一份",
+    "flood.field.incident": "最新事件",
+    "flood.held_notice.sender": "您发送的报告较多，后续报告已保存，并汇总提交指挥中心，不再逐条回复。如情况紧急，请直接拨打值班电话。",
+    "flood.held_notice.conversation": "本群报告过多，后续报告已保存，并汇总提交指挥中心，不再逐条回复。",
     # status
     "status.usage": "用法：/status 事件编号，例如 /status 20261122-0001",
     "status.not_found": "未找到事件 {id}。",

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from bot.context import Context
-from bot.messages import Button
+from bot.messages import Button, Priority
 from bot.events import ConversationRef
 from handlers.dispatch.actions import DISPATCH
 from handlers.intake import views
@@ -24,10 +24,11 @@ async def _buttons(ctx: Context, incident: Incident, ref: ConversationRef) -> tu
     return tuple(buttons)
 
 
-async def post_cards(ctx: Context, incident: Incident, photos: int = 0, reports: int = 1) -> None:
+async def post_cards(ctx: Context, incident: Incident, photos: int = 0, reports: int = 1,
+                     priority: int = Priority.NORMAL) -> None:
     for ref in ctx.centre_conversations():
         card = views.centre_card(ctx.t, incident, photos, await _buttons(ctx, incident, ref), reports)
-        ctx.send(ref, card, key=views.card_key(incident.id))
+        ctx.send(ref, card, key=views.card_key(incident.id), priority=priority)
 
 
 async def refresh_cards(ctx: Context, *incidents: Incident) -> None:

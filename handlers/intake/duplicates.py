@@ -110,8 +110,10 @@ def source_of_event(ctx: HandlerContext, incident: Incident, text: str) -> Incid
     )
 
 
-async def link_source(ctx: Context, incident: Incident, source: IncidentSource) -> None:
-    """Record a further report of `incident`: timeline, centre notice, card count."""
+async def link_source(ctx: Context, incident: Incident, source: IncidentSource, *, announce: bool = True) -> None:
+    """Record a further report of `incident`: timeline, centre notice, card count.
+
+    Without `announce` (a report held by the flood limits) the centre gets no notice."""
     repo = IncidentRepository(ctx.session)
     source.ref = secrets.token_urlsafe(9)
     number = await repo.add_source(source)
@@ -121,7 +123,7 @@ async def link_source(ctx: Context, incident: Incident, source: IncidentSource) 
         "reporter_registered": source.reporter_registered,
         "conversation": f"{source.source_platform}:{source.source_chat_id}", "merged_from": source.merged_from,
     })
-    for where in ctx.centre_conversations():
+    for where in ctx.centre_conversations() if announce else ():
         split = await ctx.button(ctx.t("button.split"), SPLIT_ACTION, {"source": source.ref}, where)
         ctx.send(where, views.source_notice(ctx.t, incident.id, number, source, (split,)),
                  key=views.source_key(incident.id, source.ref), priority=Priority.LOW)

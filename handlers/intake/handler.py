@@ -11,10 +11,10 @@ import re
 
 from bot.context import HandlerContext
 from bot.events import ButtonEvent, CommandEvent, MessageEvent
-from bot.messages import Message
+from bot.messages import Message, Priority
 from bot.router import Router, centre_only
 from bot.text import clean_text
-from handlers.intake import duplicates, evidence, followups, views
+from handlers.intake import duplicates, evidence, flood, followups, views
 from handlers.intake.cards import CORRECT_ACTION, DRILL_ACTION, post_cards, refresh_cards
 from handlers.intake.parser import ParsedReport, parse_report
 from storage.buttons import ResolvedButton
@@ -74,9 +74,16 @@ async def register_incident(
     ctx: HandlerContext, text: str, parsed: ParsedReport, *, forced: bool = False,
     with_photos_of: MessageEvent | None = None,
 ) -> Incident:
-    """A new incident, or, when it is one already registered, a further source of that one."""
+    """A new incident, or, when it is one already registered, a further source of that one.
+
+    Past a flood limit it is registered all the same, but summed up for the centre
+    instead of announced (handlers/intake/flood.py).
+    """
+    admission = await flood.admit(ctx)
     if (same := await duplicates.find_duplicate(ctx, parsed)) is not None:
-        await _link(ctx, same, text, with_photos_of)
+        await _link(ctx, same, text, with_photos_of, announce=admission.held is None)
+        if admission.held is not None:
+            await flood.hold(ctx, admission.held, same, text)
         return same
     repo = IncidentRepository(ctx.session)
     event = ctx.event
@@ -105,21 +112,27 @@ async def register_incident(
     if with_photos_of is not None and with_photos_of.attachments:
         await evidence.attach_photos(ctx, incident, with_photos_of)
         photos = len(with_photos_of.attachments)
+    if admission.held is not None:
+        await repo.record(incident.id, ctx.now, "held", ctx.timeline_actor,
+                          {"scope": admission.held.scope, "held": admission.held.held})
+        await flood.hold(ctx, admission.held, incident, text)
+        return incident
     if not ctx.where.centre:  # in a centre room the card itself is the receipt
         # The reporter can correct what the bot understood, from the receipt itself.
         correct = await ctx.button(ctx.t("button.correct"), CORRECT_ACTION, {"incident": incident.id, "receipt": True},
                                    event.conversation.ref)
         ctx.reply(views.receipt(ctx.t, incident, (correct,)), key=views.receipt_key(incident.id))
-    await post_cards(ctx, incident, photos)
+    await post_cards(ctx, incident, photos, priority=Priority.LOW if admission.repeat else Priority.NORMAL)
     log.info("incident %s registered from %s", incident.id, event.conversation.ref)
     return incident
 
 
-async def _link(ctx: HandlerContext, incident: Incident, text: str, with_photos_of: MessageEvent | None) -> None:
-    await duplicates.link_source(ctx, incident, duplicates.source_of_event(ctx, incident, text))
+async def _link(ctx: HandlerContext, incident: Incident, text: str, with_photos_of: MessageEvent | None,
+                *, announce: bool = True) -> None:
+    await duplicates.link_source(ctx, incident, duplicates.source_of_event(ctx, incident, text), announce=announce)
     if with_photos_of is not None and with_photos_of.attachments:
         await evidence.attach_photos(ctx, incident, with_photos_of)
-    if not ctx.where.centre:  # there the centre's notice says it
+    if announce and not ctx.where.centre:  # there the centre's notice says it
         ctx.reply(views.duplicate_receipt(ctx.t, incident), key=views.receipt_key(incident.id))
 
 
