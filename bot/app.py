@@ -13,6 +13,7 @@ from bot.outbox import Deliverer, OutboxSender
 from bot.pipeline import Pipeline, TimerJob
 from bot.platform import ChatPlatform, CommandInfo
 from bot.router import Router
+from bot.spool import InboundSpool
 from config.organisation import Organisation
 from config.roster import merge as merge_roster
 from config.settings import Settings
@@ -23,6 +24,7 @@ log = logging.getLogger(__name__)
 
 SENDER_STOP_TIMEOUT_S = 15.0
 TIMER_INTERVAL_S = 1.0
+SPOOL_REPLAY_INTERVAL_S = 1.0
 ROSTER_POLL_TICKS = 5  # how often (in timer ticks) to look for roster changes made elsewhere
 
 
@@ -65,8 +67,9 @@ class Liandong:
         self.router = build_router()
         self.platforms = settings.enabled_platforms()
         self.base = org.spec  # the organisation file; the database's roster is laid over it
+        self.spool = InboundSpool(settings.spool_path)
         self.pipeline = Pipeline(self.db, org, self.router, self.clock, self.platforms, self._wake,
-                                 roster_changed=self.load_roster)
+                                 roster_changed=self.load_roster, spool=self.spool)
         self.console = None
         if "console" in self.platforms:
             from adapters.console import ConsoleAdapter
@@ -79,7 +82,8 @@ class Liandong:
             for d in self.deliverers()
         }
         self.http = (
-            HttpServer(settings.http_host, settings.http_port, self.db, self._metrics) if http else None
+            HttpServer(settings.http_host, settings.http_port, self.db, self._metrics, self.readiness)
+            if http else None
         )
         for chat in self.chats:
             for route in chat.http_routes():
@@ -120,10 +124,14 @@ class Liandong:
         """Raises DatabaseUnavailable when the database cannot be reached."""
         await self.db.upgrade()
         await self.load_roster()
+        if len(self.spool):  # kept while the database was down, before a restart
+            log.warning("%s events wait in %s from a database outage; handling them", len(self.spool), self.spool.path)
+            await self.pipeline.replay_spooled()
         if senders:  # tests deliver and fire timers step by step instead
             for platform, sender in self.senders.items():
                 self._tasks.append(asyncio.create_task(sender.run(), name=f"outbox-{platform}"))
             self._tasks.append(asyncio.create_task(self._run_timers_forever(), name="timers"))
+            self._tasks.append(asyncio.create_task(self._replay_spool_forever(), name="spool-replay"))
         if self.http is not None:
             try:
                 await self.http.start()
@@ -185,6 +193,25 @@ class Liandong:
                 log.exception("timers failed; trying again")
             await asyncio.sleep(TIMER_INTERVAL_S)
 
+    async def _replay_spool_forever(self) -> None:
+        """Events kept during a database outage go back in, oldest first, once it answers."""
+        while not self._stopping:
+            if len(self.spool):
+                try:
+                    await self.pipeline.replay_spooled()
+                except Exception:
+                    log.exception("replaying the spool failed; trying again")
+            await asyncio.sleep(SPOOL_REPLAY_INTERVAL_S)
+
+    def readiness(self) -> dict[str, str]:
+        """Checks that fail now, by name (empty: ready). /readyz answers 503 with them."""
+        failed = {}
+        if self.pipeline.degraded_since is not None:
+            failed["database"] = f"unavailable since {self.pipeline.degraded_since.isoformat(timespec='seconds')}"
+        if len(self.spool):
+            failed["spool"] = f"{len(self.spool)} events waiting for the database"
+        return failed
+
     async def drain(self, seconds: float = 2.0) -> None:
         """Deliver what is due now, for up to `seconds` (a clean console exit)."""
         loop = asyncio.get_running_loop()
@@ -224,4 +251,6 @@ class Liandong:
         return {
             "events_handled_total": self.pipeline.events_handled,
             "events_failed_total": self.pipeline.events_failed,
+            "events_spooled_total": self.pipeline.events_spooled,
+            "spool_waiting": len(self.spool),
         }

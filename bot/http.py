@@ -1,4 +1,4 @@
-"""The bot's own HTTP server: health and metrics now; platform webhooks
+"""The bot's own HTTP server: liveness, readiness and metrics; platform webhooks
 (/slack/events, /telegram/webhook) are added by their adapters."""
 from __future__ import annotations
 
@@ -10,16 +10,20 @@ from storage.db import Database
 from storage.outbox import OutboxRepository
 
 MetricsSource = Callable[[], dict[str, float]]
+ReadinessSource = Callable[[], dict[str, str]]  # failed checks by name
 
 
 class HttpServer:
-    def __init__(self, host: str, port: int, db: Database, metrics: MetricsSource):
+    def __init__(self, host: str, port: int, db: Database, metrics: MetricsSource,
+                 readiness: ReadinessSource = dict):
         self.host = host
         self.port = port
         self.db = db
         self.metrics = metrics
+        self.readiness = readiness
         self.app = web.Application()
         self.app.router.add_get("/healthz", self._healthz)
+        self.app.router.add_get("/readyz", self._readyz)
         self.app.router.add_get("/metrics", self._metrics)
         self._runner: web.AppRunner | None = None
 
@@ -41,11 +45,19 @@ class HttpServer:
             await self._runner.cleanup()
 
     async def _healthz(self, _: web.Request) -> web.Response:
+        """Liveness: the process answers. Whether it can do its work is /readyz."""
+        return web.json_response({"ok": True})
+
+    async def _readyz(self, _: web.Request) -> web.Response:
+        """200 when ready; 503 naming each failed check. Nothing here names a host or a secret."""
+        failed = dict(self.readiness())
         try:
             await self.db.check_connection()
-        except Exception as exc:
-            return web.json_response({"ok": False, "database": str(exc)}, status=503)
-        return web.json_response({"ok": True})
+        except Exception:
+            failed["database"] = "unreachable"
+        if failed:
+            return web.json_response({"ready": False, "failed": failed}, status=503)
+        return web.json_response({"ready": True})
 
     async def _metrics(self, _: web.Request) -> web.Response:
         """Prometheus text format."""

@@ -25,7 +25,8 @@ from bot.i18n import Translator
 from bot.messages import Message, Outgoing
 from bot.router import Router
 from config.organisation import Organisation
-from storage.db import Database
+from bot.spool import InboundSpool, SpoolFull
+from storage.db import Database, is_storage_failure
 from storage.inbound import first_deliveries
 from storage.outbox import OutboxRepository
 from storage.roster import ROSTER_CHANGED
@@ -39,16 +40,29 @@ TimerJob = Callable[[Context], Awaitable[int]]
 
 @dataclass(frozen=True)
 class HandleResult:
-    """What the adapter must do beyond the outbox: answer a button press privately."""
+    """What the adapter must do beyond the outbox: answer a button press privately.
+
+    `degraded`: the database could not take the event. It was kept in the local
+    spool (or, `stored` False, not even there: disk full) and `private_answer`
+    says so; the adapter gives that answer itself, since the outbox is in the
+    database too.
+    """
 
     private_answer: str | None = None
     duplicate: bool = False
+    degraded: bool = False
+    stored: bool = True
+
+
+class StorageUnavailable(Exception):
+    """The database did not take a spooled event's replay: try again later."""
 
 
 @dataclass
 class _Pending:
     event: Event
     done: asyncio.Future[HandleResult]
+    from_spool: bool = False
 
 
 class Pipeline:
@@ -56,6 +70,7 @@ class Pipeline:
         self, db: Database, org: Organisation, router: Router, clock: Clock,
         enabled_platforms: Iterable[str], wake_senders: Callable[[set[str]], None] = lambda _: None,
         max_batch: int = MAX_BATCH, roster_changed: Callable[[], Awaitable[None]] | None = None,
+        spool: InboundSpool | None = None,
     ):
         self.db = db
         self.org = org
@@ -68,14 +83,36 @@ class Pipeline:
         self.t = Translator(org.language)
         self.events_handled = 0
         self.events_failed = 0
+        self.spool = spool
+        self.events_spooled = 0
+        self.degraded_since: datetime | None = None  # when the database last refused us, until it takes events again
+        self._told_degraded: set[tuple[str, str]] = set()  # conversations told once per outage
         self._queue: asyncio.Queue[_Pending | None] = asyncio.Queue()  # None: stop
         self._writer: asyncio.Task[None] | None = None
 
     async def handle(self, event: Event) -> HandleResult:
-        """Handle one event; returns once its effects and messages are committed."""
+        """Handle one event; returns once its effects and messages are committed (or spooled)."""
+        return await self._submit(event, from_spool=False)
+
+    async def replay_spooled(self, batch: int = MAX_BATCH) -> int:
+        """Hand spooled events back, oldest first, while the database takes them; how many."""
+        replayed = 0
+        while self.spool is not None and len(self.spool):
+            events = self.spool.peek(batch)
+            results = await asyncio.gather(
+                *(self._submit(e, from_spool=True) for e in events if e is not None), return_exceptions=True)
+            if any(isinstance(r, BaseException) for r in results):
+                return replayed  # still down: the spool keeps them (ids make a second go harmless)
+            self.spool.drop_first(len(events))
+            replayed += len(events)
+            log.info("replayed %s spooled events; %s still waiting", len(events), len(self.spool))
+        self._recovered()
+        return replayed
+
+    async def _submit(self, event: Event, *, from_spool: bool) -> HandleResult:
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._write_batches(), name="pipeline-writer")
-        pending = _Pending(event, asyncio.get_running_loop().create_future())
+        pending = _Pending(event, asyncio.get_running_loop().create_future(), from_spool)
         self._queue.put_nowait(pending)
         return await pending.done
 
@@ -118,7 +155,10 @@ class Pipeline:
     async def _run(self, batch: list[_Pending]) -> None:
         try:
             results, outgoing = await self._handle_in_transaction([p.event for p in batch])
-        except Exception:
+        except Exception as exc:
+            if is_storage_failure(exc):
+                self._spool(batch, exc)
+                return
             if len(batch) > 1:  # find the culprit: each event on its own
                 for pending in batch:
                     await self._run([pending])
@@ -129,6 +169,8 @@ class Pipeline:
             results, outgoing = [await self._apologise(event)], []
         else:
             self.events_handled += len(batch)
+            if self.degraded_since is not None and not (self.spool and len(self.spool)):
+                self._recovered()
         if outgoing:
             self.wake_senders({o.to.platform for o in outgoing})
         for pending, result in zip(batch, results):
@@ -189,6 +231,41 @@ class Pipeline:
         messages = [o for o in ctx.outgoing if o.to.platform in self.enabled_platforms]
         return HandleResult(private_answer=ctx.private_answer), messages
 
+    def _spool(self, batch: list[_Pending], exc: Exception) -> None:
+        """The database refused the batch: keep its events locally, and say so once per conversation."""
+        if self.degraded_since is None:
+            self.degraded_since = self.clock.now()
+            log.error("database unavailable (%s); incoming events are kept in %s until it returns",
+                      _first_line(exc), self.spool.path if self.spool is not None else "nowhere")
+        for pending in batch:
+            if pending.done.done():
+                continue
+            if pending.from_spool:  # already in the spool: the replayer tries again later
+                pending.done.set_exception(StorageUnavailable(_first_line(exc)))
+                continue
+            pending.done.set_result(self._keep(pending.event))
+
+    def _keep(self, event: Event) -> HandleResult:
+        try:
+            if self.spool is None:
+                raise SpoolFull("no spool configured")
+            self.spool.append(event)
+        except SpoolFull as full:
+            log.error("could not keep %s from %s: %s", type(event).__name__, event.actor, full)
+            return HandleResult(private_answer=self.t("degraded.not_kept"), degraded=True, stored=False)
+        self.events_spooled += 1
+        where = (event.conversation.ref.platform, event.conversation.ref.chat_id)
+        if isinstance(event, ButtonEvent) or where not in self._told_degraded:
+            self._told_degraded.add(where)
+            return HandleResult(private_answer=self.t("degraded.kept"), degraded=True)
+        return HandleResult(degraded=True)
+
+    def _recovered(self) -> None:
+        if self.degraded_since is not None:
+            log.warning("database available again (unavailable since %s)", self.degraded_since.isoformat())
+        self.degraded_since = None
+        self._told_degraded.clear()
+
     async def _apologise(self, event: Event) -> HandleResult:
         """Tell the person their action did nothing, without risking a second crash."""
         apology = self.t("error.internal")
@@ -205,3 +282,7 @@ class Pipeline:
         except Exception:
             log.exception("could not even queue the apology")
         return HandleResult()
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc) or type(exc).__name__).splitlines()[0][:300]

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
+from sqlalchemy.engine import make_url
+
 DEFAULT_ORG = str(Path(__file__).with_name("org.example.yaml"))
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/liandong.db"
 _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram accepts
@@ -35,6 +37,20 @@ class Settings:
     # A platform asking to wait longer than this (a 429's retry_after) is treated as a
     # failed attempt retried after this long: one day-long answer must not hold a chat.
     max_retry_after_s: float = 300.0
+    # Where the bot keeps files of its own (the inbound spool). Unset: beside the
+    # SQLite database, or ./data with PostgreSQL.
+    data_dir: str | None = None
+
+    @property
+    def spool_path(self) -> Path:
+        """Events the database could not take wait here (bot/spool.py)."""
+        if self.data_dir:
+            base = Path(self.data_dir)
+        else:
+            url = make_url(self.database_url)
+            database = url.database if url.get_backend_name() == "sqlite" else None
+            base = Path(database).parent if database and database != ":memory:" else Path("data")
+        return base / "inbound-spool.jsonl"
 
     @property
     def telegram_enabled(self) -> bool:
@@ -105,6 +121,7 @@ class Settings:
             http_port=port,
             console=None if console_flag is None else console_flag == "1",
             max_retry_after_s=max_retry_after,
+            data_dir=get("DATA_DIR"),
         )
 
 

@@ -17,13 +17,33 @@ from typing import Any, AsyncIterator
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+CONNECT_TIMEOUT_S = 5
 
 
 class DatabaseUnavailable(Exception):
     """The database cannot be reached or opened; the message is one clear line."""
+
+
+def is_storage_failure(exc: BaseException) -> bool:
+    """Whether an error means the database could not take the work (down, unreachable,
+    locked past the busy timeout, disk full) rather than that the work was wrong."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError,
+                             DatabaseUnavailable, OSError, asyncio.TimeoutError)):
+            return True
+        if isinstance(seen, sa_exc.DBAPIError) and seen.connection_invalidated:
+            return True
+        if type(seen).__module__.startswith("asyncpg") and type(seen).__name__ in (
+                "ConnectionDoesNotExistError", "CannotConnectNowError", "ConnectionFailureError",
+                "InterfaceError", "AdminShutdownError", "TooManyConnectionsError"):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 class Database:
@@ -43,7 +63,10 @@ class Database:
 
     def _engine_options(self) -> dict[str, Any]:
         if self.is_postgres:
-            return {"pool_size": 10, "max_overflow": 10, "pool_pre_ping": True}
+            # A server that does not answer must not hold an event for a minute (asyncpg's
+            # default): after a few seconds the pipeline keeps it in its spool instead.
+            return {"pool_size": 10, "max_overflow": 10, "pool_pre_ping": True, "pool_timeout": 10,
+                    "connect_args": {"timeout": CONNECT_TIMEOUT_S}}
         return {}
 
     @asynccontextmanager

@@ -224,6 +224,16 @@ class TelegramAdapter:
         if query is not None:
             # Every press is answered, so the client's spinner stops; refusals visibly.
             await self.answers.answer(query.id, getattr(result, "private_answer", None))
+        elif getattr(result, "degraded", False) and getattr(result, "private_answer", None):
+            await self._tell_directly(event.conversation.ref.chat_id, result.private_answer)
+
+    async def _tell_directly(self, chat_id: str, text: str) -> None:
+        """The one message that bypasses the outbox: the outbox is in the database, which is
+        down, and the person must hear that their report is kept (or was not)."""
+        try:
+            await self.app.bot.send_message(int(chat_id), text)
+        except TelegramError as exc:
+            log.warning("could not tell chat %s that the bot is degraded: %s", chat_id, exc.message)
 
     # -- outgoing --------------------------------------------------------------
 

@@ -88,6 +88,9 @@ MESSAGES: dict[str, str] = {
     "flood.field.incident": "Latest incident",
     "flood.held_notice.sender": "You have sent many reports: further ones are kept and summed up for the command centre, without an answer each. If it is urgent, call the duty phone.",
     "flood.held_notice.conversation": "This group has sent many reports: further ones are kept and summed up for the command centre, without an answer each.",
+    # the database is unavailable (the inbound spool)
+    "degraded.kept": "The bot's database is unavailable for now: your message is kept and will be handled when it is back; no need to send it again.",
+    "degraded.not_kept": "The bot cannot store anything right now (storage unavailable): this message was not recorded. Send it again later, or report by phone.",
     # status
     "status.usage": "Usage: /status INCIDENT-ID, e.g. /status 20261122-0001",
     "status.not_found": "No incident {id}.",

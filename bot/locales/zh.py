@@ -88,6 +88,9 @@ MESSAGES: dict[str, str] = {
     "flood.field.incident": "最新事件",
     "flood.held_notice.sender": "您发送的报告较多，后续报告已保存，并汇总提交指挥中心，不再逐条回复。如情况紧急，请直接拨打值班电话。",
     "flood.held_notice.conversation": "本群报告过多，后续报告已保存，并汇总提交指挥中心，不再逐条回复。",
+    # the database is unavailable (the inbound spool)
+    "degraded.kept": "系统数据库暂时不可用：您的消息已在本机保存，恢复后将自动处理，无需重发。",
+    "degraded.not_kept": "系统暂时无法保存消息（存储不可用），本条未能记录，请稍后重发或直接电话报告。",
     # status
     "status.usage": "用法：/status 事件编号，例如 /status 20261122-0001",
     "status.not_found": "未找到事件 {id}。",
