@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import getpass
+import io
 import signal
 import sys
 from datetime import datetime, timedelta, timezone
@@ -162,9 +163,19 @@ def _parse(args: argparse.Namespace) -> int:
     def emit(text: str) -> None:
         print(json.dumps(parse_report(text).to_dict(), ensure_ascii=False))
 
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(encoding="utf-8")  # JSON is UTF-8 whatever the locale says
     if args.text == "-":
-        for line in sys.stdin:
-            emit(line.rstrip("\n"))
+        # Bytes, decoded a line at a time: one bad line (a paste from a legacy GBK system)
+        # gets an error of its own instead of ending the run, whatever the locale.
+        for number, raw in enumerate(sys.stdin.buffer, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                print(json.dumps({"error": f"line {number}: not UTF-8 (byte {exc.start + 1}: "
+                                           f"{raw[exc.start:exc.start + 1]!r})"}), flush=False)
+                continue
+            emit(line.rstrip("\r\n"))
     else:
         emit(args.text)
     return 0

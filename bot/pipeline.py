@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Awaitable, Callable, Iterable
 
@@ -26,6 +26,7 @@ from bot.messages import Message, Outgoing
 from bot.router import Router
 from config.organisation import Organisation
 from bot.spool import InboundSpool, SpoolFull
+from bot.text import strip_invisible
 from storage.db import Database, is_storage_failure
 from storage.inbound import first_deliveries
 from storage.outbox import OutboxRepository
@@ -110,6 +111,7 @@ class Pipeline:
         return replayed
 
     async def _submit(self, event: Event, *, from_spool: bool) -> HandleResult:
+        event = _visible(event)
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._write_batches(), name="pipeline-writer")
         pending = _Pending(event, asyncio.get_running_loop().create_future(), from_spool)
@@ -286,3 +288,17 @@ class Pipeline:
 
 def _first_line(exc: BaseException) -> str:
     return (str(exc) or type(exc).__name__).splitlines()[0][:300]
+
+
+def _visible(event: Event) -> Event:
+    """The event with direction overrides and zero-width characters taken out of the
+    sender's name and words, once, for every platform (see bot.text.strip_invisible)."""
+    changes: dict[str, object] = {}
+    name = strip_invisible(event.actor.display_name)
+    if name != event.actor.display_name:
+        changes["actor"] = replace(event.actor, display_name=name)
+    for text_field in ("text", "args"):
+        value = getattr(event, text_field, None)
+        if isinstance(value, str) and (visible := strip_invisible(value)) != value:
+            changes[text_field] = visible
+    return replace(event, **changes) if changes else event

@@ -281,8 +281,22 @@ def _linked_by_id(entries: list[_Entry]) -> list[list[_Entry]]:
 # -- loading -----------------------------------------------------------------
 
 
+MAX_FILE_BYTES = 2_000_000  # a county's organisation is tens of kilobytes
+
+
 class _UniqueKeyLoader(yaml.SafeLoader):
-    """A YAML loader that refuses duplicate keys instead of keeping the last."""
+    """A YAML loader that refuses duplicate keys instead of keeping the last, and aliases.
+
+    A 4 KB file of nested aliases (a "billion laughs") expands to gigabytes; an
+    organisation file has no need of them, so `*name` is refused where it stands.
+    """
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.events.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed here: write the values out", event.start_mark)
+        return super().compose_node(parent, index)
 
 
 def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
@@ -305,6 +319,8 @@ _UniqueKeyLoader.add_constructor(
 def load_organisation(path: str | Path) -> Organisation:
     path = Path(path)
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise OrganisationError([f"{path}: larger than {MAX_FILE_BYTES:,} bytes; is this the organisation file?"])
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise OrganisationError([f"{path}: cannot read: {exc.strerror or exc}"]) from None

@@ -93,6 +93,11 @@ HEADER_SEARCH_ROWS = 10
 MAX_NAME = 100  # as config/schema.py: a person's name
 MAX_UNIT_NAME = 200
 MAX_PHONE = 40
+# A county's register is a few thousand rows; beyond these a file is a mistake or an attack
+# (a 5 KB workbook with one cell at XFD1048576 made a grid of 17 billion cells).
+MAX_FILE_BYTES = 20_000_000
+MAX_ROWS = 50_000
+MAX_COLUMNS = 60
 
 
 @dataclass(frozen=True)
@@ -163,6 +168,9 @@ def read_register(path: str | Path) -> Register:
             ".xlsx (or as CSV UTF-8)"))
         return register
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            register.problems.append(Problem(f"{path.name} is larger than {MAX_FILE_BYTES:,} bytes"))
+            return register
         data = path.read_bytes()
     except OSError as exc:
         register.problems.append(Problem(f"cannot read {path}: {exc.strerror or exc}"))
@@ -219,6 +227,11 @@ def _xlsx_grid(data: bytes, register: Register) -> tuple[list[list[Any]], list[A
     for sheet in sheets:
         if sheet is None:
             continue
+        if sheet.max_row > MAX_ROWS or sheet.max_column > MAX_COLUMNS:
+            register.problems.append(Problem(
+                f"sheet {sheet.title!r} reaches row {sheet.max_row:,} and column {sheet.max_column:,}: at most "
+                f"{MAX_ROWS:,} rows and {MAX_COLUMNS} columns (delete the stray cells far below or to the right)"))
+            return [], []
         grid = [list(row) for row in sheet.iter_rows(values_only=True)]
         if _find_header(grid)[0] is not None:
             return grid, list(sheet.merged_cells.ranges)
@@ -580,8 +593,15 @@ def export_header(language: str) -> list[str]:
 
 
 def _export_values(number: int, row: ExportRow) -> list[Any]:
-    return [number, row.code, row.unit, row.kind, row.department or "", row.name, row.title or "",
-            row.phone or "", row.note or ""]
+    return [number, *(spreadsheet_safe(value) for value in (
+        row.code, row.unit, row.kind, row.department or "", row.name, row.title or "", row.phone or "", row.note or ""))]
+
+
+def spreadsheet_safe(value: str) -> str:
+    """A cell Excel or WPS will not run as a formula: names typed in chat reach the export,
+    and `=HYPERLINK(…)` in one would act when the file is opened. A leading apostrophe
+    (OWASP's advice) shows the text as typed. Phones are digits by then: untouched."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def export_csv(rows: list[ExportRow], language: str) -> str:

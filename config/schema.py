@@ -5,6 +5,8 @@ unit that never gets its orders.
 """
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -179,9 +181,12 @@ class Rollcall(_Strict):
         from apscheduler.triggers.cron import CronTrigger
 
         try:
-            CronTrigger.from_crontab(value)
+            trigger = CronTrigger.from_crontab(value, timezone="UTC")
         except ValueError as exc:
             raise ValueError(f"bad cron expression {value!r}: {exc}") from None
+        # 31 February parses, never fires, and cost the scheduler 0.2 s of search every second.
+        if trigger.get_next_fire_time(None, datetime.now(timezone.utc)) is None:
+            raise ValueError(f"cron expression {value!r} never fires (a day that does not exist in its months?)")
         return value
 
 

@@ -100,3 +100,14 @@ def test_run_on_the_console_with_the_embedded_defaults(tmp_path: Path) -> None:
     assert "[reporting] bot" in result.stdout and "[centre] bot" in result.stdout
     assert "-0001" in result.stdout and "火灾" in result.stdout
     assert (tmp_path / "data" / "liandong.db").exists()
+
+
+def test_parse_reads_bytes_and_answers_a_bad_line_on_its_own() -> None:
+    """Under a strict ASCII locale, a line of GBK among UTF-8 lines: an error for that line only."""
+    env = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}
+    lines = "起火了 人民路化工厂 3人受伤\n".encode() + "大火\n".encode("gbk") + b"Fire at the port, 2 injured\n"
+    done = subprocess.run([LIANDONG, "parse", "-"], input=lines, capture_output=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    out = [json.loads(line) for line in done.stdout.decode("utf-8").splitlines()]
+    assert [o.get("is_report") for o in out] == [True, None, True]
+    assert out[1]["error"].startswith("line 2: not UTF-8")

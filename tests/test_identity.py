@@ -156,3 +156,12 @@ def test_check_config_warns_of_a_capability_typo_and_a_phone_nobody_can_dial() -
     assert "units[0].capabilities: 'resuce' is on no other unit; did you mean 'rescue'?" in org.warnings
     assert not any("'fire'" in w or "'rescue' is" in w for w in org.warnings)
     assert any(w.startswith("command_centre.members[0].phone: '转8001'") for w in org.warnings)
+
+
+async def test_direction_overrides_and_zero_width_characters_are_taken_out_of_names_and_text(
+    bot: Liandong, fake: FakeTelegramAPI
+) -> None:
+    fake.inject_message(REPORTING, 7777, "人民路\u200b化工厂起火\u202e，3人受伤", first_name="\u202e王指挥\u2066")
+    [card] = await fake.wait_for_messages(CENTRE)
+    assert "人民路化工厂起火，3人受伤" in card["text"] and "王指挥（未登记报告人）" in card["text"]
+    assert not any(c in card["text"] for c in "\u200b\u202e\u2066")

@@ -74,6 +74,8 @@ def test_a_minimal_file_is_enough() -> None:
         (lambda t: t.replace("role: duty_officer", "role: boss"), "units[0].members[0].role:"),
         (lambda t: t + "rollcalls:\n  - {name: x, cron: '0 25 * * *'}\n",
          "rollcalls[0].cron: bad cron expression '0 25 * * *'"),
+        (lambda t: t + "rollcalls:\n  - {name: x, cron: '0 0 30 2 *'}\n",
+         "rollcalls[0].cron: cron expression '0 0 30 2 *' never fires"),
         (lambda t: t + "dispatch_plans:\n  fire: [FIRE-1]\n",
          "dispatch_plans.fire[0]: no unit with code 'FIRE-1' (did you mean FIRE-01?)"),
         (lambda t: t + "dispatch_plans:\n  volcano: [FIRE-01]\n", "dispatch_plans.volcano: unknown incident type"),
@@ -124,3 +126,17 @@ def test_an_unreadable_file_is_one_clear_problem(tmp_path: Path) -> None:
     with pytest.raises(OrganisationError) as caught:
         load_organisation(binary)
     assert "not UTF-8" in caught.value.problems[0]
+
+
+def test_an_alias_bomb_is_refused_before_it_expands() -> None:
+    import resource
+
+    from config.organisation import OrganisationError, parse_organisation
+
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8))
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(OrganisationError) as refused:
+        parse_organisation(bomb)
+    assert "aliases (*name) are not allowed" in refused.value.problems[0]
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 100_000  # KB: nothing expanded

@@ -481,3 +481,34 @@ async def test_cli_roster_commands_report_an_unreachable_database_with_exit_2(re
         result = cli(url, *args)
         assert result.returncode == 2, args
         assert result.stderr.strip().splitlines()[-1].startswith("cannot open database")
+
+
+def test_exports_never_hand_a_spreadsheet_a_formula(tmp_path: Path) -> None:
+    """A display name typed in chat reaches the export; in a cell it must stay text."""
+    from config.register import ExportRow
+
+    rows = [ExportRow("FIRE-01", "消防", "government", '=HYPERLINK("http://evil.example","点我")', phone="13800001001"),
+            ExportRow("FIRE-01", "消防", "government", "@SUM(A1)", title="+cmd", note="-2+3")]
+    csv_cells = [cell for line in csv.reader(io.StringIO(export_csv(rows, "zh"))) for cell in line]
+    (tmp_path / "out.xlsx").write_bytes(export_xlsx(rows, "zh", "t"))
+    sheet = load_workbook(tmp_path / "out.xlsx").active
+    xlsx_cells = [str(c.value) for row in sheet.iter_rows(min_row=2) for c in row if c.value is not None]
+    for cells in (csv_cells, xlsx_cells):
+        assert not any(c.startswith(("=", "+", "-", "@")) for c in cells), cells
+        assert "'=HYPERLINK(\"http://evil.example\",\"点我\")" in cells and "13800001001" in cells
+
+
+def test_a_workbook_with_one_far_away_cell_is_refused_without_building_its_grid(tmp_path: Path) -> None:
+    import resource
+
+    workbook = Workbook()
+    workbook.active.append(["单位", "联系人", "联系方式"])
+    workbook.active.append(["消防", "张三", "13800001001"])
+    workbook.active["XFD1048576"] = "x"
+    workbook.save(tmp_path / "far.xlsx")
+    assert (tmp_path / "far.xlsx").stat().st_size < 10_000
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    register = read_register(tmp_path / "far.xlsx")
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200_000  # KB
+    [problem] = register.problems
+    assert "reaches row 1,048,576 and column 16,384" in problem.message
