@@ -684,6 +684,9 @@ async def test_a_telegram_report_dispatched_from_slack_to_a_unit_on_both_platfor
             [slack_request] = titled(fake, CENTRE, "需批准")
             [tg_request] = tg_titled(TG_CENTRE, "需批准")
             assert fake.messages(POWER) == [] and telegram.sent_messages(TG_POWER) == []
+            # The requester's own Telegram account is the same person (the file lists both ids).
+            assert await tg_press(TG_CENTRE, 1001, tg_request, "批准") == ZH("approval.not_yourself")
+            assert telegram.sent_messages(TG_POWER) == []
             assert (await tg_press(TG_CENTRE, TG_SECOND, tg_request, "批准")).startswith("已记录")
             assert labels(current(bot, CENTRE, slack_request)) == []  # decided everywhere
             assert tg_buttons(telegram.message(TG_CENTRE, tg_request["message_id"]) or {}) == []
