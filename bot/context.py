@@ -12,7 +12,7 @@ from typing import Any, Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.events import ConversationRef, Event
+from bot.events import ConversationRef, Event, private_conversation
 from bot.i18n import Translator
 from bot.messages import Button, Message, Outgoing, Priority
 from config.organisation import ConversationInfo, Organisation, PersonInfo
@@ -96,3 +96,15 @@ class HandlerContext(Context):
             Outgoing(self.event.conversation.ref, message, key=key,
                      reply_to_message_id=self.event.platform_message_id)
         )
+
+    def reply_in_confidence(self, message: Message) -> None:
+        """Answer here when only the centre or the asker's own unit can read it (or it is a
+        private chat); anywhere else — a public reporting group — in a private message,
+        with a short note here. Phones and an incident's details are not for every group."""
+        where = self.where
+        own_unit = any(self.person is not None and self.person.is_member_of(code) for code in where.units)
+        if self.event.conversation.is_private or where.centre or own_unit:
+            self.reply(message)
+            return
+        self.send(private_conversation(self.event.actor), message)
+        self.reply(Message(text=self.t("private.sent")))

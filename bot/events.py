@@ -42,6 +42,13 @@ class Actor:
     display_name: str
 
 
+def private_conversation(actor: Actor) -> ConversationRef:
+    """The actor's private conversation with the bot. Telegram and Slack both take the
+    user's id as the target of a direct message; the console names its rooms dm:NAME."""
+    chat_id = f"dm:{actor.user_id}" if actor.platform == "console" else actor.user_id
+    return ConversationRef(actor.platform, chat_id)
+
+
 @dataclass(frozen=True)
 class Event:
     """Base of every incoming event."""

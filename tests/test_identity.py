@@ -165,3 +165,23 @@ async def test_direction_overrides_and_zero_width_characters_are_taken_out_of_na
     [card] = await fake.wait_for_messages(CENTRE)
     assert "人民路化工厂起火，3人受伤" in card["text"] and "王指挥（未登记报告人）" in card["text"]
     assert not any(c in card["text"] for c in "\u200b\u202e\u2066")
+
+
+async def test_duty_and_status_typed_in_a_public_group_are_answered_privately(
+    bot: Liandong, fake: FakeTelegramAPI
+) -> None:
+    duty_officer = 2001  # 张三, FIRE-01's duty officer, phone 13800002001
+    note = await _said(fake, REPORTING, duty_officer, "/duty")
+    assert "私信" in note["text"] and "13800002001" not in note["text"]
+    [private] = await fake.wait_for_messages(duty_officer)
+    assert "FIRE-01" in private["text"] and "13800002001" in private["text"]
+    # In the unit's own group the answer stays there.
+    here = await _said(fake, FIRE_GROUP, duty_officer, "/duty")
+    assert "13800002001" in here["text"]
+
+    receipt = await _said(fake, REPORTING, 7001, "人民路化工厂起火，3人受伤，有人被困")
+    incident_id = re.search(r"\d{8}-\d{4}", receipt["text"]).group(0)
+    note = await _said(fake, REPORTING, 7001, f"/status {incident_id}")
+    assert "私信" in note["text"] and "受伤" not in note["text"]
+    [status] = await fake.wait_for_messages(7001)
+    assert incident_id in status["text"]

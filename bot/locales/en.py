@@ -428,6 +428,8 @@ MESSAGES: dict[str, str] = {
     "roster.units.line": "{unit} · {kind} · {capabilities} · {conversations}",
     "roster.units.more": "… and {count} more",
     "roster.units.none": "You are not a member of any unit.",
+    # answers kept out of public groups
+    "private.sent": "Answered you in a private message (if it does not arrive, write to the bot privately once, then ask again).",
     # Duty: /onduty, /duty
     "help.cmd.onduty": "/onduty [UNIT] — take over as your unit's duty officer from now",
     "help.cmd.duty": "/duty [UNIT…] — who is on duty in each unit now, with their phone",

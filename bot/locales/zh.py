@@ -428,6 +428,8 @@ MESSAGES: dict[str, str] = {
     "roster.units.line": "{unit} · {kind} · {capabilities} · {conversations}",
     "roster.units.more": "… 另有 {count} 个",
     "roster.units.none": "您不属于任何单位。",
+    # answers kept out of public groups
+    "private.sent": "已私信回复您（如未收到，请先私聊机器人发送任意消息后重试）。",
     # Duty: /onduty, /duty
     "help.cmd.onduty": "/onduty [单位代码] — 接班：从现在起由您担任本单位值班员",
     "help.cmd.duty": "/duty [单位代码…] — 各单位当前值班员及联系电话",

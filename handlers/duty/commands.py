@@ -152,4 +152,4 @@ async def duty_command(ctx: HandlerContext, event: CommandEvent) -> None:
     lines = [_line(ctx, on_duty(ctx.org, code, ctx.now)) for code in codes[:MAX_UNITS_LISTED]]
     if len(codes) > MAX_UNITS_LISTED:
         lines.append(ctx.t("duty.more", count=len(codes) - MAX_UNITS_LISTED))
-    ctx.reply(Message(title=ctx.t("duty.title", time=_local(ctx, ctx.now)), text="\n".join(lines)))
+    ctx.reply_in_confidence(Message(title=ctx.t("duty.title", time=_local(ctx, ctx.now)), text="\n".join(lines)))

@@ -150,7 +150,7 @@ async def status_command(ctx: HandlerContext, event: CommandEvent) -> None:
     repo = IncidentRepository(ctx.session)
     photos = await repo.attachment_count(incident.id, "photo")
     reports = await repo.report_count(incident.id)
-    ctx.reply(views.status_view(ctx.t, incident, photos, str(ctx.org.timezone), registered, reports))
+    ctx.reply_in_confidence(views.status_view(ctx.t, incident, photos, str(ctx.org.timezone), registered, reports))
 
 
 async def mark_drill(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton) -> None:
