@@ -452,6 +452,8 @@ class Invite(Base):
     unit_code: Mapped[str] = mapped_column(String(32))
     role: Mapped[str] = mapped_column(String(16))
     uses_left: Mapped[int] = mapped_column(Integer)
+    # A code binds one conversation: the team's group, bound by one of the members it let in.
+    binds_left: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     created_by: Mapped[str] = mapped_column(String(200))

@@ -14,6 +14,7 @@ import re
 import pytest
 
 from bot.app import Liandong
+from bot.events import ConversationRef
 from config.organisation import OrganisationError, parse_organisation
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.telegram_bot import bot, fake  # noqa: F401 (fixtures)
@@ -185,3 +186,18 @@ async def test_duty_and_status_typed_in_a_public_group_are_answered_privately(
     assert "私信" in note["text"] and "受伤" not in note["text"]
     [status] = await fake.wait_for_messages(7001)
     assert incident_id in status["text"]
+
+
+async def test_bind_takes_only_a_free_group_and_spends_the_code(bot: Liandong, fake: FakeTelegramAPI) -> None:
+    member, med_group, new_group, second_group = 2001, -1002002, -1009001, -1009002
+    invite = await _said(fake, CENTRE, COMMANDER, "/invite FIRE-01 uses:5")
+    code = re.search(r"([A-Z0-9]{5}-[A-Z0-9]{5})", invite["text"]).group(1)
+    assert "报告群" in (await _said(fake, REPORTING, member, f"/bind {code}"))["text"]
+    assert "指挥中心" in (await _said(fake, CENTRE, member, f"/bind {code}"))["text"]
+    assert "已属于 MED-01" in (await _said(fake, med_group, member, f"/bind {code}"))["text"]
+    for chat in (new_group, second_group):
+        fake.add_chat(chat, title=f"群{chat}", chat_type="supergroup")
+    assert "本群已绑定为" in (await _said(fake, new_group, member, f"/bind {code}"))["text"]
+    assert "已绑定过一个群组" in (await _said(fake, second_group, member, f"/bind {code}"))["text"]
+    assert bot.org.conversation(ConversationRef("telegram", str(REPORTING))).units == []
+    assert "FIRE-01" in bot.org.conversation(ConversationRef("telegram", str(new_group))).units

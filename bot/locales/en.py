@@ -428,6 +428,10 @@ MESSAGES: dict[str, str] = {
     "roster.units.line": "{unit} · {kind} · {capabilities} · {conversations}",
     "roster.units.more": "… and {count} more",
     "roster.units.none": "You are not a member of any unit.",
+    "roster.code_bound_already": "This invite code has already bound a group; ask the command centre for a new one.",
+    "roster.bind_refused.centre": "This is a command-centre conversation: it cannot become a unit's group.",
+    "roster.bind_refused.reporting": "This is the reporting group: it cannot become a unit's group (orders must not go to a public group).",
+    "roster.bind_refused.other_unit": "This group already belongs to {units}; it cannot be bound to another unit.",
     # answers kept out of public groups
     "private.sent": "Answered you in a private message (if it does not arrive, write to the bot privately once, then ask again).",
     # Duty: /onduty, /duty

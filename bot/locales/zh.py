@@ -428,6 +428,10 @@ MESSAGES: dict[str, str] = {
     "roster.units.line": "{unit} · {kind} · {capabilities} · {conversations}",
     "roster.units.more": "… 另有 {count} 个",
     "roster.units.none": "您不属于任何单位。",
+    "roster.code_bound_already": "这个邀请码已绑定过一个群组，不能再绑定。请向指挥中心索取新的邀请码。",
+    "roster.bind_refused.centre": "这里是指挥中心的会话，不能绑定为单位群组。",
+    "roster.bind_refused.reporting": "这里是报告群，不能绑定为单位群组：调度指令不应发到公开的报告群。",
+    "roster.bind_refused.other_unit": "本群已属于 {units}，不能再绑定到其他单位。",
     # answers kept out of public groups
     "private.sent": "已私信回复您（如未收到，请先私聊机器人发送任意消息后重试）。",
     # Duty: /onduty, /duty

@@ -115,8 +115,8 @@ async def bind_command(ctx: HandlerContext, event: CommandEvent) -> None:
     if event.conversation.is_private:
         ctx.reply(Message(text=ctx.t("roster.bind_in_group")))
         return
-    # A code proves the centre meant this unit to get a conversation; binding
-    # does not spend it (the member who joined with it usually binds next).
+    # A code proves the centre meant this unit to get a conversation. Joins spend its
+    # uses; it binds one conversation, so the member who joined with it can bind next.
     invite = await _usable_invite(ctx, event.args.strip(), spend=False)
     if invite is None:
         return
@@ -129,6 +129,14 @@ async def bind_command(ctx: HandlerContext, event: CommandEvent) -> None:
     if ref in unit.conversations:
         ctx.reply(Message(text=ctx.t("roster.already_bound", unit=unit.code)))
         return
+    if problem := _not_bindable(ctx, unit.code):
+        log.warning("refused /bind of %s to %s by %s: %s", ref, unit.code, event.actor, problem)
+        ctx.reply(Message(text=problem))
+        return
+    if invite.binds_left <= 0:
+        ctx.reply(Message(text=ctx.t("roster.code_bound_already")))
+        return
+    invite.binds_left -= 1
     repo = RosterRepository(ctx.session)
     await repo.add(RosterBinding(unit_code=unit.code, platform=ref.platform, chat_id=ref.chat_id,
                                  title=(event.conversation.title or "")[:200] or None,
@@ -139,6 +147,21 @@ async def bind_command(ctx: HandlerContext, event: CommandEvent) -> None:
     for centre in ctx.centre_conversations():
         ctx.send(centre, Message(text=ctx.t("roster.bound_notice", name=ctx.actor_name, unit=unit.code,
                                             chat=event.conversation.title or ref.chat_id, platform=ref.platform)))
+
+
+def _not_bindable(ctx: HandlerContext, unit_code: str) -> str | None:
+    """Why this conversation cannot become the unit's: it is the centre's, the reporting
+    one, or another unit's. Orders for one unit must not land in the centre or in a
+    public group, and a group is one unit's (who may press its buttons is by unit)."""
+    where = ctx.where
+    if where.centre:
+        return ctx.t("roster.bind_refused.centre")
+    if where.reporting:
+        return ctx.t("roster.bind_refused.reporting")
+    others = [code for code in where.units if code != unit_code]
+    if others:
+        return ctx.t("roster.bind_refused.other_unit", units=", ".join(others))
+    return None
 
 
 async def unbind_command(ctx: HandlerContext, event: CommandEvent) -> None:
