@@ -31,6 +31,7 @@ from bot.events import ConversationRef
 from bot.i18n import Translator
 from bot.messages import Button, Delivery, Field, Mention, Message
 from config.organisation import Organisation
+from config.schema import IntakeLimits
 from config.settings import Settings
 from storage.models import InboundEvent, Incident, IncidentSource, OutboxMessage
 from tests.fakes.slack_api import (
@@ -484,6 +485,8 @@ async def test_rate_limits_are_waited_out_and_nothing_is_lost_or_reordered(
 ) -> None:
     # The fake's rate limits run on the test's clock, and the adapter's own pacing
     # is off, so a burst meets Slack's 429 + Retry-After.
+    # One stranger sends all six reports: lift intake's flood limits, which are not under test.
+    org = Organisation(org.spec.model_copy(update={"intake_limits": IntakeLimits(unregistered_per_hour=100)}))
     async with FakeSlackAPI(clock=lambda: clock.now().timestamp()) as fake:
         bot = await start_bot(tmp_path, fake, org, clock)
         try:
