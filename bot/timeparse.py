@@ -33,6 +33,6 @@ def parse_local_time(value: str, zone: ZoneInfo, after: datetime) -> datetime | 
             at = datetime(year, month, day, hour, minute, tzinfo=zone)
         else:
             return None
-    except ValueError:  # 25:00, 2026-02-30
+        return at.astimezone(timezone.utc)
+    except (ValueError, OverflowError):  # 25:00, 2026-02-30, 0001-01-01 (before UTC's year 1)
         return None
-    return at.astimezone(timezone.utc)

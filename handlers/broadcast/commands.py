@@ -164,7 +164,7 @@ async def report_command(ctx: HandlerContext, event: CommandEvent) -> None:
     """/broadcast-report [ID] — the latest alert when no id is given."""
     repo = BroadcastRepository(ctx.session)
     wanted = event.args.strip().lstrip("#")
-    if wanted and not wanted.isdigit():
+    if wanted and not (wanted.isdigit() and len(wanted) <= 12):  # a longer number overflows the id column
         ctx.reply(Message(text=ctx.t("broadcast.report.usage")))
         return
     broadcast = await (repo.get(int(wanted)) if wanted else repo.latest())

@@ -217,7 +217,8 @@ async def report_command(ctx: HandlerContext, event: CommandEvent) -> None:
     year, month = local_now.year, local_now.month
     if wanted:
         found = _MONTH.match(wanted)
-        if not found or not 1 <= int(found.group(2)) <= 12:
+        # Years a roll-call can have happened in; year 0 or 9999 crashed the date sums below.
+        if not found or not 1 <= int(found.group(2)) <= 12 or not 2000 <= int(found.group(1)) <= 2999:
             ctx.reply(Message(text=t("rollcall.report.usage")))
             return
         year, month = int(found.group(1)), int(found.group(2))
