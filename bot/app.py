@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+from datetime import timedelta
 from typing import TextIO
 
 from bot.clock import Clock, SystemClock
@@ -18,6 +19,7 @@ from config.organisation import Organisation
 from config.roster import merge as merge_roster
 from config.settings import Settings
 from storage.db import Database
+from storage.retention import forget_before
 from storage.roster import RosterRepository
 
 log = logging.getLogger(__name__)
@@ -26,6 +28,7 @@ SENDER_STOP_TIMEOUT_S = 15.0
 TIMER_INTERVAL_S = 1.0
 SPOOL_REPLAY_INTERVAL_S = 1.0
 ROSTER_POLL_TICKS = 5  # how often (in timer ticks) to look for roster changes made elsewhere
+RETENTION_TICKS = 3_600  # how often (in timer ticks, about an hour) to forget old tokens, ids and rows
 
 
 def build_router() -> Router:
@@ -189,9 +192,25 @@ class Liandong:
                 ticks += 1
                 if ticks % ROSTER_POLL_TICKS == 0:
                     await self.catch_up_roster()
+                if ticks % RETENTION_TICKS == 1:
+                    await self.forget_old_rows()
             except Exception:  # the database may be briefly away; timers stay due
                 log.exception("timers failed; trying again")
             await asyncio.sleep(TIMER_INTERVAL_S)
+
+    async def forget_old_rows(self) -> int:
+        """Delete tokens, update ids and delivered rows past retention, a batch per transaction."""
+        moment = self.clock.now() - timedelta(days=self.settings.retention_days)
+        total = 0
+        while True:
+            async with self.db.transaction() as session:
+                forgotten = await forget_before(session, moment)
+            total += forgotten.total
+            if not forgotten.total:
+                break
+        if total:
+            log.info("retention: forgot %s rows older than %s", total, moment.date())
+        return total
 
     async def _replay_spool_forever(self) -> None:
         """Events kept during a database outage go back in, oldest first, once it answers."""

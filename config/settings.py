@@ -40,6 +40,9 @@ class Settings:
     # Where the bot keeps files of its own (the inbound spool). Unset: beside the
     # SQLite database, or ./data with PostgreSQL.
     data_dir: str | None = None
+    # Button tokens, platform update ids and delivered outbox rows older than this are
+    # deleted (storage/retention.py); the incident record itself is kept.
+    retention_days: float = 90.0
 
     @property
     def spool_path(self) -> Path:
@@ -122,6 +125,7 @@ class Settings:
             console=None if console_flag is None else console_flag == "1",
             max_retry_after_s=max_retry_after,
             data_dir=get("DATA_DIR"),
+            retention_days=_number(get("RETENTION_DAYS", "90"), "LIANDONG_RETENTION_DAYS", 7, 36_500),
         )
 
 

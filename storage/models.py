@@ -186,6 +186,8 @@ class ButtonToken(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
+    __table_args__ = (Index("ix_button_tokens_created_at", "created_at"),)  # retention
+
 
 class InboundEvent(Base):
     """Platform update ids already handled, so a redelivery changes nothing."""
@@ -197,7 +199,10 @@ class InboundEvent(Base):
     event_id: Mapped[str] = mapped_column(String(128))
     received_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
-    __table_args__ = (UniqueConstraint("platform", "event_id", name="uq_inbound_event"),)
+    __table_args__ = (
+        UniqueConstraint("platform", "event_id", name="uq_inbound_event"),
+        Index("ix_inbound_events_received_at", "received_at"),  # retention
+    )
 
 
 class DispatchOrder(Base):
