@@ -5,6 +5,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import getpass
 import io
 import signal
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any, Awaitable, Callable, Sequence
 
 from adapters.console import CONSOLE_HELP
+from bot import logredact
 from bot.timeparse import parse_duration
 from config.organisation import Organisation, OrganisationError, load_organisation
 from config.settings import Settings, SettingsError
@@ -32,7 +34,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if getattr(args, "verbose", False) else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr,
     )
+    logredact.install(os.environ.get(f"LIANDONG_{name}") for name in SECRET_SETTINGS)
     return args.func(args)
+
+
+# Settings whose values must never appear in a log line (bot/logredact.py).
+SECRET_SETTINGS = ("TELEGRAM_TOKEN", "TELEGRAM_WEBHOOK_SECRET", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET",
+                   "SLACK_APP_TOKEN")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -444,8 +452,9 @@ async def _run_bot(settings: Settings, org: Organisation) -> int:
         print(exc, file=sys.stderr)
         await bot.stop()
         return EXIT_DATABASE
-    except PlatformError as exc:
-        print(exc, file=sys.stderr)
+    except PlatformError as exc:  # "the token `123:ABC…` was rejected": not printed in full
+        print(logredact.RedactSecrets([settings.telegram_token, settings.slack_bot_token]).redact(str(exc)),
+              file=sys.stderr)
         await bot.stop()
         return EXIT_CONFIG
     stop = asyncio.Event()

@@ -72,6 +72,8 @@ class Message:
     buttons: tuple[Button, ...] = ()
     mentions: tuple[Mention, ...] = ()
     files: tuple[OutgoingFile, ...] = ()
+    # Holds a secret (an invite code): its stored copy is blanked once delivered.
+    secret: bool = False
 
     def to_json(self) -> dict[str, Any]:
         # By hand: dataclasses.asdict deep-copies and was the costliest step of intake.
@@ -81,6 +83,8 @@ class Message:
             "buttons": [{"label": b.label, "token": b.token} for b in self.buttons],
             "mentions": [{"user_id": m.user_id, "name": m.name} for m in self.mentions],
         }
+        if self.secret:
+            data["secret"] = True
         if self.files:  # rare: the hot path pays one truth test
             data["files"] = [
                 {"name": f.name, "mime": f.mime, "content": base64.b64encode(f.content).decode("ascii")}
@@ -100,6 +104,7 @@ class Message:
             files=tuple(
                 OutgoingFile(f["name"], base64.b64decode(f["content"]), f["mime"]) for f in files
             ) if files else (),
+            secret=bool(data.get("secret", False)),
         )
 
     def plain_text(self) -> str:

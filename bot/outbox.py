@@ -87,6 +87,7 @@ class OutboxSender:
         self._record_every_s = 0.0 if limiter is not None else RECORD_EVERY_S
         self._last_recorded = time.monotonic()
         self._chats_in_flight: set[asyncio.Task[None]] = set()
+        self._secrets_delivered: list[int] = []  # rows whose stored text is to be blanked
 
     def wake(self) -> None:
         """New rows were committed: look now instead of at the next poll."""
@@ -158,13 +159,17 @@ class OutboxSender:
 
     async def _record_delivered(self) -> None:
         done, self._delivered = self._delivered, []
+        secrets, self._secrets_delivered = self._secrets_delivered, []
         self._last_recorded = time.monotonic()
         if done:
             try:
                 async with self.db.transaction() as session:
-                    await OutboxRepository(session).mark_delivered_many(done)
+                    outbox = OutboxRepository(session)
+                    await outbox.mark_delivered_many(done)
+                    await outbox.blank(secrets)
             except Exception:
                 self._delivered[:0] = done  # recorded at the next try, or a delivered row is sent again
+                self._secrets_delivered[:0] = secrets
                 raise
 
     async def _deliver_in_order(self, deliveries: list[Delivery]) -> None:
@@ -189,6 +194,8 @@ class OutboxSender:
             await self._settle_failure(delivery, DeliveryError(f"{type(exc).__name__}: {exc}"))
             return False
         self._delivered.append((delivery.outbox_id, message_id, self.clock.now()))
+        if delivery.message.secret:
+            self._secrets_delivered.append(delivery.outbox_id)
         if time.monotonic() - self._last_recorded >= self._record_every_s:
             await self._record_delivered()
         return True

@@ -218,6 +218,14 @@ class OutboxRepository:
             [{"row_id": row_id, "message_id": message_id, "at": at} for row_id, message_id, at in delivered],
         )
 
+    async def blank(self, row_ids: list[int]) -> None:
+        """Delivered rows that held a secret (an invite code) keep no copy of it."""
+        if row_ids:
+            await self.session.execute(
+                update(OutboxMessage).where(OutboxMessage.id.in_(row_ids))
+                .values(payload=Message(text="[secret: blanked after delivery]").to_json())
+            )
+
     async def mark_retry(self, message_id: int, error: str, next_attempt_at: datetime) -> None:
         await self._set(message_id, status=PENDING, next_attempt_at=next_attempt_at,
                         lease_until=None, last_error=error[:2000])

@@ -9,6 +9,7 @@ two names is refused, and entries sharing an id are one person.
 """
 from __future__ import annotations
 
+import asyncio
 import re
 
 import pytest
@@ -201,3 +202,26 @@ async def test_bind_takes_only_a_free_group_and_spends_the_code(bot: Liandong, f
     assert "已绑定过一个群组" in (await _said(fake, second_group, member, f"/bind {code}"))["text"]
     assert bot.org.conversation(ConversationRef("telegram", str(REPORTING))).units == []
     assert "FIRE-01" in bot.org.conversation(ConversationRef("telegram", str(new_group))).units
+
+
+async def test_an_invite_code_is_not_kept_in_the_outbox_once_delivered(bot: Liandong, fake: FakeTelegramAPI) -> None:
+    from sqlalchemy import select
+
+    from bot.logredact import RedactSecrets
+    from storage.models import OutboxMessage
+
+    invite = await _said(fake, CENTRE, COMMANDER, "/invite FIRE-01")
+    code = re.search(r"([A-Z0-9]{5}-[A-Z0-9]{5})", invite["text"]).group(1)
+
+    async def stored() -> str:
+        async with bot.db.transaction() as session:
+            return " ".join(str(p) for p in await session.scalars(select(OutboxMessage.payload)))
+
+    await fake.wait_until(lambda: True)
+    for _ in range(50):
+        if code not in await stored():
+            break
+        await asyncio.sleep(0.1)
+    assert code not in await stored()
+    line = f"update {{'text': '/join {code}'}} via https://api/bot123456:AAH-abcdefghijklmnopqrstuvwxyz/getUpdates"
+    assert RedactSecrets().redact(line) == "update {'text': '/join [redacted]'} via https://api/bot[redacted]/getUpdates"

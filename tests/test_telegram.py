@@ -277,13 +277,18 @@ async def test_a_wrong_token_stops_liandong_run_with_one_clear_line(tmp_path: Pa
     env = {k: v for k, v in os.environ.items() if not k.startswith("LIANDONG_")}
     env.update(LIANDONG_TELEGRAM_TOKEN="123456:not-the-token", LIANDONG_TELEGRAM_API_URL=fake.root_url,
                LIANDONG_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/x.db", LIANDONG_HTTP_PORT="0")
-    process = await asyncio.create_subprocess_exec(
-        liandong, "run", env=env, stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )
-    _, stderr = await asyncio.wait_for(process.communicate(), 60)
-    assert process.returncode == 1
-    assert stderr.decode().strip().splitlines()[-1].startswith("Telegram refused the token")
+    for verbose in ([], ["-v"]):
+        process = await asyncio.create_subprocess_exec(
+            liandong, "run", *verbose, env=env, stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )
+        _, stderr = await asyncio.wait_for(process.communicate(), 60)
+        assert process.returncode == 1
+        assert "not-the-token" not in stderr.decode(), "the token is never written out"
+        if not verbose:
+            assert stderr.decode().strip().splitlines()[-1].startswith("Telegram refused the token")
+    assert "getMe" in stderr.decode()  # -v logs every request URL, the token masked
+    assert any(line.startswith("Telegram refused the token") for line in stderr.decode().splitlines())
 
 
 async def test_an_edit_that_changes_nothing_is_not_an_error(bot: Liandong, fake: FakeTelegramAPI) -> None:

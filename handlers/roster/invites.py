@@ -56,7 +56,7 @@ async def invite_command(ctx: HandlerContext, event: CommandEvent) -> None:
                                                                 ctx.actor_name, ctx.now)
     expires = (ctx.now + valid_for).astimezone(ctx.org.timezone).strftime("%Y-%m-%d %H:%M")
     ctx.reply(Message(text=ctx.t("roster.invite_made", code=secret, unit=code, role=ctx.t(f"roster.role.{role}"),
-                                 uses=uses, expires=expires)))
+                                 uses=uses, expires=expires), secret=True))
 
 
 async def _usable_invite(ctx: HandlerContext, code: str, *, spend: bool) -> Invite | None:
