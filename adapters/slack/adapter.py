@@ -61,6 +61,7 @@ EVENTS_PATH = "/slack/events"
 # allowed), several hundred a minute per workspace; chat.update is Tier 3.
 # The outbox paces per channel; a 429 brings Slack's Retry-After.
 SLACK_LIMITS = RateLimits(per_second=None, chat_interval_s=1.0)
+MAX_REQUEST_BYTES = 1_000_000  # Slack's payloads are a few kilobytes; a modal's state at most tens
 PART_INTERVAL_S = 1.0  # between the parts of one long message, same channel
 WEB_API_TIMEOUT_S = 10.0
 RESPONSE_URL_TIMEOUT_S = 5.0
@@ -162,7 +163,7 @@ class SlackAdapter:
             signing_secret=settings.slack_signing_secret or "",
             authorize=self._authorize,
             process_before_response=False,  # answer Slack first, work after
-            logger=logging.getLogger("slack_bolt"),
+            logger=_bolt_logger(),
             # Workflow steps and AI assistant threads are not used: no middleware for them.
             attaching_function_token_enabled=False,
             ignoring_self_assistant_message_events_enabled=False,
@@ -243,7 +244,20 @@ class SlackAdapter:
     # -- incoming --------------------------------------------------------------
 
     async def _on_http(self, request: web.Request) -> web.Response:
-        bolt_request = bolt_http_request(await request.text(), request.query_string, request.headers)
+        """Malformed requests get a 400 (or 413) here, before any work: a body that is not
+        UTF-8, too large, or a timestamp that is not one used to end in a 500."""
+        if (request.content_length or 0) > MAX_REQUEST_BYTES:
+            return web.Response(status=413, text="too large")
+        body = await request.content.read(MAX_REQUEST_BYTES + 1)
+        if len(body) > MAX_REQUEST_BYTES:
+            return web.Response(status=413, text="too large")
+        if not request.headers.get("X-Slack-Request-Timestamp", "").isdigit():
+            return web.Response(status=400, text="missing or bad X-Slack-Request-Timestamp")
+        try:
+            raw = body.decode("utf-8")
+        except UnicodeDecodeError:
+            return web.Response(status=400, text="body is not UTF-8")
+        bolt_request = bolt_http_request(raw, request.query_string, request.headers)
         return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
 
     def _register_listeners(self) -> None:
@@ -538,8 +552,16 @@ def parse_body(raw: str, content_type: str | None) -> dict[str, Any]:
             body = json.loads(payload)
             return body if isinstance(body, dict) else {}
         return {key: value for key, value in form.items()}
-    except ValueError:  # not Slack's: the signature check will say so
+    except (ValueError, RecursionError):  # not Slack's (or JSON nested past reason): the signature check says so
         return {}
+
+
+def _bolt_logger() -> logging.Logger:
+    """Bolt's own logger, quiet below errors: its debug and warning lines carry whole request
+    bodies (what people wrote, tokens of presses). The adapter logs what matters itself."""
+    logger = logging.getLogger("slack_bolt")
+    logger.setLevel(logging.ERROR)
+    return logger
 
 
 def delivery_error(exc: SlackApiError) -> DeliveryError:
