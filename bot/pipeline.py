@@ -24,9 +24,9 @@ from bot.events import ButtonEvent, Event
 from bot.i18n import Translator
 from bot.messages import Message, Outgoing
 from bot.router import Router
-from config.organisation import Organisation
 from bot.spool import InboundSpool, SpoolFull
 from bot.text import strip_invisible
+from config.organisation import Organisation
 from storage.db import Database, is_storage_failure
 from storage.inbound import first_deliveries
 from storage.outbox import OutboxRepository
