@@ -1,13 +1,29 @@
-"""Counting reports per sender and conversation in fixed windows (flood limits)."""
+"""Counting reports per sender and conversation in fixed windows (flood limits).
+
+Counting is on every report's path, so it must cost next to nothing: a process
+reads a window's count from the database once, counts on in memory, and writes
+its increments in one statement per transaction, at commit. Two processes each
+see the other's reports up to the moment they first looked, so together they
+may let a sender a little past a limit; the limits are a brake on floods, not
+an exact quota.
+"""
 from __future__ import annotations
 
+import weakref
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, event, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from storage.models import ReportTally
-from storage.upsert import insert_for
+
+Key = tuple[str, str, datetime]  # scope, subject, window start
+_INCREMENTS = "liandong.tally_increments"  # session.info key: key -> reports counted in this transaction
+# Per database engine: the counts this process has seen (read once, then counted on).
+_SEEN: "weakref.WeakKeyDictionary[Any, dict[Key, int]]" = weakref.WeakKeyDictionary()
+MAX_REMEMBERED = 50_000  # windows kept in memory; older ones are dropped first
 
 
 class TallyRepository:
@@ -15,17 +31,51 @@ class TallyRepository:
         self.session = session
 
     async def bump(self, scope: str, subject: str, window_start: datetime) -> int:
-        """Count one more in the window; the count after it. Atomic across processes."""
-        table = ReportTally.__table__
-        stmt = insert_for(self.session, table).values(
-            scope=scope, subject=subject[:100], window_start=window_start, count=1)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[table.c.scope, table.c.subject, table.c.window_start],
-            set_={"count": table.c.count + 1},
-        ).returning(table.c.count)
-        return int((await self.session.execute(stmt)).scalar_one())
+        """Count one more in the window; the count after it."""
+        key: Key = (scope, subject[:100], window_start)
+        seen = _SEEN.setdefault(self.session.get_bind(), {})
+        increments: dict[Key, int] | None = self.session.info.get(_INCREMENTS)
+        if increments is None:
+            increments = self.session.info[_INCREMENTS] = {}
+            event.listen(self.session.sync_session, "before_commit", _write_increments)
+            event.listen(self.session.sync_session, "after_commit", _remember_increments)
+        if key not in seen:
+            if len(seen) >= MAX_REMEMBERED:
+                for old in sorted(seen, key=lambda k: k[2])[: MAX_REMEMBERED // 10]:
+                    del seen[old]
+            stored = await self.session.scalar(select(ReportTally.count).where(
+                ReportTally.scope == key[0], ReportTally.subject == key[1], ReportTally.window_start == key[2]))
+            seen[key] = int(stored or 0)
+        increments[key] = increments.get(key, 0) + 1
+        return seen[key] + increments[key]
 
     async def forget_before(self, moment: datetime) -> int:
         """Drop windows that ended long ago (retention)."""
         result = await self.session.execute(delete(ReportTally).where(ReportTally.window_start < moment))
         return result.rowcount or 0
+
+
+def _write_increments(sync_session: Session) -> None:
+    increments: dict[Key, int] = sync_session.info.get(_INCREMENTS) or {}
+    if not increments:
+        return
+    table = ReportTally.__table__
+    dialect = sync_session.get_bind().dialect.name
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    stmt = stmt.on_conflict_do_update(index_elements=[table.c.scope, table.c.subject, table.c.window_start],
+                                      set_={"count": table.c.count + stmt.excluded.count})
+    sync_session.execute(stmt, [{"scope": s, "subject": u, "window_start": w, "count": n}
+                                for (s, u, w), n in increments.items()])
+
+
+def _remember_increments(sync_session: Session) -> None:
+    """Once committed, this process's own reports are part of what it has seen."""
+    increments: dict[Key, int] = sync_session.info.pop(_INCREMENTS, None) or {}
+    seen = _SEEN.get(sync_session.get_bind())
+    if seen is None:
+        return
+    for key, count in increments.items():
+        if key in seen:
+            seen[key] += count
