@@ -6,11 +6,11 @@ edits find the message), retried with backoff, or, after MAX_ATTEMPTS or a
 permanent refusal, marked failed and logged. A row recorded as delivered is
 never claimed again.
 
-Each chat's rows go out in a task of their own, and the sender claims again
-while they run: a chat that must wait (a slow group, a platform's retry_after)
-never holds back the others. Waits are bounded: a platform's demand to wait
-longer than `max_retry_after` counts as a failed attempt retried after that
-long, and due-times are read from a clock that never runs backwards.
+Waits are bounded: no delivery sleeps for long inside a batch (a far slot, a
+platform's retry_after or a long message's next part puts the row back with its
+due-time), a platform's demand to wait longer than `max_retry_after` counts as a
+failed attempt retried after that long, and due-times are read from a clock
+that never runs backwards.
 """
 from __future__ import annotations
 
@@ -45,7 +45,6 @@ DEFAULT_MAX_RETRY_AFTER_S = 300.0
 # A send waits this long at most for its rate-limit slot; a later slot puts the row
 # back in the queue (its chat's task ends), so no task sleeps for long.
 MAX_SLOT_WAIT_S = 5.0
-MAX_CHATS_IN_FLIGHT = 256
 
 
 class Deliverer(Protocol):
@@ -86,7 +85,6 @@ class OutboxSender:
         self._delivered: list[tuple[int, str | None, datetime]] = []
         self._record_every_s = 0.0 if limiter is not None else RECORD_EVERY_S
         self._last_recorded = time.monotonic()
-        self._chats_in_flight: set[asyncio.Task[None]] = set()
         self._secrets_delivered: list[int] = []  # rows whose stored text is to be blanked
 
     def wake(self) -> None:
@@ -98,58 +96,35 @@ class OutboxSender:
         self._wake.set()
 
     async def run(self) -> None:
-        """Claim and deliver until stopped; then let the chats in hand finish."""
-        try:
-            await self._claim_until_stopped()
-        except asyncio.CancelledError:
-            for task in self._chats_in_flight:  # the chats' deliveries belong to this task
-                task.cancel()
-            raise
-        if self._chats_in_flight:
-            await asyncio.gather(*self._chats_in_flight, return_exceptions=True)
-        await self._record_delivered()
-
-    async def _claim_until_stopped(self) -> None:
         while not self._stopping:
             try:
-                await self._record_delivered()
-                started_any = await self._start_chats()
+                delivered_any = await self.run_once()
+            except asyncio.CancelledError:
+                raise
             except Exception:  # the database may be briefly away; keep the sender alive
                 log.exception("outbox sender for %s: claim failed; retrying", self.platform)
-                started_any = False
-            if not started_any:
-                wait = RECORD_EVERY_S if self._delivered else self.idle_poll_s
+                delivered_any = False
+            if not delivered_any:
                 try:
-                    await asyncio.wait_for(self._wake.wait(), wait)
+                    await asyncio.wait_for(self._wake.wait(), self.idle_poll_s)
                 except asyncio.TimeoutError:
                     pass
                 self._wake.clear()
 
     async def run_once(self) -> bool:
-        """Claim one batch and deliver all of it; True when there was anything to do."""
+        """Claim one batch and deliver it; True when there was anything to do.
+
+        Chats go out concurrently, each strictly in order. No delivery waits long: a
+        slot further off than MAX_SLOT_WAIT_S, a platform's retry_after or the next
+        part of a long message puts the row back with its due-time, so one chat's
+        wait never holds the batch, and with it every other chat.
+        """
         batch = await self._claim(self.batch_size)
         if not batch:
             return False
-        # Chats go out concurrently; within a chat, strictly in order.
         await asyncio.gather(*(self._deliver_in_order(items) for items in _by_chat(batch)))
         await self._record_delivered()
         return True
-
-    async def _start_chats(self) -> bool:
-        """Claim rows and start a task per chat, without waiting for them."""
-        room = MAX_CHATS_IN_FLIGHT - len(self._chats_in_flight)
-        batch = await self._claim(min(self.batch_size, room)) if room > 0 else []
-        for items in _by_chat(batch):
-            task = asyncio.create_task(self._deliver_in_order(items))
-            self._chats_in_flight.add(task)
-            task.add_done_callback(self._chat_done)
-        return bool(batch)
-
-    def _chat_done(self, task: asyncio.Task[None]) -> None:
-        self._chats_in_flight.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("outbox sender for %s: a chat's delivery failed", self.platform, exc_info=task.exception())
-        self._wake.set()  # the chat's next row may be claimable now
 
     async def _claim(self, limit: int) -> list[Delivery]:
         if limit <= 0:
