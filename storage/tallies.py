@@ -13,11 +13,12 @@ import weakref
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, event, select
+from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from storage.models import ReportTally
+from storage.upsert import insert_for_dialect
 
 Key = tuple[str, str, datetime]  # scope, subject, window start
 _INCREMENTS = "liandong.tally_increments"  # session.info key: key -> reports counted in this transaction
@@ -49,21 +50,13 @@ class TallyRepository:
         increments[key] = increments.get(key, 0) + 1
         return seen[key] + increments[key]
 
-    async def forget_before(self, moment: datetime) -> int:
-        """Drop windows that ended long ago (retention)."""
-        result = await self.session.execute(delete(ReportTally).where(ReportTally.window_start < moment))
-        return result.rowcount or 0
-
 
 def _write_increments(sync_session: Session) -> None:
     increments: dict[Key, int] = sync_session.info.get(_INCREMENTS) or {}
     if not increments:
         return
     table = ReportTally.__table__
-    dialect = sync_session.get_bind().dialect.name
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    stmt = insert_for_dialect(sync_session.get_bind().dialect.name, table)
     stmt = stmt.on_conflict_do_update(index_elements=[table.c.scope, table.c.subject, table.c.window_start],
                                       set_={"count": table.c.count + stmt.excluded.count})
     sync_session.execute(stmt, [{"scope": s, "subject": u, "window_start": w, "count": n}
