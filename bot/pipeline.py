@@ -44,15 +44,13 @@ class HandleResult:
     """What the adapter must do beyond the outbox: answer a button press privately.
 
     `degraded`: the database could not take the event. It was kept in the local
-    spool (or, `stored` False, not even there: disk full) and `private_answer`
-    says so; the adapter gives that answer itself, since the outbox is in the
-    database too.
+    spool (or not even there: disk full) and `private_answer` says which; the
+    adapter gives that answer itself, since the outbox is in the database too.
     """
 
     private_answer: str | None = None
     duplicate: bool = False
     degraded: bool = False
-    stored: bool = True
 
 
 class StorageUnavailable(Exception):
@@ -254,7 +252,7 @@ class Pipeline:
             self.spool.append(event)
         except SpoolFull as full:
             log.error("could not keep %s from %s: %s", type(event).__name__, event.actor, full)
-            return HandleResult(private_answer=self.t("degraded.not_kept"), degraded=True, stored=False)
+            return HandleResult(private_answer=self.t("degraded.not_kept"), degraded=True)
         self.events_spooled += 1
         where = (event.conversation.ref.platform, event.conversation.ref.chat_id)
         if isinstance(event, ButtonEvent) or where not in self._told_degraded:
