@@ -123,18 +123,20 @@ class Liandong:
 
         return [CommandInfo(name, texts(f"cmd.{name}"), texts(f"cmd.{name}.args")) for name in self.router.commands]
 
-    async def start(self, *, senders: bool = True) -> None:
-        """Raises DatabaseUnavailable when the database cannot be reached."""
+    async def start(self, *, senders: bool = True, timers: bool | None = None) -> None:
+        """Raises DatabaseUnavailable when the database cannot be reached.
+
+        Tests deliver and fire timers step by step instead: senders=False stops both,
+        timers=False only the timer loop (so a test's own run_timers() is not raced)."""
         await self.db.upgrade()
         await self.load_roster()
         if len(self.spool):  # kept while the database was down, before a restart
             log.warning("%s events wait in %s from a database outage; handling them", len(self.spool), self.spool.path)
             await self.pipeline.replay_spooled()
-        if senders:  # tests deliver and fire timers step by step instead
-            for platform, sender in self.senders.items():
-                self._tasks.append(asyncio.create_task(sender.run(), name=f"outbox-{platform}"))
-            self._tasks.append(asyncio.create_task(self._run_timers_forever(), name="timers"))
+        if senders:
             self._tasks.append(asyncio.create_task(self._replay_spool_forever(), name="spool-replay"))
+        if senders if timers is None else timers:
+            self._tasks.append(asyncio.create_task(self._run_timers_forever(), name="timers"))
         if self.http is not None:
             try:
                 await self.http.start()
@@ -146,6 +148,9 @@ class Liandong:
                 self.http = None
         for chat in self.chats:
             await chat.start()
+        if senders:  # only now: a sender that ran before its adapter connected failed its first sends
+            for platform, sender in self.senders.items():
+                self._tasks.append(asyncio.create_task(sender.run(), name=f"outbox-{platform}"))
         # Start-up leaves ~100k long-lived objects; frozen, a full collection no longer
         # walks them, which otherwise paused the bot ~100 ms in the middle of a storm.
         gc.collect()
