@@ -49,11 +49,12 @@ def build_router() -> Router:
 
 def timer_jobs() -> list[TimerJob]:
     from handlers.broadcast.fanout import send_scheduled, update_progress
+    from handlers.dispatch.delivery import settle_deliveries
     from handlers.dispatch.escalation import escalate_due
     from handlers.rollcall.runs import process_deadlines
     from handlers.rollcall.schedules import start_due
 
-    return [escalate_due, send_scheduled, update_progress, start_due, process_deadlines]
+    return [settle_deliveries, escalate_due, send_scheduled, update_progress, start_due, process_deadlines]
 
 
 class Liandong:
@@ -250,18 +251,19 @@ class Liandong:
 
     async def stop(self) -> None:
         self._stopping = True
-        for chat in self.chats:
-            await chat.stop()
-        await self.pipeline.stop()
         for sender in self.senders.values():
             sender.stop()
-        # Let each sender settle the batch in hand: a delivery abandoned between
-        # send and record would be sent again after restart.
+        # Let each sender settle the batch in hand (a delivery abandoned between send
+        # and record would be sent again after restart), while its adapter still has
+        # its connections: what is left waits in the outbox for the next start.
         _, late = await asyncio.wait(self._tasks, timeout=SENDER_STOP_TIMEOUT_S) if self._tasks else (set(), set())
         for task in late:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks.clear()
+        for chat in self.chats:
+            await chat.stop()
+        await self.pipeline.stop()
         if self.http is not None:
             await self.http.stop()
         await self.db.dispose()

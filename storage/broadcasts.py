@@ -1,15 +1,14 @@
 """Broadcast alerts, their receipts, and their deliveries as the outbox sees them."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Broadcast, BroadcastReceipt, OutboxMessage
-from storage.outbox import DELIVERED, FAILED
+from storage.outbox import DELIVERED, FAILED, DeliveryCounts, OutboxRepository
 
 PREVIEW, SCHEDULED, SENDING, SENT, CANCELLED = "preview", "scheduled", "sending", "sent", "cancelled"
 
@@ -17,17 +16,6 @@ PREVIEW, SCHEDULED, SENDING, SENT, CANCELLED = "preview", "scheduled", "sending"
 def round_key(broadcast_id: int, round_no: int) -> str:
     """The outbox key of one round's copies: the first send, then each re-send."""
     return f"alert:{broadcast_id}" if round_no <= 1 else f"alert:{broadcast_id}:r{round_no}"
-
-
-@dataclass(frozen=True)
-class DeliveryCounts:
-    delivered: int
-    failed: int
-    waiting: int  # pending or being sent
-
-    @property
-    def done(self) -> bool:
-        return self.waiting == 0
 
 
 class BroadcastRepository:
@@ -76,14 +64,7 @@ class BroadcastRepository:
 
     async def counts(self, key: str) -> DeliveryCounts:
         """Where one round's copies stand, counted from the outbox rows themselves."""
-        rows = await self.session.execute(
-            select(OutboxMessage.status, func.count())
-            .where(OutboxMessage.message_key == key, OutboxMessage.kind == "send")
-            .group_by(OutboxMessage.status)
-        )
-        by_status = dict(rows.all())
-        delivered, failed = by_status.pop(DELIVERED, 0), by_status.pop(FAILED, 0)
-        return DeliveryCounts(delivered, failed, sum(by_status.values()))
+        return (await OutboxRepository(self.session).send_counts([key]))[key]
 
     async def delivered_chats(self, keys: list[str]) -> set[tuple[str, str]]:
         """(platform, chat) pairs that got a copy in any of these rounds."""

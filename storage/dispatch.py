@@ -14,6 +14,8 @@ from storage.preload import keep_loaded
 FLOW = ("ordered", "acknowledged", "en_route", "on_scene")
 DECLINED, PENDING_APPROVAL, REJECTED = "declined", "pending_approval", "rejected"
 FINAL = ("on_scene", DECLINED, REJECTED)
+# An order's delivery: None while its copies are going out, then one of these.
+DELIVERED, UNDELIVERED = "delivered", "undelivered"
 
 
 class OrderStatus(Protocol):
@@ -37,11 +39,13 @@ class OrderStatus(Protocol):
     def acknowledged_at(self) -> datetime | None: ...
     @property
     def on_scene_at(self) -> datetime | None: ...
+    @property
+    def delivery(self) -> str | None: ...
 
 
 _STATUS_COLUMNS = tuple(DispatchOrder.__table__.c[name] for name in (
     "id", "unit_code", "state", "ordered_at", "state_at", "state_by", "decline_reason",
-    "acknowledged_at", "on_scene_at",
+    "acknowledged_at", "on_scene_at", "delivery",
 ))
 
 
@@ -93,6 +97,17 @@ class DispatchRepository:
             .order_by(DispatchOrder.escalate_at)
             .limit(limit)
             .with_for_update(skip_locked=True)  # the other bot process takes the others
+        ))
+
+    async def awaiting_delivery(self, since: datetime, limit: int = 500) -> list[DispatchOrder]:
+        """Orders not yet acknowledged whose copies may still be going out, locked for this transaction."""
+        return list(await self.session.scalars(
+            select(DispatchOrder)
+            .where(DispatchOrder.state == "ordered", DispatchOrder.delivery.is_(None),
+                   DispatchOrder.ordered_at >= since)
+            .order_by(DispatchOrder.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
         ))
 
     async def stop_escalations(self, incident_id: str) -> None:

@@ -233,6 +233,9 @@ class DispatchOrder(Base):
     # Escalation of silence: a due-time in the database, so it survives restarts.
     escalation_level: Mapped[int] = mapped_column(Integer, default=0)
     escalate_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # None while its copies are still going out; then "delivered" or "undelivered"
+    # (no conversation of the unit could be reached: the centre is told).
+    delivery: Mapped[str | None] = mapped_column(String(12))
 
     __table_args__ = (
         UniqueConstraint("incident_id", "unit_code", name="uq_order_incident_unit"),

@@ -8,10 +8,12 @@ of a class keep their order and an edit never overtakes the message it edits.
 """
 from __future__ import annotations
 
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Iterable
 
-from sqlalchemy import and_, bindparam, exists, or_, select, tuple_, update
+from sqlalchemy import and_, bindparam, exists, func, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -21,6 +23,19 @@ from storage.deferred import defer_insert, deferred_rows
 from storage.models import OutboxMessage
 
 PENDING, SENDING, DELIVERED, FAILED = "pending", "sending", "delivered", "failed"
+
+
+@dataclass(frozen=True)
+class DeliveryCounts:
+    """Where the copies sent under one key stand (edits are not counted)."""
+
+    delivered: int
+    failed: int
+    waiting: int  # pending or being sent
+
+    @property
+    def done(self) -> bool:
+        return self.waiting == 0
 
 
 def _latest_edits_only(items: list[Outgoing]) -> list[Outgoing]:
@@ -47,6 +62,11 @@ def _latest_edits_only(items: list[Outgoing]) -> list[Outgoing]:
 def _with_files_of(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     """An edit replaces a queued message's content, but not the files it is to carry."""
     return {**new, "files": old["files"]} if old.get("files") and not new.get("files") else new
+
+
+def _counts(by_status: Counter[str]) -> DeliveryCounts:
+    delivered, failed = by_status[DELIVERED], by_status[FAILED]
+    return DeliveryCounts(delivered, failed, sum(by_status.values()) - delivered - failed)
 
 
 class OutboxRepository:
@@ -225,6 +245,19 @@ class OutboxRepository:
                 update(OutboxMessage).where(OutboxMessage.id.in_(row_ids))
                 .values(payload=Message(text="[secret: blanked after delivery]").to_json())
             )
+
+    async def send_counts(self, keys: list[str]) -> dict[str, DeliveryCounts]:
+        """For each key, how its sends stand, counted from the rows themselves."""
+        by_key: dict[str, Counter[str]] = defaultdict(Counter)
+        if keys:
+            rows = await self.session.execute(
+                select(OutboxMessage.message_key, OutboxMessage.status, func.count())
+                .where(OutboxMessage.message_key.in_(keys), OutboxMessage.kind == "send")
+                .group_by(OutboxMessage.message_key, OutboxMessage.status)
+            )
+            for key, status, count in rows.all():
+                by_key[key][status] = count
+        return {key: _counts(by_key[key]) for key in keys}
 
     async def mark_retry(self, message_id: int, error: str, next_attempt_at: datetime) -> None:
         await self._set(message_id, status=PENDING, next_attempt_at=next_attempt_at,

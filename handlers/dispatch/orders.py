@@ -4,11 +4,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.context import FINISHERS, Context
-from bot.messages import Button, Mention, Priority
+from bot.messages import Button, Mention, Message, Priority
 from bot.events import ConversationRef
 from config.duty import on_duty
 from handlers.dispatch import actions, views
-from storage.dispatch import PENDING_APPROVAL, DispatchRepository
+from storage.dispatch import PENDING_APPROVAL, UNDELIVERED, DispatchRepository
 from storage.incidents import IncidentRepository, TimelineActor
 from storage.models import DispatchOrder, Incident
 
@@ -24,8 +24,19 @@ async def dispatch_units(
     """Order each unit out; returns (units ordered or sent for approval, units already on it)."""
     repo = DispatchRepository(ctx.session)
     existing = await repo.orders_for(incident.id)
-    already = {o.unit_code for o in existing}
-    new_codes = [code for code in dict.fromkeys(unit_codes) if code not in already]
+    wanted = set(unit_codes)
+    # An order that reached nobody is sent again once asked for again (the unit has
+    # since bound a group, say); every other order stands as it is.
+    resent = [o for o in existing if o.unit_code in wanted and o.state == "ordered" and o.delivery == UNDELIVERED]
+    for order in resent:
+        order.delivery, order.escalation_level = None, 0
+        order.escalate_at = ctx.now + ack_timeout(ctx)
+        await IncidentRepository(ctx.session).record(incident.id, ctx.now, "dispatched_again", actor,
+                                                     {"unit": order.unit_code})
+        await send_order(ctx, incident, order)
+    resent_codes = [o.unit_code for o in resent]
+    already = {o.unit_code for o in existing} - set(resent_codes)
+    new_codes = [code for code in dict.fromkeys(unit_codes) if code not in already and code not in resent_codes]
     for code in new_codes:
         unit = ctx.org.units[code]
         state = PENDING_APPROVAL if unit.requires_approval else "ordered"
@@ -43,9 +54,9 @@ async def dispatch_units(
             await send_approval_request(ctx, incident, order)
         else:
             await send_order(ctx, incident, order)
-    if new_codes:
+    if new_codes or resent:
         await refresh_board(ctx, incident, first=not existing)
-    return new_codes, [code for code in unit_codes if code in already]
+    return resent_codes + new_codes, [code for code in unit_codes if code in already]
 
 
 async def order_buttons(ctx: Context, order: DispatchOrder, ref: ConversationRef) -> tuple[Button, ...]:
@@ -67,12 +78,38 @@ def duty_mentions(ctx: Context, unit_code: str, platform: str) -> tuple[Mention,
 
 
 async def send_order(ctx: Context, incident: Incident, order: DispatchOrder, *, reminder: bool = False) -> None:
-    for ref in ctx.active(ctx.org.units[order.unit_code].conversations):
+    """Send the order to every conversation of its unit; with none to send to, tell the centre."""
+    refs = ctx.active(ctx.org.units[order.unit_code].conversations)
+    if not refs and not reminder:
+        await report_undelivered(ctx, incident, order, "undelivered.no_conversation")
+    for ref in refs:
         mentions = duty_mentions(ctx, order.unit_code, ref.platform) if reminder else ()
         message = views.order_message(ctx.t, ctx.org, incident, order, await order_buttons(ctx, order, ref),
                                       mentions, reminder)
         # A reminder is a new message (it must notify), and later edits go to it.
         ctx.send(ref, message, key=views.order_key(order.id), priority=Priority.URGENT)
+
+
+async def report_undelivered(ctx: Context, incident: Incident, order: DispatchOrder, reason_key: str) -> None:
+    """An order into the void: 未送达 on the board, and the centre told at once whom to call.
+
+    Chat escalation has nowhere to go for such a unit (its reminder would be lost
+    too), so its last step, the centre, is taken now; the phone is the way left.
+    """
+    order.delivery = UNDELIVERED
+    order.escalate_at = None
+    unit = ctx.org.units[order.unit_code]
+    officers = on_duty(ctx.org, order.unit_code, ctx.now).officers
+    contacts = "、".join(f"{o.name} {o.phone}" if o.phone else o.name for o in officers)
+    lines = [ctx.t(reason_key),
+             ctx.t("undelivered.call", officers=contacts) if officers else ctx.t("undelivered.no_officer"),
+             ctx.t("undelivered.again", id=incident.id, code=unit.code)]
+    title = ctx.t("undelivered.title", unit=f"{unit.name} ({unit.code})", id=incident.id)
+    for ref in ctx.centre_conversations():  # centre only: it carries phone numbers
+        ctx.send(ref, Message(title=title, text="\n".join(lines)), priority=Priority.URGENT)
+    await IncidentRepository(ctx.session).record(incident.id, ctx.now, "undelivered", None,
+                                                 {"unit": order.unit_code, "reason": reason_key})
+    await refresh_board(ctx, incident)
 
 
 async def refresh_order(ctx: Context, incident: Incident, order: DispatchOrder) -> None:

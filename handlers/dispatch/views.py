@@ -10,13 +10,14 @@ from bot.i18n import Translator
 from bot.messages import Button, Field, Mention, Message
 from config.organisation import Organisation
 from handlers.intake.views import casualties_text, summary_fields
-from storage.dispatch import DECLINED, FINAL, FLOW, PENDING_APPROVAL, OrderStatus
+from storage.dispatch import DECLINED, FINAL, FLOW, PENDING_APPROVAL, UNDELIVERED, OrderStatus
 from storage.models import DispatchDraft, DispatchOrder, Incident
 
 STATE_MARK = {
     "ordered": "⚠️", "acknowledged": "✅", "en_route": "🚒", "on_scene": "📍",
     DECLINED: "⛔", PENDING_APPROVAL: "⏳", "rejected": "✖️",
 }
+UNDELIVERED_MARK = "📵"
 
 
 def order_key(order_id: int) -> str:
@@ -76,7 +77,7 @@ def board_message(t: Translator, org: Organisation, incident: Incident, orders: 
     for order in sorted(orders, key=lambda o: (o.state != "ordered", o.id)):
         waited = minutes_between(order.ordered_at, order.state_at if order.state != "ordered" else now)
         lines.append(_board_line(t, org, order.unit_code, order.state, order.state_by, order.state_at, waited,
-                                 order.decline_reason))
+                                 order.decline_reason, order.delivery == UNDELIVERED))
     fields = summary_fields(t, incident)
     if incident.status == "closed":
         fields += timing_fields(t, incident, orders)
@@ -86,7 +87,7 @@ def board_message(t: Translator, org: Organisation, incident: Incident, orders: 
 
 @lru_cache(maxsize=4096)
 def _board_line(t: Translator, org: Organisation, unit_code: str, state: str, state_by: str | None,
-                state_at: datetime | None, waited: int, decline_reason: str | None) -> str:
+                state_at: datetime | None, waited: int, decline_reason: str | None, undelivered: bool) -> str:
     """One order's line on the board, from everything it shows.
 
     Cached: in an ack storm the board of hundreds of orders is redrawn for every
@@ -94,6 +95,8 @@ def _board_line(t: Translator, org: Organisation, unit_code: str, state: str, st
     """
     unit = org.units.get(unit_code)
     name = unit.name if unit else unit_code
+    if state == "ordered" and undelivered:  # nobody received it: the centre must phone
+        return f"{UNDELIVERED_MARK} {unit_code} {name} — {t('board.undelivered')}"
     line = f"{STATE_MARK.get(state, '')} {unit_code} {name} — {_state_text(t, state, state_by, state_at, org.timezone)}"
     if state == "ordered":
         line += " · " + t("board.silent_for", minutes=waited)
