@@ -101,3 +101,10 @@ class LocationEvent(Event):
 
     latitude: float = 0.0
     longitude: float = 0.0
+
+
+@dataclass(frozen=True)
+class ConversationMovedEvent(Event):
+    """The conversation is now another chat (a Telegram group upgraded to a supergroup)."""
+
+    moved_to: ConversationRef = field(default_factory=lambda: ConversationRef("", ""))

@@ -165,6 +165,11 @@ class Delivery:
     attempt: int = 1
 
 
+# What a send refused because its group became another chat says; the move
+# re-queues such sends for the new chat.
+MOVED_ERROR = "moved to chat"
+
+
 class DeliveryError(Exception):
     """A delivery that did not happen.
 

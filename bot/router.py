@@ -14,7 +14,7 @@ from typing import Any, Awaitable, Callable
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import HandlerContext
-from bot.events import ButtonEvent, CommandEvent, Event, LocationEvent, MessageEvent
+from bot.events import ButtonEvent, CommandEvent, ConversationMovedEvent, Event, LocationEvent, MessageEvent
 from bot.messages import Message
 from config.organisation import PersonInfo
 from storage.buttons import ButtonRepository, ResolvedButton
@@ -25,6 +25,7 @@ CommandHandler = Callable[[HandlerContext, CommandEvent], Awaitable[None]]
 MessageHandler = Callable[[HandlerContext, MessageEvent], Awaitable[bool]]
 LocationHandler = Callable[[HandlerContext, LocationEvent], Awaitable[bool]]
 ButtonHandler = Callable[[HandlerContext, ButtonEvent, ResolvedButton], Awaitable[None]]
+MoveHandler = Callable[[HandlerContext, ConversationMovedEvent], Awaitable[None]]
 Audience = Callable[[PersonInfo | None], bool]
 # Loads what a batch of presses of one action will need, in a few queries.
 Prefetch = Callable[[AsyncSession, list[dict[str, Any]]], Awaitable[None]]
@@ -56,6 +57,7 @@ class Router:
         self._location_handlers: list[LocationHandler] = []
         self._button_handlers: dict[str, ButtonHandler] = {}
         self._prefetchers: dict[str, Prefetch] = {}
+        self._move_handlers: list[MoveHandler] = []
 
     def command(self, name: str, handler: CommandHandler, help_key: str, audience: Audience = everyone) -> None:
         self.commands[name] = CommandSpec(name, handler, help_key, audience)
@@ -66,6 +68,10 @@ class Router:
 
     def on_location(self, handler: LocationHandler) -> None:
         self._location_handlers.append(handler)
+
+    def on_move(self, handler: MoveHandler) -> None:
+        """Every handler hears that a conversation became another chat."""
+        self._move_handlers.append(handler)
 
     def on_button(self, action: str, handler: ButtonHandler, prefetch: Prefetch | None = None) -> None:
         self._button_handlers[action] = handler
@@ -99,6 +105,9 @@ class Router:
             for location_handler in self._location_handlers:
                 if await location_handler(ctx, event):
                     return
+        elif isinstance(event, ConversationMovedEvent):
+            for move_handler in self._move_handlers:
+                await move_handler(ctx, event)
         elif isinstance(event, MessageEvent):
             for message_handler in self._message_handlers:
                 if await message_handler(ctx, event):

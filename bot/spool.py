@@ -21,13 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from bot.events import (
-    Actor, Attachment, ButtonEvent, CommandEvent, Conversation, ConversationRef, Event, LocationEvent, MessageEvent,
+    Actor, Attachment, ButtonEvent, CommandEvent, Conversation, ConversationMovedEvent, ConversationRef, Event,
+    LocationEvent, MessageEvent,
 )
 
 log = logging.getLogger(__name__)
 
 EVENT_TYPES: dict[str, type[Event]] = {
-    cls.__name__: cls for cls in (MessageEvent, CommandEvent, ButtonEvent, LocationEvent)
+    cls.__name__: cls for cls in (MessageEvent, CommandEvent, ButtonEvent, LocationEvent, ConversationMovedEvent)
 }
 MAX_SPOOLED = 100_000  # beyond this the disk is better spent elsewhere: refuse, so the platform keeps it
 
@@ -53,6 +54,8 @@ def decode(line: str) -> Event:
     data["received_at"] = datetime.fromisoformat(data["received_at"])
     if "attachments" in data:
         data["attachments"] = tuple(Attachment(**a) for a in data["attachments"])
+    if "moved_to" in data:
+        data["moved_to"] = ConversationRef(**data["moved_to"])
     return cls(**data)
 
 

@@ -45,7 +45,27 @@ def merged_spec(base: OrganisationFile, roster: RosterSnapshot) -> dict[str, Any
             continue
         if unit is not None and not any(c.get(binding.platform) == binding.chat_id for c in unit["channels"]):
             unit["channels"].append({binding.platform: binding.chat_id})
+    _follow_moves(data, roster.moves)
     return data
+
+
+def _follow_moves(data: dict[str, Any], moves: dict[tuple[str, str], str]) -> None:
+    """The file's chats that have since become another chat are read as the new one."""
+    if not moves:
+        return
+    holders = [data["command_centre"], data.get("reporting") or {}, *data["units"]]
+    for holder in holders:
+        kept: list[dict[str, Any]] = []
+        for channel in holder.get("channels", []):
+            for platform in PLATFORMS:
+                if (new := moves.get((platform, channel.get(platform)))) is not None:
+                    log.warning("%s chat %s in the organisation file is now chat %s: update the file "
+                                "(`liandong roster export` shows it)", platform, channel[platform], new)
+                    channel[platform] = new
+            if channel not in kept:  # a chat bound in chat too is listed once
+                kept.append(channel)
+        if "channels" in holder:
+            holder["channels"] = kept
 
 
 MAX_REPAIRS = 20  # rounds of dropping refused roster entries before falling back to the file alone

@@ -496,6 +496,21 @@ class RosterEvent(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
+class ConversationMove(Base):
+    """A group that became another chat (a Telegram group upgraded to a supergroup).
+
+    Rows naming the old chat are moved when it happens; the organisation file's
+    chats are moved when the roster is laid over it, until the file is updated.
+    """
+
+    __tablename__ = "conversation_moves"
+
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    old_chat_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    new_chat_id: Mapped[str] = mapped_column(String(64))
+    moved_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class ReportTally(Base):
     """Reports counted per sender (per hour) or conversation (per minute), for flood limits.
 

@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import DutyChange, Invite, RosterBinding, RosterEvent, RosterMember, RosterUnit
+from storage.moves import moves
 
 ROSTER_CHANGED = "liandong.roster_changed"  # session.info flag: reload the organisation after commit
 # Easy to read aloud and to type on a phone: no 0/O, 1/I/L.
@@ -40,6 +41,7 @@ class RosterSnapshot:
     members: list[RosterMember] = field(default_factory=list)
     bindings: list[RosterBinding] = field(default_factory=list)
     duty: dict[str, DutyChange] = field(default_factory=dict)  # unit code -> latest handover
+    moves: dict[tuple[str, str], str] = field(default_factory=dict)  # (platform, old chat) -> new chat
 
 
 class RosterRepository:
@@ -62,6 +64,7 @@ class RosterRepository:
             bindings=list(await self.session.scalars(
                 select(RosterBinding).where(RosterBinding.removed_at.is_(None)).order_by(RosterBinding.id))),
             duty={d.unit_code: d for d in duty},
+            moves=await moves(self.session),
         )
 
     async def members_of(self, platform: str, user_id: str) -> list[RosterMember]:

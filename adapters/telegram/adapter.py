@@ -18,7 +18,7 @@ import hmac
 import itertools
 import logging
 import warnings
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from aiohttp import web
@@ -37,8 +37,9 @@ from adapters.telegram.aiohttp_request import AiohttpRequest
 from adapters.telegram.answers import CallbackAnswers
 from adapters.telegram.presses import Press, read_press, take_presses
 from adapters.telegram.render import keyboard, render_html
-from adapters.telegram.updates import PLATFORM, to_event
-from bot.messages import Delivery, DeliveryError
+from adapters.telegram.updates import PLATFORM, moved_event, to_event
+from bot.events import Actor
+from bot.messages import MOVED_ERROR, Delivery, DeliveryError
 from bot.platform import CommandInfo, EventSink, HttpRoute, PlatformError
 from bot.ratelimit import RateLimiter, RateLimits
 from config.settings import Settings
@@ -227,6 +228,13 @@ class TelegramAdapter:
         elif getattr(result, "degraded", False) and getattr(result, "private_answer", None):
             await self._tell_directly(event.conversation.ref.chat_id, result.private_answer)
 
+    async def _follow_move(self, old: str, new: str) -> None:
+        actor = Actor(PLATFORM, old, "Telegram")
+        try:
+            await self.sink(moved_event(old, new, actor, datetime.now(timezone.utc)))
+        except Exception:  # the next attempt is refused the same way and tries again
+            log.exception("recording that chat %s moved to %s failed", old, new)
+
     async def _tell_directly(self, chat_id: str, text: str) -> None:
         """The one message that bypasses the outbox: the outbox is in the database, which is
         down, and the person must hear that their report is kept (or was not)."""
@@ -249,8 +257,9 @@ class TelegramAdapter:
                 return delivery.target_message_id or ""
             raise DeliveryError(f"Telegram refused: {exc.message}", permanent=True) from exc
         except ChatMigrated as exc:
-            raise DeliveryError(f"group moved to chat {exc.new_chat_id}; update the organisation file",
-                                permanent=True) from exc
+            # The group became a supergroup: once the move is recorded the retry goes there.
+            await self._follow_move(delivery.to.chat_id, str(exc.new_chat_id))
+            raise DeliveryError(f"group {MOVED_ERROR} {exc.new_chat_id}", retry_after=1.0) from exc
         except (Forbidden, InvalidToken, EndPointNotFound) as exc:
             raise DeliveryError(f"Telegram forbids: {exc.message}", permanent=True) from exc
         except TelegramError as exc:  # network errors, timeouts, 5xx

@@ -6,8 +6,8 @@ from datetime import datetime, timezone
 from telegram import Chat, Message as TgMessage, MessageEntity, Update, User
 
 from bot.events import (
-    Actor, Attachment, ButtonEvent, CommandEvent, Conversation, ConversationRef, Event, LocationEvent,
-    MessageEvent,
+    Actor, Attachment, ButtonEvent, CommandEvent, Conversation, ConversationMovedEvent, ConversationRef, Event,
+    LocationEvent, MessageEvent,
 )
 
 PLATFORM = "telegram"
@@ -37,6 +37,8 @@ def to_event(update: Update, bot_username: str) -> Event | None:
             platform_event_id=update_id, platform_message_id=str(query.message.message_id), token=query.data,
         )
     message = update.message
+    if message is not None and (moved := _moved(message, received, update_id)) is not None:
+        return moved
     if message is None or (message.from_user is not None and message.from_user.is_bot):
         return None
     common = dict(
@@ -56,6 +58,27 @@ def to_event(update: Update, bot_username: str) -> Event | None:
     if not text and not attachments:
         return None
     return MessageEvent(**common, text=text, attachments=attachments)
+
+
+def _moved(message: TgMessage, received: datetime, update_id: str) -> ConversationMovedEvent | None:
+    """The service messages of a group's upgrade to a supergroup: in the old chat
+    (migrate_to_chat_id) and in the new one (migrate_from_chat_id)."""
+    if message.migrate_to_chat_id:
+        old, new = message.chat.id, message.migrate_to_chat_id
+    elif message.migrate_from_chat_id:
+        old, new = message.migrate_from_chat_id, message.chat.id
+    else:
+        return None
+    return moved_event(str(old), str(new), _actor(message.from_user, message.chat), received, update_id,
+                       title=message.chat.title)
+
+
+def moved_event(old: str, new: str, actor: Actor, received: datetime, update_id: str | None = None,
+                title: str | None = None) -> ConversationMovedEvent:
+    return ConversationMovedEvent(
+        actor=actor, conversation=Conversation(ConversationRef(PLATFORM, old), title=title), received_at=received,
+        platform_event_id=update_id, moved_to=ConversationRef(PLATFORM, new),
+    )
 
 
 def _command(message: TgMessage) -> tuple[str, str, str] | None:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from bot.router import Router, centre_only
-from handlers.roster import invites, membership, views
+from handlers.roster import invites, membership, moves, views
 
 
 def register(router: Router) -> None:
@@ -14,3 +14,4 @@ def register(router: Router) -> None:
     router.command("remove", membership.remove_command, "help.cmd.remove", centre_only)
     router.command("whoami", views.whoami_command, "help.cmd.whoami")
     router.command("units", views.units_command, "help.cmd.units")
+    router.on_move(moves.conversation_moved)

@@ -733,6 +733,7 @@ class _Chat:
     username: str | None = None
     first_name: str | None = None
     bot_status: str = "member"
+    migrated_to: int | None = None  # upgraded to a supergroup with this id
     members: dict[int, str] = field(default_factory=dict)
     messages: dict[int, _StoredMessage] = field(default_factory=dict)
     log: list[LogEntry] = field(default_factory=list)
@@ -1044,6 +1045,32 @@ class FakeTelegramAPI:
     def remove_bot_from_chat(self, chat_id: int, *, kicked: bool = False) -> None:
         """Shorthand for ``set_bot_status(chat_id, "kicked" if kicked else "left")``."""
         self.set_bot_status(chat_id, "kicked" if kicked else "left")
+
+    def migrate_chat(self, chat_id: int, new_chat_id: int, user_id: int, *, notify: bool = True) -> None:
+        """The group becomes a supergroup, as Telegram does it.
+
+        The supergroup is a new chat with the members and the bot; from now on every
+        call naming the old id answers 400 with ``parameters.migrate_to_chat_id``.
+        With ``notify`` the two service messages are queued: ``migrate_to_chat_id`` in
+        the old chat (from the user who upgraded it) and ``migrate_from_chat_id`` in
+        the new one (from the anonymous ``Group`` bot account, as Telegram sends it).
+        """
+        old = self._chat(chat_id, create=True)
+        new = self._chats[new_chat_id] = _Chat(new_chat_id, "supergroup", title=old.title,
+                                                bot_status=old.bot_status, members=dict(old.members))
+        old.migrated_to = new_chat_id
+        if not notify:
+            return
+        user = self._users.get(user_id) or make_user(user_id)
+        date = int(self._wall_clock())
+        to_message = make_message(self._next_message_id(old), old.short(), user, date=date)
+        to_message["migrate_to_chat_id"] = new_chat_id
+        group_bot = make_user(1087968824, first_name="Group", username="GroupAnonymousBot", is_bot=True)
+        from_message = make_message(self._next_message_id(new), new.short(), group_bot, date=date)
+        from_message["sender_chat"] = new.short()
+        from_message["migrate_from_chat_id"] = chat_id
+        for message in (to_message, from_message):
+            self._enqueue(make_update(self._next_update_id(), message=message))
 
     def set_member_status(self, chat_id: int, user_id: int, status: str) -> None:
         """What ``getChatMember`` answers for this user in this chat."""
@@ -1508,6 +1535,9 @@ class FakeTelegramAPI:
     def _writable_chat(self, params: _Params) -> _Chat:
         """The chat, if the bot may act in it; 403 like Telegram otherwise."""
         chat = self._resolve_chat(params)
+        if chat.migrated_to is not None:
+            raise ApiError(400, "Bad Request: group chat was upgraded to a supergroup chat",
+                           {"migrate_to_chat_id": chat.migrated_to})
         if chat.bot_status in ("left", "kicked"):
             if chat.type == "private":
                 raise ApiError(403, "Forbidden: bot was blocked by the user")
