@@ -169,6 +169,20 @@ class IncidentRepository:
         query = select(IncidentSource).where(IncidentSource.ref == ref)
         return await self.session.scalar(query.with_for_update() if for_update else query)
 
+    async def latest_sources(self, incident_id: str, limit: int) -> tuple[list[tuple[int, IncidentSource]], int]:
+        """The incident's newest linked reports with their numbers (newest first), and how
+        many it has had (split ones too), written and queued alike."""
+        await flush_deferred(self.session)
+        total = await self.session.scalar(
+            select(func.count()).select_from(IncidentSource).where(IncidentSource.incident_id == incident_id)
+        ) or 0
+        latest = await self.session.scalars(
+            select(IncidentSource).where(IncidentSource.incident_id == incident_id)
+            .order_by(IncidentSource.id.desc()).limit(limit)
+        )
+        # The incident's own report is number 1, so the newest linked one is total + 1.
+        return [(total + 1 - i, source) for i, source in enumerate(latest)], total
+
     async def source_number(self, source: IncidentSource) -> int:
         """Which report of its incident a stored source was (the incident's own is the first)."""
         earlier = await self.session.scalar(

@@ -212,6 +212,14 @@ class OutboxRepository:
             .limit(1)
         )
 
+    async def has_key(self, to: ConversationRef, key: str) -> bool:
+        """Whether a message with this key was queued for the chat by an earlier transaction."""
+        found = await self.session.scalar(
+            select(OutboxMessage.id).where(OutboxMessage.platform == to.platform, OutboxMessage.chat_id == to.chat_id,
+                                           OutboxMessage.message_key == key, OutboxMessage.kind == "send").limit(1)
+        )
+        return found is not None
+
     async def key_of_delivered(self, platform: str, chat_id: str, platform_message_id: str) -> str | None:
         """The key of the bot's message with this platform id (what a reply answers)."""
         return await self.session.scalar(

@@ -67,8 +67,8 @@ async def test_a_report_naming_the_same_place_is_linked_not_registered(console_b
     assert f"已报告为事件 {FIRST} — 您的信息已补充" in receipt and "已登记事件" not in receipt
     # The card's edit goes ahead of the notice: a notice of a further report is low priority.
     card, notice = _blocks(out, "centre")
-    assert f"事件 {FIRST} 的第 2 份报告" in notice and SAME_PLACE in notice
-    assert "报告人: 路人乙（未登记报告人）" in notice and _token(notice, "拆分")
+    assert f"事件 {FIRST} 已收到 2 份报告" in notice and SAME_PLACE in notice
+    assert "#2 15:00 路人乙（未登记报告人）" in notice and _token(notice, "拆分 #2")
     assert f"(edits message #{card_no})" in card and "报告来源: 2 份报告" in card
     assert "报告人: 路人甲" in card  # still the first reporter's card
     # A third, from a registered member, in a private chat.
@@ -98,7 +98,7 @@ async def test_a_pin_within_a_kilometre_merges_a_fresh_incident_into_the_earlier
     [answer] = _blocks(out, "reporting")
     assert f"已报告为事件 {FIRST} — 您的信息已补充" in answer
     centre = "".join(_blocks(out, "centre"))
-    assert f"事件 {FIRST} 的第 2 份报告" in centre and "东山仓库起火了" in centre
+    assert f"事件 {FIRST} 已收到 2 份报告" in centre and "东山仓库起火了" in centre
     assert "报告来源: 2 份报告" in centre
     merged_card = next(b for b in _blocks(out, "centre") if f"(edits message #{second_card})" in b)
     assert f"事件 {SECOND} 已并入 {FIRST}" in merged_card and "[调度" not in merged_card
@@ -113,7 +113,7 @@ async def test_a_pin_within_a_kilometre_merges_a_fresh_incident_into_the_earlier
     assert f"已更新事件 {FIRST}：受伤 3 → 4" in update
 
     # Splitting it off brings the merged incident back, card and all.
-    split = await console_bot.say(f"王指挥@centre: !{_token(centre, '拆分')}")
+    split = await console_bot.say(f"王指挥@centre: !{_token(centre, '拆分 #2')}")
     assert f"已拆分为事件 {SECOND}" in split
     assert any(f"新事件 {SECOND}" in b and f"(edits message #{second_card})" in b for b in _blocks(split, "centre"))
     incidents = await _incidents(console_bot)
@@ -182,9 +182,13 @@ async def test_a_centre_member_splits_a_wrongly_linked_report_into_its_own_incid
     first = await _reported(console_bot)
     card_no = _message_no(first, "centre", f"新事件 {FIRST}")
     linked = await _reported(console_bot, "路人乙", "人民路化工厂旁边小区起火，2人被困")
-    await _reported(console_bot, "路人丙", SAME_PLACE)
-    split = _token(linked, "拆分")
-    notice_no = _message_no(linked, "centre", "第 2 份报告")
+    third = await _reported(console_bot, "路人丙", SAME_PLACE)
+    split = _token(linked, "拆分 #2")
+    notice_no = _message_no(linked, "centre", "已收到 2 份报告")
+    # Ten reports of one fire are one notice, edited: the third is added to it.
+    [notice] = [b for b in _blocks(third, "centre") if "份报告" in b and "新事件" not in b]
+    assert f"(edits message #{notice_no})" in notice and "已收到 3 份报告" in notice
+    assert "#3" in notice and "#2" in notice and _token(notice, "拆分 #3")
 
     refused = await console_bot.say(f"张三@centre: !{split}")  # a unit member, not the centre
     assert refused.strip() == "(only 张三 sees) 只有指挥中心成员可以这样做。"
@@ -197,7 +201,8 @@ async def test_a_centre_member_splits_a_wrongly_linked_report_into_its_own_incid
     assert "人民路化工厂旁边小区起火，2人被困" in new_card and "报告人: 路人乙（未登记报告人）" in new_card
     assert "被困 2" in new_card and _token(new_card, "调度")
     notice = next(b for b in centre if f"(edits message #{notice_no})" in b)
-    assert f"已由 王指挥 拆分为事件 {SECOND}" in notice and "[拆分" not in notice
+    assert f"#2 15:00 路人乙（未登记报告人）: 已拆分为事件 {SECOND}" in notice
+    assert "[拆分 #2" not in notice and _token(notice, "拆分 #3")
     old_card = next(b for b in centre if f"(edits message #{card_no})" in b)
     assert "报告来源: 2 份报告" in old_card  # three reports, one split off
     [told] = _blocks(out, "reporting")
@@ -250,7 +255,7 @@ async def test_a_reply_to_the_card_updates_the_incident(console_bot: ConsoleBot)
     assert "地点 人民路化工厂 → 人民路化工厂东门" in out
     # A reply to a linked report's notice in the centre is about the incident too.
     linked = await _reported(console_bot, "路人乙", SAME_PLACE)
-    notice_no = _message_no(linked, "centre", "第 2 份报告")
+    notice_no = _message_no(linked, "centre", "已收到 2 份报告")
     assert "受伤 6 → 7" in await console_bot.say(f"刘值班@centre: ^{notice_no} 受伤: 7")
     entries = [e for e in await _timeline(console_bot, FIRST) if e.kind in ("updated", "corrected")]
     assert [(e.kind, e.data["field"], e.actor_name) for e in entries] == [
@@ -346,7 +351,7 @@ async def test_corrections_in_english(database_url: str, org: Organisation, cloc
         first = await bot.say("passer-by@reporting: Fire at the Renmin Rd chemical plant, 3 injured")
         linked = await bot.say("someone@reporting: the chemical plant on Renmin Road is on fire")
         assert "Already reported as 20261122-0001 — your details were added" in linked
-        assert "Sources: 2 reports" in linked and _token(linked, "Split")
+        assert "Sources: 2 reports" in linked and _token(linked, "Split #2")
         card_no = _message_no(first, "centre", "New incident")
         how = await bot.say(f"王指挥@centre: !{_token(first, 'Correct')}")
         assert "Reply to the card of 20261122-0001" in how and "type: hazmat" in how
@@ -397,7 +402,7 @@ async def test_linking_splitting_and_a_follow_up_on_telegram(tmp_path: Any, org:
             assert SAME_PLACE in notice["text"]
             await fake.wait_until(lambda: "报告来源: 2 份报告" in fake.sent_messages(CENTRE)[0]["text"])
 
-            split = _button(notice, "拆分")["callback_data"]
+            split = _button(notice, "拆分 #2")["callback_data"]
             fake.inject_callback_query(CENTRE, FIREFIGHTER, notice["message_id"], split)
             await fake.wait_until(lambda: len(fake.callback_answers) == 1)
             assert "只有指挥中心成员" in fake.callback_answers[0]["text"]

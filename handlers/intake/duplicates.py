@@ -4,16 +4,17 @@ A report joins an open, real (not drill) incident registered in the last 30
 minutes when it is of the same type and either both have coordinates no more
 than about a kilometre apart, or (without coordinates on both) they name the same
 place (places_match). The reporter is told which incident it joined; the
-incident's timeline gets the source; the centre gets a short notice with the
-report's text and one Split button, and the card's count of reports goes up.
+incident's timeline gets the source; the centre's one notice of the incident's
+further reports is sent, then edited in place (the count and the latest texts),
+and the card's count of reports goes up.
 
 Reports carry no coordinates when they arrive (a pin is a message of its own),
 so coordinates link afterwards: a pin that puts a fresh incident within reach
 of an earlier one merges it into that one (`merge_if_near`).
 
-The notice, not the card, carries Split: each notice is one linked report, so
-its button needs no "which one?" step, and the centre sees the very text it is
-judging. Splitting makes the report an incident of its own again.
+The notice, not the card, carries Split: one button per report shown, next to
+the very text the centre is judging. Ten reports of one fire are one notice,
+not nine. Splitting makes the report an incident of its own again.
 """
 from __future__ import annotations
 
@@ -31,11 +32,13 @@ from handlers.intake.places_match import distance_km, same_place
 from storage.buttons import ResolvedButton
 from storage.incidents import IncidentRepository, TimelineActor
 from storage.models import Incident, IncidentSource
+from storage.outbox import OutboxRepository
 
 log = logging.getLogger(__name__)
 
 WINDOW = timedelta(minutes=30)
 NEAR_KM = 1.0
+NOTICE_LATEST = 8  # further reports shown on the notice, each with its Split button
 SPLIT_ACTION = "incident.split"
 _CANDIDATES = "liandong.intake.candidates"  # session.info key: open incidents of the window
 
@@ -123,12 +126,29 @@ async def link_source(ctx: Context, incident: Incident, source: IncidentSource, 
         "reporter_registered": source.reporter_registered,
         "conversation": f"{source.source_platform}:{source.source_chat_id}", "merged_from": source.merged_from,
     })
-    for where in ctx.centre_conversations() if announce else ():
-        split = await ctx.button(ctx.t("button.split"), SPLIT_ACTION, {"source": source.ref}, where)
-        ctx.send(where, views.source_notice(ctx.t, incident.id, number, source, (split,)),
-                 key=views.source_key(incident.id, source.ref), priority=Priority.LOW)
+    if announce:
+        refresh_sources_notice(ctx, incident.id)
     refresh_cards_once(ctx, incident)
     log.info("report %d of incident %s linked", number, incident.id)
+
+
+def refresh_sources_notice(ctx: Context, incident_id: str) -> None:
+    """Draw the incident's notice of further reports once, at the end of the transaction."""
+    async def draw(end: Context) -> None:
+        latest, total = await IncidentRepository(end.session).latest_sources(incident_id, NOTICE_LATEST)
+        key = views.sources_key(incident_id)
+        for where in end.centre_conversations():
+            buttons = tuple([
+                await end.button(end.t("button.split_n", number=number), SPLIT_ACTION, {"source": source.ref}, where)
+                for number, source in latest if not source.split_into
+            ])
+            notice = views.sources_notice(end.t, end.org.timezone, incident_id, latest, total, buttons)
+            if await OutboxRepository(end.session).has_key(where, key):
+                end.edit(where, key, notice, priority=Priority.LOW)
+            else:
+                end.send(where, notice, key=key, priority=Priority.LOW)
+
+    ctx.once_per_transaction(f"sources:{incident_id}", draw)
 
 
 async def merge_if_near(ctx: HandlerContext, incident: Incident) -> Incident | None:
@@ -201,9 +221,7 @@ async def split_source(ctx: HandlerContext, event: ButtonEvent, button: Resolved
         "reporter": source.reporter_name, "conversation": f"{source.source_platform}:{source.source_chat_id}",
     })
     number = await repo.source_number(source)
-    for centre in ctx.centre_conversations():
-        ctx.edit(centre, views.source_key(old.id, source.ref),
-                 views.source_notice(ctx.t, old.id, number, source, split_by=ctx.actor_name))
+    refresh_sources_notice(ctx, old.id)
     refresh_cards_once(ctx, old)
     where = ConversationRef(source.source_platform, source.source_chat_id)
     if where not in ctx.org.centre_conversations():  # there the new card says it

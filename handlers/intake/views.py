@@ -1,6 +1,9 @@
 """How incidents look in chat: the reporter's receipt, the centre's card, /status."""
 from __future__ import annotations
 
+from typing import Sequence
+from zoneinfo import ZoneInfo
+
 from bot.i18n import Translator
 from bot.messages import Button, Field, Message
 from bot.text import shorten
@@ -17,8 +20,9 @@ def receipt_key(incident_id: str) -> str:
     return f"incident:{incident_id}:receipt"
 
 
-def source_key(incident_id: str, source_ref: str) -> str:
-    return f"incident:{incident_id}:source:{source_ref}"
+def sources_key(incident_id: str) -> str:
+    """The centre's one notice of an incident's further reports, edited as they come."""
+    return f"incident:{incident_id}:sources"
 
 
 def incident_of_key(key: str | None) -> str | None:
@@ -26,7 +30,8 @@ def incident_of_key(key: str | None) -> str | None:
     if not key or not key.startswith("incident:"):
         return None
     parts = key.split(":")
-    if (len(parts) == 3 and parts[2] in ("card", "receipt")) or (len(parts) == 4 and parts[2] == "source"):
+    # incident:ID:source:REF named one report's notice before the notices became one per incident.
+    if (len(parts) == 3 and parts[2] in ("card", "receipt", "sources")) or (len(parts) == 4 and parts[2] == "source"):
         return parts[1]
     return None
 
@@ -80,21 +85,26 @@ def split_receipt(t: Translator, incident: Incident, old_id: str) -> Message:
     )
 
 
-def source_notice(
-    t: Translator, incident_id: str, number: int, source: IncidentSource, buttons: tuple[Button, ...] = (),
-    split_by: str | None = None,
+SOURCE_TEXT_LIMIT = 200  # each report on the notice; /status shows them whole
+
+
+def sources_notice(
+    t: Translator, zone: ZoneInfo, incident_id: str, latest: Sequence[tuple[int, IncidentSource]], total: int,
+    buttons: tuple[Button, ...] = (),
 ) -> Message:
-    """The centre's short notice of a linked report; its one button splits it off."""
-    if source.split_into:
-        note = t("source.split_done", name=split_by or "", new=source.split_into)
-    else:
-        note = t("source.help")
-    return Message(
-        title=t("source.title", id=incident_id, count=number),
-        text=shorten(source.text, CARD_TEXT_LIMIT) + "\n" + note,
-        fields=(Field(t("field.reporter"), reporter_text(t, source)),),
-        buttons=buttons,
-    )
+    """The centre's one notice of an incident's further reports: how many, the latest
+    ones with who sent them and when (newest first), a Split button for each."""
+    lines = []
+    for number, source in latest:
+        head = f"#{number} {source.added_at.astimezone(zone):%H:%M} {reporter_text(t, source)}"
+        if source.split_into:
+            lines.append(f"{head}: {t('source.split_into', new=source.split_into)}")
+        else:
+            lines.append(f"{head}: {shorten(source.text, SOURCE_TEXT_LIMIT)}")
+    if total > len(latest):
+        lines.append(t("sources.earlier", count=total - len(latest)))
+    lines.append(t("source.help"))
+    return Message(title=t("sources.title", id=incident_id, count=total + 1), text="\n".join(lines), buttons=buttons)
 
 
 def evidence_fields(t: Translator, incident: Incident, photos: int, reports: int = 1) -> tuple[Field, ...]:
