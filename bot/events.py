@@ -27,6 +27,7 @@ class Conversation:
     ref: ConversationRef
     is_private: bool = False
     title: str | None = None
+    is_channel: bool = False  # a one-way Telegram channel: only its admins post, anonymously
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ markup or ping anyone.
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.events import ConversationRef
@@ -163,6 +163,12 @@ class Delivery:
     # For an edit: the platform's id of the message to change.
     target_message_id: str | None = None
     attempt: int = 1
+
+
+def one_way(message: Message, note: str) -> Message:
+    """The message for a one-way channel: no buttons (nobody could press them there),
+    and a note saying where to answer instead."""
+    return replace(message, buttons=(), text=f"{message.text}\n{note}" if message.text else note)
 
 
 # What a send refused because its group became another chat says; the move

@@ -48,6 +48,7 @@ class CommandSpec:
     handler: CommandHandler
     help_key: str
     audience: Audience = everyone
+    in_channels: bool = False  # heard in a one-way Telegram channel too (where nothing else is read)
 
 
 class Router:
@@ -59,8 +60,9 @@ class Router:
         self._prefetchers: dict[str, Prefetch] = {}
         self._move_handlers: list[MoveHandler] = []
 
-    def command(self, name: str, handler: CommandHandler, help_key: str, audience: Audience = everyone) -> None:
-        self.commands[name] = CommandSpec(name, handler, help_key, audience)
+    def command(self, name: str, handler: CommandHandler, help_key: str, audience: Audience = everyone,
+                *, in_channels: bool = False) -> None:
+        self.commands[name] = CommandSpec(name, handler, help_key, audience, in_channels)
 
     def on_message(self, handler: MessageHandler) -> None:
         """Handlers are tried in order; the first to return True has taken the message."""
@@ -137,6 +139,8 @@ class Router:
             if event.conversation.is_private:
                 ctx.reply(Message(text=ctx.t("command.unknown", name=event.name[:32])))
             return
+        if event.conversation.is_channel and not spec.in_channels:
+            return  # a channel's subscribers all read what the bot would answer there
         if not spec.audience(ctx.person):
             log.warning("refused /%s from %s in %s", event.name, event.actor, event.conversation.ref)
             ctx.reply(Message(text=ctx.t("button.refused_centre_only")))

@@ -50,7 +50,7 @@ def decode(line: str) -> Event:
     conversation = data["conversation"]
     data["actor"] = Actor(**data["actor"])
     data["conversation"] = Conversation(ConversationRef(**conversation["ref"]), conversation["is_private"],
-                                        conversation["title"])
+                                        conversation["title"], conversation.get("is_channel", False))
     data["received_at"] = datetime.fromisoformat(data["received_at"])
     if "attachments" in data:
         data["attachments"] = tuple(Attachment(**a) for a in data["attachments"])

@@ -69,6 +69,7 @@ class ConversationInfo:
     centre: bool = False
     reporting: bool = False
     units: list[str] = field(default_factory=list)
+    announce_only: bool = False  # a Telegram channel: posts without buttons, nothing read
 
 
 @dataclass(frozen=True)
@@ -189,6 +190,8 @@ class Organisation:
                 for info in self._infos_for(channel, unit.code):
                     if unit.code not in info.units:
                         info.units.append(unit.code)
+                if channel.announce_only and channel.telegram is not None:
+                    self._conversations[ConversationRef("telegram", channel.telegram)].announce_only = True
                 refs.extend(ConversationRef(p, i) for p, i in channel.platform_ids())
             # Units with no chat yet still have their console room.
             console_ref = ConversationRef(CONSOLE, unit.code)

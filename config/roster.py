@@ -44,7 +44,10 @@ def merged_spec(base: OrganisationFile, roster: RosterSnapshot) -> dict[str, Any
         if binding.platform not in PLATFORMS:
             continue
         if unit is not None and not any(c.get(binding.platform) == binding.chat_id for c in unit["channels"]):
-            unit["channels"].append({binding.platform: binding.chat_id})
+            channel: dict[str, Any] = {binding.platform: binding.chat_id}
+            if binding.announce_only:
+                channel["announce_only"] = True
+            unit["channels"].append(channel)
     _follow_moves(data, roster.moves)
     return data
 

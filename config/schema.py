@@ -30,11 +30,16 @@ class Channel(_Strict):
 
     telegram: PlatformId | None = None
     slack: PlatformId | None = None
+    # A Telegram channel: the bot posts orders and alerts there without buttons,
+    # saying to answer in the unit's group; nothing posted there is read.
+    announce_only: bool = False
 
     @model_validator(mode="after")
     def _on_some_platform(self) -> "Channel":
         if self.telegram is None and self.slack is None:
             raise ValueError("a channel needs a telegram or slack id")
+        if self.announce_only and (self.telegram is None or self.slack is not None):
+            raise ValueError("announce_only is for a Telegram channel: give its telegram id only")
         return self
 
     def platform_ids(self) -> list[tuple[str, str]]:

@@ -48,7 +48,7 @@ log = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.CHANNEL_POST]  # channel posts: /bind only
 CONCURRENT_UPDATES = 64
 # Between two getUpdates that returned something. Without it a storm of presses was
 # fetched a few at a time, ~300 polls a second, each costing both ends more than the

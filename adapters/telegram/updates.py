@@ -21,7 +21,8 @@ def _actor(user: User | None, chat: Chat) -> Actor:
 
 def _conversation(chat: Chat) -> Conversation:
     title = chat.title or chat.full_name or str(chat.id)
-    return Conversation(ConversationRef(PLATFORM, str(chat.id)), is_private=chat.type == Chat.PRIVATE, title=title)
+    return Conversation(ConversationRef(PLATFORM, str(chat.id)), is_private=chat.type == Chat.PRIVATE, title=title,
+                        is_channel=chat.type == Chat.CHANNEL)
 
 
 def to_event(update: Update, bot_username: str) -> Event | None:
@@ -36,6 +37,8 @@ def to_event(update: Update, bot_username: str) -> Event | None:
             actor=_actor(query.from_user, chat), conversation=_conversation(chat), received_at=received,
             platform_event_id=update_id, platform_message_id=str(query.message.message_id), token=query.data,
         )
+    if (post := update.channel_post) is not None:
+        return _channel_command(post, bot_username, update_id, received)
     message = update.message
     if message is not None and (moved := _moved(message, received, update_id)) is not None:
         return moved
@@ -58,6 +61,21 @@ def to_event(update: Update, bot_username: str) -> Event | None:
     if not text and not attachments:
         return None
     return MessageEvent(**common, text=text, attachments=attachments)
+
+
+def _channel_command(post: TgMessage, bot_username: str, update_id: str, received: datetime) -> Event | None:
+    """A channel post is read only as a command (/bind, /unbind, /help): a channel is a
+    unit's one-way announcements, never a report. Its admins post as the channel."""
+    command = _command(post)
+    if command is None:
+        return None
+    name, addressee, args = command
+    if addressee and addressee.lower() != bot_username.lower():
+        return None
+    return CommandEvent(
+        actor=_actor(None, post.chat), conversation=_conversation(post.chat), received_at=received,
+        platform_event_id=update_id, platform_message_id=str(post.message_id), name=name, args=args,
+    )
 
 
 def _moved(message: TgMessage, received: datetime, update_id: str) -> ConversationMovedEvent | None:

@@ -413,6 +413,8 @@ MESSAGES: dict[str, str] = {
     "roster.bind_in_group": "Send /bind CODE in the group you want to bind, not in a private chat.",
     "roster.bind_members_only": "Only members of {unit} can bind a group to it; nothing was changed.",
     "roster.already_bound": "This conversation already serves {unit}.",
+    "channel.answer_in_group": "📢 This channel only announces: acknowledge, confirm or reply in your unit's group.",
+    "roster.bound_channel": "This channel is now {unit}'s announcement channel: orders and alerts are posted here (without buttons); acknowledge and reply in the unit's group. Posts here are not read as reports.",
     "roster.bound": "This group now serves {unit}: its orders, alerts and roll-calls come here.",
     "roster.bound_notice": "🔗 {name} bound {platform} group {chat} to {unit}.",
     "roster.unbind_nothing": "This group does not serve a unit you belong to; nothing was changed.",

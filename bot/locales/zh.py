@@ -413,6 +413,8 @@ MESSAGES: dict[str, str] = {
     "roster.bind_in_group": "请在要绑定的群里发送 /bind 邀请码，不要在私聊中发送。",
     "roster.bind_members_only": "只有 {unit} 的成员可以为其绑定群组，未做更改。",
     "roster.already_bound": "本群已是 {unit} 的群组。",
+    "channel.answer_in_group": "📢 本频道只发布通知：请在本单位的群组中接令、点“收到”或回复。",
+    "roster.bound_channel": "已将本频道绑定为 {unit} 的公告频道：调度指令和预警会发到这里（不带按钮），请在单位群组中接令和回复。本频道的消息不会被当作报告。",
     "roster.bound": "本群已绑定为 {unit} 的群组：调度指令、预警和点名将发到这里。",
     "roster.bound_notice": "🔗 {name} 将 {platform} 群组 {chat} 绑定到 {unit}。",
     "roster.unbind_nothing": "本群不属于您所在的单位，未做更改。",

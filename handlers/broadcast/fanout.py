@@ -11,7 +11,7 @@ import logging
 
 from bot.context import Context
 from bot.events import ConversationRef
-from bot.messages import Button, Message, Priority
+from bot.messages import Button, Message, Priority, one_way
 from handlers.broadcast import actions, views
 from storage.broadcasts import SENDING, SENT, BroadcastRepository, DeliveryCounts, round_key
 from storage.models import Broadcast
@@ -43,9 +43,13 @@ async def send_round(ctx: Context, broadcast: Broadcast, unit_codes: list[str]) 
     key = round_key(broadcast.id, broadcast.rounds)
     targets = conversations_of(ctx, unit_codes)
     for ref in targets:
-        message = views.alert_message(ctx.t, ctx.org.timezone, broadcast,
-                                      (await confirm_button(ctx, broadcast, key, ref),),
-                                      resent=broadcast.rounds > 1)
+        if ctx.org.conversation(ref).announce_only:  # a channel: confirmed in the unit's group
+            message = one_way(views.alert_message(ctx.t, ctx.org.timezone, broadcast, resent=broadcast.rounds > 1),
+                              ctx.t("channel.answer_in_group"))
+        else:
+            message = views.alert_message(ctx.t, ctx.org.timezone, broadcast,
+                                          (await confirm_button(ctx, broadcast, key, ref),),
+                                          resent=broadcast.rounds > 1)
         ctx.send(ref, message, key=key, priority=Priority.URGENT)
     if broadcast.rounds == 1:
         broadcast.conversations = len(targets)

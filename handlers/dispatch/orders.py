@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.context import FINISHERS, Context
-from bot.messages import Button, Mention, Message, Priority
+from bot.messages import Button, Mention, Message, Priority, one_way
 from bot.events import ConversationRef
 from config.duty import on_duty
 from handlers.dispatch import actions, views
@@ -66,6 +66,11 @@ async def order_buttons(ctx: Context, order: DispatchOrder, ref: ConversationRef
     ])
 
 
+async def _buttons_for(ctx: Context, order: DispatchOrder, ref: ConversationRef) -> tuple[Button, ...]:
+    """No tokens are made for a one-way channel, where nobody could press them."""
+    return () if ctx.org.conversation(ref).announce_only else await order_buttons(ctx, order, ref)
+
+
 def duty_officer_names(ctx: Context, unit_code: str) -> list[str]:
     """Named whatever platform they are on: the centre must know whom to call."""
     return on_duty(ctx.org, unit_code, ctx.now).names
@@ -84,8 +89,10 @@ async def send_order(ctx: Context, incident: Incident, order: DispatchOrder, *, 
         await report_undelivered(ctx, incident, order, "undelivered.no_conversation")
     for ref in refs:
         mentions = duty_mentions(ctx, order.unit_code, ref.platform) if reminder else ()
-        message = views.order_message(ctx.t, ctx.org, incident, order, await order_buttons(ctx, order, ref),
+        message = views.order_message(ctx.t, ctx.org, incident, order, await _buttons_for(ctx, order, ref),
                                       mentions, reminder)
+        if ctx.org.conversation(ref).announce_only:
+            message = one_way(message, ctx.t("channel.answer_in_group"))
         # A reminder is a new message (it must notify), and later edits go to it.
         ctx.send(ref, message, key=views.order_key(order.id), priority=Priority.URGENT)
 
@@ -114,7 +121,9 @@ async def report_undelivered(ctx: Context, incident: Incident, order: DispatchOr
 
 async def refresh_order(ctx: Context, incident: Incident, order: DispatchOrder) -> None:
     for ref in ctx.active(ctx.org.units[order.unit_code].conversations):
-        message = views.order_message(ctx.t, ctx.org, incident, order, await order_buttons(ctx, order, ref))
+        message = views.order_message(ctx.t, ctx.org, incident, order, await _buttons_for(ctx, order, ref))
+        if ctx.org.conversation(ref).announce_only:
+            message = one_way(message, ctx.t("channel.answer_in_group"))
         ctx.edit(ref, views.order_key(order.id), message)
 
 

@@ -56,7 +56,10 @@ def duty_officer_names(org: Organisation, unit_code: str, now: datetime) -> list
 
 def unit_conversations(ctx: Context, unit_code: str) -> list[ConversationRef]:
     unit = ctx.org.units.get(unit_code)
-    return ctx.active(list(unit.conversations)) if unit else []
+    if unit is None:
+        return []
+    # A one-way channel cannot answer a roll-call: it goes to the unit's groups only.
+    return [ref for ref in ctx.active(list(unit.conversations)) if not ctx.org.conversation(ref).announce_only]
 
 
 async def answer_buttons(ctx: Context, run: RollcallRun, unit_code: str, ref: ConversationRef) -> tuple[Button, ...]:

@@ -8,8 +8,8 @@ from handlers.roster import invites, membership, moves, views
 def register(router: Router) -> None:
     router.command("invite", invites.invite_command, "help.cmd.invite", centre_only)
     router.command("join", invites.join_command, "help.cmd.join")
-    router.command("bind", invites.bind_command, "help.cmd.bind")
-    router.command("unbind", invites.unbind_command, "help.cmd.unbind")
+    router.command("bind", invites.bind_command, "help.cmd.bind", in_channels=True)
+    router.command("unbind", invites.unbind_command, "help.cmd.unbind", in_channels=True)
     router.command("leave", membership.leave_command, "help.cmd.leave")
     router.command("remove", membership.remove_command, "help.cmd.remove", centre_only)
     router.command("whoami", views.whoami_command, "help.cmd.whoami")

@@ -121,7 +121,10 @@ async def bind_command(ctx: HandlerContext, event: CommandEvent) -> None:
     if invite is None:
         return
     unit = ctx.org.units[invite.unit_code]
-    if ctx.person is None or not ctx.person.is_member_of(unit.code):
+    # In a Telegram channel only its admins can post, and they post as the channel,
+    # unnamed: there the code alone proves the centre meant this unit to have it.
+    channel = event.conversation.is_channel
+    if not channel and (ctx.person is None or not ctx.person.is_member_of(unit.code)):
         log.warning("refused /bind for %s by %s", unit.code, event.actor)
         ctx.reply(Message(text=ctx.t("roster.bind_members_only", unit=unit.code)))
         return
@@ -140,10 +143,11 @@ async def bind_command(ctx: HandlerContext, event: CommandEvent) -> None:
     repo = RosterRepository(ctx.session)
     await repo.add(RosterBinding(unit_code=unit.code, platform=ref.platform, chat_id=ref.chat_id,
                                  title=(event.conversation.title or "")[:200] or None,
-                                 created_at=ctx.now, created_by=ctx.actor_name))
+                                 created_at=ctx.now, created_by=ctx.actor_name, announce_only=channel))
     await repo.record("bind", unit.code, ctx.actor_name, ctx.now, {"platform": ref.platform, "chat_id": ref.chat_id})
     log.info("%s bound %s to %s", ctx.actor_name, ref, unit.code)
-    ctx.reply(Message(text=ctx.t("roster.bound", unit=f"{unit.name} ({unit.code})")))
+    ctx.reply(Message(text=ctx.t("roster.bound_channel" if channel else "roster.bound",
+                                 unit=f"{unit.name} ({unit.code})")))
     for centre in ctx.centre_conversations():
         ctx.send(centre, Message(text=ctx.t("roster.bound_notice", name=ctx.actor_name, unit=unit.code,
                                             chat=event.conversation.title or ref.chat_id, platform=ref.platform)))
@@ -167,8 +171,9 @@ def _not_bindable(ctx: HandlerContext, unit_code: str) -> str | None:
 async def unbind_command(ctx: HandlerContext, event: CommandEvent) -> None:
     """/unbind — in a bound group, by a member of its unit or a centre member."""
     ref = event.conversation.ref
-    units = [code for code in ctx.where.units
-             if ctx.is_centre_member or (ctx.person is not None and ctx.person.is_member_of(code))]
+    units = [code for code in ctx.where.units  # a channel's post is its admins'
+             if event.conversation.is_channel or ctx.is_centre_member
+             or (ctx.person is not None and ctx.person.is_member_of(code))]
     if not units:
         ctx.reply(Message(text=ctx.t("roster.unbind_nothing")))
         return

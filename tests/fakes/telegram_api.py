@@ -1298,6 +1298,21 @@ class FakeTelegramAPI:
         self._enqueue(update)
         return update
 
+    def inject_channel_post(self, chat_id: int, text: str, *, title: str | None = None) -> JSON:
+        """Queue a post in a channel, as Telegram sends it: a ``channel_post`` update whose
+        message has no ``from`` (admins post as the channel) and ``sender_chat`` the channel."""
+        chat = self._chat(chat_id, create=True)
+        chat.type = "channel"
+        if title is not None:
+            chat.title = title
+        message = make_message(self._next_message_id(chat), chat.short(), None, text=text,
+                               date=int(self._wall_clock()))
+        message["sender_chat"] = chat.short()
+        chat.messages[message["message_id"]] = _StoredMessage(message, next(self._sequence))
+        update = make_update(self._next_update_id(), channel_post=copy.deepcopy(message))
+        self._enqueue(update)
+        return update
+
     def build_callback_query_update(
         self,
         chat_id: int,
