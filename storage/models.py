@@ -497,6 +497,38 @@ class RosterEvent(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
+class TriageItem(Base):
+    """A message intake could not decide on, before the centre: Register or Not a report.
+
+    Doubtful messages of one sender while an item of theirs is open are folded
+    into it (count, latest text): a flood is one entry, not a hundred.
+    """
+
+    __tablename__ = "triage_items"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    status: Mapped[str] = mapped_column(String(12), default="open")  # open | registered | dismissed
+    # The triage message that lists it: a new one once the list had emptied.
+    board_key: Mapped[str] = mapped_column(String(40))
+    count: Mapped[int] = mapped_column(Integer, default=1)
+    text: Mapped[str] = mapped_column(Text)
+    sender_platform: Mapped[str] = mapped_column(String(16))
+    sender_id: Mapped[str] = mapped_column(String(64))
+    sender_name: Mapped[str] = mapped_column(String(200))
+    platform: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    chat_title: Mapped[str | None] = mapped_column(String(200))
+    is_private: Mapped[bool] = mapped_column(Boolean, default=False)
+    message_id: Mapped[str | None] = mapped_column(String(64))
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    incident_id: Mapped[str | None] = mapped_column(String(16))
+
+    __table_args__ = (Index("ix_triage_open", "status", "sender_platform", "sender_id"),)
+
+
 class ConversationMove(Base):
     """A group that became another chat (a Telegram group upgraded to a supergroup).
 

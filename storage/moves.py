@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
     Broadcast, BroadcastReceipt, ButtonToken, ConversationMove, DispatchDraft, Incident, IncidentSource,
-    OutboxMessage, RosterBinding,
+    OutboxMessage, RosterBinding, TriageItem,
 )
 from bot.messages import MOVED_ERROR
 from storage.outbox import FAILED, PENDING
@@ -29,6 +29,7 @@ _CHAT_COLUMNS = (
     (Broadcast, "origin_platform", "origin_chat_id"),
     (Incident, "source_platform", "source_chat_id"),
     (IncidentSource, "source_platform", "source_chat_id"),
+    (TriageItem, "platform", "chat_id"),
 )
 
 

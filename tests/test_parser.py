@@ -18,8 +18,9 @@ from handlers.intake.parser import INCIDENT_TYPES, MAX_CHARS, Casualties, Parsed
 
 DEV_FILE = Path(__file__).parents[1].parent / "shared" / "data" / "intake-dev.jsonl"
 BENCH = Path(__file__).parents[1] / "bench" / "intake_accuracy.py"
-KEYS = {"is_report", "type", "location", "time", "casualties", "language"}
+KEYS = {"is_report", "type", "location", "time", "casualties", "language", "confidence"}
 COUNT_KEYS = {"dead", "injured", "trapped", "missing"}
+CONFIDENCE_KEYS = {"is_report", "type", "location", "time", "casualties"}
 
 
 def counts(text: str) -> tuple[int, int, int, int]:
@@ -39,8 +40,26 @@ def test_to_dict_has_exactly_the_contract_keys() -> None:
     data = parse_report("解放路饭店起火，2人受伤").to_dict()
     assert set(data) == KEYS
     assert set(data["casualties"]) == COUNT_KEYS
+    assert set(data["confidence"]) == CONFIDENCE_KEYS
+    assert all(0 <= v <= 1 for v in data["confidence"].values())
+    del data["confidence"]
     assert data == {"is_report": True, "type": "fire", "location": "解放路饭店", "time": None,
                     "casualties": {"dead": 0, "injured": 2, "trapped": 0, "missing": 0}, "language": "zh"}
+
+
+def test_confidence_says_which_answers_to_doubt() -> None:
+    sure = parse_report("解放路饭店起火，2人受伤")
+    assert sure.confidence.is_report >= 0.8 and sure.confidence.type >= 0.8 and not sure.doubtful
+    # Something happening, told in words no list has: not registered, but not dropped either.
+    odd = parse_report("桥下面有人 快来 水都漫上来了")
+    assert not odd.is_report and odd.doubtful and odd.confidence.is_report < 0.6
+    # Chatter is confidently chatter, alarming words or not.
+    for chatter in ("收到，马上到", "谢谢大家", "明天上午9点消防演练，请准时参加", "Copy that, on my way"):
+        result = parse_report(chatter)
+        assert not result.is_report and not result.doubtful, chatter
+    # A report with no place gets a mark on the place, not on being a report.
+    no_place = parse_report("起火了 3人受伤")
+    assert no_place.is_report and no_place.confidence.location < sure.confidence.location
 
 
 def test_results_are_frozen_values() -> None:

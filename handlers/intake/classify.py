@@ -273,7 +273,18 @@ def _names_event(pattern: re.Pattern[str], text: str) -> bool:
 
 
 def incident_type(text: str, zh: bool, en: bool) -> str | None:
-    """The incident family a report names, or None; zh/en: which word lists to use."""
+    """The incident type a report names, or None; zh/en: which word lists to use."""
+    family = incident_family(text, zh, en)
+    return family.removesuffix("_strong").removesuffix("_weak") if family else None
+
+
+# Families whose words also turn up in ordinary talk (a road, a wall, "other"):
+# a type read from them alone is less sure.
+WEAK_FAMILIES = frozenset({"flood_weak", "collapse", "traffic", "other"})
+
+
+def incident_family(text: str, zh: bool, en: bool) -> str | None:
+    """The word family that decided the type (e.g. "flood_weak"), or None."""
     zh = zh and bool(_ZH_ANY.search(text))
     en = en and bool(_EN_ANY.search(text))
     if zh or en:
@@ -283,8 +294,36 @@ def incident_type(text: str, zh: bool, en: bool) -> str | None:
                     (zh and ZH_TYPES["water_rescue"].search(text)) or (en and EN_TYPES["water_rescue"].search(text))
                 ):
                     continue  # boats that collide are vessels in distress
-                return family.removesuffix("_strong").removesuffix("_weak")
+                return family
     return None
+
+
+# --- doubt ----------------------------------------------------------------------------
+# A message with no hazard word, casualty or call for help is not a report; but one
+# that still sounds like something happening (harm or a sudden change, with urgency,
+# people or a place) may be a report told in words no list has. Those go before the
+# centre instead of being dropped.
+_URGENT = fastre.compile(
+    r"紧急|急需|快来|快派|赶紧|赶快|快点|速来|速派|危险|不得了|出事|出大事|吓人|要命|"
+    r"\burgent\b|\bemergency\b|\basap\b|\bhurry\b|\bquick(?:ly)?\b|\bdanger"
+)
+_HARM_OR_CHANGE = fastre.compile(
+    r"塌|倒了|倒下|断了|裂开|裂缝|陷下|下沉|沉了|漏了|冒出|困在|困住|出不来|掉进|掉下|掉到|翻了|翻车|冲走|冲跑|淹|"
+    r"烧|炸|晕|伤|死|没气|流血|出血|昏迷|抽搐|呕吐|上吐下泻|不省人事|不动了|叫不醒|找不到|找不着|失联|没上来|卡住|压住|"
+    r"\bstuck\b|\btrapped\b|\bcollaps|\bsinking\b|\bsank\b|\bleak|\bbleeding\b|\bunconscious\b|\bcrash|"
+    r"\bsmoke\b|\bflooded\b|\bburning\b|\bhurt\b|\binjur|\bdead\b|\bmissing\b|\bfell\b|\bfallen\b|"
+    r"\bcaught\b|\bpinned\b|\bcan'?t get out\b|\bpassed out\b|\bnot breathing\b|\bswept\b"
+)
+_PEOPLE = fastre.compile(
+    r"[0-9一二两三四五六七八九十几俩仨]+\s*(?:个|名|位)?(?:人|老人|小孩|孩子|学生|工人|村民)|有人|老人|小孩|孩子|"
+    r"\b(?:people|persons?|kids?|children|workers?|man|woman|boy|girl|someone|passengers?|residents?)\b"
+)
+
+
+def sounds_like_an_event(text: str, has_place: bool) -> bool:
+    """Harm or sudden change told with urgency, people or a place; or urgency about people at a place."""
+    harm, urgent, people = bool(_HARM_OR_CHANGE.search(text)), bool(_URGENT.search(text)), bool(_PEOPLE.search(text))
+    return (harm and (urgent or people or has_place)) or (urgent and people and has_place)
 
 
 _SENTENCE = fastre.compile(r"[^。！!？?\n]+[。！!？?\n]*")

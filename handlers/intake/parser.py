@@ -14,9 +14,15 @@ Decisions, in order: drills, tests, forecasts, meetings, notices, thanks and tal
 about past incidents are not reports (vetoes); questions are blanked out; what
 remains is a report when it names a hazard, states a casualty, or calls for help.
 
-`ParsedReport.to_dict()` gives exactly the contract keys of DESIGN.md §3:
-is_report, type, location, time, casualties {dead, injured, trapped, missing},
-language. No extra keys.
+A message that is none of these but still sounds like something happening
+(harm or sudden change with urgency, people or a place) is not a report but
+*doubtful*: its is_report confidence is low, and intake puts it before the
+centre instead of dropping it.
+
+`ParsedReport.to_dict()` gives the contract keys of DESIGN.md §3: is_report,
+type, location, time, casualties {dead, injured, trapped, missing}, language,
+and (an addition) confidence {is_report, type, location, time, casualties},
+each 0–1: how sure the parser is of that answer.
 """
 from __future__ import annotations
 
@@ -66,6 +72,26 @@ class Casualties:
         return {"dead": self.dead, "injured": self.injured, "trapped": self.trapped, "missing": self.missing}
 
 
+# How sure the parser is of each answer. The figures are coarse levels, not
+# probabilities fitted to data: sure, fairly sure, unsure.
+SURE, FAIRLY_SURE, UNSURE = 0.9, 0.7, 0.4
+# An answer below this is shown as unsure (cards mark it; intake asks the centre).
+UNSURE_BELOW = 0.6
+
+
+@dataclass(frozen=True)
+class Confidence:
+    is_report: float = SURE
+    type: float = SURE
+    location: float = SURE
+    time: float = SURE
+    casualties: float = SURE
+
+    def to_dict(self) -> dict[str, float]:
+        return {"is_report": self.is_report, "type": self.type, "location": self.location,
+                "time": self.time, "casualties": self.casualties}
+
+
 @dataclass(frozen=True)
 class ParsedReport:
     is_report: bool
@@ -74,6 +100,12 @@ class ParsedReport:
     time: str | None
     casualties: Casualties = field(default_factory=Casualties)
     language: str = "zh"
+    confidence: Confidence = field(default_factory=Confidence)
+
+    @property
+    def doubtful(self) -> bool:
+        """Read as not a report, but unsure of it: for a person to decide."""
+        return not self.is_report and self.confidence.is_report < UNSURE_BELOW
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -83,6 +115,7 @@ class ParsedReport:
             "time": self.time,
             "casualties": self.casualties.to_dict(),
             "language": self.language,
+            "confidence": self.confidence.to_dict(),
         }
 
 
@@ -93,19 +126,22 @@ def normalise(text: str) -> str:
     return _TYPO_RE.sub(lambda m: _TYPOS[m.group()], text) if _TYPO_RE.search(text) else text
 
 
-def _not_a_report(language: str) -> ParsedReport:
-    return ParsedReport(False, None, None, None, Casualties(), language)
+def _not_a_report(language: str, sure: float = SURE) -> ParsedReport:
+    return ParsedReport(False, None, None, None, Casualties(), language, Confidence(is_report=sure))
 
 
-def parse_report(text: str) -> ParsedReport:
-    """Parse one chat message. Never raises: on any internal surprise, "not a report"."""
+def parse_report(text: str, *, assume_report: bool = False) -> ParsedReport:
+    """Parse one chat message. Never raises: on any internal surprise, "not a report".
+
+    assume_report: a person said it is one (/report, or Register in triage): read its
+    fields whatever the words, with no vetoes."""
     try:
-        return _parse(text if isinstance(text, str) else str(text))
+        return _parse(text if isinstance(text, str) else str(text), assume_report)
     except Exception:  # noqa: BLE001 - a chat message must never crash intake
         return _not_a_report("zh")
 
 
-def _parse(raw: str) -> ParsedReport:
+def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
     raw = raw[:MAX_CHARS]
     text = normalise(raw)
     cjk = len(_CJK.findall(text))
@@ -114,24 +150,49 @@ def _parse(raw: str) -> ParsedReport:
     low = text.lower()  # classify and casualties match lowercase; offsets must be kept
     if len(low) != len(text):  # a few letters (İ) lowercase to two characters
         low = text.translate(_ASCII_LOWER)
-    if (cjk == 0 and latin < 2) or classify.vetoed(low, zh=cjk > 0, en=latin > 1):
+    if not assume_report and ((cjk == 0 and latin < 2) or classify.vetoed(low, zh=cjk > 0, en=latin > 1)):
         return _not_a_report(language)
 
     telling = classify.drop_questions(low)  # evidence must come from statements
     # English words inside a Chinese report are codes (AED, K13, G18), not hazards.
-    kind = classify.incident_type(telling, zh=cjk > 0, en=language == "en" or latin >= 12)
+    family = classify.incident_family(telling, zh=cjk > 0, en=language == "en" or latin >= 12)
     counts = _casualties.zh_casualties(telling) if language == "zh" else _casualties.en_casualties(telling)
-    if not any(counts.values()) and (kind is None and not classify.distress(telling) or classify.about_training(low)):
-        return _not_a_report(language)
-
+    called_for_help = classify.distress(telling)
     times = find_times(text)
     span = places.zh_location(text, times) if language == "zh" else places.en_location(text, times)
-    location = raw[span[0]:span[1]].strip() if span else None
+    location = (raw[span[0]:span[1]].strip() if span else "") or None
+    if not assume_report and not any(counts.values()) and (
+        family is None and not called_for_help or classify.about_training(low)
+    ):
+        if family is None and classify.sounds_like_an_event(telling, location is not None):
+            return _not_a_report(language, sure=UNSURE)
+        return _not_a_report(language)
+
+    kind = family.removesuffix("_strong").removesuffix("_weak") if family else "other"
+    stated_time = event_time(text, times)
     return ParsedReport(
         is_report=True,
-        type=kind or "other",
-        location=location or None,
-        time=event_time(text, times),
+        type=kind,
+        location=location,
+        time=stated_time,
         casualties=Casualties(**counts),
         language=language,
+        confidence=_confidence(family, location, stated_time, any(counts.values())),
+    )
+
+
+def _confidence(family: str | None, location: str | None, time: str | None, casualties: bool) -> Confidence:
+    """Coarse: a hazard word of a strong family with a place or a casualty is a sure report;
+    one standing on a weak word, a casualty or a cry for help alone is less sure."""
+    strong = family is not None and family not in classify.WEAK_FAMILIES
+    evidence = sum((strong, location is not None, casualties))
+    return Confidence(
+        # Never unsure: what is read as a report is registered (a doubt costs a delay, a
+        # dropped report a life); only what is read as *not* one can be doubtful.
+        is_report=SURE if evidence >= 2 else FAIRLY_SURE,
+        type=SURE if strong else FAIRLY_SURE if family is not None else UNSURE,
+        # A place phrase longer than a short line probably ran on into the event.
+        location=FAIRLY_SURE if location is None or len(location) > 30 else SURE,
+        time=SURE if time is not None else FAIRLY_SURE,
+        casualties=FAIRLY_SURE if casualties else SURE,
     )

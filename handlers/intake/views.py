@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from bot.i18n import Translator
 from bot.messages import Button, Field, Message
 from bot.text import shorten
-from storage.models import Incident, IncidentSource
+from storage.models import Incident, IncidentSource, TriageItem
 
 CARD_TEXT_LIMIT = 500  # the original text on a card; /status shows it whole
 
@@ -152,3 +152,32 @@ def status_view(
             Field(t("field.reported_at"), f"{registered_at} ({zone_name})"),
         ),
     )
+
+
+TRIAGE_TEXT_LIMIT = 300
+
+
+def triage_message(t: Translator, zone: ZoneInfo, items: Sequence[tuple[int, TriageItem]], open_count: int,
+                   buttons: tuple[Button, ...] = ()) -> Message:
+    """The centre's list of messages intake could not decide on, numbered like their buttons."""
+    if not open_count:
+        return Message(title=t("triage.title_done"), text="\n".join(
+            _triage_entry(t, zone, number, item) for number, item in items))
+    lines = [_triage_entry(t, zone, number, item) for number, item in items]
+    shown_open = sum(1 for _, item in items if item.status == "open")
+    if open_count > shown_open:
+        lines.append(t("triage.more", count=open_count - shown_open))
+    lines.append(t("triage.help"))
+    return Message(title=t("triage.title", count=open_count), text="\n".join(lines), buttons=buttons)
+
+
+def _triage_entry(t: Translator, zone: ZoneInfo, number: int, item: TriageItem) -> str:
+    sender = item.sender_name if not item.count > 1 else t("triage.sender_count", name=item.sender_name,
+                                                             count=item.count)
+    where = t("triage.private") if item.is_private else (item.chat_title or item.chat_id)
+    head = f"{number}. {sender} · {where} · {item.updated_at.astimezone(zone):%H:%M}"
+    if item.status == "registered":
+        return f"{head} — {t('triage.decided_registered', name=item.decided_by or '', id=item.incident_id)}"
+    if item.status == "dismissed":
+        return f"{head} — {t('triage.decided_dismissed', name=item.decided_by or '')}"
+    return f"{head}\n   {shorten(item.text, TRIAGE_TEXT_LIMIT)}"

@@ -1,0 +1,88 @@
+"""Registering a report: a new incident, or a further report of one already registered.
+
+The reporter gets a receipt and every command-centre conversation a card, in
+the same transaction as the incident. Past a flood limit a report is registered
+all the same, but summed up for the centre instead of announced.
+"""
+from __future__ import annotations
+
+import logging
+
+from bot.context import HandlerContext
+from bot.events import MessageEvent
+from bot.messages import Priority
+from handlers.intake import duplicates, evidence, flood, views
+from handlers.intake.cards import CORRECT_ACTION, post_cards
+from handlers.intake.parser import ParsedReport
+from storage.incidents import IncidentRepository
+from storage.models import Incident
+
+log = logging.getLogger(__name__)
+
+
+async def register_incident(
+    ctx: HandlerContext, text: str, parsed: ParsedReport, *, forced: bool = False,
+    with_photos_of: MessageEvent | None = None,
+) -> Incident:
+    """A new incident, or, when it is one already registered, a further source of that one.
+
+    Past a flood limit it is registered all the same, but summed up for the centre
+    instead of announced (handlers/intake/flood.py).
+    """
+    admission = await flood.admit(ctx)
+    if (same := await duplicates.find_duplicate(ctx, parsed)) is not None:
+        await _link(ctx, same, text, with_photos_of, announce=admission.held is None)
+        if admission.held is not None:
+            await flood.hold(ctx, admission.held, same, text)
+        return same
+    repo = IncidentRepository(ctx.session)
+    event = ctx.event
+    incident = await repo.add(
+        Incident(
+            id=await repo.next_id(ctx.now, ctx.org.timezone),
+            created_at=ctx.now, status="open", drill=False,
+            type=parsed.type or "other", location=parsed.location, stated_time=parsed.time,
+            dead=parsed.casualties.dead, injured=parsed.casualties.injured,
+            trapped=parsed.casualties.trapped, missing=parsed.casualties.missing,
+            text=text, language=parsed.language,
+            reporter_platform=event.actor.platform, reporter_id=event.actor.user_id,
+            reporter_name=ctx.actor_name, reporter_registered=ctx.person is not None,
+            source_platform=event.conversation.ref.platform,
+            source_chat_id=event.conversation.ref.chat_id,
+            source_message_id=event.platform_message_id,
+        )
+    )
+    await repo.record(
+        incident.id, ctx.now, "reported", ctx.timeline_actor,
+        {"text": text, "conversation": str(event.conversation.ref), "forced": forced,
+         "parsed": parsed.to_dict()},
+    )
+    await duplicates.remember(ctx, incident)
+    photos = 0
+    if with_photos_of is not None and with_photos_of.attachments:
+        await evidence.attach_photos(ctx, incident, with_photos_of)
+        photos = len(with_photos_of.attachments)
+    if admission.held is not None:
+        await repo.record(incident.id, ctx.now, "held", ctx.timeline_actor,
+                          {"scope": admission.held.scope, "held": admission.held.held})
+        await flood.hold(ctx, admission.held, incident, text)
+        return incident
+    if not ctx.where.centre:  # in a centre room the card itself is the receipt
+        # The reporter can correct what the bot understood, from the receipt itself.
+        correct = await ctx.button(ctx.t("button.correct"), CORRECT_ACTION, {"incident": incident.id, "receipt": True},
+                                   event.conversation.ref)
+        ctx.reply(views.receipt(ctx.t, incident, (correct,)), key=views.receipt_key(incident.id))
+    await post_cards(ctx, incident, photos, priority=Priority.LOW if admission.repeat else Priority.NORMAL)
+    log.info("incident %s registered from %s", incident.id, event.conversation.ref)
+    return incident
+
+
+async def _link(ctx: HandlerContext, incident: Incident, text: str, with_photos_of: MessageEvent | None,
+                *, announce: bool = True) -> None:
+    await duplicates.link_source(ctx, incident, duplicates.source_of_event(ctx, incident, text), announce=announce)
+    if with_photos_of is not None and with_photos_of.attachments:
+        await evidence.attach_photos(ctx, incident, with_photos_of)
+    if announce and not ctx.where.centre:  # there the centre's notice says it
+        ctx.reply(views.duplicate_receipt(ctx.t, incident), key=views.receipt_key(incident.id))
+
+
