@@ -8,7 +8,7 @@ from bot.messages import Button, Mention, Message, Priority, one_way
 from bot.events import ConversationRef
 from config.duty import on_duty
 from handlers.dispatch import actions, views
-from storage.dispatch import PENDING_APPROVAL, UNDELIVERED, DispatchRepository
+from storage.dispatch import FINAL, PENDING_APPROVAL, UNDELIVERED, DispatchRepository
 from storage.incidents import IncidentRepository, TimelineActor
 from storage.models import DispatchOrder, Incident
 
@@ -117,6 +117,13 @@ async def report_undelivered(ctx: Context, incident: Incident, order: DispatchOr
     await IncidentRepository(ctx.session).record(incident.id, ctx.now, "undelivered", None,
                                                  {"unit": order.unit_code, "reason": reason_key})
     await refresh_board(ctx, incident)
+
+
+async def refresh_orders(ctx: Context, incident: Incident) -> None:
+    """Redraw every order still in progress (its incident's figures changed)."""
+    for order in await DispatchRepository(ctx.session).orders_for(incident.id):
+        if order.state not in FINAL and order.state != PENDING_APPROVAL:
+            await refresh_order(ctx, incident, order)
 
 
 async def refresh_order(ctx: Context, incident: Incident, order: DispatchOrder) -> None:

@@ -19,6 +19,7 @@ not nine. Splitting makes the report an incident of its own again.
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from datetime import datetime, timedelta
 
@@ -87,16 +88,33 @@ async def remember(ctx: Context, incident: Incident, *, new: bool = True) -> Non
         cached.append(incident)
 
 
+_INCIDENT_MENTION = re.compile(r"(?<!\d)(\d{8}-\d{4,6})(?!\d)")
+
+
+async def named_incident(ctx: Context, text: str) -> Incident | None:
+    """The open incident a message names by its id ("续报 20261122-0001：…"), if any."""
+    for mention in _INCIDENT_MENTION.findall(text[:500]):
+        incident = await followed(ctx, await IncidentRepository(ctx.session).get(mention))
+        if incident is not None and incident.status != "closed":
+            return incident
+    return None
+
+
 async def find_duplicate(ctx: Context, parsed: ParsedReport) -> Incident | None:
     """The earliest open incident this freshly parsed report belongs to, if any."""
     if not parsed.location:  # the parser finds no coordinates: a name is needed
         return None
     kind = parsed.type or "other"
-    for candidate in await _candidates(ctx, kind):
-        # The names first: it is the cheap test that rules out nearly every candidate.
-        if same_place(candidate.location, parsed.location) and \
-                is_same_incident(candidate, kind, parsed.location, None, None, ctx.now):
-            return candidate
+    kinds = [kind]
+    if kind == "other":  # a follow-up often names no hazard ("人民路化工厂又有2人受伤"): any type at that place
+        await _candidates(ctx, kind)
+        kinds = list(ctx.session.info[_CANDIDATES])
+    for each in kinds:
+        for candidate in await _candidates(ctx, each):
+            # The names first: it is the cheap test that rules out nearly every candidate.
+            if same_place(candidate.location, parsed.location) and \
+                    is_same_incident(candidate, each, parsed.location, None, None, ctx.now):
+                return candidate
     return None
 
 

@@ -26,12 +26,14 @@ from bot.events import ButtonEvent, MessageEvent
 from bot.i18n import LANGUAGES, Translator, catalogue
 from bot.messages import Message
 from bot.text import clean_text
+from handlers.dispatch.orders import refresh_orders
 from handlers.intake import duplicates, evidence
 from handlers.intake.cards import refresh_cards
 from handlers.intake.clock import event_time
 from handlers.intake.numbers import EN_NUMBERS, zh_to_int
 from handlers.intake.parser import INCIDENT_TYPES, parse_report
 from handlers.intake.rights import may_update, refused_followup  # noqa: F401 (may_update: used by handler)
+from handlers.intake.stated_counts import Added, applied, stated_counts
 from storage.buttons import ResolvedButton
 from storage.incidents import IncidentRepository
 from storage.models import Incident
@@ -116,15 +118,14 @@ def _cut(span: str, end: re.Pattern[str]) -> tuple[str, str]:
 def _free_text_update(t: Translator, text: str) -> dict[str, object]:
     if not text.strip(_TRIM):
         return {}
-    parsed = parse_report(text)
-    if not parsed.is_report:
+    if not parse_report(text).is_report:
         return {}
-    counts = parsed.casualties.to_dict()
+    # Only what the text states: a count it does not mention is left alone.
+    counts = stated_counts(text)
     for field, count in counts.items():
-        if count > MAX_COUNT:
+        if (count.count if isinstance(count, Added) else count) > MAX_COUNT:
             raise BadValue(t("followup.bad_count", field=t(f"count.{field}"), max=MAX_COUNT))
-    # Stated totals only: a count the text does not mention reads as 0 and is left alone.
-    return {field: count for field, count in counts.items() if count > 0}
+    return dict(counts)
 
 
 def _value(t: Translator, field: str, value: str) -> object:
@@ -219,12 +220,17 @@ def _another_incident(ctx: HandlerContext, incident: Incident, text: str) -> boo
 
 async def apply_changes(
     ctx: HandlerContext, incident: Incident, changes: dict[str, object], kind: str, text: str,
-) -> None:
+    *, answer: bool = True,
+) -> list[str]:
+    """Change the incident, record old → new, redraw its card and orders; what changed, said.
+
+    answer: tell the sender (a linked report's sender has its receipt already)."""
     repo = IncidentRepository(ctx.session)
     said = []
-    for field, new in changes.items():
+    for field, stated in changes.items():
         attribute = _ATTRIBUTE[field]
         old = getattr(incident, attribute)
+        new = applied(old, stated) if isinstance(stated, Added) else stated
         if old == new:
             continue
         setattr(incident, attribute, new)
@@ -235,11 +241,16 @@ async def apply_changes(
         said.append(ctx.t("followup.change", field=_label(ctx.t, field),
                           old=_shown(ctx.t, field, old), new=_shown(ctx.t, field, new)))
     if not said:
-        ctx.reply(Message(text=ctx.t("followup.unchanged", id=incident.id)))
-        return
+        if answer:
+            ctx.reply(Message(text=ctx.t("followup.unchanged", id=incident.id)))
+        return said
     await refresh_cards(ctx, incident)
-    ctx.reply(Message(text=ctx.t("followup.updated", id=incident.id, changes=" · ".join(said))))
+    # Forces on the way see the new figures on their order.
+    await refresh_orders(ctx, incident)
+    if answer:
+        ctx.reply(Message(text=ctx.t("followup.updated", id=incident.id, changes=" · ".join(said))))
     log.info("incident %s %s by %s: %s", incident.id, kind, ctx.event.actor, sorted(changes))
+    return said
 
 
 def _label(t: Translator, field: str) -> str:

@@ -49,6 +49,8 @@ async def on_message(ctx: HandlerContext, event: MessageEvent) -> bool:
         return False
     text = clean_text(event.text, MAX_REPORT_CHARS)
     parsed = parse_report(text)
+    if not parsed.is_report and await duplicates.named_incident(ctx, text) is not None:
+        parsed = parse_report(text, assume_report=True)  # "20261122-0001 人已救出": about that one
     if parsed.doubtful:  # neither registered nor dropped: a person decides
         await triage.hold(ctx, event, text)
         if private:

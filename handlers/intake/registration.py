@@ -7,12 +7,16 @@ all the same, but summed up for the centre instead of announced.
 from __future__ import annotations
 
 import logging
+import re
 
 from bot.context import HandlerContext
 from bot.events import MessageEvent
 from bot.messages import Priority
 from handlers.intake import duplicates, evidence, flood, views
 from handlers.intake.cards import CORRECT_ACTION, post_cards
+from handlers.intake.followups import apply_changes
+from handlers.intake.rights import may_update
+from handlers.intake.stated_counts import Added, stated_counts
 from handlers.intake.parser import ParsedReport
 from storage.incidents import IncidentRepository
 from storage.models import Incident
@@ -30,10 +34,14 @@ async def register_incident(
     instead of announced (handlers/intake/flood.py).
     """
     admission = await flood.admit(ctx)
-    if (same := await duplicates.find_duplicate(ctx, parsed)) is not None:
+    named = await duplicates.named_incident(ctx, text)
+    if (same := named or await duplicates.find_duplicate(ctx, parsed)) is not None:
+        allowed = await may_update(ctx, same)  # asked before the link makes them one of its reporters
         await _link(ctx, same, text, with_photos_of, announce=admission.held is None)
         if admission.held is not None:
             await flood.hold(ctx, admission.held, same, text)
+        elif allowed:
+            await _update_from(ctx, same, text, follow_up=named is not None or is_follow_up(text))
         return same
     repo = IncidentRepository(ctx.session)
     event = ctx.event
@@ -75,6 +83,26 @@ async def register_incident(
     await post_cards(ctx, incident, photos, priority=Priority.LOW if admission.repeat else Priority.NORMAL)
     log.info("incident %s registered from %s", incident.id, event.conversation.ref)
     return incident
+
+
+# Words that mark a message as a follow-up of a known incident (续报, update:).
+_FOLLOW_UP = re.compile(r"续报|跟进|更新|进展|最新情况|\bupdate\b|\bfollow[- ]?up\b|\bsitrep\b", re.IGNORECASE)
+
+
+def is_follow_up(text: str) -> bool:
+    return bool(_FOLLOW_UP.search(text[:200]))
+
+
+async def _update_from(ctx: HandlerContext, incident: Incident, text: str, *, follow_up: bool) -> None:
+    """A further report that is not a reply still brings its figures: a follow-up's as it
+    states them (increments add, totals replace); another witness's only where they are
+    higher (a second passer-by seeing fewer does not lower the count)."""
+    stated = stated_counts(text)
+    if not follow_up:
+        stated = {field: value for field, value in stated.items()
+                  if isinstance(value, Added) or value > getattr(incident, field)}
+    if stated:
+        await apply_changes(ctx, incident, dict(stated), "updated", text, answer=False)
 
 
 async def _link(ctx: HandlerContext, incident: Incident, text: str, with_photos_of: MessageEvent | None,
