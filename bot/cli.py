@@ -76,6 +76,26 @@ def _parser() -> argparse.ArgumentParser:
     parse.add_argument("text", help="the message, or - for standard input")
     parse.set_defaults(func=_parse)
 
+    intake = commands.add_parser(
+        "intake", help="the organisation's own labelled examples: export, and score the parser",
+        description="Every correction of an incident and every triage decision is a labelled example of "
+        "what people in this organisation write. export writes them as JSONL in the intake sample's schema; "
+        "eval scores the current parser on them (or on FILE) field by field.",
+    )
+    intake_commands = intake.add_subparsers(title="intake commands", metavar="COMMAND")
+    iexp = intake_commands.add_parser("export", help="write the labelled examples as JSONL",
+                                      description="Write the organisation's labelled examples as JSONL.")
+    iexp.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)")
+    iexp.set_defaults(func=_intake_export)
+    ieval = intake_commands.add_parser(
+        "eval", help="score the parser on labelled examples",
+        description="Score the intake parser field by field on FILE (JSONL, the intake sample's schema), "
+        "or, without FILE, on the organisation's own examples from the database.",
+    )
+    ieval.add_argument("file", nargs="?", help="JSONL file (default: the organisation's own examples)")
+    ieval.add_argument("--errors", action="store_true", help="list every wrong field")
+    ieval.set_defaults(func=_intake_eval)
+
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(title="db commands", metavar="COMMAND")
     upgrade = db_commands.add_parser("upgrade", help="apply migrations",
@@ -187,6 +207,66 @@ def _parse(args: argparse.Namespace) -> int:
     else:
         emit(args.text)
     return 0
+
+
+def _intake_export(args: argparse.Namespace) -> int:
+    from handlers.intake.examples import labelled_examples
+
+    async def work(session: Any, _: Organisation) -> int:
+        examples = await labelled_examples(session)
+        text = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in examples)
+        if not args.output:
+            _utf8_stdout()
+            sys.stdout.write(text)
+            return 0
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            print(f"cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_CONFIG
+        print(f"wrote {args.output}: {len(examples)} labelled examples")
+        return 0
+
+    return _with_roster(work)
+
+
+def _intake_eval(args: argparse.Namespace) -> int:
+    from handlers.intake.examples import labelled_examples
+    from handlers.intake.scoring import evaluate, load
+
+    def show(name: str, rows: list[dict[str, Any]]) -> int:
+        _utf8_stdout()
+        if not rows:
+            print(f"{name}: no labelled examples yet (corrections and triage decisions make them)")
+            return 0
+        result = evaluate(rows)
+        print(f"{name}: {len(rows)} messages")
+        print("\n".join(result.summary()))
+        if args.errors:
+            for ident, field, got, want in result.errors:
+                print(f"  ✗ {ident} {field}: got {got!r}, want {want!r}")
+        return 0
+
+    if args.file:
+        try:
+            rows = load(Path(args.file))
+        except (OSError, UnicodeDecodeError, ValueError, KeyError) as exc:
+            print(f"cannot read {args.file}: {exc}", file=sys.stderr)
+            return EXIT_CONFIG
+        if not all(isinstance(r, dict) and "text" in r and "expected" in r for r in rows):
+            print(f"{args.file}: every line needs \"text\" and \"expected\"", file=sys.stderr)
+            return EXIT_CONFIG
+        return show(args.file, rows)
+
+    async def work(session: Any, _: Organisation) -> int:
+        return show("the organisation's own examples", await labelled_examples(session))
+
+    return _with_roster(work)
+
+
+def _utf8_stdout() -> None:
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(encoding="utf-8")  # JSON and Chinese are UTF-8 whatever the locale says
 
 
 def _db_upgrade(_: argparse.Namespace) -> int:

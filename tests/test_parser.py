@@ -5,14 +5,13 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from handlers.intake import casualties, casualty_words, classify, clock, fastre, places
+from handlers.intake import casualties, casualty_words, classify, clock, fastre, places, scoring
 from handlers.intake.numbers import en_to_int, zh_to_int
 from handlers.intake.parser import INCIDENT_TYPES, MAX_CHARS, Casualties, ParsedReport, parse_report
 
@@ -486,31 +485,30 @@ def test_fastre_falls_back_when_it_cannot_tell() -> None:
 # --- accuracy on the dev file -----------------------------------------------------------
 
 
-def _bench():
-    """bench/intake_accuracy.py, the one definition of the scores."""
-    if "intake_accuracy" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("intake_accuracy", BENCH)
-        assert spec and spec.loader
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["intake_accuracy"] = module  # dataclasses look their module up
-        spec.loader.exec_module(module)
-    return sys.modules["intake_accuracy"]
-
-
 @pytest.mark.skipif(not DEV_FILE.exists(), reason="shared dev file not present")
 def test_dev_file_accuracy_meets_the_targets() -> None:
-    bench = _bench()
-    report = bench.evaluate(bench.load(DEV_FILE))
+    report = scoring.evaluate(scoring.load(DEV_FILE))
     rates = {name: score.rate for name, score in report.scores.items()}
     assert rates["is_report"] >= 0.97, report.errors
     assert rates["type"] >= 0.95, report.errors
     assert rates["time"] >= 0.95, report.errors
     assert rates["casualties"] >= 0.95, report.errors
     assert rates["location"] >= 0.90, report.errors
+    assert not report.lost
+
+
+def test_the_corpus_split_is_fixed_by_id_and_about_thirty_percent() -> None:
+    spec = importlib.util.spec_from_file_location("intake_accuracy", BENCH)
+    assert spec and spec.loader
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    sides = [bench.split_of(f"x-{n:04d}") for n in range(1000)]
+    assert sides == [bench.split_of(f"x-{n:04d}") for n in range(1000)]
+    assert 250 <= sides.count("test") <= 350
 
 
 def test_location_scoring_rule() -> None:
-    match = _bench().location_matches
+    match = scoring.location_matches
     assert match(None, None) and not match("人民路", None) and not match(None, "人民路")
     assert match("人民路化工厂", "人民路化工厂东门")            # contains
     assert match("ABCD", "ABXY")                              # 2 shared of 4: half
