@@ -544,6 +544,17 @@ def find_unit(org: "Organisation", text: str) -> str | None:
     return None
 
 
+def units_matching(org: "Organisation", text: str) -> list[str]:
+    """The unit text names: its code or name exactly; else every unit whose code or
+    name contains it ("消防" → the fire brigade), so one hit is as good as the name."""
+    if not text.strip():
+        return []
+    if (code := find_unit(org, text)) is not None:
+        return [code]
+    key = _key(text)
+    return [code for code, unit in org.units.items() if key in code.casefold() or key in _key(unit.name)]
+
+
 # -- writing the merged roster ------------------------------------------------------
 
 

@@ -23,3 +23,10 @@ async def test_no_centre_command_crashes_on_edge_input(console_bot: ConsoleBot) 
             if APOLOGY in out:
                 crashed.append(f"/{command} {args[:40]}")
     assert crashed == []
+
+
+async def test_a_long_report_keeps_the_casualties_it_states_at_its_end(console_bot: ConsoleBot) -> None:
+    filler = "现场指挥部已设立，各救援力量陆续到达，交通管制措施已落实，周边群众已疏散。" * 80
+    text = "石岛化工园区二车间发生爆燃。" + filler[:2900] + "目前已造成3人受伤，2人被困。"
+    out = await console_bot.say(f"路人甲@reporting: {text}")
+    assert "新事件" in out and "受伤 3 · 被困 2" in out

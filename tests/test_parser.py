@@ -376,6 +376,15 @@ def test_no_punctuation_and_emoji() -> None:
     assert result.location == "青年路一家超市"
 
 
+def test_a_long_formal_report_is_read_to_its_end() -> None:
+    """A 初报 of ~3,000 characters states its casualties last: they must be counted."""
+    filler = "现场指挥部已设立，各救援力量陆续到达，交通管制措施已落实，周边群众已疏散。" * 80
+    text = "石岛化工园区二车间发生爆燃。" + filler[:2900] + "目前已造成3人受伤，2人被困。"
+    assert 2900 < len(text) <= MAX_CHARS
+    result = parse_report(text)
+    assert result.is_report and (result.casualties.injured, result.casualties.trapped) == (3, 2)
+
+
 def test_language() -> None:
     assert parse_report("Landslide near the 成山头 car park").language == "en"
     assert parse_report("G18高速K13处货车起火").language == "zh"

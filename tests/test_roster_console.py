@@ -92,6 +92,19 @@ async def test_bad_invites(console_bot: ConsoleBot) -> None:
     assert "用法：/invite" in await console_bot.say("王指挥@centre: /invite")
 
 
+async def test_units_are_found_by_part_of_their_name_and_several_are_listed(console_bot: ConsoleBot) -> None:
+    out = await console_bot.say("王指挥@centre: /invite 消防")  # 市消防救援大队, the only one
+    assert "FIRE-01" in out and _code(out)
+    assert _code(await console_bot.say("王指挥@centre: /invite fire-01 duty_officer"))  # any case
+    several = await console_bot.say("王指挥@centre: /invite 救援队")  # two units' names have it
+    assert "对应多个单位" in several and "邀请码" not in several
+    for listed in ("CHEM-01 石岛化工园区企业救援队", "BLUESKY-01 荣成蓝天救援队"):
+        assert listed in several
+    assert "市消防救援大队" not in several  # 救援 but not 救援队
+    assert "没有单位 火警" in await console_bot.say("王指挥@centre: /invite 火警")
+    assert "请在文件中删除" in await console_bot.say("王指挥@centre: /remove 消防 张三")
+
+
 async def test_leave_remove_and_unbind(console_bot: ConsoleBot) -> None:
     code = await _invite(console_bot, "SEA-01 uses:2")
     await console_bot.say(f"周船长@dm: /join {code}")

@@ -415,6 +415,7 @@ MESSAGES: dict[str, str] = {
     "roster.kind.enterprise": "enterprise",
     "roster.kind.social": "social",
     "roster.kind.expert": "expert",
+    "roster.unit_ambiguous": "“{text}” matches several units; use the unit's code:\n{units}",
     "roster.unknown_unit": "No unit {code} (close: {close}).",
     "roster.invite_usage": "Usage: /invite UNIT [duty_officer] [uses:N] [expires:30m|12h|7d], e.g. /invite FIRE-01 duty_officer expires:3d",
     "roster.invite_bad_option": "Not understood: {option}",

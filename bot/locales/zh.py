@@ -415,6 +415,7 @@ MESSAGES: dict[str, str] = {
     "roster.kind.enterprise": "企业",
     "roster.kind.social": "社会力量",
     "roster.kind.expert": "专家",
+    "roster.unit_ambiguous": "“{text}” 对应多个单位，请用单位代码：\n{units}",
     "roster.unknown_unit": "没有单位 {code}（相近：{close}）。",
     "roster.invite_usage": "用法：/invite 单位 [duty_officer] [uses:N] [expires:30m|12h|7d]，例如 /invite FIRE-01 duty_officer expires:3d",
     "roster.invite_bad_option": "无法识别：{option}",

@@ -16,16 +16,16 @@ from bot.router import Router, centre_only
 from bot.text import clean_text
 from handlers.intake import duplicates, evidence, followups, triage, views
 from handlers.intake.cards import CORRECT_ACTION, DRILL_ACTION, refresh_cards
-from handlers.intake.parser import parse_report
+from handlers.intake.parser import MAX_CHARS, parse_report
 from handlers.intake.registration import register_incident
 from storage.buttons import ResolvedButton
 from storage.incidents import IncidentRepository
 
 log = logging.getLogger(__name__)
 
-# Longer messages are read only this far (a report is a few lines; a 20,000
-# character paste must not cost the bot anything).
-MAX_REPORT_CHARS = 4000
+# Longer messages are read only this far (a 20,000 character paste must not
+# cost the bot anything); the parser reads all of it.
+MAX_REPORT_CHARS = MAX_CHARS
 INCIDENT_ID = re.compile(r"^\d{8}-\d{4,6}$")
 
 

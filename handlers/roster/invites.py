@@ -16,17 +16,25 @@ from bot.context import HandlerContext
 from bot.timeparse import parse_duration
 from bot.events import CommandEvent
 from bot.messages import Message
+from config.register import units_matching
 from storage.models import Invite, RosterBinding, RosterMember
 from storage.roster import MAX_INVITE_DAYS, MAX_INVITE_USES, RosterRepository
 
 log = logging.getLogger(__name__)
 
 DEFAULT_VALID_FOR = timedelta(days=7)
-def unit_problem(ctx: HandlerContext, code: str) -> str | None:
-    if code in ctx.org.units:
-        return None
-    close = difflib.get_close_matches(code, sorted(ctx.org.units), n=3, cutoff=0.5)
-    return ctx.t("roster.unknown_unit", code=code, close=", ".join(close) or "—")
+
+
+def resolve_unit(ctx: HandlerContext, text: str) -> tuple[str | None, str | None]:
+    """(unit code, None), or (None, why not): unknown, or several units match (listed)."""
+    found = units_matching(ctx.org, text)
+    if len(found) == 1:
+        return found[0], None
+    if found:
+        listed = "\n".join(f"{code} {ctx.org.units[code].name}" for code in found)
+        return None, ctx.t("roster.unit_ambiguous", text=text[:40], units=listed)
+    close = difflib.get_close_matches(text.upper(), sorted(ctx.org.units), n=3, cutoff=0.5)
+    return None, ctx.t("roster.unknown_unit", code=text[:40], close=", ".join(close) or "—")
 
 
 async def invite_command(ctx: HandlerContext, event: CommandEvent) -> None:
@@ -35,9 +43,9 @@ async def invite_command(ctx: HandlerContext, event: CommandEvent) -> None:
     if not words:
         ctx.reply(Message(text=ctx.t("roster.invite_usage")))
         return
-    code = words[0].upper()
+    code, problem = resolve_unit(ctx, words[0])
     role, uses, valid_for, problems = "member", 1, DEFAULT_VALID_FOR, []
-    if problem := unit_problem(ctx, code):
+    if problem:
         problems.append(problem)
     for word in words[1:]:
         name, _, value = word.partition(":")
@@ -49,7 +57,7 @@ async def invite_command(ctx: HandlerContext, event: CommandEvent) -> None:
             valid_for = duration
         else:
             problems.append(ctx.t("roster.invite_bad_option", option=word[:40]))
-    if problems:
+    if problems or code is None:
         ctx.reply(Message(text="\n".join([*problems, ctx.t("roster.invite_usage")])))
         return
     secret = await RosterRepository(ctx.session).create_invite(code, role, uses, ctx.now + valid_for,

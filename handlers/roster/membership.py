@@ -10,7 +10,7 @@ import logging
 from bot.context import HandlerContext
 from bot.events import CommandEvent
 from bot.messages import Message
-from handlers.roster.invites import unit_problem
+from handlers.roster.invites import resolve_unit
 from storage.models import RosterMember
 from storage.roster import RosterRepository
 
@@ -52,13 +52,14 @@ async def leave_command(ctx: HandlerContext, event: CommandEvent) -> None:
 
 async def remove_command(ctx: HandlerContext, event: CommandEvent) -> None:
     """/remove UNIT NAME — a centre member removes someone added in chat or imported."""
-    code, _, name = event.args.strip().partition(" ")
-    code, name = code.upper(), name.strip()
-    if not code or not name:
+    unit, _, name = event.args.strip().partition(" ")
+    name = name.strip()
+    if not unit or not name:
         ctx.reply(Message(text=ctx.t("roster.remove_usage")))
         return
-    if problem := unit_problem(ctx, code):
-        ctx.reply(Message(text=problem))
+    code, problem = resolve_unit(ctx, unit)
+    if code is None:
+        ctx.reply(Message(text=problem or ""))
         return
     found = [m for m in await RosterRepository(ctx.session).members_in(code) if m.name == name]
     if not found:
