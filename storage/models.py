@@ -67,6 +67,8 @@ class Incident(Base):
     # Set when a later pin put this report within reach of an earlier incident:
     # the incident is closed and its report is a source of that one.
     merged_into: Mapped[str | None] = mapped_column(String(16))
+    # Fields the parser was unsure of ("type,location"): marked on the card until a person states them.
+    unsure: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
     __table_args__ = (
         Index("ix_incidents_created_at", "created_at"),

@@ -22,13 +22,18 @@ from storage.outbox import OutboxRepository
 RECENT_REPORT = timedelta(minutes=30)
 
 
-async def incident_replied_to(ctx: HandlerContext, event: Event) -> Incident | None:
+async def replied_to(ctx: HandlerContext, event: Event) -> tuple[str | None, Incident | None]:
+    """The key of the bot's message this one replies to, and the incident it is about."""
     if event.reply_to_message_id is None:
-        return None
+        return None, None
     ref = event.conversation.ref
     key = await OutboxRepository(ctx.session).key_of_delivered(ref.platform, ref.chat_id, event.reply_to_message_id)
     incident_id = views.incident_of_key(key)
-    return await IncidentRepository(ctx.session).get(incident_id) if incident_id else None
+    return key, await IncidentRepository(ctx.session).get(incident_id) if incident_id else None
+
+
+async def incident_replied_to(ctx: HandlerContext, event: Event) -> Incident | None:
+    return (await replied_to(ctx, event))[1]
 
 
 async def on_location(ctx: HandlerContext, event: LocationEvent) -> bool:

@@ -27,9 +27,9 @@ from bot.i18n import LANGUAGES, Translator, catalogue
 from bot.messages import Message
 from bot.text import clean_text
 from handlers.dispatch.orders import refresh_orders
-from handlers.intake import duplicates, evidence
+from handlers.intake import duplicates, evidence, views
 from handlers.intake.cards import refresh_cards
-from handlers.intake.clock import event_time
+from handlers.intake.clock import event_time, find_times
 from handlers.intake.numbers import EN_NUMBERS, zh_to_int
 from handlers.intake.parser import INCIDENT_TYPES, parse_report
 from handlers.intake.rights import may_update, refused_followup  # noqa: F401 (may_update: used by handler)
@@ -171,7 +171,8 @@ async def on_reply(ctx: HandlerContext, event: MessageEvent) -> bool:
     """A text reply to a receipt or card: a follow-up or a correction of that incident."""
     if event.reply_to_message_id is None or not event.text.strip():
         return False
-    incident = await duplicates.followed(ctx, await evidence.incident_replied_to(ctx, event))
+    key, replied = await evidence.replied_to(ctx, event)
+    incident = await duplicates.followed(ctx, replied)
     if incident is None:
         return False
     text = clean_text(event.text, MAX_REPLY_CHARS).strip()
@@ -187,12 +188,42 @@ async def on_reply(ctx: HandlerContext, event: MessageEvent) -> bool:
     if problem is not None:
         ctx.reply(Message(text=problem))
         return True
+    if not changes and replied is not None and key == views.receipt_key(replied.id):
+        changes = answer_to_question(incident, text)  # the receipt asked where or when
+        if changes:
+            said = await apply_changes(ctx, incident, changes, "answered", text, answer=False)
+            ctx.reply(Message(text=ctx.t("followup.answered", id=incident.id, changes=" · ".join(said))))
+            return True
     if not changes:
         if not is_acknowledgement(text):  # "收到，谢谢" needs no answer, least of all an error
             ctx.reply(Message(text=ctx.t("followup.not_understood", id=incident.id)))
         return True
     await apply_changes(ctx, incident, changes, "corrected" if by_field else "updated", text)
     return True
+
+
+def answer_to_question(incident: Incident, text: str) -> dict[str, object]:
+    """A reply to a receipt that asked for the place or the time: a clock time in it is the
+    time, and what is left (without acknowledgements) is the place."""
+    if is_acknowledgement(text):
+        return {}
+    changes: dict[str, object] = {}
+    times = find_times(text)
+    if incident.stated_time is None and (stated := event_time(text, times)):
+        changes["time"] = stated
+    if incident.location is None:
+        place = text
+        for found in reversed(times):
+            place = place[:found.start] + " " + place[found.end:]
+        place = _ANSWER_FILLER.sub(" ", place).strip(_TRIM + " ")
+        if place and not is_acknowledgement(place):
+            changes["location"] = place[:200]
+    return changes
+
+
+# Words around an answered place: "在人民路口", "地点是…", "at the …".
+_ANSWER_FILLER = re.compile(r"^\s*(?:地点|位置|地址)?\s*(?:是|在|于)?\s*|^\s*(?:it'?s\s+)?(?:at|near|on)\s+",
+                            re.IGNORECASE)
 
 
 # Thanks and acknowledgements people send back to a receipt, in both languages.
@@ -234,6 +265,7 @@ async def apply_changes(
         if old == new:
             continue
         setattr(incident, attribute, new)
+        _stated_by_a_person(incident, field)
         await repo.record(incident.id, ctx.now, kind, ctx.timeline_actor, {
             "field": field, "old": old, "new": new, "text": text[:500],
             "conversation": str(ctx.event.conversation.ref),
@@ -251,6 +283,12 @@ async def apply_changes(
         ctx.reply(Message(text=ctx.t("followup.updated", id=incident.id, changes=" · ".join(said))))
     log.info("incident %s %s by %s: %s", incident.id, kind, ctx.event.actor, sorted(changes))
     return said
+
+
+def _stated_by_a_person(incident: Incident, field: str) -> None:
+    """A value a person gave is no longer the parser's guess: its mark goes."""
+    marked = "casualties" if field in COUNTS else field
+    incident.unsure = ",".join(f for f in (incident.unsure or "").split(",") if f and f != marked)
 
 
 def _label(t: Translator, field: str) -> str:

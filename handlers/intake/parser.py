@@ -104,6 +104,14 @@ class ParsedReport:
     confidence: Confidence = field(default_factory=Confidence)
 
     @property
+    def unsure_fields(self) -> tuple[str, ...]:
+        """Fields read with a value the parser is unsure of (a missing one is shown as missing)."""
+        values = {"type": self.type not in (None, "other"), "location": self.location is not None,
+                  "time": self.time is not None, "casualties": any(self.casualties.to_dict().values())}
+        return tuple(name for name, present in values.items()
+                     if getattr(self.confidence, name) < UNSURE_BELOW and (present or name == "type"))
+
+    @property
     def doubtful(self) -> bool:
         """Read as not a report, but unsure of it: for a person to decide."""
         return not self.is_report and self.confidence.is_report < UNSURE_BELOW
@@ -193,7 +201,7 @@ def _confidence(family: str | None, location: str | None, time: str | None, casu
         is_report=SURE if evidence >= 2 else FAIRLY_SURE,
         type=SURE if strong else FAIRLY_SURE if family is not None else UNSURE,
         # A place phrase longer than a short line probably ran on into the event.
-        location=FAIRLY_SURE if location is None or len(location) > 30 else SURE,
+        location=FAIRLY_SURE if location is None else UNSURE if len(location) > 30 else SURE,
         time=SURE if time is not None else FAIRLY_SURE,
         casualties=FAIRLY_SURE if casualties else SURE,
     )

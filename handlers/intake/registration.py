@@ -52,7 +52,7 @@ async def register_incident(
             type=parsed.type or "other", location=parsed.location, stated_time=parsed.time,
             dead=parsed.casualties.dead, injured=parsed.casualties.injured,
             trapped=parsed.casualties.trapped, missing=parsed.casualties.missing,
-            text=text, language=parsed.language,
+            text=text, language=parsed.language, unsure=",".join(parsed.unsure_fields),
             reporter_platform=event.actor.platform, reporter_id=event.actor.user_id,
             reporter_name=ctx.actor_name, reporter_registered=ctx.person is not None,
             source_platform=event.conversation.ref.platform,

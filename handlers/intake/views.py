@@ -49,23 +49,47 @@ def reporter_text(t: Translator, incident: Incident | IncidentSource) -> str:
     return t("value.unregistered", name=incident.reporter_name)
 
 
+UNSURE_MARK = " ❓"  # the parser was unsure of this value; a person has not stated it since
+
+
 def summary_fields(t: Translator, incident: Incident) -> tuple[Field, ...]:
     not_stated = t("value.not_stated")
+    unsure = set((incident.unsure or "").split(","))
+
+    def shown(field: str, value: str) -> str:
+        return value + UNSURE_MARK if field in unsure else value
+
     return (
-        Field(t("field.type"), t(f"type.{incident.type}")),
-        Field(t("field.location"), incident.location or not_stated),
-        Field(t("field.time"), incident.stated_time or not_stated),
-        Field(t("field.casualties"), casualties_text(t, incident)),
+        Field(t("field.type"), shown("type", t(f"type.{incident.type}"))),
+        Field(t("field.location"), shown("location", incident.location) if incident.location else not_stated),
+        Field(t("field.time"), shown("time", incident.stated_time) if incident.stated_time else not_stated),
+        Field(t("field.casualties"), shown("casualties", casualties_text(t, incident))),
     )
 
 
 def receipt(t: Translator, incident: Incident, buttons: tuple[Button, ...] = ()) -> Message:
+    """The reporter's receipt; a report without a place or a time asks for it, once,
+    here (a reply to the receipt answers it: see followups.answer_question)."""
+    text = t("receipt.text")
+    if question := missing_question(t, incident):
+        text = f"{question}\n{text}"
     return Message(
         title=t("receipt.title", id=incident.id),
-        text=t("receipt.text"),
+        text=text,
         fields=summary_fields(t, incident),
         buttons=buttons,
     )
+
+
+def missing_question(t: Translator, incident: Incident) -> str | None:
+    """The seeds' report format is time, place, first judgement: ask for what is missing."""
+    if incident.location is None and incident.stated_time is None:
+        return t("receipt.ask_place_and_time")
+    if incident.location is None:
+        return t("receipt.ask_place")
+    if incident.stated_time is None:
+        return t("receipt.ask_time")
+    return None
 
 
 def duplicate_receipt(t: Translator, incident: Incident) -> Message:
