@@ -96,6 +96,24 @@ def _parser() -> argparse.ArgumentParser:
     ieval.add_argument("--errors", action="store_true", help="list every wrong field")
     ieval.set_defaults(func=_intake_eval)
 
+    places = commands.add_parser(
+        "places", help="the gazetteer: places the bot should know",
+        description="Places (towns, villages, roads, ports, parks, mines, enterprises) the bot prefers when "
+        "reading a report's location; with coordinates they put the incident on the map. They are laid over "
+        "the organisation file's places: and running bots pick them up within seconds.",
+    )
+    places_commands = places.add_subparsers(title="places commands", metavar="COMMAND")
+    pimp = places_commands.add_parser(
+        "import", help="import places from CSV or XLSX",
+        description="Read places from a CSV (UTF-8 or GB18030) or XLSX file with the columns name (名称), "
+        "kind (类别: town/镇, village/村, road/道路, port/港口, park/园区, mine/矿山, enterprise/企业, other/其他), "
+        "town (乡镇), latitude (纬度), longitude (经度); only name is required. All or nothing: every bad row "
+        "is listed with its number and why, and then nothing is imported (exit code 1). Importing again "
+        "updates the places by name.",
+    )
+    pimp.add_argument("file", help="the places file, .csv or .xlsx")
+    pimp.set_defaults(func=_places_import)
+
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(title="db commands", metavar="COMMAND")
     upgrade = db_commands.add_parser("upgrade", help="apply migrations",
@@ -207,6 +225,38 @@ def _parse(args: argparse.Namespace) -> int:
     else:
         emit(args.text)
     return 0
+
+
+def _places_import(args: argparse.Namespace) -> int:
+    from config.places import read_places
+    from storage.places import PlaceRepository
+    from storage.roster import RosterRepository
+
+    found = read_places(args.file)
+    if found.problems:
+        print(f"{args.file}: {len(found.problems)} problem(s):", file=sys.stderr)
+        for problem in found.problems:
+            print(problem, file=sys.stderr)
+        print("nothing imported: fix the rows above and import again", file=sys.stderr)
+        return EXIT_CONFIG
+    if not found.places:
+        print(f"{args.file}: no places in it", file=sys.stderr)
+        return EXIT_CONFIG
+
+    async def work(session: Any, _: Organisation) -> int:
+        repo = PlaceRepository(session)
+        now, by = datetime.now(timezone.utc), f"liandong places import {Path(args.file).name}"
+        changed = 0
+        for place in found.places:
+            changed += await repo.put(place.name, kind=place.kind, town=place.town, latitude=place.latitude,
+                                      longitude=place.longitude, source="import", by=by, now=now)
+        if changed:
+            await RosterRepository(session).record("places", None, by, now, {"places": changed})
+        mapped = sum(1 for p in found.places if p.latitude is not None)
+        print(f"imported {len(found.places)} places ({mapped} with coordinates): {changed} new or changed")
+        return 0
+
+    return _with_roster(work)
 
 
 def _intake_export(args: argparse.Namespace) -> int:

@@ -18,6 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from bot.events import ConversationRef
+from config.places import Gazetteer
 from config.schema import INCIDENT_TYPES, WEEKDAYS, Channel, OrganisationFile, Unit
 
 CONSOLE = "console"
@@ -120,6 +121,7 @@ class Organisation:
         self.contacts: dict[str, list[Contact]] = {}
         self.duty: dict[str, DutyHolder] = {}
         self.roster_version = 0
+        self.gazetteer = Gazetteer.of(spec.places)
         # What check-config should point out without refusing the file.
         self.warnings: list[str] = []
         self._index()

@@ -46,6 +46,8 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 import yaml
 
+from config.spreadsheet import cell_text as _cell, decode_text as _decode
+
 if TYPE_CHECKING:
     from config.organisation import Organisation
 
@@ -198,19 +200,6 @@ def _csv_grid(data: bytes, register: Register) -> list[list[Any]]:
     return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
 
 
-def _decode(data: bytes) -> str | None:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return None
-
-
 def _xlsx_grid(data: bytes, register: Register) -> tuple[list[list[Any]], list[Any]]:
     import zipfile
 
@@ -238,18 +227,6 @@ def _xlsx_grid(data: bytes, register: Register) -> tuple[list[list[Any]], list[A
     first = sheets[0]
     return ([list(row) for row in first.iter_rows(values_only=True)] if first is not None else [],
             list(first.merged_cells.ranges) if first is not None else [])
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # a phone typed into a number cell
-    if isinstance(value, datetime):
-        return value.isoformat(sep=" ")
-    return " ".join(unicodedata.normalize("NFKC", str(value)).split())
 
 
 def _header_key(text: str) -> str | None:

@@ -14,7 +14,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from config.organisation import CONSOLE, Contact, DutyHolder, Organisation
-from config.schema import PLATFORMS, OrganisationFile
+from config.places import Gazetteer
+from config.schema import PLATFORMS, OrganisationFile, Place
+from storage.models import KnownPlace
 from storage.roster import RosterSnapshot
 
 log = logging.getLogger(__name__)
@@ -127,9 +129,16 @@ def merge(base: OrganisationFile, roster: RosterSnapshot, source: str = "<memory
         if binding.platform == CONSOLE and binding.unit_code in org.units:
             org.add_console_room(binding.unit_code, binding.chat_id)
     org.contacts = _contacts(org, roster)
+    if roster.places:  # the database's places after the file's: an import updates the file's
+        org.gazetteer = Gazetteer.of([*org.spec.places, *map(_place, roster.places)])
     org.duty = {code: DutyHolder(d.name, d.platform, d.user_id, d.at)
                 for code, d in roster.duty.items() if code in org.units}
     return org
+
+
+def _place(row: KnownPlace) -> Place:
+    return Place.model_construct(name=row.name, kind=row.kind, town=row.town,  # validated on the way in
+                                 latitude=row.latitude, longitude=row.longitude)
 
 
 def _contacts(org: Organisation, roster: RosterSnapshot) -> dict[str, list[Contact]]:

@@ -195,6 +195,26 @@ class Rollcall(_Strict):
         return value
 
 
+PLACE_KINDS = ("town", "village", "road", "port", "park", "mine", "enterprise", "other")
+
+
+class Place(_Strict):
+    """A place the organisation knows: preferred when reading a report's location; with
+    coordinates (WGS 84, as GPS gives them) it puts the incident on the map."""
+
+    name: Annotated[StrictStr, Field(min_length=2, max_length=100)]
+    kind: Literal["town", "village", "road", "port", "park", "mine", "enterprise", "other"] = "other"
+    town: Annotated[StrictStr, Field(max_length=100)] | None = None
+    latitude: Annotated[float, Field(ge=-90, le=90)] | None = None
+    longitude: Annotated[float, Field(ge=-180, le=180)] | None = None
+
+    @model_validator(mode="after")
+    def _both_coordinates_or_none(self) -> "Place":
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValueError("give both latitude and longitude, or neither")
+        return self
+
+
 class OrganisationFile(_Strict):
     organisation: OrganisationInfo
     command_centre: CommandCentre
@@ -204,3 +224,4 @@ class OrganisationFile(_Strict):
     escalation: Escalation = Escalation()
     rollcalls: list[Rollcall] = []
     intake_limits: IntakeLimits = IntakeLimits()
+    places: list[Place] = []

@@ -531,6 +531,22 @@ class TriageItem(Base):
     __table_args__ = (Index("ix_triage_open", "status", "sender_platform", "sender_id"),)
 
 
+class KnownPlace(Base):
+    """A place imported (`liandong places import`) or remembered from a centre member's
+    correction; laid over the organisation file's `places:`."""
+
+    __tablename__ = "places"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), default="other")
+    town: Mapped[str | None] = mapped_column(String(100))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(16))  # import | correction
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    added_by: Mapped[str] = mapped_column(String(200))
+
+
 class ConversationMove(Base):
     """A group that became another chat (a Telegram group upgraded to a supergroup).
 

@@ -11,8 +11,9 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import DutyChange, Invite, RosterBinding, RosterEvent, RosterMember, RosterUnit
+from storage.models import DutyChange, Invite, KnownPlace, RosterBinding, RosterEvent, RosterMember, RosterUnit
 from storage.moves import moves
+from storage.places import PlaceRepository
 
 ROSTER_CHANGED = "liandong.roster_changed"  # session.info flag: reload the organisation after commit
 # Easy to read aloud and to type on a phone: no 0/O, 1/I/L.
@@ -42,6 +43,7 @@ class RosterSnapshot:
     bindings: list[RosterBinding] = field(default_factory=list)
     duty: dict[str, DutyChange] = field(default_factory=dict)  # unit code -> latest handover
     moves: dict[tuple[str, str], str] = field(default_factory=dict)  # (platform, old chat) -> new chat
+    places: list[KnownPlace] = field(default_factory=list)
 
 
 class RosterRepository:
@@ -65,6 +67,7 @@ class RosterRepository:
                 select(RosterBinding).where(RosterBinding.removed_at.is_(None)).order_by(RosterBinding.id))),
             duty={d.unit_code: d for d in duty},
             moves=await moves(self.session),
+            places=await PlaceRepository(self.session).all(),
         )
 
     async def members_of(self, platform: str, user_id: str) -> list[RosterMember]:

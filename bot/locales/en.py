@@ -93,6 +93,7 @@ MESSAGES: dict[str, str] = {
     "intake.not_a_report": "This did not read as an incident report. Say what happened, where and when, e.g. \"Fire at the Renmin Rd chemical plant, 3 injured\", or use /report with your text to register it anyway.",
     "intake.too_long": "Message too long ({length} characters); only the first {limit} were read.",
     "report.usage": "Usage: /report what happened, e.g. /report Fire at the Renmin Rd chemical plant, 3 injured",
+    "field.map": "Map",
     "field.coordinates": "Coordinates",
     "field.photos": "Photos",
     "value.photo_one": "1 photo",

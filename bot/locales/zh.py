@@ -93,6 +93,7 @@ MESSAGES: dict[str, str] = {
     "intake.not_a_report": "未识别为事件报告。报告请说明时间、地点和情况，例如：人民路化工厂起火，3人受伤。也可用 /report 加内容强制登记。",
     "intake.too_long": "消息过长（{length} 字），只读取了前 {limit} 字。",
     "report.usage": "用法：/report 情况描述，例如 /report 人民路化工厂起火，3人受伤",
+    "field.map": "地图",
     "field.coordinates": "位置坐标",
     "field.photos": "现场照片",
     "value.photo_one": "1 张",

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.i18n import Translator
 from bot.messages import Button, Field, Mention, Message
 from config.organisation import Organisation
-from handlers.intake.views import casualties_text, summary_fields
+from handlers.intake.views import casualties_text, map_fields, summary_fields
 from storage.dispatch import DECLINED, FINAL, FLOW, PENDING_APPROVAL, UNDELIVERED, OrderStatus
 from storage.models import DispatchDraft, DispatchOrder, Incident
 
@@ -52,7 +52,7 @@ def order_message(
     buttons: tuple[Button, ...] = (), mentions: tuple[Mention, ...] = (), reminder: bool = False,
 ) -> Message:
     unit = org.units[order.unit_code]
-    fields = summary_fields(t, incident) + (
+    fields = summary_fields(t, incident) + map_fields(t, incident) + (
         Field(t("order.field.unit"), f"{unit.name} ({unit.code})"),
         Field(t("order.field.instruction"), order.instruction or t("value.not_stated")),
         Field(t("order.field.ordered_by"), f"{order.ordered_by} {clock_time(order.ordered_at, org.timezone)}"),

@@ -37,6 +37,8 @@ from handlers.intake.stated_counts import Added, applied, stated_counts
 from storage.buttons import ResolvedButton
 from storage.incidents import IncidentRepository
 from storage.models import Incident
+from storage.places import PlaceRepository
+from storage.roster import RosterRepository
 
 log = logging.getLogger(__name__)
 
@@ -266,6 +268,8 @@ async def apply_changes(
             continue
         setattr(incident, attribute, new)
         _stated_by_a_person(incident, field)
+        if field == "location" and kind == "corrected" and ctx.is_centre_member and isinstance(new, str):
+            await _remember_place(ctx, new)
         await repo.record(incident.id, ctx.now, kind, ctx.timeline_actor, {
             "field": field, "old": old, "new": new, "text": text[:500],
             "conversation": str(ctx.event.conversation.ref),
@@ -283,6 +287,14 @@ async def apply_changes(
         ctx.reply(Message(text=ctx.t("followup.updated", id=incident.id, changes=" · ".join(said))))
     log.info("incident %s %s by %s: %s", incident.id, kind, ctx.event.actor, sorted(changes))
     return said
+
+
+async def _remember_place(ctx: HandlerContext, name: str) -> None:
+    """A place a centre member wrote is a place: the next report naming it reads it so."""
+    if 2 <= len(name) <= 100 and await PlaceRepository(ctx.session).put(
+            name, kind="other", town=None, latitude=None, longitude=None, source="correction",
+            by=ctx.actor_name, now=ctx.now):
+        await RosterRepository(ctx.session).record("place", None, ctx.actor_name, ctx.now, {"name": name})
 
 
 def _stated_by_a_person(incident: Incident, field: str) -> None:

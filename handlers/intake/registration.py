@@ -6,6 +6,7 @@ all the same, but summed up for the centre instead of announced.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 
@@ -34,6 +35,9 @@ async def register_incident(
     instead of announced (handlers/intake/flood.py).
     """
     admission = await flood.admit(ctx)
+    place = ctx.org.gazetteer.find(text)
+    if place is not None and (parsed.location is None or place.name not in parsed.location):
+        parsed = dataclasses.replace(parsed, location=place.name)  # a known place beats a guessed phrase
     named = await duplicates.named_incident(ctx, text)
     if (same := named or await duplicates.find_duplicate(ctx, parsed)) is not None:
         allowed = await may_update(ctx, same)  # asked before the link makes them one of its reporters
@@ -65,6 +69,8 @@ async def register_incident(
         {"text": text, "conversation": str(event.conversation.ref), "forced": forced,
          "parsed": parsed.to_dict()},
     )
+    if place is not None and place.latitude is not None and place.longitude is not None:
+        incident.latitude, incident.longitude = place.latitude, place.longitude  # on the map at once
     await duplicates.remember(ctx, incident)
     photos = 0
     if with_photos_of is not None and with_photos_of.attachments:

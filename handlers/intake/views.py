@@ -131,12 +131,24 @@ def sources_notice(
     return Message(title=t("sources.title", id=incident_id, count=total + 1), text="\n".join(lines), buttons=buttons)
 
 
+def map_link(latitude: float, longitude: float) -> str:
+    """OpenStreetMap, which needs no account and opens on any phone (coordinates are WGS 84)."""
+    return f"https://www.openstreetmap.org/?mlat={latitude:.5f}&mlon={longitude:.5f}#map=16/{latitude:.5f}/{longitude:.5f}"
+
+
+def map_fields(t: Translator, incident: Incident) -> tuple[Field, ...]:
+    if incident.latitude is None or incident.longitude is None:
+        return ()
+    return (Field(t("field.map"), map_link(incident.latitude, incident.longitude)),)
+
+
 def evidence_fields(t: Translator, incident: Incident, photos: int, reports: int = 1) -> tuple[Field, ...]:
     fields = []
     if reports > 1:
         fields.append(Field(t("field.sources"), t("value.sources", count=reports)))
     if incident.latitude is not None and incident.longitude is not None:
         fields.append(Field(t("field.coordinates"), f"{incident.latitude:.5f}, {incident.longitude:.5f}"))
+        fields.extend(map_fields(t, incident))
     if photos:
         count = t("value.photo_one") if photos == 1 else t("value.photos", count=photos)
         fields.append(Field(t("field.photos"), count))
