@@ -32,13 +32,14 @@ _CHATTER_ZH = fastre.compile(
     r"演练|演习|拉练|"                                                      # drills
     r"今年以来|年以来|同比|环比|共发生.{0,8}[0-9]+起|[0-9]+起(?:火灾|事故|警情)|"  # statistics
     r"请忽略|"                                                              # tests
-    r"预计.{0,12}(?:影响|登陆|来袭|到达|抵达|降雨|降水|强降|过境|出现)|预报|气象台|发布.{0,8}预警|预警信号|"
+    r"预计.{0,12}(?:影响|登陆|来袭|到达|抵达|降雨|降水|强降|过境|出现)|预报|发布.{0,8}预警|预警信号|"
     r"将(?:于|在)?.{0,10}(?:影响|登陆|过境)|可能(?:出现|发生|引发|造成)|请.{0,6}(?:注意|做好).{0,4}(?:防范|防御|准备)|"
     r"会议(?!室|中心)|开会|例会|总结会|调度会|视频会|召开|"                    # meetings
     r"请各|各(?:单位|镇街|部门|乡镇|街道|队)[^，,。]{0,12}(?:前|务必|须|要)|做好.{0,6}(?:防范|准备|防御|工作)|报送|"
     r"(?:上报|提交|报到).{0,8}前|"                                          # notices, deadlines
     r"表彰|名单|请(?!求).{0,6}(?:报一下|发一下|汇总|提交|报送)|"              # paperwork
     r"辛苦了"                                                               # thanks
+    r"|如果发生|假如发生|一旦发生|网传|谣言|假消息|不实消息|辟谣|看新闻|新闻里|谁有.{0,10}(?:电话|联系方式)|建议.{0,6}(?:加装|增加|配备)"
 )
 _CHATTER_EN = fastre.compile(
     r"\bdrills?\b|\b(?:fire|evacuation|emergency|rescue|joint|tabletop) exercises?\b|"
@@ -51,12 +52,14 @@ _CHATTER_EN = fastre.compile(
     r"\breminder\b|\bplease (?:submit|send in|remember)\b|"
     r"\bnext (?:week|month|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
     r"\bgreat (?:job|work|teamwork)\b|\bwell done\b"
+    r"|\bfake\b|\brumou?rs?\b|\bignore it\b|\bnews\b|\bif (?:there is|an?) (?:earthquake|fire|flood)\b|"
+    r"\b(?:test|drill|exercise|inspection) went\b"
 )
 # Training and courses: chatter, unless someone was actually hurt ("collapsed during training").
 _TRAINING = fastre.compile(r"培训|讲座|\btraining\b|\bworkshop\b|\bseminar\b")
 # Talk about a past incident ("去年那起…", "last year's landslide") is not a new one,
 # unless it is happening again now.
-_PAST = fastre.compile(r"去年|前年|上次|上回|往年|历史上|\blast (?:year|month|week|time)\b|\b(?:years?|months?) ago\b")
+_PAST = fastre.compile(r"去年|前年|上次|上回|往年|历史上|上周|上个月|上月|\blast (?:year|month|week|time)\b|\b(?:years?|months?) ago\b")
 _NOW = fastre.compile(r"又|再次|现在|目前|刚才|刚刚|正在|\bagain\b|\bnow\b|\bjust\b|\bcurrently\b")
 # A clause that asks rather than tells.
 _QUESTION_END = fastre.compile(r"(?:[?？]+|[吗呢么嘛](?:[?？]*))\W*$")
@@ -83,7 +86,7 @@ _FIRE_EN = (
 )
 
 ZH_TYPES: dict[str, re.Pattern[str]] = {
-    "mine": fastre.compile(r"矿(?!泉)|井下|采石场|冒顶|透水|瓦斯|竖井|斜井|巷道|升井|掘进"),
+    "mine": fastre.compile(r"矿(?!泉)|井下|采石场|石料厂|石头厂|采石|爆破作业|冒顶|透水|瓦斯|竖井|斜井|巷道|升井|掘进"),
     "hazmat": fastre.compile(
         r"泄漏|漏气|漏氨|漏油|漏液|漏酸|溢油|泄放|气体外泄|毒气|有毒气体|氯气|液氨|氨气|硫化氢|酸液|"
         r"化学品(?:泄|外溢|起火)|危化品(?:泄|外溢)|烟雾扩散|刺激性气味|刺鼻气味|咳嗽流泪|反应釜.{0,6}(?:爆|泄|超压)|"
@@ -91,24 +94,39 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"(?:外溢|溢出|破裂|喷出|外泄)|"
         # poisoning in a confined space (sewage, septic tanks, pits) is a toxic-gas job
         r"(?:沼气池|化粪池|污水|窨井|粪池|有限空间|下水道|下池|池底|罐内|井内).{0,12}(?:中毒|晕倒|昏迷)"
+        # what people smell and feel before anyone names a chemical
+        r"|(?:味道?|气味|异味|怪味).{0,3}(?:很大|特别大|刺鼻|呛|好大|太大)|呛人|刺鼻|眼睛(?:疼|辣|睁不开)|"
+        r"(?:煤气|燃气|天然气|液化气)(?:味|泄|漏|管道.{0,4}(?:断|破|裂))|(?:冒|喷)(?:黄|绿)烟|"
+        r"(?:罐子|罐体|储罐|阀门|(?:燃气|煤气|天然气|输油|化工|氨)(?:管道|管线))(?:被)?(?:挖|撞)?(?:破|断|裂|漏)|死鱼|"
+        r"(?:汽油|柴油|机油|氨水|硫酸|盐酸|农药|化学品).{0,8}(?:流了|流进|流入|往.{0,4}流|漏了|洒了)|"
+        r"(?:沼气池|化粪池|粪池|窨井|地窖|罐).{0,10}(?:没上来|下去.{0,6}没)"
     ),
-    "earthquake": fastre.compile(r"地震|震感|余震|震中|震级"),
+    "earthquake": fastre.compile(r"地震|震感|余震|震中|震级|地(?:一|在|直)晃|(?:楼|房子?)(?:一|在|直)晃|地动山摇"),
     "forest_fire": fastre.compile(
         r"山火|林火|森林火灾|森林着火|草原火|野火|"
         rf"(?:林场|林区|树林|山林|林地|林子|山上|后山|山坡|山顶|山腰|麓|荒山|草场|扑火队|护林).{{0,20}}(?:{_FIRE_ZH})|"
         rf"(?:{_FIRE_ZH}).{{0,20}}(?:林场|林区|树林|山林|林地|林子|山坡|山顶|山腰|荒山|草场|扑火队|护林)"
+        r"|烧荒|(?:林子|山林|麦地|麦子地|玉米地|荒草|草地|秸秆地)(?:着了|着火|烧起来|点着)"
     ),
-    "fire": fastre.compile(_FIRE_ZH),
+    "fire": fastre.compile(
+        _FIRE_ZH + r"|(?:房|屋|车|店|厂|棚|草垛|柴垛|油锅|锅|楼|仓库|铺子?)(?:子)?.{0,2}(?:着了|点着|烧着)|"
+        r"冒火花|火花四溅|巨响|(?:煤气罐|液化气罐|气罐|锅炉|电瓶|电池).{0,3}(?:爆|炸)|"
+        r"(?:炮仗|鞭炮|烟花|花炮|爆竹).{0,6}(?:炸|爆)"
+    ),
     # a building or roof that caves in is a collapse, not ground subsidence
     "collapse_strong": fastre.compile(
         r"(?:屋顶|楼板|顶棚|天花板|房顶|楼顶|棚顶|楼房|房屋|大楼|厂房|仓库|体育馆|礼堂|教室|车间).{0,8}(?:塌陷|塌方)"
     ),
     "geological": fastre.compile(
         r"滑坡|泥石流|(?<!基坑)(?<!沟槽)塌方|山体崩塌|山体垮塌|崩塌|落石|塌陷|地陷|地裂|地面沉降|山体开裂|地质灾害|崩落|滚石"
+        r"|石头.{0,4}(?:往下)?滚|路基.{0,4}(?:下沉|塌)|地(?:面)?.{0,2}裂(?:缝|开)|地面.{0,4}塌|塌了一个.{0,2}(?:洞|坑)"
     ),
     "flood_strong": fastre.compile(
         r"洪水|洪涝|山洪|内涝|积水|漫堤|漫过|决堤|溃堤|决口|溃坝|倒灌|风暴潮|水淹|被淹|淹没|淹了|涨水|发大水|水漫|河水暴涨|"
         r"管涌|漫顶|溃口|堤坝.{0,4}(?:渗|裂|险)|大坝.{0,4}(?:渗|裂|险)"
+        r"|(?:坝|堤|水库).{0,8}(?:渗水|冒水|口子|裂缝|险情|冲垮|冲毁|垮)|(?:冲垮|冲毁).{0,6}(?:堤|坝)|水冲进|"
+        r"水(?:太大|很大|越来越大|涨上来|漫上来)|超汛限|"
+        r"屋顶上.{0,6}(?:等|救)"
     ),
     "water_rescue": fastre.compile(
         r"溺水|落水|坠海|坠河|坠江|跳河|跳海|翻船|沉船|"
@@ -118,6 +136,9 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"(?:礁石|沙洲|滩涂|江心|河心|孤岛|海边|海滩).{0,10}(?:困|涨潮|海水.{0,4}涨)|"
         r"离岸流|卷入海|被浪|涨潮.{0,6}困|困.{0,8}涨潮|潮水.{0,6}困|海上搜救|水上搜救|冲离岸边|被冲离|卷走|"
         r"救生员.{0,8}(?:施救|下水|搜救|救援)|下水(?:施救|救人|搜救)"
+        r"|掉(?:进)?(?:海|河|水|湖|池塘|冰窟窿)里|落海|冰窟窿|困.{0,4}(?:礁石|沙洲|滩涂)|游泳.{0,10}(?:抽筋|沉下|没上来|不见)|抱着(?:桥墩|树|木头|礁石)|赶海.{0,10}(?:困|围)|"
+        r"潮水.{0,6}围|没上来|漂着|(?:船|艇).{0,4}(?:坏了|不动了|漂走)|海上.{0,10}(?:救命|不动)|"
+        r"(?:池塘|鱼塘|水塘|河|海|水库|冰面).{0,10}掉(?:进|下)去"
     ),
     "flood_weak": fastre.compile(r"进水|水位.{0,4}(?:上涨|涨|升)|泄洪|泡水|被泡"),
     "collapse": fastre.compile(
@@ -128,6 +149,7 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"(?:桥面|桥梁|大桥|桥|楼房|房屋|民房|楼体|大楼|建筑|基坑).{0,6}(?:裂缝|下沉|开裂|倾斜|变形|坍|塌)|"
         r"(?:泡|冲|压|震|烧|砸|刮|吹)塌|"
         r"(?:屋顶|彩钢板|彩钢瓦|顶棚|雨棚|棚顶|广告牌|招牌|围挡).{0,6}(?:掀翻|掀掉|刮飞|吹飞|刮落|吹落|倒塌|砸)"
+        r"|(?:房顶|屋顶|阳台|墙|广告牌|彩钢房|工棚|棚子?|碎石|墙皮).{0,6}(?:掀了|吹倒|刮倒|掉下来|掉落|砸)"
     ),
     "traffic_strong": fastre.compile(
         rf"车祸|交通事故|追尾|相撞|撞车|连环撞|剐蹭|刮蹭|卷入车底|"
@@ -136,9 +158,12 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
     "traffic": fastre.compile(
         r"车祸|交通事故|追尾|相撞|撞车|剐蹭|刮蹭|侧翻|翻车|连环撞|被撞|撞倒|撞伤|撞死|碾压|"
         rf"{_VEHICLE_ZH}.{{0,10}}(?:撞|冲进|冲出|冲下|翻下|翻入|掉进|坠入|失控|滑下|翻)"
+        r"|撞了|撞上了|撞着|刮倒|车.{0,4}翻"
     ),
     "medical": fastre.compile(
         r"中毒|中暑|晕倒|昏倒|晕厥|昏迷|休克|心脏病|心梗|心肌梗|脑梗|中风|猝死|抽搐|癫痫|呕吐|腹泻|腹痛|"
+        r"肚子疼|拉肚子|上吐下泻|发烧|高烧|发热|起疹子|疹子|手足口|麻疹|水痘|流感|犯病|一动不动|躺着不动|不省人事|"
+        r"误喝|误食|喝了农药|毒蘑菇|喘不上气|喘不过气|水母|大出血|吐血|"
         r"没有意识|失去意识|意识不清|神志不清|心肺复苏|呼吸困难|过敏|胸痛|突发疾病|突发.{0,4}病|倒地不起|aed|急救|"
         r"咬伤|被狗咬|被蛇咬|蜇伤|口吐白沫"
     ),
@@ -147,6 +172,8 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
     "other": fastre.compile(
         r"电梯.{0,6}(?:困|卡|故障|关人)|困.{0,3}电梯|停电|断电|踩踏|坠楼|跳楼|轻生|高空坠物|坠落|走失|"
         r"被困|失联|失踪|下落不明|被埋|摔下|坠崖|跌落|骨折|溺亡|触电|尸体|遗体"
+        r"|打架|斗殴|动刀|持刀|砍人|漏电|电倒|被电|停水|反锁|锁在车里|井盖|掉下去了|找不着了|找不到了|走丢|"
+        r"老年痴呆|迷路|烫伤|扎伤|雷劈"
     ),
 }
 
@@ -162,7 +189,8 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\bammonia\b|\bchlorine\b|\bfumes\b|\bgas release\b|\bgas escape|"
         r"\bchemical (?:smell|odou?r|smoke|fumes|cloud|release|leak|spill|burns?)\b|\bacid (?:spill|leak|burns?)\b|"
         r"\bsmell of gas\b|\bgas (?:smell|odou?r)\b|\bsmelled gas\b|\bsewer gas\b|"
-        r"\bmanhole\b.{0,40}\b(?:overcome|unconscious|collapsed|fumes)\b",
+        r"\bmanhole\b.{0,40}\b(?:overcome|unconscious|collapsed|fumes)\b"
+        r"|\boil sheen\b|\bsmells? (?:like|of) gas\b|\bgas everywhere\b|\bfumes\b",
     ),
     "earthquake": fastre.compile(r"\bearthquakes?\b|\bquakes?\b|\btremors?\b|\bseismic\b|\baftershocks?\b"),
     "forest_fire": fastre.compile(
@@ -175,11 +203,13 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
     "collapse_strong": fastre.compile(r"\b(?:roof|ceiling|floor)s?\b.{0,20}\bcaved? in\b"),
     "geological": fastre.compile(
         r"\blandslides?\b|\blandslips?\b|\bmud ?slides?\b|\bmudflows?\b|\bdebris flows?\b|\brock ?falls?\b|"
-        r"\brock ?slides?\b|\bsinkholes?\b|\bsubsidence\b|\bground collapse\b|\broad (?:collapse|caved in)",
+        r"\brock ?slides?\b|\bsinkholes?\b|\bsubsidence\b|\bground collapse\b|\broad (?:collapse|caved in)"
+        r"|\bground crack\w*|\bcracks? in the ground\b",
     ),
     "flood_strong": fastre.compile(
         r"\bflood(?:s|ing|ed|water|waters)?\b|\bflash flood\b|\bstorm surge\b|\binundat\w*|\bwaterlogg\w*|"
-        r"\bsubmerged\b|\blevee\b|\bdike breach\b|\bburst (?:its )?banks\b|\bunder water\b|\bunderwater\b",
+        r"\bsubmerged\b|\blevee\b|\bdike breach\b|\bburst (?:its )?banks\b|\bunder water\b|\bunderwater\b"
+        r"|\boverflowing\b|\bembankment\b.{0,20}\b(?:seep\w*|breach\w*|crack\w*)|\breservoir level\b|\bseeping\b",
     ),
     "water_rescue": fastre.compile(
         r"\bdrown\w*|\boverboard\b|\bcapsiz\w*|\bsinking\b|\bsank\b|\brip current\b|\bswept (?:out )?to sea\b|"
@@ -192,20 +222,25 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\bin the water\b|"
         rf"\b{_VESSEL_EN}\b.{{0,60}}\b(?:collided|collision|aground|adrift|taking (?:on )?water|disabled|overturned|"
         r"sinking|capsized|lost contact|missing|overdue|hit|struck|rammed|on fire|ablaze)|"
-        rf"\b(?:collided|collision)\b.{{0,40}}\b{_VESSEL_EN}\b",
+        rf"\b(?:collided|collision)\b.{{0,40}}\b{_VESSEL_EN}\b"
+        r"|\bon the rocks\b|\bpeople in (?:the )?water\b|\bdrifting\b|\badrift\b|\bdismasted\b|"
+        r"\bdidn'?t (?:surface|come back|return)\b|\bhaven'?t come back\b|\bpan[- ]pan\b",
     ),
     "flood_weak": fastre.compile(r"\bwater (?:rising|level)\b|\bwater inside\b|\bwater over\b"),
     "collapse": fastre.compile(
         r"\b(?:roof|building|wall|house|home|bridge|ceiling|scaffold\w*|structure|warehouse|shed|tunnel|stand|crane|"
         r"tower|floor|balcony|hall|canopy|stage|billboard|shelter|stadium|factory|hut|market|block|flat|footbridge)s?"
-        r"(?: of (?:the |a )?[\w'-]+(?: [\w'-]+){0,3})?[ -](?:\w+ ){0,2}"
+        r"(?: of (?:the |a )?[\w'-]+(?: [\w'-]+){0,5})?[ -](?:\w+ ){0,2}"
         r"(?:collapsed?|collapsing|caved? in|gave way|came down|fell down|toppled)\b|"
+        r"\b(?:roof|ceiling|billboard|sign|wall)s?\b.{0,40}\b(?:fell in|blown down|came down|fell on)\b|"
         r"\b(?:partial|structural|building|roof|wall|bridge|house) collapse\b|"
         r"\bcollapse of (?:the |a )?(?:\w+ )?(?:roof|building|wall|house|bridge|ceiling|structure|scaffold\w*)",
     ),
     "traffic_strong": fastre.compile(
         r"\bcrash(?:ed|es)?\b|\bcollisions?\b|\bcollided\b|\brta\b|\bpile-?up\b|\brear-?ended\b|\bjackknifed\b|"
         r"\bhit-and-run\b|\b(?:road|traffic) accident\b|"
+        r"\b(?:car|truck|lorry|bus|van|taxi|motorbike|motorcycle|scooter|bike|cyclist|tractor)\s+vs\.?\s+\w+|"
+        r"\bhit and run\b|\btipped over\b|\bflipped (?:over|onto)\b|"
         r"\b(?:car|lorry|truck|bus|van|vehicle|taxi|coach|motorbike|motorcycle|tractor|tanker)s?\s+"
         r"(?:hit|struck|smashed into|ploughed into|plowed into|slammed into|crashed into|rammed|mounted)\s+"
         r"(?:a|an|the|another|two|three|\d+|his|her|their)\b"
@@ -217,7 +252,7 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\bknocked down\b|"
         r"\b(?:hit|struck|run over) by (?:a |an |the )?(?:car|truck|lorry|bus|van|vehicle|motorbike|taxi)\b|"
         r"\bran off the road\b|\bwent off the road\b|\bskidded\b|\bswerved\b|\bveered off\b|\binto a ditch\b|"
-        r"\bfender[- ]benders?\b|\bhit-and-run\b|"
+        r"\bfender[- ]benders?\b|\bhit-and-run\b|\baccident\b|"
         r"\b(?:car|bus|truck|lorry|van|taxi|motorbike|motorcycle|scooter|vehicle|coach)s?\b.{0,30}\baccident\b|"
         r"\baccident\b.{0,30}\b(?:car|bus|truck|lorry|van|taxi|motorbike|motorcycle|scooter|vehicle|coach)s?\b",
     ),
@@ -227,14 +262,17 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\bambulance (?:called|requested|needed)\b|\bcalled an ambulance\b|\boverdose\b|\bvomiting\b|\bdiarrh\w*|"
         r"\ballergic\b|\bchoking\b|\bfainted\b|\bpassed out\b|\bbreathing difficult\w*|\bdifficulty breathing\b|"
         r"\bmedical emergency\b|\bcarbon monoxide\b|\bbitten\b|\bdog bite\b|\bstung\b|\bfood poisoning\b|"
-        r"\bfell ill\b|\bunwell\b|\bhead (?:wound|injury)\b|\bfell down the stairs\b",
+        r"\bfell ill\b|\bunwell\b|\bhead (?:wound|injury)\b|\bfell down the stairs\b"
+        r"|\bfever\b|\brash\b|\bmeasles\b|\bchest pains?\b|\bmedevac\b|\bsick\b|\bnorovirus\b|\boutbreak\b|"
+        r"\blying (?:on|in) the (?:road|street|ground|snow)\b|\bnot moving\b",
     ),
     "other": fastre.compile(
         r"\b(?:elevator|lift)s?\b.{0,20}\b(?:stuck|trapped|entrapment|jammed)\b|\bpower (?:outage|cut|failure)\b|"
         r"\bblackout\b|\bcrowd crush\b|\bcrush\b|\bstampede\b|\bfell from\b|\bfall from height\b|\bsuicid\w*|"
         r"\bthreatening to jump\b|\bjumper\b|\bfell down\b|\bcable car\b.{0,20}\bstuck\b|"
         r"\btrapped\b|\bmissing\b|\bstranded\b|\bdead body\b|\bbody (?:was )?found\b|\bfell into\b|"
-        r"\bfallen into\b|\bcan't (?:climb|get) out\b",
+        r"\bfallen into\b|\bcan't (?:climb|get) out\b"
+        r"|\bfight\b|\bstabbed\b|\bforklift\b|\belectrocuted\b|\bstruck by lightning\b",
     ),
 }
 
@@ -259,7 +297,9 @@ _TOPIC_AFTER = re.compile(
 
 
 # …and one of these before it denies it: 暂未泄漏, 未发现明火, no leak, not on fire.
-_DENIED_BEFORE = re.compile(r"(?:未|没|没有|无|暂无|尚未|暂未|并未|未发现|没发现|\bno|\bnot|\bwithout|\bno sign of)\s*$")
+_DENIED_BEFORE = re.compile(
+    r"(?:(?:未|没|没有|无|暂无|尚未|暂未|并未|未发现|没发现)(?:发生|出现)?|\bno|\bnot|\bwithout|\bno sign of)\s*$"
+)
 
 
 def _names_event(pattern: re.Pattern[str], text: str) -> bool:

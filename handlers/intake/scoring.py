@@ -60,7 +60,8 @@ class Evaluation:
     def passed(self) -> bool:
         return not self.lost and all(self.scores[k].rate >= t for k, t in TARGETS.items())
 
-    def summary(self) -> list[str]:
+    def summary(self, *, name_lost: bool = True) -> list[str]:
+        """name_lost=False for a split nobody may tune on: its lost reports are counted, not named."""
         lines = []
         for name, target in TARGETS.items():
             s = self.scores[name]
@@ -69,7 +70,7 @@ class Evaluation:
         share = self.doubtful / self.lines if self.lines else 0.0
         lines.append(f"  doubtful    {share:7.1%}  ({self.doubtful}/{self.lines}) sent to triage")
         lines.append(f"  lost        {len(self.lost):>7}  real reports neither registered nor in triage"
-                     + ("" if not self.lost else f": {', '.join(self.lost[:10])}"))
+                     + (f": {', '.join(self.lost[:10])}" if self.lost and name_lost else ""))
         return lines
 
 
