@@ -31,7 +31,7 @@ async def test_corrections_and_triage_decisions_are_exported_and_scored(
     await console_bot.say("路人甲@reporting: 续报：人民路化工厂又有2人受伤")  # news, not a correction
     board = room(await console_bot.say(f"路人乙@reporting: {DOUBT}"), "centre")
     await console_bot.say(f"王指挥@centre: !{token(board, '登记 #1')}")
-    board = room(await console_bot.say("路人丙@reporting: 那个路基下沉了好大一块 危险"), "centre")
+    board = room(await console_bot.say("路人丙@reporting: 村口那边好像出事了 有人在喊 快来"), "centre")
     await console_bot.say(f"刘值班@centre: !{token(board, '不是报告 #1')}")
 
     env = {"LIANDONG_DATABASE_URL": database_url}

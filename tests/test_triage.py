@@ -12,7 +12,7 @@ from tests.conftest import ConsoleBot
 from tests.console_transcript import room, token
 
 DOUBT = "桥下面有人 快来 水都漫上来了"
-OTHER_DOUBT = "那个路基下沉了好大一块 车都过不去 危险"
+OTHER_DOUBT = "快来看看 老刘家那边出大事了 好几个人躺着"
 CHATTER = "今天天气不错，大家辛苦"
 
 

@@ -361,9 +361,9 @@ _PEOPLE = fastre.compile(
 
 
 def sounds_like_an_event(text: str, has_place: bool) -> bool:
-    """Harm or sudden change told with urgency, people or a place; or urgency about people at a place."""
+    """Harm or sudden change told with urgency, people or a place; or urgency about people or a place."""
     harm, urgent, people = bool(_HARM_OR_CHANGE.search(text)), bool(_URGENT.search(text)), bool(_PEOPLE.search(text))
-    return (harm and (urgent or people or has_place)) or (urgent and people and has_place)
+    return (harm and (urgent or people or has_place)) or (urgent and (people or has_place))
 
 
 _SENTENCE = fastre.compile(r"[^。！!？?\n]+[。！!？?\n]*")
