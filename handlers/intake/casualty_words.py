@@ -21,25 +21,30 @@ ZH_PERSON = (
     r"工人|员工|职工|游客|乘客|旅客|行人|孕妇|师傅|患者|病人|渔民|船员|矿工|队员|民警|消防员|老师|婴儿|妇女|"
     r"市民|业主|保安|店主|商户|押运员|操作工|钓鱼的|骑车的|一人|女士|男士|小伙|老者|骑手|外卖员|快递员|"
     r"骑[^，,。 ]{1,3}的|小哥|阿姨|大叔|大姐|宿管|保洁|环卫工|学员|游泳的|驴友|大人|成人|成年人|小朋友|老年人|"
-    r"年轻人|中年人|男性|女性|伤员|伤者|主人|老板|负责人|店员|租户|房主|船主|车主|货主"
+    r"年轻人|中年人|男性|女性|伤员|伤者|主人|老板|负责人|店员|租户|房主|船主|车主|货主|"
+    r"厨师|服务员|老头|老太太|小伙子|俺爹|俺娘|男人|媳妇|闺女|儿子|老伴|产妇|钓鱼者|护士|医生|骑车人|理货员|检修工|"
+    r"娃|娃娃|学童|幼儿|老乡|农民|渔工|养殖户|船老大|游泳者"
 )
 ZH_PERSON_RE = fastre.compile(ZH_PERSON)
 
 _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
     ("dead",
      r"死亡|身亡|遇难|丧生|罹难|殒命|死了|去世|牺牲|不治|无生命体征|没有生命体征|没了呼吸|当场死亡|尸体|遗体|死者|"
-     r"溺亡|遇难者"),
+     r"溺亡|遇难者|没气了|没有气了|脸朝下|抢救无效"),
     ("missing",
-     r"失联|失踪|走失|生死不明|下落不明|失去联系|联系不上|找不到|不见了|未找到|没找到|没有找到"),
+     r"失联|失踪|走失|生死不明|下落不明|失去联系|联系不上|找不到|不见了|未找到|没找到|没有找到|"
+     r"没上来|冲走|冲跑|卷走|找不着|少了一个|一宿没回|没回来|迷路|没拉上来"),
     ("trapped",
      r"被困|受困|围困|埋了|压了|困住|困在|困于|困了|困着|被卡|卡住了|被夹|夹住|呼救|喊救命|没撤出|未撤出|没能撤出|"
      r"没有撤出|还在里面|仍在里面|没下来|没出来|没逃出|没跑出|被埋|埋压|埋在|被压|压在|压住|卡在|卡住|出不来|困人|"
-     r"没能逃出|无法脱身|未能撤离"),
+     r"没能逃出|无法脱身|未能撤离|下不来|出不去|井下还有|还在井下|在里头|在屋顶上|在车顶上|掉冰窟窿|抱着桥墩|被潮水围|围住了"),
     ("injured",
      r"受伤|受了伤|伤员|伤者|伤亡|轻伤|重伤|烧伤|烫伤|灼伤|砸伤|压伤|撞伤|摔伤|跌伤|刺伤|割伤|划伤|擦伤|扭伤|咬伤|"
      r"呛伤|炸伤|冻伤|骨折|流血|出血|中毒|中暑|昏迷|晕倒|昏倒|晕厥|休克|头晕|呕吐|腹痛|腹泻|胸闷|呼吸困难|抽搐|"
      r"不适|送医|就医|住院(?![部处楼])|伤了|伤势|伤情|头痛|头疼|恶心|咳嗽|胸痛|乏力|刺痛|撞飞|被撞倒|撞倒|被撞伤|"
-     r"躺地上|倒地不起|不省人事|没有意识|失去意识|意识不清|神志不清|倒地|倒在|心脏病|窒息|受轻伤|受重伤|烧烫伤"),
+     r"躺地上|倒地不起|不省人事|没有意识|失去意识|意识不清|神志不清|倒地|倒在|心脏病|窒息|受轻伤|受重伤|烧烫伤|"
+     r"熏晕|熏伤|熏倒|呛晕|呛着|电倒|被电|叫不醒|一动不动|躺着不动|不动了|没动静|喘不上气|喘不过气|肚子疼|拉肚子|"
+     r"上吐下泻|发烧|高烧|红肿|蜇伤|被蜇|抽筋|扎伤|挤压|哼哼|头破|腿断|腿折|起疹子|病倒|昏过去|晕过去"),
 )
 ZH_PRED = fastre.compile("|".join(f"(?P<{k}>{p})" for k, p in _ZH_PREDICATES))
 # Predicates that name a part of the injured (5人受伤（2人重伤）, 3人住院) …
@@ -107,12 +112,14 @@ EN_SUBJECT_BEFORE = re.compile(r"(?:^|[.!?:]\s*|\b(?:the|this|that)\s+)(?:[\w-]+
 _EN_PREDICATES: tuple[tuple[str, str], ...] = (
     ("dead",
      r"dead|died|killed|dead body|body found|fatalit(?:y|ies)|deaths?|deceased|lost (?:his|her|their) li(?:fe|ves)|"
-     r"bodies|body recovered|drowned"),
+     r"bodies|body recovered|drowned|not breathing|no pulse|no signs of life"),
     ("missing",
-     r"missing|unaccounted(?: for)?|lost contact|not (?:yet )?(?:been )?found|can't be found|cannot be found"),
+     r"missing|unaccounted(?: for)?|lost contact|not (?:yet )?(?:been )?found|can't be found|cannot be found|"
+     r"didn't surface|not surfaced|overdue|haven't come back|didn't come back|not recovered"),
     ("trapped",
      r"trapped|stranded|stuck|pinned|buried|cut off|can't get out|cannot get out|unable to get out|still inside|"
-     r"still in there|inside still|still down there|can't climb out|cannot climb out|unable to climb out"),
+     r"still in there|inside still|still down there|can't climb out|cannot climb out|unable to climb out|"
+     r"can't get down|cannot get down|clinging|holding onto|on the roof|on the rocks"),
     ("injured",
      r"injur(?:ed|ies|y)|hurt|wounded|burns|burned|burnt|cuts|bruises|hospitali[sz]ed|taken to hospital|"
      r"sent to hospital|sick|ill|unconscious|collapsed|poisoned|irritation|casualt(?:y|ies)|bleeding|fractures?|"
@@ -120,7 +127,8 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"suffering|symptoms|in critical condition|hit by|treated|breathing (?:problems|difficulties)|"
      r"(?:smoke )?inhalation|concussion|scalded|electrocuted|vomiting|diarrho?ea|nausea|dizzy|dizziness|unwell|"
      r"fainted|passed out|bitten|admitted(?: to hospital)?|not breathing|unresponsive|no pulse|wounds?|"
-     r"head injury|cuts? to|cut by|coughing|short of breath|overcome"),
+     r"head injury|cuts? to|cut by|coughing|short of breath|overcome|critical|down|not moving|lying|chest pain|"
+     r"stroke|drowsy|in hospital|fever|rash|measles|cases|sent home|sent to the nurse|burned|broken leg"),
 )
 EN_PRED = fastre.compile(r"\b(?:" + "|".join(f"(?P<{k}>{p})" for k, p in _EN_PREDICATES) + r")\b")
 # Predicates that name a part of the injured: "2 seriously", "6 hospitalised".

@@ -35,6 +35,9 @@ def zh_to_int(text: str) -> int | None:
         return None
     if text.isascii():
         return int(text) if text.isdigit() else None
+    # 七八 / 五六 / 两三: a spoken range, read at its lower end (not 78).
+    if len(text) == 2 and all(ch in ZH_DIGITS for ch in text) and ZH_DIGITS[text[1]] == ZH_DIGITS[text[0]] + 1:
+        return ZH_DIGITS[text[0]]
     total = 0          # completed 万 sections
     section = 0        # value below 万
     digit: int | None = None

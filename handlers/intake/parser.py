@@ -135,6 +135,19 @@ def normalise(text: str) -> str:
     return _TYPO_RE.sub(lambda m: _TYPOS[m.group()], text) if _TYPO_RE.search(text) else text
 
 
+# A formal report opens with who sends it ("港西镇政府：", "荣成港公安：", "成山镇报告："):
+# that is the sender, not the place; blanked (same length) before the place is looked for.
+_HEADER = re.compile(
+    r"^[^：:，,。\n【】]{2,14}(?:报告|通报|汇报|政府|办事处|公安|派出所|卫生院|医院|急救中心|大队|中队|支队|局|安全部|"
+    r"安全科|公司|管委会|应急办)[:：]"
+)
+
+
+def _without_header(text: str) -> str:
+    header = _HEADER.match(text)
+    return text if header is None else " " * header.end() + text[header.end():]
+
+
 def _not_a_report(language: str, sure: float = SURE) -> ParsedReport:
     return ParsedReport(False, None, None, None, Casualties(), language, Confidence(is_report=sure))
 
@@ -168,7 +181,9 @@ def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
     counts = _casualties.zh_casualties(telling) if language == "zh" else _casualties.en_casualties(telling)
     called_for_help = classify.distress(telling)
     times = find_times(text)
-    span = places.zh_location(text, times) if language == "zh" else places.en_location(text, times)
+    span = places.zh_location(_without_header(text), times) if language == "zh" else places.en_location(text, times)
+    if span is None:
+        span = places.fallback_location(text)
     location = (raw[span[0]:span[1]].strip() if span else "") or None
     if not assume_report and not any(counts.values()) and (
         family is None and not called_for_help or classify.about_training(low)

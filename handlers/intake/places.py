@@ -305,3 +305,33 @@ def en_location(text: str, times: list[ClockTime]) -> tuple[int, int] | None:
         if score > 0 and (best_key is None or key > best_key):
             best_key, best = key, (start, end)
     return best
+
+
+# --- when nothing else names a place -----------------------------------------------------
+
+# Spoken reports often end with the place ("…快来人 在滕家镇", "…老年痴呆 崖西镇") or name a
+# town or village in passing; read only when the clause-by-clause search found nothing.
+_ZH_PLACE_AT_END = re.compile(r"(?:在|就在|位置在|地点在)?([\u4e00-\u9fffA-Za-z0-9]{2,16})[\s。！!]*$")
+_ZH_AREA = re.compile(r"[\u4e00-\u9fff]{2,4}(?:镇|街道|乡|村|港|湾|水库|景区|开发区)")
+_ZH_PLACE_END = re.compile(r"(?:镇|街道|乡|村|社区|港|码头|景区|水库|公园|广场|小区|花园|大道|路|街|桥|山|湾|岛|浴场|市场|"
+                           r"医院|学校|小学|中学|厂|公司|工地|海|河|下游|上游|海域|路口|车站)$")
+_EN_PLACE = re.compile(
+    r"\b((?:[A-Z][\w'-]*\s+){0,3}(?:\d+\s+)?(?:[A-Z][\w'-]*\s+)?"
+    r"(?:Rd|Road|St|Street|Ave|Avenue|Lane|Garden|Estate|estate|village|mine|reservoir|port|island|School|school|"
+    r"factory|plant|beach|bay|Bay|harbour|Tower|Plaza|Square|Park|park))\b"
+)
+
+
+def fallback_location(text: str) -> tuple[int, int] | None:
+    """A place at the very end of a message, or the first town or village it names."""
+    if _CJK.search(text):
+        end = _ZH_PLACE_AT_END.search(text)
+        if end and _ZH_PLACE_END.search(end.group(1)):
+            return end.start(1), end.end(1)
+        area = _ZH_AREA.search(text)
+        return (area.start(), area.end()) if area else None
+    found = _EN_PLACE.search(text)
+    return (found.start(1), found.end(1)) if found else None
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
