@@ -46,6 +46,7 @@ _ZH_CLAUSE_SEP = fastre.compile(
 )
 _ZH_LEAD = fastre.compile(
     r"(?:[\W_]|今天|今日|今早|今晨|今晚|昨天|昨晚|昨夜|刚才|刚刚|现在|目前|此刻|大约|大概|约|在|于|据报|"
+    r"我镇|我街道|我乡|我区|我市|我司|我集团|我公司|辖区内|辖区|"
     r"紧急|突发|求助|求救|报告|续报|更新|快报|最新|注意|许|左右|前后|时分|分钟|的)+"
 )
 _ZH_STOP_EXTRA = (
@@ -70,8 +71,9 @@ _ZH_QUANTITY = (
     r"|[一二两三四五六七八九十0-9]家(?=[一二两三四五六七八九十0-9]+口|人|老小)"
 )
 _ZH_AT = fastre.compile(r"(?<![正还现所存实仍])在(?!建|内|于)|位于")
-# Not where it happened: the recipient of the report, the epicentre of a felt quake.
-_NOT_A_PLACE = ("指挥中心", "震中", "震源")
+# Not where it happened: the recipient of the report, the epicentre of a felt quake,
+# the hospital the hurt were taken to, the reporter introducing themselves.
+_NOT_A_PLACE = ("指挥中心", "震中", "震源", "送医", "转送", "送往", "治疗", "救治", "接诊", "我是")
 
 
 # Where the place ends and the event begins: a verb, a quantity, the hazard, a person, a casualty.
