@@ -104,6 +104,8 @@ def _zh_counts(text: str) -> list[_Count]:
         if m["cl"] == "个" and not w.ZH_GE_IS_PERSON.match(text, m.end()):
             continue  # 一个坑 / 4个村 / 4个小时: not people
         counts.append(_Count(m.start(), m.end(), zh_to_int(m["num"])))
+    for m in w.ZH_PAIR.finditer(text):  # 俩孩子, 仨人: a number and its classifier in one word
+        counts.append(_Count(m.start(), m.end(), 2 if m.group() == "俩" else 3))
     for m in w.ZH_ONE.finditer(text):
         counts.append(_Count(m.start(), m.end(), 1))
     for m in w.ZH_SOMEONE.finditer(text):  # 有人 is one person the sentence may come back to
@@ -310,6 +312,19 @@ def zh_casualties(text: str) -> dict[str, int]:
             compact[kind] = compact.get(kind, 0) + value
     for kind, value in compact.items():
         result[kind] = max(result[kind], value)
+    return _with_trailing_count(text, result, {p.kind for p in preds})
+
+
+def _with_trailing_count(text: str, result: dict[str, int], mentioned: set[str]) -> dict[str, int]:
+    """Spoken reports give the number last, in a clause of its own ("老人出不来 有三个",
+    "好多孩子肚子疼 吐 得有二十来个"): it is the count of the one kind stated."""
+    stated = [kind for kind in KINDS if result[kind]] or sorted(mentioned)
+    trailing = w.ZH_TRAILING_COUNT.search(text)
+    if trailing is None or len(stated) != 1 or result[stated[0]] > 1:
+        return result
+    value = zh_to_int(trailing["num"])
+    if value:
+        result[stated[0]] = value
     return result
 
 
@@ -324,4 +339,10 @@ def en_casualties(text: str) -> dict[str, int]:
     text = _upto_enough(text, preds)
     preds = preds[:MAX_PREDICATES]
     counts = _en_counts(text)
-    return _extract(text, counts, preds, _clauses(text, w.EN_CLAUSE_SEP), w.EN)
+    result = _extract(text, counts, preds, _clauses(text, w.EN_CLAUSE_SEP), w.EN)
+    stated = [kind for kind in KINDS if result[kind]] or sorted({p.kind for p in preds})
+    if len(stated) == 1 and result[stated[0]] <= 1 and (trailing := w.EN_TRAILING_COUNT.search(text)):
+        # "Miners trapped after a roof fall, 4 men": the number in a clause of its own.
+        if (value := en_to_int(trailing["num"])) is not None:
+            result[stated[0]] = value
+    return result

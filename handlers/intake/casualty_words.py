@@ -63,6 +63,13 @@ ZH_GE_IS_PERSON = re.compile(
     rf"人|.{{0,4}}(?:{ZH_PERSON})|(?:已经|已|都|也|还|又)?(?:{ZH_PRED.pattern})|\s*(?:[，,。！!？?；;]|$)|"
     r"(?:已经|已|都|也|还|又)?被?(?:救出|获救|挖出|救起|救上|抬出|找到|联系上)"
 )
+# 俩 / 仨 carry their classifier: 俩孩子, 仨人.
+ZH_PAIR = fastre.compile(rf"(?<![0-9{_N}])(?:俩|仨)(?=人|(?:{ZH_PERSON}))")
+# A clause that is only a number of people, at the end: "…出不来 有三个", "…得有二十来个".
+ZH_TRAILING_COUNT = re.compile(
+    rf"(?:^|[，,。；; ])(?:有|得有|共|一共|大概|大约|约)?(?P<num>[0-9]{{1,3}}|[{_N}]{{1,4}})(?:来|多|余)?(?:个人|个|名|人)"
+    r"(?:吧|左右)?[\s。！!]*$"
+)
 # "一男子/一村民" without a classifier is written-style for one person.
 ZH_ONE = fastre.compile(rf"(?<![0-9{_N}第])一(?=(?:{ZH_PERSON}))")
 # 有人: one person the sentence may come back to, but not a number anyone wrote.
@@ -153,6 +160,12 @@ EN_COUNT = fastre.compile(
     rf"(?=(?P<who>[\s-]+(?:[\w'/-]+\s+){{0,3}}?(?:{EN_PERSON})\b|\s+of (?:them|us|whom)\b)|"
     rf"\s+(?:{_EN_FILLER}\s+){{0,3}}(?:{'|'.join(p for _, p in _EN_PREDICATES)})\b)"
     rf"|(?P<one>an?)(?=[\s-]+(?:[\w'/-]+\s+)?(?:{EN_PERSON})\b))"
+)
+# A clause that is only a number of people: "…, 4 men, contact established", "…, around 15 kids".
+EN_TRAILING_COUNT = re.compile(
+    r"(?:^|[,;:.(] ?)(?:about |around |approx\.? |some |at least )?(?P<num>\d{1,3}|two|three|four|five|six|seven|"
+    r"eight|nine|ten|eleven|twelve|fifteen|twenty)\s+(?:men|women|people|persons|kids|children|workers|miners|"
+    r"crew|students|pupils|passengers|residents|villagers)\b(?=\s*(?:[,;.)]|$))"
 )
 # Where a bare number ("3 injured") may stand: after punctuation or a function word —
 # "radio 3 is dead" names a radio.
