@@ -182,8 +182,8 @@ def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
     called_for_help = classify.distress(telling)
     times = find_times(text)
     span = places.zh_location(_without_header(text), times) if language == "zh" else places.en_location(text, times)
-    if span is None:
-        span = places.fallback_location(text)
+    if span is None or places.generic(text[span[0]:span[1]]):
+        span = places.fallback_location(text) or span
     location = (raw[span[0]:span[1]].strip() if span else "") or None
     if not assume_report and not any(counts.values()) and (
         family is None and not called_for_help or classify.about_training(low)

@@ -324,6 +324,18 @@ _EN_PLACE = re.compile(
 )
 
 
+# A place named only from where the writer stands ("俺们村", "路上", "the flat upstairs"):
+# a named place elsewhere in the message is better.
+_GENERIC = re.compile(
+    r"^(?:俺们|我们|咱们|我家|俺家|这|那|隔壁|村里|路上|河里|山上|家里|楼上|楼下)|"
+    r"^(?:the |my |our |a )?(?:flat|house|home|school|window|road|street|building|place)\b|^[a-z\d ]+$|^[A-Z][a-z]+$"
+)
+
+
+def generic(place: str) -> bool:
+    return bool(_GENERIC.search(place))
+
+
 def fallback_location(text: str) -> tuple[int, int] | None:
     """A place at the very end of a message, or the first town or village it names."""
     if _CJK.search(text):
