@@ -181,9 +181,10 @@ def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
     counts = _casualties.zh_casualties(telling) if language == "zh" else _casualties.en_casualties(telling)
     called_for_help = classify.distress(telling)
     times = find_times(text)
-    span = places.zh_location(_without_header(text), times) if language == "zh" else places.en_location(text, times)
+    place_text = _without_header(text) if language == "zh" else text
+    span = places.zh_location(place_text, times) if language == "zh" else places.en_location(text, times)
     if span is None or places.generic(text[span[0]:span[1]]):
-        span = places.fallback_location(text) or span
+        span = places.fallback_location(place_text) or span
     location = (raw[span[0]:span[1]].strip() if span else "") or None
     if not assume_report and not any(counts.values()) and (
         family is None and not called_for_help or classify.about_training(low)

@@ -314,6 +314,10 @@ def en_location(text: str, times: list[ClockTime]) -> tuple[int, int] | None:
 # Spoken reports often end with the place ("…快来人 在滕家镇", "…老年痴呆 崖西镇") or name a
 # town or village in passing; read only when the clause-by-clause search found nothing.
 _ZH_PLACE_AT_END = re.compile(r"(?:在|就在|位置在|地点在)?([\u4e00-\u9fffA-Za-z0-9]{2,16})[\s。！!]*$")
+_ZH_AT_PLACE = re.compile(
+    r"在([\u4e00-\u9fffA-Za-z0-9]{1,10}?(?:镇|街道|乡|村|社区|港|码头|景区|水库|公园|广场|小区|花园|大道|路|街|桥|山|湾|岛|"
+    r"浴场|市场|医院|学校|厂|公司|工地|海|河|海域|路口|车站|国道|高速|中心)(?:上|边|里|附近|一带|那边)?)"
+)
 _ZH_AREA = re.compile(r"[\u4e00-\u9fff]{2,4}(?:镇|街道|乡|村|港|湾|水库|景区|开发区)")
 _ZH_PLACE_END = re.compile(r"(?:镇|街道|乡|村|社区|港|码头|景区|水库|公园|广场|小区|花园|大道|路|街|桥|山|湾|岛|浴场|市场|"
                            r"医院|学校|小学|中学|厂|公司|工地|海|河|下游|上游|海域|路口|车站)$")
@@ -342,6 +346,9 @@ def fallback_location(text: str) -> tuple[int, int] | None:
         end = _ZH_PLACE_AT_END.search(text)
         if end and _ZH_PLACE_END.search(end.group(1)):
             return end.start(1), end.end(1)
+        at = _ZH_AT_PLACE.search(text)
+        if at:
+            return at.start(1), at.end(1)
         area = _ZH_AREA.search(text)
         return (area.start(), area.end()) if area else None
     found = _EN_PLACE.search(text)
