@@ -33,13 +33,17 @@ _CHATTER_ZH = fastre.compile(
     r"今年以来|年以来|同比|环比|共发生.{0,8}[0-9]+起|[0-9]+起(?:火灾|事故|警情)|"  # statistics
     r"请忽略|"                                                              # tests
     r"预计.{0,12}(?:影响|登陆|来袭|到达|抵达|降雨|降水|强降|过境|出现)|预报|发布.{0,8}预警|预警信号|"
-    r"将(?:于|在)?.{0,10}(?:影响|登陆|过境)|可能(?:出现|发生|引发|造成)|请.{0,6}(?:注意|做好).{0,4}(?:防范|防御|准备)|"
+    r"将(?:于|在)?.{0,10}(?:影响|登陆|过境)|可能(?:出现|发生|引发|造成)|"
     r"会议(?!室|中心)|开会|例会|总结会|调度会|视频会|召开|"                    # meetings
-    r"请各|各(?:单位|镇街|部门|乡镇|街道|队)[^，,。]{0,12}(?:前|务必|须|要)|做好.{0,6}(?:防范|准备|防御|工作)|报送|"
-    r"(?:上报|提交|报到).{0,8}前|"                                          # notices, deadlines
     r"表彰|名单|请(?!求).{0,6}(?:报一下|发一下|汇总|提交|报送)|"              # paperwork
     r"辛苦了"                                                               # thanks
-    r"|如果发生|假如发生|一旦发生|网传|谣言|假消息|不实消息|辟谣|看新闻|新闻里|谁有.{0,10}(?:电话|联系方式)|建议.{0,6}(?:加装|增加|配备)"
+    r"|如果发生|假如发生|一旦发生|网传|谣言|假消息|不实消息|辟谣|看新闻|新闻里|谁有.{0,10}(?:电话|联系方式)"
+)
+# Notices to units and deadlines: chatter as a rule, but an incident report may carry one
+# ("…已做好转移准备", "请各单位注意") — with a hazard named, the centre decides (triage).
+_NOTICE_ZH = fastre.compile(
+    r"请.{0,6}(?:注意|做好).{0,4}(?:防范|防御|准备)|请各|各(?:单位|镇街|部门|乡镇|街道|队)[^，,。]{0,12}(?:前|务必|须|要)|"
+    r"做好.{0,6}(?:防范|准备|防御|工作)|报送|(?:上报|提交|报到).{0,8}前|建议.{0,6}(?:加装|增加|配备)"
 )
 _CHATTER_EN = fastre.compile(
     r"\bdrills?\b|\b(?:fire|evacuation|emergency|rescue|joint|tabletop) exercises?\b|"
@@ -131,7 +135,7 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
     "water_rescue": fastre.compile(
         r"溺水|落水|坠海|坠河|坠江|跳河|跳海|翻船|沉船|"
         r"(?:掉|落|跌|摔|滑|冲)(?:进|入|到)(?:了)?(?:河|海|江|湖|水|池塘|鱼塘|水塘|水库|水渠|河道)|"
-        rf"{_VESSEL_ZH}.{{0,15}}(?:翻了|侧翻|倾覆|沉没|下沉|进水|漏水|碰撞|相撞|撞上|撞到|搁浅|遇险|失去动力|失联|翻)|"
+        rf"{_VESSEL_ZH}.{{0,30}}(?:翻了|侧翻|倾覆|沉没|下沉|进水|漏水|碰撞|相撞|撞上|撞到|搁浅|遇险|失去动力|失联|翻|漂航|走锚|触礁)|"
         r"(?:河|江|湖|海|水库|水塘|水)里?(?:漂着|漂浮|有人)|浮尸|"
         r"(?:礁石|沙洲|滩涂|江心|河心|孤岛|海边|海滩).{0,10}(?:困|涨潮|海水.{0,4}涨)|"
         r"离岸流|卷入海|被浪|涨潮.{0,6}困|困.{0,8}涨潮|潮水.{0,6}困|海上搜救|水上搜救|冲离岸边|被冲离|卷走|"
@@ -390,12 +394,18 @@ def drop_questions(text: str) -> str:
     return "".join(out)
 
 
-def vetoed(text: str, zh: bool = True, en: bool = True) -> bool:
-    """True for drills, tests, forecasts, meetings, notices, thanks, history: chatter, whatever
-    the words. zh/en: whether the text has Chinese / English words to look at."""
+HARD, SOFT = "hard", "soft"
+
+
+def veto(text: str, zh: bool = True, en: bool = True) -> str | None:
+    """HARD for drills, tests, forecasts, meetings, statistics, thanks: chatter, whatever the
+    words. SOFT for notices and talk of the past: chatter, unless a hazard is named too.
+    zh/en: whether the text has Chinese / English words to look at."""
     if _CHATTER_OPENING.match(text) or (zh and _CHATTER_ZH.search(text)) or (en and _CHATTER_EN.search(text)):
-        return True
-    return bool(_PAST.search(text)) and not _NOW.search(text)
+        return HARD
+    if (zh and _NOTICE_ZH.search(text)) or (_PAST.search(text) and not _NOW.search(text)):
+        return SOFT
+    return None
 
 
 def about_training(text: str) -> bool:

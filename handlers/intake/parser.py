@@ -172,12 +172,15 @@ def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
     low = text.lower()  # classify and casualties match lowercase; offsets must be kept
     if len(low) != len(text):  # a few letters (İ) lowercase to two characters
         low = text.translate(_ASCII_LOWER)
-    if not assume_report and ((cjk == 0 and latin < 2) or classify.vetoed(low, zh=cjk > 0, en=latin > 1)):
+    veto = None if assume_report else classify.veto(low, zh=cjk > 0, en=latin > 1)
+    if not assume_report and ((cjk == 0 and latin < 2) or veto == classify.HARD):
         return _not_a_report(language)
 
     telling = classify.drop_questions(low)  # evidence must come from statements
     # English words inside a Chinese report are codes (AED, K13, G18), not hazards.
     family = classify.incident_family(telling, zh=cjk > 0, en=language == "en" or latin >= 12)
+    if veto == classify.SOFT:  # a notice or talk of the past, naming a hazard: a person decides
+        return _not_a_report(language, sure=UNSURE if family is not None else SURE)
     counts = _casualties.zh_casualties(telling) if language == "zh" else _casualties.en_casualties(telling)
     called_for_help = classify.distress(telling)
     times = find_times(text)
