@@ -45,9 +45,11 @@ class ButtonRepository:
 
     async def issue(
         self, action: str, data: dict[str, Any], conversation: ConversationRef, now: datetime,
-        expires_at: datetime | None = None,
+        expires_at: datetime | None = None, *, token: str | None = None,
     ) -> str:
-        token = secrets.token_urlsafe(TOKEN_BYTES)
+        """A new token; `token` when the caller derives it from a secret of its own (so a
+        message redrawn often can show the same button without a row per drawing)."""
+        token = token or secrets.token_urlsafe(TOKEN_BYTES)
         defer_insert(self.session, _TABLE, {
             "token": token, "action": action, "data": data, "platform": conversation.platform,
             "chat_id": conversation.chat_id, "created_at": now, "expires_at": expires_at,

@@ -1,6 +1,8 @@
 """Incidents and their append-only timeline."""
 from __future__ import annotations
 
+import weakref
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,6 +21,44 @@ from storage.upsert import insert_for
 
 _COUNTERS = "liandong.incident_counters"  # session.info key: day -> last id handed out
 _REPORT_NUMBERS = "liandong.incident_report_numbers"  # session.info key: incident -> reports so far
+# Per database engine: each incident's newest linked reports as this process last drew
+# them (its notice is redrawn for every further report in a storm). Bounded, oldest out.
+_LATEST: "weakref.WeakKeyDictionary[Any, OrderedDict[str, list[LinkedReport]]]" = weakref.WeakKeyDictionary()
+MAX_DRAWN = 2_000
+_DRAWN = "liandong.incident_sources_drawn"  # session.info key: incident -> newest reports, for after commit
+_DRAWN_LISTENING = "liandong.incident_sources_drawn_listening"
+
+
+@dataclass(frozen=True)
+class LinkedReport:
+    """What the centre's notice shows of a linked report: a plain value, cheap to keep."""
+
+    ref: str
+    added_at: datetime
+    text: str
+    reporter_name: str
+    reporter_registered: bool
+    split_into: str | None
+
+
+_LINKED_COLUMNS = tuple(IncidentSource.__table__.c[name] for name in LinkedReport.__dataclass_fields__)
+
+
+def _linked(row: Any) -> LinkedReport:
+    return LinkedReport(*(row[name] for name in LinkedReport.__dataclass_fields__))
+
+
+def _remember_drawn(sync_session: Any) -> None:
+    drawn = sync_session.info.pop(_DRAWN, {})
+    sync_session.info.pop(_DRAWN_LISTENING, None)
+    if not drawn:
+        return
+    remembered = _LATEST.setdefault(sync_session.get_bind(), OrderedDict())
+    for incident_id, sources in drawn.items():
+        remembered[incident_id] = sources
+        remembered.move_to_end(incident_id)
+    while len(remembered) > MAX_DRAWN:
+        remembered.popitem(last=False)
 
 
 @dataclass(frozen=True)
@@ -169,19 +209,48 @@ class IncidentRepository:
         query = select(IncidentSource).where(IncidentSource.ref == ref)
         return await self.session.scalar(query.with_for_update() if for_update else query)
 
-    async def latest_sources(self, incident_id: str, limit: int) -> tuple[list[tuple[int, IncidentSource]], int]:
-        """The incident's newest linked reports with their numbers (newest first), and how
-        many it has had (split ones too), written and queued alike."""
-        await flush_deferred(self.session)
-        total = await self.session.scalar(
-            select(func.count()).select_from(IncidentSource).where(IncidentSource.incident_id == incident_id)
-        ) or 0
-        latest = await self.session.scalars(
-            select(IncidentSource).where(IncidentSource.incident_id == incident_id)
-            .order_by(IncidentSource.id.desc()).limit(limit)
-        )
-        # The incident's own report is number 1, so the newest linked one is total + 1.
-        return [(total + 1 - i, source) for i, source in enumerate(latest)], total
+    async def latest_sources_of(
+        self, incident_ids: list[str], limit: int,
+    ) -> dict[str, tuple[list[tuple[int, LinkedReport]], int]]:
+        """For each incident, its newest linked reports with their numbers (newest first) and
+        how many it has had (split ones too), written and queued alike.
+
+        Cheap in a storm: counts come from the numbers this transaction keeps, queued
+        reports from memory, and the newest written ones from what this process drew
+        last time (read from the database once per incident, then kept up to date).
+        """
+        numbers: dict[str, int] = self.session.info.setdefault(_REPORT_NUMBERS, {})
+        await self.preload_report_numbers([i for i in incident_ids if i not in numbers])
+        queued: dict[str, list[LinkedReport]] = {i: [] for i in incident_ids}
+        for row in reversed(deferred_rows(self.session, IncidentSource.__table__)):
+            if row["incident_id"] in queued:
+                queued[row["incident_id"]].append(_linked(row))
+        remembered = _LATEST.setdefault(self.session.get_bind(), OrderedDict())
+        found, drawn = {}, {}
+        for incident_id in incident_ids:
+            written = remembered.get(incident_id)
+            if written is None:
+                await flush_deferred(self.session)  # rows queued here are then written: skipped below
+                mine = {q.ref for q in queued[incident_id]}
+                rows = await self.session.execute(
+                    select(*_LINKED_COLUMNS).where(IncidentSource.incident_id == incident_id)
+                    .order_by(IncidentSource.id.desc()).limit(limit))
+                written = [r for r in map(_linked, rows.mappings()) if r.ref not in mine]
+            newest_first = [*queued[incident_id], *written][:limit]
+            drawn[incident_id] = newest_first
+            total = numbers[incident_id] - 1  # the incident's own report is not a linked one
+            # The incident's own report is number 1, so the newest linked one is total + 1.
+            found[incident_id] = ([(total + 1 - i, s) for i, s in enumerate(newest_first)], total)
+        # Remembered once the transaction commits: a rolled-back report was never linked.
+        self.session.info.setdefault(_DRAWN, {}).update(drawn)
+        if not self.session.info.get(_DRAWN_LISTENING):
+            self.session.info[_DRAWN_LISTENING] = True
+            event.listen(self.session.sync_session, "after_commit", _remember_drawn)
+        return found
+
+    def forget_drawn(self, incident_id: str) -> None:
+        """A report of the incident changed (split): its notice is read from the database again."""
+        _LATEST.setdefault(self.session.get_bind(), OrderedDict()).pop(incident_id, None)
 
     async def source_number(self, source: IncidentSource) -> int:
         """Which report of its incident a stored source was (the incident's own is the first)."""

@@ -212,13 +212,20 @@ class OutboxRepository:
             .limit(1)
         )
 
+    async def keys_sent(self, to: ConversationRef, keys: list[str]) -> set[str]:
+        """Which of these keys were sent to the chat by earlier transactions."""
+        if not keys:
+            return set()
+        rows = await self.session.scalars(
+            select(OutboxMessage.message_key).distinct()
+            .where(OutboxMessage.platform == to.platform, OutboxMessage.chat_id == to.chat_id,
+                   OutboxMessage.message_key.in_(keys), OutboxMessage.kind == "send")
+        )
+        return set(rows)
+
     async def has_key(self, to: ConversationRef, key: str) -> bool:
         """Whether a message with this key was queued for the chat by an earlier transaction."""
-        found = await self.session.scalar(
-            select(OutboxMessage.id).where(OutboxMessage.platform == to.platform, OutboxMessage.chat_id == to.chat_id,
-                                           OutboxMessage.message_key == key, OutboxMessage.kind == "send").limit(1)
-        )
-        return found is not None
+        return key in await self.keys_sent(to, [key])
 
     async def key_of_delivered(self, platform: str, chat_id: str, platform_message_id: str) -> str | None:
         """The key of the bot's message with this platform id (what a reply answers)."""

@@ -18,6 +18,7 @@ not nine. Splitting makes the report an incident of its own again.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import secrets
@@ -25,12 +26,12 @@ from datetime import datetime, timedelta
 
 from bot.context import Context, HandlerContext
 from bot.events import ButtonEvent, ConversationRef
-from bot.messages import Priority
+from bot.messages import Button, Priority
 from handlers.intake import views
 from handlers.intake.cards import post_cards, refresh_cards_once
 from handlers.intake.parser import ParsedReport, parse_report
 from handlers.intake.places_match import distance_km, same_place
-from storage.buttons import ResolvedButton
+from storage.buttons import ButtonRepository, ResolvedButton
 from storage.incidents import IncidentRepository, TimelineActor
 from storage.models import Incident, IncidentSource
 from storage.outbox import OutboxRepository
@@ -144,29 +145,46 @@ async def link_source(ctx: Context, incident: Incident, source: IncidentSource, 
         "reporter_registered": source.reporter_registered,
         "conversation": f"{source.source_platform}:{source.source_chat_id}", "merged_from": source.merged_from,
     })
+    for where in ctx.centre_conversations():  # the notice's Split button for this report, issued once
+        await ButtonRepository(ctx.session).issue(SPLIT_ACTION, {"source": source.ref}, where, ctx.now,
+                                                  token=split_token(source.ref, where))
     if announce:
         refresh_sources_notice(ctx, incident.id)
     refresh_cards_once(ctx, incident)
     log.info("report %d of incident %s linked", number, incident.id)
 
 
-def refresh_sources_notice(ctx: Context, incident_id: str) -> None:
-    """Draw the incident's notice of further reports once, at the end of the transaction."""
-    async def draw(end: Context) -> None:
-        latest, total = await IncidentRepository(end.session).latest_sources(incident_id, NOTICE_LATEST)
-        key = views.sources_key(incident_id)
-        for where in end.centre_conversations():
-            buttons = tuple([
-                await end.button(end.t("button.split_n", number=number), SPLIT_ACTION, {"source": source.ref}, where)
-                for number, source in latest if not source.split_into
-            ])
-            notice = views.sources_notice(end.t, end.org.timezone, incident_id, latest, total, buttons)
-            if await OutboxRepository(end.session).has_key(where, key):
-                end.edit(where, key, notice, priority=Priority.LOW)
-            else:
-                end.send(where, notice, key=key, priority=Priority.LOW)
+def split_token(source_ref: str, where: ConversationRef) -> str:
+    """The Split button of one linked report in one centre conversation: derived from the
+    report's random ref, so the notice, redrawn for every further report, makes no new rows."""
+    return f"{source_ref}_{hashlib.blake2s(str(where).encode(), digest_size=3).hexdigest()}"
 
-    ctx.once_per_transaction(f"sources:{incident_id}", draw)
+
+_NOTICES_TO_DRAW = "liandong.intake.sources_notices"  # session.info key: incidents whose notice to redraw
+
+
+def refresh_sources_notice(ctx: Context, incident_id: str) -> None:
+    """Draw the incident's notice of further reports once, at the end of the transaction;
+    all of a batch's notices together, in two queries (a storm links to dozens at once)."""
+    ctx.session.info.setdefault(_NOTICES_TO_DRAW, set()).add(incident_id)
+
+    async def draw_all(end: Context) -> None:
+        incident_ids = sorted(end.session.info.pop(_NOTICES_TO_DRAW, set()))
+        latest = await IncidentRepository(end.session).latest_sources_of(incident_ids, NOTICE_LATEST)
+        keys = [views.sources_key(i) for i in incident_ids]
+        for where in end.centre_conversations():
+            sent = await OutboxRepository(end.session).keys_sent(where, keys)
+            for incident_id, key in zip(incident_ids, keys):
+                shown, total = latest[incident_id]
+                buttons = tuple(Button(end.t("button.split_n", number=number), split_token(source.ref, where))
+                                for number, source in shown if not source.split_into)
+                notice = views.sources_notice(end.t, end.org.timezone, incident_id, shown, total, buttons)
+                if key in sent:
+                    end.edit(where, key, notice, priority=Priority.LOW)
+                else:
+                    end.send(where, notice, key=key, priority=Priority.LOW)
+
+    ctx.once_per_transaction(_NOTICES_TO_DRAW, draw_all)
 
 
 async def merge_if_near(ctx: HandlerContext, incident: Incident) -> Incident | None:
@@ -239,6 +257,7 @@ async def split_source(ctx: HandlerContext, event: ButtonEvent, button: Resolved
         "reporter": source.reporter_name, "conversation": f"{source.source_platform}:{source.source_chat_id}",
     })
     number = await repo.source_number(source)
+    repo.forget_drawn(old.id)  # the report now shows where it went, not a Split button
     refresh_sources_notice(ctx, old.id)
     refresh_cards_once(ctx, old)
     where = ConversationRef(source.source_platform, source.source_chat_id)

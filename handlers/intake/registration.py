@@ -40,12 +40,15 @@ async def register_incident(
         parsed = dataclasses.replace(parsed, location=place.name)  # a known place beats a guessed phrase
     named = await duplicates.named_incident(ctx, text)
     if (same := named or await duplicates.find_duplicate(ctx, parsed)) is not None:
-        allowed = await may_update(ctx, same)  # asked before the link makes them one of its reporters
+        # Rights are asked before the link makes them one of its reporters, and only when
+        # the report would change a figure (a storm of the same report costs no query).
+        changes = _figures_from(same, text, parsed, follow_up=named is not None or is_follow_up(text))
+        allowed = bool(changes) and admission.held is None and await may_update(ctx, same)
         await _link(ctx, same, text, with_photos_of, announce=admission.held is None)
         if admission.held is not None:
             await flood.hold(ctx, admission.held, same, text)
         elif allowed:
-            await _update_from(ctx, same, text, follow_up=named is not None or is_follow_up(text))
+            await apply_changes(ctx, same, changes, "updated", text, answer=False)
         return same
     repo = IncidentRepository(ctx.session)
     event = ctx.event
@@ -99,16 +102,17 @@ def is_follow_up(text: str) -> bool:
     return bool(_FOLLOW_UP.search(text[:200]))
 
 
-async def _update_from(ctx: HandlerContext, incident: Incident, text: str, *, follow_up: bool) -> None:
-    """A further report that is not a reply still brings its figures: a follow-up's as it
+def _figures_from(incident: Incident, text: str, parsed: ParsedReport, *, follow_up: bool) -> dict[str, object]:
+    """What a further report that is not a reply would change: a follow-up's figures as it
     states them (increments add, totals replace); another witness's only where they are
     higher (a second passer-by seeing fewer does not lower the count)."""
-    stated = stated_counts(text)
+    if not any(parsed.casualties.to_dict().values()):
+        return {}
+    stated = stated_counts(text, parsed.casualties)
     if not follow_up:
         stated = {field: value for field, value in stated.items()
                   if isinstance(value, Added) or value > getattr(incident, field)}
-    if stated:
-        await apply_changes(ctx, incident, dict(stated), "updated", text, answer=False)
+    return dict(stated)
 
 
 async def _link(ctx: HandlerContext, incident: Incident, text: str, with_photos_of: MessageEvent | None,

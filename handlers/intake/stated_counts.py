@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from handlers.intake.parser import parse_report
+from handlers.intake.parser import Casualties, parse_report
 
 _TOTAL = re.compile(
     r"现共|现有|共有|共计|总共|合计|累计|目前|现在|截至|截止|至今|现已|总计|"
@@ -33,9 +33,11 @@ class Added:
     count: int
 
 
-def stated_counts(text: str) -> dict[str, int | Added]:
-    """The casualty figures the text states (fields it does not mention are left out)."""
-    totals = {field: n for field, n in parse_report(text, assume_report=True).casualties.to_dict().items() if n}
+def stated_counts(text: str, read: Casualties | None = None) -> dict[str, int | Added]:
+    """The casualty figures the text states (fields it does not mention are left out);
+    `read`: the text's casualties as the parser read them already, if at hand."""
+    read = read or parse_report(text, assume_report=True).casualties
+    totals = {field: n for field, n in read.to_dict().items() if n}
     if _TOTAL.search(text) or not _INCREMENT.search(text):
         return dict(totals)
     stated: dict[str, int | Added] = dict(totals)

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from bot.i18n import Translator
 from bot.messages import Button, Field, Message
 from bot.text import shorten
+from storage.incidents import LinkedReport
 from storage.models import Incident, IncidentSource, TriageItem
 
 CARD_TEXT_LIMIT = 500  # the original text on a card; /status shows it whole
@@ -43,7 +44,7 @@ def casualties_text(t: Translator, incident: Incident) -> str:
     return t("value.casualties", **counts)
 
 
-def reporter_text(t: Translator, incident: Incident | IncidentSource) -> str:
+def reporter_text(t: Translator, incident: Incident | IncidentSource | LinkedReport) -> str:
     if incident.reporter_registered:
         return incident.reporter_name
     return t("value.unregistered", name=incident.reporter_name)
@@ -113,7 +114,7 @@ SOURCE_TEXT_LIMIT = 200  # each report on the notice; /status shows them whole
 
 
 def sources_notice(
-    t: Translator, zone: ZoneInfo, incident_id: str, latest: Sequence[tuple[int, IncidentSource]], total: int,
+    t: Translator, zone: ZoneInfo, incident_id: str, latest: Sequence[tuple[int, LinkedReport]], total: int,
     buttons: tuple[Button, ...] = (),
 ) -> Message:
     """The centre's one notice of an incident's further reports: how many, the latest
