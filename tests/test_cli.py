@@ -25,7 +25,8 @@ def run(*args: str, stdin: str | None = None, env: dict[str, str] | None = None,
 
 
 def test_help_everywhere() -> None:
-    for args in ([], ["run"], ["check-config"], ["parse"], ["db"], ["db", "upgrade"]):
+    for args in ([], ["run"], ["check-config"], ["parse"], ["db"], ["db", "upgrade"], ["places", "import"],
+                 ["intake", "export"], ["intake", "eval"]):
         result = run(*args, "--help")
         assert result.returncode == 0 and "usage: liandong" in result.stdout, args
     assert "NAME@ROOM: TEXT" in run("run", "--help").stdout

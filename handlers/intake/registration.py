@@ -16,9 +16,9 @@ from bot.messages import Priority
 from handlers.intake import duplicates, evidence, flood, views
 from handlers.intake.cards import CORRECT_ACTION, post_cards
 from handlers.intake.followups import apply_changes
+from handlers.intake.parser import ParsedReport
 from handlers.intake.rights import may_update
 from handlers.intake.stated_counts import Added, stated_counts
-from handlers.intake.parser import ParsedReport
 from storage.incidents import IncidentRepository
 from storage.models import Incident
 
