@@ -252,6 +252,18 @@ class IncidentRepository:
         """A report of the incident changed (split): its notice is read from the database again."""
         _LATEST.setdefault(self.session.get_bind(), OrderedDict()).pop(incident_id, None)
 
+    async def reported_by_message(self, platform: str, chat_id: str, message_id: str) -> str | None:
+        """The incident a chat message reported (as its first report or a linked one), if any."""
+        found = await self.session.scalar(select(Incident.id).where(
+            Incident.source_platform == platform, Incident.source_chat_id == chat_id,
+            Incident.source_message_id == message_id).limit(1))
+        if found is None:
+            await flush_deferred(self.session)
+            found = await self.session.scalar(select(IncidentSource.incident_id).where(
+                IncidentSource.source_platform == platform, IncidentSource.source_chat_id == chat_id,
+                IncidentSource.source_message_id == message_id).limit(1))
+        return found
+
     async def source_number(self, source: IncidentSource) -> int:
         """Which report of its incident a stored source was (the incident's own is the first)."""
         earlier = await self.session.scalar(

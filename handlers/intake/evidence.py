@@ -14,7 +14,7 @@ from bot.events import Event, LocationEvent, MessageEvent
 from bot.messages import Message
 from handlers.intake import duplicates, views
 from handlers.intake.cards import refresh_cards
-from handlers.intake.rights import refused_followup
+from handlers.intake.rights import may_update, refused_followup
 from storage.incidents import IncidentRepository
 from storage.models import Incident
 from storage.outbox import OutboxRepository
@@ -29,7 +29,17 @@ async def replied_to(ctx: HandlerContext, event: Event) -> tuple[str | None, Inc
     ref = event.conversation.ref
     key = await OutboxRepository(ctx.session).key_of_delivered(ref.platform, ref.chat_id, event.reply_to_message_id)
     incident_id = views.incident_of_key(key)
-    return key, await IncidentRepository(ctx.session).get(incident_id) if incident_id else None
+    repo = IncidentRepository(ctx.session)
+    if incident_id is None:
+        # A reply to the report itself is a reply to its receipt (on Slack a reply in the
+        # report's thread names the report as its parent, not the bot's receipt in it) —
+        # for those who may add to it: others replying to someone's report are just talking.
+        reported = await repo.reported_by_message(ref.platform, ref.chat_id, event.reply_to_message_id)
+        incident = await repo.get(reported) if reported else None
+        if incident is not None and await may_update(ctx, incident):
+            return views.receipt_key(incident.id), incident
+        return key, None
+    return key, await repo.get(incident_id)
 
 
 async def incident_replied_to(ctx: HandlerContext, event: Event) -> Incident | None:
