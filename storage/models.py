@@ -73,6 +73,8 @@ class Incident(Base):
     __table_args__ = (
         Index("ix_incidents_created_at", "created_at"),
         Index("ix_incidents_reporter", "reporter_platform", "reporter_id", "created_at"),
+        # "Which incident did this message report?" — asked for replies to people's messages.
+        Index("ix_incidents_source_message", "source_chat_id", "source_message_id"),
     )
 
 
@@ -129,7 +131,10 @@ class IncidentSource(Base):
     merged_from: Mapped[str | None] = mapped_column(String(16))  # the incident it was registered as
     split_into: Mapped[str | None] = mapped_column(String(16))  # the incident it became when split
 
-    __table_args__ = (Index("ix_incident_sources_ref", "ref", unique=True),)
+    __table_args__ = (
+        Index("ix_incident_sources_ref", "ref", unique=True),
+        Index("ix_incident_sources_source_message", "source_chat_id", "source_message_id"),
+    )
 
 
 class DailyCounter(Base):
