@@ -6,6 +6,7 @@ in another conversation than the one it was sent to, before any handler runs.
 """
 from __future__ import annotations
 
+import difflib
 import logging
 import re
 from dataclasses import dataclass, replace
@@ -32,6 +33,18 @@ Prefetch = Callable[[AsyncSession, list[dict[str, Any]]], Awaitable[None]]
 
 
 _HYPHEN_TAIL = re.compile(r"-([A-Za-z][A-Za-z-]*)(?=\s|$)")
+# Chinese keyboards type the full-width slash: "／dispatch …" is the command, not a report.
+_FULL_WIDTH_COMMAND = re.compile(r"\s*／([A-Za-z][A-Za-z0-9_-]{0,31})(?:@\S+)?(?:\s+(.*))?", re.DOTALL)
+
+
+def _full_width_command(event: MessageEvent) -> CommandEvent | None:
+    found = _FULL_WIDTH_COMMAND.fullmatch(event.text)
+    if found is None:
+        return None
+    return CommandEvent(actor=event.actor, conversation=event.conversation, received_at=event.received_at,
+                        platform_event_id=event.platform_event_id, platform_message_id=event.platform_message_id,
+                        reply_to_message_id=event.reply_to_message_id,
+                        name=found.group(1).lower(), args=(found.group(2) or "").strip())
 
 
 def everyone(_: PersonInfo | None) -> bool:
@@ -111,6 +124,10 @@ class Router:
             for move_handler in self._move_handlers:
                 await move_handler(ctx, event)
         elif isinstance(event, MessageEvent):
+            if (command := _full_width_command(event)) is not None:
+                ctx.event = command
+                await self._route_command(ctx, command)
+                return
             for message_handler in self._message_handlers:
                 if await message_handler(ctx, event):
                     return
@@ -135,8 +152,14 @@ class Router:
         event = self._canonical(event)
         spec = self.commands.get(event.name)
         if spec is None:
-            # In groups other bots' commands are common; answer unknown ones only in private.
-            if event.conversation.is_private:
+            # In groups other bots' commands are common: there only a member's near miss of
+            # one of ours (/dispach, /stauts) is answered; in private every unknown one is.
+            if event.conversation.is_channel:
+                return
+            close = difflib.get_close_matches(event.name, list(self.commands), n=1, cutoff=0.75)
+            if close and (event.conversation.is_private or ctx.person is not None):
+                ctx.reply(Message(text=ctx.t("command.did_you_mean", name=event.name[:32], command=close[0])))
+            elif event.conversation.is_private:
                 ctx.reply(Message(text=ctx.t("command.unknown", name=event.name[:32])))
             return
         if event.conversation.is_channel and not spec.in_channels:
