@@ -4,10 +4,12 @@ split, and on the development sample; and parse speed.
 Run: .venv/bin/python bench/intake_accuracy.py [FILE ...] [--errors] [--min-parses 20000]
 
 Without FILE: the corpus in bench/corpus/*.jsonl, split by a stable hash of each
-line's id into train (70 %) and test (30 %), plus the development sample
-../shared/data/intake-dev.jsonl when it is there. The test split is for
-measuring only: its errors are never printed (`--errors` lists the train
-split's), so nobody tunes the rules on it. With FILE(s): those files, whole.
+line's id into train (70 %) and test (30 %); the independent held-out set in
+bench/heldout/*.jsonl (written by another hand, who never saw the rules); and the
+development sample ../shared/data/intake-dev.jsonl when it is there. The test
+split and the held-out set are for measuring only: their errors are never printed
+(`--errors` lists the train split's), so nobody tunes the rules on them. With
+FILE(s): those files, whole.
 
 Scoring is handlers/intake/scoring.py's (the same as `liandong intake eval`).
 Targets on text nobody tuned on: is_report ≥ 97 %, type ≥ 95 %, time ≥ 95 %,
@@ -29,6 +31,7 @@ from handlers.intake.parser import parse_report  # noqa: E402
 from handlers.intake.scoring import evaluate, load  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
+HELDOUT = Path(__file__).resolve().parent / "heldout"
 DEV_FILE = Path(__file__).resolve().parents[2] / "shared" / "data" / "intake-dev.jsonl"
 MIN_SPEED = 5000.0
 TEST_SHARE = 3  # in 10
@@ -79,6 +82,11 @@ def main(argv: list[str] | None = None) -> int:
         texts += [r["text"] for r in corpus]
         _report("corpus, train split", train, args.errors)
         passed &= _report("corpus, test split (never tuned on)", test, errors=False, held_out=True)
+        heldout = [row for path in sorted(HELDOUT.glob("*.jsonl")) for row in load(path)]
+        if heldout:
+            texts += [r["text"] for r in heldout]
+            passed &= _report("independent held-out set (another hand; never tuned on)", heldout, errors=False,
+                              held_out=True)
         if DEV_FILE.exists():
             dev = load(DEV_FILE)
             texts += [r["text"] for r in dev]
