@@ -147,16 +147,24 @@ class Liandong:
                 # Health and metrics are a convenience until a webhook platform needs the port.
                 log.warning("HTTP server not started on %s:%s: %s", self.settings.http_host, self.settings.http_port, exc)
                 self.http = None
+        # Each sender starts once its own platform is connected (before, its first sends
+        # failed), and no later: Telegram waiting out an outage must not hold Slack's.
+        chat_platforms = {chat.platform for chat in self.chats}
+        if senders:
+            for platform in self.senders.keys() - chat_platforms:  # the console needs no connection
+                self._start_sender(platform)
         for chat in self.chats:
             await chat.start()
-        if senders:  # only now: a sender that ran before its adapter connected failed its first sends
-            for platform, sender in self.senders.items():
-                self._tasks.append(asyncio.create_task(sender.run(), name=f"outbox-{platform}"))
+            if senders and chat.platform in self.senders:
+                self._start_sender(chat.platform)
         # Start-up leaves ~100k long-lived objects; frozen, a full collection no longer
         # walks them, which otherwise paused the bot ~100 ms in the middle of a storm.
         gc.collect()
         gc.freeze()
         log.info("Liandong up for %s on %s", self.org.name, ", ".join(self.platforms))
+
+    def _start_sender(self, platform: str) -> None:
+        self._tasks.append(asyncio.create_task(self.senders[platform].run(), name=f"outbox-{platform}"))
 
     async def load_roster(self) -> None:
         """Rebuild the organisation from the file and the roster in the database."""
