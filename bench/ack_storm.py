@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import func, select  # noqa: E402
 
 from bot.app import Liandong  # noqa: E402
-from bot.clock import SystemClock  # noqa: E402
+from core.clock import SystemClock  # noqa: E402
 from config.organisation import Organisation  # noqa: E402
 from config.schema import OrganisationFile  # noqa: E402
 from config.settings import Settings  # noqa: E402

@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.app import Liandong  # noqa: E402
-from bot.clock import SystemClock  # noqa: E402
+from core.clock import SystemClock  # noqa: E402
 from config.organisation import Organisation  # noqa: E402
 from config.schema import OrganisationFile  # noqa: E402
 from config.settings import Settings  # noqa: E402

@@ -34,7 +34,7 @@ from sqlalchemy import func, select  # noqa: E402
 
 from adapters.slack import SlackAdapter  # noqa: E402
 from bot.app import Liandong  # noqa: E402
-from bot.clock import SystemClock  # noqa: E402
+from core.clock import SystemClock  # noqa: E402
 from config.organisation import load_organisation  # noqa: E402
 from config.settings import DEFAULT_ORG, Settings  # noqa: E402
 from storage.models import ButtonToken, InboundEvent, OutboxMessage  # noqa: E402

@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import func, select  # noqa: E402
 
 from bot.app import Liandong  # noqa: E402
-from bot.events import ConversationRef  # noqa: E402
-from bot.messages import Button, Field, Message, Outgoing  # noqa: E402
+from core.events import ConversationRef  # noqa: E402
+from core.messages import Button, Field, Message, Outgoing  # noqa: E402
 from config.organisation import load_organisation  # noqa: E402
 from config.settings import DEFAULT_ORG, Settings  # noqa: E402
 from storage.models import OutboxMessage  # noqa: E402

@@ -7,13 +7,13 @@ import logging
 from datetime import timedelta
 from typing import TextIO
 
-from bot.clock import Clock, SystemClock
+from core.clock import Clock, SystemClock
 from bot.http import HttpServer
-from bot.i18n import LANGUAGES, Translator
+from core.i18n import LANGUAGES, Translator
 from bot.outbox import Deliverer, OutboxSender
 from bot.pipeline import Pipeline, TimerJob
-from bot.platform import ChatPlatform, CommandInfo
-from bot.router import Router
+from core.platform import ChatPlatform, CommandInfo
+from handlers.router import Router
 from bot.spool import InboundSpool
 from config.organisation import Organisation
 from config.roster import merge as merge_roster

@@ -16,7 +16,7 @@ from typing import Any, Awaitable, Callable, Sequence
 
 from adapters.console import CONSOLE_HELP
 from bot import logredact
-from bot.timeparse import parse_duration
+from core.timeparse import parse_duration
 from config.organisation import Organisation, OrganisationError, load_organisation
 from config.settings import Settings, SettingsError
 
@@ -572,7 +572,7 @@ def _run(_: argparse.Namespace) -> int:
 
 async def _run_bot(settings: Settings, org: Organisation) -> int:
     from bot.app import Liandong
-    from bot.platform import PlatformError
+    from core.platform import PlatformError
     from storage.db import DatabaseUnavailable
 
     bot = Liandong(settings, org)

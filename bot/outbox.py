@@ -22,9 +22,9 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from bot.clock import Clock, SteadyClock
-from bot.messages import Delivery, DeliveryError
-from bot.ratelimit import RateLimiter
+from core.clock import Clock, SteadyClock
+from core.messages import Delivery, DeliveryError
+from core.ratelimit import RateLimiter
 from storage.db import Database
 from storage.outbox import OutboxRepository
 

@@ -18,14 +18,14 @@ from typing import Awaitable, Callable, Iterable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import Clock
-from bot.context import FINISHERS, Context, HandlerContext
-from bot.events import ButtonEvent, Event
-from bot.i18n import Translator
-from bot.messages import Message, Outgoing
-from bot.router import Router
+from core.clock import Clock
+from handlers.context import FINISHERS, Context, HandlerContext
+from core.events import ButtonEvent, Event
+from core.i18n import Translator
+from core.messages import Message, Outgoing
+from handlers.router import Router
 from bot.spool import InboundSpool, SpoolFull
-from bot.text import strip_invisible
+from core.text import strip_invisible
 from config.organisation import Organisation
 from storage.db import Database, is_storage_failure
 from storage.inbound import first_deliveries
@@ -290,7 +290,7 @@ def _first_line(exc: BaseException) -> str:
 
 def _visible(event: Event) -> Event:
     """The event with direction overrides and zero-width characters taken out of the
-    sender's name and words, once, for every platform (see bot.text.strip_invisible)."""
+    sender's name and words, once, for every platform (see core.text.strip_invisible)."""
     changes: dict[str, object] = {}
     name = strip_invisible(event.actor.display_name)
     if name != event.actor.display_name:

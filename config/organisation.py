@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import yaml
 from pydantic import ValidationError
 
-from bot.events import ConversationRef
+from core.events import ConversationRef
 from config.places import Gazetteer
 from config.schema import INCIDENT_TYPES, WEEKDAYS, Channel, OrganisationFile, Unit
 

@@ -9,8 +9,9 @@ from typing import Mapping
 
 from sqlalchemy.engine import make_url
 
+from storage.db import DEFAULT_DATABASE_URL
+
 DEFAULT_ORG = str(Path(__file__).with_name("org.example.yaml"))
-DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/liandong.db"
 _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram accepts
 
 

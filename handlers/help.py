@@ -1,10 +1,10 @@
 """/help: who you are to the bot and what you may do."""
 from __future__ import annotations
 
-from bot.context import HandlerContext
-from bot.events import CommandEvent
-from bot.messages import Message
-from bot.router import Router
+from handlers.context import HandlerContext
+from core.events import CommandEvent
+from core.messages import Message
+from handlers.router import Router
 
 
 def register(router: Router) -> None:

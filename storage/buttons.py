@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.events import ConversationRef
+from core.events import ConversationRef
 from storage.deferred import defer_insert
 from storage.models import ButtonToken
 

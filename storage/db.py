@@ -20,6 +20,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/liandong.db"
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 CONNECT_TIMEOUT_S = 5
 

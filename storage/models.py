@@ -162,7 +162,7 @@ class OutboxMessage(Base):
     status: Mapped[str] = mapped_column(String(10), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    priority: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # bot.messages.Priority
+    priority: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # core.messages.Priority
     lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
     delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     platform_message_id: Mapped[str | None] = mapped_column(String(64))

@@ -16,7 +16,7 @@ from storage.models import (
     Broadcast, BroadcastReceipt, ButtonToken, ConversationMove, DispatchDraft, Incident, IncidentSource,
     OutboxMessage, RosterBinding, TriageItem,
 )
-from bot.messages import MOVED_ERROR
+from core.messages import MOVED_ERROR
 from storage.outbox import FAILED, PENDING
 
 # (table, platform column, chat column) of every row that names a chat.

@@ -17,8 +17,8 @@ from sqlalchemy import and_, bindparam, exists, func, or_, select, tuple_, updat
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from bot.events import ConversationRef
-from bot.messages import Delivery, Message, Outgoing
+from core.events import ConversationRef
+from core.messages import Delivery, Message, Outgoing
 from storage.deferred import defer_insert, deferred_rows
 from storage.models import OutboxMessage
 

@@ -18,7 +18,7 @@ from typing import AsyncIterator
 import pytest
 
 from bot.app import Liandong
-from bot.clock import ManualClock
+from core.clock import ManualClock
 from config.organisation import Organisation, load_organisation
 from config.settings import DEFAULT_ORG, Settings
 from storage.db import Database

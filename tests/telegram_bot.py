@@ -10,7 +10,7 @@ from typing import AsyncIterator
 import pytest
 
 from bot.app import Liandong
-from bot.clock import SystemClock
+from core.clock import SystemClock
 from config.organisation import Organisation
 from config.settings import Settings
 from tests.fakes.telegram_api import FakeTelegramAPI

@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import func, select
 
-from bot.clock import ManualClock
+from core.clock import ManualClock
 from config.organisation import Organisation
 from storage.models import Broadcast, BroadcastReceipt, OutboxMessage
 from tests.conftest import ConsoleBot, start_console_bot

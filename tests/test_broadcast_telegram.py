@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from bot.app import Liandong
-from bot.clock import SystemClock
+from core.clock import SystemClock
 from config.organisation import Organisation
 from config.schema import OrganisationFile
 from tests.fakes.telegram_api import FakeTelegramAPI

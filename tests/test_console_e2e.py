@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlalchemy import func, select
 
-from bot.clock import ManualClock
+from core.clock import ManualClock
 from config.organisation import Organisation
 from storage.models import Incident, OutboxMessage, TimelineEntry
 from tests.conftest import ConsoleBot, start_console_bot

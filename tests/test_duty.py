@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.clock import ManualClock
+from core.clock import ManualClock
 from config.duty import on_duty
 from config.organisation import DutyHolder, Organisation, OrganisationError, parse_organisation
 from config.roster import merge

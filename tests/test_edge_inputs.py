@@ -2,7 +2,7 @@
 apology of a crashed handler (console platform, real pipeline and database)."""
 from __future__ import annotations
 
-from bot.i18n import Translator
+from core.i18n import Translator
 from tests.conftest import ConsoleBot
 
 APOLOGY = Translator("zh")("error.internal")

@@ -5,7 +5,7 @@ import string
 
 import pytest
 
-from bot.i18n import LANGUAGES, Translator, catalogue
+from core.i18n import LANGUAGES, Translator, catalogue
 from config.schema import INCIDENT_TYPES
 
 

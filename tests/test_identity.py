@@ -15,7 +15,7 @@ import re
 import pytest
 
 from bot.app import Liandong
-from bot.events import ConversationRef
+from core.events import ConversationRef
 from config.organisation import OrganisationError, parse_organisation
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.telegram_bot import bot, fake  # noqa: F401 (fixtures)

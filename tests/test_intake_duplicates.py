@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.clock import ManualClock
+from core.clock import ManualClock
 from config.organisation import Organisation
 from handlers.intake.places_match import distance_km, same_place
 from storage.models import Incident, IncidentSource, TimelineEntry
@@ -382,7 +382,7 @@ def test_place_names_match_as_reporters_write_them() -> None:
 
 async def test_linking_splitting_and_a_follow_up_on_telegram(tmp_path: Any, org: Organisation) -> None:
     from bot.app import Liandong
-    from bot.clock import SystemClock
+    from core.clock import SystemClock
     from tests.fakes.telegram_api import FakeTelegramAPI
     from tests.test_telegram import CENTRE, COMMANDER, FIREFIGHTER, REPORTING, STRANGER, _button, _settings
 

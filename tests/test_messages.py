@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from bot.messages import MAX_FILE_BYTES, Button, Field, Mention, Message, OutgoingFile
+from core.messages import MAX_FILE_BYTES, Button, Field, Mention, Message, OutgoingFile
 
 
 def test_a_message_with_files_survives_the_outbox_payload() -> None:

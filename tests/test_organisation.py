@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.events import ConversationRef
+from core.events import ConversationRef
 from config.organisation import OrganisationError, load_organisation, parse_organisation
 from config.settings import DEFAULT_ORG
 

@@ -23,7 +23,7 @@ from sqlalchemy.engine import make_url
 
 import storage.db
 from bot.app import Liandong
-from bot.clock import ManualClock, SystemClock
+from core.clock import ManualClock, SystemClock
 from config.organisation import Organisation
 from config.schema import IntakeLimits
 from config.settings import Settings
@@ -204,7 +204,7 @@ def test_the_spool_survives_a_restart(tmp_path: Path) -> None:
     """What the spool holds is read back by a new process, oldest first, fields intact."""
     from datetime import datetime, timezone
 
-    from bot.events import Actor, Attachment, Conversation, ConversationRef, MessageEvent
+    from core.events import Actor, Attachment, Conversation, ConversationRef, MessageEvent
     from bot.spool import InboundSpool
 
     event = MessageEvent(Actor("telegram", "7", "路人甲"), Conversation(ConversationRef("telegram", "-3"), False, "群"),

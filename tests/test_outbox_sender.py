@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.clock import ManualClock
-from bot.events import ConversationRef
-from bot.messages import Delivery, DeliveryError, Message, Outgoing
+from core.clock import ManualClock
+from core.events import ConversationRef
+from core.messages import Delivery, DeliveryError, Message, Outgoing
 from bot.outbox import OutboxSender
 from storage.db import Database
 from storage.models import OutboxMessage
@@ -154,7 +154,7 @@ async def test_a_sender_that_dies_mid_delivery_leaves_the_message_to_the_next_af
 async def test_a_rate_limited_message_is_deferred_without_spending_an_attempt(
     db: Database, clock: ManualClock
 ) -> None:
-    from bot.ratelimit import RateLimiter, RateLimits
+    from core.ratelimit import RateLimiter, RateLimits
 
     deliverer = FlakyDeliverer()
     limiter = RateLimiter(RateLimits(chat_interval_s=600))

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import Liandong
-from bot.clock import ManualClock, SystemClock
+from core.clock import ManualClock, SystemClock
 from bot.outbox import OutboxSender
 from config.organisation import Organisation
 from storage.db import Database
@@ -25,7 +25,7 @@ from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.telegram_bot import fake, telegram_settings  # noqa: F401 (fixture)
 from tests.test_broadcast_telegram import CENTRE, COMMANDER, FIRE_GROUP, MED_GROUP, _preview, _press
 from tests.test_outbox_sender import FlakyDeliverer, _enqueue, _rows
-from bot.messages import DeliveryError
+from core.messages import DeliveryError
 
 CAP_S = 12.0  # long enough to tell 'waited for the cap' from 'went at once'
 

@@ -7,10 +7,10 @@ from datetime import datetime, timezone
 
 from sqlalchemy import func, select
 
-from bot.clock import ManualClock
-from bot.context import HandlerContext
-from bot.events import Actor, CommandEvent, Conversation, ConversationRef, MessageEvent
-from bot.messages import Message
+from core.clock import ManualClock
+from handlers.context import HandlerContext
+from core.events import Actor, CommandEvent, Conversation, ConversationRef, MessageEvent
+from core.messages import Message
 from config.organisation import Organisation
 from storage.models import Incident, IncidentSource, OutboxMessage
 from tests.conftest import start_console_bot

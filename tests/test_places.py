@@ -10,7 +10,7 @@ import pytest
 from openpyxl import Workbook
 from pydantic import ValidationError
 
-from bot.clock import ManualClock
+from core.clock import ManualClock
 from config.organisation import Organisation
 from config.places import read_places
 from config.schema import Place

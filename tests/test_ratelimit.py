@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.ratelimit import RateLimiter, RateLimits
+from core.ratelimit import RateLimiter, RateLimits
 
 
 class Clock:

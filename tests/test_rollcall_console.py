@@ -11,8 +11,8 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select
 
-from bot.clock import ManualClock
-from bot.messages import Message
+from core.clock import ManualClock
+from core.messages import Message
 from config.organisation import Organisation
 from storage.models import OutboxMessage, RollcallAnswer, RollcallRun, RollcallSchedule
 from tests.conftest import ConsoleBot, start_console_bot

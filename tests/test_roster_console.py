@@ -7,8 +7,8 @@ import re
 
 from sqlalchemy import select
 
-from bot.clock import ManualClock
-from bot.i18n import Translator
+from core.clock import ManualClock
+from core.i18n import Translator
 from config.organisation import Organisation
 from storage.models import Invite, RosterEvent
 from tests.conftest import ConsoleBot, start_console_bot

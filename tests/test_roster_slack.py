@@ -9,7 +9,7 @@ from typing import AsyncIterator
 import pytest
 from sqlalchemy import func, select
 
-from bot.clock import ManualClock
+from core.clock import ManualClock
 from config.organisation import Organisation
 from storage.models import RosterBinding
 from tests.fakes.slack_api import FakeSlackAPI, FakeUser

@@ -26,10 +26,10 @@ from adapters.slack.report_form import CALLBACK_ID, compose, read_submission
 from adapters.slack.texts import SlackTexts
 from adapters.slack.updates import plain_text
 from bot.app import Liandong
-from bot.clock import ManualClock
-from bot.events import ConversationRef
-from bot.i18n import Translator
-from bot.messages import Button, Delivery, Field, Mention, Message
+from core.clock import ManualClock
+from core.events import ConversationRef
+from core.i18n import Translator
+from core.messages import Button, Delivery, Field, Mention, Message
 from config.organisation import Organisation
 from config.schema import IntakeLimits
 from config.settings import Settings
@@ -524,7 +524,7 @@ async def test_gateway_errors_and_dropped_connections_are_retried(bot: SlackBot,
     for _ in range(10):
         if set(await bot.outbox_statuses()) == {"delivered"}:
             break
-        bot.clock.advance(seconds=5)
+        core.clock.advance(seconds=5)
         await bot.deliver()
     assert set(await bot.outbox_statuses()) == {"delivered"}
     assert len(fake.messages(REPORTING)) == 1 and len(fake.messages(CENTRE)) == 1
@@ -629,7 +629,7 @@ def test_escaped_chunks_keep_every_character_and_the_limit(text: str, limit: int
 def test_slack_strings_exist_in_both_languages_with_the_same_placeholders() -> None:
     import string
 
-    from bot.i18n import catalogue
+    from core.i18n import catalogue
 
     def placeholders(text: str) -> set[str]:
         return {name for _, name, _, _ in string.Formatter().parse(text) if name}

@@ -21,8 +21,8 @@ from sqlalchemy import select
 
 from adapters.slack.broadcast_form import CALLBACK_ID, BroadcastForm, build_view, compose, read_submission
 from adapters.slack.texts import SlackTexts
-from bot.clock import ManualClock
-from bot.i18n import Translator
+from core.clock import ManualClock
+from core.i18n import Translator
 from config.organisation import Organisation
 from handlers.broadcast.request import parse_request
 from storage.models import Broadcast, BroadcastReceipt

@@ -22,8 +22,8 @@ from typing import Any, AsyncIterator
 import pytest
 from sqlalchemy import select
 
-from bot.clock import ManualClock
-from bot.i18n import Translator
+from core.clock import ManualClock
+from core.i18n import Translator
 from config.organisation import Organisation, parse_organisation
 from config.settings import DEFAULT_ORG
 from storage.models import DispatchDraft, DispatchOrder, TimelineEntry
@@ -191,7 +191,7 @@ async def timeline(bot: SlackBot) -> list[tuple[str, dict[str, Any]]]:
 
 def local(bot: SlackBot) -> str:
     """The clock's now as the organisation's local HH:MM (Asia/Shanghai)."""
-    return bot.clock.now().astimezone(bot.app.org.timezone).strftime("%H:%M")
+    return core.clock.now().astimezone(bot.app.org.timezone).strftime("%H:%M")
 
 
 # -- the card's Dispatch button, the draft, Send ------------------------------------

@@ -16,9 +16,9 @@ from typing import AsyncIterator
 
 import pytest
 
-from bot.clock import ManualClock
-from bot.events import ConversationRef
-from bot.messages import Button, Delivery, DeliveryError, Message, Outgoing, OutgoingFile
+from core.clock import ManualClock
+from core.events import ConversationRef
+from core.messages import Button, Delivery, DeliveryError, Message, Outgoing, OutgoingFile
 from config.organisation import Organisation
 from storage.outbox import OutboxRepository
 from tests.fakes.slack_api import FakeSlackAPI, FakeUser

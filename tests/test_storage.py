@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from bot.events import ConversationRef
-from bot.messages import Message, Outgoing
+from core.events import ConversationRef
+from core.messages import Message, Outgoing
 from storage.buttons import ButtonRepository
 from storage.db import Database
 from storage.inbound import first_delivery
@@ -242,7 +242,7 @@ async def test_edits_fold_into_a_pending_message_for_the_same_key(db: Database) 
 
 
 async def test_an_edit_folded_into_a_queued_send_keeps_its_files(db: Database) -> None:
-    from bot.messages import OutgoingFile
+    from core.messages import OutgoingFile
 
     report = Message(text="v1", files=(OutgoingFile("r.csv", b"a,b\n", "text/csv"),))
     async with db.transaction() as session:  # folded into a send queued in the same transaction

@@ -20,7 +20,7 @@ from aiohttp import web
 from sqlalchemy import func, select
 
 from bot.app import Liandong
-from bot.clock import SystemClock
+from core.clock import SystemClock
 from config.organisation import Organisation
 from config.settings import Settings
 from storage.models import Incident, IncidentAttachment, OutboxMessage
@@ -292,15 +292,15 @@ async def test_a_wrong_token_stops_liandong_run_with_one_clear_line(tmp_path: Pa
 
 
 async def test_an_edit_that_changes_nothing_is_not_an_error(bot: Liandong, fake: FakeTelegramAPI) -> None:
-    from bot.events import ConversationRef
-    from bot.messages import Button, Message, Outgoing
+    from core.events import ConversationRef
+    from core.messages import Button, Message, Outgoing
     from storage.outbox import OutboxRepository
 
     chat = ConversationRef("telegram", str(CENTRE))
     card = Message(title="T", text="same", buttons=(Button("b", "tok"),))
     for outgoing in (Outgoing(chat, card, key="k"), Outgoing(chat, card, edit_key="k")):
         async with bot.db.transaction() as session:  # apart: in one transaction they would fold
-            await OutboxRepository(session).enqueue([outgoing], bot.clock.now())
+            await OutboxRepository(session).enqueue([outgoing], core.clock.now())
         bot.senders["telegram"].wake()
         await fake.wait_until(lambda: len(fake.sent_messages(CENTRE)) == 1)
     await fake.wait_until(lambda: len(fake.calls("editMessageText")) == 1)
@@ -337,7 +337,7 @@ async def test_a_unit_on_two_platforms_gets_the_order_on_both_and_one_press_upda
 ) -> None:
     import io
 
-    from bot.clock import ManualClock
+    from core.clock import ManualClock
 
     out = io.StringIO()
     clock = ManualClock(datetime.now(timezone.utc))
@@ -574,7 +574,7 @@ def test_sends_woken_late_do_not_bunch_past_telegrams_30_per_second(hold_back: b
     import heapq
 
     from adapters.telegram.adapter import TELEGRAM_LIMITS, is_group_chat
-    from bot.ratelimit import RateLimiter
+    from core.ratelimit import RateLimiter
 
     now = [1000.0]
     limiter = RateLimiter(TELEGRAM_LIMITS, is_group=is_group_chat, now=lambda: now[0])

@@ -4,7 +4,7 @@ from __future__ import annotations
 from hypothesis import given, strategies as st
 
 from adapters.telegram.render import keyboard, render_html, utf16_len
-from bot.messages import Button, Field, Message
+from core.messages import Button, Field, Message
 
 
 def test_user_text_is_escaped_and_only_our_tags_remain() -> None:
@@ -39,14 +39,14 @@ def test_buttons_become_an_inline_keyboard() -> None:
 
 
 def test_mentions_notify_by_user_id_and_escape_the_name() -> None:
-    from bot.messages import Mention
+    from core.messages import Mention
 
     [html] = render_html(Message(text="x", mentions=(Mention("2001", "张<三>"), Mention("U-not-telegram", "x"))))
     assert html.endswith('<a href="tg://user?id=2001">@张&lt;三&gt;</a>')
 
 
 def test_a_message_survives_its_round_trip_through_the_outbox() -> None:
-    from bot.messages import Mention
+    from core.messages import Mention
 
     message = Message(title="t", text="x", fields=(Field("a", "b"),), buttons=(Button("l", "tok"),),
                       mentions=(Mention("1", "n"),))

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.timeparse import parse_duration, parse_local_time
+from core.timeparse import parse_duration, parse_local_time
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 22, 7, 0, tzinfo=timezone.utc)  # 15:00 in Shanghai

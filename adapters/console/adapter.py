@@ -15,10 +15,10 @@ import sys
 from datetime import datetime, timezone
 from typing import Awaitable, Callable, TextIO
 
-from bot.events import (
+from core.events import (
     Actor, ButtonEvent, CommandEvent, Conversation, ConversationRef, Event, LocationEvent, MessageEvent,
 )
-from bot.messages import Delivery, Message, OutgoingFile
+from core.messages import Delivery, Message, OutgoingFile
 from config.organisation import CONSOLE, CONSOLE_REPORTING, Organisation
 
 CONSOLE_HELP = """\

@@ -48,10 +48,10 @@ from adapters.slack.updates import (
     PLATFORM, button_event, command_event, command_name_and_args, form_command_event, message_event,
     spoken_message, thread_parent,
 )
-from bot.events import Event
-from bot.messages import Delivery, DeliveryError, OutgoingFile
-from bot.platform import CommandInfo, EventSink, HttpRoute, PlatformError
-from bot.ratelimit import RateLimiter, RateLimits
+from core.events import Event
+from core.messages import Delivery, DeliveryError, OutgoingFile
+from core.platform import CommandInfo, EventSink, HttpRoute, PlatformError
+from core.ratelimit import RateLimiter, RateLimits
 from config.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, get_args
 
-from bot.text import clean_text
+from core.text import clean_text
 from config.schema import Unit
 
 from adapters.slack.modal import channel_of, input_block, modal, plain, submitted

@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from bot.text import shorten
+from core.text import shorten
 
 MAX_VIEW_TITLE = 24  # Slack's limit for a modal's title, submit and close labels
 ACTION = "value"  # every input's action_id; the block_id names the input

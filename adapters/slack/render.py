@@ -18,8 +18,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot.messages import Button, Field, Mention, Message
-from bot.text import shorten
+from core.messages import Button, Field, Mention, Message
+from core.text import shorten
 
 MAX_SECTION_TEXT = 3000
 MAX_FIELD_TEXT = 2000

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.text import clean_text
+from core.text import clean_text
 from config.schema import INCIDENT_TYPES
 
 from adapters.slack.modal import channel_of, input_block, modal, plain, submitted

@@ -11,7 +11,7 @@ import re
 from datetime import datetime, timezone
 from typing import Any
 
-from bot.events import (
+from core.events import (
     Actor, Attachment, ButtonEvent, CommandEvent, Conversation, ConversationRef, MessageEvent,
 )
 

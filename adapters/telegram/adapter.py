@@ -38,10 +38,10 @@ from adapters.telegram.answers import CallbackAnswers
 from adapters.telegram.presses import Press, read_press, take_presses
 from adapters.telegram.render import keyboard, render_html
 from adapters.telegram.updates import PLATFORM, moved_event, to_event
-from bot.events import Actor
-from bot.messages import MOVED_ERROR, Delivery, DeliveryError
-from bot.platform import CommandInfo, EventSink, HttpRoute, PlatformError
-from bot.ratelimit import RateLimiter, RateLimits
+from core.events import Actor
+from core.messages import MOVED_ERROR, Delivery, DeliveryError
+from core.platform import CommandInfo, EventSink, HttpRoute, PlatformError
+from core.ratelimit import RateLimiter, RateLimits
 from config.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Mapping
 
 from adapters.telegram.updates import PLATFORM
-from bot.events import Actor, ButtonEvent, Conversation, ConversationRef
+from core.events import Actor, ButtonEvent, Conversation, ConversationRef
 
 # Telegram's own limit on callback_data; longer is not a press of one of our buttons.
 MAX_CALLBACK_DATA = 64

@@ -11,7 +11,7 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.messages import Button, Mention, Message
+from core.messages import Button, Mention, Message
 
 MAX_MESSAGE = 4096  # Telegram's limit, counted here in UTF-16 units of the HTML: stricter
 

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 from telegram import Chat, Message as TgMessage, MessageEntity, Update, User
 
-from bot.events import (
+from core.events import (
     Actor, Attachment, ButtonEvent, CommandEvent, Conversation, ConversationMovedEvent, ConversationRef, Event,
     LocationEvent, MessageEvent,
 )

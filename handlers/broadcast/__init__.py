@@ -1,7 +1,7 @@
 """Broadcast alerts: previewed by the centre, fanned out through the outbox, confirmed by units."""
 from __future__ import annotations
 
-from bot.router import Router, centre_only
+from handlers.router import Router, centre_only
 from handlers.broadcast import actions, commands
 
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import logging
 
-from bot.context import HandlerContext
-from bot.events import ButtonEvent, CommandEvent
-from bot.messages import Button, Message
-from bot.text import clean_text
+from handlers.context import HandlerContext
+from core.events import ButtonEvent, CommandEvent
+from core.messages import Button, Message
+from core.text import clean_text
 from handlers.broadcast import actions, fanout, views
 from handlers.broadcast.request import TEXT_LIMIT, parse_request
 from storage.broadcasts import (

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import logging
 
-from bot.context import Context
-from bot.events import ConversationRef
-from bot.messages import Button, Message, Priority, one_way
+from handlers.context import Context
+from core.events import ConversationRef
+from core.messages import Button, Message, Priority, one_way
 from handlers.broadcast import actions, views
 from storage.broadcasts import SENDING, SENT, BroadcastRepository, DeliveryCounts, round_key
 from storage.models import Broadcast

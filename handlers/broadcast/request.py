@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.timeparse import parse_local_time
+from core.timeparse import parse_local_time
 from config.organisation import Organisation
 
 LEVELS = ("blue", "yellow", "orange", "red")

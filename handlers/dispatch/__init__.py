@@ -1,7 +1,7 @@
 """Dispatch orders: issuing, one-click answers, the status board, escalation."""
 from __future__ import annotations
 
-from bot.router import Router, centre_only
+from handlers.router import Router, centre_only
 from handlers.dispatch import actions, commands, presses
 
 

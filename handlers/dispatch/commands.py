@@ -4,10 +4,10 @@ from __future__ import annotations
 import difflib
 import logging
 
-from bot.context import HandlerContext
-from bot.events import ButtonEvent, CommandEvent, MessageEvent
-from bot.messages import Button, Message
-from bot.text import clean_text
+from handlers.context import HandlerContext
+from core.events import ButtonEvent, CommandEvent, MessageEvent
+from core.messages import Button, Message
+from core.text import clean_text
 from handlers.dispatch import actions, views
 from handlers.dispatch.orders import dispatch_units, refresh_board
 from storage.buttons import ResolvedButton

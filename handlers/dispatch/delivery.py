@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.context import Context
+from handlers.context import Context
 from handlers.dispatch import views
 from handlers.dispatch.orders import report_undelivered
 from storage.dispatch import DELIVERED, UNDELIVERED, DispatchRepository

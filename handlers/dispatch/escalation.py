@@ -3,8 +3,8 @@ an alert to the command centre. Due-times live in the database, so a restart
 neither loses nor repeats one; each is claimed inside its transaction."""
 from __future__ import annotations
 
-from bot.context import Context
-from bot.messages import Message, Priority
+from handlers.context import Context
+from core.messages import Message, Priority
 from handlers.dispatch.orders import ack_timeout, duty_mentions, duty_officer_names, refresh_board, send_order
 from storage.dispatch import DispatchRepository
 from storage.incidents import IncidentRepository

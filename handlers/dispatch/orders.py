@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.context import FINISHERS, Context
-from bot.messages import Button, Mention, Message, Priority, one_way
-from bot.events import ConversationRef
+from handlers.context import FINISHERS, Context
+from core.messages import Button, Mention, Message, Priority, one_way
+from core.events import ConversationRef
 from config.duty import on_duty
 from handlers.dispatch import actions, views
 from storage.dispatch import FINAL, PENDING_APPROVAL, UNDELIVERED, DispatchRepository

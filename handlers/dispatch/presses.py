@@ -6,10 +6,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.context import HandlerContext
-from bot.events import ButtonEvent, MessageEvent
-from bot.messages import Message, Priority
-from bot.text import clean_text
+from handlers.context import HandlerContext
+from core.events import ButtonEvent, MessageEvent
+from core.messages import Message, Priority
+from core.text import clean_text
 from handlers.dispatch import views
 from handlers.dispatch.orders import ack_timeout, refresh_board, refresh_order, send_order
 from storage.buttons import ResolvedButton

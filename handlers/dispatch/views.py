@@ -6,8 +6,8 @@ from functools import lru_cache
 from typing import Sequence
 from zoneinfo import ZoneInfo
 
-from bot.i18n import Translator
-from bot.messages import Button, Field, Mention, Message
+from core.i18n import Translator
+from core.messages import Button, Field, Mention, Message
 from config.organisation import Organisation
 from handlers.intake.views import casualties_text, map_fields, summary_fields
 from storage.dispatch import DECLINED, FINAL, FLOW, PENDING_APPROVAL, UNDELIVERED, OrderStatus

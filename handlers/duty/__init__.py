@@ -1,7 +1,7 @@
 """Duty (值班): who is on duty in each unit now, and taking the duty over in chat."""
 from __future__ import annotations
 
-from bot.router import Router
+from handlers.router import Router
 from handlers.duty import commands
 
 

@@ -12,9 +12,9 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from bot.context import HandlerContext
-from bot.events import CommandEvent, ConversationRef
-from bot.messages import Mention, Message
+from handlers.context import HandlerContext
+from core.events import CommandEvent, ConversationRef
+from core.messages import Mention, Message
 from config.duty import Duty, current_duty, on_duty
 from config.organisation import DutyHolder
 from storage.models import DutyChange

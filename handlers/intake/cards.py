@@ -1,9 +1,9 @@
 """Posting and refreshing an incident's cards in every command-centre conversation."""
 from __future__ import annotations
 
-from bot.context import Context
-from bot.messages import Button, Priority
-from bot.events import ConversationRef
+from handlers.context import Context
+from core.messages import Button, Priority
+from core.events import ConversationRef
 from handlers.dispatch.actions import DISPATCH
 from handlers.intake import views
 from storage.incidents import IncidentRepository

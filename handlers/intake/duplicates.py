@@ -24,9 +24,9 @@ import re
 import secrets
 from datetime import datetime, timedelta
 
-from bot.context import Context, HandlerContext
-from bot.events import ButtonEvent, ConversationRef
-from bot.messages import Button, Priority
+from handlers.context import Context, HandlerContext
+from core.events import ButtonEvent, ConversationRef
+from core.messages import Button, Priority
 from handlers.intake import views
 from handlers.intake.cards import post_cards, refresh_cards_once
 from handlers.intake.parser import ParsedReport, parse_report

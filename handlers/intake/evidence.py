@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.context import HandlerContext
-from bot.events import Event, LocationEvent, MessageEvent
-from bot.messages import Message
+from handlers.context import HandlerContext
+from core.events import Event, LocationEvent, MessageEvent
+from core.messages import Message
 from handlers.intake import duplicates, views
 from handlers.intake.cards import refresh_cards
 from handlers.intake.rights import may_update, refused_followup

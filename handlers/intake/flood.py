@@ -20,9 +20,9 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.context import HandlerContext
-from bot.messages import Field, Message, Priority
-from bot.text import shorten
+from handlers.context import HandlerContext
+from core.messages import Field, Message, Priority
+from core.text import shorten
 from storage.models import Incident
 from storage.tallies import TallyRepository
 

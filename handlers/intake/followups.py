@@ -21,11 +21,11 @@ from __future__ import annotations
 import logging
 import re
 
-from bot.context import HandlerContext
-from bot.events import ButtonEvent, MessageEvent
-from bot.i18n import LANGUAGES, Translator, catalogue
-from bot.messages import Message
-from bot.text import clean_text
+from handlers.context import HandlerContext
+from core.events import ButtonEvent, MessageEvent
+from core.i18n import LANGUAGES, Translator, catalogue
+from core.messages import Message
+from core.text import clean_text
 from handlers.dispatch.orders import refresh_orders
 from handlers.intake import duplicates, evidence, views
 from handlers.intake.cards import refresh_cards

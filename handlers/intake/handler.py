@@ -9,11 +9,11 @@ from __future__ import annotations
 import logging
 import re
 
-from bot.context import HandlerContext
-from bot.events import ButtonEvent, CommandEvent, MessageEvent
-from bot.messages import Message
-from bot.router import Router, centre_only
-from bot.text import clean_text
+from handlers.context import HandlerContext
+from core.events import ButtonEvent, CommandEvent, MessageEvent
+from core.messages import Message
+from handlers.router import Router, centre_only
+from core.text import clean_text
 from handlers.intake import duplicates, evidence, followups, triage, views
 from handlers.intake.cards import CORRECT_ACTION, DRILL_ACTION, refresh_cards
 from handlers.intake.parser import MAX_CHARS, parse_report

@@ -10,9 +10,9 @@ import dataclasses
 import logging
 import re
 
-from bot.context import HandlerContext
-from bot.events import MessageEvent
-from bot.messages import Priority
+from handlers.context import HandlerContext
+from core.events import MessageEvent
+from core.messages import Priority
 from handlers.intake import duplicates, evidence, flood, views
 from handlers.intake.cards import CORRECT_ACTION, post_cards
 from handlers.intake.followups import apply_changes

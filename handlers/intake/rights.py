@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import logging
 
-from bot.context import HandlerContext
-from bot.messages import Message
+from handlers.context import HandlerContext
+from core.messages import Message
 from storage.incidents import IncidentRepository
 from storage.models import Incident
 

@@ -17,9 +17,9 @@ import dataclasses
 import logging
 import secrets
 
-from bot.context import Context, HandlerContext
-from bot.events import Actor, ButtonEvent, Conversation, ConversationRef, MessageEvent
-from bot.router import centre_only
+from handlers.context import Context, HandlerContext
+from core.events import Actor, ButtonEvent, Conversation, ConversationRef, MessageEvent
+from handlers.router import centre_only
 from handlers.intake import views
 from handlers.intake.parser import parse_report
 from handlers.intake.registration import register_incident

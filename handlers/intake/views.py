@@ -4,9 +4,9 @@ from __future__ import annotations
 from typing import Sequence
 from zoneinfo import ZoneInfo
 
-from bot.i18n import Translator
-from bot.messages import Button, Field, Message
-from bot.text import shorten
+from core.i18n import Translator
+from core.messages import Button, Field, Message
+from core.text import shorten
 from storage.incidents import LinkedReport
 from storage.models import Incident, IncidentSource, TriageItem
 

@@ -1,7 +1,7 @@
 """Duty roll-calls: scheduled and ad hoc checks answered with one click, silent units named."""
 from __future__ import annotations
 
-from bot.router import Router, centre_only
+from handlers.router import Router, centre_only
 from handlers.rollcall import actions, commands, presses
 
 

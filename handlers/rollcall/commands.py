@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from bot.timeparse import parse_duration, parse_local_time
-from bot.context import HandlerContext
-from bot.events import ButtonEvent, CommandEvent
-from bot.messages import Field, Message
+from core.timeparse import parse_duration, parse_local_time
+from handlers.context import HandlerContext
+from core.events import ButtonEvent, CommandEvent
+from core.messages import Field, Message
 from config.organisation import Organisation
 from handlers.rollcall import actions, views
 from handlers.rollcall.runs import new_run_values, send_run

@@ -7,10 +7,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.context import HandlerContext
-from bot.events import ButtonEvent, MessageEvent
-from bot.messages import Message
-from bot.text import clean_text
+from handlers.context import HandlerContext
+from core.events import ButtonEvent, MessageEvent
+from core.messages import Message
+from core.text import clean_text
 from handlers.rollcall import views
 from handlers.rollcall.runs import may_answer, refresh_unit, refresh_unit_later
 from storage.buttons import ResolvedButton

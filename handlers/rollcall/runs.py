@@ -10,9 +10,9 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from bot.context import Context
-from bot.events import ConversationRef
-from bot.messages import Button, Message
+from handlers.context import Context
+from core.events import ConversationRef
+from core.messages import Button, Message
 from config.duty import Officer, on_duty
 from config.organisation import Organisation, PersonInfo
 from handlers.dispatch.orders import duty_mentions

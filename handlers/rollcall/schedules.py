@@ -17,7 +17,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.context import Context
+from handlers.context import Context
 from config.organisation import Organisation
 from handlers.rollcall.runs import new_run_values, notice_to_centre, send_run
 from storage.models import RollcallSchedule

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.i18n import Translator
-from bot.messages import Button, Field, Mention, Message, OutgoingFile
+from core.i18n import Translator
+from core.messages import Button, Field, Mention, Message, OutgoingFile
 from config.duty import on_duty
 from config.organisation import Organisation
 from storage.models import RollcallAnswer, RollcallRun

@@ -1,7 +1,7 @@
 """The roster from chat: invites, joining, binding groups, leaving, and who is who."""
 from __future__ import annotations
 
-from bot.router import Router, centre_only
+from handlers.router import Router, centre_only
 from handlers.roster import invites, membership, moves, views
 
 

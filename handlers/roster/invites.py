@@ -12,10 +12,10 @@ import difflib
 import logging
 from datetime import timedelta
 
-from bot.context import HandlerContext
-from bot.timeparse import parse_duration
-from bot.events import CommandEvent
-from bot.messages import Message
+from handlers.context import HandlerContext
+from core.timeparse import parse_duration
+from core.events import CommandEvent
+from core.messages import Message
 from config.register import units_matching
 from storage.models import Invite, RosterBinding, RosterMember
 from storage.roster import MAX_INVITE_DAYS, MAX_INVITE_USES, RosterRepository

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import logging
 
-from bot.context import HandlerContext
-from bot.events import CommandEvent
-from bot.messages import Message
+from handlers.context import HandlerContext
+from core.events import CommandEvent
+from core.messages import Message
 from handlers.roster.invites import resolve_unit
 from storage.models import RosterMember
 from storage.roster import RosterRepository

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import logging
 
-from bot.context import HandlerContext
-from bot.events import ConversationMovedEvent
+from handlers.context import HandlerContext
+from core.events import ConversationMovedEvent
 from storage.moves import move_conversation
 from storage.roster import RosterRepository
 

@@ -1,9 +1,9 @@
 """/whoami and /units: what the bot knows about a person and about the units."""
 from __future__ import annotations
 
-from bot.context import HandlerContext
-from bot.events import CommandEvent, ConversationRef
-from bot.messages import Message
+from handlers.context import HandlerContext
+from core.events import CommandEvent, ConversationRef
+from core.messages import Message
 from config.organisation import CONSOLE, UnitInfo
 
 MAX_UNITS_LISTED = 60

@@ -4,6 +4,7 @@ connects to LIANDONG_DATABASE_URL itself."""
 from __future__ import annotations
 
 import asyncio
+import os
 
 from alembic import context
 from sqlalchemy.engine import Connection
@@ -24,10 +25,10 @@ def _run(connection: Connection) -> None:
 
 
 async def _run_standalone() -> None:
-    from config.settings import Settings
-    from storage.db import Database
+    from storage.db import DEFAULT_DATABASE_URL, Database
 
-    db = Database(Settings.from_env().database_url)
+    # `alembic` run by hand: the same variable the bot reads (config/settings.py).
+    db = Database(os.environ.get("LIANDONG_DATABASE_URL") or DEFAULT_DATABASE_URL)
     async with db.engine.begin() as conn:
         await conn.run_sync(_run)
     await db.dispose()

@@ -11,7 +11,7 @@ import base64
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from bot.events import ConversationRef
+from core.events import ConversationRef
 
 
 @dataclass(frozen=True)

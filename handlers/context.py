@@ -12,9 +12,9 @@ from typing import Any, Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.events import ConversationRef, Event, private_conversation
-from bot.i18n import Translator
-from bot.messages import Button, Message, Outgoing, Priority
+from core.events import ConversationRef, Event, private_conversation
+from core.i18n import Translator
+from core.messages import Button, Message, Outgoing, Priority
 from config.organisation import ConversationInfo, Organisation, PersonInfo
 from storage.buttons import ButtonRepository
 from storage.incidents import TimelineActor

@@ -1,6 +1,6 @@
 """The translation layer: every user-facing string comes from a catalogue.
 
-Catalogues are plain dicts (bot/locales/<lang>.py) keyed by dotted names;
+Catalogues are plain dicts (core/locales/<lang>.py) keyed by dotted names;
 placeholders use str.format. Chinese is the default language.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ DEFAULT_LANGUAGE = "zh"
 def catalogue(language: str) -> dict[str, str]:
     if language not in LANGUAGES:
         raise ValueError(f"unsupported language {language!r}")
-    return import_module(f"bot.locales.{language}").MESSAGES
+    return import_module(f"core.locales.{language}").MESSAGES
 
 
 class Translator:

@@ -6,9 +6,9 @@ from typing import Awaitable, Callable, Protocol
 
 from aiohttp import web
 
-from bot.events import Event
-from bot.messages import Delivery
-from bot.ratelimit import RateLimiter
+from core.events import Event
+from core.messages import Delivery
+from core.ratelimit import RateLimiter
 
 EventSink = Callable[[Event], Awaitable[object]]
 HttpRoute = tuple[str, str, Callable[[web.Request], Awaitable[web.StreamResponse]]]

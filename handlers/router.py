@@ -14,9 +14,9 @@ from typing import Any, Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.context import HandlerContext
-from bot.events import ButtonEvent, CommandEvent, ConversationMovedEvent, Event, LocationEvent, MessageEvent
-from bot.messages import Message
+from handlers.context import HandlerContext
+from core.events import ButtonEvent, CommandEvent, ConversationMovedEvent, Event, LocationEvent, MessageEvent
+from core.messages import Message
 from config.organisation import PersonInfo
 from storage.buttons import ButtonRepository, ResolvedButton
 
