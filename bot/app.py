@@ -115,14 +115,14 @@ class Liandong:
         return [*([self.console] if self.console else []), *self.chats]
 
     def command_menu(self) -> list[CommandInfo]:
-        """Each command with its menu description and usage in both languages."""
+        """Each command with its menu description in both languages."""
         translators = {lang: Translator(lang) for lang in LANGUAGES}
 
         def texts(key: str) -> dict[str, str]:
             found = {lang: t(key) if t.has(key) else "" for lang, t in translators.items()}
             return {**found, "default": found[self.org.language]}
 
-        return [CommandInfo(name, texts(f"cmd.{name}"), texts(f"cmd.{name}.args")) for name in self.router.commands]
+        return [CommandInfo(name, texts(f"cmd.{name}")) for name in self.router.commands]
 
     async def start(self, *, senders: bool = True, timers: bool | None = None) -> None:
         """Raises DatabaseUnavailable when the database cannot be reached.

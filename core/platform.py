@@ -24,7 +24,6 @@ class CommandInfo:
 
     name: str
     descriptions: dict[str, str]  # language -> text, plus "default": the organisation's
-    args_hint: dict[str, str]      # language -> usage hint, plus "default"
 
 
 class ChatPlatform(Protocol):

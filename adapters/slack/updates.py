@@ -183,8 +183,3 @@ def form_command_event(body: dict[str, Any], channel_id: str, name: str, args: s
         name=name,
         args=args,
     )
-
-
-def form_report_event(body: dict[str, Any], channel_id: str, text: str, display_name: str) -> CommandEvent:
-    """A submitted /report form, as the `/report TEXT` command it stands for."""
-    return form_command_event(body, channel_id, "report", text, display_name)

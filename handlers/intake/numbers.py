@@ -10,7 +10,6 @@ ZH_DIGITS: dict[str, int] = {
 }
 ZH_UNITS: dict[str, int] = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 # Character class for regexes that look for a Chinese or Arabic number.
-ZH_NUMBER_CHARS = "0-9零〇一二两俩三四五六七八九十百千万"
 
 EN_NUMBERS: dict[str, int] = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
