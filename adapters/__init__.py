@@ -1,2 +1,9 @@
-"""Platform adapters: each turns its platform's updates into neutral events and
-renders neutral messages back. Business rules live in handlers/, never here."""
+"""Platform adapters, one package each. Every platform the bot can run is listed
+here, once: the registry (core/registry.py) is what the rest of the house reads."""
+from adapters.console.spec import SPEC as CONSOLE
+from adapters.slack.spec import SPEC as SLACK
+from adapters.telegram.spec import SPEC as TELEGRAM
+from core.registry import PLATFORMS
+
+for _spec in (CONSOLE, TELEGRAM, SLACK):
+    PLATFORMS.register(_spec)

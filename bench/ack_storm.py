@@ -53,7 +53,7 @@ async def main(units: int, members: int) -> None:
     org = organisation(units, members)
     async with RemoteFakeTelegram() as fake:
         with tempfile.TemporaryDirectory() as tmp:
-            settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp}/storm.db", telegram_token=fake.token,
+            settings = Settings.of(database_url=f"sqlite+aiosqlite:///{tmp}/storm.db", telegram_token=fake.token,
                                 telegram_api_url=fake.root_url, http_port=0, console=False)
             app = Liandong(settings, org, clock=SystemClock(), http=False)
             await app.start()

@@ -53,7 +53,7 @@ async def run(groups: int, failure_ratio: float) -> tuple[float, int, int, int]:
     """(elapsed ÷ floor, 429s, groups missing a copy, groups with more than one)."""
     async with RemoteFakeTelegram() as fake:
         with tempfile.TemporaryDirectory() as tmp:
-            settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp}/broadcast.db", telegram_token=fake.token,
+            settings = Settings.of(database_url=f"sqlite+aiosqlite:///{tmp}/broadcast.db", telegram_token=fake.token,
                                 telegram_api_url=fake.root_url, http_port=0, console=False)
             app = Liandong(settings, organisation(groups), clock=SystemClock(), http=False)
             await app.start()

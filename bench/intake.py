@@ -58,7 +58,7 @@ def report_texts() -> list[str]:
 async def main(args: argparse.Namespace) -> None:
     texts = report_texts()
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp}/bench.db", console=True)
+        settings = Settings.of(database_url=f"sqlite+aiosqlite:///{tmp}/bench.db", console=True)
         file = load_organisation(DEFAULT_ORG)
         # The benchmark is a flood by design; it measures the path every report takes
         # below the limits (a card each), not the summary that held reports get.

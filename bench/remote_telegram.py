@@ -5,7 +5,7 @@ loop and the GIL and inflate every latency; Telegram is elsewhere, and so is
 this. The parent drives it through a small control API on the same port:
 
     async with RemoteFakeTelegram() as fake:
-        settings = Settings(telegram_token=fake.token, telegram_api_url=fake.root_url, ...)
+        settings = Settings.of(telegram_token=fake.token, telegram_api_url=fake.root_url, ...)
         await fake.post("inject_message", chat_id=-100, user_id=1, text="...")
 
 Run as a script it is the child: `python bench/remote_telegram.py PORT_FILE`.

@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import aiohttp  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
-from adapters.slack import SlackAdapter  # noqa: E402
+from adapters.slack.adapter import SlackAdapter  # noqa: E402
 from bot.app import Liandong  # noqa: E402
 from core.clock import SystemClock  # noqa: E402
 from config.organisation import load_organisation  # noqa: E402
@@ -250,7 +250,7 @@ async def main(requests: int, rounds: int, pause: float, keep_alive: bool, tuned
                     break
                 await asyncio.sleep(0.05)
             info = json.loads(port_file.read_text())
-            settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp}/bench.db", slack_bot_token=info["token"],
+            settings = Settings.of(database_url=f"sqlite+aiosqlite:///{tmp}/bench.db", slack_bot_token=info["token"],
                                 slack_signing_secret=DEFAULT_SIGNING_SECRET, slack_api_url=info["base_url"],
                                 http_port=0, console=False)
             server = ServerSide()

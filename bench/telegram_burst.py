@@ -38,7 +38,7 @@ async def main(chats: int) -> None:
     )
     async with RemoteFakeTelegram() as fake:
         with tempfile.TemporaryDirectory() as tmp:
-            settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp}/burst.db", telegram_token=fake.token,
+            settings = Settings.of(database_url=f"sqlite+aiosqlite:///{tmp}/burst.db", telegram_token=fake.token,
                                 telegram_api_url=fake.root_url, http_port=0, console=False)
             app = Liandong(settings, load_organisation(DEFAULT_ORG), http=False)
             await app.start()

@@ -5,19 +5,21 @@ import asyncio
 import gc
 import logging
 from datetime import timedelta
-from typing import TextIO
+from typing import Any, TextIO
 
-from core.clock import Clock, SystemClock
+import adapters  # noqa: F401  (fills the platform registry)
 from bot.http import HttpServer
-from core.i18n import LANGUAGES, Translator
-from bot.outbox import Deliverer, OutboxSender
+from bot.outbox import OutboxSender
 from bot.pipeline import Pipeline, TimerJob
-from core.platform import ChatPlatform, CommandInfo
-from handlers.router import Router
 from bot.spool import InboundSpool
 from config.organisation import Organisation
 from config.roster import merge as merge_roster
 from config.settings import Settings
+from core.clock import Clock, SystemClock
+from core.i18n import LANGUAGES, Translator
+from core.platform import ChatPlatform, CommandInfo, PlatformBuild
+from core.registry import PLATFORMS
+from handlers.router import Router
 from storage.db import Database
 from storage.retention import forget_before
 from storage.roster import RosterRepository
@@ -74,16 +76,18 @@ class Liandong:
         self.spool = InboundSpool(settings.spool_path)
         self.pipeline = Pipeline(self.db, org, self.router, self.clock, self.platforms, self._wake,
                                  roster_changed=self.load_roster, spool=self.spool)
-        self.console = None
-        if "console" in self.platforms:
-            from adapters.console import ConsoleAdapter
-
-            self.console = ConsoleAdapter(org, console_out)
-        self.chats: list[ChatPlatform] = self._chat_platforms()
+        commands = self.command_menu()
+        self.chats: list[ChatPlatform] = [
+            PLATFORMS.get(name).build(PlatformBuild(
+                settings=settings, values=settings.values_for(PLATFORMS.get(name)), sink=self.pipeline.handle,
+                commands=commands, organisation=org, output=console_out,
+            ))
+            for name in self.platforms
+        ]
         self.senders = {
-            d.platform: OutboxSender(self.db, d, self.clock, limiter=getattr(d, "limiter", None),
-                                     max_retry_after_s=settings.max_retry_after_s)
-            for d in self.deliverers()
+            chat.platform: OutboxSender(self.db, chat, self.clock, limiter=chat.limiter,
+                                        max_retry_after_s=settings.max_retry_after_s)
+            for chat in self.chats
         }
         self.http = (
             HttpServer(settings.http_host, settings.http_port, self.db, self._metrics, self.readiness)
@@ -96,23 +100,13 @@ class Liandong:
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = False
 
-    def _chat_platforms(self) -> list[ChatPlatform]:
-        chats: list[ChatPlatform] = []
-        if "telegram" in self.platforms:
-            from adapters.telegram import TelegramAdapter
-
-            chats.append(TelegramAdapter(self.settings, self.pipeline.handle, self.command_menu()))
-        if "slack" in self.platforms:
-            from adapters.slack import SlackAdapter
-
-            chats.append(SlackAdapter(self.settings, self.pipeline.handle, self.command_menu(), self.org.language))
-        return chats
-
     def chat(self, platform: str) -> ChatPlatform | None:
         return next((c for c in self.chats if c.platform == platform), None)
 
-    def deliverers(self) -> list[Deliverer]:
-        return [*([self.console] if self.console else []), *self.chats]
+    @property
+    def console(self) -> Any:
+        """The chat in the terminal, when it runs (tests type into it)."""
+        return next((c for c in self.chats if PLATFORMS.mirrors(c.platform)), None)
 
     def command_menu(self) -> list[CommandInfo]:
         """Each command with its menu description in both languages."""
@@ -149,10 +143,6 @@ class Liandong:
                 self.http = None
         # Each sender starts once its own platform is connected (before, its first sends
         # failed), and no later: Telegram waiting out an outage must not hold Slack's.
-        chat_platforms = {chat.platform for chat in self.chats}
-        if senders:
-            for platform in self.senders.keys() - chat_platforms:  # the console needs no connection
-                self._start_sender(platform)
         for chat in self.chats:
             await chat.start()
             if senders and chat.platform in self.senders:
@@ -175,8 +165,8 @@ class Liandong:
     def use_organisation(self, org: Organisation) -> None:
         self.org = org
         self.pipeline.org = org
-        if self.console is not None:
-            self.console.use(org)
+        for chat in self.chats:
+            chat.use_organisation(org)
 
     async def catch_up_roster(self) -> bool:
         """Another process (or the CLI) changed the roster: catch up."""
@@ -187,9 +177,11 @@ class Liandong:
             return True
         return False
 
-    async def run_console(self) -> None:
-        assert self.console is not None
-        await self.console.read_stdin(self.pipeline.handle)
+    async def run_foreground(self) -> None:
+        """Until the platform that owns the terminal (the console) is quit; without
+        one, until cancelled (a signal stops the bot)."""
+        if not any(await asyncio.gather(*(chat.run_foreground() for chat in self.chats))):
+            await asyncio.Event().wait()
 
     async def run_timers(self) -> int:
         """Fire every timer that is due now; returns how many fired."""

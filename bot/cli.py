@@ -14,11 +14,12 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Sequence
 
-from adapters.console import CONSOLE_HELP
+import adapters  # noqa: F401  (fills the platform registry)
 from bot import logredact
 from core.timeparse import parse_duration
 from config.organisation import Organisation, OrganisationError, load_organisation
 from config.settings import Settings, SettingsError
+from core.registry import PLATFORMS
 
 EXIT_CONFIG = 1
 EXIT_DATABASE = 2
@@ -54,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser(
         "run", help="start every configured platform (the console when none)",
         description="Start the bot on every configured platform; with none configured, "
-        "a console chat starts.\n\n" + CONSOLE_HELP,
+        "a console chat starts.\n\n" + "\n\n".join(spec.usage for spec in PLATFORMS.all() if spec.usage),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     run.add_argument("-v", "--verbose", action="store_true", help="debug logging")
@@ -492,14 +493,14 @@ def _roster_remove(args: argparse.Namespace) -> int:
         unit = merged.units[code]
         repo = RosterRepository(session)
         platform, _, user_id = args.who.partition(":")
-        by_id = platform in ("telegram", "slack") and bool(user_id)
+        by_id = platform in PLATFORMS.with_ids() and bool(user_id)
         members = await repo.members_in(code)
         if by_id:
             found = [m for m in members if m.platform == platform and m.user_id == user_id]
         else:
             found = [m for m in members if same_name(m.name, args.who)]
         in_file = [m for m in (org.spec_unit(code).members if code in org.units else [])
-                   if (getattr(m, platform, None) == user_id if by_id else same_name(m.name, args.who))]
+                   if (m.id_on(platform) == user_id if by_id else same_name(m.name, args.who))]
         if not found:
             if in_file:
                 print(f"{args.who} is in the organisation file {org.source} ({code}): remove them from the file",
@@ -583,7 +584,7 @@ async def _run_bot(settings: Settings, org: Organisation) -> int:
         await bot.stop()
         return EXIT_DATABASE
     except PlatformError as exc:  # "the token `123:ABC…` was rejected": not printed in full
-        print(logredact.RedactSecrets([settings.telegram_token, settings.slack_bot_token]).redact(str(exc)),
+        print(logredact.RedactSecrets(settings.secrets()).redact(str(exc)),
               file=sys.stderr)
         await bot.stop()
         return EXIT_CONFIG
@@ -592,9 +593,7 @@ async def _run_bot(settings: Settings, org: Organisation) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     waiters = [asyncio.create_task(stop.wait())]
-    if bot.console is not None:
-        console_task = asyncio.create_task(bot.run_console())
-        waiters.append(console_task)
+    waiters.append(asyncio.create_task(bot.run_foreground()))
     try:
         await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
         # Give the console's last lines a moment to go out before closing.

@@ -20,8 +20,9 @@ from datetime import datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from config.organisation import CONSOLE, Contact, DutyHolder, Organisation, PersonInfo
+from config.organisation import Contact, DutyHolder, Organisation, PersonInfo
 from config.schema import Rota, Unit, UnitMember
+from core.registry import PLATFORMS
 
 Source = Literal["handover", "rota", "file", "none"]
 
@@ -40,7 +41,7 @@ class Officer:
 
     def user_id(self, platform: str) -> str | None:
         """Their id on that platform (the console knows people by name)."""
-        return self.ids.get(platform) or (self.name if platform == CONSOLE else None)
+        return self.ids.get(platform) or (self.name if PLATFORMS.mirrors(platform) else None)
 
     def is_person(self, person: PersonInfo) -> bool:
         """Whether the officer is that person: by platform id, never by a chosen name."""
@@ -102,7 +103,7 @@ def _member_for(unit: Unit, holder: DutyHolder) -> UnitMember | None:
     if not holder.platform or not holder.user_id:  # set without a chat id: known by name only
         return _member_named(unit, holder.name)
     for member in unit.members:
-        if holder.platform == CONSOLE and holder.user_id == member.name:
+        if PLATFORMS.mirrors(holder.platform) and holder.user_id == member.name:
             return member
         if dict(member.platform_ids()).get(holder.platform) == holder.user_id:
             return member

@@ -17,15 +17,16 @@ from zoneinfo import ZoneInfo
 import yaml
 from pydantic import ValidationError
 
-from core.events import ConversationRef
 from config.places import Gazetteer
 from config.schema import INCIDENT_TYPES, WEEKDAYS, Channel, OrganisationFile, Unit
+from core.events import ConversationRef
+from core.registry import PLATFORMS
 
-CONSOLE = "console"
-# Console conversation ids for the organisation's shared conversations; a unit's
-# console conversation is its code.
-CONSOLE_CENTRE = "centre"
-CONSOLE_REPORTING = "reporting"
+# A platform that mirrors the organisation (the console, see PlatformSpec) knows people
+# by name and has a room for each conversation: these two shared ones, and each unit's
+# under its code.
+MIRROR_CENTRE = "centre"
+MIRROR_REPORTING = "reporting"
 
 
 class OrganisationError(Exception):
@@ -141,29 +142,31 @@ class Organisation:
     def centre_conversations(self) -> list[ConversationRef]:
         return [ref for ref, info in self._conversations.items() if info.centre]
 
-    def console_people(self) -> dict[str, PersonInfo]:
-        return {uid: p for (platform, uid), p in self._people.items() if platform == CONSOLE}
+    def mirrored_people(self, platform: str) -> dict[str, PersonInfo]:
+        """On a platform that mirrors the organisation: everyone, by name."""
+        return {uid: p for (on, uid), p in self._people.items() if on == platform}
 
-    def console_conversations(self) -> list[str]:
-        return [ref.chat_id for ref in self._conversations if ref.platform == CONSOLE]
+    def mirrored_rooms(self, platform: str) -> list[str]:
+        """On a platform that mirrors the organisation: every room, by name."""
+        return [ref.chat_id for ref in self._conversations if ref.platform == platform]
 
-    # -- what the file cannot say: console people and rooms added in chat ---------
+    # -- what the file cannot say: mirrored people and rooms added in chat ---------
 
-    def add_console_member(self, unit_code: str, name: str, role: str) -> None:
+    def add_mirrored_member(self, platform: str, unit_code: str, name: str, role: str) -> None:
         """A console user who joined a unit (the file has no console ids to declare them).
 
         The console is a terminal on the operator's own machine and knows people by
         name: joining there adds the unit to whoever goes by that name on the console.
         """
-        key = (CONSOLE, name)
+        key = (platform, name)
         info = self._people.get(key)
         if info is None:
             info = self._people[key] = PersonInfo(name=name, ids=[key])
         info.unit_roles.setdefault(unit_code, role)
 
-    def add_console_room(self, unit_code: str, room: str) -> None:
+    def add_mirrored_room(self, platform: str, unit_code: str, room: str) -> None:
         """A console room bound to a unit in chat."""
-        ref = ConversationRef(CONSOLE, room)
+        ref = ConversationRef(platform, room)
         info = self._conversations.setdefault(ref, ConversationInfo())
         if unit_code not in info.units:
             info.units.append(unit_code)
@@ -176,31 +179,32 @@ class Organisation:
     def _index(self) -> None:
         spec = self.spec
         for channel in spec.command_centre.channels:
-            for info in self._infos_for(channel, CONSOLE_CENTRE):
+            for info in self._infos_for(channel, MIRROR_CENTRE):
                 info.centre = True
         entries = [_Entry(p.name, p.platform_ids(), p.phone, centre=True) for p in spec.command_centre.members]
         for channel in spec.reporting.channels:
-            for info in self._infos_for(channel, CONSOLE_REPORTING):
+            for info in self._infos_for(channel, MIRROR_REPORTING):
                 info.reporting = True
         # The console always has a reporting room, so a first run can show intake.
-        self._conversations.setdefault(
-            ConversationRef(CONSOLE, CONSOLE_REPORTING), ConversationInfo()
-        ).reporting = True
+        for mirror in PLATFORMS.mirroring():
+            self._conversations.setdefault(ConversationRef(mirror, MIRROR_REPORTING), ConversationInfo()).reporting = True
         for unit in spec.units:
             refs: list[ConversationRef] = []
             for channel in unit.channels:
                 for info in self._infos_for(channel, unit.code):
                     if unit.code not in info.units:
                         info.units.append(unit.code)
-                if channel.announce_only and channel.telegram is not None:
-                    self._conversations[ConversationRef("telegram", channel.telegram)].announce_only = True
-                refs.extend(ConversationRef(p, i) for p, i in channel.platform_ids())
+                channel_refs = [ConversationRef(p, i) for p, i in channel.platform_ids()]
+                if channel.announce_only:  # the schema allows it on a channel of one id
+                    self._conversations[channel_refs[0]].announce_only = True
+                refs.extend(channel_refs)
             # Units with no chat yet still have their console room.
-            console_ref = ConversationRef(CONSOLE, unit.code)
-            console_info = self._conversations.setdefault(console_ref, ConversationInfo())
-            if unit.code not in console_info.units:
-                console_info.units.append(unit.code)
-            refs.append(console_ref)
+            for mirror in PLATFORMS.mirroring():
+                mirror_ref = ConversationRef(mirror, unit.code)
+                mirror_info = self._conversations.setdefault(mirror_ref, ConversationInfo())
+                if unit.code not in mirror_info.units:
+                    mirror_info.units.append(unit.code)
+                refs.append(mirror_ref)
             entries.extend(_Entry(m.name, m.platform_ids(), m.phone, unit=(unit.code, m.role))
                            for m in unit.members)
             self.units[unit.code] = UnitInfo(
@@ -209,14 +213,14 @@ class Organisation:
             )
         self._add_people(entries)
 
-    def _infos_for(self, channel: Channel, console_id: str) -> list[ConversationInfo]:
+    def _infos_for(self, channel: Channel, room: str) -> list[ConversationInfo]:
         """The entries of every ref naming this channel, its console twin included.
 
         Each ref keeps its own entry: one chat may be, say, both reporting and
         centre while its console twins stay two separate rooms.
         """
         refs = [ConversationRef(p, i) for p, i in channel.platform_ids()]
-        refs.append(ConversationRef(CONSOLE, console_id))
+        refs.extend(ConversationRef(mirror, room) for mirror in PLATFORMS.mirroring())
         return [self._conversations.setdefault(ref, ConversationInfo()) for ref in refs]
 
     def _add_people(self, entries: list["_Entry"]) -> None:
@@ -237,10 +241,11 @@ class Organisation:
                     if key not in info.ids:
                         info.ids.append(key)
                         self._people[key] = info
-            console_key = (CONSOLE, first.name)
-            if console_key not in self._people:
-                self._people[console_key] = info
-                info.ids.append(console_key)
+            for mirror in PLATFORMS.mirroring():
+                by_name = (mirror, first.name)
+                if by_name not in self._people:
+                    self._people[by_name] = info
+                    info.ids.append(by_name)
 
 
 @dataclass
@@ -364,6 +369,8 @@ def _key_path(loc: tuple[Any, ...]) -> str:
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
+        elif part == "ids":
+            continue  # platform ids are keys of their own in the file (schema._OnPlatforms)
         elif str(part).startswith(("function-", "literal[", "list[")):
             continue  # pydantic's names for union branches, meaningless to a reader
         else:
@@ -396,7 +403,7 @@ def _items(value: Any) -> list[tuple[int, dict[str, Any]]]:
 
 
 def _ids(entry: dict[str, Any]) -> list[tuple[str, str]]:
-    return [(p, str(entry[p])) for p in ("telegram", "slack") if entry.get(p) is not None]
+    return [(p, str(entry[p])) for p in PLATFORMS.with_ids() if entry.get(p) is not None]
 
 
 def _cross_reference_problems(data: dict[str, Any]) -> list[str]:

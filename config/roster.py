@@ -13,9 +13,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from config.organisation import CONSOLE, Contact, DutyHolder, Organisation
+from config.organisation import Contact, DutyHolder, Organisation
 from config.places import Gazetteer
-from config.schema import PLATFORMS, OrganisationFile, Place
+from config.schema import OrganisationFile, Place
+from core.registry import PLATFORMS
 from storage.models import KnownPlace
 from storage.roster import RosterSnapshot
 
@@ -33,7 +34,7 @@ def merged_spec(base: OrganisationFile, roster: RosterSnapshot) -> dict[str, Any
             data["units"].append(units[added.code])
     for member in roster.members:
         unit = units.get(member.unit_code)
-        if unit is None or member.platform not in PLATFORMS or not member.user_id:
+        if unit is None or member.platform not in PLATFORMS.with_ids() or not member.user_id:
             continue  # a contact without a chat id, or a console user: not for the file
         if any(m.get(member.platform) == member.user_id for m in unit["members"]):
             continue  # already in the file; the file wins
@@ -43,7 +44,7 @@ def merged_spec(base: OrganisationFile, roster: RosterSnapshot) -> dict[str, Any
         unit["members"].append(entry)
     for binding in roster.bindings:
         unit = units.get(binding.unit_code)
-        if binding.platform not in PLATFORMS:
+        if binding.platform not in PLATFORMS.with_ids():
             continue
         if unit is not None and not any(c.get(binding.platform) == binding.chat_id for c in unit["channels"]):
             channel: dict[str, Any] = {binding.platform: binding.chat_id}
@@ -62,7 +63,7 @@ def _follow_moves(data: dict[str, Any], moves: dict[tuple[str, str], str]) -> No
     for holder in holders:
         kept: list[dict[str, Any]] = []
         for channel in holder.get("channels", []):
-            for platform in PLATFORMS:
+            for platform in PLATFORMS.with_ids():
                 if (new := moves.get((platform, channel.get(platform)))) is not None:
                     log.warning("%s chat %s in the organisation file is now chat %s: update the file "
                                 "(`liandong roster export` shows it)", platform, channel[platform], new)
@@ -123,11 +124,11 @@ def merge(base: OrganisationFile, roster: RosterSnapshot, source: str = "<memory
     org = Organisation(spec if spec is not None else base, source)
     org.roster_version = roster.version
     for member in roster.members:
-        if member.platform == CONSOLE and member.unit_code in org.units:
-            org.add_console_member(member.unit_code, member.name, member.role)
+        if PLATFORMS.mirrors(member.platform) and member.unit_code in org.units:
+            org.add_mirrored_member(member.platform, member.unit_code, member.name, member.role)
     for binding in roster.bindings:
-        if binding.platform == CONSOLE and binding.unit_code in org.units:
-            org.add_console_room(binding.unit_code, binding.chat_id)
+        if PLATFORMS.mirrors(binding.platform) and binding.unit_code in org.units:
+            org.add_mirrored_room(binding.platform, binding.unit_code, binding.chat_id)
     org.contacts = _contacts(org, roster)
     if roster.places:  # the database's places after the file's: an import updates the file's
         org.gazetteer = Gazetteer.of([*org.spec.places, *map(_place, roster.places)])
@@ -148,7 +149,7 @@ def _contacts(org: Organisation, roster: RosterSnapshot) -> dict[str, list[Conta
     for member in roster.members:
         if member.unit_code not in contacts:
             continue
-        if member.platform in PLATFORMS and member.user_id:
+        if member.platform in PLATFORMS.with_ids() and member.user_id:
             # Joined in chat: already among the unit's members under their own id. Never
             # folded into a listed contact by name: a display name is whatever its owner typed.
             continue

@@ -7,17 +7,20 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictStr, field_validator, model_validator
+from pydantic import (
+    BaseModel, BeforeValidator, ConfigDict, Field, SerializerFunctionWrapHandler, StrictStr, field_validator,
+    model_serializer, model_validator,
+)
+
+from core.registry import PLATFORMS
 
 INCIDENT_TYPES = (
     "fire", "forest_fire", "flood", "earthquake", "geological", "hazmat",
     "traffic", "mine", "collapse", "water_rescue", "medical", "other",
 )
-PLATFORMS = ("telegram", "slack")
-
 PlatformId = Annotated[StrictStr, Field(min_length=1, max_length=64)]
 
 
@@ -25,41 +28,76 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Channel(_Strict):
+class _OnPlatforms(_Strict):
+    """An entry that names itself by platform ids: `telegram: "-100123"`, `slack: C012`.
+
+    Which keys are platform ids comes from the platform registry, so a new platform's
+    ids are accepted without a line here. They are kept together in `ids` and written
+    back as keys of their own, the way the file has them."""
+
+    ids: dict[str, PlatformId] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _gather_ids(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or "ids" in data:
+            return data  # "ids" written by hand is an unknown key: extra="forbid" says so
+        platforms = set(PLATFORMS.with_ids())
+        return {**{k: v for k, v in data.items() if k not in platforms},
+                "ids": {k: v for k, v in data.items() if k in platforms and v is not None}}
+
+    @model_serializer(mode="wrap")
+    def _ids_as_keys(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data = handler(self)
+        return {**{k: v for k, v in data.items() if k != "ids"}, **(data.get("ids") or {})}
+
+    def platform_ids(self) -> list[tuple[str, str]]:
+        """(platform, id) in the registry's order."""
+        return [(p, self.ids[p]) for p in PLATFORMS.with_ids() if p in self.ids]
+
+    def id_on(self, platform: str) -> str | None:
+        return self.ids.get(platform)
+
+    def __getattr__(self, name: str) -> Any:
+        # `member.telegram` reads as the file does; only for platforms with ids.
+        if not name.startswith("_") and name in PLATFORMS and PLATFORMS.get(name).ids_in_organisation:
+            return self.ids.get(name)
+        return super().__getattr__(name)  # type: ignore[misc]
+
+
+def _platform_choice() -> str:
+    return " or ".join(PLATFORMS.with_ids())
+
+
+class Channel(_OnPlatforms):
     """A conversation on one or more platforms."""
 
-    telegram: PlatformId | None = None
-    slack: PlatformId | None = None
-    # A Telegram channel: the bot posts orders and alerts there without buttons,
-    # saying to answer in the unit's group; nothing posted there is read.
+    # A chat only the bot posts into (a Telegram channel): orders and alerts go there
+    # without buttons, saying to answer in the unit's group; nothing posted there is read.
     announce_only: bool = False
 
     @model_validator(mode="after")
     def _on_some_platform(self) -> "Channel":
-        if self.telegram is None and self.slack is None:
-            raise ValueError("a channel needs a telegram or slack id")
-        if self.announce_only and (self.telegram is None or self.slack is not None):
-            raise ValueError("announce_only is for a Telegram channel: give its telegram id only")
+        if not self.ids:
+            raise ValueError(f"a channel needs a {_platform_choice()} id")
+        if self.announce_only:
+            able = [spec for spec in PLATFORMS.all() if spec.announce_only_chats]
+            if len(self.ids) != 1 or next(iter(self.ids)) not in {spec.name for spec in able}:
+                raise ValueError(
+                    "announce_only is for a " + " or ".join(f"{spec.title} channel: give its {spec.name} id only"
+                                                          for spec in able))
         return self
 
-    def platform_ids(self) -> list[tuple[str, str]]:
-        return [(p, getattr(self, p)) for p in PLATFORMS if getattr(self, p) is not None]
 
-
-class Person(_Strict):
+class Person(_OnPlatforms):
     name: Annotated[StrictStr, Field(min_length=1, max_length=100)]
-    telegram: PlatformId | None = None
-    slack: PlatformId | None = None
     phone: StrictStr | None = None
 
     @model_validator(mode="after")
     def _on_some_platform(self) -> "Person":
-        if self.telegram is None and self.slack is None:
-            raise ValueError(f"member {self.name!r} has no telegram or slack id")
+        if not self.ids:
+            raise ValueError(f"member {self.name!r} has no {_platform_choice()} id")
         return self
-
-    def platform_ids(self) -> list[tuple[str, str]]:
-        return [(p, getattr(self, p)) for p in PLATFORMS if getattr(self, p) is not None]
 
 
 class UnitMember(Person):

@@ -1,18 +1,23 @@
-"""Process settings from the environment (DESIGN.md §3, "Environment")."""
+"""Process settings from the environment (README, "Environment").
+
+The bot's own variables are fields here; each platform's (LIANDONG_TELEGRAM_TOKEN, …)
+are declared by the platform (its PlatformSpec in the registry) and kept by key in
+`platform_values`, so a new platform needs no line in this file.
+"""
 from __future__ import annotations
 
 import os
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping
 
 from sqlalchemy.engine import make_url
 
+from core.platform import PlatformSpec
+from core.registry import PLATFORMS
 from storage.db import DEFAULT_DATABASE_URL
 
 DEFAULT_ORG = str(Path(__file__).with_name("org.example.yaml"))
-_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram accepts
 
 
 class SettingsError(Exception):
@@ -23,18 +28,9 @@ class SettingsError(Exception):
 class Settings:
     org_path: str = DEFAULT_ORG
     database_url: str = DEFAULT_DATABASE_URL
-    telegram_token: str | None = None
-    telegram_api_url: str = "https://api.telegram.org"
-    telegram_mode: str = "polling"
-    telegram_webhook_secret: str | None = None
-    public_url: str | None = None
-    slack_bot_token: str | None = None
-    slack_signing_secret: str | None = None
-    slack_app_token: str | None = None
-    slack_api_url: str = "https://slack.com/api/"
+    public_url: str | None = None  # where webhooks reach the bot's HTTP server from outside
     http_host: str = "127.0.0.1"
     http_port: int = 8080
-    console: bool | None = None  # None: on when no other platform is configured
     # A platform asking to wait longer than this (a 429's retry_after) is treated as a
     # failed attempt retried after this long: one day-long answer must not hold a chat.
     max_retry_after_s: float = 300.0
@@ -44,6 +40,43 @@ class Settings:
     # Button tokens, platform update ids and delivered outbox rows older than this are
     # deleted (storage/retention.py); the incident record itself is kept.
     retention_days: float = 90.0
+    # Every platform's settings by key ("telegram_token"), as given; see value().
+    platform_values: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, **options: Any) -> "Settings":
+        """Settings from keyword options, platform keys included:
+        `Settings.of(database_url=…, telegram_token=…, console=False)`."""
+        own = {f.name for f in fields(cls)} - {"platform_values"}
+        declared = {s.key: s for spec in PLATFORMS.all() for s in spec.settings}
+        values: dict[str, str] = {}
+        for key, value in options.items():
+            if key in own:
+                continue
+            if key not in declared:
+                raise TypeError(f"no setting {key!r}")
+            if value is not None:
+                values[key] = ("1" if value else "0") if isinstance(value, bool) else str(value)
+        settings = cls(**{k: v for k, v in options.items() if k in own}, platform_values=values)
+        settings.check_platforms()
+        return settings
+
+    def value(self, key: str) -> str | None:
+        """A platform's setting, or its declared default."""
+        if key in self.platform_values:
+            return self.platform_values[key]
+        if key == "public_url":  # shared by every platform that takes webhooks
+            return self.public_url
+        return next((s.default for spec in PLATFORMS.all() for s in spec.settings if s.key == key), None)
+
+    def values_for(self, spec: PlatformSpec) -> dict[str, str | None]:
+        """What one platform's checks and factory read: its settings and the shared ones."""
+        return {"public_url": self.public_url, **{s.key: self.value(s.key) for s in spec.settings}}
+
+    def secrets(self) -> list[str]:
+        """Values never to print: tokens and signing secrets."""
+        return [value for spec in PLATFORMS.all() for s in spec.settings
+                if s.secret and (value := self.value(s.key))]
 
     @property
     def spool_path(self) -> Path:
@@ -56,27 +89,30 @@ class Settings:
             base = Path(database).parent if database and database != ":memory:" else Path("data")
         return base / "inbound-spool.jsonl"
 
-    @property
-    def telegram_enabled(self) -> bool:
-        return bool(self.telegram_token)
-
-    @property
-    def slack_enabled(self) -> bool:
-        return bool(self.slack_bot_token and (self.slack_signing_secret or self.slack_app_token))
-
-    @property
-    def console_enabled(self) -> bool:
-        if self.console is not None:
-            return self.console
-        return not (self.telegram_enabled or self.slack_enabled)
-
     def enabled_platforms(self) -> tuple[str, ...]:
-        flags = {
-            "console": self.console_enabled,
-            "telegram": self.telegram_enabled,
-            "slack": self.slack_enabled,
-        }
-        return tuple(name for name, on in flags.items() if on)
+        """The platforms to run, in the registry's order. A platform that mirrors the
+        organisation (the console) also runs when nothing else is configured, unless
+        switched off."""
+        specs = PLATFORMS.all()
+        configured = {spec.name for spec in specs if spec.configured(self.values_for(spec))}
+        fallback = not any(not spec.mirrors_organisation for spec in specs if spec.name in configured)
+        return tuple(
+            spec.name for spec in specs
+            if spec.name in configured or (spec.mirrors_organisation and fallback and not self._off(spec))
+        )
+
+    def _off(self, spec: PlatformSpec) -> bool:
+        return any(s.choices == ("0", "1") and self.value(s.key) == "0" for s in spec.settings)
+
+    def check_platforms(self) -> None:
+        """Refuse a setting outside its choices, or one a platform says it cannot run with."""
+        for spec in PLATFORMS.all():
+            for setting in spec.settings:
+                value = self.value(setting.key)
+                if setting.choices and value is not None and value not in setting.choices:
+                    raise SettingsError(f"{setting.variable} must be {_either(setting.choices)}, not {value!r}")
+            if (problem := spec.problem(self.values_for(spec))) is not None:
+                raise SettingsError(problem)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -86,21 +122,6 @@ class Settings:
             value = env.get(f"LIANDONG_{name}")
             return value if value not in (None, "") else default
 
-        console_flag = get("CONSOLE")
-        if console_flag not in (None, "0", "1"):
-            raise SettingsError(f"LIANDONG_CONSOLE must be 0 or 1, not {console_flag!r}")
-        mode = get("TELEGRAM_MODE", "polling")
-        if mode not in ("polling", "webhook"):
-            raise SettingsError(f"LIANDONG_TELEGRAM_MODE must be polling or webhook, not {mode!r}")
-        secret = get("TELEGRAM_WEBHOOK_SECRET")
-        if mode == "webhook" and get("TELEGRAM_TOKEN"):
-            if not get("PUBLIC_URL"):
-                raise SettingsError("LIANDONG_TELEGRAM_MODE=webhook needs LIANDONG_PUBLIC_URL")
-            if not secret or not _WEBHOOK_SECRET.fullmatch(secret):
-                raise SettingsError(
-                    "LIANDONG_TELEGRAM_MODE=webhook needs LIANDONG_TELEGRAM_WEBHOOK_SECRET: "
-                    "1-256 characters of A-Z a-z 0-9 _ -"
-                )
         max_retry_after = _number(get("MAX_RETRY_AFTER", "300"), "LIANDONG_MAX_RETRY_AFTER", 1, 86_400)
         port_text = get("HTTP_PORT", "8080")
         try:
@@ -109,25 +130,27 @@ class Settings:
                 raise ValueError
         except ValueError:
             raise SettingsError(f"LIANDONG_HTTP_PORT must be a port number, not {port_text!r}") from None
-        return cls(
+        platform_values = {
+            s.key: value for spec in PLATFORMS.all() for s in spec.settings
+            if (value := get(s.key.upper())) is not None
+        }
+        settings = cls(
             org_path=get("ORG", DEFAULT_ORG),  # type: ignore[arg-type]
             database_url=get("DATABASE_URL", DEFAULT_DATABASE_URL),  # type: ignore[arg-type]
-            telegram_token=get("TELEGRAM_TOKEN"),
-            telegram_api_url=get("TELEGRAM_API_URL", "https://api.telegram.org"),  # type: ignore[arg-type]
-            telegram_mode=mode,  # type: ignore[arg-type]
-            telegram_webhook_secret=secret,
             public_url=get("PUBLIC_URL"),
-            slack_bot_token=get("SLACK_BOT_TOKEN"),
-            slack_signing_secret=get("SLACK_SIGNING_SECRET"),
-            slack_app_token=get("SLACK_APP_TOKEN"),
-            slack_api_url=get("SLACK_API_URL", "https://slack.com/api/"),  # type: ignore[arg-type]
             http_host=get("HTTP_HOST", "127.0.0.1"),  # type: ignore[arg-type]
             http_port=port,
-            console=None if console_flag is None else console_flag == "1",
             max_retry_after_s=max_retry_after,
             data_dir=get("DATA_DIR"),
             retention_days=_number(get("RETENTION_DAYS", "90"), "LIANDONG_RETENTION_DAYS", 7, 36_500),
+            platform_values=platform_values,
         )
+        settings.check_platforms()
+        return settings
+
+
+def _either(choices: tuple[str, ...]) -> str:
+    return " or ".join(choices)
 
 
 def _number(text: str | None, name: str, low: float, high: float) -> float:

@@ -44,10 +44,11 @@ class Actor:
 
 
 def private_conversation(actor: Actor) -> ConversationRef:
-    """The actor's private conversation with the bot. Telegram and Slack both take the
-    user's id as the target of a direct message; the console names its rooms dm:NAME."""
-    chat_id = f"dm:{actor.user_id}" if actor.platform == "console" else actor.user_id
-    return ConversationRef(actor.platform, chat_id)
+    """The actor's private conversation with the bot, as their platform names it
+    (Telegram and Slack take the user's id; the console names its rooms dm:NAME)."""
+    from core.registry import PLATFORMS  # the registry's specs import this module
+
+    return ConversationRef(actor.platform, PLATFORMS.private_chat_id(actor.platform, actor.user_id))
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,10 @@
-"""What the bot needs from a chat platform adapter (Telegram, Slack)."""
+"""What the bot needs from a chat platform adapter, and what an adapter declares about
+itself (its `PlatformSpec`) so that settings, the organisation file, the CLI and the
+wiring need no line of their own for it. The registry of specs is core/registry.py."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Awaitable, Callable, Protocol
+from typing import Any, Awaitable, Callable, Mapping, Protocol
 
 from aiohttp import web
 
@@ -42,3 +44,106 @@ class ChatPlatform(Protocol):
     async def stop(self) -> None: ...
 
     async def deliver(self, delivery: Delivery) -> str | None: ...
+
+    def use_organisation(self, organisation: Any) -> None:
+        """The organisation changed (someone joined, a chat was bound)."""
+        ...
+
+    async def run_foreground(self) -> bool:
+        """Own the terminal until the user quits, then True (the console); others
+        return False at once."""
+        ...
+
+
+class PlatformBase:
+    """What most platforms do about the optional parts of ChatPlatform: nothing."""
+
+    platform: str = ""
+    limiter: RateLimiter | None = None
+
+    @property
+    def needs_http(self) -> bool:
+        return False
+
+    def http_routes(self) -> list[HttpRoute]:
+        return []
+
+    async def start(self) -> None:
+        return None
+
+    async def stop(self) -> None:
+        return None
+
+    def use_organisation(self, organisation: Any) -> None:
+        return None
+
+    async def run_foreground(self) -> bool:
+        return False
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One environment variable of a platform, `LIANDONG_<KEY upper-cased>`."""
+
+    key: str                      # e.g. "telegram_token": LIANDONG_TELEGRAM_TOKEN
+    meaning: str                  # one line, shown by `liandong config` and in the README
+    default: str | None = None
+    secret: bool = False          # never printed, and redacted from log lines
+    choices: tuple[str, ...] = ()  # when set, any other value is refused at start
+
+    @property
+    def variable(self) -> str:
+        return f"LIANDONG_{self.key.upper()}"
+
+
+PlatformValues = Mapping[str, str | None]  # a platform's settings by key, defaults applied
+
+
+@dataclass(frozen=True)
+class PlatformBuild:
+    """What a platform's factory is given. Typed loosely on purpose: core sits below
+    config and cannot name its Settings or Organisation."""
+
+    settings: Any           # config.settings.Settings
+    values: PlatformValues  # this platform's own settings
+    sink: EventSink         # where its events go (the pipeline)
+    commands: list[CommandInfo]
+    organisation: Any       # config.organisation.Organisation
+    output: Any = None      # a text stream, for a platform that prints (the console)
+
+
+def _always_fine(_: PlatformValues) -> str | None:
+    return None
+
+
+def _same_id(user_id: str) -> str:
+    return user_id
+
+
+@dataclass(frozen=True)
+class PlatformSpec:
+    """A platform as the rest of the house sees it. One per adapter package."""
+
+    name: str
+    build: Callable[[PlatformBuild], "ChatPlatform"]
+    configured: Callable[[PlatformValues], bool]    # are its settings there to run it?
+    settings: tuple[Setting, ...] = ()
+    # A problem with its settings, said to the operator at start (None: fine).
+    problem: Callable[[PlatformValues], str | None] = _always_fine
+    # Members and chats carry ids of this platform in the organisation file
+    # (`telegram: "123"`); False for a platform that names people as the file does.
+    ids_in_organisation: bool = True
+    # The platform mirrors the organisation instead: every member by name, every
+    # conversation as a room named like the unit (the console). It runs when no
+    # other platform is configured, unless switched off.
+    mirrors_organisation: bool = False
+    # Conversations that only the bot posts into (Telegram channels) are allowed.
+    announce_only_chats: bool = False
+    # The chat id of a user's private conversation with the bot.
+    private_chat_id: Callable[[str], str] = _same_id
+    label: str = ""  # how the README and messages name it (Telegram); the name when empty
+    usage: str = ""  # how to use it, for `liandong run --help` (the console's keys)
+
+    @property
+    def title(self) -> str:
+        return self.label or self.name.capitalize()

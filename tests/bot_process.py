@@ -30,13 +30,13 @@ class FileClock:
 
 
 async def main(database_url: str, org_file: str, clock_file: str) -> None:
-    settings = Settings(org_path=org_file, database_url=database_url, console=True)
+    settings = Settings.of(org_path=org_file, database_url=database_url, console=True)
     app = Liandong(settings, load_organisation(org_file), clock=FileClock(Path(clock_file)),
                    console_out=sys.stdout, http=False)
     await app.start()
     print("(bot process ready)", flush=True)
     try:
-        await app.run_console()
+        await app.run_foreground()
     finally:
         await app.stop()
 

@@ -156,7 +156,7 @@ async def console_bot(database_url: str, org: Organisation, clock: ManualClock) 
 async def start_console_bot(database_url: str, org: Organisation, clock: ManualClock) -> ConsoleBot:
     """A console bot whose outbox is delivered only when the test says (drain)."""
     out = io.StringIO()
-    settings = Settings(database_url=database_url, console=True)
+    settings = Settings.of(database_url=database_url, console=True)
     app = Liandong(settings, org, clock=clock, console_out=out, http=False)
     await app.start(senders=False)
     return ConsoleBot(app, out)

@@ -17,7 +17,7 @@ from tests.fakes.telegram_api import FakeTelegramAPI
 
 
 def telegram_settings(tmp_path: Path, fake: FakeTelegramAPI) -> Settings:
-    return Settings(database_url=f"sqlite+aiosqlite:///{tmp_path}/tg.db", telegram_token=fake.token,
+    return Settings.of(database_url=f"sqlite+aiosqlite:///{tmp_path}/tg.db", telegram_token=fake.token,
                     telegram_api_url=fake.root_url, http_port=0, console=False)
 
 

@@ -104,7 +104,7 @@ async def _until(predicate: Callable[[], Awaitable[bool]], timeout: float) -> No
 async def test_telegram_reports_and_presses_during_an_outage_are_handled_once(
     outage: Outage, fake: FakeTelegramAPI, org: Organisation, tmp_path: Path,
 ) -> None:
-    settings = Settings(database_url=outage.url, telegram_token=fake.token, telegram_api_url=fake.root_url,
+    settings = Settings.of(database_url=outage.url, telegram_token=fake.token, telegram_api_url=fake.root_url,
                         http_port=0, console=False, data_dir=str(tmp_path))
     app = Liandong(settings, org, clock=SystemClock(), http=False)
     await app.start()

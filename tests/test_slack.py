@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 from sqlalchemy import func, select
 
-from adapters.slack import SlackAdapter
+from adapters.slack.adapter import SlackAdapter
 from adapters.slack.adapter import SLACK_LIMITS, delivery_error
 from adapters.slack.render import MAX_BLOCKS, escape, escaped_chunks, render
 from adapters.slack.report_form import CALLBACK_ID, compose, read_submission
@@ -124,7 +124,7 @@ def settings_for(tmp_path: Path, fake: FakeSlackAPI, **extra: Any) -> Settings:
         database_url=f"sqlite+aiosqlite:///{tmp_path}/slack.db", slack_bot_token=fake.bot_token,
         slack_signing_secret=DEFAULT_SIGNING_SECRET, slack_api_url=fake.base_url, http_port=0, console=False,
     )
-    return Settings(**{**options, **extra})
+    return Settings.of(**{**options, **extra})
 
 
 async def start_bot(tmp_path: Path, fake: FakeSlackAPI, org: Organisation, clock: ManualClock,
@@ -524,7 +524,7 @@ async def test_gateway_errors_and_dropped_connections_are_retried(bot: SlackBot,
     for _ in range(10):
         if set(await bot.outbox_statuses()) == {"delivered"}:
             break
-        core.clock.advance(seconds=5)
+        bot.clock.advance(seconds=5)
         await bot.deliver()
     assert set(await bot.outbox_statuses()) == {"delivered"}
     assert len(fake.messages(REPORTING)) == 1 and len(fake.messages(CENTRE)) == 1

@@ -1,3 +1,3 @@
-from adapters.console.adapter import ConsoleAdapter, CONSOLE_HELP
+from adapters.console.spec import SPEC
 
-__all__ = ["ConsoleAdapter", "CONSOLE_HELP"]
+__all__ = ["SPEC"]

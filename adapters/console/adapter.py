@@ -18,21 +18,10 @@ from typing import Awaitable, Callable, TextIO
 from core.events import (
     Actor, ButtonEvent, CommandEvent, Conversation, ConversationRef, Event, LocationEvent, MessageEvent,
 )
+from adapters.console.spec import CONSOLE_HELP, SPEC
+from config.organisation import MIRROR_REPORTING, Organisation
 from core.messages import Delivery, Message, OutgoingFile
-from config.organisation import CONSOLE, CONSOLE_REPORTING, Organisation
-
-CONSOLE_HELP = """\
-Console chat — type lines as any member into any conversation:
-  NAME@ROOM: TEXT     speak as NAME in ROOM (both are remembered for later lines)
-  TEXT                speak again as the last NAME in the last ROOM
-  /command args       commands work as in any chat, e.g. /report, /status, /help
-  !TOKEN              press the button shown as [label !TOKEN]
-  ^N TEXT             reply to the bot's message #N
-  :loc LAT,LON        share a location
-  :room NAME          open a new group room with the bot in it (then /bind CODE there)
-  :rooms  :people  :help  :quit
-ROOM is centre, reporting, a unit code, or dm (a private chat with the bot).
-Example:  路人甲@reporting: 人民路化工厂起火，3人受伤"""
+from core.platform import PlatformBase
 
 _NEW_ROOM = re.compile(r"^:room\s+(?P<name>[\w.-]{1,40})$")
 _ADDRESSED = re.compile(r"^(?P<who>[^@:：\s][^@:：]*)?@(?P<room>[\w.-]+)\s*[:：]\s?(?P<text>.*)$", re.S)
@@ -43,22 +32,23 @@ _LOCATION = re.compile(r"^:loc\s+(?P<lat>-?\d+(?:\.\d+)?)\s*,\s*(?P<lon>-?\d+(?:
 EventSink = Callable[[Event], Awaitable["object"]]
 
 
-class ConsoleAdapter:
-    platform = CONSOLE
+class ConsoleAdapter(PlatformBase):
+    platform = SPEC.name
 
-    def __init__(self, org: Organisation, out: TextIO | None = None):
+    def __init__(self, org: Organisation, out: TextIO | None = None, sink: EventSink | None = None):
         self.org = org
         self.out = out or sys.stdout
-        self.speaker = next(iter(org.console_people()), "")
-        self.room = CONSOLE_REPORTING
+        self.sink = sink
+        self.speaker = next(iter(org.mirrored_people(self.platform)), "")
+        self.room = MIRROR_REPORTING
         self._message_ids = itertools.count(1)
-        self._rooms = {room.lower(): room for room in org.console_conversations()}
+        self._rooms = {room.lower(): room for room in org.mirrored_rooms(self.platform)}
         self.quit_requested = asyncio.Event()
 
-    def use(self, org: Organisation) -> None:
+    def use_organisation(self, org: Organisation) -> None:
         """The organisation changed (someone joined, a group was bound): rooms stay, new ones appear."""
         self.org = org
-        for room in org.console_conversations():
+        for room in org.mirrored_rooms(self.platform):
             self._rooms.setdefault(room.lower(), room)
 
     # -- input ---------------------------------------------------------------
@@ -94,7 +84,7 @@ class ConsoleAdapter:
         if line == ":rooms":
             return "rooms: " + ", ".join(sorted(self._rooms.values())) + ", dm"
         if line == ":people":
-            people = self.org.console_people()
+            people = self.org.mirrored_people(self.platform)
             return "\n".join(f"{name}: {self._describe(name)}" for name in people)
         if new_room := _NEW_ROOM.match(line):
             # Like creating a group chat and adding the bot: a room no unit has yet (for /bind).
@@ -109,7 +99,7 @@ class ConsoleAdapter:
         return None
 
     def _describe(self, name: str) -> str:
-        person = self.org.console_people()[name]
+        person = self.org.mirrored_people(self.platform)[name]
         roles = ["centre"] if person.centre else []
         roles += [f"{code} {role}" for code, role in person.unit_roles.items()]
         return ", ".join(roles)
@@ -117,8 +107,8 @@ class ConsoleAdapter:
     def _event(self, text: str, now: datetime) -> Event:
         private = self.room == "dm"
         chat_id = f"dm:{self.speaker}" if private else self.room
-        conversation = Conversation(ConversationRef(CONSOLE, chat_id), is_private=private, title=chat_id)
-        actor = Actor(CONSOLE, self.speaker, self.speaker)
+        conversation = Conversation(ConversationRef(self.platform, chat_id), is_private=private, title=chat_id)
+        actor = Actor(self.platform, self.speaker, self.speaker)
         message_id = str(next(self._message_ids))
         reply_to = None
         if reply := _REPLY.match(text):
@@ -144,6 +134,12 @@ class ConsoleAdapter:
         answer = getattr(result, "private_answer", None)
         if answer:
             self._print(f"(only {parsed.actor.display_name} sees) {answer}")
+
+    async def run_foreground(self) -> bool:
+        """The terminal is the console's: read it until end of input or :quit."""
+        assert self.sink is not None, "built without a sink"
+        await self.read_stdin(self.sink)
+        return True
 
     async def read_stdin(self, sink: EventSink, stdin: TextIO | None = None) -> None:
         """Read typed lines until end of input or :quit."""

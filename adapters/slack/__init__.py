@@ -1,3 +1,3 @@
-from adapters.slack.adapter import SlackAdapter
+from adapters.slack.spec import SPEC
 
-__all__ = ["SlackAdapter"]
+__all__ = ["SPEC"]

@@ -50,7 +50,7 @@ from adapters.slack.updates import (
 )
 from core.events import Event
 from core.messages import Delivery, DeliveryError, OutgoingFile
-from core.platform import CommandInfo, EventSink, HttpRoute, PlatformError
+from core.platform import EventSink, HttpRoute, PlatformBase, PlatformError
 from core.ratelimit import RateLimiter, RateLimits
 from config.settings import Settings
 
@@ -141,26 +141,25 @@ class _AnswerFirst(AsyncMiddleware):
         return await next()
 
 
-class SlackAdapter:
+class SlackAdapter(PlatformBase):
     platform = PLATFORM
 
-    def __init__(self, settings: Settings, sink: EventSink, commands: list[CommandInfo], language: str = "zh"):
+    def __init__(self, settings: Settings, sink: EventSink, language: str = "zh"):
         self.settings = settings
         self.sink = sink
-        self.commands = commands
-        self.socket_mode = bool(settings.slack_app_token)
+        self.socket_mode = bool(settings.value("slack_app_token"))
         self.texts = SlackTexts(language)
         self.limiter = RateLimiter(SLACK_LIMITS)
-        token = settings.slack_bot_token or ""
+        token = settings.value("slack_bot_token") or ""
         # No retries in the client: the outbox owns retries (a client retry after
         # a lost answer would post the message twice).
-        self.client = AsyncWebClient(token=token, base_url=settings.slack_api_url, timeout=WEB_API_TIMEOUT_S,
+        self.client = AsyncWebClient(token=token, base_url=settings.value("slack_api_url"), timeout=WEB_API_TIMEOUT_S,
                                      retry_handlers=[])
         self.names = DisplayNames(self.client)
         self._authorize = _CachedAuthorize(token)
         self.app = AsyncApp(
-            client=AsyncWebClient(base_url=settings.slack_api_url, timeout=WEB_API_TIMEOUT_S, retry_handlers=[]),
-            signing_secret=settings.slack_signing_secret or "",
+            client=AsyncWebClient(base_url=settings.value("slack_api_url"), timeout=WEB_API_TIMEOUT_S, retry_handlers=[]),
+            signing_secret=settings.value("slack_signing_secret") or "",
             authorize=self._authorize,
             process_before_response=False,  # answer Slack first, work after
             logger=_bolt_logger(),
@@ -200,7 +199,7 @@ class SlackAdapter:
         if self.socket_mode:
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-            self._socket = AsyncSocketModeHandler(self.app, self.settings.slack_app_token)
+            self._socket = AsyncSocketModeHandler(self.app, self.settings.value("slack_app_token"))
             await self._socket.connect_async()
         result = self._authorize.result
         log.info("Slack connected to %s as %s (%s)", result.team_id if result else "?",

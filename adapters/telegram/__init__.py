@@ -1,3 +1,3 @@
-from adapters.telegram.adapter import TelegramAdapter
+from adapters.telegram.spec import SPEC
 
-__all__ = ["TelegramAdapter"]
+__all__ = ["SPEC"]

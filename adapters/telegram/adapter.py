@@ -40,7 +40,7 @@ from adapters.telegram.render import keyboard, render_html
 from adapters.telegram.updates import PLATFORM, moved_event, to_event
 from core.events import Actor
 from core.messages import MOVED_ERROR, Delivery, DeliveryError
-from core.platform import CommandInfo, EventSink, HttpRoute, PlatformError
+from core.platform import CommandInfo, EventSink, HttpRoute, PlatformBase, PlatformError
 from core.ratelimit import RateLimiter, RateLimits
 from config.settings import Settings
 
@@ -67,7 +67,7 @@ def is_group_chat(chat_id: str) -> bool:
     return chat_id.startswith("-")  # groups, supergroups and channels have negative ids
 
 
-class TelegramAdapter:
+class TelegramAdapter(PlatformBase):
     platform = PLATFORM
 
     def __init__(self, settings: Settings, sink: EventSink, commands: list[CommandInfo]):
@@ -75,14 +75,14 @@ class TelegramAdapter:
         self.sink = sink
         self.commands = commands
         self.limiter = RateLimiter(TELEGRAM_LIMITS, is_group=is_group_chat)
-        self.webhook = settings.telegram_mode == "webhook"
+        self.webhook = settings.value("telegram_mode") == "webhook"
         self._connected = False
         self._closing = False
         self._presses: set[asyncio.Task[None]] = set()  # in flight, awaited on stop
         # outbox id -> (parts sent, id of the last): a retry goes on from the part that failed.
         self._progress: dict[int, tuple[int, str]] = {}
-        api = settings.telegram_api_url.rstrip("/")
-        self.answers = CallbackAnswers(api, settings.telegram_token or "")
+        api = (settings.value("telegram_api_url") or "").rstrip("/")
+        self.answers = CallbackAnswers(api, settings.value("telegram_token") or "")
         # The long poll waits up to 25 s for updates: it needs a connection of its own.
         self._requests = (
             AiohttpRequest(connections=16),
@@ -90,7 +90,7 @@ class TelegramAdapter:
         )
         builder = (
             ApplicationBuilder()
-            .token(settings.telegram_token or "")
+            .token(settings.value("telegram_token") or "")
             .base_url(f"{api}/bot")
             .base_file_url(f"{api}/file/bot")
             .request(self._requests[0])
@@ -119,7 +119,7 @@ class TelegramAdapter:
         if self.webhook:
             url = f"{(self.settings.public_url or '').rstrip('/')}{WEBHOOK_PATH}"
             await self.app.bot.set_webhook(
-                url, secret_token=self.settings.telegram_webhook_secret, allowed_updates=ALLOWED_UPDATES,
+                url, secret_token=self.settings.value("telegram_webhook_secret"), allowed_updates=ALLOWED_UPDATES,
             )
         else:
             await self.app.bot.delete_webhook()
@@ -175,7 +175,7 @@ class TelegramAdapter:
     # -- incoming --------------------------------------------------------------
 
     async def _on_webhook(self, request: web.Request) -> web.Response:
-        expected = self.settings.telegram_webhook_secret or ""
+        expected = self.settings.value("telegram_webhook_secret") or ""
         given = request.headers.get(SECRET_HEADER, "")
         if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
             log.warning("Telegram webhook: request without the right secret from %s", request.remote)

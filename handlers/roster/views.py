@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from handlers.context import HandlerContext
-from core.events import CommandEvent, ConversationRef
+from core.events import CommandEvent
 from core.messages import Message
-from config.organisation import CONSOLE, UnitInfo
+from config.organisation import UnitInfo
+from core.registry import PLATFORMS
 
 MAX_UNITS_LISTED = 60
 
@@ -12,7 +13,7 @@ MAX_UNITS_LISTED = 60
 def _conversations(unit: UnitInfo) -> str:
     """Its chats, without the console room every unit has under its own code."""
     shown = [f"{ref.platform}:{ref.chat_id}" for ref in unit.conversations
-             if ref != ConversationRef(CONSOLE, unit.code)]
+             if not (PLATFORMS.mirrors(ref.platform) and ref.chat_id == unit.code)]
     return ", ".join(shown) or "—"
 
 
