@@ -17,6 +17,7 @@ from handlers.intake import duplicates, evidence, flood, views
 from handlers.intake.cards import CORRECT_ACTION, post_cards
 from handlers.intake.followups import apply_changes
 from handlers.intake.parser import ParsedReport
+from handlers.intake.reports import incident_fields
 from handlers.intake.rights import may_update
 from handlers.intake.stated_counts import Added, stated_counts
 from storage.incidents import IncidentRepository
@@ -56,10 +57,7 @@ async def register_incident(
         Incident(
             id=await repo.next_id(ctx.now, ctx.org.timezone),
             created_at=ctx.now, status="open", drill=False,
-            type=parsed.type or "other", location=parsed.location, stated_time=parsed.time,
-            dead=parsed.casualties.dead, injured=parsed.casualties.injured,
-            trapped=parsed.casualties.trapped, missing=parsed.casualties.missing,
-            text=text, language=parsed.language, unsure=",".join(parsed.unsure_fields),
+            **incident_fields(parsed), text=text, unsure=",".join(parsed.unsure_fields),
             reporter_platform=event.actor.platform, reporter_id=event.actor.user_id,
             reporter_name=ctx.actor_name, reporter_registered=ctx.person is not None,
             source_platform=event.conversation.ref.platform,
