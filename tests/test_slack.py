@@ -524,7 +524,7 @@ async def test_gateway_errors_and_dropped_connections_are_retried(bot: SlackBot,
     for _ in range(10):
         if set(await bot.outbox_statuses()) == {"delivered"}:
             break
-        core.clock.advance(seconds=5)
+        bot.clock.advance(seconds=5)
         await bot.deliver()
     assert set(await bot.outbox_statuses()) == {"delivered"}
     assert len(fake.messages(REPORTING)) == 1 and len(fake.messages(CENTRE)) == 1

@@ -191,7 +191,7 @@ async def timeline(bot: SlackBot) -> list[tuple[str, dict[str, Any]]]:
 
 def local(bot: SlackBot) -> str:
     """The clock's now as the organisation's local HH:MM (Asia/Shanghai)."""
-    return core.clock.now().astimezone(bot.app.org.timezone).strftime("%H:%M")
+    return bot.clock.now().astimezone(bot.app.org.timezone).strftime("%H:%M")
 
 
 # -- the card's Dispatch button, the draft, Send ------------------------------------

@@ -300,7 +300,7 @@ async def test_an_edit_that_changes_nothing_is_not_an_error(bot: Liandong, fake:
     card = Message(title="T", text="same", buttons=(Button("b", "tok"),))
     for outgoing in (Outgoing(chat, card, key="k"), Outgoing(chat, card, edit_key="k")):
         async with bot.db.transaction() as session:  # apart: in one transaction they would fold
-            await OutboxRepository(session).enqueue([outgoing], core.clock.now())
+            await OutboxRepository(session).enqueue([outgoing], bot.clock.now())
         bot.senders["telegram"].wake()
         await fake.wait_until(lambda: len(fake.sent_messages(CENTRE)) == 1)
     await fake.wait_until(lambda: len(fake.calls("editMessageText")) == 1)
