@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from adapters.slack import SlackAdapter
 from adapters.slack.adapter import SLACK_LIMITS, delivery_error
 from adapters.slack.render import MAX_BLOCKS, escape, escaped_chunks, render
-from adapters.slack.report_form import CALLBACK_ID, compose, read_submission
+from adapters.slack.report_form import CALLBACK_ID, fields, read_submission
 from adapters.slack.texts import SlackTexts
 from adapters.slack.updates import plain_text
 from bot.app import Liandong
@@ -411,6 +411,7 @@ async def test_an_expired_trigger_gets_the_usage_privately(bot: SlackBot, fake: 
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_the_composed_form_reads_back_as_what_was_chosen(kind: str, language: str) -> None:
     from handlers.intake.parser import parse_report
+    from handlers.intake.reports import compose, read_chosen
 
     texts = SlackTexts(language)
     location = "人民路化工厂" if language == "zh" else "Renmin Rd chemical plant"
@@ -418,7 +419,8 @@ def test_the_composed_form_reads_back_as_what_was_chosen(kind: str, language: st
             "state": {"values": form_values(kind, location, "08:05", "", dead="1", injured="12", missing="2")}}
     form, errors = read_submission(texts, view)
     assert form is not None and not errors
-    parsed = parse_report(compose(texts, form))
+    # The incident's text, made from the form's neutral fields, says what was chosen.
+    parsed = parse_report(compose(texts, read_chosen(fields(form))))
     assert (parsed.type, parsed.location, parsed.time) == (kind, location, "08:05")
     assert parsed.casualties.to_dict() == {"dead": 1, "injured": 12, "trapped": 0, "missing": 2}
 
