@@ -22,13 +22,14 @@ from typing import Any
 
 from core.events import (
     Actor, Attachment, ButtonEvent, CommandEvent, Conversation, ConversationMovedEvent, ConversationRef, Event,
-    LocationEvent, MessageEvent,
+    FormEvent, LocationEvent, MessageEvent,
 )
 
 log = logging.getLogger(__name__)
 
 EVENT_TYPES: dict[str, type[Event]] = {
-    cls.__name__: cls for cls in (MessageEvent, CommandEvent, ButtonEvent, LocationEvent, ConversationMovedEvent)
+    cls.__name__: cls
+    for cls in (MessageEvent, CommandEvent, ButtonEvent, LocationEvent, ConversationMovedEvent, FormEvent)
 }
 MAX_SPOOLED = 100_000  # beyond this the disk is better spent elsewhere: refuse, so the platform keeps it
 
@@ -56,6 +57,8 @@ def decode(line: str) -> Event:
         data["attachments"] = tuple(Attachment(**a) for a in data["attachments"])
     if "moved_to" in data:
         data["moved_to"] = ConversationRef(**data["moved_to"])
+    if "fields" in data:  # JSON keeps the (name, value) pairs as lists
+        data["fields"] = tuple((str(name), str(value)) for name, value in data["fields"])
     return cls(**data)
 
 

@@ -110,3 +110,39 @@ class ConversationMovedEvent(Event):
     """The conversation is now another chat (a Telegram group upgraded to a supergroup)."""
 
     moved_to: ConversationRef = field(default_factory=lambda: ConversationRef("", ""))
+
+
+@dataclass(frozen=True)
+class FormEvent(Event):
+    """A submitted form: the fields a person filled in, by name, as plain strings.
+
+    A platform that shows forms (Slack's modals today) checks what it can show
+    inside the form, then hands the submission over as this event; handlers take
+    the fields as chosen, never read back from a sentence. A field left empty is
+    left out. `platform_event_id` names the submitted form (Slack: its view id), so
+    a form submitted twice is handled once.
+
+    The field names are a contract between platforms and handlers:
+
+    form "report" (an incident report):
+        type      one of the incident types (fire, forest_fire, flood, earthquake, geological,
+                  hazmat, traffic, mine, collapse, water_rescue, medical, other)
+        place     where, one line as typed
+        time      when it happened, "HH:MM" (24 h, the organisation's zone)
+        dead, injured, trapped, missing
+                  counts, decimal digits
+        text      what happened, in the reporter's own words
+    form "broadcast" (an alert or notice, to be previewed):
+        level     none (a plain notice), blue, yellow, orange or red
+        audience  all, kind, unit or cap
+        values    the kinds, unit codes or capabilities, comma-separated (not with "all")
+        at        when to send: "HH:MM" (the next such time) or "YYYY-MM-DDTHH:MM"
+        text      the alert's text
+    """
+
+    form: str = ""
+    fields: tuple[tuple[str, str], ...] = ()
+
+    def value(self, name: str) -> str:
+        """The field's value ("" when the form left it out)."""
+        return next((value for key, value in self.fields if key == name), "")

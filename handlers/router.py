@@ -1,5 +1,6 @@
-"""Routes neutral events to handlers: commands by name, free text and locations
-to the message handlers, button presses by the action their token stands for.
+"""Routes neutral events to handlers: commands by name, submitted forms by the
+form's name, free text and locations to the message handlers, button presses by
+the action their token stands for.
 
 A button's token is looked up here, and refused when unknown, expired or pressed
 in another conversation than the one it was sent to, before any handler runs.
@@ -15,14 +16,18 @@ from typing import Any, Awaitable, Callable
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.context import HandlerContext
-from core.events import ButtonEvent, CommandEvent, ConversationMovedEvent, Event, LocationEvent, MessageEvent
+from core.events import (
+    ButtonEvent, CommandEvent, ConversationMovedEvent, Event, FormEvent, LocationEvent, MessageEvent,
+)
 from core.messages import Message
+from core.text import strip_invisible
 from config.organisation import PersonInfo
 from storage.buttons import ButtonRepository, ResolvedButton
 
 log = logging.getLogger(__name__)
 
 CommandHandler = Callable[[HandlerContext, CommandEvent], Awaitable[None]]
+FormHandler = Callable[[HandlerContext, FormEvent], Awaitable[None]]
 MessageHandler = Callable[[HandlerContext, MessageEvent], Awaitable[bool]]
 LocationHandler = Callable[[HandlerContext, LocationEvent], Awaitable[bool]]
 ButtonHandler = Callable[[HandlerContext, ButtonEvent, ResolvedButton], Awaitable[None]]
@@ -64,9 +69,17 @@ class CommandSpec:
     in_channels: bool = False  # heard in a one-way Telegram channel too (where nothing else is read)
 
 
+@dataclass(frozen=True)
+class FormSpec:
+    name: str
+    handler: FormHandler
+    audience: Audience = everyone
+
+
 class Router:
     def __init__(self) -> None:
         self.commands: dict[str, CommandSpec] = {}
+        self.forms: dict[str, FormSpec] = {}
         self._message_handlers: list[MessageHandler] = []
         self._location_handlers: list[LocationHandler] = []
         self._button_handlers: dict[str, ButtonHandler] = {}
@@ -76,6 +89,10 @@ class Router:
     def command(self, name: str, handler: CommandHandler, help_key: str, audience: Audience = everyone,
                 *, in_channels: bool = False) -> None:
         self.commands[name] = CommandSpec(name, handler, help_key, audience, in_channels)
+
+    def form(self, name: str, handler: FormHandler, audience: Audience = everyone) -> None:
+        """A submitted form by its name (core.events.FormEvent names the forms and their fields)."""
+        self.forms[name] = FormSpec(name, handler, audience)
 
     def on_message(self, handler: MessageHandler) -> None:
         """Handlers are tried in order; the first to return True has taken the message."""
@@ -116,6 +133,8 @@ class Router:
             await self._route_command(ctx, event)
         elif isinstance(event, ButtonEvent):
             await self._route_button(ctx, event)
+        elif isinstance(event, FormEvent):
+            await self._route_form(ctx, event)
         elif isinstance(event, LocationEvent):
             for location_handler in self._location_handlers:
                 if await location_handler(ctx, event):
@@ -168,6 +187,24 @@ class Router:
             log.warning("refused /%s from %s in %s", event.name, event.actor, event.conversation.ref)
             ctx.reply(Message(text=ctx.t("button.refused_centre_only")))
             return
+        await spec.handler(ctx, event)
+
+    async def _route_form(self, ctx: HandlerContext, event: FormEvent) -> None:
+        spec = self.forms.get(event.form)
+        if spec is None:
+            log.warning("unknown form %r from %s", event.form[:32], event.actor)
+            return
+        if event.conversation.is_channel:
+            return  # as for a command: a channel's subscribers all read what the bot would answer there
+        if not spec.audience(ctx.person):
+            log.warning("refused form %s from %s in %s", event.form, event.actor, event.conversation.ref)
+            ctx.reply(Message(text=ctx.t("button.refused_centre_only")))
+            return
+        # The pipeline takes direction overrides and zero-width characters out of a message's
+        # text and a command's arguments; a form's fields are the same words, so here too.
+        visible = tuple((name, strip_invisible(value)) for name, value in event.fields)
+        if visible != event.fields:
+            ctx.event = event = replace(event, fields=visible)
         await spec.handler(ctx, event)
 
     async def _route_button(self, ctx: HandlerContext, event: ButtonEvent) -> None:

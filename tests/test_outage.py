@@ -215,3 +215,20 @@ def test_the_spool_survives_a_restart(tmp_path: Path) -> None:
     assert len(again) == 1 and again.peek(10) == [event]
     again.drop_first(1)
     assert len(InboundSpool(tmp_path / "spool.jsonl")) == 0
+
+
+def test_a_spooled_form_comes_back_as_the_same_form(tmp_path: Path) -> None:
+    """A form submitted while the database is away keeps its name, its fields (in order) and its id."""
+    from datetime import datetime, timezone
+
+    from core.events import Actor, Conversation, ConversationRef, FormEvent
+    from bot.spool import InboundSpool, decode, encode
+
+    form = FormEvent(Actor("slack", "U2201", "吴监测"), Conversation(ConversationRef("slack", "C0REP"), False, "C0REP"),
+                     datetime(2026, 12, 3, 1, 2, tzinfo=timezone.utc), platform_event_id="view:V1",
+                     form="report", fields=(("type", "hazmat"), ("place", "人民路化工厂"), ("injured", "3"),
+                                            ("text", "储罐破裂，\n有人\"被困\"")))
+    assert decode(encode(form)) == form and hash(decode(encode(form))) == hash(form)
+    InboundSpool(tmp_path / "spool.jsonl").append(form)
+    [again] = InboundSpool(tmp_path / "spool.jsonl").peek(10)
+    assert again == form and isinstance(again, FormEvent) and again.value("place") == "人民路化工厂"

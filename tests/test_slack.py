@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from adapters.slack.adapter import SlackAdapter
 from adapters.slack.adapter import SLACK_LIMITS, delivery_error
 from adapters.slack.render import MAX_BLOCKS, escape, escaped_chunks, render
-from adapters.slack.report_form import CALLBACK_ID, compose, read_submission
+from adapters.slack.report_form import CALLBACK_ID, fields, read_submission
 from adapters.slack.texts import SlackTexts
 from adapters.slack.updates import plain_text
 from bot.app import Liandong
@@ -397,6 +397,48 @@ async def test_report_without_text_opens_a_form_whose_submission_is_the_incident
     assert await bot.count(Incident) == 1
 
 
+async def test_what_the_form_chose_wins_over_words_that_read_otherwise(bot: SlackBot, fake: FakeSlackAPI) -> None:
+    from handlers.intake.parser import parse_report
+
+    words = "东湖小区民房起火，5人受伤，3人被困"
+    read = parse_report(words)  # alone, the words are a house fire elsewhere with other figures
+    assert read.type == "fire" and read.location != "人民路化工厂" and read.casualties.injured == 5
+    view = await _open_form(bot, fake)
+    reply = await bot.submit(STRANGER, view, form_values("hazmat", "人民路化工厂", None, words, injured="2"))
+    assert reply.status == 200 and reply.body == ""
+    await bot.deliver()
+    assert await bot.count(Incident) == 1
+    incident = await bot.incident("20261122-0001")
+    assert incident is not None
+    assert (incident.type, incident.location, incident.stated_time) == ("hazmat", "人民路化工厂", None)
+    # Counts the form chose are as chosen; one it left empty is what the words say.
+    assert (incident.dead, incident.injured, incident.trapped, incident.missing) == (0, 2, 3, 0)
+    assert incident.unsure == ""  # chosen by a person, not guessed: nothing marked unsure
+    assert words in incident.text
+    [card] = fake.messages(CENTRE)
+    assert "危化品" in all_text(card) and "人民路化工厂" in all_text(card)
+
+
+async def test_a_members_form_submitted_twice_at_once_lands_exactly_once(bot: SlackBot, fake: FakeSlackAPI) -> None:
+    view = await _open_form(bot, fake)
+    values = form_values(injured="3", trapped="1")
+    # Slack sends the submission again (a double click, a retry) while the first is still being handled.
+    replies = await asyncio.gather(*(bot.submit(ENV_OFFICER, view, values) for _ in range(2)))
+    assert all(r.status == 200 and r.body == "" for r in replies)
+    await bot.deliver()
+    await bot.submit(ENV_OFFICER, view, values)  # and once more, later
+    await bot.deliver()
+    assert await bot.count(Incident) == 1
+    incident = await bot.incident("20261122-0001")
+    assert incident is not None and (incident.reporter_id, incident.reporter_registered) == (ENV_OFFICER, True)
+    assert (incident.type, incident.location, incident.injured, incident.trapped) == ("hazmat", "人民路化工厂", 3, 1)
+    assert await bot.count(IncidentSource) == 0  # nor a second report linked to it
+    assert len(fake.messages(CENTRE)) == 1 and len(fake.messages(REPORTING)) == 1  # one card, one receipt
+    async with bot.app.db.transaction() as session:
+        seen = list(await session.scalars(select(InboundEvent.event_id).where(InboundEvent.event_id.like("view:%"))))
+    assert seen == [f"view:{view['id']}"]
+
+
 async def test_an_expired_trigger_gets_the_usage_privately(bot: SlackBot, fake: FakeSlackAPI) -> None:
     stale_trigger = f"1337000.{int((time.time() - 60) * 1000)}.abcdef"
     await bot.command("/report", "", user_id=STRANGER, channel_id=REPORTING, trigger_id=stale_trigger)
@@ -411,6 +453,7 @@ async def test_an_expired_trigger_gets_the_usage_privately(bot: SlackBot, fake: 
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_the_composed_form_reads_back_as_what_was_chosen(kind: str, language: str) -> None:
     from handlers.intake.parser import parse_report
+    from handlers.intake.reports import compose, read_chosen
 
     texts = SlackTexts(language)
     location = "人民路化工厂" if language == "zh" else "Renmin Rd chemical plant"
@@ -418,7 +461,8 @@ def test_the_composed_form_reads_back_as_what_was_chosen(kind: str, language: st
             "state": {"values": form_values(kind, location, "08:05", "", dead="1", injured="12", missing="2")}}
     form, errors = read_submission(texts, view)
     assert form is not None and not errors
-    parsed = parse_report(compose(texts, form))
+    # The incident's text, made from the form's neutral fields, says what was chosen.
+    parsed = parse_report(compose(texts, read_chosen(fields(form))))
     assert (parsed.type, parsed.location, parsed.time) == (kind, location, "08:05")
     assert parsed.casualties.to_dict() == {"dead": 1, "injured": 12, "trapped": 0, "missing": 2}
 

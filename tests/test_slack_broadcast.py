@@ -19,12 +19,12 @@ from typing import Any, AsyncIterator
 import pytest
 from sqlalchemy import select
 
-from adapters.slack.broadcast_form import CALLBACK_ID, BroadcastForm, build_view, compose, read_submission
+from adapters.slack.broadcast_form import CALLBACK_ID, BroadcastForm, build_view, fields, read_submission
 from adapters.slack.texts import SlackTexts
 from core.clock import ManualClock
 from core.i18n import Translator
 from config.organisation import Organisation
-from handlers.broadcast.request import parse_request
+from handlers.broadcast.request import request_from_form
 from storage.models import Broadcast, BroadcastReceipt
 from tests.fakes.slack_api import FakeSlackAPI, FakeUser, Signing, validate_blocks
 from tests.test_slack import SlackBot, all_text, block_texts, start_bot
@@ -258,12 +258,12 @@ def test_the_composed_arguments_read_back_as_what_was_chosen(
     org: Organisation, clock: ManualClock, language: str, form: BroadcastForm,
     expected: tuple[str | None, list[str], str | None],
 ) -> None:
-    # The form's own reading of a submission agrees with what it composes.
+    # The form's own reading of a submission agrees with what its neutral fields ask for.
     values = form_values(form.level, form.audience, ", ".join(form.values) or None,
                          *(form.at.split("T") if form.at and "T" in form.at else (None, form.at)), text=form.text)
     view = {"private_metadata": json.dumps({"channel": CENTRE}), "state": {"values": values}}
     assert read_submission(SlackTexts(language), view) == (form, {})
-    request = parse_request(compose(form), org, clock.now())
+    request = request_from_form(fields(form), org, clock.now())
     assert not request.problems
     level, audience, at = expected
     assert (request.level, request.audience, request.text) == (level, audience, form.text)

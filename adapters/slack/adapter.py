@@ -45,7 +45,7 @@ from adapters.slack.names import DisplayNames
 from adapters.slack.render import escape, render
 from adapters.slack.texts import SlackTexts
 from adapters.slack.updates import (
-    PLATFORM, button_event, command_event, command_name_and_args, form_command_event, message_event,
+    PLATFORM, button_event, command_event, command_name_and_args, form_event, message_event,
     spoken_message, thread_parent,
 )
 from core.events import Event
@@ -397,7 +397,7 @@ class SlackAdapter(PlatformBase):
         if form is None:
             log.warning("a /report form without its conversation was submitted; ignored")
             return
-        await self._submitted(body, form.channel_id, "report", report_form.compose(self.texts, form))
+        await self._submitted(body, form.channel_id, "report", report_form.fields(form))
 
     async def _on_broadcast_form(self, ack: Callable[..., Awaitable[Any]], body: dict[str, Any],
                                  view: dict[str, Any]) -> None:
@@ -412,12 +412,13 @@ class SlackAdapter(PlatformBase):
         if form is None:
             log.warning("a /broadcast form without its conversation was submitted; ignored")
             return
-        await self._submitted(body, form.channel_id, "broadcast", broadcast_form.compose(form))
+        await self._submitted(body, form.channel_id, "broadcast", broadcast_form.fields(form))
 
-    async def _submitted(self, body: dict[str, Any], channel: str, name: str, args: str) -> None:
-        """A form's submission, handled as the `/NAME ARGS` command it stands for."""
+    async def _submitted(self, body: dict[str, Any], channel: str, form: str,
+                         fields: tuple[tuple[str, str], ...]) -> None:
+        """A form's submission, handled as the neutral form event (its fields as chosen)."""
         user = body["user"]["id"]
-        neutral = form_command_event(body, channel, name, args, await self.names.get(user))
+        neutral = form_event(body, channel, form, fields, await self.names.get(user))
         result = await self._handle(neutral)
         answer = getattr(result, "private_answer", None)
         if answer and not getattr(result, "duplicate", False):

@@ -2,9 +2,10 @@
 
 `/broadcast` with no text opens it. Its submission is checked here only as far
 as Slack can show the answer inside the form (a missing text, a malformed time,
-values without a selector); it then becomes the argument string of a typed
-`/broadcast` — level, one selector, `at:`, text — which the neutral parser reads
-and answers in the channel (its problems, or the preview with Send / Cancel).
+values without a selector); it is then handed over as the neutral broadcast form
+(core.events.FormEvent) — level, selector and its values, when, text — which the
+broadcast handler checks against the organisation and answers in the channel
+(its problems, or the preview with Send / Cancel), as for a typed `/broadcast`.
 Unit codes, kinds and capabilities are the organisation's: the parser knows
 them, the adapter does not, so they are typed, not picked.
 """
@@ -134,16 +135,8 @@ def read_submission(texts: SlackTexts, view: dict[str, Any]) -> tuple[BroadcastF
     return BroadcastForm(channel, level, audience, chosen, at, text), {}
 
 
-def compose(form: BroadcastForm) -> str:
-    """The `/broadcast` arguments the form stands for.
-
-    The selector is always written (`to:all` too), so the text never starts
-    where the parser looks for a level: a text beginning with "红色" or "red"
-    stays text.
-    """
-    parts = [] if form.level == "none" else [form.level]
-    parts.append("to:all" if form.audience == "all" else f"{form.audience}:{','.join(form.values)}")
-    if form.at:
-        parts.append(f"at:{form.at}")
-    parts.append(form.text)
-    return " ".join(parts)
+def fields(form: BroadcastForm) -> tuple[tuple[str, str], ...]:
+    """The submission as the broadcast form's neutral fields (core.events.FormEvent)."""
+    chosen = [("level", form.level), ("audience", form.audience), ("values", ",".join(form.values)),
+              ("at", form.at or ""), ("text", form.text)]
+    return tuple((name, value) for name, value in chosen if value)

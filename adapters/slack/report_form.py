@@ -2,9 +2,9 @@
 fields than type a sentence.
 
 `/report` with no text opens it; its submission is checked here (Slack answers
-the reporter inside the form when a number is wrong) and becomes the text of a
-`/report` command, composed in words the intake parser reads back as the same
-type, place, time and casualties.
+the reporter inside the form when a number is wrong) and handed over as the
+neutral report form (core.events.FormEvent): intake takes the type, place, time
+and casualties as chosen.
 """
 from __future__ import annotations
 
@@ -24,10 +24,6 @@ MAX_COUNT = 9999
 MAX_LOCATION = 200
 MAX_DESCRIPTION = 2500
 _TIME = re.compile(r"([01]?\d|2[0-3])[:：]([0-5]\d)")
-
-
-
-
 
 
 def build_view(texts: SlackTexts, channel_id: str) -> dict[str, Any]:
@@ -64,10 +60,6 @@ class ReportForm:
     time: str | None = None
     casualties: dict[str, int] = field(default_factory=dict)
     description: str = ""
-
-
-
-
 
 
 def read_submission(texts: SlackTexts, view: dict[str, Any]) -> tuple[ReportForm | None, dict[str, str]]:
@@ -116,22 +108,9 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def compose(texts: SlackTexts, form: ReportForm) -> str:
-    """The report as one message, in the words a reporter would type.
-
-    The type is named by a phrase the intake parser reads as that type (the
-    catalogue's name where it already does), and the parts are in the order
-    and shape the parser reads most reliably.
-    """
-    t = texts
-    phrase_key = f"slack.form.report_type.{form.type}"
-    kind = t(phrase_key) if t.has(phrase_key) else t(f"type.{form.type}")
-    parts = [t("slack.form.report", type=kind, location=form.location)]
-    if form.time:
-        parts.append(form.time)
-    parts += [t(f"slack.form.report_{name}", count=form.casualties[name])
-              for name in CASUALTIES if form.casualties.get(name)]
-    text = t("slack.form.report_separator").join(parts) + t("slack.form.report_end")
-    if form.description:
-        text += ("" if texts.language == "zh" else " ") + form.description
-    return text
+def fields(form: ReportForm) -> tuple[tuple[str, str], ...]:
+    """The submission as the report form's neutral fields (core.events.FormEvent)."""
+    chosen = [("type", form.type), ("place", form.location), ("time", form.time or "")]
+    chosen += [(name, str(form.casualties[name])) for name in CASUALTIES if name in form.casualties]
+    chosen.append(("text", form.description))
+    return tuple((name, value) for name, value in chosen if value)

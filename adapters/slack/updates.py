@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from core.events import (
-    Actor, Attachment, ButtonEvent, CommandEvent, Conversation, ConversationRef, MessageEvent,
+    Actor, Attachment, ButtonEvent, CommandEvent, Conversation, ConversationRef, FormEvent, MessageEvent,
 )
 
 PLATFORM = "slack"
@@ -170,16 +170,16 @@ def button_event(body: dict[str, Any], action: dict[str, Any], display_name: str
     )
 
 
-def form_command_event(body: dict[str, Any], channel_id: str, name: str, args: str,
-                       display_name: str) -> CommandEvent:
-    """A submitted form (/report, /broadcast), as the `/NAME ARGS` command it stands for."""
+def form_event(body: dict[str, Any], channel_id: str, form: str, fields: tuple[tuple[str, str], ...],
+               display_name: str) -> FormEvent:
+    """A submitted form (/report, /broadcast) as the neutral FormEvent, in the conversation it was opened in."""
     view = body.get("view") or {}
-    return CommandEvent(
+    return FormEvent(
         actor=actor(body["user"]["id"], display_name),
         conversation=conversation(channel_id),
         received_at=now(),
-        # One form makes one command, however often Submit reaches the bot.
+        # One form is one event, however often Submit reaches the bot.
         platform_event_id=f"view:{view.get('id') or body.get('trigger_id')}"[:MAX_EVENT_ID],
-        name=name,
-        args=args,
+        form=form,
+        fields=fields,
     )

@@ -7,6 +7,7 @@ from handlers.broadcast import actions, commands
 
 def register(router: Router) -> None:
     router.command("broadcast", commands.broadcast_command, "help.cmd.broadcast", centre_only)
+    router.form("broadcast", commands.broadcast_form, centre_only)
     router.command("broadcasts", commands.list_command, "help.cmd.broadcasts", centre_only)
     router.command("broadcast_report", commands.report_command, "help.cmd.broadcast_report", centre_only)
     router.on_button(actions.SEND, commands.send_pressed)

@@ -1,14 +1,14 @@
-"""/broadcast with its preview, /broadcasts, /broadcast-report, and the alert's buttons."""
+"""/broadcast (typed, or a broadcast form) with its preview, /broadcasts, /broadcast-report, and the alert's buttons."""
 from __future__ import annotations
 
 import logging
 
 from handlers.context import HandlerContext
-from core.events import ButtonEvent, CommandEvent
+from core.events import ButtonEvent, CommandEvent, FormEvent
 from core.messages import Button, Message
 from core.text import clean_text
 from handlers.broadcast import actions, fanout, views
-from handlers.broadcast.request import TEXT_LIMIT, parse_request
+from handlers.broadcast.request import TEXT_LIMIT, BroadcastRequest, parse_request, request_from_form
 from storage.broadcasts import (
     CANCELLED, PREVIEW, SCHEDULED, SENT, BroadcastRepository, round_key,
 )
@@ -27,7 +27,17 @@ def _actor_key(ctx: HandlerContext) -> str:
 async def broadcast_command(ctx: HandlerContext, event: CommandEvent) -> None:
     """/broadcast [level] [to:all|kind:…|unit:…|cap:…] [at:WHEN] TEXT → a preview."""
     # Cut far above the limit only to bound the work: an overlong text is refused, never cut.
-    request = parse_request(clean_text(event.args, TEXT_LIMIT * 2), ctx.org, ctx.now)
+    await _preview(ctx, parse_request(clean_text(event.args, TEXT_LIMIT * 2), ctx.org, ctx.now))
+
+
+async def broadcast_form(ctx: HandlerContext, event: FormEvent) -> None:
+    """A submitted broadcast form → a preview, as for the typed /broadcast it stands for."""
+    fields = tuple((name, clean_text(value, TEXT_LIMIT * 2)) for name, value in event.fields)
+    await _preview(ctx, request_from_form(fields, ctx.org, ctx.now))
+
+
+async def _preview(ctx: HandlerContext, request: BroadcastRequest) -> None:
+    """The request's problems, or its preview with Send / Cancel, where it was asked for."""
     if request.problems:
         lines = [ctx.t(key, **params) for key, params in request.problems]
         ctx.reply(Message(text="\n".join([*lines, ctx.t("broadcast.usage")])))
@@ -36,7 +46,7 @@ async def broadcast_command(ctx: HandlerContext, event: CommandEvent) -> None:
     if not conversations:
         ctx.reply(Message(text="\n".join([ctx.t("broadcast.problem.unreachable"), ctx.t("broadcast.usage")])))
         return
-    where = event.conversation.ref
+    where = ctx.event.conversation.ref
     broadcast = await BroadcastRepository(ctx.session).add(Broadcast(
         created_at=ctx.now, created_by=ctx.actor_name, created_by_id=_actor_key(ctx),
         level=request.level, text=request.text, audience=request.audience, units=request.units,

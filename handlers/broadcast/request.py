@@ -1,7 +1,10 @@
-"""Reading `/broadcast [level] [selectors] [at:WHEN] TEXT` into a request.
+"""Reading `/broadcast [level] [selectors] [at:WHEN] TEXT`, or a submitted broadcast
+form, into a request.
 
 Options are the leading words that look like options; the rest, as typed, is
-the alert's text. Every problem is collected, so the sender fixes them at once.
+the alert's text. A form's fields are the same options, chosen one by one, and its
+text is the text whatever it starts with. Every problem is collected, so the
+sender fixes them at once.
 """
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Iterable
 
 from core.timeparse import parse_local_time
 from config.organisation import Organisation
@@ -72,6 +76,34 @@ def parse_request(args: str, org: Organisation, now: datetime) -> BroadcastReque
         first = False
         rest = rest[match.end():]
     request.text = rest.strip()
+    return _checked(request, org)
+
+
+def request_from_form(fields: Iterable[tuple[str, str]], org: Organisation, now: datetime) -> BroadcastRequest:
+    """A broadcast form's fields (see core.events.FormEvent) as the request they choose."""
+    values = dict(fields)
+    request = BroadcastRequest()
+    level = values.get("level", "").strip()
+    if level and level != "none":  # none: a plain notice
+        _apply_option(request, "level", level, org, now)
+    audience = values.get("audience", "").strip() or "all"
+    chosen = values.get("values", "").strip()
+    if audience == "all":
+        if chosen:  # values with "all units": most likely a selector not picked; never widen silently
+            request.problems.append(("broadcast.problem.to", {"value": chosen}))
+        _apply_option(request, "to", "all", org, now)
+    elif audience in ("kind", "unit", "cap"):
+        _apply_option(request, audience, ",".join(v.strip() for v in chosen.split(",") if v.strip()), org, now)
+    else:
+        request.problems.append(("broadcast.problem.option", {"name": audience}))
+    if at := values.get("at", "").strip():
+        _apply_option(request, "at", at, org, now)
+    request.text = values.get("text", "").strip()
+    return _checked(request, org)
+
+
+def _checked(request: BroadcastRequest, org: Organisation) -> BroadcastRequest:
+    """The text's problems, and the units the selectors reach."""
     if not request.text:
         request.problems.append(("broadcast.problem.empty", {}))
     elif len(request.text) > TEXT_LIMIT:

@@ -31,6 +31,7 @@ from handlers.intake import views
 from handlers.intake.cards import post_cards, refresh_cards_once
 from handlers.intake.parser import ParsedReport, parse_report
 from handlers.intake.places_match import distance_km, same_place
+from handlers.intake.reports import incident_fields
 from storage.buttons import ButtonRepository, ResolvedButton
 from storage.incidents import IncidentRepository, TimelineActor
 from storage.models import Incident, IncidentSource
@@ -287,10 +288,7 @@ async def _register_from(ctx: HandlerContext, source: IncidentSource) -> Inciden
     incident = await repo.add(Incident(
         id=await repo.next_id(ctx.now, ctx.org.timezone),
         created_at=ctx.now, status="open", drill=False,
-        type=parsed.type or "other", location=parsed.location, stated_time=parsed.time,
-        dead=parsed.casualties.dead, injured=parsed.casualties.injured,
-        trapped=parsed.casualties.trapped, missing=parsed.casualties.missing,
-        text=source.text, language=parsed.language,
+        **incident_fields(parsed), text=source.text,
         reporter_platform=source.reporter_platform, reporter_id=source.reporter_id,
         reporter_name=source.reporter_name, reporter_registered=source.reporter_registered,
         source_platform=source.source_platform, source_chat_id=source.source_chat_id,

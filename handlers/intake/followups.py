@@ -77,9 +77,8 @@ def _type_names() -> dict[str, str]:
         names[kind] = kind
         names[kind.replace("_", " ")] = kind
         for language in LANGUAGES:
-            for key in (f"type.{kind}", f"slack.form.report_type.{kind}"):
-                if name := catalogue(language).get(key):
-                    names[name.lower()] = kind
+            if name := catalogue(language).get(f"type.{kind}"):
+                names[name.lower()] = kind
     return names
 
 

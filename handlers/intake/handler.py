@@ -1,7 +1,8 @@
 """Incident intake: reports typed in chat become incidents at once.
 
 Free text is read in reporting conversations and private chats; `/report`
-registers whatever it is given, anywhere. The reporter gets a receipt and every
+registers whatever it is given, anywhere, and so does a submitted report form,
+with the type, place, time and counts as chosen in it. The reporter gets a receipt and every
 command-centre conversation a card, in the same transaction as the incident.
 """
 from __future__ import annotations
@@ -10,7 +11,7 @@ import logging
 import re
 
 from handlers.context import HandlerContext
-from core.events import ButtonEvent, CommandEvent, MessageEvent
+from core.events import ButtonEvent, CommandEvent, FormEvent, MessageEvent
 from core.messages import Message
 from handlers.router import Router, centre_only
 from core.text import clean_text
@@ -18,6 +19,7 @@ from handlers.intake import duplicates, evidence, followups, triage, views
 from handlers.intake.cards import CORRECT_ACTION, DRILL_ACTION, refresh_cards
 from handlers.intake.parser import MAX_CHARS, parse_report
 from handlers.intake.registration import register_incident
+from handlers.intake.reports import compose, parse_chosen, read_chosen
 from storage.buttons import ResolvedButton
 from storage.incidents import IncidentRepository
 
@@ -35,6 +37,7 @@ def register(router: Router) -> None:
     router.on_message(on_message)
     router.on_location(evidence.on_location)
     router.command("report", report_command, "help.cmd.report")
+    router.form("report", report_form)
     router.command("status", status_command, "help.cmd.status")
     router.on_button(DRILL_ACTION, mark_drill)
     router.on_button(CORRECT_ACTION, followups.explain_correction)
@@ -72,6 +75,16 @@ async def report_command(ctx: HandlerContext, event: CommandEvent) -> None:
         return
     await register_incident(ctx, text, parse_report(text, assume_report=True), forced=True)
     _warn_if_cut(ctx, event.args)
+
+
+async def report_form(ctx: HandlerContext, event: FormEvent) -> None:
+    """A submitted report form: registered, like `/report`, with what was chosen in it."""
+    chosen = read_chosen(event.fields)
+    if chosen.empty:
+        ctx.reply(Message(text=ctx.t("report.usage")))
+        return
+    parsed = parse_chosen(chosen, ctx.t.language)
+    await register_incident(ctx, compose(ctx.t, chosen), parsed, forced=True, chosen=chosen)
 
 
 def _warn_if_cut(ctx: HandlerContext, original: str) -> None:

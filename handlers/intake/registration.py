@@ -17,6 +17,7 @@ from handlers.intake import duplicates, evidence, flood, views
 from handlers.intake.cards import CORRECT_ACTION, post_cards
 from handlers.intake.followups import apply_changes
 from handlers.intake.parser import ParsedReport
+from handlers.intake.reports import Chosen, incident_fields
 from handlers.intake.rights import may_update
 from handlers.intake.stated_counts import Added, stated_counts
 from storage.incidents import IncidentRepository
@@ -27,22 +28,29 @@ log = logging.getLogger(__name__)
 
 async def register_incident(
     ctx: HandlerContext, text: str, parsed: ParsedReport, *, forced: bool = False,
-    with_photos_of: MessageEvent | None = None,
+    with_photos_of: MessageEvent | None = None, chosen: Chosen | None = None,
 ) -> Incident:
     """A new incident, or, when it is one already registered, a further source of that one.
+
+    chosen: what a form's reporter chose (already in `parsed`); then only their own
+    words are read for an incident's id, follow-up words and increments, the place
+    they typed is the place, and the counts they chose are figures they state.
 
     Past a flood limit it is registered all the same, but summed up for the centre
     instead of announced (handlers/intake/flood.py).
     """
     admission = await flood.admit(ctx)
-    place = ctx.org.gazetteer.find(text)
-    if place is not None and (parsed.location is None or place.name not in parsed.location):
+    words = chosen.text if chosen is not None else text
+    typed_place = chosen.place if chosen is not None else None
+    place = ctx.org.gazetteer.find(typed_place or text)
+    if place is not None and typed_place is None and (parsed.location is None or place.name not in parsed.location):
         parsed = dataclasses.replace(parsed, location=place.name)  # a known place beats a guessed phrase
-    named = await duplicates.named_incident(ctx, text)
+    named = await duplicates.named_incident(ctx, words)
     if (same := named or await duplicates.find_duplicate(ctx, parsed)) is not None:
         # Rights are asked before the link makes them one of its reporters, and only when
         # the report would change a figure (a storm of the same report costs no query).
-        changes = _figures_from(same, text, parsed, follow_up=named is not None or is_follow_up(text))
+        changes = _figures_from(same, words, parsed, follow_up=named is not None or is_follow_up(words),
+                                chosen_counts=dict(chosen.counts) if chosen is not None else {})
         allowed = bool(changes) and admission.held is None and await may_update(ctx, same)
         await _link(ctx, same, text, with_photos_of, announce=admission.held is None)
         if admission.held is not None:
@@ -56,10 +64,7 @@ async def register_incident(
         Incident(
             id=await repo.next_id(ctx.now, ctx.org.timezone),
             created_at=ctx.now, status="open", drill=False,
-            type=parsed.type or "other", location=parsed.location, stated_time=parsed.time,
-            dead=parsed.casualties.dead, injured=parsed.casualties.injured,
-            trapped=parsed.casualties.trapped, missing=parsed.casualties.missing,
-            text=text, language=parsed.language, unsure=",".join(parsed.unsure_fields),
+            **incident_fields(parsed), text=text, unsure=",".join(parsed.unsure_fields),
             reporter_platform=event.actor.platform, reporter_id=event.actor.user_id,
             reporter_name=ctx.actor_name, reporter_registered=ctx.person is not None,
             source_platform=event.conversation.ref.platform,
@@ -102,13 +107,16 @@ def is_follow_up(text: str) -> bool:
     return bool(_FOLLOW_UP.search(text[:200]))
 
 
-def _figures_from(incident: Incident, text: str, parsed: ParsedReport, *, follow_up: bool) -> dict[str, object]:
+def _figures_from(incident: Incident, text: str, parsed: ParsedReport, *, follow_up: bool,
+                  chosen_counts: dict[str, int] | None = None) -> dict[str, object]:
     """What a further report that is not a reply would change: a follow-up's figures as it
     states them (increments add, totals replace); another witness's only where they are
-    higher (a second passer-by seeing fewer does not lower the count)."""
-    if not any(parsed.casualties.to_dict().values()):
+    higher (a second passer-by seeing fewer does not lower the count). Counts chosen in a
+    form are totals, whatever the words say."""
+    if not any(parsed.casualties.to_dict().values()) and not chosen_counts:
         return {}
     stated = stated_counts(text, parsed.casualties)
+    stated.update(chosen_counts or {})
     if not follow_up:
         stated = {field: value for field, value in stated.items()
                   if isinstance(value, Added) or value > getattr(incident, field)}
