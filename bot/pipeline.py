@@ -19,10 +19,11 @@ from typing import Awaitable, Callable, Iterable
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
-from handlers.context import FINISHERS, Context, HandlerContext
+from handlers.context import Context, HandlerContext, take_finishers
 from core.events import ButtonEvent, Event
 from core.i18n import Translator
 from core.messages import Message, Outgoing
+from core.platform import HandleResult
 from handlers.router import Router
 from bot.spool import InboundSpool, SpoolFull
 from core.text import strip_invisible
@@ -30,27 +31,13 @@ from config.organisation import Organisation
 from storage.db import Database, is_storage_failure
 from storage.inbound import first_deliveries
 from storage.outbox import OutboxRepository
-from storage.roster import ROSTER_CHANGED
+from storage.transaction import transaction_state
 
 log = logging.getLogger(__name__)
 
 MAX_BATCH = 64
 
 TimerJob = Callable[[Context], Awaitable[int]]
-
-
-@dataclass(frozen=True)
-class HandleResult:
-    """What the adapter must do beyond the outbox: answer a button press privately.
-
-    `degraded`: the database could not take the event. It was kept in the local
-    spool (or not even there: disk full) and `private_answer` says which; the
-    adapter gives that answer itself, since the outbox is in the database too.
-    """
-
-    private_answer: str | None = None
-    duplicate: bool = False
-    degraded: bool = False
 
 
 class StorageUnavailable(Exception):
@@ -203,18 +190,18 @@ class Pipeline:
                 outgoing.extend(messages)
             outgoing.extend(await self._finish(session, now))
             await OutboxRepository(session).enqueue(outgoing, now)
-            reload_roster = session.info.pop(ROSTER_CHANGED, False)
+            reload_roster = transaction_state(session).roster_changed
         if reload_roster and self.roster_changed is not None:
             await self.roster_changed()  # the next events see who joined or was bound
         return results, outgoing
 
     async def _finish(self, session: AsyncSession, now: datetime) -> list[Outgoing]:
         """Work the transaction's events asked to have done once (see Context.once_per_transaction)."""
-        finishers = session.info.pop(FINISHERS, {})
+        finishers = take_finishers(session)
         if not finishers:
             return []
         ctx = Context(session=session, org=self.org, t=self.t, now=now, enabled_platforms=self.enabled_platforms)
-        for finish in finishers.values():
+        for finish in finishers:
             await finish(ctx)
         return [o for o in ctx.outgoing if o.to.platform in self.enabled_platforms]
 

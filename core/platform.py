@@ -12,7 +12,28 @@ from core.events import Event
 from core.messages import Delivery
 from core.ratelimit import RateLimiter
 
-EventSink = Callable[[Event], Awaitable[object]]
+@dataclass(frozen=True)
+class HandleResult:
+    """What the pipeline tells an adapter about an event, beyond the outbox.
+
+    `private_answer`: say this to the actor only (a button press's toast, Slack's
+    ephemeral message). `duplicate`: the platform delivered this update before; it
+    was handled then. `degraded`: the database could not take the event; it was kept
+    in the local spool (or not even there: disk full), and `private_answer` says
+    which; the adapter gives that answer itself, since the outbox is in the database.
+    """
+
+    private_answer: str | None = None
+    duplicate: bool = False
+    degraded: bool = False
+
+    @property
+    def answer_to_give(self) -> str | None:
+        """The private answer, unless this update was answered when first delivered."""
+        return None if self.duplicate else self.private_answer
+
+
+EventSink = Callable[[Event], Awaitable[HandleResult]]
 HttpRoute = tuple[str, str, Callable[[web.Request], Awaitable[web.StreamResponse]]]
 
 

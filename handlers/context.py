@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Awaitable, Callable
+from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,8 +19,42 @@ from config.organisation import ConversationInfo, Organisation, PersonInfo
 from storage.buttons import ButtonRepository
 from storage.incidents import TimelineActor
 
+if TYPE_CHECKING:
+    from storage.models import Incident
 
-FINISHERS = "liandong.finishers"  # session.info key: key -> work for the end of the transaction
+Finisher = Callable[["Context"], Awaitable[None]]
+_WORK = "liandong.handlers"  # session.info key of the transaction's WorkState
+
+
+@dataclass
+class WorkState:
+    """What the handlers of one transaction share between its events, typed.
+
+    A transaction handles a batch of events (bot/pipeline.py); this is what the
+    batch's events leave for each other and for the end of the transaction."""
+
+    # key -> work for the end of the transaction (see Context.once_per_transaction)
+    finishers: dict[str, Finisher] = field(default_factory=dict)
+    # intake/duplicates.py: type -> open incidents a report may belong to (None: not loaded)
+    duplicate_candidates: dict[str, list["Incident"]] | None = None
+    # intake/duplicates.py: incidents whose notice of further reports to redraw
+    notices_to_draw: set[str] = field(default_factory=set)
+    # intake/cards.py: incidents whose cards to redraw
+    cards_to_refresh: dict[str, "Incident"] = field(default_factory=dict)
+
+
+def work_state(session: AsyncSession) -> WorkState:
+    state = session.info.get(_WORK)
+    if state is None:
+        state = session.info[_WORK] = WorkState()
+    return state
+
+
+def take_finishers(session: AsyncSession) -> list[Finisher]:
+    """The end-of-transaction work asked for so far, handed over once."""
+    state = work_state(session)
+    finishers, state.finishers = state.finishers, {}
+    return list(finishers.values())
 
 
 @dataclass
@@ -44,12 +78,19 @@ class Context:
         if to.platform in self.enabled_platforms:
             self.outgoing.append(Outgoing(to, message, edit_key=key, priority=priority))
 
-    def once_per_transaction(self, key: str, finish: Callable[["Context"], Awaitable[None]]) -> None:
+    @property
+    def work(self) -> WorkState:
+        return work_state(self.session)
+
+    def once_per_transaction(self, key: str, finish: Finisher) -> None:
         """Run `finish` once at the end of the transaction, however many events asked.
 
         A batch of presses on one incident redraws its board once, not per press.
         """
-        self.session.info.setdefault(FINISHERS, {})[key] = finish
+        self.work.finishers[key] = finish
+
+    def will_finish(self, key: str) -> bool:
+        return key in self.work.finishers
 
     def active(self, refs: tuple[ConversationRef, ...] | list[ConversationRef]) -> list[ConversationRef]:
         return [ref for ref in refs if ref.platform in self.enabled_platforms]

@@ -19,13 +19,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.events import ConversationRef
 from storage.deferred import defer_insert
 from storage.models import ButtonToken
+from storage.transaction import transaction_state
 
 # 12 url-safe characters = 72 random bits: unguessable, and far inside Telegram's
 # 64-byte callback_data limit.
 TOKEN_BYTES = 9
 MAX_TOKEN_LENGTH = 24  # the column's width: anything longer is forged
 
-_KNOWN = "liandong.button_tokens"  # session.info key: token -> ResolvedButton, or None when unknown
 _TABLE = ButtonToken.__table__
 _COLUMNS = (_TABLE.c.token, _TABLE.c.action, _TABLE.c.data, _TABLE.c.platform, _TABLE.c.chat_id, _TABLE.c.expires_at)
 
@@ -41,7 +41,7 @@ class ResolvedButton:
 class ButtonRepository:
     def __init__(self, session: AsyncSession):
         self.session = session
-        self._known: dict[str, ResolvedButton | None] = session.info.setdefault(_KNOWN, {})
+        self._known: dict[str, ResolvedButton | None] = transaction_state(session).buttons
 
     async def issue(
         self, action: str, data: dict[str, Any], conversation: ConversationRef, now: datetime,

@@ -13,21 +13,22 @@ from sqlalchemy import Table, event, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-_ROWS = "liandong.deferred_rows"  # session.info key: table -> rows waiting
+from storage.transaction import transaction_state
+
 
 
 def defer_insert(session: AsyncSession, table: Table, row: dict[str, Any]) -> None:
-    pending: dict[Table, list[dict[str, Any]]] | None = session.info.get(_ROWS)
-    if pending is None:
-        pending = session.info[_ROWS] = {}
+    state = transaction_state(session)
+    pending = state.deferred_rows
+    if "deferred" not in state.hooks:
+        state.hooks.add("deferred")
         event.listen(session.sync_session, "before_commit", _write_pending)
     pending.setdefault(table, []).append(row)
 
 
 def deferred_rows(session: AsyncSession, table: Table) -> list[dict[str, Any]]:
     """Rows of this table added in this transaction and not yet written (mutable)."""
-    pending: dict[Table, list[dict[str, Any]]] = session.info.get(_ROWS) or {}
-    return pending.get(table, [])
+    return transaction_state(session).deferred_rows.get(table, [])
 
 
 async def flush_deferred(session: AsyncSession) -> None:
@@ -36,7 +37,7 @@ async def flush_deferred(session: AsyncSession) -> None:
 
 
 def _write_pending(sync_session: Session) -> None:
-    pending: dict[Table, list[dict[str, Any]]] = sync_session.info.get(_ROWS) or {}
+    pending = transaction_state(sync_session).deferred_rows
     if not any(pending.values()):
         return
     sync_session.flush()  # the rows they reference go first

@@ -16,17 +16,14 @@ from storage.models import (
     DailyCounter, DispatchOrder, Incident, IncidentAttachment, IncidentSource, TimelineEntry,
 )
 from storage.deferred import defer_insert, deferred_rows, flush_deferred
+from storage.transaction import transaction_state
 from storage.upsert import insert_for
 
 
-_COUNTERS = "liandong.incident_counters"  # session.info key: day -> last id handed out
-_REPORT_NUMBERS = "liandong.incident_report_numbers"  # session.info key: incident -> reports so far
 # Per database engine: each incident's newest linked reports as this process last drew
 # them (its notice is redrawn for every further report in a storm). Bounded, oldest out.
 _LATEST: "weakref.WeakKeyDictionary[Any, OrderedDict[str, list[LinkedReport]]]" = weakref.WeakKeyDictionary()
 MAX_DRAWN = 2_000
-_DRAWN = "liandong.incident_sources_drawn"  # session.info key: incident -> newest reports, for after commit
-_DRAWN_LISTENING = "liandong.incident_sources_drawn_listening"
 
 
 @dataclass(frozen=True)
@@ -49,8 +46,9 @@ def _linked(row: Any) -> LinkedReport:
 
 
 def _remember_drawn(sync_session: Any) -> None:
-    drawn = sync_session.info.pop(_DRAWN, {})
-    sync_session.info.pop(_DRAWN_LISTENING, None)
+    state = transaction_state(sync_session)
+    drawn, state.sources_drawn = state.sources_drawn, {}
+    state.hooks.discard("sources_drawn")
     if not drawn:
         return
     remembered = _LATEST.setdefault(sync_session.get_bind(), OrderedDict())
@@ -81,7 +79,7 @@ class IncidentRepository:
         just before commit. Many reports in one transaction cost one round trip.
         """
         day = now.astimezone(zone).strftime("%Y%m%d")
-        counters: dict[str, int] = self.session.info.setdefault(_COUNTERS, {})
+        counters: dict[str, int] = transaction_state(self.session).incident_counters
         if day in counters:
             counters[day] += 1
         else:
@@ -95,7 +93,7 @@ class IncidentRepository:
         return f"{day}-{counters[day]:04d}"
 
     def _write_back_before_commit(self, day: str, first_value: int) -> None:
-        counters: dict[str, int] = self.session.info[_COUNTERS]
+        counters: dict[str, int] = transaction_state(self.session).incident_counters
 
         def write_back(sync_session: Session) -> None:
             if counters.get(day, first_value) != first_value:
@@ -176,7 +174,7 @@ class IncidentRepository:
         counted in memory from `preload_report_numbers`, so a storm of reports
         costs no query each.
         """
-        numbers: dict[str, int] = self.session.info.setdefault(_REPORT_NUMBERS, {})
+        numbers: dict[str, int] = transaction_state(self.session).report_numbers
         if source.incident_id not in numbers:
             await self.preload_report_numbers([source.incident_id])
         numbers[source.incident_id] += 1
@@ -189,7 +187,7 @@ class IncidentRepository:
     async def preload_report_numbers(self, incident_ids: list[str], *, new: bool = False) -> None:
         """How many reports each incident has had so far (split ones too), in one query;
         `new`: incidents registered in this transaction, which have had one."""
-        numbers: dict[str, int] = self.session.info.setdefault(_REPORT_NUMBERS, {})
+        numbers: dict[str, int] = transaction_state(self.session).report_numbers
         wanted = [i for i in incident_ids if i not in numbers]
         if new:
             numbers.update(dict.fromkeys(wanted, 1))
@@ -219,7 +217,7 @@ class IncidentRepository:
         reports from memory, and the newest written ones from what this process drew
         last time (read from the database once per incident, then kept up to date).
         """
-        numbers: dict[str, int] = self.session.info.setdefault(_REPORT_NUMBERS, {})
+        numbers: dict[str, int] = transaction_state(self.session).report_numbers
         await self.preload_report_numbers([i for i in incident_ids if i not in numbers])
         queued: dict[str, list[LinkedReport]] = {i: [] for i in incident_ids}
         for row in reversed(deferred_rows(self.session, IncidentSource.__table__)):
@@ -242,9 +240,10 @@ class IncidentRepository:
             # The incident's own report is number 1, so the newest linked one is total + 1.
             found[incident_id] = ([(total + 1 - i, s) for i, s in enumerate(newest_first)], total)
         # Remembered once the transaction commits: a rolled-back report was never linked.
-        self.session.info.setdefault(_DRAWN, {}).update(drawn)
-        if not self.session.info.get(_DRAWN_LISTENING):
-            self.session.info[_DRAWN_LISTENING] = True
+        state = transaction_state(self.session)
+        state.sources_drawn.update(drawn)
+        if "sources_drawn" not in state.hooks:
+            state.hooks.add("sources_drawn")
             event.listen(self.session.sync_session, "after_commit", _remember_drawn)
         return found
 

@@ -10,8 +10,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-_KEPT = "liandong.preloaded"
+from storage.transaction import transaction_state
+
 
 
 def keep_loaded(session: AsyncSession, rows: list[Any]) -> None:
-    session.info.setdefault(_KEPT, []).extend(rows)
+    transaction_state(session).preloaded.extend(rows)

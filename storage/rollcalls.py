@@ -13,14 +13,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import RollcallAnswer, RollcallRun, RollcallSchedule
+from storage.transaction import transaction_state
 from storage.upsert import insert_for
 
 OPEN, REMINDED, CLOSED = "open", "reminded", "closed"
 PRESENT, ABSENT = "present", "absent"
 
 
-_ANSWERS = "liandong.rollcall_answers"  # session.info: (run, unit, platform, user) -> answer
-_PRELOADED = "liandong.rollcall_answers_loaded"  # session.info: {(run, unit)} whose answers are all known
 
 
 class RollcallRepository:
@@ -86,17 +85,19 @@ class RollcallRepository:
 
     async def preload_answers(self, rollcall_ids: list[int], unit_codes: list[str]) -> None:
         """The answers a batch of presses may collide with, in one query; answer_of then asks no more."""
-        known = self.session.info.setdefault(_ANSWERS, {})
+        state = transaction_state(self.session)
+        known = state.rollcall_answers
         rows = await self.session.scalars(select(RollcallAnswer).where(
             RollcallAnswer.rollcall_id.in_(rollcall_ids), RollcallAnswer.unit_code.in_(unit_codes)))
         for row in rows:
             known[(row.rollcall_id, row.unit_code, row.platform, row.user_id)] = row
-        self.session.info.setdefault(_PRELOADED, set()).update(
+        state.rollcall_loaded.update(
             (rollcall_id, code) for rollcall_id in rollcall_ids for code in unit_codes)
 
     async def answer_of(self, rollcall_id: int, unit_code: str, platform: str, user_id: str) -> RollcallAnswer | None:
-        if (rollcall_id, unit_code) in self.session.info.get(_PRELOADED, ()):
-            return self.session.info[_ANSWERS].get((rollcall_id, unit_code, platform, user_id))
+        state = transaction_state(self.session)
+        if (rollcall_id, unit_code) in state.rollcall_loaded:
+            return state.rollcall_answers.get((rollcall_id, unit_code, platform, user_id))
         return await self.session.scalar(
             select(RollcallAnswer).where(
                 RollcallAnswer.rollcall_id == rollcall_id, RollcallAnswer.unit_code == unit_code,
@@ -113,9 +114,10 @@ class RollcallRepository:
         # the batch was preloaded, else flushed so the query sees it. An id (for
         # the reason question's key) needs the flush too.
         key = (answer.rollcall_id, answer.unit_code)
-        if key in self.session.info.get(_PRELOADED, ()):
-            self.session.info[_ANSWERS][(*key, answer.platform, answer.user_id)] = answer
-        if need_id or key not in self.session.info.get(_PRELOADED, ()):
+        state = transaction_state(self.session)
+        if key in state.rollcall_loaded:
+            state.rollcall_answers[(*key, answer.platform, answer.user_id)] = answer
+        if need_id or key not in state.rollcall_loaded:
             await self.session.flush()
         return answer
 

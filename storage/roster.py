@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import DutyChange, Invite, KnownPlace, RosterBinding, RosterEvent, RosterMember, RosterUnit
 from storage.moves import moves
 from storage.places import PlaceRepository
+from storage.transaction import transaction_state
 
-ROSTER_CHANGED = "liandong.roster_changed"  # session.info flag: reload the organisation after commit
 # Easy to read aloud and to type on a phone: no 0/O, 1/I/L.
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 10
@@ -80,7 +80,7 @@ class RosterRepository:
                      detail: dict[str, Any] | None = None) -> None:
         """Log a change; the organisation is rebuilt once the transaction commits."""
         self.session.add(RosterEvent(at=now, kind=kind, unit_code=unit_code, actor=actor, detail=detail or {}))
-        self.session.info[ROSTER_CHANGED] = True
+        transaction_state(self.session).roster_changed = True
 
     async def add(self, row: RosterUnit | RosterMember | RosterBinding | DutyChange) -> None:
         self.session.add(row)

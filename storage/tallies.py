@@ -18,10 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from storage.models import ReportTally
+from storage.transaction import transaction_state
 from storage.upsert import insert_for_dialect
 
 Key = tuple[str, str, datetime]  # scope, subject, window start
-_INCREMENTS = "liandong.tally_increments"  # session.info key: key -> reports counted in this transaction
 # Per database engine: the counts this process has seen (read once, then counted on).
 _SEEN: "weakref.WeakKeyDictionary[Any, dict[Key, int]]" = weakref.WeakKeyDictionary()
 MAX_REMEMBERED = 50_000  # windows kept in memory; older ones are dropped first
@@ -35,9 +35,10 @@ class TallyRepository:
         """Count one more in the window; the count after it."""
         key: Key = (scope, subject[:100], window_start)
         seen = _SEEN.setdefault(self.session.get_bind(), {})
-        increments: dict[Key, int] | None = self.session.info.get(_INCREMENTS)
-        if increments is None:
-            increments = self.session.info[_INCREMENTS] = {}
+        state = transaction_state(self.session)
+        increments = state.tally_increments
+        if "tallies" not in state.hooks:
+            state.hooks.add("tallies")
             event.listen(self.session.sync_session, "before_commit", _write_increments)
             event.listen(self.session.sync_session, "after_commit", _remember_increments)
         if key not in seen:
@@ -52,7 +53,7 @@ class TallyRepository:
 
 
 def _write_increments(sync_session: Session) -> None:
-    increments: dict[Key, int] = sync_session.info.get(_INCREMENTS) or {}
+    increments = transaction_state(sync_session).tally_increments
     if not increments:
         return
     table = ReportTally.__table__
@@ -65,7 +66,8 @@ def _write_increments(sync_session: Session) -> None:
 
 def _remember_increments(sync_session: Session) -> None:
     """Once committed, this process's own reports are part of what it has seen."""
-    increments: dict[Key, int] = sync_session.info.pop(_INCREMENTS, None) or {}
+    state = transaction_state(sync_session)
+    increments, state.tally_increments = state.tally_increments, {}
     seen = _SEEN.get(sync_session.get_bind())
     if seen is None:
         return

@@ -13,7 +13,7 @@ import itertools
 import re
 import sys
 from datetime import datetime, timezone
-from typing import Awaitable, Callable, TextIO
+from typing import TextIO
 
 from core.events import (
     Actor, ButtonEvent, CommandEvent, Conversation, ConversationRef, Event, LocationEvent, MessageEvent,
@@ -21,7 +21,7 @@ from core.events import (
 from adapters.console.spec import CONSOLE_HELP, SPEC
 from config.organisation import MIRROR_REPORTING, Organisation
 from core.messages import Delivery, Message, OutgoingFile
-from core.platform import PlatformBase
+from core.platform import EventSink, PlatformBase
 
 _NEW_ROOM = re.compile(r"^:room\s+(?P<name>[\w.-]{1,40})$")
 _ADDRESSED = re.compile(r"^(?P<who>[^@:：\s][^@:：]*)?@(?P<room>[\w.-]+)\s*[:：]\s?(?P<text>.*)$", re.S)
@@ -29,7 +29,6 @@ _COMMAND = re.compile(r"^/(?P<name>[A-Za-z][\w-]{0,31})(?:@\w+)?(?:\s+(?P<args>.
 _REPLY = re.compile(r"^\^(?P<id>\d+)\s+(?P<text>.*)$", re.S)
 _LOCATION = re.compile(r"^:loc\s+(?P<lat>-?\d+(?:\.\d+)?)\s*,\s*(?P<lon>-?\d+(?:\.\d+)?)$")
 
-EventSink = Callable[[Event], Awaitable["object"]]
 
 
 class ConsoleAdapter(PlatformBase):
@@ -131,7 +130,7 @@ class ConsoleAdapter(PlatformBase):
             self._print(parsed)
             return
         result = await sink(parsed)
-        answer = getattr(result, "private_answer", None)
+        answer = result.private_answer
         if answer:
             self._print(f"(only {parsed.actor.display_name} sees) {answer}")
 

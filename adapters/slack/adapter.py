@@ -50,7 +50,7 @@ from adapters.slack.updates import (
 )
 from core.events import Event
 from core.messages import Delivery, DeliveryError, OutgoingFile
-from core.platform import EventSink, HttpRoute, PlatformBase, PlatformError
+from core.platform import EventSink, HandleResult, HttpRoute, PlatformBase, PlatformError
 from core.ratelimit import RateLimiter, RateLimits
 from config.settings import Settings
 
@@ -317,8 +317,8 @@ class SlackAdapter(PlatformBase):
         if neutral is None:
             return
         result = await self._handle(neutral)
-        answer = getattr(result, "private_answer", None)
-        if answer and not getattr(result, "duplicate", False):
+        answer = result.answer_to_give
+        if answer:
             await self._post_ephemeral(channel, event["user"], answer, thread_parent(event))
 
     async def _on_command(self, command: dict[str, Any]) -> None:
@@ -338,8 +338,8 @@ class SlackAdapter(PlatformBase):
         await self._working_on()
         neutral = command_event(command, name, args, await self.names.get(command["user_id"]))
         result = await self._handle(neutral)
-        answer = getattr(result, "private_answer", None)
-        if answer and not getattr(result, "duplicate", False):
+        answer = result.answer_to_give
+        if answer:
             await self._answer_privately(answer, command["channel_id"], command["user_id"],
                                          response_url=command.get("response_url"))
 
@@ -380,8 +380,8 @@ class SlackAdapter(PlatformBase):
             if neutral.platform_message_id and (parent := thread_parent(message)):
                 self._remember_thread(neutral.conversation.ref.chat_id, neutral.platform_message_id, parent)
             result = await self._handle(neutral)
-            answer = getattr(result, "private_answer", None)
-            if answer and not getattr(result, "duplicate", False):
+            answer = result.answer_to_give
+            if answer:
                 await self._answer_privately(answer, neutral.conversation.ref.chat_id, user,
                                              response_url=body.get("response_url"),
                                              thread_ts=neutral.reply_to_message_id)
@@ -420,16 +420,16 @@ class SlackAdapter(PlatformBase):
         user = body["user"]["id"]
         neutral = form_event(body, channel, form, fields, await self.names.get(user))
         result = await self._handle(neutral)
-        answer = getattr(result, "private_answer", None)
-        if answer and not getattr(result, "duplicate", False):
+        answer = result.answer_to_give
+        if answer:
             await self._post_ephemeral(channel, user, answer)
 
-    async def _handle(self, event: Event) -> object:
+    async def _handle(self, event: Event) -> HandleResult:
         try:
             return await self.sink(event)
         except Exception:  # e.g. the database is away; Slack has had its answer already
             log.exception("Slack %s from %s could not be handled", type(event).__name__, event.actor.user_id)
-            return None
+            return HandleResult()
 
     # -- answers only one person sees -------------------------------------------
 

@@ -40,7 +40,7 @@ from adapters.telegram.render import keyboard, render_html
 from adapters.telegram.updates import PLATFORM, moved_event, to_event
 from core.events import Actor
 from core.messages import MOVED_ERROR, Delivery, DeliveryError
-from core.platform import CommandInfo, EventSink, HttpRoute, PlatformBase, PlatformError
+from core.platform import CommandInfo, EventSink, HandleResult, HttpRoute, PlatformBase, PlatformError
 from core.ratelimit import RateLimiter, RateLimits
 from config.settings import Settings
 
@@ -211,8 +211,8 @@ class TelegramAdapter(PlatformBase):
             result = await self.sink(press.event)
         except Exception:  # the pipeline apologises itself; this is a bug, but the spinner must stop
             log.exception("handling a press from %s failed", press.event.actor)
-            result = None
-        await self.answers.answer(press.query_id, getattr(result, "private_answer", None))
+            result = HandleResult()
+        await self.answers.answer(press.query_id, result.private_answer)
 
     async def _on_update(self, update: Update, _context: object) -> None:
         query = update.callback_query
@@ -224,8 +224,8 @@ class TelegramAdapter(PlatformBase):
         result = await self.sink(event)
         if query is not None:
             # Every press is answered, so the client's spinner stops; refusals visibly.
-            await self.answers.answer(query.id, getattr(result, "private_answer", None))
-        elif getattr(result, "degraded", False) and getattr(result, "private_answer", None):
+            await self.answers.answer(query.id, result.private_answer)
+        elif result.degraded and result.private_answer:
             await self._tell_directly(event.conversation.ref.chat_id, result.private_answer)
 
     async def _follow_move(self, old: str, new: str) -> None:

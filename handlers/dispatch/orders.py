@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from handlers.context import FINISHERS, Context
+from handlers.context import Context
 from core.messages import Button, Mention, Message, Priority, one_way
 from core.events import ConversationRef
 from config.duty import on_duty
@@ -160,5 +160,5 @@ async def refresh_board(ctx: Context, incident: Incident, *, first: bool = False
                 final.edit(ref, views.board_key(incident.id), board)
 
     key = f"board:{incident.id}"
-    if first or key not in ctx.session.info.get(FINISHERS, {}):
+    if first or not ctx.will_finish(key):
         ctx.once_per_transaction(key, draw)

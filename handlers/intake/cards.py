@@ -44,16 +44,13 @@ async def refresh_cards(ctx: Context, *incidents: Incident) -> None:
             ctx.edit(ref, views.card_key(incident.id), card)
 
 
-_TO_REFRESH = "liandong.intake.cards_to_refresh"  # session.info key: incidents whose cards to redraw
-
-
 def refresh_cards_once(ctx: Context, incident: Incident) -> None:
     """Redraw the card at the end of the transaction: reports of ten incidents linked
     in one batch cost two queries and one edit per card, not a redraw per report."""
-    waiting: dict[str, Incident] = ctx.session.info.setdefault(_TO_REFRESH, {})
-    waiting[incident.id] = incident
+    ctx.work.cards_to_refresh[incident.id] = incident
 
     async def finish(end: Context) -> None:
-        await refresh_cards(end, *end.session.info.pop(_TO_REFRESH, {}).values())
+        waiting, end.work.cards_to_refresh = end.work.cards_to_refresh, {}
+        await refresh_cards(end, *waiting.values())
 
-    ctx.once_per_transaction(_TO_REFRESH, finish)
+    ctx.once_per_transaction("intake.cards", finish)

@@ -43,7 +43,6 @@ WINDOW = timedelta(minutes=30)
 NEAR_KM = 1.0
 NOTICE_LATEST = 8  # further reports shown on the notice, each with its Split button
 SPLIT_ACTION = "incident.split"
-_CANDIDATES = "liandong.intake.candidates"  # session.info key: open incidents of the window
 
 
 # -- matching ----------------------------------------------------------------
@@ -71,10 +70,10 @@ async def _candidates(ctx: Context, kind: str) -> list[Incident]:
     still make one incident. Rows read here stay live objects: an incident
     closed or marked as drill later in the batch stops matching.
     """
-    cache: dict[str, list[Incident]] | None = ctx.session.info.get(_CANDIDATES)
+    cache = ctx.work.duplicate_candidates
     if cache is None:
         repo = IncidentRepository(ctx.session)
-        cache = ctx.session.info[_CANDIDATES] = {}
+        cache = ctx.work.duplicate_candidates = {}
         for incident in await repo.open_since(ctx.now - WINDOW):
             cache.setdefault(incident.type, []).append(incident)
         # The notices number the reports: counted here for all candidates in one query.
@@ -85,7 +84,7 @@ async def _candidates(ctx: Context, kind: str) -> list[Incident]:
 async def remember(ctx: Context, incident: Incident, *, new: bool = True) -> None:
     """A new (or reopened) incident joins the candidates of the transaction's later reports."""
     await IncidentRepository(ctx.session).preload_report_numbers([incident.id], new=new)
-    cached = ctx.session.info.get(_CANDIDATES, {}).get(incident.type)
+    cached = (ctx.work.duplicate_candidates or {}).get(incident.type)
     if cached is not None and incident not in cached:
         cached.append(incident)
 
@@ -110,7 +109,7 @@ async def find_duplicate(ctx: Context, parsed: ParsedReport) -> Incident | None:
     kinds = [kind]
     if kind == "other":  # a follow-up often names no hazard ("人民路化工厂又有2人受伤"): any type at that place
         await _candidates(ctx, kind)
-        kinds = list(ctx.session.info[_CANDIDATES])
+        kinds = list(ctx.work.duplicate_candidates or {})
     for each in kinds:
         for candidate in await _candidates(ctx, each):
             # The names first: it is the cheap test that rules out nearly every candidate.
@@ -161,16 +160,14 @@ def split_token(source_ref: str, where: ConversationRef) -> str:
     return f"{source_ref}_{hashlib.blake2s(str(where).encode(), digest_size=3).hexdigest()}"
 
 
-_NOTICES_TO_DRAW = "liandong.intake.sources_notices"  # session.info key: incidents whose notice to redraw
-
-
 def refresh_sources_notice(ctx: Context, incident_id: str) -> None:
     """Draw the incident's notice of further reports once, at the end of the transaction;
     all of a batch's notices together, in two queries (a storm links to dozens at once)."""
-    ctx.session.info.setdefault(_NOTICES_TO_DRAW, set()).add(incident_id)
+    ctx.work.notices_to_draw.add(incident_id)
 
     async def draw_all(end: Context) -> None:
-        incident_ids = sorted(end.session.info.pop(_NOTICES_TO_DRAW, set()))
+        incident_ids = sorted(end.work.notices_to_draw)
+        end.work.notices_to_draw.clear()
         latest = await IncidentRepository(end.session).latest_sources_of(incident_ids, NOTICE_LATEST)
         keys = [views.sources_key(i) for i in incident_ids]
         for where in end.centre_conversations():
@@ -185,7 +182,7 @@ def refresh_sources_notice(ctx: Context, incident_id: str) -> None:
                 else:
                     end.send(where, notice, key=key, priority=Priority.LOW)
 
-    ctx.once_per_transaction(_NOTICES_TO_DRAW, draw_all)
+    ctx.once_per_transaction("intake.sources_notices", draw_all)
 
 
 async def merge_if_near(ctx: HandlerContext, incident: Incident) -> Incident | None:

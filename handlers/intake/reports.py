@@ -15,7 +15,7 @@ from typing import Iterable
 
 from core.i18n import Translator
 from core.text import clean_text
-from handlers.intake.parser import INCIDENT_TYPES, SURE, Casualties, Confidence, ParsedReport, parse_report
+from handlers.intake.parser import INCIDENT_TYPES, SURE, Casualties, ParsedReport, parse_report
 
 COUNTS = ("dead", "injured", "trapped", "missing")
 MAX_PLACE = 200

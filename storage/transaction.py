@@ -1,0 +1,57 @@
+"""What one transaction remembers between its statements and its events, typed.
+
+One object per session (kept in `session.info` under a single key), instead of a
+string key per cache: what each field holds is written here, once. Everything in it
+ends with the transaction; what must outlive it is remembered elsewhere after commit.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Table
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:  # the modules that fill these fields import this one
+    from storage.buttons import ResolvedButton
+    from storage.incidents import LinkedReport
+    from storage.models import RollcallAnswer
+
+_STATE = "liandong.transaction"
+
+TallyKey = tuple[str, str, datetime]
+AnswerKey = tuple[int, str, str, str]  # run, unit, platform, user
+
+
+@dataclass
+class TransactionState:
+    # storage/buttons.py: token -> the button, or None when looked up and unknown
+    buttons: dict[str, "ResolvedButton | None"] = field(default_factory=dict)
+    # storage/incidents.py: day -> last incident number handed out
+    incident_counters: dict[str, int] = field(default_factory=dict)
+    # storage/incidents.py: incident -> reports linked to it so far
+    report_numbers: dict[str, int] = field(default_factory=dict)
+    # storage/incidents.py: incident -> its newest linked reports, remembered after commit
+    sources_drawn: dict[str, list["LinkedReport"]] = field(default_factory=dict)
+    # storage/deferred.py: rows written in one INSERT per table at commit
+    deferred_rows: dict[Table, list[dict[str, Any]]] = field(default_factory=dict)
+    # storage/tallies.py: reports counted in this transaction, per window
+    tally_increments: dict[TallyKey, int] = field(default_factory=dict)
+    # storage/rollcalls.py: answers of the (run, unit) pairs loaded in full
+    rollcall_answers: dict[AnswerKey, "RollcallAnswer"] = field(default_factory=dict)
+    rollcall_loaded: set[tuple[int, str]] = field(default_factory=set)
+    # storage/preload.py: rows loaded ahead for the batch, kept alive (the identity map is weak)
+    preloaded: list[Any] = field(default_factory=list)
+    # storage/roster.py: the roster changed; the organisation is rebuilt after commit
+    roster_changed: bool = False
+    # Commit hooks registered once per transaction, by name.
+    hooks: set[str] = field(default_factory=set)
+
+
+def transaction_state(session: AsyncSession | Session) -> TransactionState:
+    state = session.info.get(_STATE)
+    if state is None:
+        state = session.info[_STATE] = TransactionState()
+    return state
