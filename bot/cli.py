@@ -380,7 +380,7 @@ async def _merged(session: Any, org: Organisation) -> tuple[Organisation, Any]:
 
 
 def _unit_or_exit(org: Organisation, text: str) -> str | None:
-    from config.register import close_units, find_unit
+    from config.unit_lookup import close_units, find_unit
 
     code = find_unit(org, text)
     if code is None:
@@ -391,7 +391,8 @@ def _unit_or_exit(org: Organisation, text: str) -> str | None:
 
 
 def _roster_import(args: argparse.Namespace) -> int:
-    from config.register import import_register, read_register
+    from config.register.applying import import_register
+    from config.register.reading import read_register
 
     register = read_register(args.file)
     name = args.file
@@ -438,7 +439,7 @@ def _roster_import(args: argparse.Namespace) -> int:
 
 
 def _roster_export(args: argparse.Namespace) -> int:
-    from config.register import export_csv, export_rows, export_xlsx, export_yaml
+    from config.register.exporting import export_csv, export_rows, export_xlsx, export_yaml
 
     fmt = args.format
     if fmt is None:
@@ -481,7 +482,7 @@ def _roster_export(args: argparse.Namespace) -> int:
 
 
 def _roster_remove(args: argparse.Namespace) -> int:
-    from config.register import close_people_names, same_name
+    from config.names import close_names, same_name
     from storage.roster import RosterRepository
 
     async def work(session: Any, org: Organisation) -> int:
@@ -506,7 +507,7 @@ def _roster_remove(args: argparse.Namespace) -> int:
                       file=sys.stderr)
             else:
                 names = [m.name for m in members] + [m.name for m in merged.spec_unit(code).members]
-                close = close_people_names(args.who, names)
+                close = close_names(args.who, names)
                 hint = f" (did you mean {', '.join(close)}?)" if close else ""
                 print(f"no member or contact {args.who!r} in {code} {unit.name}{hint}", file=sys.stderr)
             return EXIT_CONFIG

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from core.events import ConversationRef
 from config.places import Gazetteer
+from config.register.checks import normalise_phones  # the register's phone rules, one for both
 from config.schema import INCIDENT_TYPES, WEEKDAYS, Channel, OrganisationFile, Unit
 
 CONSOLE = "console"
@@ -533,8 +534,6 @@ def _capability_warnings(spec: OrganisationFile) -> list[str]:
 
 def _phone_warnings(data: dict[str, Any]) -> list[str]:
     """Phones the contact-register import would refuse: escalation would dial nothing useful."""
-    from config.register import normalise_phones  # the register's rules; it imports this module
-
     warnings = []
     for path, member in _members_with_paths(data):
         phone = member.get("phone")

@@ -16,7 +16,7 @@ from handlers.context import HandlerContext
 from core.timeparse import parse_duration
 from core.events import CommandEvent
 from core.messages import Message
-from config.register import units_matching
+from config.unit_lookup import units_matching
 from storage.models import Invite, RosterBinding, RosterMember
 from storage.roster import MAX_INVITE_DAYS, MAX_INVITE_USES, RosterRepository
 
