@@ -380,14 +380,17 @@ async def _merged(session: Any, org: Organisation) -> tuple[Organisation, Any]:
 
 
 def _unit_or_exit(org: Organisation, text: str) -> str | None:
-    from config.unit_lookup import close_units, find_unit
+    from config.unit_lookup import lookup_unit
 
-    code = find_unit(org, text)
-    if code is None:
-        close = close_units(org, text)
+    found = lookup_unit(org, text)
+    if found.several:
+        listed = "; ".join(f"{code} {org.units[code].name}" for code in found.several)
+        print(f"{text!r} matches several units; use the unit's code: {listed}", file=sys.stderr)
+    elif found.code is None:
+        close = found.close
         hint = f" (did you mean {', '.join(close)}?)" if close else " (`liandong roster export` lists the units)"
         print(f"no unit {text!r}{hint}", file=sys.stderr)
-    return code
+    return found.code
 
 
 def _roster_import(args: argparse.Namespace) -> int:

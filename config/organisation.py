@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from core.events import ConversationRef
 from config.places import Gazetteer
+from config.unit_lookup import close_units
 from config.register.checks import normalise_phones  # the register's phone rules, one for both
 from config.schema import INCIDENT_TYPES, WEEKDAYS, Channel, OrganisationFile, Unit
 
@@ -410,11 +411,11 @@ def _cross_reference_problems(data: dict[str, Any]) -> list[str]:
         if count > 1:
             first = next(i for i, u in units if str(u.get("code")) == code)
             problems.append(f"units[{first}].code: duplicate unit code {code!r} ({count} units)")
-    known = set(codes)
+    known = {str(u["code"]): str(u.get("name") or "") for _, u in units if u.get("code") is not None}
 
     def check_unit(path: str, code: Any) -> None:
         if str(code) not in known:
-            close = difflib.get_close_matches(str(code), sorted(known), n=3)
+            close = close_units(known, str(code))
             hint = f" (did you mean {', '.join(close)}?)" if close else ""
             problems.append(f"{path}: no unit with code {str(code)!r}{hint}")
 
