@@ -152,8 +152,9 @@ def _parser() -> argparse.ArgumentParser:
     rm = roster_commands.add_parser(
         "remove", help="remove a member or contact added in chat or by import",
         description="Mark a unit's member or contact removed (kept for the record). WHO is the person's "
-        "name, or PLATFORM:ID (telegram:123456789, slack:U0123). People listed in the organisation file "
-        "are removed by editing the file.",
+        "name, or PLATFORM:ID (telegram:123456789, slack:U0123); a name that fits more than one entry "
+        "is refused with the entries listed, to name one by id. People listed in the organisation file "
+        "are removed by editing the file. The chat's /remove follows the same rule.",
     )
     rm.add_argument("unit", help="unit code (or name)")
     rm.add_argument("who", help="name, or telegram:ID / slack:ID")
@@ -485,7 +486,7 @@ def _roster_export(args: argparse.Namespace) -> int:
 
 
 def _roster_remove(args: argparse.Namespace) -> int:
-    from config.names import close_names, same_name
+    from config.removal import decide_removal, entry_label
     from storage.roster import RosterRepository
 
     async def work(session: Any, org: Organisation) -> int:
@@ -495,35 +496,28 @@ def _roster_remove(args: argparse.Namespace) -> int:
             return EXIT_CONFIG
         unit = merged.units[code]
         repo = RosterRepository(session)
-        platform, _, user_id = args.who.partition(":")
-        by_id = platform in ("telegram", "slack") and bool(user_id)
-        members = await repo.members_in(code)
-        if by_id:
-            found = [m for m in members if m.platform == platform and m.user_id == user_id]
-        else:
-            found = [m for m in members if same_name(m.name, args.who)]
-        in_file = [m for m in (org.spec_unit(code).members if code in org.units else [])
-                   if (getattr(m, platform, None) == user_id if by_id else same_name(m.name, args.who))]
-        if not found:
-            if in_file:
-                print(f"{args.who} is in the organisation file {org.source} ({code}): remove them from the file",
-                      file=sys.stderr)
-            else:
-                names = [m.name for m in members] + [m.name for m in merged.spec_unit(code).members]
-                close = close_names(args.who, names)
-                hint = f" (did you mean {', '.join(close)}?)" if close else ""
-                print(f"no member or contact {args.who!r} in {code} {unit.name}{hint}", file=sys.stderr)
+        decision = decide_removal(merged, code, await repo.members_in(code), args.who)
+        if decision.outcome == "in_file":
+            print(f"{args.who} is in the organisation file {org.source} ({code}): remove them from the file",
+                  file=sys.stderr)
             return EXIT_CONFIG
+        if decision.outcome == "not_found":
+            hint = f" (did you mean {', '.join(decision.close)}?)" if decision.close else ""
+            print(f"no member or contact {args.who!r} in {code} {unit.name}{hint}", file=sys.stderr)
+            return EXIT_CONFIG
+        if decision.outcome == "ambiguous":
+            listed = "; ".join(f"{m.name} ({entry_label(m)})" for m in decision.members)
+            print(f"{args.who!r} fits more than one entry of {code} {unit.name}; nobody was removed: {listed}. "
+                  "Name one by id (telegram:ID, slack:ID)", file=sys.stderr)
+            return EXIT_CONFIG
+        member = decision.members[0]
         now = datetime.now(timezone.utc)
         actor = _actor()
-        for member in found:
-            await repo.remove_member(member, actor, now)
-            await repo.record("remove", code, actor, now, {"name": member.name, "platform": member.platform,
-                                                           "user_id": member.user_id, "source": member.source})
-            what = f"{member.platform} {member.user_id}" if member.user_id else "contact"
-            print(f"removed {member.name} ({what}) from {code} {unit.name}")
-        if in_file:
-            print(f"{args.who} is also in the organisation file {org.source}: remove them there too")
+        await repo.remove_member(member, actor, now)
+        await repo.record("remove", code, actor, now, {"name": member.name, "platform": member.platform,
+                                                       "user_id": member.user_id, "source": member.source})
+        what = f"{member.platform} {member.user_id}" if member.user_id else "contact"
+        print(f"removed {member.name} ({what}) from {code} {unit.name}")
         return 0
 
     return _with_roster(work)

@@ -21,7 +21,7 @@ from core.events import ConversationRef
 from config.places import Gazetteer
 from config.unit_lookup import close_units
 from config.register.checks import normalise_phones  # the register's phone rules, one for both
-from config.schema import INCIDENT_TYPES, WEEKDAYS, Channel, OrganisationFile, Unit
+from config.schema import INCIDENT_TYPES, WEEKDAYS, Channel, OrganisationFile, Unit, UnitMember
 
 CONSOLE = "console"
 # Console conversation ids for the organisation's shared conversations; a unit's
@@ -112,6 +112,8 @@ class Organisation:
 
     def __init__(self, spec: OrganisationFile, source: str = "<memory>"):
         self.spec = spec
+        # The file as written, before config.roster lays the database over it (then `spec` is the merge).
+        self.file_spec = spec
         self.source = source
         self.name = spec.organisation.name
         self.language = spec.organisation.language
@@ -135,6 +137,11 @@ class Organisation:
 
     def conversation(self, ref: ConversationRef) -> ConversationInfo:
         return self._conversations.get(ref) or ConversationInfo()
+
+    def file_members(self, code: str) -> list[UnitMember]:
+        """The unit's members as the organisation file itself lists them (none the database added)."""
+        unit = next((u for u in self.file_spec.units if u.code == code), None)
+        return list(unit.members) if unit is not None else []
 
     def spec_unit(self, code: str) -> "Unit":
         """The unit as the file declares it (members with their roles and ids)."""
