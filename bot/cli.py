@@ -1,4 +1,4 @@
-"""The `liandong` command (DESIGN.md §3, "CLI")."""
+"""The `liandong` command (README.md, "Other commands"; every subcommand has --help)."""
 from __future__ import annotations
 
 import argparse
