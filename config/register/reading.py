@@ -18,6 +18,7 @@ from config.register.checks import checked_row, repeated_person
 from config.register.rows import COLUMNS, REQUIRED, Problem, Register
 from config.spreadsheet import cell_text as _cell, decode_text as _decode
 
+# Header spellings seen in registers; compared without spaces, case-insensitively.
 _ALIASES: dict[str, tuple[str, ...]] = {
     "no": ("序号", "编号", "no", "no.", "#", "number", "s/n", "seq"),
     "code": ("代码", "单位代码", "单位编码", "编码", "code", "unitcode"),
