@@ -1,4 +1,4 @@
-"""The `liandong` command (DESIGN.md §3, "CLI")."""
+"""The `liandong` command (README.md, "Other commands"; every subcommand has --help)."""
 from __future__ import annotations
 
 import argparse
@@ -153,8 +153,9 @@ def _parser() -> argparse.ArgumentParser:
     rm = roster_commands.add_parser(
         "remove", help="remove a member or contact added in chat or by import",
         description="Mark a unit's member or contact removed (kept for the record). WHO is the person's "
-        "name, or PLATFORM:ID (telegram:123456789, slack:U0123). People listed in the organisation file "
-        "are removed by editing the file.",
+        "name, or PLATFORM:ID (telegram:123456789, slack:U0123); a name that fits more than one entry "
+        "is refused with the entries listed, to name one by id. People listed in the organisation file "
+        "are removed by editing the file. The chat's /remove follows the same rule.",
     )
     rm.add_argument("unit", help="unit code (or name)")
     rm.add_argument("who", help="name, or telegram:ID / slack:ID")
@@ -381,18 +382,22 @@ async def _merged(session: Any, org: Organisation) -> tuple[Organisation, Any]:
 
 
 def _unit_or_exit(org: Organisation, text: str) -> str | None:
-    from config.register import close_units, find_unit
+    from config.unit_lookup import lookup_unit
 
-    code = find_unit(org, text)
-    if code is None:
-        close = close_units(org, text)
+    found = lookup_unit(org, text)
+    if found.several:
+        listed = "; ".join(f"{code} {org.units[code].name}" for code in found.several)
+        print(f"{text!r} matches several units; use the unit's code: {listed}", file=sys.stderr)
+    elif found.code is None:
+        close = found.close
         hint = f" (did you mean {', '.join(close)}?)" if close else " (`liandong roster export` lists the units)"
         print(f"no unit {text!r}{hint}", file=sys.stderr)
-    return code
+    return found.code
 
 
 def _roster_import(args: argparse.Namespace) -> int:
-    from config.register import import_register, read_register
+    from config.register.applying import import_register
+    from config.register.reading import read_register
 
     register = read_register(args.file)
     name = args.file
@@ -439,7 +444,7 @@ def _roster_import(args: argparse.Namespace) -> int:
 
 
 def _roster_export(args: argparse.Namespace) -> int:
-    from config.register import export_csv, export_rows, export_xlsx, export_yaml
+    from config.register.exporting import export_csv, export_rows, export_xlsx, export_yaml
 
     fmt = args.format
     if fmt is None:
@@ -482,7 +487,7 @@ def _roster_export(args: argparse.Namespace) -> int:
 
 
 def _roster_remove(args: argparse.Namespace) -> int:
-    from config.register import close_people_names, same_name
+    from config.removal import decide_removal, entry_label
     from storage.roster import RosterRepository
 
     async def work(session: Any, org: Organisation) -> int:
@@ -492,35 +497,28 @@ def _roster_remove(args: argparse.Namespace) -> int:
             return EXIT_CONFIG
         unit = merged.units[code]
         repo = RosterRepository(session)
-        platform, _, user_id = args.who.partition(":")
-        by_id = platform in PLATFORMS.with_ids() and bool(user_id)
-        members = await repo.members_in(code)
-        if by_id:
-            found = [m for m in members if m.platform == platform and m.user_id == user_id]
-        else:
-            found = [m for m in members if same_name(m.name, args.who)]
-        in_file = [m for m in (org.spec_unit(code).members if code in org.units else [])
-                   if (m.id_on(platform) == user_id if by_id else same_name(m.name, args.who))]
-        if not found:
-            if in_file:
-                print(f"{args.who} is in the organisation file {org.source} ({code}): remove them from the file",
-                      file=sys.stderr)
-            else:
-                names = [m.name for m in members] + [m.name for m in merged.spec_unit(code).members]
-                close = close_people_names(args.who, names)
-                hint = f" (did you mean {', '.join(close)}?)" if close else ""
-                print(f"no member or contact {args.who!r} in {code} {unit.name}{hint}", file=sys.stderr)
+        decision = decide_removal(merged, code, await repo.members_in(code), args.who)
+        if decision.outcome == "in_file":
+            print(f"{args.who} is in the organisation file {org.source} ({code}): remove them from the file",
+                  file=sys.stderr)
             return EXIT_CONFIG
+        if decision.outcome == "not_found":
+            hint = f" (did you mean {', '.join(decision.close)}?)" if decision.close else ""
+            print(f"no member or contact {args.who!r} in {code} {unit.name}{hint}", file=sys.stderr)
+            return EXIT_CONFIG
+        if decision.outcome == "ambiguous":
+            listed = "; ".join(f"{m.name} ({entry_label(m)})" for m in decision.members)
+            print(f"{args.who!r} fits more than one entry of {code} {unit.name}; nobody was removed: {listed}. "
+                  "Name one by id (telegram:ID, slack:ID)", file=sys.stderr)
+            return EXIT_CONFIG
+        member = decision.members[0]
         now = datetime.now(timezone.utc)
         actor = _actor()
-        for member in found:
-            await repo.remove_member(member, actor, now)
-            await repo.record("remove", code, actor, now, {"name": member.name, "platform": member.platform,
-                                                           "user_id": member.user_id, "source": member.source})
-            what = f"{member.platform} {member.user_id}" if member.user_id else "contact"
-            print(f"removed {member.name} ({what}) from {code} {unit.name}")
-        if in_file:
-            print(f"{args.who} is also in the organisation file {org.source}: remove them there too")
+        await repo.remove_member(member, actor, now)
+        await repo.record("remove", code, actor, now, {"name": member.name, "platform": member.platform,
+                                                       "user_id": member.user_id, "source": member.source})
+        what = f"{member.platform} {member.user_id}" if member.user_id else "contact"
+        print(f"removed {member.name} ({what}) from {code} {unit.name}")
         return 0
 
     return _with_roster(work)

@@ -18,7 +18,9 @@ import yaml
 from pydantic import ValidationError
 
 from config.places import Gazetteer
-from config.schema import INCIDENT_TYPES, WEEKDAYS, Channel, OrganisationFile, Unit
+from config.register.checks import normalise_phones  # the register's phone rules, one for both
+from config.schema import INCIDENT_TYPES, WEEKDAYS, Channel, OrganisationFile, Unit, UnitMember
+from config.unit_lookup import close_units
 from core.events import ConversationRef
 from core.registry import PLATFORMS
 
@@ -111,6 +113,8 @@ class Organisation:
 
     def __init__(self, spec: OrganisationFile, source: str = "<memory>"):
         self.spec = spec
+        # The file as written, before config.roster lays the database over it (then `spec` is the merge).
+        self.file_spec = spec
         self.source = source
         self.name = spec.organisation.name
         self.language = spec.organisation.language
@@ -134,6 +138,11 @@ class Organisation:
 
     def conversation(self, ref: ConversationRef) -> ConversationInfo:
         return self._conversations.get(ref) or ConversationInfo()
+
+    def file_members(self, code: str) -> list[UnitMember]:
+        """The unit's members as the organisation file itself lists them (none the database added)."""
+        unit = next((u for u in self.file_spec.units if u.code == code), None)
+        return list(unit.members) if unit is not None else []
 
     def spec_unit(self, code: str) -> "Unit":
         """The unit as the file declares it (members with their roles and ids)."""
@@ -416,11 +425,11 @@ def _cross_reference_problems(data: dict[str, Any]) -> list[str]:
         if count > 1:
             first = next(i for i, u in units if str(u.get("code")) == code)
             problems.append(f"units[{first}].code: duplicate unit code {code!r} ({count} units)")
-    known = set(codes)
+    known = {str(u["code"]): str(u.get("name") or "") for _, u in units if u.get("code") is not None}
 
     def check_unit(path: str, code: Any) -> None:
         if str(code) not in known:
-            close = difflib.get_close_matches(str(code), sorted(known), n=3)
+            close = close_units(known, str(code))
             hint = f" (did you mean {', '.join(close)}?)" if close else ""
             problems.append(f"{path}: no unit with code {str(code)!r}{hint}")
 
@@ -540,8 +549,6 @@ def _capability_warnings(spec: OrganisationFile) -> list[str]:
 
 def _phone_warnings(data: dict[str, Any]) -> list[str]:
     """Phones the contact-register import would refuse: escalation would dial nothing useful."""
-    from config.register import normalise_phones  # the register's rules; it imports this module
-
     warnings = []
     for path, member in _members_with_paths(data):
         phone = member.get("phone")

@@ -122,6 +122,7 @@ def _drop_refused(data: dict[str, Any], exc: ValidationError) -> list[str]:
 def merge(base: OrganisationFile, roster: RosterSnapshot, source: str = "<memory>") -> Organisation:
     spec = _validated(merged_spec(base, roster), roster.version)
     org = Organisation(spec if spec is not None else base, source)
+    org.file_spec = base
     org.roster_version = roster.version
     for member in roster.members:
         if PLATFORMS.mirrors(member.platform) and member.unit_code in org.units:

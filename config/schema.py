@@ -1,4 +1,4 @@
-"""Schema of the organisation file (DESIGN.md §3), as pydantic models.
+"""Schema of the organisation file (README, "Organisation file"), as pydantic models.
 
 Unknown keys are errors (`extra="forbid"`): a misspelt key silently ignored is a
 unit that never gets its orders.

@@ -14,9 +14,11 @@ from sqlalchemy import select
 
 from bot.cli import parse_duration
 from config.organisation import Organisation, load_organisation, parse_organisation
-from config.register import (
-    Register, export_csv, export_rows, export_xlsx, export_yaml, import_register, normalise_phones, read_register,
-)
+from config.register.applying import import_register
+from config.register.checks import normalise_phones
+from config.register.exporting import export_csv, export_rows, export_xlsx, export_yaml
+from config.register.reading import read_register
+from config.register.rows import Register
 from config.roster import merge
 from config.settings import DEFAULT_ORG
 from storage.db import Database
@@ -485,7 +487,7 @@ async def test_cli_roster_commands_report_an_unreachable_database_with_exit_2(re
 
 def test_exports_never_hand_a_spreadsheet_a_formula(tmp_path: Path) -> None:
     """A display name typed in chat reaches the export; in a cell it must stay text."""
-    from config.register import ExportRow
+    from config.register.exporting import ExportRow
 
     rows = [ExportRow("FIRE-01", "消防", "government", '=HYPERLINK("http://evil.example","点我")', phone="13800001001"),
             ExportRow("FIRE-01", "消防", "government", "@SUM(A1)", title="+cmd", note="-2+3")]

@@ -8,7 +8,6 @@ sender fixes them at once.
 """
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -16,6 +15,7 @@ from typing import Iterable
 
 from core.timeparse import parse_local_time
 from config.organisation import Organisation
+from config.unit_lookup import close_units
 
 LEVELS = ("blue", "yellow", "orange", "red")
 KINDS = ("government", "enterprise", "social", "expert")
@@ -138,10 +138,9 @@ def _apply_option(request: BroadcastRequest, name: str, value: str, org: Organis
             if kind.lower() not in KINDS:
                 problems.append(("broadcast.problem.kind", {"value": kind, "kinds": ", ".join(KINDS)}))
     elif name in ("unit", "units"):
-        known = sorted(org.units)
         for code in values:
             if code.upper() not in org.units:
-                close = difflib.get_close_matches(code.upper(), known, n=3, cutoff=0.5)
+                close = close_units(org.units, code)
                 problems.append(("broadcast.problem.unit", {"value": code, "close": ", ".join(close) or "—"}))
         name = "unit"
     elif name == "cap":

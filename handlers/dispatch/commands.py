@@ -1,10 +1,10 @@
 """/dispatch, /close, and the card's Dispatch button with its draft."""
 from __future__ import annotations
 
-import difflib
 import logging
 
 from handlers.context import HandlerContext
+from config.unit_lookup import close_units
 from core.events import ButtonEvent, CommandEvent, MessageEvent
 from core.messages import Button, Message
 from core.text import clean_text
@@ -39,10 +39,9 @@ async def _open_incident(ctx: HandlerContext, incident_id: str) -> Incident | No
 
 def _unknown_units(ctx: HandlerContext, codes: list[str]) -> list[str]:
     problems = []
-    known = sorted(ctx.org.units)
     for code in codes:
         if code not in ctx.org.units:
-            close = difflib.get_close_matches(code, known, n=3, cutoff=0.5)
+            close = close_units(ctx.org.units, code)
             hint = ctx.t("dispatch.did_you_mean", codes=", ".join(close)) if close else ""
             problems.append(ctx.t("dispatch.unknown_unit", code=code) + hint)
     return problems

@@ -6,13 +6,13 @@ commits and the next escalation or roll-call reminder names the new holder.
 """
 from __future__ import annotations
 
-import difflib
 import logging
 from datetime import datetime
 
 from sqlalchemy import select
 
 from handlers.context import HandlerContext
+from config.unit_lookup import close_units
 from core.events import CommandEvent, ConversationRef
 from core.messages import Mention, Message
 from config.duty import Duty, current_duty, on_duty
@@ -35,7 +35,7 @@ def _local(ctx: HandlerContext, moment: datetime) -> str:
 
 
 def _unknown_unit(ctx: HandlerContext, code: str) -> str:
-    close = difflib.get_close_matches(code, sorted(ctx.org.units), n=3, cutoff=0.5)
+    close = close_units(ctx.org.units, code)
     return ctx.t("duty.unknown_unit", code=code[:32], close=", ".join(close) or "—")
 
 

@@ -19,7 +19,7 @@ A message that is none of these but still sounds like something happening
 *doubtful*: its is_report confidence is low, and intake puts it before the
 centre instead of dropping it.
 
-`ParsedReport.to_dict()` gives the contract keys of DESIGN.md §3: is_report,
+`ParsedReport.to_dict()` gives the contract keys of `liandong parse` (README, "How intake reads messages"): is_report,
 type, location, time, casualties {dead, injured, trapped, missing}, language,
 and (an addition) confidence {is_report, type, location, time, casualties},
 each 0–1: how sure the parser is of that answer.

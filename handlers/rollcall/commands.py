@@ -1,7 +1,6 @@
 """/rollcall, /rollcalls, /rollcall-intensify (and cancelling), /rollcall-report."""
 from __future__ import annotations
 
-import difflib
 import logging
 import re
 import secrets
@@ -11,6 +10,7 @@ from typing import Any
 
 from core.timeparse import parse_duration, parse_local_time
 from handlers.context import HandlerContext
+from config.unit_lookup import close_units
 from core.events import ButtonEvent, CommandEvent
 from core.messages import Field, Message
 from config.organisation import Organisation
@@ -45,7 +45,7 @@ class Request:
 
 
 def _unit_problems(org: Organisation, code: str) -> Problem:
-    close = difflib.get_close_matches(code.upper(), sorted(org.units), n=3, cutoff=0.5)
+    close = close_units(org.units, code)
     return "rollcall.problem.unit", {"value": code, "close": ", ".join(close) or "—"}
 
 

@@ -8,7 +8,6 @@ organisation is rebuilt once the transaction commits.
 """
 from __future__ import annotations
 
-import difflib
 import logging
 from datetime import timedelta
 
@@ -16,7 +15,7 @@ from handlers.context import HandlerContext
 from core.timeparse import parse_duration
 from core.events import CommandEvent
 from core.messages import Message
-from config.register import units_matching
+from config.unit_lookup import lookup_unit
 from storage.models import Invite, RosterBinding, RosterMember
 from storage.roster import MAX_INVITE_DAYS, MAX_INVITE_USES, RosterRepository
 
@@ -27,14 +26,13 @@ DEFAULT_VALID_FOR = timedelta(days=7)
 
 def resolve_unit(ctx: HandlerContext, text: str) -> tuple[str | None, str | None]:
     """(unit code, None), or (None, why not): unknown, or several units match (listed)."""
-    found = units_matching(ctx.org, text)
-    if len(found) == 1:
-        return found[0], None
-    if found:
-        listed = "\n".join(f"{code} {ctx.org.units[code].name}" for code in found)
+    found = lookup_unit(ctx.org, text)
+    if found.code is not None:
+        return found.code, None
+    if found.several:
+        listed = "\n".join(f"{code} {ctx.org.units[code].name}" for code in found.several)
         return None, ctx.t("roster.unit_ambiguous", text=text[:40], units=listed)
-    close = difflib.get_close_matches(text.upper(), sorted(ctx.org.units), n=3, cutoff=0.5)
-    return None, ctx.t("roster.unknown_unit", code=text[:40], close=", ".join(close) or "—")
+    return None, ctx.t("roster.unknown_unit", code=text[:40], close=", ".join(found.close) or "—")
 
 
 async def invite_command(ctx: HandlerContext, event: CommandEvent) -> None:

@@ -2,6 +2,8 @@
 
 People declared in the organisation file stay until the file is edited: the
 file is the declared base, and a chat command must not silently contradict it.
+Who `/remove` names is decided by config/removal.py, the same rule as
+`liandong roster remove`.
 """
 from __future__ import annotations
 
@@ -11,14 +13,11 @@ from handlers.context import HandlerContext
 from core.events import CommandEvent
 from core.messages import Message
 from handlers.roster.invites import resolve_unit
+from config.removal import decide_removal, entry_label
 from storage.models import RosterMember
 from storage.roster import RosterRepository
 
 log = logging.getLogger(__name__)
-
-
-def _in_file(ctx: HandlerContext, unit_code: str, name: str) -> bool:
-    return any(m.name == name for m in ctx.org.spec_unit(unit_code).members) if unit_code in ctx.org.units else False
 
 
 async def _remove(ctx: HandlerContext, member: RosterMember, kind: str) -> None:
@@ -51,7 +50,8 @@ async def leave_command(ctx: HandlerContext, event: CommandEvent) -> None:
 
 
 async def remove_command(ctx: HandlerContext, event: CommandEvent) -> None:
-    """/remove UNIT NAME — a centre member removes someone added in chat or imported."""
+    """/remove UNIT NAME|telegram:ID|slack:ID — a centre member removes someone added in chat or
+    imported (config/removal.py decides whom)."""
     unit, _, name = event.args.strip().partition(" ")
     name = name.strip()
     if not unit or not name:
@@ -61,11 +61,19 @@ async def remove_command(ctx: HandlerContext, event: CommandEvent) -> None:
     if code is None:
         ctx.reply(Message(text=problem or ""))
         return
-    found = [m for m in await RosterRepository(ctx.session).members_in(code) if m.name == name]
-    if not found:
-        key = "roster.remove_in_file" if _in_file(ctx, code, name) else "roster.remove_not_found"
-        ctx.reply(Message(text=ctx.t(key, name=name, unit=code)))
-        return
-    for member in found:
+    decision = decide_removal(ctx.org, code, await RosterRepository(ctx.session).members_in(code), name)
+    if decision.outcome == "in_file":
+        ctx.reply(Message(text=ctx.t("roster.remove_in_file", name=name, unit=code)))
+    elif decision.outcome == "not_found":
+        close = [ctx.t("roster.remove_close", names=", ".join(decision.close))] if decision.close else []
+        ctx.reply(Message(text="\n".join([ctx.t("roster.remove_not_found", name=name, unit=code), *close])))
+    elif decision.outcome == "ambiguous":
+        entries = "\n".join(f"{m.name} ({entry_label(m) if m.user_id else ctx.t('roster.remove_contact')})"
+                            for m in decision.members)
+        example = next((entry_label(m) for m in decision.members if m.user_id), "telegram:ID")
+        ctx.reply(Message(text=ctx.t("roster.remove_ambiguous", name=name, unit=code, entries=entries,
+                                     example=example)))
+    else:
+        member = decision.members[0]
         await _remove(ctx, member, "remove")
-    ctx.reply(Message(text=ctx.t("roster.removed", name=name, unit=code)))
+        ctx.reply(Message(text=ctx.t("roster.removed", name=member.name, unit=code)))
