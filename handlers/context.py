@@ -16,6 +16,7 @@ from core.events import ConversationRef, Event, private_conversation
 from core.i18n import Translator
 from core.messages import Button, Message, Outgoing, Priority
 from config.organisation import ConversationInfo, Organisation, PersonInfo
+from handlers.replies import Reply
 from storage.buttons import ButtonRepository
 from storage.incidents import TimelineActor
 
@@ -117,6 +118,8 @@ class HandlerContext(Context):
     where: ConversationInfo = field(kw_only=True)
     # Shown only to the person who pressed a button (not a chat message).
     private_answer: str | None = None
+    # The bot's message this event replies to, as the router resolved it (once).
+    reply_to: Reply | None = None
 
     @property
     def actor_name(self) -> str:

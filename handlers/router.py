@@ -16,6 +16,7 @@ from typing import Any, Awaitable, Callable
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.context import HandlerContext
+from handlers.replies import Reply, ReplyKey
 from core.events import (
     ButtonEvent, CommandEvent, ConversationMovedEvent, Event, FormEvent, LocationEvent, MessageEvent,
 )
@@ -23,6 +24,7 @@ from core.messages import Message
 from core.text import strip_invisible
 from config.organisation import PersonInfo
 from storage.buttons import ButtonRepository, ResolvedButton
+from storage.outbox import OutboxRepository
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +34,9 @@ MessageHandler = Callable[[HandlerContext, MessageEvent], Awaitable[bool]]
 LocationHandler = Callable[[HandlerContext, LocationEvent], Awaitable[bool]]
 ButtonHandler = Callable[[HandlerContext, ButtonEvent, ResolvedButton], Awaitable[None]]
 MoveHandler = Callable[[HandlerContext, ConversationMovedEvent], Awaitable[None]]
+# Takes a reply to a question it asked; False: not for it after all (e.g. not the
+# person asked), and the message goes on to the message handlers.
+ReplyHandler = Callable[[HandlerContext, MessageEvent, Reply], Awaitable[bool]]
 Audience = Callable[[PersonInfo | None], bool]
 # Loads what a batch of presses of one action will need, in a few queries.
 Prefetch = Callable[[AsyncSession, list[dict[str, Any]]], Awaitable[None]]
@@ -85,6 +90,7 @@ class Router:
         self._button_handlers: dict[str, ButtonHandler] = {}
         self._prefetchers: dict[str, Prefetch] = {}
         self._move_handlers: list[MoveHandler] = []
+        self._reply_handlers: dict[ReplyKey, ReplyHandler] = {}
 
     def command(self, name: str, handler: CommandHandler, help_key: str, audience: Audience = everyone,
                 *, in_channels: bool = False) -> None:
@@ -97,6 +103,12 @@ class Router:
     def on_message(self, handler: MessageHandler) -> None:
         """Handlers are tried in order; the first to return True has taken the message."""
         self._message_handlers.append(handler)
+
+    def on_reply(self, question: ReplyKey, handler: ReplyHandler) -> None:
+        """Replies to messages sent under `question`'s keys go to `handler`, and only to it."""
+        if any(known.kind == question.kind for known in self._reply_handlers):
+            raise ValueError(f"two handlers for replies to {question.kind}")
+        self._reply_handlers[question] = handler
 
     def on_location(self, handler: LocationHandler) -> None:
         self._location_handlers.append(handler)
@@ -136,6 +148,7 @@ class Router:
         elif isinstance(event, FormEvent):
             await self._route_form(ctx, event)
         elif isinstance(event, LocationEvent):
+            await self._resolve_reply(ctx, event)
             for location_handler in self._location_handlers:
                 if await location_handler(ctx, event):
                     return
@@ -147,9 +160,28 @@ class Router:
                 ctx.event = command
                 await self._route_command(ctx, command)
                 return
+            reply = await self._resolve_reply(ctx, event)
+            if reply is not None and reply.kind is not None:
+                if await self._reply_handlers[reply.kind](ctx, event, reply):
+                    return
             for message_handler in self._message_handlers:
                 if await message_handler(ctx, event):
                     return
+
+    async def _resolve_reply(self, ctx: HandlerContext, event: Event) -> Reply | None:
+        """Which bot message the event replies to, looked up once for every handler."""
+        if event.reply_to_message_id is None:
+            return None
+        ref = event.conversation.ref
+        key = await OutboxRepository(ctx.session).key_of_delivered(ref.platform, ref.chat_id,
+                                                                   event.reply_to_message_id)
+        ctx.reply_to = Reply(key)
+        if key is not None:
+            for question in self._reply_handlers:
+                if (ids := question.ids_in(key)) is not None:
+                    ctx.reply_to = Reply(key, question, ids)
+                    break
+        return ctx.reply_to
 
     def _canonical(self, event: CommandEvent) -> CommandEvent:
         """`/broadcast-report 7` and `/broadcast_report 7` are one command.

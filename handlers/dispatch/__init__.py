@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from handlers.router import Router, centre_only
-from handlers.dispatch import actions, commands, presses
+from handlers.dispatch import actions, commands, presses, views
 
 
 def register(router: Router) -> None:
@@ -15,6 +15,5 @@ def register(router: Router) -> None:
     router.on_button(actions.PRESS, presses.press, presses.preload)
     router.on_button(actions.APPROVE, presses.approve, presses.preload)
     router.on_button(actions.REJECT, presses.reject, presses.preload)
-    # Replies that belong to dispatch are taken before intake reads free text.
-    router.on_message(presses.decline_reason)
-    router.on_message(commands.instruction_reply)
+    router.on_reply(views.DECLINE_REASON, presses.decline_reason)
+    router.on_reply(views.DRAFT_INSTRUCTION, commands.instruction_reply)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 
+from handlers.replies import Reply
 from handlers.context import HandlerContext
 from config.unit_lookup import close_units
 from core.events import ButtonEvent, CommandEvent, MessageEvent
@@ -14,7 +15,6 @@ from storage.buttons import ResolvedButton
 from storage.dispatch import DispatchRepository
 from storage.incidents import IncidentRepository
 from storage.models import DispatchDraft, Incident
-from storage.outbox import OutboxRepository
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +119,7 @@ async def _draft_buttons(ctx: HandlerContext, incident: Incident, draft: Dispatc
 
 
 def _draft_key(draft: DispatchDraft) -> str:
-    return f"draft:{draft.id}"
+    return views.DRAFT_INSTRUCTION.key(draft.id)
 
 
 async def open_draft(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton) -> None:
@@ -190,15 +190,13 @@ async def cancel_draft(ctx: HandlerContext, event: ButtonEvent, button: Resolved
              Message(title=ctx.t("draft.cancelled"), text=message.title, fields=message.fields))
 
 
-async def instruction_reply(ctx: HandlerContext, event: MessageEvent) -> bool:
+async def instruction_reply(ctx: HandlerContext, event: MessageEvent, reply: Reply) -> bool:
     """A reply to a draft sets its instruction."""
-    if event.reply_to_message_id is None or not ctx.is_centre_member:
+    draft_id = reply.id()
+    if draft_id is None or not ctx.is_centre_member:
         return False
     ref = event.conversation.ref
-    key = await OutboxRepository(ctx.session).key_of_delivered(ref.platform, ref.chat_id, event.reply_to_message_id)
-    if not key or not key.startswith("draft:"):
-        return False
-    draft = await DispatchRepository(ctx.session).draft(int(key.split(":")[1]))
+    draft = await DispatchRepository(ctx.session).draft(draft_id)
     if draft is None or draft.status != "open":
         return False
     incident = await IncidentRepository(ctx.session).get(draft.incident_id)

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.replies import Reply
 from handlers.context import HandlerContext
 from core.events import ButtonEvent, MessageEvent
 from core.messages import Message, Priority
@@ -16,7 +17,6 @@ from storage.buttons import ResolvedButton
 from storage.dispatch import DECLINED, FINAL, FLOW, PENDING_APPROVAL, DispatchRepository
 from storage.incidents import IncidentRepository
 from storage.models import DispatchOrder, Incident
-from storage.outbox import OutboxRepository
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ async def press(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton)
         _alert_centre(ctx, Message(text=ctx.t("order.declined_alert", unit=order.unit_code, id=incident.id,
                                               name=ctx.actor_name)))
         ctx.send(event.conversation.ref, Message(text=ctx.t("order.ask_reason")),
-                 key=f"{views.order_key(order.id)}:reason")
+                 key=views.DECLINE_REASON.key(order.id))
     ctx.private_answer = ctx.t("order.recorded", state=ctx.t(f"order.state.{target}"))
 
 
@@ -88,15 +88,10 @@ def _alert_centre(ctx: HandlerContext, message: Message) -> None:
         ctx.send(ref, message, priority=Priority.URGENT)
 
 
-async def decline_reason(ctx: HandlerContext, event: MessageEvent) -> bool:
+async def decline_reason(ctx: HandlerContext, event: MessageEvent, reply: Reply) -> bool:
     """A reply to "why can't you comply?" goes to the centre at once."""
-    if event.reply_to_message_id is None:
-        return False
-    ref = event.conversation.ref
-    key = await OutboxRepository(ctx.session).key_of_delivered(ref.platform, ref.chat_id, event.reply_to_message_id)
-    if not key or not key.startswith("order:") or not key.endswith(":reason"):
-        return False
-    order = await DispatchRepository(ctx.session).order(int(key.split(":")[1]))
+    order_id = reply.id()
+    order = await DispatchRepository(ctx.session).order(order_id) if order_id is not None else None
     if order is None or ctx.person is None or not ctx.person.is_member_of(order.unit_code):
         return False
     incident = await IncidentRepository(ctx.session).get(order.incident_id)

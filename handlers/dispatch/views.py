@@ -10,6 +10,7 @@ from core.i18n import Translator
 from core.messages import Button, Field, Mention, Message
 from config.organisation import Organisation
 from handlers.intake.views import casualties_text, map_fields, summary_fields
+from handlers.replies import ReplyKey
 from storage.dispatch import DECLINED, FINAL, FLOW, PENDING_APPROVAL, UNDELIVERED, OrderStatus
 from storage.models import DispatchDraft, DispatchOrder, Incident
 
@@ -18,6 +19,10 @@ STATE_MARK = {
     DECLINED: "⛔", PENDING_APPROVAL: "⏳", "rejected": "✖️",
 }
 UNDELIVERED_MARK = "📵"
+
+# Questions a unit or the centre answers by replying (handlers/replies.py).
+DECLINE_REASON = ReplyKey("dispatch.decline_reason", "order:{}:reason")  # "why can't you comply?"
+DRAFT_INSTRUCTION = ReplyKey("dispatch.draft_instruction", "draft:{}")  # a draft: the reply is its instruction
 
 
 def order_key(order_id: int) -> str:

@@ -17,17 +17,16 @@ from handlers.intake.cards import refresh_cards
 from handlers.intake.rights import may_update, refused_followup
 from storage.incidents import IncidentRepository
 from storage.models import Incident
-from storage.outbox import OutboxRepository
 
 RECENT_REPORT = timedelta(minutes=30)
 
 
 async def replied_to(ctx: HandlerContext, event: Event) -> tuple[str | None, Incident | None]:
     """The key of the bot's message this one replies to, and the incident it is about."""
-    if event.reply_to_message_id is None:
+    if event.reply_to_message_id is None or ctx.reply_to is None:  # the router resolves replies
         return None, None
     ref = event.conversation.ref
-    key = await OutboxRepository(ctx.session).key_of_delivered(ref.platform, ref.chat_id, event.reply_to_message_id)
+    key = ctx.reply_to.key
     incident_id = views.incident_of_key(key)
     repo = IncidentRepository(ctx.session)
     if incident_id is None:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from handlers.router import Router, centre_only
-from handlers.rollcall import actions, commands, presses
+from handlers.rollcall import actions, commands, presses, views
 
 
 def register(router: Router) -> None:
@@ -12,5 +12,4 @@ def register(router: Router) -> None:
     router.command("rollcall_report", commands.report_command, "help.cmd.rollcall_report", centre_only)
     router.on_button(actions.ANSWER, presses.press, presses.preload)
     router.on_button(actions.CANCEL_SCHEDULE, commands.cancel_pressed)
-    # Replies giving a reason for absence are taken before intake reads free text.
-    router.on_message(presses.absence_reason)
+    router.on_reply(views.ABSENCE_REASON, presses.absence_reason)

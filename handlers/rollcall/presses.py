@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.replies import Reply
 from handlers.context import HandlerContext
 from core.events import ButtonEvent, MessageEvent
 from core.messages import Message
@@ -15,7 +16,6 @@ from handlers.rollcall import views
 from handlers.rollcall.runs import may_answer, refresh_unit, refresh_unit_later
 from storage.buttons import ResolvedButton
 from storage.models import RollcallAnswer, RollcallRun
-from storage.outbox import OutboxRepository
 from storage.preload import keep_loaded
 from storage.rollcalls import ABSENT, CLOSED, PRESENT, RollcallRepository
 
@@ -65,16 +65,11 @@ async def press(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton)
     ctx.private_answer = ctx.t(key, status=ctx.t(f"rollcall.status.{status}"), unit=unit_code)
 
 
-async def absence_reason(ctx: HandlerContext, event: MessageEvent) -> bool:
+async def absence_reason(ctx: HandlerContext, event: MessageEvent, reply: Reply) -> bool:
     """A reply to "why are you not on duty?" is recorded on that answer."""
-    if event.reply_to_message_id is None:
-        return False
-    ref = event.conversation.ref
-    key = await OutboxRepository(ctx.session).key_of_delivered(ref.platform, ref.chat_id, event.reply_to_message_id)
-    if not key or not key.startswith("rollcall-reason:"):
-        return False
+    answer_id = reply.id()
     repo = RollcallRepository(ctx.session)
-    answer = await repo.answer(int(key.split(":")[1]))
+    answer = await repo.answer(answer_id) if answer_id is not None else None
     actor = event.actor
     if answer is None or (answer.platform, answer.user_id) != (actor.platform, actor.user_id):
         return False

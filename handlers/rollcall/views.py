@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from core.i18n import Translator
 from core.messages import Button, Field, Mention, Message, OutgoingFile
+from handlers.replies import ReplyKey
 from config.duty import on_duty
 from config.organisation import Organisation
 from storage.models import RollcallAnswer, RollcallRun
@@ -22,8 +23,12 @@ def unit_key(rollcall_id: int, unit_code: str) -> str:
     return f"rollcall:{rollcall_id}:{unit_code}"
 
 
+# Sent to a member who answered "not on duty": their reply is the reason.
+ABSENCE_REASON = ReplyKey("rollcall.absence_reason", "rollcall-reason:{}")
+
+
 def reason_key(answer_id: int) -> str:
-    return f"rollcall-reason:{answer_id}"
+    return ABSENCE_REASON.key(answer_id)
 
 
 def hhmm(moment: datetime, zone: ZoneInfo) -> str:
