@@ -32,7 +32,7 @@ from handlers.intake.cards import refresh_cards
 from handlers.intake.clock import event_time, find_times
 from handlers.intake.numbers import EN_NUMBERS, zh_to_int
 from handlers.intake.parser import INCIDENT_TYPES, parse_report
-from handlers.intake.rights import may_update, refused_followup  # noqa: F401 (may_update: used by handler)
+from handlers.intake.rights import refused_followup
 from handlers.intake.stated_counts import Added, applied, stated_counts
 from storage.buttons import ResolvedButton
 from storage.incidents import IncidentRepository

@@ -18,6 +18,7 @@ from core.text import clean_text
 from handlers.intake import duplicates, evidence, followups, triage, views
 from handlers.intake.cards import CORRECT_ACTION, DRILL_ACTION, refresh_cards
 from handlers.intake.parser import MAX_CHARS, parse_report
+from handlers.intake.rights import may_update
 from handlers.intake.registration import register_incident
 from handlers.intake.reports import compose, parse_chosen, read_chosen
 from storage.buttons import ResolvedButton
@@ -98,7 +99,7 @@ async def status_command(ctx: HandlerContext, event: CommandEvent) -> None:
         ctx.reply(Message(text=ctx.t("status.usage")))
         return
     incident = await IncidentRepository(ctx.session).get(incident_id)
-    if incident is None or not await followups.may_update(ctx, incident):
+    if incident is None or not await may_update(ctx, incident):
         # Strangers learn nothing, not even that the id exists.
         ctx.reply(Message(text=ctx.t("status.not_found", id=incident_id)))
         return
