@@ -107,7 +107,7 @@ class Setting:
     """One environment variable of a platform, `LIANDONG_<KEY upper-cased>`."""
 
     key: str                      # e.g. "telegram_token": LIANDONG_TELEGRAM_TOKEN
-    meaning: str                  # one line, shown by `liandong config` and in the README
+    meaning: str                  # one line; the README's Environment table says more (a test checks it is there)
     default: str | None = None
     secret: bool = False          # never printed, and redacted from log lines
     choices: tuple[str, ...] = ()  # when set, any other value is refused at start

@@ -38,3 +38,20 @@ def test_a_chat_platform_turns_the_console_off_unless_forced() -> None:
 def test_bad_settings_are_refused_with_the_variable_named(env: dict[str, str], message: str) -> None:
     with pytest.raises(SettingsError, match=message):
         Settings.from_env(env)
+
+
+def test_every_platform_setting_is_in_the_readme() -> None:
+    """A platform declares its settings in its spec; the README's Environment table must
+    name each one, or an operator cannot find it."""
+    from pathlib import Path
+
+    from core.registry import PLATFORMS
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    missing = [s.variable for spec in PLATFORMS.all() for s in spec.settings if f"`{s.variable}`" not in readme]
+    assert missing == []
+
+
+def test_an_unknown_option_is_refused_by_name() -> None:
+    with pytest.raises(TypeError, match="no setting 'telegram_tokn'"):
+        Settings.of(telegram_tokn="1:x")
