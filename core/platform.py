@@ -12,6 +12,7 @@ from core.events import Event
 from core.messages import Delivery
 from core.ratelimit import RateLimiter
 
+
 @dataclass(frozen=True)
 class HandleResult:
     """What the pipeline tells an adapter about an event, beyond the outbox.
