@@ -216,7 +216,7 @@ class DispatchOrder(Base):
     """One unit's order for one incident, and where it stands.
 
     States only move forward: ordered → acknowledged → en_route → on_scene;
-    declined ends it. Orders for units that need approval start as
+    declined ends it (the unit may then get a new order, its next attempt). Orders for units that need approval start as
     pending_approval and become ordered or rejected.
     """
 
@@ -243,9 +243,12 @@ class DispatchOrder(Base):
     # None while its copies are still going out; then "delivered" or "undelivered"
     # (no conversation of the unit could be reached: the centre is told).
     delivery: Mapped[str | None] = mapped_column(String(12))
+    # 1, then 2… when a unit that declined (or was not approved) is ordered again; the
+    # constraint still stops two processes ordering one unit twice at once.
+    attempt: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     __table_args__ = (
-        UniqueConstraint("incident_id", "unit_code", name="uq_order_incident_unit"),
+        UniqueConstraint("incident_id", "unit_code", "attempt", name="uq_order_incident_unit_attempt"),
         Index("ix_orders_escalate_at", "escalate_at"),
     )
 

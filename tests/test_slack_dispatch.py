@@ -623,7 +623,9 @@ async def test_closing_shows_the_timings_and_ends_escalation(
     assert field(closed, "报告至首次接令") == "3 分钟"
     assert field(closed, "报告至首次到场") == "10 分钟"
     assert field(closed, "报告至结束") == "30 分钟"
-    assert block_texts(fake.messages(CENTRE)[-1]) == [f"事件 {ID} 已结束。"]
+    # Closing stands down every unit still on it (#14): told in a new message.
+    assert block_texts(fake.messages(CENTRE)[-1]) == [f"事件 {ID} 已结束。\n已通知收队：ENV-01, EXP-01"]
+    assert f"事件 {ID} 已结束，EXP-01 收队。总结：泄漏已控制" in all_text(fake.messages(EXP)[-1])
     incident = await bot.incident(ID)
     assert incident is not None and (incident.status, incident.closed_by, incident.close_summary) == \
         ("closed", "王指挥", "泄漏已控制")
@@ -631,7 +633,7 @@ async def test_closing_shows_the_timings_and_ends_escalation(
     clock.advance(hours=1)
     assert await bot.app.run_timers() == 0
     await bot.deliver()
-    assert len(fake.messages(EXP)) == 1
+    assert len(fake.messages(EXP)) == 2  # the order and the stand-down: no reminder
     # Late presses and orders on a closed incident change nothing.
     assert await press(bot, EXPERT, EXP, sent["EXP-01"], "接令") == f"事件 {ID} 已结束，未做任何更改。"
     assert (await orders(bot))["EXP-01"].state == "ordered"

@@ -6,11 +6,11 @@ import logging
 from handlers.replies import Reply
 from handlers.context import HandlerContext
 from config.unit_lookup import close_units
-from core.events import ButtonEvent, CommandEvent, MessageEvent
+from core.events import ButtonEvent, CommandEvent, ConversationRef, MessageEvent
 from core.messages import Button, Message
 from core.text import clean_text
 from handlers.dispatch import actions, views
-from handlers.dispatch.orders import dispatch_units, refresh_board
+from handlers.dispatch.orders import dispatch_units, refresh_board, stand_down
 from storage.buttons import ResolvedButton
 from storage.dispatch import DispatchRepository
 from storage.incidents import IncidentRepository
@@ -89,12 +89,27 @@ async def close_command(ctx: HandlerContext, event: CommandEvent) -> None:
     await IncidentRepository(ctx.session).record(incident.id, ctx.now, "closed", ctx.timeline_actor,
                                                   {"summary": incident.close_summary})
     orders = await DispatchRepository(ctx.session).orders_for(incident.id)
+    told = await stand_down(ctx, incident)
     if orders:
         await refresh_board(ctx, incident)
     else:
         for ref in ctx.centre_conversations():
             ctx.send(ref, views.board_message(ctx.t, ctx.org, incident, orders, ctx.now))
-    ctx.reply(Message(text=ctx.t("close.done", id=incident.id)))
+    _tell_reporter(ctx, incident)
+    done = ctx.t("close.done", id=incident.id)
+    if told:
+        done += "\n" + ctx.t("close.stood_down", units=", ".join(told))
+    ctx.reply(Message(text=done))
+
+
+def _tell_reporter(ctx: HandlerContext, incident: Incident) -> None:
+    """Where the report came from hears it is over (not the summary: a reporting
+    group may be wide, and the summary is the centre's)."""
+    source = ConversationRef(incident.source_platform, incident.source_chat_id)
+    if source == ctx.event.conversation.ref or source in ctx.centre_conversations():
+        return  # closed where it was reported: the answer above says so
+    ctx.send(source, Message(text=ctx.t("close.reporter_told", id=incident.id)),
+             reply_to_message_id=incident.source_message_id)
 
 
 # -- the card's Dispatch button and the draft it opens ---------------------------

@@ -8,7 +8,7 @@ from core.messages import Button, Mention, Message, Priority, one_way
 from core.events import ConversationRef
 from config.duty import on_duty
 from handlers.dispatch import actions, views
-from storage.dispatch import FINAL, PENDING_APPROVAL, UNDELIVERED, DispatchRepository
+from storage.dispatch import DECLINED, FINAL, PENDING_APPROVAL, REJECTED, UNDELIVERED, DispatchRepository
 from storage.incidents import IncidentRepository, TimelineActor
 from storage.models import DispatchOrder, Incident
 
@@ -35,13 +35,17 @@ async def dispatch_units(
                                                      {"unit": order.unit_code})
         await send_order(ctx, incident, order)
     resent_codes = [o.unit_code for o in resent]
-    already = {o.unit_code for o in existing} - set(resent_codes)
+    # A unit that declined (or was not approved) may be asked again: a new order, the
+    # old one stays on the record. Any other order of the unit stands.
+    standing = [o for o in existing if o.state not in (DECLINED, REJECTED)]
+    already = {o.unit_code for o in standing} - set(resent_codes)
     new_codes = [code for code in dict.fromkeys(unit_codes) if code not in already and code not in resent_codes]
     for code in new_codes:
         unit = ctx.org.units[code]
         state = PENDING_APPROVAL if unit.requires_approval else "ordered"
+        attempt = 1 + sum(1 for o in existing if o.unit_code == code)
         order = await repo.add(DispatchOrder(
-            incident_id=incident.id, unit_code=code, state=state, instruction=instruction,
+            incident_id=incident.id, unit_code=code, state=state, instruction=instruction, attempt=attempt,
             ordered_at=ctx.now, ordered_by=actor.name or "", ordered_by_id=actor_key,
             state_at=ctx.now, escalation_level=0,
             escalate_at=ctx.now + ack_timeout(ctx) if state == "ordered" else None,
@@ -132,6 +136,26 @@ async def refresh_order(ctx: Context, incident: Incident, order: DispatchOrder) 
         if ctx.org.conversation(ref).announce_only:
             message = one_way(message, ctx.t("channel.answer_in_group"))
         ctx.edit(ref, views.order_key(order.id), message)
+
+
+async def stand_down(ctx: Context, incident: Incident) -> list[str]:
+    """The incident is closed: every unit still on it is told in a new message (an edit
+    notifies nobody) and its order is redrawn without buttons; approvals nobody gave
+    lapse. Returns the units told."""
+    told = []
+    for order in await DispatchRepository(ctx.session).orders_for(incident.id):
+        if order.state == PENDING_APPROVAL:
+            order.state, order.state_at, order.escalate_at = REJECTED, ctx.now, None
+            continue
+        if order.state in (DECLINED, REJECTED):
+            continue
+        await refresh_order(ctx, incident, order)
+        notice = Message(text=ctx.t("order.stood_down", id=incident.id, unit=order.unit_code,
+                                    summary=incident.close_summary or ctx.t("value.not_stated")))
+        for ref in ctx.active(ctx.org.units[order.unit_code].conversations):
+            ctx.send(ref, notice, priority=Priority.URGENT)
+        told.append(order.unit_code)
+    return told
 
 
 async def send_approval_request(ctx: Context, incident: Incident, order: DispatchOrder) -> None:

@@ -63,8 +63,21 @@ def order_message(
         Field(t("order.field.ordered_by"), f"{order.ordered_by} {clock_time(order.ordered_at, org.timezone)}"),
         Field(t("field.status"), state_text(t, order, org.timezone)),
     )
+    if incident.status == "closed":  # stood down: no buttons, the centre's summary instead
+        fields += (Field(t("order.field.close_summary"), incident.close_summary or t("value.not_stated")),)
+        return Message(title=t("order.title_closed", id=incident.id), fields=fields)
     title_key = "order.title_reminder" if reminder else "order.title"
     return Message(title=t(title_key, id=incident.id), fields=fields, buttons=buttons, mentions=mentions)
+
+
+def unit_lines(t: Translator, org: Organisation, orders: Sequence[OrderStatus], now: datetime) -> list[str]:
+    """A line per order, silent units first: they are what the centre must act on."""
+    lines = []
+    for order in sorted(orders, key=lambda o: (o.state != "ordered", o.id)):
+        waited = minutes_between(order.ordered_at, order.state_at if order.state != "ordered" else now)
+        lines.append(_board_line(t, org, order.unit_code, order.state, order.state_by, order.state_at, waited,
+                                 order.decline_reason, order.delivery == UNDELIVERED))
+    return lines
 
 
 def press_labels(t: Translator, order: DispatchOrder) -> list[tuple[str, str]]:
@@ -77,15 +90,12 @@ def press_labels(t: Translator, order: DispatchOrder) -> list[tuple[str, str]]:
 
 def board_message(t: Translator, org: Organisation, incident: Incident, orders: Sequence[OrderStatus],
                   now: datetime) -> Message:
-    lines = []
-    # Silent units first: they are what the centre must act on.
-    for order in sorted(orders, key=lambda o: (o.state != "ordered", o.id)):
-        waited = minutes_between(order.ordered_at, order.state_at if order.state != "ordered" else now)
-        lines.append(_board_line(t, org, order.unit_code, order.state, order.state_by, order.state_at, waited,
-                                 order.decline_reason, order.delivery == UNDELIVERED))
+    lines = unit_lines(t, org, orders, now)
     fields = summary_fields(t, incident)
     if incident.status == "closed":
         fields += timing_fields(t, incident, orders)
+        if incident.close_summary:
+            fields += (Field(t("order.field.close_summary"), incident.close_summary),)
     title = t("board.title_closed" if incident.status == "closed" else "board.title", id=incident.id)
     return Message(title=title, text="\n".join(lines), fields=fields)
 

@@ -15,6 +15,7 @@ from core.events import ButtonEvent, CommandEvent, FormEvent, MessageEvent
 from core.messages import Message
 from handlers.router import Router, centre_only
 from core.text import clean_text
+from handlers.dispatch import views as dispatch_views
 from handlers.intake import duplicates, evidence, followups, triage, views
 from handlers.intake.cards import CORRECT_ACTION, DRILL_ACTION, refresh_cards
 from handlers.intake.parser import MAX_CHARS, parse_report
@@ -22,6 +23,7 @@ from handlers.intake.rights import may_update
 from handlers.intake.registration import register_incident
 from handlers.intake.reports import compose, parse_chosen, read_chosen
 from storage.buttons import ResolvedButton
+from storage.dispatch import DispatchRepository
 from storage.incidents import IncidentRepository
 
 log = logging.getLogger(__name__)
@@ -107,7 +109,11 @@ async def status_command(ctx: HandlerContext, event: CommandEvent) -> None:
     repo = IncidentRepository(ctx.session)
     photos = await repo.attachment_count(incident.id, "photo")
     reports = await repo.report_count(incident.id)
-    ctx.reply_in_confidence(views.status_view(ctx.t, incident, photos, str(ctx.org.timezone), registered, reports))
+    # The units and their states are the organisation's business, not a reporter's.
+    orders = await DispatchRepository(ctx.session).statuses_for(incident.id) if ctx.person is not None else []
+    units = dispatch_views.unit_lines(ctx.t, ctx.org, orders, ctx.now)
+    ctx.reply_in_confidence(views.status_view(ctx.t, incident, photos, str(ctx.org.timezone), registered, reports,
+                                              units))
 
 
 async def mark_drill(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton) -> None:

@@ -175,6 +175,7 @@ def centre_card(
 
 def status_view(
     t: Translator, incident: Incident, photos: int, zone_name: str, registered_at: str, reports: int = 1,
+    units: Sequence[str] = (),
 ) -> Message:
     if incident.merged_into:
         status = t("status.merged", into=incident.merged_into)
@@ -187,7 +188,7 @@ def status_view(
             Field(t("field.status"), status),
             Field(t("field.reporter"), reporter_text(t, incident)),
             Field(t("field.reported_at"), f"{registered_at} ({zone_name})"),
-        ),
+        ) + ((Field(t("status.units"), "\n".join(units)),) if units else ()),
     )
 
 

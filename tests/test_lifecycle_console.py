@@ -1,0 +1,71 @@
+"""An incident's whole lifecycle on the console (#14, part): closing stands every unit
+down, a unit that declined can be ordered again, /status shows the units."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from storage.models import DispatchOrder
+from tests.conftest import ConsoleBot
+from tests.console_transcript import token as _token
+
+REPORT = "人民路化工厂起火，3人受伤，有人被困"
+ID = "20261122-0001"
+
+
+def _order_in(out: str, unit: str) -> str:
+    """The order the given unit's room was sent, out of a transcript."""
+    return out.split(f"[{unit}] bot", 1)[1].split("\n[", 1)[0]
+
+
+async def _orders(bot: ConsoleBot) -> list[DispatchOrder]:
+    async with bot.app.db.transaction() as session:
+        return list(await session.scalars(select(DispatchOrder).order_by(DispatchOrder.id)))
+
+
+async def test_closing_stands_down_every_unit_still_on_it(console_bot: ConsoleBot) -> None:
+    await console_bot.say(f"路人甲@reporting: {REPORT}")
+    out = await console_bot.say(f"王指挥@centre: /dispatch {ID} FIRE-01 MED-01")
+    await console_bot.say(f"张三@FIRE-01: !{_token(_order_in(out, 'FIRE-01'), '出动')}")
+    declined = await console_bot.say(f"陈医生@MED-01: !{_token(_order_in(out, 'MED-01'), '无法执行')}")
+    assert "MED-01 对事件 20261122-0001 无法执行（陈医生）" in declined
+
+    closed = await console_bot.say(f"王指挥@centre: /close {ID} 明火已扑灭，无人员伤亡")
+    assert "已通知收队：FIRE-01" in closed and "MED-01" not in closed.split("已通知收队")[1].split("\n")[0]
+    # The order is redrawn without buttons, and a new message tells the unit (an edit notifies nobody).
+    assert "已结束 · 事件 20261122-0001（收队）" in closed and "处置总结: 明火已扑灭，无人员伤亡" in closed
+    assert "事件 20261122-0001 已结束，FIRE-01 收队。总结：明火已扑灭，无人员伤亡" in closed
+    edited = [part for part in closed.split("[FIRE-01] bot")[1:] if part.startswith(" (edits message")]
+    assert edited and "!" not in edited[0].split("[", 1)[0]  # no button tokens left on the order
+    assert "[MED-01] bot" not in closed  # it had declined: nothing to stand down
+    # The reporter hears it is over, without the centre's summary.
+    reporting = closed.split("[reporting] bot", 1)[1]
+    assert "您报告的事件 20261122-0001 已处置结束" in reporting and "明火已扑灭" not in reporting.split("[", 1)[0]
+    # The board shows the summary; late presses change nothing.
+    assert "处置总结: 明火已扑灭，无人员伤亡" in closed.split("[centre] bot", 1)[1]
+    late = await console_bot.say(f"张三@FIRE-01: !{_token(_order_in(out, 'FIRE-01'), '到场')}")
+    assert "已结束，未做任何更改" in late
+    assert [o.state for o in await _orders(console_bot)] == ["en_route", "declined"]
+
+
+async def test_a_unit_that_declined_can_be_ordered_again(console_bot: ConsoleBot) -> None:
+    await console_bot.say(f"路人甲@reporting: {REPORT}")
+    out = await console_bot.say(f"王指挥@centre: /dispatch {ID} FIRE-01")
+    await console_bot.say(f"张三@FIRE-01: !{_token(out, '无法执行')}")
+    again = await console_bot.say(f"王指挥@centre: /dispatch {ID} FIRE-01 -- 车辆已回站，请出动")
+    assert "已就事件 20261122-0001 调度：FIRE-01" in again and "已在调度中" not in again
+    assert "指令: 车辆已回站，请出动" in again.split("[FIRE-01] bot", 1)[1]
+    first, second = await _orders(console_bot)
+    assert (first.state, second.state, second.unit_code) == ("declined", "ordered", "FIRE-01")
+    # Ordered, the unit is on it again: a third time is refused as before.
+    third = await console_bot.say(f"王指挥@centre: /dispatch {ID} FIRE-01")
+    assert "已在调度中，未重复下达：FIRE-01" in third and len(await _orders(console_bot)) == 2
+
+
+async def test_status_shows_the_units_to_members_not_to_the_reporter(console_bot: ConsoleBot) -> None:
+    await console_bot.say(f"路人甲@reporting: {REPORT}")
+    out = await console_bot.say(f"王指挥@centre: /dispatch {ID} FIRE-01 MED-01")
+    await console_bot.say(f"张三@FIRE-01: !{_token(_order_in(out, 'FIRE-01'), '接令')}")
+    status = await console_bot.say(f"王指挥@centre: /status {ID}")
+    assert "出动力量:" in status and "FIRE-01" in status and "MED-01" in status
+    own = await console_bot.say(f"路人甲@reporting: /status {ID}")
+    assert "20261122-0001" in own and "出动力量" not in own
