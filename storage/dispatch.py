@@ -90,10 +90,11 @@ class DispatchRepository:
         return order
 
     async def due_for_escalation(self, now: datetime, limit: int = 100) -> list[DispatchOrder]:
-        """Orders whose silence timer has run out, locked for this transaction."""
+        """Orders whose silence timer has run out (unacknowledged, or awaiting approval),
+        locked for this transaction."""
         return list(await self.session.scalars(
             select(DispatchOrder)
-            .where(DispatchOrder.escalate_at <= now, DispatchOrder.state == "ordered")
+            .where(DispatchOrder.escalate_at <= now, DispatchOrder.state.in_(("ordered", PENDING_APPROVAL)))
             .order_by(DispatchOrder.escalate_at)
             .limit(limit)
             .with_for_update(skip_locked=True)  # the other bot process takes the others

@@ -547,9 +547,20 @@ async def test_an_order_needing_approval_waits_for_a_second_centre_member(
     assert field(request, "指令") == "恢复化工厂供电" and labels(request) == ["批准", "不批准"]
     assert board_line(fake, "POWER-01").startswith("⏳ POWER-01 国网荣成供电公司抢修队 — 待批准")
     assert fake.messages(POWER) == []  # nothing reaches the unit yet
-    assert (await orders(bot))["POWER-01"].escalate_at is None  # and nothing escalates while it waits
+    # An approval nobody gives escalates like an order nobody acknowledges (#14): the
+    # request again with its buttons after the timeout, then a plain alert; never the unit.
+    clock.advance(minutes=5)
+    assert await bot.app.run_timers() == 1
+    await bot.deliver()
+    [reminder] = titled(bot.fake, CENTRE, "仍待批准")
+    assert labels(reminder) == ["批准", "不批准"]
+    clock.advance(minutes=5)
+    assert await bot.app.run_timers() == 1
+    await bot.deliver()
+    assert "已等待 10 分钟无人批准" in all_text(fake.messages(CENTRE)[-1])
     clock.advance(minutes=30)
     assert await bot.app.run_timers() == 0
+    assert fake.messages(POWER) == []
 
     # The unit itself, and the one who asked, may not approve.
     assert await press(bot, POWER_LEAD, CENTRE, request, "批准") == ZH("button.refused_centre_only")
@@ -557,7 +568,7 @@ async def test_an_order_needing_approval_waits_for_a_second_centre_member(
     assert fake.messages(POWER) == [] and (await orders(bot))["POWER-01"].state == "pending_approval"
 
     assert (await press(bot, SECOND, CENTRE, request, "批准")).startswith("已记录")
-    decided = current(bot, CENTRE, request)
+    decided = current(bot, CENTRE, reminder)  # edits go to the newest copy, like an order's reminder
     assert labels(decided) == [] and "刘值班" in all_text(decided)
     [order] = fake.messages(POWER)
     assert title(order) == f"*🚨 调度指令 · 事件 {ID}*" and labels(order) == ORDER_BUTTONS
@@ -566,7 +577,8 @@ async def test_an_order_needing_approval_waits_for_a_second_centre_member(
     stored = (await orders(bot))["POWER-01"]
     assert (stored.state, stored.decided_by) == ("ordered", "刘值班")
     assert stored.escalate_at is not None and stored.escalate_at - clock.now() == timedelta(minutes=5)
-    assert [kind for kind, _ in await timeline(bot)] == ["reported", "approval_requested", "approved"]
+    assert [kind for kind, _ in await timeline(bot)] == \
+        ["reported", "approval_requested", "escalated", "escalated", "approved"]
     # A second decision on the same request changes nothing.
     assert (await press(bot, SECOND, CENTRE, request, "不批准")).startswith("已处理：")
     assert len(fake.messages(POWER)) == 1 and (await orders(bot))["POWER-01"].state == "ordered"

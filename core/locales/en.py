@@ -189,6 +189,8 @@ MESSAGES: dict[str, str] = {
     "order.reason_alert": "⛔ {unit} cannot comply with incident {id} ({name}): {reason}",
     "order.reason_thanks": "The reason has gone to the command centre.",
     "approval.title": "⏳ Dispatching {unit} needs approval · incident {id}",
+    "approval.title_reminder": "⏰ Still waiting for approval: {unit} · incident {id}",
+    "escalation.approval_alert": "⚠️ The request to dispatch {unit} to incident {id} ({name}) has waited {minutes} minutes with nobody deciding: another centre member, decide now.",
     "approval.help": "Requested by {name}; another command-centre member must approve before it goes out.",
     "approval.title_decided": "Request to dispatch {unit} · incident {id}",
     "approval.approved": "Approved",

@@ -189,6 +189,8 @@ MESSAGES: dict[str, str] = {
     "order.reason_alert": "⛔ {unit} 无法执行事件 {id} 的原因（{name}）：{reason}",
     "order.reason_thanks": "原因已报指挥中心。",
     "approval.title": "⏳ 调度 {unit} 需批准 · 事件 {id}",
+    "approval.title_reminder": "⏰ 调度 {unit} 仍待批准 · 事件 {id}",
+    "escalation.approval_alert": "⚠️ {unit} 对事件 {id} 的调度申请（{name}）已等待 {minutes} 分钟无人批准，请另一名指挥中心成员立即处理。",
     "approval.help": "{name} 申请调度；须由另一名指挥中心成员批准后下达。",
     "approval.title_decided": "调度 {unit} 的申请 · 事件 {id}",
     "approval.approved": "已批准",

@@ -1,12 +1,16 @@
 """Silence is escalated: a reminder to the unit naming its duty officers, then
-an alert to the command centre. Due-times live in the database, so a restart
+an alert to the command centre; an approval nobody gives, a reminder to the centre
+with its buttons, then a plain alert. Due-times live in the database, so a restart
 neither loses nor repeats one; each is claimed inside its transaction."""
 from __future__ import annotations
 
 from handlers.context import Context
 from core.messages import Message, Priority
-from handlers.dispatch.orders import ack_timeout, duty_mentions, duty_officer_names, refresh_board, send_order
-from storage.dispatch import DispatchRepository
+from handlers.dispatch.orders import (
+    ack_timeout, duty_mentions, duty_officer_names, refresh_board, send_approval_request, send_order,
+)
+from storage.dispatch import PENDING_APPROVAL, DispatchRepository
+from storage.models import DispatchOrder, Incident
 from storage.incidents import IncidentRepository
 
 
@@ -20,7 +24,9 @@ async def escalate_due(ctx: Context) -> int:
             order.escalate_at = None
             continue
         order.escalation_level += 1
-        if order.escalation_level == 1:
+        if order.state == PENDING_APPROVAL:
+            await _escalate_approval(ctx, incident, order)
+        elif order.escalation_level == 1:
             order.escalate_at = ctx.now + ack_timeout(ctx)
             await send_order(ctx, incident, order, reminder=True)
         else:
@@ -38,3 +44,20 @@ async def escalate_due(ctx: Context) -> int:
                                {"unit": order.unit_code, "level": order.escalation_level})
         await refresh_board(ctx, incident)
     return len(due)
+
+
+
+async def _escalate_approval(ctx: Context, incident: Incident, order: DispatchOrder) -> None:
+    """First the request again, with its buttons, as a new message (edits notify nobody);
+    then the centre is told plainly that a unit waits on its decision."""
+    if order.escalation_level == 1:
+        order.escalate_at = ctx.now + ack_timeout(ctx)
+        await send_approval_request(ctx, incident, order, reminder=True)
+        return
+    order.escalate_at = None
+    unit = ctx.org.units[order.unit_code]
+    for ref in ctx.centre_conversations():
+        ctx.send(ref, Message(text=ctx.t("escalation.approval_alert", unit=f"{unit.name} ({unit.code})",
+                                         id=incident.id, name=order.ordered_by,
+                                         minutes=2 * ctx.org.spec.escalation.ack_timeout_minutes)),
+                 priority=Priority.URGENT)

@@ -48,7 +48,8 @@ async def dispatch_units(
             incident_id=incident.id, unit_code=code, state=state, instruction=instruction, attempt=attempt,
             ordered_at=ctx.now, ordered_by=actor.name or "", ordered_by_id=actor_key,
             state_at=ctx.now, escalation_level=0,
-            escalate_at=ctx.now + ack_timeout(ctx) if state == "ordered" else None,
+            # An approval nobody gives is escalated like an order nobody acknowledges.
+            escalate_at=ctx.now + ack_timeout(ctx),
         ))
         await IncidentRepository(ctx.session).record(
             incident.id, ctx.now, "approval_requested" if state == PENDING_APPROVAL else "dispatched",
@@ -158,13 +159,15 @@ async def stand_down(ctx: Context, incident: Incident) -> list[str]:
     return told
 
 
-async def send_approval_request(ctx: Context, incident: Incident, order: DispatchOrder) -> None:
+async def send_approval_request(ctx: Context, incident: Incident, order: DispatchOrder, *,
+                                reminder: bool = False) -> None:
+    """Ask the centre to approve; a reminder is a new message (it must notify) that later edits go to."""
     for ref in ctx.centre_conversations():
         buttons = (
             await ctx.button(ctx.t("approval.approve"), actions.APPROVE, {"order": order.id}, ref),
             await ctx.button(ctx.t("approval.reject"), actions.REJECT, {"order": order.id}, ref),
         )
-        ctx.send(ref, views.approval_message(ctx.t, ctx.org, incident, order, buttons),
+        ctx.send(ref, views.approval_message(ctx.t, ctx.org, incident, order, buttons, reminder),
                  key=f"{views.order_key(order.id)}:approval", priority=Priority.URGENT)
 
 

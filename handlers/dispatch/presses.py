@@ -127,10 +127,10 @@ async def decide(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton
     if approve:
         # The order goes out now, and its silence is counted from now.
         order.state, order.ordered_at = "ordered", ctx.now
-        order.escalate_at = ctx.now + ack_timeout(ctx)
+        order.escalate_at, order.escalation_level = ctx.now + ack_timeout(ctx), 0
         await send_order(ctx, incident, order)
     else:
-        order.state = "rejected"
+        order.state, order.escalate_at = "rejected", None
     await IncidentRepository(ctx.session).record(
         incident.id, ctx.now, "approved" if approve else "rejected", ctx.timeline_actor, {"unit": order.unit_code},
     )

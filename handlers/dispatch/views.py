@@ -160,12 +160,12 @@ def approval_decision(t: Translator, order: DispatchOrder) -> str:
 
 
 def approval_message(t: Translator, org: Organisation, incident: Incident, order: DispatchOrder,
-                     buttons: tuple[Button, ...] = ()) -> Message:
+                     buttons: tuple[Button, ...] = (), reminder: bool = False) -> Message:
     unit = org.units[order.unit_code]
     decided = ""
     if order.decided_by:
         decided = t("approval.decided", state=approval_decision(t, order), name=order.decided_by)
-    title_key = "approval.title_decided" if decided else "approval.title"
+    title_key = "approval.title_decided" if decided else "approval.title_reminder" if reminder else "approval.title"
     return Message(
         title=t(title_key, unit=f"{unit.name} ({unit.code})", id=incident.id),
         text=decided or t("approval.help", name=order.ordered_by),
