@@ -232,8 +232,10 @@ async def test_a_reply_to_the_receipt_updates_the_casualty_totals(console_bot: C
     out = await console_bot.say(f"路人甲@reporting: ^{receipt_no} 更新：现在5人受伤，1人死亡")
     [answer] = _blocks(out, "reporting")
     assert f"已更新事件 {FIRST}：死亡 0 → 1 · 受伤 3 → 5" in answer
-    [card] = _blocks(out, "centre")
+    # The card is edited; a death is also said in a new message, since edits notify nobody (#14).
+    [notice, card] = sorted(_blocks(out, "centre"), key=lambda block: "edits message" in block)
     assert f"(edits message #{card_no})" in card and "死亡 1 · 受伤 5 · 被困 1" in card
+    assert f"事件 {FIRST} 情况加重：死亡 0→1" in notice
     incident = (await _incidents(console_bot))[FIRST]
     assert (incident.dead, incident.injured, incident.trapped) == (1, 5, 1)  # totals, not added
     updates = [e for e in await _timeline(console_bot, FIRST) if e.kind == "updated"]

@@ -69,3 +69,18 @@ async def test_status_shows_the_units_to_members_not_to_the_reporter(console_bot
     assert "出动力量:" in status and "FIRE-01" in status and "MED-01" in status
     own = await console_bot.say(f"路人甲@reporting: /status {ID}")
     assert "20261122-0001" in own and "出动力量" not in own
+
+
+async def test_a_follow_up_with_a_new_death_is_said_to_the_centre_and_the_units(console_bot: ConsoleBot) -> None:
+    """Edits notify nobody: more dead, trapped or missing is a new message (#14, item 6)."""
+    await console_bot.say(f"路人甲@reporting: {REPORT}")
+    out = await console_bot.say(f"王指挥@centre: /dispatch {ID} FIRE-01 MED-01")
+    await console_bot.say(f"陈医生@MED-01: !{_token(_order_in(out, 'MED-01'), '无法执行')}")
+    worse = await console_bot.say(f"路人甲@reporting: 续报 {ID}：已有1人死亡")
+    notice = "事件 20261122-0001 情况加重：死亡 0→1"
+    assert notice in worse.split("[centre] bot", 1)[1]
+    fire = [part for part in worse.split("[FIRE-01] bot")[1:] if notice in part.split("\n[", 1)[0]]
+    assert fire and not fire[0].startswith(" (edits message")  # a new message, not an edit
+    assert notice not in "".join(worse.split("[MED-01] bot")[1:])  # it declined: not on it
+    same = await console_bot.say(f"路人甲@reporting: 续报 {ID}：1人死亡")  # the same figure again
+    assert "情况加重" not in same

@@ -160,6 +160,8 @@ MESSAGES: dict[str, str] = {
     "order.title_closed": "✅ Closed · incident {id} (stand down)",
     "order.field.close_summary": "Summary",
     "order.stood_down": "📣 Incident {id} is closed: {unit}, stand down. Summary: {summary}",
+    "graver.notice": "⚠️ Incident {id} is graver: {changes}",
+    "graver.change": "{field} {old}→{new}",
     "close.stood_down": "Told to stand down: {units}",
     "close.reporter_told": "The incident {id} you reported has been dealt with and closed. Thank you for reporting it.",
     "status.units": "Units",

@@ -160,6 +160,8 @@ MESSAGES: dict[str, str] = {
     "order.title_closed": "✅ 已结束 · 事件 {id}（收队）",
     "order.field.close_summary": "处置总结",
     "order.stood_down": "📣 事件 {id} 已结束，{unit} 收队。总结：{summary}",
+    "graver.notice": "⚠️ 事件 {id} 情况加重：{changes}",
+    "graver.change": "{field} {old}→{new}",
     "close.stood_down": "已通知收队：{units}",
     "close.reporter_told": "您报告的事件 {id} 已处置结束。感谢报告。",
     "status.units": "出动力量",

@@ -131,6 +131,24 @@ async def refresh_orders(ctx: Context, incident: Incident) -> None:
             await refresh_order(ctx, incident, order)
 
 
+# Figures whose rise must reach people at once: an edited card or order notifies nobody.
+GRAVER = ("dead", "trapped", "missing")
+
+
+async def announce_graver(ctx: Context, incident: Incident, rises: dict[str, tuple[int, int]]) -> None:
+    """More dead, trapped or missing: a new short message to the centre and to every
+    unit still on the incident, besides the redrawn card and orders."""
+    changes = " · ".join(ctx.t("graver.change", field=ctx.t(f"count.{field}"), old=old, new=new)
+                         for field, (old, new) in rises.items())
+    notice = Message(text=ctx.t("graver.notice", id=incident.id, changes=changes))
+    refs = list(ctx.centre_conversations())
+    for order in await DispatchRepository(ctx.session).orders_for(incident.id):
+        if order.state not in FINAL and order.state != PENDING_APPROVAL:
+            refs.extend(ctx.active(ctx.org.units[order.unit_code].conversations))
+    for ref in dict.fromkeys(refs):
+        ctx.send(ref, notice, priority=Priority.URGENT)
+
+
 async def refresh_order(ctx: Context, incident: Incident, order: DispatchOrder) -> None:
     for ref in ctx.active(ctx.org.units[order.unit_code].conversations):
         message = views.order_message(ctx.t, ctx.org, incident, order, await _buttons_for(ctx, order, ref))

@@ -26,7 +26,7 @@ from core.events import ButtonEvent, MessageEvent
 from core.i18n import LANGUAGES, Translator, catalogue
 from core.messages import Message
 from core.text import clean_text
-from handlers.dispatch.orders import refresh_orders
+from handlers.dispatch.orders import GRAVER, announce_graver, refresh_orders
 from handlers.intake import duplicates, evidence, views
 from handlers.intake.cards import refresh_cards
 from handlers.intake.clock import event_time, find_times
@@ -259,6 +259,7 @@ async def apply_changes(
     answer: tell the sender (a linked report's sender has its receipt already)."""
     repo = IncidentRepository(ctx.session)
     said = []
+    rises: dict[str, tuple[int, int]] = {}
     for field, stated in changes.items():
         attribute = _ATTRIBUTE[field]
         old = getattr(incident, attribute)
@@ -266,6 +267,8 @@ async def apply_changes(
         if old == new:
             continue
         setattr(incident, attribute, new)
+        if field in GRAVER and isinstance(old, int) and isinstance(new, int) and new > old:
+            rises[field] = (old, new)
         _stated_by_a_person(incident, field)
         if field == "location" and kind == "corrected" and ctx.is_centre_member and isinstance(new, str):
             await _remember_place(ctx, new)
@@ -280,8 +283,11 @@ async def apply_changes(
             ctx.reply(Message(text=ctx.t("followup.unchanged", id=incident.id)))
         return said
     await refresh_cards(ctx, incident)
-    # Forces on the way see the new figures on their order.
+    # Forces on the way see the new figures on their order; more dead, trapped or
+    # missing is also said in a new message, since edits notify nobody.
     await refresh_orders(ctx, incident)
+    if rises and incident.status != "closed":
+        await announce_graver(ctx, incident, rises)
     if answer:
         ctx.reply(Message(text=ctx.t("followup.updated", id=incident.id, changes=" · ".join(said))))
     log.info("incident %s %s by %s: %s", incident.id, kind, ctx.event.actor, sorted(changes))
