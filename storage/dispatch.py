@@ -58,6 +58,17 @@ class DispatchRepository:
             select(DispatchOrder).where(DispatchOrder.incident_id == incident_id).order_by(DispatchOrder.id)
         ))
 
+    async def states_for(self, incident_ids: list[str]) -> dict[str, list[tuple[str, str]]]:
+        """(unit, state) of each incident's orders, in one query: for lists of incidents."""
+        table = DispatchOrder.__table__
+        rows = await self.session.execute(
+            select(table.c.incident_id, table.c.unit_code, table.c.state)
+            .where(table.c.incident_id.in_(incident_ids)).order_by(table.c.id))
+        found: dict[str, list[tuple[str, str]]] = {}
+        for incident_id, unit_code, state in rows.all():
+            found.setdefault(incident_id, []).append((unit_code, state))
+        return found
+
     async def statuses_for(self, incident_id: str) -> list[OrderStatus]:
         """The incident's orders as plain rows, for drawing the board.
 

@@ -166,6 +166,12 @@ class IncidentRepository:
             query = query.where(Incident.type == kind)
         return list(await self.session.scalars(query.order_by(Incident.created_at, Incident.id)))
 
+    async def open_incidents(self, limit: int) -> list[Incident]:
+        """Every open incident (drills too, merged ones not), oldest first."""
+        return list(await self.session.scalars(
+            select(Incident).where(Incident.status == "open", Incident.merged_into.is_(None))
+            .order_by(Incident.created_at, Incident.id).limit(limit)))
+
     async def add_source(self, source: IncidentSource) -> int:
         """Queue a linked report for the transaction's multi-row INSERT; its number among
         the incident's reports (its own first report is 1).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from storage.incidents import IncidentRepository
 from storage.models import DispatchOrder
 from tests.conftest import ConsoleBot
 from tests.console_transcript import token as _token
@@ -84,3 +85,40 @@ async def test_a_follow_up_with_a_new_death_is_said_to_the_centre_and_the_units(
     assert notice not in "".join(worse.split("[MED-01] bot")[1:])  # it declined: not on it
     same = await console_bot.say(f"路人甲@reporting: 续报 {ID}：1人死亡")  # the same figure again
     assert "情况加重" not in same
+
+
+async def test_reopening_tells_the_units_to_carry_on_and_gives_their_buttons_back(console_bot: ConsoleBot) -> None:
+    await console_bot.say(f"路人甲@reporting: {REPORT}")
+    out = await console_bot.say(f"王指挥@centre: /dispatch {ID} FIRE-01")
+    await console_bot.say(f"张三@FIRE-01: !{_token(_order_in(out, 'FIRE-01'), '出动')}")
+    await console_bot.say(f"王指挥@centre: /close {ID} 误报")
+    refused = await console_bot.say(f"张三@FIRE-01: /reopen {ID}")
+    assert "指挥中心成员" in refused
+    reopened = await console_bot.say(f"王指挥@centre: /reopen {ID} 复燃")
+    assert "事件 20261122-0001 已重新开启。" in reopened and "已通知继续执行：FIRE-01" in reopened
+    assert "事件 20261122-0001 已重新开启，FIRE-01 请继续执行。原因：复燃" in reopened
+    redrawn = [p for p in reopened.split("[FIRE-01] bot")[1:] if p.startswith(" (edits message")][0]
+    pressed = await console_bot.say(f"张三@FIRE-01: !{_token(redrawn, '到场')}")
+    assert "已记录：已到场" in pressed
+    async with console_bot.app.db.transaction() as session:
+        incident = await IncidentRepository(session).get(ID)
+        kinds = [e.kind for e in await IncidentRepository(session).timeline(ID)]
+    assert incident is not None and incident.status == "open" and incident.closed_at is None
+    assert kinds[kinds.index("closed"):] == ["closed", "reopened", "order_press"]
+    again = await console_bot.say(f"王指挥@centre: /reopen {ID}")
+    assert "未结束，无需重新开启" in again
+
+
+async def test_incidents_lists_the_open_ones_with_their_units(console_bot: ConsoleBot) -> None:
+    assert "当前没有进行中的事件" in await console_bot.say("王指挥@centre: /incidents")
+    await console_bot.say(f"路人甲@reporting: {REPORT}")
+    await console_bot.say("路人乙@reporting: 解放路与建设路口两车相撞，1人受伤")
+    out = await console_bot.say(f"王指挥@centre: /dispatch {ID} FIRE-01")
+    await console_bot.say(f"张三@FIRE-01: !{_token(_order_in(out, 'FIRE-01'), '接令')}")
+    listed = await console_bot.say("王指挥@centre: /incidents")
+    assert "进行中的事件（2）" in listed
+    assert f"{ID} 火灾 · 人民路化工厂" in listed and "✅FIRE-01" in listed
+    assert "20261122-0002" in listed and "未调度" in listed
+    assert "指挥中心成员" in await console_bot.say("张三@FIRE-01: /incidents")
+    await console_bot.say(f"王指挥@centre: /close {ID}")
+    assert ID not in await console_bot.say("王指挥@centre: /incidents")

@@ -8,6 +8,8 @@ from handlers.dispatch import actions, commands, presses, views
 def register(router: Router) -> None:
     router.command("dispatch", commands.dispatch_command, "help.cmd.dispatch", centre_only)
     router.command("close", commands.close_command, "help.cmd.close", centre_only)
+    router.command("reopen", commands.reopen_command, "help.cmd.reopen", centre_only)
+    router.command("incidents", commands.incidents_command, "help.cmd.incidents", centre_only)
     router.on_button(actions.DISPATCH, commands.open_draft)
     router.on_button(actions.TOGGLE, commands.toggle_unit)
     router.on_button(actions.SEND, commands.send_draft)

@@ -10,7 +10,7 @@ from core.events import ButtonEvent, CommandEvent, ConversationRef, MessageEvent
 from core.messages import Button, Message
 from core.text import clean_text
 from handlers.dispatch import actions, views
-from handlers.dispatch.orders import dispatch_units, refresh_board, stand_down
+from handlers.dispatch.orders import dispatch_units, refresh_board, resume, stand_down
 from storage.buttons import ResolvedButton
 from storage.dispatch import DispatchRepository
 from storage.incidents import IncidentRepository
@@ -110,6 +110,49 @@ def _tell_reporter(ctx: HandlerContext, incident: Incident) -> None:
         return  # closed where it was reported: the answer above says so
     ctx.send(source, Message(text=ctx.t("close.reporter_told", id=incident.id)),
              reply_to_message_id=incident.source_message_id)
+
+
+async def reopen_command(ctx: HandlerContext, event: CommandEvent) -> None:
+    """/reopen ID [reason]: the incident is live again; units still on it are told to go on."""
+    incident_id, _, reason = clean_text(event.args).strip().partition(" ")
+    if not incident_id:
+        ctx.reply(Message(text=ctx.t("reopen.usage")))
+        return
+    incident = await IncidentRepository(ctx.session).get(incident_id)
+    if incident is None:
+        ctx.reply(Message(text=ctx.t("status.not_found", id=incident_id)))
+        return
+    if incident.status != "closed":
+        ctx.reply(Message(text=ctx.t("reopen.not_closed", id=incident.id)))
+        return
+    incident.status, incident.closed_at, incident.closed_by = "open", None, None
+    await IncidentRepository(ctx.session).record(incident.id, ctx.now, "reopened", ctx.timeline_actor,
+                                                  {"reason": reason.strip()[:INSTRUCTION_LIMIT] or None,
+                                                   "summary": incident.close_summary})
+    incident.close_summary = None
+    told = await resume(ctx, incident, reason.strip()[:INSTRUCTION_LIMIT])
+    await refresh_board(ctx, incident)
+    done = ctx.t("reopen.done", id=incident.id)
+    if told:
+        done += "\n" + ctx.t("reopen.resumed", units=", ".join(told))
+    ctx.reply(Message(text=done))
+
+
+MAX_LISTED = 40
+
+
+async def incidents_command(ctx: HandlerContext, event: CommandEvent) -> None:
+    """/incidents: every open incident, oldest first, with its age and its units' states."""
+    incidents = await IncidentRepository(ctx.session).open_incidents(MAX_LISTED + 1)
+    if not incidents:
+        ctx.reply(Message(text=ctx.t("incidents.none")))
+        return
+    states = await DispatchRepository(ctx.session).states_for([i.id for i in incidents[:MAX_LISTED]])
+    lines = [views.incident_line(ctx.t, incident, states.get(incident.id, []), ctx.now)
+             for incident in incidents[:MAX_LISTED]]
+    if len(incidents) > MAX_LISTED:
+        lines.append(ctx.t("incidents.more", count=MAX_LISTED))
+    ctx.reply_in_confidence(Message(title=ctx.t("incidents.title", count=len(lines)), text="\n".join(lines)))
 
 
 # -- the card's Dispatch button and the draft it opens ---------------------------

@@ -177,6 +177,24 @@ async def stand_down(ctx: Context, incident: Incident) -> list[str]:
     return told
 
 
+async def resume(ctx: Context, incident: Incident, reason: str) -> list[str]:
+    """The incident is open again: every unit that was stood down is told to go on (a new
+    message) and its order gets its buttons back; silence is counted again from now."""
+    told = []
+    for order in await DispatchRepository(ctx.session).orders_for(incident.id):
+        if order.state in FINAL or order.state == PENDING_APPROVAL:
+            continue
+        if order.state == "ordered":
+            order.escalate_at, order.escalation_level = ctx.now + ack_timeout(ctx), 0
+        await refresh_order(ctx, incident, order)
+        notice = Message(text=ctx.t("order.resumed", id=incident.id, unit=order.unit_code,
+                                    reason=reason or ctx.t("value.not_stated")))
+        for ref in ctx.active(ctx.org.units[order.unit_code].conversations):
+            ctx.send(ref, notice, priority=Priority.URGENT)
+        told.append(order.unit_code)
+    return told
+
+
 async def send_approval_request(ctx: Context, incident: Incident, order: DispatchOrder, *,
                                 reminder: bool = False) -> None:
     """Ask the centre to approve; a reminder is a new message (it must notify) that later edits go to."""

@@ -80,6 +80,14 @@ def unit_lines(t: Translator, org: Organisation, orders: Sequence[OrderStatus], 
     return lines
 
 
+def incident_line(t: Translator, incident: Incident, orders: Sequence[tuple[str, str]], now: datetime) -> str:
+    """One open incident in a list: id, drill mark, type, place, age, and each unit's state."""
+    units = "、".join(f"{STATE_MARK.get(state, '')}{unit}" for unit, state in orders) or t("incidents.no_units")
+    return t("incidents.line", id=incident.id, drill=t("incidents.drill") if incident.drill else "",
+             type=t(f"type.{incident.type}"), place=incident.location or t("value.not_stated"),
+             minutes=minutes_between(incident.created_at, now), units=units)
+
+
 def press_labels(t: Translator, order: DispatchOrder) -> list[tuple[str, str]]:
     """(state, label) of the buttons an order still offers."""
     if order.state in FINAL or order.state == PENDING_APPROVAL:
