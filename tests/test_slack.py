@@ -494,9 +494,19 @@ async def test_the_drill_button_works_for_the_centre_and_is_refused_to_others(
     [edited] = fake.messages(CENTRE)
     assert edited["ts"] == card["ts"] and "edited" in edited  # chat.update, in place
     assert "演练" in block_texts(edited)[0]
-    assert [b["text"]["text"] for b in buttons(edited)] == ["调度", "更正"]
+    # The mark can be taken back by a centre member (#14), with the card's own button.
+    assert [b["text"]["text"] for b in buttons(edited)] == ["调度", "撤销演练标记", "更正"]
     assert "王指挥" in fake.ephemerals[-1]["text"]
     assert (await bot.incident("20261122-0001")).drill  # type: ignore[union-attr]
+    refused = await bot.press(ENV_OFFICER, CENTRE, edited, "撤销演练标记")
+    await bot.deliver()
+    assert fake.ephemerals[-1]["text"] == ZH("button.refused_centre_only")
+    assert (await bot.incident("20261122-0001")).drill  # type: ignore[union-attr]
+    await bot.press(COMMANDER, CENTRE, edited, "撤销演练标记")
+    await bot.deliver()
+    [again] = fake.messages(CENTRE)
+    assert [b["text"]["text"] for b in buttons(again)] == ["调度", "标记为演练", "更正"]
+    assert "撤销" in fake.ephemerals[-1]["text"] and not (await bot.incident("20261122-0001")).drill  # type: ignore[union-attr]
 
 
 async def test_a_forged_button_value_changes_nothing(bot: SlackBot, fake: FakeSlackAPI) -> None:

@@ -120,6 +120,9 @@ MESSAGES: dict[str, str] = {
     "status.title": "Incident {id}",
     # buttons
     "button.mark_drill": "Mark as drill",
+    "button.unmark_drill": "Not a drill",
+    "drill.unmarked": "{id}: the drill mark was taken back by {name}; it counts as a real incident",
+    "drill.not_marked": "{id} is not marked as a drill",
     "button.refused_centre_only": "Only command centre members can do this.",
     "button.unknown": "This button is no longer valid; nothing was changed.",
     "button.wrong_place": "This button does not belong to this conversation; nothing was changed.",

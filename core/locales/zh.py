@@ -120,6 +120,9 @@ MESSAGES: dict[str, str] = {
     "status.title": "事件 {id}",
     # buttons
     "button.mark_drill": "标记为演练",
+    "button.unmark_drill": "撤销演练标记",
+    "drill.unmarked": "{id} 的演练标记已由 {name} 撤销，按真实事件处理",
+    "drill.not_marked": "{id} 未标记为演练",
     "button.refused_centre_only": "只有指挥中心成员可以这样做。",
     "button.unknown": "这个按钮已失效或无效，未做任何更改。",
     "button.wrong_place": "这个按钮不属于本会话，未做任何更改。",

@@ -10,6 +10,7 @@ from storage.incidents import IncidentRepository
 from storage.models import Incident
 
 DRILL_ACTION = "incident.drill"
+UNDRILL_ACTION = "incident.undrill"
 CORRECT_ACTION = "incident.correct"
 
 
@@ -18,7 +19,9 @@ async def _buttons(ctx: Context, incident: Incident, ref: ConversationRef) -> tu
         return ()
     data = {"incident": incident.id}
     buttons = [await ctx.button(ctx.t("button.dispatch"), DISPATCH, data, ref)]
-    if not incident.drill:
+    if incident.drill:  # a wrong mark hides a real incident from the statistics: it can be undone
+        buttons.append(await ctx.button(ctx.t("button.unmark_drill"), UNDRILL_ACTION, data, ref))
+    else:
         buttons.append(await ctx.button(ctx.t("button.mark_drill"), DRILL_ACTION, data, ref))
     buttons.append(await ctx.button(ctx.t("button.correct"), CORRECT_ACTION, data, ref))
     return tuple(buttons)

@@ -17,7 +17,7 @@ from handlers.router import Router, centre_only
 from core.text import clean_text
 from handlers.dispatch import views as dispatch_views
 from handlers.intake import duplicates, evidence, followups, triage, views
-from handlers.intake.cards import CORRECT_ACTION, DRILL_ACTION, refresh_cards
+from handlers.intake.cards import CORRECT_ACTION, DRILL_ACTION, UNDRILL_ACTION, refresh_cards
 from handlers.intake.parser import MAX_CHARS, parse_report
 from handlers.intake.rights import may_update
 from handlers.intake.registration import register_incident
@@ -43,6 +43,7 @@ def register(router: Router) -> None:
     router.form("report", report_form)
     router.command("status", status_command, "help.cmd.status")
     router.on_button(DRILL_ACTION, mark_drill)
+    router.on_button(UNDRILL_ACTION, unmark_drill)
     router.on_button(CORRECT_ACTION, followups.explain_correction)
     router.on_button(duplicates.SPLIT_ACTION, duplicates.split_source)
     router.on_button(triage.REGISTER_ACTION, triage.register_press)
@@ -117,6 +118,15 @@ async def status_command(ctx: HandlerContext, event: CommandEvent) -> None:
 
 
 async def mark_drill(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton) -> None:
+    await _set_drill(ctx, event, button, drill=True)
+
+
+async def unmark_drill(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton) -> None:
+    await _set_drill(ctx, event, button, drill=False)
+
+
+async def _set_drill(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton, *, drill: bool) -> None:
+    """A centre member marks an incident as a drill, or takes a wrong mark back; both on the timeline."""
     if not centre_only(ctx.person):
         log.warning("refused drill mark by %s", event.actor)
         ctx.private_answer = ctx.t("button.refused_centre_only")
@@ -126,10 +136,10 @@ async def mark_drill(ctx: HandlerContext, event: ButtonEvent, button: ResolvedBu
     if incident is None:
         ctx.private_answer = ctx.t("button.unknown")
         return
-    if incident.drill:
-        ctx.private_answer = ctx.t("drill.already", id=incident.id)
+    if incident.drill == drill:
+        ctx.private_answer = ctx.t("drill.already" if drill else "drill.not_marked", id=incident.id)
         return
-    incident.drill = True
-    await repo.record(incident.id, ctx.now, "marked_drill", ctx.timeline_actor)
+    incident.drill = drill
+    await repo.record(incident.id, ctx.now, "marked_drill" if drill else "unmarked_drill", ctx.timeline_actor)
     await refresh_cards(ctx, incident)
-    ctx.private_answer = ctx.t("drill.marked", id=incident.id, name=ctx.actor_name)
+    ctx.private_answer = ctx.t("drill.marked" if drill else "drill.unmarked", id=incident.id, name=ctx.actor_name)
