@@ -166,6 +166,12 @@ class IncidentRepository:
             query = query.where(Incident.type == kind)
         return list(await self.session.scalars(query.order_by(Incident.created_at, Incident.id)))
 
+    async def sources_of(self, incident_id: str) -> list[IncidentSource]:
+        """The further reports linked to an incident, oldest first (split ones included)."""
+        await flush_deferred(self.session)
+        return list(await self.session.scalars(
+            select(IncidentSource).where(IncidentSource.incident_id == incident_id).order_by(IncidentSource.id)))
+
     async def open_incidents(self, limit: int) -> list[Incident]:
         """Every open incident (drills too, merged ones not), oldest first."""
         return list(await self.session.scalars(

@@ -122,3 +122,34 @@ async def test_incidents_lists_the_open_ones_with_their_units(console_bot: Conso
     assert "指挥中心成员" in await console_bot.say("张三@FIRE-01: /incidents")
     await console_bot.say(f"王指挥@centre: /close {ID}")
     assert ID not in await console_bot.say("王指挥@centre: /incidents")
+
+
+async def test_merge_makes_two_incidents_one(console_bot: ConsoleBot) -> None:
+    await console_bot.say("路人甲@reporting: 人民路化工厂起火，3人受伤")
+    await console_bot.say("路人乙@reporting: 城东工业园仓库着火，有2人被困")  # later seen to be the same fire
+    second = "20261122-0002"
+    assert "指挥中心成员" in await console_bot.say(f"张三@FIRE-01: /merge {ID} {second}")
+    assert "用法" in await console_bot.say(f"王指挥@centre: /merge {ID}")
+    merged = await console_bot.say(f"王指挥@centre: /merge {second} {ID}")  # either order: the later joins
+    assert f"事件 {second} 已并入 {ID}。" in merged
+    assert f"事件 {ID} 情况加重：被困 0→2" in merged  # more trapped: said, not only drawn
+    async with console_bot.app.db.transaction() as session:
+        repo = IncidentRepository(session)
+        keep, gone = await repo.get(ID), await repo.get(second)
+        sources = await repo.sources_of(ID)
+    assert keep is not None and gone is not None
+    assert (keep.injured, keep.trapped, keep.status) == (3, 2, "open")
+    assert (gone.status, gone.merged_into) == ("closed", ID)
+    assert [(s.reporter_name, s.merged_from) for s in sources] == [("路人乙", second)]
+    # A reply to the merged one's receipt now follows the earlier; merged again is refused.
+    assert "已结束" in await console_bot.say(f"王指挥@centre: /merge {ID} {second}")
+
+
+async def test_an_incident_with_orders_does_not_join_another(console_bot: ConsoleBot) -> None:
+    await console_bot.say(f"路人甲@reporting: {REPORT}")
+    await console_bot.say("路人乙@reporting: 城东工业园仓库着火")
+    await console_bot.say("王指挥@centre: /dispatch 20261122-0002 FIRE-01")
+    refused = await console_bot.say(f"王指挥@centre: /merge {ID} 20261122-0002")
+    assert "已有调度指令" in refused
+    async with console_bot.app.db.transaction() as session:
+        assert (await IncidentRepository(session).get("20261122-0002")).status == "open"  # type: ignore[union-attr]

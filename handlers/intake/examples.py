@@ -15,11 +15,11 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.intake.parser import parse_report
+from handlers.intake.reports import COUNTS
 from storage.examples import corrected_incident_ids, decided_triage, readings
 from storage.models import Incident, TimelineEntry
 from storage.triage import REGISTERED
 
-COUNTS = ("dead", "injured", "trapped", "missing")
 
 
 def _not_a_report() -> dict[str, Any]:

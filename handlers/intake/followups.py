@@ -32,6 +32,7 @@ from handlers.intake.cards import refresh_cards
 from handlers.intake.clock import event_time, find_times
 from handlers.intake.numbers import EN_NUMBERS, zh_to_int
 from handlers.intake.parser import INCIDENT_TYPES, parse_report
+from handlers.intake.reports import COUNTS
 from handlers.intake.rights import refused_followup
 from handlers.intake.stated_counts import Added, applied, stated_counts
 from storage.buttons import ResolvedButton
@@ -44,7 +45,6 @@ log = logging.getLogger(__name__)
 
 MAX_REPLY_CHARS = 2000
 MAX_COUNT = 100_000
-COUNTS = ("dead", "injured", "trapped", "missing")
 _ATTRIBUTE = {"type": "type", "location": "location", "time": "stated_time",
               **{count: count for count in COUNTS}}
 _FIELD_NAMES: dict[str, tuple[str, ...]] = {

@@ -16,7 +16,7 @@ from core.messages import Message
 from handlers.router import Router, centre_only
 from core.text import clean_text
 from handlers.dispatch import views as dispatch_views
-from handlers.intake import duplicates, evidence, followups, triage, views
+from handlers.intake import duplicates, evidence, followups, merging, triage, views
 from handlers.intake.cards import CORRECT_ACTION, DRILL_ACTION, UNDRILL_ACTION, refresh_cards
 from handlers.intake.parser import MAX_CHARS, parse_report
 from handlers.intake.rights import may_update
@@ -42,6 +42,7 @@ def register(router: Router) -> None:
     router.command("report", report_command, "help.cmd.report")
     router.form("report", report_form)
     router.command("status", status_command, "help.cmd.status")
+    router.command("merge", merging.merge_command, "help.cmd.merge", centre_only)
     router.on_button(DRILL_ACTION, mark_drill)
     router.on_button(UNDRILL_ACTION, unmark_drill)
     router.on_button(CORRECT_ACTION, followups.explain_correction)

@@ -1,0 +1,82 @@
+"""/merge ID ID: two incidents that turn out to be one become one (the inverse of Split).
+
+The earlier keeps its id; the later is closed as merged into it, and its report and
+its further reports are linked to the earlier as reports of their own (the later's
+record stays as it was, for the review). Casualty figures take the higher of the two:
+counting a trapped person twice is put right later, missing one is not.
+"""
+from __future__ import annotations
+
+from core.events import CommandEvent
+from core.messages import Message
+from handlers.context import HandlerContext
+from handlers.dispatch.orders import GRAVER, announce_graver, refresh_orders
+from handlers.intake.duplicates import link_source, refresh_cards_once
+from handlers.intake.reports import COUNTS
+from storage.incidents import IncidentRepository
+from storage.models import Incident, IncidentSource
+
+MERGED_STATES_REFUSED = ("closed",)
+
+
+async def merge_command(ctx: HandlerContext, event: CommandEvent) -> None:
+    ids = event.args.split()
+    if len(ids) != 2 or ids[0] == ids[1]:
+        ctx.reply(Message(text=ctx.t("merge.usage")))
+        return
+    repo = IncidentRepository(ctx.session)
+    found = [await repo.get(incident_id) for incident_id in ids]
+    for incident_id, incident in zip(ids, found):
+        if incident is None:
+            ctx.reply(Message(text=ctx.t("status.not_found", id=incident_id)))
+            return
+        if incident.status in MERGED_STATES_REFUSED:
+            ctx.reply(Message(text=ctx.t("merge.closed", id=incident.id)))
+            return
+    keep, gone = sorted(found, key=lambda i: (i.created_at, i.id))  # type: ignore[union-attr, return-value]
+    if await repo.has_orders(gone.id):
+        # Its units would be left with orders of an incident nobody follows any more.
+        ctx.reply(Message(text=ctx.t("merge.has_orders", id=gone.id)))
+        return
+    await merge(ctx, keep, gone)
+    ctx.reply(Message(text=ctx.t("merge.done", gone=gone.id, keep=keep.id)))
+
+
+async def merge(ctx: HandlerContext, keep: Incident, gone: Incident) -> None:
+    repo = IncidentRepository(ctx.session)
+    raised: dict[str, tuple[int, int]] = {}
+    for count in COUNTS:
+        if getattr(gone, count) > getattr(keep, count):
+            raised[count] = (getattr(keep, count), getattr(gone, count))
+            setattr(keep, count, getattr(gone, count))
+    keep.location = keep.location or gone.location
+    if keep.latitude is None and gone.latitude is not None:
+        keep.latitude, keep.longitude = gone.latitude, gone.longitude
+    gone.status, gone.closed_at, gone.closed_by, gone.merged_into = "closed", ctx.now, ctx.actor_name, keep.id
+    await repo.record(gone.id, ctx.now, "merged", ctx.timeline_actor, {"into": keep.id, "by_hand": True})
+    await repo.record(keep.id, ctx.now, "merged_in", ctx.timeline_actor,
+                      {"from": gone.id, "raised": {k: list(v) for k, v in raised.items()}})
+    further = await repo.sources_of(gone.id)
+    for source in [_own_report(gone), *further]:
+        await link_source(ctx, keep, IncidentSource(
+            incident_id=keep.id, added_at=ctx.now, text=source.text,
+            reporter_platform=source.reporter_platform, reporter_id=source.reporter_id,
+            reporter_name=source.reporter_name, reporter_registered=source.reporter_registered,
+            source_platform=source.source_platform, source_chat_id=source.source_chat_id,
+            source_message_id=source.source_message_id, merged_from=gone.id,
+        ))
+    refresh_cards_once(ctx, gone)  # its card now says where it went, without buttons
+    refresh_cards_once(ctx, keep)
+    await refresh_orders(ctx, keep)
+    if graver := {count: rise for count, rise in raised.items() if count in GRAVER}:
+        await announce_graver(ctx, keep, graver)
+
+
+def _own_report(incident: Incident) -> IncidentSource:
+    """The report an incident was registered from, as a further report of another."""
+    return IncidentSource(
+        text=incident.text, reporter_platform=incident.reporter_platform, reporter_id=incident.reporter_id,
+        reporter_name=incident.reporter_name, reporter_registered=incident.reporter_registered,
+        source_platform=incident.source_platform, source_chat_id=incident.source_chat_id,
+        source_message_id=incident.source_message_id,
+    )
