@@ -195,6 +195,22 @@ class Escalation(_Strict):
     ack_timeout_minutes: Annotated[int, Field(gt=0, le=24 * 60)] = 5
 
 
+LEVEL_COLOURS = ("red", "orange", "yellow", "blue")
+
+
+class ResponseLevel(_Strict):
+    """A response level (响应级别): 1 is the gravest, as in China's 一级响应."""
+
+    level: Annotated[int, Field(ge=1, le=9)]
+    name: Annotated[StrictStr, Field(min_length=1, max_length=40)] | None = None  # None: 一级 / Level I …
+    colour: Literal["red", "orange", "yellow", "blue"] | None = None
+    # Units must acknowledge faster at a graver level (None: escalation.ack_timeout_minutes).
+    ack_timeout_minutes: Annotated[int, Field(gt=0, le=24 * 60)] | None = None
+
+
+DEFAULT_LEVELS = [ResponseLevel(level=n, colour=colour) for n, colour in enumerate(LEVEL_COLOURS, start=1)]
+
+
 class IntakeLimits(_Strict):
     """How many reports may each post their own card before they are held and summed up.
 
@@ -260,6 +276,20 @@ class OrganisationFile(_Strict):
     units: list[Unit] = []
     dispatch_plans: dict[StrictStr, list[StrictStr]] = {}
     escalation: Escalation = Escalation()
+    response_levels: list[ResponseLevel] = DEFAULT_LEVELS
+
+    @field_validator("response_levels")
+    @classmethod
+    def _levels_once_each(cls, levels: list[ResponseLevel]) -> list[ResponseLevel]:
+        numbers = [level.level for level in levels]
+        if not levels:
+            raise ValueError("give at least one level, or leave response_levels out for 一级 to 四级")
+        if len(set(numbers)) != len(numbers):
+            raise ValueError(f"each level once: {sorted(numbers)}")
+        return sorted(levels, key=lambda level: level.level)
+
+    def response_level(self, number: int) -> ResponseLevel | None:
+        return next((level for level in self.response_levels if level.level == number), None)
     rollcalls: list[Rollcall] = []
     intake_limits: IntakeLimits = IntakeLimits()
     places: list[Place] = []

@@ -64,6 +64,10 @@ class Incident(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     closed_by: Mapped[str | None] = mapped_column(String(200))
     close_summary: Mapped[str | None] = mapped_column(Text)
+    # The response level (1 the gravest) and its name as shown when it was set, so a
+    # level renamed in the organisation file later does not rewrite history.
+    level: Mapped[int | None] = mapped_column(Integer)
+    level_name: Mapped[str | None] = mapped_column(String(60))
     # Set when a later pin put this report within reach of an earlier incident:
     # the incident is closed and its report is a source of that one.
     merged_into: Mapped[str | None] = mapped_column(String(16))

@@ -2,13 +2,17 @@
 from __future__ import annotations
 
 from handlers.router import Router, centre_only
-from handlers.dispatch import actions, commands, presses, views
 
 
 def register(router: Router) -> None:
+    # Imported here, not when the package is: intake's cards import dispatch's action
+    # names, and dispatch's levels redraw intake's cards.
+    from handlers.dispatch import actions, commands, levels, presses, views
+
     router.command("dispatch", commands.dispatch_command, "help.cmd.dispatch", centre_only)
     router.command("close", commands.close_command, "help.cmd.close", centre_only)
     router.command("reopen", commands.reopen_command, "help.cmd.reopen", centre_only)
+    router.command("level", levels.level_command, "help.cmd.level", centre_only)
     router.command("incidents", commands.incidents_command, "help.cmd.incidents", centre_only)
     router.on_button(actions.DISPATCH, commands.open_draft)
     router.on_button(actions.TOGGLE, commands.toggle_unit)

@@ -9,7 +9,7 @@ from config.unit_lookup import close_units
 from core.events import ButtonEvent, CommandEvent, ConversationRef, MessageEvent
 from core.messages import Button, Message
 from core.text import clean_text
-from handlers.dispatch import actions, views
+from handlers.dispatch import actions, levels, views
 from handlers.dispatch.orders import dispatch_units, refresh_board, resume, stand_down
 from storage.buttons import ResolvedButton
 from storage.dispatch import DispatchRepository
@@ -57,10 +57,20 @@ async def dispatch_command(ctx: HandlerContext, event: CommandEvent) -> None:
     incident = await _open_incident(ctx, words[0])
     if incident is None:
         return
-    codes = [word.upper() for word in words[1:]]
+    level_words = [word for word in words[1:] if word.lower().startswith("level:")]
+    codes = [word.upper() for word in words[1:] if word not in level_words]
+    number = levels.parse_level(level_words[-1].partition(":")[2]) if level_words else None
+    if level_words and (number is None or ctx.org.spec.response_level(number) is None):
+        ctx.reply(Message(text=ctx.t("level.unknown", word=level_words[-1][:20], levels=levels.choices(ctx))))
+        return
     if problems := _unknown_units(ctx, codes):
         ctx.reply(Message(text="\n".join(problems)))
         return
+    if not codes:
+        ctx.reply(Message(text=ctx.t("dispatch.usage")))
+        return
+    if number is not None:  # first, so the orders carry it and its acknowledgement timeout
+        await levels.set_level(ctx, incident, number, "")
     await _dispatch_and_report(ctx, incident, codes, instruction.strip()[:INSTRUCTION_LIMIT])
 
 

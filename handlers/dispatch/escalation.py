@@ -27,7 +27,7 @@ async def escalate_due(ctx: Context) -> int:
         if order.state == PENDING_APPROVAL:
             await _escalate_approval(ctx, incident, order)
         elif order.escalation_level == 1:
-            order.escalate_at = ctx.now + ack_timeout(ctx)
+            order.escalate_at = ctx.now + ack_timeout(ctx, incident)
             await send_order(ctx, incident, order, reminder=True)
         else:
             order.escalate_at = None
@@ -51,7 +51,7 @@ async def _escalate_approval(ctx: Context, incident: Incident, order: DispatchOr
     """First the request again, with its buttons, as a new message (edits notify nobody);
     then the centre is told plainly that a unit waits on its decision."""
     if order.escalation_level == 1:
-        order.escalate_at = ctx.now + ack_timeout(ctx)
+        order.escalate_at = ctx.now + ack_timeout(ctx, incident)
         await send_approval_request(ctx, incident, order, reminder=True)
         return
     order.escalate_at = None

@@ -13,8 +13,11 @@ from storage.incidents import IncidentRepository, TimelineActor
 from storage.models import DispatchOrder, Incident
 
 
-def ack_timeout(ctx: Context) -> timedelta:
-    return timedelta(minutes=ctx.org.spec.escalation.ack_timeout_minutes)
+def ack_timeout(ctx: Context, incident: Incident | None = None) -> timedelta:
+    """How long a unit has to acknowledge: its incident's level may ask for less."""
+    level = ctx.org.spec.response_level(incident.level) if incident is not None and incident.level else None
+    minutes = level.ack_timeout_minutes if level and level.ack_timeout_minutes else None
+    return timedelta(minutes=minutes or ctx.org.spec.escalation.ack_timeout_minutes)
 
 
 async def dispatch_units(
@@ -30,7 +33,7 @@ async def dispatch_units(
     resent = [o for o in existing if o.unit_code in wanted and o.state == "ordered" and o.delivery == UNDELIVERED]
     for order in resent:
         order.delivery, order.escalation_level = None, 0
-        order.escalate_at = ctx.now + ack_timeout(ctx)
+        order.escalate_at = ctx.now + ack_timeout(ctx, incident)
         await IncidentRepository(ctx.session).record(incident.id, ctx.now, "dispatched_again", actor,
                                                      {"unit": order.unit_code})
         await send_order(ctx, incident, order)
@@ -49,7 +52,7 @@ async def dispatch_units(
             ordered_at=ctx.now, ordered_by=actor.name or "", ordered_by_id=actor_key,
             state_at=ctx.now, escalation_level=0,
             # An approval nobody gives is escalated like an order nobody acknowledges.
-            escalate_at=ctx.now + ack_timeout(ctx),
+            escalate_at=ctx.now + ack_timeout(ctx, incident),
         ))
         await IncidentRepository(ctx.session).record(
             incident.id, ctx.now, "approval_requested" if state == PENDING_APPROVAL else "dispatched",
@@ -185,7 +188,7 @@ async def resume(ctx: Context, incident: Incident, reason: str) -> list[str]:
         if order.state in FINAL or order.state == PENDING_APPROVAL:
             continue
         if order.state == "ordered":
-            order.escalate_at, order.escalation_level = ctx.now + ack_timeout(ctx), 0
+            order.escalate_at, order.escalation_level = ctx.now + ack_timeout(ctx, incident), 0
         await refresh_order(ctx, incident, order)
         notice = Message(text=ctx.t("order.resumed", id=incident.id, unit=order.unit_code,
                                     reason=reason or ctx.t("value.not_stated")))

@@ -127,7 +127,7 @@ async def decide(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton
     if approve:
         # The order goes out now, and its silence is counted from now.
         order.state, order.ordered_at = "ordered", ctx.now
-        order.escalate_at, order.escalation_level = ctx.now + ack_timeout(ctx), 0
+        order.escalate_at, order.escalation_level = ctx.now + ack_timeout(ctx, incident), 0
         await send_order(ctx, incident, order)
     else:
         order.state, order.escalate_at = "rejected", None

@@ -60,7 +60,8 @@ def summary_fields(t: Translator, incident: Incident) -> tuple[Field, ...]:
     def shown(field: str, value: str) -> str:
         return value + UNSURE_MARK if field in unsure else value
 
-    return (
+    level = (Field(t("field.level"), incident.level_name),) if incident.level_name else ()
+    return level + (
         Field(t("field.type"), shown("type", t(f"type.{incident.type}"))),
         Field(t("field.location"), shown("location", incident.location) if incident.location else not_stated),
         Field(t("field.time"), shown("time", incident.stated_time) if incident.stated_time else not_stated),

@@ -1,0 +1,96 @@
+"""Response levels (响应级别): `/level ID N [reason]`, or `level:N` in `/dispatch`.
+
+A level is one of the organisation's (`response_levels`, 一级 to 四级 by default; 1
+is the gravest). Setting it is on the timeline with who and why, said in a new
+message to the centre and to every unit on the incident, and drawn on the card, the
+board and every order; a level may ask units to acknowledge faster.
+"""
+from __future__ import annotations
+
+import re
+
+from config.schema import ResponseLevel
+from core.events import CommandEvent
+from core.i18n import Translator
+from core.messages import Message, Priority
+from core.text import clean_text
+from handlers.context import Context, HandlerContext
+from handlers.dispatch.orders import refresh_board, refresh_orders
+from handlers.intake.cards import refresh_cards
+from storage.dispatch import FINAL, PENDING_APPROVAL, DispatchRepository
+from storage.incidents import IncidentRepository
+from storage.models import Incident
+
+COLOUR_MARK = {"red": "🔴", "orange": "🟠", "yellow": "🟡", "blue": "🔵"}
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9}
+_CHINESE = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_LEVEL = re.compile(r"^(?:level\s*)?([1-9]|[ivx]+|[一二三四五六七八九])\s*(?:级(?:响应)?)?$", re.IGNORECASE)
+REASON_LIMIT = 500
+
+
+def parse_level(text: str) -> int | None:
+    """`2`, `II`, `二`, `二级`, `Level II` → 2; anything else → None."""
+    found = _LEVEL.match(text.strip())
+    if found is None:
+        return None
+    word = found.group(1).lower()
+    return int(word) if word.isdigit() else _ROMAN.get(word) or _CHINESE.get(word)
+
+
+def level_label(t: Translator, level: ResponseLevel) -> str:
+    key = f"level.{level.level}"
+    name = level.name or (t(key) if t.has(key) else str(level.level))
+    return f"{COLOUR_MARK.get(level.colour or '', '')}{name}"
+
+
+def choices(ctx: Context) -> str:
+    return "、".join(f"{level.level} {level_label(ctx.t, level)}" for level in ctx.org.spec.response_levels)
+
+
+async def set_level(ctx: HandlerContext, incident: Incident, number: int, reason: str) -> bool:
+    """Set the level; False (and nothing changed) when it is the level already."""
+    level = ctx.org.spec.response_level(number)
+    assert level is not None, "checked by the caller"
+    if incident.level == number:
+        return False
+    old, old_name = incident.level, incident.level_name
+    incident.level, incident.level_name = number, level_label(ctx.t, level)
+    await IncidentRepository(ctx.session).record(incident.id, ctx.now, "level", ctx.timeline_actor, {
+        "old": old, "new": number, "name": incident.level_name, "reason": reason or None})
+    key = "level.raised" if old is None or number < old else "level.lowered"
+    notice = Message(text=ctx.t(key, id=incident.id, level=incident.level_name,
+                                old=old_name or ctx.t("value.not_stated"),
+                                reason=reason or ctx.t("value.not_stated"), name=ctx.actor_name))
+    refs = list(ctx.centre_conversations())
+    for order in await DispatchRepository(ctx.session).orders_for(incident.id):
+        if order.state not in FINAL and order.state != PENDING_APPROVAL:
+            refs.extend(ctx.active(ctx.org.units[order.unit_code].conversations))
+    for ref in dict.fromkeys(refs):
+        ctx.send(ref, notice, priority=Priority.URGENT)
+    await refresh_cards(ctx, incident)
+    await refresh_orders(ctx, incident)
+    if await IncidentRepository(ctx.session).has_orders(incident.id):
+        await refresh_board(ctx, incident)
+    return True
+
+
+async def level_command(ctx: HandlerContext, event: CommandEvent) -> None:
+    """/level ID N [reason]"""
+    incident_id, _, rest = clean_text(event.args).strip().partition(" ")
+    word, _, reason = rest.strip().partition(" ")
+    if not incident_id or not word:
+        ctx.reply(Message(text=ctx.t("level.usage", levels=choices(ctx))))
+        return
+    incident = await IncidentRepository(ctx.session).get(incident_id)
+    if incident is None:
+        ctx.reply(Message(text=ctx.t("status.not_found", id=incident_id)))
+        return
+    if incident.status == "closed":
+        ctx.reply(Message(text=ctx.t("dispatch.closed", id=incident.id)))
+        return
+    number = parse_level(word)
+    if number is None or ctx.org.spec.response_level(number) is None:
+        ctx.reply(Message(text=ctx.t("level.unknown", word=word[:20], levels=choices(ctx))))
+        return
+    if not await set_level(ctx, incident, number, reason.strip()[:REASON_LIMIT]):
+        ctx.reply(Message(text=ctx.t("level.same", id=incident.id, level=incident.level_name)))
