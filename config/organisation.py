@@ -106,6 +106,7 @@ class UnitInfo:
     capabilities: tuple[str, ...]
     requires_approval: bool
     conversations: tuple[ConversationRef, ...]
+    notify: tuple[ConversationRef, ...] = ()  # told of its orders, read-only (报备)
 
 
 class Organisation:
@@ -216,9 +217,14 @@ class Organisation:
                 refs.append(mirror_ref)
             entries.extend(_Entry(m.name, m.platform_ids(), m.phone, unit=(unit.code, m.role))
                            for m in unit.members)
+            notify = [ConversationRef(p, i) for c in unit.notify for p, i in c.platform_ids()]
+            if notify:  # the console shows them as a room of their own, CODE-notify
+                notify += [ConversationRef(mirror, f"{unit.code}-notify") for mirror in PLATFORMS.mirroring()]
+                for ref in notify:
+                    self._conversations.setdefault(ref, ConversationInfo())
             self.units[unit.code] = UnitInfo(
                 unit.code, unit.name, unit.kind, tuple(unit.capabilities),
-                unit.requires_approval, tuple(dict.fromkeys(refs)),
+                unit.requires_approval, tuple(dict.fromkeys(refs)), tuple(dict.fromkeys(notify)),
             )
         self._add_people(entries)
 

@@ -189,6 +189,10 @@ class Unit(_Strict):
     channels: list[Channel] = []
     members: list[UnitMember] = []
     rota: Rota | None = None
+    # Told, read-only, of what the unit is asked to do (报备 / 抄报): the industry
+    # authority of an enterprise, the leaders' group. Copies of its orders, and of
+    # level changes and closes of its incidents; nothing posted there is read.
+    notify: list[Channel] = []
 
 
 class Escalation(_Strict):

@@ -77,3 +77,24 @@ def test_levels_in_the_file_are_checked() -> None:
         parse_organisation(_with_levels([{"level": 1, "colour": "purple"}]))
     with pytest.raises(OrganisationError, match="give at least one level"):
         parse_organisation(_with_levels([]))
+
+
+async def test_the_authority_a_unit_names_is_told_of_its_orders_levels_and_close(database_url: str) -> None:
+    """报备 / 抄报 (#14, item 4): read-only copies, no buttons."""
+    data = yaml.safe_load(open(DEFAULT_ORG, encoding="utf-8"))
+    fire = next(unit for unit in data["units"] if unit["code"] == "FIRE-01")
+    fire["notify"] = [{"telegram": "-100777"}]
+    bot = await start_console_bot(database_url, parse_organisation(yaml.safe_dump(data, allow_unicode=True)),
+                                  ManualClock())
+    try:
+        await bot.say(f"路人甲@reporting: {REPORT}")
+        out = await bot.say(f"王指挥@centre: /dispatch {ID} FIRE-01 MED-01 -- 从东门进入")
+        copy = out.split("[FIRE-01-notify] bot", 1)[1].split("\n[", 1)[0]
+        assert "抄报：FIRE-01 收到调度指令" in copy and "从东门进入" in copy and "!" not in copy
+        assert "[MED-01-notify]" not in out  # MED-01 names no authority
+        assert "[FIRE-01-notify] bot" in await bot.say(f"王指挥@centre: /level {ID} 2 扩大")
+        closed = await bot.say(f"王指挥@centre: /close {ID} 已处置")
+        assert "抄报：事件 20261122-0001 已结束，FIRE-01 收队" in closed.split("[FIRE-01-notify] bot", 1)[1]
+        assert bot.app.org.units["FIRE-01"].notify[0].chat_id == "-100777"
+    finally:
+        await bot.app.stop()

@@ -15,7 +15,7 @@ from core.i18n import Translator
 from core.messages import Message, Priority
 from core.text import clean_text
 from handlers.context import Context, HandlerContext
-from handlers.dispatch.orders import refresh_board, refresh_orders
+from handlers.dispatch.orders import refresh_board, refresh_orders, tell_authorities
 from handlers.intake.cards import refresh_cards
 from storage.dispatch import FINAL, PENDING_APPROVAL, DispatchRepository
 from storage.incidents import IncidentRepository
@@ -62,11 +62,13 @@ async def set_level(ctx: HandlerContext, incident: Incident, number: int, reason
                                 old=old_name or ctx.t("value.not_stated"),
                                 reason=reason or ctx.t("value.not_stated"), name=ctx.actor_name))
     refs = list(ctx.centre_conversations())
-    for order in await DispatchRepository(ctx.session).orders_for(incident.id):
-        if order.state not in FINAL and order.state != PENDING_APPROVAL:
-            refs.extend(ctx.active(ctx.org.units[order.unit_code].conversations))
+    on_it = [o.unit_code for o in await DispatchRepository(ctx.session).orders_for(incident.id)
+             if o.state not in FINAL and o.state != PENDING_APPROVAL]
+    for code in on_it:
+        refs.extend(ctx.active(ctx.org.units[code].conversations))
     for ref in dict.fromkeys(refs):
         ctx.send(ref, notice, priority=Priority.URGENT)
+    tell_authorities(ctx, on_it, notice)
     await refresh_cards(ctx, incident)
     await refresh_orders(ctx, incident)
     if await IncidentRepository(ctx.session).has_orders(incident.id):

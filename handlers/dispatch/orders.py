@@ -103,6 +103,17 @@ async def send_order(ctx: Context, incident: Incident, order: DispatchOrder, *, 
             message = one_way(message, ctx.t("channel.answer_in_group"))
         # A reminder is a new message (it must notify), and later edits go to it.
         ctx.send(ref, message, key=views.order_key(order.id), priority=Priority.URGENT)
+    if not reminder:
+        copy = views.order_message(ctx.t, ctx.org, incident, order)
+        tell_authorities(ctx, [order.unit_code], Message(title=ctx.t("notify.order", unit=order.unit_code),
+                                                        text=copy.title, fields=copy.fields))
+
+
+def tell_authorities(ctx: Context, unit_codes: list[str], message: Message) -> None:
+    """A copy, read-only, for the conversations the units name under `notify` (报备)."""
+    refs = [ref for code in unit_codes for ref in ctx.active(ctx.org.units[code].notify)]
+    for ref in dict.fromkeys(refs):
+        ctx.send(ref, message)
 
 
 async def report_undelivered(ctx: Context, incident: Incident, order: DispatchOrder, reason_key: str) -> None:
@@ -177,6 +188,9 @@ async def stand_down(ctx: Context, incident: Incident) -> list[str]:
         for ref in ctx.active(ctx.org.units[order.unit_code].conversations):
             ctx.send(ref, notice, priority=Priority.URGENT)
         told.append(order.unit_code)
+    for code in told:  # each authority hears of its own unit
+        tell_authorities(ctx, [code], Message(text=ctx.t("order.stood_down_copy", id=incident.id, units=code,
+                                                         summary=incident.close_summary or ctx.t("value.not_stated"))))
     return told
 
 
