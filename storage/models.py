@@ -68,6 +68,12 @@ class Incident(Base):
     # level renamed in the organisation file later does not rewrite history.
     level: Mapped[int | None] = mapped_column(Integer)
     level_name: Mapped[str | None] = mapped_column(String(60))
+    # Who commands on scene (name; platform:user_id; their unit, None for the centre)
+    # and their latest situation report, shown on the card.
+    commander: Mapped[str | None] = mapped_column(String(200))
+    commander_id: Mapped[str | None] = mapped_column(String(100))
+    commander_unit: Mapped[str | None] = mapped_column(String(32))
+    situation: Mapped[str | None] = mapped_column(Text)
     # Set when a later pin put this report within reach of an earlier incident:
     # the incident is closed and its report is a source of that one.
     merged_into: Mapped[str | None] = mapped_column(String(16))

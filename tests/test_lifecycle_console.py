@@ -153,3 +153,29 @@ async def test_an_incident_with_orders_does_not_join_another(console_bot: Consol
     assert "已有调度指令" in refused
     async with console_bot.app.db.transaction() as session:
         assert (await IncidentRepository(session).get("20261122-0002")).status == "open"  # type: ignore[union-attr]
+
+
+async def test_command_on_scene_is_taken_handed_over_and_reports_the_situation(console_bot: ConsoleBot) -> None:
+    """#14, item 5."""
+    await console_bot.say(f"路人甲@reporting: {REPORT}")
+    out = await console_bot.say(f"王指挥@centre: /dispatch {ID} FIRE-01 MED-01")
+    order_no = out.split("[FIRE-01] bot", 1)[1].split("#", 1)[1].split(":", 1)[0]
+    assert "未找到事件" in await console_bot.say(f"路人甲@reporting: /commander {ID}")  # strangers learn nothing
+    assert "只有正在处置事件" in await console_bot.say(f"孙队长@CHEM-01: /commander {ID}")  # not on it
+    taken = await console_bot.say(f"张三@FIRE-01: /commander {ID}")
+    assert "🎖️ 事件 20261122-0001 现场指挥：张三（FIRE-01）" in taken.split("[centre] bot", 1)[1]
+    assert "🎖️ 事件 20261122-0001 现场指挥：张三（FIRE-01）" in taken.split("[MED-01] bot", 1)[1]
+    assert "现场指挥: 张三 (FIRE-01)" in taken  # card, board and orders redrawn
+    # A reply to the order by someone else is not a situation report.
+    other = await console_bot.say(f"赵五@FIRE-01: ^{order_no} 收到")
+    assert "现场情况已记录" not in other
+    report = await console_bot.say(f"张三@FIRE-01: ^{order_no} 明火已控制，正在搜救被困人员")
+    assert "现场情况已记录" in report and "现场情况: 明火已控制，正在搜救被困人员" in report.split("[centre] bot", 1)[1]
+    handed = await console_bot.say(f"王指挥@centre: /commander {ID}")
+    assert "现场指挥由 张三 移交给 王指挥（指挥中心）" in handed
+    async with console_bot.app.db.transaction() as session:
+        repo = IncidentRepository(session)
+        incident = await repo.get(ID)
+        entries = [(e.kind, e.actor_name) for e in await repo.timeline(ID) if e.kind in ("commander", "situation")]
+    assert incident is not None and (incident.commander, incident.commander_unit) == ("王指挥", None)
+    assert entries == [("commander", "张三"), ("situation", "张三"), ("commander", "王指挥")]

@@ -7,12 +7,13 @@ from handlers.router import Router, centre_only
 def register(router: Router) -> None:
     # Imported here, not when the package is: intake's cards import dispatch's action
     # names, and dispatch's levels redraw intake's cards.
-    from handlers.dispatch import actions, commands, levels, presses, views
+    from handlers.dispatch import actions, command_on_scene, commands, levels, presses, views
 
     router.command("dispatch", commands.dispatch_command, "help.cmd.dispatch", centre_only)
     router.command("close", commands.close_command, "help.cmd.close", centre_only)
     router.command("reopen", commands.reopen_command, "help.cmd.reopen", centre_only)
     router.command("level", levels.level_command, "help.cmd.level", centre_only)
+    router.command("commander", command_on_scene.commander_command, "help.cmd.commander")
     router.command("incidents", commands.incidents_command, "help.cmd.incidents", centre_only)
     router.on_button(actions.DISPATCH, commands.open_draft)
     router.on_button(actions.TOGGLE, commands.toggle_unit)
@@ -23,3 +24,4 @@ def register(router: Router) -> None:
     router.on_button(actions.REJECT, presses.reject, presses.preload)
     router.on_reply(views.DECLINE_REASON, presses.decline_reason)
     router.on_reply(views.DRAFT_INSTRUCTION, commands.instruction_reply)
+    router.on_reply(views.SITUATION, command_on_scene.situation_report)

@@ -21,6 +21,7 @@ STATE_MARK = {
 UNDELIVERED_MARK = "📵"
 
 # Questions a unit or the centre answers by replying (handlers/replies.py).
+SITUATION = ReplyKey("dispatch.situation", "order:{}")  # the commander's reply to an order: a situation report
 DECLINE_REASON = ReplyKey("dispatch.decline_reason", "order:{}:reason")  # "why can't you comply?"
 DRAFT_INSTRUCTION = ReplyKey("dispatch.draft_instruction", "draft:{}")  # a draft: the reply is its instruction
 

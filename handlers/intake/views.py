@@ -61,6 +61,9 @@ def summary_fields(t: Translator, incident: Incident) -> tuple[Field, ...]:
         return value + UNSURE_MARK if field in unsure else value
 
     level = (Field(t("field.level"), incident.level_name),) if incident.level_name else ()
+    if incident.commander:
+        unit = incident.commander_unit or t("commander.centre")
+        level += (Field(t("field.commander"), f"{incident.commander} ({unit})"),)
     return level + (
         Field(t("field.type"), shown("type", t(f"type.{incident.type}"))),
         Field(t("field.location"), shown("location", incident.location) if incident.location else not_stated),
@@ -169,6 +172,7 @@ def centre_card(
         text=shorten(incident.text, CARD_TEXT_LIMIT),
         fields=summary_fields(t, incident)
         + evidence_fields(t, incident, photos, reports)
+        + ((Field(t("field.situation"), incident.situation),) if incident.situation else ())
         + (Field(t("field.reporter"), reporter_text(t, incident)),),
         buttons=buttons,
     )

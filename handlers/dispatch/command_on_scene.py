@@ -1,0 +1,81 @@
+"""On-scene command (现场指挥): `/commander ID` by a member of a unit on the incident, or
+by a centre member, takes command at the scene, or takes it over (handover is the
+same command by the next person). The commander is shown on the card, the board and
+every order; their replies to their unit's order are situation reports, put on the
+timeline and on the centre's card.
+"""
+from __future__ import annotations
+
+import logging
+
+from core.events import CommandEvent, MessageEvent
+from core.messages import Message, Priority
+from core.text import clean_text
+from handlers.context import HandlerContext
+from handlers.dispatch.orders import refresh_board, refresh_orders
+from handlers.intake.cards import refresh_cards
+from handlers.replies import Reply
+from storage.dispatch import FINAL, PENDING_APPROVAL, DispatchRepository
+from storage.incidents import IncidentRepository
+
+log = logging.getLogger(__name__)
+
+SITUATION_LIMIT = 1000
+
+
+async def commander_command(ctx: HandlerContext, event: CommandEvent) -> None:
+    """/commander ID"""
+    incident_id = clean_text(event.args).strip().split(" ")[0]
+    if not incident_id:
+        ctx.reply(Message(text=ctx.t("commander.usage")))
+        return
+    incident = await IncidentRepository(ctx.session).get(incident_id)
+    if incident is None or ctx.person is None:
+        ctx.reply(Message(text=ctx.t("status.not_found", id=incident_id)))
+        return
+    if incident.status == "closed":
+        ctx.reply(Message(text=ctx.t("dispatch.closed", id=incident.id)))
+        return
+    on_it = [o.unit_code for o in await DispatchRepository(ctx.session).orders_for(incident.id)
+             if o.state not in FINAL and o.state != PENDING_APPROVAL]
+    unit = next((code for code in on_it if ctx.person.is_member_of(code)), None)
+    if unit is None and not ctx.is_centre_member:
+        log.warning("refused /commander %s by %s", incident.id, event.actor)
+        ctx.reply(Message(text=ctx.t("commander.refused", id=incident.id)))
+        return
+    me = f"{event.actor.platform}:{event.actor.user_id}"
+    if incident.commander_id == me:
+        ctx.reply(Message(text=ctx.t("commander.already", id=incident.id)))
+        return
+    before = incident.commander
+    incident.commander, incident.commander_id, incident.commander_unit = ctx.actor_name, me, unit
+    await IncidentRepository(ctx.session).record(incident.id, ctx.now, "commander", ctx.timeline_actor,
+                                                  {"unit": unit, "before": before})
+    key = "commander.handover" if before else "commander.taken"
+    notice = Message(text=ctx.t(key, id=incident.id, name=ctx.actor_name,
+                                unit=unit or ctx.t("commander.centre"), before=before or ""))
+    refs = list(ctx.centre_conversations())
+    for code in on_it:
+        refs.extend(ctx.active(ctx.org.units[code].conversations))
+    for ref in dict.fromkeys(refs):
+        ctx.send(ref, notice, priority=Priority.URGENT)
+    await refresh_cards(ctx, incident)
+    await refresh_orders(ctx, incident)
+    await refresh_board(ctx, incident)
+
+
+async def situation_report(ctx: HandlerContext, event: MessageEvent, reply: Reply) -> bool:
+    """The commander's reply to their unit's order: on the timeline and the centre's card.
+    Anyone else's reply is not for this handler."""
+    order_id = reply.id()
+    order = await DispatchRepository(ctx.session).order(order_id) if order_id is not None else None
+    incident = await IncidentRepository(ctx.session).get(order.incident_id) if order else None
+    me = f"{event.actor.platform}:{event.actor.user_id}"
+    if incident is None or incident.commander_id != me or incident.status == "closed" or not event.text.strip():
+        return False
+    incident.situation = clean_text(event.text, SITUATION_LIMIT).strip()
+    await IncidentRepository(ctx.session).record(incident.id, ctx.now, "situation", ctx.timeline_actor,
+                                                  {"text": incident.situation})
+    await refresh_cards(ctx, incident)
+    ctx.reply(Message(text=ctx.t("commander.situation_thanks", id=incident.id)))
+    return True
