@@ -83,6 +83,9 @@ async def test_a_follow_up_with_a_new_death_is_said_to_the_centre_and_the_units(
     fire = [part for part in worse.split("[FIRE-01] bot")[1:] if notice in part.split("\n[", 1)[0]]
     assert fire and not fire[0].startswith(" (edits message")  # a new message, not an edit
     assert notice not in "".join(worse.split("[MED-01] bot")[1:])  # it declined: not on it
+    redrawn = [part for part in worse.split("[FIRE-01] bot")[1:] if part.startswith(" (edits message")]
+    assert "伤亡: 死亡 1 · 受伤 3 · 被困 1 · 失联 0 🆕已更新" in redrawn[0]  # what changed is marked
+    assert "地点: 人民路化工厂\n" in redrawn[0]  # what did not, is not
     same = await console_bot.say(f"路人甲@reporting: 续报 {ID}：1人死亡")  # the same figure again
     assert "情况加重" not in same
 

@@ -207,6 +207,7 @@ MESSAGES: dict[str, str] = {
     "order.title_closed": "✅ Closed · incident {id} (stand down)",
     "order.field.close_summary": "Summary",
     "order.stood_down": "📣 Incident {id} is closed: {unit}, stand down. Summary: {summary}",
+    "order.changed": "{value} 🆕 updated",
     "notify.order": "📄 For your information: {unit} was given an order",
     "order.stood_down_copy": "📄 For your information: incident {id} is closed; {units} stood down. Summary: {summary}",
     "graver.notice": "⚠️ Incident {id} is graver: {changes}",

@@ -207,6 +207,7 @@ MESSAGES: dict[str, str] = {
     "order.title_closed": "✅ 已结束 · 事件 {id}（收队）",
     "order.field.close_summary": "处置总结",
     "order.stood_down": "📣 事件 {id} 已结束，{unit} 收队。总结：{summary}",
+    "order.changed": "{value} 🆕已更新",
     "notify.order": "📄 抄报：{unit} 收到调度指令",
     "order.stood_down_copy": "📄 抄报：事件 {id} 已结束，{units} 收队。总结：{summary}",
     "graver.notice": "⚠️ 事件 {id} 情况加重：{changes}",

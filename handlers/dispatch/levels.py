@@ -70,7 +70,7 @@ async def set_level(ctx: HandlerContext, incident: Incident, number: int, reason
         ctx.send(ref, notice, priority=Priority.URGENT)
     tell_authorities(ctx, on_it, notice)
     await refresh_cards(ctx, incident)
-    await refresh_orders(ctx, incident)
+    await refresh_orders(ctx, incident, frozenset({"level"}))
     if await IncidentRepository(ctx.session).has_orders(incident.id):
         await refresh_board(ctx, incident)
     return True

@@ -138,11 +138,12 @@ async def report_undelivered(ctx: Context, incident: Incident, order: DispatchOr
     await refresh_board(ctx, incident)
 
 
-async def refresh_orders(ctx: Context, incident: Incident) -> None:
-    """Redraw every order still in progress (its incident's figures changed)."""
+async def refresh_orders(ctx: Context, incident: Incident, changed: frozenset[str] = frozenset()) -> None:
+    """Redraw every order still in progress (its incident's figures changed); the
+    `changed` incident fields (type, location, time, dead, …) are marked as new."""
     for order in await DispatchRepository(ctx.session).orders_for(incident.id):
         if order.state not in FINAL and order.state != PENDING_APPROVAL:
-            await refresh_order(ctx, incident, order)
+            await refresh_order(ctx, incident, order, changed)
 
 
 # Figures whose rise must reach people at once: an edited card or order notifies nobody.
@@ -163,9 +164,11 @@ async def announce_graver(ctx: Context, incident: Incident, rises: dict[str, tup
         ctx.send(ref, notice, priority=Priority.URGENT)
 
 
-async def refresh_order(ctx: Context, incident: Incident, order: DispatchOrder) -> None:
+async def refresh_order(ctx: Context, incident: Incident, order: DispatchOrder,
+                        changed: frozenset[str] = frozenset()) -> None:
     for ref in ctx.active(ctx.org.units[order.unit_code].conversations):
-        message = views.order_message(ctx.t, ctx.org, incident, order, await _buttons_for(ctx, order, ref))
+        message = views.order_message(ctx.t, ctx.org, incident, order, await _buttons_for(ctx, order, ref),
+                                      changed=changed)
         if ctx.org.conversation(ref).announce_only:
             message = one_way(message, ctx.t("channel.answer_in_group"))
         ctx.edit(ref, views.order_key(order.id), message)

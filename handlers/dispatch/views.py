@@ -53,12 +53,23 @@ def _state_text(t: Translator, state: str, state_by: str | None, state_at: datet
     return name
 
 
+# The summary field each incident field is shown in, to mark what changed on an order.
+_SHOWN_IN = {"type": "field.type", "location": "field.location", "time": "field.time", "level": "field.level",
+             **{count: "field.casualties" for count in ("dead", "injured", "trapped", "missing")}}
+
+
+def _marked(t: Translator, fields: tuple[Field, ...], changed: frozenset[str]) -> tuple[Field, ...]:
+    labels = {t(_SHOWN_IN[name]) for name in changed if name in _SHOWN_IN}
+    return tuple(Field(f.label, t("order.changed", value=f.value)) if f.label in labels else f for f in fields)
+
+
 def order_message(
     t: Translator, org: Organisation, incident: Incident, order: DispatchOrder,
     buttons: tuple[Button, ...] = (), mentions: tuple[Mention, ...] = (), reminder: bool = False,
+    changed: frozenset[str] = frozenset(),
 ) -> Message:
     unit = org.units[order.unit_code]
-    fields = summary_fields(t, incident) + map_fields(t, incident) + (
+    fields = _marked(t, summary_fields(t, incident), changed) + map_fields(t, incident) + (
         Field(t("order.field.unit"), f"{unit.name} ({unit.code})"),
         Field(t("order.field.instruction"), order.instruction or t("value.not_stated")),
         Field(t("order.field.ordered_by"), f"{order.ordered_by} {clock_time(order.ordered_at, org.timezone)}"),

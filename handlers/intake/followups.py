@@ -260,6 +260,7 @@ async def apply_changes(
     repo = IncidentRepository(ctx.session)
     said = []
     rises: dict[str, tuple[int, int]] = {}
+    changed: set[str] = set()
     for field, stated in changes.items():
         attribute = _ATTRIBUTE[field]
         old = getattr(incident, attribute)
@@ -267,6 +268,7 @@ async def apply_changes(
         if old == new:
             continue
         setattr(incident, attribute, new)
+        changed.add(field)
         if field in GRAVER and isinstance(old, int) and isinstance(new, int) and new > old:
             rises[field] = (old, new)
         _stated_by_a_person(incident, field)
@@ -285,7 +287,7 @@ async def apply_changes(
     await refresh_cards(ctx, incident)
     # Forces on the way see the new figures on their order; more dead, trapped or
     # missing is also said in a new message, since edits notify nobody.
-    await refresh_orders(ctx, incident)
+    await refresh_orders(ctx, incident, frozenset(field for field in changes if field in changed))
     if rises and incident.status != "closed":
         await announce_graver(ctx, incident, rises)
     if answer:
