@@ -730,3 +730,36 @@ async def test_a_telegram_report_dispatched_from_slack_to_a_unit_on_both_platfor
             assert (stored.state, stored.state_by, stored.decided_by) == ("on_scene", "郑班长", "刘值班")
         finally:
             await _stop(bot)
+
+
+# -- the lifecycle (#14) ------------------------------------------------------------------
+
+
+async def test_levels_deaths_redispatch_and_close_reach_the_unit_on_slack(bot: SlackBot, fake: FakeSlackAPI) -> None:
+    await reported(bot)
+    await command(bot, COMMANDER, CENTRE, f"dispatch {ID} ENV-01 level:3")
+    [order] = titled(fake, ENV, "调度指令")
+    assert field(order, "响应级别") == "🟡三级"
+    await command(bot, COMMANDER, CENTRE, f"level {ID} 二级 泄漏扩大")
+    assert f"⬆️ 事件 {ID} 响应级别：🟠二级（原：🟡三级）。原因：泄漏扩大（王指挥）" in all_text(fake.messages(ENV)[-1])
+    assert field(current(bot, ENV, order), "响应级别") == "🟠二级 🆕已更新"
+
+    await bot.say(REPORTING, STRANGER, f"续报 {ID}：已有1人死亡")
+    await bot.deliver()
+    assert f"事件 {ID} 情况加重：死亡 0→1" in all_text(fake.messages(ENV)[-1])
+    assert f"事件 {ID} 情况加重：死亡 0→1" in "\n".join(all_text(m) for m in fake.messages(CENTRE))
+
+    await press(bot, ENV_OFFICER, ENV, current(bot, ENV, order), "无法执行")
+    await command(bot, COMMANDER, CENTRE, f"dispatch {ID} ENV-01 -- 请改派监测车")
+    again = titled(fake, ENV, "调度指令")[-1]
+    assert again["ts"] != order["ts"] and labels(again) == ORDER_BUTTONS
+    assert [o.state for o in await all_orders(bot)] == ["declined", "ordered"]
+
+    await command(bot, COMMANDER, CENTRE, f"close {ID} 泄漏已控制")
+    assert f"事件 {ID} 已结束，ENV-01 收队。总结：泄漏已控制" in all_text(fake.messages(ENV)[-1])
+    assert labels(current(bot, ENV, again)) == [] and "收队" in title(current(bot, ENV, again))
+
+
+async def all_orders(bot: SlackBot) -> list[DispatchOrder]:
+    async with bot.app.db.transaction() as session:
+        return list(await session.scalars(select(DispatchOrder).order_by(DispatchOrder.id)))
