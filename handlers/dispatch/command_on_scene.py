@@ -9,13 +9,13 @@ from __future__ import annotations
 import logging
 
 from core.events import CommandEvent, MessageEvent
-from core.messages import Message, Priority
+from core.messages import Message
 from core.text import clean_text
 from handlers.context import HandlerContext
-from handlers.dispatch.orders import refresh_board, refresh_orders
+from handlers.dispatch.orders import refresh_board, refresh_orders, tell_everyone_on, units_on
 from handlers.intake.cards import refresh_cards
 from handlers.replies import Reply
-from storage.dispatch import FINAL, PENDING_APPROVAL, DispatchRepository
+from storage.dispatch import DispatchRepository
 from storage.incidents import IncidentRepository
 
 log = logging.getLogger(__name__)
@@ -36,9 +36,7 @@ async def commander_command(ctx: HandlerContext, event: CommandEvent) -> None:
     if incident.status == "closed":
         ctx.reply(Message(text=ctx.t("dispatch.closed", id=incident.id)))
         return
-    on_it = [o.unit_code for o in await DispatchRepository(ctx.session).orders_for(incident.id)
-             if o.state not in FINAL and o.state != PENDING_APPROVAL]
-    unit = next((code for code in on_it if ctx.person.is_member_of(code)), None)
+    unit = next((code for code in await units_on(ctx, incident) if ctx.person.is_member_of(code)), None)
     if unit is None and not ctx.is_centre_member:
         log.warning("refused /commander %s by %s", incident.id, event.actor)
         ctx.reply(Message(text=ctx.t("commander.refused", id=incident.id)))
@@ -54,11 +52,7 @@ async def commander_command(ctx: HandlerContext, event: CommandEvent) -> None:
     key = "commander.handover" if before else "commander.taken"
     notice = Message(text=ctx.t(key, id=incident.id, name=ctx.actor_name,
                                 unit=unit or ctx.t("commander.centre"), before=before or ""))
-    refs = list(ctx.centre_conversations())
-    for code in on_it:
-        refs.extend(ctx.active(ctx.org.units[code].conversations))
-    for ref in dict.fromkeys(refs):
-        ctx.send(ref, notice, priority=Priority.URGENT)
+    await tell_everyone_on(ctx, incident, notice)
     await refresh_cards(ctx, incident)
     await refresh_orders(ctx, incident)
     await refresh_board(ctx, incident)

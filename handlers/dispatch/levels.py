@@ -12,12 +12,11 @@ import re
 from config.schema import ResponseLevel
 from core.events import CommandEvent
 from core.i18n import Translator
-from core.messages import Message, Priority
+from core.messages import Message
 from core.text import clean_text
 from handlers.context import Context, HandlerContext
-from handlers.dispatch.orders import refresh_board, refresh_orders, tell_authorities
+from handlers.dispatch.orders import refresh_board, refresh_orders, tell_authorities, tell_everyone_on
 from handlers.intake.cards import refresh_cards
-from storage.dispatch import FINAL, PENDING_APPROVAL, DispatchRepository
 from storage.incidents import IncidentRepository
 from storage.models import Incident
 
@@ -61,14 +60,7 @@ async def set_level(ctx: HandlerContext, incident: Incident, number: int, reason
     notice = Message(text=ctx.t(key, id=incident.id, level=incident.level_name,
                                 old=old_name or ctx.t("value.not_stated"),
                                 reason=reason or ctx.t("value.not_stated"), name=ctx.actor_name))
-    refs = list(ctx.centre_conversations())
-    on_it = [o.unit_code for o in await DispatchRepository(ctx.session).orders_for(incident.id)
-             if o.state not in FINAL and o.state != PENDING_APPROVAL]
-    for code in on_it:
-        refs.extend(ctx.active(ctx.org.units[code].conversations))
-    for ref in dict.fromkeys(refs):
-        ctx.send(ref, notice, priority=Priority.URGENT)
-    tell_authorities(ctx, on_it, notice)
+    tell_authorities(ctx, await tell_everyone_on(ctx, incident, notice), notice)
     await refresh_cards(ctx, incident)
     await refresh_orders(ctx, incident, frozenset({"level"}))
     if await IncidentRepository(ctx.session).has_orders(incident.id):

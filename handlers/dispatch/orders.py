@@ -150,18 +150,29 @@ async def refresh_orders(ctx: Context, incident: Incident, changed: frozenset[st
 GRAVER = ("dead", "trapped", "missing")
 
 
-async def announce_graver(ctx: Context, incident: Incident, rises: dict[str, tuple[int, int]]) -> None:
-    """More dead, trapped or missing: a new short message to the centre and to every
-    unit still on the incident, besides the redrawn card and orders."""
-    changes = " · ".join(ctx.t("graver.change", field=ctx.t(f"count.{field}"), old=old, new=new)
-                         for field, (old, new) in rises.items())
-    notice = Message(text=ctx.t("graver.notice", id=incident.id, changes=changes))
-    refs = list(ctx.centre_conversations())
-    for order in await DispatchRepository(ctx.session).orders_for(incident.id):
-        if order.state not in FINAL and order.state != PENDING_APPROVAL:
-            refs.extend(ctx.active(ctx.org.units[order.unit_code].conversations))
+async def units_on(ctx: Context, incident: Incident) -> list[str]:
+    """The units working on the incident: ordered and not done, declined or awaiting approval."""
+    orders = await DispatchRepository(ctx.session).orders_for(incident.id)
+    return list(dict.fromkeys(o.unit_code for o in orders if o.state not in FINAL and o.state != PENDING_APPROVAL))
+
+
+async def tell_everyone_on(ctx: Context, incident: Incident, notice: Message) -> list[str]:
+    """A new message (edits notify nobody) to the centre and to every unit on the
+    incident; the units told."""
+    codes = await units_on(ctx, incident)
+    units = (ref for code in codes for ref in ctx.active(ctx.org.units[code].conversations))
+    refs = [*ctx.centre_conversations(), *units]
     for ref in dict.fromkeys(refs):
         ctx.send(ref, notice, priority=Priority.URGENT)
+    return codes
+
+
+async def announce_graver(ctx: Context, incident: Incident, rises: dict[str, tuple[int, int]]) -> None:
+    """More dead, trapped or missing: said to the centre and to every unit on the incident,
+    besides the redrawn card and orders."""
+    changes = " · ".join(ctx.t("graver.change", field=ctx.t(f"count.{field}"), old=old, new=new)
+                         for field, (old, new) in rises.items())
+    await tell_everyone_on(ctx, incident, Message(text=ctx.t("graver.notice", id=incident.id, changes=changes)))
 
 
 async def refresh_order(ctx: Context, incident: Incident, order: DispatchOrder,
@@ -182,6 +193,8 @@ async def stand_down(ctx: Context, incident: Incident) -> list[str]:
     for order in await DispatchRepository(ctx.session).orders_for(incident.id):
         if order.state == PENDING_APPROVAL:
             order.state, order.state_at, order.escalate_at = REJECTED, ctx.now, None
+            await IncidentRepository(ctx.session).record(incident.id, ctx.now, "approval_lapsed", None,
+                                                         {"unit": order.unit_code})
             continue
         if order.state in (DECLINED, REJECTED):
             continue
