@@ -208,15 +208,22 @@ async def merge_if_near(ctx: HandlerContext, incident: Incident) -> Incident | N
         "distance_m": round(1000 * distance_km(
             target.latitude, target.longitude, incident.latitude, incident.longitude)),  # type: ignore[arg-type]
     })
-    await link_source(ctx, target, IncidentSource(
-        incident_id=target.id, added_at=ctx.now, text=incident.text,
-        reporter_platform=incident.reporter_platform, reporter_id=incident.reporter_id,
-        reporter_name=incident.reporter_name, reporter_registered=incident.reporter_registered,
-        source_platform=incident.source_platform, source_chat_id=incident.source_chat_id,
-        source_message_id=incident.source_message_id, merged_from=incident.id,
-    ))
+    await link_source(ctx, target, as_further_report(incident, target, ctx.now, merged_from=incident.id))
     refresh_cards_once(ctx, incident)  # its card now says where it went, without buttons
     return target
+
+
+def as_further_report(report: Incident | IncidentSource, into: Incident, now: datetime, *,
+                      merged_from: str) -> IncidentSource:
+    """An incident's own report, or one of its further reports, as a further report of
+    another incident (merging): who said it where, and where it came from."""
+    return IncidentSource(
+        incident_id=into.id, added_at=now, text=report.text,
+        reporter_platform=report.reporter_platform, reporter_id=report.reporter_id,
+        reporter_name=report.reporter_name, reporter_registered=report.reporter_registered,
+        source_platform=report.source_platform, source_chat_id=report.source_chat_id,
+        source_message_id=report.source_message_id, merged_from=merged_from,
+    )
 
 
 async def followed(ctx: Context, incident: Incident | None) -> Incident | None:

@@ -11,10 +11,10 @@ from core.events import CommandEvent
 from core.messages import Message
 from handlers.context import HandlerContext
 from handlers.dispatch.orders import GRAVER, announce_graver, refresh_orders
-from handlers.intake.duplicates import link_source, refresh_cards_once
+from handlers.intake.duplicates import as_further_report, link_source, refresh_cards_once
 from handlers.intake.reports import COUNTS
 from storage.incidents import IncidentRepository
-from storage.models import Incident, IncidentSource
+from storage.models import Incident
 
 MERGED_STATES_REFUSED = ("closed",)
 
@@ -56,27 +56,11 @@ async def merge(ctx: HandlerContext, keep: Incident, gone: Incident) -> None:
     await repo.record(gone.id, ctx.now, "merged", ctx.timeline_actor, {"into": keep.id, "by_hand": True})
     await repo.record(keep.id, ctx.now, "merged_in", ctx.timeline_actor,
                       {"from": gone.id, "raised": {k: list(v) for k, v in raised.items()}})
-    further = await repo.sources_of(gone.id)
-    for source in [_own_report(gone), *further]:
-        await link_source(ctx, keep, IncidentSource(
-            incident_id=keep.id, added_at=ctx.now, text=source.text,
-            reporter_platform=source.reporter_platform, reporter_id=source.reporter_id,
-            reporter_name=source.reporter_name, reporter_registered=source.reporter_registered,
-            source_platform=source.source_platform, source_chat_id=source.source_chat_id,
-            source_message_id=source.source_message_id, merged_from=gone.id,
-        ))
+    for report in [gone, *await repo.sources_of(gone.id)]:
+        await link_source(ctx, keep, as_further_report(report, keep, ctx.now, merged_from=gone.id))
     refresh_cards_once(ctx, gone)  # its card now says where it went, without buttons
     refresh_cards_once(ctx, keep)
     await refresh_orders(ctx, keep)
     if graver := {count: rise for count, rise in raised.items() if count in GRAVER}:
         await announce_graver(ctx, keep, graver)
 
-
-def _own_report(incident: Incident) -> IncidentSource:
-    """The report an incident was registered from, as a further report of another."""
-    return IncidentSource(
-        text=incident.text, reporter_platform=incident.reporter_platform, reporter_id=incident.reporter_id,
-        reporter_name=incident.reporter_name, reporter_registered=incident.reporter_registered,
-        source_platform=incident.source_platform, source_chat_id=incident.source_chat_id,
-        source_message_id=incident.source_message_id,
-    )
