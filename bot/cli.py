@@ -18,7 +18,7 @@ import adapters  # noqa: F401  (fills the platform registry)
 from bot import logredact
 from core.timeparse import parse_duration
 from config.organisation import Organisation, OrganisationError, load_organisation
-from config.settings import Settings, SettingsError
+from config.settings import Settings, SettingsError, StorageSettingsError
 from core.registry import PLATFORMS
 
 EXIT_CONFIG = 1
@@ -180,6 +180,9 @@ def _parser() -> argparse.ArgumentParser:
 def _settings() -> Settings:
     try:
         return Settings.from_env()
+    except StorageSettingsError as exc:  # where the data goes cannot be used: like an unreachable database
+        print(f"configuration: {exc}", file=sys.stderr)
+        raise SystemExit(EXIT_DATABASE) from None
     except SettingsError as exc:
         print(f"configuration: {exc}", file=sys.stderr)
         raise SystemExit(EXIT_CONFIG) from None
