@@ -41,8 +41,13 @@ def lock_path(database: Path) -> Path:
 def exclusive_lock(database: Path) -> Iterator[None]:
     """Hold `<database>.lock` exclusively, or raise DatabaseInUse at once."""
     path = lock_path(database)
+    existed = path.exists()
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
+        if not existed and os.geteuid() == 0 and database.exists():
+            # Made by root (a restore run with sudo): the bot's user must still open it.
+            owner = database.stat()
+            os.fchown(fd, owner.st_uid, owner.st_gid)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -199,3 +199,21 @@ def test_the_new_commands_have_help() -> None:
     for args in (["db", "backup"], ["db", "restore"], ["db", "status"], ["drill"], ["drill", "reset"]):
         result = run(*args, "--help")
         assert result.returncode == 0 and "usage: liandong" in result.stdout, args
+
+
+def test_a_restore_run_as_root_leaves_the_lock_file_to_the_bots_user(tmp_path: Path) -> None:
+    import os
+
+    import pytest
+
+    if os.geteuid() != 0:
+        pytest.skip("only root can give files away")
+    data = tmp_path / "data"
+    assert run("db", "upgrade", env=_env(data)).returncode == 0
+    assert run("db", "backup", str(tmp_path / "b.db"), env=_env(data)).returncode == 0
+    database = data / "liandong.db"
+    os.chown(database, 4242, 4242)  # the service's user
+    assert run("db", "restore", str(tmp_path / "b.db"), "--yes", env=_env(data)).returncode == 0
+    lock = Path(f"{database}.lock").stat()
+    assert (lock.st_uid, lock.st_gid) == (4242, 4242)
+    assert database.stat().st_uid == 4242  # restored in place, not replaced by root's file
