@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any, Awaitable, Callable, Sequence
 
 import adapters  # noqa: F401  (fills the platform registry)
-from bot import logredact
+from bot import cli_db, logredact
 from core.timeparse import parse_duration
 from config.organisation import Organisation, OrganisationError, load_organisation
-from config.settings import Settings, SettingsError
+from config.settings import Settings, SettingsError, StorageSettingsError
 from core.registry import PLATFORMS
 
 EXIT_CONFIG = 1
@@ -120,6 +120,8 @@ def _parser() -> argparse.ArgumentParser:
     upgrade = db_commands.add_parser("upgrade", help="apply migrations",
                                      description="Apply the database migrations up to the latest.")
     upgrade.set_defaults(func=_db_upgrade)
+    cli_db.add_db_commands(db_commands)
+    cli_db.add_drill_commands(commands)
 
     roster = commands.add_parser(
         "roster", help="the contact register and the roster in the database",
@@ -180,6 +182,9 @@ def _parser() -> argparse.ArgumentParser:
 def _settings() -> Settings:
     try:
         return Settings.from_env()
+    except StorageSettingsError as exc:  # where the data goes cannot be used: like an unreachable database
+        print(f"configuration: {exc}", file=sys.stderr)
+        raise SystemExit(EXIT_DATABASE) from None
     except SettingsError as exc:
         print(f"configuration: {exc}", file=sys.stderr)
         raise SystemExit(EXIT_CONFIG) from None

@@ -11,11 +11,9 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Mapping
 
-from sqlalchemy.engine import make_url
-
 from core.platform import PlatformSpec
 from core.registry import PLATFORMS
-from storage.db import DEFAULT_DATABASE_URL
+from storage.db import DATABASE_FILE, UnknownDatabaseURL, default_data_dir, normalise_url, sqlite_path, sqlite_url
 
 DEFAULT_ORG = str(Path(__file__).with_name("org.example.yaml"))
 
@@ -24,24 +22,44 @@ class SettingsError(Exception):
     pass
 
 
+class StorageSettingsError(SettingsError):
+    """Where the data goes cannot be used: an unknown database URL scheme, or a data
+    directory that cannot be written. The CLI exits 2 for it, like an unreachable database."""
+
+
 @dataclass(frozen=True)
 class Settings:
     org_path: str = DEFAULT_ORG
-    database_url: str = DEFAULT_DATABASE_URL
+    # Unset: the SQLite file liandong.db in the data directory (data_path).
+    database_url: str = ""
     public_url: str | None = None  # where webhooks reach the bot's HTTP server from outside
     http_host: str = "127.0.0.1"
     http_port: int = 8080
     # A platform asking to wait longer than this (a 429's retry_after) is treated as a
     # failed attempt retried after this long: one day-long answer must not hold a chat.
     max_retry_after_s: float = 300.0
-    # Where the bot keeps files of its own (the inbound spool). Unset: beside the
-    # SQLite database, or ./data with PostgreSQL.
+    # Where the bot keeps files of its own: the default SQLite database and the inbound
+    # spool. Unset: the per-user data directory (storage.db.default_data_dir), whatever
+    # directory the bot was started in.
     data_dir: str | None = None
     # Button tokens, platform update ids and delivered outbox rows older than this are
     # deleted (storage/retention.py); the incident record itself is kept.
     retention_days: float = 90.0
     # Every platform's settings by key ("telegram_token"), as given; see value().
     platform_values: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        url = self.database_url or sqlite_url(self.data_path / DATABASE_FILE)
+        try:
+            url = normalise_url(url)
+        except UnknownDatabaseURL as exc:
+            raise StorageSettingsError(f"LIANDONG_DATABASE_URL {exc}") from None
+        object.__setattr__(self, "database_url", url)
+
+    @property
+    def data_path(self) -> Path:
+        """The data directory: LIANDONG_DATA_DIR, or the per-user one."""
+        return Path(self.data_dir).expanduser().absolute() if self.data_dir else default_data_dir()
 
     @classmethod
     def of(cls, **options: Any) -> "Settings":
@@ -81,13 +99,25 @@ class Settings:
     @property
     def spool_path(self) -> Path:
         """Events the database could not take wait here (bot/spool.py)."""
-        if self.data_dir:
-            base = Path(self.data_dir)
-        else:
-            url = make_url(self.database_url)
-            database = url.database if url.get_backend_name() == "sqlite" else None
-            base = Path(database).parent if database and database != ":memory:" else Path("data")
-        return base / "inbound-spool.jsonl"
+        return self._spool_dir() / "inbound-spool.jsonl"
+
+    def _spool_dir(self) -> Path:
+        # An explicit SQLite file without an explicit data directory keeps its spool beside
+        # it, so two bots on two databases never share one.
+        database = sqlite_path(self.database_url)
+        if self.data_dir or database is None:
+            return self.data_path
+        return database.parent
+
+    def check_storage(self) -> None:
+        """Refuse (StorageSettingsError) a data directory, or SQLite file directory, that
+        cannot be created or written; nothing is created to find out."""
+        places = [("LIANDONG_DATA_DIR", self._spool_dir())]
+        if (database := sqlite_path(self.database_url)) is not None:
+            places.append(("LIANDONG_DATABASE_URL", database.parent))
+        for variable, place in places:
+            if (problem := _unwritable(place)) is not None:
+                raise StorageSettingsError(f"{variable}: cannot keep data in {place}: {problem}")
 
     def enabled_platforms(self) -> tuple[str, ...]:
         """The platforms to run, in the registry's order. A platform that mirrors the
@@ -136,7 +166,7 @@ class Settings:
         }
         settings = cls(
             org_path=get("ORG", DEFAULT_ORG),  # type: ignore[arg-type]
-            database_url=get("DATABASE_URL", DEFAULT_DATABASE_URL),  # type: ignore[arg-type]
+            database_url=get("DATABASE_URL", ""),  # type: ignore[arg-type]
             public_url=get("PUBLIC_URL"),
             http_host=get("HTTP_HOST", "127.0.0.1"),  # type: ignore[arg-type]
             http_port=port,
@@ -146,7 +176,20 @@ class Settings:
             platform_values=platform_values,
         )
         settings.check_platforms()
+        settings.check_storage()
         return settings
+
+
+def _unwritable(directory: Path) -> str | None:
+    """Why files cannot be made in directory (or in it once created), or None."""
+    probe = directory.absolute()
+    while not probe.exists() and probe.parent != probe:
+        probe = probe.parent
+    if not probe.is_dir():
+        return f"{probe} is not a directory"
+    if not os.access(probe, os.W_OK | os.X_OK):
+        return f"{probe} is not writable"
+    return None
 
 
 def _either(choices: tuple[str, ...]) -> str:

@@ -15,15 +15,69 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, AsyncIterator
 
+import platformdirs
 from sqlalchemy import event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/liandong.db"
+# The SQLite file's name inside the data directory (LIANDONG_DATA_DIR).
+DATABASE_FILE = "liandong.db"
+
+# The schemes an operator may write, and the async driver each one means.
+_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+    "postgresql": "postgresql+asyncpg",
+    "postgres": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+}
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 CONNECT_TIMEOUT_S = 5
+
+
+def default_data_dir() -> Path:
+    """The per-user data directory (~/.local/share/liandong on Linux, or $XDG_DATA_HOME/liandong):
+    the same whatever directory the bot is started in."""
+    return Path(platformdirs.user_data_dir("liandong", appauthor=False))
+
+
+def sqlite_url(path: Path | str) -> str:
+    """The URL of the SQLite file at path (made absolute: the start directory must not matter)."""
+    return f"sqlite+aiosqlite:///{Path(path).expanduser().absolute()}"
+
+
+class UnknownDatabaseURL(ValueError):
+    """A database URL whose scheme Liandong does not run on; the message is one line."""
+
+
+def normalise_url(url: str | URL) -> str:
+    """The URL with its driver made explicit: postgresql:// and postgres:// mean
+    postgresql+asyncpg://, sqlite:/// means sqlite+aiosqlite:///. Any other scheme
+    is refused (UnknownDatabaseURL), naming the scheme only, never the password."""
+    try:
+        parsed = make_url(url)
+    except (sa_exc.ArgumentError, ValueError):
+        raise UnknownDatabaseURL(
+            "is not a database URL: use sqlite:///PATH or postgresql://USER@HOST:PORT/DATABASE") from None
+    driver = _DRIVERS.get(parsed.drivername)
+    if driver is None:
+        raise UnknownDatabaseURL(
+            f"unknown scheme {parsed.drivername + '://'!r}: use sqlite:///PATH or "
+            "postgresql://USER@HOST:PORT/DATABASE")
+    if driver == parsed.drivername:
+        return url if isinstance(url, str) else url.render_as_string(hide_password=False)
+    return parsed.set(drivername=driver).render_as_string(hide_password=False)
+
+
+def sqlite_path(url: str | URL) -> Path | None:
+    """The file of a SQLite URL; None for PostgreSQL, in-memory and URI databases."""
+    parsed = make_url(url)
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database).expanduser()
 
 
 class DatabaseUnavailable(Exception):
@@ -50,6 +104,7 @@ def is_storage_failure(exc: BaseException) -> bool:
 
 class Database:
     def __init__(self, url: str, *, echo: bool = False):
+        url = normalise_url(url)
         self.url = make_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         self.is_postgres = self.url.get_backend_name() == "postgresql"

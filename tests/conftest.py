@@ -12,10 +12,18 @@ from __future__ import annotations
 import asyncio
 import io
 import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import AsyncIterator
 
 import pytest
+
+# Hermetic: the per-user data directory (platformdirs: $XDG_DATA_HOME/liandong) of this
+# process and of every bot or CLI subprocess it starts is a temporary one, never the
+# real ~/.local/share/liandong. Set before anything reads it.
+USER_DATA_HOME = Path(tempfile.mkdtemp(prefix="liandong-test-data-"))
+os.environ["XDG_DATA_HOME"] = str(USER_DATA_HOME)
 
 from bot.app import Liandong
 from core.clock import ManualClock
@@ -64,6 +72,7 @@ async def _create_run_database(server: Database) -> str:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    shutil.rmtree(USER_DATA_HOME, ignore_errors=True)
     if POSTGRES_URL != SERVER_URL:
         asyncio.run(_drop_run_database())
 

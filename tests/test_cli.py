@@ -96,11 +96,16 @@ def test_an_unreachable_database_is_one_clear_line_and_exit_2(command: list[str]
 def test_run_on_the_console_with_the_embedded_defaults(tmp_path: Path) -> None:
     """What the README's first command does: report in, receipt and card out."""
     script = "路人甲@reporting: 人民路化工厂起火，3人受伤\n王指挥@centre: /status 20261122-0001\n:quit\n"
-    result = run("run", stdin=script, cwd=tmp_path, env={"LIANDONG_HTTP_PORT": "0"})
+    start = tmp_path / "start"
+    start.mkdir()
+    result = run("run", stdin=script, cwd=start,
+                 env={"LIANDONG_HTTP_PORT": "0", "XDG_DATA_HOME": str(tmp_path / "user-data")})
     assert result.returncode == 0, result.stderr
     assert "[reporting] bot" in result.stdout and "[centre] bot" in result.stdout
     assert "-0001" in result.stdout and "火灾" in result.stdout
-    assert (tmp_path / "data" / "liandong.db").exists()
+    # The per-user data directory, not the directory it was started in.
+    assert (tmp_path / "user-data" / "liandong" / "liandong.db").exists()
+    assert list(start.iterdir()) == []
 
 
 def test_parse_reads_bytes_and_answers_a_bad_line_on_its_own() -> None:

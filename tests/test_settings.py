@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import pytest
 
-from config.settings import DEFAULT_DATABASE_URL, Settings, SettingsError
+from config.settings import Settings, SettingsError
+from storage.db import default_data_dir
 
 
 def test_defaults_run_the_console_on_sqlite() -> None:
     settings = Settings.from_env({})
-    assert settings.database_url == DEFAULT_DATABASE_URL
+    assert settings.database_url == f"sqlite+aiosqlite:///{default_data_dir() / 'liandong.db'}"
     assert settings.enabled_platforms() == ("console",)
     assert (settings.http_host, settings.http_port) == ("127.0.0.1", 8080)
 

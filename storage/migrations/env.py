@@ -25,10 +25,13 @@ def _run(connection: Connection) -> None:
 
 
 async def _run_standalone() -> None:
-    from storage.db import DEFAULT_DATABASE_URL, Database
+    from pathlib import Path
 
-    # `alembic` run by hand: the same variable the bot reads (config/settings.py).
-    db = Database(os.environ.get("LIANDONG_DATABASE_URL") or DEFAULT_DATABASE_URL)
+    from storage.db import DATABASE_FILE, Database, default_data_dir, sqlite_url
+
+    # `alembic` run by hand: the same variables and defaults the bot reads (config/settings.py).
+    data_dir = Path(os.environ.get("LIANDONG_DATA_DIR") or default_data_dir())
+    db = Database(os.environ.get("LIANDONG_DATABASE_URL") or sqlite_url(data_dir / DATABASE_FILE))
     async with db.engine.begin() as conn:
         await conn.run_sync(_run)
     await db.dispose()
