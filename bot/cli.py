@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import json
 import logging
 import os
@@ -595,6 +596,7 @@ STOP_INTAKE_S = 1.0
 STOP_DRAIN_S = 1.5
 STOP_SENDERS_S = 1.5
 LOG_FILE_NAME = "liandong.log"
+_CANNOT_LISTEN = {errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL}
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -640,8 +642,6 @@ def startup_line(settings: Settings, platforms: Sequence[str], log_file: Path | 
 
 
 async def _run_bot(settings: Settings, org: Organisation, log_file: Path | None = None) -> int:
-    import errno
-
     from bot.app import Liandong
     from core.platform import PlatformError
     from storage.db import DatabaseUnavailable
@@ -654,21 +654,23 @@ async def _run_bot(settings: Settings, org: Organisation, log_file: Path | None 
     bot = Liandong(settings, org)
     try:
         await bot.start()
-    except DatabaseUnavailable as exc:
-        print(exc, file=sys.stderr)
+    except (DatabaseUnavailable, PlatformError, OSError) as exc:
+        listening = isinstance(exc, OSError) and exc.errno in _CANNOT_LISTEN and bot.needs_http
+        if isinstance(exc, OSError) and not listening:
+            raise
         await bot.stop(timeout=STOP_SENDERS_S)
-        return EXIT_DATABASE
-    except PlatformError as exc:  # "the token `123:ABC…` was rejected": not printed in full
-        print(logredact.RedactSecrets(settings.secrets()).redact(str(exc)),
-              file=sys.stderr)
-        await bot.stop(timeout=STOP_SENDERS_S)
-        return EXIT_CONFIG
-    except OSError as exc:  # the HTTP server's port, which a webhook platform needs
+        # After the clean-up, so the reason is the last line an operator sees.
+        if isinstance(exc, DatabaseUnavailable):
+            print(exc, file=sys.stderr)
+            return EXIT_DATABASE
+        if isinstance(exc, PlatformError):  # "the token `123:ABC…` was rejected": not printed in full
+            print(logredact.RedactSecrets(settings.secrets()).redact(str(exc)), file=sys.stderr)
+            return EXIT_CONFIG
+        # The HTTP server's port, which a webhook platform needs (otherwise start() only warns).
         why = "already in use" if exc.errno == errno.EADDRINUSE else (exc.strerror or str(exc))
         print(f"cannot listen on {settings.http_host}:{settings.http_port} (LIANDONG_HTTP_HOST/LIANDONG_HTTP_PORT): "
               f"{why}; {', '.join(c.platform for c in bot.chats if c.needs_http)} needs it for webhooks",
               file=sys.stderr)
-        await bot.stop(timeout=STOP_SENDERS_S)
         return EXIT_CONFIG
     line = startup_line(settings, bot.platforms, log_file)
     log.info("%s", line)
