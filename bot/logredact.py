@@ -107,27 +107,47 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False)
 
 
+class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever sys.stderr is when a line is written (as logging's last resort
+    does), so a swapped stream (a test capturing output) is never written after closing."""
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    @property  # type: ignore[override]
+    def stream(self) -> IO[str]:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _: IO[str]) -> None:
+        pass
+
+
 def configure(level: str = "INFO", fmt: str = "text", secrets: Iterable[str | None] = (),
               path: Path | None = None, stream: IO[str] | None = None) -> RedactSecrets:
-    """One handler on the root logger (a file when `path`, else `stream`/stderr), with the
-    chosen formatter; replaces what was there, so it can be called again once the
-    settings say where the log goes."""
+    """One handler of ours on the root logger (a file when `path`, else `stream`, else
+    standard error), with the chosen formatter. Called again once the settings say where
+    the log goes, it replaces its own handler; handlers others put there stay."""
     redactor = RedactSecrets(secrets)
     handler: logging.Handler
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         handler = logging.FileHandler(path, encoding="utf-8")
     else:
-        handler = logging.StreamHandler(stream or sys.stderr)
+        handler = logging.StreamHandler(stream) if stream is not None else _CurrentStderr()
     handler.setFormatter(JsonFormatter(redactor) if fmt == "json" else TextFormatter(redactor))
     handler.addFilter(redactor)
+    setattr(handler, _OURS, True)
     root = logging.getLogger()
-    for old in list(root.handlers):
+    for old in [h for h in root.handlers if getattr(h, _OURS, False)]:
         root.removeHandler(old)
         old.close()
     root.addHandler(handler)
     root.setLevel(level)
     return redactor
+
+
+_OURS = "_liandong_log"
 
 
 def install(secrets: Iterable[str | None]) -> RedactSecrets:
