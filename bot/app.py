@@ -249,14 +249,22 @@ class Liandong:
     def needs_http(self) -> bool:
         return any(chat.needs_http for chat in self.chats)
 
-    async def stop(self) -> None:
+    def stop_taking_updates(self) -> None:
+        """The first step of stopping: no platform takes new updates; what is in hand
+        is finished and deliveries still go out until stop()."""
+        for chat in self.chats:
+            chat.stop_taking_updates()
+
+    async def stop(self, timeout: float = SENDER_STOP_TIMEOUT_S) -> None:
         self._stopping = True
+        for chat in self.chats:
+            chat.stop_taking_updates()
         for sender in self.senders.values():
             sender.stop()
         # Let each sender settle the batch in hand (a delivery abandoned between send
         # and record would be sent again after restart), while its adapter still has
         # its connections: what is left waits in the outbox for the next start.
-        _, late = await asyncio.wait(self._tasks, timeout=SENDER_STOP_TIMEOUT_S) if self._tasks else (set(), set())
+        _, late = await asyncio.wait(self._tasks, timeout=timeout) if self._tasks else (set(), set())
         for task in late:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)

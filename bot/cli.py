@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import json
 import logging
 import os
@@ -12,7 +13,7 @@ import signal
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Sequence
+from typing import Any, Awaitable, Callable, Mapping, Sequence
 
 import adapters  # noqa: F401  (fills the platform registry)
 from bot import cli_db, logredact
@@ -31,17 +32,48 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_CONFIG
-    logging.basicConfig(
-        level=logging.DEBUG if getattr(args, "verbose", False) else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr,
-    )
-    logredact.install(os.environ.get(f"LIANDONG_{name}") for name in SECRET_SETTINGS)
+    try:
+        level, fmt = _log_choice(os.environ, verbose=getattr(args, "verbose", False))
+    except SettingsError as exc:
+        print(f"configuration: {exc}", file=sys.stderr)
+        return EXIT_LOG_SETTING
+    args.log_level, args.log_format = level, fmt
+    logredact.configure(level, fmt, _secrets_in_env(os.environ))
     return args.func(args)
 
 
-# Settings whose values must never appear in a log line (bot/logredact.py).
-SECRET_SETTINGS = ("TELEGRAM_TOKEN", "TELEGRAM_WEBHOOK_SECRET", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET",
-                   "SLACK_APP_TOKEN")
+EXIT_LOG_SETTING = 2
+
+
+def _log_choice(env: Mapping[str, str], verbose: bool = False) -> tuple[str, str]:
+    """LIANDONG_LOG_LEVEL and LIANDONG_LOG_FORMAT (`-v` means DEBUG), or a SettingsError naming the variable."""
+    level = (env.get("LIANDONG_LOG_LEVEL") or "INFO").strip().upper()
+    fmt = (env.get("LIANDONG_LOG_FORMAT") or "text").strip().lower()
+    if level not in logredact.LEVELS:
+        raise SettingsError(f"LIANDONG_LOG_LEVEL must be {', '.join(logredact.LEVELS)}, "
+                            f"not {env.get('LIANDONG_LOG_LEVEL')!r}")
+    if fmt not in logredact.FORMATS:
+        raise SettingsError(f"LIANDONG_LOG_FORMAT must be {' or '.join(logredact.FORMATS)}, "
+                            f"not {env.get('LIANDONG_LOG_FORMAT')!r}")
+    return ("DEBUG" if verbose else level), fmt
+
+
+def _secrets_in_env(env: Mapping[str, str]) -> list[str]:
+    """Values never to write in a log line, before the settings are read (bot/logredact.py):
+    every platform setting declared secret, and the database password."""
+    found = [value for spec in PLATFORMS.all() for s in spec.settings
+             if s.secret and (value := env.get(f"LIANDONG_{s.key.upper()}"))]
+    return found + _database_password(env.get("LIANDONG_DATABASE_URL"))
+
+
+def _database_password(url: str | None) -> list[str]:
+    from sqlalchemy.engine import make_url
+
+    try:
+        password = make_url(url).password if url else None
+    except Exception:  # an unreadable URL: the database says so in its own words later
+        return []
+    return [str(password)] if password else []
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -563,48 +595,116 @@ def _invite(args: argparse.Namespace) -> int:
     return _with_roster(work)
 
 
-def _run(_: argparse.Namespace) -> int:
+# Stopping (Ctrl-C, SIGTERM) takes at most about STOP_BUDGET_S: intake stops and the
+# message in hand is finished, due deliveries go out, the senders settle what they hold.
+STOP_INTAKE_S = 1.0
+STOP_DRAIN_S = 1.5
+STOP_SENDERS_S = 1.5
+STOP_BUDGET_S = 4.5  # from the signal to the end of bot.stop(), of the 5 s an operator is promised
+LOG_FILE_NAME = "liandong.log"
+_CANNOT_LISTEN = {errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL}
+
+
+def _run(args: argparse.Namespace) -> int:
+    from bot.instance import AlreadyRunning, lock_database
+
     settings = _settings()
+    # The console owns the terminal: log lines go to a file so the chat stays readable.
+    console = any(PLATFORMS.mirrors(name) for name in settings.enabled_platforms())
+    log_file = (settings.spool_path.parent / LOG_FILE_NAME).absolute() if console else None
+    secrets = [*settings.secrets(), *_database_password(settings.database_url)]
+    try:
+        logredact.configure(args.log_level, args.log_format, secrets, path=log_file)
+    except OSError as exc:
+        print(f"cannot write the log file {log_file}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_CONFIG
     org = _load_org(settings.org_path)
     for warning in org.warnings:
         logging.getLogger(__name__).warning("%s: %s", settings.org_path, warning)
     try:
-        return asyncio.run(_run_bot(settings, org))
+        lock = lock_database(settings.database_url)
+    except AlreadyRunning as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_CONFIG
+    except OSError as exc:
+        print(f"cannot lock the database file: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    try:
+        return asyncio.run(_run_bot(settings, org, log_file))
     except KeyboardInterrupt:
         return 0
+    finally:
+        if lock is not None:
+            lock.release()
 
 
-async def _run_bot(settings: Settings, org: Organisation) -> int:
+def startup_line(settings: Settings, platforms: Sequence[str], log_file: Path | None) -> str:
+    from sqlalchemy.engine import make_url
+
+    database = make_url(settings.database_url).render_as_string(hide_password=True)
+    line = (f"Liandong: database {database}, organisation {settings.org_path}, "
+            f"platforms {', '.join(platforms) or 'none'}")
+    return line + (f"; log in {log_file}" if log_file else "")
+
+
+async def _run_bot(settings: Settings, org: Organisation, log_file: Path | None = None) -> int:
     from bot.app import Liandong
     from core.platform import PlatformError
     from storage.db import DatabaseUnavailable
 
+    log = logging.getLogger(__name__)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):  # also during start-up: then the bot stops once up
+        loop.add_signal_handler(sig, stop.set)
     bot = Liandong(settings, org)
     try:
         await bot.start()
-    except DatabaseUnavailable as exc:
-        print(exc, file=sys.stderr)
-        await bot.stop()
-        return EXIT_DATABASE
-    except PlatformError as exc:  # "the token `123:ABC…` was rejected": not printed in full
-        print(logredact.RedactSecrets(settings.secrets()).redact(str(exc)),
+    except (DatabaseUnavailable, PlatformError, OSError) as exc:
+        listening = isinstance(exc, OSError) and exc.errno in _CANNOT_LISTEN and bot.needs_http
+        if isinstance(exc, OSError) and not listening:
+            raise
+        await bot.stop(timeout=STOP_SENDERS_S)
+        # After the clean-up, so the reason is the last line an operator sees.
+        if isinstance(exc, DatabaseUnavailable):
+            print(exc, file=sys.stderr)
+            return EXIT_DATABASE
+        if isinstance(exc, PlatformError):  # "the token `123:ABC…` was rejected": not printed in full
+            print(logredact.RedactSecrets(settings.secrets()).redact(str(exc)), file=sys.stderr)
+            return EXIT_CONFIG
+        # The HTTP server's port, which a webhook platform needs (otherwise start() only warns).
+        why = "already in use" if exc.errno == errno.EADDRINUSE else (exc.strerror or str(exc))
+        print(f"cannot listen on {settings.http_host}:{settings.http_port} (LIANDONG_HTTP_HOST/LIANDONG_HTTP_PORT): "
+              f"{why}; {', '.join(c.platform for c in bot.chats if c.needs_http)} needs it for webhooks",
               file=sys.stderr)
-        await bot.stop()
         return EXIT_CONFIG
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    waiters = [asyncio.create_task(stop.wait())]
-    waiters.append(asyncio.create_task(bot.run_foreground()))
+    line = startup_line(settings, bot.platforms, log_file)
+    log.info("%s", line)
+    if log_file is not None:
+        print(line, file=sys.stderr, flush=True)
+    foreground = asyncio.create_task(bot.run_foreground())
+    stopper = asyncio.create_task(stop.wait())
+    signalled_at: float | None = None
     try:
-        await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
-        # Give the console's last lines a moment to go out before closing.
-        await bot.drain()
+        await asyncio.wait([foreground, stopper], return_when=asyncio.FIRST_COMPLETED)
+        if stop.is_set():
+            signalled_at = loop.time()
+            log.info("stopping: no new updates; finishing what is in hand")
+            bot.stop_taking_updates()
+            await asyncio.wait([foreground], timeout=STOP_INTAKE_S)
+        # What was recorded to send goes out now (the console's last lines, a receipt).
+        await bot.drain(STOP_DRAIN_S)
     finally:
-        for waiter in waiters:
-            waiter.cancel()
-        await bot.stop()
+        for task in (foreground, stopper):
+            task.cancel()
+        # After a signal the whole stop fits in STOP_BUDGET_S, whatever a platform takes
+        # to close (a Slack press in hand may wait longer): what is not sent stays queued.
+        budget = None if signalled_at is None else max(0.1, STOP_BUDGET_S - (loop.time() - signalled_at))
+        try:
+            await asyncio.wait_for(bot.stop(timeout=STOP_SENDERS_S), budget)
+            log.info("stopped")
+        except asyncio.TimeoutError:
+            log.warning("stopping took over %ss: exiting now; what was not sent waits in the outbox", STOP_BUDGET_S)
     return 0
 
 

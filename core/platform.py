@@ -76,6 +76,11 @@ class ChatPlatform(Protocol):
         return False at once."""
         ...
 
+    def stop_taking_updates(self) -> None:
+        """The bot is stopping: take no new updates (what is in hand is finished);
+        deliveries still go out until stop()."""
+        ...
+
 
 class PlatformBase:
     """What most platforms do about the optional parts of ChatPlatform: nothing."""
@@ -101,6 +106,9 @@ class PlatformBase:
 
     async def run_foreground(self) -> bool:
         return False
+
+    def stop_taking_updates(self) -> None:
+        return None
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,12 @@ from __future__ import annotations
 import asyncio
 import itertools
 import re
+import codecs
+import os
 import sys
+import threading
 from datetime import datetime, timezone
-from typing import TextIO
+from typing import Callable, TextIO
 
 from core.events import (
     Actor, ButtonEvent, CommandEvent, Conversation, ConversationRef, Event, LocationEvent, MessageEvent,
@@ -43,6 +46,8 @@ class ConsoleAdapter(PlatformBase):
         self._message_ids = itertools.count(1)
         self._rooms = {room.lower(): room for room in org.mirrored_rooms(self.platform)}
         self.quit_requested = asyncio.Event()
+        self._stop_requested = asyncio.Event()
+        self._stop_deadline: float | None = None
 
     def use_organisation(self, org: Organisation) -> None:
         """The organisation changed (someone joined, a group was bound): rooms stay, new ones appear."""
@@ -135,22 +140,54 @@ class ConsoleAdapter(PlatformBase):
             self._print(f"(only {parsed.actor.display_name} sees) {answer}")
 
     async def run_foreground(self) -> bool:
-        """The terminal is the console's: read it until end of input or :quit."""
+        """The terminal is the console's: read it until end of input, :quit, or a stop."""
         assert self.sink is not None, "built without a sink"
         await self.read_stdin(self.sink)
         return True
 
+    def stop_taking_updates(self) -> None:
+        """Read no more lines (the bot is stopping). A line typed just before, still on its
+        way from the reader thread, is taken if it arrives within STOP_GRACE_S."""
+        if self._stop_deadline is None:
+            self._stop_deadline = asyncio.get_running_loop().time() + STOP_GRACE_S
+            self._stop_requested.set()
+
     async def read_stdin(self, sink: EventSink, stdin: TextIO | None = None) -> None:
-        """Read typed lines until end of input or :quit."""
-        stdin = stdin or sys.stdin
+        """Read typed lines until end of input, :quit, or stop_taking_updates().
+
+        A daemon thread reads the terminal: a read blocked on it must neither hold up the
+        event loop nor the process's exit (Ctrl-C with nothing typed)."""
         loop = asyncio.get_running_loop()
+        lines: asyncio.Queue[str] = asyncio.Queue()
+        threading.Thread(target=_read_lines, args=(stdin or sys.stdin, loop, lines.put_nowait),
+                         name="console-stdin", daemon=True).start()
         self._print(CONSOLE_HELP)
         while not self.quit_requested.is_set():
-            line = await loop.run_in_executor(None, stdin.readline)
+            line = await self._next_line(lines, loop)
+            if line is None:
+                break
             if line == "":
                 self.quit_requested.set()
                 break
             await self.handle_line(line, sink)
+
+    async def _next_line(self, lines: "asyncio.Queue[str]", loop: asyncio.AbstractEventLoop) -> str | None:
+        """The next typed line, "" at end of input, None once stopping and nothing more came."""
+        if self._stop_deadline is not None:
+            try:
+                return await asyncio.wait_for(lines.get(), max(0.0, self._stop_deadline - loop.time()))
+            except asyncio.TimeoutError:
+                return None
+        getter = asyncio.ensure_future(lines.get())
+        stopping = asyncio.ensure_future(self._stop_requested.wait())
+        try:
+            await asyncio.wait({getter, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopping.cancel()
+        if getter.done():
+            return getter.result()
+        getter.cancel()  # a cancelled Queue.get loses nothing
+        return await self._next_line(lines, loop)
 
     # -- output --------------------------------------------------------------
 
@@ -170,6 +207,51 @@ class ConsoleAdapter(PlatformBase):
 
     def _print(self, text: str) -> None:
         print(text, file=self.out, flush=True)
+
+
+STOP_GRACE_S = 0.3
+
+
+def _read_lines(stdin: TextIO, loop: asyncio.AbstractEventLoop, put: Callable[[str], None]) -> None:
+    """In a daemon thread: hand each line to the loop, then "" at end of input.
+
+    A real file descriptor is read with os.read, not through the TextIO: a daemon thread
+    left blocked inside the TextIO's buffer would hold its lock when the interpreter
+    shuts down, and Python aborts on that."""
+    def hand(line: str) -> bool:
+        try:
+            loop.call_soon_threadsafe(put, line)
+            return True
+        except RuntimeError:  # the loop is closed: the bot has stopped
+            return False
+
+    try:
+        fd = stdin.fileno()
+    except (AttributeError, OSError, ValueError):
+        fd = None
+    if fd is None:
+        while hand(line := stdin.readline()) and line:
+            pass
+        return
+    decoder = codecs.getincrementaldecoder(stdin.encoding or "utf-8")(errors="replace")
+    pending = ""
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except InterruptedError:
+            continue
+        except OSError:
+            chunk = b""
+        pending += decoder.decode(chunk, final=not chunk)
+        *complete, pending = pending.split("\n")
+        for line in complete:
+            if not hand(line + "\n"):
+                return
+        if not chunk:
+            if pending:
+                hand(pending)
+            hand("")
+            return
 
 
 FILE_LINES_SHOWN = 5  # of a text file, so a drill can see what was attached
