@@ -55,7 +55,7 @@ class Metrics:
             "liandong_escalations_fired", "Unacknowledged orders escalated (a reminder, then an alert to the centre)",
             registry=r)
         self.timer_jobs_fired = Counter(
-            "liandong_timer_jobs_fired", "Work done by the timer jobs, by job", ["job"], registry=r)
+            "liandong_timer_jobs_fired", "Work done by the timer jobs (escalations, roll-call deadlines, …), by timer", ["timer"], registry=r)
         # Set at scrape:
         self.outbox_messages = Gauge(
             "liandong_outbox_messages", "Outbox rows by status (delivered rows are kept until retention)",
