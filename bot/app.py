@@ -323,6 +323,7 @@ class Liandong:
     async def scrape(self) -> bytes:
         """/metrics: the gauges about state set now, then everything in Prometheus text."""
         m = self.metrics
+        await self.readiness()  # sets liandong_ready
         m.spool_waiting.set(len(self.spool))
         m.set_platforms({chat.platform: chat.reachability() for chat in self.chats}, self.senders_running(),
                         datetime.now(timezone.utc))

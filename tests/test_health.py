@@ -232,6 +232,7 @@ async def test_metrics_are_typed_and_count_a_report_and_its_deliveries(bot: Lian
     assert _value(after, "liandong_outbox_sender_running", "liandong_outbox_sender_running", platform="telegram") == 1
     assert _value(after, "liandong_outbox_messages", "liandong_outbox_messages", status="delivered") >= 2
     assert _value(after, "liandong_spool_waiting", "liandong_spool_waiting") == 0
+    assert _value(after, "liandong_ready", "liandong_ready") == 1
 
 
 async def test_two_bots_in_one_process_count_apart(
