@@ -4,11 +4,12 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any, TextIO
 
 import adapters  # noqa: F401  (fills the platform registry)
 from bot.http import HttpServer
+from bot.metrics import Metrics
 from bot.outbox import OutboxSender
 from bot.pipeline import Pipeline, TimerJob
 from bot.spool import InboundSpool
@@ -21,6 +22,7 @@ from core.platform import ChatPlatform, CommandInfo, PlatformBuild
 from core.registry import PLATFORMS
 from handlers.router import Router
 from storage.db import Database
+from storage.outbox import OutboxRepository
 from storage.retention import forget_before
 from storage.roster import RosterRepository
 
@@ -31,6 +33,9 @@ TIMER_INTERVAL_S = 1.0
 SPOOL_REPLAY_INTERVAL_S = 1.0
 ROSTER_POLL_TICKS = 5  # how often (in timer ticks) to look for roster changes made elsewhere
 RETENTION_TICKS = 3_600  # how often (in timer ticks, about an hour) to forget old tokens, ids and rows
+# /readyz fails when a message has waited this long for delivery: the platform is away,
+# refusing, or the bot cannot keep up.
+OUTBOX_MAX_AGE_S = 120.0
 
 
 def build_router() -> Router:
@@ -64,18 +69,20 @@ class Liandong:
 
     def __init__(
         self, settings: Settings, org: Organisation, *, clock: Clock | None = None,
-        console_out: TextIO | None = None, http: bool = True,
+        console_out: TextIO | None = None, http: bool = True, outbox_max_age_s: float = OUTBOX_MAX_AGE_S,
     ):
         self.settings = settings
         self.org = org
         self.clock = clock or SystemClock()
+        self.metrics = Metrics()  # a registry of this bot's own: several bots in one process count apart
+        self.outbox_max_age = timedelta(seconds=outbox_max_age_s)
         self.db = Database(settings.database_url)
         self.router = build_router()
         self.platforms = settings.enabled_platforms()
         self.base = org.spec  # the organisation file; the database's roster is laid over it
         self.spool = InboundSpool(settings.spool_path)
         self.pipeline = Pipeline(self.db, org, self.router, self.clock, self.platforms, self._wake,
-                                 roster_changed=self.load_roster, spool=self.spool)
+                                 roster_changed=self.load_roster, spool=self.spool, metrics=self.metrics)
         commands = self.command_menu()
         self.chats: list[ChatPlatform] = [
             PLATFORMS.get(name).build(PlatformBuild(
@@ -86,11 +93,12 @@ class Liandong:
         ]
         self.senders = {
             chat.platform: OutboxSender(self.db, chat, self.clock, limiter=chat.limiter,
-                                        max_retry_after_s=settings.max_retry_after_s)
+                                        max_retry_after_s=settings.max_retry_after_s, metrics=self.metrics)
             for chat in self.chats
         }
+        self.metrics.platforms_known(self.senders)
         self.http = (
-            HttpServer(settings.http_host, settings.http_port, self.db, self._metrics, self.readiness)
+            HttpServer(settings.http_host, settings.http_port, self.db, self.scrape, self.readiness)
             if http else None
         )
         for chat in self.chats:
@@ -98,6 +106,7 @@ class Liandong:
                 if self.http is not None:
                     self.http.add_route(*route)
         self._tasks: list[asyncio.Task[None]] = []
+        self._sender_tasks: dict[str, asyncio.Task[None]] = {}
         self._stopping = False
 
     def chat(self, platform: str) -> ChatPlatform | None:
@@ -154,7 +163,9 @@ class Liandong:
         log.info("Liandong up for %s on %s", self.org.name, ", ".join(self.platforms))
 
     def _start_sender(self, platform: str) -> None:
-        self._tasks.append(asyncio.create_task(self.senders[platform].run(), name=f"outbox-{platform}"))
+        task = asyncio.create_task(self.senders[platform].run(), name=f"outbox-{platform}")
+        self._tasks.append(task)
+        self._sender_tasks[platform] = task
 
     async def load_roster(self) -> None:
         """Rebuild the organisation from the file and the roster in the database."""
@@ -185,9 +196,14 @@ class Liandong:
 
     async def run_timers(self) -> int:
         """Fire every timer that is due now; returns how many fired."""
+        from handlers.dispatch.escalation import escalate_due
+
         fired = 0
         for job in timer_jobs():
-            fired += await self.pipeline.run_job(job)
+            done = await self.pipeline.run_job(job)
+            if job is escalate_due:
+                self.metrics.escalations.inc(done)
+            fired += done
         return fired
 
     async def _run_timers_forever(self) -> None:
@@ -228,14 +244,45 @@ class Liandong:
                     log.exception("replaying the spool failed; trying again")
             await asyncio.sleep(SPOOL_REPLAY_INTERVAL_S)
 
-    def readiness(self) -> dict[str, str]:
-        """Checks that fail now, by name (empty: ready). /readyz answers 503 with them."""
+    async def readiness(self) -> dict[str, str]:
+        """Checks that fail now, by name (empty: ready). /readyz answers 503 with them.
+
+        `database`, `spool`; per configured platform `platform:NAME` (its API has not
+        answered lately, see ChatPlatform.reachability), `outbox_sender:NAME` (its
+        sender task is not running) and `outbox_backlog:NAME` (a message has waited
+        longer than `outbox_max_age`). The texts name no host and no secret."""
         failed = {}
         if self.pipeline.degraded_since is not None:
             failed["database"] = f"unavailable since {self.pipeline.degraded_since.isoformat(timespec='seconds')}"
         if len(self.spool):
             failed["spool"] = f"{len(self.spool)} events waiting for the database"
+        wall = datetime.now(timezone.utc)
+        for chat in self.chats:
+            if problem := chat.reachability().problem(wall):
+                failed[f"platform:{chat.platform}"] = problem
+        for platform, running in self.senders_running().items():
+            if not running:
+                failed[f"outbox_sender:{platform}"] = "not running"
+        try:
+            undelivered = await self._undelivered()
+        except Exception:  # the database check says so; this one cannot tell
+            undelivered = {}
+        now = self.clock.now()
+        for platform, (count, oldest) in sorted(undelivered.items()):
+            if oldest is not None and now - oldest > self.outbox_max_age:
+                failed[f"outbox_backlog:{platform}"] = (
+                    f"{count} messages undelivered, the oldest for {round((now - oldest).total_seconds())} s "
+                    f"(limit {round(self.outbox_max_age.total_seconds())} s)")
+        self.metrics.ready.set(0 if failed else 1)
         return failed
+
+    def senders_running(self) -> dict[str, bool]:
+        return {platform: (task := self._sender_tasks.get(platform)) is not None and not task.done()
+                for platform in self.senders}
+
+    async def _undelivered(self) -> dict[str, tuple[int, datetime | None]]:
+        async with self.db.transaction() as session:
+            return await OutboxRepository(session).undelivered_by_platform()
 
     async def drain(self, seconds: float = 2.0) -> None:
         """Deliver what is due now, for up to `seconds` (a clean console exit)."""
@@ -281,10 +328,21 @@ class Liandong:
             if sender := self.senders.get(platform):
                 sender.wake()
 
-    def _metrics(self) -> dict[str, float]:
-        return {
-            "events_handled_total": self.pipeline.events_handled,
-            "events_failed_total": self.pipeline.events_failed,
-            "events_spooled_total": self.pipeline.events_spooled,
-            "spool_waiting": len(self.spool),
-        }
+    async def scrape(self) -> bytes:
+        """/metrics: the gauges about state set now, then everything in Prometheus text."""
+        m = self.metrics
+        await self.readiness()  # sets liandong_ready
+        m.spool_waiting.set(len(self.spool))
+        m.set_platforms({chat.platform: chat.reachability() for chat in self.chats}, self.senders_running(),
+                        datetime.now(timezone.utc))
+        m.set_pool(self.db.engine.pool)
+        try:
+            async with self.db.transaction() as session:
+                outbox = OutboxRepository(session)
+                counts, undelivered = await outbox.counts(), await outbox.undelivered_by_platform()
+        except Exception:  # the database is away: the rest still says so, the outbox gauges go absent
+            log.debug("metrics: outbox not readable", exc_info=True)
+            m.clear_outbox()
+        else:
+            m.set_outbox(counts, undelivered, self.senders, self.clock.now())
+        return m.exposition()

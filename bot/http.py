@@ -6,16 +6,20 @@ from typing import Awaitable, Callable
 
 from aiohttp import web
 
+from bot.metrics import CONTENT_TYPE
 from storage.db import Database
-from storage.outbox import OutboxRepository
 
-MetricsSource = Callable[[], dict[str, float]]
-ReadinessSource = Callable[[], dict[str, str]]  # failed checks by name
+MetricsSource = Callable[[], Awaitable[bytes]]  # Prometheus text exposition
+ReadinessSource = Callable[[], Awaitable[dict[str, str]]]  # failed checks by name
+
+
+async def _always_ready() -> dict[str, str]:
+    return {}
 
 
 class HttpServer:
     def __init__(self, host: str, port: int, db: Database, metrics: MetricsSource,
-                 readiness: ReadinessSource = dict):
+                 readiness: ReadinessSource = _always_ready):
         self.host = host
         self.port = port
         self.db = db
@@ -50,7 +54,7 @@ class HttpServer:
 
     async def _readyz(self, _: web.Request) -> web.Response:
         """200 when ready; 503 naming each failed check. Nothing here names a host or a secret."""
-        failed = dict(self.readiness())
+        failed = dict(await self.readiness())
         try:
             await self.db.check_connection()
         except Exception:
@@ -60,10 +64,6 @@ class HttpServer:
         return web.json_response({"ready": True})
 
     async def _metrics(self, _: web.Request) -> web.Response:
-        """Prometheus text format."""
-        lines = [f"liandong_{name} {value}" for name, value in sorted(self.metrics().items())]
-        async with self.db.transaction() as session:
-            counts = await OutboxRepository(session).counts()
-        for status in ("pending", "sending", "delivered", "failed"):
-            lines.append(f'liandong_outbox_messages{{status="{status}"}} {counts.get(status, 0)}')
-        return web.Response(text="\n".join(lines) + "\n", content_type="text/plain")
+        """Prometheus text format (bot/metrics.py)."""
+        body = await self.metrics()
+        return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE})

@@ -22,6 +22,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from bot.metrics import Metrics
 from core.clock import Clock, SteadyClock
 from core.messages import Delivery, DeliveryError
 from core.ratelimit import RateLimiter
@@ -69,6 +70,7 @@ class OutboxSender:
         batch_size: int = 50, lease: timedelta = timedelta(seconds=60),
         idle_poll_s: float = 1.0, max_attempts: int = MAX_ATTEMPTS,
         limiter: RateLimiter | None = None, max_retry_after_s: float = DEFAULT_MAX_RETRY_AFTER_S,
+        metrics: Metrics | None = None,
     ):
         self.db = db
         self.deliverer = deliverer
@@ -80,6 +82,7 @@ class OutboxSender:
         self.idle_poll_s = idle_poll_s
         self.max_attempts = max_attempts
         self.limiter = limiter
+        self.metrics = metrics
         self._wake = asyncio.Event()
         self._stopping = False
         self._delivered: list[tuple[int, str | None, datetime]] = []
@@ -169,6 +172,7 @@ class OutboxSender:
             await self._settle_failure(delivery, DeliveryError(f"{type(exc).__name__}: {exc}"))
             return False
         self._delivered.append((delivery.outbox_id, message_id, self.clock.now()))
+        self._count("ok")
         if delivery.message.secret:
             self._secrets_delivered.append(delivery.outbox_id)
         if time.monotonic() - self._last_recorded >= self._record_every_s:
@@ -207,6 +211,7 @@ class OutboxSender:
                     delivery.outbox_id, delivery.to, delivery.attempt, reason,
                 )
                 await outbox.mark_failed(delivery.outbox_id, reason)
+                self._count("failed")
                 return
             delay = backoff_seconds(delivery.attempt) if exc.retry_after is None else exc.retry_after
             if delay > self.max_retry_after_s:
@@ -217,10 +222,15 @@ class OutboxSender:
                 delivery.outbox_id, delivery.to, delivery.attempt, reason, delay,
             )
             later = self.clock.now() + timedelta(seconds=delay)
+            self._count("rate_limited" if exc.rate_limited else "retried")
             if exc.progressed:  # parts went out: not a failed attempt, the rest follows
                 await outbox.defer(delivery.outbox_id, later)
             else:
                 await outbox.mark_retry(delivery.outbox_id, reason, later)
+
+    def _count(self, result: str) -> None:
+        if self.metrics is not None:
+            self.metrics.delivery(self.platform, result)
 
 
 def _by_chat(batch: list[Delivery]) -> list[list[Delivery]]:

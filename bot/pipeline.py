@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Awaitable, Callable, Iterable
@@ -25,6 +26,7 @@ from core.i18n import Translator
 from core.messages import Message, Outgoing
 from core.platform import HandleResult
 from handlers.router import Router
+from bot.metrics import Metrics
 from bot.spool import InboundSpool, SpoolFull
 from core.text import strip_invisible
 from config.organisation import Organisation
@@ -56,7 +58,7 @@ class Pipeline:
         self, db: Database, org: Organisation, router: Router, clock: Clock,
         enabled_platforms: Iterable[str], wake_senders: Callable[[set[str]], None] = lambda _: None,
         max_batch: int = MAX_BATCH, roster_changed: Callable[[], Awaitable[None]] | None = None,
-        spool: InboundSpool | None = None,
+        spool: InboundSpool | None = None, metrics: Metrics | None = None,
     ):
         self.db = db
         self.org = org
@@ -67,6 +69,7 @@ class Pipeline:
         self.max_batch = max_batch
         self.roster_changed = roster_changed
         self.t = Translator(org.language)
+        self.metrics = metrics or Metrics()
         self.events_handled = 0
         self.events_failed = 0
         self.spool = spool
@@ -105,6 +108,7 @@ class Pipeline:
 
     async def run_job(self, job: TimerJob) -> int:
         """Run a timer job in a transaction of its own, its messages with it."""
+        started = time.perf_counter()
         async with self.db.transaction() as session:
             ctx = Context(session=session, org=self.org, t=self.t, now=self.clock.now(),
                           enabled_platforms=self.enabled_platforms)
@@ -112,6 +116,9 @@ class Pipeline:
             outgoing = [o for o in ctx.outgoing if o.to.platform in self.enabled_platforms]
             outgoing.extend(await self._finish(session, ctx.now))
             await OutboxRepository(session).enqueue(outgoing, ctx.now)
+        self.metrics.transaction_seconds.labels(getattr(job, "__name__", "timer")).observe(
+            time.perf_counter() - started)
+        self.metrics.timer_jobs_fired.labels(getattr(job, "__name__", "timer")).inc(done)
         if outgoing:
             self.wake_senders({o.to.platform for o in outgoing})
         return done
@@ -140,6 +147,7 @@ class Pipeline:
                 return
 
     async def _run(self, batch: list[_Pending]) -> None:
+        started = time.perf_counter()
         try:
             results, outgoing = await self._handle_in_transaction([p.event for p in batch])
         except Exception as exc:
@@ -152,10 +160,13 @@ class Pipeline:
                 return
             self.events_failed += 1
             event = batch[0].event
+            self.metrics.failed(event)
             log.exception("handling %s from %s failed", type(event).__name__, event.actor)
             results, outgoing = [await self._apologise(event)], []
         else:
+            self.metrics.transaction_seconds.labels("events").observe(time.perf_counter() - started)
             self.events_handled += len(batch)
+            self.metrics.handled(p.event for p in batch)
             if self.degraded_since is not None and not (self.spool and len(self.spool)):
                 self._recovered()
         if outgoing:
@@ -241,6 +252,7 @@ class Pipeline:
             log.error("could not keep %s from %s: %s", type(event).__name__, event.actor, full)
             return HandleResult(private_answer=self.t("degraded.not_kept"), degraded=True)
         self.events_spooled += 1
+        self.metrics.spooled(event)
         where = (event.conversation.ref.platform, event.conversation.ref.chat_id)
         if isinstance(event, ButtonEvent) or where not in self._told_degraded:
             self._told_degraded.add(where)

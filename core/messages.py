@@ -183,11 +183,13 @@ class DeliveryError(Exception):
     retried; others are, after `retry_after` seconds when the platform said so.
     `progressed`: parts of a long message went out before it stopped; the retry
     goes on from the next part, and the attempt is not counted against the row.
+    `rate_limited`: the platform said too many (a 429), as opposed to any other wait.
     """
 
     def __init__(self, reason: str, *, permanent: bool = False, retry_after: float | None = None,
-                 progressed: bool = False):
+                 progressed: bool = False, rate_limited: bool = False):
         super().__init__(reason)
         self.permanent = permanent
         self.retry_after = retry_after
         self.progressed = progressed
+        self.rate_limited = rate_limited

@@ -4,6 +4,8 @@ wiring need no line of their own for it. The registry of specs is core/registry.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from enum import Enum
 from typing import Any, Awaitable, Callable, Mapping, Protocol
 
 from aiohttp import web
@@ -50,6 +52,68 @@ class CommandInfo:
     descriptions: dict[str, str]  # language -> text, plus "default": the organisation's
 
 
+class Failure(str, Enum):
+    """Why a platform's API last failed, in words safe to show anyone (no host, no token)."""
+
+    NETWORK = "network"  # no connection, reset, timed out
+    SERVER = "server"    # the platform answered 5xx
+    AUTH = "auth"        # the platform refused the bot's credentials
+
+
+@dataclass(frozen=True)
+class Reachability:
+    """Whether a platform's API answers the bot, from the bot's own calls to it.
+
+    `remote` is False for a platform with nothing to reach (the console): always
+    reachable. `ok_within`: when the adapter calls its API at least this often while
+    all is well (a long poll), a success older than that is itself a failure.
+    """
+
+    remote: bool = False
+    last_ok: datetime | None = None
+    last_failure: datetime | None = None
+    failure: Failure | None = None
+    ok_within: timedelta | None = None
+
+    def problem(self, now: datetime) -> str | None:
+        """Why the platform is not reachable now (safe to publish), or None."""
+        if not self.remote:
+            return None
+        if self.last_failure is not None and (self.last_ok is None or self.last_failure >= self.last_ok):
+            assert self.failure is not None
+            return f"last call failed ({self.failure.value}) {_ago(now, self.last_failure)}"
+        if self.last_ok is None:
+            return "not connected yet"
+        if self.ok_within is not None and now - self.last_ok > self.ok_within:
+            return f"no answer since {_ago(now, self.last_ok)}"
+        return None
+
+
+def _ago(now: datetime, then: datetime) -> str:
+    return f"{max(0, round((now - then).total_seconds()))} s ago"
+
+
+class ReachabilityTracker:
+    """What an adapter updates on each call to its platform's API; `status()` is the snapshot."""
+
+    def __init__(self, ok_within: timedelta | None = None):
+        self.ok_within = ok_within
+        self._last_ok: datetime | None = None
+        self._last_failure: datetime | None = None
+        self._failure: Failure | None = None
+
+    def ok(self) -> None:
+        self._last_ok = datetime.now(timezone.utc)
+
+    def failed(self, why: Failure) -> None:
+        self._last_failure = datetime.now(timezone.utc)
+        self._failure = why
+
+    def status(self) -> Reachability:
+        return Reachability(remote=True, last_ok=self._last_ok, last_failure=self._last_failure,
+                            failure=self._failure, ok_within=self.ok_within)
+
+
 class ChatPlatform(Protocol):
     platform: str
     limiter: RateLimiter | None
@@ -81,6 +145,10 @@ class ChatPlatform(Protocol):
         deliveries still go out until stop()."""
         ...
 
+    def reachability(self) -> Reachability:
+        """Whether the platform's API answered the bot lately (readiness, metrics)."""
+        ...
+
 
 class PlatformBase:
     """What most platforms do about the optional parts of ChatPlatform: nothing."""
@@ -109,6 +177,9 @@ class PlatformBase:
 
     def stop_taking_updates(self) -> None:
         return None
+
+    def reachability(self) -> Reachability:
+        return Reachability()  # nothing remote to reach
 
 
 @dataclass(frozen=True)

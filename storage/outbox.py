@@ -302,3 +302,13 @@ class OutboxRepository:
             select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
         )
         return {status: n for status, n in rows.all()}
+
+    async def undelivered_by_platform(self) -> dict[str, tuple[int, datetime | None]]:
+        """Per platform: how many rows wait to be delivered (pending or being sent) and
+        when the oldest of them was written. Platforms with none are absent."""
+        rows = await self.session.execute(
+            select(OutboxMessage.platform, func.count(), func.min(OutboxMessage.created_at))
+            .where(OutboxMessage.status.in_((PENDING, SENDING)))
+            .group_by(OutboxMessage.platform)
+        )
+        return {platform: (n, oldest) for platform, n, oldest in rows.all()}

@@ -22,6 +22,7 @@ import asyncio
 import json
 import logging
 import re
+from datetime import datetime, timezone
 from collections import OrderedDict
 from typing import Any, Awaitable, Callable, Optional
 
@@ -50,7 +51,9 @@ from adapters.slack.updates import (
 )
 from core.events import Event
 from core.messages import Delivery, DeliveryError, OutgoingFile
-from core.platform import EventSink, HandleResult, HttpRoute, PlatformBase, PlatformError
+from core.platform import (
+    EventSink, Failure, HandleResult, HttpRoute, PlatformBase, PlatformError, Reachability, ReachabilityTracker,
+)
 from core.ratelimit import RateLimiter, RateLimits
 from config.settings import Settings
 
@@ -178,6 +181,9 @@ class SlackAdapter(PlatformBase):
         self._thread_roots: OrderedDict[tuple[str, str], str] = OrderedDict()
         self._progress: dict[int, tuple[int, str]] = {}  # outbox id -> (parts sent, ts of the last)
         self.part_interval_s = PART_INTERVAL_S
+        # Every Web API exchange says whether Slack answered (see _trace); Slack has no
+        # steady call to it like a long poll, so an old success is not held against it.
+        self._reachability = ReachabilityTracker()
 
     # -- lifecycle -------------------------------------------------------------
 
@@ -192,6 +198,7 @@ class SlackAdapter(PlatformBase):
         self._session = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(limit=32, keepalive_timeout=15),
             timeout=aiohttp.ClientTimeout(total=WEB_API_TIMEOUT_S),
+            trace_configs=[self._trace()],
         )
         self.client.session = self._session
         self.app.client.session = self._session
@@ -205,6 +212,38 @@ class SlackAdapter(PlatformBase):
         log.info("Slack connected to %s as %s (%s)", result.team_id if result else "?",
                  result.bot_user_id if result else "?", "Socket Mode" if self.socket_mode else "HTTP")
 
+    def _trace(self) -> aiohttp.TraceConfig:
+        """Slack answered (any status below 500) or did not; `invalid_auth` and its kin
+        come in a 200's body and are recorded where they are read."""
+        trace = aiohttp.TraceConfig()
+
+        async def on_end(_session: Any, _context: Any, params: aiohttp.TraceRequestEndParams) -> None:
+            if params.response.status >= 500:
+                self._reachability.failed(Failure.SERVER)
+            else:
+                self._reachability.ok()
+
+        async def on_exception(_session: Any, _context: Any, _params: Any) -> None:
+            self._reachability.failed(Failure.NETWORK)
+
+        trace.on_request_end.append(on_end)
+        trace.on_request_exception.append(on_exception)
+        return trace
+
+    def reachability(self) -> Reachability:
+        status = self._reachability.status()
+        if self._socket is not None:  # Socket Mode: the socket itself must be up
+            session = getattr(getattr(self._socket, "client", None), "current_session", None)
+            if session is None or session.closed:
+                now = datetime.now(timezone.utc)
+                return Reachability(remote=True, last_ok=status.last_ok, last_failure=now, failure=Failure.NETWORK)
+        return status
+
+    def _auth_refused(self, exc: SlackApiError) -> None:
+        error = exc.response.get("error") if isinstance(exc.response.data, dict) else None
+        if error in AUTH_ERRORS:
+            self._reachability.failed(Failure.AUTH)
+
     async def _authenticate(self) -> None:
         """auth.test until it works: a bad token stops the bot, an outage waits."""
         attempt = 0
@@ -217,6 +256,7 @@ class SlackAdapter(PlatformBase):
                 )
                 return
             except SlackApiError as exc:
+                self._auth_refused(exc)
                 error = exc.response.get("error") if isinstance(exc.response.data, dict) else None
                 if error in AUTH_ERRORS:
                     raise PlatformError(
@@ -476,6 +516,7 @@ class SlackAdapter(PlatformBase):
         try:
             return await self._deliver(delivery)
         except SlackApiError as exc:
+            self._auth_refused(exc)
             raise delivery_error(exc) from exc
         except SlackRequestError as exc:  # the file upload URL did not take the file: try again
             raise DeliveryError(f"Slack upload failed: {exc}") from exc
@@ -570,7 +611,7 @@ def delivery_error(exc: SlackApiError) -> DeliveryError:
     status = response.status_code
     error = response.get("error") if isinstance(response.data, dict) else None
     if status == 429 or error == "ratelimited":
-        return DeliveryError("Slack rate limit", retry_after=_retry_after(response.headers))
+        return DeliveryError("Slack rate limit", retry_after=_retry_after(response.headers), rate_limited=True)
     if status >= 500:
         return DeliveryError(f"Slack answered HTTP {status}")
     if error in PERMANENT_ERRORS:

@@ -40,7 +40,9 @@ from adapters.telegram.render import keyboard, render_html
 from adapters.telegram.updates import PLATFORM, moved_event, to_event
 from core.events import Actor
 from core.messages import MOVED_ERROR, Delivery, DeliveryError
-from core.platform import CommandInfo, EventSink, HandleResult, HttpRoute, PlatformBase, PlatformError
+from core.platform import (
+    CommandInfo, EventSink, HandleResult, HttpRoute, PlatformBase, PlatformError, Reachability, ReachabilityTracker,
+)
 from core.ratelimit import RateLimiter, RateLimits
 from config.settings import Settings
 
@@ -61,6 +63,9 @@ TELEGRAM_LIMITS = RateLimits(per_second=28.5, chat_interval_s=1.05, group_per_mi
 # A later part of a long message waits this long at most for its slot: a longer wait
 # goes back to the outbox (which resumes from that part), so one chat never holds others.
 MAX_PART_WAIT_S = 3.0
+# A long poll returns at least every 25 s while the Bot API answers; past this without
+# an answer (a poll hanging on a dead connection) Telegram counts as unreachable.
+POLLING_OK_WITHIN = timedelta(seconds=90)
 
 
 def is_group_chat(chat_id: str) -> bool:
@@ -82,11 +87,13 @@ class TelegramAdapter(PlatformBase):
         # outbox id -> (parts sent, id of the last): a retry goes on from the part that failed.
         self._progress: dict[int, tuple[int, str]] = {}
         api = (settings.value("telegram_api_url") or "").rstrip("/")
+        self._reachability = ReachabilityTracker(ok_within=None if self.webhook else POLLING_OK_WITHIN)
         self.answers = CallbackAnswers(api, settings.value("telegram_token") or "")
         # The long poll waits up to 25 s for updates: it needs a connection of its own.
         self._requests = (
-            AiohttpRequest(connections=16),
-            AiohttpRequest(connections=1, read_timeout=35, updates_tap=self._take_presses),
+            AiohttpRequest(connections=16, reachability=self._reachability),
+            AiohttpRequest(connections=1, read_timeout=35, updates_tap=self._take_presses,
+                           reachability=self._reachability),
         )
         builder = (
             ApplicationBuilder()
@@ -129,6 +136,9 @@ class TelegramAdapter(PlatformBase):
                 error_callback=lambda exc: log.warning("Telegram polling: %s", exc),
             )
         log.info("Telegram connected as @%s (%s)", self.app.bot.username, "webhook" if self.webhook else "polling")
+
+    def reachability(self) -> Reachability:
+        return self._reachability.status()
 
     async def _connect(self) -> None:
         """getMe until it works: a wrong token stops the bot, a network outage waits."""
@@ -251,7 +261,8 @@ class TelegramAdapter(PlatformBase):
             return await self._deliver(delivery)
         except RetryAfter as exc:
             progressed = self._progress.get(delivery.outbox_id, (0, ""))[0] > parts_before
-            raise DeliveryError(str(exc), retry_after=_retry_after_seconds(exc), progressed=progressed) from exc
+            raise DeliveryError(str(exc), retry_after=_retry_after_seconds(exc), progressed=progressed,
+                                rate_limited=True) from exc
         except BadRequest as exc:  # must precede NetworkError: BadRequest subclasses it
             if "message is not modified" in exc.message.lower():  # PTB capitalises the text
                 return delivery.target_message_id or ""

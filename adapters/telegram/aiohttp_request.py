@@ -8,6 +8,11 @@ fraction of it.
 
 The long-poll request may carry a tap: getUpdates answers pass through it
 before PTB parses them (see presses.py).
+
+Every exchange tells the adapter's reachability tracker whether the Bot API
+answered: a network error or a 5xx is a failure, 401/404 (Telegram's answers
+to a wrong token) an authentication failure, any other answer (a 400 about one
+message, a 429) proof that the API is there.
 """
 from __future__ import annotations
 
@@ -20,6 +25,8 @@ import aiohttp
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from core.platform import Failure, ReachabilityTracker
+
 log = logging.getLogger(__name__)
 
 # Takes a getUpdates result list; returns what PTB is still to see (the same list when it took nothing).
@@ -28,13 +35,15 @@ UpdatesTap = Callable[[list[Any]], list[Any]]
 
 class AiohttpRequest(BaseRequest):
     def __init__(self, *, connections: int = 16, read_timeout: float = 10.0, connect_timeout: float = 10.0,
-                 write_timeout: float = 20.0, pool_timeout: float = 10.0, updates_tap: UpdatesTap | None = None):
+                 write_timeout: float = 20.0, pool_timeout: float = 10.0, updates_tap: UpdatesTap | None = None,
+                 reachability: ReachabilityTracker | None = None):
         self._connections = connections
         self._read_timeout = read_timeout
         self._connect_timeout = connect_timeout
         self._write_timeout = write_timeout
         self._pool_timeout = pool_timeout
         self._updates_tap = updates_tap
+        self._reachability = reachability
         self._session: aiohttp.ClientSession | None = None
 
     @property
@@ -68,12 +77,28 @@ class AiohttpRequest(BaseRequest):
             async with self._session.request(method, url, data=_body(request_data), timeout=timeout) as response:
                 status, payload = response.status, await response.read()
         except (asyncio.TimeoutError, aiohttp.ServerTimeoutError) as exc:
+            self._outcome(None)
             raise TimedOut from exc
         except aiohttp.ClientError as exc:
+            self._outcome(None)
             raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
+        self._outcome(status)
         if self._updates_tap is not None and status == 200 and url.endswith("/getUpdates"):
             payload = _tapped(payload, self._updates_tap)
         return status, payload
+
+
+    def _outcome(self, status: int | None) -> None:
+        if self._reachability is None:
+            return
+        if status is None:
+            self._reachability.failed(Failure.NETWORK)
+        elif status >= 500:
+            self._reachability.failed(Failure.SERVER)
+        elif status in (401, 404):
+            self._reachability.failed(Failure.AUTH)
+        else:
+            self._reachability.ok()
 
 
 def _tapped(payload: bytes, tap: UpdatesTap) -> bytes:
