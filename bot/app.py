@@ -21,9 +21,11 @@ from core.i18n import LANGUAGES, Translator
 from core.platform import ChatPlatform, CommandInfo, PlatformBuild
 from core.registry import PLATFORMS
 from handlers.router import Router
+from storage.broadcasts import BroadcastRepository
 from storage.db import Database
 from storage.outbox import OutboxRepository
 from storage.retention import forget_before
+from storage.rollcalls import RollcallRepository
 from storage.roster import RosterRepository
 
 log = logging.getLogger(__name__)
@@ -340,9 +342,21 @@ class Liandong:
             async with self.db.transaction() as session:
                 outbox = OutboxRepository(session)
                 counts, undelivered = await outbox.counts(), await outbox.undelivered_by_platform()
+                m.set_confirmations(*await _confirmation_counts(session))
         except Exception:  # the database is away: the rest still says so, the outbox gauges go absent
             log.debug("metrics: outbox not readable", exc_info=True)
             m.clear_outbox()
         else:
             m.set_outbox(counts, undelivered, self.senders, self.clock.now())
         return m.exposition()
+
+
+async def _confirmation_counts(session: Any) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    """(answered, asked) of the latest roll-call, (confirmed, sent to) of the latest alert."""
+    run = await RollcallRepository(session).latest()
+    rollcall = (len(await RollcallRepository(session).units_answered(run.id) & set(run.units)), len(run.units)) \
+        if run is not None else None
+    alert = await BroadcastRepository(session).latest()
+    confirmed = (len(await BroadcastRepository(session).units_confirmed(alert.id) & set(alert.units)),
+                 len(alert.units)) if alert is not None else None
+    return rollcall, confirmed

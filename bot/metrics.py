@@ -78,6 +78,12 @@ class Metrics:
             "liandong_db_pool_connections", "Database connections in the pool: in_use (checked out) and idle",
             ["state"], registry=r)
         self.ready = Gauge("liandong_ready", "1 when /readyz would answer 200, else 0", registry=r)
+        self.rollcall_answered = Gauge(
+            "liandong_rollcall_answered_ratio", "Share of the units asked by the latest roll-call of which "
+            "somebody answered (0 to 1; 0 before the first)", registry=r)
+        self.alert_confirmed = Gauge(
+            "liandong_alert_confirmed_ratio", "Share of the units the latest alert went to of which somebody "
+            "confirmed receipt (0 to 1; 0 before the first)", registry=r)
 
     # -- counted as work happens -------------------------------------------------
 
@@ -123,6 +129,12 @@ class Metrics:
             self.platform_reachable.labels(platform).set(0 if status.problem(now) else 1)
         for platform, up in running.items():
             self.sender_running.labels(platform).set(1 if up else 0)
+
+    def set_confirmations(self, rollcall: tuple[int, int] | None, alert: tuple[int, int] | None) -> None:
+        """(answered, asked) of the latest roll-call and (confirmed, sent to) of the latest alert."""
+        for gauge, counts in ((self.rollcall_answered, rollcall), (self.alert_confirmed, alert)):
+            if counts is not None and counts[1]:
+                gauge.set(counts[0] / counts[1])
 
     def set_pool(self, pool: Any) -> None:
         """SQLAlchemy's QueuePool counts its connections for free; other pools are skipped."""

@@ -36,6 +36,11 @@ class BroadcastRepository:
             select(Broadcast).where(Broadcast.status.in_((SENDING, SENT))).order_by(Broadcast.id.desc()).limit(1)
         )
 
+    async def units_confirmed(self, broadcast_id: int) -> set[str]:
+        """Units of which somebody pressed 收到 / Received."""
+        return set(await self.session.scalars(
+            select(BroadcastReceipt.unit_code).where(BroadcastReceipt.broadcast_id == broadcast_id).distinct()))
+
     async def scheduled(self) -> list[Broadcast]:
         return list(await self.session.scalars(
             select(Broadcast).where(Broadcast.status == SCHEDULED).order_by(Broadcast.scheduled_for)

@@ -60,6 +60,15 @@ class RollcallRepository:
             .with_for_update(skip_locked=True)  # the other bot process takes the others
         ))
 
+    async def latest(self) -> RollcallRun | None:
+        return await self.session.scalar(select(RollcallRun).order_by(RollcallRun.started_at.desc(),
+                                                                      RollcallRun.id.desc()).limit(1))
+
+    async def units_answered(self, rollcall_id: int) -> set[str]:
+        """Units of which somebody answered (present or absent: both reached a person)."""
+        return set(await self.session.scalars(
+            select(RollcallAnswer.unit_code).where(RollcallAnswer.rollcall_id == rollcall_id).distinct()))
+
     async def started_between(self, start: datetime, end: datetime) -> list[RollcallRun]:
         return list(await self.session.scalars(
             select(RollcallRun).where(RollcallRun.started_at >= start, RollcallRun.started_at < end)

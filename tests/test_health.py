@@ -20,6 +20,8 @@ from bot.app import Liandong
 from config.organisation import Organisation
 from config.settings import Settings
 from core.clock import SystemClock
+from tests.conftest import ConsoleBot
+from tests.console_transcript import room, token
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.tcp_proxy import TcpProxy
 
@@ -268,3 +270,23 @@ async def test_every_metric_the_grafana_dashboard_queries_is_scraped(bot: Liando
                              family.type, ("",))}
     missing = sorted(queried - exposed)
     assert missing == [], f"the dashboard queries metrics /metrics does not have: {missing}"
+
+
+async def test_roll_call_and_alert_confirmation_rates_are_scraped(console_bot: ConsoleBot) -> None:
+    """#21: the share of units that answered the latest roll-call and confirmed the latest alert."""
+    def gauges() -> dict[str, float]:
+        return {family.name: family.samples[0].value for family in text_string_to_metric_families(scraped)
+                if family.name.endswith("_ratio") and family.samples}
+
+    scraped = (await console_bot.app.scrape()).decode()
+    assert gauges() == {"liandong_rollcall_answered_ratio": 0.0, "liandong_alert_confirmed_ratio": 0.0}
+    started = await console_bot.say("王指挥@centre: /rollcall FIRE-01 MED-01 deadline:10m")
+    await console_bot.say(f"张三@FIRE-01: !{token(room(started, 'FIRE-01'), '到')}")
+    preview = await console_bot.say("王指挥@centre: /broadcast red unit:FIRE-01,MED-01,ENV-01,EXP-01 台风预警")
+    sent = await console_bot.say(f"刘值班@centre: !{token(preview, '发送')}")
+    await console_bot.app.run_timers()
+    await console_bot.app.drain()
+    sent += console_bot.new_output()
+    await console_bot.say(f"陈医生@MED-01: !{token(room(sent, 'MED-01'), '收到')}")
+    scraped = (await console_bot.app.scrape()).decode()
+    assert gauges() == {"liandong_rollcall_answered_ratio": 0.5, "liandong_alert_confirmed_ratio": 0.25}
