@@ -11,11 +11,11 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 from zoneinfo import ZoneInfo
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from config.places import Gazetteer
 from config.register.checks import normalise_phones  # the register's phone rules, one for both
@@ -393,13 +393,40 @@ def _key_path(loc: tuple[Any, ...]) -> str:
     return out or "(top)"
 
 
+def _keys_at(loc: tuple[Any, ...]) -> list[str]:
+    """The keys the schema allows where `loc` points (for "did you mean")."""
+    model: Any = OrganisationFile
+    for part in loc:
+        if isinstance(part, int) or part == "ids":
+            continue
+        declared = model.model_fields.get(str(part))
+        if declared is None:
+            return []
+        model = _model_in(declared.annotation)
+        if model is None:
+            return []
+    keys = [name for name in model.model_fields if name != "ids"]
+    return keys + (PLATFORMS.with_ids() if "ids" in model.model_fields else [])
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The model a field holds, through list[…], … | None and Annotated[…]."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for inner in get_args(annotation):
+        if (found := _model_in(inner)) is not None:
+            return found
+    return None
+
+
 def _format_validation_errors(exc: ValidationError) -> list[str]:
     problems: list[str] = []
     for error in exc.errors(include_url=False):
         path = _key_path(error["loc"])
         kind = error["type"]
         if kind == "extra_forbidden":
-            message = "unknown key"
+            close = difflib.get_close_matches(str(error["loc"][-1]), _keys_at(error["loc"][:-1]), n=1, cutoff=0.6)
+            message = f"unknown key (did you mean {close[0]}?)" if close else "unknown key"
         elif kind == "missing":
             message = "required key is missing"
         elif kind == "string_type" and isinstance(error.get("input"), (int, float)):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from core.events import ConversationRef
 from config.organisation import OrganisationError, load_organisation, parse_organisation
@@ -140,3 +141,22 @@ def test_an_alias_bomb_is_refused_before_it_expands() -> None:
         parse_organisation(bomb)
     assert "aliases (*name) are not allowed" in refused.value.problems[0]
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 100_000  # KB: nothing expanded
+
+
+def test_a_misspelt_key_is_answered_with_the_key_meant() -> None:
+    """Every section, new keys and platform ids included: the key the schema allows there."""
+    data = yaml.safe_load(open(DEFAULT_ORG, encoding="utf-8"))
+    data["units"][0]["notfy"] = [{"telegram": "1"}]
+    data["units"][0]["members"][0]["telgram"] = "5"
+    data["escalaton"] = {"ack_timeout_minutes": 3}
+    data["response_levels"][0]["colur"] = "red"
+    data["command_centre"]["channels"][0]["wibble"] = "C1"
+    with pytest.raises(OrganisationError) as refused:
+        parse_organisation(yaml.safe_dump(data, allow_unicode=True))
+    problems = refused.value.problems
+    assert "units[0].notfy: unknown key (did you mean notify?)" in problems
+    assert "units[0].members[0].telgram: unknown key (did you mean telegram?)" in problems
+    assert "escalaton: unknown key (did you mean escalation?)" in problems
+    assert "response_levels[0].colour" not in " ".join(problems)  # only the misspelt key is named
+    assert "response_levels[0].colur: unknown key (did you mean colour?)" in problems
+    assert "command_centre.channels[0].wibble: unknown key" in problems  # nothing close: no guess
