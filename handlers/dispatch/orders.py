@@ -103,7 +103,7 @@ async def send_order(ctx: Context, incident: Incident, order: DispatchOrder, *, 
             message = one_way(message, ctx.t("channel.answer_in_group"))
         # A reminder is a new message (it must notify), and later edits go to it.
         ctx.send(ref, message, key=views.order_key(order.id), priority=Priority.URGENT)
-    if not reminder:
+    if not reminder and ctx.org.units[order.unit_code].notify:  # drawn only for a unit that names one
         copy = views.order_message(ctx.t, ctx.org, incident, order)
         tell_authorities(ctx, [order.unit_code], Message(title=ctx.t("notify.order", unit=order.unit_code),
                                                         text=copy.title, fields=copy.fields))
