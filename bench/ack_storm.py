@@ -14,7 +14,6 @@ import asyncio
 import random
 import statistics
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -28,6 +27,7 @@ from config.schema import OrganisationFile  # noqa: E402
 from config.settings import Settings  # noqa: E402
 from storage.models import TimelineEntry  # noqa: E402
 from bench.remote_telegram import RemoteFakeTelegram  # noqa: E402
+from bench.database import add_database_option, backend_name, bench_database  # noqa: E402
 from bench.waiting import wait_for  # noqa: E402
 
 CENTRE, REPORTING, COMMANDER = -100, -200, 1
@@ -49,11 +49,11 @@ def organisation(units: int, members: int) -> Organisation:
     return Organisation(spec)
 
 
-async def main(units: int, members: int) -> None:
+async def main(units: int, members: int, database: str | None = None) -> None:
     org = organisation(units, members)
     async with RemoteFakeTelegram() as fake:
-        with tempfile.TemporaryDirectory() as tmp:
-            settings = Settings.of(database_url=f"sqlite+aiosqlite:///{tmp}/storm.db", telegram_token=fake.token,
+        async with bench_database(database, "storm") as database_url:
+            settings = Settings.of(database_url=database_url, telegram_token=fake.token,
                                 telegram_api_url=fake.root_url, http_port=0, console=False)
             app = Liandong(settings, org, clock=SystemClock(), http=False)
             await app.start()
@@ -111,5 +111,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--units", type=int, default=200)
     parser.add_argument("--members", type=int, default=5)
+    add_database_option(parser)
     args = parser.parse_args()
-    asyncio.run(main(args.units, args.members))
+    print(f"database: {backend_name(args.database)}")
+    asyncio.run(main(args.units, args.members, args.database))

@@ -15,7 +15,6 @@ import argparse
 import asyncio
 import logging
 import sys
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -29,6 +28,7 @@ from config.schema import OrganisationFile  # noqa: E402
 from config.settings import Settings  # noqa: E402
 from storage.broadcasts import BroadcastRepository, round_key  # noqa: E402
 from bench.remote_telegram import RemoteFakeTelegram  # noqa: E402
+from bench.database import add_database_option, backend_name, bench_database  # noqa: E402
 from bench.waiting import wait_for  # noqa: E402
 
 CENTRE, COMMANDER = -100, 1
@@ -49,11 +49,11 @@ def organisation(groups: int) -> Organisation:
     }))
 
 
-async def run(groups: int, failure_ratio: float) -> tuple[float, int, int, int]:
+async def run(groups: int, failure_ratio: float, database: str | None) -> tuple[float, int, int, int]:
     """(elapsed ÷ floor, 429s, groups missing a copy, groups with more than one)."""
     async with RemoteFakeTelegram() as fake:
-        with tempfile.TemporaryDirectory() as tmp:
-            settings = Settings.of(database_url=f"sqlite+aiosqlite:///{tmp}/broadcast.db", telegram_token=fake.token,
+        async with bench_database(database, "broadcast") as database_url:
+            settings = Settings.of(database_url=database_url, telegram_token=fake.token,
                                 telegram_api_url=fake.root_url, http_port=0, console=False)
             app = Liandong(settings, organisation(groups), clock=SystemClock(), http=False)
             await app.start()
@@ -85,9 +85,9 @@ async def run(groups: int, failure_ratio: float) -> tuple[float, int, int, int]:
     return elapsed / (groups / TELEGRAM_GLOBAL_RATE), stats["count_429"], missing, doubled
 
 
-async def main(groups: int, failures: float) -> None:
+async def main(groups: int, failures: float, database: str | None = None) -> None:
     for label, ratio, target in (("clean", 0.0, 1.10), (f"{failures:.0%} of sends fail with 502", failures, 1.30)):
-        result, count_429, missing, doubled = await run(groups, ratio)
+        result, count_429, missing, doubled = await run(groups, ratio, database)
         print(f"{groups} groups, {label}: elapsed ÷ floor {result:.3f} (target ≤ {target:.2f}), "
               f"429s {count_429}, lost {missing}, sent twice {doubled}", flush=True)
 
@@ -96,7 +96,9 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--groups", type=int, default=1000)
     parser.add_argument("--failures", type=float, default=0.05)
+    add_database_option(parser)
     args = parser.parse_args()
+    print(f"database: {backend_name(args.database)}")
     # The injected 502s are retried by design; their log lines would bury the figures.
     logging.basicConfig(level=logging.CRITICAL)
-    asyncio.run(main(args.groups, args.failures))
+    asyncio.run(main(args.groups, args.failures, args.database))

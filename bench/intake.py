@@ -20,7 +20,6 @@ import io
 import json
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from bot.app import Liandong  # noqa: E402
 from config.organisation import Organisation, load_organisation  # noqa: E402
 from config.schema import IntakeLimits  # noqa: E402
 from config.settings import DEFAULT_ORG, Settings  # noqa: E402
+from bench.database import add_database_option, backend_name, bench_database  # noqa: E402
 
 DEV_FILE = Path(__file__).resolve().parents[2] / "shared" / "data" / "intake-dev.jsonl"
 FALLBACK = [
@@ -57,8 +57,8 @@ def report_texts() -> list[str]:
 
 async def main(args: argparse.Namespace) -> None:
     texts = report_texts()
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings.of(database_url=f"sqlite+aiosqlite:///{tmp}/bench.db", console=True)
+    async with bench_database(args.database, "intake") as database_url:
+        settings = Settings.of(database_url=database_url, console=True)
         file = load_organisation(DEFAULT_ORG)
         # The benchmark is a flood by design; it measures the path every report takes
         # below the limits (a card each), not the summary that held reports get.
@@ -114,4 +114,7 @@ if __name__ == "__main__":
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--no-senders", action="store_true",
                         help="measure intake alone (line in → outbox committed), no delivery beside it")
-    asyncio.run(main(parser.parse_args()))
+    add_database_option(parser)
+    args = parser.parse_args()
+    print(f"database: {backend_name(args.database)}")
+    asyncio.run(main(args))

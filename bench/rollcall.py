@@ -20,7 +20,6 @@ import random
 import resource
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -36,6 +35,7 @@ from config.settings import Settings  # noqa: E402
 from storage.models import RollcallAnswer  # noqa: E402
 from storage.outbox import OutboxRepository  # noqa: E402
 from bench.remote_telegram import RemoteFakeTelegram  # noqa: E402
+from bench.database import add_database_option, backend_name, bench_database  # noqa: E402
 from bench.waiting import wait_for  # noqa: E402
 
 CENTRE, REPORTING, COMMANDER = -100, -200, 1
@@ -84,11 +84,11 @@ def _child_cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def main(units: int, members: int, seconds: float, detail: bool = False) -> None:
+async def main(units: int, members: int, seconds: float, detail: bool = False, database: str | None = None) -> None:
     org = organisation(units, members)
     async with RemoteFakeTelegram() as fake:
-        with tempfile.TemporaryDirectory() as tmp:
-            settings = Settings.of(database_url=f"sqlite+aiosqlite:///{tmp}/rollcall.db", telegram_token=fake.token,
+        async with bench_database(database, "rollcall") as database_url:
+            settings = Settings.of(database_url=database_url, telegram_token=fake.token,
                                 telegram_api_url=fake.root_url, http_port=0, console=False)
             app = Liandong(settings, org, clock=SystemClock(), http=False)
             await app.start()
@@ -187,5 +187,7 @@ if __name__ == "__main__":
     parser.add_argument("--members", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--detail", action="store_true", help="latency by slice of the window")
+    add_database_option(parser)
     args = parser.parse_args()
-    asyncio.run(main(args.units, args.members, args.seconds, args.detail))
+    print(f"database: {backend_name(args.database)}")
+    asyncio.run(main(args.units, args.members, args.seconds, args.detail, args.database))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gc
 import json
 import logging
@@ -38,6 +39,7 @@ from core.clock import SystemClock  # noqa: E402
 from config.organisation import load_organisation  # noqa: E402
 from config.settings import DEFAULT_ORG, Settings  # noqa: E402
 from storage.models import ButtonToken, InboundEvent, OutboxMessage  # noqa: E402
+from bench.database import add_database_option, backend_name, bench_database  # noqa: E402
 from bench.waiting import wait_for  # noqa: E402
 from tests.fakes.slack_api import (  # noqa: E402
     DEFAULT_SIGNING_SECRET, FakeSlackAPI, SlackEventSender, message_event, new_event_id, new_trigger_id,
@@ -238,10 +240,12 @@ def tune_process() -> None:
     web.TCPSite.__init__ = with_backlog  # type: ignore[method-assign]
 
 
-async def main(requests: int, rounds: int, pause: float, keep_alive: bool, tuned: bool = False) -> None:
+async def main(requests: int, rounds: int, pause: float, keep_alive: bool, tuned: bool = False,
+               database: str | None = None) -> None:
     logging.basicConfig(level=logging.ERROR)
     org = load_organisation(DEFAULT_ORG)
-    with tempfile.TemporaryDirectory() as tmp:
+    async with contextlib.AsyncExitStack() as stack:  # the fake's port file, then the database
+        tmp = stack.enter_context(tempfile.TemporaryDirectory())
         port_file = Path(tmp) / "fake.json"
         fake = await asyncio.create_subprocess_exec(sys.executable, __file__, "--serve-fake", str(port_file))
         try:
@@ -250,7 +254,8 @@ async def main(requests: int, rounds: int, pause: float, keep_alive: bool, tuned
                     break
                 await asyncio.sleep(0.05)
             info = json.loads(port_file.read_text())
-            settings = Settings.of(database_url=f"sqlite+aiosqlite:///{tmp}/bench.db", slack_bot_token=info["token"],
+            database_url = await stack.enter_async_context(bench_database(database, "slack"))
+            settings = Settings.of(database_url=database_url, slack_bot_token=info["token"],
                                 slack_signing_secret=DEFAULT_SIGNING_SECRET, slack_api_url=info["base_url"],
                                 http_port=0, console=False)
             server = ServerSide()
@@ -358,7 +363,9 @@ if __name__ == "__main__":
                             help="reuse connections (opened before the clock starts) instead of one per request")
         parser.add_argument("--tuned", action="store_true",
                             help="listen backlog 1024 and gc.freeze() after start (not yet in the bot)")
+        add_database_option(parser)
         args = parser.parse_args()
+        print(f"database: {backend_name(args.database)}")
         if args.tuned:
             tune_process()
-        asyncio.run(main(args.requests, args.rounds, args.pause, args.keep_alive, args.tuned))
+        asyncio.run(main(args.requests, args.rounds, args.pause, args.keep_alive, args.tuned, args.database))

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -27,18 +26,19 @@ from config.settings import DEFAULT_ORG, Settings  # noqa: E402
 from storage.models import OutboxMessage  # noqa: E402
 from storage.outbox import OutboxRepository  # noqa: E402
 from bench.remote_telegram import RemoteFakeTelegram  # noqa: E402
+from bench.database import add_database_option, backend_name, bench_database  # noqa: E402
 
 TELEGRAM_GLOBAL_RATE = 30.0
 
 
-async def main(chats: int) -> None:
+async def main(chats: int, database: str | None = None) -> None:
     message = Message(
         title="🔴 红色预警 · 台风「海燕」", text="预计今夜 22 时前后在荣成沿海登陆，请各单位立即进入一级应急响应。",
         fields=(Field("发布", "王指挥"), Field("时间", "21:05")), buttons=(Button("收到", "bench-token"),),
     )
     async with RemoteFakeTelegram() as fake:
-        with tempfile.TemporaryDirectory() as tmp:
-            settings = Settings.of(database_url=f"sqlite+aiosqlite:///{tmp}/burst.db", telegram_token=fake.token,
+        async with bench_database(database, "burst") as database_url:
+            settings = Settings.of(database_url=database_url, telegram_token=fake.token,
                                 telegram_api_url=fake.root_url, http_port=0, console=False)
             app = Liandong(settings, load_organisation(DEFAULT_ORG), http=False)
             await app.start()
@@ -68,4 +68,7 @@ async def main(chats: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--chats", type=int, default=1000)
-    asyncio.run(main(parser.parse_args().chats))
+    add_database_option(parser)
+    args = parser.parse_args()
+    print(f"database: {backend_name(args.database)}")
+    asyncio.run(main(args.chats, args.database))
