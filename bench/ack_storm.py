@@ -28,6 +28,7 @@ from config.settings import Settings  # noqa: E402
 from storage.models import TimelineEntry  # noqa: E402
 from bench.remote_telegram import RemoteFakeTelegram  # noqa: E402
 from bench.database import add_database_option, backend_name, bench_database  # noqa: E402
+from bench.profiling import add_profile_option, profiled  # noqa: E402
 from bench.waiting import wait_for  # noqa: E402
 
 CENTRE, REPORTING, COMMANDER = -100, -200, 1
@@ -112,6 +113,8 @@ if __name__ == "__main__":
     parser.add_argument("--units", type=int, default=200)
     parser.add_argument("--members", type=int, default=5)
     add_database_option(parser)
+    add_profile_option(parser)
     args = parser.parse_args()
     print(f"database: {backend_name(args.database)}")
-    asyncio.run(main(args.units, args.members, args.database))
+    with profiled(args.profile):
+        asyncio.run(main(args.units, args.members, args.database))

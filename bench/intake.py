@@ -30,6 +30,7 @@ from config.organisation import Organisation, load_organisation  # noqa: E402
 from config.schema import IntakeLimits  # noqa: E402
 from config.settings import DEFAULT_ORG, Settings  # noqa: E402
 from bench.database import add_database_option, backend_name, bench_database  # noqa: E402
+from bench.profiling import add_profile_option, profiled  # noqa: E402
 
 DEV_FILE = Path(__file__).resolve().parents[2] / "shared" / "data" / "intake-dev.jsonl"
 FALLBACK = [
@@ -115,6 +116,8 @@ if __name__ == "__main__":
     parser.add_argument("--no-senders", action="store_true",
                         help="measure intake alone (line in → outbox committed), no delivery beside it")
     add_database_option(parser)
+    add_profile_option(parser)
     args = parser.parse_args()
     print(f"database: {backend_name(args.database)}")
-    asyncio.run(main(args))
+    with profiled(args.profile):
+        asyncio.run(main(args))

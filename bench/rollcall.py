@@ -36,6 +36,7 @@ from storage.models import RollcallAnswer  # noqa: E402
 from storage.outbox import OutboxRepository  # noqa: E402
 from bench.remote_telegram import RemoteFakeTelegram  # noqa: E402
 from bench.database import add_database_option, backend_name, bench_database  # noqa: E402
+from bench.profiling import add_profile_option, profiled  # noqa: E402
 from bench.waiting import wait_for  # noqa: E402
 
 CENTRE, REPORTING, COMMANDER = -100, -200, 1
@@ -188,6 +189,8 @@ if __name__ == "__main__":
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--detail", action="store_true", help="latency by slice of the window")
     add_database_option(parser)
+    add_profile_option(parser)
     args = parser.parse_args()
     print(f"database: {backend_name(args.database)}")
-    asyncio.run(main(args.units, args.members, args.seconds, args.detail, args.database))
+    with profiled(args.profile):
+        asyncio.run(main(args.units, args.members, args.seconds, args.detail, args.database))

@@ -40,6 +40,7 @@ from config.organisation import load_organisation  # noqa: E402
 from config.settings import DEFAULT_ORG, Settings  # noqa: E402
 from storage.models import ButtonToken, InboundEvent, OutboxMessage  # noqa: E402
 from bench.database import add_database_option, backend_name, bench_database  # noqa: E402
+from bench.profiling import add_profile_option, profiled  # noqa: E402
 from bench.waiting import wait_for  # noqa: E402
 from tests.fakes.slack_api import (  # noqa: E402
     DEFAULT_SIGNING_SECRET, FakeSlackAPI, SlackEventSender, message_event, new_event_id, new_trigger_id,
@@ -364,8 +365,10 @@ if __name__ == "__main__":
         parser.add_argument("--tuned", action="store_true",
                             help="listen backlog 1024 and gc.freeze() after start (not yet in the bot)")
         add_database_option(parser)
+        add_profile_option(parser)
         args = parser.parse_args()
         print(f"database: {backend_name(args.database)}")
         if args.tuned:
             tune_process()
-        asyncio.run(main(args.requests, args.rounds, args.pause, args.keep_alive, args.tuned, args.database))
+        with profiled(args.profile):
+            asyncio.run(main(args.requests, args.rounds, args.pause, args.keep_alive, args.tuned, args.database))
