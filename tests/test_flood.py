@@ -68,6 +68,29 @@ async def test_600_reports_from_one_account_delay_neither_a_real_card_nor_an_ord
     assert len(told) == 1 and len(fake.sent_messages(FLOODER)) == 4
 
 
+async def test_a_centre_members_command_is_answered_ahead_of_the_cards_queued_in_the_centre(
+    bot: Liandong, fake: FakeTelegramAPI
+) -> None:
+    """An evening of many real reports: thirty people each report a different incident, and
+    the centre's group drains their cards at Telegram's 20 a minute. The commander's red
+    alert's preview must not wait behind them for a minute and a half."""
+    reporters = range(8_000, 8_030)
+    for n, person in enumerate(reporters):
+        fake.inject_message(person, person, f"第{n}号仓库起火，{n % 7 + 1}人受伤")
+    deadline = asyncio.get_running_loop().time() + 60
+    while sum([await _reports_by(bot, person) for person in reporters]) < len(reporters):
+        assert asyncio.get_running_loop().time() < deadline, "every report is registered"
+        await asyncio.sleep(0.2)
+    assert len(fake.sent_messages(CENTRE)) < len(reporters), "cards are still waiting in the centre"
+
+    loop = asyncio.get_running_loop()
+    asked = loop.time()
+    fake.inject_message(CENTRE, COMMANDER, "/broadcast red to:all 强余震预警，请立即撤离危房")
+    await fake.wait_until(lambda: any("强余震预警" in m["text"] for m in fake.sent_messages(CENTRE)),
+                          timeout=FEW_SECONDS)
+    assert loop.time() - asked < FEW_SECONDS
+
+
 ORG = """
 organisation: {name: 测试}
 command_centre:
