@@ -62,20 +62,59 @@ class RemoteFakeTelegram:
 # -- the child ------------------------------------------------------------------
 
 
+def _first_replies(fake: FakeTelegramAPI, injected: dict[tuple[int, int], float]) -> dict[str, Any]:
+    """For injected messages: seconds to the bot's first reply that Telegram took (the
+    chat's log, so a send refused with 429 does not count), and how many replies
+    repeated an earlier reply's text to the same message (a message sent twice)."""
+    first: dict[tuple[int, int], float] = {}
+    seen: set[tuple[int, int, str]] = set()
+    twice = 0
+    for chat in {chat for chat, _ in injected}:
+        for entry in fake.chat_log(chat):
+            target = (entry.message.get("reply_to_message") or {}).get("message_id")
+            if entry.action not in ("send", "send_document") or target is None or (chat, target) not in injected:
+                continue
+            first.setdefault((chat, target), entry.timestamp)
+            text = str(entry.message.get("text") or entry.message.get("caption"))
+            twice += (chat, target, text) in seen
+            seen.add((chat, target, text))
+    return {"latencies": [t - injected[key] for key, t in first.items()], "answered": len(first), "twice": twice}
+
+
 async def serve(port_file: Path) -> None:
     fake = FakeTelegramAPI()
     await fake.start()
     injected: dict[str, float] = {}
+    kinds: dict[str, str] = {}  # query id -> the caller's label for the press
+    messages_injected: dict[tuple[int, int], float] = {}  # (chat, message id) -> when it was sent
 
     async def inject_message(request: web.Request) -> web.Response:
         body = await request.json()
         fake.inject_message(body["chat_id"], body["user_id"], body.get("text"))
         return web.json_response({"ok": True})
 
+    async def inject_messages(request: web.Request) -> web.Response:
+        """Messages each at its own offset `at` (seconds from now), timed here, where they happen."""
+        messages = sorted((await request.json())["messages"], key=lambda m: m["at"])
+
+        async def send_all() -> None:
+            started = time.monotonic()
+            for m in messages:
+                delay = started + m["at"] - time.monotonic()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                update = fake.inject_message(m["chat_id"], m["user_id"], m["text"],
+                                             first_name=m.get("first_name", "Tester"))
+                messages_injected[(m["chat_id"], update["message"]["message_id"])] = time.monotonic()
+
+        asyncio.get_running_loop().create_task(send_all())
+        return web.json_response({"ok": True})
+
     async def inject_callbacks(request: web.Request) -> web.Response:
         """Press buttons spread evenly over `spread_seconds`, timed here, where they happen."""
         body = await request.json()
         presses, spread = body["presses"], float(body.get("spread_seconds", 1.0))
+        kind = body.get("kind", "press")
 
         async def press_all() -> None:
             started = time.monotonic()
@@ -86,13 +125,24 @@ async def serve(port_file: Path) -> None:
                 query_id = fake.inject_callback_query(press["chat_id"], press["user_id"],
                                                       press["message_id"], press["data"])
                 injected[query_id] = time.monotonic()
+                kinds[query_id] = kind
 
         asyncio.get_running_loop().create_task(press_all())
         return web.json_response({"ok": True})
 
     async def sent(request: web.Request) -> web.Response:
+        """The bot's messages; `chat_id`, or `chat_max` (chats with ids up to it) and
+        `button` (messages with a button of that text) keep the answer small."""
         chat = request.query.get("chat_id")
-        return web.json_response(fake.sent_messages(int(chat) if chat else None))
+        messages = fake.sent_messages(int(chat) if chat else None)
+        if "chat_max" in request.query:
+            messages = [m for m in messages if m["chat"]["id"] <= int(request.query["chat_max"])]
+        if "button" in request.query:
+            label = request.query["button"]
+            messages = [m for m in messages if any(b["text"] == label for row in
+                                                   (m.get("reply_markup") or {}).get("inline_keyboard", [])
+                                                   for b in row)]
+        return web.json_response(messages)
 
     async def stats(request: web.Request) -> web.Response:
         answered = {r.params["callback_query_id"]: r.timestamp for r in fake.requests
@@ -108,8 +158,13 @@ async def serve(port_file: Path) -> None:
         detail = {}
         if request.query.get("detail"):  # per press (injected, answered), for diagnosis
             detail = {q: [t, answered.get(q)] for q, t in injected.items()}
+        by_kind: dict[str, list[float]] = {}
+        for q, t in injected.items():
+            if q in answered:
+                by_kind.setdefault(kinds.get(q, "press"), []).append(answered[q] - t)
         return web.json_response({
-            "detail": detail, "count_429": fake.count_429, "calls": calls, "edits_by_chat": edits_by_chat,
+            "latencies_by_kind": by_kind, "replies": _first_replies(fake, messages_injected),
+            "messages_injected": len(messages_injected), "detail": detail, "count_429": fake.count_429, "calls": calls, "edits_by_chat": edits_by_chat,
             "latencies": [answered[q] - t for q, t in injected.items() if q in answered],
             "injected": len(injected), "answered": len(answered),
         })
@@ -123,6 +178,7 @@ async def serve(port_file: Path) -> None:
     control = web.Application()
     control.router.add_post("/inject_message", inject_message)
     control.router.add_post("/inject_callbacks", inject_callbacks)
+    control.router.add_post("/inject_messages", inject_messages)
     control.router.add_post("/fail_ratio", fail_ratio)
     control.router.add_get("/sent", sent)
     control.router.add_get("/stats", stats)
