@@ -86,6 +86,9 @@ class RollcallRepository:
         ))
 
     async def answers_for_unit(self, rollcall_id: int, unit_code: str) -> list[RollcallAnswer]:
+        loaded = transaction_state(self.session).rollcall_answers.get((rollcall_id, unit_code))
+        if loaded is not None:  # a batch of presses preloaded them: no query per unit redrawn
+            return sorted(loaded.values(), key=lambda a: (a.answered_at, a.id or 0))
         return list(await self.session.scalars(
             select(RollcallAnswer).where(RollcallAnswer.rollcall_id == rollcall_id,
                                          RollcallAnswer.unit_code == unit_code)
@@ -94,19 +97,19 @@ class RollcallRepository:
 
     async def preload_answers(self, rollcall_ids: list[int], unit_codes: list[str]) -> None:
         """The answers a batch of presses may collide with, in one query; answer_of then asks no more."""
-        state = transaction_state(self.session)
-        known = state.rollcall_answers
+        known = transaction_state(self.session).rollcall_answers
         rows = await self.session.scalars(select(RollcallAnswer).where(
             RollcallAnswer.rollcall_id.in_(rollcall_ids), RollcallAnswer.unit_code.in_(unit_codes)))
+        for rollcall_id in rollcall_ids:
+            for code in unit_codes:
+                known.setdefault((rollcall_id, code), {})
         for row in rows:
-            known[(row.rollcall_id, row.unit_code, row.platform, row.user_id)] = row
-        state.rollcall_loaded.update(
-            (rollcall_id, code) for rollcall_id in rollcall_ids for code in unit_codes)
+            known[(row.rollcall_id, row.unit_code)][(row.platform, row.user_id)] = row
 
     async def answer_of(self, rollcall_id: int, unit_code: str, platform: str, user_id: str) -> RollcallAnswer | None:
-        state = transaction_state(self.session)
-        if (rollcall_id, unit_code) in state.rollcall_loaded:
-            return state.rollcall_answers.get((rollcall_id, unit_code, platform, user_id))
+        loaded = transaction_state(self.session).rollcall_answers.get((rollcall_id, unit_code))
+        if loaded is not None:
+            return loaded.get((platform, user_id))
         return await self.session.scalar(
             select(RollcallAnswer).where(
                 RollcallAnswer.rollcall_id == rollcall_id, RollcallAnswer.unit_code == unit_code,
@@ -122,11 +125,10 @@ class RollcallRepository:
         # A second press in the same batch must find this one: remembered here when
         # the batch was preloaded, else flushed so the query sees it. An id (for
         # the reason question's key) needs the flush too.
-        key = (answer.rollcall_id, answer.unit_code)
-        state = transaction_state(self.session)
-        if key in state.rollcall_loaded:
-            state.rollcall_answers[(*key, answer.platform, answer.user_id)] = answer
-        if need_id or key not in state.rollcall_loaded:
+        loaded = transaction_state(self.session).rollcall_answers.get((answer.rollcall_id, answer.unit_code))
+        if loaded is not None:
+            loaded[(answer.platform, answer.user_id)] = answer
+        if need_id or loaded is None:
             await self.session.flush()
         return answer
 

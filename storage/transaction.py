@@ -22,7 +22,8 @@ if TYPE_CHECKING:  # the modules that fill these fields import this one
 _STATE = "liandong.transaction"
 
 TallyKey = tuple[str, str, datetime]
-AnswerKey = tuple[int, str, str, str]  # run, unit, platform, user
+UnitRun = tuple[int, str]  # roll-call run, unit
+PersonKey = tuple[str, str]  # platform, user
 
 
 @dataclass
@@ -39,9 +40,9 @@ class TransactionState:
     deferred_rows: dict[Table, list[dict[str, Any]]] = field(default_factory=dict)
     # storage/tallies.py: reports counted in this transaction, per window
     tally_increments: dict[TallyKey, int] = field(default_factory=dict)
-    # storage/rollcalls.py: answers of the (run, unit) pairs loaded in full
-    rollcall_answers: dict[AnswerKey, "RollcallAnswer"] = field(default_factory=dict)
-    rollcall_loaded: set[tuple[int, str]] = field(default_factory=set)
+    # storage/rollcalls.py: every answer of the (run, unit) pairs loaded, by person, this
+    # transaction's new ones included (a pair present here was loaded in full)
+    rollcall_answers: dict[UnitRun, dict[PersonKey, "RollcallAnswer"]] = field(default_factory=dict)
     # storage/preload.py: rows loaded ahead for the batch, kept alive (the identity map is weak)
     preloaded: list[Any] = field(default_factory=list)
     # storage/roster.py: the roster changed; the organisation is rebuilt after commit
