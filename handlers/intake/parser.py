@@ -15,7 +15,8 @@ about past incidents are not reports (vetoes); questions are blanked out; what
 remains is a report when it names a hazard, states a casualty, or calls for help.
 
 A message that is none of these but still sounds like something happening
-(harm or sudden change with urgency, people or a place) is not a report but
+(harm or sudden change with urgency, people or a place), or that the statistical
+second opinion (`report_model`) thinks likely a report, is not a report but
 *doubtful*: its is_report confidence is low, and intake puts it before the
 centre instead of dropping it.
 
@@ -32,6 +33,7 @@ from dataclasses import dataclass, field
 from handlers.intake import casualties as _casualties
 from handlers.intake import classify, places
 from handlers.intake.clock import event_time, find_times
+from handlers.intake.report_model import DOUBT_ABOVE, report_probability
 
 INCIDENT_TYPES: tuple[str, ...] = (
     "fire", "forest_fire", "flood", "earthquake", "geological", "hazmat", "traffic", "mine",
@@ -194,6 +196,8 @@ def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
     ):
         if family is None and classify.sounds_like_an_event(telling, location is not None):
             return _not_a_report(language, sure=UNSURE)
+        if not classify.about_training(low) and report_probability(low) > DOUBT_ABOVE:
+            return _not_a_report(language, sure=UNSURE)  # words the rules lack: a person decides
         return _not_a_report(language)
 
     kind = family.removesuffix("_strong").removesuffix("_weak") if family else "other"
