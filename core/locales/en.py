@@ -193,6 +193,7 @@ MESSAGES: dict[str, str] = {
     "merge.closed": "Incident {id} is closed: it cannot be merged.",
     "merge.has_orders": "Incident {id} has dispatch orders, so it cannot join another: deal with or close its orders first.",
     "merge.done": "Incident {gone} merged into {keep}.",
+    "merge.drill_and_real": "Incident {drill} is a drill and {real} is real: they cannot be merged.",
     "reopen.usage": "Usage: /reopen INCIDENT-ID [reason]",
     "reopen.not_closed": "Incident {id} is not closed: nothing to reopen.",
     "reopen.done": "Incident {id} reopened.",

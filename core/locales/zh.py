@@ -193,6 +193,7 @@ MESSAGES: dict[str, str] = {
     "merge.closed": "事件 {id} 已结束，不能合并。",
     "merge.has_orders": "事件 {id} 已有调度指令，不能并入其他事件：请先处理或结束其指令。",
     "merge.done": "事件 {gone} 已并入 {keep}。",
+    "merge.drill_and_real": "事件 {drill} 是演练，{real} 是真实事件，不能合并。",
     "reopen.usage": "用法：/reopen 事件编号 [原因]",
     "reopen.not_closed": "事件 {id} 未结束，无需重新开启。",
     "reopen.done": "事件 {id} 已重新开启。",

@@ -34,6 +34,12 @@ async def merge_command(ctx: HandlerContext, event: CommandEvent) -> None:
             ctx.reply(Message(text=ctx.t("merge.closed", id=incident.id)))
             return
     keep, gone = sorted(found, key=lambda i: (i.created_at, i.id))  # type: ignore[union-attr, return-value]
+    if keep.drill != gone.drill:
+        # A drill's reports joined to a real incident would put made-up casualties on a real
+        # card (or a real one's on the drill, kept out of the statistics): never one incident.
+        drill, real = (keep, gone) if keep.drill else (gone, keep)
+        ctx.reply(Message(text=ctx.t("merge.drill_and_real", drill=drill.id, real=real.id)))
+        return
     if await repo.has_orders(gone.id):
         # Its units would be left with orders of an incident nobody follows any more.
         ctx.reply(Message(text=ctx.t("merge.has_orders", id=gone.id)))
