@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -69,4 +69,6 @@ async def purge_drills(session: AsyncSession, ids: Iterable[str]) -> DrillRows:
         await session.execute(delete(OutboxMessage).where(
             OutboxMessage.message_key.like(f"incident:{incident_id}:%"), OutboxMessage.status == "pending"))
     await session.execute(delete(Incident).where(Incident.id.in_(ids)))
+    # An incident merged into a drill that is now gone stays closed, and says into nothing.
+    await session.execute(update(Incident).where(Incident.merged_into.in_(ids)).values(merged_into=None))
     return DrillRows(incidents, counts)

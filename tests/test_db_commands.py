@@ -180,6 +180,27 @@ async def test_drill_reset_removes_only_the_drill_incidents(database_url: str, o
     assert run("drill", "reset", "--yes", env=env).stdout.startswith("no drill incidents")
 
 
+async def test_drill_reset_leaves_no_incident_merged_into_a_removed_drill(
+        database_url: str, org: Organisation, clock: ManualClock, tmp_path: Path) -> None:
+    bot = await start_console_bot(database_url, org, clock)
+    try:
+        first = await bot.say(REPORT)
+        await bot.say("路人乙@reporting: 城东工业园仓库着火，有2人被困")
+        await bot.say("王指挥@centre: /merge 20261122-0001 20261122-0002")
+        await bot.say(f"王指挥@centre: !{token(first, '标记为演练')}")  # the earlier was an exercise after all
+    finally:
+        await bot.app.stop()
+    env = {"LIANDONG_DATABASE_URL": database_url, "LIANDONG_DATA_DIR": str(tmp_path)}
+    assert run("drill", "reset", "--yes", env=env).returncode == 0
+    db = Database(database_url)
+    try:
+        async with db.transaction() as session:
+            [left] = (await session.scalars(select(Incident))).all()
+    finally:
+        await db.dispose()
+    assert (left.id, left.status, left.merged_into) == ("20261122-0002", "closed", None)
+
+
 async def test_a_backup_taken_while_the_bot_runs_has_what_it_committed(org: Organisation, clock: ManualClock,
                                                                        tmp_path: Path) -> None:
     database = tmp_path / "data" / "liandong.db"
