@@ -70,6 +70,10 @@ async def test_status_shows_the_units_to_members_not_to_the_reporter(console_bot
     assert "出动力量:" in status and "FIRE-01" in status and "MED-01" in status
     own = await console_bot.say(f"路人甲@reporting: /status {ID}")
     assert "20261122-0001" in own and "出动力量" not in own
+    on_it = await console_bot.say(f"陈医生@MED-01: /status {ID}")
+    assert "出动力量:" in on_it and "FIRE-01" in on_it
+    not_on_it = await console_bot.say(f"孙队长@CHEM-01: /status {ID}")
+    assert "出动力量" not in not_on_it
 
 
 async def test_a_follow_up_with_a_new_death_is_said_to_the_centre_and_the_units(console_bot: ConsoleBot) -> None:

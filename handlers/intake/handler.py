@@ -111,8 +111,11 @@ async def status_command(ctx: HandlerContext, event: CommandEvent) -> None:
     repo = IncidentRepository(ctx.session)
     photos = await repo.attachment_count(incident.id, "photo")
     reports = await repo.report_count(incident.id)
-    # The units and their states are the organisation's business, not a reporter's.
+    # The units and their states are for the centre and the units on the incident: not a
+    # reporter's business, nor that of a unit the incident does not concern.
     orders = await DispatchRepository(ctx.session).statuses_for(incident.id) if ctx.person is not None else []
+    if not ctx.is_centre_member and not any(ctx.person.is_member_of(o.unit_code) for o in orders):  # type: ignore[union-attr]
+        orders = []
     units = dispatch_views.unit_lines(ctx.t, ctx.org, orders, ctx.now)
     ctx.reply_in_confidence(views.status_view(ctx.t, incident, photos, str(ctx.org.timezone), registered, reports,
                                               units))
