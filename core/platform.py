@@ -67,19 +67,25 @@ class Reachability:
     `remote` is False for a platform with nothing to reach (the console): always
     reachable. `ok_within`: when the adapter calls its API at least this often while
     all is well (a long poll), a success older than that is itself a failure.
+    One failed call after a success is not yet a problem (`FAILURES_TO_TELL`): a single
+    502 that the next call gets past must not take the bot out of a load balancer.
     """
+
+    FAILURES_TO_TELL = 2
 
     remote: bool = False
     last_ok: datetime | None = None
     last_failure: datetime | None = None
     failure: Failure | None = None
     ok_within: timedelta | None = None
+    failures_in_a_row: int = 0
 
     def problem(self, now: datetime) -> str | None:
         """Why the platform is not reachable now (safe to publish), or None."""
         if not self.remote:
             return None
-        if self.last_failure is not None and (self.last_ok is None or self.last_failure >= self.last_ok):
+        failing = self.last_failure is not None and (self.last_ok is None or self.last_failure >= self.last_ok)
+        if failing and (self.last_ok is None or self.failures_in_a_row >= self.FAILURES_TO_TELL):
             assert self.failure is not None
             return f"last call failed ({self.failure.value}) {_ago(now, self.last_failure)}"
         if self.last_ok is None:
@@ -101,17 +107,21 @@ class ReachabilityTracker:
         self._last_ok: datetime | None = None
         self._last_failure: datetime | None = None
         self._failure: Failure | None = None
+        self._failures_in_a_row = 0
 
     def ok(self) -> None:
         self._last_ok = datetime.now(timezone.utc)
+        self._failures_in_a_row = 0
 
     def failed(self, why: Failure) -> None:
         self._last_failure = datetime.now(timezone.utc)
         self._failure = why
+        self._failures_in_a_row += 1
 
     def status(self) -> Reachability:
         return Reachability(remote=True, last_ok=self._last_ok, last_failure=self._last_failure,
-                            failure=self._failure, ok_within=self.ok_within)
+                            failure=self._failure, ok_within=self.ok_within,
+                            failures_in_a_row=self._failures_in_a_row)
 
 
 class ChatPlatform(Protocol):

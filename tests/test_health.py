@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, AsyncIterator, Callable
 
@@ -290,3 +291,22 @@ async def test_roll_call_and_alert_confirmation_rates_are_scraped(console_bot: C
     await console_bot.say(f"陈医生@MED-01: !{token(room(sent, 'MED-01'), '收到')}")
     scraped = (await console_bot.app.scrape()).decode()
     assert gauges() == {"liandong_rollcall_answered_ratio": 0.5, "liandong_alert_confirmed_ratio": 0.25}
+
+
+def test_one_failed_call_between_successes_is_not_yet_unreadiness() -> None:
+    """A single 502 the next call gets past must not take the bot out of a load balancer;
+    a second failure in a row does, and a success clears it."""
+    from core.platform import Failure, ReachabilityTracker
+
+    tracker = ReachabilityTracker()
+    now = datetime.now(timezone.utc)
+    assert tracker.status().problem(now) == "not connected yet"
+    tracker.failed(Failure.NETWORK)
+    assert "network" in (tracker.status().problem(now) or ""), "never connected: any failure is a problem"
+    tracker.ok()
+    tracker.failed(Failure.SERVER)
+    assert tracker.status().problem(now) is None
+    tracker.failed(Failure.SERVER)
+    assert "server" in (tracker.status().problem(now) or "")
+    tracker.ok()
+    assert tracker.status().problem(now) is None

@@ -236,7 +236,8 @@ class SlackAdapter(PlatformBase):
             session = getattr(getattr(self._socket, "client", None), "current_session", None)
             if session is None or session.closed:
                 now = datetime.now(timezone.utc)
-                return Reachability(remote=True, last_ok=status.last_ok, last_failure=now, failure=Failure.NETWORK)
+                return Reachability(remote=True, last_ok=status.last_ok, last_failure=now, failure=Failure.NETWORK,
+                                    failures_in_a_row=Reachability.FAILURES_TO_TELL)  # a closed socket is no blip
         return status
 
     def _auth_refused(self, exc: SlackApiError) -> None:
