@@ -118,6 +118,18 @@ class ReachabilityTracker:
         self._failure = why
         self._failures_in_a_row += 1
 
+    def http_outcome(self, status: int | None) -> None:
+        """One HTTP call's outcome: None when no answer came; 5xx the platform failing; 401/404
+        a refused token; anything else (a 400 included) means the platform answered."""
+        if status is None:
+            self.failed(Failure.NETWORK)
+        elif status >= 500:
+            self.failed(Failure.SERVER)
+        elif status in (401, 404):
+            self.failed(Failure.AUTH)
+        else:
+            self.ok()
+
     def status(self) -> Reachability:
         return Reachability(remote=True, last_ok=self._last_ok, last_failure=self._last_failure,
                             failure=self._failure, ok_within=self.ok_within,

@@ -310,3 +310,22 @@ def test_one_failed_call_between_successes_is_not_yet_unreadiness() -> None:
     assert "server" in (tracker.status().problem(now) or "")
     tracker.ok()
     assert tracker.status().problem(now) is None
+
+
+async def test_answers_to_presses_tell_whether_telegram_answers(fake: FakeTelegramAPI) -> None:
+    """In webhook mode the answers to presses may be the bot's only calls for a while."""
+    from adapters.telegram.answers import CallbackAnswers
+    from core.platform import ReachabilityTracker
+
+    tracker = ReachabilityTracker()
+    update = fake.build_callback_query_update(-1001000, 1001, 1, "x")
+    answers = CallbackAnswers(fake.root_url, fake.token, reachability=tracker)
+    await answers.start()
+    try:
+        await answers.answer(update["callback_query"]["id"], "收到")
+        assert tracker.status().last_ok is not None and tracker.status().last_failure is None
+        fake.fail_next("answerCallbackQuery", status=502, times=2)
+        await answers.answer(update["callback_query"]["id"], "收到")
+        assert "server" in (tracker.status().problem(datetime.now(timezone.utc)) or "")
+    finally:
+        await answers.close()

@@ -88,7 +88,7 @@ class TelegramAdapter(PlatformBase):
         self._progress: dict[int, tuple[int, str]] = {}
         api = (settings.value("telegram_api_url") or "").rstrip("/")
         self._reachability = ReachabilityTracker(ok_within=None if self.webhook else POLLING_OK_WITHIN)
-        self.answers = CallbackAnswers(api, settings.value("telegram_token") or "")
+        self.answers = CallbackAnswers(api, settings.value("telegram_token") or "", reachability=self._reachability)
         # The long poll waits up to 25 s for updates: it needs a connection of its own.
         self._requests = (
             AiohttpRequest(connections=16, reachability=self._reachability),

@@ -25,7 +25,7 @@ import aiohttp
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
-from core.platform import Failure, ReachabilityTracker
+from core.platform import ReachabilityTracker
 
 log = logging.getLogger(__name__)
 
@@ -89,16 +89,8 @@ class AiohttpRequest(BaseRequest):
 
 
     def _outcome(self, status: int | None) -> None:
-        if self._reachability is None:
-            return
-        if status is None:
-            self._reachability.failed(Failure.NETWORK)
-        elif status >= 500:
-            self._reachability.failed(Failure.SERVER)
-        elif status in (401, 404):
-            self._reachability.failed(Failure.AUTH)
-        else:
-            self._reachability.ok()
+        if self._reachability is not None:
+            self._reachability.http_outcome(status)
 
 
 def _tapped(payload: bytes, tap: UpdatesTap) -> bytes:

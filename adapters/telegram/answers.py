@@ -15,6 +15,7 @@ import logging
 from typing import Any
 
 from adapters.telegram.keepalive import HttpError, KeepAliveClient
+from core.platform import ReachabilityTracker
 
 log = logging.getLogger(__name__)
 
@@ -27,12 +28,15 @@ MAX_RETRY_AFTER_S = 5.0  # later than that, the client has given up on the answe
 class CallbackAnswers:
     # Answers are many, small and latency-bound: against Telegram's round trip of
     # ~0.1 s, a thousand presses a second need this many requests in flight.
-    def __init__(self, api_url: str, token: str, *, connections: int = 64, timeout_s: float = 10.0):
+    def __init__(self, api_url: str, token: str, *, connections: int = 64, timeout_s: float = 10.0,
+                 reachability: ReachabilityTracker | None = None):
         self._api_url = api_url.rstrip("/")
         self._path = f"/bot{token}/answerCallbackQuery"  # the token: never logged
         self._connections = connections
         self._timeout_s = timeout_s
         self._client: KeepAliveClient | None = None
+        # In webhook mode these answers may be the bot's only calls for a while: they tell too.
+        self._reachability = reachability
 
     async def start(self) -> None:
         if self._client is None:
@@ -65,7 +69,9 @@ class CallbackAnswers:
             status, raw = await self._client.post_json(self._path, body)
         except HttpError as exc:
             log.info("answerCallbackQuery %s: %s", query_id, exc)
+            self._tell(None)
             return RETRY_DELAY_S
+        self._tell(status)
         if status == 200:
             return None
         reply = _json_object(raw)
@@ -79,6 +85,11 @@ class CallbackAnswers:
         # Too late, already answered, or an id Telegram does not know: nothing more to do.
         log.info("answerCallbackQuery %s failed: %s", query_id, reply.get("description") or f"HTTP {status}")
         return None
+
+
+    def _tell(self, status: int | None) -> None:
+        if self._reachability is not None:
+            self._reachability.http_outcome(status)
 
 
 def _json_object(raw: bytes) -> dict[str, Any]:
