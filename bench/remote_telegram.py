@@ -130,6 +130,47 @@ async def serve(port_file: Path) -> None:
         asyncio.get_running_loop().create_task(press_all())
         return web.json_response({"ok": True})
 
+    pushing: dict[str, Any] = {"session": None, "next": 0}
+
+    async def push(update: dict[str, Any], body: dict[str, Any]) -> None:
+        """POST an update to the webhook, as Telegram does (with its secret header)."""
+        if pushing["session"] is None:
+            pushing["session"] = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=256))
+        async with pushing["session"].post(body["webhook_url"], json=update, headers={
+                "X-Telegram-Bot-Api-Secret-Token": body["secret"]}) as response:
+            await response.read()
+
+    async def push_message(request: web.Request) -> web.Response:
+        """Webhook mode: a message posted to the bot (inject_message is for getUpdates)."""
+        body = await request.json()
+        update = fake.build_message_update(body["chat_id"], body["user_id"], body.get("text"))
+        await push(update, body)
+        return web.json_response({"ok": True})
+
+    async def push_callbacks(request: web.Request) -> web.Response:
+        """Webhook mode: presses posted to the bot, spread over `spread_seconds`, timed here."""
+        body = await request.json()
+        presses, spread = body["presses"], float(body.get("spread_seconds", 1.0))
+        kind = body.get("kind", "press")
+
+        async def press_all() -> None:
+            started = time.monotonic()
+            posts = []
+            for i, press in enumerate(presses):
+                delay = started + i * spread / len(presses) - time.monotonic()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                update = fake.build_callback_query_update(press["chat_id"], press["user_id"],
+                                                          press["message_id"], press["data"])
+                query_id = str(update["callback_query"]["id"])
+                injected[query_id] = time.monotonic()
+                kinds[query_id] = kind
+                posts.append(asyncio.ensure_future(push(update, body)))
+            await asyncio.gather(*posts, return_exceptions=True)
+
+        asyncio.get_running_loop().create_task(press_all())
+        return web.json_response({"ok": True})
+
     async def sent(request: web.Request) -> web.Response:
         """The bot's messages; `chat_id`, or `chat_max` (chats with ids up to it) and
         `button` (messages with a button of that text) keep the answer small."""
@@ -179,6 +220,8 @@ async def serve(port_file: Path) -> None:
     control.router.add_post("/inject_message", inject_message)
     control.router.add_post("/inject_callbacks", inject_callbacks)
     control.router.add_post("/inject_messages", inject_messages)
+    control.router.add_post("/push_message", push_message)
+    control.router.add_post("/push_callbacks", push_callbacks)
     control.router.add_post("/fail_ratio", fail_ratio)
     control.router.add_get("/sent", sent)
     control.router.add_get("/stats", stats)
