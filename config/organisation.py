@@ -11,16 +11,16 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any
 from zoneinfo import ZoneInfo
 
-import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from config.places import Gazetteer
 from config.register.checks import normalise_phones  # the register's phone rules, one for both
 from config.schema import INCIDENT_TYPES, WEEKDAYS, Channel, OrganisationFile, Unit, UnitMember
 from config.unit_lookup import close_units
+from config.yamlfile import YamlProblem, format_validation_errors, parse_yaml, read_text
 from core.events import ConversationRef
 from core.registry import PLATFORMS
 
@@ -309,66 +309,26 @@ def _linked_by_id(entries: list[_Entry]) -> list[list[_Entry]]:
 MAX_FILE_BYTES = 2_000_000  # a county's organisation is tens of kilobytes
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A YAML loader that refuses duplicate keys instead of keeping the last, and aliases.
-
-    A 4 KB file of nested aliases (a "billion laughs") expands to gigabytes; an
-    organisation file has no need of them, so `*name` is refused where it stands.
-    """
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.events.AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(
-                None, None, "aliases (*name) are not allowed here: write the values out", event.start_mark)
-        return super().compose_node(parent, index)
-
-
-def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
-        seen.add(key)
-    return loader.construct_mapping(node)
-
-
-_UniqueKeyLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
-)
-
-
 def load_organisation(path: str | Path) -> Organisation:
-    path = Path(path)
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise OrganisationError([f"{path}: larger than {MAX_FILE_BYTES:,} bytes; is this the organisation file?"])
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise OrganisationError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
-    except UnicodeDecodeError:
-        raise OrganisationError([f"{path}: not UTF-8 text"]) from None
+        text = read_text(Path(path), MAX_FILE_BYTES, "the organisation file")
+    except YamlProblem as problem:
+        raise OrganisationError([str(problem)]) from None
     return parse_organisation(text, str(path))
 
 
 def parse_organisation(text: str, source: str = "<memory>") -> Organisation:
     try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        where = f"line {mark.line + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise OrganisationError([f"{where}YAML: {problem}"]) from None
+        data = parse_yaml(text)
+    except YamlProblem as problem:
+        raise OrganisationError([str(problem)]) from None
     if not isinstance(data, dict):
         raise OrganisationError(["(top): the file must be a mapping with organisation, command_centre, …"])
     problems: list[str] = []
     try:
         spec = OrganisationFile.model_validate(data)
     except ValidationError as exc:
-        problems = _format_validation_errors(exc)
+        problems = format_validation_errors(exc, OrganisationFile)
     problems += _cross_reference_problems(data)
     people = _listed_people(data)
     problems += _shared_id_problems(people)
@@ -377,66 +337,6 @@ def parse_organisation(text: str, source: str = "<memory>") -> Organisation:
     org = Organisation(spec, source)
     org.warnings = _same_name_warnings(people) + _capability_warnings(spec) + _phone_warnings(data)
     return org
-
-
-def _key_path(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif part == "ids":
-            continue  # platform ids are keys of their own in the file (schema._OnPlatforms)
-        elif str(part).startswith(("function-", "literal[", "list[")):
-            continue  # pydantic's names for union branches, meaningless to a reader
-        else:
-            out += f".{part}" if out else str(part)
-    return out or "(top)"
-
-
-def _keys_at(loc: tuple[Any, ...]) -> list[str]:
-    """The keys the schema allows where `loc` points (for "did you mean")."""
-    model: Any = OrganisationFile
-    for part in loc:
-        if isinstance(part, int) or part == "ids":
-            continue
-        declared = model.model_fields.get(str(part))
-        if declared is None:
-            return []
-        model = _model_in(declared.annotation)
-        if model is None:
-            return []
-    keys = [name for name in model.model_fields if name != "ids"]
-    return keys + (PLATFORMS.with_ids() if "ids" in model.model_fields else [])
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    """The model a field holds, through list[…], … | None and Annotated[…]."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for inner in get_args(annotation):
-        if (found := _model_in(inner)) is not None:
-            return found
-    return None
-
-
-def _format_validation_errors(exc: ValidationError) -> list[str]:
-    problems: list[str] = []
-    for error in exc.errors(include_url=False):
-        path = _key_path(error["loc"])
-        kind = error["type"]
-        if kind == "extra_forbidden":
-            close = difflib.get_close_matches(str(error["loc"][-1]), _keys_at(error["loc"][:-1]), n=1, cutoff=0.6)
-            message = f"unknown key (did you mean {close[0]}?)" if close else "unknown key"
-        elif kind == "missing":
-            message = "required key is missing"
-        elif kind == "string_type" and isinstance(error.get("input"), (int, float)):
-            message = "must be a string in quotes (ids are strings)"
-        else:
-            message = error["msg"].removeprefix("Value error, ")
-        line = f"{path}: {message}"
-        if line not in problems:  # unions report the same problem once per branch
-            problems.append(line)
-    return problems
 
 
 def _items(value: Any) -> list[tuple[int, dict[str, Any]]]:
