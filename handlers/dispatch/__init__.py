@@ -1,18 +1,19 @@
 """Dispatch orders: issuing, one-click answers, the status board, escalation."""
 from __future__ import annotations
 
-from handlers.router import Router, centre_only
+from handlers.router import Router, centre_only, centre_or_upper
 
 
 def register(router: Router) -> None:
     # Imported here, not when the package is: intake's cards import dispatch's action
     # names, and dispatch's levels redraw intake's cards.
-    from handlers.dispatch import actions, command_on_scene, commands, levels, presses, views
+    from handlers.dispatch import actions, command_on_scene, commands, levels, presses, upper_centre, views
 
-    router.command("dispatch", commands.dispatch_command, "help.cmd.dispatch", centre_only)
-    router.command("close", commands.close_command, "help.cmd.close", centre_only)
+    router.command("dispatch", commands.dispatch_command, "help.cmd.dispatch", centre_or_upper)
+    router.command("close", commands.close_command, "help.cmd.close", centre_or_upper)
     router.command("reopen", commands.reopen_command, "help.cmd.reopen", centre_only)
-    router.command("level", levels.level_command, "help.cmd.level", centre_only)
+    router.command("level", levels.level_command, "help.cmd.level", centre_or_upper)
+    router.command("escalate", upper_centre.escalate_command, "help.cmd.escalate", centre_only)
     router.command("commander", command_on_scene.commander_command, "help.cmd.commander")
     router.command("incidents", commands.incidents_command, "help.cmd.incidents", centre_only)
     router.on_button(actions.DISPATCH, commands.open_draft)

@@ -8,6 +8,7 @@ from core.messages import Button, Mention, Message, Priority, one_way
 from core.events import ConversationRef
 from config.duty import on_duty
 from handlers.dispatch import actions, views
+from handlers.dispatch.upper_centre import refresh_upper, tell_upper
 from storage.dispatch import DECLINED, FINAL, PENDING_APPROVAL, REJECTED, UNDELIVERED, DispatchRepository
 from storage.incidents import IncidentRepository, TimelineActor
 from storage.models import DispatchOrder, Incident
@@ -164,6 +165,7 @@ async def tell_everyone_on(ctx: Context, incident: Incident, notice: Message) ->
     refs = [*ctx.centre_conversations(), *units]
     for ref in dict.fromkeys(refs):
         ctx.send(ref, notice, priority=Priority.URGENT)
+    tell_upper(ctx, incident, notice)
     return codes
 
 
@@ -258,3 +260,4 @@ async def refresh_board(ctx: Context, incident: Incident, *, first: bool = False
     key = f"board:{incident.id}"
     if first or not ctx.will_finish(key):
         ctx.once_per_transaction(key, draw)
+    refresh_upper(ctx, incident)

@@ -5,6 +5,7 @@ from handlers.context import Context
 from core.messages import Button, Priority
 from core.events import ConversationRef
 from handlers.dispatch.actions import DISPATCH
+from handlers.dispatch.upper_centre import refresh_upper
 from handlers.intake import views
 from storage.incidents import IncidentRepository
 from storage.models import Incident
@@ -45,6 +46,7 @@ async def refresh_cards(ctx: Context, *incidents: Incident) -> None:
             card = views.centre_card(ctx.t, incident, photos[incident.id], await _buttons(ctx, incident, ref),
                                      reports[incident.id])
             ctx.edit(ref, views.card_key(incident.id), card)
+        refresh_upper(ctx, incident)
 
 
 def refresh_cards_once(ctx: Context, incident: Incident) -> None:
