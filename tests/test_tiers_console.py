@@ -13,6 +13,7 @@ from config.organisation import OrganisationError, parse_organisation
 from core.clock import ManualClock
 from storage.incidents import IncidentRepository
 from tests.conftest import ConsoleBot, start_console_bot
+from tests.console_transcript import token
 from tests.tier_org import tier_data, tier_org
 
 REPORT = "人民路化工厂起火，3人受伤，有人被困"
@@ -112,3 +113,86 @@ def test_check_config_checks_the_tiers_with_key_paths() -> None:
     upper["upper_centre"]["members"] = []
     with pytest.raises(OrganisationError, match=r"upper_centre.members: "):
         parse_organisation(yaml.safe_dump(upper, allow_unicode=True))
+
+
+# -- requests for support (#14, item 3) ----------------------------------------------------
+
+
+def message_no(out: str, room_name: str, words: str) -> str:
+    """The console's number of the first message in a room that says `words`, for `^N` replies."""
+    for part in out.split(f"[{room_name}] bot")[1:]:
+        if words in part.split("\n[", 1)[0]:
+            return part.split("#", 1)[1].split(":", 1)[0]
+    raise AssertionError(f"no {words!r} in [{room_name}]:\n{out}")
+
+
+async def test_a_request_within_the_region_reaches_the_centre_with_dispatch_filled_in(tiers: ConsoleBot) -> None:
+    await tiers.say(f"路人甲@reporting: {REPORT}")
+    await tiers.say(f"王指挥@centre: /dispatch {ID} FIRE-01")
+    assert "只有正在处置事件" in await tiers.say(f"孙队长@CHEM-01: /request {ID} MED-01")  # not on it
+    out = await tiers.say(f"张三@FIRE-01: /request {ID} cap:medical -- 伤员较多")
+    assert "增援请求已送指挥中心：MED-01" in out
+    [request] = [m for m in room(out, "centre") if "增援请求" in m]
+    assert "市人民医院急救中心 (MED-01)" in request and "张三 (FIRE-01)" in request and "伤员较多" in request
+    assert "[MED-01]" not in out  # the centre decides
+    draft = await tiers.say(f"王指挥@centre: !{token(out, '调度')}")
+    assert "✅ MED-01" in draft and "指令: 伤员较多" in draft
+    sent = await tiers.say(f"王指挥@centre: !{token(draft, '发送')}")
+    assert "调度指令" in "".join(room(sent, "MED-01"))
+    kinds = [kind for kind, _, _ in await timeline(tiers)]
+    assert "support_requested" in kinds and kinds.count("dispatched") == 2
+
+
+async def test_a_request_across_regions_is_approved_by_the_upper_centre_and_answered(tiers: ConsoleBot) -> None:
+    await tiers.say(f"路人甲@reporting: {REPORT}")
+    out = await tiers.say(f"王指挥@centre: /dispatch {ID} FIRE-01")
+    on_scene = token(out, "到场")
+    pressed = await tiers.say(f"张三@FIRE-01: !{on_scene}")
+    ask = await tiers.say(f"张三@FIRE-01: !{token(pressed, '请求支援')}")
+    assert "需要什么支援" in ask
+    number = message_no(ask, "FIRE-01", "需要什么支援")
+    # Only the unit's members answer it: another's reply asks for nothing.
+    assert "增援" not in await tiers.say(f"陈医生@FIRE-01: ^{number} cap:boats")
+    asked = await tiers.say(f"张三@FIRE-01: ^{number} cap:boats x1 -- 水域搜救需要船只")
+    assert "跨区域增援请求已送上级指挥中心审批：WD-RESCUE-01（文登区）" in asked
+    assert "[WD-RESCUE-01]" not in asked  # nothing goes out before the upper centre decides
+    upper = "".join(room(asked, "upper"))
+    assert "🏛️ 上报事件" in upper and "跨区域增援请求 · 事件 20261122-0001 · 待批准" in upper
+    # The centre (and so the requester's side) cannot decide: only the upper centre's members.
+    assert "只有上级指挥中心成员可以决定跨区域增援" in await tiers.say(f"王指挥@upper: !{token(asked, '批准')}")
+    assert "只有上级指挥中心成员" in await tiers.say(f"张三@upper: !{token(asked, '批准')}")
+    approved = await tiers.say(f"市指挥@upper: !{token(asked, '批准')}")
+    order = "".join(m for m in room(approved, "WD-RESCUE-01") if "调度指令" in m)
+    assert "下达人: 上级指挥中心 市指挥" in order and "水域搜救需要船只" in order
+    assert "上级指挥中心调派本区域力量 WD-RESCUE-01" in "".join(room(approved, "WENDENG"))
+    assert "上级指挥中心批准增援事件 20261122-0001：WD-RESCUE-01" in "".join(room(approved, "centre"))
+    assert "上级指挥中心批准增援" in "".join(room(approved, "FIRE-01"))  # the requester hears it
+    assert "已决定" in await tiers.say(f"市指挥@upper: !{token(asked, '不批准')}")
+    # Their answers come back to the one board.
+    acked = await tiers.say(f"文队长@WD-RESCUE-01: !{token(approved, '接令')}")
+    assert "WD-RESCUE-01 文登区应急救援队 — 已接令（文队长" in "".join(room(acked, "centre"))
+    kinds = [kind for kind, _, _ in await timeline(tiers)]
+    assert kinds.index("support_requested") < kinds.index("escalated_upper") < kinds.index("support_approved")
+    assert kinds[-1] == "order_press"
+
+
+async def test_requests_the_bot_cannot_serve_are_answered_and_change_nothing(database_url: str) -> None:
+    bot = await start_console_bot(database_url, tier_org(upper=False), ManualClock())
+    try:
+        await bot.say(f"路人甲@reporting: {REPORT}")
+        await bot.say(f"王指挥@centre: /dispatch {ID} FIRE-01")
+        unknown = await bot.say(f"张三@FIRE-01: /request {ID} FIRE-09")
+        assert "没有单位 FIRE-09。可请求的单位：FIRE-01, MED-01" in unknown and "WD-RESCUE-01" in unknown
+        cap = await bot.say(f"张三@FIRE-01: /request {ID} cap:dragons")
+        assert "没有具备能力 dragons 的单位。可请求的能力：" in cap and "boats" in cap
+        assert "1–20" in await bot.say(f"张三@FIRE-01: /request {ID} cap:rescue x50")
+        across = await bot.say(f"张三@FIRE-01: /request {ID} WD-RESCUE-01 -- 需要船")
+        assert "WD-RESCUE-01 属于文登区：跨区域增援须经上级指挥中心批准，但组织文件中没有配置上级指挥中心" in across
+        assert "/request" in await bot.say(f"张三@FIRE-01: /request {ID}")
+        # The centre cannot order another region's unit straight away either.
+        direct = await bot.say(f"王指挥@centre: /dispatch {ID} WD-RESCUE-01")
+        assert "WD-RESCUE-01 属于文登区" in direct and "[WD-RESCUE-01]" not in direct
+        kinds = [kind for kind, _, _ in await timeline(bot)]
+        assert "support_requested" not in kinds and kinds.count("dispatched") == 1
+    finally:
+        await bot.app.stop()

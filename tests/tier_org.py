@@ -7,6 +7,7 @@ Telegram -1008001 / Slack C0WDR, 文队长 (Telegram 8001, Slack U8001, duty off
 """
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import yaml
@@ -43,9 +44,9 @@ def example_data() -> dict[str, Any]:
 def tier_data(*, upper: bool = True, regions: bool = True) -> dict[str, Any]:
     data = example_data()
     if upper:
-        data["upper_centre"] = UPPER_CENTRE
+        data["upper_centre"] = copy.deepcopy(UPPER_CENTRE)
     if regions:
-        data["regions"] = [REGION]
+        data["regions"] = [copy.deepcopy(REGION)]
     return data
 
 

@@ -658,5 +658,7 @@ MESSAGES: dict[str, str] = {
     "drill.confirm": "Mark incident {id} as a drill? It will be kept out of real statistics.",
     "drill.confirm_button": "Confirm: it is a drill",
     "drill.confirm_expired": "This confirmation has expired or the incident changed; press Mark as drill again.",
+    "request.one_region": "One request asks for units of one region: ask for this region's and a neighbour's separately.",
+    "request.escalation_reason": "request for support across regions: {units}",
     "button.take_command": "Take command",
 }

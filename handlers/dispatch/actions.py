@@ -7,3 +7,7 @@ CANCEL = "dispatch.cancel"
 PRESS = "order.press"           # a unit's answer: acknowledged, en_route, on_scene, declined
 APPROVE = "order.approve"
 REJECT = "order.reject"
+SUPPORT_ASK = "order.support"          # an order's 请求支援: asks the unit on scene what it needs
+SUPPORT_DISPATCH = "support.dispatch"  # a request within the region: the centre's pre-filled draft
+SUPPORT_APPROVE = "support.approve"    # a request across regions: the upper centre decides
+SUPPORT_REJECT = "support.reject"

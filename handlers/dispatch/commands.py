@@ -195,10 +195,17 @@ def _candidates(ctx: HandlerContext, incident: Incident) -> list[str]:
     return list(dict.fromkeys([*plan, *able, *rest]))[:MAX_DRAFT_CHOICES]
 
 
+def _choices(ctx: HandlerContext, incident: Incident, draft: DispatchDraft) -> list[str]:
+    """The usual choices, in their order, after any unit of the draft they leave out (a
+    request for support may name one outside the first twelve)."""
+    candidates = _candidates(ctx, incident)
+    return [*(code for code in draft.units if code not in candidates), *candidates][:MAX_DRAFT_CHOICES]
+
+
 async def _draft_buttons(ctx: HandlerContext, incident: Incident, draft: DispatchDraft) -> tuple[Button, ...]:
     ref = ctx.event.conversation.ref
     buttons = []
-    for code in _candidates(ctx, incident):
+    for code in _choices(ctx, incident, draft):
         mark = "✅" if code in draft.units else "➕"
         buttons.append(await ctx.button(f"{mark} {code}", actions.TOGGLE, {"draft": draft.id, "unit": code}, ref))
     buttons.append(await ctx.button(ctx.t("draft.send"), actions.SEND, {"draft": draft.id}, ref))
@@ -218,13 +225,18 @@ async def open_draft(ctx: HandlerContext, event: ButtonEvent, button: ResolvedBu
     if incident is None or incident.status == "closed":
         ctx.private_answer = ctx.t("dispatch.closed", id=button.data.get("incident"))
         return
+    await post_draft(ctx, incident, list(ctx.org.spec.dispatch_plans.get(incident.type, [])), "")
+
+
+async def post_draft(ctx: HandlerContext, incident: Incident, units: list[str], instruction: str) -> None:
+    """A draft in the conversation pressed in: the plan's units, or those a request for support named."""
+    ref = ctx.event.conversation.ref
     draft = await DispatchRepository(ctx.session).add_draft(DispatchDraft(
-        incident_id=incident.id, units=list(ctx.org.spec.dispatch_plans.get(incident.type, [])),
-        instruction="", platform=event.conversation.ref.platform, chat_id=event.conversation.ref.chat_id,
-        created_at=ctx.now, created_by=ctx.actor_name, status="open",
+        incident_id=incident.id, units=units, instruction=instruction, platform=ref.platform,
+        chat_id=ref.chat_id, created_at=ctx.now, created_by=ctx.actor_name, status="open",
     ))
     message = views.draft_message(ctx.t, ctx.org, incident, draft, await _draft_buttons(ctx, incident, draft))
-    ctx.send(event.conversation.ref, message, key=_draft_key(draft))
+    ctx.send(ref, message, key=_draft_key(draft))
 
 
 async def _open_draft_for(ctx: HandlerContext, button: ResolvedButton) -> tuple[DispatchDraft, Incident] | None:

@@ -9,7 +9,7 @@ from core.events import ConversationRef
 from config.duty import on_duty
 from handlers.dispatch import actions, views
 from handlers.dispatch.upper_centre import refresh_upper, tell_upper
-from storage.dispatch import DECLINED, FINAL, PENDING_APPROVAL, REJECTED, UNDELIVERED, DispatchRepository
+from storage.dispatch import DECLINED, FINAL, FLOW, PENDING_APPROVAL, REJECTED, UNDELIVERED, DispatchRepository
 from storage.incidents import IncidentRepository, TimelineActor
 from storage.models import DispatchOrder, Incident
 
@@ -69,10 +69,13 @@ async def dispatch_units(
 
 
 async def order_buttons(ctx: Context, order: DispatchOrder, ref: ConversationRef) -> tuple[Button, ...]:
-    return tuple([
+    buttons = [
         await ctx.button(label, actions.PRESS, {"order": order.id, "state": state}, ref)
         for state, label in views.press_labels(ctx.t, order)
-    ])
+    ]
+    if order.state == "on_scene":  # the unit on scene may ask for more (#14, tiers)
+        buttons.append(await ctx.button(ctx.t("request.button"), actions.SUPPORT_ASK, {"order": order.id}, ref))
+    return tuple(buttons)
 
 
 async def _buttons_for(ctx: Context, order: DispatchOrder, ref: ConversationRef) -> tuple[Button, ...]:
@@ -152,9 +155,11 @@ GRAVER = ("dead", "trapped", "missing")
 
 
 async def units_on(ctx: Context, incident: Incident) -> list[str]:
-    """The units working on the incident: ordered and not done, declined or awaiting approval."""
+    """The units working on the incident: ordered, on the way or on scene — not those that
+    declined, were not approved or await approval. (On scene ends escalation, not the work:
+    the unit there is the one that most needs to hear of a graver level, and may command.)"""
     orders = await DispatchRepository(ctx.session).orders_for(incident.id)
-    return list(dict.fromkeys(o.unit_code for o in orders if o.state not in FINAL and o.state != PENDING_APPROVAL))
+    return list(dict.fromkeys(o.unit_code for o in orders if o.state in FLOW))
 
 
 async def tell_everyone_on(ctx: Context, incident: Incident, notice: Message) -> list[str]:
