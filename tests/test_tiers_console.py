@@ -196,3 +196,22 @@ async def test_requests_the_bot_cannot_serve_are_answered_and_change_nothing(dat
         assert "support_requested" not in kinds and kinds.count("dispatched") == 1
     finally:
         await bot.app.stop()
+
+
+async def test_the_requester_cannot_approve_their_own_request(database_url: str) -> None:
+    """王指挥 sits in both centres here: his request waits for another member of the upper centre."""
+    data = tier_data()
+    data["upper_centre"]["members"].append({"name": "王指挥", "telegram": "1001"})
+    bot = await start_console_bot(database_url, parse_organisation(yaml.safe_dump(data, allow_unicode=True)),
+                                  ManualClock())
+    try:
+        await bot.say(f"路人甲@reporting: {REPORT}")
+        asked = await bot.say(f"王指挥@centre: /request {ID} WD-RESCUE-01 -- 需要船")
+        assert "请求人不能自行批准" in await bot.say(f"王指挥@upper: !{token(asked, '批准')}")
+        refused = await bot.say(f"市指挥@upper: !{token(asked, '不批准')}")
+        assert "不批准（上级指挥中心 市指挥）" in refused and "[WD-RESCUE-01]" not in refused
+        assert "上级指挥中心不批准增援事件 20261122-0001：WD-RESCUE-01" in "".join(room(refused, "centre"))
+        kinds = [kind for kind, _, _ in await timeline(bot)]
+        assert "support_rejected" in kinds and "dispatched" not in kinds
+    finally:
+        await bot.app.stop()
