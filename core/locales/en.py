@@ -660,5 +660,6 @@ MESSAGES: dict[str, str] = {
     "drill.confirm_expired": "This confirmation has expired or the incident changed; press Mark as drill again.",
     "request.one_region": "One request asks for units of one region: ask for this region's and a neighbour's separately.",
     "request.escalation_reason": "request for support across regions: {units}",
+    "commander.taken_private": "You now command incident {id} on scene.",
     "button.take_command": "Take command",
 }

@@ -660,5 +660,6 @@ MESSAGES: dict[str, str] = {
     "drill.confirm_expired": "确认已过期或事件已变化，请重新按“标记为演练”。",
     "request.one_region": "一次请求只能是同一区域的力量：本区域的和邻近区域的请分开请求。",
     "request.escalation_reason": "跨区域增援请求：{units}",
+    "commander.taken_private": "您已担任事件 {id} 的现场指挥。",
     "button.take_command": "现场指挥",
 }

@@ -6,6 +6,7 @@ SEND = "dispatch.send"          # draft → orders
 CANCEL = "dispatch.cancel"
 PRESS = "order.press"           # a unit's answer: acknowledged, en_route, on_scene, declined
 APPROVE = "order.approve"
+TAKE_COMMAND = "board.take_command"  # the board's 现场指挥: as /commander ID
 REJECT = "order.reject"
 SUPPORT_ASK = "order.support"          # an order's 请求支援: asks the unit on scene what it needs
 SUPPORT_DISPATCH = "support.dispatch"  # a request within the region: the centre's pre-filled draft

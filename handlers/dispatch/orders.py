@@ -1,6 +1,7 @@
 """Issuing orders and keeping their messages and the board up to date."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from handlers.context import Context
@@ -10,6 +11,7 @@ from config.duty import on_duty
 from handlers.dispatch import actions, views
 from handlers.dispatch.upper_centre import refresh_upper, tell_upper
 from storage.dispatch import DECLINED, FINAL, FLOW, PENDING_APPROVAL, REJECTED, UNDELIVERED, DispatchRepository
+from storage.buttons import ButtonRepository
 from storage.incidents import IncidentRepository, TimelineActor
 from storage.models import DispatchOrder, Incident
 
@@ -257,10 +259,17 @@ async def refresh_board(ctx: Context, incident: Incident, *, first: bool = False
         orders = await DispatchRepository(final.session).statuses_for(incident.id)
         board = views.board_message(final.t, final.org, incident, orders, final.now)
         for ref in final.centre_conversations():
+            shown = board
+            if incident.status != "closed":  # 现场指挥 / Take command, as /commander ID
+                token = views.board_token(incident, ref)
+                if first:  # issued once; every redraw shows the same token, at no row's cost
+                    await ButtonRepository(final.session).issue(actions.TAKE_COMMAND, {"incident": incident.id},
+                                                                ref, final.now, token=token)
+                shown = replace(board, buttons=(Button(final.t("button.take_command"), token),))
             if first:
-                final.send(ref, board, key=views.board_key(incident.id))
+                final.send(ref, shown, key=views.board_key(incident.id))
             else:
-                final.edit(ref, views.board_key(incident.id), board)
+                final.edit(ref, views.board_key(incident.id), shown)
 
     key = f"board:{incident.id}"
     if first or not ctx.will_finish(key):
