@@ -215,3 +215,19 @@ async def test_the_requester_cannot_approve_their_own_request(database_url: str)
         assert "support_rejected" in kinds and "dispatched" not in kinds
     finally:
         await bot.app.stop()
+
+
+def test_the_example_files_tiers_block_is_a_valid_organisation() -> None:
+    """config/org.example.yaml shows upper_centre and regions commented out: uncommented, the
+    file must pass check-config and give the bot an upper centre and a region's unit."""
+    from config.settings import DEFAULT_ORG
+
+    lines, inside = [], False
+    for line in open(DEFAULT_ORG, encoding="utf-8").read().splitlines():
+        if line.startswith("# --- tiers:"):
+            inside = line.endswith("begin ---")
+            continue
+        lines.append(line[2:] if inside and line.startswith("# ") else ("" if inside else line))
+    org = parse_organisation("\n".join(lines))
+    assert org.spec.upper_centre is not None and org.upper_conversations()
+    assert org.units["WD-RESCUE-01"].region == "WENDENG" and "WD-RESCUE-01" not in org.home_units()
