@@ -231,3 +231,8 @@ def test_the_example_files_tiers_block_is_a_valid_organisation() -> None:
     org = parse_organisation("\n".join(lines))
     assert org.spec.upper_centre is not None and org.upper_conversations()
     assert org.units["WD-RESCUE-01"].region == "WENDENG" and "WD-RESCUE-01" not in org.home_units()
+
+
+async def test_help_tells_an_upper_centre_member_who_they_are(tiers: ConsoleBot) -> None:
+    out = await tiers.say("市指挥@dm: /help")
+    assert "市指挥 — 上级指挥中心成员" in out and "/dispatch" in out and "/escalate" not in out

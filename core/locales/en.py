@@ -661,5 +661,6 @@ MESSAGES: dict[str, str] = {
     "request.one_region": "One request asks for units of one region: ask for this region's and a neighbour's separately.",
     "request.escalation_reason": "request for support across regions: {units}",
     "commander.taken_private": "You now command incident {id} on scene.",
+    "help.role.upper": "member of the upper centre (acts on escalated incidents, decides support across regions)",
     "button.take_command": "Take command",
 }

@@ -661,5 +661,6 @@ MESSAGES: dict[str, str] = {
     "request.one_region": "一次请求只能是同一区域的力量：本区域的和邻近区域的请分开请求。",
     "request.escalation_reason": "跨区域增援请求：{units}",
     "commander.taken_private": "您已担任事件 {id} 的现场指挥。",
+    "help.role.upper": "上级指挥中心成员（可处置上报的事件、审批跨区域增援）",
     "button.take_command": "现场指挥",
 }
