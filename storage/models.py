@@ -289,6 +289,9 @@ class SupportRequest(Base):
     state: Mapped[str] = mapped_column(String(12))  # to_centre | pending | approved | rejected
     decided_by: Mapped[str | None] = mapped_column(String(200))
     decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # A request nobody decides is escalated like an order nobody acknowledges.
+    escalation_level: Mapped[int] = mapped_column(Integer, default=0)
+    escalate_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
 
 
 class DispatchDraft(Base):

@@ -1,6 +1,9 @@
 """Requests for support (#14, tiers): more forces asked for an incident."""
 from __future__ import annotations
 
+from datetime import datetime
+
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import SupportRequest
@@ -22,3 +25,13 @@ class SupportRepository:
 
     async def get(self, request_id: int) -> SupportRequest | None:
         return await self.session.get(SupportRequest, request_id)
+
+    async def due_for_escalation(self, now: datetime, limit: int = 100) -> list[SupportRequest]:
+        """Requests the upper centre has left undecided too long, locked for this transaction."""
+        return list(await self.session.scalars(
+            select(SupportRequest)
+            .where(SupportRequest.escalate_at <= now, SupportRequest.state == PENDING)
+            .order_by(SupportRequest.escalate_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)  # the other bot process takes the others
+        ))

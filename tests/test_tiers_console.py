@@ -236,3 +236,34 @@ def test_the_example_files_tiers_block_is_a_valid_organisation() -> None:
 async def test_help_tells_an_upper_centre_member_who_they_are(tiers: ConsoleBot) -> None:
     out = await tiers.say("市指挥@dm: /help")
     assert "市指挥 — 上级指挥中心成员" in out and "/dispatch" in out and "/escalate" not in out
+
+
+async def test_a_request_nobody_decides_is_escalated_like_a_silent_order(database_url: str) -> None:
+    clock = ManualClock()
+    bot = await start_console_bot(database_url, tier_org(), clock)
+    try:
+        await bot.say(f"路人甲@reporting: {REPORT}")
+        asked = await bot.say(f"王指挥@centre: /request {ID} WD-RESCUE-01 -- 需要船")
+        clock.advance(minutes=4)
+        assert await bot.app.run_timers() == 0
+        clock.advance(minutes=1)
+        assert await bot.app.run_timers() == 1
+        await bot.app.drain()
+        again = bot.new_output()
+        [reminder] = [m for m in room(again, "upper") if "仍待批准" in m]
+        assert "[批准 !" in reminder and "[不批准 !" in reminder  # a new message, with its buttons
+        clock.advance(minutes=5)
+        assert await bot.app.run_timers() == 1
+        await bot.app.drain()
+        alert = bot.new_output()
+        for where in ("upper", "centre"):
+            assert "已 10 分钟无人审批" in "".join(room(alert, where))
+        clock.advance(minutes=30)
+        assert await bot.app.run_timers() == 0  # escalated twice, then left to the people alerted
+        approved = await bot.say(f"市指挥@upper: !{token(again, '批准')}")  # the reminder's own buttons work
+        assert "调度指令" in "".join(room(approved, "WD-RESCUE-01"))
+        assert token(asked, "批准") != token(again, "批准")
+        kinds = [kind for kind, _, _ in await timeline(bot)]
+        assert kinds.count("support_escalated") == 2
+    finally:
+        await bot.app.stop()

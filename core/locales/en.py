@@ -662,5 +662,7 @@ MESSAGES: dict[str, str] = {
     "request.escalation_reason": "request for support across regions: {units}",
     "commander.taken_private": "You now command incident {id} on scene.",
     "help.role.upper": "member of the upper centre (acts on escalated incidents, decides support across regions)",
+    "request.title_reminder": "⏰ Request for support across regions still awaiting approval · incident {id}",
+    "request.undecided_alert": "⏰ The request for support across regions for incident {id} ({units}) has waited {minutes} minutes for a decision: the upper centre must decide.",
     "button.take_command": "Take command",
 }

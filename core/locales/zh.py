@@ -662,5 +662,7 @@ MESSAGES: dict[str, str] = {
     "request.escalation_reason": "跨区域增援请求：{units}",
     "commander.taken_private": "您已担任事件 {id} 的现场指挥。",
     "help.role.upper": "上级指挥中心成员（可处置上报的事件、审批跨区域增援）",
+    "request.title_reminder": "⏰ 跨区域增援请求仍待批准 · 事件 {id}",
+    "request.undecided_alert": "⏰ 事件 {id} 的跨区域增援请求（{units}）已 {minutes} 分钟无人审批，请上级指挥中心尽快决定。",
     "button.take_command": "现场指挥",
 }

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 
 from core.events import ButtonEvent, CommandEvent, MessageEvent
-from core.messages import Field, Message, Priority
+from core.messages import Button, Field, Message, Priority
 from core.text import clean_text
-from handlers.context import HandlerContext
+from handlers.context import Context, HandlerContext
 from handlers.dispatch import actions, views
 from handlers.dispatch.commands import post_draft
-from handlers.dispatch.orders import dispatch_units, units_on
+from handlers.dispatch.orders import ack_timeout, dispatch_units, units_on
 from handlers.dispatch.upper_centre import escalate
 from handlers.replies import Reply, ReplyKey
 from storage.buttons import ResolvedButton
@@ -88,7 +89,8 @@ async def _request(ctx: HandlerContext, incident: Incident, targets: list[str], 
         incident_id=incident.id, units=codes, capability=capability, region=region, reason=reason,
         requested_at=ctx.now, requested_by=ctx.actor_name,
         requested_by_id=f"{ctx.event.actor.platform}:{ctx.event.actor.user_id}", requested_unit=unit,
-        state=TO_CENTRE if region is None else PENDING,
+        state=TO_CENTRE if region is None else PENDING, escalation_level=0,
+        escalate_at=None if region is None else ctx.now + ack_timeout(ctx, incident),
     ))
     await IncidentRepository(ctx.session).record(incident.id, ctx.now, "support_requested", ctx.timeline_actor, {
         "request": request.id, "units": codes, "capability": capability, "region": region,
@@ -101,11 +103,7 @@ async def _request(ctx: HandlerContext, incident: Incident, targets: list[str], 
         return
     # The upper centre decides: it gets the incident's card too, if it has not yet.
     await escalate(ctx, incident, ctx.t("request.escalation_reason", units=", ".join(codes)))
-    for ref in ctx.active(ctx.org.upper_conversations()):
-        buttons = (await ctx.button(ctx.t("request.approve"), actions.SUPPORT_APPROVE, {"request": request.id}, ref),
-                   await ctx.button(ctx.t("request.reject"), actions.SUPPORT_REJECT, {"request": request.id}, ref))
-        ctx.send(ref, _request_message(ctx, incident, request, buttons), key=request_key(request.id),
-                 priority=Priority.URGENT)
+    await send_to_upper(ctx, incident, request)
     sent = ctx.t("request.sent_upper", units=", ".join(codes), region=ctx.org.region_name(region))
     for ref in ctx.centre_conversations():
         if ref != ctx.event.conversation.ref:
@@ -153,8 +151,44 @@ async def _by_capability(ctx: HandlerContext, incident: Incident, targets: list[
     return [u.code for u in able if u.region == region][:count], capability
 
 
-def _request_message(ctx: HandlerContext, incident: Incident, request: SupportRequest,
-                     buttons: tuple = ()) -> Message:
+async def send_to_upper(ctx: Context, incident: Incident, request: SupportRequest, *, reminder: bool = False) -> None:
+    """The request with 批准 / 不批准 in each upper-centre conversation; a reminder is a new
+    message (edits notify nobody), and later edits go to it."""
+    for ref in ctx.active(ctx.org.upper_conversations()):
+        buttons = (await ctx.button(ctx.t("request.approve"), actions.SUPPORT_APPROVE, {"request": request.id}, ref),
+                   await ctx.button(ctx.t("request.reject"), actions.SUPPORT_REJECT, {"request": request.id}, ref))
+        message = _request_message(ctx, incident, request, buttons)
+        if reminder:
+            message = replace(message, title=ctx.t("request.title_reminder", id=incident.id))
+        ctx.send(ref, message, key=request_key(request.id), priority=Priority.URGENT)
+
+
+async def escalate_requests(ctx: Context) -> int:
+    """Timer (with the orders' escalation): a request across regions nobody decides is sent
+    again after the acknowledgement timeout, and after twice that both centres are alerted."""
+    due = await SupportRepository(ctx.session).due_for_escalation(ctx.now)
+    for request in due:
+        incident = await IncidentRepository(ctx.session).get(request.incident_id)
+        if incident is None or incident.status == "closed":
+            request.escalate_at = None
+            continue
+        request.escalation_level += 1
+        await IncidentRepository(ctx.session).record(incident.id, ctx.now, "support_escalated", None,
+                                                     {"request": request.id, "level": request.escalation_level})
+        if request.escalation_level == 1:
+            request.escalate_at = ctx.now + ack_timeout(ctx, incident)
+            await send_to_upper(ctx, incident, request, reminder=True)
+            continue
+        request.escalate_at = None
+        alert = Message(text=ctx.t("request.undecided_alert", id=incident.id, units=", ".join(request.units),
+                                   minutes=2 * int(ack_timeout(ctx, incident).total_seconds() // 60)))
+        for ref in dict.fromkeys([*ctx.active(ctx.org.upper_conversations()), *ctx.centre_conversations()]):
+            ctx.send(ref, alert, priority=Priority.URGENT)
+    return len(due)
+
+
+def _request_message(ctx: Context, incident: Incident, request: SupportRequest,
+                     buttons: tuple[Button, ...] = ()) -> Message:
     units = ", ".join(f"{ctx.org.units[c].name} ({c})" if c in ctx.org.units else c for c in request.units)
     fields = (
         Field(ctx.t("field.type"), ctx.t(f"type.{incident.type}")),
@@ -220,7 +254,7 @@ async def decide(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton
         ctx.private_answer = ctx.t("request.not_yourself")
         return
     request.state = APPROVED if approve else NOT_APPROVED
-    request.decided_by, request.decided_at = ctx.actor_name, ctx.now
+    request.decided_by, request.decided_at, request.escalate_at = ctx.actor_name, ctx.now, None
     await IncidentRepository(ctx.session).record(
         incident.id, ctx.now, "support_approved" if approve else "support_rejected", ctx.timeline_actor,
         {"request": request.id, "units": list(request.units), "region": request.region})

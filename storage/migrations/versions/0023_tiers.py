@@ -34,11 +34,15 @@ def upgrade() -> None:
         sa.Column('state', sa.String(length=12), nullable=False),
         sa.Column('decided_by', sa.String(length=200), nullable=True),
         sa.Column('decided_at', sa.DateTime(timezone=False), nullable=True),
+        sa.Column('escalation_level', sa.Integer(), nullable=False),
+        sa.Column('escalate_at', sa.DateTime(timezone=False), nullable=True),
     )
     op.create_index('ix_support_requests_incident_id', 'support_requests', ['incident_id'])
+    op.create_index('ix_support_requests_escalate_at', 'support_requests', ['escalate_at'])
 
 
 def downgrade() -> None:
+    op.drop_index('ix_support_requests_escalate_at', table_name='support_requests')
     op.drop_index('ix_support_requests_incident_id', table_name='support_requests')
     op.drop_table('support_requests')
     with op.batch_alter_table('incidents') as batch:
