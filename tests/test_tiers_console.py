@@ -189,6 +189,10 @@ async def test_requests_the_bot_cannot_serve_are_answered_and_change_nothing(dat
         across = await bot.say(f"张三@FIRE-01: /request {ID} WD-RESCUE-01 -- 需要船")
         assert "WD-RESCUE-01 属于文登区：跨区域增援须经上级指挥中心批准，但组织文件中没有配置上级指挥中心" in across
         assert "/request" in await bot.say(f"张三@FIRE-01: /request {ID}")
+        assert "FIRE-01 已在处置事件" in await bot.say(f"张三@FIRE-01: /request {ID} FIRE-01")
+        region = await bot.say(f"张三@FIRE-01: /request {ID} cap:boats region:RUSHAN")
+        assert "没有区域 RUSHAN。可选区域：WENDENG 文登区" in region
+        assert "MED-01 不属于文登区" in await bot.say(f"张三@FIRE-01: /request {ID} MED-01 region:文登区")
         # The centre cannot order another region's unit straight away either.
         direct = await bot.say(f"王指挥@centre: /dispatch {ID} WD-RESCUE-01")
         assert "WD-RESCUE-01 属于文登区" in direct and "[WD-RESCUE-01]" not in direct
@@ -267,3 +271,12 @@ async def test_a_request_nobody_decides_is_escalated_like_a_silent_order(databas
         assert kinds.count("support_escalated") == 2
     finally:
         await bot.app.stop()
+
+
+async def test_a_capability_is_asked_of_a_named_region(tiers: ConsoleBot) -> None:
+    """cap:rescue finds this region's units first; region:CODE asks that region's instead."""
+    await tiers.say(f"路人甲@reporting: {REPORT}")
+    home = await tiers.say(f"王指挥@centre: /request {ID} cap:rescue x2")
+    assert "增援请求已送指挥中心：FIRE-01, POWER-01" in home
+    away = await tiers.say(f"王指挥@centre: /request {ID} cap:rescue region:wendeng")
+    assert "跨区域增援请求已送上级指挥中心审批：WD-RESCUE-01（文登区）" in away

@@ -664,5 +664,9 @@ MESSAGES: dict[str, str] = {
     "help.role.upper": "member of the upper centre (acts on escalated incidents, decides support across regions)",
     "request.title_reminder": "⏰ Request for support across regions still awaiting approval · incident {id}",
     "request.undecided_alert": "⏰ The request for support across regions for incident {id} ({units}) has waited {minutes} minutes for a decision: the upper centre must decide.",
+    "request.unknown_region": "No region {region}. Regions: {regions}",
+    "request.no_regions": "(the organisation file names no neighbouring region)",
+    "request.not_in_region": "{units} do not belong to {region}.",
+    "request.already_on": "{units} are already on incident {id}.",
     "button.take_command": "Take command",
 }

@@ -664,5 +664,9 @@ MESSAGES: dict[str, str] = {
     "help.role.upper": "上级指挥中心成员（可处置上报的事件、审批跨区域增援）",
     "request.title_reminder": "⏰ 跨区域增援请求仍待批准 · 事件 {id}",
     "request.undecided_alert": "⏰ 事件 {id} 的跨区域增援请求（{units}）已 {minutes} 分钟无人审批，请上级指挥中心尽快决定。",
+    "request.unknown_region": "没有区域 {region}。可选区域：{regions}",
+    "request.no_regions": "（组织文件中没有配置邻近区域）",
+    "request.not_in_region": "{units} 不属于{region}。",
+    "request.already_on": "{units} 已在处置事件 {id}。",
     "button.take_command": "现场指挥",
 }

@@ -115,21 +115,39 @@ async def _resolve(ctx: HandlerContext, incident: Incident, targets: list[str]) 
     """(unit codes, capability asked for or None); raises _Refused naming the valid choices."""
     orders = await DispatchRepository(ctx.session).orders_for(incident.id)
     busy = {o.unit_code for o in orders if o.state not in (DECLINED, REJECTED)}
-    capability_words = [w for w in targets if w.lower().startswith("cap:")]
-    if capability_words:
-        return await _by_capability(ctx, incident, targets, busy)
+    region_words = [w for w in targets if w.lower().startswith("region:")]
+    targets = [w for w in targets if w not in region_words]
+    region = _region(ctx, region_words[-1].partition(":")[2]) if region_words else None
+    if not targets:
+        raise _Refused(ctx.t("request.usage", id=incident.id))
+    if any(w.lower().startswith("cap:") for w in targets):
+        return await _by_capability(ctx, incident, targets, busy, region)
     codes = list(dict.fromkeys(word.upper() for word in targets))
     unknown = [code for code in codes if code not in ctx.org.units]
     if unknown:
         raise _Refused(ctx.t("request.unknown_unit", code=unknown[0][:32], codes=", ".join(ctx.org.units)))
     if len({ctx.org.units[code].region for code in codes}) > 1:
         raise _Refused(ctx.t("request.one_region"))
+    if region is not None and ctx.org.units[codes[0]].region != region:
+        raise _Refused(ctx.t("request.not_in_region", units=", ".join(codes), region=ctx.org.region_name(region)))
+    if on_it := [code for code in codes if code in busy]:
+        raise _Refused(ctx.t("request.already_on", units=", ".join(on_it), id=incident.id))
     return codes, None
 
 
+def _region(ctx: HandlerContext, word: str) -> str:
+    """`region:WENDENG` (code or name, any case) → the region's code; unknown: the valid ones."""
+    for region in ctx.org.spec.regions:
+        if word.casefold() in (region.code.casefold(), region.name.casefold()):
+            return region.code
+    choices = "、".join(f"{r.code} {r.name}" for r in ctx.org.spec.regions) or ctx.t("request.no_regions")
+    raise _Refused(ctx.t("request.unknown_region", region=word[:32], regions=choices))
+
+
 async def _by_capability(ctx: HandlerContext, incident: Incident, targets: list[str],
-                         busy: set[str]) -> tuple[list[str], str | None]:
-    """cap:rescue, cap:rescue x2, cap:rescuex2: this region's units first, then a neighbour's."""
+                         busy: set[str], region: str | None) -> tuple[list[str], str | None]:
+    """cap:rescue, cap:rescue x2, cap:rescuex2: this region's units first, then a neighbour's;
+    with region:CODE, that region's only."""
     text = " ".join(targets)
     found = re.fullmatch(r"cap:(\S+?)(?:\s*[x×*]\s*(\d{1,3}))?", text.strip(), re.IGNORECASE)
     if found is None:
@@ -141,7 +159,7 @@ async def _by_capability(ctx: HandlerContext, incident: Incident, targets: list[
     if capability not in offered:
         raise _Refused(ctx.t("request.unknown_capability", cap=capability[:32], caps=", ".join(offered)))
     able = [u for u in ctx.org.units.values() if capability in (c.lower() for c in u.capabilities)
-            and u.code not in busy]
+            and u.code not in busy and (region is None or u.region == region)]
     if not able:
         raise _Refused(ctx.t("request.none_free", cap=capability, id=incident.id))
     home = [u.code for u in able if u.region is None]
