@@ -605,7 +605,7 @@ MESSAGES: dict[str, str] = {
     # -- tiers (#14): the upper centre, regions, requests for support ------------------------
     "help.cmd.escalate": "/escalate ID [reason] — send the incident up to the upper centre",
     "cmd.escalate": "Escalate to the upper centre",
-    "help.cmd.request": "/request ID UNIT|cap:CAPABILITY[xN] [-- reason] — ask for more forces",
+    "help.cmd.request": "/request ID UNIT|cap:CAPABILITY[xN] [region:CODE] [-- reason] — ask for more forces",
     "cmd.request": "Request support",
     "escalate.usage": "Usage: /escalate ID [reason]",
     "escalate.already": "Incident {id} has already been escalated to the upper centre ({name}).",
@@ -624,7 +624,7 @@ MESSAGES: dict[str, str] = {
     "upper.by_level": "response level raised to {level}: {reason}",
     "upper.closed_notice": "🏁 Incident {id} closed ({name}). Summary: {summary}",
     "dispatch.other_region": "{code} belongs to {region}: units of another region need the upper centre's approval; use /request.",
-    "request.usage": "Usage: /request ID UNIT|cap:CAPABILITY[xN] [-- reason], e.g. /request {id} cap:rescue x2 -- many trapped",
+    "request.usage": "Usage: /request ID UNIT|cap:CAPABILITY[xN] [region:CODE] [-- reason], e.g. /request {id} cap:rescue x2 -- many trapped",
     "request.refused": "Only members of a unit on incident {id} or of the command centre can ask for support.",
     "request.unknown_unit": "No unit {code}. Units you can ask for: {codes}",
     "request.unknown_capability": "No unit has the capability {cap}. Capabilities you can ask for: {caps}",

@@ -605,7 +605,7 @@ MESSAGES: dict[str, str] = {
     # -- tiers (#14): the upper centre, regions, requests for support ------------------------
     "help.cmd.escalate": "/escalate 编号 [原因] — 上报上级指挥中心",
     "cmd.escalate": "上报上级指挥中心",
-    "help.cmd.request": "/request 编号 单位|cap:能力[xN] [-- 原因] — 请求增援",
+    "help.cmd.request": "/request 编号 单位|cap:能力[xN] [region:区域] [-- 原因] — 请求增援",
     "cmd.request": "请求增援",
     "escalate.usage": "用法：/escalate 事件编号 [原因]",
     "escalate.already": "事件 {id} 已上报上级指挥中心（{name}）。",
@@ -624,7 +624,7 @@ MESSAGES: dict[str, str] = {
     "upper.by_level": "响应级别升至{level}：{reason}",
     "upper.closed_notice": "🏁 事件 {id} 已结束（{name}）。总结：{summary}",
     "dispatch.other_region": "{code} 属于{region}：跨区域增援须经上级指挥中心批准，请用 /request。",
-    "request.usage": "用法：/request 事件编号 单位|cap:能力[xN] [-- 原因]，例如 /request {id} cap:rescue x2 -- 被困人员多",
+    "request.usage": "用法：/request 事件编号 单位|cap:能力[xN] [region:区域] [-- 原因]，例如 /request {id} cap:rescue x2 -- 被困人员多",
     "request.refused": "只有正在处置事件 {id} 的力量成员或指挥中心成员可以请求增援。",
     "request.unknown_unit": "没有单位 {code}。可请求的单位：{codes}",
     "request.unknown_capability": "没有具备能力 {cap} 的单位。可请求的能力：{caps}",
