@@ -45,7 +45,7 @@ def refusal(ctx: HandlerContext, incident: Incident) -> str:
     return ctx.t("button.refused_centre_only")
 
 
-async def upper_card(ctx: Context, incident: Incident, with_buttons: bool = True) -> list[tuple[ConversationRef, Message]]:
+async def upper_card(ctx: Context, incident: Incident) -> list[tuple[ConversationRef, Message]]:
     """(conversation, card) for each of the upper centre's conversations."""
     orders = await DispatchRepository(ctx.session).statuses_for(incident.id)
     lines = views.unit_lines(ctx.t, ctx.org, orders, ctx.now) or [ctx.t("upper.no_units")]
@@ -62,7 +62,7 @@ async def upper_card(ctx: Context, incident: Incident, with_buttons: bool = True
     cards = []
     for ref in ctx.active(ctx.org.upper_conversations()):
         buttons = ()
-        if with_buttons and not closed:
+        if not closed:
             buttons = (await ctx.button(ctx.t("button.dispatch"), actions.DISPATCH, {"incident": incident.id}, ref),)
         text = "\n".join(lines) if closed else "\n".join([*lines, "", ctx.t("upper.card.help", id=incident.id)])
         cards.append((ref, Message(title=title, text=text, fields=fields, buttons=buttons)))
