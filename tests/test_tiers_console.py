@@ -57,6 +57,10 @@ async def test_an_escalated_incident_reaches_the_upper_centre_whose_member_acts_
     [order] = [m for m in room(out, "FIRE-01") if "调度指令" in m]
     assert "上级指挥中心 市指挥" in order
     assert "FIRE-01" in "".join(m for m in room(out, "upper") if "(edits" in m)  # the card stays current
+    # The upper centre may send a neighbouring region's unit itself; that region's centre hears it.
+    out = await tiers.say(f"市指挥@upper: /dispatch {ID} WD-RESCUE-01")
+    assert "调度指令" in "".join(room(out, "WD-RESCUE-01"))
+    assert "本区域力量 WD-RESCUE-01 已被调派增援" in "".join(room(out, "WENDENG")) and "（上级指挥中心 市指挥）" in out
     out = await tiers.say(f"市指挥@upper: /level {ID} 1 扩大响应")
     assert "（上级指挥中心 市指挥）" in "".join(room(out, "FIRE-01"))
     assert "响应级别: 🔴一级" in "".join(room(out, "upper"))
@@ -65,7 +69,7 @@ async def test_an_escalated_incident_reaches_the_upper_centre_whose_member_acts_
     entries = await timeline(tiers)
     assert ("escalated_upper", "王指挥", {"reason": "涉及危化品储罐"}) in entries
     assert [actor for kind, actor, _ in entries if kind in ("dispatched", "level", "closed")] == \
-        ["上级指挥中心 市指挥"] * 3
+        ["上级指挥中心 市指挥"] * 4
 
 
 async def test_a_level_that_says_so_escalates_the_incident(database_url: str) -> None:
@@ -164,7 +168,7 @@ async def test_a_request_across_regions_is_approved_by_the_upper_centre_and_answ
     approved = await tiers.say(f"市指挥@upper: !{token(asked, '批准')}")
     order = "".join(m for m in room(approved, "WD-RESCUE-01") if "调度指令" in m)
     assert "下达人: 上级指挥中心 市指挥" in order and "水域搜救需要船只" in order
-    assert "上级指挥中心调派本区域力量 WD-RESCUE-01" in "".join(room(approved, "WENDENG"))
+    assert "本区域力量 WD-RESCUE-01 已被调派增援荣成市应急救援联调联战事件" in "".join(room(approved, "WENDENG"))
     assert "上级指挥中心批准增援事件 20261122-0001：WD-RESCUE-01" in "".join(room(approved, "centre"))
     assert "上级指挥中心批准增援" in "".join(room(approved, "FIRE-01"))  # the requester hears it
     assert "已决定" in await tiers.say(f"市指挥@upper: !{token(asked, '不批准')}")

@@ -98,7 +98,7 @@ async def test_a_request_across_regions_is_approved_and_answered(bot: SlackBot, 
     assert await press(bot, UPPER_MEMBER_SLACK, UPPER_SLACK, request, "批准") == "已批准（上级指挥中心 市指挥）"
     [wd_order] = titled(fake, WD_SLACK, "调度指令")
     assert field(wd_order, "下达人").startswith("上级指挥中心 市指挥") and field(wd_order, "指令") == "下游需要船只搜救"
-    assert "上级指挥中心调派本区域力量 WD-RESCUE-01" in texts(fake, REGION_SLACK)
+    assert "本区域力量 WD-RESCUE-01 已被调派增援荣成市应急救援联调联战事件" in texts(fake, REGION_SLACK)
     assert "上级指挥中心批准增援" in texts(fake, CENTRE) and "上级指挥中心批准增援" in texts(fake, ENV)
     assert labels(current(bot, UPPER_SLACK, request)) == []
 

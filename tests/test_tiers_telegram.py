@@ -111,7 +111,7 @@ async def test_a_request_across_regions_is_approved_and_answered(bot: Liandong, 
     fake.inject_callback_query(UPPER_TG, UPPER_MEMBER_TG, request["message_id"], _button(request, "批准")["callback_data"])
     wd_order = await _wait_text(fake, WD_TG, "调度指令")
     assert "下达人: 上级指挥中心 市指挥" in wd_order["text"] and "水域搜救需要船只" in wd_order["text"]
-    await _wait_text(fake, REGION_TG, "上级指挥中心调派本区域力量 WD-RESCUE-01")
+    await _wait_text(fake, REGION_TG, "本区域力量 WD-RESCUE-01 已被调派增援荣成市应急救援联调联战事件")
     await _wait_text(fake, CENTRE, "上级指挥中心批准增援")
     await fake.wait_until(lambda: _buttons(fake.message(UPPER_TG, request["message_id"]) or {"x": 1}) == [])
 

@@ -651,7 +651,7 @@ MESSAGES: dict[str, str] = {
     "request.decided_already": "This request has been decided: {state}",
     "request.approved_notice": "✅ The upper centre approves support for incident {id}: {units} ({region}, {name}). Orders sent.",
     "request.rejected_notice": "✖️ The upper centre does not approve support for incident {id}: {units} ({name}).",
-    "request.region_notice": "📣 The upper centre sends your region's {units} to support {centre}, incident {id} ({name}).",
+    "request.region_notice": "📣 Your region's {units} has been sent to support {centre}, incident {id} ({name}).",
     "request.button": "Request support",
     "request.ask": "What support do you need? Reply to this message: a unit code, or cap:CAPABILITY[xN], optionally -- reason. E.g. cap:rescue x2 -- many trapped",
     "request.button_refused": "Only members of this unit can ask for support for it.",

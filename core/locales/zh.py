@@ -651,7 +651,7 @@ MESSAGES: dict[str, str] = {
     "request.decided_already": "此请求已决定：{state}",
     "request.approved_notice": "✅ 上级指挥中心批准增援事件 {id}：{units}（{region}，{name}）。调度指令已发出。",
     "request.rejected_notice": "✖️ 上级指挥中心不批准增援事件 {id}：{units}（{name}）。",
-    "request.region_notice": "📣 上级指挥中心调派本区域力量 {units} 增援{centre}事件 {id}（{name}）。",
+    "request.region_notice": "📣 本区域力量 {units} 已被调派增援{centre}事件 {id}（{name}）。",
     "request.button": "请求支援",
     "request.ask": "需要什么支援？回复本消息：单位代码，或 cap:能力[xN]，可加 -- 原因。例如：cap:rescue x2 -- 被困人员多",
     "request.button_refused": "只有本单位成员可以为本单位请求支援。",

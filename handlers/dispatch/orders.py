@@ -109,6 +109,12 @@ async def send_order(ctx: Context, incident: Incident, order: DispatchOrder, *, 
             message = one_way(message, ctx.t("channel.answer_in_group"))
         # A reminder is a new message (it must notify), and later edits go to it.
         ctx.send(ref, message, key=views.order_key(order.id), priority=Priority.URGENT)
+    if not reminder and (region := ctx.org.units[order.unit_code].region) is not None:
+        # A neighbouring region's centre hears whenever one of its units is sent (#14, tiers).
+        told = Message(text=ctx.t("request.region_notice", units=order.unit_code, centre=ctx.org.name,
+                                  id=incident.id, name=order.ordered_by))
+        for ref in ctx.active(ctx.org.region_conversations(region)):
+            ctx.send(ref, told, priority=Priority.URGENT)
     if not reminder and ctx.org.units[order.unit_code].notify:  # drawn only for a unit that names one
         copy = views.order_message(ctx.t, ctx.org, incident, order)
         tell_authorities(ctx, [order.unit_code], Message(title=ctx.t("notify.order", unit=order.unit_code),

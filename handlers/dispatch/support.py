@@ -283,12 +283,9 @@ async def decide(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton
     if approve:
         actor = f"{event.actor.platform}:{event.actor.user_id}"
         await dispatch_units(ctx, incident, list(request.units), request.reason, ctx.timeline_actor, actor)
+        # Each order tells the units' own centre (orders.send_order).
         notice = Message(text=ctx.t("request.approved_notice", id=incident.id, units=units, region=region,
                                     name=ctx.actor_name))
-        told = Message(text=ctx.t("request.region_notice", units=units, centre=ctx.org.name, id=incident.id,
-                                  name=ctx.actor_name))
-        for ref in ctx.active(ctx.org.region_conversations(request.region or "")):
-            ctx.send(ref, told, priority=Priority.URGENT)
     else:
         notice = Message(text=ctx.t("request.rejected_notice", id=incident.id, units=units, name=ctx.actor_name))
     requester = ctx.active(ctx.org.units[request.requested_unit].conversations) \
