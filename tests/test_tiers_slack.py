@@ -54,7 +54,7 @@ async def test_an_escalation_reaches_the_upper_centre_whose_member_acts_on_it(
     await command(bot, UPPER_MEMBER_SLACK, UPPER_SLACK, f"dispatch {ID} ENV-01")
     assert "未上报上级指挥中心" in texts(fake, UPPER_SLACK) and titled(fake, ENV, "调度指令") == []
 
-    await command(bot, COMMANDER, CENTRE, f"escalate {ID} 氯气扩散")
+    await command(bot, COMMANDER, CENTRE, f"{ID} 氯气扩散", name="/escalate")  # the manifest's own command
     [card] = titled(fake, UPPER_SLACK, f"🏛️ 上报事件 {ID}")
     assert labels(card) == ["调度"] and "原因：氯气扩散" in texts(fake, UPPER_SLACK)
 
