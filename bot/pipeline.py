@@ -212,8 +212,11 @@ class Pipeline:
         if not finishers:
             return []
         ctx = Context(session=session, org=self.org, t=self.t, now=now, enabled_platforms=self.enabled_platforms)
-        for finish in finishers:
-            await finish(ctx)
+        for _ in range(3):  # a finisher may ask for more (a board redrawn redraws the upper centre's card)
+            for finish in finishers:
+                await finish(ctx)
+            if not (finishers := take_finishers(session)):
+                break
         return [o for o in ctx.outgoing if o.to.platform in self.enabled_platforms]
 
     async def _handle_one(

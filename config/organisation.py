@@ -29,6 +29,7 @@ from core.registry import PLATFORMS
 # under its code.
 MIRROR_CENTRE = "centre"
 MIRROR_REPORTING = "reporting"
+MIRROR_UPPER = "upper"  # the upper centre's room; a region's centre room is the region's code
 
 
 class OrganisationError(Exception):
@@ -49,6 +50,7 @@ class PersonInfo:
     name: str
     phone: str | None = None
     centre: bool = False
+    upper: bool = False  # a member of the upper centre (acts only on incidents escalated to it)
     unit_roles: dict[str, str] = field(default_factory=dict)  # unit code -> role
     # (platform, user id), the file's order; the console's id, the name, comes last.
     ids: list[tuple[str, str]] = field(default_factory=list)
@@ -74,6 +76,8 @@ class ConversationInfo:
     reporting: bool = False
     units: list[str] = field(default_factory=list)
     announce_only: bool = False  # a Telegram channel: posts without buttons, nothing read
+    upper: bool = False  # one of the upper centre's conversations
+    region: str | None = None  # a neighbouring region's centre conversation (its code)
 
 
 @dataclass(frozen=True)
@@ -107,6 +111,7 @@ class UnitInfo:
     requires_approval: bool
     conversations: tuple[ConversationRef, ...]
     notify: tuple[ConversationRef, ...] = ()  # told of its orders, read-only (报备)
+    region: str | None = None  # a neighbouring region's unit: asked for through the upper centre
 
 
 class Organisation:
@@ -147,10 +152,24 @@ class Organisation:
 
     def spec_unit(self, code: str) -> "Unit":
         """The unit as the file declares it (members with their roles and ids)."""
-        return next(u for u in self.spec.units if u.code == code)
+        return next(u for u in [*self.spec.units, *(u for r in self.spec.regions for u in r.units)] if u.code == code)
 
     def centre_conversations(self) -> list[ConversationRef]:
         return [ref for ref, info in self._conversations.items() if info.centre]
+
+    def upper_conversations(self) -> list[ConversationRef]:
+        return [ref for ref, info in self._conversations.items() if info.upper]
+
+    def region_conversations(self, code: str) -> list[ConversationRef]:
+        return [ref for ref, info in self._conversations.items() if info.region == code]
+
+    def home_units(self) -> dict[str, UnitInfo]:
+        """The units this centre orders itself (a neighbouring region's are asked for)."""
+        return {code: unit for code, unit in self.units.items() if unit.region is None}
+
+    def region_name(self, code: str) -> str:
+        region = next((r for r in self.spec.regions if r.code == code), None)
+        return region.name if region else code
 
     def mirrored_people(self, platform: str) -> dict[str, PersonInfo]:
         """On a platform that mirrors the organisation: everyone, by name."""
@@ -192,13 +211,27 @@ class Organisation:
             for info in self._infos_for(channel, MIRROR_CENTRE):
                 info.centre = True
         entries = [_Entry(p.name, p.platform_ids(), p.phone, centre=True) for p in spec.command_centre.members]
+        if spec.upper_centre is not None:
+            for channel in spec.upper_centre.channels:
+                for info in self._infos_for(channel, MIRROR_UPPER):
+                    info.upper = True
+            entries += [_Entry(p.name, p.platform_ids(), p.phone, upper=True) for p in spec.upper_centre.members]
+        for region in spec.regions:
+            for channel in region.channels:
+                for info in self._infos_for(channel, region.code):
+                    info.region = region.code
+            if not region.channels:  # the console shows every region's centre as a room all the same
+                for mirror in PLATFORMS.mirroring():
+                    self._conversations.setdefault(ConversationRef(mirror, region.code), ConversationInfo()).region = \
+                        region.code
         for channel in spec.reporting.channels:
             for info in self._infos_for(channel, MIRROR_REPORTING):
                 info.reporting = True
         # The console always has a reporting room, so a first run can show intake.
         for mirror in PLATFORMS.mirroring():
             self._conversations.setdefault(ConversationRef(mirror, MIRROR_REPORTING), ConversationInfo()).reporting = True
-        for unit in spec.units:
+        regional = [(unit, region.code) for region in spec.regions for unit in region.units]
+        for unit, region_code in [(unit, None) for unit in spec.units] + regional:
             refs: list[ConversationRef] = []
             for channel in unit.channels:
                 for info in self._infos_for(channel, unit.code):
@@ -224,7 +257,7 @@ class Organisation:
                     self._conversations.setdefault(ref, ConversationInfo())
             self.units[unit.code] = UnitInfo(
                 unit.code, unit.name, unit.kind, tuple(unit.capabilities),
-                unit.requires_approval, tuple(dict.fromkeys(refs)), tuple(dict.fromkeys(notify)),
+                unit.requires_approval, tuple(dict.fromkeys(refs)), tuple(dict.fromkeys(notify)), region_code,
             )
         self._add_people(entries)
 
@@ -250,6 +283,7 @@ class Organisation:
             info = PersonInfo(name=first.name, phone=next((e.phone for e in group if e.phone), None))
             for entry in group:
                 info.centre = info.centre or entry.centre
+                info.upper = info.upper or entry.upper
                 if entry.unit is not None:
                     info.unit_roles.setdefault(*entry.unit)
                 for key in entry.ids:
@@ -272,6 +306,7 @@ class _Entry:
     phone: str | None
     centre: bool = False
     unit: tuple[str, str] | None = None  # (unit code, role)
+    upper: bool = False
 
 
 def _linked_by_id(entries: list[_Entry]) -> list[list[_Entry]]:
@@ -359,6 +394,7 @@ def _cross_reference_problems(data: dict[str, Any]) -> list[str]:
             first = next(i for i, u in units if str(u.get("code")) == code)
             problems.append(f"units[{first}].code: duplicate unit code {code!r} ({count} units)")
     known = {str(u["code"]): str(u.get("name") or "") for _, u in units if u.get("code") is not None}
+    problems += _tier_problems(data, set(known))
 
     def check_unit(path: str, code: Any) -> None:
         if str(code) not in known:
@@ -381,24 +417,62 @@ def _cross_reference_problems(data: dict[str, Any]) -> list[str]:
 
     # One chat bound to two units would make "who may press" ambiguous.
     owner: dict[tuple[str, str], str] = {}
-    for u, unit in units:
+    for path, unit in [(f"units[{u}]", unit) for u, unit in units] + _region_units(data):
         code = str(unit.get("code"))
         for c, channel in _items(unit.get("channels")):
             for platform, chat_id in _ids(channel) if isinstance(channel, dict) else ():
                 other = owner.setdefault((platform, chat_id), code)
                 if other != code:
-                    problems.append(f"units[{u}].channels[{c}].{platform}: chat {chat_id} already belongs to unit {other}")
+                    problems.append(f"{path}.channels[{c}].{platform}: chat {chat_id} already belongs to unit {other}")
         seen_people: set[tuple[str, str]] = set()
         for m, member in _items(unit.get("members")):
             for platform, user_id in _ids(member) if isinstance(member, dict) else ():
                 if (platform, user_id) in seen_people:
-                    problems.append(f"units[{u}].members[{m}].{platform}: {user_id} is listed twice in {code}")
+                    problems.append(f"{path}.members[{m}].{platform}: {user_id} is listed twice in {code}")
                 seen_people.add((platform, user_id))
-        problems += _rota_problems(u, unit)
+        problems += _rota_problems(path, unit)
     return problems
 
 
-def _rota_problems(u: int, unit: dict[str, Any]) -> list[str]:
+def _region_units(data: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(key path, unit) of the neighbouring regions' units."""
+    return [(f"regions[{r}].units[{i}]", unit)
+            for r, region in _items(data.get("regions")) if isinstance(region, dict)
+            for i, unit in _items(region.get("units")) if isinstance(unit, dict)]
+
+
+def _tier_problems(data: dict[str, Any], home_codes: set[str]) -> list[str]:
+    """The upper centre and the regions: unit and region codes unique across the file, a level
+    that tells the upper centre only when there is one."""
+    problems: list[str] = []
+    seen = set(home_codes)
+    region_codes: set[str] = set()
+    for r, region in _items(data.get("regions")):
+        if not isinstance(region, dict):
+            continue
+        code = str(region.get("code"))
+        if region.get("code") is not None:
+            if code in region_codes:
+                problems.append(f"regions[{r}].code: duplicate region code {code!r}")
+            elif code in seen or code in (MIRROR_CENTRE, MIRROR_REPORTING, MIRROR_UPPER):
+                problems.append(f"regions[{r}].code: {code!r} is already a unit's code or a room's name")
+            region_codes.add(code)
+        for i, unit in _items(region.get("units")):
+            if isinstance(unit, dict) and unit.get("code") is not None:
+                unit_code = str(unit["code"])
+                if unit_code in seen or unit_code in region_codes:
+                    problems.append(f"regions[{r}].units[{i}].code: duplicate unit code {unit_code!r} "
+                                    "(codes are unique across units and regions)")
+                seen.add(unit_code)
+    if data.get("upper_centre") is None:
+        for n, level in _items(data.get("response_levels")):
+            if isinstance(level, dict) and level.get("tell_upper_centre") is True:
+                problems.append(f"response_levels[{n}].tell_upper_centre: there is no upper_centre to tell "
+                                "(add upper_centre, or leave tell_upper_centre out)")
+    return problems
+
+
+def _rota_problems(path: str, unit: dict[str, Any]) -> list[str]:
     """Everyone on a unit's rota must be one of its members (the schema checks the rest)."""
     rota = unit.get("rota")
     if not isinstance(rota, dict):
@@ -410,7 +484,7 @@ def _rota_problems(u: int, unit: dict[str, Any]) -> list[str]:
             continue
         for i, name in enumerate(entry if isinstance(entry, list) else [entry]):
             if isinstance(name, str) and name not in names:
-                where = f"units[{u}].rota.{day}" + (f"[{i}]" if isinstance(entry, list) else "")
+                where = f"{path}.rota.{day}" + (f"[{i}]" if isinstance(entry, list) else "")
                 close = difflib.get_close_matches(name, names, n=3, cutoff=0.3)
                 hint = f" (did you mean {', '.join(close)}?)" if close else f" (members: {', '.join(names) or 'none'})"
                 problems.append(f"{where}: {name!r} is not a member of {unit.get('code')}{hint}")
@@ -496,7 +570,11 @@ def _members_with_paths(data: dict[str, Any]) -> list[tuple[str, dict[str, Any]]
     centre = data.get("command_centre")
     found = [(f"command_centre.members[{m}]", member)
              for m, member in _items(centre.get("members") if isinstance(centre, dict) else None)]
-    for u, unit in _items(data.get("units")):
-        found += [(f"units[{u}].members[{m}]", member)
+    upper = data.get("upper_centre")
+    found += [(f"upper_centre.members[{m}]", member)
+              for m, member in _items(upper.get("members") if isinstance(upper, dict) else None)]
+    units = [(f"units[{u}]", unit) for u, unit in _items(data.get("units"))] + _region_units(data)
+    for path, unit in units:
+        found += [(f"{path}.members[{m}]", member)
                   for m, member in _items(unit.get("members") if isinstance(unit, dict) else None)]
     return [(path, member) for path, member in found if isinstance(member, dict)]

@@ -210,9 +210,33 @@ class ResponseLevel(_Strict):
     colour: Literal["red", "orange", "yellow", "blue"] | None = None
     # Units must acknowledge faster at a graver level (None: escalation.ack_timeout_minutes).
     ack_timeout_minutes: Annotated[int, Field(gt=0, le=24 * 60)] | None = None
+    # Raising an incident to this level escalates it to the upper centre (#14, tiers).
+    tell_upper_centre: bool = False
 
 
 DEFAULT_LEVELS = [ResponseLevel(level=n, colour=colour) for n, colour in enumerate(LEVEL_COLOURS, start=1)]
+
+
+# -- tiers (#14): the centre above this one, and the neighbouring regions ------------------
+
+
+class UpperCentre(_Strict):
+    """The higher command centre (the city above the county): told of escalated incidents,
+    decides requests for another region's units, and may act on what was escalated to it."""
+
+    name: Annotated[StrictStr, Field(min_length=1, max_length=100)] | None = None
+    channels: list[Channel] = Field(min_length=1)
+    members: list[Person] = Field(min_length=1)
+
+
+class Region(_Strict):
+    """A neighbouring region: its centre's conversations and its units, which this centre may
+    ask for only through the upper centre (跨区域增援须经上级批准)."""
+
+    code: Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")]
+    name: Annotated[StrictStr, Field(min_length=1, max_length=100)]
+    channels: list[Channel] = []
+    units: list[Unit] = Field(min_length=1)
 
 
 class IntakeLimits(_Strict):
@@ -297,3 +321,6 @@ class OrganisationFile(_Strict):
     rollcalls: list[Rollcall] = []
     intake_limits: IntakeLimits = IntakeLimits()
     places: list[Place] = []
+    # Tiers (#14): see UpperCentre and Region.
+    upper_centre: UpperCentre | None = None
+    regions: list[Region] = []

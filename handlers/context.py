@@ -123,6 +123,9 @@ class HandlerContext(Context):
 
     @property
     def actor_name(self) -> str:
+        if self.person is not None and self.person.upper and not self.person.centre:
+            # Acting from the centre above: the timeline, orders and notices say so (#14, tiers).
+            return self.t("upper.actor", name=self.person.name)
         return self.person.name if self.person else self.event.actor.display_name
 
     @property

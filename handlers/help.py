@@ -31,6 +31,8 @@ def _who(ctx: HandlerContext) -> str:
         actor = ctx.event.actor
         return t("help.you_are_unregistered", platform=actor.platform, user_id=actor.user_id)
     roles = [t("help.role.centre")] if person.centre else []
+    if person.upper:  # tiers (#14)
+        roles.append(t("help.role.upper"))
     for code, role in person.unit_roles.items():
         unit = ctx.org.units[code]
         roles.append(t(f"help.role.{role}", unit=f"{unit.name} ({code})"))

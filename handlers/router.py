@@ -65,6 +65,12 @@ def centre_only(person: PersonInfo | None) -> bool:
     return bool(person and person.centre)
 
 
+def centre_or_upper(person: PersonInfo | None) -> bool:
+    """The centre, or the upper centre's members: the handler then checks the incident
+    was escalated to them (handlers/dispatch/upper_centre.may_act)."""
+    return bool(person and (person.centre or person.upper))
+
+
 @dataclass(frozen=True)
 class CommandSpec:
     name: str

@@ -74,6 +74,9 @@ class Incident(Base):
     commander_id: Mapped[str | None] = mapped_column(String(100))
     commander_unit: Mapped[str | None] = mapped_column(String(32))
     situation: Mapped[str | None] = mapped_column(Text)
+    # Escalated to the upper centre (#14, tiers): since when and by whom; its members may then act on it.
+    escalated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    escalated_by: Mapped[str | None] = mapped_column(String(200))
     # Set when a later pin put this report within reach of an earlier incident:
     # the incident is closed and its report is a source of that one.
     merged_into: Mapped[str | None] = mapped_column(String(16))
@@ -261,6 +264,34 @@ class DispatchOrder(Base):
         UniqueConstraint("incident_id", "unit_code", "attempt", name="uq_order_incident_unit_attempt"),
         Index("ix_orders_escalate_at", "escalate_at"),
     )
+
+
+class SupportRequest(Base):
+    """More forces asked for an incident (/request, or 请求支援 on an order; #14, tiers).
+
+    Within the region it goes to the centre with a dispatch ready to send; for another
+    region's units it waits for the upper centre: pending, then approved (the units are
+    ordered) or rejected.
+    """
+
+    __tablename__ = "support_requests"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    incident_id: Mapped[str] = mapped_column(ForeignKey("incidents.id"), index=True)
+    units: Mapped[list[str]] = mapped_column(JSON, default=list)  # the units asked for
+    capability: Mapped[str | None] = mapped_column(String(64))  # cap:… as asked, None for named units
+    region: Mapped[str | None] = mapped_column(String(32))  # the other region, None within the region
+    reason: Mapped[str] = mapped_column(Text, default="")
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    requested_by: Mapped[str] = mapped_column(String(200))
+    requested_by_id: Mapped[str] = mapped_column(String(100))  # platform:user_id: the requester cannot decide
+    requested_unit: Mapped[str | None] = mapped_column(String(32))  # the requester's unit on scene, if any
+    state: Mapped[str] = mapped_column(String(12))  # to_centre | pending | approved | rejected
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # A request nobody decides is escalated like an order nobody acknowledges.
+    escalation_level: Mapped[int] = mapped_column(Integer, default=0)
+    escalate_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
 
 
 class DispatchDraft(Base):

@@ -100,7 +100,12 @@ async def test_the_drill_button_is_for_the_command_centre_only(console_bot: Cons
     [token] = _tokens(out, "标记为演练")
     refused = await console_bot.say(f"张三@centre: !{token}")
     assert "只有指挥中心成员可以这样做" in refused and "(only 张三 sees)" in refused
-    pressed = await console_bot.say(f"王指挥@centre: !{token}")
+    # The first press asks: the card offers a confirmation in place of the button (#14).
+    asked = await console_bot.say(f"王指挥@centre: !{token}")
+    assert "(only 王指挥 sees) 确认标记为演练？" in asked and "演练事件" not in asked
+    [confirm] = _tokens(asked, "确认：是演练")
+    assert "只有指挥中心成员可以这样做" in await console_bot.say(f"张三@centre: !{confirm}")
+    pressed = await console_bot.say(f"王指挥@centre: !{confirm}")
     assert "(only 王指挥 sees) 20261122-0001 已由 王指挥 标记为演练" in pressed
     assert "[centre] bot (edits message #" in pressed and "演练事件 20261122-0001" in pressed
     again = await console_bot.say(f"王指挥@centre: !{token}")

@@ -152,7 +152,8 @@ async def test_drill_reset_removes_only_the_drill_incidents(database_url: str, o
     try:
         real = await bot.say(REPORT)
         drill = await bot.say("路人乙@reporting: 石岛港码头货船起火，2人被困")
-        await bot.say(f"王指挥@centre: !{token(drill, '标记为演练')}")
+        asked = await bot.say(f"王指挥@centre: !{token(drill, '标记为演练')}")
+        await bot.say(f"王指挥@centre: !{token(asked, '确认：是演练')}")
         for out in (real, drill):
             await bot.say(f"王指挥@centre: !{token(out, '调度')}")
     finally:

@@ -148,7 +148,8 @@ async def test_what_is_not_linked(console_bot: ConsoleBot, clock: ManualClock) -
 
 async def test_a_drill_incident_takes_no_real_reports(console_bot: ConsoleBot) -> None:
     first = await _reported(console_bot)
-    await console_bot.say(f"王指挥@centre: !{_token(first, '标记为演练')}")
+    asked = await console_bot.say(f"王指挥@centre: !{_token(first, '标记为演练')}")
+    await console_bot.say(f"王指挥@centre: !{_token(asked, '确认：是演练')}")
     assert f"已登记事件 {SECOND}" in await _reported(console_bot, "路人乙", SAME_PLACE)
 
 

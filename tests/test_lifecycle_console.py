@@ -197,3 +197,25 @@ async def test_command_on_scene_is_taken_handed_over_and_reports_the_situation(c
         entries = [(e.kind, e.actor_name) for e in await repo.timeline(ID) if e.kind in ("commander", "situation")]
     assert incident is not None and (incident.commander, incident.commander_unit) == ("王指挥", None)
     assert entries == [("commander", "张三"), ("situation", "张三"), ("commander", "王指挥")]
+
+
+async def test_the_boards_take_command_button_is_the_same_as_commander(console_bot: ConsoleBot) -> None:
+    """#14, item 5: the board offers 现场指挥; a press is /commander ID by whoever pressed."""
+    await console_bot.say(f"路人甲@reporting: {REPORT}")
+    out = await console_bot.say(f"王指挥@centre: /dispatch {ID} FIRE-01")
+    board = out.split("调度看板", 1)[1]
+    take = _token(board, "现场指挥")
+    refused = await console_bot.say(f"孙队长@centre: !{take}")  # not on the incident, not of the centre
+    assert "只有正在处置事件" in refused and "edits message" not in refused
+    taken = await console_bot.say(f"王指挥@centre: !{take}")
+    assert "(only 王指挥 sees) 您已担任事件 20261122-0001 的现场指挥" in taken
+    assert "🎖️ 事件 20261122-0001 现场指挥：王指挥（指挥中心）" in taken.split("[FIRE-01] bot", 1)[1]
+    assert "现场指挥: 王指挥 (指挥中心)" in taken and "[现场指挥 !" in taken  # the board keeps its button
+    assert _token(taken, "现场指挥") == take  # redrawn with the same token: no row per drawing
+    assert "您已是事件" in await console_bot.say(f"王指挥@centre: !{take}")
+    closed = await console_bot.say(f"王指挥@centre: /close {ID}")
+    assert "[现场指挥 !" not in closed.split("调度看板", 1)[-1]
+    assert "已结束" in await console_bot.say(f"王指挥@centre: !{take}")
+    async with console_bot.app.db.transaction() as session:
+        kinds = [e.kind for e in await IncidentRepository(session).timeline(ID)]
+    assert kinds.count("commander") == 1

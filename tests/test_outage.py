@@ -111,11 +111,21 @@ async def test_telegram_reports_and_presses_during_an_outage_are_handled_once(
     try:
         fake.inject_message(REPORTING, 7000, "人民路化工厂起火，3人受伤，有人被困")
         [card] = await fake.wait_for_messages(CENTRE, timeout=10)
+        # 标记为演练 asks first (#14): asked now, confirmed during the outage.
+        ask = next(b for row in card["reply_markup"]["inline_keyboard"] for b in row if b["text"] == "标记为演练")
+        fake.inject_callback_query(CENTRE, COMMANDER, card["message_id"], ask["callback_data"])
+
+        def confirm_button() -> list[dict[str, Any]]:
+            shown = fake.message(CENTRE, card["message_id"]) or {}
+            return [b for row in shown.get("reply_markup", {}).get("inline_keyboard", []) for b in row
+                    if b["text"] == "确认：是演练"]
+
+        await fake.wait_until(lambda: bool(confirm_button()), timeout=10)
 
         await outage.down()
         for i, place in enumerate(PLACES):
             fake.inject_message(REPORTING, 7100 + i, f"{place}起火，{i + 1}人受伤")
-        drill = next(b for row in card["reply_markup"]["inline_keyboard"] for b in row if b["text"] == "标记为演练")
+        [drill] = confirm_button()
         query = fake.inject_callback_query(CENTRE, COMMANDER, card["message_id"], drill["callback_data"])
         await fake.wait_until(lambda: any(c["callback_query_id"] == query for c in fake.calls("answerCallbackQuery")),
                               timeout=15)
@@ -167,11 +177,15 @@ async def test_slack_reports_and_presses_during_an_outage_are_handled_once(
             await bot.say(SLACK_REPORTING, STRANGER, "人民路化工厂起火，3人受伤，有人被困")
             await bot.deliver()
             [card] = [m for m in fake_slack.messages(SLACK_CENTRE) if "人民路化工厂" in all_text(m)]
+            # 标记为演练 asks first (#14): asked now, confirmed during the outage.
+            await bot.press(SLACK_COMMANDER, SLACK_CENTRE, card, "标记为演练")
+            await bot.deliver()
+            card = fake_slack.message(SLACK_CENTRE, card["ts"]) or card
 
             await outage.down()
             for i, place in enumerate(PLACES):
                 await bot.say(SLACK_REPORTING, STRANGER, f"{place}起火，{i + 1}人受伤")
-            await bot.press(SLACK_COMMANDER, SLACK_CENTRE, card, "标记为演练")
+            await bot.press(SLACK_COMMANDER, SLACK_CENTRE, card, "确认：是演练")
             await bot.settle()
             assert len(bot.app.spool) == len(PLACES) + 1
             told = [e for e in fake_slack.ephemerals if KEPT in e["text"]]

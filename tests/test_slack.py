@@ -488,7 +488,15 @@ async def test_the_drill_button_works_for_the_centre_and_is_refused_to_others(
     assert refusal["text"] == ZH("button.refused_centre_only") and refusal["channel"] == CENTRE
     assert fake.messages(CENTRE) == [card] and not (await bot.incident("20261122-0001")).drill  # type: ignore[union-attr]
 
-    accepted = await bot.press(COMMANDER, CENTRE, card, "标记为演练")
+    # The first press asks (#14): the card offers a confirmation in place of the button.
+    asked = await bot.press(COMMANDER, CENTRE, card, "标记为演练")
+    assert asked.status == 200
+    await bot.deliver()
+    assert fake.ephemerals[-1]["text"].startswith("确认标记为演练？")
+    [confirming] = fake.messages(CENTRE)
+    assert [b["text"]["text"] for b in buttons(confirming)] == ["调度", "确认：是演练", "更正"]
+    assert not (await bot.incident("20261122-0001")).drill  # type: ignore[union-attr]
+    accepted = await bot.press(COMMANDER, CENTRE, confirming, "确认：是演练")
     assert accepted.status == 200
     await bot.deliver()
     [edited] = fake.messages(CENTRE)

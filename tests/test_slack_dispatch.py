@@ -324,7 +324,8 @@ async def test_every_button_moves_the_order_and_the_board_forward(
 ) -> None:
     await reported(bot)
     order = (await dispatched(bot, "ENV-01"))["ENV-01"]
-    expected_buttons = {"接令": ["出动", "到场", "无法执行"], "出动": ["到场", "无法执行"], "到场": []}
+    # On scene the order's answers are done; what is left is asking for more (#14, 请求支援).
+    expected_buttons = {"接令": ["出动", "到场", "无法执行"], "出动": ["到场", "无法执行"], "到场": ["请求支援"]}
     states = {"接令": ("acknowledged", "已接令", "✅"), "出动": ("en_route", "已出动", "🚒"),
               "到场": ("on_scene", "已到场", "📍")}
     for label in ("接令", "出动", "到场"):
@@ -378,7 +379,7 @@ async def test_double_and_out_of_order_presses(bot: SlackBot, fake: FakeSlackAPI
     order = (await dispatched(bot, "ENV-01"))["ENV-01"]  # the message as first shown, all four buttons
     # Straight to on scene: allowed (forward), and it implies acknowledged for the timings.
     assert await press(bot, ENV_OFFICER, ENV, order, "到场") == "已记录：已到场"
-    assert labels(current(bot, ENV, order)) == []
+    assert labels(current(bot, ENV, order)) == ["请求支援"]  # only asking for more is left (#14)
     shown_after = current(bot, ENV, order)
     board_after = board(fake)
     updates = len(fake.calls("chat.update"))
@@ -723,7 +724,7 @@ async def test_a_telegram_report_dispatched_from_slack_to_a_unit_on_both_platfor
             # Pressed on Telegram by the same person: the Slack copy follows.
             assert "已记录：已到场" in await tg_press(TG_POWER, TG_POWER_LEAD, tg_now, "到场")
             assert field(current(bot, POWER, slack_order), "状态").startswith("已到场（郑班长")
-            assert labels(current(bot, POWER, slack_order)) == []
+            assert labels(current(bot, POWER, slack_order)) == ["请求支援"]  # on scene: only asking for more
             assert board_line(fake, "POWER-01").startswith("📍 POWER-01")
             assert len(titled(fake, CENTRE, "调度看板")) == 1 and len(tg_titled(TG_CENTRE, "调度看板")) == 1
             stored = (await orders(bot))["POWER-01"]

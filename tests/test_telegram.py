@@ -205,10 +205,16 @@ async def test_authorised_and_forged_button_presses(bot: Liandong, fake: FakeTel
     assert "无效" in fake.callback_answers[1]["text"]
     assert "演练" not in fake.sent_messages(CENTRE)[0]["text"].split("\n")[0]
 
+    # The first press asks (#14); the card's confirmation button marks it.
     fake.inject_callback_query(CENTRE, COMMANDER, card["message_id"], token)
     await fake.wait_until(lambda: len(fake.callback_answers) == 3)
+    assert "确认标记为演练" in fake.callback_answers[2]["text"]
+    await fake.wait_until(lambda: any(b["text"] == "确认：是演练" for b in _buttons(fake.sent_messages(CENTRE)[0])))
+    confirm = _button(fake.sent_messages(CENTRE)[0], "确认：是演练")["callback_data"]
+    fake.inject_callback_query(CENTRE, COMMANDER, card["message_id"], confirm)
+    await fake.wait_until(lambda: len(fake.callback_answers) == 4)
     await fake.wait_until(lambda: "演练事件" in fake.sent_messages(CENTRE)[0]["text"])
-    assert "标记为演练" in fake.callback_answers[2]["text"]
+    assert "标记为演练" in fake.callback_answers[3]["text"]
     async with bot.db.transaction() as session:
         assert (await session.scalar(select(Incident))).drill
 

@@ -170,14 +170,15 @@ def _when(value: str, org: Organisation, now: datetime, problems: list[Problem])
 
 
 def _units_for(audience: list[str], org: Organisation) -> list[str]:
-    """Units matched by any selector; no selector means every unit."""
+    """Units matched by any selector; no selector means every unit of the region (a
+    neighbouring region's units are its own centre's to alert)."""
     if not audience:
-        return list(org.units)
+        return list(org.home_units())
     chosen: list[str] = []
     for selector in audience:
         name, _, value = selector.partition(":")
         wanted = {v.lower() for v in value.split(",")}
-        for unit in org.units.values():
+        for unit in org.home_units().values():
             if (
                 name == "to"
                 or (name == "kind" and unit.kind in wanted)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from core.events import CommandEvent, MessageEvent
+from core.events import ButtonEvent, CommandEvent, MessageEvent
 from core.messages import Message
 from core.text import clean_text
 from handlers.context import HandlerContext
@@ -16,7 +16,9 @@ from handlers.dispatch.orders import refresh_board, refresh_orders, tell_everyon
 from handlers.intake.cards import refresh_cards
 from handlers.replies import Reply
 from storage.dispatch import DispatchRepository
+from storage.buttons import ResolvedButton
 from storage.incidents import IncidentRepository
+from storage.models import Incident
 
 log = logging.getLogger(__name__)
 
@@ -33,18 +35,34 @@ async def commander_command(ctx: HandlerContext, event: CommandEvent) -> None:
     if incident is None or ctx.person is None:
         ctx.reply(Message(text=ctx.t("status.not_found", id=incident_id)))
         return
+    if refused := await take_command(ctx, incident):
+        ctx.reply(Message(text=refused))
+
+
+async def take_command_pressed(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton) -> None:
+    """The board's 现场指挥 / Take command: the same as /commander ID by the presser."""
+    incident = await IncidentRepository(ctx.session).get(str(button.data.get("incident")))
+    if incident is None:
+        ctx.private_answer = ctx.t("button.unknown")
+        return
+    refused = await take_command(ctx, incident)
+    ctx.private_answer = refused or ctx.t("commander.taken_private", id=incident.id)
+
+
+async def take_command(ctx: HandlerContext, incident: Incident) -> str | None:
+    """The sender takes command on scene, or takes it over; what to answer instead, if refused."""
+    event = ctx.event
     if incident.status == "closed":
-        ctx.reply(Message(text=ctx.t("dispatch.closed", id=incident.id)))
-        return
-    unit = next((code for code in await units_on(ctx, incident) if ctx.person.is_member_of(code)), None)
+        return ctx.t("dispatch.closed", id=incident.id)
+    unit = None
+    if ctx.person is not None:
+        unit = next((code for code in await units_on(ctx, incident) if ctx.person.is_member_of(code)), None)
     if unit is None and not ctx.is_centre_member:
-        log.warning("refused /commander %s by %s", incident.id, event.actor)
-        ctx.reply(Message(text=ctx.t("commander.refused", id=incident.id)))
-        return
+        log.warning("refused command on scene of %s by %s", incident.id, event.actor)
+        return ctx.t("commander.refused", id=incident.id)
     me = f"{event.actor.platform}:{event.actor.user_id}"
     if incident.commander_id == me:
-        ctx.reply(Message(text=ctx.t("commander.already", id=incident.id)))
-        return
+        return ctx.t("commander.already", id=incident.id)
     before = incident.commander
     incident.commander, incident.commander_id, incident.commander_unit = ctx.actor_name, me, unit
     await IncidentRepository(ctx.session).record(incident.id, ctx.now, "commander", ctx.timeline_actor,
@@ -56,6 +74,7 @@ async def commander_command(ctx: HandlerContext, event: CommandEvent) -> None:
     await refresh_cards(ctx, incident)
     await refresh_orders(ctx, incident)
     await refresh_board(ctx, incident)
+    return None
 
 
 async def situation_report(ctx: HandlerContext, event: MessageEvent, reply: Reply) -> bool:

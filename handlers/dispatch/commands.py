@@ -10,6 +10,7 @@ from core.events import ButtonEvent, CommandEvent, ConversationRef, MessageEvent
 from core.messages import Button, Message
 from core.text import clean_text
 from handlers.dispatch import actions, levels, views
+from handlers.dispatch.upper_centre import may_act, refresh_upper, refusal, tell_upper
 from handlers.dispatch.orders import dispatch_units, refresh_board, resume, stand_down
 from storage.buttons import ResolvedButton
 from storage.dispatch import DispatchRepository
@@ -34,6 +35,9 @@ async def _open_incident(ctx: HandlerContext, incident_id: str) -> Incident | No
     if incident.status == "closed":
         ctx.reply(Message(text=ctx.t("dispatch.closed", id=incident.id)))
         return None
+    if not may_act(ctx, incident):
+        ctx.reply(Message(text=refusal(ctx, incident)))
+        return None
     return incident
 
 
@@ -41,10 +45,22 @@ def _unknown_units(ctx: HandlerContext, codes: list[str]) -> list[str]:
     problems = []
     for code in codes:
         if code not in ctx.org.units:
-            close = close_units(ctx.org.units, code)
+            close = close_units(_orderable(ctx), code)
             hint = ctx.t("dispatch.did_you_mean", codes=", ".join(close)) if close else ""
             problems.append(ctx.t("dispatch.unknown_unit", code=code) + hint)
+        elif code not in _orderable(ctx):
+            # Another region's unit: only through its upper centre (跨区域增援须经上级批准).
+            region = ctx.org.units[code].region or ""
+            problems.append(ctx.t("dispatch.other_region", code=code, region=ctx.org.region_name(region)))
     return problems
+
+
+def _orderable(ctx: HandlerContext) -> dict[str, object]:
+    """The units the sender may order directly: the centre its own region's, the upper
+    centre's members any (they coordinate across regions)."""
+    if ctx.is_centre_member:
+        return dict(ctx.org.home_units())
+    return dict(ctx.org.units)
 
 
 async def dispatch_command(ctx: HandlerContext, event: CommandEvent) -> None:
@@ -105,7 +121,10 @@ async def close_command(ctx: HandlerContext, event: CommandEvent) -> None:
     else:
         for ref in ctx.centre_conversations():
             ctx.send(ref, views.board_message(ctx.t, ctx.org, incident, orders, ctx.now))
+    refresh_upper(ctx, incident)
     _tell_reporter(ctx, incident)
+    tell_upper(ctx, incident, Message(text=ctx.t("upper.closed_notice", id=incident.id, name=ctx.actor_name,
+                                                 summary=incident.close_summary or ctx.t("value.not_stated"))))
     done = ctx.t("close.done", id=incident.id)
     if told:
         done += "\n" + ctx.t("close.stood_down", units=", ".join(told))
@@ -170,15 +189,23 @@ async def incidents_command(ctx: HandlerContext, event: CommandEvent) -> None:
 
 def _candidates(ctx: HandlerContext, incident: Incident) -> list[str]:
     plan = ctx.org.spec.dispatch_plans.get(incident.type, [])
-    able = [u.code for u in ctx.org.units.values() if incident.type in u.capabilities]
-    rest = list(ctx.org.units)
+    units = _orderable(ctx)
+    able = [code for code, u in ctx.org.units.items() if code in units and incident.type in u.capabilities]
+    rest = list(units)
     return list(dict.fromkeys([*plan, *able, *rest]))[:MAX_DRAFT_CHOICES]
+
+
+def _choices(ctx: HandlerContext, incident: Incident, draft: DispatchDraft) -> list[str]:
+    """The usual choices, in their order, after any unit of the draft they leave out (a
+    request for support may name one outside the first twelve)."""
+    candidates = _candidates(ctx, incident)
+    return [*(code for code in draft.units if code not in candidates), *candidates][:MAX_DRAFT_CHOICES]
 
 
 async def _draft_buttons(ctx: HandlerContext, incident: Incident, draft: DispatchDraft) -> tuple[Button, ...]:
     ref = ctx.event.conversation.ref
     buttons = []
-    for code in _candidates(ctx, incident):
+    for code in _choices(ctx, incident, draft):
         mark = "✅" if code in draft.units else "➕"
         buttons.append(await ctx.button(f"{mark} {code}", actions.TOGGLE, {"draft": draft.id, "unit": code}, ref))
     buttons.append(await ctx.button(ctx.t("draft.send"), actions.SEND, {"draft": draft.id}, ref))
@@ -191,24 +218,29 @@ def _draft_key(draft: DispatchDraft) -> str:
 
 
 async def open_draft(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton) -> None:
-    if not ctx.is_centre_member:
-        ctx.private_answer = ctx.t("button.refused_centre_only")
-        return
     incident = await IncidentRepository(ctx.session).get(str(button.data.get("incident")))
+    if incident is not None and not may_act(ctx, incident):
+        ctx.private_answer = refusal(ctx, incident)
+        return
     if incident is None or incident.status == "closed":
         ctx.private_answer = ctx.t("dispatch.closed", id=button.data.get("incident"))
         return
+    await post_draft(ctx, incident, list(ctx.org.spec.dispatch_plans.get(incident.type, [])), "")
+
+
+async def post_draft(ctx: HandlerContext, incident: Incident, units: list[str], instruction: str) -> None:
+    """A draft in the conversation pressed in: the plan's units, or those a request for support named."""
+    ref = ctx.event.conversation.ref
     draft = await DispatchRepository(ctx.session).add_draft(DispatchDraft(
-        incident_id=incident.id, units=list(ctx.org.spec.dispatch_plans.get(incident.type, [])),
-        instruction="", platform=event.conversation.ref.platform, chat_id=event.conversation.ref.chat_id,
-        created_at=ctx.now, created_by=ctx.actor_name, status="open",
+        incident_id=incident.id, units=units, instruction=instruction, platform=ref.platform,
+        chat_id=ref.chat_id, created_at=ctx.now, created_by=ctx.actor_name, status="open",
     ))
     message = views.draft_message(ctx.t, ctx.org, incident, draft, await _draft_buttons(ctx, incident, draft))
-    ctx.send(event.conversation.ref, message, key=_draft_key(draft))
+    ctx.send(ref, message, key=_draft_key(draft))
 
 
 async def _open_draft_for(ctx: HandlerContext, button: ResolvedButton) -> tuple[DispatchDraft, Incident] | None:
-    if not ctx.is_centre_member:
+    if not (ctx.is_centre_member or (ctx.person and ctx.person.upper)):
         ctx.private_answer = ctx.t("button.refused_centre_only")
         return None
     draft = await DispatchRepository(ctx.session).draft(int(button.data.get("draft", 0)))
@@ -216,6 +248,9 @@ async def _open_draft_for(ctx: HandlerContext, button: ResolvedButton) -> tuple[
         ctx.private_answer = ctx.t("draft.gone")
         return None
     incident = await IncidentRepository(ctx.session).get(draft.incident_id)
+    if incident is not None and not may_act(ctx, incident):
+        ctx.private_answer = refusal(ctx, incident)
+        return None
     if incident is None or incident.status == "closed":
         ctx.private_answer = ctx.t("dispatch.closed", id=draft.incident_id)
         return None
@@ -261,14 +296,14 @@ async def cancel_draft(ctx: HandlerContext, event: ButtonEvent, button: Resolved
 async def instruction_reply(ctx: HandlerContext, event: MessageEvent, reply: Reply) -> bool:
     """A reply to a draft sets its instruction."""
     draft_id = reply.id()
-    if draft_id is None or not ctx.is_centre_member:
+    if draft_id is None or not (ctx.is_centre_member or (ctx.person and ctx.person.upper)):
         return False
     ref = event.conversation.ref
     draft = await DispatchRepository(ctx.session).draft(draft_id)
     if draft is None or draft.status != "open":
         return False
     incident = await IncidentRepository(ctx.session).get(draft.incident_id)
-    if incident is None:
+    if incident is None or not may_act(ctx, incident):
         return False
     draft.instruction = clean_text(event.text, INSTRUCTION_LIMIT).strip()
     message = views.draft_message(ctx.t, ctx.org, incident, draft, await _draft_buttons(ctx, incident, draft))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from handlers.context import Context
 from core.messages import Message, Priority
+from handlers.dispatch.support import escalate_requests
 from handlers.dispatch.orders import (
     ack_timeout, duty_mentions, duty_officer_names, refresh_board, send_approval_request, send_order,
 )
@@ -43,7 +44,8 @@ async def escalate_due(ctx: Context) -> int:
         await incidents.record(incident.id, ctx.now, "escalated", None,
                                {"unit": order.unit_code, "level": order.escalation_level})
         await refresh_board(ctx, incident)
-    return len(due)
+    # Requests for support across regions wait on the upper centre the same way (#14, tiers).
+    return len(due) + await escalate_requests(ctx)
 
 
 

@@ -16,6 +16,7 @@ from core.messages import Message
 from core.text import clean_text
 from handlers.context import Context, HandlerContext
 from handlers.dispatch.orders import refresh_board, refresh_orders, tell_authorities, tell_everyone_on
+from handlers.dispatch.upper_centre import escalate, may_act, refusal
 from handlers.intake.cards import refresh_cards
 from storage.incidents import IncidentRepository
 from storage.models import Incident
@@ -65,6 +66,9 @@ async def set_level(ctx: HandlerContext, incident: Incident, number: int, reason
     await refresh_orders(ctx, incident, frozenset({"level"}))
     if await IncidentRepository(ctx.session).has_orders(incident.id):
         await refresh_board(ctx, incident)
+    if level.tell_upper_centre and ctx.org.spec.upper_centre is not None:  # a level that says so sends it up
+        await escalate(ctx, incident, ctx.t("upper.by_level", level=incident.level_name,
+                                            reason=reason or ctx.t("value.not_stated")))
     return True
 
 
@@ -81,6 +85,9 @@ async def level_command(ctx: HandlerContext, event: CommandEvent) -> None:
         return
     if incident.status == "closed":
         ctx.reply(Message(text=ctx.t("dispatch.closed", id=incident.id)))
+        return
+    if not may_act(ctx, incident):
+        ctx.reply(Message(text=refusal(ctx, incident)))
         return
     number = parse_level(word)
     if number is None or ctx.org.spec.response_level(number) is None:

@@ -1,6 +1,7 @@
 """Issuing orders and keeping their messages and the board up to date."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from handlers.context import Context
@@ -8,7 +9,9 @@ from core.messages import Button, Mention, Message, Priority, one_way
 from core.events import ConversationRef
 from config.duty import on_duty
 from handlers.dispatch import actions, views
-from storage.dispatch import DECLINED, FINAL, PENDING_APPROVAL, REJECTED, UNDELIVERED, DispatchRepository
+from handlers.dispatch.upper_centre import refresh_upper, tell_upper
+from storage.dispatch import DECLINED, FINAL, FLOW, PENDING_APPROVAL, REJECTED, UNDELIVERED, DispatchRepository
+from storage.buttons import ButtonRepository
 from storage.incidents import IncidentRepository, TimelineActor
 from storage.models import DispatchOrder, Incident
 
@@ -68,10 +71,13 @@ async def dispatch_units(
 
 
 async def order_buttons(ctx: Context, order: DispatchOrder, ref: ConversationRef) -> tuple[Button, ...]:
-    return tuple([
+    buttons = [
         await ctx.button(label, actions.PRESS, {"order": order.id, "state": state}, ref)
         for state, label in views.press_labels(ctx.t, order)
-    ])
+    ]
+    if order.state == "on_scene":  # the unit on scene may ask for more (#14, tiers)
+        buttons.append(await ctx.button(ctx.t("request.button"), actions.SUPPORT_ASK, {"order": order.id}, ref))
+    return tuple(buttons)
 
 
 async def _buttons_for(ctx: Context, order: DispatchOrder, ref: ConversationRef) -> tuple[Button, ...]:
@@ -103,6 +109,12 @@ async def send_order(ctx: Context, incident: Incident, order: DispatchOrder, *, 
             message = one_way(message, ctx.t("channel.answer_in_group"))
         # A reminder is a new message (it must notify), and later edits go to it.
         ctx.send(ref, message, key=views.order_key(order.id), priority=Priority.URGENT)
+    if not reminder and (region := ctx.org.units[order.unit_code].region) is not None:
+        # A neighbouring region's centre hears whenever one of its units is sent (#14, tiers).
+        told = Message(text=ctx.t("request.region_notice", units=order.unit_code, centre=ctx.org.name,
+                                  id=incident.id, name=order.ordered_by))
+        for ref in ctx.active(ctx.org.region_conversations(region)):
+            ctx.send(ref, told, priority=Priority.URGENT)
     if not reminder and ctx.org.units[order.unit_code].notify:  # drawn only for a unit that names one
         copy = views.order_message(ctx.t, ctx.org, incident, order)
         tell_authorities(ctx, [order.unit_code], Message(title=ctx.t("notify.order", unit=order.unit_code),
@@ -151,9 +163,11 @@ GRAVER = ("dead", "trapped", "missing")
 
 
 async def units_on(ctx: Context, incident: Incident) -> list[str]:
-    """The units working on the incident: ordered and not done, declined or awaiting approval."""
+    """The units working on the incident: ordered, on the way or on scene — not those that
+    declined, were not approved or await approval. (On scene ends escalation, not the work:
+    the unit there is the one that most needs to hear of a graver level, and may command.)"""
     orders = await DispatchRepository(ctx.session).orders_for(incident.id)
-    return list(dict.fromkeys(o.unit_code for o in orders if o.state not in FINAL and o.state != PENDING_APPROVAL))
+    return list(dict.fromkeys(o.unit_code for o in orders if o.state in FLOW))
 
 
 async def tell_everyone_on(ctx: Context, incident: Incident, notice: Message) -> list[str]:
@@ -164,6 +178,7 @@ async def tell_everyone_on(ctx: Context, incident: Incident, notice: Message) ->
     refs = [*ctx.centre_conversations(), *units]
     for ref in dict.fromkeys(refs):
         ctx.send(ref, notice, priority=Priority.URGENT)
+    tell_upper(ctx, incident, notice)
     return codes
 
 
@@ -250,11 +265,19 @@ async def refresh_board(ctx: Context, incident: Incident, *, first: bool = False
         orders = await DispatchRepository(final.session).statuses_for(incident.id)
         board = views.board_message(final.t, final.org, incident, orders, final.now)
         for ref in final.centre_conversations():
+            shown = board
+            if incident.status != "closed":  # 现场指挥 / Take command, as /commander ID
+                token = views.board_token(incident, ref)
+                if first:  # issued once; every redraw shows the same token, at no row's cost
+                    await ButtonRepository(final.session).issue(actions.TAKE_COMMAND, {"incident": incident.id},
+                                                                ref, final.now, token=token)
+                shown = replace(board, buttons=(Button(final.t("button.take_command"), token),))
             if first:
-                final.send(ref, board, key=views.board_key(incident.id))
+                final.send(ref, shown, key=views.board_key(incident.id))
             else:
-                final.edit(ref, views.board_key(incident.id), board)
+                final.edit(ref, views.board_key(incident.id), shown)
 
     key = f"board:{incident.id}"
     if first or not ctx.will_finish(key):
         ctx.once_per_transaction(key, draw)
+    refresh_upper(ctx, incident)

@@ -1,11 +1,13 @@
 """How orders, drafts, approval requests and the status board look in chat."""
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from functools import lru_cache
 from typing import Sequence
 from zoneinfo import ZoneInfo
 
+from core.events import ConversationRef
 from core.i18n import Translator
 from core.messages import Button, Field, Mention, Message
 from config.organisation import Organisation
@@ -32,6 +34,13 @@ def order_key(order_id: int) -> str:
 
 def board_key(incident_id: str) -> str:
     return f"incident:{incident_id}:board"
+
+
+def board_token(incident: Incident, where: ConversationRef) -> str:
+    """The board's 现场指挥 button in one centre conversation: derived from what only the
+    incident's record holds, so the board, redrawn on every press, makes no new rows."""
+    seed = f"{incident.id}|{incident.created_at.isoformat()}|{incident.source_message_id}|{where}"
+    return "tc" + hashlib.blake2s(seed.encode(), digest_size=9).hexdigest()
 
 
 def clock_time(moment: datetime | None, zone: ZoneInfo) -> str:

@@ -17,7 +17,9 @@ from handlers.router import Router, centre_only
 from core.text import clean_text
 from handlers.dispatch import views as dispatch_views
 from handlers.intake import duplicates, evidence, followups, merging, triage, views
-from handlers.intake.cards import CORRECT_ACTION, DRILL_ACTION, UNDRILL_ACTION, refresh_cards
+from handlers.intake.cards import (
+    CORRECT_ACTION, DRILL_ACTION, DRILL_CONFIRM_ACTION, UNDRILL_ACTION, ask_drill_confirmation, refresh_cards,
+)
 from handlers.intake.parser import MAX_CHARS, parse_report
 from handlers.intake.rights import may_update
 from handlers.intake.registration import register_incident
@@ -43,7 +45,8 @@ def register(router: Router) -> None:
     router.form("report", report_form)
     router.command("status", status_command, "help.cmd.status")
     router.command("merge", merging.merge_command, "help.cmd.merge", centre_only)
-    router.on_button(DRILL_ACTION, mark_drill)
+    router.on_button(DRILL_ACTION, ask_drill)
+    router.on_button(DRILL_CONFIRM_ACTION, mark_drill)
     router.on_button(UNDRILL_ACTION, unmark_drill)
     router.on_button(CORRECT_ACTION, followups.explain_correction)
     router.on_button(duplicates.SPLIT_ACTION, duplicates.split_source)
@@ -119,6 +122,23 @@ async def status_command(ctx: HandlerContext, event: CommandEvent) -> None:
     units = dispatch_views.unit_lines(ctx.t, ctx.org, orders, ctx.now)
     ctx.reply_in_confidence(views.status_view(ctx.t, incident, photos, str(ctx.org.timezone), registered, reports,
                                               units))
+
+
+async def ask_drill(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton) -> None:
+    """标记为演练 asks first: a real incident marked as a drill drops out of the statistics."""
+    if not centre_only(ctx.person):
+        log.warning("refused drill mark by %s", event.actor)
+        ctx.private_answer = ctx.t("button.refused_centre_only")
+        return
+    incident = await IncidentRepository(ctx.session).get(str(button.data.get("incident")))
+    if incident is None:
+        ctx.private_answer = ctx.t("button.unknown")
+        return
+    if incident.drill:
+        ctx.private_answer = ctx.t("drill.already", id=incident.id)
+        return
+    await ask_drill_confirmation(ctx, incident, event.conversation.ref)
+    ctx.private_answer = ctx.t("drill.confirm", id=incident.id)
 
 
 async def mark_drill(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton) -> None:

@@ -68,8 +68,8 @@ def _parse(args: str, org: Organisation, *, allow_every: bool) -> tuple[Request,
             request.every = parse_duration(value)
             if request.every is None or request.every < MIN_EVERY:
                 request.problems.append(("rollcall.problem.every", {"value": value}))
-        elif word.lower() == "all":
-            request.units.extend(org.units)
+        elif word.lower() == "all":  # this region's: a neighbouring region checks its own duty
+            request.units.extend(org.home_units())
         elif colon or ".." in word:
             rest.append(word)
         else:
@@ -78,7 +78,7 @@ def _parse(args: str, org: Organisation, *, allow_every: bool) -> tuple[Request,
                     request.units.append(code.upper())
                 else:
                     request.problems.append(_unit_problems(org, code))
-    request.units = list(dict.fromkeys(request.units)) or list(org.units)
+    request.units = list(dict.fromkeys(request.units)) or list(org.home_units())
     return request, rest
 
 
@@ -186,7 +186,7 @@ async def list_command(ctx: HandlerContext, event: CommandEvent) -> None:
 
 
 def _units_text(ctx: HandlerContext, units: list[str]) -> str:
-    if set(units) >= set(ctx.org.units):
+    if set(units) >= set(ctx.org.home_units()):
         return ctx.t("rollcall.all_units")
     return ", ".join(units)
 

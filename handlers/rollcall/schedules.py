@@ -44,7 +44,7 @@ class ScheduleDef:
 def standing(org: Organisation) -> list[ScheduleDef]:
     found = []
     for spec in org.spec.rollcalls:
-        units = list(org.units) if spec.units == "all" else [c for c in spec.units if c in org.units]
+        units = list(org.home_units()) if spec.units == "all" else [c for c in spec.units if c in org.units]
         found.append(ScheduleDef(
             key=f"org:{spec.name[:40]}:{spec.cron[:30]}", name=spec.name,
             trigger=CronTrigger.from_crontab(spec.cron, timezone=org.timezone),
