@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Awaitable, Callable
+from typing import Callable
 
 from storage.board import change_mark, floors_of
 from storage.db import Database
@@ -41,7 +41,13 @@ class ChangeWatcher:
     async def watch(self) -> "Watching":
         self._watchers += 1
         if self._task is None or self._task.done():
+            # The mark as it is now, before the stream draws its first page: a change
+            # after this point moves the version, one before it is on that page.
             self._mark = None
+            try:
+                await self._look()
+            except Exception:
+                log.debug("board change mark not readable", exc_info=True)
             self._task = asyncio.create_task(self._run(), name="board-changes")
         return Watching(self)
 
@@ -109,5 +115,3 @@ class Watching:
     def close(self) -> None:
         self.watcher._unwatch()
 
-
-ChangeSource = Callable[[], Awaitable[None]]

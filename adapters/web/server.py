@@ -98,7 +98,9 @@ class WebBoard:
             f"img-src 'self'{tiles}; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"  # a sign-in link never leaks in a Referer
+        # A sign-in link never leaks in a Referer to another site; same-origin keeps the
+        # Origin header on our own forms (no-referrer would make it "null").
+        response.headers["Referrer-Policy"] = "same-origin"
         response.headers["Cache-Control"] = "no-store"
         return response
 
@@ -149,13 +151,16 @@ class WebBoard:
             t, self.org(), t("web.incident.title", id=incident_id), main, viewer=viewer.name, here=here,
             stream=f"/board/events?page=incident&id={incident_id}&lang={t.language}"))
 
-    async def render_main(self, t: Translator, page: str, incident_id: str | None) -> str | None:
-        """A page's <main>, drawn once per change and language however many boards show it."""
+    async def render_main(self, t: Translator, page: str, incident_id: str | None, *,
+                          shared: bool = False) -> str | None:
+        """A page's <main>. `shared`: a push to open streams, drawn once per change and
+        language however many boards show it (the version only moves while someone
+        watches, so a page loaded afresh is always drawn afresh)."""
         version = self.changes.version
         if version != self._rendered_version:
             self._rendered, self._rendered_version = {}, version
         key = (page, incident_id, t.language)
-        if key in self._rendered:
+        if shared and key in self._rendered:
             return self._rendered[key]
         now, org = self.clock.now(), self.org()
         async with self.db.reading() as session:
@@ -166,7 +171,7 @@ class WebBoard:
                 if view is None:
                     return None
                 html = pages.incident_main(t, org, view, now)
-        if self.changes.version == version:  # not drawn from rows older than the version it is kept under
+        if shared and self.changes.version == version:  # not kept under a version newer than its rows
             self._rendered[key] = html
         return html
 
@@ -202,7 +207,7 @@ class WebBoard:
                     await response.write(b": keep-alive\n\n")
                     continue
                 version = seen
-                await self._send(response, "board", await self.render_main(t, page, incident_id) or "")
+                await self._send(response, "board", await self.render_main(t, page, incident_id, shared=True) or "")
         except (ConnectionResetError, asyncio.CancelledError):
             pass
         finally:
