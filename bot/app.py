@@ -330,6 +330,7 @@ class Liandong:
         for chat in self.chats:
             await chat.stop()
         await self.pipeline.stop()
+        await self.board.close()  # open board streams end, so the HTTP server need not wait for them
         if self.http is not None:
             await self.http.stop()
         await self.db.dispose()

@@ -66,6 +66,7 @@ class WebBoard:
         self.changes = ChangeWatcher(db, lambda: int(self.clock.now().timestamp() // 60))
         self._rendered: dict[tuple[object, ...], str] = {}
         self._rendered_version = -1
+        self._streams: set[asyncio.Task[object]] = set()  # open streams, ended when the bot stops
 
     def routes(self) -> list[tuple[str, str, Handler]]:
         return [
@@ -77,6 +78,12 @@ class WebBoard:
             ("POST", "/board/signout", self.signout),
             ("GET", "/board/static/{name}", self.static),
         ]
+
+    async def close(self) -> None:
+        """End every open stream now: the HTTP server's shutdown would wait for them."""
+        for task in list(self._streams):
+            task.cancel()
+        await asyncio.gather(*self._streams, return_exceptions=True)
 
     def changed(self) -> None:
         """The pipeline committed something in this process (bot/app.py calls it)."""
@@ -190,6 +197,9 @@ class WebBoard:
         self._headers(response)
         await response.prepare(request)
         watching = await self.changes.watch()
+        me = asyncio.current_task()
+        if me is not None:
+            self._streams.add(me)
         loop = asyncio.get_running_loop()
         checked = loop.time()
         try:
@@ -208,10 +218,11 @@ class WebBoard:
                     continue
                 version = seen
                 await self._send(response, "board", await self.render_main(t, page, incident_id, shared=True) or "")
-        except (ConnectionResetError, asyncio.CancelledError):
+        except ConnectionResetError:  # the browser went away
             pass
         finally:
             watching.close()
+            self._streams.discard(me)  # type: ignore[arg-type]
         return response
 
     async def _still_signed_in(self, request: web.Request, viewer: Viewer) -> bool:
