@@ -82,7 +82,7 @@ def map_svg(t: Translator, org: Organisation, board: Board, tiles: str | None) -
     for base in board.bases:
         x, y = frame.at(base.point)
         parts.append(tag("g", tag("rect", "", x=f"{x - 7:.1f}", y=f"{y - 7:.1f}", width=14, height=14, class_="base")
-                         + text("text", f"{base.code} {base.name}", x=f"{x + 12:.1f}", y=f"{y + 5:.1f}",
+                         + text("text", f"{base.code} {base.name}", x=f"{x + 10:.1f}", y=f"{y + 26:.1f}",
                                 class_="map-label base-label")
                          + text("title", t("web.map.base", unit=base.name)), class_="map-base", data_unit=base.code))
     for row in placed:
