@@ -380,3 +380,62 @@ async def test_a_forged_sign_in_from_another_site_is_refused(board_bot: BoardBot
         async with http.post(link, headers={"Origin": board_bot.url}, allow_redirects=False) as response:
             assert response.status == 303  # the link was not spent by the forged attempt
             assert "SameSite=Strict" in response.headers["Set-Cookie"] and "HttpOnly" in response.headers["Set-Cookie"]
+
+
+# -- who may look, and how much it may hold -----------------------------------------
+
+
+async def test_a_member_removed_from_the_centre_sees_the_board_no_more(
+        database_url: str, clock: ManualClock, tmp_path: Path) -> None:
+    bot = await start_board_bot(database_url, load_organisation(DEFAULT_ORG), clock)
+    try:
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+            await http.post(await bot.link("刘值班"), headers={"Origin": bot.url})
+            async with http.get(bot.url + "/board") as response:
+                assert response.status == 200
+            edited = tmp_path / "org.yaml"  # the file edited: 刘值班 is no longer in the centre
+            edited.write_text(Path(DEFAULT_ORG).read_text(encoding="utf-8").replace(
+                '    - {name: 刘值班, telegram: "1002", phone: "13800001002"}\n', ""), encoding="utf-8")
+            bot.app.use_organisation(load_organisation(edited))
+            async with http.get(bot.url + "/board") as response:
+                assert response.status == 401 and "data-incident" not in await response.text()
+    finally:
+        await bot.app.stop()
+
+
+async def test_five_hundred_open_incidents_load_in_under_a_second(board_bot: BoardBot, clock: ManualClock) -> None:
+    from storage.models import DispatchOrder, Incident
+
+    now = clock.now()
+    async with board_bot.app.db.transaction() as session:
+        for n in range(500):
+            incident_id = f"20261122-{n + 1:04d}"
+            session.add(Incident(
+                id=incident_id, created_at=now, status="open", drill=n % 50 == 0, type="fire",
+                location=f"人民路{n}号", text=f"人民路{n}号起火", language="zh", reporter_platform="console",
+                reporter_id="路人甲", reporter_name="路人甲", reporter_registered=False, source_platform="console",
+                source_chat_id="reporting", level=1 + n % 4))
+            await session.flush()
+            for code in ("FIRE-01", "MED-01", "ENV-01", "POWER-01"):
+                session.add(DispatchOrder(incident_id=incident_id, unit_code=code, state="ordered", ordered_at=now,
+                                          ordered_by="王指挥", ordered_by_id="console:王指挥", state_at=now))
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+        await http.post(await board_bot.link(), headers={"Origin": board_bot.url})
+        started = time.monotonic()
+        async with http.get(board_bot.url + "/board") as response:
+            page = await response.text()
+        took = time.monotonic() - started
+    assert page.count('class="incident ') == 500 and page.count("data-unit=") == 2000
+    assert took < 1.0, f"the board of 500 incidents took {took:.2f} s"
+
+
+def test_map_tiles_must_be_a_url_template() -> None:
+    from config.settings import SettingsError
+
+    good = Settings.from_env({"LIANDONG_MAP_TILES": "https://tiles.office.example/{z}/{x}/{y}.png",
+                              "LIANDONG_DATA_DIR": "/tmp"})
+    assert good.map_tiles == "https://tiles.office.example/{z}/{x}/{y}.png" and good.board_session_hours == 12
+    with pytest.raises(SettingsError, match="LIANDONG_MAP_TILES"):
+        Settings.from_env({"LIANDONG_MAP_TILES": "tiles/{z}/{x}.png", "LIANDONG_DATA_DIR": "/tmp"})
+    with pytest.raises(SettingsError, match="LIANDONG_BOARD_SESSION_HOURS"):
+        Settings.from_env({"LIANDONG_BOARD_SESSION_HOURS": "0", "LIANDONG_DATA_DIR": "/tmp"})
