@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -19,6 +19,7 @@ from storage.models import (
 )
 
 LINK_TTL = timedelta(minutes=10)
+FORGET_AFTER = timedelta(days=1)
 TOKEN_BYTES = 24  # 32 characters of URL-safe base64: not guessable, short enough to paste
 
 
@@ -40,7 +41,10 @@ class BoardAccessRepository:
         self.session = session
 
     async def issue_link(self, person: str, name: str, now: datetime, ttl: timedelta = LINK_TTL) -> str:
-        """A fresh link secret (returned once, in clear)."""
+        """A fresh link secret (returned once, in clear). Links and sessions ended a day
+        ago are forgotten here: they open nothing, and /board is asked for rarely."""
+        await self.session.execute(delete(BoardLink).where(BoardLink.expires_at < now - FORGET_AFTER))
+        await self.session.execute(delete(BoardSession).where(BoardSession.expires_at < now - FORGET_AFTER))
         secret = secrets.token_urlsafe(TOKEN_BYTES)
         self.session.add(BoardLink(token_hash=secret_hash(secret), person=person, name=name,
                                    created_at=now, expires_at=now + ttl))

@@ -62,7 +62,14 @@ async def open_page(browser: Any, *, dark: bool = False) -> Any:
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
     page.requested = requests  # type: ignore[attr-defined]
+    errors: list[str] = []  # a script or style the Content-Security-Policy refused shows here
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.errors = errors  # type: ignore[attr-defined]
     return page
+
+
+def errors_of(page: Any) -> list[str]:
+    return list(page.errors)
 
 
 def requests_of(page: Any) -> list[str]:

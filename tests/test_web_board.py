@@ -21,7 +21,7 @@ from bot.app import Liandong
 from config.organisation import Organisation, load_organisation
 from config.settings import DEFAULT_ORG, Settings
 from core.clock import ManualClock
-from tests.browser import browser, open_page, requests_of, screenshot  # noqa: F401 (fixture)
+from tests.browser import browser, errors_of, open_page, requests_of, screenshot  # noqa: F401 (fixture)
 
 LIVE_WITHIN_MS = 1000  # the promise: the board shows a change within a second
 
@@ -121,6 +121,7 @@ async def test_a_report_and_an_acknowledgement_reach_the_open_board_without_relo
     assert await silent.count() == 1 and "3" in await silent.inner_text()  # MED-01, silent for 3 min
     assert await page.evaluate("window.sameDocument") is True  # no reload: the same document all along
     assert all(url.startswith("http://127.0.0.1:") for url in requests_of(page))
+    assert errors_of(page) == []  # nothing refused by the page's Content-Security-Policy, no script error
 
 
 async def test_a_change_made_by_another_bot_process_reaches_the_board(
@@ -261,6 +262,12 @@ async def test_the_incident_page_has_its_units_reports_pins_and_timeline_and_goe
     await board_bot.say("路人甲@reporting: :loc 37.1651, 122.4172")
     await appears(page, "#pins li")
     assert "37.16510, 122.41720" in await page.inner_text("#pins")
+
+    await board_bot.say(f"王指挥@centre: /close {first} 明火扑灭，无人员被困")
+    await appears(page, "text=明火扑灭，无人员被困")
+    summary = await page.inner_text(".incident-page")
+    assert "已结案" in summary and "报告至首次接令" in summary and "报告至首次到场" in summary
+    assert errors_of(page) == []
 
     missing = await page.goto(f"{board_bot.url}/board/incident/20991231-9999")
     assert missing.status == 404

@@ -48,6 +48,8 @@ class IncidentView:
     pins: list[Pin]
     timeline: list[Entry]
     point: Point | None
+    first_ack: datetime | None = None  # for the after-action figures of a closed incident
+    first_on_scene: datetime | None = None
 
 
 def _detail(data: dict[str, object] | None) -> str:
@@ -74,4 +76,7 @@ async def read_incident(session: AsyncSession, org: Organisation, incident_id: s
     if not pins and incident.latitude is not None and incident.longitude is not None:
         pins = [Pin(incident.created_at, incident.reporter_name, incident.latitude, incident.longitude)]
     timeline = [Entry(e.at, e.kind, e.actor_name, _detail(e.data)) for e in entries]
-    return IncidentView(incident, units_of(org, orders, now), reports, pins, timeline, point_of(org, incident))
+    acks = [o.acknowledged_at for o in orders if o.acknowledged_at is not None]
+    arrivals = [o.on_scene_at for o in orders if o.on_scene_at is not None]
+    return IncidentView(incident, units_of(org, orders, now), reports, pins, timeline, point_of(org, incident),
+                        min(acks, default=None), min(arrivals, default=None))

@@ -45,6 +45,7 @@ def layout(t: Translator, org: Organisation, title: str, body: str, *, stream: s
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{esc(title)}</title>"
         f'<link rel="stylesheet" href="/board/static/board.css?v={ASSET_VERSION}">'
+        '<link rel="icon" href="/board/static/icon.svg" type="image/svg+xml">'  # else the browser asks for /favicon.ico
         + (f'<script src="/board/static/board.js?v={ASSET_VERSION}" defer></script>' if stream else "")
     )
     return f'<!doctype html><html lang="{esc(t.language)}"><head>{head}</head><body>{header}{main}</body></html>'
@@ -203,8 +204,13 @@ def incident_main(t: Translator, org: Organisation, view: IncidentView, now: dat
     ]
     if view.point is not None:
         facts.append((t("field.coordinates"), f"{view.point.latitude:.5f}, {view.point.longitude:.5f}"))
-    if i.status == "closed":
-        facts.append((t("order.field.close_summary"), i.close_summary or t("value.not_stated")))
+    if i.status == "closed":  # the after-action figures, as the closed board in chat gives them
+        def after(moment: datetime | None) -> str:
+            return t("board.minutes", minutes=minutes(i.created_at, moment)) if moment else t("value.not_stated")
+        facts += [(t("order.field.close_summary"), i.close_summary or t("value.not_stated")),
+                  (t("board.to_first_ack"), after(view.first_ack)),
+                  (t("board.to_first_on_scene"), after(view.first_on_scene)),
+                  (t("board.to_close"), after(i.closed_at))]
     summary = tag("dl", "".join(text("dt", k) + text("dd", v) for k, v in facts))
     drill = text("p", t("web.drill_note"), class_="drill-mark") if i.drill else ""
     units = (tag("ul", "".join(unit_item(t, u) for u in view.units), class_="units") if view.units

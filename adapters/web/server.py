@@ -40,7 +40,7 @@ from storage.db import Database
 log = logging.getLogger(__name__)
 
 STATIC = Path(__file__).with_name("static")
-ASSETS = {"board.js": "text/javascript", "board.css": "text/css"}
+ASSETS = {"board.js": "text/javascript", "board.css": "text/css", "icon.svg": "image/svg+xml"}
 INCIDENT_ID = re.compile(r"^\d{8}-\d{4,6}$")
 SECRET = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 HEARTBEAT_S = 15.0  # a comment line now and then keeps proxies from closing an idle stream
