@@ -99,7 +99,7 @@ _RECENT = 500
 async def change_mark(session: AsyncSession, floors: tuple[int, ...] | None = None) -> tuple[int, ...]:
     """A tuple that changes whenever the board may have: per growing table its highest id
     and how many rows lie above `floor` (the last highest id seen, less a margin), then
-    the alerts and roll-calls whose status moved. One round trip; all index lookups."""
+    the alerts and roll-calls whose status moved and the sessions ended. One round trip."""
     floors = floors or (0,) * len(_GROWING)
     columns = []
     for table, floor in zip(_GROWING, floors):
@@ -108,6 +108,9 @@ async def change_mark(session: AsyncSession, floors: tuple[int, ...] | None = No
     columns.append(select(func.count()).select_from(Broadcast).where(
         Broadcast.status.in_(("sending", "sent", "cancelled"))).scalar_subquery())
     columns.append(select(func.count()).select_from(RollcallRun).where(RollcallRun.stage != "open").scalar_subquery())
+    # A session ended (/board revoke, sign-out): open streams look whether it was theirs.
+    columns.append(select(func.count()).select_from(BoardSession).where(BoardSession.ended_at.is_not(None))
+                   .scalar_subquery())
     row = (await session.execute(select(*columns))).one()
     return tuple(int(value) for value in row)
 

@@ -206,6 +206,8 @@ async def test_revoke_and_sign_out_end_the_session_and_an_open_board_leaves(
     await sign_in(page, await board_bot.link())
     out = await board_bot.say("王指挥@centre: /board revoke")
     assert "1 个浏览器" in out
+    await appears(page, ".notice")  # the open board leaves by itself: the stream says so, the page reloads
+    assert await page.locator("[data-incident], #incidents").count() == 0
     response = await page.goto(board_bot.url + "/board")
     assert response.status == 401 and "登录已结束" in await page.inner_text("main")
 
@@ -444,3 +446,12 @@ def test_map_tiles_must_be_a_url_template() -> None:
         Settings.from_env({"LIANDONG_MAP_TILES": "tiles/{z}/{x}.png", "LIANDONG_DATA_DIR": "/tmp"})
     with pytest.raises(SettingsError, match="LIANDONG_BOARD_SESSION_HOURS"):
         Settings.from_env({"LIANDONG_BOARD_SESSION_HOURS": "0", "LIANDONG_DATA_DIR": "/tmp"})
+
+
+async def test_the_cookie_is_secure_behind_an_https_proxy(board_bot: BoardBot) -> None:
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+        plain = await http.post(await board_bot.link(), headers={"Origin": board_bot.url}, allow_redirects=False)
+        assert "Secure" not in plain.headers["Set-Cookie"]
+        proxied = await http.post(await board_bot.link(), allow_redirects=False,
+                                  headers={"Origin": board_bot.url, "X-Forwarded-Proto": "https"})
+        assert proxied.status == 303 and "Secure" in proxied.headers["Set-Cookie"]

@@ -44,7 +44,7 @@ ASSETS = {"board.js": "text/javascript", "board.css": "text/css", "icon.svg": "i
 INCIDENT_ID = re.compile(r"^\d{8}-\d{4,6}$")
 SECRET = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 HEARTBEAT_S = 15.0  # a comment line now and then keeps proxies from closing an idle stream
-SESSION_RECHECK_S = 30.0  # a revoked or expired session ends an open stream within this
+SESSION_RECHECK_S = 30.0  # an expired session ends an open stream within this
 
 
 @dataclass(frozen=True)
@@ -208,7 +208,8 @@ class WebBoard:
             await self._send(response, "board", await self.render_main(t, page, incident_id) or "")
             while True:
                 seen = await self.changes.wait_beyond(version, HEARTBEAT_S)
-                if loop.time() - checked > SESSION_RECHECK_S:
+                # On each change (a revoke is one) and now and then (a session runs out).
+                if seen != version or loop.time() - checked > SESSION_RECHECK_S:
                     checked = loop.time()
                     if not await self._still_signed_in(request, viewer):
                         await self._send(response, "signedout", "")
