@@ -70,8 +70,8 @@ def level_class(org: Organisation, incident: Incident) -> str:
 def level_text(t: Translator, incident: Incident) -> str:
     if incident.level is None:
         return t("web.level.none")
-    if incident.level_name:
-        return incident.level_name
+    if incident.level_name:  # the colour's emoji (🔴一级) goes: the card is already in the level's colour
+        return incident.level_name.lstrip("🔴🟠🟡🔵 ") or incident.level_name
     key = f"level.{incident.level}"
     return t(key) if t.has(key) else str(incident.level)
 
