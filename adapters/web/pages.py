@@ -118,7 +118,8 @@ def incident_card(t: Translator, org: Organisation, row: IncidentRow) -> str:
 
 def board_main(t: Translator, org: Organisation, board: Board, tiles: str | None) -> str:
     zone = org.timezone
-    parts = [text("p", t("web.updated", time=board.now.astimezone(zone).strftime("%H:%M:%S")), class_="updated")]
+    # To the minute, like the ages: a push that changes nothing else is then not sent at all.
+    parts = [text("p", t("web.updated", time=board.now.astimezone(zone).strftime("%H:%M")), class_="updated")]
     incidents = "".join(incident_card(t, org, row) for row in board.incidents) or text("p", t("incidents.none"),
                                                                                         class_="muted")
     more = text("p", t("web.left_out", count=board.left_out), class_="muted") if board.left_out else ""

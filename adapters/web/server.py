@@ -205,7 +205,8 @@ class WebBoard:
         try:
             # At once, the page as it is now: whatever changed while the page loaded.
             version = self.changes.version
-            await self._send(response, "board", await self.render_main(t, page, incident_id) or "")
+            sent = await self.render_main(t, page, incident_id) or ""
+            await self._send(response, "board", sent)
             while True:
                 seen = await self.changes.wait_beyond(version, HEARTBEAT_S)
                 # On each change (a revoke is one) and now and then (a session runs out).
@@ -218,7 +219,10 @@ class WebBoard:
                     await response.write(b": keep-alive\n\n")
                     continue
                 version = seen
-                await self._send(response, "board", await self.render_main(t, page, incident_id, shared=True) or "")
+                html = await self.render_main(t, page, incident_id, shared=True) or ""
+                if html != sent:  # a change elsewhere (another incident's page, say) sends nothing
+                    sent = html
+                    await self._send(response, "board", html)
         except ConnectionResetError:  # the browser went away
             pass
         finally:
