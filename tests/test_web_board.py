@@ -455,3 +455,22 @@ async def test_the_cookie_is_secure_behind_an_https_proxy(board_bot: BoardBot) -
         proxied = await http.post(await board_bot.link(), allow_redirects=False,
                                   headers={"Origin": board_bot.url, "X-Forwarded-Proto": "https"})
         assert proxied.status == 303 and "Secure" in proxied.headers["Set-Cookie"]
+
+
+async def test_the_change_watcher_polls_only_while_a_board_is_open(db: Any, clock: ManualClock) -> None:
+    """A row written by anyone (no nudge: as another process would) moves the version
+    while someone watches; with nobody watching, nothing polls."""
+    from adapters.web.changes import ChangeWatcher
+    from storage.models import DutyChange
+
+    watcher = ChangeWatcher(db, lambda: 0, poll_s=0.05)
+    watching = await watcher.watch()
+    assert watcher._task is not None and not watcher._task.done()
+    before = watcher.version
+    async with db.transaction() as session:
+        session.add(DutyChange(unit_code="FIRE-01", name="张三", at=clock.now(), by="张三"))
+    assert await watcher.wait_beyond(before, 2.0) == before + 1
+    watching.close()
+    assert watcher._task is None  # the last board closed: the poll stopped
+    watcher.nudge()  # a commit with nobody watching costs nothing
+    assert not watcher._nudged.is_set()
