@@ -172,12 +172,17 @@ class WebBoard:
         now, org = self.clock.now(), self.org()
         async with self.db.reading() as session:
             if page == "board":
-                html = pages.board_main(t, org, await read_board(session, org, now), self.settings.map_tiles)
+                board = await read_board(session, org, now)
             else:
                 view = await read_incident(session, org, incident_id or "", now)
                 if view is None:
                     return None
-                html = pages.incident_main(t, org, view, now)
+        # Drawn in a thread: hundreds of incidents are a tenth of a second of string work,
+        # which must not hold the event loop (and the presses it serves) in one piece.
+        if page == "board":
+            html = await asyncio.to_thread(pages.board_main, t, org, board, self.settings.map_tiles)
+        else:
+            html = await asyncio.to_thread(pages.incident_main, t, org, view, now)
         if shared and self.changes.version == version:  # not kept under a version newer than its rows
             self._rendered[key] = html
         return html
