@@ -5,7 +5,7 @@ import asyncio
 import gc
 import logging
 from datetime import datetime, timedelta, timezone
-from typing import Any, TextIO
+from typing import Any, Callable, TextIO
 
 import adapters  # noqa: F401  (fills the platform registry)
 from bot.http import HttpServer
@@ -13,6 +13,7 @@ from bot.metrics import Metrics
 from bot.outbox import OutboxSender
 from bot.pipeline import Pipeline, TimerJob
 from bot.spool import InboundSpool
+from adapters.web.server import WebBoard, WebSettings
 from config.organisation import Organisation
 from config.roster import merge as merge_roster
 from config.settings import Settings
@@ -40,12 +41,13 @@ RETENTION_TICKS = 3_600  # how often (in timer ticks, about an hour) to forget o
 OUTBOX_MAX_AGE_S = 120.0
 
 
-def build_router() -> Router:
-    from handlers import broadcast, dispatch, duty, rollcall, roster
+def build_router(board_url: Callable[[], str] = lambda: "http://127.0.0.1:8080") -> Router:
+    from handlers import board, broadcast, dispatch, duty, rollcall, roster
     from handlers import help as help_handlers
     from handlers.intake import handler as intake
 
     router = Router()
+    board.register(router, board_url)  # /board: a sign-in link to the web board
     broadcast.register(router)
     roster.register(router)
     duty.register(router)
@@ -79,7 +81,7 @@ class Liandong:
         self.metrics = Metrics()  # a registry of this bot's own: several bots in one process count apart
         self.outbox_max_age = timedelta(seconds=outbox_max_age_s)
         self.db = Database(settings.database_url)
-        self.router = build_router()
+        self.router = build_router(self.board_url)
         self.platforms = settings.enabled_platforms()
         self.base = org.spec  # the organisation file; the database's roster is laid over it
         self.spool = InboundSpool(settings.spool_path)
@@ -107,6 +109,13 @@ class Liandong:
             for route in chat.http_routes():
                 if self.http is not None:
                     self.http.add_route(*route)
+        # The web board (/board): a read-only channel on the same server.
+        self.board = WebBoard(self.db, lambda: self.org, self.clock, WebSettings(
+            session_ttl=timedelta(hours=settings.board_session_hours), public_url=settings.public_url,
+            map_tiles=settings.map_tiles))
+        if self.http is not None:
+            for route in self.board.routes():
+                self.http.add_route(*route)
         self._tasks: list[asyncio.Task[None]] = []
         self._sender_tasks: dict[str, asyncio.Task[None]] = {}
         self._stopping = False
@@ -321,11 +330,20 @@ class Liandong:
         for chat in self.chats:
             await chat.stop()
         await self.pipeline.stop()
+        await self.board.close()  # open board streams end, so the HTTP server need not wait for them
         if self.http is not None:
             await self.http.stop()
         await self.db.dispose()
 
+    def board_url(self) -> str:
+        """Where /board's sign-in links point: the public URL, else the server as it listens."""
+        if self.settings.public_url:
+            return self.settings.public_url
+        port = self.http.port if self.http is not None else self.settings.http_port
+        return f"http://{self.settings.http_host}:{port}"
+
     def _wake(self, platforms: set[str]) -> None:
+        self.board.changed()  # a commit here: open boards look now, not at their next poll
         for platform in platforms:
             if sender := self.senders.get(platform):
                 sender.wake()

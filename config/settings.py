@@ -45,6 +45,11 @@ class Settings:
     # Button tokens, platform update ids and delivered outbox rows older than this are
     # deleted (storage/retention.py); the incident record itself is kept.
     retention_days: float = 90.0
+    # The web board (adapters/web): a URL template of the office's own map tiles
+    # ({z}/{x}/{y}; none: a plain map that requests nothing), and how long a browser
+    # stays signed in (a shift).
+    map_tiles: str | None = None
+    board_session_hours: float = 12.0
     # Every platform's settings by key ("telegram_token"), as given; see value().
     platform_values: Mapping[str, str] = field(default_factory=dict)
 
@@ -173,6 +178,8 @@ class Settings:
             max_retry_after_s=max_retry_after,
             data_dir=get("DATA_DIR"),
             retention_days=_number(get("RETENTION_DAYS", "90"), "LIANDONG_RETENTION_DAYS", 7, 36_500),
+            map_tiles=_tiles(get("MAP_TILES")),
+            board_session_hours=_number(get("BOARD_SESSION_HOURS", "12"), "LIANDONG_BOARD_SESSION_HOURS", 0.1, 168),
             platform_values=platform_values,
         )
         settings.check_platforms()
@@ -205,3 +212,12 @@ def _number(text: str | None, name: str, low: float, high: float) -> float:
     if not low <= value <= high:
         raise SettingsError(f"{name} must be between {low:g} and {high:g}, not {text}")
     return value
+
+
+def _tiles(template: str | None) -> str | None:
+    """LIANDONG_MAP_TILES: an http(s) URL template naming {z}, {x} and {y}."""
+    if template is None:
+        return None
+    if not template.startswith(("http://", "https://")) or not all(f"{{{k}}}" in template for k in "zxy"):
+        raise SettingsError(f"LIANDONG_MAP_TILES must be an http(s) URL with {{z}}, {{x}} and {{y}}, not {template!r}")
+    return template

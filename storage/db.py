@@ -117,6 +117,7 @@ class Database:
         # SQLite has one writer at a time. Waiting for it here, in the event loop,
         # is cheap; waiting in SQLite's busy handler means sleeps of up to 100 ms.
         self._sqlite_writer = asyncio.Lock() if self.is_sqlite else None
+        self._sqlite_reader: AsyncEngine | None = None  # made on the first `reading()`
 
     def _engine_options(self) -> dict[str, Any]:
         if self.is_postgres:
@@ -134,6 +135,24 @@ class Database:
                 yield session
             return
         async with self._sqlite_writer, self.sessions() as session, session.begin():
+            yield session
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[AsyncSession]:
+        """A read-only unit of work that never waits for, nor holds, the write lock.
+
+        For readers beside the bot (the web board): on SQLite, `transaction` takes the
+        one write lock (BEGIN IMMEDIATE) and would queue a board's reads behind the
+        bot's presses, and the presses behind them; here a second engine begins
+        deferred transactions, which WAL lets read while another connection writes."""
+        if not self.is_sqlite:
+            async with self.sessions() as session, session.begin():
+                yield session
+            return
+        if self._sqlite_reader is None:
+            self._sqlite_reader = create_async_engine(self.url, **self._engine_options())
+            _apply_sqlite_reader_recipe(self._sqlite_reader)
+        async with AsyncSession(self._sqlite_reader, expire_on_commit=False) as session, session.begin():
             yield session
 
     async def check_connection(self) -> None:
@@ -155,6 +174,8 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self._sqlite_reader is not None:
+            await self._sqlite_reader.dispose()
 
 
 def _first_line(exc: BaseException) -> str:
@@ -167,7 +188,7 @@ def _ensure_sqlite_directory(database: str | None) -> None:
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
 
 
-def _apply_sqlite_recipe(engine: AsyncEngine) -> None:
+def _apply_sqlite_pragmas(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
@@ -178,6 +199,19 @@ def _apply_sqlite_recipe(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
+
+def _apply_sqlite_recipe(engine: AsyncEngine) -> None:
+    _apply_sqlite_pragmas(engine)
+
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _apply_sqlite_reader_recipe(engine: AsyncEngine) -> None:
+    """A reader's transactions begin deferred: they take no write lock (WAL lets them read)."""
+    _apply_sqlite_pragmas(engine)
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN")

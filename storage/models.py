@@ -624,3 +624,36 @@ class ReportTally(Base):
     subject: Mapped[str] = mapped_column(String(100), primary_key=True)  # platform:id
     window_start: Mapped[datetime] = mapped_column(UtcDateTime, primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# -- the web board (adapters/web): sign-in links from chat and the sessions they open --
+
+
+class BoardLink(Base):
+    """A one-time sign-in link to the web board, asked for with /board in chat.
+
+    Only its SHA-256 is kept (like invites): a database dump opens no board."""
+
+    __tablename__ = "board_links"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person: Mapped[str] = mapped_column(String(100))  # platform:user_id of the centre member
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class BoardSession(Base):
+    """A browser signed in to the board; its cookie holds the secret, this row its hash."""
+
+    __tablename__ = "board_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # signed out or revoked
+
+    __table_args__ = (Index("ix_board_sessions_person", "person"),)

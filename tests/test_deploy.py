@@ -56,5 +56,8 @@ def test_nginx_proxies_the_webhooks_and_readiness_and_nothing_else() -> None:
     text = NGINX.read_text(encoding="utf-8")
     proxied = re.findall(r"location = (\S+) \{[^}]*proxy_pass http://liandong;", text)
     assert sorted(proxied) == sorted([EVENTS_PATH, WEBHOOK_PATH, "/readyz"])
+    # The web board and its live stream: served unbuffered, or the stream stalls in nginx.
+    board = re.search(r"location /board \{([^}]*)\}", text)
+    assert board and "proxy_pass http://liandong;" in board.group(1) and "proxy_buffering off;" in board.group(1)
     assert "listen 443 ssl;" in text and "ssl_certificate " in text
     assert re.search(r"location / \{\s*return 404;", text)
