@@ -11,7 +11,6 @@ is handled exactly once.
 from __future__ import annotations
 
 import asyncio
-import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path

@@ -18,7 +18,7 @@ from core.events import ButtonEvent, CommandEvent, MessageEvent
 from core.messages import Button, Field, Message, Priority
 from core.text import clean_text
 from handlers.context import Context, HandlerContext
-from handlers.dispatch import actions, views
+from handlers.dispatch import actions
 from handlers.dispatch.commands import post_draft
 from handlers.dispatch.orders import ack_timeout, dispatch_units, units_on
 from handlers.dispatch.upper_centre import escalate
