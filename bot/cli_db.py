@@ -1,4 +1,4 @@
-"""`liandong db backup|restore|status` and `liandong drill reset` (README, "Operations").
+"""`liandong db backup|restore|status` and `liandong drill check|reset` (README, "Operations", "Drills").
 
 bot/cli.py only declares these commands (add_db_commands, add_drill_commands); the
 work is here. Output is plain English for the operator, like the rest of the CLI.
@@ -44,9 +44,17 @@ def add_db_commands(db_commands: Any) -> None:
 
 
 def add_drill_commands(commands: Any) -> None:
-    drill = commands.add_parser("drill", help="after an exercise",
-                                description="Tidy up after an exercise.")
+    drill = commands.add_parser("drill", help="exercises: check a scenario, tidy up after one",
+                                description="Check a drill scenario; tidy up after an exercise.")
     drill_commands = drill.add_subparsers(title="drill commands", metavar="COMMAND")
+    check = drill_commands.add_parser(
+        "check", help="validate a drill scenario file",
+        description="Validate a drill scenario (YAML, see config/drills/) against the organisation file: "
+        "every problem is printed on its own line with its key path, and the exit code is 1 when there is any.",
+    )
+    check.add_argument("file", help="the scenario file")
+    check.add_argument("--org", help="organisation file (default: $LIANDONG_ORG or the example)")
+    check.set_defaults(func=drill_check)
     reset = drill_commands.add_parser(
         "reset", help="remove the incidents marked as drill",
         description="Remove every incident marked as drill (the card's Mark as drill button) with its "
@@ -229,6 +237,33 @@ def db_status(_: argparse.Namespace) -> int:
         print(f"pending migrations: {len(pending)} (`liandong db upgrade` applies them)")
         for rev in pending:
             print(f"  {rev.revision} {(rev.doc or '').splitlines()[0] if rev.doc else ''}".rstrip())
+    return 0
+
+
+# -- drill check ------------------------------------------------------------------
+
+def drill_check(args: argparse.Namespace) -> int:
+    from config.organisation import OrganisationError, load_organisation
+    from config.scenario import ScenarioError, load_scenario
+
+    config_exit, _ = _exit_codes()
+    org_path = args.org or _settings().org_path
+    try:
+        org = load_organisation(org_path)
+    except OrganisationError as exc:
+        print(f"{org_path}: the organisation file has {len(exc.problems)} problem(s); "
+              f"`liandong check-config {shlex.quote(str(org_path))}` lists them", file=sys.stderr)
+        return config_exit
+    try:
+        scenario = load_scenario(args.file, org).scenario
+    except ScenarioError as exc:
+        print(f"{args.file}: {len(exc.problems)} problem(s):", file=sys.stderr)
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return config_exit
+    minutes = int(scenario.time_limit.total_seconds() // 60)
+    print(f"{args.file}: OK — {scenario.name}: {len(scenario.participants)} units, {len(scenario.injects)} "
+          f"injects, {len(scenario.expectations)} expectations, at most {minutes} min")
     return 0
 
 

@@ -26,7 +26,7 @@ def run(*args: str, stdin: str | None = None, env: dict[str, str] | None = None,
 
 def test_help_everywhere() -> None:
     for args in ([], ["run"], ["check-config"], ["parse"], ["db"], ["db", "upgrade"], ["places", "import"],
-                 ["intake", "export"], ["intake", "eval"]):
+                 ["intake", "export"], ["intake", "eval"], ["drill", "check"]):
         result = run(*args, "--help")
         assert result.returncode == 0 and "usage: liandong" in result.stdout, args
     assert "NAME@ROOM: TEXT" in run("run", "--help").stdout

@@ -188,7 +188,8 @@ async def test_drill_reset_leaves_no_incident_merged_into_a_removed_drill(
         first = await bot.say(REPORT)
         await bot.say("路人乙@reporting: 城东工业园仓库着火，有2人被困")
         await bot.say("王指挥@centre: /merge 20261122-0001 20261122-0002")
-        await bot.say(f"王指挥@centre: !{token(first, '标记为演练')}")  # the earlier was an exercise after all
+        asked = await bot.say(f"王指挥@centre: !{token(first, '标记为演练')}")  # an exercise after all
+        await bot.say(f"王指挥@centre: !{token(asked, '确认：是演练')}")
     finally:
         await bot.app.stop()
     env = {"LIANDONG_DATABASE_URL": database_url, "LIANDONG_DATA_DIR": str(tmp_path)}

@@ -155,7 +155,8 @@ async def test_merge_makes_two_incidents_one(console_bot: ConsoleBot) -> None:
 async def test_a_drill_and_a_real_incident_are_never_merged(console_bot: ConsoleBot) -> None:
     card = await console_bot.say("路人甲@reporting: 人民路化工厂起火，3人受伤")
     await console_bot.say("路人乙@reporting: 城东工业园仓库着火，有2人被困")
-    await console_bot.say(f"王指挥@centre: !{_token(card, '标记为演练')}")
+    asked = await console_bot.say(f"王指挥@centre: !{_token(card, '标记为演练')}")
+    await console_bot.say(f"王指挥@centre: !{_token(asked, '确认：是演练')}")
     refused = await console_bot.say(f"王指挥@centre: /merge {ID} 20261122-0002")
     assert f"事件 {ID} 是演练，20261122-0002 是真实事件，不能合并。" in refused
     async with console_bot.app.db.transaction() as session:

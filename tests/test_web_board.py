@@ -145,7 +145,8 @@ async def test_the_board_in_a_light_and_a_dark_room_and_in_english(board_bot: Bo
     await board_bot.say(f"张三@FIRE-01: !{token(order, '出动')}")
     await board_bot.say("路人乙@reporting: 石岛港区危化品泄漏，2人受伤")
     card = await board_bot.say("路人丙@reporting: 成山大道两车相撞，1人被困")
-    await board_bot.say(f"王指挥@centre: !{token(card, '标记为演练')}")
+    asked = await board_bot.say(f"王指挥@centre: !{token(card, '标记为演练')}")
+    await board_bot.say(f"王指挥@centre: !{token(asked, '确认：是演练')}")
     for dark in (False, True):
         page = await open_page(browser, dark=dark)
         await sign_in(page, await board_bot.link())
