@@ -25,6 +25,7 @@ from core.events import ButtonEvent, Event
 from core.i18n import Translator
 from core.messages import Message, Outgoing
 from core.platform import HandleResult
+from handlers.drill_marks import mark_drill_messages
 from handlers.router import Router
 from bot.metrics import Metrics
 from bot.spool import InboundSpool, SpoolFull
@@ -32,6 +33,7 @@ from core.text import strip_invisible
 from config.organisation import Organisation
 from storage.db import Database, is_storage_failure
 from storage.inbound import first_deliveries
+from storage.incidents import drill_ids_seen
 from storage.outbox import OutboxRepository
 from storage.transaction import transaction_state
 
@@ -115,6 +117,7 @@ class Pipeline:
             done = await job(ctx)
             outgoing = [o for o in ctx.outgoing if o.to.platform in self.enabled_platforms]
             outgoing.extend(await self._finish(session, ctx.now))
+            outgoing = self._drills_marked(session, outgoing)
             await OutboxRepository(session).enqueue(outgoing, ctx.now)
         self.metrics.transaction_seconds.labels(getattr(job, "__name__", "timer")).observe(
             time.perf_counter() - started)
@@ -200,11 +203,15 @@ class Pipeline:
                 results.append(result)
                 outgoing.extend(messages)
             outgoing.extend(await self._finish(session, now))
+            outgoing = self._drills_marked(session, outgoing)
             await OutboxRepository(session).enqueue(outgoing, now)
             reload_roster = transaction_state(session).roster_changed
         if reload_roster and self.roster_changed is not None:
             await self.roster_changed()  # the next events see who joined or was bound
         return results, outgoing
+
+    def _drills_marked(self, session: AsyncSession, outgoing: list[Outgoing]) -> list[Outgoing]:
+        return mark_drill_messages(outgoing, drill_ids_seen(session), self.t("drill.mark"))
 
     async def _finish(self, session: AsyncSession, now: datetime) -> list[Outgoing]:
         """Work the transaction's events asked to have done once (see Context.once_per_transaction)."""

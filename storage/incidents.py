@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import event, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from storage.models import (
     DailyCounter, DispatchOrder, Incident, IncidentAttachment, IncidentSource, TimelineEntry,
@@ -325,3 +325,16 @@ class IncidentRepository:
             select(DispatchOrder.id).where(DispatchOrder.incident_id == incident_id).limit(1)
         )
         return found is not None
+
+
+@event.listens_for(Incident, "load")
+def _remember_loaded(incident: Incident, _context: Any) -> None:
+    session = object_session(incident)
+    if session is not None:
+        transaction_state(session).incidents_loaded.append(incident)
+
+
+def drill_ids_seen(session: AsyncSession | Session) -> set[str]:
+    """The drill incidents this transaction has loaded (or marked as drill since), with no
+    query: the messages that name only these are marked as drill before they are queued."""
+    return {incident.id for incident in transaction_state(session).incidents_loaded if incident.drill}

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 if TYPE_CHECKING:  # the modules that fill these fields import this one
     from storage.buttons import ResolvedButton
     from storage.incidents import LinkedReport
-    from storage.models import RollcallAnswer
+    from storage.models import Incident, RollcallAnswer
 
 _STATE = "liandong.transaction"
 
@@ -32,6 +32,9 @@ class TransactionState:
     buttons: dict[str, "ResolvedButton | None"] = field(default_factory=dict)
     # storage/incidents.py: day -> last incident number handed out
     incident_counters: dict[str, int] = field(default_factory=dict)
+    # storage/incidents.py: every incident loaded, however (its drill flag is read at the
+    # end, so one marked as a drill during the transaction counts)
+    incidents_loaded: list["Incident"] = field(default_factory=list)
     # storage/incidents.py: incident -> reports linked to it so far
     report_numbers: dict[str, int] = field(default_factory=dict)
     # storage/incidents.py: incident -> its newest linked reports, remembered after commit

@@ -131,6 +131,9 @@ async def test_telegram_reports_and_presses_during_an_outage_are_handled_once(
         answer = next(c for c in fake.calls("answerCallbackQuery") if c["callback_query_id"] == query)
         assert KEPT in answer["text"]
         await fake.wait_until(lambda: len(app.spool) == len(PLACES) + 1, timeout=15)
+        # Told straight from the adapter (the outbox is in the database), after the event is kept.
+        await fake.wait_until(lambda: any(KEPT in m["text"] for m in fake.sent_messages(REPORTING)), timeout=10)
+        await asyncio.sleep(0.5)  # a second notice would show by now
         told = [m for m in fake.sent_messages(REPORTING) if KEPT in m["text"]]
         assert len(told) == 1, "the reporting group is told once, not once per report"
 
