@@ -436,7 +436,7 @@ MESSAGES: dict[str, str] = {
     "rollcall.report.title": "Duty roll-call record · {month}",
     "rollcall.report.usage": "Usage: /rollcall-report [YYYY-MM]",
     "rollcall.report.none": "No roll-call that month.",
-    "rollcall.report.header": "unit | received | on time | late | silent | median answer time",
+    "rollcall.report.header": "unit | received | on time | late | absent | silent | median answer time",
     "rollcall.report.rollcalls": "Roll-calls",
     # roster: invites, joining, binding, who is who
     "help.cmd.invite": "/invite UNIT [duty_officer] [uses:N] [expires:7d] — a one-time code to join the unit",
@@ -541,6 +541,7 @@ MESSAGES: dict[str, str] = {
     "rollcall.report.csv.received": "received",
     "rollcall.report.csv.on_time": "on time",
     "rollcall.report.csv.late": "late",
+    "rollcall.report.csv.absent": "absent",
     "rollcall.report.csv.silent": "silent",
     "rollcall.report.csv.median_minutes": "median answer time (minutes)",
     # A report made in a form (on any platform), in words: the incident's text.

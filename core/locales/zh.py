@@ -436,7 +436,7 @@ MESSAGES: dict[str, str] = {
     "rollcall.report.title": "值班点名记录 · {month}",
     "rollcall.report.usage": "用法：/rollcall-report [YYYY-MM]",
     "rollcall.report.none": "该月没有点名。",
-    "rollcall.report.header": "单位 | 收到 | 按时 | 迟到 | 未应答 | 应答时间中位数",
+    "rollcall.report.header": "单位 | 收到 | 按时 | 迟到 | 不在岗 | 未应答 | 应答时间中位数",
     "rollcall.report.rollcalls": "点名次数",
     # roster: invites, joining, binding, who is who
     "help.cmd.invite": "/invite 单位 [duty_officer] [uses:N] [expires:7d] — 生成加入单位的一次性邀请码",
@@ -541,6 +541,7 @@ MESSAGES: dict[str, str] = {
     "rollcall.report.csv.received": "收到点名",
     "rollcall.report.csv.on_time": "按时应答",
     "rollcall.report.csv.late": "迟到应答",
+    "rollcall.report.csv.absent": "不在岗",
     "rollcall.report.csv.silent": "未应答",
     "rollcall.report.csv.median_minutes": "应答时间中位数（分钟）",
     # A report made in a form (on any platform), in words: the incident's text.
