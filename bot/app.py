@@ -12,6 +12,7 @@ from bot.http import HttpServer
 from bot.metrics import Metrics
 from bot.outbox import OutboxSender
 from bot.pipeline import Pipeline, TimerJob
+from bot.reports import ReportWorker
 from bot.spool import InboundSpool
 from config.organisation import Organisation
 from config.roster import merge as merge_roster
@@ -41,7 +42,7 @@ OUTBOX_MAX_AGE_S = 120.0
 
 
 def build_router() -> Router:
-    from handlers import broadcast, dispatch, duty, rollcall, roster
+    from handlers import broadcast, dispatch, duty, review, rollcall, roster
     from handlers import help as help_handlers
     from handlers.intake import handler as intake
 
@@ -51,6 +52,7 @@ def build_router() -> Router:
     duty.register(router)
     dispatch.register(router)  # before intake: replies to its questions are not reports
     rollcall.register(router)  # before intake too: reasons for absence are replies
+    review.register(router)
     intake.register(router)
     help_handlers.register(router)
     return router
@@ -61,9 +63,11 @@ def timer_jobs() -> list[TimerJob]:
     from handlers.dispatch.delivery import settle_deliveries
     from handlers.dispatch.escalation import escalate_due
     from handlers.rollcall.runs import process_deadlines
+    from handlers.review.schedules import start_due_reports
     from handlers.rollcall.schedules import start_due
 
-    return [settle_deliveries, escalate_due, send_scheduled, update_progress, start_due, process_deadlines]
+    return [settle_deliveries, escalate_due, send_scheduled, update_progress, start_due, process_deadlines,
+            start_due_reports]
 
 
 class Liandong:
@@ -107,6 +111,8 @@ class Liandong:
             for route in chat.http_routes():
                 if self.http is not None:
                     self.http.add_route(*route)
+        # Reviews and statistics, built off the event loop (bot/reports.py).
+        self.reports = ReportWorker(self.db, lambda: self.org, self.clock, self.platforms, self._wake)
         self._tasks: list[asyncio.Task[None]] = []
         self._sender_tasks: dict[str, asyncio.Task[None]] = {}
         self._stopping = False
@@ -143,6 +149,8 @@ class Liandong:
             self._tasks.append(asyncio.create_task(self._replay_spool_forever(), name="spool-replay"))
         if senders if timers is None else timers:
             self._tasks.append(asyncio.create_task(self._run_timers_forever(), name="timers"))
+        if senders:  # tests build reports step by step (run_reports), like they deliver
+            self._tasks.append(asyncio.create_task(self.reports.run_forever(lambda: self._stopping), name="reports"))
         if self.http is not None:
             try:
                 await self.http.start()
@@ -207,6 +215,10 @@ class Liandong:
                 self.metrics.escalations.inc(done)
             fired += done
         return fired
+
+    async def run_reports(self) -> int:
+        """Build every report asked for so far (tests; the bot runs them as they come)."""
+        return await self.reports.run_all()
 
     async def _run_timers_forever(self) -> None:
         ticks = 0
@@ -321,11 +333,13 @@ class Liandong:
         for chat in self.chats:
             await chat.stop()
         await self.pipeline.stop()
+        self.reports.close()
         if self.http is not None:
             await self.http.stop()
         await self.db.dispose()
 
     def _wake(self, platforms: set[str]) -> None:
+        self.reports.wake()  # a /review or /stats may have been asked for
         for platform in platforms:
             if sender := self.senders.get(platform):
                 sender.wake()

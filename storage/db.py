@@ -136,6 +136,21 @@ class Database:
         async with self._sqlite_writer, self.sessions() as session, session.begin():
             yield session
 
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[AsyncSession]:
+        """A read-only snapshot for reports: on SQLite a plain (deferred) BEGIN in WAL
+        mode, so reading a month of rows neither waits for nor holds the writer lock
+        the pipeline needs. Nothing written here is kept (rolled back at the end)."""
+        async with self.engine.connect() as conn:
+            if self.is_sqlite:
+                await conn.execution_options(liandong_read_only=True)
+            async with self.sessions(bind=conn) as session:
+                await session.begin()
+                try:
+                    yield session
+                finally:
+                    await session.rollback()
+
     async def check_connection(self) -> None:
         try:
             async with self.engine.connect() as conn:
@@ -180,4 +195,5 @@ def _apply_sqlite_recipe(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Reports read without the write lock (Database.reading); everything else takes it up front.
+        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get("liandong_read_only") else "BEGIN IMMEDIATE")
