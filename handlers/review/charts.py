@@ -22,7 +22,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from core.i18n import Translator  # noqa: E402
-from handlers.review.figures import Review  # noqa: E402
+from handlers.review.figures import OrderRow, Review  # noqa: E402
 from handlers.review.fonts import rc  # noqa: E402
 from handlers.review.snapshot import OrderFacts  # noqa: E402
 
@@ -74,7 +74,7 @@ def _review_figure(t: Translator, zone: ZoneInfo, review: Review) -> Figure:
             axes.barh(y, mdates.date2num(stop) - mdates.date2num(start), left=mdates.date2num(start), height=0.5,
                       color=STAGE_COLOURS[stage], edgecolor="white", linewidth=0.5)
         for minutes, colour in ((review.targets.acknowledge, ACK_TARGET), (review.targets.on_scene, SCENE_TARGET)):
-            if minutes is not None and order.state not in ("pending_approval", "rejected"):
+            if minutes is not None and order.state not in ("pending_approval", "rejected", "declined"):
                 at = mdates.date2num(order.ordered_at + timedelta(minutes=minutes))
                 axes.plot([at, at], [y - 0.38, y + 0.38], color=colour, linewidth=2, linestyle="--")
     labels = [f"{r.order.unit} {r.order.unit_name}" + (f" #{r.order.attempt}" if r.order.attempt > 1 else "")
@@ -83,7 +83,9 @@ def _review_figure(t: Translator, zone: ZoneInfo, review: Review) -> Figure:
     axes.axvline(mdates.date2num(facts.created_at), color="#333333", linewidth=1)
     if facts.status == "closed" and facts.closed_at is not None:
         axes.axvline(mdates.date2num(facts.closed_at), color="#333333", linewidth=1, linestyle=":")
-    axes.xaxis.set_major_formatter(mdates.DateFormatter("%H:%M", tz=zone))
+    axes.xaxis.set_major_locator(_round_minutes(facts.created_at, max(r.end for r in rows)))
+    axes.xaxis.set_major_formatter(mdates.DateFormatter("%H:%M" if _one_day(facts.created_at, rows) else "%m-%d %H:%M",
+                                                        tz=zone))
     axes.set_xlabel(t("review.chart.time_axis", zone=str(zone)))
     axes.grid(axis="x", color="#dddddd", linewidth=0.5)
     axes.set_axisbelow(True)
@@ -99,11 +101,28 @@ def _review_figure(t: Translator, zone: ZoneInfo, review: Review) -> Figure:
     return figure
 
 
+def _round_minutes(start: datetime, end: datetime) -> mdates.DateLocator:
+    """Ticks on round minutes (every 5, 10, 15, 30 … minutes), about six of them."""
+    minutes = (end - start).total_seconds() / 60
+    for step in (1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720):
+        if minutes / step <= 8:
+            return (mdates.MinuteLocator(byminute=range(0, 60, step)) if step < 60
+                    else mdates.HourLocator(byhour=range(0, 24, step // 60)))
+    return mdates.DayLocator()
+
+
+def _one_day(start: datetime, rows: tuple[OrderRow, ...]) -> bool:
+    return max(r.end for r in rows) - start < timedelta(hours=20)
+
+
 def _stages(o: OrderFacts, end: datetime) -> list[tuple[datetime, datetime, str]]:
     """The spans of one order's bar: from the order through each state it reached."""
-    if o.state in ("pending_approval", "rejected", "declined"):  # a short bar: it went no further
-        stage = "declined" if o.state == "declined" else "approval"
-        return [(o.ordered_at, max(o.state_at, o.ordered_at + timedelta(seconds=30)), stage)]
+    if o.state in ("pending_approval", "rejected"):  # a short bar: it went no further
+        return [(o.ordered_at, max(o.state_at, o.ordered_at + timedelta(seconds=30)), "approval")]
+    if o.state == "declined":  # waited (or acknowledged), then a mark where it declined
+        first = "acknowledged" if o.acknowledged_at is not None else "waiting"
+        mark = max(timedelta(seconds=60), (end - o.ordered_at) / 80)
+        return [(o.ordered_at, o.state_at, first), (o.state_at, o.state_at + mark, "declined")]
     marks = [(o.ordered_at, "waiting"), (o.acknowledged_at, "acknowledged"),
              (o.en_route_at, "en_route"), (o.on_scene_at, "on_scene")]
     reached = [(at, stage) for at, stage in marks if at is not None]
