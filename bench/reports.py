@@ -16,7 +16,6 @@ import argparse
 import asyncio
 import io
 import random
-import statistics
 import sys
 import time
 from datetime import datetime, timedelta, timezone

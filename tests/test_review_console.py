@@ -6,10 +6,8 @@ from __future__ import annotations
 import io
 import re
 import warnings
-from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-import pytest
 from PIL import Image
 from pypdf import PdfReader
 from sqlalchemy import select
