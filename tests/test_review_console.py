@@ -238,3 +238,26 @@ async def test_stats_for_the_month_count_drills_apart_with_charts_and_a_bulletin
     assert "本期值班点名 1 次。" in rows
     assert "FIRE-01 市消防救援大队11000—" in rows and "MED-01 市人民医院急救中心10010外出培训" in rows
     assert "四、预警确认无数据" in rows and "五、演练（单独统计）类型起数坍塌1" in rows
+
+
+async def test_a_chart_of_many_orders_stays_a_size_chats_accept(console_bot: ConsoleBot, clock: ManualClock) -> None:
+    """200 orders: the chart shows the first 40 and says so; the document lists all."""
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from handlers.review.snapshot import OrderFacts
+
+    await _script(console_bot, clock)
+    async with console_bot.app.db.reading() as session:
+        facts = await load_incident(session, console_bot.app.org, ID)
+    start = facts.created_at
+    many = tuple(OrderFacts(f"U-{n:03d}", f"队伍{n}", 1, "on_scene", start, "王指挥", start + timedelta(minutes=30),
+                            start + timedelta(minutes=2), start + timedelta(minutes=5),
+                            start + timedelta(minutes=30), None, None, "delivered") for n in range(200))
+    figures = review(replace(facts, orders=many), clock.now())
+    t, zone = Translator("zh"), ZoneInfo("Asia/Shanghai")
+    png = charts.review_chart(t, zone, figures)
+    (width, height), inked = _inked(png)
+    assert width + height <= 10_000 and len(png) < 1024 * 1024 and inked > 5_000
+    text = _pdf_text(pdf(review_document(t, zone, figures, png))).replace("\n", "")
+    assert "U-199 队伍199" in text

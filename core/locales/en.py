@@ -696,6 +696,7 @@ MESSAGES: dict[str, str] = {
     "review.chart.stage.declined": "declined",
     "review.chart.target_ack": "acknowledge target {minutes} min",
     "review.chart.target_scene": "on-scene target {minutes} min",
+    "review.chart.more": " (the first {shown} of {total} orders; the document lists them all)",
     "timeline.usage": "Usage: /timeline ID, e.g. /timeline 20261122-0001",
     "timeline.title": "Timeline · {id}",
     "timeline.public_mark": " (reporter's view)",

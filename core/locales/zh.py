@@ -696,6 +696,7 @@ MESSAGES: dict[str, str] = {
     "review.chart.stage.declined": "无法执行",
     "review.chart.target_ack": "接令目标 {minutes}分钟",
     "review.chart.target_scene": "到场目标 {minutes}分钟",
+    "review.chart.more": "（图中为前 {shown} 条指令，共 {total} 条；全部见文档表格）",
     "timeline.usage": "用法：/timeline 事件编号，例如 /timeline 20261122-0001",
     "timeline.title": "事件时间线 · {id}",
     "timeline.public_mark": "（报告人视图）",

@@ -58,8 +58,13 @@ def review_chart(t: Translator, zone: ZoneInfo, review: Review) -> bytes:
     return draw(lambda: _review_figure(t, zone, review))
 
 
+# Bars on one chart: beyond this the image grows past what chats show (Telegram refuses a
+# photo whose sides add up to over 10,000 px); the document's table lists every order.
+MAX_BARS = 40
+
+
 def _review_figure(t: Translator, zone: ZoneInfo, review: Review) -> Figure:
-    rows = review.rows
+    rows = review.rows[:MAX_BARS]
     figure = Figure(figsize=(10, 1.6 + 0.55 * max(len(rows), 2)))
     axes = figure.add_subplot()
     facts = review.facts
@@ -86,7 +91,8 @@ def _review_figure(t: Translator, zone: ZoneInfo, review: Review) -> Figure:
     axes.xaxis.set_major_locator(_round_minutes(facts.created_at, max(r.end for r in rows)))
     axes.xaxis.set_major_formatter(mdates.DateFormatter("%H:%M" if _one_day(facts.created_at, rows) else "%m-%d %H:%M",
                                                         tz=zone))
-    axes.set_xlabel(t("review.chart.time_axis", zone=str(zone)))
+    axes.set_xlabel(t("review.chart.time_axis", zone=str(zone)) + (
+        t("review.chart.more", shown=MAX_BARS, total=len(review.rows)) if len(review.rows) > MAX_BARS else ""))
     axes.grid(axis="x", color="#dddddd", linewidth=0.5)
     axes.set_axisbelow(True)
     legend = [Patch(color=STAGE_COLOURS[s], label=t(f"review.chart.stage.{s}"))
@@ -154,7 +160,7 @@ def bar_chart(title: str, labels: Sequence[str], values: Sequence[float], no_dat
 def panels(title: str, parts: Sequence[Callable[[Axes], None]]) -> bytes:
     """Several small charts side by side in one image, each drawn by its callable."""
     def make() -> Figure:
-        figure = Figure(figsize=(6 * len(parts), 5.5))
+        figure = Figure(figsize=(6 * len(parts), 6.5))
         figure.suptitle(title, fontsize=13)
         for index, part in enumerate(parts, start=1):
             part(figure.add_subplot(1, len(parts), index))

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from config.organisation import Organisation
 from core.i18n import Translator
-from core.messages import Message
+from core.messages import MAX_FILE_BYTES, Message
 from handlers.review import charts, statistics
 from handlers.review.document import pdf
 from handlers.review.figures import review
@@ -62,6 +62,8 @@ def build(work: Work) -> Message:
         figures = review(work.incident, work.until)
         chart = charts.review_chart(t, zone, figures)
         document = pdf(review_document(t, zone, figures, chart))
+        if len(document) > MAX_FILE_BYTES:  # the chart goes with the message anyway: the tables alone
+            document = pdf(review_document(t, zone, figures, None))
         return review_message(t, zone, figures, chart, document)
     assert work.period is not None
     return statistics.stats_message(t, zone, work.frame, work.period)

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from config.organisation import Organisation
 from core.i18n import Translator
-from core.messages import Field, Message, OutgoingFile
+from core.messages import MAX_FILE_BYTES, Field, Message, OutgoingFile
 from handlers.review import charts
 from handlers.review.document import Document, Image, Table, pdf, write
 from handlers.review.snapshot import Frame, Targets, targets_for
@@ -343,7 +343,7 @@ def stats_charts(t: Translator, facts: PeriodFacts) -> dict[str, bytes]:
             if not values:
                 charts.no_data_on(axes, no_data)
                 return
-            names, numbers = zip(*values.most_common(12))
+            names, numbers = zip(*values.most_common(charts.MAX_BARS // 2))
             axes.barh(range(len(names)), numbers, color="#4e79a7")
             axes.set_yticks(range(len(names)), names)
             axes.invert_yaxis()
@@ -361,6 +361,7 @@ def stats_charts(t: Translator, facts: PeriodFacts) -> dict[str, bytes]:
         def part(axes: Any) -> None:
             axes.set_title(t(f"stats.chart.{what}"))
             rows = [(code, getattr(u, what)) for code, u in times.items() if getattr(u, what)]
+            rows = sorted(rows, key=lambda row: -len(row[1]))[:charts.MAX_BARS]  # the busiest units
             if not rows:
                 charts.no_data_on(axes, no_data)
                 return
@@ -386,7 +387,7 @@ def stats_charts(t: Translator, facts: PeriodFacts) -> dict[str, bytes]:
 
     def duty(axes: Any) -> None:
         axes.set_title(t("stats.section.rollcalls"))
-        rows = _in_org_order(facts, facts.rollcall_units)
+        rows = _in_org_order(facts, facts.rollcall_units)[:charts.MAX_BARS]
         if not rows:
             charts.no_data_on(axes, no_data)
             return
@@ -402,7 +403,7 @@ def stats_charts(t: Translator, facts: PeriodFacts) -> dict[str, bytes]:
 
     def alerts(axes: Any) -> None:
         axes.set_title(t("stats.section.alerts"))
-        rows = _in_org_order(facts, facts.alerts)
+        rows = _in_org_order(facts, facts.alerts)[:charts.MAX_BARS]
         if not rows:
             charts.no_data_on(axes, no_data)
             return
@@ -421,6 +422,8 @@ def stats_charts(t: Translator, facts: PeriodFacts) -> dict[str, bytes]:
 def stats_message(t: Translator, zone: ZoneInfo, frame: Frame, facts: PeriodFacts) -> Message:
     images = stats_charts(t, facts)
     document = pdf(month_document(t, zone, frame, facts, images))
+    if len(document) > MAX_FILE_BYTES:  # the charts go with the message anyway: the tables alone
+        document = pdf(month_document(t, zone, frame, facts, {}))
     real = [i for i in facts.incidents if not i[3]]
     times = unit_times(facts)
     all_ack = [v for u in times.values() for v in u.acknowledge]
