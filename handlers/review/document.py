@@ -119,7 +119,7 @@ def pdf(doc: Document) -> bytes:
     out = io.BytesIO()
     page = SimpleDocTemplate(out, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm,
                              bottomMargin=15 * mm, title=doc.title)
-    width = A4[0] - 30 * mm
+    width, height = A4[0] - 30 * mm, A4[1] - 45 * mm
     flow: list = [Paragraph(e(doc.title), title)]
     if doc.subtitle:
         flow.append(Paragraph(e(doc.subtitle), body))
@@ -138,7 +138,7 @@ def pdf(doc: Document) -> bytes:
             flow += [grid, Spacer(1, 4)]
         for image in section.images:
             picture = PdfImage(io.BytesIO(image.png))
-            scale = min(1.0, width / picture.drawWidth)
+            scale = min(1.0, width / picture.drawWidth, height / picture.drawHeight)  # fits one page
             picture.drawWidth, picture.drawHeight = picture.drawWidth * scale, picture.drawHeight * scale
             flow += [picture, Spacer(1, 4)]
     page.build(flow)
