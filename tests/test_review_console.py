@@ -261,3 +261,35 @@ async def test_a_chart_of_many_orders_stays_a_size_chats_accept(console_bot: Con
     assert width + height <= 10_000 and len(png) < 1024 * 1024 and inked > 5_000
     text = _pdf_text(pdf(review_document(t, zone, figures, png))).replace("\n", "")
     assert "U-199 队伍199" in text
+
+
+async def test_an_organisation_without_targets_gets_reviews_and_stats_that_say_so(
+    database_url: str, clock: ManualClock,
+) -> None:
+    import yaml
+
+    from config.organisation import parse_organisation
+    from config.settings import DEFAULT_ORG
+    from tests.conftest import start_console_bot
+
+    data = yaml.safe_load(open(DEFAULT_ORG, encoding="utf-8"))
+    del data["targets"]
+    bot = await start_console_bot(database_url, parse_organisation(yaml.safe_dump(data, allow_unicode=True)), clock)
+    try:
+        await _script(bot, clock)
+        await bot.say(f"王指挥@centre: /review {ID}")
+        await bot.say("王指挥@centre: /stats 2026-11")
+        assert await bot.app.run_reports() == 2
+        await bot.app.drain()
+        out = bot.new_output()
+        assert "未达目标: 未设定" in out
+        async with bot.app.db.transaction() as session:
+            payloads = list(await session.scalars(select(OutboxMessage.payload).where(
+                OutboxMessage.chat_id == "centre").order_by(OutboxMessage.id.desc()).limit(2)))
+        stats, review_ = (Message.from_json(p) for p in payloads)
+        review_text = _pdf_text(review_.files[1].content).replace("\n", "")
+        assert "八、未达目标项组织文件未设定响应目标（targets:），无法评估是否达标。" in review_text
+        stats_text = _pdf_text(stats.files[-1].content).replace("\n", "")
+        assert "组织文件未设定响应目标" in stats_text and "接令达标" in stats_text and "—" in stats_text
+    finally:
+        await bot.app.stop()
