@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Callable
 
@@ -99,6 +99,13 @@ class ReportWorker:
                 self._executor = None
                 if attempt == 2:
                     raise
+            except (OSError, NotImplementedError) as exc:
+                # No worker process can be started here (a sandbox without semaphores or
+                # sockets): a thread still keeps the loop free, if less well than a process.
+                log.warning("report worker process unavailable (%s); building in a thread", exc)
+                self._executor.shutdown(wait=False, cancel_futures=True)
+                self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reports")
+                self._make_executor = lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="reports")
         raise AssertionError("unreachable")
 
     async def run_all(self) -> int:
