@@ -293,3 +293,28 @@ async def test_an_organisation_without_targets_gets_reviews_and_stats_that_say_s
         assert "组织文件未设定响应目标" in stats_text and "接令达标" in stats_text and "—" in stats_text
     finally:
         await bot.app.stop()
+
+
+async def test_the_review_names_approvals_and_the_alerts_that_name_the_incident(
+    console_bot: ConsoleBot, clock: ManualClock,
+) -> None:
+    await console_bot.say(f"路人甲@reporting: {REPORT}")
+    clock.advance(minutes=1)
+    asked = await console_bot.say(f"王指挥@centre: /dispatch {ID} POWER-01")  # needs a second member's approval
+    clock.advance(minutes=2)
+    await console_bot.say(f"刘值班@centre: !{_token(asked, '批准')}")
+    preview = await console_bot.say(f"王指挥@centre: /broadcast red unit:FIRE-01,MED-01 {ID} 化工厂下风向禁止通行")
+    sent = await console_bot.say(f"刘值班@centre: !{_token(preview, '发送')}")
+    await console_bot.app.run_timers()
+    await console_bot.app.drain()
+    sent += console_bot.new_output()
+    confirmed = await console_bot.say(f"张三@FIRE-01: !{_token(_room(sent, 'FIRE-01'), '收到')}")
+    assert "已为 FIRE-01 确认收到" in confirmed, (confirmed, sent)
+    await console_bot.say(f"王指挥@centre: /review {ID}")
+    assert await console_bot.app.run_reports() == 1
+    await console_bot.app.drain()
+    console_bot.new_output()
+    _, document = (await _last_files(console_bot, "centre")).files
+    rows = _pdf_text(document.content).replace("\n", "")
+    assert "15:01:00POWER-01申请审批王指挥15:03:00POWER-01批准刘值班" in rows, rows
+    assert "化工厂下风向禁止通行" in rows and "1/2 (50%)MED-01" in rows, rows  # FIRE-01 confirmed, MED-01 not
