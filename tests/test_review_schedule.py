@@ -11,20 +11,20 @@ from core.clock import ManualClock
 from storage.models import ReportJob
 from tests.conftest import start_console_bot
 
-# The example schedules "0 8 1 * *": 08:00 on the 1st, Shanghai time = 00:00 UTC.
-DEC_1_0800 = datetime(2026, 12, 1, 0, 0, tzinfo=timezone.utc)
+# The example schedules "0 10 2 * *": 10:00 on the 2nd, Shanghai time = 02:00 UTC.
+DEC_2_1000 = datetime(2026, 12, 2, 2, 0, tzinfo=timezone.utc)
 
 
 async def test_two_processes_send_one_bulletin_for_the_previous_month(
     database_url: str, org: Organisation, clock: ManualClock,
 ) -> None:
-    assert [r.cron for r in org.spec.scheduled_reports] == ["0 8 1 * *"]
-    clock.set(datetime(2026, 11, 30, 23, 59, tzinfo=timezone.utc))
+    assert [r.cron for r in org.spec.scheduled_reports] == ["0 10 2 * *"]
+    clock.set(DEC_2_1000.replace(hour=1, minute=59))
     first = await start_console_bot(database_url, org, clock)
     second = await start_console_bot(database_url, org, clock)
     try:
-        assert await first.app.run_timers() == 0  # 07:59: not yet
-        clock.set(DEC_1_0800)
+        assert await first.app.run_timers() == 0  # 09:59: not yet
+        clock.set(DEC_2_1000)
         fired = [await first.app.run_timers(), await second.app.run_timers()]
         assert sorted(fired) == [0, 1]  # one process claimed it; the other found it claimed
         built = await first.app.run_reports() + await second.app.run_reports()
@@ -48,10 +48,10 @@ async def test_two_processes_send_one_bulletin_for_the_previous_month(
 async def test_a_run_missed_beyond_its_grace_is_skipped(
     database_url: str, org: Organisation, clock: ManualClock,
 ) -> None:
-    clock.set(DEC_1_0800.replace(hour=1, minute=1))  # 61 minutes late; the grace is 60
+    clock.set(DEC_2_1000.replace(hour=3, minute=1))  # 61 minutes late; the grace is 60
     bot = await start_console_bot(database_url, org, clock)
     try:
-        assert await bot.app.run_timers() == 1  # the 09:00 roll-call, not the bulletin
+        assert await bot.app.run_timers() == 0
         async with bot.app.db.transaction() as session:
             assert await session.scalar(select(func.count()).select_from(ReportJob)) == 0
     finally:

@@ -35,7 +35,7 @@ def test_the_example_sets_targets_per_level_and_a_monthly_report() -> None:
     assert (level_2.acknowledge_minutes, level_2.on_scene_minutes) == (3, 30)  # on scene: the general one
     assert (level_3.acknowledge_minutes, level_3.on_scene_minutes) == (5, 30)
     assert (no_level.acknowledge_minutes, no_level.on_scene_minutes) == (5, 30)
-    assert [r.cron for r in spec.scheduled_reports] == ["0 8 1 * *"]
+    assert [r.cron for r in spec.scheduled_reports] == ["0 10 2 * *"]
 
 
 def test_no_targets_is_allowed_and_gives_no_times() -> None:
