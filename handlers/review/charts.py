@@ -139,24 +139,6 @@ def _stages(o: OrderFacts, end: datetime) -> list[tuple[datetime, datetime, str]
 # -- statistics ----------------------------------------------------------------
 
 
-def bar_chart(title: str, labels: Sequence[str], values: Sequence[float], no_data: str) -> bytes:
-    def make() -> Figure:
-        figure = Figure(figsize=(8, 1.5 + 0.35 * max(len(labels), 3)))
-        axes = figure.add_subplot()
-        axes.set_title(title, fontsize=12)
-        if not labels:
-            _no_data(axes, no_data)
-            return figure
-        axes.barh(range(len(labels)), list(values), color="#4e79a7")
-        axes.set_yticks(range(len(labels)), list(labels))
-        axes.invert_yaxis()
-        for y, value in enumerate(values):
-            axes.text(value, y, f" {value:g}", va="center", fontsize=9)
-        axes.grid(axis="x", color="#dddddd", linewidth=0.5)
-        return figure
-    return draw(make)
-
-
 def panels(title: str, parts: Sequence[Callable[[Axes], None]]) -> bytes:
     """Several small charts side by side in one image, each drawn by its callable."""
     def make() -> Figure:

@@ -54,7 +54,7 @@ def targets_for(org: Organisation, level: int | None) -> Targets:
 
 @dataclass(frozen=True)
 class Entry:
-    """One timeline entry. `internal`: not for the reporter's eyes."""
+    """One timeline entry, as recorded (escalations also name whom they reminded)."""
 
     at: datetime
     kind: str
