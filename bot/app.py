@@ -12,6 +12,7 @@ from bot.http import HttpServer
 from bot.metrics import Metrics
 from bot.outbox import OutboxSender
 from bot.pipeline import Pipeline, TimerJob
+from bot.reports import ReportWorker
 from bot.spool import InboundSpool
 from adapters.web.server import WebBoard, WebSettings
 from config.organisation import Organisation
@@ -42,7 +43,7 @@ OUTBOX_MAX_AGE_S = 120.0
 
 
 def build_router(board_url: Callable[[], str] = lambda: "http://127.0.0.1:8080") -> Router:
-    from handlers import board, broadcast, dispatch, duty, rollcall, roster
+    from handlers import board, broadcast, dispatch, duty, review, rollcall, roster
     from handlers import help as help_handlers
     from handlers.intake import handler as intake
 
@@ -53,6 +54,7 @@ def build_router(board_url: Callable[[], str] = lambda: "http://127.0.0.1:8080")
     duty.register(router)
     dispatch.register(router)  # before intake: replies to its questions are not reports
     rollcall.register(router)  # before intake too: reasons for absence are replies
+    review.register(router)
     intake.register(router)
     help_handlers.register(router)
     return router
@@ -63,9 +65,11 @@ def timer_jobs() -> list[TimerJob]:
     from handlers.dispatch.delivery import settle_deliveries
     from handlers.dispatch.escalation import escalate_due
     from handlers.rollcall.runs import process_deadlines
+    from handlers.review.schedules import start_due_reports
     from handlers.rollcall.schedules import start_due
 
-    return [settle_deliveries, escalate_due, send_scheduled, update_progress, start_due, process_deadlines]
+    return [settle_deliveries, escalate_due, send_scheduled, update_progress, start_due, process_deadlines,
+            start_due_reports]
 
 
 class Liandong:
@@ -116,6 +120,8 @@ class Liandong:
         if self.http is not None:
             for route in self.board.routes():
                 self.http.add_route(*route)
+        # Reviews and statistics, built off the event loop (bot/reports.py).
+        self.reports = ReportWorker(self.db, lambda: self.org, self.clock, self.platforms, self._wake)
         self._tasks: list[asyncio.Task[None]] = []
         self._sender_tasks: dict[str, asyncio.Task[None]] = {}
         self._stopping = False
@@ -152,6 +158,8 @@ class Liandong:
             self._tasks.append(asyncio.create_task(self._replay_spool_forever(), name="spool-replay"))
         if senders if timers is None else timers:
             self._tasks.append(asyncio.create_task(self._run_timers_forever(), name="timers"))
+        if senders:  # tests build reports step by step (run_reports), like they deliver
+            self._tasks.append(asyncio.create_task(self.reports.run_forever(lambda: self._stopping), name="reports"))
         if self.http is not None:
             try:
                 await self.http.start()
@@ -216,6 +224,10 @@ class Liandong:
                 self.metrics.escalations.inc(done)
             fired += done
         return fired
+
+    async def run_reports(self) -> int:
+        """Build every report asked for so far (tests; the bot runs them as they come)."""
+        return await self.reports.run_all()
 
     async def _run_timers_forever(self) -> None:
         ticks = 0
@@ -331,6 +343,7 @@ class Liandong:
             await chat.stop()
         await self.pipeline.stop()
         await self.board.close()  # open board streams end, so the HTTP server need not wait for them
+        self.reports.close()
         if self.http is not None:
             await self.http.stop()
         await self.db.dispose()
@@ -344,6 +357,7 @@ class Liandong:
 
     def _wake(self, platforms: set[str]) -> None:
         self.board.changed()  # a commit here: open boards look now, not at their next poll
+        self.reports.wake()  # a /review or /stats may have been asked for
         for platform in platforms:
             if sender := self.senders.get(platform):
                 sender.wake()

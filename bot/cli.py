@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Awaitable, Callable, Mapping, Sequence
 
 import adapters  # noqa: F401  (fills the platform registry)
-from bot import cli_db, logredact
+from bot import cli_db, cli_report, logredact
 from core.timeparse import parse_duration
 from config.organisation import Organisation, OrganisationError, load_organisation
 from config.settings import Settings, SettingsError, StorageSettingsError
@@ -154,6 +154,7 @@ def _parser() -> argparse.ArgumentParser:
     upgrade.set_defaults(func=_db_upgrade)
     cli_db.add_db_commands(db_commands)
     cli_db.add_drill_commands(commands)
+    cli_report.add_report_commands(commands)
 
     roster = commands.add_parser(
         "roster", help="the contact register and the roster in the database",

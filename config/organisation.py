@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from config.places import Gazetteer
 from config.register.checks import normalise_phones  # the register's phone rules, one for both
-from config.schema import INCIDENT_TYPES, WEEKDAYS, Channel, OrganisationFile, Unit, UnitMember
+from config.schema import DEFAULT_LEVELS, INCIDENT_TYPES, WEEKDAYS, Channel, OrganisationFile, Unit, UnitMember
 from config.unit_lookup import close_units
 from config.yamlfile import YamlProblem, format_validation_errors, parse_yaml, read_text
 from core.events import ConversationRef
@@ -414,6 +414,7 @@ def _cross_reference_problems(data: dict[str, Any]) -> list[str]:
         if isinstance(rollcall, dict):
             for i, code in _items(rollcall.get("units")):
                 check_unit(f"rollcalls[{r}].units[{i}]", code)
+    problems += _target_level_problems(data)
 
     # One chat bound to two units would make "who may press" ambiguous.
     owner: dict[tuple[str, str], str] = {}
@@ -469,6 +470,24 @@ def _tier_problems(data: dict[str, Any], home_codes: set[str]) -> list[str]:
             if isinstance(level, dict) and level.get("tell_upper_centre") is True:
                 problems.append(f"response_levels[{n}].tell_upper_centre: there is no upper_centre to tell "
                                 "(add upper_centre, or leave tell_upper_centre out)")
+    return problems
+
+
+def _target_level_problems(data: dict[str, Any]) -> list[str]:
+    """Targets for a level must name a level the file has (response_levels, or 1–4)."""
+    targets = data.get("targets")
+    if not isinstance(targets, dict):
+        return []
+    declared = data.get("response_levels")
+    numbers = ([level.get("level") for _, level in _items(declared) if isinstance(level, dict)]
+               if declared is not None else [level.level for level in DEFAULT_LEVELS])
+    known = sorted(n for n in numbers if isinstance(n, int))
+    problems = []
+    for i, entry in _items(targets.get("levels")):
+        level = entry.get("level") if isinstance(entry, dict) else None
+        if isinstance(level, int) and level not in known:
+            problems.append(f"targets.levels[{i}].level: no response level {level} "
+                            f"(levels: {', '.join(map(str, known)) or 'none'})")
     return problems
 
 

@@ -297,6 +297,58 @@ class Place(_Strict):
         return self
 
 
+# -- after-action review and statistics (#15) --
+
+
+class TargetTimes(_Strict):
+    """How fast the organisation wants units to answer an order, in minutes from the
+    order: read by the after-action review and the statistics, never enforced."""
+
+    acknowledge_minutes: Annotated[int, Field(gt=0, le=24 * 60)] | None = None
+    on_scene_minutes: Annotated[int, Field(gt=0, le=7 * 24 * 60)] | None = None
+
+
+class LevelTargets(TargetTimes):
+    """Targets for incidents at one response level; a time left out is the general one."""
+
+    level: Annotated[int, Field(ge=1, le=9)]
+
+
+class Targets(TargetTimes):
+    levels: list[LevelTargets] = []
+
+    @field_validator("levels")
+    @classmethod
+    def _levels_once_each(cls, levels: list[LevelTargets]) -> list[LevelTargets]:
+        numbers = [level.level for level in levels]
+        if len(set(numbers)) != len(numbers):
+            raise ValueError(f"each level once: {sorted(numbers)}")
+        return levels
+
+    def for_level(self, level: int | None) -> TargetTimes:
+        """The targets of an incident at `level` (None: no level set): the level's own
+        times where it gives them, the general ones otherwise."""
+        own = next((entry for entry in self.levels if entry.level == level), None)
+        if own is None:
+            return TargetTimes(acknowledge_minutes=self.acknowledge_minutes, on_scene_minutes=self.on_scene_minutes)
+        return TargetTimes(
+            acknowledge_minutes=own.acknowledge_minutes if own.acknowledge_minutes is not None
+            else self.acknowledge_minutes,
+            on_scene_minutes=own.on_scene_minutes if own.on_scene_minutes is not None else self.on_scene_minutes,
+        )
+
+
+class ScheduledReport(_Strict):
+    """The monthly supervision bulletin (通报), sent to the centre's conversations on a
+    schedule: each run reports the previous calendar month."""
+
+    name: Annotated[StrictStr, Field(min_length=1)]
+    cron: StrictStr
+    grace_minutes: Annotated[int, Field(ge=0, le=24 * 60)] = 60
+
+    _valid_cron = field_validator("cron")(Rollcall._valid_cron.__func__)  # type: ignore[attr-defined]
+
+
 class OrganisationFile(_Strict):
     organisation: OrganisationInfo
     command_centre: CommandCentre
@@ -324,3 +376,6 @@ class OrganisationFile(_Strict):
     # Tiers (#14): see UpperCentre and Region.
     upper_centre: UpperCentre | None = None
     regions: list[Region] = []
+    # after-action review and statistics (#15)
+    targets: Targets | None = None
+    scheduled_reports: list[ScheduledReport] = []

@@ -657,3 +657,34 @@ class BoardSession(Base):
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # signed out or revoked
 
     __table_args__ = (Index("ix_board_sessions_person", "person"),)
+class ReportJob(Base):
+    """A report to build off the event loop (/review, /stats, the scheduled bulletin).
+
+    Asked for in the transaction of the command (or claimed by the schedule timer),
+    built by a worker outside any transaction, and answered through the outbox.
+    A scheduled run is claimed by inserting its row: (schedule_key, scheduled_for) is
+    unique, so a second process reaching the same run inserts nothing (NULLs, the
+    ad hoc jobs, never collide).
+    """
+
+    __tablename__ = "report_jobs"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))  # review | stats
+    args: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Where the answer goes: ["platform:chat_id", …], and the message it answers.
+    answer_to: Mapped[list[str]] = mapped_column(JSON, default=list)
+    reply_to_message_id: Mapped[str | None] = mapped_column(String(64))
+    requested_by: Mapped[str] = mapped_column(String(200))
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending | working | done | failed
+    lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    error: Mapped[str | None] = mapped_column(Text)
+    schedule_key: Mapped[str | None] = mapped_column(String(80))
+    scheduled_for: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    __table_args__ = (
+        UniqueConstraint("schedule_key", "scheduled_for", name="uq_report_job_run"),
+        Index("ix_report_jobs_status", "status", "id"),
+    )

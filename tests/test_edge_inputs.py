@@ -8,7 +8,7 @@ from tests.conftest import ConsoleBot
 APOLOGY = Translator("zh")("error.internal")
 COMMANDS = ["rollcall_report", "rollcall", "rollcall_intensify", "rollcalls", "broadcast", "broadcast_report",
             "broadcasts", "dispatch", "close", "invite", "remove", "duty", "onduty", "status", "report", "units",
-            "whoami", "bind", "unbind", "leave", "join"]
+            "whoami", "bind", "unbind", "leave", "join", "review", "timeline", "stats"]
 ARGS = ["0000-01", "9999-12", "-1", "99999999999999999999", "at:0001-01-01T00:00", "at:9999-12-31T23:59",
         "red at:0001-01-01T00:00 测试", "expires:99999999999d", "uses:99999999999", "30000000min",
         "99999999999d every:1m", "00:00..00:00 every:10m", "20261203-99999999", "FIRE-01 " + "x" * 5000,

@@ -104,13 +104,15 @@ async def test_a_monthly_schedule_fires_collects_answers_reminds_and_summarises(
 
     report = await console_bot.say("王指挥@centre: /rollcall-report 2026-12")
     assert "值班点名记录 · 2026-12" in report and "点名次数: 1" in report
-    assert "FIRE-01 | 1 | 1 | 0 | 0 | 2分00秒" in report
-    assert "CHEM-01 | 1 | 0 | 1 | 0 | 35分00秒" in report
-    assert "SEA-01 | 1 | 0 | 0 | 1 | —" in report
+    assert "FIRE-01 | 1 | 1 | 0 | 0 | 0 | 2分00秒" in report
+    assert "CHEM-01 | 1 | 0 | 1 | 0 | 0 | 35分00秒" in report
+    assert "SEA-01 | 1 | 0 | 0 | 0 | 1 | —" in report
+    # 不在岗 is counted apart: reached (an answer time), but neither on time nor late (#15).
+    assert "MED-01 | 1 | 0 | 0 | 1 | 0 | 2分00秒" in report
     # …with the record to file attached as a CSV (the console shows its first lines).
     assert "📎 rollcall-2026-12.csv (" in report and ", text/csv)" in report
-    assert "  | 单位代码,单位名称,收到点名,按时应答,迟到应答,未应答,应答时间中位数（分钟）" in report
-    assert "  | FIRE-01,市消防救援大队,1,1,0,0,2.0" in report
+    assert "  | 单位代码,单位名称,收到点名,按时应答,迟到应答,不在岗,未应答,应答时间中位数（分钟）" in report
+    assert "  | FIRE-01,市消防救援大队,1,1,0,0,0,2.0" in report
     async with console_bot.app.db.transaction() as session:
         payloads = list(await session.scalars(select(OutboxMessage.payload).where(
             OutboxMessage.chat_id == "centre").order_by(OutboxMessage.id.desc()).limit(1)))
@@ -119,8 +121,9 @@ async def test_a_monthly_schedule_fires_collects_answers_reminds_and_summarises(
     rows = list(csv.reader(io.StringIO(record.content.decode("utf-8-sig"))))
     assert len(rows) == 1 + len(org.units)
     assert rows[1:][[r[0] for r in rows[1:]].index("CHEM-01")] == [
-        "CHEM-01", "石岛化工园区企业救援队", "1", "0", "1", "0", "35.0"]
-    assert ["SEA-01", "海上搜救志愿队", "1", "0", "0", "1", ""] in rows
+        "CHEM-01", "石岛化工园区企业救援队", "1", "0", "1", "0", "0", "35.0"]
+    assert ["MED-01", "市人民医院急救中心", "1", "0", "0", "1", "0", "2.0"] in rows
+    assert ["SEA-01", "海上搜救志愿队", "1", "0", "0", "0", "1", ""] in rows
     assert "该月没有点名" in await console_bot.say("王指挥@centre: /rollcall_report 2026-11")
 
 

@@ -121,6 +121,6 @@ async def test_the_monthly_roll_call_record_arrives_as_a_csv_in_the_centre(bot: 
     [record] = [f for f in fake.files if f["name"] == "rollcall-2026-11.csv"]
     assert record["channels"] == [CENTRE]
     rows = list(csv.reader(io.StringIO(record["content"].decode("utf-8-sig"))))
-    assert rows[0][0] == "单位代码" and rows[1][:7] == ["ENV-01", "市生态环境分局", "1", "0", "0", "1", ""]
+    assert rows[0][0] == "单位代码" and rows[1][:8] == ["ENV-01", "市生态环境分局", "1", "0", "0", "0", "1", ""]
     report = next(m for m in fake.messages(CENTRE) if "值班点名记录 · 2026-11" in all_text(m))
-    assert "ENV-01 | 1 | 0 | 0 | 1 | —" in all_text(report)
+    assert "ENV-01 | 1 | 0 | 0 | 0 | 1 | —" in all_text(report)

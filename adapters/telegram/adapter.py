@@ -72,6 +72,10 @@ def is_group_chat(chat_id: str) -> bool:
     return chat_id.startswith("-")  # groups, supergroups and channels have negative ids
 
 
+# Telegram shows these as photos in the chat (sendPhoto, up to 10 MB); other files are documents.
+PHOTO_TYPES = frozenset({"image/png", "image/jpeg"})
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+
 class TelegramAdapter(PlatformBase):
     platform = PLATFORM
 
@@ -293,15 +297,19 @@ class TelegramAdapter(PlatformBase):
             ReplyParameters(int(delivery.reply_to_message_id), allow_sending_without_reply=True)
             if delivery.reply_to_message_id else None
         )
-        steps: list[str | InputFile] = [*parts, *(InputFile(f.content, filename=f.name)
-                                                   for f in delivery.message.files)]
+        files = delivery.message.files
+        steps: list[str | InputFile] = [*parts, *(InputFile(f.content, filename=f.name) for f in files)]
+        # A chart is shown in the chat as a photo; everything else (PDF, CSV) is a document.
+        photos = {len(parts) + i for i, f in enumerate(files)
+                  if f.mime in PHOTO_TYPES and len(f.content) <= MAX_PHOTO_BYTES}
         first, sent_id = self._progress.get(delivery.outbox_id, (0, ""))
         for index in range(first, len(steps)):
             if index > first:  # the sender paced this try's first part
                 await self._pace_part(delivery.to.chat_id)
             last_text = index == len(parts) - 1
             sent = await self._send_part(
-                chat_id, steps[index], document=index >= len(parts), parse_mode=ParseMode.HTML,
+                chat_id, steps[index], document=index >= len(parts), photo=index in photos,
+                parse_mode=ParseMode.HTML,
                 reply_markup=markup if last_text else None, reply_parameters=reply if index == 0 else None,
             )
             if index < len(parts):
@@ -326,9 +334,11 @@ class TelegramAdapter(PlatformBase):
         self.limiter.sent(chat_id)
 
     async def _send_part(self, chat_id: int, content: str | InputFile, *, document: bool = False,
-                         **options: Any) -> TgMessage:
+                         photo: bool = False, **options: Any) -> TgMessage:
         if document:
             options = {k: v for k, v in options.items() if k == "reply_parameters"}
+            if photo:
+                return await self.app.bot.send_photo(chat_id, content, **options)
             return await self.app.bot.send_document(chat_id, content, **options)
         return await self.app.bot.send_message(chat_id, content, **options)
 

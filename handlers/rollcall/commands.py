@@ -210,7 +210,7 @@ async def cancel_pressed(ctx: HandlerContext, event: ButtonEvent, button: Resolv
 
 
 async def report_command(ctx: HandlerContext, event: CommandEvent) -> None:
-    """/rollcall-report [YYYY-MM] — per unit: received, on time, late, silent, median answer time."""
+    """/rollcall-report [YYYY-MM] — per unit: received, on time, late, absent, silent, median answer time."""
     zone, t = ctx.org.timezone, ctx.t
     wanted = event.args.strip()
     local_now = ctx.now.astimezone(zone)
@@ -231,30 +231,14 @@ async def report_command(ctx: HandlerContext, event: CommandEvent) -> None:
     if not runs:
         ctx.reply(Message(title=title, text=t("rollcall.report.none")))
         return
-    first_answer: dict[tuple[int, str], datetime] = {}
-    for answer in await repo.answers([r.id for r in runs]):
-        first_answer.setdefault((answer.rollcall_id, answer.unit_code), answer.answered_at)
-    records: dict[str, views.UnitRecord] = {}
-    for run in runs:
-        for code in run.units:
-            record = records.setdefault(code, views.UnitRecord())
-            record.received += 1
-            answered = first_answer.get((run.id, code))
-            if answered is None:
-                record.silent += 1
-                continue
-            if answered <= run.deadline_at:
-                record.on_time += 1
-            else:
-                record.late += 1
-            record.seconds.append((answered - run.started_at).total_seconds())
+    records = views.unit_records(runs, await repo.answers([r.id for r in runs]))
     order = [code for code in ctx.org.units if code in records] + [c for c in records if c not in ctx.org.units]
     records = {code: records[code] for code in order}
     lines = [t("rollcall.report.header")]
     for code, r in records.items():
         median = r.median_seconds
         shown = "—" if median is None else views.duration(t, timedelta(seconds=median))
-        lines.append(f"{code} | {r.received} | {r.on_time} | {r.late} | {r.silent} | {shown}")
+        lines.append(f"{code} | {r.received} | {r.on_time} | {r.late} | {r.absent} | {r.silent} | {shown}")
     ctx.reply(Message(title=title, text="\n".join(lines), fields=(
         Field(t("rollcall.report.rollcalls"), str(len(runs))),
     ), files=(views.report_csv(t, ctx.org, month_text, records),)))

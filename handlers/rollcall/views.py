@@ -140,7 +140,9 @@ class UnitRecord:
     received: int = 0
     on_time: int = 0
     late: int = 0
+    absent: int = 0  # answered 不在岗 and nobody answered 到: reached, but not on duty
     silent: int = 0
+    absent_reasons: list[str] = field(default_factory=list)
     seconds: list[float] = field(default_factory=list)  # start → first answer, per answered roll-call
 
     @property
@@ -148,7 +150,7 @@ class UnitRecord:
         return statistics.median(self.seconds) if self.seconds else None
 
 
-CSV_COLUMNS = ("code", "name", "received", "on_time", "late", "silent", "median_minutes")
+CSV_COLUMNS = ("code", "name", "received", "on_time", "late", "absent", "silent", "median_minutes")
 
 
 def report_csv(t: Translator, org: Organisation, month: str, records: dict[str, UnitRecord]) -> OutgoingFile:
@@ -162,5 +164,41 @@ def report_csv(t: Translator, org: Organisation, month: str, records: dict[str, 
         unit = org.units.get(code)
         median = record.median_seconds
         writer.writerow([code, unit.name if unit else "", record.received, record.on_time, record.late,
-                         record.silent, "" if median is None else f"{median / 60:.1f}"])
+                         record.absent, record.silent, "" if median is None else f"{median / 60:.1f}"])
     return OutgoingFile(f"rollcall-{month}.csv", out.getvalue().encode("utf-8-sig"), "text/csv")
+
+
+def unit_records(runs: list[RollcallRun], answers: list[RollcallAnswer]) -> dict[str, UnitRecord]:
+    """Each unit's record over these runs. A unit is on time or late by its first 到; a
+    unit whose answers were all 不在岗 is absent (someone was reached, nobody was on
+    duty), never on time; silent when nobody answered. The answer time is the first
+    answer of any kind: how long the unit took to be reached."""
+    first: dict[tuple[int, str], datetime] = {}
+    present: dict[tuple[int, str], RollcallAnswer] = {}
+    reasons: dict[tuple[int, str], list[str]] = {}
+    for answer in answers:  # oldest first
+        key = (answer.rollcall_id, answer.unit_code)
+        first.setdefault(key, answer.answered_at)
+        if answer.status == ABSENT:
+            if answer.reason:
+                reasons.setdefault(key, []).append(answer.reason)
+        else:
+            present.setdefault(key, answer)
+    records: dict[str, UnitRecord] = {}
+    for run in runs:
+        for code in run.units:
+            record = records.setdefault(code, UnitRecord())
+            record.received += 1
+            key = (run.id, code)
+            if key not in first:
+                record.silent += 1
+                continue
+            record.seconds.append((first[key] - run.started_at).total_seconds())
+            if (here := present.get(key)) is None:
+                record.absent += 1
+                record.absent_reasons += reasons.get(key, [])
+            elif here.answered_at <= run.deadline_at:
+                record.on_time += 1
+            else:
+                record.late += 1
+    return records

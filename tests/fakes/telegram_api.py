@@ -219,6 +219,36 @@ class UploadedFile:
 
 
 @dataclass(frozen=True)
+class SentPhoto:
+    """A photo the bot sent by upload (sendPhoto), with its bytes and the size Telegram read."""
+
+    chat_id: int
+    message_id: int
+    content: bytes
+    width: int
+    height: int
+    caption: str | None
+    file_id: str
+
+
+def _image_size(content: bytes) -> tuple[int, int] | None:
+    """(width, height) of a PNG or JPEG, as Telegram reads it before accepting a photo."""
+    if content.startswith(b"\x89PNG\r\n\x1a\n") and len(content) >= 24:
+        return int.from_bytes(content[16:20], "big"), int.from_bytes(content[20:24], "big")
+    if content.startswith(b"\xff\xd8"):
+        index = 2
+        while index + 9 < len(content):
+            if content[index] != 0xFF:
+                return None
+            marker, length = content[index + 1], int.from_bytes(content[index + 2:index + 4], "big")
+            if marker in (0xC0, 0xC1, 0xC2):
+                return (int.from_bytes(content[index + 7:index + 9], "big"),
+                        int.from_bytes(content[index + 5:index + 7], "big"))
+            index += 2 + length
+    return None
+
+
+@dataclass(frozen=True)
 class SentDocument:
     """A document the bot sent (``content`` is None when it was sent by file_id or URL)."""
 
@@ -245,7 +275,7 @@ class RateLimits:
     per_chat_burst: int = 3
     group_per_minute: int = 20
     methods: frozenset[str] = frozenset(
-        {"sendMessage", "editMessageText", "editMessageReplyMarkup", "sendDocument"}
+        {"sendMessage", "editMessageText", "editMessageReplyMarkup", "sendDocument", "sendPhoto"}
     )
 
 
@@ -873,6 +903,7 @@ class FakeTelegramAPI:
         self.callback_answers: list[JSON] = []
         self.injected_updates: list[JSON] = []
         self.sent_documents: list[SentDocument] = []
+        self.sent_photos: list[SentPhoto] = []
         self.count_429 = 0
         self.status_counts: Counter[int] = Counter()
 
@@ -913,6 +944,7 @@ class FakeTelegramAPI:
             "getChat": self._get_chat,
             "getChatMember": self._get_chat_member,
             "sendDocument": self._send_document,
+            "sendPhoto": self._send_photo,
             "sendChatAction": self._send_chat_action,
             "getFile": self._get_file,
         }
@@ -2048,6 +2080,45 @@ class FakeTelegramAPI:
             upload.content if upload is not None else None, stored.mime_type,
             caption, stored.file_id,
         ))
+        return message
+
+    def _send_photo(self, params: _Params) -> JSON:
+        """sendPhoto by upload, as Telegram checks it: an image it can read (PNG or JPEG),
+        at most 10 MB, width + height at most 10000, sides at most 20 to 1."""
+        chat = self._writable_chat(params)
+        upload = params.files.get("photo")
+        if upload is None:
+            raise _bad_request("there is no photo in the request")
+        if len(upload.content) > 10 * 1024 * 1024:
+            raise _bad_request("PHOTO_INVALID_DIMENSIONS")
+        size = _image_size(upload.content)
+        if size is None:
+            raise _bad_request("IMAGE_PROCESS_FAILED")
+        width, height = size
+        if width + height > 10_000 or max(width, height) > 20 * max(1, min(width, height)):
+            raise _bad_request("PHOTO_INVALID_DIMENSIONS")
+        caption, caption_entities = self._format(
+            params, "caption", required=False, limit=MAX_CAPTION_LENGTH,
+            too_long="message caption is too long",
+        )
+        reply_to = self._reply_target(chat, params)
+        self._take_rate_slot("sendPhoto", chat.id)
+        stored = self._store_file(upload.content, None, "image/jpeg", "photos")  # Telegram re-encodes photos
+        message = self._store_bot_message(
+            chat,
+            {
+                "reply_to_message": reply_to,
+                "photo": [{"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
+                           "width": width, "height": height, "file_size": len(upload.content)}],
+                "caption": caption,
+                "caption_entities": caption_entities,
+                "reply_markup": self._reply_markup(params),
+            },
+            raw_text=params.text("caption"), parse_mode=params.text("parse_mode"),
+            action="send_photo",
+        )
+        self.sent_photos.append(SentPhoto(chat.id, message["message_id"], upload.content, width, height,
+                                          caption, stored.file_id))
         return message
 
     def _send_chat_action(self, params: _Params) -> bool:

@@ -1,0 +1,132 @@
+"""The report worker: builds what /review, /stats and the scheduled bulletin ask for,
+off the event loop, and answers through the outbox.
+
+A job is taken under a lease (a short transaction), read in a read-only snapshot
+(no write lock held), built in a worker process (figures, matplotlib, the PDF: CPU
+that would otherwise stall every button press for seconds), and answered in a
+second short transaction that queues the messages and marks the job done. A build
+that fails is answered with an apology and kept as failed with its error; the bot
+carries on.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Callable
+
+from config.organisation import Organisation
+from core.clock import Clock
+from core.events import ConversationRef
+from core.messages import Message, Outgoing
+from handlers.review import jobs
+from storage.db import Database
+from storage.outbox import OutboxRepository
+from storage.reports import ReportRepository
+
+log = logging.getLogger(__name__)
+
+POLL_INTERVAL_S = 1.0
+
+
+def process_pool() -> Executor:
+    """One worker process, started from a clean server process (forkserver): forking the
+    bot itself would copy its event loop, threads and connections into the child."""
+    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("forkserver"))
+
+
+class ReportWorker:
+    def __init__(self, db: Database, organisation: Callable[[], Organisation], clock: Clock,
+                 enabled_platforms: frozenset[str], wake: Callable[[set[str]], None],
+                 executor: Callable[[], Executor] = process_pool):
+        self.db = db
+        self.organisation = organisation
+        self.clock = clock
+        self.enabled_platforms = enabled_platforms
+        self.wake_senders = wake
+        self._make_executor = executor
+        self._executor: Executor | None = None
+        self._asked = asyncio.Event()
+        self.built = 0
+
+    def wake(self) -> None:
+        self._asked.set()
+
+    async def run_once(self) -> bool:
+        """Take one job and answer it; False when none was waiting."""
+        org = self.organisation()
+        async with self.db.transaction() as session:
+            job = await ReportRepository(session).take(self.clock.now())
+            if job is None:
+                return False
+            job_id, kind, args = job.id, job.kind, dict(job.args)
+            answer_to, reply_to = list(job.answer_to), job.reply_to_message_id
+        error = None
+        try:
+            async with self.db.reading() as session:
+                work = await jobs.load(session, org, kind, args, self.clock.now())
+            message = work if isinstance(work, Message) else await self._build(work)
+        except Exception as exc:
+            log.exception("report job %s (%s) failed", job_id, kind)
+            error = f"{type(exc).__name__}: {exc}"[:2000]
+            message = jobs.failed(org.language)
+        outgoing = []
+        for target in answer_to:
+            platform, _, chat_id = target.partition(":")
+            if platform in self.enabled_platforms:
+                outgoing.append(Outgoing(ConversationRef(platform, chat_id), message,
+                                         reply_to_message_id=reply_to if len(answer_to) == 1 else None))
+        async with self.db.transaction() as session:
+            now = self.clock.now()
+            await OutboxRepository(session).enqueue(outgoing, now)
+            await ReportRepository(session).finish(job_id, now, error)
+        self.built += 1
+        if outgoing:
+            self.wake_senders({o.to.platform for o in outgoing})
+        return True
+
+    async def _build(self, work: jobs.Work) -> Message:
+        loop = asyncio.get_running_loop()
+        for attempt in (1, 2):
+            if self._executor is None:
+                self._executor = self._make_executor()
+            try:
+                return await loop.run_in_executor(self._executor, jobs.build, work)
+            except BrokenProcessPool:  # the worker died (killed, out of memory): a new one, once
+                self._executor.shutdown(wait=False, cancel_futures=True)
+                self._executor = None
+                if attempt == 2:
+                    raise
+            except (OSError, NotImplementedError) as exc:
+                # No worker process can be started here (a sandbox without semaphores or
+                # sockets): a thread still keeps the loop free, if less well than a process.
+                log.warning("report worker process unavailable (%s); building in a thread", exc)
+                self._executor.shutdown(wait=False, cancel_futures=True)
+                self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reports")
+                self._make_executor = lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="reports")
+        raise AssertionError("unreachable")
+
+    async def run_all(self) -> int:
+        done = 0
+        while await self.run_once():
+            done += 1
+        return done
+
+    async def run_forever(self, stopping: Callable[[], bool]) -> None:
+        while not stopping():
+            try:
+                await self.run_all()
+            except Exception:  # the database may be briefly away; the job stays pending
+                log.exception("report worker failed; trying again")
+            try:
+                await asyncio.wait_for(self._asked.wait(), POLL_INTERVAL_S)
+            except asyncio.TimeoutError:
+                pass
+            self._asked.clear()
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None

@@ -1,0 +1,73 @@
+"""Report jobs: what a job reads (in the bot's process, a short read) and what it
+builds (in a worker process: figures, charts, documents — seconds of CPU that must
+not hold up the event loop). bot/reports.py runs them; `build` and what it is given
+are plain and picklable for that reason."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from config.organisation import Organisation
+from core.i18n import Translator
+from core.messages import MAX_FILE_BYTES, Message
+from handlers.review import charts, statistics
+from handlers.review.document import pdf
+from handlers.review.figures import review
+from handlers.review.review_report import review_document, review_message
+from handlers.review.snapshot import Frame, IncidentFacts, load_incident
+
+log = logging.getLogger(__name__)
+
+REVIEW, STATS = "review", "stats"
+
+
+@dataclass(frozen=True)
+class Work:
+    kind: str
+    frame: Frame
+    until: datetime
+    incident: IncidentFacts | None = None
+    period: statistics.PeriodFacts | None = None
+
+
+def frame_of(org: Organisation) -> Frame:
+    return Frame(org.language, str(org.timezone), org.name)
+
+
+async def load(session: AsyncSession, org: Organisation, kind: str, args: dict[str, Any],
+               now: datetime) -> Work | Message:
+    """What the job needs, or the answer when there is nothing to build (a message)."""
+    t = Translator(org.language)
+    if kind == REVIEW:
+        facts = await load_incident(session, org, str(args.get("incident", "")))
+        if facts is None:
+            return Message(text=t("status.not_found", id=args.get("incident", "")))
+        return Work(REVIEW, frame_of(org), now, incident=facts)
+    if kind == STATS:
+        period = statistics.Period.from_json(args["period"])
+        return Work(STATS, frame_of(org), now, period=await statistics.load_period(session, org, period))
+    raise ValueError(f"unknown report kind {kind!r}")
+
+
+def build(work: Work) -> Message:
+    """Runs in a worker process: everything heavy happens here."""
+    t, zone = Translator(work.frame.language), ZoneInfo(work.frame.zone)
+    if work.kind == REVIEW:
+        assert work.incident is not None
+        figures = review(work.incident, work.until)
+        chart = charts.review_chart(t, zone, figures)
+        document = pdf(review_document(t, zone, figures, chart))
+        if len(document) > MAX_FILE_BYTES:  # the chart goes with the message anyway: the tables alone
+            document = pdf(review_document(t, zone, figures, None))
+        return review_message(t, zone, figures, chart, document)
+    assert work.period is not None
+    return statistics.stats_message(t, zone, work.frame, work.period)
+
+
+def failed(language: str) -> Message:
+    return Message(text=Translator(language)("review.failed"))
