@@ -57,13 +57,14 @@ def build_router() -> Router:
 
 
 def timer_jobs() -> list[TimerJob]:
-    from handlers.broadcast.fanout import send_scheduled, update_progress
+    from handlers.broadcast.fanout import expire_due, send_scheduled, update_progress
     from handlers.dispatch.delivery import settle_deliveries
     from handlers.dispatch.escalation import escalate_due
     from handlers.rollcall.runs import process_deadlines
     from handlers.rollcall.schedules import start_due
 
-    return [settle_deliveries, escalate_due, send_scheduled, update_progress, start_due, process_deadlines]
+    return [settle_deliveries, escalate_due, send_scheduled, update_progress, start_due, process_deadlines,
+            expire_due]
 
 
 class Liandong:

@@ -66,6 +66,47 @@ def _send_progress(ctx: Context, broadcast: Broadcast, total: int) -> None:
 async def start(ctx: Context, broadcast: Broadcast) -> None:
     broadcast.sent_at = ctx.now
     await send_round(ctx, broadcast, list(broadcast.units))
+    if broadcast.references_id is not None:
+        await _supersede(ctx, broadcast)
+
+
+async def _supersede(ctx: Context, broadcast: Broadcast) -> None:
+    """An update or cancel went out: the alert it replaces says so on every unit's copy."""
+    earlier = await BroadcastRepository(ctx.session).get(broadcast.references_id or 0, for_update=True)
+    if earlier is None or earlier.replaced_by_id is not None:
+        return
+    earlier.replaced_by_id = broadcast.id
+    await redraw_copies(ctx, earlier)
+    log.info("broadcast %s %s broadcast %s", broadcast.id, broadcast.msg_type, earlier.id)
+
+
+async def redraw_copies(ctx: Context, broadcast: Broadcast) -> int:
+    """Redraw every delivered copy of an alert as it now stands, without buttons: superseded or
+    expired, there is nothing left to confirm. Copies still queued go out as they were queued."""
+    repo = BroadcastRepository(ctx.session)
+    keys = [round_key(broadcast.id, n) for n in range(1, broadcast.rounds + 1)]
+    copies = await repo.delivered_copies(keys)
+    for platform, chat, key in copies:
+        ref = ConversationRef(platform, chat)
+        units_here = [code for code in ctx.org.conversation(ref).units if code in broadcast.units]
+        confirmed = await repo.receipts_for_units(broadcast.id, units_here)
+        message = views.alert_message(ctx.t, ctx.org.timezone, broadcast, (), confirmed,
+                                      resent=key != round_key(broadcast.id, 1))
+        if ctx.org.conversation(ref).announce_only:
+            message = one_way(message, ctx.t("channel.answer_in_group"))
+        ctx.edit(ref, key, message)
+    return len(copies)
+
+
+async def expire_due(ctx: Context) -> int:
+    """Timer: alerts past their valid-until are marked expired on their copies, each once."""
+    due = await BroadcastRepository(ctx.session).expiring(ctx.now)
+    for broadcast in due:
+        broadcast.expired_at = ctx.now
+        if broadcast.replaced_by_id is None:  # a superseded copy already points at its successor
+            await redraw_copies(ctx, broadcast)
+        log.info("broadcast %s expired", broadcast.id)
+    return len(due)
 
 
 async def send_scheduled(ctx: Context) -> int:
