@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, TextIO
 
 import adapters  # noqa: F401  (fills the platform registry)
+from bot.cap_http import CapEndpoints
 from bot.http import HttpServer
 from bot.metrics import Metrics
 from bot.outbox import OutboxSender
@@ -108,6 +109,11 @@ class Liandong:
             for route in chat.http_routes():
                 if self.http is not None:
                     self.http.add_route(*route)
+        # CAP 1.2 warnings in and out (#17): only with a token, never open to anyone.
+        self.cap = CapEndpoints(self, settings.cap_token) if settings.cap_token else None
+        if self.cap is not None and self.http is not None:
+            for route in self.cap.routes():
+                self.http.add_route(*route)
         self._tasks: list[asyncio.Task[None]] = []
         self._sender_tasks: dict[str, asyncio.Task[None]] = {}
         self._stopping = False

@@ -15,3 +15,4 @@ def register(router: Router) -> None:
     router.on_button(actions.CONFIRM, commands.confirm_pressed)
     router.on_button(actions.REPORT, commands.report_pressed)
     router.on_button(actions.RESEND, commands.resend_pressed)
+    router.on_button(actions.CAP_EDIT, commands.cap_edit_pressed)

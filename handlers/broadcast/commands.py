@@ -1,13 +1,14 @@
 """/broadcast (typed, or a broadcast form) with its preview, /broadcasts, /broadcast-report, and the alert's buttons."""
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 from handlers.context import HandlerContext
 from core.events import ButtonEvent, CommandEvent, FormEvent
-from core.messages import Button, Message
+from core.messages import Button, Message, OutgoingFile
 from core.text import clean_text
-from handlers.broadcast import actions, fanout, views
+from handlers.broadcast import actions, cap_in, cap_out, fanout, views
 from handlers.broadcast.request import TEXT_LIMIT, BroadcastRequest, parse_request, request_from_form
 from storage.broadcasts import (
     ALERT, CANCEL, CANCELLED, PREVIEW, SCHEDULED, SENDING, SENT, UPDATE, BroadcastRepository, round_key,
@@ -221,12 +222,16 @@ async def _report(ctx: HandlerContext, broadcast: Broadcast) -> Message:
         buttons = (await ctx.button(ctx.t("broadcast.resend", count=len(silent)), actions.RESEND,
                                     {"broadcast": broadcast.id, "after_round": broadcast.rounds},
                                     ctx.event.conversation.ref),)
-    return views.report_message(
+    report = views.report_message(
         ctx.t, ctx.org.timezone, broadcast, conversations=broadcast.conversations,
         delivered=len(delivered), failed=len(failed),
         confirmed_units=[code for code in broadcast.units if code in confirmed],
         silent_units=silent, receipts=len(receipts), buttons=buttons,
     )
+    # The alert as other systems read it (CAP 1.2), to forward to whoever needs it.
+    document = await cap_out.cap_document(repo, ctx.org, broadcast)
+    return dataclasses.replace(report, files=(
+        OutgoingFile(ctx.t("cap.file_name", id=broadcast.id), document, "application/cap+xml"),))
 
 
 async def report_command(ctx: HandlerContext, event: CommandEvent) -> None:
@@ -287,3 +292,15 @@ async def list_command(ctx: HandlerContext, event: CommandEvent) -> None:
         for b in scheduled
     ])
     ctx.reply(Message(title=ctx.t("broadcast.list.title"), text="\n".join(lines), buttons=buttons))
+
+
+async def cap_edit_pressed(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton) -> None:
+    """修改 on a draft from an outside warning: the /broadcast line it stands for, to change and send."""
+    broadcast = await _for_centre(ctx, button)
+    if broadcast is None:
+        return
+    if broadcast.status != PREVIEW:
+        ctx.private_answer = ctx.t("broadcast.already", status=ctx.t(f"broadcast.status.{broadcast.status}"))
+        return
+    ctx.send(event.conversation.ref, Message(
+        text=ctx.t("cap.edit_answer") + "\n" + cap_in.edit_command(broadcast, ctx.org.timezone)))
