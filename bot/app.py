@@ -4,11 +4,13 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import time
 from datetime import datetime, timedelta, timezone
+from functools import partial
 from typing import Any, TextIO
 
 import adapters  # noqa: F401  (fills the platform registry)
-from bot.cap_http import CapEndpoints
+from bot.cap_http import CapEndpoints, take_cap
 from bot.http import HttpServer
 from bot.metrics import Metrics
 from bot.outbox import OutboxSender
@@ -17,6 +19,7 @@ from bot.spool import InboundSpool
 from config.organisation import Organisation
 from config.roster import merge as merge_roster
 from config.settings import Settings
+from core.cap.feeds import FeedPoller
 from core.clock import Clock, SystemClock
 from core.i18n import LANGUAGES, Translator
 from core.platform import ChatPlatform, CommandInfo, PlatformBuild
@@ -114,6 +117,8 @@ class Liandong:
         if self.cap is not None and self.http is not None:
             for route in self.cap.routes():
                 self.http.add_route(*route)
+        self.cap_feeds = (FeedPoller(settings.cap_feeds, partial(take_cap, self), settings.cap_poll_s)
+                          if settings.cap_feeds else None)
         self._tasks: list[asyncio.Task[None]] = []
         self._sender_tasks: dict[str, asyncio.Task[None]] = {}
         self._stopping = False
@@ -150,6 +155,8 @@ class Liandong:
             self._tasks.append(asyncio.create_task(self._replay_spool_forever(), name="spool-replay"))
         if senders if timers is None else timers:
             self._tasks.append(asyncio.create_task(self._run_timers_forever(), name="timers"))
+            if self.cap_feeds is not None:  # polled like a timer: tests call poll_due themselves
+                self._tasks.append(asyncio.create_task(self._poll_cap_feeds_forever(), name="cap-feeds"))
         if self.http is not None:
             try:
                 await self.http.start()
@@ -242,6 +249,16 @@ class Liandong:
         if total:
             log.info("retention: forgot %s rows older than %s", total, moment.date())
         return total
+
+    async def _poll_cap_feeds_forever(self) -> None:
+        """LIANDONG_CAP_FEEDS: each feed when its interval (or backoff) has passed."""
+        assert self.cap_feeds is not None
+        while not self._stopping:
+            try:
+                await self.cap_feeds.poll_due(time.monotonic())
+            except Exception:  # a feed's surprise must not end the polling of the others
+                log.exception("CAP feed polling failed; trying again")
+            await asyncio.sleep(TIMER_INTERVAL_S)
 
     async def _replay_spool_forever(self) -> None:
         """Events kept during a database outage go back in, oldest first, once it answers."""

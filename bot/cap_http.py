@@ -103,25 +103,29 @@ class CapEndpoints:
         return web.json_response({"outcome": outcome.outcome, "draft": outcome.broadcast_id}, status=202)
 
     async def take(self, document: bytes) -> Drafted | CapRefused:
-        """A CAP document from outside → a draft, or the reason it was refused (never raised)."""
-        try:
-            alert = read_alert(document, self.app.org.language)
-        except CapRefused as refused:
-            log.warning("CAP document refused: %s", refused)
-            return refused
-        result: list[Drafted] = []
+        return await take_cap(self.app, document)
 
-        async def draft(ctx: Context) -> int:
-            result.append(await draft_from_cap(ctx, alert))
-            return 1
 
-        draft.__name__ = "cap_inbound"
-        try:
-            await self.app.pipeline.run_job(draft)
-        except CapRefused as refused:  # the transaction rolled back: nothing drafted
-            log.warning("CAP %s from %s refused: %s", alert.identifier, alert.sender, refused)
-            return refused
-        return result[0]
+async def take_cap(app: "Liandong", document: bytes) -> Drafted | CapRefused:
+    """A CAP document from outside (POST, feed, chat) → a draft, or the reason it was refused (never raised)."""
+    try:
+        alert = read_alert(document, app.org.language)
+    except CapRefused as refused:
+        log.warning("CAP document refused: %s", refused)
+        return refused
+    result: list[Drafted] = []
+
+    async def draft(ctx: Context) -> int:
+        result.append(await draft_from_cap(ctx, alert))
+        return 1
+
+    draft.__name__ = "cap_inbound"  # the metrics' label
+    try:
+        await app.pipeline.run_job(draft)
+    except CapRefused as refused:  # the transaction rolled back: nothing drafted
+        log.warning("CAP %s from %s refused: %s", alert.identifier, alert.sender, refused)
+        return refused
+    return result[0]
 
 
 async def _body(request: web.Request) -> bytes:
