@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from handlers.router import Router, centre_only
-from handlers.broadcast import actions, commands
+from handlers.broadcast import actions, cap_chat, commands
 
 
 def register(router: Router) -> None:
@@ -16,3 +16,4 @@ def register(router: Router) -> None:
     router.on_button(actions.REPORT, commands.report_pressed)
     router.on_button(actions.RESEND, commands.resend_pressed)
     router.on_button(actions.CAP_EDIT, commands.cap_edit_pressed)
+    router.on_message(cap_chat.on_cap_document)  # registered before intake: a warning is not a report

@@ -99,6 +99,8 @@ async def draft_from_cap(ctx: Context, alert: CapAlert) -> Drafted:
     if await repo.by_cap_identity(alert.sender, alert.identifier) is not None:
         raise CapRefused("duplicate", alert.identifier)
     centre = ctx.centre_conversations()
+    if not centre:  # checked before anything changes: a refusal leaves no trace
+        raise CapRefused("no_centre")
     kind, earlier = ALERT, None
     if alert.msg_type in ("Update", "Cancel"):
         earlier = await _earlier(repo, alert)
@@ -111,13 +113,11 @@ async def draft_from_cap(ctx: Context, alert: CapAlert) -> Drafted:
                 ctx.edit(fanout.origin(earlier), views.preview_key(earlier.id),
                          views.decided_preview(ctx.t, ctx.org.timezone, earlier, conversations))
             if alert.msg_type == "Cancel":  # remembered, so the same cancel is not taken twice
-                row = _row(ctx, alert, centre[0] if centre else None, CANCEL, earlier, CANCELLED)
+                row = _row(ctx, alert, centre[0], CANCEL, earlier, CANCELLED)
                 if not await repo.add_unique_cap(row):
                     raise CapRefused("duplicate", alert.identifier)
                 return Drafted("withdrawn", row.id)
             earlier = None  # an update of a draft never sent is drafted afresh
-    if not centre:
-        raise CapRefused("no_centre")
     broadcast = _row(ctx, alert, centre[0], kind, earlier, PREVIEW)
     if not await repo.add_unique_cap(broadcast):
         raise CapRefused("duplicate", alert.identifier)
@@ -126,7 +126,7 @@ async def draft_from_cap(ctx: Context, alert: CapAlert) -> Drafted:
     return Drafted("drafted", broadcast.id)
 
 
-def _row(ctx: Context, alert: CapAlert, where: ConversationRef | None, kind: str, earlier: Broadcast | None,
+def _row(ctx: Context, alert: CapAlert, where: ConversationRef, kind: str, earlier: Broadcast | None,
          status: str) -> Broadcast:
     if earlier is not None:
         audience, units = list(earlier.audience), list(earlier.units)
@@ -136,7 +136,7 @@ def _row(ctx: Context, alert: CapAlert, where: ConversationRef | None, kind: str
     return Broadcast(
         created_at=ctx.now, created_by=alert.sender_name or alert.sender, created_by_id=f"cap:{alert.sender}"[:100],
         level=level_of(alert) or (earlier.level if earlier else None), text=text, audience=audience, units=units,
-        status=status, origin_platform=where.platform if where else "", origin_chat_id=where.chat_id if where else "",
+        status=status, origin_platform=where.platform, origin_chat_id=where.chat_id,
         conversations=0, rounds=0, area=alert.area[:500] or None, event=alert.event[:100] or None,
         expires_at=alert.expires, instruction=alert.instruction or None,
         sender_name=(alert.sender_name or alert.sender)[:200], msg_type=kind,
