@@ -8,7 +8,7 @@ from handlers.context import HandlerContext
 from core.events import ButtonEvent, CommandEvent, FormEvent
 from core.messages import Button, Message, OutgoingFile
 from core.text import clean_text
-from handlers.broadcast import actions, cap_in, cap_out, fanout, views
+from handlers.broadcast import actions, cap_in, cap_out, fanout, tasks, views
 from handlers.broadcast.request import TEXT_LIMIT, BroadcastRequest, parse_request, request_from_form
 from storage.broadcasts import (
     ALERT, CANCEL, CANCELLED, PREVIEW, SCHEDULED, SENDING, SENT, UPDATE, BroadcastRepository, round_key,
@@ -199,11 +199,8 @@ async def confirm_pressed(ctx: HandlerContext, event: ButtonEvent, button: Resol
         return
     ctx.private_answer = ctx.t("alert.confirmed", units=", ".join(fresh))
     # The unit sees it is handled; the pressed token still stands for this button.
-    confirmed = await repo.receipts_for_units(broadcast.id, units_here)
-    closed = broadcast.replaced_by_id is not None or broadcast.expired_at is not None
-    message = views.alert_message(ctx.t, ctx.org.timezone, broadcast,
-                                  () if closed else (Button(ctx.t("alert.confirm"), event.token),), confirmed,
-                                  resent=key != round_key(broadcast.id, 1))
+    message = await tasks.copy_message(ctx, broadcast, key, event.conversation.ref,
+                                       Button(ctx.t("alert.confirm"), event.token))
     ctx.edit(event.conversation.ref, key, message)
 
 
@@ -228,6 +225,16 @@ async def _report(ctx: HandlerContext, broadcast: Broadcast) -> Message:
         confirmed_units=[code for code in broadcast.units if code in confirmed],
         silent_units=silent, receipts=len(receipts), buttons=buttons,
     )
+    if broadcast.tasks:  # each task's units done, those not done, and a re-send to them
+        behind = await tasks.not_done(ctx, broadcast)
+        lines = [report.text, await tasks.progress_lines(ctx, broadcast),
+                 ctx.t("broadcast.report.tasks_not_done", units=", ".join(behind[:views.NAMES_SHOWN]) or "—")]
+        extra: tuple[Button, ...] = ()
+        if behind and broadcast.status == SENT:
+            extra = (await ctx.button(ctx.t("broadcast.resend_tasks", count=len(behind)), actions.RESEND,
+                                      {"broadcast": broadcast.id, "after_round": broadcast.rounds, "tasks": True},
+                                      ctx.event.conversation.ref),)
+        report = dataclasses.replace(report, text="\n".join(lines), buttons=(*report.buttons, *extra))
     # The alert as other systems read it (CAP 1.2), to forward to whoever needs it.
     document = await cap_out.cap_document(repo, ctx.org, broadcast)
     return dataclasses.replace(report, files=(
@@ -268,6 +275,8 @@ async def resend_pressed(ctx: HandlerContext, event: ButtonEvent, button: Resolv
         return
     confirmed = {r.unit_code for r in await BroadcastRepository(ctx.session).receipts(broadcast.id)}
     silent = [code for code in broadcast.units if code not in confirmed]
+    if button.data.get("tasks"):  # the report's re-send to units with a task not done
+        silent = await tasks.not_done(ctx, broadcast)
     if not silent:
         ctx.private_answer = ctx.t("broadcast.all_confirmed")
         return

@@ -120,13 +120,15 @@ def decided_preview(t: Translator, zone: ZoneInfo, broadcast: Broadcast, convers
 
 def progress_message(
     t: Translator, broadcast: Broadcast, round_no: int, total: int, counts: DeliveryCounts,
-    buttons: tuple[Button, ...] = (),
+    buttons: tuple[Button, ...] = (), tasks: str = "",
 ) -> Message:
     title_key = "broadcast.progress_title" if round_no <= 1 else "broadcast.resend_progress_title"
     if counts.done:
         text = t("broadcast.progress_done", delivered=counts.delivered, failed=counts.failed, total=total)
     else:
         text = t("broadcast.progress", delivered=counts.delivered, total=total, failed=counts.failed)
+    if tasks:  # each task's units done (#17)
+        text = f"{text}\n{tasks}"
     return Message(title=t(title_key, id=broadcast.id, level=level_title(t, broadcast.level)), text=text,
                    buttons=buttons)
 
