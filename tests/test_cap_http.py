@@ -227,7 +227,7 @@ async def test_sent_alerts_are_valid_cap_documents_that_read_back_the_same(cap_b
     assert (await cap_bot.get("/cap/alerts/3.xml"))[0] == 404
 
     report = await cap_bot.say("王指挥@centre: /broadcast-report 1")
-    assert "📎 预警-1.cap.xml" in report and "application/cap+xml" in report
+    assert "📎 alert-1.cap.xml" in report and "application/cap+xml" in report
 
 
 async def test_a_broadcast_drafted_from_cap_reads_back_as_the_same_warning(cap_bot: CapBot) -> None:

@@ -392,7 +392,7 @@ async def test_the_report_names_silent_units_and_the_resend_reaches_only_them(
     [stored] = await broadcasts(bot)
 
     [report, cap_file] = await typed(bot, str(stored.id), command="/broadcast-report")
-    assert [f["name"] for f in cap_file["files"]] == [f"预警-{stored.id}.cap.xml"]  # the alert as CAP 1.2 (#17)
+    assert [f["name"] for f in cap_file["files"]] == [f"alert-{stored.id}.cap.xml"]  # the alert as CAP 1.2 (#17)
     assert field(report, "送达") == "3 / 3 个群组" and field(report, "失败") == "0"
     assert field(report, "已确认") == "1 / 3 个单位（1 人）"
     assert field(report, "未确认") == "POWER-01, EXP-01"

@@ -644,7 +644,8 @@ MESSAGES: dict[str, str] = {
     "cap.ignored_answer": "已忽略草稿 #{id}，未发送。",
     "cap.ignored_by": "{name} 已忽略，未发送",
     "cap.edit_answer": "复制下面的命令，修改后发送（会生成新的预览）：",
-    "cap.file_name": "预警-{id}.cap.xml",
+    # ASCII: Telegram's multipart upload percent-encodes other file names.
+    "cap.file_name": "alert-{id}.cap.xml",
     "task.heading": "任务：",
     "task.state.received": "已收到",
     "task.state.done": "已部署",
