@@ -95,7 +95,10 @@ class CapEndpoints:
         return web.Response(body=body, content_type="application/atom+xml", charset="utf-8")
 
     async def inbound(self, request: web.Request) -> web.Response:
-        outcome = await self.take(await _body(request))
+        body = await _body(request)
+        if body is None:
+            return web.json_response({"refused": "too_large", "detail": f"more than {MAX_BYTES} bytes"}, status=400)
+        outcome = await self.take(body)
         if isinstance(outcome, CapRefused):
             if outcome.reason == "duplicate":  # a retry of a delivery already taken: fine
                 return web.json_response({"outcome": "duplicate"}, status=200)
@@ -128,12 +131,12 @@ async def take_cap(app: "Liandong", document: bytes) -> Drafted | CapRefused:
     return result[0]
 
 
-async def _body(request: web.Request) -> bytes:
-    """The body, but never more than one byte past the limit in memory (enough to refuse it)."""
+async def _body(request: web.Request) -> bytes | None:
+    """The body, or None when it is over the limit: never more than a byte past it is read."""
     if (request.content_length or 0) > MAX_BYTES:
-        return b"\0" * (MAX_BYTES + 1)  # refused as too large without reading it
+        return None
     chunks, size = [], 0
     while size <= MAX_BYTES and (chunk := await request.content.read(MAX_BYTES + 1 - size)):
         chunks.append(chunk)
         size += len(chunk)
-    return b"".join(chunks)
+    return b"".join(chunks) if size <= MAX_BYTES else None

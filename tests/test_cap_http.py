@@ -203,12 +203,17 @@ async def test_sent_alerts_are_valid_cap_documents_that_read_back_the_same(cap_b
     await _send_draft(cap_bot, preview)
     update = await cap_bot.say("王指挥@centre: /broadcast update 1 red 雨势加大")
     await _send_draft(cap_bot, update)
+    await _send_draft(cap_bot, await cap_bot.say("王指挥@centre: /broadcast cancel 2 雨停了"))
 
     status, first = await cap_bot.get("/cap/alerts/1.xml")
     assert status == 200
     status, second = await cap_bot.get("/cap/alerts/2.xml")
-    for document in (first, second):
+    status, third = await cap_bot.get("/cap/alerts/3.xml")
+    for document in (first, second, third):
         assert schema().validate(etree.fromstring(document)), schema().error_log
+    cancel = read_alert(third)
+    assert (cancel.msg_type, cancel.description, cancel.references[0].identifier) == (
+        "Cancel", "雨停了", read_alert(second).identifier)
     alert = read_alert(first)
     assert (alert.msg_type, alert.severity, alert.event, alert.area) == ("Alert", "Severe", "暴雨", "城关镇、西河镇")
     assert alert.description == "今晚有大暴雨" and alert.instruction == "转移低洼地区群众"
@@ -223,8 +228,8 @@ async def test_sent_alerts_are_valid_cap_documents_that_read_back_the_same(cap_b
     status, feed = await cap_bot.get("/cap/alerts.atom")
     atom = etree.fromstring(feed)
     links = atom.xpath("//a:entry/a:link/@href", namespaces={"a": "http://www.w3.org/2005/Atom"})
-    assert status == 200 and links == ["/cap/alerts/2.xml", "/cap/alerts/1.xml"]
-    assert (await cap_bot.get("/cap/alerts/3.xml"))[0] == 404
+    assert status == 200 and links == ["/cap/alerts/3.xml", "/cap/alerts/2.xml", "/cap/alerts/1.xml"]
+    assert (await cap_bot.get("/cap/alerts/4.xml"))[0] == 404
 
     report = await cap_bot.say("王指挥@centre: /broadcast-report 1")
     assert "📎 alert-1.cap.xml" in report and "application/cap+xml" in report
