@@ -14,7 +14,7 @@ import logging
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from core.cap.model import COLOUR_PARAMETER, COLOUR_WORDS, SEVERITY_LEVEL, CapAlert, cap_time
+from core.cap.model import COLOUR_WORDS, SEVERITY_LEVEL, CapAlert, cap_time
 from core.cap.reader import CapRefused
 from core.events import ConversationRef
 from core.messages import Field, Message
@@ -47,7 +47,7 @@ def level_of(alert: CapAlert) -> str | None:
     """The colour the issuer gave (a parameter, or 红色/Red… in the event or headline), else the severity's."""
     values = [value.strip().lower() for _, value in alert.parameters]
     for level, words in COLOUR_WORDS.items():
-        if any(value in words or value == f"{level}色" for value in values):
+        if any(value in words for value in values):
             return level
     titles = f"{alert.event} {alert.headline}"
     for level, words in COLOUR_WORDS.items():
