@@ -3,6 +3,9 @@ Bot API. An update and a cancel reach the units and edit their earlier copies; a
 goes 收到 → 已部署; the report comes with the alert's CAP 1.2 document."""
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
+
 
 from bot.app import Liandong
 from tests.fakes.telegram_api import FakeTelegramAPI
@@ -50,3 +53,21 @@ async def test_an_update_and_a_cancel_edit_the_earlier_copies_and_a_task_is_done
     await fake.wait_until(lambda: len(fake.calls("sendDocument")) > documents, timeout=10)
     [document] = [m for m in fake.sent_messages(CENTRE) if m.get("document")][-1:]
     assert document["document"]["file_name"] == "alert-2.cap.xml"
+
+
+async def test_a_cap_file_dropped_in_the_centre_becomes_a_draft(bot: Liandong, fake: FakeTelegramAPI) -> None:
+    data = Path(__file__).with_name("data") / "cap"
+    before = len(fake.sent_messages(CENTRE))
+    # The specification's example (it has no expiry; this test runs on the real clock).
+    fake.inject_document(CENTRE, COMMANDER, (data / "spec_homeland_security.xml").read_bytes(), file_name="hsas.xml")
+    [draft] = (await fake.wait_for_messages(CENTRE, before + 1))[before:]
+    assert "📥 外部预警 · 草稿 #1" in draft["text"] and "🟠 橙色预警" in draft["text"]
+    assert _button(draft, "发送") and _button(draft, "修改") and _button(draft, "忽略")
+
+    fake.inject_document(CENTRE, COMMANDER, (data / "bad_xxe.xml").read_bytes(), file_name="x.xml")
+    [refusal] = (await fake.wait_for_messages(CENTRE, before + 2))[before + 1:]
+    assert "未采用该 CAP 预警" in refusal["text"] and "DOCTYPE" in refusal["text"]
+    # A photo or a PDF is not read as a warning.
+    fake.inject_document(CENTRE, COMMANDER, b"%PDF-1.4", file_name="plan.pdf", mime_type="application/pdf")
+    await asyncio.sleep(0.3)
+    assert len(fake.sent_messages(CENTRE)) == before + 2
