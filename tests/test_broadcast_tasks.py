@@ -76,3 +76,6 @@ async def test_a_reply_by_someone_of_another_unit_is_not_a_count(console_bot: Co
     out = await _send(console_bot)
     answer = await console_bot.say(f"陈医生@FIRE-01: ^{_copy_id(out, 'FIRE-01')} 转移 120 人")
     assert "已记录任务" not in answer
+    # Nor is a member's reply without a figure: it goes on as any message.
+    answer = await console_bot.say(f"张三@FIRE-01: ^{_copy_id(out, 'FIRE-01')} 好的，马上安排")
+    assert "已记录任务" not in answer

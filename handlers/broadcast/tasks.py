@@ -105,7 +105,7 @@ async def task_pressed(ctx: HandlerContext, event: ButtonEvent, button: Resolved
 
 
 async def on_count_reply(ctx: HandlerContext, event: MessageEvent, reply: Reply) -> bool:
-    """A reply to a copy: "转移 120 人" (the only task, or the first not done), "2 转移 120 人" (task 2)."""
+    """A reply to a copy with a figure: "转移 120 人" (the first task not done), "2 抽水泵3台" (task 2)."""
     broadcast = await BroadcastRepository(ctx.session).get(reply.id() or 0)
     if broadcast is None or not broadcast.tasks:
         return False
@@ -113,7 +113,8 @@ async def on_count_reply(ctx: HandlerContext, event: MessageEvent, reply: Reply)
     if not mine:
         return False
     text = event.text.strip()
-    if not text or len(text) > 100:
+    # Only a short reply with a figure is a count; anything else (a report, "好的") goes on to intake.
+    if not text or len(text) > 100 or not any(c.isdigit() for c in text):
         return False
     repo = BroadcastRepository(ctx.session)
     number, count = 0, text
