@@ -4,10 +4,13 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import time
 from datetime import datetime, timedelta, timezone
+from functools import partial
 from typing import Any, Callable, TextIO
 
 import adapters  # noqa: F401  (fills the platform registry)
+from bot.cap_http import CapEndpoints, take_cap
 from bot.http import HttpServer
 from bot.metrics import Metrics
 from bot.outbox import OutboxSender
@@ -18,6 +21,7 @@ from adapters.web.server import WebBoard, WebSettings
 from config.organisation import Organisation
 from config.roster import merge as merge_roster
 from config.settings import Settings
+from core.cap.feeds import FeedPoller
 from core.clock import Clock, SystemClock
 from core.i18n import LANGUAGES, Translator
 from core.platform import ChatPlatform, CommandInfo, PlatformBuild
@@ -61,7 +65,7 @@ def build_router(board_url: Callable[[], str] = lambda: "http://127.0.0.1:8080")
 
 
 def timer_jobs() -> list[TimerJob]:
-    from handlers.broadcast.fanout import send_scheduled, update_progress
+    from handlers.broadcast.fanout import expire_due, send_scheduled, update_progress
     from handlers.dispatch.delivery import settle_deliveries
     from handlers.dispatch.escalation import escalate_due
     from handlers.rollcall.runs import process_deadlines
@@ -69,7 +73,7 @@ def timer_jobs() -> list[TimerJob]:
     from handlers.rollcall.schedules import start_due
 
     return [settle_deliveries, escalate_due, send_scheduled, update_progress, start_due, process_deadlines,
-            start_due_reports]
+            start_due_reports, expire_due]
 
 
 class Liandong:
@@ -122,6 +126,13 @@ class Liandong:
                 self.http.add_route(*route)
         # Reviews and statistics, built off the event loop (bot/reports.py).
         self.reports = ReportWorker(self.db, lambda: self.org, self.clock, self.platforms, self._wake)
+        # CAP 1.2 warnings in and out (#17): only with a token, never open to anyone.
+        self.cap = CapEndpoints(self, settings.cap_token) if settings.cap_token else None
+        if self.cap is not None and self.http is not None:
+            for route in self.cap.routes():
+                self.http.add_route(*route)
+        self.cap_feeds = (FeedPoller(settings.cap_feeds, partial(take_cap, self), settings.cap_poll_s)
+                          if settings.cap_feeds else None)
         self._tasks: list[asyncio.Task[None]] = []
         self._sender_tasks: dict[str, asyncio.Task[None]] = {}
         self._stopping = False
@@ -158,6 +169,8 @@ class Liandong:
             self._tasks.append(asyncio.create_task(self._replay_spool_forever(), name="spool-replay"))
         if senders if timers is None else timers:
             self._tasks.append(asyncio.create_task(self._run_timers_forever(), name="timers"))
+            if self.cap_feeds is not None:  # polled like a timer: tests call poll_due themselves
+                self._tasks.append(asyncio.create_task(self._poll_cap_feeds_forever(), name="cap-feeds"))
         if senders:  # tests build reports step by step (run_reports), like they deliver
             self._tasks.append(asyncio.create_task(self.reports.run_forever(lambda: self._stopping), name="reports"))
         if self.http is not None:
@@ -256,6 +269,16 @@ class Liandong:
         if total:
             log.info("retention: forgot %s rows older than %s", total, moment.date())
         return total
+
+    async def _poll_cap_feeds_forever(self) -> None:
+        """LIANDONG_CAP_FEEDS: each feed when its interval (or backoff) has passed."""
+        assert self.cap_feeds is not None
+        while not self._stopping:
+            try:
+                await self.cap_feeds.poll_due(time.monotonic())
+            except Exception:  # a feed's surprise must not end the polling of the others
+                log.exception("CAP feed polling failed; trying again")
+            await asyncio.sleep(TIMER_INTERVAL_S)
 
     async def _replay_spool_forever(self) -> None:
         """Events kept during a database outage go back in, oldest first, once it answers."""

@@ -50,6 +50,11 @@ class Settings:
     # stays signed in (a shift).
     map_tiles: str | None = None
     board_session_hours: float = 12.0
+    # CAP 1.2 warnings (#17): the bearer token of /cap/… (unset: those endpoints are off), the
+    # Atom/RSS feeds of CAP alerts to poll, and how often.
+    cap_token: str | None = None
+    cap_feeds: tuple[str, ...] = ()
+    cap_poll_s: float = 60.0
     # Every platform's settings by key ("telegram_token"), as given; see value().
     platform_values: Mapping[str, str] = field(default_factory=dict)
 
@@ -99,7 +104,7 @@ class Settings:
     def secrets(self) -> list[str]:
         """Values never to print: tokens and signing secrets."""
         return [value for spec in PLATFORMS.all() for s in spec.settings
-                if s.secret and (value := self.value(s.key))]
+                if s.secret and (value := self.value(s.key))] + ([self.cap_token] if self.cap_token else [])
 
     @property
     def spool_path(self) -> Path:
@@ -180,11 +185,23 @@ class Settings:
             retention_days=_number(get("RETENTION_DAYS", "90"), "LIANDONG_RETENTION_DAYS", 7, 36_500),
             map_tiles=_tiles(get("MAP_TILES")),
             board_session_hours=_number(get("BOARD_SESSION_HOURS", "12"), "LIANDONG_BOARD_SESSION_HOURS", 0.1, 168),
+            cap_token=get("CAP_TOKEN"),
+            cap_feeds=_feeds(get("CAP_FEEDS", "")),  # type: ignore[arg-type]
+            cap_poll_s=_number(get("CAP_POLL_SECONDS", "60"), "LIANDONG_CAP_POLL_SECONDS", 10, 86_400),
             platform_values=platform_values,
         )
         settings.check_platforms()
         settings.check_storage()
         return settings
+
+
+def _feeds(text: str) -> tuple[str, ...]:
+    """LIANDONG_CAP_FEEDS: URLs separated by spaces or commas, each http(s)."""
+    urls = tuple(u for u in text.replace(",", " ").split() if u)
+    for url in urls:
+        if not url.startswith(("http://", "https://")):
+            raise SettingsError(f"LIANDONG_CAP_FEEDS: {url!r} is not an http(s) URL")
+    return urls
 
 
 def _unwritable(directory: Path) -> str | None:

@@ -7,10 +7,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Broadcast, BroadcastReceipt, OutboxMessage
+from storage.models import Broadcast, BroadcastReceipt, BroadcastTaskMark, OutboxMessage
 from storage.outbox import DELIVERED, FAILED, DeliveryCounts, OutboxRepository
 
 PREVIEW, SCHEDULED, SENDING, SENT, CANCELLED = "preview", "scheduled", "sending", "sent", "cancelled"
+# What a broadcast is to the alert it references (CAP's msgType, lower-case).
+ALERT, UPDATE, CANCEL = "alert", "update", "cancel"
+RECEIVED, DONE = "received", "done"  # a unit's progress on one of an alert's tasks
 
 
 def round_key(broadcast_id: int, round_no: int) -> str:
@@ -119,3 +122,67 @@ class BroadcastRepository:
         except IntegrityError:
             return False
         return True
+
+    # CAP 1.2 (#17): alerts by an outside warning's identity, their copies, expiry, tasks.
+
+    async def by_cap_identity(self, sender: str, identifier: str) -> Broadcast | None:
+        return await self.session.scalar(
+            select(Broadcast).where(Broadcast.cap_sender == sender, Broadcast.cap_identifier == identifier))
+
+    async def add_unique_cap(self, broadcast: Broadcast) -> bool:
+        """False when that outside warning was drafted already (by another request, at the same time)."""
+        try:
+            async with self.session.begin_nested():
+                self.session.add(broadcast)
+        except IntegrityError:
+            return False
+        return True
+
+    async def delivered_copies(self, keys: list[str]) -> list[tuple[str, str, str]]:
+        """(platform, chat, key) of every copy delivered under these keys: the messages to redraw."""
+        rows = await self.session.execute(
+            select(OutboxMessage.platform, OutboxMessage.chat_id, OutboxMessage.message_key).distinct()
+            .where(OutboxMessage.message_key.in_(keys), OutboxMessage.kind == "send",
+                   OutboxMessage.status == DELIVERED)
+        )
+        return [(platform, chat, key) for platform, chat, key in rows.all()]
+
+    async def expiring(self, now: datetime, limit: int = 20) -> list[Broadcast]:
+        """Sent alerts past their valid-until whose copies are not yet marked expired."""
+        return list(await self.session.scalars(
+            select(Broadcast)
+            .where(Broadcast.expired_at.is_(None), Broadcast.expires_at <= now,
+                   Broadcast.status.in_((SENDING, SENT)))
+            .order_by(Broadcast.expires_at).limit(limit).with_for_update(skip_locked=True)
+        ))
+
+    async def sent_for_feed(self, limit: int) -> list[Broadcast]:
+        """Alerts, updates and cancels that went out, newest first (the Atom feed)."""
+        return list(await self.session.scalars(
+            select(Broadcast).where(Broadcast.sent_at.is_not(None)).order_by(Broadcast.id.desc()).limit(limit)))
+
+    async def task_marks(self, broadcast_id: int, unit_codes: list[str] | None = None) -> list[BroadcastTaskMark]:
+        query = select(BroadcastTaskMark).where(BroadcastTaskMark.broadcast_id == broadcast_id)
+        if unit_codes is not None:
+            query = query.where(BroadcastTaskMark.unit_code.in_(unit_codes))
+        return list(await self.session.scalars(query.order_by(BroadcastTaskMark.unit_code, BroadcastTaskMark.task_no)))
+
+    async def mark_task(self, broadcast_id: int, unit_code: str, task_no: int, state: str, name: str,
+                        now: datetime, count: str | None = None) -> BroadcastTaskMark:
+        """Set a unit's progress on a task; done is never taken back to received."""
+        mark = await self.session.scalar(
+            select(BroadcastTaskMark).where(
+                BroadcastTaskMark.broadcast_id == broadcast_id, BroadcastTaskMark.unit_code == unit_code,
+                BroadcastTaskMark.task_no == task_no).with_for_update())
+        if mark is None:
+            mark = BroadcastTaskMark(broadcast_id=broadcast_id, unit_code=unit_code, task_no=task_no,
+                                     state=state, name=name, marked_at=now, count=count)
+            self.session.add(mark)
+        else:
+            if mark.state != DONE:
+                mark.state = state
+            mark.name, mark.marked_at = name, now
+            if count is not None:
+                mark.count = count
+        await self.session.flush()
+        return mark

@@ -339,8 +339,28 @@ class Broadcast(Base):
     rounds: Mapped[int] = mapped_column(Integer, default=0)  # 1 + re-sends to unconfirmed units
     last_round_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # when the latest round was queued
     shown_progress: Mapped[str | None] = mapped_column(String(40))  # last figures shown to the sender
+    # What a CAP 1.2 alert carries besides level and text (#17); all optional.
+    area: Mapped[str | None] = mapped_column(String(500))  # areaDesc: towns, districts, as written
+    event: Mapped[str | None] = mapped_column(String(100))  # 暴雨, flood, …
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # valid until
+    instruction: Mapped[str | None] = mapped_column(Text)  # what people and units are to do
+    sender_name: Mapped[str | None] = mapped_column(String(200))  # the issuing body, as shown to units
+    # alert | update | cancel; an update or cancel replaces `references_id` once sent.
+    msg_type: Mapped[str] = mapped_column(String(8), default="alert", server_default="alert")
+    references_id: Mapped[int | None] = mapped_column(BigId)
+    replaced_by_id: Mapped[int | None] = mapped_column(BigId)  # the sent update/cancel that superseded it
+    expired_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # when its copies were marked expired
+    # An alert drafted from an outside CAP warning: that warning's identity, never drafted twice.
+    cap_sender: Mapped[str | None] = mapped_column(String(255))
+    cap_identifier: Mapped[str | None] = mapped_column(String(255))
+    cap_sent: Mapped[str | None] = mapped_column(String(40))
+    tasks: Mapped[list[str] | None] = mapped_column(JSON)  # task:… lines, each confirmed per unit
 
-    __table_args__ = (Index("ix_broadcasts_status_due", "status", "scheduled_for"),)
+    __table_args__ = (
+        Index("ix_broadcasts_status_due", "status", "scheduled_for"),
+        Index("ix_broadcasts_expiry", "expired_at", "expires_at"),
+        UniqueConstraint("cap_sender", "cap_identifier", name="uq_broadcasts_cap_identity"),
+    )
 
 
 class BroadcastReceipt(Base):
@@ -360,6 +380,23 @@ class BroadcastReceipt(Base):
     __table_args__ = (
         UniqueConstraint("broadcast_id", "unit_code", "platform", "user_id", name="uq_receipt_member"),
     )
+
+
+class BroadcastTaskMark(Base):
+    """A unit's progress on one task of an alert: received (收到), then done (已部署)."""
+
+    __tablename__ = "broadcast_task_marks"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    broadcast_id: Mapped[int] = mapped_column(ForeignKey("broadcasts.id"))
+    unit_code: Mapped[str] = mapped_column(String(32))
+    task_no: Mapped[int] = mapped_column(Integer)  # 1-based, in the order the tasks were written
+    state: Mapped[str] = mapped_column(String(10))  # received | done
+    count: Mapped[str | None] = mapped_column(String(100))  # "转移 120 人", by reply
+    name: Mapped[str] = mapped_column(String(200))  # who marked it last
+    marked_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (UniqueConstraint("broadcast_id", "unit_code", "task_no", name="uq_task_mark_unit"),)
 
 
 class RollcallSchedule(Base):

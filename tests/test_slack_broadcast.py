@@ -101,7 +101,7 @@ def copies(fake: FakeSlackAPI, channel: str) -> list[dict[str, Any]]:
 
 
 def progress(fake: FakeSlackAPI) -> list[dict[str, Any]]:
-    return [m for m in fake.messages(CENTRE) if title(m).startswith("*📤")]
+    return [m for m in fake.messages(CENTRE) if "files" not in m and title(m).startswith("*📤")]
 
 
 async def open_form(bot: SlackBot, *, user: str = COMMANDER, channel: str = CENTRE,
@@ -391,19 +391,20 @@ async def test_the_report_names_silent_units_and_the_resend_reaches_only_them(
     await press(bot, ENV_OFFICER, ENV, copies_by_unit["ENV-01"], "收到")
     [stored] = await broadcasts(bot)
 
-    [report] = await typed(bot, str(stored.id), command="/broadcast-report")
+    [report, cap_file] = await typed(bot, str(stored.id), command="/broadcast-report")
+    assert [f["name"] for f in cap_file["files"]] == [f"alert-{stored.id}.cap.xml"]  # the alert as CAP 1.2 (#17)
     assert field(report, "送达") == "3 / 3 个群组" and field(report, "失败") == "0"
     assert field(report, "已确认") == "1 / 3 个单位（1 人）"
     assert field(report, "未确认") == "POWER-01, EXP-01"
     assert labels(report) == ["向 2 个未确认单位重发"]
     # The same report through /liandong, and from the progress message's button.
-    [again] = await typed(bot, f"broadcast-report {stored.id}", command="/liandong")
+    [again, _] = await typed(bot, f"broadcast-report {stored.id}", command="/liandong")
     assert field(again, "未确认") == "POWER-01, EXP-01"
     [shown_progress] = progress(fake)
     before = len(fake.messages(CENTRE))
     await bot.press(COMMANDER, CENTRE, shown_progress, "查看报告")
     await bot.deliver()
-    [from_button] = fake.messages(CENTRE)[before:]
+    [from_button, _] = fake.messages(CENTRE)[before:]
     assert field(from_button, "已确认") == "1 / 3 个单位（1 人）"
 
     assert await press(bot, COMMANDER, CENTRE, report, "向 2 个未确认单位重发") == \
@@ -415,7 +416,7 @@ async def test_the_report_names_silent_units_and_the_resend_reaches_only_them(
 
     # The re-sent copy's 收到 counts too; the report counts each conversation once.
     assert await press(bot, EXPERT, EXP, fake.messages(EXP)[-1], "收到") == "已为 EXP-01 确认收到，谢谢。"
-    [report] = await typed(bot, "", command="/broadcast-report")  # the latest
+    [report, _] = await typed(bot, "", command="/broadcast-report")  # the latest
     assert field(report, "送达") == "3 / 3 个群组"
     assert field(report, "已确认") == "2 / 3 个单位（2 人）" and field(report, "未确认") == "POWER-01"
 

@@ -37,7 +37,7 @@ from adapters.telegram.aiohttp_request import AiohttpRequest
 from adapters.telegram.answers import CallbackAnswers
 from adapters.telegram.presses import Press, read_press, take_presses
 from adapters.telegram.render import keyboard, render_html
-from adapters.telegram.updates import PLATFORM, moved_event, to_event
+from adapters.telegram.updates import PLATFORM, moved_event, to_event, xml_document
 from core.events import Actor
 from core.messages import MOVED_ERROR, Delivery, DeliveryError
 from core.platform import (
@@ -228,9 +228,22 @@ class TelegramAdapter(PlatformBase):
             result = HandleResult()
         await self.answers.answer(press.query_id, result.private_answer)
 
+    async def _xml_text(self, update: Update) -> str | None:
+        """An XML file sent to the bot (a CAP warning dropped into the centre), read as the
+        message's text so handlers see it as if pasted; one that cannot be fetched is skipped."""
+        file_id = xml_document(update.message)
+        if file_id is None:
+            return None
+        try:
+            content = await (await self.app.bot.get_file(file_id)).download_as_bytearray()
+        except TelegramError as exc:
+            log.warning("XML file %s not fetched: %s", file_id, exc)
+            return None
+        return bytes(content).decode("utf-8", errors="replace")
+
     async def _on_update(self, update: Update, _context: object) -> None:
         query = update.callback_query
-        event = to_event(update, self.app.bot.username)
+        event = to_event(update, self.app.bot.username, await self._xml_text(update))
         if event is None:
             if query is not None:
                 await self.answers.answer(query.id, None)

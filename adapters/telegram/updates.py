@@ -25,8 +25,9 @@ def _conversation(chat: Chat) -> Conversation:
                         is_channel=chat.type == Chat.CHANNEL)
 
 
-def to_event(update: Update, bot_username: str) -> Event | None:
-    """The update as an event, or None when it is nothing for the bot."""
+def to_event(update: Update, bot_username: str, document_text: str | None = None) -> Event | None:
+    """The update as an event, or None when it is nothing for the bot. `document_text`: the
+    content of an XML file the message carries (a CAP warning), read in its place."""
     received = datetime.now(timezone.utc)
     update_id = str(update.update_id)
     if (query := update.callback_query) is not None:
@@ -56,7 +57,7 @@ def to_event(update: Update, bot_username: str) -> Event | None:
         if addressee and addressee.lower() != bot_username.lower():
             return None  # /cmd@another_bot in a group: not ours
         return CommandEvent(**common, name=name, args=args)
-    text = message.text or message.caption or ""
+    text = document_text or message.text or message.caption or ""
     attachments = _attachments(message)
     if not text and not attachments:
         return None
@@ -107,6 +108,18 @@ def _command(message: TgMessage) -> tuple[str, str, str] | None:
         return None
     name, _, addressee = text[1:entity.length].partition("@")
     return name.lower(), addressee, text[entity.length:].strip()
+
+
+XML_FILE_LIMIT = 1_000_000  # a CAP warning is a few kilobytes; larger files are not read
+
+
+def xml_document(message: TgMessage | None) -> str | None:
+    """The file id of an XML file (by name or type) small enough to read as text, or None."""
+    document = message.document if message is not None else None
+    if document is None or (document.file_size or 0) > XML_FILE_LIMIT:
+        return None
+    name, mime = (document.file_name or "").lower(), (document.mime_type or "").lower()
+    return document.file_id if name.endswith((".xml", ".cap")) or "xml" in mime else None
 
 
 def _attachments(message: TgMessage) -> tuple[Attachment, ...]:

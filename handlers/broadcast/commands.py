@@ -1,16 +1,17 @@
 """/broadcast (typed, or a broadcast form) with its preview, /broadcasts, /broadcast-report, and the alert's buttons."""
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 from handlers.context import HandlerContext
 from core.events import ButtonEvent, CommandEvent, FormEvent
-from core.messages import Button, Message
+from core.messages import Button, Message, OutgoingFile
 from core.text import clean_text
-from handlers.broadcast import actions, fanout, views
+from handlers.broadcast import actions, cap_in, cap_out, fanout, tasks, views
 from handlers.broadcast.request import TEXT_LIMIT, BroadcastRequest, parse_request, request_from_form
 from storage.broadcasts import (
-    CANCELLED, PREVIEW, SCHEDULED, SENT, BroadcastRepository, round_key,
+    ALERT, CANCEL, CANCELLED, PREVIEW, SCHEDULED, SENDING, SENT, UPDATE, BroadcastRepository, round_key,
 )
 from storage.buttons import ResolvedButton
 from storage.models import Broadcast, BroadcastReceipt
@@ -18,6 +19,9 @@ from storage.models import Broadcast, BroadcastReceipt
 log = logging.getLogger(__name__)
 
 RECENT_LISTED = 5
+# `/broadcast update ID …` and `/broadcast cancel ID [reason]` (#17): the first word.
+UPDATE_WORDS = ("update", "更新")
+CANCEL_WORDS = ("cancel", "撤销", "解除")
 
 
 def _actor_key(ctx: HandlerContext) -> str:
@@ -27,7 +31,48 @@ def _actor_key(ctx: HandlerContext) -> str:
 async def broadcast_command(ctx: HandlerContext, event: CommandEvent) -> None:
     """/broadcast [level] [to:all|kind:…|unit:…|cap:…] [at:WHEN] TEXT → a preview."""
     # Cut far above the limit only to bound the work: an overlong text is refused, never cut.
-    await _preview(ctx, parse_request(clean_text(event.args, TEXT_LIMIT * 2), ctx.org, ctx.now))
+    args = clean_text(event.args, TEXT_LIMIT * 2)
+    first, _, rest = args.strip().partition(" ")
+    if first.lower() in UPDATE_WORDS + CANCEL_WORDS:
+        await _update_or_cancel(ctx, UPDATE if first.lower() in UPDATE_WORDS else CANCEL, rest.strip())
+        return
+    await _preview(ctx, parse_request(args, ctx.org, ctx.now))
+
+
+async def _update_or_cancel(ctx: HandlerContext, kind: str, args: str) -> None:
+    """A preview of an update or cancel of a sent alert: the same units, told it replaces the earlier one."""
+    wanted, _, rest = args.partition(" ")
+    wanted = wanted.lstrip("#")
+    if not (wanted.isdigit() and len(wanted) <= 12):
+        ctx.reply(Message(text=ctx.t(f"broadcast.{kind}_usage")))
+        return
+    earlier = await BroadcastRepository(ctx.session).get(int(wanted))
+    if earlier is None or earlier.sent_at is None:
+        ctx.reply(Message(text=ctx.t("broadcast.not_found", id=wanted)))
+        return
+    if problem := replace_problem(ctx, earlier):
+        ctx.reply(Message(text=problem))
+        return
+    if kind == UPDATE:
+        request = parse_request(rest, ctx.org, ctx.now, earlier=earlier)
+    else:
+        request = BroadcastRequest(
+            level=earlier.level, audience=list(earlier.audience), units=list(earlier.units),
+            text=rest.strip() or ctx.t("alert.cancel_text", id=earlier.id), area=earlier.area or "",
+            event=earlier.event or "", sender_name=earlier.sender_name or "",
+        )
+    await _preview(ctx, request, msg_type=kind, references=earlier)
+
+
+def replace_problem(ctx: HandlerContext, earlier: Broadcast) -> str | None:
+    """Why an alert can no longer be updated or cancelled, or None."""
+    if earlier.msg_type == CANCEL:
+        return ctx.t("broadcast.is_cancel", id=earlier.id)
+    if earlier.replaced_by_id is not None:
+        return ctx.t("broadcast.already_replaced", id=earlier.id, by=earlier.replaced_by_id)
+    if earlier.status not in (SENDING, SENT):
+        return ctx.t("broadcast.not_found", id=earlier.id)
+    return None
 
 
 async def broadcast_form(ctx: HandlerContext, event: FormEvent) -> None:
@@ -36,11 +81,12 @@ async def broadcast_form(ctx: HandlerContext, event: FormEvent) -> None:
     await _preview(ctx, request_from_form(fields, ctx.org, ctx.now))
 
 
-async def _preview(ctx: HandlerContext, request: BroadcastRequest) -> None:
+async def _preview(ctx: HandlerContext, request: BroadcastRequest, *, msg_type: str = ALERT,
+                   references: Broadcast | None = None) -> None:
     """The request's problems, or its preview with Send / Cancel, where it was asked for."""
     if request.problems:
         lines = [ctx.t(key, **params) for key, params in request.problems]
-        ctx.reply(Message(text="\n".join([*lines, ctx.t("broadcast.usage")])))
+        ctx.reply(Message(text="\n".join([*lines, ctx.t("broadcast.usage"), ctx.t("broadcast.usage_cap")])))
         return
     conversations = fanout.conversations_of(ctx, request.units)
     if not conversations:
@@ -52,6 +98,7 @@ async def _preview(ctx: HandlerContext, request: BroadcastRequest) -> None:
         level=request.level, text=request.text, audience=request.audience, units=request.units,
         status=PREVIEW, scheduled_for=request.scheduled_for,
         origin_platform=where.platform, origin_chat_id=where.chat_id, conversations=0, rounds=0,
+        **cap_columns(request), msg_type=msg_type, references_id=references.id if references else None,
     ))
     log.info("broadcast %s previewed by %s: %s units, %s conversations",
              broadcast.id, ctx.actor_name, len(request.units), len(conversations))
@@ -61,6 +108,13 @@ async def _preview(ctx: HandlerContext, request: BroadcastRequest) -> None:
     )
     preview = views.preview_message(ctx.t, ctx.org.timezone, broadcast, len(conversations), buttons)
     ctx.send(where, preview, key=views.preview_key(broadcast.id))
+
+
+def cap_columns(request: BroadcastRequest) -> dict[str, object]:
+    """The request's CAP fields as the broadcast's columns (empty ones stored as none)."""
+    return dict(area=request.area or None, event=request.event or None, expires_at=request.expires_at,
+                instruction=request.instruction or None, sender_name=request.sender_name or None,
+                tasks=list(request.tasks) or None)
 
 
 async def _for_centre(ctx: HandlerContext, button: ResolvedButton) -> Broadcast | None:
@@ -87,6 +141,11 @@ async def send_pressed(ctx: HandlerContext, event: ButtonEvent, button: Resolved
     if broadcast.status != PREVIEW:
         ctx.private_answer = ctx.t("broadcast.already", status=ctx.t(f"broadcast.status.{broadcast.status}"))
         return
+    if broadcast.references_id is not None:
+        earlier = await BroadcastRepository(ctx.session).get(broadcast.references_id, for_update=True)
+        if earlier is not None and (problem := replace_problem(ctx, earlier)):
+            ctx.private_answer = problem  # another update went out first: this one would fork the alert
+            return
     broadcast.decided_by = ctx.actor_name
     if broadcast.scheduled_for is not None and broadcast.scheduled_for > ctx.now:
         broadcast.status = SCHEDULED
@@ -140,10 +199,8 @@ async def confirm_pressed(ctx: HandlerContext, event: ButtonEvent, button: Resol
         return
     ctx.private_answer = ctx.t("alert.confirmed", units=", ".join(fresh))
     # The unit sees it is handled; the pressed token still stands for this button.
-    confirmed = await repo.receipts_for_units(broadcast.id, units_here)
-    message = views.alert_message(ctx.t, ctx.org.timezone, broadcast,
-                                  (Button(ctx.t("alert.confirm"), event.token),), confirmed,
-                                  resent=key != round_key(broadcast.id, 1))
+    message = await tasks.copy_message(ctx, broadcast, key, event.conversation.ref,
+                                       Button(ctx.t("alert.confirm"), event.token))
     ctx.edit(event.conversation.ref, key, message)
 
 
@@ -162,12 +219,26 @@ async def _report(ctx: HandlerContext, broadcast: Broadcast) -> Message:
         buttons = (await ctx.button(ctx.t("broadcast.resend", count=len(silent)), actions.RESEND,
                                     {"broadcast": broadcast.id, "after_round": broadcast.rounds},
                                     ctx.event.conversation.ref),)
-    return views.report_message(
+    report = views.report_message(
         ctx.t, ctx.org.timezone, broadcast, conversations=broadcast.conversations,
         delivered=len(delivered), failed=len(failed),
         confirmed_units=[code for code in broadcast.units if code in confirmed],
         silent_units=silent, receipts=len(receipts), buttons=buttons,
     )
+    if broadcast.tasks:  # each task's units done, those not done, and a re-send to them
+        behind = await tasks.not_done(ctx, broadcast)
+        lines = [report.text, await tasks.progress_lines(ctx, broadcast),
+                 ctx.t("broadcast.report.tasks_not_done", units=", ".join(behind[:views.NAMES_SHOWN]) or "—")]
+        extra: tuple[Button, ...] = ()
+        if behind and broadcast.status == SENT:
+            extra = (await ctx.button(ctx.t("broadcast.resend_tasks", count=len(behind)), actions.RESEND,
+                                      {"broadcast": broadcast.id, "after_round": broadcast.rounds, "tasks": True},
+                                      ctx.event.conversation.ref),)
+        report = dataclasses.replace(report, text="\n".join(lines), buttons=(*report.buttons, *extra))
+    # The alert as other systems read it (CAP 1.2), to forward to whoever needs it.
+    document = await cap_out.cap_document(repo, ctx.org, broadcast)
+    return dataclasses.replace(report, files=(
+        OutgoingFile(ctx.t("cap.file_name", id=broadcast.id), document, "application/cap+xml"),))
 
 
 async def report_command(ctx: HandlerContext, event: CommandEvent) -> None:
@@ -204,6 +275,8 @@ async def resend_pressed(ctx: HandlerContext, event: ButtonEvent, button: Resolv
         return
     confirmed = {r.unit_code for r in await BroadcastRepository(ctx.session).receipts(broadcast.id)}
     silent = [code for code in broadcast.units if code not in confirmed]
+    if button.data.get("tasks"):  # the report's re-send to units with a task not done
+        silent = await tasks.not_done(ctx, broadcast)
     if not silent:
         ctx.private_answer = ctx.t("broadcast.all_confirmed")
         return
@@ -228,3 +301,15 @@ async def list_command(ctx: HandlerContext, event: CommandEvent) -> None:
         for b in scheduled
     ])
     ctx.reply(Message(title=ctx.t("broadcast.list.title"), text="\n".join(lines), buttons=buttons))
+
+
+async def cap_edit_pressed(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton) -> None:
+    """修改 on a draft from an outside warning: the /broadcast line it stands for, to change and send."""
+    broadcast = await _for_centre(ctx, button)
+    if broadcast is None:
+        return
+    if broadcast.status != PREVIEW:
+        ctx.private_answer = ctx.t("broadcast.already", status=ctx.t(f"broadcast.status.{broadcast.status}"))
+        return
+    ctx.send(event.conversation.ref, Message(
+        text=ctx.t("cap.edit_answer") + "\n" + cap_in.edit_command(broadcast, ctx.org.timezone)))

@@ -16,12 +16,13 @@ from typing import Iterable
 from core.timeparse import parse_local_time
 from config.organisation import Organisation
 from config.unit_lookup import close_units
+from storage.models import Broadcast
 
 LEVELS = ("blue", "yellow", "orange", "red")
 KINDS = ("government", "enterprise", "social", "expert")
 TEXT_LIMIT = 16_000  # split for each platform when sent; longer is surely a paste gone wrong
 # "Note: …" starts the text; "note:x" is an option the sender mistyped.
-OPTIONS = ("level", "to", "kind", "unit", "units", "cap", "at")
+OPTIONS = ("level", "to", "kind", "unit", "units", "cap", "at", *("area", "event", "until", "from"))
 MAX_SCHEDULE_AHEAD = timedelta(days=366)
 
 _LEVEL_WORDS = {
@@ -34,6 +35,13 @@ _OPTION = re.compile(r"([A-Za-z]+):(\S*)$")
 
 Problem = tuple[str, dict[str, str]]  # catalogue key and its parameters
 
+# CAP's fields beyond level and text (#17). Lines of the text that start with these
+# words are taken out of it: the instruction (what to do), and tasks each unit confirms.
+INSTRUCTION_WORDS = ("instruction:", "措施:", "措施：", "指引:", "指引：")
+TASK_WORDS = ("task:", "任务:", "任务：")
+MAX_TASKS = 10
+FIELD_LIMIT = 500  # area, event, sender name: a line each
+
 
 @dataclass
 class BroadcastRequest:
@@ -43,6 +51,12 @@ class BroadcastRequest:
     scheduled_for: datetime | None = None  # UTC
     text: str = ""
     problems: list[Problem] = field(default_factory=list)
+    area: str = ""
+    event: str = ""
+    expires_at: datetime | None = None  # UTC; until:
+    sender_name: str = ""
+    instruction: str = ""
+    tasks: list[str] = field(default_factory=list)
 
 
 def _level_of(word: str) -> str | None:
@@ -56,7 +70,8 @@ def _is_option(match: re.Match[str] | None) -> bool:
     return bool(option.group(2) or option.group(1).lower() in OPTIONS)
 
 
-def parse_request(args: str, org: Organisation, now: datetime) -> BroadcastRequest:
+def parse_request(args: str, org: Organisation, now: datetime, earlier: Broadcast | None = None) -> BroadcastRequest:
+    """`earlier`: the alert this one updates; what the update leaves out, it keeps."""
     request = BroadcastRequest()
     rest = args
     first = True
@@ -75,8 +90,41 @@ def parse_request(args: str, org: Organisation, now: datetime) -> BroadcastReque
             break
         first = False
         rest = rest[match.end():]
-    request.text = rest.strip()
-    return _checked(request, org)
+    request.text = _take_lines(request, rest.strip())
+    if earlier is not None:
+        _inherit(request, earlier, now)
+    return _checked(request, org, earlier)
+
+
+def _inherit(request: BroadcastRequest, earlier: Broadcast, now: datetime) -> None:
+    request.text = request.text or earlier.text
+    request.level = request.level or earlier.level
+    request.area = request.area or earlier.area or ""
+    request.event = request.event or earlier.event or ""
+    request.sender_name = request.sender_name or earlier.sender_name or ""
+    request.instruction = request.instruction or earlier.instruction or ""
+    request.tasks = request.tasks or list(earlier.tasks or [])
+    if request.expires_at is None and earlier.expires_at is not None and earlier.expires_at > now:
+        request.expires_at = earlier.expires_at
+
+
+def _take_lines(request: BroadcastRequest, text: str) -> str:
+    """The instruction and task lines out of the text; what is left is the text."""
+    kept, instruction = [], []
+    for line in text.splitlines():
+        stripped = line.strip()
+        lowered = stripped.lower()
+        if word := next((w for w in INSTRUCTION_WORDS if lowered.startswith(w)), None):
+            instruction.append(stripped[len(word):].strip())
+        elif word := next((w for w in TASK_WORDS if lowered.startswith(w)), None):
+            if task := stripped[len(word):].strip():
+                request.tasks.append(task)
+        else:
+            kept.append(line)
+    request.instruction = "\n".join(i for i in instruction if i)
+    if len(request.tasks) > MAX_TASKS:
+        request.problems.append(("broadcast.problem.tasks", {"limit": str(MAX_TASKS)}))
+    return "\n".join(kept).strip()
 
 
 def request_from_form(fields: Iterable[tuple[str, str]], org: Organisation, now: datetime) -> BroadcastRequest:
@@ -98,17 +146,22 @@ def request_from_form(fields: Iterable[tuple[str, str]], org: Organisation, now:
         request.problems.append(("broadcast.problem.option", {"name": audience}))
     if at := values.get("at", "").strip():
         _apply_option(request, "at", at, org, now)
-    request.text = values.get("text", "").strip()
+    request.text = _take_lines(request, values.get("text", "").strip())
     return _checked(request, org)
 
 
-def _checked(request: BroadcastRequest, org: Organisation) -> BroadcastRequest:
+def _checked(request: BroadcastRequest, org: Organisation, earlier: Broadcast | None = None) -> BroadcastRequest:
     """The text's problems, and the units the selectors reach."""
+    if request.expires_at is not None and request.scheduled_for is not None \
+            and request.expires_at <= request.scheduled_for:
+        request.problems.append(("broadcast.problem.until_before_at", {}))
     if not request.text:
         request.problems.append(("broadcast.problem.empty", {}))
     elif len(request.text) > TEXT_LIMIT:
         request.problems.append(("broadcast.problem.too_long", {"limit": str(TEXT_LIMIT)}))
-    if not request.problems:
+    if not request.problems and earlier is not None and not request.audience:
+        request.audience, request.units = list(earlier.audience), list(earlier.units)  # the same units
+    elif not request.problems:
         request.units = _units_for(request.audience, org)
         if not request.units:
             request.problems.append(("broadcast.problem.nobody", {}))
@@ -126,6 +179,23 @@ def _apply_option(request: BroadcastRequest, name: str, value: str, org: Organis
         return
     if name == "at":
         request.scheduled_for = _when(value, org, now, problems)
+        return
+    if name == "until":
+        request.expires_at = _when(value, org, now, problems, "until")
+        return
+    if name in ("area", "event", "from"):
+        # One word each as typed (commas between towns); "_" stands for a space.
+        words = value.replace("_", " ").strip()
+        if not words:
+            problems.append(("broadcast.problem.empty_selector", {"name": name}))
+        elif len(words) > FIELD_LIMIT:
+            problems.append(("broadcast.problem.too_long", {"limit": str(FIELD_LIMIT)}))
+        elif name == "area":
+            request.area = "、".join(filter(None, [request.area, *words.split(",")]))
+        elif name == "event":
+            request.event = words
+        else:
+            request.sender_name = words
         return
     if not values:
         problems.append(("broadcast.problem.empty_selector", {"name": name}))
@@ -155,15 +225,15 @@ def _apply_option(request: BroadcastRequest, name: str, value: str, org: Organis
     request.audience.append(f"{name}:{','.join(values)}")
 
 
-def _when(value: str, org: Organisation, now: datetime, problems: list[Problem]) -> datetime | None:
+def _when(value: str, org: Organisation, now: datetime, problems: list[Problem], name: str = "at") -> datetime | None:
     """`HH:MM` is the next such time in the organisation's zone; a full date is taken as is."""
     at = parse_local_time(value, org.timezone, now)
     if at is None:
-        problems.append(("broadcast.problem.at", {"value": value}))
+        problems.append((f"broadcast.problem.{name}", {"value": value}))
     elif at <= now:
-        problems.append(("broadcast.problem.at_past", {"value": value}))
+        problems.append((f"broadcast.problem.{name}_past", {"value": value}))
     elif at - now > MAX_SCHEDULE_AHEAD:
-        problems.append(("broadcast.problem.at_far", {"value": value}))
+        problems.append((f"broadcast.problem.{name}_far", {"value": value}))
     else:
         return at
     return None

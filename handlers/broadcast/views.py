@@ -38,16 +38,46 @@ def alert_message(
 ) -> Message:
     """One unit's copy; a re-sent copy says so, lest it read as a second alert."""
     fields = [
-        Field(t("alert.field.from"), broadcast.created_by),
+        Field(t("alert.field.from"), broadcast.sender_name or broadcast.created_by),
         Field(t("alert.field.time"), local_time(broadcast.sent_at or broadcast.created_at, zone)),
+        *cap_fields(t, zone, broadcast),
     ]
     if confirmed_by:
         names = "、".join(f"{r.name} {r.confirmed_at.astimezone(zone):%H:%M}" for r in confirmed_by)
         fields.append(Field(t("alert.field.confirmed"), names))
-    title = level_title(t, broadcast.level)
+    title = alert_title(t, broadcast)
     if resent:
         title = t("alert.resent_title", title=title)
-    return Message(title=title, text=broadcast.text, fields=tuple(fields), buttons=buttons)
+    text = broadcast.text
+    if broadcast.instruction:
+        text = f"{text}\n{t('alert.instruction', text=broadcast.instruction)}"
+    return Message(title=title, text=text, fields=tuple(fields), buttons=buttons)
+
+
+def alert_title(t: Translator, broadcast: Broadcast) -> str:
+    """The level, and what became of the alert: an update or cancel of which, superseded, expired."""
+    title = level_title(t, broadcast.level)
+    if broadcast.msg_type == "update":
+        title = t("alert.update_title", title=title, id=broadcast.references_id or "")
+    elif broadcast.msg_type == "cancel":
+        title = t("alert.cancel_title", id=broadcast.references_id or "")
+    if broadcast.replaced_by_id is not None:
+        title = t("alert.superseded_title", title=title, id=broadcast.replaced_by_id)
+    elif broadcast.expired_at is not None:
+        title = t("alert.expired_title", title=title)
+    return title
+
+
+def cap_fields(t: Translator, zone: ZoneInfo, broadcast: Broadcast) -> list[Field]:
+    """Area, event and valid-until, where the alert has them."""
+    fields = []
+    if broadcast.event:
+        fields.append(Field(t("alert.field.event"), broadcast.event))
+    if broadcast.area:
+        fields.append(Field(t("alert.field.area"), broadcast.area))
+    if broadcast.expires_at:
+        fields.append(Field(t("alert.field.until"), local_time(broadcast.expires_at, zone)))
+    return fields
 
 
 def audience_text(broadcast: Broadcast) -> str:
@@ -63,6 +93,9 @@ def preview_message(
     ]
     if broadcast.scheduled_for:
         fields.append(Field(t("broadcast.field.scheduled"), local_time(broadcast.scheduled_for, zone)))
+    if broadcast.sender_name:
+        fields.append(Field(t("alert.field.from"), broadcast.sender_name))
+    fields += cap_fields(t, zone, broadcast)
     alert = alert_message(t, zone, broadcast)
     text = alert.text
     if len(text) > PREVIEW_CHARS:  # the preview must fit one message, with its buttons
@@ -87,13 +120,15 @@ def decided_preview(t: Translator, zone: ZoneInfo, broadcast: Broadcast, convers
 
 def progress_message(
     t: Translator, broadcast: Broadcast, round_no: int, total: int, counts: DeliveryCounts,
-    buttons: tuple[Button, ...] = (),
+    buttons: tuple[Button, ...] = (), tasks: str = "",
 ) -> Message:
     title_key = "broadcast.progress_title" if round_no <= 1 else "broadcast.resend_progress_title"
     if counts.done:
         text = t("broadcast.progress_done", delivered=counts.delivered, failed=counts.failed, total=total)
     else:
         text = t("broadcast.progress", delivered=counts.delivered, total=total, failed=counts.failed)
+    if tasks:  # each task's units done (#17)
+        text = f"{text}\n{tasks}"
     return Message(title=t(title_key, id=broadcast.id, level=level_title(t, broadcast.level)), text=text,
                    buttons=buttons)
 

@@ -1330,6 +1330,18 @@ class FakeTelegramAPI:
         self._enqueue(update)
         return update
 
+    def inject_document(self, chat_id: int, user_id: int, content: bytes, *, file_name: str,
+                        mime_type: str = "application/xml", caption: str | None = None) -> JSON:
+        """Queue a file sent by a user (stored, so ``getFile`` serves it); returns the update."""
+        stored = self._store_file(content, file_name, mime_type, "documents")
+        update = self.build_message_update(chat_id, user_id, caption=caption)
+        document = {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id, "file_name": file_name,
+                    "mime_type": mime_type, "file_size": len(content)}
+        update["message"]["document"] = document
+        self._chats[chat_id].messages[update["message"]["message_id"]].message["document"] = document
+        self._enqueue(update)
+        return update
+
     def inject_channel_post(self, chat_id: int, text: str, *, title: str | None = None) -> JSON:
         """Queue a post in a channel, as Telegram sends it: a ``channel_post`` update whose
         message has no ``from`` (admins post as the channel) and ``sender_chat`` the channel."""
