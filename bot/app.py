@@ -41,7 +41,7 @@ OUTBOX_MAX_AGE_S = 120.0
 
 
 def build_router() -> Router:
-    from handlers import broadcast, dispatch, duty, rollcall, roster
+    from handlers import broadcast, dispatch, duty, phone, rollcall, roster
     from handlers import help as help_handlers
     from handlers.intake import handler as intake
 
@@ -51,6 +51,7 @@ def build_router() -> Router:
     duty.register(router)
     dispatch.register(router)  # before intake: replies to its questions are not reports
     rollcall.register(router)  # before intake too: reasons for absence are replies
+    phone.register(router)  # key presses on calls, statuses of SMS and calls (issue #18)
     intake.register(router)
     help_handlers.register(router)
     return router

@@ -7,6 +7,7 @@ duty officer editing the file can fix them all in one pass.
 from __future__ import annotations
 
 import difflib
+import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -22,6 +23,7 @@ from config.register.checks import normalise_phones  # the register's phone rule
 from config.schema import INCIDENT_TYPES, WEEKDAYS, Channel, OrganisationFile, Unit, UnitMember
 from config.unit_lookup import close_units
 from core.events import ConversationRef
+from core.phone import PLATFORM as PHONE, dialable
 from core.registry import PLATFORMS
 
 # A platform that mirrors the organisation (the console, see PlatformSpec) knows people
@@ -261,6 +263,9 @@ class Organisation:
                 if by_name not in self._people:
                     self._people[by_name] = info
                     info.ids.append(by_name)
+            # A key pressed on a call to their phone is theirs (core/phone.py): the number is an id.
+            for number in dialable(info.phone):
+                self._people.setdefault((PHONE, number), info)
 
 
 @dataclass
@@ -429,6 +434,11 @@ def _format_validation_errors(exc: ValidationError) -> list[str]:
             message = f"unknown key (did you mean {close[0]}?)" if close else "unknown key"
         elif kind == "missing":
             message = "required key is missing"
+        elif kind == "literal_error" and isinstance(error.get("input"), str):
+            # A misspelt choice ("chat_remindr") gets the choice meant, as a misspelt key does.
+            choices = re.findall(r"'([^']*)'", str((error.get("ctx") or {}).get("expected", "")))
+            close = difflib.get_close_matches(error["input"], choices, n=1, cutoff=0.6)
+            message = error["msg"] + (f" (did you mean {close[0]}?)" if close else "")
         elif kind == "string_type" and isinstance(error.get("input"), (int, float)):
             message = "must be a string in quotes (ids are strings)"
         else:

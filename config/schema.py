@@ -195,8 +195,64 @@ class Unit(_Strict):
     notify: list[Channel] = []
 
 
+# -- escalation policies (issue #18): ordered steps, per response level or default --------
+
+STEP_ACTIONS = ("chat_reminder", "sms", "call", "centre")
+STEP_TARGETS = ("duty_officer", "next_member")
+
+
+class EscalationStep(_Strict):
+    """One step of a policy, `after_minutes` counted from the order (or its approval)."""
+
+    after_minutes: Annotated[int, Field(gt=0, le=24 * 60)]
+    action: Literal["chat_reminder", "sms", "call", "centre"]
+    # Whom an sms or call reaches: the unit's duty officer(s) now, or the next person on
+    # the unit's list after them (the deputy) when the duty officer does not answer.
+    to: Literal["duty_officer", "next_member"] = "duty_officer"
+
+
+class EscalationPolicy(_Strict):
+    """Steps for orders at the listed response levels; no `levels`: the default policy."""
+
+    levels: list[Annotated[int, Field(ge=1, le=9)]] = []
+    steps: Annotated[list[EscalationStep], Field(min_length=1, max_length=20)]
+
+    @field_validator("steps")
+    @classmethod
+    def _in_order(cls, steps: list[EscalationStep]) -> list[EscalationStep]:
+        times = [step.after_minutes for step in steps]
+        if times != sorted(set(times)):
+            raise ValueError(f"after_minutes must rise from step to step: {times}")
+        return steps
+
+
+class PhoneLimits(_Strict):
+    """Caps on what escalation may spend on SMS and calls, counted over the last hour."""
+
+    sms_per_hour: Annotated[int, Field(ge=0, le=100_000)] = 60
+    calls_per_hour: Annotated[int, Field(ge=0, le=100_000)] = 30
+
+
 class Escalation(_Strict):
     ack_timeout_minutes: Annotated[int, Field(gt=0, le=24 * 60)] = 5
+    # None configured: today's chat escalation (a reminder after ack_timeout, the centre after twice it).
+    policies: list[EscalationPolicy] = []
+    phone_limits: PhoneLimits = PhoneLimits()
+
+    @field_validator("policies")
+    @classmethod
+    def _one_policy_per_level(cls, policies: list[EscalationPolicy]) -> list[EscalationPolicy]:
+        seen: list[int | None] = [n for p in policies for n in (p.levels or [None])]
+        twice = sorted({("default" if n is None else str(n)) for n in seen if seen.count(n) > 1})
+        if twice:
+            raise ValueError(f"one policy per level (and one default): {', '.join(twice)} given twice")
+        return policies
+
+    def steps_for(self, level: int | None) -> list[EscalationStep]:
+        """The level's policy, else the default one; [] when neither is configured."""
+        found = next((p for p in self.policies if level is not None and level in p.levels), None)
+        found = found or next((p for p in self.policies if not p.levels), None)
+        return list(found.steps) if found else []
 
 
 LEVEL_COLOURS = ("red", "orange", "yellow", "blue")
@@ -294,6 +350,16 @@ class OrganisationFile(_Strict):
 
     def response_level(self, number: int) -> ResponseLevel | None:
         return next((level for level in self.response_levels if level.level == number), None)
+
+    @model_validator(mode="after")
+    def _policy_levels_exist(self) -> "OrganisationFile":
+        known = {level.level for level in self.response_levels}
+        for i, policy in enumerate(self.escalation.policies):
+            unknown = [n for n in policy.levels if n not in known]
+            if unknown:
+                raise ValueError(f"escalation.policies[{i}].levels: no response level {unknown[0]} "
+                                 f"(levels: {', '.join(map(str, sorted(known)))})")
+        return self
     rollcalls: list[Rollcall] = []
     intake_limits: IntakeLimits = IntakeLimits()
     places: list[Place] = []

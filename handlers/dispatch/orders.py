@@ -15,6 +15,9 @@ from storage.models import DispatchOrder, Incident
 
 def ack_timeout(ctx: Context, incident: Incident | None = None) -> timedelta:
     """How long a unit has to acknowledge: its incident's level may ask for less."""
+    steps = ctx.org.spec.escalation.steps_for(incident.level if incident is not None else None)
+    if steps:  # an escalation policy: its first step comes when it says
+        return timedelta(minutes=steps[0].after_minutes)
     level = ctx.org.spec.response_level(incident.level) if incident is not None and incident.level else None
     minutes = level.ack_timeout_minutes if level and level.ack_timeout_minutes else None
     return timedelta(minutes=minutes or ctx.org.spec.escalation.ack_timeout_minutes)

@@ -10,6 +10,7 @@ from handlers.replies import Reply
 from handlers.context import HandlerContext
 from core.events import ButtonEvent, MessageEvent
 from core.messages import Message, Priority
+from core.phone import PLATFORM as PHONE
 from core.text import clean_text
 from handlers.dispatch import views
 from handlers.dispatch.orders import ack_timeout, refresh_board, refresh_order, send_order
@@ -70,8 +71,9 @@ async def press(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton)
     if target == DECLINED:
         _alert_centre(ctx, Message(text=ctx.t("order.declined_alert", unit=order.unit_code, id=incident.id,
                                               name=ctx.actor_name)))
-        ctx.send(event.conversation.ref, Message(text=ctx.t("order.ask_reason")),
-                 key=views.DECLINE_REASON.key(order.id))
+        if event.conversation.ref.platform != PHONE:  # a key on a call cannot type a reason
+            ctx.send(event.conversation.ref, Message(text=ctx.t("order.ask_reason")),
+                     key=views.DECLINE_REASON.key(order.id))
     ctx.private_answer = ctx.t("order.recorded", state=ctx.t(f"order.state.{target}"))
 
 

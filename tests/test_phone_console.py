@@ -1,0 +1,181 @@
+"""Escalation policies with SMS and calls, on the console (#18): the `phone` room shows
+what would go to phones, and a key typed there is the key pressed on the call.
+
+The example organisation's policy for level 1: chat reminder at 2 min, SMS to the duty
+officer at 4, a call at 6, the next person on the unit's list at 8, the centre at 10."""
+from __future__ import annotations
+
+import pytest
+import yaml
+from sqlalchemy import select, update
+
+from config.organisation import OrganisationError, parse_organisation
+from config.settings import DEFAULT_ORG
+from core.clock import ManualClock
+from storage.models import DispatchOrder, OutboxMessage, TimelineEntry
+from tests.conftest import ConsoleBot, start_console_bot
+from tests.console_transcript import room
+
+REPORT = "人民路化工厂起火，3人受伤，有人被困"
+ID = "20261122-0001"
+ZHANG_SAN = "+8613800002001"  # FIRE-01's duty officer in the example organisation
+
+
+async def _dispatched_at_level_1(bot: ConsoleBot) -> None:
+    await bot.say(f"路人甲@reporting: {REPORT}")
+    await bot.say(f"王指挥@centre: /dispatch {ID} FIRE-01 level:1 -- 立即出动")
+
+
+async def _step(bot: ConsoleBot, clock: ManualClock, minutes: int = 2) -> str:
+    clock.advance(minutes=minutes)
+    await bot.app.run_timers()
+    await bot.app.drain()
+    return bot.new_output()
+
+
+async def _order(bot: ConsoleBot) -> DispatchOrder:
+    async with bot.app.db.transaction() as session:
+        return (await session.scalars(select(DispatchOrder).where(DispatchOrder.unit_code == "FIRE-01"))).one()
+
+
+async def _timeline(bot: ConsoleBot, kind: str) -> list[TimelineEntry]:
+    async with bot.app.db.transaction() as session:
+        return list(await session.scalars(select(TimelineEntry).where(TimelineEntry.kind == kind)
+                                          .order_by(TimelineEntry.id)))
+
+
+def _phone(output: str) -> str:
+    """What the console's phone room printed."""
+    return "".join(block for block in output.split("\n[") if block.startswith("phone]"))
+
+
+async def test_chat_then_sms_then_call_and_key_1_acknowledges_by_phone(console_bot: ConsoleBot,
+                                                                       clock: ManualClock) -> None:
+    await _dispatched_at_level_1(console_bot)
+    reminder = await _step(console_bot, clock)
+    assert "[FIRE-01] bot" in reminder and "[phone]" not in reminder
+
+    sms = await _step(console_bot, clock)
+    assert f"[phone] SMS → 张三 {ZHANG_SAN}" in sms
+    assert f"事件{ID}" in sms and "回复1接令，回复2无法执行" in sms and "一级" in sms
+    assert "[FIRE-01] bot" not in sms  # the SMS step is not another chat reminder
+
+    call = await _step(console_bot, clock)
+    assert f"[phone] 📞 call → 张三 {ZHANG_SAN}" in call
+    assert "接令请按1，无法执行请按2" in call and "[1 接令]  [2 无法执行]" in call
+
+    pressed = await console_bot.say("张三@phone: 1")
+    assert "(only 张三 sees) 已记录：已接令" in pressed
+    assert "状态: 已接令（张三" in room(pressed, "FIRE-01")  # the unit's order, redrawn
+    assert "edits message" in room(pressed, "centre")  # the board
+    order = await _order(console_bot)
+    assert order.state == "acknowledged" and order.escalate_at is None
+    press = (await _timeline(console_bot, "order_press"))[-1]
+    assert (press.actor_platform, press.actor_id, press.actor_name) == ("phone", ZHANG_SAN, "张三")
+    assert press.data == {"unit": "FIRE-01", "state": "acknowledged", "changed": True}
+    steps = [(e.data["step"], e.data["reached"]) for e in await _timeline(console_bot, "escalated")]
+    assert steps == [("chat_reminder", []), ("sms", ["张三"]), ("call", ["张三"])]
+
+    assert await _step(console_bot, clock, 10) == ""  # acknowledged: no step is left to run
+
+
+async def test_key_2_declines_and_the_centre_is_told(console_bot: ConsoleBot, clock: ManualClock) -> None:
+    await _dispatched_at_level_1(console_bot)
+    for _ in range(3):
+        await _step(console_bot, clock)
+    declined = await console_bot.say("张三@phone: 2")
+    assert "已记录：无法执行" in declined
+    assert "FIRE-01" in room(declined, "centre") and "无法执行" in room(declined, "centre")
+    assert "[phone]" not in declined  # nobody is called back to be asked why
+    assert (await _order(console_bot)).state == "declined"
+
+
+async def test_keys_nobody_asked_for_change_nothing(console_bot: ConsoleBot, clock: ManualClock) -> None:
+    await _dispatched_at_level_1(console_bot)
+    assert "没有等待按键的电话" in await console_bot.say("张三@phone: 1")  # no call yet
+    for _ in range(3):
+        await _step(console_bot, clock)
+    assert "没有等待按键的电话" in await console_bot.say("张三@phone: 9")
+    assert "赵五 has no phone" in await console_bot.say("赵五@phone: 1")
+    assert "没有等待按键的电话" in await console_bot.say("王指挥@phone: 1")  # never called
+    assert (await _order(console_bot)).state == "ordered"
+
+
+async def test_a_person_without_a_phone_is_skipped_and_the_centre_told(console_bot: ConsoleBot,
+                                                                       clock: ManualClock) -> None:
+    await _dispatched_at_level_1(console_bot)
+    for _ in range(3):
+        await _step(console_bot, clock)
+    next_member = await _step(console_bot, clock)  # 李四, next on FIRE-01's list, has no phone
+    assert "[phone]" not in next_member
+    assert "李四 没有登记电话" in room(next_member, "centre")
+    centre = await _step(console_bot, clock)
+    assert "FIRE-01" in room(centre, "centre") and "10" in room(centre, "centre")
+    assert (await _order(console_bot)).escalate_at is None
+
+
+async def test_a_step_run_again_calls_nobody_twice(console_bot: ConsoleBot, clock: ManualClock) -> None:
+    await _dispatched_at_level_1(console_bot)
+    await _step(console_bot, clock)
+    assert "[phone] SMS" in await _step(console_bot, clock)
+    # As if the process died after the SMS went into the outbox but before the step was
+    # settled: the same step comes due again.
+    async with console_bot.app.db.transaction() as session:
+        await session.execute(update(DispatchOrder).values(escalation_level=1, escalate_at=clock.now()))
+    assert "[phone]" not in await _step(console_bot, clock, 0)
+    async with console_bot.app.db.transaction() as session:
+        sms = list(await session.scalars(select(OutboxMessage.chat_id).where(OutboxMessage.platform == "phone")))
+    assert sms == [f"sms:{ZHANG_SAN}"]
+
+
+async def test_the_hourly_cap_holds_and_the_centre_dials(database_url: str) -> None:
+    data = yaml.safe_load(open(DEFAULT_ORG, encoding="utf-8"))
+    data["escalation"]["phone_limits"] = {"sms_per_hour": 1, "calls_per_hour": 0}
+    clock = ManualClock()
+    bot = await start_console_bot(database_url, parse_organisation(yaml.safe_dump(data, allow_unicode=True)), clock)
+    try:
+        await _dispatched_at_level_1(bot)
+        await _step(bot, clock)
+        assert "[phone] SMS" in await _step(bot, clock)  # the one SMS this hour allows
+        capped = await _step(bot, clock)
+        assert "[phone]" not in capped and "已达每小时短信/电话上限，未联系 张三" in room(capped, "centre")
+    finally:
+        await bot.app.stop()
+
+
+async def test_without_a_policy_escalation_is_todays(console_bot: ConsoleBot, clock: ManualClock) -> None:
+    await console_bot.say(f"路人甲@reporting: {REPORT}")
+    await console_bot.say(f"王指挥@centre: /dispatch {ID} FIRE-01")  # no level: the default, chat only
+    reminder = await _step(console_bot, clock, 5)
+    assert "[FIRE-01] bot" in reminder
+    centre = await _step(console_bot, clock, 5)
+    assert "未接令" in room(centre, "centre") or "10" in room(centre, "centre")
+    assert "[phone]" not in reminder + centre
+
+
+def _with_policies(policies: object) -> str:
+    data = yaml.safe_load(open(DEFAULT_ORG, encoding="utf-8"))
+    data["escalation"]["policies"] = policies
+    return yaml.safe_dump(data, allow_unicode=True)
+
+
+@pytest.mark.parametrize(("policies", "problem"), [
+    ([{"steps": [{"after_minutes": 3, "action": "chat_remindr"}]}],
+     "escalation.policies[0].steps[0].action: Input should be 'chat_reminder', 'sms', 'call' or 'centre' "
+     "(did you mean chat_reminder?)"),
+    ([{"steps": [{"after_minutes": 3, "action": "sms", "too": "duty_officer"}]}],
+     "escalation.policies[0].steps[0].too: unknown key (did you mean to?)"),
+    ([{"steps": [{"after_minutes": 6, "action": "sms"}, {"after_minutes": 3, "action": "call"}]}],
+     "escalation.policies[0].steps: after_minutes must rise from step to step: [6, 3]"),
+    ([{"steps": [{"after_minutes": 3, "action": "sms", "to": "deputy"}]}],
+     "escalation.policies[0].steps[0].to: Input should be 'duty_officer' or 'next_member'"),
+    ([{"levels": [7], "steps": [{"after_minutes": 3, "action": "sms"}]}],
+     "escalation.policies[0].levels: no response level 7"),
+    ([{"steps": [{"after_minutes": 3, "action": "sms"}]}, {"steps": [{"after_minutes": 4, "action": "call"}]}],
+     "escalation.policies: one policy per level (and one default): default given twice"),
+    ([{"steps": []}], "escalation.policies[0].steps: List should have at least 1 item"),
+])
+def test_policies_are_checked_with_their_key_paths(policies: object, problem: str) -> None:
+    with pytest.raises(OrganisationError) as raised:
+        parse_organisation(_with_policies(policies))
+    assert any(problem in line for line in raised.value.problems), raised.value.problems
