@@ -24,7 +24,7 @@ def _build(build: PlatformBuild) -> ChatPlatform:
     if provider == "twilio":
         from adapters.twilio.provider import TwilioProvider
 
-        return PhoneChannel(TwilioProvider.of(build.values), build.sink, build.organisation)
+        return PhoneChannel(TwilioProvider.of(build.values, build.organisation.language), build.sink, build.organisation)
     if provider == "aliyun":
         from adapters.aliyun.provider import AliyunProvider
 
