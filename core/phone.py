@@ -78,12 +78,14 @@ class PhoneProvider(Protocol):
 
     name: str
 
-    async def send_sms(self, number: str, text: str, *, reference: str) -> Sent:
-        """Send `text`; `reference` names the outbox row (for finding it again after a crash)."""
+    async def send_sms(self, number: str, text: str, facts: dict[str, str], *, reference: str) -> Sent:
+        """Send `text`; `reference` names the outbox row (for finding it again after a crash).
+        `facts` are the text's parts by name (name, id, type, place, level, org), for a
+        provider that sends only approved templates filled with variables (Alibaba Cloud)."""
         ...
 
-    async def place_call(self, number: str, script: str, menu: tuple[str, ...], *, reference: str,
-                         language: str) -> Sent:
+    async def place_call(self, number: str, script: str, facts: dict[str, str], menu: tuple[str, ...], *,
+                         reference: str, language: str) -> Sent:
         """Call and read `script` aloud (text-to-speech, in the organisation's `language`),
         then listen for one key: 1 for menu[0], 2 for menu[1] …; a provider without key
         menus only reads it."""

@@ -28,13 +28,13 @@ class ConsolePhone:
         person = self.org.person("phone", number)
         return f"{person.name} {number}" if person else number
 
-    async def send_sms(self, number: str, text: str, *, reference: str) -> Sent:
+    async def send_sms(self, number: str, text: str, facts: dict[str, str], *, reference: str) -> Sent:
         sent = Sent(f"console-sms-{next(self._ids)}")
         self._print(f"[{ROOM}] SMS → {self._who(number)}:\n  {text}")
         return sent
 
-    async def place_call(self, number: str, script: str, menu: tuple[str, ...], *, reference: str,
-                         language: str) -> Sent:
+    async def place_call(self, number: str, script: str, facts: dict[str, str], menu: tuple[str, ...], *,
+                         reference: str, language: str) -> Sent:
         sent = Sent(f"console-call-{next(self._ids)}")
         person = self.org.person("phone", number)
         keys = "  ".join(f"[{i} {label}]" for i, label in enumerate(menu, start=1))

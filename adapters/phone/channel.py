@@ -60,7 +60,10 @@ class PhoneChannel(PlatformBase):
             return delivery.target_message_id  # a phone keeps what it got
         kind, number = split_chat_id(delivery.to.chat_id)
         message = delivery.message
-        text = message.plain_text()
+        text = message.text
+        # The text's parts by name (fields whose labels are template variables), for providers
+        # that send only approved templates.
+        facts = {field.label: field.value for field in message.fields}
         reference = str(delivery.outbox_id)
         try:
             if delivery.attempt > 1:  # the last attempt may have gone out before a crash
@@ -69,10 +72,10 @@ class PhoneChannel(PlatformBase):
                     log.info("phone %s to %s: already sent as %s, not again", kind, masked(number), earlier.provider_id)
                     return earlier.provider_id
             if kind == SMS:
-                sent = await self.provider.send_sms(number, text, reference=reference)
+                sent = await self.provider.send_sms(number, text, facts, reference=reference)
             elif kind == CALL:
                 menu = tuple(button.label for button in message.buttons)
-                sent = await self.provider.place_call(number, text, menu, reference=reference,
+                sent = await self.provider.place_call(number, text, facts, menu, reference=reference,
                                                       language=self.org.language)
             else:
                 raise DeliveryError(f"not a phone conversation: {kind}", permanent=True)

@@ -91,13 +91,13 @@ class TwilioProvider:
 
     # -- out -------------------------------------------------------------------------
 
-    async def send_sms(self, number: str, text: str, *, reference: str) -> Sent:
+    async def send_sms(self, number: str, text: str, facts: dict[str, str], *, reference: str) -> Sent:
         message = await self._call(self.client.messages.create_async(
             to=number, from_=self.from_number, body=text, status_callback=self.public_url + STATUS_PATH))
         return Sent(message.sid, STATUSES.get(str(message.status), QUEUED))
 
-    async def place_call(self, number: str, script: str, menu: tuple[str, ...], *, reference: str,
-                         language: str) -> Sent:
+    async def place_call(self, number: str, script: str, facts: dict[str, str], menu: tuple[str, ...], *,
+                         reference: str, language: str) -> Sent:
         call = await self._call(self.client.calls.create_async(
             to=number, from_=self.from_number,
             twiml=voice_twiml(script, menu, language, self.public_url + GATHER_PATH),

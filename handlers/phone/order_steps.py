@@ -99,7 +99,7 @@ async def _phone_step(ctx: Context, incident: Incident, order: DispatchOrder, st
             await ctx.button(ctx.t("phone.key_decline"), actions.PRESS, {"order": order.id, "state": "declined"}, ref),
         )
 
-    done = await reach(ctx, step.action, people, text, f"{views.order_key(order.id)}:step{index}", menu)
+    done = await reach(ctx, step.action, people, text, facts, f"{views.order_key(order.id)}:step{index}", menu)
     if not people:
         done.no_phone.append(ctx.t("phone.nobody_listed", unit=unit.code))
     tell_centre_who_was_missed(ctx, done, about)

@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Awaitable, Callable
 
 from core.events import ConversationRef
-from core.messages import Button, Message, Priority
+from core.messages import Button, Field, Message, Priority
 from core.phone import CALL, PLATFORM, SMS, chat_id, dialable
 from handlers.context import Context
 from storage.phone import PhoneRepository
@@ -43,8 +43,10 @@ def phone_on(ctx: Context) -> bool:
     return PLATFORM in ctx.enabled_platforms
 
 
-async def reach(ctx: Context, kind: str, callees: list[Callee], text: str, key: str, menu: MenuMaker) -> Reached:
-    """One SMS (kind "sms") or call ("call") to each callee's first number."""
+async def reach(ctx: Context, kind: str, callees: list[Callee], text: str, facts: dict[str, str], key: str,
+                menu: MenuMaker) -> Reached:
+    """One SMS (kind "sms") or call ("call") to each callee's first number. `facts` travel
+    as the message's fields, named like an approved template's variables (Alibaba Cloud)."""
     repo = PhoneRepository(ctx.session)
     limits = ctx.org.spec.escalation.phone_limits
     cap = limits.sms_per_hour if kind == SMS else limits.calls_per_hour
@@ -62,7 +64,8 @@ async def reach(ctx: Context, kind: str, callees: list[Callee], text: str, key: 
             done.capped.append(callee.name)
             continue
         ref = ConversationRef(PLATFORM, chat_id(kind, number))
-        ctx.send(ref, Message(text=text, buttons=await menu(ref)), key=key, priority=Priority.URGENT)
+        fields = tuple(Field(name, value) for name, value in facts.items())
+        ctx.send(ref, Message(text=text, fields=fields, buttons=await menu(ref)), key=key, priority=Priority.URGENT)
         spent += 1
         done.sent.append(callee.name)
     return done
