@@ -12,7 +12,8 @@ from core.platform import ChatPlatform, PlatformBuild, PlatformSpec, PlatformVal
 PROVIDERS = ("twilio", "aliyun", "console")
 _NEEDS = {
     "twilio": ("twilio_account_sid", "twilio_auth_token", "twilio_from_number", "public_url"),
-    "aliyun": ("aliyun_access_key_id", "aliyun_access_key_secret"),
+    "aliyun": ("aliyun_access_key_id", "aliyun_access_key_secret", "aliyun_sms_sign_name", "aliyun_sms_template",
+               "aliyun_tts_code", "aliyun_called_show_number"),
     "console": (),
 }
 
