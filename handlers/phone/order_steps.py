@@ -7,6 +7,7 @@ so the policy keeps its own rhythm whatever the timers' pace.
 """
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from config.duty import on_duty
@@ -20,6 +21,9 @@ from handlers.dispatch.orders import duty_mentions, duty_officer_names, refresh_
 from handlers.phone.reach import Callee, phone_on, reach, tell_centre_who_was_missed
 from storage.incidents import IncidentRepository
 from storage.models import DispatchOrder, Incident
+
+
+_SYMBOLS = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F]")
 
 
 def policy_steps(ctx: Context, incident: Incident) -> list[EscalationStep]:
@@ -87,7 +91,8 @@ async def _phone_step(ctx: Context, incident: Incident, order: DispatchOrder, st
                 ctx.send(ref, Message(text=ctx.t("phone.call_by_hand", about=about, people="、".join(
                     f"{c.name} {c.phone}" if c.phone else c.name for c in people))), priority=Priority.URGENT)
         return []
-    level = incident.level_name or ctx.t("value.not_stated")
+    # The level's colour mark (🔴) is for the eye: a voice would read it out, an SMS template may refuse it.
+    level = _SYMBOLS.sub("", incident.level_name or "").strip() or ctx.t("value.not_stated")
     facts = dict(name=unit.name, id=incident.id, type=ctx.t(f"type.{incident.type}"),
                  place=incident.location or ctx.t("value.not_stated"), level=level, org=ctx.org.name)
     text = ctx.t("phone.order_sms" if step.action == SMS else "phone.order_call", **facts)
