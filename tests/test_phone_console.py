@@ -58,7 +58,7 @@ async def test_chat_then_sms_then_call_and_key_1_acknowledges_by_phone(console_b
     sms = await _step(console_bot, clock)
     assert f"[phone] SMS → 张三 {ZHANG_SAN}" in sms
     assert f"事件{ID}（火灾，人民路化工厂，一级）的调度指令尚未接令。回复1接令，回复2无法执行。" in sms
-    assert "🔴" not in sms  # the level's colour is for the eye, not for a phone
+    assert "🔴" not in _phone(sms) and "一级" in _phone(sms)  # the level's colour is for the eye, not for a phone
     assert "[FIRE-01] bot" not in sms  # the SMS step is not another chat reminder
 
     call = await _step(console_bot, clock)
