@@ -212,10 +212,18 @@ class EscalationStep(_Strict):
 
 
 class EscalationPolicy(_Strict):
-    """Steps for orders at the listed response levels; no `levels`: the default policy."""
+    """Steps for orders at the listed response levels (no `levels`: the default policy), or
+    for silent roll-calls (`applies_to: rollcalls`, minutes counted from the deadline)."""
 
+    applies_to: Literal["orders", "rollcalls"] = "orders"
     levels: list[Annotated[int, Field(ge=1, le=9)]] = []
     steps: Annotated[list[EscalationStep], Field(min_length=1, max_length=20)]
+
+    @model_validator(mode="after")
+    def _levels_are_for_orders(self) -> "EscalationPolicy":
+        if self.levels and self.applies_to != "orders":
+            raise ValueError("levels: only a policy for orders is chosen by response level")
+        return self
 
     @field_validator("steps")
     @classmethod
@@ -242,7 +250,8 @@ class Escalation(_Strict):
     @field_validator("policies")
     @classmethod
     def _one_policy_per_level(cls, policies: list[EscalationPolicy]) -> list[EscalationPolicy]:
-        seen: list[int | None] = [n for p in policies for n in (p.levels or [None])]
+        seen: list[int | str | None] = [n for p in policies if p.applies_to == "orders" for n in (p.levels or [None])]
+        seen += [p.applies_to for p in policies if p.applies_to != "orders"]
         twice = sorted({("default" if n is None else str(n)) for n in seen if seen.count(n) > 1})
         if twice:
             raise ValueError(f"one policy per level (and one default): {', '.join(twice)} given twice")
@@ -250,8 +259,14 @@ class Escalation(_Strict):
 
     def steps_for(self, level: int | None) -> list[EscalationStep]:
         """The level's policy, else the default one; [] when neither is configured."""
-        found = next((p for p in self.policies if level is not None and level in p.levels), None)
-        found = found or next((p for p in self.policies if not p.levels), None)
+        orders = [p for p in self.policies if p.applies_to == "orders"]
+        found = next((p for p in orders if level is not None and level in p.levels), None)
+        found = found or next((p for p in orders if not p.levels), None)
+        return list(found.steps) if found else []
+
+    def rollcall_steps(self) -> list[EscalationStep]:
+        """The policy for silent roll-calls; [] keeps today's reminder and summary."""
+        found = next((p for p in self.policies if p.applies_to == "rollcalls"), None)
         return list(found.steps) if found else []
 
 

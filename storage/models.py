@@ -378,6 +378,8 @@ class RollcallRun(Base):
     stage: Mapped[str] = mapped_column(String(10))  # open | reminded | closed
     due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Steps of the roll-call escalation policy taken (escalation.policies, applies_to: rollcalls).
+    escalation_step: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (
         UniqueConstraint("schedule_key", "scheduled_for", name="uq_rollcall_run"),

@@ -5,6 +5,8 @@ The example organisation's policy for level 1: chat reminder at 2 min, SMS to th
 officer at 4, a call at 6, the next person on the unit's list at 8, the centre at 10."""
 from __future__ import annotations
 
+import re
+
 import pytest
 import yaml
 from sqlalchemy import select, update
@@ -180,3 +182,60 @@ def test_policies_are_checked_with_their_key_paths(policies: object, problem: st
     with pytest.raises(OrganisationError) as raised:
         parse_organisation(_with_policies(policies))
     assert any(problem in line for line in raised.value.problems), raised.value.problems
+
+
+# -- silent roll-calls (escalation.policies with applies_to: rollcalls) -------------------
+
+ROLLCALL_POLICY = {"applies_to": "rollcalls", "steps": [
+    {"after_minutes": 2, "action": "sms"}, {"after_minutes": 4, "action": "call"},
+    {"after_minutes": 6, "action": "centre"}]}
+
+
+async def _rollcall_bot(database_url: str, clock: ManualClock) -> ConsoleBot:
+    data = yaml.safe_load(open(DEFAULT_ORG, encoding="utf-8"))
+    data["escalation"]["policies"].append(ROLLCALL_POLICY)
+    return await start_console_bot(database_url, parse_organisation(yaml.safe_dump(data, allow_unicode=True)), clock)
+
+
+async def test_a_silent_roll_call_is_chased_by_sms_and_call_and_key_1_answers_present(database_url: str) -> None:
+    from storage.models import RollcallAnswer, RollcallRun
+
+    clock = ManualClock()
+    bot = await _rollcall_bot(database_url, clock)
+    try:
+        await bot.say("王指挥@centre: /rollcall FIRE-01 MED-01 deadline:10m")
+        reminder = await _step(bot, clock, 10)
+        assert "[FIRE-01] bot" in reminder and "[phone]" not in reminder  # today's reminder at the deadline
+        sms = await _step(bot, clock, 2)
+        assert f"[phone] SMS → 张三 {ZHANG_SAN}" in sms and "回复1到岗，回复2不在岗" in sms
+        call = await _step(bot, clock, 2)
+        assert f"[phone] 📞 call → 张三 {ZHANG_SAN}" in call and "[1 到]  [2 不在岗]" in call
+        answered = await bot.say("张三@phone: 1")
+        assert "FIRE-01" in answered and "edits message" in room(answered, "FIRE-01")
+        summary = await _step(bot, clock, 2)  # the centre step: the summary, and the roll-call closes
+        assert "点名结果" in room(summary, "centre")
+        async with bot.app.db.transaction() as session:
+            answers = [(a.unit_code, a.name, a.status, a.late) for a in await session.scalars(select(RollcallAnswer))]
+            run = (await session.scalars(select(RollcallRun))).one()
+        assert answers == [("FIRE-01", "张三", "present", True)]
+        assert (run.stage, run.escalation_step) == ("closed", 3)
+    finally:
+        await bot.app.stop()
+
+
+async def test_a_roll_call_answered_in_chat_calls_nobody(database_url: str) -> None:
+    clock = ManualClock()
+    bot = await _rollcall_bot(database_url, clock)
+    try:
+        out = await bot.say("王指挥@centre: /rollcall FIRE-01 deadline:10m")
+        present = re.findall(r"\[到 !([\w-]+)\]", room(out, "FIRE-01"))[-1]
+        await bot.say(f"张三@FIRE-01: !{present}")
+        chased = "".join([await _step(bot, clock, 10), await _step(bot, clock, 2), await _step(bot, clock, 2)])
+        assert "[phone]" not in chased and "点名结果" in room(chased, "centre")
+    finally:
+        await bot.app.stop()
+
+
+def test_a_roll_call_policy_takes_no_levels() -> None:
+    with pytest.raises(OrganisationError, match="only a policy for orders is chosen by response level"):
+        parse_organisation(_with_policies([{**ROLLCALL_POLICY, "levels": [1]}]))

@@ -625,5 +625,7 @@ MESSAGES: dict[str, str] = {
     "phone.status.completed": "completed",
     "phone.status.no_answer": "no answer",
     "phone.status.busy": "busy",
-    "timeline.by_phone": " (by phone)",
+    "phone.rollcall_sms": "[{org}] {unit}: roll-call \"{name}\" #{id} (deadline {time}) is not answered. Reply 1 if present, 2 if absent.",
+    "phone.rollcall_call": "This is {org}. {unit}, roll-call {name}, deadline {time}, is not answered. Press 1 if you are present, 2 if you are absent.",
+    "phone.about_rollcall": "{unit} · roll-call {name} #{id}",
 }

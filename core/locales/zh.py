@@ -625,5 +625,7 @@ MESSAGES: dict[str, str] = {
     "phone.status.completed": "已结束",
     "phone.status.no_answer": "无人接听",
     "phone.status.busy": "占线",
-    "timeline.by_phone": "（电话按键）",
+    "phone.rollcall_sms": "【{org}】{unit}：值班点名“{name}”#{id}（{time} 截止）尚未应答。回复1到岗，回复2不在岗。",
+    "phone.rollcall_call": "这里是{org}。{unit}，值班点名{name}，{time}截止，尚未应答。在岗请按1，不在岗请按2。",
+    "phone.about_rollcall": "{unit} · 点名 {name} #{id}",
 }

@@ -1,0 +1,25 @@
+"""Escalation policies (#18): how many steps of its policy a roll-call has taken.
+
+Revision ID: 0027
+Revises: 0022
+Create Date: 2026-12-04
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0027'
+down_revision = '0022'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('rollcalls') as batch:
+        batch.add_column(sa.Column('escalation_step', sa.Integer(), nullable=False, server_default='0'))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('rollcalls') as batch:
+        batch.drop_column('escalation_step')
