@@ -64,7 +64,10 @@ def timer_jobs() -> list[TimerJob]:
     from handlers.rollcall.runs import process_deadlines
     from handlers.rollcall.schedules import start_due
 
-    return [settle_deliveries, escalate_due, send_scheduled, update_progress, start_due, process_deadlines]
+    from handlers.phone.alert_steps import escalate_alerts
+
+    return [settle_deliveries, escalate_due, send_scheduled, update_progress, start_due, process_deadlines,
+            escalate_alerts]
 
 
 class Liandong:

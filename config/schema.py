@@ -212,10 +212,11 @@ class EscalationStep(_Strict):
 
 
 class EscalationPolicy(_Strict):
-    """Steps for orders at the listed response levels (no `levels`: the default policy), or
-    for silent roll-calls (`applies_to: rollcalls`, minutes counted from the deadline)."""
+    """Steps for orders at the listed response levels (no `levels`: the default policy), for
+    silent roll-calls (`applies_to: rollcalls`, minutes counted from the deadline), or for red
+    alerts some units have not confirmed (`applies_to: red_alerts`, from when it went out)."""
 
-    applies_to: Literal["orders", "rollcalls"] = "orders"
+    applies_to: Literal["orders", "rollcalls", "red_alerts"] = "orders"
     levels: list[Annotated[int, Field(ge=1, le=9)]] = []
     steps: Annotated[list[EscalationStep], Field(min_length=1, max_length=20)]
 
@@ -266,7 +267,10 @@ class Escalation(_Strict):
 
     def rollcall_steps(self) -> list[EscalationStep]:
         """The policy for silent roll-calls; [] keeps today's reminder and summary."""
-        found = next((p for p in self.policies if p.applies_to == "rollcalls"), None)
+        return self.steps_applying_to("rollcalls")
+
+    def steps_applying_to(self, kind: str) -> list[EscalationStep]:
+        found = next((p for p in self.policies if p.applies_to == kind), None)
         return list(found.steps) if found else []
 
 

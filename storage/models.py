@@ -308,6 +308,10 @@ class Broadcast(Base):
     rounds: Mapped[int] = mapped_column(Integer, default=0)  # 1 + re-sends to unconfirmed units
     last_round_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # when the latest round was queued
     shown_progress: Mapped[str | None] = mapped_column(String(40))  # last figures shown to the sender
+    # A red alert's escalation policy (escalation.policies, applies_to: red_alerts): its next
+    # step's due-time for the units that have not confirmed, and how many steps ran.
+    escalate_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    escalation_step: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (Index("ix_broadcasts_status_due", "status", "scheduled_for"),)
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.phone import CALL, PLATFORM, SMS, chat_id
-from storage.models import OutboxMessage
+from storage.models import Broadcast, OutboxMessage
 from storage.outbox import DELIVERED, FAILED, SENDING
 
 
@@ -72,3 +72,11 @@ class PhoneRepository:
                    OutboxMessage.message_key == key, OutboxMessage.kind == "send")))
 
 
+
+
+async def alerts_due(session: AsyncSession, now: datetime, limit: int = 20) -> list[Broadcast]:
+    """Red alerts whose next escalation step is due, locked for this transaction (the other
+    bot process skips them)."""
+    return list(await session.scalars(
+        select(Broadcast).where(Broadcast.escalate_at <= now).order_by(Broadcast.escalate_at).limit(limit)
+        .with_for_update(skip_locked=True)))

@@ -16,7 +16,7 @@ from config.settings import DEFAULT_ORG
 from core.clock import ManualClock
 from storage.models import DispatchOrder, OutboxMessage, TimelineEntry
 from tests.conftest import ConsoleBot, start_console_bot
-from tests.console_transcript import room
+from tests.console_transcript import room, token
 
 REPORT = "人民路化工厂起火，3人受伤，有人被困"
 ID = "20261122-0001"
@@ -239,3 +239,62 @@ async def test_a_roll_call_answered_in_chat_calls_nobody(database_url: str) -> N
 def test_a_roll_call_policy_takes_no_levels() -> None:
     with pytest.raises(OrganisationError, match="only a policy for orders is chosen by response level"):
         parse_organisation(_with_policies([{**ROLLCALL_POLICY, "levels": [1]}]))
+
+
+# -- red alerts nobody confirmed (escalation.policies with applies_to: red_alerts) --------
+
+ALERT_POLICY = {"applies_to": "red_alerts", "steps": [
+    {"after_minutes": 5, "action": "chat_reminder"}, {"after_minutes": 10, "action": "sms"},
+    {"after_minutes": 15, "action": "call"}, {"after_minutes": 20, "action": "centre"}]}
+
+
+async def _alert_bot(database_url: str, clock: ManualClock) -> ConsoleBot:
+    data = yaml.safe_load(open(DEFAULT_ORG, encoding="utf-8"))
+    data["escalation"]["policies"].append(ALERT_POLICY)
+    return await start_console_bot(database_url, parse_organisation(yaml.safe_dump(data, allow_unicode=True)), clock)
+
+
+async def test_an_unconfirmed_red_alert_is_chased_and_key_1_confirms(database_url: str) -> None:
+    from storage.models import Broadcast, BroadcastReceipt
+
+    clock = ManualClock()
+    bot = await _alert_bot(database_url, clock)
+    try:
+        preview = await bot.say("王指挥@centre: /broadcast red unit:FIRE-01,MED-01 上游水库泄洪，沿河人员立即撤离")
+        sent = await bot.say(f"刘值班@centre: !{token(preview, '发送')}")
+        confirm = re.findall(r"\[收到 !([\w-]+)\]", room(sent, "MED-01"))[-1]
+        await bot.say(f"陈医生@MED-01: !{confirm}")  # MED-01 confirms in chat: never chased
+        again = await _step(bot, clock, 5)
+        assert "[FIRE-01] bot" in again and "[MED-01] bot" not in again  # the alert again, to FIRE-01 only
+        sms = await _step(bot, clock, 5)
+        assert f"[phone] SMS → 张三 {ZHANG_SAN}" in sms and "红色预警尚未确认收到：上游水库泄洪" in sms
+        assert "陈医生" not in _phone(sms)
+        call = await _step(bot, clock, 5)
+        assert "[1 收到]" in call
+        confirmed = await bot.say("张三@phone: 1")
+        assert "已为 FIRE-01 确认收到" in confirmed
+        assert await _step(bot, clock, 5) == ""  # everyone confirmed: the centre step is not needed
+        async with bot.app.db.transaction() as session:
+            receipts = {(r.unit_code, r.name, r.platform) for r in await session.scalars(select(BroadcastReceipt))}
+            alert = (await session.scalars(select(Broadcast))).one()
+        assert receipts == {("MED-01", "陈医生", "console"), ("FIRE-01", "张三", "phone")}
+        assert alert.escalate_at is None
+    finally:
+        await bot.app.stop()
+
+
+async def test_nobody_confirming_ends_with_the_centre_told(database_url: str) -> None:
+    clock = ManualClock()
+    bot = await _alert_bot(database_url, clock)
+    try:
+        preview = await bot.say("王指挥@centre: /broadcast red unit:FIRE-01 上游水库泄洪")
+        await bot.say(f"刘值班@centre: !{token(preview, '发送')}")
+        for _ in range(3):
+            await _step(bot, clock, 5)
+        told = await _step(bot, clock, 5)
+        assert "红色预警 #1 发出 20 分钟仍未确认收到：FIRE-01" in room(told, "centre")
+        blue = await bot.say("王指挥@centre: /broadcast blue unit:FIRE-01 明日例行检查")
+        await bot.say(f"刘值班@centre: !{token(blue, '发送')}")
+        assert "[phone]" not in "".join([await _step(bot, clock, 5) for _ in range(4)])  # only red alerts
+    finally:
+        await bot.app.stop()

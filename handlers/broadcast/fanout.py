@@ -66,6 +66,9 @@ def _send_progress(ctx: Context, broadcast: Broadcast, total: int) -> None:
 async def start(ctx: Context, broadcast: Broadcast) -> None:
     broadcast.sent_at = ctx.now
     await send_round(ctx, broadcast, list(broadcast.units))
+    from handlers.phone import alert_steps  # it re-sends through send_round
+
+    alert_steps.schedule(ctx, broadcast)  # a red alert's escalation policy, if there is one (#18)
 
 
 async def send_scheduled(ctx: Context) -> int:
