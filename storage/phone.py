@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.phone import CALL, PLATFORM, SMS, chat_id
-from storage.models import Broadcast, OutboxMessage
+from storage.deferred import flush_deferred
+from storage.models import Broadcast, OutboxMessage, TimelineEntry
 from storage.outbox import DELIVERED, FAILED, SENDING
 
 
@@ -80,3 +81,13 @@ async def alerts_due(session: AsyncSession, now: datetime, limit: int = 20) -> l
     return list(await session.scalars(
         select(Broadcast).where(Broadcast.escalate_at <= now).order_by(Broadcast.escalate_at).limit(limit)
         .with_for_update(skip_locked=True)))
+
+
+async def phone_statuses(session: AsyncSession, incident_id: str) -> list[dict[str, object]]:
+    """What providers reported of the incident's SMS and calls, oldest first (the timeline's
+    phone_status entries: unit, via, to, status, step)."""
+    await flush_deferred(session)
+    rows = await session.scalars(
+        select(TimelineEntry.data).where(TimelineEntry.incident_id == incident_id, TimelineEntry.kind == "phone_status")
+        .order_by(TimelineEntry.id))
+    return list(rows)

@@ -69,7 +69,7 @@ async def test_chat_then_sms_then_call_and_key_1_acknowledges_by_phone(console_b
 
     pressed = await console_bot.say("张三@phone: 1")
     assert "(only 张三 sees) 已记录：已接令" in pressed
-    assert "状态: 已接令（张三" in room(pressed, "FIRE-01")  # the unit's order, redrawn
+    assert "状态: 已接令（张三（电话）" in room(pressed, "FIRE-01")  # the unit's order, redrawn: by phone
     assert "edits message" in room(pressed, "centre")  # the board
     order = await _order(console_bot)
     assert order.state == "acknowledged" and order.escalate_at is None

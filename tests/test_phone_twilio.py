@@ -114,7 +114,9 @@ async def test_chat_then_sms_then_call_and_key_1_acknowledges(bot: ConsoleBot, c
     assert response.status == 200 and "已记录：已接令" in twiml and "<Hangup" in twiml
     await bot.app.drain()
     shown = bot.new_output()
-    assert "状态: 已接令（张三" in room(shown, "FIRE-01") and "edits message" in room(shown, "centre")
+    assert "状态: 已接令（张三（电话）" in room(shown, "FIRE-01") and "edits message" in room(shown, "centre")
+    board = room(shown, "centre")  # the board: each SMS's and call's latest status, no number
+    assert "📞 电话与短信: FIRE-01 张三 短信：已送达；FIRE-01 张三 电话：已接听" in board and ZHANG_SAN not in board
     assert (await _order(bot)).state == "acknowledged"
     press = (await _timeline(bot, "order_press"))[-1]
     assert (press.actor_platform, press.actor_name, press.data["state"]) == ("phone", "张三", "acknowledged")

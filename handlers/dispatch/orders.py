@@ -8,6 +8,7 @@ from core.messages import Button, Mention, Message, Priority, one_way
 from core.events import ConversationRef
 from config.duty import on_duty
 from handlers.dispatch import actions, views
+from handlers.phone.board import with_phone_statuses
 from storage.dispatch import DECLINED, FINAL, PENDING_APPROVAL, REJECTED, UNDELIVERED, DispatchRepository
 from storage.incidents import IncidentRepository, TimelineActor
 from storage.models import DispatchOrder, Incident
@@ -252,6 +253,7 @@ async def refresh_board(ctx: Context, incident: Incident, *, first: bool = False
     async def draw(final: Context) -> None:
         orders = await DispatchRepository(final.session).statuses_for(incident.id)
         board = views.board_message(final.t, final.org, incident, orders, final.now)
+        board = await with_phone_statuses(final, incident, board)  # SMS and calls of escalation (#18)
         for ref in final.centre_conversations():
             if first:
                 final.send(ref, board, key=views.board_key(incident.id))

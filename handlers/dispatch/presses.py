@@ -62,7 +62,8 @@ async def press(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton)
     if not moves:
         ctx.private_answer = ctx.t("order.no_going_back", state=ctx.t(f"order.state.{order.state}"))
         return
-    order.state, order.state_at, order.state_by, order.escalate_at = target, ctx.now, ctx.actor_name, None
+    by = ctx.actor_name + (ctx.t("phone.by_phone") if event.conversation.ref.platform == PHONE else "")
+    order.state, order.state_at, order.state_by, order.escalate_at = target, ctx.now, by, None
     for state in FLOW[1:FLOW.index(target) + 1] if target in FLOW else ():
         if getattr(order, f"{state}_at") is None:  # on scene implies acknowledged: timings need it
             setattr(order, f"{state}_at", ctx.now)

@@ -10,6 +10,7 @@ from core.events import PhoneStatusEvent
 from core.messages import Message, Priority
 from core.phone import BUSY, FAILED, NO_ANSWER, split_chat_id
 from handlers.context import HandlerContext
+from handlers.dispatch.orders import refresh_board
 from storage.dispatch import DispatchRepository
 from storage.incidents import IncidentRepository
 from storage.phone import PhoneRepository
@@ -35,6 +36,9 @@ async def record_status(ctx: HandlerContext, event: PhoneStatusEvent) -> None:
     await IncidentRepository(ctx.session).record(
         order.incident_id, ctx.now, "phone_status", None,
         {"unit": order.unit_code, "via": kind, "to": name, "status": event.status, "step": int(found.group(2))})
+    incident = await IncidentRepository(ctx.session).get(order.incident_id)
+    if incident is not None:
+        await refresh_board(ctx, incident)  # the board shows each SMS's and call's latest status
     if event.status in _FAILED and order.state == "ordered":
         text = ctx.t("phone.status_failed", via=ctx.t(f"phone.via.{kind}"), name=name, unit=order.unit_code,
                      id=order.incident_id, status=ctx.t(f"phone.status.{event.status}"))
