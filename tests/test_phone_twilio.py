@@ -224,3 +224,15 @@ async def test_a_call_nobody_answers_is_recorded_and_the_centre_told(bot: Consol
     told = room(bot.new_output(), "centre")
     assert "电话未接通：张三（FIRE-01 · 事件 20261122-0001）— 无人接听" in told
     assert [e.data["status"] for e in await _timeline(bot, "phone_status")] == ["no_answer"]
+
+
+async def test_readiness_names_the_phone_only_when_twilio_failed(bot: ConsoleBot, clock: ManualClock,
+                                                                 twilio: FakeTwilio) -> None:
+    assert "platform:phone" not in await bot.app.readiness()  # idle: nothing sent yet, nothing wrong
+    await _dispatched_and_escalated_to(bot, clock, 1)
+    twilio.fail_next = [503]
+    await _step(bot, clock)
+    assert "failed (server)" in (await bot.app.readiness())["platform:phone"]
+    clock.advance(seconds=3)
+    await bot.app.drain()
+    assert "platform:phone" not in await bot.app.readiness()

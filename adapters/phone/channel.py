@@ -52,8 +52,11 @@ class PhoneChannel(PlatformBase):
         await self.provider.close()
 
     def reachability(self) -> Reachability:
+        """The provider's last call, once there was one: a phone channel may sit idle for
+        weeks, and idle is not unready (no "not connected yet" before the first SMS)."""
         status = getattr(self.provider, "reachability", None)
-        return status() if status is not None else Reachability()
+        known = status() if status is not None else Reachability()
+        return known if known.last_ok or known.last_failure else Reachability()
 
     async def deliver(self, delivery: Delivery) -> str | None:
         if delivery.kind == "edit":
