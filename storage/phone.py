@@ -58,7 +58,8 @@ class PhoneRepository:
         return Sending(row.message_key, row.chat_id) if row else None
 
     async def sent_since(self, kind: str, since: datetime) -> int:
-        """SMS or calls queued since then, failed ones excepted (they cost nothing)."""
+        """SMS or calls queued since then, failed ones excepted (they cost nothing); those
+        queued by earlier transactions (the caller counts its own)."""
         return int(await self.session.scalar(
             select(func.count()).select_from(OutboxMessage)
             .where(OutboxMessage.platform == PLATFORM, OutboxMessage.kind == "send",
@@ -66,7 +67,7 @@ class PhoneRepository:
                    OutboxMessage.status != FAILED)) or 0)
 
     async def already_queued(self, kind: str, number: str, key: str) -> bool:
-        """Whether this number was already sent this step (no number called twice for one step)."""
+        """Whether an earlier transaction sent this number this step (no number called twice for one step)."""
         return bool(await self.session.scalar(
             select(func.count()).select_from(OutboxMessage)
             .where(OutboxMessage.platform == PLATFORM, OutboxMessage.chat_id == chat_id(kind, number),

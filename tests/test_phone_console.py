@@ -298,3 +298,21 @@ async def test_nobody_confirming_ends_with_the_centre_told(database_url: str) ->
         assert "[phone]" not in "".join([await _step(bot, clock, 5) for _ in range(4)])  # only red alerts
     finally:
         await bot.app.stop()
+
+
+async def test_the_hourly_cap_counts_orders_escalated_in_one_batch(database_url: str) -> None:
+    data = yaml.safe_load(open(DEFAULT_ORG, encoding="utf-8"))
+    data["escalation"]["phone_limits"] = {"sms_per_hour": 1, "calls_per_hour": 1}
+    med = next(u for u in data["units"] if u["code"] == "MED-01")
+    for member in med["members"]:
+        member["phone"] = "13800003001"  # MED-01's duty officer has a phone here
+    clock = ManualClock()
+    bot = await start_console_bot(database_url, parse_organisation(yaml.safe_dump(data, allow_unicode=True)), clock)
+    try:
+        await bot.say(f"路人甲@reporting: {REPORT}")
+        await bot.say(f"王指挥@centre: /dispatch {ID} FIRE-01 MED-01 level:1")  # both due at once
+        await _step(bot, clock)
+        both = await _step(bot, clock)  # one SMS step per order, in one timer transaction
+        assert _phone(both).count("SMS →") == 1 and "已达每小时短信/电话上限" in room(both, "centre")
+    finally:
+        await bot.app.stop()

@@ -157,7 +157,7 @@ async def test_forged_and_replayed_webhooks_get_403_and_change_nothing(bot: Cons
     assert await _timeline(bot, "order_press") == [] and await _timeline(bot, "phone_status") == []
 
     assert (await twilio.press(call, "2"))[0].status == 200  # Twilio's own: declined
-    assert (await twilio.press(call, "1"))[0].status == 403  # the same request again: a replay
+    assert (await twilio.press(call, "2"))[0].status == 403  # the same request again: a replay
     assert (await _order(bot)).state == "declined"
     assert [e.data["state"] for e in await _timeline(bot, "order_press")] == ["declined"]
 

@@ -152,7 +152,7 @@ class TwilioProvider:
             if form is None or not form.get("CallSid") or not form.get("To"):
                 return web.Response(status=403, text="forbidden")
             result = await sink.key_pressed(form["To"], form.get("Digits", ""), provider_id=form["CallSid"],
-                                            via=CALL, event_id=f"twilio:{form['CallSid']}:gather")
+                                            via=CALL, event_id=f"twilio:{form['CallSid']}:gather:{form.get('Digits', '')}")
             if result.duplicate:
                 return web.Response(status=403, text="replayed")
             voice, code = VOICES.get(self.language, VOICES["en"])

@@ -19,6 +19,8 @@ from core.phone import CALL, PLATFORM, SMS, chat_id, dialable
 from handlers.context import Context
 from storage.phone import PhoneRepository
 
+_QUEUED_HERE = "liandong.phone.queued"  # session.info: SMS and calls this transaction queued
+
 # The buttons a phone's menu offers, made for its own conversation (tokens are bound to it).
 MenuMaker = Callable[[ConversationRef], Awaitable[tuple[Button, ...]]]
 
@@ -50,7 +52,10 @@ async def reach(ctx: Context, kind: str, callees: list[Callee], text: str, facts
     repo = PhoneRepository(ctx.session)
     limits = ctx.org.spec.escalation.phone_limits
     cap = limits.sms_per_hour if kind == SMS else limits.calls_per_hour
-    spent = await repo.sent_since(kind, ctx.now - timedelta(hours=1))
+    # The outbox rows of this transaction are written at its end: what it queued so far
+    # (other orders due in the same batch) is counted here.
+    mine = ctx.session.info.setdefault(_QUEUED_HERE, {SMS: 0, CALL: 0, "keys": set()})
+    spent = await repo.sent_since(kind, ctx.now - timedelta(hours=1)) + mine[kind]
     done = Reached()
     for callee in callees:
         numbers = dialable(callee.phone)
@@ -58,7 +63,7 @@ async def reach(ctx: Context, kind: str, callees: list[Callee], text: str, facts
             done.no_phone.append(callee.name)
             continue
         number = numbers[0]
-        if await repo.already_queued(kind, number, key):
+        if (kind, number, key) in mine["keys"] or await repo.already_queued(kind, number, key):
             continue  # this step reached them already (the step ran again after a crash)
         if spent >= cap:
             done.capped.append(callee.name)
@@ -67,6 +72,8 @@ async def reach(ctx: Context, kind: str, callees: list[Callee], text: str, facts
         fields = tuple(Field(name, value) for name, value in facts.items())
         ctx.send(ref, Message(text=text, fields=fields, buttons=await menu(ref)), key=key, priority=Priority.URGENT)
         spent += 1
+        mine[kind] += 1
+        mine["keys"].add((kind, number, key))
         done.sent.append(callee.name)
     return done
 
