@@ -236,3 +236,49 @@ async def test_readiness_names_the_phone_only_when_twilio_failed(bot: ConsoleBot
     clock.advance(seconds=3)
     await bot.app.drain()
     assert "platform:phone" not in await bot.app.readiness()
+
+
+async def test_a_roll_call_and_a_red_alert_escalate_through_twilio_too(database_url: str, clock: ManualClock,
+                                                                      twilio: FakeTwilio) -> None:
+    import yaml
+    from config.organisation import parse_organisation
+    from config.settings import DEFAULT_ORG
+    from storage.models import BroadcastReceipt, RollcallAnswer
+    from tests.console_transcript import token
+
+    data = yaml.safe_load(open(DEFAULT_ORG, encoding="utf-8"))
+    data["escalation"]["policies"] += [
+        {"applies_to": "rollcalls", "steps": [{"after_minutes": 2, "action": "call"}]},
+        {"applies_to": "red_alerts", "steps": [{"after_minutes": 5, "action": "call"}]},
+    ]
+    port = _free_port()
+    settings = Settings.of(
+        database_url=database_url, console=True, http_port=port, public_url=f"http://127.0.0.1:{port}",
+        sms_provider="twilio", twilio_account_sid=ACCOUNT_SID, twilio_auth_token=AUTH_TOKEN,
+        twilio_from_number=FROM_NUMBER, twilio_api_url=twilio.api_url,
+    )
+    app = Liandong(settings, parse_organisation(yaml.safe_dump(data, allow_unicode=True)), clock=clock,
+                   console_out=io.StringIO(), http=True)
+    await app.start(senders=False)
+    bot = ConsoleBot(app, app.console.out)
+    try:
+        await bot.say("王指挥@centre: /rollcall FIRE-01 deadline:10m")
+        await _step(bot, clock, 10)  # the reminder at the deadline
+        await _step(bot, clock, 2)  # the call
+        [rollcall_call] = twilio.of("call")
+        assert "在岗请按1，不在岗请按2" in rollcall_call.spoken()
+        response, twiml = await twilio.press(rollcall_call, "1")
+        assert response.status == 200 and "已记录" in twiml
+
+        preview = await bot.say("王指挥@centre: /broadcast red unit:FIRE-01 上游水库泄洪")
+        await bot.say(f"刘值班@centre: !{token(preview, '发送')}")
+        await _step(bot, clock, 5)
+        alert_call = twilio.of("call")[-1]
+        assert alert_call is not rollcall_call and "确认收到请按1" in alert_call.spoken()
+        assert (await twilio.press(alert_call, "1"))[0].status == 200
+        async with app.db.transaction() as session:
+            answers = [(a.unit_code, a.status) for a in await session.scalars(select(RollcallAnswer))]
+            receipts = [(r.unit_code, r.platform) for r in await session.scalars(select(BroadcastReceipt))]
+        assert answers == [("FIRE-01", "present")] and receipts == [("FIRE-01", "phone")]
+    finally:
+        await app.stop()
