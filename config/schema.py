@@ -369,16 +369,6 @@ class OrganisationFile(_Strict):
 
     def response_level(self, number: int) -> ResponseLevel | None:
         return next((level for level in self.response_levels if level.level == number), None)
-
-    @model_validator(mode="after")
-    def _policy_levels_exist(self) -> "OrganisationFile":
-        known = {level.level for level in self.response_levels}
-        for i, policy in enumerate(self.escalation.policies):
-            unknown = [n for n in policy.levels if n not in known]
-            if unknown:
-                raise ValueError(f"escalation.policies[{i}].levels: no response level {unknown[0]} "
-                                 f"(levels: {', '.join(map(str, sorted(known)))})")
-        return self
     rollcalls: list[Rollcall] = []
     intake_limits: IntakeLimits = IntakeLimits()
     places: list[Place] = []

@@ -173,7 +173,7 @@ def _with_policies(policies: object) -> str:
     ([{"steps": [{"after_minutes": 3, "action": "sms", "to": "deputy"}]}],
      "escalation.policies[0].steps[0].to: Input should be 'duty_officer' or 'next_member'"),
     ([{"levels": [7], "steps": [{"after_minutes": 3, "action": "sms"}]}],
-     "escalation.policies[0].levels: no response level 7"),
+     "escalation.policies[0].levels[0]: no response level 7 (levels: 1, 2, 3, 4)"),
     ([{"steps": [{"after_minutes": 3, "action": "sms"}]}, {"steps": [{"after_minutes": 4, "action": "call"}]}],
      "escalation.policies: one policy per level (and one default): default given twice"),
     ([{"steps": []}], "escalation.policies[0].steps: List should have at least 1 item"),
@@ -316,3 +316,11 @@ async def test_the_hourly_cap_counts_orders_escalated_in_one_batch(database_url:
         assert _phone(both).count("SMS →") == 1 and "已达每小时短信/电话上限" in room(both, "centre")
     finally:
         await bot.app.stop()
+
+
+def test_check_config_warns_of_duty_officers_a_phone_step_cannot_reach() -> None:
+    org = parse_organisation(_with_policies([{"steps": [{"after_minutes": 3, "action": "call"}]}]))
+    [warning] = [w for w in org.warnings if w.startswith("escalation.policies")]
+    assert "MED-01 陈医生" in warning and "FIRE-01" not in warning  # 张三 has a phone
+    quiet = parse_organisation(_with_policies([{"steps": [{"after_minutes": 3, "action": "chat_reminder"}]}]))
+    assert not [w for w in quiet.warnings if w.startswith("escalation.policies")]
