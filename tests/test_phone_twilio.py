@@ -282,3 +282,37 @@ async def test_a_roll_call_and_a_red_alert_escalate_through_twilio_too(database_
         assert answers == [("FIRE-01", "present")] and receipts == [("FIRE-01", "phone")]
     finally:
         await app.stop()
+
+
+async def test_a_timeout_twilio_took_anyway_is_not_sent_twice(database_url: str, org: Organisation,
+                                                              clock: ManualClock, twilio: FakeTwilio,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+
+    import adapters.twilio.provider as twilio_provider
+
+    monkeypatch.setattr(twilio_provider, "TIMEOUT_S", 0.3)  # the bot's patience, shortened for the test
+    port = _free_port()
+    settings = Settings.of(
+        database_url=database_url, console=True, http_port=port, public_url=f"http://127.0.0.1:{port}",
+        sms_provider="twilio", twilio_account_sid=ACCOUNT_SID, twilio_auth_token=AUTH_TOKEN,
+        twilio_from_number=FROM_NUMBER, twilio_api_url=twilio.api_url,
+    )
+    app = Liandong(settings, org, clock=clock, console_out=io.StringIO(), http=True)
+    await app.start(senders=False)
+    bot = ConsoleBot(app, app.console.out)
+    try:
+        await _dispatched_and_escalated_to(bot, clock, 1)
+        twilio.hang_next, twilio.hang_s = 1, 1.0
+        await _step(bot, clock)  # the SMS: Twilio takes it, but the bot gives up waiting for the answer
+        [row] = await _phone_rows(bot)
+        assert row.status == "pending" and "unreachable" in (row.last_error or "")
+        assert len(twilio.of("sms")) == 1
+        await asyncio.sleep(1.2)
+        clock.advance(seconds=5)
+        await app.drain()
+        [row] = await _phone_rows(bot)
+        assert row.status == "delivered" and row.platform_message_id == twilio.of("sms")[0].sid
+        assert len(twilio.of("sms")) == 1  # found at Twilio by its text, not sent again
+    finally:
+        await app.stop()

@@ -142,7 +142,7 @@ class AliyunProvider:
 
     async def _call(self, request):  # type: ignore[no-untyped-def]
         try:
-            answer = await request
+            answer = await asyncio.wait_for(request, TIMEOUT_MS / 1000 + 1)  # bounded whatever the SDK does
         except AlibabaCloudException as exc:
             status = exc.status_code or 0
             if status == 429 or str(exc.code).startswith("Throttling"):

@@ -122,7 +122,8 @@ class TwilioProvider:
         network are tried again later; another refusal (a number Twilio cannot reach,
         a bad From) is final."""
         try:
-            answer = await request
+            # The SDK's own timeout does not reach aiohttp: the wait is bounded here.
+            answer = await asyncio.wait_for(request, TIMEOUT_S)
         except TwilioRestException as exc:
             if exc.status == 429:
                 self.tracker.ok()

@@ -9,7 +9,7 @@
 - ``GET …/Messages.json?To=`` and ``…/Calls.json?To=``: a list page (``messages`` /
   ``calls``, ``page``, ``page_size``, ``uri``, ``next_page_uri`` …).
 - ``fail_next``: statuses answered (with Twilio's error JSON) before the next requests
-  succeed, 429 included; ``hang_next``: requests held past the client's timeout.
+  succeed, 429 included; ``hang_next``: sends taken, then answered past the client's timeout.
 - As Twilio itself, the fake calls the bot back: ``status_callback`` posts a status to
   the StatusCallback URL of an SMS or call, ``press`` posts the digits to the call's
   <Gather> action, ``reply_sms`` posts an inbound SMS; each signed with
@@ -70,6 +70,7 @@ class FakeTwilio:
     sent: list[Sent] = field(default_factory=list)
     fail_next: list[int] = field(default_factory=list)
     hang_next: int = 0
+    hang_s: float = 30.0  # a send taken, then answered this late (the client gives up first)
     requests: int = 0
 
     def __post_init__(self) -> None:
@@ -109,9 +110,6 @@ class FakeTwilio:
 
     async def _checked(self, request: web.Request) -> web.Response | None:
         self.requests += 1
-        if self.hang_next:
-            self.hang_next -= 1
-            await asyncio.sleep(30)
         expected = "Basic " + base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode()).decode()
         if request.headers.get("Authorization") != expected or request.match_info["account"] != self.account_sid:
             return _error(401, 20003, "Authenticate")
@@ -137,6 +135,9 @@ class FakeTwilio:
         sid = ("SM" if kind == "sms" else "CA") + f"{next(self._ids):032x}"
         sent = Sent(sid, kind, params, datetime.now(timezone.utc))
         self.sent.append(sent)
+        if self.hang_next:  # taken, but the answer comes too late for the client
+            self.hang_next -= 1
+            await asyncio.sleep(self.hang_s)
         return web.json_response(self._resource(sent, request.match_info["account"]), status=201)
 
     async def _create_message(self, request: web.Request) -> web.Response:
