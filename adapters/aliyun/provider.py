@@ -26,7 +26,7 @@ from alibabacloud_tea_openapi import utils_models as open_api_models
 from alibabacloud_tea_openapi.exceptions import AlibabaCloudException
 from darabonba.runtime import RuntimeOptions
 
-from core.phone import QUEUED, SMS, PhoneProviderError, PhoneSink, Sent, masked
+from core.phone import QUEUED, SMS, PhoneProviderError, PhoneSink, Sent
 from core.platform import Failure, HttpRoute, PlatformValues, Reachability, ReachabilityTracker
 
 log = logging.getLogger(__name__)
@@ -172,5 +172,3 @@ class AliyunProvider:
     async def close(self) -> None:
         return None
 
-
-__all__ = ["AliyunProvider", "mainland", "masked"]

@@ -89,5 +89,3 @@ def tell_centre_who_was_missed(ctx: Context, done: Reached, about: str) -> None:
         for ref in ctx.centre_conversations():
             ctx.send(ref, Message(text="\n".join(lines)), priority=Priority.URGENT)
 
-
-__all__ = ["CALL", "SMS", "Callee", "Reached", "phone_on", "reach", "tell_centre_who_was_missed"]

@@ -9,7 +9,7 @@ closes the roll-call. The run's `due_at` is the next step's due-time and
 """
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from config.schema import EscalationStep
 from core.events import ConversationRef
@@ -24,7 +24,7 @@ from storage.models import RollcallAnswer, RollcallRun
 from storage.rollcalls import ABSENT, PRESENT
 
 
-def first_due(run: RollcallRun, steps: list[EscalationStep]) -> object:
+def first_due(run: RollcallRun, steps: list[EscalationStep]) -> datetime:
     return run.deadline_at + timedelta(minutes=steps[0].after_minutes)
 
 
