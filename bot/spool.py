@@ -22,14 +22,15 @@ from typing import Any
 
 from core.events import (
     Actor, Attachment, ButtonEvent, CommandEvent, Conversation, ConversationMovedEvent, ConversationRef, Event,
-    FormEvent, LocationEvent, MessageEvent,
+    FormEvent, KeyPressEvent, LocationEvent, MessageEvent, PhoneStatusEvent,
 )
 
 log = logging.getLogger(__name__)
 
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.__name__: cls
-    for cls in (MessageEvent, CommandEvent, ButtonEvent, LocationEvent, ConversationMovedEvent, FormEvent)
+    for cls in (MessageEvent, CommandEvent, ButtonEvent, LocationEvent, ConversationMovedEvent, FormEvent,
+                KeyPressEvent, PhoneStatusEvent)
 }
 MAX_SPOOLED = 100_000  # beyond this the disk is better spent elsewhere: refuse, so the platform keeps it
 

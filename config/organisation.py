@@ -7,6 +7,7 @@ duty officer editing the file can fix them all in one pass.
 from __future__ import annotations
 
 import difflib
+import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -22,6 +23,7 @@ from config.schema import DEFAULT_LEVELS, INCIDENT_TYPES, WEEKDAYS, Channel, Org
 from config.unit_lookup import close_units
 from config.yamlfile import YamlProblem, format_validation_errors, parse_yaml, read_text
 from core.events import ConversationRef
+from core.phone import PLATFORM as PHONE, dialable
 from core.registry import PLATFORMS
 
 # A platform that mirrors the organisation (the console, see PlatformSpec) knows people
@@ -295,6 +297,9 @@ class Organisation:
                 if by_name not in self._people:
                     self._people[by_name] = info
                     info.ids.append(by_name)
+            # A key pressed on a call to their phone is theirs (core/phone.py): the number is an id.
+            for number in dialable(info.phone):
+                self._people.setdefault((PHONE, number), info)
 
 
 @dataclass
@@ -365,12 +370,14 @@ def parse_organisation(text: str, source: str = "<memory>") -> Organisation:
     except ValidationError as exc:
         problems = format_validation_errors(exc, OrganisationFile)
     problems += _cross_reference_problems(data)
+    problems += _policy_level_problems(data)
     people = _listed_people(data)
     problems += _shared_id_problems(people)
     if problems:
         raise OrganisationError(problems)
     org = Organisation(spec, source)
     org.warnings = _same_name_warnings(people) + _capability_warnings(spec) + _phone_warnings(data)
+    org.warnings += _unreachable_by_phone_warnings(spec)
     return org
 
 
@@ -597,3 +604,33 @@ def _members_with_paths(data: dict[str, Any]) -> list[tuple[str, dict[str, Any]]
         found += [(f"{path}.members[{m}]", member)
                   for m, member in _items(unit.get("members") if isinstance(unit, dict) else None)]
     return [(path, member) for path, member in found if isinstance(member, dict)]
+
+
+# -- escalation policies (#18) -----------------------------------------------------------
+
+def _policy_level_problems(data: dict[str, Any]) -> list[str]:
+    """A policy for a response level the file does not have would never run."""
+    escalation = data.get("escalation")
+    levels = data.get("response_levels")
+    known = ({level.get("level") for _, level in _items(levels) if isinstance(level, dict)}
+             if levels is not None else {1, 2, 3, 4})
+    problems = []
+    for i, policy in _items(escalation.get("policies") if isinstance(escalation, dict) else None):
+        for j, number in _items(policy.get("levels") if isinstance(policy, dict) else None):
+            if isinstance(number, int) and number not in known:
+                listed = ", ".join(str(n) for n in sorted(n for n in known if isinstance(n, int)))
+                problems.append(f"escalation.policies[{i}].levels[{j}]: no response level {number} (levels: {listed})")
+    return problems
+
+
+def _unreachable_by_phone_warnings(spec: OrganisationFile) -> list[str]:
+    """SMS and call steps skip a duty officer without a phone (the centre is told then); say so now."""
+    if not any(step.action in ("sms", "call") for policy in spec.escalation.policies for step in policy.steps):
+        return []
+    silent = [f"{unit.code} {m.name}" for unit in spec.units for m in unit.members
+              if m.role == "duty_officer" and not dialable(m.phone)]
+    if not silent:
+        return []
+    return [f"escalation.policies: duty officers without a phone in the file, whom SMS and call steps will "
+            f"skip unless the contact register has their number: {', '.join(silent)}"]
+

@@ -195,8 +195,83 @@ class Unit(_Strict):
     notify: list[Channel] = []
 
 
+# -- escalation policies (issue #18): ordered steps, per response level or default --------
+
+STEP_ACTIONS = ("chat_reminder", "sms", "call", "centre")
+STEP_TARGETS = ("duty_officer", "next_member")
+
+
+class EscalationStep(_Strict):
+    """One step of a policy, `after_minutes` counted from the order (or its approval)."""
+
+    after_minutes: Annotated[int, Field(gt=0, le=24 * 60)]
+    action: Literal["chat_reminder", "sms", "call", "centre"]
+    # Whom an sms or call reaches: the unit's duty officer(s) now, or the next person on
+    # the unit's list after them (the deputy) when the duty officer does not answer.
+    to: Literal["duty_officer", "next_member"] = "duty_officer"
+
+
+class EscalationPolicy(_Strict):
+    """Steps for orders at the listed response levels (no `levels`: the default policy), for
+    silent roll-calls (`applies_to: rollcalls`, minutes counted from the deadline), or for red
+    alerts some units have not confirmed (`applies_to: red_alerts`, from when it went out)."""
+
+    applies_to: Literal["orders", "rollcalls", "red_alerts"] = "orders"
+    levels: list[Annotated[int, Field(ge=1, le=9)]] = []
+    steps: Annotated[list[EscalationStep], Field(min_length=1, max_length=20)]
+
+    @model_validator(mode="after")
+    def _levels_are_for_orders(self) -> "EscalationPolicy":
+        if self.levels and self.applies_to != "orders":
+            raise ValueError("levels: only a policy for orders is chosen by response level")
+        return self
+
+    @field_validator("steps")
+    @classmethod
+    def _in_order(cls, steps: list[EscalationStep]) -> list[EscalationStep]:
+        times = [step.after_minutes for step in steps]
+        if times != sorted(set(times)):
+            raise ValueError(f"after_minutes must rise from step to step: {times}")
+        return steps
+
+
+class PhoneLimits(_Strict):
+    """Caps on what escalation may spend on SMS and calls, counted over the last hour."""
+
+    sms_per_hour: Annotated[int, Field(ge=0, le=100_000)] = 60
+    calls_per_hour: Annotated[int, Field(ge=0, le=100_000)] = 30
+
+
 class Escalation(_Strict):
     ack_timeout_minutes: Annotated[int, Field(gt=0, le=24 * 60)] = 5
+    # None configured: today's chat escalation (a reminder after ack_timeout, the centre after twice it).
+    policies: list[EscalationPolicy] = []
+    phone_limits: PhoneLimits = PhoneLimits()
+
+    @field_validator("policies")
+    @classmethod
+    def _one_policy_per_level(cls, policies: list[EscalationPolicy]) -> list[EscalationPolicy]:
+        seen: list[int | str | None] = [n for p in policies if p.applies_to == "orders" for n in (p.levels or [None])]
+        seen += [p.applies_to for p in policies if p.applies_to != "orders"]
+        twice = sorted({("default" if n is None else str(n)) for n in seen if seen.count(n) > 1})
+        if twice:
+            raise ValueError(f"one policy per level (and one default): {', '.join(twice)} given twice")
+        return policies
+
+    def steps_for(self, level: int | None) -> list[EscalationStep]:
+        """The level's policy, else the default one; [] when neither is configured."""
+        orders = [p for p in self.policies if p.applies_to == "orders"]
+        found = next((p for p in orders if level is not None and level in p.levels), None)
+        found = found or next((p for p in orders if not p.levels), None)
+        return list(found.steps) if found else []
+
+    def rollcall_steps(self) -> list[EscalationStep]:
+        """The policy for silent roll-calls; [] keeps today's reminder and summary."""
+        return self.steps_applying_to("rollcalls")
+
+    def steps_applying_to(self, kind: str) -> list[EscalationStep]:
+        found = next((p for p in self.policies if p.applies_to == kind), None)
+        return list(found.steps) if found else []
 
 
 LEVEL_COLOURS = ("red", "orange", "yellow", "blue")

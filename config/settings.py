@@ -135,11 +135,16 @@ class Settings:
         switched off."""
         specs = PLATFORMS.all()
         configured = {spec.name for spec in specs if spec.configured(self.values_for(spec))}
-        fallback = not any(not spec.mirrors_organisation for spec in specs if spec.name in configured)
-        return tuple(
+        fallback = not any(not spec.mirrors_organisation and not spec.companion
+                           for spec in specs if spec.name in configured)
+        running = [
             spec.name for spec in specs
             if spec.name in configured or (spec.mirrors_organisation and fallback and not self._off(spec))
-        )
+        ]
+        # A companion (the phone) with nothing configured runs beside a mirroring platform (the console).
+        if any(PLATFORMS.mirrors(name) for name in running):
+            running += [spec.name for spec in specs if spec.companion and spec.name not in running]
+        return tuple(spec.name for spec in specs if spec.name in running)
 
     def _off(self, spec: PlatformSpec) -> bool:
         return any(s.choices == ("0", "1") and self.value(s.key) == "0" for s in spec.settings)

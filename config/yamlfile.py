@@ -9,6 +9,7 @@ prefixed with its key path (`units[0].notfy: unknown key (did you mean notify?)`
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 from typing import Any, get_args
 
@@ -127,6 +128,11 @@ def format_validation_errors(exc: ValidationError, root: type[BaseModel]) -> lis
             message = f"unknown key (did you mean {close[0]}?)" if close else "unknown key"
         elif kind == "missing":
             message = "required key is missing"
+        elif kind == "literal_error" and isinstance(error.get("input"), str):
+            # A misspelt choice ("chat_remindr") gets the choice meant, as a misspelt key does.
+            choices = re.findall(r"'([^']*)'", str((error.get("ctx") or {}).get("expected", "")))
+            close = difflib.get_close_matches(error["input"], choices, n=1, cutoff=0.6)
+            message = error["msg"] + (f" (did you mean {close[0]}?)" if close else "")
         elif kind == "string_type" and isinstance(error.get("input"), (int, float)):
             message = "must be a string in quotes (ids are strings)"
         else:

@@ -146,3 +146,24 @@ class FormEvent(Event):
     def value(self, name: str) -> str:
         """The field's value ("" when the form left it out)."""
         return next((value for key, value in self.fields if key == name), "")
+
+
+@dataclass(frozen=True)
+class KeyPressEvent(Event):
+    """A key pressed on a call, or an SMS answered with a key (core/phone.py).
+
+    The conversation is the phone's (`phone`, `call:+86…` or `sms:+86…`), the actor the
+    number. `call_id` is the provider's id of the call when it says which; the router
+    finds the menu that call (else the latest to the number) offered, and routes the
+    key as a press of that menu's button."""
+
+    digits: str = ""
+    call_id: str | None = None
+
+
+@dataclass(frozen=True)
+class PhoneStatusEvent(Event):
+    """A provider's news of an SMS or call: queued, delivered, failed, answered, no answer."""
+
+    provider_id: str = ""
+    status: str = ""

@@ -264,6 +264,10 @@ class PlatformSpec:
     announce_only_chats: bool = False
     # The chat id of a user's private conversation with the bot.
     private_chat_id: Callable[[str], str] = _same_id
+    # A channel that goes with the chat platforms rather than being one (the phone):
+    # it never keeps the console from running, and it runs beside the console when
+    # nothing configures it (the console shows what it sends).
+    companion: bool = False
     label: str = ""  # how the README and messages name it (Telegram); the name when empty
     usage: str = ""  # how to use it, for `liandong run --help` (the console's keys)
 

@@ -18,13 +18,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.context import HandlerContext
 from handlers.replies import Reply, ReplyKey
 from core.events import (
-    ButtonEvent, CommandEvent, ConversationMovedEvent, Event, FormEvent, LocationEvent, MessageEvent,
+    ButtonEvent, CommandEvent, ConversationMovedEvent, Conversation, ConversationRef, Event, FormEvent,
+    KeyPressEvent, LocationEvent, MessageEvent, PhoneStatusEvent,
 )
 from core.messages import Message
 from core.text import strip_invisible
 from config.organisation import PersonInfo
 from storage.buttons import ButtonRepository, ResolvedButton
 from storage.outbox import OutboxRepository
+from storage.phone import PhoneRepository
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +36,7 @@ MessageHandler = Callable[[HandlerContext, MessageEvent], Awaitable[bool]]
 LocationHandler = Callable[[HandlerContext, LocationEvent], Awaitable[bool]]
 ButtonHandler = Callable[[HandlerContext, ButtonEvent, ResolvedButton], Awaitable[None]]
 MoveHandler = Callable[[HandlerContext, ConversationMovedEvent], Awaitable[None]]
+PhoneStatusHandler = Callable[[HandlerContext, PhoneStatusEvent], Awaitable[None]]
 # Takes a reply to a question it asked; False: not for it after all (e.g. not the
 # person asked), and the message goes on to the message handlers.
 ReplyHandler = Callable[[HandlerContext, MessageEvent, Reply], Awaitable[bool]]
@@ -97,6 +100,7 @@ class Router:
         self._prefetchers: dict[str, Prefetch] = {}
         self._move_handlers: list[MoveHandler] = []
         self._reply_handlers: dict[ReplyKey, ReplyHandler] = {}
+        self._phone_status_handlers: list[PhoneStatusHandler] = []
 
     def command(self, name: str, handler: CommandHandler, help_key: str, audience: Audience = everyone,
                 *, in_channels: bool = False) -> None:
@@ -122,6 +126,10 @@ class Router:
     def on_move(self, handler: MoveHandler) -> None:
         """Every handler hears that a conversation became another chat."""
         self._move_handlers.append(handler)
+
+    def on_phone_status(self, handler: PhoneStatusHandler) -> None:
+        """A provider's news of an SMS or call (delivered, answered, no answer …)."""
+        self._phone_status_handlers.append(handler)
 
     def on_button(self, action: str, handler: ButtonHandler, prefetch: Prefetch | None = None) -> None:
         self._button_handlers[action] = handler
@@ -151,6 +159,11 @@ class Router:
             await self._route_command(ctx, event)
         elif isinstance(event, ButtonEvent):
             await self._route_button(ctx, event)
+        elif isinstance(event, KeyPressEvent):
+            await self._route_key(ctx, event)
+        elif isinstance(event, PhoneStatusEvent):
+            for status_handler in self._phone_status_handlers:
+                await status_handler(ctx, event)
         elif isinstance(event, FormEvent):
             await self._route_form(ctx, event)
         elif isinstance(event, LocationEvent):
@@ -260,3 +273,21 @@ class Router:
             ctx.private_answer = ctx.t("button.unknown")
             return
         await handler(ctx, event, resolved)
+
+    async def _route_key(self, ctx: HandlerContext, event: KeyPressEvent) -> None:
+        """A key on a call (or an SMS reply) is the press of the menu's button it names:
+        key 1 the first button of the call (or SMS) it answers, key 2 the second."""
+        number = event.actor.user_id
+        menu = await PhoneRepository(ctx.session).menu_for(number, event.call_id)
+        key = event.digits.strip()[:1]
+        if menu is None or not key.isdigit() or not 1 <= int(key) <= len(menu.tokens):
+            log.warning("key %r from %s answers no menu", event.digits[:8], event.actor)
+            ctx.private_answer = ctx.t("phone.key_unknown")
+            return
+        press = ButtonEvent(actor=event.actor, received_at=event.received_at, token=menu.tokens[int(key) - 1],
+                            conversation=Conversation(ConversationRef(event.conversation.ref.platform, menu.chat_id),
+                                                      is_private=True),
+                            platform_event_id=event.platform_event_id)
+        ctx.event = press
+        await self._route_button(ctx, press)
+

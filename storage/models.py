@@ -355,6 +355,10 @@ class Broadcast(Base):
     cap_identifier: Mapped[str | None] = mapped_column(String(255))
     cap_sent: Mapped[str | None] = mapped_column(String(40))
     tasks: Mapped[list[str] | None] = mapped_column(JSON)  # task:… lines, each confirmed per unit
+    # A red alert's escalation policy (escalation.policies, applies_to: red_alerts): its next
+    # step's due-time for the units that have not confirmed, and how many steps ran.
+    escalate_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    escalation_step: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (
         Index("ix_broadcasts_status_due", "status", "scheduled_for"),
@@ -446,6 +450,8 @@ class RollcallRun(Base):
     stage: Mapped[str] = mapped_column(String(10))  # open | reminded | closed
     due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Steps of the roll-call escalation policy taken (escalation.policies, applies_to: rollcalls).
+    escalation_step: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (
         UniqueConstraint("schedule_key", "scheduled_for", name="uq_rollcall_run"),

@@ -76,7 +76,7 @@ def test_a_good_scenario_reads_its_durations_and_kinds(org: Organisation) -> Non
      "expectations[0].within: longer than the time limit (120 min)"),
     ({"expectations": [{"expect": "acknowlege", "of": "fire", "unit": "each", "within": "3m"}]},
      "expectations[0].expect: Input should be 'dispatch', 'acknowledge', 'on_scene', 'confirm_alert' or "
-     "'answer_rollcall'"),
+     "'answer_rollcall' (did you mean acknowledge?)"),
     ({"participent": ["FIRE-01"]}, "participent: unknown key (did you mean participants?)"),
 ])
 def test_each_mistake_is_named_with_its_key_path(org: Organisation, change: dict, expected: str) -> None:

@@ -10,15 +10,28 @@ from storage.db import default_data_dir
 def test_defaults_run_the_console_on_sqlite() -> None:
     settings = Settings.from_env({})
     assert settings.database_url == f"sqlite+aiosqlite:///{default_data_dir() / 'liandong.db'}"
-    assert settings.enabled_platforms() == ("console",)
+    # The phone channel runs beside the console: its SMS and calls are shown in the `phone` room.
+    assert settings.enabled_platforms() == ("console", "phone")
     assert (settings.http_host, settings.http_port) == ("127.0.0.1", 8080)
 
 
 def test_a_chat_platform_turns_the_console_off_unless_forced() -> None:
     assert Settings.from_env({"LIANDONG_TELEGRAM_TOKEN": "1:x"}).enabled_platforms() == ("telegram",)
     forced = Settings.from_env({"LIANDONG_TELEGRAM_TOKEN": "1:x", "LIANDONG_CONSOLE": "1"})
-    assert forced.enabled_platforms() == ("console", "telegram")
+    assert forced.enabled_platforms() == ("console", "telegram", "phone")
     assert Settings.from_env({"LIANDONG_CONSOLE": "0"}).enabled_platforms() == ()
+
+
+def test_a_phone_provider_keeps_the_console_and_needs_its_credentials() -> None:
+    twilio = {"LIANDONG_SMS_PROVIDER": "twilio", "LIANDONG_TWILIO_ACCOUNT_SID": "AC1",
+              "LIANDONG_TWILIO_AUTH_TOKEN": "t", "LIANDONG_TWILIO_FROM_NUMBER": "+15005550006",
+              "LIANDONG_PUBLIC_URL": "https://bot.example.org"}
+    assert Settings.from_env(twilio).enabled_platforms() == ("console", "phone")
+    assert Settings.from_env({**twilio, "LIANDONG_TELEGRAM_TOKEN": "1:x"}).enabled_platforms() == ("telegram", "phone")
+    with pytest.raises(SettingsError, match="needs LIANDONG_TWILIO_AUTH_TOKEN"):
+        Settings.from_env({**twilio, "LIANDONG_TWILIO_AUTH_TOKEN": ""})
+    with pytest.raises(SettingsError, match="twilio or aliyun or console"):
+        Settings.from_env({"LIANDONG_SMS_PROVIDER": "twillio"})
 
 
 @pytest.mark.parametrize(

@@ -19,8 +19,11 @@ from datetime import datetime, timezone
 from typing import Callable, TextIO
 
 from core.events import (
-    Actor, ButtonEvent, CommandEvent, Conversation, ConversationRef, Event, LocationEvent, MessageEvent,
+    Actor, ButtonEvent, CommandEvent, Conversation, ConversationRef, Event, KeyPressEvent, LocationEvent,
+    MessageEvent,
 )
+from core.phone import CALL, PLATFORM as PHONE, chat_id, dialable
+from adapters.console.phone import ROOM as PHONE_ROOM
 from adapters.console.spec import CONSOLE_HELP, SPEC
 from config.organisation import MIRROR_REPORTING, Organisation
 from core.messages import Delivery, Message, OutgoingFile
@@ -75,18 +78,31 @@ class ConsoleAdapter(PlatformBase):
         meta = self._meta(stripped)
         if meta is not None:
             return meta
+        if self.room == PHONE_ROOM:
+            return self._key_press(stripped, now or datetime.now(timezone.utc))
         return self._event(stripped, now or datetime.now(timezone.utc))
 
+    def _key_press(self, keys: str, now: datetime) -> Event | str:
+        """`张三@phone: 1`: 张三 presses 1 on the call to their phone (the latest one)."""
+        person = self.org.mirrored_people(self.platform).get(self.speaker)
+        numbers = dialable(person.phone) if person else []
+        if not numbers:
+            return f"({self.speaker} has no phone in the organisation: nobody calls them)"
+        number = numbers[0]
+        return KeyPressEvent(actor=Actor(PHONE, number, self.speaker),
+                             conversation=Conversation(ConversationRef(PHONE, chat_id(CALL, number)), is_private=True),
+                             received_at=now, digits=keys)
+
     def _resolve_room(self, name: str) -> str | None:
-        if name.lower() == "dm":
-            return "dm"
+        if name.lower() in ("dm", PHONE_ROOM):
+            return name.lower()
         return self._rooms.get(name.lower())
 
     def _meta(self, line: str) -> str | None:
         if line == ":help":
             return CONSOLE_HELP
         if line == ":rooms":
-            return "rooms: " + ", ".join(sorted(self._rooms.values())) + ", dm"
+            return "rooms: " + ", ".join(sorted(self._rooms.values())) + ", dm, phone"
         if line == ":people":
             people = self.org.mirrored_people(self.platform)
             return "\n".join(f"{name}: {self._describe(name)}" for name in people)

@@ -14,7 +14,8 @@ Console chat — type lines as any member into any conversation:
   :loc LAT,LON        share a location
   :room NAME          open a new group room with the bot in it (then /bind CODE there)
   :rooms  :people  :help  :quit
-ROOM is centre, reporting, a unit code, or dm (a private chat with the bot).
+ROOM is centre, reporting, a unit code, or dm (a private chat with the bot);
+phone shows escalation's SMS and calls: NAME@phone: 1 presses 1 on the call to NAME.
 Example:  路人甲@reporting: 人民路化工厂起火，3人受伤"""
 
 

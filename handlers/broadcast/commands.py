@@ -7,6 +7,7 @@ import logging
 from handlers.context import HandlerContext
 from core.events import ButtonEvent, CommandEvent, FormEvent
 from core.messages import Button, Message, OutgoingFile
+from core.phone import PLATFORM as PHONE
 from core.text import clean_text
 from handlers.broadcast import actions, cap_in, cap_out, fanout, tasks, views
 from handlers.broadcast.request import TEXT_LIMIT, BroadcastRequest, parse_request, request_from_form
@@ -180,6 +181,8 @@ async def confirm_pressed(ctx: HandlerContext, event: ButtonEvent, button: Resol
         ctx.private_answer = ctx.t("button.unknown")
         return
     units_here = [code for code in ctx.where.units if code in broadcast.units]
+    if event.conversation.ref.platform == PHONE:  # a key on a call: the unit the call was about
+        units_here = [code for code in [str(button.data.get("unit", ""))] if code in broadcast.units]
     mine = [code for code in units_here if ctx.person is not None and ctx.person.is_member_of(code)]
     if not mine:
         log.warning("refused alert confirmation by %s in %s", event.actor, event.conversation.ref)
@@ -198,6 +201,8 @@ async def confirm_pressed(ctx: HandlerContext, event: ButtonEvent, button: Resol
         ctx.private_answer = ctx.t("alert.already_confirmed")
         return
     ctx.private_answer = ctx.t("alert.confirmed", units=", ".join(fresh))
+    if event.conversation.ref.platform == PHONE:
+        return  # a phone keeps what it got: nothing to redraw there
     # The unit sees it is handled; the pressed token still stands for this button.
     message = await tasks.copy_message(ctx, broadcast, key, event.conversation.ref,
                                        Button(ctx.t("alert.confirm"), event.token))

@@ -80,6 +80,9 @@ async def start(ctx: Context, broadcast: Broadcast) -> None:
     await send_round(ctx, broadcast, list(broadcast.units))
     if broadcast.references_id is not None:
         await _supersede(ctx, broadcast)
+    from handlers.phone import alert_steps  # it re-sends through send_round
+
+    alert_steps.schedule(ctx, broadcast)  # a red alert's escalation policy, if there is one (#18)
 
 
 async def _supersede(ctx: Context, broadcast: Broadcast) -> None:

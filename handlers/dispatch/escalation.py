@@ -10,6 +10,7 @@ from handlers.dispatch.support import escalate_requests
 from handlers.dispatch.orders import (
     ack_timeout, duty_mentions, duty_officer_names, refresh_board, send_approval_request, send_order,
 )
+from handlers.phone.order_steps import policy_steps, run_step
 from storage.dispatch import PENDING_APPROVAL, DispatchRepository
 from storage.models import DispatchOrder, Incident
 from storage.incidents import IncidentRepository
@@ -23,6 +24,10 @@ async def escalate_due(ctx: Context) -> int:
         incident = await incidents.get(order.incident_id)
         if incident is None or incident.status == "closed":
             order.escalate_at = None
+            continue
+        # A policy in the organisation file (SMS, calls …) replaces the chat-only default.
+        if order.state != PENDING_APPROVAL and (steps := policy_steps(ctx, incident)):
+            await run_step(ctx, incident, order, steps)
             continue
         order.escalation_level += 1
         if order.state == PENDING_APPROVAL:

@@ -12,12 +12,16 @@ from handlers.dispatch import actions, views
 from handlers.dispatch.upper_centre import refresh_upper, tell_upper
 from storage.dispatch import DECLINED, FINAL, FLOW, PENDING_APPROVAL, REJECTED, UNDELIVERED, DispatchRepository
 from storage.buttons import ButtonRepository
+from handlers.phone.board import with_phone_statuses
 from storage.incidents import IncidentRepository, TimelineActor
 from storage.models import DispatchOrder, Incident
 
 
 def ack_timeout(ctx: Context, incident: Incident | None = None) -> timedelta:
     """How long a unit has to acknowledge: its incident's level may ask for less."""
+    steps = ctx.org.spec.escalation.steps_for(incident.level if incident is not None else None)
+    if steps:  # an escalation policy: its first step comes when it says
+        return timedelta(minutes=steps[0].after_minutes)
     level = ctx.org.spec.response_level(incident.level) if incident is not None and incident.level else None
     minutes = level.ack_timeout_minutes if level and level.ack_timeout_minutes else None
     return timedelta(minutes=minutes or ctx.org.spec.escalation.ack_timeout_minutes)
@@ -264,6 +268,7 @@ async def refresh_board(ctx: Context, incident: Incident, *, first: bool = False
     async def draw(final: Context) -> None:
         orders = await DispatchRepository(final.session).statuses_for(incident.id)
         board = views.board_message(final.t, final.org, incident, orders, final.now)
+        board = await with_phone_statuses(final, incident, board)  # SMS and calls of escalation (#18)
         for ref in final.centre_conversations():
             shown = board
             if incident.status != "closed":  # 现场指挥 / Take command, as /commander ID

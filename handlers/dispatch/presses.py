@@ -10,6 +10,7 @@ from handlers.replies import Reply
 from handlers.context import HandlerContext
 from core.events import ButtonEvent, MessageEvent
 from core.messages import Message, Priority
+from core.phone import PLATFORM as PHONE
 from core.text import clean_text
 from handlers.dispatch import views
 from handlers.dispatch.orders import ack_timeout, refresh_board, refresh_order, send_order
@@ -61,7 +62,8 @@ async def press(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton)
     if not moves:
         ctx.private_answer = ctx.t("order.no_going_back", state=ctx.t(f"order.state.{order.state}"))
         return
-    order.state, order.state_at, order.state_by, order.escalate_at = target, ctx.now, ctx.actor_name, None
+    by = ctx.actor_name + (ctx.t("phone.by_phone") if event.conversation.ref.platform == PHONE else "")
+    order.state, order.state_at, order.state_by, order.escalate_at = target, ctx.now, by, None
     for state in FLOW[1:FLOW.index(target) + 1] if target in FLOW else ():
         if getattr(order, f"{state}_at") is None:  # on scene implies acknowledged: timings need it
             setattr(order, f"{state}_at", ctx.now)
@@ -70,8 +72,9 @@ async def press(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton)
     if target == DECLINED:
         _alert_centre(ctx, Message(text=ctx.t("order.declined_alert", unit=order.unit_code, id=incident.id,
                                               name=ctx.actor_name)))
-        ctx.send(event.conversation.ref, Message(text=ctx.t("order.ask_reason")),
-                 key=views.DECLINE_REASON.key(order.id))
+        if event.conversation.ref.platform != PHONE:  # a key on a call cannot type a reason
+            ctx.send(event.conversation.ref, Message(text=ctx.t("order.ask_reason")),
+                     key=views.DECLINE_REASON.key(order.id))
     ctx.private_answer = ctx.t("order.recorded", state=ctx.t(f"order.state.{target}"))
 
 

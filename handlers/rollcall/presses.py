@@ -11,6 +11,7 @@ from handlers.replies import Reply
 from handlers.context import HandlerContext
 from core.events import ButtonEvent, MessageEvent
 from core.messages import Message
+from core.phone import PLATFORM as PHONE
 from core.text import clean_text
 from handlers.rollcall import views
 from handlers.rollcall.runs import may_answer, refresh_unit, refresh_unit_later
@@ -58,7 +59,7 @@ async def press(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton)
         name=ctx.actor_name, status=status, answered_at=ctx.now, late=ctx.now > run.deadline_at,
     ), need_id=status == ABSENT)
     refresh_unit_later(ctx, run, unit_code)
-    if status == ABSENT:
+    if status == ABSENT and event.conversation.ref.platform != PHONE:  # a key on a call cannot type a reason
         ctx.send(event.conversation.ref, Message(text=ctx.t("rollcall.ask_reason", name=ctx.actor_name)),
                  key=views.reason_key(answer.id))
     key = "rollcall.recorded_late" if answer.late else "rollcall.recorded"

@@ -120,23 +120,30 @@ def reminder_grace(run: RollcallRun) -> timedelta:
 
 async def process_deadlines(ctx: Context) -> int:
     """Timer: each roll-call whose deadline step is due takes it, once."""
+    from handlers.phone import rollcall_steps  # it builds on this module's steps
+
     repo = RollcallRepository(ctx.session)
     due = await repo.due(ctx.now)
     for run in due:
         answers = await repo.answers([run.id])
         answered = {a.unit_code for a in answers}
         silent = [code for code in run.units if code not in answered and code in ctx.org.units]
+        steps = ctx.org.spec.escalation.rollcall_steps()  # a policy (SMS, calls …) follows the reminder
         if run.stage == OPEN and silent:
             run.stage, run.due_at = REMINDED, ctx.now + reminder_grace(run)
+            if steps:
+                run.due_at = rollcall_steps.first_due(run, steps)
             for code in silent:
-                await _remind(ctx, run, code)
+                await remind(ctx, run, code)
             log.info("roll-call %s: reminded %s silent units", run.id, len(silent))
+        elif steps and run.stage == REMINDED:
+            await rollcall_steps.run_step(ctx, run, answers, silent, steps)
         else:
             await close(ctx, run, answers)
     return len(due)
 
 
-async def _remind(ctx: Context, run: RollcallRun, unit_code: str) -> None:
+async def remind(ctx: Context, run: RollcallRun, unit_code: str) -> None:
     for ref in unit_conversations(ctx, unit_code):
         message = views.rollcall_message(
             ctx.t, ctx.org, run, unit_code, [], await answer_buttons(ctx, run, unit_code, ref),
