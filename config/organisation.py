@@ -7,7 +7,6 @@ duty officer editing the file can fix them all in one pass.
 from __future__ import annotations
 
 import difflib
-import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime
