@@ -21,8 +21,11 @@ from config.organisation import Organisation
 from core.clock import Clock
 from core.events import ConversationRef
 from core.messages import Message, Outgoing
+from core.i18n import Translator
+from handlers.drill_marks import incident_ids_named, mark_drill_messages
 from handlers.review import jobs
 from storage.db import Database
+from storage.incidents import drill_ids_among
 from storage.outbox import OutboxRepository
 from storage.reports import ReportRepository
 
@@ -80,6 +83,9 @@ class ReportWorker:
                                          reply_to_message_id=reply_to if len(answer_to) == 1 else None))
         async with self.db.transaction() as session:
             now = self.clock.now()
+            # Built outside the pipeline, so marked here: a drill's review says so first (#16).
+            drills = await drill_ids_among(session, incident_ids_named(outgoing))
+            outgoing = mark_drill_messages(outgoing, drills, Translator(org.language)("drill.mark"))
             await OutboxRepository(session).enqueue(outgoing, now)
             await ReportRepository(session).finish(job_id, now, error)
         self.built += 1

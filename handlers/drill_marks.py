@@ -24,8 +24,17 @@ def mark_drill_messages(outgoing: list[Outgoing], drill_ids: set[str], mark: str
             for o in outgoing]
 
 
+def incident_ids_named(outgoing: list[Outgoing]) -> set[str]:
+    """Every incident id the messages name (for a sender that has not loaded the incidents)."""
+    return set().union(*(_named(o.message) for o in outgoing)) if outgoing else set()
+
+
+def _named(message: Message) -> set[str]:
+    return set(INCIDENT_ID.findall(" ".join((message.title, message.text, *(f.value for f in message.fields)))))
+
+
 def _only_drills(message: Message, drill_ids: set[str]) -> bool:
-    named = set(INCIDENT_ID.findall(" ".join((message.title, message.text, *(f.value for f in message.fields)))))
+    named = _named(message)
     return bool(named) and named <= drill_ids
 
 

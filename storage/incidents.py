@@ -338,3 +338,11 @@ def drill_ids_seen(session: AsyncSession | Session) -> set[str]:
     """The drill incidents this transaction has loaded (or marked as drill since), with no
     query: the messages that name only these are marked as drill before they are queued."""
     return {incident.id for incident in transaction_state(session).incidents_loaded if incident.drill}
+
+
+async def drill_ids_among(session: AsyncSession, incident_ids: set[str]) -> set[str]:
+    """Which of these incidents are drills (one query; none when no ids)."""
+    if not incident_ids:
+        return set()
+    return set(await session.scalars(select(Incident.id).where(Incident.id.in_(incident_ids),
+                                                               Incident.drill.is_(True))))

@@ -4,7 +4,7 @@ its first line, so no unit can take a drill for a fire.
 The test walks a drill incident through everything that can happen to one — receipt,
 card, orders, board, presses, a decline and a redispatch, a level change, a graver
 follow-up, command on scene and a situation report, escalation of a silent unit,
-/status, /incidents, close and reopen — and then checks every message the bot sent
+/status, /incidents, close, the after-action review and reopen — and then checks every message the bot sent
 that names the incident. A new kind of message about incidents that forgets the mark
 fails it without anyone having to list it here.
 """
@@ -54,6 +54,12 @@ async def _walk_a_drill_incident(bot: ConsoleBot, clock: ManualClock) -> str:
     out += await bot.say(f"王指挥@centre: /status {ID}")
     out += await bot.say("王指挥@centre: /incidents")
     out += await bot.say(f"王指挥@centre: /close {ID} 明火扑灭，人员已救出")
+    out += await bot.say(f"王指挥@centre: /review {ID}")  # built off the event loop, answered later
+    assert await bot.app.run_reports() == 1
+    await bot.app.drain()
+    review = bot.new_output()
+    assert "[centre] bot" in review
+    out += review
     out += await bot.say(f"王指挥@centre: /reopen {ID}")
     return out
 
