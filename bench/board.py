@@ -2,8 +2,9 @@
 
 A console bot with its HTTP server; the incidents and orders are written straight to
 the database, each order with a 接令 button of its own. Boards are server-sent event
-clients signed in with links from /board (a real browser would paint the same bytes;
-one Chromium, when found, measures first contentful paint).
+clients signed in with links from /board, in a process of their own as the centre's
+screens would be (a real browser would paint the same bytes; one Chromium, when found,
+measures first contentful paint).
 
 Prints:
 - the page: time to the whole /board answer, and the browser's first contentful paint;
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import io
+import json
 import logging
 import re
 import shutil
@@ -27,6 +29,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -81,31 +84,49 @@ async def sign_in(app: Liandong, out: io.StringIO, http: aiohttp.ClientSession, 
         assert response.status == 200, response.status
 
 
-class Board:
-    """One connected board: the latest content its stream pushed, and when."""
+ACKNOWLEDGED = re.compile(r'id="incident-([0-9-]+)".*?(?=</article>)', re.S)
 
-    def __init__(self) -> None:
-        self.html = ""
-        self.changed = asyncio.Event()
 
-    async def follow(self, http: aiohttp.ClientSession, base: str) -> None:
-        async with http.get(f"{base}/board/events?page=board") as stream:
-            event, data = "", []
-            async for raw in stream.content:
-                line = raw.decode().rstrip("\n")
+def acknowledged_incidents(html: str) -> set[str]:
+    """The incidents whose FIRE-01 order the board shows acknowledged."""
+    return {m.group(1) for m in ACKNOWLEDGED.finditer(html)
+            if 'data-unit="FIRE-01" data-state="acknowledged"' in m.group(0)}
+
+
+async def follow(http: aiohttp.ClientSession, base: str, cookie: str, board: int) -> None:
+    """One screen: reads the board's stream and prints, once per incident, when it first
+    shows that incident's FIRE-01 order acknowledged (CLOCK_MONOTONIC, shared by processes)."""
+    seen: set[str] = set()
+    first = True
+    async with http.get(f"{base}/board/events?page=board", headers={"Cookie": cookie}) as stream:
+        event, data, pending = "", [], b""
+        # Chunks, not aiohttp's line iterator: a board of 500 incidents is one data line
+        # of several hundred kilobytes, past the iterator's 64 KB line limit.
+        async for chunk in stream.content.iter_any():
+            *lines, pending = (pending + chunk).split(b"\n")
+            for raw in lines:
+                line = raw.decode()
                 if line.startswith("event: "):
                     event = line[7:]
                 elif line.startswith("data: "):
                     data.append(line[6:])
                 elif line == "" and event:
                     if event == "board":
-                        self.html = "\n".join(data)
-                        self.changed.set()
+                        now = time.monotonic()
+                        shown = acknowledged_incidents("\n".join(data))
+                        for incident_id in sorted(shown - seen):
+                            print(json.dumps({"board": board, "incident": incident_id, "at": now}), flush=True)
+                        seen |= shown
+                        if first:
+                            print(json.dumps({"board": board, "connected": True}), flush=True)
+                            first = False
                     event, data = "", []
 
-    def shows(self, incident_id: str) -> bool:
-        card = self.html.split(f'id="incident-{incident_id}"', 1)
-        return len(card) == 2 and 'data-unit="FIRE-01" data-state="acknowledged"' in card[1].split("</article>", 1)[0]
+
+async def screens(base: str, cookie: str, boards: int) -> None:
+    """The child process: `boards` screens following the board, as browsers elsewhere would."""
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=None)) as http:
+        await asyncio.gather(*(follow(http, base, cookie, n) for n in range(boards)))
 
 
 async def press(app: Liandong, token: str) -> float:
@@ -163,27 +184,35 @@ async def main(incidents: int, boards: int, presses: int) -> None:
                 await app.console.handle_line("王指挥@centre: /board", app.pipeline.handle)  # type: ignore[union-attr]
                 await app.drain()
                 paint = await first_paint(re.findall(r"http://\S+/board/signin/\S+", out.getvalue())[-1])
-                connected = [Board() for _ in range(boards)]
-                followers = [asyncio.create_task(b.follow(http, base)) for b in connected]
-                await asyncio.wait_for(asyncio.gather(*(b.changed.wait() for b in connected)), 60)
-                delays, loaded = [], []
-                for incident_id, token in pressable[presses:2 * presses]:
-                    for b in connected:
-                        b.changed.clear()
-                    began = time.perf_counter()
-                    loaded.append(await press(app, token))
-                    pending = list(connected)
-                    while pending:
-                        await asyncio.wait_for(asyncio.wait([asyncio.ensure_future(b.changed.wait())
-                                                             for b in pending]), 10)
-                        for b in [b for b in pending if b.changed.is_set()]:
-                            b.changed.clear()
-                            if b.shows(incident_id):
-                                delays.append(time.perf_counter() - began)
-                                pending.remove(b)
-                for task in followers:
-                    task.cancel()
-                await asyncio.gather(*followers, return_exceptions=True)
+                cookie = "; ".join(f"{c.key}={c.value}" for c in jar)
+                child = await asyncio.create_subprocess_exec(
+                    sys.executable, __file__, "--screens", base, cookie, str(boards),
+                    stdout=asyncio.subprocess.PIPE)
+                shown: dict[str, list[float]] = {}
+                connected = 0
+
+                async def read_child() -> None:
+                    nonlocal connected
+                    assert child.stdout is not None
+                    async for raw in child.stdout:
+                        report = json.loads(raw)
+                        if report.get("connected"):
+                            connected += 1
+                        else:
+                            shown.setdefault(report["incident"], []).append(report["at"])
+                reader = asyncio.create_task(read_child())
+                try:
+                    await wait_until(lambda: connected == boards, 120)
+                    delays, loaded = [], []
+                    for incident_id, token in pressable[presses:2 * presses]:
+                        began = time.monotonic()
+                        loaded.append(await press(app, token))
+                        await wait_until(lambda: len(shown.get(incident_id, ())) == boards, 60)
+                        delays += [at - began for at in shown[incident_id]]
+                finally:
+                    child.terminate()
+                    await child.wait()
+                    reader.cancel()
         finally:
             await app.stop()
     print(f"/board page: {page_s * 1000:.0f} ms to the whole answer"
@@ -193,7 +222,17 @@ async def main(incidents: int, boards: int, presses: int) -> None:
           f"(target within 20 %)")
 
 
-if __name__ == "__main__":
+async def wait_until(condition: Callable[[], bool], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"not within {timeout:.0f} s")
+        await asyncio.sleep(0.01)
+
+
+if __name__ == "__main__" and len(sys.argv) == 5 and sys.argv[1] == "--screens":
+    asyncio.run(screens(sys.argv[2], sys.argv[3], int(sys.argv[4])))
+elif __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--incidents", type=int, default=500)
     parser.add_argument("--boards", type=int, default=50)
