@@ -47,6 +47,26 @@ async def test_a_level_is_announced_to_the_centre_and_the_units_and_drawn_everyw
     assert levels == [(None, 2, "火势蔓延至储罐区", "王指挥"), (2, 4, None, "王指挥")]
 
 
+async def test_the_board_sets_the_level_with_two_presses(console_bot: ConsoleBot) -> None:
+    """#14 item 1: from the board, as well as at dispatch and with /level."""
+    from tests.console_transcript import room, token
+
+    await console_bot.say(f"路人甲@reporting: {REPORT}")
+    board = room(await console_bot.say(f"王指挥@centre: /dispatch {ID} FIRE-01"), "centre")
+    menu_token = token(board, "响应级别")
+    assert "只有指挥中心成员" in await console_bot.say(f"张三@centre: !{menu_token}")  # a unit member: refused
+    menu = await console_bot.say(f"王指挥@centre: !{menu_token}")
+    assert "设置事件 20261122-0001 的响应级别（现为：未说明）" in menu and "[🔵四级 !" in menu
+    raised = await console_bot.say(f"王指挥@centre: !{token(menu, '🔴一级')}")
+    assert "(only 王指挥 sees) 事件 20261122-0001 的响应级别已设为 🔴一级。" in raised
+    assert "⬆️ 事件 20261122-0001 响应级别：🔴一级（原：未说明）" in room(raised, "FIRE-01")  # told like /level
+    assert "已是🔴一级" in await console_bot.say(f"王指挥@centre: !{token(menu, '🔴一级')}")
+    again = room(raised, "centre")
+    assert token(again, "响应级别") == menu_token  # the redrawn board keeps its button: no new rows
+    await console_bot.say(f"王指挥@centre: /close {ID}")
+    assert "已结束" in await console_bot.say(f"王指挥@centre: !{token(menu, '🟠二级')}")
+
+
 async def test_a_level_set_at_dispatch_shortens_the_acknowledgement_time(database_url: str) -> None:
     text = _with_levels([{"level": 1, "name": "特别重大", "colour": "red", "ack_timeout_minutes": 2}, {"level": 2}])
     clock = ManualClock()

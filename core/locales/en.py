@@ -672,6 +672,10 @@ MESSAGES: dict[str, str] = {
     "request.not_in_region": "{units} do not belong to {region}.",
     "request.already_on": "{units} are already on incident {id}.",
     "button.take_command": "Take command",
+    "button.set_level": "Response level",
+    "level.choose": "Set the response level of incident {id} (now: {level}):",
+    "level.choose_below": "Choose the response level below.",
+    "level.set_private": "Incident {id} is now at response level {level}.",
     # -- the web board (adapters/web, handlers/board) --
     "help.cmd.board": "/board — a link to the web board for the centre's screens (/board revoke signs your browsers out)",
     "cmd.board": "Web board link",

@@ -672,6 +672,10 @@ MESSAGES: dict[str, str] = {
     "request.not_in_region": "{units} 不属于{region}。",
     "request.already_on": "{units} 已在处置事件 {id}。",
     "button.take_command": "现场指挥",
+    "button.set_level": "响应级别",
+    "level.choose": "设置事件 {id} 的响应级别（现为：{level}）：",
+    "level.choose_below": "请在下方选择响应级别。",
+    "level.set_private": "事件 {id} 的响应级别已设为 {level}。",
     # -- the web board (adapters/web, handlers/board) --
     "help.cmd.board": "/board — 获取指挥大屏（一张图）登录链接（/board revoke 注销您的所有浏览器）",
     "cmd.board": "指挥大屏链接",

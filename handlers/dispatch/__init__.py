@@ -27,6 +27,8 @@ def register(router: Router) -> None:
     router.on_reply(views.DRAFT_INSTRUCTION, commands.instruction_reply)
     router.on_reply(views.SITUATION, command_on_scene.situation_report)
     router.on_button(actions.TAKE_COMMAND, command_on_scene.take_command_pressed)
+    router.on_button(actions.LEVEL_MENU, levels.level_menu_pressed)
+    router.on_button(actions.LEVEL_SET, levels.level_set_pressed)
     # Tiers (#14): requests for support, within the region or through the upper centre.
     router.command("request", support.request_command, "help.cmd.request")
     router.on_button(actions.SUPPORT_ASK, support.ask_pressed)

@@ -10,14 +10,16 @@ from __future__ import annotations
 import re
 
 from config.schema import ResponseLevel
-from core.events import CommandEvent
+from core.events import ButtonEvent, CommandEvent
 from core.i18n import Translator
 from core.messages import Message
 from core.text import clean_text
 from handlers.context import Context, HandlerContext
+from handlers.dispatch import actions
 from handlers.dispatch.orders import refresh_board, refresh_orders, tell_authorities, tell_everyone_on
 from handlers.dispatch.upper_centre import escalate, may_act, refusal
 from handlers.intake.cards import refresh_cards
+from storage.buttons import ResolvedButton
 from storage.incidents import IncidentRepository
 from storage.models import Incident
 
@@ -70,6 +72,51 @@ async def set_level(ctx: HandlerContext, incident: Incident, number: int, reason
         await escalate(ctx, incident, ctx.t("upper.by_level", level=incident.level_name,
                                             reason=reason or ctx.t("value.not_stated")))
     return True
+
+
+async def level_menu_pressed(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton) -> None:
+    """The board's 响应级别 / Level: the levels offered as buttons, in this conversation."""
+    incident = await _incident_to_act_on(ctx, button)
+    if incident is None:
+        return
+    ref = event.conversation.ref
+    choices_shown = tuple([
+        await ctx.button(level_label(ctx.t, level), actions.LEVEL_SET, {"incident": incident.id, "level": level.level},
+                         ref)
+        for level in ctx.org.spec.response_levels])
+    ctx.send(ref, Message(text=ctx.t("level.choose", id=incident.id,
+                                     level=incident.level_name or ctx.t("value.not_stated")),
+                          buttons=choices_shown))
+    ctx.private_answer = ctx.t("level.choose_below")
+
+
+async def level_set_pressed(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton) -> None:
+    """One of the offered levels: as /level ID N, with no reason given."""
+    incident = await _incident_to_act_on(ctx, button)
+    number = button.data.get("level")
+    if incident is None:
+        return
+    if not isinstance(number, int) or ctx.org.spec.response_level(number) is None:
+        ctx.private_answer = ctx.t("button.unknown")  # a level the organisation file no longer has
+        return
+    if await set_level(ctx, incident, number, ""):
+        ctx.private_answer = ctx.t("level.set_private", id=incident.id, level=incident.level_name)
+    else:
+        ctx.private_answer = ctx.t("level.same", id=incident.id, level=incident.level_name)
+
+
+async def _incident_to_act_on(ctx: HandlerContext, button: ResolvedButton) -> Incident | None:
+    """The button's incident when the presser may set its level now; else None, and why said privately."""
+    incident = await IncidentRepository(ctx.session).get(str(button.data.get("incident")))
+    if incident is None:
+        ctx.private_answer = ctx.t("button.unknown")
+    elif incident.status == "closed":
+        ctx.private_answer = ctx.t("dispatch.closed", id=incident.id)
+    elif not may_act(ctx, incident):
+        ctx.private_answer = refusal(ctx, incident)
+    else:
+        return incident
+    return None
 
 
 async def level_command(ctx: HandlerContext, event: CommandEvent) -> None:

@@ -271,12 +271,15 @@ async def refresh_board(ctx: Context, incident: Incident, *, first: bool = False
         board = await with_phone_statuses(final, incident, board)  # SMS and calls of escalation (#18)
         for ref in final.centre_conversations():
             shown = board
-            if incident.status != "closed":  # 现场指挥 / Take command, as /commander ID
-                token = views.board_token(incident, ref)
-                if first:  # issued once; every redraw shows the same token, at no row's cost
-                    await ButtonRepository(final.session).issue(actions.TAKE_COMMAND, {"incident": incident.id},
-                                                                ref, final.now, token=token)
-                shown = replace(board, buttons=(Button(final.t("button.take_command"), token),))
+            if incident.status != "closed":  # 现场指挥 / Take command, as /commander ID; 响应级别 / Level
+                token, level_token = views.board_token(incident, ref), views.board_token(incident, ref, "lv")
+                if first:  # issued once; every redraw shows the same tokens, at no row's cost
+                    buttons = ButtonRepository(final.session)
+                    await buttons.issue(actions.TAKE_COMMAND, {"incident": incident.id}, ref, final.now, token=token)
+                    await buttons.issue(actions.LEVEL_MENU, {"incident": incident.id}, ref, final.now,
+                                        token=level_token)
+                shown = replace(board, buttons=(Button(final.t("button.take_command"), token),
+                                                Button(final.t("button.set_level"), level_token)))
             if first:
                 final.send(ref, shown, key=views.board_key(incident.id))
             else:

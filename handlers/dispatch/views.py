@@ -36,11 +36,14 @@ def board_key(incident_id: str) -> str:
     return f"incident:{incident_id}:board"
 
 
-def board_token(incident: Incident, where: ConversationRef) -> str:
-    """The board's 现场指挥 button in one centre conversation: derived from what only the
-    incident's record holds, so the board, redrawn on every press, makes no new rows."""
+def board_token(incident: Incident, where: ConversationRef, purpose: str = "tc") -> str:
+    """A button of the board in one centre conversation (tc: 现场指挥, lv: 响应级别): derived
+    from what only the incident's record holds, so the board, redrawn on every press,
+    makes no new rows."""
     seed = f"{incident.id}|{incident.created_at.isoformat()}|{incident.source_message_id}|{where}"
-    return "tc" + hashlib.blake2s(seed.encode(), digest_size=9).hexdigest()
+    if purpose != "tc":  # the take-command token predates the others: its seed stays as it was
+        seed += f"|{purpose}"
+    return purpose + hashlib.blake2s(seed.encode(), digest_size=9).hexdigest()
 
 
 def clock_time(moment: datetime | None, zone: ZoneInfo) -> str:
