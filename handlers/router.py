@@ -226,9 +226,15 @@ class Router:
             # one of ours (/dispach, /stauts) is answered; in private every unknown one is.
             if event.conversation.is_channel:
                 return
-            close = difflib.get_close_matches(event.name, list(self.commands), n=1, cutoff=0.75)
+            # Only commands this person may use: a unit member's /stauts means /status, not
+            # the centre's /stats (which is closer by letters).
+            usable = [name for name, command in self.commands.items() if command.audience(ctx.person)]
+            close = difflib.get_close_matches(event.name, usable, n=2, cutoff=0.75)
             if close and (event.conversation.is_private or ctx.person is not None):
-                ctx.reply(Message(text=ctx.t("command.did_you_mean", name=event.name[:32], command=close[0])))
+                # Two near misses (/stauts: /stats or /status?) are both offered: guessing one is worse.
+                key = "command.did_you_mean_either" if len(close) == 2 else "command.did_you_mean"
+                ctx.reply(Message(text=ctx.t(key, name=event.name[:32], command=close[0],
+                                             other=close[-1])))
             elif event.conversation.is_private:
                 ctx.reply(Message(text=ctx.t("command.unknown", name=event.name[:32])))
             return

@@ -11,6 +11,8 @@ async def test_a_near_miss_is_answered_with_the_command_meant(console_bot: Conso
     out = await console_bot.say("王指挥@centre: /dispach 20261122-0001 FIRE-01")
     assert "没有 /dispach 这个命令。您是想用 /dispatch 吗？" in out
     assert "您是想用 /status 吗" in await console_bot.say("张三@dm: /stauts 20261122-0001")
+    # The centre may also mean its /stats: both are offered rather than a guess.
+    assert "您是想用 /stats 还是 /status？" in await console_bot.say("王指挥@dm: /stauts 20261122-0001")
     # In a group, a stranger's unknown command (another bot's, most likely) gets no answer.
     assert await console_bot.say("路人甲@reporting: /stauts") == ""
     assert "未知命令 /frobnicate" in await console_bot.say("路人甲@dm: /frobnicate")

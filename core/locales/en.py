@@ -603,6 +603,7 @@ MESSAGES: dict[str, str] = {
     "slack.broadcast_form.error_date": "Choose a date as year-month-day",
     "slack.broadcast_form.error_date_without_time": "A date needs a time too",
     "command.did_you_mean": "There is no /{name}. Did you mean /{command}?",
+    "command.did_you_mean_either": "There is no /{name}. Did you mean /{command} or /{other}?",
     "command.unknown": "Unknown command /{name}. Send /help for the commands you can use.",
     "error.internal": "Something went wrong; nothing was changed. Please try again; the problem has been logged.",
     # -- tiers (#14): the upper centre, regions, requests for support ------------------------

@@ -603,6 +603,7 @@ MESSAGES: dict[str, str] = {
     "slack.broadcast_form.error_date": "请按“年-月-日”选择日期",
     "slack.broadcast_form.error_date_without_time": "选了日期，还需选择时间",
     "command.did_you_mean": "没有 /{name} 这个命令。您是想用 /{command} 吗？",
+    "command.did_you_mean_either": "没有 /{name} 这个命令。您是想用 /{command} 还是 /{other}？",
     "command.unknown": "未知命令 /{name}。发送 /help 查看可用命令。",
     "error.internal": "处理时出错，未做更改。请稍后重试；问题已记录。",
     # -- tiers (#14): the upper centre, regions, requests for support ------------------------
