@@ -109,7 +109,7 @@ async def test_a_signal_right_after_a_report_stops_the_console_within_5s_with_th
     [start] = bot.stderr.splitlines()
     log_file = tmp_path / "db" / "liandong.log"
     assert start == (f"Liandong: database sqlite+aiosqlite:///{tmp_path}/db/liandong.db, organisation "
-                     f"{Path('config/org.example.yaml').resolve()}, platforms console; log in {log_file}")
+                     f"{Path('config/org.example.yaml').resolve()}, platforms console, phone; log in {log_file}")
     logged = log_file.read_text(encoding="utf-8")
     assert "alembic" in logged and "incident" in logged and "stopped" in logged
 
