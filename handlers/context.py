@@ -143,6 +143,16 @@ class HandlerContext(Context):
             priority = self._answer_priority
         super().send(to, message, key=key, reply_to_message_id=reply_to_message_id, priority=priority)
 
+    def is_account_holder(self, account: str) -> bool:
+        """Whether the actor is whoever holds `account` ("platform:user id"), on this platform or
+        another of theirs: two-person checks (approvals, support requests) compare people."""
+        actor = self.event.actor
+        if account == f"{actor.platform}:{actor.user_id}":
+            return True
+        platform, _, user_id = account.partition(":")
+        holder = self.org.person(platform, user_id)
+        return holder is not None and holder is self.person
+
     def reply(self, message: Message, *, key: str | None = None) -> None:
         """Answer in the conversation the event came from, as a reply to it."""
         self.outgoing.append(

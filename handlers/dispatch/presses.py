@@ -123,7 +123,7 @@ async def decide(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton
     if order.state != PENDING_APPROVAL:
         ctx.private_answer = ctx.t("approval.already", state=ctx.t(f"order.state.{order.state}"))
         return
-    if _same_person(ctx, order.ordered_by_id, event):
+    if ctx.is_account_holder(order.ordered_by_id):
         ctx.private_answer = ctx.t("approval.not_yourself")
         return
     order.decided_by, order.state_at, order.state_by = ctx.actor_name, ctx.now, ctx.actor_name
@@ -142,15 +142,6 @@ async def decide(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton
     await refresh_board(ctx, incident)
     ctx.private_answer = ctx.t("order.recorded", state=views.approval_decision(ctx.t, order))
 
-
-def _same_person(ctx: HandlerContext, account: str, event: ButtonEvent) -> bool:
-    """Whether the presser is whoever asked, on this platform or another of theirs:
-    two-person approval compares people, not accounts."""
-    if account == f"{event.actor.platform}:{event.actor.user_id}":
-        return True
-    platform, _, user_id = account.partition(":")
-    requester = ctx.org.person(platform, user_id)
-    return requester is not None and requester is ctx.person
 
 
 async def approve(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton) -> None:

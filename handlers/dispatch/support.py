@@ -268,7 +268,7 @@ async def decide(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton
     if request.state != PENDING:
         ctx.private_answer = ctx.t("request.decided_already", state=_decision(ctx, request))
         return
-    if _same_person(ctx, request.requested_by_id, event):
+    if ctx.is_account_holder(request.requested_by_id):
         ctx.private_answer = ctx.t("request.not_yourself")
         return
     request.state = APPROVED if approve else NOT_APPROVED
@@ -301,14 +301,6 @@ def _decision(ctx: HandlerContext, request: SupportRequest) -> str:
     return ctx.t("request.approved" if request.state == APPROVED else "request.rejected",
                  name=request.decided_by or "")
 
-
-def _same_person(ctx: HandlerContext, account: str, event: ButtonEvent) -> bool:
-    """The requester, on this platform or another of theirs: they cannot decide their own request."""
-    if account == f"{event.actor.platform}:{event.actor.user_id}":
-        return True
-    platform, _, user_id = account.partition(":")
-    requester = ctx.org.person(platform, user_id)
-    return requester is not None and requester is ctx.person
 
 
 async def approve(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton) -> None:
