@@ -182,6 +182,25 @@ async def test_closing_stops_escalation_and_shows_the_timings(console_bot: Conso
     assert "已结束" in await console_bot.say(f"王指挥@centre: /dispatch {ID} SEA-01")
 
 
+async def test_a_timer_left_on_a_closed_incident_is_cleared_not_counted(
+        console_bot: ConsoleBot, clock: ManualClock) -> None:
+    """Another process may set an order's timer just as the incident closes; the timer then
+    finds it closed, clears it and sends nothing — and the escalation metric stays at 0."""
+    await _reported(console_bot)
+    await console_bot.say(f"王指挥@centre: /dispatch {ID} FIRE-01")
+    await console_bot.say(f"王指挥@centre: /close {ID} 误报")
+    async with console_bot.app.db.transaction() as session:
+        order = await session.scalar(select(DispatchOrder))
+        order.escalate_at = clock.now()
+    console_bot.new_output()
+    clock.advance(minutes=1)
+    assert await console_bot.app.run_timers() == 0
+    await console_bot.app.drain()
+    assert "未接收" not in console_bot.new_output()
+    assert (await _orders(console_bot))["FIRE-01"].escalate_at is None
+    assert "liandong_escalations_fired_total 0.0" in console_bot.app.metrics.exposition().decode()
+
+
 async def test_bad_dispatch_commands(console_bot: ConsoleBot) -> None:
     await _reported(console_bot)
     assert "用法：/dispatch" in await console_bot.say("王指挥@centre: /dispatch")

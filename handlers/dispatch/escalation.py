@@ -20,11 +20,13 @@ async def escalate_due(ctx: Context) -> int:
     repo = DispatchRepository(ctx.session)
     incidents = IncidentRepository(ctx.session)
     due = await repo.due_for_escalation(ctx.now)
+    fired = 0  # the metric counts escalations sent, not timers cleared on closed incidents
     for order in due:
         incident = await incidents.get(order.incident_id)
         if incident is None or incident.status == "closed":
             order.escalate_at = None
             continue
+        fired += 1
         # A policy in the organisation file (SMS, calls …) replaces the chat-only default.
         if order.state != PENDING_APPROVAL and (steps := policy_steps(ctx, incident)):
             await run_step(ctx, incident, order, steps)
@@ -50,7 +52,7 @@ async def escalate_due(ctx: Context) -> int:
                                {"unit": order.unit_code, "level": order.escalation_level})
         await refresh_board(ctx, incident)
     # Requests for support across regions wait on the upper centre the same way (#14, tiers).
-    return len(due) + await escalate_requests(ctx)
+    return fired + await escalate_requests(ctx)
 
 
 

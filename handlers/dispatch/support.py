@@ -185,11 +185,13 @@ async def escalate_requests(ctx: Context) -> int:
     """Timer (with the orders' escalation): a request across regions nobody decides is sent
     again after the acknowledgement timeout, and after twice that both centres are alerted."""
     due = await SupportRepository(ctx.session).due_for_escalation(ctx.now)
+    fired = 0  # requests reminded or alerted, not timers cleared on closed incidents
     for request in due:
         incident = await IncidentRepository(ctx.session).get(request.incident_id)
         if incident is None or incident.status == "closed":
             request.escalate_at = None
             continue
+        fired += 1
         request.escalation_level += 1
         await IncidentRepository(ctx.session).record(incident.id, ctx.now, "support_escalated", None,
                                                      {"request": request.id, "level": request.escalation_level})
@@ -202,7 +204,7 @@ async def escalate_requests(ctx: Context) -> int:
                                    minutes=2 * int(ack_timeout(ctx, incident).total_seconds() // 60)))
         for ref in dict.fromkeys([*ctx.active(ctx.org.upper_conversations()), *ctx.centre_conversations()]):
             ctx.send(ref, alert, priority=Priority.URGENT)
-    return len(due)
+    return fired
 
 
 def _request_message(ctx: Context, incident: Incident, request: SupportRequest,
