@@ -60,6 +60,11 @@ class ReportWorker:
     async def run_once(self) -> bool:
         """Take one job and answer it; False when none was waiting."""
         org = self.organisation()
+        # Woken after every commit (a /review may be among them): look first, and take
+        # the write lock only for a job, not on every button press.
+        async with self.db.reading() as session:
+            if not await ReportRepository(session).any_waiting(self.clock.now()):
+                return False
         async with self.db.transaction() as session:
             job = await ReportRepository(session).take(self.clock.now())
             if job is None:

@@ -20,6 +20,11 @@ PENDING, WORKING, DONE, FAILED = "pending", "working", "done", "failed"
 LEASE = timedelta(minutes=5)
 
 
+def _takeable(now: datetime) -> Any:
+    """Waiting, or claimed by a worker whose lease ran out (it died mid-build)."""
+    return or_(ReportJob.status == PENDING, (ReportJob.status == WORKING) & (ReportJob.lease_until < now))
+
+
 class ReportRepository:
     def __init__(self, session: AsyncSession):
         self.session = session
@@ -46,12 +51,16 @@ class ReportRepository:
             .where(ReportJob.schedule_key.in_(keys), ReportJob.scheduled_for >= since))
         return {(key, at) for key, at in rows.all()}
 
+    async def any_waiting(self, now: datetime) -> bool:
+        """Whether take() would find a job: asked in a read, so a worker woken by every
+        commit does not take the write lock only to find nothing."""
+        return await self.session.scalar(select(ReportJob.id).where(_takeable(now)).limit(1)) is not None
+
     async def take(self, now: datetime) -> ReportJob | None:
         """The oldest job waiting (or whose worker's lease ran out), leased to this worker."""
         job = await self.session.scalar(
             select(ReportJob)
-            .where(or_(ReportJob.status == PENDING,
-                       (ReportJob.status == WORKING) & (ReportJob.lease_until < now)))
+            .where(_takeable(now))
             .order_by(ReportJob.id).limit(1)
             .with_for_update(skip_locked=True))
         if job is not None:
