@@ -97,7 +97,8 @@ class Liandong:
         self.base = org.spec  # the organisation file; the database's roster is laid over it
         self.spool = InboundSpool(settings.spool_path)
         self.pipeline = Pipeline(self.db, org, self.router, self.clock, self.platforms, self._wake,
-                                 roster_changed=self.load_roster, spool=self.spool, metrics=self.metrics)
+                                 roster_changed=self.load_roster, spool=self.spool, metrics=self.metrics,
+                                 reports_asked=lambda: self.reports.wake())
         commands = self.command_menu()
         self.chats: list[ChatPlatform] = [
             PLATFORMS.get(name).build(PlatformBuild(
@@ -383,7 +384,6 @@ class Liandong:
 
     def _wake(self, platforms: set[str]) -> None:
         self.board.changed()  # a commit here: open boards look now, not at their next poll
-        self.reports.wake()  # a /review or /stats may have been asked for
         for platform in platforms:
             if sender := self.senders.get(platform):
                 sender.wake()

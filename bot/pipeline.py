@@ -61,6 +61,7 @@ class Pipeline:
         enabled_platforms: Iterable[str], wake_senders: Callable[[set[str]], None] = lambda _: None,
         max_batch: int = MAX_BATCH, roster_changed: Callable[[], Awaitable[None]] | None = None,
         spool: InboundSpool | None = None, metrics: Metrics | None = None,
+        reports_asked: Callable[[], None] = lambda: None,
     ):
         self.db = db
         self.org = org
@@ -70,6 +71,7 @@ class Pipeline:
         self.wake_senders = wake_senders
         self.max_batch = max_batch
         self.roster_changed = roster_changed
+        self.reports_asked = reports_asked  # wakes the report worker after a /review, /stats …
         self.t = Translator(org.language)
         self.metrics = metrics or Metrics()
         self.events_handled = 0
@@ -119,6 +121,9 @@ class Pipeline:
             outgoing.extend(await self._finish(session, ctx.now))
             outgoing = self._drills_marked(session, outgoing)
             await OutboxRepository(session).enqueue(outgoing, ctx.now)
+            report_asked = transaction_state(session).report_asked
+        if report_asked:  # a scheduled bulletin claimed
+            self.reports_asked()
         self.metrics.transaction_seconds.labels(getattr(job, "__name__", "timer")).observe(
             time.perf_counter() - started)
         self.metrics.timer_jobs_fired.labels(getattr(job, "__name__", "timer")).inc(done)
@@ -206,6 +211,9 @@ class Pipeline:
             outgoing = self._drills_marked(session, outgoing)
             await OutboxRepository(session).enqueue(outgoing, now)
             reload_roster = transaction_state(session).roster_changed
+            report_asked = transaction_state(session).report_asked
+        if report_asked:
+            self.reports_asked()
         if reload_roster and self.roster_changed is not None:
             await self.roster_changed()  # the next events see who joined or was bound
         return results, outgoing

@@ -14,6 +14,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ReportJob
+from storage.transaction import transaction_state
 from storage.upsert import insert_for
 
 PENDING, WORKING, DONE, FAILED = "pending", "working", "done", "failed"
@@ -32,6 +33,7 @@ class ReportRepository:
     async def add(self, job: ReportJob) -> ReportJob:
         self.session.add(job)
         await self.session.flush()
+        transaction_state(self.session).report_asked = True
         return job
 
     async def claim_scheduled(self, values: dict[str, Any]) -> int | None:
@@ -41,7 +43,10 @@ class ReportRepository:
             .on_conflict_do_nothing(index_elements=["schedule_key", "scheduled_for"])
             .returning(ReportJob.__table__.c.id)
         )
-        return (await self.session.execute(statement)).scalar()
+        job_id = (await self.session.execute(statement)).scalar()
+        if job_id is not None:
+            transaction_state(self.session).report_asked = True
+        return job_id
 
     async def claimed(self, keys: list[str], since: datetime) -> set[tuple[str, datetime]]:
         if not keys:

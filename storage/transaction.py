@@ -50,6 +50,8 @@ class TransactionState:
     preloaded: list[Any] = field(default_factory=list)
     # storage/roster.py: the roster changed; the organisation is rebuilt after commit
     roster_changed: bool = False
+    # storage/reports.py: a report job was asked for; the worker is woken after commit
+    report_asked: bool = False
     # Commit hooks registered once per transaction, by name.
     hooks: set[str] = field(default_factory=set)
 

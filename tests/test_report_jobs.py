@@ -57,3 +57,14 @@ async def test_a_job_whose_worker_died_is_taken_again_after_its_lease(
     assert await console_bot.app.run_reports() == 1
     await console_bot.app.drain()
     assert "事件总结评估 · 20261122-0001" in console_bot.new_output()
+
+
+async def test_the_worker_is_woken_by_a_report_asked_not_by_every_commit(console_bot: ConsoleBot) -> None:
+    """Waking it after every commit cost each button press a query of its own in a storm."""
+    woken: list[int] = []
+    console_bot.app.pipeline.reports_asked = lambda: woken.append(1)
+    await console_bot.say("路人甲@reporting: 人民路化工厂起火，3人受伤")
+    await console_bot.say("王指挥@centre: /incidents")
+    assert woken == []
+    await console_bot.say("王指挥@centre: /stats")
+    assert woken == [1]
