@@ -68,6 +68,11 @@ class ButtonRepository:
         found = (self._known.get(t) for t in dict.fromkeys(tokens))
         return [button for button in found if button is not None]
 
+    async def existing(self, tokens: list[str]) -> set[str]:
+        """Those of tokens issued already (in one query, or none when all are cached)."""
+        await self.preload(tokens)
+        return {token for token in tokens if self._known.get(token) is not None}
+
     async def resolve(self, token: str) -> ResolvedButton | None:
         if not _plausible(token):
             return None

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from core.clock import ManualClock
 from core.messages import Message
 from config.organisation import Organisation
-from storage.models import OutboxMessage, RollcallAnswer, RollcallRun, RollcallSchedule
+from storage.models import ButtonToken, OutboxMessage, RollcallAnswer, RollcallRun, RollcallSchedule
 from tests.conftest import ConsoleBot, start_console_bot
 from tests.console_transcript import room as _room, token as _token
 
@@ -144,6 +144,29 @@ async def test_an_ad_hoc_roll_call_for_chosen_units_with_all_members_answering(
     fired, out = await _tick(console_bot)
     assert "MED-01 市人民医院急救中心 — 值班员：陈医生" in _room(out, "centre")
     assert "FIRE-01 市消防救援大队 1/3 · 赵五 15:00 到" in _room(out, "centre")
+
+
+async def test_a_redrawn_roll_call_shows_the_same_buttons_and_writes_no_new_ones(
+    console_bot: ConsoleBot, clock: ManualClock,
+) -> None:
+    """Each answer redraws the unit's message; in a county-wide storm a new pair of
+    button rows per redraw was most of what the database wrote."""
+    started = await console_bot.say("王指挥@centre: /rollcall fire-01 MED-01 deadline:30m answer:all")
+    silent_unit = _token(_room(started, "MED-01"), "到")
+    present, absent = _token(_room(started, "FIRE-01"), "到"), _token(_room(started, "FIRE-01"), "不在岗")
+    async with console_bot.app.db.transaction() as session:
+        tokens_before = await session.scalar(select(func.count()).select_from(ButtonToken))
+    redrawn = await console_bot.say(f"赵五@FIRE-01: !{present}")
+    assert "edits message" in redrawn
+    assert _token(_room(redrawn, "FIRE-01"), "到") == present
+    assert _token(_room(redrawn, "FIRE-01"), "不在岗") == absent
+    later = await console_bot.say(f"张三@FIRE-01: !{absent}")
+    assert "请回复本消息说明不在岗原因" in later and "edits message" in later
+    async with console_bot.app.db.transaction() as session:
+        assert await session.scalar(select(func.count()).select_from(ButtonToken)) == tokens_before
+    clock.advance(minutes=31)
+    _, reminded = await _tick(console_bot)  # the reminder is a new message with the same buttons
+    assert "⏰ 值班点名提醒" in _room(reminded, "MED-01") and _token(_room(reminded, "MED-01"), "到") == silent_unit
 
 
 async def test_restarts_across_a_scheduled_time_and_a_deadline_act_once(

@@ -7,6 +7,7 @@ roll-call closes. A restart neither loses nor repeats a step.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 from datetime import datetime, timedelta
 
@@ -17,6 +18,7 @@ from config.duty import Officer, on_duty
 from config.organisation import Organisation, PersonInfo
 from handlers.dispatch.orders import duty_mentions
 from handlers.rollcall import actions, views
+from storage.buttons import ButtonRepository
 from storage.models import RollcallAnswer, RollcallRun
 from storage.rollcalls import ABSENT, CLOSED, OPEN, PRESENT, REMINDED, RollcallRepository
 
@@ -62,12 +64,27 @@ def unit_conversations(ctx: Context, unit_code: str) -> list[ConversationRef]:
     return [ref for ref in ctx.active(list(unit.conversations)) if not ctx.org.conversation(ref).announce_only]
 
 
-async def answer_buttons(ctx: Context, run: RollcallRun, unit_code: str, ref: ConversationRef) -> tuple[Button, ...]:
-    return tuple([
-        await ctx.button(ctx.t(f"rollcall.button.{status}"), actions.ANSWER,
-                         {"rollcall": run.id, "unit": unit_code, "status": status}, ref)
-        for status in (PRESENT, ABSENT)
-    ])
+def answer_token(run: RollcallRun, unit_code: str, status: str, where: ConversationRef) -> str:
+    """The 到 / 不在岗 button of one unit's roll-call message in one conversation: derived
+    from the run's record, so each redraw (one per answer in a storm) shows the same
+    tokens instead of writing two rows. Pressing still needs the unit's membership."""
+    seed = f"{run.id}|{run.schedule_key}|{unit_code}|{status}|{where}"
+    return "rc" + hashlib.blake2s(seed.encode(), digest_size=9).hexdigest()
+
+
+async def answer_buttons(ctx: Context, run: RollcallRun, unit_code: str, ref: ConversationRef,
+                         *, first: bool = False) -> tuple[Button, ...]:
+    tokens = {status: answer_token(run, unit_code, status, ref) for status in (PRESENT, ABSENT)}
+    buttons = ButtonRepository(ctx.session)
+    # Issued with the first drawing; a redraw finds them (in this transaction's cache when
+    # an answer was just pressed). Missing — a conversation added since the roll-call went
+    # out, or a run whose buttons predate derived tokens — they are issued now.
+    existing = set() if first else await buttons.existing(list(tokens.values()))
+    for status, token in tokens.items():
+        if token not in existing:
+            await buttons.issue(actions.ANSWER, {"rollcall": run.id, "unit": unit_code, "status": status},
+                                ref, ctx.now, token=token)
+    return tuple(Button(ctx.t(f"rollcall.button.{status}"), token) for status, token in tokens.items())
 
 
 def new_run_values(
@@ -87,7 +104,7 @@ async def send_run(ctx: Context, run: RollcallRun) -> int:
     for code in run.units:
         for ref in unit_conversations(ctx, code):
             message = views.rollcall_message(ctx.t, ctx.org, run, code, [],
-                                             await answer_buttons(ctx, run, code, ref))
+                                             await answer_buttons(ctx, run, code, ref, first=True))
             ctx.send(ref, message, key=views.unit_key(run.id, code))
             sent += 1
     log.info("roll-call %s (%s) sent to %s units, %s conversations", run.id, run.name, len(run.units), sent)
