@@ -68,6 +68,10 @@ class ButtonRepository:
         found = (self._known.get(t) for t in dict.fromkeys(tokens))
         return [button for button in found if button is not None]
 
+    def cached_as_issued(self, *tokens: str) -> bool:
+        """Whether this transaction has seen one of tokens as issued (asking nothing)."""
+        return any(self._known.get(token) is not None for token in tokens)
+
     async def existing(self, tokens: list[str]) -> set[str]:
         """Those of tokens issued already (in one query, or none when all are cached)."""
         await self.preload(tokens)

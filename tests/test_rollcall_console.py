@@ -9,7 +9,7 @@ import io
 import re
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from core.clock import ManualClock
 from core.messages import Message
@@ -167,6 +167,22 @@ async def test_a_redrawn_roll_call_shows_the_same_buttons_and_writes_no_new_ones
     clock.advance(minutes=31)
     _, reminded = await _tick(console_bot)  # the reminder is a new message with the same buttons
     assert "⏰ 值班点名提醒" in _room(reminded, "MED-01") and _token(_room(reminded, "MED-01"), "到") == silent_unit
+
+
+async def test_a_roll_call_sent_before_derived_buttons_still_works_and_gets_them(console_bot: ConsoleBot) -> None:
+    """A run under way during the upgrade has random tokens: its buttons keep working, and
+    the first redraw issues the derived ones, which work too."""
+    started = await console_bot.say("王指挥@centre: /rollcall fire-01 deadline:30m answer:all")
+    present = _token(_room(started, "FIRE-01"), "到")
+    async with console_bot.app.db.transaction() as session:  # as the earlier version issued them
+        await session.execute(update(ButtonToken).where(ButtonToken.chat_id == "FIRE-01")
+                              .values(token=func.substr(ButtonToken.token, 3) + "old"))
+        old_present = await session.scalar(select(ButtonToken.token).where(
+            ButtonToken.chat_id == "FIRE-01", ButtonToken.data["status"].as_string() == "present"))
+    redrawn = await console_bot.say(f"赵五@FIRE-01: !{old_present}")
+    assert "已记录：FIRE-01 到" in redrawn and _token(_room(redrawn, "FIRE-01"), "到") == present
+    again = await console_bot.say(f"张三@FIRE-01: !{present}")
+    assert "已记录：FIRE-01 到" in again
 
 
 async def test_restarts_across_a_scheduled_time_and_a_deadline_act_once(

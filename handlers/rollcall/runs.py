@@ -76,14 +76,20 @@ async def answer_buttons(ctx: Context, run: RollcallRun, unit_code: str, ref: Co
                          *, first: bool = False) -> tuple[Button, ...]:
     tokens = {status: answer_token(run, unit_code, status, ref) for status in (PRESENT, ABSENT)}
     buttons = ButtonRepository(ctx.session)
-    # Issued with the first drawing; a redraw finds them (in this transaction's cache when
-    # an answer was just pressed). Missing — a conversation added since the roll-call went
-    # out, or a run whose buttons predate derived tokens — they are issued now.
-    existing = set() if first else await buttons.existing(list(tokens.values()))
-    for status, token in tokens.items():
-        if token not in existing:
-            await buttons.issue(actions.ANSWER, {"rollcall": run.id, "unit": unit_code, "status": status},
-                                ref, ctx.now, token=token)
+    # Issued with the first drawing, always as a pair: so when the redraw follows a press on
+    # one of them (the usual case) the pair exists and nothing is asked. Otherwise they are
+    # looked up; missing — a conversation added since the roll-call went out, or a run whose
+    # buttons predate derived tokens — they are issued now.
+    if first:
+        missing = list(tokens)
+    elif buttons.cached_as_issued(*tokens.values()):
+        missing = []
+    else:
+        existing = await buttons.existing(list(tokens.values()))
+        missing = [status for status, token in tokens.items() if token not in existing]
+    for status in missing:
+        await buttons.issue(actions.ANSWER, {"rollcall": run.id, "unit": unit_code, "status": status},
+                            ref, ctx.now, token=tokens[status])
     return tuple(Button(ctx.t(f"rollcall.button.{status}"), token) for status, token in tokens.items())
 
 
