@@ -10,7 +10,7 @@ from core.events import ButtonEvent, CommandEvent, ConversationRef, MessageEvent
 from core.messages import Button, Message
 from core.text import clean_text
 from handlers.dispatch import actions, levels, views
-from handlers.dispatch.upper_centre import may_act, refresh_upper, refusal, tell_upper
+from handlers.dispatch.upper_centre import may_act, open_incident_to_act_on, refresh_upper, refusal, tell_upper
 from handlers.dispatch.orders import dispatch_units, refresh_board, resume, stand_down
 from storage.buttons import ResolvedButton
 from storage.dispatch import DispatchRepository
@@ -25,20 +25,6 @@ INSTRUCTION_LIMIT = 1000
 
 def _actor_key(ctx: HandlerContext) -> str:
     return f"{ctx.event.actor.platform}:{ctx.event.actor.user_id}"
-
-
-async def _open_incident(ctx: HandlerContext, incident_id: str) -> Incident | None:
-    incident = await IncidentRepository(ctx.session).get(incident_id)
-    if incident is None:
-        ctx.reply(Message(text=ctx.t("status.not_found", id=incident_id)))
-        return None
-    if incident.status == "closed":
-        ctx.reply(Message(text=ctx.t("dispatch.closed", id=incident.id)))
-        return None
-    if not may_act(ctx, incident):
-        ctx.reply(Message(text=refusal(ctx, incident)))
-        return None
-    return incident
 
 
 def _unknown_units(ctx: HandlerContext, codes: list[str]) -> list[str]:
@@ -70,7 +56,7 @@ async def dispatch_command(ctx: HandlerContext, event: CommandEvent) -> None:
     if len(words) < 2:
         ctx.reply(Message(text=ctx.t("dispatch.usage")))
         return
-    incident = await _open_incident(ctx, words[0])
+    incident = await open_incident_to_act_on(ctx, words[0])
     if incident is None:
         return
     level_words = [word for word in words[1:] if word.lower().startswith("level:")]
@@ -106,7 +92,7 @@ async def close_command(ctx: HandlerContext, event: CommandEvent) -> None:
     if not incident_id:
         ctx.reply(Message(text=ctx.t("close.usage")))
         return
-    incident = await _open_incident(ctx, incident_id)
+    incident = await open_incident_to_act_on(ctx, incident_id)
     if incident is None:
         return
     incident.status, incident.closed_at, incident.closed_by = "closed", ctx.now, ctx.actor_name

@@ -17,7 +17,7 @@ from core.text import clean_text
 from handlers.context import Context, HandlerContext
 from handlers.dispatch import actions
 from handlers.dispatch.orders import refresh_board, refresh_orders, tell_authorities, tell_everyone_on
-from handlers.dispatch.upper_centre import escalate, may_act, refusal
+from handlers.dispatch.upper_centre import escalate, may_act, open_incident_to_act_on, refusal
 from handlers.intake.cards import refresh_cards
 from storage.buttons import ResolvedButton
 from storage.incidents import IncidentRepository
@@ -126,15 +126,8 @@ async def level_command(ctx: HandlerContext, event: CommandEvent) -> None:
     if not incident_id or not word:
         ctx.reply(Message(text=ctx.t("level.usage", levels=choices(ctx))))
         return
-    incident = await IncidentRepository(ctx.session).get(incident_id)
+    incident = await open_incident_to_act_on(ctx, incident_id)
     if incident is None:
-        ctx.reply(Message(text=ctx.t("status.not_found", id=incident_id)))
-        return
-    if incident.status == "closed":
-        ctx.reply(Message(text=ctx.t("dispatch.closed", id=incident.id)))
-        return
-    if not may_act(ctx, incident):
-        ctx.reply(Message(text=refusal(ctx, incident)))
         return
     number = parse_level(word)
     if number is None or ctx.org.spec.response_level(number) is None:

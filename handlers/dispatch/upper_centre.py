@@ -45,6 +45,22 @@ def refusal(ctx: HandlerContext, incident: Incident) -> str:
     return ctx.t("button.refused_centre_only")
 
 
+async def open_incident_to_act_on(ctx: HandlerContext, incident_id: str) -> Incident | None:
+    """The open incident a command names, when this person may act on it; otherwise the
+    reason is answered (no such incident, closed, or not theirs) and None returned."""
+    incident = await IncidentRepository(ctx.session).get(incident_id)
+    if incident is None:
+        ctx.reply(Message(text=ctx.t("status.not_found", id=incident_id)))
+        return None
+    if incident.status == "closed":
+        ctx.reply(Message(text=ctx.t("dispatch.closed", id=incident.id)))
+        return None
+    if not may_act(ctx, incident):
+        ctx.reply(Message(text=refusal(ctx, incident)))
+        return None
+    return incident
+
+
 async def upper_card(ctx: Context, incident: Incident) -> list[tuple[ConversationRef, Message]]:
     """(conversation, card) for each of the upper centre's conversations."""
     orders = await DispatchRepository(ctx.session).statuses_for(incident.id)
