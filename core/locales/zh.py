@@ -974,6 +974,7 @@ MESSAGES: dict[str, str] = {
     "cap.refused.duplicate": "该预警（{detail}）已起草过",
     "cap.refused.no_info": "预警没有 info 内容",
     "cap.refused.not_actual": "预警状态为 {detail}，不是正式预警（Actual）",
+    "cap.refused.test_status": "预警状态为 Test（发布方的技术测试，不需任何人行动），不起草",
     "cap.refused.no_centre": "指挥中心没有可用的群组",
     "cap.draft_title": "📥 外部预警 · 草稿 #{id}（尚未发送）",
     "cap.field.source": "来源",

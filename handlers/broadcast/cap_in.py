@@ -89,7 +89,9 @@ async def _earlier(repo: BroadcastRepository, alert: CapAlert) -> Broadcast:
 
 async def draft_from_cap(ctx: Context, alert: CapAlert) -> Drafted:
     """Draft the warning in the centre, or raise CapRefused saying why not."""
-    if alert.status != "Actual":
+    if alert.status == "Test":  # a technical test of the issuer's link: nobody is to act on it
+        raise CapRefused("test_status", alert.status)
+    if alert.status not in ("Actual", "Exercise"):  # System, Draft: not for the public
         raise CapRefused("not_actual", alert.status)
     if alert.expires is not None and alert.expires <= ctx.now:
         raise CapRefused("expired", cap_time(alert.expires))
@@ -133,6 +135,8 @@ def _row(ctx: Context, alert: CapAlert, where: ConversationRef, kind: str, earli
     else:
         audience, units = _audience(ctx, alert)
     text = _text(alert) if alert.headline or alert.description else ctx.t("alert.cancel_text", id=earlier.id if earlier else "")
+    if alert.status == "Exercise":  # a drill: every copy a unit gets says so first, as drill incidents do
+        text = _drill_marked(ctx.t("drill.mark"), text)
     return Broadcast(
         created_at=ctx.now, created_by=alert.sender_name or alert.sender, created_by_id=f"cap:{alert.sender}"[:100],
         level=level_of(alert) or (earlier.level if earlier else None), text=text, audience=audience, units=units,
@@ -143,6 +147,11 @@ def _row(ctx: Context, alert: CapAlert, where: ConversationRef, kind: str, earli
         references_id=earlier.id if earlier is not None and kind != ALERT else None,
         cap_sender=alert.sender[:255], cap_identifier=alert.identifier[:255], cap_sent=cap_time(alert.sent),
     )
+
+
+def _drill_marked(mark: str, text: str) -> str:
+    """The drill mark at the start of the text, once (an exercise's update keeps it)."""
+    return text if text.startswith(mark) else f"{mark}{text}"
 
 
 async def _show_draft(ctx: Context, broadcast: Broadcast, alert: CapAlert) -> None:
@@ -157,7 +166,10 @@ async def _show_draft(ctx: Context, broadcast: Broadcast, alert: CapAlert) -> No
     preview = views.preview_message(ctx.t, ctx.org.timezone, broadcast, conversations, buttons)
     fields = (*preview.fields, Field(ctx.t("cap.field.source"), f"{alert.sender_name or alert.sender} · {alert.sender}"),
               Field(ctx.t("cap.field.identifier"), alert.identifier))
-    ctx.send(where, Message(title=ctx.t("cap.draft_title", id=broadcast.id), text=preview.text, fields=fields,
+    title = ctx.t("cap.draft_title", id=broadcast.id)
+    if alert.status == "Exercise":
+        title = _drill_marked(ctx.t("drill.mark"), title)
+    ctx.send(where, Message(title=title, text=preview.text, fields=fields,
                             buttons=buttons), key=views.preview_key(broadcast.id))
 
 

@@ -16,6 +16,7 @@ from storage.models import Broadcast
 
 MSG_TYPES = {"alert": "Alert", "update": "Update", "cancel": "Cancel"}
 TASK_PARAMETER = "liandong:task"
+DRILL_SIGN = "🧪"  # how the drill mark (drill.mark, both languages) starts: a drill goes out as an Exercise
 HEADLINE_CHARS = 160  # CAP advises a headline short enough for a text message
 # CAP's categories by words in the event: a receiver files the alert by them.
 CATEGORY_WORDS = (
@@ -55,6 +56,7 @@ def to_cap(org: Organisation, broadcast: Broadcast, earlier: Broadcast | None = 
     return CapAlert(
         identifier=cap_identifier(broadcast), sender=cap_sender(org), sent=broadcast.sent_at,
         msg_type=MSG_TYPES.get(broadcast.msg_type, "Alert"), references=references,
+        status="Exercise" if broadcast.text.startswith(DRILL_SIGN) else "Actual",
         language="zh-CN" if org.language == "zh" else "en-US",
         category=category_of(broadcast.event or broadcast.text[:200]), event=broadcast.event or "",
         urgency="Immediate", severity=LEVEL_SEVERITY.get(broadcast.level, "Unknown"),
