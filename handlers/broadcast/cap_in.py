@@ -18,7 +18,7 @@ from core.cap.model import COLOUR_WORDS, SEVERITY_LEVEL, CapAlert, cap_time
 from core.cap.reader import CapRefused
 from core.events import ConversationRef
 from core.messages import Field, Message
-from handlers.broadcast import actions, fanout, views
+from handlers.broadcast import actions, area, fanout, views
 from handlers.context import Context
 from storage.broadcasts import (
     ALERT, CANCEL, CANCELLED, PREVIEW, SCHEDULED, SENDING, SENT, UPDATE, BroadcastRepository,
@@ -57,11 +57,17 @@ def level_of(alert: CapAlert) -> str | None:
 
 
 def _audience(ctx: Context, alert: CapAlert) -> tuple[list[str], list[str]]:
-    """(selectors, units): units with a capability the event calls for, else every unit."""
+    """(selectors, units): by the area's places when it names or covers some (their units, and units
+    with a capability the event calls for that answer region-wide); else units with such a
+    capability; else every unit."""
     words = f"{alert.event} {alert.headline} {alert.category}".lower()
     wanted = {cap for keys, caps in EVENT_CAPABILITIES if any(k in words for k in keys) for cap in caps}
     offered = {c for unit in ctx.org.units.values() for c in unit.capabilities}
     chosen = sorted(wanted & offered)
+    places = area.places_in(ctx.org, alert.areas, alert.area)
+    by_area = area.audience_for(ctx.org, places, set(chosen)) if places else []
+    if by_area:
+        return [f"unit:{','.join(by_area)}"], by_area
     if chosen:
         units = [u.code for u in ctx.org.units.values() if set(u.capabilities) & set(chosen)]
         return [f"cap:{','.join(chosen)}"], units
@@ -166,6 +172,9 @@ async def _show_draft(ctx: Context, broadcast: Broadcast, alert: CapAlert) -> No
     preview = views.preview_message(ctx.t, ctx.org.timezone, broadcast, conversations, buttons)
     fields = (*preview.fields, Field(ctx.t("cap.field.source"), f"{alert.sender_name or alert.sender} · {alert.sender}"),
               Field(ctx.t("cap.field.identifier"), alert.identifier))
+    places = area.places_in(ctx.org, alert.areas, alert.area)
+    if places:  # so the centre sees why the audience is what it is
+        fields = (*fields, Field(ctx.t("cap.field.places"), "、".join(places)))
     title = ctx.t("cap.draft_title", id=broadcast.id)
     if alert.status == "Exercise":
         title = _drill_marked(ctx.t("drill.mark"), title)

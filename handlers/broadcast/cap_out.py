@@ -11,6 +11,7 @@ import re
 from config.organisation import Organisation
 from core.cap.model import COLOUR_PARAMETER, LEVEL_SEVERITY, CapAlert, Reference, cap_time
 from core.cap.writer import write_alert
+from handlers.broadcast.area import cap_areas
 from storage.broadcasts import BroadcastRepository
 from storage.models import Broadcast
 
@@ -62,7 +63,8 @@ def to_cap(org: Organisation, broadcast: Broadcast, earlier: Broadcast | None = 
         urgency="Immediate", severity=LEVEL_SEVERITY.get(broadcast.level, "Unknown"),
         certainty="Likely", sender_name=broadcast.sender_name or broadcast.created_by,
         headline=first_line[:HEADLINE_CHARS], description=broadcast.text, instruction=broadcast.instruction or "",
-        expires=broadcast.expires_at, area=broadcast.area or "", parameters=tuple(parameters),
+        expires=broadcast.expires_at, area=broadcast.area or "", areas=cap_areas(org, broadcast.area or ""),
+        parameters=tuple(parameters),
     )
 
 
