@@ -976,6 +976,7 @@ MESSAGES: dict[str, str] = {
     "cap.refused.not_actual": "its status is {detail}, not an actual alert",
     "cap.refused.test_status": "its status is Test (the issuer testing its link; nobody is to act on it), so it is not drafted",
     "cap.refused.area": "malformed area coordinates ({detail})",
+    "cap.refused.not_fetched": "the file could not be downloaded ({detail}); check the app may read files (files:read)",
     "cap.refused.no_centre": "the command centre has no conversation the bot can reach",
     "cap.draft_title": "📥 Outside warning · draft #{id} (not sent)",
     "cap.field.source": "Source",

@@ -976,6 +976,7 @@ MESSAGES: dict[str, str] = {
     "cap.refused.not_actual": "预警状态为 {detail}，不是正式预警（Actual）",
     "cap.refused.test_status": "预警状态为 Test（发布方的技术测试，不需任何人行动），不起草",
     "cap.refused.area": "区域（area）的坐标有误（{detail}）",
+    "cap.refused.not_fetched": "文件未能下载（{detail}）；请确认机器人有读取文件的权限（files:read）",
     "cap.refused.no_centre": "指挥中心没有可用的群组",
     "cap.draft_title": "📥 外部预警 · 草稿 #{id}（尚未发送）",
     "cap.field.source": "来源",
