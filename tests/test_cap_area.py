@@ -152,6 +152,7 @@ async def test_a_sent_broadcast_carries_its_area_with_points_in_valid_cap(county
         document = await cap_document(repo, county_bot.app.org, await repo.get(1))
     assert schema().validate(etree.fromstring(document)), schema().error_log
     alert = read_alert(document)
+    assert (await _broadcast(county_bot, 1)).area == "城关镇、西河镇"  # what units see: BLUESKY-01's town
     assert alert.area == "城关镇、西河镇"
     assert alert.areas[0].circles == ((CHENGGUAN, 0.0), (XIHE, 0.0))
     assert places_in(county_bot.app.org, alert.areas) == ["城关镇", "西河镇"]  # read back, the same towns

@@ -57,13 +57,19 @@ def audience_for(org: Organisation, places: list[str], capabilities: set[str]) -
     return chosen
 
 
-def cap_areas(org: Organisation, area: str) -> tuple[Area, ...]:
-    """A broadcast's `area:` as one CAP <area>: unit codes become their towns; known places get a point."""
+def area_names(org: Organisation, words: list[str]) -> list[str]:
+    """The places `area:` words name: a unit's code stands for its areas (a code of a unit
+    without areas, or any other word, is kept as written)."""
     names: list[str] = []
-    for word in filter(None, AREA_SEPARATORS.split(area)):
+    for word in filter(None, (w.strip() for w in words)):
         unit = org.units.get(word) or org.units.get(word.upper())
         names += list(unit.areas) if unit is not None and unit.areas else [word]
-    names = list(dict.fromkeys(names))
+    return list(dict.fromkeys(names))
+
+
+def cap_areas(org: Organisation, area: str) -> tuple[Area, ...]:
+    """A broadcast's `area:` as one CAP <area>: unit codes become their towns; known places get a point."""
+    names = area_names(org, AREA_SEPARATORS.split(area))
     if not names:
         return ()
     points = []
