@@ -156,3 +156,20 @@ async def test_a_sent_broadcast_carries_its_area_with_points_in_valid_cap(county
     assert alert.area == "城关镇、西河镇"
     assert alert.areas[0].circles == ((CHENGGUAN, 0.0), (XIHE, 0.0))
     assert places_in(county_bot.app.org, alert.areas) == ["城关镇", "西河镇"]  # read back, the same towns
+
+
+async def test_known_places_but_no_unit_areas_leave_the_audience_to_the_event(
+    database_url: str, clock: ManualClock,
+) -> None:
+    """An organisation with a gazetteer but no units' areas: the area names 西河镇, yet no unit
+    covers it, so the event chooses (as before areas existed)."""
+    with open(DEFAULT_ORG, encoding="utf-8") as file:
+        data: dict[str, Any] = yaml.safe_load(file)
+    data["places"] = [{"name": "西河镇", "kind": "town", "latitude": XIHE[0], "longitude": XIHE[1]}]
+    bot = await start_console_bot(database_url, parse_organisation(yaml.safe_dump(data, allow_unicode=True)), clock)
+    try:
+        out = await bot.say(f"王指挥@centre: {one_line('cn_rainstorm_orange_towns.xml')}")
+        assert "涉及地点: 西河镇" in out
+        assert (await _broadcast(bot, 1)).audience == ["cap:rescue,water_rescue"]
+    finally:
+        await bot.app.stop()

@@ -50,11 +50,10 @@ def audience_for(org: Organisation, places: list[str], capabilities: set[str]) -
     """Units for a warning on these places: those covering them, and those with a capability the
     event calls for that cover them or have no areas (they answer region-wide)."""
     wanted = set(places)
-    chosen = [
+    return [
         unit.code for unit in org.home_units().values()
         if wanted & set(unit.areas) or (capabilities & set(unit.capabilities) and not unit.areas)
     ]
-    return chosen
 
 
 def area_names(org: Organisation, words: list[str]) -> list[str]:

@@ -65,8 +65,8 @@ def _audience(ctx: Context, alert: CapAlert) -> tuple[list[str], list[str]]:
     offered = {c for unit in ctx.org.units.values() for c in unit.capabilities}
     chosen = sorted(wanted & offered)
     places = area.places_in(ctx.org, alert.areas, alert.area)
-    by_area = area.audience_for(ctx.org, places, set(chosen)) if places else []
-    if by_area:
+    if area.units_covering(ctx.org, places):  # else the area says nothing about units: by the event alone
+        by_area = area.audience_for(ctx.org, places, set(chosen))
         return [f"unit:{','.join(by_area)}"], by_area
     if chosen:
         units = [u.code for u in ctx.org.units.values() if set(u.capabilities) & set(chosen)]
