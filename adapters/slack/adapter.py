@@ -42,10 +42,10 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import broadcast_form, report_form
+from adapters.slack.cap_files import CapFiles, Refused
 from adapters.slack.names import DisplayNames
 from adapters.slack.render import escape, render
 from adapters.slack.texts import SlackTexts
-from adapters.slack.cap_files import CapFiles, Refused
 from adapters.slack.updates import (
     PLATFORM, button_event, cap_file, command_event, command_name_and_args, file_shared_message, form_event,
     message_event, spoken_message, thread_parent,

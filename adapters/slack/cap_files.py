@@ -106,7 +106,8 @@ class CapFiles:
             raise Refused(self._refusal("not_fetched", "not connected"))
         headers = {"Authorization": f"Bearer {self.client.token}"}
         try:
-            async with session.get(parsed, headers=headers, allow_redirects=False, timeout=DOWNLOAD_TIMEOUT) as response:
+            async with session.get(parsed, headers=headers, allow_redirects=False,
+                                   timeout=DOWNLOAD_TIMEOUT) as response:
                 if response.status != 200 or response.content_type == "text/html":
                     # Slack's sign-in page instead of the file: the app lacks files:read.
                     raise Refused(self._refusal("not_fetched", f"HTTP {response.status} {response.content_type}"))

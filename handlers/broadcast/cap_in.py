@@ -4,9 +4,10 @@ Whatever brought it (POST /cap/inbound, a polled feed, a file dropped in a
 centre conversation), a valid alert becomes a preview with 发送 Send · 修改 Edit ·
 忽略 Ignore: nothing reaches a unit before a centre member presses Send. The
 level comes from the colour (蓝/黄/橙/红) or else the severity, the audience from
-the event, the text from headline, description and instruction. The same
-warning (sender and identifier) is never drafted twice; its update or cancel
-becomes an update or cancel of what was sent from it.
+its area and event (handlers/broadcast/area.py), the text from headline,
+description and instruction. An Exercise is drafted marked as a drill; a Test
+is refused. The same warning (sender and identifier) is never drafted twice; its
+update or cancel becomes an update or cancel of what was sent from it.
 """
 from __future__ import annotations
 
