@@ -138,3 +138,11 @@ async def test_the_token_goes_to_slack_only(bot: SlackBot, fake: FakeSlackAPI) -
     assert fake.downloads == [] and await count(bot) == 0
     [answer] = answers(fake)
     assert "文件未能下载" in answer and "203.0.113.9" in answer
+
+
+def test_the_manifest_asks_for_what_reading_a_file_needs() -> None:
+    import yaml
+
+    manifest = yaml.safe_load((Path(__file__).parents[1] / "slack-app-manifest.yaml").read_text(encoding="utf-8"))
+    assert "files:read" in manifest["oauth_config"]["scopes"]["bot"]
+    assert "file_shared" in manifest["settings"]["event_subscriptions"]["bot_events"]
