@@ -10,6 +10,7 @@ from functools import partial
 from typing import Any, Callable, TextIO
 
 import adapters  # noqa: F401  (fills the platform registry)
+from bot.cap_feeds import FeedPoller
 from bot.cap_http import CapEndpoints, take_cap
 from bot.http import HttpServer
 from bot.metrics import Metrics
@@ -21,7 +22,6 @@ from adapters.web.server import WebBoard, WebSettings
 from config.organisation import Organisation
 from config.roster import merge as merge_roster
 from config.settings import Settings
-from core.cap.feeds import FeedPoller
 from core.clock import Clock, SystemClock
 from core.i18n import LANGUAGES, Translator
 from core.platform import ChatPlatform, CommandInfo, PlatformBuild

@@ -113,6 +113,7 @@ class UnitInfo:
     conversations: tuple[ConversationRef, ...]
     notify: tuple[ConversationRef, ...] = ()  # told of its orders, read-only (报备)
     region: str | None = None  # a neighbouring region's unit: asked for through the upper centre
+    areas: tuple[str, ...] = ()  # the towns or places it covers (none: the whole region)
 
 
 class Organisation:
@@ -259,6 +260,7 @@ class Organisation:
             self.units[unit.code] = UnitInfo(
                 unit.code, unit.name, unit.kind, tuple(unit.capabilities),
                 unit.requires_approval, tuple(dict.fromkeys(refs)), tuple(dict.fromkeys(notify)), region_code,
+                tuple(dict.fromkeys(unit.areas)),
             )
         self._add_people(entries)
 

@@ -63,6 +63,9 @@ class Gazetteer:
     def __len__(self) -> int:
         return len(self.places)
 
+    def named(self, name: str) -> Place | None:
+        return self._by_name.get(name)
+
     def find(self, text: str) -> Place | None:
         """The known place the text names (the longest of them), if any."""
         if self._pattern is None:

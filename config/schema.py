@@ -185,6 +185,9 @@ class Unit(_Strict):
     name: Annotated[StrictStr, Field(min_length=1)]
     kind: Literal["government", "enterprise", "social", "expert"]
     capabilities: list[StrictStr] = []
+    # The towns (or other places, named as in `places:`) the unit covers: a warning whose
+    # area names or covers one of them reaches the unit. None: the whole region.
+    areas: list[Annotated[StrictStr, Field(min_length=1, max_length=100)]] = []
     requires_approval: bool = False
     channels: list[Channel] = []
     members: list[UnitMember] = []

@@ -160,3 +160,16 @@ async def test_an_rss_feed_drafts_its_warnings_and_refuses_a_hostile_one(
         assert await app.cap_feeds.poll_due(61.0) == 0  # no ETag here, but documents are fetched once
     finally:
         await app.stop()
+
+
+def test_core_cap_does_no_io() -> None:
+    """core is the neutral model: the feeds are fetched in bot/, only read in core/cap."""
+    import ast
+    core_cap = Path(__file__).resolve().parents[1] / "core" / "cap"
+    for path in core_cap.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
+                    for alias in node.names}
+        imported |= {node.module.split(".")[0] for node in ast.walk(tree)
+                     if isinstance(node, ast.ImportFrom) and node.module}
+        assert not imported & {"aiohttp", "socket", "urllib3", "httpx", "requests", "asyncio"}, path.name

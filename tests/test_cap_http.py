@@ -247,3 +247,13 @@ async def test_a_broadcast_drafted_from_cap_reads_back_as_the_same_warning(cap_b
         original.severity, original.event, original.area, original.instruction, original.sender_name,
         original.expires)
     assert original.headline in again.description and original.description in again.description
+
+
+async def test_an_exercise_goes_back_out_as_an_exercise_and_a_test_is_refused(cap_bot: CapBot) -> None:
+    assert (await cap_bot.post(sample("cn_rainstorm_exercise.xml")))[0] == 202
+    await _send_draft(cap_bot, cap_bot.new_output())
+    status, document = await cap_bot.get("/cap/alerts/1.xml")
+    assert status == 200 and schema().validate(etree.fromstring(document))
+    assert read_alert(document).status == "Exercise"  # never republished as an actual warning
+    status, answer = await cap_bot.post(sample("cn_rainstorm_test.xml"))
+    assert (status, answer["refused"]) == (400, "test_status") and await cap_bot.count() == 1

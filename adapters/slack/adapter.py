@@ -42,12 +42,13 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import broadcast_form, report_form
+from adapters.slack.cap_files import CapFiles, Refused
 from adapters.slack.names import DisplayNames
 from adapters.slack.render import escape, render
 from adapters.slack.texts import SlackTexts
 from adapters.slack.updates import (
-    PLATFORM, button_event, command_event, command_name_and_args, form_event, message_event,
-    spoken_message, thread_parent,
+    PLATFORM, button_event, cap_file, command_event, command_name_and_args, file_shared_message, form_event,
+    message_event, spoken_message, thread_parent,
 )
 from core.events import Event
 from core.messages import Delivery, DeliveryError, OutgoingFile
@@ -147,7 +148,7 @@ class _AnswerFirst(AsyncMiddleware):
 class SlackAdapter(PlatformBase):
     platform = PLATFORM
 
-    def __init__(self, settings: Settings, sink: EventSink, language: str = "zh"):
+    def __init__(self, settings: Settings, sink: EventSink, language: str = "zh", organisation: Any = None):
         self.settings = settings
         self.sink = sink
         self.socket_mode = bool(settings.value("slack_app_token"))
@@ -184,6 +185,8 @@ class SlackAdapter(PlatformBase):
         # Every Web API exchange says whether Slack answered (see _trace); Slack has no
         # steady call to it like a long poll, so an old success is not held against it.
         self._reachability = ReachabilityTracker()
+        self.cap_files = CapFiles(self.client, self.texts, settings.value("slack_api_url"), lambda: self._session)
+        self.cap_files.organisation = organisation
 
     # -- lifecycle -------------------------------------------------------------
 
@@ -345,16 +348,32 @@ class SlackAdapter(PlatformBase):
     async def _ack_only(self, ack: Callable[..., Awaitable[Any]]) -> None:
         await ack()  # already answered by _AnswerFirst, except other forms' submissions
 
+    def use_organisation(self, organisation: Any) -> None:
+        self.cap_files.organisation = organisation
+
     async def _on_event(self, body: dict[str, Any], event: dict[str, Any]) -> None:
-        """Messages people type; nothing else (mentions arrive as messages too)."""
+        """Messages people type, and CAP files shared in the centre; nothing else (mentions arrive as messages too)."""
+        if event.get("type") == "file_shared":
+            event = file_shared_message(event) or {}  # the file's details come from files.info
         if not spoken_message(event):
             return
+        file = cap_file(event.get("files"))
+        if file is not None and not (self.cap_files.from_centre_member(event["channel"], event["user"])
+                                     and self.cap_files.take(file["id"])):  # before any await: both events race
+            file = None
         await self._working_on()
         channel, ts = event["channel"], event["ts"]
         if parent := thread_parent(event):
             self._remember_thread(channel, ts, parent)
+        document = None
+        if file is not None:
+            try:
+                document = await self.cap_files.document(file)  # None: not XML after all
+            except Refused as refused:
+                await self._post_ephemeral(channel, event["user"], refused.answer, thread_parent(event))
+                return
         name = await self.names.get(event["user"])
-        neutral = message_event(body, event, name)
+        neutral = message_event(body, event, name, document)
         if neutral is None:
             return
         result = await self._handle(neutral)

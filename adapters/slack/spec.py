@@ -10,7 +10,7 @@ from core.platform import ChatPlatform, PlatformBuild, PlatformSpec, Setting
 def _build(build: PlatformBuild) -> ChatPlatform:
     from adapters.slack.adapter import SlackAdapter
 
-    return SlackAdapter(build.settings, build.sink, build.organisation.language)
+    return SlackAdapter(build.settings, build.sink, build.organisation.language, build.organisation)
 
 
 SPEC = PlatformSpec(

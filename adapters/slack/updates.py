@@ -90,9 +90,11 @@ def thread_parent(event: dict[str, Any]) -> str | None:
     return thread_ts if isinstance(thread_ts, str) and thread_ts != event.get("ts") else None
 
 
-def message_event(envelope: dict[str, Any], event: dict[str, Any], display_name: str) -> MessageEvent | None:
-    """A spoken message as a MessageEvent (None when there is nothing in it)."""
-    text = plain_text(event.get("text"))
+def message_event(envelope: dict[str, Any], event: dict[str, Any], display_name: str,
+                  document_text: str | None = None) -> MessageEvent | None:
+    """A spoken message as a MessageEvent (None when there is nothing in it). `document_text`:
+    the content of a CAP file the message shares, read in its place (as on Telegram)."""
+    text = document_text or plain_text(event.get("text"))
     attachments = _photos(event)
     if not text.strip() and not attachments:
         return None
@@ -114,6 +116,52 @@ def _photos(event: dict[str, Any]) -> tuple[Attachment, ...]:
         Attachment("photo", f["id"]) for f in files
         if isinstance(f, dict) and isinstance(f.get("id"), str) and str(f.get("mimetype", "")).startswith("image/")
     )
+
+
+# -- CAP files dropped into a conversation (#17) -----------------------------------------
+
+CAP_FILE_LIMIT = 1_000_000  # a CAP warning is a few kilobytes; a larger file is not downloaded
+XML_STARTS = ("<?xml", "<alert")
+
+
+def cap_file(files: Any) -> dict[str, Any] | None:
+    """The first shared file that is XML (by name, type or MIME type), or may be (Slack gave its id
+    only: files.info will say), or None."""
+    for file in files if isinstance(files, list) else []:
+        if not isinstance(file, dict) or not isinstance(file.get("id"), str):
+            continue
+        if file.get("file_access") == "check_file_info":
+            return file
+        name, mime = str(file.get("name") or "").lower(), str(file.get("mimetype") or "").lower()
+        if name.endswith((".xml", ".cap")) or file.get("filetype") == "xml" or "xml" in mime:
+            return file
+    return None
+
+
+def needs_file_info(file: dict[str, Any]) -> bool:
+    """Slack sometimes shares a file as its id only (file_shared, or `file_access: check_file_info`)."""
+    return not isinstance(file.get("url_private"), str) or file.get("file_access") == "check_file_info"
+
+
+def xml_text(content: bytes) -> str | None:
+    """The file as text if it reads as an XML document (UTF-8, with or without a BOM), else None."""
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    return text if text.lstrip().startswith(XML_STARTS) else None
+
+
+def file_shared_message(event: dict[str, Any]) -> dict[str, Any] | None:
+    """A `file_shared` event as the message sharing the file (its details to be asked with files.info)."""
+    channel, user, ts = event.get("channel_id"), event.get("user_id"), event.get("event_ts")
+    if not all(isinstance(v, str) for v in (channel, user, ts)):
+        return None
+    file_id = event.get("file_id")
+    if not isinstance(file_id, str):
+        return None
+    return {"type": "message", "channel": channel, "user": user, "ts": ts, "text": "",
+            "files": [{"id": file_id, "file_access": "check_file_info"}]}
 
 
 # -- slash commands -----------------------------------------------------------------

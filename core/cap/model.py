@@ -34,6 +34,24 @@ class Reference:
         return f"{self.sender},{self.identifier},{self.sent}"
 
 
+Point = tuple[float, float]  # WGS 84 latitude, longitude, as CAP writes them
+
+
+@dataclass(frozen=True)
+class Area:
+    """One CAP <area>: its description, and the shapes and codes that say where it is.
+
+    A polygon is its points (the first repeated last); a circle its centre and radius
+    in kilometres (radius 0: a point); a geocode (valueName, value), e.g. a Chinese
+    administrative division code (行政区划代码).
+    """
+
+    description: str
+    polygons: tuple[tuple[Point, ...], ...] = ()
+    circles: tuple[tuple[Point, float], ...] = ()
+    geocodes: tuple[tuple[str, str], ...] = ()
+
+
 @dataclass(frozen=True)
 class CapAlert:
     identifier: str
@@ -54,7 +72,10 @@ class CapAlert:
     description: str = ""
     instruction: str = ""
     expires: datetime | None = None
-    area: str = ""
+    area: str = ""  # every <area>'s areaDesc, joined with 、
+    # Written in full when given, else one <area> of `area`. Not compared: an alert read back
+    # has the <area> its `area` was written as, and equals the one written.
+    areas: tuple[Area, ...] = field(default=(), compare=False)
     parameters: tuple[tuple[str, str], ...] = field(default_factory=tuple)
 
     def parameter(self, name: str) -> str | None:

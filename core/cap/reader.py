@@ -14,7 +14,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from core.cap.model import NAMESPACE, CapAlert, Reference
+from core.cap.model import NAMESPACE, Area, CapAlert, Point, Reference
 
 MAX_BYTES = 1_000_000  # a real alert is a few kilobytes; anything near this is not one
 SCHEMA_PATH = Path(__file__).with_name("CAP-v1.2.xsd")
@@ -95,7 +95,7 @@ def read_alert(data: bytes, prefer_language: str = "") -> CapAlert:
     parameters = tuple(
         (_text(p, "cap:valueName"), _text(p, "cap:value")) for p in (info.findall("cap:parameter", _NS) if info is not None else [])
     )
-    areas = [_text(a, "cap:areaDesc") for a in (info.findall("cap:area", _NS) if info is not None else [])]
+    areas = tuple(_area(a) for a in (info.findall("cap:area", _NS) if info is not None else []))
     return CapAlert(
         identifier=_text(root, "cap:identifier"), sender=_text(root, "cap:sender"),
         sent=_time(_text(root, "cap:sent")),  # type: ignore[arg-type]  # required by the schema
@@ -106,5 +106,42 @@ def read_alert(data: bytes, prefer_language: str = "") -> CapAlert:
         certainty=_text(info, "cap:certainty"), sender_name=_text(info, "cap:senderName"),
         headline=_text(info, "cap:headline"), description=_text(info, "cap:description"),
         instruction=_text(info, "cap:instruction"), expires=_time(_text(info, "cap:expires")),
-        area="、".join(a for a in areas if a), parameters=parameters,
+        area="、".join(a.description for a in areas if a.description), areas=areas, parameters=parameters,
     )
+
+
+def _area(element: etree._Element) -> Area:
+    """An <area>; its shapes checked here, as the schema leaves them free text."""
+    polygons = tuple(_polygon(p.text or "") for p in element.findall("cap:polygon", _NS))
+    circles = tuple(_circle(c.text or "") for c in element.findall("cap:circle", _NS))
+    geocodes = tuple((_text(g, "cap:valueName"), _text(g, "cap:value")) for g in element.findall("cap:geocode", _NS))
+    return Area(_text(element, "cap:areaDesc"), polygons, circles, geocodes)
+
+
+def _point(text: str) -> Point:
+    try:
+        lat_text, lon_text = text.split(",")
+        lat, lon = float(lat_text), float(lon_text)
+    except ValueError:
+        raise CapRefused("area", f"not a latitude,longitude pair: {text[:40]!r}") from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise CapRefused("area", f"outside the earth: {text[:40]!r}")
+    return lat, lon
+
+
+def _polygon(text: str) -> tuple[Point, ...]:
+    points = tuple(_point(pair) for pair in text.split())
+    if len(points) < 4 or points[0] != points[-1]:  # CAP: at least four pairs, the first repeated last
+        raise CapRefused("area", f"a polygon needs 4 or more points, closed: {text[:60]!r}")
+    return points
+
+
+def _circle(text: str) -> tuple[Point, float]:
+    centre, _, radius = text.strip().partition(" ")
+    try:
+        kilometres = float(radius)
+    except ValueError:
+        raise CapRefused("area", f"a circle is 'lat,lon radius': {text[:40]!r}") from None
+    if not 0 <= kilometres <= 20_000:
+        raise CapRefused("area", f"radius {radius!r} km")
+    return _point(centre), kilometres

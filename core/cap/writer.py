@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from core.cap.model import NAMESPACE, CapAlert, cap_time
+from core.cap.model import NAMESPACE, Area, CapAlert, cap_time
 
 _NS = f"{{{NAMESPACE}}}"
 
@@ -42,7 +42,19 @@ def write_alert(alert: CapAlert) -> bytes:
         parameter = etree.SubElement(info, _NS + "parameter")
         _add(parameter, "valueName", name)
         _add(parameter, "value", value)
-    if alert.area:
-        area = etree.SubElement(info, _NS + "area")
-        _add(area, "areaDesc", alert.area)
+    for area in alert.areas or ((Area(alert.area),) if alert.area else ()):
+        _add_area(info, area)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _add_area(info: etree._Element, area: Area) -> None:
+    element = etree.SubElement(info, _NS + "area")
+    _add(element, "areaDesc", area.description or "-")  # required by the schema
+    for polygon in area.polygons:
+        _add(element, "polygon", " ".join(f"{lat:g},{lon:g}" for lat, lon in polygon))
+    for (lat, lon), radius in area.circles:
+        _add(element, "circle", f"{lat:g},{lon:g} {radius:g}")
+    for name, value in area.geocodes:
+        geocode = etree.SubElement(element, _NS + "geocode")
+        _add(geocode, "valueName", name)
+        _add(geocode, "value", value)

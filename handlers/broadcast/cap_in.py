@@ -4,9 +4,10 @@ Whatever brought it (POST /cap/inbound, a polled feed, a file dropped in a
 centre conversation), a valid alert becomes a preview with 发送 Send · 修改 Edit ·
 忽略 Ignore: nothing reaches a unit before a centre member presses Send. The
 level comes from the colour (蓝/黄/橙/红) or else the severity, the audience from
-the event, the text from headline, description and instruction. The same
-warning (sender and identifier) is never drafted twice; its update or cancel
-becomes an update or cancel of what was sent from it.
+its area and event (handlers/broadcast/area.py), the text from headline,
+description and instruction. An Exercise is drafted marked as a drill; a Test
+is refused. The same warning (sender and identifier) is never drafted twice; its
+update or cancel becomes an update or cancel of what was sent from it.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from core.cap.model import COLOUR_WORDS, SEVERITY_LEVEL, CapAlert, cap_time
 from core.cap.reader import CapRefused
 from core.events import ConversationRef
 from core.messages import Field, Message
-from handlers.broadcast import actions, fanout, views
+from handlers.broadcast import actions, area, fanout, views
 from handlers.context import Context
 from storage.broadcasts import (
     ALERT, CANCEL, CANCELLED, PREVIEW, SCHEDULED, SENDING, SENT, UPDATE, BroadcastRepository,
@@ -57,11 +58,17 @@ def level_of(alert: CapAlert) -> str | None:
 
 
 def _audience(ctx: Context, alert: CapAlert) -> tuple[list[str], list[str]]:
-    """(selectors, units): units with a capability the event calls for, else every unit."""
+    """(selectors, units): by the area's places when it names or covers some (their units, and units
+    with a capability the event calls for that answer region-wide); else units with such a
+    capability; else every unit."""
     words = f"{alert.event} {alert.headline} {alert.category}".lower()
     wanted = {cap for keys, caps in EVENT_CAPABILITIES if any(k in words for k in keys) for cap in caps}
     offered = {c for unit in ctx.org.units.values() for c in unit.capabilities}
     chosen = sorted(wanted & offered)
+    places = area.places_in(ctx.org, alert.areas, alert.area)
+    if area.units_covering(ctx.org, places):  # else the area says nothing about units: by the event alone
+        by_area = area.audience_for(ctx.org, places, set(chosen))
+        return [f"unit:{','.join(by_area)}"], by_area
     if chosen:
         units = [u.code for u in ctx.org.units.values() if set(u.capabilities) & set(chosen)]
         return [f"cap:{','.join(chosen)}"], units
@@ -89,7 +96,9 @@ async def _earlier(repo: BroadcastRepository, alert: CapAlert) -> Broadcast:
 
 async def draft_from_cap(ctx: Context, alert: CapAlert) -> Drafted:
     """Draft the warning in the centre, or raise CapRefused saying why not."""
-    if alert.status != "Actual":
+    if alert.status == "Test":  # a technical test of the issuer's link: nobody is to act on it
+        raise CapRefused("test_status", alert.status)
+    if alert.status not in ("Actual", "Exercise"):  # System, Draft: not for the public
         raise CapRefused("not_actual", alert.status)
     if alert.expires is not None and alert.expires <= ctx.now:
         raise CapRefused("expired", cap_time(alert.expires))
@@ -133,6 +142,8 @@ def _row(ctx: Context, alert: CapAlert, where: ConversationRef, kind: str, earli
     else:
         audience, units = _audience(ctx, alert)
     text = _text(alert) if alert.headline or alert.description else ctx.t("alert.cancel_text", id=earlier.id if earlier else "")
+    if alert.status == "Exercise":  # a drill: every copy a unit gets says so first, as drill incidents do
+        text = _drill_marked(ctx.t("drill.mark"), text)
     return Broadcast(
         created_at=ctx.now, created_by=alert.sender_name or alert.sender, created_by_id=f"cap:{alert.sender}"[:100],
         level=level_of(alert) or (earlier.level if earlier else None), text=text, audience=audience, units=units,
@@ -143,6 +154,11 @@ def _row(ctx: Context, alert: CapAlert, where: ConversationRef, kind: str, earli
         references_id=earlier.id if earlier is not None and kind != ALERT else None,
         cap_sender=alert.sender[:255], cap_identifier=alert.identifier[:255], cap_sent=cap_time(alert.sent),
     )
+
+
+def _drill_marked(mark: str, text: str) -> str:
+    """The drill mark at the start of the text, once (an exercise's update keeps it)."""
+    return text if text.startswith(mark) else f"{mark}{text}"
 
 
 async def _show_draft(ctx: Context, broadcast: Broadcast, alert: CapAlert) -> None:
@@ -157,7 +173,13 @@ async def _show_draft(ctx: Context, broadcast: Broadcast, alert: CapAlert) -> No
     preview = views.preview_message(ctx.t, ctx.org.timezone, broadcast, conversations, buttons)
     fields = (*preview.fields, Field(ctx.t("cap.field.source"), f"{alert.sender_name or alert.sender} · {alert.sender}"),
               Field(ctx.t("cap.field.identifier"), alert.identifier))
-    ctx.send(where, Message(title=ctx.t("cap.draft_title", id=broadcast.id), text=preview.text, fields=fields,
+    places = area.places_in(ctx.org, alert.areas, alert.area)
+    if places:  # so the centre sees why the audience is what it is
+        fields = (*fields, Field(ctx.t("cap.field.places"), "、".join(places)))
+    title = ctx.t("cap.draft_title", id=broadcast.id)
+    if alert.status == "Exercise":
+        title = _drill_marked(ctx.t("drill.mark"), title)
+    ctx.send(where, Message(title=title, text=preview.text, fields=fields,
                             buttons=buttons), key=views.preview_key(broadcast.id))
 
 

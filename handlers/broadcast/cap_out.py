@@ -11,11 +11,13 @@ import re
 from config.organisation import Organisation
 from core.cap.model import COLOUR_PARAMETER, LEVEL_SEVERITY, CapAlert, Reference, cap_time
 from core.cap.writer import write_alert
+from handlers.broadcast.area import cap_areas
 from storage.broadcasts import BroadcastRepository
 from storage.models import Broadcast
 
 MSG_TYPES = {"alert": "Alert", "update": "Update", "cancel": "Cancel"}
 TASK_PARAMETER = "liandong:task"
+DRILL_SIGN = "🧪"  # how the drill mark (drill.mark, both languages) starts: a drill goes out as an Exercise
 HEADLINE_CHARS = 160  # CAP advises a headline short enough for a text message
 # CAP's categories by words in the event: a receiver files the alert by them.
 CATEGORY_WORDS = (
@@ -55,12 +57,14 @@ def to_cap(org: Organisation, broadcast: Broadcast, earlier: Broadcast | None = 
     return CapAlert(
         identifier=cap_identifier(broadcast), sender=cap_sender(org), sent=broadcast.sent_at,
         msg_type=MSG_TYPES.get(broadcast.msg_type, "Alert"), references=references,
+        status="Exercise" if broadcast.text.startswith(DRILL_SIGN) else "Actual",
         language="zh-CN" if org.language == "zh" else "en-US",
         category=category_of(broadcast.event or broadcast.text[:200]), event=broadcast.event or "",
         urgency="Immediate", severity=LEVEL_SEVERITY.get(broadcast.level, "Unknown"),
         certainty="Likely", sender_name=broadcast.sender_name or broadcast.created_by,
         headline=first_line[:HEADLINE_CHARS], description=broadcast.text, instruction=broadcast.instruction or "",
-        expires=broadcast.expires_at, area=broadcast.area or "", parameters=tuple(parameters),
+        expires=broadcast.expires_at, area=broadcast.area or "", areas=cap_areas(org, broadcast.area or ""),
+        parameters=tuple(parameters),
     )
 
 

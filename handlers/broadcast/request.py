@@ -17,6 +17,7 @@ from core.timeparse import parse_local_time
 from config.organisation import Organisation
 from config.unit_lookup import close_units
 from storage.models import Broadcast
+from handlers.broadcast.area import area_names
 
 LEVELS = ("blue", "yellow", "orange", "red")
 KINDS = ("government", "enterprise", "social", "expert")
@@ -191,7 +192,8 @@ def _apply_option(request: BroadcastRequest, name: str, value: str, org: Organis
         elif len(words) > FIELD_LIMIT:
             problems.append(("broadcast.problem.too_long", {"limit": str(FIELD_LIMIT)}))
         elif name == "area":
-            request.area = "、".join(filter(None, [request.area, *words.split(",")]))
+            request.area = "、".join(dict.fromkeys(filter(None, [*request.area.split("、"),
+                                                               *area_names(org, words.split(","))])))
         elif name == "event":
             request.event = words
         else:

@@ -540,7 +540,9 @@ class FakeSlackAPI:
             "files.upload": self._files_upload,
             "files.getUploadURLExternal": self._files_get_upload_url,
             "files.completeUploadExternal": self._files_complete_upload,
+            "files.info": self._files_info,
         }
+        self.downloads: list[dict[str, Any]] = []  # GETs of url_private: the file and whether authorised
 
     # -- lifecycle ---------------------------------------------------------
 
@@ -548,6 +550,7 @@ class FakeSlackAPI:
         app = web.Application(client_max_size=50 * 1024 * 1024)
         app.router.add_route("*", "/api/{method}", self._handle_api)
         app.router.add_post("/upload/v1/{file_id}", self._handle_upload)
+        app.router.add_get("/files-pri/{team_file}/{name}", self._handle_download)
         app.router.add_post("/hooks/{kind}/{team}/{channel}/{ref}/{secret}", self._handle_response_url)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -1098,7 +1101,47 @@ class FakeSlackAPI:
         self._share_file(objs, channel, str(params.get("initial_comment") or ""), params.get("thread_ts"))
         return {"files": objs}
 
+    def add_user_file(self, user: str, name: str, content: bytes, *, mimetype: str = "application/xml",
+                      filetype: str = "xml", size: int | None = None) -> dict[str, Any]:
+        """A file a person uploaded, as files.info and a file_share message carry it; its
+        url_private serves the bytes to the bot token only. `size`: what Slack says (default:
+        the content's length), to test a limit without sending megabytes."""
+        file_id = self._new_id("F")
+        now = int(self._clock())
+        url = f"{self.root_url}files-pri/{self.team_id}-{file_id}/{name}"
+        obj = {
+            "id": file_id, "created": now, "timestamp": now, "name": name, "title": name, "mimetype": mimetype,
+            "filetype": filetype, "pretty_type": filetype.upper(), "user": user, "user_team": self.team_id,
+            "editable": False, "size": len(content) if size is None else size, "mode": "hosted",
+            "is_external": False, "external_type": "", "is_public": True, "public_url_shared": False,
+            "display_as_bot": False, "username": "", "url_private": url, "url_private_download": url + "?download=1",
+            "permalink": f"https://example.slack.com/files/{user}/{file_id}/{name}",
+            "has_rich_preview": False, "file_access": "visible",
+        }
+        self.files.append({**obj, "content": content, "channels": []})
+        return copy.deepcopy(obj)
+
+    def _files_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        stored = next((f for f in self.files if f["id"] == params.get("file")), None)
+        if stored is None:
+            raise _SlackError("file_not_found")
+        obj = {k: v for k, v in stored.items() if k not in ("content", "channels", "initial_comment", "thread_ts")}
+        return {"file": obj, "comments": [], "response_metadata": {"next_cursor": ""}}
+
     # -- the URLs Slack hands to apps ----------------------------------------
+
+    async def _handle_download(self, request: web.Request) -> web.Response:
+        """url_private: the bytes with the bot token; without it Slack answers its sign-in page (HTML, 200)."""
+        file_id = request.match_info["team_file"].rpartition("-")[2]
+        stored = next((f for f in self.files if f["id"] == file_id), None)
+        authorised = request.headers.get("Authorization", "") == f"Bearer {self.bot_token}"
+        self.downloads.append({"file": file_id, "authorised": authorised})
+        if not authorised:
+            return web.Response(text="<!DOCTYPE html><html><title>Slack</title><body>Sign in</body></html>",
+                                content_type="text/html")
+        if stored is None:
+            return web.Response(status=404, text="file_not_found", content_type="text/plain")
+        return web.Response(body=stored["content"], content_type=stored.get("mimetype") or "application/octet-stream")
 
     async def _handle_upload(self, request: web.Request) -> web.Response:
         pending = self._pending_uploads.get(request.match_info["file_id"])
@@ -1219,6 +1262,21 @@ def message_event(
         event["bot_id"] = bot_id
         event["app_id"] = APP_ID if bot_id == BOT_ID else "A" + bot_id[1:]
     return event
+
+
+def file_share_event(channel: str, user: str, files: list[dict[str, Any]], text: str = "",
+                     ts: str | None = None) -> dict[str, Any]:
+    """A person sharing files in a channel: a ``message`` of subtype ``file_share`` carrying them."""
+    event = message_event(channel, user, text, ts, subtype="file_share")
+    event.update({"files": copy.deepcopy(files), "upload": True, "display_as_bot": False})
+    return event
+
+
+def file_shared_event(channel: str, user: str, file_id: str) -> dict[str, Any]:
+    """``file_shared``: the file's id only (the app asks files.info for the rest)."""
+    ts = new_ts()
+    return {"type": "file_shared", "channel_id": channel, "file_id": file_id, "user_id": user,
+            "file": {"id": file_id}, "event_ts": ts}
 
 
 def app_mention_event(channel: str, user: str, text: str, ts: str | None = None,
