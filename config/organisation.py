@@ -147,6 +147,12 @@ class Organisation:
     def conversation(self, ref: ConversationRef) -> ConversationInfo:
         return self._conversations.get(ref) or ConversationInfo()
 
+    def centre_member_in_centre(self, ref: ConversationRef, user_id: str) -> bool:
+        """Whether this person speaks for the centre in one of its conversations: what a
+        file dropped into a chat (a CAP warning) must be before the bot even fetches it."""
+        person = self.person(ref.platform, user_id)
+        return self.conversation(ref).centre and person is not None and person.centre
+
     def file_members(self, code: str) -> list[UnitMember]:
         """The unit's members as the organisation file itself lists them (none the database added)."""
         unit = next((u for u in self.file_spec.units if u.code == code), None)

@@ -71,3 +71,16 @@ async def test_a_cap_file_dropped_in_the_centre_becomes_a_draft(bot: Liandong, f
     fake.inject_document(CENTRE, COMMANDER, b"%PDF-1.4", file_name="plan.pdf", mime_type="application/pdf")
     await asyncio.sleep(0.3)
     assert len(fake.sent_messages(CENTRE)) == before + 2
+
+
+async def test_a_file_from_anyone_but_a_centre_member_in_the_centre_is_not_fetched(
+        bot: Liandong, fake: FakeTelegramAPI) -> None:
+    """Nobody else's file is downloaded, let alone read: a unit's group, or a stranger in the centre."""
+    cap = (Path(__file__).with_name("data") / "cap" / "spec_homeland_security.xml").read_bytes()
+    fake.inject_document(FIRE_GROUP, FIREFIGHTER, cap, file_name="hsas.xml")
+    fake.inject_document(CENTRE, FIREFIGHTER, cap, file_name="hsas.xml")
+    fake.inject_document(CENTRE, COMMANDER, b"<not-cap/>", file_name="note.xml")  # the one that is fetched
+    await fake.wait_until(lambda: len(fake.calls("getFile")) >= 1, timeout=10)
+    await asyncio.sleep(0.5)
+    assert len(fake.calls("getFile")) == 1
+    assert not any("外部预警" in m.get("text", "") for m in fake.sent_messages())

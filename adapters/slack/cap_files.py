@@ -53,10 +53,7 @@ class CapFiles:
 
     def from_centre_member(self, channel: str, user: str) -> bool:
         org = self.organisation
-        if org is None or not org.conversation(ConversationRef(PLATFORM, channel)).centre:
-            return False
-        person = org.person(PLATFORM, user)
-        return person is not None and person.centre
+        return org is not None and org.centre_member_in_centre(ConversationRef(PLATFORM, channel), user)
 
     def take(self, file_id: str) -> bool:
         """True the first time a file is seen (call before any await: both events race)."""

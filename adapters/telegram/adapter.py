@@ -38,12 +38,13 @@ from adapters.telegram.answers import CallbackAnswers
 from adapters.telegram.presses import Press, read_press, take_presses
 from adapters.telegram.render import keyboard, render_html
 from adapters.telegram.updates import PLATFORM, moved_event, to_event, xml_document
-from core.events import Actor
+from core.events import Actor, ConversationRef
 from core.messages import MOVED_ERROR, Delivery, DeliveryError
 from core.platform import (
     CommandInfo, EventSink, HandleResult, HttpRoute, PlatformBase, PlatformError, Reachability, ReachabilityTracker,
 )
 from core.ratelimit import RateLimiter, RateLimits
+from config.organisation import Organisation
 from config.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -88,6 +89,7 @@ class TelegramAdapter(PlatformBase):
         self._connected = False
         self._closing = False
         self._presses: set[asyncio.Task[None]] = set()  # in flight, awaited on stop
+        self._organisation: Organisation | None = None  # who may drop a CAP file, before it is fetched
         # outbox id -> (parts sent, id of the last): a retry goes on from the part that failed.
         self._progress: dict[int, tuple[int, str]] = {}
         api = (settings.value("telegram_api_url") or "").rstrip("/")
@@ -228,11 +230,15 @@ class TelegramAdapter(PlatformBase):
             result = HandleResult()
         await self.answers.answer(press.query_id, result.private_answer)
 
+    def use_organisation(self, organisation: Organisation) -> None:
+        self._organisation = organisation
+
     async def _xml_text(self, update: Update) -> str | None:
-        """An XML file sent to the bot (a CAP warning dropped into the centre), read as the
-        message's text so handlers see it as if pasted; one that cannot be fetched is skipped."""
+        """An XML file a centre member drops into a centre conversation (a CAP warning), read
+        as the message's text so handlers see it as if pasted; anyone else's file is not
+        fetched at all, and one that cannot be fetched is skipped."""
         file_id = xml_document(update.message)
-        if file_id is None:
+        if file_id is None or not self._may_drop_files(update):
             return None
         try:
             content = await (await self.app.bot.get_file(file_id)).download_as_bytearray()
@@ -240,6 +246,12 @@ class TelegramAdapter(PlatformBase):
             log.warning("XML file %s not fetched: %s", file_id, exc)
             return None
         return bytes(content).decode("utf-8", errors="replace")
+
+    def _may_drop_files(self, update: Update) -> bool:
+        message, org = update.message, self._organisation
+        if message is None or message.from_user is None or org is None:
+            return False
+        return org.centre_member_in_centre(ConversationRef(PLATFORM, str(message.chat_id)), str(message.from_user.id))
 
     async def _on_update(self, update: Update, _context: object) -> None:
         query = update.callback_query
