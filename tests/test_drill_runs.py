@@ -4,6 +4,7 @@ previous one; bad input refused and changing nothing."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -12,6 +13,7 @@ from config.organisation import Organisation
 from storage.models import DrillInject, DrillRun, Incident
 from tests.conftest import ConsoleBot, start_console_bot
 from tests.console_transcript import room, token
+from tests.test_cli import run
 
 MARK = "🧪【演练】"
 ID = "20261122-0001"
@@ -68,7 +70,7 @@ async def _hazmat_to_the_broadcast(bot: ConsoleBot, clock: ManualClock) -> tuple
 
 
 async def test_the_hazmat_drill_runs_to_its_evaluation_with_exact_figures(
-    console_bot: ConsoleBot, clock: ManualClock,
+    console_bot: ConsoleBot, clock: ManualClock, database_url: str, tmp_path: Path,
 ) -> None:
     start, alert = await _hazmat_to_the_broadcast(console_bot, clock)
     clock.set(start + timedelta(minutes=29))
@@ -96,13 +98,27 @@ async def test_the_hazmat_drill_runs_to_its_evaluation_with_exact_figures(
     ):
         assert line in evaluation, line
     async with console_bot.app.db.transaction() as session:
-        run = await session.get(DrillRun, 1)
-        assert run.status == "finished" and run.active_key is None
-        assert run.evaluation["scores"]["FIRE-01"] == [2, 3]
+        ended = await session.get(DrillRun, 1)
+        assert ended.status == "finished" and ended.active_key is None
+        assert ended.evaluation["scores"]["FIRE-01"] == [2, 3]
         # drill incidents only: nothing real was registered by the injects
         assert await session.scalar(select(func.count()).select_from(Incident).where(Incident.drill.is_(False))) == 0
+    # The chart and the document follow, drawn by the report worker.
+    assert await console_bot.app.run_reports() == 1
+    await console_bot.app.drain()
+    files = room(console_bot.new_output(), "centre")
+    assert f"{MARK}演练 #1 评估图表和报告" in files
+    assert "📎 drill-1.png (" in files and "📎 drill-1.pdf (" in files
     listed = await console_bot.say("王指挥@centre: /drills")
     assert "hazmat-chemical-park" in listed and "#1 hazmat-chemical-park 2026-11-22 15:00 全部目标已有结果" in listed
+
+    env = {"LIANDONG_DATABASE_URL": database_url, "LIANDONG_DATA_DIR": str(tmp_path)}
+    printed = run("drill", "report", "1", env=env)
+    assert printed.returncode == 0, printed.stderr
+    assert "❌ FIRE-01 到场（leak）：17分 / 目标 15分" in printed.stdout and "CHEM-01 3/3" in printed.stdout
+    written = run("drill", "report", "1", "-o", str(tmp_path / "drill-1.pdf"), env=env)
+    assert written.returncode == 0 and (tmp_path / "drill-1.pdf").read_bytes().startswith(b"%PDF")
+    assert run("drill", "report", "9", env=env).returncode == 1
 
 
 async def test_a_second_run_stopped_halfway_says_so_and_is_compared_with_the_first(

@@ -22,7 +22,8 @@ from handlers.intake.parser import parse_report
 from handlers.intake.registration import register_incident
 from handlers.rollcall.runs import new_run_values, send_run, unit_conversations
 from storage.drill_runs import RUNNING, DrillRunRepository
-from storage.models import DrillInject, DrillRun
+from storage.models import DrillInject, DrillRun, ReportJob
+from storage.reports import ReportRepository
 from storage.rollcalls import RollcallRepository
 
 log = logging.getLogger(__name__)
@@ -155,8 +156,13 @@ async def finish(ctx: Context, run: DrillRun, scenario: Scenario, status: str) -
         if row.fired_at is None:
             row.fired_at, row.result = ctx.now, {"skipped": True}
     text = evaluation_text(ctx.t, ctx.org, run, evaluation)
-    for ref in ctx.centre_conversations():
+    centre = ctx.centre_conversations()
+    for ref in centre:
         ctx.send(ref, Message(text=text), key=f"drill:{run.id}:evaluation")
+    # The chart and the document are drawn by the report worker, off the event loop.
+    await ReportRepository(ctx.session).add(ReportJob(
+        kind="drill", args={"run": run.id}, answer_to=[str(ref) for ref in centre], requested_by=run.started_by,
+        requested_at=ctx.now, status="pending"))
     log.info("drill run %s (%s) ended: %s", run.id, run.scenario, status)
 
 
