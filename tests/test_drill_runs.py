@@ -194,3 +194,68 @@ async def test_bad_input_is_refused_and_changes_nothing(console_bot: ConsoleBot)
     assert "现在开始" not in await _tick(console_bot)  # not yet: 16:30 local
     async with console_bot.app.db.transaction() as session:
         assert await session.scalar(select(func.count()).select_from(DrillRun)) == 1
+
+
+async def test_the_typhoon_drill_to_its_time_limit_with_exact_figures_and_out_of_real_statistics(
+    console_bot: ConsoleBot, clock: ManualClock,
+) -> None:
+    bot = console_bot
+    start = clock.now()
+    await bot.say("王指挥@centre: /drill start typhoon-flood")
+    opened = await _tick(bot)
+    for unit in ("FIRE-01", "BLUESKY-01", "SEA-01", "POWER-01", "MED-01"):
+        assert f":\n  {MARK}演练 #1「台风「海燕」防汛防台联合演练」现在开始" in room(opened, unit), unit
+    assert "CHEM-01" not in opened  # not a participant: told nothing
+    command = next(line.strip() for line in room(opened, "centre").splitlines() if line.strip().startswith("/broadcast"))
+    clock.set(start + timedelta(minutes=1))
+    preview = await bot.say(f"王指挥@centre: {command}")
+    alert = await bot.say(f"王指挥@centre: !{token(preview, '发送')}")
+    assert MARK in room(alert, "SEA-01")  # the alert's own words carry the mark
+    for minutes, who, unit in ((3, "张三", "FIRE-01"), (4, "钱队长", "BLUESKY-01"), (13, "褚船长", "SEA-01")):
+        clock.set(start + timedelta(minutes=minutes))
+        await _press(bot, who, unit, alert, "收到")
+    roll = await _at(bot, clock, start, 5)
+    for minutes, who, unit in ((6, "张三", "FIRE-01"), (7, "冯队员", "BLUESKY-01")):  # Sunday: 冯队员 on duty
+        clock.set(start + timedelta(minutes=minutes))
+        await _press(bot, who, unit, roll, "到")
+    family = await _at(bot, clock, start, 30)
+    assert f"{MARK}巍巍村村主任：港西镇巍巍村东头低洼处进水齐腰深" in room(family, "reporting")
+    clock.set(start + timedelta(minutes=33))
+    orders = await bot.say(f"王指挥@centre: /dispatch {ID} FIRE-01 BLUESKY-01 SEA-01")
+    clock.set(start + timedelta(minutes=34))
+    await _press(bot, "张三", "FIRE-01", orders, "接令")
+    clock.set(start + timedelta(minutes=38))
+    await _press(bot, "钱队长", "BLUESKY-01", orders, "接令")
+    await _at(bot, clock, start, 45)  # the follow-up
+    clock.set(start + timedelta(minutes=50))
+    await _press(bot, "张三", "FIRE-01", orders, "到场")
+    tunnel = await _at(bot, clock, start, 60)
+    assert f"{MARK}演练事件 20261122-0002" in room(tunnel, "centre")  # its own incident, never joined to the first
+    clock.set(start + timedelta(minutes=75))
+    await _press(bot, "钱队长", "BLUESKY-01", orders, "到场")
+    end = room(await _at(bot, clock, start, 120), "centre")
+    assert "15:00–17:00，到达时限" in end, end
+    for line in (
+        "✅ FIRE-01 确认预警（warning）：2分 / 目标 10分",
+        "✅ BLUESKY-01 确认预警（warning）：3分 / 目标 10分",
+        "❌ SEA-01 确认预警（warning）：12分 / 目标 10分",
+        "❌ POWER-01 确认预警（warning）：未完成 / 目标 10分",
+        "✅ FIRE-01 应答点名（dutycheck）：1分 / 目标 15分",
+        "✅ BLUESKY-01 应答点名（dutycheck）：2分 / 目标 15分",
+        "❌ MED-01 应答点名（dutycheck）：未完成 / 目标 15分",
+        "✅ 指挥中心 调度（family）：3分 / 目标 5分",
+        "❌ BLUESKY-01 接令（family）：5分 / 目标 3分",
+        "❌ SEA-01 接令（family）：未完成 / 目标 3分",
+        "✅ FIRE-01 到场（family）：20分 / 目标 30分",
+        "❌ BLUESKY-01 到场（family）：45分 / 目标 40分",
+        "❌ 指挥中心 调度（tunnel）：未完成 / 目标 5分",
+        "❌ FIRE-01 接令（tunnel）：未完成 / 目标 3分",
+        "FIRE-01 4/5", "BLUESKY-01 2/4", "SEA-01 0/3", "POWER-01 0/2", "MED-01 0/2", "指挥中心 1/2",
+    ):
+        assert line in end, line
+
+    await bot.say("王指挥@centre: /stats 2026-11")
+    await bot.app.run_reports()
+    await bot.app.drain()
+    stats = room(bot.new_output(), "centre")
+    assert "事件: 真实事件 0 起，演练 2 起" in stats
