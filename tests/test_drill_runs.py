@@ -259,3 +259,5 @@ async def test_the_typhoon_drill_to_its_time_limit_with_exact_figures_and_out_of
     await bot.app.drain()
     stats = room(bot.new_output(), "centre")
     assert "事件: 真实事件 0 起，演练 2 起" in stats
+    # The drill's roll-call is no duty record either.
+    assert "该月没有点名" in await bot.say("王指挥@centre: /rollcall-report 2026-11")
