@@ -1102,4 +1102,6 @@ MESSAGES: dict[str, str] = {
     "drill.doc.compared": "Compared with last time",
     "drill.files": "{mark}Drill #{id}: evaluation chart and report",
     "drill.no_run": "No ended drill run numbered {id}.",
+    "cmd.drill": "Start or stop a drill",
+    "cmd.drills": "Drill scenarios and runs",
 }

@@ -1103,4 +1103,6 @@ MESSAGES: dict[str, str] = {
     "drill.doc.compared": "与上次比较",
     "drill.files": "{mark}演练 #{id} 评估图表和报告",
     "drill.no_run": "没有编号为 {id} 的已结束演练。",
+    "cmd.drill": "开始或结束演练",
+    "cmd.drills": "演练脚本和记录",
 }
