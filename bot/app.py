@@ -76,9 +76,10 @@ def timer_jobs() -> list[TimerJob]:
 
     from handlers.phone.alert_steps import escalate_alerts
     from handlers.drill.runner import run_drills
+    from handlers.drill.schedules import start_scheduled_drills
 
     return [settle_deliveries, escalate_due, send_scheduled, update_progress, start_due, process_deadlines,
-            start_due_reports, expire_due, escalate_alerts, run_drills]
+            start_due_reports, expire_due, escalate_alerts, start_scheduled_drills, run_drills]
 
 
 class Liandong:

@@ -20,10 +20,10 @@ class DrillRunRepository:
 
     async def start(self, values: dict[str, Any], due: list[datetime]) -> DrillRun | None:
         """Insert the run and one row per inject; None when that scenario is already running
-        (its active_key is taken, here or in another process)."""
+        (its active_key is taken) or that scheduled run was claimed, here or in another process."""
         statement = (
             insert_for(self.session, DrillRun.__table__).values(status=RUNNING, active_key=values["scenario"], **values)
-            .on_conflict_do_nothing(index_elements=["active_key"])
+            .on_conflict_do_nothing()
             .returning(DrillRun.__table__.c.id)
         )
         new_id = (await self.session.execute(statement)).scalar()
@@ -32,6 +32,11 @@ class DrillRunRepository:
         self.session.add_all([DrillInject(run_id=new_id, position=i, due_at=at) for i, at in enumerate(due)])
         await self.session.flush()
         return await self.session.get(DrillRun, new_id)
+
+    async def scheduled_claimed(self, keys: list[str]) -> set[str]:
+        if not keys:
+            return set()
+        return set(await self.session.scalars(select(DrillRun.schedule_key).where(DrillRun.schedule_key.in_(keys))))
 
     async def get(self, run_id: int) -> DrillRun | None:
         return await self.session.get(DrillRun, run_id)

@@ -757,6 +757,9 @@ class DrillRun(Base):
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     announced_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # units told (announced runs)
     evaluation: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # A scheduled run's claim: "<scenario>@<time>", unique, so it starts once across
+    # processes and restarts even after it ended (NULL for runs started from chat).
+    schedule_key: Mapped[str | None] = mapped_column(String(120), unique=True)
 
     __table_args__ = (Index("ix_drill_runs_scenario", "scenario", "started_at"),)
 

@@ -261,3 +261,43 @@ async def test_the_typhoon_drill_to_its_time_limit_with_exact_figures_and_out_of
     assert "事件: 真实事件 0 起，演练 2 起" in stats
     # The drill's roll-call is no duty record either.
     assert "该月没有点名" in await bot.say("王指挥@centre: /rollcall-report 2026-11")
+
+
+async def test_a_drill_scheduled_in_the_organisation_file_starts_once_across_two_processes(
+    database_url: str, clock: ManualClock, tmp_path: Path,
+) -> None:
+    from config.organisation import OrganisationError, load_organisation
+    from tests.conftest import DEFAULT_ORG
+
+    text = Path(DEFAULT_ORG).read_text(encoding="utf-8")
+    path = tmp_path / "org.yaml"
+    path.write_text(text + '\ndrills:\n  - {scenario: mine-water-inrush, cron: "30 15 * * *"}\n', encoding="utf-8")
+    scheduled = load_organisation(path)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text + '\ndrills:\n  - {scenario: no-such-drill, cron: "30 15 * * *"}\n', encoding="utf-8")
+    try:
+        load_organisation(bad)
+        raise AssertionError("an unknown scenario must be refused")
+    except OrganisationError as exc:
+        assert any("drills[0].scenario" in p or "drills.0.scenario" in p for p in exc.problems), exc.problems
+        assert any("no drill scenario 'no-such-drill'" in p for p in exc.problems), exc.problems
+
+    first = await start_console_bot(database_url, scheduled, clock)
+    second = await start_console_bot(database_url, scheduled, clock)
+    try:
+        start = clock.now()
+        assert "演练" not in await _at(first, clock, start, 29)
+        clock.set(start + timedelta(minutes=31))  # 15:31 local: within the schedule's grace
+        out = await _tick(first) + await _tick(second)
+        assert out.count("演练 #1「龙须岛金矿井下透水事故救援演练」已开始") == 1
+        assert out.count("现在开始") == 5  # the five participants, told once
+        assert out.count(f"{MARK}矿调度员：龙须岛镇金矿") == 1
+        clock.set(start + timedelta(minutes=32))
+        await first.say("王指挥@centre: /drill stop")
+        clock.set(start + timedelta(minutes=33))  # ended, still in the grace: not started again
+        assert "已开始" not in await _tick(first) + await _tick(second)
+    finally:
+        await first.app.stop()
+        await second.app.stop()
+    async with first.app.db.transaction() as session:
+        assert await session.scalar(select(func.count()).select_from(DrillRun)) == 1

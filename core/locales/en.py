@@ -1104,4 +1104,5 @@ MESSAGES: dict[str, str] = {
     "drill.no_run": "No ended drill run numbered {id}.",
     "cmd.drill": "Start or stop a drill",
     "cmd.drills": "Drill scenarios and runs",
+    "drill.schedule_name": "scheduled drill",
 }

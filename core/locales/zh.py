@@ -1105,4 +1105,5 @@ MESSAGES: dict[str, str] = {
     "drill.no_run": "没有编号为 {id} 的已结束演练。",
     "cmd.drill": "开始或结束演练",
     "cmd.drills": "演练脚本和记录",
+    "drill.schedule_name": "定时演练",
 }

@@ -3,16 +3,14 @@ from __future__ import annotations
 
 import logging
 
-from config.scenario import ScenarioError, parse_scenario, scenario_file, scenario_names
-from config.yamlfile import YamlProblem, read_text
+from config.scenario import scenario_names
 from core.events import CommandEvent
 from core.messages import Message
 from core.timeparse import parse_local_time
 from handlers.context import HandlerContext
-from handlers.drill.runner import finish, offsets, script_of
-from handlers.drill.views import hhmm
+from handlers.drill.runner import finish, script_of
+from handlers.drill.starting import start_run, started_message
 from storage.drill_runs import RUNNING, DrillRunRepository
-from config.scenario import MAX_FILE_BYTES
 
 log = logging.getLogger(__name__)
 
@@ -29,11 +27,6 @@ async def drill_command(ctx: HandlerContext, event: CommandEvent) -> None:
 
 
 async def _start(ctx: HandlerContext, name: str, when: str | None) -> None:
-    path = scenario_file(name)
-    if path is None:
-        ctx.reply(Message(text=ctx.t("drill.unknown_scenario", name=name[:64],
-                                     names=", ".join(scenario_names()) or "—")))
-        return
     start = ctx.now
     if when is not None:
         moment = parse_local_time(when[3:], ctx.org.timezone, ctx.now) if when.lower().startswith("at:") else None
@@ -41,25 +34,13 @@ async def _start(ctx: HandlerContext, name: str, when: str | None) -> None:
             ctx.reply(Message(text=ctx.t("drill.bad_time", value=when[:40])))
             return
         start = moment
-    try:
-        text = read_text(path, MAX_FILE_BYTES, "a drill scenario")
-        scenario = parse_scenario(text, ctx.org, str(path)).scenario
-    except (ScenarioError, YamlProblem) as problems:
-        ctx.reply(Message(text=ctx.t("drill.invalid", name=name, problems=str(problems))))
+    started = await start_run(ctx, name, start, ctx.actor_name)
+    if started.run is None:
+        ctx.reply(Message(text=ctx.t(started.problem or "drill.usage", name=name[:64],
+                                     names=", ".join(scenario_names()) or "—", problems=started.detail)))
         return
-    run = await DrillRunRepository(ctx.session).start(
-        {"scenario": name, "title": scenario.name, "script": text, "announced": scenario.announced,
-         "started_by": ctx.actor_name, "started_at": start, "ends_at": start + scenario.time_limit},
-        [start + offset for offset in offsets(scenario)])
-    if run is None:
-        ctx.reply(Message(text=ctx.t("drill.already_running", name=name)))
-        return
-    log.info("drill run %s of %s started by %s for %s", run.id, name, ctx.actor_name, start.isoformat())
-    key = "drill.started" if start <= ctx.now else "drill.scheduled"
-    ctx.reply(Message(text=ctx.t(key, mark=ctx.t("drill.mark"), id=run.id, title=scenario.name,
-                                 time=hhmm(start, ctx.org), end=hhmm(run.ends_at, ctx.org),
-                                 units=", ".join(scenario.participants),
-                                 mode=ctx.t("drill.mode.announced" if scenario.announced else "drill.mode.unannounced"))))
+    log.info("drill run %s of %s started by %s for %s", started.run.id, name, ctx.actor_name, start.isoformat())
+    ctx.reply(started_message(ctx, started))
 
 
 async def _stop(ctx: HandlerContext, which: str | None) -> None:

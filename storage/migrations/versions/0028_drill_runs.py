@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column('ended_at', sa.DateTime(), nullable=True),
         sa.Column('announced_at', sa.DateTime(), nullable=True),
         sa.Column('evaluation', sa.JSON(), nullable=True),
+        sa.Column('schedule_key', sa.String(120), nullable=True, unique=True),
     )
     op.create_index('ix_drill_runs_scenario', 'drill_runs', ['scenario', 'started_at'])
     op.create_table(
