@@ -171,7 +171,7 @@ async def test_injects_arrive_on_time_across_a_restart_and_fire_once(
         assert "现在开始" not in caught_up and f"{MARK}矿调度员：龙须岛镇金矿" not in caught_up
         assert "已联系上5人" not in await _tick(again)  # fired once
         roll = await _at(again, clock, start, 40)
-        assert "值班点名" in room(roll, "EXP-01") and MARK in room(roll, "EXP-01")
+        assert f":\n  {MARK}📋 值班点名 · 龙须岛金矿井下透水事故救援演练 #1" in room(roll, "EXP-01")
         await again.say(f"卫教授@EXP-01: !{token(room(roll, 'EXP-01'), '到')}")
         stopped = await again.say("王指挥@centre: /drill stop")
         assert "✅ EXP-01 应答点名（standby）：0分 / 目标 10分" in stopped

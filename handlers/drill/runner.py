@@ -95,7 +95,7 @@ async def fire(ctx: Context, run: DrillRun, scenario: Scenario, row: DrillInject
     assert inject.rollcall is not None
     units = list(scenario.participants) if inject.rollcall.units == "all" else list(inject.rollcall.units)
     rollcall = await RollcallRepository(ctx.session).claim(new_run_values(
-        key=f"{DRILL_KEY_PREFIX}{run.id}:{row.position}", scheduled_for=row.due_at, name=f"{mark}{run.title}", now=ctx.now,
+        key=f"{DRILL_KEY_PREFIX}{run.id}:{row.position}", scheduled_for=row.due_at, name=run.title, now=ctx.now,
         units=units, answer="duty_officer", deadline=inject.rollcall.deadline, started_by=run.started_by))
     if rollcall is None:
         return {"skipped": True}
