@@ -134,12 +134,19 @@ async def _result_of(ctx: Context, run: DrillRun, scenario: Scenario, inject_id:
 
 
 def _conversation(ctx: Context, where: str) -> ConversationRef | None:
+    """The named conversation on an enabled platform; else a reporting one, else the
+    centre's: a unit's group on another platform must not leave the drill without its report."""
+    reporting = ctx.active(ctx.org.reporting_conversations())
     if where == "reporting":
-        refs = ctx.active(ctx.org.reporting_conversations())
+        refs = reporting
     elif where == "centre":
         refs = ctx.centre_conversations()
     else:
         refs = unit_conversations(ctx, where)
+    if not refs:
+        log.info("drill inject for %s: not reachable on %s; typed in a reporting conversation instead",
+                 where, ", ".join(sorted(ctx.enabled_platforms)))
+    refs = refs or reporting or ctx.centre_conversations()
     return refs[0] if refs else None
 
 
