@@ -210,7 +210,7 @@ async def test_the_typhoon_drill_to_its_time_limit_with_exact_figures_and_out_of
     clock.set(start + timedelta(minutes=1))
     preview = await bot.say(f"王指挥@centre: {command}")
     alert = await bot.say(f"王指挥@centre: !{token(preview, '发送')}")
-    assert MARK in room(alert, "SEA-01")  # the alert's own words carry the mark
+    assert f":\n  {MARK}🟠 橙色预警" in room(alert, "SEA-01"), room(alert, "SEA-01")  # the alert says so first
     for minutes, who, unit in ((3, "张三", "FIRE-01"), (4, "钱队长", "BLUESKY-01"), (13, "褚船长", "SEA-01")):
         clock.set(start + timedelta(minutes=minutes))
         await _press(bot, who, unit, alert, "收到")
