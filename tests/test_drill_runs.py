@@ -119,6 +119,7 @@ async def test_the_hazmat_drill_runs_to_its_evaluation_with_exact_figures(
     written = run("drill", "report", "1", "-o", str(tmp_path / "drill-1.pdf"), env=env)
     assert written.returncode == 0 and (tmp_path / "drill-1.pdf").read_bytes().startswith(b"%PDF")
     assert run("drill", "report", "9", env=env).returncode == 1
+    assert "RUN_ID" in run("drill", "report", "--help").stdout
 
 
 async def test_a_second_run_stopped_halfway_says_so_and_is_compared_with_the_first(
