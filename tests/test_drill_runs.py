@@ -3,6 +3,7 @@ with exact figures; injects on time across a restart; a stopped run compared wit
 previous one; bad input refused and changing nothing."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -103,6 +104,14 @@ async def test_the_hazmat_drill_runs_to_its_evaluation_with_exact_figures(
         assert ended.evaluation["scores"]["FIRE-01"] == [2, 3]
         # drill incidents only: nothing real was registered by the injects
         assert await session.scalar(select(func.count()).select_from(Incident).where(Incident.drill.is_(False))) == 0
+    # Everything the units were sent during the drill says so first: reports, receipts,
+    # orders, reminders, the alert, the roll-call.
+    from tests.test_drill_marks import messages
+    to_units = [(head, body) for head, body in messages(console_bot.out.getvalue())
+                if re.match(r"\[(CHEM|FIRE|ENV|MED)-01\] bot", head)]
+    assert len(to_units) > 10
+    unmarked = [f"{head} {body.strip().splitlines()[0]}" for head, body in to_units if not body.strip().startswith(MARK)]
+    assert not unmarked, "\n".join(unmarked)
     # The chart and the document follow, drawn by the report worker.
     assert await console_bot.app.run_reports() == 1
     await console_bot.app.drain()
@@ -132,7 +141,7 @@ async def test_a_second_run_stopped_halfway_says_so_and_is_compared_with_the_fir
     second = clock.now()
     await console_bot.say("王指挥@centre: /drill start hazmat-chemical-park")
     first = await _tick(console_bot)
-    incident = next(i for i in __import__("re").findall(r"演练事件 (\d{8}-\d{4})", first))
+    incident = re.findall(r"演练事件 (\d{8}-\d{4})", first)[0]
     clock.set(second + timedelta(minutes=1))
     orders = await console_bot.say(f"王指挥@centre: /dispatch {incident} FIRE-01 MED-01")
     clock.set(second + timedelta(minutes=2))
@@ -254,6 +263,11 @@ async def test_the_typhoon_drill_to_its_time_limit_with_exact_figures_and_out_of
         "FIRE-01 4/5", "BLUESKY-01 2/4", "SEA-01 0/3", "POWER-01 0/2", "MED-01 0/2", "指挥中心 1/2",
     ):
         assert line in end, line
+    from tests.test_drill_marks import messages
+    to_units = [(head, body) for head, body in messages(bot.out.getvalue())
+                if re.match(r"\[(FIRE|BLUESKY|SEA|POWER|MED)-01\] bot", head)]
+    unmarked = [f"{head} {body.strip().splitlines()[0]}" for head, body in to_units if not body.strip().startswith(MARK)]
+    assert len(to_units) > 20 and not unmarked, "\n".join(unmarked)
 
     await bot.say("王指挥@centre: /stats 2026-11")
     await bot.app.run_reports()
