@@ -274,6 +274,13 @@ async def test_the_typhoon_drill_to_its_time_limit_with_exact_figures_and_out_of
     await bot.app.drain()
     stats = room(bot.new_output(), "centre")
     assert "事件: 真实事件 0 起，演练 2 起" in stats
+    assert "值班点名: 0" in stats  # the drill's roll-call is no duty record
+    from datetime import date
+
+    from handlers.review.statistics import Period, load_period
+    async with bot.app.db.transaction() as session:
+        facts = await load_period(session, bot.app.org, Period(date(2026, 11, 1), date(2026, 11, 30)))
+    assert facts.alerts == {} and facts.rollcalls == 0 and facts.orders == []  # nor its alert, nor its orders
     # The drill's roll-call is no duty record either.
     assert "该月没有点名" in await bot.say("王指挥@centre: /rollcall-report 2026-11")
 

@@ -32,6 +32,7 @@ from handlers.rollcall.views import unit_records
 from storage.models import (
     Broadcast, BroadcastReceipt, DispatchOrder, Incident, RollcallAnswer, RollcallRun,
 )
+from storage.broadcasts import is_real_broadcast
 from storage.rollcalls import is_real_rollcall
 
 MAX_DAYS = 366
@@ -182,7 +183,7 @@ async def load_period(session: AsyncSession, org: Organisation, period: Period) 
     records = unit_records(runs, answers)
     alerts: dict[str, list[int]] = {}
     sent = (await session.execute(select(Broadcast.id, Broadcast.units).where(
-        Broadcast.sent_at >= start, Broadcast.sent_at < end))).all()
+        Broadcast.sent_at >= start, Broadcast.sent_at < end, is_real_broadcast()))).all()
     confirmed = set((await session.execute(
         select(BroadcastReceipt.broadcast_id, BroadcastReceipt.unit_code)
         .where(BroadcastReceipt.broadcast_id.in_([b for b, _ in sent])).distinct())).all()) if sent else set()
