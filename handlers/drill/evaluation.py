@@ -13,7 +13,7 @@ so the figures are the same whenever the evaluation is built (at the end, or by
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -36,7 +36,7 @@ class Happened:
     answers: dict[str, tuple[datetime, list[str], dict[str, datetime]]] = field(default_factory=dict)
 
 
-async def measure(session: Any, scenario: Scenario, injects: list[DrillInject], mark: str) -> Happened:
+async def measure(session: Any, scenario: Scenario, injects: list[DrillInject]) -> Happened:
     happened = Happened()
     script = scenario.injects
     for row in injects:
@@ -168,7 +168,3 @@ def _compared(scores: dict[str, list[int]], before: dict[str, list[int]]) -> dic
             now_share, then_share = met / total, before[unit][0] / before[unit][1]
             compared[unit] = "better" if now_share > then_share else "worse" if now_share < then_share else "same"
     return compared
-
-
-def span(seconds: int) -> timedelta:
-    return timedelta(seconds=seconds)

@@ -65,7 +65,7 @@ async def run_drills(ctx: Context) -> int:
             done += 1
             continue
         if all(i.fired_at is not None for i in injects):
-            current = ev.evaluate(scenario, await ev.measure(ctx.session, scenario, injects, ctx.t("drill.mark")),
+            current = ev.evaluate(scenario, await ev.measure(ctx.session, scenario, injects),
                                   ctx.now, ended=False)
             if ev.settled(current):
                 await finish(ctx, run, scenario, "finished")
@@ -155,7 +155,7 @@ async def finish(ctx: Context, run: DrillRun, scenario: Scenario, status: str) -
     repo = DrillRunRepository(ctx.session)
     previous = await repo.previous(run)
     injects = await repo.injects(run.id)
-    happened = await ev.measure(ctx.session, scenario, injects, ctx.t("drill.mark"))
+    happened = await ev.measure(ctx.session, scenario, injects)
     before = {**previous.evaluation, "run": previous.id} if previous is not None and previous.evaluation else None
     evaluation = ev.evaluate(scenario, happened, ctx.now, ended=True, previous=before)
     repo.end(run, status, ctx.now, evaluation)
