@@ -39,9 +39,9 @@ async def start_scheduled_drills(ctx: Context) -> int:
         if key in claimed:
             continue
         result = await start_run(ctx, scenario, at, ctx.t("drill.schedule_name"), schedule_key=key)
-        if result.run is None:  # running already, claimed elsewhere, or the file went bad
-            log.warning("scheduled drill %s at %s not started: %s %s", scenario, at.isoformat(),
-                        result.problem, result.detail)
+        if result.run is None:  # running already (tried again each tick in the grace), or the file went bad
+            (log.debug if result.problem == "drill.already_running" else log.warning)(
+                "scheduled drill %s at %s not started: %s %s", scenario, at.isoformat(), result.problem, result.detail)
             continue
         for ref in ctx.centre_conversations():
             ctx.send(ref, started_message(ctx, result))
