@@ -47,7 +47,7 @@ OUTBOX_MAX_AGE_S = 120.0
 
 
 def build_router(board_url: Callable[[], str] = lambda: "http://127.0.0.1:8080") -> Router:
-    from handlers import board, broadcast, dispatch, duty, phone, review, rollcall, roster
+    from handlers import board, broadcast, dispatch, drill, duty, phone, review, rollcall, roster
     from handlers import help as help_handlers
     from handlers.intake import handler as intake
 
@@ -59,6 +59,7 @@ def build_router(board_url: Callable[[], str] = lambda: "http://127.0.0.1:8080")
     dispatch.register(router)  # before intake: replies to its questions are not reports
     rollcall.register(router)  # before intake too: reasons for absence are replies
     review.register(router)
+    drill.register(router)  # /drill, /drills (#16)
     phone.register(router)  # key presses on calls, statuses of SMS and calls (issue #18)
     intake.register(router)
     help_handlers.register(router)
@@ -74,9 +75,11 @@ def timer_jobs() -> list[TimerJob]:
     from handlers.rollcall.schedules import start_due
 
     from handlers.phone.alert_steps import escalate_alerts
+    from handlers.drill.runner import run_drills
+    from handlers.drill.schedules import start_scheduled_drills
 
     return [settle_deliveries, escalate_due, send_scheduled, update_progress, start_due, process_deadlines,
-            start_due_reports, expire_due, escalate_alerts]
+            start_due_reports, expire_due, escalate_alerts, start_scheduled_drills, run_drills]
 
 
 class Liandong:

@@ -1,4 +1,4 @@
-"""`liandong db backup|restore|status` and `liandong drill check|reset` (README, "Operations", "Drills").
+"""`liandong db backup|restore|status` and `liandong drill check|reset|report` (README, "Operations", "Drills").
 
 bot/cli.py only declares these commands (add_db_commands, add_drill_commands); the
 work is here. Output is plain English for the operator, like the rest of the CLI.
@@ -63,6 +63,15 @@ def add_drill_commands(commands: Any) -> None:
     )
     reset.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     reset.set_defaults(func=drill_reset)
+    report = drill_commands.add_parser(
+        "report", help="print a drill run's evaluation",
+        description="Print the evaluation of an ended drill run (the number /drills shows): each target met or "
+        "missed with the time it took, scores per unit, what went slower than target, and the comparison with "
+        "the previous run. With -o, write the evaluation as a document (.pdf, .html or .md, by the file's ending).",
+    )
+    report.add_argument("run_id", type=int, metavar="RUN_ID", help="the drill run's number")
+    report.add_argument("-o", "--output", help="write the document (with its chart) to this file")
+    report.set_defaults(func=drill_report)
 
 
 # -- helpers -----------------------------------------------------------------------
@@ -303,4 +312,52 @@ def drill_reset(args: argparse.Namespace) -> int:
     print(f"removed {len(removed.incidents)} drill incident(s)"
           + (f" and {', '.join(f'{n} {label}' for label, n in removed.dependents.items() if n)}"
              if any(removed.dependents.values()) else ""))
+    return 0
+
+
+# -- drill report -----------------------------------------------------------------
+
+def drill_report(args: argparse.Namespace) -> int:
+    _quiet()
+    from pathlib import Path
+
+    from config.organisation import OrganisationError, load_organisation
+    from core.i18n import Translator
+    from handlers.drill.report import evaluation_document, scores_chart
+    from handlers.drill.report_facts import load_drill_facts
+    from handlers.drill.views import evaluation_text
+    from handlers.review.document import FORMATS, write
+    from storage.drill_runs import DrillRunRepository
+
+    settings = _settings()
+    exit_config, _ = _exit_codes()
+    try:
+        org = load_organisation(settings.org_path)
+    except OrganisationError as exc:
+        print(f"{settings.org_path}: the organisation file has {len(exc.problems)} problem(s)", file=sys.stderr)
+        return exit_config
+    fmt = Path(args.output).suffix.lstrip(".").lower() if args.output else ""
+    if args.output and fmt not in FORMATS:
+        print(f"{args.output}: write .pdf, .html or .md", file=sys.stderr)
+        return exit_config
+
+    async def read(db: Any) -> tuple[str, dict[str, Any]] | None:
+        async with db.transaction() as session:
+            run = await DrillRunRepository(session).get(args.run_id)
+            facts = await load_drill_facts(session, org, args.run_id)
+            if run is None or facts is None:
+                return None
+            return evaluation_text(Translator(org.language), org, run, run.evaluation or {}), facts
+
+    found = _with_database(settings, read, upgrade=True)
+    if found is None:
+        print(f"no ended drill run numbered {args.run_id}", file=sys.stderr)
+        return exit_config
+    text, facts = found
+    if not args.output:
+        print(text)
+        return 0
+    t = Translator(org.language)
+    Path(args.output).write_bytes(write(evaluation_document(t, facts, scores_chart(t, facts)), fmt, org.language))
+    print(f"wrote {args.output}")
     return 0

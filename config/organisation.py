@@ -165,6 +165,9 @@ class Organisation:
     def centre_conversations(self) -> list[ConversationRef]:
         return [ref for ref, info in self._conversations.items() if info.centre]
 
+    def reporting_conversations(self) -> list[ConversationRef]:
+        return [ref for ref, info in self._conversations.items() if info.reporting]
+
     def upper_conversations(self) -> list[ConversationRef]:
         return [ref for ref, info in self._conversations.items() if info.upper]
 

@@ -11,6 +11,8 @@ Offsets and targets are durations as typed elsewhere: 90s, 5m, 1h30m.
 """
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -25,6 +27,9 @@ from core.timeparse import parse_duration
 
 MAX_FILE_BYTES = 500_000  # a scenario is a page or two
 LEVELS = ("red", "orange", "yellow", "blue")
+# Where `/drill start NAME` finds NAME.yaml: the shipped examples unless LIANDONG_DRILLS_DIR says.
+SHIPPED_DIR = Path(__file__).parent / "drills"
+SCENARIO_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")  # a file name, never a path
 # Where a report is typed: the organisation's reporting conversation, the centre's,
 # or (any other value) the conversation of the participating unit of that code.
 REPORTING, CENTRE = "reporting", "centre"
@@ -218,3 +223,22 @@ def _script_problems(scenario: Scenario) -> list[str]:
 def _minutes(value: timedelta) -> str:
     seconds = int(value.total_seconds())
     return f"{seconds // 60} min" + (f" {seconds % 60} s" if seconds % 60 else "")
+
+
+def scenario_dir() -> Path:
+    return Path(os.environ.get("LIANDONG_DRILLS_DIR") or SHIPPED_DIR)
+
+
+def scenario_names() -> list[str]:
+    """The scenarios `/drill start` can run, by file name without .yaml."""
+    directory = scenario_dir()
+    return sorted(p.stem for p in directory.glob("*.yaml") if SCENARIO_NAME.fullmatch(p.stem)) \
+        if directory.is_dir() else []
+
+
+def scenario_file(name: str) -> Path | None:
+    """NAME.yaml in the scenario directory, or None (no such file, or not a plain name)."""
+    if not SCENARIO_NAME.fullmatch(name):
+        return None
+    path = scenario_dir() / f"{name}.yaml"
+    return path if path.is_file() else None

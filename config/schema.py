@@ -342,17 +342,44 @@ class Rollcall(_Strict):
     @field_validator("cron")
     @classmethod
     def _valid_cron(cls, value: str) -> str:
-        # APScheduler runs the roll-calls, so its parser is the one that must accept it.
-        from apscheduler.triggers.cron import CronTrigger
+        return valid_cron(value)
 
-        try:
-            trigger = CronTrigger.from_crontab(value, timezone="UTC")
-        except ValueError as exc:
-            raise ValueError(f"bad cron expression {value!r}: {exc}") from None
-        # 31 February parses, never fires, and cost the scheduler 0.2 s of search every second.
-        if trigger.get_next_fire_time(None, datetime.now(timezone.utc)) is None:
-            raise ValueError(f"cron expression {value!r} never fires (a day that does not exist in its months?)")
+
+class ScheduledDrill(_Strict):
+    """A drill scenario run on a schedule (#16), e.g. the monthly joint exercise."""
+
+    scenario: Annotated[StrictStr, Field(min_length=1, max_length=64)]  # a file in the scenario directory
+    cron: StrictStr
+    # A run missed while the bot was down still starts within this time.
+    grace_minutes: Annotated[int, Field(ge=0, le=24 * 60)] = 15
+
+    @field_validator("cron")
+    @classmethod
+    def _valid_cron(cls, value: str) -> str:
+        return valid_cron(value)
+
+    @field_validator("scenario")
+    @classmethod
+    def _known_scenario(cls, value: str) -> str:
+        from config.scenario import scenario_file, scenario_names
+
+        if scenario_file(value) is None:
+            raise ValueError(f"no drill scenario {value!r} (known: {', '.join(scenario_names()) or 'none'})")
         return value
+
+
+def valid_cron(value: str) -> str:
+    # APScheduler runs the roll-calls and drills, so its parser is the one that must accept it.
+    from apscheduler.triggers.cron import CronTrigger
+
+    try:
+        trigger = CronTrigger.from_crontab(value, timezone="UTC")
+    except ValueError as exc:
+        raise ValueError(f"bad cron expression {value!r}: {exc}") from None
+    # 31 February parses, never fires, and cost the scheduler 0.2 s of search every second.
+    if trigger.get_next_fire_time(None, datetime.now(timezone.utc)) is None:
+        raise ValueError(f"cron expression {value!r} never fires (a day that does not exist in its months?)")
+    return value
 
 
 PLACE_KINDS = ("town", "village", "road", "port", "park", "mine", "enterprise", "other")
@@ -457,3 +484,4 @@ class OrganisationFile(_Strict):
     # after-action review and statistics (#15)
     targets: Targets | None = None
     scheduled_reports: list[ScheduledReport] = []
+    drills: list[ScheduledDrill] = []  # scheduled drills (#16)

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from typing import Any
+
+from sqlalchemy import and_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,6 +22,15 @@ def round_key(broadcast_id: int, round_no: int) -> str:
     """The outbox key of one round's copies: the first send, then each re-send."""
     return f"alert:{broadcast_id}" if round_no <= 1 else f"alert:{broadcast_id}:r{round_no}"
 
+
+
+def is_real_broadcast() -> Any:
+    """Not a drill's alert: a drill drafts its alerts beginning with the drill mark (handlers/drill),
+    and those are kept out of real statistics like drill incidents."""
+    from core.i18n import LANGUAGES, Translator
+
+    marks = {Translator(language)("drill.mark") for language in LANGUAGES}
+    return and_(*(Broadcast.text.not_like(f"{mark}%") for mark in marks))
 
 class BroadcastRepository:
     def __init__(self, session: AsyncSession):

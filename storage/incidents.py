@@ -105,6 +105,8 @@ class IncidentRepository:
 
     async def add(self, incident: Incident) -> Incident:
         self.session.add(incident)  # inserted with the transaction's other rows at flush
+        # A new drill incident (a drill's inject) is one this transaction's messages are about.
+        transaction_state(self.session).incidents_loaded.append(incident)
         return incident
 
     async def get(self, incident_id: str) -> Incident | None:

@@ -731,3 +731,52 @@ class ReportJob(Base):
         UniqueConstraint("schedule_key", "scheduled_for", name="uq_report_job_run"),
         Index("ix_report_jobs_status", "status", "id"),
     )
+
+
+class DrillRun(Base):
+    """One run of a drill scenario (#16): started from chat or scheduled, its script kept
+    with it (a scenario file edited mid-run changes nothing), evaluated when it ends.
+
+    `active_key` is the scenario's name while the run is scheduled or running and NULL
+    once it ended: unique, so a second run of the same scenario at once inserts nothing
+    (NULLs never collide), whichever process tries.
+    """
+
+    __tablename__ = "drill_runs"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    scenario: Mapped[str] = mapped_column(String(64))  # the file's name in the scenario directory
+    title: Mapped[str] = mapped_column(String(200))
+    script: Mapped[str] = mapped_column(Text)  # the scenario's YAML as it was at the start
+    announced: Mapped[bool] = mapped_column(Boolean, default=True)
+    started_by: Mapped[str] = mapped_column(String(200))
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)  # when the script's clock starts
+    ends_at: Mapped[datetime] = mapped_column(UtcDateTime)  # the time limit
+    status: Mapped[str] = mapped_column(String(10))  # running | stopped | finished | timed_out
+    active_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    announced_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # units told (announced runs)
+    evaluation: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # A scheduled run's claim: "<scenario>@<time>", unique, so it starts once across
+    # processes and restarts even after it ended (NULL for runs started from chat).
+    schedule_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+
+    __table_args__ = (Index("ix_drill_runs_scenario", "scenario", "started_at"),)
+
+
+class DrillInject(Base):
+    """One inject of a run, due at the run's start plus its offset; fired once (claimed
+    with SKIP LOCKED, `fired_at` set in the same transaction as what it produced)."""
+
+    __tablename__ = "drill_injects"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("drill_runs.id"))
+    position: Mapped[int] = mapped_column(Integer)  # its index in the script
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    fired_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # What it produced: {"incident": id} | {"rollcall": id} | {"draft": true}
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    __table_args__ = (Index("ix_drill_injects_due", "fired_at", "due_at"),
+                      UniqueConstraint("run_id", "position", name="uq_drill_inject_position"))

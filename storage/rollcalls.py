@@ -22,6 +22,15 @@ PRESENT, ABSENT = "present", "absent"
 
 
 
+# A drill's roll-call (handlers/drill) is claimed under this key prefix: kept out of the
+# monthly record and the statistics, like drill incidents.
+DRILL_KEY_PREFIX = "drill:"
+
+
+def is_real_rollcall() -> Any:
+    return RollcallRun.schedule_key.not_like(f"{DRILL_KEY_PREFIX}%")
+
+
 class RollcallRepository:
     def __init__(self, session: AsyncSession):
         self.session = session
@@ -70,8 +79,10 @@ class RollcallRepository:
             select(RollcallAnswer.unit_code).where(RollcallAnswer.rollcall_id == rollcall_id).distinct()))
 
     async def started_between(self, start: datetime, end: datetime) -> list[RollcallRun]:
+        """The real roll-calls started in [start, end): a drill's are counted apart."""
         return list(await self.session.scalars(
-            select(RollcallRun).where(RollcallRun.started_at >= start, RollcallRun.started_at < end)
+            select(RollcallRun).where(RollcallRun.started_at >= start, RollcallRun.started_at < end,
+                                      is_real_rollcall())
             .order_by(RollcallRun.started_at)
         ))
 

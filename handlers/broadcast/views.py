@@ -49,6 +49,9 @@ def alert_message(
     if resent:
         title = t("alert.resent_title", title=title)
     text = broadcast.text
+    mark = t("drill.mark")
+    if text.startswith(mark):  # a drill's alert (handlers/drill drafts it so): the mark first, in the title
+        title, text = f"{mark}{title}", text[len(mark):]
     if broadcast.instruction:
         text = f"{text}\n{t('alert.instruction', text=broadcast.instruction)}"
     return Message(title=title, text=text, fields=tuple(fields), buttons=buttons)

@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 async def register_incident(
     ctx: HandlerContext, text: str, parsed: ParsedReport, *, forced: bool = False,
-    with_photos_of: MessageEvent | None = None, chosen: Chosen | None = None,
+    with_photos_of: MessageEvent | None = None, chosen: Chosen | None = None, drill: bool = False,
 ) -> Incident:
     """A new incident, or, when it is one already registered, a further source of that one.
 
@@ -38,6 +38,9 @@ async def register_incident(
 
     Past a flood limit it is registered all the same, but summed up for the centre
     instead of announced (handlers/intake/flood.py).
+
+    drill: a drill's inject (handlers/drill): a drill incident from the start, never joined
+    to a real one by its place (only an id it names links it).
     """
     admission = await flood.admit(ctx)
     words = chosen.text if chosen is not None else text
@@ -46,7 +49,7 @@ async def register_incident(
     if place is not None and typed_place is None and (parsed.location is None or place.name not in parsed.location):
         parsed = dataclasses.replace(parsed, location=place.name)  # a known place beats a guessed phrase
     named = await duplicates.named_incident(ctx, words)
-    if (same := named or await duplicates.find_duplicate(ctx, parsed)) is not None:
+    if (same := named or (None if drill else await duplicates.find_duplicate(ctx, parsed))) is not None:
         # Rights are asked before the link makes them one of its reporters, and only when
         # the report would change a figure (a storm of the same report costs no query).
         changes = _figures_from(same, words, parsed, follow_up=named is not None or is_follow_up(words),
@@ -63,7 +66,7 @@ async def register_incident(
     incident = await repo.add(
         Incident(
             id=await repo.next_id(ctx.now, ctx.org.timezone),
-            created_at=ctx.now, status="open", drill=False,
+            created_at=ctx.now, status="open", drill=drill,
             **incident_fields(parsed), text=text, unsure=",".join(parsed.unsure_fields),
             reporter_platform=event.actor.platform, reporter_id=event.actor.user_id,
             reporter_name=ctx.actor_name, reporter_registered=ctx.person is not None,

@@ -23,7 +23,7 @@ from handlers.review.snapshot import Frame, IncidentFacts, load_incident
 
 log = logging.getLogger(__name__)
 
-REVIEW, STATS = "review", "stats"
+REVIEW, STATS, DRILL = "review", "stats", "drill"
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,7 @@ class Work:
     until: datetime
     incident: IncidentFacts | None = None
     period: statistics.PeriodFacts | None = None
+    drill: dict[str, Any] | None = None  # a drill run's evaluation (handlers/drill/report.py)
 
 
 def frame_of(org: Organisation) -> Frame:
@@ -51,6 +52,13 @@ async def load(session: AsyncSession, org: Organisation, kind: str, args: dict[s
     if kind == STATS:
         period = statistics.Period.from_json(args["period"])
         return Work(STATS, frame_of(org), now, period=await statistics.load_period(session, org, period))
+    if kind == DRILL:
+        from handlers.drill.report_facts import load_drill_facts
+
+        facts = await load_drill_facts(session, org, int(args.get("run", 0)))
+        if facts is None:
+            return Message(text=t("drill.no_run", id=args.get("run", "")))
+        return Work(DRILL, frame_of(org), now, drill=facts)
     raise ValueError(f"unknown report kind {kind!r}")
 
 
@@ -65,6 +73,11 @@ def build(work: Work) -> Message:
         if len(document) > MAX_FILE_BYTES:  # the chart goes with the message anyway: the tables alone
             document = pdf(review_document(t, zone, figures, None))
         return review_message(t, zone, figures, chart, document)
+    if work.kind == DRILL:
+        from handlers.drill.report import evaluation_files
+
+        assert work.drill is not None
+        return evaluation_files(t, work.drill)
     assert work.period is not None
     return statistics.stats_message(t, zone, work.frame, work.period)
 

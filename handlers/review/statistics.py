@@ -32,6 +32,8 @@ from handlers.rollcall.views import unit_records
 from storage.models import (
     Broadcast, BroadcastReceipt, DispatchOrder, Incident, RollcallAnswer, RollcallRun,
 )
+from storage.broadcasts import is_real_broadcast
+from storage.rollcalls import is_real_rollcall
 
 MAX_DAYS = 366
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
@@ -173,14 +175,15 @@ async def load_period(session: AsyncSession, org: Organisation, period: Period) 
                        None if on_scene_at is None else (on_scene_at - ordered_at).total_seconds() / 60,
                        targets[levels.get(incident_id)]))
     runs = list(await session.scalars(
-        select(RollcallRun).where(RollcallRun.started_at >= start, RollcallRun.started_at < end)))
+        select(RollcallRun).where(RollcallRun.started_at >= start, RollcallRun.started_at < end,
+                                  is_real_rollcall())))
     answers = list(await session.scalars(
         select(RollcallAnswer).where(RollcallAnswer.rollcall_id.in_([r.id for r in runs]))
         .order_by(RollcallAnswer.answered_at, RollcallAnswer.id))) if runs else []
     records = unit_records(runs, answers)
     alerts: dict[str, list[int]] = {}
     sent = (await session.execute(select(Broadcast.id, Broadcast.units).where(
-        Broadcast.sent_at >= start, Broadcast.sent_at < end))).all()
+        Broadcast.sent_at >= start, Broadcast.sent_at < end, is_real_broadcast()))).all()
     confirmed = set((await session.execute(
         select(BroadcastReceipt.broadcast_id, BroadcastReceipt.unit_code)
         .where(BroadcastReceipt.broadcast_id.in_([b for b, _ in sent])).distinct())).all()) if sent else set()

@@ -14,7 +14,7 @@ from handlers.replies import ReplyKey
 from config.duty import on_duty
 from config.organisation import Organisation
 from storage.models import RollcallAnswer, RollcallRun
-from storage.rollcalls import ABSENT, CLOSED
+from storage.rollcalls import ABSENT, CLOSED, DRILL_KEY_PREFIX
 
 LINES_SHOWN = 40  # a summary lists this many units per part, then "and N more"
 
@@ -61,6 +61,11 @@ def answer_text(t: Translator, zone: ZoneInfo, answer: RollcallAnswer) -> str:
     return text
 
 
+def drill_mark(t: Translator, run: RollcallRun) -> str:
+    """A drill's roll-call (handlers/drill) says so first, like every message about a drill."""
+    return t("drill.mark") if run.schedule_key.startswith(DRILL_KEY_PREFIX) else ""
+
+
 def rollcall_message(
     t: Translator, org: Organisation, run: RollcallRun, unit_code: str, answers: list[RollcallAnswer],
     buttons: tuple[Button, ...] = (), *, reminder: bool = False, mentions: tuple[Mention, ...] = (),
@@ -81,7 +86,7 @@ def rollcall_message(
     title_key = "rollcall.reminder_title" if reminder else "rollcall.title"
     text = t("rollcall.reminder_text" if reminder else "rollcall.text",
              who=t(f"rollcall.who.{run.answer}"), time=hhmm(run.deadline_at, zone))
-    return Message(title=t(title_key, name=run.name, id=run.id), text=text, fields=tuple(fields),
+    return Message(title=drill_mark(t, run) + t(title_key, name=run.name, id=run.id), text=text, fields=tuple(fields),
                    buttons=buttons, mentions=mentions)
 
 
@@ -128,7 +133,7 @@ def summary_message(
         Field(t("rollcall.summary.late"), str(late)),
         Field(t("rollcall.summary.absent"), str(absent)),
     )
-    return Message(title=t("rollcall.summary.title", name=run.name, id=run.id), text="\n".join(lines),
+    return Message(title=drill_mark(t, run) + t("rollcall.summary.title", name=run.name, id=run.id), text="\n".join(lines),
                    fields=fields)
 
 
