@@ -319,3 +319,23 @@ async def test_the_review_names_approvals_and_the_alerts_that_name_the_incident(
     rows = _pdf_text(document.content).replace("\n", "")
     assert "15:01:00POWER-01申请审批王指挥15:03:00POWER-01批准刘值班" in rows, rows
     assert "化工厂下风向禁止通行" in rows and "1/2 (50%)MED-01" in rows, rows  # FIRE-01 confirmed, MED-01 not
+
+
+async def test_timeline_shows_every_reporter_and_each_reporter_may_read_it(
+    console_bot: ConsoleBot, clock: ManualClock,
+) -> None:
+    await console_bot.say(f"路人甲@reporting: {REPORT}")
+    clock.advance(minutes=2)
+    linked = await console_bot.say("路人乙@reporting: 人民路化工厂起火，现在5人受伤")
+    assert f"已报告为事件 {ID}" in linked
+    centre = await console_bot.say(f"王指挥@centre: /timeline {ID}")
+    assert "15:00:00 路人甲：报告：人民路化工厂起火" in centre
+    assert "15:02:00 路人乙：续报：人民路化工厂起火，现在5人受伤" in centre
+    for reporter in ("路人甲", "路人乙"):  # the first reporter and the sender of a further report
+        answer = await console_bot.say(f"{reporter}@reporting: /timeline {ID}")
+        assert "已私信回复您" in answer, answer
+        private = _room(answer, f"dm:{reporter}")
+        assert "（报告人视图）" in private and "共 2 条" in private, private
+        assert "路人甲：报告：" in private and "路人乙：续报：" in private, private
+    stranger = await console_bot.say(f"路人丙@reporting: /timeline {ID}")
+    assert "未找到事件 20261122-0001" in stranger and "续报" not in stranger

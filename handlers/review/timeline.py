@@ -16,9 +16,10 @@ from core.i18n import Translator
 from handlers.review.snapshot import Entry
 
 PAGE_SIZE = 15
-# What a reporter may see of their incident; anything else is internal.
+# What a reporter may see of their incident; anything else is internal. Further
+# reports ("source") are there with who sent them: every reporter, not only the first.
 FOR_REPORTER = frozenset({
-    "reported", "updated", "corrected", "location", "photo_added", "level", "closed", "reopened",
+    "reported", "source", "updated", "corrected", "location", "photo_added", "level", "closed", "reopened",
     "merged", "merged_in",
 })
 # Free text a reporter does not see even in an entry they may see.
