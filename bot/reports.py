@@ -127,23 +127,41 @@ class ReportWorker:
     async def _build(self, function: Callable[[Any], Message], work: Any) -> Message:
         loop = asyncio.get_running_loop()
         for attempt in (1, 2):
-            if self._executor is None:
-                self._executor = self._make_executor()
             try:
+                if self._executor is None:
+                    # Started in a thread: the first submit starts the worker process and
+                    # waits for the forkserver to fork it (50-180 ms on a busy machine,
+                    # more while the forkserver itself starts); on the event loop every
+                    # press waited that long.
+                    self._executor = await asyncio.to_thread(self._started_executor)
                 return await loop.run_in_executor(self._executor, function, work)
             except BrokenProcessPool:  # the worker died (killed, out of memory): a new one, once
-                self._executor.shutdown(wait=False, cancel_futures=True)
-                self._executor = None
+                self._discard_executor()
                 if attempt == 2:
                     raise
             except (OSError, NotImplementedError) as exc:
                 # No worker process can be started here (a sandbox without semaphores or
                 # sockets): a thread still keeps the loop free, if less well than a process.
                 log.warning("report worker process unavailable (%s); building in a thread", exc)
-                self._executor.shutdown(wait=False, cancel_futures=True)
-                self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reports")
+                self._discard_executor()
                 self._make_executor = lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="reports")
+                self._executor = self._make_executor()
         raise AssertionError("unreachable")
+
+    def _started_executor(self) -> Executor:
+        """A new executor whose worker is up (runs in a thread, off the event loop)."""
+        executor = self._make_executor()
+        try:
+            executor.submit(os.getpid).result()
+        except BaseException:
+            executor.shutdown(wait=False, cancel_futures=True)
+            raise
+        return executor
+
+    def _discard_executor(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
 
     async def run_all(self) -> int:
         done = 0
@@ -164,6 +182,4 @@ class ReportWorker:
             self._asked.clear()
 
     def close(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
-            self._executor = None
+        self._discard_executor()
