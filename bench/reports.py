@@ -13,13 +13,20 @@ slowest, so take several rounds.
 
 Targets (issue #15): stats ≤ 3 s, review ≤ 1 s, presses unaffected (p99 within 20 % of
 the figure without a report).
-Run: .venv/bin/python bench/reports.py [--incidents 10000] [--orders 30000] [--rounds 5] [--database URL]
+With --idle-worker the worker process only sleeps and answers with 0.4 MB of files: what
+then remains of the presses' delay is the bot process's own work (taking the job, starting
+the worker, writing the answer to the outbox), apart from the worker's CPU competing for
+the machine's cores.
+
+Run: .venv/bin/python bench/reports.py [--incidents 10000] [--orders 30000] [--rounds 5] [--idle-worker]
+     [--database URL]
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
 import io
+import os
 import random
 import sys
 import time
@@ -34,6 +41,8 @@ from bot.app import Liandong  # noqa: E402
 from config.organisation import load_organisation  # noqa: E402
 from config.schema import INCIDENT_TYPES  # noqa: E402
 from config.settings import DEFAULT_ORG, Settings  # noqa: E402
+from core.messages import Message, OutgoingFile  # noqa: E402
+from handlers.review import jobs  # noqa: E402
 from core.clock import SystemClock  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
@@ -91,6 +100,14 @@ async def _press_latencies(app: Liandong, line: str, seconds: float, rate: float
     return found
 
 
+def _idle_build(request: object) -> Message:
+    """--idle-worker: the worker process only waits, then answers with as many bytes as a
+    real review (a chart and a PDF); what is left of the presses' delay is the bot's own."""
+    time.sleep(1.0)
+    return Message(text="idle", files=(OutgoingFile("chart.png", os.urandom(150_000), "image/png"),
+                                       OutgoingFile("review.pdf", os.urandom(250_000), "application/pdf")))
+
+
 def _p(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
@@ -111,6 +128,8 @@ async def _timed_report(app: Liandong, ask: str, press: str, rate: float) -> tup
 
 
 async def main(args: argparse.Namespace) -> None:
+    if args.idle_worker:
+        jobs.read_and_build = _idle_build  # type: ignore[assignment]
     org = load_organisation(DEFAULT_ORG)
     async with bench_database(args.database, "reports") as url:
         out = io.StringIO()
@@ -172,5 +191,7 @@ if __name__ == "__main__":
     parser.add_argument("--rate", type=float, default=20.0, help="presses a second")
     parser.add_argument("--baseline-seconds", type=float, default=2.0, help="the quiet window of each round")
     parser.add_argument("--rounds", type=int, default=5, help="rounds of a quiet window, a /stats and a /review")
+    parser.add_argument("--idle-worker", action="store_true",
+                        help="the worker process builds nothing (sleeps): presses then show the bot's own share")
     add_database_option(parser)
     asyncio.run(main(parser.parse_args()))
