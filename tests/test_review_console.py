@@ -15,11 +15,12 @@ from sqlalchemy import select
 from core.clock import ManualClock
 from core.i18n import Translator
 from core.messages import Message
-from handlers.review import charts, fonts
+from handlers.review import charts, fonts, timeline
 from handlers.review.document import pdf
 from handlers.review.figures import review
 from handlers.review.review_report import review_document
-from handlers.review.snapshot import load_incident
+from handlers.review.snapshot import Entry, load_incident
+from storage.incidents import IncidentRepository
 from storage.models import OutboxMessage, ReportJob
 from tests.conftest import ConsoleBot
 from tests.console_transcript import room as _room, token as _token
@@ -319,3 +320,48 @@ async def test_the_review_names_approvals_and_the_alerts_that_name_the_incident(
     rows = _pdf_text(document.content).replace("\n", "")
     assert "15:01:00POWER-01申请审批王指挥15:03:00POWER-01批准刘值班" in rows, rows
     assert "化工厂下风向禁止通行" in rows and "1/2 (50%)MED-01" in rows, rows  # FIRE-01 confirmed, MED-01 not
+
+
+async def test_timeline_shows_every_reporter_and_each_reporter_may_read_it(
+    console_bot: ConsoleBot, clock: ManualClock,
+) -> None:
+    await console_bot.say(f"路人甲@reporting: {REPORT}")
+    clock.advance(minutes=2)
+    linked = await console_bot.say("路人乙@reporting: 人民路化工厂起火，现在5人受伤")
+    assert f"已报告为事件 {ID}" in linked
+    centre = await console_bot.say(f"王指挥@centre: /timeline {ID}")
+    assert "15:00:00 路人甲：报告：人民路化工厂起火" in centre
+    assert "15:02:00 路人乙：续报：人民路化工厂起火，现在5人受伤" in centre
+    for reporter in ("路人甲", "路人乙"):  # the first reporter and the sender of a further report
+        answer = await console_bot.say(f"{reporter}@reporting: /timeline {ID}")
+        assert "已私信回复您" in answer, answer
+        private = _room(answer, f"dm:{reporter}")
+        assert "（报告人视图）" in private and "共 2 条" in private, private
+        assert "路人甲：报告：" in private and "路人乙：续报：" in private, private
+    stranger = await console_bot.say(f"路人丙@reporting: /timeline {ID}")
+    assert "未找到事件 20261122-0001" in stranger and "续报" not in stranger
+
+
+async def test_phone_escalations_are_on_the_timeline_and_in_the_review_in_words(
+    console_bot: ConsoleBot, clock: ManualClock,
+) -> None:
+    """The phone channel (#18) records each SMS's and call's status on the timeline; the
+    timeline and the review say them in words, not as raw data."""
+    await _script(console_bot, clock)
+    async with console_bot.app.db.transaction() as session:  # as handlers/phone/status.py records them
+        repo = IncidentRepository(session)
+        for minutes, via, status in ((8, "sms", "delivered"), (9, "call", "no_answer")):
+            await repo.record(ID, clock.now().replace(hour=7, minute=minutes, second=0), "phone_status", None,
+                              {"unit": "MED-01", "via": via, "to": "陈医生", "status": status, "step": 2})
+    page = await console_bot.say(f"王指挥@centre: /timeline {ID}")
+    assert "15:08:00 系统：MED-01 短信联系 陈医生：已送达" in page, page
+    assert "15:09:00 系统：MED-01 电话联系 陈医生：无人接听" in page and "phone_status" not in page
+    await console_bot.say(f"王指挥@centre: /review {ID}")
+    assert await console_bot.app.run_reports() == 1
+    await console_bot.app.drain()
+    rows = _pdf_text((await _last_files(console_bot, "centre")).files[1].content).replace("\n", "")
+    assert ("15:07:00MED-01第1次陈医生15:08:00MED-01短信：已送达陈医生15:09:00MED-01电话：无人接听陈医生"
+            "15:12:00MED-01第2次") in rows, rows
+    english = Translator("en")
+    entry = Entry(clock.now(), "phone_status", None, {"unit": "MED-01", "via": "call", "to": "Chen", "status": "busy"})
+    assert timeline.describe(english, entry) == "MED-01 Call to Chen: busy"

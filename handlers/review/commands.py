@@ -55,9 +55,12 @@ async def stats_command(ctx: HandlerContext, event: CommandEvent) -> None:
     await _ask(ctx, jobs.STATS, {"period": period.to_json()}, ctx.t("stats.building", period=period.label))
 
 
-def _is_reporter(ctx: HandlerContext, incident: Incident) -> bool:
+async def _is_reporter(ctx: HandlerContext, incident: Incident) -> bool:
+    """The first reporter, or the sender of a further report linked to the incident."""
     actor = ctx.event.actor
-    return (incident.reporter_platform, incident.reporter_id) == (actor.platform, actor.user_id)
+    if (incident.reporter_platform, incident.reporter_id) == (actor.platform, actor.user_id):
+        return True
+    return await IncidentRepository(ctx.session).is_source_reporter(incident.id, actor.platform, actor.user_id)
 
 
 async def _readable(ctx: HandlerContext, incident_id: str) -> tuple[Incident, bool] | None:
@@ -65,7 +68,7 @@ async def _readable(ctx: HandlerContext, incident_id: str) -> tuple[Incident, bo
     incident = await IncidentRepository(ctx.session).get(incident_id)
     if incident is not None and ctx.is_centre_member:
         return incident, True
-    if incident is not None and _is_reporter(ctx, incident):
+    if incident is not None and await _is_reporter(ctx, incident):
         return incident, False
     # Strangers (and units) learn nothing, not even that the id exists.
     ctx.reply(Message(text=ctx.t("status.not_found", id=incident_id)))
@@ -120,7 +123,7 @@ async def page_pressed(ctx: HandlerContext, event: ButtonEvent, button: Resolved
     incident_id, key = str(button.data.get("incident", "")), str(button.data.get("key", ""))
     incident = await IncidentRepository(ctx.session).get(incident_id)
     internal = ctx.is_centre_member
-    if incident is None or not (internal or _is_reporter(ctx, incident)):
+    if incident is None or not (internal or await _is_reporter(ctx, incident)):
         ctx.private_answer = ctx.t("button.refused_centre_only")
         return
     page = int(button.data.get("page", 1))

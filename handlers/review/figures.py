@@ -80,7 +80,10 @@ def review(facts: IncidentFacts, until: datetime) -> Review:
     return Review(
         facts=facts, until=until, key_times=key_times, rows=rows,
         declines=tuple(o for o in orders if o.state == "declined"),
-        escalations=tuple(e for e in facts.entries if e.kind == "escalated"),
+        # Reminders in chat and, where the policy has them, the SMS and calls that chased
+        # the unit (#18): each call's or message's statuses as the provider reported them.
+        escalations=tuple(sorted((e for e in facts.entries if e.kind in ("escalated", "phone_status")),
+                                 key=lambda e: e.at)),
         approvals=tuple(e for e in facts.entries
                         if e.kind in ("approval_requested", "approved", "rejected", "approval_lapsed")),
         broadcasts=facts.broadcasts, misses=tuple(_misses(rows, facts.targets, end)), targets=facts.targets,

@@ -1,9 +1,12 @@
-"""Report jobs: what a job reads (in the bot's process, a short read) and what it
-builds (in a worker process: figures, charts, documents — seconds of CPU that must
-not hold up the event loop). bot/reports.py runs them; `build` and what it is given
-are plain and picklable for that reason."""
+"""Report jobs: what a job reads and what it builds (figures, charts, documents —
+seconds of CPU that must not hold up the event loop). bot/reports.py runs them in a
+worker process: `read_and_build` and what it is given are plain and picklable for
+that reason. The reading happens there too, over the worker's own connection: a
+month's 40,000 rows turned into values took the bot's event loop for 0.3 s (every
+button press waited), even read a chunk at a time."""
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,6 +23,7 @@ from handlers.review.document import pdf
 from handlers.review.figures import review
 from handlers.review.review_report import review_document, review_message
 from handlers.review.snapshot import Frame, IncidentFacts, load_incident
+from storage.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +84,33 @@ def build(work: Work) -> Message:
         return evaluation_files(t, work.drill)
     assert work.period is not None
     return statistics.stats_message(t, zone, work.frame, work.period)
+
+
+@dataclass(frozen=True)
+class Request:
+    """A job as the worker process takes it: where to read, and what to build."""
+
+    database_url: str
+    organisation: Organisation
+    kind: str
+    args: dict[str, Any]
+    now: datetime
+
+
+def read_and_build(request: Request) -> Message:
+    """Runs in a worker process: reads the job's data in a read-only snapshot over a
+    connection of its own (never the bot's writer), then builds the answer."""
+    work = asyncio.run(_read(request))
+    return work if isinstance(work, Message) else build(work)
+
+
+async def _read(request: Request) -> Work | Message:
+    db = Database(request.database_url)
+    try:
+        async with db.reading() as session:
+            return await load(session, request.organisation, request.kind, request.args, request.now)
+    finally:
+        await db.dispose()
 
 
 def failed(language: str) -> Message:

@@ -7,7 +7,8 @@ from core.i18n import Translator
 from core.messages import Field, Message, OutgoingFile
 from handlers.review.document import Document, Image, Table, write
 from handlers.review.figures import Review
-from handlers.review.snapshot import COUNTS
+from handlers.review.snapshot import COUNTS, Entry
+from handlers.review.timeline import phone_words
 from handlers.review.texts import clock, share, span
 
 
@@ -68,9 +69,7 @@ def review_document(t: Translator, zone: ZoneInfo, review: Review, chart: bytes 
     if review.escalations:
         escalations.tables.append(Table(
             (t("review.column.time"), t("review.column.unit"), t("review.column.step"), t("review.column.reminded")),
-            tuple((clock(e.at, zone), str(e.data.get("unit", "")),
-                   t("review.escalation_level", level=e.data.get("level", "")),
-                   _reminded(t, e.data))
+            tuple((clock(e.at, zone), str(e.data.get("unit", "")), *_escalation_step(t, e))
                   for e in review.escalations)))
     else:
         escalations.paragraphs.append(none)
@@ -116,6 +115,14 @@ def review_document(t: Translator, zone: ZoneInfo, review: Review, chart: bytes 
     if chart is not None:
         doc.section(t("review.section.chart")).images.append(Image(f"review-{facts.id}.png", chart))
     return doc
+
+
+def _escalation_step(t: Translator, entry: Entry) -> tuple[str, str]:
+    """(the step, whom it reached): a reminder in chat, or an SMS or call and its status."""
+    if entry.kind == "phone_status":
+        via, status = phone_words(t, entry.data)
+        return t("review.phone_step", via=via, status=status), str(entry.data.get("to") or t("value.not_stated"))
+    return t("review.escalation_level", level=entry.data.get("level", "")), _reminded(t, entry.data)
 
 
 def _reminded(t: Translator, data: dict[str, object]) -> str:

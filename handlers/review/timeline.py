@@ -16,9 +16,10 @@ from core.i18n import Translator
 from handlers.review.snapshot import Entry
 
 PAGE_SIZE = 15
-# What a reporter may see of their incident; anything else is internal.
+# What a reporter may see of their incident; anything else is internal. Further
+# reports ("source") are there with who sent them: every reporter, not only the first.
 FOR_REPORTER = frozenset({
-    "reported", "updated", "corrected", "location", "photo_added", "level", "closed", "reopened",
+    "reported", "source", "updated", "corrected", "location", "photo_added", "level", "closed", "reopened",
     "merged", "merged_in",
 })
 # Free text a reporter does not see even in an entry they may see.
@@ -53,12 +54,23 @@ def describe(t: Translator, entry: Entry) -> str:
         "into": str(d.get("into", "")), "source": str(d.get("source", "")),
         "instruction": str(d.get("instruction") or ""),
     }
+    if entry.kind == "phone_status":
+        values["via"], values["status"] = phone_words(t, d)
+        values["to"] = str(d.get("to", ""))
     if entry.kind == "order_press" and not d.get("changed", True):
         key = "timeline.kind.order_press_again"
     text = (t(key, **values) if t.has(key) else f"{entry.kind} {_compact(d)}").strip()
     if entry.kind in ("closed", "reopened") and (more := d.get("summary") or d.get("reason")):
         text += f"：{more}" if t.language == "zh" else f": {more}"
     return text
+
+
+def phone_words(t: Translator, data: dict[str, object]) -> tuple[str, str]:
+    """An escalation's SMS or call (#18) in words: how (短信/电话) and how it went (已送达, 无人接听…);
+    a status the provider adds later is shown as it came."""
+    via, status = str(data.get("via", "")), str(data.get("status", ""))
+    return (t(f"phone.via.{via}") if t.has(f"phone.via.{via}") else via,
+            t(f"phone.status.{status}") if t.has(f"phone.status.{status}") else status)
 
 
 def _value(value: object) -> str:
