@@ -83,8 +83,8 @@ class ReportWorker:
     async def run_once(self) -> bool:
         """Take one job and answer it; False when none was waiting."""
         org = self.organisation()
-        # Woken after every commit (a /review may be among them): look first, and take
-        # the write lock only for a job, not on every button press.
+        # Also polled every second (a job may be asked in another process): look first,
+        # in a read, and take the write lock only when there is a job.
         async with self.db.reading() as session:
             if not await ReportRepository(session).any_waiting(self.clock.now()):
                 return False
