@@ -29,6 +29,7 @@ from adapters.web.access import (
     LANGUAGE_COOKIE, Viewer, clear_session_cookie, is_https, same_origin, set_session_cookie, still_centre, viewer_of,
 )
 from adapters.web.changes import ChangeWatcher
+from adapters.web.feed import BoardFeed, Drawn
 from adapters.web.incident import read_incident
 from adapters.web.snapshot import read_board
 from config.organisation import Organisation
@@ -66,6 +67,7 @@ class WebBoard:
         self.changes = ChangeWatcher(db, lambda: int(self.clock.now().timestamp() // 60))
         self._rendered: dict[tuple[object, ...], str] = {}
         self._rendered_version = -1
+        self._feeds: dict[str, BoardFeed] = {}  # the board page per language, shared by its streams
         self._streams: set[asyncio.Task[object]] = set()  # open streams, ended when the bot stops
 
     def routes(self) -> list[tuple[str, str, Handler]]:
@@ -187,6 +189,23 @@ class WebBoard:
             self._rendered[key] = html
         return html
 
+    async def board_now(self, t: Translator, *, fresh: bool = False) -> Drawn:
+        """The board as the streams in this language share it, drawn again if the watcher
+        moved since (or `fresh`: a stream just connected, and the version does not move
+        while nobody watches, so what the feed holds may be old)."""
+        feed = self._feeds.setdefault(t.language, BoardFeed())
+        async with feed.lock:  # the other streams wait here for this drawing rather than draw their own
+            version = self.changes.version
+            if fresh or feed.version != version:
+                now, org = self.clock.now(), self.org()
+                async with self.db.reading() as session:
+                    board = await read_board(session, org, now)
+                # In a thread: a minute's tick redraws every card, a tenth of a second of
+                # string work that must not hold the event loop (and the presses it serves).
+                sections = await asyncio.to_thread(feed.draw, t, org, board, self.settings.map_tiles)
+                feed.advance(sections, version)
+            return feed.drawn
+
     # -- the live stream --
 
     async def events(self, request: web.Request) -> web.StreamResponse:
@@ -210,8 +229,13 @@ class WebBoard:
         try:
             # At once, the page as it is now: whatever changed while the page loaded.
             version = self.changes.version
-            sent = await self.render_main(t, page, incident_id) or ""
-            await self._send(response, "board", sent)
+            if page == "board":
+                drawn = await self.board_now(t, fresh=True)
+                seq = drawn.seq
+                await self._send(response, "board", drawn.page, seq)
+            else:
+                sent = await self.render_main(t, page, incident_id) or ""
+                await self._send(response, "board", sent)
             while True:
                 seen = await self.changes.wait_beyond(version, HEARTBEAT_S)
                 # On each change (a revoke is one) and now and then (a session runs out).
@@ -224,8 +248,18 @@ class WebBoard:
                     await response.write(b": keep-alive\n\n")
                     continue
                 version = seen
+                if page == "board":
+                    drawn = await self.board_now(t)
+                    if drawn.seq == seq:  # a change elsewhere (an incident's page, say) sends nothing
+                        continue
+                    if drawn.seq == seq + 1 and drawn.patch is not None:
+                        await self._send(response, "patch", drawn.patch, drawn.seq)
+                    else:  # further behind, or sections came or went: the whole page
+                        await self._send(response, "board", drawn.page, drawn.seq)
+                    seq = drawn.seq
+                    continue
                 html = await self.render_main(t, page, incident_id, shared=True) or ""
-                if html != sent:  # a change elsewhere (another incident's page, say) sends nothing
+                if html != sent:
                     sent = html
                     await self._send(response, "board", html)
         except ConnectionResetError:  # the browser went away
@@ -240,9 +274,11 @@ class WebBoard:
         return current is not None and still_centre(self.org(), viewer.person)
 
     @staticmethod
-    async def _send(response: web.StreamResponse, event: str, html: str) -> None:
+    async def _send(response: web.StreamResponse, event: str, html: str, seq: int | None = None) -> None:
+        """One event; `seq` goes as its id, which board.js checks a patch follows on."""
         data = "".join(f"data: {line}\n" for line in html.split("\n"))
-        await response.write(f"event: {event}\n{data}\n".encode())
+        number = f"id: {seq}\n" if seq is not None else ""
+        await response.write(f"event: {event}\n{number}{data}\n".encode())
 
     # -- signing in and out --
 
