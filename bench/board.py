@@ -94,8 +94,9 @@ def acknowledged_incidents(html: str) -> set[str]:
 
 
 async def follow(http: aiohttp.ClientSession, base: str, cookie: str, board: int) -> None:
-    """One screen: reads the board's stream and prints, once per incident, when it first
-    shows that incident's FIRE-01 order acknowledged (CLOCK_MONOTONIC, shared by processes)."""
+    """One screen: reads the board's stream (the whole board, then patches of what changed)
+    and prints, once per incident, when it first shows that incident's FIRE-01 order
+    acknowledged (CLOCK_MONOTONIC, shared by processes)."""
     seen: set[str] = set()
     first = True
     async with http.get(f"{base}/board/events?page=board", headers={"Cookie": cookie}) as stream:
@@ -111,9 +112,12 @@ async def follow(http: aiohttp.ClientSession, base: str, cookie: str, board: int
                 elif line.startswith("data: "):
                     data.append(line[6:])
                 elif line == "" and event:
-                    if event == "board":
+                    if event in ("board", "patch"):
                         now = time.monotonic()
-                        shown = acknowledged_incidents("\n".join(data))
+                        html = "\n".join(data)
+                        if event == "patch":  # only the elements that changed, as board.js applies them
+                            html = "".join(part for _, part in json.loads(html))
+                        shown = acknowledged_incidents(html)
                         for incident_id in sorted(shown - seen):
                             print(json.dumps({"board": board, "incident": incident_id, "at": now}), flush=True)
                         seen |= shown

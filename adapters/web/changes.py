@@ -54,6 +54,12 @@ class ChangeWatcher:
             self._task = asyncio.create_task(self._run(), name="board-changes")
         return Watching(self)
 
+    @property
+    def sessions_ended(self) -> int | None:
+        """How many board sessions have ended (the mark's last figure): a stream asks the
+        database whether its own session ended only when this moved."""
+        return self._mark[-1] if self._mark else None
+
     def _unwatch(self) -> None:
         self._watchers -= 1
         if self._watchers <= 0 and self._task is not None:
@@ -97,7 +103,9 @@ class ChangeWatcher:
                 log.debug("board change mark not readable", exc_info=True)
 
     async def _look(self) -> None:
-        async with self.db.transaction() as session:
+        # A read beside the writers: on SQLite a transaction would take the one write lock
+        # twice a second, and a press arriving then would wait for the board's poll.
+        async with self.db.reading() as session:
             mark = await change_mark(session, floors_of(self._mark) if self._mark else None)
         minute = self.now_minute()
         if mark != self._mark or minute != self._minute:

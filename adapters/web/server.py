@@ -29,7 +29,9 @@ from adapters.web.access import (
     LANGUAGE_COOKIE, Viewer, clear_session_cookie, is_https, same_origin, set_session_cookie, still_centre, viewer_of,
 )
 from adapters.web.changes import ChangeWatcher
+from adapters.web.drawing import DrawingThread
 from adapters.web.feed import BoardFeed, Drawn
+from adapters.web.pages import Section
 from adapters.web.incident import read_incident
 from adapters.web.snapshot import read_board
 from config.organisation import Organisation
@@ -68,6 +70,7 @@ class WebBoard:
         self._rendered: dict[tuple[object, ...], str] = {}
         self._rendered_version = -1
         self._feeds: dict[str, BoardFeed] = {}  # the board page per language, shared by its streams
+        self.drawing = DrawingThread(db)  # where the live board is read and drawn, off the bot's loop
         self._streams: set[asyncio.Task[object]] = set()  # open streams, ended when the bot stops
 
     def routes(self) -> list[tuple[str, str, Handler]]:
@@ -86,6 +89,7 @@ class WebBoard:
         for task in list(self._streams):
             task.cancel()
         await asyncio.gather(*self._streams, return_exceptions=True)
+        await self.drawing.close()
 
     def changed(self) -> None:
         """The pipeline committed something in this process (bot/app.py calls it)."""
@@ -197,13 +201,17 @@ class WebBoard:
         async with feed.lock:  # the other streams wait here for this drawing rather than draw their own
             version = self.changes.version
             if fresh or feed.version != version:
-                now, org = self.clock.now(), self.org()
-                async with self.db.reading() as session:
-                    board = await read_board(session, org, now)
-                # In a thread: a minute's tick redraws every card, a tenth of a second of
-                # string work that must not hold the event loop (and the presses it serves).
-                sections = await asyncio.to_thread(feed.draw, t, org, board, self.settings.map_tiles)
-                feed.advance(sections, version)
+                now, org, tiles = self.clock.now(), self.org(), self.settings.map_tiles
+
+                async def read_and_draw(db: Database) -> tuple[Section, ...]:
+                    async with db.reading() as session:
+                        board = await read_board(session, org, now)
+                    return feed.draw(t, org, board, tiles)
+
+                # On the drawing thread: reading and drawing 500 incidents is tens of
+                # milliseconds of Python that must not hold the bot's loop, and the presses
+                # it serves, in one piece (adapters/web/drawing.py).
+                feed.advance(await self.drawing.run(read_and_draw), version)
             return feed.drawn
 
     # -- the live stream --
@@ -229,6 +237,7 @@ class WebBoard:
         try:
             # At once, the page as it is now: whatever changed while the page loaded.
             version = self.changes.version
+            sessions_ended = self.changes.sessions_ended
             if page == "board":
                 drawn = await self.board_now(t, fresh=True)
                 seq = drawn.seq
@@ -238,12 +247,18 @@ class WebBoard:
                 await self._send(response, "board", sent)
             while True:
                 seen = await self.changes.wait_beyond(version, HEARTBEAT_S)
-                # On each change (a revoke is one) and now and then (a session runs out).
-                if seen != version or loop.time() - checked > SESSION_RECHECK_S:
-                    checked = loop.time()
+                # When a session ended somewhere (a revoke, a sign-out) and now and then (a
+                # session runs out): not on every change, which would be one query per
+                # screen per press. Leaving the centre is looked at on each change (no query).
+                ended = self.changes.sessions_ended
+                if ended != sessions_ended or loop.time() - checked > SESSION_RECHECK_S:
+                    checked, sessions_ended = loop.time(), ended
                     if not await self._still_signed_in(request, viewer):
                         await self._send(response, "signedout", "")
                         break
+                elif seen != version and not still_centre(self.org(), viewer.person):
+                    await self._send(response, "signedout", "")
+                    break
                 if seen == version:
                     await response.write(b": keep-alive\n\n")
                     continue
