@@ -145,26 +145,26 @@ def board_sections(t: Translator, org: Organisation, board: Board, tiles: str | 
     sections = [Section("updated", text("p", t("web.updated", time=board.now.astimezone(zone).strftime("%H:%M")),
                                          class_="updated", id="updated"))]
     more = text("p", t("web.left_out", count=board.left_out), class_="muted") if board.left_out else ""
-    sections.append(_cards_section(
+    sections.append(cards_section(
         "incidents", text("h2", t("web.incidents", count=len(board.incidents))) + more,
         [(f"incident-{row.incident.id}", draw(row)) for row in board.incidents],
         text("p", t("incidents.none"), class_="muted")))
-    sections.append(_section("alerts", text("h2", t("web.alerts")) + _alerts(t, org, board)))
-    sections.append(_section("rollcall", text("h2", t("web.rollcall")) + _rollcall(t, org, board, zone)))
-    sections.append(_section("duty", text("h2", t("web.duty")) + _duty(t, board, zone)))
-    sections.append(_section("map", text("h2", t("web.map")) + map_svg(t, org, board, tiles)))
+    sections.append(plain_section("alerts", text("h2", t("web.alerts")) + _alerts(t, org, board)))
+    sections.append(plain_section("rollcall", text("h2", t("web.rollcall")) + _rollcall(t, org, board, zone)))
+    sections.append(plain_section("duty", text("h2", t("web.duty")) + _duty(t, board, zone)))
+    sections.append(plain_section("map", text("h2", t("web.map")) + map_svg(t, org, board, tiles)))
     if board.drills:
-        sections.append(_cards_section(
+        sections.append(cards_section(
             "drills", text("h2", t("web.drills", count=len(board.drills))),
             [(f"incident-{row.incident.id}", draw(row)) for row in board.drills], "", class_="drills"))
     return sections
 
 
-def _section(section_id: str, body: str) -> Section:
+def plain_section(section_id: str, body: str) -> Section:
     return Section(section_id, tag("section", body, id=section_id))
 
 
-def _cards_section(section_id: str, head: str, cards: list[tuple[str, str]], empty: str,
+def cards_section(section_id: str, head: str, cards: list[tuple[str, str]], empty: str,
                    class_: str | None = None) -> Section:
     inner = "".join(html for _, html in cards) or empty
     html = tag("section", head + tag("div", inner, class_="cards"), id=section_id, class_=class_)
