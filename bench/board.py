@@ -115,6 +115,7 @@ async def follow(http: aiohttp.ClientSession, base: str, cookie: str, board: int
                     if event in ("board", "patch"):
                         now = time.monotonic()
                         html = "\n".join(data)
+                        print(json.dumps({"board": board, "event": event, "bytes": len(html.encode())}), flush=True)
                         if event == "patch":  # only the elements that changed, as board.js applies them
                             html = "".join(part for _, part in json.loads(html))
                         shown = acknowledged_incidents(html)
@@ -193,6 +194,7 @@ async def main(incidents: int, boards: int, presses: int) -> None:
                     sys.executable, __file__, "--screens", base, cookie, str(boards),
                     stdout=asyncio.subprocess.PIPE)
                 shown: dict[str, list[float]] = {}
+                received: dict[str, list[int]] = {}  # per kind of event, the size of each a board got
                 connected = 0
 
                 async def read_child() -> None:
@@ -202,12 +204,15 @@ async def main(incidents: int, boards: int, presses: int) -> None:
                         report = json.loads(raw)
                         if report.get("connected"):
                             connected += 1
+                        elif "event" in report:
+                            received.setdefault(report["event"], []).append(report["bytes"])
                         else:
                             shown.setdefault(report["incident"], []).append(report["at"])
                 reader = asyncio.create_task(read_child())
                 try:
                     await wait_until(lambda: connected == boards, 120)
                     delays, loaded = [], []
+                    received.clear()  # from here: what the presses cost, not the first whole page
                     for incident_id, token in pressable[presses:2 * presses]:
                         began = time.monotonic()
                         loaded.append(await press(app, token))
@@ -222,6 +227,9 @@ async def main(incidents: int, boards: int, presses: int) -> None:
     print(f"/board page: {page_s * 1000:.0f} ms to the whole answer"
           + (f", first contentful paint {paint * 1000:.0f} ms" if paint is not None else ", no Chromium for paint"))
     print(f"press → {boards} boards updated: {percentiles(delays)} (target p99 ≤ 1000 ms)")
+    sent = {kind: f"{len(sizes)} × {statistics.mean(sizes) / 1000:.1f} KB" for kind, sizes in sorted(received.items())}
+    print(f"sent to the boards during the presses: {sent or 'nothing'} "
+          "(board: the whole page; patch: only what changed)")
     print(f"press latency, no board open: {percentiles(quiet)}; with {boards} boards: {percentiles(loaded)} "
           f"(target within 20 %)")
 
