@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Hashable
 
 from adapters.web.pages import Section, board_sections, incident_card
@@ -34,6 +35,24 @@ class Drawn:
     @property
     def page(self) -> str:
         return "".join(section.html for section in self.sections)
+
+    # The events as bytes, made once for every stream that sends them: at a minute's
+    # tick every card changes, and encoding that for each of fifty screens is the work
+    # this feed is here to save.
+    @cached_property
+    def page_event(self) -> bytes:
+        return server_sent_event("board", self.page, self.seq)
+
+    @cached_property
+    def patch_event(self) -> bytes | None:
+        return None if self.patch is None else server_sent_event("patch", self.patch, self.seq)
+
+
+def server_sent_event(event: str, data: str, seq: int | None = None) -> bytes:
+    """One server-sent event; `seq` goes as its id, which board.js checks a patch follows on."""
+    lines = "".join(f"data: {line}\n" for line in data.split("\n"))
+    number = f"id: {seq}\n" if seq is not None else ""
+    return f"event: {event}\n{number}{lines}\n".encode()
 
 
 def changed_parts(old: tuple[Section, ...], new: tuple[Section, ...]) -> list[tuple[str, str]] | None:

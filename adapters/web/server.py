@@ -30,7 +30,7 @@ from adapters.web.access import (
 )
 from adapters.web.changes import ChangeWatcher
 from adapters.web.drawing import DrawingThread
-from adapters.web.feed import BoardFeed, Drawn
+from adapters.web.feed import BoardFeed, Drawn, server_sent_event
 from adapters.web.pages import Section
 from adapters.web.incident import read_incident
 from adapters.web.snapshot import read_board
@@ -241,7 +241,7 @@ class WebBoard:
             if page == "board":
                 drawn = await self.board_now(t, fresh=True)
                 seq = drawn.seq
-                await self._send(response, "board", drawn.page, seq)
+                await response.write(drawn.page_event)
             else:
                 sent = await self.render_main(t, page, incident_id) or ""
                 await self._send(response, "board", sent)
@@ -267,10 +267,9 @@ class WebBoard:
                     drawn = await self.board_now(t)
                     if drawn.seq == seq:  # a change elsewhere (an incident's page, say) sends nothing
                         continue
-                    if drawn.seq == seq + 1 and drawn.patch is not None:
-                        await self._send(response, "patch", drawn.patch, drawn.seq)
-                    else:  # further behind, or sections came or went: the whole page
-                        await self._send(response, "board", drawn.page, drawn.seq)
+                    patch = drawn.patch_event if drawn.seq == seq + 1 else None
+                    # Further behind, or sections came or went: the whole page.
+                    await response.write(patch if patch is not None else drawn.page_event)
                     seq = drawn.seq
                     continue
                 html = await self.render_main(t, page, incident_id, shared=True) or ""
@@ -289,11 +288,8 @@ class WebBoard:
         return current is not None and still_centre(self.org(), viewer.person)
 
     @staticmethod
-    async def _send(response: web.StreamResponse, event: str, html: str, seq: int | None = None) -> None:
-        """One event; `seq` goes as its id, which board.js checks a patch follows on."""
-        data = "".join(f"data: {line}\n" for line in html.split("\n"))
-        number = f"id: {seq}\n" if seq is not None else ""
-        await response.write(f"event: {event}\n{number}{data}\n".encode())
+    async def _send(response: web.StreamResponse, event: str, html: str) -> None:
+        await response.write(server_sent_event(event, html))
 
     # -- signing in and out --
 
