@@ -37,10 +37,10 @@ def test_cards_that_came_or_moved_send_their_section_and_other_sections_go_alone
 
 def test_the_feed_numbers_its_states_and_keeps_only_the_last_patch() -> None:
     feed = BoardFeed()
-    first = feed.advance(board({"incident-1": "<article>a</article>"}), version=0)
+    first = feed.advance(board({"incident-1": "<article>a</article>"}), version=(1, 0))
     assert first.seq == 1 and first.patch is None  # nothing before it: the whole page
-    assert feed.advance(board({"incident-1": "<article>a</article>"}), version=1) is first  # nothing changed
-    second = feed.advance(board({"incident-1": "<article>a2</article>"}), version=2)
+    assert feed.advance(board({"incident-1": "<article>a</article>"}), version=(1, 1)) is first  # nothing changed
+    second = feed.advance(board({"incident-1": "<article>a2</article>"}), version=(1, 2))
     assert second.seq == 2 and json.loads(second.patch or "") == [["incident-1", "<article>a2</article>"]]
-    third = feed.advance(board({"incident-1": "<article>a2</article>"}, drills=True), version=3)
+    third = feed.advance(board({"incident-1": "<article>a2</article>"}, drills=True), version=(1, 3))
     assert third.seq == 3 and third.patch is None and 'id="drills"' in third.page

@@ -33,6 +33,9 @@ class ChangeWatcher:
         self.poll_s = poll_s
         self.now_minute = now_minute
         self.version = 0  # moves on each change: what the streams wait on
+        # Moves each time watching starts again after nobody watched: the version stood still
+        # meanwhile, so anything drawn before is older than its version says.
+        self.epoch = 0
         self._mark: tuple[int, ...] | None = None
         self._minute = now_minute()
         self._watchers = 0
@@ -52,8 +55,19 @@ class ChangeWatcher:
                 await self._look()
             except Exception:
                 log.debug("board change mark not readable", exc_info=True)
+            self.epoch += 1
             self._task = asyncio.create_task(self._run(), name="board-changes")
         return Watching(self)
+
+    async def unchanged(self) -> bool:
+        """Nothing changed since the last look: what was drawn then is the board now. One
+        cheap read, for a screen connecting (this process's commits are looked at after a
+        short delay, another's at the next poll: the page it just loaded may be newer)."""
+        if self._mark is None:
+            return False
+        async with self.db.reading() as session:
+            mark = await change_mark(session, floors_of(self._mark))
+        return mark == self._mark and self.now_minute() == self._minute
 
     @property
     def sessions_ended(self) -> int | None:

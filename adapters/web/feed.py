@@ -84,7 +84,7 @@ def row_key(row: IncidentRow) -> Hashable | None:
 class BoardFeed:
     def __init__(self) -> None:
         self.drawn = Drawn(0, (), None)
-        self.version = -1  # the change watcher's version it was drawn at
+        self.version: tuple[int, int] | None = None  # the change watcher's (epoch, version) it was drawn at
         self.lock = asyncio.Lock()  # one drawing at a time; the streams waiting for it share it
         self._cards: dict[Hashable, str] = {}
 
@@ -105,7 +105,7 @@ class BoardFeed:
         self._cards = kept  # only the cards on the board now: the cache never grows past it
         return sections
 
-    def advance(self, sections: tuple[Section, ...], version: int) -> Drawn:
+    def advance(self, sections: tuple[Section, ...], version: tuple[int, int]) -> Drawn:
         self.version = version
         old = self.drawn
         if old.seq and old.sections == sections:

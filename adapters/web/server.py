@@ -193,14 +193,23 @@ class WebBoard:
             self._rendered[key] = html
         return html
 
-    async def board_now(self, t: Translator, *, fresh: bool = False) -> Drawn:
+    async def board_now(self, t: Translator, *, connecting: bool = False) -> Drawn:
         """The board as the streams in this language share it, drawn again if the watcher
-        moved since (or `fresh`: a stream just connected, and the version does not move
-        while nobody watches, so what the feed holds may be old)."""
+        moved since (its version, or its epoch: the version stood still while nobody
+        watched, so a feed drawn before then may be old). `connecting`: a screen's first
+        push, which must not be older than the page it just loaded; it gets the feed as
+        drawn if nothing changed since (one cheap read), so fifty screens reconnecting
+        at once cost one drawing, not fifty."""
         feed = self._feeds.setdefault(t.language, BoardFeed())
         async with feed.lock:  # the other streams wait here for this drawing rather than draw their own
-            version = self.changes.version
-            if fresh or feed.version != version:
+            version = (self.changes.epoch, self.changes.version)
+            stale = feed.version != version
+            if not stale and connecting:
+                try:
+                    stale = not await self.changes.unchanged()
+                except Exception:  # the database is briefly away: draw, which says so if it is still away
+                    stale = True
+            if stale:
                 now, org, tiles = self.clock.now(), self.org(), self.settings.map_tiles
 
                 async def read_and_draw(db: Database) -> tuple[Section, ...]:
@@ -239,7 +248,7 @@ class WebBoard:
             version = self.changes.version
             sessions_ended = self.changes.sessions_ended
             if page == "board":
-                drawn = await self.board_now(t, fresh=True)
+                drawn = await self.board_now(t, connecting=True)
                 seq = drawn.seq
                 await response.write(drawn.page_event)
             else:
