@@ -10,6 +10,8 @@ Prints:
 - the page: time to the whole /board answer, and the browser's first contentful paint;
 - press → board: from a unit's press typed in the console to every connected board
   holding the new state, p50/p99 (target p99 ≤ 1 s);
+- what reached the boards during the presses: how many whole pages and patches (only
+  the elements that changed), and their mean size;
 - press latency (the console handling the press, to its commit) with no board open and
   with the boards connected, p50/p99 (target: within 20 % of each other).
 
