@@ -10,6 +10,7 @@ few milliseconds instead, and the press's transaction never waits for board work
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import threading
 from typing import Awaitable, Callable, TypeVar
 
@@ -26,11 +27,17 @@ class DrawingThread:
         self._thread: threading.Thread | None = None
         self._db: Database | None = None
         self._start = threading.Lock()
+        self._pending: set[concurrent.futures.Future[object]] = set()
 
     async def run(self, work: Callable[[Database], Awaitable[T]]) -> T:
         """`work(database)` on the drawing thread; its result here."""
         loop = self._running()
-        return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(self._call(work), loop))
+        done = asyncio.run_coroutine_threadsafe(self._call(work), loop)
+        self._pending.add(done)
+        done.add_done_callback(self._pending.discard)
+        # Shielded: a stream that ends (the browser left, the bot stops) does not cancel a
+        # read in the middle of a database call on the other loop; close() waits for it.
+        return await asyncio.shield(asyncio.wrap_future(done))
 
     async def _call(self, work: Callable[[Database], Awaitable[T]]) -> T:
         if self._db is None:  # made on the thread's loop: its connections belong there
@@ -49,6 +56,8 @@ class DrawingThread:
         loop, thread = self._loop, self._thread
         if loop is None or thread is None:
             return
+        if self._pending:  # a drawing under way finishes first: its connection goes back to the pool
+            await asyncio.wait([asyncio.wrap_future(f) for f in list(self._pending)], timeout=STOP_WAIT_S)
         if self._db is not None:
             done = asyncio.run_coroutine_threadsafe(self._db.dispose(), loop)
             try:
