@@ -10,6 +10,8 @@ Prints:
 - the page: time to the whole /board answer, and the browser's first contentful paint;
 - press → board: from a unit's press typed in the console to every connected board
   holding the new state, p50/p99 (target p99 ≤ 1 s);
+- what reached the boards during the presses: how many whole pages and patches (only
+  the elements that changed), and their mean size;
 - press latency (the console handling the press, to its commit) with no board open and
   with the boards connected, p50/p99 (target: within 20 % of each other).
 
@@ -94,8 +96,9 @@ def acknowledged_incidents(html: str) -> set[str]:
 
 
 async def follow(http: aiohttp.ClientSession, base: str, cookie: str, board: int) -> None:
-    """One screen: reads the board's stream and prints, once per incident, when it first
-    shows that incident's FIRE-01 order acknowledged (CLOCK_MONOTONIC, shared by processes)."""
+    """One screen: reads the board's stream (the whole board, then patches of what changed)
+    and prints, once per incident, when it first shows that incident's FIRE-01 order
+    acknowledged (CLOCK_MONOTONIC, shared by processes)."""
     seen: set[str] = set()
     first = True
     async with http.get(f"{base}/board/events?page=board", headers={"Cookie": cookie}) as stream:
@@ -111,9 +114,13 @@ async def follow(http: aiohttp.ClientSession, base: str, cookie: str, board: int
                 elif line.startswith("data: "):
                     data.append(line[6:])
                 elif line == "" and event:
-                    if event == "board":
+                    if event in ("board", "patch"):
                         now = time.monotonic()
-                        shown = acknowledged_incidents("\n".join(data))
+                        html = "\n".join(data)
+                        print(json.dumps({"board": board, "event": event, "bytes": len(html.encode())}), flush=True)
+                        if event == "patch":  # only the elements that changed, as board.js applies them
+                            html = "".join(part for _, part in json.loads(html))
+                        shown = acknowledged_incidents(html)
                         for incident_id in sorted(shown - seen):
                             print(json.dumps({"board": board, "incident": incident_id, "at": now}), flush=True)
                         seen |= shown
@@ -189,6 +196,7 @@ async def main(incidents: int, boards: int, presses: int) -> None:
                     sys.executable, __file__, "--screens", base, cookie, str(boards),
                     stdout=asyncio.subprocess.PIPE)
                 shown: dict[str, list[float]] = {}
+                received: dict[str, list[int]] = {}  # per kind of event, the size of each a board got
                 connected = 0
 
                 async def read_child() -> None:
@@ -198,12 +206,15 @@ async def main(incidents: int, boards: int, presses: int) -> None:
                         report = json.loads(raw)
                         if report.get("connected"):
                             connected += 1
+                        elif "event" in report:
+                            received.setdefault(report["event"], []).append(report["bytes"])
                         else:
                             shown.setdefault(report["incident"], []).append(report["at"])
                 reader = asyncio.create_task(read_child())
                 try:
                     await wait_until(lambda: connected == boards, 120)
                     delays, loaded = [], []
+                    received.clear()  # from here: what the presses cost, not the first whole page
                     for incident_id, token in pressable[presses:2 * presses]:
                         began = time.monotonic()
                         loaded.append(await press(app, token))
@@ -218,6 +229,9 @@ async def main(incidents: int, boards: int, presses: int) -> None:
     print(f"/board page: {page_s * 1000:.0f} ms to the whole answer"
           + (f", first contentful paint {paint * 1000:.0f} ms" if paint is not None else ", no Chromium for paint"))
     print(f"press → {boards} boards updated: {percentiles(delays)} (target p99 ≤ 1000 ms)")
+    sent = {kind: f"{len(sizes)} × {statistics.mean(sizes) / 1000:.1f} KB" for kind, sizes in sorted(received.items())}
+    print(f"sent to the boards during the presses: {sent or 'nothing'} "
+          "(board: the whole page; patch: only what changed)")
     print(f"press latency, no board open: {percentiles(quiet)}; with {boards} boards: {percentiles(loaded)} "
           f"(target within 20 %)")
 

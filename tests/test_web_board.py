@@ -124,6 +124,33 @@ async def test_a_report_and_an_acknowledgement_reach_the_open_board_without_relo
     assert errors_of(page) == []  # nothing refused by the page's Content-Security-Policy, no script error
 
 
+async def test_a_change_to_one_incident_replaces_its_card_and_leaves_the_rest_alone(
+        board_bot: BoardBot, browser: Any) -> None:
+    """A press sends only the pressed incident's card: the other incident's card (with a
+    mark put on it in the page) and the section around them are the same elements after."""
+    page = await open_page(browser)
+    await sign_in(page, await board_bot.link())
+    first = incident_id(await board_bot.say("路人甲@reporting: 人民路化工厂起火，3人受伤，有人被困"))
+    second = incident_id(await board_bot.say("路人乙@reporting: 海滨路码头有人落水，1人失联"))
+    order = await board_bot.say(f"王指挥@centre: /dispatch {first} FIRE-01")
+    await board_bot.say(f"王指挥@centre: /dispatch {second} MED-01")
+    await appears(page, f'[data-incident="{first}"] [data-unit="FIRE-01"][data-state="ordered"]')
+    await appears(page, f'[data-incident="{second}"] [data-unit="MED-01"][data-state="ordered"]')
+    await page.evaluate(f"""() => {{
+        document.querySelector('[data-incident="{second}"]').dataset.marked = "kept";
+        document.querySelector('[data-incident="{first}"]').dataset.marked = "kept";
+        document.getElementById("incidents").dataset.marked = "kept";
+    }}""")
+
+    await board_bot.say(f"张三@FIRE-01: !{token(order, '接令')}")
+    await appears(page, f'[data-incident="{first}"] [data-unit="FIRE-01"][data-state="acknowledged"]')
+    assert await page.locator(f'[data-incident="{second}"][data-marked="kept"]').count() == 1  # not replaced
+    assert await page.locator('#incidents[data-marked="kept"]').count() == 1
+    assert await page.locator(f'[data-incident="{first}"][data-marked="kept"]').count() == 0  # drawn anew
+    assert await page.locator(f'[data-incident="{second}"] [data-unit="MED-01"][data-state="ordered"]').count() == 1
+    assert errors_of(page) == []
+
+
 async def test_a_change_made_by_another_bot_process_reaches_the_board(
         board_bot: BoardBot, browser: Any, database_url: str, org: Organisation, clock: ManualClock) -> None:
     """The other process's commit does not nudge this one: the change mark's poll finds it."""

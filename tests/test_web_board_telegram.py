@@ -5,6 +5,7 @@ unit's group reaches the open board's stream within a second."""
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import time
 from pathlib import Path
@@ -36,7 +37,7 @@ def _buttons(message: dict) -> list[dict]:
 
 
 async def _next_board(stream: aiohttp.StreamReader) -> str:
-    """The next `board` event's data from a server-sent event stream."""
+    """The next push's html from a server-sent event stream: the whole board, or a patch's changed elements."""
     event, data = "", []
     while True:
         line = (await stream.readline()).decode().rstrip("\n")
@@ -47,6 +48,8 @@ async def _next_board(stream: aiohttp.StreamReader) -> str:
         elif line == "" and event:
             if event == "board":
                 return "\n".join(data)
+            if event == "patch":  # only the elements that changed: their html, one after another
+                return "".join(html for _, html in json.loads("\n".join(data)))
             event, data = "", []
 
 

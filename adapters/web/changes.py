@@ -21,7 +21,8 @@ log = logging.getLogger(__name__)
 POLL_S = 0.5
 NUDGE_DELAY_S = 0.05  # gather a burst of commits into one redraw
 # In a storm of presses every commit nudges: the boards are redrawn at most this often,
-# so drawing them (0.1–0.2 s of CPU for 500 incidents) cannot crowd out the presses.
+# so reading and drawing them (some 50 ms of CPU at 500 incidents, on the drawing
+# thread: adapters/web/drawing.py) cannot crowd out the presses.
 MIN_GAP_S = 0.3
 MINUTE_S = 60.0
 
@@ -32,6 +33,9 @@ class ChangeWatcher:
         self.poll_s = poll_s
         self.now_minute = now_minute
         self.version = 0  # moves on each change: what the streams wait on
+        # Moves each time watching starts again after nobody watched: the version stood still
+        # meanwhile, so anything drawn before is older than its version says.
+        self.epoch = 0
         self._mark: tuple[int, ...] | None = None
         self._minute = now_minute()
         self._watchers = 0
@@ -51,8 +55,25 @@ class ChangeWatcher:
                 await self._look()
             except Exception:
                 log.debug("board change mark not readable", exc_info=True)
+            self.epoch += 1
             self._task = asyncio.create_task(self._run(), name="board-changes")
         return Watching(self)
+
+    async def unchanged(self) -> bool:
+        """Nothing changed since the last look: what was drawn then is the board now. One
+        cheap read, for a screen connecting (this process's commits are looked at after a
+        short delay, another's at the next poll: the page it just loaded may be newer)."""
+        if self._mark is None:
+            return False
+        async with self.db.reading() as session:
+            mark = await change_mark(session, floors_of(self._mark))
+        return mark == self._mark and self.now_minute() == self._minute
+
+    @property
+    def sessions_ended(self) -> int | None:
+        """How many board sessions have ended (the mark's last figure): a stream asks the
+        database whether its own session ended only when this moved."""
+        return self._mark[-1] if self._mark else None
 
     def _unwatch(self) -> None:
         self._watchers -= 1
@@ -97,7 +118,9 @@ class ChangeWatcher:
                 log.debug("board change mark not readable", exc_info=True)
 
     async def _look(self) -> None:
-        async with self.db.transaction() as session:
+        # A read beside the writers: on SQLite a transaction would take the one write lock
+        # twice a second, and a press arriving then would wait for the board's poll.
+        async with self.db.reading() as session:
             mark = await change_mark(session, floors_of(self._mark) if self._mark else None)
         minute = self.now_minute()
         if mark != self._mark or minute != self._minute:

@@ -5,7 +5,9 @@ and on every change pushed over the stream, so both always look the same.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Callable
 from zoneinfo import ZoneInfo
 
 from core.i18n import LANGUAGES, Translator
@@ -19,7 +21,7 @@ from storage.models import Incident
 STATE_CLASS = {"ordered": "silent", "acknowledged": "ack", "en_route": "moving", "on_scene": "scene",
                "declined": "declined", "pending_approval": "pending", "rejected": "declined"}
 LEVEL_COLOURS = ("red", "orange", "yellow", "blue")
-ASSET_VERSION = "1"  # bump when board.js or board.css change: browsers keep the old ones otherwise
+ASSET_VERSION = "2"  # bump when board.js or board.css change: browsers keep the old ones otherwise
 
 
 def layout(t: Translator, org: Organisation, title: str, body: str, *, stream: str | None = None,
@@ -116,24 +118,62 @@ def incident_card(t: Translator, org: Organisation, row: IncidentRow) -> str:
                data_incident=i.id)
 
 
-def board_main(t: Translator, org: Organisation, board: Board, tiles: str | None) -> str:
+@dataclass(frozen=True)
+class Section:
+    """One part of the board's <main> that a live update can replace on its own.
+
+    `cards`: the incident cards inside it, (element id, html) in order; `frame`: the
+    section with its cards' contents left out, so that when only cards changed (the
+    frame is the same) an update sends those cards and not the whole section.
+    """
+    id: str
+    html: str
+    cards: tuple[tuple[str, str], ...] = ()
+    frame: str = ""
+
+
+CardDrawer = Callable[[IncidentRow], str]
+
+
+def board_sections(t: Translator, org: Organisation, board: Board, tiles: str | None,
+                   card: CardDrawer | None = None) -> list[Section]:
+    """The board's <main> in its parts. `card`: how to draw one incident's card (the live
+    feed passes one that keeps the cards it drew before)."""
+    draw = card or (lambda row: incident_card(t, org, row))
     zone = org.timezone
     # To the minute, like the ages: a push that changes nothing else is then not sent at all.
-    parts = [text("p", t("web.updated", time=board.now.astimezone(zone).strftime("%H:%M")), class_="updated")]
-    incidents = "".join(incident_card(t, org, row) for row in board.incidents) or text("p", t("incidents.none"),
-                                                                                        class_="muted")
+    sections = [Section("updated", text("p", t("web.updated", time=board.now.astimezone(zone).strftime("%H:%M")),
+                                         class_="updated", id="updated"))]
     more = text("p", t("web.left_out", count=board.left_out), class_="muted") if board.left_out else ""
-    parts.append(tag("section", text("h2", t("web.incidents", count=len(board.incidents))) + more
-                     + tag("div", incidents, class_="cards"), id="incidents"))
-    parts.append(tag("section", text("h2", t("web.alerts")) + _alerts(t, org, board), id="alerts"))
-    parts.append(tag("section", text("h2", t("web.rollcall")) + _rollcall(t, org, board, zone), id="rollcall"))
-    parts.append(tag("section", text("h2", t("web.duty")) + _duty(t, board, zone), id="duty"))
-    parts.append(tag("section", text("h2", t("web.map")) + map_svg(t, org, board, tiles), id="map"))
+    sections.append(cards_section(
+        "incidents", text("h2", t("web.incidents", count=len(board.incidents))) + more,
+        [(f"incident-{row.incident.id}", draw(row)) for row in board.incidents],
+        text("p", t("incidents.none"), class_="muted")))
+    sections.append(plain_section("alerts", text("h2", t("web.alerts")) + _alerts(t, org, board)))
+    sections.append(plain_section("rollcall", text("h2", t("web.rollcall")) + _rollcall(t, org, board, zone)))
+    sections.append(plain_section("duty", text("h2", t("web.duty")) + _duty(t, board, zone)))
+    sections.append(plain_section("map", text("h2", t("web.map")) + map_svg(t, org, board, tiles)))
     if board.drills:
-        parts.append(tag("section", text("h2", t("web.drills", count=len(board.drills)))
-                         + tag("div", "".join(incident_card(t, org, row) for row in board.drills), class_="cards"),
-                         id="drills", class_="drills"))
-    return "".join(parts)
+        sections.append(cards_section(
+            "drills", text("h2", t("web.drills", count=len(board.drills))),
+            [(f"incident-{row.incident.id}", draw(row)) for row in board.drills], "", class_="drills"))
+    return sections
+
+
+def plain_section(section_id: str, body: str) -> Section:
+    return Section(section_id, tag("section", body, id=section_id))
+
+
+def cards_section(section_id: str, head: str, cards: list[tuple[str, str]], empty: str,
+                   class_: str | None = None) -> Section:
+    inner = "".join(html for _, html in cards) or empty
+    html = tag("section", head + tag("div", inner, class_="cards"), id=section_id, class_=class_)
+    frame = head + "\x00" + "\x00".join(card_id for card_id, _ in cards) + ("" if cards else empty)
+    return Section(section_id, html, tuple(cards), frame)
+
+
+def board_main(t: Translator, org: Organisation, board: Board, tiles: str | None) -> str:
+    return "".join(section.html for section in board_sections(t, org, board, tiles))
 
 
 def _unit_names(org: Organisation, codes: list[str]) -> str:

@@ -29,6 +29,9 @@ from adapters.web.access import (
     LANGUAGE_COOKIE, Viewer, clear_session_cookie, is_https, same_origin, set_session_cookie, still_centre, viewer_of,
 )
 from adapters.web.changes import ChangeWatcher
+from adapters.web.drawing import DrawingThread
+from adapters.web.feed import BoardFeed, Drawn, server_sent_event
+from adapters.web.pages import Section
 from adapters.web.incident import read_incident
 from adapters.web.snapshot import read_board
 from config.organisation import Organisation
@@ -66,6 +69,8 @@ class WebBoard:
         self.changes = ChangeWatcher(db, lambda: int(self.clock.now().timestamp() // 60))
         self._rendered: dict[tuple[object, ...], str] = {}
         self._rendered_version = -1
+        self._feeds: dict[str, BoardFeed] = {}  # the board page per language, shared by its streams
+        self.drawing = DrawingThread(db)  # where the live board is read and drawn, off the bot's loop
         self._streams: set[asyncio.Task[object]] = set()  # open streams, ended when the bot stops
 
     def routes(self) -> list[tuple[str, str, Handler]]:
@@ -84,6 +89,7 @@ class WebBoard:
         for task in list(self._streams):
             task.cancel()
         await asyncio.gather(*self._streams, return_exceptions=True)
+        await self.drawing.close()
 
     def changed(self) -> None:
         """The pipeline committed something in this process (bot/app.py calls it)."""
@@ -187,6 +193,36 @@ class WebBoard:
             self._rendered[key] = html
         return html
 
+    async def board_now(self, t: Translator, *, connecting: bool = False) -> Drawn:
+        """The board as the streams in this language share it, drawn again if the watcher
+        moved since (its version, or its epoch: the version stood still while nobody
+        watched, so a feed drawn before then may be old). `connecting`: a screen's first
+        push, which must not be older than the page it just loaded; it gets the feed as
+        drawn if nothing changed since (one cheap read), so fifty screens reconnecting
+        at once cost one drawing, not fifty."""
+        feed = self._feeds.setdefault(t.language, BoardFeed())
+        async with feed.lock:  # the other streams wait here for this drawing rather than draw their own
+            version = (self.changes.epoch, self.changes.version)
+            stale = feed.version != version
+            if not stale and connecting:
+                try:
+                    stale = not await self.changes.unchanged()
+                except Exception:  # the database is briefly away: draw, which says so if it is still away
+                    stale = True
+            if stale:
+                now, org, tiles = self.clock.now(), self.org(), self.settings.map_tiles
+
+                async def read_and_draw(db: Database) -> tuple[Section, ...]:
+                    async with db.reading() as session:
+                        board = await read_board(session, org, now)
+                    return feed.draw(t, org, board, tiles)
+
+                # On the drawing thread: reading and drawing 500 incidents is tens of
+                # milliseconds of Python that must not hold the bot's loop, and the presses
+                # it serves, in one piece (adapters/web/drawing.py).
+                feed.advance(await self.drawing.run(read_and_draw), version)
+            return feed.drawn
+
     # -- the live stream --
 
     async def events(self, request: web.Request) -> web.StreamResponse:
@@ -210,22 +246,43 @@ class WebBoard:
         try:
             # At once, the page as it is now: whatever changed while the page loaded.
             version = self.changes.version
-            sent = await self.render_main(t, page, incident_id) or ""
-            await self._send(response, "board", sent)
+            sessions_ended = self.changes.sessions_ended
+            if page == "board":
+                drawn = await self.board_now(t, connecting=True)
+                seq = drawn.seq
+                await response.write(drawn.page_event)
+            else:
+                sent = await self.render_main(t, page, incident_id) or ""
+                await self._send(response, "board", sent)
             while True:
                 seen = await self.changes.wait_beyond(version, HEARTBEAT_S)
-                # On each change (a revoke is one) and now and then (a session runs out).
-                if seen != version or loop.time() - checked > SESSION_RECHECK_S:
-                    checked = loop.time()
+                # When a session ended somewhere (a revoke, a sign-out) and now and then (a
+                # session runs out): not on every change, which would be one query per
+                # screen per press. Leaving the centre is looked at on each change (no query).
+                ended = self.changes.sessions_ended
+                if ended != sessions_ended or loop.time() - checked > SESSION_RECHECK_S:
+                    checked, sessions_ended = loop.time(), ended
                     if not await self._still_signed_in(request, viewer):
                         await self._send(response, "signedout", "")
                         break
+                elif seen != version and not still_centre(self.org(), viewer.person):
+                    await self._send(response, "signedout", "")
+                    break
                 if seen == version:
                     await response.write(b": keep-alive\n\n")
                     continue
                 version = seen
+                if page == "board":
+                    drawn = await self.board_now(t)
+                    if drawn.seq == seq:  # a change elsewhere (an incident's page, say) sends nothing
+                        continue
+                    patch = drawn.patch_event if drawn.seq == seq + 1 else None
+                    # Further behind, or sections came or went: the whole page.
+                    await response.write(patch if patch is not None else drawn.page_event)
+                    seq = drawn.seq
+                    continue
                 html = await self.render_main(t, page, incident_id, shared=True) or ""
-                if html != sent:  # a change elsewhere (another incident's page, say) sends nothing
+                if html != sent:
                     sent = html
                     await self._send(response, "board", html)
         except ConnectionResetError:  # the browser went away
@@ -241,8 +298,7 @@ class WebBoard:
 
     @staticmethod
     async def _send(response: web.StreamResponse, event: str, html: str) -> None:
-        data = "".join(f"data: {line}\n" for line in html.split("\n"))
-        await response.write(f"event: {event}\n{data}\n".encode())
+        await response.write(server_sent_event(event, html))
 
     # -- signing in and out --
 

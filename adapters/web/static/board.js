@@ -1,27 +1,62 @@
-// Keeps the page's <main> live: the server pushes the whole <main>, already drawn and
-// escaped, over server-sent events whenever something changed in chat. No framework:
-// the page must work on the centre's locked-down machines without a build step.
+// Keeps the page's <main> live over server-sent events. The server pushes the whole
+// <main> ("board") on connecting and when it must, and otherwise only the elements that
+// changed ("patch": [[element id, html], ...], an incident's card say), already drawn and
+// escaped. Each push carries its number; a patch that does not follow the one shown, or
+// names an element the page lacks, means this page missed something: it reconnects, and
+// the server answers a new connection with the whole <main>. No framework: the page must
+// work on the centre's locked-down machines without a build step.
 "use strict";
 (function () {
   var main = document.getElementById("live");
   var state = document.getElementById("live-state");
   if (!main || !main.dataset.stream) { return; }
+  var shown = null;  // the number of the push the page shows
+  var source = null;
   function show(word, cls) {
     if (!state) { return; }
     state.textContent = state.dataset[word] || word;
     state.className = "live-state " + cls;
   }
-  var source = new EventSource(main.dataset.stream);
-  source.addEventListener("open", function () { show("live", "ok"); });
-  source.addEventListener("error", function () { show("lost", "lost"); });
-  source.addEventListener("board", function (event) {
-    if (event.data) {
-      main.innerHTML = event.data;  // drawn and escaped by the server (adapters/web/pages.py)
-      main.dataset.version = String((Number(main.dataset.version) || 0) + 1);
+  function changed() {
+    main.dataset.version = String((Number(main.dataset.version) || 0) + 1);
+  }
+  function apply(parts) {
+    for (var i = 0; i < parts.length; i++) {
+      if (!document.getElementById(parts[i][0])) { return false; }
     }
-  });
-  source.addEventListener("signedout", function () {
-    source.close();
-    window.location.reload();  // the server now answers with the sign-in page
-  });
+    for (var j = 0; j < parts.length; j++) {
+      document.getElementById(parts[j][0]).outerHTML = parts[j][1];  // drawn and escaped by the server
+    }
+    return true;
+  }
+  function connect() {
+    source = new EventSource(main.dataset.stream);
+    source.addEventListener("open", function () { show("live", "ok"); });
+    source.addEventListener("error", function () { show("lost", "lost"); shown = null; });
+    source.addEventListener("board", function (event) {
+      shown = event.lastEventId ? Number(event.lastEventId) : null;
+      if (event.data) {
+        main.innerHTML = event.data;  // drawn and escaped by the server (adapters/web/pages.py)
+        changed();
+      }
+    });
+    source.addEventListener("patch", function (event) {
+      var number = Number(event.lastEventId);
+      var parts = null;
+      try { parts = JSON.parse(event.data); } catch (e) { parts = null; }
+      if (shown === null || number !== shown + 1 || !parts || !apply(parts)) {
+        source.close();  // a gap: start again from the whole page
+        shown = null;
+        connect();
+        return;
+      }
+      shown = number;
+      changed();
+    });
+    source.addEventListener("signedout", function () {
+      source.close();
+      window.location.reload();  // the server now answers with the sign-in page
+    });
+  }
+  connect();
 })();
