@@ -42,7 +42,7 @@ POLL_INTERVAL_S = 1.0
 # second or two of CPU; on a small machine (two cores shared with other work) a
 # worker at the bot's priority took the core from the event loop and presses
 # answered up to ten times slower while it built. Lowered, it waits for the bot.
-WORKER_NICENESS = 10
+WORKER_NICENESS = 19
 
 
 def _prepare_worker() -> None:
