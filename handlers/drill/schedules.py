@@ -4,10 +4,11 @@ and restarts; a run missed while the bot was down still starts within its grace.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from apscheduler.triggers.cron import CronTrigger
 
+from core.cron import latest_fire_time
 from handlers.context import Context
 from handlers.drill.starting import start_run, started_message
 from storage.drill_runs import DrillRunRepository
@@ -15,21 +16,11 @@ from storage.drill_runs import DrillRunRepository
 log = logging.getLogger(__name__)
 
 
-def latest_due(trigger: CronTrigger, now: datetime, grace: timedelta) -> datetime | None:
-    """The latest fire time in (now - grace, now], or None."""
-    at = trigger.get_next_fire_time(None, now - grace)
-    latest = None
-    while at is not None and at <= now:
-        latest = at
-        at = trigger.get_next_fire_time(at, at + timedelta(seconds=1))
-    return None if latest is None else latest.astimezone(timezone.utc)
-
-
 async def start_scheduled_drills(ctx: Context) -> int:
     due = []
     for spec in ctx.org.spec.drills:
         trigger = CronTrigger.from_crontab(spec.cron, timezone=ctx.org.timezone)
-        if (at := latest_due(trigger, ctx.now, timedelta(minutes=spec.grace_minutes))) is not None:
+        if (at := latest_fire_time(trigger, ctx.now, timedelta(minutes=spec.grace_minutes))) is not None:
             due.append((spec.scenario, at, f"{spec.scenario}@{at.isoformat()}"))
     if not due:
         return 0

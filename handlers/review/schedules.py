@@ -8,10 +8,11 @@ goes out on start within its grace. Each run reports the previous calendar month
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from apscheduler.triggers.cron import CronTrigger
 
+from core.cron import latest_fire_time
 from handlers.context import Context
 from handlers.review import jobs, statistics
 from storage.reports import ReportRepository
@@ -19,21 +20,12 @@ from storage.reports import ReportRepository
 log = logging.getLogger(__name__)
 
 
-def _latest_due(trigger: CronTrigger, now: datetime, grace: timedelta) -> datetime | None:
-    at = trigger.get_next_fire_time(None, now - grace)
-    latest = None
-    while at is not None and at <= now:
-        latest = at
-        at = trigger.get_next_fire_time(at, at + timedelta(seconds=1))
-    return None if latest is None else latest.astimezone(timezone.utc)
-
-
 async def start_due_reports(ctx: Context) -> int:
     """Timer: queue each scheduled bulletin whose time has come, once across processes."""
     due = []
     for spec in ctx.org.spec.scheduled_reports:
         trigger = CronTrigger.from_crontab(spec.cron, timezone=ctx.org.timezone)
-        at = _latest_due(trigger, ctx.now, timedelta(minutes=spec.grace_minutes))
+        at = latest_fire_time(trigger, ctx.now, timedelta(minutes=spec.grace_minutes))
         if at is not None:
             due.append((f"report:{spec.name[:40]}:{spec.cron[:30]}", at))
     if not due:

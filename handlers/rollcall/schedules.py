@@ -17,6 +17,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from core.cron import latest_fire_time
 from handlers.context import Context
 from config.organisation import Organisation
 from handlers.rollcall.runs import new_run_values, notice_to_centre, send_run
@@ -85,14 +86,7 @@ def next_run(schedule: ScheduleDef, now: datetime) -> datetime | None:
 
 def latest_due(schedule: ScheduleDef, now: datetime) -> datetime | None:
     """The latest run time in (now - grace, now], or None."""
-    at = schedule.trigger.get_next_fire_time(None, now - schedule.grace)
-    latest = None
-    while at is not None and at <= now:
-        if schedule.ends_at is not None and at >= schedule.ends_at:
-            break
-        latest = at
-        at = schedule.trigger.get_next_fire_time(at, at)
-    return None if latest is None else _utc(latest)
+    return latest_fire_time(schedule.trigger, now, schedule.grace, schedule.ends_at)
 
 
 async def start_due(ctx: Context) -> int:
