@@ -1,7 +1,8 @@
 """Forgetting what is no longer needed: old button tokens, platform update ids,
-delivered outbox rows and flood tallies. Nothing here is part of the record
-(incidents, timelines, orders, alerts and roll-calls are kept): these tables
-only grew, a row per button, update and message, for ever.
+delivered outbox rows, flood tallies, finished report jobs and the web board's expired
+sign-in links and sessions. Nothing here is part of the record (incidents, timelines,
+orders, alerts, roll-calls and drill runs are kept): these tables only grew, a row per
+button, update, message, report asked and board signed in, for ever.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import ButtonToken, InboundEvent, OutboxMessage, ReportTally
+from storage.models import BoardLink, BoardSession, ButtonToken, InboundEvent, OutboxMessage, ReportJob, ReportTally
 
 BATCH = 5_000  # rows per statement, so a first clean-up of years never holds the database for long
 
@@ -22,10 +23,13 @@ class Forgotten:
     update_ids: int = 0
     delivered: int = 0
     tallies: int = 0
+    report_jobs: int = 0
+    board_sign_ins: int = 0
 
     @property
     def total(self) -> int:
-        return self.buttons + self.update_ids + self.delivered + self.tallies
+        return (self.buttons + self.update_ids + self.delivered + self.tallies + self.report_jobs
+                + self.board_sign_ins)
 
 
 async def forget_before(session: AsyncSession, moment: datetime) -> Forgotten:
@@ -42,6 +46,14 @@ async def forget_before(session: AsyncSession, moment: datetime) -> Forgotten:
         delivered=await _delete(session, OutboxMessage, OutboxMessage.id,
                                 OutboxMessage.status == "delivered", OutboxMessage.delivered_at < moment),
         tallies=await _delete(session, ReportTally, ReportTally.window_start, ReportTally.window_start < moment),
+        # Answered long ago (the answer itself went out through the outbox); a job still
+        # pending or being built is never forgotten, however old.
+        report_jobs=await _delete(session, ReportJob, ReportJob.id, ReportJob.status.in_(("done", "failed")),
+                                  ReportJob.requested_at < moment),
+        # A link or session expired that long ago opens nothing.
+        board_sign_ins=(await _delete(session, BoardLink, BoardLink.token_hash, BoardLink.expires_at < moment)
+                        + await _delete(session, BoardSession, BoardSession.token_hash,
+                                        BoardSession.expires_at < moment)),
     )
 
 

@@ -6,7 +6,9 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from storage.models import ButtonToken, InboundEvent, Incident, OutboxMessage, ReportTally, TimelineEntry
+from storage.models import (
+    BoardLink, BoardSession, ButtonToken, InboundEvent, Incident, OutboxMessage, ReportJob, ReportTally, TimelineEntry,
+)
 from tests.conftest import ConsoleBot
 
 
@@ -30,3 +32,24 @@ async def test_old_tokens_and_rows_are_forgotten_and_the_record_kept(console_bot
     assert after["ButtonToken"] == fresh["ButtonToken"] and after["OutboxMessage"] == fresh["OutboxMessage"]
     assert after["ReportTally"] == fresh["ReportTally"]
     assert after["Incident"] == 2 and after["TimelineEntry"] == old["TimelineEntry"] + fresh["TimelineEntry"]
+
+
+async def test_finished_report_jobs_and_expired_board_sign_ins_are_forgotten(console_bot: ConsoleBot) -> None:
+    """A job still waiting is kept however old; a session still valid is kept."""
+    now = console_bot.app.clock.now()
+    async with console_bot.app.db.transaction() as session:
+        for status in ("done", "failed", "pending"):
+            session.add(ReportJob(kind="stats", args={}, answer_to=["console:centre"], reply_to_message_id=None,
+                                  requested_by="王指挥", requested_at=now, status=status))
+        session.add(BoardLink(token_hash="a" * 64, person="console:王指挥", name="王指挥", created_at=now,
+                              expires_at=now + timedelta(minutes=10)))
+        session.add(BoardSession(token_hash="b" * 64, person="console:王指挥", name="王指挥", created_at=now,
+                                 expires_at=now + timedelta(hours=12)))
+        session.add(BoardSession(token_hash="c" * 64, person="console:王指挥", name="王指挥", created_at=now,
+                                 expires_at=now + timedelta(days=400)))
+    console_bot.app.clock.advance(days=console_bot.app.settings.retention_days + 1)
+    assert await console_bot.app.forget_old_rows() > 0
+    async with console_bot.app.db.transaction() as session:
+        assert list(await session.scalars(select(ReportJob.status))) == ["pending"]
+        assert list(await session.scalars(select(BoardLink.token_hash))) == []
+        assert list(await session.scalars(select(BoardSession.token_hash))) == ["c" * 64]
