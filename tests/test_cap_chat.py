@@ -52,7 +52,8 @@ async def test_an_exercise_is_drafted_as_a_drill_and_a_test_is_refused(console_b
     assert "🧪【演练】📥 外部预警 · 草稿 #1" in out
     sent = await console_bot.say(f"刘值班@centre: !{_token(out, '发送')}")
     copy = sent.split("[FIRE-01] bot", 1)[1]
-    assert "🧪【演练】广州市气象台发布暴雨红色预警信号" in copy  # the unit cannot take it for the real thing
+    # The unit cannot take it for the real thing: the mark opens its first line.
+    assert copy.split("\n")[1].strip() == "🧪【演练】🔴 红色预警"
     refused = await console_bot.say(f"王指挥@centre: {one_line('cn_rainstorm_test.xml')}")
     assert "未采用该 CAP 预警" in refused and "Test" in refused and "技术测试" in refused
     assert await _count(console_bot) == 1
