@@ -1,4 +1,5 @@
-"""The outbox sender: one task per platform delivering outbox rows.
+"""The outbox sender: one task per platform delivering outbox rows, in two lanes
+(urgent messages and the rest) that share the platform's rate (see LANES).
 
 Rows are claimed under a lease, handed to the platform's deliverer, and settled
 in a fresh transaction: delivered (with the platform's message id, so later
@@ -19,12 +20,13 @@ import logging
 import random
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.metrics import Metrics
 from core.clock import Clock, SteadyClock
-from core.messages import Delivery, DeliveryError
+from core.messages import Delivery, DeliveryError, Priority
 from core.ratelimit import RateLimiter
 from storage.db import Database
 from storage.outbox import OutboxRepository
@@ -58,6 +60,31 @@ class Deliverer(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class Lane:
+    """A stream of claims over a band of priorities (see claim's `priorities`)."""
+
+    name: str
+    priorities: tuple[int | None, int | None]
+    stretch: int  # rows claimed at a time when the platform is rate-limited
+
+
+# Urgent messages (orders, alerts, escalations) and the rest (receipts, cards, answers)
+# are claimed by two loops sharing the platform's rate. Each books a short stretch of
+# the platform's slots at a time: while a red alert to 500 groups paces Telegram for
+# 17 s, a reporter's receipt waits behind one stretch of it (about half a second), not
+# all of it; the urgent lane's stretch is the longer, so it keeps most of the rate.
+LANES = (
+    Lane("urgent", (None, Priority.URGENT), stretch=15),
+    Lane("other", (Priority.URGENT + 1, None), stretch=8),
+)
+EVERY_PRIORITY = (None, None)
+# The next stretch is claimed when the booked slots run out this soon.
+CLAIM_LEAD_S = 0.15
+# A lane with nothing more to claim looks again after this long at the soonest.
+CLAIM_GAP_S = 0.1
+
+
 def backoff_seconds(attempt: int) -> float:
     """Exponential backoff with jitter, so many failed rows do not retry in step."""
     base = min(MAX_BACKOFF_S, BASE_BACKOFF_S * 2 ** (attempt - 1))
@@ -83,7 +110,7 @@ class OutboxSender:
         self.max_attempts = max_attempts
         self.limiter = limiter
         self.metrics = metrics
-        self._wake = asyncio.Event()
+        self._wakes = {lane.name: asyncio.Event() for lane in LANES}
         self._stopping = False
         self._delivered: list[tuple[int, str | None, datetime]] = []
         self._record_every_s = 0.0 if limiter is not None else RECORD_EVERY_S
@@ -92,48 +119,108 @@ class OutboxSender:
 
     def wake(self) -> None:
         """New rows were committed: look now instead of at the next poll."""
-        self._wake.set()
+        for event in self._wakes.values():
+            event.set()
 
     def stop(self) -> None:
         self._stopping = True
-        self._wake.set()
+        self.wake()
 
     async def run(self) -> None:
-        while not self._stopping:
-            try:
-                delivered_any = await self.run_once()
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # the database may be briefly away; keep the sender alive
-                log.exception("outbox sender for %s: claim failed; retrying", self.platform)
-                delivered_any = False
-            if not delivered_any:
-                try:
-                    await asyncio.wait_for(self._wake.wait(), self.idle_poll_s)
-                except asyncio.TimeoutError:
-                    pass
-                self._wake.clear()
+        await asyncio.gather(*(self._run_lane(lane) for lane in LANES))
 
-    async def run_once(self) -> bool:
-        """Claim one batch and deliver it; True when there was anything to do.
+    async def _run_lane(self, lane: Lane) -> None:
+        """Claim and deliver this lane's rows until stopped.
+
+        Rate-limited, the next stretch is claimed while the last one is still going
+        out, once its booked slots run low: claiming (a query over every waiting row)
+        between stretches left the platform's slots unused, a third of the rate.
+        """
+        limit = lane.stretch if self.limiter is not None else self.batch_size
+        going: set[asyncio.Task[None]] = set()
+        try:
+            while not self._stopping:
+                try:
+                    batch = await self._claim(limit, lane.priorities)
+                except asyncio.CancelledError:
+                    raise
+                except Exception:  # the database may be briefly away; keep the sender alive
+                    log.exception("outbox sender for %s (%s): claim failed; retrying", self.platform, lane.name)
+                    batch = []
+                if batch:
+                    delivering = asyncio.create_task(self._deliver_batch(batch, lane))
+                    going.add(delivering)
+                    delivering.add_done_callback(going.discard)
+                    if len(batch) == limit:  # more may be waiting
+                        await self._until_slots_run_low(delivering, len(batch))
+                        continue
+                await self._idle(self._wakes[lane.name], going)
+        except asyncio.CancelledError:
+            for delivering in going:
+                delivering.cancel()  # their leases run out and another claim delivers them
+            raise
+        await asyncio.gather(*going)  # a clean stop lets the sends under way finish
+
+    async def _until_slots_run_low(self, delivering: asyncio.Task[None], size: int) -> None:
+        """Until the stretch just claimed has nearly gone out (or has: no platform-wide rate)."""
+        rate = self.limiter.limits.per_second if self.limiter is not None else None
+        if not rate or self.limiter is None:
+            await asyncio.wait({delivering})
+            return
+        # Its deliveries book their slots once they start; by the time that many slots
+        # have passed, the booking line (pushed back by a slowed platform) says the rest.
+        await asyncio.wait({delivering}, timeout=max(0.0, size / rate - CLAIM_LEAD_S))
+        while not delivering.done() and (ahead := self.limiter.booked_ahead() - CLAIM_LEAD_S) > 0:
+            await asyncio.wait({delivering}, timeout=ahead)
+
+    async def _idle(self, wake: asyncio.Event, going: set[asyncio.Task[None]]) -> None:
+        """Until new rows are committed, a delivery finishes (its chat's next row may go) or the
+        poll; and at least CLAIM_GAP_S: in a storm every commit wakes the sender, and a claim
+        per commit (a write, and a query over every waiting row) cost more than the sends."""
+        started = time.monotonic()
+        woken = asyncio.create_task(wake.wait())
+        try:
+            await asyncio.wait({woken, *going}, timeout=self.idle_poll_s, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            woken.cancel()
+        if (rest := CLAIM_GAP_S - (time.monotonic() - started)) > 0 and not self._stopping:
+            await asyncio.sleep(rest)
+        wake.clear()
+
+    async def _deliver_batch(self, batch: list[Delivery], lane: Lane) -> None:
+        try:
+            await self._deliver_all(batch)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # recorded at the next try (see _record_delivered)
+            log.exception("outbox sender for %s (%s): recording deliveries failed; retrying",
+                          self.platform, lane.name)
+
+    async def _deliver_all(self, batch: list[Delivery]) -> None:
+        await asyncio.gather(*(self._deliver_in_order(items) for items in _by_chat(batch)))
+        await self._record_delivered()
+
+    async def run_once(self, priorities: tuple[int | None, int | None] = EVERY_PRIORITY,
+                       limit: int | None = None) -> bool:
+        """Claim one batch (of one lane's priorities) and deliver it; True when there was anything to do.
 
         Chats go out concurrently, each strictly in order. No delivery waits long: a
         slot further off than MAX_SLOT_WAIT_S, a platform's retry_after or the next
         part of a long message puts the row back with its due-time, so one chat's
         wait never holds the batch, and with it every other chat.
         """
-        batch = await self._claim(self.batch_size)
+        batch = await self._claim(limit or self.batch_size, priorities)
         if not batch:
             return False
-        await asyncio.gather(*(self._deliver_in_order(items) for items in _by_chat(batch)))
-        await self._record_delivered()
+        await self._deliver_all(batch)
         return True
 
-    async def _claim(self, limit: int) -> list[Delivery]:
+    async def _claim(self, limit: int, priorities: tuple[int | None, int | None]) -> list[Delivery]:
         if limit <= 0:
             return []
         async with self.db.transaction() as session:
-            return await OutboxRepository(session).claim(self.platform, self.clock.now(), self.lease, limit)
+            return await OutboxRepository(session).claim(self.platform, self.clock.now(), self.lease, limit,
+                                                         priorities)
 
     async def _record_delivered(self) -> None:
         done, self._delivered = self._delivered, []
@@ -156,12 +243,14 @@ class OutboxSender:
                 break  # later rows of this chat wait for this one's retry
 
     async def _deliver_one(self, delivery: Delivery) -> bool:
+        if delivery.kind == "edit" and delivery.target_message_id is None:
+            await self._settle_failure(delivery, DeliveryError("the message to edit was never delivered",
+                                                               permanent=True))
+            return False
         if not await self._wait_for_slot(delivery):
             return False
         try:
-            if delivery.kind == "edit" and delivery.target_message_id is None:
-                raise DeliveryError("the message to edit was never delivered", permanent=True)
-            message_id = await self.deliverer.deliver(delivery)
+            message_id = await self._deliver_paced(delivery)
         except DeliveryError as exc:
             await self._settle_failure(delivery, exc)
             return False
@@ -178,6 +267,13 @@ class OutboxSender:
         if time.monotonic() - self._last_recorded >= self._record_every_s:
             await self._record_delivered()
         return True
+
+    async def _deliver_paced(self, delivery: Delivery) -> str | None:
+        try:
+            return await self.deliverer.deliver(delivery)
+        finally:  # answered or failed: it reached the platform, or never will (see RateLimiter)
+            if self.limiter is not None:
+                self.limiter.settled(delivery.to.chat_id)
 
     async def _wait_for_slot(self, delivery: Delivery) -> bool:
         """Pace to the platform's limits; a slot too far off returns the row to the queue."""

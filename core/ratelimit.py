@@ -11,6 +11,13 @@ bunch with the sends booked after it, and the bunch tipped Telegram's
 30-per-second window over (a 429 in the ack storm). So the sends that actually
 went out are recorded too (`sent`), and `hold_back` keeps each window within its
 limit counted that way.
+
+Counted from when a send left, the windows still broke in the mixed storm: a
+request written late by a busy loop arrives close to the ones after it. When a
+send arrives is unknown, but not after its answer came back (`settled`): so a
+send counts in a window from when it left until a window's length after its
+answer, and while in flight it counts as arriving at any moment. A window kept
+so holds on Telegram's side whatever the delays in between.
 """
 from __future__ import annotations
 
@@ -18,7 +25,7 @@ import math
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterable
 
 
 @dataclass(frozen=True)
@@ -26,6 +33,27 @@ class RateLimits:
     per_second: float | None = None          # the whole platform
     chat_interval_s: float = 0.0             # between two messages in one chat
     group_per_minute: int | None = None      # in one group chat (see `is_group`)
+
+
+# A send with no answer after this long is taken as answered then: an HTTP call
+# has timed out long before, and a send forgotten in flight must not block a chat.
+IN_FLIGHT_AT_MOST_S = 60.0
+# While the sends that fill a window are all in flight, look again this soon.
+IN_FLIGHT_POLL_S = 0.01
+
+
+@dataclass
+class _Send:
+    left: float
+    answered: float | None = None  # None: in flight
+
+    def counted_until(self, window: float, now: float) -> float:
+        """The last moment this send may still be in a window of that length."""
+        if self.answered is not None:
+            return self.answered + window
+        if now - self.left > IN_FLIGHT_AT_MOST_S:
+            return self.left + IN_FLIGHT_AT_MOST_S + window
+        return math.inf
 
 
 class RateLimiter:
@@ -40,14 +68,18 @@ class RateLimiter:
         self._last_in_chat: dict[str, float] = {}
         self._group_sends: dict[str, deque[float]] = defaultdict(deque)
         # What actually went out, for hold_back.
-        self._sent: deque[float] = deque()
-        self._sent_in_chat: dict[str, float] = {}
-        self._group_sent: dict[str, deque[float]] = defaultdict(deque)
+        self._sent: list[_Send] = []
+        self._sent_in_chat: dict[str, _Send] = {}
+        self._group_sent: dict[str, list[_Send]] = defaultdict(list)
 
     def earliest(self, chat_id: str) -> float:
         """Seconds from now until a message to this chat may go."""
         now = self._now()
         return max(0.0, self._earliest_at(chat_id, now) - now)
+
+    def booked_ahead(self) -> float:
+        """Seconds of the platform-wide rate already booked from now on."""
+        return max(0.0, self._next_global - self._now())
 
     def reserve(self, chat_id: str, max_wait: float) -> float | None:
         """Book a send; return the wait before it, or None (nothing booked) if longer than max_wait."""
@@ -55,7 +87,11 @@ class RateLimiter:
         at = self._earliest_at(chat_id, now)
         if at - now > max_wait:
             return None
-        if self.limits.per_second:
+        # Only a send that takes the platform-wide line's next slot moves the line on. One
+        # waiting out its own chat's interval (a busy centre group, a second of its own) would
+        # otherwise push every other chat's send behind it; it goes at its time off the line,
+        # and hold_back keeps the second it lands in within the rate.
+        if self.limits.per_second and at <= max(now, self._next_global) + 1.0 / self.limits.per_second:
             self._next_global = at + 1.0 / self.limits.per_second
         self._last_in_chat[chat_id] = at
         if self.limits.group_per_minute and self.is_group(chat_id):
@@ -67,30 +103,33 @@ class RateLimiter:
         now = self._now()
         at = now
         if self.limits.per_second:
-            _expire(self._sent, now - 1.0)
-            cap = math.ceil(self.limits.per_second)
-            if len(self._sent) >= cap:
-                at = max(at, self._sent[-cap] + 1.0)
+            self._sent = _still_counted(self._sent, 1.0, now)
+            at = max(at, _room_at(self._sent, math.ceil(self.limits.per_second), 1.0, now))
         last = self._sent_in_chat.get(chat_id)
-        if last is not None:
-            at = max(at, last + self.limits.chat_interval_s)
+        if last is not None and self.limits.chat_interval_s:
+            at = max(at, _room_at([last], 1, self.limits.chat_interval_s, now))
         cap = self.limits.group_per_minute
         if cap and self.is_group(chat_id):
-            sent = self._group_sent[chat_id]
-            _expire(sent, now - 60.0)
-            if len(sent) >= cap:
-                at = max(at, sent[-cap] + 60.0)
+            sent = self._group_sent[chat_id] = _still_counted(self._group_sent[chat_id], 60.0, now)
+            at = max(at, _room_at(sent, cap, 60.0, now))
         return at - now
 
     def sent(self, chat_id: str) -> None:
         """A send goes out now (call it with no await between it and hold_back's 0)."""
         now = self._now()
+        self.settled(chat_id)  # one chat's sends go one after another: the one before has settled
+        send = _Send(now)
         if self.limits.per_second:
-            self._sent.append(now)
-        if self.limits.chat_interval_s:
-            self._sent_in_chat[chat_id] = now
+            self._sent.append(send)
+        self._sent_in_chat[chat_id] = send
         if self.limits.group_per_minute and self.is_group(chat_id):
-            self._group_sent[chat_id].append(now)
+            self._group_sent[chat_id].append(send)
+
+    def settled(self, chat_id: str) -> None:
+        """The chat's last send was answered (or failed): it has arrived, if it ever will."""
+        send = self._sent_in_chat.get(chat_id)
+        if send is not None and send.answered is None:
+            send.answered = self._now()
 
     def _earliest_at(self, chat_id: str, now: float) -> float:
         at = max(now, self._next_global)
@@ -109,3 +148,15 @@ class RateLimiter:
 def _expire(times: deque[float], before: float) -> None:
     while times and times[0] <= before:
         times.popleft()
+
+
+def _still_counted(sends: Iterable[_Send], window: float, now: float) -> list[_Send]:
+    return [s for s in sends if s.counted_until(window, now) > now]
+
+
+def _room_at(sends: list[_Send], cap: int, window: float, now: float) -> float:
+    """When fewer than cap of sends (all still counted) are left in the window."""
+    if len(sends) < cap:
+        return now
+    until = sorted(s.counted_until(window, now) for s in sends)[len(sends) - cap]
+    return now + IN_FLIGHT_POLL_S if until == math.inf else until

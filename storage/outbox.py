@@ -64,6 +64,11 @@ def _with_files_of(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     return {**new, "files": old["files"]} if old.get("files") and not new.get("files") else new
 
 
+def _within(priority: Any, bounds: tuple[int | None, int | None]) -> list[Any]:
+    most, least = bounds
+    return ([priority >= most] if most is not None else []) + ([priority <= least] if least is not None else [])
+
+
 def _counts(by_status: Counter[str]) -> DeliveryCounts:
     delivered, failed = by_status[DELIVERED], by_status[FAILED]
     return DeliveryCounts(delivered, failed, sum(by_status.values()) - delivered - failed)
@@ -141,7 +146,11 @@ class OutboxRepository:
             )
         return len(folded)
 
-    async def claim(self, platform: str, now: datetime, lease: timedelta, limit: int) -> list[Delivery]:
+    async def claim(self, platform: str, now: datetime, lease: timedelta, limit: int,
+                    priorities: tuple[int | None, int | None] = (None, None)) -> list[Delivery]:
+        """Lease up to `limit` rows due now; `priorities` (most urgent, least urgent; None:
+        no bound) narrows them to one lane of the sender. Order within a chat holds
+        across lanes: a row waits for its chat's row in flight and for its more urgent ones."""
         outbox = OutboxMessage.__table__
         # Aliases keep the subquery from correlating with the UPDATE's own table.
         candidate, earlier = aliased(OutboxMessage), aliased(OutboxMessage)
@@ -168,6 +177,7 @@ class OutboxRepository:
                     ),
                 ),
             )
+            .where(*_within(candidate.priority, priorities))
             .order_by(candidate.priority, candidate.id)
             .limit(limit)
             # Two bot processes on PostgreSQL skip each other's rows; SQLite has

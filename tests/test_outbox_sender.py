@@ -165,3 +165,36 @@ async def test_a_rate_limited_message_is_deferred_without_spending_an_attempt(
     rows = await _rows(db)
     assert (rows[1].status, rows[1].attempts) == ("pending", 0)
     assert rows[1].next_attempt_at > clock.now() + timedelta(seconds=500)
+
+
+async def test_a_receipt_is_not_held_behind_a_whole_urgent_backlog(db: Database, clock: ManualClock) -> None:
+    """An alert to many chats paces the platform for seconds; a receipt enqueued meanwhile
+    goes out after one stretch of it, not after all of it, and the alert keeps the most of the rate."""
+    import asyncio
+
+    from core.messages import Priority
+    from core.ratelimit import RateLimiter, RateLimits
+
+    deliverer = FlakyDeliverer()
+    sender = OutboxSender(db, deliverer, clock, limiter=RateLimiter(RateLimits(per_second=20)))
+    async with db.transaction() as session:
+        await OutboxRepository(session).enqueue(
+            [Outgoing(ConversationRef("fake", f"group-{n}"), Message(text=f"alert {n}"), priority=Priority.URGENT)
+             for n in range(60)], clock.now())
+    running = asyncio.create_task(sender.run())
+    try:
+        await asyncio.sleep(0.3)
+        async with db.transaction() as session:
+            await OutboxRepository(session).enqueue(
+                [Outgoing(ConversationRef("fake", "reporter"), Message(text="receipt"))], clock.now())
+        sender.wake()
+        for _ in range(100):
+            if len(deliverer.delivered) == 61:
+                break
+            await asyncio.sleep(0.1)
+    finally:
+        sender.stop()
+        await asyncio.wait_for(running, 10)
+    assert len(deliverer.delivered) == 61
+    position = deliverer.delivered.index("receipt")
+    assert 5 <= position <= 35, deliverer.delivered  # after the alert began, long before it ended

@@ -47,3 +47,60 @@ def test_a_slot_too_far_off_is_not_booked() -> None:
     assert limiter.earliest("a") == pytest.approx(30)
     clock.t += 30
     assert limiter.reserve("a", max_wait=10) == 0
+
+
+def _most_in_one_second(times: list[float]) -> int:
+    times = sorted(times)
+    return max(sum(1 for u in times if t - 1.0 < u <= t) for t in times)
+
+
+def test_requests_written_late_still_arrive_inside_the_platforms_window() -> None:
+    """A send may reach the platform well after it left (a busy event loop writes the
+    request late) and so arrive close to the sends after it. Counted until its answer,
+    no second of arrivals holds more than the platform's 30, whatever the delays."""
+    import heapq
+    import random
+
+    from adapters.telegram.adapter import TELEGRAM_LIMITS
+
+    clock = Clock()
+    limiter = RateLimiter(TELEGRAM_LIMITS, now=clock)
+    jitter = random.Random(7)
+    arrivals: list[float] = []
+    # (time, order, what, chat): "send" when a sender wakes for its booked slot, "answer" when its answer returns.
+    queue: list[tuple[float, int, str, str]] = []
+    for n in range(300):
+        chat = str(n + 1)  # private chats: only the platform-wide window binds
+        heapq.heappush(queue, (clock.t + (limiter.reserve(chat, max_wait=60) or 0.0), n, "send", chat))
+    order = 300
+    while queue:
+        clock.t, _, what, chat = heapq.heappop(queue)
+        if what == "answer":
+            limiter.settled(chat)
+            continue
+        if (hold := limiter.hold_back(chat)) > 0:
+            heapq.heappush(queue, (clock.t + hold, order, "send", chat))
+        else:
+            limiter.sent(chat)
+            # Mostly prompt, sometimes written 50–300 ms late; the answer follows the arrival.
+            arrival = clock.t + (jitter.uniform(0.05, 0.3) if jitter.random() < 0.2 else 0.002)
+            arrivals.append(arrival)
+            heapq.heappush(queue, (arrival + 0.003, order, "answer", chat))
+        order += 1
+    assert len(arrivals) == 300
+    assert _most_in_one_second(arrivals) <= 30
+    assert max(arrivals) - min(arrivals) < 300 / 25  # still close to the pace booked (28.5 a second)
+
+
+def test_a_send_never_answered_stops_holding_the_window_in_the_end() -> None:
+    clock = Clock()
+    limiter = RateLimiter(RateLimits(per_second=2), now=clock)
+    limiter.sent("a")
+    limiter.sent("b")  # neither answered: both may still arrive at any moment
+    assert limiter.hold_back("c") > 0
+    limiter.settled("a")
+    clock.t += 1.01
+    assert limiter.hold_back("c") == 0  # a's answer came more than a second ago
+    limiter.sent("c")
+    clock.t += 120  # b's request has long timed out
+    assert limiter.hold_back("d") == 0

@@ -596,6 +596,7 @@ def test_sends_woken_late_do_not_bunch_past_telegrams_30_per_second(hold_back: b
             heapq.heappush(queue, (now[0] + hold, n))
             continue
         limiter.sent(f"-{n}")
+        limiter.settled(f"-{n}")  # answered at once: only the late wake-up is modelled here
         sent.append(now[0])
     assert len(sent) == 90
     if hold_back:

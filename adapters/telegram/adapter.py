@@ -59,8 +59,9 @@ CONCURRENT_UPDATES = 64
 # idle long poll is unaffected: it returns the moment an update arrives.
 POLL_PAUSE_S = 0.02
 # Telegram: about 30 messages/s overall, 20 per minute in a group, about 1/s in a chat.
-# A little under each keeps network jitter from tipping a window over on arrival.
-TELEGRAM_LIMITS = RateLimits(per_second=28.5, chat_interval_s=1.05, group_per_minute=20)
+# A little under each; the limiter counts a send until its answer, so delays between
+# here and Telegram cannot tip a window over on arrival (see core.ratelimit).
+TELEGRAM_LIMITS = RateLimits(per_second=29, chat_interval_s=1.05, group_per_minute=20)
 # A later part of a long message waits this long at most for its slot: a longer wait
 # goes back to the outbox (which resumes from that part), so one chat never holds others.
 MAX_PART_WAIT_S = 3.0
@@ -349,6 +350,7 @@ class TelegramAdapter(PlatformBase):
         paced the first; a later one waits for its slot when it is near, else goes
         back to the outbox, which resumes from it (an alert of 4 parts at once drew
         a 429 on the 4th, and a retry of the whole sent all four again)."""
+        self.limiter.settled(chat_id)  # the part before was answered
         wait = self.limiter.reserve(chat_id, max_wait=MAX_PART_WAIT_S)
         if wait is None:
             raise DeliveryError("the next part's slot is not near", retry_after=self.limiter.earliest(chat_id),
