@@ -222,9 +222,10 @@ class ServerSide:
 
 
 def tune_process() -> None:
-    """--tuned: what two changes outside the adapter would give (see the report).
+    """--tuned: the two changes the bot has made at start since they were measured here,
+    repeated after the warm-up.
 
-    The bot's HTTP server listens with aiohttp's default backlog of 128: when a
+    aiohttp's default listen backlog is 128: when a
     pause of the event loop lets more connections queue than that, the kernel
     drops their SYNs and the client retries a second later. And a full garbage
     collection scans every object the bot made while starting (about 125,000,
@@ -363,7 +364,7 @@ if __name__ == "__main__":
         parser.add_argument("--keep-alive", action="store_true",
                             help="reuse connections (opened before the clock starts) instead of one per request")
         parser.add_argument("--tuned", action="store_true",
-                            help="listen backlog 1024 and gc.freeze() after start (not yet in the bot)")
+                            help="listen backlog 1024 and gc.freeze() again after the warm-up (the bot does both at start)")
         add_database_option(parser)
         add_profile_option(parser)
         args = parser.parse_args()

@@ -149,6 +149,10 @@ class Priority:
     URGENT = -1  # orders, escalations, approval requests, alerts
     NORMAL = 0  # receipts, cards, answers
     LOW = 1  # repeats: a sender's further reports, linked-report notices, flood summaries
+    # One message to every unit that nobody waits on this second (a roll-call, its
+    # reminders and tallies): 500 of them take Telegram 17 s, and a reporter's receipt
+    # or a centre member's answer queued meanwhile must not wait for all of them.
+    BULK = 2
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from handlers.context import Context
 from core.events import ConversationRef
-from core.messages import Button, Message
+from core.messages import Button, Message, Priority
 from config.duty import Officer, on_duty
 from config.organisation import Organisation, PersonInfo
 from handlers.dispatch.orders import duty_mentions
@@ -111,7 +111,7 @@ async def send_run(ctx: Context, run: RollcallRun) -> int:
         for ref in unit_conversations(ctx, code):
             message = views.rollcall_message(ctx.t, ctx.org, run, code, [],
                                              await answer_buttons(ctx, run, code, ref, first=True))
-            ctx.send(ref, message, key=views.unit_key(run.id, code))
+            ctx.send(ref, message, key=views.unit_key(run.id, code), priority=Priority.BULK)
             sent += 1
     log.info("roll-call %s (%s) sent to %s units, %s conversations", run.id, run.name, len(run.units), sent)
     return sent
@@ -122,7 +122,7 @@ async def refresh_unit(ctx: Context, run: RollcallRun, unit_code: str) -> None:
     for ref in unit_conversations(ctx, unit_code):
         buttons = () if run.stage == CLOSED else await answer_buttons(ctx, run, unit_code, ref)
         ctx.edit(ref, views.unit_key(run.id, unit_code),
-                 views.rollcall_message(ctx.t, ctx.org, run, unit_code, answers, buttons))
+                 views.rollcall_message(ctx.t, ctx.org, run, unit_code, answers, buttons), priority=Priority.BULK)
 
 
 def refresh_unit_later(ctx: Context, run: RollcallRun, unit_code: str) -> None:
@@ -173,7 +173,7 @@ async def remind(ctx: Context, run: RollcallRun, unit_code: str) -> None:
             reminder=True, mentions=duty_mentions(ctx, unit_code, ref.platform),
         )
         # A new message, so it notifies; later edits go to it.
-        ctx.send(ref, message, key=views.unit_key(run.id, unit_code))
+        ctx.send(ref, message, key=views.unit_key(run.id, unit_code), priority=Priority.BULK)
 
 
 async def close(ctx: Context, run: RollcallRun, answers: list[RollcallAnswer]) -> None:
