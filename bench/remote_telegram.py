@@ -78,7 +78,8 @@ def _first_replies(fake: FakeTelegramAPI, injected: dict[tuple[int, int], float]
             text = str(entry.message.get("text") or entry.message.get("caption"))
             twice += (chat, target, text) in seen
             seen.add((chat, target, text))
-    return {"latencies": [t - injected[key] for key, t in first.items()], "answered": len(first), "twice": twice}
+    return {"latencies": [t - injected[key] for key, t in first.items()], "answered": len(first), "twice": twice,
+            "injected_at": [injected[key] for key in first], "chats": [chat for chat, _ in first]}
 
 
 async def serve(port_file: Path) -> None:

@@ -185,6 +185,7 @@ async def main(minutes: float, scale: float, database: str | None) -> None:
     injected = stats["messages_injected"] + stats["injected"] + commands
     print(f"reports: message → receipt {_percentiles(stats['replies']['latencies'])}; "
           f"{stats['replies']['answered']} of {stats['messages_injected']} answered")
+    print(_by_minute(stats["replies"]))
     for kind, values in sorted(stats["latencies_by_kind"].items()):
         print(f"{kind}: press → answer {_percentiles(values)}")
     print(f"updates handed to the bot {injected}, recorded as handled {handled}: "
@@ -194,6 +195,21 @@ async def main(minutes: float, scale: float, database: str | None) -> None:
     print(f"bot CPU: {cpu:.1f} s in {elapsed:.0f} s ({cpu / elapsed:.0%} of one core; "
           f"the fake Telegram {fake_cpu / elapsed:.0%})")
     print(f"peak RSS of the bot: {rss_mb():.0f} MB (target ≤ 400 MB)")
+
+
+def _by_minute(replies: dict) -> str:
+    """The receipts' p99 by minute of the window: when the slow ones came."""
+    if not replies["latencies"]:
+        return "  (no receipts)"
+    start = min(replies["injected_at"])
+    minutes: dict[int, list[float]] = {}
+    for at, latency in zip(replies["injected_at"], replies["latencies"]):
+        minutes.setdefault(int((at - start) // 60), []).append(latency)
+    slowest = sorted(zip(replies["latencies"], replies["injected_at"], replies["chats"]), reverse=True)[:5]
+    return ("  receipt p99 by minute: " + ", ".join(
+        f"{m}: {sorted(v)[max(0, int(len(v) * 0.99) - 1)] * 1000:.0f} ms" for m, v in sorted(minutes.items()))
+        + "\n  slowest: " + ", ".join(f"{latency:.1f} s at {at - start:.0f} s in chat {chat}"
+                                      for latency, at, chat in slowest))
 
 
 async def _storm(fake: RemoteFakeTelegram, sizes: Sizes, window: float, started: float,
