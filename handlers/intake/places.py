@@ -47,7 +47,8 @@ _ZH_CLAUSE_SEP = fastre.compile(
 _ZH_LEAD = fastre.compile(
     r"(?:[\W_]|今天|今日|今早|今晨|今晚|昨天|昨晚|昨夜|刚才|刚刚|现在|目前|此刻|大约|大概|约|在|于|据报|"
     r"我镇|我街道|我乡|我区|我市|我司|我集团|我公司|辖区内|辖区|"
-    r"紧急|突发|求助|求救|报告|续报|更新|快报|最新|注意|许|左右|前后|时分|分钟|的)+"
+    r"紧急|突发|求助|求救|报告|续报|更新|快报|最新|注意|许|左右|前后|时分|分钟|的|"
+    r"(?:我|俺|我们|俺们|咱们|咱)(?:家)?(?:住在|住|就在|在))+"
 )
 _ZH_STOP_EXTRA = (
     r"发生|出现|突然|突发|发现|起火|起山火|因为|因|由于|导致|造成|被|把|正在|已经|已|这边|那边|这里|那里|"
@@ -64,6 +65,27 @@ _ZH_EVENT = (
     r"脚手架|塔吊|吊车|广告牌|钢结构|屋顶|楼板|天花板|碰撞|撞上|撞到|撞倒|氯气|液氨|氨气|硫化氢|毒气|困了|"
     r"渔船|货船|客船|快艇|舢板|小船|船只|轿车|货车|卡车|客车|大巴|公交车|面包车|摩托车|电动车|三轮车"
 )
+# A vehicle, person or structure word that goes on into a place noun names the place, not the
+# event: 电动车维修店, 公交车站, 吊车租赁公司, 儿童医院, 工人宿舍.
+_ZH_THING_STOP = re.compile(
+    r"渔船|货船|客船|快艇|舢板|小船|船只|轿车|货车|卡车|客车|大巴|公交车|面包车|摩托车|电动车|三轮车|"
+    r"脚手架|塔吊|吊车|广告牌|钢结构"
+)
+_ZH_PLACE_AFTER_THING = re.compile(
+    r"(?:维修|修理|销售|专卖|租赁|配件|充电|停车|服务)?(?:店|厂|行|站|库|场|铺|部|公司|市场|城|码头|港)"
+)
+_ZH_PLACE_AFTER_PERSON = re.compile(r"医院|宿舍|公寓|之家|乐园|学校|活动中心|中心|文化宫|福利院|养老院|新村|村|小区")
+_ZH_PERSON_STOP = re.compile(casualty_words.ZH_PERSON)
+
+
+def _names_a_place(text: str, stop: re.Match[str], end: int) -> bool:
+    """The stop word is the first half of a place noun (电动车维修店, 儿童医院)."""
+    word = stop.group()
+    if _ZH_THING_STOP.fullmatch(word):
+        return bool(_ZH_PLACE_AFTER_THING.match(text, stop.end(), end))
+    return bool(_ZH_PERSON_STOP.fullmatch(word)) and bool(_ZH_PLACE_AFTER_PERSON.match(text, stop.end(), end))
+
+
 _ZH_EVENT_LEAD = fastre.compile(rf"(?:{_ZH_EVENT}|发生|突发)+(?:致|导致|造成|阻断|堵塞|冲毁|淹没|波及)")
 # "一辆/2名/三车" start the event; "一家烧烤店" is still the place, "一家三口" is people.
 _ZH_QUANTITY = (
@@ -105,6 +127,8 @@ def _zh_candidate(text: str, start: int, end: int, time_spans: list[tuple[int, i
     if led:  # 山体滑坡致省道S206 K45处道路中断: the place follows the cause
         start = led.end()
     stop = _ZH_STOP.search(text, start, end)
+    while stop and _names_a_place(text, stop, end):
+        stop = _ZH_STOP.search(text, stop.end(), end)  # 电动车维修店起火: the shop, then the event
     stop_at = stop.start() if stop else end
     if stop and stop.group() == "山火" and stop_at - start >= 2:
         stop_at += 1  # 北岭山火已扑灭: the 山 belongs to the name
