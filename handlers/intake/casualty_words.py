@@ -30,14 +30,19 @@ ZH_PERSON_RE = fastre.compile(ZH_PERSON)
 _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
     ("dead",
      r"死亡|身亡|遇难|丧生|罹难|殒命|死了|去世|牺牲|不治|无生命体征|没有生命体征|没了呼吸|当场死亡|尸体|遗体|死者|"
-     r"溺亡|遇难者|没气了|没有气了|脸朝下|抢救无效|(?<=[人机者孩])没了"),
+     r"溺亡|遇难者|没气了|没有气了|脸朝下|抢救无效|(?<=[人机者孩])没了|"
+     # killed by what happened to them: 烧死, 砸死, 撞死, 淹死 (not 吓死, 累死, 笑死)
+     r"(?:烧|淹|砸|撞|压|摔|炸|电|冻|闷|呛|熏|毒|轧|碾)死|没了气|断气|咽气"),
     ("missing",
      r"失联|失踪|走失|生死不明|下落不明|失去联系|联系不上|找不到|不见了|未找到|没找到|没有找到|"
-     r"没上来|冲走|冲跑|卷走|找不着|少了一个|一宿没回|没回来|迷路|没拉上来"),
+     r"没上来|冲走|冲跑|卷走|找不着|少了一个|一宿没回|没回来|迷路|没拉上来|没联系上|联系不到|没找着|不知去向|走丢"),
     ("trapped",
      r"被困|受困|围困|埋了|压了|困住|困在|困于|困了|困着|被卡|卡住了|被夹|夹住|呼救|喊救命|没撤出|未撤出|没能撤出|"
      r"没有撤出|还在里面|仍在里面|没下来|没出来|没逃出|没跑出|被埋|埋压|埋在|被压|压在|压住|卡在|卡住|出不来|困人|"
-     r"没能逃出|无法脱身|未能撤离|下不来|出不去|压着|卡里面|卡在里面|卡里头|关在里面|关着|井下还有|还在井下|在里头|在屋顶上|在车顶上|掉冰窟窿|抱着桥墩|被潮水围|围住了"),
+     r"没能逃出|无法脱身|未能撤离|下不来|出不去|压着|卡里面|卡在里面|卡里头|关在里面|关着|井下还有|还在井下|在里头|在屋顶上|在车顶上|掉冰窟窿|抱着桥墩|被潮水围|围住了|"
+     # held where they are: 扣在车底下, 困在房顶, 抱着浮标, 被水围住
+     r"扣(?:在|到)?.{0,3}(?:底下|下面)|扣住|被水围|抱着(?:树|木头|浮标|泡沫|救生圈|礁石|电线杆|漂浮物)|"
+     r"在(?:房顶|楼顶|屋顶|车顶|树上)(?:上)?(?:等|喊|呼)"),
     ("injured",
      r"受伤|受了伤|伤员|伤者|伤亡|轻伤|重伤|烧伤|烫伤|灼伤|砸伤|压伤|撞伤|摔伤|跌伤|刺伤|割伤|划伤|擦伤|扭伤|咬伤|"
      r"呛伤|炸伤|冻伤|骨折|流血|出血|中毒|中暑|昏迷|晕倒|昏倒|晕厥|休克|头晕|呕吐|腹痛|腹泻|胸闷|呼吸困难|抽搐|"
@@ -45,7 +50,10 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
      r"躺地上|倒地不起|不省人事|没有意识|失去意识|意识不清|神志不清|倒地|倒在|心脏病|窒息|受轻伤|受重伤|烧烫伤|"
      r"熏晕|熏伤|熏倒|呛晕|呛着|电倒|被电|叫不醒|一动不动|躺着不动|不动了|没动静|喘不上气|喘不过气|肚子疼|拉肚子|"
      r"上吐下泻|发烧|高烧|红肿|蜇伤|被蜇|抽筋|扎伤|挤压|哼哼|头破|腿断|腿折|起疹子|病倒|昏过去|晕过去|"
-     r"压折|摔折|砸着|流了好多血"),
+     r"压折|摔折|砸着|流了好多血|"
+     # hurt, told by the body or the harm: 挂彩, 胳膊断了, 摔着了, 嘴歪了, 抽抽, 烧着了
+     r"挂彩|(?:胳膊|手|脚|手指|肋骨|腰|骨头)(?:断|折)|摔着|磕破|碰破|碰倒|嘴歪|说不出话|抽抽|蛰伤|被.{0,3}蛰|"
+     r"(?:烧|砸|撞|划|扎|咬|烫|炸|熏|呛)(?:坏|破)了?(?:手|脚|腿|头|脸)|心脏不舒服|吐血|昏死"),
 )
 ZH_PRED = fastre.compile("|".join(f"(?P<{k}>{p})" for k, p in _ZH_PREDICATES))
 # Predicates that name a part of the injured (5人受伤（2人重伤）, 3人住院) …
@@ -123,14 +131,18 @@ EN_SUBJECT_BEFORE = re.compile(r"(?:^|[.!?:]\s*|\b(?:the|this|that)\s+)(?:[\w-]+
 _EN_PREDICATES: tuple[tuple[str, str], ...] = (
     ("dead",
      r"dead|died|killed|dead body|body found|fatalit(?:y|ies)|deaths?|deceased|lost (?:his|her|their) li(?:fe|ves)|"
-     r"bodies|body recovered|drowned|not breathing|no pulse|no signs of life"),
+     r"bodies|body recovered|drowned|not breathing|no pulse|no signs of life|didn't survive|did not survive|"
+     r"neither survived|none survived"),
     ("missing",
      r"missing|unaccounted(?: for)?|lost contact|not (?:yet )?(?:been )?found|can't be found|cannot be found|"
-     r"didn't surface|not surfaced|overdue|haven't come back|didn't come back|not recovered"),
+     r"didn't surface|not surfaced|overdue|haven't come back|didn't come back|not recovered|"
+     r"can'?t see (?:him|her|them)(?: anymore)?|cannot see (?:him|her|them)|not seen since|lost sight of|"
+     r"no sign of (?:him|her|them)"),
     ("trapped",
      r"trapped|stranded|stuck|pinned|buried|cut off|can't get out|cannot get out|unable to get out|still inside|"
      r"still in there|inside still|still down there|can't climb out|cannot climb out|unable to climb out|"
-     r"can't get down|cannot get down|clinging|holding onto|on the roof|on the rocks"),
+     r"can't get down|cannot get down|clinging|holding onto|on the roof|on the rocks|under the rubble|"
+     r"under (?:the )?debris|cut off by the tide"),
     ("injured",
      r"injur(?:ed|ies|y)|hurt|wounded|burns|burned|burnt|cuts|bruises|hospitali[sz]ed|taken to hospital|"
      r"sent to hospital|sick|ill|unconscious|collapsed|poisoned|irritation|casualt(?:y|ies)|bleeding|fractures?|"
