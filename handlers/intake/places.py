@@ -86,7 +86,10 @@ def _names_a_place(text: str, stop: re.Match[str], end: int) -> bool:
     return bool(_ZH_PERSON_STOP.fullmatch(word)) and bool(_ZH_PLACE_AFTER_PERSON.match(text, stop.end(), end))
 
 
-_ZH_EVENT_LEAD = fastre.compile(rf"(?:{_ZH_EVENT}|发生|突发)+(?:致|导致|造成|阻断|堵塞|冲毁|淹没|波及)")
+_ZH_EVENT_LEAD = fastre.compile(
+    rf"(?:{_ZH_EVENT}|发生|突发|山洪|暴雨|大雨|大风|台风|大雪|暴雪|强降雨)+"
+    r"(?:致|导致|造成|阻断|堵塞|冲毁了?|冲垮了?|淹没了?|波及|把|将)"
+)
 # "一辆/2名/三车" start the event; "一家烧烤店" is still the place, "一家三口" is people.
 _ZH_QUANTITY = (
     r"(?<![0-9+\-A-Za-z.])[0-9零〇一二两三四五六七八九十几多数]+(?:辆|名|个|位|人|处|户|栋|间|座|条|艘|台|只|车|口|起|次|块|根|棵)"
@@ -105,8 +108,16 @@ _ZH_STOP = fastre.compile("|".join(
 ))
 
 
+# Two characters are a place only when one of them says what kind (商场, 港区, 国道, 桥下),
+# not the reporter's own spot (现场, 这里) or a direction.
+_ZH_NOT_A_SHORT_PLACE = frozenset(("现场", "附近", "这里", "那里", "这边", "那边", "门口", "路口", "路段", "方向",
+                                   "处", "侧", "上面", "下面", "里面", "外面", "楼上", "楼下", "路上", "山上", "河里"))
+
+
 def _zh_score(span: str) -> int:
-    if len(span) < 3 or any(bad in span for bad in _NOT_A_PLACE):
+    if len(span) < 2 or any(bad in span for bad in _NOT_A_PLACE):
+        return 0
+    if len(span) == 2 and (span in _ZH_NOT_A_SHORT_PLACE or span[1] in "处侧边面"):
         return 0
     return len({m.group() for m in _ZH_MARKERS.finditer(span)})
 
@@ -176,7 +187,8 @@ def zh_location(text: str, times: list[ClockTime]) -> tuple[int, int] | None:
 
 _EN_PREP = fastre.compile(
     r"\b(?:at|in|on|near|off|from|into|of|through|across|within|outside|inside|along|beside|behind|under|above|"
-    r"opposite|next to|close to|the(?-i:(?=\s+[A-Z\u3400-\u9fff]))|"
+    r"opposite|next to|close to|all over|(?:(?<=road )|(?<=path )|(?<=route )|(?<=way ))to|"
+    r"the(?-i:(?=\s+[A-Z\u3400-\u9fff]))|"
     r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west) of)\s+"
     r"(?:the\s+|a\s+|an\s+)?",
     _I,
@@ -356,7 +368,8 @@ _EN_PLACE = re.compile(
 # a named place elsewhere in the message is better.
 _GENERIC = re.compile(
     r"^(?:俺们|我们|咱们|我家|俺家|这|那|隔壁|村里|路上|河里|山上|家里|楼上|楼下)|"
-    r"^(?:the |my |our |a )?(?:flat|house|home|school|window|road|street|building|place)\b|^[a-z\d ]+$|^[A-Z][a-z]+$"
+    r"^(?:the |my |our |a )?(?:flat|house|home|school|window|road|street|building|place)\b|^[a-z\d ]+$|^[A-Z][a-z]+$|"
+    r"^[\u4e00-\u9fff]区$|^(?:沙滩|海边|河边|江边|湖边|岸边)$"
 )
 
 
@@ -375,7 +388,7 @@ def fallback_location(text: str) -> tuple[int, int] | None:
             return at.start(1), at.end(1)
         area = _ZH_AREA.search(text)
         return (area.start(), area.end()) if area else None
-    found = _EN_PLACE.search(text)
+    found = next((m for m in _EN_PLACE.finditer(text) if not generic(m.group(1))), None)
     return (found.start(1), found.end(1)) if found else None
 
 
