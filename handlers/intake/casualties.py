@@ -192,6 +192,8 @@ def _extract(text: str, counts: list[_Count], preds: list[_Pred], spans: list[tu
 def _headcount(words: str, clause: _Clause, tally: _Tally, rules: Rules) -> None:
     """A clause with a count but no predicate: a headcount for what came before, or people out."""
     head = next((c for c in clause.counts if c.value and not c.someone), None)
+    if head is None and tally.pending is not None and rules.headcount.search(words):
+        head = next((c for c in clause.counts if c.someone), None)  # 车困在水里了 里面有人: one
     if head is None:
         # 1名工人被埋，经全力搜救已救出 / 被困的人已全部救出: nobody left trapped.
         if (tally.counts["trapped"] and rules.rescued.search(words) and not clause.preds
@@ -263,6 +265,8 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
     if count is not None:
         count.used = True
         if count.someone:  # 有人被困: one person, but a headcount may follow
+            if w.HOW_MANY_UNKNOWN.search(text, p.end):
+                return None  # 有人受伤 具体几个不知道: people, but no figure
             return 1, True
         return _with_listed(text, count, mine, later, rules), False
     if p.kind in done:
@@ -331,16 +335,29 @@ def zh_casualties(text: str) -> dict[str, int]:
     return _with_trailing_count(text, result, {p.kind for p in preds})
 
 
+_SEPARATOR = re.compile(r"[，,。；;\n]")
+
+
 def _died_of_injuries(text: str, result: dict[str, int], counts: list[_Count], preds: list[_Pred],
                       died_later: re.Pattern[str]) -> dict[str, int]:
     """Those who died after treatment (经抢救无效死亡, died in hospital) were counted among the
     injured first: they are dead now, no longer injured."""
+    m = died_later.search(text)
+    if m is None:
+        return result
+    near = next((c for c in counts if c.value and m.start() <= c.start < m.end()), None) or next(
+        (c for c in reversed(counts) if c.value and c.end <= m.start() and m.start() - c.end <= 12
+         and not _SEPARATOR.search(text, c.end, m.start())), None)  # 经抢救2人死亡 / 1名重伤员经抢救无效死亡
+    if not result["dead"] and near is None:
+        # 一名工人被砸中，经抢救无效死亡: the one just named (whose count is spent) died
+        if result["injured"] == 1 or not any(result.values()):
+            result["injured"] = 0
+            result["dead"] = 1
+        return result
     if not (result["dead"] and result["injured"]):
         return result
-    m = died_later.search(text)
-    if m is None or not any(p.kind == "injured" and p.end <= m.start() for p in preds):
+    if not any(p.kind == "injured" and p.end <= m.start() for p in preds):
         return result
-    near = next((c for c in reversed(counts) if c.value and c.end <= m.start() and m.start() - c.end <= 12), None)
     result["injured"] = max(0, result["injured"] - min(near.value if near else 1, result["dead"]))
     return result
 

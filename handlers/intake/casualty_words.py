@@ -25,7 +25,8 @@ ZH_PERSON = (
     r"厨师|服务员|老头|老太太|小伙子|俺爹|俺娘|男人|媳妇|闺女|儿子|老伴|产妇|钓鱼者|护士|医生|骑车人|理货员|检修工|"
     r"娃|娃娃|学童|幼儿|老乡|农民|渔工|养殖户|船老大|游泳者|"
     r"女工|男工|工友|民工|帮工|驾驶人|驾乘人员|司乘人员|乘员|路人|邻居|爷爷|奶奶|姥姥|姥爷|小姑娘|姑娘|"
-    r"患儿|病例|赶海的|放羊的|干活的|开(?:车|铲车|挖掘机|货车|三轮|拖拉机|叉车|吊车)的|我(?=被|受|困|摔|晕|腿|手|头)"
+    r"患儿|病例|赶海的|放羊的|干活的|开(?:车|铲车|挖掘机|货车|三轮|拖拉机|叉车|吊车)的|我(?=被|受|困|摔|晕|腿|手|头)|"
+    r"老[王李张刘陈杨赵黄周吴徐孙马朱胡林郭何高罗郑梁谢宋唐许韩冯邓曹彭曾田董袁潘于蒋蔡杜叶程苏魏吕丁沈姚卢姜崔钟谭陆汪范金石贾夏方白孟秦江薛](?:头|太太|大爷|大娘|汉)?(?![家的])"
 )
 ZH_PERSON_RE = fastre.compile(ZH_PERSON)
 
@@ -44,7 +45,7 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
      r"埋进去|埋里面|埋里头|在井下|反锁|锁在(?:车|屋|房)里|停在[^，,。]{0,10}之间|"
      r"没能逃出|无法脱身|未能撤离|下不来|出不去|压着|卡里面|卡在里面|卡里头|关在里面|关着|井下还有|还在井下|在里头|在屋顶上|在车顶上|掉冰窟窿|抱着桥墩|被潮水围|围住了|"
      # held where they are: 扣在车底下, 困在房顶, 抱着浮标, 被水围住
-     r"扣(?:在|到)?.{0,3}(?:底下|下面)|扣住|被水围|抱着(?:树|木头|浮标|泡沫|救生圈|礁石|电线杆|漂浮物)|"
+     r"扣(?:在|到)?.{0,3}(?:底下|下面)|扣住|被水围|抱着(?:树|木头|浮标|泡沫|救生圈|礁石|电线杆|漂浮物|艇|船|船底|轮胎)|吞进去|陷进去|陷在|"
      r"在(?:房顶|楼顶|屋顶|车顶|树上)(?:上)?(?:等|喊|呼)"),
     ("injured",
      r"受伤|受了伤|伤员|伤者|伤亡|轻伤|重伤|烧伤|烫伤|灼伤|砸伤|压伤|撞伤|摔伤|跌伤|刺伤|割伤|划伤|擦伤|扭伤|咬伤|"
@@ -55,7 +56,7 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
      r"上吐下泻|发烧|高烧|红肿|蜇伤|被蜇|抽筋|扎伤|挤压|哼哼|头破|腿断|腿折|起疹子|病倒|昏过去|晕过去|"
      r"压折|摔折|砸着|流了好多血|"
      # hurt, told by the body or the harm: 挂彩, 胳膊断了, 摔着了, 嘴歪了, 抽抽, 烧着了
-     r"挂彩|受了点伤|受点伤|还有气|还有呼吸|误喝|误食|吃了.{0,6}(?:毒蘑菇|蘑菇|河豚|农药|老鼠药)|嘴麻|"
+     r"挂彩|砸到|砸中|受了点伤|受点伤|还有气|还有呼吸|误喝|误食|吃了.{0,6}(?:毒蘑菇|蘑菇|河豚|农药|老鼠药)|嘴麻|"
      r"(?:手|胳膊|腿).{0,2}(?:卷|绞|夹|轧)(?:进|入)|绞伤|夹伤|轧伤|病例|患儿|发热|皮疹|"
      r"(?:胳膊|手|脚|手指|肋骨|腰|骨头)(?:断|折)|摔着|磕破|碰破|碰倒|嘴歪|说不出话|抽抽|蛰伤|被.{0,3}蛰|"
      r"(?:烧|砸|撞|划|扎|咬|烫|炸|熏|呛)(?:坏|破)了?(?:手|脚|腿|头|脸)|心脏不舒服|吐血|昏死"),
@@ -74,7 +75,7 @@ ZH_COUNT = fastre.compile(
 # 个 counts people only before 人, a person noun, a predicate (其中1个已经抽搐), a rescue
 # (一个已经挖出来了) or the end of the clause (死了2个); not 一个坑, 4个村, 4个小时.
 ZH_GE_IS_PERSON = re.compile(
-    rf"人|.{{0,4}}(?:{ZH_PERSON})|(?:腿|头|手|胳膊|脚|脸|腰)?(?:已经|已|都|也|还|又)?(?:{ZH_PRED.pattern})|"
+    rf"人|.{{0,4}}(?:{ZH_PERSON})|[^，,。 ]{{0,8}}的(?:{ZH_PERSON})|(?:腿|头|手|胳膊|脚|脸|腰)?(?:已经|已|都|也|还|又)?(?:{ZH_PRED.pattern})|"
     r"\s*(?:[，,。！!？?；;]|$)|"
     r"(?:已经|已|都|也|还|又)?被?(?:救出|获救|挖出|救起|救上|抬出|找到|联系上)"
 )
@@ -89,7 +90,8 @@ ZH_TRAILING_COUNT = re.compile(
 ZH_ONE = fastre.compile(rf"(?<![0-9{_N}第])一(?=(?:{ZH_PERSON}))")
 # 有人: one person the sentence may come back to, but not a number anyone wrote.
 ZH_SOMEONE = fastre.compile(
-    r"(?<![没无所])有(?:个)?人(?!员|家|数)|(?<![没无所])有个(?=(?:小伙子?|老人|老头|老太|孩子|小孩|男的|女的|大爷|大妈))|"
+    r"(?<![没无所])有(?:个)?人(?!员|家|数)|(?:砸到|砸中|撞到|压到)了?[^，,。 ]{0,4}?的人(?![员数家])|"
+    r"(?:(?<=车里)|(?<=屋里)|(?<=家里)|(?<=船上)|(?<=车上))人(?=[受被都还已没])|(?<![没无所])有个(?=(?:小伙子?|老人|老头|老太|孩子|小孩|男的|女的|大爷|大妈))|"
     r"(?:^|(?<=[\s，,。]))人(?=被?(?:冲|卷|淹))|(?:压着|砸着|砸到|埋着|关着)(?:个)?人|(?:^|(?<=[\s，,。]))人(?=被?(?:卡|压|埋|困|关))"
 )
 # 几个 / 多人 / 数名: people, but no figure.
@@ -121,7 +123,7 @@ EN_PERSON = (
     r"passer-by|bystander|he|she|soldiers?|troops|trainees?|recruits?|cadets?|guys?|folks|cooks?|"
     r"chefs?|waiters?|waitresses?|clerks?|cleaners?|porters?|passers-?by|"
     # unknown nouns that look like people: stallholders, motorists, technicians
-    r"[a-z]+(?:holders|keepers|ers|ists|ians|ees|men|women)"
+    r"[a-z]+(?:holders|keepers|ers|ists|ians|ees|men|women|man)"
 )
 EN_PERSON_RE = fastre.compile(rf"\b(?:{EN_PERSON})\b")
 _EN_SINGULAR = (
@@ -129,7 +131,8 @@ _EN_SINGULAR = (
     r"swimmer|miner|victim|patient|student|fisherman|motorcyclist|rider|hiker|climber|villager|vendor|mother|"
     r"father|son|daughter|wife|husband|someone|somebody|teenager|pupil|surfer|diver|angler|farmer|owner|"
     r"occupant|operator|guard|casualty|person|customer|cook|soldier|firefighter|officer|nurse|teacher|"
-    r"passer-by|bystander|he|she|lady|guy|elderly man|elderly woman|old man|old lady|other"
+    r"passer-by|bystander|he|she|lady|guy|elderly man|elderly woman|old man|old lady|other|crewman|crew member|"
+    r"seaman|boatman|deckhand"
 )
 # One person named without a number: "a cyclist knocked down" is 1; "old people stuck" is unknown.
 EN_ONE_PERSON = fastre.compile(rf"\b(?:{_EN_SINGULAR})\b")
@@ -139,7 +142,7 @@ EN_SUBJECT_BEFORE = re.compile(r"(?:^|[.!?:]\s*|\b(?:the|this|that)\s+)(?:[\w-]+
 _EN_PREDICATES: tuple[tuple[str, str], ...] = (
     ("dead",
      r"dead|died|killed|dead body|body found|fatalit(?:y|ies)|deaths?|deceased|lost (?:his|her|their) li(?:fe|ves)|"
-     r"bodies|body recovered|drowned|not breathing|no pulse|no signs of life|didn't survive|did not survive|"
+     r"bodies|body recovered|body of|drowned|not breathing|no pulse|no signs of life|didn't survive|did not survive|"
      r"neither survived|none survived"),
     ("missing",
      r"missing|unaccounted(?: for)?|lost contact|not (?:yet )?(?:been )?found|can't be found|cannot be found|"
@@ -159,7 +162,8 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"(?:smoke )?inhalation|concussion|scalded|electrocuted|vomiting|diarrho?ea|nausea|dizzy|dizziness|unwell|"
      r"fainted|passed out|bitten|admitted(?: to hospital)?|not breathing|unresponsive|no pulse|wounds?|"
      r"head injury|cuts? to|cut by|coughing|short of breath|overcome|critical|down|not moving|lying|chest pain|"
-     r"stroke|drowsy|in hospital|fever|rash|measles|cases|sent home|sent to the nurse|burned|broken leg"),
+     r"stroke|drowsy|in hospital|fever|rash|measles|cases|sent home|sent to the nurse|burned|broken leg|"
+     r"seizures?|heart attack|fitting|chest pains?|head cut|broken (?:ankle|wrist|hip|nose|ribs?)"),
 )
 EN_PRED = fastre.compile(r"\b(?:" + "|".join(f"(?P<{k}>{p})" for k, p in _EN_PREDICATES) + r")\b")
 # Predicates that name a part of the injured: "2 seriously", "6 hospitalised".
@@ -215,7 +219,8 @@ PAREN = fastre.compile(r"[(（][^()（）]{0,80}[)）]")
 SENTENCE_END = fastre.compile(r"[。！!？?\n]|\.(?=\s)")
 # …有咳嗽症状，人数待统计: people, but no figure.
 HOW_MANY_UNKNOWN = fastre.compile(
-    r"人数(?:待|不详|不明|未知|正在|还在|尚)|具体人数|待统计|\bnumbers? (?:unknown|unclear|not (?:yet )?known)|"
+    r"人数(?:待|不详|不明|未知|正在|还在|尚)|具体人数|待统计|具体几个|几个不知道|不知道几个|还在统计|"
+    r"\bnumbers? (?:unknown|unclear|not (?:yet )?known)|"
     r"\bhow many\b"
 )
 # Between a predicate and the count that follows it: "burns to 2 workers", "困住了 2人".
@@ -249,9 +254,9 @@ class Rules:
 ZH = Rules(
     negation=ZH_NEGATION,
     unknown=fastre.compile(r"(?:情况)?(?:人数)?(?:不详|不明|未知|待核实|待查|待确认)"),
-    resolved=fastre.compile(r"救出|获救|脱困|脱险|救起|救上岸|救上来|爬出|已找到|找到了|联系上|已撤出|已转移|安全撤离"),
-    rescued=fastre.compile(r"救出|获救|脱困|脱险|救起|救上|抬出|挖出|转移出"),
-    found=fastre.compile(r"找到|联系上|寻回|获救"),
+    resolved=fastre.compile(r"(?<![没未不])(?:救出|获救|脱困|脱险|救起|救上岸|救上来|爬出|已找到|找到了|联系上|已撤出|已转移|安全撤离)"),
+    rescued=fastre.compile(r"(?<![没未不])(?:救出|获救|脱困|脱险|救起|救上|抬出|挖出|转移出)"),
+    found=fastre.compile(r"(?<![没未不])(?:找到|联系上|寻回|获救)"),
     collective=fastre.compile(r"(?:都|均|全部|全都)[^，,。]{0,3}$"),
     collective_all=fastre.compile(r"都|均|全部|全都|全员"),
     person=ZH_PERSON_RE,
