@@ -48,10 +48,10 @@ _ZH_LEAD = fastre.compile(
     r"(?:[\W_]|今天|今日|今早|今晨|今晚|昨天|昨晚|昨夜|刚才|刚刚|现在|目前|此刻|大约|大概|约|在|于|据报|"
     r"我镇|我街道|我乡|我区|我市|我司|我集团|我公司|辖区内|辖区|"
     r"紧急|突发|求助|求救|报告|续报|更新|快报|最新|注意|许|左右|前后|时分|分钟|的|"
-    r"(?:我|俺|我们|俺们|咱们|咱)(?:家)?(?:住在|住|就在|在))+"
+    r"(?:我|俺|我们|俺们|咱们|咱)(?:家)?(?:住在|住|就在|在)|我们|俺们|咱们|来自|有个(?!人)|有一个(?!人)|有一座|有一家|有家)+"
 )
 _ZH_STOP_EXTRA = (
-    r"发生|出现|突然|突发|发现|起火|起山火|因为|因|由于|导致|造成|被|把|正在|已经|已|这边|那边|这里|那里|"
+    r"发生|出现|突然|突发|发现|掉(?=了|下|进|落)|起火|起山火|因为|因|由于|导致|造成|被|把|正在|已经|已|这边|那边|这里|那里|"
     r"施工|有(?!限)|一带|凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里|深夜|半夜|今天|今早|昨天|昨晚|刚才|刚刚|"
     r"现场|目前|情况|大量|严重|明显|很|好多|多名|了|啦|呢|吗|的人|我们|我|他|她|电梯|楼晃|晃|疑似|好像|可能|"
     r"搞|请|正在|在(?=做|搞|进行|抢|救|扑|疏|处)"
@@ -114,6 +114,11 @@ _ZH_NOT_A_SHORT_PLACE = frozenset(("现场", "附近", "这里", "那里", "这�
                                    "处", "侧", "上面", "下面", "里面", "外面", "楼上", "楼下", "路上", "山上", "河里"))
 
 
+_ZH_NEAR_HERE = re.compile(r"这边|那边|那片|这片|这块|那块|一带|附近")
+_ZH_HOSPITAL = re.compile(r"(?:医院|卫生院|急救中心|诊所|卫生室)$")
+_ZH_TREATED = re.compile(r"接诊|收治|送医|送往|转送|送到|治疗|救治|接了|抢救")
+
+
 def _zh_score(span: str) -> int:
     if len(span) < 2 or any(bad in span for bad in _NOT_A_PLACE):
         return 0
@@ -164,7 +169,13 @@ def zh_location(text: str, times: list[ClockTime]) -> tuple[int, int] | None:
         nonlocal best, best_span
         if span is None:
             return
-        score = _zh_score(text[span[0]:span[1]]) + bonus
+        place = text[span[0]:span[1]]
+        score = _zh_score(place)
+        if score == 0 and 2 <= len(place) <= 4 and _ZH_NEAR_HERE.match(text, span[1]):
+            score = 1  # 荣成这边 / 崖头那片: a town named by the side the caller is on
+        if _ZH_HOSPITAL.search(place) and _ZH_TREATED.search(text):
+            return  # the hospital the hurt were taken to, not where it happened
+        score += bonus
         if score <= 0:
             return
         key = (score, -span[0], span[1] - span[0])
@@ -354,7 +365,7 @@ _ZH_AT_PLACE = re.compile(
     r"在([\u4e00-\u9fffA-Za-z0-9]{1,10}?(?:镇|街道|乡|村|社区|港|码头|景区|水库|公园|广场|小区|花园|大道|路|街|桥|山|湾|岛|"
     r"浴场|市场|医院|学校|厂|公司|工地|海|河|海域|路口|车站|国道|高速|中心)(?:上|边|里|附近|一带|那边)?)"
 )
-_ZH_AREA = re.compile(r"[\u4e00-\u9fff]{2,4}(?:镇|街道|乡|村|港|湾|水库|景区|开发区)")
+_ZH_AREA = re.compile(r"(?![我是在])[\u4e00-\u9fff]{2,4}(?:镇|街道|乡|村|港|湾|水库|景区|开发区)")
 _ZH_PLACE_END = re.compile(r"(?:镇|街道|乡|村|社区|港|码头|景区|水库|公园|广场|小区|花园|大道|路|街|桥|山|湾|岛|浴场|市场|"
                            r"医院|学校|小学|中学|厂|公司|工地|海|河|下游|上游|海域|路口|车站)$")
 _EN_PLACE = re.compile(
@@ -380,11 +391,12 @@ def generic(place: str) -> bool:
 def fallback_location(text: str) -> tuple[int, int] | None:
     """A place at the very end of a message, or the first town or village it names."""
     if _CJK.search(text):
+        treated = bool(_ZH_TREATED.search(text))
         end = _ZH_PLACE_AT_END.search(text)
-        if end and _ZH_PLACE_END.search(end.group(1)):
+        if end and _ZH_PLACE_END.search(end.group(1)) and not (treated and _ZH_HOSPITAL.search(end.group(1))):
             return end.start(1), end.end(1)
         at = _ZH_AT_PLACE.search(text)
-        if at:
+        if at and not (treated and _ZH_HOSPITAL.search(at.group(1))):
             return at.start(1), at.end(1)
         area = _ZH_AREA.search(text)
         return (area.start(), area.end()) if area else None
