@@ -200,6 +200,13 @@ def _headcount(words: str, clause: _Clause, tally: _Tally, rules: Rules) -> None
                 and (tally.counts["trapped"] == 1 or rules.collective_all.search(words))):
             tally.counts["trapped"] = 0
         return
+    if rules.override.search(words) and len(tally.stated) == 1 and not clause.resolved and not head.used:
+        # 新增就诊患者4人，现累计16人 / 目前共3人: the current figure of the one kind stated
+        kind = next(iter(tally.stated))
+        tally.counts[kind] = head.value
+        tally.implied.pop(kind, None)
+        head.used = True
+        return
     if tally.pending is not None and rules.headcount.search(words) and not clause.resolved:
         # 电梯困人，里面3个人 / 一辆小轿车被困，车上有一家三口 / kids trapped…, 5 of them /
         # vessel lost contact…, 8 crew (but not 车里2人已自己爬出来).

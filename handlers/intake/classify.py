@@ -48,7 +48,7 @@ _CHATTER_ZH = fastre.compile(
 # Notices to units and deadlines: chatter as a rule, but an incident report may carry one
 # ("…已做好转移准备", "请各单位注意") — with a hazard named, the centre decides (triage).
 _NOTICE_ZH = fastre.compile(
-    r"请.{0,6}(?:注意|做好)(?!.{0,4}(?:转移|撤离|疏散)准备).{0,4}(?:防范|防御|准备)|请各|各(?:单位|镇街|部门|乡镇|街道|队)[^，,。]{0,12}(?:前|务必|须|要)|"
+    r"请.{0,6}(?:注意|做好)(?!.{0,4}(?:转移|撤离|疏散)准备).{0,4}(?:防范|防御|准备)|请各(?!.{0,8}协助(?:查找|寻找|搜寻))|各(?:单位|镇街|部门|乡镇|街道|队)[^，,。]{0,12}(?:前|务必|须|要)|"
     r"做好(?!.{0,4}(?:转移|撤离|疏散)准备).{0,6}(?:防范|准备|防御|工作)|报送|(?:上报|提交|报到).{0,8}前|建议.{0,6}(?:加装|增加|配备)"
 )
 _CHATTER_EN = fastre.compile(
