@@ -145,7 +145,7 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"bodies|body recovered|body of|drowned|not breathing|no pulse|no signs of life|didn't survive|did not survive|"
      r"neither survived|none survived|passed away|pronounced dead|lifeless|died at the scene"),
     ("missing",
-     r"missing|unaccounted(?: for)?|lost contact|not (?:yet )?(?:been )?found|can't be found|cannot be found|"
+     r"missing(?! (?:the|a|an|my|our|your|his|her|their|out|you|it)\b)|unaccounted(?: for)?|lost contact|not (?:yet )?(?:been )?found|can't be found|cannot be found|"
      r"didn't surface|not surfaced|overdue|haven't come back|didn't come back|not recovered|"
      r"can'?t see (?:him|her|them)(?: anymore)?|cannot see (?:him|her|them)|not seen since|lost sight of|"
      r"no sign of (?:him|her|them)|swept away|washed away|carried away|disappeared|vanished|gone under|went under|"
