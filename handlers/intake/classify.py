@@ -365,6 +365,8 @@ def incident_type(text: str, zh: bool, en: bool) -> str | None:
     return family.removesuffix("_strong").removesuffix("_weak") if family else None
 
 
+_STRUCTURE_FELL = fastre.compile(r"倒塌|坍塌|垮塌|塌了|塌落|\bcollapsed\b|\bgave way\b|\bcaved in\b")
+
 # Families whose words also turn up in ordinary talk (a road, a wall, "other"):
 # a type read from them alone is less sure.
 WEAK_FAMILIES = frozenset({"flood_weak", "collapse", "traffic", "other"})
@@ -381,6 +383,8 @@ def incident_family(text: str, zh: bool, en: bool) -> str | None:
                     (zh and ZH_TYPES["water_rescue"].search(text)) or (en and EN_TYPES["water_rescue"].search(text))
                 ):
                     continue  # boats that collide are vessels in distress
+                if family == "other_strong" and _STRUCTURE_FELL.search(text):
+                    continue  # the scaffold gave way and a worker fell with it: a collapse
                 return family
     return None
 
