@@ -16,7 +16,7 @@ from handlers.intake.report_model import report_probability
 
 ROOT = Path(__file__).resolve().parents[1]
 # Written for this test (not from any corpus file): events told without a word the rules know.
-UNKNOWN_WORDS = ["电线杆倒了打火花", "山上下来好多泥 把路埋了", "小孩掉井里了"]
+UNKNOWN_WORDS = ["一群人围着一个躺着的", "山上下来好多泥 把路埋了", "老人在地上起不来了"]
 CHATTER = ["收到，谢谢", "明天上午九点开会", "今晚谁值班", "好的马上到", "请各单位报送本月值班表", "ok thanks"]
 
 

@@ -34,6 +34,7 @@ from handlers.intake import fastre
 from handlers.intake.casualty_words import KINDS, Rules
 from handlers.intake.numbers import EN_VAGUE, en_to_int, zh_to_int
 
+_EN_FAMILY = re.compile(r"\bfamily of (?P<num>two|three|four|five|six|seven|eight|\d)\b")
 # A report states its casualties in a few phrases; past this many predicates it is
 # pasted junk (and pairing is quadratic), so read no further.
 MAX_PREDICATES = 40
@@ -133,6 +134,9 @@ def _en_counts(text: str) -> list[_Count]:
         if value is None and word not in EN_VAGUE:
             continue
         counts.append(_Count(m.start(), m.end(), value))
+    for m in _EN_FAMILY.finditer(text):  # "family of four": that many people
+        if (value := en_to_int(m["num"])) is not None:
+            counts.append(_Count(m.start(), m.end(), value))
     for m in w.EN_PAIR.finditer(text):  # "an elderly couple", "twins": two people
         counts.append(_Count(m.start(), m.end(), 2))
     for m in w.EN_ONE_PERSON.finditer(text):
@@ -188,7 +192,20 @@ def _extract(text: str, counts: list[_Count], preds: list[_Pred], spans: list[tu
 def _headcount(words: str, clause: _Clause, tally: _Tally, rules: Rules) -> None:
     """A clause with a count but no predicate: a headcount for what came before, or people out."""
     head = next((c for c in clause.counts if c.value and not c.someone), None)
+    if head is None and tally.pending is not None and rules.headcount.search(words):
+        head = next((c for c in clause.counts if c.someone), None)  # 车困在水里了 里面有人: one
     if head is None:
+        # 1名工人被埋，经全力搜救已救出 / 被困的人已全部救出: nobody left trapped.
+        if (tally.counts["trapped"] and rules.rescued.search(words) and not clause.preds
+                and (tally.counts["trapped"] == 1 or rules.collective_all.search(words))):
+            tally.counts["trapped"] = 0
+        return
+    if rules.override.search(words) and len(tally.stated) == 1 and not clause.resolved and not head.used:
+        # 新增就诊患者4人，现累计16人 / 目前共3人: the current figure of the one kind stated
+        kind = next(iter(tally.stated))
+        tally.counts[kind] = head.value
+        tally.implied.pop(kind, None)
+        head.used = True
         return
     if tally.pending is not None and rules.headcount.search(words) and not clause.resolved:
         # 电梯困人，里面3个人 / 一辆小轿车被困，车上有一家三口 / kids trapped…, 5 of them /
@@ -247,11 +264,16 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
         nxt = later[0].start if later else clause.end
         count = next((c for c in mine if not c.used and not c.someone and p.end <= c.start and c.end <= nxt
                       and (c.start <= p.end + 3 or w.POST_GAP.fullmatch(text, p.end, c.start)
-                           or (c.start <= p.end + 12 and rules.person.search(text, p.end, c.start)))
+                           or (c.start <= p.end + 12 and (rules.person.search(text, p.end, c.start)
+                                                          or rules.person.match(text, c.end))))
                       and not any(q.start > c.end for q in later)), None)
+    if count is None:  # 砸着个人 / 压着人: the person is named inside the predicate
+        count = next((c for c in mine if not c.used and c.someone and c.start == p.start and c.end > p.end), None)
     if count is not None:
         count.used = True
         if count.someone:  # 有人被困: one person, but a headcount may follow
+            if w.HOW_MANY_UNKNOWN.search(text, p.end):
+                return None  # 有人受伤 具体几个不知道: people, but no figure
             return 1, True
         return _with_listed(text, count, mine, later, rules), False
     if p.kind in done:
@@ -274,10 +296,14 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
         # (车上有一家三口, 5 of them, 8 crew); "old people stuck" alone is no figure.
         return 0, True
     # "A worker fell into the river…, still missing": the singular subject of the sentence.
-    single = next((c for c in reversed(counts) if not c.used and c.end <= clause.start and c.value == 1), None)
-    if single is not None and not w.SENTENCE_END.search(text, single.end, p.start):
+    single = next((c for c in reversed(counts) if not c.used and c.end <= clause.start and c.value), None)
+    if single is not None and not w.SENTENCE_END.search(text, single.end, p.start) and (
+        single.value == 1 or clause.start - single.end <= rules.window
+    ):
+        # "Two kids went through the ice, haven't come back up" / 俩学生游泳 没上来: the subject
+        # of the clause before, told without punctuation or with a comma.
         single.used = True
-        return 1, True
+        return single.value, single.value == 1
     return None
 
 
@@ -312,7 +338,35 @@ def zh_casualties(text: str) -> dict[str, int]:
             compact[kind] = compact.get(kind, 0) + value
     for kind, value in compact.items():
         result[kind] = max(result[kind], value)
+    result = _died_of_injuries(text, result, counts, preds, w.ZH_DIED_LATER)
     return _with_trailing_count(text, result, {p.kind for p in preds})
+
+
+_SEPARATOR = re.compile(r"[，,。；;\n]")
+
+
+def _died_of_injuries(text: str, result: dict[str, int], counts: list[_Count], preds: list[_Pred],
+                      died_later: re.Pattern[str]) -> dict[str, int]:
+    """Those who died after treatment (经抢救无效死亡, died in hospital) were counted among the
+    injured first: they are dead now, no longer injured."""
+    m = died_later.search(text)
+    if m is None:
+        return result
+    near = next((c for c in counts if c.value and m.start() <= c.start < m.end()), None) or next(
+        (c for c in reversed(counts) if c.value and c.end <= m.start() and m.start() - c.end <= 12
+         and not _SEPARATOR.search(text, c.end, m.start())), None)  # 经抢救2人死亡 / 1名重伤员经抢救无效死亡
+    if not result["dead"] and near is None:
+        # 一名工人被砸中，经抢救无效死亡: the one just named (whose count is spent) died
+        if result["injured"] == 1 or not any(result.values()):
+            result["injured"] = 0
+            result["dead"] = 1
+        return result
+    if not (result["dead"] and result["injured"]):
+        return result
+    if not any(p.kind == "injured" and p.end <= m.start() for p in preds):
+        return result
+    result["injured"] = max(0, result["injured"] - min(near.value if near else 1, result["dead"]))
+    return result
 
 
 def _with_trailing_count(text: str, result: dict[str, int], mentioned: set[str]) -> dict[str, int]:
@@ -340,6 +394,7 @@ def en_casualties(text: str) -> dict[str, int]:
     preds = preds[:MAX_PREDICATES]
     counts = _en_counts(text)
     result = _extract(text, counts, preds, _clauses(text, w.EN_CLAUSE_SEP), w.EN)
+    result = _died_of_injuries(text, result, counts, preds, w.EN_DIED_LATER)
     stated = [kind for kind in KINDS if result[kind]] or sorted({p.kind for p in preds})
     if len(stated) == 1 and result[stated[0]] <= 1 and (trailing := w.EN_TRAILING_COUNT.search(text)):
         # "Miners trapped after a roof fall, 4 men": the number in a clause of its own.

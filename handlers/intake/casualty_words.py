@@ -23,21 +23,30 @@ ZH_PERSON = (
     r"骑[^，,。 ]{1,3}的|小哥|阿姨|大叔|大姐|宿管|保洁|环卫工|学员|游泳的|驴友|大人|成人|成年人|小朋友|老年人|"
     r"年轻人|中年人|男性|女性|伤员|伤者|主人|老板|负责人|店员|租户|房主|船主|车主|货主|"
     r"厨师|服务员|老头|老太太|小伙子|俺爹|俺娘|男人|媳妇|闺女|儿子|老伴|产妇|钓鱼者|护士|医生|骑车人|理货员|检修工|"
-    r"娃|娃娃|学童|幼儿|老乡|农民|渔工|养殖户|船老大|游泳者"
+    r"娃|娃娃|学童|幼儿|老乡|农民|渔工|养殖户|船老大|游泳者|"
+    r"女工|男工|工友|民工|帮工|驾驶人|驾乘人员|司乘人员|乘员|路人|邻居|爷爷|奶奶|姥姥|姥爷|小姑娘|姑娘|"
+    r"患儿|病例|赶海的|放羊的|干活的|开(?:车|铲车|挖掘机|货车|三轮|拖拉机|叉车|吊车)的|我(?!们|镇|市|区|县|司|院|局|队|街|乡|村|厂|公司|集团|站|所|部|处|科|家|是|在|看|听)|"
+    r"老[王李张刘陈杨赵黄周吴徐孙马朱胡林郭何高罗郑梁谢宋唐许韩冯邓曹彭曾田董袁潘于蒋蔡杜叶程苏魏吕丁沈姚卢姜崔钟谭陆汪范金石贾夏方白孟秦江薛](?:头|太太|大爷|大娘|汉)?(?![家的])"
 )
 ZH_PERSON_RE = fastre.compile(ZH_PERSON)
 
 _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
     ("dead",
      r"死亡|身亡|遇难|丧生|罹难|殒命|死了|去世|牺牲|不治|无生命体征|没有生命体征|没了呼吸|当场死亡|尸体|遗体|死者|"
-     r"溺亡|遇难者|没气了|没有气了|脸朝下|抢救无效|(?<=[人机者孩])没了"),
+     r"溺亡|遇难者|没气了|没有气了|脸朝下|抢救无效|(?<=[人机者孩])没了|"
+     # killed by what happened to them: 烧死, 砸死, 撞死, 淹死 (not 吓死, 累死, 笑死)
+     r"(?:烧|淹|砸|撞|压|摔|炸|电|冻|闷|呛|熏|毒|轧|碾)死|没了气|断气|断了气|咽气|当场(?:就)?没了|没(?:能)?(?:抢)?救过来"),
     ("missing",
      r"失联|失踪|走失|生死不明|下落不明|失去联系|联系不上|找不到|不见了|未找到|没找到|没有找到|"
-     r"没上来|冲走|冲跑|卷走|找不着|少了一个|一宿没回|没回来|迷路|没拉上来"),
+     r"没上来|冲走|冲跑|卷走|找不着|少了一个|一宿没回|没回来|迷路|没拉上来|没联系上|联系不到|没找着|没捞着|不知去向|走丢|未归|(?:还|一直|至今|到现在|一宿|一夜|一晚上?|放学后?|出去后?)(?:都)?(?:没|没有|未)回家(?!吃|睡|拿)|一直没看见|不见踪影|没了踪影|没影了"),
     ("trapped",
      r"被困|受困|围困|埋了|压了|困住|困在|困于|困了|困着|被卡|卡住了|被夹|夹住|呼救|喊救命|没撤出|未撤出|没能撤出|"
-     r"没有撤出|还在里面|仍在里面|没下来|没出来|没逃出|没跑出|被埋|埋压|埋在|被压|压在|压住|卡在|卡住|出不来|困人|"
-     r"没能逃出|无法脱身|未能撤离|下不来|出不去|压着|卡里面|卡在里面|卡里头|关在里面|关着|井下还有|还在井下|在里头|在屋顶上|在车顶上|掉冰窟窿|抱着桥墩|被潮水围|围住了"),
+     r"没有撤出|还在里面|仍在里面|没下来|没出来|没逃出|没跑出|被埋|埋压|埋在|被压(?![伤死折断坏])|压在|压住|卡在|卡住|出不来|困人|"
+     r"埋进去|埋里面|埋里头|在井下|反锁|锁在(?:车|屋|房)里|停在[^，,。]{0,10}之间|"
+     r"没能逃出|无法脱身|未能撤离|下不来|出不去|压着|卡里面|卡在里面|卡里头|关在里面|关着|井下还有|还在井下|在里头|在屋顶上|在车顶上|掉冰窟窿|抱着桥墩|被潮水围|围住了|"
+     # held where they are: 扣在车底下, 困在房顶, 抱着浮标, 被水围住
+     r"扣(?:在|到)?.{0,3}(?:底下|下面)|扣住|被水围|掉(?:进|到|下)?了?(?:枯井|机井|水井|窨井|井|坑|地洞|洞|下水道)(?:里|中|内|下)|抱着(?:树|木头|浮标|泡沫|救生圈|礁石|电线杆|漂浮物|艇|船|船底|轮胎)|吞进去|陷进去|陷在|被关在|逃不出|跑不出|上不来|"
+     r"在(?:房顶|楼顶|屋顶|车顶|树上)(?:上)?(?:等|喊|呼)"),
     ("injured",
      r"受伤|受了伤|伤员|伤者|伤亡|轻伤|重伤|烧伤|烫伤|灼伤|砸伤|压伤|撞伤|摔伤|跌伤|刺伤|割伤|划伤|擦伤|扭伤|咬伤|"
      r"呛伤|炸伤|冻伤|骨折|流血|出血|中毒|中暑|昏迷|晕倒|昏倒|晕厥|休克|头晕|呕吐|腹痛|腹泻|胸闷|呼吸困难|抽搐|"
@@ -45,23 +54,28 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
      r"躺地上|倒地不起|不省人事|没有意识|失去意识|意识不清|神志不清|倒地|倒在|心脏病|窒息|受轻伤|受重伤|烧烫伤|"
      r"熏晕|熏伤|熏倒|呛晕|呛着|电倒|被电|叫不醒|一动不动|躺着不动|不动了|没动静|喘不上气|喘不过气|肚子疼|拉肚子|"
      r"上吐下泻|发烧|高烧|红肿|蜇伤|被蜇|抽筋|扎伤|挤压|哼哼|头破|腿断|腿折|起疹子|病倒|昏过去|晕过去|"
-     r"压折|摔折|砸着|流了好多血"),
+     r"压折|摔折|砸着|流了好多血|"
+     # hurt, told by the body or the harm: 挂彩, 胳膊断了, 摔着了, 嘴歪了, 抽抽, 烧着了
+     r"挂彩|砸到|砸中|碰伤|磕伤|撞破|跌破|摔破|昏了过去|晕了过去|喘不上来气|浑身是血|受了点伤|受点伤|还有气|还有呼吸|误喝|误食|吃了.{0,6}(?:毒蘑菇|蘑菇|河豚|农药|老鼠药)|嘴麻|"
+     r"(?:手|胳膊|腿).{0,2}(?:卷|绞|夹|轧)(?:进|入)|绞伤|夹伤|轧伤|病例|患儿|发热|皮疹|就诊|心梗|心肌梗|脑梗|中风|突发疾病|犯病|"
+     r"(?:胳膊|手|脚|手指|肋骨|腰|骨头)(?:断|折)|摔着|磕破|碰破|碰倒|嘴歪|说不出话|抽抽|蛰伤|被.{0,3}蛰|"
+     r"(?:烧|砸|撞|划|扎|咬|烫|炸|熏|呛)(?:坏|破)了?(?:手|脚|腿|头|脸)|心脏不舒服|吐血|昏死"),
 )
 ZH_PRED = fastre.compile("|".join(f"(?P<{k}>{p})" for k, p in _ZH_PREDICATES))
 # Predicates that name a part of the injured (5人受伤（2人重伤）, 3人住院) …
-ZH_SUBSET_PRED = fastre.compile(r"送医|就医|住院|重伤")
+ZH_SUBSET_PRED = fastre.compile(r"送医|就医|住院|重伤|昏迷|没有意识|失去意识|意识不清|不省人事")
 # … except 重伤 set against 轻伤 (2人轻伤1人重伤 is 3).
-ZH_SUBSET_PRED_NOT_SEVERE = fastre.compile(r"送医|就医|住院")
+ZH_SUBSET_PRED_NOT_SEVERE = fastre.compile(r"送医|就医|住院|昏迷|没有意识|失去意识|意识不清|不省人事")
 
 # 3人 / 一名 / 十余名 / 二十多名 / 老两口 / 一具: a number with a person classifier.
 ZH_COUNT = fastre.compile(
     rf"(?<![0-9{_N}A-Za-z第.:+\-#])(?:约|大约|近|至少|超过|共|共有|有)?"
-    rf"(?P<num>[0-9]{{1,4}}|[{_N}]{{1,5}})(?P<approx>余|多|来|几)?(?P<cl>名|个|位|口|人|具)"
+    rf"(?P<num>[0-9]{{1,4}}|[{_N}]{{1,5}})(?P<approx>余|多|来|几)?(?P<cl>名|个|位|口|人|具|例(?=[，,。；; ]|$|患|病))"
 )
 # 个 counts people only before 人, a person noun, a predicate (其中1个已经抽搐), a rescue
 # (一个已经挖出来了) or the end of the clause (死了2个); not 一个坑, 4个村, 4个小时.
 ZH_GE_IS_PERSON = re.compile(
-    rf"人|.{{0,4}}(?:{ZH_PERSON})|(?:腿|头|手|胳膊|脚|脸|腰)?(?:已经|已|都|也|还|又)?(?:{ZH_PRED.pattern})|"
+    rf"人|.{{0,4}}(?:{ZH_PERSON})|[^，,。 ]{{0,8}}的(?:{ZH_PERSON})|(?:腿|头|手|胳膊|脚|脸|腰)?(?:已经|已|都|也|还|又)?(?:{ZH_PRED.pattern})|"
     r"\s*(?:[，,。！!？?；;]|$)|"
     r"(?:已经|已|都|也|还|又)?被?(?:救出|获救|挖出|救起|救上|抬出|找到|联系上)"
 )
@@ -76,7 +90,9 @@ ZH_TRAILING_COUNT = re.compile(
 ZH_ONE = fastre.compile(rf"(?<![0-9{_N}第])一(?=(?:{ZH_PERSON}))")
 # 有人: one person the sentence may come back to, but not a number anyone wrote.
 ZH_SOMEONE = fastre.compile(
-    r"(?<![没无所])有(?:个)?人(?!员|家|数)|(?:压着|砸着|砸到|埋着|关着)(?:个)?人|(?:^|(?<=[\s，,。]))人(?=被?(?:卡|压|埋|困|关))"
+    r"(?<![没无所])有(?:个)?人(?!员|家|数)|(?:砸到|砸中|撞到|压到)了?[^，,。 ]{0,4}?的人(?![员数家])|"
+    r"(?:(?<=车里)|(?<=屋里)|(?<=家里)|(?<=船上)|(?<=车上))人(?=[受被都还已没])|(?<![没无所])有个(?=(?:小伙子?|老人|老头|老太|孩子|小孩|男的|女的|大爷|大妈))|"
+    r"(?:^|(?<=[\s，,。]))人(?=被?(?:冲|卷|淹))|(?:压着|砸着|砸到|埋着|关着)(?:个)?人|(?:^|(?<=[\s，,。]))人(?=被?(?:卡|压|埋|困|关))"
 )
 # 几个 / 多人 / 数名: people, but no figure.
 ZH_VAGUE = fastre.compile(r"(?:好几|几十|几|数十|数|若干|不少|许多|一些|部分|大批|多)(?:名|个|位|人)")
@@ -87,8 +103,10 @@ COMPACT_KINDS = {"死": "dead", "伤": "injured", "失联": "missing", "失踪":
 # Clauses split at punctuation and spaces, not at 、 (2名老人、1名儿童受伤 is one list),
 # and before 其中/另有/还有…, which start a new statement even without a comma.
 ZH_CLAUSE_SEP = fastre.compile(
-    r"[，,。；;！!？?\n\r\t ]|(?<!\d)[:：]|[:：](?!\d)|(?=其中|另有|还有|另外|目前|其余|仍有|尚有)"
+    r"[，,。；;！!？?\n\r\t ]|(?<!\d)[:：]|[:：](?!\d)|(?<!井下)(?=其中|另有|还有|另外|目前|其余|仍有|尚有)"
 )
+# Died after treatment: counted among the injured before.
+ZH_DIED_LATER = re.compile(r"抢救无效|经抢救.{0,4}(?:死亡|身亡)|送医后.{0,6}(?:死亡|身亡)|在医院.{0,4}(?:死亡|去世)")
 ZH_NEGATION = fastre.compile(r"(?:无(?!法)|没|未|毫无|并无|暂无|不见)[^，,。；;]{0,6}$")
 
 # --- English --------------------------------------------------------------------------
@@ -105,7 +123,7 @@ EN_PERSON = (
     r"passer-by|bystander|he|she|soldiers?|troops|trainees?|recruits?|cadets?|guys?|folks|cooks?|"
     r"chefs?|waiters?|waitresses?|clerks?|cleaners?|porters?|passers-?by|"
     # unknown nouns that look like people: stallholders, motorists, technicians
-    r"[a-z]+(?:holders|keepers|ers|ists|ians|ees|men|women)"
+    r"[a-z]+(?:holders|keepers|ers|ists|ians|ees|men|women|man)"
 )
 EN_PERSON_RE = fastre.compile(rf"\b(?:{EN_PERSON})\b")
 _EN_SINGULAR = (
@@ -113,7 +131,8 @@ _EN_SINGULAR = (
     r"swimmer|miner|victim|patient|student|fisherman|motorcyclist|rider|hiker|climber|villager|vendor|mother|"
     r"father|son|daughter|wife|husband|someone|somebody|teenager|pupil|surfer|diver|angler|farmer|owner|"
     r"occupant|operator|guard|casualty|person|customer|cook|soldier|firefighter|officer|nurse|teacher|"
-    r"passer-by|bystander|he|she|lady|guy|elderly man|elderly woman|old man|old lady|other"
+    r"passer-by|bystander|he|she|lady|guy|elderly man|elderly woman|old man|old lady|other|crewman|crew member|"
+    r"seaman|boatman|deckhand"
 )
 # One person named without a number: "a cyclist knocked down" is 1; "old people stuck" is unknown.
 EN_ONE_PERSON = fastre.compile(rf"\b(?:{_EN_SINGULAR})\b")
@@ -123,14 +142,20 @@ EN_SUBJECT_BEFORE = re.compile(r"(?:^|[.!?:]\s*|\b(?:the|this|that)\s+)(?:[\w-]+
 _EN_PREDICATES: tuple[tuple[str, str], ...] = (
     ("dead",
      r"dead|died|killed|dead body|body found|fatalit(?:y|ies)|deaths?|deceased|lost (?:his|her|their) li(?:fe|ves)|"
-     r"bodies|body recovered|drowned|not breathing|no pulse|no signs of life"),
+     r"bodies|body recovered|body of|drowned|not breathing|no pulse|no signs of life|didn't survive|did not survive|"
+     r"neither survived|none survived|passed away|pronounced dead|lifeless|died at the scene"),
     ("missing",
-     r"missing|unaccounted(?: for)?|lost contact|not (?:yet )?(?:been )?found|can't be found|cannot be found|"
-     r"didn't surface|not surfaced|overdue|haven't come back|didn't come back|not recovered"),
+     r"missing(?! (?:the|a|an|my|our|your|his|her|their|out|you|it)\b)|unaccounted(?: for)?|lost contact|not (?:yet )?(?:been )?found|can't be found|cannot be found|"
+     r"didn't surface|not surfaced|overdue|haven't come back|didn't come back|not recovered|"
+     r"can'?t see (?:him|her|them)(?: anymore)?|cannot see (?:him|her|them)|not seen since|lost sight of|"
+     r"no sign of (?:him|her|them)|swept away|washed away|carried away|disappeared|vanished|gone under|went under|"
+     r"(?:got|are|were|is|was) lost\b|lost on\b"),
     ("trapped",
      r"trapped|stranded|stuck|pinned|buried|cut off|can't get out|cannot get out|unable to get out|still inside|"
      r"still in there|inside still|still down there|can't climb out|cannot climb out|unable to climb out|"
-     r"can't get down|cannot get down|clinging|holding onto|on the roof|on the rocks"),
+     r"can't get down|cannot get down|clinging|holding onto|on the roof|on the rocks|under the rubble|"
+     r"under (?:the )?debris|cut off by the tide|can'?t escape|cannot escape|unable to escape|marooned|wedged|"
+     r"locked in|surrounded by (?:flood ?)?water"),
     ("injured",
      r"injur(?:ed|ies|y)|hurt|wounded|burns|burned|burnt|cuts|bruises|hospitali[sz]ed|taken to hospital|"
      r"sent to hospital|sick|ill|unconscious|collapsed|poisoned|irritation|casualt(?:y|ies)|bleeding|fractures?|"
@@ -139,7 +164,9 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"(?:smoke )?inhalation|concussion|scalded|electrocuted|vomiting|diarrho?ea|nausea|dizzy|dizziness|unwell|"
      r"fainted|passed out|bitten|admitted(?: to hospital)?|not breathing|unresponsive|no pulse|wounds?|"
      r"head injury|cuts? to|cut by|coughing|short of breath|overcome|critical|down|not moving|lying|chest pain|"
-     r"stroke|drowsy|in hospital|fever|rash|measles|cases|sent home|sent to the nurse|burned|broken leg"),
+     r"stroke|drowsy|in hospital|fever|rash|measles|cases|sent home|sent to the nurse|burned|broken leg|"
+     r"seizures?|heart attack|fitting|chest pains?|head cut|in shock|bruised|scratches|sprained|gash(?:ed)?|"
+     r"can'?t breathe|struggling to breathe|broken (?:ankle|wrist|hip|nose|ribs?)"),
 )
 EN_PRED = fastre.compile(r"\b(?:" + "|".join(f"(?P<{k}>{p})" for k, p in _EN_PREDICATES) + r")\b")
 # Predicates that name a part of the injured: "2 seriously", "6 hospitalised".
@@ -176,13 +203,15 @@ EN_TRAILING_COUNT = re.compile(
 EN_BARE_COUNT_AFTER = re.compile(
     r"(?:^|[,;:.!?(+&-]\s*|\b(?:with|and|of|leaving|including|left|were|are|have|had|killing|killed|injuring|plus|"
     r"about|around|nearly|over|least|than|total|another|further|some|approximately|approx|reportedly|now|far|only|"
-    r"still|but|all|at|toll|count|casualties|seeing|by)\s+)$"
+    r"still|but|all|at|toll|count|casualties|seeing|by|dead|killed|injured|hurt|missing|trapped|like)\s+)$"
 )
 # Numbers that name things: block 7, gate 2, no. 4, km 92.
 EN_NOT_COUNT_BEFORE = fastre.compile(
     r"\b(?:no\.?|#|block|gate|km|room|floor|exit|route|bus|line|building|unit|pier|berth|shaft|lane|no one|number|"
     r"platform|ward|bay|level|warehouse|dock|zone|area|hall|car|truck|road|rd|street|st|avenue|ave|g\d+|s\d+)\s*$"
 )
+EN_DIED_LATER = re.compile(r"\b(?:has |have |later )?died (?:in|at|on the way to) (?:the )?hospital\b|\blater died\b|"
+                           r"\bdied of (?:his|her|their) injuries\b")
 EN_PAIR = fastre.compile(r"\b(?:couple|twins)\b(?!\s+of\b)")  # "an elderly couple": two people
 EN_CLAUSE_SEP = fastre.compile(r"[,;!?\n\r\t—–]|[.:](?!\d)|-(?!\S)")
 EN_NEGATION = fastre.compile(r"\b(?:no|not|nobody|none|without|zero|never|no one|neither|nor)\b[\w\s'-]{0,16}$")
@@ -193,11 +222,12 @@ PAREN = fastre.compile(r"[(（][^()（）]{0,80}[)）]")
 SENTENCE_END = fastre.compile(r"[。！!？?\n]|\.(?=\s)")
 # …有咳嗽症状，人数待统计: people, but no figure.
 HOW_MANY_UNKNOWN = fastre.compile(
-    r"人数(?:待|不详|不明|未知|正在|还在|尚)|具体人数|待统计|\bnumbers? (?:unknown|unclear|not (?:yet )?known)|"
+    r"人数(?:待|不详|不明|未知|正在|还在|尚)|具体人数|待统计|具体几个|几个不知道|不知道几个|还在统计|"
+    r"\bnumbers? (?:unknown|unclear|not (?:yet )?known)|"
     r"\bhow many\b"
 )
 # Between a predicate and the count that follows it: "burns to 2 workers", "困住了 2人".
-POST_GAP = re.compile(r"\s*(?:了|的|着)?\s*|\s+(?:to|of|in|among|for)\s+")
+POST_GAP = re.compile(r"\s*(?:了|的|着)?\s*|\s+(?:to|of|in|among|for)\s+|(?:人数|人员)?(?:已|现)?(?:增至|增加到|上升至|上升到|达到?|为)")
 
 
 @dataclass(frozen=True)
@@ -210,6 +240,7 @@ class Rules:
     rescued: re.Pattern[str]     # 已救出1人: subtract from trapped
     found: re.Pattern[str]       # 已找到1人: subtract from missing
     collective: re.Pattern[str]  # 都/均/all: the predicate refers back to an earlier headcount
+    collective_all: re.Pattern[str]  # 全部/都/all: everyone (被困人员已全部救出)
     person: re.Pattern[str]      # people named
     one_person: re.Pattern[str]  # one person named
     group: re.Pattern[str]       # households, crowds: people, but how many?
@@ -226,10 +257,11 @@ class Rules:
 ZH = Rules(
     negation=ZH_NEGATION,
     unknown=fastre.compile(r"(?:情况)?(?:人数)?(?:不详|不明|未知|待核实|待查|待确认)"),
-    resolved=fastre.compile(r"救出|获救|脱困|脱险|救起|救上岸|救上来|爬出|已找到|找到了|联系上|已撤出|已转移|安全撤离"),
-    rescued=fastre.compile(r"救出|获救|脱困|脱险|救起|救上|抬出|挖出|转移出"),
-    found=fastre.compile(r"找到|联系上|寻回|获救"),
+    resolved=fastre.compile(r"(?<![没未不])(?:救出|获救|脱困|脱险|救起|救上岸|救上来|爬出|已找到|找到了|联系上|已撤出|已转移|安全撤离)"),
+    rescued=fastre.compile(r"(?<![没未不])(?:救出|获救|脱困|脱险|救起|救上|抬出|挖出|转移出)"),
+    found=fastre.compile(r"(?<![没未不])(?:找到|联系上|寻回|获救)"),
     collective=fastre.compile(r"(?:都|均|全部|全都)[^，,。]{0,3}$"),
+    collective_all=fastre.compile(r"都|均|全部|全都|全员"),
     person=ZH_PERSON_RE,
     one_person=ZH_PERSON_RE,  # Chinese nouns do not mark the plural: 司机受伤 is one
     group=fastre.compile(
@@ -240,7 +272,7 @@ ZH = Rules(
     lift=fastre.compile(r"电梯|轿厢"),
     vehicle=fastre.compile(r"车|船|艇|电梯|吊厢|缆车|索道"),
     subset=fastre.compile(r"^\W*(?:其中|包括|含|内有)"),
-    override=fastre.compile(r"^\W*(?:还有|仍有|尚有|目前共|目前|现共|共有|共计|累计|总共|合计)"),
+    override=fastre.compile(r"^\W*(?:还有|仍有|尚有|目前共|目前|现共|现累计|现有|截至目前共?|共有|共计|累计|总共|合计)|增至|增加到|上升至|上升到"),
     additive=fastre.compile(r"另有|另外|还有|也有|又有|此外"),
     link=re.compile(rf"[\u4e00-\u9fff]{{0,3}}?(?:{ZH_PERSON})\s*(?:和|与|及|以及|、|加|还有)?\s*|\s*(?:和|与|及|以及|、|加)\s*"),
     window=20,
@@ -256,11 +288,12 @@ EN = Rules(
     rescued=fastre.compile(r"\b(?:rescued|freed|got out|brought out|pulled out|pulled free|extricated|cut free)\b"),
     found=fastre.compile(r"\b(?:found|located|accounted for|rescued)\b"),
     collective=fastre.compile(r"\b(?:all|both|everyone)\b[\w\s]{0,12}$"),
+    collective_all=fastre.compile(r"\b(?:all|both|everyone)\b"),
     person=EN_PERSON_RE,
     one_person=EN_ONE_PERSON,
     group=fastre.compile(r"\b(?:families|households|homes|crowds?|groups?|dozens|lots|many|several)\b"),
     headcount=fastre.compile(
-        r"\binside\b|\bin the (?:car|lift|elevator|cab|vehicle|cabin)\b|\bon board\b|\bof them\b|\bin all\b|"
+        r"\binside\b|\bin the (?:car|lift|elevator|cab|vehicle|cabin)\b|\bon board\b|\bof (?:them|us)\b|\bin all\b|"
         r"\bin total\b|\baltogether\b|\bcrew\b"
     ),
     lift=fastre.compile(r"\b(?:elevator|lift)s?\b"),

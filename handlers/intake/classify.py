@@ -23,7 +23,7 @@ from handlers.intake import fastre
 
 # Openings that mark chatter: tests, notices, thanks, plans for later.
 _CHATTER_OPENING = re.compile(
-    r"\W*(?:测试|试一下|通知|提醒|温馨提示|公告|谢谢|感谢|多谢|辛苦|明天|明早|明晚|后天|下周|下个月|"
+    r"\W*(?:关于.{0,40}(?:通知|决定|意见|方案)|测试|试一下|通知|提醒|温馨提示|公告|谢谢|感谢|多谢|辛苦|明天|明早|明晚|后天|下周|下个月|"
     r"(?:test(?:ing)?|notice|fyi|thanks|thank you|cheers|tomorrow|next (?:week|month))\b)",
 )
 # Anywhere in the message: drills, forecasts, meetings, notices, statistics, thanks.
@@ -38,12 +38,18 @@ _CHATTER_ZH = fastre.compile(
     r"表彰|名单|请(?!求).{0,6}(?:报一下|发一下|汇总|提交|报送)|"              # paperwork
     r"辛苦了"                                                               # thanks
     r"|如果发生|假如发生|一旦发生|网传|谣言|假消息|不实消息|辟谣|看新闻|新闻里|谁有.{0,10}(?:电话|联系方式)"
+    # rumours and hearsay asked about, false alarms, all-clear, videos and jokes, plans
+    r"|网上说|网上传|朋友圈说|群里传|真的假的|是真的吗|谁知道真假|不知真假|虚惊一场|误报|经核实(?:无|没有|不是|系)|"
+    r"一切正常|都正常|均正常|视频里|的视频|这视频|那视频|笑死|哈哈|呵呵|推演|桌面演|"
+    r"(?:出院|回家|脱离危险).{0,12}(?:谢谢|感谢|放心)|(?:有|发生了?|共)(?:[0-9]*[02-9]|[二两三四五六七八九十几][一二两三四五六七八九十几]*)起(?!火)|"
+    r"(?:将于|拟于|定于)(?:明天|明日|今晚|后天|下周|[0-9一二三四五六七八九十]+[日号月])|"
+    r"请查看附件|见附件"
 )
 # Notices to units and deadlines: chatter as a rule, but an incident report may carry one
 # ("…已做好转移准备", "请各单位注意") — with a hazard named, the centre decides (triage).
 _NOTICE_ZH = fastre.compile(
-    r"请.{0,6}(?:注意|做好).{0,4}(?:防范|防御|准备)|请各|各(?:单位|镇街|部门|乡镇|街道|队)[^，,。]{0,12}(?:前|务必|须|要)|"
-    r"做好.{0,6}(?:防范|准备|防御|工作)|报送|(?:上报|提交|报到).{0,8}前|建议.{0,6}(?:加装|增加|配备)"
+    r"请.{0,6}(?:注意|做好)(?!.{0,4}(?:转移|撤离|疏散)准备).{0,4}(?:防范|防御|准备)|请各(?!.{0,8}协助(?:查找|寻找|搜寻))|各(?:单位|镇街|部门|乡镇|街道|队)[^，,。]{0,12}(?:前|务必|须|要)|"
+    r"做好(?!.{0,4}(?:转移|撤离|疏散)准备).{0,6}(?:防范|准备|防御|工作)|报送|(?:上报|提交|报到).{0,8}前|建议.{0,6}(?:加装|增加|配备)"
 )
 _CHATTER_EN = fastre.compile(
     r"\bdrills?\b|\b(?:fire|evacuation|emergency|rescue|joint|tabletop) exercises?\b|"
@@ -56,21 +62,30 @@ _CHATTER_EN = fastre.compile(
     r"\breminder\b|\bplease (?:submit|send in|remember)\b|"
     r"\bnext (?:week|month|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
     r"\bgreat (?:job|work|teamwork)\b|\bwell done\b"
-    r"|\bfake\b|\brumou?rs?\b|\bignore it\b|\bnews\b|\bif (?:there is|an?) (?:earthquake|fire|flood)\b|"
+    r"|\bscheduled (?:blasting|maintenance|works?|outages?|power cuts?|tests?|drills?|inspections?)\b|"
+    r"\bno action (?:needed|required)\b|\bhaha\w*\b|\b(?:flooded|swamped|snowed) with\b|\bon fire this\b|"
+    r"\b(?:stuck|trapped) in (?:traffic|a meeting|meetings)\b|\bcrashed on the (?:sofa|couch|bed)\b|"
+    r"\b(?:server|computer|laptop|system|app|website|printer|phone)s? (?:has |have )?(?:crashed|is down|died|is dead)\b|\b(?:report|photos?|file|minutes) (?:attached|enclosed)\b|\blol\b|"
+    r"\bfake\b|\brumou?rs?\b|\bignore it\b|\bnews\b|\bif (?:there is|an?) (?:earthquake|fire|flood)\b|"
     r"\b(?:test|drill|exercise|inspection) went\b"
 )
 # Training and courses: chatter, unless someone was actually hurt ("collapsed during training").
 _TRAINING = fastre.compile(r"培训|讲座|\btraining\b|\bworkshop\b|\bseminar\b")
 # Talk about a past incident ("去年那起…", "last year's landslide") is not a new one,
 # unless it is happening again now.
-_PAST = fastre.compile(r"去年|前年|上次|上回|往年|历史上|上周|上个月|上月|\blast (?:year|month|week|time)\b|\b(?:years?|months?) ago\b")
+_PAST = fastre.compile(
+    r"去年|前年|上次|上回|往年|历史上|上周|上个月|上月|\blast (?:year|month|week|time)\b|\b(?:years?|months?) ago\b|"
+    r"\bfrom (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|last night)\b"
+)
 _NOW = fastre.compile(r"又|再次|现在|目前|刚才|刚刚|正在|\bagain\b|\bnow\b|\bjust\b|\bcurrently\b")
 # A clause that asks rather than tells.
-_QUESTION_END = fastre.compile(r"(?:[?？]+|[吗呢么嘛](?:[?？]*))\W*$")
+_QUESTION_END = fastre.compile(r"(?:[?？]+|[吗么嘛](?:[?？]*))\W*$")
+_NE_END = re.compile(r"呢\W*$")
+_QUESTION_WORD = re.compile(r"谁|什么|啥|哪|怎么|咋|几|多少|为什么|是不是|有没有|要不要|能不能|会不会")
 
 # Explicit calls for help: a report even when no hazard is named.
 _DISTRESS = fastre.compile(
-    r"救命|求救|求助|请求(?:支援|救援|增援)|快来人|快派人|(?:打|叫|拨打|呼叫|叫了|打了)\s*(?:110|119|120|122)|"
+    r"救命|求救|求助|救人(?:啊|呐|呀)|喊救人|请求(?:支援|救援|增援)|快来人|快派人|(?:打|叫|拨打|呼叫|叫了|打了)\s*(?:110|119|120|122)|"
     r"\bhelp!|\bsos\b|\bmayday\b|\bsend help\b|\bambulance called\b|\bcalled (?:911|112|119|120)\b",
 )
 
@@ -81,16 +96,16 @@ _VESSEL_EN = r"(?:boat|ship|vessel|ferry|trawler|yacht|kayak|canoe|dinghy|barge|
 _VEHICLE_ZH = r"(?:车|货车|轿车|客车|公交|大巴|面包车|摩托|电动车|三轮|渣土车|槽罐车|罐车|卡车|挂车|拖拉机|的士)"
 _FIRE_ZH = (
     r"起火|着火|失火|火灾|火情|大火|明火|火势|火光|火苗|火焰|烧起来|燃烧|燃起|冒烟|浓烟|黑烟|爆炸|爆燃|闪爆|火警|"
-    r"自燃|烧着|烧毁|林火|山火"
+    r"自燃|烧着|烧毁|林火|山火|引着|引燃|点着了|着了(?:一大片|一片|好大)|着起来|冒火|窜火|焦糊味|烧焦"
 )
 _FIRE_EN = (
     r"\bfire\b(?![- ](?:drills?|engines?|trucks?|brigade|stations?|extinguishers?|hydrants?|service|department|"
     r"crews?|fighters?|team|alarm test|exits?|doors?|safety|plans?|escape|hose))|\bblaze\b|\bablaze\b|\bon fire\b|"
-    r"\bcaught fire\b|\bburning\b|\bflames?\b|\bsmoke\b|\bexplosions?\b|\bexploded\b|\bblast\b"
+    r"\bcaught fire\b|\bburning\b|\bflames?\b|\bsmoke\b(?![- ](?:machines?|alarms?|detectors?|tests?|bombs?))|\bexplosions?\b|\bexploded\b|\bblast\b"
 )
 
 ZH_TYPES: dict[str, re.Pattern[str]] = {
-    "mine": fastre.compile(r"矿(?!泉)|井下|采石场|石料厂|石头厂|采石|爆破作业|冒顶|透水|瓦斯|竖井|斜井|巷道|升井|掘进"),
+    "mine": fastre.compile(r"矿(?!泉)|煤窑|井下|采石场|石料厂|石头厂|采石|爆破作业|冒顶|透水|瓦斯|竖井|斜井|巷道|升井|掘进"),
     "hazmat": fastre.compile(
         r"泄漏|漏气|漏氨|漏油|漏液|漏酸|溢油|泄放|气体外泄|毒气|有毒气体|氯气|液氨|氨气|硫化氢|酸液|"
         r"化学品(?:泄|外溢|起火)|危化品(?:泄|外溢)|烟雾扩散|刺激性气味|刺鼻气味|咳嗽流泪|反应釜.{0,6}(?:爆|泄|超压)|"
@@ -100,20 +115,22 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"(?:沼气池|化粪池|污水|窨井|粪池|有限空间|下水道|下池|池底|罐内|井内).{0,12}(?:中毒|晕倒|昏迷)"
         # what people smell and feel before anyone names a chemical
         r"|(?:味道?|气味|异味|怪味).{0,3}(?:很大|特别大|刺鼻|呛|好大|太大)|呛人|刺鼻|眼睛(?:疼|辣|睁不开)|"
-        r"(?:煤气|燃气|天然气|液化气)(?:味|泄|漏|管道.{0,4}(?:断|破|裂))|(?:冒|喷)(?:黄|绿)烟|"
+        r"(?:煤气|燃气|天然气|液化气)(?:味|泄|漏|管道.{0,4}(?:断|破|裂))|(?:煤气|燃气|天然气|液化气)(?:管子?|罐|瓶|阀门?|灶).{0,3}(?:漏|泄|呲)|(?:冒|喷)(?:黄|绿)烟|"
         r"(?:罐子|罐体|储罐|阀门|(?:燃气|煤气|天然气|输油|化工|氨)(?:管道|管线))(?:被)?(?:挖|撞)?(?:破|断|裂|漏)|死鱼|"
-        r"(?:汽油|柴油|机油|氨水|硫酸|盐酸|农药|化学品).{0,8}(?:流了|流进|流入|往.{0,4}流|漏了|洒了)|"
+        r"(?:汽油|柴油|机油|氨水|硫酸|盐酸|农药|化学品).{0,8}(?:流了|流进|流入|往.{0,4}流|漏了|洒了)|(?:农药|化肥|油漆|汽油|柴油|沼气|氨水?|硫磺)味|"
         r"(?:沼气池|化粪池|粪池|窨井|地窖|罐).{0,10}(?:没上来|下去.{0,6}没)"
     ),
-    "earthquake": fastre.compile(r"地震|震感|余震|震中|震级|地(?:一|在|直)晃|(?:楼|房子?)(?:一|在|直)晃|地动山摇"),
+    "earthquake": fastre.compile(r"地震|震感|余震|震中|震级|地(?:一|在|直)晃|(?:楼|房子?)(?:一|在|直)晃|地动山摇|"
+                                 r"(?:地|楼|房子?)(?:又)?晃(?:了|得)|地动了"),
     "forest_fire": fastre.compile(
         r"山火|林火|森林火灾|森林着火|草原火|野火|"
         rf"(?:林场|林区|树林|山林|林地|林子|山上|后山|山坡|山顶|山腰|麓|荒山|草场|扑火队|护林).{{0,20}}(?:{_FIRE_ZH})|"
         rf"(?:{_FIRE_ZH}).{{0,20}}(?:林场|林区|树林|山林|林地|林子|山坡|山顶|山腰|荒山|草场|扑火队|护林)"
         r"|烧荒|(?:林子|山林|麦地|麦子地|玉米地|荒草|草地|秸秆地)(?:着了|着火|烧起来|点着)"
+        r"|(?:山|坡|岭|林子|树林|坟地?)[上里头]{0,2}(?:也|又)?(?:着了|引着|点着|烧起来)"
     ),
     "fire": fastre.compile(
-        _FIRE_ZH + r"|(?:房|屋|车|店|厂|棚|草垛|柴垛|油锅|锅|楼|仓库|铺子?)(?:子)?.{0,2}(?:着了|点着|烧着)|"
+        _FIRE_ZH + r"|(?:房|屋|车|店|厂|棚|草垛|柴垛|油锅|锅|楼|仓库|铺子?|站|库|场|院|馆|摊|垛|烟囱)(?:子)?.{0,2}(?:着了|点着|烧着)|"
         r"冒火花|火花四溅|巨响|(?:煤气罐|液化气罐|气罐|锅炉|电瓶|电池).{0,3}(?:爆|炸)|"
         r"(?:炮仗|鞭炮|烟花|花炮|爆竹).{0,6}(?:炸|爆)"
     ),
@@ -124,16 +141,20 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
     "geological": fastre.compile(
         r"滑坡|泥石流|(?<!基坑)(?<!沟槽)塌方|山体崩塌|山体垮塌|崩塌|落石|塌陷|地陷|地裂|地面沉降|山体开裂|地质灾害|崩落|滚石"
         r"|石头.{0,4}(?:往下)?滚|路基.{0,4}(?:下沉|塌)|地(?:面)?.{0,2}裂(?:缝|开)|地面.{0,4}塌|塌了一个.{0,2}(?:洞|坑)"
+        r"|山崩|垮山|(?:边坡|山坡|护坡|斜坡|坡体).{0,4}(?:垮塌|坍塌|滑塌|塌)|山.{0,2}塌了|(?:往下)?掉石头|石头.{0,4}(?:往下)?(?:掉|砸)下来"
+        r"|(?:山上|山坡|后山).{0,6}(?:泥|石头|土).{0,6}(?:下来|冲下)|"
+        r"(?:山|山坡|后山|坡|地|田|院子|路面)[^，,。 ]{0,4}(?:出现|有)?[^，,。 ]{0,2}(?:裂缝|裂开|开裂|裂了)|地.{0,2}裂了"
     ),
     "flood_strong": fastre.compile(
         r"洪水|洪涝|山洪|内涝|积水|漫堤|漫过|决堤|溃堤|决口|溃坝|倒灌|风暴潮|水淹|被淹|淹没|淹了|涨水|发大水|水漫|河水暴涨|"
         r"管涌|漫顶|溃口|堤坝.{0,4}(?:渗|裂|险)|大坝.{0,4}(?:渗|裂|险)"
         r"|(?:坝|堤|水库).{0,8}(?:渗水|冒水|口子|裂缝|险情|冲垮|冲毁|垮)|(?:冲垮|冲毁).{0,6}(?:堤|坝)|水冲进|"
         r"水(?:太大|很大|越来越大|涨上来|漫上来)|超汛限|"
-        r"屋顶上.{0,6}(?:等|救)"
+        r"屋顶上.{0,6}(?:等|救)|淹水|水(?:都)?(?:进屋|进院|进家|漫到|漫进|没过|到腰|到膝盖)|水(?:都|已经)?(?:到|没过|淹到|漫到|齐)了?(?:脖子|腰|膝盖|大腿|胸口?|窗户?|车窗|车顶|屋顶|房顶|炕)|"
+        r"(?:全村|村里|屋里|家里|房子|地里)(?:都|全)?泡了|(?:被)?水(?:给)?冲(?:断|垮|毁|塌)|水.{0,6}把(?:路|桥).{0,3}冲|被水围|泡在水里|被水困"
     ),
     "water_rescue": fastre.compile(
-        r"溺水|落水|坠海|坠河|坠江|跳河|跳海|翻船|沉船|"
+        r"溺水|落水|坠海|坠河|坠江|(?<![要想])跳河|(?<![要想])跳海|翻船|沉船|"
         r"(?:掉|落|跌|摔|滑|冲)(?:进|入|到)(?:了)?(?:河|海|江|湖|水|池塘|鱼塘|水塘|水库|水渠|河道)|"
         rf"{_VESSEL_ZH}.{{0,30}}(?:翻了|侧翻|倾覆|沉没|下沉|进水|漏水|碰撞|相撞|撞上|撞到|搁浅|遇险|失去动力|失联|翻|漂航|走锚|触礁)|"
         r"(?:河|江|湖|海|水库|水塘|水)里?(?:漂着|漂浮|有人)|浮尸|"
@@ -141,8 +162,8 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"离岸流|卷入海|被浪|涨潮.{0,6}困|困.{0,8}涨潮|潮水.{0,6}困|海上搜救|水上搜救|冲离岸边|被冲离|卷走|"
         r"救生员.{0,8}(?:施救|下水|搜救|救援)|下水(?:施救|救人|搜救)"
         r"|掉(?:进)?(?:海|河|水|湖|池塘|冰窟窿)里|落海|冰窟窿|困.{0,4}(?:礁石|沙洲|滩涂)|游泳.{0,10}(?:抽筋|沉下|没上来|不见)|抱着(?:桥墩|树|木头|礁石)|赶海.{0,10}(?:困|围)|"
-        r"潮水.{0,6}围|没上来|漂着|(?:船|艇).{0,4}(?:坏了|不动了|漂走)|海上.{0,10}(?:救命|不动)|"
-        r"(?:池塘|鱼塘|水塘|河|海|水库|冰面).{0,10}掉(?:进|下)去"
+        r"潮水.{0,6}围|没上来|漂着|触礁|搁浅在|(?:礁|滩|岸边|海边|近岸|港|湾|海|岛|海里|外海).{0,8}搁浅|(?:船|艇).{0,4}(?:坏了|不动了|漂走)|海上.{0,10}(?:救命|不动)|"
+        r"(?:池塘|鱼塘|水塘|河|海|水库|冰面|大坝|堤|码头).{0,10}(?:掉|滑|落|摔|跌)(?:进|下)去|钓鱼.{0,10}(?:掉|滑|落|摔|跌)(?:进|下)"
     ),
     "flood_weak": fastre.compile(r"进水|水位.{0,4}(?:上涨|涨|升)|泄洪|泡水|被泡"),
     "collapse": fastre.compile(
@@ -154,6 +175,7 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"(?:泡|冲|压|震|烧|砸|刮|吹)塌|"
         r"(?:屋顶|彩钢板|彩钢瓦|顶棚|雨棚|棚顶|广告牌|招牌|围挡).{0,6}(?:掀翻|掀掉|刮飞|吹飞|刮落|吹落|倒塌|砸)"
         r"|(?:房顶|屋顶|阳台|墙|广告牌|彩钢房|工棚|棚子?|碎石|墙皮).{0,6}(?:掀了|吹倒|刮倒|掉下来|掉落|砸)"
+        r"|(?:房|屋|墙|楼)(?:子|体)?(?:都|全)?(?:倒|塌)了|(?:门楼|牌坊|烟囱|水塔|大门|院墙|墙头|偏房|厢房|平房|猪圈|牛棚|羊圈|车棚)(?:子)?.{0,3}(?:倒了|塌|垮)"
     ),
     "traffic_strong": fastre.compile(
         rf"车祸|交通事故|追尾|相撞|撞车|连环撞|剐蹭|刮蹭|卷入车底|"
@@ -161,15 +183,20 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
     ),
     "traffic": fastre.compile(
         r"车祸|交通事故|追尾|相撞|撞车|剐蹭|刮蹭|侧翻|翻车|连环撞|被撞|撞倒|撞伤|撞死|碾压|"
-        rf"{_VEHICLE_ZH}.{{0,10}}(?:撞|冲进|冲出|冲下|翻下|翻入|掉进|坠入|失控|滑下|翻)"
-        r"|撞了|撞上了|撞着|刮倒|车.{0,4}翻"
+        rf"{_VEHICLE_ZH}.{{0,10}}(?:撞|冲进|冲出|冲下|翻下|翻入|掉进|坠入|失控|滑下|翻|刮了|刮倒|剐了|蹭了|顶上了)"
+        r"|撞了|撞上了|撞着|刮倒|车.{0,4}翻|对撞|顶牛|撞护栏|撞树|撞人|把人撞|被车(?:撞|轧|碾|压|刮|蹭)"
     ),
     "medical": fastre.compile(
         r"中毒|中暑|晕倒|昏倒|晕厥|昏迷|休克|心脏病|心梗|心肌梗|脑梗|中风|猝死|抽搐|癫痫|呕吐|腹泻|腹痛|"
         r"肚子疼|拉肚子|上吐下泻|发烧|高烧|发热|起疹子|疹子|手足口|麻疹|水痘|流感|犯病|一动不动|躺着不动|不省人事|"
         r"误喝|误食|喝了农药|毒蘑菇|喘不上气|喘不过气|水母|大出血|吐血|"
         r"没有意识|失去意识|意识不清|神志不清|心肺复苏|呼吸困难|过敏|胸痛|突发疾病|突发.{0,4}病|倒地不起|aed|急救|"
-        r"咬伤|被狗咬|被蛇咬|蜇伤|口吐白沫"
+        r"被蛇咬|蜇伤|口吐白沫|抽风|吃坏肚子|河豚|嘴麻|手麻|发麻|说话.{0,3}不利索|吃了.{0,6}(?:蘑菇|河豚|野菜)|叫不醒|晕过去|昏过去|嘴歪|说不出话|抽抽|心脏不舒服|被.{0,3}(?:蜇|蛰)"
+    ),
+    # A person falling from a height is "other" (an industrial or domestic accident), even
+    # from a scaffold: checked before the collapse words (脚手架…坠落).
+    "other_strong": fastre.compile(
+        r"(?<![石物块砖瓦])从.{0,10}(?:楼|层|窗户?|阳台|楼顶|屋顶|房顶|树上?|梯子?|脚手架|高处|吊篮).{0,3}(?:掉|摔|坠|跌|落)(?:下|落|了)|高处坠落"
     ),
     # Incidents of no other family; and casualty words alone (被困, 失联), which make a
     # report (更新：被困人员已全部救出) whose family the message does not say.
@@ -177,7 +204,8 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"电梯.{0,6}(?:困|卡|故障|关人)|困.{0,3}电梯|停电|断电|踩踏|坠楼|跳楼|轻生|高空坠物|坠落|走失|"
         r"被困|失联|失踪|下落不明|被埋|摔下|坠崖|跌落|骨折|溺亡|触电|尸体|遗体"
         r"|打架|斗殴|动刀|持刀|砍人|漏电|电倒|被电|停水|反锁|锁在车里|井盖|掉下去了|找不着了|找不到了|走丢|"
-        r"老年痴呆|迷路|烫伤|扎伤|雷劈"
+        r"老年痴呆|迷路|烫伤|扎伤|雷劈|掉(?:进|到|下)?了?(?:枯井|机井|水井|窨井|井|坑|地洞|洞|沟|下水道)(?:里|中|内|下)|(?:狗|犬).{0,4}咬|咬人|咬伤|未归|(?:还|一直|至今|到现在|一宿|一夜|一晚上?|放学后?|出去后?)(?:都)?(?:没|没有|未)回(?:家|来)(?!吃|睡|拿)|"
+        r"要跳(?:河|海|楼|桥)|想跳|(?:手|胳膊|腿|头发|衣服|人).{0,3}(?:卷|绞|夹|轧)(?:进|入|到)|机器.{0,4}(?:卷|绞|夹|轧)|电线杆.{0,4}(?:倒|断)|电线.{0,6}(?:落地|掉下来|断了)|打火花|变压器.{0,4}(?:炸|爆|着火|冒火)"
     ),
 }
 
@@ -194,7 +222,8 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\bchemical (?:smell|odou?r|smoke|fumes|cloud|release|leak|spill|burns?)\b|\bacid (?:spill|leak|burns?)\b|"
         r"\bsmell of gas\b|\bgas (?:smell|odou?r)\b|\bsmelled gas\b|\bsewer gas\b|"
         r"\bmanhole\b.{0,40}\b(?:overcome|unconscious|collapsed|fumes)\b"
-        r"|\boil sheen\b|\bsmells? (?:like|of) gas\b|\bgas everywhere\b|\bfumes\b",
+        r"|\bsmells? (?:of|like) (?:chemicals?|ammonia|chlorine|bleach|solvent)\b|\bfish (?:are )?dying\b|\bdead fish\b|"
+        r"\brotten eggs?\b|\bhissing\b|\boil sheen\b|\bsmells? (?:like|of) gas\b|\bgas everywhere\b|\bfumes\b",
     ),
     "earthquake": fastre.compile(r"\bearthquakes?\b|\bquakes?\b|\btremors?\b|\bseismic\b|\baftershocks?\b"),
     "forest_fire": fastre.compile(
@@ -208,12 +237,12 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
     "geological": fastre.compile(
         r"\blandslides?\b|\blandslips?\b|\bmud ?slides?\b|\bmudflows?\b|\bdebris flows?\b|\brock ?falls?\b|"
         r"\brock ?slides?\b|\bsinkholes?\b|\bsubsidence\b|\bground collapse\b|\broad (?:collapse|caved in)"
-        r"|\bground crack\w*|\bcracks? in the ground\b",
+        r"|\bground crack\w*|\bcracks? in the ground\b|\bslump(?:ed|ing)?\b|\bcracks? across\b",
     ),
     "flood_strong": fastre.compile(
         r"\bflood(?:s|ing|ed|water|waters)?\b|\bflash flood\b|\bstorm surge\b|\binundat\w*|\bwaterlogg\w*|"
         r"\bsubmerged\b|\blevee\b|\bdike breach\b|\bburst (?:its )?banks\b|\bunder water\b|\bunderwater\b"
-        r"|\boverflowing\b|\bembankment\b.{0,20}\b(?:seep\w*|breach\w*|crack\w*)|\breservoir level\b|\bseeping\b",
+        r"|\bwater (?:is )?(?:coming|pouring|rushing|getting) in(?:to)?\b|\b(?:waist|knee|chest|neck)[- ]deep\b|\bwater (?:is |was )?up to (?:the |my |our |his |her |their )?(?:knees?|waist|chest|neck|windows?|roofs?|doors?)\b|\bovertopp\w*|\boverflowing\b|\bembankment\b.{0,20}\b(?:seep\w*|breach\w*|crack\w*)|\breservoir level\b|\bseeping\b",
     ),
     "water_rescue": fastre.compile(
         r"\bdrown\w*|\boverboard\b|\bcapsiz\w*|\bsinking\b|\bsank\b|\brip current\b|\bswept (?:out )?to sea\b|"
@@ -227,24 +256,33 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         rf"\b{_VESSEL_EN}\b.{{0,60}}\b(?:collided|collision|aground|adrift|taking (?:on )?water|disabled|overturned|"
         r"sinking|capsized|lost contact|missing|overdue|hit|struck|rammed|on fire|ablaze)|"
         rf"\b(?:collided|collision)\b.{{0,40}}\b{_VESSEL_EN}\b"
-        r"|\bon the rocks\b|\bpeople in (?:the )?water\b|\bdrifting\b|\badrift\b|\bdismasted\b|"
+        r"|\bstranded\b.{0,30}\b(?:offshore|at sea|sandbar|sandbank|rocks|reef|islet|island|lake|river)\b|\b(?:sandbar|sandbank)\b|"
+        r"\bon the rocks\b|\bpeople in (?:the )?water\b|\bdrifting\b|\badrift\b|\bdismasted\b|"
+        r"\bthrough the ice\b|\binto the (?:water|sea|river|harbou?r|lake|reservoir|canal)\b|"
+        r"\bbetween the (?:ship|vessel|boat) and the (?:quay|pier|wharf|dock|jetty)\b|"
+        r"\bbody\b.{0,30}\b(?:from|in) the (?:water|sea|river|harbou?r|lake|reservoir)\b|"
+        r"\bswimming\b.{0,40}\b(?:can'?t see|cannot see|missing|disappeared|went under|not seen)\b|"
+        r"\b(?:river|sea|lake|reservoir|pond|canal|harbou?r)\b.{0,40}\bfell in\b|\bdragged out\b.{0,30}\b(?:current|sea|waves?)\b|"
         r"\bdidn'?t (?:surface|come back|return)\b|\bhaven'?t come back\b|\bpan[- ]pan\b",
     ),
     "flood_weak": fastre.compile(r"\bwater (?:rising|level)\b|\bwater inside\b|\bwater over\b"),
     "collapse": fastre.compile(
         r"\b(?:roof|building|wall|house|home|bridge|ceiling|scaffold\w*|structure|warehouse|shed|tunnel|stand|crane|"
-        r"tower|floor|balcony|hall|canopy|stage|billboard|shelter|stadium|factory|hut|market|block|flat|footbridge)s?"
-        r"(?: of (?:the |a )?[\w'-]+(?: [\w'-]+){0,5})?[ -](?:\w+ ){0,2}"
+        r"tower|floor|balcony|hall|canopy|stage|billboard|shelter|stadium|factory|hut|market|block|flat|footbridge|cinema|"
+        r"theatre|theater|shop front|shopfront|church|school|garage|barn|chimney|awning|porch|trench|ceiling)s?"
+        r"(?: (?:of|at|on|in) (?:the |a |an )?[\w'-]+(?: [\w'-]+){0,5})?[ -](?:\w+ ){0,2}"
         r"(?:collapsed?|collapsing|caved? in|gave way|came down|fell down|toppled)\b|"
-        r"\b(?:roof|ceiling|billboard|sign|wall)s?\b.{0,40}\b(?:fell in|blown down|came down|fell on)\b|"
+        r"\b(?:roof|ceiling|billboard|sign|wall|balcony|balconies|canopy|awning|chimney|scaffold\w*|shop front)s?\b.{0,40}"
+        r"\b(?:fell in|blown down|came down|fell on|fell onto|fell through|fell down)\b|"
         r"\b(?:partial|structural|building|roof|wall|bridge|house) collapse\b|"
         r"\bcollapse of (?:the |a )?(?:\w+ )?(?:roof|building|wall|house|bridge|ceiling|structure|scaffold\w*)",
     ),
     "traffic_strong": fastre.compile(
         r"\bcrash(?:ed|es)?\b|\bcollisions?\b|\bcollided\b|\brta\b|\bpile-?up\b|\brear-?ended\b|\bjackknifed\b|"
         r"\bhit-and-run\b|\b(?:road|traffic) accident\b|"
-        r"\b(?:car|truck|lorry|bus|van|taxi|motorbike|motorcycle|scooter|bike|cyclist|tractor)\s+vs\.?\s+\w+|"
-        r"\bhit and run\b|\btipped over\b|\bflipped (?:over|onto)\b|"
+        r"\b(?:car|truck|lorry|bus|van|taxi|motorbike|motorcycle|scooter|bike|cyclist|tractor|coach|ambulance|bicycle|"
+        r"e-?bike|pedestrian|minibus)\s+vs\.?\s+\w+|\bhead-?on\b|"
+        r"\bhit and run\b|\btipped over\b|\bwent under (?:a|the) (?:lorry|truck|bus|tractor)\b|\bflipped (?:over|onto)\b|"
         r"\b(?:car|lorry|truck|bus|van|vehicle|taxi|coach|motorbike|motorcycle|tractor|tanker)s?\s+"
         r"(?:hit|struck|smashed into|ploughed into|plowed into|slammed into|crashed into|rammed|mounted)\s+"
         r"(?:a|an|the|another|two|three|\d+|his|her|their)\b"
@@ -255,7 +293,7 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\bpile-?up\b|\brear-?ended\b|\boverturned\b|\brolled over\b|\brollover\b|\bjackknifed\b|\bslid off\b|"
         r"\bknocked down\b|"
         r"\b(?:hit|struck|run over) by (?:a |an |the )?(?:car|truck|lorry|bus|van|vehicle|motorbike|taxi)\b|"
-        r"\bran off the road\b|\bwent off the road\b|\bskidded\b|\bswerved\b|\bveered off\b|\binto a ditch\b|"
+        r"\bknocked off (?:his|her|their|a) (?:bike|bicycle|scooter|motorbike)\b|\bran over\b|\bran off the road\b|\bwent off the road\b|\bskidded\b|\bswerved\b|\bveered off\b|\binto a ditch\b|"
         r"\bfender[- ]benders?\b|\bhit-and-run\b|\baccident\b|"
         r"\b(?:car|bus|truck|lorry|van|taxi|motorbike|motorcycle|scooter|vehicle|coach)s?\b.{0,30}\baccident\b|"
         r"\baccident\b.{0,30}\b(?:car|bus|truck|lorry|van|taxi|motorbike|motorcycle|scooter|vehicle|coach)s?\b",
@@ -265,18 +303,22 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\bheat ?stroke\b|\bnot breathing\b|\bcpr\b|\bneed(?:s|ed)? (?:an )?(?:ems|ambulance|paramedics)\b|"
         r"\bambulance (?:called|requested|needed)\b|\bcalled an ambulance\b|\boverdose\b|\bvomiting\b|\bdiarrh\w*|"
         r"\ballergic\b|\bchoking\b|\bfainted\b|\bpassed out\b|\bbreathing difficult\w*|\bdifficulty breathing\b|"
-        r"\bmedical emergency\b|\bcarbon monoxide\b|\bbitten\b|\bdog bite\b|\bstung\b|\bfood poisoning\b|"
+        r"\bmedical emergency\b|\bcarbon monoxide\b|\bsnake ?bite\b|\bbitten by a snake\b|\bstung\b|\bfood poisoning\b|"
         r"\bfell ill\b|\bunwell\b|\bhead (?:wound|injury)\b|\bfell down the stairs\b"
-        r"|\bfever\b|\brash\b|\bmeasles\b|\bchest pains?\b|\bmedevac\b|\bsick\b|\bnorovirus\b|\boutbreak\b|"
+        r"|\basthma attack\b|\bdiabetic\b|\bhypothermi\w*|\bheat exhaustion\b|\bdehydrat\w*|\bfever\b|\brash\b|\bmeasles\b|\bchest pains?\b|\bmedevac\b|\bsick\b|\bnorovirus\b|\boutbreak\b|"
         r"\blying (?:on|in) the (?:road|street|ground|snow)\b|\bnot moving\b",
     ),
+    "other_strong": fastre.compile(r"\bfell (?:from|off) (?:the |a |an )?(?:\w+ ){0,2}(?:roof|ladder|scaffold\w*|balcony|window|tree)"),
     "other": fastre.compile(
+        r"\b(?:stuck|trapped) in (?:the|a|an) (?:lift|elevator)\b|\b(?:dog attack|dog bite|bitten)\b|\bbomb threat\b|"
+        r"\b(?:hikers?|climbers?|walkers?|child|kids?|boy|girl|man|woman)\b.{0,12}\b(?:lost|got lost)\b|"
+        r"\bfell (?:on|off|from|down)\b|\bbroken (?:ankle|wrist|hip|leg|arm)\b|"
         r"\b(?:elevator|lift)s?\b.{0,20}\b(?:stuck|trapped|entrapment|jammed)\b|\bpower (?:outage|cut|failure)\b|"
         r"\bblackout\b|\bcrowd crush\b|\bcrush\b|\bstampede\b|\bfell from\b|\bfall from height\b|\bsuicid\w*|"
         r"\bthreatening to jump\b|\bjumper\b|\bfell down\b|\bcable car\b.{0,20}\bstuck\b|"
-        r"\btrapped\b|\bmissing\b|\bstranded\b|\bdead body\b|\bbody (?:was )?found\b|\bfell into\b|"
+        r"\btrapped\b|\bmissing\b(?! (?:the|a|an|my|our|your|his|her|their|out|you|it)\b)|\bstranded\b|\bdead body\b|\bbody (?:was )?found\b|\bfell into\b|"
         r"\bfallen into\b|\bcan't (?:climb|get) out\b"
-        r"|\bfight\b|\bstabbed\b|\bforklift\b|\belectrocuted\b|\bstruck by lightning\b",
+        r"|\belectric shock\b|\bfight\b|\bstabbed\b|\bforklift\b|\belectrocuted\b|\bstruck by lightning\b",
     ),
 }
 
@@ -287,16 +329,17 @@ _EN_ANY = fastre.compile("|".join(f"(?:{p.pattern})" for p in EN_TYPES.values())
 # Which family wins when a message names several (see the module docstring).
 _TYPE_ORDER = (
     "mine", "hazmat", "earthquake", "forest_fire", "traffic_strong", "fire", "collapse_strong", "geological",
-    "flood_strong", "water_rescue", "flood_weak", "collapse", "traffic", "medical", "other",
+    "flood_strong", "water_rescue", "flood_weak", "other_strong", "collapse", "traffic", "medical", "other",
 )
 
 
 # A hazard word followed by one of these names a topic, not an event:
 # 火灾隐患, 山火防控, 泄漏风险, fire safety, flood risk, earthquake preparedness.
 _TOPIC_AFTER = re.compile(
-    r"\W{0,2}(?:隐患|防控|预防|防范|风险|宣传|知识|培训|预案|演练|报警器|检查|排查|防治|治理|"
+    r"\W{0,2}(?:隐患|防控|预防|防范|风险|宣传|知识|培训|预案|演练|报警器|检查|排查|防治|治理|安全教育|教育|"
     r"(?:safety|prevention|risks?|defen[cs]es|preparedness|training|awareness|response plans?|plans?|"
-    r"insurance|season|inspections?|checks?|procedures?|protocols?|kits?|equipment|claims?|reports?)\b)",
+    r"insurance|season|inspections?|checks?|procedures?|protocols?|kits?|equipment|claims?|reports?|"
+    r"(?:site )?surveys?|maps?)\b)",
 )
 
 
@@ -309,7 +352,7 @@ _DENIED_BEFORE = re.compile(
 def _names_event(pattern: re.Pattern[str], text: str) -> bool:
     m = pattern.search(text)
     while m is not None:
-        topic = _TOPIC_AFTER.match(text, m.end())
+        topic = _TOPIC_AFTER.match(text, m.end()) or (m.start() > 0 and text[m.start() - 1] == "防")  # 防溺水
         if not topic and not _DENIED_BEFORE.search(text, max(0, m.start() - 12), m.start()):
             return True
         m = pattern.search(text, m.end())
@@ -321,6 +364,8 @@ def incident_type(text: str, zh: bool, en: bool) -> str | None:
     family = incident_family(text, zh, en)
     return family.removesuffix("_strong").removesuffix("_weak") if family else None
 
+
+_STRUCTURE_FELL = fastre.compile(r"倒塌|坍塌|垮塌|塌了|塌落|\bcollapsed\b|\bgave way\b|\bcaved in\b")
 
 # Families whose words also turn up in ordinary talk (a road, a wall, "other"):
 # a type read from them alone is less sure.
@@ -338,6 +383,8 @@ def incident_family(text: str, zh: bool, en: bool) -> str | None:
                     (zh and ZH_TYPES["water_rescue"].search(text)) or (en and EN_TYPES["water_rescue"].search(text))
                 ):
                     continue  # boats that collide are vessels in distress
+                if family == "other_strong" and _STRUCTURE_FELL.search(text):
+                    continue  # the scaffold gave way and a worker fell with it: a collapse
                 return family
     return None
 
@@ -371,7 +418,7 @@ def sounds_like_an_event(text: str, has_place: bool) -> bool:
 
 
 _SENTENCE = fastre.compile(r"[^。！!？?\n]+[。！!？?\n]*")
-_CLAUSE_SPLIT = fastre.compile(r"[，,；;]")
+_CLAUSE_SPLIT = fastre.compile(r"[，,；;]|(?<=[\u4e00-\u9fff]) +(?=[\u4e00-\u9fff])")
 _MAY_ASK = re.compile(r"[?？吗呢么嘛]")
 
 
@@ -387,7 +434,12 @@ def drop_questions(text: str) -> str:
     for s in _SENTENCE.finditer(text):
         sentence = s.group()
         if not _QUESTION_END.search(sentence):
-            continue
+            ne = _NE_END.search(sentence)
+            if ne is None:
+                continue
+            cut = max((m.end() for m in _CLAUSE_SPLIT.finditer(sentence[:ne.start()])), default=0)
+            if not _QUESTION_WORD.search(sentence, cut):
+                continue  # 俩人压着呢: a statement
         cut = max((m.end() for m in _CLAUSE_SPLIT.finditer(sentence.rstrip("？?。！! \n"))), default=0)
         for i in range(s.start() + cut, s.end()):
             out[i] = " "

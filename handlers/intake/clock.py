@@ -27,7 +27,7 @@ ZH_CLOCK = fastre.compile(
 # 15:20 / 今早7:50 / 5:40am / 4:30 pm
 COLON_CLOCK = fastre.compile(
     rf"(?:(?P<period>{_ZH_PERIOD})\s*)?"
-    r"(?<![\d:.])(?P<h>[01]?\d|2[0-4])\s?[:：]\s?(?P<m>[0-5]\d)(?![\d:])"
+    r"(?<![\d.])(?<!\d[:：])(?P<h>[01]?\d|2[0-4])\s?[:：]\s?(?P<m>[0-5]\d)(?![\d:])"
     r"(?:\s*(?P<ampm>[ap])\.?\s?m\b\.?)?",
     re.IGNORECASE,
 )
@@ -42,16 +42,22 @@ MILITARY_CLOCK = fastre.compile(r"(?<![\d:.])(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)\
 
 # Words just before a time that make it a plan, estimate or deadline.
 _PLANNED_BEFORE = fastre.compile(
-    r"(?:(?:预计|计划|将于|将在|争取|估计|预定|要求|明天|明早|明晚|后天|下周|截止)"
-    r"|\b(?:tomorrow|expected|expect|eta|scheduled|planned|until|till|by|before|due)\b)"
+    r"(?:(?:预计|计划|将于|将在|争取|估计|预定|要求|明天|明早|明晚|后天|下周|截止|截至|已于)"
+    r"|\b(?:tomorrow|expected|expect|eta|scheduled|planned|until|till|by|before|due|sitrep|as of)\b)"
     r"\W{0,3}\w{0,6}\W{0,2}$",
     re.IGNORECASE,
 )
-_PLANNED_AFTER = fastre.compile(r"^\s*(?:前|之前|以前|截止|before|tomorrow)", re.IGNORECASE)
+_PLANNED_AFTER = fastre.compile(
+    # a plan or deadline; or when it was put out, restored, reached or received, not when it happened
+    r"^\s*(?:前|之前|以前|截止|before|tomorrow|(?:许|左右)?(?:已|被)?(?:扑灭|恢复|结束|解除|到达|赶到|抵达|到场|接收|接诊|收治)"
+    r"|(?:许|左右)?(?:我院|医院|急诊)[^，,。]{0,4}(?:接收|接诊|收治))",
+    re.IGNORECASE,
+)
 # English part-of-day words after a bare 24h-looking time ("7:20 this evening").
 _EN_EVENING_AFTER = fastre.compile(
     r"^\s*(?:this evening|tonight|in the evening|last night|this afternoon|in the afternoon)", re.IGNORECASE
 )
+_DATED_BEFORE = re.compile(r"(?:今日|今天|昨日|昨天|[0-9一二三四五六七八九十]日|号)\s*$")
 _NOT_A_DECIMAL_UNIT = fastre.compile(r"^\s*(?:米|公里|千米|级|度|吨|万|亿|倍|%|公斤|斤|元|平|方|个|人|名|海里|秒)")
 
 
@@ -102,8 +108,10 @@ def find_times(text: str) -> list[ClockTime]:
         period = m["period"]
         if not m["h"].isdigit() and not (period or m["fen"] or m["half"] or m["quarter"] or m["tail"]):
             continue  # 一点 / 一时 are "a little" / "for a moment" unless anchored
-        if m["sep"] == "时" and not (period or m["fen"] or m["tail"] or m["half"]):
-            continue  # 当时 / 及时 / 3时 alone are too ambiguous
+        if m["sep"] == "时" and not (period or m["fen"] or m["tail"] or m["half"]) and not (
+            _DATED_BEFORE.search(text, max(0, m.start() - 4), m.start()) or text.startswith("起", m.end())
+        ):
+            continue  # 当时 / 及时 / 3时 alone are too ambiguous (今日11时 / 14时起 are clock times)
         minute = 0
         if m["half"]:
             minute = 30
@@ -116,7 +124,7 @@ def find_times(text: str) -> list[ClockTime]:
             if mm is None:
                 continue
             minute = mm
-        elif _NOT_A_DECIMAL_UNIT.match(text[m.end():m.end() + 3]):
+        elif not m["tail"] and _NOT_A_DECIMAL_UNIT.match(text[m.end():m.end() + 3]):
             continue
         hhmm = _fmt(_zh_hour(h, period), minute)
         if hhmm:
@@ -161,6 +169,8 @@ def find_times(text: str) -> list[ClockTime]:
 def event_time(text: str, times: list[ClockTime] | None = None) -> str | None:
     """The first stated clock time that is not a plan, estimate or deadline (times: find_times(text))."""
     for t in find_times(text) if times is None else times:
+        if text.endswith("多", t.start, t.end):
+            continue  # 凌晨1点多: a part of an hour, not a clock time
         if not _planned(text, t.start, t.end):
             return t.hhmm
     return None

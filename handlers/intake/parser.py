@@ -56,8 +56,20 @@ _TYPOS = {
     "被因": "被困", "被捆": "被困", "困注": "困住", "收伤": "受伤", "失连": "失联",
     "死网": "死亡", "演水": "淹水", "倒踏": "倒塌", "坍踏": "坍塌", "踏方": "塌方", "滑破": "滑坡", "地振": "地震",
     "车获": "车祸", "追为": "追尾", "侧番": "侧翻", "溺睡": "溺水", "泥石留": "泥石流", "漏汽": "漏气",
+    # voice input hears the right sound and writes a common word for it; only where the
+    # neighbouring characters leave no other reading (被烟熏 is smoke, 被烟了 is a flood)
+    "被烟了": "被淹了", "被演了": "被淹了", "烟水了": "淹水了",
+    "被车装": "被车撞", "相装": "相撞", "装倒": "撞倒", "装伤": "撞伤", "对装": "对撞",
+    "他陷": "塌陷",
+    "受商": "受伤", "失宗": "失踪", "婚迷": "昏迷", "暴炸": "爆炸", "就命": "救命",
 }
 _TYPO_RE = re.compile("|".join(map(re.escape, _TYPOS)))
+# 两个车装了 / 车装树上了 is a crash (车装了一车货 is loading): 装 read as 撞 only where the
+# clause ends or a thing hit follows.
+_CRASH_TYPO = re.compile(r"(?<=车)装(?=了(?:[\s，,。！!]|$)|(?:了|到|上)了?[人树墙杆桩车])|"
+                         r"(?<=车[把给将])(?:[^，,。 ]{0,8}?)装(?=了|倒|伤|死|飞)")
+# 房子他了 / 脚手架他了 / 让雪压他了: 塌 heard as 他 after what falls in
+_COLLAPSE_TYPO = re.compile(r"(?<=[房屋墙棚楼桥顶架坝])(?:子)?他(?=了)|(?<=[雪风水]压)他(?=了)")
 _NEEDS_FOLD = re.compile("[\uff01-\uff5e\u3000\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2018\u2019\u201c\u201d]")
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -134,6 +146,10 @@ def normalise(text: str) -> str:
     """Same-length rewrite for matching: full-width folded, controls blanked, typos fixed."""
     if _NEEDS_FOLD.search(text):
         text = text.translate(_FOLD)
+    if "装" in text:
+        text = _CRASH_TYPO.sub(lambda m: m.group()[:-1] + "撞", text)
+    if "他" in text:
+        text = _COLLAPSE_TYPO.sub(lambda m: m.group()[:-1] + "塌", text)
     return _TYPO_RE.sub(lambda m: _TYPOS[m.group()], text) if _TYPO_RE.search(text) else text
 
 

@@ -47,10 +47,11 @@ _ZH_CLAUSE_SEP = fastre.compile(
 _ZH_LEAD = fastre.compile(
     r"(?:[\W_]|今天|今日|今早|今晨|今晚|昨天|昨晚|昨夜|刚才|刚刚|现在|目前|此刻|大约|大概|约|在|于|据报|"
     r"我镇|我街道|我乡|我区|我市|我司|我集团|我公司|辖区内|辖区|"
-    r"紧急|突发|求助|求救|报告|续报|更新|快报|最新|注意|许|左右|前后|时分|分钟|的)+"
+    r"紧急|突发|求助|求救|报告|续报|更新|快报|最新|注意|许|左右|前后|时分|分钟|的|"
+    r"(?:我|俺|我们|俺们|咱们|咱)(?:家)?(?:住在|住|就在|在)|我们|俺们|咱们|来自|有个(?!人)|有一个(?!人)|有一座|有一家|有家)+"
 )
 _ZH_STOP_EXTRA = (
-    r"发生|出现|突然|突发|发现|起火|起山火|因为|因|由于|导致|造成|被|把|正在|已经|已|这边|那边|这里|那里|"
+    r"发生|出现|突然|突发|发现|掉(?=了|下|进|落)|起火|起山火|因为|因|由于|导致|造成|被|把|正在|已经|已|这边|那边|这里|那里|"
     r"施工|有(?!限)|一带|凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里|深夜|半夜|今天|今早|昨天|昨晚|刚才|刚刚|"
     r"现场|目前|情况|大量|严重|明显|很|好多|多名|了|啦|呢|吗|的人|我们|我|他|她|电梯|楼晃|晃|疑似|好像|可能|"
     r"搞|请|正在|在(?=做|搞|进行|抢|救|扑|疏|处)"
@@ -64,7 +65,31 @@ _ZH_EVENT = (
     r"脚手架|塔吊|吊车|广告牌|钢结构|屋顶|楼板|天花板|碰撞|撞上|撞到|撞倒|氯气|液氨|氨气|硫化氢|毒气|困了|"
     r"渔船|货船|客船|快艇|舢板|小船|船只|轿车|货车|卡车|客车|大巴|公交车|面包车|摩托车|电动车|三轮车"
 )
-_ZH_EVENT_LEAD = fastre.compile(rf"(?:{_ZH_EVENT}|发生|突发)+(?:致|导致|造成|阻断|堵塞|冲毁|淹没|波及)")
+# A vehicle, person or structure word that goes on into a place noun names the place, not the
+# event: 电动车维修店, 公交车站, 吊车租赁公司, 儿童医院, 工人宿舍.
+_ZH_THING_STOP = re.compile(
+    r"渔船|货船|客船|快艇|舢板|小船|船只|轿车|货车|卡车|客车|大巴|公交车|面包车|摩托车|电动车|三轮车|"
+    r"脚手架|塔吊|吊车|广告牌|钢结构"
+)
+_ZH_PLACE_AFTER_THING = re.compile(
+    r"(?:维修|修理|销售|专卖|租赁|配件|充电|停车|服务)?(?:店|厂|行|站|库|场|铺|部|公司|市场|城|码头|港)"
+)
+_ZH_PLACE_AFTER_PERSON = re.compile(r"医院|宿舍|公寓|之家|乐园|学校|活动中心|中心|文化宫|福利院|养老院|新村|村|小区")
+_ZH_PERSON_STOP = re.compile(casualty_words.ZH_PERSON)
+
+
+def _names_a_place(text: str, stop: re.Match[str], end: int) -> bool:
+    """The stop word is the first half of a place noun (电动车维修店, 儿童医院)."""
+    word = stop.group()
+    if _ZH_THING_STOP.fullmatch(word):
+        return bool(_ZH_PLACE_AFTER_THING.match(text, stop.end(), end))
+    return bool(_ZH_PERSON_STOP.fullmatch(word)) and bool(_ZH_PLACE_AFTER_PERSON.match(text, stop.end(), end))
+
+
+_ZH_EVENT_LEAD = fastre.compile(
+    rf"(?:{_ZH_EVENT}|发生|突发|山洪|暴雨|大雨|大风|台风|大雪|暴雪|强降雨)+"
+    r"(?:致|导致|造成|阻断|堵塞|冲毁了?|冲垮了?|淹没了?|波及|把|将)"
+)
 # "一辆/2名/三车" start the event; "一家烧烤店" is still the place, "一家三口" is people.
 _ZH_QUANTITY = (
     r"(?<![0-9+\-A-Za-z.])[0-9零〇一二两三四五六七八九十几多数]+(?:辆|名|个|位|人|处|户|栋|间|座|条|艘|台|只|车|口|起|次|块|根|棵)"
@@ -83,8 +108,21 @@ _ZH_STOP = fastre.compile("|".join(
 ))
 
 
+# Two characters are a place only when one of them says what kind (商场, 港区, 国道, 桥下),
+# not the reporter's own spot (现场, 这里) or a direction.
+_ZH_NOT_A_SHORT_PLACE = frozenset(("现场", "附近", "这里", "那里", "这边", "那边", "门口", "路口", "路段", "方向",
+                                   "处", "侧", "上面", "下面", "里面", "外面", "楼上", "楼下", "路上", "山上", "河里"))
+
+
+_ZH_NEAR_HERE = re.compile(r"这边|那边|那片|这片|这块|那块|一带|附近")
+_ZH_HOSPITAL = re.compile(r"(?:医院|卫生院|急救中心|诊所|卫生室)$")
+_ZH_TREATED = re.compile(r"接诊|收治|送医|送往|转送|送到|治疗|救治|接了|抢救")
+
+
 def _zh_score(span: str) -> int:
-    if len(span) < 3 or any(bad in span for bad in _NOT_A_PLACE):
+    if len(span) < 2 or any(bad in span for bad in _NOT_A_PLACE):
+        return 0
+    if len(span) == 2 and (span in _ZH_NOT_A_SHORT_PLACE or span[1] in "处侧边面"):
         return 0
     return len({m.group() for m in _ZH_MARKERS.finditer(span)})
 
@@ -105,6 +143,8 @@ def _zh_candidate(text: str, start: int, end: int, time_spans: list[tuple[int, i
     if led:  # 山体滑坡致省道S206 K45处道路中断: the place follows the cause
         start = led.end()
     stop = _ZH_STOP.search(text, start, end)
+    while stop and _names_a_place(text, stop, end):
+        stop = _ZH_STOP.search(text, stop.end(), end)  # 电动车维修店起火: the shop, then the event
     stop_at = stop.start() if stop else end
     if stop and stop.group() == "山火" and stop_at - start >= 2:
         stop_at += 1  # 北岭山火已扑灭: the 山 belongs to the name
@@ -129,7 +169,13 @@ def zh_location(text: str, times: list[ClockTime]) -> tuple[int, int] | None:
         nonlocal best, best_span
         if span is None:
             return
-        score = _zh_score(text[span[0]:span[1]]) + bonus
+        place = text[span[0]:span[1]]
+        score = _zh_score(place)
+        if score == 0 and 2 <= len(place) <= 4 and _ZH_NEAR_HERE.match(text, span[1]):
+            score = 1  # 荣成这边 / 崖头那片: a town named by the side the caller is on
+        if _ZH_HOSPITAL.search(place) and _ZH_TREATED.search(text):
+            return  # the hospital the hurt were taken to, not where it happened
+        score += bonus
         if score <= 0:
             return
         key = (score, -span[0], span[1] - span[0])
@@ -152,7 +198,8 @@ def zh_location(text: str, times: list[ClockTime]) -> tuple[int, int] | None:
 
 _EN_PREP = fastre.compile(
     r"\b(?:at|in|on|near|off|from|into|of|through|across|within|outside|inside|along|beside|behind|under|above|"
-    r"opposite|next to|close to|the(?-i:(?=\s+[A-Z\u3400-\u9fff]))|"
+    r"opposite|next to|close to|all over|(?:(?<=road )|(?<=path )|(?<=route )|(?<=way ))to|"
+    r"the(?-i:(?=\s+[A-Z\u3400-\u9fff]))|"
     r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west) of)\s+"
     r"(?:the\s+|a\s+|an\s+)?",
     _I,
@@ -318,7 +365,7 @@ _ZH_AT_PLACE = re.compile(
     r"在([\u4e00-\u9fffA-Za-z0-9]{1,10}?(?:镇|街道|乡|村|社区|港|码头|景区|水库|公园|广场|小区|花园|大道|路|街|桥|山|湾|岛|"
     r"浴场|市场|医院|学校|厂|公司|工地|海|河|海域|路口|车站|国道|高速|中心)(?:上|边|里|附近|一带|那边)?)"
 )
-_ZH_AREA = re.compile(r"[\u4e00-\u9fff]{2,4}(?:镇|街道|乡|村|港|湾|水库|景区|开发区)")
+_ZH_AREA = re.compile(r"(?![我是在])[\u4e00-\u9fff]{2,4}(?:镇|街道|乡|村|港|湾|水库|景区|开发区)")
 _ZH_PLACE_END = re.compile(r"(?:镇|街道|乡|村|社区|港|码头|景区|水库|公园|广场|小区|花园|大道|路|街|桥|山|湾|岛|浴场|市场|"
                            r"医院|学校|小学|中学|厂|公司|工地|海|河|下游|上游|海域|路口|车站)$")
 _EN_PLACE = re.compile(
@@ -332,7 +379,8 @@ _EN_PLACE = re.compile(
 # a named place elsewhere in the message is better.
 _GENERIC = re.compile(
     r"^(?:俺们|我们|咱们|我家|俺家|这|那|隔壁|村里|路上|河里|山上|家里|楼上|楼下)|"
-    r"^(?:the |my |our |a )?(?:flat|house|home|school|window|road|street|building|place)\b|^[a-z\d ]+$|^[A-Z][a-z]+$"
+    r"^(?:the |my |our |a )?(?:flat|house|home|school|window|road|street|building|place)\b|^[a-z\d ]+$|^[A-Z][a-z]+$|"
+    r"^[\u4e00-\u9fff]区$|^(?:沙滩|海边|河边|江边|湖边|岸边)$"
 )
 
 
@@ -343,15 +391,16 @@ def generic(place: str) -> bool:
 def fallback_location(text: str) -> tuple[int, int] | None:
     """A place at the very end of a message, or the first town or village it names."""
     if _CJK.search(text):
+        treated = bool(_ZH_TREATED.search(text))
         end = _ZH_PLACE_AT_END.search(text)
-        if end and _ZH_PLACE_END.search(end.group(1)):
+        if end and _ZH_PLACE_END.search(end.group(1)) and not (treated and _ZH_HOSPITAL.search(end.group(1))):
             return end.start(1), end.end(1)
         at = _ZH_AT_PLACE.search(text)
-        if at:
+        if at and not (treated and _ZH_HOSPITAL.search(at.group(1))):
             return at.start(1), at.end(1)
         area = _ZH_AREA.search(text)
         return (area.start(), area.end()) if area else None
-    found = _EN_PLACE.search(text)
+    found = next((m for m in _EN_PLACE.finditer(text) if not generic(m.group(1))), None)
     return (found.start(1), found.end(1)) if found else None
 
 
