@@ -34,7 +34,7 @@ _CHATTER_ZH = fastre.compile(
     r"请忽略|"                                                              # tests
     r"预计.{0,12}(?:影响|登陆|来袭|到达|抵达|降雨|降水|强降|过境|出现)|预报|发布.{0,8}预警|预警信号|"
     r"将(?:于|在)?.{0,10}(?:影响|登陆|过境)|可能(?:出现|发生|引发|造成)|"
-    r"会议(?!室|中心)|开会|例会|总结会|调度会|视频会|召开|"                    # meetings
+    r"会议(?!室|中心)|开会(?!的)|例会|总结会|调度会|视频会|召开|"                    # meetings
     r"表彰|名单|请(?!求).{0,6}(?:报一下|发一下|汇总|提交|报送)|"              # paperwork
     r"辛苦了"                                                               # thanks
     r"|如果发生|假如发生|一旦发生|网传|谣言|假消息|不实消息|辟谣|看新闻|新闻里|谁有.{0,10}(?:电话|联系方式)"
@@ -44,6 +44,9 @@ _CHATTER_ZH = fastre.compile(
     r"(?:出院|回家|脱离危险).{0,12}(?:谢谢|感谢|放心)|(?:有|发生了?|共)(?:[0-9]*[02-9]|[二两三四五六七八九十几][一二两三四五六七八九十几]*)起(?!火)|"
     r"(?:将于|拟于|定于)(?:明天|明日|今晚|后天|下周|[0-9一二三四五六七八九十]+[日号月])|"
     r"请查看附件|见附件"
+    # hyperbole and games: 快被作业压死了, 累死了, 队友全挂了; things (not people) dropped in water
+    r"|快(?:要)?被.{0,6}(?:压|累|烦|气|吓|逼|折磨)死|游戏里|打游戏|玩游戏|队友(?:全|都)?(?:挂|死|没)了|开黑|"
+    r"(?:手机|钥匙|钱包|眼镜|耳机|帽子|鞋)[^，,。 ]{0,3}(?:掉|落)(?:进|到)?(?:水|河|海|湖|池)里"
 )
 # Notices to units and deadlines: chatter as a rule, but an incident report may carry one
 # ("…已做好转移准备", "请各单位注意") — with a hazard named, the centre decides (triage).
@@ -68,6 +71,9 @@ _CHATTER_EN = fastre.compile(
     r"\b(?:server|computer|laptop|system|app|website|printer|phone)s? (?:has |have )?(?:crashed|is down|died|is dead)\b|\b(?:report|photos?|file|minutes) (?:attached|enclosed)\b|\blol\b|"
     r"\bfake\b|\brumou?rs?\b|\bignore it\b|\bnews\b|\bif (?:there is|an?) (?:earthquake|fire|flood)\b|"
     r"\b(?:test|drill|exercise|inspection) went\b"
+    # idioms and all-clears: drowning in emails, my career crashed, this song is fire, false alarm
+    r"|\bdrowning in (?!the\b|water\b|a\b|the sea\b)\w+|\b(?:career|marriage|market|stocks?|shares|prices?|sales)\s+(?:has |have |had )?(?:crashed|collapsed|tanked)\b|"
+    r"\b(?:is|was|looks|sounds) (?:straight )?fire\b|\bfalse alarm\b|\b(?:in|over in) (?:japan|turkey|taiwan|indonesia|nepal|chile|mexico|italy|iran|china)\b.{0,30}\b(?:yesterday|last night|was|scary)\b|\bhope they(?:'re| are) (?:ok|okay|safe)\b"
 )
 # Training and courses: chatter, unless someone was actually hurt ("collapsed during training").
 _TRAINING = fastre.compile(r"培训|讲座|\btraining\b|\bworkshop\b|\bseminar\b")
@@ -116,7 +122,7 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         # what people smell and feel before anyone names a chemical
         r"|(?:味道?|气味|异味|怪味).{0,3}(?:很大|特别大|刺鼻|呛|好大|太大)|呛人|刺鼻|眼睛(?:疼|辣|睁不开)|"
         r"(?:煤气|燃气|天然气|液化气)(?:味|泄|漏|管道.{0,4}(?:断|破|裂))|(?:煤气|燃气|天然气|液化气)(?:管子?|罐|瓶|阀门?|灶).{0,3}(?:漏|泄|呲)|(?:冒|喷)(?:黄|绿)烟|"
-        r"(?:罐子|罐体|储罐|阀门|(?:燃气|煤气|天然气|输油|化工|氨)(?:管道|管线))(?:被)?(?:挖|撞)?(?:破|断|裂|漏)|死鱼|"
+        r"(?:罐子|罐体|储罐|阀门|(?:燃气|煤气|天然气|输油|化工|氨)(?:管道|管线))(?:被)?(?:挖|撞)?(?:破|断|裂|漏)|死鱼|(?:油|液体|药水|酸)[^，,。 ]{0,2}(?:往外|外)(?:流|冒|漏|淌|喷|呲)|"
         r"(?:汽油|柴油|机油|氨水|硫酸|盐酸|农药|化学品).{0,8}(?:流了|流进|流入|往.{0,4}流|漏了|洒了)|(?:农药|化肥|油漆|汽油|柴油|沼气|氨水?|硫磺)味|"
         r"(?:沼气池|化粪池|粪池|窨井|地窖|罐).{0,10}(?:没上来|下去.{0,6}没)"
     ),
@@ -142,6 +148,7 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"滑坡|泥石流|(?<!基坑)(?<!沟槽)塌方|山体崩塌|山体垮塌|崩塌|落石|塌陷|地陷|地裂|地面沉降|山体开裂|地质灾害|崩落|滚石"
         r"|石头.{0,4}(?:往下)?滚|路基.{0,4}(?:下沉|塌)|地(?:面)?.{0,2}裂(?:缝|开)|地面.{0,4}塌|塌了一个.{0,2}(?:洞|坑)"
         r"|山崩|垮山|(?:边坡|山坡|护坡|斜坡|坡体).{0,4}(?:垮塌|坍塌|滑塌|塌)|山.{0,2}塌了|(?:往下)?掉石头|石头.{0,4}(?:往下)?(?:掉|砸)下来"
+        r"|(?:坡|山|土|石头?|泥)[^，,。 ]{0,4}往下(?:滑|溜|出溜|走|坐|掉|滚|冲|塌)"
         r"|(?:山上|山坡|后山).{0,6}(?:泥|石头|土).{0,6}(?:下来|冲下)|"
         r"(?:山|山坡|后山|坡|地|田|院子|路面)[^，,。 ]{0,4}(?:出现|有)?[^，,。 ]{0,2}(?:裂缝|裂开|开裂|裂了)|地.{0,2}裂了"
     ),
@@ -155,9 +162,9 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
     ),
     "water_rescue": fastre.compile(
         r"溺水|落水|坠海|坠河|坠江|(?<![要想])跳河|(?<![要想])跳海|翻船|沉船|"
-        r"(?:掉|落|跌|摔|滑|冲)(?:进|入|到)(?:了)?(?:河|海|江|湖|水|池塘|鱼塘|水塘|水库|水渠|河道)|"
+        r"(?:掉|落|跌|摔|滑|冲|栽|翻)(?:进|入|到)?(?:了)?(?:河|海|江|湖|水|池塘|鱼塘|水塘|水库|水渠|河道)(?:里|中)|(?:掉|落|跌|摔|滑|冲|栽)(?:进|入|到)(?:了)?(?:河|海|江|湖|水|池塘|鱼塘|水塘|水库|水渠|河道)|(?:水|河|海|湖)里.{0,8}扑腾|"
         rf"{_VESSEL_ZH}.{{0,30}}(?:翻了|侧翻|倾覆|沉没|下沉|进水|漏水|碰撞|相撞|撞上|撞到|搁浅|遇险|失去动力|失联|翻|漂航|走锚|触礁)|"
-        r"(?:河|江|湖|海|水库|水塘|水)里?(?:漂着|漂浮|有人)|浮尸|"
+        r"(?:河|江|湖|海|水库|水塘|水)里?(?:漂着|漂浮|有(?:个)?人)|浮尸|"
         r"(?:礁石|沙洲|滩涂|江心|河心|孤岛|海边|海滩).{0,10}(?:困|涨潮|海水.{0,4}涨)|"
         r"离岸流|卷入海|被浪|涨潮.{0,6}困|困.{0,8}涨潮|潮水.{0,6}困|海上搜救|水上搜救|冲离岸边|被冲离|卷走|"
         r"救生员.{0,8}(?:施救|下水|搜救|救援)|下水(?:施救|救人|搜救)"
@@ -169,7 +176,7 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
     "collapse": fastre.compile(
         r"倒塌|坍塌|垮塌|塌了|刮塌|压塌|塌落|塌下|垮了|楼塌|房塌|屋塌|墙塌|墙倒|房倒|"
         r"(?:脚手架|塔吊|吊车|门机|龙门吊|广告牌|招牌|围墙|大棚|棚子|屋顶|楼板|天花板|吊顶|雨棚).{0,6}"
-        r"(?:倒|塌|垮|掉落|刮落|吹落|坠落|砸)|"
+        r"(?:倒|塌|垮|掉落|刮落|吹落|坠落|砸|掉下来|砸下来|落下来)|"
         r"(?:外墙|墙体|墙皮|瓷砖|幕墙|玻璃|招牌|阳台).{0,4}(?:脱落|掉落|坠落|砸)|"
         r"(?:桥面|桥梁|大桥|桥|楼房|房屋|民房|楼体|大楼|建筑|基坑).{0,6}(?:裂缝|下沉|开裂|倾斜|变形|坍|塌)|"
         r"(?:泡|冲|压|震|烧|砸|刮|吹)塌|"
@@ -178,12 +185,12 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"|(?:房|屋|墙|楼)(?:子|体)?(?:都|全)?(?:倒|塌)了|(?:门楼|牌坊|烟囱|水塔|大门|院墙|墙头|偏房|厢房|平房|猪圈|牛棚|羊圈|车棚)(?:子)?.{0,3}(?:倒了|塌|垮)"
     ),
     "traffic_strong": fastre.compile(
-        rf"车祸|交通事故|追尾|相撞|撞车|连环撞|剐蹭|刮蹭|卷入车底|"
+        rf"车祸|交通事故|追尾|相撞|撞车|连环撞|剐蹭|刮蹭|卷(?:入|进|到)?车底|"
         rf"{_VEHICLE_ZH}.{{0,4}}(?:撞上|撞到|撞断|撞塌|撞毁|冲进|冲入)"
     ),
     "traffic": fastre.compile(
         r"车祸|交通事故|追尾|相撞|撞车|剐蹭|刮蹭|侧翻|翻车|连环撞|被撞|撞倒|撞伤|撞死|碾压|"
-        rf"{_VEHICLE_ZH}.{{0,10}}(?:撞|冲进|冲出|冲下|翻下|翻入|掉进|坠入|失控|滑下|翻|刮了|刮倒|剐了|蹭了|顶上了)"
+        rf"{_VEHICLE_ZH}.{{0,10}}(?:撞|冲进|冲出|冲下|翻下|翻入|掉进|坠入|失控|滑下|翻|刮了|刮倒|剐了|蹭了|顶上了|顶到|摔|栽)"
         r"|撞了|撞上了|撞着|刮倒|车.{0,4}翻|对撞|顶牛|撞护栏|撞树|撞人|把人撞|被车(?:撞|轧|碾|压|刮|蹭)"
     ),
     "medical": fastre.compile(
@@ -191,7 +198,7 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"肚子疼|拉肚子|上吐下泻|发烧|高烧|发热|起疹子|疹子|手足口|麻疹|水痘|流感|犯病|一动不动|躺着不动|不省人事|"
         r"误喝|误食|喝了农药|毒蘑菇|喘不上气|喘不过气|水母|大出血|吐血|"
         r"没有意识|失去意识|意识不清|神志不清|心肺复苏|呼吸困难|过敏|胸痛|突发疾病|突发.{0,4}病|倒地不起|aed|急救|"
-        r"被蛇咬|蜇伤|口吐白沫|抽风|吃坏肚子|河豚|嘴麻|手麻|发麻|说话.{0,3}不利索|吃了.{0,6}(?:蘑菇|河豚|野菜)|叫不醒|晕过去|昏过去|嘴歪|说不出话|抽抽|心脏不舒服|被.{0,3}(?:蜇|蛰)"
+        r"被蛇咬|蜇伤|口吐白沫|抽风|吃坏肚子|河豚|嘴麻|手麻|发麻|说话.{0,3}不利索|吃了.{0,6}(?:蘑菇|河豚|野菜)|叫不醒|晕过去|昏过去|没意识|没知觉|没反应了|(?:突然|一下子?)(?:就)?倒(?:了|下|地)|诺如|病毒感染|嘴歪|说不出话|抽抽|心脏不舒服|被.{0,3}(?:蜇|蛰)"
     ),
     # A person falling from a height is "other" (an industrial or domestic accident), even
     # from a scaffold: checked before the collapse words (脚手架…坠落).
@@ -204,7 +211,7 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"电梯.{0,6}(?:困|卡|故障|关人)|困.{0,3}电梯|停电|断电|踩踏|坠楼|跳楼|轻生|高空坠物|坠落|走失|"
         r"被困|失联|失踪|下落不明|被埋|摔下|坠崖|跌落|骨折|溺亡|触电|尸体|遗体"
         r"|打架|斗殴|动刀|持刀|砍人|漏电|电倒|被电|停水|反锁|锁在车里|井盖|掉下去了|找不着了|找不到了|走丢|"
-        r"老年痴呆|迷路|烫伤|扎伤|雷劈|掉(?:进|到|下)?了?(?:枯井|机井|水井|窨井|井|坑|地洞|洞|沟|下水道)(?:里|中|内|下)|(?:狗|犬).{0,4}咬|咬人|咬伤|未归|(?:还|一直|至今|到现在|一宿|一夜|一晚上?|放学后?|出去后?)(?:都)?(?:没|没有|未)回(?:家|来)(?!吃|睡|拿)|"
+        r"老年痴呆|迷路|烫伤|扎伤|雷劈|被.{0,4}烫(?:了|着|伤|到)|(?:掉|摔|栽|跌|滚|滑)(?:进|到|下)?了?(?:枯井|机井|水井|窨井|井|坑|地洞|洞|沟|下水道)(?:里|中|内|下)|(?:狗|犬).{0,4}咬|咬人|咬伤|未归|(?:还|一直|至今|到现在|一宿|一夜|一晚上?|放学后?|出去后?)(?:都)?(?:没|没有|未)回(?:家|来)(?!吃|睡|拿)|"
         r"要跳(?:河|海|楼|桥)|想跳|(?:手|胳膊|腿|头发|衣服|人).{0,3}(?:卷|绞|夹|轧)(?:进|入|到)|机器.{0,4}(?:卷|绞|夹|轧)|电线杆.{0,4}(?:倒|断)|电线.{0,6}(?:落地|掉下来|断了)|打火花|变压器.{0,4}(?:炸|爆|着火|冒火)"
     ),
 }
@@ -220,7 +227,7 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\bhazardous (?:materials?|chemicals?|substances?)\b|\bchemical (?:release|leak|spill|cloud)\b|"
         r"\bammonia\b|\bchlorine\b|\bfumes\b|\bgas release\b|\bgas escape|"
         r"\bchemical (?:smell|odou?r|smoke|fumes|cloud|release|leak|spill|burns?)\b|\bacid (?:spill|leak|burns?)\b|"
-        r"\bsmell of gas\b|\bgas (?:smell|odou?r)\b|\bsmelled gas\b|\bsewer gas\b|"
+        r"\bsmell of gas\b|\bgas (?:smell|odou?r)\b|\bsmelled gas\b|\bsmell(?:s|ed|ing)? (?:\w+ )?gas\b|\bsewer gas\b|"
         r"\bmanhole\b.{0,40}\b(?:overcome|unconscious|collapsed|fumes)\b"
         r"|\bsmells? (?:of|like) (?:chemicals?|ammonia|chlorine|bleach|solvent)\b|\bfish (?:are )?dying\b|\bdead fish\b|"
         r"\brotten eggs?\b|\bhissing\b|\boil sheen\b|\bsmells? (?:like|of) gas\b|\bgas everywhere\b|\bfumes\b",
@@ -240,7 +247,7 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"|\bground crack\w*|\bcracks? in the ground\b|\bslump(?:ed|ing)?\b|\bcracks? across\b",
     ),
     "flood_strong": fastre.compile(
-        r"\bflood(?:s|ing|ed|water|waters)?\b|\bflash flood\b|\bstorm surge\b|\binundat\w*|\bwaterlogg\w*|"
+        r"\bflood(?:s|ing|ed|water|waters)?\b|\b(?:broke|burst|over(?:flowed|topped)?) (?:its |the |their )?banks?\b|\bflash flood\b|\bstorm surge\b|\binundat\w*|\bwaterlogg\w*|"
         r"\bsubmerged\b|\blevee\b|\bdike breach\b|\bburst (?:its )?banks\b|\bunder water\b|\bunderwater\b"
         r"|\bwater (?:is )?(?:coming|pouring|rushing|getting) in(?:to)?\b|\b(?:waist|knee|chest|neck)[- ]deep\b|\bwater (?:is |was )?up to (?:the |my |our |his |her |their )?(?:knees?|waist|chest|neck|windows?|roofs?|doors?)\b|\bovertopp\w*|\boverflowing\b|\bembankment\b.{0,20}\b(?:seep\w*|breach\w*|crack\w*)|\breservoir level\b|\bseeping\b",
     ),
@@ -306,7 +313,8 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\bmedical emergency\b|\bcarbon monoxide\b|\bsnake ?bite\b|\bbitten by a snake\b|\bstung\b|\bfood poisoning\b|"
         r"\bfell ill\b|\bunwell\b|\bhead (?:wound|injury)\b|\bfell down the stairs\b"
         r"|\basthma attack\b|\bdiabetic\b|\bhypothermi\w*|\bheat exhaustion\b|\bdehydrat\w*|\bfever\b|\brash\b|\bmeasles\b|\bchest pains?\b|\bmedevac\b|\bsick\b|\bnorovirus\b|\boutbreak\b|"
-        r"\blying (?:on|in) the (?:road|street|ground|snow)\b|\bnot moving\b",
+        r"\blying (?:on|in) the (?:road|street|ground|snow)\b|\bnot moving\b|"
+        r"\bswallowed\b|\b(?:took|taken|ate) (?:too many|a lot of|some|all (?:the|her|his|my)) (?:pills|tablets|sleeping pills|medicine)\b|\b(?:not|won'?t|isn'?t|doesn'?t|can'?t) wak(?:e|ing) up\b",
     ),
     "other_strong": fastre.compile(r"\bfell (?:from|off) (?:the |a |an )?(?:\w+ ){0,2}(?:roof|ladder|scaffold\w*|balcony|window|tree)"),
     "other": fastre.compile(
@@ -317,7 +325,7 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\bblackout\b|\bcrowd crush\b|\bcrush\b|\bstampede\b|\bfell from\b|\bfall from height\b|\bsuicid\w*|"
         r"\bthreatening to jump\b|\bjumper\b|\bfell down\b|\bcable car\b.{0,20}\bstuck\b|"
         r"\btrapped\b|\bmissing\b(?! (?:the|a|an|my|our|your|his|her|their|out|you|it)\b)|\bstranded\b|\bdead body\b|\bbody (?:was )?found\b|\bfell into\b|"
-        r"\bfallen into\b|\bcan't (?:climb|get) out\b"
+        r"\bfallen into\b|\bcan't (?:climb|get) out\b|\bfell (?:in|down) (?:the |a |an )?(?:well|pit|hole|shaft|ditch|manhole|drain|sinkhole)\b"
         r"|\belectric shock\b|\bfight\b|\bstabbed\b|\bforklift\b|\belectrocuted\b|\bstruck by lightning\b",
     ),
 }
