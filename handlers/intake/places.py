@@ -175,6 +175,8 @@ def zh_location(text: str, times: list[ClockTime]) -> tuple[int, int] | None:
             score = 1  # 荣成这边 / 崖头那片: a town named by the side the caller is on
         if _ZH_HOSPITAL.search(place) and _ZH_TREATED.search(text):
             return  # the hospital the hurt were taken to, not where it happened
+        if bonus > 0 and (score == 0 or not _ZH_ENDS_AS_PLACE.search(place) or _ZH_TREATED.search(place)):
+            bonus = 0  # a bonus for where a place stands, only for a span that ends as a place does
         score += bonus
         if score <= 0:
             return
@@ -185,13 +187,28 @@ def zh_location(text: str, times: list[ClockTime]) -> tuple[int, int] | None:
     for m in _ZH_EXPLICIT.finditer(text):
         sep = _ZH_CLAUSE_SEP.search(text, m.end())
         consider(_zh_candidate(text, m.end(), sep.start() if sep else len(text), time_spans), 10)
-    for start, end in fastre.spans_between(_ZH_CLAUSE_SEP, text):
-        consider(_zh_candidate(text, start, end, time_spans), 0)
+    clauses = [(a, b) for a, b in fastre.spans_between(_ZH_CLAUSE_SEP, text) if b > a]
+    for k, (start, end) in enumerate(clauses):
+        span = _zh_candidate(text, start, end, time_spans)
+        # A later clause that is nothing but a place ("…出不来 海景花园3栋") is the caller
+        # saying where, after saying what: it outranks a place run into the event.
+        whole = span is not None and k > 0 and span[1] >= end - 1 and k == len(clauses) - 1
+        consider(span, 1 if whole else 0)
         # 渔船在石岛东南约15海里处进水 / 一名工人在XX工地被砸伤: the place follows 在,
-        # but ranks below a place that opens the clause.
+        # but ranks below a place that opens the clause — unless 在 opens the clause
+        # ("…人当场就不行了 在工业路口"), which says where in so many words.
         for at in _ZH_AT.finditer(text, start, end):
-            consider(_zh_candidate(text, at.end(), end, time_spans), -1)
+            opens = k > 0 and text[start:at.start()] in _AT_OPENERS
+            consider(_zh_candidate(text, at.end(), end, time_spans), 1 if opens else -1)
     return best_span
+
+
+_ZH_ENDS_AS_PLACE = re.compile(
+    r"(?:镇|街道|乡|村|社区|港|码头|景区|水库|公园|广场|小区|花园|大道|路|街|桥|山|岭|湾|岛|浴场|市场|学校|小学|中学|厂|"
+    r"公司|化工|工地|海|河|海域|路口|车站|站|栋|号|号楼|单元|室|园|区|段|弯道?|边|口|场|店|馆|楼|矿|隧道|村委|高速|国道|省道|"
+    r"[A-Z]\d+|\d+)$"
+)
+_AT_OPENERS = frozenset(("", "就", "是", "就是", "人在", "地方在", "位置在"))
 
 
 # --- English --------------------------------------------------------------------------
