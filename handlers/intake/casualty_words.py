@@ -17,7 +17,8 @@ _N = "零〇一二两俩三四五六七八九十百千"  # Chinese numeral chara
 
 # People nouns: a count needs one (or a classifier), and one named without a number is 1.
 ZH_PERSON = (
-    r"有人|人员|司机|驾驶员|男子|女子|男孩|女孩|小孩|孩子|儿童|学生|老人|老太|大爷|大妈|老汉|村民|居民|住户|群众|"
+    r"(?:我|俺|咱|他|她|你)(?:家|们家)?(?:爹|娘|爸|妈|爷爷|奶奶|爷|姥姥|姥爷|叔|婶|舅|姨|哥|姐|弟|妹|儿子|闺女|孙子|孙女|"
+    r"媳妇|男人|老婆|老公|老伴|老太太|老爷子|父亲|母亲|孩子|娃)|有人|人员|司机|驾驶员|男子|女子|男孩|女孩|小孩|孩子|儿童|学生|老人|老太|大爷|大妈|老汉|村民|居民|住户|群众|"
     r"工人|员工|职工|游客|乘客|旅客|行人|孕妇|师傅|患者|病人|渔民|船员|矿工|队员|民警|消防员|老师|婴儿|妇女|"
     r"市民|业主|保安|店主|商户|押运员|操作工|钓鱼的|骑车的|一人|女士|男士|小伙|老者|骑手|外卖员|快递员|"
     r"骑[^，,。 ]{1,3}的|小哥|阿姨|大叔|大姐|宿管|保洁|环卫工|学员|游泳的|驴友|大人|成人|成年人|小朋友|老年人|"
@@ -35,10 +36,10 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
      r"死亡|身亡|遇难|丧生|罹难|殒命|死了|去世|牺牲|不治|无生命体征|没有生命体征|没了呼吸|当场死亡|尸体|遗体|死者|"
      r"溺亡|遇难者|没气了|没有气了|脸朝下|抢救无效|(?<=[人机者孩])没了|"
      # killed by what happened to them: 烧死, 砸死, 撞死, 淹死 (not 吓死, 累死, 笑死)
-     r"(?:烧|淹|砸|撞|压|摔|炸|电|冻|闷|呛|熏|毒|轧|碾)死|没了气|断气|断了气|咽气|当场(?:就)?没了|没(?:能)?(?:抢)?救过来"),
+     r"(?:烧|淹|砸|撞|压|摔|炸|电|冻|闷|呛|熏|毒|轧|碾)死|没了气|断气|断了气|咽气|当场(?:就)?没了|当场(?:就)?不行了|没(?:能)?(?:抢)?救过来"),
     ("missing",
      r"失联|失踪|走失|生死不明|下落不明|失去联系|联系不上|找不到|不见了|未找到|没找到|没有找到|"
-     r"没上来|冲走|冲跑|卷走|找不着|少了一个|一宿没回|没回来|迷路|没拉上来|没联系上|联系不到|没找着|没捞着|不知去向|走丢|未归|(?:还|一直|至今|到现在|一宿|一夜|一晚上?|放学后?|出去后?)(?:都)?(?:没|没有|未)回家(?!吃|睡|拿)|一直没看见|不见踪影|没了踪影|没影了"),
+     r"没上来|冲走|冲跑|卷走|找不着|少了一个|一宿没回|没回来|迷路|没拉上来|没联系上|联系不到|没找着|没捞着|不知去向|走丢|未归|(?:还|一直|至今|到现在|一宿|一夜|一晚上?|放学后?|出去后?)(?:都)?(?:没|没有|未)回家(?!吃|睡|拿)|一直没看见|没(?:再)?(?:露头|冒头|浮上来|露出来)|不见踪影|没了踪影|没影了"),
     ("trapped",
      r"被困|受困|围困|埋了|压了|困住|困在|困于|困了|困着|被卡|卡住了|被夹|夹住|呼救|喊救命|没撤出|未撤出|没能撤出|"
      r"没有撤出|还在里面|仍在里面|没下来|没出来|没逃出|没跑出|被埋|埋压|埋在|被压(?![伤死折断坏])|压在|压住|卡在|卡住|出不来|困人|"
@@ -55,6 +56,8 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
      r"熏晕|熏伤|熏倒|呛晕|呛着|电倒|被电|叫不醒|一动不动|躺着不动|不动了|没动静|喘不上气|喘不过气|肚子疼|拉肚子|"
      r"上吐下泻|发烧|高烧|红肿|蜇伤|被蜇|抽筋|扎伤|挤压|哼哼|头破|腿断|腿折|起疹子|病倒|昏过去|晕过去|"
      r"压折|摔折|砸着|流了好多血|"
+     r"被[^，,。 ]{0,4}?(?:撞|刮|砸|烫|烧|咬|蛰|蜇|电|扎|割|划|夹|轧|碾|挤|戳)(?:了|着|到|伤|倒|飞|破|断)(?!死)|"
+     r"(?<=人)不行了|好像不行了|快不行了|没意识|没知觉|没反应了|(?:突然|一下子?)(?:就)?倒(?:了|下|地)|(?<![气头])晕了|"
      # hurt, told by the body or the harm: 挂彩, 胳膊断了, 摔着了, 嘴歪了, 抽抽, 烧着了
      r"挂彩|砸到|砸中|碰伤|磕伤|撞破|跌破|摔破|昏了过去|晕了过去|喘不上来气|浑身是血|受了点伤|受点伤|还有气|还有呼吸|误喝|误食|吃了.{0,6}(?:毒蘑菇|蘑菇|河豚|农药|老鼠药)|嘴麻|"
      r"(?:手|胳膊|腿).{0,2}(?:卷|绞|夹|轧)(?:进|入)|绞伤|夹伤|轧伤|病例|患儿|发热|皮疹|就诊|心梗|心肌梗|脑梗|中风|突发疾病|犯病|"
@@ -91,7 +94,7 @@ ZH_ONE = fastre.compile(rf"(?<![0-9{_N}第])一(?=(?:{ZH_PERSON}))")
 # 有人: one person the sentence may come back to, but not a number anyone wrote.
 ZH_SOMEONE = fastre.compile(
     r"(?<![没无所])有(?:个)?人(?!员|家|数)|(?:砸到|砸中|撞到|压到)了?[^，,。 ]{0,4}?的人(?![员数家])|"
-    r"(?:(?<=车里)|(?<=屋里)|(?<=家里)|(?<=船上)|(?<=车上))人(?=[受被都还已没])|(?<![没无所])有个(?=(?:小伙子?|老人|老头|老太|孩子|小孩|男的|女的|大爷|大妈))|"
+    r"(?:(?<=车里)|(?<=屋里)|(?<=家里)|(?<=船上)|(?<=车上))人(?=[受被都还已没])|(?<![没无所])有个(?=(?:小伙子?|老人|老头|老太|孩子|小孩|男的|女的|大爷|大妈|娃|人|" + ZH_PERSON + r"))|"
     r"(?:^|(?<=[\s，,。]))人(?=被?(?:冲|卷|淹))|(?:压着|砸着|砸到|埋着|关着)(?:个)?人|(?:^|(?<=[\s，,。]))人(?=被?(?:卡|压|埋|困|关))"
 )
 # 几个 / 多人 / 数名: people, but no figure.
@@ -122,6 +125,8 @@ EN_PERSON = (
     r"farmer|owner|homeowner|shopkeeper|nurse|doctor|security guard|lorry driver|truck driver|"
     r"passer-by|bystander|he|she|soldiers?|troops|trainees?|recruits?|cadets?|guys?|folks|cooks?|"
     r"chefs?|waiters?|waitresses?|clerks?|cleaners?|porters?|passers-?by|"
+    r"friends?|roommates?|flatmates?|colleagues?|buddy|brothers?|sisters?|uncles?|aunts?|cousins?|grandsons?|"
+    r"granddaughters?|boyfriend|girlfriend|partner|grandparents?|parents?|"
     # unknown nouns that look like people: stallholders, motorists, technicians
     r"[a-z]+(?:holders|keepers|ers|ists|ians|ees|men|women|man)"
 )
@@ -132,7 +137,8 @@ _EN_SINGULAR = (
     r"father|son|daughter|wife|husband|someone|somebody|teenager|pupil|surfer|diver|angler|farmer|owner|"
     r"occupant|operator|guard|casualty|person|customer|cook|soldier|firefighter|officer|nurse|teacher|"
     r"passer-by|bystander|he|she|lady|guy|elderly man|elderly woman|old man|old lady|other|crewman|crew member|"
-    r"seaman|boatman|deckhand"
+    r"seaman|boatman|deckhand|friend|roommate|flatmate|colleague|buddy|brother|sister|uncle|aunt|cousin|grandson|"
+    r"granddaughter|boyfriend|girlfriend|partner|grandmother|grandfather|grandma|grandpa"
 )
 # One person named without a number: "a cyclist knocked down" is 1; "old people stuck" is unknown.
 EN_ONE_PERSON = fastre.compile(rf"\b(?:{_EN_SINGULAR})\b")
@@ -147,7 +153,7 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
     ("missing",
      r"missing(?! (?:the|a|an|my|our|your|his|her|their|out|you|it)\b)|unaccounted(?: for)?|lost contact|not (?:yet )?(?:been )?found|can't be found|cannot be found|"
      r"didn't surface|not surfaced|overdue|haven't come back|didn't come back|not recovered|"
-     r"can'?t see (?:him|her|them)(?: anymore)?|cannot see (?:him|her|them)|not seen since|lost sight of|"
+     r"can'?t see (?:him|her|them)(?: anymore)?|(?:can'?t|cannot|could not|couldn'?t) find (?:him|her|them)|cannot see (?:him|her|them)|not seen since|lost sight of|"
      r"no sign of (?:him|her|them)|swept away|washed away|carried away|disappeared|vanished|gone under|went under|"
      r"(?:got|are|were|is|was) lost\b|lost on\b"),
     ("trapped",
@@ -166,7 +172,8 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"head injury|cuts? to|cut by|coughing|short of breath|overcome|critical|down|not moving|lying|chest pain|"
      r"stroke|drowsy|in hospital|fever|rash|measles|cases|sent home|sent to the nurse|burned|broken leg|"
      r"seizures?|heart attack|fitting|chest pains?|head cut|in shock|bruised|scratches|sprained|gash(?:ed)?|"
-     r"can'?t breathe|struggling to breathe|broken (?:ankle|wrist|hip|nose|ribs?)"),
+     r"can'?t breathe|struggling to breathe|not waking up|won'?t wake up|not responding|swallowed|"
+     r"broken (?:ankle|wrist|hip|nose|ribs?)"),
 )
 EN_PRED = fastre.compile(r"\b(?:" + "|".join(f"(?P<{k}>{p})" for k, p in _EN_PREDICATES) + r")\b")
 # Predicates that name a part of the injured: "2 seriously", "6 hospitalised".
