@@ -18,7 +18,7 @@ _N = "零〇一二两俩三四五六七八九十百千"  # Chinese numeral chara
 # People nouns: a count needs one (or a classifier), and one named without a number is 1.
 ZH_PERSON = (
     r"(?:我|俺|咱|他|她|你)(?:家|们家)?(?:爹|娘|爸|妈|爷爷|奶奶|爷|姥姥|姥爷|叔|婶|舅|姨|哥|姐|弟|妹|儿子|闺女|孙子|孙女|"
-    r"媳妇|男人|老婆|老公|老伴|老太太|老爷子|父亲|母亲|孩子|娃)|有人|人员|司机|驾驶员|男子|女子|男孩|女孩|小孩|孩子|儿童|学生|老人|老太|大爷|大妈|老汉|村民|居民|住户|群众|"
+    r"媳妇|男人|老婆|老公|老伴|老太太|老爷子|父亲|母亲|孩子|娃)|(?<![其])[他她](?![们家的人说])|有人|人员|司机|驾驶员|男子|女子|男孩|女孩|小孩|孩子|儿童|学生|老人|老太|大爷|大妈|老汉|村民|居民|住户|群众|"
     r"工人|员工|职工|游客|乘客|旅客|行人|孕妇|师傅|患者|病人|渔民|船员|矿工|队员|民警|消防员|老师|婴儿|妇女|"
     r"市民|业主|保安|店主|商户|押运员|操作工|钓鱼的|骑车的|一人|女士|男士|小伙|老者|骑手|外卖员|快递员|"
     r"骑[^，,。 ]{1,3}的|小哥|阿姨|大叔|大姐|宿管|保洁|环卫工|学员|游泳的|驴友|大人|成人|成年人|小朋友|老年人|"
@@ -79,7 +79,7 @@ ZH_COUNT = fastre.compile(
 # (一个已经挖出来了) or the end of the clause (死了2个); not 一个坑, 4个村, 4个小时.
 ZH_GE_IS_PERSON = re.compile(
     rf"人|.{{0,4}}(?:{ZH_PERSON})|[^，,。 ]{{0,8}}的(?:{ZH_PERSON})|(?:腿|头|手|胳膊|脚|脸|腰)?(?:已经|已|都|也|还|又)?(?:{ZH_PRED.pattern})|"
-    r"\s*(?:[，,。！!？?；;]|$)|"
+    r"\s*(?:[，,。！!？?；;]|$)|(?<=[个])\s+(?=[\u4e00-\u9fff])|"  # 死了一个 伤了四个: a space ends a spoken clause
     r"(?:已经|已|都|也|还|又)?被?(?:救出|获救|挖出|救起|救上|抬出|找到|联系上)"
 )
 # 俩 / 仨 carry their classifier: 俩孩子, 仨人.
@@ -161,7 +161,8 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"still in there|inside still|still down there|can't climb out|cannot climb out|unable to climb out|"
      r"can't get down|cannot get down|clinging|holding onto|on the roof|on the rocks|under the rubble|"
      r"under (?:the )?debris|cut off by the tide|can'?t escape|cannot escape|unable to escape|marooned|wedged|"
-     r"locked in|surrounded by (?:flood ?)?water"),
+     r"locked in|surrounded by (?:flood ?)?water|not (?:yet )?out(?: yet)?|still underground|haven'?t come out|"
+     r"fell (?:in|into|down) (?:the |a |an )?(?:well|pit|hole|shaft|manhole|drain|sinkhole)"),
     ("injured",
      r"injur(?:ed|ies|y)|hurt|wounded|burns|burned|burnt|cuts|bruises|hospitali[sz]ed|taken to hospital|"
      r"sent to hospital|sick|ill|unconscious|collapsed|poisoned|irritation|casualt(?:y|ies)|bleeding|fractures?|"
