@@ -101,7 +101,7 @@ _VESSEL_ZH = r"(?:船|舢板|舢舨|快艇|皮划艇|游艇|艇|轮渡|渡轮|�
 _VESSEL_EN = r"(?:boat|ship|vessel|ferry|trawler|yacht|kayak|canoe|dinghy|barge|tanker ship|freighter|sampan)s?"
 _VEHICLE_ZH = r"(?:车|货车|轿车|客车|公交|大巴|面包车|摩托|电动车|三轮|渣土车|槽罐车|罐车|卡车|挂车|拖拉机|的士)"
 _FIRE_ZH = (
-    r"起火|着火|失火|火灾|火情|大火|明火|火势|火光|火苗|火焰|烧起来|燃烧|燃起|冒烟|浓烟|黑烟|爆炸|爆燃|闪爆|火警|"
+    r"被烟(?:熏|呛)|起火|着火|失火|火灾|火情|大火|明火|火势|火光|火苗|火焰|烧起来|燃烧|燃起|冒烟|浓烟|黑烟|爆炸|爆燃|闪爆|火警|"
     r"自燃|烧着|烧毁|林火|山火|引着|引燃|点着了|着了(?:一大片|一片|好大)|着起来|冒火|窜火|焦糊味|烧焦"
 )
 _FIRE_EN = (
@@ -124,10 +124,10 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"(?:煤气|燃气|天然气|液化气)(?:味|泄|漏|管道.{0,4}(?:断|破|裂))|(?:煤气|燃气|天然气|液化气)(?:管子?|罐|瓶|阀门?|灶).{0,3}(?:漏|泄|呲)|(?:冒|喷)(?:黄|绿)烟|"
         r"(?:罐子|罐体|储罐|阀门|(?:燃气|煤气|天然气|输油|化工|氨)(?:管道|管线))(?:被)?(?:挖|撞)?(?:破|断|裂|漏)|死鱼|(?:油|液体|药水|酸)[^，,。 ]{0,2}(?:往外|外)(?:流|冒|漏|淌|喷|呲)|"
         r"(?:汽油|柴油|机油|氨水|硫酸|盐酸|农药|化学品).{0,8}(?:流了|流进|流入|往.{0,4}流|漏了|洒了)|(?:农药|化肥|油漆|汽油|柴油|沼气|氨水?|硫磺)味|"
-        r"(?:沼气池|化粪池|粪池|窨井|地窖|罐).{0,10}(?:没上来|下去.{0,6}没)"
+        r"(?:沼气池|化粪池|粪池|窨井|地窖|罐).{0,10}(?:没上来|下去.{0,6}没)|(?:沼气池|化粪池|粪池|沼气).{0,4}(?:炸|爆)"
     ),
     "earthquake": fastre.compile(r"地震|震感|余震|震中|震级|地(?:一|在|直)晃|(?:楼|房子?)(?:一|在|直)晃|地动山摇|"
-                                 r"(?:地|楼|房子?)(?:又)?晃(?:了|得)|地动了"),
+                                 r"(?:地|楼|房子?)(?:又)?晃(?:了|得)|地动了|(?<!手机)(?<!电话)又震了|震(?:塌|裂|倒|碎|坏|掉)"),
     "forest_fire": fastre.compile(
         r"山火|林火|森林火灾|森林着火|草原火|野火|"
         rf"(?:林场|林区|树林|山林|林地|林子|山上|后山|山坡|山顶|山腰|麓|荒山|草场|扑火队|护林).{{0,20}}(?:{_FIRE_ZH})|"
@@ -146,10 +146,10 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
     ),
     "geological": fastre.compile(
         r"滑坡|泥石流|(?<!基坑)(?<!沟槽)塌方|山体崩塌|山体垮塌|崩塌|落石|塌陷|地陷|地裂|地面沉降|山体开裂|地质灾害|崩落|滚石"
-        r"|石头.{0,4}(?:往下)?滚|路基.{0,4}(?:下沉|塌)|地(?:面)?.{0,2}裂(?:缝|开)|地面.{0,4}塌|塌了一个.{0,2}(?:洞|坑)"
+        r"|石头.{0,4}(?:往下)?滚|路基.{0,4}(?:下沉|塌)|地(?:面)?.{0,2}裂(?:缝|开)|地面.{0,4}塌|塌了(?:一)?个.{0,2}(?:洞|坑)"
         r"|山崩|垮山|(?:边坡|山坡|护坡|斜坡|坡体).{0,4}(?:垮塌|坍塌|滑塌|塌)|山.{0,2}塌了|(?:往下)?掉石头|石头.{0,4}(?:往下)?(?:掉|砸)下来"
         r"|(?:坡|山|土|石头?|泥)[^，,。 ]{0,4}往下(?:滑|溜|出溜|走|坐|掉|滚|冲|塌)"
-        r"|(?:山上|山坡|后山).{0,6}(?:泥|石头|土).{0,6}(?:下来|冲下)|"
+        r"|(?:山上|山坡|后山).{0,6}(?:泥|石头|土).{0,6}(?:下来|冲下)|(?:山上|山坡|后山|坡上)(?:冲|滚|流|淌)?下来.{0,4}(?:泥|石头|土)|坡.{0,3}滑(?:下来|了)|"
         r"(?:山|山坡|后山|坡|地|田|院子|路面)[^，,。 ]{0,4}(?:出现|有)?[^，,。 ]{0,2}(?:裂缝|裂开|开裂|裂了)|地.{0,2}裂了"
     ),
     "flood_strong": fastre.compile(
@@ -182,7 +182,7 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"(?:泡|冲|压|震|烧|砸|刮|吹)塌|"
         r"(?:屋顶|彩钢板|彩钢瓦|顶棚|雨棚|棚顶|广告牌|招牌|围挡).{0,6}(?:掀翻|掀掉|刮飞|吹飞|刮落|吹落|倒塌|砸)"
         r"|(?:房顶|屋顶|阳台|墙|广告牌|彩钢房|工棚|棚子?|碎石|墙皮).{0,6}(?:掀了|吹倒|刮倒|掉下来|掉落|砸)"
-        r"|(?:房|屋|墙|楼)(?:子|体)?(?:都|全)?(?:倒|塌)了|(?:门楼|牌坊|烟囱|水塔|大门|院墙|墙头|偏房|厢房|平房|猪圈|牛棚|羊圈|车棚)(?:子)?.{0,3}(?:倒了|塌|垮)"
+        r"|(?:房|屋|墙|楼)(?:子|体)?(?:都|全)?(?:倒|塌)了|(?:墙|墙头|楼|房子?|烟囱|电线杆|塔吊)[^，,。 ]{0,2}(?:歪了|要倒|快倒了|往一边倒)|(?:门楼|牌坊|烟囱|水塔|大门|院墙|墙头|偏房|厢房|平房|猪圈|牛棚|羊圈|车棚)(?:子)?.{0,3}(?:倒了|塌|垮)"
     ),
     "traffic_strong": fastre.compile(
         rf"车祸|交通事故|追尾|相撞|撞车|连环撞|剐蹭|刮蹭|卷(?:入|进|到)?车底|"
@@ -228,7 +228,8 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\bammonia\b|\bchlorine\b|\bfumes\b|\bgas release\b|\bgas escape|"
         r"\bchemical (?:smell|odou?r|smoke|fumes|cloud|release|leak|spill|burns?)\b|\bacid (?:spill|leak|burns?)\b|"
         r"\bsmell of gas\b|\bgas (?:smell|odou?r)\b|\bsmelled gas\b|\bsmell(?:s|ed|ing)? (?:\w+ )?gas\b|\bsewer gas\b|"
-        r"\bmanhole\b.{0,40}\b(?:overcome|unconscious|collapsed|fumes)\b"
+        r"\b(?:manhole|septic tank|sewage tank|sewer|cesspit|slurry pit|biogas (?:pit|tank|digester))\b.{0,40}\b(?:overcome|unconscious|collapsed|fumes|not responding|unresponsive|fainted|passed out)\b|"
+        r"\b(?:fell|fallen|went down) (?:in|into) (?:a |the )?(?:septic|sewage|slurry|biogas) (?:tank|pit)\b"
         r"|\bsmells? (?:of|like) (?:chemicals?|ammonia|chlorine|bleach|solvent)\b|\bfish (?:are )?dying\b|\bdead fish\b|"
         r"\brotten eggs?\b|\bhissing\b|\boil sheen\b|\bsmells? (?:like|of) gas\b|\bgas everywhere\b|\bfumes\b",
     ),
@@ -243,7 +244,7 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
     "collapse_strong": fastre.compile(r"\b(?:roof|ceiling|floor)s?\b.{0,20}\bcaved? in\b"),
     "geological": fastre.compile(
         r"\blandslides?\b|\blandslips?\b|\bmud ?slides?\b|\bmudflows?\b|\bdebris flows?\b|\brock ?falls?\b|"
-        r"\brock ?slides?\b|\bsinkholes?\b|\bsubsidence\b|\bground collapse\b|\broad (?:collapse|caved in)"
+        r"\brock ?slides?\b|\brocks? (?:falling|fell|came down|coming down|rolling)\b|\bfalling rocks?\b|\bsinkholes?\b|\bsubsidence\b|\bground collapse\b|\broad (?:collapse|caved in)"
         r"|\bground crack\w*|\bcracks? in the ground\b|\bslump(?:ed|ing)?\b|\bcracks? across\b",
     ),
     "flood_strong": fastre.compile(
@@ -287,6 +288,7 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
     "traffic_strong": fastre.compile(
         r"\bcrash(?:ed|es)?\b|\bcollisions?\b|\bcollided\b|\brta\b|\bpile-?up\b|\brear-?ended\b|\bjackknifed\b|"
         r"\bhit-and-run\b|\b(?:road|traffic) accident\b|"
+        r"\b(?:hit|struck|crashed into|ran into|drove into|smashed into) (?:a|an|the) (?:tree|wall|pole|lamp ?post|barrier|guard ?rail|railing|fence|bridge pillar)\b|"
         r"\b(?:car|truck|lorry|bus|van|taxi|motorbike|motorcycle|scooter|bike|cyclist|tractor|coach|ambulance|bicycle|"
         r"e-?bike|pedestrian|minibus)\s+vs\.?\s+\w+|\bhead-?on\b|"
         r"\bhit and run\b|\btipped over\b|\bwent under (?:a|the) (?:lorry|truck|bus|tractor)\b|\bflipped (?:over|onto)\b|"
