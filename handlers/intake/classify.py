@@ -45,7 +45,7 @@ _CHATTER_ZH = fastre.compile(
     r"(?:将于|拟于|定于)(?:明天|明日|今晚|后天|下周|[0-9一二三四五六七八九十]+[日号月])|"
     r"请查看附件|见附件"
     # hyperbole and games: 快被作业压死了, 累死了, 队友全挂了; things (not people) dropped in water
-    r"|快(?:要)?被.{0,6}(?:压|累|烦|气|吓|逼|折磨)死|游戏里|打游戏|玩游戏|队友(?:全|都)?(?:挂|死|没)了|开黑|"
+    r"|快(?:要)?被.{0,6}(?:累|烦|气|逼|折磨)死|游戏里|打游戏|玩游戏|队友(?:全|都)?(?:挂|死|没)了|开黑|"
     r"(?:手机|钥匙|钱包|眼镜|耳机|帽子|鞋)[^，,。 ]{0,3}(?:掉|落)(?:进|到)?(?:水|河|海|湖|池)里"
 )
 # Notices to units and deadlines: chatter as a rule, but an incident report may carry one
@@ -72,8 +72,8 @@ _CHATTER_EN = fastre.compile(
     r"\bfake\b|\brumou?rs?\b|\bignore it\b|\bnews\b|\bif (?:there is|an?) (?:earthquake|fire|flood)\b|"
     r"\b(?:test|drill|exercise|inspection) went\b"
     # idioms and all-clears: drowning in emails, my career crashed, this song is fire, false alarm
-    r"|\bdrowning in (?!the\b|water\b|a\b|the sea\b)\w+|\b(?:career|marriage|market|stocks?|shares|prices?|sales)\s+(?:has |have |had )?(?:crashed|collapsed|tanked)\b|"
-    r"\b(?:is|was|looks|sounds) (?:straight )?fire\b|\bfalse alarm\b|\b(?:in|over in) (?:japan|turkey|taiwan|indonesia|nepal|chile|mexico|italy|iran|china)\b.{0,30}\b(?:yesterday|last night|was|scary)\b|\bhope they(?:'re| are) (?:ok|okay|safe)\b"
+    r"|\bdrowning in (?:e-?mails|work|paperwork|debt|homework|assignments|messages|calls|requests|tickets|bills|meetings|deadlines)\b|\b(?:career|marriage|market|stocks?|shares|prices?|sales)\s+(?:has |have |had )?(?:crashed|collapsed|tanked)\b|"
+    r"\b(?:song|track|album|beat|outfit|look|game|this|that) (?:is|was|looks|sounds) (?:straight )?fire\b|(?<!not a )(?<!no )\bfalse alarm\b"
 )
 # Training and courses: chatter, unless someone was actually hurt ("collapsed during training").
 _TRAINING = fastre.compile(r"培训|讲座|\btraining\b|\bworkshop\b|\bseminar\b")
