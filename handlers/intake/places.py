@@ -54,7 +54,7 @@ _ZH_STOP_EXTRA = (
     r"发生|出现|突然|突发|发现|掉(?=了|下|进|落)|起火|起山火|因为|因|由于|导致|造成|被|把|正在|已经|已|这边|那边|这里|那里|"
     r"施工|有(?!限)|一带|凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里|深夜|半夜|今天|今早|昨天|昨晚|刚才|刚刚|"
     r"现场|目前|情况|大量|严重|明显|很|好多|多名|了|啦|呢|吗|的人|我们|我|他|她|电梯|楼晃|晃|疑似|好像|可能|"
-    r"搞|请|正在|在(?=做|搞|进行|抢|救|扑|疏|处)"
+    r"搞|请|正在|在(?=做|搞|进行|抢|救|扑|疏|处)|大家|大伙|众人|人们|跑(?=下|出|到|了)"
 )
 # Words that start the event itself (the hazard), not words that describe a place (矿, 林场).
 _ZH_EVENT = (
@@ -98,7 +98,9 @@ _ZH_QUANTITY = (
 _ZH_AT = fastre.compile(r"(?<![正还现所存实仍])在(?!建|内|于)|位于")
 # Not where it happened: the recipient of the report, the epicentre of a felt quake,
 # the hospital the hurt were taken to, the reporter introducing themselves.
-_NOT_A_PLACE = ("指挥中心", "震中", "震源", "送医", "转送", "送往", "治疗", "救治", "接诊", "我是")
+_NOT_A_PLACE = ("指挥中心", "震中", "震源", "送医", "转送", "送往", "治疗", "救治", "接诊",
+                # the reporter introducing themselves, in any person: 我是 / 俺是 / 我们这是 / 这里是
+                "我是", "俺是", "咱是", "们是")
 
 
 # Where the place ends and the event begins: a verb, a quantity, the hazard, a person, a casualty.
@@ -165,7 +167,7 @@ def zh_location(text: str, times: list[ClockTime]) -> tuple[int, int] | None:
     best: tuple[int, int, int] | None = None  # (score, -start, ...) chosen by max
     best_span: tuple[int, int] | None = None
 
-    def consider(span: tuple[int, int] | None, bonus: int) -> None:
+    def consider(span: tuple[int, int] | None, bonus: int, whole_only: bool = False) -> None:
         nonlocal best, best_span
         if span is None:
             return
@@ -175,7 +177,8 @@ def zh_location(text: str, times: list[ClockTime]) -> tuple[int, int] | None:
             score = 1  # 荣成这边 / 崖头那片: a town named by the side the caller is on
         if _ZH_HOSPITAL.search(place) and _ZH_TREATED.search(text):
             return  # the hospital the hurt were taken to, not where it happened
-        if bonus > 0 and (score == 0 or not _ZH_ENDS_AS_PLACE.search(place) or _ZH_TREATED.search(place)):
+        if bonus > 0 and (score < (2 if bonus == 1 and whole_only else 1) or not _ZH_ENDS_AS_PLACE.search(place)
+                          or _ZH_TREATED.search(place)):
             bonus = 0  # a bonus for where a place stands, only for a span that ends as a place does
         score += bonus
         if score <= 0:
@@ -190,10 +193,11 @@ def zh_location(text: str, times: list[ClockTime]) -> tuple[int, int] | None:
     clauses = [(a, b) for a, b in fastre.spans_between(_ZH_CLAUSE_SEP, text) if b > a]
     for k, (start, end) in enumerate(clauses):
         span = _zh_candidate(text, start, end, time_spans)
-        # A later clause that is nothing but a place ("…出不来 海景花园3栋") is the caller
-        # saying where, after saying what: it outranks a place run into the event.
-        whole = span is not None and k > 0 and span[1] >= end - 1 and k == len(clauses) - 1
-        consider(span, 1 if whole else 0)
+        # A later clause that is nothing but a place ("…出不来 海景花园3栋", "…撞一块了 荣乌高速荣成段
+        # 好多人受伤") is the caller saying where, after saying what: it outranks a place run into the event.
+        whole = span is not None and k > 0 and span[1] >= end - 1
+        # the last word on it wins; a clause in the middle needs two place words (荣乌高速荣成段)
+        consider(span, (2 if k == len(clauses) - 1 else 1) if whole else 0, whole_only=whole and k < len(clauses) - 1)
         # 渔船在石岛东南约15海里处进水 / 一名工人在XX工地被砸伤: the place follows 在,
         # but ranks below a place that opens the clause — unless 在 opens the clause
         # ("…人当场就不行了 在工业路口"), which says where in so many words.
