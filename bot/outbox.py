@@ -30,6 +30,7 @@ from core.messages import Delivery, DeliveryError, Priority
 from core.ratelimit import RateLimiter
 from storage.db import Database
 from storage.outbox import OutboxRepository
+from storage.send_lock import SendLock, send_lock
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +84,11 @@ EVERY_PRIORITY = (None, None)
 CLAIM_LEAD_S = 0.15
 # A lane with nothing more to claim looks again after this long at the soonest.
 CLAIM_GAP_S = 0.1
+# PostgreSQL: a process that does not hold a platform's send lock tries again this often,
+# and the holder checks this often that its session (and so the lock) is still there.
+LOCK_RETRY_S = 2.0
+LOCK_CHECK_S = 5.0
+SHARED_DATABASE_POLL_S = 0.25
 
 
 def backoff_seconds(attempt: int) -> float:
@@ -112,6 +118,9 @@ class OutboxSender:
         self.metrics = metrics
         self._wakes = {lane.name: asyncio.Event() for lane in LANES}
         self._stopping = False
+        self._stopped = asyncio.Event()
+        # On PostgreSQL rows written by the other process wake nobody here: look more often.
+        self._poll_s = min(idle_poll_s, SHARED_DATABASE_POLL_S) if db.is_postgres else idle_poll_s
         self._delivered: list[tuple[int, str | None, datetime]] = []
         self._record_every_s = 0.0 if limiter is not None else RECORD_EVERY_S
         self._last_recorded = time.monotonic()
@@ -124,10 +133,44 @@ class OutboxSender:
 
     def stop(self) -> None:
         self._stopping = True
+        self._stopped.set()
         self.wake()
 
     async def run(self) -> None:
+        if not self.db.is_postgres:  # SQLite: one process per database (bot.instance)
+            await self._run_lanes()
+            return
+        while not self._stopping:
+            async with send_lock(self.db.engine, self.platform) as lock:
+                if lock is not None:
+                    log.info("this process sends the %s outbox", self.platform)
+                    await self._run_lanes_while_held(lock)
+            if not self._stopping:  # another process sends; take over if it goes
+                await self._sleep_unless_stopped(LOCK_RETRY_S)
+
+    async def _run_lanes(self) -> None:
         await asyncio.gather(*(self._run_lane(lane) for lane in LANES))
+
+    async def _run_lanes_while_held(self, lock: SendLock) -> None:
+        lanes = asyncio.create_task(self._run_lanes())
+        try:
+            while not lanes.done():
+                await asyncio.wait({lanes}, timeout=LOCK_CHECK_S)
+                if not lanes.done() and not await lock.still_held():
+                    log.warning("lost the %s send lock (database connection gone): stopping sends", self.platform)
+                    lanes.cancel()  # what was claimed goes out again after its lease, from whoever holds it
+            await lanes
+        except asyncio.CancelledError:
+            lanes.cancel()
+            raise
+        except Exception:
+            log.exception("outbox sender for %s stopped", self.platform)
+
+    async def _sleep_unless_stopped(self, seconds: float) -> None:
+        try:
+            await asyncio.wait_for(self._stopped.wait(), seconds)
+        except asyncio.TimeoutError:
+            pass
 
     async def _run_lane(self, lane: Lane) -> None:
         """Claim and deliver this lane's rows until stopped.
@@ -180,7 +223,7 @@ class OutboxSender:
         started = time.monotonic()
         woken = asyncio.create_task(wake.wait())
         try:
-            await asyncio.wait({woken, *going}, timeout=self.idle_poll_s, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait({woken, *going}, timeout=self._poll_s, return_when=asyncio.FIRST_COMPLETED)
         finally:
             woken.cancel()
         if (rest := CLAIM_GAP_S - (time.monotonic() - started)) > 0 and not self._stopping:

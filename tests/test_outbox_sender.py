@@ -198,3 +198,45 @@ async def test_a_receipt_is_not_held_behind_a_whole_urgent_backlog(db: Database,
     assert len(deliverer.delivered) == 61
     position = deliverer.delivered.index("receipt")
     assert 5 <= position <= 35, deliverer.delivered  # after the alert began, long before it ended
+
+
+async def test_on_postgresql_one_process_sends_a_platform_and_another_takes_over_when_it_stops(
+    db: Database, clock: ManualClock
+) -> None:
+    """Each process paces to the platform's limits on its own, so two sending at once
+    would together break them (751 × 429 in bench/scaleout.py): one holds the lock."""
+    import asyncio
+
+    if not db.is_postgres:
+        pytest.skip("one process per SQLite database (bot.instance)")
+    from storage.db import Database as Connection
+
+    other_db = Connection(db.url.render_as_string(hide_password=False))  # the second process's own pool
+    first, second = FlakyDeliverer(), FlakyDeliverer()
+    senders = [OutboxSender(db, first, clock), OutboxSender(other_db, second, clock)]
+    running = [asyncio.create_task(s.run()) for s in senders]
+
+    async def delivered(count: int) -> None:
+        for _ in range(100):
+            if len(first.delivered) + len(second.delivered) >= count:
+                return
+            await asyncio.sleep(0.1)
+
+    try:
+        await asyncio.sleep(0.5)
+        await _enqueue(db, clock, *(f"m{n}" for n in range(20)))
+        for s in senders:
+            s.wake()
+        await delivered(20)
+        assert sorted([len(first.delivered), len(second.delivered)]) == [0, 20]
+        holder = 0 if first.delivered else 1
+        senders[holder].stop()
+        await asyncio.wait_for(running[holder], 10)  # its session ends, and the lock with it
+        await _enqueue(db, clock, "after")
+        await delivered(21)
+        assert [first, second][1 - holder].delivered == ["after"]
+    finally:
+        for s in senders:
+            s.stop()
+        await asyncio.wait_for(asyncio.gather(*running, return_exceptions=True), 15)
+        await other_db.dispose()
