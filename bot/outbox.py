@@ -30,7 +30,7 @@ from core.messages import Delivery, DeliveryError, Priority
 from core.ratelimit import RateLimiter
 from storage.db import Database
 from storage.outbox import OutboxRepository
-from storage.send_lock import SendLock, send_lock
+from storage.send_lock import send_lock
 
 log = logging.getLogger(__name__)
 
@@ -140,31 +140,50 @@ class OutboxSender:
         if not self.db.is_postgres:  # SQLite: one process per database (bot.instance)
             await self._run_lanes()
             return
-        while not self._stopping:
+        lanes: asyncio.Task[None] | None = None
+        try:
+            while not self._stopping:
+                lanes = await self._send_while_holding_lock(lanes)
+                if not self._stopping:
+                    await self._sleep_unless_stopped(LOCK_RETRY_S)
+            if lanes is not None:
+                await lanes  # a clean stop lets the sends under way finish
+        except asyncio.CancelledError:
+            if lanes is not None:
+                lanes.cancel()
+            raise
+
+    async def _send_while_holding_lock(self, lanes: asyncio.Task[None] | None) -> asyncio.Task[None] | None:
+        """Take the platform's send lock and run the lanes while it is held; the lanes still running.
+
+        Lost with the database connection, the lock is taken again when the database
+        returns, the lanes running on meanwhile (their claims fail while it is away; what
+        they had claimed goes out). Held by another process by then, that one sends, and
+        the lanes stop: their claimed rows go out again after their lease.
+        """
+        try:
             async with send_lock(self.db.engine, self.platform) as lock:
-                if lock is not None:
+                if lock is None:
+                    if lanes is not None:
+                        log.warning("another process sends the %s outbox now: stopping sends here", self.platform)
+                        lanes.cancel()
+                        await asyncio.wait({lanes})
+                    return None
+                if lanes is None or lanes.done():
                     log.info("this process sends the %s outbox", self.platform)
-                    await self._run_lanes_while_held(lock)
-            if not self._stopping:  # another process sends; take over if it goes
-                await self._sleep_unless_stopped(LOCK_RETRY_S)
+                    lanes = asyncio.create_task(self._run_lanes())
+                while not lanes.done() and await lock.still_held():
+                    await asyncio.wait({lanes}, timeout=LOCK_CHECK_S)
+                if not lanes.done():
+                    log.warning("the %s send lock went with the database connection: taking it again", self.platform)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # the database is away: the sender stays, and tries again
+            log.exception("outbox sender for %s: the send lock could not be taken; retrying", self.platform)
+        return lanes
 
     async def _run_lanes(self) -> None:
         await asyncio.gather(*(self._run_lane(lane) for lane in LANES))
-
-    async def _run_lanes_while_held(self, lock: SendLock) -> None:
-        lanes = asyncio.create_task(self._run_lanes())
-        try:
-            while not lanes.done():
-                await asyncio.wait({lanes}, timeout=LOCK_CHECK_S)
-                if not lanes.done() and not await lock.still_held():
-                    log.warning("lost the %s send lock (database connection gone): stopping sends", self.platform)
-                    lanes.cancel()  # what was claimed goes out again after its lease, from whoever holds it
-            await lanes
-        except asyncio.CancelledError:
-            lanes.cancel()
-            raise
-        except Exception:
-            log.exception("outbox sender for %s stopped", self.platform)
 
     async def _sleep_unless_stopped(self, seconds: float) -> None:
         try:
