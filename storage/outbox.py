@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any, Iterable
 
-from sqlalchemy import and_, bindparam, exists, func, or_, select, tuple_, update
+from sqlalchemy import Update, and_, bindparam, exists, func, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -122,12 +123,7 @@ class OutboxRepository:
             return 0
         outbox = OutboxMessage.__table__
         keys = {(e["platform"], e["chat_id"], e["message_key"]) for e in edits}
-        found = await self.session.execute(
-            select(outbox.c.id, outbox.c.platform, outbox.c.chat_id, outbox.c.message_key, outbox.c.payload)
-            .where(tuple_(outbox.c.platform, outbox.c.chat_id, outbox.c.message_key).in_(list(keys)),
-                   outbox.c.status == PENDING)
-            .with_for_update()
-        )
+        found = await self.session.execute(_PENDING_OF_MESSAGES, {"keys": list(keys)})
         pending: dict[tuple[str, str, str], list[tuple[int, dict[str, Any]]]] = {}
         for row_id, platform, chat_id, key, payload in found.all():
             pending.setdefault((platform, chat_id, key), []).append((row_id, payload))
@@ -140,10 +136,7 @@ class OutboxRepository:
         folded_rows = {id(edit) for edit in folded}
         queued[:] = [row for row in queued if id(row) not in folded_rows]
         if updates:
-            await self.session.execute(
-                update(outbox).where(outbox.c.id == bindparam("row_id")).values(payload=bindparam("payload")),
-                updates,
-            )
+            await self.session.execute(_SET_PAYLOAD, updates)
         return len(folded)
 
     async def claim(self, platform: str, now: datetime, lease: timedelta, limit: int,
@@ -151,55 +144,13 @@ class OutboxRepository:
         """Lease up to `limit` rows due now; `priorities` (most urgent, least urgent; None:
         no bound) narrows them to one lane of the sender. Order within a chat holds
         across lanes: a row waits for its chat's row in flight and for its more urgent ones."""
-        outbox = OutboxMessage.__table__
-        # Aliases keep the subquery from correlating with the UPDATE's own table.
-        candidate, earlier = aliased(OutboxMessage), aliased(OutboxMessage)
-        claimable = (
-            select(candidate.id)
-            .where(
-                candidate.platform == platform,
-                or_(
-                    and_(candidate.status == PENDING, candidate.next_attempt_at <= now),
-                    and_(candidate.status == SENDING, candidate.lease_until < now),
-                ),
-                # One message at a time per chat: the first by (priority, id), except
-                # that an edit waits for every earlier row of the message it edits.
-                ~exists().where(
-                    earlier.platform == candidate.platform,
-                    earlier.chat_id == candidate.chat_id,
-                    earlier.id != candidate.id,
-                    earlier.status.in_((PENDING, SENDING)),
-                    or_(
-                        earlier.status == SENDING,
-                        earlier.priority < candidate.priority,
-                        and_(earlier.priority == candidate.priority, earlier.id < candidate.id),
-                        and_(earlier.id < candidate.id, earlier.message_key == candidate.message_key),
-                    ),
-                ),
-            )
-            .where(*_within(candidate.priority, priorities))
-            .order_by(candidate.priority, candidate.id)
-            .limit(limit)
-            # Two bot processes on PostgreSQL skip each other's rows; SQLite has
-            # no row locks and drops this, but BEGIN IMMEDIATE serialises claims.
-            .with_for_update(skip_locked=True, of=candidate)
-        )
-        stmt = (
-            update(outbox)
-            .where(outbox.c.id.in_(claimable.scalar_subquery()))
-            .values(status=SENDING, lease_until=now + lease, attempts=outbox.c.attempts + 1)
-            .returning(
-                outbox.c.id, outbox.c.platform, outbox.c.chat_id, outbox.c.kind,
-                outbox.c.message_key, outbox.c.payload, outbox.c.reply_to_message_id,
-                outbox.c.attempts,
-            )
-        )
-        rows = (await self.session.execute(stmt)).all()
+        rows = (await self.session.execute(_claim_statement(priorities), {
+            "of_platform": platform, "now": now, "lease_for": now + lease, "limit": limit})).all()
+        edited = [(row.chat_id, row.message_key) for row in rows if row.kind == "edit" and row.message_key]
+        targets = await self.delivered_message_ids(platform, edited)
         claimed = []
         for row in sorted(rows, key=lambda r: r.id):
-            target = None
-            if row.kind == "edit":
-                target = await self.delivered_message_id(row.platform, row.chat_id, row.message_key)
+            target = targets.get((row.chat_id, row.message_key)) if row.kind == "edit" else None
             claimed.append(
                 Delivery(
                     row.id, ConversationRef(row.platform, row.chat_id), row.kind,
@@ -208,19 +159,12 @@ class OutboxRepository:
             )
         return claimed
 
-    async def delivered_message_id(self, platform: str, chat_id: str, key: str | None) -> str | None:
-        if key is None:
-            return None
-        return await self.session.scalar(
-            select(OutboxMessage.platform_message_id)
-            .where(
-                OutboxMessage.platform == platform, OutboxMessage.chat_id == chat_id,
-                OutboxMessage.message_key == key, OutboxMessage.kind == "send",
-                OutboxMessage.status == DELIVERED,
-            )
-            .order_by(OutboxMessage.id.desc())
-            .limit(1)
-        )
+    async def delivered_message_ids(self, platform: str, messages: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        """(chat, key) -> the platform's id of the newest delivered send with that key, for many at once."""
+        if not messages:
+            return {}
+        rows = await self.session.execute(_DELIVERED_IDS, {"platform": platform, "messages": list(set(messages))})
+        return {(chat_id, key): message_id for chat_id, key, message_id in rows.all()}  # ordered by id: newest wins
 
     async def keys_sent(self, to: ConversationRef, keys: list[str]) -> set[str]:
         """Which of these keys were sent to the chat by earlier transactions."""
@@ -254,12 +198,8 @@ class OutboxRepository:
 
     async def mark_delivered_many(self, delivered: list[tuple[int, str | None, datetime]]) -> None:
         """(row id, platform message id, when) for many rows, in one statement."""
-        table = OutboxMessage.__table__
         await self.session.execute(
-            update(table)
-            .where(table.c.id == bindparam("row_id"), table.c.status == SENDING)
-            .values(status=DELIVERED, delivered_at=bindparam("at"), lease_until=None,
-                    platform_message_id=bindparam("message_id"), last_error=None),
+            _MARK_DELIVERED,
             [{"row_id": row_id, "message_id": message_id, "at": at} for row_id, message_id, at in delivered],
         )
 
@@ -322,3 +262,82 @@ class OutboxRepository:
             .group_by(OutboxMessage.platform)
         )
         return {platform: (n, oldest) for platform, n, oldest in rows.all()}
+
+
+# The sender's statements, built once: in a storm they run many times a second, and
+# building one (its subqueries, and the key SQLAlchemy caches its compiled form under)
+# cost more than running it.
+_OUTBOX = OutboxMessage.__table__
+
+_PENDING_OF_MESSAGES = (
+    select(_OUTBOX.c.id, _OUTBOX.c.platform, _OUTBOX.c.chat_id, _OUTBOX.c.message_key, _OUTBOX.c.payload)
+    .where(tuple_(_OUTBOX.c.platform, _OUTBOX.c.chat_id, _OUTBOX.c.message_key).in_(bindparam("keys", expanding=True)),
+           _OUTBOX.c.status == PENDING)
+    .with_for_update()
+)
+
+_SET_PAYLOAD = update(_OUTBOX).where(_OUTBOX.c.id == bindparam("row_id")).values(payload=bindparam("payload"))
+
+_MARK_DELIVERED = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id == bindparam("row_id"), _OUTBOX.c.status == SENDING)
+    .values(status=DELIVERED, delivered_at=bindparam("at"), lease_until=None,
+            platform_message_id=bindparam("message_id"), last_error=None)
+)
+
+_DELIVERED_IDS = (
+    select(_OUTBOX.c.chat_id, _OUTBOX.c.message_key, _OUTBOX.c.platform_message_id)
+    .where(_OUTBOX.c.platform == bindparam("platform"),
+           tuple_(_OUTBOX.c.chat_id, _OUTBOX.c.message_key).in_(bindparam("messages", expanding=True)),
+           _OUTBOX.c.kind == "send", _OUTBOX.c.status == DELIVERED)
+    .order_by(_OUTBOX.c.id)
+)
+
+
+@lru_cache(maxsize=None)  # one per lane's band of priorities
+def _claim_statement(priorities: tuple[int | None, int | None]) -> Update:
+    """Lease up to :limit rows of :of_platform due at :now until :lease_for (see OutboxRepository.claim).
+    Parameters of an UPDATE cannot take its columns' names."""
+    # Aliases keep the subquery from correlating with the UPDATE's own table.
+    candidate, earlier = aliased(OutboxMessage), aliased(OutboxMessage)
+    now = bindparam("now", type_=OutboxMessage.next_attempt_at.type)
+    claimable = (
+        select(candidate.id)
+        .where(
+            candidate.platform == bindparam("of_platform"),
+            or_(
+                and_(candidate.status == PENDING, candidate.next_attempt_at <= now),
+                and_(candidate.status == SENDING, candidate.lease_until < now),
+            ),
+            # One message at a time per chat: the first by (priority, id), except
+            # that an edit waits for every earlier row of the message it edits.
+            ~exists().where(
+                earlier.platform == candidate.platform,
+                earlier.chat_id == candidate.chat_id,
+                earlier.id != candidate.id,
+                earlier.status.in_((PENDING, SENDING)),
+                or_(
+                    earlier.status == SENDING,
+                    earlier.priority < candidate.priority,
+                    and_(earlier.priority == candidate.priority, earlier.id < candidate.id),
+                    and_(earlier.id < candidate.id, earlier.message_key == candidate.message_key),
+                ),
+            ),
+        )
+        .where(*_within(candidate.priority, priorities))
+        .order_by(candidate.priority, candidate.id)
+        .limit(bindparam("limit"))
+        # Two bot processes on PostgreSQL skip each other's rows; SQLite has
+        # no row locks and drops this, but BEGIN IMMEDIATE serialises claims.
+        .with_for_update(skip_locked=True, of=candidate)
+    )
+    return (
+        update(_OUTBOX)
+        .where(_OUTBOX.c.id.in_(claimable.scalar_subquery()))
+        .values(status=SENDING, lease_until=bindparam("lease_for"), attempts=_OUTBOX.c.attempts + 1)
+        .returning(
+            _OUTBOX.c.id, _OUTBOX.c.platform, _OUTBOX.c.chat_id, _OUTBOX.c.kind,
+            _OUTBOX.c.message_key, _OUTBOX.c.payload, _OUTBOX.c.reply_to_message_id,
+            _OUTBOX.c.attempts,
+        )
+    )

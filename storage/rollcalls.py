@@ -6,12 +6,14 @@ restart) reaching the same run get nothing back, so it sends nothing.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Union
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.deferred import defer_insert, deferred_rows, flush_deferred
 from storage.models import RollcallAnswer, RollcallRun, RollcallSchedule
 from storage.transaction import transaction_state
 from storage.upsert import insert_for
@@ -20,6 +22,34 @@ OPEN, REMINDED, CLOSED = "open", "reminded", "closed"
 PRESENT, ABSENT = "present", "absent"
 
 
+@dataclass(slots=True)
+class AnswerRecord:
+    """An answer as the roll-call's press path reads and writes it: plain values, not an
+    ORM object. In a storm every press loads its unit's answers and adds one; tracked
+    objects and a flush per new row cost more than the rest of the press together."""
+
+    rollcall_id: int
+    unit_code: str
+    platform: str
+    user_id: str
+    name: str
+    status: str
+    answered_at: datetime
+    late: bool
+    reason: str | None = None
+    id: int | None = None  # None until written (the batch's new answers go in at commit)
+
+    def values(self) -> dict[str, Any]:
+        return {"rollcall_id": self.rollcall_id, "unit_code": self.unit_code, "platform": self.platform,
+                "user_id": self.user_id, "name": self.name, "status": self.status,
+                "answered_at": self.answered_at, "late": self.late, "reason": self.reason}
+
+
+# What a roll-call's views draw: loaded either way, the same fields.
+Answer = Union[RollcallAnswer, AnswerRecord]
+_ANSWERS = RollcallAnswer.__table__
+_ANSWER_COLUMNS = [_ANSWERS.c[name] for name in (
+    "rollcall_id", "unit_code", "platform", "user_id", "name", "status", "answered_at", "late", "reason", "id")]
 
 
 # A drill's roll-call (handlers/drill) is claimed under this key prefix: kept out of the
@@ -75,6 +105,7 @@ class RollcallRepository:
 
     async def units_answered(self, rollcall_id: int) -> set[str]:
         """Units of which somebody answered (present or absent: both reached a person)."""
+        await self._write_new_answers()
         return set(await self.session.scalars(
             select(RollcallAnswer.unit_code).where(RollcallAnswer.rollcall_id == rollcall_id).distinct()))
 
@@ -91,57 +122,64 @@ class RollcallRepository:
     async def answers(self, rollcall_ids: list[int]) -> list[RollcallAnswer]:
         if not rollcall_ids:
             return []
+        await self._write_new_answers()
         return list(await self.session.scalars(
             select(RollcallAnswer).where(RollcallAnswer.rollcall_id.in_(rollcall_ids))
             .order_by(RollcallAnswer.answered_at, RollcallAnswer.id)
         ))
 
-    async def answers_for_unit(self, rollcall_id: int, unit_code: str) -> list[RollcallAnswer]:
+    async def answers_for_unit(self, rollcall_id: int, unit_code: str) -> list[AnswerRecord]:
         loaded = transaction_state(self.session).rollcall_answers.get((rollcall_id, unit_code))
         if loaded is not None:  # a batch of presses preloaded them: no query per unit redrawn
             return sorted(loaded.values(), key=lambda a: (a.answered_at, a.id or 0))
-        return list(await self.session.scalars(
-            select(RollcallAnswer).where(RollcallAnswer.rollcall_id == rollcall_id,
-                                         RollcallAnswer.unit_code == unit_code)
-            .order_by(RollcallAnswer.answered_at, RollcallAnswer.id)
-        ))
+        await self._write_new_answers()
+        return await self._records((_ANSWERS.c.rollcall_id == rollcall_id, _ANSWERS.c.unit_code == unit_code))
 
     async def preload_answers(self, rollcall_ids: list[int], unit_codes: list[str]) -> None:
         """The answers a batch of presses may collide with, in one query; answer_of then asks no more."""
         known = transaction_state(self.session).rollcall_answers
-        rows = await self.session.scalars(select(RollcallAnswer).where(
-            RollcallAnswer.rollcall_id.in_(rollcall_ids), RollcallAnswer.unit_code.in_(unit_codes)))
+        await self._write_new_answers()
+        rows = await self._records((_ANSWERS.c.rollcall_id.in_(rollcall_ids), _ANSWERS.c.unit_code.in_(unit_codes)))
         for rollcall_id in rollcall_ids:
             for code in unit_codes:
                 known.setdefault((rollcall_id, code), {})
         for row in rows:
             known[(row.rollcall_id, row.unit_code)][(row.platform, row.user_id)] = row
 
-    async def answer_of(self, rollcall_id: int, unit_code: str, platform: str, user_id: str) -> RollcallAnswer | None:
+    async def answer_of(self, rollcall_id: int, unit_code: str, platform: str, user_id: str) -> AnswerRecord | None:
         loaded = transaction_state(self.session).rollcall_answers.get((rollcall_id, unit_code))
         if loaded is not None:
             return loaded.get((platform, user_id))
-        return await self.session.scalar(
-            select(RollcallAnswer).where(
-                RollcallAnswer.rollcall_id == rollcall_id, RollcallAnswer.unit_code == unit_code,
-                RollcallAnswer.platform == platform, RollcallAnswer.user_id == user_id,
-            )
-        )
+        await self._write_new_answers()
+        found = await self._records((_ANSWERS.c.rollcall_id == rollcall_id, _ANSWERS.c.unit_code == unit_code,
+                                     _ANSWERS.c.platform == platform, _ANSWERS.c.user_id == user_id))
+        return found[0] if found else None
 
     async def answer(self, answer_id: int) -> RollcallAnswer | None:
         return await self.session.get(RollcallAnswer, answer_id)
 
-    async def add_answer(self, answer: RollcallAnswer, *, need_id: bool = False) -> RollcallAnswer:
-        self.session.add(answer)
-        # A second press in the same batch must find this one: remembered here when
-        # the batch was preloaded, else flushed so the query sees it. An id (for
-        # the reason question's key) needs the flush too.
+    async def add_answer(self, answer: AnswerRecord, *, need_id: bool = False) -> AnswerRecord:
+        """Record the answer: written with the batch's others at commit, or now when its id is
+        needed (the reason question's key). A second press in the same batch finds it."""
+        if need_id:
+            answer.id = (await self.session.execute(
+                insert(_ANSWERS).values(**answer.values()).returning(_ANSWERS.c.id))).scalar_one()
+        else:
+            defer_insert(self.session, _ANSWERS, answer.values())
         loaded = transaction_state(self.session).rollcall_answers.get((answer.rollcall_id, answer.unit_code))
         if loaded is not None:
             loaded[(answer.platform, answer.user_id)] = answer
-        if need_id or loaded is None:
-            await self.session.flush()
         return answer
+
+    async def _records(self, where: tuple[Any, ...]) -> list[AnswerRecord]:
+        rows = await self.session.execute(
+            select(*_ANSWER_COLUMNS).where(*where).order_by(_ANSWERS.c.answered_at, _ANSWERS.c.id))
+        return [AnswerRecord(*row) for row in rows.all()]
+
+    async def _write_new_answers(self) -> None:
+        """Answers added without their ids go in before answers are read from the table."""
+        if deferred_rows(self.session, _ANSWERS):
+            await flush_deferred(self.session)
 
     # -- temporary schedules -------------------------------------------------
 

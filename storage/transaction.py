@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 if TYPE_CHECKING:  # the modules that fill these fields import this one
     from storage.buttons import ResolvedButton
     from storage.incidents import LinkedReport
-    from storage.models import Incident, RollcallAnswer
+    from storage.models import Incident
+    from storage.rollcalls import AnswerRecord
 
 _STATE = "liandong.transaction"
 
@@ -45,7 +46,7 @@ class TransactionState:
     tally_increments: dict[TallyKey, int] = field(default_factory=dict)
     # storage/rollcalls.py: every answer of the (run, unit) pairs loaded, by person, this
     # transaction's new ones included (a pair present here was loaded in full)
-    rollcall_answers: dict[UnitRun, dict[PersonKey, "RollcallAnswer"]] = field(default_factory=dict)
+    rollcall_answers: dict[UnitRun, dict[PersonKey, "AnswerRecord"]] = field(default_factory=dict)
     # storage/preload.py: rows loaded ahead for the batch, kept alive (the identity map is weak)
     preloaded: list[Any] = field(default_factory=list)
     # storage/roster.py: the roster changed; the organisation is rebuilt after commit

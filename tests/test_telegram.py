@@ -315,6 +315,49 @@ async def test_an_edit_that_changes_nothing_is_not_an_error(bot: Liandong, fake:
     assert len(fake.sent_messages(CENTRE)) == 1
 
 
+async def _queue_send_then_edit(bot: Liandong, fake: FakeTelegramAPI, first: str, edited: str) -> None:
+    from core.events import ConversationRef
+    from core.messages import Button, Message, Outgoing
+    from storage.outbox import OutboxRepository
+
+    chat = ConversationRef("telegram", str(CENTRE))
+    sent_before = len(fake.sent_messages(CENTRE))
+    for outgoing in (Outgoing(chat, Message(text=first, buttons=(Button("b", "tok"),)), key="k"),
+                     Outgoing(chat, Message(text=edited, buttons=(Button("b2", "tok2"),)), edit_key="k")):
+        async with bot.db.transaction() as session:  # apart: in one transaction they would fold
+            await OutboxRepository(session).enqueue([outgoing], bot.clock.now())
+        bot.senders["telegram"].wake()
+        await fake.wait_until(lambda: len(fake.sent_messages(CENTRE)) == sent_before + 1)
+
+
+async def test_edits_recover_from_429_502_and_a_lost_answer(bot: Liandong, fake: FakeTelegramAPI) -> None:
+    """Edits go out without PTB's objects (adapters/telegram/edits.py): Telegram's refusals still
+    settle them as PTB's exceptions would — waited out, retried, and a retry of an edit that was
+    carried out ("not modified") counts as done."""
+    fake.fail_next("editMessageText", status=429, retry_after=1)
+    fake.fail_next("editMessageText", status=502)
+    fake.drop_next("editMessageText", after_processing=True)
+    await _queue_send_then_edit(bot, fake, "first", "second")
+
+    assert await _outbox_settles(bot, timeout=20) == {"delivered"}
+    [message] = fake.sent_messages(CENTRE)
+    assert message["text"] == "second"
+    assert [b["text"] for b in _buttons(message)] == ["b2"]
+    assert len(fake.calls("editMessageText")) >= 4  # 429, 502, the lost answer, then "not modified" or done
+
+
+async def test_an_edit_telegram_forbids_fails_at_once(bot: Liandong, fake: FakeTelegramAPI) -> None:
+    fake.fail_next("editMessageText", status=403, description="Forbidden: bot was kicked from the group chat")
+    await _queue_send_then_edit(bot, fake, "first", "second")
+
+    assert await _outbox_settles(bot) == {"delivered", "failed"}
+    assert len(fake.calls("editMessageText")) == 1  # a permanent refusal is not retried
+    assert fake.sent_messages(CENTRE)[0]["text"] == "first"
+    async with bot.db.transaction() as session:
+        failed = await session.scalar(select(OutboxMessage).where(OutboxMessage.status == "failed"))
+    assert "kicked" in failed.last_error
+
+
 async def test_dispatch_and_one_click_answers_in_telegram_groups(bot: Liandong, fake: FakeTelegramAPI) -> None:
     fake.inject_message(REPORTING, STRANGER, REPORT)
     [card] = await fake.wait_for_messages(CENTRE)

@@ -35,6 +35,7 @@ from telegram.warnings import PTBDeprecationWarning
 
 from adapters.telegram.aiohttp_request import AiohttpRequest
 from adapters.telegram.answers import CallbackAnswers
+from adapters.telegram.edits import TextEdits
 from adapters.telegram.presses import Press, read_press, take_presses
 from adapters.telegram.render import keyboard, render_html
 from adapters.telegram.updates import PLATFORM, moved_event, to_event, xml_document
@@ -96,6 +97,7 @@ class TelegramAdapter(PlatformBase):
         api = (settings.value("telegram_api_url") or "").rstrip("/")
         self._reachability = ReachabilityTracker(ok_within=None if self.webhook else POLLING_OK_WITHIN)
         self.answers = CallbackAnswers(api, settings.value("telegram_token") or "", reachability=self._reachability)
+        self.edits = TextEdits(api, settings.value("telegram_token") or "", reachability=self._reachability)
         # The long poll waits up to 25 s for updates: it needs a connection of its own.
         self._requests = (
             AiohttpRequest(connections=16, reachability=self._reachability),
@@ -127,6 +129,7 @@ class TelegramAdapter(PlatformBase):
 
     async def start(self) -> None:
         await self.answers.start()
+        await self.edits.start()
         await self._connect()
         await self._set_commands()
         await self.app.start()
@@ -170,6 +173,7 @@ class TelegramAdapter(PlatformBase):
             for request in self._requests:
                 await request.shutdown()
             await self.answers.close()
+            await self.edits.close()
             return
         if self.app.updater is not None and self.app.updater.running:
             await self.app.updater.stop()
@@ -180,6 +184,7 @@ class TelegramAdapter(PlatformBase):
             await self.app.stop()
         await self.app.shutdown()
         await self.answers.close()
+        await self.edits.close()
 
     async def _set_commands(self) -> None:
         # Clients in other languages see the organisation's default.
@@ -307,18 +312,14 @@ class TelegramAdapter(PlatformBase):
             raise DeliveryError(f"{type(exc).__name__}: {exc.message}") from exc
 
     async def _deliver(self, delivery: Delivery) -> str:
-        bot = self.app.bot
         chat_id = int(delivery.to.chat_id)
         parts = render_html(delivery.message)
-        markup = keyboard(delivery.message.buttons)
         if delivery.kind == "edit":
             assert delivery.target_message_id is not None
             # The target is the last part (the one with the buttons): it gets the last part's text.
-            await bot.edit_message_text(
-                parts[-1], chat_id=chat_id, message_id=int(delivery.target_message_id),
-                parse_mode=ParseMode.HTML, reply_markup=markup,
-            )
+            await self.edits.edit(chat_id, int(delivery.target_message_id), parts[-1], delivery.message.buttons)
             return delivery.target_message_id
+        markup = keyboard(delivery.message.buttons)
         reply = (
             ReplyParameters(int(delivery.reply_to_message_id), allow_sending_without_reply=True)
             if delivery.reply_to_message_id else None

@@ -8,6 +8,7 @@ falls inside a tag or an `&amp;`.
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -23,13 +24,19 @@ def utf16_len(text: str) -> int:
 def _escaped_lines(text: str, limit: int) -> list[str]:
     lines: list[str] = []
     for line in text.split("\n"):
-        chunk = ""
+        escaped = escape(line, quote=False)
+        if utf16_len(escaped) <= limit:  # nearly every line: no cutting, no counting per character
+            lines.append(escaped)
+            continue
+        chunk, chunk_units = "", 0
         for char in line:
             piece = escape(char, quote=False)
-            if utf16_len(chunk) + utf16_len(piece) > limit:
+            piece_units = utf16_len(piece)
+            if chunk_units + piece_units > limit:
                 lines.append(chunk)
-                chunk = ""
+                chunk, chunk_units = "", 0
             chunk += piece
+            chunk_units += piece_units
         lines.append(chunk)
     return lines
 
@@ -72,11 +79,21 @@ def render_html(message: Message, limit: int = MAX_MESSAGE) -> list[str]:
     return parts
 
 
+def button_rows(buttons: tuple[Button, ...]) -> list[tuple[Button, ...]]:
+    """Up to three buttons in one row, else two per row."""
+    per_row = len(buttons) if len(buttons) <= 3 else 2
+    return [buttons[i:i + per_row] for i in range(0, len(buttons), per_row)]
+
+
 def keyboard(buttons: tuple[Button, ...]) -> InlineKeyboardMarkup | None:
     if not buttons:
         return None
-    per_row = len(buttons) if len(buttons) <= 3 else 2
-    rows = [buttons[i:i + per_row] for i in range(0, len(buttons), per_row)]
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.label, callback_data=b.token) for b in row] for row in rows]
+        [[InlineKeyboardButton(b.label, callback_data=b.token) for b in row] for row in button_rows(buttons)]
     )
+
+
+def inline_keyboard(buttons: tuple[Button, ...]) -> dict[str, Any]:
+    """The same keyboard as the Bot API's JSON, for requests made without PTB's objects."""
+    return {"inline_keyboard": [[{"text": b.label, "callback_data": b.token} for b in row]
+                                for row in button_rows(buttons)]}

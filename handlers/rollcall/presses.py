@@ -16,9 +16,9 @@ from core.text import clean_text
 from handlers.rollcall import views
 from handlers.rollcall.runs import may_answer, refresh_unit, refresh_unit_later
 from storage.buttons import ResolvedButton
-from storage.models import RollcallAnswer, RollcallRun
+from storage.models import RollcallRun
 from storage.preload import keep_loaded
-from storage.rollcalls import ABSENT, CLOSED, PRESENT, RollcallRepository
+from storage.rollcalls import ABSENT, CLOSED, PRESENT, AnswerRecord, RollcallRepository
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ async def press(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton)
         ctx.private_answer = ctx.t("rollcall.already", status=ctx.t(f"rollcall.status.{existing.status}"),
                                    time=views.hhmm(existing.answered_at, ctx.org.timezone))
         return
-    answer = await repo.add_answer(RollcallAnswer(
+    answer = await repo.add_answer(AnswerRecord(
         rollcall_id=run.id, unit_code=unit_code, platform=actor.platform, user_id=actor.user_id,
         name=ctx.actor_name, status=status, answered_at=ctx.now, late=ctx.now > run.deadline_at,
     ), need_id=status == ABSENT)

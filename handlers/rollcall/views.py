@@ -4,8 +4,10 @@ from __future__ import annotations
 import csv
 import io
 import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from core.i18n import Translator
@@ -14,7 +16,7 @@ from handlers.replies import ReplyKey
 from config.duty import on_duty
 from config.organisation import Organisation
 from storage.models import RollcallAnswer, RollcallRun
-from storage.rollcalls import ABSENT, CLOSED, DRILL_KEY_PREFIX
+from storage.rollcalls import ABSENT, CLOSED, DRILL_KEY_PREFIX, Answer
 
 LINES_SHOWN = 40  # a summary lists this many units per part, then "and N more"
 
@@ -31,6 +33,7 @@ def reason_key(answer_id: int) -> str:
     return ABSENCE_REASON.key(answer_id)
 
 
+@lru_cache(maxsize=4096)  # a roll-call message is redrawn per answer, listing every earlier one's time
 def hhmm(moment: datetime, zone: ZoneInfo) -> str:
     return moment.astimezone(zone).strftime("%H:%M")
 
@@ -52,7 +55,7 @@ def unit_label(org: Organisation, code: str) -> str:
     return f"{code} {unit.name}" if unit else code
 
 
-def answer_text(t: Translator, zone: ZoneInfo, answer: RollcallAnswer) -> str:
+def answer_text(t: Translator, zone: ZoneInfo, answer: Answer) -> str:
     text = f"{answer.name} {hhmm(answer.answered_at, zone)} {t(f'rollcall.status.{answer.status}')}"
     if answer.status == ABSENT and answer.reason:
         text += t("rollcall.reason_suffix", reason=answer.reason)
@@ -67,7 +70,7 @@ def drill_mark(t: Translator, run: RollcallRun) -> str:
 
 
 def rollcall_message(
-    t: Translator, org: Organisation, run: RollcallRun, unit_code: str, answers: list[RollcallAnswer],
+    t: Translator, org: Organisation, run: RollcallRun, unit_code: str, answers: Sequence[Answer],
     buttons: tuple[Button, ...] = (), *, reminder: bool = False, mentions: tuple[Mention, ...] = (),
 ) -> Message:
     zone = org.timezone
