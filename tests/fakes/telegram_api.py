@@ -1168,9 +1168,12 @@ class FakeTelegramAPI:
 
     # -- inspection ----------------------------------------------------------
 
-    def sent_messages(self, chat_id: int | None = None) -> list[JSON]:
+    def sent_messages(self, chat_id: int | None = None, *,
+                      keep: Callable[[JSON], bool] | None = None) -> list[JSON]:
         """The bot's messages (current state, edits applied, deleted ones gone), in the
-        order they were sent; all chats when ``chat_id`` is None.
+        order they were sent; all chats when ``chat_id`` is None; with ``keep``, only
+        the messages it accepts (tested before they are copied: a benchmark polling a few
+        of thousands must not copy them all, which stalls the server's answers).
 
         Each is the API ``Message`` plus two test-only keys: ``raw_text`` (the text or
         caption exactly as the bot sent it, before HTML parsing) and ``parse_mode``.
@@ -1178,7 +1181,8 @@ class FakeTelegramAPI:
         chats = [self._chats[chat_id]] if chat_id in self._chats else []
         if chat_id is None:
             chats = list(self._chats.values())
-        stored = [s for chat in chats for s in chat.messages.values() if s.from_bot]
+        stored = [s for chat in chats for s in chat.messages.values()
+                  if s.from_bot and (keep is None or keep(s.message))]
         stored.sort(key=lambda s: s.sequence)
         return [
             {**copy.deepcopy(s.message), "raw_text": s.raw_text, "parse_mode": s.parse_mode}
