@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from core.ratelimit import RateLimiter, RateLimits
+from tests.fakes.telegram_api import most_in_one_second
 
 
 class Clock:
@@ -49,11 +50,6 @@ def test_a_slot_too_far_off_is_not_booked() -> None:
     assert limiter.reserve("a", max_wait=10) == 0
 
 
-def _most_in_one_second(times: list[float]) -> int:
-    times = sorted(times)
-    return max(sum(1 for u in times if t - 1.0 < u <= t) for t in times)
-
-
 def test_requests_written_late_still_arrive_inside_the_platforms_window() -> None:
     """A send may reach the platform well after it left (a busy event loop writes the
     request late) and so arrive close to the sends after it. Counted until its answer,
@@ -88,7 +84,7 @@ def test_requests_written_late_still_arrive_inside_the_platforms_window() -> Non
             heapq.heappush(queue, (arrival + 0.003, order, "answer", chat))
         order += 1
     assert len(arrivals) == 300
-    assert _most_in_one_second(arrivals) <= 30
+    assert most_in_one_second(arrivals) <= 30
     assert max(arrivals) - min(arrivals) < 300 / 25  # still close to the pace booked (28.5 a second)
 
 

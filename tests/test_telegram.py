@@ -24,7 +24,7 @@ from core.clock import SystemClock
 from config.organisation import Organisation
 from config.settings import Settings
 from storage.models import Incident, IncidentAttachment, OutboxMessage
-from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.fakes.telegram_api import FakeTelegramAPI, most_in_one_second
 
 CENTRE, REPORTING, FIRE_GROUP = -1001000, -1003000, -1002001
 COMMANDER, FIREFIGHTER = 1001, 2001
@@ -613,11 +613,6 @@ async def test_the_keep_alive_client_reports_failures_as_http_errors(
 # -- flood control: what counts is when sends arrive -------------------------------
 
 
-def _most_in_one_second(times: list[float]) -> int:
-    times = sorted(times)
-    return max(sum(1 for u in times if t - 1.0 < u <= t) for t in times)
-
-
 @pytest.mark.parametrize("hold_back", [False, True])
 def test_sends_woken_late_do_not_bunch_past_telegrams_30_per_second(hold_back: bool) -> None:
     import heapq
@@ -643,6 +638,6 @@ def test_sends_woken_late_do_not_bunch_past_telegrams_30_per_second(hold_back: b
         sent.append(now[0])
     assert len(sent) == 90
     if hold_back:
-        assert _most_in_one_second(sent) <= 29
+        assert most_in_one_second(sent) <= 29
     else:  # the bunch that made a 429 in the ack storm
-        assert _most_in_one_second(sent) > 30
+        assert most_in_one_second(sent) > 30

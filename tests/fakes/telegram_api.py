@@ -72,6 +72,7 @@ __all__ = [
     "NOT_MODIFIED",
     "ApiError",
     "FakeTelegramAPI",
+    "most_in_one_second",
     "HTMLParseError",
     "LogEntry",
     "RateLimits",
@@ -277,6 +278,12 @@ class RateLimits:
     methods: frozenset[str] = frozenset(
         {"sendMessage", "editMessageText", "editMessageReplyMarkup", "sendDocument", "sendPhoto"}
     )
+
+
+def most_in_one_second(times: list[float]) -> int:
+    """The most of these moments in any one-second window: what ``global_per_second`` caps."""
+    times = sorted(times)
+    return max((sum(1 for u in times if t - 1.0 < u <= t) for t in times), default=0)
 
 
 # ---------------------------------------------------------------------------
