@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any, Iterable
 
-from sqlalchemy import Update, and_, bindparam, exists, func, or_, select, tuple_, update
+from sqlalchemy import Update, and_, bindparam, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -123,10 +123,13 @@ class OutboxRepository:
             return 0
         outbox = OutboxMessage.__table__
         keys = {(e["platform"], e["chat_id"], e["message_key"]) for e in edits}
-        found = await self.session.execute(_PENDING_OF_MESSAGES, {"keys": list(keys)})
+        found = await self.session.execute(_PENDING_OF_MESSAGES, {
+            "platforms": sorted({k[0] for k in keys}), "chats": sorted({k[1] for k in keys}),
+            "keys": sorted({k[2] for k in keys})})
         pending: dict[tuple[str, str, str], list[tuple[int, dict[str, Any]]]] = {}
         for row_id, platform, chat_id, key, payload in found.all():
-            pending.setdefault((platform, chat_id, key), []).append((row_id, payload))
+            if (platform, chat_id, key) in keys:  # the lists' other combinations are not asked for
+                pending.setdefault((platform, chat_id, key), []).append((row_id, payload))
         updates = []
         queued = deferred_rows(self.session, outbox)
         folded = [e for e in edits if (e["platform"], e["chat_id"], e["message_key"]) in pending]
@@ -163,8 +166,11 @@ class OutboxRepository:
         """(chat, key) -> the platform's id of the newest delivered send with that key, for many at once."""
         if not messages:
             return {}
-        rows = await self.session.execute(_DELIVERED_IDS, {"platform": platform, "messages": list(set(messages))})
-        return {(chat_id, key): message_id for chat_id, key, message_id in rows.all()}  # ordered by id: newest wins
+        wanted = set(messages)
+        rows = await self.session.execute(_DELIVERED_IDS, {
+            "platform": platform, "chats": sorted({m[0] for m in wanted}), "keys": sorted({m[1] for m in wanted})})
+        return {(chat_id, key): message_id for chat_id, key, message_id in rows.all()  # by id: the newest wins
+                if (chat_id, key) in wanted}
 
     async def keys_sent(self, to: ConversationRef, keys: list[str]) -> set[str]:
         """Which of these keys were sent to the chat by earlier transactions."""
@@ -269,9 +275,15 @@ class OutboxRepository:
 # cost more than running it.
 _OUTBOX = OutboxMessage.__table__
 
+# Asked for as lists of platforms, chats and keys, not as (platform, chat, key) rows: a
+# row-value IN makes SQLite read the whole outbox index, scalar INs let it seek the
+# (platform, chat_id, message_key, status) index for each; the few other combinations
+# the lists make are dropped by the caller.
 _PENDING_OF_MESSAGES = (
     select(_OUTBOX.c.id, _OUTBOX.c.platform, _OUTBOX.c.chat_id, _OUTBOX.c.message_key, _OUTBOX.c.payload)
-    .where(tuple_(_OUTBOX.c.platform, _OUTBOX.c.chat_id, _OUTBOX.c.message_key).in_(bindparam("keys", expanding=True)),
+    .where(_OUTBOX.c.platform.in_(bindparam("platforms", expanding=True)),
+           _OUTBOX.c.chat_id.in_(bindparam("chats", expanding=True)),
+           _OUTBOX.c.message_key.in_(bindparam("keys", expanding=True)),
            _OUTBOX.c.status == PENDING)
     .with_for_update()
 )
@@ -288,8 +300,9 @@ _MARK_DELIVERED = (
 _DELIVERED_IDS = (
     select(_OUTBOX.c.chat_id, _OUTBOX.c.message_key, _OUTBOX.c.platform_message_id)
     .where(_OUTBOX.c.platform == bindparam("platform"),
-           tuple_(_OUTBOX.c.chat_id, _OUTBOX.c.message_key).in_(bindparam("messages", expanding=True)),
-           _OUTBOX.c.kind == "send", _OUTBOX.c.status == DELIVERED)
+           _OUTBOX.c.chat_id.in_(bindparam("chats", expanding=True)),
+           _OUTBOX.c.message_key.in_(bindparam("keys", expanding=True)),
+           _OUTBOX.c.status == DELIVERED, _OUTBOX.c.kind == "send")
     .order_by(_OUTBOX.c.id)
 )
 
