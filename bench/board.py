@@ -44,6 +44,7 @@ from core.clock import SystemClock  # noqa: E402
 from core.events import ConversationRef  # noqa: E402
 from storage.buttons import ButtonRepository  # noqa: E402
 from storage.models import DispatchOrder, Incident  # noqa: E402
+from bot import event_loop  # noqa: E402
 
 UNITS = ("FIRE-01", "MED-01", "ENV-01", "POWER-01")
 PRESSER = {"FIRE-01": "张三"}  # a member of the unit, as the console knows people by name
@@ -252,4 +253,4 @@ elif __name__ == "__main__":
     parser.add_argument("--boards", type=int, default=50)
     parser.add_argument("--presses", type=int, default=40)
     args = parser.parse_args()
-    asyncio.run(main(args.incidents, args.boards, args.presses))
+    event_loop.run(main(args.incidents, args.boards, args.presses))

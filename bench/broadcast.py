@@ -12,7 +12,6 @@ Run: .venv/bin/python bench/broadcast.py [--groups 1000] [--failures 0.05]
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import sys
 import time
@@ -30,6 +29,7 @@ from storage.broadcasts import BroadcastRepository, round_key  # noqa: E402
 from bench.remote_telegram import RemoteFakeTelegram  # noqa: E402
 from bench.database import add_database_option, backend_name, bench_database  # noqa: E402
 from bench.waiting import wait_for  # noqa: E402
+from bot import event_loop  # noqa: E402
 
 CENTRE, COMMANDER = -100, 1
 FIRST_GROUP = -10_000
@@ -98,7 +98,7 @@ if __name__ == "__main__":
     parser.add_argument("--failures", type=float, default=0.05)
     add_database_option(parser)
     args = parser.parse_args()
-    print(f"database: {backend_name(args.database)}")
+    print(f"database: {backend_name(args.database)}, event loop: {event_loop.name()}")
     # The injected 502s are retried by design; their log lines would bury the figures.
     logging.basicConfig(level=logging.CRITICAL)
-    asyncio.run(main(args.groups, args.failures, args.database))
+    event_loop.run(main(args.groups, args.failures, args.database))

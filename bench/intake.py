@@ -31,6 +31,7 @@ from config.schema import IntakeLimits  # noqa: E402
 from config.settings import DEFAULT_ORG, Settings  # noqa: E402
 from bench.database import add_database_option, backend_name, bench_database  # noqa: E402
 from bench.profiling import add_profile_option, profiled  # noqa: E402
+from bot import event_loop  # noqa: E402
 
 DEV_FILE = Path(__file__).resolve().parents[2] / "shared" / "data" / "intake-dev.jsonl"
 FALLBACK = [
@@ -118,6 +119,6 @@ if __name__ == "__main__":
     add_database_option(parser)
     add_profile_option(parser)
     args = parser.parse_args()
-    print(f"database: {backend_name(args.database)}")
+    print(f"database: {backend_name(args.database)}, event loop: {event_loop.name()}")
     with profiled(args.profile):
-        asyncio.run(main(args))
+        event_loop.run(main(args))

@@ -47,6 +47,7 @@ from core.clock import SystemClock  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 from storage.models import DispatchOrder, Incident, ReportJob  # noqa: E402
+from bot import event_loop  # noqa: E402
 
 MONTH_START = datetime(2026, 10, 31, 16, 0, tzinfo=timezone.utc)  # 2026-11-01 00:00 in Shanghai
 STATES = ("on_scene", "on_scene", "on_scene", "en_route", "acknowledged", "declined", "ordered")
@@ -194,4 +195,4 @@ if __name__ == "__main__":
     parser.add_argument("--idle-worker", action="store_true",
                         help="the worker process builds nothing (sleeps): presses then show the bot's own share")
     add_database_option(parser)
-    asyncio.run(main(parser.parse_args()))
+    event_loop.run(main(parser.parse_args()))

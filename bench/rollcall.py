@@ -38,6 +38,7 @@ from bench.remote_telegram import RemoteFakeTelegram  # noqa: E402
 from bench.database import add_database_option, backend_name, bench_database  # noqa: E402
 from bench.profiling import add_profile_option, profiled  # noqa: E402
 from bench.waiting import wait_for  # noqa: E402
+from bot import event_loop  # noqa: E402
 
 CENTRE, REPORTING, COMMANDER = -100, -200, 1
 FIRST_UNIT_CHAT = -10_000
@@ -191,6 +192,6 @@ if __name__ == "__main__":
     add_database_option(parser)
     add_profile_option(parser)
     args = parser.parse_args()
-    print(f"database: {backend_name(args.database)}")
+    print(f"database: {backend_name(args.database)}, event loop: {event_loop.name()}")
     with profiled(args.profile):
-        asyncio.run(main(args.units, args.members, args.seconds, args.detail, args.database))
+        event_loop.run(main(args.units, args.members, args.seconds, args.detail, args.database))

@@ -42,6 +42,7 @@ from storage.models import ButtonToken, InboundEvent, OutboxMessage  # noqa: E40
 from bench.database import add_database_option, backend_name, bench_database  # noqa: E402
 from bench.profiling import add_profile_option, profiled  # noqa: E402
 from bench.waiting import wait_for  # noqa: E402
+from bot import event_loop  # noqa: E402
 from tests.fakes.slack_api import (  # noqa: E402
     DEFAULT_SIGNING_SECRET, FakeSlackAPI, SlackEventSender, message_event, new_event_id, new_trigger_id,
     sign_request,
@@ -368,8 +369,8 @@ if __name__ == "__main__":
         add_database_option(parser)
         add_profile_option(parser)
         args = parser.parse_args()
-        print(f"database: {backend_name(args.database)}")
+        print(f"database: {backend_name(args.database)}, event loop: {event_loop.name()}")
         if args.tuned:
             tune_process()
         with profiled(args.profile):
-            asyncio.run(main(args.requests, args.rounds, args.pause, args.keep_alive, args.tuned, args.database))
+            event_loop.run(main(args.requests, args.rounds, args.pause, args.keep_alive, args.tuned, args.database))

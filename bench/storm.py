@@ -45,6 +45,7 @@ from bench.profiling import add_profile_option, profiled  # noqa: E402
 from bench.remote_telegram import RemoteFakeTelegram  # noqa: E402
 from bench.rollcall import _child_cpu_seconds, _cpu_seconds, rss_mb  # noqa: E402
 from bench.waiting import wait_for  # noqa: E402
+from bot import event_loop  # noqa: E402
 
 CENTRE, COMMANDER = -100, 1
 FIRST_REPORTING_GROUP, FIRST_UNIT_GROUP = -1_000, -10_000
@@ -293,6 +294,6 @@ if __name__ == "__main__":
     add_database_option(parser)
     add_profile_option(parser)
     args = parser.parse_args()
-    print(f"database: {backend_name(args.database)}")
+    print(f"database: {backend_name(args.database)}, event loop: {event_loop.name()}")
     with profiled(args.profile):
-        asyncio.run(main(args.minutes, args.scale, args.database))
+        event_loop.run(main(args.minutes, args.scale, args.database))

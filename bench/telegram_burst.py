@@ -27,6 +27,7 @@ from storage.models import OutboxMessage  # noqa: E402
 from storage.outbox import OutboxRepository  # noqa: E402
 from bench.remote_telegram import RemoteFakeTelegram  # noqa: E402
 from bench.database import add_database_option, backend_name, bench_database  # noqa: E402
+from bot import event_loop  # noqa: E402
 
 TELEGRAM_GLOBAL_RATE = 30.0
 
@@ -70,5 +71,5 @@ if __name__ == "__main__":
     parser.add_argument("--chats", type=int, default=1000)
     add_database_option(parser)
     args = parser.parse_args()
-    print(f"database: {backend_name(args.database)}")
-    asyncio.run(main(args.chats, args.database))
+    print(f"database: {backend_name(args.database)}, event loop: {event_loop.name()}")
+    event_loop.run(main(args.chats, args.database))

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Awaitable, Callable, Mapping, Sequence
 
 import adapters  # noqa: F401  (fills the platform registry)
-from bot import cli_db, cli_report, logredact
+from bot import cli_db, cli_report, event_loop, logredact
 from core.timeparse import parse_duration
 from config.organisation import Organisation, OrganisationError, load_organisation
 from config.settings import Settings, SettingsError, StorageSettingsError
@@ -631,7 +631,7 @@ def _run(args: argparse.Namespace) -> int:
         print(f"cannot lock the database file: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     try:
-        return asyncio.run(_run_bot(settings, org, log_file))
+        return event_loop.run(_run_bot(settings, org, log_file))
     except KeyboardInterrupt:
         return 0
     finally:
@@ -681,6 +681,7 @@ async def _run_bot(settings: Settings, org: Organisation, log_file: Path | None 
         return EXIT_CONFIG
     line = startup_line(settings, bot.platforms, log_file)
     log.info("%s", line)
+    log.info("event loop: %s", event_loop.name())
     if log_file is not None:
         print(line, file=sys.stderr, flush=True)
     foreground = asyncio.create_task(bot.run_foreground())

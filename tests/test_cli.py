@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli import LOG_FILE_NAME
 from config.settings import DEFAULT_ORG
 
 LIANDONG = shutil.which("liandong", path=str(Path(sys.executable).parent)) or "liandong"
@@ -106,6 +107,8 @@ def test_run_on_the_console_with_the_embedded_defaults(tmp_path: Path) -> None:
     # The per-user data directory, not the directory it was started in.
     assert (tmp_path / "user-data" / "liandong" / "liandong.db").exists()
     assert list(start.iterdir()) == []
+    # On uvloop, a dependency wherever it builds (bot/event_loop.py).
+    assert "event loop: uvloop" in (tmp_path / "user-data" / "liandong" / LOG_FILE_NAME).read_text()
 
 
 def test_parse_reads_bytes_and_answers_a_bad_line_on_its_own() -> None:
