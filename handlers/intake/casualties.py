@@ -109,6 +109,9 @@ def _zh_counts(text: str) -> list[_Count]:
         counts.append(_Count(m.start(), m.end(), 2 if m.group() == "俩" else 3))
     for m in w.ZH_ONE.finditer(text):
         counts.append(_Count(m.start(), m.end(), 1))
+    for m in w.ZH_TWO_PEOPLE.finditer(text):  # 老母亲和小孙子: two, unless a number is there already
+        if not any(m.start() <= c.start < m.end() or c.start <= m.start() < c.end for c in counts):
+            counts.append(_Count(m.start(), m.end(), 2))
     for m in w.ZH_SOMEONE.finditer(text):  # 有人 is one person the sentence may come back to
         counts.append(_Count(m.start(), m.end(), 1, someone=True))
     for m in w.ZH_VAGUE.finditer(text):
@@ -304,7 +307,40 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
         # of the clause before, told without punctuation or with a comma.
         single.used = True
         return single.value, single.value == 1
+    if _person_just_before(text, clause.start, rules) or rules.bodily.match(text, p.start):
+        # 俺爷叫马蜂蜇了 喘不上气: the one named in the clause before; 没气了 / 腿断了 / not
+        # breathing: somebody's body, though nobody is named.
+        return _same_person_again(text, p.kind, tally)
     return None
+
+
+# Someone being resuscitated is alive to the centre (injured), whatever state is told.
+_RESUSCITATING = re.compile(r"\bcpr\b|心肺复苏|正在(?:按|抢救)|\bresuscitat")
+
+
+def _same_person_again(text: str, kind: str, tally: _Tally) -> tuple[int, bool] | None:
+    """A state told of nobody new: the one person of the report, if it has one already
+    (被砸中头部，当场死亡 — the injured man died: dead now, no longer injured)."""
+    if not any(tally.counts.values()):
+        return 1, True
+    if (kind == "dead" and tally.counts["injured"] == 1 and not tally.counts["dead"]
+            and not _RESUSCITATING.search(text)):
+        tally.counts["injured"] = 0
+        tally.implied.pop("injured", None)
+        return 1, True
+    return None
+
+
+def _person_just_before(text: str, at: int, rules: Rules) -> bool:
+    """One person named in the clause(s) just before `at`, in the same sentence: spoken reports
+    name the person and then say what is wrong in a clause of its own."""
+    before = text[max(0, at - rules.window):at]
+    end = None
+    for end in w.SENTENCE_END.finditer(before):
+        pass
+    if end is not None:
+        before = before[end.end():]
+    return bool(rules.one_person.search(before)) and not rules.group.search(before)
 
 
 def _upto_enough(text: str, preds: list[_Pred]) -> str:

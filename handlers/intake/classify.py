@@ -80,7 +80,7 @@ _TRAINING = fastre.compile(r"培训|讲座|\btraining\b|\bworkshop\b|\bseminar\b
 # Talk about a past incident ("去年那起…", "last year's landslide") is not a new one,
 # unless it is happening again now.
 _PAST = fastre.compile(
-    r"去年|前年|上次|上回|往年|历史上|上周|上个月|上月|\blast (?:year|month|week|time)\b|\b(?:years?|months?) ago\b|"
+    r"去年|前年|上次|上回|那回|往年|历史上|上周|上个月|上月|(?:半|[一二两三几]|好几|好些)年(?:多)?了|\blast (?:year|month|week|time)\b|\b(?:years?|months?) ago\b|"
     r"\bfrom (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|last night)\b"
 )
 _NOW = fastre.compile(r"又|再次|现在|目前|刚才|刚刚|正在|\bagain\b|\bnow\b|\bjust\b|\bcurrently\b")
@@ -198,7 +198,7 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"肚子疼|拉肚子|上吐下泻|发烧|高烧|发热|起疹子|疹子|手足口|麻疹|水痘|流感|犯病|一动不动|躺着不动|不省人事|"
         r"误喝|误食|喝了农药|毒蘑菇|喘不上气|喘不过气|水母|大出血|吐血|"
         r"没有意识|失去意识|意识不清|神志不清|心肺复苏|呼吸困难|过敏|胸痛|突发疾病|突发.{0,4}病|倒地不起|aed|急救|"
-        r"被蛇咬|蜇伤|口吐白沫|抽风|吃坏肚子|河豚|嘴麻|手麻|发麻|说话.{0,3}不利索|吃了.{0,6}(?:蘑菇|河豚|野菜)|叫不醒|晕过去|昏过去|没意识|没知觉|没反应了|(?:突然|一下子?)(?:就)?倒(?:了|下|地)|诺如|病毒感染|嘴歪|说不出话|抽抽|心脏不舒服|被.{0,3}(?:蜇|蛰)"
+        r"被蛇咬|蜇伤|口吐白沫|(?:吃|喝|吞)了(?:半|一|大半|小半|好几|几)(?:瓶|板|盒|片|粒|包)|把药当|羊水破|要生了|难产|早产|抽风|吃坏肚子|河豚|嘴麻|手麻|发麻|说话.{0,3}不利索|吃了.{0,6}(?:蘑菇|河豚|野菜)|叫不醒|晕过去|昏过去|没意识|没知觉|没反应了|(?:突然|一下子?)(?:就)?倒(?:了|下|地)|诺如|病毒感染|嘴歪|说不出话|抽抽|心脏不舒服|被.{0,3}(?:蜇|蛰)"
     ),
     # A person falling from a height is "other" (an industrial or domestic accident), even
     # from a scaffold: checked before the collapse words (脚手架…坠落).
