@@ -45,7 +45,10 @@ _CHATTER_ZH = fastre.compile(
     r"(?:将于|拟于|定于)(?:明天|明日|今晚|后天|下周|[0-9一二三四五六七八九十]+[日号月])|"
     r"请查看附件|见附件"
     # hyperbole and games: 快被作业压死了, 累死了, 队友全挂了; things (not people) dropped in water
-    r"|快(?:要)?被.{0,6}(?:累|烦|气|逼|折磨)死|游戏里|打游戏|玩游戏|队友(?:全|都)?(?:挂|死|没)了|开黑|"
+    # news from other provinces and abroad, films and books, simulated scenarios, summaries, insurance
+    r"|外省|邻省|省外|国外|外国|某某?省|某国|电影|电视剧|纪录片|小说里|模拟|总结|月报|周报|保险公司|理赔|"
+    r"让不让人活|不让人活了|"
+    r"快(?:要)?被.{0,6}(?:累|烦|气|逼|折磨)死|游戏里|打游戏|玩游戏|队友(?:全|都)?(?:挂|死|没)了|开黑|"
     r"(?:手机|钥匙|钱包|眼镜|耳机|帽子|鞋)[^，,。 ]{0,3}(?:掉|落)(?:进|到)?(?:水|河|海|湖|池)里"
 )
 # Notices to units and deadlines: chatter as a rule, but an incident report may carry one
@@ -64,7 +67,13 @@ _CHATTER_EN = fastre.compile(
     r"\bmeetings?\b|\bbriefing\b|\bdebrief|"
     r"\breminder\b|\bplease (?:submit|send in|remember)\b|"
     r"\bnext (?:week|month|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
-    r"\bgreat (?:job|work|teamwork)\b|\bwell done\b"
+    r"\bgreat (?:job|work|teamwork)\b|\bwell done\b|"
+    # news from elsewhere, films, scenarios, summaries, planned outages
+    r"\b(?:another|other|neighbou?ring) (?:province|country|countries)\b|\babroad\b|\boverseas\b|"
+    r"\b(?:movie|film|documentary|tv series|novel)\b|\bscenario\b|\bsimulat(?:ed|ion)\b|"
+    r"\b(?:monthly|weekly|daily|annual|yearly|quarterly) (?:summary|stats|report)\b|\bsummary:|"
+    r"\b(?:planned|scheduled) (?:power cuts?|outages?|maintenance|works?)\b|"
+    r"\b(?:power cuts?|outages?|maintenance|works?) (?:is |are )?(?:planned|scheduled)\b"
     r"|\bscheduled (?:blasting|maintenance|works?|outages?|power cuts?|tests?|drills?|inspections?)\b|"
     r"\bno action (?:needed|required)\b|\bhaha\w*\b|\b(?:flooded|swamped|snowed) with\b|\bon fire this\b|"
     r"\b(?:stuck|trapped) in (?:traffic|a meeting|meetings)\b|\bcrashed on the (?:sofa|couch|bed)\b|"
@@ -85,7 +94,7 @@ _PAST = fastre.compile(
 )
 _NOW = fastre.compile(r"又|再次|现在|目前|刚才|刚刚|正在|\bagain\b|\bnow\b|\bjust\b|\bcurrently\b")
 # A clause that asks rather than tells.
-_QUESTION_END = fastre.compile(r"(?:[?？]+|[吗么嘛](?:[?？]*))\W*$")
+_QUESTION_END = fastre.compile(r"(?:[?？]+|[吗么嘛](?:[?？]*)|了没有?)\W*$")
 _NE_END = re.compile(r"呢\W*$")
 _QUESTION_WORD = re.compile(r"谁|什么|啥|哪|怎么|咋|几|多少|为什么|是不是|有没有|要不要|能不能|会不会")
 
@@ -126,7 +135,7 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"(?:汽油|柴油|机油|氨水|硫酸|盐酸|农药|化学品).{0,8}(?:流了|流进|流入|往.{0,4}流|漏了|洒了)|(?:农药|化肥|油漆|汽油|柴油|沼气|氨水?|硫磺)味|"
         r"(?:沼气池|化粪池|粪池|窨井|地窖|罐).{0,10}(?:没上来|下去.{0,6}没)|(?:沼气池|化粪池|粪池|沼气).{0,4}(?:炸|爆)"
     ),
-    "earthquake": fastre.compile(r"地震|震感|余震|震中|震级|地(?:一|在|直)晃|(?:楼|房子?)(?:一|在|直)晃|地动山摇|"
+    "earthquake": fastre.compile(r"地震|震感|余震|震中|震级|明显(?:的)?震动|震动明显|感(?:受|觉)到.{0,4}震动|地(?:一|在|直)晃|(?:楼|房子?)(?:一|在|直)晃|地动山摇|"
                                  r"(?:地|楼|房子?)(?:又)?晃(?:了|得)|地动了|(?<!手机)(?<!电话)又震了|震(?:塌|裂|倒|碎|坏|掉)"),
     "forest_fire": fastre.compile(
         r"山火|林火|森林火灾|森林着火|草原火|野火|"
@@ -137,7 +146,7 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
     ),
     "fire": fastre.compile(
         _FIRE_ZH + r"|(?:房|屋|车|店|厂|棚|草垛|柴垛|油锅|锅|楼|仓库|铺子?|站|库|场|院|馆|摊|垛|烟囱)(?:子)?.{0,2}(?:着了|点着|烧着)|"
-        r"冒火花|火花四溅|巨响|(?:煤气罐|液化气罐|气罐|锅炉|电瓶|电池).{0,3}(?:爆|炸)|"
+        r"冒火花|火花四溅|巨响|火(?:还|仍)?(?:没|未)(?:灭|扑灭)|火(?:还|仍)在(?:烧|着)|(?:煤气罐|液化气罐|气罐|锅炉|电瓶|电池).{0,3}(?:爆|炸)|"
         r"(?:炮仗|鞭炮|烟花|花炮|爆竹).{0,6}(?:炸|爆)"
     ),
     # a building or roof that caves in is a collapse, not ground subsidence
@@ -203,7 +212,10 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
     # A person falling from a height is "other" (an industrial or domestic accident), even
     # from a scaffold: checked before the collapse words (脚手架…坠落).
     "other_strong": fastre.compile(
-        r"(?<![石物块砖瓦])从.{0,10}(?:楼|层|窗户?|阳台|楼顶|屋顶|房顶|树上?|梯子?|脚手架|高处|吊篮).{0,3}(?:掉|摔|坠|跌|落)(?:下|落|了)|高处坠落"
+        r"(?<![石物块砖瓦])从.{0,10}(?:楼|层|窗户?|阳台|楼顶|屋顶|房顶|树上?|梯子?|脚手架|高处|吊篮|船舱|舱|平台|车斗|货堆).{0,3}(?:掉|摔|坠|跌|落)(?:下|落|了)|高处坠落|"
+        # people down a cliff or ravine; animals that gore, kick or bite
+        r"(?:跌|摔|掉|滚|坠)(?:下|落)(?:了)?(?:山崖|悬崖|山沟|山涧|沟底|崖)|"
+        r"(?:牛|马|驴|骡子|猪|羊|狗|犬)[^，,。 ]{0,2}(?:顶|踢|咬|拱|撞)(?:了|伤|着|到|倒|他|她|人)"
     ),
     # Incidents of no other family; and casualty words alone (被困, 失联), which make a
     # report (更新：被困人员已全部救出) whose family the message does not say.
@@ -318,7 +330,10 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\blying (?:on|in) the (?:road|street|ground|snow)\b|\bnot moving\b|"
         r"\bswallowed\b|\b(?:took|taken|ate) (?:too many|a lot of|some|all (?:the|her|his|my)) (?:pills|tablets|sleeping pills|medicine)\b|\b(?:not|won'?t|isn'?t|doesn'?t|can'?t) wak(?:e|ing) up\b",
     ),
-    "other_strong": fastre.compile(r"\bfell (?:from|off) (?:the |a |an )?(?:\w+ ){0,2}(?:roof|ladder|scaffold\w*|balcony|window|tree)"),
+    "other_strong": fastre.compile(
+        r"\bfell (?:from|off) (?:the |a |an )?(?:\w+ ){0,2}(?:roof|ladder|scaffold\w*|balcony|window|tree)|"
+        r"\bgored\b|\b(?:kicked|trampled|attacked|charged) by (?:a |an |the )?(?:bull|cow|horse|ox|buffalo|boar|dog)s?\b"
+    ),
     "other": fastre.compile(
         r"\b(?:stuck|trapped) in (?:the|a|an) (?:lift|elevator)\b|\b(?:dog attack|dog bite|bitten)\b|\bbomb threat\b|"
         r"\b(?:hikers?|climbers?|walkers?|child|kids?|boy|girl|man|woman)\b.{0,12}\b(?:lost|got lost)\b|"
@@ -429,7 +444,17 @@ def sounds_like_an_event(text: str, has_place: bool) -> bool:
 
 _SENTENCE = fastre.compile(r"[^。！!？?\n]+[。！!？?\n]*")
 _CLAUSE_SPLIT = fastre.compile(r"[，,；;]|(?<=[\u4e00-\u9fff]) +(?=[\u4e00-\u9fff])")
-_MAY_ASK = re.compile(r"[?？吗呢么嘛]")
+_MAY_ASK = re.compile(r"[?？吗呢么嘛没]")
+
+
+_SIMILE = fastre.compile(r"(?:跟|像)[^，,。！!？? ]{1,8}(?:似的|一样|一般)")
+
+
+def drop_similes(text: str) -> str:
+    """Text with its similes blanked out (same length): 下得跟发大水似的 tells of rain, not a flood."""
+    if "似" not in text and "一样" not in text and "一般" not in text:
+        return text
+    return _SIMILE.sub(lambda m: " " * len(m.group()), text)
 
 
 def drop_questions(text: str) -> str:

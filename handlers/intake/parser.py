@@ -194,7 +194,7 @@ def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
     if not assume_report and ((cjk == 0 and latin < 2) or veto == classify.HARD):
         return _not_a_report(language)
 
-    telling = classify.drop_questions(low)  # evidence must come from statements
+    telling = classify.drop_similes(classify.drop_questions(low))  # evidence must come from statements
     # English words inside a Chinese report are codes (AED, K13, G18), not hazards.
     family = classify.incident_family(telling, zh=cjk > 0, en=language == "en" or latin >= 12)
     if veto == classify.SOFT:  # a notice or talk of the past, naming a hazard: a person decides
