@@ -104,7 +104,9 @@ def _zh_counts(text: str) -> list[_Count]:
     for m in w.ZH_COUNT.finditer(text):
         if m["cl"] == "个" and not w.ZH_GE_IS_PERSON.match(text, m.end()):
             continue  # 一个坑 / 4个村 / 4个小时: not people
-        counts.append(_Count(m.start(), m.end(), zh_to_int(m["num"])))
+        # 有 before the number may end a predicate (井下还有七个人): the count starts at the number
+        start = m.start("num") if m.group().startswith("有") else m.start()
+        counts.append(_Count(start, m.end(), zh_to_int(m["num"])))
     for m in w.ZH_PAIR.finditer(text):  # 俩孩子, 仨人: a number and its classifier in one word
         counts.append(_Count(m.start(), m.end(), 2 if m.group() == "俩" else 3))
     for m in w.ZH_ONE.finditer(text):
@@ -355,7 +357,7 @@ def zh_casualties(text: str) -> dict[str, int]:
     """Counts in a Chinese report (normalised, lowercased text)."""
     # 重伤 is a part of the injured (5人受伤（2人重伤）), unless set against 轻伤 (2人轻伤1人重伤).
     subset_pred = w.ZH_SUBSET_PRED if "轻伤" not in text else w.ZH_SUBSET_PRED_NOT_SEVERE
-    preds = [_Pred(m.start(), m.end(), m.lastgroup or "injured", subset=bool(subset_pred.fullmatch(m.group())))
+    preds = [_Pred(m.start(), m.end(), _zh_kind(m, text), subset=bool(subset_pred.fullmatch(m.group())))
              for m in w.ZH_PRED.finditer(text)]
     if not preds and not w.ZH_COMPACT.search(text):
         return dict.fromkeys(KINDS, 0)
@@ -376,6 +378,15 @@ def zh_casualties(text: str) -> dict[str, int]:
         result[kind] = max(result[kind], value)
     result = _died_of_injuries(text, result, counts, preds, w.ZH_DIED_LATER)
     return _with_trailing_count(text, result, {p.kind for p in preds})
+
+
+def _zh_kind(m: re.Match[str], text: str) -> str:
+    """The kind a predicate states, where the place changes it: who has not come up from a
+    pit, a well or a tank (仨工人下污水井 都没上来) is down there, trapped, not swept away."""
+    kind = m.lastgroup or "injured"
+    if kind == "missing" and m.group() in ("没上来", "没拉上来") and w.ZH_CONFINED.search(text):
+        return "trapped"
+    return kind
 
 
 _SEPARATOR = re.compile(r"[，,。；;\n]")

@@ -24,7 +24,7 @@ ZH_PERSON = (
     r"骑[^，,。 ]{1,3}的|小哥|阿姨|大叔|大姐|宿管|保洁|环卫工|学员|游泳的|驴友|大人|成人|成年人|小朋友|老年人|"
     r"年轻人|中年人|男性|女性|伤员|伤者|主人|老板|负责人|店员|租户|房主|船主|车主|货主|"
     r"厨师|服务员|老头|老太太|小伙子|俺爹|俺娘|男人|媳妇|闺女|儿子|老伴|产妇|钓鱼者|护士|医生|骑车人|理货员|检修工|"
-    r"娃|娃娃|学童|幼儿|老乡|农民|渔工|养殖户|船老大|游泳者|"
+    r"娃|娃娃|学童|幼儿|老乡|农民|渔工|养殖户|船老大|游泳者|路过的|过路的|"
     r"女工|男工|工友|民工|帮工|驾驶人|驾乘人员|司乘人员|乘员|路人|邻居|爷爷|奶奶|姥姥|姥爷|小姑娘|姑娘|"
     r"患儿|病例|赶海的|放羊的|干活的|开(?:车|铲车|挖掘机|货车|三轮|拖拉机|叉车|吊车)的|我(?!们|镇|市|区|县|司|院|局|队|街|乡|村|厂|公司|集团|站|所|部|处|科|家|是|在|看|听)|"
     r"老[王李张刘陈杨赵黄周吴徐孙马朱胡林郭何高罗郑梁谢宋唐许韩冯邓曹彭曾田董袁潘于蒋蔡杜叶程苏魏吕丁沈姚卢姜崔钟谭陆汪范金石贾夏方白孟秦江薛](?:头|太太|大爷|大娘|汉)?(?![家的])"
@@ -58,7 +58,7 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
      r"躺地上|倒地不起|不省人事|没有意识|失去意识|意识不清|神志不清|倒地|倒在|心脏病|窒息|受轻伤|受重伤|烧烫伤|"
      r"熏晕|熏伤|熏倒|呛晕|呛着|电倒|被电|叫不醒|一动不动|躺着不动|不动了|没动静|喘不上气|喘不过气|肚子疼|拉肚子|"
      r"上吐下泻|发烧|高烧|红肿|蜇伤|被蜇|抽筋|扎伤|挤压|哼哼|头破|腿断|腿折|起疹子|病倒|昏过去|晕过去|"
-     r"压折|摔折|砸着|流了好多血|"
+     r"压折|摔折|砸着|流了好多血|(?<=人)躺着|皮外伤|擦破|(?:坠楼|(?<![牌物石块砖瓦板])坠落|摔下来)(?!死亡|身亡|致死)|"
      r"(?:被|叫|让|给)[^，,。 ]{0,4}?(?:撞|刮|砸|烫|烧|咬|蛰|蜇|电|扎|割|划|夹|轧|碾|挤|戳|顶|踢|打|拱)(?:了|着|到|伤|倒|飞|破|断|穿)(?!死)|"
      r"(?<=人)不行了|好像不行了|快不行了|没意识|没知觉|没反应了|(?:突然|一下子?)(?:就)?倒(?:了|下|地)|(?<![气头])晕了|"
      # hurt, told by the body or the harm: 挂彩, 胳膊断了, 摔着了, 嘴歪了, 抽抽, 烧着了
@@ -67,6 +67,8 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
      r"(?:胳膊|手|脚|手指|肋骨|腰|骨头|腿)(?:给|被)?[砸摔压撞轧打夹]?(?:断|折)|(?:满脸|满头|一身|浑身|全身|头上|脸上)(?:都)?是血|还有(?:一)?口气|熏着|(?:吃|喝|吞)了(?:半|一|大半|小半|好几|几)(?:瓶|板|盒|片|粒|包)|喝了?(?:农药|敌敌畏|百草枯|老鼠药|药水)|送(?:到|去|进)(?:了)?(?:医院|卫生院)|摔着|磕破|碰破|碰倒|嘴歪|说不出话|抽抽|蛰伤|被.{0,3}蛰|"
      r"(?:烧|砸|撞|划|扎|咬|烫|炸|熏|呛)(?:坏|破)了?(?:手|脚|腿|头|脸)|心脏不舒服|吐血|昏死"),
 )
+# Pits, wells, tanks and cellars: who has not come up from one is trapped down there.
+ZH_CONFINED = fastre.compile(r"井|窖|(?:污水|沼气|化粪|粪|清粪|沉淀|蓄水)池|罐|地洞|坑")
 ZH_PRED = fastre.compile("|".join(f"(?P<{k}>{p})" for k, p in _ZH_PREDICATES))
 # Predicates that name a part of the injured (5人受伤（2人重伤）, 3人住院) …
 ZH_SUBSET_PRED = fastre.compile(r"送医|就医|住院|重伤|昏迷|没有意识|失去意识|意识不清|不省人事")
@@ -108,7 +110,7 @@ ZH_TWO_PEOPLE = fastre.compile(
 ZH_SOMEONE = fastre.compile(
     r"(?<![没无所])有(?:个)?人(?!员|家|数)|(?:砸到|砸中|撞到|压到)了?[^，,。 ]{0,4}?的人(?![员数家])|"
     r"(?:(?<=车里)|(?<=屋里)|(?<=家里)|(?<=船上)|(?<=车上))人(?=[受被都还已没])|(?<![没无所])有个(?=(?:小伙子?|老人|老头|老太|孩子|小孩|男的|女的|大爷|大妈|娃|人|" + ZH_PERSON + r"))|"
-    r"(?:^|(?<=[\s，,。]))人(?=被?(?:冲|卷|淹))|(?:压着|砸着|砸到|埋着|关着)(?:个)?人|(?:^|(?<=[\s，,。]))人(?=被?(?:卡|压|埋|困|关))"
+    r"(?:^|(?<=[\s，,。]))人(?=被?(?:冲|卷|淹))|(?:压着|砸着|砸到|埋着|关着)(?:个)?人|压着?[他她](?=了|呢|啦)|(?:^|(?<=[\s，,。]))人(?=被?(?:卡|压|埋|困|关))"
 )
 # 几个 / 多人 / 数名: people, but no figure.
 ZH_VAGUE = fastre.compile(r"(?:好几|几十|几|数十|数|若干|不少|许多|一些|部分|大批|多)(?:名|个|位|人)")
@@ -151,7 +153,7 @@ _EN_SINGULAR = (
     r"occupant|operator|guard|casualty|person|customer|cook|soldier|firefighter|officer|nurse|teacher|"
     r"passer-by|bystander|he|she|lady|guy|elderly man|elderly woman|old man|old lady|other|crewman|crew member|"
     r"seaman|boatman|deckhand|friend|roommate|flatmate|colleague|buddy|brother|sister|uncle|aunt|cousin|grandson|"
-    r"granddaughter|boyfriend|girlfriend|partner|grandmother|grandfather|grandma|grandpa"
+    r"granddaughter|boyfriend|girlfriend|partner|grandmother|grandfather|grandma|grandpa|mom|mum|dad|mama|papa"
 )
 # One person named without a number: "a cyclist knocked down" is 1; "old people stuck" is unknown.
 EN_ONE_PERSON = fastre.compile(rf"\b(?:{_EN_SINGULAR})\b")
@@ -175,7 +177,8 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"can't get down|cannot get down|clinging|holding onto|on the roof|on the rocks|under the rubble|"
      r"under (?:the )?debris|cut off by the tide|can'?t escape|cannot escape|unable to escape|marooned|wedged|"
      r"locked in|surrounded by (?:flood ?)?water|not (?:yet )?out(?: yet)?|still underground|haven'?t come out|"
-     r"fell (?:in|into|down) (?:the |a |an )?(?:well|pit|hole|shaft|manhole|drain|sinkhole)"),
+     r"fell (?:in|into|down) (?:the |a |an )?(?:\w+ )?(?:well|pit|hole|shaft|manhole|drain|sinkhole|silo|tank|hopper|cellar|vat)|"
+     r"underneath(?! \w*\s*(?:injured|hurt|killed|dead))|under (?:it|them|him|her)|in the water|cannot reach (?:him|her|them)|can'?t reach (?:him|her|them)"),
     ("injured",
      r"injur(?:ed|ies|y)|hurt|wounded|burns|burned|burnt|cuts|bruises|hospitali[sz]ed|taken to hospital|"
      r"sent to hospital|sick|ill|unconscious|collapsed|poisoned|irritation|casualt(?:y|ies)|bleeding|fractures?|"
@@ -187,7 +190,8 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"stroke|drowsy|in hospital|fever|rash|measles|cases|sent home|sent to the nurse|burned|broken leg|"
      r"seizures?|heart attack|fitting|chest pains?|head cut|in shock|bruised|scratches|sprained|gash(?:ed)?|"
      r"can'?t breathe|struggling to breathe|not waking up|won'?t wake up|not responding|swallowed|gored|in surgery|"
-     r"broken (?:ankle|wrist|hip|nose|ribs?)"),
+     r"broken (?:ankle|wrist|hip|nose|ribs?)|(?:cut|broke|hurt|burned|burnt|scalded|injured|twisted) (?:his|her|their|my) "
+     r"(?:arm|leg|hand|head|face|foot|ankle|wrist|back|neck|finger)s?"),
 )
 EN_PRED = fastre.compile(r"\b(?:" + "|".join(f"(?P<{k}>{p})" for k, p in _EN_PREDICATES) + r")\b")
 # Predicates that name a part of the injured: "2 seriously", "6 hospitalised".
@@ -208,7 +212,7 @@ EN_COUNT = fastre.compile(
     r"a further|further)\s+)?"
     r"(?:(?P<num>\d{1,4}|a dozen|dozens(?: of)?|a couple(?: of)?|twenty-\w+|thirty-\w+|one|two|three|four|five|six|"
     r"seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|"
-    r"forty|fifty|hundred|several|many|a few|few|both)(?![\w:%/]|\.\d|-(?:year|yr|month|storey|story|floor))"
+    r"forty|fifty|hundred|several|many|a few|few|both)(?![\w:%/]|\.\d|-(?:year|yr|month|storey|story|floor)|\s+(?:years?|yrs?|months?)[- ]old)"
     rf"(?=(?P<who>[\s-]+(?:[\w'/-]+\s+){{0,3}}?(?:{EN_PERSON})\b|\s+of (?:them|us|whom)\b)|"
     rf"\s+(?:{_EN_FILLER}\s+){{0,3}}(?:{'|'.join(p for _, p in _EN_PREDICATES)})\b)"
     rf"|(?P<one>an?)(?=[\s-]+(?:[\w'/-]+\s+)?(?:{EN_PERSON})\b))"
@@ -300,7 +304,8 @@ ZH = Rules(
     window=20,
     bodily=fastre.compile(
         r"没气了|没有气了|断气|断了气|咽气|还有(?:一)?口?气|还有呼吸|叫不醒|抽搐|口吐白沫|不省人事|"
-        r"(?:胳膊|手|脚|手指|肋骨|腰|骨头|腿)(?:给|被)?[砸摔压撞轧打夹]?(?:断|折)|(?:满脸|满头|一身|浑身|全身|头上|脸上)(?:都)?是血|头破"
+        r"(?:胳膊|手|脚|手指|肋骨|腰|骨头|腿)(?:给|被)?[砸摔压撞轧打夹]?(?:断|折)|(?:满脸|满头|一身|浑身|全身|头上|脸上)(?:都)?是血|头破|"
+        r"(?:划|割|扎|砸|烫|烧)伤了?(?:手|脚|腿|头|脸|胳膊)"
     ),
 )
 
@@ -309,7 +314,7 @@ EN = Rules(
     unknown=fastre.compile(r"\s*(?:unknown|unclear|not known|tbc|to be confirmed)"),
     resolved=fastre.compile(
         r"\b(?:rescued|freed|got out|brought out|all out|safe now|been found|were found|was found|located|"
-        r"accounted for|pulled free)\b"
+        r"accounted for|pulled free|found (?:safe|alive|unharmed|well)|safe and sound)\b"
     ),
     rescued=fastre.compile(r"\b(?:rescued|freed|got out|brought out|pulled out|pulled free|extricated|cut free)\b"),
     found=fastre.compile(r"\b(?:found|located|accounted for|rescued)\b"),

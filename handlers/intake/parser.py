@@ -66,10 +66,11 @@ _TYPOS = {
 _TYPO_RE = re.compile("|".join(map(re.escape, _TYPOS)))
 # 两个车装了 / 车装树上了 is a crash (车装了一车货 is loading): 装 read as 撞 only where the
 # clause ends or a thing hit follows.
-_CRASH_TYPO = re.compile(r"(?<=车)装(?=了(?:[\s，,。！!]|$)|(?:了|到|上)了?[人树墙杆桩车])|"
+_CRASH_TYPO = re.compile(r"(?<=车)装(?=了(?:[\s，,。！!]|$)|(?:了|到|上)了?[人树墙杆桩车]|(?:到)?(?:一块|一起))|"
                          r"(?<=车[把给将])(?:[^，,。 ]{0,8}?)装(?=了|倒|伤|死|飞)")
 # 房子他了 / 脚手架他了 / 让雪压他了: 塌 heard as 他 after what falls in
-_COLLAPSE_TYPO = re.compile(r"(?<=[房屋墙棚楼桥顶架坝])(?:子)?他(?=了)|(?<=[雪风水]压)他(?=了)")
+# (顶 only as a roof, 屋顶他了: 牛顶他了 is a cow that gored him)
+_COLLAPSE_TYPO = re.compile(r"(?:(?<=[房屋墙棚楼桥架坝])|(?<=[屋房棚]顶))(?:子)?他(?=了)|(?<=[雪风水]压)他(?=了)")
 _NEEDS_FOLD = re.compile("[\uff01-\uff5e\u3000\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2018\u2019\u201c\u201d]")
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _CJK = re.compile(r"[\u3400-\u9fff]")
