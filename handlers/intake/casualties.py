@@ -357,8 +357,8 @@ def zh_casualties(text: str) -> dict[str, int]:
     """Counts in a Chinese report (normalised, lowercased text)."""
     # 重伤 is a part of the injured (5人受伤（2人重伤）), unless set against 轻伤 (2人轻伤1人重伤).
     subset_pred = w.ZH_SUBSET_PRED if "轻伤" not in text else w.ZH_SUBSET_PRED_NOT_SEVERE
-    preds = [_Pred(m.start(), m.end(), _zh_kind(m, text), subset=bool(subset_pred.fullmatch(m.group())))
-             for m in w.ZH_PRED.finditer(text)]
+    preds = [_Pred(m.start(), m.end(), kind, subset=bool(subset_pred.fullmatch(m.group())))
+             for m in w.ZH_PRED.finditer(text) if (kind := _zh_kind(m, text)) is not None]
     if not preds and not w.ZH_COMPACT.search(text):
         return dict.fromkeys(KINDS, 0)
     text = _upto_enough(text, preds)
@@ -380,12 +380,14 @@ def zh_casualties(text: str) -> dict[str, int]:
     return _with_trailing_count(text, result, {p.kind for p in preds})
 
 
-def _zh_kind(m: re.Match[str], text: str) -> str:
+def _zh_kind(m: re.Match[str], text: str) -> str | None:
     """The kind a predicate states, where the place changes it: who has not come up from a
     pit, a well or a tank (仨工人下污水井 都没上来) is down there, trapped, not swept away."""
     kind = m.lastgroup or "injured"
-    if kind == "missing" and m.group() in ("没上来", "没拉上来") and w.ZH_CONFINED.search(text):
+    if m.group() in ("没上来", "没拉上来") and w.ZH_CONFINED.search(text):
         return "trapped"
+    if m.group() == "掉下去" and not w.ZH_CONFINED.search(text):
+        return None  # fell down a slope or off a bridge: state unknown (a manhole, a pit: trapped)
     return kind
 
 
@@ -423,7 +425,7 @@ def _with_trailing_count(text: str, result: dict[str, int], mentioned: set[str])
     trailing = w.ZH_TRAILING_COUNT.search(text)
     if trailing is None or len(stated) != 1 or result[stated[0]] > 1:
         return result
-    value = zh_to_int(trailing["num"])
+    value = {"俩": 2, "仨": 3}[trailing["pair"]] if trailing["pair"] else zh_to_int(trailing["num"])
     if value:
         result[stated[0]] = value
     return result
@@ -443,8 +445,12 @@ def en_casualties(text: str) -> dict[str, int]:
     result = _extract(text, counts, preds, _clauses(text, w.EN_CLAUSE_SEP), w.EN)
     result = _died_of_injuries(text, result, counts, preds, w.EN_DIED_LATER)
     stated = [kind for kind in KINDS if result[kind]] or sorted({p.kind for p in preds})
-    if len(stated) == 1 and result[stated[0]] <= 1 and (trailing := w.EN_TRAILING_COUNT.search(text)):
-        # "Miners trapped after a roof fall, 4 men": the number in a clause of its own.
+    trailing = w.EN_TRAILING_COUNT.search(text) or w.EN_HEDGED_TRAILING.search(text)
+    if len(stated) == 1 and result[stated[0]] <= 1 and trailing:
+        # "Miners trapped after a roof fall, 4 men" / "…under it, maybe two": the number in a
+        # clause of its own.
         if (value := en_to_int(trailing["num"])) is not None:
             result[stated[0]] = value
+    if (toll := w.EN_DEATH_TOLL.search(text)) is not None:
+        result["dead"] = int(toll["num"])  # "death toll now 2": the current figure
     return result

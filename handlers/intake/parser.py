@@ -158,7 +158,7 @@ def normalise(text: str) -> str:
 # that is the sender, not the place; blanked (same length) before the place is looked for.
 _HEADER = re.compile(
     r"^[^：:，,。\n【】]{2,14}(?:报告|通报|汇报|政府|办事处|公安|派出所|卫生院|医院|急救中心|大队|中队|支队|局|安全部|"
-    r"安全科|公司|管委会|应急办|镇|街道|乡)[:：]"
+    r"安全科|公司|管委会|应急办|镇|街道|乡|管理区|开发区)[:：]"
 )
 
 
