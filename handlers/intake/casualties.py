@@ -317,7 +317,7 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
 
 
 # Someone being resuscitated is alive to the centre (injured), whatever state is told.
-_RESUSCITATING = re.compile(r"\bcpr\b|心肺复苏|正在(?:按|抢救)|\bresuscitat")
+_RESUSCITATING = re.compile(r"\bcpr\b|心肺复苏|正在按|人工呼吸|\bresuscitat")
 
 
 def _same_person_again(text: str, kind: str, tally: _Tally) -> tuple[int, bool] | None:
@@ -377,7 +377,14 @@ def zh_casualties(text: str) -> dict[str, int]:
     for kind, value in compact.items():
         result[kind] = max(result[kind], value)
     result = _died_of_injuries(text, result, counts, preds, w.ZH_DIED_LATER)
-    return _with_trailing_count(text, result, {p.kind for p in preds})
+    return _being_resuscitated(text, _with_trailing_count(text, result, {p.kind for p in preds}))
+
+
+def _being_resuscitated(text: str, result: dict[str, int]) -> dict[str, int]:
+    """One told without breath while people do CPR on them is alive to the centre: injured."""
+    if result["dead"] == 1 and not result["injured"] and _RESUSCITATING.search(text):
+        result["dead"], result["injured"] = 0, 1
+    return result
 
 
 def _zh_kind(m: re.Match[str], text: str) -> str | None:
@@ -453,4 +460,4 @@ def en_casualties(text: str) -> dict[str, int]:
             result[stated[0]] = value
     if (toll := w.EN_DEATH_TOLL.search(text)) is not None:
         result["dead"] = int(toll["num"])  # "death toll now 2": the current figure
-    return result
+    return _being_resuscitated(text, result)

@@ -34,7 +34,7 @@ ZH_PERSON_RE = fastre.compile(ZH_PERSON)
 _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
     ("dead",
      r"死亡|身亡|遇难|丧生|罹难|殒命|(?<![愁累饿热笑气吓急烦困忙馋渴美乐闷挤懒])死了|去世|牺牲|不治|无生命体征|没有生命体征|没了呼吸|当场死亡|尸体|遗体|死者|"
-     r"溺亡|遇难者|没气了|没有气了|脸朝下|抢救无效|(?<=[人机者孩])没了|"
+     r"溺亡|遇难者|没气了|没有气了|脸朝下|没有呼吸|没呼吸了|没有心跳|抢救无效|(?<=[人机者孩])没了|"
      # killed by what happened to them: 烧死, 砸死, 撞死, 淹死 (not 吓死, 累死, 笑死)
      r"(?:烧|淹|砸|撞|压|摔|炸|电|冻|闷|呛|熏|毒|轧|碾)死|没了气|断气|断了气|咽气|当场(?:就)?没了|当场(?:就)?不行了|没(?:能)?(?:抢)?救过来"),
     ("missing",
@@ -153,7 +153,7 @@ _EN_SINGULAR = (
     r"swimmer|miner|victim|patient|student|fisherman|motorcyclist|rider|hiker|climber|villager|vendor|mother|"
     r"father|son|daughter|wife|husband|someone|somebody|teenager|pupil|surfer|diver|angler|farmer|owner|"
     r"occupant|operator|guard|casualty|person|customer|cook|soldier|firefighter|officer|nurse|teacher|"
-    r"passer-by|bystander|he|she|lady|guy|elderly man|elderly woman|old man|old lady|other|crewman|crew member|"
+    r"passer-by|bystander|he|she|lady|guy|neighbou?r|elderly man|elderly woman|old man|old lady|other|crewman|crew member|"
     r"seaman|boatman|deckhand|friend|roommate|flatmate|colleague|buddy|brother|sister|uncle|aunt|cousin|grandson|"
     r"granddaughter|boyfriend|girlfriend|partner|grandmother|grandfather|grandma|grandpa|mom|mum|dad|mama|papa"
 )
@@ -169,7 +169,7 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"neither survived|none survived|passed away|pronounced dead|lifeless|died at the scene"),
     ("missing",
      r"missing(?! (?:the|a|an|my|our|your|his|her|their|out|you|it)\b)|unaccounted(?: for)?|lost contact|not (?:yet )?(?:been )?found|can't be found|cannot be found|"
-     r"didn't surface|not surfaced|overdue|haven't come back|didn't come back|not recovered|"
+     r"didn't surface|not surfaced|(?:didn'?t|hasn'?t|has not|did not|never) come (?:back )?up|never came (?:back )?up|overdue|haven't come back|didn't come back|not recovered|"
      r"can'?t see (?:him|her|them)(?: anymore)?|(?:can'?t|cannot|could not|couldn'?t) find (?:him|her|them)|cannot see (?:him|her|them)|not seen since|lost sight of|"
      r"no sign of (?:him|her|them)|swept away|washed away|carried away|disappeared|vanished|gone under|went under|"
      r"(?:got|are|were|is|was) lost\b|lost on\b"),

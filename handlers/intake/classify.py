@@ -172,7 +172,7 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
     "water_rescue": fastre.compile(
         r"溺水|落水|坠海|坠河|坠江|(?<![要想])跳河|(?<![要想])跳海|翻船|沉船|"
         r"(?:掉|落|跌|摔|滑|冲|栽|翻)(?:进|入|到)?(?:了)?(?:河|海|江|湖|水|池塘|鱼塘|水塘|水库|水渠|河道)(?:里|中)|(?:掉|落|跌|摔|滑|冲|栽)(?:进|入|到)(?:了)?(?:河|海|江|湖|水|池塘|鱼塘|水塘|水库|水渠|河道)|(?:水|河|海|湖)里.{0,8}扑腾|"
-        rf"{_VESSEL_ZH}.{{0,30}}(?:翻了|侧翻|倾覆|沉没|下沉|进水|漏水|碰撞|相撞|撞上|撞到|搁浅|遇险|失去动力|失联|翻|漂航|走锚|触礁)|"
+        rf"{_VESSEL_ZH}.{{0,30}}(?:翻了|侧翻|倾覆|沉没|下沉|沉了|进水|漏水|碰撞|相撞|撞上|撞到|搁浅|遇险|失去动力|失联|翻|漂航|走锚|触礁)|"
         r"(?:河|江|湖|海|水库|水塘|水)里?(?:漂着|漂浮|有(?:个)?人)|浮尸|"
         r"(?:礁石|沙洲|滩涂|江心|河心|孤岛|海边|海滩).{0,10}(?:困|涨潮|海水.{0,4}涨)|"
         r"离岸流|卷入海|被浪|涨潮.{0,6}困|困.{0,8}涨潮|潮水.{0,6}困|海上搜救|水上搜救|冲离岸边|被冲离|卷走|"
@@ -284,7 +284,8 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\bbody\b.{0,30}\b(?:from|in) the (?:water|sea|river|harbou?r|lake|reservoir)\b|"
         r"\bswimming\b.{0,40}\b(?:can'?t see|cannot see|missing|disappeared|went under|not seen)\b|"
         r"\b(?:river|sea|lake|reservoir|pond|canal|harbou?r)\b.{0,40}\bfell in\b|\bdragged out\b.{0,30}\b(?:current|sea|waves?)\b|"
-        r"\bdidn'?t (?:surface|come back|return)\b|\bhaven'?t come back\b|\bpan[- ]pan\b",
+        r"\bdidn'?t (?:surface|come back|return)\b|\bhaven'?t come back\b|\bpan[- ]pan\b|"
+        r"\b(?:didn'?t|hasn'?t|has not|did not|never) come (?:back )?up\b|\bnever came (?:back )?up\b",
     ),
     "flood_weak": fastre.compile(r"\bwater (?:rising|level)\b|\bwater inside\b|\bwater over\b"),
     "collapse": fastre.compile(
@@ -344,7 +345,7 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\bthreatening to jump\b|\bjumper\b|\bfell down\b|\bcable car\b.{0,20}\bstuck\b|"
         r"\btrapped\b|\bmissing\b(?! (?:the|a|an|my|our|your|his|her|their|out|you|it)\b)|\bstranded\b|\bdead body\b|\bbody (?:was )?found\b|\bfell into\b|"
         r"\bfallen into\b|\bcan't (?:climb|get) out\b|\bfell (?:in|down) (?:the |a |an )?(?:well|pit|hole|shaft|ditch|manhole|drain|sinkhole)\b"
-        r"|\belectric shock\b|\bfight\b|\bstabbed\b|\bforklift\b|\belectrocuted\b|\bstruck by lightning\b",
+        r"|\belectric shock\b|\bfight\b|\bstabbed\b|\bforklift\b|\belectrocuted\b|\bstruck by lightning\b|\blightning (?:struck|hit)\b",
     ),
 }
 
