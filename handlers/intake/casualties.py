@@ -272,8 +272,9 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
                            or (c.start <= p.end + 12 and (rules.person.search(text, p.end, c.start)
                                                           or rules.person.match(text, c.end))))
                       and not any(q.start > c.end for q in later)), None)
-    if count is None:  # 砸着个人 / 压着人: the person is named inside the predicate
-        count = next((c for c in mine if not c.used and c.someone and c.start == p.start and c.end > p.end), None)
+    if count is None:  # 砸着个人 / 压着人: the person is named inside the predicate, or right after (掉进去个孩子)
+        count = next((c for c in mine if not c.used and c.someone
+                      and (c.start == p.start and c.end > p.end or c.start == p.end)), None)
     if count is not None:
         count.used = True
         if count.someone:  # 有人被困: one person, but a headcount may follow

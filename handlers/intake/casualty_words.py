@@ -47,7 +47,7 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
      r"没能逃出|无法脱身|未能撤离|下不来|出不去|压着|卡里面|卡在里面|卡里头|关在里面|关着|井下还有|还在井下|在里头|在屋顶上|在车顶上|掉冰窟窿|抱着桥墩|被潮水围|围住了|"
      # held where they are: 扣在车底下, 困在房顶, 抱着浮标, 被水围住
      r"扣(?:在|到)?.{0,3}(?:底下|下面)|扣住|被水围|掉(?:进|到|下)?了?(?:枯井|机井|水井|窨井|井|坑|地洞|洞|下水道)(?:里|中|内|下)|抱着(?:树|木头|浮标|泡沫|救生圈|礁石|电线杆|漂浮物|艇|船|船底|轮胎)|吞进去|陷进去|陷在|被关在|逃不出|跑不出|上不来|"
-     r"在(?:房顶|楼顶|屋顶|车顶|树上)(?:上)?(?:等|喊|呼)|"
+     r"在(?:房顶|楼顶|屋顶|车顶|树上)(?:上)?(?:等|喊|呼)|在[棚屋房车楼井洞坑窖](?:里头|里面|里边)|"
      # pinned under what fell (压底下了, 压着他呢), not got out (拉不出来), still down there (还在下面)
      r"压(?:在)?(?:底下|下面|下边|下头)|压(?:着)?(?=[他她](?:了|呢|啦))|(?:拉|救|弄|抬|拽)不出来|"
      r"(?:还|都|仍|也)在(?:底下|下面|下边|下头|水里|里边|屋里|房里|楼里|车里|家里)|掉进去|掉下去|(?<=电梯)(?:卡|停)(?:住)?了"),
@@ -58,7 +58,7 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
      r"躺地上|倒地不起|不省人事|没有意识|失去意识|意识不清|神志不清|倒地|倒在|心脏病|窒息|受轻伤|受重伤|烧烫伤|"
      r"熏晕|熏伤|熏倒|呛晕|呛着|电倒|被电|叫不醒|一动不动|躺着不动|不动了|没动静|喘不上气|喘不过气|肚子疼|拉肚子|"
      r"上吐下泻|发烧|高烧|红肿|蜇伤|被蜇|抽筋|扎伤|挤压|哼哼|头破|腿断|腿折|起疹子|病倒|昏过去|晕过去|"
-     r"压折|摔折|砸着|流了好多血|(?<=人)躺着|皮外伤|擦破|(?:坠楼|(?<![牌物石块砖瓦板])坠落|摔下来)(?!死亡|身亡|致死)|"
+     r"压折|摔折|砸着|流了好多血|(?:烫|烧|伤|摔|砸|撞|炸|咬)得(?:不轻|很重|挺重|厉害|够呛)|(?<=人)躺着|皮外伤|擦破|(?:坠楼|(?<![牌物石块砖瓦板])坠落|摔下来)(?!死亡|身亡|致死)|"
      r"(?:被|叫|让|给)[^，,。 ]{0,4}?(?:撞|刮|砸|烫|烧|咬|蛰|蜇|电|扎|割|划|夹|轧|碾|挤|戳|顶|踢|打|拱)(?:了|着|到|伤|倒|飞|破|断|穿)(?!死)|"
      r"(?<=人)不行了|好像不行了|快不行了|没意识|没知觉|没反应了|(?:突然|一下子?)(?:就)?倒(?:了|下|地)|(?<![气头])晕了|"
      # hurt, told by the body or the harm: 挂彩, 胳膊断了, 摔着了, 嘴歪了, 抽抽, 烧着了
@@ -68,7 +68,7 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
      r"(?:烧|砸|撞|划|扎|咬|烫|炸|熏|呛)(?:坏|破)了?(?:手|脚|腿|头|脸)|心脏不舒服|吐血|昏死"),
 )
 # Pits, wells, tanks and cellars: who has not come up from one is trapped down there.
-ZH_CONFINED = fastre.compile(r"井|窖|(?:污水|沼气|化粪|粪|清粪|沉淀|蓄水)池|罐|地洞|坑")
+ZH_CONFINED = fastre.compile(r"井|窖|(?:污水|沼气|化粪|粪|清粪|沉淀|蓄水)池|罐|地洞|坑|电梯|轿厢")
 ZH_PRED = fastre.compile("|".join(f"(?P<{k}>{p})" for k, p in _ZH_PREDICATES))
 # Predicates that name a part of the injured (5人受伤（2人重伤）, 3人住院) …
 ZH_SUBSET_PRED = fastre.compile(r"送医|就医|住院|重伤|昏迷|没有意识|失去意识|意识不清|不省人事")
@@ -112,7 +112,7 @@ ZH_TWO_PEOPLE = fastre.compile(
 ZH_SOMEONE = fastre.compile(
     r"(?<![没无所])有(?:个)?人(?!员|家|数)|(?:砸到|砸中|撞到|压到)了?[^，,。 ]{0,4}?的人(?![员数家])|"
     r"(?:(?<=车里)|(?<=屋里)|(?<=家里)|(?<=船上)|(?<=车上))人(?=[受被都还已没])|(?<![没无所])有个(?=(?:小伙子?|老人|老头|老太|孩子|小孩|男的|女的|大爷|大妈|娃|人|" + ZH_PERSON + r"))|"
-    r"(?:^|(?<=[\s，,。]))人(?=被?(?:冲|卷|淹))|(?:压着|砸着|砸到|埋着|关着)(?:个)?人|压着?[他她](?=了|呢|啦)|(?:^|(?<=[\s，,。]))人(?=被?(?:卡|压|埋|困|关|躺|昏|晕|倒|没气|不行|不动))"
+    r"(?:^|(?<=[\s，,。]))人(?=被?(?:冲|卷|淹))|(?:压着|砸着|砸到|埋着|关着)(?:个)?人|压着?[他她](?=了|呢|啦)|(?<=进去|下去|过去|进来|下来|过来)个(?=小伙|老人|老头|老太|孩子|小孩|男的|女的|大爷|大妈|娃|人)|(?:^|(?<=[\s，,。]))人(?=被?(?:卡|压|埋|困|关|躺|昏|晕|倒|没气|不行|不动))"
 )
 # 几个 / 多人 / 数名: people, but no figure.
 ZH_VAGUE = fastre.compile(r"(?:好几|几十|几|数十|数|若干|不少|许多|一些|部分|大批|多)(?:名|个|位|人)")
@@ -191,6 +191,7 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"head injury|cuts? to|cut by|coughing|short of breath|overcome|critical|down|not moving|lying|chest pain|"
      r"stroke|drowsy|in hospital|fever|rash|measles|cases|sent home|sent to the nurse|burned|broken leg|"
      r"seizures?|heart attack|fitting|chest pains?|head cut|in shock|bruised|scratches|sprained|gash(?:ed)?|"
+     r"can'?t get up|cannot get up|unable to get up|can'?t stand up|"
      r"can'?t breathe|struggling to breathe|not waking up|won'?t wake up|not responding|swallowed|gored|in surgery|"
      r"broken (?:ankle|wrist|hip|nose|ribs?)|(?:cut|broke|hurt|burned|burnt|scalded|injured|twisted) (?:his|her|their|my) "
      r"(?:arm|leg|hand|head|face|foot|ankle|wrist|back|neck|finger)s?"),

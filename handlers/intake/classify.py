@@ -225,7 +225,7 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"被困|失联|失踪|下落不明|被埋|摔下|坠崖|跌落|骨折|溺亡|触电|尸体|遗体"
         r"|打架|斗殴|动刀|持刀|砍人|漏电|电倒|被电|停水|反锁|锁在车里|井盖|掉下去了|找不着了|找不到了|走丢|"
         r"老年痴呆|迷路|烫伤|扎伤|雷劈|被.{0,4}烫(?:了|着|伤|到)|(?:掉|摔|栽|跌|滚|滑)(?:进|到|下)?了?(?:枯井|机井|水井|窨井|井|坑|地洞|洞|沟|下水道)(?:里|中|内|下)|(?:狗|犬).{0,4}咬|咬人|咬伤|未归|(?:还|一直|至今|到现在|一宿|一夜|一晚上?|放学后?|出去后?)(?:都)?(?:没|没有|未)回(?:家|来)(?!吃|睡|拿)|"
-        r"要跳(?:河|海|楼|桥)|想跳|(?:手|胳膊|腿|头发|衣服|人).{0,3}(?:卷|绞|夹|轧)(?:进|入|到)|机器.{0,4}(?:卷|绞|夹|轧)|电线杆.{0,4}(?:倒|断)|电线.{0,6}(?:落地|掉下来|断了)|打火花|变压器.{0,4}(?:炸|爆|着火|冒火)"
+        r"要跳(?:河|海|楼|桥)|想跳|(?:手|胳膊|腿|头发|衣服|人).{0,3}(?:卷|绞|夹|轧)(?:进|入|到)|机器.{0,4}(?:卷|绞|夹|轧)|电线杆.{0,4}(?:倒|断)|电线.{0,6}(?:落地|掉下来|断了)|打火花|(?:井|坑|洞|窟窿|下水道)里[^，,。 ]{0,4}掉(?:进去|下去)|变压器.{0,4}(?:炸|爆|着火|冒火)"
     ),
 }
 
@@ -275,7 +275,8 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\b(?:swept|washed) (?:off|away|out|into)\b|\bby a (?:rogue |freak |big )?wave\b|"
         r"\bin the water\b|\bstruggling in the (?:water|sea|river|waves)\b|\bswimmers? in (?:trouble|difficulty)\b|"
         rf"\b{_VESSEL_EN}\b.{{0,60}}\b(?:collided|collision|aground|adrift|taking (?:on )?water|disabled|overturned|"
-        r"sinking|capsized|lost contact|missing|overdue|hit|struck|rammed|on fire|ablaze)|"
+        r"sinking|capsized|lost contact|missing|overdue|hit|struck|rammed|on fire|ablaze|lost (?:power|propulsion|steering)|"
+        r"engine (?:failure|failed|broke down|trouble))|"
         rf"\b(?:collided|collision)\b.{{0,40}}\b{_VESSEL_EN}\b"
         r"|\bstranded\b.{0,30}\b(?:offshore|at sea|sandbar|sandbank|rocks|reef|islet|island|lake|river)\b|\b(?:sandbar|sandbank)\b|"
         r"\bon the rocks\b|\bpeople in (?:the )?water\b|\bdrifting\b|\badrift\b|\bdismasted\b|"
@@ -329,7 +330,8 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\bmedical emergency\b|\bcarbon monoxide\b|\bsnake ?bite\b|\bbitten by a snake\b|\bstung\b|\bfood poisoning\b|"
         r"\bfell ill\b|\bunwell\b|\bhead (?:wound|injury)\b|\bfell down the stairs\b"
         r"|\basthma attack\b|\bdiabetic\b|\bhypothermi\w*|\bheat exhaustion\b|\bdehydrat\w*|\bfever\b|\brash\b|\bmeasles\b|\bchest pains?\b|\bmedevac\b|\bsick\b|\bnorovirus\b|\boutbreak\b|"
-        r"\blying (?:on|in) the (?:road|street|ground|snow)\b|\bnot moving\b|"
+        r"\blying (?:on|in) the (?:road|street|ground|snow)\b|\bnot moving\b|\bin labou?r\b|\bgiving birth\b|"
+        r"\bwaters? (?:has |have )?broken\b|"
         r"\bswallowed\b|\b(?:took|taken|ate) (?:too many|a lot of|some|all (?:the|her|his|my)) (?:pills|tablets|sleeping pills|medicine)\b|\b(?:not|won'?t|isn'?t|doesn'?t|can'?t) wak(?:e|ing) up\b",
     ),
     "other_strong": fastre.compile(
@@ -342,7 +344,8 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\bfell (?:on|off|from|down)\b|\bbroken (?:ankle|wrist|hip|leg|arm)\b|"
         r"\b(?:elevator|lift)s?\b.{0,20}\b(?:stuck|trapped|entrapment|jammed)\b|\bpower (?:outage|cut|failure)\b|"
         r"\bblackout\b|\bcrowd crush\b|\bcrush\b|\bstampede\b|\bfell from\b|\bfall from height\b|\bsuicid\w*|"
-        r"\bthreatening to jump\b|\bjumper\b|\bfell down\b|\bcable car\b.{0,20}\bstuck\b|"
+        r"\bthreatening to jump\b|\bjumper\b|\bfell down\b|\bslipped (?:and|in|on)\b|\bfell over\b|\bhad a fall\b|"
+        r"\bcan'?t get up\b|\bcable car\b.{0,20}\bstuck\b|"
         r"\btrapped\b|\bmissing\b(?! (?:the|a|an|my|our|your|his|her|their|out|you|it)\b)|\bstranded\b|\bdead body\b|\bbody (?:was )?found\b|\bfell into\b|"
         r"\bfallen into\b|\bcan't (?:climb|get) out\b|\bfell (?:in|down) (?:the |a |an )?(?:well|pit|hole|shaft|ditch|manhole|drain|sinkhole)\b"
         r"|\belectric shock\b|\bfight\b|\bstabbed\b|\bforklift\b|\belectrocuted\b|\bstruck by lightning\b|\blightning (?:struck|hit)\b",
