@@ -46,7 +46,7 @@ _CHATTER_ZH = fastre.compile(
     r"请查看附件|见附件"
     # hyperbole and games: 快被作业压死了, 累死了, 队友全挂了; things (not people) dropped in water
     # news from other provinces and abroad, films and books, simulated scenarios, summaries, insurance
-    r"|外省|邻省|省外|国外|外国|某某?省|某国|电影|电视剧|纪录片|小说里|模拟|总结|月报|周报|保险公司|理赔|"
+    r"|外省|邻省|省外|国外|外国|某某?省|某国|隔壁县|邻县|外县|邻市|隔壁市|外市|恢复得(?:挺|很|不错|还行)|恢复(?:得)?(?:挺|很)好|电影|电视剧|纪录片|小说里|模拟|总结|月报|周报|保险公司|理赔|"
     r"让不让人活|不让人活了|"
     r"快(?:要)?被.{0,6}(?:累|烦|气|逼|折磨)死|游戏里|打游戏|玩游戏|队友(?:全|都)?(?:挂|死|没)了|开黑|"
     r"(?:手机|钥匙|钱包|眼镜|耳机|帽子|鞋)[^，,。 ]{0,3}(?:掉|落)(?:进|到)?(?:水|河|海|湖|池)里"
@@ -366,7 +366,7 @@ _TYPE_ORDER = (
 # A hazard word followed by one of these names a topic, not an event:
 # 火灾隐患, 山火防控, 泄漏风险, fire safety, flood risk, earthquake preparedness.
 _TOPIC_AFTER = re.compile(
-    r"\W{0,2}(?:隐患|防控|预防|防范|风险|宣传|知识|培训|预案|演练|报警器|检查|排查|防治|治理|安全教育|教育|"
+    r"\W{0,2}(?:局|部门|隐患|防控|预防|防范|风险|宣传|知识|培训|预案|演练|报警器|检查|排查|防治|治理|安全教育|教育|"
     r"(?:safety|prevention|risks?|defen[cs]es|preparedness|training|awareness|response plans?|plans?|"
     r"insurance|season|inspections?|checks?|procedures?|protocols?|kits?|equipment|claims?|reports?|"
     r"(?:site )?surveys?|maps?)\b)",
@@ -375,7 +375,8 @@ _TOPIC_AFTER = re.compile(
 
 # …and one of these before it denies it: 暂未泄漏, 未发现明火, no leak, not on fire.
 _DENIED_BEFORE = re.compile(
-    r"(?:(?:未|没|没有|无|暂无|尚未|暂未|并未|未发现|没发现)(?:发生|出现)?|\bno|\bnot|\bwithout|\bno sign of)\s*$"
+    r"(?:(?:未|没|没有|无|暂无|尚未|暂未|并未|未发现|没发现)(?:发生|出现)?|\bno|\bnot|\bwithout|\bno sign of)\s*$|"
+    r"(?:防止|预防|以防|谨防|避免|以免)[^，,。！!]{0,4}$"
 )
 
 
