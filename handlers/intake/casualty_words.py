@@ -24,7 +24,8 @@ ZH_PERSON = (
     r"骑[^，,。 ]{1,3}的|小哥|阿姨|大叔|大姐|宿管|保洁|环卫工|学员|游泳的|驴友|大人|成人|成年人|小朋友|老年人|"
     r"年轻人|中年人|男性|女性|伤员|伤者|主人|老板|负责人|店员|租户|房主|船主|车主|货主|"
     r"厨师|服务员|老头|老太太|小伙子|俺爹|俺娘|男人|媳妇|闺女|儿子|老伴|产妇|钓鱼者|护士|医生|骑车人|理货员|检修工|"
-    r"娃|娃娃|学童|幼儿|老乡|农民|渔工|养殖户|船老大|游泳者|路过的|过路的|老母亲|老父亲|小孙子|小孙女|"
+    r"娃|娃娃|学童|幼儿|老乡|农民|渔工|养殖户|船老大|游泳者|路过的|过路的|老母亲|老父亲|小孙子|小孙女|户主|"
+    r"[王李张刘陈杨赵黄周吴徐孙马朱胡林郭何高罗郑梁谢宋唐许韩冯邓曹彭曾田董袁潘于蒋蔡杜叶程苏魏吕丁沈姚卢姜崔钟谭陆汪范金石贾夏方白孟秦江薛]某(?:某)?|"
     r"女工|男工|工友|民工|帮工|驾驶人|驾乘人员|司乘人员|乘员|路人|邻居|爷爷|奶奶|姥姥|姥爷|小姑娘|姑娘|"
     r"患儿|病例|赶海的|放羊的|干活的|开(?:车|铲车|挖掘机|货车|三轮|拖拉机|叉车|吊车)的|我(?!们|镇|市|区|县|司|院|局|队|街|乡|村|厂|公司|集团|站|所|部|处|科|家|是|在|看|听)|"
     r"老[王李张刘陈杨赵黄周吴徐孙马朱胡林郭何高罗郑梁谢宋唐许韩冯邓曹彭曾田董袁潘于蒋蔡杜叶程苏魏吕丁沈姚卢姜崔钟谭陆汪范金石贾夏方白孟秦江薛](?:头|太太|大爷|大娘|汉)?(?![家的])"
@@ -323,7 +324,8 @@ EN = Rules(
     unknown=fastre.compile(r"\s*(?:unknown|unclear|not known|tbc|to be confirmed)"),
     resolved=fastre.compile(
         r"\b(?:rescued|freed|got out|brought out|all out|safe now|been found|were found|was found|located|"
-        r"accounted for|pulled free|found (?:safe|alive|unharmed|well)|safe and sound)\b"
+        r"accounted for|pulled free|found (?:safe|alive|unharmed|well)|safe and sound|been evacuated|were evacuated|"
+        r"brought to safety|taken off)\b"
     ),
     rescued=fastre.compile(r"\b(?:rescued|freed|got out|brought out|pulled out|pulled free|extricated|cut free)\b"),
     found=fastre.compile(r"\b(?:found|located|accounted for|rescued)\b"),
