@@ -92,3 +92,14 @@ def test_a_load_is_not_a_crash() -> None:
 def test_snow_pressing_a_shed_is_a_collapse_but_pressing_a_man_is_not() -> None:
     assert "塌" in normalise("大棚让雪压他了")
     assert "塌" not in normalise("雪压他了 俺爹在里头")
+
+
+@pytest.mark.parametrize("text, hhmm", [
+    ("Smoke seen at 2215 from the grain store in Renhe", "22:15"),
+    ("Van hit a cyclist at 07.40 near the school gate", "07:40"),
+    ("Boat taking water at about 0530, 4 crew", "05:30"),
+    ("Landslide at 1200 metres on the ridge road", None),   # a distance, not a time
+    ("Tanker leaking at 40.5 tonnes load", None),
+])
+def test_english_24_hour_times_after_at(text: str, hhmm: str | None) -> None:
+    assert parse_report(text).time == hhmm
