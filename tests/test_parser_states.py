@@ -100,6 +100,8 @@ def test_snow_pressing_a_shed_is_a_collapse_but_pressing_a_man_is_not() -> None:
     ("Boat taking water at about 0530, 4 crew", "05:30"),
     ("Landslide at 1200 metres on the ridge road", None),   # a distance, not a time
     ("Tanker leaking at 40.5 tonnes load", None),
+    ("Roof fell in at 5 this morning at the old mill", "05:00"),
+    ("Shed burning since about 8 o'clock tonight", "20:00"),
 ])
 def test_english_24_hour_times_after_at(text: str, hhmm: str | None) -> None:
     assert parse_report(text).time == hhmm

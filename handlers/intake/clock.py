@@ -44,6 +44,14 @@ MILITARY_CLOCK = fastre.compile(
     re.IGNORECASE,
 )
 
+# "at 6 this morning", "around 9 o'clock tonight": an hour set by the part of the day after it
+EN_DAYPART_CLOCK = fastre.compile(
+    r"\b(?:at|around|about) (?P<h>1[0-2]|0?[1-9])(?:[:.](?P<m>[0-5]\d))? (?:o'?clock )?"
+    r"(?P<part>this morning|in the morning|this afternoon|in the afternoon|this evening|in the evening|tonight|last night)\b",
+    re.IGNORECASE,
+)
+_EN_LATER_PARTS = ("afternoon", "evening", "tonight", "night")
+
 # Words just before a time that make it a plan, estimate or deadline.
 _PLANNED_BEFORE = fastre.compile(
     r"(?:(?:预计|计划|将于|将在|争取|估计|预定|要求|明天|明早|明晚|后天|下周|截止|截至|已于)"
@@ -159,6 +167,13 @@ def find_times(text: str) -> list[ClockTime]:
         hhmm = _fmt(int(m["h"] or m["h2"]), int(m["m"] or m["m2"]))
         if hhmm:
             found.append(ClockTime(m.start("h2") if m["h2"] else m.start(), m.end(), hhmm))
+    for m in EN_DAYPART_CLOCK.finditer(text) if latin or " at " in text else ():
+        h = int(m["h"])
+        if any(part in m["part"].lower() for part in _EN_LATER_PARTS) and h < 12:
+            h += 12  # "at 7 tonight" is 19:00 ("at 12 last night" stays noon's 12: rare)
+        hhmm = _fmt(h, int(m["m"] or 0))
+        if hhmm:
+            found.append(ClockTime(m.start("h"), m.end("h"), hhmm))
     found.sort()
     # Overlapping readings of one time (下午3点20分 also holds "3点"): keep the longest
     # of those that start together, and the first of those that do not.
