@@ -105,3 +105,15 @@ def test_snow_pressing_a_shed_is_a_collapse_but_pressing_a_man_is_not() -> None:
 ])
 def test_english_24_hour_times_after_at(text: str, hhmm: str | None) -> None:
     assert parse_report(text).time == hhmm
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Barn roof fell in at Xizhuang, old woman still inside", (0, 0, 1, 0)),
+    ("Mud buried a cottage at Houshan, couple believed inside", (0, 0, 2, 0)),
+    ("Trench collapsed, 3 workers buried, 2 dug out", (0, 0, 1, 0)),
+    # a bus load told before the casualty is not its count
+    ("Coach slid off the road, 30 passengers, a few bruised, driver pinned", (0, 0, 1, 0)),
+    ("Toddler choking on a grape at the Yatou nursery", (0, 1, 0, 0)),
+])
+def test_english_people_inside_and_loads(text: str, expected: tuple[int, int, int, int]) -> None:
+    assert counts(text) == expected

@@ -297,6 +297,9 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
         return 1, True  # 电梯困人 / lift stuck: people implied, number may follow
     if rules.one_person.search(before) and not rules.group.search(before):
         return 1, True  # 货车司机轻伤 / a cyclist knocked down (not 15户村民被困: households)
+    named = rules.one_person.match(text, p.start)
+    if named is not None and named.end() < p.end:
+        return 1, True  # the person is the predicate's first word: "old man inside" (not 伤者 alone)
     if rules.vehicle.search(before) or rules.person.search(before):
         # 一辆小轿车被困 / kids trapped / vessel lost contact: how many may follow
         # (车上有一家三口, 5 of them, 8 crew); "old people stuck" alone is no figure.
@@ -454,7 +457,9 @@ def en_casualties(text: str) -> dict[str, int]:
     result = _died_of_injuries(text, result, counts, preds, w.EN_DIED_LATER)
     stated = [kind for kind in KINDS if result[kind]] or sorted({p.kind for p in preds})
     trailing = w.EN_TRAILING_COUNT.search(text) or w.EN_HEDGED_TRAILING.search(text)
-    if len(stated) == 1 and result[stated[0]] <= 1 and trailing:
+    if (len(stated) == 1 and result[stated[0]] <= 1 and trailing
+            and any(p.kind == stated[0] and p.end <= trailing.start() for p in preds)):
+        # (only after what it counts: "…, 20 passengers, …, driver trapped" is a bus load)
         # "Miners trapped after a roof fall, 4 men" / "…under it, maybe two": the number in a
         # clause of its own.
         if (value := en_to_int(trailing["num"])) is not None:

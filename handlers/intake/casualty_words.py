@@ -181,7 +181,9 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"under (?:the )?debris|cut off by the tide|can'?t escape|cannot escape|unable to escape|marooned|wedged|"
      r"locked in|surrounded by (?:flood ?)?water|not (?:yet )?out(?: yet)?|still underground|haven'?t come out|"
      r"fell (?:in|into|down) (?:the |a |an )?(?:\w+ )?(?:well|pit|hole|shaft|manhole|drain|sinkhole|silo|tank|hopper|cellar|vat)|"
-     r"underneath(?! \w*\s*(?:injured|hurt|killed|dead))|under (?:it|them|him|her)|in the water|cannot reach (?:him|her|them)|can'?t reach (?:him|her|them)"),
+     r"underneath(?! \w*\s*(?:injured|hurt|killed|dead))|under (?:it|them|him|her)|in the water|"
+     r"(?:believed|thought|feared) (?:to be )?inside|"
+     r"(?:man|woman|child|kid|boy|girl|grandma|grandpa|grandmother|grandfather|someone|somebody) (?:still )?inside\b|cannot reach (?:him|her|them)|can'?t reach (?:him|her|them)"),
     ("injured",
      r"injur(?:ed|ies|y)|hurt|wounded|burns|burned|burnt|cuts|bruises|hospitali[sz]ed|taken to hospital|"
      r"sent to hospital|sick|ill|unconscious|collapsed|poisoned|irritation|casualt(?:y|ies)|bleeding|fractures?|"
@@ -192,7 +194,7 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"head injury|cuts? to|cut by|coughing|short of breath|overcome|critical|down|not moving|lying|chest pain|"
      r"stroke|drowsy|in hospital|fever|rash|measles|cases|sent home|sent to the nurse|burned|broken leg|"
      r"seizures?|heart attack|fitting|chest pains?|head cut|in shock|bruised|scratches|sprained|gash(?:ed)?|"
-     r"can'?t get up|cannot get up|unable to get up|can'?t stand up|"
+     r"can'?t get up|cannot get up|unable to get up|can'?t stand up|choking|turning blue|"
      r"can'?t breathe|struggling to breathe|not waking up|won'?t wake up|not responding|swallowed|gored|in surgery|"
      r"broken (?:ankle|wrist|hip|nose|ribs?)|(?:cut|broke|hurt|burned|burnt|scalded|injured|twisted) (?:his|her|their|my) "
      r"(?:arm|leg|hand|head|face|foot|ankle|wrist|back|neck|finger)s?"),
@@ -211,6 +213,8 @@ _EN_FILLER = (
     r"(?:still|were|are|have|had|been|being|reported|confirmed|now|more|other|with|of|them|whom|minor|serious|"
     r"severe|later|also|so|far|a|an)"
 )
+# People got out, counted so that they leave the trapped or missing: "3 buried, 2 dug out".
+_EN_OUT = r"rescued|freed|dug out|pulled out|brought out|got out|found|located"
 EN_COUNT = fastre.compile(
     r"(?<![\w.#/:-])(?:(?:at least|about|around|approximately|approx\.?|nearly|over|more than|up to|some|another|"
     r"a further|further)\s+)?"
@@ -218,7 +222,7 @@ EN_COUNT = fastre.compile(
     r"seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|"
     r"forty|fifty|hundred|several|many|a few|few|both)(?![\w:%/]|\.\d|-(?:year|yr|month|storey|story|floor)|\s+(?:years?|yrs?|months?)[- ]old)"
     rf"(?=(?P<who>[\s-]+(?:[\w'/-]+\s+){{0,3}}?(?:{EN_PERSON})\b|\s+of (?:them|us|whom)\b)|"
-    rf"\s+(?:{_EN_FILLER}\s+){{0,3}}(?:{'|'.join(p for _, p in _EN_PREDICATES)})\b)"
+    rf"\s+(?:{_EN_FILLER}\s+){{0,3}}(?:{'|'.join(p for _, p in _EN_PREDICATES)}|{_EN_OUT})\b)"
     rf"|(?P<one>an?)(?=[\s-]+(?:[\w'/-]+\s+)?(?:{EN_PERSON})\b))"
 )
 # A clause that is only a number of people: "…, 4 men, contact established", "…, around 15 kids".
@@ -327,7 +331,7 @@ EN = Rules(
         r"accounted for|pulled free|found (?:safe|alive|unharmed|well)|safe and sound|been evacuated|were evacuated|"
         r"brought to safety|taken off)\b"
     ),
-    rescued=fastre.compile(r"\b(?:rescued|freed|got out|brought out|pulled out|pulled free|extricated|cut free)\b"),
+    rescued=fastre.compile(r"\b(?:rescued|freed|got out|brought out|pulled out|pulled free|extricated|cut free|dug out)\b"),
     found=fastre.compile(r"\b(?:found|located|accounted for|rescued)\b"),
     collective=fastre.compile(r"\b(?:all|both|everyone)\b[\w\s]{0,12}$"),
     collective_all=fastre.compile(r"\b(?:all|both|everyone)\b"),

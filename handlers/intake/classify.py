@@ -348,7 +348,8 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\bcan'?t get up\b|\bcable car\b.{0,20}\bstuck\b|"
         r"\btrapped\b|\bmissing\b(?! (?:the|a|an|my|our|your|his|her|their|out|you|it)\b)|\bstranded\b|\bdead body\b|\bbody (?:was )?found\b|\bfell into\b|"
         r"\bfallen into\b|\bcan't (?:climb|get) out\b|\bfell (?:in|down) (?:the |a |an )?(?:well|pit|hole|shaft|ditch|manhole|drain|sinkhole)\b"
-        r"|\belectric shock\b|\bfight\b|\bstabbed\b|\bforklift\b|\belectrocuted\b|\bstruck by lightning\b|\blightning (?:struck|hit)\b",
+        r"|\bpower lines? (?:down|fell|came down|is down|are down)\b|\bdowned (?:power )?lines?\b|\blive wires?\b|"
+        r"\belectric shock\b|\bfight\b|\bstabbed\b|\bforklift\b|\belectrocuted\b|\bstruck by lightning\b|\blightning (?:struck|hit)\b",
     ),
 }
 
