@@ -43,6 +43,8 @@ def counts(text: str) -> tuple[int, int, int, int]:
     ("Two lorry drivers hurt, thirty-odd passengers shaken but fine", (0, 2, 0, 0)),
     ("Update on the warehouse blast: death toll now 3", (3, 0, 0, 0)),
     ("Both missing anglers found safe at dawn", (0, 0, 0, 0)),
+    ("孩子吃果冻卡住了 喘不上气", (0, 1, 0, 0)),       # choking, not held in a wreck
+    ("俩人吃了野蘑菇 手脚发麻", (0, 2, 0, 0)),
 ])
 def test_casualty_states(text: str, expected: tuple[int, int, int, int]) -> None:
     assert counts(text) == expected
@@ -78,6 +80,12 @@ def test_alarming_talk_is_not_a_report(text: str) -> None:
     ("Our trawler lost power off the cape, 6 crew", "water_rescue"),
     ("A man was gored by a bull at the farm", "other"),
     ("She is in labour at the bus stop", "medical"),
+    ("走廊里一屋子黑烟 在二号宿舍楼", "fire"),
+    ("水一下子涨起来了 路基冲垮了", "flood"),
+    ("俺家房子裂了大缝 地基往下沉", "collapse"),
+    ("园区那边罐区有股怪味 好几个人头晕", "hazmat"),
+    ("小船抛锚了 漂在海上 在外岛", "water_rescue"),
+    ("庙会上人太多 有人被踩了", "other"),
 ])
 def test_kinds_told_by_verbs(text: str, kind: str) -> None:
     parsed = parse_report(text)

@@ -391,12 +391,17 @@ def _being_resuscitated(text: str, result: dict[str, int]) -> dict[str, int]:
     return result
 
 
+_CHOKING = re.compile(r"吃|噎|喉咙|嗓子|气管|喘不")
+
+
 def _zh_kind(m: re.Match[str], text: str) -> str | None:
     """The kind a predicate states, where the place changes it: who has not come up from a
     pit, a well or a tank (仨工人下污水井 都没上来) is down there, trapped, not swept away."""
     kind = m.lastgroup or "injured"
     if m.group() in ("没上来", "没拉上来") and w.ZH_CONFINED.search(text):
         return "trapped"
+    if m.group() in ("卡住了", "卡住", "被卡") and _CHOKING.search(text):
+        return "injured"  # 吃了花生卡住了: choking on food, not held in a wreck
     if m.group() == "掉下去" and not w.ZH_CONFINED.search(text):
         return None  # fell down a slope or off a bridge: state unknown (a manhole, a pit: trapped)
     return kind
