@@ -196,6 +196,7 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"stroke|drowsy|in hospital|fever|rash|measles|cases|sent home|sent to the nurse|burned|broken leg|"
      r"seizures?|heart attack|fitting|chest pains?|head cut|in shock|bruised|scratches|sprained|gash(?:ed)?|"
      r"can'?t get up|cannot get up|unable to get up|can'?t stand up|choking|turning blue|"
+     r"(?:hit|struck) (?:on|in) the (?:head|face|chest|back)|(?:arm|hand|leg|foot|finger)s? (?:was |got |is )?(?:caught|crushed|trapped|stuck) in|"
      r"can'?t breathe|struggling to breathe|not waking up|won'?t wake up|not responding|swallowed|gored|in surgery|"
      r"broken (?:ankle|wrist|hip|nose|ribs?)|(?:cut|broke|hurt|burned|burnt|scalded|injured|twisted) (?:his|her|their|my) "
      r"(?:arm|leg|hand|head|face|foot|ankle|wrist|back|neck|finger)s?"),

@@ -62,7 +62,9 @@ _CHATTER_EN = fastre.compile(
     r"\bstatistics\b|\bso far this year\b|please ignore|\bjust a test\b|"
     r"\bforecasts?\b|\bexpected to (?:hit|make landfall|affect|bring|reach|arrive)|"
     r"\bweather (?:bureau|service|office)\b|"
-    r"\bwill (?:hit|make landfall|affect|bring)\b|\b(?:weather|typhoon|storm|flood|rain) (?:warning|watch|alert)\b|"
+    r"\bwill (?:hit|make landfall|affect|bring)\b|"
+    r"\b(?:weather|typhoon|storm|flood|rain|landslide|mudslide|geological|tsunami|fire|heat|wind|gale|cold|frost|"
+    r"blizzard|snow|thunderstorm|hail|fog) (?:warning|watch|alert)\b|\b(?:warnings?|alerts?) (?:issued|in effect|upgraded|lifted)\b|"
     r"\b(?:possible|possibly|likely|risk of|chance of)\b.{0,20}\b(?:flood\w*|rain\w*|storms?|landslides?|showers)|"
     r"\bmeetings?\b|\bbriefing\b|\bdebrief|"
     r"\breminder\b|\bplease (?:submit|send in|remember)\b|"
@@ -348,7 +350,8 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\bcan'?t get up\b|\bcable car\b.{0,20}\bstuck\b|"
         r"\btrapped\b|\bmissing\b(?! (?:the|a|an|my|our|your|his|her|their|out|you|it)\b)|\bstranded\b|\bdead body\b|\bbody (?:was )?found\b|\bfell into\b|"
         r"\bfallen into\b|\bcan't (?:climb|get) out\b|\bfell (?:in|down) (?:the |a |an )?(?:well|pit|hole|shaft|ditch|manhole|drain|sinkhole)\b"
-        r"|\bpower lines? (?:down|fell|came down|is down|are down)\b|\bdowned (?:power )?lines?\b|\blive wires?\b|"
+        r"|\b(?:arm|hand|leg|foot|finger|hair|clothes|sleeve)s? (?:was |got |is )?(?:caught|trapped|stuck|pulled|crushed) in\b|\bconveyor\b|"
+        r"\bpower lines? (?:down|fell|came down|is down|are down)\b|\bdowned (?:power )?lines?\b|\blive wires?\b|"
         r"\belectric shock\b|\bfight\b|\bstabbed\b|\bforklift\b|\belectrocuted\b|\bstruck by lightning\b|\blightning (?:struck|hit)\b",
     ),
 }
