@@ -40,7 +40,7 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
      r"(?:烧|淹|砸|撞|压|摔|炸|电|冻|闷|呛|熏|毒|轧|碾)死|没了气|断气|断了气|咽气|当场(?:就)?没了|当场(?:就)?不行了|没(?:能)?(?:抢)?救过来"),
     ("missing",
      r"失联|失踪|走失|生死不明|下落不明|失去联系|联系不上|找不到|不见了|未找到|没找到|没有找到|"
-     r"没上来|冲走|冲跑|卷走|找不着|少了一个|一宿没回|没回来|迷路|没拉上来|没联系上|联系不到|没找着|没捞着|不知去向|走丢|未归|(?:还|一直|至今|到现在|一宿|一夜|一晚上?|放学后?|出去后?)(?:都)?(?:没|没有|未)回家(?!吃|睡|拿)|一直没看见|没(?:再)?(?:露头|冒头|浮上来|露出来)|不见踪影|没了踪影|没影了"),
+     r"没上来|冲走|冲跑|卷走|找不着|(?:仍|还|正)在(?:搜寻|寻找|找)|少了一个|一宿没回|没回来|迷路|没拉上来|没联系上|联系不到|没找着|没捞着|不知去向|走丢|未归|(?:还|一直|至今|到现在|一宿|一夜|一晚上?|放学后?|出去后?)(?:都)?(?:没|没有|未)回家(?!吃|睡|拿)|一直没看见|没(?:再)?(?:露头|冒头|浮上来|露出来)|不见踪影|没了踪影|没影了"),
     ("trapped",
      r"被困|受困|围困|埋了|压了|困住|困在|困于|困了|困着|被卡|卡住了|被夹|夹住|呼救|喊救命|没撤出|未撤出|没能撤出|"
      r"没有撤出|还在里面|仍在里面|没下来|没出来|没逃出|没跑出|被埋|埋压|埋在|被压(?![伤死折断坏])|压在|压住|卡在|卡住|出不来|困人|"
@@ -176,7 +176,7 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"no sign of (?:him|her|them)|swept away|washed away|carried away|disappeared|vanished|gone under|went under|"
      r"(?:got|are|were|is|was) lost\b|lost on\b"),
     ("trapped",
-     r"trapped|stranded|stuck|pinned|buried|cut off|can't get out|cannot get out|unable to get out|still inside|"
+     r"trapped|stranded|stuck|pinned|buried|cut off by (?:the )?(?:rising )?(?:water|floods?|floodwaters?|tide|river|sea)|can't get out|cannot get out|unable to get out|still inside|"
      r"still in there|inside still|still down there|can't climb out|cannot climb out|unable to climb out|"
      r"can't get down|cannot get down|clinging|holding onto|on the roof|on the rocks|under the rubble|"
      r"under (?:the )?debris|cut off by the tide|can'?t escape|cannot escape|unable to escape|marooned|wedged|"
@@ -233,7 +233,7 @@ EN_HEDGED_TRAILING = re.compile(
     r"(?:^|[,;:.(] ?)(?:maybe|at least|probably|possibly|perhaps) (?P<num>\d{1,3}|two|three|four|five|six|seven|"
     r"eight|nine|ten|eleven|twelve|fifteen|twenty)\s*[.!]*\s*$"
 )
-EN_DEATH_TOLL = re.compile(r"\bdeath toll\b\D{0,24}?\b(?P<num>\d{1,4})\b")
+EN_DEATH_TOLL = re.compile(r"\b(?:death toll|total dead|dead total|total deaths|deaths total)\b\D{0,24}?\b(?P<num>\d{1,4})\b")
 EN_TRAILING_COUNT = re.compile(
     r"(?:^|[,;:.(] ?)(?:about |around |approx\.? |some |at least )?(?P<num>\d{1,3}|two|three|four|five|six|seven|"
     r"eight|nine|ten|eleven|twelve|fifteen|twenty)\s+(?:men|women|people|persons|kids|children|workers|miners|"
@@ -331,7 +331,7 @@ EN = Rules(
     resolved=fastre.compile(
         r"\b(?:rescued|freed|got out|brought out|all out|safe now|been found|were found|was found|located|"
         r"accounted for|pulled free|found (?:safe|alive|unharmed|well)|safe and sound|been evacuated|were evacuated|"
-        r"brought to safety|taken off)\b"
+        r"brought to safety|taken off|(?:have |has )?been reached)\b"
     ),
     rescued=fastre.compile(r"\b(?:rescued|freed|got out|brought out|pulled out|pulled free|extricated|cut free|dug out)\b"),
     found=fastre.compile(r"\b(?:found|located|accounted for|rescued)\b"),

@@ -300,6 +300,7 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\b(?:roof|ceiling|billboard|sign|wall|balcony|balconies|canopy|awning|chimney|scaffold\w*|shop front)s?\b.{0,40}"
         r"\b(?:fell in|blown down|came down|fell on|fell onto|fell through|fell down)\b|"
         r"\b(?:partial|structural|building|roof|wall|bridge|house) collapse\b|"
+        r"\bcollapsed (?:building|house|bridge|roof|wall|structure|block|tower|factory|warehouse|school|shed|tunnel)s?\b|"
         r"\bcollapse of (?:the |a )?(?:\w+ )?(?:roof|building|wall|house|bridge|ceiling|structure|scaffold\w*)",
     ),
     "traffic_strong": fastre.compile(
