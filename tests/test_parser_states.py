@@ -125,3 +125,11 @@ def test_english_24_hour_times_after_at(text: str, hhmm: str | None) -> None:
 ])
 def test_english_people_inside_and_loads(text: str, expected: tuple[int, int, int, int]) -> None:
     assert counts(text) == expected
+
+
+@pytest.mark.parametrize("text, place", [
+    ("事发地点为滕家镇后店村北山，火很大", "滕家镇后店村北山"),   # the label is not the place
+    ("东山街道办事处报告，文化中心工地塔吊倒塌", "文化中心工地"),  # the sender before a comma
+])
+def test_labels_and_senders_are_not_places(text: str, place: str) -> None:
+    assert parse_report(text).location == place
