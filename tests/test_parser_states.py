@@ -62,6 +62,11 @@ def test_casualty_states(text: str, expected: tuple[int, int, int, int]) -> None
     "Quarterly summary: 4 fires, 1 injured",
     "Planned power cut in Renhe on Thursday, 9 to 12",
     "Scenario for the exercise: a ferry capsizes with 50 people aboard",
+    "Gale warning issued for the coast tonight",
+    "上周东村那起火灾的调查报告写好了 发你邮箱",  # paperwork
+    "那个弯道老是出车祸 建议设置减速带",           # a complaint about a place
+    "河水涨了一点 还在正常范围",
+    "去年冲毁的大棚保险能赔吗",
 ])
 def test_alarming_talk_is_not_a_report(text: str) -> None:
     assert not parse_report(text).is_report

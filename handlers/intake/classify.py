@@ -23,7 +23,7 @@ from handlers.intake import fastre
 
 # Openings that mark chatter: tests, notices, thanks, plans for later.
 _CHATTER_OPENING = re.compile(
-    r"\W*(?:关于.{0,40}(?:通知|决定|意见|方案)|测试|试一下|通知|提醒|温馨提示|公告|谢谢|感谢|多谢|辛苦|明天|明早|明晚|后天|下周|下个月|"
+    r"\W*(?:关于.{0,40}(?:通知|决定|意见|方案|报告)|测试|试一下|通知|提醒|温馨提示|公告|谢谢|感谢|多谢|辛苦|明天|明早|明晚|后天|下周|下个月|"
     r"(?:test(?:ing)?|notice|fyi|thanks|thank you|cheers|tomorrow|next (?:week|month))\b)",
 )
 # Anywhere in the message: drills, forecasts, meetings, notices, statistics, thanks.
@@ -47,7 +47,10 @@ _CHATTER_ZH = fastre.compile(
     # hyperbole and games: 快被作业压死了, 累死了, 队友全挂了; things (not people) dropped in water
     # news from other provinces and abroad, films and books, simulated scenarios, summaries, insurance
     r"|外省|邻省|省外|国外|外国|某某?省|某国|隔壁县|邻县|外县|邻市|隔壁市|外市|恢复得(?:挺|很|不错|还行)|恢复(?:得)?(?:挺|很)好|电影|电视剧|纪录片|小说里|模拟|总结|月报|周报|保险公司|理赔|"
-    r"让不让人活|不让人活了|"
+    r"让不让人活|不让人活了|赔偿|保险(?:能|会|怎么)?赔|正常范围|"
+    # paperwork about an incident; places where accidents happen often (a complaint, not an event)
+    r"(?:情况说明|评估报告|调查报告|总结报告|材料)[^，,。]{0,8}(?:写好|审阅|审核|修改|发你|发我|上传|交了)|请审阅|"
+    r"(?:老|经常|总|常常|老是|总是)(?:是)?(?:出|发生)(?:车祸|事故|事)|"
     r"快(?:要)?被.{0,6}(?:累|烦|气|逼|折磨)死|游戏里|打游戏|玩游戏|队友(?:全|都)?(?:挂|死|没)了|开黑|"
     r"(?:手机|钥匙|钱包|眼镜|耳机|帽子|鞋)[^，,。 ]{0,3}(?:掉|落)(?:进|到)?(?:水|河|海|湖|池)里"
 )
@@ -55,7 +58,7 @@ _CHATTER_ZH = fastre.compile(
 # ("…已做好转移准备", "请各单位注意") — with a hazard named, the centre decides (triage).
 _NOTICE_ZH = fastre.compile(
     r"请.{0,6}(?:注意|做好)(?!.{0,4}(?:转移|撤离|疏散)准备).{0,4}(?:防范|防御|准备)|请各(?!.{0,8}协助(?:查找|寻找|搜寻))|各(?:单位|镇街|部门|乡镇|街道|队)[^，,。]{0,12}(?:前|务必|须|要)|"
-    r"做好(?!.{0,4}(?:转移|撤离|疏散)准备).{0,6}(?:防范|准备|防御|工作)|报送|(?:上报|提交|报到).{0,8}前|建议.{0,6}(?:加装|增加|配备)"
+    r"做好(?!.{0,4}(?:转移|撤离|疏散)准备).{0,6}(?:防范|准备|防御|工作)|报送|(?:上报|提交|报到).{0,8}前|建议.{0,6}(?:加装|增加|配备|安装|装|设置|修)"
 )
 _CHATTER_EN = fastre.compile(
     r"\bdrills?\b|\b(?:fire|evacuation|emergency|rescue|joint|tabletop) exercises?\b|"
