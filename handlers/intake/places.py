@@ -52,7 +52,7 @@ _ZH_LEAD = fastre.compile(
 )
 _ZH_STOP_EXTRA = (
     r"发生|出现|突然|突发|发现|掉(?=了|下|进|落)|起火|起山火|因为|因|由于|导致|造成|被|把|正在|已经|已|这边|那边|这里|那里|"
-    r"施工|有(?!限)|一带|凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里|深夜|半夜|今天|今早|昨天|昨晚|刚才|刚刚|"
+    r"施工|有(?!限)|一带|不慎|玩耍|游玩|嬉戏|凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里|深夜|半夜|今天|今早|昨天|昨晚|刚才|刚刚|"
     r"现场|目前|情况|大量|严重|明显|很|好多|多名|了|啦|呢|吗|的人|我们|我|他|她|电梯|楼晃|晃|疑似|好像|可能|"
     r"搞|请|正在|在(?=做|搞|进行|抢|救|扑|疏|处)|大家|大伙|众人|人们|跑(?=下|出|到|了)"
 )
@@ -98,7 +98,7 @@ _ZH_QUANTITY = (
 _ZH_AT = fastre.compile(r"(?<![正还现所存实仍])在(?!建|内|于)|位于")
 # Not where it happened: the recipient of the report, the epicentre of a felt quake,
 # the hospital the hurt were taken to, the reporter introducing themselves.
-_NOT_A_PLACE = ("指挥中心", "震中", "震源", "送医", "转送", "送往", "治疗", "救治", "接诊",
+_NOT_A_PLACE = ("指挥中心", "震中", "震源", "送医", "转送", "送往", "治疗", "救治", "接诊", "症状",
                 # the reporter introducing themselves, in any person: 我是 / 俺是 / 我们这是 / 这里是
                 "我是", "俺是", "咱是", "们是")
 
