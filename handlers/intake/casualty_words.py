@@ -111,10 +111,13 @@ ZH_TWO_PEOPLE = fastre.compile(
     rf"(?:{ZH_PERSON})(?:和|与|跟|同|、)[^，,。 和与跟同、]{{0,2}}?(?:{ZH_PERSON})|{_KIN}{_KIN}"
 )
 # 有人: one person the sentence may come back to, but not a number anyone wrote.
-ZH_SOMEONE = fastre.compile(
+# (Its lookbehinds defeat fastre's first-character guess: the guard is written out.)
+ZH_SOMEONE = re.compile(
+    r"(?=[有砸撞压人埋关个])(?:"
     r"(?<![没无所])有(?:个)?人(?!员|家|数)|(?:砸到|砸中|撞到|压到)了?[^，,。 ]{0,4}?的人(?![员数家])|"
     r"(?:(?<=车里)|(?<=屋里)|(?<=家里)|(?<=船上)|(?<=车上))人(?=[受被都还已没])|(?<![没无所])有个(?=(?:小伙子?|老人|老头|老太|孩子|小孩|男的|女的|大爷|大妈|娃|人|" + ZH_PERSON + r"))|"
     r"(?:^|(?<=[\s，,。]))人(?=被?(?:冲|卷|淹))|(?:压着|砸着|砸到|埋着|关着)(?:个)?人|压着?[他她](?=了|呢|啦)|(?<=进去|下去|过去|进来|下来|过来)个(?=小伙|老人|老头|老太|孩子|小孩|男的|女的|大爷|大妈|娃|人)|(?:^|(?<=[\s，,。]))人(?=被?(?:卡|压|埋|困|关|躺|昏|晕|倒|没气|不行|不动))"
+    r")"
 )
 # 几个 / 多人 / 数名: people, but no figure.
 ZH_VAGUE = fastre.compile(r"(?:好几|几十|几|数十|数|若干|不少|许多|一些|部分|大批|多)(?:名|个|位|人)")
