@@ -198,7 +198,7 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"head injury|cuts? to|cut by|coughing|short of breath|overcome|critical|down|not moving|lying|chest pain|"
      r"stroke|drowsy|in hospital|fever|rash|measles|cases|sent home|sent to the nurse|burned|broken leg|"
      r"seizures?|heart attack|fitting|chest pains?|head cut|in shock|bruised|scratches|sprained|gash(?:ed)?|"
-     r"can'?t get up|cannot get up|unable to get up|can'?t stand up|choking|turning blue|"
+     r"can'?t get up|cannot get up|unable to get up|can'?t stand up|choking|turning blue|can'?t walk|cannot walk|"
      r"(?:hit|struck) (?:on|in) the (?:head|face|chest|back)|(?:arm|hand|leg|foot|finger)s? (?:was |got |is )?(?:caught|crushed|trapped|stuck) in|"
      r"can'?t breathe|struggling to breathe|not waking up|won'?t wake up|not responding|swallowed|gored|in surgery|"
      r"broken (?:ankle|wrist|hip|nose|ribs?)|(?:cut|broke|hurt|burned|burnt|scalded|injured|twisted) (?:his|her|their|my) "
@@ -302,7 +302,7 @@ class Rules:
 ZH = Rules(
     negation=ZH_NEGATION,
     unknown=fastre.compile(r"(?:情况)?(?:人数)?(?:不详|不明|未知|待核实|待查|待确认)"),
-    resolved=fastre.compile(r"(?<![没未不])(?:救出|获救|脱困|脱险|救起|救上岸|救上来|爬出|已找到|找到了|联系上|已撤出|已转移|安全撤离|捞上来|捞出来|自己(?:游|爬|走|跑)(?:回来|出来|上来|上岸))"),
+    resolved=fastre.compile(r"(?<![没未不])(?:救出|获救|脱困|脱险|救起|救上岸|救上来|爬出|已找到|找到了|(?<![没未不])找到(?=[，,。！!\s]|$)|联系上|已撤出|已转移|安全撤离|捞上来|捞出来|自己(?:游|爬|走|跑)(?:回来|出来|上来|上岸))"),
     rescued=fastre.compile(r"(?<![没未不])(?:救出|获救|脱困|脱险|救起|救上|抬出|挖出|转移出|捞上来|捞出来|拉上来|拉出来|刨出来|刨出|挖出来)"),
     found=fastre.compile(r"(?<![没未不])(?:找到|联系上|寻回|获救|找着了|(?:自己)?(?:游|爬|走|跑)(?:回来|上来|上岸))"),
     collective=fastre.compile(r"(?:都|均|全部|全都)[^，,。]{0,3}$"),
