@@ -138,3 +138,12 @@ def test_english_people_inside_and_loads(text: str, expected: tuple[int, int, in
 ])
 def test_labels_and_senders_are_not_places(text: str, place: str) -> None:
     assert parse_report(text).location == place
+
+
+@pytest.mark.parametrize("text", [
+    "俺爷在地里不会动了 快来救人 在北坡村",
+    "需要救护车 老人在院子里起不来 东庄",
+    "Please come quickly, my husband is on the kitchen floor, 4 Harbour Lane",
+])
+def test_asking_for_someone_to_come_is_a_report(text: str) -> None:
+    assert parse_report(text).is_report

@@ -106,7 +106,10 @@ _QUESTION_WORD = re.compile(r"谁|什么|啥|哪|怎么|咋|几|多少|为什么
 # Explicit calls for help: a report even when no hazard is named.
 _DISTRESS = fastre.compile(
     r"救命|求救|求助|救人(?:啊|呐|呀)|喊救人|请求(?:支援|救援|增援)|快来人|快派人|(?:打|叫|拨打|呼叫|叫了|打了)\s*(?:110|119|120|122)|"
-    r"\bhelp!|\bsos\b|\bmayday\b|\bsend help\b|\bambulance called\b|\bcalled (?:911|112|119|120)\b",
+    r"\bhelp!|\bsos\b|\bmayday\b|\bsend help\b|\bambulance called\b|\bcalled (?:911|112|119|120)\b|"
+    # asking for people or an ambulance to come: 快来救人, 需要救护车, please come quickly
+    r"快来(?:救|帮)|赶紧来(?:人|车)|快派(?:车|救护车)|需要(?:救护车|救援)|(?:叫|喊|派|来)(?:个|辆)?救护车|"
+    r"\bcome quickly\b|\bcome fast\b|\bsend (?:an )?ambulance\b|\bneed (?:an )?ambulance\b|\bhelp us\b|\bwe need help\b",
 )
 
 # --- incident families ---------------------------------------------------------------
