@@ -45,6 +45,8 @@ def counts(text: str) -> tuple[int, int, int, int]:
     ("Both missing anglers found safe at dawn", (0, 0, 0, 0)),
     ("孩子吃果冻卡住了 喘不上气", (0, 1, 0, 0)),       # choking, not held in a wreck
     ("俩人吃了野蘑菇 手脚发麻", (0, 2, 0, 0)),
+    ("两车相撞，3人轻微伤", (0, 3, 0, 0)),
+    ("工地塌方，2人送医后不治", (2, 0, 0, 0)),       # died after treatment: dead, not injured
 ])
 def test_casualty_states(text: str, expected: tuple[int, int, int, int]) -> None:
     assert counts(text) == expected

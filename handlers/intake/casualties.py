@@ -428,6 +428,11 @@ def _died_of_injuries(text: str, result: dict[str, int], counts: list[_Count], p
             result["injured"] = 0
             result["dead"] = 1
         return result
+    if not result["dead"] and near is not None and near.value and result["injured"] >= near.value:
+        # 1人送医后不治: the count went to 送医 (injured); they died: dead now, no longer injured
+        result["injured"] -= near.value
+        result["dead"] = near.value
+        return result
     if not (result["dead"] and result["injured"]):
         return result
     if not any(p.kind == "injured" and p.end <= m.start() for p in preds):
