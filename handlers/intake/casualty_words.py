@@ -186,7 +186,7 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"locked in|surrounded by (?:flood ?)?water|not (?:yet )?out(?: yet)?|still underground|haven'?t come out|"
      r"fell (?:in|into|down) (?:the |a |an )?(?:\w+ )?(?:well|pit|hole|shaft|manhole|drain|sinkhole|silo|tank|hopper|cellar|vat)|"
      r"underneath(?! \w*\s*(?:injured|hurt|killed|dead))|under (?:it|them|him|her)|in the water|"
-     r"(?:believed|thought|feared) (?:to be )?inside|"
+     r"(?:believed|thought|feared) (?:to be )?inside|(?:left|locked) in (?:a |the )?(?:hot |locked )?(?:car|vehicle)|"
      r"(?:man|woman|child|kid|boy|girl|grandma|grandpa|grandmother|grandfather|someone|somebody) (?:still )?inside\b|cannot reach (?:him|her|them)|can'?t reach (?:him|her|them)"),
     ("injured",
      r"injur(?:ed|ies|y)|hurt|wounded|burns|burned|burnt|cuts|bruises|hospitali[sz]ed|taken to hospital|"
@@ -199,6 +199,7 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"stroke|drowsy|in hospital|fever|rash|measles|cases|sent home|sent to the nurse|burned|broken leg|"
      r"seizures?|heart attack|fitting|chest pains?|head cut|in shock|bruised|scratches|sprained|gash(?:ed)?|"
      r"can'?t get up|cannot get up|unable to get up|can'?t stand up|choking|turning blue|can'?t walk|cannot walk|"
+     r"crushed (?:his |her |a |the )?(?:hand|leg|foot|arm|fingers?|chest)|"
      r"(?:hit|struck) (?:on|in) the (?:head|face|chest|back)|(?:arm|hand|leg|foot|finger)s? (?:was |got |is )?(?:caught|crushed|trapped|stuck) in|"
      r"can'?t breathe|struggling to breathe|not waking up|won'?t wake up|not responding|swallowed|gored|in surgery|"
      r"broken (?:ankle|wrist|hip|nose|ribs?)|(?:cut|broke|hurt|burned|burnt|scalded|injured|twisted) (?:his|her|their|my) "
@@ -337,7 +338,7 @@ EN = Rules(
         r"brought to safety|taken off|(?:have |has )?been reached)\b"
     ),
     rescued=fastre.compile(r"\b(?:rescued|freed|got out|brought out|pulled out|pulled free|extricated|cut free|dug out)\b"),
-    found=fastre.compile(r"\b(?:found|located|accounted for|rescued)\b"),
+    found=fastre.compile(r"\b(?:found|located|accounted for|rescued|pulled out|brought out|got out)\b"),
     collective=fastre.compile(r"\b(?:all|both|everyone)\b[\w\s]{0,12}$"),
     collective_all=fastre.compile(r"\b(?:all|both|everyone)\b"),
     person=EN_PERSON_RE,
