@@ -104,11 +104,16 @@ def _zh_counts(text: str) -> list[_Count]:
     for m in w.ZH_COUNT.finditer(text):
         if m["cl"] == "个" and not w.ZH_GE_IS_PERSON.match(text, m.end()):
             continue  # 一个坑 / 4个村 / 4个小时: not people
-        counts.append(_Count(m.start(), m.end(), zh_to_int(m["num"])))
+        # 有 before the number may end a predicate (井下还有七个人): the count starts at the number
+        start = m.start("num") if m.group().startswith("有") else m.start()
+        counts.append(_Count(start, m.end(), zh_to_int(m["num"])))
     for m in w.ZH_PAIR.finditer(text):  # 俩孩子, 仨人: a number and its classifier in one word
         counts.append(_Count(m.start(), m.end(), 2 if m.group() == "俩" else 3))
     for m in w.ZH_ONE.finditer(text):
         counts.append(_Count(m.start(), m.end(), 1))
+    for m in w.ZH_TWO_PEOPLE.finditer(text):  # 老母亲和小孙子: two, unless a number is there already
+        if not any(m.start() <= c.start < m.end() or c.start <= m.start() < c.end for c in counts):
+            counts.append(_Count(m.start(), m.end(), 2))
     for m in w.ZH_SOMEONE.finditer(text):  # 有人 is one person the sentence may come back to
         counts.append(_Count(m.start(), m.end(), 1, someone=True))
     for m in w.ZH_VAGUE.finditer(text):
@@ -267,8 +272,9 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
                            or (c.start <= p.end + 12 and (rules.person.search(text, p.end, c.start)
                                                           or rules.person.match(text, c.end))))
                       and not any(q.start > c.end for q in later)), None)
-    if count is None:  # 砸着个人 / 压着人: the person is named inside the predicate
-        count = next((c for c in mine if not c.used and c.someone and c.start == p.start and c.end > p.end), None)
+    if count is None:  # 砸着个人 / 压着人: the person is named inside the predicate, or right after (掉进去个孩子)
+        count = next((c for c in mine if not c.used and c.someone
+                      and (c.start == p.start and c.end > p.end or c.start == p.end)), None)
     if count is not None:
         count.used = True
         if count.someone:  # 有人被困: one person, but a headcount may follow
@@ -291,6 +297,11 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
         return 1, True  # 电梯困人 / lift stuck: people implied, number may follow
     if rules.one_person.search(before) and not rules.group.search(before):
         return 1, True  # 货车司机轻伤 / a cyclist knocked down (not 15户村民被困: households)
+    named = rules.one_person.match(text, p.start)
+    if named is not None and named.end() < p.end:
+        return 1, True  # the person is the predicate's first word: "old man inside" (not 伤者 alone)
+    if rules.one_person.match(text, p.end) and not rules.group.match(text, p.end):
+        return 1, True  # the person is the object right after it: 砸着他爹, 压着俺娘
     if rules.vehicle.search(before) or rules.person.search(before):
         # 一辆小轿车被困 / kids trapped / vessel lost contact: how many may follow
         # (车上有一家三口, 5 of them, 8 crew); "old people stuck" alone is no figure.
@@ -304,7 +315,40 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
         # of the clause before, told without punctuation or with a comma.
         single.used = True
         return single.value, single.value == 1
+    if _person_just_before(text, clause.start, rules) or rules.bodily.match(text, p.start):
+        # 俺爷叫马蜂蜇了 喘不上气: the one named in the clause before; 没气了 / 腿断了 / not
+        # breathing: somebody's body, though nobody is named.
+        return _same_person_again(text, p.kind, tally)
     return None
+
+
+# Someone being resuscitated is alive to the centre (injured), whatever state is told.
+_RESUSCITATING = re.compile(r"\bcpr\b|心肺复苏|正在按|人工呼吸|\bresuscitat")
+
+
+def _same_person_again(text: str, kind: str, tally: _Tally) -> tuple[int, bool] | None:
+    """A state told of nobody new: the one person of the report, if it has one already
+    (被砸中头部，当场死亡 — the injured man died: dead now, no longer injured)."""
+    if not any(tally.counts.values()):
+        return 1, True
+    if (kind == "dead" and tally.counts["injured"] == 1 and not tally.counts["dead"]
+            and not _RESUSCITATING.search(text)):
+        tally.counts["injured"] = 0
+        tally.implied.pop("injured", None)
+        return 1, True
+    return None
+
+
+def _person_just_before(text: str, at: int, rules: Rules) -> bool:
+    """One person named in the clause(s) just before `at`, in the same sentence: spoken reports
+    name the person and then say what is wrong in a clause of its own."""
+    before = text[max(0, at - rules.window):at]
+    end = None
+    for end in w.SENTENCE_END.finditer(before):
+        pass
+    if end is not None:
+        before = before[end.end():]
+    return bool(rules.one_person.search(before)) and not rules.group.search(before)
 
 
 def _upto_enough(text: str, preds: list[_Pred]) -> str:
@@ -319,8 +363,8 @@ def zh_casualties(text: str) -> dict[str, int]:
     """Counts in a Chinese report (normalised, lowercased text)."""
     # 重伤 is a part of the injured (5人受伤（2人重伤）), unless set against 轻伤 (2人轻伤1人重伤).
     subset_pred = w.ZH_SUBSET_PRED if "轻伤" not in text else w.ZH_SUBSET_PRED_NOT_SEVERE
-    preds = [_Pred(m.start(), m.end(), m.lastgroup or "injured", subset=bool(subset_pred.fullmatch(m.group())))
-             for m in w.ZH_PRED.finditer(text)]
+    preds = [_Pred(m.start(), m.end(), kind, subset=bool(subset_pred.fullmatch(m.group())))
+             for m in w.ZH_PRED.finditer(text) if (kind := _zh_kind(m, text)) is not None]
     if not preds and not w.ZH_COMPACT.search(text):
         return dict.fromkeys(KINDS, 0)
     text = _upto_enough(text, preds)
@@ -339,7 +383,30 @@ def zh_casualties(text: str) -> dict[str, int]:
     for kind, value in compact.items():
         result[kind] = max(result[kind], value)
     result = _died_of_injuries(text, result, counts, preds, w.ZH_DIED_LATER)
-    return _with_trailing_count(text, result, {p.kind for p in preds})
+    return _being_resuscitated(text, _with_trailing_count(text, result, {p.kind for p in preds}))
+
+
+def _being_resuscitated(text: str, result: dict[str, int]) -> dict[str, int]:
+    """One told without breath while people do CPR on them is alive to the centre: injured."""
+    if result["dead"] == 1 and not result["injured"] and _RESUSCITATING.search(text):
+        result["dead"], result["injured"] = 0, 1
+    return result
+
+
+_CHOKING = re.compile(r"吃|噎|喉咙|嗓子|气管|喘不")
+
+
+def _zh_kind(m: re.Match[str], text: str) -> str | None:
+    """The kind a predicate states, where the place changes it: who has not come up from a
+    pit, a well or a tank (仨工人下污水井 都没上来) is down there, trapped, not swept away."""
+    kind = m.lastgroup or "injured"
+    if m.group() in ("没上来", "没拉上来") and w.ZH_CONFINED.search(text):
+        return "trapped"
+    if m.group() in ("卡住了", "卡住", "被卡") and _CHOKING.search(text):
+        return "injured"  # 吃了花生卡住了: choking on food, not held in a wreck
+    if m.group() == "掉下去" and not w.ZH_CONFINED.search(text):
+        return None  # fell down a slope or off a bridge: state unknown (a manhole, a pit: trapped)
+    return kind
 
 
 _SEPARATOR = re.compile(r"[，,。；;\n]")
@@ -361,6 +428,11 @@ def _died_of_injuries(text: str, result: dict[str, int], counts: list[_Count], p
             result["injured"] = 0
             result["dead"] = 1
         return result
+    if not result["dead"] and near is not None and near.value and result["injured"] >= near.value:
+        # 1人送医后不治: the count went to 送医 (injured); they died: dead now, no longer injured
+        result["injured"] -= near.value
+        result["dead"] = near.value
+        return result
     if not (result["dead"] and result["injured"]):
         return result
     if not any(p.kind == "injured" and p.end <= m.start() for p in preds):
@@ -376,7 +448,7 @@ def _with_trailing_count(text: str, result: dict[str, int], mentioned: set[str])
     trailing = w.ZH_TRAILING_COUNT.search(text)
     if trailing is None or len(stated) != 1 or result[stated[0]] > 1:
         return result
-    value = zh_to_int(trailing["num"])
+    value = {"俩": 2, "仨": 3}[trailing["pair"]] if trailing["pair"] else zh_to_int(trailing["num"])
     if value:
         result[stated[0]] = value
     return result
@@ -396,8 +468,14 @@ def en_casualties(text: str) -> dict[str, int]:
     result = _extract(text, counts, preds, _clauses(text, w.EN_CLAUSE_SEP), w.EN)
     result = _died_of_injuries(text, result, counts, preds, w.EN_DIED_LATER)
     stated = [kind for kind in KINDS if result[kind]] or sorted({p.kind for p in preds})
-    if len(stated) == 1 and result[stated[0]] <= 1 and (trailing := w.EN_TRAILING_COUNT.search(text)):
-        # "Miners trapped after a roof fall, 4 men": the number in a clause of its own.
+    trailing = w.EN_TRAILING_COUNT.search(text) or w.EN_HEDGED_TRAILING.search(text)
+    if (len(stated) == 1 and result[stated[0]] <= 1 and trailing
+            and any(p.kind == stated[0] and p.end <= trailing.start() for p in preds)):
+        # (only after what it counts: "…, 20 passengers, …, driver trapped" is a bus load)
+        # "Miners trapped after a roof fall, 4 men" / "…under it, maybe two": the number in a
+        # clause of its own.
         if (value := en_to_int(trailing["num"])) is not None:
             result[stated[0]] = value
-    return result
+    if (toll := w.EN_DEATH_TOLL.search(text)) is not None:
+        result["dead"] = int(toll["num"])  # "death toll now 2": the current figure
+    return _being_resuscitated(text, result)

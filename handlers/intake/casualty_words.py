@@ -18,13 +18,14 @@ _N = "零〇一二两俩三四五六七八九十百千"  # Chinese numeral chara
 # People nouns: a count needs one (or a classifier), and one named without a number is 1.
 ZH_PERSON = (
     r"(?:我|俺|咱|他|她|你)(?:家|们家)?(?:爹|娘|爸|妈|爷爷|奶奶|爷|姥姥|姥爷|叔|婶|舅|姨|哥|姐|弟|妹|儿子|闺女|孙子|孙女|"
-    r"媳妇|男人|老婆|老公|老伴|老太太|老爷子|父亲|母亲|孩子|娃)|(?<![其])[他她](?![们家的人说])|有人|人员|司机|驾驶员|男子|女子|男孩|女孩|小孩|孩子|儿童|学生|老人|老太|大爷|大妈|老汉|村民|居民|住户|群众|"
+    r"媳妇|男人|老婆|老公|老伴|老太太|老爷子|父亲|母亲|孩子|娃|公公|婆婆|丈夫|外婆|外公|兄弟|嫂子|侄子|孙|老头子)|(?<![其])[他她](?![们家的人说])|有人|人员|司机|驾驶员|男子|女子|男孩|女孩|小孩|孩子|儿童|学生|老人|老太|大爷|大妈|老汉|村民|居民|住户|群众|"
     r"工人|员工|职工|游客|乘客|旅客|行人|孕妇|师傅|患者|病人|渔民|船员|矿工|队员|民警|消防员|老师|婴儿|妇女|"
     r"市民|业主|保安|店主|商户|押运员|操作工|钓鱼的|骑车的|一人|女士|男士|小伙|老者|骑手|外卖员|快递员|"
     r"骑[^，,。 ]{1,3}的|小哥|阿姨|大叔|大姐|宿管|保洁|环卫工|学员|游泳的|驴友|大人|成人|成年人|小朋友|老年人|"
     r"年轻人|中年人|男性|女性|伤员|伤者|主人|老板|负责人|店员|租户|房主|船主|车主|货主|"
     r"厨师|服务员|老头|老太太|小伙子|俺爹|俺娘|男人|媳妇|闺女|儿子|老伴|产妇|钓鱼者|护士|医生|骑车人|理货员|检修工|"
-    r"娃|娃娃|学童|幼儿|老乡|农民|渔工|养殖户|船老大|游泳者|"
+    r"娃|娃娃|学童|幼儿|老乡|农民|渔工|养殖户|船老大|游泳者|路过的|过路的|老母亲|老父亲|小孙子|小孙女|户主|副驾驶|副驾|"
+    r"[王李张刘陈杨赵黄周吴徐孙马朱胡林郭何高罗郑梁谢宋唐许韩冯邓曹彭曾田董袁潘于蒋蔡杜叶程苏魏吕丁沈姚卢姜崔钟谭陆汪范金石贾夏方白孟秦江薛]某(?:某)?|"
     r"女工|男工|工友|民工|帮工|驾驶人|驾乘人员|司乘人员|乘员|路人|邻居|爷爷|奶奶|姥姥|姥爷|小姑娘|姑娘|"
     r"患儿|病例|赶海的|放羊的|干活的|开(?:车|铲车|挖掘机|货车|三轮|拖拉机|叉车|吊车)的|我(?!们|镇|市|区|县|司|院|局|队|街|乡|村|厂|公司|集团|站|所|部|处|科|家|是|在|看|听)|"
     r"老[王李张刘陈杨赵黄周吴徐孙马朱胡林郭何高罗郑梁谢宋唐许韩冯邓曹彭曾田董袁潘于蒋蔡杜叶程苏魏吕丁沈姚卢姜崔钟谭陆汪范金石贾夏方白孟秦江薛](?:头|太太|大爷|大娘|汉)?(?![家的])"
@@ -33,13 +34,13 @@ ZH_PERSON_RE = fastre.compile(ZH_PERSON)
 
 _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
     ("dead",
-     r"死亡|身亡|遇难|丧生|罹难|殒命|死了|去世|牺牲|不治|无生命体征|没有生命体征|没了呼吸|当场死亡|尸体|遗体|死者|"
-     r"溺亡|遇难者|没气了|没有气了|脸朝下|抢救无效|(?<=[人机者孩])没了|"
+     r"死亡|身亡|遇难|丧生|罹难|殒命|(?<![愁累饿热笑气吓急烦困忙馋渴美乐闷挤懒])死了|去世|牺牲|不治|无生命体征|没有生命体征|没了呼吸|当场死亡|尸体|遗体|死者|"
+     r"溺亡|遇难者|没气了|没有气了|脸朝下|没有呼吸|没呼吸了|没有心跳|抢救无效|(?<=[人机者孩])没了|"
      # killed by what happened to them: 烧死, 砸死, 撞死, 淹死 (not 吓死, 累死, 笑死)
      r"(?:烧|淹|砸|撞|压|摔|炸|电|冻|闷|呛|熏|毒|轧|碾)死|没了气|断气|断了气|咽气|当场(?:就)?没了|当场(?:就)?不行了|没(?:能)?(?:抢)?救过来"),
     ("missing",
      r"失联|失踪|走失|生死不明|下落不明|失去联系|联系不上|找不到|不见了|未找到|没找到|没有找到|"
-     r"没上来|冲走|冲跑|卷走|找不着|少了一个|一宿没回|没回来|迷路|没拉上来|没联系上|联系不到|没找着|没捞着|不知去向|走丢|未归|(?:还|一直|至今|到现在|一宿|一夜|一晚上?|放学后?|出去后?)(?:都)?(?:没|没有|未)回家(?!吃|睡|拿)|一直没看见|没(?:再)?(?:露头|冒头|浮上来|露出来)|不见踪影|没了踪影|没影了"),
+     r"没上来|冲走|冲跑|卷走|找不着|(?:仍|还|正)在(?:搜寻|寻找|找)|少了一个|一宿没回|没回来|迷路|没拉上来|没联系上|联系不到|没找着|没捞着|不知去向|走丢|未归|(?:还|一直|至今|到现在|一宿|一夜|一晚上?|放学后?|出去后?)(?:都)?(?:没|没有|未)回家(?!吃|睡|拿)|一直没看见|没(?:再)?(?:露头|冒头|浮上来|露出来)|不见踪影|没了踪影|没影了"),
     ("trapped",
      r"被困|受困|围困|埋了|压了|困住|困在|困于|困了|困着|被卡|卡住了|被夹|夹住|呼救|喊救命|没撤出|未撤出|没能撤出|"
      r"没有撤出|还在里面|仍在里面|没下来|没出来|没逃出|没跑出|被埋|埋压|埋在|被压(?![伤死折断坏])|压在|压住|卡在|卡住|出不来|困人|"
@@ -47,23 +48,29 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
      r"没能逃出|无法脱身|未能撤离|下不来|出不去|压着|卡里面|卡在里面|卡里头|关在里面|关着|井下还有|还在井下|在里头|在屋顶上|在车顶上|掉冰窟窿|抱着桥墩|被潮水围|围住了|"
      # held where they are: 扣在车底下, 困在房顶, 抱着浮标, 被水围住
      r"扣(?:在|到)?.{0,3}(?:底下|下面)|扣住|被水围|掉(?:进|到|下)?了?(?:枯井|机井|水井|窨井|井|坑|地洞|洞|下水道)(?:里|中|内|下)|抱着(?:树|木头|浮标|泡沫|救生圈|礁石|电线杆|漂浮物|艇|船|船底|轮胎)|吞进去|陷进去|陷在|被关在|逃不出|跑不出|上不来|"
-     r"在(?:房顶|楼顶|屋顶|车顶|树上)(?:上)?(?:等|喊|呼)"),
+     r"在(?:房顶|楼顶|屋顶|车顶|树上)(?:上)?(?:等|喊|呼)|在[棚屋房车楼井洞坑窖](?:里头|里面|里边)|"
+     # pinned under what fell (压底下了, 压着他呢), not got out (拉不出来), still down there (还在下面)
+     r"压(?:在)?(?:底下|下面|下边|下头)|压(?:着)?(?=[他她](?:了|呢|啦))|(?:拉|救|弄|抬|拽)不出来|"
+     r"(?:还|都|仍|也)在(?:底下|下面|下边|下头|水里|里边|屋里|房里|楼里|车里|家里)|掉进去|掉下去|(?<=电梯)(?:卡|停)(?:住)?了"),
     ("injured",
-     r"受伤|受了伤|伤员|伤者|伤亡|轻伤|重伤|烧伤|烫伤|灼伤|砸伤|压伤|撞伤|摔伤|跌伤|刺伤|割伤|划伤|擦伤|扭伤|咬伤|"
+     r"受伤|受了伤|伤员|伤者|伤亡|轻伤|重伤|轻微伤|轻微受伤|烧伤|烫伤|灼伤|砸伤|压伤|撞伤|摔伤|跌伤|刺伤|割伤|划伤|擦伤|扭伤|咬伤|"
      r"呛伤|炸伤|冻伤|骨折|流血|出血|中毒|中暑|昏迷|晕倒|昏倒|晕厥|休克|头晕|呕吐|腹痛|腹泻|胸闷|呼吸困难|抽搐|"
      r"不适|送医|就医|住院(?![部处楼])|伤了|伤势|伤情|头痛|头疼|恶心|咳嗽|胸痛|乏力|刺痛|撞飞|被撞倒|撞倒|被撞伤|"
      r"躺地上|倒地不起|不省人事|没有意识|失去意识|意识不清|神志不清|倒地|倒在|心脏病|窒息|受轻伤|受重伤|烧烫伤|"
      r"熏晕|熏伤|熏倒|呛晕|呛着|电倒|被电|叫不醒|一动不动|躺着不动|不动了|没动静|喘不上气|喘不过气|肚子疼|拉肚子|"
      r"上吐下泻|发烧|高烧|红肿|蜇伤|被蜇|抽筋|扎伤|挤压|哼哼|头破|腿断|腿折|起疹子|病倒|昏过去|晕过去|"
-     r"压折|摔折|砸着|流了好多血|"
-     r"被[^，,。 ]{0,4}?(?:撞|刮|砸|烫|烧|咬|蛰|蜇|电|扎|割|划|夹|轧|碾|挤|戳)(?:了|着|到|伤|倒|飞|破|断)(?!死)|"
+     r"压折|摔折|砸着|流了好多血|(?:烫|烧|伤|摔|砸|撞|炸|咬)得(?:不轻|很重|挺重|厉害|够呛)|(?<=人)躺着|皮外伤|擦破|(?:坠楼|(?<![牌物石块砖瓦板])坠落|摔下来)(?!死亡|身亡|致死)|"
+     r"(?:被|叫|让|给)[^，,。 ]{0,4}?(?:撞|刮|砸|烫|烧|咬|蛰|蜇|电|扎|割|划|夹|轧|碾|挤|戳|顶|踢|打|拱|踩)(?:了|着|到|伤|倒|飞|破|断|穿)(?!死)|"
+     r"(?:手|脚|手脚|全身|浑身|舌头)(?:都)?发麻|"
      r"(?<=人)不行了|好像不行了|快不行了|没意识|没知觉|没反应了|(?:突然|一下子?)(?:就)?倒(?:了|下|地)|(?<![气头])晕了|"
      # hurt, told by the body or the harm: 挂彩, 胳膊断了, 摔着了, 嘴歪了, 抽抽, 烧着了
      r"挂彩|砸到|砸中|碰伤|磕伤|撞破|跌破|摔破|昏了过去|晕了过去|喘不上来气|浑身是血|受了点伤|受点伤|还有气|还有呼吸|误喝|误食|吃了.{0,6}(?:毒蘑菇|蘑菇|河豚|农药|老鼠药)|嘴麻|"
      r"(?:手|胳膊|腿).{0,2}(?:卷|绞|夹|轧)(?:进|入)|绞伤|夹伤|轧伤|病例|患儿|发热|皮疹|就诊|心梗|心肌梗|脑梗|中风|突发疾病|犯病|"
-     r"(?:胳膊|手|脚|手指|肋骨|腰|骨头)(?:断|折)|摔着|磕破|碰破|碰倒|嘴歪|说不出话|抽抽|蛰伤|被.{0,3}蛰|"
+     r"(?:胳膊|手|脚|手指|肋骨|腰|骨头|腿)(?:给|被)?[砸摔压撞轧打夹]?(?:断|折)|(?:满脸|满头|一身|浑身|全身|头上|脸上)(?:都)?是血|还有(?:一)?口气|熏着|(?:吃|喝|吞)了(?:半|一|大半|小半|好几|几)(?:瓶|板|盒|片|粒|包)|喝了?(?:农药|敌敌畏|百草枯|老鼠药|药水)|送(?:到|去|进)(?:了)?(?:医院|卫生院)|摔着|磕破|碰破|碰倒|嘴歪|说不出话|抽抽|蛰伤|被.{0,3}蛰|"
      r"(?:烧|砸|撞|划|扎|咬|烫|炸|熏|呛)(?:坏|破)了?(?:手|脚|腿|头|脸)|心脏不舒服|吐血|昏死"),
 )
+# Pits, wells, tanks and cellars: who has not come up from one is trapped down there.
+ZH_CONFINED = fastre.compile(r"井|窖|(?:污水|沼气|化粪|粪|清粪|沉淀|蓄水)池|罐|地洞|坑|电梯|轿厢")
 ZH_PRED = fastre.compile("|".join(f"(?P<{k}>{p})" for k, p in _ZH_PREDICATES))
 # Predicates that name a part of the injured (5人受伤（2人重伤）, 3人住院) …
 ZH_SUBSET_PRED = fastre.compile(r"送医|就医|住院|重伤|昏迷|没有意识|失去意识|意识不清|不省人事")
@@ -80,22 +87,37 @@ ZH_COUNT = fastre.compile(
 ZH_GE_IS_PERSON = re.compile(
     rf"人|.{{0,4}}(?:{ZH_PERSON})|[^，,。 ]{{0,8}}的(?:{ZH_PERSON})|(?:腿|头|手|胳膊|脚|脸|腰)?(?:已经|已|都|也|还|又)?(?:{ZH_PRED.pattern})|"
     r"\s*(?:[，,。！!？?；;]|$)|(?<=[个])\s+(?=[\u4e00-\u9fff])|"  # 死了一个 伤了四个: a space ends a spoken clause
-    r"(?:已经|已|都|也|还|又)?被?(?:救出|获救|挖出|救起|救上|抬出|找到|联系上)"
+    r"(?:已经|已|都|也|还|又)?(?:自己)?被?(?:救出|获救|挖出|救起|救上|抬出|找到|联系上|刨出|(?:游|爬|走|跑)(?:回来|出来|上来|上岸))"
 )
 # 俩 / 仨 carry their classifier: 俩孩子, 仨人.
-ZH_PAIR = fastre.compile(rf"(?<![0-9{_N}])(?:俩|仨)(?=人|(?:{ZH_PERSON}))")
+# Also before any job word (俩护林员, 仨开车的) and alone at the end of a spoken clause (死了仨).
+ZH_PAIR = fastre.compile(
+    rf"(?<![0-9{_N}])(?:俩|仨)(?=人|(?:{ZH_PERSON})|[\u4e00-\u9fff]{{1,3}}(?:员|工|的)|\s*(?:[，,。！!；;\s]|$))"
+)
 # A clause that is only a number of people, at the end: "…出不来 有三个", "…得有二十来个".
+# Also hedged (估计三四个, 起码俩), or where they are (上面两个人, 一共三个老人).
 ZH_TRAILING_COUNT = re.compile(
-    rf"(?:^|[，,。；; ])(?:有|得有|共|一共|大概|大约|约)?(?P<num>[0-9]{{1,3}}|[{_N}]{{1,4}})(?:来|多|余)?(?:个人|个|名|人)"
+    rf"(?:^|[，,。；; ])(?:有|得有|共|一共|总共|大概|大约|约|估计|可能|好像|起码|至少|上面|上头|里面|里头|车上|船上|屋里|底下|下面)?"
+    rf"(?:还)?(?:有)?(?:(?P<num>[0-9]{{1,3}}|[{_N}]{{1,4}})(?:来|多|余)?(?:个人|个(?:{ZH_PERSON})?|名|人)|(?P<pair>俩|仨))"
     r"(?:吧|左右)?[\s。！!]*$"
 )
 # "一男子/一村民" without a classifier is written-style for one person.
-ZH_ONE = fastre.compile(rf"(?<![0-9{_N}第])一(?=(?:{ZH_PERSON}))")
+# Not where the person only says whose place it is: 一养殖户家中, 一村民家门口, 一商户店内.
+ZH_ONE = fastre.compile(rf"(?<![0-9{_N}第])一(?=(?:{ZH_PERSON})(?![家院门店屋棚]))")
+# Two people joined by 和/与/跟 (老母亲和小孙子, 司机与乘客), or two kin each with their
+# possessor (俺爹俺娘); not a person and what they are (骑电动车的小伙子, 开车的老头: one).
+_KIN = r"(?:我|俺|咱|他|她)(?:家)?(?:爹|娘|爸|妈|爷爷|奶奶|爷|姥姥|姥爷|叔|婶|哥|姐|弟|妹|儿子|闺女|孙子|孙女|媳妇|男人|老伴)"
+ZH_TWO_PEOPLE = fastre.compile(
+    rf"(?:{ZH_PERSON})(?:和|与|跟|同|、)[^，,。 和与跟同、]{{0,2}}?(?:{ZH_PERSON})|{_KIN}{_KIN}"
+)
 # 有人: one person the sentence may come back to, but not a number anyone wrote.
-ZH_SOMEONE = fastre.compile(
+# (Its lookbehinds defeat fastre's first-character guess: the guard is written out.)
+ZH_SOMEONE = re.compile(
+    r"(?=[有砸撞压人埋关个])(?:"
     r"(?<![没无所])有(?:个)?人(?!员|家|数)|(?:砸到|砸中|撞到|压到)了?[^，,。 ]{0,4}?的人(?![员数家])|"
     r"(?:(?<=车里)|(?<=屋里)|(?<=家里)|(?<=船上)|(?<=车上))人(?=[受被都还已没])|(?<![没无所])有个(?=(?:小伙子?|老人|老头|老太|孩子|小孩|男的|女的|大爷|大妈|娃|人|" + ZH_PERSON + r"))|"
-    r"(?:^|(?<=[\s，,。]))人(?=被?(?:冲|卷|淹))|(?:压着|砸着|砸到|埋着|关着)(?:个)?人|(?:^|(?<=[\s，,。]))人(?=被?(?:卡|压|埋|困|关))"
+    r"(?:^|(?<=[\s，,。]))人(?=被?(?:冲|卷|淹))|(?:压着|砸着|砸到|埋着|关着)(?:个)?人|压着?[他她](?=了|呢|啦)|(?<=进去|下去|过去|进来|下来|过来)个(?=小伙|老人|老头|老太|孩子|小孩|男的|女的|大爷|大妈|娃|人)|(?:^|(?<=[\s，,。]))人(?=被?(?:卡|压|埋|困|关|躺|昏|晕|倒|没气|不行|不动))"
+    r")"
 )
 # 几个 / 多人 / 数名: people, but no figure.
 ZH_VAGUE = fastre.compile(r"(?:好几|几十|几|数十|数|若干|不少|许多|一些|部分|大批|多)(?:名|个|位|人)")
@@ -109,7 +131,7 @@ ZH_CLAUSE_SEP = fastre.compile(
     r"[，,。；;！!？?\n\r\t ]|(?<!\d)[:：]|[:：](?!\d)|(?<!井下)(?=其中|另有|还有|另外|目前|其余|仍有|尚有)"
 )
 # Died after treatment: counted among the injured before.
-ZH_DIED_LATER = re.compile(r"抢救无效|经抢救.{0,4}(?:死亡|身亡)|送医后.{0,6}(?:死亡|身亡)|在医院.{0,4}(?:死亡|去世)")
+ZH_DIED_LATER = re.compile(r"抢救无效|经抢救.{0,4}(?:死亡|身亡)|送医后.{0,6}(?:死亡|身亡|不治|去世)|在医院.{0,4}(?:死亡|去世)")
 ZH_NEGATION = fastre.compile(r"(?:无(?!法)|没|未|毫无|并无|暂无|不见)[^，,。；;]{0,6}$")
 
 # --- English --------------------------------------------------------------------------
@@ -136,9 +158,9 @@ _EN_SINGULAR = (
     r"swimmer|miner|victim|patient|student|fisherman|motorcyclist|rider|hiker|climber|villager|vendor|mother|"
     r"father|son|daughter|wife|husband|someone|somebody|teenager|pupil|surfer|diver|angler|farmer|owner|"
     r"occupant|operator|guard|casualty|person|customer|cook|soldier|firefighter|officer|nurse|teacher|"
-    r"passer-by|bystander|he|she|lady|guy|elderly man|elderly woman|old man|old lady|other|crewman|crew member|"
+    r"passer-by|bystander|he|she|lady|guy|neighbou?r|elderly man|elderly woman|old man|old lady|other|crewman|crew member|"
     r"seaman|boatman|deckhand|friend|roommate|flatmate|colleague|buddy|brother|sister|uncle|aunt|cousin|grandson|"
-    r"granddaughter|boyfriend|girlfriend|partner|grandmother|grandfather|grandma|grandpa"
+    r"granddaughter|boyfriend|girlfriend|partner|grandmother|grandfather|grandma|grandpa|mom|mum|dad|mama|papa"
 )
 # One person named without a number: "a cyclist knocked down" is 1; "old people stuck" is unknown.
 EN_ONE_PERSON = fastre.compile(rf"\b(?:{_EN_SINGULAR})\b")
@@ -152,17 +174,20 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"neither survived|none survived|passed away|pronounced dead|lifeless|died at the scene"),
     ("missing",
      r"missing(?! (?:the|a|an|my|our|your|his|her|their|out|you|it)\b)|unaccounted(?: for)?|lost contact|not (?:yet )?(?:been )?found|can't be found|cannot be found|"
-     r"didn't surface|not surfaced|overdue|haven't come back|didn't come back|not recovered|"
+     r"didn't surface|not surfaced|(?:didn'?t|hasn'?t|has not|did not|never) come (?:back )?up|never came (?:back )?up|overdue|haven't come back|didn't come back|not recovered|"
      r"can'?t see (?:him|her|them)(?: anymore)?|(?:can'?t|cannot|could not|couldn'?t) find (?:him|her|them)|cannot see (?:him|her|them)|not seen since|lost sight of|"
      r"no sign of (?:him|her|them)|swept away|washed away|carried away|disappeared|vanished|gone under|went under|"
      r"(?:got|are|were|is|was) lost\b|lost on\b"),
     ("trapped",
-     r"trapped|stranded|stuck|pinned|buried|cut off|can't get out|cannot get out|unable to get out|still inside|"
+     r"trapped|stranded|stuck|pinned|buried|cut off by (?:the )?(?:rising )?(?:water|floods?|floodwaters?|tide|river|sea)|can't get out|cannot get out|unable to get out|still inside|"
      r"still in there|inside still|still down there|can't climb out|cannot climb out|unable to climb out|"
      r"can't get down|cannot get down|clinging|holding onto|on the roof|on the rocks|under the rubble|"
      r"under (?:the )?debris|cut off by the tide|can'?t escape|cannot escape|unable to escape|marooned|wedged|"
      r"locked in|surrounded by (?:flood ?)?water|not (?:yet )?out(?: yet)?|still underground|haven'?t come out|"
-     r"fell (?:in|into|down) (?:the |a |an )?(?:well|pit|hole|shaft|manhole|drain|sinkhole)"),
+     r"fell (?:in|into|down) (?:the |a |an )?(?:\w+ )?(?:well|pit|hole|shaft|manhole|drain|sinkhole|silo|tank|hopper|cellar|vat)|"
+     r"underneath(?! \w*\s*(?:injured|hurt|killed|dead))|under (?:it|them|him|her)|in the water|"
+     r"(?:believed|thought|feared) (?:to be )?inside|(?:left|locked) in (?:a |the )?(?:hot |locked )?(?:car|vehicle)|"
+     r"(?:man|woman|child|kid|boy|girl|grandma|grandpa|grandmother|grandfather|someone|somebody) (?:still )?inside\b|cannot reach (?:him|her|them)|can'?t reach (?:him|her|them)"),
     ("injured",
      r"injur(?:ed|ies|y)|hurt|wounded|burns|burned|burnt|cuts|bruises|hospitali[sz]ed|taken to hospital|"
      r"sent to hospital|sick|ill|unconscious|collapsed|poisoned|irritation|casualt(?:y|ies)|bleeding|fractures?|"
@@ -173,8 +198,12 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"head injury|cuts? to|cut by|coughing|short of breath|overcome|critical|down|not moving|lying|chest pain|"
      r"stroke|drowsy|in hospital|fever|rash|measles|cases|sent home|sent to the nurse|burned|broken leg|"
      r"seizures?|heart attack|fitting|chest pains?|head cut|in shock|bruised|scratches|sprained|gash(?:ed)?|"
-     r"can'?t breathe|struggling to breathe|not waking up|won'?t wake up|not responding|swallowed|"
-     r"broken (?:ankle|wrist|hip|nose|ribs?)"),
+     r"can'?t get up|cannot get up|unable to get up|can'?t stand up|choking|turning blue|can'?t walk|cannot walk|"
+     r"crushed (?:his |her |a |the )?(?:hand|leg|foot|arm|fingers?|chest)|"
+     r"(?:hit|struck) (?:on|in) the (?:head|face|chest|back)|(?:arm|hand|leg|foot|finger)s? (?:was |got |is )?(?:caught|crushed|trapped|stuck) in|"
+     r"can'?t breathe|struggling to breathe|not waking up|won'?t wake up|not responding|swallowed|gored|in surgery|"
+     r"broken (?:ankle|wrist|hip|nose|ribs?)|(?:cut|broke|hurt|burned|burnt|scalded|injured|twisted) (?:his|her|their|my) "
+     r"(?:arm|leg|hand|head|face|foot|ankle|wrist|back|neck|finger)s?"),
 )
 EN_PRED = fastre.compile(r"\b(?:" + "|".join(f"(?P<{k}>{p})" for k, p in _EN_PREDICATES) + r")\b")
 # Predicates that name a part of the injured: "2 seriously", "6 hospitalised".
@@ -190,17 +219,25 @@ _EN_FILLER = (
     r"(?:still|were|are|have|had|been|being|reported|confirmed|now|more|other|with|of|them|whom|minor|serious|"
     r"severe|later|also|so|far|a|an)"
 )
+# People got out, counted so that they leave the trapped or missing: "3 buried, 2 dug out".
+_EN_OUT = r"rescued|freed|dug out|pulled out|brought out|got out|found|located"
 EN_COUNT = fastre.compile(
     r"(?<![\w.#/:-])(?:(?:at least|about|around|approximately|approx\.?|nearly|over|more than|up to|some|another|"
     r"a further|further)\s+)?"
     r"(?:(?P<num>\d{1,4}|a dozen|dozens(?: of)?|a couple(?: of)?|twenty-\w+|thirty-\w+|one|two|three|four|five|six|"
     r"seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|"
-    r"forty|fifty|hundred|several|many|a few|few|both)(?![\w:%/]|\.\d|-(?:year|yr|month|storey|story|floor))"
+    r"forty|fifty|hundred|several|many|a few|few|both)(?![\w:%/]|\.\d|-(?:year|yr|month|storey|story|floor)|\s+(?:years?|yrs?|months?)[- ]old)"
     rf"(?=(?P<who>[\s-]+(?:[\w'/-]+\s+){{0,3}}?(?:{EN_PERSON})\b|\s+of (?:them|us|whom)\b)|"
-    rf"\s+(?:{_EN_FILLER}\s+){{0,3}}(?:{'|'.join(p for _, p in _EN_PREDICATES)})\b)"
+    rf"\s+(?:{_EN_FILLER}\s+){{0,3}}(?:{'|'.join(p for _, p in _EN_PREDICATES)}|{_EN_OUT})\b)"
     rf"|(?P<one>an?)(?=[\s-]+(?:[\w'/-]+\s+)?(?:{EN_PERSON})\b))"
 )
 # A clause that is only a number of people: "…, 4 men, contact established", "…, around 15 kids".
+# "…some people under it, maybe two": a hedged number alone at the end.
+EN_HEDGED_TRAILING = re.compile(
+    r"(?:^|[,;:.(] ?)(?:maybe|at least|probably|possibly|perhaps) (?P<num>\d{1,3}|two|three|four|five|six|seven|"
+    r"eight|nine|ten|eleven|twelve|fifteen|twenty)\s*[.!]*\s*$"
+)
+EN_DEATH_TOLL = re.compile(r"\b(?:death toll|total dead|dead total|total deaths|deaths total)\b\D{0,24}?\b(?P<num>\d{1,4})\b")
 EN_TRAILING_COUNT = re.compile(
     r"(?:^|[,;:.(] ?)(?:about |around |approx\.? |some |at least )?(?P<num>\d{1,3}|two|three|four|five|six|seven|"
     r"eight|nine|ten|eleven|twelve|fifteen|twenty)\s+(?:men|women|people|persons|kids|children|workers|miners|"
@@ -260,14 +297,15 @@ class Rules:
     additive: re.Pattern[str]    # 另有/also/another: more, not the same people again
     link: re.Pattern[str]        # between two counts of one list: 2个老人1个小孩, 3 customers and 1 cook
     window: int                  # how far (chars) a count may stand before its predicate
+    bodily: re.Pattern[str]      # 没气了 / 腿断了 / not breathing: a body is meant, so one person at least
 
 
 ZH = Rules(
     negation=ZH_NEGATION,
     unknown=fastre.compile(r"(?:情况)?(?:人数)?(?:不详|不明|未知|待核实|待查|待确认)"),
-    resolved=fastre.compile(r"(?<![没未不])(?:救出|获救|脱困|脱险|救起|救上岸|救上来|爬出|已找到|找到了|联系上|已撤出|已转移|安全撤离)"),
-    rescued=fastre.compile(r"(?<![没未不])(?:救出|获救|脱困|脱险|救起|救上|抬出|挖出|转移出)"),
-    found=fastre.compile(r"(?<![没未不])(?:找到|联系上|寻回|获救)"),
+    resolved=fastre.compile(r"(?<![没未不])(?:救出|获救|脱困|脱险|救起|救上岸|救上来|爬出|已找到|找到了|(?<![没未不])找到(?=[，,。！!\s]|$)|联系上|已撤出|已转移|安全撤离|捞上来|捞出来|自己(?:游|爬|走|跑)(?:回来|出来|上来|上岸))"),
+    rescued=fastre.compile(r"(?<![没未不])(?:救出|获救|脱困|脱险|救起|救上|抬出|挖出|转移出|捞上来|捞出来|拉上来|拉出来|刨出来|刨出|挖出来)"),
+    found=fastre.compile(r"(?<![没未不])(?:找到|联系上|寻回|获救|找着了|(?:自己)?(?:游|爬|走|跑)(?:回来|上来|上岸))"),
     collective=fastre.compile(r"(?:都|均|全部|全都)[^，,。]{0,3}$"),
     collective_all=fastre.compile(r"都|均|全部|全都|全员"),
     person=ZH_PERSON_RE,
@@ -280,10 +318,15 @@ ZH = Rules(
     lift=fastre.compile(r"电梯|轿厢"),
     vehicle=fastre.compile(r"车|船|艇|电梯|吊厢|缆车|索道"),
     subset=fastre.compile(r"^\W*(?:其中|包括|含|内有)"),
-    override=fastre.compile(r"^\W*(?:还有|仍有|尚有|目前共|目前|现共|现累计|现有|截至目前共?|共有|共计|累计|总共|合计)|增至|增加到|上升至|上升到"),
+    override=fastre.compile(r"^\W*(?:还有|仍有|尚有|目前共|目前|现共|现累计|现有|截至目前共?|共有|共计|累计|总共|合计)|增至|增加到|上升至|上升到|(?:仍|尚)(?:被困|在|未|没)"),
     additive=fastre.compile(r"另有|另外|还有|也有|又有|此外"),
     link=re.compile(rf"[\u4e00-\u9fff]{{0,3}}?(?:{ZH_PERSON})\s*(?:和|与|及|以及|、|加|还有)?\s*|\s*(?:和|与|及|以及|、|加)\s*"),
     window=20,
+    bodily=fastre.compile(
+        r"没气了|没有气了|断气|断了气|咽气|还有(?:一)?口?气|还有呼吸|叫不醒|抽搐|口吐白沫|不省人事|"
+        r"(?:胳膊|手|脚|手指|肋骨|腰|骨头|腿)(?:给|被)?[砸摔压撞轧打夹]?(?:断|折)|(?:满脸|满头|一身|浑身|全身|头上|脸上)(?:都)?是血|头破|"
+        r"(?:划|割|扎|砸|烫|烧)伤了?(?:手|脚|腿|头|脸|胳膊)"
+    ),
 )
 
 EN = Rules(
@@ -291,10 +334,11 @@ EN = Rules(
     unknown=fastre.compile(r"\s*(?:unknown|unclear|not known|tbc|to be confirmed)"),
     resolved=fastre.compile(
         r"\b(?:rescued|freed|got out|brought out|all out|safe now|been found|were found|was found|located|"
-        r"accounted for|pulled free)\b"
+        r"accounted for|pulled free|found (?:safe|alive|unharmed|well)|safe and sound|been evacuated|were evacuated|"
+        r"brought to safety|taken off|(?:have |has )?been reached)\b"
     ),
-    rescued=fastre.compile(r"\b(?:rescued|freed|got out|brought out|pulled out|pulled free|extricated|cut free)\b"),
-    found=fastre.compile(r"\b(?:found|located|accounted for|rescued)\b"),
+    rescued=fastre.compile(r"\b(?:rescued|freed|got out|brought out|pulled out|pulled free|extricated|cut free|dug out)\b"),
+    found=fastre.compile(r"\b(?:found|located|accounted for|rescued|pulled out|brought out|got out)\b"),
     collective=fastre.compile(r"\b(?:all|both|everyone)\b[\w\s]{0,12}$"),
     collective_all=fastre.compile(r"\b(?:all|both|everyone)\b"),
     person=EN_PERSON_RE,
@@ -316,4 +360,8 @@ EN = Rules(
         rf"[\s-]+(?:[\w'-]+\s+){{0,2}}?(?:{EN_PERSON})\s*(?:,\s*)?(?:and|&|\+|plus)\s+|\s*(?:and|&|\+|plus)\s+"
     ),
     window=45,
+    bodily=fastre.compile(
+        r"not breathing|no pulse|not waking up|won'?t wake up|not responding|unresponsive|seizures?|fitting|"
+        r"broken (?:leg|arm|ankle|wrist|hip|nose|ribs?)|bleeding from (?:his|her|the) (?:head|face|nose|mouth)"
+    ),
 )

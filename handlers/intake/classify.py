@@ -23,7 +23,7 @@ from handlers.intake import fastre
 
 # Openings that mark chatter: tests, notices, thanks, plans for later.
 _CHATTER_OPENING = re.compile(
-    r"\W*(?:关于.{0,40}(?:通知|决定|意见|方案)|测试|试一下|通知|提醒|温馨提示|公告|谢谢|感谢|多谢|辛苦|明天|明早|明晚|后天|下周|下个月|"
+    r"\W*(?:关于.{0,40}(?:通知|决定|意见|方案|报告)|测试|试一下|通知|提醒|温馨提示|公告|谢谢|感谢|多谢|辛苦|明天|明早|明晚|后天|下周|下个月|"
     r"(?:test(?:ing)?|notice|fyi|thanks|thank you|cheers|tomorrow|next (?:week|month))\b)",
 )
 # Anywhere in the message: drills, forecasts, meetings, notices, statistics, thanks.
@@ -45,26 +45,40 @@ _CHATTER_ZH = fastre.compile(
     r"(?:将于|拟于|定于)(?:明天|明日|今晚|后天|下周|[0-9一二三四五六七八九十]+[日号月])|"
     r"请查看附件|见附件"
     # hyperbole and games: 快被作业压死了, 累死了, 队友全挂了; things (not people) dropped in water
-    r"|快(?:要)?被.{0,6}(?:累|烦|气|逼|折磨)死|游戏里|打游戏|玩游戏|队友(?:全|都)?(?:挂|死|没)了|开黑|"
+    # news from other provinces and abroad, films and books, simulated scenarios, summaries, insurance
+    r"|外省|邻省|省外|国外|外国|某某?省|某国|隔壁县|邻县|外县|邻市|隔壁市|外市|恢复得(?:挺|很|不错|还行)|恢复(?:得)?(?:挺|很)好|电影|电视剧|纪录片|小说里|模拟|总结|月报|周报|保险公司|理赔|"
+    r"让不让人活|不让人活了|赔偿|保险(?:能|会|怎么)?赔|正常范围|"
+    # paperwork about an incident; places where accidents happen often (a complaint, not an event)
+    r"(?:情况说明|评估报告|调查报告|总结报告|材料)[^，,。]{0,8}(?:写好|审阅|审核|修改|发你|发我|上传|交了)|请审阅|"
+    r"(?:老|经常|总|常常|老是|总是)(?:是)?(?:出|发生)(?:车祸|事故|事)|"
+    r"快(?:要)?被.{0,6}(?:累|烦|气|逼|折磨)死|游戏里|打游戏|玩游戏|队友(?:全|都)?(?:挂|死|没)了|开黑|"
     r"(?:手机|钥匙|钱包|眼镜|耳机|帽子|鞋)[^，,。 ]{0,3}(?:掉|落)(?:进|到)?(?:水|河|海|湖|池)里"
 )
 # Notices to units and deadlines: chatter as a rule, but an incident report may carry one
 # ("…已做好转移准备", "请各单位注意") — with a hazard named, the centre decides (triage).
 _NOTICE_ZH = fastre.compile(
     r"请.{0,6}(?:注意|做好)(?!.{0,4}(?:转移|撤离|疏散)准备).{0,4}(?:防范|防御|准备)|请各(?!.{0,8}协助(?:查找|寻找|搜寻))|各(?:单位|镇街|部门|乡镇|街道|队)[^，,。]{0,12}(?:前|务必|须|要)|"
-    r"做好(?!.{0,4}(?:转移|撤离|疏散)准备).{0,6}(?:防范|准备|防御|工作)|报送|(?:上报|提交|报到).{0,8}前|建议.{0,6}(?:加装|增加|配备)"
+    r"做好(?!.{0,4}(?:转移|撤离|疏散)准备).{0,6}(?:防范|准备|防御|工作)|报送|(?:上报|提交|报到).{0,8}前|建议.{0,6}(?:加装|增加|配备|安装|装|设置|修)"
 )
 _CHATTER_EN = fastre.compile(
     r"\bdrills?\b|\b(?:fire|evacuation|emergency|rescue|joint|tabletop) exercises?\b|"
     r"\bstatistics\b|\bso far this year\b|please ignore|\bjust a test\b|"
     r"\bforecasts?\b|\bexpected to (?:hit|make landfall|affect|bring|reach|arrive)|"
     r"\bweather (?:bureau|service|office)\b|"
-    r"\bwill (?:hit|make landfall|affect|bring)\b|\b(?:weather|typhoon|storm|flood|rain) (?:warning|watch|alert)\b|"
+    r"\bwill (?:hit|make landfall|affect|bring)\b|"
+    r"\b(?:weather|typhoon|storm|flood|rain|landslide|mudslide|geological|tsunami|fire|heat|wind|gale|cold|frost|"
+    r"blizzard|snow|thunderstorm|hail|fog) (?:warning|watch|alert)\b|\b(?:warnings?|alerts?) (?:issued|in effect|upgraded|lifted)\b|"
     r"\b(?:possible|possibly|likely|risk of|chance of)\b.{0,20}\b(?:flood\w*|rain\w*|storms?|landslides?|showers)|"
     r"\bmeetings?\b|\bbriefing\b|\bdebrief|"
     r"\breminder\b|\bplease (?:submit|send in|remember)\b|"
     r"\bnext (?:week|month|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
-    r"\bgreat (?:job|work|teamwork)\b|\bwell done\b"
+    r"\bgreat (?:job|work|teamwork)\b|\bwell done\b|"
+    # news from elsewhere, films, scenarios, summaries, planned outages
+    r"\b(?:another|other|neighbou?ring) (?:province|country|countries)\b|\babroad\b|\boverseas\b|"
+    r"\b(?:movie|film|documentary|tv series|novel)\b|\bscenario\b|\bsimulat(?:ed|ion)\b|"
+    r"\b(?:monthly|weekly|daily|annual|yearly|quarterly) (?:summary|stats|report)\b|\bsummary:|"
+    r"\b(?:planned|scheduled) (?:power cuts?|outages?|maintenance|works?)\b|"
+    r"\b(?:power cuts?|outages?|maintenance|works?) (?:is |are )?(?:planned|scheduled)\b"
     r"|\bscheduled (?:blasting|maintenance|works?|outages?|power cuts?|tests?|drills?|inspections?)\b|"
     r"\bno action (?:needed|required)\b|\bhaha\w*\b|\b(?:flooded|swamped|snowed) with\b|\bon fire this\b|"
     r"\b(?:stuck|trapped) in (?:traffic|a meeting|meetings)\b|\bcrashed on the (?:sofa|couch|bed)\b|"
@@ -80,19 +94,22 @@ _TRAINING = fastre.compile(r"培训|讲座|\btraining\b|\bworkshop\b|\bseminar\b
 # Talk about a past incident ("去年那起…", "last year's landslide") is not a new one,
 # unless it is happening again now.
 _PAST = fastre.compile(
-    r"去年|前年|上次|上回|往年|历史上|上周|上个月|上月|\blast (?:year|month|week|time)\b|\b(?:years?|months?) ago\b|"
+    r"去年|前年|上次|上回|那回|往年|历史上|上周|上个月|上月|(?:半|[一二两三几]|好几|好些)年(?:多)?了|\blast (?:year|month|week|time)\b|\b(?:years?|months?) ago\b|"
     r"\bfrom (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|last night)\b"
 )
 _NOW = fastre.compile(r"又|再次|现在|目前|刚才|刚刚|正在|\bagain\b|\bnow\b|\bjust\b|\bcurrently\b")
 # A clause that asks rather than tells.
-_QUESTION_END = fastre.compile(r"(?:[?？]+|[吗么嘛](?:[?？]*))\W*$")
+_QUESTION_END = fastre.compile(r"(?:[?？]+|[吗么嘛](?:[?？]*)|了没有?)\W*$")
 _NE_END = re.compile(r"呢\W*$")
 _QUESTION_WORD = re.compile(r"谁|什么|啥|哪|怎么|咋|几|多少|为什么|是不是|有没有|要不要|能不能|会不会")
 
 # Explicit calls for help: a report even when no hazard is named.
 _DISTRESS = fastre.compile(
     r"救命|求救|求助|救人(?:啊|呐|呀)|喊救人|请求(?:支援|救援|增援)|快来人|快派人|(?:打|叫|拨打|呼叫|叫了|打了)\s*(?:110|119|120|122)|"
-    r"\bhelp!|\bsos\b|\bmayday\b|\bsend help\b|\bambulance called\b|\bcalled (?:911|112|119|120)\b",
+    r"\bhelp!|\bsos\b|\bmayday\b|\bsend help\b|\bambulance called\b|\bcalled (?:911|112|119|120)\b|"
+    # asking for people or an ambulance to come: 快来救人, 需要救护车, please come quickly
+    r"快来(?:救|帮)|赶紧来(?:人|车)|快派(?:车|救护车)|需要(?:救护车|救援)|(?:叫|喊|派|来)(?:个|辆)?救护车|"
+    r"\bcome quickly\b|\bcome fast\b|\bsend (?:an )?ambulance\b|\bneed (?:an )?ambulance\b|\bhelp us\b|\bwe need help\b",
 )
 
 # --- incident families ---------------------------------------------------------------
@@ -102,12 +119,13 @@ _VESSEL_EN = r"(?:boat|ship|vessel|ferry|trawler|yacht|kayak|canoe|dinghy|barge|
 _VEHICLE_ZH = r"(?:车|货车|轿车|客车|公交|大巴|面包车|摩托|电动车|三轮|渣土车|槽罐车|罐车|卡车|挂车|拖拉机|的士)"
 _FIRE_ZH = (
     r"被烟(?:熏|呛)|起火|着火|失火|火灾|火情|大火|明火|火势|火光|火苗|火焰|烧起来|燃烧|燃起|冒烟|浓烟|黑烟|爆炸|爆燃|闪爆|火警|"
-    r"自燃|烧着|烧毁|林火|山火|引着|引燃|点着了|着了(?:一大片|一片|好大)|着起来|冒火|窜火|焦糊味|烧焦"
+    r"自燃|烧着|烧毁|林火|山火|引着|引燃|点着了|着了(?:一大片|一片|好大)|着起来|冒火|窜火|焦糊味|烧焦|"
+    r"火(?:很|太|特别|挺|好|老|越来越)大"
 )
 _FIRE_EN = (
     r"\bfire\b(?![- ](?:drills?|engines?|trucks?|brigade|stations?|extinguishers?|hydrants?|service|department|"
     r"crews?|fighters?|team|alarm test|exits?|doors?|safety|plans?|escape|hose))|\bblaze\b|\bablaze\b|\bon fire\b|"
-    r"\bcaught fire\b|\bburning\b|\bflames?\b|\bsmoke\b(?![- ](?:machines?|alarms?|detectors?|tests?|bombs?))|\bexplosions?\b|\bexploded\b|\bblast\b"
+    r"\bcaught fire\b|\bburning\b|\bflames?\b|\bburn(?:ed|t) (?:down|out)\b|\bgutted\b|\bcaught alight\b|\bset alight\b|\bsmoke\b(?![- ](?:machines?|alarms?|detectors?|tests?|bombs?))|\bexplosions?\b|\bexploded\b|\bblast\b"
 )
 
 ZH_TYPES: dict[str, re.Pattern[str]] = {
@@ -118,15 +136,15 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"(?:硫酸|盐酸|硝酸|烧碱|液碱|甲醇|苯|汽油|柴油|化学品|危化品|储罐|罐体|槽罐|罐车).{0,8}"
         r"(?:外溢|溢出|破裂|喷出|外泄)|"
         # poisoning in a confined space (sewage, septic tanks, pits) is a toxic-gas job
-        r"(?:沼气池|化粪池|污水|窨井|粪池|有限空间|下水道|下池|池底|罐内|井内).{0,12}(?:中毒|晕倒|昏迷)"
+        r"(?:沼气池|化粪池|污水|窨井|粪池|有限空间|下水道|下池|池底|罐内|井内|地窖|菜窖|红薯窖|白菜窖).{0,12}(?:中毒|晕倒|昏迷)"
         # what people smell and feel before anyone names a chemical
-        r"|(?:味道?|气味|异味|怪味).{0,3}(?:很大|特别大|刺鼻|呛|好大|太大)|呛人|刺鼻|眼睛(?:疼|辣|睁不开)|"
+        r"|(?:味道?|气味|异味|怪味).{0,3}(?:很大|特别大|刺鼻|呛|好大|太大)|臭鸡蛋味|(?:厂|化工|罐|管道)[^，,。 ]{0,6}(?:一股|有股)[^，,。 ]{0,3}味|呛人|刺鼻|眼睛(?:疼|辣|睁不开)|"
         r"(?:煤气|燃气|天然气|液化气)(?:味|泄|漏|管道.{0,4}(?:断|破|裂))|(?:煤气|燃气|天然气|液化气)(?:管子?|罐|瓶|阀门?|灶).{0,3}(?:漏|泄|呲)|(?:冒|喷)(?:黄|绿)烟|"
         r"(?:罐子|罐体|储罐|阀门|(?:燃气|煤气|天然气|输油|化工|氨)(?:管道|管线))(?:被)?(?:挖|撞)?(?:破|断|裂|漏)|死鱼|(?:油|液体|药水|酸)[^，,。 ]{0,2}(?:往外|外)(?:流|冒|漏|淌|喷|呲)|"
         r"(?:汽油|柴油|机油|氨水|硫酸|盐酸|农药|化学品).{0,8}(?:流了|流进|流入|往.{0,4}流|漏了|洒了)|(?:农药|化肥|油漆|汽油|柴油|沼气|氨水?|硫磺)味|"
-        r"(?:沼气池|化粪池|粪池|窨井|地窖|罐).{0,10}(?:没上来|下去.{0,6}没)|(?:沼气池|化粪池|粪池|沼气).{0,4}(?:炸|爆)"
+        r"(?:沼气池|化粪池|粪池|清粪池|污水井|污水池|窨井|地窖|罐).{0,10}(?:没上来|下去.{0,6}没)|(?:沼气池|化粪池|粪池|沼气).{0,4}(?:炸|爆)"
     ),
-    "earthquake": fastre.compile(r"地震|震感|余震|震中|震级|地(?:一|在|直)晃|(?:楼|房子?)(?:一|在|直)晃|地动山摇|"
+    "earthquake": fastre.compile(r"地震|震感|余震|震中|震级|明显(?:的)?震动|震动明显|感(?:受|觉)到.{0,4}震动|地(?:一|在|直)晃|(?:楼|房子?)(?:一|在|直)晃|地动山摇|"
                                  r"(?:地|楼|房子?)(?:又)?晃(?:了|得)|地动了|(?<!手机)(?<!电话)又震了|震(?:塌|裂|倒|碎|坏|掉)"),
     "forest_fire": fastre.compile(
         r"山火|林火|森林火灾|森林着火|草原火|野火|"
@@ -137,7 +155,7 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
     ),
     "fire": fastre.compile(
         _FIRE_ZH + r"|(?:房|屋|车|店|厂|棚|草垛|柴垛|油锅|锅|楼|仓库|铺子?|站|库|场|院|馆|摊|垛|烟囱)(?:子)?.{0,2}(?:着了|点着|烧着)|"
-        r"冒火花|火花四溅|巨响|(?:煤气罐|液化气罐|气罐|锅炉|电瓶|电池).{0,3}(?:爆|炸)|"
+        r"冒火花|火花四溅|巨响|烧(?:没|光|塌|毁|掉)了|(?:全是|都是|满是|一屋子|一楼道)(?:黑)?烟|烟(?:很大|太大|老大|特别大|好大)|火(?:还|仍)?(?:没|未)(?:灭|扑灭)|火(?:还|仍)在(?:烧|着)|(?:煤气罐|液化气罐|气罐|锅炉|电瓶|电池).{0,3}(?:爆|炸)|"
         r"(?:炮仗|鞭炮|烟花|花炮|爆竹).{0,6}(?:炸|爆)"
     ),
     # a building or roof that caves in is a collapse, not ground subsidence
@@ -157,17 +175,17 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"管涌|漫顶|溃口|堤坝.{0,4}(?:渗|裂|险)|大坝.{0,4}(?:渗|裂|险)"
         r"|(?:坝|堤|水库).{0,8}(?:渗水|冒水|口子|裂缝|险情|冲垮|冲毁|垮)|(?:冲垮|冲毁).{0,6}(?:堤|坝)|水冲进|"
         r"水(?:太大|很大|越来越大|涨上来|漫上来)|超汛限|"
-        r"屋顶上.{0,6}(?:等|救)|淹水|水(?:都)?(?:进屋|进院|进家|漫到|漫进|没过|到腰|到膝盖)|水(?:都|已经)?(?:到|没过|淹到|漫到|齐)了?(?:脖子|腰|膝盖|大腿|胸口?|窗户?|车窗|车顶|屋顶|房顶|炕)|"
-        r"(?:全村|村里|屋里|家里|房子|地里)(?:都|全)?泡了|(?:被)?水(?:给)?冲(?:断|垮|毁|塌)|水.{0,6}把(?:路|桥).{0,3}冲|被水围|泡在水里|被水困"
+        r"屋顶上.{0,6}(?:等|救)|淹水|(?<!潮)水(?:都)?上来了|水(?:都)?(?:进屋|进院|进家|漫到|漫进|没过|到腰|到膝盖)|水(?:都|已经)?(?:到|没过|淹到|漫到|齐)了?(?:脖子|腰|膝盖|大腿|胸口?|窗户?|车窗|车顶|屋顶|房顶|炕)|"
+        r"(?:全村|村里|屋里|家里|房子|地里)(?:都|全)?泡了|水.{0,4}涨起来|(?:桥|路|路基|堤|坝)(?:被)?(?:冲断|冲垮|冲毁|冲塌|冲没)|(?:被)?水(?:给)?冲(?:断|垮|毁|塌)|水.{0,6}把(?:路|桥).{0,3}冲|被水围|泡在水里|被水困"
     ),
     "water_rescue": fastre.compile(
         r"溺水|落水|坠海|坠河|坠江|(?<![要想])跳河|(?<![要想])跳海|翻船|沉船|"
         r"(?:掉|落|跌|摔|滑|冲|栽|翻)(?:进|入|到)?(?:了)?(?:河|海|江|湖|水|池塘|鱼塘|水塘|水库|水渠|河道)(?:里|中)|(?:掉|落|跌|摔|滑|冲|栽)(?:进|入|到)(?:了)?(?:河|海|江|湖|水|池塘|鱼塘|水塘|水库|水渠|河道)|(?:水|河|海|湖)里.{0,8}扑腾|"
-        rf"{_VESSEL_ZH}.{{0,30}}(?:翻了|侧翻|倾覆|沉没|下沉|进水|漏水|碰撞|相撞|撞上|撞到|搁浅|遇险|失去动力|失联|翻|漂航|走锚|触礁)|"
+        rf"{_VESSEL_ZH}.{{0,30}}(?:翻了|侧翻|倾覆|沉没|下沉|沉了|抛锚|发动机.{{0,2}}坏|机器坏|熄火|进水|漏水|碰撞|相撞|撞上|撞到|搁浅|遇险|失去动力|失联|翻|漂航|走锚|触礁)|"
         r"(?:河|江|湖|海|水库|水塘|水)里?(?:漂着|漂浮|有(?:个)?人)|浮尸|"
         r"(?:礁石|沙洲|滩涂|江心|河心|孤岛|海边|海滩).{0,10}(?:困|涨潮|海水.{0,4}涨)|"
-        r"离岸流|卷入海|被浪|涨潮.{0,6}困|困.{0,8}涨潮|潮水.{0,6}困|海上搜救|水上搜救|冲离岸边|被冲离|卷走|"
-        r"救生员.{0,8}(?:施救|下水|搜救|救援)|下水(?:施救|救人|搜救)"
+        r"离岸流|卷入海|被浪|被(?:水|浪|海水|河水)?冲(?:到深水|出去|远了|走了)|冲到深水区|涨潮.{0,6}困|困.{0,8}涨潮|潮水.{0,6}困|海上搜救|水上搜救|冲离岸边|被冲离|卷走|"
+        r"救生员.{0,8}(?:施救|下水|搜救|救援)|下水(?:施救|救人|搜救)|出海.{0,4}(?:未归|没回来|不归|失联)"
         r"|掉(?:进)?(?:海|河|水|湖|池塘|冰窟窿)里|落海|冰窟窿|困.{0,4}(?:礁石|沙洲|滩涂)|游泳.{0,10}(?:抽筋|沉下|没上来|不见)|抱着(?:桥墩|树|木头|礁石)|赶海.{0,10}(?:困|围)|"
         r"潮水.{0,6}围|没上来|漂着|触礁|搁浅在|(?:礁|滩|岸边|海边|近岸|港|湾|海|岛|海里|外海).{0,8}搁浅|(?:船|艇).{0,4}(?:坏了|不动了|漂走)|海上.{0,10}(?:救命|不动)|"
         r"(?:池塘|鱼塘|水塘|河|海|水库|冰面|大坝|堤|码头).{0,10}(?:掉|滑|落|摔|跌)(?:进|下)去|钓鱼.{0,10}(?:掉|滑|落|摔|跌)(?:进|下)"
@@ -178,10 +196,10 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"(?:脚手架|塔吊|吊车|门机|龙门吊|广告牌|招牌|围墙|大棚|棚子|屋顶|楼板|天花板|吊顶|雨棚).{0,6}"
         r"(?:倒|塌|垮|掉落|刮落|吹落|坠落|砸|掉下来|砸下来|落下来)|"
         r"(?:外墙|墙体|墙皮|瓷砖|幕墙|玻璃|招牌|阳台).{0,4}(?:脱落|掉落|坠落|砸)|"
-        r"(?:桥面|桥梁|大桥|桥|楼房|房屋|民房|楼体|大楼|建筑|基坑).{0,6}(?:裂缝|下沉|开裂|倾斜|变形|坍|塌)|"
+        r"(?:桥面|桥梁|大桥|桥|楼房|房屋|房子|民房|楼体|大楼|建筑|基坑|地基).{0,6}(?:裂缝|缝|下沉|开裂|倾斜|变形|坍|塌)|"
         r"(?:泡|冲|压|震|烧|砸|刮|吹)塌|"
         r"(?:屋顶|彩钢板|彩钢瓦|顶棚|雨棚|棚顶|广告牌|招牌|围挡).{0,6}(?:掀翻|掀掉|刮飞|吹飞|刮落|吹落|倒塌|砸)"
-        r"|(?:房顶|屋顶|阳台|墙|广告牌|彩钢房|工棚|棚子?|碎石|墙皮).{0,6}(?:掀了|吹倒|刮倒|掉下来|掉落|砸)"
+        r"|(?:房顶|屋顶|阳台|墙|广告牌|彩钢房|工棚|棚子?|大棚|板房|碎石|墙皮).{0,6}(?:掀了|掀翻|刮翻|吹翻|吹倒|刮倒|掉下来|掉落|砸)"
         r"|(?:房|屋|墙|楼)(?:子|体)?(?:都|全)?(?:倒|塌)了|(?:墙|墙头|楼|房子?|烟囱|电线杆|塔吊)[^，,。 ]{0,2}(?:歪了|要倒|快倒了|往一边倒)|(?:门楼|牌坊|烟囱|水塔|大门|院墙|墙头|偏房|厢房|平房|猪圈|牛棚|羊圈|车棚)(?:子)?.{0,3}(?:倒了|塌|垮)"
     ),
     "traffic_strong": fastre.compile(
@@ -191,28 +209,32 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
     "traffic": fastre.compile(
         r"车祸|交通事故|追尾|相撞|撞车|剐蹭|刮蹭|侧翻|翻车|连环撞|被撞|撞倒|撞伤|撞死|碾压|"
         rf"{_VEHICLE_ZH}.{{0,10}}(?:撞|冲进|冲出|冲下|翻下|翻入|掉进|坠入|失控|滑下|翻|刮了|刮倒|剐了|蹭了|顶上了|顶到|摔|栽)"
-        r"|撞了|撞上了|撞着|刮倒|车.{0,4}翻|对撞|顶牛|撞护栏|撞树|撞人|把人撞|被车(?:撞|轧|碾|压|刮|蹭)"
+        r"|撞了|撞上了|撞着|刮倒|车.{0,4}翻|对撞|顶牛|刮擦|剐擦|撞(?:到)?(?:一块|一起)|撞护栏|撞树|撞人|把人撞|被车(?:撞|轧|碾|压|刮|蹭)"
     ),
     "medical": fastre.compile(
         r"中毒|中暑|晕倒|昏倒|晕厥|昏迷|休克|心脏病|心梗|心肌梗|脑梗|中风|猝死|抽搐|癫痫|呕吐|腹泻|腹痛|"
         r"肚子疼|拉肚子|上吐下泻|发烧|高烧|发热|起疹子|疹子|手足口|麻疹|水痘|流感|犯病|一动不动|躺着不动|不省人事|"
         r"误喝|误食|喝了农药|毒蘑菇|喘不上气|喘不过气|水母|大出血|吐血|"
         r"没有意识|失去意识|意识不清|神志不清|心肺复苏|呼吸困难|过敏|胸痛|突发疾病|突发.{0,4}病|倒地不起|aed|急救|"
-        r"被蛇咬|蜇伤|口吐白沫|抽风|吃坏肚子|河豚|嘴麻|手麻|发麻|说话.{0,3}不利索|吃了.{0,6}(?:蘑菇|河豚|野菜)|叫不醒|晕过去|昏过去|没意识|没知觉|没反应了|(?:突然|一下子?)(?:就)?倒(?:了|下|地)|诺如|病毒感染|嘴歪|说不出话|抽抽|心脏不舒服|被.{0,3}(?:蜇|蛰)"
+        r"(?:家中|家里|炕上|床上|屋里)[^，,。]{0,10}(?:没气|去世|死亡|不行了)|(?:独居|孤寡)[^。]{0,24}(?:死亡|去世|没气)|"
+        r"被蛇咬|蜇伤|口吐白沫|(?:吃|喝|吞)了(?:半|一|大半|小半|好几|几)(?:瓶|板|盒|片|粒|包)|把药当|羊水破|要生了|难产|早产|抽风|吃坏肚子|河豚|嘴麻|手麻|发麻|说话.{0,3}不利索|吃了.{0,6}(?:蘑菇|河豚|野菜)|叫不醒|晕过去|昏过去|没意识|没知觉|没反应了|(?:突然|一下子?)(?:就)?倒(?:了|下|地)|诺如|病毒感染|嘴歪|说不出话|抽抽|心脏不舒服|被.{0,3}(?:蜇|蛰)"
     ),
     # A person falling from a height is "other" (an industrial or domestic accident), even
     # from a scaffold: checked before the collapse words (脚手架…坠落).
     "other_strong": fastre.compile(
-        r"(?<![石物块砖瓦])从.{0,10}(?:楼|层|窗户?|阳台|楼顶|屋顶|房顶|树上?|梯子?|脚手架|高处|吊篮).{0,3}(?:掉|摔|坠|跌|落)(?:下|落|了)|高处坠落"
+        r"(?<![石物块砖瓦])从.{0,10}(?:楼|层|窗户?|阳台|楼顶|屋顶|房顶|树上?|梯子?|脚手架|高处|吊篮|船舱|舱|平台|车斗|货堆).{0,3}(?:掉|摔|坠|跌|落)(?:下|落|了)|高处坠落|"
+        # people down a cliff or ravine; animals that gore, kick or bite
+        r"(?:跌|摔|掉|滚|坠)(?:下|落)(?:了)?(?:山崖|悬崖|山沟|山涧|沟底|崖)|"
+        r"(?:牛|马|驴|骡子|猪|羊|狗|犬)[^，,。 ]{0,2}(?:顶|踢|咬|拱|撞)(?:了|伤|着|到|倒|他|她|人)"
     ),
     # Incidents of no other family; and casualty words alone (被困, 失联), which make a
     # report (更新：被困人员已全部救出) whose family the message does not say.
     "other": fastre.compile(
-        r"电梯.{0,6}(?:困|卡|故障|关人)|困.{0,3}电梯|停电|断电|踩踏|坠楼|跳楼|轻生|高空坠物|坠落|走失|"
+        r"电梯.{0,6}(?:困|卡|故障|关人)|困.{0,3}电梯|停电|断电|踩踏|被踩|踩伤|坠楼|跳楼|轻生|高空坠物|坠落|走失|"
         r"被困|失联|失踪|下落不明|被埋|摔下|坠崖|跌落|骨折|溺亡|触电|尸体|遗体"
         r"|打架|斗殴|动刀|持刀|砍人|漏电|电倒|被电|停水|反锁|锁在车里|井盖|掉下去了|找不着了|找不到了|走丢|"
         r"老年痴呆|迷路|烫伤|扎伤|雷劈|被.{0,4}烫(?:了|着|伤|到)|(?:掉|摔|栽|跌|滚|滑)(?:进|到|下)?了?(?:枯井|机井|水井|窨井|井|坑|地洞|洞|沟|下水道)(?:里|中|内|下)|(?:狗|犬).{0,4}咬|咬人|咬伤|未归|(?:还|一直|至今|到现在|一宿|一夜|一晚上?|放学后?|出去后?)(?:都)?(?:没|没有|未)回(?:家|来)(?!吃|睡|拿)|"
-        r"要跳(?:河|海|楼|桥)|想跳|(?:手|胳膊|腿|头发|衣服|人).{0,3}(?:卷|绞|夹|轧)(?:进|入|到)|机器.{0,4}(?:卷|绞|夹|轧)|电线杆.{0,4}(?:倒|断)|电线.{0,6}(?:落地|掉下来|断了)|打火花|变压器.{0,4}(?:炸|爆|着火|冒火)"
+        r"要跳(?:河|海|楼|桥)|想跳|(?:手|胳膊|腿|头发|衣服|人).{0,3}(?:卷|绞|夹|轧)(?:进|入|到)|机器.{0,4}(?:卷|绞|夹|轧)|电线杆.{0,4}(?:倒|断)|电线.{0,6}(?:落地|掉下来|断了)|打火花|(?:井|坑|洞|窟窿|下水道)里[^，,。 ]{0,4}掉(?:进去|下去)|变压器.{0,4}(?:炸|爆|着火|冒火)"
     ),
 }
 
@@ -260,9 +282,10 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\b(?:sea|river|lake|water|reservoir|pond|canal|harbou?r|stream|creek|dam|surf|lagoon)\b|"
         r"\b(?:missing|disappeared|last seen)\b.{0,40}\b(?:sea|river|lake|water|reservoir|pond|canal|beach|lagoon)\b|"
         r"\b(?:swept|washed) (?:off|away|out|into)\b|\bby a (?:rogue |freak |big )?wave\b|"
-        r"\bin the water\b|"
+        r"\bin the water\b|\bstruggling in the (?:water|sea|river|waves)\b|\bswimmers? in (?:trouble|difficulty)\b|"
         rf"\b{_VESSEL_EN}\b.{{0,60}}\b(?:collided|collision|aground|adrift|taking (?:on )?water|disabled|overturned|"
-        r"sinking|capsized|lost contact|missing|overdue|hit|struck|rammed|on fire|ablaze)|"
+        r"sinking|capsized|lost contact|missing|overdue|hit|struck|rammed|on fire|ablaze|lost (?:power|propulsion|steering)|"
+        r"engine (?:failure|failed|broke down|trouble))|"
         rf"\b(?:collided|collision)\b.{{0,40}}\b{_VESSEL_EN}\b"
         r"|\bstranded\b.{0,30}\b(?:offshore|at sea|sandbar|sandbank|rocks|reef|islet|island|lake|river)\b|\b(?:sandbar|sandbank)\b|"
         r"\bon the rocks\b|\bpeople in (?:the )?water\b|\bdrifting\b|\badrift\b|\bdismasted\b|"
@@ -271,7 +294,8 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\bbody\b.{0,30}\b(?:from|in) the (?:water|sea|river|harbou?r|lake|reservoir)\b|"
         r"\bswimming\b.{0,40}\b(?:can'?t see|cannot see|missing|disappeared|went under|not seen)\b|"
         r"\b(?:river|sea|lake|reservoir|pond|canal|harbou?r)\b.{0,40}\bfell in\b|\bdragged out\b.{0,30}\b(?:current|sea|waves?)\b|"
-        r"\bdidn'?t (?:surface|come back|return)\b|\bhaven'?t come back\b|\bpan[- ]pan\b",
+        r"\bdidn'?t (?:surface|come back|return)\b|\bhaven'?t come back\b|\bpan[- ]pan\b|"
+        r"\b(?:didn'?t|hasn'?t|has not|did not|never) come (?:back )?up\b|\bnever came (?:back )?up\b",
     ),
     "flood_weak": fastre.compile(r"\bwater (?:rising|level)\b|\bwater inside\b|\bwater over\b"),
     "collapse": fastre.compile(
@@ -283,6 +307,7 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\b(?:roof|ceiling|billboard|sign|wall|balcony|balconies|canopy|awning|chimney|scaffold\w*|shop front)s?\b.{0,40}"
         r"\b(?:fell in|blown down|came down|fell on|fell onto|fell through|fell down)\b|"
         r"\b(?:partial|structural|building|roof|wall|bridge|house) collapse\b|"
+        r"\bcollapsed (?:building|house|bridge|roof|wall|structure|block|tower|factory|warehouse|school|shed|tunnel)s?\b|"
         r"\bcollapse of (?:the |a )?(?:\w+ )?(?:roof|building|wall|house|bridge|ceiling|structure|scaffold\w*)",
     ),
     "traffic_strong": fastre.compile(
@@ -292,7 +317,7 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\b(?:car|truck|lorry|bus|van|taxi|motorbike|motorcycle|scooter|bike|cyclist|tractor|coach|ambulance|bicycle|"
         r"e-?bike|pedestrian|minibus)\s+vs\.?\s+\w+|\bhead-?on\b|"
         r"\bhit and run\b|\btipped over\b|\bwent under (?:a|the) (?:lorry|truck|bus|tractor)\b|\bflipped (?:over|onto)\b|"
-        r"\b(?:car|lorry|truck|bus|van|vehicle|taxi|coach|motorbike|motorcycle|tractor|tanker)s?\s+"
+        r"\blevel crossing\b|\b(?:car|lorry|truck|bus|van|vehicle|taxi|coach|motorbike|motorcycle|tractor|tanker|train|tram)s?\s+"
         r"(?:hit|struck|smashed into|ploughed into|plowed into|slammed into|crashed into|rammed|mounted)\s+"
         r"(?:a|an|the|another|two|three|\d+|his|her|their)\b"
     ),
@@ -315,20 +340,28 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\bmedical emergency\b|\bcarbon monoxide\b|\bsnake ?bite\b|\bbitten by a snake\b|\bstung\b|\bfood poisoning\b|"
         r"\bfell ill\b|\bunwell\b|\bhead (?:wound|injury)\b|\bfell down the stairs\b"
         r"|\basthma attack\b|\bdiabetic\b|\bhypothermi\w*|\bheat exhaustion\b|\bdehydrat\w*|\bfever\b|\brash\b|\bmeasles\b|\bchest pains?\b|\bmedevac\b|\bsick\b|\bnorovirus\b|\boutbreak\b|"
-        r"\blying (?:on|in) the (?:road|street|ground|snow)\b|\bnot moving\b|"
+        r"\blying (?:on|in) the (?:road|street|ground|snow)\b|\bnot moving\b|\bin labou?r\b|\bgiving birth\b|"
+        r"\bwaters? (?:has |have )?broken\b|"
         r"\bswallowed\b|\b(?:took|taken|ate) (?:too many|a lot of|some|all (?:the|her|his|my)) (?:pills|tablets|sleeping pills|medicine)\b|\b(?:not|won'?t|isn'?t|doesn'?t|can'?t) wak(?:e|ing) up\b",
     ),
-    "other_strong": fastre.compile(r"\bfell (?:from|off) (?:the |a |an )?(?:\w+ ){0,2}(?:roof|ladder|scaffold\w*|balcony|window|tree)"),
+    "other_strong": fastre.compile(
+        r"\bfell (?:from|off) (?:the |a |an )?(?:\w+ ){0,2}(?:roof|ladder|scaffold\w*|balcony|window|tree)|"
+        r"\bgored\b|\b(?:kicked|trampled|attacked|charged) by (?:a |an |the )?(?:bull|cow|horse|ox|buffalo|boar|dog)s?\b"
+    ),
     "other": fastre.compile(
         r"\b(?:stuck|trapped) in (?:the|a|an) (?:lift|elevator)\b|\b(?:dog attack|dog bite|bitten)\b|\bbomb threat\b|"
         r"\b(?:hikers?|climbers?|walkers?|child|kids?|boy|girl|man|woman)\b.{0,12}\b(?:lost|got lost)\b|"
         r"\bfell (?:on|off|from|down)\b|\bbroken (?:ankle|wrist|hip|leg|arm)\b|"
         r"\b(?:elevator|lift)s?\b.{0,20}\b(?:stuck|trapped|entrapment|jammed)\b|\bpower (?:outage|cut|failure)\b|"
         r"\bblackout\b|\bcrowd crush\b|\bcrush\b|\bstampede\b|\bfell from\b|\bfall from height\b|\bsuicid\w*|"
-        r"\bthreatening to jump\b|\bjumper\b|\bfell down\b|\bcable car\b.{0,20}\bstuck\b|"
+        r"\bthreatening to jump\b|\bjumper\b|\bfell down\b|\bslipped (?:and|in|on)\b|\bfell over\b|\bhad a fall\b|"
+        r"\bcan'?t get up\b|\bcable car\b.{0,20}\bstuck\b|"
         r"\btrapped\b|\bmissing\b(?! (?:the|a|an|my|our|your|his|her|their|out|you|it)\b)|\bstranded\b|\bdead body\b|\bbody (?:was )?found\b|\bfell into\b|"
         r"\bfallen into\b|\bcan't (?:climb|get) out\b|\bfell (?:in|down) (?:the |a |an )?(?:well|pit|hole|shaft|ditch|manhole|drain|sinkhole)\b"
-        r"|\belectric shock\b|\bfight\b|\bstabbed\b|\bforklift\b|\belectrocuted\b|\bstruck by lightning\b",
+        r"|\b(?:arm|hand|leg|foot|finger|hair|clothes|sleeve)s? (?:was |got |is )?(?:caught|trapped|stuck|pulled|crushed) in\b|\bconveyor\b|"
+        r"\b(?:left|locked) in (?:a |the )?(?:hot |locked )?(?:car|vehicle)\b|"
+        r"\bpower lines? (?:down|fell|came down|is down|are down)\b|\bdowned (?:power )?lines?\b|\blive wires?\b|"
+        r"\belectric shock\b|\bfight\b|\bstabbed\b|\bforklift\b|\belectrocuted\b|\bstruck by lightning\b|\blightning (?:struck|hit)\b",
     ),
 }
 
@@ -346,7 +379,7 @@ _TYPE_ORDER = (
 # A hazard word followed by one of these names a topic, not an event:
 # 火灾隐患, 山火防控, 泄漏风险, fire safety, flood risk, earthquake preparedness.
 _TOPIC_AFTER = re.compile(
-    r"\W{0,2}(?:隐患|防控|预防|防范|风险|宣传|知识|培训|预案|演练|报警器|检查|排查|防治|治理|安全教育|教育|"
+    r"\W{0,2}(?:局|部门|隐患|防控|预防|防范|风险|宣传|知识|培训|预案|演练|报警器|检查|排查|防治|治理|安全教育|教育|"
     r"(?:safety|prevention|risks?|defen[cs]es|preparedness|training|awareness|response plans?|plans?|"
     r"insurance|season|inspections?|checks?|procedures?|protocols?|kits?|equipment|claims?|reports?|"
     r"(?:site )?surveys?|maps?)\b)",
@@ -355,7 +388,8 @@ _TOPIC_AFTER = re.compile(
 
 # …and one of these before it denies it: 暂未泄漏, 未发现明火, no leak, not on fire.
 _DENIED_BEFORE = re.compile(
-    r"(?:(?:未|没|没有|无|暂无|尚未|暂未|并未|未发现|没发现)(?:发生|出现)?|\bno|\bnot|\bwithout|\bno sign of)\s*$"
+    r"(?:(?:未|没|没有|无|暂无|尚未|暂未|并未|未发现|没发现)(?:发生|出现)?|\bno|\bnot|\bwithout|\bno sign of)\s*$|"
+    r"(?:防止|预防|以防|谨防|避免|以免)[^，,。！!]{0,4}$"
 )
 
 
@@ -429,7 +463,17 @@ def sounds_like_an_event(text: str, has_place: bool) -> bool:
 
 _SENTENCE = fastre.compile(r"[^。！!？?\n]+[。！!？?\n]*")
 _CLAUSE_SPLIT = fastre.compile(r"[，,；;]|(?<=[\u4e00-\u9fff]) +(?=[\u4e00-\u9fff])")
-_MAY_ASK = re.compile(r"[?？吗呢么嘛]")
+_MAY_ASK = re.compile(r"[?？吗呢么嘛没]")
+
+
+_SIMILE = fastre.compile(r"(?:跟|像)[^，,。！!？? ]{1,8}(?:似的|一样|一般)")
+
+
+def drop_similes(text: str) -> str:
+    """Text with its similes blanked out (same length): 下得跟发大水似的 tells of rain, not a flood."""
+    if "似" not in text and "一样" not in text and "一般" not in text:
+        return text
+    return _SIMILE.sub(lambda m: " " * len(m.group()), text)
 
 
 def drop_questions(text: str) -> str:

@@ -37,8 +37,20 @@ DOT_CLOCK = fastre.compile(
 )
 # 3pm / 11 a.m.
 AMPM_CLOCK = fastre.compile(r"(?<![\d:.])(?P<h>1[0-2]|0?[1-9])\s?(?P<ampm>[ap])\.?\s?m\b\.?", re.IGNORECASE)
-# 2308hrs / 0610 hours
-MILITARY_CLOCK = fastre.compile(r"(?<![\d:.])(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)\s?(?:hrs|hours|hr|h)\b", re.IGNORECASE)
+# 2308hrs / 0610 hours; and after "at": at 2130, at 18.45 (24-hour, no unit)
+MILITARY_CLOCK = fastre.compile(
+    r"(?<![\d:.])(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)\s?(?:hrs|hours|hr|h)\b|"
+    r"\b(?:at|around|about|approx\.?) (?P<h2>[01]?\d|2[0-3])\.?(?P<m2>[0-5]\d)(?![\d.:%]|\s?(?:[ap]\.?m\b|m\b|km|kg|t\b|tons?|tonnes?|metres?|meters?|people|nm|miles))",
+    re.IGNORECASE,
+)
+
+# "at 6 this morning", "around 9 o'clock tonight": an hour set by the part of the day after it
+EN_DAYPART_CLOCK = fastre.compile(
+    r"\b(?:at|around|about) (?P<h>1[0-2]|0?[1-9])(?:[:.](?P<m>[0-5]\d))? (?:o'?clock )?"
+    r"(?P<part>this morning|in the morning|this afternoon|in the afternoon|this evening|in the evening|tonight|last night)\b",
+    re.IGNORECASE,
+)
+_EN_LATER_PARTS = ("afternoon", "evening", "tonight", "night")
 
 # Words just before a time that make it a plan, estimate or deadline.
 _PLANNED_BEFORE = fastre.compile(
@@ -149,10 +161,19 @@ def find_times(text: str) -> list[ClockTime]:
     for m in AMPM_CLOCK.finditer(text) if latin else ():
         h = int(m["h"]) % 12 + (12 if m["ampm"].lower() == "p" else 0)
         found.append(ClockTime(m.start(), m.end(), f"{h:02d}:00"))
-    for m in MILITARY_CLOCK.finditer(text) if latin else ():
-        hhmm = _fmt(int(m["h"]), int(m["m"]))
+    for m in MILITARY_CLOCK.finditer(text) if latin or " at " in text else ():
+        if m["h2"] is not None and len(m["h2"]) + len(m["m2"]) < 4 and "." not in m.group():
+            continue  # "at 930" is too short to be a clock time without a dot
+        hhmm = _fmt(int(m["h"] or m["h2"]), int(m["m"] or m["m2"]))
         if hhmm:
-            found.append(ClockTime(m.start(), m.end(), hhmm))
+            found.append(ClockTime(m.start("h2") if m["h2"] else m.start(), m.end(), hhmm))
+    for m in EN_DAYPART_CLOCK.finditer(text) if latin or " at " in text else ():
+        h = int(m["h"])
+        if any(part in m["part"].lower() for part in _EN_LATER_PARTS) and h < 12:
+            h += 12  # "at 7 tonight" is 19:00 ("at 12 last night" stays noon's 12: rare)
+        hhmm = _fmt(h, int(m["m"] or 0))
+        if hhmm:
+            found.append(ClockTime(m.start("h"), m.end("h"), hhmm))
     found.sort()
     # Overlapping readings of one time (下午3点20分 also holds "3点"): keep the longest
     # of those that start together, and the first of those that do not.

@@ -66,8 +66,10 @@ def en_to_int(text: str) -> int | None:
         return int(word)
     if word in EN_NUMBERS:
         return EN_NUMBERS[word]
-    if "-" in word:  # twenty-one
+    if "-" in word:  # twenty-one; twenty-odd / thirty-something: at their lower end
         tens, _, unit = word.partition("-")
+        if tens in EN_NUMBERS and unit in ("odd", "something", "plus", "ish"):
+            return EN_NUMBERS[tens]
         if tens in EN_NUMBERS and unit in EN_NUMBERS and EN_NUMBERS[unit] < 10:
             return EN_NUMBERS[tens] + EN_NUMBERS[unit]
     return None

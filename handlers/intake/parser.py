@@ -66,10 +66,14 @@ _TYPOS = {
 _TYPO_RE = re.compile("|".join(map(re.escape, _TYPOS)))
 # 两个车装了 / 车装树上了 is a crash (车装了一车货 is loading): 装 read as 撞 only where the
 # clause ends or a thing hit follows.
-_CRASH_TYPO = re.compile(r"(?<=车)装(?=了(?:[\s，,。！!]|$)|(?:了|到|上)了?[人树墙杆桩车])|"
+_CRASH_TYPO = re.compile(r"(?<=车)装(?=了(?:[\s，,。！!]|$)(?![\s，,。！!]*(?:一车|满|货|明天|拉走|走了))|(?:了|到|上)了?[人树墙杆桩车]|(?:到)?(?:一块|一起))|"
                          r"(?<=车[把给将])(?:[^，,。 ]{0,8}?)装(?=了|倒|伤|死|飞)")
 # 房子他了 / 脚手架他了 / 让雪压他了: 塌 heard as 他 after what falls in
-_COLLAPSE_TYPO = re.compile(r"(?<=[房屋墙棚楼桥顶架坝])(?:子)?他(?=了)|(?<=[雪风水]压)他(?=了)")
+# (顶 only as a roof, 屋顶他了: 牛顶他了 is a cow that gored him)
+_COLLAPSE_TYPO = re.compile(r"(?:(?<=[房屋墙棚楼桥架坝])|(?<=[屋房棚]顶))(?:子)?他(?=了)")
+# 大棚让雪压他了 is 压塌了 only after what can fall in; 雪压他了 俺爹在棚里 is a man pinned.
+_PRESSED_TYPO = re.compile(r"(?<=[雪风水]压)他(?=了)")
+_STRUCTURE_BEFORE = re.compile(r"[房屋墙棚楼桥架坝顶圈]")
 _NEEDS_FOLD = re.compile("[\uff01-\uff5e\u3000\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2018\u2019\u201c\u201d]")
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -150,14 +154,22 @@ def normalise(text: str) -> str:
         text = _CRASH_TYPO.sub(lambda m: m.group()[:-1] + "撞", text)
     if "他" in text:
         text = _COLLAPSE_TYPO.sub(lambda m: m.group()[:-1] + "塌", text)
+        text = _PRESSED_TYPO.sub(lambda m: "塌" if _structure_fell(text, m.start()) else m.group(), text)
     return _TYPO_RE.sub(lambda m: _TYPOS[m.group()], text) if _TYPO_RE.search(text) else text
+
+
+def _structure_fell(text: str, at: int) -> bool:
+    """A building word shortly before `at`, in the same clause: what 压他了 crushed is a structure."""
+    before = re.split(r"[\s，,。！!；;]", text[max(0, at - 10):at])[-1]
+    return bool(_STRUCTURE_BEFORE.search(before))
 
 
 # A formal report opens with who sends it ("港西镇政府：", "荣成港公安：", "成山镇报告："):
 # that is the sender, not the place; blanked (same length) before the place is looked for.
 _HEADER = re.compile(
     r"^[^：:，,。\n【】]{2,14}(?:报告|通报|汇报|政府|办事处|公安|派出所|卫生院|医院|急救中心|大队|中队|支队|局|安全部|"
-    r"安全科|公司|管委会|应急办|镇|街道|乡)[:：]"
+    r"安全科|公司|管委会|应急办|镇|街道|乡|管理区|开发区)[:：]"
+    r"|^[^：:，,。\n【】]{2,14}(?:报告|通报|汇报)[，,]"  # 王连街道办事处报告，…
 )
 
 
@@ -194,7 +206,7 @@ def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
     if not assume_report and ((cjk == 0 and latin < 2) or veto == classify.HARD):
         return _not_a_report(language)
 
-    telling = classify.drop_questions(low)  # evidence must come from statements
+    telling = classify.drop_similes(classify.drop_questions(low))  # evidence must come from statements
     # English words inside a Chinese report are codes (AED, K13, G18), not hazards.
     family = classify.incident_family(telling, zh=cjk > 0, en=language == "en" or latin >= 12)
     if veto == classify.SOFT:  # a notice or talk of the past, naming a hazard: a person decides
