@@ -14,7 +14,8 @@ import json
 import logging
 from typing import Any
 
-from adapters.telegram.keepalive import HttpError, KeepAliveClient
+from adapters.telegram.direct import DirectMethod
+from adapters.telegram.keepalive import HttpError
 from core.platform import ReachabilityTracker
 
 log = logging.getLogger(__name__)
@@ -25,27 +26,13 @@ RETRY_DELAY_S = 0.5
 MAX_RETRY_AFTER_S = 5.0  # later than that, the client has given up on the answer anyway
 
 
-class CallbackAnswers:
+class CallbackAnswers(DirectMethod):
     # Answers are many, small and latency-bound: against Telegram's round trip of
     # ~0.1 s, a thousand presses a second need this many requests in flight.
     def __init__(self, api_url: str, token: str, *, connections: int = 64, timeout_s: float = 10.0,
                  reachability: ReachabilityTracker | None = None):
-        self._api_url = api_url.rstrip("/")
-        self._path = f"/bot{token}/answerCallbackQuery"  # the token: never logged
-        self._connections = connections
-        self._timeout_s = timeout_s
-        self._client: KeepAliveClient | None = None
-        # In webhook mode these answers may be the bot's only calls for a while: they tell too.
-        self._reachability = reachability
-
-    async def start(self) -> None:
-        if self._client is None:
-            self._client = KeepAliveClient(self._api_url, connections=self._connections, timeout_s=self._timeout_s)
-
-    async def close(self) -> None:
-        if self._client is not None:
-            client, self._client = self._client, None
-            await client.close()
+        super().__init__(api_url, token, "answerCallbackQuery", connections=connections, timeout_s=timeout_s,
+                         reachability=reachability)
 
     async def answer(self, query_id: str, text: str | None) -> None:
         """Stop the spinner; a refusal or notice is shown as an alert. Never raises."""
@@ -62,16 +49,14 @@ class CallbackAnswers:
 
     async def _post(self, query_id: str, body: bytes) -> float | None:
         """None when done (answered, or refused for good); else seconds to wait before retrying."""
-        if self._client is None:
+        if not self.started:
             log.info("answerCallbackQuery after shutdown: %s not answered", query_id)
             return None
         try:
-            status, raw = await self._client.post_json(self._path, body)
+            status, raw = await self.call(body)
         except HttpError as exc:
             log.info("answerCallbackQuery %s: %s", query_id, exc)
-            self._tell(None)
             return RETRY_DELAY_S
-        self._tell(status)
         if status == 200:
             return None
         reply = _json_object(raw)
@@ -85,11 +70,6 @@ class CallbackAnswers:
         # Too late, already answered, or an id Telegram does not know: nothing more to do.
         log.info("answerCallbackQuery %s failed: %s", query_id, reply.get("description") or f"HTTP {status}")
         return None
-
-
-    def _tell(self, status: int | None) -> None:
-        if self._reachability is not None:
-            self._reachability.http_outcome(status)
 
 
 def _json_object(raw: bytes) -> dict[str, Any]:

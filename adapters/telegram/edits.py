@@ -18,51 +18,31 @@ from typing import Any
 
 from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
 
-from adapters.telegram.keepalive import HttpError, KeepAliveClient
+from adapters.telegram.direct import DirectMethod
+from adapters.telegram.keepalive import HttpError
 from adapters.telegram.render import inline_keyboard
 from core.messages import Button
 from core.platform import ReachabilityTracker
 
 
-class TextEdits:
+class TextEdits(DirectMethod):
     def __init__(self, api_url: str, token: str, *, connections: int = 8, timeout_s: float = 20.0,
                  reachability: ReachabilityTracker | None = None):
-        self._api_url = api_url.rstrip("/")
-        self._path = f"/bot{token}/editMessageText"  # the token: never logged
-        self._connections = connections
-        self._timeout_s = timeout_s
-        self._client: KeepAliveClient | None = None
-        self._reachability = reachability
-
-    async def start(self) -> None:
-        if self._client is None:
-            self._client = KeepAliveClient(self._api_url, connections=self._connections, timeout_s=self._timeout_s)
-
-    async def close(self) -> None:
-        if self._client is not None:
-            client, self._client = self._client, None
-            await client.close()
+        super().__init__(api_url, token, "editMessageText", connections=connections, timeout_s=timeout_s,
+                         reachability=reachability)
 
     async def edit(self, chat_id: int, message_id: int, html: str, buttons: tuple[Button, ...]) -> None:
         """Replace the message's text and buttons. Raises what PTB's edit_message_text would."""
-        if self._client is None:
-            raise NetworkError("the Telegram edit client is not started")
         payload: dict[str, Any] = {"chat_id": chat_id, "message_id": message_id, "text": html,
                                    "parse_mode": "HTML"}
         if buttons:
             payload["reply_markup"] = inline_keyboard(buttons)
         try:
-            status, raw = await self._client.post_json(self._path, json.dumps(payload).encode())
+            status, raw = await self.call(json.dumps(payload).encode())
         except HttpError as exc:
-            self._tell(None)
             raise (TimedOut if "no answer within" in str(exc) else NetworkError)(str(exc)) from exc
-        self._tell(status)
         if status != 200:
             raise _refusal(status, raw)
-
-    def _tell(self, status: int | None) -> None:
-        if self._reachability is not None:
-            self._reachability.http_outcome(status)
 
 
 def _refusal(status: int, raw: bytes) -> Exception:
