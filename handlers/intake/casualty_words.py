@@ -185,7 +185,7 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"under (?:the )?debris|cut off by the tide|can'?t escape|cannot escape|unable to escape|marooned|wedged|"
      r"locked in|surrounded by (?:flood ?)?water|not (?:yet )?out(?: yet)?|still underground|haven'?t come out|"
      r"fell (?:in|into|down) (?:the |a |an )?(?:\w+ )?(?:well|pit|hole|shaft|manhole|drain|sinkhole|silo|tank|hopper|cellar|vat)|"
-     r"underneath(?! \w*\s*(?:injured|hurt|killed|dead))|under (?:it|them|him|her)|in the water|"
+     r"underneath(?! \w*\s*(?:injured|hurt|killed|dead))|under (?:it|them|him|her)|(?<!person )in the water|"
      r"(?:believed|thought|feared) (?:to be )?inside|(?:left|locked) in (?:a |the )?(?:hot |locked )?(?:car|vehicle)|"
      r"(?:man|woman|child|kid|boy|girl|grandma|grandpa|grandmother|grandfather|someone|somebody) (?:still )?inside\b|cannot reach (?:him|her|them)|can'?t reach (?:him|her|them)"),
     ("injured",
