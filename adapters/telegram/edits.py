@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError, RetryAfter
 
 from adapters.telegram.direct import DirectMethod
 from adapters.telegram.keepalive import HttpError
@@ -39,8 +39,8 @@ class TextEdits(DirectMethod):
             payload["reply_markup"] = inline_keyboard(buttons)
         try:
             status, raw = await self.call(json.dumps(payload).encode())
-        except HttpError as exc:
-            raise (TimedOut if "no answer within" in str(exc) else NetworkError)(str(exc)) from exc
+        except HttpError as exc:  # no connection, a broken answer or none in time: retried like PTB's
+            raise NetworkError(str(exc)) from exc
         if status != 200:
             raise _refusal(status, raw)
 
