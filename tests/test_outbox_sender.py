@@ -167,6 +167,40 @@ async def test_a_rate_limited_message_is_deferred_without_spending_an_attempt(
     assert rows[1].next_attempt_at > clock.now() + timedelta(seconds=500)
 
 
+async def test_on_a_paced_platform_each_send_is_recorded_at_once_and_edits_together(
+    db: Database, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A send recorded late could go twice after a crash; an edit made twice changes nothing,
+    and recording each edit at once was a transaction per edit in a roll-call storm."""
+    from sqlalchemy import event
+
+    import bot.outbox
+    from core.ratelimit import RateLimiter, RateLimits
+
+    monkeypatch.setattr(bot.outbox, "RECORD_EVERY_S", 600.0)  # edits: only at the end of the claim
+    recorded: list[int] = []  # rows marked delivered, per statement
+
+    def count_marks(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+        if statement.lstrip().upper().startswith("UPDATE OUTBOX SET STATUS") and "delivered_at" in statement:
+            recorded.append(len(parameters) if executemany else 1)
+    event.listen(db.engine.sync_engine, "before_cursor_execute", count_marks)
+    chats = [ConversationRef("fake", f"chat-{n}") for n in range(3)]
+    sender = OutboxSender(db, FlakyDeliverer(), clock, limiter=RateLimiter(RateLimits(per_second=1000)))
+
+    async with db.transaction() as session:
+        await OutboxRepository(session).enqueue([Outgoing(c, Message(text="v1"), key="k") for c in chats], clock.now())
+    await _run_until_idle(sender)
+    assert recorded == [1, 1, 1]
+
+    recorded.clear()
+    async with db.transaction() as session:
+        await OutboxRepository(session).enqueue(
+            [Outgoing(c, Message(text="v2"), edit_key="k") for c in chats], clock.now())
+    await _run_until_idle(sender)
+    assert recorded == [3]
+    assert [r.status for r in await _rows(db)] == ["delivered"] * 6
+
+
 async def test_a_receipt_is_not_held_behind_a_whole_urgent_backlog(db: Database, clock: ManualClock) -> None:
     """An alert to many chats paces the platform for seconds; a receipt enqueued meanwhile
     goes out after one stretch of it, not after all of it, and the alert keeps the most of the rate."""
