@@ -65,6 +65,10 @@ def _with_files_of(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     return {**new, "files": old["files"]} if old.get("files") and not new.get("files") else new
 
 
+def _message_of(row: dict[str, Any]) -> tuple[str, str, str]:
+    return row["platform"], row["chat_id"], row["message_key"]
+
+
 def _within(priority: Any, bounds: tuple[int | None, int | None]) -> list[Any]:
     most, least = bounds
     return ([priority >= most] if most is not None else []) + ([priority <= least] if least is not None else [])
@@ -88,6 +92,9 @@ class OutboxRepository:
         table = OutboxMessage.__table__
         queued = 0
         maybe_foldable: list[dict[str, Any]] = []
+        # The newest row queued in this transaction for each message, kept as rows are added:
+        # looking each edit up in the whole queue was quadratic in a storm's batch.
+        latest = {_message_of(row): row for row in deferred_rows(self.session, table) if row["message_key"]}
         for o in _latest_edits_only(list(items)):
             row = {
                 "created_at": now, "platform": o.to.platform, "chat_id": o.to.chat_id,
@@ -95,22 +102,17 @@ class OutboxRepository:
                 "reply_to_message_id": o.reply_to_message_id, "payload": o.message.to_json(),
                 "status": PENDING, "attempts": 0, "next_attempt_at": now, "priority": o.priority,
             }
-            if o.edit_key and self._fold_into_queued(row):
+            if o.edit_key and (earlier := latest.get(_message_of(row))) is not None:
+                # Into a send or edit queued earlier in this transaction, not yet written.
+                earlier["payload"] = _with_files_of(earlier["payload"], row["payload"])
                 continue
             defer_insert(self.session, table, row)
             queued += 1
+            if row["message_key"]:
+                latest[_message_of(row)] = row
             if o.edit_key:
                 maybe_foldable.append(row)
         return queued - await self._fold_into_pending(maybe_foldable)
-
-    def _fold_into_queued(self, edit: dict[str, Any]) -> bool:
-        """Into a send or edit queued earlier in this transaction, not yet written."""
-        for queued in reversed(deferred_rows(self.session, OutboxMessage.__table__)):
-            if (queued["platform"], queued["chat_id"], queued["message_key"]) == (
-                    edit["platform"], edit["chat_id"], edit["message_key"]):
-                queued["payload"] = _with_files_of(queued["payload"], edit["payload"])
-                return True
-        return False
 
     async def _fold_into_pending(self, edits: list[dict[str, Any]]) -> int:
         """Into rows written earlier and still pending: one query to find them, one to update.
@@ -122,7 +124,7 @@ class OutboxRepository:
         if not edits:
             return 0
         outbox = OutboxMessage.__table__
-        keys = {(e["platform"], e["chat_id"], e["message_key"]) for e in edits}
+        keys = {_message_of(e) for e in edits}
         found = await self.session.execute(_PENDING_OF_MESSAGES, {
             "platforms": sorted({k[0] for k in keys}), "chats": sorted({k[1] for k in keys}),
             "keys": sorted({k[2] for k in keys})})
@@ -132,10 +134,10 @@ class OutboxRepository:
                 pending.setdefault((platform, chat_id, key), []).append((row_id, payload))
         updates = []
         queued = deferred_rows(self.session, outbox)
-        folded = [e for e in edits if (e["platform"], e["chat_id"], e["message_key"]) in pending]
+        folded = [e for e in edits if _message_of(e) in pending]
         for edit in folded:
             updates += [{"row_id": row_id, "payload": _with_files_of(old, edit["payload"])}
-                        for row_id, old in pending[(edit["platform"], edit["chat_id"], edit["message_key"])]]
+                        for row_id, old in pending[_message_of(edit)]]
         folded_rows = {id(edit) for edit in folded}
         queued[:] = [row for row in queued if id(row) not in folded_rows]
         if updates:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections import Counter
 from difflib import SequenceMatcher
 from functools import lru_cache
 
@@ -81,10 +82,20 @@ def same_place(a: str | None, b: str | None) -> bool:
     shorter, longer = sorted((left, right), key=len)
     if len(shorter) >= (MIN_CONTAINED_LATIN if latin else MIN_CONTAINED) and shorter in longer:
         return True
-    matcher = SequenceMatcher(None, left, right, autojunk=False)
-    # Cheap upper bounds first: most pairs of places share few characters.
-    return (matcher.real_quick_ratio() >= SIMILAR and matcher.quick_ratio() >= SIMILAR
-            and matcher.ratio() >= SIMILAR)
+    # Cheap upper bounds of the ratio first (SequenceMatcher's real_quick_ratio and
+    # quick_ratio, without building its index of `right`, which cost more than the rest
+    # of duplicate linking): most pairs of places differ in length or share few characters.
+    total = len(left) + len(right)
+    if 2 * len(shorter) < SIMILAR * total:
+        return False
+    if 2 * sum((_characters(left) & _characters(right)).values()) < SIMILAR * total:
+        return False
+    return SequenceMatcher(None, left, right, autojunk=False).ratio() >= SIMILAR
+
+
+@lru_cache(maxsize=8192)
+def _characters(normal: str) -> Counter[str]:
+    return Counter(normal)
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
