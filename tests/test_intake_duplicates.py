@@ -153,6 +153,34 @@ async def test_a_drill_incident_takes_no_real_reports(console_bot: ConsoleBot) -
     assert f"已登记事件 {SECOND}" in await _reported(console_bot, "路人乙", SAME_PLACE)
 
 
+async def test_the_card_redrawn_for_further_reports_keeps_its_buttons_and_writes_no_new_ones(
+    console_bot: ConsoleBot,
+) -> None:
+    from storage.models import ButtonToken
+
+    async def card_tokens() -> int:
+        async with console_bot.app.db.transaction() as session:
+            return len(list(await session.scalars(
+                select(ButtonToken.token).where(ButtonToken.action != "incident.split"))))
+
+    first = await _reported(console_bot)
+    dispatch, correct = _token(first, "调度"), _token(first, "更正")
+    rows = await card_tokens()
+    for who in ("路人乙", "路人丙", "路人丁"):
+        card = _blocks(await _reported(console_bot, who, SAME_PLACE), "centre")[0]
+        assert (_token(card, "调度"), _token(card, "更正")) == (dispatch, correct)
+    assert await card_tokens() == rows
+    assert "报告来源: 4 份报告" in card
+    # The same tokens still work after the redraws; a drill mark and its undoing give the plain card back.
+    assert "请回复事件 20261122-0001 的卡片更正" in await console_bot.say(f"王指挥@centre: !{correct}")
+    assert "调度编成 · 事件 20261122-0001" in await console_bot.say(f"王指挥@centre: !{dispatch}")
+    mark = _token(card, "标记为演练")
+    asked = await console_bot.say(f"王指挥@centre: !{mark}")
+    marked = await console_bot.say(f"王指挥@centre: !{_token(asked, '确认：是演练')}")
+    unmarked = await console_bot.say(f"王指挥@centre: !{_token(marked, '撤销演练标记')}")
+    assert _token(unmarked, "标记为演练") == mark and _token(unmarked, "调度") == dispatch
+
+
 async def test_two_reports_of_one_fire_in_one_batch_make_one_incident(console_bot: ConsoleBot) -> None:
     pipeline = console_bot.app.pipeline
     batches: list[int] = []

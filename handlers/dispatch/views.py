@@ -1,7 +1,6 @@
 """How orders, drafts, approval requests and the status board look in chat."""
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from functools import lru_cache
 from typing import Sequence
@@ -12,6 +11,7 @@ from core.i18n import Translator
 from core.messages import Button, Field, Mention, Message
 from config.organisation import Organisation
 from handlers.intake.views import casualties_text, map_fields, summary_fields
+from handlers.incident_tokens import incident_token
 from handlers.replies import ReplyKey
 from storage.dispatch import DECLINED, FINAL, FLOW, PENDING_APPROVAL, UNDELIVERED, OrderStatus
 from storage.models import DispatchDraft, DispatchOrder, Incident
@@ -37,13 +37,8 @@ def board_key(incident_id: str) -> str:
 
 
 def board_token(incident: Incident, where: ConversationRef, purpose: str = "tc") -> str:
-    """A button of the board in one centre conversation (tc: 现场指挥, lv: 响应级别): derived
-    from what only the incident's record holds, so the board, redrawn on every press,
-    makes no new rows."""
-    seed = f"{incident.id}|{incident.created_at.isoformat()}|{incident.source_message_id}|{where}"
-    if purpose != "tc":  # the take-command token predates the others: its seed stays as it was
-        seed += f"|{purpose}"
-    return purpose + hashlib.blake2s(seed.encode(), digest_size=9).hexdigest()
+    """A button of the board in one centre conversation (tc: 现场指挥, lv: 响应级别)."""
+    return incident_token(incident, where, purpose)
 
 
 def clock_time(moment: datetime | None, zone: ZoneInfo) -> str:

@@ -1,12 +1,17 @@
 """Posting and refreshing an incident's cards in every command-centre conversation."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Sequence
+
 from handlers.context import Context
 from core.messages import Button, Priority
 from core.events import ConversationRef
 from handlers.dispatch.actions import DISPATCH
 from handlers.dispatch.upper_centre import refresh_upper
+from handlers.incident_tokens import incident_token
 from handlers.intake import views
+from storage.buttons import ButtonRepository
 from storage.incidents import IncidentRepository
 from storage.models import Incident
 
@@ -16,35 +21,65 @@ UNDRILL_ACTION = "incident.undrill"
 CORRECT_ACTION = "incident.correct"
 
 
+@dataclass(frozen=True)
+class _CardButton:
+    label: str  # translation key
+    action: str
+    purpose: str  # of its derived token (see handlers.incident_tokens)
+
+
+_DISPATCH = _CardButton("button.dispatch", DISPATCH, "dp")
+_MARK_DRILL = _CardButton("button.mark_drill", DRILL_ACTION, "dr")
+_CONFIRM_DRILL = _CardButton("drill.confirm_button", DRILL_CONFIRM_ACTION, "dc")
+_UNMARK_DRILL = _CardButton("button.unmark_drill", UNDRILL_ACTION, "ud")
+_CORRECT = _CardButton("button.correct", CORRECT_ACTION, "co")
+_CARD_BUTTONS = (_DISPATCH, _MARK_DRILL, _CONFIRM_DRILL, _UNMARK_DRILL, _CORRECT)
+
+
 async def _buttons(ctx: Context, incident: Incident, ref: ConversationRef,
-                   confirm_drill: bool = False) -> tuple[Button, ...]:
+                   confirm_drill: bool = False, *, first: bool = False) -> tuple[Button, ...]:
+    """The card's buttons, with tokens derived from the incident: issued with the first
+    drawing (or, later, when missing: a conversation added since, a card from before)."""
     if incident.status == "closed":
         return ()
-    data = {"incident": incident.id}
-    buttons = [await ctx.button(ctx.t("button.dispatch"), DISPATCH, data, ref)]
+    shown = [_DISPATCH]
     if incident.drill:  # a wrong mark hides a real incident from the statistics: it can be undone
-        buttons.append(await ctx.button(ctx.t("button.unmark_drill"), UNDRILL_ACTION, data, ref))
+        shown.append(_UNMARK_DRILL)
     elif confirm_drill:  # the second press, on a button of its own: a slip of the thumb marks nothing
-        buttons.append(await ctx.button(ctx.t("drill.confirm_button"), DRILL_CONFIRM_ACTION, data, ref))
+        shown.append(_CONFIRM_DRILL)
     else:
-        buttons.append(await ctx.button(ctx.t("button.mark_drill"), DRILL_ACTION, data, ref))
-    buttons.append(await ctx.button(ctx.t("button.correct"), CORRECT_ACTION, data, ref))
-    return tuple(buttons)
+        shown.append(_MARK_DRILL)
+    shown.append(_CORRECT)
+    repo = ButtonRepository(ctx.session)
+    tokens = [incident_token(incident, ref, button.purpose) for button in shown]
+    if not first:  # a new incident's tokens cannot exist yet
+        await repo.existing(tokens)  # asks nothing when refresh_cards has looked them up
+    data = {"incident": incident.id}
+    for button, token in zip(shown, tokens):
+        if not repo.cached_as_issued(token):
+            await repo.issue(button.action, data, ref, ctx.now, token=token)
+    return tuple(Button(ctx.t(button.label), token) for button, token in zip(shown, tokens))
+
+
+def _all_tokens(ctx: Context, incidents: Sequence[Incident]) -> list[str]:
+    return [incident_token(incident, ref, button.purpose) for incident in incidents
+            for ref in ctx.centre_conversations() for button in _CARD_BUTTONS]
 
 
 async def post_cards(ctx: Context, incident: Incident, photos: int = 0, reports: int = 1,
                      priority: int = Priority.NORMAL) -> None:
     for ref in ctx.centre_conversations():
-        card = views.centre_card(ctx.t, incident, photos, await _buttons(ctx, incident, ref), reports)
+        card = views.centre_card(ctx.t, incident, photos, await _buttons(ctx, incident, ref, first=True), reports)
         ctx.send(ref, card, key=views.card_key(incident.id), priority=priority)
 
 
 async def refresh_cards(ctx: Context, *incidents: Incident) -> None:
-    """Edit the cards in place; an edit replaces the buttons too, so they are reissued."""
+    """Edit the cards in place (an edit replaces the buttons too: the same tokens again)."""
     repo = IncidentRepository(ctx.session)
     ids = [incident.id for incident in incidents]
     photos = await repo.attachment_counts(ids, "photo")
     reports = await repo.report_counts(ids)
+    await ButtonRepository(ctx.session).existing(_all_tokens(ctx, incidents))  # one query for the batch
     for incident in incidents:
         for ref in ctx.centre_conversations():
             card = views.centre_card(ctx.t, incident, photos[incident.id], await _buttons(ctx, incident, ref),
