@@ -161,7 +161,8 @@ class OutboxRepository:
         edited = [(row.chat_id, row.message_key) for row in rows if row.kind == "edit" and row.message_key]
         targets = await self.delivered_message_ids(platform, edited)
         claimed = []
-        for row in sorted(rows, key=lambda r: r.id):
+        # At most one row per chat: across chats the more urgent book the platform's slots first.
+        for row in sorted(rows, key=lambda r: (r.priority, r.id)):
             target = targets.get((row.chat_id, row.message_key)) if row.kind == "edit" else None
             claimed.append(
                 Delivery(
@@ -362,6 +363,6 @@ def _claim_statement(priorities: tuple[int | None, int | None]) -> Update:
         .returning(
             _OUTBOX.c.id, _OUTBOX.c.platform, _OUTBOX.c.chat_id, _OUTBOX.c.kind,
             _OUTBOX.c.message_key, _OUTBOX.c.payload, _OUTBOX.c.reply_to_message_id,
-            _OUTBOX.c.attempts,
+            _OUTBOX.c.attempts, _OUTBOX.c.priority,
         )
     )

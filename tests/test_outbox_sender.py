@@ -234,6 +234,40 @@ async def test_a_receipt_is_not_held_behind_a_whole_urgent_backlog(db: Database,
     assert 5 <= position <= 35, deliverer.delivered  # after the alert began, long before it ended
 
 
+async def test_a_receipt_goes_out_within_a_short_stretch_of_a_bulk_roll_call(db: Database, clock: ManualClock) -> None:
+    """A roll-call to many groups paces the platform for seconds; it has a lane of its own
+    with the shortest stretch, so a receipt enqueued meanwhile books the next slots but a few."""
+    import asyncio
+
+    from core.messages import Priority
+    from core.ratelimit import RateLimiter, RateLimits
+
+    deliverer = FlakyDeliverer()
+    sender = OutboxSender(db, deliverer, clock, limiter=RateLimiter(RateLimits(per_second=20)))
+    async with db.transaction() as session:
+        await OutboxRepository(session).enqueue(
+            [Outgoing(ConversationRef("fake", f"unit-{n}"), Message(text=f"roll-call {n}"), priority=Priority.BULK)
+             for n in range(60)], clock.now())
+    running = asyncio.create_task(sender.run())
+    try:
+        while len(deliverer.delivered) < 10:
+            await asyncio.sleep(0.01)
+        async with db.transaction() as session:
+            await OutboxRepository(session).enqueue(
+                [Outgoing(ConversationRef("fake", "reporter"), Message(text="receipt"))], clock.now())
+        sender.wake()
+        for _ in range(100):
+            if len(deliverer.delivered) == 61:
+                break
+            await asyncio.sleep(0.1)
+    finally:
+        sender.stop()
+        await asyncio.wait_for(running, 10)
+    assert len(deliverer.delivered) == 61
+    position = deliverer.delivered.index("receipt")
+    assert 10 <= position <= 19, deliverer.delivered  # behind what was booked: a stretch of 4, and a claim's gap
+
+
 async def test_on_postgresql_one_process_sends_a_platform_and_another_takes_over_when_it_stops(
     db: Database, clock: ManualClock
 ) -> None:

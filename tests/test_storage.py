@@ -104,6 +104,15 @@ async def test_outbox_claims_only_the_oldest_undelivered_message_per_chat(db: Da
     assert [d.message.text for d in await _claim(db)] == ["a2"]
 
 
+async def test_a_claim_hands_out_the_more_urgent_of_its_chats_first(db: Database) -> None:
+    """One row per chat: across chats the claim's order is free, so the urgent book slots first."""
+    from core.messages import Priority
+
+    await _enqueue(db, [Outgoing(A, Message(text="low"), priority=Priority.LOW),
+                        Outgoing(B, Message(text="normal"))])
+    assert [d.message.text for d in await _claim(db)] == ["normal", "low"]
+
+
 async def test_a_failed_retry_keeps_later_messages_in_the_chat_waiting(db: Database) -> None:
     await _enqueue(db, [Outgoing(A, Message(text="a1")), Outgoing(A, Message(text="a2"))])
     [a1] = await _claim(db)
