@@ -151,7 +151,7 @@ EN_PERSON = (
     r"friends?|roommates?|flatmates?|colleagues?|buddy|brothers?|sisters?|uncles?|aunts?|cousins?|grandsons?|"
     r"granddaughters?|boyfriend|girlfriend|partner|grandparents?|parents?|"
     # unknown nouns that look like people: stallholders, motorists, technicians
-    r"[a-z]+(?:holders|keepers|ers|ists|ians|ees|men|women|man)"
+    r"[a-z]+(?:holders|keepers|ers|ists|ians|ees|men|women|man)|[a-z]{4,}(?:ist|ian)|grandad|granddad|granny|nan"
 )
 EN_PERSON_RE = fastre.compile(rf"\b(?:{EN_PERSON})\b")
 _EN_SINGULAR = (
@@ -161,7 +161,8 @@ _EN_SINGULAR = (
     r"occupant|operator|guard|casualty|person|customer|cook|soldier|firefighter|officer|nurse|teacher|"
     r"passer-by|bystander|he|she|lady|guy|neighbou?r|elderly man|elderly woman|old man|old lady|other|crewman|crew member|"
     r"seaman|boatman|deckhand|friend|roommate|flatmate|colleague|buddy|brother|sister|uncle|aunt|cousin|grandson|"
-    r"granddaughter|boyfriend|girlfriend|partner|grandmother|grandfather|grandma|grandpa|mom|mum|dad|mama|papa"
+    r"granddaughter|boyfriend|girlfriend|partner|grandmother|grandfather|grandma|grandpa|mom|mum|dad|mama|papa|"
+    r"grandad|granddad|granny|technician|electrician|mechanic|engineer|welder|fireman|lifeguard|guest|staff member"
 )
 # One person named without a number: "a cyclist knocked down" is 1; "old people stuck" is unknown.
 EN_ONE_PERSON = fastre.compile(rf"\b(?:{_EN_SINGULAR})\b")
@@ -171,7 +172,7 @@ EN_SUBJECT_BEFORE = re.compile(r"(?:^|[.!?:]\s*|\b(?:the|this|that)\s+)(?:[\w-]+
 _EN_PREDICATES: tuple[tuple[str, str], ...] = (
     ("dead",
      r"dead|died|killed|dead body|body found|fatalit(?:y|ies)|deaths?|deceased|lost (?:his|her|their) li(?:fe|ves)|"
-     r"bodies|body recovered|body of|drowned|not breathing|no pulse|no signs of life|didn't survive|did not survive|"
+     r"bodies|body recovered|body of|bod(?:y|ies) (?:was |were |has been |have been |had been )?(?:recovered|found|pulled out|retrieved|washed up)|drowned|not breathing|no pulse|no signs of life|didn't survive|did not survive|"
      r"neither survived|none survived|passed away|pronounced dead|lifeless|died at the scene"),
     ("missing",
      r"missing(?! (?:the|a|an|my|our|your|his|her|their|out|you|it)\b)|unaccounted(?: for)?|lost contact|not (?:yet )?(?:been )?found|can't be found|cannot be found|"
@@ -180,7 +181,7 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"no sign of (?:him|her|them)|swept away|washed away|carried away|disappeared|vanished|gone under|went under|"
      r"(?:got|are|were|is|was) lost\b|lost on\b"),
     ("trapped",
-     r"trapped|stranded|stuck|pinned|buried|cut off by (?:the )?(?:rising )?(?:water|floods?|floodwaters?|tide|river|sea)|can't get out|cannot get out|unable to get out|still inside|"
+     r"trapped|stranded|stuck|pinned|buried|(?:can'?t|cannot|could not|couldn'?t|unable to) (?:leave|get away|get off)|cut off by (?:the )?(?:rising )?(?:water|floods?|floodwaters?|tide|river|sea)|can't get out|cannot get out|unable to get out|still inside|"
      r"still in there|inside still|still down there|can't climb out|cannot climb out|unable to climb out|"
      r"can't get down|cannot get down|clinging|holding onto|on the roof|on the rocks|under the rubble|"
      r"under (?:the )?debris|cut off by the tide|can'?t escape|cannot escape|unable to escape|marooned|wedged|"
@@ -225,7 +226,7 @@ _EN_OUT = r"rescued|freed|dug out|pulled out|brought out|got out|found|located"
 EN_COUNT = fastre.compile(
     r"(?<![\w.#/:-])(?:(?:at least|about|around|approximately|approx\.?|nearly|over|more than|up to|some|another|"
     r"a further|further)\s+)?"
-    r"(?:(?P<num>\d{1,4}|a dozen|dozens(?: of)?|a couple(?: of)?|twenty-\w+|thirty-\w+|one|two|three|four|five|six|"
+    r"(?:(?P<num>\d{1,4}|a dozen|dozens(?: of)?|a couple(?: of)?|couple of|twenty-\w+|thirty-\w+|one|two|three|four|five|six|"
     r"seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|"
     r"forty|fifty|hundred|several|many|a few|few|both)(?![\w:%/]|\.\d|-(?:year|yr|month|storey|story|floor)|\s+(?:years?|yrs?|months?)[- ]old)"
     rf"(?=(?P<who>[\s-]+(?:[\w'/-]+\s+){{0,3}}?(?:{EN_PERSON})\b|\s+of (?:them|us|whom)\b)|"

@@ -225,7 +225,9 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"(?<![石物块砖瓦])从.{0,10}(?:楼|层|窗户?|阳台|楼顶|屋顶|房顶|树上?|梯子?|脚手架|高处|吊篮|船舱|舱|平台|车斗|货堆).{0,3}(?:掉|摔|坠|跌|落)(?:下|落|了)|高处坠落|"
         # people down a cliff or ravine; animals that gore, kick or bite
         r"(?:跌|摔|掉|滚|坠)(?:下|落)(?:了)?(?:山崖|悬崖|山沟|山涧|沟底|崖)|"
-        r"(?:牛|马|驴|骡子|猪|羊|狗|犬)[^，,。 ]{0,2}(?:顶|踢|咬|拱|撞)(?:了|伤|着|到|倒|他|她|人)"
+        r"(?:牛|马|驴|骡子|猪|羊|狗|犬)[^，,。 ]{0,2}(?:顶|踢|咬|拱|撞)(?:了|伤|着|到|倒|他|她|人)|"
+        # electrocution and lightning: an accident of its own kind, whatever state the person is in
+        r"触电|被电(?:打|击|倒|着)|电打(?:了|着|倒)|让电|叫电|遭雷击|雷劈|被雷(?:击|打|劈)"
     ),
     # Incidents of no other family; and casualty words alone (被困, 失联), which make a
     # report (更新：被困人员已全部救出) whose family the message does not say.
@@ -346,6 +348,8 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
     ),
     "other_strong": fastre.compile(
         r"\bfell (?:from|off) (?:the |a |an )?(?:\w+ ){0,2}(?:roof|ladder|scaffold\w*|balcony|window|tree)|"
+        r"\belectric(?:al)? shock\b|\belectrocuted\b|\bstruck by lightning\b|\blightning (?:struck|hit)\b|"
+        r"\btrees? (?:came down|fell|has fallen|was blown down|blown over|down) on\b|"
         r"\bgored\b|\b(?:kicked|trampled|attacked|charged) by (?:a |an |the )?(?:bull|cow|horse|ox|buffalo|boar|dog)s?\b"
     ),
     "other": fastre.compile(
