@@ -293,6 +293,8 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
         return earlier.value, False
     if p.kind in tally.stated or w.HOW_MANY_UNKNOWN.search(text, p.end, p.end + 16):
         return None  # …有咳嗽症状，人数待统计: people, but no figure
+    if p.kind == "dead" and _A_BODY.fullmatch(text, p.start, p.end):
+        return 1, True  # 死者身份已确认 / the body was recovered: the dead one, named by the word
     if p.kind == "trapped" and (rules.lift.search(before) or text.startswith("困人", p.start)):
         return 1, True  # 电梯困人 / lift stuck: people implied, number may follow
     if rules.one_person.search(before) and not rules.group.search(before):
@@ -322,8 +324,15 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
     return None
 
 
+# Words for the dead that name one body: 死者, 遗体, "body recovered".
+_A_BODY = re.compile(r"死者|遗体|尸体|遇难者|dead body|body (?:recovered|of)|body (?:was |has been |had been )?(?:recovered|found|pulled out|retrieved|washed up)")
 # Someone being resuscitated is alive to the centre (injured), whatever state is told.
 _RESUSCITATING = re.compile(r"\bcpr\b|心肺复苏|正在按|人工呼吸|\bresuscitat")
+# … and being done now, on somebody (not CPR training): one injured even when nobody is counted.
+_RESUSCITATING_NOW = re.compile(
+    r"(?:正在|在给|给他|给她|在)(?:做|进行|按|施行|实施)?(?:心肺复苏|人工呼吸|胸外按压)|正在按|"
+    r"\b(?:doing|giving|performing|started|starting|began|begun) (?:him |her |them )?cpr\b|\bcpr (?:is )?(?:in progress|underway|ongoing|being (?:done|given|performed))\b|\bresuscitating\b"
+)
 
 
 def _same_person_again(text: str, kind: str, tally: _Tally) -> tuple[int, bool] | None:
@@ -366,7 +375,7 @@ def zh_casualties(text: str) -> dict[str, int]:
     preds = [_Pred(m.start(), m.end(), kind, subset=bool(subset_pred.fullmatch(m.group())))
              for m in w.ZH_PRED.finditer(text) if (kind := _zh_kind(m, text)) is not None]
     if not preds and not w.ZH_COMPACT.search(text):
-        return dict.fromkeys(KINDS, 0)
+        return _being_resuscitated(text, dict.fromkeys(KINDS, 0))
     text = _upto_enough(text, preds)
     preds = preds[:MAX_PREDICATES]
     counts = _zh_counts(text)
@@ -390,6 +399,8 @@ def _being_resuscitated(text: str, result: dict[str, int]) -> dict[str, int]:
     """One told without breath while people do CPR on them is alive to the centre: injured."""
     if result["dead"] == 1 and not result["injured"] and _RESUSCITATING.search(text):
         result["dead"], result["injured"] = 0, 1
+    elif not any(result.values()) and _RESUSCITATING_NOW.search(text):
+        result["injured"] = 1  # 救上来了 正在做心肺复苏: somebody is being brought back
     return result
 
 
@@ -461,7 +472,7 @@ def en_casualties(text: str) -> dict[str, int]:
         kind = m.lastgroup or "injured"
         preds.append(_Pred(m.start(), m.end(), kind, subset=bool(w.EN_SUBSET_PRED.fullmatch(m.group()))))
     if not preds:
-        return dict.fromkeys(KINDS, 0)
+        return _being_resuscitated(text, dict.fromkeys(KINDS, 0))
     text = _upto_enough(text, preds)
     preds = preds[:MAX_PREDICATES]
     counts = _en_counts(text)
