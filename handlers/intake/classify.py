@@ -43,7 +43,7 @@ _CHATTER_ZH = fastre.compile(
     r"一切正常|都正常|均正常|视频里|的视频|这视频|那视频|笑死|哈哈|呵呵|推演|桌面演|"
     r"(?:出院|回家|脱离危险).{0,12}(?:谢谢|感谢|放心)|(?:有|发生了?|共)(?:[0-9]*[02-9]|[二两三四五六七八九十几][一二两三四五六七八九十几]*)起(?!火)|"
     r"(?:将于|拟于|定于)(?:明天|明日|今晚|后天|下周|[0-9一二三四五六七八九十]+[日号月])|"
-    r"请查看附件|见附件"
+    r"请查看附件|见附件|[蓝黄橙红]色预警|寻(?:狗|猫)|(?:猫|狗|狗狗|猫咪|宠物)(?:丢了|走丢了|跑丢了|跑了|不见了)"
     # hyperbole and games: 快被作业压死了, 累死了, 队友全挂了; things (not people) dropped in water
     # news from other provinces and abroad, films and books, simulated scenarios, summaries, insurance
     r"|外省|邻省|省外|国外|外国|某某?省|某国|隔壁县|邻县|外县|邻市|隔壁市|外市|恢复得(?:挺|很|不错|还行)|恢复(?:得)?(?:挺|很)好|电影|电视剧|纪录片|小说里|模拟|总结|月报|周报|保险公司|理赔|"
@@ -58,7 +58,8 @@ _CHATTER_ZH = fastre.compile(
 # ("…已做好转移准备", "请各单位注意") — with a hazard named, the centre decides (triage).
 _NOTICE_ZH = fastre.compile(
     r"请.{0,6}(?:注意|做好)(?!.{0,4}(?:转移|撤离|疏散)准备).{0,4}(?:防范|防御|准备)|请各(?!.{0,8}协助(?:查找|寻找|搜寻))|各(?:单位|镇街|部门|乡镇|街道|队)[^，,。]{0,12}(?:前|务必|须|要)|"
-    r"做好(?!.{0,4}(?:转移|撤离|疏散)准备).{0,6}(?:防范|准备|防御|工作)|报送|(?:上报|提交|报到).{0,8}前|建议.{0,6}(?:加装|增加|配备|安装|装|设置|修)"
+    r"做好(?!.{0,4}(?:转移|撤离|疏散)准备).{0,6}(?:防范|准备|防御|工作)|咨询|我?(?:问|打听)一下|想(?:问|打听)|"
+    r"报送|(?:上报|提交|报到).{0,8}前|建议.{0,6}(?:加装|增加|配备|安装|装|设置|修)"
 )
 _CHATTER_EN = fastre.compile(
     r"\bdrills?\b|\b(?:fire|evacuation|emergency|rescue|joint|tabletop) exercises?\b|"
@@ -84,7 +85,9 @@ _CHATTER_EN = fastre.compile(
     r"\b(?:stuck|trapped) in (?:traffic|a meeting|meetings)\b|\bcrashed on the (?:sofa|couch|bed)\b|"
     r"\b(?:server|computer|laptop|system|app|website|printer|phone)s? (?:has |have )?(?:crashed|is down|died|is dead)\b|\b(?:report|photos?|file|minutes) (?:attached|enclosed)\b|\blol\b|"
     r"\bfake\b|\brumou?rs?\b|\bignore it\b|\bnews\b|\bif (?:there is|an?) (?:earthquake|fire|flood)\b|"
-    r"\b(?:test|drill|exercise|inspection) went\b"
+    r"\b(?:test|drill|exercise|inspection) went\b|\bcontact (?:list|details|numbers)\b|"
+    r"\b(?:my|our|the|a) (?:cat|dog|puppy|kitten|parrot|pet|tortoise|budgie)s?\b.{0,40}\b(?:missing|lost|ran off|run away)\b|"
+    r"\b(?:missing|lost) (?:cat|dog|puppy|kitten|parrot|pet)s?\b|\bhas anyone seen my (?:cat|dog|puppy|kitten|parrot|pet)\b"
     # idioms and all-clears: drowning in emails, my career crashed, this song is fire, false alarm
     r"|\bdrowning in (?:e-?mails|work|paperwork|debt|homework|assignments|messages|calls|requests|tickets|bills|meetings|deadlines)\b|\b(?:career|marriage|market|stocks?|shares|prices?|sales)\s+(?:has |have |had )?(?:crashed|collapsed|tanked)\b|"
     r"\b(?:song|track|album|beat|outfit|look|game|this|that) (?:is|was|looks|sounds) (?:straight )?fire\b|(?<!not a )(?<!no )\bfalse alarm\b"
@@ -165,7 +168,7 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
     "geological": fastre.compile(
         r"滑坡|泥石流|(?<!基坑)(?<!沟槽)塌方|山体崩塌|山体垮塌|崩塌|落石|塌陷|地陷|地裂|地面沉降|山体开裂|地质灾害|崩落|滚石"
         r"|石头.{0,4}(?:往下)?滚|路基.{0,4}(?:下沉|塌)|地(?:面)?.{0,2}裂(?:缝|开)|地面.{0,4}塌|塌了(?:一)?个.{0,2}(?:洞|坑)"
-        r"|山崩|垮山|(?:边坡|山坡|护坡|斜坡|坡体).{0,4}(?:垮塌|坍塌|滑塌|塌)|山.{0,2}塌了|(?:往下)?掉石头|石头.{0,4}(?:往下)?(?:掉|砸)下来"
+        r"|山崩|垮山|(?<!基坑)(?:边坡|山坡|护坡|斜坡|坡体).{0,4}(?:垮塌|坍塌|滑塌|塌)|山.{0,2}塌了|(?:往下)?掉石头|石头.{0,4}(?:往下)?(?:掉|砸)下来"
         r"|(?:坡|山|土|石头?|泥)[^，,。 ]{0,4}往下(?:滑|溜|出溜|走|坐|掉|滚|冲|塌)"
         r"|(?:山上|山坡|后山).{0,6}(?:泥|石头|土).{0,6}(?:下来|冲下)|(?:山上|山坡|后山|坡上)(?:冲|滚|流|淌)?下来.{0,4}(?:泥|石头|土)|坡.{0,3}滑(?:下来|了)|"
         r"(?:山|山坡|后山|坡|地|田|院子|路面)[^，,。 ]{0,4}(?:出现|有)?[^，,。 ]{0,2}(?:裂缝|裂开|开裂|裂了)|地.{0,2}裂了"
@@ -521,6 +524,20 @@ def veto(text: str, zh: bool = True, en: bool = True) -> str | None:
 def about_training(text: str) -> bool:
     """Mentions training: chatter unless casualties are stated."""
     return bool(_TRAINING.search(text))
+
+
+# A follow-up that says how the people came out ("Update: the two climbers have been reached",
+# 续报：被困人员已全部救出) is a report on the incident, though it names no hazard.
+_FOLLOW_UP = fastre.compile(
+    r"^\W*(?:update|latest|follow-?up|further to|correction|续报|最新|更新|跟进|进展)[^。.!?\n]{0,160}?"
+    r"(?:\b(?:rescued|freed|been reached|were reached|found (?:safe|alive)|pulled (?:out|free)|brought out|airlifted|winched)\b|"
+    r"救出|获救|脱困|脱险|救上|找到|救起|撤出)"
+)
+
+
+def follow_up(text: str) -> bool:
+    """An update on people in an incident (rescued, found, freed)."""
+    return bool(_FOLLOW_UP.match(text))
 
 
 def distress(text: str) -> bool:

@@ -212,7 +212,7 @@ def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
     if veto == classify.SOFT:  # a notice or talk of the past, naming a hazard: a person decides
         return _not_a_report(language, sure=UNSURE if family is not None else SURE)
     counts = _casualties.zh_casualties(telling) if language == "zh" else _casualties.en_casualties(telling)
-    called_for_help = classify.distress(telling)
+    called_for_help = classify.distress(telling) or classify.follow_up(telling)
     times = find_times(text)
     place_text = _without_header(text) if language == "zh" else text
     span = places.zh_location(place_text, times) if language == "zh" else places.en_location(text, times)
