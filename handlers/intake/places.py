@@ -54,7 +54,7 @@ _ZH_LEAD = fastre.compile(
 )
 _ZH_STOP_EXTRA = (
     r"发生|出现|突然|突发|发现|掉(?=了|下|进|落)|起火|起山火|因为|因|由于|导致|造成|被|把|正在|已经|已|这边|那边|这里|那里|"
-    r"施工|有(?!限)|一带|不慎|玩耍|游玩|嬉戏|凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里|深夜|半夜|今天|今早|昨天|昨晚|刚才|刚刚|"
+    r"(?<=[房屋子车店厂棚库垛])着了|施工|有(?!限)|一带|不慎|玩耍|游玩|嬉戏|凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里|深夜|半夜|今天|今早|昨天|昨晚|刚才|刚刚|"
     r"现场|目前|情况|大量|严重|明显|很|好多|多名|了|啦|呢|吗|的人|我们|我|他|她|电梯|楼晃|晃|疑似|好像|可能|"
     r"搞|请|正在|在(?=做|搞|进行|抢|救|扑|疏|处)|大家|大伙|众人|人们|跑(?=下|出|到|了)"
 )
@@ -156,7 +156,8 @@ def _zh_candidate(text: str, start: int, end: int, time_spans: list[tuple[int, i
         if start < a < stop_at:
             stop_at = a
     span_end = stop_at
-    while span_end > start and text[span_end - 1] in " 的上里内在-一":
+    while span_end > start and text[span_end - 1] in " 的上里内在-一" and not (
+            text[span_end - 1] == "里" and text[span_end - 2:span_end] in ("海里", "公里", "英里", "华里")):
         span_end -= 1
     if span_end - start < 2:
         return None
@@ -169,18 +170,21 @@ def zh_location(text: str, times: list[ClockTime]) -> tuple[int, int] | None:
     best: tuple[int, int, int] | None = None  # (score, -start, ...) chosen by max
     best_span: tuple[int, int] | None = None
 
-    def consider(span: tuple[int, int] | None, bonus: int, whole_only: bool = False) -> None:
+    def consider(span: tuple[int, int] | None, bonus: int, whole_only: bool = False, said: bool = False) -> None:
         nonlocal best, best_span
         if span is None:
             return
         place = text[span[0]:span[1]]
         score = _zh_score(place)
+        said = said and place[-1] not in "喊叫等哭呢着了呀啊吧玩住"  # 在礁石上喊: where they are, doing what
+        if said and score == 0 and len(place) >= 3 and not any(bad in place for bad in _NOT_A_PLACE):
+            score = 1  # "…流了很多血 在新城二期": the caller's closing 在 names the place, whatever its words
         if score == 0 and 2 <= len(place) <= 4 and _ZH_NEAR_HERE.match(text, span[1]):
             score = 1  # 荣成这边 / 崖头那片: a town named by the side the caller is on
         if _ZH_HOSPITAL.search(place) and _ZH_TREATED.search(text):
             return  # the hospital the hurt were taken to, not where it happened
-        if bonus > 0 and (score < (2 if bonus == 1 and whole_only else 1) or not _ZH_ENDS_AS_PLACE.search(place)
-                          or _ZH_TREATED.search(place)):
+        if bonus > 0 and (score < (2 if bonus == 1 and whole_only else 1)
+                          or not (said or _ZH_ENDS_AS_PLACE.search(place)) or _ZH_TREATED.search(place)):
             bonus = 0  # a bonus for where a place stands, only for a span that ends as a place does
         score += bonus
         if score <= 0:
@@ -199,7 +203,9 @@ def zh_location(text: str, times: list[ClockTime]) -> tuple[int, int] | None:
         # 好多人受伤") is the caller saying where, after saying what: it outranks a place run into the event.
         whole = span is not None and k > 0 and span[1] >= end - 1
         # the last word on it wins; a clause in the middle needs two place words (荣乌高速荣成段)
-        consider(span, (2 if k == len(clauses) - 1 else 1) if whole else 0, whole_only=whole and k < len(clauses) - 1)
+        last = k == len(clauses) - 1
+        said = whole and last and text[start:span[0]].strip() in ("在", "就在", "地点在", "位置在", "我在", "我们在", "人在")
+        consider(span, (2 if last else 1) if whole else 0, whole_only=whole and not last, said=said)
         # 渔船在石岛东南约15海里处进水 / 一名工人在XX工地被砸伤: the place follows 在,
         # but ranks below a place that opens the clause — unless 在 opens the clause
         # ("…人当场就不行了 在工业路口"), which says where in so many words.
