@@ -404,6 +404,9 @@ def _being_resuscitated(text: str, result: dict[str, int]) -> dict[str, int]:
     return result
 
 
+_ANIMAL_BEFORE = re.compile(
+    r"(?<![钓养捕打放喂杀])(?:鸡|鸭|鹅|猪|羊|牛|狗|猫|鱼|兔|牲口|牲畜)(?![者的人民户工倌])(?:都|全|也)?(?:被|叫|让|给)?[^，,。 人他她者]{0,2}$"
+)
 _CHOKING = re.compile(r"吃|噎|喉咙|嗓子|气管|喘不")
 
 
@@ -411,6 +414,8 @@ def _zh_kind(m: re.Match[str], text: str) -> str | None:
     """The kind a predicate states, where the place changes it: who has not come up from a
     pit, a well or a tank (仨工人下污水井 都没上来) is down there, trapped, not swept away."""
     kind = m.lastgroup or "injured"
+    if _ANIMAL_BEFORE.search(text, max(0, m.start() - 6), m.start()):
+        return None  # 把邻居的鸡咬死了 / 羊叫水冲走了: animals, not people
     if m.group() in ("没上来", "没拉上来") and w.ZH_CONFINED.search(text):
         return "trapped"
     if m.group() in ("卡住了", "卡住", "被卡") and _CHOKING.search(text):

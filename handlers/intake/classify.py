@@ -23,7 +23,7 @@ from handlers.intake import fastre
 
 # Openings that mark chatter: tests, notices, thanks, plans for later.
 _CHATTER_OPENING = re.compile(
-    r"\W*(?:关于.{0,40}(?:通知|决定|意见|方案|报告)|测试|试一下|通知|提醒|温馨提示|公告|谢谢|感谢|多谢|辛苦|明天|明早|明晚|后天|下周|下个月|"
+    r"\W*(?:关于.{0,40}(?:通知|决定|意见|方案|报告)|转发|转自|转载|转[:：]|测试|试一下|通知|提醒|温馨提示|公告|谢谢|感谢|多谢|辛苦|明天|明早|明晚|后天|下周|下个月|"
     r"(?:test(?:ing)?|notice|fyi|thanks|thank you|cheers|tomorrow|next (?:week|month))\b)",
 )
 # Anywhere in the message: drills, forecasts, meetings, notices, statistics, thanks.
@@ -43,7 +43,7 @@ _CHATTER_ZH = fastre.compile(
     r"一切正常|都正常|均正常|视频里|的视频|这视频|那视频|笑死|哈哈|呵呵|推演|桌面演|"
     r"(?:出院|回家|脱离危险).{0,12}(?:谢谢|感谢|放心)|(?:有|发生了?|共)(?:[0-9]*[02-9]|[二两三四五六七八九十几][一二两三四五六七八九十几]*)起(?!火)|"
     r"(?:将于|拟于|定于)(?:明天|明日|今晚|后天|下周|[0-9一二三四五六七八九十]+[日号月])|"
-    r"请查看附件|见附件|[蓝黄橙红]色预警|寻(?:狗|猫)|(?:猫|狗|狗狗|猫咪|宠物)(?:丢了|走丢了|跑丢了|跑了|不见了)"
+    r"请查看附件|见附件|引以为戒|警示教育|举一反三|(?:热|累|饿|困|冷|晒)得?(?:要|快)(?:中暑|死|晕|冻死|晒死)了|[蓝黄橙红]色预警|寻(?:狗|猫)|(?:猫|狗|狗狗|猫咪|宠物)(?:丢了|走丢了|跑丢了|跑了|不见了)"
     # hyperbole and games: 快被作业压死了, 累死了, 队友全挂了; things (not people) dropped in water
     # news from other provinces and abroad, films and books, simulated scenarios, summaries, insurance
     r"|外省|邻省|省外|国外|外国|某某?省|某国|隔壁县|邻县|外县|邻市|隔壁市|外市|恢复得(?:挺|很|不错|还行)|恢复(?:得)?(?:挺|很)好|电影|电视剧|纪录片|小说里|模拟|总结|月报|周报|保险公司|理赔|"
@@ -85,7 +85,7 @@ _CHATTER_EN = fastre.compile(
     r"\b(?:stuck|trapped) in (?:traffic|a meeting|meetings)\b|\bcrashed on the (?:sofa|couch|bed)\b|"
     r"\b(?:server|computer|laptop|system|app|website|printer|phone)s? (?:has |have )?(?:crashed|is down|died|is dead)\b|\b(?:report|photos?|file|minutes) (?:attached|enclosed)\b|\blol\b|"
     r"\bfake\b|\brumou?rs?\b|\bignore it\b|\bnews\b|\bif (?:there is|an?) (?:earthquake|fire|flood)\b|"
-    r"\b(?:test|drill|exercise|inspection) went\b|\bcontact (?:list|details|numbers)\b|"
+    r"\b(?:test|drill|exercise|inspection) went\b|\bfwd?:|\bforwarded\b|\breposting\b|\bshared from\b|\bcontact (?:list|details|numbers)\b|"
     r"\b(?:my|our|the|a) (?:cat|dog|puppy|kitten|parrot|pet|tortoise|budgie)s?\b.{0,40}\b(?:missing|lost|ran off|run away)\b|"
     r"\b(?:missing|lost) (?:cat|dog|puppy|kitten|parrot|pet)s?\b|\bhas anyone seen my (?:cat|dog|puppy|kitten|parrot|pet)\b"
     # idioms and all-clears: drowning in emails, my career crashed, this song is fire, false alarm
@@ -100,7 +100,7 @@ _PAST = fastre.compile(
     r"去年|前年|上次|上回|那回|往年|历史上|上周|上个月|上月|(?:半|[一二两三几]|好几|好些)年(?:多)?了|\blast (?:year|month|week|time)\b|\b(?:years?|months?) ago\b|"
     r"\bfrom (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|last night)\b"
 )
-_NOW = fastre.compile(r"又|再次|现在|目前|刚才|刚刚|正在|\bagain\b|\bnow\b|\bjust\b|\bcurrently\b")
+_NOW = fastre.compile(r"又|再次|(?<![到至])现在|目前|刚才|刚刚|正在|\bagain\b|\bnow\b|\bjust\b|\bcurrently\b")
 # A clause that asks rather than tells.
 _QUESTION_END = fastre.compile(r"(?:[?？]+|[吗么嘛](?:[?？]*)|了没有?)\W*$")
 _NE_END = re.compile(r"呢\W*$")
