@@ -85,7 +85,7 @@ _CHATTER_EN = fastre.compile(
     r"\b(?:stuck|trapped) in (?:traffic|a meeting|meetings)\b|\bcrashed on the (?:sofa|couch|bed)\b|"
     r"\b(?:server|computer|laptop|system|app|website|printer|phone)s? (?:has |have )?(?:crashed|is down|died|is dead)\b|\b(?:report|photos?|file|minutes) (?:attached|enclosed)\b|\blol\b|"
     r"\bfake\b|\brumou?rs?\b|\bignore it\b|\bnews\b|\bif (?:there is|an?) (?:earthquake|fire|flood)\b|"
-    r"\b(?:test|drill|exercise|inspection) went\b|\bfwd?:|\bforwarded\b|\breposting\b|\bshared from\b|\bcontact (?:list|details|numbers)\b|"
+    r"\b(?:test|drill|exercise|inspection) went\b|\bfwd?:|\bon (?:tv|the tv|television|the news|youtube|tiktok|facebook|instagram|twitter)\b|\bforwarded\b|\breposting\b|\bshared from\b|\bcontact (?:list|details|numbers)\b|"
     r"\b(?:my|our|the|a) (?:cat|dog|puppy|kitten|parrot|pet|tortoise|budgie)s?\b.{0,40}\b(?:missing|lost|ran off|run away)\b|"
     r"\b(?:missing|lost) (?:cat|dog|puppy|kitten|parrot|pet)s?\b|\bhas anyone seen my (?:cat|dog|puppy|kitten|parrot|pet)\b"
     # idioms and all-clears: drowning in emails, my career crashed, this song is fire, false alarm
@@ -272,7 +272,7 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
     "geological": fastre.compile(
         r"\blandslides?\b|\blandslips?\b|\bmud ?slides?\b|\bmudflows?\b|\bdebris flows?\b|\brock ?falls?\b|"
         r"\brock ?slides?\b|\brocks? (?:falling|fell|came down|coming down|rolling)\b|\bfalling rocks?\b|\bsinkholes?\b|\bsubsidence\b|\bground collapse\b|\broad (?:collapse|caved in)"
-        r"|\bground crack\w*|\bcracks? in the ground\b|\bslump(?:ed|ing)?\b|\bcracks? across\b",
+        r"|\bcliff (?:fall|collapse|face collapse)s?\b|\b(?:cliff|hillside|slope|embankment)s?\b.{0,15}\b(?:collapsed|gave way|came down|slid|slipped)\b|\bground crack\w*|\bcracks? in the ground\b|\bslump(?:ed|ing)?\b|\bcracks? across\b",
     ),
     "flood_strong": fastre.compile(
         r"\bflood(?:s|ing|ed|water|waters)?\b|\b(?:broke|burst|over(?:flowed|topped)?) (?:its |the |their )?banks?\b|\bflash flood\b|\bstorm surge\b|\binundat\w*|\bwaterlogg\w*|"
@@ -321,7 +321,7 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\b(?:hit|struck|crashed into|ran into|drove into|smashed into) (?:a|an|the) (?:tree|wall|pole|lamp ?post|barrier|guard ?rail|railing|fence|bridge pillar)\b|"
         r"\b(?:car|truck|lorry|bus|van|taxi|motorbike|motorcycle|scooter|bike|cyclist|tractor|coach|ambulance|bicycle|"
         r"e-?bike|pedestrian|minibus)\s+vs\.?\s+\w+|\bhead-?on\b|"
-        r"\bhit and run\b|\btipped over\b|\bwent under (?:a|the) (?:lorry|truck|bus|tractor)\b|\bflipped (?:over|onto)\b|"
+        r"\bhit and run\b|\btipped over\b|\bwent under (?:a|the) (?:lorry|truck|bus|tractor)\b|\bflipped (?:over|onto)\b|\b(?:flipped|rolled|tipped|lying) (?:on|onto) its (?:side|roof)\b|"
         r"\blevel crossing\b|\b(?:car|lorry|truck|bus|van|vehicle|taxi|coach|motorbike|motorcycle|tractor|tanker|train|tram)s?\s+"
         r"(?:hit|struck|smashed into|ploughed into|plowed into|slammed into|crashed into|rammed|mounted)\s+"
         r"(?:a|an|the|another|two|three|\d+|his|her|their)\b"
@@ -363,7 +363,7 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\bblackout\b|\bcrowd crush\b|\bcrush\b|\bstampede\b|\bfell from\b|\bfall from height\b|\bsuicid\w*|"
         r"\bthreatening to jump\b|\bjumper\b|\bfell down\b|\bslipped (?:and|in|on)\b|\bfell over\b|\bhad a fall\b|"
         r"\bcan'?t get up\b|\bcable car\b.{0,20}\bstuck\b|"
-        r"\btrapped\b|\bmissing\b(?! (?:the|a|an|my|our|your|his|her|their|out|you|it)\b)|\bstranded\b|\bdead body\b|\bbody (?:was )?found\b|\bfell into\b|"
+        r"\btrapped\b|\bmissing\b(?! (?:the|a|an|my|our|your|his|her|their|out|you|it)\b)|\b(?:hasn'?t|has not|haven'?t|have not) been seen\b|\bstranded\b|\bdead body\b|\bbody (?:was )?found\b|\bfell into\b|"
         r"\bfallen into\b|\bcan't (?:climb|get) out\b|\bfell (?:in|down) (?:the |a |an )?(?:well|pit|hole|shaft|ditch|manhole|drain|sinkhole)\b"
         r"|\b(?:arm|hand|leg|foot|finger|hair|clothes|sleeve)s? (?:was |got |is )?(?:caught|trapped|stuck|pulled|crushed) in\b|\bconveyor\b|"
         r"\b(?:left|locked) in (?:a |the )?(?:hot |locked )?(?:car|vehicle)\b|"

@@ -251,7 +251,7 @@ _EN_PLACE_NOUNS = frozenset(
     pipeline tank tanks berth jetty quay anchorage waters channel strait cape headland peninsula islet reef rocks
     beachfront promenade boardwalk playground campsite orchard greenhouse hotel motel inn guesthouse residence
     estate villas villa neighbourhood neighborhood suburb hamlet township borough lobby stairwell corridor
-    platform concourse ward unit exit ramp""".split()
+    platform concourse ward unit exit ramp drive close crescent grove terrace court parade""".split()
 )
 _EN_STOP_WORDS = frozenset(
     """since after before around about with when while but is was were are has have had this that which who where
@@ -353,6 +353,9 @@ _FROM_DISTANCE = frozenset(
 )
 
 
+_EN_FINAL_PLACE = re.compile(r"[,;:–—-]\s*((?:\d+[A-Za-z]?\s+)?(?:[A-Z][\w'-]*\s+){0,4}[A-Z][\w'-]*)\s*[.!]*\s*$")
+
+
 def en_location(text: str, times: list[ClockTime]) -> tuple[int, int] | None:
     """Best place span in an English report; times: the clock times found in text."""
     best: tuple[int, int] | None = None
@@ -361,6 +364,9 @@ def en_location(text: str, times: list[ClockTime]) -> tuple[int, int] | None:
     time_starts = frozenset(t.start for t in times)
     candidates = [(m.end(), m.end() + 160, m) for m in _EN_PREP.finditer(text)]
     candidates += [(m.start(), m.end(), None) for m in _EN_BEFORE_HAZARD.finditer(text)]
+    final = _EN_FINAL_PLACE.search(text)
+    if final:  # "…, we're upstairs with the kids, Riverside Drive": the caller ends with where
+        candidates.append((final.start(1), len(text), None))
     for pos, limit, m in candidates:
         found = _en_span(text, low, pos, time_starts, limit)
         if found is None:
