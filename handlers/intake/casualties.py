@@ -111,6 +111,9 @@ def _zh_counts(text: str) -> list[_Count]:
         counts.append(_Count(m.start(), m.end(), 2 if m.group() == "俩" else 3))
     for m in w.ZH_ONE.finditer(text):
         counts.append(_Count(m.start(), m.end(), 1))
+    for m in w.ZH_COUPLE.finditer(text):  # 一对老夫妻 / 母子俩: two
+        if not any(c.start <= m.start() < c.end or m.start() <= c.start < m.end() for c in counts):
+            counts.append(_Count(m.start(), m.end(), 2))
     for m in w.ZH_TWO_PEOPLE.finditer(text):  # 老母亲和小孙子: two, unless a number is there already
         if not any(m.start() <= c.start < m.end() or c.start <= m.start() < c.end for c in counts):
             counts.append(_Count(m.start(), m.end(), 2))
@@ -212,6 +215,16 @@ def _headcount(words: str, clause: _Clause, tally: _Tally, rules: Rules) -> None
         tally.implied.pop(kind, None)
         head.used = True
         return
+    if tally.pending is not None and rules is w.ZH and not clause.resolved and _only_people(words):
+        # 电梯困人 一个老人一个小孩: a clause that only lists people says who the predicate was about
+        kind, guess = tally.pending
+        listed = [c for c in clause.counts if c.value and not c.someone and not c.used]
+        tally.counts[kind] += sum(c.value for c in listed) - guess
+        for c in listed:
+            c.used = True
+        tally.stated.add(kind)
+        tally.pending = None
+        return
     if tally.pending is not None and rules.headcount.search(words) and not clause.resolved:
         # 电梯困人，里面3个人 / 一辆小轿车被困，车上有一家三口 / kids trapped…, 5 of them /
         # vessel lost contact…, 8 crew (but not 车里2人已自己爬出来).
@@ -227,6 +240,15 @@ def _headcount(words: str, clause: _Clause, tally: _Tally, rules: Rules) -> None
             if kind in tally.stated and out.search(words):
                 tally.counts[kind] = max(0, tally.counts[kind] - head.value)
                 return  # the count stays free: "1人已救出，伤势较重" is also 1 injured
+
+
+_LIST_JOINERS = re.compile(r"[\s和、及跟与加还有另]+")
+
+
+def _only_people(words: str) -> bool:
+    """A clause that is nothing but counted people: 一个老人一个小孩, 两个大人三个孩子."""
+    rest = w.ZH_PERSON_RE.sub("", w.ZH_COUNT.sub("", w.ZH_PAIR.sub("", words)))
+    return bool(w.ZH_COUNT.search(words) or w.ZH_PAIR.search(words)) and not _LIST_JOINERS.sub("", rest)
 
 
 def _with_listed(text: str, count: _Count, mine: list[_Count], later: list[_Pred], rules: Rules) -> int | None:

@@ -106,6 +106,11 @@ ZH_TRAILING_COUNT = re.compile(
     # …then maybe where, in a clause of its own: "四个大学生 在老君山北坡", "三四个 在红旗路公交站"
     r"(?:吧|左右)?(?:[\s，,]+在[^\s，,。！!？?0-9]{2,20})?[\s。！!]*$"
 )
+# A couple or a pair of kin is two people: 一对老夫妻, 夫妻俩, 母子二人 (老两口 is a ZH_COUNT).
+ZH_COUPLE = fastre.compile(
+    r"一对(?:老|小|年轻)?(?:夫妻|夫妇|母子|父子|母女|父女|兄弟|姐妹|姐弟|兄妹|情侣|老人)|"
+    r"(?:夫妻|夫妇|母子|父子|母女|父女|兄弟|姐妹|姐弟|兄妹)(?:俩|两个|二人|两人)"
+)
 # "一男子/一村民" without a classifier is written-style for one person.
 # Not where the person only says whose place it is: 一养殖户家中, 一村民家门口, 一商户店内.
 ZH_ONE = fastre.compile(rf"(?<![0-9{_N}第])一(?=(?:{ZH_PERSON})(?![家院门店屋棚]))")
