@@ -149,3 +149,88 @@ def test_labels_and_senders_are_not_places(text: str, place: str) -> None:
 ])
 def test_asking_for_someone_to_come_is_a_report(text: str) -> None:
     assert parse_report(text).is_report
+
+
+# --- fourth round: hand-written phrasings of this round's rules (none is a corpus line) ---
+
+@pytest.mark.parametrize("text, expected", [
+    # a spoken count that closes the message before the place
+    ("天黑了困在山上下不来 三个中学生 在鹰嘴崖", (0, 0, 3, 0)),
+    ("房子塌了 压着人 两三个 在后营村", (0, 0, 2, 0)),
+    # a ride stopped in mid-air holds its riders
+    ("摩天轮卡在半空了 上面有六个人", (0, 0, 6, 0)),
+    # the body part before the harm; lying still where one fell; harm with its count as object
+    ("饭店后厨油锅起火 小工手烫了", (0, 1, 0, 0)),
+    ("一辆货车把骑三轮的老头刮倒了 人在路边不动", (0, 1, 0, 0)),
+    ("蒸汽管道爆了 烫着仨工人 在纸厂", (0, 3, 0, 0)),
+    ("大爷被楼上掉下来的花盆砸了 流了好多血", (0, 1, 0, 0)),
+    # 死者 / 遗体 alone is one body; CPR being done now is one injured
+    ("续报：河道内发现的遗体身份已确认", (1, 0, 0, 0)),
+    ("池塘里捞上来一个孩子 大人正在给他做人工呼吸", (0, 1, 0, 0)),
+    # couples and listed people
+    ("泥石流冲了两间房 一对老夫妻找不着了", (0, 0, 0, 2)),
+    ("电梯困人 两个大人一个孩子", (0, 0, 3, 0)),
+    # animals as victims, and what is being prevented, are no casualty
+    ("黄鼠狼把鸡咬死了好几只", (0, 0, 0, 0)),
+    ("井口加了盖子 防止孩子掉下去", (0, 0, 0, 0)),
+    # English
+    ("Flood water all round the farmhouse at Lowmoor, 5 of us and we can't leave", (0, 0, 5, 0)),
+    ("Update: the missing diver's body was recovered off Point Reyes", (1, 0, 0, 0)),
+    ("Lab fire at the college, a technician is unconscious", (0, 1, 0, 0)),
+    ("my aunt hasn't been seen since Friday, 22 Mill Close", (0, 0, 0, 1)),
+])
+def test_fourth_round_counts(text: str, expected: tuple[int, int, int, int]) -> None:
+    assert counts(text) == expected
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("维修工在配电柜上触电了 人昏迷 在水泥厂", "other"),          # electrocution before medical words
+    ("Electric shock at the pump house, worker unconscious", "other"),
+    ("工厂实验室操作失误引起小火", "fire"),
+    ("俩钓鱼的被困河心洲上了 水还在涨", "water_rescue"),
+    ("小孩在鱼塘边玩 到现在没回来", "water_rescue"),
+    ("轿车卡在护栏上了 司机出不来", "traffic"),
+    ("森林公园里着火了 烟很大", "forest_fire"),
+    ("基坑边坡塌了 埋了一个工人", "collapse"),
+    ("大车把一辆三轮挤到沟里了", "traffic"),
+    ("上游水库漫坝了 下游村子要淹", "flood"),
+    ("Minibus lying on its side on the ring road", "traffic"),
+    ("Part of the cliff gave way at Redcar, two walkers hurt", "geological"),
+])
+def test_fourth_round_types(text: str, kind: str) -> None:
+    assert parse_report(text).type == kind
+
+
+@pytest.mark.parametrize("text", [
+    "Update: both hikers on Scar Fell have been reached by the mountain team",
+    "续报：被困的三名矿工已全部救出",
+])
+def test_an_update_on_people_brought_out_is_a_report(text: str) -> None:
+    assert parse_report(text).is_report
+
+
+@pytest.mark.parametrize("text", [
+    "来电人咨询暴雨天能不能开车上高速",
+    "气象台发布暴雨橙色预警 请注意防范",
+    "寻狗 黄色土狗 昨天在北门走丢了",
+    "Lost dog near the harbour, answers to Max",
+    "转发：外地一工厂爆炸 死亡3人 请引以为戒",
+    "Fwd: earthquake kills 40 in the mountains",
+    "Watched the rescue on TV last night, amazing",
+    "这天热得快中暑了",
+    "前年发大水把桥冲了 到现在还没修好",
+    "Can you send me the contact details of the flood wardens",
+])
+def test_fourth_round_non_reports(text: str) -> None:
+    r = parse_report(text)
+    assert not r.is_report
+
+
+@pytest.mark.parametrize("text, place", [
+    ("河堤决口了 水往村里灌 快派人 在白沙乡王家庄", "白沙乡王家庄"),
+    ("一个工人被钢管砸了头 昏过去了 在滨江二期", "滨江二期"),
+    ("渔船机器坏了 在漂 在东山岛东南15海里", "东山岛东南15海里"),
+    ("Water coming in through the doors, we're upstairs, Mill Close", "Mill Close"),
+])
+def test_fourth_round_places(text: str, place: str) -> None:
+    assert parse_report(text).location == place
