@@ -70,7 +70,7 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
      r"(?:烧|砸|撞|划|扎|咬|烫|炸|熏|呛)(?:坏|破)了?(?:手|脚|腿|头|脸)|心脏不舒服|吐血|昏死|"
      # the body part, then the harm: 胳膊烫了, 手被割破; lying still where one fell; 撞了三个人
      r"(?:手|胳膊|腿|脚|脸|头|手指|后背|背)(?:都|也)?(?:被|给)?(?:烫|烧|砸|扎|割|划|咬|炸|蹭|磕)(?:伤|破|坏|了|着|烂)|"
-     r"(?:躺|倒|趴)?(?:在)?(?:地上|路上|路边|路中间|地下)(?:躺着|趴着)?(?:一动)?不动(?:弹)?|不动弹|"
+     r"(?:躺|倒|趴)?(?:在)?(?:地上|路上|路边|路中间|地下)(?:躺着|趴着)?(?:一动)?不动(?:弹)?|不动弹|躺在(?:了)?(?:马路|路面|路|血泊|地面)(?:中间|上|边|里)?|"
      r"(?:撞|砸|炸|烫|烧|熏|呛|咬)(?:伤|倒|着|到|了)了?(?=(?:[0-9]{1,3}|[一二两三四五六七八九十]{1,3})[个名位人]|俩|仨)|(?:车|辆)[^，,。]{0,12}把[^，,。 ]{1,10}(?:撞|刮|带|蹭)(?:倒|飞|伤)"),
 )
 # Pits, wells, tanks and cellars: who has not come up from one is trapped down there.
@@ -190,7 +190,7 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"no sign of (?:him|her|them)|swept away|washed away|carried away|disappeared|vanished|gone under|went under|"
      r"(?:got|are|were|is|was) lost\b|lost on\b|(?:hasn'?t|has not|haven'?t|have not) been seen|nobody has seen (?:him|her|them)"),
     ("trapped",
-     r"trapped|stranded|stuck|pinned|buried|(?:can'?t|cannot|could not|couldn'?t|unable to) (?:leave|get away|get off)|cut off by (?:the )?(?:rising )?(?:water|floods?|floodwaters?|tide|river|sea)|can't get out|cannot get out|unable to get out|still inside|"
+     r"trapped|stranded|stuck|pinned|buried|(?:can'?t|cannot|could not|couldn'?t|unable to) (?:leave|get away|get off|go out)|cut off by (?:the )?(?:rising )?(?:water|floods?|floodwaters?|tide|river|sea)|can't get out|cannot get out|unable to get out|still inside|"
      r"still in there|inside still|still down there|can't climb out|cannot climb out|unable to climb out|"
      r"can't get down|cannot get down|clinging|holding onto|on the roof|on the rocks|under the rubble|"
      r"under (?:the )?debris|cut off by the tide|can'?t escape|cannot escape|unable to escape|marooned|wedged|"

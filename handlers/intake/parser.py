@@ -66,7 +66,7 @@ _TYPOS = {
 _TYPO_RE = re.compile("|".join(map(re.escape, _TYPOS)))
 # 两个车装了 / 车装树上了 is a crash (车装了一车货 is loading): 装 read as 撞 only where the
 # clause ends or a thing hit follows.
-_CRASH_TYPO = re.compile(r"(?<=车)装(?=了(?:[\s，,。！!]|$)(?![\s，,。！!]*(?:一车|满|货|明天|拉走|走了))|(?:了|到|上)了?[人树墙杆桩车]|(?:到)?(?:一块|一起))|"
+_CRASH_TYPO = re.compile(r"(?<=车)装(?=了(?:[\s，,。！!]|$)(?![\s，,。！!]*(?:一车|满|货|明天|拉走|走了))|(?:了|到|上)了?(?:[人树墙杆桩车]|护栏|隔离|路灯|灯杆|栏杆|路牙)|(?:到)?(?:一块|一起))|"
                          r"(?<=车[把给将])(?:[^，,。 ]{0,8}?)装(?=了|倒|伤|死|飞)")
 # 房子他了 / 脚手架他了 / 让雪压他了: 塌 heard as 他 after what falls in
 # (顶 only as a roof, 屋顶他了: 牛顶他了 is a cow that gored him)
