@@ -234,3 +234,16 @@ def test_fourth_round_non_reports(text: str) -> None:
 ])
 def test_fourth_round_places(text: str, place: str) -> None:
     assert parse_report(text).location == place
+
+
+@pytest.mark.parametrize("text, hhmm", [
+    ("下午2点 人困在电梯里了 建设路", "14:00"),       # a clause after a space is not minutes or a unit
+    ("上午9点 一名工人受伤 在北港", "09:00"),
+    ("中午12点 人民路一家饭店着火", "12:00"),         # 人民路 is no 人 after a number
+    ("下午4点零5分 建设路着火", "16:05"),
+    ("约14时建设路着火", "14:00"),
+    ("接报时间：15时10分，建设路一仓库起火，起火时间约14时50分", "14:50"),
+    ("Fire at the Elm St depot around 4.30 this afternoon", "16:30"),
+])
+def test_fourth_round_times(text: str, hhmm: str) -> None:
+    assert parse_report(text).time == hhmm
