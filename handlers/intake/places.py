@@ -84,6 +84,8 @@ _ZH_PERSON_STOP = re.compile(casualty_words.ZH_PERSON)
 def _names_a_place(text: str, stop: re.Match[str], end: int) -> bool:
     """The stop word is the first half of a place noun (电动车维修店, 儿童医院)."""
     word = stop.group()
+    if word.startswith("司") and text[stop.start() - 1:stop.start()] == "公":
+        return True  # 移动公司机房: the 司机 inside 公司机房 is nobody
     if _ZH_THING_STOP.fullmatch(word):
         return bool(_ZH_PLACE_AFTER_THING.match(text, stop.end(), end))
     return bool(_ZH_PERSON_STOP.fullmatch(word)) and bool(_ZH_PLACE_AFTER_PERSON.match(text, stop.end(), end))
@@ -95,7 +97,9 @@ _ZH_EVENT_LEAD = fastre.compile(
 )
 # "一辆/2名/三车" start the event; "一家烧烤店" is still the place, "一家三口" is people.
 _ZH_QUANTITY = (
-    r"(?<![0-9+\-A-Za-z.])[0-9零〇一二两三四五六七八九十几多数]+(?:辆|名|个|位|人|处|户|栋|间|座|条|艘|台|只|车|口|起|次|块|根|棵)"
+    r"(?<![0-9+\-A-Za-z.])[0-9零〇一二两三四五六七八九十几多数]+(?:辆|名|个|位|人|处|户|间|座|条|艘|台|只|车|口|起|次|块|根|棵)"
+    # 3栋 after an estate's name is its building number (海景花园3栋), elsewhere a quantity
+    r"|(?<![0-9+\-A-Za-z.园区苑城厦院舍里])[0-9零〇一二两三四五六七八九十几多数]+栋"
     r"|[一二两三四五六七八九十0-9]家(?=[一二两三四五六七八九十0-9]+口|人|老小)"
 )
 _ZH_AT = fastre.compile(r"(?<![正还现所存实仍])在(?!建|内|于)|位于")
