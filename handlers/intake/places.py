@@ -210,7 +210,7 @@ def zh_location(text: str, times: list[ClockTime]) -> tuple[int, int] | None:
         # the last word on it wins; a clause in the middle needs two place words (荣乌高速荣成段)
         last = k == len(clauses) - 1
         said = whole and last and text[start:span[0]].strip() in ("在", "就在", "地点在", "位置在", "我在", "我们在", "人在")
-        consider(span, (2 if last else 1) if whole else 0, whole_only=whole and not last, said=said)
+        consider(span, (3 if last else 1) if whole else 0, whole_only=whole and not last, said=said)
         # 渔船在石岛东南约15海里处进水 / 一名工人在XX工地被砸伤: the place follows 在,
         # but ranks below a place that opens the clause — unless 在 opens the clause
         # ("…人当场就不行了 在工业路口"), which says where in so many words.
