@@ -51,7 +51,7 @@ _CHATTER_ZH = fastre.compile(
     # paperwork about an incident; places where accidents happen often (a complaint, not an event)
     r"(?:情况说明|评估报告|调查报告|总结报告|材料)[^，,。]{0,8}(?:写好|审阅|审核|修改|发你|发我|上传|交了)|请审阅|"
     r"(?:老|经常|总|常常|老是|总是)(?:是)?(?:出|发生)(?:车祸|事故|事)|"
-    r"快(?:要)?被.{0,6}(?:累|烦|气|逼|折磨)死|游戏里|打游戏|玩游戏|队友(?:全|都)?(?:挂|死|没)了|开黑|"
+    r"快(?:要)?被.{0,6}(?:累|烦|气|逼|折磨|压|吵|热|冻|晒|笑|撑)死|游戏里|打游戏|玩游戏|队友(?:全|都)?(?:挂|死|没)了|开黑|"
     r"(?:手机|钥匙|钱包|眼镜|耳机|帽子|鞋)[^，,。 ]{0,3}(?:掉|落)(?:进|到)?(?:水|河|海|湖|池)里"
 )
 # Notices to units and deadlines: chatter as a rule, but an incident report may carry one
