@@ -48,7 +48,7 @@ _ZH_CLAUSE_SEP = fastre.compile(
 )
 _ZH_LEAD = fastre.compile(
     r"(?:[\W_]|今天|今日|今早|今晨|今晚|昨天|昨晚|昨夜|刚才|刚刚|现在|目前|此刻|大约|大概|约|在|于|据报|"
-    r"我镇|我街道|我乡|我区|我市|我司|我集团|我公司|辖区内|辖区|(?:事发)?(?:地点|地址|位置)(?:是|在|为)?|"
+    r"我镇|我街道|我乡|我区|我市|我县|我村|我社区|我场|我司|我集团|我公司|辖区内|辖区|(?:事发)?(?:地点|地址|位置)(?:是|在|为)?|"
     r"紧急|突发|求助|求救|报告|续报|更新|快报|最新|注意|许|左右|前后|时分|分钟|的|"
     r"(?:我|俺|我们|俺们|咱们|咱)(?:家)?(?:住在|住|就在|在)|我们|俺们|咱们|来自|有个(?!人)|有一个(?!人)|有一座|有一家|有家|"
     r"(?:我|俺)?(?:刚才|刚刚)?(?:看见|看到|瞅见|瞧见|路过|经过)(?:了)?)+"
@@ -261,7 +261,8 @@ _EN_PLACE_NOUNS = frozenset(
 _EN_STOP_WORDS = frozenset(
     """since after before around about with when while but is was were are has have had this that which who where
     because due for from as so then into onto by following during until till per plus it its their his her my our
-    your and or if than been being be lasted caught started starting spreading leaking blocking near-miss""".split()
+    your and or if than been being be lasted caught started starting spreading leaking blocking near-miss
+    early late earlier today yesterday tonight overnight""".split()
 )
 _EN_CONTINUE = frozenset("of near off to at in on outside inside above below behind beside opposite along".split())
 _EN_ABBREV = frozenset("no. st. rd. ave. mt. dr. ln. hwy.".split())
