@@ -190,7 +190,7 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"(?:水库|河|江|湖|海|池塘|水塘|鱼塘)(?:边|里|旁)[^。]{0,12}(?:未归|没回来|不见了|失踪|找不到|找不着)|"
         r"离岸流|卷入海|被浪|被(?:水|浪|海水|河水)?冲(?:到深水|出去|远了|走了)|冲到深水区|涨潮.{0,6}困|困.{0,8}涨潮|潮水.{0,6}困|海上搜救|水上搜救|冲离岸边|被冲离|卷走|"
         r"救生员.{0,8}(?:施救|下水|搜救|救援)|下水(?:施救|救人|搜救)|出海[^。]{0,12}(?:未归|没回来|不归|失联|联系不上|打不通)"
-        r"|掉(?:进)?(?:海|河|水|湖|池塘|冰窟窿)里|落海|冰窟窿|困.{0,4}(?:礁石|沙洲|滩涂)|游泳.{0,10}(?:抽筋|沉下|没上来|不见)|抱着(?:桥墩|树|木头|礁石)|赶海.{0,10}(?:困|围)|"
+        r"|掉(?:进)?(?:海|河|水|湖|池塘|冰窟窿)里|(?:掉|落|跌|摔|滑|冲|栽|开)(?:进|入|到)了?\s*(?:the\s+)?(?:harbou?r|river|sea|lake|water|canal|reservoir|pond)\b|落海|冰窟窿|困.{0,4}(?:礁石|沙洲|滩涂)|游泳.{0,10}(?:抽筋|沉下|没上来|不见)|抱着(?:桥墩|树|木头|礁石)|赶海.{0,10}(?:困|围)|"
         r"潮水.{0,6}围|没上来|漂着|触礁|搁浅在|(?:礁|滩|岸边|海边|近岸|港|湾|海|岛|海里|外海).{0,8}搁浅|(?:船|艇).{0,4}(?:坏了|不动了|漂走)|海上.{0,10}(?:救命|不动)|"
         r"(?:池塘|鱼塘|水塘|河|海|水库|冰面|大坝|堤|码头).{0,10}(?:掉|滑|落|摔|跌)(?:进|下)去|钓鱼.{0,10}(?:掉|滑|落|摔|跌)(?:进|下)"
     ),
@@ -417,6 +417,7 @@ def incident_type(text: str, zh: bool, en: bool) -> str | None:
     return family.removesuffix("_strong").removesuffix("_weak") if family else None
 
 
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 _STRUCTURE_FELL = fastre.compile(r"倒塌|坍塌|垮塌|塌了|塌落|\bcollapsed\b|\bgave way\b|\bcaved in\b")
 
 # Families whose words also turn up in ordinary talk (a road, a wall, "other"):
@@ -426,13 +427,16 @@ WEAK_FAMILIES = frozenset({"flood_weak", "collapse", "traffic", "other"})
 
 def incident_family(text: str, zh: bool, en: bool) -> str | None:
     """The word family that decided the type (e.g. "flood_weak"), or None."""
+    # In mixed text an English word runs straight into Chinese (earthquake了, gas leak了): \b
+    # sees no edge there, so the English lists read a copy with the Chinese blanked out.
+    en_text = _CJK_CHAR.sub(" ", text) if zh and en else text
     zh = zh and bool(_ZH_ANY.search(text))
-    en = en and bool(_EN_ANY.search(text))
+    en = en and bool(_EN_ANY.search(en_text))
     if zh or en:
         for family in _TYPE_ORDER:
-            if (zh and _names_event(ZH_TYPES[family], text)) or (en and _names_event(EN_TYPES[family], text)):
+            if (zh and _names_event(ZH_TYPES[family], text)) or (en and _names_event(EN_TYPES[family], en_text)):
                 if family == "traffic_strong" and (
-                    (zh and ZH_TYPES["water_rescue"].search(text)) or (en and EN_TYPES["water_rescue"].search(text))
+                    (zh and ZH_TYPES["water_rescue"].search(text)) or (en and EN_TYPES["water_rescue"].search(en_text))
                 ):
                     continue  # boats that collide are vessels in distress
                 if family == "other_strong" and _STRUCTURE_FELL.search(text):
