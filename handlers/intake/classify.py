@@ -46,7 +46,7 @@ _CHATTER_ZH = fastre.compile(
     r"请查看附件|见附件|引以为戒|警示教育|举一反三|(?:热|累|饿|困|冷|晒)得?(?:要|快)(?:中暑|死|晕|冻死|晒死)了|[蓝黄橙红]色预警|寻(?:狗|猫)|(?:猫|狗|狗狗|猫咪|宠物)(?:丢了|走丢了|跑丢了|跑了|不见了)"
     # hyperbole and games: 快被作业压死了, 累死了, 队友全挂了; things (not people) dropped in water
     # news from other provinces and abroad, films and books, simulated scenarios, summaries, insurance
-    r"|外省|邻省|省外|国外|外国|某某?省|某国|隔壁县|邻县|外县|邻市|隔壁市|外市|恢复得(?:挺|很|不错|还行)|恢复(?:得)?(?:挺|很)好|电影|电视剧|纪录片|小说里|模拟|总结|月报|周报|保险公司|理赔|"
+    r"|外省|邻省|省外|外地(?:近期|最近|已|又)?(?:发生|出现)|国外|外国|某某?省|某国|隔壁县|邻县|外县|邻市|隔壁市|外市|恢复得(?:挺|很|不错|还行)|恢复(?:得)?(?:挺|很)好|电影|电视剧|纪录片|小说里|模拟|总结|月报|周报|保险公司|理赔|"
     r"让不让人活|不让人活了|赔偿|保险(?:能|会|怎么)?赔|正常范围|"
     # paperwork about an incident; places where accidents happen often (a complaint, not an event)
     r"(?:情况说明|评估报告|调查报告|总结报告|材料)[^，,。]{0,8}(?:写好|审阅|审核|修改|发你|发我|上传|交了)|请审阅|"
@@ -524,6 +524,11 @@ def veto(text: str, zh: bool = True, en: bool = True) -> str | None:
     if (zh and _NOTICE_ZH.search(text)) or (_PAST.search(text) and not _NOW.search(text)):
         return SOFT
     return None
+
+
+def notice_only(text: str, zh: bool = True) -> bool:
+    """The soft veto came from a notice to units (请各…, 做好…), not from talk of the past."""
+    return bool(zh and _NOTICE_ZH.search(text)) and not (_PAST.search(text) and not _NOW.search(text))
 
 
 def about_training(text: str) -> bool:

@@ -209,9 +209,12 @@ def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
     telling = classify.drop_similes(classify.drop_questions(low))  # evidence must come from statements
     # English words inside a Chinese report are codes (AED, K13, G18), not hazards.
     family = classify.incident_family(telling, zh=cjk > 0, en=language == "en" or latin >= 12)
-    if veto == classify.SOFT:  # a notice or talk of the past, naming a hazard: a person decides
-        return _not_a_report(language, sure=UNSURE if family is not None else SURE)
     counts = _casualties.zh_casualties(telling) if language == "zh" else _casualties.en_casualties(telling)
+    if veto == classify.SOFT and not (
+        # a report that ends with an instruction to units (…3人被困，请各救援力量迅速赶赴现场)
+        family is not None and any(counts.values()) and classify.notice_only(low, zh=cjk > 0)
+    ):  # a notice or talk of the past, naming a hazard: a person decides
+        return _not_a_report(language, sure=UNSURE if family is not None else SURE)
     called_for_help = classify.distress(telling) or classify.follow_up(telling)
     times = find_times(text)
     place_text = _without_header(text) if language == "zh" else text
