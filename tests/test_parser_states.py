@@ -247,3 +247,23 @@ def test_fourth_round_places(text: str, place: str) -> None:
 ])
 def test_fourth_round_times(text: str, hhmm: str) -> None:
     assert parse_report(text).time == hhmm
+
+
+@pytest.mark.parametrize("text", [
+    "滨江路一民房起火，2人受伤送医，其余人员均正常",       # 均正常 in passing
+    "纸厂氯气泄漏 3名工人中毒 伤者名单正在核实",
+    "突发：北山隧道坍塌 4人被困 市里正在召开紧急调度会",
+    "东湖路口两车相撞 2人受伤 请各单位注意绕行",         # an instruction to units at the end
+    "earthquake了 刚才晃得很厉害 两个人被砸伤 在 Rongcheng",  # mixed text: English word before Chinese
+])
+def test_reports_that_carry_chatter_words_in_passing(text: str) -> None:
+    assert parse_report(text).is_report
+
+
+@pytest.mark.parametrize("text", [
+    "明天召开防汛会议 总结上次洪水3人死亡的教训",
+    "哈哈 我快被作业压死了",
+    "请各镇街做好防范，近期外地已发生多起溺水事故，死亡5人",
+])
+def test_chatter_words_still_veto_without_a_present_casualty(text: str) -> None:
+    assert not parse_report(text).is_report

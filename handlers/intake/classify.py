@@ -512,15 +512,33 @@ def drop_questions(text: str) -> str:
     return "".join(out)
 
 
-HARD, SOFT = "hard", "soft"
+HARD, SOFT, AMBIENT = "hard", "soft", "ambient"
+
+# Chatter words that a real report also carries in passing (其余人员均正常, 伤者名单正在核实,
+# 正在召开紧急调度会, 哈哈 不是开玩笑): they veto a message only when it states no casualty.
+_AMBIENT_ZH = fastre.compile(
+    r"一切正常|都正常|均正常|名单|会议(?!室|中心)|开会(?!的)|例会|调度会|视频会|召开|哈哈|呵呵|笑死|可能(?:出现|发生|引发|造成)"
+)
+_AMBIENT_EN = fastre.compile(r"\bhaha\w*\b|\blol\b|\bmeetings?\b|\bbriefing\b")
+
+
+def _blank(pattern: re.Pattern[str], text: str) -> str:
+    return pattern.sub(lambda m: " " * len(m.group()), text)
 
 
 def veto(text: str, zh: bool = True, en: bool = True) -> str | None:
     """HARD for drills, tests, forecasts, meetings, statistics, thanks: chatter, whatever the
     words. SOFT for notices and talk of the past: chatter, unless a hazard is named too.
-    zh/en: whether the text has Chinese / English words to look at."""
-    if _CHATTER_OPENING.match(text) or (zh and _CHATTER_ZH.search(text)) or (en and _CHATTER_EN.search(text)):
+    AMBIENT for chatter words a report may carry in passing (均正常, 名单, 召开): chatter
+    unless casualties are stated. zh/en: whether the text has Chinese / English words to look at."""
+    if _CHATTER_OPENING.match(text):
         return HARD
+    if (zh and _CHATTER_ZH.search(text)) or (en and _CHATTER_EN.search(text)):
+        rest = _blank(_AMBIENT_ZH, text) if zh else text
+        rest = _blank(_AMBIENT_EN, rest) if en else rest
+        if (zh and _CHATTER_ZH.search(rest)) or (en and _CHATTER_EN.search(rest)):
+            return HARD
+        return AMBIENT
     if (zh and _NOTICE_ZH.search(text)) or (_PAST.search(text) and not _NOW.search(text)):
         return SOFT
     return None

@@ -210,6 +210,8 @@ def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
     # English words inside a Chinese report are codes (AED, K13, G18), not hazards.
     family = classify.incident_family(telling, zh=cjk > 0, en=language == "en" or latin >= 12)
     counts = _casualties.zh_casualties(telling) if language == "zh" else _casualties.en_casualties(telling)
+    if veto == classify.AMBIENT and (family is None or not any(counts.values())):
+        return _not_a_report(language)  # chatter words, and no hazard with casualties to outweigh them
     if veto == classify.SOFT and not (
         # a report that ends with an instruction to units (…3人被困，请各救援力量迅速赶赴现场)
         family is not None and any(counts.values()) and classify.notice_only(low, zh=cjk > 0)
