@@ -100,7 +100,10 @@ _PAST = fastre.compile(
     r"去年|前年|上次|上回|那回|往年|历史上|上周|上个月|上月|(?:半|[一二两三几]|好几|好些)年(?:多)?了|\blast (?:year|month|week|time)\b|\b(?:years?|months?) ago\b|"
     r"\bfrom (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|last night)\b"
 )
-_NOW = fastre.compile(r"又|再次|(?<![到至])现在|目前|刚才|刚刚|正在|\bagain\b|\bnow\b|\bjust\b|\bcurrently\b")
+_NOW = fastre.compile(
+    r"又|再次|(?<![到至])现在|目前|刚才|刚刚|正在|(?<!年)今天(?!是)|今早|今晨|今晚|今夜|快来|救命|赶紧来|"
+    r"\bagain\b|\bnow\b|\bjust\b|\bcurrently\b|\btoday\b|\bthis (?:morning|afternoon|evening)\b|\btonight\b"
+)
 # A clause that asks rather than tells.
 _QUESTION_END = fastre.compile(r"(?:[?？]+|[吗么嘛](?:[?？]*)|了没有?)\W*$")
 _NE_END = re.compile(r"呢\W*$")
@@ -314,7 +317,9 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\b(?:fell in|blown down|came down|fell on|fell onto|fell through|fell down)\b|"
         r"\b(?:partial|structural|building|roof|wall|bridge|house) collapse\b|"
         r"\bcollapsed (?:building|house|bridge|roof|wall|structure|block|tower|factory|warehouse|school|shed|tunnel)s?\b|"
-        r"\bcollapse of (?:the |a )?(?:\w+ )?(?:roof|building|wall|house|bridge|ceiling|structure|scaffold\w*)",
+        r"\bcollapse of (?:the |a )?(?:\w+ )?(?:roof|building|wall|house|bridge|ceiling|structure|scaffold\w*)|"
+        # the structure named first, its fall told after a relative clause ("the bridge that was repaired last year collapsed")
+        r"\b(?:bridge|roof|building|wall|house|ceiling|tunnel|scaffold\w*|stand|stage|tower|crane|balcony|shed|barn|warehouse|structure)s?\b(?:(?!\b(?:man|woman|boy|girl|child|kid|person|worker|driver|he|she|lady|guy|someone)\b)[^.;!?]){0,60}\b(?:collapsed|gave way|caved in)\b",
     ),
     "traffic_strong": fastre.compile(
         r"\bcrash(?:ed|es)?\b|\bcollisions?\b|\bcollided\b|\brta\b|\brtc\b|\bmv[ac]\b|\bpile-?up\b|\brear-?ended\b|\bjackknifed\b|"
