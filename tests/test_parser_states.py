@@ -267,3 +267,12 @@ def test_reports_that_carry_chatter_words_in_passing(text: str) -> None:
 ])
 def test_chatter_words_still_veto_without_a_present_casualty(text: str) -> None:
     assert not parse_report(text).is_report
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("死了一个 伤了仨 还有俩找不着 在东河滩", (1, 3, 0, 2)),      # 俩 straight before what happened
+    ("被困的9名矿工已全部升井 其中1人受轻伤", (0, 1, 0, 0)),      # 升井: out of the mine
+    ("井下6人 已升井4人 2人未联系上", (0, 0, 0, 2)),
+])
+def test_fourth_round_mine_and_spoken_counts(text: str, expected: tuple[int, int, int, int]) -> None:
+    assert counts(text) == expected
