@@ -40,7 +40,7 @@ _CHATTER_ZH = fastre.compile(
     r"辛苦了"                                                               # thanks
     r"|如果发生|假如发生|一旦发生|网传|谣言|假消息|不实消息|辟谣|看新闻|新闻里|谁有.{0,10}(?:电话|联系方式)"
     # rumours and hearsay asked about, false alarms, all-clear, videos and jokes, plans
-    r"|网上说|网上传|朋友圈说|群里传|真的假的|是真的吗|谁知道真假|不知真假|虚惊一场|误报|经核实(?:无|没有|不是|系)|"
+    r"|网上说|网上传|朋友圈说|群里传|(?:朋友圈|网上|群里|抖音|视频号)(?:在|都在|有人)传|谣传|别信|不要信|不要相信|梦见|梦到|真的假的|是真的吗|谁知道真假|不知真假|虚惊一场|误报|经核实(?:无|没有|不是|系)|"
     r"一切正常|都正常|均正常|视频里|的视频|这视频|那视频|笑死|哈哈|呵呵|推演|桌面演|"
     r"(?:出院|回家|脱离危险).{0,12}(?:谢谢|感谢|放心)|(?:有|发生了?|共)(?:[0-9]*[02-9]|[二两三四五六七八九十几][一二两三四五六七八九十几]*)起(?!火)|"
     r"(?:将于|拟于|定于)(?:明天|明日|今晚|后天|下周|[0-9一二三四五六七八九十]+[日号月])|"
@@ -91,7 +91,7 @@ _CHATTER_EN = fastre.compile(
     r"\b(?:missing|lost) (?:cat|dog|puppy|kitten|parrot|pet)s?\b|\bhas anyone seen my (?:cat|dog|puppy|kitten|parrot|pet)\b"
     # idioms and all-clears: drowning in emails, my career crashed, this song is fire, false alarm
     r"|\bdrowning in (?:e-?mails|work|paperwork|debt|homework|assignments|messages|calls|requests|tickets|bills|meetings|deadlines)\b|\b(?:career|marriage|market|stocks?|shares|prices?|sales)\s+(?:has |have |had )?(?:crashed|collapsed|tanked)\b|"
-    r"\b(?:song|track|album|beat|outfit|look|game|this|that) (?:is|was|looks|sounds) (?:straight )?fire\b|(?<!not a )(?<!no )\bfalse alarm\b"
+    r"\b(?:song|track|album|beat|outfit|look|game|this|that) (?:is|was|looks|sounds) (?:straight )?fire\b|\b(?:car ?crash|train ?wreck|disaster|nightmare) of an? (?:day|morning|week|meeting|game|match|year)\b|(?<!not a )(?<!no )\bfalse alarm\b"
 )
 # Training and courses: chatter, unless someone was actually hurt ("collapsed during training").
 _TRAINING = fastre.compile(r"培训|讲座|\btraining\b|\bworkshop\b|\bseminar\b")
@@ -523,7 +523,7 @@ HARD, SOFT, AMBIENT = "hard", "soft", "ambient"
 # Chatter words that a real report also carries in passing (其余人员均正常, 伤者名单正在核实,
 # 正在召开紧急调度会, 哈哈 不是开玩笑): they veto a message only when it states no casualty.
 _AMBIENT_ZH = fastre.compile(
-    r"一切正常|都正常|均正常|名单|会议(?!室|中心)|开会(?!的)|例会|调度会|视频会|召开|哈哈|呵呵|笑死|可能(?:出现|发生|引发|造成)"
+    r"一切正常|都正常|均正常|名单|会议(?!室|中心)|开会(?!的)|例会|调度会|视频会|召开|哈哈|呵呵|笑死|可能(?:出现|发生|引发|造成)|别信|不要信"
 )
 _AMBIENT_EN = fastre.compile(r"\bhaha\w*\b|\blol\b|\bmeetings?\b|\bbriefing\b")
 
