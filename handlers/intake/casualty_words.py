@@ -262,7 +262,8 @@ EN_TRAILING_COUNT = re.compile(
 EN_BARE_COUNT_AFTER = re.compile(
     r"(?:^|[,;:.!?(+&-]\s*|\b(?:with|and|of|leaving|including|left|were|are|have|had|killing|killed|injuring|plus|"
     r"about|around|nearly|over|least|than|total|another|further|some|approximately|approx|reportedly|now|far|only|"
-    r"still|but|all|at|toll|count|casualties|seeing|by|dead|killed|injured|hurt|missing|trapped|like)\s+)$"
+    r"still|but|all|at|toll|count|casualties|seeing|by|dead|killed|injured|hurt|missing|trapped|like|maybe|perhaps|"
+    r"possibly|probably|roughly|almost|then|also|so)\s+)$"
 )
 # Numbers that name things: block 7, gate 2, no. 4, km 92.
 EN_NOT_COUNT_BEFORE = fastre.compile(
