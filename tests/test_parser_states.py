@@ -276,3 +276,13 @@ def test_chatter_words_still_veto_without_a_present_casualty(text: str) -> None:
 ])
 def test_fourth_round_mine_and_spoken_counts(text: str, expected: tuple[int, int, int, int]) -> None:
     assert counts(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Three people taken to hospital after the fire at Elm Court, one with serious burns", (0, 3, 0, 0)),
+    ("We have 4 casualties, 1 critical", (0, 4, 0, 0)),
+    ("A father and his two sons are trapped in the cellar", (0, 0, 3, 0)),
+    ("crash on the ring road, one man dead maybe two injured", (1, 2, 0, 0)),
+])
+def test_fourth_round_english_subsets_and_lists(text: str, expected: tuple[int, int, int, int]) -> None:
+    assert counts(text) == expected

@@ -369,11 +369,16 @@ EN = Rules(
         r"\b(?:car|van|bus|truck|lorry|taxi|vehicle|boat|coach|minibus|vessel|ship|ferry|trawler|yacht|lift|"
         r"elevator)s?\b"
     ),
-    subset=fastre.compile(r"\b(?:of them|of whom|among them|including)\b"),
+    subset=fastre.compile(
+        r"\b(?:of them|of whom|among them|including)\b|"
+        # "…taken to hospital, one with serious burns" / "4 casualties, 1 critical": a part of those counted
+        r"^\W*(?:one|two|three|four|five|\d{1,2})\s+(?:with|is|are|was|were|in|seriously|critically|badly|critical|serious)\b"
+    ),
     override=fastre.compile(r"^\W*(?:still|now|total|in total|altogether|so far)\b|\b(?:still|in total|in all)\b"),
     additive=fastre.compile(r"\b(?:another|also|other|others|plus|further|additional)\b"),
     link=re.compile(
-        rf"[\s-]+(?:[\w'-]+\s+){{0,2}}?(?:{EN_PERSON})\s*(?:,\s*)?(?:and|&|\+|plus)\s+|\s*(?:and|&|\+|plus)\s+"
+        rf"[\s-]+(?:[\w'-]+\s+){{0,2}}?(?:{EN_PERSON})\s*(?:,\s*)?(?:and|&|\+|plus)\s+(?:(?:his|her|their|my|our)\s+)?|"
+        r"\s*(?:and|&|\+|plus)\s+(?:(?:his|her|their|my|our)\s+)?"
     ),
     window=45,
     bodily=fastre.compile(
