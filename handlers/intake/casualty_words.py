@@ -155,7 +155,7 @@ EN_PERSON = (
     r"firefighters?|officers?|hikers?|family members?|visitors?|pedestrians?|cyclists?|teenagers?|divers?|anglers?|"
     r"shoppers?|spectators?|seniors?|individuals?|babies|baby|infants?|riders?|motorcyclists?|guards?|labou?rers?|"
     r"operators?|teachers?|climbers?|campers?|sailors?|someone|somebody|tenants?|neighbou?rs?|elders?|"
-    r"mother|father|mum|mom|dad|son|daughter|wife|husband|grandmother|grandfather|grandma|grandpa|toddler|"
+    r"mothers?|fathers?|mum|mom|dad|sons?|daughters?|wife|wives|husband|grandmother|grandfather|grandma|grandpa|toddlers?|"
     r"farmer|owner|homeowner|shopkeeper|nurse|doctor|security guard|lorry driver|truck driver|"
     r"passer-by|bystander|he|she|soldiers?|troops|trainees?|recruits?|cadets?|guys?|folks|cooks?|"
     r"chefs?|waiters?|waitresses?|clerks?|cleaners?|porters?|passers-?by|"
