@@ -286,3 +286,16 @@ def test_fourth_round_mine_and_spoken_counts(text: str, expected: tuple[int, int
 ])
 def test_fourth_round_english_subsets_and_lists(text: str, expected: tuple[int, int, int, int]) -> None:
     assert counts(text) == expected
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("老房子走水了 在南街", "fire"),
+    ("电瓶车在楼道里充电 突然炸了", "fire"),
+    ("泥浆从后山冲下来了 在石门村", "geological"),
+    ("一辆电动车把老大爷碰了 在菜场门口", "traffic"),
+    ("冷库制冷剂漏了 一股味", "hazmat"),
+    ("枯井里有人 听见喊了", "other"),
+    ("下水道冒黑水 一股臭味 好几个人头晕", "hazmat"),
+])
+def test_fourth_round_words_the_lists_lacked(text: str, kind: str) -> None:
+    assert parse_report(text).type == kind
