@@ -299,3 +299,18 @@ def test_fourth_round_english_subsets_and_lists(text: str, expected: tuple[int, 
 ])
 def test_fourth_round_words_the_lists_lacked(text: str, kind: str) -> None:
     assert parse_report(text).type == kind
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("Lorry shed its load on the A1, two cars hit it", "traffic"),
+    ("A van is on its roof in the ditch on Farm Lane", "traffic"),
+    ("Ice on the pond cracked and two kids went through", "water_rescue"),
+    ("Heavy snow collapsed a barn roof on Hill Farm, farmer trapped inside", "collapse"),
+    ("Shots fired at the bus station, people running", "other"),
+])
+def test_fourth_round_english_kinds(text: str, kind: str) -> None:
+    assert parse_report(text).type == kind
+
+
+def test_a_tornado_watch_is_a_forecast() -> None:
+    assert not parse_report("Tornado watch issued for the county until 9pm").is_report

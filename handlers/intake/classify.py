@@ -69,7 +69,8 @@ _CHATTER_EN = fastre.compile(
     r"\bweather (?:bureau|service|office)\b|"
     r"\bwill (?:hit|make landfall|affect|bring)\b|"
     r"\b(?:weather|typhoon|storm|flood|rain|landslide|mudslide|geological|tsunami|fire|heat|wind|gale|cold|frost|"
-    r"blizzard|snow|thunderstorm|hail|fog) (?:warning|watch|alert)\b|\b(?:warnings?|alerts?) (?:issued|in effect|upgraded|lifted)\b|"
+    r"blizzard|snow|thunderstorm|hail|fog|tornado|hurricane|cyclone|wildfire|avalanche|ice) (?:warning|watch|alert)\b|"
+    r"\b(?:warnings?|alerts?|watch(?:es)?) (?:issued|in effect|upgraded|lifted)\b|"
     r"\b(?:possible|possibly|likely|risk of|chance of)\b.{0,20}\b(?:flood\w*|rain\w*|storms?|landslides?|showers)|"
     r"\bmeetings?\b|\bbriefing\b|\bdebrief|"
     r"\breminder\b|\bplease (?:submit|send in|remember)\b|"
@@ -301,7 +302,7 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         rf"\b(?:collided|collision)\b.{{0,40}}\b{_VESSEL_EN}\b"
         r"|\bstranded\b.{0,30}\b(?:offshore|at sea|sandbar|sandbank|rocks|reef|islet|island|lake|river)\b|\b(?:sandbar|sandbank)\b|"
         r"\bon the rocks\b|\bpeople in (?:the )?water\b|\bdrifting\b|\badrift\b|\bdismasted\b|"
-        r"\bthrough the ice\b|\binto the (?:water|sea|river|harbou?r|lake|reservoir|canal)\b|"
+        r"\bthrough the ice\b|\bice\b.{0,30}\b(?:cracked|broke|gave way)\b.{0,40}\b(?:went|fell) (?:in|through)\b|\binto the (?:water|sea|river|harbou?r|lake|reservoir|canal)\b|"
         r"\bbetween the (?:ship|vessel|boat) and the (?:quay|pier|wharf|dock|jetty)\b|"
         r"\bbody\b.{0,30}\b(?:from|in) the (?:water|sea|river|harbou?r|lake|reservoir)\b|"
         r"\bswimming\b.{0,40}\b(?:can'?t see|cannot see|missing|disappeared|went under|not seen)\b|"
@@ -321,6 +322,7 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\b(?:partial|structural|building|roof|wall|bridge|house) collapse\b|"
         r"\bcollapsed (?:building|house|bridge|roof|wall|structure|block|tower|factory|warehouse|school|shed|tunnel)s?\b|"
         r"\bcollapse of (?:the |a )?(?:\w+ )?(?:roof|building|wall|house|bridge|ceiling|structure|scaffold\w*)|"
+        r"\bcollapsed (?:a|the|an) (?:\w+ ){0,2}(?:roof|barn|shed|building|house|wall|bridge|greenhouse|ceiling|stand)s?\b|"
         # the structure named first, its fall told after a relative clause ("the bridge that was repaired last year collapsed")
         r"\b(?:bridge|roof|building|wall|house|ceiling|tunnel|scaffold\w*|stand|stage|tower|crane|balcony|shed|barn|warehouse|structure)s?\b(?:(?!\b(?:man|woman|boy|girl|child|kid|person|worker|driver|he|she|lady|guy|someone)\b)[^.;!?]){0,60}\b(?:collapsed|gave way|caved in)\b",
     ),
@@ -330,7 +332,7 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\b(?:hit|struck|crashed into|ran into|drove into|smashed into) (?:a|an|the) (?:tree|wall|pole|lamp ?post|barrier|guard ?rail|railing|fence|bridge pillar)\b|"
         r"\b(?:car|truck|lorry|bus|van|taxi|motorbike|motorcycle|scooter|bike|cyclist|tractor|coach|ambulance|bicycle|"
         r"e-?bike|pedestrian|minibus)\s+vs\.?\s+\w+|\bhead-?on\b|"
-        r"\bhit and run\b|\btipped over\b|\bwent under (?:a|the) (?:lorry|truck|bus|tractor)\b|\bflipped (?:over|onto)\b|\b(?:flipped|rolled|tipped|lying) (?:on|onto) its (?:side|roof)\b|"
+        r"\bhit and run\b|\btipped over\b|\bwent under (?:a|the) (?:lorry|truck|bus|tractor)\b|\bflipped (?:over|onto)\b|\b(?:flipped|rolled|tipped|lying|is|was|ended up) (?:on|onto) its (?:side|roof)\b|\bshed (?:its|their|a) load\b|"
         r"\blevel crossing\b|\b(?:car|lorry|truck|bus|van|vehicle|taxi|coach|motorbike|motorcycle|tractor|tanker|train|tram)s?\s+"
         r"(?:hit|struck|smashed into|ploughed into|plowed into|slammed into|crashed into|rammed|mounted)\s+"
         r"(?:a|an|the|another|two|three|\d+|his|her|their)\b"
@@ -377,7 +379,7 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"|\b(?:arm|hand|leg|foot|finger|hair|clothes|sleeve)s? (?:was |got |is )?(?:caught|trapped|stuck|pulled|crushed) in\b|\bconveyor\b|"
         r"\b(?:left|locked) in (?:a |the )?(?:hot |locked )?(?:car|vehicle)\b|"
         r"\bpower lines? (?:down|fell|came down|is down|are down)\b|\bdowned (?:power )?lines?\b|\blive wires?\b|"
-        r"\belectric shock\b|\bfight\b|\bstabbed\b|\bforklift\b|\belectrocuted\b|\bstruck by lightning\b|\blightning (?:struck|hit)\b",
+        r"\belectric shock\b|\bfight\b|\bstabbed\b|\bstabbing\b|\bshooting\b|\bshots fired\b|\bgunman\b|\btornado\b|\btwister\b|\bforklift\b|\belectrocuted\b|\bstruck by lightning\b|\blightning (?:struck|hit)\b",
     ),
 }
 
