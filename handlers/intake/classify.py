@@ -302,7 +302,7 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         rf"\b(?:collided|collision)\b.{{0,40}}\b{_VESSEL_EN}\b"
         r"|\bstranded\b.{0,30}\b(?:offshore|at sea|sandbar|sandbank|rocks|reef|islet|island|lake|river)\b|\b(?:sandbar|sandbank)\b|"
         r"\bon the rocks\b|\bpeople in (?:the )?water\b|\bdrifting\b|\badrift\b|\bdismasted\b|"
-        r"\bthrough the ice\b|\bice\b.{0,30}\b(?:cracked|broke|gave way)\b.{0,40}\b(?:went|fell) (?:in|through)\b|\binto the (?:water|sea|river|harbou?r|lake|reservoir|canal)\b|"
+        r"\bthrough the ice\b|\b(?:car|van|vehicle|truck|lorry|bus|taxi)s? (?:is |was |went |has gone |ended up |rolled )?in(?:to)? the (?:canal|river|lake|sea|harbou?r|water|reservoir|dock|quay)\b|\bice\b.{0,30}\b(?:cracked|broke|gave way)\b.{0,40}\b(?:went|fell) (?:in|through)\b|\binto the (?:water|sea|river|harbou?r|lake|reservoir|canal)\b|"
         r"\bbetween the (?:ship|vessel|boat) and the (?:quay|pier|wharf|dock|jetty)\b|"
         r"\bbody\b.{0,30}\b(?:from|in) the (?:water|sea|river|harbou?r|lake|reservoir)\b|"
         r"\bswimming\b.{0,40}\b(?:can'?t see|cannot see|missing|disappeared|went under|not seen)\b|"

@@ -268,7 +268,8 @@ _EN_CONTINUE = frozenset("of near off to at in on outside inside above below beh
 _EN_ABBREV = frozenset("no. st. rd. ave. mt. dr. ln. hwy.".split())
 _EN_NON_PLACE_START = frozenset(
     "my your his her their our its scene board duty way foot least most time night noon dawn dusk once first last "
-    "all risk moment same end start beginning top bottom rear front back side".split()
+    "all risk moment same end start beginning top bottom rear front back side floodwater floodwaters water "
+    "flood mud snow smoke traffic fog darkness".split()
 )
 _KM = fastre.compile(r"km\b|k\d|exit\b|gate\b|block\b|no\.", _I)
 _DISTANCE_BEFORE = fastre.compile(
