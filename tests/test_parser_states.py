@@ -149,3 +149,168 @@ def test_labels_and_senders_are_not_places(text: str, place: str) -> None:
 ])
 def test_asking_for_someone_to_come_is_a_report(text: str) -> None:
     assert parse_report(text).is_report
+
+
+# --- fourth round: hand-written phrasings of this round's rules (none is a corpus line) ---
+
+@pytest.mark.parametrize("text, expected", [
+    # a spoken count that closes the message before the place
+    ("天黑了困在山上下不来 三个中学生 在鹰嘴崖", (0, 0, 3, 0)),
+    ("房子塌了 压着人 两三个 在后营村", (0, 0, 2, 0)),
+    # a ride stopped in mid-air holds its riders
+    ("摩天轮卡在半空了 上面有六个人", (0, 0, 6, 0)),
+    # the body part before the harm; lying still where one fell; harm with its count as object
+    ("饭店后厨油锅起火 小工手烫了", (0, 1, 0, 0)),
+    ("一辆货车把骑三轮的老头刮倒了 人在路边不动", (0, 1, 0, 0)),
+    ("蒸汽管道爆了 烫着仨工人 在纸厂", (0, 3, 0, 0)),
+    ("大爷被楼上掉下来的花盆砸了 流了好多血", (0, 1, 0, 0)),
+    # 死者 / 遗体 alone is one body; CPR being done now is one injured
+    ("续报：河道内发现的遗体身份已确认", (1, 0, 0, 0)),
+    ("池塘里捞上来一个孩子 大人正在给他做人工呼吸", (0, 1, 0, 0)),
+    # couples and listed people
+    ("泥石流冲了两间房 一对老夫妻找不着了", (0, 0, 0, 2)),
+    ("电梯困人 两个大人一个孩子", (0, 0, 3, 0)),
+    # animals as victims, and what is being prevented, are no casualty
+    ("黄鼠狼把鸡咬死了好几只", (0, 0, 0, 0)),
+    ("井口加了盖子 防止孩子掉下去", (0, 0, 0, 0)),
+    # English
+    ("Flood water all round the farmhouse at Lowmoor, 5 of us and we can't leave", (0, 0, 5, 0)),
+    ("Update: the missing diver's body was recovered off Point Reyes", (1, 0, 0, 0)),
+    ("Lab fire at the college, a technician is unconscious", (0, 1, 0, 0)),
+    ("my aunt hasn't been seen since Friday, 22 Mill Close", (0, 0, 0, 1)),
+])
+def test_fourth_round_counts(text: str, expected: tuple[int, int, int, int]) -> None:
+    assert counts(text) == expected
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("维修工在配电柜上触电了 人昏迷 在水泥厂", "other"),          # electrocution before medical words
+    ("Electric shock at the pump house, worker unconscious", "other"),
+    ("工厂实验室操作失误引起小火", "fire"),
+    ("俩钓鱼的被困河心洲上了 水还在涨", "water_rescue"),
+    ("小孩在鱼塘边玩 到现在没回来", "water_rescue"),
+    ("轿车卡在护栏上了 司机出不来", "traffic"),
+    ("森林公园里着火了 烟很大", "forest_fire"),
+    ("基坑边坡塌了 埋了一个工人", "collapse"),
+    ("大车把一辆三轮挤到沟里了", "traffic"),
+    ("上游水库漫坝了 下游村子要淹", "flood"),
+    ("Minibus lying on its side on the ring road", "traffic"),
+    ("Part of the cliff gave way at Redcar, two walkers hurt", "geological"),
+])
+def test_fourth_round_types(text: str, kind: str) -> None:
+    assert parse_report(text).type == kind
+
+
+@pytest.mark.parametrize("text", [
+    "Update: both hikers on Scar Fell have been reached by the mountain team",
+    "续报：被困的三名矿工已全部救出",
+])
+def test_an_update_on_people_brought_out_is_a_report(text: str) -> None:
+    assert parse_report(text).is_report
+
+
+@pytest.mark.parametrize("text", [
+    "来电人咨询暴雨天能不能开车上高速",
+    "气象台发布暴雨橙色预警 请注意防范",
+    "寻狗 黄色土狗 昨天在北门走丢了",
+    "Lost dog near the harbour, answers to Max",
+    "转发：外地一工厂爆炸 死亡3人 请引以为戒",
+    "Fwd: earthquake kills 40 in the mountains",
+    "Watched the rescue on TV last night, amazing",
+    "这天热得快中暑了",
+    "前年发大水把桥冲了 到现在还没修好",
+    "Can you send me the contact details of the flood wardens",
+])
+def test_fourth_round_non_reports(text: str) -> None:
+    r = parse_report(text)
+    assert not r.is_report
+
+
+@pytest.mark.parametrize("text, place", [
+    ("河堤决口了 水往村里灌 快派人 在白沙乡王家庄", "白沙乡王家庄"),
+    ("一个工人被钢管砸了头 昏过去了 在滨江二期", "滨江二期"),
+    ("渔船机器坏了 在漂 在东山岛东南15海里", "东山岛东南15海里"),
+    ("Water coming in through the doors, we're upstairs, Mill Close", "Mill Close"),
+])
+def test_fourth_round_places(text: str, place: str) -> None:
+    assert parse_report(text).location == place
+
+
+@pytest.mark.parametrize("text, hhmm", [
+    ("下午2点 人困在电梯里了 建设路", "14:00"),       # a clause after a space is not minutes or a unit
+    ("上午9点 一名工人受伤 在北港", "09:00"),
+    ("中午12点 人民路一家饭店着火", "12:00"),         # 人民路 is no 人 after a number
+    ("下午4点零5分 建设路着火", "16:05"),
+    ("约14时建设路着火", "14:00"),
+    ("接报时间：15时10分，建设路一仓库起火，起火时间约14时50分", "14:50"),
+    ("Fire at the Elm St depot around 4.30 this afternoon", "16:30"),
+])
+def test_fourth_round_times(text: str, hhmm: str) -> None:
+    assert parse_report(text).time == hhmm
+
+
+@pytest.mark.parametrize("text", [
+    "滨江路一民房起火，2人受伤送医，其余人员均正常",       # 均正常 in passing
+    "纸厂氯气泄漏 3名工人中毒 伤者名单正在核实",
+    "突发：北山隧道坍塌 4人被困 市里正在召开紧急调度会",
+    "东湖路口两车相撞 2人受伤 请各单位注意绕行",         # an instruction to units at the end
+    "earthquake了 刚才晃得很厉害 两个人被砸伤 在 Rongcheng",  # mixed text: English word before Chinese
+])
+def test_reports_that_carry_chatter_words_in_passing(text: str) -> None:
+    assert parse_report(text).is_report
+
+
+@pytest.mark.parametrize("text", [
+    "明天召开防汛会议 总结上次洪水3人死亡的教训",
+    "哈哈 我快被作业压死了",
+    "请各镇街做好防范，近期外地已发生多起溺水事故，死亡5人",
+])
+def test_chatter_words_still_veto_without_a_present_casualty(text: str) -> None:
+    assert not parse_report(text).is_report
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("死了一个 伤了仨 还有俩找不着 在东河滩", (1, 3, 0, 2)),      # 俩 straight before what happened
+    ("被困的9名矿工已全部升井 其中1人受轻伤", (0, 1, 0, 0)),      # 升井: out of the mine
+    ("井下6人 已升井4人 2人未联系上", (0, 0, 0, 2)),
+])
+def test_fourth_round_mine_and_spoken_counts(text: str, expected: tuple[int, int, int, int]) -> None:
+    assert counts(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Three people taken to hospital after the fire at Elm Court, one with serious burns", (0, 3, 0, 0)),
+    ("We have 4 casualties, 1 critical", (0, 4, 0, 0)),
+    ("A father and his two sons are trapped in the cellar", (0, 0, 3, 0)),
+    ("crash on the ring road, one man dead maybe two injured", (1, 2, 0, 0)),
+])
+def test_fourth_round_english_subsets_and_lists(text: str, expected: tuple[int, int, int, int]) -> None:
+    assert counts(text) == expected
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("老房子走水了 在南街", "fire"),
+    ("电瓶车在楼道里充电 突然炸了", "fire"),
+    ("泥浆从后山冲下来了 在石门村", "geological"),
+    ("一辆电动车把老大爷碰了 在菜场门口", "traffic"),
+    ("冷库制冷剂漏了 一股味", "hazmat"),
+    ("枯井里有人 听见喊了", "other"),
+    ("下水道冒黑水 一股臭味 好几个人头晕", "hazmat"),
+])
+def test_fourth_round_words_the_lists_lacked(text: str, kind: str) -> None:
+    assert parse_report(text).type == kind
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("Lorry shed its load on the A1, two cars hit it", "traffic"),
+    ("A van is on its roof in the ditch on Farm Lane", "traffic"),
+    ("Ice on the pond cracked and two kids went through", "water_rescue"),
+    ("Heavy snow collapsed a barn roof on Hill Farm, farmer trapped inside", "collapse"),
+    ("Shots fired at the bus station, people running", "other"),
+])
+def test_fourth_round_english_kinds(text: str, kind: str) -> None:
+    assert parse_report(text).type == kind
+
+
+def test_a_tornado_watch_is_a_forecast() -> None:
+    assert not parse_report("Tornado watch issued for the county until 9pm").is_report

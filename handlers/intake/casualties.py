@@ -111,6 +111,9 @@ def _zh_counts(text: str) -> list[_Count]:
         counts.append(_Count(m.start(), m.end(), 2 if m.group() == "俩" else 3))
     for m in w.ZH_ONE.finditer(text):
         counts.append(_Count(m.start(), m.end(), 1))
+    for m in w.ZH_COUPLE.finditer(text):  # 一对老夫妻 / 母子俩: two
+        if not any(c.start <= m.start() < c.end or m.start() <= c.start < m.end() for c in counts):
+            counts.append(_Count(m.start(), m.end(), 2))
     for m in w.ZH_TWO_PEOPLE.finditer(text):  # 老母亲和小孙子: two, unless a number is there already
         if not any(m.start() <= c.start < m.end() or c.start <= m.start() < c.end for c in counts):
             counts.append(_Count(m.start(), m.end(), 2))
@@ -212,6 +215,16 @@ def _headcount(words: str, clause: _Clause, tally: _Tally, rules: Rules) -> None
         tally.implied.pop(kind, None)
         head.used = True
         return
+    if tally.pending is not None and rules is w.ZH and not clause.resolved and _only_people(words):
+        # 电梯困人 一个老人一个小孩: a clause that only lists people says who the predicate was about
+        kind, guess = tally.pending
+        listed = [c for c in clause.counts if c.value and not c.someone and not c.used]
+        tally.counts[kind] += sum(c.value for c in listed) - guess
+        for c in listed:
+            c.used = True
+        tally.stated.add(kind)
+        tally.pending = None
+        return
     if tally.pending is not None and rules.headcount.search(words) and not clause.resolved:
         # 电梯困人，里面3个人 / 一辆小轿车被困，车上有一家三口 / kids trapped…, 5 of them /
         # vessel lost contact…, 8 crew (but not 车里2人已自己爬出来).
@@ -227,6 +240,15 @@ def _headcount(words: str, clause: _Clause, tally: _Tally, rules: Rules) -> None
             if kind in tally.stated and out.search(words):
                 tally.counts[kind] = max(0, tally.counts[kind] - head.value)
                 return  # the count stays free: "1人已救出，伤势较重" is also 1 injured
+
+
+_LIST_JOINERS = re.compile(r"[\s和、及跟与加还有另]+")
+
+
+def _only_people(words: str) -> bool:
+    """A clause that is nothing but counted people: 一个老人一个小孩, 两个大人三个孩子."""
+    rest = w.ZH_PERSON_RE.sub("", w.ZH_COUNT.sub("", w.ZH_PAIR.sub("", words)))
+    return bool(w.ZH_COUNT.search(words) or w.ZH_PAIR.search(words)) and not _LIST_JOINERS.sub("", rest)
 
 
 def _with_listed(text: str, count: _Count, mine: list[_Count], later: list[_Pred], rules: Rules) -> int | None:
@@ -293,6 +315,8 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
         return earlier.value, False
     if p.kind in tally.stated or w.HOW_MANY_UNKNOWN.search(text, p.end, p.end + 16):
         return None  # …有咳嗽症状，人数待统计: people, but no figure
+    if p.kind == "dead" and _A_BODY.fullmatch(text, p.start, p.end):
+        return 1, True  # 死者身份已确认 / the body was recovered: the dead one, named by the word
     if p.kind == "trapped" and (rules.lift.search(before) or text.startswith("困人", p.start)):
         return 1, True  # 电梯困人 / lift stuck: people implied, number may follow
     if rules.one_person.search(before) and not rules.group.search(before):
@@ -322,8 +346,15 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
     return None
 
 
+# Words for the dead that name one body: 死者, 遗体, "body recovered".
+_A_BODY = re.compile(r"死者|遗体|尸体|遇难者|dead body|body (?:recovered|of)|body (?:was |has been |had been )?(?:recovered|found|pulled out|retrieved|washed up)")
 # Someone being resuscitated is alive to the centre (injured), whatever state is told.
 _RESUSCITATING = re.compile(r"\bcpr\b|心肺复苏|正在按|人工呼吸|\bresuscitat")
+# … and being done now, on somebody (not CPR training): one injured even when nobody is counted.
+_RESUSCITATING_NOW = re.compile(
+    r"(?:正在|在给|给他|给她|在)(?:做|进行|按|施行|实施)?(?:心肺复苏|人工呼吸|胸外按压)|正在按|"
+    r"\b(?:doing|giving|performing|started|starting|began|begun) (?:him |her |them )?cpr\b|\bcpr (?:is )?(?:in progress|underway|ongoing|being (?:done|given|performed))\b|\bresuscitating\b"
+)
 
 
 def _same_person_again(text: str, kind: str, tally: _Tally) -> tuple[int, bool] | None:
@@ -366,7 +397,7 @@ def zh_casualties(text: str) -> dict[str, int]:
     preds = [_Pred(m.start(), m.end(), kind, subset=bool(subset_pred.fullmatch(m.group())))
              for m in w.ZH_PRED.finditer(text) if (kind := _zh_kind(m, text)) is not None]
     if not preds and not w.ZH_COMPACT.search(text):
-        return dict.fromkeys(KINDS, 0)
+        return _being_resuscitated(text, dict.fromkeys(KINDS, 0))
     text = _upto_enough(text, preds)
     preds = preds[:MAX_PREDICATES]
     counts = _zh_counts(text)
@@ -390,9 +421,14 @@ def _being_resuscitated(text: str, result: dict[str, int]) -> dict[str, int]:
     """One told without breath while people do CPR on them is alive to the centre: injured."""
     if result["dead"] == 1 and not result["injured"] and _RESUSCITATING.search(text):
         result["dead"], result["injured"] = 0, 1
+    elif not any(result.values()) and _RESUSCITATING_NOW.search(text):
+        result["injured"] = 1  # 救上来了 正在做心肺复苏: somebody is being brought back
     return result
 
 
+_ANIMAL_BEFORE = re.compile(
+    r"(?<![钓养捕打放喂杀])(?:鸡|鸭|鹅|猪|羊|牛|狗|猫|鱼|兔|牲口|牲畜)(?![者的人民户工倌])(?:都|全|也)?(?:被|叫|让|给)?[^，,。 人他她者]{0,2}$"
+)
 _CHOKING = re.compile(r"吃|噎|喉咙|嗓子|气管|喘不")
 
 
@@ -400,6 +436,8 @@ def _zh_kind(m: re.Match[str], text: str) -> str | None:
     """The kind a predicate states, where the place changes it: who has not come up from a
     pit, a well or a tank (仨工人下污水井 都没上来) is down there, trapped, not swept away."""
     kind = m.lastgroup or "injured"
+    if _ANIMAL_BEFORE.search(text, max(0, m.start() - 6), m.start()):
+        return None  # 把邻居的鸡咬死了 / 羊叫水冲走了: animals, not people
     if m.group() in ("没上来", "没拉上来") and w.ZH_CONFINED.search(text):
         return "trapped"
     if m.group() in ("卡住了", "卡住", "被卡") and _CHOKING.search(text):
@@ -461,7 +499,7 @@ def en_casualties(text: str) -> dict[str, int]:
         kind = m.lastgroup or "injured"
         preds.append(_Pred(m.start(), m.end(), kind, subset=bool(w.EN_SUBSET_PRED.fullmatch(m.group()))))
     if not preds:
-        return dict.fromkeys(KINDS, 0)
+        return _being_resuscitated(text, dict.fromkeys(KINDS, 0))
     text = _upto_enough(text, preds)
     preds = preds[:MAX_PREDICATES]
     counts = _en_counts(text)

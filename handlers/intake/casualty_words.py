@@ -27,25 +27,25 @@ ZH_PERSON = (
     r"娃|娃娃|学童|幼儿|老乡|农民|渔工|养殖户|船老大|游泳者|路过的|过路的|老母亲|老父亲|小孙子|小孙女|户主|副驾驶|副驾|"
     r"[王李张刘陈杨赵黄周吴徐孙马朱胡林郭何高罗郑梁谢宋唐许韩冯邓曹彭曾田董袁潘于蒋蔡杜叶程苏魏吕丁沈姚卢姜崔钟谭陆汪范金石贾夏方白孟秦江薛]某(?:某)?|"
     r"女工|男工|工友|民工|帮工|驾驶人|驾乘人员|司乘人员|乘员|路人|邻居|爷爷|奶奶|姥姥|姥爷|小姑娘|姑娘|"
-    r"患儿|病例|赶海的|放羊的|干活的|开(?:车|铲车|挖掘机|货车|三轮|拖拉机|叉车|吊车)的|我(?!们|镇|市|区|县|司|院|局|队|街|乡|村|厂|公司|集团|站|所|部|处|科|家|是|在|看|听)|"
+    r"报警人|来电人|求助人|本人|患儿|病例|赶海的|放羊的|干活的|开(?:车|铲车|挖掘机|货车|三轮|拖拉机|叉车|吊车)的|我(?!们|镇|市|区|县|司|院|局|队|街|乡|村|厂|公司|集团|站|所|部|处|科|家|是|在|看|听)|"
     r"老[王李张刘陈杨赵黄周吴徐孙马朱胡林郭何高罗郑梁谢宋唐许韩冯邓曹彭曾田董袁潘于蒋蔡杜叶程苏魏吕丁沈姚卢姜崔钟谭陆汪范金石贾夏方白孟秦江薛](?:头|太太|大爷|大娘|汉)?(?![家的])"
 )
 ZH_PERSON_RE = fastre.compile(ZH_PERSON)
 
 _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
     ("dead",
-     r"死亡|身亡|遇难|丧生|罹难|殒命|(?<![愁累饿热笑气吓急烦困忙馋渴美乐闷挤懒])死了|去世|牺牲|不治|无生命体征|没有生命体征|没了呼吸|当场死亡|尸体|遗体|死者|"
+     r"死亡|身亡|遇难|丧生|罹难|殒命|(?<![愁累饿热笑气吓急烦困忙馋渴美乐闷挤懒齁臭丑冷晒疼痒憋怕想爱恨酸甜辣咸])死了|去世|牺牲|不治|无生命体征|没有生命体征|没了呼吸|当场死亡|尸体|遗体|死者|"
      r"溺亡|遇难者|没气了|没有气了|脸朝下|没有呼吸|没呼吸了|没有心跳|抢救无效|(?<=[人机者孩])没了|"
      # killed by what happened to them: 烧死, 砸死, 撞死, 淹死 (not 吓死, 累死, 笑死)
      r"(?:烧|淹|砸|撞|压|摔|炸|电|冻|闷|呛|熏|毒|轧|碾)死|没了气|断气|断了气|咽气|当场(?:就)?没了|当场(?:就)?不行了|没(?:能)?(?:抢)?救过来"),
     ("missing",
-     r"失联|失踪|走失|生死不明|下落不明|失去联系|联系不上|找不到|不见了|未找到|没找到|没有找到|"
+     r"失联|失踪|走失|生死不明|下落不明|失去联系|联系不上|(?:尚|仍|还)?未(?:能)?联系上|找不到|不见了|未找到|没找到|没有找到|"
      r"没上来|冲走|冲跑|卷走|找不着|(?:仍|还|正)在(?:搜寻|寻找|找)|少了一个|一宿没回|没回来|迷路|没拉上来|没联系上|联系不到|没找着|没捞着|不知去向|走丢|未归|(?:还|一直|至今|到现在|一宿|一夜|一晚上?|放学后?|出去后?)(?:都)?(?:没|没有|未)回家(?!吃|睡|拿)|一直没看见|没(?:再)?(?:露头|冒头|浮上来|露出来)|不见踪影|没了踪影|没影了"),
     ("trapped",
      r"被困|受困|围困|埋了|压了|困住|困在|困于|困了|困着|被卡|卡住了|被夹|夹住|呼救|喊救命|没撤出|未撤出|没能撤出|"
      r"没有撤出|还在里面|仍在里面|没下来|没出来|没逃出|没跑出|被埋|埋压|埋在|被压(?![伤死折断坏])|压在|压住|卡在|卡住|出不来|困人|"
      r"埋进去|埋里面|埋里头|在井下|反锁|锁在(?:车|屋|房)里|停在[^，,。]{0,10}之间|"
-     r"没能逃出|无法脱身|未能撤离|下不来|出不去|压着|卡里面|卡在里面|卡里头|关在里面|关着|井下还有|还在井下|在里头|在屋顶上|在车顶上|掉冰窟窿|抱着桥墩|被潮水围|围住了|"
+     r"(?:停|卡|悬|挂|吊)在(?:了)?半空|(?<!查)封在|(?:枯井|机井|水井|窨井|井|坑|地洞|下水道|地窖)里(?:头|面|边)?(?=有(?:个)?人)|没能逃出|无法脱身|未能撤离|下不来|出不去|压着|卡里面|卡在里面|卡里头|关在里面|关着|井下还有|还在井下|在里头|在屋顶上|在车顶上|掉冰窟窿|抱着桥墩|被潮水围|围住了|"
      # held where they are: 扣在车底下, 困在房顶, 抱着浮标, 被水围住
      r"扣(?:在|到)?.{0,3}(?:底下|下面)|扣住|被水围|掉(?:进|到|下)?了?(?:枯井|机井|水井|窨井|井|坑|地洞|洞|下水道)(?:里|中|内|下)|抱着(?:树|木头|浮标|泡沫|救生圈|礁石|电线杆|漂浮物|艇|船|船底|轮胎)|吞进去|陷进去|陷在|被关在|逃不出|跑不出|上不来|"
      r"在(?:房顶|楼顶|屋顶|车顶|树上)(?:上)?(?:等|喊|呼)|在[棚屋房车楼井洞坑窖](?:里头|里面|里边)|"
@@ -56,18 +56,24 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
      r"受伤|受了伤|伤员|伤者|伤亡|轻伤|重伤|轻微伤|轻微受伤|烧伤|烫伤|灼伤|砸伤|压伤|撞伤|摔伤|跌伤|刺伤|割伤|划伤|擦伤|扭伤|咬伤|"
      r"呛伤|炸伤|冻伤|骨折|流血|出血|中毒|中暑|昏迷|晕倒|昏倒|晕厥|休克|头晕|呕吐|腹痛|腹泻|胸闷|呼吸困难|抽搐|"
      r"不适|送医|就医|住院(?![部处楼])|伤了|伤势|伤情|头痛|头疼|恶心|咳嗽|胸痛|乏力|刺痛|撞飞|被撞倒|撞倒|被撞伤|"
-     r"躺地上|倒地不起|不省人事|没有意识|失去意识|意识不清|神志不清|倒地|倒在|心脏病|窒息|受轻伤|受重伤|烧烫伤|"
+     r"躺地上|倒地不起|不省人事|没有意识|失去意识|意识不清|神志不清|倒地|倒在(?!沙发|床|炕)|心脏病|(?<![累烦闷气])(?<![累烦闷气]到)窒息|受轻伤|受重伤|烧烫伤|"
      r"熏晕|熏伤|熏倒|呛晕|呛着|电倒|被电|叫不醒|一动不动|躺着不动|不动了|没动静|喘不上气|喘不过气|肚子疼|拉肚子|"
      r"上吐下泻|发烧|高烧|红肿|蜇伤|被蜇|抽筋|扎伤|挤压|哼哼|头破|腿断|腿折|起疹子|病倒|昏过去|晕过去|"
      r"压折|摔折|砸着|流了好多血|(?:烫|烧|伤|摔|砸|撞|炸|咬)得(?:不轻|很重|挺重|厉害|够呛)|(?<=人)躺着|皮外伤|擦破|(?:坠楼|(?<![牌物石块砖瓦板])坠落|摔下来)(?!死亡|身亡|致死)|"
-     r"(?:被|叫|让|给)[^，,。 ]{0,4}?(?:撞|刮|砸|烫|烧|咬|蛰|蜇|电|扎|割|划|夹|轧|碾|挤|戳|顶|踢|打|拱|踩)(?:了|着|到|伤|倒|飞|破|断|穿)(?!死)|"
+     r"(?:被|叫|让|给)[^，,。 ]{0,8}?(?:撞|刮|砸|烫|烧|咬|蛰|蜇|电|扎|割|划|夹|轧|碾|挤|戳|顶|踢|打|拱|踩)(?:了|着|到|伤|倒|飞|破|断|穿)(?!死)|"
      r"(?:手|脚|手脚|全身|浑身|舌头)(?:都)?发麻|"
      r"(?<=人)不行了|好像不行了|快不行了|没意识|没知觉|没反应了|(?:突然|一下子?)(?:就)?倒(?:了|下|地)|(?<![气头])晕了|"
      # hurt, told by the body or the harm: 挂彩, 胳膊断了, 摔着了, 嘴歪了, 抽抽, 烧着了
      r"挂彩|砸到|砸中|碰伤|磕伤|撞破|跌破|摔破|昏了过去|晕了过去|喘不上来气|浑身是血|受了点伤|受点伤|还有气|还有呼吸|误喝|误食|吃了.{0,6}(?:毒蘑菇|蘑菇|河豚|农药|老鼠药)|嘴麻|"
      r"(?:手|胳膊|腿).{0,2}(?:卷|绞|夹|轧)(?:进|入)|绞伤|夹伤|轧伤|病例|患儿|发热|皮疹|就诊|心梗|心肌梗|脑梗|中风|突发疾病|犯病|"
-     r"(?:胳膊|手|脚|手指|肋骨|腰|骨头|腿)(?:给|被)?[砸摔压撞轧打夹]?(?:断|折)|(?:满脸|满头|一身|浑身|全身|头上|脸上)(?:都)?是血|还有(?:一)?口气|熏着|(?:吃|喝|吞)了(?:半|一|大半|小半|好几|几)(?:瓶|板|盒|片|粒|包)|喝了?(?:农药|敌敌畏|百草枯|老鼠药|药水)|送(?:到|去|进)(?:了)?(?:医院|卫生院)|摔着|磕破|碰破|碰倒|嘴歪|说不出话|抽抽|蛰伤|被.{0,3}蛰|"
-     r"(?:烧|砸|撞|划|扎|咬|烫|炸|熏|呛)(?:坏|破)了?(?:手|脚|腿|头|脸)|心脏不舒服|吐血|昏死"),
+     r"(?:胳膊|手|脚|手指|肋骨|腰|骨头|腿)(?:给|被)?[砸摔压撞轧打夹]?(?:断|折)|(?:满脸|满头|一身|浑身|全身|头上|脸上)(?:都|全)?是血|还有(?:一)?口气|熏着|(?:吃|喝|吞)了(?:半|一|大半|小半|好几|几)(?:瓶|板|盒|片|粒|包)|喝了?(?:农药|敌敌畏|百草枯|老鼠药|药水)|送(?:到|去|进)(?:了)?(?:医院|卫生院)|摔着|磕破|碰破|碰倒|嘴歪|说不出话|抽抽|蛰伤|被.{0,3}蛰|"
+     r"(?:烧|砸|撞|划|扎|咬|烫|炸|熏|呛)(?:坏|破)了?(?:手|脚|腿|头|脸)|心脏不舒服|吐血|昏死|崴了|崴脚|脚崴|扭了脚|扭伤了|"
+     # the body part, then the harm: 胳膊烫了, 手被割破; lying still where one fell; 撞了三个人
+     r"(?:手|胳膊|腿|脚|脸|头|手指|后背|背)(?:都|也)?(?:被|给)?(?:烫|烧|砸|扎|割|划|咬|炸|蹭|磕)(?:伤|破|坏|了|着|烂)|"
+     r"(?:躺|倒|趴)?(?:在)?(?:地上|路上|路边|路中间|地下)(?:躺着|趴着)?(?:一动)?不动(?:弹)?|不动弹|"
+     # down and unable to get up; called and not answering
+     r"(?:地上|摔倒了?|摔到了|摔了一跤|跌倒了?|倒下了?)\s*(?:就|也|半天)?起不来|(?:喊|叫)(?:他|她)?(?:也)?不(?:答应|应|吭声)|躺在(?:了)?(?:马路|路面|路|血泊|地面)(?:中间|上|边|里)?|"
+     r"(?:撞|砸|炸|烫|烧|熏|呛|咬)(?:伤|倒|着|到|了)了?(?=(?:[0-9]{1,3}|[一二两三四五六七八九十]{1,3})[个名位人]|俩|仨)|(?:车|辆)[^，,。]{0,12}把[^，,。 ]{1,10}(?:撞|刮|带|蹭|碰)(?:倒|飞|伤|了)"),
 )
 # Pits, wells, tanks and cellars: who has not come up from one is trapped down there.
 ZH_CONFINED = fastre.compile(r"井|窖|(?:污水|沼气|化粪|粪|清粪|沉淀|蓄水)池|罐|地洞|坑|电梯|轿厢")
@@ -92,14 +98,22 @@ ZH_GE_IS_PERSON = re.compile(
 # 俩 / 仨 carry their classifier: 俩孩子, 仨人.
 # Also before any job word (俩护林员, 仨开车的) and alone at the end of a spoken clause (死了仨).
 ZH_PAIR = fastre.compile(
-    rf"(?<![0-9{_N}])(?:俩|仨)(?=人|(?:{ZH_PERSON})|[\u4e00-\u9fff]{{1,3}}(?:员|工|的)|\s*(?:[，,。！!；;\s]|$))"
+    rf"(?<![0-9{_N}])(?:俩|仨)(?=人|(?:{ZH_PERSON})|[\u4e00-\u9fff]{{1,3}}(?:员|工|的)|\s*(?:[，,。！!；;\s]|$)|"
+    # …or straight before what happened to them: 还有俩找不着, 仨被埋了
+    r"(?:都|也|还|已经)?(?:找不|没找|失联|失踪|被|受伤|死|伤了|困|埋|压|卡|出不|下落|没上来|没出来))"
 )
 # A clause that is only a number of people, at the end: "…出不来 有三个", "…得有二十来个".
 # Also hedged (估计三四个, 起码俩), or where they are (上面两个人, 一共三个老人).
 ZH_TRAILING_COUNT = re.compile(
     rf"(?:^|[，,。；; ])(?:有|得有|共|一共|总共|大概|大约|约|估计|可能|好像|起码|至少|上面|上头|里面|里头|车上|船上|屋里|底下|下面)?"
-    rf"(?:还)?(?:有)?(?:(?P<num>[0-9]{{1,3}}|[{_N}]{{1,4}})(?:来|多|余)?(?:个人|个(?:{ZH_PERSON})?|名|人)|(?P<pair>俩|仨))"
-    r"(?:吧|左右)?[\s。！!]*$"
+    rf"(?:还)?(?:有)?(?:(?P<num>[0-9]{{1,3}}|[{_N}]{{1,4}})(?:来|多|余)?(?:个人|个(?:[\u4e00-\u9fff]{{0,2}}(?:{ZH_PERSON}))?|名|人)|(?P<pair>俩|仨))"
+    # …then maybe where, in a clause of its own: "四个大学生 在老君山北坡", "三四个 在红旗路公交站"
+    r"(?:吧|左右|了|啦)?(?:[\s，,]+在[^\s，,。！!？?0-9]{2,20})?[\s。！!]*$"
+)
+# A couple or a pair of kin is two people: 一对老夫妻, 夫妻俩, 母子二人 (老两口 is a ZH_COUNT).
+ZH_COUPLE = fastre.compile(
+    r"一对(?:老|小|年轻)?(?:夫妻|夫妇|母子|父子|母女|父女|兄弟|姐妹|姐弟|兄妹|情侣|老人)|"
+    r"(?:夫妻|夫妇|母子|父子|母女|父女|兄弟|姐妹|姐弟|兄妹)(?:俩|两个|二人|两人)"
 )
 # "一男子/一村民" without a classifier is written-style for one person.
 # Not where the person only says whose place it is: 一养殖户家中, 一村民家门口, 一商户店内.
@@ -132,7 +146,7 @@ ZH_CLAUSE_SEP = fastre.compile(
 )
 # Died after treatment: counted among the injured before.
 ZH_DIED_LATER = re.compile(r"抢救无效|经抢救.{0,4}(?:死亡|身亡)|送医后.{0,6}(?:死亡|身亡|不治|去世)|在医院.{0,4}(?:死亡|去世)")
-ZH_NEGATION = fastre.compile(r"(?:无(?!法)|没|未|毫无|并无|暂无|不见)[^，,。；;]{0,6}$")
+ZH_NEGATION = fastre.compile(r"(?:无(?!法)|没|未|毫无|并无|暂无|不见|防止|以防|谨防|避免|以免|别让|不要让|小心)[^，,。；;]{0,6}$")
 
 # --- English --------------------------------------------------------------------------
 
@@ -143,14 +157,14 @@ EN_PERSON = (
     r"firefighters?|officers?|hikers?|family members?|visitors?|pedestrians?|cyclists?|teenagers?|divers?|anglers?|"
     r"shoppers?|spectators?|seniors?|individuals?|babies|baby|infants?|riders?|motorcyclists?|guards?|labou?rers?|"
     r"operators?|teachers?|climbers?|campers?|sailors?|someone|somebody|tenants?|neighbou?rs?|elders?|"
-    r"mother|father|mum|mom|dad|son|daughter|wife|husband|grandmother|grandfather|grandma|grandpa|toddler|"
+    r"mothers?|fathers?|mum|mom|dad|sons?|daughters?|wife|wives|husband|grandmother|grandfather|grandma|grandpa|toddlers?|"
     r"farmer|owner|homeowner|shopkeeper|nurse|doctor|security guard|lorry driver|truck driver|"
     r"passer-by|bystander|he|she|soldiers?|troops|trainees?|recruits?|cadets?|guys?|folks|cooks?|"
     r"chefs?|waiters?|waitresses?|clerks?|cleaners?|porters?|passers-?by|"
     r"friends?|roommates?|flatmates?|colleagues?|buddy|brothers?|sisters?|uncles?|aunts?|cousins?|grandsons?|"
     r"granddaughters?|boyfriend|girlfriend|partner|grandparents?|parents?|"
     # unknown nouns that look like people: stallholders, motorists, technicians
-    r"[a-z]+(?:holders|keepers|ers|ists|ians|ees|men|women|man)"
+    r"[a-z]+(?:holders|keepers|ers|ists|ians|ees|men|women|man)|[a-z]{4,}(?:ist|ian)|grandad|granddad|granny|nan"
 )
 EN_PERSON_RE = fastre.compile(rf"\b(?:{EN_PERSON})\b")
 _EN_SINGULAR = (
@@ -160,7 +174,9 @@ _EN_SINGULAR = (
     r"occupant|operator|guard|casualty|person|customer|cook|soldier|firefighter|officer|nurse|teacher|"
     r"passer-by|bystander|he|she|lady|guy|neighbou?r|elderly man|elderly woman|old man|old lady|other|crewman|crew member|"
     r"seaman|boatman|deckhand|friend|roommate|flatmate|colleague|buddy|brother|sister|uncle|aunt|cousin|grandson|"
-    r"granddaughter|boyfriend|girlfriend|partner|grandmother|grandfather|grandma|grandpa|mom|mum|dad|mama|papa"
+    r"granddaughter|boyfriend|girlfriend|partner|grandmother|grandfather|grandma|grandpa|mom|mum|dad|mama|papa|"
+    r"grandad|granddad|granny|technician|electrician|mechanic|engineer|welder|fireman|lifeguard|guest|staff member|"
+    r"kayaker|paddler|rafter|boater|skier|snowboarder|jogger|runner|walker|hunter|biker|camper|trekker|male|female"
 )
 # One person named without a number: "a cyclist knocked down" is 1; "old people stuck" is unknown.
 EN_ONE_PERSON = fastre.compile(rf"\b(?:{_EN_SINGULAR})\b")
@@ -170,16 +186,16 @@ EN_SUBJECT_BEFORE = re.compile(r"(?:^|[.!?:]\s*|\b(?:the|this|that)\s+)(?:[\w-]+
 _EN_PREDICATES: tuple[tuple[str, str], ...] = (
     ("dead",
      r"dead|died|killed|dead body|body found|fatalit(?:y|ies)|deaths?|deceased|lost (?:his|her|their) li(?:fe|ves)|"
-     r"bodies|body recovered|body of|drowned|not breathing|no pulse|no signs of life|didn't survive|did not survive|"
+     r"bodies|body recovered|body of|bod(?:y|ies) (?:was |were |has been |have been |had been )?(?:recovered|found|pulled out|retrieved|washed up)|drowned|not breathing|no pulse|no signs of life|didn't survive|did not survive|"
      r"neither survived|none survived|passed away|pronounced dead|lifeless|died at the scene"),
     ("missing",
      r"missing(?! (?:the|a|an|my|our|your|his|her|their|out|you|it)\b)|unaccounted(?: for)?|lost contact|not (?:yet )?(?:been )?found|can't be found|cannot be found|"
      r"didn't surface|not surfaced|(?:didn'?t|hasn'?t|has not|did not|never) come (?:back )?up|never came (?:back )?up|overdue|haven't come back|didn't come back|not recovered|"
      r"can'?t see (?:him|her|them)(?: anymore)?|(?:can'?t|cannot|could not|couldn'?t) find (?:him|her|them)|cannot see (?:him|her|them)|not seen since|lost sight of|"
      r"no sign of (?:him|her|them)|swept away|washed away|carried away|disappeared|vanished|gone under|went under|"
-     r"(?:got|are|were|is|was) lost\b|lost on\b"),
+     r"(?:got|are|were|is|was) lost\b|lost on\b|(?:hasn'?t|has not|haven'?t|have not) been seen|nobody has seen (?:him|her|them)"),
     ("trapped",
-     r"trapped|stranded|stuck|pinned|buried|cut off by (?:the )?(?:rising )?(?:water|floods?|floodwaters?|tide|river|sea)|can't get out|cannot get out|unable to get out|still inside|"
+     r"trapped|stranded|stuck|pinned|buried|(?:can'?t|cannot|could not|couldn'?t|unable to) (?:leave|get away|get off|go out)|cut off by (?:the )?(?:rising )?(?:water|floods?|floodwaters?|tide|river|sea)|can't get out|cannot get out|unable to get out|still inside|"
      r"still in there|inside still|still down there|can't climb out|cannot climb out|unable to climb out|"
      r"can't get down|cannot get down|clinging|holding onto|on the roof|on the rocks|under the rubble|"
      r"under (?:the )?debris|cut off by the tide|can'?t escape|cannot escape|unable to escape|marooned|wedged|"
@@ -224,7 +240,7 @@ _EN_OUT = r"rescued|freed|dug out|pulled out|brought out|got out|found|located"
 EN_COUNT = fastre.compile(
     r"(?<![\w.#/:-])(?:(?:at least|about|around|approximately|approx\.?|nearly|over|more than|up to|some|another|"
     r"a further|further)\s+)?"
-    r"(?:(?P<num>\d{1,4}|a dozen|dozens(?: of)?|a couple(?: of)?|twenty-\w+|thirty-\w+|one|two|three|four|five|six|"
+    r"(?:(?P<num>\d{1,4}|a dozen|dozens(?: of)?|a couple(?: of)?|couple of|twenty-\w+|thirty-\w+|one|two|three|four|five|six|"
     r"seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|"
     r"forty|fifty|hundred|several|many|a few|few|both)(?![\w:%/]|\.\d|-(?:year|yr|month|storey|story|floor)|\s+(?:years?|yrs?|months?)[- ]old)"
     rf"(?=(?P<who>[\s-]+(?:[\w'/-]+\s+){{0,3}}?(?:{EN_PERSON})\b|\s+of (?:them|us|whom)\b)|"
@@ -248,7 +264,8 @@ EN_TRAILING_COUNT = re.compile(
 EN_BARE_COUNT_AFTER = re.compile(
     r"(?:^|[,;:.!?(+&-]\s*|\b(?:with|and|of|leaving|including|left|were|are|have|had|killing|killed|injuring|plus|"
     r"about|around|nearly|over|least|than|total|another|further|some|approximately|approx|reportedly|now|far|only|"
-    r"still|but|all|at|toll|count|casualties|seeing|by|dead|killed|injured|hurt|missing|trapped|like)\s+)$"
+    r"still|but|all|at|toll|count|casualties|seeing|by|dead|killed|injured|hurt|missing|trapped|like|maybe|perhaps|"
+    r"possibly|probably|roughly|almost|then|also|so)\s+)$"
 )
 # Numbers that name things: block 7, gate 2, no. 4, km 92.
 EN_NOT_COUNT_BEFORE = fastre.compile(
@@ -303,8 +320,8 @@ class Rules:
 ZH = Rules(
     negation=ZH_NEGATION,
     unknown=fastre.compile(r"(?:情况)?(?:人数)?(?:不详|不明|未知|待核实|待查|待确认)"),
-    resolved=fastre.compile(r"(?<![没未不])(?:救出|获救|脱困|脱险|救起|救上岸|救上来|爬出|已找到|找到了|(?<![没未不])找到(?=[，,。！!\s]|$)|联系上|已撤出|已转移|安全撤离|捞上来|捞出来|自己(?:游|爬|走|跑)(?:回来|出来|上来|上岸))"),
-    rescued=fastre.compile(r"(?<![没未不])(?:救出|获救|脱困|脱险|救起|救上|抬出|挖出|转移出|捞上来|捞出来|拉上来|拉出来|刨出来|刨出|挖出来)"),
+    resolved=fastre.compile(r"(?<![没未不])(?:救出|获救|升井|出井|脱困|脱险|救起|救上岸|救上来|爬出|已找到|找到了|(?<![没未不])找到(?=[，,。！!\s]|$)|联系上|已撤出|已转移|安全撤离|捞上来|捞出来|自己(?:游|爬|走|跑)(?:回来|出来|上来|上岸))"),
+    rescued=fastre.compile(r"(?<![没未不])(?:救出|获救|升井|出井|脱困|脱险|救起|救上|抬出|挖出|转移出|捞上来|捞出来|拉上来|拉出来|刨出来|刨出|挖出来)"),
     found=fastre.compile(r"(?<![没未不])(?:找到|联系上|寻回|获救|找着了|(?:自己)?(?:游|爬|走|跑)(?:回来|上来|上岸))"),
     collective=fastre.compile(r"(?:都|均|全部|全都)[^，,。]{0,3}$"),
     collective_all=fastre.compile(r"都|均|全部|全都|全员"),
@@ -314,17 +331,18 @@ ZH = Rules(
         r"(?:[2-9]|[1-9][0-9]+|[两三四五六七八九十百几多数余][一二两三四五六七八九十百几多数余]*)(?:户|家|群|批|伙)|"
         r"一群|一批|大批|很多|好多|不少|许多"
     ),
-    headcount=fastre.compile(r"里面|里边|里头|车里|车内|车上|船上|屋里|屋内|室内|轿厢|在里|一共|总共|共有|共计|船员"),
+    headcount=fastre.compile(r"里面|里边|里头|车里|车内|车上|船上|屋里|屋内|室内|轿厢|车厢|吊厢|在里|一共|总共|共有|共计|船员"),
     lift=fastre.compile(r"电梯|轿厢"),
     vehicle=fastre.compile(r"车|船|艇|电梯|吊厢|缆车|索道"),
     subset=fastre.compile(r"^\W*(?:其中|包括|含|内有)"),
-    override=fastre.compile(r"^\W*(?:还有|仍有|尚有|目前共|目前|现共|现累计|现有|截至目前共?|共有|共计|累计|总共|合计)|增至|增加到|上升至|上升到|(?:仍|尚)(?:被困|在|未|没)"),
+    override=fastre.compile(r"^\W*(?:还有|仍有|尚有|目前共|目前|现共|现累计|现有|截至目前共?|共有|共计|累计|总共|合计)|增至|增加到|上升至|上升到|(?:仍|尚|还)(?:被困|在|未|没)"),
     additive=fastre.compile(r"另有|另外|还有|也有|又有|此外"),
     link=re.compile(rf"[\u4e00-\u9fff]{{0,3}}?(?:{ZH_PERSON})\s*(?:和|与|及|以及|、|加|还有)?\s*|\s*(?:和|与|及|以及|、|加)\s*"),
     window=20,
     bodily=fastre.compile(
-        r"没气了|没有气了|断气|断了气|咽气|还有(?:一)?口?气|还有呼吸|叫不醒|抽搐|口吐白沫|不省人事|"
-        r"(?:胳膊|手|脚|手指|肋骨|腰|骨头|腿)(?:给|被)?[砸摔压撞轧打夹]?(?:断|折)|(?:满脸|满头|一身|浑身|全身|头上|脸上)(?:都)?是血|头破|"
+        r"没气了|没有气了|断气|断了气|咽气|还有(?:一)?口?气|还有呼吸|叫不醒|(?:喊|叫)(?:他|她)?(?:也)?不(?:答应|应|吭声)|抽搐|口吐白沫|不省人事|当场(?:就)?(?:死亡|身亡|没了|不行了)|"
+        r"(?:胳膊|手|脚|手指|肋骨|腰|骨头|腿)(?:给|被)?[砸摔压撞轧打夹]?(?:断|折)|(?:满脸|满头|一身|浑身|全身|头上|脸上)(?:都|全)?是血|头破|"
+        r"(?:手|胳膊|腿|脚|脸|头|手指|后背|背)(?:都|也)?(?:被|给)?(?:烫|烧|砸|扎|割|划|咬|炸|蹭|磕)(?:伤|破|坏|了|着|烂)|"
         r"(?:划|割|扎|砸|烫|烧)伤了?(?:手|脚|腿|头|脸|胳膊)"
     ),
 )
@@ -353,11 +371,16 @@ EN = Rules(
         r"\b(?:car|van|bus|truck|lorry|taxi|vehicle|boat|coach|minibus|vessel|ship|ferry|trawler|yacht|lift|"
         r"elevator)s?\b"
     ),
-    subset=fastre.compile(r"\b(?:of them|of whom|among them|including)\b"),
+    subset=fastre.compile(
+        r"\b(?:of them|of whom|among them|including)\b|"
+        # "…taken to hospital, one with serious burns" / "4 casualties, 1 critical": a part of those counted
+        r"^\W*(?:one|two|three|four|five|\d{1,2})\s+(?:with|is|are|was|were|in|seriously|critically|badly|critical|serious)\b"
+    ),
     override=fastre.compile(r"^\W*(?:still|now|total|in total|altogether|so far)\b|\b(?:still|in total|in all)\b"),
     additive=fastre.compile(r"\b(?:another|also|other|others|plus|further|additional)\b"),
     link=re.compile(
-        rf"[\s-]+(?:[\w'-]+\s+){{0,2}}?(?:{EN_PERSON})\s*(?:,\s*)?(?:and|&|\+|plus)\s+|\s*(?:and|&|\+|plus)\s+"
+        rf"[\s-]+(?:[\w'-]+\s+){{0,2}}?(?:{EN_PERSON})\s*(?:,\s*)?(?:and|&|\+|plus)\s+(?:(?:his|her|their|my|our)\s+)?|"
+        r"\s*(?:and|&|\+|plus)\s+(?:(?:his|her|their|my|our)\s+)?"
     ),
     window=45,
     bodily=fastre.compile(

@@ -23,7 +23,7 @@ from handlers.intake import fastre
 
 # Openings that mark chatter: tests, notices, thanks, plans for later.
 _CHATTER_OPENING = re.compile(
-    r"\W*(?:关于.{0,40}(?:通知|决定|意见|方案|报告)|测试|试一下|通知|提醒|温馨提示|公告|谢谢|感谢|多谢|辛苦|明天|明早|明晚|后天|下周|下个月|"
+    r"\W*(?:关于.{0,40}(?:通知|决定|意见|方案|报告)|转发|转自|转载|转[:：]|测试|试一下|通知|提醒|温馨提示|公告|谢谢|感谢|多谢|辛苦|明天|明早|明晚|后天|下周|下个月|"
     r"(?:test(?:ing)?|notice|fyi|thanks|thank you|cheers|tomorrow|next (?:week|month))\b)",
 )
 # Anywhere in the message: drills, forecasts, meetings, notices, statistics, thanks.
@@ -31,6 +31,7 @@ _CHATTER_OPENING = re.compile(
 _CHATTER_ZH = fastre.compile(
     r"演练|演习|拉练|"                                                      # drills
     r"今年以来|年以来|同比|环比|共发生.{0,8}[0-9]+起|[0-9]+起(?:火灾|事故|警情)|"  # statistics
+    r"(?:火警|火灾|事故|警情|救援|险情|出警)[0-9]+起|(?:本周|本月|本年度?|全年|上半年|下半年|本季度|上周|上月)[^，,。]{0,6}(?:共|累计)|"
     r"请忽略|"                                                              # tests
     r"预计.{0,12}(?:影响|登陆|来袭|到达|抵达|降雨|降水|强降|过境|出现)|预报|发布.{0,8}预警|预警信号|"
     r"将(?:于|在)?.{0,10}(?:影响|登陆|过境)|可能(?:出现|发生|引发|造成)|"
@@ -39,26 +40,27 @@ _CHATTER_ZH = fastre.compile(
     r"辛苦了"                                                               # thanks
     r"|如果发生|假如发生|一旦发生|网传|谣言|假消息|不实消息|辟谣|看新闻|新闻里|谁有.{0,10}(?:电话|联系方式)"
     # rumours and hearsay asked about, false alarms, all-clear, videos and jokes, plans
-    r"|网上说|网上传|朋友圈说|群里传|真的假的|是真的吗|谁知道真假|不知真假|虚惊一场|误报|经核实(?:无|没有|不是|系)|"
+    r"|网上说|网上传|朋友圈说|群里传|(?:朋友圈|网上|群里|抖音|视频号)(?:在|都在|有人)传|谣传|别信|不要信|不要相信|梦见|梦到|真的假的|是真的吗|谁知道真假|不知真假|虚惊一场|误报|经核实(?:无|没有|不是|系)|"
     r"一切正常|都正常|均正常|视频里|的视频|这视频|那视频|笑死|哈哈|呵呵|推演|桌面演|"
     r"(?:出院|回家|脱离危险).{0,12}(?:谢谢|感谢|放心)|(?:有|发生了?|共)(?:[0-9]*[02-9]|[二两三四五六七八九十几][一二两三四五六七八九十几]*)起(?!火)|"
     r"(?:将于|拟于|定于)(?:明天|明日|今晚|后天|下周|[0-9一二三四五六七八九十]+[日号月])|"
-    r"请查看附件|见附件"
+    r"请查看附件|见附件|引以为戒|警示教育|举一反三|(?:热|累|饿|困|冷|晒)得?(?:要|快)(?:中暑|死|晕|冻死|晒死)了|[蓝黄橙红]色预警|寻(?:狗|猫)|(?:猫|狗|狗狗|猫咪|宠物)(?:丢了|走丢了|跑丢了|跑了|不见了)"
     # hyperbole and games: 快被作业压死了, 累死了, 队友全挂了; things (not people) dropped in water
     # news from other provinces and abroad, films and books, simulated scenarios, summaries, insurance
-    r"|外省|邻省|省外|国外|外国|某某?省|某国|隔壁县|邻县|外县|邻市|隔壁市|外市|恢复得(?:挺|很|不错|还行)|恢复(?:得)?(?:挺|很)好|电影|电视剧|纪录片|小说里|模拟|总结|月报|周报|保险公司|理赔|"
+    r"|外省|邻省|省外|外地(?:近期|最近|已|又)?(?:发生|出现)|国外|外国|某某?省|某国|隔壁县|邻县|外县|邻市|隔壁市|外市|恢复得(?:挺|很|不错|还行)|恢复(?:得)?(?:挺|很)好|电影|电视剧|纪录片|小说里|模拟|总结|月报|周报|保险公司|理赔|"
     r"让不让人活|不让人活了|赔偿|保险(?:能|会|怎么)?赔|正常范围|"
     # paperwork about an incident; places where accidents happen often (a complaint, not an event)
     r"(?:情况说明|评估报告|调查报告|总结报告|材料)[^，,。]{0,8}(?:写好|审阅|审核|修改|发你|发我|上传|交了)|请审阅|"
     r"(?:老|经常|总|常常|老是|总是)(?:是)?(?:出|发生)(?:车祸|事故|事)|"
-    r"快(?:要)?被.{0,6}(?:累|烦|气|逼|折磨)死|游戏里|打游戏|玩游戏|队友(?:全|都)?(?:挂|死|没)了|开黑|"
+    r"快(?:要)?被.{0,6}(?:累|烦|气|逼|折磨|压|吵|热|冻|晒|笑|撑)死|游戏里|打游戏|玩游戏|队友(?:全|都)?(?:挂|死|没)了|开黑|"
     r"(?:手机|钥匙|钱包|眼镜|耳机|帽子|鞋)[^，,。 ]{0,3}(?:掉|落)(?:进|到)?(?:水|河|海|湖|池)里"
 )
 # Notices to units and deadlines: chatter as a rule, but an incident report may carry one
 # ("…已做好转移准备", "请各单位注意") — with a hazard named, the centre decides (triage).
 _NOTICE_ZH = fastre.compile(
     r"请.{0,6}(?:注意|做好)(?!.{0,4}(?:转移|撤离|疏散)准备).{0,4}(?:防范|防御|准备)|请各(?!.{0,8}协助(?:查找|寻找|搜寻))|各(?:单位|镇街|部门|乡镇|街道|队)[^，,。]{0,12}(?:前|务必|须|要)|"
-    r"做好(?!.{0,4}(?:转移|撤离|疏散)准备).{0,6}(?:防范|准备|防御|工作)|报送|(?:上报|提交|报到).{0,8}前|建议.{0,6}(?:加装|增加|配备|安装|装|设置|修)"
+    r"做好(?!.{0,4}(?:转移|撤离|疏散)准备).{0,6}(?:防范|准备|防御|工作)|咨询|我?(?:问|打听)一下|想(?:问|打听)|"
+    r"报送|(?:上报|提交|报到).{0,8}前|建议.{0,6}(?:加装|增加|配备|安装|装|设置|修)"
 )
 _CHATTER_EN = fastre.compile(
     r"\bdrills?\b|\b(?:fire|evacuation|emergency|rescue|joint|tabletop) exercises?\b|"
@@ -67,7 +69,8 @@ _CHATTER_EN = fastre.compile(
     r"\bweather (?:bureau|service|office)\b|"
     r"\bwill (?:hit|make landfall|affect|bring)\b|"
     r"\b(?:weather|typhoon|storm|flood|rain|landslide|mudslide|geological|tsunami|fire|heat|wind|gale|cold|frost|"
-    r"blizzard|snow|thunderstorm|hail|fog) (?:warning|watch|alert)\b|\b(?:warnings?|alerts?) (?:issued|in effect|upgraded|lifted)\b|"
+    r"blizzard|snow|thunderstorm|hail|fog|tornado|hurricane|cyclone|wildfire|avalanche|ice) (?:warning|watch|alert)\b|"
+    r"\b(?:warnings?|alerts?|watch(?:es)?) (?:issued|in effect|upgraded|lifted)\b|"
     r"\b(?:possible|possibly|likely|risk of|chance of)\b.{0,20}\b(?:flood\w*|rain\w*|storms?|landslides?|showers)|"
     r"\bmeetings?\b|\bbriefing\b|\bdebrief|"
     r"\breminder\b|\bplease (?:submit|send in|remember)\b|"
@@ -84,10 +87,12 @@ _CHATTER_EN = fastre.compile(
     r"\b(?:stuck|trapped) in (?:traffic|a meeting|meetings)\b|\bcrashed on the (?:sofa|couch|bed)\b|"
     r"\b(?:server|computer|laptop|system|app|website|printer|phone)s? (?:has |have )?(?:crashed|is down|died|is dead)\b|\b(?:report|photos?|file|minutes) (?:attached|enclosed)\b|\blol\b|"
     r"\bfake\b|\brumou?rs?\b|\bignore it\b|\bnews\b|\bif (?:there is|an?) (?:earthquake|fire|flood)\b|"
-    r"\b(?:test|drill|exercise|inspection) went\b"
+    r"\b(?:test|drill|exercise|inspection) went\b|\bfwd?:|\bon (?:tv|the tv|television|the news|youtube|tiktok|facebook|instagram|twitter)\b|\bforwarded\b|\breposting\b|\bshared from\b|\bcontact (?:list|details|numbers)\b|"
+    r"\b(?:my|our|the|a) (?:cat|dog|puppy|kitten|parrot|pet|tortoise|budgie)s?\b.{0,40}\b(?:missing|lost|ran off|run away)\b|"
+    r"\b(?:missing|lost) (?:cat|dog|puppy|kitten|parrot|pet)s?\b|\bhas anyone seen my (?:cat|dog|puppy|kitten|parrot|pet)\b"
     # idioms and all-clears: drowning in emails, my career crashed, this song is fire, false alarm
     r"|\bdrowning in (?:e-?mails|work|paperwork|debt|homework|assignments|messages|calls|requests|tickets|bills|meetings|deadlines)\b|\b(?:career|marriage|market|stocks?|shares|prices?|sales)\s+(?:has |have |had )?(?:crashed|collapsed|tanked)\b|"
-    r"\b(?:song|track|album|beat|outfit|look|game|this|that) (?:is|was|looks|sounds) (?:straight )?fire\b|(?<!not a )(?<!no )\bfalse alarm\b"
+    r"\b(?:song|track|album|beat|outfit|look|game|this|that) (?:is|was|looks|sounds) (?:straight )?fire\b|\b(?:car ?crash|train ?wreck|disaster|nightmare) of an? (?:day|morning|week|meeting|game|match|year)\b|(?<!not a )(?<!no )\bfalse alarm\b"
 )
 # Training and courses: chatter, unless someone was actually hurt ("collapsed during training").
 _TRAINING = fastre.compile(r"培训|讲座|\btraining\b|\bworkshop\b|\bseminar\b")
@@ -97,7 +102,10 @@ _PAST = fastre.compile(
     r"去年|前年|上次|上回|那回|往年|历史上|上周|上个月|上月|(?:半|[一二两三几]|好几|好些)年(?:多)?了|\blast (?:year|month|week|time)\b|\b(?:years?|months?) ago\b|"
     r"\bfrom (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|last night)\b"
 )
-_NOW = fastre.compile(r"又|再次|现在|目前|刚才|刚刚|正在|\bagain\b|\bnow\b|\bjust\b|\bcurrently\b")
+_NOW = fastre.compile(
+    r"又|再次|(?<![到至])现在|目前|刚才|刚刚|正在|(?<!年)今天(?!是)|今早|今晨|今晚|今夜|快来|救命|赶紧来|"
+    r"\bagain\b|\bnow\b|\bjust\b|\bcurrently\b|\btoday\b|\bthis (?:morning|afternoon|evening)\b|\btonight\b"
+)
 # A clause that asks rather than tells.
 _QUESTION_END = fastre.compile(r"(?:[?？]+|[吗么嘛](?:[?？]*)|了没有?)\W*$")
 _NE_END = re.compile(r"呢\W*$")
@@ -120,7 +128,7 @@ _VEHICLE_ZH = r"(?:车|货车|轿车|客车|公交|大巴|面包车|摩托|电�
 _FIRE_ZH = (
     r"被烟(?:熏|呛)|起火|着火|失火|火灾|火情|大火|明火|火势|火光|火苗|火焰|烧起来|燃烧|燃起|冒烟|浓烟|黑烟|爆炸|爆燃|闪爆|火警|"
     r"自燃|烧着|烧毁|林火|山火|引着|引燃|点着了|着了(?:一大片|一片|好大)|着起来|冒火|窜火|焦糊味|烧焦|"
-    r"火(?:很|太|特别|挺|好|老|越来越)大"
+    r"火(?:很|太|特别|挺|好|老|越来越)大|(?:引起|引发|发生|起了|着了)(?:一场|一起|一处)?(?:小)?火(?![车柴锅候])"
 )
 _FIRE_EN = (
     r"\bfire\b(?![- ](?:drills?|engines?|trucks?|brigade|stations?|extinguishers?|hydrants?|service|department|"
@@ -131,31 +139,33 @@ _FIRE_EN = (
 ZH_TYPES: dict[str, re.Pattern[str]] = {
     "mine": fastre.compile(r"矿(?!泉)|煤窑|井下|采石场|石料厂|石头厂|采石|爆破作业|冒顶|透水|瓦斯|竖井|斜井|巷道|升井|掘进"),
     "hazmat": fastre.compile(
-        r"泄漏|漏气|漏氨|漏油|漏液|漏酸|溢油|泄放|气体外泄|毒气|有毒气体|氯气|液氨|氨气|硫化氢|酸液|"
-        r"化学品(?:泄|外溢|起火)|危化品(?:泄|外溢)|烟雾扩散|刺激性气味|刺鼻气味|咳嗽流泪|反应釜.{0,6}(?:爆|泄|超压)|"
+        r"泄漏|漏气|漏氨|漏油|(?:氟利昂|制冷剂|冷媒)[^，,。 ]{0,3}(?:漏|泄)|漏液|漏酸|溢油|泄放|气体外泄|毒气|有毒气体|氯气|液氨|氨气|硫化氢|酸液|"
+        r"化学品(?:泄|外溢|起火)|(?:化学品|危化品|药剂|电石|农药)[^，,。 ]{0,8}(?:冒烟|冒泡|遇水|反应)|"
+        # a smell, then people feeling it
+        r"(?:臭味|怪味|异味|刺鼻味|化学味|一股味|药味)[^。]{0,12}(?:头晕|恶心|呕吐|晕倒|咳嗽|喘不上气|眼睛疼)|危化品(?:泄|外溢)|烟雾扩散|刺激性气味|刺鼻气味|咳嗽流泪|反应釜.{0,6}(?:爆|泄|超压)|"
         r"(?:硫酸|盐酸|硝酸|烧碱|液碱|甲醇|苯|汽油|柴油|化学品|危化品|储罐|罐体|槽罐|罐车).{0,8}"
         r"(?:外溢|溢出|破裂|喷出|外泄)|"
         # poisoning in a confined space (sewage, septic tanks, pits) is a toxic-gas job
         r"(?:沼气池|化粪池|污水|窨井|粪池|有限空间|下水道|下池|池底|罐内|井内|地窖|菜窖|红薯窖|白菜窖).{0,12}(?:中毒|晕倒|昏迷)"
         # what people smell and feel before anyone names a chemical
         r"|(?:味道?|气味|异味|怪味).{0,3}(?:很大|特别大|刺鼻|呛|好大|太大)|臭鸡蛋味|(?:厂|化工|罐|管道)[^，,。 ]{0,6}(?:一股|有股)[^，,。 ]{0,3}味|呛人|刺鼻|眼睛(?:疼|辣|睁不开)|"
-        r"(?:煤气|燃气|天然气|液化气)(?:味|泄|漏|管道.{0,4}(?:断|破|裂))|(?:煤气|燃气|天然气|液化气)(?:管子?|罐|瓶|阀门?|灶).{0,3}(?:漏|泄|呲)|(?:冒|喷)(?:黄|绿)烟|"
+        r"(?:煤气|燃气|天然气|液化气)(?:味|泄|漏|管道.{0,4}(?:断|破|裂))|(?:煤气|燃气|天然气|液化气)(?:管子?|罐|瓶|阀门?|灶).{0,3}(?:漏|泄|呲)|(?:煤气|燃气|天然气|液化气)[^，,。 ]{0,4}(?:漏了|泄漏|漏气)|(?:冒|喷)(?:黄|绿)烟|"
         r"(?:罐子|罐体|储罐|阀门|(?:燃气|煤气|天然气|输油|化工|氨)(?:管道|管线))(?:被)?(?:挖|撞)?(?:破|断|裂|漏)|死鱼|(?:油|液体|药水|酸)[^，,。 ]{0,2}(?:往外|外)(?:流|冒|漏|淌|喷|呲)|"
         r"(?:汽油|柴油|机油|氨水|硫酸|盐酸|农药|化学品).{0,8}(?:流了|流进|流入|往.{0,4}流|漏了|洒了)|(?:农药|化肥|油漆|汽油|柴油|沼气|氨水?|硫磺)味|"
         r"(?:沼气池|化粪池|粪池|清粪池|污水井|污水池|窨井|地窖|罐).{0,10}(?:没上来|下去.{0,6}没)|(?:沼气池|化粪池|粪池|沼气).{0,4}(?:炸|爆)"
     ),
     "earthquake": fastre.compile(r"地震|震感|余震|震中|震级|明显(?:的)?震动|震动明显|感(?:受|觉)到.{0,4}震动|地(?:一|在|直)晃|(?:楼|房子?)(?:一|在|直)晃|地动山摇|"
-                                 r"(?:地|楼|房子?)(?:又)?晃(?:了|得)|地动了|(?<!手机)(?<!电话)又震了|震(?:塌|裂|倒|碎|坏|掉)"),
+                                 r"(?:地|楼|房子?)(?:又)?晃(?:了|得)|地动了|(?<!手机)(?<!电话)又震了|震(?:塌|裂|倒|坏|掉)"),
     "forest_fire": fastre.compile(
         r"山火|林火|森林火灾|森林着火|草原火|野火|"
-        rf"(?:林场|林区|树林|山林|林地|林子|山上|后山|山坡|山顶|山腰|麓|荒山|草场|扑火队|护林).{{0,20}}(?:{_FIRE_ZH})|"
+        rf"(?:林场|林区|树林|山林|林地|林子|森林|松林|林带|山上|后山|山坡|山顶|山腰|麓|荒山|草场|扑火队|护林).{{0,20}}(?:{_FIRE_ZH})|"
         rf"(?:{_FIRE_ZH}).{{0,20}}(?:林场|林区|树林|山林|林地|林子|山坡|山顶|山腰|荒山|草场|扑火队|护林)"
         r"|烧荒|(?:林子|山林|麦地|麦子地|玉米地|荒草|草地|秸秆地)(?:着了|着火|烧起来|点着)"
         r"|(?:山|坡|岭|林子|树林|坟地?)[上里头]{0,2}(?:也|又)?(?:着了|引着|点着|烧起来)"
     ),
     "fire": fastre.compile(
         _FIRE_ZH + r"|(?:房|屋|车|店|厂|棚|草垛|柴垛|油锅|锅|楼|仓库|铺子?|站|库|场|院|馆|摊|垛|烟囱)(?:子)?.{0,2}(?:着了|点着|烧着)|"
-        r"冒火花|火花四溅|巨响|烧(?:没|光|塌|毁|掉)了|(?:全是|都是|满是|一屋子|一楼道)(?:黑)?烟|烟(?:很大|太大|老大|特别大|好大)|火(?:还|仍)?(?:没|未)(?:灭|扑灭)|火(?:还|仍)在(?:烧|着)|(?:煤气罐|液化气罐|气罐|锅炉|电瓶|电池).{0,3}(?:爆|炸)|"
+        r"(?<![放排出])走水(?:了|啦)|(?:电动车|电瓶车|充电宝|电瓶|电池)[^，,。]{0,10}(?:爆|炸|自燃)|冒火花|火花四溅|巨响|烧(?:没|光|塌|毁|掉)了|(?:全是|都是|满是|一屋子|一楼道)(?:黑)?烟|烟(?:很大|太大|老大|特别大|好大)|火(?:还|仍)?(?:没|未)(?:灭|扑灭)|火(?:还|仍)在(?:烧|着)|(?:煤气罐|液化气罐|气罐|锅炉|电瓶|电池).{0,3}(?:爆|炸)|"
         r"(?:炮仗|鞭炮|烟花|花炮|爆竹).{0,6}(?:炸|爆)"
     ),
     # a building or roof that caves in is a collapse, not ground subsidence
@@ -165,28 +175,29 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
     "geological": fastre.compile(
         r"滑坡|泥石流|(?<!基坑)(?<!沟槽)塌方|山体崩塌|山体垮塌|崩塌|落石|塌陷|地陷|地裂|地面沉降|山体开裂|地质灾害|崩落|滚石"
         r"|石头.{0,4}(?:往下)?滚|路基.{0,4}(?:下沉|塌)|地(?:面)?.{0,2}裂(?:缝|开)|地面.{0,4}塌|塌了(?:一)?个.{0,2}(?:洞|坑)"
-        r"|山崩|垮山|(?:边坡|山坡|护坡|斜坡|坡体).{0,4}(?:垮塌|坍塌|滑塌|塌)|山.{0,2}塌了|(?:往下)?掉石头|石头.{0,4}(?:往下)?(?:掉|砸)下来"
+        r"|山崩|垮山|(?<!基坑)(?:边坡|山坡|护坡|斜坡|坡体).{0,4}(?:垮塌|坍塌|滑塌|塌)|山.{0,2}塌了|(?:往下)?掉石头|石头.{0,4}(?:往下)?(?:掉|砸)下来"
         r"|(?:坡|山|土|石头?|泥)[^，,。 ]{0,4}往下(?:滑|溜|出溜|走|坐|掉|滚|冲|塌)"
-        r"|(?:山上|山坡|后山).{0,6}(?:泥|石头|土).{0,6}(?:下来|冲下)|(?:山上|山坡|后山|坡上)(?:冲|滚|流|淌)?下来.{0,4}(?:泥|石头|土)|坡.{0,3}滑(?:下来|了)|"
+        r"|(?:山上|山坡|后山).{0,6}(?:泥|石头|土).{0,6}(?:下来|冲下)|(?:泥巴|泥浆|泥水|泥|石头|沙石|土方)[^，,。 ]{0,3}从(?:山上|坡上|后山|山坡)[^，,。 ]{0,3}(?:冲|滚|滑|流|淌|下)|(?:山上|山坡|后山|坡上)(?:冲|滚|流|淌)?下来.{0,4}(?:泥|石头|土)|坡.{0,3}滑(?:下来|了)|"
         r"(?:山|山坡|后山|坡|地|田|院子|路面)[^，,。 ]{0,4}(?:出现|有)?[^，,。 ]{0,2}(?:裂缝|裂开|开裂|裂了)|地.{0,2}裂了"
     ),
     "flood_strong": fastre.compile(
         r"洪水|洪涝|山洪|内涝|积水|漫堤|漫过|决堤|溃堤|决口|溃坝|倒灌|风暴潮|水淹|被淹|淹没|淹了|涨水|发大水|水漫|河水暴涨|"
         r"管涌|漫顶|溃口|堤坝.{0,4}(?:渗|裂|险)|大坝.{0,4}(?:渗|裂|险)"
-        r"|(?:坝|堤|水库).{0,8}(?:渗水|冒水|口子|裂缝|险情|冲垮|冲毁|垮)|(?:冲垮|冲毁).{0,6}(?:堤|坝)|水冲进|"
+        r"|(?:坝|堤|水库).{0,8}(?:渗水|冒水|口子|裂缝|险情|冲垮|冲毁|垮|漫|溢)|漫坝|(?:冲垮|冲毁).{0,6}(?:堤|坝)|水冲进|"
         r"水(?:太大|很大|越来越大|涨上来|漫上来)|超汛限|"
-        r"屋顶上.{0,6}(?:等|救)|淹水|(?<!潮)水(?:都)?上来了|水(?:都)?(?:进屋|进院|进家|漫到|漫进|没过|到腰|到膝盖)|水(?:都|已经)?(?:到|没过|淹到|漫到|齐)了?(?:脖子|腰|膝盖|大腿|胸口?|窗户?|车窗|车顶|屋顶|房顶|炕)|"
+        r"屋顶上.{0,6}(?:等|救)|淹水|(?<!潮)水(?:都)?上来了|水(?:都)?(?:进屋|进院|进家|漫到|漫进|没过|到腰|到膝盖)|水(?:都|已经)?(?:到|过|没过|淹到|漫到|漫过|齐)了?(?:脖子|腰|膝盖|大腿|胸口?|窗户?|车窗|车顶|屋顶|房顶|炕)|"
         r"(?:全村|村里|屋里|家里|房子|地里)(?:都|全)?泡了|水.{0,4}涨起来|(?:桥|路|路基|堤|坝)(?:被)?(?:冲断|冲垮|冲毁|冲塌|冲没)|(?:被)?水(?:给)?冲(?:断|垮|毁|塌)|水.{0,6}把(?:路|桥).{0,3}冲|被水围|泡在水里|被水困"
     ),
     "water_rescue": fastre.compile(
-        r"溺水|落水|坠海|坠河|坠江|(?<![要想])跳河|(?<![要想])跳海|翻船|沉船|"
+        r"溺水|溺亡|落水|坠海|坠河|坠江|(?:卷|冲|落|掉|跌|滑)入(?:水|河|江|海|湖)中|(?<![要想])跳河|(?<![要想])跳海|翻船|沉船|"
         r"(?:掉|落|跌|摔|滑|冲|栽|翻)(?:进|入|到)?(?:了)?(?:河|海|江|湖|水|池塘|鱼塘|水塘|水库|水渠|河道)(?:里|中)|(?:掉|落|跌|摔|滑|冲|栽)(?:进|入|到)(?:了)?(?:河|海|江|湖|水|池塘|鱼塘|水塘|水库|水渠|河道)|(?:水|河|海|湖)里.{0,8}扑腾|"
         rf"{_VESSEL_ZH}.{{0,30}}(?:翻了|侧翻|倾覆|沉没|下沉|沉了|抛锚|发动机.{{0,2}}坏|机器坏|熄火|进水|漏水|碰撞|相撞|撞上|撞到|搁浅|遇险|失去动力|失联|翻|漂航|走锚|触礁)|"
         r"(?:河|江|湖|海|水库|水塘|水)里?(?:漂着|漂浮|有(?:个)?人)|浮尸|"
-        r"(?:礁石|沙洲|滩涂|江心|河心|孤岛|海边|海滩).{0,10}(?:困|涨潮|海水.{0,4}涨)|"
+        r"(?:礁石|沙洲|滩涂|江心|河心|孤岛|海边|海滩|河滩|江滩|河中间|河中央|江中间).{0,10}(?:困|涨潮|海水.{0,4}涨)|困.{0,4}(?:河心|江心|河滩|江滩|河中间|沙洲)|"
+        r"(?:水库|河|江|湖|海|池塘|水塘|鱼塘)(?:边|里|旁)[^。]{0,12}(?:未归|没回来|不见了|失踪|找不到|找不着)|"
         r"离岸流|卷入海|被浪|被(?:水|浪|海水|河水)?冲(?:到深水|出去|远了|走了)|冲到深水区|涨潮.{0,6}困|困.{0,8}涨潮|潮水.{0,6}困|海上搜救|水上搜救|冲离岸边|被冲离|卷走|"
-        r"救生员.{0,8}(?:施救|下水|搜救|救援)|下水(?:施救|救人|搜救)|出海.{0,4}(?:未归|没回来|不归|失联)"
-        r"|掉(?:进)?(?:海|河|水|湖|池塘|冰窟窿)里|落海|冰窟窿|困.{0,4}(?:礁石|沙洲|滩涂)|游泳.{0,10}(?:抽筋|沉下|没上来|不见)|抱着(?:桥墩|树|木头|礁石)|赶海.{0,10}(?:困|围)|"
+        r"救生员.{0,8}(?:施救|下水|搜救|救援)|下水(?:施救|救人|搜救)|出海[^。]{0,12}(?:未归|没回来|不归|失联|联系不上|打不通)"
+        r"|掉(?:进)?(?:海|河|水|湖|池塘|冰窟窿)里|(?:掉|落|跌|摔|滑|冲|栽|开)(?:进|入|到)了?\s*(?:the\s+)?(?:harbou?r|river|sea|lake|water|canal|reservoir|pond)\b|落海|冰窟窿|困.{0,4}(?:礁石|沙洲|滩涂)|游泳.{0,10}(?:抽筋|沉下|没上来|不见)|抱着(?:桥墩|树|木头|礁石)|赶海.{0,10}(?:困|围)|"
         r"潮水.{0,6}围|没上来|漂着|触礁|搁浅在|(?:礁|滩|岸边|海边|近岸|港|湾|海|岛|海里|外海).{0,8}搁浅|(?:船|艇).{0,4}(?:坏了|不动了|漂走)|海上.{0,10}(?:救命|不动)|"
         r"(?:池塘|鱼塘|水塘|河|海|水库|冰面|大坝|堤|码头).{0,10}(?:掉|滑|落|摔|跌)(?:进|下)去|钓鱼.{0,10}(?:掉|滑|落|摔|跌)(?:进|下)"
     ),
@@ -204,12 +215,12 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
     ),
     "traffic_strong": fastre.compile(
         rf"车祸|交通事故|追尾|相撞|撞车|连环撞|剐蹭|刮蹭|卷(?:入|进|到)?车底|"
-        rf"{_VEHICLE_ZH}.{{0,4}}(?:撞上|撞到|撞断|撞塌|撞毁|冲进|冲入)"
+        rf"{_VEHICLE_ZH}.{{0,4}}(?:撞上|撞到|撞断|撞塌|撞毁|冲进|冲入)|车[^，,。 ]{{0,4}}(?:卡|挂|骑|架)在(?:了)?(?:护栏|隔离带|路肩|路牙|桥栏)"
     ),
     "traffic": fastre.compile(
         r"车祸|交通事故|追尾|相撞|撞车|剐蹭|刮蹭|侧翻|翻车|连环撞|被撞|撞倒|撞伤|撞死|碾压|"
         rf"{_VEHICLE_ZH}.{{0,10}}(?:撞|冲进|冲出|冲下|翻下|翻入|掉进|坠入|失控|滑下|翻|刮了|刮倒|剐了|蹭了|顶上了|顶到|摔|栽)"
-        r"|撞了|撞上了|撞着|刮倒|车.{0,4}翻|对撞|顶牛|刮擦|剐擦|撞(?:到)?(?:一块|一起)|撞护栏|撞树|撞人|把人撞|被车(?:撞|轧|碾|压|刮|蹭)"
+        r"|撞了|撞上了|撞着|刮倒|车.{0,4}翻|车[^，,。 ]{0,12}(?:挤|掉|翻|冲|滑|栽|开)(?:到|进|下)了?(?:路)?沟(?:里|底)?|车[^，,。]{0,12}把[^，,。 ]{1,10}(?:撞|刮|带|蹭|碰)(?:倒|飞|伤|了)|对撞|顶牛|刮擦|剐擦|撞(?:到)?(?:一块|一起)|撞护栏|撞树|撞人|把人撞|被车(?:撞|轧|碾|压|刮|蹭)"
     ),
     "medical": fastre.compile(
         r"中毒|中暑|晕倒|昏倒|晕厥|昏迷|休克|心脏病|心梗|心肌梗|脑梗|中风|猝死|抽搐|癫痫|呕吐|腹泻|腹痛|"
@@ -225,12 +236,14 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"(?<![石物块砖瓦])从.{0,10}(?:楼|层|窗户?|阳台|楼顶|屋顶|房顶|树上?|梯子?|脚手架|高处|吊篮|船舱|舱|平台|车斗|货堆).{0,3}(?:掉|摔|坠|跌|落)(?:下|落|了)|高处坠落|"
         # people down a cliff or ravine; animals that gore, kick or bite
         r"(?:跌|摔|掉|滚|坠)(?:下|落)(?:了)?(?:山崖|悬崖|山沟|山涧|沟底|崖)|"
-        r"(?:牛|马|驴|骡子|猪|羊|狗|犬)[^，,。 ]{0,2}(?:顶|踢|咬|拱|撞)(?:了|伤|着|到|倒|他|她|人)"
+        r"(?:牛|马|驴|骡子|猪|羊|狗|犬)[^，,。 ]{0,2}(?:顶|踢|咬|拱|撞)(?:了|伤|着|到|倒|他|她|人)|(?<![要想])跳楼(?!.{0,3}(?:价|甩卖))|坠楼|"
+        # electrocution and lightning: an accident of its own kind, whatever state the person is in
+        r"触电|被电(?:打|击|倒|着)|电打(?:了|着|倒)|让电|叫电|遭雷击|雷劈|被雷(?:击|打|劈)"
     ),
     # Incidents of no other family; and casualty words alone (被困, 失联), which make a
     # report (更新：被困人员已全部救出) whose family the message does not say.
     "other": fastre.compile(
-        r"电梯.{0,6}(?:困|卡|故障|关人)|困.{0,3}电梯|停电|断电|踩踏|被踩|踩伤|坠楼|跳楼|轻生|高空坠物|坠落|走失|"
+        r"(?:被|让|叫)?(?:大)?雪封(?:在|住)|(?:枯井|机井|水井|窨井|井|坑|地洞|下水道|地窖)里(?:头|面|边)?有(?:个)?人|电梯.{0,6}(?:困|卡|故障|关人)|困.{0,3}电梯|(?:过山车|缆车|索道|摩天轮|吊篮|吊厢|游乐设施|大摆锤).{0,8}(?:停|卡|悬|挂|困)|(?:停|卡|悬|挂)在(?:了)?半空|停电|断电|踩踏|被踩|踩伤|坠楼|跳楼|轻生|高空坠物|坠落|走失|"
         r"被困|失联|失踪|下落不明|被埋|摔下|坠崖|跌落|骨折|溺亡|触电|尸体|遗体"
         r"|打架|斗殴|动刀|持刀|砍人|漏电|电倒|被电|停水|反锁|锁在车里|井盖|掉下去了|找不着了|找不到了|走丢|"
         r"老年痴呆|迷路|烫伤|扎伤|雷劈|被.{0,4}烫(?:了|着|伤|到)|(?:掉|摔|栽|跌|滚|滑)(?:进|到|下)?了?(?:枯井|机井|水井|窨井|井|坑|地洞|洞|沟|下水道)(?:里|中|内|下)|(?:狗|犬).{0,4}咬|咬人|咬伤|未归|(?:还|一直|至今|到现在|一宿|一夜|一晚上?|放学后?|出去后?)(?:都)?(?:没|没有|未)回(?:家|来)(?!吃|睡|拿)|"
@@ -253,7 +266,7 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\b(?:manhole|septic tank|sewage tank|sewer|cesspit|slurry pit|biogas (?:pit|tank|digester))\b.{0,40}\b(?:overcome|unconscious|collapsed|fumes|not responding|unresponsive|fainted|passed out)\b|"
         r"\b(?:fell|fallen|went down) (?:in|into) (?:a |the )?(?:septic|sewage|slurry|biogas) (?:tank|pit)\b"
         r"|\bsmells? (?:of|like) (?:chemicals?|ammonia|chlorine|bleach|solvent)\b|\bfish (?:are )?dying\b|\bdead fish\b|"
-        r"\brotten eggs?\b|\bhissing\b|\boil sheen\b|\bsmells? (?:like|of) gas\b|\bgas everywhere\b|\bfumes\b",
+        r"\bgas (?:main|line|pipe|pipeline)s? (?:break|broke|burst|rupture|ruptured|leak|hit|severed|cut|damaged)\b|\bstrong (?:gas |chemical )?(?:odou?r|smell)\b|\brotten eggs?\b|\bhissing\b|\boil sheen\b|\bsmells? (?:like|of) gas\b|\bgas everywhere\b|\bfumes\b",
     ),
     "earthquake": fastre.compile(r"\bearthquakes?\b|\bquakes?\b|\btremors?\b|\bseismic\b|\baftershocks?\b"),
     "forest_fire": fastre.compile(
@@ -267,15 +280,15 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
     "geological": fastre.compile(
         r"\blandslides?\b|\blandslips?\b|\bmud ?slides?\b|\bmudflows?\b|\bdebris flows?\b|\brock ?falls?\b|"
         r"\brock ?slides?\b|\brocks? (?:falling|fell|came down|coming down|rolling)\b|\bfalling rocks?\b|\bsinkholes?\b|\bsubsidence\b|\bground collapse\b|\broad (?:collapse|caved in)"
-        r"|\bground crack\w*|\bcracks? in the ground\b|\bslump(?:ed|ing)?\b|\bcracks? across\b",
+        r"|\bcliff (?:fall|collapse|face collapse)s?\b|\b(?:cliff|hillside|slope|embankment)s?\b.{0,15}\b(?:collapsed|gave way|came down|slid|slipped)\b|\bground crack\w*|\bcracks? in the ground\b|\bslump(?:ed|ing)?\b|\bcracks? across\b",
     ),
     "flood_strong": fastre.compile(
         r"\bflood(?:s|ing|ed|water|waters)?\b|\b(?:broke|burst|over(?:flowed|topped)?) (?:its |the |their )?banks?\b|\bflash flood\b|\bstorm surge\b|\binundat\w*|\bwaterlogg\w*|"
         r"\bsubmerged\b|\blevee\b|\bdike breach\b|\bburst (?:its )?banks\b|\bunder water\b|\bunderwater\b"
-        r"|\bwater (?:is )?(?:coming|pouring|rushing|getting) in(?:to)?\b|\b(?:waist|knee|chest|neck)[- ]deep\b|\bwater (?:is |was )?up to (?:the |my |our |his |her |their )?(?:knees?|waist|chest|neck|windows?|roofs?|doors?)\b|\bovertopp\w*|\boverflowing\b|\bembankment\b.{0,20}\b(?:seep\w*|breach\w*|crack\w*)|\breservoir level\b|\bseeping\b",
+        r"|\bwater (?:is )?(?:coming|pouring|rushing|getting) in(?:to)?\b|\bwater (?:is |are )?(?:entering|coming into|inside) (?:our |the |my |their )?(?:village|house|houses|home|homes|town|street|shop|school)s?\b|\bwater (?:is |was )?(?:very |so |too |really )(?:high|deep)\b|\b(?:waist|knee|chest|neck)[- ]deep\b|\bwater (?:is |was )?up to (?:the |my |our |his |her |their )?(?:knees?|waist|chest|neck|windows?|roofs?|doors?)\b|\bovertopp\w*|\boverflowing\b|\bembankment\b.{0,20}\b(?:seep\w*|breach\w*|crack\w*)|\breservoir level\b|\bseeping\b",
     ),
     "water_rescue": fastre.compile(
-        r"\bdrown\w*|\boverboard\b|\bcapsiz\w*|\bsinking\b|\bsank\b|\brip current\b|\bswept (?:out )?to sea\b|"
+        r"\bwater rescue\b|\bswift ?water\b|\b(?:kayak|canoe|raft|paddleboard)(?:er|ers|ist|ists)?\b.{0,30}\b(?:stuck|trapped|capsized|pinned|swept|in trouble)\b|\bdrown\w*|\boverboard\b|\bcapsiz\w*|\bsinking\b|\bsank\b|\brip current\b|\bswept (?:out )?to sea\b|"
         r"\bswept away by (?:a )?waves?\b|\bvessel in distress\b|\bman overboard\b|\bmayday\b|"
         r"\b(?:fell|fallen|falls|falling|fall|jumped|jumping|slipped|slipping|swept|washed|went|plunged|plunging|drove|"
         r"driven|crashed|toppled)\b.{0,20}"
@@ -289,7 +302,7 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         rf"\b(?:collided|collision)\b.{{0,40}}\b{_VESSEL_EN}\b"
         r"|\bstranded\b.{0,30}\b(?:offshore|at sea|sandbar|sandbank|rocks|reef|islet|island|lake|river)\b|\b(?:sandbar|sandbank)\b|"
         r"\bon the rocks\b|\bpeople in (?:the )?water\b|\bdrifting\b|\badrift\b|\bdismasted\b|"
-        r"\bthrough the ice\b|\binto the (?:water|sea|river|harbou?r|lake|reservoir|canal)\b|"
+        r"\bthrough the ice\b|\b(?:car|van|vehicle|truck|lorry|bus|taxi)s? (?:is |was |went |has gone |ended up |rolled )?in(?:to)? the (?:canal|river|lake|sea|harbou?r|water|reservoir|dock|quay)\b|\bice\b.{0,30}\b(?:cracked|broke|gave way)\b.{0,40}\b(?:went|fell) (?:in|through)\b|\binto the (?:water|sea|river|harbou?r|lake|reservoir|canal)\b|"
         r"\bbetween the (?:ship|vessel|boat) and the (?:quay|pier|wharf|dock|jetty)\b|"
         r"\bbody\b.{0,30}\b(?:from|in) the (?:water|sea|river|harbou?r|lake|reservoir)\b|"
         r"\bswimming\b.{0,40}\b(?:can'?t see|cannot see|missing|disappeared|went under|not seen)\b|"
@@ -308,15 +321,18 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\b(?:fell in|blown down|came down|fell on|fell onto|fell through|fell down)\b|"
         r"\b(?:partial|structural|building|roof|wall|bridge|house) collapse\b|"
         r"\bcollapsed (?:building|house|bridge|roof|wall|structure|block|tower|factory|warehouse|school|shed|tunnel)s?\b|"
-        r"\bcollapse of (?:the |a )?(?:\w+ )?(?:roof|building|wall|house|bridge|ceiling|structure|scaffold\w*)",
+        r"\bcollapse of (?:the |a )?(?:\w+ )?(?:roof|building|wall|house|bridge|ceiling|structure|scaffold\w*)|"
+        r"\bcollapsed (?:a|the|an) (?:\w+ ){0,2}(?:roof|barn|shed|building|house|wall|bridge|greenhouse|ceiling|stand)s?\b|"
+        # the structure named first, its fall told after a relative clause ("the bridge that was repaired last year collapsed")
+        r"\b(?:bridge|roof|building|wall|house|ceiling|tunnel|scaffold\w*|stand|stage|tower|crane|balcony|shed|barn|warehouse|structure)s?\b(?:(?!\b(?:man|woman|boy|girl|child|kid|person|worker|driver|he|she|lady|guy|someone)\b)[^.;!?]){0,60}\b(?:collapsed|gave way|caved in)\b",
     ),
     "traffic_strong": fastre.compile(
-        r"\bcrash(?:ed|es)?\b|\bcollisions?\b|\bcollided\b|\brta\b|\bpile-?up\b|\brear-?ended\b|\bjackknifed\b|"
+        r"\bcrash(?:ed|es)?\b|\bcollisions?\b|\bcollided\b|\brta\b|\brtc\b|\bmv[ac]\b|\bpile-?up\b|\brear-?ended\b|\bjackknifed\b|"
         r"\bhit-and-run\b|\b(?:road|traffic) accident\b|"
         r"\b(?:hit|struck|crashed into|ran into|drove into|smashed into) (?:a|an|the) (?:tree|wall|pole|lamp ?post|barrier|guard ?rail|railing|fence|bridge pillar)\b|"
         r"\b(?:car|truck|lorry|bus|van|taxi|motorbike|motorcycle|scooter|bike|cyclist|tractor|coach|ambulance|bicycle|"
         r"e-?bike|pedestrian|minibus)\s+vs\.?\s+\w+|\bhead-?on\b|"
-        r"\bhit and run\b|\btipped over\b|\bwent under (?:a|the) (?:lorry|truck|bus|tractor)\b|\bflipped (?:over|onto)\b|"
+        r"\bhit and run\b|\btipped over\b|\bwent under (?:a|the) (?:lorry|truck|bus|tractor)\b|\bflipped (?:over|onto)\b|\b(?:flipped|rolled|tipped|lying|is|was|ended up) (?:on|onto) its (?:side|roof)\b|\bshed (?:its|their|a) load\b|"
         r"\blevel crossing\b|\b(?:car|lorry|truck|bus|van|vehicle|taxi|coach|motorbike|motorcycle|tractor|tanker|train|tram)s?\s+"
         r"(?:hit|struck|smashed into|ploughed into|plowed into|slammed into|crashed into|rammed|mounted)\s+"
         r"(?:a|an|the|another|two|three|\d+|his|her|their)\b"
@@ -346,6 +362,8 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
     ),
     "other_strong": fastre.compile(
         r"\bfell (?:from|off) (?:the |a |an )?(?:\w+ ){0,2}(?:roof|ladder|scaffold\w*|balcony|window|tree)|"
+        r"\belectric(?:al)? shock\b|\belectrocuted\b|\bstruck by lightning\b|\blightning (?:struck|hit)\b|"
+        r"\btrees? (?:came down|fell|has fallen|was blown down|blown over|down) on\b|"
         r"\bgored\b|\b(?:kicked|trampled|attacked|charged) by (?:a |an |the )?(?:bull|cow|horse|ox|buffalo|boar|dog)s?\b"
     ),
     "other": fastre.compile(
@@ -356,12 +374,12 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\bblackout\b|\bcrowd crush\b|\bcrush\b|\bstampede\b|\bfell from\b|\bfall from height\b|\bsuicid\w*|"
         r"\bthreatening to jump\b|\bjumper\b|\bfell down\b|\bslipped (?:and|in|on)\b|\bfell over\b|\bhad a fall\b|"
         r"\bcan'?t get up\b|\bcable car\b.{0,20}\bstuck\b|"
-        r"\btrapped\b|\bmissing\b(?! (?:the|a|an|my|our|your|his|her|their|out|you|it)\b)|\bstranded\b|\bdead body\b|\bbody (?:was )?found\b|\bfell into\b|"
+        r"\btrapped\b|\bmissing\b(?! (?:the|a|an|my|our|your|his|her|their|out|you|it)\b)|\b(?:hasn'?t|has not|haven'?t|have not) been seen\b|\bstranded\b|\bdead body\b|\bbody (?:was )?found\b|\bfell into\b|"
         r"\bfallen into\b|\bcan't (?:climb|get) out\b|\bfell (?:in|down) (?:the |a |an )?(?:well|pit|hole|shaft|ditch|manhole|drain|sinkhole)\b"
         r"|\b(?:arm|hand|leg|foot|finger|hair|clothes|sleeve)s? (?:was |got |is )?(?:caught|trapped|stuck|pulled|crushed) in\b|\bconveyor\b|"
         r"\b(?:left|locked) in (?:a |the )?(?:hot |locked )?(?:car|vehicle)\b|"
         r"\bpower lines? (?:down|fell|came down|is down|are down)\b|\bdowned (?:power )?lines?\b|\blive wires?\b|"
-        r"\belectric shock\b|\bfight\b|\bstabbed\b|\bforklift\b|\belectrocuted\b|\bstruck by lightning\b|\blightning (?:struck|hit)\b",
+        r"\belectric shock\b|\bfight\b|\bstabbed\b|\bstabbing\b|\bshooting\b|\bshots fired\b|\bgunman\b|\btornado\b|\btwister\b|\bforklift\b|\belectrocuted\b|\bstruck by lightning\b|\blightning (?:struck|hit)\b",
     ),
 }
 
@@ -409,6 +427,7 @@ def incident_type(text: str, zh: bool, en: bool) -> str | None:
     return family.removesuffix("_strong").removesuffix("_weak") if family else None
 
 
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 _STRUCTURE_FELL = fastre.compile(r"倒塌|坍塌|垮塌|塌了|塌落|\bcollapsed\b|\bgave way\b|\bcaved in\b")
 
 # Families whose words also turn up in ordinary talk (a road, a wall, "other"):
@@ -418,13 +437,16 @@ WEAK_FAMILIES = frozenset({"flood_weak", "collapse", "traffic", "other"})
 
 def incident_family(text: str, zh: bool, en: bool) -> str | None:
     """The word family that decided the type (e.g. "flood_weak"), or None."""
+    # In mixed text an English word runs straight into Chinese (earthquake了, gas leak了): \b
+    # sees no edge there, so the English lists read a copy with the Chinese blanked out.
+    en_text = _CJK_CHAR.sub(" ", text) if zh and en else text
     zh = zh and bool(_ZH_ANY.search(text))
-    en = en and bool(_EN_ANY.search(text))
+    en = en and bool(_EN_ANY.search(en_text))
     if zh or en:
         for family in _TYPE_ORDER:
-            if (zh and _names_event(ZH_TYPES[family], text)) or (en and _names_event(EN_TYPES[family], text)):
+            if (zh and _names_event(ZH_TYPES[family], text)) or (en and _names_event(EN_TYPES[family], en_text)):
                 if family == "traffic_strong" and (
-                    (zh and ZH_TYPES["water_rescue"].search(text)) or (en and EN_TYPES["water_rescue"].search(text))
+                    (zh and ZH_TYPES["water_rescue"].search(text)) or (en and EN_TYPES["water_rescue"].search(en_text))
                 ):
                     continue  # boats that collide are vessels in distress
                 if family == "other_strong" and _STRUCTURE_FELL.search(text):
@@ -500,23 +522,60 @@ def drop_questions(text: str) -> str:
     return "".join(out)
 
 
-HARD, SOFT = "hard", "soft"
+HARD, SOFT, AMBIENT = "hard", "soft", "ambient"
+
+# Chatter words that a real report also carries in passing (其余人员均正常, 伤者名单正在核实,
+# 正在召开紧急调度会, 哈哈 不是开玩笑): they veto a message only when it states no casualty.
+_AMBIENT_ZH = fastre.compile(
+    r"一切正常|都正常|均正常|名单|会议(?!室|中心)|开会(?!的)|例会|调度会|视频会|召开|哈哈|呵呵|笑死|可能(?:出现|发生|引发|造成)|别信|不要信"
+)
+_AMBIENT_EN = fastre.compile(r"\bhaha\w*\b|\blol\b|\bmeetings?\b|\bbriefing\b")
+
+
+def _blank(pattern: re.Pattern[str], text: str) -> str:
+    return pattern.sub(lambda m: " " * len(m.group()), text)
 
 
 def veto(text: str, zh: bool = True, en: bool = True) -> str | None:
     """HARD for drills, tests, forecasts, meetings, statistics, thanks: chatter, whatever the
     words. SOFT for notices and talk of the past: chatter, unless a hazard is named too.
-    zh/en: whether the text has Chinese / English words to look at."""
-    if _CHATTER_OPENING.match(text) or (zh and _CHATTER_ZH.search(text)) or (en and _CHATTER_EN.search(text)):
+    AMBIENT for chatter words a report may carry in passing (均正常, 名单, 召开): chatter
+    unless casualties are stated. zh/en: whether the text has Chinese / English words to look at."""
+    if _CHATTER_OPENING.match(text):
         return HARD
+    if (zh and _CHATTER_ZH.search(text)) or (en and _CHATTER_EN.search(text)):
+        rest = _blank(_AMBIENT_ZH, text) if zh else text
+        rest = _blank(_AMBIENT_EN, rest) if en else rest
+        if (zh and _CHATTER_ZH.search(rest)) or (en and _CHATTER_EN.search(rest)):
+            return HARD
+        return AMBIENT
     if (zh and _NOTICE_ZH.search(text)) or (_PAST.search(text) and not _NOW.search(text)):
         return SOFT
     return None
 
 
+def notice_only(text: str, zh: bool = True) -> bool:
+    """The soft veto came from a notice to units (请各…, 做好…), not from talk of the past."""
+    return bool(zh and _NOTICE_ZH.search(text)) and not (_PAST.search(text) and not _NOW.search(text))
+
+
 def about_training(text: str) -> bool:
     """Mentions training: chatter unless casualties are stated."""
     return bool(_TRAINING.search(text))
+
+
+# A follow-up that says how the people came out ("Update: the two climbers have been reached",
+# 续报：被困人员已全部救出) is a report on the incident, though it names no hazard.
+_FOLLOW_UP = fastre.compile(
+    r"^\W*(?:update|latest|follow-?up|further to|correction|续报|最新|更新|跟进|进展)[^。.!?\n]{0,160}?"
+    r"(?:\b(?:rescued|freed|been reached|were reached|found (?:safe|alive)|pulled (?:out|free)|brought out|airlifted|winched)\b|"
+    r"救出|获救|脱困|脱险|救上|找到|救起|撤出)"
+)
+
+
+def follow_up(text: str) -> bool:
+    """An update on people in an incident (rescued, found, freed)."""
+    return bool(_FOLLOW_UP.match(text))
 
 
 def distress(text: str) -> bool:

@@ -21,7 +21,7 @@ _ZH_PERIOD = (
 ZH_CLOCK = fastre.compile(
     rf"(?:(?P<period>{_ZH_PERIOD})\s*(?:约|大约|大概)?\s*)?"
     rf"(?<![0-9零〇一二两三四五六七八九十])(?P<h>{_ZH_NUM})\s*(?P<sep>点|时)"
-    rf"(?:\s*(?P<half>半)|\s*(?P<quarter>一刻|三刻)|\s*(?P<m>{_ZH_NUM})\s*(?P<fen>分)?)?"
+    rf"(?:\s*(?P<half>半)|\s*(?P<quarter>一刻|三刻)|\s*(?P<m>零?[0-9]{{1,2}}|[零〇一二两三四五六七八九十]{{1,3}})\s*(?P<fen>分)?)?"
     r"(?P<tail>钟|许|左右|多)?"
 )
 # 15:20 / 今早7:50 / 5:40am / 4:30 pm
@@ -69,8 +69,10 @@ _PLANNED_AFTER = fastre.compile(
 _EN_EVENING_AFTER = fastre.compile(
     r"^\s*(?:this evening|tonight|in the evening|last night|this afternoon|in the afternoon)", re.IGNORECASE
 )
+_ABOUT_BEFORE = re.compile(r"(?:约|大约|大概|于)\s*$")  # 约14时 / 于14时: a clock time
 _DATED_BEFORE = re.compile(r"(?:今日|今天|昨日|昨天|[0-9一二三四五六七八九十]日|号)\s*$")
-_NOT_A_DECIMAL_UNIT = fastre.compile(r"^\s*(?:米|公里|千米|级|度|吨|万|亿|倍|%|公斤|斤|元|平|方|个|人|名|海里|秒)")
+# (no space before it: "下午2点 人困在电梯里" is a time, then a clause)
+_NOT_A_DECIMAL_UNIT = fastre.compile(r"^(?:米|公里|千米|级|度|吨|万|亿|倍|%|公斤|斤|元|平|方|个|人(?!民)|名|海里|秒)")
 
 
 class ClockTime(NamedTuple):
@@ -122,6 +124,7 @@ def find_times(text: str) -> list[ClockTime]:
             continue  # 一点 / 一时 are "a little" / "for a moment" unless anchored
         if m["sep"] == "时" and not (period or m["fen"] or m["tail"] or m["half"]) and not (
             _DATED_BEFORE.search(text, max(0, m.start() - 4), m.start()) or text.startswith("起", m.end())
+            or _ABOUT_BEFORE.search(text, max(0, m.start() - 3), m.start())
         ):
             continue  # 当时 / 及时 / 3时 alone are too ambiguous (今日11时 / 14时起 are clock times)
         minute = 0
@@ -129,10 +132,14 @@ def find_times(text: str) -> list[ClockTime]:
             minute = 30
         elif m["quarter"]:
             minute = 15 if m["quarter"] == "一刻" else 45
+        elif m["m"] and not m["fen"] and text[m.start("m") - 1].isspace():
+            # "上午9点 一名工人受伤": a number after a space starts the next clause, not the minutes
+            if _NOT_A_DECIMAL_UNIT.match(text[m.end("sep"):m.end("sep") + 2]):
+                continue
         elif m["m"]:
             if not m["fen"] and _NOT_A_DECIMAL_UNIT.match(text[m.end():m.end() + 3]):
                 continue  # 三点五米 is a length, not 03:05
-            mm = zh_to_int(m["m"])
+            mm = zh_to_int(m["m"].lstrip("零") or "0") if m["m"][:1] == "零" and m["m"][1:].isdigit() else zh_to_int(m["m"])
             if mm is None:
                 continue
             minute = mm
@@ -164,7 +171,10 @@ def find_times(text: str) -> list[ClockTime]:
     for m in MILITARY_CLOCK.finditer(text) if latin or " at " in text else ():
         if m["h2"] is not None and len(m["h2"]) + len(m["m2"]) < 4 and "." not in m.group():
             continue  # "at 930" is too short to be a clock time without a dot
-        hhmm = _fmt(int(m["h"] or m["h2"]), int(m["m"] or m["m2"]))
+        hour = int(m["h"] or m["h2"])
+        if m["h2"] is not None and hour < 12 and _EN_EVENING_AFTER.match(text[m.end():m.end() + 20]):
+            hour += 12  # "around 4.30 this afternoon"
+        hhmm = _fmt(hour, int(m["m"] or m["m2"]))
         if hhmm:
             found.append(ClockTime(m.start("h2") if m["h2"] else m.start(), m.end(), hhmm))
     for m in EN_DAYPART_CLOCK.finditer(text) if latin or " at " in text else ():
@@ -187,9 +197,22 @@ def find_times(text: str) -> list[ClockTime]:
     return kept
 
 
+# A time labelled as when it happened wins; one labelled as when it was reported or
+# received is the centre's, used only when nothing else is stated.
+_EVENT_LABEL = re.compile(r"(?:起火|事发|发生|出事|案发|坍塌|泄漏|落水|失联)(?:时间)?(?:为|是|在|于)?\s*[:：]?\s*(?:约|大约|大概)?\s*$")
+_REPORT_LABEL = re.compile(r"(?:接报|接警|报警|来电|接到报警|收到)(?:时间)?(?:为|是|于)?\s*[:：]?\s*$")
+
+
 def event_time(text: str, times: list[ClockTime] | None = None) -> str | None:
     """The first stated clock time that is not a plan, estimate or deadline (times: find_times(text))."""
-    for t in find_times(text) if times is None else times:
+    times = find_times(text) if times is None else times
+    if len(times) > 1:
+        for t in times:
+            if _EVENT_LABEL.search(text, max(0, t.start - 10), t.start) and not text.endswith("多", t.start, t.end):
+                return t.hhmm
+        told = [t for t in times if not _REPORT_LABEL.search(text, max(0, t.start - 10), t.start)]
+        times = told or times
+    for t in times:
         if text.endswith("多", t.start, t.end):
             continue  # 凌晨1点多: a part of an hour, not a clock time
         if not _planned(text, t.start, t.end):

@@ -62,11 +62,12 @@ _TYPOS = {
     "被车装": "被车撞", "相装": "相撞", "装倒": "撞倒", "装伤": "撞伤", "对装": "对撞",
     "他陷": "塌陷",
     "受商": "受伤", "失宗": "失踪", "婚迷": "昏迷", "暴炸": "爆炸", "就命": "救命",
+    "爆扎": "爆炸", "蹋了": "塌了", "倒蹋": "倒塌", "坍蹋": "坍塌", "蹋方": "塌方", "话坡": "滑坡", "化坡": "滑坡",
 }
 _TYPO_RE = re.compile("|".join(map(re.escape, _TYPOS)))
 # 两个车装了 / 车装树上了 is a crash (车装了一车货 is loading): 装 read as 撞 only where the
 # clause ends or a thing hit follows.
-_CRASH_TYPO = re.compile(r"(?<=车)装(?=了(?:[\s，,。！!]|$)(?![\s，,。！!]*(?:一车|满|货|明天|拉走|走了))|(?:了|到|上)了?[人树墙杆桩车]|(?:到)?(?:一块|一起))|"
+_CRASH_TYPO = re.compile(r"(?<=车)装(?=了(?:[\s，,。！!]|$)(?![\s，,。！!]*(?:一车|满|货|明天|拉走|走了))|(?:了|到|上)了?(?:[人树墙杆桩车]|护栏|隔离|路灯|灯杆|栏杆|路牙)|(?:到)?(?:一块|一起))|"
                          r"(?<=车[把给将])(?:[^，,。 ]{0,8}?)装(?=了|倒|伤|死|飞)")
 # 房子他了 / 脚手架他了 / 让雪压他了: 塌 heard as 他 after what falls in
 # (顶 only as a roof, 屋顶他了: 牛顶他了 is a cow that gored him)
@@ -209,10 +210,15 @@ def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
     telling = classify.drop_similes(classify.drop_questions(low))  # evidence must come from statements
     # English words inside a Chinese report are codes (AED, K13, G18), not hazards.
     family = classify.incident_family(telling, zh=cjk > 0, en=language == "en" or latin >= 12)
-    if veto == classify.SOFT:  # a notice or talk of the past, naming a hazard: a person decides
-        return _not_a_report(language, sure=UNSURE if family is not None else SURE)
     counts = _casualties.zh_casualties(telling) if language == "zh" else _casualties.en_casualties(telling)
-    called_for_help = classify.distress(telling)
+    if veto == classify.AMBIENT and (family is None or not any(counts.values())):
+        return _not_a_report(language)  # chatter words, and no hazard with casualties to outweigh them
+    if veto == classify.SOFT and not (
+        # a report that ends with an instruction to units (…3人被困，请各救援力量迅速赶赴现场)
+        family is not None and any(counts.values()) and classify.notice_only(low, zh=cjk > 0)
+    ):  # a notice or talk of the past, naming a hazard: a person decides
+        return _not_a_report(language, sure=UNSURE if family is not None else SURE)
+    called_for_help = classify.distress(telling) or classify.follow_up(telling)
     times = find_times(text)
     place_text = _without_header(text) if language == "zh" else text
     span = places.zh_location(place_text, times) if language == "zh" else places.en_location(text, times)

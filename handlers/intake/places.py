@@ -36,7 +36,9 @@ _ZH_MARKERS = fastre.compile(
     r"园区|产业园|工地|学校|小学|中学|大学|幼儿园|医院|卫生院|站|车库|市场|商场|超市|酒店|宾馆|饭店|店|餐厅|"
     r"大棚|矿|井|采石场|养殖区|交叉口|路口|路段|处|侧|麓|坡|[A-Z]\d+|中段|地下室|停车场|候车室|机房|罐区|储罐|"
     r"社区|新村|庄|屯|寨|门口|附近|食品|宿舍|礁石|海边|堤|渔港|方向|水平|人行道|馆|出口|入口|"
-    r"坝|通道|泊位|敬老院|养老院|服务区|收费站|加油站|车站|场"
+    r"坝|通道|泊位|敬老院|养老院|服务区|收费站|加油站|车站|场|"
+    # village groups, gorges, bases and estates that spoken reports name last (在沙洲村三组, 在石门峡)
+    r"园|峡|谷|基地|沟|坪|苑|府|滩|堡|铺|度假村|项目部?|标段|机场"
 )
 _ZH_EXPLICIT = fastre.compile(r"(?:地址|地点|位置|事发地点|事发地|坐标)\s*(?:是|在|为|:|：)?\s*|位于")
 # Clauses end at punctuation, and at spaces between Chinese words ("石岛龙云路 公交车…"),
@@ -46,13 +48,14 @@ _ZH_CLAUSE_SEP = fastre.compile(
 )
 _ZH_LEAD = fastre.compile(
     r"(?:[\W_]|今天|今日|今早|今晨|今晚|昨天|昨晚|昨夜|刚才|刚刚|现在|目前|此刻|大约|大概|约|在|于|据报|"
-    r"我镇|我街道|我乡|我区|我市|我司|我集团|我公司|辖区内|辖区|(?:事发)?(?:地点|地址|位置)(?:是|在|为)?|"
+    r"我镇|我街道|我乡|我区|我市|我县|我村|我社区|我场|我司|我集团|我公司|辖区内|辖区|(?:事发)?(?:地点|地址|位置)(?:是|在|为)?|"
     r"紧急|突发|求助|求救|报告|续报|更新|快报|最新|注意|许|左右|前后|时分|分钟|的|"
-    r"(?:我|俺|我们|俺们|咱们|咱)(?:家)?(?:住在|住|就在|在)|我们|俺们|咱们|来自|有个(?!人)|有一个(?!人)|有一座|有一家|有家)+"
+    r"(?:我|俺|我们|俺们|咱们|咱)(?:家)?(?:住在|住|就在|在)|我们|俺们|咱们|来自|有个(?!人)|有一个(?!人)|有一座|有一家|有家|"
+    r"(?:我|俺)?(?:刚才|刚刚)?(?:看见|看到|瞅见|瞧见|路过|经过)(?:了)?|(?:我|我们|俺)?(?:这里|这儿|这边)是(?![^，,。 ]{0,12}(?:派出所|中队|大队|支队|卫生院|医院|所|站|局|办|的)))+"
 )
 _ZH_STOP_EXTRA = (
     r"发生|出现|突然|突发|发现|掉(?=了|下|进|落)|起火|起山火|因为|因|由于|导致|造成|被|把|正在|已经|已|这边|那边|这里|那里|"
-    r"施工|有(?!限)|一带|不慎|玩耍|游玩|嬉戏|凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里|深夜|半夜|今天|今早|昨天|昨晚|刚才|刚刚|"
+    r"(?<=[房屋子车店厂棚库垛])着了|施工|有(?!限)|一带|不慎|玩耍|游玩|嬉戏|凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里|深夜|半夜|今天|今早|昨天|昨晚|刚才|刚刚|"
     r"现场|目前|情况|大量|严重|明显|很|好多|多名|了|啦|呢|吗|的人|我们|我|他|她|电梯|楼晃|晃|疑似|好像|可能|"
     r"搞|请|正在|在(?=做|搞|进行|抢|救|扑|疏|处)|大家|大伙|众人|人们|跑(?=下|出|到|了)"
 )
@@ -81,6 +84,8 @@ _ZH_PERSON_STOP = re.compile(casualty_words.ZH_PERSON)
 def _names_a_place(text: str, stop: re.Match[str], end: int) -> bool:
     """The stop word is the first half of a place noun (电动车维修店, 儿童医院)."""
     word = stop.group()
+    if word.startswith("司") and text[stop.start() - 1:stop.start()] == "公":
+        return True  # 移动公司机房: the 司机 inside 公司机房 is nobody
     if _ZH_THING_STOP.fullmatch(word):
         return bool(_ZH_PLACE_AFTER_THING.match(text, stop.end(), end))
     return bool(_ZH_PERSON_STOP.fullmatch(word)) and bool(_ZH_PLACE_AFTER_PERSON.match(text, stop.end(), end))
@@ -92,7 +97,9 @@ _ZH_EVENT_LEAD = fastre.compile(
 )
 # "一辆/2名/三车" start the event; "一家烧烤店" is still the place, "一家三口" is people.
 _ZH_QUANTITY = (
-    r"(?<![0-9+\-A-Za-z.])[0-9零〇一二两三四五六七八九十几多数]+(?:辆|名|个|位|人|处|户|栋|间|座|条|艘|台|只|车|口|起|次|块|根|棵)"
+    r"(?<![0-9+\-A-Za-z.])[0-9零〇一二两三四五六七八九十几多数]+(?:辆|名|个|位|人|处|户|间|座|条|艘|台|只|车|口|起|次|块|根|棵)"
+    # 3栋 after an estate's name is its building number (海景花园3栋), elsewhere a quantity
+    r"|(?<![0-9+\-A-Za-z.园区苑城厦院舍里])[0-9零〇一二两三四五六七八九十几多数]+栋"
     r"|[一二两三四五六七八九十0-9]家(?=[一二两三四五六七八九十0-9]+口|人|老小)"
 )
 _ZH_AT = fastre.compile(r"(?<![正还现所存实仍])在(?!建|内|于)|位于")
@@ -154,7 +161,8 @@ def _zh_candidate(text: str, start: int, end: int, time_spans: list[tuple[int, i
         if start < a < stop_at:
             stop_at = a
     span_end = stop_at
-    while span_end > start and text[span_end - 1] in " 的上里内在-一":
+    while span_end > start and text[span_end - 1] in " 的上里内在-一" and not (
+            text[span_end - 1] == "里" and text[span_end - 2:span_end] in ("海里", "公里", "英里", "华里")):
         span_end -= 1
     if span_end - start < 2:
         return None
@@ -167,18 +175,21 @@ def zh_location(text: str, times: list[ClockTime]) -> tuple[int, int] | None:
     best: tuple[int, int, int] | None = None  # (score, -start, ...) chosen by max
     best_span: tuple[int, int] | None = None
 
-    def consider(span: tuple[int, int] | None, bonus: int, whole_only: bool = False) -> None:
+    def consider(span: tuple[int, int] | None, bonus: int, whole_only: bool = False, said: bool = False) -> None:
         nonlocal best, best_span
         if span is None:
             return
         place = text[span[0]:span[1]]
         score = _zh_score(place)
+        said = said and place[-1] not in "喊叫等哭呢着了呀啊吧玩住"  # 在礁石上喊: where they are, doing what
+        if said and score == 0 and len(place) >= 3 and not any(bad in place for bad in _NOT_A_PLACE):
+            score = 1  # "…流了很多血 在新城二期": the caller's closing 在 names the place, whatever its words
         if score == 0 and 2 <= len(place) <= 4 and _ZH_NEAR_HERE.match(text, span[1]):
             score = 1  # 荣成这边 / 崖头那片: a town named by the side the caller is on
         if _ZH_HOSPITAL.search(place) and _ZH_TREATED.search(text):
             return  # the hospital the hurt were taken to, not where it happened
-        if bonus > 0 and (score < (2 if bonus == 1 and whole_only else 1) or not _ZH_ENDS_AS_PLACE.search(place)
-                          or _ZH_TREATED.search(place)):
+        if bonus > 0 and (score < (2 if bonus == 1 and whole_only else 1)
+                          or not (said or _ZH_ENDS_AS_PLACE.search(place)) or _ZH_TREATED.search(place)):
             bonus = 0  # a bonus for where a place stands, only for a span that ends as a place does
         score += bonus
         if score <= 0:
@@ -197,7 +208,9 @@ def zh_location(text: str, times: list[ClockTime]) -> tuple[int, int] | None:
         # 好多人受伤") is the caller saying where, after saying what: it outranks a place run into the event.
         whole = span is not None and k > 0 and span[1] >= end - 1
         # the last word on it wins; a clause in the middle needs two place words (荣乌高速荣成段)
-        consider(span, (2 if k == len(clauses) - 1 else 1) if whole else 0, whole_only=whole and k < len(clauses) - 1)
+        last = k == len(clauses) - 1
+        said = whole and last and text[start:span[0]].strip() in ("在", "就在", "地点在", "位置在", "我在", "我们在", "人在")
+        consider(span, (3 if last else 1) if whole else 0, whole_only=whole and not last, said=said)
         # 渔船在石岛东南约15海里处进水 / 一名工人在XX工地被砸伤: the place follows 在,
         # but ranks below a place that opens the clause — unless 在 opens the clause
         # ("…人当场就不行了 在工业路口"), which says where in so many words.
@@ -210,6 +223,7 @@ def zh_location(text: str, times: list[ClockTime]) -> tuple[int, int] | None:
 _ZH_ENDS_AS_PLACE = re.compile(
     r"(?:镇|街道|乡|村|社区|港|码头|景区|水库|公园|广场|小区|花园|大道|路|街|桥|山|岭|湾|岛|浴场|市场|学校|小学|中学|厂|"
     r"公司|化工|工地|海|河|海域|路口|车站|站|栋|号|号楼|单元|室|园|区|段|弯道?|边|口|场|店|馆|楼|矿|隧道|村委|高速|国道|省道|"
+    r"庄|屯|寨|组|沟|坪|峡|谷|基地|苑|府|滩|塘|堡|铺|中心|项目部?|标段|机场|"
     r"[A-Z]\d+|\d+)$"
 )
 _AT_OPENERS = frozenset(("", "就", "是", "就是", "人在", "地方在", "位置在"))
@@ -242,18 +256,20 @@ _EN_PLACE_NOUNS = frozenset(
     pipeline tank tanks berth jetty quay anchorage waters channel strait cape headland peninsula islet reef rocks
     beachfront promenade boardwalk playground campsite orchard greenhouse hotel motel inn guesthouse residence
     estate villas villa neighbourhood neighborhood suburb hamlet township borough lobby stairwell corridor
-    platform concourse ward unit exit ramp""".split()
+    platform concourse ward unit exit ramp drive close crescent grove terrace court parade""".split()
 )
 _EN_STOP_WORDS = frozenset(
     """since after before around about with when while but is was were are has have had this that which who where
     because due for from as so then into onto by following during until till per plus it its their his her my our
-    your and or if than been being be lasted caught started starting spreading leaking blocking near-miss""".split()
+    your and or if than been being be lasted caught started starting spreading leaking blocking near-miss
+    early late earlier today yesterday tonight overnight""".split()
 )
 _EN_CONTINUE = frozenset("of near off to at in on outside inside above below behind beside opposite along".split())
 _EN_ABBREV = frozenset("no. st. rd. ave. mt. dr. ln. hwy.".split())
 _EN_NON_PLACE_START = frozenset(
     "my your his her their our its scene board duty way foot least most time night noon dawn dusk once first last "
-    "all risk moment same end start beginning top bottom rear front back side".split()
+    "all risk moment same end start beginning top bottom rear front back side floodwater floodwaters water "
+    "flood mud snow smoke traffic fog darkness".split()
 )
 _KM = fastre.compile(r"km\b|k\d|exit\b|gate\b|block\b|no\.", _I)
 _DISTANCE_BEFORE = fastre.compile(
@@ -344,6 +360,9 @@ _FROM_DISTANCE = frozenset(
 )
 
 
+_EN_FINAL_PLACE = re.compile(r"[,;:–—-]\s*((?:\d+[A-Za-z]?\s+)?(?:[A-Z][\w'-]*\s+){0,4}[A-Z][\w'-]*)\s*[.!]*\s*$")
+
+
 def en_location(text: str, times: list[ClockTime]) -> tuple[int, int] | None:
     """Best place span in an English report; times: the clock times found in text."""
     best: tuple[int, int] | None = None
@@ -352,6 +371,9 @@ def en_location(text: str, times: list[ClockTime]) -> tuple[int, int] | None:
     time_starts = frozenset(t.start for t in times)
     candidates = [(m.end(), m.end() + 160, m) for m in _EN_PREP.finditer(text)]
     candidates += [(m.start(), m.end(), None) for m in _EN_BEFORE_HAZARD.finditer(text)]
+    final = _EN_FINAL_PLACE.search(text)
+    if final:  # "…, we're upstairs with the kids, Riverside Drive": the caller ends with where
+        candidates.append((final.start(1), len(text), None))
     for pos, limit, m in candidates:
         found = _en_span(text, low, pos, time_starts, limit)
         if found is None:
