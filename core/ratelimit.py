@@ -18,6 +18,11 @@ send arrives is unknown, but not after its answer came back (`settled`): so a
 send counts in a window from when it left until a window's length after its
 answer, and while in flight it counts as arriving at any moment. A window kept
 so holds on Telegram's side whatever the delays in between.
+
+One chat is paced like a token bucket: `chat_burst` messages may go at once,
+then one per `chat_interval_s` (both platforms say a chat gets about one a
+second with short bursts allowed). A reporting group that sends four reports in
+a few seconds so gets its receipts at once, not one a second.
 """
 from __future__ import annotations
 
@@ -31,7 +36,8 @@ from typing import Callable, Iterable
 @dataclass(frozen=True)
 class RateLimits:
     per_second: float | None = None          # the whole platform
-    chat_interval_s: float = 0.0             # between two messages in one chat
+    chat_interval_s: float = 0.0             # between two messages in one chat, beyond a burst
+    chat_burst: int = 1                      # messages a chat may take at once
     group_per_minute: int | None = None      # in one group chat (see `is_group`)
 
 
@@ -56,6 +62,27 @@ class _Send:
         return math.inf
 
 
+@dataclass
+class _Bucket:
+    """One chat's token bucket: tokens left after the last send taken, and when it was taken.
+
+    Tokens may go below zero: a bound kept from below stays a bound."""
+    tokens: float
+    at: float
+
+    def tokens_at(self, t: float, limits: RateLimits) -> float:
+        return min(float(limits.chat_burst), self.tokens + (t - self.at) / limits.chat_interval_s)
+
+    def ready_at(self, limits: RateLimits) -> float:
+        """When it next holds a token."""
+        return self.at + max(0.0, 1.0 - self.tokens) * limits.chat_interval_s
+
+
+def _take(bucket: _Bucket | None, t: float, limits: RateLimits) -> _Bucket:
+    tokens = float(limits.chat_burst) if bucket is None else bucket.tokens_at(t, limits)
+    return _Bucket(tokens - 1.0, t)
+
+
 class RateLimiter:
     def __init__(
         self, limits: RateLimits, is_group: Callable[[str], bool] = lambda _: False,
@@ -65,11 +92,14 @@ class RateLimiter:
         self.is_group = is_group
         self._now = now
         self._next_global = 0.0
-        self._last_in_chat: dict[str, float] = {}
+        self._chat_plan: dict[str, _Bucket] = {}
         self._group_sends: dict[str, deque[float]] = defaultdict(deque)
         # What actually went out, for hold_back.
         self._sent: list[_Send] = []
-        self._sent_in_chat: dict[str, _Send] = {}
+        # Each chat's answered sends taken from its bucket at their answers (the latest
+        # they can have landed), and its send still in flight.
+        self._landed: dict[str, _Bucket] = {}
+        self._in_flight: dict[str, _Send] = {}
         self._group_sent: dict[str, list[_Send]] = defaultdict(list)
 
     def earliest(self, chat_id: str) -> float:
@@ -93,7 +123,7 @@ class RateLimiter:
         # and hold_back keeps the second it lands in within the rate.
         if self.limits.per_second and at <= max(now, self._next_global) + 1.0 / self.limits.per_second:
             self._next_global = at + 1.0 / self.limits.per_second
-        self._last_in_chat[chat_id] = at
+        self._book_in_chat(chat_id, at)
         if self.limits.group_per_minute and self.is_group(chat_id):
             self._group_sends[chat_id].append(at)
         return at - now
@@ -105,9 +135,7 @@ class RateLimiter:
         if self.limits.per_second:
             self._sent = _still_counted(self._sent, 1.0, now)
             at = max(at, _room_at(self._sent, math.ceil(self.limits.per_second), 1.0, now))
-        last = self._sent_in_chat.get(chat_id)
-        if last is not None and self.limits.chat_interval_s:
-            at = max(at, _room_at([last], 1, self.limits.chat_interval_s, now))
+        at = max(at, self._chat_room_at(chat_id, now))
         cap = self.limits.group_per_minute
         if cap and self.is_group(chat_id):
             sent = self._group_sent[chat_id] = _still_counted(self._group_sent[chat_id], 60.0, now)
@@ -121,21 +149,24 @@ class RateLimiter:
         send = _Send(now)
         if self.limits.per_second:
             self._sent.append(send)
-        self._sent_in_chat[chat_id] = send
+        self._in_flight[chat_id] = send
         if self.limits.group_per_minute and self.is_group(chat_id):
             self._group_sent[chat_id].append(send)
 
     def settled(self, chat_id: str) -> None:
         """The chat's last send was answered (or failed): it has arrived, if it ever will."""
-        send = self._sent_in_chat.get(chat_id)
-        if send is not None and send.answered is None:
-            send.answered = self._now()
+        self._settle(chat_id, self._now())
+
+    def _settle(self, chat_id: str, at: float) -> None:
+        send = self._in_flight.pop(chat_id, None)
+        if send is None:
+            return
+        send.answered = at
+        if self.limits.chat_interval_s:
+            self._landed[chat_id] = _take(self._landed.get(chat_id), at, self.limits)
 
     def _earliest_at(self, chat_id: str, now: float) -> float:
-        at = max(now, self._next_global)
-        last = self._last_in_chat.get(chat_id)
-        if last is not None:
-            at = max(at, last + self.limits.chat_interval_s)
+        at = max(now, self._next_global, self._chat_ready_at(chat_id))
         cap = self.limits.group_per_minute
         if cap and self.is_group(chat_id):
             sends = self._group_sends[chat_id]
@@ -143,6 +174,37 @@ class RateLimiter:
             if len(sends) >= cap:
                 at = max(at, sends[-cap] + 60.0)
         return at
+
+    def _chat_ready_at(self, chat_id: str) -> float:
+        """When the chat's bucket, as booked, next holds a token."""
+        plan = self._chat_plan.get(chat_id)
+        return 0.0 if plan is None or not self.limits.chat_interval_s else plan.ready_at(self.limits)
+
+    def _book_in_chat(self, chat_id: str, at: float) -> None:
+        if self.limits.chat_interval_s:  # at: never before the chat's last booking
+            self._chat_plan[chat_id] = _take(self._chat_plan.get(chat_id), at, self.limits)
+
+    def _chat_room_at(self, chat_id: str, now: float) -> float:
+        """When the chat's bucket holds a token, judged by the sends that went out.
+
+        A send lands somewhere between leaving and its answer, and one landing later
+        leaves the bucket no fuller afterwards: so each is taken from the bucket at its
+        answer, and the one in flight is counted as taken already.
+        """
+        if not self.limits.chat_interval_s:
+            return now
+        flying = self._in_flight.get(chat_id)
+        if flying is not None and now - flying.left > IN_FLIGHT_AT_MOST_S:
+            self._settle(chat_id, flying.left + IN_FLIGHT_AT_MOST_S)
+            flying = None
+        landed = self._landed.get(chat_id)
+        tokens = float(self.limits.chat_burst) if landed is None else landed.tokens_at(now, self.limits)
+        if flying is not None:
+            tokens -= 1.0
+        if tokens >= 1.0:
+            return now
+        # Refilling alone would make room then; an answer still to come takes its token later.
+        return now + max((1.0 - tokens) * self.limits.chat_interval_s, IN_FLIGHT_POLL_S if flying else 0.0)
 
 
 def _expire(times: deque[float], before: float) -> None:

@@ -100,3 +100,56 @@ def test_a_send_never_answered_stops_holding_the_window_in_the_end() -> None:
     limiter.sent("c")
     clock.t += 120  # b's request has long timed out
     assert limiter.hold_back("d") == 0
+
+
+def test_a_chat_takes_a_short_burst_then_one_an_interval() -> None:
+    clock = Clock()
+    limiter = RateLimiter(RateLimits(chat_interval_s=1.0, chat_burst=3), now=clock)
+    assert [limiter.reserve("a", 10) for _ in range(5)] == pytest.approx([0, 0, 0, 1.0, 2.0])
+    assert limiter.reserve("b", 10) == 0  # another chat has its own bucket
+    clock.t += 2.5  # the 5th was booked for +2.0: half a token back
+    assert limiter.reserve("a", 10) == pytest.approx(0.5)
+    clock.t += 1.5  # a token since that one, not yet three
+    assert limiter.reserve("a", 10) == 0
+    assert limiter.reserve("a", 10) == pytest.approx(1.0)
+    clock.t += 10  # idle: the full burst again
+    assert [limiter.reserve("a", 10) for _ in range(3)] == [0, 0, 0]
+
+
+def _bucket_refusals(arrivals: list[float], burst: int, per_second: float) -> int:
+    """How many of one chat's arrivals a token bucket (as Telegram's and Slack's) would refuse."""
+    tokens, at, refused = float(burst), None, 0
+    for t in sorted(arrivals):
+        if at is not None:
+            tokens = min(float(burst), tokens + (t - at) * per_second)
+        at = t
+        if tokens < 1.0:
+            refused += 1
+        else:
+            tokens -= 1.0
+    return refused
+
+
+def test_one_chats_sends_fit_its_bucket_wherever_each_lands_before_its_answer() -> None:
+    """A send lands somewhere between leaving and its answer; a retried or unbooked send
+    has only hold_back to pace it. Sends paced by hold_back alone, each landing at the
+    worst moment (as early or as late as it can), never find the chat's bucket empty, and
+    the burst still lets the first three go at once."""
+    import random
+
+    clock = Clock()
+    # Paced at exactly the bucket's rate: no margin to hide a send counted too early.
+    limiter = RateLimiter(RateLimits(chat_interval_s=1.0, chat_burst=3), now=clock)
+    jitter = random.Random(5)
+    arrivals: list[float] = []
+    for n in range(30):
+        while (hold := limiter.hold_back("-1")) > 0:
+            clock.t += hold
+        limiter.sent("-1")
+        latency = 0.01 if n < 3 else jitter.uniform(0.01, 0.8)
+        arrivals.append(clock.t + (0.001 if jitter.random() < 0.5 else latency - 0.001))
+        clock.t += latency
+        limiter.settled("-1")
+    assert _bucket_refusals(arrivals, burst=3, per_second=1.0) == 0
+    assert arrivals[2] - arrivals[0] < 0.1  # the burst
+    assert arrivals[-1] - arrivals[0] < 27 * 1.0 + 30 * 0.8  # paced, not stalled

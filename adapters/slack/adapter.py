@@ -64,7 +64,7 @@ EVENTS_PATH = "/slack/events"
 # chat.postMessage: about one message per second per channel (short bursts
 # allowed), several hundred a minute per workspace; chat.update is Tier 3.
 # The outbox paces per channel; a 429 brings Slack's Retry-After.
-SLACK_LIMITS = RateLimits(per_second=None, chat_interval_s=1.0)
+SLACK_LIMITS = RateLimits(per_second=None, chat_interval_s=1.0, chat_burst=3)
 MAX_REQUEST_BYTES = 1_000_000  # Slack's payloads are a few kilobytes; a modal's state at most tens
 PART_INTERVAL_S = 1.0  # between the parts of one long message, same channel
 WEB_API_TIMEOUT_S = 10.0
