@@ -84,10 +84,18 @@ class DispatchRepository:
         return list(rows.all())
 
     async def preload_orders(self, order_ids: list[int]) -> None:
-        """Orders and their incidents into the session, for a batch of presses."""
-        ids = list({i for i in order_ids if isinstance(i, int)})
+        """Orders and their incidents into the session, for a batch of presses.
+
+        The orders are locked (PostgreSQL), in id order so two batches cannot deadlock:
+        a press decides from the order's state, and two processes deciding from the
+        same old state would each write over the other (接令 in one after 到场 in the
+        other put the unit back to acknowledged). The second batch reads the state the
+        first committed.
+        """
+        ids = sorted({i for i in order_ids if isinstance(i, int)})
         if ids:
-            orders = list(await self.session.scalars(select(DispatchOrder).where(DispatchOrder.id.in_(ids))))
+            orders = list(await self.session.scalars(
+                select(DispatchOrder).where(DispatchOrder.id.in_(ids)).order_by(DispatchOrder.id).with_for_update()))
             incident_ids = list({o.incident_id for o in orders})
             incidents = list(await self.session.scalars(select(Incident).where(Incident.id.in_(incident_ids))))
             keep_loaded(self.session, [*orders, *incidents])

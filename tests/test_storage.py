@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import func, select
 
 from core.events import ConversationRef
@@ -262,3 +263,41 @@ async def test_an_edit_folded_into_a_queued_send_keeps_its_files(db: Database) -
     async with db.transaction() as session:
         [payload] = list(await session.scalars(select(OutboxMessage.payload)))
     assert payload["text"] == "v3" and Message.from_json(payload).files == report.files
+
+
+async def test_presses_on_one_order_from_two_processes_decide_one_after_the_other(db: Database) -> None:
+    """Each process handles its own presses (webhook mode behind a load balancer). A batch
+    of presses holds its orders until it commits, so the other process's batch decides
+    from the state the first committed, not from the one both read before."""
+    from storage.db import Database as Connection
+    from storage.dispatch import DispatchRepository
+    from storage.models import DispatchOrder
+
+    if not db.is_postgres:
+        pytest.skip("SQLite has one writer: transactions never overlap")
+    async with db.transaction() as session:
+        await IncidentRepository(session).add(_incident("20261122-0001"))
+        await session.flush()
+        order = DispatchOrder(incident_id="20261122-0001", unit_code="FIRE-01", state="ordered", ordered_at=NOW,
+                              ordered_by="王指挥", ordered_by_id="console:王指挥", state_at=NOW)
+        session.add(order)
+        await session.flush()
+        order_id = order.id
+    other = Connection(db.url.render_as_string(hide_password=False))  # the second process's own pool
+    try:
+        async with db.transaction() as first:
+            await DispatchRepository(first).preload_orders([order_id])
+            (await DispatchRepository(first).order(order_id)).state = "on_scene"
+            await first.flush()
+
+            async def second_reads() -> str:
+                async with other.transaction() as second:
+                    await DispatchRepository(second).preload_orders([order_id])
+                    return (await DispatchRepository(second).order(order_id)).state
+
+            reading = asyncio.create_task(second_reads())
+            await asyncio.sleep(0.5)
+            assert not reading.done()  # held until the first batch commits
+        assert await asyncio.wait_for(reading, 10) == "on_scene"
+    finally:
+        await other.dispose()
