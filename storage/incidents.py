@@ -112,6 +112,18 @@ class IncidentRepository:
     async def get(self, incident_id: str) -> Incident | None:
         return await self.session.get(Incident, incident_id)
 
+    async def lock(self, incident: Incident) -> None:
+        """Hold the incident for this transaction, with its figures as last committed.
+
+        A change decided from its figures ("新增 2 人受伤" adds to the count) in two
+        processes at once would otherwise have each write over the other. This
+        transaction's own changes are written first, so they are kept. SQLite has one
+        writer: nothing to do there."""
+        if self.session.get_bind().dialect.name != "postgresql":
+            return
+        await self.session.flush()
+        await self.session.refresh(incident, with_for_update=True)
+
     async def record(
         self, incident_id: str, at: datetime, kind: str, actor: TimelineActor | None,
         data: dict[str, Any] | None = None,

@@ -61,3 +61,32 @@ async def test_a_stranger_is_linked_but_changes_no_figure(console_bot: ConsoleBo
     assert f"已报告为事件 {ID}" in room(out, "reporting") and "10人死亡" in room(out, "centre")  # the notice
     assert (await _incident(console_bot)).dead == 0
     assert await _updates(console_bot) == []
+
+
+async def test_an_increment_adds_to_the_figure_another_process_committed_meanwhile(console_bot: ConsoleBot) -> None:
+    """Two processes on PostgreSQL: while another holds the incident and raises its
+    count, this one's "又有2人受伤" waits and adds to the committed figure."""
+    import asyncio
+
+    import pytest
+    from sqlalchemy import update
+
+    from storage.db import Database
+
+    db = console_bot.app.db
+    if not db.is_postgres:
+        pytest.skip("SQLite has one writer: transactions never overlap")
+    await console_bot.say(f"路人甲@reporting: {REPORT}")
+    other = Database(db.url.render_as_string(hide_password=False))  # the other process's own pool
+    try:
+        async with other.transaction() as session:
+            await session.execute(select(Incident).where(Incident.id == ID).with_for_update())
+            saying = asyncio.create_task(console_bot.say("路人甲@reporting: 续报：人民路化工厂又有2人受伤"))
+            await asyncio.sleep(1.0)
+            assert not saying.done()  # waits for the other process's transaction
+            await session.execute(update(Incident).where(Incident.id == ID).values(injured=4))
+        await asyncio.wait_for(saying, 20)
+    finally:
+        await other.dispose()
+    assert (await _incident(console_bot)).injured == 6
+    assert await _updates(console_bot) == [("injured", 4, 6, "路人甲")]
