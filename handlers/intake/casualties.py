@@ -349,7 +349,7 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
 # Words for the dead that name one body: 死者, 遗体, "body recovered".
 _A_BODY = re.compile(r"死者|遗体|尸体|遇难者|dead body|body (?:recovered|of)|body (?:was |has been |had been )?(?:recovered|found|pulled out|retrieved|washed up)")
 # Someone being resuscitated is alive to the centre (injured), whatever state is told.
-_RESUSCITATING = re.compile(r"\bcpr\b|心肺复苏|正在按|人工呼吸|\bresuscitat")
+_RESUSCITATING = re.compile(r"\bcpr\b|心肺复苏|正在按|人工呼吸|正在(?:全力)?抢救|抢救中|\bresuscitat")
 # … and being done now, on somebody (not CPR training): one injured even when nobody is counted.
 _RESUSCITATING_NOW = re.compile(
     r"(?:正在|在给|给他|给她|在)(?:做|进行|按|施行|实施)?(?:心肺复苏|人工呼吸|胸外按压)|正在按|"
@@ -401,6 +401,12 @@ def zh_casualties(text: str) -> dict[str, int]:
     text = _upto_enough(text, preds)
     preds = preds[:MAX_PREDICATES]
     counts = _zh_counts(text)
+    if _LATIN_WORD.search(text):
+        # port and factory staff write the people in English and the state in Chinese
+        # ("two workers 晕倒", "around 15 kids"): English counts of people count here too
+        counts = sorted(counts + [c for c in _en_counts(text) if c.value and not c.someone
+                                  and not any(c.start < d.end and d.start < c.end for d in counts)],
+                        key=lambda c: c.start)
     result = _extract(text, counts, preds, _clauses(text, w.ZH_CLAUSE_SEP), w.ZH)
     # 一死两伤: counts and predicates in one breath.
     compact: dict[str, int] = {}
@@ -448,6 +454,7 @@ def _zh_kind(m: re.Match[str], text: str) -> str | None:
 
 
 _SEPARATOR = re.compile(r"[，,。；;\n]")
+_LATIN_WORD = re.compile(r"[a-z]{3,}")
 
 
 def _died_of_injuries(text: str, result: dict[str, int], counts: list[_Count], preds: list[_Pred],

@@ -176,7 +176,9 @@ _EN_SINGULAR = (
     r"seaman|boatman|deckhand|friend|roommate|flatmate|colleague|buddy|brother|sister|uncle|aunt|cousin|grandson|"
     r"granddaughter|boyfriend|girlfriend|partner|grandmother|grandfather|grandma|grandpa|mom|mum|dad|mama|papa|"
     r"grandad|granddad|granny|technician|electrician|mechanic|engineer|welder|fireman|lifeguard|guest|staff member|"
-    r"kayaker|paddler|rafter|boater|skier|snowboarder|jogger|runner|walker|hunter|biker|camper|trekker|male|female"
+    r"kayaker|paddler|rafter|boater|skier|snowboarder|jogger|runner|walker|hunter|biker|camper|trekker|male|female|"
+    r"stevedore|docker|dock worker|labou?rer|sailor|seafarer|porter|cleaner|janitor|caretaker|watchman|fitter|rigger|"
+    r"crane driver|forklift driver|contractor|apprentice|intern"
 )
 # One person named without a number: "a cyclist knocked down" is 1; "old people stuck" is unknown.
 EN_ONE_PERSON = fastre.compile(rf"\b(?:{_EN_SINGULAR})\b")
@@ -206,7 +208,7 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"(?:man|woman|child|kid|boy|girl|grandma|grandpa|grandmother|grandfather|someone|somebody) (?:still )?inside\b|cannot reach (?:him|her|them)|can'?t reach (?:him|her|them)"),
     ("injured",
      r"injur(?:ed|ies|y)|hurt|wounded|burns|burned|burnt|cuts|bruises|hospitali[sz]ed|taken to hospital|"
-     r"sent to hospital|sick|ill|unconscious|collapsed|poisoned|irritation|casualt(?:y|ies)|bleeding|fractures?|"
+     r"sent to hospital|sick|ill|unconscious|collapsed|poisoned|(?:food |gas |carbon monoxide |co |chemical )?poisoning|splashed|irritation|casualt(?:y|ies)|bleeding|fractures?|"
      r"broken (?:leg|arm|bones?)|seriously|critically|badly|severely|knocked down|overcome by|heat ?stroke|"
      r"suffering|symptoms|in critical condition|hit by|treated|breathing (?:problems|difficulties)|"
      r"(?:smoke )?inhalation|concussion|scalded|electrocuted|vomiting|diarrho?ea|nausea|dizzy|dizziness|unwell|"
@@ -270,7 +272,10 @@ EN_BARE_COUNT_AFTER = re.compile(
 # Numbers that name things: block 7, gate 2, no. 4, km 92.
 EN_NOT_COUNT_BEFORE = fastre.compile(
     r"\b(?:no\.?|#|block|gate|km|room|floor|exit|route|bus|line|building|unit|pier|berth|shaft|lane|no one|number|"
-    r"platform|ward|bay|level|warehouse|dock|zone|area|hall|car|truck|road|rd|street|st|avenue|ave|g\d+|s\d+)\s*$"
+    r"platform|ward|bay|level|warehouse|dock|zone|area|hall|car|truck|road|rd|street|st|avenue|ave|g\d+|s\d+|"
+    # equipment and port or plant numbering: crane 7, tank 3, hold 4, yard B2, line 5, boiler 2
+    r"crane|tank|hold|yard|store|lab|terminal|jetty|quay|wharf|stack|bed|cabin|deck|ramp|machine|pump|boiler|"
+    r"reactor|kiln|press|anchorage|tower|hangar|workshop|shed|furnace|vessel|silo|conveyor|section|sector|phase|team|shift)\s*$"
 )
 EN_DIED_LATER = re.compile(r"\b(?:has |have |later )?died (?:in|at|on the way to) (?:the )?hospital\b|\blater died\b|"
                            r"\bdied of (?:his|her|their) injuries\b")
