@@ -242,11 +242,13 @@ def _headcount(words: str, clause: _Clause, tally: _Tally, rules: Rules) -> None
                 return  # the count stays free: "1人已救出，伤势较重" is also 1 injured
 
 
+_INSIDE = re.compile(r"^\s*(?:里面|里头|里边|车上|车里|船上|屋里|轿厢里|轿厢内)(?:还)?(?:有|是)?")
 _LIST_JOINERS = re.compile(r"[\s和、及跟与加还有另]+")
 
 
 def _only_people(words: str) -> bool:
     """A clause that is nothing but counted people: 一个老人一个小孩, 两个大人三个孩子."""
+    words = _INSIDE.sub("", words, count=1)  # 里面一个大人一个小孩: where they are, then who
     rest = w.ZH_PERSON_RE.sub("", w.ZH_COUNT.sub("", w.ZH_PAIR.sub("", words)))
     return bool(w.ZH_COUNT.search(words) or w.ZH_PAIR.search(words)) and not _LIST_JOINERS.sub("", rest)
 
@@ -436,12 +438,15 @@ _ANIMAL_BEFORE = re.compile(
     r"(?<![钓养捕打放喂杀])(?:鸡|鸭|鹅|猪|羊|牛|狗|猫|鱼|兔|牲口|牲畜)(?![者的人民户工倌])(?:都|全|也)?(?:被|叫|让|给)?[^，,。 人他她者]{0,2}$"
 )
 _CHOKING = re.compile(r"吃|噎|喉咙|嗓子|气管|喘不")
+_FIELD_LABEL = re.compile(r"(?:情况|人数)?\s*[:：]")
 
 
 def _zh_kind(m: re.Match[str], text: str) -> str | None:
     """The kind a predicate states, where the place changes it: who has not come up from a
     pit, a well or a tank (仨工人下污水井 都没上来) is down there, trapped, not swept away."""
     kind = m.lastgroup or "injured"
+    if _FIELD_LABEL.match(text, m.end()):
+        return None  # 伤亡：…, 人员伤亡情况：暂无 — the heading of a field in a formatted report, not a state
     if _ANIMAL_BEFORE.search(text, max(0, m.start() - 6), m.start()):
         return None  # 把邻居的鸡咬死了 / 羊叫水冲走了: animals, not people
     if m.group() in ("没上来", "没拉上来") and w.ZH_CONFINED.search(text):
