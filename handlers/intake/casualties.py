@@ -317,6 +317,8 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
         return earlier.value, False
     if p.kind in tally.stated or w.HOW_MANY_UNKNOWN.search(text, p.end, p.end + 16):
         return None  # …有咳嗽症状，人数待统计: people, but no figure
+    if p.kind == "missing" and text.startswith("少了", p.start):
+        return {"一": 1, "两": 2, "俩": 2, "三": 3}[text[p.start + 2]], False  # 游泳的少了一个: one fewer came back
     if p.kind == "dead" and _A_BODY.fullmatch(text, p.start, p.end):
         return 1, True  # 死者身份已确认 / the body was recovered: the dead one, named by the word
     if p.kind == "trapped" and (rules.lift.search(before) or text.startswith("困人", p.start)):
@@ -438,6 +440,9 @@ _ANIMAL_BEFORE = re.compile(
     r"(?<![钓养捕打放喂杀])(?:鸡|鸭|鹅|猪|羊|牛|狗|猫|鱼|兔|牲口|牲畜)(?![者的人民户工倌])(?:都|全|也)?(?:被|叫|让|给)?[^，,。 人他她者]{0,2}$"
 )
 _CHOKING = re.compile(r"吃|噎|喉咙|嗓子|气管|喘不")
+_BITES = re.compile(r"(?:咬|踢|顶)(?:了|伤|倒)$")  # 狗咬了一个快递员: the animal is the one that bit
+_WE_BEFORE_ZH = re.compile(r"(?:我们|咱们|俺们|我)[^，,。]{0,6}$")
+_WE_BEFORE_EN = re.compile(r"\b(?:we|we're|we are|our|us|i'm|i am|i)\b[^.!?,]{0,30}$")
 _FIELD_LABEL = re.compile(r"(?:情况|人数)?\s*[:：]")
 
 
@@ -447,8 +452,10 @@ def _zh_kind(m: re.Match[str], text: str) -> str | None:
     kind = m.lastgroup or "injured"
     if _FIELD_LABEL.match(text, m.end()):
         return None  # 伤亡：…, 人员伤亡情况：暂无 — the heading of a field in a formatted report, not a state
-    if _ANIMAL_BEFORE.search(text, max(0, m.start() - 6), m.start()):
+    if _ANIMAL_BEFORE.search(text, max(0, m.start() - 6), m.start()) and not _BITES.match(m.group()):
         return None  # 把邻居的鸡咬死了 / 羊叫水冲走了: animals, not people
+    if m.group() == "迷路" and _WE_BEFORE_ZH.search(text, max(0, m.start() - 8), m.start()):
+        return "trapped"  # 我们在大黑山上迷路了 五个人: the callers, lost where they stand
     if m.group() in ("没上来", "没拉上来") and w.ZH_CONFINED.search(text):
         return "trapped"
     if m.group() in ("卡住了", "卡住", "被卡") and _CHOKING.search(text):
@@ -509,6 +516,8 @@ def en_casualties(text: str) -> dict[str, int]:
     preds = []
     for m in w.EN_PRED.finditer(text):
         kind = m.lastgroup or "injured"
+        if kind == "missing" and m.group().endswith("lost") and _WE_BEFORE_EN.search(text, max(0, m.start() - 40), m.start()):
+            kind = "trapped"  # "our hiking group is lost": the callers, not people nobody can find
         preds.append(_Pred(m.start(), m.end(), kind, subset=bool(w.EN_SUBSET_PRED.fullmatch(m.group()))))
     if not preds:
         return _being_resuscitated(text, dict.fromkeys(KINDS, 0))

@@ -40,7 +40,7 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
      r"(?:烧|淹|砸|撞|压|摔|炸|电|冻|闷|呛|熏|毒|轧|碾)死|没了气|断气|断了气|咽气|当场(?:就)?没了|当场(?:就)?不行了|没(?:能)?(?:抢)?救过来"),
     ("missing",
      r"失联|失踪|走失|生死不明|下落不明|失去联系|联系不上|(?:尚|仍|还)?未(?:能)?联系上|找不到|不见了|未找到|没找到|没有找到|"
-     r"没上来|冲走|冲跑|卷走|找不着|(?:仍|还|正)在(?:搜寻|寻找|找)|少了一个|一宿没回|没回来|迷路|没拉上来|没联系上|联系不到|没找着|没捞着|不知去向|走丢|未归|(?:还|一直|至今|到现在|一宿|一夜|一晚上?|放学后?|出去后?)(?:都)?(?:没|没有|未)回家(?!吃|睡|拿)|一直没看见|没(?:再)?(?:露头|冒头|浮上来|露出来)|不见踪影|没了踪影|没影了"),
+     r"没上来|冲走|冲跑|卷走|找不着|(?:仍|还|正)在(?:搜寻|寻找|找)|少了(?:一|两|俩|三)个|一宿没回|没回来|迷路|没拉上来|没联系上|联系不到|没找着|没捞着|不知去向|走丢|未归|(?:还|一直|至今|到现在|一宿|一夜|一晚上?|放学后?|出去后?)(?:都)?(?:没|没有|未)回家(?!吃|睡|拿)|一直没看见|没(?:再)?(?:露头|冒头|浮上来|露出来)|不见踪影|没了踪影|没影了"),
     ("trapped",
      r"被困|受困|围困|埋了|压了|困住|困在|困于|困了|困着|被卡|卡住了|被夹|夹住|呼救|喊救命|没撤出|未撤出|没能撤出|"
      r"没有撤出|还在里面|仍在里面|没下来|没出来|没逃出|没跑出|被埋|埋压|埋在|被压(?![伤死折断坏])|压在|压住|卡在|卡住|出不来|困人|"
@@ -61,7 +61,7 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
      r"上吐下泻|发烧|高烧|红肿|蜇伤|被蜇|抽筋|扎伤|挤压|哼哼|头破|腿断|腿折|起疹子|病倒|昏过去|晕过去|"
      r"压折|摔折|砸着|流了好多血|(?:烫|烧|伤|摔|砸|撞|炸|咬)得(?:不轻|很重|挺重|厉害|够呛)|(?<=人)躺着|皮外伤|擦破|(?:坠楼|(?<![牌物石块砖瓦板])坠落|摔下来)(?!死亡|身亡|致死)|"
      r"(?:被|叫|让|给)[^，,。 ]{0,8}?(?:撞|刮|砸|烫|烧|咬|蛰|蜇|电|扎|割|划|夹|轧|碾|挤|戳|顶|踢|打|拱|踩)(?:了|着|到|伤|倒|飞|破|断|穿)(?!死)|"
-     r"(?:手|脚|手脚|全身|浑身|舌头)(?:都)?发麻|"
+     r"(?:手|脚|手脚|全身|浑身|舌头)(?:都)?发麻|(?<=[狗犬蛇马牛驴])(?:咬|踢|顶)(?:了|伤|倒)|"
      r"(?<=人)不行了|好像不行了|快不行了|没意识|没知觉|没反应了|(?:突然|一下子?)(?:就)?倒(?:了|下|地)|(?<![气头])晕了|"
      # hurt, told by the body or the harm: 挂彩, 胳膊断了, 摔着了, 嘴歪了, 抽抽, 烧着了
      r"挂彩|砸到|砸中|碰伤|磕伤|撞破|跌破|摔破|昏了过去|晕了过去|喘不上来气|浑身是血|受了点伤|受点伤|还有气|还有呼吸|误喝|误食|吃了.{0,6}(?:毒蘑菇|蘑菇|河豚|农药|老鼠药)|嘴麻|"
@@ -146,7 +146,7 @@ ZH_CLAUSE_SEP = fastre.compile(
 )
 # Died after treatment: counted among the injured before.
 ZH_DIED_LATER = re.compile(r"抢救无效|经抢救.{0,4}(?:死亡|身亡)|送医后.{0,6}(?:死亡|身亡|不治|去世)|在医院.{0,4}(?:死亡|去世)")
-ZH_NEGATION = fastre.compile(r"(?:无(?!法)|没|未|毫无|并无|暂无|不见|防止|以防|谨防|避免|以免|别让|不要让|小心)[^，,。；;]{0,6}$")
+ZH_NEGATION = fastre.compile(r"(?:无(?!法)|没|未|毫无|并无|暂无|不见|防止|以防|谨防|严防|防范|避免|以免|别让|不要让|小心)[^，,。；;]{0,6}$")
 
 # --- English --------------------------------------------------------------------------
 
@@ -199,7 +199,7 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
     ("trapped",
      r"trapped|stranded|stuck|pinned|buried|(?:can'?t|cannot|could not|couldn'?t|unable to) (?:leave|get away|get off|go out)|cut off by (?:the )?(?:rising )?(?:water|floods?|floodwaters?|tide|river|sea)|can't get out|cannot get out|unable to get out|still inside|"
      r"still in there|inside still|still down there|can't climb out|cannot climb out|unable to climb out|"
-     r"can't get down|cannot get down|clinging|holding onto|on the roof|on the rocks|under the rubble|"
+     r"can't get down|cannot get down|clinging|holding onto|on the roof|(?<!slipped )(?<!fell )(?<!tripped )on the rocks|under the rubble|"
      r"under (?:the )?debris|cut off by the tide|can'?t escape|cannot escape|unable to escape|marooned|wedged|"
      r"locked in|surrounded by (?:flood ?)?water|not (?:yet )?out(?: yet)?|still underground|haven'?t come out|"
      r"fell (?:in|into|down) (?:the |a |an )?(?:\w+ )?(?:well|pit|hole|shaft|manhole|drain|sinkhole|silo|tank|hopper|cellar|vat)|"
@@ -219,6 +219,7 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"can'?t get up|cannot get up|unable to get up|can'?t stand up|choking|turning blue|can'?t walk|cannot walk|"
      r"crushed (?:his |her |a |the )?(?:hand|leg|foot|arm|fingers?|chest)|"
      r"(?:hit|struck) (?:on|in) the (?:head|face|chest|back)|(?:arm|hand|leg|foot|finger)s? (?:was |got |is )?(?:caught|crushed|trapped|stuck) in|"
+     r"(?:arm|leg|ankle|wrist|hip|nose|bone|foot|hand)s? (?:is |are |looks |look |seems |might be |may be )?broken|stings?|stung|swelling|swollen|"
      r"can'?t breathe|struggling to breathe|not waking up|won'?t wake up|not responding|swallowed|gored|in surgery|"
      r"broken (?:ankle|wrist|hip|nose|ribs?)|(?:cut|broke|hurt|burned|burnt|scalded|injured|twisted) (?:his|her|their|my) "
      r"(?:arm|leg|hand|head|face|foot|ankle|wrist|back|neck|finger)s?"),

@@ -202,13 +202,13 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
     "water_rescue": fastre.compile(
         r"溺水|溺亡|落水|坠海|坠河|坠江|(?:卷|冲|落|掉|跌|滑)入(?:水|河|江|海|湖)中|(?<![要想])跳河|(?<![要想])跳海|翻船|沉船|"
         r"(?:掉|落|跌|摔|滑|冲|栽|翻)(?:进|入|到)?(?:了)?(?:河|海|江|湖|水|池塘|鱼塘|水塘|水库|水渠|河道)(?:里|中)|(?:掉|落|跌|摔|滑|冲|栽)(?:进|入|到)(?:了)?(?:河|海|江|湖|水|池塘|鱼塘|水塘|水库|水渠|河道)|(?:水|河|海|湖)里.{0,8}扑腾|"
-        rf"{_VESSEL_ZH}.{{0,30}}(?:翻了|侧翻|倾覆|沉没|下沉|沉了|抛锚|发动机.{{0,2}}坏|机器坏|熄火|进水|漏水|碰撞|相撞|撞上|撞到|搁浅|遇险|失去动力|失联|翻|漂航|走锚|触礁)|"
+        rf"{_VESSEL_ZH}.{{0,30}}(?:翻了|侧翻|倾覆|沉没|下沉|沉了|抛锚|发动机.{{0,2}}坏|机器坏|熄火|进水|漏水|碰撞|相撞|撞上|撞到|搁浅|遇险|失去动力|失联|翻|漂航|走锚|触礁|冻住|被冰|冰(?:挤|困|封)住)|"
         r"(?:河|江|湖|海|水库|水塘|水)里?(?:漂着|漂浮|有(?:个)?人)|浮尸|"
         r"(?:礁石|沙洲|滩涂|江心|河心|孤岛|海边|海滩|河滩|江滩|河中间|河中央|江中间).{0,10}(?:困|涨潮|海水.{0,4}涨)|困.{0,4}(?:河心|江心|河滩|江滩|河中间|沙洲)|"
         r"(?:水库|河|江|湖|海|池塘|水塘|鱼塘)(?:边|里|旁)[^。]{0,12}(?:未归|没回来|不见了|失踪|找不到|找不着)|"
         r"离岸流|卷入海|被浪|被(?:水|浪|海水|河水)?冲(?:到深水|出去|远了|走了)|冲到深水区|涨潮.{0,6}困|困.{0,8}涨潮|潮水.{0,6}困|海上搜救|水上搜救|冲离岸边|被冲离|卷走|"
         r"救生员.{0,8}(?:施救|下水|搜救|救援)|下水(?:施救|救人|搜救)|出海[^。]{0,12}(?:未归|没回来|不归|失联|联系不上|打不通)"
-        r"|掉(?:进)?(?:海|河|水|湖|池塘|冰窟窿)里|(?:掉|落|跌|摔|滑|冲|栽|开)(?:进|入|到)了?\s*(?:the\s+)?(?:harbou?r|river|sea|lake|water|canal|reservoir|pond)\b|落海|冰窟窿|困.{0,4}(?:礁石|沙洲|滩涂)|游泳.{0,10}(?:抽筋|沉下|没上来|不见)|抱着(?:桥墩|树|木头|礁石)|赶海.{0,10}(?:困|围)|"
+        r"|掉(?:进)?(?:海|河|水|湖|池塘|冰窟窿)里|(?:掉|落|跌|摔|滑|冲|栽|开)(?:进|入|到)了?\s*(?:the\s+)?(?:harbou?r|river|sea|lake|water|canal|reservoir|pond)\b|落海|冰窟窿|困.{0,4}(?:礁石|沙洲|滩涂)|游泳.{0,10}(?:抽筋|沉下|没上来|不见)|(?:游泳|游出去|游远|下河|下水|玩水|戏水)[^。]{0,16}(?:少了(?:一|两|俩)个|不见了|没回来|没影了|没上来)|抱着(?:桥墩|树|木头|礁石)|赶海.{0,10}(?:困|围)|"
         r"潮水.{0,6}围|没上来|漂着|触礁|搁浅在|(?:礁|滩|岸边|海边|近岸|港|湾|海|岛|海里|外海).{0,8}搁浅|(?:船|艇).{0,4}(?:坏了|不动了|漂走)|海上.{0,10}(?:救命|不动)|"
         r"(?:池塘|鱼塘|水塘|河|海|水库|冰面|大坝|堤|码头).{0,10}(?:掉|滑|落|摔|跌)(?:进|下)去|钓鱼.{0,10}(?:掉|滑|落|摔|跌)(?:进|下)"
     ),
@@ -248,7 +248,7 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"(?<![石物块砖瓦])从.{0,10}(?:楼|层|窗户?|阳台|楼顶|屋顶|房顶|树上?|梯子?|脚手架|高处|吊篮|船舱|舱|平台|车斗|货堆).{0,3}(?:掉|摔|坠|跌|落)(?:下|落|了)|高处坠落|"
         # people down a cliff or ravine; animals that gore, kick or bite
         r"(?:跌|摔|掉|滚|坠)(?:下|落)(?:了)?(?:山崖|悬崖|山沟|山涧|沟底|崖)|"
-        r"(?:牛|马|驴|骡子|猪|羊|狗|犬)[^，,。 ]{0,2}(?:顶|踢|咬|拱|撞)(?:了|伤|着|到|倒|他|她|人)|(?<![要想])跳楼(?!.{0,3}(?:价|甩卖))|坠楼|"
+        r"(?:牛|马|驴|骡子|猪|羊|狗|犬)[^，,。 ]{0,2}(?:顶|踢|咬|拱|撞)(?:了|伤|着|到|倒|他|她|人)|(?:马|牛|驴|骡子)(?:受惊|惊了|毛了)|(?<![要想])跳楼(?!.{0,3}(?:价|甩卖))|坠楼|"
         # electrocution and lightning: an accident of its own kind, whatever state the person is in
         r"触电|被电(?:打|击|倒|着)|电打(?:了|着|倒)|让电|叫电|遭雷击|雷劈|被雷(?:击|打|劈)"
         # people shut in a lift or a cold store: the entrapment, not the illness they have, is the incident
@@ -260,7 +260,7 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
     # Incidents of no other family; and casualty words alone (被困, 失联), which make a
     # report (更新：被困人员已全部救出) whose family the message does not say.
     "other": fastre.compile(
-        r"(?:被|让|叫)?(?:大)?雪封(?:在|住)|(?:枯井|机井|水井|窨井|井|坑|地洞|下水道|地窖)里(?:头|面|边)?有(?:个)?人|电梯.{0,6}(?:困|卡|故障|关人)|困.{0,3}电梯|(?:过山车|缆车|索道|摩天轮|吊篮|吊厢|游乐设施|大摆锤).{0,8}(?:停|卡|悬|挂|困)|(?:停|卡|悬|挂)在(?:了)?半空|停电|断电|踩踏|被踩|踩伤|坠楼|跳楼|轻生|高空坠物|坠落|走失|"
+        r"冰雹[^。]{0,12}(?:打坏|砸坏|砸伤|打伤|毁|砸碎|打碎)|龙卷风|(?:被|让|叫)?(?:大)?雪封(?:在|住)|(?:枯井|机井|水井|窨井|井|坑|地洞|下水道|地窖)里(?:头|面|边)?有(?:个)?人|电梯.{0,6}(?:困|卡|故障|关人)|困.{0,3}电梯|(?:过山车|缆车|索道|摩天轮|吊篮|吊厢|游乐设施|大摆锤).{0,8}(?:停|卡|悬|挂|困)|(?:停|卡|悬|挂)在(?:了)?半空|停电|断电|踩踏|被踩|踩伤|坠楼|跳楼|轻生|高空坠物|坠落|走失|"
         r"被困|失联|失踪|下落不明|被埋|摔下|坠崖|跌落|骨折|溺亡|触电|尸体|遗体"
         r"|打架|斗殴|动刀|持刀|砍人|漏电|电倒|被电|停水|反锁|锁在车里|井盖|掉下去了|找不着了|找不到了|走丢|"
         r"老年痴呆|迷路|烫伤|扎伤|雷劈|被.{0,4}烫(?:了|着|伤|到)|(?:掉|摔|栽|跌|滚|滑)(?:进|到|下)?了?(?:枯井|机井|水井|窨井|井|坑|地洞|洞|沟|下水道)(?:里|中|内|下)|(?:狗|犬).{0,4}咬|咬人|咬伤|未归|(?:还|一直|至今|到现在|一宿|一夜|一晚上?|放学后?|出去后?)(?:都)?(?:没|没有|未)回(?:家|来)(?!吃|睡|拿)|"
@@ -319,7 +319,7 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"engine (?:failure|failed|broke down|trouble))|"
         rf"\b(?:collided|collision)\b.{{0,40}}\b{_VESSEL_EN}\b"
         r"|\bstranded\b.{0,30}\b(?:offshore|at sea|sandbar|sandbank|rocks|reef|islet|island|lake|river)\b|\b(?:sandbar|sandbank)\b|"
-        r"\bon the rocks\b|\bpeople in (?:the )?water\b|\bdrifting\b|\badrift\b|\bdismasted\b|"
+        r"(?<!slipped )(?<!fell )(?<!tripped )\bon the rocks\b|\bpeople in (?:the )?water\b|\bdrifting\b|\badrift\b|\bdismasted\b|"
         r"\bthrough the ice\b|\b(?:car|van|vehicle|truck|lorry|bus|taxi)s? (?:is |was |went |has gone |ended up |rolled )?in(?:to)? the (?:canal|river|lake|sea|harbou?r|water|reservoir|dock|quay)\b|\bice\b.{0,30}\b(?:cracked|broke|gave way)\b.{0,40}\b(?:went|fell) (?:in|through)\b|\binto the (?:water|sea|river|harbou?r|lake|reservoir|canal)\b|"
         r"\bbetween the (?:ship|vessel|boat) and the (?:quay|pier|wharf|dock|jetty)\b|"
         r"\bbody\b.{0,30}\b(?:from|in) the (?:water|sea|river|harbou?r|lake|reservoir)\b|"
@@ -373,7 +373,7 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\bambulance (?:called|requested|needed)\b|\bcalled an ambulance\b|\boverdose\b|\bvomiting\b|\bdiarrh\w*|"
         r"\ballergic\b|\bchoking\b|\bfainted\b|\bpassed out\b|\bbreathing difficult\w*|\bdifficulty breathing\b|"
         r"\bmedical emergency\b|\bcarbon monoxide\b|\bsnake ?bite\b|\bbitten by a snake\b|\bstung\b|\bfood poisoning\b|"
-        r"\bfell ill\b|\bunwell\b|\bhead (?:wound|injury)\b|\bfell down the stairs\b"
+        r"\bfell ill\b|\bunwell\b|\bjellyfish\b|\bstings?\b|\bswollen\b|\bswelling\b|\bhead (?:wound|injury)\b|\bfell down the stairs\b"
         r"|\basthma attack\b|\bdiabetic\b|\bhypothermi\w*|\bheat exhaustion\b|\bdehydrat\w*|\bfever\b|\brash\b|\bmeasles\b|\bchest pains?\b|\bmedevac\b|\bsick\b|\bnorovirus\b|\boutbreak\b|"
         r"\blying (?:on|in) the (?:road|street|ground|snow)\b|\bnot moving\b|\bin labou?r\b|\bgiving birth\b|"
         r"\bwaters? (?:has |have )?broken\b|"
@@ -431,7 +431,7 @@ _TOPIC_AFTER = re.compile(
 # …and one of these before it denies it: 暂未泄漏, 未发现明火, no leak, not on fire.
 _DENIED_BEFORE = re.compile(
     r"(?:(?:未|没|没有|无|暂无|尚未|暂未|并未|未发现|没发现)(?:发生|出现)?|\bno|\bnot|\bwithout|\bno sign of)\s*$|"
-    r"(?:防止|预防|以防|谨防|避免|以免)[^，,。！!]{0,4}$"
+    r"(?:防止|预防|以防|谨防|严防|防范|避免|以免|当心|小心)[^，,。！!]{0,4}$"
 )
 
 
