@@ -242,11 +242,13 @@ def _headcount(words: str, clause: _Clause, tally: _Tally, rules: Rules) -> None
                 return  # the count stays free: "1人已救出，伤势较重" is also 1 injured
 
 
+_INSIDE = re.compile(r"^\s*(?:里面|里头|里边|车上|车里|船上|屋里|轿厢里|轿厢内)(?:还)?(?:有|是)?")
 _LIST_JOINERS = re.compile(r"[\s和、及跟与加还有另]+")
 
 
 def _only_people(words: str) -> bool:
     """A clause that is nothing but counted people: 一个老人一个小孩, 两个大人三个孩子."""
+    words = _INSIDE.sub("", words, count=1)  # 里面一个大人一个小孩: where they are, then who
     rest = w.ZH_PERSON_RE.sub("", w.ZH_COUNT.sub("", w.ZH_PAIR.sub("", words)))
     return bool(w.ZH_COUNT.search(words) or w.ZH_PAIR.search(words)) and not _LIST_JOINERS.sub("", rest)
 
@@ -315,6 +317,8 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
         return earlier.value, False
     if p.kind in tally.stated or w.HOW_MANY_UNKNOWN.search(text, p.end, p.end + 16):
         return None  # …有咳嗽症状，人数待统计: people, but no figure
+    if p.kind == "missing" and text.startswith("少了", p.start):
+        return {"一": 1, "两": 2, "俩": 2, "三": 3}[text[p.start + 2]], False  # 游泳的少了一个: one fewer came back
     if p.kind == "dead" and _A_BODY.fullmatch(text, p.start, p.end):
         return 1, True  # 死者身份已确认 / the body was recovered: the dead one, named by the word
     if p.kind == "trapped" and (rules.lift.search(before) or text.startswith("困人", p.start)):
@@ -349,7 +353,7 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
 # Words for the dead that name one body: 死者, 遗体, "body recovered".
 _A_BODY = re.compile(r"死者|遗体|尸体|遇难者|dead body|body (?:recovered|of)|body (?:was |has been |had been )?(?:recovered|found|pulled out|retrieved|washed up)")
 # Someone being resuscitated is alive to the centre (injured), whatever state is told.
-_RESUSCITATING = re.compile(r"\bcpr\b|心肺复苏|正在按|人工呼吸|\bresuscitat")
+_RESUSCITATING = re.compile(r"\bcpr\b|心肺复苏|正在按|人工呼吸|正在(?:全力)?抢救|抢救中|\bresuscitat")
 # … and being done now, on somebody (not CPR training): one injured even when nobody is counted.
 _RESUSCITATING_NOW = re.compile(
     r"(?:正在|在给|给他|给她|在)(?:做|进行|按|施行|实施)?(?:心肺复苏|人工呼吸|胸外按压)|正在按|"
@@ -401,6 +405,12 @@ def zh_casualties(text: str) -> dict[str, int]:
     text = _upto_enough(text, preds)
     preds = preds[:MAX_PREDICATES]
     counts = _zh_counts(text)
+    if _LATIN_WORD.search(text):
+        # port and factory staff write the people in English and the state in Chinese
+        # ("two workers 晕倒", "around 15 kids"): English counts of people count here too
+        counts = sorted(counts + [c for c in _en_counts(text) if c.value and not c.someone
+                                  and not any(c.start < d.end and d.start < c.end for d in counts)],
+                        key=lambda c: c.start)
     result = _extract(text, counts, preds, _clauses(text, w.ZH_CLAUSE_SEP), w.ZH)
     # 一死两伤: counts and predicates in one breath.
     compact: dict[str, int] = {}
@@ -430,14 +440,22 @@ _ANIMAL_BEFORE = re.compile(
     r"(?<![钓养捕打放喂杀])(?:鸡|鸭|鹅|猪|羊|牛|狗|猫|鱼|兔|牲口|牲畜)(?![者的人民户工倌])(?:都|全|也)?(?:被|叫|让|给)?[^，,。 人他她者]{0,2}$"
 )
 _CHOKING = re.compile(r"吃|噎|喉咙|嗓子|气管|喘不")
+_BITES = re.compile(r"(?:咬|踢|顶)(?:了|伤|倒)$")  # 狗咬了一个快递员: the animal is the one that bit
+_WE_BEFORE_ZH = re.compile(r"(?:我们|咱们|俺们|我)[^，,。]{0,6}$")
+_WE_BEFORE_EN = re.compile(r"\b(?:we|we're|we are|our|us|i'm|i am|i)\b[^.!?,]{0,30}$")
+_FIELD_LABEL = re.compile(r"(?:情况|人数)?\s*[:：]")
 
 
 def _zh_kind(m: re.Match[str], text: str) -> str | None:
     """The kind a predicate states, where the place changes it: who has not come up from a
     pit, a well or a tank (仨工人下污水井 都没上来) is down there, trapped, not swept away."""
     kind = m.lastgroup or "injured"
-    if _ANIMAL_BEFORE.search(text, max(0, m.start() - 6), m.start()):
+    if _FIELD_LABEL.match(text, m.end()):
+        return None  # 伤亡：…, 人员伤亡情况：暂无 — the heading of a field in a formatted report, not a state
+    if _ANIMAL_BEFORE.search(text, max(0, m.start() - 6), m.start()) and not _BITES.match(m.group()):
         return None  # 把邻居的鸡咬死了 / 羊叫水冲走了: animals, not people
+    if m.group() == "迷路" and _WE_BEFORE_ZH.search(text, max(0, m.start() - 8), m.start()):
+        return "trapped"  # 我们在大黑山上迷路了 五个人: the callers, lost where they stand
     if m.group() in ("没上来", "没拉上来") and w.ZH_CONFINED.search(text):
         return "trapped"
     if m.group() in ("卡住了", "卡住", "被卡") and _CHOKING.search(text):
@@ -448,6 +466,7 @@ def _zh_kind(m: re.Match[str], text: str) -> str | None:
 
 
 _SEPARATOR = re.compile(r"[，,。；;\n]")
+_LATIN_WORD = re.compile(r"[a-z]{3,}")
 
 
 def _died_of_injuries(text: str, result: dict[str, int], counts: list[_Count], preds: list[_Pred],
@@ -497,6 +516,8 @@ def en_casualties(text: str) -> dict[str, int]:
     preds = []
     for m in w.EN_PRED.finditer(text):
         kind = m.lastgroup or "injured"
+        if kind == "missing" and m.group().endswith("lost") and _WE_BEFORE_EN.search(text, max(0, m.start() - 40), m.start()):
+            kind = "trapped"  # "our hiking group is lost": the callers, not people nobody can find
         preds.append(_Pred(m.start(), m.end(), kind, subset=bool(w.EN_SUBSET_PRED.fullmatch(m.group()))))
     if not preds:
         return _being_resuscitated(text, dict.fromkeys(KINDS, 0))

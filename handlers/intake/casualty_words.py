@@ -40,7 +40,7 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
      r"(?:烧|淹|砸|撞|压|摔|炸|电|冻|闷|呛|熏|毒|轧|碾)死|没了气|断气|断了气|咽气|当场(?:就)?没了|当场(?:就)?不行了|没(?:能)?(?:抢)?救过来"),
     ("missing",
      r"失联|失踪|走失|生死不明|下落不明|失去联系|联系不上|(?:尚|仍|还)?未(?:能)?联系上|找不到|不见了|未找到|没找到|没有找到|"
-     r"没上来|冲走|冲跑|卷走|找不着|(?:仍|还|正)在(?:搜寻|寻找|找)|少了一个|一宿没回|没回来|迷路|没拉上来|没联系上|联系不到|没找着|没捞着|不知去向|走丢|未归|(?:还|一直|至今|到现在|一宿|一夜|一晚上?|放学后?|出去后?)(?:都)?(?:没|没有|未)回家(?!吃|睡|拿)|一直没看见|没(?:再)?(?:露头|冒头|浮上来|露出来)|不见踪影|没了踪影|没影了"),
+     r"没上来|冲走|冲跑|卷走|找不着|(?:仍|还|正)在(?:搜寻|寻找|找)|少了(?:一|两|俩|三)个|一宿没回|没回来|迷路|没拉上来|没联系上|联系不到|没找着|没捞着|不知去向|走丢|未归|(?:还|一直|至今|到现在|一宿|一夜|一晚上?|放学后?|出去后?)(?:都)?(?:没|没有|未)回家(?!吃|睡|拿)|一直没看见|没(?:再)?(?:露头|冒头|浮上来|露出来)|不见踪影|没了踪影|没影了"),
     ("trapped",
      r"被困|受困|围困|埋了|压了|困住|困在|困于|困了|困着|被卡|卡住了|被夹|夹住|呼救|喊救命|没撤出|未撤出|没能撤出|"
      r"没有撤出|还在里面|仍在里面|没下来|没出来|没逃出|没跑出|被埋|埋压|埋在|被压(?![伤死折断坏])|压在|压住|卡在|卡住|出不来|困人|"
@@ -61,12 +61,12 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
      r"上吐下泻|发烧|高烧|红肿|蜇伤|被蜇|抽筋|扎伤|挤压|哼哼|头破|腿断|腿折|起疹子|病倒|昏过去|晕过去|"
      r"压折|摔折|砸着|流了好多血|(?:烫|烧|伤|摔|砸|撞|炸|咬)得(?:不轻|很重|挺重|厉害|够呛)|(?<=人)躺着|皮外伤|擦破|(?:坠楼|(?<![牌物石块砖瓦板])坠落|摔下来)(?!死亡|身亡|致死)|"
      r"(?:被|叫|让|给)[^，,。 ]{0,8}?(?:撞|刮|砸|烫|烧|咬|蛰|蜇|电|扎|割|划|夹|轧|碾|挤|戳|顶|踢|打|拱|踩)(?:了|着|到|伤|倒|飞|破|断|穿)(?!死)|"
-     r"(?:手|脚|手脚|全身|浑身|舌头)(?:都)?发麻|"
+     r"(?:手|脚|手脚|全身|浑身|舌头)(?:都)?发麻|(?<=[狗犬蛇马牛驴])(?:咬|踢|顶)(?:了|伤|倒)|"
      r"(?<=人)不行了|好像不行了|快不行了|没意识|没知觉|没反应了|(?:突然|一下子?)(?:就)?倒(?:了|下|地)|(?<![气头])晕了|"
      # hurt, told by the body or the harm: 挂彩, 胳膊断了, 摔着了, 嘴歪了, 抽抽, 烧着了
      r"挂彩|砸到|砸中|碰伤|磕伤|撞破|跌破|摔破|昏了过去|晕了过去|喘不上来气|浑身是血|受了点伤|受点伤|还有气|还有呼吸|误喝|误食|吃了.{0,6}(?:毒蘑菇|蘑菇|河豚|农药|老鼠药)|嘴麻|"
      r"(?:手|胳膊|腿).{0,2}(?:卷|绞|夹|轧)(?:进|入)|绞伤|夹伤|轧伤|病例|患儿|发热|皮疹|就诊|心梗|心肌梗|脑梗|中风|突发疾病|犯病|"
-     r"(?:胳膊|手|脚|手指|肋骨|腰|骨头|腿)(?:给|被)?[砸摔压撞轧打夹]?(?:断|折)|(?:满脸|满头|一身|浑身|全身|头上|脸上)(?:都|全)?是血|还有(?:一)?口气|熏着|(?:吃|喝|吞)了(?:半|一|大半|小半|好几|几)(?:瓶|板|盒|片|粒|包)|喝了?(?:农药|敌敌畏|百草枯|老鼠药|药水)|送(?:到|去|进)(?:了)?(?:医院|卫生院)|摔着|磕破|碰破|碰倒|嘴歪|说不出话|抽抽|蛰伤|被.{0,3}蛰|"
+     r"(?:胳膊|手|脚|手指|肋骨|腰|骨头|腿)(?:给|被)?[砸摔压撞轧打夹]?(?:断|折)|(?:满脸|满头|一身|浑身|全身|头上|脸上)(?:都|全)?是血|还有(?:一)?口气|熏着|(?:吃|喝|吞)了(?:半|一|大半|小半|好几|几)(?:瓶|板|盒|片|粒|包)|喝了?(?:农药|敌敌畏|百草枯|老鼠药|药水)|送(?:到|去|进|往)?(?:了)?[^，,。 ]{0,6}?(?:医院|卫生院|卫生室|诊所|急诊)|摔着|磕破|碰破|碰倒|嘴歪|说不出话|抽抽|蛰伤|被.{0,3}蛰|"
      r"(?:烧|砸|撞|划|扎|咬|烫|炸|熏|呛)(?:坏|破)了?(?:手|脚|腿|头|脸)|心脏不舒服|吐血|昏死|崴了|崴脚|脚崴|扭了脚|扭伤了|"
      # the body part, then the harm: 胳膊烫了, 手被割破; lying still where one fell; 撞了三个人
      r"(?:手|胳膊|腿|脚|脸|头|手指|后背|背)(?:都|也)?(?:被|给)?(?:烫|烧|砸|扎|割|划|咬|炸|蹭|磕)(?:伤|破|坏|了|着|烂)|"
@@ -79,9 +79,9 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
 ZH_CONFINED = fastre.compile(r"井|窖|(?:污水|沼气|化粪|粪|清粪|沉淀|蓄水)池|罐|地洞|坑|电梯|轿厢")
 ZH_PRED = fastre.compile("|".join(f"(?P<{k}>{p})" for k, p in _ZH_PREDICATES))
 # Predicates that name a part of the injured (5人受伤（2人重伤）, 3人住院) …
-ZH_SUBSET_PRED = fastre.compile(r"送医|就医|住院|重伤|昏迷|没有意识|失去意识|意识不清|不省人事")
+ZH_SUBSET_PRED = fastre.compile(r"送医|就医|住院|送(?:到|去|进|往)?(?:了)?[^，,。 ]{0,6}?(?:医院|卫生院|卫生室|诊所|急诊)|重伤|昏迷|没有意识|失去意识|意识不清|不省人事")
 # … except 重伤 set against 轻伤 (2人轻伤1人重伤 is 3).
-ZH_SUBSET_PRED_NOT_SEVERE = fastre.compile(r"送医|就医|住院|昏迷|没有意识|失去意识|意识不清|不省人事")
+ZH_SUBSET_PRED_NOT_SEVERE = fastre.compile(r"送医|就医|住院|送(?:到|去|进|往)?(?:了)?[^，,。 ]{0,6}?(?:医院|卫生院|卫生室|诊所|急诊)|昏迷|没有意识|失去意识|意识不清|不省人事")
 
 # 3人 / 一名 / 十余名 / 二十多名 / 老两口 / 一具: a number with a person classifier.
 ZH_COUNT = fastre.compile(
@@ -146,7 +146,7 @@ ZH_CLAUSE_SEP = fastre.compile(
 )
 # Died after treatment: counted among the injured before.
 ZH_DIED_LATER = re.compile(r"抢救无效|经抢救.{0,4}(?:死亡|身亡)|送医后.{0,6}(?:死亡|身亡|不治|去世)|在医院.{0,4}(?:死亡|去世)")
-ZH_NEGATION = fastre.compile(r"(?:无(?!法)|没|未|毫无|并无|暂无|不见|防止|以防|谨防|避免|以免|别让|不要让|小心)[^，,。；;]{0,6}$")
+ZH_NEGATION = fastre.compile(r"(?:无(?!法)|没|未|毫无|并无|暂无|不见|防止|以防|谨防|严防|防范|避免|以免|别让|不要让|小心)[^，,。；;]{0,6}$")
 
 # --- English --------------------------------------------------------------------------
 
@@ -176,7 +176,9 @@ _EN_SINGULAR = (
     r"seaman|boatman|deckhand|friend|roommate|flatmate|colleague|buddy|brother|sister|uncle|aunt|cousin|grandson|"
     r"granddaughter|boyfriend|girlfriend|partner|grandmother|grandfather|grandma|grandpa|mom|mum|dad|mama|papa|"
     r"grandad|granddad|granny|technician|electrician|mechanic|engineer|welder|fireman|lifeguard|guest|staff member|"
-    r"kayaker|paddler|rafter|boater|skier|snowboarder|jogger|runner|walker|hunter|biker|camper|trekker|male|female"
+    r"kayaker|paddler|rafter|boater|skier|snowboarder|jogger|runner|walker|hunter|biker|camper|trekker|male|female|"
+    r"stevedore|docker|dock worker|labou?rer|sailor|seafarer|porter|cleaner|janitor|caretaker|watchman|fitter|rigger|"
+    r"crane driver|forklift driver|contractor|apprentice|intern"
 )
 # One person named without a number: "a cyclist knocked down" is 1; "old people stuck" is unknown.
 EN_ONE_PERSON = fastre.compile(rf"\b(?:{_EN_SINGULAR})\b")
@@ -197,7 +199,7 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
     ("trapped",
      r"trapped|stranded|stuck|pinned|buried|(?:can'?t|cannot|could not|couldn'?t|unable to) (?:leave|get away|get off|go out)|cut off by (?:the )?(?:rising )?(?:water|floods?|floodwaters?|tide|river|sea)|can't get out|cannot get out|unable to get out|still inside|"
      r"still in there|inside still|still down there|can't climb out|cannot climb out|unable to climb out|"
-     r"can't get down|cannot get down|clinging|holding onto|on the roof|on the rocks|under the rubble|"
+     r"can't get down|cannot get down|clinging|holding onto|on the roof|(?<!slipped )(?<!fell )(?<!tripped )on the rocks|under the rubble|"
      r"under (?:the )?debris|cut off by the tide|can'?t escape|cannot escape|unable to escape|marooned|wedged|"
      r"locked in|surrounded by (?:flood ?)?water|not (?:yet )?out(?: yet)?|still underground|haven'?t come out|"
      r"fell (?:in|into|down) (?:the |a |an )?(?:\w+ )?(?:well|pit|hole|shaft|manhole|drain|sinkhole|silo|tank|hopper|cellar|vat)|"
@@ -206,7 +208,7 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"(?:man|woman|child|kid|boy|girl|grandma|grandpa|grandmother|grandfather|someone|somebody) (?:still )?inside\b|cannot reach (?:him|her|them)|can'?t reach (?:him|her|them)"),
     ("injured",
      r"injur(?:ed|ies|y)|hurt|wounded|burns|burned|burnt|cuts|bruises|hospitali[sz]ed|taken to hospital|"
-     r"sent to hospital|sick|ill|unconscious|collapsed|poisoned|irritation|casualt(?:y|ies)|bleeding|fractures?|"
+     r"sent to hospital|sick|ill|unconscious|collapsed|poisoned|(?:food |gas |carbon monoxide |co |chemical )?poisoning|splashed|irritation|casualt(?:y|ies)|bleeding|fractures?|"
      r"broken (?:leg|arm|bones?)|seriously|critically|badly|severely|knocked down|overcome by|heat ?stroke|"
      r"suffering|symptoms|in critical condition|hit by|treated|breathing (?:problems|difficulties)|"
      r"(?:smoke )?inhalation|concussion|scalded|electrocuted|vomiting|diarrho?ea|nausea|dizzy|dizziness|unwell|"
@@ -217,6 +219,7 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"can'?t get up|cannot get up|unable to get up|can'?t stand up|choking|turning blue|can'?t walk|cannot walk|"
      r"crushed (?:his |her |a |the )?(?:hand|leg|foot|arm|fingers?|chest)|"
      r"(?:hit|struck) (?:on|in) the (?:head|face|chest|back)|(?:arm|hand|leg|foot|finger)s? (?:was |got |is )?(?:caught|crushed|trapped|stuck) in|"
+     r"(?:arm|leg|ankle|wrist|hip|nose|bone|foot|hand)s? (?:is |are |looks |look |seems |might be |may be )?broken|stings?|stung|swelling|swollen|"
      r"can'?t breathe|struggling to breathe|not waking up|won'?t wake up|not responding|swallowed|gored|in surgery|"
      r"broken (?:ankle|wrist|hip|nose|ribs?)|(?:cut|broke|hurt|burned|burnt|scalded|injured|twisted) (?:his|her|their|my) "
      r"(?:arm|leg|hand|head|face|foot|ankle|wrist|back|neck|finger)s?"),
@@ -270,7 +273,10 @@ EN_BARE_COUNT_AFTER = re.compile(
 # Numbers that name things: block 7, gate 2, no. 4, km 92.
 EN_NOT_COUNT_BEFORE = fastre.compile(
     r"\b(?:no\.?|#|block|gate|km|room|floor|exit|route|bus|line|building|unit|pier|berth|shaft|lane|no one|number|"
-    r"platform|ward|bay|level|warehouse|dock|zone|area|hall|car|truck|road|rd|street|st|avenue|ave|g\d+|s\d+)\s*$"
+    r"platform|ward|bay|level|warehouse|dock|zone|area|hall|car|truck|road|rd|street|st|avenue|ave|g\d+|s\d+|"
+    # equipment and port or plant numbering: crane 7, tank 3, hold 4, yard B2, line 5, boiler 2
+    r"crane|tank|hold|yard|store|lab|terminal|jetty|quay|wharf|stack|bed|cabin|deck|ramp|machine|pump|boiler|"
+    r"reactor|kiln|press|anchorage|tower|hangar|workshop|shed|furnace|vessel|silo|conveyor|section|sector|phase|team|shift)\s*$"
 )
 EN_DIED_LATER = re.compile(r"\b(?:has |have |later )?died (?:in|at|on the way to) (?:the )?hospital\b|\blater died\b|"
                            r"\bdied of (?:his|her|their) injuries\b")

@@ -26,13 +26,21 @@ _CHATTER_OPENING = re.compile(
     r"\W*(?:关于.{0,40}(?:通知|决定|意见|方案|报告)|转发|转自|转载|转[:：]|测试|试一下|通知|提醒|温馨提示|公告|谢谢|感谢|多谢|辛苦|明天|明早|明晚|后天|下周|下个月|"
     r"(?:test(?:ing)?|notice|fyi|thanks|thank you|cheers|tomorrow|next (?:week|month))\b)",
 )
+# A forward whose first line is only its source (a town, an office, a group) and whose report
+# follows on the next lines: relayed inside the county, read like the report itself.
+_RELAYED = re.compile(
+    r"\W*(?:【转发】|转发|转自|转)[:：]?\s*[^\n，,。]{0,16}(?:镇|乡|街道|管理区|村|办|应急|所|队|站|中心|群|网格)[^\n，,。]{0,8}[:：]?\s*\n"
+)
+# A unit's notice header (镇卫生院提醒：, 物业通知：, 交警提示：): chatter like a bare 通知：.
+_UNIT_NOTICE = re.compile(r"\W*[^，,。：:\s\n]{1,10}(?<!紧急)(?:提醒|温馨提示|提示|通知|公告|倡议)[:：]")
 # Anywhere in the message: drills, forecasts, meetings, notices, statistics, thanks.
 # Two lists, so that English text is not searched for Chinese words and back.
 _CHATTER_ZH = fastre.compile(
     r"演练|演习|拉练|"                                                      # drills
     r"今年以来|年以来|同比|环比|共发生.{0,8}[0-9]+起|[0-9]+起(?:火灾|事故|警情)|"  # statistics
     r"(?:火警|火灾|事故|警情|救援|险情|出警)[0-9]+起|(?:本周|本月|本年度?|全年|上半年|下半年|本季度|上周|上月)[^，,。]{0,6}(?:共|累计)|"
-    r"请忽略|"                                                              # tests
+    r"请忽略|经核实(?:是|为)|(?:是|系)[^，,。 ]{0,6}(?:烧纸|烧荒|烧秸秆|烧麦秸|烧垃圾|烧树叶|做饭|烧烤|熏肉|放鞭炮|放烟花|放炮仗)[^。]{0,16}(?:没事|无事|已处理|不用|看着)|"
+    r"(?:网上|朋友圈|抖音|快手|群里)[^，,。 ]{0,4}发(?:视频|图片|照片)说|日本|韩国|土耳其|印尼|印度尼西亚|菲律宾|尼泊尔|意大利|美国|墨西哥|智利|缅甸|越南|泰国|"                                                              # tests
     r"预计.{0,12}(?:影响|登陆|来袭|到达|抵达|降雨|降水|强降|过境|出现)|预报|发布.{0,8}预警|预警信号|"
     r"将(?:于|在)?.{0,10}(?:影响|登陆|过境)|可能(?:出现|发生|引发|造成)|"
     r"会议(?!室|中心)|开会(?!的)|例会|总结会|调度会|视频会|召开|"                    # meetings
@@ -60,7 +68,7 @@ _CHATTER_ZH = fastre.compile(
 _NOTICE_ZH = fastre.compile(
     r"请.{0,6}(?:注意|做好)(?!.{0,4}(?:转移|撤离|疏散)准备).{0,4}(?:防范|防御|准备)|请各(?!.{0,8}协助(?:查找|寻找|搜寻))|各(?:单位|镇街|部门|乡镇|街道|队)[^，,。]{0,12}(?:前|务必|须|要)|"
     r"做好(?!.{0,4}(?:转移|撤离|疏散)准备).{0,6}(?:防范|准备|防御|工作)|咨询|我?(?:问|打听)一下|想(?:问|打听)|"
-    r"报送|(?:上报|提交|报到).{0,8}前|建议.{0,6}(?:加装|增加|配备|安装|装|设置|修)"
+    r"报送(?!单位|人|时间|部门)|(?:上报|提交|报到).{0,8}前|建议.{0,6}(?:加装|增加|配备|安装|装|设置|修)"
 )
 _CHATTER_EN = fastre.compile(
     r"\bdrills?\b|\b(?:fire|evacuation|emergency|rescue|joint|tabletop) exercises?\b|"
@@ -78,6 +86,7 @@ _CHATTER_EN = fastre.compile(
     r"\bgreat (?:job|work|teamwork)\b|\bwell done\b|"
     # news from elsewhere, films, scenarios, summaries, planned outages
     r"\b(?:another|other|neighbou?ring) (?:province|country|countries)\b|\babroad\b|\boverseas\b|"
+    r"\bin (?:japan|korea|turkey|indonesia|the philippines|nepal|italy|america|the us|the usa|mexico|chile|myanmar|vietnam|thailand|india|pakistan|iran|greece|taiwan)\b|"
     r"\b(?:movie|film|documentary|tv series|novel)\b|\bscenario\b|\bsimulat(?:ed|ion)\b|"
     r"\b(?:monthly|weekly|daily|annual|yearly|quarterly) (?:summary|stats|report)\b|\bsummary:|"
     r"\b(?:planned|scheduled) (?:power cuts?|outages?|maintenance|works?)\b|"
@@ -153,6 +162,7 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"(?:罐子|罐体|储罐|阀门|(?:燃气|煤气|天然气|输油|化工|氨)(?:管道|管线))(?:被)?(?:挖|撞)?(?:破|断|裂|漏)|死鱼|(?:油|液体|药水|酸)[^，,。 ]{0,2}(?:往外|外)(?:流|冒|漏|淌|喷|呲)|"
         r"(?:汽油|柴油|机油|氨水|硫酸|盐酸|农药|化学品).{0,8}(?:流了|流进|流入|往.{0,4}流|漏了|洒了)|(?:农药|化肥|油漆|汽油|柴油|沼气|氨水?|硫磺)味|"
         r"(?:沼气池|化粪池|粪池|清粪池|污水井|污水池|窨井|地窖|罐).{0,10}(?:没上来|下去.{0,6}没)|(?:沼气池|化粪池|粪池|沼气).{0,4}(?:炸|爆)"
+        r"|下(?:池子?|井|罐|窖)[^，,。]{0,8}(?:没上来|晕|倒)|(?:下去|下井|下池)?救(?:人)?的(?:人)?[^，,。]{0,3}也(?:倒|晕|昏)"
     ),
     "earthquake": fastre.compile(r"地震|震感|余震|震中|震级|明显(?:的)?震动|震动明显|感(?:受|觉)到.{0,4}震动|地(?:一|在|直)晃|(?:楼|房子?)(?:一|在|直)晃|地动山摇|"
                                  r"(?:地|楼|房子?)(?:又)?晃(?:了|得)|地动了|(?<!手机)(?<!电话)又震了|震(?:塌|裂|倒|坏|掉)"),
@@ -166,11 +176,12 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
     "fire": fastre.compile(
         _FIRE_ZH + r"|(?:房|屋|车|店|厂|棚|草垛|柴垛|油锅|锅|楼|仓库|铺子?|站|库|场|院|馆|摊|垛|烟囱)(?:子)?.{0,2}(?:着了|点着|烧着)|"
         r"(?<![放排出])走水(?:了|啦)|(?:电动车|电瓶车|充电宝|电瓶|电池)[^，,。]{0,10}(?:爆|炸|自燃)|冒火花|火花四溅|巨响|烧(?:没|光|塌|毁|掉)了|(?:全是|都是|满是|一屋子|一楼道)(?:黑)?烟|烟(?:很大|太大|老大|特别大|好大)|火(?:还|仍)?(?:没|未)(?:灭|扑灭)|火(?:还|仍)在(?:烧|着)|(?:煤气罐|液化气罐|气罐|锅炉|电瓶|电池).{0,3}(?:爆|炸)|"
-        r"(?:炮仗|鞭炮|烟花|花炮|爆竹).{0,6}(?:炸|爆)"
+        r"(?:炮仗|鞭炮|烟花|花炮|爆竹).{0,6}(?:炸|爆)|(?<!电)烧伤"
     ),
     # a building or roof that caves in is a collapse, not ground subsidence
     "collapse_strong": fastre.compile(
         r"(?:屋顶|楼板|顶棚|天花板|房顶|楼顶|棚顶|楼房|房屋|大楼|厂房|仓库|体育馆|礼堂|教室|车间).{0,8}(?:塌陷|塌方)"
+        r"|(?<!吊)桥(?:面|梁|体)?[^，,。 ]{0,3}(?:塌了|坍塌|垮塌|倒塌)|(?:沙场|砂场|基坑|沟槽|管沟|工地|标段|土方)[^，,。]{0,6}塌方"
     ),
     "geological": fastre.compile(
         r"滑坡|泥石流|(?<!基坑)(?<!沟槽)塌方|山体崩塌|山体垮塌|崩塌|落石|塌陷|地陷|地裂|地面沉降|山体开裂|地质灾害|崩落|滚石"
@@ -183,7 +194,7 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
     "flood_strong": fastre.compile(
         r"洪水|洪涝|山洪|内涝|积水|漫堤|漫过|决堤|溃堤|决口|溃坝|倒灌|风暴潮|水淹|被淹|淹没|淹了|涨水|发大水|水漫|河水暴涨|"
         r"管涌|漫顶|溃口|堤坝.{0,4}(?:渗|裂|险)|大坝.{0,4}(?:渗|裂|险)"
-        r"|(?:坝|堤|水库).{0,8}(?:渗水|冒水|口子|裂缝|险情|冲垮|冲毁|垮|漫|溢)|漫坝|(?:冲垮|冲毁).{0,6}(?:堤|坝)|水冲进|"
+        r"|(?:坝|堤|水库)[^。，,]{0,14}(?:渗水|冒水|口子|裂缝|险情|冲垮|冲毁|垮|漫|溢)|漫坝|(?:冲垮|冲毁).{0,6}(?:堤|坝)|水冲进|"
         r"水(?:太大|很大|越来越大|涨上来|漫上来)|超汛限|"
         r"屋顶上.{0,6}(?:等|救)|淹水|(?<!潮)水(?:都)?上来了|水(?:都)?(?:进屋|进院|进家|漫到|漫进|没过|到腰|到膝盖)|水(?:都|已经)?(?:到|过|没过|淹到|漫到|漫过|齐)了?(?:脖子|腰|膝盖|大腿|胸口?|窗户?|车窗|车顶|屋顶|房顶|炕)|"
         r"(?:全村|村里|屋里|家里|房子|地里)(?:都|全)?泡了|水.{0,4}涨起来|(?:桥|路|路基|堤|坝)(?:被)?(?:冲断|冲垮|冲毁|冲塌|冲没)|(?:被)?水(?:给)?冲(?:断|垮|毁|塌)|水.{0,6}把(?:路|桥).{0,3}冲|被水围|泡在水里|被水困"
@@ -191,20 +202,20 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
     "water_rescue": fastre.compile(
         r"溺水|溺亡|落水|坠海|坠河|坠江|(?:卷|冲|落|掉|跌|滑)入(?:水|河|江|海|湖)中|(?<![要想])跳河|(?<![要想])跳海|翻船|沉船|"
         r"(?:掉|落|跌|摔|滑|冲|栽|翻)(?:进|入|到)?(?:了)?(?:河|海|江|湖|水|池塘|鱼塘|水塘|水库|水渠|河道)(?:里|中)|(?:掉|落|跌|摔|滑|冲|栽)(?:进|入|到)(?:了)?(?:河|海|江|湖|水|池塘|鱼塘|水塘|水库|水渠|河道)|(?:水|河|海|湖)里.{0,8}扑腾|"
-        rf"{_VESSEL_ZH}.{{0,30}}(?:翻了|侧翻|倾覆|沉没|下沉|沉了|抛锚|发动机.{{0,2}}坏|机器坏|熄火|进水|漏水|碰撞|相撞|撞上|撞到|搁浅|遇险|失去动力|失联|翻|漂航|走锚|触礁)|"
+        rf"{_VESSEL_ZH}.{{0,30}}(?:翻了|侧翻|倾覆|沉没|下沉|沉了|抛锚|发动机.{{0,2}}坏|机器坏|熄火|进水|漏水|碰撞|相撞|撞上|撞到|搁浅|遇险|失去动力|失联|翻|漂航|走锚|触礁|冻住|被冰|冰(?:挤|困|封)住)|"
         r"(?:河|江|湖|海|水库|水塘|水)里?(?:漂着|漂浮|有(?:个)?人)|浮尸|"
         r"(?:礁石|沙洲|滩涂|江心|河心|孤岛|海边|海滩|河滩|江滩|河中间|河中央|江中间).{0,10}(?:困|涨潮|海水.{0,4}涨)|困.{0,4}(?:河心|江心|河滩|江滩|河中间|沙洲)|"
         r"(?:水库|河|江|湖|海|池塘|水塘|鱼塘)(?:边|里|旁)[^。]{0,12}(?:未归|没回来|不见了|失踪|找不到|找不着)|"
         r"离岸流|卷入海|被浪|被(?:水|浪|海水|河水)?冲(?:到深水|出去|远了|走了)|冲到深水区|涨潮.{0,6}困|困.{0,8}涨潮|潮水.{0,6}困|海上搜救|水上搜救|冲离岸边|被冲离|卷走|"
         r"救生员.{0,8}(?:施救|下水|搜救|救援)|下水(?:施救|救人|搜救)|出海[^。]{0,12}(?:未归|没回来|不归|失联|联系不上|打不通)"
-        r"|掉(?:进)?(?:海|河|水|湖|池塘|冰窟窿)里|(?:掉|落|跌|摔|滑|冲|栽|开)(?:进|入|到)了?\s*(?:the\s+)?(?:harbou?r|river|sea|lake|water|canal|reservoir|pond)\b|落海|冰窟窿|困.{0,4}(?:礁石|沙洲|滩涂)|游泳.{0,10}(?:抽筋|沉下|没上来|不见)|抱着(?:桥墩|树|木头|礁石)|赶海.{0,10}(?:困|围)|"
+        r"|掉(?:进)?(?:海|河|水|湖|池塘|冰窟窿)里|(?:掉|落|跌|摔|滑|冲|栽|开)(?:进|入|到)了?\s*(?:the\s+)?(?:harbou?r|river|sea|lake|water|canal|reservoir|pond)\b|落海|冰窟窿|困.{0,4}(?:礁石|沙洲|滩涂)|游泳.{0,10}(?:抽筋|沉下|没上来|不见)|(?:游泳|游出去|游远|下河|下水|玩水|戏水)[^。]{0,16}(?:少了(?:一|两|俩)个|不见了|没回来|没影了|没上来)|抱着(?:桥墩|树|木头|礁石)|赶海.{0,10}(?:困|围)|"
         r"潮水.{0,6}围|没上来|漂着|触礁|搁浅在|(?:礁|滩|岸边|海边|近岸|港|湾|海|岛|海里|外海).{0,8}搁浅|(?:船|艇).{0,4}(?:坏了|不动了|漂走)|海上.{0,10}(?:救命|不动)|"
         r"(?:池塘|鱼塘|水塘|河|海|水库|冰面|大坝|堤|码头).{0,10}(?:掉|滑|落|摔|跌)(?:进|下)去|钓鱼.{0,10}(?:掉|滑|落|摔|跌)(?:进|下)"
     ),
     "flood_weak": fastre.compile(r"进水|水位.{0,4}(?:上涨|涨|升)|泄洪|泡水|被泡"),
     "collapse": fastre.compile(
         r"倒塌|坍塌|垮塌|塌了|刮塌|压塌|塌落|塌下|垮了|楼塌|房塌|屋塌|墙塌|墙倒|房倒|"
-        r"(?:脚手架|塔吊|吊车|门机|龙门吊|广告牌|招牌|围墙|大棚|棚子|屋顶|楼板|天花板|吊顶|雨棚).{0,6}"
+        r"(?:脚手架|塔吊|吊车|门机|龙门吊|广告牌|招牌|围墙|围挡|大棚|棚子|屋顶|楼板|天花板|吊顶|雨棚).{0,6}"
         r"(?:倒|塌|垮|掉落|刮落|吹落|坠落|砸|掉下来|砸下来|落下来)|"
         r"(?:外墙|墙体|墙皮|瓷砖|幕墙|玻璃|招牌|阳台).{0,4}(?:脱落|掉落|坠落|砸)|"
         r"(?:桥面|桥梁|大桥|桥|楼房|房屋|房子|民房|楼体|大楼|建筑|基坑|地基).{0,6}(?:裂缝|缝|下沉|开裂|倾斜|变形|坍|塌)|"
@@ -219,6 +230,7 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
     ),
     "traffic": fastre.compile(
         r"车祸|交通事故|追尾|相撞|撞车|剐蹭|刮蹭|侧翻|翻车|连环撞|被撞|撞倒|撞伤|撞死|碾压|"
+        rf"{_VEHICLE_ZH}(?:事故|肇事)|"
         rf"{_VEHICLE_ZH}.{{0,10}}(?:撞|冲进|冲出|冲下|翻下|翻入|掉进|坠入|失控|滑下|翻|刮了|刮倒|剐了|蹭了|顶上了|顶到|摔|栽)"
         r"|撞了|撞上了|撞着|刮倒|车.{0,4}翻|车[^，,。 ]{0,12}(?:挤|掉|翻|冲|滑|栽|开)(?:到|进|下)了?(?:路)?沟(?:里|底)?|车[^，,。]{0,12}把[^，,。 ]{1,10}(?:撞|刮|带|蹭|碰)(?:倒|飞|伤|了)|对撞|顶牛|刮擦|剐擦|撞(?:到)?(?:一块|一起)|撞护栏|撞树|撞人|把人撞|被车(?:撞|轧|碾|压|刮|蹭)"
     ),
@@ -226,7 +238,7 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"中毒|中暑|晕倒|昏倒|晕厥|昏迷|休克|心脏病|心梗|心肌梗|脑梗|中风|猝死|抽搐|癫痫|呕吐|腹泻|腹痛|"
         r"肚子疼|拉肚子|上吐下泻|发烧|高烧|发热|起疹子|疹子|手足口|麻疹|水痘|流感|犯病|一动不动|躺着不动|不省人事|"
         r"误喝|误食|喝了农药|毒蘑菇|喘不上气|喘不过气|水母|大出血|吐血|"
-        r"没有意识|失去意识|意识不清|神志不清|心肺复苏|呼吸困难|过敏|胸痛|突发疾病|突发.{0,4}病|倒地不起|aed|急救|"
+        r"没有呼吸|没呼吸|呼吸心跳骤停|心跳骤停|没有意识|失去意识|意识不清|神志不清|心肺复苏|呼吸困难|过敏|胸痛|突发疾病|突发.{0,4}病|倒地不起|aed|急救|"
         r"(?:家中|家里|炕上|床上|屋里)[^，,。]{0,10}(?:没气|去世|死亡|不行了)|(?:独居|孤寡)[^。]{0,24}(?:死亡|去世|没气)|"
         r"被蛇咬|蜇伤|口吐白沫|(?:吃|喝|吞)了(?:半|一|大半|小半|好几|几)(?:瓶|板|盒|片|粒|包)|把药当|羊水破|要生了|难产|早产|抽风|吃坏肚子|河豚|嘴麻|手麻|发麻|说话.{0,3}不利索|吃了.{0,6}(?:蘑菇|河豚|野菜)|叫不醒|晕过去|昏过去|没意识|没知觉|没反应了|(?:突然|一下子?)(?:就)?倒(?:了|下|地)|诺如|病毒感染|嘴歪|说不出话|抽抽|心脏不舒服|被.{0,3}(?:蜇|蛰)"
     ),
@@ -236,18 +248,23 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"(?<![石物块砖瓦])从.{0,10}(?:楼|层|窗户?|阳台|楼顶|屋顶|房顶|树上?|梯子?|脚手架|高处|吊篮|船舱|舱|平台|车斗|货堆).{0,3}(?:掉|摔|坠|跌|落)(?:下|落|了)|高处坠落|"
         # people down a cliff or ravine; animals that gore, kick or bite
         r"(?:跌|摔|掉|滚|坠)(?:下|落)(?:了)?(?:山崖|悬崖|山沟|山涧|沟底|崖)|"
-        r"(?:牛|马|驴|骡子|猪|羊|狗|犬)[^，,。 ]{0,2}(?:顶|踢|咬|拱|撞)(?:了|伤|着|到|倒|他|她|人)|(?<![要想])跳楼(?!.{0,3}(?:价|甩卖))|坠楼|"
+        r"(?:牛|马|驴|骡子|猪|羊|狗|犬)[^，,。 ]{0,2}(?:顶|踢|咬|拱|撞)(?:了|伤|着|到|倒|他|她|人)|(?:马|牛|驴|骡子)(?:受惊|惊了|毛了)|(?<![要想])跳楼(?!.{0,3}(?:价|甩卖))|坠楼|"
         # electrocution and lightning: an accident of its own kind, whatever state the person is in
         r"触电|被电(?:打|击|倒|着)|电打(?:了|着|倒)|让电|叫电|遭雷击|雷劈|被雷(?:击|打|劈)"
+        # people shut in a lift or a cold store: the entrapment, not the illness they have, is the incident
+        r"|电梯.{0,6}(?:困|卡|关人|关着)|困.{0,3}电梯|(?:冷库|冻库|库房)(?:门)?.{0,6}(?:锁|关|困)(?:在|住)"
+        # work vehicles are not road traffic; trees and poles blown onto people or cars; burst water and heat mains
+        r"|叉车|(?:树|树枝|树杈|电线杆|灯杆|路灯)[^，,。 ]{0,3}(?:刮倒|吹倒|倒了|折断|断了|刮断)[^。]{0,12}(?:压|砸)"
+        r"|(?:水管|供水管|供水主管|自来水管|主管道?|暖气管|供热管道?|热力管道?|蒸汽管道?)[^，,。 ]{0,4}(?:爆裂|爆管|破裂|爆了|崩了)|爆管|(?:高压锅|压力锅)[^，,。 ]{0,3}(?:爆|炸)"
     ),
     # Incidents of no other family; and casualty words alone (被困, 失联), which make a
     # report (更新：被困人员已全部救出) whose family the message does not say.
     "other": fastre.compile(
-        r"(?:被|让|叫)?(?:大)?雪封(?:在|住)|(?:枯井|机井|水井|窨井|井|坑|地洞|下水道|地窖)里(?:头|面|边)?有(?:个)?人|电梯.{0,6}(?:困|卡|故障|关人)|困.{0,3}电梯|(?:过山车|缆车|索道|摩天轮|吊篮|吊厢|游乐设施|大摆锤).{0,8}(?:停|卡|悬|挂|困)|(?:停|卡|悬|挂)在(?:了)?半空|停电|断电|踩踏|被踩|踩伤|坠楼|跳楼|轻生|高空坠物|坠落|走失|"
+        r"冰雹[^。]{0,12}(?:打坏|砸坏|砸伤|打伤|毁|砸碎|打碎)|龙卷风|(?:被|让|叫)?(?:大)?雪封(?:在|住)|(?:枯井|机井|水井|窨井|井|坑|地洞|下水道|地窖)里(?:头|面|边)?有(?:个)?人|电梯.{0,6}(?:困|卡|故障|关人)|困.{0,3}电梯|(?:过山车|缆车|索道|摩天轮|吊篮|吊厢|游乐设施|大摆锤).{0,8}(?:停|卡|悬|挂|困)|(?:停|卡|悬|挂)在(?:了)?半空|停电|断电|踩踏|被踩|踩伤|坠楼|跳楼|轻生|高空坠物|坠落|走失|"
         r"被困|失联|失踪|下落不明|被埋|摔下|坠崖|跌落|骨折|溺亡|触电|尸体|遗体"
         r"|打架|斗殴|动刀|持刀|砍人|漏电|电倒|被电|停水|反锁|锁在车里|井盖|掉下去了|找不着了|找不到了|走丢|"
         r"老年痴呆|迷路|烫伤|扎伤|雷劈|被.{0,4}烫(?:了|着|伤|到)|(?:掉|摔|栽|跌|滚|滑)(?:进|到|下)?了?(?:枯井|机井|水井|窨井|井|坑|地洞|洞|沟|下水道)(?:里|中|内|下)|(?:狗|犬).{0,4}咬|咬人|咬伤|未归|(?:还|一直|至今|到现在|一宿|一夜|一晚上?|放学后?|出去后?)(?:都)?(?:没|没有|未)回(?:家|来)(?!吃|睡|拿)|"
-        r"要跳(?:河|海|楼|桥)|想跳|(?:手|胳膊|腿|头发|衣服|人).{0,3}(?:卷|绞|夹|轧)(?:进|入|到)|机器.{0,4}(?:卷|绞|夹|轧)|电线杆.{0,4}(?:倒|断)|电线.{0,6}(?:落地|掉下来|断了)|打火花|(?:井|坑|洞|窟窿|下水道)里[^，,。 ]{0,4}掉(?:进去|下去)|变压器.{0,4}(?:炸|爆|着火|冒火)"
+        r"要跳(?:河|海|楼|桥)|想跳|(?:手|胳膊|腿|头发|衣服|人).{0,3}(?:卷|绞|夹|轧)(?:进|入|到)|机器.{0,4}(?:卷|绞|夹|轧)|电线杆.{0,4}(?:倒|断)|电线.{0,6}(?:落地|掉下来|断了)|(?:导线|高压线|电缆|线路)[^，,。]{0,8}(?:断线|掉落|落地|断了|脱落|坠落)|打火花|(?:井|坑|洞|窟窿|下水道)里[^，,。 ]{0,4}掉(?:进去|下去)|变压器.{0,4}(?:炸|爆|着火|冒火)"
     ),
 }
 
@@ -263,7 +280,8 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\bammonia\b|\bchlorine\b|\bfumes\b|\bgas release\b|\bgas escape|"
         r"\bchemical (?:smell|odou?r|smoke|fumes|cloud|release|leak|spill|burns?)\b|\bacid (?:spill|leak|burns?)\b|"
         r"\bsmell of gas\b|\bgas (?:smell|odou?r)\b|\bsmelled gas\b|\bsmell(?:s|ed|ing)? (?:\w+ )?gas\b|\bsewer gas\b|"
-        r"\b(?:manhole|septic tank|sewage tank|sewer|cesspit|slurry pit|biogas (?:pit|tank|digester))\b.{0,40}\b(?:overcome|unconscious|collapsed|fumes|not responding|unresponsive|fainted|passed out)\b|"
+        r"\bh2s\b|\bhydrogen sul(?:ph|f)ide\b|\bacid\b(?! rain)|\bchemical (?:tanks?|drums?)\b.{0,30}\b(?:overflow\w*|burst|ruptured)\b|"
+        r"\b(?:manhole|septic tank|sewage (?:tank|pit|well)|sewer|cesspit|slurry pit|biogas (?:pit|tank|digester))\b.{0,40}\b(?:overcome|unconscious|collapsed|fumes|not responding|unresponsive|fainted|passed out)\b|"
         r"\b(?:fell|fallen|went down) (?:in|into) (?:a |the )?(?:septic|sewage|slurry|biogas) (?:tank|pit)\b"
         r"|\bsmells? (?:of|like) (?:chemicals?|ammonia|chlorine|bleach|solvent)\b|\bfish (?:are )?dying\b|\bdead fish\b|"
         r"\bgas (?:main|line|pipe|pipeline)s? (?:break|broke|burst|rupture|ruptured|leak|hit|severed|cut|damaged)\b|\bstrong (?:gas |chemical )?(?:odou?r|smell)\b|\brotten eggs?\b|\bhissing\b|\boil sheen\b|\bsmells? (?:like|of) gas\b|\bgas everywhere\b|\bfumes\b",
@@ -276,7 +294,7 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         rf"\b(?:forest|woods|woodland|hillside|mountainside)s?\b.{{0,30}}(?:{_FIRE_EN})",
     ),
     "fire": fastre.compile(_FIRE_EN),
-    "collapse_strong": fastre.compile(r"\b(?:roof|ceiling|floor)s?\b.{0,20}\bcaved? in\b"),
+    "collapse_strong": fastre.compile(r"\b(?:roof|ceiling|floor)s?\b.{0,20}\bcaved? in\b|\bbridges?\b(?: [\w'-]+){0,6} (?:partly |partially )?(?:collapsed|caved in)\b"),
     "geological": fastre.compile(
         r"\blandslides?\b|\blandslips?\b|\bmud ?slides?\b|\bmudflows?\b|\bdebris flows?\b|\brock ?falls?\b|"
         r"\brock ?slides?\b|\brocks? (?:falling|fell|came down|coming down|rolling)\b|\bfalling rocks?\b|\bsinkholes?\b|\bsubsidence\b|\bground collapse\b|\broad (?:collapse|caved in)"
@@ -301,12 +319,13 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"engine (?:failure|failed|broke down|trouble))|"
         rf"\b(?:collided|collision)\b.{{0,40}}\b{_VESSEL_EN}\b"
         r"|\bstranded\b.{0,30}\b(?:offshore|at sea|sandbar|sandbank|rocks|reef|islet|island|lake|river)\b|\b(?:sandbar|sandbank)\b|"
-        r"\bon the rocks\b|\bpeople in (?:the )?water\b|\bdrifting\b|\badrift\b|\bdismasted\b|"
+        r"(?<!slipped )(?<!fell )(?<!tripped )\bon the rocks\b|\bpeople in (?:the )?water\b|\bdrifting\b|\badrift\b|\bdismasted\b|"
         r"\bthrough the ice\b|\b(?:car|van|vehicle|truck|lorry|bus|taxi)s? (?:is |was |went |has gone |ended up |rolled )?in(?:to)? the (?:canal|river|lake|sea|harbou?r|water|reservoir|dock|quay)\b|\bice\b.{0,30}\b(?:cracked|broke|gave way)\b.{0,40}\b(?:went|fell) (?:in|through)\b|\binto the (?:water|sea|river|harbou?r|lake|reservoir|canal)\b|"
         r"\bbetween the (?:ship|vessel|boat) and the (?:quay|pier|wharf|dock|jetty)\b|"
         r"\bbody\b.{0,30}\b(?:from|in) the (?:water|sea|river|harbou?r|lake|reservoir)\b|"
         r"\bswimming\b.{0,40}\b(?:can'?t see|cannot see|missing|disappeared|went under|not seen)\b|"
         r"\b(?:river|sea|lake|reservoir|pond|canal|harbou?r)\b.{0,40}\bfell in\b|\bdragged out\b.{0,30}\b(?:current|sea|waves?)\b|"
+        r"\bdivers?\b.{0,40}\b(?:missing|no bubbles|not surfaced|lost contact)\b|\b(?:missing|lost) (?:divers?|fisherm[ae]n|sailors?|seam[ae]n|crew ?m[ae]n)\b|"
         r"\bdidn'?t (?:surface|come back|return)\b|\bhaven'?t come back\b|\bpan[- ]pan\b|"
         r"\b(?:didn'?t|hasn'?t|has not|did not|never) come (?:back )?up\b|\bnever came (?:back )?up\b",
     ),
@@ -354,7 +373,7 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\bambulance (?:called|requested|needed)\b|\bcalled an ambulance\b|\boverdose\b|\bvomiting\b|\bdiarrh\w*|"
         r"\ballergic\b|\bchoking\b|\bfainted\b|\bpassed out\b|\bbreathing difficult\w*|\bdifficulty breathing\b|"
         r"\bmedical emergency\b|\bcarbon monoxide\b|\bsnake ?bite\b|\bbitten by a snake\b|\bstung\b|\bfood poisoning\b|"
-        r"\bfell ill\b|\bunwell\b|\bhead (?:wound|injury)\b|\bfell down the stairs\b"
+        r"\bfell ill\b|\bunwell\b|\bjellyfish\b|\bstings?\b|\bswollen\b|\bswelling\b|\bhead (?:wound|injury)\b|\bfell down the stairs\b"
         r"|\basthma attack\b|\bdiabetic\b|\bhypothermi\w*|\bheat exhaustion\b|\bdehydrat\w*|\bfever\b|\brash\b|\bmeasles\b|\bchest pains?\b|\bmedevac\b|\bsick\b|\bnorovirus\b|\boutbreak\b|"
         r"\blying (?:on|in) the (?:road|street|ground|snow)\b|\bnot moving\b|\bin labou?r\b|\bgiving birth\b|"
         r"\bwaters? (?:has |have )?broken\b|"
@@ -365,6 +384,11 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\belectric(?:al)? shock\b|\belectrocuted\b|\bstruck by lightning\b|\blightning (?:struck|hit)\b|"
         r"\btrees? (?:came down|fell|has fallen|was blown down|blown over|down) on\b|"
         r"\bgored\b|\b(?:kicked|trampled|attacked|charged) by (?:a |an |the )?(?:bull|cow|horse|ox|buffalo|boar|dog)s?\b"
+        # shut in a lift or a cold room (not the illness they have); poles and loads that fall on people or cars
+        r"|\b(?:stuck|trapped) in (?:the|a|an) (?:lift|elevator)\b|\b(?:elevator|lift)s?\b.{0,20}\b(?:stuck|trapped|jammed)\b|\blocked inside\b|\bshut inside\b"
+        r"|\b(?:trees?|lamp ?posts?|poles?|street ?lights?|power poles?)\b.{0,12}\b(?:came down|fell|blown down|blown over|toppled)\b.{0,30}\b(?:hit|on|onto|crushed|landed)\b"
+        r"|\b(?:containers?|loads?|crates?|pallets?|beams?|pipes?|steel (?:plates?|pipes?|beams?)|cargo)\b (?:fell|dropped|came down|slipped) (?:from|off)\b"
+        r"|\b(?:steam|water|hot water|heating) (?:pipe|main|line)s? (?:burst|ruptured|broke)\b|\bforklift\b(?!.{0,40}\b(?:water|sea|harbou?r|river|quay|dock)\b)"
     ),
     "other": fastre.compile(
         r"\b(?:stuck|trapped) in (?:the|a|an) (?:lift|elevator)\b|\b(?:dog attack|dog bite|bitten)\b|\bbomb threat\b|"
@@ -407,7 +431,7 @@ _TOPIC_AFTER = re.compile(
 # …and one of these before it denies it: 暂未泄漏, 未发现明火, no leak, not on fire.
 _DENIED_BEFORE = re.compile(
     r"(?:(?:未|没|没有|无|暂无|尚未|暂未|并未|未发现|没发现)(?:发生|出现)?|\bno|\bnot|\bwithout|\bno sign of)\s*$|"
-    r"(?:防止|预防|以防|谨防|避免|以免)[^，,。！!]{0,4}$"
+    r"(?:防止|预防|以防|谨防|严防|防范|避免|以免|当心|小心)[^，,。！!]{0,4}$"
 )
 
 
@@ -541,7 +565,7 @@ def veto(text: str, zh: bool = True, en: bool = True) -> str | None:
     words. SOFT for notices and talk of the past: chatter, unless a hazard is named too.
     AMBIENT for chatter words a report may carry in passing (均正常, 名单, 召开): chatter
     unless casualties are stated. zh/en: whether the text has Chinese / English words to look at."""
-    if _CHATTER_OPENING.match(text):
+    if (_CHATTER_OPENING.match(text) and not _RELAYED.match(text)) or (zh and _UNIT_NOTICE.match(text)):
         return HARD
     if (zh and _CHATTER_ZH.search(text)) or (en and _CHATTER_EN.search(text)):
         rest = _blank(_AMBIENT_ZH, text) if zh else text
@@ -569,7 +593,8 @@ def about_training(text: str) -> bool:
 _FOLLOW_UP = fastre.compile(
     r"^\W*(?:update|latest|follow-?up|further to|correction|续报|最新|更新|跟进|进展)[^。.!?\n]{0,160}?"
     r"(?:\b(?:rescued|freed|been reached|were reached|found (?:safe|alive)|pulled (?:out|free)|brought out|airlifted|winched)\b|"
-    r"救出|获救|脱困|脱险|救上|找到|救起|撤出)"
+    r"\b(?:passed away|died|succumbed|pronounced dead)\b|"
+    r"救出|获救|脱困|脱险|救上|找到|救起|撤出|死亡|去世|不治|身亡)"
 )
 
 

@@ -168,15 +168,32 @@ def _structure_fell(text: str, at: int) -> bool:
 # A formal report opens with who sends it ("港西镇政府：", "荣成港公安：", "成山镇报告："):
 # that is the sender, not the place; blanked (same length) before the place is looked for.
 _HEADER = re.compile(
-    r"^[^：:，,。\n【】]{2,14}(?:报告|通报|汇报|政府|办事处|公安|派出所|卫生院|医院|急救中心|大队|中队|支队|局|安全部|"
-    r"安全科|公司|管委会|应急办|镇|街道|乡|管理区|开发区)[:：]"
-    r"|^[^：:，,。\n【】]{2,14}(?:报告|通报|汇报)[，,]"  # 王连街道办事处报告，…
+    r"^(?P<sender>[^：:，,。\n【】]{1,14}?(?:政府|办事处|公安|派出所|卫生院|医院|急救中心|大队|中队|支队|局|安全部|安全科|公司|"
+    r"管委会|应急办|镇|街道|乡|管理区|开发区|所|厂|站|物业|学校|小学|中学|幼儿园|养老院|敬老院|院|园|中心|集团|港|码头))"
+    r"(?:报告|通报|汇报|报)?[:：]"
+    r"|^[^：:，,。\n【】]{2,14}(?:报告|通报|汇报)[:：，,]"  # 人和镇网格员报告：… / 王连街道办事处报告，…
 )
+# A formal notice may end with who sent it, on a line of its own (…\n\n人和镇人民政府).
+_SIGNATURE = re.compile(r"\n\s*[^\n，,。：:]{2,16}(?:政府|办事处|办公室|应急办|指挥部|委员会|管委会|局|大队|支队|中心|公司)\s*$")
 
 
 def _without_header(text: str) -> str:
+    signature = _SIGNATURE.search(text)
+    if signature is not None:
+        text = text[:signature.start()] + " " * (len(text) - signature.start())
     header = _HEADER.match(text)
     return text if header is None else " " * header.end() + text[header.end():]
+
+
+_PREMISES = re.compile(r"(?:厂|站|物业|学校|小学|中学|幼儿园|养老院|敬老院|(?<!法)院|园|公司|集团|港|码头)$")
+
+
+def _sender(text: str) -> tuple[int, int] | None:
+    """The sender's span in a header that names a unit or premises (幼儿园报：, 市人民医院：, 成山镇：)."""
+    header = _HEADER.match(text)
+    if header is None or header["sender"] is None or not _PREMISES.search(header["sender"]):
+        return None  # a town, an office or the police send news of somewhere else in their area
+    return header.start("sender"), header.end("sender")
 
 
 def _not_a_report(language: str, sure: float = SURE) -> ParsedReport:
@@ -224,6 +241,8 @@ def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
     span = places.zh_location(place_text, times) if language == "zh" else places.en_location(text, times)
     if span is None or places.generic(text[span[0]:span[1]]):
         span = places.fallback_location(place_text) or span
+    if span is None and language == "zh":
+        span = _sender(text)  # 幼儿园报：午睡时…, 市人民医院：我院门诊楼…: nothing else is named, the sender's premises are the place
     location = (raw[span[0]:span[1]].strip() if span else "") or None
     if not assume_report and not any(counts.values()) and (
         family is None and not called_for_help or classify.about_training(low)
