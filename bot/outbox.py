@@ -28,6 +28,7 @@ from bot.metrics import Metrics
 from core.clock import Clock, SteadyClock
 from core.messages import Delivery, DeliveryError, Priority
 from core.ratelimit import RateLimiter
+from core.turns import PriorityTurns
 from storage.db import Database
 from storage.outbox import OutboxRepository
 from storage.send_lock import send_lock
@@ -124,6 +125,7 @@ class OutboxSender:
         self.limiter = limiter
         self.metrics = metrics
         self._wakes = {lane.name: asyncio.Event() for lane in LANES}
+        self._turns = PriorityTurns()  # sends waiting for the platform's window, most urgent first
         self._stopping = False
         self._stopped = asyncio.Event()
         # On PostgreSQL rows written by the other process wake nobody here: look more often.
@@ -361,10 +363,15 @@ class OutboxSender:
         if delay > 0:
             await asyncio.sleep(delay)
         # Woken late, with others booked after us? Then the booked slot no longer
-        # keeps the platform's window: wait for what the sends that went out allow.
-        while (hold := self.limiter.hold_back(delivery.to.chat_id)) > 0:
+        # keeps the platform's window: wait for what the sends that went out allow,
+        # first the chat's own limits, then a turn at the platform's, most urgent first.
+        chat_id = delivery.to.chat_id
+        while (hold := self.limiter.chat_hold_back(chat_id)) > 0:
             await asyncio.sleep(hold)
-        self.limiter.sent(delivery.to.chat_id)
+        async with self._turns.turn(delivery.priority):
+            while (hold := self.limiter.hold_back(chat_id)) > 0:
+                await asyncio.sleep(hold)
+            self.limiter.sent(chat_id)
         return True
 
     async def _settle_failure(self, delivery: Delivery, exc: DeliveryError) -> None:

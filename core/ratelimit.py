@@ -131,16 +131,19 @@ class RateLimiter:
     def hold_back(self, chat_id: str) -> float:
         """Seconds a send due now must still wait, judged by the sends that went out."""
         now = self._now()
-        at = now
+        at = self._chat_room_at(chat_id, now)
         if self.limits.per_second:
             self._sent = _still_counted(self._sent, 1.0, now)
             at = max(at, _room_at(self._sent, math.ceil(self.limits.per_second), 1.0, now))
-        at = max(at, self._chat_room_at(chat_id, now))
-        cap = self.limits.group_per_minute
-        if cap and self.is_group(chat_id):
-            sent = self._group_sent[chat_id] = _still_counted(self._group_sent[chat_id], 60.0, now)
-            at = max(at, _room_at(sent, cap, 60.0, now))
         return at - now
+
+    def chat_hold_back(self, chat_id: str) -> float:
+        """The part of hold_back that is the chat's own: its bucket and a group's minute.
+
+        Sends waiting out only the platform-wide window can then take their turns
+        most urgent first; a send waiting for its own chat holds nobody's turn."""
+        now = self._now()
+        return self._chat_room_at(chat_id, now) - now
 
     def sent(self, chat_id: str) -> None:
         """A send goes out now (call it with no await between it and hold_back's 0)."""
@@ -185,6 +188,16 @@ class RateLimiter:
             self._chat_plan[chat_id] = _take(self._chat_plan.get(chat_id), at, self.limits)
 
     def _chat_room_at(self, chat_id: str, now: float) -> float:
+        """When the chat may take a send, judged by the sends that went out: its bucket
+        and, for a group, its minute."""
+        at = self._bucket_room_at(chat_id, now)
+        cap = self.limits.group_per_minute
+        if cap and self.is_group(chat_id):
+            sent = self._group_sent[chat_id] = _still_counted(self._group_sent[chat_id], 60.0, now)
+            at = max(at, _room_at(sent, cap, 60.0, now))
+        return at
+
+    def _bucket_room_at(self, chat_id: str, now: float) -> float:
         """When the chat's bucket holds a token, judged by the sends that went out.
 
         A send lands somewhere between leaving and its answer, and one landing later

@@ -308,3 +308,52 @@ async def test_on_postgresql_one_process_sends_a_platform_and_another_takes_over
             s.stop()
         await asyncio.wait_for(asyncio.gather(*running, return_exceptions=True), 15)
         await other_db.dispose()
+
+
+async def test_a_receipt_waiting_for_the_platforms_window_goes_before_bulk_sends_waiting_with_it(
+    db: Database, clock: ManualClock
+) -> None:
+    """A platform slow to answer keeps its window full (a send counts until its answer), so
+    a crowd of a roll-call's sends waits for room. The receipt that joins them takes the
+    next room, not its chance among them."""
+    import asyncio
+
+    from core.messages import Priority
+    from core.ratelimit import RateLimiter, RateLimits
+
+    class SlowDeliverer(FlakyDeliverer):
+        def __init__(self) -> None:
+            super().__init__()
+            self.left: list[str] = []  # in the order the sends left
+
+        async def deliver(self, delivery: Delivery) -> str:
+            self.left.append(delivery.message.text)
+            await asyncio.sleep(1.0)  # answered late: the window stays full meanwhile
+            return await super().deliver(delivery)
+
+    deliverer = SlowDeliverer()
+    sender = OutboxSender(db, deliverer, clock, limiter=RateLimiter(RateLimits(per_second=10)))
+    async with db.transaction() as session:
+        await OutboxRepository(session).enqueue(
+            [Outgoing(ConversationRef("fake", f"unit-{n}"), Message(text=f"roll-call {n}"), priority=Priority.BULK)
+             for n in range(40)], clock.now())
+    running = asyncio.create_task(sender.run())
+    try:
+        while len(deliverer.delivered) < 12:  # a crowd has formed
+            await asyncio.sleep(0.01)
+        async with db.transaction() as session:
+            await OutboxRepository(session).enqueue(
+                [Outgoing(ConversationRef("fake", "reporter"), Message(text="receipt"))], clock.now())
+        sender.wake()
+        enqueued_at = len(deliverer.left)
+        for _ in range(200):
+            if len(deliverer.delivered) == 41:
+                break
+            await asyncio.sleep(0.1)
+    finally:
+        sender.stop()
+        await asyncio.wait_for(running, 20)
+    assert len(deliverer.delivered) == 41
+    # Sends that left after it was queued and before it: the claim's gap and its booked slot.
+    behind = deliverer.left.index("receipt") - enqueued_at
+    assert behind <= 5, deliverer.left
