@@ -19,7 +19,7 @@ import asyncio
 import logging
 import random
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -28,7 +28,7 @@ from bot.metrics import Metrics
 from core.clock import Clock, SteadyClock
 from core.messages import Delivery, DeliveryError, Priority
 from core.ratelimit import RateLimiter
-from core.turns import PriorityTurns
+from core.turns import RankedTurns
 from storage.db import Database
 from storage.outbox import OutboxRepository
 from storage.send_lock import send_lock
@@ -90,6 +90,12 @@ LANES = (
 EVERY_PRIORITY = (None, None)
 # The next stretch is claimed when the booked slots run out this soon.
 CLAIM_LEAD_S = 0.15
+# ... and when no more of the lane's sends than this wait for room in the platform's
+# window. The booking line is a plan: a platform slow to answer keeps its window full
+# longer (a send counts until its answer), and a lane claiming by the plan alone piled
+# up sends waiting for room, ahead of anything another lane queued meanwhile.
+CROWD_AT_MOST = 4
+CROWD_POLL_S = 0.05
 # A lane with nothing more to claim looks again after this long at the soonest.
 CLAIM_GAP_S = 0.1
 # PostgreSQL: a process that does not hold a platform's send lock tries again this often,
@@ -125,7 +131,9 @@ class OutboxSender:
         self.limiter = limiter
         self.metrics = metrics
         self._wakes = {lane.name: asyncio.Event() for lane in LANES}
-        self._turns = PriorityTurns()  # sends waiting for the platform's window, most urgent first
+        self._turns = RankedTurns()  # sends waiting for the platform's window, in booked order
+        self._lane_of: dict[int, str] = {}  # outbox id → the lane delivering it
+        self._crowd: Counter[str | None] = Counter()  # per lane: sends waiting for the platform's window
         self._stopping = False
         self._stopped = asyncio.Event()
         # On PostgreSQL rows written by the other process wake nobody here: look more often.
@@ -223,7 +231,7 @@ class OutboxSender:
                     going.add(delivering)
                     delivering.add_done_callback(going.discard)
                     if len(batch) == limit:  # more may be waiting
-                        await self._until_slots_run_low(delivering, len(batch))
+                        await self._until_slots_run_low(delivering, len(batch), lane)
                         continue
                 await self._idle(self._wakes[lane.name], going)
         except asyncio.CancelledError:
@@ -232,17 +240,21 @@ class OutboxSender:
             raise
         await asyncio.gather(*going)  # a clean stop lets the sends under way finish
 
-    async def _until_slots_run_low(self, delivering: asyncio.Task[None], size: int) -> None:
+    async def _until_slots_run_low(self, delivering: asyncio.Task[None], size: int, lane: Lane) -> None:
         """Until the stretch just claimed has nearly gone out (or has: no platform-wide rate)."""
         rate = self.limiter.limits.per_second if self.limiter is not None else None
         if not rate or self.limiter is None:
             await asyncio.wait({delivering})
             return
         # Its deliveries book their slots once they start; by the time that many slots
-        # have passed, the booking line (pushed back by a slowed platform) says the rest.
+        # have passed, the booking line (pushed back by a slowed platform) says the rest,
+        # and the lane's sends still waiting for room say whether the plan holds.
         await asyncio.wait({delivering}, timeout=max(0.0, size / rate - CLAIM_LEAD_S))
-        while not delivering.done() and (ahead := self.limiter.booked_ahead() - CLAIM_LEAD_S) > 0:
-            await asyncio.wait({delivering}, timeout=ahead)
+        while not delivering.done():
+            ahead = self.limiter.booked_ahead() - CLAIM_LEAD_S
+            if ahead <= 0 and self._crowd[lane.name] <= CROWD_AT_MOST:
+                return
+            await asyncio.wait({delivering}, timeout=max(ahead, CROWD_POLL_S))
 
     async def _idle(self, wake: asyncio.Event, going: set[asyncio.Task[None]]) -> None:
         """Until new rows are committed, a delivery finishes (its chat's next row may go) or the
@@ -259,6 +271,7 @@ class OutboxSender:
         wake.clear()
 
     async def _deliver_batch(self, batch: list[Delivery], lane: Lane) -> None:
+        self._lane_of.update((delivery.outbox_id, lane.name) for delivery in batch)
         try:
             await self._deliver_all(batch)
         except asyncio.CancelledError:
@@ -266,6 +279,9 @@ class OutboxSender:
         except Exception:  # recorded at the next try (see _record_delivered)
             log.exception("outbox sender for %s (%s): recording deliveries failed; retrying",
                           self.platform, lane.name)
+        finally:
+            for delivery in batch:
+                self._lane_of.pop(delivery.outbox_id, None)
 
     async def _deliver_all(self, batch: list[Delivery]) -> None:
         await asyncio.gather(*(self._deliver_in_order(items) for items in _by_chat(batch)))
@@ -360,18 +376,25 @@ class OutboxSender:
             async with self.db.transaction() as session:
                 await OutboxRepository(session).defer(delivery.outbox_id, later)
             return False
+        booked = time.monotonic() + delay
         if delay > 0:
             await asyncio.sleep(delay)
         # Woken late, with others booked after us? Then the booked slot no longer
         # keeps the platform's window: wait for what the sends that went out allow,
-        # first the chat's own limits, then a turn at the platform's, most urgent first.
+        # first the chat's own limits, then a turn at the platform's in booked order
+        # (which keeps each lane's share; whoever woke first took the room before).
         chat_id = delivery.to.chat_id
         while (hold := self.limiter.chat_hold_back(chat_id)) > 0:
             await asyncio.sleep(hold)
-        async with self._turns.turn(delivery.priority):
-            while (hold := self.limiter.hold_back(chat_id)) > 0:
-                await asyncio.sleep(hold)
-            self.limiter.sent(chat_id)
+        lane = self._lane_of.get(delivery.outbox_id)
+        self._crowd[lane] += 1
+        try:
+            async with self._turns.turn(booked):
+                while (hold := self.limiter.hold_back(chat_id)) > 0:
+                    await asyncio.sleep(hold)
+                self.limiter.sent(chat_id)
+        finally:
+            self._crowd[lane] -= 1
         return True
 
     async def _settle_failure(self, delivery: Delivery, exc: DeliveryError) -> None:

@@ -167,7 +167,6 @@ class Delivery:
     # For an edit: the platform's id of the message to change.
     target_message_id: str | None = None
     attempt: int = 1
-    priority: int = Priority.NORMAL  # which of the sends waiting for the platform goes first
 
 
 def one_way(message: Message, note: str) -> Message:

@@ -168,7 +168,6 @@ class OutboxRepository:
                 Delivery(
                     row.id, ConversationRef(row.platform, row.chat_id), row.kind,
                     Message.from_json(row.payload), row.reply_to_message_id, target, row.attempts,
-                    row.priority,
                 )
             )
         return claimed
