@@ -24,7 +24,10 @@ class Translator:
         self._messages = catalogue(language)
 
     def __call__(self, key: str, **params: Any) -> str:
-        return self._messages[key].format(**params)
+        template = self._messages[key]
+        # Most texts have no placeholder and are returned as they are, unparsed; a brace
+        # means a placeholder (or an escaped brace), and those are formatted.
+        return template.format(**params) if "{" in template or "}" in template else template
 
     def has(self, key: str) -> bool:
         return key in self._messages
