@@ -123,9 +123,15 @@ def sources_notice(
 ) -> Message:
     """The centre's one notice of an incident's further reports: how many, the latest
     ones with who sent them and when (newest first), a Split button for each."""
+    return sources_notice_of(t, incident_id, sources_text(t, zone, latest, total), total, buttons)
+
+
+def sources_text(t: Translator, zone: ZoneInfo, latest: Sequence[tuple[int, LinkedReport]], total: int) -> str:
+    """The notice's text, the same in every centre conversation (only its buttons differ)."""
     lines = []
     for number, source in latest:
-        head = f"#{number} {source.added_at.astimezone(zone):%H:%M} {reporter_text(t, source)}"
+        at = source.added_at.astimezone(zone)
+        head = f"#{number} {at.hour:02d}:{at.minute:02d} {reporter_text(t, source)}"
         if source.split_into:
             lines.append(f"{head}: {t('source.split_into', new=source.split_into)}")
         else:
@@ -133,7 +139,12 @@ def sources_notice(
     if total > len(latest):
         lines.append(t("sources.earlier", count=total - len(latest)))
     lines.append(t("source.help"))
-    return Message(title=t("sources.title", id=incident_id, count=total + 1), text="\n".join(lines), buttons=buttons)
+    return "\n".join(lines)
+
+
+def sources_notice_of(t: Translator, incident_id: str, text: str, total: int,
+                      buttons: tuple[Button, ...] = ()) -> Message:
+    return Message(title=t("sources.title", id=incident_id, count=total + 1), text=text, buttons=buttons)
 
 
 def map_link(latitude: float, longitude: float) -> str:
