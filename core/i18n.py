@@ -22,8 +22,14 @@ class Translator:
     def __init__(self, language: str = DEFAULT_LANGUAGE):
         self.language = language
         self._messages = catalogue(language)
+        # Strings without a placeholder or an escaped brace: str.format would return them
+        # unchanged, and a report's receipt, card and notice ask for dozens of them.
+        self._plain = {key: text for key, text in self._messages.items() if "{" not in text and "}" not in text}
 
     def __call__(self, key: str, **params: Any) -> str:
+        plain = self._plain.get(key)
+        if plain is not None:
+            return plain
         return self._messages[key].format(**params)
 
     def has(self, key: str) -> bool:
