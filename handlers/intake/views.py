@@ -1,6 +1,7 @@
 """How incidents look in chat: the reporter's receipt, the centre's card, /status."""
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Sequence
 from zoneinfo import ZoneInfo
 
@@ -128,18 +129,22 @@ def sources_notice(
 
 def sources_text(t: Translator, zone: ZoneInfo, latest: Sequence[tuple[int, LinkedReport]], total: int) -> str:
     """The notice's text, the same in every centre conversation (only its buttons differ)."""
-    lines = []
-    for number, source in latest:
-        at = source.added_at.astimezone(zone)
-        head = f"#{number} {at.hour:02d}:{at.minute:02d} {reporter_text(t, source)}"
-        if source.split_into:
-            lines.append(f"{head}: {t('source.split_into', new=source.split_into)}")
-        else:
-            lines.append(f"{head}: {shorten(source.text, SOURCE_TEXT_LIMIT)}")
+    lines = [_source_line(t, zone, number, source) for number, source in latest]
     if total > len(latest):
         lines.append(t("sources.earlier", count=total - len(latest)))
     lines.append(t("source.help"))
     return "\n".join(lines)
+
+
+@lru_cache(maxsize=4096)
+def _source_line(t: Translator, zone: ZoneInfo, number: int, source: LinkedReport) -> str:
+    """One report's line on the notice. A pure function of the (frozen) report and its
+    number: the notice is redrawn for every further report, showing the same lines again."""
+    at = source.added_at.astimezone(zone)
+    head = f"#{number} {at.hour:02d}:{at.minute:02d} {reporter_text(t, source)}"
+    if source.split_into:
+        return f"{head}: {t('source.split_into', new=source.split_into)}"
+    return f"{head}: {shorten(source.text, SOURCE_TEXT_LIMIT)}"
 
 
 def sources_notice_of(t: Translator, incident_id: str, text: str, total: int,
