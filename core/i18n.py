@@ -22,12 +22,15 @@ class Translator:
     def __init__(self, language: str = DEFAULT_LANGUAGE):
         self.language = language
         self._messages = catalogue(language)
+        # Strings without a placeholder or an escaped brace: str.format would return them
+        # unchanged, and a report's receipt, card and notice ask for dozens of them.
+        self._plain = {key: text for key, text in self._messages.items() if "{" not in text and "}" not in text}
 
     def __call__(self, key: str, **params: Any) -> str:
-        template = self._messages[key]
-        # Most texts have no placeholder and are returned as they are, unparsed; a brace
-        # means a placeholder (or an escaped brace), and those are formatted.
-        return template.format(**params) if "{" in template or "}" in template else template
+        plain = self._plain.get(key)
+        if plain is not None:
+            return plain
+        return self._messages[key].format(**params)
 
     def has(self, key: str) -> bool:
         return key in self._messages

@@ -41,7 +41,9 @@ class ResolvedButton:
 class ButtonRepository:
     def __init__(self, session: AsyncSession):
         self.session = session
-        self._known: dict[str, ResolvedButton | None] = transaction_state(session).buttons
+        state = transaction_state(session)
+        self._known: dict[str, ResolvedButton | None] = state.buttons
+        self._issued: set[str] = state.buttons_issued
 
     async def issue(
         self, action: str, data: dict[str, Any], conversation: ConversationRef, now: datetime,
@@ -70,12 +72,23 @@ class ButtonRepository:
 
     def cached_as_issued(self, *tokens: str) -> bool:
         """Whether this transaction has seen one of tokens as issued (asking nothing)."""
-        return any(self._known.get(token) is not None for token in tokens)
+        return any(token in self._issued or self._known.get(token) is not None for token in tokens)
 
     async def existing(self, tokens: list[str]) -> set[str]:
-        """Those of tokens issued already (in one query, or none when all are cached)."""
-        await self.preload(tokens)
-        return {token for token in tokens if self._known.get(token) is not None}
+        """Those of tokens issued already (in one query, or none when all are cached).
+
+        Only the tokens are read, not their rows: a redrawn card asks whether its buttons
+        exist, and decoding each row's data was most of the cost of asking (an intake
+        storm redraws dozens of cards per transaction). `resolve` still reads a row."""
+        wanted = [t for t in dict.fromkeys(tokens)
+                  if t not in self._issued and t not in self._known and _plausible(t)]
+        if wanted:
+            found = set(await self.session.scalars(select(_TABLE.c.token).where(_TABLE.c.token.in_(wanted))))
+            self._issued.update(found)
+            for token in wanted:
+                if token not in found:  # not issued: a later `resolve` asks nothing either
+                    self._known[token] = None
+        return {token for token in tokens if token in self._issued or self._known.get(token) is not None}
 
     async def resolve(self, token: str) -> ResolvedButton | None:
         if not _plausible(token):

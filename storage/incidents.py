@@ -38,6 +38,29 @@ class LinkedReport:
     split_into: str | None
 
 
+@dataclass(slots=True)
+class NewSource:
+    """A further report about to be linked: the row `add_source` queues, as a plain value
+    (an ORM object built only to be read back into a row cost more than the row's insert)."""
+
+    incident_id: str
+    added_at: datetime
+    text: str
+    reporter_platform: str
+    reporter_id: str
+    reporter_name: str
+    reporter_registered: bool
+    source_platform: str
+    source_chat_id: str
+    source_message_id: str | None
+    merged_from: str | None = None
+    split_into: str | None = None
+    ref: str = ""  # made by link_source
+
+
+_SOURCE_KEYS = tuple(column.key for column in IncidentSource.__table__.columns if column.key != "id")
+assert set(_SOURCE_KEYS) == set(NewSource.__dataclass_fields__), "NewSource must carry every column"
+
 _LINKED_COLUMNS = tuple(IncidentSource.__table__.c[name] for name in LinkedReport.__dataclass_fields__)
 
 
@@ -192,7 +215,7 @@ class IncidentRepository:
             select(Incident).where(Incident.status == "open", Incident.merged_into.is_(None))
             .order_by(Incident.created_at, Incident.id).limit(limit)))
 
-    async def add_source(self, source: IncidentSource) -> int:
+    async def add_source(self, source: NewSource) -> int:
         """Queue a linked report for the transaction's multi-row INSERT; its number among
         the incident's reports (its own first report is 1).
 
@@ -204,10 +227,7 @@ class IncidentRepository:
         if source.incident_id not in numbers:
             await self.preload_report_numbers([source.incident_id])
         numbers[source.incident_id] += 1
-        defer_insert(self.session, IncidentSource.__table__, {
-            column.key: getattr(source, column.key) for column in IncidentSource.__table__.columns
-            if column.key != "id"
-        })
+        defer_insert(self.session, IncidentSource.__table__, {key: getattr(source, key) for key in _SOURCE_KEYS})
         return numbers[source.incident_id]
 
     async def preload_report_numbers(self, incident_ids: list[str], *, new: bool = False) -> None:

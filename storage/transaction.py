@@ -31,6 +31,8 @@ PersonKey = tuple[str, str]  # platform, user
 class TransactionState:
     # storage/buttons.py: token -> the button, or None when looked up and unknown
     buttons: dict[str, "ResolvedButton | None"] = field(default_factory=dict)
+    # storage/buttons.py: tokens known to be issued, their rows not read (`existing`)
+    buttons_issued: set[str] = field(default_factory=set)
     # storage/incidents.py: day -> last incident number handed out
     incident_counters: dict[str, int] = field(default_factory=dict)
     # storage/incidents.py: every incident loaded, however (its drill flag is read at the

@@ -29,3 +29,15 @@ def test_every_incident_type_has_a_name(language: str) -> None:
 def test_unknown_language_is_refused() -> None:
     with pytest.raises(ValueError):
         Translator("fr")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_strings_without_placeholders_read_as_str_format_reads_them(language: str) -> None:
+    """The translator hands strings with no placeholder back without formatting them:
+    the same text str.format gives, with or without (ignored) parameters."""
+    t, messages = Translator(language), catalogue(language)
+    for key, text in messages.items():
+        if not _placeholders(text):
+            assert t(key) == text.format() == t(key, unused=1), key
+    with pytest.raises(KeyError):
+        t("no.such.key")

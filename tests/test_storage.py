@@ -193,6 +193,24 @@ async def test_button_tokens_resolve_only_when_known(db: Database) -> None:
         assert await buttons.resolve("x" * 500) is None
 
 
+async def test_existing_buttons_are_known_as_issued_and_still_resolve_in_full(db: Database) -> None:
+    """`existing` reads only the tokens (a redrawn card asks whether its buttons exist):
+    a token it found still resolves with its data, one it did not find resolves to
+    nothing, and both count as issued, or not, without a second question."""
+    async with db.transaction() as session:
+        token = await ButtonRepository(session).issue("incident.drill", {"incident": "20261122-0001"}, A, NOW,
+                                                      token="dr-derived-1")
+    async with db.transaction() as session:
+        buttons = ButtonRepository(session)
+        assert await buttons.existing([token, "dr-never-issued", token]) == {token}
+        assert buttons.cached_as_issued(token) and not buttons.cached_as_issued("dr-never-issued")
+        resolved = await buttons.resolve(token)
+        assert resolved is not None and resolved.action == "incident.drill"
+        assert resolved.data == {"incident": "20261122-0001"} and resolved.conversation == A
+        assert await buttons.resolve("dr-never-issued") is None
+        assert await ButtonRepository(session).existing([token, "dr-never-issued"]) == {token}
+
+
 async def test_a_redelivered_platform_event_is_seen_once(db: Database) -> None:
     async with db.transaction() as session:
         assert await first_delivery(session, "telegram", "update-1", NOW)

@@ -33,27 +33,38 @@ _MARK_DRILL = _CardButton("button.mark_drill", DRILL_ACTION, "dr")
 _CONFIRM_DRILL = _CardButton("drill.confirm_button", DRILL_CONFIRM_ACTION, "dc")
 _UNMARK_DRILL = _CardButton("button.unmark_drill", UNDRILL_ACTION, "ud")
 _CORRECT = _CardButton("button.correct", CORRECT_ACTION, "co")
-_CARD_BUTTONS = (_DISPATCH, _MARK_DRILL, _CONFIRM_DRILL, _UNMARK_DRILL, _CORRECT)
+
+
+def _shown(incident: Incident, confirm_drill: bool = False) -> list[_CardButton]:
+    if incident.status == "closed":
+        return []
+    if incident.drill:  # a wrong mark hides a real incident from the statistics: it can be undone
+        drill = _UNMARK_DRILL
+    elif confirm_drill:  # the second press, on a button of its own: a slip of the thumb marks nothing
+        drill = _CONFIRM_DRILL
+    else:
+        drill = _MARK_DRILL
+    return [_DISPATCH, drill, _CORRECT]
 
 
 async def _buttons(ctx: Context, incident: Incident, ref: ConversationRef,
-                   confirm_drill: bool = False, *, first: bool = False) -> tuple[Button, ...]:
+                   confirm_drill: bool = False, *, first: bool = False,
+                   tokens_of: dict[str, str] | None = None) -> tuple[Button, ...]:
     """The card's buttons, with tokens derived from the incident: issued with the first
-    drawing (or, later, when missing: a conversation added since, a card from before)."""
-    if incident.status == "closed":
+    drawing (or, later, when missing: a conversation added since, a card from before).
+
+    tokens_of: purpose -> token, as refresh_cards derived them for this card (and looked
+    them up, in one query for the batch); derived here otherwise."""
+    shown = _shown(incident, confirm_drill)
+    if not shown:
         return ()
-    shown = [_DISPATCH]
-    if incident.drill:  # a wrong mark hides a real incident from the statistics: it can be undone
-        shown.append(_UNMARK_DRILL)
-    elif confirm_drill:  # the second press, on a button of its own: a slip of the thumb marks nothing
-        shown.append(_CONFIRM_DRILL)
-    else:
-        shown.append(_MARK_DRILL)
-    shown.append(_CORRECT)
     repo = ButtonRepository(ctx.session)
-    tokens = [incident_token(incident, ref, button.purpose) for button in shown]
-    if not first:  # a new incident's tokens cannot exist yet
-        await repo.existing(tokens)  # asks nothing when refresh_cards has looked them up
+    if tokens_of is None:
+        tokens = [incident_token(incident, ref, button.purpose) for button in shown]
+        if not first:  # a new incident's tokens cannot exist yet
+            await repo.existing(tokens)
+    else:
+        tokens = [tokens_of[button.purpose] for button in shown]
     data = {"incident": incident.id}
     for button, token in zip(shown, tokens):
         if not repo.cached_as_issued(token):
@@ -61,9 +72,11 @@ async def _buttons(ctx: Context, incident: Incident, ref: ConversationRef,
     return tuple(Button(ctx.t(button.label), token) for button, token in zip(shown, tokens))
 
 
-def _all_tokens(ctx: Context, incidents: Sequence[Incident]) -> list[str]:
-    return [incident_token(incident, ref, button.purpose) for incident in incidents
-            for ref in ctx.centre_conversations() for button in _CARD_BUTTONS]
+def _all_tokens(ctx: Context, incidents: Sequence[Incident]) -> dict[tuple[str, ConversationRef], dict[str, str]]:
+    """(incident, conversation) -> purpose -> token, for the buttons each card shows now."""
+    return {(incident.id, ref): {button.purpose: incident_token(incident, ref, button.purpose)
+                                 for button in _shown(incident)}
+            for incident in incidents for ref in ctx.centre_conversations()}
 
 
 async def post_cards(ctx: Context, incident: Incident, photos: int = 0, reports: int = 1,
@@ -79,11 +92,13 @@ async def refresh_cards(ctx: Context, *incidents: Incident) -> None:
     ids = [incident.id for incident in incidents]
     photos = await repo.attachment_counts(ids, "photo")
     reports = await repo.report_counts(ids)
-    await ButtonRepository(ctx.session).existing(_all_tokens(ctx, incidents))  # one query for the batch
+    tokens = _all_tokens(ctx, incidents)
+    await ButtonRepository(ctx.session).existing(  # one query for the batch
+        [token for of_card in tokens.values() for token in of_card.values()])
     for incident in incidents:
         for ref in ctx.centre_conversations():
-            card = views.centre_card(ctx.t, incident, photos[incident.id], await _buttons(ctx, incident, ref),
-                                     reports[incident.id])
+            buttons = await _buttons(ctx, incident, ref, tokens_of=tokens[(incident.id, ref)])
+            card = views.centre_card(ctx.t, incident, photos[incident.id], buttons, reports[incident.id])
             ctx.edit(ref, views.card_key(incident.id), card)
         refresh_upper(ctx, incident)
 

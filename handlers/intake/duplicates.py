@@ -18,6 +18,7 @@ not nine. Splitting makes the report an incident of its own again.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import re
@@ -33,7 +34,7 @@ from handlers.intake.parser import ParsedReport, parse_report
 from handlers.intake.places_match import distance_km, same_place
 from handlers.intake.reports import incident_fields
 from storage.buttons import ButtonRepository, ResolvedButton
-from storage.incidents import IncidentRepository, TimelineActor
+from storage.incidents import IncidentRepository, NewSource, TimelineActor
 from storage.models import Incident, IncidentSource
 from storage.outbox import OutboxRepository
 
@@ -121,9 +122,9 @@ async def find_duplicate(ctx: Context, parsed: ParsedReport) -> Incident | None:
 
 # -- linking -----------------------------------------------------------------
 
-def source_of_event(ctx: HandlerContext, incident: Incident, text: str) -> IncidentSource:
+def source_of_event(ctx: HandlerContext, incident: Incident, text: str) -> NewSource:
     event = ctx.event
-    return IncidentSource(
+    return NewSource(
         incident_id=incident.id, added_at=ctx.now, text=text,
         reporter_platform=event.actor.platform, reporter_id=event.actor.user_id,
         reporter_name=ctx.actor_name, reporter_registered=ctx.person is not None,
@@ -132,7 +133,7 @@ def source_of_event(ctx: HandlerContext, incident: Incident, text: str) -> Incid
     )
 
 
-async def link_source(ctx: Context, incident: Incident, source: IncidentSource, *, announce: bool = True) -> None:
+async def link_source(ctx: Context, incident: Incident, source: NewSource, *, announce: bool = True) -> None:
     """Record a further report of `incident`: timeline, centre notice, card count.
 
     Without `announce` (a report held by the flood limits) the centre gets no notice."""
@@ -157,7 +158,13 @@ async def link_source(ctx: Context, incident: Incident, source: IncidentSource, 
 def split_token(source_ref: str, where: ConversationRef) -> str:
     """The Split button of one linked report in one centre conversation: derived from the
     report's random ref, so the notice, redrawn for every further report, makes no new rows."""
-    return f"{source_ref}_{hashlib.blake2s(str(where).encode(), digest_size=3).hexdigest()}"
+    return f"{source_ref}_{_conversation_suffix(where)}"
+
+
+@functools.lru_cache(maxsize=1024)
+def _conversation_suffix(where: ConversationRef) -> str:
+    """A hash of the conversation alone, the same for every notice drawn there."""
+    return hashlib.blake2s(str(where).encode(), digest_size=3).hexdigest()
 
 
 def refresh_sources_notice(ctx: Context, incident_id: str) -> None:
@@ -170,13 +177,23 @@ def refresh_sources_notice(ctx: Context, incident_id: str) -> None:
         end.work.notices_to_draw.clear()
         latest = await IncidentRepository(end.session).latest_sources_of(incident_ids, NOTICE_LATEST)
         keys = [views.sources_key(i) for i in incident_ids]
+        labels: dict[int, str] = {}  # Split button labels by report number, for all the notices
+        texts: dict[str, str] = {}  # incident -> its notice's text, the same in every conversation
+
+        def label(number: int) -> str:
+            if number not in labels:
+                labels[number] = end.t("button.split_n", number=number)
+            return labels[number]
+
         for where in end.centre_conversations():
             sent = await OutboxRepository(end.session).keys_sent(where, keys)
             for incident_id, key in zip(incident_ids, keys):
                 shown, total = latest[incident_id]
-                buttons = tuple(Button(end.t("button.split_n", number=number), split_token(source.ref, where))
+                buttons = tuple(Button(label(number), split_token(source.ref, where))
                                 for number, source in shown if not source.split_into)
-                notice = views.sources_notice(end.t, end.org.timezone, incident_id, shown, total, buttons)
+                if incident_id not in texts:
+                    texts[incident_id] = views.sources_text(end.t, end.org.timezone, shown, total)
+                notice = views.sources_notice_of(end.t, incident_id, texts[incident_id], total, buttons)
                 if key in sent:
                     end.edit(where, key, notice, priority=Priority.LOW)
                 else:
@@ -214,10 +231,10 @@ async def merge_if_near(ctx: HandlerContext, incident: Incident) -> Incident | N
 
 
 def as_further_report(report: Incident | IncidentSource, into: Incident, now: datetime, *,
-                      merged_from: str) -> IncidentSource:
+                      merged_from: str) -> NewSource:
     """An incident's own report, or one of its further reports, as a further report of
     another incident (merging): who said it where, and where it came from."""
-    return IncidentSource(
+    return NewSource(
         incident_id=into.id, added_at=now, text=report.text,
         reporter_platform=report.reporter_platform, reporter_id=report.reporter_id,
         reporter_name=report.reporter_name, reporter_registered=report.reporter_registered,

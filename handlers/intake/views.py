@@ -1,6 +1,7 @@
 """How incidents look in chat: the reporter's receipt, the centre's card, /status."""
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Sequence
 from zoneinfo import ZoneInfo
 
@@ -123,17 +124,32 @@ def sources_notice(
 ) -> Message:
     """The centre's one notice of an incident's further reports: how many, the latest
     ones with who sent them and when (newest first), a Split button for each."""
-    lines = []
-    for number, source in latest:
-        head = f"#{number} {source.added_at.astimezone(zone):%H:%M} {reporter_text(t, source)}"
-        if source.split_into:
-            lines.append(f"{head}: {t('source.split_into', new=source.split_into)}")
-        else:
-            lines.append(f"{head}: {shorten(source.text, SOURCE_TEXT_LIMIT)}")
+    return sources_notice_of(t, incident_id, sources_text(t, zone, latest, total), total, buttons)
+
+
+def sources_text(t: Translator, zone: ZoneInfo, latest: Sequence[tuple[int, LinkedReport]], total: int) -> str:
+    """The notice's text, the same in every centre conversation (only its buttons differ)."""
+    lines = [_source_line(t, zone, number, source) for number, source in latest]
     if total > len(latest):
         lines.append(t("sources.earlier", count=total - len(latest)))
     lines.append(t("source.help"))
-    return Message(title=t("sources.title", id=incident_id, count=total + 1), text="\n".join(lines), buttons=buttons)
+    return "\n".join(lines)
+
+
+@lru_cache(maxsize=4096)
+def _source_line(t: Translator, zone: ZoneInfo, number: int, source: LinkedReport) -> str:
+    """One report's line on the notice. A pure function of the (frozen) report and its
+    number: the notice is redrawn for every further report, showing the same lines again."""
+    at = source.added_at.astimezone(zone)
+    head = f"#{number} {at.hour:02d}:{at.minute:02d} {reporter_text(t, source)}"
+    if source.split_into:
+        return f"{head}: {t('source.split_into', new=source.split_into)}"
+    return f"{head}: {shorten(source.text, SOURCE_TEXT_LIMIT)}"
+
+
+def sources_notice_of(t: Translator, incident_id: str, text: str, total: int,
+                      buttons: tuple[Button, ...] = ()) -> Message:
+    return Message(title=t("sources.title", id=incident_id, count=total + 1), text=text, buttons=buttons)
 
 
 def map_link(latitude: float, longitude: float) -> str:
