@@ -310,6 +310,35 @@ async def test_on_postgresql_one_process_sends_a_platform_and_another_takes_over
         await other_db.dispose()
 
 
+async def test_on_postgresql_a_process_taking_the_send_lock_waits_out_the_platforms_window_first(
+    db: Database, clock: ManualClock
+) -> None:
+    """What the process before sent in its last second still counts on the platform's side,
+    unseen by this process's limiter: it waits that second before its first send."""
+    import asyncio
+    import time
+
+    from bot.outbox import TAKEOVER_QUIET_S
+    from core.ratelimit import RateLimiter, RateLimits
+
+    if not db.is_postgres:
+        pytest.skip("one process per SQLite database (bot.instance): no lock to take over")
+    await _enqueue(db, clock, "waiting since the last process stopped")
+    deliverer = FlakyDeliverer()
+    sender = OutboxSender(db, deliverer, clock, limiter=RateLimiter(RateLimits(per_second=30)))
+    started = time.monotonic()
+    running = asyncio.create_task(sender.run())
+    try:
+        while not deliverer.delivered and time.monotonic() - started < 10:
+            await asyncio.sleep(0.02)
+        took = time.monotonic() - started
+    finally:
+        sender.stop()
+        await asyncio.wait_for(running, 10)
+    assert deliverer.delivered == ["waiting since the last process stopped"]
+    assert TAKEOVER_QUIET_S <= took < TAKEOVER_QUIET_S + 2
+
+
 async def test_a_receipt_waiting_for_the_platforms_window_goes_before_bulk_sends_waiting_with_it(
     db: Database, clock: ManualClock
 ) -> None:
