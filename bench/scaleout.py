@@ -164,9 +164,11 @@ async def run(processes: int, units: int, members: int, seconds: float, server: 
                     await _storm_and_rollcall(fake, webhook, units, members, seconds, rng)
                     elapsed = time.monotonic() - started
                     cpu = sum(_child_cpu_seconds(p.pid) for p in bots) - cpu_before
-                    stats = await fake.get("stats")
                 finally:
                     await stop_bots(bots)
+            # After the bots stopped: a process taking over the sending as the other stops
+            # sends then, and its 429s count too.
+            stats = await fake.get("stats")
             acks, ack_people, answers, answer_pairs = await _recorded(database_url)
     print(f"{processes} process(es), {units} units × {members} members, PostgreSQL, webhook behind a round-robin proxy:")
     for kind, values in sorted(stats["latencies_by_kind"].items()):
