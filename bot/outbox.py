@@ -104,8 +104,7 @@ LOCK_RETRY_S = 2.0
 LOCK_CHECK_S = 5.0
 # A process that takes the send lock waits this long before its first send: what the
 # process before it sent in its last second still counts in the platform's window, and
-# this process's limiter never saw it (a takeover with a backlog drew 48 × 429 in
-# bench/scaleout.py as the first process stopped).
+# this process's limiter never saw it.
 TAKEOVER_QUIET_S = 1.0
 SHARED_DATABASE_POLL_S = 0.25
 
