@@ -342,8 +342,7 @@ class Liandong:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + seconds
         for sender in self.senders.values():
-            while loop.time() < deadline and await sender.run_once():
-                pass
+            await sender.drain(max(0.0, deadline - loop.time()))
 
     @property
     def needs_http(self) -> bool:

@@ -146,6 +146,7 @@ class OutboxSender:
         self._record_every_s = 0.0 if limiter is not None else RECORD_EVERY_S
         self._last_recorded = time.monotonic()
         self._secrets_delivered: list[int] = []  # rows whose stored text is to be blanked
+        self._holds_lock = False  # PostgreSQL: this process sends the platform's outbox now
 
     def wake(self) -> None:
         """New rows were committed: look now instead of at the next poll."""
@@ -190,6 +191,7 @@ class OutboxSender:
                         lanes.cancel()
                         await asyncio.wait({lanes})
                     return None
+                self._holds_lock = True
                 if lanes is None or lanes.done():
                     log.info("this process sends the %s outbox", self.platform)
                     lanes = asyncio.create_task(self._run_lanes(after=TAKEOVER_QUIET_S))
@@ -201,6 +203,8 @@ class OutboxSender:
             raise
         except Exception:  # the database is away: the sender stays, and tries again
             log.exception("outbox sender for %s: the send lock could not be taken; retrying", self.platform)
+        finally:
+            self._holds_lock = False
         return lanes
 
     async def _run_lanes(self, after: float = 0.0) -> None:
@@ -292,6 +296,25 @@ class OutboxSender:
     async def _deliver_all(self, batch: list[Delivery]) -> None:
         await asyncio.gather(*(self._deliver_in_order(items) for items in _by_chat(batch)))
         await self._record_delivered()
+
+    async def drain(self, seconds: float) -> None:
+        """Deliver what is due now, for up to `seconds` (a clean exit's last lines).
+
+        On PostgreSQL only while holding the platform's send lock: another process may
+        be sending, and a drain beside it doubled the rate (48 × 429 in bench/scaleout.py
+        as both processes stopped, from the one that had not been sending)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
+
+        async def deliver_due() -> None:
+            while loop.time() < deadline and await self.run_once():
+                pass
+        if not self.db.is_postgres or self._holds_lock:  # this process's limiter sees every send
+            await deliver_due()
+            return
+        async with send_lock(self.db.engine, self.platform) as lock:
+            if lock is not None:
+                await deliver_due()
 
     async def run_once(self, priorities: tuple[int | None, int | None] = EVERY_PRIORITY,
                        limit: int | None = None) -> bool:

@@ -386,3 +386,29 @@ async def test_a_receipt_waiting_for_the_platforms_window_goes_before_bulk_sends
     # Sends that left after it was queued and before it: the claim's gap, the lane's few waiting.
     behind = deliverer.left.index("receipt") - enqueued_at
     assert behind <= 10, deliverer.left  # 16 when the lane claimed by its booked plan alone
+
+
+async def test_on_postgresql_a_drain_sends_nothing_while_another_process_sends(
+    db: Database, clock: ManualClock
+) -> None:
+    """A clean stop drains what is due; the process that does not hold the send lock must
+    not, or two processes pace to the platform's limits at once (48 × 429 as both stopped
+    in bench/scaleout.py)."""
+    if not db.is_postgres:
+        pytest.skip("one process per SQLite database (bot.instance): nobody else sends")
+    from storage.db import Database as Connection
+    from storage.send_lock import send_lock
+
+    other_db = Connection(db.url.render_as_string(hide_password=False))  # the sending process's own pool
+    deliverer = FlakyDeliverer()
+    sender = OutboxSender(db, deliverer, clock)
+    try:
+        await _enqueue(db, clock, "due")
+        async with send_lock(other_db.engine, "fake") as held:
+            assert held is not None
+            await sender.drain(1.0)
+            assert deliverer.delivered == []  # the other process sends it
+        await sender.drain(1.0)  # nobody sends now: the drain does
+        assert deliverer.delivered == ["due"]
+    finally:
+        await other_db.dispose()
