@@ -21,8 +21,8 @@ so holds on Telegram's side whatever the delays in between.
 
 One chat is paced like a token bucket: `chat_burst` messages may go at once,
 then one per `chat_interval_s` (both platforms say a chat gets about one a
-second with short bursts allowed). A reporting group that sends four reports in
-a few seconds so gets its receipts at once, not one a second.
+second with short bursts allowed). A reporting group that sends three reports at
+once so gets its three receipts at once, not one a second.
 """
 from __future__ import annotations
 
@@ -141,7 +141,7 @@ class RateLimiter:
         """The part of hold_back that is the chat's own: its bucket and a group's minute.
 
         Sends waiting out only the platform-wide window can then take their turns
-        most urgent first; a send waiting for its own chat holds nobody's turn."""
+        (bot.outbox); a send waiting for its own chat holds nobody's turn."""
         now = self._now()
         return self._chat_room_at(chat_id, now) - now
 
