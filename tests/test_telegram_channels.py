@@ -66,7 +66,12 @@ async def test_a_bound_channel_gets_orders_and_alerts_without_buttons_and_reads_
     assert not _keyboard(fake.message(SEA_CHANNEL, in_channel["message_id"]))
 
     # An alert: the group's copy has 收到, the channel's says where to confirm.
-    preview = await _said(fake, CENTRE, COMMANDER, "/broadcast red unit:SEA-01 台风红色预警：船只立即回港")
+    fake.inject_message(CENTRE, COMMANDER, "/broadcast red unit:SEA-01 台风红色预警：船只立即回港")
+
+    def previews() -> list[dict]:  # the dispatch's own answers to the centre may still be on their way
+        return [m for m in fake.sent_messages(CENTRE) if any(b["text"] == "发送" for row in _keyboard(m) for b in row)]
+    await fake.wait_until(lambda: bool(previews()), WAIT_S)
+    [preview] = previews()
     send = next(b for row in _keyboard(preview) for b in row if b["text"] == "发送")
     fake.inject_callback_query(CENTRE, COMMANDER, preview["message_id"], send["callback_data"])
     alert_in_group = (await fake.wait_for_messages(SEA_GROUP, 2, timeout=WAIT_S))[1]
