@@ -38,6 +38,40 @@ async def _enqueue(db: Database, clock: ManualClock, *texts: str) -> None:
         await OutboxRepository(session).enqueue([Outgoing(CHAT, Message(text=t)) for t in texts], clock.now())
 
 
+def _fan_out(prefix: str, text: str, count: int, priority: int) -> list[Outgoing]:
+    """One message to each of `count` chats, as an alert or a roll-call sends."""
+    return [Outgoing(ConversationRef("fake", f"{prefix}-{n}"), Message(text=f"{text} {n}"), priority=priority)
+            for n in range(count)]
+
+
+async def _receipt_during(db: Database, clock: ManualClock, sender: OutboxSender, fan_out: list[Outgoing],
+                          went: list[str], once: int, wait_s: float) -> int:
+    """Queue the fan-out, run the sender, queue a receipt once `once` of it went (as `went`
+    records), and deliver until all have gone; how many had gone when the receipt was queued."""
+    import asyncio
+
+    async with db.transaction() as session:
+        await OutboxRepository(session).enqueue(fan_out, clock.now())
+    running = asyncio.create_task(sender.run())
+    try:
+        while len(went) < once:
+            await asyncio.sleep(0.01)
+        async with db.transaction() as session:
+            await OutboxRepository(session).enqueue(
+                [Outgoing(ConversationRef("fake", "reporter"), Message(text="receipt"))], clock.now())
+        sender.wake()
+        queued_at = len(went)
+        for _ in range(int(wait_s / 0.1)):
+            if len(went) == len(fan_out) + 1:
+                break
+            await asyncio.sleep(0.1)
+    finally:
+        sender.stop()
+        await asyncio.wait_for(running, 20)
+    assert len(went) == len(fan_out) + 1
+    return queued_at
+
+
 async def _rows(db: Database) -> list[OutboxMessage]:
     async with db.transaction() as session:
         return list(await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
@@ -204,33 +238,14 @@ async def test_on_a_paced_platform_each_send_is_recorded_at_once_and_edits_toget
 async def test_a_receipt_is_not_held_behind_a_whole_urgent_backlog(db: Database, clock: ManualClock) -> None:
     """An alert to many chats paces the platform for seconds; a receipt enqueued meanwhile
     goes out after one stretch of it, not after all of it, and the alert keeps the most of the rate."""
-    import asyncio
-
     from core.messages import Priority
     from core.ratelimit import RateLimiter, RateLimits
 
     deliverer = FlakyDeliverer()
     sender = OutboxSender(db, deliverer, clock, limiter=RateLimiter(RateLimits(per_second=20)))
-    async with db.transaction() as session:
-        await OutboxRepository(session).enqueue(
-            [Outgoing(ConversationRef("fake", f"group-{n}"), Message(text=f"alert {n}"), priority=Priority.URGENT)
-             for n in range(60)], clock.now())
-    running = asyncio.create_task(sender.run())
-    try:
-        while len(deliverer.delivered) < 6:  # the alert has begun (on PostgreSQL, after the lock's quiet second)
-            await asyncio.sleep(0.01)
-        async with db.transaction() as session:
-            await OutboxRepository(session).enqueue(
-                [Outgoing(ConversationRef("fake", "reporter"), Message(text="receipt"))], clock.now())
-        sender.wake()
-        for _ in range(100):
-            if len(deliverer.delivered) == 61:
-                break
-            await asyncio.sleep(0.1)
-    finally:
-        sender.stop()
-        await asyncio.wait_for(running, 10)
-    assert len(deliverer.delivered) == 61
+    # Once the alert has begun (on PostgreSQL, after the send lock's quiet second).
+    await _receipt_during(db, clock, sender, _fan_out("group", "alert", 60, Priority.URGENT), deliverer.delivered,
+                          once=6, wait_s=10)
     position = deliverer.delivered.index("receipt")
     assert 5 <= position <= 35, deliverer.delivered  # after the alert began, long before it ended
 
@@ -238,33 +253,13 @@ async def test_a_receipt_is_not_held_behind_a_whole_urgent_backlog(db: Database,
 async def test_a_receipt_goes_out_within_a_short_stretch_of_a_bulk_roll_call(db: Database, clock: ManualClock) -> None:
     """A roll-call to many groups paces the platform for seconds; it has a lane of its own
     with the shortest stretch, so a receipt enqueued meanwhile books the next slots but a few."""
-    import asyncio
-
     from core.messages import Priority
     from core.ratelimit import RateLimiter, RateLimits
 
     deliverer = FlakyDeliverer()
     sender = OutboxSender(db, deliverer, clock, limiter=RateLimiter(RateLimits(per_second=20)))
-    async with db.transaction() as session:
-        await OutboxRepository(session).enqueue(
-            [Outgoing(ConversationRef("fake", f"unit-{n}"), Message(text=f"roll-call {n}"), priority=Priority.BULK)
-             for n in range(60)], clock.now())
-    running = asyncio.create_task(sender.run())
-    try:
-        while len(deliverer.delivered) < 10:
-            await asyncio.sleep(0.01)
-        async with db.transaction() as session:
-            await OutboxRepository(session).enqueue(
-                [Outgoing(ConversationRef("fake", "reporter"), Message(text="receipt"))], clock.now())
-        sender.wake()
-        for _ in range(100):
-            if len(deliverer.delivered) == 61:
-                break
-            await asyncio.sleep(0.1)
-    finally:
-        sender.stop()
-        await asyncio.wait_for(running, 10)
-    assert len(deliverer.delivered) == 61
+    await _receipt_during(db, clock, sender, _fan_out("unit", "roll-call", 60, Priority.BULK), deliverer.delivered,
+                          once=10, wait_s=10)
     position = deliverer.delivered.index("receipt")
     assert 10 <= position <= 19, deliverer.delivered  # behind what was booked: a stretch of 4, and a claim's gap
 
@@ -363,29 +358,11 @@ async def test_a_receipt_waiting_for_the_platforms_window_goes_before_bulk_sends
 
     deliverer = SlowDeliverer()
     sender = OutboxSender(db, deliverer, clock, limiter=RateLimiter(RateLimits(per_second=10)))
-    async with db.transaction() as session:
-        await OutboxRepository(session).enqueue(
-            [Outgoing(ConversationRef("fake", f"unit-{n}"), Message(text=f"roll-call {n}"), priority=Priority.BULK)
-             for n in range(40)], clock.now())
-    running = asyncio.create_task(sender.run())
-    try:
-        while len(deliverer.delivered) < 12:  # a crowd has formed
-            await asyncio.sleep(0.01)
-        async with db.transaction() as session:
-            await OutboxRepository(session).enqueue(
-                [Outgoing(ConversationRef("fake", "reporter"), Message(text="receipt"))], clock.now())
-        sender.wake()
-        enqueued_at = len(deliverer.left)
-        for _ in range(200):
-            if len(deliverer.delivered) == 41:
-                break
-            await asyncio.sleep(0.1)
-    finally:
-        sender.stop()
-        await asyncio.wait_for(running, 20)
-    assert len(deliverer.delivered) == 41
+    # Once a crowd has formed; what matters is the order the sends left in.
+    queued_at = await _receipt_during(db, clock, sender, _fan_out("unit", "roll-call", 40, Priority.BULK),
+                                      deliverer.left, once=20, wait_s=20)
     # Sends that left after it was queued and before it: the claim's gap, the lane's few waiting.
-    behind = deliverer.left.index("receipt") - enqueued_at
+    behind = deliverer.left.index("receipt") - queued_at
     assert behind <= 10, deliverer.left  # 16 when the lane claimed by its booked plan alone
 
 
