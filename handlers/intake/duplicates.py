@@ -193,7 +193,7 @@ def refresh_sources_notice(ctx: Context, incident_id: str) -> None:
                                 for number, source in shown if not source.split_into)
                 if incident_id not in texts:
                     texts[incident_id] = views.sources_text(end.t, end.org.timezone, shown, total)
-                notice = views.sources_notice_of(end.t, incident_id, texts[incident_id], total, buttons)
+                notice = views.sources_notice(end.t, incident_id, texts[incident_id], total, buttons)
                 if key in sent:
                     end.edit(where, key, notice, priority=Priority.LOW)
                 else:

@@ -118,15 +118,6 @@ def split_receipt(t: Translator, incident: Incident, old_id: str) -> Message:
 SOURCE_TEXT_LIMIT = 200  # each report on the notice; /status shows them whole
 
 
-def sources_notice(
-    t: Translator, zone: ZoneInfo, incident_id: str, latest: Sequence[tuple[int, LinkedReport]], total: int,
-    buttons: tuple[Button, ...] = (),
-) -> Message:
-    """The centre's one notice of an incident's further reports: how many, the latest
-    ones with who sent them and when (newest first), a Split button for each."""
-    return sources_notice_of(t, incident_id, sources_text(t, zone, latest, total), total, buttons)
-
-
 def sources_text(t: Translator, zone: ZoneInfo, latest: Sequence[tuple[int, LinkedReport]], total: int) -> str:
     """The notice's text, the same in every centre conversation (only its buttons differ)."""
     lines = [_source_line(t, zone, number, source) for number, source in latest]
@@ -147,8 +138,10 @@ def _source_line(t: Translator, zone: ZoneInfo, number: int, source: LinkedRepor
     return f"{head}: {shorten(source.text, SOURCE_TEXT_LIMIT)}"
 
 
-def sources_notice_of(t: Translator, incident_id: str, text: str, total: int,
-                      buttons: tuple[Button, ...] = ()) -> Message:
+def sources_notice(t: Translator, incident_id: str, text: str, total: int,
+                   buttons: tuple[Button, ...] = ()) -> Message:
+    """The centre's one notice of an incident's further reports: how many, the latest
+    ones with who sent them and when (newest first, `sources_text`), a Split button for each."""
     return Message(title=t("sources.title", id=incident_id, count=total + 1), text=text, buttons=buttons)
 
 
