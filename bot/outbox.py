@@ -94,7 +94,7 @@ CLAIM_LEAD_S = 0.15
 # window. The booking line is a plan: a platform slow to answer keeps its window full
 # longer (a send counts until its answer), and a lane claiming by the plan alone piled
 # up sends waiting for room, ahead of anything another lane queued meanwhile.
-CROWD_AT_MOST = 4
+CROWD_AT_MOST = 4  # about what CLAIM_LEAD_S holds at Telegram's 29 a second
 CROWD_POLL_S = 0.05
 # A lane with nothing more to claim looks again after this long at the soonest.
 CLAIM_GAP_S = 0.1
