@@ -59,7 +59,6 @@ class NewSource:
 
 
 _SOURCE_KEYS = tuple(column.key for column in IncidentSource.__table__.columns if column.key != "id")
-assert set(_SOURCE_KEYS) == set(NewSource.__dataclass_fields__), "NewSource must carry every column"
 
 _LINKED_COLUMNS = tuple(IncidentSource.__table__.c[name] for name in LinkedReport.__dataclass_fields__)
 

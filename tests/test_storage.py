@@ -319,3 +319,13 @@ async def test_presses_on_one_order_from_two_processes_decide_one_after_the_othe
         assert await asyncio.wait_for(reading, 10) == "on_scene"
     finally:
         await other.dispose()
+
+
+def test_a_further_report_about_to_be_linked_carries_every_column_of_its_row() -> None:
+    """NewSource is written as the row itself: a column added to the table and not to it
+    would be inserted empty."""
+    from storage.incidents import NewSource
+    from storage.models import IncidentSource
+
+    columns = {column.key for column in IncidentSource.__table__.columns if column.key != "id"}
+    assert set(NewSource.__dataclass_fields__) == columns
