@@ -32,6 +32,7 @@ from config.settings import DEFAULT_ORG, Settings  # noqa: E402
 from bench.database import add_database_option, backend_name, bench_database  # noqa: E402
 from bench.profiling import add_profile_option, profiled  # noqa: E402
 from bot import event_loop  # noqa: E402
+from handlers.intake.handler import READ_AHEAD  # noqa: E402
 
 DEV_FILE = Path(__file__).resolve().parents[2] / "shared" / "data" / "intake-dev.jsonl"
 FALLBACK = [
@@ -77,6 +78,11 @@ async def main(args: argparse.Namespace) -> None:
             await console.handle_line(f"reporter{i % 97}@reporting: {texts[i % len(texts)]}", handle)
             return time.perf_counter() - started
 
+        # The bot has been up for a while when a flood comes: its parse worker has started.
+        READ_AHEAD.start()
+        while READ_AHEAD.workers_allowed and not READ_AHEAD.ready:
+            await asyncio.sleep(0.05)
+
         # 1. Flood
         gate = asyncio.Semaphore(IN_FLIGHT)
 
@@ -106,6 +112,8 @@ async def main(args: argparse.Namespace) -> None:
               f"max {latencies[-1] * 1000:.1f} ms (target p99 ≤ 50 ms)")
         failed = app.pipeline.events_failed
         print(f"events handled {app.pipeline.events_handled}, failed {failed}")
+        print(f"reports read ahead by the parse worker {READ_AHEAD.read_by_worker}, "
+              f"in the event loop {READ_AHEAD.read_here}")
         await app.stop()
 
 

@@ -107,6 +107,7 @@ class Pipeline:
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._write_batches(), name="pipeline-writer")
         pending = _Pending(event, asyncio.get_running_loop().create_future(), from_spool)
+        self.router.arrived(self.org, event)
         self._queue.put_nowait(pending)
         return await pending.done
 

@@ -23,7 +23,7 @@ from core.events import (
 )
 from core.messages import Message
 from core.text import strip_invisible
-from config.organisation import PersonInfo
+from config.organisation import Organisation, PersonInfo
 from storage.buttons import ButtonRepository, ResolvedButton
 from storage.outbox import OutboxRepository
 from storage.phone import PhoneRepository
@@ -43,6 +43,9 @@ ReplyHandler = Callable[[HandlerContext, MessageEvent, Reply], Awaitable[bool]]
 Audience = Callable[[PersonInfo | None], bool]
 # Loads what a batch of presses of one action will need, in a few queries.
 Prefetch = Callable[[AsyncSession, list[dict[str, Any]]], Awaitable[None]]
+# Told of each event as it arrives, before it waits for its transaction: starts work
+# that needs no database (reading a report's words in a worker process). Never blocks.
+ArrivalHook = Callable[[Organisation, Event], None]
 
 
 _HYPHEN_TAIL = re.compile(r"-([A-Za-z][A-Za-z-]*)(?=\s|$)")
@@ -101,6 +104,7 @@ class Router:
         self._move_handlers: list[MoveHandler] = []
         self._reply_handlers: dict[ReplyKey, ReplyHandler] = {}
         self._phone_status_handlers: list[PhoneStatusHandler] = []
+        self._arrival_hooks: list[ArrivalHook] = []
 
     def command(self, name: str, handler: CommandHandler, help_key: str, audience: Audience = everyone,
                 *, in_channels: bool = False) -> None:
@@ -119,6 +123,17 @@ class Router:
         if any(known.kind == question.kind for known in self._reply_handlers):
             raise ValueError(f"two handlers for replies to {question.kind}")
         self._reply_handlers[question] = handler
+
+    def on_arrival(self, hook: ArrivalHook) -> None:
+        self._arrival_hooks.append(hook)
+
+    def arrived(self, org: Organisation, event: Event) -> None:
+        """Tell the arrival hooks; one failing costs only the head start it would have given."""
+        for hook in self._arrival_hooks:
+            try:
+                hook(org, event)
+            except Exception:  # noqa: BLE001 - an event must reach its transaction whatever a hook does
+                log.exception("arrival hook %s failed", getattr(hook, "__name__", hook))
 
     def on_location(self, handler: LocationHandler) -> None:
         self._location_handlers.append(handler)

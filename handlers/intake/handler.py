@@ -11,7 +11,8 @@ import logging
 import re
 
 from handlers.context import HandlerContext
-from core.events import ButtonEvent, CommandEvent, FormEvent, MessageEvent
+from config.organisation import Organisation
+from core.events import ButtonEvent, CommandEvent, Event, FormEvent, MessageEvent
 from core.messages import Message
 from handlers.router import Router, centre_only
 from core.text import clean_text
@@ -21,6 +22,7 @@ from handlers.intake.cards import (
     CORRECT_ACTION, DRILL_ACTION, DRILL_CONFIRM_ACTION, UNDRILL_ACTION, ask_drill_confirmation, refresh_cards,
 )
 from handlers.intake.parser import MAX_CHARS, parse_report
+from handlers.intake.read_ahead import ReadAhead
 from handlers.intake.rights import may_update
 from handlers.intake.registration import register_incident
 from handlers.intake.reports import compose, parse_chosen, read_chosen
@@ -34,12 +36,16 @@ log = logging.getLogger(__name__)
 # cost the bot anything); the parser reads all of it.
 MAX_REPORT_CHARS = MAX_CHARS
 INCIDENT_ID = re.compile(r"^\d{8}-\d{4,6}$")
+# One worker for the whole process (its bots and, in the tests, their many short lives):
+# parsing is a pure function of the text.
+READ_AHEAD = ReadAhead()
 
 
 def register(router: Router) -> None:
     router.on_message(evidence.on_photo_reply)
     router.on_message(followups.on_reply)
     router.on_message(on_message)
+    router.on_arrival(read_ahead)
     router.on_location(evidence.on_location)
     router.command("report", report_command, "help.cmd.report")
     router.form("report", report_form)
@@ -54,12 +60,19 @@ def register(router: Router) -> None:
     router.on_button(triage.DISMISS_ACTION, triage.dismiss_press)
 
 
+def read_ahead(org: Organisation, event: Event) -> None:
+    """Start reading what on_message will read, while the event waits for its transaction."""
+    if isinstance(event, MessageEvent) and (
+            event.conversation.is_private or org.conversation(event.conversation.ref).reporting):
+        READ_AHEAD.offer(clean_text(event.text, MAX_REPORT_CHARS))
+
+
 async def on_message(ctx: HandlerContext, event: MessageEvent) -> bool:
     private = event.conversation.is_private
     if not (ctx.where.reporting or private):
         return False
     text = clean_text(event.text, MAX_REPORT_CHARS)
-    parsed = parse_report(text)
+    parsed = await READ_AHEAD.parsed(text)
     if not parsed.is_report and await duplicates.named_incident(ctx, text) is not None:
         parsed = parse_report(text, assume_report=True)  # "20261122-0001 人已救出": about that one
     if parsed.doubtful:  # neither registered nor dropped: a person decides
