@@ -341,6 +341,7 @@ class Liandong:
         """Deliver what is due now, for up to `seconds` (a clean console exit)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + seconds
+        await asyncio.wait_for(self.pipeline.settle(), seconds)  # boards redrawn after commit, too
         for sender in self.senders.values():
             await sender.drain(max(0.0, deadline - loop.time()))
 

@@ -20,7 +20,7 @@ from typing import Awaitable, Callable, Iterable
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
-from handlers.context import Context, HandlerContext, take_finishers
+from handlers.context import Context, Finisher, HandlerContext, take_after_commit, take_finishers
 from core.events import ButtonEvent, Event
 from core.i18n import Translator
 from core.messages import Message, Outgoing
@@ -40,6 +40,10 @@ from storage.transaction import transaction_state
 log = logging.getLogger(__name__)
 
 MAX_BATCH = 64
+# While events keep coming, work asked for after commit (an incident's board redrawn)
+# waits for a pause, but no longer than this: a storm of presses redraws each board a
+# few times a second, not once per batch.
+AFTER_COMMIT_AT_MOST_S = 0.25
 
 TimerJob = Callable[[Context], Awaitable[int]]
 
@@ -82,6 +86,9 @@ class Pipeline:
         self._told_degraded: set[tuple[str, str]] = set()  # conversations told once per outage
         self._queue: asyncio.Queue[_Pending | None] = asyncio.Queue()  # None: stop
         self._writer: asyncio.Task[None] | None = None
+        self._after_commit: dict[str, Finisher] = {}  # key -> work, from the transactions since it last ran
+        self._after_commit_since = 0.0  # when the oldest of it was asked for (monotonic)
+        self._settled = asyncio.Event()  # set while the writer has nothing in hand
 
     async def handle(self, event: Event) -> HandleResult:
         """Handle one event; returns once its effects and messages are committed (or spooled)."""
@@ -108,12 +115,29 @@ class Pipeline:
             self._writer = asyncio.create_task(self._write_batches(), name="pipeline-writer")
         pending = _Pending(event, asyncio.get_running_loop().create_future(), from_spool)
         self.router.arrived(self.org, event)
+        self._settled.clear()
         self._queue.put_nowait(pending)
         return await pending.done
 
     async def run_job(self, job: TimerJob) -> int:
         """Run a timer job in a transaction of its own, its messages with it."""
         started = time.perf_counter()
+        done, after = await self._in_own_transaction(job)
+        self.metrics.transaction_seconds.labels(getattr(job, "__name__", "timer")).observe(
+            time.perf_counter() - started)
+        self.metrics.timer_jobs_fired.labels(getattr(job, "__name__", "timer")).inc(done)
+        if after:  # timers are few: no batching to wait for
+            await self._run_after_commit(after)
+        return done
+
+    async def settle(self) -> None:
+        """Wait until what was handed in is committed and its after-commit work done."""
+        if self._writer is not None and not self._writer.done():
+            await self._settled.wait()
+
+    async def _in_own_transaction(self, job: TimerJob) -> tuple[int, dict[str, Finisher]]:
+        """A job's work, messages and end-of-transaction work in one transaction; what it
+        asked to have done after commit."""
         async with self.db.transaction() as session:
             ctx = Context(session=session, org=self.org, t=self.t, now=self.clock.now(),
                           enabled_platforms=self.enabled_platforms)
@@ -123,14 +147,39 @@ class Pipeline:
             outgoing = self._drills_marked(session, outgoing)
             await OutboxRepository(session).enqueue(outgoing, ctx.now)
             report_asked = transaction_state(session).report_asked
+            after = take_after_commit(session)
         if report_asked:  # a scheduled bulletin claimed
             self.reports_asked()
-        self.metrics.transaction_seconds.labels(getattr(job, "__name__", "timer")).observe(
-            time.perf_counter() - started)
-        self.metrics.timer_jobs_fired.labels(getattr(job, "__name__", "timer")).inc(done)
         if outgoing:
             self.wake_senders({o.to.platform for o in outgoing})
-        return done
+        return done, after
+
+    async def _run_after_commit(self, work: dict[str, Finisher]) -> None:
+        """The work committed transactions asked for, in one transaction of its own. If it
+        fails, what it would have redrawn is redrawn with the next change; the events
+        themselves are committed and answered already."""
+        async def run_all(ctx: Context) -> int:
+            for finish in work.values():
+                await finish(ctx)
+            return len(work)
+
+        try:
+            _, more = await self._in_own_transaction(run_all)
+        except Exception:  # noqa: BLE001 - the writer must go on with the next events
+            log.exception("work after commit failed (%s)", ", ".join(work))
+            return
+        if more:  # it would run again at once, and again: a loop, not a redraw
+            log.error("work after commit asked for more work after commit, dropped: %s", ", ".join(more))
+
+    def _defer(self, work: dict[str, Finisher]) -> None:
+        if not self._after_commit:
+            self._after_commit_since = time.monotonic()
+        self._after_commit.update(work)
+
+    def _after_commit_due(self) -> bool:
+        """Now, when nothing waits; in a storm, once it has waited AFTER_COMMIT_AT_MOST_S."""
+        return bool(self._after_commit) and (
+            self._queue.empty() or time.monotonic() - self._after_commit_since >= AFTER_COMMIT_AT_MOST_S)
 
     async def stop(self) -> None:
         """Finish what was handed in, then stop (never abandon a transaction midway)."""
@@ -140,8 +189,15 @@ class Pipeline:
 
     async def _write_batches(self) -> None:
         while True:
+            if self._after_commit_due():
+                work, self._after_commit = self._after_commit, {}
+                await self._run_after_commit(work)
+                continue  # more events may have come meanwhile
+            if self._queue.empty():
+                self._settled.set()
             first = await self._queue.get()
             if first is None:
+                await self._run_after_commit_left()
                 return
             batch = [first]
             stopping = False
@@ -153,12 +209,19 @@ class Pipeline:
                 batch.append(item)
             await self._run(batch)
             if stopping:
+                await self._run_after_commit_left()
                 return
+
+    async def _run_after_commit_left(self) -> None:
+        if self._after_commit:
+            work, self._after_commit = self._after_commit, {}
+            await self._run_after_commit(work)
+        self._settled.set()
 
     async def _run(self, batch: list[_Pending]) -> None:
         started = time.perf_counter()
         try:
-            results, outgoing = await self._handle_in_transaction([p.event for p in batch])
+            results, outgoing, after = await self._handle_in_transaction([p.event for p in batch])
         except Exception as exc:
             if is_storage_failure(exc):
                 self._spool(batch, exc)
@@ -173,6 +236,8 @@ class Pipeline:
             log.exception("handling %s from %s failed", type(event).__name__, event.actor)
             results, outgoing = [await self._apologise(event)], []
         else:
+            if after:
+                self._defer(after)
             self.metrics.transaction_seconds.labels("events").observe(time.perf_counter() - started)
             self.events_handled += len(batch)
             self.metrics.handled(p.event for p in batch)
@@ -184,7 +249,9 @@ class Pipeline:
             if not pending.done.done():  # the caller may have given up waiting
                 pending.done.set_result(result)
 
-    async def _handle_in_transaction(self, events: list[Event]) -> tuple[list[HandleResult], list[Outgoing]]:
+    async def _handle_in_transaction(
+        self, events: list[Event]
+    ) -> tuple[list[HandleResult], list[Outgoing], dict[str, Finisher]]:
         results: list[HandleResult] = []
         outgoing: list[Outgoing] = []
         async with self.db.transaction() as session:
@@ -213,11 +280,12 @@ class Pipeline:
             await OutboxRepository(session).enqueue(outgoing, now)
             reload_roster = transaction_state(session).roster_changed
             report_asked = transaction_state(session).report_asked
+            after = take_after_commit(session)
         if report_asked:
             self.reports_asked()
         if reload_roster and self.roster_changed is not None:
             await self.roster_changed()  # the next events see who joined or was bound
-        return results, outgoing
+        return results, outgoing, after
 
     def _drills_marked(self, session: AsyncSession, outgoing: list[Outgoing]) -> list[Outgoing]:
         return mark_drill_messages(outgoing, drill_ids_seen(session), self.t("drill.mark"))

@@ -36,6 +36,8 @@ class WorkState:
 
     # key -> work for the end of the transaction (see Context.once_per_transaction)
     finishers: dict[str, Finisher] = field(default_factory=dict)
+    # key -> work for a transaction of its own after this one commits (Context.after_commit)
+    after_commit: dict[str, Finisher] = field(default_factory=dict)
     # intake/duplicates.py: type -> open incidents a report may belong to (None: not loaded)
     duplicate_candidates: dict[str, list["Incident"]] | None = None
     # intake/duplicates.py: incidents whose notice of further reports to redraw
@@ -56,6 +58,13 @@ def take_finishers(session: AsyncSession) -> list[Finisher]:
     state = work_state(session)
     finishers, state.finishers = state.finishers, {}
     return list(finishers.values())
+
+
+def take_after_commit(session: AsyncSession) -> dict[str, Finisher]:
+    """The work asked for after commit, by key, handed over once."""
+    state = work_state(session)
+    after, state.after_commit = state.after_commit, {}
+    return after
 
 
 @dataclass
@@ -89,6 +98,17 @@ class Context:
         A batch of presses on one incident redraws its board once, not per press.
         """
         self.work.finishers[key] = finish
+
+    def after_commit(self, key: str, finish: Finisher) -> None:
+        """Run `finish` in a transaction of its own once this one has committed, however
+        many events (and, while events keep coming, transactions) asked.
+
+        For views of shared state, such as an incident's board: drawn here, from this
+        transaction's snapshot, one drawing would miss what another bot process commits
+        meanwhile, and both processes' presses would queue on the one pending edit. After
+        commit the press is answered first, and the drawing (which takes the incident's
+        lock, see storage.incidents) reads what every process has committed."""
+        self.work.after_commit[key] = finish
 
     def will_finish(self, key: str) -> bool:
         return key in self.work.finishers

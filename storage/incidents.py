@@ -140,11 +140,14 @@ class IncidentRepository:
         A change decided from its figures ("新增 2 人受伤" adds to the count) in two
         processes at once would otherwise have each write over the other. This
         transaction's own changes are written first, so they are kept. SQLite has one
-        writer: nothing to do there."""
+        writer: nothing to do there.
+
+        FOR NO KEY UPDATE, not FOR UPDATE: a press elsewhere that only adds a timeline
+        entry (its foreign key takes a KEY SHARE lock on the incident) need not wait."""
         if self.session.get_bind().dialect.name != "postgresql":
             return
         await self.session.flush()
-        await self.session.refresh(incident, with_for_update=True)
+        await self.session.refresh(incident, with_for_update={"key_share": True})
 
     async def record(
         self, incident_id: str, at: datetime, kind: str, actor: TimelineActor | None,

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from sqlalchemy import func, select
 
 from core.clock import ManualClock
-from handlers.context import HandlerContext
+from handlers.context import Context, HandlerContext
 from core.events import Actor, CommandEvent, Conversation, ConversationRef, MessageEvent
 from core.messages import Message
 from config.organisation import Organisation
@@ -90,3 +90,57 @@ async def test_a_crash_between_commit_and_delivery_delivers_once_after_restart(
     await again.app.drain()
     assert again.new_output() == ""  # delivered means never again
     await again.app.stop()
+
+
+async def test_work_after_commit_runs_once_for_a_batch_and_sees_it_committed(
+    database_url: str, org: Organisation, clock: ManualClock
+) -> None:
+    bot = await start_console_bot(database_url, org, clock)
+    seen: list[int] = []
+
+    async def count_incidents(ctx: Context) -> None:
+        async with bot.app.db.reading() as elsewhere:  # another connection sees only what is committed
+            seen.append(await elsewhere.scalar(select(func.count()).select_from(Incident)))
+        ctx.send(REPORTING.ref, Message(text="drawn after commit"))
+
+    async def report_and_redraw(ctx: HandlerContext, event: CommandEvent) -> None:
+        ctx.after_commit("redraw", count_incidents)
+        ctx.reply(Message(text="answered"))
+
+    bot.app.router.command("redraw", report_and_redraw, "help.cmd.help")
+    try:
+        events = [_event(REPORT, 0), *(_event("/redraw", n) for n in range(1, 6))]
+        await asyncio.gather(*(bot.app.pipeline.handle(e) for e in events))
+        await bot.app.pipeline.settle()
+        assert seen == [1]  # once for the five, after the report committed
+        async with bot.app.db.transaction() as session:
+            texts = [m["text"] for m in await session.scalars(select(OutboxMessage.payload))]
+        assert texts.count("drawn after commit") == 1 and texts.count("answered") == 5
+    finally:
+        await bot.app.stop()
+
+
+async def test_work_after_commit_that_fails_takes_nothing_back(
+    database_url: str, org: Organisation, clock: ManualClock
+) -> None:
+    bot = await start_console_bot(database_url, org, clock)
+
+    async def broken_drawing(ctx: Context) -> None:
+        ctx.send(REPORTING.ref, Message(text="half a drawing"))
+        raise RuntimeError("drawing bug")
+
+    async def ask(ctx: HandlerContext, event: CommandEvent) -> None:
+        ctx.after_commit("redraw", broken_drawing)
+
+    bot.app.router.command("redraw", ask, "help.cmd.help")
+    try:
+        await bot.app.pipeline.handle(_event("/redraw", 1))
+        await bot.app.pipeline.settle()
+        later = await bot.app.pipeline.handle(_event(REPORT, 2))  # the writer goes on
+        assert not later.duplicate and bot.app.pipeline.events_failed == 0
+        async with bot.app.db.transaction() as session:
+            assert await session.scalar(select(func.count()).select_from(Incident)) == 1
+            texts = [m["text"] for m in await session.scalars(select(OutboxMessage.payload))]
+        assert "half a drawing" not in texts
+    finally:
+        await bot.app.stop()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
+from functools import partial
 
 from handlers.context import Context
 from core.messages import Button, Mention, Message, Priority, one_way
@@ -262,30 +263,42 @@ async def send_approval_request(ctx: Context, incident: Incident, order: Dispatc
 async def refresh_board(ctx: Context, incident: Incident, *, first: bool = False) -> None:
     """One board per incident in each centre conversation, edited in place.
 
-    Drawn once at the end of the transaction: a batch of presses on one
-    incident costs one drawing and one edit.
-    """
-    async def draw(final: Context) -> None:
-        orders = await DispatchRepository(final.session).statuses_for(incident.id)
-        board = views.board_message(final.t, final.org, incident, orders, final.now)
-        board = await with_phone_statuses(final, incident, board)  # SMS and calls of escalation (#18)
-        for ref in final.centre_conversations():
-            shown = board
-            if incident.status != "closed":  # 现场指挥 / Take command, as /commander ID; 响应级别 / Level
-                token, level_token = views.board_token(incident, ref), views.board_token(incident, ref, "lv")
-                if first:  # issued once; every redraw shows the same tokens, at no row's cost
-                    buttons = ButtonRepository(final.session)
-                    await buttons.issue(actions.TAKE_COMMAND, {"incident": incident.id}, ref, final.now, token=token)
-                    await buttons.issue(actions.LEVEL_MENU, {"incident": incident.id}, ref, final.now,
-                                        token=level_token)
-                shown = replace(board, buttons=(Button(final.t("button.take_command"), token),
-                                                Button(final.t("button.set_level"), level_token)))
-            if first:
-                final.send(ref, shown, key=views.board_key(incident.id))
-            else:
-                final.edit(ref, views.board_key(incident.id), shown)
-
-    key = f"board:{incident.id}"
-    if first or not ctx.will_finish(key):
-        ctx.once_per_transaction(key, draw)
+    Sent with the transaction that dispatches the first order. Every later change
+    redraws it after commit (Context.after_commit), once for the batch of presses or
+    a storm's few batches, with the incident held so that the drawing reads what both
+    bot processes have committed."""
+    if first:
+        ctx.once_per_transaction(f"board:{incident.id}", lambda final: _draw_board(final, incident, first=True))
+    else:
+        ctx.after_commit(f"board:{incident.id}", partial(_redraw_board, incident.id))
     refresh_upper(ctx, incident)
+
+
+async def _redraw_board(incident_id: str, ctx: Context) -> None:
+    repo = IncidentRepository(ctx.session)
+    incident = await repo.get(incident_id)
+    if incident is None:  # merged away meanwhile: its board was closed with it
+        return
+    await repo.lock(incident)  # the last of two processes' drawings reads both processes' presses
+    await _draw_board(ctx, incident, first=False)
+
+
+async def _draw_board(ctx: Context, incident: Incident, *, first: bool) -> None:
+    orders = await DispatchRepository(ctx.session).statuses_for(incident.id)
+    board = views.board_message(ctx.t, ctx.org, incident, orders, ctx.now)
+    board = await with_phone_statuses(ctx, incident, board)  # SMS and calls of escalation (#18)
+    for ref in ctx.centre_conversations():
+        shown = board
+        if incident.status != "closed":  # 现场指挥 / Take command, as /commander ID; 响应级别 / Level
+            token, level_token = views.board_token(incident, ref), views.board_token(incident, ref, "lv")
+            if first:  # issued once; every redraw shows the same tokens, at no row's cost
+                buttons = ButtonRepository(ctx.session)
+                await buttons.issue(actions.TAKE_COMMAND, {"incident": incident.id}, ref, ctx.now, token=token)
+                await buttons.issue(actions.LEVEL_MENU, {"incident": incident.id}, ref, ctx.now,
+                                    token=level_token)
+            shown = replace(board, buttons=(Button(ctx.t("button.take_command"), token),
+                                            Button(ctx.t("button.set_level"), level_token)))
+        if first:
+            ctx.send(ref, shown, key=views.board_key(incident.id))
+        else:
+            ctx.edit(ref, views.board_key(incident.id), shown)
