@@ -36,7 +36,7 @@ async def test_the_board_shows_a_press_the_other_process_committed_while_it_was_
             assert incident is not None
             await IncidentRepository(session).lock(incident)
             # FIRE-01's press here is answered without waiting for that drawing …
-            answer = await asyncio.wait_for(
+            await asyncio.wait_for(
                 bot.app.console.handle_line(f"赵五@FIRE-01: !{fire_ack}", bot.app.pipeline.handle), 10)  # type: ignore[union-attr]
             # … and MED-01's 接令, pressed in the other process, commits meanwhile.
             await session.execute(update(DispatchOrder).where(DispatchOrder.unit_code == "MED-01")
