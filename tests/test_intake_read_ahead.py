@@ -69,8 +69,7 @@ async def test_before_the_worker_is_ready_texts_are_read_here() -> None:
 async def test_a_dead_worker_loses_no_report_and_is_replaced_later(
         reader: ReadAhead, monkeypatch: pytest.MonkeyPatch) -> None:
     await _ready(reader)
-    for pid in list(reader._pool._processes):  # type: ignore[union-attr]
-        os.kill(pid, signal.SIGKILL)
+    os.kill(reader.worker_pid, signal.SIGKILL)  # type: ignore[arg-type]
     for text in TEXTS:
         reader.offer(text)
     await asyncio.sleep(0)
@@ -116,3 +115,25 @@ async def test_reports_from_chat_are_read_by_the_worker(console_bot: ConsoleBot)
     # Chatter in a conversation that is not for reports is not even offered.
     await console_bot.say("路人甲@centre: 人民路化工厂起火，3人受伤，有人被困")
     assert READ_AHEAD.held == 0
+
+
+def test_the_worker_outlives_an_event_loop() -> None:
+    """One worker serves the process's event loops in turn (the tests run one per test), and
+    readings promised on one loop are never awaited on another."""
+    reader = ReadAhead(workers_allowed=True)
+
+    async def offer_and_read() -> int | None:
+        await _ready(reader)
+        reader.offer(TEXTS[0])
+        await asyncio.sleep(0)
+        assert await reader.parsed(TEXTS[0]) == parse_report(TEXTS[0])
+        reader.offer(TEXTS[0])  # offered, never asked for: its reading stays with this loop
+        await asyncio.sleep(0)
+        return reader.worker_pid
+
+    try:
+        first = asyncio.run(offer_and_read())
+        second = asyncio.run(offer_and_read())
+        assert first == second and (reader.read_by_worker, reader.read_here) == (2, 0)
+    finally:
+        reader.close()

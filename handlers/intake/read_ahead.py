@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
 import os
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 
+from handlers.intake.parse_worker import ParseWorker
 from handlers.intake.parser import ParsedReport, parse_report
 
 log = logging.getLogger(__name__)
@@ -39,28 +38,6 @@ FORGET_AFTER_S = 60.0
 RESTART_AFTER_S = 30.0
 
 
-def _parse_all(texts: list[str]) -> list[ParsedReport]:
-    """In the worker: read a batch."""
-    return [parse_report(text) for text in texts]
-
-
-def _warm_up() -> None:
-    """In the worker, once: load the parser's tables (the report model) before the first batch."""
-    parse_report("人民路起火，1人受伤")
-
-
-def _worker_context() -> multiprocessing.context.BaseContext:
-    """Workers forked from a small server process that has loaded the parser and nothing
-    else: not forked from the bot itself, whose threads (the database driver's) a copy
-    could inherit mid-operation, and not spawned afresh, which would import the whole bot
-    again (its __main__) for a worker that needs the parser only."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")  # Windows
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
-    return context
-
-
 def _cores() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -70,7 +47,7 @@ def _cores() -> int:
 
 @dataclass
 class _Ahead:
-    batch: Future[list[ParsedReport]]
+    batch: asyncio.Future[list[ParsedReport]]
     index: int
     offered_at: float
     wanted: int = 1  # the same text offered again (a repost) shares one reading
@@ -78,11 +55,12 @@ class _Ahead:
 
 class ReadAhead:
     def __init__(self, *, workers_allowed: bool | None = None):
-        self.workers_allowed = _cores() >= 2 if workers_allowed is None else workers_allowed
+        # One core: a worker would only take turns with the event loop. Not on Windows: the
+        # worker's pipes are handed over as inherited file descriptors.
+        self.workers_allowed = (_cores() >= 2 and os.name == "posix") if workers_allowed is None else workers_allowed
         self.read_by_worker = 0
         self.read_here = 0
-        self._pool: ProcessPoolExecutor | None = None
-        self._warmed: Future[None] | None = None  # the worker takes texts once this is done
+        self._worker: ParseWorker | None = None
         self._failed_at: float | None = None
         self._waiting: list[str] = []
         self._handing_over_on: asyncio.AbstractEventLoop | None = None
@@ -92,10 +70,12 @@ class ReadAhead:
         """A reporting conversation's text has arrived: start reading it in the worker."""
         if not self.workers_allowed:
             return
+        loop = asyncio.get_running_loop()
+        if self._worker is not None and self._worker.loop is not loop:
+            self._ahead.clear()  # readings promised to a loop that is no more (tests run one per test)
         if (known := self._ahead.get(text)) is not None:
             known.wanted += 1
             return
-        loop = asyncio.get_running_loop()
         if self._handing_over_on is not loop:  # one hand-over for all that arrive in this turn of the loop
             self._waiting = []  # (left by a loop that closed before handing them over)
             self._handing_over_on = loop
@@ -110,10 +90,8 @@ class ReadAhead:
             ahead = self._take(text)
         if ahead is not None:
             try:
-                if not ahead.batch.done():  # (awaiting a finished one would cost a turn of the loop)
-                    await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(ahead.batch)), WAIT_FOR_WORKER_S)
-                batch = ahead.batch.result()
-            except Exception as exc:  # noqa: BLE001 - crashed, slow or stopped: read it here
+                batch = await asyncio.wait_for(asyncio.shield(ahead.batch), WAIT_FOR_WORKER_S)
+            except Exception as exc:  # noqa: BLE001 - gone or slow: read it here
                 self._worker_failed(exc)
             else:
                 self.read_by_worker += 1
@@ -124,21 +102,25 @@ class ReadAhead:
     def start(self) -> None:
         """Start the worker now rather than with the first report (it takes a few tenths of a second)."""
         if self.workers_allowed:
-            self._ready_pool()
+            self._ready_worker(asyncio.get_running_loop())
+
+    @property
+    def ready(self) -> bool:
+        return self._worker is not None and self._worker.ready and not self._worker.gone
+
+    @property
+    def worker_pid(self) -> int | None:
+        return self._worker.pid if self._worker is not None else None
 
     @property
     def held(self) -> int:
         """Texts read or being read whose handler has not asked yet."""
         return len(self._ahead)
 
-    @property
-    def ready(self) -> bool:
-        return self._warmed is not None and self._warmed.done() and self._warmed.exception() is None
-
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = self._warmed = None
+        if self._worker is not None:
+            self._worker.close()
+            self._worker = None
         self._ahead.clear()
 
     def _take(self, text: str) -> _Ahead | None:
@@ -151,18 +133,16 @@ class ReadAhead:
         return ahead
 
     def _hand_over(self) -> None:
-        texts, self._waiting, self._handing_over_on = self._waiting, [], None
-        pool = self._ready_pool()
-        if pool is None or not texts:
+        texts, loop, self._waiting, self._handing_over_on = self._waiting, self._handing_over_on, [], None
+        worker = self._ready_worker(loop) if loop is not None else None
+        if worker is None or not texts:
             return  # they are read in the event loop, as without a worker
         now = time.monotonic()
         self._forget_older_than(now - FORGET_AFTER_S)
         for start in range(0, len(texts), BATCH):
             chunk = texts[start:start + BATCH]
-            try:
-                batch = pool.submit(_parse_all, chunk)
-            except Exception as exc:  # noqa: BLE001 - a broken pool refuses work: read them here
-                self._worker_failed(exc)
+            batch = worker.submit(chunk)
+            if batch is None:  # it has enough in hand: these are read in the event loop
                 return
             for index, text in enumerate(chunk):
                 if text in self._ahead:  # offered twice in one turn
@@ -170,28 +150,31 @@ class ReadAhead:
                 else:
                     self._ahead[text] = _Ahead(batch, index, now)
 
-    def _ready_pool(self) -> ProcessPoolExecutor | None:
-        """The worker, once it has started and warmed up; None until then (starting it if need be)."""
-        if self._pool is None:
+    def _ready_worker(self, loop: asyncio.AbstractEventLoop) -> ParseWorker | None:
+        """The worker, reading its answers in this event loop, once it has started; None
+        until then (starting it if need be)."""
+        if self._worker is not None and self._worker.gone:
+            self._worker_failed(None)
+        if self._worker is None:
             if self._failed_at is not None and time.monotonic() - self._failed_at < RESTART_AFTER_S:
                 return None
-            self._pool = ProcessPoolExecutor(1, mp_context=_worker_context())
-            self._warmed = self._pool.submit(_warm_up)
-        assert self._warmed is not None
-        if not self._warmed.done():
-            return None  # starting takes a few tenths of a second: texts meanwhile are read here
-        if (failure := self._warmed.exception()) is not None:
-            self._worker_failed(failure)
-            return None
-        return self._pool
+            try:
+                self._worker = ParseWorker()
+            except Exception as exc:  # noqa: BLE001 - no processes allowed here, say: read in the loop
+                self._worker_failed(exc)
+                return None
+        if self._worker.loop is not loop:
+            self._ahead.clear()  # readings promised to a loop that is no more (tests run one per test)
+            self._worker.attach(loop)
+        return self._worker if self._worker.ready else None  # starting takes a few tenths of a second
 
-    def _worker_failed(self, exc: BaseException) -> None:
-        if self._pool is None:
-            return
-        log.warning("reading reports in the event loop for %.0f s: the parse worker failed (%s)",
-                    RESTART_AFTER_S, type(exc).__name__)
-        self._pool.shutdown(wait=False, cancel_futures=True)
-        self._pool = self._warmed = None
+    def _worker_failed(self, exc: BaseException | None) -> None:
+        if self._failed_at is None or time.monotonic() - self._failed_at >= RESTART_AFTER_S:
+            log.warning("reading reports in the event loop for %.0f s: the parse worker failed (%s)",
+                        RESTART_AFTER_S, type(exc).__name__ if exc is not None else "it exited")
+        if self._worker is not None:
+            self._worker.close()
+            self._worker = None
         self._failed_at = time.monotonic()
         self._ahead.clear()
 
