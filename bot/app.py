@@ -341,7 +341,10 @@ class Liandong:
         """Deliver what is due now, for up to `seconds` (a clean console exit)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + seconds
-        await asyncio.wait_for(self.pipeline.settle(), seconds)  # boards redrawn after commit, too
+        try:  # boards redrawn after commit, too
+            await asyncio.wait_for(self.pipeline.settle(), seconds)
+        except asyncio.TimeoutError:
+            log.warning("draining: the pipeline had not settled after %.1f s; delivering what is queued", seconds)
         for sender in self.senders.values():
             await sender.drain(max(0.0, deadline - loop.time()))
 
