@@ -46,8 +46,8 @@ class Metrics:
             "liandong_events_spooled", "Events kept in the local spool because the database did not take them",
             ["platform"], registry=r)
         self.transaction_seconds = Histogram(
-            "liandong_transaction_seconds", "Time of one pipeline transaction: a batch of events (work=events) "
-            "or one timer job (work=the job's name)", ["work"], buckets=LATENCY_BUCKETS, registry=r)
+            "liandong_transaction_seconds", "Time of one pipeline transaction: a batch of events (work=events), "
+            "the work after them (work=after_commit) or one timer job (work=the job's name)", ["work"], buckets=LATENCY_BUCKETS, registry=r)
         self.deliveries = Counter(
             "liandong_deliveries", "Outbox delivery attempts by platform and result: ok, retried, "
             "rate_limited (the platform said 429), failed (for good)", ["platform", "result"], registry=r)

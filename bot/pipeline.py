@@ -7,6 +7,11 @@ driver, and a batch shares its BEGIN, COMMIT and multi-row INSERTs, which is
 what lets intake keep up with a flood of reports on SQLite. If any handler in a
 batch fails, the batch is rolled back and each event is handled again in a
 transaction of its own, so one bad event never takes others down with it.
+
+Work a transaction asks to have done after it commits (Context.after_commit: an
+incident's board, drawn from what every bot process has committed) runs once the
+batch is answered, in a transaction of its own, when no events wait or at least
+every AFTER_COMMIT_AT_MOST_S.
 """
 from __future__ import annotations
 
@@ -163,11 +168,13 @@ class Pipeline:
                 await finish(ctx)
             return len(work)
 
+        started = time.perf_counter()
         try:
             _, more = await self._in_own_transaction(run_all)
         except Exception:  # noqa: BLE001 - the writer must go on with the next events
             log.exception("work after commit failed (%s)", ", ".join(work))
             return
+        self.metrics.transaction_seconds.labels("after_commit").observe(time.perf_counter() - started)
         if more:  # it would run again at once, and again: a loop, not a redraw
             log.error("work after commit asked for more work after commit, dropped: %s", ", ".join(more))
 
