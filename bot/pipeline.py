@@ -10,8 +10,8 @@ transaction of its own, so one bad event never takes others down with it.
 
 Work a transaction asks to have done after it commits (Context.after_commit: an
 incident's board, drawn from what every bot process has committed) runs once the
-batch is answered, in a transaction of its own, when no events wait or at least
-every AFTER_COMMIT_AT_MOST_S.
+batch is answered, in a transaction of its own, when no events come for a few
+milliseconds or at least every AFTER_COMMIT_AT_MOST_S.
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from typing import Awaitable, Callable, Iterable
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
-from handlers.context import Context, Finisher, HandlerContext, take_after_commit, take_finishers
+from handlers.context import AfterCommit, Context, HandlerContext, take_after_commit, take_finishers
 from core.events import ButtonEvent, Event
 from core.i18n import Translator
 from core.messages import Message, Outgoing
@@ -38,7 +38,7 @@ from core.text import strip_invisible
 from config.organisation import Organisation
 from storage.db import Database, is_storage_failure
 from storage.inbound import first_deliveries
-from storage.incidents import drill_ids_seen
+from storage.incidents import IncidentRepository, drill_ids_seen
 from storage.outbox import OutboxRepository
 from storage.transaction import transaction_state
 
@@ -49,6 +49,7 @@ MAX_BATCH = 64
 # waits for a pause, but no longer than this: a storm of presses redraws each board a
 # few times a second, not once per batch.
 AFTER_COMMIT_AT_MOST_S = 0.25
+AFTER_COMMIT_LINGER_S = 0.005
 
 TimerJob = Callable[[Context], Awaitable[int]]
 
@@ -91,7 +92,7 @@ class Pipeline:
         self._told_degraded: set[tuple[str, str]] = set()  # conversations told once per outage
         self._queue: asyncio.Queue[_Pending | None] = asyncio.Queue()  # None: stop
         self._writer: asyncio.Task[None] | None = None
-        self._after_commit: dict[str, Finisher] = {}  # key -> work, from the transactions since it last ran
+        self._after_commit: dict[str, AfterCommit] = {}  # key -> work, from the transactions since it last ran
         self._after_commit_since = 0.0  # when the oldest of it was asked for (monotonic)
         self._settled = asyncio.Event()  # set while the writer has nothing in hand
 
@@ -140,7 +141,7 @@ class Pipeline:
         if self._writer is not None and not self._writer.done():
             await self._settled.wait()
 
-    async def _in_own_transaction(self, job: TimerJob) -> tuple[int, dict[str, Finisher]]:
+    async def _in_own_transaction(self, job: TimerJob) -> tuple[int, dict[str, AfterCommit]]:
         """A job's work, messages and end-of-transaction work in one transaction; what it
         asked to have done after commit."""
         async with self.db.transaction() as session:
@@ -159,13 +160,15 @@ class Pipeline:
             self.wake_senders({o.to.platform for o in outgoing})
         return done, after
 
-    async def _run_after_commit(self, work: dict[str, Finisher]) -> None:
-        """The work committed transactions asked for, in one transaction of its own. If it
-        fails, what it would have redrawn is redrawn with the next change; the events
-        themselves are committed and answered already."""
+    async def _run_after_commit(self, work: dict[str, AfterCommit]) -> None:
+        """The work committed transactions asked for, in one transaction of its own that
+        first holds every incident it draws. If it fails, what it would have redrawn is
+        redrawn with the next change; the events themselves are committed and answered."""
         async def run_all(ctx: Context) -> int:
-            for finish in work.values():
-                await finish(ctx)
+            ids = sorted({w.incident_id for w in work.values()})
+            ctx.work.incidents_held = await IncidentRepository(ctx.session).held(ids)
+            for each in work.values():
+                await each.finish(ctx)
             return len(work)
 
         started = time.perf_counter()
@@ -178,15 +181,10 @@ class Pipeline:
         if more:  # it would run again at once, and again: a loop, not a redraw
             log.error("work after commit asked for more work after commit, dropped: %s", ", ".join(more))
 
-    def _defer(self, work: dict[str, Finisher]) -> None:
+    def _defer(self, work: dict[str, AfterCommit]) -> None:
         if not self._after_commit:
             self._after_commit_since = time.monotonic()
         self._after_commit.update(work)
-
-    def _after_commit_due(self) -> bool:
-        """Now, when nothing waits; in a storm, once it has waited AFTER_COMMIT_AT_MOST_S."""
-        return bool(self._after_commit) and (
-            self._queue.empty() or time.monotonic() - self._after_commit_since >= AFTER_COMMIT_AT_MOST_S)
 
     async def stop(self) -> None:
         """Finish what was handed in, then stop (never abandon a transaction midway)."""
@@ -196,13 +194,7 @@ class Pipeline:
 
     async def _write_batches(self) -> None:
         while True:
-            if self._after_commit_due():
-                work, self._after_commit = self._after_commit, {}
-                await self._run_after_commit(work)
-                continue  # more events may have come meanwhile
-            if self._queue.empty():
-                self._settled.set()
-            first = await self._queue.get()
+            first = await self._next_event()
             if first is None:
                 await self._run_after_commit_left()
                 return
@@ -218,6 +210,23 @@ class Pipeline:
             if stopping:
                 await self._run_after_commit_left()
                 return
+
+    async def _next_event(self) -> _Pending | None:
+        """The next event, running the work after commit when it is due: once no event has
+        come for AFTER_COMMIT_LINGER_S (the answered senders of a flood send their next
+        ones within a millisecond or so), or when it has waited AFTER_COMMIT_AT_MOST_S."""
+        while self._after_commit:
+            overdue = time.monotonic() - self._after_commit_since >= AFTER_COMMIT_AT_MOST_S
+            if not overdue:
+                try:
+                    return await asyncio.wait_for(self._queue.get(), AFTER_COMMIT_LINGER_S)
+                except asyncio.TimeoutError:
+                    pass
+            work, self._after_commit = self._after_commit, {}
+            await self._run_after_commit(work)
+        if self._queue.empty():
+            self._settled.set()
+        return await self._queue.get()
 
     async def _run_after_commit_left(self) -> None:
         if self._after_commit:
@@ -258,7 +267,7 @@ class Pipeline:
 
     async def _handle_in_transaction(
         self, events: list[Event]
-    ) -> tuple[list[HandleResult], list[Outgoing], dict[str, Finisher]]:
+    ) -> tuple[list[HandleResult], list[Outgoing], dict[str, AfterCommit]]:
         results: list[HandleResult] = []
         outgoing: list[Outgoing] = []
         async with self.db.transaction() as session:

@@ -37,13 +37,22 @@ class WorkState:
     # key -> work for the end of the transaction (see Context.once_per_transaction)
     finishers: dict[str, Finisher] = field(default_factory=dict)
     # key -> work for a transaction of its own after this one commits (Context.after_commit)
-    after_commit: dict[str, Finisher] = field(default_factory=dict)
+    after_commit: dict[str, "AfterCommit"] = field(default_factory=dict)
     # intake/duplicates.py: type -> open incidents a report may belong to (None: not loaded)
     duplicate_candidates: dict[str, list["Incident"]] | None = None
     # intake/duplicates.py: incidents whose notice of further reports to redraw
     notices_to_draw: set[str] = field(default_factory=set)
     # intake/cards.py: incidents whose cards to redraw
-    cards_to_refresh: dict[str, "Incident"] = field(default_factory=dict)
+    cards_to_draw: set[str] = field(default_factory=set)
+    # the incidents the work after commit draws, held by the pipeline before it starts
+    incidents_held: dict[str, "Incident"] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AfterCommit:
+    """Work for after commit, and the incident it draws (held for it; see Context.after_commit)."""
+    finish: Finisher
+    incident_id: str
 
 
 def work_state(session: AsyncSession) -> WorkState:
@@ -60,7 +69,7 @@ def take_finishers(session: AsyncSession) -> list[Finisher]:
     return list(finishers.values())
 
 
-def take_after_commit(session: AsyncSession) -> dict[str, Finisher]:
+def take_after_commit(session: AsyncSession) -> dict[str, AfterCommit]:
     """The work asked for after commit, by key, handed over once."""
     state = work_state(session)
     after, state.after_commit = state.after_commit, {}
@@ -99,16 +108,17 @@ class Context:
         """
         self.work.finishers[key] = finish
 
-    def after_commit(self, key: str, finish: Finisher) -> None:
+    def after_commit(self, key: str, incident_id: str, finish: Finisher) -> None:
         """Run `finish` in a transaction of its own once this one has committed, however
         many events (and, while events keep coming, transactions) asked.
 
-        For views of shared state, such as an incident's board: drawn here, from this
-        transaction's snapshot, one drawing would miss what another bot process commits
-        meanwhile, and both processes' presses would queue on the one pending edit. After
-        commit the press is answered first, and the drawing (which takes the incident's
-        lock, see storage.incidents) reads what every process has committed."""
-        self.work.after_commit[key] = finish
+        For views of an incident (its board, its cards): drawn here, from this
+        transaction's snapshot, a drawing would miss what another bot process commits
+        meanwhile, and both processes' events would queue on the one pending edit. After
+        commit the events are answered first; the pipeline then holds every incident the
+        work draws (in id order; `incidents_held`), so each drawing reads what every
+        process has committed."""
+        self.work.after_commit[key] = AfterCommit(finish, incident_id)
 
     def will_finish(self, key: str) -> bool:
         return key in self.work.finishers

@@ -1,8 +1,6 @@
 """Incidents and their append-only timeline."""
 from __future__ import annotations
 
-import weakref
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,12 +16,6 @@ from storage.models import (
 from storage.deferred import defer_insert, deferred_rows, flush_deferred
 from storage.transaction import transaction_state
 from storage.upsert import insert_for
-
-
-# Per database engine: each incident's newest linked reports as this process last drew
-# them (its notice is redrawn for every further report in a storm). Bounded, oldest out.
-_LATEST: "weakref.WeakKeyDictionary[Any, OrderedDict[str, list[LinkedReport]]]" = weakref.WeakKeyDictionary()
-MAX_DRAWN = 2_000
 
 
 @dataclass(frozen=True)
@@ -65,20 +57,6 @@ _LINKED_COLUMNS = tuple(IncidentSource.__table__.c[name] for name in LinkedRepor
 
 def _linked(row: Any) -> LinkedReport:
     return LinkedReport(*(row[name] for name in LinkedReport.__dataclass_fields__))
-
-
-def _remember_drawn(sync_session: Any) -> None:
-    state = transaction_state(sync_session)
-    drawn, state.sources_drawn = state.sources_drawn, {}
-    state.hooks.discard("sources_drawn")
-    if not drawn:
-        return
-    remembered = _LATEST.setdefault(sync_session.get_bind(), OrderedDict())
-    for incident_id, sources in drawn.items():
-        remembered[incident_id] = sources
-        remembered.move_to_end(incident_id)
-    while len(remembered) > MAX_DRAWN:
-        remembered.popitem(last=False)
 
 
 @dataclass(frozen=True)
@@ -148,6 +126,18 @@ class IncidentRepository:
             return
         await self.session.flush()
         await self.session.refresh(incident, with_for_update={"key_share": True})
+
+    async def held(self, incident_ids: list[str]) -> dict[str, Incident]:
+        """The incidents, loaded afresh and, on PostgreSQL, held for this transaction in id
+        order (so two processes holding overlapping sets queue rather than deadlock).
+        FOR NO KEY UPDATE, as in lock()."""
+        if not incident_ids:
+            return {}
+        query = (select(Incident).where(Incident.id.in_(incident_ids)).order_by(Incident.id)
+                 .execution_options(populate_existing=True))
+        if self.session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(key_share=True)
+        return {incident.id: incident for incident in await self.session.scalars(query)}
 
     async def record(
         self, incident_id: str, at: datetime, kind: str, actor: TimelineActor | None,
@@ -259,45 +249,26 @@ class IncidentRepository:
         self, incident_ids: list[str], limit: int,
     ) -> dict[str, tuple[list[tuple[int, LinkedReport]], int]]:
         """For each incident, its newest linked reports with their numbers (newest first) and
-        how many it has had (split ones too), written and queued alike.
-
-        Cheap in a storm: counts come from the numbers this transaction keeps, queued
-        reports from memory, and the newest written ones from what this process drew
-        last time (read from the database once per incident, then kept up to date).
-        """
+        how many it has had (split ones too), as written: one query for all of them (the
+        notices are drawn after commit, a few times a second in a storm)."""
+        await flush_deferred(self.session)
         numbers: dict[str, int] = transaction_state(self.session).report_numbers
         await self.preload_report_numbers([i for i in incident_ids if i not in numbers])
-        queued: dict[str, list[LinkedReport]] = {i: [] for i in incident_ids}
-        for row in reversed(deferred_rows(self.session, IncidentSource.__table__)):
-            if row["incident_id"] in queued:
-                queued[row["incident_id"]].append(_linked(row))
-        remembered = _LATEST.setdefault(self.session.get_bind(), OrderedDict())
-        found, drawn = {}, {}
+        rank = func.row_number().over(partition_by=IncidentSource.incident_id,
+                                      order_by=IncidentSource.id.desc()).label("rank")
+        ranked = (select(IncidentSource.incident_id, rank, *_LINKED_COLUMNS)
+                  .where(IncidentSource.incident_id.in_(incident_ids)).subquery())
+        rows = await self.session.execute(
+            select(ranked).where(ranked.c.rank <= limit).order_by(ranked.c.incident_id, ranked.c.rank))
+        newest: dict[str, list[LinkedReport]] = {i: [] for i in incident_ids}
+        for row in rows.mappings():
+            newest[row["incident_id"]].append(_linked(row))
+        found = {}
         for incident_id in incident_ids:
-            written = remembered.get(incident_id)
-            if written is None:
-                await flush_deferred(self.session)  # rows queued here are then written: skipped below
-                mine = {q.ref for q in queued[incident_id]}
-                rows = await self.session.execute(
-                    select(*_LINKED_COLUMNS).where(IncidentSource.incident_id == incident_id)
-                    .order_by(IncidentSource.id.desc()).limit(limit))
-                written = [r for r in map(_linked, rows.mappings()) if r.ref not in mine]
-            newest_first = [*queued[incident_id], *written][:limit]
-            drawn[incident_id] = newest_first
             total = numbers[incident_id] - 1  # the incident's own report is not a linked one
             # The incident's own report is number 1, so the newest linked one is total + 1.
-            found[incident_id] = ([(total + 1 - i, s) for i, s in enumerate(newest_first)], total)
-        # Remembered once the transaction commits: a rolled-back report was never linked.
-        state = transaction_state(self.session)
-        state.sources_drawn.update(drawn)
-        if "sources_drawn" not in state.hooks:
-            state.hooks.add("sources_drawn")
-            event.listen(self.session.sync_session, "after_commit", _remember_drawn)
+            found[incident_id] = ([(total + 1 - i, s) for i, s in enumerate(newest[incident_id])], total)
         return found
-
-    def forget_drawn(self, incident_id: str) -> None:
-        """A report of the incident changed (split): its notice is read from the database again."""
-        _LATEST.setdefault(self.session.get_bind(), OrderedDict()).pop(incident_id, None)
 
     async def reported_by_message(self, platform: str, chat_id: str, message_id: str) -> str | None:
         """The incident a chat message reported (as its first report or a linked one), if any."""

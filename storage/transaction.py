@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 if TYPE_CHECKING:  # the modules that fill these fields import this one
     from storage.buttons import ResolvedButton
-    from storage.incidents import LinkedReport
     from storage.models import Incident
     from storage.rollcalls import AnswerRecord
 
@@ -40,8 +39,6 @@ class TransactionState:
     incidents_loaded: list["Incident"] = field(default_factory=list)
     # storage/incidents.py: incident -> reports linked to it so far
     report_numbers: dict[str, int] = field(default_factory=dict)
-    # storage/incidents.py: incident -> its newest linked reports, remembered after commit
-    sources_drawn: dict[str, list["LinkedReport"]] = field(default_factory=dict)
     # storage/deferred.py: rows written in one INSERT per table at commit
     deferred_rows: dict[Table, list[dict[str, Any]]] = field(default_factory=dict)
     # storage/tallies.py: reports counted in this transaction, per window

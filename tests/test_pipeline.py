@@ -104,7 +104,7 @@ async def test_work_after_commit_runs_once_for_a_batch_and_sees_it_committed(
         ctx.send(REPORTING.ref, Message(text="drawn after commit"))
 
     async def report_and_redraw(ctx: HandlerContext, event: CommandEvent) -> None:
-        ctx.after_commit("redraw", count_incidents)
+        ctx.after_commit("redraw", "20261122-0001", count_incidents)
         ctx.reply(Message(text="answered"))
 
     bot.app.router.command("redraw", report_and_redraw, "help.cmd.help")
@@ -130,7 +130,7 @@ async def test_work_after_commit_that_fails_takes_nothing_back(
         raise RuntimeError("drawing bug")
 
     async def ask(ctx: HandlerContext, event: CommandEvent) -> None:
-        ctx.after_commit("redraw", broken_drawing)
+        ctx.after_commit("redraw", "20261122-0001", broken_drawing)
 
     bot.app.router.command("redraw", ask, "help.cmd.help")
     try:

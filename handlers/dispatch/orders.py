@@ -270,17 +270,14 @@ async def refresh_board(ctx: Context, incident: Incident, *, first: bool = False
     if first:
         ctx.once_per_transaction(f"board:{incident.id}", lambda final: _draw_board(final, incident, first=True))
     else:
-        ctx.after_commit(f"board:{incident.id}", partial(_redraw_board, incident.id))
+        ctx.after_commit(f"board:{incident.id}", incident.id, partial(_redraw_board, incident.id))
     refresh_upper(ctx, incident)
 
 
 async def _redraw_board(incident_id: str, ctx: Context) -> None:
-    repo = IncidentRepository(ctx.session)
-    incident = await repo.get(incident_id)
-    if incident is None:  # merged away meanwhile: its board was closed with it
-        return
-    await repo.lock(incident)  # the last of two processes' drawings reads both processes' presses
-    await _draw_board(ctx, incident, first=False)
+    incident = ctx.work.incidents_held.get(incident_id)  # held: the last drawing reads every process's presses
+    if incident is not None:
+        await _draw_board(ctx, incident, first=False)
 
 
 async def _draw_board(ctx: Context, incident: Incident, *, first: bool) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Sequence
 
 from handlers.context import Context
@@ -115,12 +116,18 @@ async def ask_drill_confirmation(ctx: Context, incident: Incident, ref: Conversa
 
 
 def refresh_cards_once(ctx: Context, incident: Incident) -> None:
-    """Redraw the card at the end of the transaction: reports of ten incidents linked
-    in one batch cost two queries and one edit per card, not a redraw per report."""
-    ctx.work.cards_to_refresh[incident.id] = incident
+    """Redraw the incident's cards after commit (Context.after_commit): once for the
+    reports of a batch, or of a flood's few batches, from what every process committed,
+    all of them in two queries and one edit per card."""
+    ctx.after_commit(f"card:{incident.id}", incident.id, partial(_card_wanted, incident.id))
 
-    async def finish(end: Context) -> None:
-        waiting, end.work.cards_to_refresh = end.work.cards_to_refresh, {}
-        await refresh_cards(end, *waiting.values())
 
-    ctx.once_per_transaction("intake.cards", finish)
+async def _card_wanted(incident_id: str, ctx: Context) -> None:
+    ctx.work.cards_to_draw.add(incident_id)
+    ctx.once_per_transaction("intake.cards", _draw_wanted_cards)
+
+
+async def _draw_wanted_cards(ctx: Context) -> None:
+    ids, ctx.work.cards_to_draw = sorted(ctx.work.cards_to_draw), set()
+    held = ctx.work.incidents_held
+    await refresh_cards(ctx, *(held[i] for i in ids if i in held))

@@ -24,6 +24,7 @@ import logging
 import re
 import secrets
 from datetime import datetime, timedelta
+from functools import partial
 
 from handlers.context import Context, HandlerContext
 from core.events import ButtonEvent, ConversationRef
@@ -168,38 +169,44 @@ def _conversation_suffix(where: ConversationRef) -> str:
 
 
 def refresh_sources_notice(ctx: Context, incident_id: str) -> None:
-    """Draw the incident's notice of further reports once, at the end of the transaction;
-    all of a batch's notices together, in two queries (a storm links to dozens at once)."""
+    """Draw the incident's notice of further reports after commit (Context.after_commit):
+    all the notices of a flood's batches together, in two queries (a storm links to
+    dozens at once)."""
+    ctx.after_commit(f"notice:{incident_id}", incident_id, partial(_notice_wanted, incident_id))
+
+
+async def _notice_wanted(incident_id: str, ctx: Context) -> None:
     ctx.work.notices_to_draw.add(incident_id)
+    ctx.once_per_transaction("intake.sources_notices", _draw_notices)
 
-    async def draw_all(end: Context) -> None:
-        incident_ids = sorted(end.work.notices_to_draw)
-        end.work.notices_to_draw.clear()
-        latest = await IncidentRepository(end.session).latest_sources_of(incident_ids, NOTICE_LATEST)
-        keys = [views.sources_key(i) for i in incident_ids]
-        labels: dict[int, str] = {}  # Split button labels by report number, for all the notices
-        texts: dict[str, str] = {}  # incident -> its notice's text, the same in every conversation
 
-        def label(number: int) -> str:
-            if number not in labels:
-                labels[number] = end.t("button.split_n", number=number)
-            return labels[number]
+async def _draw_notices(end: Context) -> None:
+    # Only incidents still there (the pipeline found and held them): one removed meanwhile has none.
+    incident_ids = sorted(i for i in end.work.notices_to_draw if i in end.work.incidents_held)
+    end.work.notices_to_draw.clear()
+    latest = await IncidentRepository(end.session).latest_sources_of(incident_ids, NOTICE_LATEST)
+    keys = [views.sources_key(i) for i in incident_ids]
+    labels: dict[int, str] = {}  # Split button labels by report number, for all the notices
+    texts: dict[str, str] = {}  # incident -> its notice's text, the same in every conversation
 
-        for where in end.centre_conversations():
-            sent = await OutboxRepository(end.session).keys_sent(where, keys)
-            for incident_id, key in zip(incident_ids, keys):
-                shown, total = latest[incident_id]
-                buttons = tuple(Button(label(number), split_token(source.ref, where))
-                                for number, source in shown if not source.split_into)
-                if incident_id not in texts:
-                    texts[incident_id] = views.sources_text(end.t, end.org.timezone, shown, total)
-                notice = views.sources_notice(end.t, incident_id, texts[incident_id], total, buttons)
-                if key in sent:
-                    end.edit(where, key, notice, priority=Priority.LOW)
-                else:
-                    end.send(where, notice, key=key, priority=Priority.LOW)
+    def label(number: int) -> str:
+        if number not in labels:
+            labels[number] = end.t("button.split_n", number=number)
+        return labels[number]
 
-    ctx.once_per_transaction("intake.sources_notices", draw_all)
+    for where in end.centre_conversations():
+        sent = await OutboxRepository(end.session).keys_sent(where, keys)
+        for incident_id, key in zip(incident_ids, keys):
+            shown, total = latest[incident_id]
+            buttons = tuple(Button(label(number), split_token(source.ref, where))
+                            for number, source in shown if not source.split_into)
+            if incident_id not in texts:
+                texts[incident_id] = views.sources_text(end.t, end.org.timezone, shown, total)
+            notice = views.sources_notice(end.t, incident_id, texts[incident_id], total, buttons)
+            if key in sent:
+                end.edit(where, key, notice, priority=Priority.LOW)
+            else:
+                end.send(where, notice, key=key, priority=Priority.LOW)
 
 
 async def merge_if_near(ctx: HandlerContext, incident: Incident) -> Incident | None:
@@ -279,7 +286,6 @@ async def split_source(ctx: HandlerContext, event: ButtonEvent, button: Resolved
         "reporter": source.reporter_name, "conversation": f"{source.source_platform}:{source.source_chat_id}",
     })
     number = await repo.source_number(source)
-    repo.forget_drawn(old.id)  # the report now shows where it went, not a Split button
     refresh_sources_notice(ctx, old.id)
     refresh_cards_once(ctx, old)
     where = ConversationRef(source.source_platform, source.source_chat_id)
