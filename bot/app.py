@@ -172,6 +172,7 @@ class Liandong:
         if len(self.spool):  # kept while the database was down, before a restart
             log.warning("%s events wait in %s from a database outage; handling them", len(self.spool), self.spool.path)
             await self.pipeline.replay_spooled()
+        await self.pipeline.redraw_left_over()  # boards and cards a process that died had not redrawn
         if senders:
             self._tasks.append(asyncio.create_task(self._replay_spool_forever(), name="spool-replay"))
         if senders if timers is None else timers:

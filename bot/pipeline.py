@@ -8,10 +8,10 @@ what lets intake keep up with a flood of reports on SQLite. If any handler in a
 batch fails, the batch is rolled back and each event is handled again in a
 transaction of its own, so one bad event never takes others down with it.
 
-Work a transaction asks to have done after it commits (Context.after_commit: an
-incident's board, drawn from what every bot process has committed) runs once the
-batch is answered, in a transaction of its own, when no events come for a few
-milliseconds or at least every AFTER_COMMIT_AT_MOST_S.
+Views a transaction asks to have redrawn after it commits (Context.redraw_after_commit:
+an incident's board, cards, notice, drawn from what every bot process has committed)
+are redrawn once the batch is answered, in a transaction of its own, when no events
+come for a few milliseconds or at least every AFTER_COMMIT_AT_MOST_S.
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from typing import Awaitable, Callable, Iterable
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
-from handlers.context import AfterCommit, Context, HandlerContext, take_after_commit, take_finishers
+from handlers.context import Context, HandlerContext, take_finishers, take_redraws
 from core.events import ButtonEvent, Event
 from core.i18n import Translator
 from core.messages import Message, Outgoing
@@ -40,6 +40,7 @@ from storage.db import Database, is_storage_failure
 from storage.inbound import first_deliveries
 from storage.incidents import IncidentRepository, drill_ids_seen
 from storage.outbox import OutboxRepository
+from storage.redraws import Redraw, RedrawRepository
 from storage.transaction import transaction_state
 
 log = logging.getLogger(__name__)
@@ -92,8 +93,8 @@ class Pipeline:
         self._told_degraded: set[tuple[str, str]] = set()  # conversations told once per outage
         self._queue: asyncio.Queue[_Pending | None] = asyncio.Queue()  # None: stop
         self._writer: asyncio.Task[None] | None = None
-        self._after_commit: dict[str, AfterCommit] = {}  # key -> work, from the transactions since it last ran
-        self._after_commit_since = 0.0  # when the oldest of it was asked for (monotonic)
+        self._redraws: dict[Redraw, None] = {}  # asked by the transactions since they last ran (an ordered set)
+        self._redraws_since = 0.0  # when the oldest of them was asked for (monotonic)
         self._settled = asyncio.Event()  # set while the writer has nothing in hand
 
     async def handle(self, event: Event) -> HandleResult:
@@ -128,22 +129,32 @@ class Pipeline:
     async def run_job(self, job: TimerJob) -> int:
         """Run a timer job in a transaction of its own, its messages with it."""
         started = time.perf_counter()
-        done, after = await self._in_own_transaction(job)
+        done, redraws = await self._in_own_transaction(job)
         self.metrics.transaction_seconds.labels(getattr(job, "__name__", "timer")).observe(
             time.perf_counter() - started)
         self.metrics.timer_jobs_fired.labels(getattr(job, "__name__", "timer")).inc(done)
-        if after:  # timers are few: no batching to wait for
-            await self._run_after_commit(after)
+        if redraws:  # timers are few: no batching to wait for
+            await self._redraw(redraws)
         return done
 
+    async def redraw_left_over(self) -> int:
+        """Redraw what a process that died after commit had not redrawn; how many."""
+        async with self.db.transaction() as session:
+            left = await RedrawRepository(session).left_over()
+        if left:
+            log.info("redrawing %s views a stopped process left: %s", len(left),
+                     ", ".join(f"{kind} {incident}" for kind, incident in left[:10]))
+            await self._redraw(left)
+        return len(left)
+
     async def settle(self) -> None:
-        """Wait until what was handed in is committed and its after-commit work done."""
+        """Wait until what was handed in is committed and its redraws queued."""
         if self._writer is not None and not self._writer.done():
             await self._settled.wait()
 
-    async def _in_own_transaction(self, job: TimerJob) -> tuple[int, dict[str, AfterCommit]]:
-        """A job's work, messages and end-of-transaction work in one transaction; what it
-        asked to have done after commit."""
+    async def _in_own_transaction(self, job: TimerJob) -> tuple[int, list[Redraw]]:
+        """A job's work, messages and end-of-transaction work in one transaction; the
+        redraws it asked for after commit."""
         async with self.db.transaction() as session:
             ctx = Context(session=session, org=self.org, t=self.t, now=self.clock.now(),
                           enabled_platforms=self.enabled_platforms)
@@ -153,38 +164,48 @@ class Pipeline:
             outgoing = self._drills_marked(session, outgoing)
             await OutboxRepository(session).enqueue(outgoing, ctx.now)
             report_asked = transaction_state(session).report_asked
-            after = take_after_commit(session)
+            redraws = await self._take_redraws(session, ctx.now)
         if report_asked:  # a scheduled bulletin claimed
             self.reports_asked()
         if outgoing:
             self.wake_senders({o.to.platform for o in outgoing})
-        return done, after
+        return done, redraws
 
-    async def _run_after_commit(self, work: dict[str, AfterCommit]) -> None:
-        """The work committed transactions asked for, in one transaction of its own that
-        first holds every incident it draws. If it fails, what it would have redrawn is
-        redrawn with the next change; the events themselves are committed and answered."""
-        async def run_all(ctx: Context) -> int:
-            ids = sorted({w.incident_id for w in work.values()})
-            ctx.work.incidents_held = await IncidentRepository(ctx.session).held(ids)
-            for each in work.values():
-                await each.finish(ctx)
-            return len(work)
+    async def _take_redraws(self, session: AsyncSession, now: datetime) -> list[Redraw]:
+        """The transaction's asks to redraw after commit, written with it (see storage.redraws)."""
+        redraws = take_redraws(session)
+        await RedrawRepository(session).mark(redraws, now)
+        return redraws
+
+    async def _redraw(self, redraws: list[Redraw]) -> None:
+        """Redraw the views in one transaction of its own that first holds every incident
+        they draw, and clears their marks. If it fails, the marks stay: the next start
+        redraws them, and so does the next change of each incident."""
+        async def redraw_all(ctx: Context) -> int:
+            ctx.work.incidents_held = await IncidentRepository(ctx.session).held(
+                sorted({incident_id for _, incident_id in redraws}))
+            for kind, incident_id in redraws:
+                if (redraw := self.router.redraws.get(kind)) is not None:
+                    await redraw(ctx, incident_id)
+                else:
+                    log.error("no redraw of kind %r (for %s)", kind, incident_id)
+            await RedrawRepository(ctx.session).clear(redraws)
+            return len(redraws)
 
         started = time.perf_counter()
         try:
-            _, more = await self._in_own_transaction(run_all)
+            _, more = await self._in_own_transaction(redraw_all)
         except Exception:  # noqa: BLE001 - the writer must go on with the next events
-            log.exception("work after commit failed (%s)", ", ".join(work))
+            log.exception("redrawing after commit failed (%s)", ", ".join(f"{k} {i}" for k, i in redraws))
             return
         self.metrics.transaction_seconds.labels("after_commit").observe(time.perf_counter() - started)
         if more:  # it would run again at once, and again: a loop, not a redraw
-            log.error("work after commit asked for more work after commit, dropped: %s", ", ".join(more))
+            log.error("a redraw asked for more redraws, dropped: %s", more)
 
-    def _defer(self, work: dict[str, AfterCommit]) -> None:
-        if not self._after_commit:
-            self._after_commit_since = time.monotonic()
-        self._after_commit.update(work)
+    def _defer(self, redraws: list[Redraw]) -> None:
+        if not self._redraws:
+            self._redraws_since = time.monotonic()
+        self._redraws.update(dict.fromkeys(redraws))
 
     async def stop(self) -> None:
         """Finish what was handed in, then stop (never abandon a transaction midway)."""
@@ -196,7 +217,7 @@ class Pipeline:
         while True:
             first = await self._next_event()
             if first is None:
-                await self._run_after_commit_left()
+                await self._redraw_left()
                 return
             batch = [first]
             stopping = False
@@ -208,36 +229,36 @@ class Pipeline:
                 batch.append(item)
             await self._run(batch)
             if stopping:
-                await self._run_after_commit_left()
+                await self._redraw_left()
                 return
 
     async def _next_event(self) -> _Pending | None:
-        """The next event, running the work after commit when it is due: once no event has
-        come for AFTER_COMMIT_LINGER_S (the answered senders of a flood send their next
-        ones within a millisecond or so), or when it has waited AFTER_COMMIT_AT_MOST_S."""
-        while self._after_commit:
-            overdue = time.monotonic() - self._after_commit_since >= AFTER_COMMIT_AT_MOST_S
+        """The next event, redrawing after commit when it is due: once no event has come
+        for AFTER_COMMIT_LINGER_S (the answered senders of a flood send their next ones
+        within a millisecond or so), or when the redraws have waited AFTER_COMMIT_AT_MOST_S."""
+        while self._redraws:
+            overdue = time.monotonic() - self._redraws_since >= AFTER_COMMIT_AT_MOST_S
             if not overdue:
                 try:
                     return await asyncio.wait_for(self._queue.get(), AFTER_COMMIT_LINGER_S)
                 except asyncio.TimeoutError:
                     pass
-            work, self._after_commit = self._after_commit, {}
-            await self._run_after_commit(work)
+            redraws, self._redraws = list(self._redraws), {}
+            await self._redraw(redraws)
         if self._queue.empty():
             self._settled.set()
         return await self._queue.get()
 
-    async def _run_after_commit_left(self) -> None:
-        if self._after_commit:
-            work, self._after_commit = self._after_commit, {}
-            await self._run_after_commit(work)
+    async def _redraw_left(self) -> None:
+        if self._redraws:
+            redraws, self._redraws = list(self._redraws), {}
+            await self._redraw(redraws)
         self._settled.set()
 
     async def _run(self, batch: list[_Pending]) -> None:
         started = time.perf_counter()
         try:
-            results, outgoing, after = await self._handle_in_transaction([p.event for p in batch])
+            results, outgoing, redraws = await self._handle_in_transaction([p.event for p in batch])
         except Exception as exc:
             if is_storage_failure(exc):
                 self._spool(batch, exc)
@@ -252,8 +273,8 @@ class Pipeline:
             log.exception("handling %s from %s failed", type(event).__name__, event.actor)
             results, outgoing = [await self._apologise(event)], []
         else:
-            if after:
-                self._defer(after)
+            if redraws:
+                self._defer(redraws)
             self.metrics.transaction_seconds.labels("events").observe(time.perf_counter() - started)
             self.events_handled += len(batch)
             self.metrics.handled(p.event for p in batch)
@@ -267,7 +288,7 @@ class Pipeline:
 
     async def _handle_in_transaction(
         self, events: list[Event]
-    ) -> tuple[list[HandleResult], list[Outgoing], dict[str, AfterCommit]]:
+    ) -> tuple[list[HandleResult], list[Outgoing], list[Redraw]]:
         results: list[HandleResult] = []
         outgoing: list[Outgoing] = []
         async with self.db.transaction() as session:
@@ -296,12 +317,12 @@ class Pipeline:
             await OutboxRepository(session).enqueue(outgoing, now)
             reload_roster = transaction_state(session).roster_changed
             report_asked = transaction_state(session).report_asked
-            after = take_after_commit(session)
+            redraws = await self._take_redraws(session, now)
         if report_asked:
             self.reports_asked()
         if reload_roster and self.roster_changed is not None:
             await self.roster_changed()  # the next events see who joined or was bound
-        return results, outgoing, after
+        return results, outgoing, redraws
 
     def _drills_marked(self, session: AsyncSession, outgoing: list[Outgoing]) -> list[Outgoing]:
         return mark_drill_messages(outgoing, drill_ids_seen(session), self.t("drill.mark"))

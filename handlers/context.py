@@ -36,23 +36,17 @@ class WorkState:
 
     # key -> work for the end of the transaction (see Context.once_per_transaction)
     finishers: dict[str, Finisher] = field(default_factory=dict)
-    # key -> work for a transaction of its own after this one commits (Context.after_commit)
-    after_commit: dict[str, "AfterCommit"] = field(default_factory=dict)
+    # (kind, incident id) -> None: views to redraw after commit, in the order asked
+    # (Context.redraw_after_commit; an ordered set)
+    redraws: dict[tuple[str, str], None] = field(default_factory=dict)
     # intake/duplicates.py: type -> open incidents a report may belong to (None: not loaded)
     duplicate_candidates: dict[str, list["Incident"]] | None = None
     # intake/duplicates.py: incidents whose notice of further reports to redraw
     notices_to_draw: set[str] = field(default_factory=set)
     # intake/cards.py: incidents whose cards to redraw
     cards_to_draw: set[str] = field(default_factory=set)
-    # the incidents the work after commit draws, held by the pipeline before it starts
+    # the incidents the redraws after commit draw, held by the pipeline before they start
     incidents_held: dict[str, "Incident"] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class AfterCommit:
-    """Work for after commit, and the incident it draws (held for it; see Context.after_commit)."""
-    finish: Finisher
-    incident_id: str
 
 
 def work_state(session: AsyncSession) -> WorkState:
@@ -69,11 +63,11 @@ def take_finishers(session: AsyncSession) -> list[Finisher]:
     return list(finishers.values())
 
 
-def take_after_commit(session: AsyncSession) -> dict[str, AfterCommit]:
-    """The work asked for after commit, by key, handed over once."""
+def take_redraws(session: AsyncSession) -> list[tuple[str, str]]:
+    """The redraws asked for after commit, (kind, incident id), handed over once."""
     state = work_state(session)
-    after, state.after_commit = state.after_commit, {}
-    return after
+    redraws, state.redraws = state.redraws, {}
+    return list(redraws)
 
 
 @dataclass
@@ -108,17 +102,18 @@ class Context:
         """
         self.work.finishers[key] = finish
 
-    def after_commit(self, key: str, incident_id: str, finish: Finisher) -> None:
-        """Run `finish` in a transaction of its own once this one has committed, however
-        many events (and, while events keep coming, transactions) asked.
+    def redraw_after_commit(self, kind: str, incident_id: str) -> None:
+        """Redraw this view of the incident (a kind the router knows: its board, its cards)
+        in a transaction of its own once this one has committed, however many events
+        (and, while events keep coming, transactions) asked.
 
-        For views of an incident (its board, its cards): drawn here, from this
-        transaction's snapshot, a drawing would miss what another bot process commits
-        meanwhile, and both processes' events would queue on the one pending edit. After
-        commit the events are answered first; the pipeline then holds every incident the
-        work draws (in id order; `incidents_held`), so each drawing reads what every
-        process has committed."""
-        self.work.after_commit[key] = AfterCommit(finish, incident_id)
+        Drawn here, from this transaction's snapshot, a view would miss what another bot
+        process commits meanwhile, and both processes' events would queue on its one
+        pending edit. After commit the events are answered first; the pipeline then holds
+        every incident it redraws (in id order; `incidents_held`), so each drawing reads
+        what every process has committed. The ask is written with this transaction, so a
+        process that dies before redrawing redraws it when it starts again."""
+        self.work.redraws[(kind, incident_id)] = None
 
     def will_finish(self, key: str) -> bool:
         return key in self.work.finishers

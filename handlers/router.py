@@ -15,7 +15,7 @@ from typing import Any, Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.context import HandlerContext
+from handlers.context import Context, HandlerContext
 from handlers.replies import Reply, ReplyKey
 from core.events import (
     ButtonEvent, CommandEvent, ConversationMovedEvent, Conversation, ConversationRef, Event, FormEvent,
@@ -43,6 +43,9 @@ ReplyHandler = Callable[[HandlerContext, MessageEvent, Reply], Awaitable[bool]]
 Audience = Callable[[PersonInfo | None], bool]
 # Loads what a batch of presses of one action will need, in a few queries.
 Prefetch = Callable[[AsyncSession, list[dict[str, Any]]], Awaitable[None]]
+# Redraws one view of an incident after commit (Context.redraw_after_commit), the
+# incident held and found in ctx.work.incidents_held.
+Redraw = Callable[[Context, str], Awaitable[None]]
 # Told of each event as it arrives, before it waits for its transaction: starts work
 # that needs no database (reading a report's words in a worker process). Never blocks.
 ArrivalHook = Callable[[Organisation, Event], None]
@@ -105,6 +108,7 @@ class Router:
         self._reply_handlers: dict[ReplyKey, ReplyHandler] = {}
         self._phone_status_handlers: list[PhoneStatusHandler] = []
         self._arrival_hooks: list[ArrivalHook] = []
+        self.redraws: dict[str, Redraw] = {}
 
     def command(self, name: str, handler: CommandHandler, help_key: str, audience: Audience = everyone,
                 *, in_channels: bool = False) -> None:
@@ -123,6 +127,9 @@ class Router:
         if any(known.kind == question.kind for known in self._reply_handlers):
             raise ValueError(f"two handlers for replies to {question.kind}")
         self._reply_handlers[question] = handler
+
+    def on_redraw(self, kind: str, redraw: Redraw) -> None:
+        self.redraws[kind] = redraw
 
     def on_arrival(self, hook: ArrivalHook) -> None:
         self._arrival_hooks.append(hook)

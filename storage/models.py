@@ -780,3 +780,15 @@ class DrillInject(Base):
 
     __table_args__ = (Index("ix_drill_injects_due", "fired_at", "due_at"),
                       UniqueConstraint("run_id", "position", name="uq_drill_inject_position"))
+
+
+class PendingRedraw(Base):
+    """A view of an incident (its board, its cards) to redraw after the transaction that
+    changed it, kept until the redraw is queued: a bot process that died in between
+    redraws it when it starts again (bot/pipeline.py, work after commit)."""
+
+    __tablename__ = "pending_redraws"
+
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    incident_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    asked_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -12,8 +12,9 @@ from handlers.context import Context, HandlerContext
 from core.events import Actor, CommandEvent, Conversation, ConversationRef, MessageEvent
 from core.messages import Message
 from config.organisation import Organisation
-from storage.models import Incident, IncidentSource, OutboxMessage
+from storage.models import Incident, IncidentSource, OutboxMessage, PendingRedraw
 from tests.conftest import start_console_bot
+from tests.console_transcript import room
 
 REPORTING = Conversation(ConversationRef("console", "reporting"))
 REPORT = "人民路化工厂起火，3人受伤"
@@ -98,15 +99,16 @@ async def test_work_after_commit_runs_once_for_a_batch_and_sees_it_committed(
     bot = await start_console_bot(database_url, org, clock)
     seen: list[int] = []
 
-    async def count_incidents(ctx: Context) -> None:
+    async def count_incidents(ctx: Context, incident_id: str) -> None:
         async with bot.app.db.reading() as elsewhere:  # another connection sees only what is committed
             seen.append(await elsewhere.scalar(select(func.count()).select_from(Incident)))
         ctx.send(REPORTING.ref, Message(text="drawn after commit"))
 
     async def report_and_redraw(ctx: HandlerContext, event: CommandEvent) -> None:
-        ctx.after_commit("redraw", "20261122-0001", count_incidents)
+        ctx.redraw_after_commit("count", "20261122-0001")
         ctx.reply(Message(text="answered"))
 
+    bot.app.router.on_redraw("count", count_incidents)
     bot.app.router.command("redraw", report_and_redraw, "help.cmd.help")
     try:
         events = [_event(REPORT, 0), *(_event("/redraw", n) for n in range(1, 6))]
@@ -125,13 +127,14 @@ async def test_work_after_commit_that_fails_takes_nothing_back(
 ) -> None:
     bot = await start_console_bot(database_url, org, clock)
 
-    async def broken_drawing(ctx: Context) -> None:
+    async def broken_drawing(ctx: Context, incident_id: str) -> None:
         ctx.send(REPORTING.ref, Message(text="half a drawing"))
         raise RuntimeError("drawing bug")
 
     async def ask(ctx: HandlerContext, event: CommandEvent) -> None:
-        ctx.after_commit("redraw", "20261122-0001", broken_drawing)
+        ctx.redraw_after_commit("broken", "20261122-0001")
 
+    bot.app.router.on_redraw("broken", broken_drawing)
     bot.app.router.command("redraw", ask, "help.cmd.help")
     try:
         await bot.app.pipeline.handle(_event("/redraw", 1))
@@ -144,3 +147,29 @@ async def test_work_after_commit_that_fails_takes_nothing_back(
         assert "half a drawing" not in texts
     finally:
         await bot.app.stop()
+
+
+async def test_a_notice_not_drawn_before_a_crash_is_drawn_at_the_next_start(
+    database_url: str, org: Organisation, clock: ManualClock
+) -> None:
+    crashed = await start_console_bot(database_url, org, clock)
+    await crashed.say("路人甲@reporting: " + REPORT)
+
+    async def dies_first(redraws: list[tuple[str, str]]) -> None:  # the process died after commit
+        return
+
+    crashed.app.pipeline._redraw = dies_first  # type: ignore[method-assign]
+    await crashed.app.console.handle_line("路人甲@reporting: 20261122-0001 续报：又有2人受伤",  # type: ignore[union-attr]
+                                          crashed.app.pipeline.handle)
+    await crashed.app.db.dispose()
+
+    restarted = await start_console_bot(database_url, org, clock)
+    try:
+        await restarted.app.drain()
+        centre = room(restarted.new_output(), "centre")
+        # The notice of further reports is drawn after commit (the card was edited with the figures).
+        assert "已收到 2 份报告" in centre and "续报：又有2人受伤" in centre
+        async with restarted.app.db.transaction() as session:
+            assert await session.scalar(select(func.count()).select_from(PendingRedraw)) == 0
+    finally:
+        await restarted.app.stop()

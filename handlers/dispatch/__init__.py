@@ -8,7 +8,9 @@ def register(router: Router) -> None:
     # Imported here, not when the package is: intake's cards import dispatch's action
     # names, and dispatch's levels redraw intake's cards.
     from handlers.dispatch import actions, command_on_scene, commands, levels, presses, support, upper_centre, views
+    from handlers.dispatch.orders import BOARD, redraw_board
 
+    router.on_redraw(BOARD, redraw_board)
     router.command("dispatch", commands.dispatch_command, "help.cmd.dispatch", centre_or_upper)
     router.command("close", commands.close_command, "help.cmd.close", centre_or_upper)
     router.command("reopen", commands.reopen_command, "help.cmd.reopen", centre_only)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
-from functools import partial
 
 from handlers.context import Context
 from core.messages import Button, Mention, Message, Priority, one_way
@@ -260,6 +259,9 @@ async def send_approval_request(ctx: Context, incident: Incident, order: Dispatc
                  key=f"{views.order_key(order.id)}:approval", priority=Priority.URGENT)
 
 
+BOARD = "board"  # the redraw's kind (handlers.router.Router.on_redraw)
+
+
 async def refresh_board(ctx: Context, incident: Incident, *, first: bool = False) -> None:
     """One board per incident in each centre conversation, edited in place.
 
@@ -270,12 +272,13 @@ async def refresh_board(ctx: Context, incident: Incident, *, first: bool = False
     if first:
         ctx.once_per_transaction(f"board:{incident.id}", lambda final: _draw_board(final, incident, first=True))
     else:
-        ctx.after_commit(f"board:{incident.id}", incident.id, partial(_redraw_board, incident.id))
+        ctx.redraw_after_commit(BOARD, incident.id)
     refresh_upper(ctx, incident)
 
 
-async def _redraw_board(incident_id: str, ctx: Context) -> None:
-    incident = ctx.work.incidents_held.get(incident_id)  # held: the last drawing reads every process's presses
+async def redraw_board(ctx: Context, incident_id: str) -> None:
+    """After commit (see refresh_board), the incident held: the last drawing reads every process's presses."""
+    incident = ctx.work.incidents_held.get(incident_id)
     if incident is not None:
         await _draw_board(ctx, incident, first=False)
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 from typing import Sequence
 
 from handlers.context import Context
@@ -115,14 +114,17 @@ async def ask_drill_confirmation(ctx: Context, incident: Incident, ref: Conversa
     ctx.edit(ref, views.card_key(incident.id), card)
 
 
+CARDS = "cards"  # the redraw's kind (handlers.router.Router.on_redraw)
+
+
 def refresh_cards_once(ctx: Context, incident: Incident) -> None:
-    """Redraw the incident's cards after commit (Context.after_commit): once for the
-    reports of a batch, or of a flood's few batches, from what every process committed,
-    all of them in two queries and one edit per card."""
-    ctx.after_commit(f"card:{incident.id}", incident.id, partial(_card_wanted, incident.id))
+    """Redraw the incident's cards after commit (Context.redraw_after_commit): once for
+    the reports of a batch, or of a flood's few batches, from what every process
+    committed, all of them in two queries and one edit per card."""
+    ctx.redraw_after_commit(CARDS, incident.id)
 
 
-async def _card_wanted(incident_id: str, ctx: Context) -> None:
+async def redraw_cards(ctx: Context, incident_id: str) -> None:
     ctx.work.cards_to_draw.add(incident_id)
     ctx.once_per_transaction("intake.cards", _draw_wanted_cards)
 

@@ -24,7 +24,6 @@ import logging
 import re
 import secrets
 from datetime import datetime, timedelta
-from functools import partial
 
 from handlers.context import Context, HandlerContext
 from core.events import ButtonEvent, ConversationRef
@@ -168,14 +167,17 @@ def _conversation_suffix(where: ConversationRef) -> str:
     return hashlib.blake2s(str(where).encode(), digest_size=3).hexdigest()
 
 
+NOTICE = "notice"  # the redraw's kind (handlers.router.Router.on_redraw)
+
+
 def refresh_sources_notice(ctx: Context, incident_id: str) -> None:
-    """Draw the incident's notice of further reports after commit (Context.after_commit):
+    """Draw the incident's notice of further reports after commit (Context.redraw_after_commit):
     all the notices of a flood's batches together, in two queries (a storm links to
     dozens at once)."""
-    ctx.after_commit(f"notice:{incident_id}", incident_id, partial(_notice_wanted, incident_id))
+    ctx.redraw_after_commit(NOTICE, incident_id)
 
 
-async def _notice_wanted(incident_id: str, ctx: Context) -> None:
+async def redraw_notice(ctx: Context, incident_id: str) -> None:
     ctx.work.notices_to_draw.add(incident_id)
     ctx.once_per_transaction("intake.sources_notices", _draw_notices)
 

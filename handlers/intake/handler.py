@@ -19,7 +19,7 @@ from core.text import clean_text
 from handlers.dispatch import views as dispatch_views
 from handlers.intake import duplicates, evidence, followups, merging, triage, views
 from handlers.intake.cards import (
-    CORRECT_ACTION, DRILL_ACTION, DRILL_CONFIRM_ACTION, UNDRILL_ACTION, ask_drill_confirmation, refresh_cards,
+    CARDS, CORRECT_ACTION, DRILL_ACTION, DRILL_CONFIRM_ACTION, UNDRILL_ACTION, ask_drill_confirmation, redraw_cards, refresh_cards,
 )
 from handlers.intake.parser import MAX_CHARS, parse_report
 from handlers.intake.read_ahead import ReadAhead
@@ -46,6 +46,8 @@ def register(router: Router) -> None:
     router.on_message(followups.on_reply)
     router.on_message(on_message)
     router.on_arrival(read_ahead)
+    router.on_redraw(CARDS, redraw_cards)
+    router.on_redraw(duplicates.NOTICE, duplicates.redraw_notice)
     router.on_location(evidence.on_location)
     router.command("report", report_command, "help.cmd.report")
     router.form("report", report_form)
