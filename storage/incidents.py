@@ -146,6 +146,19 @@ class IncidentRepository:
         await self.session.flush()
         await self.session.refresh(incident, with_for_update=True)
 
+    async def get_locked(self, incident_id: str) -> Incident | None:
+        """get() and lock(): for a decision taken from the incident's state."""
+        incident = await self.get(incident_id)
+        if incident is not None:
+            await self.lock(incident)
+        return incident
+
+    async def lock_in_order(self, incidents: list[Incident]) -> None:
+        """lock() each, lower id first. Two transactions that hold the same incidents then
+        take them in the same order, so neither holds one the other is waiting for."""
+        for incident in sorted(incidents, key=lambda i: i.id):
+            await self.lock(incident)
+
     async def record(
         self, incident_id: str, at: datetime, kind: str, actor: TimelineActor | None,
         data: dict[str, Any] | None = None,

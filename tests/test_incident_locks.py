@@ -1,0 +1,97 @@
+"""Two bot processes on one PostgreSQL: a decision taken from an incident's state (merge,
+close, reopen, level, a follow-up's figures) waits while the other process holds the
+incident, and is taken from what that process committed, not from what both first read.
+
+The other process is played by a transaction of its own connection pool that holds the
+incidents as the bot does (lower id first), writes what its own handler would have
+decided, and commits a second later. On SQLite there is one writer: these skip."""
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+import pytest
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.db import Database
+from storage.incidents import IncidentRepository
+from storage.models import Incident, TimelineEntry
+from tests.conftest import ConsoleBot
+
+A, B = "20261122-0001", "20261122-0002"
+FIRE = "人民路化工厂起火，3人受伤"
+SAME_FIRE = "城东工业园仓库着火，有2人被困"  # later seen to be the same fire
+
+
+@asynccontextmanager
+async def _other_process_holding(bot: ConsoleBot, *ids: str) -> AsyncIterator[AsyncSession]:
+    """A transaction of the other process holding these incidents; it commits as the block ends."""
+    if not bot.app.db.is_postgres:
+        pytest.skip("SQLite has one writer: transactions never overlap")
+    other = Database(bot.app.db.url.render_as_string(hide_password=False))  # its own pool
+    try:
+        async with other.transaction() as session:
+            await session.execute(
+                select(Incident.id).where(Incident.id.in_(ids)).order_by(Incident.id).with_for_update())
+            yield session
+    finally:
+        await other.dispose()
+
+
+async def _said_while_held(bot: ConsoleBot, line: str, other_writes: Callable[[], Awaitable[None]]) -> asyncio.Task[str]:
+    """Say the line while the other process holds the incidents; the other writes and commits
+    (on leaving the caller's block) a second later. The answer is awaited after the block."""
+    saying = asyncio.create_task(bot.say(line))
+    await asyncio.sleep(1.0)
+    await other_writes()
+    return saying
+
+
+async def _incident(bot: ConsoleBot, incident_id: str) -> Incident:
+    async with bot.app.db.transaction() as session:
+        found = await IncidentRepository(session).get(incident_id)
+    assert found is not None
+    return found
+
+
+async def _timeline(bot: ConsoleBot, incident_id: str, kind: str) -> list[dict[str, object]]:
+    async with bot.app.db.transaction() as session:
+        return [e.data for e in await session.scalars(
+            select(TimelineEntry).where(TimelineEntry.incident_id == incident_id, TimelineEntry.kind == kind)
+            .order_by(TimelineEntry.id))]
+
+
+async def _two_reports(bot: ConsoleBot) -> None:
+    await bot.say(f"路人甲@reporting: {FIRE}")
+    await bot.say(f"路人乙@reporting: {SAME_FIRE}")
+
+
+async def test_a_merge_the_other_process_made_meanwhile_is_not_made_again(console_bot: ConsoleBot) -> None:
+    """Two centre members merge the same pair at once: the second finds the later closed."""
+    await _two_reports(console_bot)
+    async with _other_process_holding(console_bot, A, B) as other:
+        async def merged_b_into_a() -> None:
+            await other.execute(update(Incident).where(Incident.id == B).values(
+                status="closed", closed_at=Incident.created_at, merged_into=A))
+        saying = await _said_while_held(console_bot, f"王指挥@centre: /merge {B} {A}", merged_b_into_a)
+    answer = await asyncio.wait_for(saying, 20)
+    assert f"事件 {B} 已结束，不能合并。" in answer
+    assert await _timeline(console_bot, B, "merged") == []  # the other's merge, not this one's
+    async with console_bot.app.db.transaction() as session:
+        assert await IncidentRepository(session).sources_of(A) == []  # B's report not linked twice
+
+
+async def test_a_merge_takes_over_the_figure_a_follow_up_committed_meanwhile(console_bot: ConsoleBot) -> None:
+    """A follow-up on the later incident ("现共5人被困") in the other process while it is merged:
+    the earlier takes over the committed figure, not the one the merge first read."""
+    await _two_reports(console_bot)
+    async with _other_process_holding(console_bot, B) as other:
+        async def five_trapped() -> None:
+            await other.execute(update(Incident).where(Incident.id == B).values(trapped=5))
+        saying = await _said_while_held(console_bot, f"王指挥@centre: /merge {A} {B}", five_trapped)
+    assert f"事件 {B} 已并入 {A}。" in await asyncio.wait_for(saying, 20)
+    assert (await _incident(console_bot, A)).trapped == 5
+    [merged_in] = await _timeline(console_bot, A, "merged_in")
+    assert merged_in["raised"] == {"trapped": [0, 5]}
