@@ -95,3 +95,19 @@ async def test_a_merge_takes_over_the_figure_a_follow_up_committed_meanwhile(con
     assert (await _incident(console_bot, A)).trapped == 5
     [merged_in] = await _timeline(console_bot, A, "merged_in")
     assert merged_in["raised"] == {"trapped": [0, 5]}
+
+
+async def test_a_follow_up_on_an_incident_merged_meanwhile_goes_to_the_one_it_joined(
+        console_bot: ConsoleBot) -> None:
+    """The follow-up was found to be about the later incident just before the other process
+    merged it: its figure goes where the centre now follows the incident."""
+    await _two_reports(console_bot)
+    async with _other_process_holding(console_bot, A, B) as other:
+        async def merged_b_into_a() -> None:
+            await other.execute(update(Incident).where(Incident.id == B).values(
+                status="closed", closed_at=Incident.created_at, merged_into=A))
+        saying = await _said_while_held(console_bot, f"张三@reporting: {B} 又发现1人死亡", merged_b_into_a)
+    await asyncio.wait_for(saying, 20)
+    assert ((await _incident(console_bot, A)).dead, (await _incident(console_bot, B)).dead) == (1, 0)
+    assert [(d["field"], d["old"], d["new"]) for d in await _timeline(console_bot, A, "updated")] == [
+        ("dead", 0, 1)]
