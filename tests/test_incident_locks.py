@@ -111,3 +111,28 @@ async def test_a_follow_up_on_an_incident_merged_meanwhile_goes_to_the_one_it_jo
     assert ((await _incident(console_bot, A)).dead, (await _incident(console_bot, B)).dead) == (1, 0)
     assert [(d["field"], d["old"], d["new"]) for d in await _timeline(console_bot, A, "updated")] == [
         ("dead", 0, 1)]
+
+
+async def test_a_close_the_other_process_made_meanwhile_is_not_made_again(console_bot: ConsoleBot) -> None:
+    await console_bot.say(f"路人甲@reporting: {FIRE}")
+    async with _other_process_holding(console_bot, A) as other:
+        async def closed_by_li() -> None:
+            await other.execute(update(Incident).where(Incident.id == A).values(
+                status="closed", closed_at=Incident.created_at, closed_by="李指挥"))
+        saying = await _said_while_held(console_bot, f"王指挥@centre: /close {A} 已处置", closed_by_li)
+    assert f"事件 {A} 已结束，未做任何更改。" in await asyncio.wait_for(saying, 20)
+    incident = await _incident(console_bot, A)
+    assert (incident.closed_by, incident.close_summary) == ("李指挥", None)
+    assert await _timeline(console_bot, A, "closed") == []
+
+
+async def test_a_level_set_meanwhile_is_the_old_level_of_the_next(console_bot: ConsoleBot) -> None:
+    """Two centre members set the level at once: the second's old → new starts from the first's."""
+    await console_bot.say(f"路人甲@reporting: {FIRE}")
+    async with _other_process_holding(console_bot, A) as other:
+        async def level_one() -> None:
+            await other.execute(update(Incident).where(Incident.id == A).values(level=1, level_name="🔴一级"))
+        saying = await _said_while_held(console_bot, f"王指挥@centre: /level {A} 2", level_one)
+    answer = await asyncio.wait_for(saying, 20)
+    assert "⬇️ 事件 20261122-0001 响应级别调整为：🟠二级（原：🔴一级）" in answer
+    assert [(d["old"], d["new"]) for d in await _timeline(console_bot, A, "level")] == [(1, 2)]
