@@ -126,6 +126,18 @@ async def test_a_close_the_other_process_made_meanwhile_is_not_made_again(consol
     assert await _timeline(console_bot, A, "closed") == []
 
 
+async def test_a_reopen_the_other_process_made_meanwhile_is_not_made_again(console_bot: ConsoleBot) -> None:
+    await console_bot.say(f"路人甲@reporting: {FIRE}")
+    await console_bot.say(f"王指挥@centre: /close {A}")
+    async with _other_process_holding(console_bot, A) as other:
+        async def reopened() -> None:
+            await other.execute(update(Incident).where(Incident.id == A).values(
+                status="open", closed_at=None, closed_by=None))
+        saying = await _said_while_held(console_bot, f"王指挥@centre: /reopen {A} 复燃", reopened)
+    assert f"事件 {A} 未结束，无需重新开启。" in await asyncio.wait_for(saying, 20)
+    assert await _timeline(console_bot, A, "reopened") == []
+
+
 async def test_a_level_set_meanwhile_is_the_old_level_of_the_next(console_bot: ConsoleBot) -> None:
     """Two centre members set the level at once: the second's old → new starts from the first's."""
     await console_bot.say(f"路人甲@reporting: {FIRE}")

@@ -133,7 +133,8 @@ async def reopen_command(ctx: HandlerContext, event: CommandEvent) -> None:
     if not incident_id:
         ctx.reply(Message(text=ctx.t("reopen.usage")))
         return
-    incident = await IncidentRepository(ctx.session).get(incident_id)
+    # Held as last committed: a /reopen in the other bot process reopens it once, not twice.
+    incident = await IncidentRepository(ctx.session).get_locked(incident_id)
     if incident is None:
         ctx.reply(Message(text=ctx.t("status.not_found", id=incident_id)))
         return
