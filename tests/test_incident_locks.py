@@ -148,3 +148,38 @@ async def test_a_level_set_meanwhile_is_the_old_level_of_the_next(console_bot: C
     answer = await asyncio.wait_for(saying, 20)
     assert "⬇️ 事件 20261122-0001 响应级别调整为：🟠二级（原：🔴一级）" in answer
     assert [(d["old"], d["new"]) for d in await _timeline(console_bot, A, "level")] == [(1, 2)]
+
+
+async def test_command_taken_meanwhile_is_handed_over_not_taken_again(console_bot: ConsoleBot) -> None:
+    """Two take command at once: the second is a handover from the first, on the timeline too."""
+    await console_bot.say(f"路人甲@reporting: {FIRE}")
+    async with _other_process_holding(console_bot, A) as other:
+        async def li_took_command() -> None:
+            await other.execute(update(Incident).where(Incident.id == A).values(
+                commander="李队长", commander_id="console:李队长"))
+        saying = await _said_while_held(console_bot, f"王指挥@centre: /commander {A}", li_took_command)
+    assert f"事件 {A} 现场指挥由 李队长 移交给 王指挥" in await asyncio.wait_for(saying, 20)
+    assert [d["before"] for d in await _timeline(console_bot, A, "commander")] == ["李队长"]
+
+
+@pytest.fixture
+async def tiers(database_url: str) -> AsyncIterator[ConsoleBot]:
+    from core.clock import ManualClock
+    from tests.conftest import start_console_bot
+    from tests.tier_org import tier_org
+
+    bot = await start_console_bot(database_url, tier_org(), ManualClock())
+    yield bot
+    await bot.app.stop()
+
+
+async def test_an_escalation_made_meanwhile_is_not_sent_up_again(tiers: ConsoleBot) -> None:
+    await tiers.say(f"路人甲@reporting: {FIRE}")
+    async with _other_process_holding(tiers, A) as other:
+        async def li_escalated() -> None:
+            await other.execute(update(Incident).where(Incident.id == A).values(
+                escalated_at=Incident.created_at, escalated_by="李指挥"))
+        saying = await _said_while_held(tiers, f"王指挥@centre: /escalate {A} 涉及危化品", li_escalated)
+    answer = await asyncio.wait_for(saying, 20)
+    assert f"事件 {A} 已上报上级指挥中心（李指挥）。" in answer and "[upper]" not in answer
+    assert await _timeline(tiers, A, "escalated_upper") == []

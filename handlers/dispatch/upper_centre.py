@@ -140,7 +140,9 @@ async def escalate_command(ctx: HandlerContext, event: CommandEvent) -> None:
     if ctx.org.spec.upper_centre is None:
         ctx.reply(Message(text=ctx.t("upper.none")))
         return
-    incident = await IncidentRepository(ctx.session).get(incident_id)
+    # Held as last committed: an /escalate in the other bot process at once sends it up
+    # once (one card and one urgent notice to the upper centre), the second is told who did.
+    incident = await IncidentRepository(ctx.session).get_locked(incident_id)
     if incident is None:
         ctx.reply(Message(text=ctx.t("status.not_found", id=incident_id)))
         return
