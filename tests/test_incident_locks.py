@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import datetime, timezone
 
 import pytest
 from sqlalchemy import select, update
@@ -21,6 +22,7 @@ from storage.models import Incident, TimelineEntry
 from tests.conftest import ConsoleBot
 
 A, B = "20261122-0001", "20261122-0002"
+NOW = datetime(2026, 11, 22, 7, 0, tzinfo=timezone.utc)
 FIRE = "人民路化工厂起火，3人受伤"
 SAME_FIRE = "城东工业园仓库着火，有2人被困"  # later seen to be the same fire
 
@@ -183,3 +185,24 @@ async def test_an_escalation_made_meanwhile_is_not_sent_up_again(tiers: ConsoleB
     answer = await asyncio.wait_for(saying, 20)
     assert f"事件 {A} 已上报上级指挥中心（李指挥）。" in answer and "[upper]" not in answer
     assert await _timeline(tiers, A, "escalated_upper") == []
+
+
+async def test_a_unit_dispatched_meanwhile_is_not_ordered_again_by_a_draft(console_bot: ConsoleBot) -> None:
+    """A /dispatch of FIRE-01 in the other process as the draft (FIRE-01, MED-01) is sent:
+    FIRE-01 gets one order, not two."""
+    from storage.models import DispatchOrder
+    from tests.console_transcript import token
+
+    card = await console_bot.say(f"路人甲@reporting: {FIRE}")
+    draft = await console_bot.say(f"王指挥@centre: !{token(card, '调度')}")
+    async with _other_process_holding(console_bot, A) as other:
+        async def fire_01_ordered() -> None:
+            other.add(DispatchOrder(incident_id=A, unit_code="FIRE-01", state="ordered", ordered_at=NOW,
+                                    ordered_by="李指挥", ordered_by_id="console:李指挥", state_at=NOW))
+            await other.flush()
+        saying = await _said_while_held(console_bot, f"王指挥@centre: !{token(draft, '发送')}", fire_01_ordered)
+    answer = await asyncio.wait_for(saying, 20)
+    assert f"已就事件 {A} 调度：MED-01" in answer and "已在调度中，未重复下达：FIRE-01" in answer
+    async with console_bot.app.db.transaction() as session:
+        units = [o.unit_code for o in await session.scalars(select(DispatchOrder).order_by(DispatchOrder.id))]
+    assert units == ["FIRE-01", "MED-01"]
