@@ -206,3 +206,41 @@ async def test_a_unit_dispatched_meanwhile_is_not_ordered_again_by_a_draft(conso
     async with console_bot.app.db.transaction() as session:
         units = [o.unit_code for o in await session.scalars(select(DispatchOrder).order_by(DispatchOrder.id))]
     assert units == ["FIRE-01", "MED-01"]
+
+
+async def _pinned_first_and_reported_second(bot: ConsoleBot) -> None:
+    """A pinned at 37.16,122.42; B reported since, about to be pinned within a kilometre of it."""
+    first = await bot.say(f"路人甲@reporting: {FIRE}")
+    receipt_no = first.split(f"已登记事件 {A}")[0].rsplit("[reporting] bot", 1)[1].split("#")[-1].split(":")[0]
+    await bot.say(f"路人甲@reporting: ^{receipt_no} :loc 37.1600,122.4200")
+    await bot.say("路人乙@reporting: 东山仓库起火了，火很大")
+
+
+PIN_NEAR_A = "路人乙@reporting: :loc 37.1650,122.4250"
+
+
+async def test_a_pin_does_not_merge_again_an_incident_merged_by_hand_meanwhile(console_bot: ConsoleBot) -> None:
+    """The pin finds B fresh and near A while the other process merges B into A by hand:
+    B's report is linked to A once (by that merge), not a second time by the pin."""
+    await _pinned_first_and_reported_second(console_bot)
+    async with _other_process_holding(console_bot, A, B) as other:
+        async def merged_b_into_a() -> None:
+            await other.execute(update(Incident).where(Incident.id == B).values(
+                status="closed", closed_at=Incident.created_at, merged_into=A))
+        saying = await _said_while_held(console_bot, PIN_NEAR_A, merged_b_into_a)
+    await asyncio.wait_for(saying, 20)
+    assert await _timeline(console_bot, B, "merged") == []
+    async with console_bot.app.db.transaction() as session:
+        assert await IncidentRepository(session).sources_of(A) == []
+
+
+async def test_a_pin_does_not_merge_into_an_incident_closed_meanwhile(console_bot: ConsoleBot) -> None:
+    await _pinned_first_and_reported_second(console_bot)
+    async with _other_process_holding(console_bot, A) as other:
+        async def closed_a() -> None:
+            await other.execute(update(Incident).where(Incident.id == A).values(
+                status="closed", closed_at=Incident.created_at, closed_by="李指挥"))
+        saying = await _said_while_held(console_bot, PIN_NEAR_A, closed_a)
+    await asyncio.wait_for(saying, 20)
+    b = await _incident(console_bot, B)
+    assert (b.status, b.merged_into, b.latitude) == ("open", None, 37.165)

@@ -258,7 +258,7 @@ async def apply_changes(
 
     answer: tell the sender (a linked report's sender has its receipt already)."""
     repo = IncidentRepository(ctx.session)
-    incident = await _held_where_followed(ctx, incident)
+    incident = await duplicates.held_and_followed(ctx, incident)
     said = []
     rises: dict[str, tuple[int, int]] = {}
     changed: set[str] = set()
@@ -295,24 +295,6 @@ async def apply_changes(
         ctx.reply(Message(text=ctx.t("followup.updated", id=incident.id, changes=" · ".join(said))))
     log.info("incident %s %s by %s: %s", incident.id, kind, ctx.event.actor, sorted(changes))
     return said
-
-
-async def _held_where_followed(ctx: HandlerContext, incident: Incident) -> Incident:
-    """The incident held with its figures as last committed (old → new from them, not from
-    what was first read); or, when the other bot process merged it after it was found, the
-    incident it joined, held too: the figures go where the centre now follows it, not onto
-    a closed card. (The joined one is taken after the merged one, against the usual lower
-    id first; only a second merge of the same pair could wait the other way, and it is
-    refused once it has the merged one, so PostgreSQL's deadlock check ends it at worst.)"""
-    repo = IncidentRepository(ctx.session)
-    await repo.lock(incident)
-    for _ in range(5):  # merges go to earlier incidents: chains are short (as in duplicates.followed)
-        joined = await repo.get(incident.merged_into) if incident.merged_into else None
-        if joined is None:
-            break
-        await repo.lock(joined)
-        incident = joined
-    return incident
 
 
 async def _remember_place(ctx: HandlerContext, name: str) -> None:
