@@ -244,3 +244,16 @@ async def test_a_pin_does_not_merge_into_an_incident_closed_meanwhile(console_bo
     await asyncio.wait_for(saying, 20)
     b = await _incident(console_bot, B)
     assert (b.status, b.merged_into, b.latitude) == ("open", None, 37.165)
+
+
+async def test_a_drill_mark_made_meanwhile_is_not_made_again(console_bot: ConsoleBot) -> None:
+    from tests.console_transcript import token
+
+    card = await console_bot.say(f"路人甲@reporting: {FIRE}")
+    asked = await console_bot.say(f"王指挥@centre: !{token(card, '标记为演练')}")
+    async with _other_process_holding(console_bot, A) as other:
+        async def marked() -> None:
+            await other.execute(update(Incident).where(Incident.id == A).values(drill=True))
+        saying = await _said_while_held(console_bot, f"王指挥@centre: !{token(asked, '确认：是演练')}", marked)
+    assert f"{A} 已经是演练。" in await asyncio.wait_for(saying, 20)
+    assert await _timeline(console_bot, A, "marked_drill") == []
