@@ -140,11 +140,17 @@ class IncidentRepository:
         A change decided from its figures ("新增 2 人受伤" adds to the count) in two
         processes at once would otherwise have each write over the other. This
         transaction's own changes are written first, so they are kept. SQLite has one
-        writer: nothing to do there."""
+        writer: nothing to do there.
+
+        FOR NO KEY UPDATE, not FOR UPDATE: rows that only refer to the incident (its
+        timeline, a press's record, a further report) are still added meanwhile. FOR
+        UPDATE would make their foreign key checks wait too, and a batch of presses that
+        holds an order while recording on the timeline would then wait for a /close that
+        waits for that order: a deadlock."""
         if self.session.get_bind().dialect.name != "postgresql":
             return
         await self.session.flush()
-        await self.session.refresh(incident, with_for_update=True)
+        await self.session.refresh(incident, with_for_update={"key_share": True})
 
     async def get_locked(self, incident_id: str) -> Incident | None:
         """get() and lock(): for a decision taken from the incident's state."""

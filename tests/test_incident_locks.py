@@ -29,14 +29,15 @@ SAME_FIRE = "城东工业园仓库着火，有2人被困"  # later seen to be th
 
 @asynccontextmanager
 async def _other_process_holding(bot: ConsoleBot, *ids: str) -> AsyncIterator[AsyncSession]:
-    """A transaction of the other process holding these incidents; it commits as the block ends."""
+    """A transaction of the other process holding these incidents as the bot does (FOR NO KEY
+    UPDATE, lower id first); it commits as the block ends."""
     if not bot.app.db.is_postgres:
         pytest.skip("SQLite has one writer: transactions never overlap")
     other = Database(bot.app.db.url.render_as_string(hide_password=False))  # its own pool
     try:
         async with other.transaction() as session:
             await session.execute(
-                select(Incident.id).where(Incident.id.in_(ids)).order_by(Incident.id).with_for_update())
+                select(Incident.id).where(Incident.id.in_(ids)).order_by(Incident.id).with_for_update(key_share=True))
             yield session
     finally:
         await other.dispose()
