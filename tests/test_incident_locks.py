@@ -190,7 +190,8 @@ async def test_an_escalation_made_meanwhile_is_not_sent_up_again(tiers: ConsoleB
 
 async def test_a_unit_dispatched_meanwhile_is_not_ordered_again_by_a_draft(console_bot: ConsoleBot) -> None:
     """A /dispatch of FIRE-01 in the other process as the draft (FIRE-01, MED-01) is sent:
-    FIRE-01 gets one order, not two."""
+    MED-01 is ordered and FIRE-01 said to be on it already (the press does not fail on
+    the unique order of FIRE-01, ordering neither)."""
     from storage.models import DispatchOrder
     from tests.console_transcript import token
 
@@ -258,3 +259,31 @@ async def test_a_drill_mark_made_meanwhile_is_not_made_again(console_bot: Consol
         saying = await _said_while_held(console_bot, f"王指挥@centre: !{token(asked, '确认：是演练')}", marked)
     assert f"{A} 已经是演练。" in await asyncio.wait_for(saying, 20)
     assert await _timeline(console_bot, A, "marked_drill") == []
+
+
+async def test_a_close_and_a_press_on_its_order_do_not_deadlock(console_bot: ConsoleBot) -> None:
+    """A batch of presses in the other process holds FIRE-01's order and then records the
+    press on the timeline, while /close here holds the incident and waits for that order
+    (its escalations stopped). Held FOR UPDATE, the incident would make the timeline row's
+    foreign key check wait for the close: each waiting for the other."""
+    from storage.models import DispatchOrder
+
+    await console_bot.say(f"路人甲@reporting: {FIRE}")
+    await console_bot.say(f"王指挥@centre: /dispatch {A} FIRE-01")
+    if not console_bot.app.db.is_postgres:
+        pytest.skip("SQLite has one writer: transactions never overlap")
+    other_db = Database(console_bot.app.db.url.render_as_string(hide_password=False))
+    try:
+        async with other_db.transaction() as other:  # preload_orders: the batch holds its orders
+            await other.execute(select(DispatchOrder.id).with_for_update())
+            saying = asyncio.create_task(console_bot.say(f"王指挥@centre: /close {A}"))
+            await asyncio.sleep(1.0)
+            await other.execute(update(DispatchOrder).values(state="acknowledged"))
+            other.add(TimelineEntry(incident_id=A, at=NOW, kind="order_press", actor_name="张三",
+                                    data={"unit": "FIRE-01", "state": "acknowledged", "changed": True}))
+            await other.flush()
+        answer = await asyncio.wait_for(saying, 20)
+    finally:
+        await other_db.dispose()
+    assert f"事件 {A} 已结束。" in answer and "已通知收队：FIRE-01" in answer
+    assert [d["state"] for d in await _timeline(console_bot, A, "order_press")] == ["acknowledged"]
