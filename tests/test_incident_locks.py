@@ -287,3 +287,24 @@ async def test_a_close_and_a_press_on_its_order_do_not_deadlock(console_bot: Con
         await other_db.dispose()
     assert f"事件 {A} 已结束。" in answer and "已通知收队：FIRE-01" in answer
     assert [d["state"] for d in await _timeline(console_bot, A, "order_press")] == ["acknowledged"]
+
+
+async def test_a_support_request_decided_meanwhile_is_not_decided_again(tiers: ConsoleBot) -> None:
+    """Not approved in the other process as it is approved here: the approval is refused,
+    and no unit of the other region is ordered."""
+    from storage.models import DispatchOrder, SupportRequest
+    from storage.support import REJECTED
+    from tests.console_transcript import token
+
+    await tiers.say(f"路人甲@reporting: {FIRE}")
+    await tiers.say(f"王指挥@centre: /dispatch {A} FIRE-01")
+    asked = await tiers.say(f"张三@FIRE-01: /request {A} WD-RESCUE-01 -- 需要船")
+    assert "跨区域增援请求已送上级指挥中心审批" in asked
+    async with _other_process_holding(tiers, A) as other:
+        async def not_approved() -> None:
+            await other.execute(update(SupportRequest).values(state=REJECTED, decided_by="副市指挥"))
+        saying = await _said_while_held(tiers, f"市指挥@upper: !{token(asked, '批准')}", not_approved)
+    assert "已决定" in await asyncio.wait_for(saying, 20)
+    async with tiers.app.db.transaction() as session:
+        assert [o.unit_code for o in await session.scalars(select(DispatchOrder))] == ["FIRE-01"]
+    assert await _timeline(tiers, A, "support_approved") == []
