@@ -1,6 +1,8 @@
 """Two bot processes on one PostgreSQL: a decision taken from an incident's state (merge,
-close, reopen, level, a follow-up's figures) waits while the other process holds the
-incident, and is taken from what that process committed, not from what both first read.
+close, reopen, level, escalation, command on scene, a drill mark, a draft's Send, a support
+request's approval, a pin's merge, a follow-up's figures) waits while the other process
+holds the incident, and is taken from what that process committed, not from what both
+first read.
 
 The other process is played by a transaction of its own connection pool that holds the
 incidents as the bot does (lower id first), writes what its own handler would have
