@@ -237,7 +237,8 @@ async def _open_draft_for(ctx: HandlerContext, button: ResolvedButton) -> tuple[
         return None
     # Its incident held, then the draft read again: a Send pressed at once in the other bot
     # process (or a /dispatch of the same units) is then committed, and this press finds the
-    # draft sent, or the units on the incident already, instead of ordering them twice.
+    # draft sent, or those units on the incident already, instead of failing on their
+    # orders' unique (incident, unit, attempt) and ordering none of the others either.
     incident = await IncidentRepository(ctx.session).get_locked(draft.incident_id)
     await repo.as_committed(draft)
     if draft.status != "open":
