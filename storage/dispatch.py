@@ -138,6 +138,11 @@ class DispatchRepository:
     async def draft(self, draft_id: int) -> DispatchDraft | None:
         return await self.session.get(DispatchDraft, draft_id)
 
+    async def as_committed(self, draft: DispatchDraft) -> None:
+        """Read the draft again (this transaction's own changes written first, so kept)."""
+        await self.session.flush()
+        await self.session.refresh(draft)
+
     async def add_draft(self, draft: DispatchDraft) -> DispatchDraft:
         self.session.add(draft)
         await self.session.flush()

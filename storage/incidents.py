@@ -120,8 +120,11 @@ class IncidentRepository:
         transaction's own changes are written first, so they are kept. SQLite has one
         writer: nothing to do there.
 
-        FOR NO KEY UPDATE, not FOR UPDATE: a press elsewhere that only adds a timeline
-        entry (its foreign key takes a KEY SHARE lock on the incident) need not wait."""
+        FOR NO KEY UPDATE, not FOR UPDATE: rows that only refer to the incident (its
+        timeline, a press's record, a further report) are still added meanwhile. FOR
+        UPDATE would make their foreign key checks wait too, and a batch of presses that
+        holds an order while recording on the timeline would then wait for a /close that
+        waits for that order: a deadlock."""
         if self.session.get_bind().dialect.name != "postgresql":
             return
         await self.session.flush()
@@ -138,6 +141,19 @@ class IncidentRepository:
         if self.session.get_bind().dialect.name == "postgresql":
             query = query.with_for_update(key_share=True)
         return {incident.id: incident for incident in await self.session.scalars(query)}
+
+    async def get_locked(self, incident_id: str) -> Incident | None:
+        """get() and lock(): for a decision taken from the incident's state."""
+        incident = await self.get(incident_id)
+        if incident is not None:
+            await self.lock(incident)
+        return incident
+
+    async def lock_in_order(self, incidents: list[Incident]) -> None:
+        """lock() each, lower id first. Two transactions that hold the same incidents then
+        take them in the same order, so neither holds one the other is waiting for."""
+        for incident in sorted(incidents, key=lambda i: i.id):
+            await self.lock(incident)
 
     async def record(
         self, incident_id: str, at: datetime, kind: str, actor: TimelineActor | None,

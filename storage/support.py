@@ -26,6 +26,11 @@ class SupportRepository:
     async def get(self, request_id: int) -> SupportRequest | None:
         return await self.session.get(SupportRequest, request_id)
 
+    async def as_committed(self, request: SupportRequest) -> None:
+        """Read the request again (this transaction's own changes written first, so kept)."""
+        await self.session.flush()
+        await self.session.refresh(request)
+
     async def due_for_escalation(self, now: datetime, limit: int = 100) -> list[SupportRequest]:
         """Requests the upper centre has left undecided too long, locked for this transaction."""
         return list(await self.session.scalars(

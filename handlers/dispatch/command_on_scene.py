@@ -31,7 +31,7 @@ async def commander_command(ctx: HandlerContext, event: CommandEvent) -> None:
     if not incident_id:
         ctx.reply(Message(text=ctx.t("commander.usage")))
         return
-    incident = await IncidentRepository(ctx.session).get(incident_id)
+    incident = await IncidentRepository(ctx.session).get_locked(incident_id)  # see take_command
     if incident is None or ctx.person is None:
         ctx.reply(Message(text=ctx.t("status.not_found", id=incident_id)))
         return
@@ -41,7 +41,7 @@ async def commander_command(ctx: HandlerContext, event: CommandEvent) -> None:
 
 async def take_command_pressed(ctx: HandlerContext, event: ButtonEvent, button: ResolvedButton) -> None:
     """The board's 现场指挥 / Take command: the same as /commander ID by the presser."""
-    incident = await IncidentRepository(ctx.session).get(str(button.data.get("incident")))
+    incident = await IncidentRepository(ctx.session).get_locked(str(button.data.get("incident")))  # see take_command
     if incident is None:
         ctx.private_answer = ctx.t("button.unknown")
         return
@@ -50,7 +50,11 @@ async def take_command_pressed(ctx: HandlerContext, event: ButtonEvent, button: 
 
 
 async def take_command(ctx: HandlerContext, incident: Incident) -> str | None:
-    """The sender takes command on scene, or takes it over; what to answer instead, if refused."""
+    """The sender takes command on scene, or takes it over; what to answer instead, if refused.
+
+    The incident is held by the caller, as last committed: two taking command at once
+    from the two bot processes are then one handover after the other, each naming who
+    had command before it, not both a first taking of command."""
     event = ctx.event
     if incident.status == "closed":
         return ctx.t("dispatch.closed", id=incident.id)

@@ -133,7 +133,8 @@ async def reopen_command(ctx: HandlerContext, event: CommandEvent) -> None:
     if not incident_id:
         ctx.reply(Message(text=ctx.t("reopen.usage")))
         return
-    incident = await IncidentRepository(ctx.session).get(incident_id)
+    # Held as last committed: a /reopen in the other bot process reopens it once, not twice.
+    incident = await IncidentRepository(ctx.session).get_locked(incident_id)
     if incident is None:
         ctx.reply(Message(text=ctx.t("status.not_found", id=incident_id)))
         return
@@ -229,11 +230,20 @@ async def _open_draft_for(ctx: HandlerContext, button: ResolvedButton) -> tuple[
     if not (ctx.is_centre_member or (ctx.person and ctx.person.upper)):
         ctx.private_answer = ctx.t("button.refused_centre_only")
         return None
-    draft = await DispatchRepository(ctx.session).draft(int(button.data.get("draft", 0)))
-    if draft is None or draft.status != "open":
+    repo = DispatchRepository(ctx.session)
+    draft = await repo.draft(int(button.data.get("draft", 0)))
+    if draft is None:
         ctx.private_answer = ctx.t("draft.gone")
         return None
-    incident = await IncidentRepository(ctx.session).get(draft.incident_id)
+    # Its incident held, then the draft read again: a Send pressed at once in the other bot
+    # process (or a /dispatch of the same units) is then committed, and this press finds the
+    # draft sent, or those units on the incident already, instead of failing on their
+    # orders' unique (incident, unit, attempt) and ordering none of the others either.
+    incident = await IncidentRepository(ctx.session).get_locked(draft.incident_id)
+    await repo.as_committed(draft)
+    if draft.status != "open":
+        ctx.private_answer = ctx.t("draft.gone")
+        return None
     if incident is not None and not may_act(ctx, incident):
         ctx.private_answer = refusal(ctx, incident)
         return None

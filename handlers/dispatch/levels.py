@@ -107,7 +107,9 @@ async def level_set_pressed(ctx: HandlerContext, event: ButtonEvent, button: Res
 
 async def _incident_to_act_on(ctx: HandlerContext, button: ResolvedButton) -> Incident | None:
     """The button's incident when the presser may set its level now; else None, and why said privately."""
-    incident = await IncidentRepository(ctx.session).get(str(button.data.get("incident")))
+    # Held as last committed, as for /level: the old → new of a level set at once in the
+    # other bot process names the level that process set.
+    incident = await IncidentRepository(ctx.session).get_locked(str(button.data.get("incident")))
     if incident is None:
         ctx.private_answer = ctx.t("button.unknown")
     elif incident.status == "closed":

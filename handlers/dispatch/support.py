@@ -235,8 +235,15 @@ def _request_message(ctx: Context, incident: Incident, request: SupportRequest,
 
 async def _request_and_incident(ctx: HandlerContext, button: ResolvedButton
                                 ) -> tuple[SupportRequest, Incident] | None:
-    request = await SupportRepository(ctx.session).get(int(button.data.get("request", 0)))
-    incident = await IncidentRepository(ctx.session).get(request.incident_id) if request else None
+    repo = SupportRepository(ctx.session)
+    request = await repo.get(int(button.data.get("request", 0)))
+    # Its incident held, then the request read again: two members of the upper centre
+    # deciding at once from the two bot processes are then one decision and a
+    # "decided already", not an approval and a rejection both sent out (or one approval
+    # dispatching the units twice).
+    incident = await IncidentRepository(ctx.session).get_locked(request.incident_id) if request else None
+    if request is not None:
+        await repo.as_committed(request)
     if request is None or incident is None:
         ctx.private_answer = ctx.t("button.unknown")
         return None

@@ -48,7 +48,11 @@ def refusal(ctx: HandlerContext, incident: Incident) -> str:
 async def open_incident_to_act_on(ctx: HandlerContext, incident_id: str) -> Incident | None:
     """The open incident a command names, when this person may act on it; otherwise the
     reason is answered (no such incident, closed, or not theirs) and None returned."""
-    incident = await IncidentRepository(ctx.session).get(incident_id)
+    # Held with its state as last committed: two centre members closing it, setting its
+    # level or dispatching to it at once from the two bot processes would otherwise each
+    # decide from the state both first read (closed twice; a level's old → new naming a
+    # level it no longer had). The second now waits for the first's commit.
+    incident = await IncidentRepository(ctx.session).get_locked(incident_id)
     if incident is None:
         ctx.reply(Message(text=ctx.t("status.not_found", id=incident_id)))
         return None
@@ -136,7 +140,9 @@ async def escalate_command(ctx: HandlerContext, event: CommandEvent) -> None:
     if ctx.org.spec.upper_centre is None:
         ctx.reply(Message(text=ctx.t("upper.none")))
         return
-    incident = await IncidentRepository(ctx.session).get(incident_id)
+    # Held as last committed: an /escalate in the other bot process at once sends it up
+    # once (one card and one urgent notice to the upper centre), the second is told who did.
+    incident = await IncidentRepository(ctx.session).get_locked(incident_id)
     if incident is None:
         ctx.reply(Message(text=ctx.t("status.not_found", id=incident_id)))
         return

@@ -228,6 +228,13 @@ async def merge_if_near(ctx: HandlerContext, incident: Incident) -> Incident | N
     ), None)
     if target is None or await repo.has_orders(incident.id) or await repo.report_count(incident.id) > 1:
         return None
+    # The caller holds the incident; the target is held too, and must still be open (the
+    # other bot process may have closed it, or merged it elsewhere, since it was listed).
+    # Taken after the later incident, against lower id first: a /merge of this very pair
+    # at the same moment waits the other way, and PostgreSQL's deadlock check ends one.
+    await repo.lock(target)
+    if target.status != "open" or target.merged_into:
+        return None
     incident.status, incident.closed_at, incident.merged_into = "closed", ctx.now, target.id
     await repo.record(incident.id, ctx.now, "merged", ctx.timeline_actor, {
         "into": target.id,
@@ -259,6 +266,25 @@ async def followed(ctx: Context, incident: Incident | None) -> Incident | None:
         if incident is None or not incident.merged_into:
             return incident
         incident = await repo.get(incident.merged_into)
+    return incident
+
+
+async def held_and_followed(ctx: Context, incident: Incident) -> Incident:
+    """The incident held with its state as last committed (a change's old → new from it,
+    not from what was first read); or, when the other bot process merged it after it was
+    found, the incident it joined, held too: a follow-up goes where the centre now follows
+    it, not onto a closed card. (The joined one is taken after the merged one, against the
+    usual lower id first; only a second merge of the same pair could wait the other way,
+    and it is refused once it has the merged one, so PostgreSQL's deadlock check ends it
+    at worst.)"""
+    repo = IncidentRepository(ctx.session)
+    await repo.lock(incident)
+    for _ in range(5):  # merges go to earlier incidents, so chains are short and end (as in followed)
+        joined = await repo.get(incident.merged_into) if incident.merged_into else None
+        if joined is None:
+            break
+        await repo.lock(joined)
+        incident = joined
     return incident
 
 

@@ -258,7 +258,7 @@ async def apply_changes(
 
     answer: tell the sender (a linked report's sender has its receipt already)."""
     repo = IncidentRepository(ctx.session)
-    await repo.lock(incident)  # old → new from the figures as committed, not as first read
+    incident = await duplicates.held_and_followed(ctx, incident)
     said = []
     rises: dict[str, tuple[int, int]] = {}
     changed: set[str] = set()

@@ -171,7 +171,9 @@ async def _set_drill(ctx: HandlerContext, event: ButtonEvent, button: ResolvedBu
         ctx.private_answer = ctx.t("button.refused_centre_only")
         return
     repo = IncidentRepository(ctx.session)
-    incident = await repo.get(str(button.data.get("incident")))
+    # Held as last committed: a mark in the other bot process at once is made once, and a
+    # /merge there (which holds both incidents) sees the mark and refuses a drill with a real one.
+    incident = await repo.get_locked(str(button.data.get("incident")))
     if incident is None:
         ctx.private_answer = ctx.t("button.unknown")
         return

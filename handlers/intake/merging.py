@@ -25,15 +25,19 @@ async def merge_command(ctx: HandlerContext, event: CommandEvent) -> None:
         ctx.reply(Message(text=ctx.t("merge.usage")))
         return
     repo = IncidentRepository(ctx.session)
-    found = [await repo.get(incident_id) for incident_id in ids]
-    for incident_id, incident in zip(ids, found):
-        if incident is None:
-            ctx.reply(Message(text=ctx.t("status.not_found", id=incident_id)))
-            return
+    found = await _both_found(ctx, ids)
+    if found is None:
+        return
+    # The other bot process may be merging, closing or updating either of them right now:
+    # decide from both as last committed, and hold them until this merge is written (a
+    # second /merge of the pair then finds the later one closed, and a follow-up's new
+    # figure is the one taken over).
+    await repo.lock_in_order(found)
+    for incident in found:
         if incident.status in MERGED_STATES_REFUSED:
             ctx.reply(Message(text=ctx.t("merge.closed", id=incident.id)))
             return
-    keep, gone = sorted(found, key=lambda i: (i.created_at, i.id))  # type: ignore[union-attr, return-value]
+    keep, gone = sorted(found, key=lambda i: (i.created_at, i.id))
     if keep.drill != gone.drill:
         # A drill's reports joined to a real incident would put made-up casualties on a real
         # card (or a real one's on the drill, kept out of the statistics): never one incident.
@@ -46,6 +50,18 @@ async def merge_command(ctx: HandlerContext, event: CommandEvent) -> None:
         return
     await merge(ctx, keep, gone)
     ctx.reply(Message(text=ctx.t("merge.done", gone=gone.id, keep=keep.id)))
+
+
+async def _both_found(ctx: HandlerContext, ids: list[str]) -> list[Incident] | None:
+    """The incidents the command names; None, and which one is unknown said, if either is."""
+    found = []
+    for incident_id in ids:
+        incident = await IncidentRepository(ctx.session).get(incident_id)
+        if incident is None:
+            ctx.reply(Message(text=ctx.t("status.not_found", id=incident_id)))
+            return None
+        found.append(incident)
+    return found
 
 
 async def merge(ctx: HandlerContext, keep: Incident, gone: Incident) -> None:
