@@ -16,6 +16,7 @@ come for a few milliseconds or at least every AFTER_COMMIT_AT_MOST_S.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import time
 from dataclasses import dataclass, replace
@@ -51,6 +52,7 @@ MAX_BATCH = 64
 # few times a second, not once per batch.
 AFTER_COMMIT_AT_MOST_S = 0.25
 AFTER_COMMIT_LINGER_S = 0.005
+REDRAWS_PER_TRANSACTION = 16
 
 TimerJob = Callable[[Context], Awaitable[int]]
 
@@ -243,16 +245,24 @@ class Pipeline:
                     return await asyncio.wait_for(self._queue.get(), AFTER_COMMIT_LINGER_S)
                 except asyncio.TimeoutError:
                     pass
-            redraws, self._redraws = list(self._redraws), {}
-            await self._redraw(redraws)
+            await self._redraw(self._take_redraws_due())
+            if not self._queue.empty():  # events first; the rest, still overdue, after their batch
+                return self._queue.get_nowait()
         if self._queue.empty():
             self._settled.set()
         return await self._queue.get()
 
+    def _take_redraws_due(self) -> list[Redraw]:
+        """The oldest REDRAWS_PER_TRANSACTION: a transaction that redrew a storm's fifty
+        incidents at once would hold up the events behind it for tens of milliseconds."""
+        taken = list(itertools.islice(self._redraws, REDRAWS_PER_TRANSACTION))
+        for redraw in taken:
+            del self._redraws[redraw]
+        return taken
+
     async def _redraw_left(self) -> None:
-        if self._redraws:
-            redraws, self._redraws = list(self._redraws), {}
-            await self._redraw(redraws)
+        while self._redraws:
+            await self._redraw(self._take_redraws_due())
         self._settled.set()
 
     async def _run(self, batch: list[_Pending]) -> None:
