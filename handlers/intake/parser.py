@@ -34,7 +34,6 @@ from handlers.intake import casualties as _casualties
 from handlers.intake import classify, places
 from handlers.intake.clock import event_time, find_times
 from handlers.intake.report_model import DOUBT_ABOVE, report_probability
-from handlers.intake.type_model import second_opinion
 
 INCIDENT_TYPES: tuple[str, ...] = (
     "fire", "forest_fire", "flood", "earthquake", "geological", "hazmat", "traffic", "mine",
@@ -255,9 +254,6 @@ def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
         return _not_a_report(language)
 
     kind = family.removesuffix("_strong").removesuffix("_weak") if family else "other"
-    # No family or only a weak word: a confident statistical model may know better. Its
-    # answer keeps the rules' confidence, so a type no strong word carries is still checked.
-    kind = second_opinion(family, low) or kind
     stated_time = event_time(text, times)
     return ParsedReport(
         is_report=True,
