@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import secrets
 import time
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -97,6 +98,7 @@ class Pipeline:
         self._writer: asyncio.Task[None] | None = None
         self._redraws: dict[Redraw, None] = {}  # asked by the transactions since they last ran (an ordered set)
         self._redraws_since = 0.0  # when the oldest of them was asked for (monotonic)
+        self._redraws_owner = secrets.token_hex(8)  # this process, on its marks (storage.redraws)
         self._settled = asyncio.Event()  # set while the writer has nothing in hand
 
     async def handle(self, event: Event) -> HandleResult:
@@ -142,11 +144,12 @@ class Pipeline:
     async def redraw_left_over(self) -> int:
         """Redraw what a process that died after commit had not redrawn; how many."""
         async with self.db.transaction() as session:
-            left = await RedrawRepository(session).left_over()
+            left = await RedrawRepository(session, self._redraws_owner).left_over()
+        for start in range(0, len(left), REDRAWS_PER_TRANSACTION):
+            await self._redraw(left[start:start + REDRAWS_PER_TRANSACTION], of_every_owner=True)
         if left:
-            log.info("redrawing %s views a stopped process left: %s", len(left),
+            log.info("redrew %s views a stopped process left: %s", len(left),
                      ", ".join(f"{kind} {incident}" for kind, incident in left[:10]))
-            await self._redraw(left)
         return len(left)
 
     async def settle(self) -> None:
@@ -176,10 +179,10 @@ class Pipeline:
     async def _take_redraws(self, session: AsyncSession, now: datetime) -> list[Redraw]:
         """The transaction's asks to redraw after commit, written with it (see storage.redraws)."""
         redraws = take_redraws(session)
-        await RedrawRepository(session).mark(redraws, now)
+        await RedrawRepository(session, self._redraws_owner).mark(redraws, now)
         return redraws
 
-    async def _redraw(self, redraws: list[Redraw]) -> None:
+    async def _redraw(self, redraws: list[Redraw], *, of_every_owner: bool = False) -> None:
         """Redraw the views in one transaction of its own that first holds every incident
         they draw, and clears their marks. If it fails, the marks stay: the next start
         redraws them, and so does the next change of each incident."""
@@ -191,7 +194,7 @@ class Pipeline:
                     await redraw(ctx, incident_id)
                 else:
                     log.error("no redraw of kind %r (for %s)", kind, incident_id)
-            await RedrawRepository(ctx.session).clear(redraws)
+            await RedrawRepository(ctx.session, self._redraws_owner).clear(redraws, of_every_owner=of_every_owner)
             return len(redraws)
 
         started = time.perf_counter()

@@ -789,6 +789,9 @@ class PendingRedraw(Base):
 
     __tablename__ = "pending_redraws"
 
+    # The bot process that asked: each marks its own rows, so two processes' presses on
+    # one incident never wait for each other on one marker (a unique key both insert).
+    owner: Mapped[str] = mapped_column(String(16), primary_key=True)
     kind: Mapped[str] = mapped_column(String(20), primary_key=True)
     incident_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     asked_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -18,24 +18,30 @@ Redraw = tuple[str, str]  # (kind, incident id)
 
 
 class RedrawRepository:
-    def __init__(self, session: AsyncSession):
+    def __init__(self, session: AsyncSession, owner: str):
         self.session = session
+        self.owner = owner  # the bot process marking and clearing
 
     async def mark(self, redraws: Iterable[Redraw], now: datetime) -> None:
-        rows = [{"kind": kind, "incident_id": incident_id, "asked_at": now} for kind, incident_id in redraws]
+        rows = [{"owner": self.owner, "kind": kind, "incident_id": incident_id, "asked_at": now}
+                for kind, incident_id in redraws]
         if rows:
             await self.session.execute(insert_for(self.session, PendingRedraw).values(rows).on_conflict_do_nothing())
 
-    async def clear(self, redraws: Iterable[Redraw]) -> None:
+    async def clear(self, redraws: Iterable[Redraw], *, of_every_owner: bool = False) -> None:
         # One kind at a time: scalar INs (a row-value IN made SQLite scan, see storage/outbox.py).
         by_kind: dict[str, list[str]] = {}
         for kind, incident_id in redraws:
             by_kind.setdefault(kind, []).append(incident_id)
         for kind, ids in by_kind.items():
-            await self.session.execute(delete(PendingRedraw).where(
-                PendingRedraw.kind == kind, PendingRedraw.incident_id.in_(ids)))
+            query = delete(PendingRedraw).where(PendingRedraw.kind == kind, PendingRedraw.incident_id.in_(ids))
+            if not of_every_owner:
+                query = query.where(PendingRedraw.owner == self.owner)
+            await self.session.execute(query)
 
     async def left_over(self) -> list[Redraw]:
+        """Every process's marks: at start, those of a process that died (a living one's are
+        redrawn twice, which changes nothing)."""
         rows = await self.session.execute(
-            select(PendingRedraw.kind, PendingRedraw.incident_id).order_by(PendingRedraw.asked_at))
-        return [(kind, incident_id) for kind, incident_id in rows]
+            select(PendingRedraw.kind, PendingRedraw.incident_id).distinct())
+        return sorted((kind, incident_id) for kind, incident_id in rows)

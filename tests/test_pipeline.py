@@ -155,7 +155,7 @@ async def test_a_notice_not_drawn_before_a_crash_is_drawn_at_the_next_start(
     crashed = await start_console_bot(database_url, org, clock)
     await crashed.say("路人甲@reporting: " + REPORT)
 
-    async def dies_first(redraws: list[tuple[str, str]]) -> None:  # the process died after commit
+    async def dies_first(redraws: list[tuple[str, str]], **_: bool) -> None:  # the process died after commit
         return
 
     crashed.app.pipeline._redraw = dies_first  # type: ignore[method-assign]

@@ -19,6 +19,7 @@ depends_on = None
 def upgrade() -> None:
     op.create_table(
         'pending_redraws',
+        sa.Column('owner', sa.String(16), primary_key=True),
         sa.Column('kind', sa.String(20), primary_key=True),
         sa.Column('incident_id', sa.String(32), primary_key=True),
         sa.Column('asked_at', sa.DateTime(), nullable=False),
