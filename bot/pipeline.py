@@ -53,7 +53,7 @@ MAX_BATCH = 64
 # few times a second, not once per batch.
 AFTER_COMMIT_AT_MOST_S = 0.25
 AFTER_COMMIT_LINGER_S = 0.005
-REDRAWS_PER_TRANSACTION = 16
+REDRAWS_PER_TRANSACTION = 8
 
 TimerJob = Callable[[Context], Awaitable[int]]
 

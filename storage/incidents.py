@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import event, func, select, update
+from sqlalchemy import bindparam, event, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, object_session
 
@@ -53,6 +53,23 @@ class NewSource:
 _SOURCE_KEYS = tuple(column.key for column in IncidentSource.__table__.columns if column.key != "id")
 
 _LINKED_COLUMNS = tuple(IncidentSource.__table__.c[name] for name in LinkedReport.__dataclass_fields__)
+
+
+def _newest_linked() -> Any:
+    """Each incident's newest linked reports, newest first (ranked per incident)."""
+    rank = func.row_number().over(partition_by=IncidentSource.incident_id,
+                                  order_by=IncidentSource.id.desc()).label("rank")
+    ranked = (select(IncidentSource.incident_id, rank, *_LINKED_COLUMNS)
+              .where(IncidentSource.incident_id.in_(bindparam("ids", expanding=True))).subquery())
+    return select(ranked).where(ranked.c.rank <= bindparam("limit")).order_by(ranked.c.incident_id, ranked.c.rank)
+
+
+# Built once: building a statement (a subquery's columns above all) cost more than running
+# it, and the redraws after commit run these several times a second in a storm.
+_NEWEST_LINKED = _newest_linked()
+_HELD = (select(Incident).where(Incident.id.in_(bindparam("ids", expanding=True))).order_by(Incident.id)
+         .execution_options(populate_existing=True))
+_HELD_PG = _HELD.with_for_update(key_share=True)
 
 
 def _linked(row: Any) -> LinkedReport:
@@ -136,11 +153,8 @@ class IncidentRepository:
         FOR NO KEY UPDATE, as in lock()."""
         if not incident_ids:
             return {}
-        query = (select(Incident).where(Incident.id.in_(incident_ids)).order_by(Incident.id)
-                 .execution_options(populate_existing=True))
-        if self.session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update(key_share=True)
-        return {incident.id: incident for incident in await self.session.scalars(query)}
+        query = _HELD_PG if self.session.get_bind().dialect.name == "postgresql" else _HELD
+        return {incident.id: incident for incident in await self.session.scalars(query, {"ids": incident_ids})}
 
     async def get_locked(self, incident_id: str) -> Incident | None:
         """get() and lock(): for a decision taken from the incident's state."""
@@ -270,12 +284,7 @@ class IncidentRepository:
         await flush_deferred(self.session)
         numbers: dict[str, int] = transaction_state(self.session).report_numbers
         await self.preload_report_numbers([i for i in incident_ids if i not in numbers])
-        rank = func.row_number().over(partition_by=IncidentSource.incident_id,
-                                      order_by=IncidentSource.id.desc()).label("rank")
-        ranked = (select(IncidentSource.incident_id, rank, *_LINKED_COLUMNS)
-                  .where(IncidentSource.incident_id.in_(incident_ids)).subquery())
-        rows = await self.session.execute(
-            select(ranked).where(ranked.c.rank <= limit).order_by(ranked.c.incident_id, ranked.c.rank))
+        rows = await self.session.execute(_NEWEST_LINKED, {"ids": incident_ids, "limit": limit})
         newest: dict[str, list[LinkedReport]] = {i: [] for i in incident_ids}
         for row in rows.mappings():
             newest[row["incident_id"]].append(_linked(row))

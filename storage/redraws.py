@@ -8,13 +8,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Iterable
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import PendingRedraw
 from storage.upsert import insert_for
 
 Redraw = tuple[str, str]  # (kind, incident id)
+# Built once (building costs more than running them, several times a second in a storm).
+_CLEAR_EVERY_OWNER = delete(PendingRedraw).where(
+    PendingRedraw.kind == bindparam("kind"), PendingRedraw.incident_id.in_(bindparam("ids", expanding=True)))
+_CLEAR = _CLEAR_EVERY_OWNER.where(PendingRedraw.owner == bindparam("owner"))
 
 
 class RedrawRepository:
@@ -34,10 +38,10 @@ class RedrawRepository:
         for kind, incident_id in redraws:
             by_kind.setdefault(kind, []).append(incident_id)
         for kind, ids in by_kind.items():
-            query = delete(PendingRedraw).where(PendingRedraw.kind == kind, PendingRedraw.incident_id.in_(ids))
-            if not of_every_owner:
-                query = query.where(PendingRedraw.owner == self.owner)
-            await self.session.execute(query)
+            if of_every_owner:
+                await self.session.execute(_CLEAR_EVERY_OWNER, {"kind": kind, "ids": ids})
+            else:
+                await self.session.execute(_CLEAR, {"kind": kind, "ids": ids, "owner": self.owner})
 
     async def left_over(self) -> list[Redraw]:
         """Every process's marks: at start, those of a process that died (a living one's are
