@@ -184,18 +184,24 @@ class Pipeline:
 
     async def _redraw(self, redraws: list[Redraw], *, of_every_owner: bool = False) -> None:
         """Redraw the views in one transaction of its own that first holds every incident
-        they draw, and clears their marks. If it fails, the marks stay: the next start
+        they draw, and clears their marks; those of incidents the other process holds
+        just then go to the next round. If it fails, the marks stay: the next start
         redraws them, and so does the next change of each incident."""
+        later: list[Redraw] = []
+
         async def redraw_all(ctx: Context) -> int:
-            ctx.work.incidents_held = await IncidentRepository(ctx.session).held(
-                sorted({incident_id for _, incident_id in redraws}))
-            for kind, incident_id in redraws:
+            held, busy = await IncidentRepository(ctx.session).held(sorted({i for _, i in redraws}))
+            ctx.work.incidents_held = held
+            # The other process is redrawing these: once it is done, with the next round.
+            later.extend(r for r in redraws if r[1] in busy)
+            drawn = [r for r in redraws if r[1] not in busy]
+            for kind, incident_id in drawn:
                 if (redraw := self.router.redraws.get(kind)) is not None:
                     await redraw(ctx, incident_id)
                 else:
                     log.error("no redraw of kind %r (for %s)", kind, incident_id)
-            await RedrawRepository(ctx.session, self._redraws_owner).clear(redraws, of_every_owner=of_every_owner)
-            return len(redraws)
+            await RedrawRepository(ctx.session, self._redraws_owner).clear(drawn, of_every_owner=of_every_owner)
+            return len(drawn)
 
         started = time.perf_counter()
         try:
@@ -204,6 +210,8 @@ class Pipeline:
             log.exception("redrawing after commit failed (%s)", ", ".join(f"{k} {i}" for k, i in redraws))
             return
         self.metrics.transaction_seconds.labels("after_commit").observe(time.perf_counter() - started)
+        if later:
+            self._defer(later)
         if more:  # it would run again at once, and again: a loop, not a redraw
             log.error("a redraw asked for more redraws, dropped: %s", more)
 

@@ -69,7 +69,8 @@ def _newest_linked() -> Any:
 _NEWEST_LINKED = _newest_linked()
 _HELD = (select(Incident).where(Incident.id.in_(bindparam("ids", expanding=True))).order_by(Incident.id)
          .execution_options(populate_existing=True))
-_HELD_PG = _HELD.with_for_update(key_share=True)
+_HELD_PG = _HELD.with_for_update(key_share=True, skip_locked=True)
+_EXISTING = select(Incident.id).where(Incident.id.in_(bindparam("ids", expanding=True)))
 
 
 def _linked(row: Any) -> LinkedReport:
@@ -147,14 +148,20 @@ class IncidentRepository:
         await self.session.flush()
         await self.session.refresh(incident, with_for_update={"key_share": True})
 
-    async def held(self, incident_ids: list[str]) -> dict[str, Incident]:
-        """The incidents, loaded afresh and, on PostgreSQL, held for this transaction in id
-        order (so two processes holding overlapping sets queue rather than deadlock).
-        FOR NO KEY UPDATE, as in lock()."""
+    async def held(self, incident_ids: list[str]) -> tuple[dict[str, Incident], list[str]]:
+        """The incidents, loaded afresh and, on PostgreSQL, held for this transaction
+        (FOR NO KEY UPDATE, as in lock()); and those another transaction holds, skipped:
+        a redraw waiting for the other process's redraw of the same board would hold up
+        its own process's presses behind it. Ids of incidents that no longer exist are
+        in neither."""
         if not incident_ids:
-            return {}
-        query = _HELD_PG if self.session.get_bind().dialect.name == "postgresql" else _HELD
-        return {incident.id: incident for incident in await self.session.scalars(query, {"ids": incident_ids})}
+            return {}, []
+        if self.session.get_bind().dialect.name != "postgresql":
+            return {i.id: i for i in await self.session.scalars(_HELD, {"ids": incident_ids})}, []
+        held = {i.id: i for i in await self.session.scalars(_HELD_PG, {"ids": incident_ids})}
+        missing = [i for i in incident_ids if i not in held]
+        busy = list(await self.session.scalars(_EXISTING, {"ids": missing})) if missing else []
+        return held, busy
 
     async def get_locked(self, incident_id: str) -> Incident | None:
         """get() and lock(): for a decision taken from the incident's state."""
