@@ -266,7 +266,7 @@ async def refresh_board(ctx: Context, incident: Incident, *, first: bool = False
     """One board per incident in each centre conversation, edited in place.
 
     Sent with the transaction that dispatches the first order. Every later change
-    redraws it after commit (Context.after_commit), once for the batch of presses or
+    redraws it after commit (Context.redraw_after_commit), once for the batch of presses or
     a storm's few batches, with the incident held so that the drawing reads what both
     bot processes have committed."""
     if first:
