@@ -11,15 +11,16 @@ import logging
 import re
 
 from handlers.context import HandlerContext
-from config.organisation import Organisation
-from core.events import ButtonEvent, CommandEvent, Event, FormEvent, MessageEvent
+from config.organisation import ConversationInfo, Organisation
+from core.events import ButtonEvent, CommandEvent, Conversation, Event, FormEvent, MessageEvent
 from core.messages import Message
 from handlers.router import Router, centre_only
 from core.text import clean_text
 from handlers.dispatch import views as dispatch_views
 from handlers.intake import duplicates, evidence, followups, merging, triage, views
 from handlers.intake.cards import (
-    CARDS, CORRECT_ACTION, DRILL_ACTION, DRILL_CONFIRM_ACTION, UNDRILL_ACTION, ask_drill_confirmation, redraw_cards, refresh_cards,
+    CARDS, CORRECT_ACTION, DRILL_ACTION, DRILL_CONFIRM_ACTION, UNDRILL_ACTION, ask_drill_confirmation, redraw_cards,
+    refresh_cards,
 )
 from handlers.intake.parser import MAX_CHARS, parse_report
 from handlers.intake.read_ahead import ReadAhead
@@ -62,16 +63,21 @@ def register(router: Router) -> None:
     router.on_button(triage.DISMISS_ACTION, triage.dismiss_press)
 
 
+def _read_as_report(where: ConversationInfo, conversation: Conversation) -> bool:
+    """Free text is read in reporting conversations and private chats."""
+    return where.reporting or conversation.is_private
+
+
 def read_ahead(org: Organisation, event: Event) -> None:
     """Start reading what on_message will read, while the event waits for its transaction."""
-    if isinstance(event, MessageEvent) and (
-            event.conversation.is_private or org.conversation(event.conversation.ref).reporting):
+    if isinstance(event, MessageEvent) and _read_as_report(org.conversation(event.conversation.ref),
+                                                            event.conversation):
         READ_AHEAD.offer(clean_text(event.text, MAX_REPORT_CHARS))
 
 
 async def on_message(ctx: HandlerContext, event: MessageEvent) -> bool:
     private = event.conversation.is_private
-    if not (ctx.where.reporting or private):
+    if not _read_as_report(ctx.where, event.conversation):
         return False
     text = clean_text(event.text, MAX_REPORT_CHARS)
     parsed = await READ_AHEAD.parsed(text)
