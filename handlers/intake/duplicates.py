@@ -259,33 +259,34 @@ def as_further_report(report: Incident | IncidentSource, into: Incident, now: da
     )
 
 
-async def followed(ctx: Context, incident: Incident | None) -> Incident | None:
-    """The incident that carries on a merged one (what a reply to its receipt is about)."""
-    repo = IncidentRepository(ctx.session)
-    for _ in range(5):  # merges only go to earlier incidents, so chains are short and end
-        if incident is None or not incident.merged_into:
-            return incident
-        incident = await repo.get(incident.merged_into)
-    return incident
+async def followed(ctx: Context, incident: Incident | None, *, held: bool = False) -> Incident | None:
+    """The incident that carries on a merged one (what a reply to its receipt is about).
 
-
-async def held_and_followed(ctx: Context, incident: Incident) -> Incident:
-    """The incident held with its state as last committed (a change's old → new from it,
-    not from what was first read); or, when the other bot process merged it after it was
-    found, the incident it joined, held too: a follow-up goes where the centre now follows
-    it, not onto a closed card. (The joined one is taken after the merged one, against the
+    held: each incident on the way is held with its state as last committed (a change's
+    old → new from it, not from what was first read), so one the other bot process merged
+    after it was found is followed too: a follow-up goes where the centre now follows it,
+    not onto a closed card. (The joined one is taken after the merged one, against the
     usual lower id first; only a second merge of the same pair could wait the other way,
     and it is refused once it has the merged one, so PostgreSQL's deadlock check ends it
     at worst.)"""
     repo = IncidentRepository(ctx.session)
-    await repo.lock(incident)
-    for _ in range(5):  # merges go to earlier incidents, so chains are short and end (as in followed)
-        joined = await repo.get(incident.merged_into) if incident.merged_into else None
-        if joined is None:
-            break
-        await repo.lock(joined)
+    if incident is not None and held:
+        await repo.lock(incident)
+    for _ in range(5):  # merges only go to earlier incidents, so chains are short and end
+        if incident is None or not incident.merged_into:
+            return incident
+        joined = await repo.get(incident.merged_into)
+        if joined is None:  # no longer there: the merged one is all that is left
+            return incident
+        if held:
+            await repo.lock(joined)
         incident = joined
     return incident
+
+
+async def held_and_followed(ctx: Context, incident: Incident) -> Incident:
+    """followed(held=True) of an incident there is: never None."""
+    return await followed(ctx, incident, held=True) or incident
 
 
 # -- splitting ---------------------------------------------------------------

@@ -53,12 +53,11 @@ async def on_location(ctx: HandlerContext, event: LocationEvent) -> bool:
         incident = await IncidentRepository(ctx.session).latest_by_reporter(
             event.actor.platform, event.actor.user_id, event.conversation.ref.chat_id, ctx.now - RECENT_REPORT,
         )
-    incident = await duplicates.followed(ctx, incident)
-    if incident is None:
-        return False
     # Held as last committed: the pin may merge it (merge_if_near), which must not happen
     # while the other bot process dispatches to it or merges it by hand.
-    incident = await duplicates.held_and_followed(ctx, incident)
+    incident = await duplicates.followed(ctx, incident, held=True)
+    if incident is None:
+        return False
     if await refused_followup(ctx, incident):
         return True
     incident.latitude, incident.longitude = event.latitude, event.longitude
