@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import sqlite3
 import time
 from pathlib import Path
 from typing import Any, AsyncIterator
@@ -87,15 +88,8 @@ class SlackBot:
         return await self.timed(self.sender.send_view_submission(user, state_values=values, view=view))
 
     async def settle(self) -> None:
-        """Wait for the listeners Bolt started (they run after the answer to Slack)."""
-        deadline = time.monotonic() + WAIT_S
-        while True:
-            running = [t for t in asyncio.all_tasks() if _is_listener(t)]
-            if not running:
-                return
-            remaining = deadline - time.monotonic()
-            assert remaining > 0, "Slack listeners still running"
-            await asyncio.wait(running, timeout=remaining)
+        """Wait for the work of the requests answered (it runs after the answer to Slack)."""
+        assert await self.adapter.finish_work(WAIT_S), "Slack listeners still running"
 
     async def deliver(self) -> None:
         """Everything the last requests caused, delivered to the fake."""
@@ -113,10 +107,6 @@ class SlackBot:
     async def outbox_statuses(self) -> list[str]:
         async with self.app.db.transaction() as session:
             return list(await session.scalars(select(OutboxMessage.status).order_by(OutboxMessage.id)))
-
-
-def _is_listener(task: asyncio.Task[Any]) -> bool:
-    return not task.done() and "run_ack_function_asynchronously" in repr(task.get_coro())
 
 
 def settings_for(tmp_path: Path, fake: FakeSlackAPI, **extra: Any) -> Settings:
@@ -186,6 +176,26 @@ def incident_id_in(message: dict[str, Any]) -> str:
 
 
 # -- reports ------------------------------------------------------------------------
+
+
+async def test_requests_answered_before_their_work_are_all_worked_through_when_the_bot_stops(
+    tmp_path: Path, fake: FakeSlackAPI, org: Organisation, clock: ManualClock
+) -> None:
+    # Events are answered as soon as their signature holds, and Bolt dispatches them once
+    # the storm has passed: stopping right after the answers must not drop that work.
+    org = Organisation(org.spec.model_copy(update={"intake_limits": IntakeLimits(unregistered_per_hour=100)}))
+    bot = await start_bot(tmp_path, fake, org, clock)
+    places = ["人民路化工厂", "石岛港", "槎山小区", "龙须岛", "成山镇"]
+    try:
+        replies = await asyncio.gather(*(bot.say(REPORTING, STRANGER, f"{place}起火，1人受伤", ts=f"1763794800.00010{n}")
+                                         for n, place in enumerate(places)))
+        assert [(r.status, r.body) for r in replies] == [(200, "")] * len(places)
+    finally:
+        await bot.sender.close()
+        await asyncio.wait_for(bot.app.stop(), 20)
+    with sqlite3.connect(tmp_path / "slack.db") as db:
+        rows = db.execute("SELECT source_message_id FROM incidents ORDER BY id").fetchall()
+    assert [ts for (ts,) in rows] == [f"1763794800.00010{n}" for n in range(len(places))]
 
 
 async def test_a_report_gets_a_threaded_receipt_and_a_centre_card(bot: SlackBot, fake: FakeSlackAPI) -> None:

@@ -6,9 +6,12 @@ checked by Bolt) or, for agencies without a public URL, over Socket Mode.
 Either way the request is acknowledged first and the work done after: Slack
 wants an answer within three seconds and retries events that get none.
 
-Bolt acknowledges events before their listener runs; commands and button presses
-are acknowledged by a middleware as soon as their signature is checked. The
-listener then turns the payload into a neutral event and hands it to the bot.
+Over HTTP, events, commands and button presses are answered as soon as their
+signature is checked, and Bolt dispatches them once a storm of requests has
+passed (adapters.slack.requests). Over Socket Mode, Bolt acknowledges events
+before their listener runs, and commands and presses are acknowledged by a
+middleware; the listeners wait for the storm to pass. The listener then turns
+the payload into a neutral event and hands it to the bot.
 A redelivered event carries the same `event_id`, which the pipeline remembers
 in the database, so a retry creates nothing twice.
 
@@ -19,7 +22,6 @@ straight away.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import re
 from datetime import datetime, timezone
@@ -27,7 +29,6 @@ from collections import OrderedDict
 from typing import Any, Awaitable, Callable, Optional
 
 import aiohttp
-import yarl
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
@@ -35,7 +36,6 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.authorization.async_authorize import AsyncAuthorize
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.middleware.async_middleware import AsyncMiddleware
-from slack_bolt.request.async_internals import build_async_context
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError, SlackRequestError
@@ -44,6 +44,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import broadcast_form, report_form
 from adapters.slack.cap_files import CapFiles, Refused
 from adapters.slack.names import DisplayNames
+from adapters.slack.requests import (
+    AfterTheStorm, Signatures, answered_at_once, bolt_http_request, content_type, parse_body,
+)
 from adapters.slack.render import escape, render
 from adapters.slack.texts import SlackTexts
 from adapters.slack.updates import (
@@ -70,11 +73,6 @@ PART_INTERVAL_S = 1.0  # between the parts of one long message, same channel
 WEB_API_TIMEOUT_S = 10.0
 RESPONSE_URL_TIMEOUT_S = 5.0
 STOP_TIMEOUT_S = 10.0
-# Work waits until requests have stopped arriving for QUIET_S (at most
-# MAX_DEFER_S), so that in a storm every request is answered before the work
-# of any of them competes with the answering.
-QUIET_S = 0.05
-MAX_DEFER_S = 1.0
 MAX_THREAD_ROOTS = 50_000
 
 # Commands that open a form when typed without text: its view, and the usage
@@ -127,9 +125,11 @@ class _AnswerFirst(AsyncMiddleware):
     The listener then works without holding the answer up (Bolt would poll for
     its `ack()` every 10 ms). Events are acknowledged by Bolt itself; form
     submissions are answered by their listener, which may have errors to show.
+    Over Socket Mode this is the first the adapter sees of a request, so it counts
+    towards the storm; over HTTP the request was counted when it came in.
     """
 
-    def __init__(self, seen: Callable[[], None]):
+    def __init__(self, seen: Callable[[], None] | None):
         self.seen = seen
 
     @property
@@ -138,7 +138,8 @@ class _AnswerFirst(AsyncMiddleware):
 
     async def async_process(self, *, req: AsyncBoltRequest, resp: BoltResponse,
                             next: Callable[[], Awaitable[BoltResponse]]) -> Optional[BoltResponse]:
-        self.seen()
+        if self.seen is not None:
+            self.seen()
         body = req.body
         if "command" in body or body.get("type") in ("block_actions", "shortcut", "message_action", "view_closed"):
             await req.context.ack()
@@ -172,9 +173,9 @@ class SlackAdapter(PlatformBase):
             ignoring_self_assistant_message_events_enabled=False,
             attaching_conversation_kwargs_enabled=False,
         )
-        self._last_request = 0.0
-        self._quiet: asyncio.Future[None] | None = None
-        self.app.middleware(_AnswerFirst(self._request_seen))
+        self.storm = AfterTheStorm()
+        self.signatures = Signatures(settings.value("slack_signing_secret") or "")
+        self.app.middleware(_AnswerFirst(self.storm.request_seen if self.socket_mode else None))
         self._register_listeners()
         self._session: aiohttp.ClientSession | None = None
         self._socket: Any = None
@@ -278,11 +279,19 @@ class SlackAdapter(PlatformBase):
         if self._socket is not None:
             await self._socket.close_async()
             self._socket = None
-        if self._working:  # let presses in hand get their answer
-            await asyncio.wait(set(self._working), timeout=STOP_TIMEOUT_S)
+        await self.finish_work(STOP_TIMEOUT_S)  # let presses in hand get their answer
         if self._session is not None:
             await self._session.close()
             self._session = None
+
+    async def finish_work(self, timeout: float) -> bool:
+        """Wait until the requests in hand have been worked through; whether they were in time."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while self._working and loop.time() < deadline:
+            await asyncio.wait(set(self._working), timeout=deadline - loop.time())
+            await asyncio.sleep(0)  # a dispatch that has just ended started its listener: let it be counted
+        return not self._working
 
     # -- incoming --------------------------------------------------------------
 
@@ -300,8 +309,27 @@ class SlackAdapter(PlatformBase):
             raw = body.decode("utf-8")
         except UnicodeDecodeError:
             return web.Response(status=400, text="body is not UTF-8")
-        bolt_request = bolt_http_request(raw, request.query_string, request.headers)
+        self.storm.request_seen()
+        body = parse_body(raw, content_type(request.headers))
+        if answered_at_once(body) and self.signatures.hold(raw, request.headers):
+            self._dispatch_after_storm(raw, request.query_string, request.headers, body)
+            return web.Response(status=200)
+        bolt_request = bolt_http_request(raw, request.query_string, request.headers, body)
         return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
+
+    def _dispatch_after_storm(self, raw: str, query: str, headers: Any, body: dict[str, Any]) -> None:
+        """Bolt dispatches an answered request once the storm has passed (Bolt checks the
+        signature again: one HMAC, against a request that may be a second old by then)."""
+        async def dispatch() -> None:
+            await self.storm.wait()
+            try:
+                await self.app.async_dispatch(bolt_http_request(raw, query, headers, body))
+            except Exception:  # noqa: BLE001 - Bolt logs its listeners' errors; this is for its own
+                log.exception("dispatching an answered Slack request failed")
+
+        task = asyncio.ensure_future(dispatch())
+        self._working.add(task)
+        task.add_done_callback(self._working.discard)
 
     def _register_listeners(self) -> None:
         app = self.app
@@ -317,9 +345,6 @@ class SlackAdapter(PlatformBase):
         app.view_closed(anything)(self._ack_only)
         app.shortcut(anything)(self._ack_only)
 
-    def _request_seen(self) -> None:
-        self._last_request = asyncio.get_running_loop().time()
-
     def _track(self) -> None:
         """Count the listener running now as work to finish before stopping."""
         task = asyncio.current_task()
@@ -328,22 +353,11 @@ class SlackAdapter(PlatformBase):
             task.add_done_callback(self._working.discard)
 
     async def _working_on(self) -> None:
-        """Start a listener's work once the requests of a storm have all been answered."""
+        """Start a listener's work once the requests of a storm have all been answered
+        (over HTTP, Bolt's dispatch already waited for that)."""
         self._track()
-        if asyncio.get_running_loop().time() - self._last_request >= QUIET_S:
-            return
-        if self._quiet is None:  # one watcher for all the waiting listeners
-            self._quiet = asyncio.ensure_future(self._until_quiet())
-        await asyncio.shield(self._quiet)
-
-    async def _until_quiet(self) -> None:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + MAX_DEFER_S
-        try:
-            while (quiet := loop.time() - self._last_request) < QUIET_S and loop.time() < deadline:
-                await asyncio.sleep(QUIET_S - quiet)
-        finally:
-            self._quiet = None
+        if self.socket_mode:
+            await self.storm.wait()
 
     async def _ack_only(self, ack: Callable[..., Awaitable[Any]]) -> None:
         await ack()  # already answered by _AnswerFirst, except other forms' submissions
@@ -583,39 +597,6 @@ class SlackAdapter(PlatformBase):
         """
         await self.client.files_upload_v2(channel=channel, filename=file.name, content=file.content,
                                           title=file.name, thread_ts=thread_ts)
-
-def bolt_http_request(raw: str, query: str, headers: Any) -> AsyncBoltRequest:
-    """Bolt's request for an HTTP body, the form parsed by yarl's C decoder.
-
-    A button press arrives as several kilobytes of percent-encoded JSON; Bolt's
-    urllib parsing of it cost more than all the rest of answering the press.
-    (It also read any command whose text contains "payload" as empty.) Bolt
-    still checks the signature against the raw body.
-    """
-    request = AsyncBoltRequest(body="", query=query, headers=headers)
-    request.raw_body = raw
-    request.body = parse_body(raw, request.content_type)
-    request.context = build_async_context(AsyncBoltContext({}), request.body)
-    return request
-
-
-def parse_body(raw: str, content_type: str | None) -> dict[str, Any]:
-    """A Slack request body: JSON (events), or a form (commands; `payload=` JSON for interactivity)."""
-    try:
-        if not raw:
-            return {}
-        if content_type == "application/json" or raw.startswith("{"):
-            body = json.loads(raw)
-            return body if isinstance(body, dict) else {}
-        form = yarl.URL.build(query_string=raw, encoded=True).query
-        payload = form.get("payload")
-        if payload is not None:
-            body = json.loads(payload)
-            return body if isinstance(body, dict) else {}
-        return {key: value for key, value in form.items()}
-    except (ValueError, RecursionError):  # not Slack's (or JSON nested past reason): the signature check says so
-        return {}
-
 
 def _bolt_logger() -> logging.Logger:
     """Bolt's own logger, quiet below errors: its debug and warning lines carry whole request
