@@ -12,13 +12,17 @@ from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import PendingRedraw
-from storage.upsert import insert_for
+from storage.upsert import insert_for_dialect
 
 Redraw = tuple[str, str]  # (kind, incident id)
 # Built once (building costs more than running them, several times a second in a storm).
 _CLEAR_EVERY_OWNER = delete(PendingRedraw).where(
     PendingRedraw.kind == bindparam("kind"), PendingRedraw.incident_id.in_(bindparam("ids", expanding=True)))
 _CLEAR = _CLEAR_EVERY_OWNER.where(PendingRedraw.owner == bindparam("owner"))
+# Marks go out as one executemany of one statement per database: a multi-row VALUES
+# list is a new statement for every number of rows, compiled afresh each transaction.
+_MARK = {dialect: insert_for_dialect(dialect, PendingRedraw.__table__).on_conflict_do_nothing()
+         for dialect in ("sqlite", "postgresql")}
 
 
 class RedrawRepository:
@@ -30,7 +34,7 @@ class RedrawRepository:
         rows = [{"owner": self.owner, "kind": kind, "incident_id": incident_id, "asked_at": now}
                 for kind, incident_id in redraws]
         if rows:
-            await self.session.execute(insert_for(self.session, PendingRedraw).values(rows).on_conflict_do_nothing())
+            await self.session.execute(_MARK[self.session.get_bind().dialect.name], rows)
 
     async def clear(self, redraws: Iterable[Redraw], *, of_every_owner: bool = False) -> None:
         # One kind at a time: scalar INs (a row-value IN made SQLite scan, see storage/outbox.py).
