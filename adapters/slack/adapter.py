@@ -397,6 +397,7 @@ class SlackAdapter(PlatformBase):
 
     async def _on_command(self, command: dict[str, Any]) -> None:
         """(Answered already by _AnswerFirst.)"""
+        self._track()  # before the first await: stopping waits for what follows
         parsed = command_name_and_args(command)
         if parsed is None:
             return
