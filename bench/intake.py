@@ -9,7 +9,7 @@ default the outbox senders deliver at the same time, as in production;
 1. Flood: 5,000 reports offered as fast as the bot accepts them → reports/s.
 2. Steady: 200 reports/s for 10 s → p50/p99 from line typed to outbox committed.
 
-Targets on the 2-core machine: ≥ 1,000 reports/s; p99 ≤ 50 ms.
+Targets on the 2-core machine (#22): ≥ 1,500 reports/s; p99 ≤ 50 ms.
 Run: .venv/bin/python bench/intake.py [--reports 5000] [--rate 200] [--seconds 10] [--no-senders]
 """
 from __future__ import annotations
@@ -94,9 +94,12 @@ async def main(args: argparse.Namespace) -> None:
         await asyncio.gather(*(gated(i) for i in range(args.reports)))
         elapsed = time.perf_counter() - started
         print(f"flood: {args.reports} reports in {elapsed:.2f} s = {args.reports / elapsed:,.0f} reports/s "
-              f"(target ≥ 1,000)")
+              f"(target ≥ 1,500)")
 
-        # 2. Steady rate
+        # 2. Steady rate, once the flood's own work (views redrawn after commit) is done
+        flood_settled = time.perf_counter()
+        await app.pipeline.settle()
+        print(f"the flood's redraws were done {time.perf_counter() - flood_settled:.2f} s after its last report")
         total = int(args.rate * args.seconds)
         t0 = time.perf_counter()
         tasks = []

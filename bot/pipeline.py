@@ -11,12 +11,12 @@ transaction of its own, so one bad event never takes others down with it.
 Views a transaction asks to have redrawn after it commits (Context.redraw_after_commit:
 an incident's board, cards, notice, drawn from what every bot process has committed)
 are redrawn once the batch is answered, in a transaction of its own, when no events
-come for a few milliseconds or at least every AFTER_COMMIT_AT_MOST_S.
+come for a few milliseconds or at least every AFTER_COMMIT_AT_MOST_S; a view drawn
+less than a second ago rests until its second is up (bot/redraw_queue.py).
 """
 from __future__ import annotations
 
 import asyncio
-import itertools
 import logging
 import secrets
 import time
@@ -35,6 +35,7 @@ from core.platform import HandleResult
 from handlers.drill_marks import mark_drill_messages
 from handlers.router import Router
 from bot.metrics import Metrics
+from bot.redraw_queue import RedrawQueue
 from bot.spool import InboundSpool, SpoolFull
 from core.text import strip_invisible
 from config.organisation import Organisation
@@ -53,6 +54,8 @@ MAX_BATCH = 64
 # few times a second, not once per batch.
 AFTER_COMMIT_AT_MOST_S = 0.25
 AFTER_COMMIT_LINGER_S = 0.005
+# A transaction that redrew a storm's fifty incidents at once would hold up the events
+# behind it for tens of milliseconds: eight at a time, with events in between.
 REDRAWS_PER_TRANSACTION = 8
 
 TimerJob = Callable[[Context], Awaitable[int]]
@@ -67,6 +70,16 @@ class _Pending:
     event: Event
     done: asyncio.Future[HandleResult]
     from_spool: bool = False
+
+
+@dataclass(frozen=True)
+class _Nudge:
+    """Wakes the writer: redraws were asked outside it, or (flush) every view resting
+    is wanted now."""
+    flush: bool = False
+
+
+_TIMED_OUT = object()
 
 
 class Pipeline:
@@ -94,10 +107,9 @@ class Pipeline:
         self.events_spooled = 0
         self.degraded_since: datetime | None = None  # when the database last refused us, until it takes events again
         self._told_degraded: set[tuple[str, str]] = set()  # conversations told once per outage
-        self._queue: asyncio.Queue[_Pending | None] = asyncio.Queue()  # None: stop
+        self._queue: asyncio.Queue[_Pending | _Nudge | None] = asyncio.Queue()  # None: stop
         self._writer: asyncio.Task[None] | None = None
-        self._redraws: dict[Redraw, None] = {}  # asked by the transactions since they last ran (an ordered set)
-        self._redraws_since = 0.0  # when the oldest of them was asked for (monotonic)
+        self._redraws = RedrawQueue()  # asked by the transactions since they last ran
         self._redraws_owner = secrets.token_hex(8)  # this process, on its marks (storage.redraws)
         self._settled = asyncio.Event()  # set while the writer has nothing in hand
 
@@ -122,8 +134,7 @@ class Pipeline:
 
     async def _submit(self, event: Event, *, from_spool: bool) -> HandleResult:
         event = _visible(event)
-        if self._writer is None or self._writer.done():
-            self._writer = asyncio.create_task(self._write_batches(), name="pipeline-writer")
+        self._start_writer()
         pending = _Pending(event, asyncio.get_running_loop().create_future(), from_spool)
         self.router.arrived(self.org, event)
         self._settled.clear()
@@ -153,9 +164,15 @@ class Pipeline:
         return len(left)
 
     async def settle(self) -> None:
-        """Wait until what was handed in is committed and its redraws queued."""
+        """Wait until what was handed in is committed and its views redrawn, those resting too."""
         if self._writer is not None and not self._writer.done():
+            if not self._settled.is_set():
+                self._queue.put_nowait(_Nudge(flush=True))
             await self._settled.wait()
+
+    def _start_writer(self) -> None:
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_batches(), name="pipeline-writer")
 
     async def _in_own_transaction(self, job: TimerJob) -> tuple[int, list[Redraw]]:
         """A job's work, messages and end-of-transaction work in one transaction; the
@@ -188,13 +205,14 @@ class Pipeline:
         just then go to the next round. If it fails, the marks stay: the next start
         redraws them, and so does the next change of each incident."""
         later: list[Redraw] = []
+        drawn: list[Redraw] = []
 
         async def redraw_all(ctx: Context) -> int:
             held, busy = await IncidentRepository(ctx.session).held(sorted({i for _, i in redraws}))
             ctx.work.incidents_held = held
             # The other process is redrawing these: once it is done, with the next round.
             later.extend(r for r in redraws if r[1] in busy)
-            drawn = [r for r in redraws if r[1] not in busy]
+            drawn.extend(r for r in redraws if r[1] not in busy)
             for kind, incident_id in drawn:
                 if (redraw := self.router.redraws.get(kind)) is not None:
                     await redraw(ctx, incident_id)
@@ -210,15 +228,18 @@ class Pipeline:
             log.exception("redrawing after commit failed (%s)", ", ".join(f"{k} {i}" for k, i in redraws))
             return
         self.metrics.transaction_seconds.labels("after_commit").observe(time.perf_counter() - started)
+        self._redraws.drawn(drawn, time.monotonic())
         if later:
             self._defer(later)
         if more:  # it would run again at once, and again: a loop, not a redraw
             log.error("a redraw asked for more redraws, dropped: %s", more)
 
     def _defer(self, redraws: list[Redraw]) -> None:
-        if not self._redraws:
-            self._redraws_since = time.monotonic()
-        self._redraws.update(dict.fromkeys(redraws))
+        self._redraws.ask(redraws, time.monotonic())
+        if asyncio.current_task() is not self._writer:  # a timer's or the start's: the writer may be asleep
+            self._start_writer()
+            self._settled.clear()
+            self._queue.put_nowait(_Nudge())
 
     async def stop(self) -> None:
         """Finish what was handed in, then stop (never abandon a transaction midway)."""
@@ -239,41 +260,61 @@ class Pipeline:
                 if item is None:
                     stopping = True
                     break
-                batch.append(item)
+                if isinstance(item, _Nudge):
+                    self._nudged(item)
+                else:
+                    batch.append(item)
             await self._run(batch)
             if stopping:
                 await self._redraw_left()
                 return
 
     async def _next_event(self) -> _Pending | None:
-        """The next event, redrawing after commit when it is due: once no event has come
-        for AFTER_COMMIT_LINGER_S (the answered senders of a flood send their next ones
-        within a millisecond or so), or when the redraws have waited AFTER_COMMIT_AT_MOST_S."""
-        while self._redraws:
-            overdue = time.monotonic() - self._redraws_since >= AFTER_COMMIT_AT_MOST_S
-            if not overdue:
-                try:
-                    return await asyncio.wait_for(self._queue.get(), AFTER_COMMIT_LINGER_S)
-                except asyncio.TimeoutError:
-                    pass
-            await self._redraw(self._take_redraws_due())
-            if not self._queue.empty():  # events first; the rest, still overdue, after their batch
-                return self._queue.get_nowait()
-        if self._queue.empty():
-            self._settled.set()
-        return await self._queue.get()
+        """The next event (None: stop), redrawing after commit when it is due: once no
+        event has come for AFTER_COMMIT_LINGER_S (the answered senders of a flood send
+        their next ones within a millisecond or so), or when the ready redraws have waited
+        AFTER_COMMIT_AT_MOST_S. Between rounds of redraws, events come first."""
+        while True:
+            now = time.monotonic()
+            self._redraws.wake(now)
+            if self._redraws.ready:
+                if now - self._redraws.ready_since < AFTER_COMMIT_AT_MOST_S:
+                    item = await self._get(AFTER_COMMIT_LINGER_S)
+                    if item is not _TIMED_OUT and not self._nudged(item):
+                        return item  # type: ignore[return-value]
+                    continue
+                await self._redraw(self._redraws.take(REDRAWS_PER_TRANSACTION))
+                timeout: float | None = 0.0
+            else:
+                wake = self._redraws.next_wake()
+                if wake is None and self._queue.empty():
+                    self._settled.set()
+                timeout = None if wake is None else max(0.0, wake - now)
+            item = await self._get(timeout)
+            if item is not _TIMED_OUT and not self._nudged(item):
+                return item  # type: ignore[return-value]
 
-    def _take_redraws_due(self) -> list[Redraw]:
-        """The oldest REDRAWS_PER_TRANSACTION: a transaction that redrew a storm's fifty
-        incidents at once would hold up the events behind it for tens of milliseconds."""
-        taken = list(itertools.islice(self._redraws, REDRAWS_PER_TRANSACTION))
-        for redraw in taken:
-            del self._redraws[redraw]
-        return taken
+    async def _get(self, timeout: float | None) -> object:
+        """The next item in the queue, or _TIMED_OUT if none came within the timeout."""
+        if timeout == 0.0:
+            return self._queue.get_nowait() if not self._queue.empty() else _TIMED_OUT
+        try:
+            return await asyncio.wait_for(self._queue.get(), timeout)
+        except asyncio.TimeoutError:
+            return _TIMED_OUT
+
+    def _nudged(self, item: object) -> bool:
+        """Whether the item was a nudge (taken care of here) rather than an event or stop."""
+        if not isinstance(item, _Nudge):
+            return False
+        if item.flush:
+            self._redraws.wake(time.monotonic(), everything=True)
+        return True
 
     async def _redraw_left(self) -> None:
-        while self._redraws:
-            await self._redraw(self._take_redraws_due())
+        self._redraws.wake(time.monotonic(), everything=True)
+        while self._redraws.ready:
+            await self._redraw(self._redraws.take(REDRAWS_PER_TRANSACTION))
         self._settled.set()
 
     async def _run(self, batch: list[_Pending]) -> None:

@@ -3,10 +3,12 @@ isolated, redeliveries ignored, and messages that survive a crash."""
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import datetime, timezone
 
 from sqlalchemy import func, select
 
+from bot.redraw_queue import REDRAW_EVERY_S
 from core.clock import ManualClock
 from handlers.context import Context, HandlerContext
 from core.events import Actor, CommandEvent, Conversation, ConversationRef, MessageEvent
@@ -118,6 +120,47 @@ async def test_work_after_commit_runs_once_for_a_batch_and_sees_it_committed(
         async with bot.app.db.transaction() as session:
             texts = [m["text"] for m in await session.scalars(select(OutboxMessage.payload))]
         assert texts.count("drawn after commit") == 1 and texts.count("answered") == 5
+    finally:
+        await bot.app.stop()
+
+
+async def test_a_view_that_keeps_changing_is_redrawn_at_once_then_once_a_second(
+    database_url: str, org: Organisation, clock: ManualClock
+) -> None:
+    bot = await start_console_bot(database_url, org, clock)
+    drawn_at: list[float] = []
+
+    async def draw(ctx: Context, incident_id: str) -> None:
+        drawn_at.append(time.monotonic())
+
+    async def ask(ctx: HandlerContext, event: CommandEvent) -> None:
+        ctx.redraw_after_commit("view", "20261122-0001")
+
+    bot.app.router.on_redraw("view", draw)
+    bot.app.router.command("redraw", ask, "help.cmd.help")
+    try:
+        started = time.monotonic()
+        await bot.app.pipeline.handle(_event("/redraw", 0))
+        for _ in range(50):  # the first is drawn within milliseconds; what follows it rests
+            if drawn_at:
+                break
+            await asyncio.sleep(0.01)
+        assert len(drawn_at) == 1 and drawn_at[0] - started < REDRAW_EVERY_S / 2
+        for n in range(1, 6):  # five more changes within its second: one redraw, when the second is up
+            await bot.app.pipeline.handle(_event("/redraw", n))
+        await asyncio.sleep(REDRAW_EVERY_S / 2)
+        assert len(drawn_at) == 1
+        for _ in range(150):
+            if len(drawn_at) == 2:
+                break
+            await asyncio.sleep(0.01)
+        assert len(drawn_at) == 2 and drawn_at[1] - drawn_at[0] >= REDRAW_EVERY_S
+        await asyncio.sleep(0.1)
+        assert len(drawn_at) == 2
+        # Draining (a stop, a test) draws a resting view at once.
+        await bot.app.pipeline.handle(_event("/redraw", 6))
+        await asyncio.wait_for(bot.app.pipeline.settle(), REDRAW_EVERY_S / 2)
+        assert len(drawn_at) == 3
     finally:
         await bot.app.stop()
 
