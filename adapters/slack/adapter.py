@@ -310,11 +310,11 @@ class SlackAdapter(PlatformBase):
         except UnicodeDecodeError:
             return web.Response(status=400, text="body is not UTF-8")
         self.storm.request_seen()
-        body = parse_body(raw, content_type(request.headers))
-        if answered_at_once(body) and self.signatures.hold(raw, request.headers):
-            self._dispatch_after_storm(raw, request.query_string, request.headers, body)
+        payload = parse_body(raw, content_type(request.headers))
+        if answered_at_once(payload) and self.signatures.hold(raw, request.headers):
+            self._dispatch_after_storm(raw, request.query_string, request.headers, payload)
             return web.Response(status=200)
-        bolt_request = bolt_http_request(raw, request.query_string, request.headers, body)
+        bolt_request = bolt_http_request(raw, request.query_string, request.headers, payload)
         return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
 
     def _dispatch_after_storm(self, raw: str, query: str, headers: Any, body: dict[str, Any]) -> None:
