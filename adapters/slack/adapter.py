@@ -45,7 +45,7 @@ from adapters.slack import broadcast_form, report_form
 from adapters.slack.cap_files import CapFiles, Refused
 from adapters.slack.names import DisplayNames
 from adapters.slack.requests import (
-    AfterTheStorm, Signatures, answered_at_once, bolt_http_request, content_type, parse_body,
+    AfterTheStorm, Signatures, answered_at_once, bolt_http_request, parse_body,
 )
 from adapters.slack.render import escape, render
 from adapters.slack.texts import SlackTexts
@@ -309,9 +309,9 @@ class SlackAdapter(PlatformBase):
             raw = body.decode("utf-8")
         except UnicodeDecodeError:
             return web.Response(status=400, text="body is not UTF-8")
-        self.storm.request_seen()
-        payload = parse_body(raw, content_type(request.headers))
+        payload = parse_body(raw, request.content_type)
         if answered_at_once(payload) and self.signatures.hold(raw, request.headers):
+            self.storm.request_seen()  # only Slack's own requests hold work back
             self._dispatch_after_storm(raw, request.query_string, request.headers, payload)
             return web.Response(status=200)
         bolt_request = bolt_http_request(raw, request.query_string, request.headers, payload)

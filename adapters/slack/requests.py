@@ -66,11 +66,6 @@ def parse_body(raw: str, content_type: str | None) -> dict[str, Any]:
         return {}
 
 
-def content_type(headers: Mapping[str, str]) -> str | None:
-    value = headers.get("Content-Type")
-    return value.split(";")[0].strip().lower() if value else None
-
-
 def answered_at_once(body: dict[str, Any]) -> bool:
     """Whether Slack wants nothing from this request but a 200 (its work can come later)."""
     if body.get("type") == "event_callback":
