@@ -310,3 +310,21 @@ async def test_a_support_request_decided_meanwhile_is_not_decided_again(tiers: C
     async with tiers.app.db.transaction() as session:
         assert [o.unit_code for o in await session.scalars(select(DispatchOrder))] == ["FIRE-01"]
     assert await _timeline(tiers, A, "support_approved") == []
+
+
+async def test_a_reply_of_a_commander_replaced_meanwhile_is_not_a_situation_report(
+        console_bot: ConsoleBot) -> None:
+    """张三 commands at the scene and replies to the order just as the centre takes command in
+    the other process: the card does not show the former commander's word as the situation."""
+    await console_bot.say(f"路人甲@reporting: {FIRE}")
+    dispatched = await console_bot.say(f"王指挥@centre: /dispatch {A} FIRE-01")
+    order_no = dispatched.split("[FIRE-01] bot", 1)[1].split("#", 1)[1].split(":", 1)[0]
+    await console_bot.say(f"张三@FIRE-01: /commander {A}")
+    async with _other_process_holding(console_bot, A) as other:
+        async def wang_took_command() -> None:
+            await other.execute(update(Incident).where(Incident.id == A).values(
+                commander="王指挥", commander_id="console:王指挥", commander_unit=None))
+        saying = await _said_while_held(console_bot, f"张三@FIRE-01: ^{order_no} 明火已控制", wang_took_command)
+    assert "现场情况已记录" not in await asyncio.wait_for(saying, 20)
+    assert await _timeline(console_bot, A, "situation") == []
+    assert (await _incident(console_bot, A)).situation is None

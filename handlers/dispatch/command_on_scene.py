@@ -86,13 +86,22 @@ async def situation_report(ctx: HandlerContext, event: MessageEvent, reply: Repl
     Anyone else's reply is not for this handler."""
     order_id = reply.id()
     order = await DispatchRepository(ctx.session).order(order_id) if order_id is not None else None
-    incident = await IncidentRepository(ctx.session).get(order.incident_id) if order else None
-    me = f"{event.actor.platform}:{event.actor.user_id}"
-    if incident is None or incident.commander_id != me or incident.status == "closed" or not event.text.strip():
+    repo = IncidentRepository(ctx.session)
+    incident = await repo.get(order.incident_id) if order else None
+    if incident is None or not _is_commanders_word(incident, event):
+        return False
+    # Asked again of the incident held as last committed: after a handover in the other
+    # bot process meanwhile, this is an ordinary reply, not the commander's word on the card.
+    await repo.lock(incident)
+    if not _is_commanders_word(incident, event):
         return False
     incident.situation = clean_text(event.text, SITUATION_LIMIT).strip()
-    await IncidentRepository(ctx.session).record(incident.id, ctx.now, "situation", ctx.timeline_actor,
-                                                  {"text": incident.situation})
+    await repo.record(incident.id, ctx.now, "situation", ctx.timeline_actor, {"text": incident.situation})
     await refresh_cards(ctx, incident)
     ctx.reply(Message(text=ctx.t("commander.situation_thanks", id=incident.id)))
     return True
+
+
+def _is_commanders_word(incident: Incident, event: MessageEvent) -> bool:
+    return (incident.commander_id == f"{event.actor.platform}:{event.actor.user_id}"
+            and incident.status != "closed" and bool(event.text.strip()))
