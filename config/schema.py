@@ -250,6 +250,10 @@ class Escalation(_Strict):
     # None configured: today's chat escalation (a reminder after ack_timeout, the centre after twice it).
     policies: list[EscalationPolicy] = []
     phone_limits: PhoneLimits = PhoneLimits()
+    # An SMS reply ("1") acts for the person whose registered number sent it. Some networks
+    # let a sender show any number, so an office that cannot trust them turns replies off:
+    # SMS then only tell (acknowledge in the unit's group, or by a key on the bot's call).
+    sms_replies: bool = True
 
     @field_validator("policies")
     @classmethod

@@ -22,6 +22,7 @@ from core.events import (
     KeyPressEvent, LocationEvent, MessageEvent, PhoneStatusEvent,
 )
 from core.messages import Message
+from core.phone import SMS, split_chat_id
 from core.text import strip_invisible
 from config.organisation import Organisation, PersonInfo
 from storage.buttons import ButtonRepository, ResolvedButton
@@ -306,6 +307,12 @@ class Router:
         """A key on a call (or an SMS reply) is the press of the menu's button it names:
         key 1 the first button of the call (or SMS) it answers, key 2 the second."""
         number = event.actor.user_id
+        if split_chat_id(event.conversation.ref.chat_id)[0] == SMS and not ctx.org.spec.escalation.sms_replies:
+            # A sender's number can be forged on some networks: this office acts on keys
+            # pressed on the bot's own calls only (escalation.sms_replies: false).
+            log.warning("SMS reply from %s not taken: escalation.sms_replies is off", event.actor)
+            ctx.private_answer = ctx.t("phone.sms_replies_off")
+            return
         menu = await PhoneRepository(ctx.session).menu_for(number, event.call_id)
         key = event.digits.strip()[:1]
         if menu is None or not key.isdigit() or not 1 <= int(key) <= len(menu.tokens):

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from sqlalchemy import select, update
 
-from config.organisation import OrganisationError, parse_organisation
+from config.organisation import Organisation, OrganisationError, parse_organisation
 from config.settings import DEFAULT_ORG
 from core.clock import ManualClock
 from storage.models import DispatchOrder, OutboxMessage, TimelineEntry
@@ -82,6 +82,24 @@ async def test_chat_then_sms_then_call_and_key_1_acknowledges_by_phone(console_b
     assert await _step(console_bot, clock, 10) == ""  # acknowledged: no step is left to run
 
 
+async def test_without_sms_replies_the_sms_only_tells_and_the_call_takes_the_key(database_url: str) -> None:
+    """escalation.sms_replies: false (numbers can be forged on some networks): the SMS asks
+    for no reply and offers no menu; the call's keys still count."""
+    clock = ManualClock()
+    bot = await start_console_bot(database_url, organisation_without_sms_replies(), clock)
+    try:
+        await _dispatched_at_level_1(bot)
+        await _step(bot, clock)
+        sms = await _step(bot, clock)
+        assert f"[phone] SMS → 张三 {ZHANG_SAN}" in sms and "回复1" not in sms and "[1 " not in _phone(sms)
+        assert "的调度指令尚未接令。请在单位群内接令，或接听来电按键。" in sms
+        assert "没有等待按键的电话" in await bot.say("张三@phone: 1")  # the SMS has no menu to answer
+        assert "接令请按1" in await _step(bot, clock)
+        assert "已记录：已接令" in await bot.say("张三@phone: 1")
+    finally:
+        await bot.app.stop()
+
+
 async def test_key_2_declines_and_the_centre_is_told(console_bot: ConsoleBot, clock: ManualClock) -> None:
     await _dispatched_at_level_1(console_bot)
     for _ in range(3):
@@ -131,11 +149,20 @@ async def test_a_step_run_again_calls_nobody_twice(console_bot: ConsoleBot, cloc
     assert sms == [f"sms:{ZHANG_SAN}"]
 
 
-async def test_the_hourly_cap_holds_and_the_centre_dials(database_url: str) -> None:
+def _example_organisation_with(**escalation: object) -> Organisation:
     data = yaml.safe_load(open(DEFAULT_ORG, encoding="utf-8"))
-    data["escalation"]["phone_limits"] = {"sms_per_hour": 1, "calls_per_hour": 0}
+    data["escalation"].update(escalation)
+    return parse_organisation(yaml.safe_dump(data, allow_unicode=True))
+
+
+def organisation_without_sms_replies() -> Organisation:
+    return _example_organisation_with(sms_replies=False)
+
+
+async def test_the_hourly_cap_holds_and_the_centre_dials(database_url: str) -> None:
     clock = ManualClock()
-    bot = await start_console_bot(database_url, parse_organisation(yaml.safe_dump(data, allow_unicode=True)), clock)
+    bot = await start_console_bot(
+        database_url, _example_organisation_with(phone_limits={"sms_per_hour": 1, "calls_per_hour": 0}), clock)
     try:
         await _dispatched_at_level_1(bot)
         await _step(bot, clock)

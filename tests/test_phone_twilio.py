@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import socket
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import AsyncIterator
 
@@ -22,6 +23,7 @@ from core.clock import ManualClock
 from storage.models import DispatchOrder, OutboxMessage, TimelineEntry
 from storage.outbox import OutboxRepository
 from tests.conftest import ConsoleBot
+from tests.test_phone_console import organisation_without_sms_replies
 from tests.console_transcript import room
 from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, FakeTwilio
 
@@ -44,6 +46,13 @@ async def twilio() -> AsyncIterator[FakeTwilio]:
 
 @pytest.fixture
 async def bot(database_url: str, org: Organisation, clock: ManualClock, twilio: FakeTwilio) -> AsyncIterator[ConsoleBot]:
+    async with _running(database_url, org, clock, twilio) as console:
+        yield console
+
+
+@asynccontextmanager
+async def _running(database_url: str, org: Organisation, clock: ManualClock,
+                   twilio: FakeTwilio) -> AsyncIterator[ConsoleBot]:
     port = _free_port()  # the public URL Twilio signs must name the bot's own port
     settings = Settings.of(
         database_url=database_url, console=True, http_port=port, public_url=f"http://127.0.0.1:{port}",
@@ -53,9 +62,10 @@ async def bot(database_url: str, org: Organisation, clock: ManualClock, twilio: 
     out = io.StringIO()
     app = Liandong(settings, org, clock=clock, console_out=out, http=True)
     await app.start(senders=False)
-    console = ConsoleBot(app, out)
-    yield console
-    await app.stop()
+    try:
+        yield ConsoleBot(app, out)
+    finally:
+        await app.stop()
 
 
 def _url(bot: ConsoleBot, path: str) -> str:
@@ -140,6 +150,24 @@ async def test_an_sms_reply_acknowledges(bot: ConsoleBot, clock: ManualClock, tw
     assert response.status == 200
     assert (await _order(bot)).state == "acknowledged"
     assert (await _timeline(bot, "order_press"))[-1].actor_platform == "phone"
+
+
+async def test_an_office_that_takes_no_sms_replies_acts_only_on_keys_pressed_on_its_calls(
+        database_url: str, clock: ManualClock, twilio: FakeTwilio) -> None:
+    """escalation.sms_replies: false: a sender's number can be forged on some networks, so the
+    SMS asks for no reply and a reply, though Twilio signed it, changes nothing."""
+    async with _running(database_url, organisation_without_sms_replies(), clock, twilio) as bot:
+        await _dispatched_and_escalated_to(bot, clock, 2)
+        [sms] = twilio.of("sms")
+        assert "回复1" not in sms.params["Body"] and "请在单位群内接令，或接听来电按键" in sms.params["Body"]
+        await _step(bot, clock)  # the call, whose menu is the latest sent to the number
+        response = await twilio.reply_sms(_url(bot, "/phone/twilio/sms"), ZHANG_SAN, "1")
+        assert response.status == 200  # Twilio's request was genuine: no retries wanted
+        assert (await _order(bot)).state == "ordered"
+        assert await _timeline(bot, "order_press") == []
+        response, twiml = await twilio.press(twilio.of("call")[0], "1")
+        assert response.status == 200 and "已记录：已接令" in twiml
+        assert (await _order(bot)).state == "acknowledged"
 
 
 async def test_forged_and_replayed_webhooks_get_403_and_change_nothing(bot: ConsoleBot, clock: ManualClock,

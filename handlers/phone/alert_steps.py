@@ -13,12 +13,11 @@ from datetime import timedelta
 from config.schema import EscalationStep
 from core.events import ConversationRef
 from core.messages import Button, Message, Priority
-from core.phone import SMS
 from handlers.broadcast import actions
 from handlers.broadcast.fanout import send_round
 from handlers.context import Context
 from handlers.phone.order_steps import callees
-from handlers.phone.reach import phone_on, reach, tell_centre_who_was_missed
+from handlers.phone.reach import phone_on, reach, step_text_key, tell_centre_who_was_missed
 from storage.broadcasts import BroadcastRepository
 from storage.models import Broadcast
 from storage.phone import alerts_due
@@ -69,7 +68,7 @@ async def _phone_step(ctx: Context, broadcast: Broadcast, silent: list[str], ste
     excerpt = " ".join(broadcast.text.split())[:60]
     for code in silent:
         unit = ctx.org.units[code]
-        text = ctx.t("phone.alert_sms" if step.action == SMS else "phone.alert_call",
+        text = ctx.t(step_text_key(ctx, step.action, "alert"),
                      org=ctx.org.name, unit=unit.name, text=excerpt)
         facts = dict(org=ctx.org.name, name=unit.name, id=f"#{broadcast.id}", type=ctx.t("phone.red_alert"),
                       place=excerpt, level=ctx.t("phone.red_alert"))

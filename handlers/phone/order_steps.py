@@ -14,11 +14,10 @@ from config.duty import on_duty
 from config.schema import EscalationStep
 from core.events import ConversationRef
 from core.messages import Button, Message, Priority
-from core.phone import SMS
 from handlers.context import Context
 from handlers.dispatch import actions, views
 from handlers.dispatch.orders import duty_mentions, duty_officer_names, refresh_board, send_order
-from handlers.phone.reach import Callee, phone_on, reach, tell_centre_who_was_missed
+from handlers.phone.reach import Callee, phone_on, reach, step_text_key, tell_centre_who_was_missed
 from storage.incidents import IncidentRepository
 from storage.models import DispatchOrder, Incident
 
@@ -95,7 +94,7 @@ async def _phone_step(ctx: Context, incident: Incident, order: DispatchOrder, st
     level = _SYMBOLS.sub("", incident.level_name or "").strip() or ctx.t("value.not_stated")
     facts = dict(name=unit.name, id=incident.id, type=ctx.t(f"type.{incident.type}"),
                  place=incident.location or ctx.t("value.not_stated"), level=level, org=ctx.org.name)
-    text = ctx.t("phone.order_sms" if step.action == SMS else "phone.order_call", **facts)
+    text = ctx.t(step_text_key(ctx, step.action, "order"), **facts)
 
     async def menu(ref: ConversationRef) -> tuple[Button, ...]:
         return (

@@ -40,6 +40,14 @@ class Reached:
     capped: list[str] = field(default_factory=list)
 
 
+def step_text_key(ctx: Context, kind: str, what: str) -> str:
+    """The text of a phone step about `what` (order, alert, rollcall): a call offers its keys;
+    an SMS asks for a reply only where the organisation takes SMS replies (escalation.sms_replies)."""
+    if kind != SMS:
+        return f"phone.{what}_call"
+    return f"phone.{what}_sms" if ctx.org.spec.escalation.sms_replies else f"phone.{what}_sms_no_reply"
+
+
 def phone_on(ctx: Context) -> bool:
     """Whether any phone provider (or the console's phone room) runs in this process."""
     return PLATFORM in ctx.enabled_platforms
@@ -70,7 +78,9 @@ async def reach(ctx: Context, kind: str, callees: list[Callee], text: str, facts
             continue
         ref = ConversationRef(PLATFORM, chat_id(kind, number))
         fields = tuple(Field(name, value) for name, value in facts.items())
-        ctx.send(ref, Message(text=text, fields=fields, buttons=await menu(ref)), key=key, priority=Priority.URGENT)
+        # An SMS that asks for no reply carries no menu: nothing a reply could press.
+        buttons = await menu(ref) if kind != SMS or ctx.org.spec.escalation.sms_replies else ()
+        ctx.send(ref, Message(text=text, fields=fields, buttons=buttons), key=key, priority=Priority.URGENT)
         spent += 1
         mine[kind] += 1
         mine["keys"].add((kind, number, key))

@@ -14,10 +14,9 @@ from datetime import datetime, timedelta
 from config.schema import EscalationStep
 from core.events import ConversationRef
 from core.messages import Button
-from core.phone import SMS
 from handlers.context import Context
 from handlers.phone.order_steps import callees
-from handlers.phone.reach import Callee, phone_on, reach, tell_centre_who_was_missed
+from handlers.phone.reach import Callee, phone_on, reach, step_text_key, tell_centre_who_was_missed
 from handlers.rollcall import actions, views
 from handlers.rollcall.runs import close, remind, reminder_grace, required_officers
 from storage.models import RollcallAnswer, RollcallRun
@@ -61,7 +60,7 @@ async def _phone_step(ctx: Context, run: RollcallRun, silent: list[str], step: E
         unit = ctx.org.units[code]
         facts = dict(org=ctx.org.name, name=unit.name, id=f"#{run.id}", type=run.name,
                      place=unit.code, level=views.hhmm(run.deadline_at, ctx.org.timezone))
-        text = ctx.t("phone.rollcall_sms" if step.action == SMS else "phone.rollcall_call",
+        text = ctx.t(step_text_key(ctx, step.action, "rollcall"),
                      org=ctx.org.name, unit=unit.name, name=run.name, id=run.id,
                      time=views.hhmm(run.deadline_at, ctx.org.timezone))
 
