@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass, field
 
 from handlers.intake import casualties as _casualties
-from handlers.intake import classify, place_words, places
+from handlers.intake import classify, places
 from handlers.intake.clock import event_time, find_times
 from handlers.intake.report_model import DOUBT_ABOVE, report_probability
 
@@ -254,10 +254,6 @@ def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
         return _not_a_report(language)
 
     kind = family.removesuffix("_strong").removesuffix("_weak") if family else "other"
-    by_dictionary = location is None and language == "zh"
-    if by_dictionary:  # no place the rules can see: a place name of jieba's dictionary, if any
-        span = place_words.first_place(place_text)
-        location = (raw[span[0]:span[1]].strip() if span else "") or None
     stated_time = event_time(text, times)
     return ParsedReport(
         is_report=True,
@@ -266,12 +262,11 @@ def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
         time=stated_time,
         casualties=Casualties(**counts),
         language=language,
-        confidence=_confidence(family, location, stated_time, any(counts.values()), guessed_place=by_dictionary),
+        confidence=_confidence(family, location, stated_time, any(counts.values())),
     )
 
 
-def _confidence(family: str | None, location: str | None, time: str | None, casualties: bool,
-                guessed_place: bool = False) -> Confidence:
+def _confidence(family: str | None, location: str | None, time: str | None, casualties: bool) -> Confidence:
     """Coarse: a hazard word of a strong family with a place or a casualty is a sure report;
     one standing on a weak word, a casualty or a cry for help alone is less sure."""
     strong = family is not None and family not in classify.WEAK_FAMILIES
@@ -282,8 +277,7 @@ def _confidence(family: str | None, location: str | None, time: str | None, casu
         is_report=SURE if evidence >= 2 else FAIRLY_SURE,
         type=SURE if strong else FAIRLY_SURE if family is not None else UNSURE,
         # A place phrase longer than a short line probably ran on into the event.
-        # …and a word the dictionary calls a place, with nothing around it that says so, is a guess.
-        location=FAIRLY_SURE if location is None else UNSURE if len(location) > 30 or guessed_place else SURE,
+        location=FAIRLY_SURE if location is None else UNSURE if len(location) > 30 else SURE,
         time=SURE if time is not None else FAIRLY_SURE,
         casualties=FAIRLY_SURE if casualties else SURE,
     )
