@@ -262,6 +262,10 @@ def test_numbers_that_are_not_counts(text: str, expected: tuple[int, int, int, i
 @pytest.mark.parametrize("text, value", [
     ("三", 3), ("两", 2), ("十", 10), ("十二", 12), ("二十", 20), ("二十三", 23), ("一百零五", 105),
     ("三千", 3000), ("12", 12), ("一万二千", 12000),
+    # a digit after 百 / 千 / 万 with nothing else is the next place down, as people say it
+    # (found comparing with cn2an, which reads them so; 零 keeps its place: 一百零二 is 102)
+    ("一百二", 120), ("三千五", 3500), ("一万二", 12000), ("两百五", 250), ("一百零二", 102), ("两千零八", 2008),
+    ("二〇二一", 2021), ("十五", 15),
 ])
 def test_chinese_numerals(text: str, value: int) -> None:
     assert zh_to_int(text) == value

@@ -40,10 +40,13 @@ def zh_to_int(text: str) -> int | None:
     total = 0          # completed 万 sections
     section = 0        # value below 万
     digit: int | None = None
+    unit = 0           # the last unit read, and the digits written since it
+    since_unit = ""
     for ch in text:
         if ch in ZH_DIGITS:
             d = ZH_DIGITS[ch]
             digit = d if digit is None else digit * 10 + d
+            since_unit += ch
         elif ch in ZH_UNITS:
             unit = ZH_UNITS[ch]
             if unit == 10000:
@@ -52,10 +55,16 @@ def zh_to_int(text: str) -> int | None:
             else:
                 section += (1 if digit is None else digit) * unit
             digit = None
+            since_unit = ""
         elif "0" <= ch <= "9":
             digit = (digit or 0) * 10 + (ord(ch) - 48)
+            since_unit += ch
         else:
             return None
+    if unit >= 100 and len(since_unit) == 1 and digit:
+        # 一百二 / 三千五 / 一万二: one digit after 百, 千 or 万 is the next place down,
+        # as people say them (120, 3500, 12000); 一百零二 keeps its 零 and is 102.
+        digit *= unit // 10
     return total + section + (digit or 0)
 
 
