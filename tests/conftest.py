@@ -24,6 +24,10 @@ import pytest
 # real ~/.local/share/liandong. Set before anything reads it.
 USER_DATA_HOME = Path(tempfile.mkdtemp(prefix="liandong-test-data-"))
 os.environ["XDG_DATA_HOME"] = str(USER_DATA_HOME)
+# Every `liandong` or bot subprocess imports this checkout's code, not the one the venv's
+# editable install points at: a git worktree shares the venv of the main checkout.
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    filter(None, (str(Path(__file__).resolve().parents[1]), os.environ.get("PYTHONPATH"))))
 
 from bot.app import Liandong
 from core.clock import ManualClock
