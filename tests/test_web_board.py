@@ -124,6 +124,33 @@ async def test_a_report_and_an_acknowledgement_reach_the_open_board_without_relo
     assert errors_of(page) == []  # nothing refused by the page's Content-Security-Policy, no script error
 
 
+async def test_minutes_count_on_in_the_page_and_the_minutes_redraw_sends_no_card(
+        board_bot: BoardBot, browser: Any) -> None:
+    """An incident's age and a unit's silence count on in the page (board.js, from the board's
+    clock): the redraw of a new minute does not send every card to every screen again, and a
+    board left open shows the right minutes whatever its own machine's clock says."""
+    page = await open_page(browser)
+    await page.clock.install()  # the page's own clock, moved by hand below
+    await sign_in(page, await board_bot.link())
+    first = incident_id(await board_bot.say("路人甲@reporting: 人民路化工厂起火，3人受伤，有人被困"))
+    await board_bot.say(f"王指挥@centre: /dispatch {first} FIRE-01")
+    card = f'#incidents [data-incident="{first}"]'
+    await appears(page, f'{card} [data-unit="FIRE-01"][data-state="ordered"]')
+    age, silence = page.locator(f"{card} dl .minutes"), page.locator(f'{card} [data-unit="FIRE-01"] .minutes')
+    assert (await age.inner_text(), await silence.inner_text()) == ("0 分钟", "已 0 分钟未响应")
+    await page.evaluate(f"document.querySelector('{card}').dataset.drawn = 'once'")
+    updated = await page.get_attribute("#updated", "data-now")
+
+    board_bot.app.clock.advance(minutes=2)  # type: ignore[attr-defined]
+    await page.wait_for_selector(f'#updated:not([data-now="{updated}"])', timeout=LIVE_WITHIN_MS * 3)
+    assert (await age.inner_text(), await silence.inner_text()) == ("2 分钟", "已 2 分钟未响应")
+    assert await page.evaluate(f"document.querySelector('{card}').dataset.drawn") == "once"  # not sent again
+
+    await page.clock.fast_forward("05:00")  # five minutes pass on the page with nothing pushed
+    assert (await age.inner_text(), await silence.inner_text()) == ("7 分钟", "已 7 分钟未响应")
+    assert errors_of(page) == []
+
+
 async def test_a_change_to_one_incident_replaces_its_card_and_leaves_the_rest_alone(
         board_bot: BoardBot, browser: Any) -> None:
     """A press sends only the pressed incident's card: the other incident's card (with a

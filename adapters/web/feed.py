@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Hashable
 
@@ -36,9 +36,8 @@ class Drawn:
     def page(self) -> str:
         return "".join(section.html for section in self.sections)
 
-    # The events as bytes, made once for every stream that sends them: at a minute's
-    # tick every card changes, and encoding that for each of fifty screens is the work
-    # this feed is here to save.
+    # The events as bytes, made once for every stream that sends them: a storm's changes
+    # reach fifty screens, and encoding them for each is the work this feed is here to save.
     @cached_property
     def page_event(self) -> bytes:
         return server_sent_event("board", self.page, self.seq)
@@ -72,8 +71,12 @@ def changed_parts(old: tuple[Section, ...], new: tuple[Section, ...]) -> list[tu
 
 
 def row_key(row: IncidentRow) -> Hashable | None:
-    """Everything a card shows, as a key; None when a value cannot be a key (never keep it)."""
-    key = (tuple(row.incident), row.age_minutes, row.reports, tuple(row.units), row.point)
+    """Everything a card shows but its minutes, as a key; None when a value cannot be a key
+    (never keep it). The minutes are counted on in the page from when each began (its age,
+    a unit's silence), so a card kept from a drawing minutes ago is still right: it is not
+    drawn, nor sent to every screen, again each minute."""
+    units = tuple(replace(unit, silent_minutes=None, since_minutes=0) for unit in row.units)
+    key = (tuple(row.incident), row.reports, units, row.point)
     try:
         hash(key)
     except TypeError:

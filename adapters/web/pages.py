@@ -84,14 +84,22 @@ def casualties(t: Translator, incident: Incident) -> str:
     return " · ".join(shown) if shown else t("value.no_casualties")
 
 
+def counting_minutes(t: Translator, key: str, minutes: int, since: datetime) -> str:
+    """Minutes since `since` as drawn now, and counted on by the page's script (board.js) from
+    the board's clock: a card is drawn again when it changes, not every minute."""
+    return text("span", t(key, minutes=minutes), class_="minutes", data_since=int(since.timestamp()),
+                data_words=t(key, minutes="{minutes}"))
+
+
 def unit_item(t: Translator, unit: UnitOnIncident) -> str:
-    if unit.silent_minutes is not None:
-        note = t("web.unit.undelivered") if unit.undelivered else t("web.unit.silent", minutes=unit.silent_minutes)
+    if unit.silent_minutes is not None and unit.silent_since is not None:
+        note = (esc(t("web.unit.undelivered")) if unit.undelivered
+                else counting_minutes(t, "web.unit.silent", unit.silent_minutes, unit.silent_since))
     else:
-        note = t("web.unit.since", minutes=unit.since_minutes)
+        note = counting_minutes(t, "web.unit.since", unit.since_minutes, unit.state_since)
     state = t(f"order.state.{unit.state}") if t.has(f"order.state.{unit.state}") else unit.state
     body = (text("span", unit.code, class_="code") + text("span", unit.name, class_="name")
-            + text("span", state, class_="state") + text("span", note, class_="note"))
+            + text("span", state, class_="state") + tag("span", note, class_="note"))
     if unit.decline_reason:
         body += text("span", t("board.reason", reason=unit.decline_reason), class_="note")
     return tag("li", body, class_=f"unit {STATE_CLASS.get(unit.state, '')}", data_unit=unit.code,
@@ -106,7 +114,7 @@ def incident_card(t: Translator, org: Organisation, row: IncidentRow) -> str:
              + text("span", t(f"type.{i.type}") if t.has(f"type.{i.type}") else i.type, class_="type"))
     facts = tag("dl",
                 text("dt", t("field.location")) + text("dd", i.location or t("value.not_stated"), class_="place")
-                + text("dt", t("web.age")) + text("dd", t("web.minutes", minutes=row.age_minutes))
+                + text("dt", t("web.age")) + tag("dd", counting_minutes(t, "web.minutes", row.age_minutes, i.created_at))
                 + text("dt", t("web.reports")) + text("dd", row.reports, class_="reports")
                 + text("dt", t("field.casualties")) + text("dd", casualties(t, i), class_="casualties")
                 + text("dt", t("field.commander")) + text("dd", i.commander or t("value.not_stated")))
@@ -141,9 +149,10 @@ def board_sections(t: Translator, org: Organisation, board: Board, tiles: str | 
     feed passes one that keeps the cards it drew before)."""
     draw = card or (lambda row: incident_card(t, org, row))
     zone = org.timezone
-    # To the minute, like the ages: a push that changes nothing else is then not sent at all.
+    # The board's clock, to the second, for the page's script to count the cards' minutes on
+    # from (the centre's own machines may be set wrong); shown to the minute.
     sections = [Section("updated", text("p", t("web.updated", time=board.now.astimezone(zone).strftime("%H:%M")),
-                                         class_="updated", id="updated"))]
+                                         class_="updated", id="updated", data_now=int(board.now.timestamp())))]
     more = text("p", t("web.left_out", count=board.left_out), class_="muted") if board.left_out else ""
     sections.append(cards_section(
         "incidents", text("h2", t("web.incidents", count=len(board.incidents))) + more,

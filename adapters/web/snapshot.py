@@ -29,6 +29,8 @@ class UnitOnIncident:
     state: str  # ordered, acknowledged, en_route, on_scene, declined, pending_approval
     silent_minutes: int | None  # ordered and nobody answered: minutes since the order
     since_minutes: int  # minutes since its latest state
+    silent_since: datetime | None  # when it was ordered, while nobody has answered
+    state_since: datetime  # when it reached its latest state
     undelivered: bool
     decline_reason: str | None
 
@@ -114,6 +116,7 @@ def units_of(org: Organisation, orders: list[Any], now: datetime) -> list[UnitOn
         code=o.unit_code, name=unit_name(org, o.unit_code), state=o.state,
         silent_minutes=minutes(o.ordered_at, now) if o.state == "ordered" else None,
         since_minutes=minutes(o.state_at, now), undelivered=o.delivery == "undelivered",
+        silent_since=o.ordered_at if o.state == "ordered" else None, state_since=o.state_at,
         decline_reason=o.decline_reason,
     ) for o in latest.values()]
     return sorted(rows, key=lambda u: (u.silent_minutes is None, -(u.silent_minutes or 0), u.code))

@@ -17,7 +17,25 @@
     state.textContent = state.dataset[word] || word;
     state.className = "live-state " + cls;
   }
+  // Minutes since something began (an incident's age, a unit's silence) count on here: the
+  // server draws a card again when it changes, not every minute. They are counted from the
+  // board's clock (#updated's data-now, in seconds, as last drawn); this machine's clock only
+  // measures the time since that arrived, so a centre PC set wrong shows the right minutes.
+  var clock = {now: null, at: 0};
+  function countMinutes() {
+    var updated = document.getElementById("updated");
+    if (!updated || !updated.dataset.now) { return; }
+    if (updated.dataset.now !== clock.now) { clock = {now: updated.dataset.now, at: Date.now()}; }
+    var now = Number(clock.now) + (Date.now() - clock.at) / 1000;
+    var spans = main.querySelectorAll(".minutes[data-since]");
+    for (var i = 0; i < spans.length; i++) {
+      var minutes = Math.max(0, Math.floor((now - Number(spans[i].dataset.since)) / 60));
+      var words = spans[i].dataset.words.replace("{minutes}", String(minutes));
+      if (spans[i].textContent !== words) { spans[i].textContent = words; }
+    }
+  }
   function changed() {
+    countMinutes();
     main.dataset.version = String((Number(main.dataset.version) || 0) + 1);
   }
   function apply(parts) {
@@ -59,4 +77,6 @@
     });
   }
   connect();
+  countMinutes();
+  setInterval(countMinutes, 10000);
 })();
