@@ -76,3 +76,15 @@ async def test_triage_list_folds_in_doubts_dismisses_and_refuses_second_presses_
     await bot.deliver()
     boards = [m for m in fake.messages(CENTRE) if "待判定" in all_text(m)]
     assert len(boards) == 2 and "待判定 · 1 条" in all_text(boards[-1]) and boards[-1]["ts"] != first["ts"]
+
+
+async def test_a_doubt_in_a_direct_message_tells_the_sender_it_went_to_the_centre_on_slack(
+    bot: SlackBot, fake: FakeSlackAPI,  # noqa: F811
+) -> None:
+    await bot.say("D0STRANGER", STRANGER, DOUBT)
+    await bot.deliver()
+    [held] = fake.messages("D0STRANGER")
+    assert "已转指挥中心判定" in all_text(held)
+    board = _slack_board(fake)
+    assert "待判定 · 1 条" in all_text(board) and DOUBT in all_text(board) and "私聊" in all_text(board)
+    assert await bot.count(Incident) == 0

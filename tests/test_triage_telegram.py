@@ -100,3 +100,14 @@ async def test_triage_list_folds_in_doubts_dismisses_and_refuses_second_presses_
     await fake.wait_until(lambda: any("待判定 · 1 条" in m["text"]
                                       for m in fake.sent_messages(TG_CENTRE)[before:]), WAIT_S)
     assert "待判定：全部已处理" in fake.message(TG_CENTRE, board["message_id"])["text"]
+
+
+async def test_a_doubt_in_a_private_chat_tells_the_sender_it_went_to_the_centre_on_telegram(
+    bot: Liandong, fake: FakeTelegramAPI,  # noqa: F811
+) -> None:
+    fake.inject_message(TG_STRANGER, TG_STRANGER, DOUBT)  # the private chat with the bot
+    [held] = await fake.wait_for_messages(TG_STRANGER, timeout=WAIT_S)
+    assert "已转指挥中心判定" in held["text"]
+    [board] = await fake.wait_for_messages(TG_CENTRE, timeout=WAIT_S)
+    assert "待判定 · 1 条" in board["text"] and DOUBT in board["text"] and "私聊" in board["text"]
+    assert await _incidents(bot) == 0
