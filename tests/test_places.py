@@ -54,6 +54,9 @@ async def test_a_location_the_centre_corrects_is_remembered_as_a_place(
         await bot.say(f"王指挥@centre: ^{card_no} 地点: 东山街道老粮库")
         later = room(await bot.say("路人乙@reporting: 东山街道老粮库又冒烟了，有人被困"), "reporting")
         assert "已报告为事件 20261122-0001" in later  # read as the place it is now known as
+        # However else it is worded: without the gazetteer, "老王说…" is read as a place of its own.
+        worded = room(await bot.say("路人丙@reporting: 老王说东山街道老粮库起火了"), "reporting")
+        assert "已报告为事件 20261122-0001" in worded
     finally:
         await bot.app.stop()
 

@@ -2,7 +2,8 @@
 a report naming a place of the organisation file's `places:` that has coordinates puts the
 incident on the map — the centre's card and the unit's order carry a link to it (an HTML
 link: a text_link entity to Telegram), still there when both are redrawn with new figures;
-a known place without coordinates is the location but gives no map."""
+a known place without coordinates is the location but gives no map. A location a centre member corrects on the card is remembered as a place:
+the next report naming it, however worded, is read as that place."""
 from __future__ import annotations
 
 import re
@@ -13,7 +14,7 @@ from sqlalchemy import select
 
 from bot.app import Liandong
 from config.organisation import Organisation
-from storage.models import Incident
+from storage.models import Incident, KnownPlace
 from tests.conftest import example_org_with
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.telegram_bot import bot, fake  # noqa: F401 (fixtures)
@@ -27,6 +28,8 @@ places:
 """
 MAP = "https://www.openstreetmap.org/?mlat=37.16500&mlon=122.42500#map=16/37.16500/122.42500"
 WAIT_S = 10.0
+
+LATER = "老王说东山街道老粮库起火了"
 
 
 @pytest.fixture
@@ -78,3 +81,21 @@ async def test_a_known_place_without_coordinates_is_the_location_but_no_map(
     [card] = await fake.wait_for_messages(CENTRE, timeout=WAIT_S)
     assert "地点: 人民路化工厂" in card["text"]
     assert "地图" not in card["text"] and "位置坐标" not in card["text"] and _links(card) == []
+
+
+async def test_a_location_the_centre_corrects_on_the_card_is_remembered_as_a_place(
+    bot: Liandong, fake: FakeTelegramAPI,  # noqa: F811
+) -> None:
+    fake.inject_message(REPORTING, STRANGER, "东山那个老仓库后面起火了 1人受伤")
+    [card] = await fake.wait_for_messages(CENTRE, timeout=WAIT_S)
+    incident_id = re.search(r"\d{8}-\d{4}", card["text"]).group(0)  # type: ignore[union-attr]
+    fake.inject_message(CENTRE, COMMANDER, "地点: 东山街道老粮库", reply_to_message_id=card["message_id"])
+    await fake.wait_until(lambda: "地点: 东山街道老粮库" in fake.message(CENTRE, card["message_id"])["text"], WAIT_S)
+    async with bot.db.transaction() as session:
+        place = await session.get(KnownPlace, "东山街道老粮库")
+    assert place is not None and place.source == "correction"
+    # A report naming it, however else it is worded, is read as that place: the same incident
+    # (without the gazetteer, "老王说…" would be read as a place of its own).
+    fake.inject_message(REPORTING, 778, LATER)
+    await fake.wait_until(lambda: any(f"已报告为事件 {incident_id}" in m["text"]
+                                      for m in fake.sent_messages(REPORTING)), WAIT_S)
