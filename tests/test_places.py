@@ -138,6 +138,14 @@ def test_places_import_names_every_other_kind_of_bad_row_and_file(database_url: 
         (tmp_path / name).write_text(content, encoding="utf-8")
         result = run("places", "import", str(tmp_path / name), env=env)
         assert result.returncode == 1 and why in result.stderr and "Traceback" not in result.stderr, (name, result)
+    (tmp_path / "long.csv").write_text("name\n" + "南山村\n" * 100_001, encoding="utf-8")
+    (tmp_path / "binary.csv").write_bytes(b"name\n\x80\x80\n")
+    with open(tmp_path / "huge.csv", "wb") as huge:
+        huge.truncate(20_000_001)  # sparse: refused before it is read
+    for name, why in (("long.csv", "more than 100,000 rows"), ("binary.csv", "cannot read the file as text"),
+                      ("huge.csv", "larger than 20,000,000 bytes")):
+        result = run("places", "import", str(tmp_path / name), env=env)
+        assert result.returncode == 1 and why in result.stderr and "Traceback" not in result.stderr, (name, result)
 
 
 async def test_places_imported_while_the_bot_runs_are_picked_up(
