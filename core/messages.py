@@ -18,6 +18,10 @@ from core.events import ConversationRef
 class Field:
     label: str
     value: str
+    # The value stands for this web address (a map): platforms that can show links show
+    # the value as a link to it (Slack's mrkdwn, escaped as ours is, would not link a bare
+    # address); plain renderings show the address.
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,7 +83,8 @@ class Message:
         # By hand: dataclasses.asdict deep-copies and was the costliest step of intake.
         data: dict[str, Any] = {
             "title": self.title, "text": self.text,
-            "fields": [{"label": f.label, "value": f.value} for f in self.fields],
+            "fields": [{"label": f.label, "value": f.value, "url": f.url} if f.url else
+                       {"label": f.label, "value": f.value} for f in self.fields],
             "buttons": [{"label": b.label, "token": b.token} for b in self.buttons],
             "mentions": [{"user_id": m.user_id, "name": m.name} for m in self.mentions],
         }
@@ -112,7 +117,8 @@ class Message:
         lines = [self.title] if self.title else []
         if self.text:
             lines.append(self.text)
-        lines.extend(f"{f.label}: {f.value}" for f in self.fields)
+        lines.extend(f"{f.label}: {f.value}" if not f.url or f.url == f.value else f"{f.label}: {f.value} {f.url}"
+                     for f in self.fields)
         if self.mentions:
             lines.append(" ".join(f"@{m.name}" for m in self.mentions))
         return "\n".join(lines)

@@ -31,7 +31,7 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
 
 from bot.app import Liandong
 from core.clock import ManualClock
-from config.organisation import Organisation, load_organisation
+from config.organisation import Organisation, load_organisation, parse_organisation
 from config.settings import DEFAULT_ORG, Settings
 from storage.db import Database
 
@@ -130,6 +130,13 @@ async def db(database_url: str) -> AsyncIterator[Database]:
 @pytest.fixture
 def org() -> Organisation:
     return load_organisation(DEFAULT_ORG)
+
+
+def example_org_with(yaml: str) -> Organisation:
+    """The example organisation file with more top-level keys (e.g. a `places:` gazetteer)
+    appended, read as the bot reads the file. A module that needs it for its bots overrides
+    the `org` fixture with it."""
+    return parse_organisation(Path(DEFAULT_ORG).read_text(encoding="utf-8") + yaml, DEFAULT_ORG)
 
 
 @pytest.fixture

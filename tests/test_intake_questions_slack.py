@@ -3,8 +3,8 @@ it is read as a reply to the receipt — the question's answer, a follow-up."""
 from __future__ import annotations
 
 from tests.fakes.slack_api import FakeSlackAPI
-from tests.test_slack import SlackBot, all_text
-from tests.test_slack_dispatch import REPORTING, STRANGER, bot, fake  # noqa: F401 (fixtures)
+from tests.test_slack import SlackBot, all_text, block_texts
+from tests.test_slack_dispatch import CENTRE, REPORTING, STRANGER, bot, fake  # noqa: F401 (fixtures)
 
 REPORT_TS = "1763794800.000100"
 
@@ -35,3 +35,21 @@ async def test_someone_elses_reply_in_the_thread_is_not_a_follow_up(bot: SlackBo
     await bot.deliver()
     assert (await bot.incident("20261122-0001")).injured == 3
     assert not any("只有报告人" in all_text(m) for m in fake.messages(REPORTING)[before:])  # no refusal noise
+
+
+async def test_only_what_is_missing_is_asked_and_the_answer_is_on_the_card(bot: SlackBot, fake: FakeSlackAPI) -> None:
+    await bot.say(REPORTING, STRANGER, "人民路化工厂起火，3人受伤", ts=REPORT_TS)
+    await bot.deliver()
+    [receipt] = fake.messages(REPORTING)
+    assert "几点发生的？" in all_text(receipt) and "在哪里" not in all_text(receipt)
+    [card] = fake.messages(CENTRE)
+    await bot.say(REPORTING, STRANGER, "下午3点10分", ts="1763794801.000100", thread_ts=REPORT_TS)
+    await bot.deliver()
+    card = fake.message(CENTRE, card["ts"])  # type: ignore[assignment]
+    assert "*发生时间*\n15:10" in block_texts(card) and "*地点*\n人民路化工厂" in block_texts(card)
+
+    # A report that says where and when is asked nothing.
+    await bot.say(REPORTING, "U7777", "东山街道仓库15:20起火，1人被困", ts="1763794802.000100")
+    await bot.deliver()
+    [full] = [m for m in fake.messages(REPORTING) if m.get("thread_ts") == "1763794802.000100"]
+    assert "20261122-0002" in all_text(full) and "❓" not in all_text(full) and "请回复" not in all_text(full)

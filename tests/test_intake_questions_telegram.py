@@ -29,3 +29,19 @@ async def test_the_question_and_its_answer_and_an_unreplied_follow_up(bot: Liand
 
     fake.inject_message(REPORTING, REPORTER, f"续报 {incident_id}：又有2人受伤")
     await fake.wait_until(lambda: "受伤 5" in fake.message(CENTRE, card["message_id"])["text"], WAIT_S)
+
+
+async def test_only_what_is_missing_is_asked_and_the_answer_is_on_the_card(bot: Liandong, fake: FakeTelegramAPI) -> None:  # noqa: F811
+    fake.inject_message(REPORTING, REPORTER, "人民路化工厂起火，3人受伤")
+    [receipt] = await fake.wait_for_messages(REPORTING, timeout=WAIT_S)
+    assert "几点发生的？" in receipt["text"] and "在哪里" not in receipt["text"]
+    [card] = await fake.wait_for_messages(CENTRE, timeout=WAIT_S)
+    fake.inject_message(REPORTING, REPORTER, "下午3点10分", reply_to_message_id=receipt["message_id"])
+    await fake.wait_until(lambda: "发生时间: 15:10" in fake.message(CENTRE, card["message_id"])["text"], WAIT_S)
+    assert "地点: 人民路化工厂" in fake.message(CENTRE, card["message_id"])["text"]
+
+    # A report that says where and when is asked nothing.
+    fake.inject_message(REPORTING, 778, "东山街道仓库15:20起火，1人被困")
+    await fake.wait_until(lambda: any("0002" in m["text"] for m in fake.sent_messages(REPORTING)), WAIT_S)
+    full = next(m for m in fake.sent_messages(REPORTING) if "0002" in m["text"])
+    assert "❓" not in full["text"] and "请回复" not in full["text"]

@@ -3,6 +3,7 @@ every kind of bad row) and centre corrections; a known place is preferred as a r
 location and one with coordinates puts the incident on the map (a link on card and order)."""
 from __future__ import annotations
 
+import asyncio
 import re
 from pathlib import Path
 
@@ -53,6 +54,9 @@ async def test_a_location_the_centre_corrects_is_remembered_as_a_place(
         await bot.say(f"王指挥@centre: ^{card_no} 地点: 东山街道老粮库")
         later = room(await bot.say("路人乙@reporting: 东山街道老粮库又冒烟了，有人被困"), "reporting")
         assert "已报告为事件 20261122-0001" in later  # read as the place it is now known as
+        # However else it is worded: without the gazetteer, "老王说…" is read as a place of its own.
+        worded = room(await bot.say("路人丙@reporting: 老王说东山街道老粮库起火了"), "reporting")
+        assert "已报告为事件 20261122-0001" in worded
     finally:
         await bot.app.stop()
 
@@ -95,3 +99,68 @@ def test_the_organisation_file_places_are_checked() -> None:
     with pytest.raises(ValidationError):
         Place(name="南山", kind="warehouse")  # type: ignore[arg-type]
     assert read_places("/nonexistent.csv").problems
+
+
+def test_places_import_names_every_other_kind_of_bad_row_and_file(database_url: str, tmp_path: Path) -> None:
+    env = {"LIANDONG_DATABASE_URL": database_url}
+    bad = tmp_path / "more.csv"
+    bad.write_text("name,kind,town,lat,lon\n"
+                   f"{'长' * 101},,,,\n"        # row 2: a name too long
+                   "东山,,,37.1,181\n"          # row 3: a longitude out of range
+                   f"西山,,{'镇' * 101},,\n"    # row 4: a town too long
+                   ",,,,\n"                     # row 5: blank, skipped
+                   "南山村,村,,,\n"             # row 6: good
+                   "南山 村,,,,\n"              # row 7: row 6 again, spaced differently
+                   ",镇,,37.1,122.1\n"          # row 8: no name
+                   "北山,,,37.1,122.1\n",       # row 9: good
+                   encoding="utf-8")
+    refused = run("places", "import", str(bad), env=env)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    lines = refused.stderr.splitlines()
+    assert lines[0] == f"{bad}: 5 problem(s):" and lines[-1].startswith("nothing imported"), refused.stderr
+    for row, why in ((2, "name: String should have at most 100 characters"),
+                     (3, "longitude: Input should be less than or equal to 180"),
+                     (4, "town: String should have at most 100 characters"),
+                     (7, "'南山 村' is already row 6"), (8, "at least two characters")):
+        assert any(line.startswith(f"row {row}: ") and why in line for line in lines), (row, refused.stderr)
+    # All or nothing: the good rows of the refused file were not imported.
+    good = tmp_path / "good.csv"
+    good.write_text("名称\n南山村\n北山\n", encoding="utf-8")
+    assert "imported 2 places (0 with coordinates): 2 new or changed" in run(
+        "places", "import", str(good), env=env).stdout
+
+    for name, content, why in (
+        ("no-header.csv", "名字,经纬\n南山村,37.1\n", "no header row"),
+        ("no-name.csv", "kind,latitude,longitude\n村,37.1,122.1\n", "no name (名称) column"),
+        ("empty.csv", "name,kind\n", "no places in it"),
+        ("wide.csv", "name" + ",x" * 30 + "\n南山村\n", "30 columns"),
+    ):
+        (tmp_path / name).write_text(content, encoding="utf-8")
+        result = run("places", "import", str(tmp_path / name), env=env)
+        assert result.returncode == 1 and why in result.stderr and "Traceback" not in result.stderr, (name, result)
+    (tmp_path / "long.csv").write_text("name\n" + "南山村\n" * 100_001, encoding="utf-8")
+    (tmp_path / "binary.csv").write_bytes(b"name\n\x80\x80\n")
+    with open(tmp_path / "huge.csv", "wb") as huge:
+        huge.truncate(20_000_001)  # sparse: refused before it is read
+    for name, why in (("long.csv", "more than 100,000 rows"), ("binary.csv", "cannot read the file as text"),
+                      ("huge.csv", "larger than 20,000,000 bytes")):
+        result = run("places", "import", str(tmp_path / name), env=env)
+        assert result.returncode == 1 and why in result.stderr and "Traceback" not in result.stderr, (name, result)
+
+
+async def test_places_imported_while_the_bot_runs_are_picked_up(
+    database_url: str, org: Organisation, clock: ManualClock, tmp_path: Path,
+) -> None:
+    bot = await start_console_bot(database_url, org, clock)
+    try:
+        places = tmp_path / "places.csv"
+        places.write_text("名称,类别,纬度,经度\n石岛渔港二号码头,港口,37.165,122.425\n", encoding="utf-8")
+        imported = await asyncio.to_thread(run, "places", "import", str(places),
+                                           env={"LIANDONG_DATABASE_URL": database_url})
+        assert imported.returncode == 0, imported.stderr
+        assert await bot.app.catch_up_roster()  # what the running bot does every few seconds
+        out = await bot.say("路人甲@reporting: 刚才石岛渔港二号码头那边一条渔船起火了，2人受伤")
+        card = room(out, "centre")
+        assert "地点: 石岛渔港二号码头" in card and OSM in card
+    finally:
+        await bot.app.stop()

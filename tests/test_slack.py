@@ -882,3 +882,15 @@ def bot_router_commands() -> set[str]:
     from bot.app import build_router
 
     return set(build_router().commands)
+
+
+def test_a_field_with_a_link_is_a_mrkdwn_link_and_the_rest_stays_text() -> None:
+    url = "https://www.openstreetmap.org/?mlat=37.16500&mlon=122.42500#map=16/37.16500/122.42500"
+    [part] = render(Message(fields=(Field("地图", url, url=url), Field("地点", "<https://x|y>"),
+                                    Field("链接", "a|b", url="https://x.example/a|b>c"),
+                                    Field("不是网址", "x", url="javascript:alert(1)"))))
+    escaped = url.replace("&", "&amp;")
+    assert block_texts({"blocks": part.blocks}) == [
+        f"*地图*\n<{escaped}|{escaped}>", "*地点*\n&lt;https://x|y&gt;",
+        "*链接*\n<https://x.example/a%7Cb&gt;c|a|b>", "*不是网址*\nx"]
+    assert not validate_blocks(part.blocks)

@@ -51,3 +51,22 @@ def test_a_message_survives_its_round_trip_through_the_outbox() -> None:
     message = Message(title="t", text="x", fields=(Field("a", "b"),), buttons=(Button("l", "tok"),),
                       mentions=(Mention("1", "n"),))
     assert Message.from_json(message.to_json()) == message
+
+
+def test_a_field_with_a_link_is_shown_as_a_link_and_plain_elsewhere() -> None:
+    from tests.fakes.telegram_api import parse_html
+
+    url = "https://www.openstreetmap.org/?mlat=37.16500&mlon=122.42500#map=16/37.16500/122.42500"
+    [html] = render_html(Message(fields=(Field("地图", url, url=url), Field("地点", "<a href=x>"))))
+    assert html == (f'<b>地图:</b> <a href="{url.replace("&", "&amp;")}">{url.replace("&", "&amp;")}</a>\n'
+                    "<b>地点:</b> &lt;a href=x&gt;")
+    text, entities = parse_html(html)  # as Telegram reads it
+    assert [e["url"] for e in entities if e["type"] == "text_link"] == [url] and url in text
+    # Only web addresses become links; the value stays text.
+    [html] = render_html(Message(fields=(Field("地图", "x", url="javascript:alert(1)"),)))
+    assert html == "<b>地图:</b> x"
+    # The link survives the outbox; rows stored before links existed still read.
+    message = Message(fields=(Field("地图", url, url=url), Field("地点", "码头")))
+    assert Message.from_json(message.to_json()) == message and "url" not in message.to_json()["fields"][1]
+    assert Message.from_json({"fields": [{"label": "地图", "value": url}]}).fields == (Field("地图", url),)
+    assert Message(fields=(Field("地图", "石岛渔港", url=url),)).plain_text() == f"地图: 石岛渔港 {url}"

@@ -1,15 +1,17 @@
 """Triage end to end on Slack: a doubtful message is listed for the centre,
 Register makes it an incident with a receipt to the reporter in their message's thread, and the list
-is edited in place."""
+is edited in place; further doubts fold into it, Not a report drops one, and a second press
+(or a press by anyone outside the centre) is refused and changes nothing."""
 from __future__ import annotations
 
 import re
 from typing import Any
 
+from storage.models import Incident
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.test_slack import SlackBot, all_text, buttons
-from tests.test_slack_dispatch import CENTRE, COMMANDER, ENV_OFFICER, REPORTING, STRANGER
-from tests.test_slack_dispatch import bot, fake, press  # noqa: F401 (fixtures)
+from tests.test_slack_dispatch import CENTRE, COMMANDER, ENV_OFFICER, REPORTING, SECOND, STRANGER
+from tests.test_slack_dispatch import approval_bot, bot, fake, org_two_slack_commanders, press  # noqa: F401 (fixtures)
 
 DOUBT = "桥下面有人 快来 水都漫上来了"
 
@@ -33,3 +35,56 @@ async def test_triage_on_slack(bot: SlackBot, fake: FakeSlackAPI) -> None:
     assert receipt["thread_ts"] == "1763794800.000100" and "已登记事件" in all_text(receipt)
     board = _slack_board(fake)
     assert "已由 王指挥 登记为事件" in all_text(board) and not buttons(board)
+
+
+OTHER_DOUBT = "快来看看 老刘家那边出大事了 好几个人躺着"
+
+
+async def test_triage_list_folds_in_doubts_dismisses_and_refuses_second_presses_on_slack(
+    approval_bot: SlackBot, fake: FakeSlackAPI,  # noqa: F811
+) -> None:
+    bot = approval_bot  # 王指挥 and 刘值班, both in the centre on Slack
+    await bot.say(REPORTING, STRANGER, DOUBT, ts="1763794800.000100")
+    await bot.deliver()
+    first = _slack_board(fake)
+    # A second doubt, from someone else, is added to the same message, updated in place.
+    await bot.say(REPORTING, "U7777", OTHER_DOUBT, ts="1763794801.000100")
+    await bot.deliver()
+    both = _slack_board(fake)
+    assert both["ts"] == first["ts"] and len([m for m in fake.messages(CENTRE) if "待判定" in all_text(m)]) == 1
+    assert "待判定 · 2 条" in all_text(both) and DOUBT in all_text(both) and OTHER_DOUBT in all_text(both)
+    assert [b["text"]["text"] for b in buttons(both)] == ["登记 #1", "不是报告 #1", "登记 #2", "不是报告 #2"]
+    assert fake.messages(REPORTING) == []
+
+    assert "已判定为不是报告" in await press(bot, COMMANDER, CENTRE, both, "不是报告 #2")
+    assert "已由 王指挥 判定为不是报告" in all_text(_slack_board(fake))
+    # Pressed again on the list as it was, by the other centre member: refused, nothing changes.
+    assert "已由 王指挥 处理（不是报告），未做更改" in await press(bot, SECOND, CENTRE, both, "不是报告 #2")
+    assert "已由 王指挥 处理（不是报告），未做更改" in await press(bot, SECOND, CENTRE, both, "登记 #2")
+    assert await bot.count(Incident) == 0
+
+    assert "已登记为事件" in await press(bot, SECOND, CENTRE, both, "登记 #1")
+    again = await press(bot, COMMANDER, CENTRE, both, "登记 #1")
+    assert "已由 刘值班 处理（登记为事件" in again and "未做更改" in again
+    assert await bot.count(Incident) == 1
+    done = _slack_board(fake)
+    assert done["ts"] == first["ts"] and "待判定：全部已处理" in all_text(done) and not buttons(done)
+    assert "已由 刘值班 登记为事件" in all_text(done) and "已由 王指挥 判定为不是报告" in all_text(done)
+
+    # With the list decided, the next doubt starts a new message (not an update far up the channel).
+    await bot.say(REPORTING, "U7778", DOUBT, ts="1763794802.000100")
+    await bot.deliver()
+    boards = [m for m in fake.messages(CENTRE) if "待判定" in all_text(m)]
+    assert len(boards) == 2 and "待判定 · 1 条" in all_text(boards[-1]) and boards[-1]["ts"] != first["ts"]
+
+
+async def test_a_doubt_in_a_direct_message_tells_the_sender_it_went_to_the_centre_on_slack(
+    bot: SlackBot, fake: FakeSlackAPI,  # noqa: F811
+) -> None:
+    await bot.say("D0STRANGER", STRANGER, DOUBT)
+    await bot.deliver()
+    [held] = fake.messages("D0STRANGER")
+    assert "已转指挥中心判定" in all_text(held)
+    board = _slack_board(fake)
+    assert "待判定 · 1 条" in all_text(board) and DOUBT in all_text(board) and "私聊" in all_text(board)
+    assert await bot.count(Incident) == 0

@@ -2,8 +2,9 @@
 
 All neutral text is plain, so every piece of it is escaped for mrkdwn here
 (`&`, `<`, `>`): a reporter's `<!channel>` shows as text and pings nobody. The
-only markup is what this module adds (bold labels, and `<@U…>` for the bot's
-own mentions, whose ids come from the organisation file and are checked).
+only markup is what this module adds (bold labels, `<@U…>` for the bot's
+own mentions, whose ids come from the organisation file and are checked, and
+`<url|text>` for a field's own link, such as an incident's map).
 
 Slack's limits (section text 3,000 characters, 10 fields of 2,000 per section,
 25 elements per actions block, 50 blocks per message) are met by splitting:
@@ -124,7 +125,7 @@ def _field_blocks(fields: tuple[Field, ...]) -> list[Block]:
 
     for field in fields:
         label = f"*{escape(field.label)}*" if field.label else ""
-        value = escape(field.value) if field.value else " "
+        value = _link(field) or (escape(field.value) if field.value else " ")
         text = f"{label}\n{value}" if label else value
         if len(text) <= MAX_FIELD_TEXT:
             group.append(_mrkdwn(text))
@@ -138,6 +139,15 @@ def _field_blocks(fields: tuple[Field, ...]) -> list[Block]:
             blocks.append(_section(f"{label}\n{chunk}" if index == 0 and label else chunk))
     flush()
     return blocks
+
+
+def _link(field: Field) -> str | None:
+    """A field whose value stands for a web address, as mrkdwn's `<url|text>`: our text is
+    verbatim, so Slack links no bare address. The address is escaped like any text (Slack
+    reads `&amp;` in it back as `&`); a `|` would end it, so it is percent-encoded."""
+    if not field.url.startswith(("https://", "http://")) or "\n" in field.value or not field.value:
+        return None
+    return f"<{escape(field.url).replace('|', '%7C')}|{escape(field.value)}>"
 
 
 def _mention_blocks(mentions: tuple[Mention, ...]) -> list[Block]:

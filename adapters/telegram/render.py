@@ -1,9 +1,10 @@
 """Neutral messages as Telegram HTML, split to Telegram's length limit.
 
 All neutral text is plain, so every piece of it is escaped here; the only tags
-are the ones this module adds. Splitting happens on line boundaries, and a line
-too long by itself is cut in its plain form before escaping, so no cut ever
-falls inside a tag or an `&amp;`.
+are the ones this module adds (bold labels, mentions, and a link for a field that
+carries one, such as an incident's map). Splitting happens on line boundaries,
+and a line too long by itself is cut in its plain form before escaping, so no cut
+ever falls inside a tag or an `&amp;`.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from core.messages import Button, Mention, Message
+from core.messages import Button, Field, Mention, Message
 
 MAX_MESSAGE = 4096  # Telegram's limit, counted here in UTF-16 units of the HTML: stricter
 
@@ -49,6 +50,9 @@ def html_lines(message: Message, limit: int = MAX_MESSAGE) -> list[str]:
         lines.extend(_escaped_lines(message.text, limit))
     for field in message.fields:
         label = f"<b>{escape(field.label, quote=False)}:</b> "
+        if (link := _link(field)) and utf16_len(label + link) <= limit:
+            lines.append(label + link)
+            continue
         value_lines = _escaped_lines(field.value, limit - utf16_len(label))
         lines.append(label + value_lines[0])
         lines.extend(value_lines[1:])
@@ -56,6 +60,13 @@ def html_lines(message: Message, limit: int = MAX_MESSAGE) -> list[str]:
     if mentions:
         lines.append(" ".join(mentions))
     return lines
+
+
+def _link(field: Field) -> str | None:
+    """A field whose value stands for a web address, as a link (one line, http(s) only)."""
+    if not field.url.startswith(("https://", "http://")) or "\n" in field.value or not field.value:
+        return None
+    return f'<a href="{escape(field.url, quote=True)}">{escape(field.value, quote=False)}</a>'
 
 
 def _mention(mention: Mention) -> str:

@@ -153,7 +153,8 @@ def map_link(latitude: float, longitude: float) -> str:
 def map_fields(t: Translator, incident: Incident) -> tuple[Field, ...]:
     if incident.latitude is None or incident.longitude is None:
         return ()
-    return (Field(t("field.map"), map_link(incident.latitude, incident.longitude)),)
+    link = map_link(incident.latitude, incident.longitude)
+    return (Field(t("field.map"), link, url=link),)
 
 
 def evidence_fields(t: Translator, incident: Incident, photos: int, reports: int = 1) -> tuple[Field, ...]:
