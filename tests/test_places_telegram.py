@@ -65,6 +65,8 @@ async def test_a_known_place_with_coordinates_puts_a_map_link_on_the_card_and_th
     fake.inject_message(CENTRE, COMMANDER, f"/dispatch {incident_id} FIRE-01")
     [order] = await fake.wait_for_messages(FIRE_GROUP, timeout=WAIT_S)
     assert "调度指令" in order["text"] and _links(order) == [(MAP, MAP)]  # forces can open it on the way
+    # A link, not a preview: Telegram would put a page's large card under the order.
+    assert card["link_preview_options"] == order["link_preview_options"] == {"is_disabled": True}
 
     # Redrawn with new figures, the order and the card keep the link.
     fake.inject_message(REPORTING, STRANGER, f"续报 {incident_id}：又有1人受伤")
@@ -72,6 +74,7 @@ async def test_a_known_place_with_coordinates_puts_a_map_link_on_the_card_and_th
     await fake.wait_until(lambda: "受伤 3" in fake.message(CENTRE, card["message_id"])["text"], WAIT_S)
     assert _links(fake.message(FIRE_GROUP, order["message_id"])) == [(MAP, MAP)]
     assert _links(fake.message(CENTRE, card["message_id"])) == [(MAP, MAP)]
+    assert fake.message(FIRE_GROUP, order["message_id"])["link_preview_options"] == {"is_disabled": True}
 
 
 async def test_a_known_place_without_coordinates_is_the_location_but_no_map(

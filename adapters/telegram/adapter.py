@@ -23,14 +23,14 @@ from typing import Any
 
 from aiohttp import web
 from telegram import (
-    BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, InputFile, Message as TgMessage,
-    ReplyParameters, Update,
+    BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, InputFile, LinkPreviewOptions,
+    Message as TgMessage, ReplyParameters, Update,
 )
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest, ChatMigrated, EndPointNotFound, Forbidden, InvalidToken, RetryAfter, TelegramError,
 )
-from telegram.ext import Application, ApplicationBuilder, TypeHandler
+from telegram.ext import Application, ApplicationBuilder, Defaults, TypeHandler
 from telegram.warnings import PTBDeprecationWarning
 
 from adapters.telegram.aiohttp_request import AiohttpRequest
@@ -54,6 +54,9 @@ WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.CHANNEL_POST]  # channel posts: /bind only
 CONCURRENT_UPDATES = 64
+# The bot's messages show no link previews: a map link or an address a reporter typed would
+# otherwise have Telegram fetch that page and put a large card under an order or alert.
+NO_LINK_PREVIEW = LinkPreviewOptions(is_disabled=True)
 # Between two getUpdates that returned something. Without it a storm of presses was
 # fetched a few at a time, ~300 polls a second, each costing both ends more than the
 # presses it carried. Each poll's updates are handled in one transaction, whose
@@ -117,6 +120,7 @@ class TelegramAdapter(PlatformBase):
             .request(self._requests[0])
             .get_updates_request(self._requests[1])
             .concurrent_updates(CONCURRENT_UPDATES)  # the pipeline batches them into transactions
+            .defaults(Defaults(link_preview_options=NO_LINK_PREVIEW))
         )
         if self.webhook:
             builder = builder.updater(None)

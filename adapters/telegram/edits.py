@@ -34,7 +34,7 @@ class TextEdits(DirectMethod):
     async def edit(self, chat_id: int, message_id: int, html: str, buttons: tuple[Button, ...]) -> None:
         """Replace the message's text and buttons. Raises what PTB's edit_message_text would."""
         payload: dict[str, Any] = {"chat_id": chat_id, "message_id": message_id, "text": html,
-                                   "parse_mode": "HTML"}
+                                   "parse_mode": "HTML", "link_preview_options": {"is_disabled": True}}  # as sent
         if buttons:
             payload["reply_markup"] = inline_keyboard(buttons)
         try:

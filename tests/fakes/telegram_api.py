@@ -1908,12 +1908,22 @@ class FakeTelegramAPI:
         )
         markup = self._reply_markup(params)
         reply_to = self._reply_target(chat, params)
+        preview = self._link_preview_options(params)
         self._take_rate_slot("sendMessage", chat.id)
         return self._store_bot_message(
             chat,
-            {"reply_to_message": reply_to, "text": text, "entities": entities, "reply_markup": markup},
+            {"reply_to_message": reply_to, "text": text, "entities": entities, "reply_markup": markup,
+             "link_preview_options": preview},
             raw_text=params.text("text"), parse_mode=params.text("parse_mode"), action="send",
         )
+
+    @staticmethod
+    def _link_preview_options(params: _Params) -> JSON | None:
+        """LinkPreviewOptions as given; the Message Telegram returns carries them back."""
+        options = params.json("link_preview_options")
+        if options is not None and not isinstance(options, dict):
+            raise _bad_request("can't parse link preview options JSON object")
+        return options or None
 
     def _edit_message_text(self, params: _Params) -> JSON:
         chat = self._writable_chat(params)
@@ -1925,6 +1935,7 @@ class FakeTelegramAPI:
         )
         # Leaving reply_markup out removes the inline keyboard, as on Telegram.
         markup = self._reply_markup(params, inline_only=True)
+        preview = self._link_preview_options(params)
         current = stored.message
         if (
             current.get("text") == text
@@ -1936,6 +1947,7 @@ class FakeTelegramAPI:
         current["text"] = text
         _set_or_drop(current, "entities", entities)
         _set_or_drop(current, "reply_markup", markup)
+        _set_or_drop(current, "link_preview_options", preview)
         current["edit_date"] = int(self._wall_clock())
         stored.raw_text, stored.parse_mode = params.text("text"), params.text("parse_mode")
         chat.log.append(LogEntry("edit_text", copy.deepcopy(current), self._clock()))
