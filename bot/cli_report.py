@@ -50,6 +50,7 @@ def add_report_commands(commands: Any) -> None:
 
 
 def _format(output: str | None, allowed: tuple[str, ...]) -> str:
+    """The format -o's extension names; Markdown, printed, without -o (a binary format needs a file)."""
     if output is None:
         return "md"
     fmt = Path(output).suffix.lower().lstrip(".")
@@ -82,9 +83,20 @@ def _write(output: str | None, content: bytes) -> None:
     print(f"{output}: {len(content):,} bytes")
 
 
-def _missing(incident_id: str) -> None:
-    print(f"no incident {incident_id}", file=sys.stderr)
-    raise SystemExit(_exit_codes()[0])
+def _incident(settings: Any, incident_id: str) -> tuple[Any, Any]:
+    """The organisation and everything recorded of the incident; exits saying so when there is none."""
+    from handlers.review.snapshot import load_incident
+
+    async def read(db: Any) -> Any:
+        org = await _organisation(db, settings)
+        async with db.reading() as session:
+            return org, await load_incident(session, org, incident_id)
+
+    org, facts = _with_database(settings, read, upgrade=True)
+    if facts is None:
+        print(f"no incident {incident_id}", file=sys.stderr)
+        raise SystemExit(_exit_codes()[0])
+    return org, facts
 
 
 def report_incident(args: argparse.Namespace) -> int:
@@ -93,20 +105,11 @@ def report_incident(args: argparse.Namespace) -> int:
     from handlers.review.document import markdown
     from handlers.review.figures import review
     from handlers.review.review_report import review_document, review_file
-    from handlers.review.snapshot import load_incident
 
     fmt = _format(args.output, REVIEW_FORMATS)
     settings = _settings()
     _quiet()
-
-    async def read(db: Any) -> Any:
-        org = await _organisation(db, settings)
-        async with db.reading() as session:
-            return org, await load_incident(session, org, args.id)
-
-    org, facts = _with_database(settings, read, upgrade=True)
-    if facts is None:
-        _missing(args.id)
+    org, facts = _incident(settings, args.id)
     t, zone = Translator(org.language), ZoneInfo(str(org.timezone))
     figures = review(facts, datetime.now(timezone.utc))
     chart = charts.review_chart(t, zone, figures)
@@ -123,23 +126,11 @@ def report_incident(args: argparse.Namespace) -> int:
 def report_timeline(args: argparse.Namespace) -> int:
     from core.i18n import Translator
     from handlers.review import timeline
-    from handlers.review.snapshot import load_incident
 
     fmt = _format(args.output, TIMELINE_FORMATS)
-    if fmt == "xlsx" and args.output is None:
-        print("xlsx needs -o FILE.xlsx", file=sys.stderr)
-        return _exit_codes()[0]
     settings = _settings()
     _quiet()
-
-    async def read(db: Any) -> Any:
-        org = await _organisation(db, settings)
-        async with db.reading() as session:
-            return org, await load_incident(session, org, args.id)
-
-    org, facts = _with_database(settings, read, upgrade=True)
-    if facts is None:
-        _missing(args.id)
+    org, facts = _incident(settings, args.id)
     t = Translator(org.language)
     _write(args.output, timeline.export(t, ZoneInfo(str(org.timezone)), facts.id, list(facts.entries), fmt))
     return 0
@@ -151,9 +142,6 @@ def report_month(args: argparse.Namespace) -> int:
     from handlers.review.jobs import frame_of
 
     fmt = _format(args.output, REVIEW_FORMATS)
-    if fmt == "pdf" and args.output is None:
-        print("pdf needs -o FILE.pdf", file=sys.stderr)
-        return _exit_codes()[0]
     settings = _settings()
     _quiet()
 
