@@ -400,7 +400,7 @@ def zh_casualties(text: str) -> dict[str, int]:
     subset_pred = w.ZH_SUBSET_PRED if "轻伤" not in text else w.ZH_SUBSET_PRED_NOT_SEVERE
     preds = [_Pred(m.start(), m.end(), kind, subset=bool(subset_pred.fullmatch(m.group())))
              for m in w.ZH_PRED.finditer(text) if (kind := _zh_kind(m, text)) is not None]
-    if not preds and not w.ZH_COMPACT.search(text):
+    if not preds and not w.ZH_COMPACT.search(text) and not w.ZH_COMPACT_STATE_FIRST.search(text):
         return _being_resuscitated(text, dict.fromkeys(KINDS, 0))
     text = _upto_enough(text, preds)
     preds = preds[:MAX_PREDICATES]
@@ -414,8 +414,18 @@ def zh_casualties(text: str) -> dict[str, int]:
     result = _extract(text, counts, preds, _clauses(text, w.ZH_CLAUSE_SEP), w.ZH)
     # 一死两伤: counts and predicates in one breath.
     compact: dict[str, int] = {}
+    shorthand: list[tuple[int, int]] = []  # spans of 困1 伤2 chains, read state first
+    for m in w.ZH_COMPACT_STATE_FIRST.finditer(text):
+        start = m.start()
+        while m is not None:
+            if value := zh_to_int(m["num"]):
+                kind = w.COMPACT_STATE_FIRST_KINDS[m["kind"]]
+                compact[kind] = compact.get(kind, 0) + value
+            end = m.end()
+            m = w.ZH_COMPACT_STATE_FIRST_NEXT.match(text, end)
+        shorthand.append((start, end))
     for m in w.ZH_COMPACT.finditer(text):
-        if any(c.start <= m.start() < c.end for c in counts):
+        if any(c.start <= m.start() < c.end for c in counts) or any(a <= m.start() < b for a, b in shorthand):
             continue
         value = zh_to_int(m["num"])
         if value and not w.ZH_NEGATION.search(text[max(0, m.start() - 6):m.start()]):

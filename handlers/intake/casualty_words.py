@@ -138,6 +138,14 @@ ZH_VAGUE = fastre.compile(r"(?:好几|几十|几|数十|数|若干|不少|许多
 # 一死两伤 / 2死5伤 / 1死3伤2失联
 ZH_COMPACT = fastre.compile(rf"(?<![0-9{_N}])(?P<num>[0-9]{{1,3}}|[{_N}]{{1,3}})(?P<kind>死|伤|失联|失踪)(?![亡者员口痕心])")
 COMPACT_KINDS = {"死": "dead", "伤": "injured", "失联": "missing", "失踪": "missing"}
+# SMS and pager shorthand puts the state first: 困1 伤2, 压1人, 埋2, 伤十来个, 死1伤3 —
+# the state word standing alone (after a space, a mark or another such figure), then the number.
+_STATE_FIRST = (rf"(?P<kind>死|亡|伤|困|埋|压|失联|失踪)(?P<num>[0-9]{{1,3}}|[{_N}]{{1,3}})(?:来|多|余)?(?:人|名|个)?"
+                r"(?=$|[\s，,。；;！!、]|[死伤困埋压亡]|失联|失踪)")
+ZH_COMPACT_STATE_FIRST = fastre.compile(r"(?:^|(?<=[\s，,。；;！!：:、]))" + _STATE_FIRST)
+ZH_COMPACT_STATE_FIRST_NEXT = re.compile(_STATE_FIRST)  # the next figure of a chain: 死1|伤3
+COMPACT_STATE_FIRST_KINDS = {"死": "dead", "亡": "dead", "伤": "injured", "困": "trapped", "埋": "trapped",
+                             "压": "trapped", "失联": "missing", "失踪": "missing"}
 
 # Clauses split at punctuation and spaces, not at 、 (2名老人、1名儿童受伤 is one list),
 # and before 其中/另有/还有…, which start a new statement even without a comma.
