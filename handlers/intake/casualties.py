@@ -351,7 +351,7 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
 
 
 # Words for the dead that name one body: 死者, 遗体, "body recovered".
-_A_BODY = re.compile(r"死者|遗体|尸体|遇难者|dead body|body (?:recovered|of)|body (?:was |has been |had been )?(?:recovered|found|pulled out|retrieved|washed up)")
+_A_BODY = re.compile(r"死者|遗体|尸体|(?:男|女|无名)尸|遇难者|dead body|body (?:recovered|of)|body (?:was |has been |had been )?(?:recovered|found|pulled out|retrieved|washed up)")
 # Someone being resuscitated is alive to the centre (injured), whatever state is told.
 _RESUSCITATING = re.compile(r"\bcpr\b|心肺复苏|正在按|人工呼吸|正在(?:全力)?抢救|抢救中|\bresuscitat")
 # … and being done now, on somebody (not CPR training): one injured even when nobody is counted.
