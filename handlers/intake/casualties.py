@@ -330,6 +330,8 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
         return 1, True  # the person is the predicate's first word: "old man inside" (not 伤者 alone)
     if rules.one_person.match(text, p.end) and not rules.group.match(text, p.end):
         return 1, True  # the person is the object right after it: 砸着他爹, 压着俺娘
+    if rules is w.EN and _HIM_OR_HER.search(text, p.start, p.end):
+        return 1, True  # "we cannot see him", "can't find her": one person, named by the pronoun
     if rules.vehicle.search(before) or rules.person.search(before):
         # 一辆小轿车被困 / kids trapped / vessel lost contact: how many may follow
         # (车上有一家三口, 5 of them, 8 crew); "old people stuck" alone is no figure.
@@ -476,6 +478,7 @@ def _zh_kind(m: re.Match[str], text: str) -> str | None:
 
 
 _SEPARATOR = re.compile(r"[，,。；;\n]")
+_HIM_OR_HER = re.compile(r"\b(?:him|her)\b")
 _LATIN_WORD = re.compile(r"[a-z]{3,}")
 
 
