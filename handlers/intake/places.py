@@ -125,7 +125,7 @@ _ZH_NOT_A_SHORT_PLACE = frozenset(("现场", "附近", "这里", "那里", "这�
 
 _ZH_NEAR_HERE = re.compile(r"这边|那边|那片|这片|这块|那块|一带|附近")
 _ZH_HOSPITAL = re.compile(r"(?:医院|卫生院|急救中心|诊所|卫生室)$")
-_ZH_TREATED = re.compile(r"接诊|收治|送医|送往|转送|送到|治疗|救治|接了|抢救")
+_ZH_TREATED = re.compile(r"接诊|收治|送医|送往|转送|送到|送至|送入|已送|治疗|救治|接了|抢救")
 
 
 def _zh_score(span: str) -> int:
@@ -134,6 +134,11 @@ def _zh_score(span: str) -> int:
     if len(span) == 2 and (span in _ZH_NOT_A_SHORT_PLACE or span[1] in "处侧边面"):
         return 0
     return len({m.group() for m in _ZH_MARKERS.finditer(span)})
+
+
+# 现场 (and 施工 before it) stop a place as the event's words, but at the very end of a clause
+# they close it: 在崖头街道南海路施工现场.
+_ZH_SITE_AT_END = re.compile(r"(?:施工|检修|作业)?现场(?=\s*$)")
 
 
 def _zh_candidate(text: str, start: int, end: int, time_spans: list[tuple[int, int]]) -> tuple[int, int] | None:
@@ -155,6 +160,8 @@ def _zh_candidate(text: str, start: int, end: int, time_spans: list[tuple[int, i
     while stop and _names_a_place(text, stop, end):
         stop = _ZH_STOP.search(text, stop.end(), end)  # 电动车维修店起火: the shop, then the event
     stop_at = stop.start() if stop else end
+    if stop and stop_at - start >= 2 and (site := _ZH_SITE_AT_END.match(text, stop_at, end)):
+        stop_at = site.end()  # 在崖头街道南海路施工现场 / 金海石化检修现场: the site ends the place
     if stop and stop.group() == "山火" and stop_at - start >= 2:
         stop_at += 1  # 北岭山火已扑灭: the 山 belongs to the name
     for a, _b in time_spans:
@@ -360,6 +367,11 @@ _FROM_DISTANCE = frozenset(
 )
 
 
+_EN_HOSPITAL = re.compile(r"\b(?:hospital|clinic|infirmary|health cent(?:re|er))\b")
+_EN_TREATED_BEFORE = re.compile(
+    r"\b(?:taken|rushed|sent|admitted|died|treated|airlifted|flown|transferred|transported|brought|recovering|being treated)"
+    r"\s+(?:\w+\s+)?(?:to|in|at|into)\s+(?:the\s+|a\s+)?$"
+)
 _EN_FINAL_PLACE = re.compile(r"[,;:–—-]\s*((?:\d+[A-Za-z]?\s+)?(?:[A-Z][\w'-]*\s+){0,4}[A-Z][\w'-]*)\s*[.!]*\s*$")
 
 
@@ -386,6 +398,8 @@ def en_location(text: str, times: list[ClockTime]) -> tuple[int, int] | None:
             d = _DISTANCE_BEFORE.search(text, max(0, m.start() - 40), m.start())
             if d:
                 start = d.start()
+        if _EN_HOSPITAL.search(low, start, end) and _EN_TREATED_BEFORE.search(low, max(0, pos - 40), pos):
+            continue  # "died in hospital", "taken to the county hospital": where they went, not where it happened
         if score == 0:
             # "at the golf course": an unnamed place after "at the" is still a place.
             if m is None or not m.group().lower().startswith("at the"):
