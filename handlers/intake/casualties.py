@@ -304,6 +304,8 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
         if count.someone:  # 有人被困: one person, but a headcount may follow
             if w.HOW_MANY_UNKNOWN.search(text, p.end):
                 return None  # 有人受伤 具体几个不知道: people, but no figure
+            if text[count.start:count.end] == "人" and tally.implied.get(p.kind) == 1:
+                return None  # 电工…被电打了 人倒地上了: a bare 人 is the one already told of
             return 1, True
         return _with_listed(text, count, mine, later, rules), False
     if p.kind in done:
