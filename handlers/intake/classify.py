@@ -46,7 +46,7 @@ _CHATTER_ZH = fastre.compile(
     r"会议(?!室|中心)|开会(?!的)|例会|总结会|调度会|视频会|召开|"                    # meetings
     r"表彰|名单|请(?!求).{0,6}(?:报一下|发一下|汇总|提交|报送)|"              # paperwork
     r"辛苦了"                                                               # thanks
-    r"|如果发生|假如发生|一旦发生|网传|谣言|假消息|不实消息|辟谣|看新闻|新闻里|谁有.{0,10}(?:电话|联系方式)"
+    r"|无复燃|人员(?:已)?(?:全部)?撤回|如果发生|假如发生|一旦发生|网传|谣言|假消息|不实消息|辟谣|看新闻|新闻里|谁有.{0,10}(?:电话|联系方式)"
     # rumours and hearsay asked about, false alarms, all-clear, videos and jokes, plans
     r"|网上说|网上传|朋友圈说|群里传|(?:朋友圈|网上|群里|抖音|视频号)(?:在|都在|有人)传|谣传|别信|不要信|不要相信|梦见|梦到|真的假的|是真的吗|谁知道真假|不知真假|虚惊一场|误报|经核实(?:无|没有|不是|系)|"
     r"一切正常|都正常|均正常|视频里|的视频|这视频|那视频|笑死|哈哈|呵呵|推演|桌面演|"
@@ -56,7 +56,7 @@ _CHATTER_ZH = fastre.compile(
     # hyperbole and games: 快被作业压死了, 累死了, 队友全挂了; things (not people) dropped in water
     # news from other provinces and abroad, films and books, simulated scenarios, summaries, insurance
     r"|外省|邻省|省外|外地(?:近期|最近|已|又)?(?:发生|出现)|国外|外国|某某?省|某国|隔壁县|邻县|外县|邻市|隔壁市|外市|恢复得(?:挺|很|不错|还行)|恢复(?:得)?(?:挺|很)好|电影|电视剧|纪录片|小说里|模拟|总结|月报|周报|保险公司|理赔|"
-    r"让不让人活|不让人活了|赔偿|保险(?:能|会|怎么)?赔|正常范围|"
+    r"让不让人活|不让人活了|赔偿|(?:老板|领导|经理|主任|我|他|她)(?:都|就|真|快)?要(?:气)?(?:爆炸|炸)了|保险(?:能|会|怎么)?赔|正常范围|"
     # paperwork about an incident; places where accidents happen often (a complaint, not an event)
     r"(?:情况说明|评估报告|调查报告|总结报告|材料)[^，,。]{0,8}(?:写好|审阅|审核|修改|发你|发我|上传|交了)|请审阅|"
     r"(?:老|经常|总|常常|老是|总是)(?:是)?(?:出|发生)(?:车祸|事故|事)|"
@@ -558,7 +558,7 @@ HARD, SOFT, AMBIENT = "hard", "soft", "ambient"
 # Chatter words that a real report also carries in passing (其余人员均正常, 伤者名单正在核实,
 # 正在召开紧急调度会, 哈哈 不是开玩笑): they veto a message only when it states no casualty.
 _AMBIENT_ZH = fastre.compile(
-    r"一切正常|都正常|均正常|名单|会议(?!室|中心)|开会(?!的)|例会|调度会|视频会|召开|哈哈|呵呵|笑死|可能(?:出现|发生|引发|造成)|别信|不要信"
+    r"一切正常|都正常|均正常|无复燃|人员(?:已)?(?:全部)?撤回|名单|会议(?!室|中心)|开会(?!的)|例会|调度会|视频会|召开|哈哈|呵呵|笑死|可能(?:出现|发生|引发|造成)|别信|不要信"
 )
 _AMBIENT_EN = fastre.compile(r"\bhaha\w*\b|\blol\b|\bmeetings?\b|\bbriefing\b")
 

@@ -38,7 +38,9 @@ _ZH_MARKERS = fastre.compile(
     r"社区|新村|庄|屯|寨|门口|附近|食品|宿舍|礁石|海边|堤|渔港|方向|水平|人行道|馆|出口|入口|"
     r"坝|通道|泊位|敬老院|养老院|服务区|收费站|加油站|车站|场|"
     # village groups, gorges, bases and estates that spoken reports name last (在沙洲村三组, 在石门峡)
-    r"园|峡|谷|基地|沟|坪|苑|府|滩|堡|铺|度假村|项目部?|标段|机场"
+    r"园|峡|谷|基地|沟|坪|苑|府|滩|堡|铺|度假村|项目部?|标段|机场|"
+    # rooms and the parts of a chemical plant its safety officers name (化验室, 装车台, 管廊, 泵房)
+    r"(?:实验|化验|办公|配电|控制|操作|值班|锅炉|设备)室|教室|装车台|装卸台|栈台|泵房|管廊|装置区|厂区|库区"
 )
 _ZH_EXPLICIT = fastre.compile(r"(?:地址|地点|位置|事发地点|事发地|坐标)\s*(?:是|在|为|:|：)?\s*|位于")
 # Clauses end at punctuation, and at spaces between Chinese words ("石岛龙云路 公交车…"),
