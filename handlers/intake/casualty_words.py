@@ -102,7 +102,9 @@ ZH_GE_IS_PERSON = re.compile(
 ZH_PAIR = fastre.compile(
     rf"(?<![0-9{_N}])(?:俩|仨)(?=人|(?:{ZH_PERSON})|[\u4e00-\u9fff]{{1,3}}(?:员|工|的)|\s*(?:[，,。！!；;\s]|$)|"
     # …or straight before what happened to them: 还有俩找不着, 仨被埋了
-    r"(?:都|也|还|已经)?(?:找不|没找|失联|失踪|被|受伤|死|伤了|困|埋|压|卡|出不|下落|没上来|没出来))"
+    r"(?:都|也|还|已经)?(?:找不|没找|失联|失踪|被|受伤|死|伤了|困|埋|压|卡|出不|下落|没上来|没出来)"
+    # …or where they are (俺们仨在山里迷路了)
+    r"|在(?=[^，,。]{1,8}(?:迷路|被困|困|出不来|下不来|上不来|走不了)))"
 )
 # A clause that is only a number of people, at the end: "…出不来 有三个", "…得有二十来个".
 # Also hedged (估计三四个, 起码俩), or where they are (上面两个人, 一共三个老人).

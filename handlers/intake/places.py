@@ -374,6 +374,10 @@ _EN_TREATED_BEFORE = re.compile(
     r"\b(?:taken|rushed|sent|admitted|died|treated|airlifted|flown|transferred|transported|brought|recovering|being treated)"
     r"\s+(?:\w+\s+)?(?:to|in|at|into)\s+(?:the\s+|a\s+)?$"
 )
+_EN_COORDINATES = re.compile(
+    r"\b(?:position|posn|pos|location|coordinates|lat)\b[:\s]*((?:\d{1,2}[\s°-]*\d{1,2}(?:\.\d+)?['′]?\s*[NS])[\s,/]*(?:lon\s*)?(?:\d{1,3}[\s°-]*\d{1,2}(?:\.\d+)?['′]?\s*[EW]))\b",
+    _I,
+)
 _EN_FINAL_PLACE = re.compile(r"[,;:–—-]\s*((?:\d+[A-Za-z]?\s+)?(?:[A-Z][\w'-]*\s+){0,4}[A-Z][\w'-]*)\s*[.!]*\s*$")
 
 
@@ -385,6 +389,8 @@ def en_location(text: str, times: list[ClockTime]) -> tuple[int, int] | None:
     time_starts = frozenset(t.start for t in times)
     candidates = [(m.end(), m.end() + 160, m) for m in _EN_PREP.finditer(text)]
     candidates += [(m.start(), m.end(), None) for m in _EN_BEFORE_HAZARD.finditer(text)]
+    for c in _EN_COORDINATES.finditer(text):  # MAYDAY …, position 37 05N 122 40E: a position, whatever else is named
+        return c.start(1), c.end(1)
     final = _EN_FINAL_PLACE.search(text)
     if final:  # "…, we're upstairs with the kids, Riverside Drive": the caller ends with where
         candidates.append((final.start(1), len(text), None))
