@@ -378,6 +378,12 @@ _EN_TREATED_BEFORE = re.compile(
     r"\b(?:taken|rushed|sent|admitted|died|treated|airlifted|flown|transferred|transported|brought|recovering|being treated)"
     r"\s+(?:\w+\s+)?(?:to|in|at|into)\s+(?:the\s+|a\s+)?$"
 )
+# Port and factory staff open with the numbered spot: Quay crane 7, Pier 2, Cold store 3, Berth 5.
+_EN_OPENING_PLACE = re.compile(
+    r"\s*((?:[A-Z][a-z]+\s+)?(?:[A-Za-z]+\s+)?(?:crane|berth|pier|quay|wharf|dock|store|warehouse|yard|gate|block|tank|hold|"
+    r"shed|building|hall|workshop|room|platform|hangar|terminal|jetty|silo|Crane|Berth|Pier|Quay|Wharf|Dock|Store|Warehouse|"
+    r"Yard|Gate|Block|Tank|Hold|Shed|Building|Hall|Workshop|Room|Platform|Hangar|Terminal|Jetty|Silo)\s+(?:No\.?\s*)?\d+[A-Za-z]?)(?=[\s,:;.])"
+)
 _EN_COORDINATES = re.compile(
     r"\b(?:position|posn|pos|location|coordinates|lat)\b[:\s]*((?:\d{1,2}[\s°-]*\d{1,2}(?:\.\d+)?['′]?\s*[NS])[\s,/]*(?:lon\s*)?(?:\d{1,3}[\s°-]*\d{1,2}(?:\.\d+)?['′]?\s*[EW]))\b",
     _I,
@@ -395,6 +401,9 @@ def en_location(text: str, times: list[ClockTime]) -> tuple[int, int] | None:
     candidates += [(m.start(), m.end(), None) for m in _EN_BEFORE_HAZARD.finditer(text)]
     for c in _EN_COORDINATES.finditer(text):  # MAYDAY …, position 37 05N 122 40E: a position, whatever else is named
         return c.start(1), c.end(1)
+    opening = _EN_OPENING_PLACE.match(text)
+    if opening:  # "Quay crane 7 operator fainted", "Pier 2 lamp post came down": the numbered spot opens it
+        candidates.append((opening.start(1), opening.end(1), None))
     final = _EN_FINAL_PLACE.search(text)
     if final:  # "…, we're upstairs with the kids, Riverside Drive": the caller ends with where
         candidates.append((final.start(1), len(text), None))
