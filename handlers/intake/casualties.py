@@ -304,6 +304,8 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
         if count.someone:  # 有人被困: one person, but a headcount may follow
             if w.HOW_MANY_UNKNOWN.search(text, p.end):
                 return None  # 有人受伤 具体几个不知道: people, but no figure
+            if text[count.start:count.end] == "人" and tally.implied.get(p.kind) == 1:
+                return None  # 电工…被电打了 人倒地上了: a bare 人 is the one already told of
             return 1, True
         return _with_listed(text, count, mine, later, rules), False
     if p.kind in done:
@@ -330,6 +332,8 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
         return 1, True  # the person is the predicate's first word: "old man inside" (not 伤者 alone)
     if rules.one_person.match(text, p.end) and not rules.group.match(text, p.end):
         return 1, True  # the person is the object right after it: 砸着他爹, 压着俺娘
+    if rules is w.EN and _HIM_OR_HER.search(text, p.start, p.end):
+        return 1, True  # "we cannot see him", "can't find her": one person, named by the pronoun
     if rules.vehicle.search(before) or rules.person.search(before):
         # 一辆小轿车被困 / kids trapped / vessel lost contact: how many may follow
         # (车上有一家三口, 5 of them, 8 crew); "old people stuck" alone is no figure.
@@ -351,7 +355,7 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
 
 
 # Words for the dead that name one body: 死者, 遗体, "body recovered".
-_A_BODY = re.compile(r"死者|遗体|尸体|遇难者|dead body|body (?:recovered|of)|body (?:was |has been |had been )?(?:recovered|found|pulled out|retrieved|washed up)")
+_A_BODY = re.compile(r"死者|遗体|尸体|(?:男|女|无名)尸|遇难者|dead body|body (?:recovered|of)|body (?:was |has been |had been )?(?:recovered|found|pulled out|retrieved|washed up)")
 # Someone being resuscitated is alive to the centre (injured), whatever state is told.
 _RESUSCITATING = re.compile(r"\bcpr\b|心肺复苏|正在按|人工呼吸|正在(?:全力)?抢救|抢救中|\bresuscitat")
 # … and being done now, on somebody (not CPR training): one injured even when nobody is counted.
@@ -400,7 +404,7 @@ def zh_casualties(text: str) -> dict[str, int]:
     subset_pred = w.ZH_SUBSET_PRED if "轻伤" not in text else w.ZH_SUBSET_PRED_NOT_SEVERE
     preds = [_Pred(m.start(), m.end(), kind, subset=bool(subset_pred.fullmatch(m.group())))
              for m in w.ZH_PRED.finditer(text) if (kind := _zh_kind(m, text)) is not None]
-    if not preds and not w.ZH_COMPACT.search(text):
+    if not preds and not w.ZH_COMPACT.search(text) and not w.ZH_COMPACT_STATE_FIRST.search(text):
         return _being_resuscitated(text, dict.fromkeys(KINDS, 0))
     text = _upto_enough(text, preds)
     preds = preds[:MAX_PREDICATES]
@@ -414,8 +418,18 @@ def zh_casualties(text: str) -> dict[str, int]:
     result = _extract(text, counts, preds, _clauses(text, w.ZH_CLAUSE_SEP), w.ZH)
     # 一死两伤: counts and predicates in one breath.
     compact: dict[str, int] = {}
+    shorthand: list[tuple[int, int]] = []  # spans of 困1 伤2 chains, read state first
+    for m in w.ZH_COMPACT_STATE_FIRST.finditer(text):
+        start = m.start()
+        while m is not None:
+            if value := zh_to_int(m["num"]):
+                kind = w.COMPACT_STATE_FIRST_KINDS[m["kind"]]
+                compact[kind] = compact.get(kind, 0) + value
+            end = m.end()
+            m = w.ZH_COMPACT_STATE_FIRST_NEXT.match(text, end)
+        shorthand.append((start, end))
     for m in w.ZH_COMPACT.finditer(text):
-        if any(c.start <= m.start() < c.end for c in counts):
+        if any(c.start <= m.start() < c.end for c in counts) or any(a <= m.start() < b for a, b in shorthand):
             continue
         value = zh_to_int(m["num"])
         if value and not w.ZH_NEGATION.search(text[max(0, m.start() - 6):m.start()]):
@@ -466,6 +480,7 @@ def _zh_kind(m: re.Match[str], text: str) -> str | None:
 
 
 _SEPARATOR = re.compile(r"[，,。；;\n]")
+_HIM_OR_HER = re.compile(r"\b(?:him|her)\b")
 _LATIN_WORD = re.compile(r"[a-z]{3,}")
 
 

@@ -24,6 +24,8 @@ ZH_PERSON = (
     r"骑[^，,。 ]{1,3}的|小哥|阿姨|大叔|大姐|宿管|保洁|环卫工|学员|游泳的|驴友|大人|成人|成年人|小朋友|老年人|"
     r"年轻人|中年人|男性|女性|伤员|伤者|主人|老板|负责人|店员|租户|房主|船主|车主|货主|"
     r"厨师|服务员|老头|老太太|小伙子|俺爹|俺娘|男人|媳妇|闺女|儿子|老伴|产妇|钓鱼者|护士|医生|骑车人|理货员|检修工|"
+    # the jobs of forest rangers' and chemical plants' own people (一个焊工烧伤, 护林员被马蜂蛰了)
+    r"护林员|巡护员|巡山员|安全员|巡检员|巡检工|焊工|电工|仓管员|保管员|化验员|扑火队员|操作员|维修工|维修员|装卸工|搬运工|"
     r"娃|娃娃|学童|幼儿|老乡|农民|渔工|养殖户|船老大|游泳者|路过的|过路的|老母亲|老父亲|小孙子|小孙女|户主|副驾驶|副驾|"
     r"[王李张刘陈杨赵黄周吴徐孙马朱胡林郭何高罗郑梁谢宋唐许韩冯邓曹彭曾田董袁潘于蒋蔡杜叶程苏魏吕丁沈姚卢姜崔钟谭陆汪范金石贾夏方白孟秦江薛]某(?:某)?|"
     r"女工|男工|工友|民工|帮工|驾驶人|驾乘人员|司乘人员|乘员|路人|邻居|爷爷|奶奶|姥姥|姥爷|小姑娘|姑娘|"
@@ -35,7 +37,7 @@ ZH_PERSON_RE = fastre.compile(ZH_PERSON)
 _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
     ("dead",
      r"死亡|身亡|遇难|丧生|罹难|殒命|(?<![愁累饿热笑气吓急烦困忙馋渴美乐闷挤懒齁臭丑冷晒疼痒憋怕想爱恨酸甜辣咸])死了|去世|牺牲|不治|无生命体征|没有生命体征|没了呼吸|当场死亡|尸体|遗体|死者|"
-     r"溺亡|遇难者|没气了|没有气了|脸朝下|没有呼吸|没呼吸了|没有心跳|抢救无效|(?<=[人机者孩])没了|"
+     r"溺亡|遇难者|(?:男|女|无名)尸|没气了|没有气了|脸朝下|没有呼吸|没呼吸了|没有心跳|抢救无效|(?<=[人机者孩])没了|"
      # killed by what happened to them: 烧死, 砸死, 撞死, 淹死 (not 吓死, 累死, 笑死)
      r"(?:烧|淹|砸|撞|压|摔|炸|电|冻|闷|呛|熏|毒|轧|碾)死|没了气|断气|断了气|咽气|当场(?:就)?没了|当场(?:就)?不行了|没(?:能)?(?:抢)?救过来"),
     ("missing",
@@ -54,7 +56,7 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
      r"(?:还|都|仍|也)在(?:底下|下面|下边|下头|水里|里边|屋里|房里|楼里|车里|家里)|掉进去|掉下去|(?<=电梯)(?:卡|停)(?:住)?了"),
     ("injured",
      r"受伤|受了伤|伤员|伤者|伤亡|轻伤|重伤|轻微伤|轻微受伤|烧伤|烫伤|灼伤|砸伤|压伤|撞伤|摔伤|跌伤|刺伤|割伤|划伤|擦伤|扭伤|咬伤|"
-     r"呛伤|炸伤|冻伤|骨折|流血|出血|中毒|中暑|昏迷|晕倒|昏倒|晕厥|休克|头晕|呕吐|腹痛|腹泻|胸闷|呼吸困难|抽搐|"
+     r"呛伤|炸伤|冻伤|溅伤|被[^，,。 ]{0,3}溅(?:到|着|了)|骨折|流血|出血|中毒|中暑|昏迷|晕倒|昏倒|晕厥|休克|头晕|呕吐|腹痛|腹泻|胸闷|呼吸困难|抽搐|"
      r"不适|送医|就医|住院(?![部处楼])|伤了|伤势|伤情|头痛|头疼|恶心|咳嗽|胸痛|乏力|刺痛|撞飞|被撞倒|撞倒|被撞伤|"
      r"躺地上|倒地不起|不省人事|没有意识|失去意识|意识不清|神志不清|倒地|倒在(?!沙发|床|炕)|心脏病|(?<![累烦闷气])(?<![累烦闷气]到)窒息|受轻伤|受重伤|烧烫伤|"
      r"熏晕|熏伤|熏倒|呛晕|呛着|电倒|被电|叫不醒|一动不动|躺着不动|不动了|没动静|喘不上气|喘不过气|肚子疼|拉肚子|"
@@ -100,7 +102,9 @@ ZH_GE_IS_PERSON = re.compile(
 ZH_PAIR = fastre.compile(
     rf"(?<![0-9{_N}])(?:俩|仨)(?=人|(?:{ZH_PERSON})|[\u4e00-\u9fff]{{1,3}}(?:员|工|的)|\s*(?:[，,。！!；;\s]|$)|"
     # …or straight before what happened to them: 还有俩找不着, 仨被埋了
-    r"(?:都|也|还|已经)?(?:找不|没找|失联|失踪|被|受伤|死|伤了|困|埋|压|卡|出不|下落|没上来|没出来))"
+    r"(?:都|也|还|已经)?(?:找不|没找|失联|失踪|被|受伤|死|伤了|困|埋|压|卡|出不|下落|没上来|没出来)"
+    # …or where they are (俺们仨在山里迷路了)
+    r"|在(?=[^，,。]{1,8}(?:迷路|被困|困|出不来|下不来|上不来|走不了)))"
 )
 # A clause that is only a number of people, at the end: "…出不来 有三个", "…得有二十来个".
 # Also hedged (估计三四个, 起码俩), or where they are (上面两个人, 一共三个老人).
@@ -138,6 +142,14 @@ ZH_VAGUE = fastre.compile(r"(?:好几|几十|几|数十|数|若干|不少|许多
 # 一死两伤 / 2死5伤 / 1死3伤2失联
 ZH_COMPACT = fastre.compile(rf"(?<![0-9{_N}])(?P<num>[0-9]{{1,3}}|[{_N}]{{1,3}})(?P<kind>死|伤|失联|失踪)(?![亡者员口痕心])")
 COMPACT_KINDS = {"死": "dead", "伤": "injured", "失联": "missing", "失踪": "missing"}
+# SMS and pager shorthand puts the state first: 困1 伤2, 压1人, 埋2, 伤十来个, 死1伤3 —
+# the state word standing alone (after a space, a mark or another such figure), then the number.
+_STATE_FIRST = (rf"(?P<kind>死|亡|伤|困|埋|压|失联|失踪)(?P<num>[0-9]{{1,3}}|[{_N}]{{1,3}})(?:来|多|余)?(?:人|名|个)?"
+                r"(?=$|[\s，,。；;！!、]|[死伤困埋压亡]|失联|失踪)")
+ZH_COMPACT_STATE_FIRST = fastre.compile(r"(?:^|(?<=[\s，,。；;！!：:、]))" + _STATE_FIRST)
+ZH_COMPACT_STATE_FIRST_NEXT = re.compile(_STATE_FIRST)  # the next figure of a chain: 死1|伤3
+COMPACT_STATE_FIRST_KINDS = {"死": "dead", "亡": "dead", "伤": "injured", "困": "trapped", "埋": "trapped",
+                             "压": "trapped", "失联": "missing", "失踪": "missing"}
 
 # Clauses split at punctuation and spaces, not at 、 (2名老人、1名儿童受伤 is one list),
 # and before 其中/另有/还有…, which start a new statement even without a comma.
@@ -197,7 +209,7 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"no sign of (?:him|her|them)|swept away|washed away|carried away|disappeared|vanished|gone under|went under|"
      r"(?:got|are|were|is|was) lost\b|lost on\b|(?:hasn'?t|has not|haven'?t|have not) been seen|nobody has seen (?:him|her|them)"),
     ("trapped",
-     r"trapped|stranded|stuck|pinned|buried|(?:can'?t|cannot|could not|couldn'?t|unable to) (?:leave|get away|get off|go out)|cut off by (?:the )?(?:rising )?(?:water|floods?|floodwaters?|tide|river|sea)|can't get out|cannot get out|unable to get out|still inside|"
+     r"trapped|stranded|stuck|pinned|buried|(?:can'?t|cannot|could not|couldn'?t|unable to) (?:leave|get away|get off|go out|walk out)|cut off by (?:the )?(?:rising )?(?:water|floods?|floodwaters?|tide|river|sea)|can't get out|cannot get out|unable to get out|still inside|"
      r"still in there|inside still|still down there|can't climb out|cannot climb out|unable to climb out|"
      r"can't get down|cannot get down|clinging|holding onto|on the roof|(?<!slipped )(?<!fell )(?<!tripped )on the rocks|under the rubble|"
      r"under (?:the )?debris|cut off by the tide|can'?t escape|cannot escape|unable to escape|marooned|wedged|"
@@ -216,7 +228,7 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"head injury|cuts? to|cut by|coughing|short of breath|overcome|critical|down|not moving|lying|chest pain|"
      r"stroke|drowsy|in hospital|fever|rash|measles|cases|sent home|sent to the nurse|burned|broken leg|"
      r"seizures?|heart attack|fitting|chest pains?|head cut|in shock|bruised|scratches|sprained|gash(?:ed)?|"
-     r"can'?t get up|cannot get up|unable to get up|can'?t stand up|choking|turning blue|can'?t walk|cannot walk|"
+     r"can'?t get up|cannot get up|unable to get up|can'?t stand up|choking|turning blue|(?:can'?t|cannot|can not) breathe|lips (?:are |turning |turned |gone )?blue|(?:can'?t|cannot|cant|can not|unable to) (?:move|feel) (?:his |her |their |my |both )?(?:legs?|arms?)|can'?t walk|cannot walk|"
      r"crushed (?:his |her |a |the )?(?:hand|leg|foot|arm|fingers?|chest)|"
      r"(?:hit|struck) (?:on|in) the (?:head|face|chest|back)|(?:arm|hand|leg|foot|finger)s? (?:was |got |is )?(?:caught|crushed|trapped|stuck) in|"
      r"(?:arm|leg|ankle|wrist|hip|nose|bone|foot|hand)s? (?:is |are |looks |look |seems |might be |may be )?broken|stings?|stung|swelling|swollen|"
@@ -295,7 +307,7 @@ HOW_MANY_UNKNOWN = fastre.compile(
     r"\bhow many\b"
 )
 # Between a predicate and the count that follows it: "burns to 2 workers", "困住了 2人".
-POST_GAP = re.compile(r"\s*(?:了|的|着)?\s*|\s+(?:to|of|in|among|for)\s+|(?:人数|人员)?(?:已|现)?(?:增至|增加到|上升至|上升到|达到?|为)")
+POST_GAP = re.compile(r"\s*(?:了|的|着)?\s*|\s+(?:to|of|in|among|for)\s+|(?:人数|人员)?(?:已|现)?(?:增至|增加到|增加至|上升至|上升到|升至|升到|攀升至|达到?|为)")
 
 
 @dataclass(frozen=True)
@@ -341,7 +353,7 @@ ZH = Rules(
     lift=fastre.compile(r"电梯|轿厢"),
     vehicle=fastre.compile(r"车|船|艇|电梯|吊厢|缆车|索道"),
     subset=fastre.compile(r"^\W*(?:其中|包括|含|内有)"),
-    override=fastre.compile(r"^\W*(?:还有|仍有|尚有|目前共|目前|现共|现累计|现有|截至目前共?|共有|共计|累计|总共|合计)|增至|增加到|上升至|上升到|(?:仍|尚|还)(?:被困|在|未|没)"),
+    override=fastre.compile(r"^\W*(?:还有|仍有|尚有|目前共|目前|现共|现累计|现有|截至目前共?|共有|共计|累计|总共|合计)|增至|增加到|增加至|上升至|上升到|升至|升到|攀升至|(?:仍|尚|还)(?:被困|在|未|没)"),
     additive=fastre.compile(r"另有|另外|还有|也有|又有|此外"),
     link=re.compile(rf"[\u4e00-\u9fff]{{0,3}}?(?:{ZH_PERSON})\s*(?:和|与|及|以及|、|加|还有)?\s*|\s*(?:和|与|及|以及|、|加)\s*"),
     window=20,

@@ -38,7 +38,7 @@ _UNIT_NOTICE = re.compile(r"\W*[^，,。：:\s\n]{1,10}(?<!紧急)(?:提醒|温�
 _CHATTER_ZH = fastre.compile(
     r"演练|演习|拉练|"                                                      # drills
     r"今年以来|年以来|同比|环比|共发生.{0,8}[0-9]+起|[0-9]+起(?:火灾|事故|警情)|"  # statistics
-    r"(?:火警|火灾|事故|警情|救援|险情|出警)[0-9]+起|(?:本周|本月|本年度?|全年|上半年|下半年|本季度|上周|上月)[^，,。]{0,6}(?:共|累计)|"
+    r"(?:火警|火灾|事故|警情|救援|险情|出警)[0-9]+起|(?:本周|本月|本年度?|全年|上半年|下半年|本季度|上周|上月|月度|年度|季度)[^。]{0,12}[0-9]+起|(?:月度|年度|季度|本周|本月)统计|(?:本周|本月|本年度?|全年|上半年|下半年|本季度|上周|上月)[^，,。]{0,6}(?:共|累计)|"
     r"请忽略|经核实(?:是|为)|(?:是|系)[^，,。 ]{0,6}(?:烧纸|烧荒|烧秸秆|烧麦秸|烧垃圾|烧树叶|做饭|烧烤|熏肉|放鞭炮|放烟花|放炮仗)[^。]{0,16}(?:没事|无事|已处理|不用|看着)|"
     r"(?:网上|朋友圈|抖音|快手|群里)[^，,。 ]{0,4}发(?:视频|图片|照片)说|日本|韩国|土耳其|印尼|印度尼西亚|菲律宾|尼泊尔|意大利|美国|墨西哥|智利|缅甸|越南|泰国|"                                                              # tests
     r"预计.{0,12}(?:影响|登陆|来袭|到达|抵达|降雨|降水|强降|过境|出现)|预报|发布.{0,8}预警|预警信号|"
@@ -46,17 +46,17 @@ _CHATTER_ZH = fastre.compile(
     r"会议(?!室|中心)|开会(?!的)|例会|总结会|调度会|视频会|召开|"                    # meetings
     r"表彰|名单|请(?!求).{0,6}(?:报一下|发一下|汇总|提交|报送)|"              # paperwork
     r"辛苦了"                                                               # thanks
-    r"|如果发生|假如发生|一旦发生|网传|谣言|假消息|不实消息|辟谣|看新闻|新闻里|谁有.{0,10}(?:电话|联系方式)"
+    r"|无复燃|人员(?:已)?(?:全部)?撤回|如果发生|假如发生|一旦发生|网传|谣言|假消息|不实消息|辟谣|看新闻|新闻里|谁有.{0,10}(?:电话|联系方式)"
     # rumours and hearsay asked about, false alarms, all-clear, videos and jokes, plans
     r"|网上说|网上传|朋友圈说|群里传|(?:朋友圈|网上|群里|抖音|视频号)(?:在|都在|有人)传|谣传|别信|不要信|不要相信|梦见|梦到|真的假的|是真的吗|谁知道真假|不知真假|虚惊一场|误报|经核实(?:无|没有|不是|系)|"
     r"一切正常|都正常|均正常|视频里|的视频|这视频|那视频|笑死|哈哈|呵呵|推演|桌面演|"
-    r"(?:出院|回家|脱离危险).{0,12}(?:谢谢|感谢|放心)|(?:有|发生了?|共)(?:[0-9]*[02-9]|[二两三四五六七八九十几][一二两三四五六七八九十几]*)起(?!火)|"
+    r"(?:出院|回家|脱离危险).{0,12}(?:谢谢|感谢|放心)|(?:都|均|人)?(?:没事|平安|无恙|无大碍|无碍)[^。]{0,8}(?:谢谢|感谢)|(?:有|发生了?|共)(?:[0-9]*[02-9]|[二两三四五六七八九十几][一二两三四五六七八九十几]*)起(?!火)|"
     r"(?:将于|拟于|定于)(?:明天|明日|今晚|后天|下周|[0-9一二三四五六七八九十]+[日号月])|"
     r"请查看附件|见附件|引以为戒|警示教育|举一反三|(?:热|累|饿|困|冷|晒)得?(?:要|快)(?:中暑|死|晕|冻死|晒死)了|[蓝黄橙红]色预警|寻(?:狗|猫)|(?:猫|狗|狗狗|猫咪|宠物)(?:丢了|走丢了|跑丢了|跑了|不见了)"
     # hyperbole and games: 快被作业压死了, 累死了, 队友全挂了; things (not people) dropped in water
     # news from other provinces and abroad, films and books, simulated scenarios, summaries, insurance
     r"|外省|邻省|省外|外地(?:近期|最近|已|又)?(?:发生|出现)|国外|外国|某某?省|某国|隔壁县|邻县|外县|邻市|隔壁市|外市|恢复得(?:挺|很|不错|还行)|恢复(?:得)?(?:挺|很)好|电影|电视剧|纪录片|小说里|模拟|总结|月报|周报|保险公司|理赔|"
-    r"让不让人活|不让人活了|赔偿|保险(?:能|会|怎么)?赔|正常范围|"
+    r"让不让人活|不让人活了|赔偿|(?:老板|领导|经理|主任|我|他|她)(?:都|就|真|快)?要(?:气)?(?:爆炸|炸)了|保险(?:能|会|怎么)?赔|正常范围|"
     # paperwork about an incident; places where accidents happen often (a complaint, not an event)
     r"(?:情况说明|评估报告|调查报告|总结报告|材料)[^，,。]{0,8}(?:写好|审阅|审核|修改|发你|发我|上传|交了)|请审阅|"
     r"(?:老|经常|总|常常|老是|总是)(?:是)?(?:出|发生)(?:车祸|事故|事)|"
@@ -101,7 +101,7 @@ _CHATTER_EN = fastre.compile(
     r"\b(?:missing|lost) (?:cat|dog|puppy|kitten|parrot|pet)s?\b|\bhas anyone seen my (?:cat|dog|puppy|kitten|parrot|pet)\b"
     # idioms and all-clears: drowning in emails, my career crashed, this song is fire, false alarm
     r"|\bdrowning in (?:e-?mails|work|paperwork|debt|homework|assignments|messages|calls|requests|tickets|bills|meetings|deadlines)\b|\b(?:career|marriage|market|stocks?|shares|prices?|sales)\s+(?:has |have |had )?(?:crashed|collapsed|tanked)\b|"
-    r"\b(?:song|track|album|beat|outfit|look|game|this|that) (?:is|was|looks|sounds) (?:straight )?fire\b|\b(?:car ?crash|train ?wreck|disaster|nightmare) of an? (?:day|morning|week|meeting|game|match|year)\b|(?<!not a )(?<!no )\bfalse alarm\b"
+    r"\b(?:song|track|album|beat|outfit|look|game|this|that|pot|food|dish|meal|pizza|burger|noodles|party|show|concert|vibes?|fit|set) (?:is|was|looks|sounds|tastes) (?:straight )?fire\b|\b(?:car ?crash|train ?wreck|disaster|nightmare) of an? (?:day|morning|week|meeting|game|match|year)\b|(?<!not a )(?<!no )\bfalse alarm\b"
 )
 # Training and courses: chatter, unless someone was actually hurt ("collapsed during training").
 _TRAINING = fastre.compile(r"培训|讲座|\btraining\b|\bworkshop\b|\bseminar\b")
@@ -133,7 +133,7 @@ _DISTRESS = fastre.compile(
 
 _VESSEL_ZH = r"(?:船|舢板|舢舨|快艇|皮划艇|游艇|艇|轮渡|渡轮|货轮|客轮|筏)"
 _VESSEL_EN = r"(?:boat|ship|vessel|ferry|trawler|yacht|kayak|canoe|dinghy|barge|tanker ship|freighter|sampan)s?"
-_VEHICLE_ZH = r"(?:车|货车|轿车|客车|公交|大巴|面包车|摩托|电动车|三轮|渣土车|槽罐车|罐车|卡车|挂车|拖拉机|的士)"
+_VEHICLE_ZH = r"(?:车(?!间)|货车|轿车|客车|公交|大巴|面包车|摩托|电动车|三轮|渣土车|槽罐车|罐车|卡车|挂车|拖拉机|的士)"
 _FIRE_ZH = (
     r"被烟(?:熏|呛)|起火|着火|失火|火灾|火情|大火|明火|火势|火光|火苗|火焰|烧起来|燃烧|燃起|冒烟|浓烟|黑烟|爆炸|爆燃|闪爆|火警|"
     r"自燃|烧着|烧毁|林火|山火|引着|引燃|点着了|着了(?:一大片|一片|好大)|着起来|冒火|窜火|焦糊味|烧焦|"
@@ -149,7 +149,11 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
     "mine": fastre.compile(r"矿(?!泉)|煤窑|井下|采石场|石料厂|石头厂|采石|爆破作业|冒顶|透水|瓦斯|竖井|斜井|巷道|升井|掘进"),
     "hazmat": fastre.compile(
         r"泄漏|漏气|漏氨|漏油|(?:氟利昂|制冷剂|冷媒)[^，,。 ]{0,3}(?:漏|泄)|漏液|漏酸|溢油|泄放|气体外泄|毒气|有毒气体|氯气|液氨|氨气|硫化氢|酸液|"
-        r"化学品(?:泄|外溢|起火)|(?:化学品|危化品|药剂|电石|农药)[^，,。 ]{0,8}(?:冒烟|冒泡|遇水|反应)|"
+        r"化学品(?:泄|外溢|起火)|(?:化学品|危化品|药剂|电石|农药)[^，,。 ]{0,8}(?:冒烟|冒泡|遇水|进水|受潮|反应)|"
+        # plant staff's words for a release (溢料, 冒料, 物料喷出, 可燃气体报警), acid splashed or
+        # knocked over, a reaction running away (温度失控, 飞温)
+        r"溢料|冒料|跑料|喷料|(?:物料|介质)[^，,。 ]{0,4}(?:喷出|外溢|溢出|外泄)|(?:可燃|有毒|易燃)气体[^，,。 ]{0,4}(?:报警|超标)|"
+        r"(?:硫酸|盐酸|硝酸|氢氟酸|烧碱|液碱|甲苯|苯|甲醇|氨水|化学品|危化品)[^。]{0,16}(?:溅|打翻|洒了|泼)|(?:反应|温度|釜温)失控|飞温|"
         # a smell, then people feeling it
         r"(?:臭味|怪味|异味|刺鼻味|化学味|一股味|药味)[^。]{0,12}(?:头晕|恶心|呕吐|晕倒|咳嗽|喘不上气|眼睛疼)|危化品(?:泄|外溢)|烟雾扩散|刺激性气味|刺鼻气味|咳嗽流泪|反应釜.{0,6}(?:爆|泄|超压)|"
         r"(?:硫酸|盐酸|硝酸|烧碱|液碱|甲醇|苯|汽油|柴油|化学品|危化品|储罐|罐体|槽罐|罐车).{0,8}"
@@ -158,7 +162,7 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"(?:沼气池|化粪池|污水|窨井|粪池|有限空间|下水道|下池|池底|罐内|井内|地窖|菜窖|红薯窖|白菜窖).{0,12}(?:中毒|晕倒|昏迷)"
         # what people smell and feel before anyone names a chemical
         r"|(?:味道?|气味|异味|怪味).{0,3}(?:很大|特别大|刺鼻|呛|好大|太大)|臭鸡蛋味|(?:厂|化工|罐|管道)[^，,。 ]{0,6}(?:一股|有股)[^，,。 ]{0,3}味|呛人|刺鼻|眼睛(?:疼|辣|睁不开)|"
-        r"(?:煤气|燃气|天然气|液化气)(?:味|泄|漏|管道.{0,4}(?:断|破|裂))|(?:煤气|燃气|天然气|液化气)(?:管子?|罐|瓶|阀门?|灶).{0,3}(?:漏|泄|呲)|(?:煤气|燃气|天然气|液化气)[^，,。 ]{0,4}(?:漏了|泄漏|漏气)|(?:冒|喷)(?:黄|绿)烟|"
+        r"(?:煤气|燃气|天然气|液化气)(?:味|泄|漏|管道.{0,4}(?:断|破|裂))|(?:煤气|燃气|天然气|液化气)(?:管子?|罐|瓶|阀门?|灶).{0,3}(?:漏|泄|呲)|(?:煤气|燃气|天然气|液化气)[^，,。 ]{0,4}(?:漏了|泄漏|漏气)|(?:冒|喷)(?:黄|绿|红|棕)烟|"
         r"(?:罐子|罐体|储罐|阀门|(?:燃气|煤气|天然气|输油|化工|氨)(?:管道|管线))(?:被)?(?:挖|撞)?(?:破|断|裂|漏)|死鱼|(?:油|液体|药水|酸)[^，,。 ]{0,2}(?:往外|外)(?:流|冒|漏|淌|喷|呲)|"
         r"(?:汽油|柴油|机油|氨水|硫酸|盐酸|农药|化学品).{0,8}(?:流了|流进|流入|往.{0,4}流|漏了|洒了)|(?:农药|化肥|油漆|汽油|柴油|沼气|氨水?|硫磺)味|"
         r"(?:沼气池|化粪池|粪池|清粪池|污水井|污水池|窨井|地窖|罐).{0,10}(?:没上来|下去.{0,6}没)|(?:沼气池|化粪池|粪池|沼气).{0,4}(?:炸|爆)"
@@ -168,7 +172,8 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
                                  r"(?:地|楼|房子?)(?:又)?晃(?:了|得)|地动了|(?<!手机)(?<!电话)又震了|震(?:塌|裂|倒|坏|掉)"),
     "forest_fire": fastre.compile(
         r"山火|林火|森林火灾|森林着火|草原火|野火|"
-        rf"(?:林场|林区|树林|山林|林地|林子|森林|松林|林带|山上|后山|山坡|山顶|山腰|麓|荒山|草场|扑火队|护林).{{0,20}}(?:{_FIRE_ZH})|"
+        # (a building on a forest farm that burns is a house fire: 林场宿舍着火了)
+        rf"(?:(?:林场|林区)(?!宿舍|仓库|办公|食堂|工棚|厂房|场部)|树林|山林|林地|林子|森林|松林|林带|山上|后山|山坡|山顶|山腰|麓|荒山|荒草|草坡|荒坡|草场|扑火队|护林).{{0,20}}(?:{_FIRE_ZH})|"
         rf"(?:{_FIRE_ZH}).{{0,20}}(?:林场|林区|树林|山林|林地|林子|山坡|山顶|山腰|荒山|草场|扑火队|护林)"
         r"|烧荒|(?:林子|山林|麦地|麦子地|玉米地|荒草|草地|秸秆地)(?:着了|着火|烧起来|点着)"
         r"|(?:山|坡|岭|林子|树林|坟地?)[上里头]{0,2}(?:也|又)?(?:着了|引着|点着|烧起来)"
@@ -177,6 +182,8 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         _FIRE_ZH + r"|(?:房|屋|车|店|厂|棚|草垛|柴垛|油锅|锅|楼|仓库|铺子?|站|库|场|院|馆|摊|垛|烟囱)(?:子)?.{0,2}(?:着了|点着|烧着)|"
         r"(?<![放排出])走水(?:了|啦)|(?:电动车|电瓶车|充电宝|电瓶|电池)[^，,。]{0,10}(?:爆|炸|自燃)|冒火花|火花四溅|巨响|烧(?:没|光|塌|毁|掉)了|(?:全是|都是|满是|一屋子|一楼道)(?:黑)?烟|烟(?:很大|太大|老大|特别大|好大)|火(?:还|仍)?(?:没|未)(?:灭|扑灭)|火(?:还|仍)在(?:烧|着)|(?:煤气罐|液化气罐|气罐|锅炉|电瓶|电池).{0,3}(?:爆|炸)|"
         r"(?:炮仗|鞭炮|烟花|花炮|爆竹).{0,6}(?:炸|爆)|(?<!电)烧伤"
+        # shorthand: a building and 火 alone (民房火 1伤, 商场火灭)
+        r"|(?:房|屋|楼|店|厂|库|棚|船|商场|仓库|宾馆|酒店|饭店|市场|车间|大棚)火(?=[\s，,。！!]|$|灭|已|未|势)"
     ),
     # a building or roof that caves in is a collapse, not ground subsidence
     "collapse_strong": fastre.compile(
@@ -186,7 +193,7 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
     "geological": fastre.compile(
         r"滑坡|泥石流|(?<!基坑)(?<!沟槽)塌方|山体崩塌|山体垮塌|崩塌|落石|塌陷|地陷|地裂|地面沉降|山体开裂|地质灾害|崩落|滚石"
         r"|石头.{0,4}(?:往下)?滚|路基.{0,4}(?:下沉|塌)|地(?:面)?.{0,2}裂(?:缝|开)|地面.{0,4}塌|塌了(?:一)?个.{0,2}(?:洞|坑)"
-        r"|山崩|垮山|(?<!基坑)(?:边坡|山坡|护坡|斜坡|坡体).{0,4}(?:垮塌|坍塌|滑塌|塌)|山.{0,2}塌了|(?:往下)?掉石头|石头.{0,4}(?:往下)?(?:掉|砸)下来"
+        r"|山崩|垮山|(?<!基坑)(?:边坡|山坡|护坡|斜坡|坡体).{0,4}(?:垮塌|坍塌|滑塌|塌)|山.{0,2}塌了|(?:往下)?掉石头|(?:掉|滚|砸)下来[^，,。 ]{0,4}石头|石头.{0,4}(?:往下)?(?:掉|砸)下来"
         r"|(?:坡|山|土|石头?|泥)[^，,。 ]{0,4}往下(?:滑|溜|出溜|走|坐|掉|滚|冲|塌)"
         r"|(?:山上|山坡|后山).{0,6}(?:泥|石头|土).{0,6}(?:下来|冲下)|(?:泥巴|泥浆|泥水|泥|石头|沙石|土方)[^，,。 ]{0,3}从(?:山上|坡上|后山|山坡)[^，,。 ]{0,3}(?:冲|滚|滑|流|淌|下)|(?:山上|山坡|后山|坡上)(?:冲|滚|流|淌)?下来.{0,4}(?:泥|石头|土)|坡.{0,3}滑(?:下来|了)|"
         r"(?:山|山坡|后山|坡|地|田|院子|路面)[^，,。 ]{0,4}(?:出现|有)?[^，,。 ]{0,2}(?:裂缝|裂开|开裂|裂了)|地.{0,2}裂了"
@@ -212,7 +219,7 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"潮水.{0,6}围|没上来|漂着|触礁|搁浅在|(?:礁|滩|岸边|海边|近岸|港|湾|海|岛|海里|外海).{0,8}搁浅|(?:船|艇).{0,4}(?:坏了|不动了|漂走)|海上.{0,10}(?:救命|不动)|"
         r"(?:池塘|鱼塘|水塘|河|海|水库|冰面|大坝|堤|码头).{0,10}(?:掉|滑|落|摔|跌)(?:进|下)去|钓鱼.{0,10}(?:掉|滑|落|摔|跌)(?:进|下)"
     ),
-    "flood_weak": fastre.compile(r"进水|水位.{0,4}(?:上涨|涨|升)|泄洪|泡水|被泡"),
+    "flood_weak": fastre.compile(r"进水|(?:河|江|湖)水.{0,2}(?:上涨|猛涨|涨了|涨起来)|水位.{0,4}(?:上涨|涨|升)|泄洪|泡水|被泡"),
     "collapse": fastre.compile(
         r"倒塌|坍塌|垮塌|塌了|刮塌|压塌|塌落|塌下|垮了|楼塌|房塌|屋塌|墙塌|墙倒|房倒|"
         r"(?:脚手架|塔吊|吊车|门机|龙门吊|广告牌|招牌|围墙|围挡|大棚|棚子|屋顶|楼板|天花板|吊顶|雨棚).{0,6}"
@@ -261,7 +268,7 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
     # report (更新：被困人员已全部救出) whose family the message does not say.
     "other": fastre.compile(
         r"冰雹[^。]{0,12}(?:打坏|砸坏|砸伤|打伤|毁|砸碎|打碎)|龙卷风|(?:被|让|叫)?(?:大)?雪封(?:在|住)|(?:枯井|机井|水井|窨井|井|坑|地洞|下水道|地窖)里(?:头|面|边)?有(?:个)?人|电梯.{0,6}(?:困|卡|故障|关人)|困.{0,3}电梯|(?:过山车|缆车|索道|摩天轮|吊篮|吊厢|游乐设施|大摆锤).{0,8}(?:停|卡|悬|挂|困)|(?:停|卡|悬|挂)在(?:了)?半空|停电|断电|踩踏|被踩|踩伤|坠楼|跳楼|轻生|高空坠物|坠落|走失|"
-        r"被困|失联|失踪|下落不明|被埋|摔下|坠崖|跌落|骨折|溺亡|触电|尸体|遗体"
+        r"被困|失联|失踪|下落不明|被埋|摔下|坠崖|跌落|骨折|溺亡|触电|尸体|遗体|(?:男|女|无名)尸"
         r"|打架|斗殴|动刀|持刀|砍人|漏电|电倒|被电|停水|反锁|锁在车里|井盖|掉下去了|找不着了|找不到了|走丢|"
         r"老年痴呆|迷路|烫伤|扎伤|雷劈|被.{0,4}烫(?:了|着|伤|到)|(?:掉|摔|栽|跌|滚|滑)(?:进|到|下)?了?(?:枯井|机井|水井|窨井|井|坑|地洞|洞|沟|下水道)(?:里|中|内|下)|(?:狗|犬).{0,4}咬|咬人|咬伤|未归|(?:还|一直|至今|到现在|一宿|一夜|一晚上?|放学后?|出去后?)(?:都)?(?:没|没有|未)回(?:家|来)(?!吃|睡|拿)|"
         r"要跳(?:河|海|楼|桥)|想跳|(?:手|胳膊|腿|头发|衣服|人).{0,3}(?:卷|绞|夹|轧)(?:进|入|到)|机器.{0,4}(?:卷|绞|夹|轧)|电线杆.{0,4}(?:倒|断)|电线.{0,6}(?:落地|掉下来|断了)|(?:导线|高压线|电缆|线路)[^，,。]{0,8}(?:断线|掉落|落地|断了|脱落|坠落)|打火花|(?:井|坑|洞|窟窿|下水道)里[^，,。 ]{0,4}掉(?:进去|下去)|变压器.{0,4}(?:炸|爆|着火|冒火)"
@@ -306,7 +313,7 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"|\bwater (?:is )?(?:coming|pouring|rushing|getting) in(?:to)?\b|\bwater (?:is |are )?(?:entering|coming into|inside) (?:our |the |my |their )?(?:village|house|houses|home|homes|town|street|shop|school)s?\b|\bwater (?:is |was )?(?:very |so |too |really )(?:high|deep)\b|\b(?:waist|knee|chest|neck)[- ]deep\b|\bwater (?:is |was )?up to (?:the |my |our |his |her |their )?(?:knees?|waist|chest|neck|windows?|roofs?|doors?)\b|\bovertopp\w*|\boverflowing\b|\bembankment\b.{0,20}\b(?:seep\w*|breach\w*|crack\w*)|\breservoir level\b|\bseeping\b",
     ),
     "water_rescue": fastre.compile(
-        r"\bwater rescue\b|\bswift ?water\b|\b(?:kayak|canoe|raft|paddleboard)(?:er|ers|ist|ists)?\b.{0,30}\b(?:stuck|trapped|capsized|pinned|swept|in trouble)\b|\bdrown\w*|\boverboard\b|\bcapsiz\w*|\bsinking\b|\bsank\b|\brip current\b|\bswept (?:out )?to sea\b|"
+        r"\bwater rescue\b|\bswift ?water\b|\b(?:can'?t|cannot|can not|unable to) (?:paddle|row|swim) back\b|\b(?:blown|pushed|push|swept|drifting|drifted) (?:us |them |him |her )?out (?:to sea|from (?:the )?(?:beach|shore|coast))\b|\b(?:kayak|canoe|raft|paddleboard)(?:er|ers|ist|ists)?\b.{0,30}\b(?:stuck|trapped|capsized|pinned|swept|in trouble)\b|\bdrown\w*|\boverboard\b|\bcapsiz\w*|\bsinking\b|\bsank\b|\brip current\b|\bswept (?:out )?to sea\b|"
         r"\bswept away by (?:a )?waves?\b|\bvessel in distress\b|\bman overboard\b|\bmayday\b|"
         r"\b(?:fell|fallen|falls|falling|fall|jumped|jumping|slipped|slipping|swept|washed|went|plunged|plunging|drove|"
         r"driven|crashed|toppled)\b.{0,20}"
@@ -371,7 +378,7 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\bcollapsed\b|\bunconscious\b|\bcardiac\b|\bheart attack\b|\bstroke\b|\bseizures?\b|\bpoison(?:ing|ed)\b|"
         r"\bheat ?stroke\b|\bnot breathing\b|\bcpr\b|\bneed(?:s|ed)? (?:an )?(?:ems|ambulance|paramedics)\b|"
         r"\bambulance (?:called|requested|needed)\b|\bcalled an ambulance\b|\boverdose\b|\bvomiting\b|\bdiarrh\w*|"
-        r"\ballergic\b|\bchoking\b|\bfainted\b|\bpassed out\b|\bbreathing difficult\w*|\bdifficulty breathing\b|"
+        r"\ballergic\b|\bchoking\b|\b(?:can'?t|cannot|can not) breathe\b|\blips (?:are |turning |turned |gone )?blue\b|\bfainted\b|\bpassed out\b|\bbreathing difficult\w*|\bdifficulty breathing\b|"
         r"\bmedical emergency\b|\bcarbon monoxide\b|\bsnake ?bite\b|\bbitten by a snake\b|\bstung\b|\bfood poisoning\b|"
         r"\bfell ill\b|\bunwell\b|\bjellyfish\b|\bstings?\b|\bswollen\b|\bswelling\b|\bhead (?:wound|injury)\b|\bfell down the stairs\b"
         r"|\basthma attack\b|\bdiabetic\b|\bhypothermi\w*|\bheat exhaustion\b|\bdehydrat\w*|\bfever\b|\brash\b|\bmeasles\b|\bchest pains?\b|\bmedevac\b|\bsick\b|\bnorovirus\b|\boutbreak\b|"
@@ -551,7 +558,7 @@ HARD, SOFT, AMBIENT = "hard", "soft", "ambient"
 # Chatter words that a real report also carries in passing (其余人员均正常, 伤者名单正在核实,
 # 正在召开紧急调度会, 哈哈 不是开玩笑): they veto a message only when it states no casualty.
 _AMBIENT_ZH = fastre.compile(
-    r"一切正常|都正常|均正常|名单|会议(?!室|中心)|开会(?!的)|例会|调度会|视频会|召开|哈哈|呵呵|笑死|可能(?:出现|发生|引发|造成)|别信|不要信"
+    r"一切正常|都正常|均正常|无复燃|人员(?:已)?(?:全部)?撤回|名单|会议(?!室|中心)|开会(?!的)|例会|调度会|视频会|召开|哈哈|呵呵|笑死|可能(?:出现|发生|引发|造成)|别信|不要信"
 )
 _AMBIENT_EN = fastre.compile(r"\bhaha\w*\b|\blol\b|\bmeetings?\b|\bbriefing\b")
 

@@ -14,7 +14,7 @@ from handlers.intake.numbers import zh_to_int
 
 _ZH_NUM = r"[0-9]{1,2}|[零〇一二两三四五六七八九十]{1,3}"
 _ZH_PERIOD = (
-    r"凌晨|清晨|早上|早晨|今早|今晨|上午|中午|午后|下午|傍晚|晚上|今晚|昨晚|昨夜|夜里|夜间|深夜|半夜|午夜|晚|早|夜"
+    r"凌晨|清晨|早上|早晨|早间|今早|今晨|上午|中午|晌午|午后|下午|傍晚|黄昏|晚上|晚间|夜晚|今晚|昨晚|昨夜|夜里|夜间|深夜|半夜|上半夜|午夜|晚|早|夜"
 )
 
 # 下午3点20分 / 凌晨两点左右 / 10时26分 / 晚上9点40分许 / 十点半
@@ -83,13 +83,13 @@ class ClockTime(NamedTuple):
 
 def _zh_hour(h: int, period: str | None) -> int:
     """24h hour for a Chinese part-of-day word ("下午3点" → 15)."""
-    if period in ("下午", "午后", "傍晚") and h < 12:
+    if period in ("下午", "午后", "傍晚", "黄昏") and h < 12:
         return h + 12
-    if period in ("晚上", "今晚", "昨晚", "夜里", "夜间", "晚", "夜") and 5 <= h < 12:
+    if period in ("晚上", "晚间", "夜晚", "今晚", "昨晚", "夜里", "夜间", "晚", "夜") and 5 <= h < 12:
         return h + 12
-    if period in ("深夜", "半夜", "午夜", "昨夜") and 8 <= h < 12:
+    if period in ("深夜", "半夜", "上半夜", "午夜", "昨夜") and 8 <= h < 12:
         return h + 12
-    if period == "中午" and h < 6:
+    if period in ("中午", "晌午") and h < 6:
         return h + 12
     if period in ("凌晨", "晚上", "今晚", "半夜", "午夜", "深夜") and h == 12:
         return 0
@@ -120,8 +120,10 @@ def find_times(text: str) -> list[ClockTime]:
         if h is None:
             continue
         period = m["period"]
-        if not m["h"].isdigit() and not (period or m["fen"] or m["half"] or m["quarter"] or m["tail"]):
-            continue  # 一点 / 一时 are "a little" / "for a moment" unless anchored
+        if not m["h"].isdigit() and not (period or m["fen"] or m["half"] or m["quarter"] or m["tail"]) and not (
+            m["m"] and m["sep"] == "点" and (zh_to_int(m["m"]) or 0) >= 10
+        ):
+            continue  # (两点四十 / 三点二十: minutes of ten or more make it a clock time)  # 一点 / 一时 are "a little" / "for a moment" unless anchored
         if m["sep"] == "时" and not (period or m["fen"] or m["tail"] or m["half"]) and not (
             _DATED_BEFORE.search(text, max(0, m.start() - 4), m.start()) or text.startswith("起", m.end())
             or _ABOUT_BEFORE.search(text, max(0, m.start() - 3), m.start())

@@ -38,7 +38,11 @@ _ZH_MARKERS = fastre.compile(
     r"社区|新村|庄|屯|寨|门口|附近|食品|宿舍|礁石|海边|堤|渔港|方向|水平|人行道|馆|出口|入口|"
     r"坝|通道|泊位|敬老院|养老院|服务区|收费站|加油站|车站|场|"
     # village groups, gorges, bases and estates that spoken reports name last (在沙洲村三组, 在石门峡)
-    r"园|峡|谷|基地|沟|坪|苑|府|滩|堡|铺|度假村|项目部?|标段|机场"
+    r"园|峡|谷|基地|沟|坪|苑|府|滩|堡|铺|度假村|项目部?|标段|机场|"
+    # rooms and the parts of a chemical plant its safety officers name (化验室, 装车台, 管廊, 泵房)
+    r"(?:实验|化验|办公|配电|控制|操作|值班|锅炉|设备)室|教室|装车台|装卸台|栈台|泵房|管廊|装置区|厂区|库区|"
+    # ridges and peaks; schools by number (荣成二中, 一中宿舍楼); a chemical works by name (蓝星化工)
+    r"岭|峰|崖|(?<![其之])[一二三四五六七八九十]中(?![心间毒暑队年午旬途的])|化工"
 )
 _ZH_EXPLICIT = fastre.compile(r"(?:地址|地点|位置|事发地点|事发地|坐标)\s*(?:是|在|为|:|：)?\s*|位于")
 # Clauses end at punctuation, and at spaces between Chinese words ("石岛龙云路 公交车…"),
@@ -50,6 +54,8 @@ _ZH_LEAD = fastre.compile(
     r"(?:[\W_]|今天|今日|今早|今晨|今晚|昨天|昨晚|昨夜|刚才|刚刚|现在|目前|此刻|大约|大概|约|在|于|据报|"
     r"我镇|我街道|我乡|我区|我市|我县|我村|我社区|我场|我司|我集团|我公司|辖区内|辖区|(?:事发)?(?:地点|地址|位置)(?:是|在|为)?|"
     r"紧急|突发|求助|求救|报告|续报|更新|快报|最新|注意|许|左右|前后|时分|分钟|的|"
+    # hotline summaries: who called, then the place (群众反映铁路桥下积水很深)
+    r"(?:据|接)?(?:来电人|报警人|求助人|群众|村民|居民|市民|网友)(?:称|反映|反应|举报|报称|报警称)|"
     r"(?:我|俺|我们|俺们|咱们|咱)(?:家)?(?:住在|住|就在|在)|我们|俺们|咱们|来自|有个(?!人)|有一个(?!人)|有一座|有一家|有家|"
     r"(?:我|俺)?(?:刚才|刚刚)?(?:看见|看到|瞅见|瞧见|路过|经过)(?:了)?|(?:我|我们|俺)?(?:这里|这儿|这边)是(?![^，,。 ]{0,12}(?:派出所|中队|大队|支队|卫生院|医院|所|站|局|办|的)))+"
 )
@@ -64,7 +70,7 @@ _ZH_EVENT = (
     r"起火|着火|失火|火灾|火情|大火|明火|火势|冒烟|浓烟|黑烟|爆炸|爆燃|闪爆|自燃|山火|林火|泄漏|漏气|漏氨|漏油|"
     r"溢油|地震|震感|滑坡|泥石流|塌方|塌陷|地陷|崩塌|落石|山体|洪水|内涝|积水|漫堤|决堤|溃坝|倒灌|进水|水淹|被淹|"
     r"淹没|涨水|溺水|落水|翻船|沉船|倒塌|坍塌|垮塌|塌了|刮塌|车祸|追尾|相撞|撞车|剐蹭|刮蹭|侧翻|翻车|冒顶|透水|"
-    r"瓦斯|中毒|中暑|晕倒|昏迷|停电|断电|踩踏|困人|涨潮|翻了|沉了|河水(?!库)|海水(?!浴)|江水(?!库)|湖水(?!库)|水位|靠近|整体|中断|阻断|堵塞|"
+    r"瓦斯|中毒|中暑|晕倒|昏迷|停电|断电|踩踏|困人|涨潮|翻了|沉了|河水(?!库|位)|海水(?!浴)|江水(?!库|位)|湖水(?!库|位)|水位|靠近|整体|中断|阻断|堵塞|"
     r"脚手架|塔吊|吊车|广告牌|钢结构|屋顶|楼板|天花板|碰撞|撞上|撞到|撞倒|氯气|液氨|氨气|硫化氢|毒气|困了|"
     r"渔船|货船|客船|快艇|舢板|小船|船只|轿车|货车|卡车|客车|大巴|公交车|面包车|摩托车|电动车|三轮车"
 )
@@ -102,7 +108,7 @@ _ZH_QUANTITY = (
     r"|(?<![0-9+\-A-Za-z.园区苑城厦院舍里])[0-9零〇一二两三四五六七八九十几多数]+栋"
     r"|[一二两三四五六七八九十0-9]家(?=[一二两三四五六七八九十0-9]+口|人|老小)"
 )
-_ZH_AT = fastre.compile(r"(?<![正还现所存实仍])在(?!建|内|于)|位于")
+_ZH_AT = fastre.compile(r"(?<![正还所存实仍])(?<!(?<!出)现)在(?!建|内|于)|位于")  # 现在 is now; 出现在 is where
 # Not where it happened: the recipient of the report, the epicentre of a felt quake,
 # the hospital the hurt were taken to, the reporter introducing themselves.
 _NOT_A_PLACE = ("指挥中心", "震中", "震源", "送医", "转送", "送往", "治疗", "救治", "接诊", "症状",
@@ -125,7 +131,7 @@ _ZH_NOT_A_SHORT_PLACE = frozenset(("现场", "附近", "这里", "那里", "这�
 
 _ZH_NEAR_HERE = re.compile(r"这边|那边|那片|这片|这块|那块|一带|附近")
 _ZH_HOSPITAL = re.compile(r"(?:医院|卫生院|急救中心|诊所|卫生室)$")
-_ZH_TREATED = re.compile(r"接诊|收治|送医|送往|转送|送到|治疗|救治|接了|抢救")
+_ZH_TREATED = re.compile(r"接诊|收治|送医|送往|转送|送到|送至|送入|已送|治疗|救治|接了|抢救")
 
 
 def _zh_score(span: str) -> int:
@@ -134,6 +140,11 @@ def _zh_score(span: str) -> int:
     if len(span) == 2 and (span in _ZH_NOT_A_SHORT_PLACE or span[1] in "处侧边面"):
         return 0
     return len({m.group() for m in _ZH_MARKERS.finditer(span)})
+
+
+# 现场 (and 施工 before it) stop a place as the event's words, but at the very end of a clause
+# they close it: 在崖头街道南海路施工现场.
+_ZH_SITE_AT_END = re.compile(r"(?:施工|检修|作业)?现场(?=\s*$)")
 
 
 def _zh_candidate(text: str, start: int, end: int, time_spans: list[tuple[int, int]]) -> tuple[int, int] | None:
@@ -155,6 +166,8 @@ def _zh_candidate(text: str, start: int, end: int, time_spans: list[tuple[int, i
     while stop and _names_a_place(text, stop, end):
         stop = _ZH_STOP.search(text, stop.end(), end)  # 电动车维修店起火: the shop, then the event
     stop_at = stop.start() if stop else end
+    if stop and stop_at - start >= 2 and (site := _ZH_SITE_AT_END.match(text, stop_at, end)):
+        stop_at = site.end()  # 在崖头街道南海路施工现场 / 金海石化检修现场: the site ends the place
     if stop and stop.group() == "山火" and stop_at - start >= 2:
         stop_at += 1  # 北岭山火已扑灭: the 山 belongs to the name
     for a, _b in time_spans:
@@ -360,6 +373,21 @@ _FROM_DISTANCE = frozenset(
 )
 
 
+_EN_HOSPITAL = re.compile(r"\b(?:hospital|clinic|infirmary|health cent(?:re|er))\b")
+_EN_TREATED_BEFORE = re.compile(
+    r"\b(?:taken|rushed|sent|admitted|died|treated|airlifted|flown|transferred|transported|brought|recovering|being treated)"
+    r"\s+(?:\w+\s+)?(?:to|in|at|into)\s+(?:the\s+|a\s+)?$"
+)
+# Port and factory staff open with the numbered spot: Quay crane 7, Pier 2, Cold store 3, Berth 5.
+_EN_OPENING_PLACE = re.compile(
+    r"\s*((?:[A-Z][a-z]+\s+)?(?:[A-Za-z]+\s+)?(?:crane|berth|pier|quay|wharf|dock|store|warehouse|yard|gate|block|tank|hold|"
+    r"shed|building|hall|workshop|room|platform|hangar|terminal|jetty|silo|Crane|Berth|Pier|Quay|Wharf|Dock|Store|Warehouse|"
+    r"Yard|Gate|Block|Tank|Hold|Shed|Building|Hall|Workshop|Room|Platform|Hangar|Terminal|Jetty|Silo)\s+(?:No\.?\s*)?\d+[A-Za-z]?)(?=[\s,:;.])"
+)
+_EN_COORDINATES = re.compile(
+    r"\b(?:position|posn|pos|location|coordinates|lat)\b[:\s]*((?:\d{1,2}[\s°-]*\d{1,2}(?:\.\d+)?['′]?\s*[NS])[\s,/]*(?:lon\s*)?(?:\d{1,3}[\s°-]*\d{1,2}(?:\.\d+)?['′]?\s*[EW]))\b",
+    _I,
+)
 _EN_FINAL_PLACE = re.compile(r"[,;:–—-]\s*((?:\d+[A-Za-z]?\s+)?(?:[A-Z][\w'-]*\s+){0,4}[A-Z][\w'-]*)\s*[.!]*\s*$")
 
 
@@ -371,6 +399,11 @@ def en_location(text: str, times: list[ClockTime]) -> tuple[int, int] | None:
     time_starts = frozenset(t.start for t in times)
     candidates = [(m.end(), m.end() + 160, m) for m in _EN_PREP.finditer(text)]
     candidates += [(m.start(), m.end(), None) for m in _EN_BEFORE_HAZARD.finditer(text)]
+    for c in _EN_COORDINATES.finditer(text):  # MAYDAY …, position 37 05N 122 40E: a position, whatever else is named
+        return c.start(1), c.end(1)
+    opening = _EN_OPENING_PLACE.match(text)
+    if opening:  # "Quay crane 7 operator fainted", "Pier 2 lamp post came down": the numbered spot opens it
+        candidates.append((opening.start(1), opening.end(1), None))
     final = _EN_FINAL_PLACE.search(text)
     if final:  # "…, we're upstairs with the kids, Riverside Drive": the caller ends with where
         candidates.append((final.start(1), len(text), None))
@@ -386,6 +419,8 @@ def en_location(text: str, times: list[ClockTime]) -> tuple[int, int] | None:
             d = _DISTANCE_BEFORE.search(text, max(0, m.start() - 40), m.start())
             if d:
                 start = d.start()
+        if _EN_HOSPITAL.search(low, start, end) and _EN_TREATED_BEFORE.search(low, max(0, pos - 40), pos):
+            continue  # "died in hospital", "taken to the county hospital": where they went, not where it happened
         if score == 0:
             # "at the golf course": an unnamed place after "at the" is still a place.
             if m is None or not m.group().lower().startswith("at the"):
