@@ -18,7 +18,7 @@ from core.messages import Button, Message, Outgoing, Priority
 from config.organisation import ConversationInfo, Organisation, PersonInfo
 from handlers.replies import Reply
 from storage.buttons import ButtonRepository
-from storage.incidents import NewSource, TimelineActor
+from storage.incidents import TimelineActor
 
 if TYPE_CHECKING:
     from storage.models import Incident
@@ -43,9 +43,6 @@ class WorkState:
     duplicate_candidates: dict[str, list["Incident"]] | None = None
     # intake/duplicates.py: incidents whose notice of further reports to redraw
     notices_to_draw: set[str] = field(default_factory=set)
-    # intake/duplicates.py: the further reports this transaction linked (checked at its end
-    # against a merge in the other bot process meanwhile)
-    sources_linked: list[NewSource] = field(default_factory=list)
     # intake/cards.py: incidents whose cards to redraw
     cards_to_draw: set[str] = field(default_factory=set)
     # the incidents the redraws after commit draw, held by the pipeline before they start

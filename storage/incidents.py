@@ -163,21 +163,6 @@ class IncidentRepository:
         busy = list(await self.session.scalars(_EXISTING, {"ids": missing})) if missing else []
         return held, busy
 
-    async def merged_meanwhile(self, incident_ids: list[str]) -> dict[str, str]:
-        """Which of these incidents are merged into another, as last committed: {id: joined id}.
-
-        FOR SHARE waits for a merge the other bot process holds them for (its FOR NO KEY
-        UPDATE), then reads what it committed; a merge that starts later waits for this
-        transaction instead, and so sees what it links. All are locked and filtered here: a
-        condition on merged_into in the query would be judged on the snapshot from before
-        that merge, and pass over the row without waiting. SQLite has one writer: {}."""
-        if not incident_ids or self.session.get_bind().dialect.name != "postgresql":
-            return {}
-        rows = await self.session.execute(
-            select(Incident.id, Incident.merged_into).where(Incident.id.in_(sorted(incident_ids)))
-            .order_by(Incident.id).with_for_update(read=True))
-        return {incident_id: joined for incident_id, joined in rows if joined is not None}
-
     async def get_locked(self, incident_id: str) -> Incident | None:
         """get() and lock(): for a decision taken from the incident's state."""
         incident = await self.get(incident_id)

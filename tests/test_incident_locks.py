@@ -328,20 +328,3 @@ async def test_a_reply_of_a_commander_replaced_meanwhile_is_not_a_situation_repo
     assert "现场情况已记录" not in await asyncio.wait_for(saying, 20)
     assert await _timeline(console_bot, A, "situation") == []
     assert (await _incident(console_bot, A)).situation is None
-
-
-async def test_a_further_report_linked_while_the_other_process_merges_its_incident_reaches_the_one_it_joined(
-        console_bot: ConsoleBot) -> None:
-    """A further report of the later incident, linked while the other process merges it into
-    the earlier: that merge copied the reports it could see, so this one is linked again to
-    the earlier incident, where the centre now follows the fire."""
-    await _two_reports(console_bot)
-    async with _other_process_holding(console_bot, A, B) as other:
-        async def merged_b_into_a() -> None:
-            await other.execute(update(Incident).where(Incident.id == B).values(
-                status="closed", closed_at=Incident.created_at, merged_into=A))
-        saying = await _said_while_held(console_bot, "路人丙@reporting: 城东工业园仓库着火了，烟很大", merged_b_into_a)
-    await asyncio.wait_for(saying, 20)
-    async with console_bot.app.db.transaction() as session:
-        on_a = [(s.text, s.merged_from) for s in await IncidentRepository(session).sources_of(A)]
-    assert on_a == [("城东工业园仓库着火了，烟很大", B)]

@@ -18,7 +18,6 @@ not nine. Splitting makes the report an incident of its own again.
 """
 from __future__ import annotations
 
-import dataclasses
 import functools
 import hashlib
 import logging
@@ -141,8 +140,6 @@ async def link_source(ctx: Context, incident: Incident, source: NewSource, *, an
     repo = IncidentRepository(ctx.session)
     source.ref = secrets.token_urlsafe(9)
     number = await repo.add_source(source)
-    ctx.work.sources_linked.append(source)
-    ctx.once_per_transaction("intake.merged_meanwhile", _follow_merges_meanwhile)
     reporter = TimelineActor(source.reporter_platform, source.reporter_id, source.reporter_name)
     await repo.record(incident.id, ctx.now, "source", reporter, {
         "source": source.ref, "number": number, "text": source.text,
@@ -156,21 +153,6 @@ async def link_source(ctx: Context, incident: Incident, source: NewSource, *, an
         refresh_sources_notice(ctx, incident.id)
     refresh_cards_once(ctx, incident)
     log.info("report %d of incident %s linked", number, incident.id)
-
-
-async def _follow_merges_meanwhile(end: Context) -> None:
-    """Further reports linked to an incident the other bot process merged away meanwhile are
-    linked again to the one it joined: that merge copied the reports it could see, and these
-    were not committed yet. (Its own /merge waits for this transaction instead, and sees them.)"""
-    linked, end.work.sources_linked = end.work.sources_linked, []
-    merged = await IncidentRepository(end.session).merged_meanwhile(list({s.incident_id for s in linked}))
-    for source in linked:
-        if source.incident_id not in merged:
-            continue
-        joined = await followed(end, await IncidentRepository(end.session).get(merged[source.incident_id]))
-        if joined is not None:
-            await link_source(end, joined, dataclasses.replace(
-                source, incident_id=joined.id, merged_from=source.incident_id, ref=""))
 
 
 def split_token(source_ref: str, where: ConversationRef) -> str:
