@@ -123,7 +123,9 @@ def find_times(text: str) -> list[ClockTime]:
         if not m["h"].isdigit() and not (period or m["fen"] or m["half"] or m["quarter"] or m["tail"]) and not (
             m["m"] and m["sep"] == "点" and (zh_to_int(m["m"]) or 0) >= 10
         ):
-            continue  # (两点四十 / 三点二十: minutes of ten or more make it a clock time)  # 一点 / 一时 are "a little" / "for a moment" unless anchored
+            # 一点 / 一时 are "a little" / "for a moment" unless anchored; minutes of ten or
+            # more (两点四十, 三点二十) anchor them as a clock time
+            continue
         if m["sep"] == "时" and not (period or m["fen"] or m["tail"] or m["half"]) and not (
             _DATED_BEFORE.search(text, max(0, m.start() - 4), m.start()) or text.startswith("起", m.end())
             or _ABOUT_BEFORE.search(text, max(0, m.start() - 3), m.start())
