@@ -49,17 +49,20 @@ class NullWriter(io.TextIOBase):
         return len(text)
 
 
-def report_texts() -> list[str]:
+def report_texts() -> tuple[list[str], str]:
+    """The reports to send, and where they come from: the figures depend on the texts (the
+    fallback's run about 1.7 times faster), so the run says which it used."""
     if DEV_FILE.exists():
         rows = [json.loads(line) for line in DEV_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
         texts = [r["text"].replace("\n", " ") for r in rows if r["expected"]["is_report"]]
         if texts:
-            return texts
-    return FALLBACK
+            return texts, f"the development sample's {len(texts)} reports ({DEV_FILE})"
+    return FALLBACK, f"the {len(FALLBACK)} built-in reports ({DEV_FILE} is not there: figures differ from the README's)"
 
 
 async def main(args: argparse.Namespace) -> None:
-    texts = report_texts()
+    texts, source = report_texts()
+    print(f"texts: {source}")
     async with bench_database(args.database, "intake") as database_url:
         settings = Settings.of(database_url=database_url, console=True)
         file = load_organisation(DEFAULT_ORG)
