@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import AsyncIterator
 
 import pytest
+import yaml
 
 # Hermetic: the per-user data directory (platformdirs: $XDG_DATA_HOME/liandong) of this
 # process and of every bot or CLI subprocess it starts is a temporary one, never the
@@ -132,11 +133,18 @@ def org() -> Organisation:
     return load_organisation(DEFAULT_ORG)
 
 
-def example_org_with(yaml: str) -> Organisation:
-    """The example organisation file with more top-level keys (e.g. a `places:` gazetteer)
-    appended, read as the bot reads the file. A module that needs it for its bots overrides
-    the `org` fixture with it."""
-    return parse_organisation(Path(DEFAULT_ORG).read_text(encoding="utf-8") + yaml, DEFAULT_ORG)
+def example_org_with(more_keys: str = "", **sections: dict[str, object]) -> Organisation:
+    """The example organisation file with more top-level keys appended as YAML (e.g. a
+    `places:` gazetteer) and keys of its sections changed (escalation={"sms_replies": False}),
+    read as the bot reads the file. A module that needs it for its bots overrides the `org`
+    fixture with it."""
+    text = Path(DEFAULT_ORG).read_text(encoding="utf-8") + more_keys
+    if sections:
+        data = yaml.safe_load(text)
+        for name, keys in sections.items():
+            data.setdefault(name, {}).update(keys)
+        text = yaml.safe_dump(data, allow_unicode=True)
+    return parse_organisation(text, DEFAULT_ORG)
 
 
 @pytest.fixture

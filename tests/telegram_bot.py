@@ -4,8 +4,9 @@ Import the fixtures into a test module: `from tests.telegram_bot import bot, fak
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import AsyncIterator
+from typing import Any, AsyncIterator
 
 import pytest
 
@@ -14,6 +15,20 @@ from core.clock import SystemClock
 from config.organisation import Organisation
 from config.settings import Settings
 from tests.fakes.telegram_api import FakeTelegramAPI
+
+
+# The example organisation's centre and reporting groups.
+CENTRE, REPORTING = -1001000, -1003000
+
+
+async def reported(fake: FakeTelegramAPI, reporter: int, text: str, *,
+                   timeout: float = 10.0) -> tuple[dict[str, Any], str]:
+    """`reporter` reports `text` in the reporting group: the centre's card and the incident's id."""
+    fake.inject_message(REPORTING, reporter, text)
+    [card] = await fake.wait_for_messages(CENTRE, timeout=timeout)
+    found = re.search(r"\d{8}-\d{4}", card["text"])
+    assert found, card["text"]
+    return card, found.group(0)
 
 
 def telegram_settings(tmp_path: Path, fake: FakeTelegramAPI) -> Settings:

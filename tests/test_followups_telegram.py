@@ -5,16 +5,16 @@ card edited in place and the unit's order redrawn in place with what changed mar
 a new death is also said in a new message to the unit and the centre."""
 from __future__ import annotations
 
-import re
 
 from sqlalchemy import select
 
 from bot.app import Liandong
 from storage.models import Incident, TimelineEntry
 from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.telegram_bot import CENTRE, REPORTING, reported
 from tests.telegram_bot import bot, fake  # noqa: F401 (fixtures)
 
-CENTRE, REPORTING, FIRE_GROUP = -1001000, -1003000, -1002001
+FIRE_GROUP = -1002001
 COMMANDER, FIREFIGHTER, REPORTER = 1001, 2001, 777
 REPORT = "人民路化工厂起火，3人受伤，有人被困"
 WAIT_S = 10.0
@@ -42,9 +42,7 @@ def _edits(fake: FakeTelegramAPI, chat: int, message_id: int) -> int:  # noqa: F
 async def test_increments_add_totals_replace_and_the_card_and_order_are_redrawn(
     bot: Liandong, fake: FakeTelegramAPI,  # noqa: F811
 ) -> None:
-    fake.inject_message(REPORTING, REPORTER, REPORT)
-    [card] = await fake.wait_for_messages(CENTRE, timeout=WAIT_S)
-    incident_id = re.search(r"\d{8}-\d{4}", card["text"]).group(0)  # type: ignore[union-attr]
+    card, incident_id = await reported(fake, REPORTER, REPORT)
     fake.inject_message(CENTRE, COMMANDER, f"/dispatch {incident_id} FIRE-01")
     [order] = await fake.wait_for_messages(FIRE_GROUP, timeout=WAIT_S)
     assert "伤亡: 死亡 0 · 受伤 3 · 被困 1 · 失联 0\n" in order["text"]
@@ -87,9 +85,7 @@ async def test_increments_add_totals_replace_and_the_card_and_order_are_redrawn(
 async def test_a_strangers_follow_up_is_linked_but_changes_no_figure(
     bot: Liandong, fake: FakeTelegramAPI,  # noqa: F811
 ) -> None:
-    fake.inject_message(REPORTING, REPORTER, REPORT)
-    [card] = await fake.wait_for_messages(CENTRE, timeout=WAIT_S)
-    incident_id = re.search(r"\d{8}-\d{4}", card["text"]).group(0)  # type: ignore[union-attr]
+    card, incident_id = await reported(fake, REPORTER, REPORT)
     await fake.wait_for_messages(REPORTING, timeout=WAIT_S)
     fake.inject_message(REPORTING, 778, "续报 人民路化工厂现共10人死亡")
     await fake.wait_until(lambda: any(f"已报告为事件 {incident_id}" in m["text"]

@@ -11,11 +11,11 @@ import pytest
 import yaml
 from sqlalchemy import select, update
 
-from config.organisation import Organisation, OrganisationError, parse_organisation
+from config.organisation import OrganisationError, parse_organisation
 from config.settings import DEFAULT_ORG
 from core.clock import ManualClock
 from storage.models import DispatchOrder, OutboxMessage, TimelineEntry
-from tests.conftest import ConsoleBot, start_console_bot
+from tests.conftest import ConsoleBot, example_org_with, start_console_bot
 from tests.console_transcript import room, token
 
 REPORT = "人民路化工厂起火，3人受伤，有人被困"
@@ -86,7 +86,7 @@ async def test_without_sms_replies_the_sms_only_tells_and_the_call_takes_the_key
     """escalation.sms_replies: false (numbers can be forged on some networks): the SMS asks
     for no reply and offers no menu; the call's keys still count."""
     clock = ManualClock()
-    bot = await start_console_bot(database_url, organisation_without_sms_replies(), clock)
+    bot = await start_console_bot(database_url, example_org_with(escalation={"sms_replies": False}), clock)
     try:
         await _dispatched_at_level_1(bot)
         await _step(bot, clock)
@@ -149,20 +149,10 @@ async def test_a_step_run_again_calls_nobody_twice(console_bot: ConsoleBot, cloc
     assert sms == [f"sms:{ZHANG_SAN}"]
 
 
-def _example_organisation_with(**escalation: object) -> Organisation:
-    data = yaml.safe_load(open(DEFAULT_ORG, encoding="utf-8"))
-    data["escalation"].update(escalation)
-    return parse_organisation(yaml.safe_dump(data, allow_unicode=True))
-
-
-def organisation_without_sms_replies() -> Organisation:
-    return _example_organisation_with(sms_replies=False)
-
-
 async def test_the_hourly_cap_holds_and_the_centre_dials(database_url: str) -> None:
     clock = ManualClock()
     bot = await start_console_bot(
-        database_url, _example_organisation_with(phone_limits={"sms_per_hour": 1, "calls_per_hour": 0}), clock)
+        database_url, example_org_with(escalation={"phone_limits": {"sms_per_hour": 1, "calls_per_hour": 0}}), clock)
     try:
         await _dispatched_at_level_1(bot)
         await _step(bot, clock)

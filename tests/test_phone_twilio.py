@@ -22,8 +22,7 @@ from config.settings import Settings
 from core.clock import ManualClock
 from storage.models import DispatchOrder, OutboxMessage, TimelineEntry
 from storage.outbox import OutboxRepository
-from tests.conftest import ConsoleBot
-from tests.test_phone_console import organisation_without_sms_replies
+from tests.conftest import ConsoleBot, example_org_with
 from tests.console_transcript import room
 from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, FakeTwilio
 
@@ -156,7 +155,7 @@ async def test_an_office_that_takes_no_sms_replies_acts_only_on_keys_pressed_on_
         database_url: str, clock: ManualClock, twilio: FakeTwilio) -> None:
     """escalation.sms_replies: false: a sender's number can be forged on some networks, so the
     SMS asks for no reply and a reply, though Twilio signed it, changes nothing."""
-    async with _running(database_url, organisation_without_sms_replies(), clock, twilio) as bot:
+    async with _running(database_url, example_org_with(escalation={"sms_replies": False}), clock, twilio) as bot:
         await _dispatched_and_escalated_to(bot, clock, 2)
         [sms] = twilio.of("sms")
         assert "回复1" not in sms.params["Body"] and "请在单位群内接令，或接听来电按键" in sms.params["Body"]

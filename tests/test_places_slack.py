@@ -14,7 +14,7 @@ from storage.models import KnownPlace
 from tests.conftest import example_org_with
 from tests.fakes.slack_api import FakeSlackAPI, validate_blocks
 from tests.test_slack import SlackBot, all_text, block_texts
-from tests.test_slack_dispatch import COMMANDER, ENV, ID, REPORTING, STRANGER, current, dispatched, field, reported, titled
+from tests.test_slack_dispatch import COMMANDER, ENV, ID, REPORTING, STRANGER, current, dispatched, field, reported
 from tests.test_slack_dispatch import CENTRE, bot, fake  # noqa: F401 (fixtures)
 
 PLACES = """
@@ -56,9 +56,7 @@ async def test_a_known_place_with_coordinates_puts_a_map_link_on_the_card_and_th
 async def test_a_known_place_without_coordinates_is_the_location_but_no_map(
     bot: SlackBot, fake: FakeSlackAPI,  # noqa: F811
 ) -> None:
-    await bot.say(REPORTING, STRANGER, "石岛港区一条货船起火了，1人受伤")
-    await bot.deliver()
-    [card] = titled(fake, CENTRE, "新事件")
+    card = await reported(bot, "石岛港区一条货船起火了，1人受伤")
     assert field(card, "地点") == "石岛港区"
     assert not any(t.startswith(("*地图*", "*位置坐标*")) for t in block_texts(card))
 
@@ -66,9 +64,7 @@ async def test_a_known_place_without_coordinates_is_the_location_but_no_map(
 async def test_a_location_the_centre_corrects_on_the_card_is_remembered_as_a_place(
     bot: SlackBot, fake: FakeSlackAPI,  # noqa: F811
 ) -> None:
-    await bot.say(REPORTING, STRANGER, "东山那个老仓库后面起火了 1人受伤")
-    await bot.deliver()
-    [card] = titled(fake, CENTRE, "新事件")
+    card = await reported(bot, "东山那个老仓库后面起火了 1人受伤")
     await bot.say(CENTRE, COMMANDER, "地点: 东山街道老粮库", thread_ts=card["ts"])  # a reply to the card
     await bot.deliver()
     assert field(current(bot, CENTRE, card), "地点") == "东山街道老粮库"

@@ -6,7 +6,6 @@ a known place without coordinates is the location but gives no map. A location a
 the next report naming it, however worded, is read as that place."""
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
@@ -17,9 +16,10 @@ from config.organisation import Organisation
 from storage.models import Incident, KnownPlace
 from tests.conftest import example_org_with
 from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.telegram_bot import CENTRE, REPORTING, reported
 from tests.telegram_bot import bot, fake  # noqa: F401 (fixtures)
 
-CENTRE, REPORTING, FIRE_GROUP = -1001000, -1003000, -1002001
+FIRE_GROUP = -1002001
 COMMANDER, STRANGER = 1001, 777
 PLACES = """
 places:
@@ -54,9 +54,7 @@ async def _incident(bot: Liandong, incident_id: str) -> Incident:  # noqa: F811 
 async def test_a_known_place_with_coordinates_puts_a_map_link_on_the_card_and_the_order(
     bot: Liandong, fake: FakeTelegramAPI,  # noqa: F811
 ) -> None:
-    fake.inject_message(REPORTING, STRANGER, "刚才石岛渔港二号码头那边一条渔船起火了，2人受伤")
-    [card] = await fake.wait_for_messages(CENTRE, timeout=WAIT_S)
-    incident_id = re.search(r"\d{8}-\d{4}", card["text"]).group(0)  # type: ignore[union-attr]
+    card, incident_id = await reported(fake, STRANGER, "刚才石岛渔港二号码头那边一条渔船起火了，2人受伤")
     assert "地点: 石岛渔港二号码头" in card["text"] and "位置坐标: 37.16500, 122.42500" in card["text"]
     assert _links(card) == [(MAP, MAP)] and f"地图: {MAP}" in card["text"]
     incident = await _incident(bot, incident_id)
@@ -89,9 +87,7 @@ async def test_a_known_place_without_coordinates_is_the_location_but_no_map(
 async def test_a_location_the_centre_corrects_on_the_card_is_remembered_as_a_place(
     bot: Liandong, fake: FakeTelegramAPI,  # noqa: F811
 ) -> None:
-    fake.inject_message(REPORTING, STRANGER, "东山那个老仓库后面起火了 1人受伤")
-    [card] = await fake.wait_for_messages(CENTRE, timeout=WAIT_S)
-    incident_id = re.search(r"\d{8}-\d{4}", card["text"]).group(0)  # type: ignore[union-attr]
+    card, incident_id = await reported(fake, STRANGER, "东山那个老仓库后面起火了 1人受伤")
     fake.inject_message(CENTRE, COMMANDER, "地点: 东山街道老粮库", reply_to_message_id=card["message_id"])
     await fake.wait_until(lambda: "地点: 东山街道老粮库" in fake.message(CENTRE, card["message_id"])["text"], WAIT_S)
     async with bot.db.transaction() as session:
