@@ -23,6 +23,13 @@ class Field:
     # address); plain renderings show the address.
     url: str = ""
 
+    @property
+    def link(self) -> str | None:
+        """The address to show the value as a link to: an http(s) one, for a value of one line."""
+        if self.url.startswith(("https://", "http://")) and self.value and "\n" not in self.value:
+            return self.url
+        return None
+
 
 @dataclass(frozen=True)
 class Button:

@@ -145,9 +145,9 @@ def _link(field: Field) -> str | None:
     """A field whose value stands for a web address, as mrkdwn's `<url|text>`: our text is
     verbatim, so Slack links no bare address. The address is escaped like any text (Slack
     reads `&amp;` in it back as `&`); a `|` would end it, so it is percent-encoded."""
-    if not field.url.startswith(("https://", "http://")) or "\n" in field.value or not field.value:
+    if (url := field.link) is None:
         return None
-    return f"<{escape(field.url).replace('|', '%7C')}|{escape(field.value)}>"
+    return f"<{escape(url).replace('|', '%7C')}|{escape(field.value)}>"
 
 
 def _mention_blocks(mentions: tuple[Mention, ...]) -> list[Block]:

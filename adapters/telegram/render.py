@@ -64,9 +64,9 @@ def html_lines(message: Message, limit: int = MAX_MESSAGE) -> list[str]:
 
 def _link(field: Field) -> str | None:
     """A field whose value stands for a web address, as a link (one line, http(s) only)."""
-    if not field.url.startswith(("https://", "http://")) or "\n" in field.value or not field.value:
+    if (url := field.link) is None:
         return None
-    return f'<a href="{escape(field.url, quote=True)}">{escape(field.value, quote=False)}</a>'
+    return f'<a href="{escape(url, quote=True)}">{escape(field.value, quote=False)}</a>'
 
 
 def _mention(mention: Mention) -> str:
