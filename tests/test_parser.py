@@ -129,6 +129,10 @@ def test_chatter_words_inside_a_real_report_do_not_hide_it() -> None:
     assert parse_report("3号会议室有人突然晕倒，没有意识").is_report          # 会议室 is a room
     assert parse_report("Two recruits collapsed during training at the barracks").is_report  # someone hurt
     assert parse_report("上次塌方的路段又塌了，一辆车被埋").is_report           # happening again
+    # responders pulling back from a fire that came back is no all-clear
+    assert parse_report("北山山火复燃了，火势很大，扑火人员已全部撤回等待支援").is_report
+    assert parse_report("本月第3起火灾又来了，人民路仓库着火").is_report       # an ordinal, not a tally
+    assert parse_report("老板要爆炸了，货车翻了压着人").is_report             # hyperbole beside a crash
 
 
 def test_a_question_after_a_report_does_not_hide_it() -> None:
