@@ -337,6 +337,10 @@ def test_forecast_and_meeting_times_give_no_report_and_no_time() -> None:
     ("Swimmer missing at Silver Beach, Weihai, around 5pm", "Silver Beach, Weihai"),
     ("Landslide near the 成山头 car park, road blocked", "成山头 car park"),
     ("Fishing boat sinking 6 nautical miles off Lidao, crew in the water", "6 nautical miles off Lidao"),
+    # the place ends where the event starts, even in words the hazard lists do not open with
+    ("刚才那个河堤又有一个人被冲走了", "那个河堤"),
+    ("俺们村东头河堤决口了", "村东头河堤"),
+    ("八河水库大坝管涌 正在抢险", "八河水库大坝"),
 ])
 def test_location_span(text: str, place: str) -> None:
     assert parse_report(text).location == place
