@@ -132,7 +132,9 @@ def test_chatter_words_inside_a_real_report_do_not_hide_it() -> None:
     # responders pulling back from a fire that came back is no all-clear
     assert parse_report("北山山火复燃了，火势很大，扑火人员已全部撤回等待支援").is_report
     assert parse_report("本月第3起火灾又来了，人民路仓库着火").is_report       # an ordinal, not a tally
-    assert parse_report("老板要爆炸了，货车翻了压着人").is_report             # hyperbole beside a crash
+    assert parse_report("老板要爆炸了，货车翻了压着人").type == "traffic"     # hyperbole beside a crash
+    assert parse_report("老板要爆炸了，有人压着出不来").type == "other"       # ... names no hazard itself
+    assert not parse_report("老板说这个月产量再上不去他就要爆炸了").is_report
 
 
 def test_a_question_after_a_report_does_not_hide_it() -> None:

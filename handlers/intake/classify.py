@@ -568,6 +568,13 @@ def _blank(pattern: re.Pattern[str], text: str) -> str:
     return pattern.sub(lambda m: " " * len(m.group()), text)
 
 
+def drop_ambient(text: str, zh: bool = True, en: bool = True) -> str:
+    """Text with the ambient chatter words blanked out (same length): the 爆炸 of
+    老板要爆炸了 beside 货车翻了压着人 names no explosion."""
+    text = _blank(_AMBIENT_ZH, text) if zh else text
+    return _blank(_AMBIENT_EN, text) if en else text
+
+
 def veto(text: str, zh: bool = True, en: bool = True) -> str | None:
     """HARD for drills, tests, forecasts, meetings, statistics, thanks: chatter, whatever the
     words. SOFT for notices and talk of the past: chatter, unless a hazard is named too.
@@ -576,8 +583,7 @@ def veto(text: str, zh: bool = True, en: bool = True) -> str | None:
     if (_CHATTER_OPENING.match(text) and not _RELAYED.match(text)) or (zh and _UNIT_NOTICE.match(text)):
         return HARD
     if (zh and _CHATTER_ZH.search(text)) or (en and _CHATTER_EN.search(text)):
-        rest = _blank(_AMBIENT_ZH, text) if zh else text
-        rest = _blank(_AMBIENT_EN, rest) if en else rest
+        rest = drop_ambient(text, zh, en)
         if (zh and _CHATTER_ZH.search(rest)) or (en and _CHATTER_EN.search(rest)):
             return HARD
         return AMBIENT

@@ -226,7 +226,9 @@ def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
 
     telling = classify.drop_similes(classify.drop_questions(low))  # evidence must come from statements
     # English words inside a Chinese report are codes (AED, K13, G18), not hazards.
-    family = classify.incident_family(telling, zh=cjk > 0, en=language == "en" or latin >= 12)
+    # Chatter words a report may carry in passing name no hazard: 老板要爆炸了 beside 货车翻了压着人.
+    family = classify.incident_family(classify.drop_ambient(telling, zh=cjk > 0, en=latin > 1),
+                                      zh=cjk > 0, en=language == "en" or latin >= 12)
     counts = _casualties.zh_casualties(telling) if language == "zh" else _casualties.en_casualties(telling)
     if veto == classify.AMBIENT and (family is None or not any(counts.values())):
         return _not_a_report(language)  # chatter words, and no hazard with casualties to outweigh them
