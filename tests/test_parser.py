@@ -146,6 +146,7 @@ def test_a_question_after_a_report_does_not_hide_it() -> None:
 
 
 @pytest.mark.parametrize("text, kind", [
+    ("院夼村一村民在自家果园被毒蛇咬伤，已送镇卫生院", "medical"),  # a venomous bite needs antivenom
     ("建设路一家火锅店后厨失火，火势很大", "fire"),
     ("Blaze at a timber yard on Qingshan Road, thick smoke", "fire"),
     ("南山林场发现明火，正在向山顶蔓延", "forest_fire"),
