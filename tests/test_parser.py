@@ -147,6 +147,7 @@ def test_a_question_after_a_report_does_not_hide_it() -> None:
 
 @pytest.mark.parametrize("text, kind", [
     ("院夼村一村民在自家果园被毒蛇咬伤，已送镇卫生院", "medical"),  # a venomous bite needs antivenom
+    ("一死一伤 309国道K35处 货车和摩托车", "traffic"),               # two vehicles named together
     ("建设路一家火锅店后厨失火，火势很大", "fire"),
     ("Blaze at a timber yard on Qingshan Road, thick smoke", "fire"),
     ("南山林场发现明火，正在向山顶蔓延", "forest_fire"),
@@ -226,6 +227,7 @@ def test_casualty_counts(text: str, expected: tuple[int, int, int, int]) -> None
     ("地下室进水，困着1个大人2个小孩", (0, 0, 3, 0)),
     ("Gas blast at a cafe: 2 customers and 1 waiter injured", (0, 3, 0, 0)),
     ("客车侧翻，1人重伤3人轻伤", (0, 4, 0, 0)),
+    ("天鹅湖有个人落水了 还没捞上来", (0, 0, 0, 1)),                 # not yet pulled out: missing
     # a headcount that says how many a predicate was about
     ("写字楼电梯困人，里面有4个人", (0, 0, 4, 0)),
     ("一辆面包车被洪水围困，车上有5名乘客", (0, 0, 5, 0)),
@@ -344,6 +346,11 @@ def test_forecast_and_meeting_times_give_no_report_and_no_time() -> None:
     ("刚才那个河堤又有一个人被冲走了", "那个河堤"),
     ("俺们村东头河堤决口了", "村东头河堤"),
     ("八河水库大坝管涌 正在抢险", "八河水库大坝"),
+    ("崖头街道幸福小区6号楼3楼冒黑烟 里面还有个老太太没出来", "崖头街道幸福小区6号楼3楼"),
+    ("渔船在石岛东南12海里搁浅了 船上7个人", "石岛东南12海里"),
+    ("宁津街道东墩村电线杆倒了打火花 有人被电着了", "宁津街道东墩村"),
+    ("Update: 2 more injured at the Shidao port fire, 5 injured in total now", "Shidao port"),
+    ("Smoke seen at the Shidao port fire station", "Shidao port fire station"),
 ])
 def test_location_span(text: str, place: str) -> None:
     assert parse_report(text).location == place
@@ -383,6 +390,9 @@ def test_typos_are_read_as_meant() -> None:
     assert parse_report("幸福小去3号楼着伙了").type == "fire"          # 小去=小区, 着伙=着火
     assert parse_report("储罐区阀门泄露，有刺鼻气味").type == "hazmat"  # 泄露=泄漏
     assert parse_report("两车追为，1人收伤").casualties.injured == 1    # 追为, 收伤
+    crash = parse_report("刚才在荣成大道装了一辆电动车骑车的没气了")           # 装=撞, before what it hit
+    assert (crash.type, crash.location, crash.casualties.dead) == ("traffic", "荣成大道", 1)
+    assert not parse_report("今天装了两辆车的货 明天送").is_report            # a load is a load
 
 
 def test_no_punctuation_and_emoji() -> None:

@@ -68,7 +68,10 @@ _TYPO_RE = re.compile("|".join(map(re.escape, _TYPOS)))
 # 两个车装了 / 车装树上了 is a crash (车装了一车货 is loading): 装 read as 撞 only where the
 # clause ends or a thing hit follows.
 _CRASH_TYPO = re.compile(r"(?<=车)装(?=了(?:[\s，,。！!]|$)(?![\s，,。！!]*(?:一车|满|货|明天|拉走|走了))|(?:了|到|上)了?(?:[人树墙杆桩车]|护栏|隔离|路灯|灯杆|栏杆|路牙)|(?:到)?(?:一块|一起))|"
-                         r"(?<=车[把给将])(?:[^，,。 ]{0,8}?)装(?=了|倒|伤|死|飞)")
+                         r"(?<=车[把给将])(?:[^，,。 ]{0,8}?)装(?=了|倒|伤|死|飞)|"
+                         # 在荣成大道装了一辆电动车: what is 装'd is a vehicle counted by 辆 (not 安装, 包装)
+                         # (装了两辆车的货 is a load)
+                         r"(?<![安包组改拆假伪服西])装(?=了?(?:一|两|俩|二|三|[0-9])辆(?![^，,。 ]{0,3}的))")
 # 房子他了 / 脚手架他了 / 让雪压他了: 塌 heard as 他 after what falls in
 # (顶 only as a roof, 屋顶他了: 牛顶他了 is a cow that gored him)
 _COLLAPSE_TYPO = re.compile(r"(?:(?<=[房屋墙棚楼桥架坝])|(?<=[屋房棚]顶))(?:子)?他(?=了)")

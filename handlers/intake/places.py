@@ -73,6 +73,8 @@ _ZH_EVENT = (
     r"溢油|地震|震感|滑坡|泥石流|塌方|塌陷|地陷|崩塌|落石|山体|洪水|内涝|积水|漫堤|决堤|溃坝|倒灌|进水|水淹|被淹|"
     # a dyke or dam giving way, in the words of those who watch it (河堤决口, 坝体管涌, 漫坝)
     r"决口|溃口|溃堤|管涌|漫坝|漫顶|垮坝|"
+    # smoke of any colour, a boat aground, a pole or a line down (6号楼3楼冒黑烟, 东墩村电线杆倒了)
+    r"冒(?:黑|白|浓|青|红|黄|灰)?烟|冒火|搁浅|触礁|倾覆|电线杆|电杆|高压线|变压器|撞(?=了|上|到|倒|伤|死|飞|翻)|"
     r"淹没|涨水|溺水|落水|翻船|沉船|倒塌|坍塌|垮塌|塌了|刮塌|车祸|追尾|相撞|撞车|剐蹭|刮蹭|侧翻|翻车|冒顶|透水|"
     r"瓦斯|中毒|中暑|晕倒|昏迷|停电|断电|踩踏|困人|涨潮|翻了|沉了|河水(?!库|位)|海水(?!浴)|江水(?!库|位)|湖水(?!库|位)|水位|靠近|整体|中断|阻断|堵塞|"
     r"脚手架|塔吊|吊车|广告牌|钢结构|屋顶|楼板|天花板|碰撞|撞上|撞到|撞倒|氯气|液氨|氨气|硫化氢|毒气|困了|"
@@ -281,6 +283,11 @@ _EN_STOP_WORDS = frozenset(
     your and or if than been being be lasted caught started starting spreading leaking blocking near-miss
     early late earlier today yesterday tonight overnight""".split()
 )
+# What happened, after the place it happened at: "the Shidao port fire", "the Haibin Road crash".
+_EN_EVENT_NOUNS = frozenset(
+    """fire fires blaze crash collision explosion blast leak spill flood flooding landslide collapse accident
+    incident emergency pile-up pileup outbreak rescue""".split()
+)
 _EN_CONTINUE = frozenset("of near off to at in on outside inside above below behind beside opposite along".split())
 _EN_ABBREV = frozenset("no. st. rd. ave. mt. dr. ln. hwy.".split())
 _EN_NON_PLACE_START = frozenset(
@@ -347,6 +354,8 @@ def _en_span(text: str, low: str, pos: int, time_starts: frozenset[int], limit: 
                 break
             w, nxt = nxt, next(tokens, None)
             continue
+        if taken and lw in _EN_EVENT_NOUNS and not (nxt is not None and low[nxt.start():nxt.end()] in _EN_PLACE_NOUNS):
+            break  # "the Shidao port fire", but "the Shidao port fire station"
         cap = _cap(token)
         if (taken and not cap and (lw.endswith("ed") or lw.endswith("ing")) and lw not in _EN_PLACE_NOUNS
                 and not prev_cap and not (nxt is not None and low[nxt.start():nxt.end()] in _EN_PLACE_NOUNS)):
