@@ -39,10 +39,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_LOG_SETTING
     args.log_level, args.log_format = level, fmt
     logredact.configure(level, fmt, _secrets_in_env(os.environ))
-    return args.func(args)
+    try:
+        return args.func(args)
+    except BrokenPipeError:
+        # The reader went away (`liandong parse - < big.txt | head`): stop quietly, as
+        # Unix tools do, instead of a traceback; stdout is pointed at /dev/null so the
+        # interpreter's own final flush does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
 
 
 EXIT_LOG_SETTING = 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a tool cut off by its reader
 
 
 def _log_choice(env: Mapping[str, str], verbose: bool = False) -> tuple[str, str]:

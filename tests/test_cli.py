@@ -120,3 +120,18 @@ def test_parse_reads_bytes_and_answers_a_bad_line_on_its_own() -> None:
     out = [json.loads(line) for line in done.stdout.decode("utf-8").splitlines()]
     assert [o.get("is_report") for o in out] == [True, None, True]
     assert out[1]["error"].startswith("line 2: not UTF-8")
+
+
+def test_parse_stops_quietly_when_its_reader_goes_away(tmp_path: Path) -> None:
+    """`liandong parse - < big.txt | head -1`: exit 141 like any Unix tool, no traceback."""
+    messages = tmp_path / "messages.txt"
+    messages.write_text("港西镇着火了 3人受伤\n" * 200_000, encoding="utf-8")
+    with messages.open("rb") as stdin:
+        reader = subprocess.Popen([LIANDONG, "parse", "-"], stdin=stdin, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE)
+        assert reader.stdout is not None and reader.stderr is not None
+        first = reader.stdout.readline()
+        reader.stdout.close()  # the reader is gone after one answer
+        assert reader.wait(timeout=60) == 141
+    assert b"Traceback" not in reader.stderr.read()
+    assert json.loads(first)["is_report"] is True
