@@ -21,14 +21,23 @@ from tests.fakes.telegram_api import FakeTelegramAPI
 CENTRE, REPORTING = -1001000, -1003000
 
 
+INCIDENT_ID = re.compile(r"\d{8}-\d{4}")  # 20261122-0001: the day, then the day's number
+
+
+def incident_id_in(text: str) -> str:
+    """The (first) incident id a message names: a receipt, a card, a status."""
+    found = INCIDENT_ID.search(text)
+    assert found, f"no incident id in {text!r}"
+    return found.group(0)
+
+
 async def reported(fake: FakeTelegramAPI, reporter: int, text: str, *,
                    timeout: float = 10.0) -> tuple[dict[str, Any], str]:
-    """`reporter` reports `text` in the reporting group: the centre's card and the incident's id."""
+    """`reporter` reports `text` in the reporting group: the centre's card and the incident's id.
+    The card must be the centre's first message; after others, wait for it and use incident_id_in."""
     fake.inject_message(REPORTING, reporter, text)
     [card] = await fake.wait_for_messages(CENTRE, timeout=timeout)
-    found = re.search(r"\d{8}-\d{4}", card["text"])
-    assert found, card["text"]
-    return card, found.group(0)
+    return card, incident_id_in(card["text"])
 
 
 def telegram_settings(tmp_path: Path, fake: FakeTelegramAPI) -> Settings:

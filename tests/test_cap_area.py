@@ -25,7 +25,7 @@ from handlers.broadcast.area import cap_areas, places_in
 from handlers.broadcast.cap_out import cap_document
 from storage.broadcasts import BroadcastRepository
 from storage.models import Broadcast
-from tests.conftest import ConsoleBot, start_console_bot
+from tests.conftest import ConsoleBot, example_org_with, start_console_bot
 from tests.console_transcript import token as _token
 
 DATA = Path(__file__).with_name("data") / "cap"
@@ -163,10 +163,11 @@ async def test_known_places_but_no_unit_areas_leave_the_audience_to_the_event(
 ) -> None:
     """An organisation with a gazetteer but no units' areas: the area names 西河镇, yet no unit
     covers it, so the event chooses (as before areas existed)."""
-    with open(DEFAULT_ORG, encoding="utf-8") as file:
-        data: dict[str, Any] = yaml.safe_load(file)
-    data["places"] = [{"name": "西河镇", "kind": "town", "latitude": XIHE[0], "longitude": XIHE[1]}]
-    bot = await start_console_bot(database_url, parse_organisation(yaml.safe_dump(data, allow_unicode=True)), clock)
+    org = example_org_with(f"""
+places:
+  - {{name: 西河镇, kind: town, latitude: {XIHE[0]}, longitude: {XIHE[1]}}}
+""")
+    bot = await start_console_bot(database_url, org, clock)
     try:
         out = await bot.say(f"王指挥@centre: {one_line('cn_rainstorm_orange_towns.xml')}")
         assert "涉及地点: 西河镇" in out

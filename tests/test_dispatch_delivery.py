@@ -4,13 +4,13 @@ re-sends it once the unit can be reached."""
 from __future__ import annotations
 
 import asyncio
-import re
 
 from sqlalchemy import select
 
 from bot.app import Liandong
 from storage.models import DispatchOrder
 from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.telegram_bot import reported
 from tests.telegram_bot import bot, fake  # noqa: F401
 
 CENTRE, REPORTING, FIRE_GROUP = -1001000, -1003000, -1002001
@@ -24,9 +24,8 @@ def _texts(fake: FakeTelegramAPI, chat: int) -> list[str]:
 
 
 async def _incident(fake: FakeTelegramAPI) -> str:
-    fake.inject_message(REPORTING, STRANGER, REPORT)
-    [card] = await fake.wait_for_messages(CENTRE)
-    return re.search(r"\d{8}-\d{4}", card["text"]).group(0)
+    _, incident_id = await reported(fake, STRANGER, REPORT)
+    return incident_id
 
 
 def _undelivered_notices(fake: FakeTelegramAPI) -> list[str]:

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from core.clock import ManualClock
 from config.organisation import Organisation
 from storage.models import DrillInject, DrillRun, Incident
-from tests.conftest import ConsoleBot, start_console_bot
+from tests.conftest import ConsoleBot, example_org_with, start_console_bot
 from tests.console_transcript import room, token
 from tests.test_cli import run
 
@@ -286,19 +286,13 @@ async def test_the_typhoon_drill_to_its_time_limit_with_exact_figures_and_out_of
 
 
 async def test_a_drill_scheduled_in_the_organisation_file_starts_once_across_two_processes(
-    database_url: str, clock: ManualClock, tmp_path: Path,
+    database_url: str, clock: ManualClock,
 ) -> None:
-    from config.organisation import OrganisationError, load_organisation
-    from tests.conftest import DEFAULT_ORG
+    from config.organisation import OrganisationError
 
-    text = Path(DEFAULT_ORG).read_text(encoding="utf-8")
-    path = tmp_path / "org.yaml"
-    path.write_text(text + '\ndrills:\n  - {scenario: mine-water-inrush, cron: "30 15 * * *"}\n', encoding="utf-8")
-    scheduled = load_organisation(path)
-    bad = tmp_path / "bad.yaml"
-    bad.write_text(text + '\ndrills:\n  - {scenario: no-such-drill, cron: "30 15 * * *"}\n', encoding="utf-8")
+    scheduled = example_org_with('\ndrills:\n  - {scenario: mine-water-inrush, cron: "30 15 * * *"}\n')
     try:
-        load_organisation(bad)
+        example_org_with('\ndrills:\n  - {scenario: no-such-drill, cron: "30 15 * * *"}\n')
         raise AssertionError("an unknown scenario must be refused")
     except OrganisationError as exc:
         assert any("drills[0].scenario" in p or "drills.0.scenario" in p for p in exc.problems), exc.problems

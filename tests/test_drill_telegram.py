@@ -4,10 +4,10 @@ the fire brigade receives a marked order and presses its buttons, and the evalua
 centre receives on /drill stop names who met which target."""
 from __future__ import annotations
 
-import re
 
 from bot.app import Liandong
 from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.telegram_bot import incident_id_in
 from tests.telegram_bot import bot, fake  # noqa: F401  (fixtures)
 
 CENTRE, FIRE_GROUP, CHEM_GROUP = -1001000, -1002001, -1002005
@@ -33,7 +33,7 @@ async def test_units_get_marked_orders_press_and_are_named_in_the_evaluation(
     await fake.wait_until(lambda: any("演练事件" in t for t in _texts(fake, CENTRE)), timeout=10)
     assert any(t.startswith(f"{MARK}园区安全员：石岛化工园区3号罐区") for t in _texts(fake, CHEM_GROUP))
     card = next(t for t in _texts(fake, CENTRE) if "演练事件" in t)
-    incident = re.search(r"\d{8}-\d{4}", card).group(0)  # type: ignore[union-attr]
+    incident = incident_id_in(card)
 
     fake.inject_message(CENTRE, COMMANDER, f"/dispatch {incident} FIRE-01 CHEM-01")
     await fake.wait_until(lambda: any("接令" in str(m.get("reply_markup")) for m in fake.sent_messages(FIRE_GROUP)))

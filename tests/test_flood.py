@@ -5,7 +5,6 @@ so a real report's card and an order still go out within seconds."""
 from __future__ import annotations
 
 import asyncio
-import re
 
 from sqlalchemy import func, select
 
@@ -13,6 +12,7 @@ from bot.app import Liandong
 from config.organisation import parse_organisation, OrganisationError
 from storage.models import Incident, IncidentSource
 from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.telegram_bot import incident_id_in
 from tests.telegram_bot import bot, fake  # noqa: F401 (fixtures)
 
 CENTRE, REPORTING, FIRE_GROUP = -1001000, -1003000, -1002001
@@ -49,7 +49,7 @@ async def test_600_reports_from_one_account_delay_neither_a_real_card_nor_an_ord
                           timeout=FEW_SECONDS)
     assert loop.time() - reported < FEW_SECONDS
     receipt = next(m for m in fake.sent_messages(REPORTING) if "已登记事件" in m["text"])
-    incident_id = re.search(r"\d{8}-\d{4}", receipt["text"]).group(0)
+    incident_id = incident_id_in(receipt["text"])
 
     ordered = loop.time()
     fake.inject_message(CENTRE, COMMANDER, f"/dispatch {incident_id} FIRE-01")

@@ -4,13 +4,13 @@ receipt is refused and changes nothing — before, a pin moved the incident onto
 another one, merged the two and took the Dispatch button away."""
 from __future__ import annotations
 
-import re
 
 from sqlalchemy import select
 
 from bot.app import Liandong
 from storage.models import Incident, TimelineEntry
 from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.telegram_bot import incident_id_in
 from tests.telegram_bot import bot, fake  # noqa: F401 (fixtures)
 
 REPORTING = -1003000
@@ -42,7 +42,7 @@ async def test_a_strangers_pin_and_photo_on_someone_elses_receipt_are_refused(
     first = await _said(fake, REPORTER, "人民路化工厂起火，3人受伤")
     await _said(fake, REPORTER, location=(37.1600, 122.4200))
     second = await _said(fake, OTHER_REPORTER, "东山仓库起火了，火很大")
-    first_id, second_id = (re.search(r"\d{8}-\d{4}", m["text"]).group(0) for m in (first, second))
+    first_id, second_id = incident_id_in(first["text"]), incident_id_in(second["text"])
     assert first_id != second_id
 
     # A pin next to the first incident, sent as a reply to the second one's receipt.

@@ -18,6 +18,7 @@ from bot.app import Liandong
 from core.events import ConversationRef
 from config.organisation import OrganisationError, parse_organisation
 from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.telegram_bot import incident_id_in
 from tests.telegram_bot import bot, fake  # noqa: F401 (fixtures)
 
 CENTRE, REPORTING, FIRE_GROUP, POWER_GROUP = -1001000, -1003000, -1002001, -1002004
@@ -67,7 +68,7 @@ async def test_an_outsider_named_like_the_commander_is_refused_every_centre_acti
 
     # An order that needs a second centre member's approval: the outsider's press changes nothing.
     report = await _said(fake, REPORTING, 777, "人民路化工厂起火，3人受伤，有人被困")
-    incident_id = re.search(r"\d{8}-\d{4}", report["text"]).group(0)
+    incident_id = incident_id_in(report["text"])
     fake.inject_message(CENTRE, COMMANDER, f"/dispatch {incident_id} POWER-01")
     await fake.wait_until(lambda: any("需批准" in m["text"] for m in fake.sent_messages(CENTRE)))
     approval = next(m for m in fake.sent_messages(CENTRE) if "需批准" in m["text"])
@@ -182,7 +183,7 @@ async def test_duty_and_status_typed_in_a_public_group_are_answered_privately(
     assert "13800002001" in here["text"]
 
     receipt = await _said(fake, REPORTING, 7001, "人民路化工厂起火，3人受伤，有人被困")
-    incident_id = re.search(r"\d{8}-\d{4}", receipt["text"]).group(0)
+    incident_id = incident_id_in(receipt["text"])
     note = await _said(fake, REPORTING, 7001, f"/status {incident_id}")
     assert "私信" in note["text"] and "受伤" not in note["text"]
     [status] = await fake.wait_for_messages(7001)

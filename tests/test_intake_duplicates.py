@@ -415,6 +415,7 @@ async def test_linking_splitting_and_a_follow_up_on_telegram(tmp_path: Any, org:
     from bot.app import Liandong
     from core.clock import SystemClock
     from tests.fakes.telegram_api import FakeTelegramAPI
+    from tests.telegram_bot import incident_id_in
     from tests.test_telegram import CENTRE, COMMANDER, FIREFIGHTER, REPORTING, STRANGER, _button, _settings
 
     async with FakeTelegramAPI() as fake:
@@ -424,7 +425,7 @@ async def test_linking_splitting_and_a_follow_up_on_telegram(tmp_path: Any, org:
             fake.inject_message(REPORTING, STRANGER, REPORT)
             [receipt] = await fake.wait_for_messages(REPORTING)
             [card] = await fake.wait_for_messages(CENTRE)
-            first = re.search(r"\d{8}-\d{4}", receipt["text"]).group(0)  # type: ignore[union-attr]
+            first = incident_id_in(receipt["text"])
             second = first[:-4] + "0002"  # the system clock's day
             fake.inject_message(REPORTING, STRANGER + 1, SAME_PLACE, first_name="路人", last_name="乙")
             linked_receipt = (await fake.wait_for_messages(REPORTING, 2))[1]

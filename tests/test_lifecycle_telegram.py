@@ -4,10 +4,10 @@ death said in a new message, a decline then a new order, and the close standing 
 unit down with its order's buttons removed. Organisation: config/org.example.yaml."""
 from __future__ import annotations
 
-import re
 
 from bot.app import Liandong
 from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.telegram_bot import reported
 from tests.telegram_bot import bot, fake  # noqa: F401  (fixtures)
 
 CENTRE, REPORTING, FIRE_GROUP = -1001000, -1003000, -1002001
@@ -28,9 +28,7 @@ async def _wait_text(fake: FakeTelegramAPI, chat: int, part: str) -> None:  # no
 
 
 async def test_levels_deaths_redispatch_and_close_reach_the_unit(bot: Liandong, fake: FakeTelegramAPI) -> None:  # noqa: F811
-    fake.inject_message(REPORTING, STRANGER, REPORT)
-    [card] = await fake.wait_for_messages(CENTRE)
-    incident = re.search(r"\d{8}-\d{4}", card["text"]).group(0)  # type: ignore[union-attr]
+    _, incident = await reported(fake, STRANGER, REPORT)
     fake.inject_message(CENTRE, COMMANDER, f"/dispatch {incident} FIRE-01 level:3 -- 从东门进入")
     [order] = await fake.wait_for_messages(FIRE_GROUP)
     assert "响应级别: 🟡三级" in order["text"]

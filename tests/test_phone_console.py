@@ -173,12 +173,6 @@ async def test_without_a_policy_escalation_is_todays(console_bot: ConsoleBot, cl
     assert "[phone]" not in reminder + centre
 
 
-def _with_policies(policies: object) -> str:
-    data = yaml.safe_load(open(DEFAULT_ORG, encoding="utf-8"))
-    data["escalation"]["policies"] = policies
-    return yaml.safe_dump(data, allow_unicode=True)
-
-
 @pytest.mark.parametrize(("policies", "problem"), [
     ([{"steps": [{"after_minutes": 3, "action": "chat_remindr"}]}],
      "escalation.policies[0].steps[0].action: Input should be 'chat_reminder', 'sms', 'call' or 'centre' "
@@ -197,7 +191,7 @@ def _with_policies(policies: object) -> str:
 ])
 def test_policies_are_checked_with_their_key_paths(policies: object, problem: str) -> None:
     with pytest.raises(OrganisationError) as raised:
-        parse_organisation(_with_policies(policies))
+        example_org_with(escalation={"policies": policies})
     assert any(problem in line for line in raised.value.problems), raised.value.problems
 
 
@@ -255,7 +249,7 @@ async def test_a_roll_call_answered_in_chat_calls_nobody(database_url: str) -> N
 
 def test_a_roll_call_policy_takes_no_levels() -> None:
     with pytest.raises(OrganisationError, match="only a policy for orders is chosen by response level"):
-        parse_organisation(_with_policies([{**ROLLCALL_POLICY, "levels": [1]}]))
+        example_org_with(escalation={"policies": [{**ROLLCALL_POLICY, "levels": [1]}]})
 
 
 # -- red alerts nobody confirmed (escalation.policies with applies_to: red_alerts) --------
@@ -336,8 +330,8 @@ async def test_the_hourly_cap_counts_orders_escalated_in_one_batch(database_url:
 
 
 def test_check_config_warns_of_duty_officers_a_phone_step_cannot_reach() -> None:
-    org = parse_organisation(_with_policies([{"steps": [{"after_minutes": 3, "action": "call"}]}]))
+    org = example_org_with(escalation={"policies": [{"steps": [{"after_minutes": 3, "action": "call"}]}]})
     [warning] = [w for w in org.warnings if w.startswith("escalation.policies")]
     assert "MED-01 陈医生" in warning and "FIRE-01" not in warning  # 张三 has a phone
-    quiet = parse_organisation(_with_policies([{"steps": [{"after_minutes": 3, "action": "chat_reminder"}]}]))
+    quiet = example_org_with(escalation={"policies": [{"steps": [{"after_minutes": 3, "action": "chat_reminder"}]}]})
     assert not [w for w in quiet.warnings if w.startswith("escalation.policies")]

@@ -3,13 +3,13 @@ the chart as a photo (sendPhoto) and the document (sendDocument), after its key 
 from __future__ import annotations
 
 import io
-import re
 
 from PIL import Image
 from pypdf import PdfReader
 
 from bot.app import Liandong
 from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.telegram_bot import incident_id_in
 from tests.telegram_bot import bot, fake  # noqa: F401 (fixtures)
 from tests.test_broadcast_telegram import CENTRE, COMMANDER
 
@@ -20,7 +20,7 @@ REPORT = "人民路化工厂起火，3人受伤，有人被困"
 async def test_review_arrives_as_a_photo_and_a_pdf(bot: Liandong, fake: FakeTelegramAPI) -> None:
     fake.inject_message(REPORTING, STRANGER, REPORT, first_name="路人", last_name="甲")
     [receipt] = await fake.wait_for_messages(REPORTING)
-    incident_id = re.search(r"\d{8}-\d{4}", receipt["text"]).group(0)
+    incident_id = incident_id_in(receipt["text"])
     before = len(fake.sent_messages(CENTRE))
     fake.inject_message(CENTRE, COMMANDER, f"/dispatch {incident_id} FIRE-01")
     await fake.wait_for_messages(CENTRE, before + 2)

@@ -7,9 +7,9 @@ import re
 
 from bot.app import Liandong
 from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.telegram_bot import CENTRE, REPORTING, incident_id_in
 from tests.telegram_bot import bot, fake  # noqa: F401 (fixtures)
 
-CENTRE, REPORTING = -1001000, -1003000
 COMMANDER = 1001
 NEWCOMER, NEW_GROUP = 5555, -1009999
 REPORT = "人民路化工厂起火，3人受伤，有人被困"
@@ -34,8 +34,8 @@ async def test_join_bind_and_the_next_order_reaches_the_new_group(bot: Liandong,
     bound = await _said(fake, NEW_GROUP, NEWCOMER, f"/bind {code}", first_name="周", last_name="船长")
     assert "本群已绑定为" in bound["text"] and "SEA-01" in bound["text"]
 
-    await _said(fake, REPORTING, 777, REPORT)
-    incident_id = re.search(r"\d{8}-\d{4}", fake.sent_messages(REPORTING)[-1]["text"]).group(0)
+    receipt = await _said(fake, REPORTING, 777, REPORT)
+    incident_id = incident_id_in(receipt["text"])
     fake.inject_message(CENTRE, COMMANDER, f"/dispatch {incident_id} SEA-01")
     [order] = (await fake.wait_for_messages(NEW_GROUP, 2))[1:]
     assert "调度指令" in order["text"]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -25,6 +24,7 @@ from config.organisation import Organisation
 from config.settings import Settings
 from storage.models import Incident, IncidentAttachment, OutboxMessage
 from tests.fakes.telegram_api import FakeTelegramAPI, most_in_one_second
+from tests.telegram_bot import incident_id_in, reported
 
 CENTRE, REPORTING, FIRE_GROUP = -1001000, -1003000, -1002001
 COMMANDER, FIREFIGHTER = 1001, 2001
@@ -120,7 +120,7 @@ async def test_chatter_creates_nothing(bot: Liandong, fake: FakeTelegramAPI) -> 
 async def test_a_private_chat_report_and_the_commands(bot: Liandong, fake: FakeTelegramAPI) -> None:
     fake.inject_message(FIREFIGHTER, FIREFIGHTER, REPORT)
     [receipt] = await fake.wait_for_messages(FIREFIGHTER)
-    incident_id = re.search(r"\d{8}-\d{4}", receipt["text"]).group(0)
+    incident_id = incident_id_in(receipt["text"])
     fake.inject_message(FIREFIGHTER, FIREFIGHTER, f"/status {incident_id}")
     fake.inject_message(FIREFIGHTER, FIREFIGHTER, "/start")
     fake.inject_message(FIREFIGHTER, FIREFIGHTER, "/report 码头有异常情况")
@@ -150,20 +150,12 @@ async def test_user_text_is_escaped_in_html(bot: Liandong, fake: FakeTelegramAPI
 async def test_a_long_report_is_split_on_line_boundaries(bot: Liandong, fake: FakeTelegramAPI) -> None:
     # Under the 4,000 characters intake reads, but its escaped HTML is over Telegram's 4,096.
     long_report = "人民路化工厂起火，3人受伤\n" + "\n".join(f"第{i}条：火势仍在蔓延 & & & & & 浓烟" for i in range(150))
-    fake.inject_message(REPORTING, STRANGER, f"/report {long_report}")
-    await fake.wait_for_messages(CENTRE)
-    fake.inject_message(CENTRE, COMMANDER, "/status " + _incident_id(fake))
+    _, incident_id = await reported(fake, STRANGER, f"/report {long_report}")
+    fake.inject_message(CENTRE, COMMANDER, f"/status {incident_id}")
     messages = await fake.wait_for_messages(CENTRE, 3, timeout=10)
     status_parts = messages[1:]
     assert len(status_parts) >= 2 and all(len(m["text"]) <= 4096 for m in status_parts)
     assert "".join(m["text"] for m in status_parts).count("火势仍在蔓延 & & & & & 浓烟") == 150
-
-
-def _incident_id(fake: FakeTelegramAPI) -> str:
-    for message in fake.sent_messages():
-        if found := re.search(r"\d{8}-\d{4}", message.get("text", "")):
-            return found.group(0)
-    raise AssertionError("no incident id sent")
 
 
 async def test_location_and_photo_replies_are_attached_to_the_incident(bot: Liandong, fake: FakeTelegramAPI) -> None:
@@ -229,7 +221,7 @@ async def test_429_and_502_are_recovered_and_nothing_is_lost(bot: Liandong, fake
     receipts = await fake.wait_for_messages(REPORTING, 3, timeout=20)
     assert len(cards) == len(receipts) == 3
     # Order within a chat is kept even across retries.
-    assert [re.search(r"-(\d{4})", c["text"]).group(1) for c in cards] == ["0001", "0002", "0003"]
+    assert [incident_id_in(c["text"])[-4:] for c in cards] == ["0001", "0002", "0003"]
     assert await _outbox_settles(bot) == {"delivered"}
 
 
@@ -359,9 +351,7 @@ async def test_an_edit_telegram_forbids_fails_at_once(bot: Liandong, fake: FakeT
 
 
 async def test_dispatch_and_one_click_answers_in_telegram_groups(bot: Liandong, fake: FakeTelegramAPI) -> None:
-    fake.inject_message(REPORTING, STRANGER, REPORT)
-    [card] = await fake.wait_for_messages(CENTRE)
-    incident_id = re.search(r"\d{8}-\d{4}", card["text"]).group(0)
+    _, incident_id = await reported(fake, STRANGER, REPORT)
     fake.inject_message(CENTRE, COMMANDER, f"/dispatch {incident_id} FIRE-01 -- 从东门进入")
     [order] = await fake.wait_for_messages(FIRE_GROUP)
     assert "调度指令" in order["text"] and "从东门进入" in order["text"]
@@ -393,9 +383,7 @@ async def test_a_unit_on_two_platforms_gets_the_order_on_both_and_one_press_upda
     app = Liandong(_settings(tmp_path, fake, console=True), org, clock=clock, console_out=out)
     await app.start(timers=False)  # the escalation below is fired by this test, not raced by the loop
     try:
-        fake.inject_message(REPORTING, STRANGER, REPORT)
-        [card] = await fake.wait_for_messages(CENTRE)
-        incident_id = re.search(r"\d{8}-\d{4}", card["text"]).group(0)
+        _, incident_id = await reported(fake, STRANGER, REPORT)
         fake.inject_message(CENTRE, COMMANDER, f"/dispatch {incident_id} FIRE-01")
         [order] = await fake.wait_for_messages(FIRE_GROUP)
         await fake.wait_until(lambda: "[FIRE-01] bot" in out.getvalue())
@@ -499,9 +487,7 @@ async def test_an_inline_mode_press_goes_the_ptb_way_and_is_answered(bot: Liando
 async def test_a_press_delivered_twice_is_recorded_once(bot: Liandong, fake: FakeTelegramAPI) -> None:
     from storage.models import TimelineEntry
 
-    fake.inject_message(REPORTING, STRANGER, REPORT)
-    [card] = await fake.wait_for_messages(CENTRE)
-    incident_id = re.search(r"\d{8}-\d{4}", card["text"]).group(0)
+    _, incident_id = await reported(fake, STRANGER, REPORT)
     fake.inject_message(CENTRE, COMMANDER, f"/dispatch {incident_id} FIRE-01")
     [order] = await fake.wait_for_messages(FIRE_GROUP)
     press = fake.build_callback_query_update(FIRE_GROUP, FIREFIGHTER, order["message_id"],

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from bot.app import Liandong
 from config.schema import Channel
 from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.telegram_bot import incident_id_in
 from tests.telegram_bot import bot, fake  # noqa: F401 (fixtures)
 
 CENTRE, REPORTING, SEA_GROUP = -1001000, -1003000, -1002007
@@ -48,7 +49,7 @@ async def test_a_bound_channel_gets_orders_and_alerts_without_buttons_and_reads_
     await _said(fake, REPORTING, STRANGER, REPORT)
     await fake.wait_until(lambda: any("新事件" in m.get("text", "") for m in fake.sent_messages(CENTRE)), WAIT_S)
     [card] = [m for m in fake.sent_messages(CENTRE) if "新事件" in m.get("text", "")]
-    incident_id = re.search(r"\d{8}-\d{4}", card["text"]).group(0)
+    incident_id = incident_id_in(card["text"])
     assert incident_id.endswith("-0001")  # the channel's post made none
     assert len(fake.sent_messages(SEA_CHANNEL)) == 1
 

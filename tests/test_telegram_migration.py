@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from pathlib import Path
 from typing import Callable
 
@@ -14,6 +13,7 @@ import pytest
 from bot.app import Liandong
 from config.organisation import Organisation, parse_organisation
 from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.telegram_bot import incident_id_in
 from tests.telegram_bot import bot, fake, telegram_settings  # noqa: F401
 from tests.test_cli import run
 
@@ -44,7 +44,7 @@ async def _eventually(predicate: Callable[[], bool]) -> None:
 async def _incident(fake: FakeTelegramAPI, centre: int = CENTRE) -> str:
     fake.inject_message(REPORTING, STRANGER, REPORT)
     [card] = await fake.wait_for_messages(centre, timeout=WAIT_S)
-    return re.search(r"\d{8}-\d{4}", card["text"]).group(0)
+    return incident_id_in(card["text"])
 
 
 async def test_an_order_refused_by_a_migrated_group_goes_to_the_supergroup_and_its_buttons_work(

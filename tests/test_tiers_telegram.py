@@ -5,7 +5,6 @@ the upper centre approves, the team is ordered and its acknowledgement reaches t
 centre's board. Organisation: tests/tier_org.py."""
 from __future__ import annotations
 
-import re
 
 import pytest
 from sqlalchemy import select
@@ -15,6 +14,7 @@ from bot.app import Liandong
 from config.organisation import Organisation
 from storage.models import TimelineEntry
 from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.telegram_bot import reported
 from tests.telegram_bot import bot, fake  # noqa: F401  (fixtures)
 from tests.tier_org import UPPER_MEMBER_TG, UPPER_TG, REGION_TG, WD_LEAD_TG, WD_TG, tier_org
 
@@ -50,9 +50,8 @@ async def _wait_text(fake: FakeTelegramAPI, chat: int, part: str) -> dict:  # no
 
 
 async def _reported(fake: FakeTelegramAPI) -> str:  # noqa: F811
-    fake.inject_message(REPORTING, STRANGER, REPORT)
-    [card] = await fake.wait_for_messages(CENTRE)
-    return re.search(r"\d{8}-\d{4}", card["text"]).group(0)  # type: ignore[union-attr]
+    _, incident_id = await reported(fake, STRANGER, REPORT)
+    return incident_id
 
 
 async def _timeline(bot: Liandong) -> list[tuple[str, str | None]]:  # noqa: F811

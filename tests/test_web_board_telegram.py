@@ -18,6 +18,7 @@ from bot.app import Liandong
 from config.organisation import Organisation
 from core.clock import SystemClock
 from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.telegram_bot import reported
 from tests.telegram_bot import fake, telegram_settings  # noqa: F401  (fixture)
 
 CENTRE, REPORTING, FIRE_GROUP = -1001000, -1003000, -1002001
@@ -55,9 +56,7 @@ async def _next_board(stream: aiohttp.StreamReader) -> str:
 
 async def test_a_link_from_telegram_signs_in_and_a_press_reaches_the_stream(
         web_bot: Liandong, fake: FakeTelegramAPI) -> None:  # noqa: F811
-    fake.inject_message(REPORTING, STRANGER, "人民路化工厂起火，3人受伤，有人被困")
-    [card] = await fake.wait_for_messages(CENTRE)
-    incident = re.search(r"\d{8}-\d{4}", card["text"]).group(0)  # type: ignore[union-attr]
+    _, incident = await reported(fake, STRANGER, "人民路化工厂起火，3人受伤，有人被困")
 
     fake.inject_message(CENTRE, COMMANDER, "/board")
     [private] = await fake.wait_for_messages(COMMANDER)  # the member's private chat with the bot
