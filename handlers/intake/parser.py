@@ -18,7 +18,8 @@ A message that is none of these but still sounds like something happening
 (harm or sudden change with urgency, people or a place), or that the statistical
 second opinion (`report_model`) thinks likely a report, is not a report but
 *doubtful*: its is_report confidence is low, and intake puts it before the
-centre instead of dropping it.
+centre instead of dropping it. A report the rules find no place in is given the
+place a second statistical opinion (`place_model`) finds, marked unsure.
 
 `ParsedReport.to_dict()` gives the contract keys of `liandong parse` (README, "How intake reads messages"): is_report,
 type, location, time, casualties {dead, injured, trapped, missing}, language,
@@ -28,10 +29,10 @@ each 0–1: how sure the parser is of that answer.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from handlers.intake import casualties as _casualties
-from handlers.intake import classify, places
+from handlers.intake import classify, place_model, places
 from handlers.intake.clock import event_time, find_times
 from handlers.intake.report_model import DOUBT_ABOVE, report_probability
 
@@ -260,6 +261,10 @@ def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
 
     kind = family.removesuffix("_strong").removesuffix("_weak") if family else "other"
     stated_time = event_time(text, times)
+    confidence = _confidence(family, location, stated_time, any(counts.values()))
+    if location is None and (guess := place_model.place_span(text)) is not None:
+        location = raw[guess[0]:guess[1]].strip() or None  # the model's guess: shown as unsure
+        confidence = replace(confidence, location=UNSURE if location else confidence.location)
     return ParsedReport(
         is_report=True,
         type=kind,
@@ -267,7 +272,7 @@ def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
         time=stated_time,
         casualties=Casualties(**counts),
         language=language,
-        confidence=_confidence(family, location, stated_time, any(counts.values())),
+        confidence=confidence,
     )
 
 
