@@ -10,7 +10,7 @@ false alarm.
 
 Features are what survives voice input and dialect: the normalised, lower-cased
 text's character 1-, 2- and 3-grams, and whole Latin words. The weights ship with
-the package (`report_model.json`, about 200 KB), loaded once on first use; no
+the package (`report_model.json`, about 600 KB), loaded once on first use; no
 download, no numerical library.
 """
 from __future__ import annotations
