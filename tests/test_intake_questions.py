@@ -59,3 +59,20 @@ async def test_a_value_the_parser_is_unsure_of_is_marked_until_a_person_states_i
     assert "类型: 火灾" in fixed and "❓" not in fixed.split("类型: 火灾")[1].split("\n")[0]
     sure = room(await console_bot.say("路人乙@reporting: 东山街道仓库起火，1人被困"), "centre")
     assert "❓" not in sure
+
+
+# Written for these tests: the rules find no place in it, the place model guesses 北部海岸.
+GUESSED = "我镇北部海岸 有人落水 快来"
+
+
+async def test_a_guessed_place_is_asked_to_be_confirmed_and_the_reply_replaces_it(console_bot: ConsoleBot) -> None:
+    out = await console_bot.say(f"路人甲@reporting: {GUESSED}")
+    assert "地点是「北部海岸」吗？" in room(out, "reporting")
+    assert "地点: 北部海岸 ❓" in room(out, "centre")
+    # A yes changes nothing and says nothing; the mark stays until someone states the place.
+    assert await console_bot.say(f"路人甲@reporting: ^{_receipt_no(out)} 对") == ""
+    assert (await _incident(console_bot)).unsure.split(",").count("location") == 1
+    fixed = room(await console_bot.say(f"路人甲@reporting: ^{_receipt_no(out)} 不对，是石岛湾北沙滩"), "centre")
+    assert "地点: 石岛湾北沙滩\n" in fixed + "\n"
+    incident = await _incident(console_bot)
+    assert incident.location == "石岛湾北沙滩" and "location" not in incident.unsure.split(",")

@@ -53,3 +53,16 @@ async def test_only_what_is_missing_is_asked_and_the_answer_is_on_the_card(bot: 
     await bot.deliver()
     [full] = [m for m in fake.messages(REPORTING) if m.get("thread_ts") == "1763794802.000100"]
     assert "20261122-0002" in all_text(full) and "❓" not in all_text(full) and "请回复" not in all_text(full)
+
+
+async def test_a_guessed_place_is_asked_to_be_confirmed_and_the_reply_replaces_it(bot: SlackBot, fake: FakeSlackAPI) -> None:
+    await bot.say(REPORTING, STRANGER, "我镇北部海岸 有人落水 快来", ts=REPORT_TS)  # the place model's guess
+    await bot.deliver()
+    [receipt] = fake.messages(REPORTING)
+    assert "地点是「北部海岸」吗？" in all_text(receipt)
+    await bot.say(REPORTING, STRANGER, "不对，是石岛湾北沙滩", ts="1763794801.000100", thread_ts=REPORT_TS)
+    await bot.deliver()
+    incident = await bot.incident("20261122-0001")
+    assert incident.location == "石岛湾北沙滩" and "location" not in incident.unsure.split(",")
+    [card] = fake.messages(CENTRE)
+    assert "*地点*\n石岛湾北沙滩" in block_texts(fake.message(CENTRE, card["ts"]))

@@ -44,3 +44,14 @@ async def test_only_what_is_missing_is_asked_and_the_answer_is_on_the_card(bot: 
     await fake.wait_until(lambda: any("0002" in m["text"] for m in fake.sent_messages(REPORTING)), WAIT_S)
     full = next(m for m in fake.sent_messages(REPORTING) if "0002" in m["text"])
     assert "❓" not in full["text"] and "请回复" not in full["text"]
+
+
+async def test_a_guessed_place_is_asked_to_be_confirmed_and_the_reply_replaces_it(bot: Liandong, fake: FakeTelegramAPI) -> None:  # noqa: F811
+    fake.inject_message(REPORTING, REPORTER, "我镇北部海岸 有人落水 快来")  # the place model's guess
+    [receipt] = await fake.wait_for_messages(REPORTING, timeout=WAIT_S)
+    assert "地点是「北部海岸」吗？" in receipt["text"]
+    [card] = await fake.wait_for_messages(CENTRE, timeout=WAIT_S)
+    assert "北部海岸 ❓" in card["text"]
+    fake.inject_message(REPORTING, REPORTER, "不对，是石岛湾北沙滩", reply_to_message_id=receipt["message_id"])
+    await fake.wait_until(lambda: "石岛湾北沙滩" in fake.message(CENTRE, card["message_id"])["text"], WAIT_S)
+    assert "❓" not in fake.message(CENTRE, card["message_id"])["text"].split("石岛湾北沙滩")[1].split("\n")[0]

@@ -88,6 +88,8 @@ MESSAGES: dict[str, str] = {
     "receipt.ask_place_and_time": "❓ Where and when? Reply to this message with the place and the time (e.g. Renmin Rd chemical plant 15:20).",
     "receipt.ask_place": "❓ Where? Reply to this message with the place.",
     "receipt.ask_time": "❓ When did it happen? Reply to this message with the time (e.g. 15:20).",
+    "receipt.confirm_place": "❓ Is the place “{place}”? If not, reply to this message with the place.",
+    "receipt.confirm_place_ask_time": "❓ Is the place “{place}”, and when did it happen? Reply to this message with the place and the time (e.g. Renmin Rd chemical plant 15:20).",
     "followup.answered": "Thank you, incident {id} now has: {changes}",
     "receipt.title": "✅ Incident {id} registered",
     "receipt.text": "The command centre has it. Reply to this message with any change on the ground.",

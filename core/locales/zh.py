@@ -88,6 +88,8 @@ MESSAGES: dict[str, str] = {
     "receipt.ask_place_and_time": "❓ 在哪里、几点发生的？请回复本消息告诉我们地点和时间（例如：人民路化工厂 15:20）。",
     "receipt.ask_place": "❓ 在哪里？请回复本消息告诉我们地点。",
     "receipt.ask_time": "❓ 几点发生的？请回复本消息告诉我们时间（例如：15:20）。",
+    "receipt.confirm_place": "❓ 地点是「{place}」吗？不对请回复本消息告诉我们地点。",
+    "receipt.confirm_place_ask_time": "❓ 地点是「{place}」吗？几点发生的？请回复本消息告诉我们地点和时间（例如：人民路化工厂 15:20）。",
     "followup.answered": "谢谢，已补充事件 {id}：{changes}",
     "receipt.title": "✅ 已登记事件 {id}",
     "receipt.text": "指挥中心已收到。请继续报告现场变化，回复本消息即可。",

@@ -212,7 +212,7 @@ def answer_to_question(incident: Incident, text: str) -> dict[str, object]:
     times = find_times(text)
     if incident.stated_time is None and (stated := event_time(text, times)):
         changes["time"] = stated
-    if incident.location is None:
+    if incident.location is None or views.place_guessed(incident):  # asked, or asked to confirm
         place = text
         for found in reversed(times):
             place = place[:found.start] + " " + place[found.end:]
@@ -222,15 +222,19 @@ def answer_to_question(incident: Incident, text: str) -> dict[str, object]:
     return changes
 
 
-# Words around an answered place: "在人民路口", "地点是…", "at the …".
-_ANSWER_FILLER = re.compile(r"^\s*(?:地点|位置|地址)?\s*(?:是|在|于)?\s*|^\s*(?:it'?s\s+)?(?:at|near|on)\s+",
-                            re.IGNORECASE)
+# Words around an answered place: "在人民路口", "地点是…", "不对，是…", "no, it's at the …".
+_ANSWER_FILLER = re.compile(
+    r"^\s*(?:(?:不对|不是|是的|对|no|yes)(?=[，,.。!！\s]|$)[，,.。!！\s]*)?(?:(?:地点|位置|地址)\s*)?(?:(?:是|在|于)\s*)?"
+    r"(?:(?:it'?s|it is)\s+)?(?:(?:at|near|on)\s+)?",
+    re.IGNORECASE)
 
 
 # Thanks and acknowledgements people send back to a receipt, in both languages.
 _ACKNOWLEDGEMENT_WORDS = re.compile(
     r"(谢谢|感谢|多谢|辛苦了?|收到|好的|好|行|嗯+|哦|明白|了解|知道了?|已阅|ok(ay)?|thanks?( you)?|thx|ty|"
-    r"got it|roger( that)?|noted|received|copy( that)?|will do|fine|sure|yes|yep|您|你|们|啦|了|啊|呀|哈|的)",
+    r"got it|roger( that)?|noted|received|copy( that)?|will do|fine|sure|yes|yep|您|你|们|啦|了|啊|呀|哈|的|"
+    # a yes to "is the place …?" (对, 是的, 没错, correct): nothing to change
+    r"对|是|没错|正确|correct|right|that'?s it)",
     re.IGNORECASE,
 )
 _NOT_WORDS = re.compile(r"[\W_]+", re.UNICODE)  # punctuation, spaces and emoji

@@ -8,8 +8,8 @@ a clause starts; a place told in a way they were not written for (养殖池塘�
 the train split this model named the right place in 11 of the 15 reports the rules
 wrongly left placeless, and in none of the 21 that really name no place
 (bench/corpus/README.md, "A sequence model for the place"). It never replaces a place
-the rules found, and what it finds is marked unsure, so the card shows it as a guess
-and intake asks the centre.
+the rules found, and what it finds is marked unsure: the card shows it as a guess (❓)
+and the reporter's receipt asks whether that is the place.
 
 The model (`place_model.crfsuite`, beside this file, about 400 KB) is loaded once, when
 the parser is imported; no download.

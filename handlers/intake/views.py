@@ -88,7 +88,12 @@ def receipt(t: Translator, incident: Incident, buttons: tuple[Button, ...] = ())
 
 
 def missing_question(t: Translator, incident: Incident) -> str | None:
-    """The seeds' report format is time, place, first judgement: ask for what is missing."""
+    """The seeds' report format is time, place, first judgement: ask for what is missing,
+    and have a place the parser only guessed (marked ❓) confirmed or corrected."""
+    if incident.location is not None and place_guessed(incident):
+        if incident.stated_time is None:
+            return t("receipt.confirm_place_ask_time", place=incident.location)
+        return t("receipt.confirm_place", place=incident.location)
     if incident.location is None and incident.stated_time is None:
         return t("receipt.ask_place_and_time")
     if incident.location is None:
@@ -96,6 +101,11 @@ def missing_question(t: Translator, incident: Incident) -> str | None:
     if incident.stated_time is None:
         return t("receipt.ask_time")
     return None
+
+
+def place_guessed(incident: Incident) -> bool:
+    """The place is the parser's guess (the place model's, or a span that ran on), not yet stated by a person."""
+    return "location" in (incident.unsure or "").split(",")
 
 
 def duplicate_receipt(t: Translator, incident: Incident) -> Message:
