@@ -125,6 +125,22 @@ def test_reports_are_reports(text: str) -> None:
     assert parse_report(text).is_report is True
 
 
+def test_seventh_round_classes_in_sentences_of_their_own() -> None:
+    # chatter: first-person hyperbole, "stop reporting it", a period's tally, closed paperwork
+    for chatter in ("浪大 船晃得我要吐死了", "消防已经到了 别再报了", "今年汛期全市共处置堤防险情17处，转移群众2300余人，无人员伤亡",
+                    "Incident investigation closed: the forklift near-miss at Bay 12"):
+        assert not parse_report(chatter).is_report, chatter
+    # ... and the real reports beside them
+    for report in ("REAL FIRE NOT A DRILL, warehouse 9 on fire", "现场共处置险情3处，仍有2人被困",
+                   "我快热死了 有人中暑晕倒了 在工地", "Root cause unknown, fire still burning at Bay 3, 2 trapped",
+                   "续报：渔船已拖带返港，船上9人全部安全"):
+        assert parse_report(report).is_report, report
+    assert parse_report("上游漂下来一个人 趴在树干上 在西大桥").type == "water_rescue"
+    assert parse_report("Racking collapse in Warehouse 3, one picker buried").type == "collapse"
+    flooded = parse_report("青山路地下通道演了 有车憋里面了")  # 演 typed for 淹
+    assert (flooded.type, flooded.location) == ("flood", "青山路地下通道")
+
+
 def test_chatter_words_inside_a_real_report_do_not_hide_it() -> None:
     assert parse_report("3号会议室有人突然晕倒，没有意识").is_report          # 会议室 is a room
     assert parse_report("Two recruits collapsed during training at the barracks").is_report  # someone hurt

@@ -35,6 +35,9 @@ _RELAYED = re.compile(
 _UNIT_NOTICE = re.compile(r"\W*[^，,。：:\s\n]{1,10}(?<!紧急)(?:提醒|温馨提示|提示|通知|公告|倡议)[:：]")
 # Anywhere in the message: drills, forecasts, meetings, notices, statistics, thanks.
 # Two lists, so that English text is not searched for Chinese words and back.
+# 船晃得我要吐死了, 我快笑死了: chatter, but ambient (it gives way to stated casualties: 我快热死了
+# 有人中暑晕倒了). Not 冻, 饿, 渴: 我快冻死了 from someone stranded on a hill is a cry for help.
+_FIRST_PERSON_HYPERBOLE = r"(?:我|俺)(?:都|真)?(?:要|快)(?:被)?(?:吐|累|热|笑|困|烦|气|吓|撑|晒)死了"
 _CHATTER_ZH = fastre.compile(
     r"演练|演习|拉练|"                                                      # drills
     r"今年以来|年以来|同比|环比|共发生.{0,8}[0-9]+起|(?<![第0-9])[0-9]+起(?:火灾|事故|警情)|"  # statistics
@@ -52,7 +55,11 @@ _CHATTER_ZH = fastre.compile(
     r"一切正常|都正常|均正常|视频里|的视频|这视频|那视频|笑死|哈哈|呵呵|推演|桌面演|"
     r"(?:出院|回家|脱离危险).{0,12}(?:谢谢|感谢|放心)|(?:都|均|人)?(?:没事|平安|无恙|无大碍|无碍)[^。]{0,8}(?:谢谢|感谢)|(?:有|发生了?|共)(?:[0-9]*[02-9]|[二两三四五六七八九十几][一二两三四五六七八九十几]*)起(?!火)|"
     r"(?:将于|拟于|定于)(?:明天|明日|今晚|后天|下周|[0-9一二三四五六七八九十]+[日号月])|"
-    r"请查看附件|见附件|引以为戒|警示教育|举一反三|(?:热|累|饿|困|冷|晒)得?(?:要|快)(?:中暑|死|晕|冻死|晒死)了|[蓝黄橙红]色预警|寻(?:狗|猫)|(?:猫|狗|狗狗|猫咪|宠物)(?:丢了|走丢了|跑丢了|跑了|不见了)"
+    r"请查看附件|见附件|引以为戒|警示教育|举一反三|(?:热|累|饿|困|冷|晒)得?(?:要|快)(?:中暑|死|晕|冻死|晒死)了|"
+    # first-person hyperbole (船晃得我要吐死了, 我快笑死了), and "stop reporting it" (别再报了)
+    rf"{_FIRST_PERSON_HYPERBOLE}|别再报了|不用再报了|不要再报了|"
+    # a period's tally (今年汛期全市共处置堤防险情17处); a live report's 现场共处置险情3处 is no tally
+    r"(?:今年|本年|全年|汛期|入汛|本月|上月|本周|上周|上半年|下半年|以来)[^。]{0,12}共(?:处置|处理|出警|接警|排查|发现)[^，,。]{0,10}[0-9]+(?:起|处|次)|[蓝黄橙红]色预警|寻(?:狗|猫)|(?:猫|狗|狗狗|猫咪|宠物)(?:丢了|走丢了|跑丢了|跑了|不见了)"
     # hyperbole and games: 快被作业压死了, 累死了, 队友全挂了; things (not people) dropped in water
     # news from other provinces and abroad, films and books, simulated scenarios, summaries, insurance
     r"|外省|邻省|省外|外地(?:近期|最近|已|又)?(?:发生|出现)|国外|外国|某某?省|某国|隔壁县|邻县|外县|邻市|隔壁市|外市|恢复得(?:挺|很|不错|还行)|恢复(?:得)?(?:挺|很)好|电影|电视剧|纪录片|小说里|模拟|总结|月报|周报|保险公司|理赔|"
@@ -73,6 +80,7 @@ _NOTICE_ZH = fastre.compile(
 _CHATTER_EN = fastre.compile(
     r"\bdrills?\b|\b(?:fire|evacuation|emergency|rescue|joint|tabletop) exercises?\b|"
     r"\bstatistics\b|\bso far this year\b|please ignore|\bjust a test\b|"
+    r"\broot cause\b|\binvestigation (?:closed|report|completed?|findings)\b|"  # (root cause: ambient too)
     r"\bforecasts?\b|\bexpected to (?:hit|make landfall|affect|bring|reach|arrive)|"
     r"\bweather (?:bureau|service|office)\b|"
     r"\bwill (?:hit|make landfall|affect|bring)\b|"
@@ -211,6 +219,8 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"(?:掉|落|跌|摔|滑|冲|栽|翻)(?:进|入|到)?(?:了)?(?:河|海|江|湖|水|池塘|鱼塘|水塘|水库|水渠|河道)(?:里|中)|(?:掉|落|跌|摔|滑|冲|栽)(?:进|入|到)(?:了)?(?:河|海|江|湖|水|池塘|鱼塘|水塘|水库|水渠|河道)|(?:水|河|海|湖)里.{0,8}扑腾|"
         rf"{_VESSEL_ZH}.{{0,30}}(?:翻了|侧翻|倾覆|沉没|下沉|沉了|抛锚|发动机.{{0,2}}坏|机器坏|熄火|进水|漏水|碰撞|相撞|撞上|撞到|搁浅|遇险|失去动力|失联|翻|漂航|走锚|触礁|冻住|被冰|冰(?:挤|困|封)住)|"
         r"(?:河|江|湖|海|水库|水塘|水)里?(?:漂着|漂浮|有(?:个)?人)|浮尸|"
+        # someone carried down by the water (上游漂下来一个人, 冲下来个人)
+        r"(?:漂|冲)下来(?:了)?(?:一个|个|俩|两个)?人|"
         r"(?:礁石|沙洲|滩涂|江心|河心|孤岛|海边|海滩|河滩|江滩|河中间|河中央|江中间).{0,10}(?:困|涨潮|海水.{0,4}涨)|困.{0,4}(?:河心|江心|河滩|江滩|河中间|沙洲)|"
         r"(?:水库|河|江|湖|海|池塘|水塘|鱼塘)(?:边|里|旁)[^。]{0,12}(?:未归|没回来|不见了|失踪|找不到|找不着)|"
         r"离岸流|卷入海|被浪|被(?:水|浪|海水|河水)?冲(?:到深水|出去|远了|走了)|冲到深水区|涨潮.{0,6}困|困.{0,8}涨潮|潮水.{0,6}困|海上搜救|水上搜救|冲离岸边|被冲离|卷走|"
@@ -340,7 +350,7 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
     ),
     "flood_weak": fastre.compile(r"\bwater (?:rising|level)\b|\bwater inside\b|\bwater over\b"),
     "collapse": fastre.compile(
-        r"\b(?:roof|building|wall|house|home|bridge|ceiling|scaffold\w*|structure|warehouse|shed|tunnel|stand|crane|"
+        r"\b(?:roof|building|wall|house|home|bridge|ceiling|scaffold\w*|structure|warehouse|shed|tunnel|stand|crane|racking|shelving|"
         r"tower|floor|balcony|hall|canopy|stage|billboard|shelter|stadium|factory|hut|market|block|flat|footbridge|cinema|"
         r"theatre|theater|shop front|shopfront|church|school|garage|barn|chimney|awning|porch|trench|ceiling)s?"
         r"(?: (?:of|at|on|in) (?:the |a |an )?[\w'-]+(?: [\w'-]+){0,5})?[ -](?:\w+ ){0,2}"
@@ -561,9 +571,10 @@ HARD, SOFT, AMBIENT = "hard", "soft", "ambient"
 # 正在召开紧急调度会, 哈哈 不是开玩笑): they veto a message only when it states no casualty.
 _AMBIENT_ZH = fastre.compile(
     # (and hyperbole: 老板要气炸了 beside 货车翻了压着人)
+    rf"{_FIRST_PERSON_HYPERBOLE}|"
     r"一切正常|都正常|均正常|无复燃|(?:老板|领导|经理|主任|我|他|她)(?:都|就|真|快)?要(?:气)?(?:爆炸|炸)了|名单|会议(?!室|中心)|开会(?!的)|例会|调度会|视频会|召开|哈哈|呵呵|笑死|可能(?:出现|发生|引发|造成)|别信|不要信"
 )
-_AMBIENT_EN = fastre.compile(r"\bhaha\w*\b|\blol\b|\bmeetings?\b|\bbriefing\b")
+_AMBIENT_EN = fastre.compile(r"\bhaha\w*\b|\blol\b|\bmeetings?\b|\bbriefing\b|\broot cause\b")
 
 
 def _blank(pattern: re.Pattern[str], text: str) -> str:
@@ -577,11 +588,19 @@ def drop_ambient(text: str, zh: bool = True, en: bool = True) -> str:
     return _blank(_AMBIENT_EN, text) if en else text
 
 
+# "Not a drill" says the opposite of a drill: REAL FIRE NOT DRILL!!, 不是演练.
+_NOT_A_DRILL = fastre.compile(
+    r"\b(?:not|no|isn'?t|is not)\s+(?:a\s+)?(?:drill|exercise|test)\b|(?:不是|并非|非)(?:演练|演习|测试)"
+)
+
+
 def veto(text: str, zh: bool = True, en: bool = True) -> str | None:
     """HARD for drills, tests, forecasts, meetings, statistics, thanks: chatter, whatever the
     words. SOFT for notices and talk of the past: chatter, unless a hazard is named too.
     AMBIENT for chatter words a report may carry in passing (均正常, 名单, 召开): chatter
     unless casualties are stated. zh/en: whether the text has Chinese / English words to look at."""
+    if _NOT_A_DRILL.search(text):
+        text = _blank(_NOT_A_DRILL, text)
     if (_CHATTER_OPENING.match(text) and not _RELAYED.match(text)) or (zh and _UNIT_NOTICE.match(text)):
         return HARD
     if (zh and _CHATTER_ZH.search(text)) or (en and _CHATTER_EN.search(text)):
@@ -610,7 +629,7 @@ _FOLLOW_UP = fastre.compile(
     r"^\W*(?:update|latest|follow-?up|further to|correction|续报|最新|更新|跟进|进展)[^。.!?\n]{0,160}?"
     r"(?:\b(?:rescued|freed|been reached|were reached|found (?:safe|alive)|pulled (?:out|free)|brought out|airlifted|winched)\b|"
     r"\b(?:passed away|died|succumbed|pronounced dead)\b|"
-    r"救出|获救|脱困|脱险|救上|找到|救起|撤出|死亡|去世|不治|身亡)"
+    r"救出|获救|脱困|脱险|救上|找到|救起|撤出|死亡|去世|不治|身亡|全部安全|均安全|安全返港|已返港)"
 )
 
 
