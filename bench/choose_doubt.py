@@ -24,6 +24,11 @@ train lines in triage. Rule (fixed before the table was first printed): the larg
 whose triage share is at most TRIAGE_CAP and whose lost count is the least any t under
 that cap achieves.
 
+What it chooses is a candidate, not a decision: it is measured once on the test split and
+the held-out set against a bar fixed beforehand, and shipped only if it clears it. Its
+first run (2026-12-06) chose 0.9 and failed that bar; DOUBT_ABOVE stayed 0.7
+(bench/corpus/README.md, "Choosing the doubt threshold out of fold").
+
 Only the train split is read; nothing of the test split or the held-out set.
 Deterministic (the hash folds and the trainer's fixed seed).
 
