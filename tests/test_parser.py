@@ -141,6 +141,38 @@ def test_seventh_round_classes_in_sentences_of_their_own() -> None:
     assert (flooded.type, flooded.location) == ("flood", "青山路地下通道")
 
 
+def test_eighth_round_classes_in_sentences_of_their_own() -> None:
+    kinds = {
+        "omg theres a fire in the apartment next to mine, Building 3 Haijing Garden": "fire",  # mine, the pronoun
+        "felt a strong shake in Yatou just now, bookshelf fell over": "earthquake",
+        "My roommate went swimming at the beach in Shidao and hasnt come back": "water_rescue",
+        "a dog bit my son at the park in Gangxi": "other",
+        "俺对门的老张头三四天没见着人了 敲门也不应 人和镇槐树底村": "other",
+        "女方喝农药，已送医洗胃 人和镇槐树底村": "medical",
+        "一个男子坐在海景花园12号楼顶边缘 要跳": "other",
+        "凌晨2点10分 杨家庄村南水库边停着一辆轿车 车主疑似下水": "water_rescue",
+        "有个老头骑三轮子掉沟里去了 腿摔断了": "traffic",
+        # an English stop before a space ends the sentence: the question does not swallow the report
+        "5 of us in the No.1 Middle School dorm are throwing up after dinner, one girl fainted. Food poisoning??": "medical",
+    }
+    for text, kind in kinds.items():
+        assert parse_report(text).type == kind, text
+    for chatter in ("1958年那场大雪 俺们村压塌了七八间房 砸死了两口人", "俺做梦梦着房子塌了 吓死俺了",
+                    "通缉令：涉嫌故意伤害致2人重伤", "昨天塌方那事大家别在群里说了 等公司统一口径",
+                    "heard the new bbq place is lit, tbh its fire 🔥", "my chinese teacher said 着火了 means on fire lmao",
+                    "Teachers pls remind students: no swimming at the reservoir, 2 kids drowned there last summer"):
+        assert not parse_report(chatter).is_report, chatter
+    assert parse_report("help its fire at building 3 Haijing Garden").type == "fire"  # not the slang
+    # the old days are talk of the past, not a hard veto: a witness may start a report so
+    assert parse_report("那会儿我在桥上，看见一辆车冲进河里了，快来").is_report
+    assert parse_report("做梦也没想到 家里着火了 老人困在里面").is_report
+    # A forward with no source line goes to a person when it names a hazard; news from afar does not.
+    relayed = parse_report("转发：港西镇盛家村一处老房子后墙倒了 老两口联系不上")
+    assert not relayed.is_report and relayed.doubtful
+    assert not parse_report("转发：日本北海道发生7级地震").doubtful
+    assert not parse_report("转发：江苏某化工园区爆炸事故调查报告公布，共造成78人死亡，请各企业组织学习。").is_report
+
+
 def test_chatter_words_inside_a_real_report_do_not_hide_it() -> None:
     assert parse_report("3号会议室有人突然晕倒，没有意识").is_report          # 会议室 is a room
     assert parse_report("Two recruits collapsed during training at the barracks").is_report  # someone hurt

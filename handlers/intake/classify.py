@@ -31,6 +31,9 @@ _CHATTER_OPENING = re.compile(
 _RELAYED = re.compile(
     r"\W*(?:【转发】|转发|转自|转)[:：]?\s*[^\n，,。]{0,16}(?:镇|乡|街道|管理区|村|办|应急|所|队|站|中心|群|网格)[^\n，,。]{0,8}[:：]?\s*\n"
 )
+# A forward with no source line: news from afar as often as a neighbour's report relayed
+# (转发：港西镇盛家村一处老房子后墙倒了 老两口联系不上), so one naming a hazard goes to a person.
+_FORWARD = re.compile(r"\W*(?:【转发】|转发|转自|转载|转)[:：]")
 # A unit's notice header (镇卫生院提醒：, 物业通知：, 交警提示：): chatter like a bare 通知：.
 _UNIT_NOTICE = re.compile(r"\W*[^，,。：:\s\n]{1,10}(?<!紧急)(?:提醒|温馨提示|提示|通知|公告|倡议)[:：]")
 # Anywhere in the message: drills, forecasts, meetings, notices, statistics, thanks.
@@ -51,7 +54,7 @@ _CHATTER_ZH = fastre.compile(
     r"辛苦了"                                                               # thanks
     r"|无复燃|如果发生|假如发生|一旦发生|网传|谣言|假消息|不实消息|辟谣|看新闻|新闻里|谁有.{0,10}(?:电话|联系方式)"
     # rumours and hearsay asked about, false alarms, all-clear, videos and jokes, plans
-    r"|网上说|网上传|朋友圈说|群里传|(?:朋友圈|网上|群里|抖音|视频号)(?:在|都在|有人)传|谣传|别信|不要信|不要相信|梦见|梦到|真的假的|是真的吗|谁知道真假|不知真假|虚惊一场|误报|经核实(?:无|没有|不是|系)|"
+    r"|网上说|网上传|朋友圈说|群里传|(?:朋友圈|网上|群里|抖音|视频号)(?:在|都在|有人)传|谣传|别信|不要信|不要相信|梦见|梦到|梦着|通缉令|悬赏通告|(?:等|听)(?:公司|单位|上级)?统一口径|梦见|梦到|真的假的|是真的吗|谁知道真假|不知真假|虚惊一场|误报|经核实(?:无|没有|不是|系)|"
     r"一切正常|都正常|均正常|视频里|的视频|这视频|那视频|笑死|哈哈|呵呵|推演|桌面演|"
     r"(?:出院|回家|脱离危险).{0,12}(?:谢谢|感谢|放心)|(?:都|均|人)?(?:没事|平安|无恙|无大碍|无碍)[^。]{0,8}(?:谢谢|感谢)|(?:有|发生了?|共)(?:[0-9]*[02-9]|[二两三四五六七八九十几][一二两三四五六七八九十几]*)起(?!火)|"
     r"(?:将于|拟于|定于)(?:明天|明日|今晚|后天|下周|[0-9一二三四五六七八九十]+[日号月])|"
@@ -102,7 +105,9 @@ _CHATTER_EN = fastre.compile(
     r"|\bscheduled (?:blasting|maintenance|works?|outages?|power cuts?|tests?|drills?|inspections?)\b|"
     r"\bno action (?:needed|required)\b|\bhaha\w*\b|\b(?:flooded|swamped|snowed) with\b|\bon fire this\b|"
     r"\b(?:stuck|trapped) in (?:traffic|a meeting|meetings)\b|\bcrashed on the (?:sofa|couch|bed)\b|"
-    r"\b(?:server|computer|laptop|system|app|website|printer|phone)s? (?:has |have )?(?:crashed|is down|died|is dead)\b|\b(?:report|photos?|file|minutes) (?:attached|enclosed)\b|\blol\b|"
+    r"\b(?:server|computer|laptop|system|app|website|printer|phone)s? (?:has |have )?(?:crashed|is down|died|is dead)\b|\b(?:report|photos?|file|minutes) (?:attached|enclosed)\b|\blol\b|\blmao\b|"
+    # slang, said of food or music (heard its fire 🔥); not "help its fire", which a visitor may mean
+    r"\b(?:heard|tbh|ngl|lowkey|honestly|bro)\b[^.!?]{0,12}\b(?:it'?s|its) (?:straight |literally |pure )?fire\b|"
     r"\bfake\b|\brumou?rs?\b|\bignore it\b|\bnews\b|\bif (?:there is|an?) (?:earthquake|fire|flood)\b|"
     r"\b(?:test|drill|exercise|inspection) went\b|\bfwd?:|\bon (?:tv|the tv|television|the news|youtube|tiktok|facebook|instagram|twitter)\b|\bforwarded\b|\breposting\b|\bshared from\b|\bcontact (?:list|details|numbers)\b|"
     r"\b(?:my|our|the|a) (?:cat|dog|puppy|kitten|parrot|pet|tortoise|budgie)s?\b.{0,40}\b(?:missing|lost|ran off|run away)\b|"
@@ -116,7 +121,8 @@ _TRAINING = fastre.compile(r"培训|讲座|\btraining\b|\bworkshop\b|\bseminar\b
 # Talk about a past incident ("去年那起…", "last year's landslide") is not a new one,
 # unless it is happening again now.
 _PAST = fastre.compile(
-    r"去年|前年|上次|上回|那回|往年|历史上|上周|上个月|上月|(?:半|[一二两三几]|好几|好些)年(?:多)?了|\blast (?:year|month|week|time)\b|\b(?:years?|months?) ago\b|"
+    # (old days told, not a hard veto: 那会儿我在桥上，看见一辆车冲进河里了 is a report)
+    r"去年|前年|上次|上回|那回|往年|历史上|上周|上个月|上月|那会儿|那时候|(?:19[0-9]{2}|20[01][0-9])年(?:那|的)?(?:场|次)|(?:半|[一二两三几]|好几|好些)年(?:多)?了|\blast (?:year|month|week|time|summer|winter|spring|autumn|fall)\b|\b(?:years?|months?) ago\b|"
     r"\bfrom (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|last night)\b"
 )
 _NOW = fastre.compile(
@@ -220,7 +226,7 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         rf"{_VESSEL_ZH}.{{0,30}}(?:翻了|侧翻|倾覆|沉没|下沉|沉了|抛锚|发动机.{{0,2}}坏|机器坏|熄火|进水|漏水|碰撞|相撞|撞上|撞到|搁浅|遇险|失去动力|失联|翻|漂航|走锚|触礁|冻住|被冰|冰(?:挤|困|封)住)|"
         r"(?:河|江|湖|海|水库|水塘|水)里?(?:漂着|漂浮|有(?:个)?人)|浮尸|"
         # someone carried down by the water (上游漂下来一个人, 冲下来个人)
-        r"(?:漂|冲)下来(?:了)?(?:一个|个|俩|两个)?人|"
+        r"(?:漂|冲)下来(?:了)?(?:一个|个|俩|两个)?人|疑似(?:下水|落水|溺水|跳(?:河|海|江|湖|水库))|"
         r"(?:礁石|沙洲|滩涂|江心|河心|孤岛|海边|海滩|河滩|江滩|河中间|河中央|江中间).{0,10}(?:困|涨潮|海水.{0,4}涨)|困.{0,4}(?:河心|江心|河滩|江滩|河中间|沙洲)|"
         r"(?:水库|河|江|湖|海|池塘|水塘|鱼塘)(?:边|里|旁)[^。]{0,12}(?:未归|没回来|不见了|失踪|找不到|找不着)|"
         r"离岸流|卷入海|被浪|被(?:水|浪|海水|河水)?冲(?:到深水|出去|远了|走了)|冲到深水区|涨潮.{0,6}困|困.{0,8}涨潮|潮水.{0,6}困|海上搜救|水上搜救|冲离岸边|被冲离|卷走|"
@@ -251,12 +257,12 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         # two vehicles named together, the Chinese "motorbike vs truck" (一死一伤 货车和摩托车)
         rf"{_VEHICLE_ZH}(?:和|与|跟|同)(?:一辆|辆)?{_VEHICLE_ZH}(?![^，,。 ]{{0,6}}(?:停|维修|修理|充电|销售|展))|"
         rf"{_VEHICLE_ZH}.{{0,10}}(?:撞|冲进|冲出|冲下|翻下|翻入|掉进|坠入|失控|滑下|翻|刮了|刮倒|剐了|蹭了|顶上了|顶到|摔|栽)"
-        r"|撞了|撞上了|撞着|刮倒|车.{0,4}翻|车[^，,。 ]{0,12}(?:挤|掉|翻|冲|滑|栽|开)(?:到|进|下)了?(?:路)?沟(?:里|底)?|车[^，,。]{0,12}把[^，,。 ]{1,10}(?:撞|刮|带|蹭|碰)(?:倒|飞|伤|了)|对撞|顶牛|刮擦|剐擦|撞(?:到)?(?:一块|一起)|撞护栏|撞树|撞人|把人撞|被车(?:撞|轧|碾|压|刮|蹭)"
+        r"|撞了|撞上了|撞着|刮倒|车.{0,4}翻|(?:骑|开)[^，,。 ]{0,6}(?:车|三轮|摩托)[^，,。 ]{0,4}(?:掉|栽|翻|摔)(?:进|到|下)?(?:了)?(?:沟|河|坑)|车[^，,。 ]{0,12}(?:挤|掉|翻|冲|滑|栽|开)(?:到|进|下)了?(?:路)?沟(?:里|底)?|车[^，,。]{0,12}把[^，,。 ]{1,10}(?:撞|刮|带|蹭|碰)(?:倒|飞|伤|了)|对撞|顶牛|刮擦|剐擦|撞(?:到)?(?:一块|一起)|撞护栏|撞树|撞人|把人撞|被车(?:撞|轧|碾|压|刮|蹭)"
     ),
     "medical": fastre.compile(
         r"中毒|中暑|晕倒|昏倒|晕厥|昏迷|休克|心脏病|心梗|心肌梗|脑梗|中风|猝死|抽搐|癫痫|呕吐|腹泻|腹痛|"
         r"肚子疼|拉肚子|上吐下泻|发烧|高烧|发热|起疹子|疹子|手足口|麻疹|水痘|流感|犯病|一动不动|躺着不动|不省人事|"
-        r"误喝|误食|喝了农药|毒蘑菇|喘不上气|喘不过气|水母|大出血|吐血|"
+        r"误喝|误食|喝了农药|喝农药|服毒|吞药|毒蘑菇|喘不上气|喘不过气|水母|大出血|吐血|"
         r"没有呼吸|没呼吸|呼吸心跳骤停|心跳骤停|没有意识|失去意识|意识不清|神志不清|心肺复苏|呼吸困难|过敏|胸痛|突发疾病|突发.{0,4}病|倒地不起|aed|急救|"
         r"(?:家中|家里|炕上|床上|屋里)[^，,。]{0,10}(?:没气|去世|死亡|不行了)|(?:独居|孤寡)[^。]{0,24}(?:死亡|去世|没气)|"
         r"被(?:毒)?蛇咬|蛇咬伤|蜇伤|口吐白沫|(?:吃|喝|吞)了(?:半|一|大半|小半|好几|几)(?:瓶|板|盒|片|粒|包)|把药当|羊水破|要生了|难产|早产|抽风|吃坏肚子|河豚|嘴麻|手麻|发麻|说话.{0,3}不利索|吃了.{0,6}(?:蘑菇|河豚|野菜)|叫不醒|晕过去|昏过去|没意识|没知觉|没反应了|(?:突然|一下子?)(?:就)?倒(?:了|下|地)|诺如|病毒感染|嘴歪|说不出话|抽抽|心脏不舒服|被.{0,3}(?:蜇|蛰)"
@@ -282,6 +288,9 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"冰雹[^。]{0,12}(?:打坏|砸坏|砸伤|打伤|毁|砸碎|打碎)|龙卷风|(?:被|让|叫)?(?:大)?雪封(?:在|住)|(?:枯井|机井|水井|窨井|井|坑|地洞|下水道|地窖)里(?:头|面|边)?有(?:个)?人|电梯.{0,6}(?:困|卡|故障|关人)|困.{0,3}电梯|(?:过山车|缆车|索道|摩天轮|吊篮|吊厢|游乐设施|大摆锤).{0,8}(?:停|卡|悬|挂|困)|(?:停|卡|悬|挂)在(?:了)?半空|停电|断电|踩踏|被踩|踩伤|坠楼|跳楼|轻生|高空坠物|坠落|走失|"
         r"被困|失联|失踪|下落不明|被埋|摔下|坠崖|跌落|骨折|溺亡|触电|尸体|遗体|(?:男|女|无名)尸"
         r"|打架|斗殴|动刀|持刀|砍人|漏电|电倒|被电|停水|反锁|锁在车里|井盖|掉下去了|找不着了|找不到了|走丢|"
+        # a dog by its kind (狼狗, 藏獒) that bit; someone on a roof's edge; a neighbour nobody has seen for days
+        r"(?:狗|狼狗|藏獒|土狗|狗子)[^，,。]{0,12}咬(?:了|伤|住)|(?:楼顶|天台|楼顶边缘|桥栏)[^，,。]{0,4}(?:边缘|边上)?[^，,。]{0,4}(?:坐着|站着|要跳)|"
+        r"扬言(?:跳|轻生)|轻生|(?:[两三四五六七八九十几]|三四|四五|好几)天没(?:见着|看见|见|瞅见)(?:人|他|她)|敲门(?:也)?不(?:应|开|答应)|"
         r"老年痴呆|迷路|烫伤|扎伤|雷劈|被.{0,4}烫(?:了|着|伤|到)|(?:掉|摔|栽|跌|滚|滑)(?:进|到|下)?了?(?:枯井|机井|水井|窨井|井|坑|地洞|洞|沟|下水道)(?:里|中|内|下)|(?:狗|犬).{0,4}咬|咬人|咬伤|未归|(?:还|一直|至今|到现在|一宿|一夜|一晚上?|放学后?|出去后?)(?:都)?(?:没|没有|未)回(?:家|来)(?!吃|睡|拿)|"
         r"要跳(?:河|海|楼|桥)|想跳|(?:手|胳膊|腿|头发|衣服|人).{0,3}(?:卷|绞|夹|轧)(?:进|入|到)|机器.{0,4}(?:卷|绞|夹|轧)|电线杆.{0,4}(?:倒|断)|电线.{0,6}(?:落地|掉下来|断了)|(?:导线|高压线|电缆|线路)[^，,。]{0,8}(?:断线|掉落|落地|断了|脱落|坠落)|打火花|(?:井|坑|洞|窟窿|下水道)里[^，,。 ]{0,4}掉(?:进去|下去)|变压器.{0,4}(?:炸|爆|着火|冒火)"
     ),
@@ -289,7 +298,7 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
 
 EN_TYPES: dict[str, re.Pattern[str]] = {
     "mine": fastre.compile(
-        r"\bmines?\b(?!\s+(?:is|was|too|as well)\b)|\bminers?\b|\bcolliery\b|\bquarry\b|\bmine ?shaft\b|\bpithead\b"
+        r"(?<!\bto )(?<!\bof )(?<!\bthan )(?<!\blike )(?<!\band )\bmines?\b(?!\s+(?:is|was|too|as well)\b)|\bminers?\b|\bcolliery\b|\bquarry\b|\bmine ?shaft\b|\bpithead\b"
     ),
     "hazmat": fastre.compile(
         r"\b(?<!water )(?<!roof )leak(?:s|ing|ed|age)?\b|\bspill(?:s|ed|age|ing)?\b|\bcrude oil\b|\boil slick\b|"
@@ -305,7 +314,8 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"|\bsmells? (?:of|like) (?:chemicals?|ammonia|chlorine|bleach|solvent)\b|\bfish (?:are )?dying\b|\bdead fish\b|"
         r"\bgas (?:main|line|pipe|pipeline)s? (?:break|broke|burst|rupture|ruptured|leak|hit|severed|cut|damaged)\b|\bstrong (?:gas |chemical )?(?:odou?r|smell)\b|\brotten eggs?\b|\bhissing\b|\boil sheen\b|\bsmells? (?:like|of) gas\b|\bgas everywhere\b|\bfumes\b",
     ),
-    "earthquake": fastre.compile(r"\bearthquakes?\b|\bquakes?\b|\btremors?\b|\bseismic\b|\baftershocks?\b"),
+    "earthquake": fastre.compile(r"\bearthquakes?\b|\bquakes?\b|\btremors?\b|\bseismic\b|\baftershocks?\b|"
+                                 r"\bfelt (?:a |the )?(?:strong |big |huge |violent )?(?:shake|shaking|jolt)\b|\bthe ground (?:shook|was shaking)\b"),
     "forest_fire": fastre.compile(
         r"\bwild ?fires?\b|\bforest fires?\b|\bbush ?fires?\b|\bbrush ?fires?\b|\bgrass ?fires?\b|\bhill ?fires?\b|"
         r"\bwoodland fires?\b|\bveld fires?\b|"
@@ -327,6 +337,9 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
     "water_rescue": fastre.compile(
         r"\bwater rescue\b|\bswift ?water\b|\b(?:can'?t|cannot|can not|unable to) (?:paddle|row|swim) back\b|\b(?:blown|pushed|push|swept|drifting|drifted) (?:us |them |him |her )?out (?:to sea|from (?:the )?(?:beach|shore|coast))\b|\b(?:kayak|canoe|raft|paddleboard)(?:er|ers|ist|ists)?\b.{0,30}\b(?:stuck|trapped|capsized|pinned|swept|in trouble)\b|\bdrown\w*|\boverboard\b|\bcapsiz\w*|\bsinking\b|\bsank\b|\brip current\b|\bswept (?:out )?to sea\b|"
         r"\bswept away by (?:a )?waves?\b|\bvessel in distress\b|\bman overboard\b|\bmayday\b|"
+        # went into the water and never came out (went swimming … hasnt come back)
+        r"\b(?:went|gone|go) (?:swimming|for a swim|diving|snorkell?ing|kayaking|paddling)\b.{0,80}"
+        r"\b(?:hasn'?t|hasnt|has not|haven'?t|havent|didn'?t|didnt|did not|never) (?:come|came|returned|got) back\b|"
         r"\b(?:fell|fallen|falls|falling|fall|jumped|jumping|slipped|slipping|swept|washed|went|plunged|plunging|drove|"
         r"driven|crashed|toppled)\b.{0,20}"
         r"\b(?:sea|river|lake|water|reservoir|pond|canal|harbou?r|stream|creek|dam|surf|lagoon)\b|"
@@ -411,6 +424,7 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
     ),
     "other": fastre.compile(
         r"\b(?:stuck|trapped) in (?:the|a|an) (?:lift|elevator)\b|\b(?:dog attack|dog bite|bitten)\b|\bbomb threat\b|"
+        r"\bdogs? (?:bit|attacked|mauled)\b|"
         r"\b(?:hikers?|climbers?|walkers?|child|kids?|boy|girl|man|woman)\b.{0,12}\b(?:lost|got lost)\b|"
         r"\bfell (?:on|off|from|down)\b|\bbroken (?:ankle|wrist|hip|leg|arm)\b|"
         r"\b(?:elevator|lift)s?\b.{0,20}\b(?:stuck|trapped|entrapment|jammed)\b|\bpower (?:outage|cut|failure)\b|"
@@ -526,7 +540,8 @@ def sounds_like_an_event(text: str, has_place: bool) -> bool:
     return (harm and (urgent or people or has_place)) or (urgent and (people or has_place))
 
 
-_SENTENCE = fastre.compile(r"[^。！!？?\n]+[。！!？?\n]*")
+# A sentence ends at Chinese and English stops; "." only before a space (No.1, 3.5 stay inside).
+_SENTENCE = fastre.compile(r"(?:[^。！!？?\n.]|\.(?!\s))+(?:[。！!？?\n]|\.(?=\s|$))*")
 _CLAUSE_SPLIT = fastre.compile(r"[，,；;]|(?<=[\u4e00-\u9fff]) +(?=[\u4e00-\u9fff])")
 _MAY_ASK = re.compile(r"[?？吗呢么嘛没]")
 
@@ -574,7 +589,7 @@ _AMBIENT_ZH = fastre.compile(
     rf"{_FIRST_PERSON_HYPERBOLE}|"
     r"一切正常|都正常|均正常|无复燃|(?:老板|领导|经理|主任|我|他|她)(?:都|就|真|快)?要(?:气)?(?:爆炸|炸)了|名单|会议(?!室|中心)|开会(?!的)|例会|调度会|视频会|召开|哈哈|呵呵|笑死|可能(?:出现|发生|引发|造成)|别信|不要信"
 )
-_AMBIENT_EN = fastre.compile(r"\bhaha\w*\b|\blol\b|\bmeetings?\b|\bbriefing\b|\broot cause\b")
+_AMBIENT_EN = fastre.compile(r"\bhaha\w*\b|\blol\b|\blmao\b|\bmeetings?\b|\bbriefing\b|\broot cause\b")
 
 
 def _blank(pattern: re.Pattern[str], text: str) -> str:
@@ -601,21 +616,26 @@ def veto(text: str, zh: bool = True, en: bool = True) -> str | None:
     unless casualties are stated. zh/en: whether the text has Chinese / English words to look at."""
     if _NOT_A_DRILL.search(text):
         text = _blank(_NOT_A_DRILL, text)
-    if (_CHATTER_OPENING.match(text) and not _RELAYED.match(text)) or (zh and _UNIT_NOTICE.match(text)):
+    opening = _CHATTER_OPENING.match(text)
+    relayed = _RELAYED.match(text) is not None  # a forward whose first line names its source
+    forwarded = opening is not None and not relayed and _FORWARD.match(text) is not None
+    if (opening and not forwarded and not relayed) or (zh and _UNIT_NOTICE.match(text)):
         return HARD
     if (zh and _CHATTER_ZH.search(text)) or (en and _CHATTER_EN.search(text)):
         rest = drop_ambient(text, zh, en)
         if (zh and _CHATTER_ZH.search(rest)) or (en and _CHATTER_EN.search(rest)):
             return HARD
         return AMBIENT
-    if (zh and _NOTICE_ZH.search(text)) or (_PAST.search(text) and not _NOW.search(text)):
+    if forwarded or (zh and _NOTICE_ZH.search(text)) or (_PAST.search(text) and not _NOW.search(text)):
         return SOFT
     return None
 
 
 def notice_only(text: str, zh: bool = True) -> bool:
-    """The soft veto came from a notice to units (请各…, 做好…), not from talk of the past."""
-    return bool(zh and _NOTICE_ZH.search(text)) and not (_PAST.search(text) and not _NOW.search(text))
+    """The soft veto came from a notice to units (请各…, 做好…), not from talk of the past
+    or a forward (转发：…请各企业组织学习 is news passed on, not a report with an instruction)."""
+    return (bool(zh and _NOTICE_ZH.search(text)) and not (_PAST.search(text) and not _NOW.search(text))
+            and not _FORWARD.match(text))
 
 
 def about_training(text: str) -> bool:

@@ -281,7 +281,7 @@ _EN_STOP_WORDS = frozenset(
     """since after before around about with when while but is was were are has have had this that which who where
     because due for from as so then into onto by following during until till per plus it its their his her my our
     your and or if than been being be lasted caught started starting spreading leaking blocking near-miss
-    early late earlier today yesterday tonight overnight""".split()
+    early late earlier today yesterday tonight overnight just""".split()
 )
 # What happened, after the place it happened at: "the Shidao port fire", "the Haibin Road crash".
 _EN_EVENT_NOUNS = frozenset(
