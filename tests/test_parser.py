@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from handlers.intake import casualties, casualty_words, classify, clock, fastre, places, scoring
+from handlers.intake import parser as parser_module
 from handlers.intake.numbers import en_to_int, zh_to_int
 from handlers.intake.parser import INCIDENT_TYPES, MAX_CHARS, Casualties, ParsedReport, parse_report
 
@@ -171,6 +172,26 @@ def test_eighth_round_classes_in_sentences_of_their_own() -> None:
     assert not relayed.is_report and relayed.doubtful
     assert not parse_report("转发：日本北海道发生7级地震").doubtful
     assert not parse_report("转发：江苏某化工园区爆炸事故调查报告公布，共造成78人死亡，请各企业组织学习。").is_report
+
+
+@pytest.mark.parametrize("text", [
+    "test test 港西镇仓库起火 3人被困",                         # opens like a test message
+    "明天再说吧 先救人 人和镇槐树底村房子塌了 压着俩人",         # opens like a notice for tomorrow
+    "Drill is over but now a real fire at Bay 3, 2 workers trapped",
+])
+def test_a_report_a_veto_would_silence_goes_to_a_person(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The report model is asked after a veto too; when it is all but sure, a person decides."""
+    parsed = parse_report(text)
+    assert not parsed.is_report and parsed.doubtful
+    monkeypatch.setattr(parser_module, "report_probability", lambda low: 0.0)  # the vetoes alone
+    assert not parse_report(text).doubtful
+
+
+def test_chatter_a_veto_stops_stays_chatter() -> None:
+    for text in ("明天上午9点在港西镇开展防汛演练 请各单位准时参加", "今年以来全县共发生火灾37起 死亡2人",
+                 "Fire drill at 3pm, please assemble at the car park"):
+        parsed = parse_report(text)
+        assert not parsed.is_report and not parsed.doubtful, text
 
 
 def test_chatter_words_inside_a_real_report_do_not_hide_it() -> None:

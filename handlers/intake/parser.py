@@ -16,7 +16,8 @@ remains is a report when it names a hazard, states a casualty, or calls for help
 
 A message that is none of these but still sounds like something happening
 (harm or sudden change with urgency, people or a place), or that the statistical
-second opinion (`report_model`) thinks likely a report, is not a report but
+second opinion (`report_model`) thinks likely a report — or one a veto called
+chatter that the model is all but sure of — is not a report but
 *doubtful*: its is_report confidence is low, and intake puts it before the
 centre instead of dropping it. A report the rules find no place in is given the
 place a second statistical opinion (`place_model`) finds, marked unsure.
@@ -34,7 +35,7 @@ from dataclasses import dataclass, field, replace
 from handlers.intake import casualties as _casualties
 from handlers.intake import classify, place_model, places
 from handlers.intake.clock import event_time, find_times
-from handlers.intake.report_model import DOUBT_ABOVE, report_probability
+from handlers.intake.report_model import DOUBT_ABOVE, VETO_DOUBT_ABOVE, report_probability
 
 INCIDENT_TYPES: tuple[str, ...] = (
     "fire", "forest_fire", "flood", "earthquake", "geological", "hazmat", "traffic", "mine",
@@ -205,6 +206,15 @@ def _not_a_report(language: str, sure: float = SURE) -> ParsedReport:
     return ParsedReport(False, None, None, None, Casualties(), language, Confidence(is_report=sure))
 
 
+def _vetoed(low: str, language: str) -> ParsedReport:
+    """Chatter by a veto (a drill, a notice, talk of the past, training), unless the report
+    model is all but sure it is a report: vetoes fitted to the chatter the team wrote can
+    silence a report nobody has seen ("test test 港西镇仓库起火 3人被困"), so that one goes to a person."""
+    if report_probability(low) > VETO_DOUBT_ABOVE:
+        return _not_a_report(language, sure=UNSURE)
+    return _not_a_report(language)
+
+
 def parse_report(text: str, *, assume_report: bool = False) -> ParsedReport:
     """Parse one chat message. Never raises: on any internal surprise, "not a report".
 
@@ -226,8 +236,10 @@ def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
     if len(low) != len(text):  # a few letters (İ) lowercase to two characters
         low = text.translate(_ASCII_LOWER)
     veto = None if assume_report else classify.veto(low, zh=cjk > 0, en=latin > 1)
-    if not assume_report and ((cjk == 0 and latin < 2) or veto == classify.HARD):
-        return _not_a_report(language)
+    if not assume_report and cjk == 0 and latin < 2:
+        return _not_a_report(language)  # emoji, digits, junk: nothing to read, not even for triage
+    if veto == classify.HARD:
+        return _vetoed(low, language)
 
     telling = classify.drop_similes(classify.drop_questions(low))  # evidence must come from statements
     # English words inside a Chinese report are codes (AED, K13, G18), not hazards.
@@ -236,12 +248,12 @@ def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
                                       zh=cjk > 0, en=language == "en" or latin >= 12)
     counts = _casualties.zh_casualties(telling) if language == "zh" else _casualties.en_casualties(telling)
     if veto == classify.AMBIENT and (family is None or not any(counts.values())):
-        return _not_a_report(language)  # chatter words, and no hazard with casualties to outweigh them
+        return _vetoed(low, language)  # chatter words, and no hazard with casualties to outweigh them
     if veto == classify.SOFT and not (
         # a report that ends with an instruction to units (…3人被困，请各救援力量迅速赶赴现场)
         family is not None and any(counts.values()) and classify.notice_only(low, zh=cjk > 0)
     ):  # a notice or talk of the past, naming a hazard: a person decides
-        return _not_a_report(language, sure=UNSURE if family is not None else SURE)
+        return _not_a_report(language, sure=UNSURE) if family is not None else _vetoed(low, language)
     called_for_help = classify.distress(telling) or classify.follow_up(telling)
     times = find_times(text)
     place_text = _without_header(text) if language == "zh" else text
@@ -256,7 +268,9 @@ def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
     ):
         if family is None and classify.sounds_like_an_event(telling, location is not None):
             return _not_a_report(language, sure=UNSURE)
-        if not classify.about_training(low) and report_probability(low) > DOUBT_ABOVE:
+        if classify.about_training(low):
+            return _vetoed(low, language)
+        if report_probability(low) > DOUBT_ABOVE:
             return _not_a_report(language, sure=UNSURE)  # words the rules lack: a person decides
         return _not_a_report(language)
 
