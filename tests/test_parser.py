@@ -174,6 +174,30 @@ def test_eighth_round_classes_in_sentences_of_their_own() -> None:
     assert not parse_report("转发：江苏某化工园区爆炸事故调查报告公布，共造成78人死亡，请各企业组织学习。").is_report
 
 
+def test_ninth_round_classes_in_sentences_of_their_own() -> None:
+    kinds = {
+        "夜市两伙人打起来了 一个被捅了 躺在地上": "other",
+        "俺兄弟在船上叫卷扬机绞了手": "other",
+        "一个孩子和家人走散了 在鸡鸣岛码头": "other",
+        "CPR进行中 no pulse 崖头街道幸福小区7号楼": "medical",
+        "加油站地下油罐渗漏 汽油渗到旁边小区地下室了": "hazmat",
+        # news, then the sender's own "here too": the vetoes read the sender's part
+        "【转】看新闻说文登那边地震了 我们这也晃得厉害 崖头街道富民小区 大家都跑下楼了": "earthquake",
+    }
+    for text, kind in kinds.items():
+        assert parse_report(text).type == kind, text
+    relayed = parse_report("【转发】新闻：各地大风刮倒广告牌事件频发。我们这也刚刮倒一个广告牌 埠柳镇汽车站门口 砸着一个路过的大姐")
+    assert relayed.is_report and relayed.location == "埠柳镇汽车站门口"
+    for chatter in ("请转发：新闻里说邻省暴雨已致6人死亡3人失踪，我们这边也要提前防范。",  # a plan, not "here too"
+                    "【突发】据央视新闻消息，甘肃临夏州积石山县发生6.2级地震，目前已造成多人遇难",
+                    "沉痛悼念在昨日山林火灾扑救中英勇牺牲的两名消防员，一路走好", "客运站今天人多到爆炸，检票口排到门外了",
+                    "据了解，昨天那个传言说崖头有人跳楼，其实是在拍短视频"):
+        assert not parse_report(chatter).is_report, chatter
+    # ... and what the new vetoes must not silence
+    for report in ("河南路与青年路交叉口两车相撞 3人受伤", "我们在拍视频的时候 看见有人落水了 在石岛湾"):
+        assert parse_report(report).is_report, report
+
+
 @pytest.mark.parametrize("text", [
     "test test 港西镇仓库起火 3人被困",                         # opens like a test message
     "明天再说吧 先救人 人和镇槐树底村房子塌了 压着俩人",         # opens like a notice for tomorrow

@@ -202,6 +202,25 @@ def _sender(text: str) -> tuple[int, int] | None:
     return header.start("sender"), header.end("sender")
 
 
+# News or a forward, then the sender's own "we have it here too" (【转】看新闻说文登那边地震了 我们这也
+# 晃得厉害 崖头街道富民小区…).
+_NEWS_THEN_OURS = re.compile(
+    r"^[^\n]{0,200}?(?:【转(?:发)?】|转发|转[:：]|新闻|据[^，,。]{0,8}消息|视频|听说)[^\n]{0,200}?"
+    # (not a plan: 我们这边也要提前防范)
+    r"(?=(?:我们|俺们|咱们|我)(?:这|那)(?:边|里|儿)?(?:也(?!要|得|应|该|需|请|注意|做好|防)|刚)|我就在)"
+)
+
+
+def _own_part(text: str) -> int:
+    """Where the sender's own words start after news or a forward they point to; 0 if none."""
+    relayed = _NEWS_THEN_OURS.match(text)
+    return 0 if relayed is None else relayed.end()
+
+
+def _from(start: int, text: str) -> str:
+    return text if start == 0 else " " * start + text[start:]
+
+
 def _not_a_report(language: str, sure: float = SURE) -> ParsedReport:
     return ParsedReport(False, None, None, None, Casualties(), language, Confidence(is_report=sure))
 
@@ -235,7 +254,10 @@ def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
     low = text.lower()  # classify and casualties match lowercase; offsets must be kept
     if len(low) != len(text):  # a few letters (İ) lowercase to two characters
         low = text.translate(_ASCII_LOWER)
-    veto = None if assume_report else classify.veto(low, zh=cjk > 0, en=latin > 1)
+    # After news or a forward, the vetoes, counts and place read the sender's own part (the news
+    # of elsewhere is what vetoes are for); the hazard may be named in the news it points to.
+    own = _own_part(text)
+    veto = None if assume_report else classify.veto(_from(own, low), zh=cjk > 0, en=latin > 1)
     if not assume_report and cjk == 0 and latin < 2:
         return _not_a_report(language)  # emoji, digits, junk: nothing to read, not even for triage
     if veto == classify.HARD:
@@ -246,7 +268,8 @@ def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
     # Chatter words a report may carry in passing name no hazard: 老板要爆炸了 beside 货车翻了压着人.
     family = classify.incident_family(classify.drop_ambient(telling, zh=cjk > 0, en=latin > 1),
                                       zh=cjk > 0, en=language == "en" or latin >= 12)
-    counts = _casualties.zh_casualties(telling) if language == "zh" else _casualties.en_casualties(telling)
+    own_telling = _from(own, telling)
+    counts = _casualties.zh_casualties(own_telling) if language == "zh" else _casualties.en_casualties(own_telling)
     if veto == classify.AMBIENT and (family is None or not any(counts.values())):
         return _vetoed(low, language)  # chatter words, and no hazard with casualties to outweigh them
     if veto == classify.SOFT and not (
@@ -256,7 +279,7 @@ def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
         return _not_a_report(language, sure=UNSURE) if family is not None else _vetoed(low, language)
     called_for_help = classify.distress(telling) or classify.follow_up(telling)
     times = find_times(text)
-    place_text = _without_header(text) if language == "zh" else text
+    place_text = _from(own, _without_header(text) if language == "zh" else text)
     span = places.zh_location(place_text, times) if language == "zh" else places.en_location(text, times)
     if span is None or places.generic(text[span[0]:span[1]]):
         span = places.fallback_location(place_text) or span
