@@ -33,7 +33,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from handlers.intake import casualties as _casualties
-from handlers.intake import classify, place_model, places
+from handlers.intake import classify, hanzi, place_model, places
 from handlers.intake.clock import event_time, find_times
 from handlers.intake.report_model import DOUBT_ABOVE, VETO_DOUBT_ABOVE, report_probability
 
@@ -154,9 +154,11 @@ class ParsedReport:
 
 
 def normalise(text: str) -> str:
-    """Same-length rewrite for matching: full-width folded, controls blanked, typos fixed."""
+    """Same-length rewrite for matching: full-width folded, controls blanked, traditional
+    characters and written Cantonese made simplified Mandarin, typos fixed."""
     if _NEEDS_FOLD.search(text):
         text = text.translate(_FOLD)
+    text = hanzi.fold(text)
     if "装" in text:
         text = _CRASH_TYPO.sub(lambda m: m.group()[:-1] + "撞", text)
     if "他" in text:
