@@ -198,6 +198,23 @@ def test_ninth_round_classes_in_sentences_of_their_own() -> None:
         assert parse_report(report).is_report, report
 
 
+def test_tenth_round_classes_in_sentences_of_their_own() -> None:
+    kinds = {
+        "东山村老李家生炉子没封好 老两口叫不醒 屋里一股煤气味": "medical",  # CO from a stove
+        "沈海高速K30 路面结冰 五六辆车追一块了": "traffic",
+        "去滕家的公交在大坡上滑沟里去了 车上好多人": "traffic",
+        "食堂汤桶翻了 一个孩子腿被烫伤": "medical",
+        "孩子吃糖卡住了 脸憋紫了 快叫120": "medical",
+        "绿岛花园4号楼一户厨房爆了 窗户都飞出来了": "fire",
+    }
+    for text, kind in kinds.items():
+        assert parse_report(text).type == kind, text
+    assert parse_report("液化气罐阀门漏了 一股煤气味 在港西镇饭店后厨").type == "hazmat"  # no stove: a leak
+    # a formal report's title and addressee are not where it happened
+    formal = parse_report("港西镇关于台风造成内涝的紧急报告\n市防指：\n今日凌晨3时20分许，港西镇巍巍村低洼片区进水，11名群众被困。")
+    assert formal.location is not None and "关于" not in formal.location
+
+
 def test_traditional_characters_and_written_cantonese_are_read() -> None:
     fire = parse_report("港西鎮倉庫起火，三人受傷")
     assert (fire.type, fire.location, fire.casualties.injured) == ("fire", "港西鎮倉庫", 3)  # the place as sent

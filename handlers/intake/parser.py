@@ -74,7 +74,9 @@ _CRASH_TYPO = re.compile(r"(?<=车)装(?=了(?:[\s，,。！!]|$)(?![\s，,。�
                          r"(?<=车[把给将])(?:[^，,。 ]{0,8}?)装(?=了|倒|伤|死|飞)|"
                          # 在荣成大道装了一辆电动车: what is 装'd is a vehicle counted by 辆 (not 安装, 包装)
                          # (装了两辆车的货 is a load)
-                         r"(?<![安包组改拆假伪服西])装(?=了?(?:一|两|俩|二|三|[0-9])辆(?![^，,。 ]{0,3}的))")
+                         r"(?<![安包组改拆假伪服西])装(?=了?(?:一|两|俩|二|三|[0-9])辆(?![^，,。 ]{0,3}的))|"
+                         # 小轿车装了两个骑电动车的学生: a vehicle 装'd people
+                         r"(?<=车)装(?=了(?:一|两|俩|三|几|[0-9])个)")
 # 房子他了 / 脚手架他了 / 让雪压他了: 塌 heard as 他 after what falls in
 # (顶 only as a roof, 屋顶他了: 牛顶他了 is a cow that gored him)
 _COLLAPSE_TYPO = re.compile(r"(?:(?<=[房屋墙棚楼桥架坝])|(?<=[屋房棚]顶))(?:子)?他(?=了)")
@@ -185,10 +187,20 @@ _HEADER = re.compile(
 _SIGNATURE = re.compile(r"\n\s*[^\n，,。：:]{2,16}(?:政府|办事处|办公室|应急办|指挥部|委员会|管委会|局|大队|支队|中心|公司)\s*$")
 
 
+# A formal report's title and addressee, each on a line of its own ("港西镇关于台风“海葵”造成内涝的
+# 紧急报告" / "市防指："): who writes about what, to whom — not where it happened.
+_TITLE_LINES = re.compile(
+    r"^\s*[^\n]{0,40}关于[^\n]{0,60}(?:报告|续报|通报|快报|情况|说明)\s*\n(?:\s*[^\n，,。]{2,16}[:：]\s*\n)?"
+)
+
+
 def _without_header(text: str) -> str:
     signature = _SIGNATURE.search(text)
     if signature is not None:
         text = text[:signature.start()] + " " * (len(text) - signature.start())
+    title = _TITLE_LINES.match(text)
+    if title is not None:
+        text = " " * title.end() + text[title.end():]
     header = _HEADER.match(text)
     return text if header is None else " " * header.end() + text[header.end():]
 
