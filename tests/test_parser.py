@@ -126,6 +126,11 @@ def test_reports_are_reports(text: str) -> None:
     assert parse_report(text).is_report is True
 
 
+def _read_as(kinds: dict[str, str]) -> None:
+    for text, kind in kinds.items():
+        assert parse_report(text).type == kind, text
+
+
 def test_seventh_round_classes_in_sentences_of_their_own() -> None:
     # chatter: first-person hyperbole, "stop reporting it", a period's tally, closed paperwork
     for chatter in ("浪大 船晃得我要吐死了", "消防已经到了 别再报了", "今年汛期全市共处置堤防险情17处，转移群众2300余人，无人员伤亡",
@@ -156,8 +161,7 @@ def test_eighth_round_classes_in_sentences_of_their_own() -> None:
         # an English stop before a space ends the sentence: the question does not swallow the report
         "5 of us in the No.1 Middle School dorm are throwing up after dinner, one girl fainted. Food poisoning??": "medical",
     }
-    for text, kind in kinds.items():
-        assert parse_report(text).type == kind, text
+    _read_as(kinds)
     for chatter in ("1958年那场大雪 俺们村压塌了七八间房 砸死了两口人", "俺做梦梦着房子塌了 吓死俺了",
                     "通缉令：涉嫌故意伤害致2人重伤", "昨天塌方那事大家别在群里说了 等公司统一口径",
                     "heard the new bbq place is lit, tbh its fire 🔥", "my chinese teacher said 着火了 means on fire lmao",
@@ -184,8 +188,7 @@ def test_ninth_round_classes_in_sentences_of_their_own() -> None:
         # news, then the sender's own "here too": the vetoes read the sender's part
         "【转】看新闻说文登那边地震了 我们这也晃得厉害 崖头街道富民小区 大家都跑下楼了": "earthquake",
     }
-    for text, kind in kinds.items():
-        assert parse_report(text).type == kind, text
+    _read_as(kinds)
     relayed = parse_report("【转发】新闻：各地大风刮倒广告牌事件频发。我们这也刚刮倒一个广告牌 埠柳镇汽车站门口 砸着一个路过的大姐")
     assert relayed.is_report and relayed.location == "埠柳镇汽车站门口"
     for chatter in ("请转发：新闻里说邻省暴雨已致6人死亡3人失踪，我们这边也要提前防范。",  # a plan, not "here too"
@@ -207,8 +210,7 @@ def test_tenth_round_classes_in_sentences_of_their_own() -> None:
         "孩子吃糖卡住了 脸憋紫了 快叫120": "medical",
         "绿岛花园4号楼一户厨房爆了 窗户都飞出来了": "fire",
     }
-    for text, kind in kinds.items():
-        assert parse_report(text).type == kind, text
+    _read_as(kinds)
     assert parse_report("液化气罐阀门漏了 一股煤气味 在港西镇饭店后厨").type == "hazmat"  # no stove: a leak
     # a formal report's title and addressee are not where it happened
     formal = parse_report("港西镇关于台风造成内涝的紧急报告\n市防指：\n今日凌晨3时20分许，港西镇巍巍村低洼片区进水，11名群众被困。")

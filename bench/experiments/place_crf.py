@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bench.intake_accuracy import CORPUS, split_of  # noqa: E402
 from handlers.intake.parser import normalise, parse_report  # noqa: E402
-from handlers.intake.place_model import features  # noqa: E402
+from handlers.intake.place_model import features, run_around_peak  # noqa: E402
 from handlers.intake.scoring import load, location_matches  # noqa: E402
 
 FOLDS = 5
@@ -86,16 +86,8 @@ def posterior_place(tagger, raw: str, bar: float) -> str | None:
     if not raw.strip():
         return None
     tagger.set(features(normalise(raw)))
-    inside = [1.0 - tagger.marginal("O", j) for j in range(len(raw))]
-    peak = max(range(len(raw)), key=inside.__getitem__)
-    if inside[peak] <= bar:
-        return None
-    s = e = peak
-    while s > 0 and inside[s - 1] > bar:
-        s -= 1
-    while e + 1 < len(raw) and inside[e + 1] > bar:
-        e += 1
-    return raw[s:e + 1].strip() or None
+    run = run_around_peak([1.0 - tagger.marginal("O", j) for j in range(len(raw))], bar)
+    return None if run is None else raw[run[0]:run[1]].strip() or None
 
 
 def main() -> None:

@@ -109,12 +109,18 @@ def place_span(text: str) -> tuple[int, int] | None:
     with _LOCK:
         _TAGGER.set(items)
         inside = [1.0 - _TAGGER.marginal("O", j) for j in range(len(text))]
-    peak = max(range(len(text)), key=inside.__getitem__)
-    if inside[peak] <= INSIDE_ABOVE:
+    return run_around_peak(inside, INSIDE_ABOVE)
+
+
+def run_around_peak(inside: list[float], bar: float) -> tuple[int, int] | None:
+    """(start, end) of the run of positions around the likeliest one while each is above
+    bar, or None when none is."""
+    peak = max(range(len(inside)), key=inside.__getitem__)
+    if inside[peak] <= bar:
         return None
-    s = e = peak
-    while s > 0 and inside[s - 1] > INSIDE_ABOVE:
-        s -= 1
-    while e + 1 < len(text) and inside[e + 1] > INSIDE_ABOVE:
-        e += 1
-    return s, e + 1
+    start = end = peak
+    while start > 0 and inside[start - 1] > bar:
+        start -= 1
+    while end + 1 < len(inside) and inside[end + 1] > bar:
+        end += 1
+    return start, end + 1
