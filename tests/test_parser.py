@@ -351,6 +351,9 @@ def test_casualty_counts(text: str, expected: tuple[int, int, int, int]) -> None
     ("Gas blast at a cafe: 2 customers and 1 waiter injured", (0, 3, 0, 0)),
     ("客车侧翻，1人重伤3人轻伤", (0, 4, 0, 0)),
     ("天鹅湖有个人落水了 还没捞上来", (0, 0, 0, 1)),                 # not yet pulled out: missing
+    ("我快冻死了 困在山上了 救命", (0, 0, 1, 0)),                    # about to freeze: alive, a cry for help
+    ("他要死了 快来人", (0, 0, 0, 0)),
+    ("山上有个老人冻死了", (1, 0, 0, 0)),
     # a headcount that says how many a predicate was about
     ("写字楼电梯困人，里面有4个人", (0, 0, 4, 0)),
     ("一辆面包车被洪水围困，车上有5名乘客", (0, 0, 5, 0)),
