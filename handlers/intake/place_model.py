@@ -52,7 +52,7 @@ def features(text: str) -> list[list[str]]:
     pad = ["^2", "^1", *low, "$1", "$2"]
     classes = ["^", "^", *(_class(c) for c in text), "$", "$"]
     marker = [0] * (n + 1)
-    for m in places._ZH_MARKERS.finditer(text):
+    for m in places.ZH_MARKERS.finditer(text):
         for j in range(m.start(), m.end()):
             marker[j] = 1 if j < m.end() - 1 else 2
     word, prev_word, first = [""] * n, [""] * n, [0] * n
@@ -81,7 +81,7 @@ def features(text: str) -> list[list[str]]:
             w = word[i]
             f += ["w=" + w, "pw=" + prev_word[i], "wp=" + ("B" if first[i] == i else "I"),
                   "wcap=" + str(text[first[i]].isupper())]
-            if w in places._EN_PLACE_NOUNS:
+            if w in places.EN_PLACE_NOUNS:
                 f.append("wnoun")
             if prev_word[i] in _EN_PREPS:
                 f.append("wafterprep")

@@ -30,7 +30,8 @@ _I = re.IGNORECASE
 
 # --- Chinese --------------------------------------------------------------------------
 
-_ZH_MARKERS = fastre.compile(
+# The words that say a Chinese span names a place (public: the place model reads them too).
+ZH_MARKERS = fastre.compile(
     r"省|市|县|区|镇|乡|村|街道|街|路|大道|巷|胡同|弄|高速|公路|省道|国道|桥|隧道|港|码头|湾|岛|海滩|沙滩|海域|"
     r"海里|河|江|湖|水库|山|林场|景区|公园|广场|小区|花园|名苑|家园|公寓|大厦|楼|单元|厂|公司|车间|仓库|冷库|"
     r"园区|产业园|工地|学校|小学|中学|大学|幼儿园|医院|卫生院|站|车库|市场|商场|超市|酒店|宾馆|饭店|店|餐厅|"
@@ -145,7 +146,7 @@ def _zh_score(span: str) -> int:
         return 0
     if len(span) == 2 and (span in _ZH_NOT_A_SHORT_PLACE or span[1] in "处侧边面"):
         return 0
-    return len({m.group() for m in _ZH_MARKERS.finditer(span)})
+    return len({m.group() for m in ZH_MARKERS.finditer(span)})
 
 
 # 现场 (and 施工 before it) stop a place as the event's words, but at the very end of a clause
@@ -260,7 +261,8 @@ _EN_PREP = fastre.compile(
 )
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _EN_WORD = fastre.compile(r"[A-Za-z0-9\u3400-\u9fff][\w'+/&\u3400-\u9fff-]*\.?|[^\s\w]")
-_EN_PLACE_NOUNS = frozenset(
+# English nouns of places (public: the place model reads them too).
+EN_PLACE_NOUNS = frozenset(
     """road rd street st avenue ave lane ln highway expressway motorway freeway route village town city county
     district port harbour harbor beach bridge plant factory station school hospital mine yard area zone park
     building block market hall river lake island hill ridge mountain cliff path gate breakwater pier wharf dock
@@ -354,15 +356,15 @@ def _en_span(text: str, low: str, pos: int, time_starts: frozenset[int], limit: 
                 break
             w, nxt = nxt, next(tokens, None)
             continue
-        if taken and lw in _EN_EVENT_NOUNS and not (nxt is not None and low[nxt.start():nxt.end()] in _EN_PLACE_NOUNS):
+        if taken and lw in _EN_EVENT_NOUNS and not (nxt is not None and low[nxt.start():nxt.end()] in EN_PLACE_NOUNS):
             break  # "the Shidao port fire", but "the Shidao port fire station"
         cap = _cap(token)
-        if (taken and not cap and (lw.endswith("ed") or lw.endswith("ing")) and lw not in _EN_PLACE_NOUNS
-                and not prev_cap and not (nxt is not None and low[nxt.start():nxt.end()] in _EN_PLACE_NOUNS)):
+        if (taken and not cap and (lw.endswith("ed") or lw.endswith("ing")) and lw not in EN_PLACE_NOUNS
+                and not prev_cap and not (nxt is not None and low[nxt.start():nxt.end()] in EN_PLACE_NOUNS)):
             break  # a verb: "car tilted", "flames spreading"; not "Shidao fishing festival"
         if cap and not token.isdigit():
             score += 1
-        if lw in _EN_PLACE_NOUNS or lw.rstrip("s") in _EN_PLACE_NOUNS:
+        if lw in EN_PLACE_NOUNS or lw.rstrip("s") in EN_PLACE_NOUNS:
             score += 1
         end = e
         taken += 1
