@@ -12,7 +12,9 @@ for each threshold t of the grid the parser's own path is replayed:
 * a message the rules register, or doubt by themselves, is unchanged;
 * a message the rules reject where the parser asks the model (parser.py, the one call
   of `report_probability`) goes to triage when its out-of-fold probability is > t;
-* a message the rules reject before the model is asked stays rejected.
+* a message the rules reject before the model is asked stays rejected; that includes
+  what a veto rejects (the vetoes' own second opinion, VETO_DOUBT_ABOVE, is a separate bar
+  chosen on fresh batches, and is switched off here so that only DOUBT_ABOVE's call is seen).
 
 (A last column, not used by the rule, shows how many of all train reports the model
 puts above t out of fold: what it would catch had the rules missed them. The rules were
@@ -76,8 +78,9 @@ def replay(rows: list[dict]) -> list[Line]:
         asked.append(normalised_lower)
         return 0.0  # below any threshold: the parser returns "not a report", sure
 
-    real = parser.report_probability
+    real, real_vetoed = parser.report_probability, parser._vetoed
     parser.report_probability = record
+    parser._vetoed = lambda low, language: parser._not_a_report(language)  # the vetoes alone
     try:
         lines = []
         for row in rows:
@@ -89,7 +92,7 @@ def replay(rows: list[dict]) -> list[Line]:
                               asked[0] if asked else None))
         return lines
     finally:
-        parser.report_probability = real
+        parser.report_probability, parser._vetoed = real, real_vetoed
 
 
 def out_of_fold(rows: list[dict], lines: list[Line]) -> list[float]:
