@@ -36,6 +36,7 @@ from handlers.intake import casualties as _casualties
 from handlers.intake import classify, hanzi, place_model, places
 from handlers.intake.clock import event_time, find_times
 from handlers.intake.report_model import DOUBT_ABOVE, VETO_DOUBT_ABOVE, report_probability
+from handlers.intake.type_model import second_opinion
 
 INCIDENT_TYPES: tuple[str, ...] = (
     "fire", "forest_fire", "flood", "earthquake", "geological", "hazmat", "traffic", "mine",
@@ -312,6 +313,9 @@ def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
         return _not_a_report(language)
 
     kind = family.removesuffix("_strong").removesuffix("_weak") if family else "other"
+    # No hazard word at all: the rules' "other" is a default, and a confident model may know
+    # better. Its answer keeps the rules' (unsure) confidence, so the card still marks it.
+    kind = second_opinion(family, low) or kind
     stated_time = event_time(text, times)
     confidence = _confidence(family, location, stated_time, any(counts.values()))
     if location is None and (guess := place_model.place_span(text)) is not None:

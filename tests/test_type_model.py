@@ -1,0 +1,49 @@
+"""The intake's second opinion on the type: asked only where the rules found no family,
+taken only when sure; a family the rules found always stands; and the shipped weights
+are what training on today's corpus gives."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from handlers.intake import type_model
+from handlers.intake.parser import parse_report
+
+ROOT = Path(__file__).resolve().parents[1]
+NO_FAMILY = "人民路上3人受伤 快来"  # a casualty and a place, no hazard word: the rules can only say "other"
+RULES_FAMILY = "人民路起火了"
+
+
+def _model_says(monkeypatch: pytest.MonkeyPatch, family: str, probability: float) -> None:
+    rest = (1.0 - probability) / (len(type_model._model()[0]) - 1)
+    monkeypatch.setattr(type_model, "type_probabilities",
+                        lambda _text: {name: probability if name == family else rest
+                                       for name in type_model._model()[0]})
+
+
+def test_a_sure_model_names_the_type_where_the_rules_found_no_family(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert parse_report(NO_FAMILY).type == "other"
+    _model_says(monkeypatch, "traffic", 0.95)
+    parsed = parse_report(NO_FAMILY)
+    assert parsed.type == "traffic", "the model's answer is used"
+    assert parsed.confidence.type < 0.6, "no rule word carries it: still shown as unsure"
+
+
+def test_an_unsure_model_leaves_other(monkeypatch: pytest.MonkeyPatch) -> None:
+    _model_says(monkeypatch, "traffic", type_model.SURE_ABOVE - 0.05)
+    assert parse_report(NO_FAMILY).type == "other"
+
+
+def test_a_family_the_rules_found_stands(monkeypatch: pytest.MonkeyPatch) -> None:
+    _model_says(monkeypatch, "flood", 0.99)
+    assert parse_report(RULES_FAMILY).type == "fire"
+
+
+def test_the_shipped_type_model_is_what_training_on_the_corpus_gives() -> None:
+    """A corpus changed without retraining fails here: run bench/train_type_model.py."""
+    checked = subprocess.run([sys.executable, "bench/train_type_model.py", "--check"], cwd=ROOT,
+                             capture_output=True, text=True, timeout=180)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
