@@ -8,7 +8,7 @@ so the same corpus gives the same file. Weights too small to matter are dropped 
 keep the file small.
 
 Where the model is asked and how sure it must be were chosen on fresh batches, not
-here: bench/experiments/type_fresh.py (the rules were tuned on all of train, so out of
+here: bench/experiments/fresh_batches.py (the rules were tuned on all of train, so out of
 fold on train they look right nearly everywhere and no second opinion can show its worth).
 
 Run: .venv/bin/python bench/train_type_model.py [--check]

@@ -11,14 +11,24 @@ from bot.app import Liandong
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.telegram_bot import bot, fake, telegram_settings  # noqa: F401 (fixtures)
 from tests.test_broadcast_telegram import (
-    CENTRE, COMMANDER, DUTY, FIRE_GROUP, FIREFIGHTER, MED_GROUP, _button, _preview, _press,
+    CENTRE, COMMANDER, DUTY, FIRE_GROUP, FIREFIGHTER, MED_GROUP, _button, _press,
 )
 
 ALERT = "暴雨橙色预警：今晚有大暴雨"
 
 
+def _previews(fake: FakeTelegramAPI, since: int) -> list[dict]:
+    return [m for m in fake.sent_messages(CENTRE)[since:]
+            if any(b["text"] == "发送" for row in m.get("reply_markup", {}).get("inline_keyboard", []) for b in row)]
+
+
 async def _send(fake: FakeTelegramAPI, args: str, copies_before: int) -> tuple[dict, dict]:
-    preview = await _preview(fake, args)
+    before = len(fake.sent_messages(CENTRE))
+    fake.inject_message(CENTRE, COMMANDER, f"/broadcast {args}")
+    # Notices of the steps before (a task deployed) may reach the centre after the preview:
+    # the preview is the new message with a Send button, not simply the newest.
+    await fake.wait_until(lambda: bool(_previews(fake, before)))
+    preview = _previews(fake, before)[0]
     await _press(fake, CENTRE, DUTY, preview, "发送")
     fire = (await fake.wait_for_messages(FIRE_GROUP, copies_before + 1))[-1]
     med = (await fake.wait_for_messages(MED_GROUP, copies_before + 1))[-1]

@@ -7,6 +7,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ConsoleBot
 from tests.console_transcript import room, token
 from tests.test_cli import run
@@ -22,6 +24,7 @@ def _card_no(output: str, contains: str) -> str:
     raise AssertionError(output)
 
 
+@pytest.mark.usefixtures("model_in_doubt")
 async def test_corrections_and_triage_decisions_are_exported_and_scored(
     console_bot: ConsoleBot, database_url: str, tmp_path: Path,
 ) -> None:

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import func, select
 
+from handlers.intake import parser as parser_module
+from handlers.intake.handler import READ_AHEAD
 from storage.models import Incident, TimelineEntry, TriageItem
 from tests.conftest import ConsoleBot
 from tests.console_transcript import room, token
@@ -25,6 +28,7 @@ def _message_no(output: str) -> str:
     return re.search(r"\[centre\] bot(?: \([^)]*\))? #(\d+):", output).group(1)  # type: ignore[union-attr]
 
 
+@pytest.mark.usefixtures("model_in_doubt")
 async def test_a_doubtful_report_is_listed_for_the_centre_and_registered_from_there(console_bot: ConsoleBot) -> None:
     out = await console_bot.say(f"路人甲@reporting: {DOUBT}")
     assert room(out, "reporting") == ""  # nothing is said in the reporting group
@@ -74,6 +78,7 @@ async def test_a_doubtful_report_is_listed_for_the_centre_and_registered_from_th
     assert "edits" not in fresh and "待判定 · 1 条" in fresh and "1. 路人丙" in fresh
 
 
+@pytest.mark.usefixtures("model_in_doubt")
 async def test_a_flood_of_doubts_from_one_sender_is_one_entry(console_bot: ConsoleBot) -> None:
     drawings = [room(await console_bot.say(f"路人甲@reporting: {DOUBT} {n}"), "centre") for n in range(30)]
     assert "edits" not in drawings[0] and all("(edits message #" in d for d in drawings[1:])
@@ -86,9 +91,27 @@ async def test_a_flood_of_doubts_from_one_sender_is_one_entry(console_bot: Conso
     assert f"{DOUBT} 29" in room(registered, "centre") and await _count(console_bot, Incident) == 1
 
 
+@pytest.mark.usefixtures("model_in_doubt")
 async def test_a_doubt_in_a_private_chat_tells_the_sender_it_went_to_the_centre(console_bot: ConsoleBot) -> None:
     out = await console_bot.say(f"路人甲@dm: {DOUBT}")
     assert "已转指挥中心判定" in room(out, "dm:路人甲") and "待判定" in room(out, "centre")
+
+
+async def test_a_report_the_model_is_all_but_sure_of_is_registered_not_left_waiting(
+        console_bot: ConsoleBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Words no rule knows, but the report model all but sure (its answer set here): registered
+    at once, marked unsure, with the reporter's receipt; the triage list is not involved."""
+    unread = "后山好像有人一直在喊"
+    monkeypatch.setattr(READ_AHEAD, "workers_allowed", False)
+    monkeypatch.setattr(parser_module, "report_probability", lambda low: 0.99)
+    out = await console_bot.say(f"路人甲@reporting: {unread}")
+    assert "已登记" in room(out, "reporting")
+    centre = room(out, "centre")
+    assert "新事件" in centre and unread in centre and "类型: 其他 ❓" in centre and "待判定" not in centre
+    assert await _count(console_bot, Incident) == 1 and await _count(console_bot, TriageItem) == 0
+    # Just short of sure, the same words wait for a person.
+    monkeypatch.setattr(parser_module, "report_probability", lambda low: 0.9)
+    assert "待判定" in room(await console_bot.say(f"路人乙@reporting: {unread}"), "centre")
 
 
 async def test_junk_empty_and_huge_messages_make_no_entry(console_bot: ConsoleBot) -> None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
+
 from storage.models import Incident
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.test_slack import SlackBot, all_text, buttons
@@ -20,6 +22,7 @@ def _slack_board(fake: FakeSlackAPI) -> dict[str, Any]:
     return next(m for m in fake.messages(CENTRE) if "待判定" in all_text(m))
 
 
+@pytest.mark.usefixtures("model_in_doubt")
 async def test_triage_on_slack(bot: SlackBot, fake: FakeSlackAPI) -> None:
     await bot.say(REPORTING, STRANGER, DOUBT, ts="1763794800.000100")
     await bot.deliver()
@@ -40,6 +43,7 @@ async def test_triage_on_slack(bot: SlackBot, fake: FakeSlackAPI) -> None:
 OTHER_DOUBT = "快来看看 老刘家那边出大事了 好几个人躺着"
 
 
+@pytest.mark.usefixtures("model_in_doubt")
 async def test_triage_list_folds_in_doubts_dismisses_and_refuses_second_presses_on_slack(
     approval_bot: SlackBot, fake: FakeSlackAPI,  # noqa: F811
 ) -> None:
@@ -78,6 +82,7 @@ async def test_triage_list_folds_in_doubts_dismisses_and_refuses_second_presses_
     assert len(boards) == 2 and "待判定 · 1 条" in all_text(boards[-1]) and boards[-1]["ts"] != first["ts"]
 
 
+@pytest.mark.usefixtures("model_in_doubt")
 async def test_a_doubt_in_a_direct_message_tells_the_sender_it_went_to_the_centre_on_slack(
     bot: SlackBot, fake: FakeSlackAPI,  # noqa: F811
 ) -> None:

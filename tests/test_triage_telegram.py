@@ -4,6 +4,7 @@ is edited in place; further doubts fold into it, Not a report drops one, and a s
 (or a press by anyone outside the centre) is refused and changes nothing."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.app import Liandong
@@ -21,6 +22,7 @@ def _tg_button(message: dict, label: str) -> dict:
     return next(b for row in message["reply_markup"]["inline_keyboard"] for b in row if b["text"] == label)
 
 
+@pytest.mark.usefixtures("model_in_doubt")
 async def test_triage_on_telegram(bot: Liandong, fake: FakeTelegramAPI) -> None:
     report = fake.inject_message(TG_REPORTING, TG_STRANGER, DOUBT, first_name="路人", last_name="甲")
     [board] = await fake.wait_for_messages(TG_CENTRE, timeout=WAIT_S)
@@ -59,6 +61,7 @@ async def _incidents(bot: Liandong) -> int:  # noqa: F811
         return await session.scalar(select(func.count()).select_from(Incident)) or 0
 
 
+@pytest.mark.usefixtures("model_in_doubt")
 async def test_triage_list_folds_in_doubts_dismisses_and_refuses_second_presses_on_telegram(
     bot: Liandong, fake: FakeTelegramAPI,  # noqa: F811
 ) -> None:
@@ -102,6 +105,7 @@ async def test_triage_list_folds_in_doubts_dismisses_and_refuses_second_presses_
     assert "待判定：全部已处理" in fake.message(TG_CENTRE, board["message_id"])["text"]
 
 
+@pytest.mark.usefixtures("model_in_doubt")
 async def test_a_doubt_in_a_private_chat_tells_the_sender_it_went_to_the_centre_on_telegram(
     bot: Liandong, fake: FakeTelegramAPI,  # noqa: F811
 ) -> None:

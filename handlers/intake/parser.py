@@ -35,7 +35,7 @@ from dataclasses import dataclass, field, replace
 from handlers.intake import casualties as _casualties
 from handlers.intake import classify, hanzi, place_model, places
 from handlers.intake.clock import event_time, find_times
-from handlers.intake.report_model import DOUBT_ABOVE, VETO_DOUBT_ABOVE, report_probability
+from handlers.intake.report_model import DOUBT_ABOVE, REGISTER_ABOVE, VETO_DOUBT_ABOVE, report_probability
 from handlers.intake.type_model import second_opinion
 
 INCIDENT_TYPES: tuple[str, ...] = (
@@ -301,16 +301,23 @@ def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
     if span is None and language == "zh":
         span = _sender(text)  # 幼儿园报：午睡时…, 市人民医院：我院门诊楼…: nothing else is named, the sender's premises are the place
     location = (raw[span[0]:span[1]].strip() if span else "") or None
+    read_by_model = False
     if not assume_report and not any(counts.values()) and (
         family is None and not called_for_help or classify.about_training(low)
     ):
-        if family is None and classify.sounds_like_an_event(telling, location is not None):
-            return _not_a_report(language, sure=UNSURE)
-        if classify.about_training(low):
+        training = classify.about_training(low)
+        if training and not (family is None and classify.sounds_like_an_event(telling, location is not None)):
             return _vetoed(low, language)
-        if report_probability(low) > DOUBT_ABOVE:
-            return _not_a_report(language, sure=UNSURE)  # words the rules lack: a person decides
-        return _not_a_report(language)
+        probability = report_probability(low)
+        # Words the rules lack, but the report model is all but sure: registered, marked unsure,
+        # rather than left waiting for a person to press Register (see REGISTER_ABOVE).
+        read_by_model = probability > REGISTER_ABOVE and not training
+        if not read_by_model:
+            if family is None and classify.sounds_like_an_event(telling, location is not None):
+                return _not_a_report(language, sure=UNSURE)
+            if probability > DOUBT_ABOVE:
+                return _not_a_report(language, sure=UNSURE)  # a person decides
+            return _not_a_report(language)
 
     kind = family.removesuffix("_strong").removesuffix("_weak") if family else "other"
     # No hazard word at all: the rules' "other" is a default, and a confident model may know
@@ -318,6 +325,8 @@ def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
     kind = second_opinion(family, low) or kind
     stated_time = event_time(text, times)
     confidence = _confidence(family, location, stated_time, any(counts.values()))
+    if read_by_model:
+        confidence = replace(confidence, is_report=UNSURE)
     if location is None and (guess := place_model.place_span(text)) is not None:
         location = raw[guess[0]:guess[1]].strip() or None  # the model's guess: shown as unsure
         confidence = replace(confidence, location=UNSURE if location else confidence.location)
