@@ -14,7 +14,9 @@ commit, checked out in a temporary git worktree, with that commit's report model
   asked where the rules found no family, also where they found only a weak word, or
   everywhere; its answer taken above each bar;
 - each message the old parser sent to triage is counted, report or not, by how sure the
-  old report model was of it (what registering above a bar would have registered).
+  old report model was of it (what registering above a bar would have registered), and
+  likewise each it dropped as chatter (what a lower doubt threshold would have caught) and
+  each it registered (what doubting a registration the model disbelieves would have held).
 
 Needs the git history (a clone, not an unpacked archive). Takes a few minutes.
 
@@ -61,6 +63,7 @@ BARS = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 
 REGISTER_BARS = (0.9, 0.95, 0.98, 0.99, 0.999)
 DOUBT_BARS = (0.01, 0.05, 0.1, 0.2, 0.3)
+DROPPED_BARS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6)
 
 # Run inside the old commit's worktree: its parser's answers and its report model's per line.
 _READ_WITH_OLD_PARSER = """
@@ -117,6 +120,11 @@ def score_round(files: tuple[str, ...], commit: str, keep_above: float) -> dict[
                     key = ("triage above", bar, read["language"],
                            "report" if row["expected"]["is_report"] else "not a report")
                     right[key] = right.get(key, 0) + 1
+        elif not read["is_report"]:
+            for bar in DROPPED_BARS:
+                if read["report_probability"] > bar:
+                    key = ("dropped above", bar, "report" if row["expected"]["is_report"] else "not a report")
+                    right[key] = right.get(key, 0) + 1
         elif read["is_report"]:
             for bar in DOUBT_BARS:
                 if read["report_probability"] < bar:
@@ -138,7 +146,7 @@ def main() -> int:
                   f"model alone {right['model alone']}, model where no family above 0.6 {right['no family', 0.6]}")
             total = {k: total.get(k, 0) + v for k, v in right.items()}
         print(f"weights kept above {keep_above}: {total.pop('reports')} reports, type right")
-        for key, count in ((k, v) for k, v in total.items() if k[0] not in ("triage above", "registered below")):
+        for key, count in ((k, v) for k, v in total.items() if k[0] not in ("triage above", "registered below", "dropped above")):
             label = key if isinstance(key, str) else f"{key[0]}, above {key[1]}"
             print(f"  {label:<32} {count}")
         print("messages the old parser sent to triage, by the old report model's answer:")
@@ -146,6 +154,10 @@ def main() -> int:
             for bar in REGISTER_BARS:
                 print(f"  {language}, above {bar:<6} {total.get(('triage above', bar, language, 'report'), 0):>4} "
                       f"reports, {total.get(('triage above', bar, language, 'not a report'), 0):>3} not")
+        print("messages the old parser dropped as chatter, by the old report model's answer:")
+        for bar in DROPPED_BARS:
+            print(f"  above {bar:<4} {total.get(('dropped above', bar, 'report'), 0):>4} reports, "
+                  f"{total.get(('dropped above', bar, 'not a report'), 0):>4} not")
         print("messages the old parser registered, by its own confidence and the old report model's answer:")
         for sure in (0.7, 0.9):
             for bar in DOUBT_BARS:
