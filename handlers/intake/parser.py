@@ -313,8 +313,7 @@ def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
         # rather than left waiting for a person to press Register (see REGISTER_ABOVE).
         # Not where part of it was a question: asking about a fire is not reporting one, and
         # the model, which reads n-grams, cannot tell the two apart.
-        asked = classify.drop_questions(low) != low
-        read_by_model = probability > REGISTER_ABOVE and not training and not asked
+        read_by_model = probability > REGISTER_ABOVE and not training and classify.drop_questions(low) == low
         if not read_by_model:
             if family is None and classify.sounds_like_an_event(telling, location is not None):
                 return _not_a_report(language, sure=UNSURE)
