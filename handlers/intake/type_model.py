@@ -23,13 +23,14 @@ from handlers.intake.report_model import features
 MODEL_FILE = Path(__file__).with_name("type_model.json")
 # Asked only where the rules found no family (they can only say "other"). Chosen on fresh
 # batches: each round's train-split reports read with the rules from before its round and a
-# model trained without it (bench/experiments/fresh_batches.py). Fixed on rounds 7-10, then
-# round 11 read once: over all five (732 reports) the rules alone were right on 537, the model
-# asked where they found no family on 554 at 0.6; asked also where they found a weak word it
-# did no better (553), and asked everywhere it lost lines below 0.8 and gained fewer above.
+# model trained without it (bench/experiments/fresh_batches.py). Fixed on rounds 7-10 (616
+# reports: rules alone 457 right, the model where they found no family 472-474 at 0.5-0.6,
+# also where they found a weak word no better, everywhere worse below 0.8), then measured
+# once. With rounds 11 and 12 (860 reports): rules 636, this 660 at 0.6; also where a weak
+# word stood 663-665 at 0.6-0.7, a few lines the first four rounds did not show, not taken.
 ASK_WHEN: frozenset[str | None] = frozenset({None})
 # The model's answer is taken only when it gives its family at least this probability:
-# from 0.5 to 0.95 the gain is 13 to 18 lines; 0.6 is in the middle of that plateau.
+# 0.5 to 0.9 gave 657-660 of the 860; 0.6 is in the middle of that plateau.
 SURE_ABOVE = 0.6
 
 
