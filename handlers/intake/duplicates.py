@@ -108,7 +108,7 @@ async def find_duplicate(ctx: Context, parsed: ParsedReport) -> Incident | None:
         return None
     kind = parsed.type or "other"
     kinds = [kind]
-    if kind == "other":  # a follow-up often names no hazard ("人民路化工厂又有2人受伤"): any type at that place
+    if not parsed.hazard_named:  # a follow-up often names no hazard ("人民路化工厂又有2人受伤"): any type at that place
         await _candidates(ctx, kind)
         kinds = list(ctx.work.duplicate_candidates or {})
     for each in kinds:

@@ -251,7 +251,7 @@ def _another_incident(ctx: HandlerContext, incident: Incident, text: str) -> boo
     if not (ctx.where.reporting or ctx.event.conversation.is_private):
         return False
     parsed = parse_report(text)
-    return parsed.is_report and parsed.type not in (None, "other", incident.type)
+    return parsed.is_report and parsed.hazard_named and parsed.type != incident.type
 
 
 async def apply_changes(

@@ -140,6 +140,12 @@ class ParsedReport:
                      if getattr(self.confidence, name) < UNSURE_BELOW and (present or name == "type"))
 
     @property
+    def hazard_named(self) -> bool:
+        """The message names its hazard in words the rules know; not a default "other", nor the
+        type model's guess (both unsure), which must not tell a follow-up from a new incident."""
+        return self.type not in (None, "other") and self.confidence.type >= UNSURE_BELOW
+
+    @property
     def doubtful(self) -> bool:
         """Read as not a report, but unsure of it: for a person to decide."""
         return not self.is_report and self.confidence.is_report < UNSURE_BELOW
