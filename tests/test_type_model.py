@@ -25,11 +25,21 @@ def _model_says(monkeypatch: pytest.MonkeyPatch, family: str, probability: float
 
 
 def test_a_sure_model_names_the_type_where_the_rules_found_no_family(monkeypatch: pytest.MonkeyPatch) -> None:
+    _model_says(monkeypatch, "other", 0.95)  # (set, not the shipped weights: they change with every retraining)
     assert parse_report(NO_FAMILY).type == "other"
     _model_says(monkeypatch, "traffic", 0.95)
     parsed = parse_report(NO_FAMILY)
     assert parsed.type == "traffic", "the model's answer is used"
     assert parsed.confidence.type < 0.6, "no rule word carries it: still shown as unsure"
+
+
+def test_a_guessed_type_names_no_hazard_for_linking(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Follow-ups link to an incident of any type at their place when they name no hazard:
+    the model's guess must not count as naming one."""
+    _model_says(monkeypatch, "hazmat", 0.95)
+    guessed = parse_report(NO_FAMILY)
+    assert guessed.type == "hazmat" and not guessed.hazard_named
+    assert parse_report(RULES_FAMILY).hazard_named
 
 
 def test_an_unsure_model_leaves_other(monkeypatch: pytest.MonkeyPatch) -> None:

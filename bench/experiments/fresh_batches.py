@@ -93,8 +93,8 @@ def old_readings(commit: str, rows: list[dict[str, Any]]) -> dict[str, dict[str,
     return {d["id"]: d for d in map(json.loads, done.stdout.splitlines())}
 
 
-def score_round(files: tuple[str, ...], commit: str, keep_above: float) -> dict[Any, int]:
-    corpus = {path.stem: load(path) for path in sorted(CORPUS.glob("*.jsonl"))}
+def score_round(corpus: dict[str, list[dict[str, Any]]], files: tuple[str, ...], commit: str,
+                keep_above: float) -> dict[Any, int]:
     fresh_lines = [r for stem in files for r in corpus[stem] if split_of(r["id"]) == "train"]
     fresh = [r for r in fresh_lines if r["expected"]["is_report"]]
     known = [r for stem, rows in corpus.items() if stem not in files for r in rows
@@ -138,10 +138,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--keep-above", type=float, nargs="+", default=[0.1])
     args = parser.parse_args()
+    corpus = {path.stem: load(path) for path in sorted(CORPUS.glob("*.jsonl"))}
     for keep_above in args.keep_above:
         total: dict[Any, int] = {}
         for name, commit, files in ROUNDS:
-            right = score_round(files, commit, keep_above)
+            right = score_round(corpus, files, commit, keep_above)
             print(f"round {name} ({commit}): {right['reports']} train-split reports, rules {right['rules']}, "
                   f"model alone {right['model alone']}, model where no family above 0.6 {right['no family', 0.6]}")
             for key, count in right.items():  # (a key one round lacks must not drop the others' counts)

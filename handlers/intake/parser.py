@@ -19,8 +19,11 @@ A message that is none of these but still sounds like something happening
 second opinion (`report_model`) thinks likely a report — or one a veto called
 chatter that the model is all but sure of — is not a report but
 *doubtful*: its is_report confidence is low, and intake puts it before the
-centre instead of dropping it. A report the rules find no place in is given the
-place a second statistical opinion (`place_model`) finds, marked unsure.
+centre instead of dropping it. One no veto spoke against and that asks nothing,
+which the model is all but sure of, is registered with that low confidence
+instead. A report the rules find no place in is given the place a second
+statistical opinion (`place_model`) finds, and one they find no hazard word in
+the type a third (`type_model`) names when it is sure; both are marked unsure.
 
 `ParsedReport.to_dict()` gives the contract keys of `liandong parse` (README, "How intake reads messages"): is_report,
 type, location, time, casualties {dead, injured, trapped, missing}, language,
