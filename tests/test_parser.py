@@ -617,7 +617,7 @@ def _fast_patterns() -> list[tuple[str, re.Pattern[str]]]:
             elif isinstance(value, casualty_words.Rules):
                 values = {f"{name}.{k}": v for k, v in vars(value).items()}
             for label, pattern in values.items():
-                if isinstance(pattern, re.Pattern) and pattern.pattern.startswith("(?=["):
+                if isinstance(pattern, re.Pattern) and pattern.pattern.startswith(("(?=[", r"\b(?=[")):
                     found.append((f"{module.__name__}.{label}", pattern))
     return found
 
@@ -643,6 +643,13 @@ def test_fastre_falls_back_when_it_cannot_tell() -> None:
     assert fastre.compile(r"^\W*abc").pattern == r"^\W*abc"
     assert fastre.compile(r"abc|xyz").pattern.startswith("(?=[")
     assert fastre.compile(r"(?:a|b)?c").search("zc")
+
+
+def test_fastre_tries_word_starts_only_when_every_alternative_opens_on_one() -> None:
+    assert fastre.compile(r"\bfire\b|(?<!no )\bsmoke|(?:\bgas|\bfumes)").pattern.startswith(r"\b(?=[")
+    assert fastre.compile(r"\bfire\b|smoke").pattern.startswith("(?=[")  # "smoke" may start inside a word
+    assert fastre.compile(r"(?:\bgas)?leak").pattern.startswith("(?=[")
+    assert fastre.compile(r"\bfire|smoke").search("gunsmoke")
 
 
 # --- accuracy on the dev file -----------------------------------------------------------

@@ -88,7 +88,7 @@ _NOTICE_ZH = fastre.compile(
 )
 _CHATTER_EN = fastre.compile(
     r"\bdrills?\b|\b(?:fire|evacuation|emergency|rescue|joint|tabletop) exercises?\b|"
-    r"\bstatistics\b|\bso far this year\b|please ignore|\bjust a test\b|"
+    r"\bstatistics\b|\bso far this year\b|\bplease ignore|\bjust a test\b|"
     r"\broot cause\b|\binvestigation (?:closed|report|completed?|findings)\b|"  # (root cause: ambient too)
     r"\bforecasts?\b|\bexpected to (?:hit|make landfall|affect|bring|reach|arrive)|"
     r"\bweather (?:bureau|service|office)\b|"

@@ -73,5 +73,5 @@ def report_probability(normalised_lower: str) -> float:
     if len(normalised_lower) >= 20 and len(set(normalised_lower)) < 3:
         return 0.0  # one or two characters over and over (伤伤伤…) is no language: its few n-grams would read as a word
     weights, bias = _weights()
-    score = bias + sum(map(weights.__getitem__, features(normalised_lower) & weights.keys()))
+    score = bias + sum(filter(None, map(weights.get, features(normalised_lower))))  # one lookup an n-gram
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))

@@ -34,17 +34,18 @@ ASK_WHEN: frozenset[str | None] = frozenset({None})
 SURE_ABOVE = 0.6
 
 
-Loaded = tuple[tuple[str, ...], list[float], dict[str, list[tuple[int, float]]]]
+Loaded = tuple[tuple[str, ...], list[float], dict[str, tuple[float, ...]]]
 
 
 def by_feature(families: tuple[str, ...], bias: list[float], weights: dict[str, dict[str, float]]) -> Loaded:
-    """The file's {family: {feature: weight}} turned round to {feature: [(family index, weight)]}:
-    a message's n-grams are looked up once each."""
-    turned: dict[str, list[tuple[int, float]]] = {}
+    """The file's {family: {feature: weight}} turned round to {feature: (weight for each family)}:
+    a message's n-grams are looked up once each, and the sums are taken column by column in C."""
+    nothing = (0.0,) * len(families)
+    turned: dict[str, list[float]] = {}
     for i, name in enumerate(families):
         for f, w in weights.get(name, {}).items():
-            turned.setdefault(f, []).append((i, w))
-    return families, [float(b) for b in bias], turned
+            turned.setdefault(f, list(nothing))[i] = w
+    return families, [float(b) for b in bias], {f: tuple(row) for f, row in turned.items()}
 
 
 @lru_cache(maxsize=1)
@@ -61,10 +62,10 @@ def type_probabilities(normalised_lower: str) -> dict[str, float]:
 def probabilities(model: Loaded, normalised_lower: str) -> dict[str, float]:
     """Any such model's (the experiments score models trained on part of the corpus)."""
     families, bias, weights = model
-    scores = list(bias)
-    for f in features(normalised_lower):
-        for i, w in weights.get(f, ()):
-            scores[i] += w
+    # One lookup an n-gram, and the sums taken column by column in C: a Python loop over
+    # the n-grams and their families was three quarters of the time.
+    rows = list(filter(None, map(weights.get, features(normalised_lower))))
+    scores = [b + sum(column) for b, column in zip(bias, zip(*rows))] if rows else list(bias)
     top = max(scores)
     exps = [math.exp(s - top) for s in scores]
     total = sum(exps)
