@@ -38,9 +38,13 @@ def _simplified_by_character() -> dict[int, str]:
 
 
 FOLD: dict[int, str] = {**_simplified_by_character(), **{ord(k): v for k, v in _CANTONESE.items()}}
+# Most messages hold no character to fold; finding that out in one scan is cheaper than
+# translate's lookup of every character.
+_FOLDABLE = re.compile("[" + "".join(map(chr, sorted(FOLD))) + "]")
 
 
 def fold(text: str) -> str:
     """text in simplified Mandarin characters and words, the same length."""
-    text = text.translate(FOLD)
+    if _FOLDABLE.search(text):
+        text = text.translate(FOLD)
     return _WORD.sub(lambda m: _CANTONESE_WORDS[m.group()], text) if _WORD.search(text) else text
