@@ -55,6 +55,9 @@ ROUNDS = (
     ("11", "2ccced1", ("zh-mine", "zh-island", "zh-stream", "en-radio", "en-sport", "mixed-pinyin")),
     # (the code of the session that added it, as for round 11: neither second opinion in)
     ("12", "2ccced1", ("zh-banquet", "zh-logistics", "zh-highway", "en-notice", "mixed-alarm", "en-guide")),
+    # (the code and models before its files came in, with both second opinions)
+    ("13", "0f9c0ea", ("zh-rail", "zh-aviation", "zh-signer", "zh-tally", "en-ferry", "en-campus", "zh-fuel",
+                       "zh-animal")),
 )
 # The confidence the parser gives its type: no family, a weak word, a strong one.
 NO_FAMILY, WEAK, STRONG = 0.4, 0.7, 0.9
