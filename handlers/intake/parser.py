@@ -251,7 +251,7 @@ def _not_a_report(language: str, sure: float = SURE) -> ParsedReport:
 
 def _vetoed(low: str, language: str) -> ParsedReport:
     """Chatter by a veto (a drill, a notice, talk of the past, training), unless the report
-    model is all but sure it is a report: vetoes fitted to the chatter the team wrote can
+    model thinks it may be a report: vetoes fitted to the chatter the team wrote can
     silence a report nobody has seen ("test test 港西镇仓库起火 3人被困"), so that one goes to a person."""
     if report_probability(low) > VETO_DOUBT_ABOVE:
         return _not_a_report(language, sure=UNSURE)
