@@ -252,6 +252,35 @@ def test_chatter_a_veto_stops_stays_chatter() -> None:
         assert not parsed.is_report and not parsed.doubtful, text
 
 
+@pytest.mark.parametrize("text", [
+    "看了今天的油价我差点晕倒在加油站 一箱油快四百了",            # a near miss: nobody fainted
+    "canteen food today was so bad I almost died lol",
+    "吓死我了 刚才 以为 地震 原来 楼上 装修 打 墙",              # only thought to be a quake
+    "I thought it was a fire but it was just steam from the laundry",
+    "刚才加气站可燃气体报警器响了 查了是探头故障 没有泄漏",        # a sensor's fault, no leak
+    "My group chat is on fire tonight, did someone leak the answers?",
+    "这油价 我钱包先着火了🔥🔥",
+])
+def test_near_misses_mistakes_and_idioms_are_no_reports(text: str) -> None:
+    parsed = parse_report(text)
+    assert not parsed.is_report and not any(parsed.casualties.to_dict().values()), text
+
+
+@pytest.mark.parametrize("text, kind, counts", [
+    ("一个孩子差点被冲走 现在抱着桥墩 在石岛桥下", "water_rescue", {"trapped": 1}),   # nearly, then the danger now
+    ("以为没事 原来是燃气泄漏 人和镇幸福小区3号楼 有人晕倒了", "hazmat", {"injured": 1}),  # the truth after the mistake
+    ("I thought it was steam but it turned out the kitchen at Harbour Hotel is on fire, 2 staff trapped",
+     "fire", {"trapped": 2}),
+    ("The boy nearly drowned at Silver Beach, he is unconscious now", "medical", {"injured": 1}),
+    ("刚才加气站可燃气体报警器响了 不是探头故障 真漏了 有人晕倒", "hazmat", {"injured": 1}),
+])
+def test_what_nearly_happened_or_was_mistaken_does_not_hide_what_did(text: str, kind: str,
+                                                                     counts: dict[str, int]) -> None:
+    parsed = parse_report(text)
+    assert parsed.is_report and parsed.type == kind, text
+    assert {k: v for k, v in parsed.casualties.to_dict().items() if v} == counts, text
+
+
 def test_chatter_words_inside_a_real_report_do_not_hide_it() -> None:
     assert parse_report("3号会议室有人突然晕倒，没有意识").is_report          # 会议室 is a room
     assert parse_report("Two recruits collapsed during training at the barracks").is_report  # someone hurt

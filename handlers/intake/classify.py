@@ -55,7 +55,7 @@ _CHATTER_ZH = fastre.compile(
     r"|无复燃|如果发生|假如发生|一旦发生|网传|谣言|假消息|不实消息|辟谣|看新闻|新闻里|谁有.{0,10}(?:电话|联系方式)"
     # rumours and hearsay asked about, false alarms, all-clear, videos and jokes, plans
     r"|网上说|网上传|朋友圈说|群里传|(?:朋友圈|网上|群里|抖音|视频号)(?:在|都在|有人)传|谣传|别信|不要信|不要相信|梦见|梦到|梦着|通缉令|悬赏通告|(?:等|听)(?:公司|单位|上级)?统一口径|梦见|梦到|真的假的|是真的吗|谁知道真假|不知真假|虚惊一场|误报|经核实(?:无|没有|不是|系)|"
-    r"一切正常|都正常|均正常|视频里|的视频|这视频|那视频|笑死|哈哈|呵呵|推演|桌面演|"
+    r"一切正常|都正常|均正常|(?:探头|传感器|检测器|感烟器)(?:误报|故障)|视频里|的视频|这视频|那视频|笑死|哈哈|呵呵|推演|桌面演|"
     r"(?:出院|回家|脱离危险).{0,12}(?:谢谢|感谢|放心)|(?:都|均|人)?(?:没事|平安|无恙|无大碍|无碍)[^。]{0,8}(?:谢谢|感谢)|(?:有|发生了?|共)(?:[0-9]*[02-9]|[二两三四五六七八九十几][一二两三四五六七八九十几]*)起(?!火)|"
     r"(?:将于|拟于|定于)(?:明天|明日|今晚|后天|下周|[0-9一二三四五六七八九十]+[日号月])|"
     r"请查看附件|见附件|引以为戒|警示教育|举一反三|(?:热|累|饿|困|冷|晒)得?(?:要|快)(?:中暑|死|晕|冻死|晒死)了|"
@@ -119,6 +119,7 @@ _CHATTER_EN = fastre.compile(
     r"\b(?:my|our|the|a) (?:cat|dog|puppy|kitten|parrot|pet|tortoise|budgie)s?\b.{0,40}\b(?:missing|lost|ran off|run away)\b|"
     r"\b(?:missing|lost) (?:cat|dog|puppy|kitten|parrot|pet)s?\b|\bhas anyone seen my (?:cat|dog|puppy|kitten|parrot|pet)\b"
     # idioms and all-clears: drowning in emails, my career crashed, this song is fire, false alarm
+    r"|\b(?:group chat|chat|inbox|timeline|feed|comments|dms|notifications) (?:is|are|was|were) (?:on fire|blowing up|exploding)\b"
     r"|\bdrowning in (?:e-?mails|work|paperwork|debt|homework|assignments|messages|calls|requests|tickets|bills|meetings|deadlines)\b|\b(?:career|marriage|market|stocks?|shares|prices?|sales)\s+(?:has |have |had )?(?:crashed|collapsed|tanked)\b|"
     r"\b(?:song|track|album|beat|outfit|look|game|this|that|pot|food|dish|meal|pizza|burger|noodles|party|show|concert|vibes?|fit|set) (?:is|was|looks|sounds|tastes) (?:straight )?fire\b|\b(?:car ?crash|train ?wreck|disaster|nightmare) of an? (?:day|morning|week|meeting|game|match|year)\b|(?<!not a )(?<!no )\bfalse alarm\b"
 )
@@ -475,6 +476,8 @@ _TOPIC_AFTER = re.compile(
 # …and one of these before it denies it: 暂未泄漏, 未发现明火, no leak, not on fire.
 _DENIED_BEFORE = re.compile(
     r"(?:(?:未|没|没有|无|暂无|尚未|暂未|并未|未发现|没发现)(?:发生|出现)?|\bno|\bnot|\bwithout|\bno sign of)\s*$|"
+    # near misses: what nearly happened did not (差点晕倒, 险些被车撞, nearly had a heart attack)
+    r"(?:差点|差一点|险些|\bnearly|\balmost)(?:\s+\w+){0,2}\s*$|"
     r"(?:防止|预防|以防|谨防|严防|防范|避免|以免|当心|小心)[^，,。！!]{0,4}$"
 )
 
@@ -561,13 +564,23 @@ _MAY_ASK = re.compile(r"[?？吗呢么嘛没]")
 
 
 _SIMILE = fastre.compile(r"(?:跟|像)[^，,。！!？? ]{1,8}(?:似的|一样|一般)")
+# What someone only thought was happening, before what it turned out to be: 以为是地震 原来是楼上装修,
+# "thought it was a fire but it was just steam". (以为没事 原来是燃气泄漏 keeps its leak: only the
+# thought is blanked.)
+_MISTAKEN = fastre.compile(
+    r"以为[^，,。！!？?]{0,12}?(?=[，,\s]*(?:原来|结果|其实|没想到|后来发现))|"
+    r"\bthought (?:it was|there was|it's|that was)[^,.!?]{0,30}?(?=,?\s*(?:but|turns? out|turned out|it was only|it was just)\b)"
+)
 
 
 def drop_similes(text: str) -> str:
-    """Text with its similes blanked out (same length): 下得跟发大水似的 tells of rain, not a flood."""
-    if "似" not in text and "一样" not in text and "一般" not in text:
-        return text
-    return _SIMILE.sub(lambda m: " " * len(m.group()), text)
+    """Text with its similes and mistaken beliefs blanked out (same length): 下得跟发大水似的 tells of
+    rain, not a flood; 以为是地震 原来是楼上装修, of building work."""
+    if "似" in text or "一样" in text or "一般" in text:
+        text = _SIMILE.sub(lambda m: " " * len(m.group()), text)
+    if "以为" in text or "thought" in text:
+        text = _MISTAKEN.sub(lambda m: " " * len(m.group()), text)
+    return text
 
 
 def drop_questions(text: str) -> str:
@@ -601,7 +614,9 @@ HARD, SOFT, AMBIENT = "hard", "soft", "ambient"
 _AMBIENT_ZH = fastre.compile(
     # (and hyperbole: 老板要气炸了 beside 货车翻了压着人)
     rf"{_FIRST_PERSON_HYPERBOLE}|"
-    r"一切正常|都正常|均正常|无复燃|(?:老板|领导|经理|主任|我|他|她)(?:都|就|真|快)?要(?:气)?(?:爆炸|炸)了|名单|会议(?!室|中心)|开会(?!的)|例会|调度会|视频会|召开|哈哈|呵呵|笑死|可能(?:出现|发生|引发|造成)|别信|不要信"
+    r"一切正常|都正常|均正常|(?:探头|传感器|检测器|感烟器)(?:误报|故障)|无复燃|"
+    # money that burns: 这油价 我钱包先着火了
+    r"钱包[^，,。 ]{0,3}(?:着火|起火|冒烟|炸)|(?:老板|领导|经理|主任|我|他|她)(?:都|就|真|快)?要(?:气)?(?:爆炸|炸)了|名单|会议(?!室|中心)|开会(?!的)|例会|调度会|视频会|召开|哈哈|呵呵|笑死|可能(?:出现|发生|引发|造成)|别信|不要信"
 )
 _AMBIENT_EN = fastre.compile(r"\bhaha\w*\b|\blol\b|\blmao\b|\bmeetings?\b|\bbriefing\b|\broot cause\b")
 
