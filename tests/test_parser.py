@@ -281,6 +281,19 @@ def test_what_nearly_happened_or_was_mistaken_does_not_hide_what_did(text: str, 
     assert {k: v for k, v in parsed.casualties.to_dict().items() if v} == counts, text
 
 
+def test_chinese_typed_word_by_word_is_read_as_words() -> None:
+    """Deaf people often type in sign-language order, a space between words: the casualty and
+    hazard words are read across the spaces; the place is still cut from the text as sent."""
+    parsed = parse_report("妈妈 倒 地 不 动 叫 不 醒 地址 石岛 管理区 渔港路 12号")
+    assert parsed.is_report and parsed.casualties.injured == 1
+    fire = parse_report("房子 火 大 烟 多 老人 在 里面 出不来 快 来 人和镇 东山村")
+    assert fire.type == "fire" and fire.casualties.trapped == 1
+    assert fire.location is not None and fire.location in "房子 火 大 烟 多 老人 在 里面 出不来 快 来 人和镇 东山村"
+    # a space between clauses is not word-by-word typing: 困 and 伤 stay apart
+    assert parse_report("着火了 有人被困 在人民路").casualties.to_dict() == {"dead": 0, "injured": 0, "trapped": 1, "missing": 0}
+    assert not parse_report("我 手语 翻译 证 考 过 了 开心 死 了").is_report
+
+
 def test_chatter_words_inside_a_real_report_do_not_hide_it() -> None:
     assert parse_report("3号会议室有人突然晕倒，没有意识").is_report          # 会议室 is a room
     assert parse_report("Two recruits collapsed during training at the barracks").is_report  # someone hurt

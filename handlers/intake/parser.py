@@ -245,6 +245,22 @@ def _from(start: int, text: str) -> str:
     return text if start == 0 else " " * start + text[start:]
 
 
+_CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
+# Written a word at a time, as deaf people often type in sign-language order (妈妈 倒 地 不 动
+# 叫 不 醒), a message has a space between most of its Chinese words; elsewhere a space ends a
+# clause (着火了 有人被困). Above this many gaps a Chinese character, the words are joined.
+_WORD_BY_WORD = 0.4
+
+
+def _words_joined(text: str) -> str:
+    """Chinese typed word by word, joined (叫 不 醒 → 叫不醒) for the hazard and casualty words to
+    be read; other text as it is. Not for offsets: the place is cut from the text as sent."""
+    gaps = text.count(" ") and len(_CJK_GAP.findall(text))
+    if not gaps or gaps < _WORD_BY_WORD * len(_CJK.findall(text)):
+        return text
+    return _CJK_GAP.sub("", text)
+
+
 def _not_a_report(language: str, sure: float = SURE) -> ParsedReport:
     return ParsedReport(False, None, None, None, Casualties(), language, Confidence(is_report=sure))
 
@@ -281,7 +297,7 @@ def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
     # After news or a forward, the vetoes, counts and place read the sender's own part (the news
     # of elsewhere is what vetoes are for); the hazard may be named in the news it points to.
     own = _own_part(text)
-    veto = None if assume_report else classify.veto(_from(own, low), zh=cjk > 0, en=latin > 1)
+    veto = None if assume_report else classify.veto(_words_joined(_from(own, low)), zh=cjk > 0, en=latin > 1)
     if not assume_report and cjk == 0 and latin < 2:
         return _not_a_report(language)  # emoji, digits, junk: nothing to read, not even for triage
     if veto == classify.HARD:
@@ -290,9 +306,9 @@ def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
     telling = classify.drop_similes(classify.drop_questions(low))  # evidence must come from statements
     # English words inside a Chinese report are codes (AED, K13, G18), not hazards.
     # Chatter words a report may carry in passing name no hazard: 老板要爆炸了 beside 货车翻了压着人.
-    family = classify.incident_family(classify.drop_ambient(telling, zh=cjk > 0, en=latin > 1),
+    family = classify.incident_family(classify.drop_ambient(_words_joined(telling), zh=cjk > 0, en=latin > 1),
                                       zh=cjk > 0, en=language == "en" or latin >= 12)
-    own_telling = _from(own, telling)
+    own_telling = _words_joined(_from(own, telling))
     counts = _casualties.zh_casualties(own_telling) if language == "zh" else _casualties.en_casualties(own_telling)
     if veto == classify.AMBIENT and (family is None or not any(counts.values())):
         return _vetoed(low, language)  # chatter words, and no hazard with casualties to outweigh them
