@@ -417,6 +417,12 @@ def test_casualty_counts(text: str, expected: tuple[int, int, int, int]) -> None
     ("Flood water rising, families stranded on rooftops", (0, 0, 0, 0)),
     ("House fire: an elderly couple trapped upstairs", (0, 0, 2, 0)),
     ("化工厂泄漏，员工有头晕症状，人数待统计", (0, 0, 0, 0)),
+    # a figure that stays what it was is still the figure
+    ("多车相撞续报：受伤人数上升至14人，死亡人数维持3人", (3, 14, 0, 0)),
+    ("火灾续报：被困人数仍为2人", (0, 0, 2, 0)),
+    # an age after who it is is no count of people
+    ("Code blue in the casino on deck 5, male approx 60 collapsed, AED on scene", (0, 1, 0, 0)),
+    ("A woman, 70, fell down the stairs at Haibin Rd 3", (0, 1, 0, 0)),
 ])
 def test_casualty_phrasings(text: str, expected: tuple[int, int, int, int]) -> None:
     assert counts(text) == expected

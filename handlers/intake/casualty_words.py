@@ -290,7 +290,9 @@ EN_NOT_COUNT_BEFORE = fastre.compile(
     r"platform|ward|bay|level|warehouse|dock|zone|area|hall|car|truck|road|rd|street|st|avenue|ave|g\d+|s\d+|"
     # equipment and port or plant numbering: crane 7, tank 3, hold 4, yard B2, line 5, boiler 2
     r"crane|tank|hold|yard|store|lab|terminal|jetty|quay|wharf|stack|bed|cabin|deck|ramp|machine|pump|boiler|"
-    r"reactor|kiln|press|anchorage|tower|hangar|workshop|shed|furnace|vessel|silo|conveyor|section|sector|phase|team|shift)\s*$"
+    r"reactor|kiln|press|anchorage|tower|hangar|workshop|shed|furnace|vessel|silo|conveyor|section|sector|phase|team|shift)\s*$|"
+    # an age after who it is: "male approx 60 collapsed", "woman, 70, fell"
+    r"\b(?:male|female|man|woman|boy|girl|aged?)\b,?\s*(?:approx\.?|about|around|abt\.?)?\s*$"
 )
 EN_DIED_LATER = re.compile(r"\b(?:has |have |later )?died (?:in|at|on the way to) (?:the )?hospital\b|\blater died\b|"
                            r"\bdied of (?:his|her|their) injuries\b")
@@ -309,7 +311,7 @@ HOW_MANY_UNKNOWN = fastre.compile(
     r"\bhow many\b"
 )
 # Between a predicate and the count that follows it: "burns to 2 workers", "困住了 2人".
-POST_GAP = re.compile(r"\s*(?:了|的|着)?\s*|\s+(?:to|of|in|among|for)\s+|(?:人数|人员)?(?:已|现)?(?:增至|增加到|增加至|上升至|上升到|升至|升到|攀升至|达到?|为)")
+POST_GAP = re.compile(r"\s*(?:了|的|着)?\s*|\s+(?:to|of|in|among|for)\s+|(?:人数|人员)?(?:已|现|仍)?(?:增至|增加到|增加至|上升至|上升到|升至|升到|攀升至|达到?|为|维持(?:在|为)?|保持(?:在|为)?)")
 
 
 @dataclass(frozen=True)
