@@ -294,6 +294,21 @@ def test_chinese_typed_word_by_word_is_read_as_words() -> None:
     assert not parse_report("我 手语 翻译 证 考 过 了 开心 死 了").is_report
 
 
+@pytest.mark.parametrize("text, kind", [
+    ("【初报】人和镇北山村一民房因燃气泄漏发生闪爆，3人受伤", "fire"),       # a leak that blew up
+    ("宁津街道加气站储罐区发生泄漏起火，2名员工烧伤", "fire"),
+    ("The LPG leak ignited at the depot on Gangwan Rd, 2 workers burned", "fire"),
+    ("氨气泄漏 未起火 2人头晕 在冷库", "hazmat"),                             # ... not one that did not
+    ("Gas leak at the Harbour Hotel kitchen, no fire yet, staff evacuated", "hazmat"),
+    ("Crew member collapsed inside ballast tank 2P, no gas test before entry", "hazmat"),  # an enclosed space
+    ("Technician found unconscious in the liquid nitrogen room of Ocean Building", "hazmat"),
+    ("一个工人晕倒在污水池里 在港西镇污水厂", "hazmat"),
+    ("He collapsed in the office, not breathing, Building 3", "medical"),     # a room is no enclosed space
+])
+def test_leaks_that_burn_and_enclosed_spaces(text: str, kind: str) -> None:
+    assert parse_report(text).type == kind, text
+
+
 def test_chatter_words_inside_a_real_report_do_not_hide_it() -> None:
     assert parse_report("3号会议室有人突然晕倒，没有意识").is_report          # 会议室 is a room
     assert parse_report("Two recruits collapsed during training at the barracks").is_report  # someone hurt

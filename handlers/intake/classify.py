@@ -180,7 +180,9 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"(?:硫酸|盐酸|硝酸|烧碱|液碱|甲醇|苯|汽油|柴油|化学品|危化品|储罐|罐体|槽罐|罐车).{0,8}"
         r"(?:外溢|溢出|破裂|喷出|外泄)|"
         # poisoning in a confined space (sewage, septic tanks, pits) is a toxic-gas job
-        r"(?:沼气池|化粪池|污水|窨井|粪池|有限空间|下水道|下池|池底|罐内|井内|地窖|菜窖|红薯窖|白菜窖).{0,12}(?:中毒|晕倒|昏迷)"
+        r"(?:沼气池|化粪池|污水|窨井|粪池|有限空间|下水道|下池|池底|罐内|井内|地窖|菜窖|红薯窖|白菜窖).{0,20}(?:中毒|晕倒|昏迷|叫不醒|不省人事|没动静)|"
+        # the state, then the enclosed space: 晕倒在池内, 昏迷在罐里
+        r"(?:晕倒|晕|昏迷|倒)在[^，,。 ]{0,4}(?:粪池|沼气池|化粪池|污水池|油罐|罐体|储罐|窨井|地窖)"
         # what people smell and feel before anyone names a chemical
         r"|(?:味道?|气味|异味|怪味).{0,3}(?:很大|特别大|刺鼻|呛|好大|太大)|臭鸡蛋味|(?:厂|化工|罐|管道)[^，,。 ]{0,6}(?:一股|有股)[^，,。 ]{0,3}味|呛人|刺鼻|眼睛(?:疼|辣|睁不开)|"
         r"(?:煤气|燃气|天然气|液化气)(?:味|泄|漏|管道.{0,4}(?:断|破|裂))|(?:煤气|燃气|天然气|液化气)(?:管子?|罐|瓶|阀门?|灶).{0,3}(?:漏|泄|呲)|(?:煤气|燃气|天然气|液化气)[^，,。 ]{0,4}(?:漏了|泄漏|漏气)|(?:冒|喷)(?:黄|绿|红|棕)烟|"
@@ -322,7 +324,10 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\bsmell of gas\b|\bgas (?:smell|odou?r)\b|\bsmelled gas\b|\bsmell(?:s|ed|ing)? (?:\w+ )?gas\b|\bsewer gas\b|"
         r"\bh2s\b|\bhydrogen sul(?:ph|f)ide\b|\bacid\b(?! rain)|\bchemical (?:tanks?|drums?)\b.{0,30}\b(?:overflow\w*|burst|ruptured)\b|"
         r"\b(?:manhole|septic tank|sewage (?:tank|pit|well)|sewer|cesspit|slurry pit|biogas (?:pit|tank|digester))\b.{0,40}\b(?:overcome|unconscious|collapsed|fumes|not responding|unresponsive|fainted|passed out)\b|"
-        r"\b(?:fell|fallen|went down) (?:in|into) (?:a |the )?(?:septic|sewage|slurry|biogas) (?:tank|pit)\b"
+        r"\b(?:fell|fallen|went down) (?:in|into) (?:a |the )?(?:septic|sewage|slurry|biogas) (?:tank|pit)\b|"
+        # the state, then the enclosed space: "collapsed inside ballast tank 2P", "unconscious in the nitrogen room"
+        r"\b(?:collapsed|unconscious|passed out|fainted|overcome|unresponsive)\b.{0,20}\b(?:inside|in|at the bottom of)\b.{0,24}"
+        r"\b(?:(?:ballast|cargo|fuel|oil|water|storage) tank|manhole|septic tank|sewer|silo|cesspit|slurry pit|nitrogen|enclosed space|confined space|void space)\b"
         r"|\bsmells? (?:of|like) (?:chemicals?|ammonia|chlorine|bleach|solvent)\b|\bfish (?:are )?dying\b|\bdead fish\b|"
         r"\bgas (?:main|line|pipe|pipeline)s? (?:break|broke|burst|rupture|ruptured|leak|hit|severed|cut|damaged)\b|\bstrong (?:gas |chemical )?(?:odou?r|smell)\b|\brotten eggs?\b|\bhissing\b|\boil sheen\b|\bsmells? (?:like|of) gas\b|\bgas everywhere\b|\bfumes\b",
     ),
@@ -500,6 +505,12 @@ def incident_type(text: str, zh: bool, en: bool) -> str | None:
 
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 _STOVE_FUMES = fastre.compile(r"炉子|煤炉|生炉|封炉|炭盆|炭火|火盆|蜂窝煤|烧炕|火炕|取暖炉")
+# A leak that caught fire or blew up (燃气泄漏发生闪爆, 储罐泄漏起火, "the leak ignited"): a fire.
+_LEAK_CAUGHT_FIRE = fastre.compile(
+    # (no negation on the way: 氨气泄漏 未起火 is a leak)
+    r"泄漏[^，,。未没无不]{0,6}(?:起火|着火|闪爆|爆燃|爆炸|燃烧)|(?:燃气|煤气|天然气|液化气)[^，,。未没无不]{0,6}(?:闪爆|爆燃|爆炸)|"
+    r"\b(?:leak|spill)\w*\b(?:(?!\b(?:no|not|never|without)\b)[^.!?]){0,30}\b(?:caught fire|ignited|exploded|explosion|on fire)\b"
+)
 _STRUCTURE_FELL = fastre.compile(r"倒塌|坍塌|垮塌|塌了|塌落|\bcollapsed\b|\bgave way\b|\bcaved in\b")
 
 # Families whose words also turn up in ordinary talk (a road, a wall, "other"):
@@ -525,6 +536,8 @@ def incident_family(text: str, zh: bool, en: bool) -> str | None:
                     continue  # the scaffold gave way and a worker fell with it: a collapse
                 if family == "hazmat" and zh and _STOVE_FUMES.search(text):
                     return "medical"  # 生炉子没封好 老两口叫不醒 一股煤气味: CO from a stove, a medical call
+                if family == "hazmat" and _names_event(_LEAK_CAUGHT_FIRE, text if zh else en_text):
+                    return "fire"  # 燃气泄漏发生闪爆, a leak that caught fire: the fire is the call
                 return family
     return None
 
