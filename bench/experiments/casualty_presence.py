@@ -34,17 +34,15 @@ Run: .venv/bin/python bench/experiments/casualty_presence.py
 from __future__ import annotations
 
 import argparse
-import json
 import math
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from bench.experiments import fresh_batches  # noqa: E402
 from bench.experiments.fresh_batches import ROUNDS  # noqa: E402
 from bench.intake_accuracy import CORPUS, split_of  # noqa: E402
 from bench.train_report_model import train  # noqa: E402
@@ -88,16 +86,7 @@ for line in sys.stdin:
 
 
 def old_readings(commit: str, rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    with tempfile.TemporaryDirectory() as scratch:
-        tree = Path(scratch) / "tree"
-        subprocess.run(["git", "worktree", "add", "--detach", "-q", str(tree), commit], cwd=ROOT, check=True)
-        try:
-            done = subprocess.run([sys.executable, "-c", _READ_WITH_OLD_PARSER], cwd=tree, check=True,
-                                  input="".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
-                                  capture_output=True, text=True, env={"PYTHONPATH": str(tree), "PATH": ""})
-        finally:
-            subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=True)
-    return {d["id"]: d for d in map(json.loads, done.stdout.splitlines())}
+    return fresh_batches.old_readings(commit, rows, _READ_WITH_OLD_PARSER)
 
 
 def probability(model: tuple[dict[str, float], float], grams: set[str]) -> float:

@@ -83,12 +83,14 @@ for line in sys.stdin:
 """
 
 
-def old_readings(commit: str, rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+def old_readings(commit: str, rows: list[dict[str, Any]], script: str = _READ_WITH_OLD_PARSER) -> dict[str, dict[str, Any]]:
+    """Each row's reading by `script` (it reads JSON rows on stdin, prints one JSON line each),
+    run in a temporary worktree of `commit`."""
     with tempfile.TemporaryDirectory() as scratch:
         tree = Path(scratch) / "tree"
         subprocess.run(["git", "worktree", "add", "--detach", "-q", str(tree), commit], cwd=ROOT, check=True)
         try:
-            done = subprocess.run([sys.executable, "-c", _READ_WITH_OLD_PARSER], cwd=tree, check=True,
+            done = subprocess.run([sys.executable, "-c", script], cwd=tree, check=True,
                                   input="".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
                                   capture_output=True, text=True, env={"PYTHONPATH": str(tree), "PATH": ""})
         finally:

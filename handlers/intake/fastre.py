@@ -94,6 +94,17 @@ def _class_end(pattern: str, i: int) -> int:
     raise _Unknown
 
 
+def _group_body(inner: str) -> str:
+    """A group's alternatives without its (?: or (?P<name> opening; _Unknown for other (?… kinds."""
+    if inner.startswith("?:"):
+        return inner[2:]
+    if inner.startswith("?P<"):
+        return inner[inner.index(">") + 1:]
+    if inner.startswith("?"):
+        raise _Unknown
+    return inner
+
+
 def _optional_after(pattern: str, j: int) -> bool:
     return pattern[j:j + 1] in ("?", "*") or pattern[j:j + 2] == "{0"
 
@@ -121,14 +132,7 @@ def _firsts_seq(seq: str) -> str:
             continue
         if c == "(":
             end = _group_end(seq, i)
-            inner = seq[i + 1:end - 1]
-            if inner.startswith("?:"):
-                inner = inner[2:]
-            elif inner.startswith("?P<"):
-                inner = inner[inner.index(">") + 1:]
-            elif inner.startswith("?"):
-                raise _Unknown
-            first = _firsts(inner)
+            first = _firsts(_group_body(seq[i + 1:end - 1]))
             if _optional_after(seq, end):
                 return first + _firsts_seq(seq[end + 1:])
             return first
@@ -176,14 +180,10 @@ def _seq_opens_on_boundary(seq: str) -> bool:
         end = _group_end(seq, i)
         if _optional_after(seq, end):
             return False
-        inner = seq[i + 1:end - 1]
-        if inner.startswith("?:"):
-            inner = inner[2:]
-        elif inner.startswith("?P<"):
-            inner = inner[inner.index(">") + 1:]
-        elif inner.startswith("?"):
+        try:
+            return _opens_on_boundary(_group_body(seq[i + 1:end - 1]))
+        except _Unknown:
             return False
-        return _opens_on_boundary(inner)
     return False
 
 
