@@ -481,7 +481,8 @@ _TOPIC_AFTER = re.compile(
 # …and one of these before it denies it: 暂未泄漏, 未发现明火, no leak, not on fire.
 _DENIED_BEFORE = re.compile(
     r"(?:(?:未|没|没有|无|暂无|尚未|暂未|并未|未发现|没发现)(?:发生|出现)?|\bno|\bnot|\bwithout|\bno sign of)\s*$|"
-    # near misses: what nearly happened did not (差点晕倒, 险些被车撞, nearly had a heart attack)
+    # near misses: what nearly happened did not (差点晕倒, 险些摔倒, nearly drowned, almost died);
+    # only right before the word (险些被车撞 still reads as a crash)
     r"(?:差点|差一点|险些|\bnearly|\balmost)(?:\s+\w+){0,2}\s*$|"
     r"(?:防止|预防|以防|谨防|严防|防范|避免|以免|当心|小心)[^，,。！!]{0,4}$"
 )
@@ -536,7 +537,8 @@ def incident_family(text: str, zh: bool, en: bool) -> str | None:
                     continue  # the scaffold gave way and a worker fell with it: a collapse
                 if family == "hazmat" and zh and _STOVE_FUMES.search(text):
                     return "medical"  # 生炉子没封好 老两口叫不醒 一股煤气味: CO from a stove, a medical call
-                if family == "hazmat" and _names_event(_LEAK_CAUGHT_FIRE, text if zh else en_text):
+                if family == "hazmat" and ((zh and _names_event(_LEAK_CAUGHT_FIRE, text))
+                                           or (en and _names_event(_LEAK_CAUGHT_FIRE, en_text))):
                     return "fire"  # 燃气泄漏发生闪爆, a leak that caught fire: the fire is the call
                 return family
     return None
