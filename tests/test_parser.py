@@ -697,10 +697,10 @@ def test_fast_patterns_are_found() -> None:
 @settings(max_examples=200, deadline=None)
 @given(text=st.text(alphabet="ab起火受伤人 1:.,()的在路口Aa-3名被困死亡fire injured trapped K号楼", max_size=80))
 def test_fast_patterns_match_like_plain_ones(text: str) -> None:
-    # fastre only adds a lookahead; every compiled pattern must find what re finds.
+    # fastre adds a lookahead and moves the alternatives' \b out in front of them; every
+    # compiled pattern must find what re finds in the pattern as written.
     for name, pattern in FAST_PATTERNS:
-        inner = pattern.pattern[pattern.pattern.index("])(?:") + 5:-1]
-        plain = re.compile(inner, pattern.flags)
+        plain = re.compile(fastre.written_as(pattern), pattern.flags)
         assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in plain.finditer(text)], name
 
 
@@ -715,6 +715,16 @@ def test_fastre_tries_word_starts_only_when_every_alternative_opens_on_one() -> 
     assert fastre.compile(r"\bfire\b|smoke").pattern.startswith("(?=[")  # "smoke" may start inside a word
     assert fastre.compile(r"(?:\bgas)?leak").pattern.startswith("(?=[")
     assert fastre.compile(r"\bfire|smoke").search("gunsmoke")
+
+
+def test_fastre_alternatives_open_on_their_first_letter_behind_one_boundary() -> None:
+    # sre passes over an alternative at once only when it opens on a literal
+    compiled = fastre.compile(r"\bfire\b|(?:\bgas|(?:\bfumes))|(?<!no )\bsmoke")
+    assert compiled.pattern.endswith(r"(?:fire\b|gas|fumes|(?<!no )\bsmoke)")
+    assert fastre.written_as(compiled) == r"\bfire\b|(?:\bgas|(?:\bfumes))|(?<!no )\bsmoke"
+    assert [m.group() for m in compiled.finditer("no smoke, gasfire fumes afire")] == ["gas", "fumes"]
+    # a capture is not spliced in (its number would change), only its \b moves out
+    assert fastre.compile(r"\b(?:gas )?leak|\b(smoke)").pattern.endswith(r"(?:(?:gas )?leak|(smoke))")
 
 
 # --- accuracy on the dev file -----------------------------------------------------------

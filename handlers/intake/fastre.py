@@ -8,7 +8,10 @@ can start with: positions that cannot start a match are skipped at once.
 The lookahead class is read under the same flags, so IGNORECASE covers both
 cases. English word lists gain little from it (most letters start some word), but
 when every alternative opens on `\\b` the pattern is given a leading `\\b` as well:
-only the starts of words are tried, which makes them two to three times faster.
+only the starts of words are tried, which makes them two to three times faster. The
+alternatives then lose their own opening `\\b`, so that each opens on a letter: sre
+passes over an alternative whose first letter is not the text's at once, and tries
+in full every one that opens on anything else.
 
 `compile()` works that set out for the shapes our word lists use (literals,
 `\\b`, lookbehinds, `[classes]`, groups, escapes such as `\\d`); for anything
@@ -187,15 +190,49 @@ def _seq_opens_on_boundary(seq: str) -> bool:
     return False
 
 
+def _flat_alternatives(pattern: str) -> list[str]:
+    """Top-level alternatives, with those that are a whole (?:…) group spliced in: the same
+    alternatives tried in the same order, so the same first match."""
+    out = []
+    for alt in _split_top(pattern):
+        if alt.startswith("(?:") and _group_end(alt, 0) == len(alt):
+            out.extend(_flat_alternatives(alt[3:-1]))
+        else:
+            out.append(alt)
+    return out
+
+
+def _without_opening_boundary(pattern: str) -> str:
+    """pattern, flattened, with each alternative's opening \\b dropped: for use behind a \\b
+    of its own. sre skips an alternative at once when its first character differs from the
+    text's, but only when it opens on a literal; behind a \\b it tries every one."""
+    return "|".join(alt[2:] if alt.startswith("\\b") else alt for alt in _flat_alternatives(pattern))
+
+
+_WRITTEN_AS: dict[re.Pattern[str], str] = {}
+
+
+def written_as(compiled: re.Pattern[str]) -> str:
+    """The pattern as it was given to compile() (the tests compare the two)."""
+    return _WRITTEN_AS.get(compiled, compiled.pattern)
+
+
 def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:  # noqa: A001 - mirrors re.compile
     """re.compile(pattern, flags), with a first-character lookahead when one can be worked out."""
+    compiled = _faster(pattern, flags)
+    _WRITTEN_AS[compiled] = pattern
+    return compiled
+
+
+def _faster(pattern: str, flags: int) -> re.Pattern[str]:
     try:
         firsts = _firsts(pattern)
         boundary = "\\b" if _opens_on_boundary(pattern) else ""
+        body = _without_opening_boundary(pattern) if boundary else pattern
     except (_Unknown, IndexError, ValueError):
         return re.compile(pattern, flags)
     try:
-        return re.compile(f"{boundary}(?=[{firsts}])(?:{pattern})", flags)
+        return re.compile(f"{boundary}(?=[{firsts}])(?:{body})", flags)
     except re.error:
         return re.compile(pattern, flags)
 

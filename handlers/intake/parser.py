@@ -252,12 +252,14 @@ _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
 _WORD_BY_WORD = 0.4
 
 
-def _words_joined(text: str) -> str:
-    """Chinese typed word by word, joined (叫 不 醒 → 叫不醒) for the hazard and casualty words to
-    be read; other text as it is. Not for offsets: the place is cut from the text as sent."""
+def _typed_word_by_word(text: str, chinese_characters: int) -> bool:
     gaps = text.count(" ") and len(_CJK_GAP.findall(text))
-    if not gaps or gaps < _WORD_BY_WORD * len(_CJK.findall(text)):
-        return text
+    return bool(gaps) and gaps >= _WORD_BY_WORD * chinese_characters
+
+
+def _words_joined(text: str) -> str:
+    """Chinese typed word by word joined (叫 不 醒 → 叫不醒), for the hazard and casualty words
+    to be read. Not for offsets: the place is cut from the text as sent."""
     return _CJK_GAP.sub("", text)
 
 
@@ -297,7 +299,9 @@ def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
     # After news or a forward, the vetoes, counts and place read the sender's own part (the news
     # of elsewhere is what vetoes are for); the hazard may be named in the news it points to.
     own = _own_part(text)
-    veto = None if assume_report else classify.veto(_words_joined(_from(own, low)), zh=cjk > 0, en=latin > 1)
+    # decided once, on the whole message (str: each text as it is)
+    joined = _words_joined if _typed_word_by_word(low, cjk) else str
+    veto = None if assume_report else classify.veto(joined(_from(own, low)), zh=cjk > 0, en=latin > 1)
     if not assume_report and cjk == 0 and latin < 2:
         return _not_a_report(language)  # emoji, digits, junk: nothing to read, not even for triage
     if veto == classify.HARD:
@@ -306,9 +310,9 @@ def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
     telling = classify.drop_similes(classify.drop_questions(low))  # evidence must come from statements
     # English words inside a Chinese report are codes (AED, K13, G18), not hazards.
     # Chatter words a report may carry in passing name no hazard: 老板要爆炸了 beside 货车翻了压着人.
-    family = classify.incident_family(classify.drop_ambient(_words_joined(telling), zh=cjk > 0, en=latin > 1),
+    family = classify.incident_family(classify.drop_ambient(joined(telling), zh=cjk > 0, en=latin > 1),
                                       zh=cjk > 0, en=language == "en" or latin >= 12)
-    own_telling = _words_joined(_from(own, telling))
+    own_telling = joined(_from(own, telling))
     counts = _casualties.zh_casualties(own_telling) if language == "zh" else _casualties.en_casualties(own_telling)
     if veto == classify.AMBIENT and (family is None or not any(counts.values())):
         return _vetoed(low, language)  # chatter words, and no hazard with casualties to outweigh them
