@@ -255,6 +255,7 @@ def test_chatter_a_veto_stops_stays_chatter() -> None:
 @pytest.mark.parametrize("text", [
     "看了今天的油价我差点晕倒在加油站 一箱油快四百了",            # a near miss: nobody fainted
     "canteen food today was so bad I almost died lol",
+    "Our foreman nearly had a heart attack when he saw the invoice",  # "nearly" three words before
     "吓死我了 刚才 以为 地震 原来 楼上 装修 打 墙",              # only thought to be a quake
     "I thought it was a fire but it was just steam from the laundry",
     "刚才加气站可燃气体报警器响了 查了是探头故障 没有泄漏",        # a sensor's fault, no leak
@@ -273,6 +274,8 @@ def test_near_misses_mistakes_and_idioms_are_no_reports(text: str) -> None:
      "fire", {"trapped": 2}),
     ("The boy nearly drowned at Silver Beach, he is unconscious now", "medical", {"injured": 1}),
     ("刚才加气站可燃气体报警器响了 不是探头故障 真漏了 有人晕倒", "hazmat", {"injured": 1}),
+    ("Nearly 20 passengers were injured when the bus overturned on Coast Road", "traffic", {"injured": 20}),
+    ("Almost 30 cars crashed in the fog on the G18, 5 people were injured", "traffic", {"injured": 5}),
 ])
 def test_what_nearly_happened_or_was_mistaken_does_not_hide_what_did(text: str, kind: str,
                                                                      counts: dict[str, int]) -> None:

@@ -482,17 +482,25 @@ _TOPIC_AFTER = re.compile(
 _DENIED_BEFORE = re.compile(
     r"(?:(?:未|没|没有|无|暂无|尚未|暂未|并未|未发现|没发现)(?:发生|出现)?|\bno|\bnot|\bwithout|\bno sign of)\s*$|"
     # near misses: what nearly happened did not (差点晕倒, 险些摔倒, nearly drowned, almost died);
-    # only right before the word (险些被车撞 still reads as a crash)
-    r"(?:差点|差一点|险些|\bnearly|\balmost)(?:\s+\w+){0,2}\s*$|"
+    # only right before the word (险些被车撞 still reads as a crash). "Almost 30 cars crashed" is
+    # a number told roughly, not a near miss.
+    r"(?:差点|差一点|险些|\b(?:nearly|almost)(?!\s+(?:\d|all\b|every|each\b|half\b|a dozen\b|dozens\b|hundreds\b|"
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|a hundred)\b)))"
+    r"(?:\s+\w+){0,2}\s*$|"
     r"(?:防止|预防|以防|谨防|严防|防范|避免|以免|当心|小心)[^，,。！!]{0,4}$"
 )
+
+
+# How far before a hazard word a denial is looked for; the patterns bound their own reach
+# ("almost" and two English words: "nearly had a heart attack").
+_DENIAL_REACH = 26
 
 
 def _names_event(pattern: re.Pattern[str], text: str) -> bool:
     m = pattern.search(text)
     while m is not None:
         topic = _TOPIC_AFTER.match(text, m.end()) or (m.start() > 0 and text[m.start() - 1] == "防")  # 防溺水
-        if not topic and not _DENIED_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+        if not topic and not _DENIED_BEFORE.search(text, max(0, m.start() - _DENIAL_REACH), m.start()):
             return True
         m = pattern.search(text, m.end())
     return False
