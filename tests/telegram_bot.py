@@ -5,6 +5,7 @@ Import the fixtures into a test module: `from tests.telegram_bot import bot, fak
 from __future__ import annotations
 
 import re
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, AsyncIterator
 
@@ -40,9 +41,9 @@ async def reported(fake: FakeTelegramAPI, reporter: int, text: str, *,
     return card, incident_id_in(card["text"])
 
 
-def telegram_settings(tmp_path: Path, fake: FakeTelegramAPI) -> Settings:
-    return Settings.of(database_url=f"sqlite+aiosqlite:///{tmp_path}/tg.db", telegram_token=fake.token,
-                    telegram_api_url=fake.root_url, http_port=0, console=False)
+def telegram_settings(tmp_path: Path, fake: FakeTelegramAPI, database_url: str | None = None) -> Settings:
+    return Settings.of(database_url=database_url or f"sqlite+aiosqlite:///{tmp_path}/tg.db", telegram_token=fake.token,
+                       telegram_api_url=fake.root_url, http_port=0, console=False)
 
 
 @pytest.fixture
@@ -51,9 +52,19 @@ async def fake() -> AsyncIterator[FakeTelegramAPI]:
         yield api
 
 
+@asynccontextmanager
+async def running_bot(tmp_path: Path, fake: FakeTelegramAPI, org: Organisation,
+                      database_url: str | None = None) -> AsyncIterator[Liandong]:
+    """A started bot on the fake (on a SQLite file in tmp_path unless database_url names another)."""
+    app = Liandong(telegram_settings(tmp_path, fake, database_url), org, clock=SystemClock(), http=False)
+    await app.start()
+    try:
+        yield app
+    finally:
+        await app.stop()
+
+
 @pytest.fixture
 async def bot(tmp_path: Path, fake: FakeTelegramAPI, org: Organisation) -> AsyncIterator[Liandong]:
-    app = Liandong(telegram_settings(tmp_path, fake), org, clock=SystemClock(), http=False)
-    await app.start()
-    yield app
-    await app.stop()
+    async with running_bot(tmp_path, fake, org) as app:
+        yield app

@@ -137,8 +137,11 @@ async def fake() -> AsyncIterator[FakeSlackAPI]:
 
 
 @pytest.fixture
-async def bot(tmp_path: Path, fake: FakeSlackAPI, org: Organisation, clock: ManualClock) -> AsyncIterator[SlackBot]:
-    slack_bot = await start_bot(tmp_path, fake, org, clock)
+async def bot(tmp_path: Path, fake: FakeSlackAPI, org: Organisation, clock: ManualClock,
+              database_url: str) -> AsyncIterator[SlackBot]:
+    """On each database (conftest's database_url): the platform's flows meet PostgreSQL's
+    locking and transactions as well as SQLite's."""
+    slack_bot = await start_bot(tmp_path, fake, org, clock, database_url=database_url)
     yield slack_bot
     await slack_bot.sender.close()
     await asyncio.wait_for(slack_bot.app.stop(), 20)

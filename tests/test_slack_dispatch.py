@@ -55,24 +55,24 @@ async def fake() -> AsyncIterator[FakeSlackAPI]:
         yield api
 
 
-async def _start(tmp_path: Path, fake: FakeSlackAPI, org: Organisation, clock: ManualClock,
-                 **extra: Any) -> SlackBot:
+async def start_unpaced(tmp_path: Path, fake: FakeSlackAPI, org: Organisation, clock: ManualClock,
+                        **extra: Any) -> SlackBot:
     bot = await start_bot(tmp_path, fake, org, clock, **extra)
     for sender in bot.app.senders.values():
         sender.limiter = None  # pacing is test_slack.py's subject, not this file's
     return bot
 
 
-async def _stop(bot: SlackBot) -> None:
+async def stop_bot(bot: SlackBot) -> None:
     await bot.sender.close()
     await bot.app.stop()
 
 
 @pytest.fixture
 async def bot(tmp_path: Path, fake: FakeSlackAPI, org: Organisation, clock: ManualClock) -> AsyncIterator[SlackBot]:
-    slack_bot = await _start(tmp_path, fake, org, clock)
+    slack_bot = await start_unpaced(tmp_path, fake, org, clock)
     yield slack_bot
-    await _stop(slack_bot)
+    await stop_bot(slack_bot)
 
 
 @pytest.fixture
@@ -87,9 +87,9 @@ def org_two_slack_commanders() -> Organisation:
 @pytest.fixture
 async def approval_bot(tmp_path: Path, fake: FakeSlackAPI, org_two_slack_commanders: Organisation,
                        clock: ManualClock) -> AsyncIterator[SlackBot]:
-    slack_bot = await _start(tmp_path, fake, org_two_slack_commanders, clock)
+    slack_bot = await start_unpaced(tmp_path, fake, org_two_slack_commanders, clock)
     yield slack_bot
-    await _stop(slack_bot)
+    await stop_bot(slack_bot)
 
 
 # -- what people see --------------------------------------------------------------
@@ -680,8 +680,8 @@ async def test_a_telegram_report_dispatched_from_slack_to_a_unit_on_both_platfor
         return telegram.callback_answers[-1].get("text", "")
 
     async with FakeTelegramAPI(limits=False) as telegram:
-        bot = await _start(tmp_path, fake, org, clock, telegram_token=telegram.token,
-                           telegram_api_url=telegram.root_url)
+        bot = await start_unpaced(tmp_path, fake, org, clock, telegram_token=telegram.token,
+                                  telegram_api_url=telegram.root_url)
         try:
             # Reported on Telegram: the Slack centre gets the card too.
             telegram.inject_message(TG_REPORTING, 777, HAZMAT, first_name="路人")
@@ -730,7 +730,7 @@ async def test_a_telegram_report_dispatched_from_slack_to_a_unit_on_both_platfor
             stored = (await orders(bot))["POWER-01"]
             assert (stored.state, stored.state_by, stored.decided_by) == ("on_scene", "郑班长", "刘值班")
         finally:
-            await _stop(bot)
+            await stop_bot(bot)
 
 
 # -- the lifecycle (#14) ------------------------------------------------------------------

@@ -49,8 +49,10 @@ def _settings(tmp_path: Path, fake: FakeTelegramAPI, **extra: object) -> Setting
 
 
 @pytest.fixture
-async def bot(tmp_path: Path, fake: FakeTelegramAPI, org: Organisation) -> AsyncIterator[Liandong]:
-    app = Liandong(_settings(tmp_path, fake), org, clock=SystemClock())
+async def bot(tmp_path: Path, fake: FakeTelegramAPI, org: Organisation, database_url: str) -> AsyncIterator[Liandong]:
+    """On each database (conftest's database_url): the platform's flows meet PostgreSQL's
+    locking and transactions as well as SQLite's."""
+    app = Liandong(_settings(tmp_path, fake, database_url=database_url), org, clock=SystemClock())
     await app.start()
     yield app
     await app.stop()

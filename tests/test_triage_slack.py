@@ -5,17 +5,38 @@ is edited in place; further doubts fold into it, Not a report drops one, and a s
 from __future__ import annotations
 
 import re
-from typing import Any
+from pathlib import Path
+from typing import Any, AsyncIterator
 
 import pytest
 
+from config.organisation import Organisation
+from core.clock import ManualClock
 from storage.models import Incident
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.test_slack import SlackBot, all_text, buttons
 from tests.test_slack_dispatch import CENTRE, COMMANDER, ENV_OFFICER, REPORTING, SECOND, STRANGER
-from tests.test_slack_dispatch import approval_bot, bot, fake, org_two_slack_commanders, press  # noqa: F401 (fixtures)
+from tests.test_slack_dispatch import fake, org_two_slack_commanders, press, start_unpaced, stop_bot  # noqa: F401 (fixtures)
 
 DOUBT = "桥下面有人 快来 水都漫上来了"
+
+
+@pytest.fixture
+async def bot(tmp_path: Path, fake: FakeSlackAPI, org: Organisation, clock: ManualClock,
+              database_url: str) -> AsyncIterator[SlackBot]:
+    """On each database: the triage list is claimed, folded and decided under PostgreSQL's
+    concurrency as well as SQLite's."""
+    slack_bot = await start_unpaced(tmp_path, fake, org, clock, database_url=database_url)
+    yield slack_bot
+    await stop_bot(slack_bot)
+
+
+@pytest.fixture
+async def approval_bot(tmp_path: Path, fake: FakeSlackAPI, org_two_slack_commanders: Organisation,
+                       clock: ManualClock, database_url: str) -> AsyncIterator[SlackBot]:
+    slack_bot = await start_unpaced(tmp_path, fake, org_two_slack_commanders, clock, database_url=database_url)
+    yield slack_bot
+    await stop_bot(slack_bot)
 
 
 def _slack_board(fake: FakeSlackAPI) -> dict[str, Any]:
@@ -45,7 +66,7 @@ OTHER_DOUBT = "快来看看 老刘家那边出大事了 好几个人躺着"
 
 @pytest.mark.usefixtures("model_in_doubt")
 async def test_triage_list_folds_in_doubts_dismisses_and_refuses_second_presses_on_slack(
-    approval_bot: SlackBot, fake: FakeSlackAPI,  # noqa: F811
+    approval_bot: SlackBot, fake: FakeSlackAPI,
 ) -> None:
     bot = approval_bot  # 王指挥 and 刘值班, both in the centre on Slack
     await bot.say(REPORTING, STRANGER, DOUBT, ts="1763794800.000100")

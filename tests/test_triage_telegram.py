@@ -4,18 +4,31 @@ is edited in place; further doubts fold into it, Not a report drops one, and a s
 (or a press by anyone outside the centre) is refused and changes nothing."""
 from __future__ import annotations
 
+from pathlib import Path
+from typing import AsyncIterator
+
 import pytest
 from sqlalchemy import func, select
 
 from bot.app import Liandong
+from config.organisation import Organisation
 from storage.models import Incident
 from tests.fakes.telegram_api import FakeTelegramAPI
-from tests.telegram_bot import bot, fake  # noqa: F401 (fixtures)
+from tests.telegram_bot import fake, running_bot  # noqa: F401 (fixtures)
 
 TG_CENTRE, TG_REPORTING = -1001000, -1003000
 TG_COMMANDER, TG_FIREFIGHTER, TG_STRANGER = 1001, 2001, 777
 DOUBT = "桥下面有人 快来 水都漫上来了"
 WAIT_S = 10.0
+
+
+@pytest.fixture
+async def bot(tmp_path: Path, fake: FakeTelegramAPI, org: Organisation,
+              database_url: str) -> AsyncIterator[Liandong]:
+    """On each database: the triage list is claimed, folded and decided under PostgreSQL's
+    concurrency as well as SQLite's."""
+    async with running_bot(tmp_path, fake, org, database_url) as app:
+        yield app
 
 
 def _tg_button(message: dict, label: str) -> dict:
