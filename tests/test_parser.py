@@ -261,6 +261,8 @@ def test_chatter_a_veto_stops_stays_chatter() -> None:
     "刚才加气站可燃气体报警器响了 查了是探头故障 没有泄漏",        # a sensor's fault, no leak
     "My group chat is on fire tonight, did someone leak the answers?",
     "这油价 我钱包先着火了🔥🔥",
+    "【救命】这个卤肉饭太好吃了吧！！！",                          # 救命 as an exclamation of delight
+    "刚才打王者 队友全被秒 我一个人救了三个 救命啊这操作",
 ])
 def test_near_misses_mistakes_and_idioms_are_no_reports(text: str) -> None:
     parsed = parse_report(text)
@@ -282,6 +284,14 @@ def test_what_nearly_happened_or_was_mistaken_does_not_hide_what_did(text: str, 
     parsed = parse_report(text)
     assert parsed.is_report and parsed.type == kind, text
     assert {k: v for k, v in parsed.casualties.to_dict().items() if v} == counts, text
+
+
+def test_raving_gives_way_to_what_happened() -> None:
+    """Raving words are ambient: stated casualties outweigh them, and a hazard named beside
+    them goes to a person rather than being dropped."""
+    hurt = parse_report("救命 这个饭店太好吃了 结果厨房着火了 有个服务员被烧伤了 在石岛东海路")
+    assert hurt.is_report and hurt.type == "fire" and hurt.casualties.injured == 1
+    assert parse_report("这家饭店太好吃了 但是刚才后厨着火了 在石岛东海路").doubtful
 
 
 def test_chinese_typed_word_by_word_is_read_as_words() -> None:

@@ -41,6 +41,9 @@ _UNIT_NOTICE = re.compile(r"\W*[^，,。：:\s\n]{1,10}(?<!紧急)(?:提醒|温�
 # 船晃得我要吐死了, 我快笑死了: chatter, but ambient (it gives way to stated casualties: 我快热死了
 # 有人中暑晕倒了). Not 冻, 饿, 渴: 我快冻死了 from someone stranded on a hill is a cry for help.
 _FIRST_PERSON_HYPERBOLE = r"(?:我|俺)(?:都|真)?(?:要|快)(?:被)?(?:吐|累|热|笑|困|烦|气|吓|撑|晒)死了"
+# Raving about food, shows and games, where 救命 is an exclamation (【救命】这个卤肉饭太好吃了吧,
+# 救命啊这操作, 辣死了救命): chatter, but ambient, for a report may carry an exclamation too.
+_RAVING = r"太(?:好吃|好看|好笑|好听|上头|可爱)了|这操作|追剧|这(?:个|部)剧|哭死|辣死|吃播"
 _CHATTER_ZH = fastre.compile(
     r"演练|演习|拉练|"                                                      # drills
     r"今年以来|年以来|同比|环比|共发生.{0,8}[0-9]+起|(?<![第0-9])[0-9]+起(?:火灾|事故|警情)|"  # statistics
@@ -60,7 +63,7 @@ _CHATTER_ZH = fastre.compile(
     r"(?:将于|拟于|定于)(?:明天|明日|今晚|后天|下周|[0-9一二三四五六七八九十]+[日号月])|"
     r"请查看附件|见附件|引以为戒|警示教育|举一反三|(?:热|累|饿|困|冷|晒)得?(?:要|快)(?:中暑|死|晕|冻死|晒死)了|"
     # first-person hyperbole (船晃得我要吐死了, 我快笑死了), and "stop reporting it" (别再报了)
-    rf"{_FIRST_PERSON_HYPERBOLE}|别再报了|不用再报了|不要再报了|"
+    rf"{_FIRST_PERSON_HYPERBOLE}|{_RAVING}|别再报了|不用再报了|不要再报了|"
     # mourning, crowds "exploding", fraud warnings, pennants of thanks, refunds, inventories, filming
     r"沉痛悼念|一路走好|悼念|(?:人|客流)?多到(?:爆炸|爆了)|谨防[^，,。]{0,6}诈骗|锦旗|原路退票|(?:装备|物资)清点|清点结果|"
     r"(?:其实|原来|只|就)是(?:在)?拍(?:短)?视频|"  # (not 我们在拍视频的时候 看见有人落水了)
@@ -636,7 +639,7 @@ HARD, SOFT, AMBIENT = "hard", "soft", "ambient"
 # 正在召开紧急调度会, 哈哈 不是开玩笑): they veto a message only when it states no casualty.
 _AMBIENT_ZH = fastre.compile(
     # (and hyperbole: 老板要气炸了 beside 货车翻了压着人)
-    rf"{_FIRST_PERSON_HYPERBOLE}|"
+    rf"{_FIRST_PERSON_HYPERBOLE}|{_RAVING}|"
     r"一切正常|都正常|均正常|(?:探头|传感器|检测器|感烟器)(?:误报|故障)|无复燃|"
     # money that burns: 这油价 我钱包先着火了
     r"钱包[^，,。 ]{0,3}(?:着火|起火|冒烟|炸)|(?:老板|领导|经理|主任|我|他|她)(?:都|就|真|快)?要(?:气)?(?:爆炸|炸)了|名单|会议(?!室|中心)|开会(?!的)|例会|调度会|视频会|召开|哈哈|呵呵|笑死|可能(?:出现|发生|引发|造成)|别信|不要信"
