@@ -558,6 +558,15 @@ def test_forecast_and_meeting_times_give_no_report_and_no_time() -> None:
     ("宁津街道东墩村电线杆倒了打火花 有人被电着了", "宁津街道东墩村"),
     ("Update: 2 more injured at the Shidao port fire, 5 injured in total now", "Shidao port"),
     ("Smoke seen at the Shidao port fire station", "Shidao port fire station"),
+    # an English name does not run on into what happened to it, or when
+    ("The warehouse on Harbour Road collapsed this morning, 2 trapped", "Harbour Road"),
+    ("Shop on Main Street burned down overnight", "Main Street"),
+    ("Part of the roof at the old cinema fell in, 2 hurt", "old cinema"),
+    ("Car in the river at Hekou village last night, driver missing", "river at Hekou village"),
+    ("Boy stuck in the mud at Nahai beach car park 30 min ago, 1 trapped", "Nahai beach car park"),
+    ("Smoke in the stairwell of Binhai Garden block 2, I can hear the alarm", "stairwell of Binhai Garden block 2"),
+    ("Smoke at the Shidao fishing festival, 2 hurt", "Shidao fishing festival"),
+    ("Fire at the abandoned mine near Hekou, 1 missing", "abandoned mine near Hekou"),
 ])
 def test_location_span(text: str, place: str) -> None:
     assert parse_report(text).location == place

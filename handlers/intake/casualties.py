@@ -277,7 +277,7 @@ def _with_listed(text: str, count: _Count, mine: list[_Count], later: list[_Pred
 # How far before a predicate its negator may stand: the negation patterns bound their own
 # reach (a Chinese one within nine characters, "nearly" and up to 16 more in English:
 # "nearly had a heart attack"); this only keeps the search short.
-NEGATION_REACH = 26
+_NEGATION_REACH = 26
 
 
 def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: list[_Count], done: set[str],
@@ -292,7 +292,7 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
     count = next((c for c in reversed(mine) if not c.used and prev_end <= c.start and c.end <= p.start
                   and p.start - c.end <= rules.window), None)
     # 无人受伤 / no injuries / 没看到有人受伤; a number after the negator wins (未见明火3人受伤).
-    neg = rules.negation.search(text, max(clause.start, p.start - NEGATION_REACH), p.start)
+    neg = rules.negation.search(text, max(clause.start, p.start - _NEGATION_REACH), p.start)
     if neg and not (count and not count.someone and count.start > neg.start()):
         return None
     if count is None:  # 压伤2名商户 / 被困人员3名 / 砸伤路过行人2名: the count follows

@@ -290,6 +290,14 @@ _EN_EVENT_NOUNS = frozenset(
     """fire fires blaze crash collision explosion blast leak spill flood flooding landslide collapse accident
     incident emergency pile-up pileup outbreak rescue""".split()
 )
+# What a place name does not go on into, written in lower case: what happened to it (Xinhua St
+# collapsed, the old cinema fell), when ("Shidao a few minutes ago", "Hekou village last night"),
+# a count (Lidao Primary one kid), a denial (block 2 isn't).
+_EN_RUN_ON = frozenset(
+    """fell sank burnt burst hit struck spread gave went broke blew came froze tore shook slid ran flew sunk
+    a an last ago one two three four five six seven eight nine ten""".split()
+)
+_EN_TIME_UNITS = frozenset("min mins minute minutes hr hrs hour hours sec secs seconds days".split())
 _EN_CONTINUE = frozenset("of near off to at in on outside inside above below behind beside opposite along".split())
 _EN_ABBREV = frozenset("no. st. rd. ave. mt. dr. ln. hwy.".split())
 _EN_NON_PLACE_START = frozenset(
@@ -318,10 +326,10 @@ def _en_span(text: str, low: str, pos: int, time_starts: frozenset[int], limit: 
     tokens = _EN_WORD.finditer(text, pos, limit)
     w = next(tokens, None)
     nxt = next(tokens, None)
-    end = -1
+    end = end_before_number = -1
     score = 0.0
     taken = 0
-    prev_cap = False
+    prev_cap = prev_number = False
     while w is not None and taken < 10:
         s, e = w.span()
         token, lw = text[s:e], low[s:e]
@@ -334,7 +342,7 @@ def _en_span(text: str, low: str, pos: int, time_starts: frozenset[int], limit: 
                 break
             nt = nxt.group()
             nl = low[nxt.start():nxt.end()]
-            if nl in _EN_STOP_WORDS or not (nt[:1].isupper() or "\u3400" <= nt[:1] <= "\u9fff"
+            if nl in _EN_STOP_WORDS or nt == "I" or not (nt[:1].isupper() or "\u3400" <= nt[:1] <= "\u9fff"
                                             or (token == "," and _KM.match(nl))):
                 break
             w, nxt = nxt, next(tokens, None)
@@ -344,7 +352,10 @@ def _en_span(text: str, low: str, pos: int, time_starts: frozenset[int], limit: 
         is_time = s in time_starts
         if taken == 0 and (lw in _EN_NON_PLACE_START or lw in _EN_STOP_WORDS or is_time):
             return None
-        if lw in _EN_STOP_WORDS or is_time:
+        if lw in _EN_STOP_WORDS or is_time or (taken and (token in _EN_RUN_ON or "n't" in lw)):
+            break
+        if taken > 1 and lw in _EN_TIME_UNITS and prev_number:
+            end = end_before_number  # "Xiazhuang roundabout 20 minutes ago": the number was a time
             break
         if lw in _EN_CONTINUE:  # "… of the Weihai water plant", "… near Qiaotou bridge"
             if nxt is not None and low[nxt.start():nxt.end()] in ("the", "a", "an"):
@@ -360,12 +371,14 @@ def _en_span(text: str, low: str, pos: int, time_starts: frozenset[int], limit: 
             break  # "the Shidao port fire", but "the Shidao port fire station"
         cap = _cap(token)
         if (taken and not cap and (lw.endswith("ed") or lw.endswith("ing")) and lw not in EN_PLACE_NOUNS
-                and not prev_cap and not (nxt is not None and low[nxt.start():nxt.end()] in EN_PLACE_NOUNS)):
-            break  # a verb: "car tilted", "flames spreading"; not "Shidao fishing festival"
+                and (lw.endswith("ed") or not prev_cap)
+                and not (nxt is not None and (low[nxt.start():nxt.end()] in EN_PLACE_NOUNS or _cap(nxt.group())))):
+            break  # a verb: "car tilted", "Xinhua St collapsed", "flames spreading"; not "Shidao fishing festival"
         if cap and not token.isdigit():
             score += 1
         if lw in EN_PLACE_NOUNS or lw.rstrip("s") in EN_PLACE_NOUNS:
             score += 1
+        end_before_number, prev_number = end, token.isdigit()
         end = e
         taken += 1
         prev_cap = cap

@@ -56,9 +56,9 @@ def features(normalised_lower: str) -> frozenset[str]:
     """The n-grams and words of text already normalised and lower-cased by the parser.
 
     Kept for the last few texts: the report model and the type model may both read the
-    message being parsed, and its grams are a third of their cost."""
+    message being parsed, and building its grams is a good part of either's cost."""
     text = normalised_lower
-    bigrams = list(map(add, text, text[1:]))  # str + str pairwise, in C: twice as fast as slicing
+    bigrams = list(map(add, text, text[1:]))  # joined pairwise in C, not sliced in a Python loop
     found = set(text)
     found.update(bigrams)
     found.update(map(add, bigrams, text[2:]))
