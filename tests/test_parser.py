@@ -558,6 +558,12 @@ def test_forecast_and_meeting_times_give_no_report_and_no_time() -> None:
     ("宁津街道东墩村电线杆倒了打火花 有人被电着了", "宁津街道东墩村"),
     ("Update: 2 more injured at the Shidao port fire, 5 injured in total now", "Shidao port"),
     ("Smoke seen at the Shidao port fire station", "Shidao port fire station"),
+    # nor does a Chinese one into the caller's doings, nor open on the words that point at it
+    ("就在东关桥 有个小孩掉河里了", "东关桥"),
+    ("是滕家镇后店村 有人被困在房顶上", "滕家镇后店村"),
+    ("刚路过农贸市场 有个老人倒地不起", "农贸市场"),
+    ("船还没来 我们在鸡鸣岛码头等着 有个老人犯病了", "鸡鸣岛码头"),
+    ("宁津街道东墩村老李家办喜事 好多人上吐下泻", "宁津街道东墩村老李家"),
     # an English name does not run on into what happened to it, or when
     ("The warehouse on Harbour Road collapsed this morning, 2 trapped", "Harbour Road"),
     ("Shop on Main Street burned down overnight", "Main Street"),
