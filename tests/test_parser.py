@@ -786,3 +786,15 @@ def test_location_scoring_rule() -> None:
     assert match("人民路化工厂", "人民路化工厂东门")            # contains
     assert match("ABCD", "ABXY")                              # 2 shared of 4: half
     assert not match("ABCD", "AXYZ")
+
+
+def test_exact_spans_are_counted_beside_the_forgiving_rule() -> None:
+    report = {"is_report": True, "type": "collapse", "time": None,
+              "casualties": {"dead": 0, "injured": 0, "trapped": 2, "missing": 0}}
+    rows = [{"id": "a", "text": "The warehouse on Harbour Road collapsed this morning, 2 trapped",
+             "expected": {**report, "location": "harbour road"}},          # exact, case aside
+            {"id": "b", "text": "The warehouse on Harbour Road collapsed this morning, 2 trapped",
+             "expected": {**report, "location": "the warehouse on Harbour Road"}}]
+    result = scoring.evaluate(rows)
+    assert result.scores["location"].right == 2 and (result.exact_places.right, result.exact_places.total) == (1, 2)
+    assert any("exact span" in line and "(1/2)" in line for line in result.summary())

@@ -8,7 +8,9 @@ figures and the team's are counted the same way:
 * time, casualties — over all lines (non-reports must give null / all zeros);
   casualties is right only when all four counts are exact.
 * location is right when both are null, or one contains the other, or they share
-  at least half the characters of the longer one (multiset intersection).
+  at least half the characters of the longer one (multiset intersection). That
+  forgives a span that runs on into the event (人民路化工厂起火 for 人民路化工厂), which
+  the card would still show, so the exact spans are counted too (no target).
 * lost — real reports neither registered nor put before the centre: the one
   number that must stay at zero. doubtful — the share of all lines sent to triage.
 """
@@ -35,6 +37,10 @@ def location_matches(got: str | None, want: str | None) -> bool:
     return shared * 2 >= max(len(got), len(want))
 
 
+def _same_span(got: str | None, want: str | None) -> bool:
+    return (got or "").strip().lower() == (want or "").strip().lower()
+
+
 @dataclass
 class Score:
     right: int = 0
@@ -54,6 +60,7 @@ class Evaluation:
     scores: dict[str, Score] = field(default_factory=lambda: {k: Score() for k in FIELDS})
     errors: list[tuple[str, str, Any, Any]] = field(default_factory=list)
     lines: int = 0
+    exact_places: Score = field(default_factory=Score)  # the span exactly as labelled
     doubtful: int = 0
     lost: list[str] = field(default_factory=list)  # ids of real reports neither registered nor in triage
 
@@ -67,6 +74,8 @@ class Evaluation:
             s = self.scores[name]
             mark = "ok" if s.rate >= target else "BELOW TARGET"
             lines.append(f"  {name:<11} {s.rate:7.1%}  ({s.right}/{s.total})  target ≥ {target:.0%}  {mark}")
+        exact = self.exact_places
+        lines.append(f"  {'  exact span':<11} {exact.rate:7.1%}  ({exact.right}/{exact.total})  the place exactly as labelled")
         share = self.doubtful / self.lines if self.lines else 0.0
         lines.append(f"  doubtful    {share:7.1%}  ({self.doubtful}/{self.lines}) sent to triage")
         lines.append(f"  lost        {len(self.lost):>7}  real reports neither registered nor in triage"
@@ -101,4 +110,5 @@ def evaluate(rows: Iterable[dict[str, Any]]) -> Evaluation:
         if want["is_report"]:
             check("type", got["type"] == want["type"], got["type"], want["type"])
             check("location", location_matches(got["location"], want["location"]), got["location"], want["location"])
+            result.exact_places.add(_same_span(got["location"], want["location"]))
     return result
