@@ -564,6 +564,10 @@ def test_forecast_and_meeting_times_give_no_report_and_no_time() -> None:
     ("刚路过农贸市场 有个老人倒地不起", "农贸市场"),
     ("船还没来 我们在鸡鸣岛码头等着 有个老人犯病了", "鸡鸣岛码头"),
     ("宁津街道东墩村老李家办喜事 好多人上吐下泻", "宁津街道东墩村老李家"),
+    ("校车在崖头街道观海路侧滑冲进绿化带 有学生受伤", "崖头街道观海路"),         # what was there, then where
+    ("游船在天鹅湖景区码头进水了 船上12个人", "天鹅湖景区码头"),
+    ("有个老人在公园晕倒了 没呼吸了 人民公园东门", "人民公园东门"),            # a lone 公园 waits for the name
+    ("威青高速荣成方向K12附近路面结冰 3车追尾", "威青高速荣成方向K12附近路面"),
     # an English name does not run on into what happened to it, or when
     ("The warehouse on Harbour Road collapsed this morning, 2 trapped", "Harbour Road"),
     ("Shop on Main Street burned down overnight", "Main Street"),

@@ -70,7 +70,11 @@ _ZH_STOP_EXTRA = (
     # "again" starts what happened there again (那个河堤又有一个人被冲走了); no place name holds it
     r"又|"
     # the caller and what they are doing there (鸡鸣岛码头等着, 海边見到, 老李家办喜事), and when
-    r"俺|等着|见到|見到|看到|装车|卸车|办喜事|停航|今日"
+    r"俺|等着|见到|見到|看到|装车|卸车|办喜事|停航|今日|续报|"
+    # what befell the place, in words the hazard lists do not hold (大桥上结冰, 栈道护栏断裂,
+    # 外墙保温层脱落, 河堤渗水, 上游漂下来, 扶梯人太多, 彩钢顶子叫雪压了)
+    r"结冰|断裂|脱落|渗水|渗漏|故障|报警|滑下来|漂下来|漂着|连环|人太多|倒车|做实验|(?:叫|让|被)雪|"
+    r"起飞(?!场|点)|检查(?!站)|侧滑|冲进|滚下来|作业时|闹事|哭"
 )
 # Words that start the event itself (the hazard), not words that describe a place (矿, 林场).
 _ZH_EVENT = (
@@ -119,6 +123,8 @@ _ZH_QUANTITY = (
     r"|(?<![0-9+\-A-Za-z.园区苑城厦院舍里])[0-9零〇一二两三四五六七八九十几多数]+栋"
     r"|[一二两三四五六七八九十0-9]家(?=[一二两三四五六七八九十0-9]+口|人|老小)"
 )
+# A subject before 在 that names no place (校车, 养护工, 车停) is at most this long.
+_SUBJECT_AT_MOST = 6
 _ZH_AT = fastre.compile(r"(?<![正还所存实仍])(?<!(?<!出)现)在(?!建|内|于)|位于")  # 现在 is now; 出现在 is where
 # Not where it happened: the recipient of the report, the epicentre of a felt quake,
 # the hospital the hurt were taken to, the reporter introducing themselves.
@@ -173,6 +179,18 @@ def _zh_candidate(text: str, start: int, end: int, time_spans: list[tuple[int, i
     led = _ZH_EVENT_LEAD.match(text, start, end)
     if led:  # 山体滑坡致省道S206 K45处道路中断: the place follows the cause
         start = led.end()
+    at = _ZH_AT.search(text, start, min(end, start + _SUBJECT_AT_MOST + 1))
+    if at and at.start() - start >= 2 and not ZH_MARKERS.search(text, start, at.start()):
+        # 校车在崖头街道观海路…, 游船在天鹅湖中间…: what was there, then where; taken only for a
+        # name of two place words, for a lone 公园 or 村道 can be where the caller says next
+        after = _zh_span_up_to_the_event(text, at.end(), end, time_spans)
+        if after is not None and _zh_score(text[after[0]:after[1]]) >= 2:
+            return after
+    return _zh_span_up_to_the_event(text, start, end, time_spans)
+
+
+def _zh_span_up_to_the_event(text: str, start: int, end: int,
+                             time_spans: list[tuple[int, int]]) -> tuple[int, int] | None:
     stop = _ZH_STOP.search(text, start, end)
     while stop and _names_a_place(text, stop, end):
         stop = _ZH_STOP.search(text, stop.end(), end)  # 电动车维修店起火: the shop, then the event
