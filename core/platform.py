@@ -6,13 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from enum import Enum
-from typing import Any, Awaitable, Callable, Mapping, Protocol
-
-from aiohttp import web
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Mapping, Protocol
 
 from core.events import Event
 from core.messages import Delivery
 from core.ratelimit import RateLimiter
+
+if TYPE_CHECKING:  # the CLI imports this module, and a command that serves nothing need not load aiohttp
+    from aiohttp import web
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class HandleResult:
 
 
 EventSink = Callable[[Event], Awaitable[HandleResult]]
-HttpRoute = tuple[str, str, Callable[[web.Request], Awaitable[web.StreamResponse]]]
+HttpRoute = tuple[str, str, Callable[["web.Request"], Awaitable["web.StreamResponse"]]]
 
 
 class PlatformError(Exception):
