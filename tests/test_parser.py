@@ -509,6 +509,14 @@ def test_numeral_junk_is_none() -> None:
     ("Boat capsized around 4:30 pm off the pier", "16:30"),
     ("Tremor felt at 09:12, no damage", "09:12"),
     ("Roof collapse at the gym, 7.15am, 2 hurt", "07:15"),
+    ("夜里12点20 宁津街道S301省道路中间躺着个人 一动不动", "00:20"),        # midnight
+    ("下午3点20 人和镇石家河村 货车撞了电线杆 司机在车里不敢下来", "15:20"),  # a clause after the time
+    ("【告警】时间：2026-12-06 14:05:33 港西镇恒泰冷链 火警已确认", "14:05"),  # a machine's seconds
+    ("Man overboard, time 0345, 2 nm east of the breakwater", "03:45"),
+    ("At 0340 LT today a crewman fell into No. 2 hold, injured", "03:40"),
+    ("Team car rear-ended the broom wagon at 10 past 9, both drivers hurt", "09:10"),
+    ("Lightning hit the finish arch about ten past three this afternoon, 1 injured", "15:10"),
+    ("Half past eleven last night a fire started on Harbour Road, 2 trapped", "23:30"),
 ])
 def test_event_clock_times(text: str, hhmm: str) -> None:
     assert parse_report(text).time == hhmm
@@ -523,6 +531,8 @@ def test_event_clock_times(text: str, hhmm: str) -> None:
     "Gas leak on Hexi Rd, repair crew expected by 5pm",
     "路面塌陷，请各单位18:00前到场",                        # a deadline
     "桥下积水严重，有三点五米深，车辆被困",                   # 三点五米 is a depth
+    "5 to 6 people were injured in the crash on Coast Road",   # a range, not 05:55
+    "Ten to twelve cars piled up on the G18, several injured",
 ])
 def test_times_that_are_not_the_event_time(text: str) -> None:
     assert parse_report(text).time is None

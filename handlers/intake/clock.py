@@ -24,10 +24,10 @@ ZH_CLOCK = fastre.compile(
     rf"(?:\s*(?P<half>半)|\s*(?P<quarter>一刻|三刻)|\s*(?P<m>零?[0-9]{{1,2}}|[零〇一二两三四五六七八九十]{{1,3}})\s*(?P<fen>分)?)?"
     r"(?P<tail>钟|许|左右|多)?"
 )
-# 15:20 / 今早7:50 / 5:40am / 4:30 pm
+# 15:20 / 今早7:50 / 5:40am / 4:30 pm / a machine's 10:41:07
 COLON_CLOCK = fastre.compile(
     rf"(?:(?P<period>{_ZH_PERIOD})\s*)?"
-    r"(?<![\d.])(?<!\d[:：])(?P<h>[01]?\d|2[0-4])\s?[:：]\s?(?P<m>[0-5]\d)(?![\d:])"
+    r"(?<![\d.])(?<!\d[:：])(?P<h>[01]?\d|2[0-4])\s?[:：]\s?(?P<m>[0-5]\d)(?:[:：][0-5]\d)?(?![\d:])"
     r"(?:\s*(?P<ampm>[ap])\.?\s?m\b\.?)?",
     re.IGNORECASE,
 )
@@ -37,10 +37,10 @@ DOT_CLOCK = fastre.compile(
 )
 # 3pm / 11 a.m.
 AMPM_CLOCK = fastre.compile(r"(?<![\d:.])(?P<h>1[0-2]|0?[1-9])\s?(?P<ampm>[ap])\.?\s?m\b\.?", re.IGNORECASE)
-# 2308hrs / 0610 hours; and after "at": at 2130, at 18.45 (24-hour, no unit)
+# 2308hrs / 0610 hours / 0340 LT; and after "at" or "time": at 2130, at 18.45, Time: 0120 (24-hour, no unit)
 MILITARY_CLOCK = fastre.compile(
-    r"(?<![\d:.])(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)\s?(?:hrs|hours|hr|h)\b|"
-    r"\b(?:at|around|about|approx\.?) (?P<h2>[01]?\d|2[0-3])\.?(?P<m2>[0-5]\d)(?![\d.:%]|\s?(?:[ap]\.?m\b|m\b|km|kg|t\b|tons?|tonnes?|metres?|meters?|people|nm|miles))",
+    r"(?<![\d:.])(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)\s?(?:hrs|hours|hr|h|lt|local time|local)\b|"
+    r"\b(?:at|around|about|approx\.?|time\s?[:：]?) (?P<h2>[01]?\d|2[0-3])\.?(?P<m2>[0-5]\d)(?![\d.:%]|\s?(?:[ap]\.?m\b|m\b|km|kg|t\b|tons?|tonnes?|metres?|meters?|people|nm|miles))",
     re.IGNORECASE,
 )
 
@@ -51,6 +51,20 @@ EN_DAYPART_CLOCK = fastre.compile(
     re.IGNORECASE,
 )
 _EN_LATER_PARTS = ("afternoon", "evening", "tonight", "night")
+_EN_HOURS = "one two three four five six seven eight nine ten eleven twelve".split()
+_EN_MINUTES = {"five": 5, "ten": 10, "quarter": 15, "a quarter": 15, "twenty": 20, "twenty-five": 25,
+               "twenty five": 25, "half": 30}
+_EN_DAY_PARTS = r"this morning|in the morning|this afternoon|in the afternoon|this evening|in the evening|tonight|last night"
+# "a quarter past 9", "10 past 9", "ten past three this afternoon", "half past eleven last night",
+# "a quarter to four o'clock". Not a range of counts: "5 to 6 people", "ten to twelve cars".
+EN_PAST_CLOCK = fastre.compile(
+    r"\b(?:(?P<min>a quarter|quarter|half|twenty-five|twenty five|twenty|ten|five|[1-5]?\d)(?: minutes?)? (?P<dir>past)|"
+    r"(?P<min2>a quarter|quarter|half|twenty-five|twenty five|twenty|ten|five)(?: minutes?)? (?P<dir2>after|to)) "
+    r"(?P<h>1[0-2]|0?[1-9]|" + "|".join(_EN_HOURS) + r")\b"
+    r"(?!\s+(?:people|persons|men|women|children|kids|cars|vehicles|houses|homes|boats|workers|crew|others|more|of)\b)"
+    r"(?P<oclock> o'?clock)?(?: (?P<part>" + _EN_DAY_PARTS + r"))?",
+    re.IGNORECASE,
+)
 
 # Words just before a time that make it a plan, estimate or deadline.
 _PLANNED_BEFORE = fastre.compile(
@@ -91,8 +105,8 @@ def _zh_hour(h: int, period: str | None) -> int:
         return h + 12
     if period in ("中午", "晌午") and h < 6:
         return h + 12
-    if period in ("凌晨", "晚上", "今晚", "半夜", "午夜", "深夜") and h == 12:
-        return 0
+    if period in ("凌晨", "晚上", "今晚", "半夜", "午夜", "深夜", "夜里", "夜晚", "夜间", "昨晚", "昨夜", "晚间", "夜") and h == 12:
+        return 0  # 夜里12点 is midnight
     return h
 
 
@@ -102,6 +116,23 @@ def _fmt(h: int, m: int) -> str | None:
     if not (0 <= h < 24 and 0 <= m < 60):
         return None
     return f"{h:02d}:{m:02d}"
+
+
+def _past_or_to(m: re.Match[str]) -> str | None:
+    """"ten past three this afternoon" → 15:10; "a quarter to 4" → 03:45."""
+    said = (m["min"] or m["min2"]).lower()
+    minute = _EN_MINUTES.get(said) if not said.isdigit() else int(said)
+    hour_said = m["h"].lower()
+    hour = int(hour_said) if hour_said.isdigit() else _EN_HOURS.index(hour_said) + 1
+    if minute is None or not 0 < minute < 60:
+        return None
+    if (m["dir2"] or "").lower() == "to":
+        if not (m["oclock"] or m["part"]):
+            return None  # "ten to twelve" without o'clock or a part of the day may be a range
+        hour, minute = (hour - 1) or 12, 60 - minute
+    if m["part"] and any(part in m["part"].lower() for part in _EN_LATER_PARTS) and hour < 12:
+        hour += 12
+    return _fmt(hour, minute)
 
 
 def _planned(text: str, start: int, end: int) -> bool:
@@ -141,8 +172,8 @@ def find_times(text: str) -> list[ClockTime]:
             if _NOT_A_DECIMAL_UNIT.match(text[m.end("sep"):m.end("sep") + 2]):
                 continue
         elif m["m"]:
-            if not m["fen"] and _NOT_A_DECIMAL_UNIT.match(text[m.end():m.end() + 3]):
-                continue  # 三点五米 is a length, not 03:05
+            if not m["fen"] and _NOT_A_DECIMAL_UNIT.match(text[m.end("m"):m.end("m") + 3]):
+                continue  # 三点五米 is a length, not 03:05 (下午3点20 人和镇: a clause after the time)
             mm = zh_to_int(m["m"].lstrip("零") or "0") if m["m"][:1] == "零" and m["m"][1:].isdigit() else zh_to_int(m["m"])
             if mm is None:
                 continue
@@ -188,6 +219,9 @@ def find_times(text: str) -> list[ClockTime]:
         hhmm = _fmt(h, int(m["m"] or 0))
         if hhmm:
             found.append(ClockTime(m.start("h"), m.end("h"), hhmm))
+    for m in EN_PAST_CLOCK.finditer(text) if latin or "past " in text or " to " in text else ():
+        if (hhmm := _past_or_to(m)) is not None:
+            found.append(ClockTime(m.start(), m.end(), hhmm))
     found.sort()
     # Overlapping readings of one time (下午3点20分 also holds "3点"): keep the longest
     # of those that start together, and the first of those that do not.
