@@ -532,6 +532,7 @@ def test_event_clock_times(text: str, hhmm: str) -> None:
     "路面塌陷，请各单位18:00前到场",                        # a deadline
     "桥下积水严重，有三点五米深，车辆被困",                   # 三点五米 is a depth
     "5 to 6 people were injured in the crash on Coast Road",   # a range, not 05:55
+    "Follow-up RTA G18 km 38: pinned driver extricated, 1 dead 4 injured, road reopened 17:40",  # when it ended
     "Ten to twelve cars piled up on the G18, several injured",
 ])
 def test_times_that_are_not_the_event_time(text: str) -> None:

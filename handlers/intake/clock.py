@@ -69,7 +69,9 @@ EN_PAST_CLOCK = fastre.compile(
 # Words just before a time that make it a plan, estimate or deadline.
 _PLANNED_BEFORE = fastre.compile(
     r"(?:(?:预计|计划|将于|将在|争取|估计|预定|要求|明天|明早|明晚|后天|下周|截止|截至|已于)"
-    r"|\b(?:tomorrow|expected|expect|eta|scheduled|planned|until|till|by|before|due|sitrep|as of)\b)"
+    r"|\b(?:tomorrow|expected|expect|eta|scheduled|planned|until|till|by|before|due|sitrep|as of|as at)\b"
+    # when it ended or help came, not when it happened (road reopened 17:40, arrived ED 14:20)
+    r"|\b(?:reopened|restored|extinguished|arrived|cleared|resumed|stood down)\b)"
     r"\W{0,3}\w{0,6}\W{0,2}$",
     re.IGNORECASE,
 )
