@@ -451,6 +451,10 @@ def test_casualty_counts(text: str, expected: tuple[int, int, int, int]) -> None
     # an age after who it is is no count of people
     ("Code blue in the casino on deck 5, male approx 60 collapsed, AED on scene", (0, 1, 0, 0)),
     ("A woman, 70, fell down the stairs at Haibin Rd 3", (0, 1, 0, 0)),
+    # people named without "my" or a number are one each
+    ("石岛东海路便利店 货架倒了 顾客被砸伤了", (0, 1, 0, 0)),
+    ("村口俩车撞了 男的被卡在车里 女的头上流血", (0, 1, 1, 0)),
+    ("外婆在院里摔倒了 起不来 人和镇东山村", (0, 1, 0, 0)),
 ])
 def test_casualty_phrasings(text: str, expected: tuple[int, int, int, int]) -> None:
     assert counts(text) == expected
