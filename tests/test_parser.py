@@ -455,6 +455,8 @@ def test_casualty_counts(text: str, expected: tuple[int, int, int, int]) -> None
     ("石岛东海路便利店 货架倒了 顾客被砸伤了", (0, 1, 0, 0)),
     ("村口俩车撞了 男的被卡在车里 女的头上流血", (0, 1, 1, 0)),
     ("外婆在院里摔倒了 起不来 人和镇东山村", (0, 1, 0, 0)),
+    ("Shelf collapsed at the Haibin Road supermarket, a cashier was injured", (0, 1, 0, 0)),
+    ("Kitchen fire at the Blue Sky Hotel, a waitress was burned", (0, 1, 0, 0)),
 ])
 def test_casualty_phrasings(text: str, expected: tuple[int, int, int, int]) -> None:
     assert counts(text) == expected

@@ -176,9 +176,10 @@ EN_PERSON = (
     r"mothers?|fathers?|mum|mom|dad|sons?|daughters?|wife|wives|husband|grandmother|grandfather|grandma|grandpa|toddlers?|"
     r"farmer|owner|homeowner|shopkeeper|nurse|doctor|security guard|lorry driver|truck driver|"
     r"passer-by|bystander|he|she|soldiers?|troops|trainees?|recruits?|cadets?|guys?|folks|cooks?|"
-    r"chefs?|waiters?|waitresses?|clerks?|cleaners?|porters?|passers-?by|"
+    r"chefs?|waiters?|waitress(?:es)?|clerks?|cleaners?|porters?|passers-?by|"
     r"friends?|roommates?|flatmates?|colleagues?|buddy|brothers?|sisters?|uncles?|aunts?|cousins?|grandsons?|"
     r"granddaughters?|boyfriend|girlfriend|partner|grandparents?|parents?|"
+    r"cashiers?|volunteers?|classmates?|couriers?|teammates?|housemates?|coworkers?|co-workers?|"
     # unknown nouns that look like people: stallholders, motorists, technicians
     r"[a-z]+(?:holders|keepers|ers|ists|ians|ees|men|women|man)|[a-z]{4,}(?:ist|ian)|grandad|granddad|granny|nan"
 )
