@@ -457,6 +457,11 @@ def test_casualty_counts(text: str, expected: tuple[int, int, int, int]) -> None
     ("外婆在院里摔倒了 起不来 人和镇东山村", (0, 1, 0, 0)),
     ("Shelf collapsed at the Haibin Road supermarket, a cashier was injured", (0, 1, 0, 0)),
     ("Kitchen fire at the Blue Sky Hotel, a waitress was burned", (0, 1, 0, 0)),
+    # stabbed, cut, gored; fallen through the ice; a jump that happened, not one threatened
+    ("KTV门口有人被捅了 崖头街道青山路", (0, 1, 0, 0)),
+    ("牛惊了 顶伤一个人 石岛大集东头", (0, 1, 0, 0)),
+    ("天鹅湖上一个人掉进冰窟窿了", (0, 0, 1, 0)),
+    ("楼顶有人要跳楼 还没跳 民警在劝 石岛东海路", (0, 0, 0, 0)),
 ])
 def test_casualty_phrasings(text: str, expected: tuple[int, int, int, int]) -> None:
     assert counts(text) == expected
