@@ -457,10 +457,14 @@ def test_casualty_counts(text: str, expected: tuple[int, int, int, int]) -> None
     ("外婆在院里摔倒了 起不来 人和镇东山村", (0, 1, 0, 0)),
     ("Shelf collapsed at the Haibin Road supermarket, a cashier was injured", (0, 1, 0, 0)),
     ("Kitchen fire at the Blue Sky Hotel, a waitress was burned", (0, 1, 0, 0)),
-    # stabbed, cut, gored; fallen through the ice; a jump that happened, not one threatened
+    # stabbed, cut, gored; a jump that happened, not one threatened; through the ice and not up
     ("KTV门口有人被捅了 崖头街道青山路", (0, 1, 0, 0)),
     ("牛惊了 顶伤一个人 石岛大集东头", (0, 1, 0, 0)),
-    ("天鹅湖上一个人掉进冰窟窿了", (0, 0, 1, 0)),
+    ("天鹅湖两个孩子掉进冰窟窿 没上来", (0, 0, 0, 2)),
+    ("a man was stabbed outside the KTV on Qingshan Rd", (0, 1, 0, 0)),
+    ("an old man slipped and broke his hip at the market on Xinhua St", (0, 1, 0, 0)),
+    ("a pedestrian was run over by a truck at the Qingshan Rd junction", (0, 1, 0, 0)),
+    ("Two kids went through the ice on Swan Lake, haven't come back up", (0, 0, 0, 2)),
     ("楼顶有人要跳楼 还没跳 民警在劝 石岛东海路", (0, 0, 0, 0)),
 ])
 def test_casualty_phrasings(text: str, expected: tuple[int, int, int, int]) -> None:

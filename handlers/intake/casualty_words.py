@@ -50,7 +50,7 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
      r"被困|受困|围困|埋了|压了|困住|困在|困于|困了|困着|被卡|卡住了|被夹|夹住|呼救|喊救命|没撤出|未撤出|没能撤出|"
      r"没有撤出|还在里面|仍在里面|没下来|没出来|没逃出|没跑出|被埋|埋压|埋在|被压(?![伤死折断坏])|压在|压住|卡在|卡住|出不来|困人|"
      r"埋进去|埋里面|埋里头|在井下|反锁|锁在(?:车|屋|房)里|停在[^，,。]{0,10}之间|"
-     r"(?:停|卡|悬|挂|吊)在(?:了)?半空|(?<!查)封在|(?:枯井|机井|水井|窨井|井|坑|地洞|下水道|地窖)里(?:头|面|边)?(?=有(?:个)?人)|没能逃出|无法脱身|未能撤离|下不来|出不去|压着|卡里面|卡在里面|卡里头|关在里面|关着|井下还有|还在井下|在里头|在屋顶上|在车顶上|掉(?:进|到)?冰窟窿|抱着桥墩|被潮水围|围住了|"
+     r"(?:停|卡|悬|挂|吊)在(?:了)?半空|(?<!查)封在|(?:枯井|机井|水井|窨井|井|坑|地洞|下水道|地窖)里(?:头|面|边)?(?=有(?:个)?人)|没能逃出|无法脱身|未能撤离|下不来|出不去|压着|卡里面|卡在里面|卡里头|关在里面|关着|井下还有|还在井下|在里头|在屋顶上|在车顶上|掉冰窟窿|抱着桥墩|被潮水围|围住了|"
      # held where they are: 扣在车底下, 困在房顶, 抱着浮标, 被水围住
      r"扣(?:在|到)?.{0,3}(?:底下|下面)|扣住|被水围|掉(?:进|到|下)?了?(?:枯井|机井|水井|窨井|井|坑|地洞|洞|下水道)(?:里|中|内|下)|抱着(?:树|木头|浮标|泡沫|救生圈|礁石|电线杆|漂浮物|艇|船|船底|轮胎)|吞进去|陷进去|陷在|被关在|逃不出|跑不出|上不来|"
      r"在(?:房顶|楼顶|屋顶|车顶|树上)(?:上)?(?:等|喊|呼)|在[棚屋房车楼井洞坑窖](?:里头|里面|里边)|"
@@ -241,7 +241,10 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"(?:arm|leg|ankle|wrist|hip|nose|bone|foot|hand)s? (?:is |are |looks |look |seems |might be |may be )?broken|stings?|stung|swelling|swollen|"
      r"can'?t breathe|struggling to breathe|not waking up|won'?t wake up|not responding|swallowed|gored|in surgery|"
      r"broken (?:ankle|wrist|hip|nose|ribs?)|(?:cut|broke|hurt|burned|burnt|scalded|injured|twisted) (?:his|her|their|my) "
-     r"(?:arm|leg|hand|head|face|foot|ankle|wrist|back|neck|finger)s?"),
+     r"(?:arm|leg|hand|head|face|foot|ankle|wrist|back|neck|finger|hip|rib|knee|shoulder|collarbone|jaw|skull)s?|"
+     # stabbed, knocked off a bike, run over, fallen from a height
+     r"stabbed|slashed|knocked off|run over|ran over (?:him|her|them)|"
+     r"fell (?:off|from|down) (?:the |a |an |his |her |their )?(?:\w+ )?(?:scaffold\w*|ladder|roof|stairs|balcony|bike|horse|wall|cliff|ledge|mezzanine|platform)"),
 )
 EN_PRED = fastre.compile(r"\b(?:" + "|".join(f"(?P<{k}>{p})" for k, p in _EN_PREDICATES) + r")\b")
 # Predicates that name a part of the injured: "2 seriously", "6 hospitalised".
