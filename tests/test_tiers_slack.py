@@ -15,8 +15,8 @@ from core.clock import ManualClock
 from tests.fakes.slack_api import FakeSlackAPI, FakeUser
 from tests.test_slack import SlackBot, all_text, block_texts
 from tests.test_slack_dispatch import (
-    CENTRE, COMMANDER, ENV, ENV_OFFICER, ID, STRANGER, _start, _stop, board_line, command, current, field,
-    labels, press, reported, timeline, titled,
+    CENTRE, COMMANDER, ENV, ENV_OFFICER, ID, STRANGER, board_line, command, current, field,
+    labels, press, reported, start_unpaced, stop_bot, timeline, titled,
 )
 from tests.tier_org import REGION_SLACK, UPPER_MEMBER_SLACK, UPPER_SLACK, WD_LEAD_SLACK, WD_SLACK, tier_org
 
@@ -32,9 +32,9 @@ async def fake() -> AsyncIterator[FakeSlackAPI]:
 
 @pytest.fixture
 async def bot(tmp_path: Path, fake: FakeSlackAPI, clock: ManualClock) -> AsyncIterator[SlackBot]:
-    slack_bot = await _start(tmp_path, fake, tier_org(), clock)
+    slack_bot = await start_unpaced(tmp_path, fake, tier_org(), clock)
     yield slack_bot
-    await _stop(slack_bot)
+    await stop_bot(slack_bot)
 
 
 def texts(fake: FakeSlackAPI, channel: str) -> str:
