@@ -465,6 +465,10 @@ def test_casualty_counts(text: str, expected: tuple[int, int, int, int]) -> None
     ("an old man slipped and broke his hip at the market on Xinhua St", (0, 1, 0, 0)),
     ("a pedestrian was run over by a truck at the Qingshan Rd junction", (0, 1, 0, 0)),
     ("Two kids went through the ice on Swan Lake, haven't come back up", (0, 0, 0, 2)),
+    # not back from sea, wandered off; not "has not returned my calls"
+    ("A fisherman has not returned from sea at Shidao, his boat left at 5am", (0, 0, 0, 1)),
+    ("An old man wandered off from the care home at Shidao", (0, 0, 0, 1)),
+    ("He has not returned my calls since the fire at Shidao port", (0, 0, 0, 0)),
     ("楼顶有人要跳楼 还没跳 民警在劝 石岛东海路", (0, 0, 0, 0)),
 ])
 def test_casualty_phrasings(text: str, expected: tuple[int, int, int, int]) -> None:

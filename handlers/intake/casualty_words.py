@@ -214,6 +214,11 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"didn't surface|not surfaced|(?:didn'?t|hasn'?t|has not|did not|never) come (?:back )?up|never came (?:back )?up|overdue|haven't come back|didn't come back|not recovered|"
      r"can'?t see (?:him|her|them)(?: anymore)?|(?:can'?t|cannot|could not|couldn'?t) find (?:him|her|them)|cannot see (?:him|her|them)|not seen since|lost sight of|"
      r"no sign of (?:him|her|them)|swept away|washed away|carried away|disappeared|vanished|gone under|went under|"
+     # not back (not "has not returned my calls"), wandered off, a relative nobody can find
+     r"(?:has not|hasn'?t|have not|haven'?t|did not|didn'?t|never|not) returned"
+     r"(?! (?:my|the|his|her|our|their|a|an|any|calls?|messages?|emails?|texts?|it|them)\b)|wandered off|"
+     r"(?:can'?t|cannot|could not|couldn'?t) find (?:our|my|his|her|their) (?:son|daughter|child|kid|boy|girl|baby|"
+     r"mum|mom|dad|father|mother|grandma|grandpa|grandmother|grandfather|husband|wife|friend|brother|sister)s?|"
      r"(?:got|are|were|is|was) lost\b|lost on\b|(?:hasn'?t|has not|haven'?t|have not) been seen|nobody has seen (?:him|her|them)"),
     ("trapped",
      r"trapped|stranded|stuck|pinned|buried|(?:can'?t|cannot|could not|couldn'?t|unable to) (?:leave|get away|get off|go out|walk out)|cut off by (?:the )?(?:rising )?(?:water|floods?|floodwaters?|tide|river|sea)|can't get out|cannot get out|unable to get out|still inside|"
