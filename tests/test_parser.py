@@ -469,6 +469,9 @@ def test_casualty_counts(text: str, expected: tuple[int, int, int, int]) -> None
     ("A fisherman has not returned from sea at Shidao, his boat left at 5am", (0, 0, 0, 1)),
     ("An old man wandered off from the care home at Shidao", (0, 0, 0, 1)),
     ("He has not returned my calls since the fire at Shidao port", (0, 0, 0, 0)),
+    ("Gas leak at Shidao port sorted, he knocked off work early", (0, 0, 0, 0)),
+    ("A cyclist was knocked off his bike on Haibin Rd", (0, 1, 0, 0)),
+    ("石岛东海路超市着火了 一名男子趁乱偷东西被抓了", (0, 0, 0, 0)),              # arrested, not hurt
     ("楼顶有人要跳楼 还没跳 民警在劝 石岛东海路", (0, 0, 0, 0)),
 ])
 def test_casualty_phrasings(text: str, expected: tuple[int, int, int, int]) -> None:

@@ -65,7 +65,7 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
      r"熏晕|熏伤|熏倒|呛晕|呛着|电倒|被电|叫不醒|一动不动|躺着不动|不动了|没动静|喘不上气|喘不过气|肚子疼|拉肚子|"
      r"上吐下泻|发烧|高烧|红肿|蜇伤|被蜇|抽筋|扎伤|挤压|哼哼|头破|腿断|腿折|起疹子|病倒|昏过去|晕过去|"
      r"压折|摔折|砸着|流了好多血|(?:烫|烧|伤|摔|砸|撞|炸|咬)得(?:不轻|很重|挺重|厉害|够呛)|(?<=人)躺着|皮外伤|擦破|(?:坠楼|(?<![牌物石块砖瓦板])坠落|摔下来)(?!死亡|身亡|致死)|"
-     r"(?:被|叫|让|给)[^，,。 ]{0,8}?(?:撞|刮|砸|烫|烧|咬|蛰|蜇|电|扎|割|划|夹|轧|碾|挤|戳|顶|踢|打|拱|踩|捅|砍|抓|挠)(?:了|着|到|伤|倒|飞|破|断|穿)(?!死)|"
+     r"(?:被|叫|让|给)[^，,。 ]{0,8}?(?:撞|刮|砸|烫|烧|咬|蛰|蜇|电|扎|割|划|夹|轧|碾|挤|戳|顶|踢|打|拱|踩|捅|砍)(?:了|着|到|伤|倒|飞|破|断|穿)(?!死)|"
      # stabbed, cut, gored, a wrist cut, a jump from a height (捅伤, 砍了两刀, 顶伤一个人, 割腕, 从楼上跳下来)
      r"捅伤|砍伤|顶伤|拱伤|割腕|(?:从|在)[^，,。 ]{1,8}跳下来|砍了[一两三几]刀|"
      r"(?:手|脚|手脚|全身|浑身|舌头)(?:都)?发麻|(?<=[狗犬蛇马牛驴])(?:咬|踢|顶)(?:了|伤|倒)|"
@@ -215,7 +215,7 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"can'?t see (?:him|her|them)(?: anymore)?|(?:can'?t|cannot|could not|couldn'?t) find (?:him|her|them)|cannot see (?:him|her|them)|not seen since|lost sight of|"
      r"no sign of (?:him|her|them)|swept away|washed away|carried away|disappeared|vanished|gone under|went under|"
      # not back (not "has not returned my calls"), wandered off, a relative nobody can find
-     r"(?:has not|hasn'?t|have not|haven'?t|did not|didn'?t|never|not) returned"
+     r"(?:hasn'?t|haven'?t|didn'?t|never|not) returned"
      r"(?! (?:my|the|his|her|our|their|a|an|any|calls?|messages?|emails?|texts?|it|them)\b)|wandered off|"
      r"(?:can'?t|cannot|could not|couldn'?t) find (?:our|my|his|her|their) (?:son|daughter|child|kid|boy|girl|baby|"
      r"mum|mom|dad|father|mother|grandma|grandpa|grandmother|grandfather|husband|wife|friend|brother|sister)s?|"
@@ -247,8 +247,10 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"can'?t breathe|struggling to breathe|not waking up|won'?t wake up|not responding|swallowed|gored|in surgery|"
      r"broken (?:ankle|wrist|hip|nose|ribs?)|(?:cut|broke|hurt|burned|burnt|scalded|injured|twisted) (?:his|her|their|my) "
      r"(?:arm|leg|hand|head|face|foot|ankle|wrist|back|neck|finger|hip|rib|knee|shoulder|collarbone|jaw|skull)s?|"
-     # stabbed, knocked off a bike, run over, fallen from a height
-     r"stabbed|slashed|knocked off|run over|ran over (?:him|her|them)|"
+     # stabbed, knocked off a bike, run over, fallen from a height (not "knocked off work",
+     # "the meeting may run over")
+     r"stabbed|slashed|knocked off (?:his|her|their|a|the) (?:bike|bicycle|scooter|motorbike|motorcycle|e-?bike|feet)|"
+     r"(?:was|were|been|got|being|is) run over|ran over (?:him|her|them)|"
      r"fell (?:off|from|down) (?:the |a |an |his |her |their )?(?:\w+ )?(?:scaffold\w*|ladder|roof|stairs|balcony|bike|horse|wall|cliff|ledge|mezzanine|platform)"),
 )
 EN_PRED = fastre.compile(r"\b(?:" + "|".join(f"(?P<{k}>{p})" for k, p in _EN_PREDICATES) + r")\b")
