@@ -473,6 +473,8 @@ def test_casualty_counts(text: str, expected: tuple[int, int, int, int]) -> None
     ("A cyclist was knocked off his bike on Haibin Rd", (0, 1, 0, 0)),
     ("石岛东海路超市着火了 一名男子趁乱偷东西被抓了", (0, 0, 0, 0)),              # arrested, not hurt
     ("楼顶有人要跳楼 还没跳 民警在劝 石岛东海路", (0, 0, 0, 0)),
+    ("石岛东海路着火了 有人从二楼跳下来了", (0, 1, 0, 0)),
+    ("孩子们在公园台阶上跳下来玩 石岛东海路着火那边别去", (0, 0, 0, 0)),          # play, not a fall
 ])
 def test_casualty_phrasings(text: str, expected: tuple[int, int, int, int]) -> None:
     assert counts(text) == expected
