@@ -13,7 +13,7 @@ import signal
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Mapping, Sequence
+from typing import Any, Awaitable, Callable, Iterable, Mapping, Sequence
 
 import adapters  # noqa: F401  (fills the platform registry)
 from bot import cli_db, cli_report, event_loop, logredact
@@ -115,6 +115,8 @@ def _parser() -> argparse.ArgumentParser:
         "per line from standard input and print one JSON object per line.",
     )
     parse.add_argument("text", help="the message, or - for standard input")
+    parse.add_argument("-j", "--jobs", type=_positive_int, metavar="N",
+                       help="worker processes that read '-' (default: one per CPU; 1 reads in this process)")
     parse.set_defaults(func=_parse)
 
     intake = commands.add_parser(
@@ -251,27 +253,32 @@ def _check_config(args: argparse.Namespace) -> int:
     return 0
 
 
-def _parse(args: argparse.Namespace) -> int:
-    from handlers.intake.parser import parse_report
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more: {text}")
+    return value
 
-    def emit(text: str) -> None:
-        print(json.dumps(parse_report(text).to_dict(), ensure_ascii=False))
+
+def _parse(args: argparse.Namespace) -> int:
+    from handlers.intake import parse_stream
+    from handlers.intake.parser import parse_report
 
     if isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(encoding="utf-8")  # JSON is UTF-8 whatever the locale says
-    if args.text == "-":
-        # Bytes, decoded a line at a time: one bad line (a paste from a legacy GBK system)
-        # gets an error of its own instead of ending the run, whatever the locale.
-        for number, raw in enumerate(sys.stdin.buffer, start=1):
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                print(json.dumps({"error": f"line {number}: not UTF-8 (byte {exc.start + 1}: "
-                                           f"{raw[exc.start:exc.start + 1]!r})"}), flush=False)
-                continue
-            emit(line.rstrip("\r\n"))
-    else:
-        emit(args.text)
+    if args.text != "-":
+        print(json.dumps(parse_report(args.text).to_dict(), ensure_ascii=False))
+        return 0
+
+    def emit(lines: Iterable[str]) -> None:
+        for line in lines:
+            sys.stdout.write(line + "\n")
+        sys.stdout.flush()  # a live feed sees each answer as soon as it is made
+
+    parse_stream.answer_stream(sys.stdin.buffer, emit, args.jobs or parse_stream.default_workers())
     return 0
 
 

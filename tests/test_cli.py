@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import shutil
 import subprocess
 import sys
@@ -135,3 +136,46 @@ def test_parse_stops_quietly_when_its_reader_goes_away(tmp_path: Path) -> None:
         assert reader.wait(timeout=60) == 141
     assert b"Traceback" not in reader.stderr.read()
     assert json.loads(first)["is_report"] is True
+
+
+MIXED_LINES = ("起火了 人民路化工厂 3人受伤\n".encode() + "大火\n".encode("gbk") + b"\n" + b"Fire at the port, 2 injured\r\n"
+               + "收到\n".encode() * 450 + "港西镇着火了 3人受伤".encode())  # several batches, the last line unended
+
+
+def test_parse_answers_the_same_in_order_with_one_worker_or_several() -> None:
+    answers = []
+    for jobs in ("1", "3"):
+        done = subprocess.run([LIANDONG, "parse", "--jobs", jobs, "-"], input=MIXED_LINES, capture_output=True,
+                              timeout=120)
+        assert done.returncode == 0, done.stderr
+        answers.append(done.stdout.decode("utf-8").splitlines())
+    assert answers[0] == answers[1]
+    rows = [json.loads(line) for line in answers[0]]
+    assert len(rows) == 455
+    assert rows[1]["error"].startswith("line 2: not UTF-8")
+    assert [rows[0]["is_report"], rows[2]["is_report"], rows[3]["is_report"], rows[-1]["is_report"]] == [True, False, True, True]
+    assert rows[-1]["location"] == "港西镇"
+
+
+def test_parse_answers_a_live_feed_line_by_line() -> None:
+    """A tool piping messages in as they come gets each answer before it sends the next line."""
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # as a tool would start it
+    feed = subprocess.Popen([LIANDONG, "parse", "--jobs", "2", "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=buffered)
+    assert feed.stdin is not None and feed.stdout is not None
+    try:
+        for text, is_report in (("人民路化工厂起火，3人受伤", True), ("收到", False)):
+            feed.stdin.write(text.encode() + b"\n")
+            feed.stdin.flush()
+            ready, _, _ = select.select([feed.stdout], [], [], 60)
+            assert ready, f"no answer to {text!r} while the feed stays open"
+            assert json.loads(feed.stdout.readline())["is_report"] is is_report
+        feed.stdin.close()
+        assert feed.wait(timeout=60) == 0
+    finally:
+        feed.kill()
+
+
+def test_parse_refuses_a_worker_count_below_one() -> None:
+    result = run("parse", "--jobs", "0", "-", stdin="收到\n")
+    assert result.returncode == 2 and "must be 1 or more" in result.stderr and result.stdout == ""
