@@ -58,6 +58,8 @@ ROUNDS = (
     # (the code and models before its files came in, with both second opinions)
     ("13", "0f9c0ea", ("zh-rail", "zh-aviation", "zh-signer", "zh-tally", "en-ferry", "en-campus", "zh-fuel",
                        "zh-animal")),
+    # (the code and models before its files came in)
+    ("14", "8fc9c6a", ("zh-taiwan", "zh-outdoor", "zh-beidou", "en-translated")),
 )
 # The confidence the parser gives its type: no family, a weak word, a strong one.
 NO_FAMILY, WEAK, STRONG = 0.4, 0.7, 0.9
