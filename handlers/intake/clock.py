@@ -43,6 +43,11 @@ MILITARY_CLOCK = fastre.compile(
     r"\b(?:at|around|about|approx\.?|time\s?[:：]?) (?P<h2>[01]?\d|2[0-3])\.?(?P<m2>[0-5]\d)(?![\d.:%]|\s?(?:[ap]\.?m\b|m\b|km|kg|t\b|tons?|tonnes?|metres?|meters?|people|nm|miles))",
     re.IGNORECASE,
 )
+# A duty log's or a Beidou message's 0340 in Chinese: at the start of a line, or after 于,
+# 报 or a colon, and before a space, 在, 时, 许, 左右, 与 or a comma (not 船上 1200 箱, 预计1600到港).
+ZH_LOG_CLOCK = fastre.compile(
+    r"(?:^|\n|于|报|[：:])\s*(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)(?![\d.:：])(?=\s|在|时|许|左右|与|[，,])"
+)
 
 # "at 6 this morning", "around 9 o'clock tonight": an hour set by the part of the day after it
 EN_DAYPART_CLOCK = fastre.compile(
@@ -214,6 +219,8 @@ def find_times(text: str) -> list[ClockTime]:
         hhmm = _fmt(hour, int(m["m"] or m["m2"]))
         if hhmm:
             found.append(ClockTime(m.start("h2") if m["h2"] else m.start(), m.end(), hhmm))
+    for m in ZH_LOG_CLOCK.finditer(text) if not latin else ():
+        found.append(ClockTime(m.start("h"), m.end("m"), f"{m['h']}:{m['m']}"))
     for m in EN_DAYPART_CLOCK.finditer(text) if latin or " at " in text else ():
         h = int(m["h"])
         if any(part in m["part"].lower() for part in _EN_LATER_PARTS) and h < 12:
@@ -241,6 +248,8 @@ def find_times(text: str) -> list[ClockTime]:
 # received is the centre's, used only when nothing else is stated.
 _EVENT_LABEL = re.compile(r"(?:起火|事发|发生|出事|案发|坍塌|泄漏|落水|失联)(?:时间)?(?:为|是|在|于)?\s*[:：]?\s*(?:约|大约|大概)?\s*$")
 _REPORT_LABEL = re.compile(r"(?:接报|接警|报警|来电|接到报警|收到)(?:时间)?(?:为|是|于)?\s*[:：]?\s*$")
+# 值班记录 14:25 接…电话，该船14:05左右…: the log's time is when the call came
+_REPORT_AFTER = re.compile(r"\s*(?:接到?|收到)(?:报|警|电话|[^，,。]{0,12}?电话)")
 
 
 def event_time(text: str, times: list[ClockTime] | None = None) -> str | None:
@@ -250,7 +259,8 @@ def event_time(text: str, times: list[ClockTime] | None = None) -> str | None:
         for t in times:
             if _EVENT_LABEL.search(text, max(0, t.start - 10), t.start) and not text.endswith("多", t.start, t.end):
                 return t.hhmm
-        told = [t for t in times if not _REPORT_LABEL.search(text, max(0, t.start - 10), t.start)]
+        told = [t for t in times if not _REPORT_LABEL.search(text, max(0, t.start - 10), t.start)
+                and not _REPORT_AFTER.match(text, t.end)]
         times = told or times
     for t in times:
         if text.endswith("多", t.start, t.end):
