@@ -47,3 +47,32 @@ def test_a_duty_log_and_a_beidou_message_give_their_clock_time(text: str, hhmm: 
 ])
 def test_four_digits_that_are_not_a_clock_time(text: str) -> None:
     assert parse_report(text).time is None
+
+
+@pytest.mark.parametrize("text, trapped", [
+    ("赶海的仨人在沙洲上回不来了 潮水上来了", 3),
+    ("涨潮了 我们5个在礁石上 回不去了 在镆铘岛东边", 5),
+    ("我们俩钓鱼的路被潮水淹了 回不去了 在成山头下面", 2),
+    ("Help, 3 of us are on the rock off Moye island, the tide is coming in, we cannot get back to the beach", 3),
+    ("a boy swam out and cannot come back, the waves are big, Silver Beach", 1),
+])
+def test_cut_off_by_the_tide_is_trapped_in_a_rescue_at_sea(text: str, trapped: int) -> None:
+    report = parse_report(text)
+    assert (report.is_report, report.type, counts(text)[2]) == (True, "water_rescue", trapped)
+
+
+@pytest.mark.parametrize("text", [
+    "他今天回不来了 在外地出差",          # away, not cut off
+    "他们三个开会去了 下午回不来",
+])
+def test_not_getting_back_without_the_tide_is_no_emergency(text: str) -> None:
+    assert not parse_report(text).is_report
+
+
+def test_we_and_a_number_are_people() -> None:
+    assert counts("车翻了 我们3个被卡在里面 在荣乌高速") == (0, 0, 3, 0)
+    assert counts("雨太大 我们几个在山上 3个村都停电了") == (0, 0, 0, 0)  # 3个村: villages
+
+
+def test_last_time_is_not_a_rock_and_getting_back() -> None:
+    assert not parse_report("上回那场大火烧了三天 吓死人").is_report

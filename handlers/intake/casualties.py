@@ -99,11 +99,15 @@ def _clauses(text: str, separator: re.Pattern[str]) -> list[tuple[int, int, bool
     return spans
 
 
+_PEOPLE_JUST_BEFORE = re.compile(r"(?:我们|咱们|俺们|他们|她们|你们)$")
+
+
 def _zh_counts(text: str) -> list[_Count]:
     counts: list[_Count] = []
     for m in w.ZH_COUNT.finditer(text):
-        if m["cl"] == "个" and not w.ZH_GE_IS_PERSON.match(text, m.end()):
-            continue  # 一个坑 / 4个村 / 4个小时: not people
+        if m["cl"] == "个" and not w.ZH_GE_IS_PERSON.match(text, m.end()) and not _PEOPLE_JUST_BEFORE.search(
+                text, max(0, m.start() - 3), m.start()):
+            continue  # 一个坑 / 4个村 / 4个小时: not people (我们4个, 他们三个: people)
         # 有 before the number may end a predicate (井下还有七个人): the count starts at the number
         start = m.start("num") if m.group().startswith("有") else m.start()
         counts.append(_Count(start, m.end(), zh_to_int(m["num"])))
@@ -470,6 +474,8 @@ def _zh_kind(m: re.Match[str], text: str) -> str | None:
     """The kind a predicate states, where the place changes it: who has not come up from a
     pit, a well or a tank (仨工人下污水井 都没上来) is down there, trapped, not swept away."""
     kind = m.lastgroup or "injured"
+    if w.ZH_CUT_OFF.fullmatch(m.group()) and not w.ZH_TIDE.search(text):
+        return None  # 他今天回不来了: away, not cut off
     if _FIELD_LABEL.match(text, m.end()):
         return None  # 伤亡：…, 人员伤亡情况：暂无 — the heading of a field in a formatted report, not a state
     if _ANIMAL_BEFORE.search(text, max(0, m.start() - 6), m.start()) and not _BITES.match(m.group()):

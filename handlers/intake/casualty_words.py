@@ -56,7 +56,11 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
      r"在(?:房顶|楼顶|屋顶|车顶|树上)(?:上)?(?:等|喊|呼)|在[棚屋房车楼井洞坑窖](?:里头|里面|里边)|"
      # pinned under what fell (压底下了, 压着他呢), not got out (拉不出来), still down there (还在下面)
      r"压(?:在)?(?:底下|下面|下边|下头)|压(?:着)?(?=[他她](?:了|呢|啦))|(?:拉|救|弄|抬|拽)不出来|"
-     r"(?:还|都|仍|也)在(?:底下|下面|下边|下头|水里|里边|屋里|房里|楼里|车里|家里)|掉进去|掉下去|(?<=电梯)(?:卡|停)(?:住)?了"),
+     r"(?:还|都|仍|也)在(?:底下|下面|下边|下头|水里|里边|屋里|房里|楼里|车里|家里)|掉进去|掉下去|(?<=电梯)(?:卡|停)(?:住)?了|"
+     # cut off by the tide: on a reef or a sandbar and cannot get back, or with the water rising
+     # (ZH_CUT_OFF: only where the tide or the water is named; not 他今天回不来了 在外地出差)
+     r"(?:礁石|礁盘|沙洲|沙滩|滩涂|江心|河心|小岛|岛)上?\s?(?:了)?\s?(?:回不去|回不来|上不了岸|下不来)|"
+     r"回不去|回不来|上不了岸"),
     ("injured",
      r"受伤|受了伤|伤员|伤者|伤亡|轻伤|重伤|轻微伤|轻微受伤|烧伤|烫伤|灼伤|砸伤|压伤|撞伤|摔伤|跌伤|刺伤|割伤|划伤|擦伤|扭伤|咬伤|"
      r"呛伤|炸伤|冻伤|溅伤|被[^，,。 ]{0,3}溅(?:到|着|了)|骨折|流血|出血|中毒|中暑|昏迷|晕倒|昏倒|晕厥|休克|头晕|呕吐|腹痛|腹泻|胸闷|呼吸困难|抽搐|"
@@ -82,6 +86,9 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
      r"(?:地上|摔倒了?|摔到了|摔了一跤|跌倒了?|倒下了?)\s*(?:就|也|半天)?起不来|(?:喊|叫)(?:他|她)?(?:也)?不(?:答应|应|吭声)|躺在(?:了)?(?:马路|路面|路|血泊|地面)(?:中间|上|边|里)?|"
      r"(?:撞|砸|炸|烫|烧|熏|呛|咬)(?:伤|倒|着|到|了)了?(?=(?:[0-9]{1,3}|[一二两三四五六七八九十]{1,3})[个名位人]|俩|仨)|(?:车|辆)[^，,。]{0,12}把[^，,。 ]{1,10}(?:撞|刮|带|蹭|碰)(?:倒|飞|伤|了)"),
 )
+# Cannot get back is trapped only with the water in the message (潮水, 涨潮, 路淹了).
+ZH_CUT_OFF = re.compile(r"回不去|回不来|上不了岸")
+ZH_TIDE = fastre.compile(r"涨潮|潮水|海水|水(?:还在|一直|越来越)?涨|淹了")
 # Pits, wells, tanks and cellars: who has not come up from one is trapped down there.
 ZH_CONFINED = fastre.compile(r"井|窖|(?:污水|沼气|化粪|粪|清粪|沉淀|蓄水)池|罐|地洞|坑|电梯|轿厢")
 ZH_PRED = fastre.compile("|".join(f"(?P<{k}>{p})" for k, p in _ZH_PREDICATES))
@@ -229,7 +236,10 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"fell (?:in|into|down) (?:the |a |an )?(?:\w+ )?(?:well|pit|hole|shaft|manhole|drain|sinkhole|silo|tank|hopper|cellar|vat)|"
      r"underneath(?! \w*\s*(?:injured|hurt|killed|dead))|under (?:it|them|him|her)|(?<!person )in the water|"
      r"(?:believed|thought|feared) (?:to be )?inside|(?:left|locked) in (?:a |the )?(?:hot |locked )?(?:car|vehicle)|"
-     r"(?:man|woman|child|kid|boy|girl|grandma|grandpa|grandmother|grandfather|someone|somebody) (?:still )?inside\b|cannot reach (?:him|her|them)|can'?t reach (?:him|her|them)"),
+     r"(?:man|woman|child|kid|boy|girl|grandma|grandpa|grandmother|grandfather|someone|somebody) (?:still )?inside\b|cannot reach (?:him|her|them)|can'?t reach (?:him|her|them)|"
+     # cut off by the tide or the waves: on the rock, cannot get back to shore, swam out and cannot come back
+     r"on the rock|(?:can'?t|cannot|can not|could not|couldn'?t|unable to) (?:go|get|come|swim|walk) back to (?:the )?(?:shore|beach|land|coast|boat)|"
+     r"(?:swim|swims|swam|swimming)(?: out| off| away)? and (?:can'?t|cannot|can not|could not|couldn'?t) (?:come|get|swim) back"),
     ("injured",
      r"injur(?:ed|ies|y)|hurt|wounded|burns|burned|burnt|cuts|bruises|hospitali[sz]ed|taken to hospital|"
      r"sent to hospital|sick|ill|unconscious|collapsed|poisoned|(?:food |gas |carbon monoxide |co |chemical )?poisoning|splashed|irritation|casualt(?:y|ies)|bleeding|fractures?|"

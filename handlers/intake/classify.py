@@ -132,7 +132,7 @@ _TRAINING = fastre.compile(r"培训|讲座|\btraining\b|\bworkshop\b|\bseminar\b
 # unless it is happening again now.
 _PAST = fastre.compile(
     # (old days told, not a hard veto: 那会儿我在桥上，看见一辆车冲进河里了 is a report)
-    r"去年|前年|上次|上回|那回|往年|历史上|上周|上个月|上月|那会儿|那时候|(?:19[0-9]{2}|20[01][0-9])年(?:那|的)?(?:场|次)|(?:半|[一二两三几]|好几|好些)年(?:多)?了|\blast (?:year|month|week|time|summer|winter|spring|autumn|fall)\b|\b(?:years?|months?) ago\b|"
+    r"去年|前年|上次|上回(?!不[去来])|那回|往年|历史上|上周|上个月|上月|那会儿|那时候|(?:19[0-9]{2}|20[01][0-9])年(?:那|的)?(?:场|次)|(?:半|[一二两三几]|好几|好些)年(?:多)?了|\blast (?:year|month|week|time|summer|winter|spring|autumn|fall)\b|\b(?:years?|months?) ago\b|"
     r"\bfrom (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|last night)\b"
 )
 _NOW = fastre.compile(
@@ -242,6 +242,7 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"(?:漂|冲)下来(?:了)?(?:一个|个|俩|两个)?人|疑似(?:下水|落水|溺水|跳(?:河|海|江|湖|水库))|"
         r"(?:礁石|沙洲|滩涂|江心|河心|孤岛|海边|海滩|河滩|江滩|河中间|河中央|江中间).{0,10}(?:困|涨潮|海水.{0,4}涨)|困.{0,4}(?:河心|江心|河滩|江滩|河中间|沙洲)|"
         r"(?:水库|河|江|湖|海|池塘|水塘|鱼塘)(?:边|里|旁)[^。]{0,12}(?:未归|没回来|不见了|失踪|找不到|找不着)|"
+        r"(?:涨潮|潮水|海水|水(?:还在|一直|越来越)?涨).{0,30}(?:回不去|回不来|上不了岸|下不来)|(?:礁石|礁盘|沙洲|滩涂|小岛)上?\s?(?:了)?\s?(?:回不去|回不来|上不了岸)|"
         r"离岸流|卷入海|被浪|被(?:水|浪|海水|河水)?冲(?:到深水|出去|远了|走了)|冲到深水区|涨潮.{0,6}困|困.{0,8}涨潮|潮水.{0,6}困|海上搜救|水上搜救|冲离岸边|被冲离|卷走|"
         r"救生员.{0,8}(?:施救|下水|搜救|救援)|下水(?:施救|救人|搜救)|出海[^。]{0,12}(?:未归|没回来|不归|失联|联系不上|打不通)"
         r"|掉(?:进)?(?:海|河|水|湖|池塘|冰窟窿)里|(?:掉|落|跌|摔|滑|冲|栽|开)(?:进|入|到)了?\s*(?:the\s+)?(?:harbou?r|river|sea|lake|water|canal|reservoir|pond)\b|落海|冰窟窿|困.{0,4}(?:礁石|沙洲|滩涂)|游泳.{0,10}(?:抽筋|沉下|没上来|不见)|(?:游泳|游出去|游远|下河|下水|玩水|戏水)[^。]{0,16}(?:少了(?:一|两|俩)个|不见了|没回来|没影了|没上来)|抱着(?:桥墩|树|木头|礁石)|赶海.{0,10}(?:困|围)|"
@@ -524,6 +525,9 @@ _LEAK_CAUGHT_FIRE = fastre.compile(
     r"泄漏[^，,。未没无不]{0,6}(?:起火|着火|闪爆|爆燃|爆炸|燃烧)|(?:燃气|煤气|天然气|液化气)[^，,。未没无不]{0,6}(?:闪爆|爆燃|爆炸)|"
     r"\b(?:leak|spill)\w*\b(?:(?!\b(?:no|not|never|without)\b)[^.!?]){0,30}\b(?:caught fire|ignited|exploded|explosion|on fire)\b"
 )
+_CUT_OFF_BY_THE_TIDE = fastre.compile(
+    r"(?:涨潮|潮水|海水).{0,30}(?:回不去|回不来|上不了岸)|(?:礁石|礁盘|沙洲|滩涂|小岛)上?\s?(?:了)?\s?(?:回不去|回不来|上不了岸|困)"
+)
 _STRUCTURE_FELL = fastre.compile(r"倒塌|坍塌|垮塌|塌了|塌落|\bcollapsed\b|\bgave way\b|\bcaved in\b")
 
 # Families whose words also turn up in ordinary talk (a road, a wall, "other"):
@@ -545,6 +549,8 @@ def incident_family(text: str, zh: bool, en: bool) -> str | None:
                     (zh and ZH_TYPES["water_rescue"].search(text)) or (en and EN_TYPES["water_rescue"].search(en_text))
                 ):
                     continue  # boats that collide are vessels in distress
+                if family == "flood_strong" and zh and _CUT_OFF_BY_THE_TIDE.search(text):
+                    return "water_rescue"  # 涨潮了 我们在礁石上回不去了 来的路淹了: people on a rock, not a flooded village
                 if family == "other_strong" and _STRUCTURE_FELL.search(text):
                     continue  # the scaffold gave way and a worker fell with it: a collapse
                 if family == "hazmat" and zh and _STOVE_FUMES.search(text):
