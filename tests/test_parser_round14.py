@@ -76,3 +76,13 @@ def test_we_and_a_number_are_people() -> None:
 
 def test_last_time_is_not_a_rock_and_getting_back() -> None:
     assert not parse_report("上回那场大火烧了三天 吓死人").is_report
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("宿舍廚房的瓦斯爐燒起來了 火很大 在石島", "fire"),        # Taiwan's 瓦斯 is a household's gas
+    ("飯店後面瓦斯外洩 味道超重 大家都跑出來了 寧津街道", "hazmat"),
+    ("工地的鷹架倒了 壓到兩台車 在崖頭街道", "collapse"),       # 鷹架: a scaffold
+    ("井下瓦斯浓度超限 3人被困 在石岛煤矿", "mine"),            # a mine's 瓦斯 is still a mine's
+])
+def test_taiwan_mandarin_words_for_gas_and_scaffolds(text: str, kind: str) -> None:
+    assert parse_report(text).type == kind
