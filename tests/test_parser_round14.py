@@ -86,3 +86,21 @@ def test_last_time_is_not_a_rock_and_getting_back() -> None:
 ])
 def test_taiwan_mandarin_words_for_gas_and_scaffolds(text: str, kind: str) -> None:
     assert parse_report(text).type == kind
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Engine room fire on the fishing boat at berth 5, 3 sailor was burn", (0, 3, 0, 0)),
+    ("three person was trap in the lift at Ocean hotel, nobody can open", (0, 0, 3, 0)),
+    ("chlorine smell in the pool room, 2 children go hospital", (0, 2, 0, 0)),
+    ("Forklift hit the worker leg, blood very much, Dock 3", (0, 1, 0, 0)),
+    ("Boat turn over near the harbour mouth, 4 man fall in water, 2 still not see", (0, 0, 0, 2)),
+    ("coal stove in the room, my uncle sleep not wake up", (0, 1, 0, 0)),
+    ("one auntie feel dizzy after the gas smell in corridor", (0, 1, 0, 0)),
+    ("Worker hand caught in the press, two fingers cut off", (0, 1, 0, 0)),  # two fingers, one worker
+])
+def test_english_as_translation_apps_and_learners_write_it(text: str, expected: tuple[int, int, int, int]) -> None:
+    assert counts(text) == expected
+
+
+def test_visiting_a_hospital_is_no_injury() -> None:
+    assert counts("I will go to hospital tomorrow for my check") == (0, 0, 0, 0)

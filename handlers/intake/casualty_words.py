@@ -186,7 +186,7 @@ EN_PERSON = (
     r"farmer|owner|homeowner|shopkeeper|nurse|doctor|security guard|lorry driver|truck driver|"
     r"passer-by|bystander|he|she|soldiers?|troops|trainees?|recruits?|cadets?|guys?|folks|cooks?|"
     r"chefs?|waiters?|waitress(?:es)?|clerks?|cleaners?|porters?|passers-?by|"
-    r"friends?|roommates?|flatmates?|colleagues?|buddy|brothers?|sisters?|uncles?|aunts?|cousins?|grandsons?|"
+    r"friends?|roommates?|flatmates?|colleagues?|buddy|brothers?|sisters?|uncles?|aunts?|aunties|aunty|auntie|cousins?|grandsons?|"
     r"granddaughters?|boyfriend|girlfriend|partner|grandparents?|parents?|"
     r"cashiers?|volunteers?|classmates?|couriers?|teammates?|housemates?|coworkers?|co-workers?|"
     # unknown nouns that look like people: stallholders, motorists, technicians
@@ -199,7 +199,7 @@ _EN_SINGULAR = (
     r"father|son|daughter|wife|husband|someone|somebody|teenager|pupil|surfer|diver|angler|farmer|owner|"
     r"occupant|operator|guard|casualty|person|customer|cook|soldier|firefighter|officer|nurse|teacher|"
     r"passer-by|bystander|he|she|lady|guy|neighbou?r|elderly man|elderly woman|old man|old lady|other|crewman|crew member|"
-    r"seaman|boatman|deckhand|friend|roommate|flatmate|colleague|buddy|brother|sister|uncle|aunt|cousin|grandson|"
+    r"seaman|boatman|deckhand|friend|roommate|flatmate|colleague|buddy|brother|sister|uncle|aunt|auntie|aunty|cousin|grandson|"
     r"granddaughter|boyfriend|girlfriend|partner|grandmother|grandfather|grandma|grandpa|mom|mum|dad|mama|papa|"
     r"grandad|granddad|granny|technician|electrician|mechanic|engineer|welder|fireman|lifeguard|guest|staff member|"
     r"kayaker|paddler|rafter|boater|skier|snowboarder|jogger|runner|walker|hunter|biker|camper|trekker|male|female|"
@@ -226,7 +226,7 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"(?! (?:my|the|his|her|our|their|a|an|any|calls?|messages?|emails?|texts?|it|them)\b)|wandered off|"
      r"(?:can'?t|cannot|could not|couldn'?t) find (?:our|my|his|her|their) (?:son|daughter|child|kid|boy|girl|baby|"
      r"mum|mom|dad|father|mother|grandma|grandpa|grandmother|grandfather|husband|wife|friend|brother|sister)s?|"
-     r"(?:got|are|were|is|was) lost\b|lost on\b|(?:hasn'?t|has not|haven'?t|have not) been seen|nobody has seen (?:him|her|them)"),
+     r"(?:got|are|were|is|was) lost\b|lost on\b|(?:still )?not (?:yet )?see\b|(?:hasn'?t|has not|haven'?t|have not) been seen|nobody has seen (?:him|her|them)"),
     ("trapped",
      r"trapped|stranded|stuck|pinned|buried|(?:can'?t|cannot|could not|couldn'?t|unable to) (?:leave|get away|get off|go out|walk out)|cut off by (?:the )?(?:rising )?(?:water|floods?|floodwaters?|tide|river|sea)|can't get out|cannot get out|unable to get out|still inside|"
      r"still in there|inside still|still down there|can't climb out|cannot climb out|unable to climb out|"
@@ -239,6 +239,7 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"(?:man|woman|child|kid|boy|girl|grandma|grandpa|grandmother|grandfather|someone|somebody) (?:still )?inside\b|cannot reach (?:him|her|them)|can'?t reach (?:him|her|them)|"
      # cut off by the tide or the waves: on the rock, cannot get back to shore, swam out and cannot come back
      r"on the rock|(?:can'?t|cannot|can not|could not|couldn'?t|unable to) (?:go|get|come|swim|walk) back to (?:the )?(?:shore|beach|land|coast|boat)|"
+     r"(?:was|were|is|are|get|got) trap|(?:can'?t|cannot|can not|could not|couldn'?t) come out|"
      r"(?:swim|swims|swam|swimming)(?: out| off| away)? and (?:can'?t|cannot|can not|could not|couldn'?t) (?:come|get|swim) back"),
     ("injured",
      r"injur(?:ed|ies|y)|hurt|wounded|burns|burned|burnt|cuts|bruises|hospitali[sz]ed|taken to hospital|"
@@ -261,7 +262,12 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      # "the meeting may run over")
      r"stabbed|slashed|knocked off (?:his|her|their|a|the) (?:bike|bicycle|scooter|motorbike|motorcycle|e-?bike|feet)|"
      r"(?:was|were|been|got|being|is) run over|ran over (?:him|her|them)|"
-     r"fell (?:off|from|down) (?:the |a |an |his |her |their )?(?:\w+ )?(?:scaffold\w*|ladder|roof|stairs|balcony|bike|horse|wall|cliff|ledge|mezzanine|platform)"),
+     r"fell (?:off|from|down) (?:the |a |an |his |her |their )?(?:\w+ )?(?:scaffold\w*|ladder|roof|stairs|balcony|bike|horse|wall|cliff|ledge|mezzanine|platform)|"
+     # English as translation apps and learners write it: was burn, go hospital, blood very much,
+     # sleep not wake up
+     r"(?:was|were|is|are|got|get) (?:burn|injure|wound)|(?:go|goes|went|send|sent) (?:to )?hospital|"
+     r"(?:much|lots of|a lot of) blood|blood (?:very much|very many|everywhere|all over)|"
+     r"not wake(?: up)?|(?:can'?t|cannot|could not|couldn'?t) wake (?:him|her|them|up)"),
 )
 EN_PRED = fastre.compile(r"\b(?:" + "|".join(f"(?P<{k}>{p})" for k, p in _EN_PREDICATES) + r")\b")
 # Predicates that name a part of the injured: "2 seriously", "6 hospitalised".
