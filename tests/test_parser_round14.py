@@ -104,3 +104,25 @@ def test_english_as_translation_apps_and_learners_write_it(text: str, expected: 
 
 def test_visiting_a_hospital_is_no_injury() -> None:
     assert counts("I will go to hospital tomorrow for my check") == (0, 0, 0, 0)
+
+
+@pytest.mark.parametrize("text", [
+    "防毒面具团购啦 矿山必备 99元一套 需要的私聊我",                 # an advert
+    "看到新聞 高雄一間工廠爆炸 死了三個人 好可怕",                    # the news, in traditional characters
+    "新闻说隔壁市化工厂着火了 大家注意安全",
+    "In my country Korea last night big fire in market, 5 people die",
+    "Statistic of fire brigade: this year 120 fire, 3 dead",
+    "Weather say tomorrow typhoon come, wind very strong, please stay home",
+    "Please send me Chinese version of the fire evacuation plan, thank you",
+    "I want complain, the street lamp at the bus stop broken, somebody will be hit one day",
+])
+def test_alarming_words_in_adverts_news_and_requests_are_chatter(text: str) -> None:
+    assert not parse_report(text).is_report
+
+
+@pytest.mark.parametrize("text", [
+    "新来的保安说 仓库后面着火了 在港西镇工业园",          # no news in it
+    "Fire in the market of Shidao, 5 people hurt, it is in my street",
+])
+def test_reports_near_those_words_are_still_reports(text: str) -> None:
+    assert parse_report(text).is_report

@@ -80,7 +80,9 @@ _CHATTER_ZH = fastre.compile(
     r"(?:情况说明|评估报告|调查报告|总结报告|材料)[^，,。]{0,8}(?:写好|审阅|审核|修改|发你|发我|上传|交了)|请审阅|"
     r"(?:老|经常|总|常常|老是|总是)(?:是)?(?:出|发生)(?:车祸|事故|事)|"
     r"快(?:要)?被.{0,6}(?:累|烦|气|逼|折磨|压|吵|热|冻|晒|笑|撑)死|游戏里|打游戏|玩游戏|队友(?:全|都)?(?:挂|死|没)了|开黑|"
-    r"(?:手机|钥匙|钱包|眼镜|耳机|帽子|鞋)[^，,。 ]{0,3}(?:掉|落)(?:进|到)?(?:水|河|海|湖|池)里"
+    r"(?:手机|钥匙|钱包|眼镜|耳机|帽子|鞋)[^，,。 ]{0,3}(?:掉|落)(?:进|到)?(?:水|河|海|湖|池)里|"
+    # adverts (户外急救包团购 59元一套 需要的私聊我) and the news (看到新闻 台中一台机车…)
+    r"团购|私聊我|需要的私聊|包邮|[0-9]+元一(?:套|盒|件|箱|瓶|份)|看到新闻|新闻(?:说|报道|上说)"
 )
 # Notices to units and deadlines: chatter as a rule, but an incident report may carry one
 # ("…已做好转移准备", "请各单位注意") — with a hazard named, the centre decides (triage).
@@ -91,7 +93,7 @@ _NOTICE_ZH = fastre.compile(
 )
 _CHATTER_EN = fastre.compile(
     r"\bdrills?\b|\b(?:fire|evacuation|emergency|rescue|joint|tabletop) exercises?\b|"
-    r"\bstatistics\b|\bso far this year\b|\bplease ignore|\bjust a test\b|"
+    r"\bstatistics?\b|\bso far this year\b|\bplease ignore|\bjust a test\b|"
     r"\broot cause\b|\binvestigation (?:closed|report|completed?|findings)\b|"  # (root cause: ambient too)
     r"\bforecasts?\b|\bexpected to (?:hit|make landfall|affect|bring|reach|arrive)|"
     r"\bweather (?:bureau|service|office)\b|"
@@ -106,6 +108,11 @@ _CHATTER_EN = fastre.compile(
     r"\bgreat (?:job|work|teamwork)\b|\bwell done\b|"
     # news from elsewhere, films, scenarios, summaries, planned outages
     r"\b(?:another|other|neighbou?ring) (?:province|country|countries)\b|\babroad\b|\boverseas\b|"
+    # a visitor's own country (in my country Vietnam…), the weather app's word, a request for a
+    # document, a complaint
+    r"\bin my (?:home )?(?:country|hometown|home town)\b|\bback home in\b|\bweather (?:say|says|said)\b|"
+    r"\bsend (?:me|us) (?:the |an? )?(?:english |chinese )?(?:version|copy|file|document)\b|"
+    r"\bi (?:want|would like|wish) (?:to )?complain\b|"
     r"\bin (?:japan|korea|turkey|indonesia|the philippines|nepal|italy|america|the us|the usa|mexico|chile|myanmar|vietnam|thailand|india|pakistan|iran|greece|taiwan)\b|"
     r"\b(?:movie|film|documentary|tv series|novel)\b|\bscenario\b|\bsimulat(?:ed|ion)\b|"
     r"\b(?:monthly|weekly|daily|annual|yearly|quarterly) (?:summary|stats|report)\b|\bsummary:|"
