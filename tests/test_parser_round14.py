@@ -126,3 +126,22 @@ def test_alarming_words_in_adverts_news_and_requests_are_chatter(text: str) -> N
 ])
 def test_reports_near_those_words_are_still_reports(text: str) -> None:
     assert parse_report(text).is_report
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("小张从脚手架上摔下来了 在港西镇工地", (0, 1, 0, 0)),            # a colleague called 小+surname
+    ("老李肋骨好像断了 喘气都疼 在槎山北坡", (0, 1, 0, 0)),
+    ("小赵右边锁骨估计摔断了 在赤山下面", (0, 1, 0, 0)),
+    ("有个钓友被浪打下去了 捞上来以后有点失温", (0, 1, 0, 0)),
+    ("船上有个小工被绞网机夹了手 在海驴岛附近", (0, 1, 0, 0)),
+    ("一个潜水的上来以后没意识了 在鸡鸣岛码头", (0, 1, 0, 0)),
+    ("一名船员落水，搜寻半小时未见人", (0, 0, 0, 1)),
+    ("码头有人掉下去了 人在水里扑腾", (0, 0, 1, 0)),
+    ("騎士倒在路邊 臉都是血 在成山大道", (0, 1, 0, 0)),
+])
+def test_people_and_states_of_the_round(text: str, expected: tuple[int, int, int, int]) -> None:
+    assert counts(text) == expected
+
+
+def test_a_surname_before_a_village_is_a_place() -> None:
+    assert parse_report("河堤决口了 水往村里灌 在沙河乡小王庄").location == "沙河乡小王庄"
