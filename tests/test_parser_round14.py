@@ -145,3 +145,7 @@ def test_people_and_states_of_the_round(text: str, expected: tuple[int, int, int
 
 def test_a_surname_before_a_village_is_a_place() -> None:
     assert parse_report("河堤决口了 水往村里灌 在沙河乡小王庄").location == "沙河乡小王庄"
+
+
+def test_a_logs_time_stands_when_nothing_else_says_when_it_happened() -> None:
+    assert parse_report("值班记录 09:40 接到电话 港西镇一仓库起火 预计11:00前扑灭").time == "09:40"

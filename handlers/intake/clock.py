@@ -259,8 +259,11 @@ def event_time(text: str, times: list[ClockTime] | None = None) -> str | None:
         for t in times:
             if _EVENT_LABEL.search(text, max(0, t.start - 10), t.start) and not text.endswith("多", t.start, t.end):
                 return t.hhmm
-        told = [t for t in times if not _REPORT_LABEL.search(text, max(0, t.start - 10), t.start)
-                and not _REPORT_AFTER.match(text, t.end)]
+        told = [t for t in times if not _REPORT_LABEL.search(text, max(0, t.start - 10), t.start)]
+        # a log's time before 接…电话 gives way only to a time that says when it happened
+        stated = [t for t in told if not _REPORT_AFTER.match(text, t.end)]
+        if any(not _planned(text, t.start, t.end) for t in stated):
+            told = stated
         times = told or times
     for t in times:
         if text.endswith("多", t.start, t.end):
