@@ -149,3 +149,11 @@ def test_a_surname_before_a_village_is_a_place() -> None:
 
 def test_a_logs_time_stands_when_nothing_else_says_when_it_happened() -> None:
     assert parse_report("值班记录 09:40 接到电话 港西镇一仓库起火 预计11:00前扑灭").time == "09:40"
+
+
+@pytest.mark.parametrize("text, place", [
+    ("上山的时候看见伟德山北坡那片林子着火了 烟很大", "伟德山北坡那片林子"),   # a time of the caller's doing
+    ("下坡摔车了 老刘腿断了 我们在海滨大桥东头桥下 快来个车", "海滨大桥东头桥下"),  # the caller says where they are
+])
+def test_the_place_is_where_the_caller_says_not_what_they_were_doing(text: str, place: str) -> None:
+    assert parse_report(text).location == place

@@ -130,7 +130,9 @@ _ZH_AT = fastre.compile(r"(?<![正还所存实仍])(?<!(?<!出)现)在(?!建|内
 # the hospital the hurt were taken to, the reporter introducing themselves.
 _NOT_A_PLACE = ("指挥中心", "震中", "震源", "送医", "转送", "送往", "治疗", "救治", "接诊", "症状",
                 # the reporter introducing themselves, in any person: 我是 / 俺是 / 我们这是 / 这里是
-                "我是", "俺是", "咱是", "们是")
+                "我是", "俺是", "咱是", "们是",
+                # a time of the caller's doing, not a place: 下山的时候看到…
+                "时候")
 
 
 # Where the place ends and the event begins: a verb, a quantity, the hazard, a person, a casualty.
@@ -266,9 +268,12 @@ _ZH_ENDS_AS_PLACE = re.compile(
     r"(?:镇|街道|乡|村|社区|港|码头|景区|水库|公园|广场|小区|花园|大道|路|街|桥|山|岭|湾|岛|浴场|市场|学校|小学|中学|厂|"
     r"公司|化工|工地|海|河|海域|路口|车站|站|栋|号|号楼|单元|室|园|区|段|弯道?|边|口|场|店|馆|楼|矿|隧道|村委|高速|国道|省道|"
     r"庄|屯|寨|组|沟|坪|峡|谷|基地|苑|府|滩|塘|堡|铺|中心|项目部?|标段|机场|"
+    # an end or the foot of something: 大桥西头, 村东头, 桥下, 山崖下
+    r"(?<!里)头|(?:桥|树|山|楼|坡|崖)下|"
     r"[A-Z]\d+|\d+)$"
 )
-_AT_OPENERS = frozenset(("", "就", "是", "就是", "人在", "地方在", "位置在"))
+# (…人在, 我们在…: the caller saying where they are)
+_AT_OPENERS = frozenset(("", "就", "是", "就是", "人在", "地方在", "位置在", "我", "我们", "俺", "俺们", "咱们"))
 
 
 # --- English --------------------------------------------------------------------------
