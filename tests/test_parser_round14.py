@@ -157,3 +157,11 @@ def test_a_logs_time_stands_when_nothing_else_says_when_it_happened() -> None:
 ])
 def test_the_place_is_where_the_caller_says_not_what_they_were_doing(text: str, place: str) -> None:
     assert parse_report(text).location == place
+
+
+@pytest.mark.parametrize("text, place", [
+    ("石岛渔港监督值班室：鲁荣渔50866在北纬37°01′、东经122°38′附近放网作业时一名船员落水", "北纬37°01′、东经122°38′附近"),
+    ("渔业公司调度室转北斗短报文：北纬36度40分 东经122度50分 船员被缆绳打伤", "北纬36度40分 东经122度50分"),
+])
+def test_a_position_at_sea_is_the_place_not_the_office_that_relays_it(text: str, place: str) -> None:
+    assert parse_report(text).location == place

@@ -43,13 +43,15 @@ ZH_MARKERS = fastre.compile(
     # rooms and the parts of a chemical plant its safety officers name (化验室, 装车台, 管廊, 泵房)
     r"(?:实验|化验|办公|配电|控制|操作|值班|锅炉|设备)室|教室|装车台|装卸台|栈台|泵房|管廊|装置区|厂区|库区|"
     # ridges and peaks; schools by number (荣成二中, 一中宿舍楼); a chemical works by name (蓝星化工)
-    r"岭|峰|崖|(?<![其之])[一二三四五六七八九十]中(?![心间毒暑队年午旬途的])|化工"
+    r"岭|峰|崖|(?<![其之])[一二三四五六七八九十]中(?![心间毒暑队年午旬途的])|化工|"
+    # a position at sea: 北纬36°55′ 东经122°49′
+    r"北纬|南纬|东经|西经"
 )
 _ZH_EXPLICIT = fastre.compile(r"(?:地址|地点|位置|事发地点|事发地|坐标)\s*(?:是|在|为|:|：)?\s*|位于")
 # Clauses end at punctuation, and at spaces between Chinese words ("石岛龙云路 公交车…"),
-# not at the space inside "S206 K45".
+# not at the space inside "S206 K45" or "北纬36度40分 东经122度50分".
 _ZH_CLAUSE_SEP = fastre.compile(
-    r"[，,。；;！!？?\n\r\t]|(?<!\d)[:：]|[:：](?!\d)| (?![A-Za-z0-9])|(?<![A-Za-z0-9]) "
+    r"[，,。；;！!？?\n\r\t]|(?<!\d)[:：]|[:：](?!\d)| (?![A-Za-z0-9]|东经|西经)|(?<![A-Za-z0-9]) (?!东经|西经)"
 )
 _ZH_LEAD = fastre.compile(
     r"(?:[\W_]|今天|今日|今早|今晨|今晚|昨天|昨晚|昨夜|刚才|刚刚|现在|目前|此刻|大约|大概|约|在|于|据报|"
@@ -63,6 +65,8 @@ _ZH_LEAD = fastre.compile(
     r"就在|就是|是(?=[^，,。 ]{3})|从(?=[^，,。 ]{3})|到达|(?:我|我们|俺)?(?:这里|这儿|这边)是(?![^，,。 ]{0,12}(?:派出所|中队|大队|支队|卫生院|医院|所|站|局|办|的)))+"
 )
 _ZH_STOP_EXTRA = (
+    # (a boat's work at sea: 在北纬36°55′附近起网作业时)
+    r"起网|放网|拖网|作业时|"
     r"发生|出现|突然|突发|发现|掉(?=了|下|进|落)|起火|起山火|因为|因|由于|导致|造成|被|把|正在|已经|已|这边|那边|这里|那里|"
     r"(?<=[房屋子车店厂棚库垛])着了|施工|有(?!限)|一带|不慎|玩耍|游玩|嬉戏|凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里|深夜|半夜|今天|今早|昨天|昨晚|刚才|刚刚|"
     r"现场|目前|情况|大量|严重|明显|很|好多|多名|了|啦|呢|吗|的人|我们|我|他|她|电梯|楼晃|晃|疑似|好像|可能|"
@@ -166,6 +170,9 @@ def _zh_score(span: str) -> int:
 _ZH_SITE_AT_END = re.compile(r"(?:施工|检修|作业)?现场(?=\s*$)")
 
 
+_ZH_BOAT = re.compile(r"[\u4e00-\u9fff]{0,3}渔(?:运)?[0-9]{3,6}号?")
+
+
 def _zh_candidate(text: str, start: int, end: int, time_spans: list[tuple[int, int]]) -> tuple[int, int] | None:
     """The place that opens text[start:end], or None."""
     while True:  # step over leading times, emoji and filler words
@@ -181,7 +188,9 @@ def _zh_candidate(text: str, start: int, end: int, time_spans: list[tuple[int, i
     led = _ZH_EVENT_LEAD.match(text, start, end)
     if led:  # 山体滑坡致省道S206 K45处道路中断: the place follows the cause
         start = led.end()
-    at = _ZH_AT.search(text, start, min(end, start + _SUBJECT_AT_MOST + 1))
+    boat = _ZH_BOAT.match(text, start, end)  # 鲁荣渔56108在北纬…: a boat's registration is a subject
+    at = _ZH_AT.search(text, boat.end() if boat else start, min(end, start + _SUBJECT_AT_MOST + 1 + (
+        boat.end() - start if boat else 0)))
     if at and at.start() - start >= 2 and not ZH_MARKERS.search(text, start, at.start()):
         # 校车在崖头街道观海路…, 游船在天鹅湖中间…: what was there, then where; taken only for a
         # name of two place words, for a lone 公园 or 村道 can be where the caller says next
