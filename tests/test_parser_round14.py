@@ -165,3 +165,14 @@ def test_the_place_is_where_the_caller_says_not_what_they_were_doing(text: str, 
 ])
 def test_a_position_at_sea_is_the_place_not_the_office_that_relays_it(text: str, place: str) -> None:
     assert parse_report(text).location == place
+
+
+def test_an_inspection_that_found_nothing_is_not_registered_on_the_models_word() -> None:
+    assert not parse_report("排查完毕 未检测到有毒气体 继续监测").is_report
+
+
+def test_news_from_abroad_is_certain_chatter_but_a_visitor_from_abroad_is_not() -> None:
+    forward = parse_report("转发：韩国釜山一栋大楼起火 多人被困")
+    assert not forward.is_report and not forward.doubtful
+    visitor = parse_report("日本游客在成山头礁石上落水了 快来人")
+    assert visitor.is_report or visitor.doubtful  # not dropped: a person sees it at least

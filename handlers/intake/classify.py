@@ -44,12 +44,25 @@ _FIRST_PERSON_HYPERBOLE = r"(?:我|俺)(?:都|真)?(?:要|快)(?:被)?(?:吐|累
 # Raving about food, shows and games, where 救命 is an exclamation (【救命】这个卤肉饭太好吃了吧,
 # 救命啊这操作, 辣死了救命): chatter, but ambient, for a report may carry an exclamation too.
 _RAVING = r"太(?:好吃|好看|好笑|好听|上头|可爱)了|这操作|追剧|这(?:个|部)剧|哭死|辣死|吃播"
+# Somewhere else: abroad, or another province named with what makes it one (甘肃临夏州, 河南某地;
+# not 河南路).
+_ABROAD_ZH = r"日本|韩国|土耳其|印尼|印度尼西亚|菲律宾|尼泊尔|意大利|美国|墨西哥|智利|缅甸|越南|泰国"
+_OTHER_PROVINCE_ZH = (
+    r"(?:甘肃|河南|河北|江苏|浙江|安徽|福建|江西|湖北|湖南|广东|广西|海南|四川|贵州|云南|陕西|山西|青海|宁夏|新疆|西藏|"
+    r"内蒙古?|辽宁|吉林|黑龙江|重庆)(?:省|某地|某|[\u4e00-\u9fff]{1,3}(?:市|州|地区))"
+)
+_NEWS_FROM_AFAR = re.compile(rf"\W*(?:【转发】|转发|转自|转载|转)[:：]\s*(?:{_ABROAD_ZH}|{_OTHER_PROVINCE_ZH})")
+# An inspection that found nothing (暂未发现泄漏, 未检测到有毒气体, no sign of a leak): an all-clear.
+_FOUND_NOTHING = fastre.compile(
+    r"(?:暂未|尚未|并未|未|没|没有)(?:发现|检测到|检出|见到?)[^，,。；;]{0,6}(?:泄漏|漏气|漏点|明火|烟|火情|火点|异常|险情|渗漏|有毒|气体|积水)|"
+    r"\bno (?:signs?|trace|evidence) of\b|\bnothing (?:found|detected)\b|\bno (?:leak|fire|smoke|gas)s? (?:found|detected|seen)\b"
+)
 _CHATTER_ZH = fastre.compile(
     r"演练|演习|拉练|"                                                      # drills
     r"今年以来|年以来|同比|环比|共发生.{0,8}[0-9]+起|(?<![第0-9])[0-9]+起(?:火灾|事故|警情)|"  # statistics
     r"(?:火警|火灾|事故|警情|救援|险情|出警)[0-9]+起|(?:本周|本月|本年度?|全年|上半年|下半年|本季度|上周|上月|月度|年度|季度)[^。]{0,12}(?<![第0-9])[0-9]+起(?!火)|(?:月度|年度|季度|本周|本月)统计|(?:本周|本月|本年度?|全年|上半年|下半年|本季度|上周|上月)[^，,。]{0,6}(?:共|累计)|"
     r"请忽略|经核实(?:是|为)|(?:是|系)[^，,。 ]{0,6}(?:烧纸|烧荒|烧秸秆|烧麦秸|烧垃圾|烧树叶|做饭|烧烤|熏肉|放鞭炮|放烟花|放炮仗)[^。]{0,16}(?:没事|无事|已处理|不用|看着)|"
-    r"(?:网上|朋友圈|抖音|快手|群里)[^，,。 ]{0,4}发(?:视频|图片|照片)说|日本|韩国|土耳其|印尼|印度尼西亚|菲律宾|尼泊尔|意大利|美国|墨西哥|智利|缅甸|越南|泰国|"                                                              # tests
+    rf"(?:网上|朋友圈|抖音|快手|群里)[^，,。 ]{{0,4}}发(?:视频|图片|照片)说|{_ABROAD_ZH}|"                                                              # tests
     r"预计.{0,12}(?:影响|登陆|来袭|到达|抵达|降雨|降水|强降|过境|出现)|预报|发布.{0,8}预警|预警信号|"
     r"将(?:于|在)?.{0,10}(?:影响|登陆|过境)|可能(?:出现|发生|引发|造成)|"
     r"会议(?!室|中心)|开会(?!的)|例会|总结会|调度会|视频会|召开|"                    # meetings
@@ -67,9 +80,8 @@ _CHATTER_ZH = fastre.compile(
     # mourning, crowds "exploding", fraud warnings, pennants of thanks, refunds, inventories, filming
     r"沉痛悼念|一路走好|悼念|(?:人|客流)?多到(?:爆炸|爆了)|谨防[^，,。]{0,6}诈骗|锦旗|原路退票|(?:装备|物资)清点|清点结果|"
     r"(?:其实|原来|只|就)是(?:在)?拍(?:短)?视频|"  # (not 我们在拍视频的时候 看见有人落水了)
-    # another province, named with what makes it one (甘肃临夏州, 河南某地; not 河南路)
-    r"(?:甘肃|河南|河北|江苏|浙江|安徽|福建|江西|湖北|湖南|广东|广西|海南|四川|贵州|云南|陕西|山西|青海|宁夏|新疆|西藏|"
-    r"内蒙古?|辽宁|吉林|黑龙江|重庆)(?:省|某地|某|[\u4e00-\u9fff]{1,3}(?:市|州|地区))|"
+    # another province (甘肃临夏州, 河南某地; not 河南路)
+    rf"{_OTHER_PROVINCE_ZH}|"
     # a period's tally (今年汛期全市共处置堤防险情17处); a live report's 现场共处置险情3处 is no tally
     r"(?:今年|本年|全年|汛期|入汛|本月|上月|本周|上周|上半年|下半年|以来)[^。]{0,12}共(?:处置|处理|出警|接警|排查|发现)[^，,。]{0,10}[0-9]+(?:起|处|次)|[蓝黄橙红]色预警|寻(?:狗|猫)|(?:猫|狗|狗狗|猫咪|宠物)(?:丢了|走丢了|跑丢了|跑了|不见了)"
     # hyperbole and games: 快被作业压死了, 累死了, 队友全挂了; things (not people) dropped in water
@@ -492,7 +504,7 @@ _TOPIC_AFTER = re.compile(
 
 # …and one of these before it denies it: 暂未泄漏, 未发现明火, no leak, not on fire.
 _DENIED_BEFORE = re.compile(
-    r"(?:(?:未|没|没有|无|暂无|尚未|暂未|并未|未发现|没发现)(?:发生|出现)?|\bno|\bnot|\bwithout|\bno sign of)\s*$|"
+    r"(?:(?:未|没|没有|无|暂无|尚未|暂未|并未|未发现|没发现)(?:发生|出现|检测到|检出)?|\bno|\bnot|\bwithout|\bno sign of)\s*$|"
     # near misses: what nearly happened did not (差点晕倒, 险些摔倒, nearly drowned, almost died);
     # only right before the word (险些被车撞 still reads as a crash). "Almost 30 cars crashed" is
     # a number told roughly, not a near miss.
@@ -516,6 +528,16 @@ def _names_event(pattern: re.Pattern[str], text: str) -> bool:
             return True
         m = pattern.search(text, m.end())
     return False
+
+
+def found_nothing(text: str) -> bool:
+    """An inspection's all-clear: 暂未发现泄漏, 未检测到有毒气体, no sign of a leak."""
+    return bool(_FOUND_NOTHING.search(text))
+
+
+def news_from_afar(text: str) -> bool:
+    """A forward that opens on abroad or another province (转发：日本北海道发生7级地震): certain chatter."""
+    return bool(_NEWS_FROM_AFAR.match(text))
 
 
 def incident_type(text: str, zh: bool, en: bool) -> str | None:

@@ -307,6 +307,8 @@ def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
     if not assume_report and cjk == 0 and latin < 2:
         return _not_a_report(language)  # emoji, digits, junk: nothing to read, not even for triage
     if veto == classify.HARD:
+        if classify.news_from_afar(low):
+            return _not_a_report(language)  # a forward of news from abroad: no person need look
         return _vetoed(low, language)
 
     telling = classify.drop_similes(classify.drop_questions(low))  # evidence must come from statements
@@ -344,7 +346,9 @@ def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
         # rather than left waiting for a person to press Register (see REGISTER_ABOVE).
         # Not where part of it was a question: asking about a fire is not reporting one, and
         # the model, which reads n-grams, cannot tell the two apart.
-        read_by_model = probability > REGISTER_ABOVE and not training and classify.drop_questions(low) == low
+        # Nor an inspection that found nothing (暂未发现泄漏): the model reads the word, not the denial.
+        read_by_model = (probability > REGISTER_ABOVE and not training and classify.drop_questions(low) == low
+                         and not classify.found_nothing(telling))
         if not read_by_model:
             if family is None and classify.sounds_like_an_event(telling, location is not None):
                 return _not_a_report(language, sure=UNSURE)
