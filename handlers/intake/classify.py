@@ -94,7 +94,11 @@ _CHATTER_ZH = fastre.compile(
     r"快(?:要)?被.{0,6}(?:累|烦|气|逼|折磨|压|吵|热|冻|晒|笑|撑)死|游戏里|打游戏|玩游戏|队友(?:全|都)?(?:挂|死|没)了|开黑|"
     r"(?:手机|钥匙|钱包|眼镜|耳机|帽子|鞋)[^，,。 ]{0,3}(?:掉|落)(?:进|到)?(?:水|河|海|湖|池)里|"
     # adverts (户外急救包团购 59元一套 需要的私聊我) and the news (看到新闻 台中一台机车…)
-    r"团购|私聊我|需要的私聊|包邮|[0-9]+元一(?:套|盒|件|箱|瓶|份)|看到新闻|新闻(?:说|报道|上说)"
+    r"团购|私聊我|需要的私聊|包邮|[0-9]+元一(?:套|盒|件|箱|瓶|份)|看到新闻|新闻(?:说|报道|上说)|"
+    # logs and checks (检测记录, AED月检, 运转正常, 均未超限), a hotline's callback, planned
+    # outages for maintenance, a list of supplies wanted
+    r"检测记录|巡检记录|点检记录|[月周]检[:：]|运转正常|运行正常|(?:均|都)未超(?:限|标)|回访[:：]|"
+    r"(?:停水|停电|停气|停暖)(?:检修|维修)|计划停(?:水|电|气)|需要补充[:：]|物资(?:申请|需求)[:：]"
 )
 # Notices to units and deadlines: chatter as a rule, but an incident report may carry one
 # ("…已做好转移准备", "请各单位注意") — with a hazard named, the centre decides (triage).
@@ -127,7 +131,10 @@ _CHATTER_EN = fastre.compile(
     r"\bi (?:want|would like|wish) (?:to )?complain\b|"
     r"\bin (?:japan|korea|turkey|indonesia|the philippines|nepal|italy|america|the us|the usa|mexico|chile|myanmar|vietnam|thailand|india|pakistan|iran|greece|taiwan)\b|"
     r"\b(?:movie|film|documentary|tv series|novel)\b|\bscenario\b|\bsimulat(?:ed|ion)\b|"
-    r"\b(?:monthly|weekly|daily|annual|yearly|quarterly) (?:summary|stats|report)\b|\bsummary:|"
+    r"\b(?:monthly|weekly|daily|annual|yearly|quarterly) (?:summary|stats|report|figures)\b|\bsummary:|"
+    r"\b(?:alarm|incident|callout) summary\b|"
+    # slang of a good day: the line is on fire today, the sunset was fire 🔥
+    r"\bon fire today\b|\b(?:was|is) (?:straight |pure |literally )?fire\s*🔥|"
     r"\b(?:planned|scheduled) (?:power cuts?|outages?|maintenance|works?)\b|"
     r"\b(?:power cuts?|outages?|maintenance|works?) (?:is |are )?(?:planned|scheduled)\b"
     r"|\bscheduled (?:blasting|maintenance|works?|outages?|power cuts?|tests?|drills?|inspections?)\b|"
