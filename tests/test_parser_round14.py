@@ -200,3 +200,22 @@ def test_logs_checks_callbacks_and_slang_are_chatter(text: str) -> None:
 ])
 def test_reports_beside_the_log_and_slang_words(text: str) -> None:
     assert parse_report(text).is_report
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("一个老太太在菜市场门口滑倒了 腿动不了 起不来", (0, 1, 0, 0)),       # slipped, cannot get up
+    ("小孩从滑梯上摔下来 头磕破了 血止不住 在海滨公园", (0, 1, 0, 0)),       # bleeding that will not stop
+    ("仓库着火了 屋里好像有个老人 在港西镇后疃村", (0, 0, 1, 0)),           # someone maybe still inside
+    ("饭店着火了 里面可能有人 现在还不确定", (0, 0, 0, 0)),                 # …but not when they say they do not know
+    ("水太大了 俺俩爬到房顶上了 在埠柳镇河东村", (0, 0, 2, 0)),             # climbed onto a roof
+    ("巷道顶板掉下来了 老刘给拍里头了 在金岭金矿", (0, 0, 1, 0)),           # pinned in there, in a miner's words
+    ("A 45 y/o woman fell on the pier at Shidao, bleeding from the head", (0, 1, 0, 0)),  # an age, not a count
+    ("Hikers walking down there lost contact in the flash flood", (0, 0, 0, 0)),          # walking down: no fall
+    ("one worker fall down from the scaffold, head have blood", (0, 1, 0, 0)),
+])
+def test_casualty_classes_of_the_train_split(text: str, expected: tuple[int, int, int, int]) -> None:
+    assert counts(text) == expected
+
+
+def test_someone_still_inside_and_not_out_is_one_person() -> None:
+    assert counts("喷漆房着火了 里面还有个工人没出来 在工业园") == (0, 0, 1, 0)
