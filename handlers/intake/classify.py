@@ -95,9 +95,9 @@ _CHATTER_ZH = fastre.compile(
     r"(?:手机|钥匙|钱包|眼镜|耳机|帽子|鞋)[^，,。 ]{0,3}(?:掉|落)(?:进|到)?(?:水|河|海|湖|池)里|"
     # adverts (户外急救包团购 59元一套 需要的私聊我) and the news (看到新闻 台中一台机车…)
     r"团购|私聊我|需要的私聊|包邮|[0-9]+元一(?:套|盒|件|箱|瓶|份)|看到新闻|新闻(?:说|报道|上说)|"
-    # logs and checks (检测记录, AED月检, 运转正常, 均未超限), a hotline's callback, planned
-    # outages for maintenance, a list of supplies wanted
-    r"检测记录|巡检记录|点检记录|[月周]检[:：]|运转正常|运行正常|(?:均|都)未超(?:限|标)|回访[:：]|"
+    # logs and checks (检测记录, AED月检, 均未超限), a hotline's callback, planned outages for
+    # maintenance, a list of supplies wanted. (Not 运行正常: a report says so of what still works.)
+    r"检测记录|巡检记录|点检记录|[月周]检[:：]|(?:均|都)未超(?:限|标)|回访[:：]|"
     r"(?:停水|停电|停气|停暖)(?:检修|维修)|计划停(?:水|电|气)|需要补充[:：]|物资(?:申请|需求)[:：]"
 )
 # Notices to units and deadlines: chatter as a rule, but an incident report may carry one
