@@ -219,3 +219,23 @@ def test_casualty_classes_of_the_train_split(text: str, expected: tuple[int, int
 
 def test_someone_still_inside_and_not_out_is_one_person() -> None:
     assert counts("喷漆房着火了 里面还有个工人没出来 在工业园") == (0, 0, 1, 0)
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("港西镇大桥工地 一个钢筋工从8米高的桥墩上摔下来了 昏迷", "other"),          # a fall from a height at work
+    ("厂房屋顶铺瓦的师傅踩空摔下来了 意识不清 在滕家镇工业园", "other"),
+    ("工地施工升降机吊笼坠落 两名工人受伤 在崖头街道", "other"),
+    ("庙会人太多 发生踩踏 有人晕倒 在赤山", "other"),                         # a crush, whatever state people are in
+    ("浴室热水器漏电 把人电倒了 在荣成职业学院宿舍", "other"),                 # electrocution
+    ("worker touched a live wire in the greenhouse and collapsed, Tengjia", "other"),
+    ("guy fell from the mezzanine in Warehouse 3, not moving", "other"),
+    ("一个小孩掉水湾里了 捞上来了 没有呼吸", "water_rescue"),                   # a pond by another name
+    ("赶海的老人被困在沙坝上了 潮水涨上来了", "water_rescue"),                  # cut off by the tide, not a flood
+    ("我在镆铘岛东边礁石上钓鱼 退路淹了 就我一个", "water_rescue"),
+])
+def test_kinds_of_the_train_split(text: str, kind: str) -> None:
+    assert parse_report(text).type == kind
+
+
+def test_a_childs_fall_at_school_is_still_a_medical_call() -> None:
+    assert parse_report("a student fell down the stairs at Lidao Primary and is not responding").type == "medical"

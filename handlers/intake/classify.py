@@ -261,14 +261,15 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
     ),
     "water_rescue": fastre.compile(
         r"溺水|溺亡|落水|坠海|坠河|坠江|(?:卷|冲|落|掉|跌|滑)入(?:水|河|江|海|湖)中|(?<![要想])跳河|(?<![要想])跳海|翻船|沉船|"
-        r"(?:掉|落|跌|摔|滑|冲|栽|翻)(?:进|入|到)?(?:了)?(?:河|海|江|湖|水|池塘|鱼塘|水塘|水库|水渠|河道)(?:里|中)|(?:掉|落|跌|摔|滑|冲|栽)(?:进|入|到)(?:了)?(?:河|海|江|湖|水|池塘|鱼塘|水塘|水库|水渠|河道)|(?:水|河|海|湖)里.{0,8}扑腾|"
+        r"(?:掉|落|跌|摔|滑|冲|栽|翻)(?:进|入|到)?(?:了)?(?:河|海|江|湖|水|池塘|鱼塘|水塘|水库|水渠|河道|水湾|水坑|河沟|水沟)(?:里|中)|(?:掉|落|跌|摔|滑|冲|栽)(?:进|入|到)(?:了)?(?:河|海|江|湖|水|池塘|鱼塘|水塘|水库|水渠|河道)|(?:水|河|海|湖)里.{0,8}扑腾|"
         rf"(?:进水|漏水).{{0,12}}渔(?:运)?[0-9]{{3,}}|{_VESSEL_ZH}.{{0,30}}(?:翻了|侧翻|倾覆|沉没|下沉|沉了|抛锚|发动机.{{0,2}}坏|机器坏|熄火|进水|漏水|碰撞|相撞|撞上|撞到|搁浅|遇险|失去动力|失联|翻|漂航|走锚|触礁|冻住|被冰|冰(?:挤|困|封)住)|"
         r"(?:河|江|湖|海|水库|水塘|水)里?(?:漂着|漂浮|有(?:个)?人)|浮尸|"
         # someone carried down by the water (上游漂下来一个人, 冲下来个人)
         r"(?:漂|冲)下来(?:了)?(?:一个|个|俩|两个)?人|疑似(?:下水|落水|溺水|跳(?:河|海|江|湖|水库))|"
         r"(?:礁石|沙洲|滩涂|江心|河心|孤岛|海边|海滩|河滩|江滩|河中间|河中央|江中间).{0,10}(?:困|涨潮|海水.{0,4}涨)|困.{0,4}(?:河心|江心|河滩|江滩|河中间|沙洲)|"
         r"(?:水库|河|江|湖|海|池塘|水塘|鱼塘)(?:边|里|旁)[^。]{0,12}(?:未归|没回来|不见了|失踪|找不到|找不着)|"
-        r"(?:涨潮|潮水|海水|水(?:还在|一直|越来越)?涨).{0,30}(?:回不去|回不来|上不了岸|下不来)|(?:礁石|礁盘|沙洲|滩涂|小岛)上?\s?(?:了)?\s?(?:回不去|回不来|上不了岸)|"
+        r"(?:涨潮|潮水|海水|水(?:还在|一直|越来越)?涨).{0,30}(?:回不去|回不来|上不了岸|下不来)|(?:礁石|礁盘|沙洲|沙坝|滩涂|小岛)上?\s?(?:了)?\s?(?:回不去|回不来|上不了岸)|"
+        r"困在(?:了)?[^，,。]{0,6}(?:礁石|礁盘|沙洲|沙坝|滩涂)|退路(?:被|已经|都)?(?:淹|断)|"
         r"离岸流|卷入海|被浪|被(?:水|浪|海水|河水)?冲(?:到深水|出去|远了|走了)|冲到深水区|涨潮.{0,6}困|困.{0,8}涨潮|潮水.{0,6}困|海上搜救|水上搜救|冲离岸边|被冲离|卷走|"
         r"救生员.{0,8}(?:施救|下水|搜救|救援)|下水(?:施救|救人|搜救)|出海[^。]{0,12}(?:未归|没回来|不归|失联|联系不上|打不通)"
         r"|掉(?:进)?(?:海|河|水|湖|池塘|冰窟窿)里|(?:掉|落|跌|摔|滑|冲|栽|开)(?:进|入|到)了?\s*(?:the\s+)?(?:harbou?r|river|sea|lake|water|canal|reservoir|pond)\b|落海|冰窟窿|困.{0,4}(?:礁石|沙洲|滩涂)|游泳.{0,10}(?:抽筋|沉下|没上来|不见)|(?:游泳|游出去|游远|下河|下水|玩水|戏水)[^。]{0,16}(?:少了(?:一|两|俩)个|不见了|没回来|没影了|没上来)|抱着(?:桥墩|树|木头|礁石)|赶海.{0,10}(?:困|围)|"
@@ -313,6 +314,9 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
     # from a scaffold: checked before the collapse words (脚手架…坠落).
     "other_strong": fastre.compile(
         r"(?<![石物块砖瓦])从.{0,10}(?:楼|层|窗户?|阳台|楼顶|屋顶|房顶|树上?|梯子?|脚手架|鹰架|高处|吊篮|船舱|舱|平台|车斗|货堆).{0,3}(?:掉|摔|坠|跌|落)(?:下|落|了)|高处坠落|"
+        # a fall from any height told with it (从12米高的盖梁上摔下来), a missed step, a hoist cage that fell
+        r"(?<![石物块砖瓦])从[^，,。]{0,6}[0-9一二三四五六七八九十几]+米高[^，,。]{0,8}(?:掉|摔|坠|跌|落)|踩空(?:了)?[^，,。]{0,3}(?:摔|坠|跌)(?:下|了)|"
+        r"(?:升降机|吊笼|施工电梯)[^，,。]{0,12}坠落|(?:拥挤)?踩踏(?!事故(?:调查|警示|案例))|漏电[^，,。]{0,8}(?:电|倒)|"
         # people down a cliff or ravine; animals that gore, kick or bite
         r"(?:跌|摔|掉|滚|坠)(?:下|落)(?:了)?(?:山崖|悬崖|山沟|山涧|沟底|崖)|"
         r"(?:牛|马|驴|骡子|猪|羊|狗|犬)[^，,。 ]{0,2}(?:顶|踢|咬|拱|撞)(?:了|伤|着|到|倒|他|她|人)|(?:马|牛|驴|骡子)(?:受惊|惊了|毛了)|(?<![要想])跳楼(?!.{0,3}(?:价|甩卖))|坠楼|"
@@ -460,7 +464,9 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\bswallowed\b|\b(?:took|taken|ate) (?:too many|a lot of|some|all (?:the|her|his|my)) (?:pills|tablets|sleeping pills|medicine)\b|\b(?:not|won'?t|isn'?t|doesn'?t|can'?t) wak(?:e|ing) up\b",
     ),
     "other_strong": fastre.compile(
-        r"\bfell (?:from|off) (?:the |a |an )?(?:\w+ ){0,2}(?:roof|ladder|scaffold\w*|balcony|window|tree)|"
+        r"\bfell (?:from|off) (?:the |a |an )?(?:\w+ ){0,2}(?:roof|ladder|scaffold\w*|balcony|window|tree|mezzanine|platform|hatch|crane|loft)|"
+        r"\b(?:touch|touched|touching) (?:the |an? )?(?:electric|power|live) (?:wire|line|cable)s?\b|"
+        r"\bcrowd crush\b|\bcrush (?:at|in) the crowd\b|\blightning strike\b|"
         r"\belectric(?:al)? shock\b|\belectrocuted\b|\bstruck by lightning\b|\blightning (?:struck|hit)\b|"
         r"\btrees? (?:came down|fell|has fallen|was blown down|blown over|down) on\b|"
         r"\bgored\b|\b(?:kicked|trampled|attacked|charged) by (?:a |an |the )?(?:bull|cow|horse|ox|buffalo|boar|dog)s?\b"
@@ -562,9 +568,14 @@ _LEAK_CAUGHT_FIRE = fastre.compile(
     r"\b(?:leak|spill)\w*\b(?:(?!\b(?:no|not|never|without)\b)[^.!?]){0,30}\b(?:caught fire|ignited|exploded|explosion|on fire)\b"
 )
 _CUT_OFF_BY_THE_TIDE = fastre.compile(
-    r"(?:涨潮|潮水|海水).{0,30}(?:回不去|回不来|上不了岸)|(?:礁石|礁盘|沙洲|滩涂|小岛)上?\s?(?:了)?\s?(?:回不去|回不来|上不了岸|困)"
+    r"(?:涨潮|潮水|海水).{0,30}(?:回不去|回不来|上不了岸)|(?:礁石|礁盘|沙洲|沙坝|滩涂|小岛)上?\s?(?:了)?\s?(?:回不去|回不来|上不了岸|困)|"
+    r"困在(?:了)?[^，,。]{0,6}(?:礁石|礁盘|沙洲|沙坝|滩涂)|退路(?:被|已经|都)?(?:淹|断)"
 )
-_STRUCTURE_FELL = fastre.compile(r"倒塌|坍塌|垮塌|塌了|塌落|\bcollapsed\b|\bgave way\b|\bcaved in\b")
+# (English "collapsed" only of a structure: a worker who collapsed is a person)
+_STRUCTURE_FELL = fastre.compile(
+    r"倒塌|坍塌|垮塌|塌了|塌落|\b(?:scaffold\w*|roof|wall|ceiling|building|structure|stage|platform|crane|shed|bridge|"
+    r"floor|staging|tower)\b[^.!?]{0,20}\bcollapsed\b|\bgave way\b|\bcaved in\b"
+)
 
 # Families whose words also turn up in ordinary talk (a road, a wall, "other"):
 # a type read from them alone is less sure.
