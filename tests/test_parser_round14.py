@@ -239,3 +239,8 @@ def test_kinds_of_the_train_split(text: str, kind: str) -> None:
 
 def test_a_childs_fall_at_school_is_still_a_medical_call() -> None:
     assert parse_report("a student fell down the stairs at Lidao Primary and is not responding").type == "medical"
+
+
+def test_a_tip_to_prevent_a_state_is_no_casualty() -> None:
+    report = parse_report("冬泳队的注意预防失温 下水前多热身")
+    assert not report.is_report and counts("冬泳队的注意预防失温 下水前多热身") == (0, 0, 0, 0)

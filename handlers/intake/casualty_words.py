@@ -174,7 +174,7 @@ ZH_CLAUSE_SEP = fastre.compile(
 # Died after treatment: counted among the injured before.
 ZH_DIED_LATER = re.compile(r"抢救无效|经抢救.{0,4}(?:死亡|身亡)|送医后.{0,6}(?:死亡|身亡|不治|去世)|在医院.{0,4}(?:死亡|去世)")
 # (and near misses: 差点晕倒, 险些被埋 — what nearly happened to someone did not)
-ZH_NEGATION = fastre.compile(r"(?:无(?!法)|没|未|毫无|并无|暂无|不见|防止|以防|谨防|严防|防范|避免|以免|别让|不要让|小心|差点|差一点|险些)[^，,。；;]{0,6}$")
+ZH_NEGATION = fastre.compile(r"(?:无(?!法)|没|未|毫无|并无|暂无|不见|防止|预防|以防|谨防|严防|防范|避免|以免|别让|不要让|小心|差点|差一点|险些)[^，,。；;]{0,6}$")
 
 # --- English --------------------------------------------------------------------------
 
