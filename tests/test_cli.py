@@ -179,3 +179,13 @@ def test_parse_answers_a_live_feed_line_by_line() -> None:
 def test_parse_refuses_a_worker_count_below_one() -> None:
     result = run("parse", "--jobs", "0", "-", stdin="收到\n")
     assert result.returncode == 2 and "must be 1 or more" in result.stderr and result.stdout == ""
+
+
+def test_parse_reads_a_line_far_longer_than_one_read() -> None:
+    """A pasted document of 300,000 characters on one line, with no newline at the end."""
+    text = ("港西镇仓库起火 " + "资料" * 150_000).encode()
+    done = subprocess.run([LIANDONG, "parse", "--jobs", "2", "-"], input="收到\n".encode() + text, capture_output=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    rows = [json.loads(line) for line in done.stdout.decode("utf-8").splitlines()]
+    assert len(rows) == 2 and rows[0]["is_report"] is False and rows[1]["is_report"] is True

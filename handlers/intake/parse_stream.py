@@ -48,17 +48,24 @@ def answer_batch(first_number: int, lines: list[bytes]) -> list[str]:
 def batches(stream: BinaryIO) -> Iterator[list[bytes]]:
     """Whole lines, in batches of what has arrived: a file fills them, a live feed gives one line each."""
     descriptor = stream.fileno()
-    tail = b""
+    pieces: list[bytes] = []  # of a line not yet ended (joined once it ends: a huge line is no quadratic copy)
     while chunk := os.read(descriptor, READ_BYTES):  # whatever is there, without waiting for more
-        lines = (tail + chunk).split(b"\n")
+        pieces.append(chunk)
+        if b"\n" not in chunk:
+            continue
+        lines = b"".join(pieces).split(b"\n")
         tail = lines.pop()
+        pieces = [tail] if tail else []
         for start in range(0, len(lines), BATCH_LINES):
             yield lines[start:start + BATCH_LINES]
-    if tail:
-        yield [tail]  # a last line without its newline is a line all the same
+    if pieces:
+        yield [b"".join(pieces)]  # a last line without its newline is a line all the same
 
 
 def default_workers() -> int:
+    """One a CPU this process may use; one in all where workers cannot be forked."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
