@@ -189,8 +189,8 @@ def _zh_candidate(text: str, start: int, end: int, time_spans: list[tuple[int, i
     if led:  # 山体滑坡致省道S206 K45处道路中断: the place follows the cause
         start = led.end()
     boat = _ZH_BOAT.match(text, start, end)  # 鲁荣渔56108在北纬…: a boat's registration is a subject
-    at = _ZH_AT.search(text, boat.end() if boat else start, min(end, start + _SUBJECT_AT_MOST + 1 + (
-        boat.end() - start if boat else 0)))
+    subject_end = boat.end() if boat else start
+    at = _ZH_AT.search(text, subject_end, min(end, subject_end + _SUBJECT_AT_MOST + 1))
     if at and at.start() - start >= 2 and not ZH_MARKERS.search(text, start, at.start()):
         # 校车在崖头街道观海路…, 游船在天鹅湖中间…: what was there, then where; taken only for a
         # name of two place words, for a lone 公园 or 村道 can be where the caller says next
