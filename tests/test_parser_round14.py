@@ -244,3 +244,7 @@ def test_a_childs_fall_at_school_is_still_a_medical_call() -> None:
 def test_a_tip_to_prevent_a_state_is_no_casualty() -> None:
     report = parse_report("冬泳队的注意预防失温 下水前多热身")
     assert not report.is_report and counts("冬泳队的注意预防失温 下水前多热身") == (0, 0, 0, 0)
+
+
+def test_not_seeing_a_thing_is_nobody_missing() -> None:
+    assert counts("Truck hit the wall at Shidao port, the driver is fine, we do not see any leak") == (0, 0, 0, 0)

@@ -229,7 +229,7 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"(?! (?:my|the|his|her|our|their|a|an|any|calls?|messages?|emails?|texts?|it|them)\b)|wandered off|"
      r"(?:can'?t|cannot|could not|couldn'?t) find (?:our|my|his|her|their) (?:son|daughter|child|kid|boy|girl|baby|"
      r"mum|mom|dad|father|mother|grandma|grandpa|grandmother|grandfather|husband|wife|friend|brother|sister)s?|"
-     r"(?:got|are|were|is|was) lost\b|lost on\b|(?:still )?not (?:yet )?see\b|(?:hasn'?t|has not|haven'?t|have not) been seen|nobody has seen (?:him|her|them)"),
+     r"(?:got|are|were|is|was) lost\b|lost on\b|still not (?:yet )?see\b|not see (?:him|her|them)\b|(?:hasn'?t|has not|haven'?t|have not) been seen|nobody has seen (?:him|her|them)"),
     ("trapped",
      r"trapped|stranded|stuck|pinned|buried|(?:can'?t|cannot|could not|couldn'?t|unable to) (?:leave|get away|get off|go out|walk out)|cut off by (?:the )?(?:rising )?(?:water|floods?|floodwaters?|tide|river|sea)|can't get out|cannot get out|unable to get out|still inside|"
      r"still in there|inside still|still down there|can't climb out|cannot climb out|unable to climb out|"
