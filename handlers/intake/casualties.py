@@ -474,7 +474,7 @@ def _zh_kind(m: re.Match[str], text: str) -> str | None:
     """The kind a predicate states, where the place changes it: who has not come up from a
     pit, a well or a tank (仨工人下污水井 都没上来) is down there, trapped, not swept away."""
     kind = m.lastgroup or "injured"
-    if w.ZH_CUT_OFF.fullmatch(m.group()) and not w.ZH_TIDE.search(text):
+    if m.group() in w.ZH_CUT_OFF and not w.ZH_TIDE.search(text):
         return None  # 他今天回不来了: away, not cut off
     if _FIELD_LABEL.match(text, m.end()):
         return None  # 伤亡：…, 人员伤亡情况：暂无 — the heading of a field in a formatted report, not a state

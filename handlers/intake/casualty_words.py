@@ -39,6 +39,9 @@ ZH_PERSON = (
 )
 ZH_PERSON_RE = fastre.compile(ZH_PERSON)
 
+# Cannot get back: trapped only with the water in the message (潮水, 涨潮, 路淹了; ZH_TIDE below).
+ZH_CUT_OFF = ("回不去", "回不来", "上不了岸")
+
 _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
     ("dead",
      r"死亡|身亡|遇难|丧生|罹难|殒命|(?<![愁累饿热笑气吓急烦困忙馋渴美乐闷挤懒齁臭丑冷晒疼痒憋怕想爱恨酸甜辣咸快要])(?<!快.)(?<!要.)(?<!快被.)(?<!要被.)死了|去世|牺牲|不治|无生命体征|没有生命体征|没了呼吸|当场死亡|尸体|遗体|死者|"
@@ -63,7 +66,7 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
      # cut off by the tide: on a reef or a sandbar and cannot get back, or with the water rising
      # (ZH_CUT_OFF: only where the tide or the water is named; not 他今天回不来了 在外地出差)
      r"(?:礁石|礁盘|沙洲|沙滩|滩涂|江心|河心|小岛|岛)上?\s?(?:了)?\s?(?:回不去|回不来|上不了岸|下不来)|"
-     r"回不去|回不来|上不了岸"),
+     + "|".join(ZH_CUT_OFF)),
     ("injured",
      r"受伤|受了伤|伤员|伤者|伤亡|轻伤|重伤|轻微伤|轻微受伤|烧伤|烫伤|灼伤|砸伤|压伤|撞伤|摔伤|跌伤|刺伤|割伤|划伤|擦伤|扭伤|咬伤|"
      r"呛伤|炸伤|冻伤|溅伤|被[^，,。 ]{0,3}溅(?:到|着|了)|骨折|流血|出血|中毒|中暑|昏迷|晕倒|昏倒|晕厥|休克|头晕|呕吐|腹痛|腹泻|胸闷|呼吸困难|抽搐|"
@@ -89,8 +92,6 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
      r"(?:地上|摔倒了?|摔到了|摔了一跤|跌倒了?|倒下了?)\s*(?:就|也|半天)?起不来|(?:滑倒|绊倒|摔倒|跌倒|摔了一跤)[^。]{0,10}(?:爬不起来|起不来|动不了)|血止不住|止不住血|流血不止|(?:喊|叫)(?:他|她)?(?:也)?不(?:答应|应|吭声)|躺在(?:了)?(?:马路|路面|路|血泊|地面)(?:中间|上|边|里)?|"
      r"(?:撞|砸|炸|烫|烧|熏|呛|咬)(?:伤|倒|着|到|了)了?(?=(?:[0-9]{1,3}|[一二两三四五六七八九十]{1,3})[个名位人]|俩|仨)|(?:车|辆)[^，,。]{0,12}把[^，,。 ]{1,10}(?:撞|刮|带|蹭|碰)(?:倒|飞|伤|了)"),
 )
-# Cannot get back is trapped only with the water in the message (潮水, 涨潮, 路淹了).
-ZH_CUT_OFF = re.compile(r"回不去|回不来|上不了岸")
 ZH_TIDE = fastre.compile(r"涨潮|潮水|海水|水(?:还在|一直|越来越)?涨|淹了")
 # Pits, wells, tanks and cellars: who has not come up from one is trapped down there.
 ZH_CONFINED = fastre.compile(r"井|窖|(?:污水|沼气|化粪|粪|清粪|沉淀|蓄水)池|罐|地洞|坑|电梯|轿厢")

@@ -51,7 +51,8 @@ _OTHER_PROVINCE_ZH = (
     r"(?:甘肃|河南|河北|江苏|浙江|安徽|福建|江西|湖北|湖南|广东|广西|海南|四川|贵州|云南|陕西|山西|青海|宁夏|新疆|西藏|"
     r"内蒙古?|辽宁|吉林|黑龙江|重庆)(?:省|某地|某|[\u4e00-\u9fff]{1,3}(?:市|州|地区))"
 )
-_NEWS_FROM_AFAR = re.compile(rf"\W*(?:【转发】|转发|转自|转载|转)[:：]\s*(?:{_ABROAD_ZH}|{_OTHER_PROVINCE_ZH})")
+_NEWS_FROM_AFAR = re.compile(_FORWARD.pattern + rf"\s*(?:{_ABROAD_ZH}|{_OTHER_PROVINCE_ZH})")
+
 # An inspection that found nothing (暂未发现泄漏, 未检测到有毒气体, no sign of a leak): an all-clear.
 _FOUND_NOTHING = fastre.compile(
     r"(?:暂未|尚未|并未|未|没|没有)(?:发现|检测到|检出|见到?)[^，,。；;]{0,6}(?:泄漏|漏气|漏点|明火|烟|火情|火点|异常|险情|渗漏|有毒|气体|积水)|"
