@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 
 from handlers.intake import casualty_words, fastre
+from handlers.intake.boat_words import ZH_REGISTRATION
 from handlers.intake.clock import ClockTime
 
 _I = re.IGNORECASE
@@ -170,7 +171,7 @@ def _zh_score(span: str) -> int:
 _ZH_SITE_AT_END = re.compile(r"(?:施工|检修|作业)?现场(?=\s*$)")
 
 
-_ZH_BOAT = re.compile(r"[\u4e00-\u9fff]{0,3}渔(?:运)?[0-9]{3,6}号?")
+_ZH_BOAT = re.compile(rf"[\u4e00-\u9fff]{{0,3}}{ZH_REGISTRATION}号?")
 
 
 def _zh_candidate(text: str, start: int, end: int, time_spans: list[tuple[int, int]]) -> tuple[int, int] | None:
