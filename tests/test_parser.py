@@ -16,17 +16,13 @@ from handlers.intake import parser as parser_module
 from handlers.intake.numbers import en_to_int, zh_to_int
 from handlers.intake.parser import INCIDENT_TYPES, MAX_CHARS, Casualties, ParsedReport, parse_report
 from handlers.intake.report_model import VETO_DOUBT_ABOVE
+from tests.parser_readings import counts
 
 DEV_FILE = Path(__file__).parents[1].parent / "shared" / "data" / "intake-dev.jsonl"
 BENCH = Path(__file__).parents[1] / "bench" / "intake_accuracy.py"
 KEYS = {"is_report", "type", "location", "time", "casualties", "language", "confidence"}
 COUNT_KEYS = {"dead", "injured", "trapped", "missing"}
 CONFIDENCE_KEYS = {"is_report", "type", "location", "time", "casualties"}
-
-
-def counts(text: str) -> tuple[int, int, int, int]:
-    c = parse_report(text).casualties
-    return c.dead, c.injured, c.trapped, c.missing
 
 
 # --- contract ---------------------------------------------------------------------------

@@ -8,11 +8,7 @@ from __future__ import annotations
 import pytest
 
 from handlers.intake.parser import parse_report
-
-
-def counts(text: str) -> tuple[int, int, int, int]:
-    c = parse_report(text).casualties
-    return c.dead, c.injured, c.trapped, c.missing
+from tests.parser_readings import counts
 
 
 @pytest.mark.parametrize("text", [
@@ -171,9 +167,14 @@ def test_an_inspection_that_found_nothing_is_not_registered_on_the_models_word()
     assert not parse_report("排查完毕 未检测到有毒气体 继续监测").is_report
 
 
-def test_news_from_abroad_is_certain_chatter_but_a_visitor_from_abroad_is_not() -> None:
-    forward = parse_report("转发：韩国釜山一栋大楼起火 多人被困")
-    assert not forward.is_report and not forward.doubtful
+@pytest.mark.parametrize("forward", [
+    # the report model alone would send both to triage: the words are a report's
+    "转发：日本东京一栋公寓起火 1人死亡 多人受伤",
+    "转发：美国加州山火 已致5人死亡",
+])
+def test_news_from_abroad_is_certain_chatter_but_a_visitor_from_abroad_is_not(forward: str) -> None:
+    read = parse_report(forward)
+    assert not read.is_report and not read.doubtful
     visitor = parse_report("日本游客在成山头礁石上落水了 快来人")
     assert visitor.is_report or visitor.doubtful  # not dropped: a person sees it at least
 

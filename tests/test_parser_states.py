@@ -8,11 +8,7 @@ from __future__ import annotations
 import pytest
 
 from handlers.intake.parser import normalise, parse_report
-
-
-def counts(text: str) -> tuple[int, int, int, int]:
-    c = parse_report(text).casualties
-    return c.dead, c.injured, c.trapped, c.missing
+from tests.parser_readings import counts
 
 
 @pytest.mark.parametrize("text, expected", [
