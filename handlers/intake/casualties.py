@@ -317,6 +317,8 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
             if text[count.start:count.end] == "人" and tally.implied.get(p.kind) == 1:
                 return None  # 电工…被电打了 人倒地上了: a bare 人 is the one already told of
             return 1, True
+        if p.kind in tally.stated and text[count.start:count.end].strip() == "both":
+            return None  # "two persons in the water, both hanging onto a float": the same two
         return _with_listed(text, count, mine, later, rules), False
     if p.kind in done:
         return None  # 2人受伤已送医: one figure per clause and kind

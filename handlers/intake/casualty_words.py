@@ -33,6 +33,20 @@ ZH_PERSON = (
     # a colleague called by surname (小刘, as 老王 below), club members, a hand on a boat, a rider
     r"小[王李张刘陈杨赵周吴徐孙朱胡郭何罗郑梁谢宋唐许韩冯邓曹彭曾董袁潘蒋蔡杜叶程苏魏吕丁沈姚卢姜崔钟谭陆汪范贾夏孟秦薛](?![家的庄村屯店镇桥湾沟河岛])|"
     r"钓友|骑友|跑友|小工|潜水的|潜水员|骑士|"
+    # trades, named as the crews, sites and yards name them (叉车工, 司索工, 收费员, 分拣员, 工程师)
+    r"叉车工|船工|养护工|跟车工|司索工|信号工|架子工|钢筋工|木工|瓦工|泥瓦工|油漆工|杂工|力工|厨工|装修工|水电工|电焊工|钳工|"
+    r"技工|普工|临时工|合同工|零工|义工|社工|监工|保洁工|绿化工|养路工|巡道工|调车工|采煤工|掘进工|爆破工|支护工|锅炉工|司炉工|"
+    r"管道工|安装工|包装工|分拣工|质检工|纺织工|机修工|修理工|装配工|搬砖工|"
+    r"饲养员|收费员|分拣员|救生员|保育员|施工员|质检员|测量员|乘务员|列车员|售票员|检票员|巡逻员|网格员|技术员|保安员|调度员|"
+    r"营业员|售货员|话务员|管理员|监护员|信号员|看守员|守林员|巡线员|抄表员|配送员|送餐员|库管员|站务员|引航员|飞行员|安检员|"
+    r"讲解员|教练员|裁判员|运动员|社员|组员|职员|雇员|工程师|技师|律师|医师|药师|教师|讲师|设计师|理发师|按摩师|摄影师|"
+    r"交警|辅警|协警|特警|刑警|巡警|武警|食客|宾客|房客|住客|访客|客人|香客|"
+    r"大姨|阿婆|阿伯|阿公|阿嫲|阿姐|阿哥|醉汉|服务生|保姆|月嫂|护工|学徒|徒弟|实习生|监理|导游|教练|球员|演员|观众|"
+    r"新郎|新娘|伴郎|伴娘|病友|外国人|老外|村医|民兵|村干部|村支书|村长|镇长|队长|班长|组长|工头|包工头|伙计|"
+    r"机手|飞手|水手|舵手|选手|帮手|助手|凶手|"
+    # someone named by what they were doing (搬砖的, 摆摊的, 看热闹的), not a place named so (修车的铺子)
+    r"(?:搬砖|摆摊|看热闹|围观|修车|送水|收废品|捡垃圾|(?:干|搞)装修|看门|看(?:节目|演出)|卖菜|卖水果|扫地|做饭|送货|"
+    r"送(?:快递|外卖)|拉货|打鱼|看船|放牛|种地|打工|值班|巡逻)的(?![铺店摊地厂点房家院棚])|"
     r"女工|男工|工友|民工|帮工|驾驶人|驾乘人员|司乘人员|乘员|路人|邻居|爷爷|奶奶|姥姥|姥爷|小姑娘|姑娘|"
     r"报警人|来电人|求助人|本人|患儿|病例|赶海的|放羊的|干活的|开(?:车|铲车|挖掘机|货车|三轮|拖拉机|叉车|吊车)的|我(?!们|镇|市|区|县|司|院|局|队|街|乡|村|厂|公司|集团|站|所|部|处|科|家|是|在|看|听)|"
     r"老[王李张刘陈杨赵黄周吴徐孙马朱胡林郭何高罗郑梁谢宋唐许韩冯邓曹彭曾田董袁潘于蒋蔡杜叶程苏魏吕丁沈姚卢姜崔钟谭陆汪范金石贾夏方白孟秦江薛](?:头|太太|大爷|大娘|汉)?(?![家的])"
@@ -56,9 +70,12 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
      r"被困|受困|围困|埋了|压了|困住|困在|困于|困了|困着|被卡|卡住了|被夹|夹住|呼救|喊救命|没撤出|未撤出|没能撤出|"
      r"没有撤出|还在里面|仍在里面|没下来|没出来|没逃出|没跑出|被埋|埋压|埋在|被压(?![伤死折断坏])|压在|压住|卡在|卡住|出不来|困人|"
      r"埋进去|埋里面|埋里头|在井下|(?:水|海|河)里(?:扑腾|挣扎)|反锁|锁在(?:车|屋|房)里|停在[^，,。]{0,10}之间|"
-     r"(?:停|卡|悬|挂|吊)在(?:了)?半空|(?<!查)封在|(?:枯井|机井|水井|窨井|井|坑|地洞|下水道|地窖)里(?:头|面|边)?(?=有(?:个)?人)|没能逃出|无法脱身|未能撤离|下不来|出不去|压着|卡里面|卡在里面|卡里头|关在里面|关着|井下还有|还在井下|在里头|在(?:屋顶|车顶|房顶|楼顶|树)上|爬(?:上|到)(?:了)?(?:车顶|房顶|屋顶|楼顶|树上)|[拍堵](?:在)?里(?:头|面|边)|(?:里面|里头|屋里|楼里|车里|房里)(?:好像|可能|应该|估计|还)有(?:个|一个)?(?=老人|小孩|孩子|老太太|老头|大爷|工人|住户|婴儿)(?![^，,。]{0,12}(?:不确定|不清楚|不知道|没出来|出不来|没逃出|被困|困在|下不来))|掉冰窟窿|抱着桥墩|被潮水围|围住了|"
+     r"(?:停|卡|悬|挂|吊)在(?:了)?半空|(?<!查)封在|(?:枯井|机井|水井|窨井|井|坑|地洞|下水道|地窖)里(?:头|面|边)?(?=有(?:个)?人)|没能逃出|无法脱身|未能撤离|下不来|出不去|压着|卡里面|卡在里面|卡里头|关在里面|关着|井下还有|还在井下|在里头|在(?:屋顶|车顶|房顶|楼顶|树)上|爬(?:上|到)(?:了)?(?:车顶|房顶|屋顶|楼顶|树上)|[拍堵](?:在)?里(?:头|面|边)|(?:里面|里头|屋里|楼里|车里|房里)(?:好像|可能|应该|估计|还)有(?:个|一个)?(?=老人|小孩|孩子|老太太|老头|大爷|工人|住户|婴儿)(?![^，,。]{0,12}(?:不确定|不清楚|不知道|没出来|出不来|没逃出|被困|困在|下不来|没(?:有)?(?:被)?[抬拉救弄拽背抱扒挖捞]出来))|掉冰窟窿|抱着桥墩|被潮水围|围住了|"
      # held where they are: 扣在车底下, 困在房顶, 抱着浮标, 被水围住
-     r"扣(?:在|到)?.{0,3}(?:底下|下面)|扣住|被水围|掉(?:进|到|下)?了?(?:枯井|机井|水井|窨井|井|坑|地洞|洞|下水道)(?:里|中|内|下)|抱着(?:树|木头|浮标|泡沫|救生圈|礁石|电线杆|漂浮物|艇|船|船底|轮胎)|吞进去|陷进去|陷在|被关在|逃不出|跑不出|上不来|"
+     r"扣(?:在|到)?.{0,3}(?:底下|下面)|扣住|被水围|"
+     # not yet got out (还没弄出来, 没抬出来), still buried, still in the pit, holding on, banging on the glass
+     r"没(?:有)?(?:被)?(?:抬|拉|救|弄|拽|背|抱|扒|挖|捞)出来|埋着|(?:仍|还)在[池井罐洞坑窖舱](?:内|里|中|下)|"
+     r"抓着(?:树|树枝|缆绳|绳子|栏杆|船帮|船|礁石)(?![^，,。]{0,6}(?:上岸|上来|爬上|出来|游回))|拍(?:打)?(?:车)?窗(?:户|玻璃)?|在扑腾|掉(?:进|到|下)?了?(?:枯井|机井|水井|窨井|井|坑|地洞|洞|下水道)(?:里|中|内|下)|抱着(?:树|木头|浮标|泡沫|救生圈|礁石|电线杆|漂浮物|艇|船|船底|轮胎)|吞进去|陷进去|陷在|被关在|逃不出|跑不出|上不来|"
      r"在(?:房顶|楼顶|屋顶|车顶|树上)(?:上)?(?:等|喊|呼)|在[棚屋房车楼井洞坑窖](?:里头|里面|里边)|"
      # pinned under what fell (压底下了, 压着他呢), not got out (拉不出来), still down there (还在下面)
      r"压(?:在)?(?:底下|下面|下边|下头)|压(?:着)?(?=[他她](?:了|呢|啦))|(?:拉|救|弄|抬|拽)不出来|"
@@ -208,7 +225,12 @@ _EN_SINGULAR = (
     r"grandad|granddad|granny|technician|electrician|mechanic|engineer|welder|fireman|lifeguard|guest|staff member|"
     r"kayaker|paddler|rafter|boater|skier|snowboarder|jogger|runner|walker|hunter|biker|camper|trekker|male|female|"
     r"stevedore|docker|dock worker|labou?rer|sailor|seafarer|porter|cleaner|janitor|caretaker|watchman|fitter|rigger|"
-    r"crane driver|forklift driver|contractor|apprentice|intern"
+    r"crane driver|forklift driver|contractor|apprentice|intern|"
+    # the crews, yards, courts and stages a report comes from (a steward, the oiler, one picker)
+    r"steward|stewardess|cadet|oiler|bosun|boatswain|picker|packer|player|spectator|athlete|referee|courier|cashier|"
+    r"clerk|waiter|waitress|chef|visitor|tenant|pilot|instructor|coach|trainee|policeman|policewoman|inmate|prisoner|"
+    r"dancer|singer|performer|skater|golfer|farmhand|herder|shepherd|gardener|plumber|painter|builder|carpenter|"
+    r"bricklayer|scaffolder|roofer|attendant|receptionist|housekeeper|maid|nanny|babysitter|caregiver|carer|midwife"
 )
 # One person named without a number: "a cyclist knocked down" is 1; "old people stuck" is unknown.
 EN_ONE_PERSON = fastre.compile(rf"\b(?:{_EN_SINGULAR})\b")
@@ -244,7 +266,11 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      # cut off by the tide or the waves: on the rock, cannot get back to shore, swam out and cannot come back
      r"on the rock|(?:can'?t|cannot|can not|could not|couldn'?t|unable to) (?:go|get|come|swim|walk) back to (?:the )?(?:shore|beach|land|coast|boat)|"
      r"(?:was|were|is|are|get|got) trap|(?:can'?t|cannot|can not|could not|couldn'?t) come out|"
-     r"(?:swim|swims|swam|swimming)(?: out| off| away)? and (?:can'?t|cannot|can not|could not|couldn'?t) (?:come|get|swim) back"),
+     r"(?:swim|swims|swam|swimming)(?: out| off| away)? and (?:can'?t|cannot|can not|could not|couldn'?t) (?:come|get|swim) back|"
+     # held where they are: hanging onto a buoy, banging on the door, shouting from the bottom,
+     # lost on the hill or blown out to sea with no way back
+     r"hanging on(?:to)?|locked inside|banging on the (?:door|window|glass|hatch)|shouting from (?:the )?(?:bottom|inside|down there|below)|"
+     r"(?:can'?t|cannot|can not|could not|couldn'?t|unable to) (?:find (?:their|our|his|her|my) way|paddle|row) back"),
     ("injured",
      r"injur(?:ed|ies|y)|hurt|wounded|burns|burned|burnt|cuts|bruises|hospitali[sz]ed|taken to hospital|"
      r"sent to hospital|sick|ill|unconscious|collapsed|poisoned|(?:food |gas |carbon monoxide |co |chemical )?poisoning|splashed|irritation|casualt(?:y|ies)|bleeding|fractures?|"
@@ -271,7 +297,10 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      # sleep not wake up
      r"(?:was|were|is|are|got|get) (?:burn|injure|wound)|(?:go|goes|went|send|sent) (?:to )?hospital|"
      r"(?:much|lots of|a lot of) blood|blood (?:very much|very many|everywhere|all over)|"
-     r"not wake(?: up)?|(?:can'?t|cannot|could not|couldn'?t) wake (?:him|her|them|up)"),
+     r"not wake(?: up)?|(?:can'?t|cannot|could not|couldn'?t) wake (?:him|her|them|up)|"
+     # hurt told by the blow or the body: hit his head, a cut face, knocked flat, hypothermic, feels faint
+     r"(?:hit|banged|bumped|struck|cracked) (?:his|her|their|my) head|(?:a )?cut (?:face|head|hand|arm|leg|lip)|"
+     r"knocked (?:over|flat|out|unconscious)|hypothermi(?:c|a)|(?:feels?|felt|feeling) faint|lacerations?|heat exhaustion"),
 )
 EN_PRED = fastre.compile(r"\b(?:" + "|".join(f"(?P<{k}>{p})" for k, p in _EN_PREDICATES) + r")\b")
 # Predicates that name a part of the injured: "2 seriously", "6 hospitalised".

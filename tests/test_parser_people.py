@@ -1,0 +1,74 @@
+"""Intake parser: people named by their trade or by what they were doing, states of being
+held where one is, and "both" said of people already counted.
+
+Hand-written phrasings (none is a corpus line), so that a later change that undoes a rule
+is caught here, not only as a figure in bench/intake_accuracy.py."""
+from __future__ import annotations
+
+import pytest
+
+from handlers.intake.parser import parse_report
+from tests.parser_readings import counts
+
+
+@pytest.mark.parametrize("text, expected", [
+    # trades as sites, yards and crews name them
+    ("港区3号堆场 一个叉车工被货物砸伤了", (0, 1, 0, 0)),
+    ("高速收费站 收费员被飞溅的玻璃划伤", (0, 1, 0, 0)),
+    ("吊装作业时司索工被钢梁夹住了", (0, 0, 1, 0)),
+    ("养殖场饲养员被公牛顶伤 在后院", (0, 1, 0, 0)),
+    ("隧道里一名测量员和一名技术员中毒晕倒", (0, 2, 0, 0)),
+    ("收割机翻了 机手压在底下", (0, 0, 1, 0)),
+    # named by what they were doing, or by who they are to the place
+    ("菜市场门口雨棚塌了 砸着一个摆摊的", (0, 1, 0, 0)),
+    ("宾馆三楼 两个客人一氧化碳中毒 叫不醒", (0, 2, 0, 0)),
+    ("路边两个醉汉打架 一个醉汉头上挂彩了", (0, 1, 0, 0)),
+    # holding on, banging on the glass, not yet got out, still in the pit, still buried
+    ("河里有个人在扑腾 快不行了", (0, 0, 1, 0)),
+    ("码头边一个小伙子掉水里了 抓着缆绳呢", (0, 0, 1, 0)),
+    ("车掉进水塘了 里面有人在拍窗户", (0, 0, 1, 0)),
+    ("平房着火了 瘫在床上的老人没抬出来", (0, 0, 1, 0)),
+    ("平房着火了 屋里还有个老人没抬出来", (0, 0, 1, 0)),  # one person, said twice
+    ("沼气池里下去两个人 一人已救出 一人仍在池内", (0, 0, 1, 0)),
+    ("围墙倒了 扒出来一个 还有俩埋着", (0, 0, 2, 0)),
+])
+def test_chinese_people_and_states(text: str, expected: tuple[int, int, int, int]) -> None:
+    assert counts(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("one packer collapsed on the loading dock at the logistics park", (0, 1, 0, 0)),
+    ("Steward slipped on deck 5 and hit his head", (0, 1, 0, 0)),
+    ("A spectator knocked over by the falling banner at the stadium", (0, 1, 0, 0)),
+    ("Swimmer pulled out at the south beach, hypothermic", (0, 1, 0, 0)),
+    ("Freezer door jammed at the cold store, 2 guys locked inside", (0, 0, 2, 0)),
+    ("A cyclist went off the embankment on Harbour Road, shouting from below", (0, 0, 1, 0)),
+    ("Two kayakers at the cove, wind too strong, they cannot paddle back", (0, 0, 2, 0)),
+    # "both" is the two already counted, not two more
+    ("Two persons in the water by the pier, both clinging to a buoy", (0, 0, 2, 0)),
+    ("A boy swept off the pier is hanging onto a buoy", (0, 0, 1, 0)),
+    ("Two men trapped in the lift, both injured", (0, 2, 2, 0)),
+])
+def test_english_people_and_states(text: str, expected: tuple[int, int, int, int]) -> None:
+    assert counts(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("化工厂起火 3人受伤", (0, 3, 0, 0)),        # 化工 is no worker
+    ("施工时2人受伤", (0, 2, 0, 0)),             # nor is 施工
+    ("紧急动员 消防员3人受伤", (0, 3, 0, 0)),     # nor 动员
+])
+def test_the_work_itself_is_no_person(text: str, expected: tuple[int, int, int, int]) -> None:
+    assert counts(text) == expected
+
+
+@pytest.mark.parametrize("text, place", [
+    ("石岛动物园3号熊舍饲养员清扫时被黑熊抓伤", "石岛动物园3号熊舍"),
+    ("东山那个修车的铺子着火了", "东山那个修车的铺子"),
+])
+def test_a_person_ends_the_place_and_a_trade_before_a_shop_does_not(text: str, place: str) -> None:
+    assert parse_report(text).location == place
+
+
+def test_people_who_got_ashore_holding_a_rope_are_not_held() -> None:
+    assert counts("漂流的筏子翻了 3个人抓着绳子上岸了 一个小伙子被冲走") == (0, 0, 0, 1)
