@@ -31,6 +31,12 @@ from tests.parser_readings import counts
     ("平房着火了 屋里还有个老人没抬出来", (0, 0, 1, 0)),  # one person, said twice
     ("沼气池里下去两个人 一人已救出 一人仍在池内", (0, 0, 1, 0)),
     ("围墙倒了 扒出来一个 还有俩埋着", (0, 0, 2, 0)),
+    # hurt told by the claw, the blister, the gash, the lump, the blood
+    ("动物园熊舍 饲养员被熊抓伤手臂", (0, 1, 0, 0)),
+    ("仓库里一桶液体漏了 俩搬运工手上起泡了", (0, 2, 0, 0)),
+    ("一个装卸工从月台上摔下去 后脑勺磕地上 流了不少血", (0, 1, 0, 0)),
+    ("切割机打到一个工人 腿上划了一个大口子", (0, 1, 0, 0)),
+    ("狗把一个放学的孩子咬了 腿上咬了好几口", (0, 1, 0, 0)),
 ])
 def test_chinese_people_and_states(text: str, expected: tuple[int, int, int, int]) -> None:
     assert counts(text) == expected
