@@ -78,3 +78,30 @@ def test_a_person_ends_the_place_and_a_trade_before_a_shop_does_not(text: str, p
 
 def test_people_who_got_ashore_holding_a_rope_are_not_held() -> None:
     assert counts("漂流的筏子翻了 3个人抓着绳子上岸了 一个小伙子被冲走") == (0, 0, 0, 1)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # out of sight in the water; a headcount one short; separated; not known to be out
+    ("有人从栈桥上掉下去了 现在水面上啥也看不见", (0, 0, 0, 1)),
+    ("春游清点少了个孩子 老师们在找", (0, 0, 0, 1)),
+    ("一名8岁男孩在海滨公园和家人走散", (0, 0, 0, 1)),
+    ("车间人员撤到集合点，清点少1人", (0, 0, 0, 1)),
+    ("山上着火了 有个老汉在里面放羊 不知道出来没有", (0, 0, 0, 1)),
+    # in smoke, "I can see nothing" is the caller's view
+    ("仓库着火了 烟太大 什么都看不见了 里面有2人被困", (0, 0, 2, 0)),
+    ("MAN OVERBOARD - MV Blue Star - 3 nm south of the port", (0, 0, 0, 1)),
+    ("Tug reports a man overboard from the barge", (0, 0, 0, 1)),
+    ("My brother went fishing at the pier and hasnt come back", (0, 0, 0, 1)),
+    ("A kayaker was last seen near the lighthouse at 5pm", (0, 0, 0, 1)),
+    ("a car went into the canal, driver not seen", (0, 0, 0, 1)),
+])
+def test_missing(text: str, expected: tuple[int, int, int, int]) -> None:
+    assert counts(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Reminder: man overboard drill on deck 3 at 10:00",
+    "Weekly safety talk: what to do if you see a man overboard",
+])
+def test_man_overboard_as_a_topic_counts_nobody(text: str) -> None:
+    assert counts(text) == (0, 0, 0, 0)

@@ -332,7 +332,7 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
     if p.kind in tally.stated or w.HOW_MANY_UNKNOWN.search(text, p.end, p.end + 16):
         return None  # …有咳嗽症状，人数待统计: people, but no figure
     if p.kind == "missing" and text.startswith("少了", p.start):
-        return {"一": 1, "两": 2, "俩": 2, "三": 3}[text[p.start + 2]], False  # 游泳的少了一个: one fewer came back
+        return {"两": 2, "俩": 2, "三": 3}.get(text[p.start + 2], 1), False  # 游泳的少了一个 / 少了个孩子: one fewer
     if p.kind == "dead" and _A_BODY.fullmatch(text, p.start, p.end):
         return 1, True  # 死者身份已确认 / the body was recovered: the dead one, named by the word
     if p.kind == "trapped" and (rules.lift.search(before) or text.startswith("困人", p.start)):
@@ -478,6 +478,8 @@ def _zh_kind(m: re.Match[str], text: str) -> str | None:
     kind = m.lastgroup or "injured"
     if m.group() in w.ZH_CUT_OFF and not w.ZH_TIDE.search(text):
         return None  # 他今天回不来了: away, not cut off
+    if kind == "missing" and w.ZH_OUT_OF_SIGHT.search(m.group()) and not w.ZH_WATER.search(text):
+        return None  # 烟太大 什么都看不见了: the caller's view, not someone gone
     if _FIELD_LABEL.match(text, m.end()):
         return None  # 伤亡：…, 人员伤亡情况：暂无 — the heading of a field in a formatted report, not a state
     if _ANIMAL_BEFORE.search(text, max(0, m.start() - 6), m.start()) and not _BITES.match(m.group()):

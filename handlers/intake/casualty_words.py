@@ -65,7 +65,11 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
      r"(?<!快)(?<!要)(?<!快被)(?<!要被)(?:烧|淹|砸|撞|压|摔|炸|电|冻|闷|呛|熏|毒|轧|碾)死|没了气|断气|断了气|咽气|当场(?:就)?没了|当场(?:就)?不行了|没(?:能)?(?:抢)?救过来"),
     ("missing",
      r"失联|失踪|走失|生死不明|下落不明|失去联系|联系不上|(?:尚|仍|还)?未(?:能)?联系上|找不到|不见了|未找到|没找到|没有找到|"
-     r"没上来|(?:搜寻|寻找|搜|找)[^，,。]{0,8}(?:未见|不见|没见)(?:人|踪影)|(?:还|仍|至今)(?:没|没有|未)(?:被)?(?:捞|救|拉|打捞)(?:上来|起来|出来|到)|冲走|冲跑|卷走|找不着|(?:仍|还|正)在(?:搜寻|寻找|找)|少了(?:一|两|俩|三)个|一宿没回|没回来|迷路|没拉上来|没联系上|联系不到|没找着|没捞着|不知去向|走丢|未归|(?:还|一直|至今|到现在|一宿|一夜|一晚上?|放学后?|出去后?)(?:都)?(?:没|没有|未)回家(?!吃|睡|拿)|一直没看见|没(?:再)?(?:露头|冒头|浮上来|露出来)|不见踪影|没了踪影|没影了"),
+     r"没上来|(?:搜寻|寻找|搜|找)[^，,。]{0,8}(?:未见|不见|没见)(?:人|踪影)|(?:还|仍|至今)(?:没|没有|未)(?:被)?(?:捞|救|拉|打捞)(?:上来|起来|出来|到)|冲走|冲跑|卷走|找不着|(?:仍|还|正)在(?:搜寻|寻找|找)|少了(?:一|两|俩|三)?个|一宿没回|没回来|迷路|没拉上来|没联系上|联系不到|没找着|没捞着|不知去向|走丢|未归|(?:还|一直|至今|到现在|一宿|一夜|一晚上?|放学后?|出去后?)(?:都)?(?:没|没有|未)回家(?!吃|睡|拿)|一直没看见|没(?:再)?(?:露头|冒头|浮上来|露出来)|不见踪影|没了踪影|没影了|"
+     # out of sight in the water (ZH_OUT_OF_SIGHT: only where the water is named), a headcount one
+     # short, separated from the family, not known to be out of the fire
+     r"(?:已经|现在|再也)看不见(?:人)?了|看不见人了|(?:啥|什么)(?:也|都)看不见|(?:另外|另一)(?:一)?个(?:人)?(?:没|没有)看见|"
+     r"(?:清点|点名)[^，,。]{0,4}少(?:了)?[0-9]{1,2}人|走散|(?<=[孩娃])(?:子)?丢了(?=[！!，,。 ]|$)|不知道(?:出来|逃出来|跑出来)没有"),
     ("trapped",
      r"被困|受困|围困|埋了|压了|困住|困在|困于|困了|困着|被卡|卡住了|被夹|夹住|呼救|喊救命|没撤出|未撤出|没能撤出|"
      r"没有撤出|还在里面|仍在里面|没下来|没出来|没逃出|没跑出|被埋|埋压|埋在|被压(?![伤死折断坏])|压在|压住|卡在|卡住|出不来|困人|"
@@ -112,6 +116,10 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
      r"流了(?:不少|好多|很多|一地|一些|好些|一摊)(?:的)?血|直吐|吐了一地|咬了(?:好几|几|一)口|(?:划|割|拉)了[^，,。 ]{0,4}口子|起了(?:个)?(?:大)?包|"
      r"(?:撞|砸|炸|烫|烧|熏|呛|咬)(?:伤|倒|着|到|了)了?(?=(?:[0-9]{1,3}|[一二两三四五六七八九十]{1,3})[个名位人]|俩|仨)|(?:车|辆)[^，,。]{0,12}把[^，,。 ]{1,10}(?:撞|刮|带|蹭|碰)(?:倒|飞|伤|了)"),
 )
+# Out of sight is missing only where someone went into the water: in smoke or in the dark of
+# a fire, 看不见了 is the caller's view, not a person gone.
+ZH_OUT_OF_SIGHT = re.compile(r"看不见")
+ZH_WATER = fastre.compile(r"落水|掉(?:进|到|下)?(?:了)?(?:水|河|海|江|湖|池塘|水库|水渠|渠)|水面|水里|河里|海里|江里|湖里|塘里|冲走|扑腾")
 ZH_TIDE = fastre.compile(r"涨潮|潮水|海水|水(?:还在|一直|越来越)?涨|淹了")
 # Pits, wells, tanks and cellars: who has not come up from one is trapped down there.
 ZH_CONFINED = fastre.compile(r"井|窖|(?:污水|沼气|化粪|粪|清粪|沉淀|蓄水)池|罐|地洞|坑|电梯|轿厢")
@@ -250,6 +258,12 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"didn't surface|not surfaced|(?:didn'?t|hasn'?t|has not|did not|never) come (?:back )?up|never came (?:back )?up|overdue|haven't come back|didn't come back|not recovered|"
      r"can'?t see (?:him|her|them)(?: anymore)?|(?:can'?t|cannot|could not|couldn'?t) find (?:him|her|them)|cannot see (?:him|her|them)|not seen since|lost sight of|"
      r"no sign of (?:him|her|them)|swept away|washed away|carried away|disappeared|vanished|gone under|went under|"
+     # overboard as a cry or a report ("MAN OVERBOARD –", "we have a man overboard"; not "if you see a
+     # man overboard", "man overboard drill"), last seen, never came back (also as typed without the
+     # apostrophe), not seen
+     r"(?:^|(?<=we have )|(?<=we have a )|(?<=there is a )|(?<=there's a )|(?<=report of a )|(?<=reports a ))"
+     r"(?:man|person|crew ?man|crew member|passenger) overboard(?! (?:drill|exercise|recovery|training|procedure|case))|last seen|never came back|washed (?:off|overboard)|"
+     r"(?:hasn'?t|haven'?t|didn'?t|has not|have not|did not) (?:come|came) back|not seen(?=\s*(?:$|[.,;!?]|since|again|for\b))|"
      # not back (not "has not returned my calls"), wandered off, a relative nobody can find
      r"(?:hasn'?t|haven'?t|didn'?t|never|not) returned"
      r"(?! (?:my|the|his|her|our|their|a|an|any|calls?|messages?|emails?|texts?|it|them)\b)|wandered off|"
