@@ -100,7 +100,11 @@ _CHATTER_ZH = fastre.compile(
     # logs and checks (检测记录, AED月检, 均未超限), a hotline's callback, planned outages for
     # maintenance, a list of supplies wanted. (Not 运行正常: a report says so of what still works.)
     r"检测记录|巡检记录|点检记录|[月周]检[:：]|(?:均|都)未超(?:限|标)|回访[:：]|"
-    r"(?:停水|停电|停气|停暖)(?:检修|维修)|计划停(?:水|电|气)|需要补充[:：]|物资(?:申请|需求)[:：]"
+    r"(?:停水|停电|停气|停暖)(?:检修|维修)|计划停(?:水|电|气)|需要补充[:：]|物资(?:申请|需求)[:：]|"
+    # safety education: what to do in a fire or at the water, not a fire or a drowning
+    # (not the places named for it: 安全教育基地, 科普馆)
+    r"(?:安全(?:知识|常识|教育|小贴士)|防(?:火|溺水|汛|震|诈骗?)(?:安全)?(?:知识|常识)|科普|小贴士|急救(?:知识|常识))"
+    r"(?!基地|中心|馆|展馆|园|体验|学校|大楼|楼)"
 )
 # Notices to units and deadlines: chatter as a rule, but an incident report may carry one
 # ("…已做好转移准备", "请各单位注意") — with a hazard named, the centre decides (triage).
@@ -140,6 +144,8 @@ _CHATTER_EN = fastre.compile(
     r"\b(?:planned|scheduled) (?:power cuts?|outages?|maintenance|works?)\b|"
     r"\b(?:power cuts?|outages?|maintenance|works?) (?:is |are )?(?:planned|scheduled)\b"
     r"|\bscheduled (?:blasting|maintenance|works?|outages?|power cuts?|tests?|drills?|inspections?)\b|"
+    # safety education: a toolbox talk, a tip, a briefing on what to do
+    r"\bsafety (?:tips?|talks?|briefings?|moments?|messages?|reminders?)\b|\btoolbox talks?\b|\bstop,? drop,? (?:and|&) roll\b|"
     r"\bno action (?:needed|required)\b|\bhaha\w*\b|\b(?:flooded|swamped|snowed) with\b|\bon fire this\b|"
     r"\b(?:stuck|trapped) in (?:traffic|a meeting|meetings)\b|\bcrashed on the (?:sofa|couch|bed)\b|"
     r"\b(?:server|computer|laptop|system|app|website|printer|phone)s? (?:has |have )?(?:crashed|is down|died|is dead)\b|\b(?:report|photos?|file|minutes) (?:attached|enclosed)\b|\blol\b|\blmao\b|"

@@ -1,0 +1,31 @@
+"""Intake parser: messages that name a hazard and are no report — safety education —
+against the reports they must not silence.
+
+Hand-written phrasings (none is a corpus line)."""
+from __future__ import annotations
+
+import pytest
+
+from handlers.intake.parser import parse_report
+
+
+@pytest.mark.parametrize("text", [
+    "冬季防火安全知识：发现火情要立即拨打119",
+    "安全教育：看到有人落水不要盲目下水施救",
+    "防溺水知识：游泳要到正规场所",
+    "急救常识：有人触电先切断电源",
+    "Safety tip: if your clothes catch fire, stop, drop and roll",
+    "Weekly safety talk: what to do if you see a man overboard",
+    "Toolbox talk at 7:30 on gas leaks in confined spaces, all fitters attend",
+])
+def test_safety_education_is_chatter(text: str) -> None:
+    read = parse_report(text)
+    assert not read.is_report and not read.doubtful
+
+
+@pytest.mark.parametrize("text", [
+    "安全教育基地着火了 2人被困",                          # the place's name, and people hurt
+    "The safety office is on fire, 2 people trapped on the second floor",
+])
+def test_a_report_from_a_safety_place_still_registers(text: str) -> None:
+    assert parse_report(text).is_report
