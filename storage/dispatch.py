@@ -53,10 +53,18 @@ class DispatchRepository:
     def __init__(self, session: AsyncSession):
         self.session = session
 
-    async def orders_for(self, incident_id: str) -> list[DispatchOrder]:
-        return list(await self.session.scalars(
-            select(DispatchOrder).where(DispatchOrder.incident_id == incident_id).order_by(DispatchOrder.id)
-        ))
+    async def orders_for(self, incident_id: str, *, held: bool = False) -> list[DispatchOrder]:
+        """The incident's orders, oldest first.
+
+        `held`: locked (PostgreSQL), in id order as a batch of presses takes them, and read as
+        last committed (this transaction's own changes written first, so kept): for a
+        decision taken from their states, which a press in the other bot process may be
+        changing just then."""
+        query = select(DispatchOrder).where(DispatchOrder.incident_id == incident_id).order_by(DispatchOrder.id)
+        if held:
+            await self.session.flush()
+            query = query.with_for_update().execution_options(populate_existing=True)
+        return list(await self.session.scalars(query))
 
     async def states_for(self, incident_ids: list[str]) -> dict[str, list[tuple[str, str]]]:
         """(unit, state) of each incident's orders, in one query: for lists of incidents."""

@@ -2,7 +2,8 @@
 close, reopen, level, escalation, command on scene, a drill mark, a draft's Send, a support
 request's approval, a pin's merge, a follow-up's figures) waits while the other process
 holds the incident, and is taken from what that process committed, not from what both
-first read.
+first read; one taken from its orders' states (which units a reopen tells to carry on)
+waits while the other process holds those orders.
 
 The other process is played by a transaction of its own connection pool that holds the
 incidents as the bot does (lower id first), writes what its own handler would have
@@ -328,3 +329,31 @@ async def test_a_reply_of_a_commander_replaced_meanwhile_is_not_a_situation_repo
     assert "现场情况已记录" not in await asyncio.wait_for(saying, 20)
     assert await _timeline(console_bot, A, "situation") == []
     assert (await _incident(console_bot, A)).situation is None
+
+
+async def test_a_reopen_does_not_tell_a_unit_that_declined_meanwhile_to_carry_on(console_bot: ConsoleBot) -> None:
+    """FIRE-01 declines by a key on its call in the other process as the incident is reopened
+    here: a key's press holds the order (not the incident) from its write until it commits,
+    and it read the incident open before the /close. The reopen decides from the order as
+    committed: FIRE-01 is not told to carry on, nor its silence counted again."""
+    from storage.models import DispatchOrder
+
+    await console_bot.say(f"路人甲@reporting: {FIRE}")
+    await console_bot.say(f"王指挥@centre: /dispatch {A} FIRE-01")
+    await console_bot.say(f"王指挥@centre: /close {A}")
+    if not console_bot.app.db.is_postgres:
+        pytest.skip("SQLite has one writer: transactions never overlap")
+    other_db = Database(console_bot.app.db.url.render_as_string(hide_password=False))
+    try:
+        async with other_db.transaction() as other:
+            await other.execute(update(DispatchOrder).values(
+                state="declined", state_at=NOW, state_by="张三", escalate_at=None))
+            saying = asyncio.create_task(console_bot.say(f"王指挥@centre: /reopen {A} 复燃"))
+            await asyncio.sleep(1.0)
+        answer = await asyncio.wait_for(saying, 20)
+    finally:
+        await other_db.dispose()
+    assert f"事件 {A} 已重新开启。" in answer and "已通知继续执行" not in answer
+    async with console_bot.app.db.transaction() as session:
+        order = await session.scalar(select(DispatchOrder))
+    assert (order.state, order.escalate_at) == ("declined", None)

@@ -231,9 +231,12 @@ async def stand_down(ctx: Context, incident: Incident) -> list[str]:
 
 async def resume(ctx: Context, incident: Incident, reason: str) -> list[str]:
     """The incident is open again: every unit that was stood down is told to go on (a new
-    message) and its order gets its buttons back; silence is counted again from now."""
+    message) and its order gets its buttons back; silence is counted again from now.
+
+    The orders are held and read as last committed: a key pressed on a call in the other
+    bot process (a press that holds no incident) may be declining one just now."""
     told = []
-    for order in await DispatchRepository(ctx.session).orders_for(incident.id):
+    for order in await DispatchRepository(ctx.session).orders_for(incident.id, held=True):
         if order.state in FINAL or order.state == PENDING_APPROVAL:
             continue
         if order.state == "ordered":
