@@ -98,12 +98,14 @@ class DispatchRepository:
         a press decides from the order's state, and two processes deciding from the
         same old state would each write over the other (接令 in one after 到场 in the
         other put the unit back to acknowledged). The second batch reads the state the
-        first committed.
+        first committed. (Read afresh even if loaded already: a key pressed on a call is
+        preloaded in the middle of its batch, where an earlier event may have read its order.)
         """
         ids = sorted({i for i in order_ids if isinstance(i, int)})
         if ids:
             orders = list(await self.session.scalars(
-                select(DispatchOrder).where(DispatchOrder.id.in_(ids)).order_by(DispatchOrder.id).with_for_update()))
+                select(DispatchOrder).where(DispatchOrder.id.in_(ids)).order_by(DispatchOrder.id).with_for_update()
+                .execution_options(populate_existing=True)))
             incident_ids = list({o.incident_id for o in orders})
             incidents = list(await self.session.scalars(select(Incident).where(Incident.id.in_(incident_ids))))
             keep_loaded(self.session, [*orders, *incidents])
