@@ -334,9 +334,9 @@ async def test_a_reply_of_a_commander_replaced_meanwhile_is_not_a_situation_repo
 
 async def test_a_reopen_does_not_tell_a_unit_that_declined_meanwhile_to_carry_on(console_bot: ConsoleBot) -> None:
     """FIRE-01 declines by a key on its call in the other process as the incident is reopened
-    here: a key's press holds the order (not the incident) from its write until it commits,
-    and it read the incident open before the /close. The reopen decides from the order as
-    committed: FIRE-01 is not told to carry on, nor its silence counted again."""
+    here: a press holds its order, not the incident, and the key's batch had read the
+    incident open before the /close. The reopen decides from the order as committed:
+    FIRE-01 is not told to carry on, nor its silence counted again."""
     from storage.models import DispatchOrder
 
     await console_bot.say(f"路人甲@reporting: {FIRE}")
