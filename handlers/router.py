@@ -165,7 +165,9 @@ class Router:
         Handlers then find them in the session's identity map: a storm of
         presses costs a few queries per batch, not several per press.
         """
-        tokens = [e.token for e in events if isinstance(e, ButtonEvent)]
+        await self._prefetch(session, [e.token for e in events if isinstance(e, ButtonEvent)])
+
+    async def _prefetch(self, session: AsyncSession, tokens: list[str]) -> None:
         by_action: dict[str, list[dict[str, Any]]] = {}
         for button in await ButtonRepository(session).preload(tokens):
             by_action.setdefault(button.action, []).append(button.data)
@@ -324,5 +326,9 @@ class Router:
                                                       is_private=True),
                             platform_event_id=event.platform_event_id)
         ctx.event = press
+        # Its rows are loaded as a batch's presses load theirs (prepare): an order is held and
+        # read as last committed, so a key decides from what a press in the other bot
+        # process wrote meanwhile, not over it (接令 on a call after 到场 in chat).
+        await self._prefetch(ctx.session, [press.token])
         await self._route_button(ctx, press)
 

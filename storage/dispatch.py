@@ -53,10 +53,18 @@ class DispatchRepository:
     def __init__(self, session: AsyncSession):
         self.session = session
 
-    async def orders_for(self, incident_id: str) -> list[DispatchOrder]:
-        return list(await self.session.scalars(
-            select(DispatchOrder).where(DispatchOrder.incident_id == incident_id).order_by(DispatchOrder.id)
-        ))
+    async def orders_for(self, incident_id: str, *, held: bool = False) -> list[DispatchOrder]:
+        """The incident's orders, oldest first.
+
+        `held`: locked (PostgreSQL), in id order as a batch of presses takes them, and read as
+        last committed (this transaction's own changes written first, so kept): for a
+        decision taken from their states, which a press in the other bot process may be
+        changing just then."""
+        query = select(DispatchOrder).where(DispatchOrder.incident_id == incident_id).order_by(DispatchOrder.id)
+        if held:
+            await self.session.flush()
+            query = query.with_for_update().execution_options(populate_existing=True)
+        return list(await self.session.scalars(query))
 
     async def states_for(self, incident_ids: list[str]) -> dict[str, list[tuple[str, str]]]:
         """(unit, state) of each incident's orders, in one query: for lists of incidents."""
@@ -90,12 +98,14 @@ class DispatchRepository:
         a press decides from the order's state, and two processes deciding from the
         same old state would each write over the other (接令 in one after 到场 in the
         other put the unit back to acknowledged). The second batch reads the state the
-        first committed.
+        first committed. (Read afresh even if loaded already: a key pressed on a call is
+        preloaded in the middle of its batch, where an earlier event may have read its order.)
         """
         ids = sorted({i for i in order_ids if isinstance(i, int)})
         if ids:
             orders = list(await self.session.scalars(
-                select(DispatchOrder).where(DispatchOrder.id.in_(ids)).order_by(DispatchOrder.id).with_for_update()))
+                select(DispatchOrder).where(DispatchOrder.id.in_(ids)).order_by(DispatchOrder.id).with_for_update()
+                .execution_options(populate_existing=True)))
             incident_ids = list({o.incident_id for o in orders})
             incidents = list(await self.session.scalars(select(Incident).where(Incident.id.in_(incident_ids))))
             keep_loaded(self.session, [*orders, *incidents])

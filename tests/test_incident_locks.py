@@ -2,7 +2,8 @@
 close, reopen, level, escalation, command on scene, a drill mark, a draft's Send, a support
 request's approval, a pin's merge, a follow-up's figures) waits while the other process
 holds the incident, and is taken from what that process committed, not from what both
-first read.
+first read; one taken from its orders' states (which units a reopen tells to carry on, a key
+pressed on a call) waits while the other process holds those orders.
 
 The other process is played by a transaction of its own connection pool that holds the
 incidents as the bot does (lower id first), writes what its own handler would have
@@ -18,6 +19,7 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.clock import ManualClock
 from storage.db import Database
 from storage.incidents import IncidentRepository
 from storage.models import Incident, TimelineEntry
@@ -328,3 +330,64 @@ async def test_a_reply_of_a_commander_replaced_meanwhile_is_not_a_situation_repo
     assert "现场情况已记录" not in await asyncio.wait_for(saying, 20)
     assert await _timeline(console_bot, A, "situation") == []
     assert (await _incident(console_bot, A)).situation is None
+
+
+async def test_a_reopen_does_not_tell_a_unit_that_declined_meanwhile_to_carry_on(console_bot: ConsoleBot) -> None:
+    """FIRE-01 declines by a key on its call in the other process as the incident is reopened
+    here: a press holds its order, not the incident, and the key's batch had read the
+    incident open before the /close. The reopen decides from the order as committed:
+    FIRE-01 is not told to carry on, nor its silence counted again."""
+    from storage.models import DispatchOrder
+
+    await console_bot.say(f"路人甲@reporting: {FIRE}")
+    await console_bot.say(f"王指挥@centre: /dispatch {A} FIRE-01")
+    await console_bot.say(f"王指挥@centre: /close {A}")
+    if not console_bot.app.db.is_postgres:
+        pytest.skip("SQLite has one writer: transactions never overlap")
+    other_db = Database(console_bot.app.db.url.render_as_string(hide_password=False))
+    try:
+        async with other_db.transaction() as other:
+            await other.execute(update(DispatchOrder).values(
+                state="declined", state_at=NOW, state_by="张三", escalate_at=None))
+            saying = asyncio.create_task(console_bot.say(f"王指挥@centre: /reopen {A} 复燃"))
+            await asyncio.sleep(1.0)
+        answer = await asyncio.wait_for(saying, 20)
+    finally:
+        await other_db.dispose()
+    assert f"事件 {A} 已重新开启。" in answer and "已通知继续执行" not in answer
+    async with console_bot.app.db.transaction() as session:
+        order = await session.scalar(select(DispatchOrder))
+    assert (order.state, order.escalate_at) == ("declined", None)
+
+
+async def test_a_key_on_a_call_does_not_put_back_a_unit_that_arrived_meanwhile(
+        console_bot: ConsoleBot, clock: ManualClock) -> None:
+    """张三 presses 1 (接令) on the escalation's call as FIRE-01 presses 到场 in its group in the
+    other process: the key waits for that press and finds the unit on scene, as a button
+    pressed in chat would; it does not write the order back to acknowledged."""
+    from storage.models import DispatchOrder
+
+    await console_bot.say(f"路人甲@reporting: {FIRE}")
+    await console_bot.say(f"王指挥@centre: /dispatch {A} FIRE-01 level:1")
+    for _ in range(3):  # a chat reminder, an SMS, then the call that takes keys
+        clock.advance(minutes=2)
+        await console_bot.app.run_timers()
+        await console_bot.app.drain()
+    assert "接令请按1" in console_bot.new_output()
+    if not console_bot.app.db.is_postgres:
+        pytest.skip("SQLite has one writer: transactions never overlap")
+    other_db = Database(console_bot.app.db.url.render_as_string(hide_password=False))
+    try:
+        async with other_db.transaction() as other:  # preload_orders: the batch holds its order
+            await other.execute(select(DispatchOrder.id).with_for_update())
+            pressing = asyncio.create_task(console_bot.say("张三@phone: 1"))
+            await asyncio.sleep(1.0)
+            await other.execute(update(DispatchOrder).values(
+                state="on_scene", state_at=NOW, state_by="李四", acknowledged_at=NOW, en_route_at=NOW,
+                on_scene_at=NOW, escalate_at=None))
+        pressed = await asyncio.wait_for(pressing, 20)
+    finally:
+        await other_db.dispose()
+    assert "已记录" not in pressed
+    async with console_bot.app.db.transaction() as session:
+        assert (await session.scalar(select(DispatchOrder))).state == "on_scene"

@@ -231,9 +231,14 @@ async def stand_down(ctx: Context, incident: Incident) -> list[str]:
 
 async def resume(ctx: Context, incident: Incident, reason: str) -> list[str]:
     """The incident is open again: every unit that was stood down is told to go on (a new
-    message) and its order gets its buttons back; silence is counted again from now."""
+    message) and its order gets its buttons back; silence is counted again from now.
+
+    The orders are held and read as last committed: a press in the other bot process holds
+    its order, not the incident, and may be declining one just now (a key pressed on a
+    call, handled in the middle of its batch, can find the incident open in a row that
+    batch read before the /close)."""
     told = []
-    for order in await DispatchRepository(ctx.session).orders_for(incident.id):
+    for order in await DispatchRepository(ctx.session).orders_for(incident.id, held=True):
         if order.state in FINAL or order.state == PENDING_APPROVAL:
             continue
         if order.state == "ordered":
