@@ -117,7 +117,7 @@ async def ask_drill_confirmation(ctx: Context, incident: Incident, ref: Conversa
 CARDS = "cards"  # the redraw's kind (handlers.router.Router.on_redraw)
 
 
-def refresh_cards_once(ctx: Context, incident: Incident) -> None:
+def redraw_cards_after_commit(ctx: Context, incident: Incident) -> None:
     """Redraw the incident's cards after commit (Context.redraw_after_commit): once for
     the reports of a batch, or of a flood's few batches, from what every process
     committed, all of them in two queries and one edit per card."""

@@ -29,7 +29,7 @@ from handlers.context import Context, HandlerContext
 from core.events import ButtonEvent, ConversationRef
 from core.messages import Button, Priority
 from handlers.intake import views
-from handlers.intake.cards import post_cards, refresh_cards_once
+from handlers.intake.cards import post_cards, redraw_cards_after_commit
 from handlers.intake.parser import ParsedReport, parse_report
 from handlers.intake.places_match import distance_km, same_place
 from handlers.intake.reports import incident_fields
@@ -151,7 +151,7 @@ async def link_source(ctx: Context, incident: Incident, source: NewSource, *, an
                                                   token=split_token(source.ref, where))
     if announce:
         refresh_sources_notice(ctx, incident.id)
-    refresh_cards_once(ctx, incident)
+    redraw_cards_after_commit(ctx, incident)
     log.info("report %d of incident %s linked", number, incident.id)
 
 
@@ -242,7 +242,7 @@ async def merge_if_near(ctx: HandlerContext, incident: Incident) -> Incident | N
             target.latitude, target.longitude, incident.latitude, incident.longitude)),  # type: ignore[arg-type]
     })
     await link_source(ctx, target, as_further_report(incident, target, ctx.now, merged_from=incident.id))
-    refresh_cards_once(ctx, incident)  # its card now says where it went, without buttons
+    redraw_cards_after_commit(ctx, incident)  # its card now says where it went, without buttons
     return target
 
 
@@ -316,7 +316,7 @@ async def split_source(ctx: HandlerContext, event: ButtonEvent, button: Resolved
     })
     number = await repo.source_number(source)
     refresh_sources_notice(ctx, old.id)
-    refresh_cards_once(ctx, old)
+    redraw_cards_after_commit(ctx, old)
     where = ConversationRef(source.source_platform, source.source_chat_id)
     if where not in ctx.org.centre_conversations():  # there the new card says it
         ctx.send(where, views.split_receipt(ctx.t, new, old.id), key=views.receipt_key(new.id),
@@ -334,7 +334,7 @@ async def _reopen(ctx: HandlerContext, source: IncidentSource) -> Incident | Non
         return None
     incident.status, incident.closed_at, incident.merged_into = "open", None, None
     await remember(ctx, incident, new=False)
-    refresh_cards_once(ctx, incident)  # its card comes back, buttons and all
+    redraw_cards_after_commit(ctx, incident)  # its card comes back, buttons and all
     return incident
 
 

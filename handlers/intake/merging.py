@@ -11,7 +11,7 @@ from core.events import CommandEvent
 from core.messages import Message
 from handlers.context import HandlerContext
 from handlers.dispatch.orders import GRAVER, announce_graver, refresh_orders
-from handlers.intake.duplicates import as_further_report, link_source, refresh_cards_once
+from handlers.intake.duplicates import as_further_report, link_source, redraw_cards_after_commit
 from handlers.intake.reports import COUNTS
 from storage.incidents import IncidentRepository
 from storage.models import Incident
@@ -80,8 +80,8 @@ async def merge(ctx: HandlerContext, keep: Incident, gone: Incident) -> None:
                       {"from": gone.id, "raised": {k: list(v) for k, v in raised.items()}})
     for report in [gone, *await repo.sources_of(gone.id)]:
         await link_source(ctx, keep, as_further_report(report, keep, ctx.now, merged_from=gone.id))
-    refresh_cards_once(ctx, gone)  # its card now says where it went, without buttons
-    refresh_cards_once(ctx, keep)
+    redraw_cards_after_commit(ctx, gone)  # its card now says where it went, without buttons
+    redraw_cards_after_commit(ctx, keep)
     await refresh_orders(ctx, keep)
     if graver := {count: rise for count, rise in raised.items() if count in GRAVER}:
         await announce_graver(ctx, keep, graver)
