@@ -252,6 +252,37 @@ async def test_a_centre_member_splits_a_wrongly_linked_report_into_its_own_incid
     assert f"已更新事件 {SECOND}：被困 2 → 3" in update
 
 
+OTHER_FIRE = "城东工业园仓库着火，有2人被困"  # another place: an incident of its own
+NEAR_IT = "人民路化工厂旁边小区起火，2人被困"  # linked to the 人民路 fire, though it is not the same
+
+
+async def test_a_merge_does_not_copy_a_report_already_split_off(console_bot: ConsoleBot) -> None:
+    await _reported(console_bot, "路人丁", OTHER_FIRE)                  # FIRST
+    await _reported(console_bot)                                        # SECOND
+    linked = await _reported(console_bot, "路人乙", NEAR_IT)            # linked to SECOND
+    await console_bot.say(f"王指挥@centre: !{_token(linked, '拆分 #2')}")  # now THIRD
+    merged = await console_bot.say(f"王指挥@centre: /merge {FIRST} {SECOND}")
+    assert f"事件 {SECOND} 已并入 {FIRST}" in merged
+    async with console_bot.app.db.transaction() as session:
+        copied = [s.reporter_name for s in await session.scalars(
+            select(IncidentSource).where(IncidentSource.incident_id == FIRST))]
+    assert copied == ["路人甲"]  # SECOND's own report; 路人乙's is THIRD's alone
+    assert set(await _incidents(console_bot)) == {FIRST, SECOND, THIRD}
+
+
+async def test_a_report_of_a_merged_incident_is_split_where_it_was_merged(console_bot: ConsoleBot) -> None:
+    await _reported(console_bot, "路人丁", OTHER_FIRE)
+    await _reported(console_bot)
+    linked = await _reported(console_bot, "路人乙", NEAR_IT)
+    split = _token(linked, "拆分 #2")  # on SECOND's notice, pressed after the merge
+    await console_bot.say(f"王指挥@centre: /merge {FIRST} {SECOND}")
+    refused = await console_bot.say(f"王指挥@centre: !{split}")
+    assert f"(only 王指挥 sees) 事件 {SECOND} 已并入 {FIRST}：请在 {FIRST} 的报告列表中拆分这份报告，未做更改。" in refused
+    assert set(await _incidents(console_bot)) == {FIRST, SECOND}
+    async with console_bot.app.db.transaction() as session:
+        assert all(s.split_into is None for s in await session.scalars(select(IncidentSource)))
+
+
 # -- follow-ups --------------------------------------------------------------
 
 async def test_a_reply_to_the_receipt_updates_the_casualty_totals(console_bot: ConsoleBot) -> None:

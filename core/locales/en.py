@@ -71,6 +71,7 @@ MESSAGES: dict[str, str] = {
     "button.correct": "Correct",
     "split.done": "Split into incident {new} and taken out of {id}.",
     "split.already": "This report was already split into incident {new}; nothing was changed.",
+    "split.merged": "Incident {id} was merged into {into}: split this report from the list of {into}'s reports. Nothing was changed.",
     "split.receipt_text": "The command centre found your report is not the same incident as {old}; it is registered on its own. Reply to this message with any change on the ground.",
     "correct.how_receipt": "Reply to this receipt of {id}, one field a line, e.g.\ntype: hazmat\nlocation: Renmin Rd chemical plant\ntime: 15:20\ninjured: 3",
     "correct.refused": "Only the reporter or the command centre can correct this report; nothing was changed.",

@@ -71,6 +71,7 @@ MESSAGES: dict[str, str] = {
     "button.correct": "更正",
     "split.done": "已拆分为事件 {new}，已从 {id} 移出。",
     "split.already": "这份报告已拆分为事件 {new}，未做更改。",
+    "split.merged": "事件 {id} 已并入 {into}：请在 {into} 的报告列表中拆分这份报告，未做更改。",
     "split.receipt_text": "经指挥中心核对，您的报告与 {old} 不是同一事件，已单独登记。回复本消息可继续报告。",
     "correct.how_receipt": "请回复事件 {id} 的这条回执更正，每项一行，例如：\n类型: 危化品\n地点: 人民路化工厂\n时间: 15:20\n受伤: 3",
     "correct.refused": "只有报告人或指挥中心可以更正这份报告，未做更改。",

@@ -307,6 +307,14 @@ async def split_source(ctx: HandlerContext, event: ButtonEvent, button: Resolved
     if source.split_into:
         ctx.private_answer = ctx.t("split.already", new=source.split_into)
         return
+    # Held, so that a /merge of it in the other bot process is either seen here or sees the
+    # split (it copies only reports not split off).
+    await repo.lock(old)
+    if old.merged_into:
+        # Its reports were copied to the incident it joined: split there, or the report would
+        # live on as that incident's and as one of its own.
+        ctx.private_answer = ctx.t("split.merged", id=old.id, into=old.merged_into)
+        return
     new = await _reopen(ctx, source) or await _register_from(ctx, source)
     source.split_into = new.id
     await repo.record(old.id, ctx.now, "source_split", ctx.timeline_actor, {"source": source.ref, "into": new.id})

@@ -78,7 +78,8 @@ async def merge(ctx: HandlerContext, keep: Incident, gone: Incident) -> None:
     await repo.record(gone.id, ctx.now, "merged", ctx.timeline_actor, {"into": keep.id, "by_hand": True})
     await repo.record(keep.id, ctx.now, "merged_in", ctx.timeline_actor,
                       {"from": gone.id, "raised": {k: list(v) for k, v in raised.items()}})
-    for report in [gone, *await repo.sources_of(gone.id)]:
+    # (not a report split off it: that one is an incident of its own already)
+    for report in [gone, *[s for s in await repo.sources_of(gone.id) if not s.split_into]]:
         await link_source(ctx, keep, as_further_report(report, keep, ctx.now, merged_from=gone.id))
     redraw_cards_after_commit(ctx, gone)  # its card now says where it went, without buttons
     redraw_cards_after_commit(ctx, keep)
