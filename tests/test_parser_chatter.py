@@ -29,3 +29,26 @@ def test_safety_education_is_chatter(text: str) -> None:
 ])
 def test_a_report_from_a_safety_place_still_registers(text: str) -> None:
     assert parse_report(text).is_report
+
+
+@pytest.mark.parametrize("text", [
+    "Old photo from the 2019 flood, look how high the water was at the bridge",
+    "2021年那场洪水把桥冲垮了 大家还记得吗",
+    "The fire alarm in building 3 went off again, it was burnt toast",
+])
+def test_the_past_and_an_alarm_explained_away_are_not_registered(text: str) -> None:
+    assert not parse_report(text).is_report
+
+
+@pytest.mark.parametrize("text", [
+    "Flood at the Lidao bridge now, 2 cars stuck, like in 2019",
+    "Fire alarm on deck 4, cause unknown, crew checking",
+])
+def test_a_report_that_recalls_the_past_or_an_alarm_still_registers(text: str) -> None:
+    assert parse_report(text).is_report
+
+
+def test_this_years_events_are_not_the_past() -> None:
+    import datetime
+    this_year = datetime.date.today().year
+    assert parse_report(f"{this_year}年那场洪水的灾后重建 今天俚岛镇又决口了 2人被困").is_report
