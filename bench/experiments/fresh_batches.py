@@ -60,6 +60,7 @@ ROUNDS = (
                        "zh-animal")),
     # (the code and models before its files came in)
     ("14", "8fc9c6a", ("zh-taiwan", "zh-outdoor", "zh-beidou", "en-translated")),
+    ("15", "ff2b337", ("zh-headcount", "en-headcount", "zh-asking", "mixed-revised")),
 )
 # The confidence the parser gives its type: no family, a weak word, a strong one.
 NO_FAMILY, WEAK, STRONG = 0.4, 0.7, 0.9
