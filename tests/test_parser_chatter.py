@@ -52,3 +52,24 @@ def test_this_years_events_are_not_the_past() -> None:
     import datetime
     this_year = datetime.date.today().year
     assert parse_report(f"{this_year}年那场洪水的灾后重建 今天俚岛镇又决口了 2人被困").is_report
+
+
+@pytest.mark.parametrize("text", [
+    "这个月的报表真是火烧眉毛了 明天就要交 科室里几个人都快塌了",
+    "大家还记得前几年那次翻船吗 死了4个人 想起来都难受",
+])
+def test_office_idioms_and_years_ago_are_not_registered(text: str) -> None:
+    assert not parse_report(text).is_report
+
+
+@pytest.mark.parametrize("text", [
+    "东墩村化粪池 俩人下去清淤晕在里头了 喊不应 另外问一下 明天那个防汛培训还开不开",
+    "Gas smell in the basement of block 4, two cleaners feel dizzy. btw is the fire drill still on tomorrow?",
+])
+def test_a_question_asked_aside_after_a_report_does_not_silence_it(text: str) -> None:
+    read = parse_report(text)
+    assert read.is_report and read.type == "hazmat"
+
+
+def test_a_hill_slope_burning_is_a_forest_fire() -> None:
+    assert parse_report("槎山北坡着起来了 火挺大 风往东刮").type == "forest_fire"

@@ -105,3 +105,18 @@ def test_missing(text: str, expected: tuple[int, int, int, int]) -> None:
 ])
 def test_man_overboard_as_a_topic_counts_nobody(text: str) -> None:
     assert counts(text) == (0, 0, 0, 0)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # found or pulled out by responders: a count, not the name of a thing
+    ("Fire in a flat on Harbour Road. Firemen found 1 dead in the kitchen", (1, 0, 0, 0)),
+    # more got out than were held are others, evacuated: the family is still up there
+    ("河水进村了 一家三口困在房顶上 隔壁几户转移出来9个人", (0, 0, 3, 0)),
+    ("A van went into the canal, the driver is still in his car, we can see him", (0, 0, 1, 0)),
+    ("化粪池里下去两个人清淤 救出1人 1人仍在池底", (0, 0, 1, 0)),
+    # the caller searched for a thing: nobody is missing
+    ("请问防汛物资登记表在哪 我找半天没找着", (0, 0, 0, 0)),
+    ("孩子在海边玩 我们找了一晚上没找到孩子", (0, 0, 0, 1)),
+])
+def test_counts_told_by_who_found_them(text: str, expected: tuple[int, int, int, int]) -> None:
+    assert counts(text) == expected

@@ -241,7 +241,8 @@ def _headcount(words: str, clause: _Clause, tally: _Tally, rules: Rules) -> None
     if not head.used:
         # 3名工人被埋，已救出1人 / 2人失联，已找到1人: those out are no longer counted.
         for kind, out in (("trapped", rules.rescued), ("missing", rules.found)):
-            if kind in tally.stated and out.search(words):
+            # (more got out than were held are others, evacuated: 一家三口困在二楼, 旁边几户转移出来7个人)
+            if kind in tally.stated and out.search(words) and (kind != "trapped" or head.value <= tally.counts[kind]):
                 tally.counts[kind] = max(0, tally.counts[kind] - head.value)
                 return  # the count stays free: "1人已救出，伤势较重" is also 1 injured
 
@@ -467,7 +468,10 @@ _ANIMAL_BEFORE = re.compile(
 )
 _CHOKING = re.compile(r"吃|噎|喉咙|嗓子|气管|喘不")
 _BITES = re.compile(r"(?:咬|踢|顶)(?:了|伤|倒)$")  # 狗咬了一个快递员: the animal is the one that bit
+_NOT_FOUND = frozenset({"找不到", "找不着", "没找到", "没有找到", "没找着", "未找到"})
 _WE_BEFORE_ZH = re.compile(r"(?:我们|咱们|俺们|我)[^，,。]{0,6}$")
+_CAME_UP = re.compile(r"come (?:back )?up|came (?:back )?up")
+_EN_CONFINED = re.compile(r"\b(?:pit|tank|well|shaft|sewer|manhole|silo|hold|cellar|vat|hopper|culvert)s?\b")
 _WE_BEFORE_EN = re.compile(r"\b(?:we|we're|we are|our|us|i'm|i am|i)\b[^.!?,]{0,30}$")
 _FIELD_LABEL = re.compile(r"(?:情况|人数)?\s*[:：]")
 
@@ -484,6 +488,9 @@ def _zh_kind(m: re.Match[str], text: str) -> str | None:
         return None  # 伤亡：…, 人员伤亡情况：暂无 — the heading of a field in a formatted report, not a state
     if _ANIMAL_BEFORE.search(text, max(0, m.start() - 6), m.start()) and not _BITES.match(m.group()):
         return None  # 把邻居的鸡咬死了 / 羊叫水冲走了: animals, not people
+    if (m.group() in _NOT_FOUND and _WE_BEFORE_ZH.search(text, max(0, m.start() - 8), m.start())
+            and not w.ZH_PERSON_RE.match(text, m.end())):
+        return None  # 我找半天没找着 (the form): the caller searched; nobody is missing
     if m.group() == "迷路" and _WE_BEFORE_ZH.search(text, max(0, m.start() - 8), m.start()):
         return "trapped"  # 我们在大黑山上迷路了 五个人: the callers, lost where they stand
     if m.group() in ("没上来", "没拉上来") and w.ZH_CONFINED.search(text):
@@ -549,6 +556,8 @@ def en_casualties(text: str) -> dict[str, int]:
         kind = m.lastgroup or "injured"
         if kind == "missing" and m.group().endswith("lost") and _WE_BEFORE_EN.search(text, max(0, m.start() - 40), m.start()):
             kind = "trapped"  # "our hiking group is lost": the callers, not people nobody can find
+        if kind == "missing" and _CAME_UP.search(m.group()) and _EN_CONFINED.search(text):
+            kind = "trapped"  # "went down in the sewage pit, didn't come up": down there, as 没上来 in a pit
         preds.append(_Pred(m.start(), m.end(), kind, subset=bool(w.EN_SUBSET_PRED.fullmatch(m.group()))))
     if not preds:
         return _being_resuscitated(text, dict.fromkeys(KINDS, 0))

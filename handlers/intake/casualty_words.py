@@ -78,7 +78,7 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
      # held where they are: 扣在车底下, 困在房顶, 抱着浮标, 被水围住
      r"扣(?:在|到)?.{0,3}(?:底下|下面)|扣住|被水围|"
      # not yet got out (还没弄出来, 没抬出来), still buried, still in the pit, holding on, banging on the glass
-     r"没(?:有)?(?:被)?(?:抬|拉|救|弄|拽|背|抱|扒|挖|捞)出来|埋着|(?:仍|还)在[池井罐洞坑窖舱](?:内|里|中|下)|"
+     r"没(?:有)?(?:被)?(?:抬|拉|救|弄|拽|背|抱|扒|挖|捞)出来|埋着|(?:仍|还)在[池井罐洞坑窖舱](?:内|里|中|下|底)|"
      r"抓着(?:树|树枝|缆绳|绳子|栏杆|船帮|船|礁石)(?![^，,。]{0,6}(?:上岸|上来|爬上|出来|游回))|拍(?:打)?(?:车)?窗(?:户|玻璃)?|在扑腾|掉(?:进|到|下)?了?(?:枯井|机井|水井|窨井|井|坑|地洞|洞|下水道)(?:里|中|内|下)|抱着(?:树|木头|浮标|泡沫|救生圈|礁石|电线杆|漂浮物|艇|船|船底|轮胎)|吞进去|陷进去|陷在|被关在|逃不出|跑不出|上不来|"
      r"在(?:房顶|楼顶|屋顶|车顶|树上)(?:上)?(?:等|喊|呼)|在[棚屋房车楼井洞坑窖](?:里头|里面|里边)|"
      # pinned under what fell (压底下了, 压着他呢), not got out (拉不出来), still down there (还在下面)
@@ -286,6 +286,7 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"(?:swim|swims|swam|swimming)(?: out| off| away)? and (?:can'?t|cannot|can not|could not|couldn'?t) (?:come|get|swim) back|"
      # held where they are: hanging onto a buoy, banging on the door, shouting from the bottom,
      # lost on the hill or blown out to sea with no way back
+     r"still (?:in|inside) (?:his|her|their|the) (?:car|vehicle|cab|truck|van|wheelhouse|cabin|hold|tank|pit|well|lift|elevator|basement|cellar|house|flat|room)\b|"
      r"hanging on(?:to)?|locked inside|banging on the (?:door|window|glass|hatch)|shouting from (?:the )?(?:bottom|inside|down there|below)|"
      r"(?:can'?t|cannot|can not|could not|couldn'?t|unable to) (?:find (?:their|our|his|her|my) way|paddle|row) back"),
     ("injured",
@@ -364,7 +365,9 @@ EN_BARE_COUNT_AFTER = re.compile(
     r"(?:^|[,;:.!?(+&-]\s*|\b(?:with|and|of|leaving|including|left|were|are|have|had|killing|killed|injuring|plus|"
     r"about|around|nearly|over|least|than|total|another|further|some|approximately|approx|reportedly|now|far|only|"
     r"still|but|all|at|toll|count|casualties|seeing|by|dead|killed|injured|hurt|missing|trapped|like|maybe|perhaps|"
-    r"possibly|probably|roughly|almost|then|also|so)\s+)$"
+    r"possibly|probably|roughly|almost|then|also|so|"
+    # what responders found or pulled out: "firemen found 1 dead", "they pulled out 2 injured"
+    r"found|recovered|pulled out|brought out|rescued|saw|see|counted)\s+)$"
 )
 # Numbers that name things: block 7, gate 2, no. 4, km 92.
 EN_NOT_COUNT_BEFORE = fastre.compile(

@@ -43,6 +43,8 @@ _UNIT_NOTICE = re.compile(r"\W*[^，,。：:\s\n]{1,10}(?<!紧急)(?:提醒|温�
 # 船晃得我要吐死了, 我快笑死了: chatter, but ambient (it gives way to stated casualties: 我快热死了
 # 有人中暑晕倒了). Not 冻, 饿, 渴: 我快冻死了 from someone stranded on a hill is a cry for help.
 _FIRST_PERSON_HYPERBOLE = r"(?:我|俺)(?:都|真)?(?:要|快)(?:被)?(?:吐|累|热|笑|困|烦|气|吓|撑|晒)死了"
+# Idioms of a busy office: 报表火烧眉毛了, 科室里几个人都快塌了.
+_OFFICE_IDIOMS = r"火烧眉毛|(?:人|大家|我们|俺们)(?:都)?快(?:要)?(?:塌|散架)了"
 # Raving about food, shows and games, where 救命 is an exclamation (【救命】这个卤肉饭太好吃了吧,
 # 救命啊这操作, 辣死了救命): chatter, but ambient, for a report may carry an exclamation too.
 _RAVING = r"太(?:好吃|好看|好笑|好听|上头|可爱)了|这操作|追剧|这(?:个|部)剧|哭死|辣死|吃播"
@@ -79,7 +81,7 @@ _CHATTER_ZH = fastre.compile(
     r"(?:将于|拟于|定于)(?:明天|明日|今晚|后天|下周|[0-9一二三四五六七八九十]+[日号月])|"
     r"请查看附件|见附件|引以为戒|警示教育|举一反三|(?:热|累|饿|困|冷|晒)得?(?:要|快)(?:中暑|死|晕|冻死|晒死)了|"
     # first-person hyperbole (船晃得我要吐死了, 我快笑死了), and "stop reporting it" (别再报了)
-    rf"{_FIRST_PERSON_HYPERBOLE}|{_RAVING}|别再报了|不用再报了|不要再报了|"
+    rf"{_FIRST_PERSON_HYPERBOLE}|{_RAVING}|{_OFFICE_IDIOMS}|别再报了|不用再报了|不要再报了|"
     # mourning, crowds "exploding", fraud warnings, pennants of thanks, refunds, inventories, filming
     r"沉痛悼念|一路走好|悼念|(?:人|客流)?多到(?:爆炸|爆了)|谨防[^，,。]{0,6}诈骗|锦旗|原路退票|(?:装备|物资)清点|清点结果|"
     r"(?:其实|原来|只|就)是(?:在)?拍(?:短)?视频|"  # (not 我们在拍视频的时候 看见有人落水了)
@@ -173,7 +175,7 @@ _TRAINING = fastre.compile(r"培训|讲座|\btraining\b|\bworkshop\b|\bseminar\b
 _YEARS_GONE = "19[0-9]{2}|" + "|".join(str(year) for year in range(2000, datetime.date.today().year))
 _PAST = fastre.compile(
     # (old days told, not a hard veto: 那会儿我在桥上，看见一辆车冲进河里了 is a report)
-    rf"去年|前年|上次|上回(?!不[去来])|那回|往年|历史上|上周|上个月|上月|那会儿|那时候|(?:{_YEARS_GONE})年(?:那|的)?(?:场|次)|(?:半|[一二两三几]|好几|好些)年(?:多)?了|\blast (?:year|month|week|time|summer|winter|spring|autumn|fall)\b|\b(?:years?|months?) ago\b|"
+    rf"去年|前年|前几年|那几年|早几年|(?:几|好几|十几|[一二两三四五六七八九十])年前|上次|上回(?!不[去来])|那回|往年|历史上|上周|上个月|上月|那会儿|那时候|(?:{_YEARS_GONE})年(?:那|的)?(?:场|次)|(?:半|[一二两三几]|好几|好些)年(?:多)?了|\blast (?:year|month|week|time|summer|winter|spring|autumn|fall)\b|\b(?:years?|months?) ago\b|"
     r"\bfrom (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|last night)\b|"
     # an old photo, the flood of a year gone by
     rf"\b(?:old|archive) (?:photos?|pictures?|videos?|footage|clips?)\b|\b(?:in|from|during) (?:the )?(?:{_YEARS_GONE})\b"
@@ -246,7 +248,7 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         rf"(?:(?:林场|林区)(?!宿舍|仓库|办公|食堂|工棚|厂房|场部)|树林|山林|林地|林子|森林|松林|林带|山上|后山|山坡|山顶|山腰|麓|荒山|荒草|草坡|荒坡|草场|扑火队|护林).{{0,20}}(?:{_FIRE_ZH})|"
         rf"(?:{_FIRE_ZH}).{{0,20}}(?:林场|林区|树林|山林|林地|林子|山坡|山顶|山腰|荒山|草场|扑火队|护林)"
         r"|烧荒|(?:林子|山林|麦地|麦子地|玉米地|荒草|草地|秸秆地)(?:着了|着火|烧起来|点着)"
-        r"|(?:山|坡|岭|林子|树林|坟地?)[上里头]{0,2}(?:也|又)?(?:着了|引着|点着|烧起来)"
+        r"|(?:山|坡|岭|林子|树林|坟地?)[上里头]{0,2}(?:也|又)?(?:着了|引着|点着|烧起来|着起来)"
     ),
     "fire": fastre.compile(
         _FIRE_ZH + r"|(?:房|屋|车|店|厂|棚|草垛|柴垛|油锅|锅|楼|仓库|铺子?|站|库|场|院|馆|摊|垛|烟囱)(?:子)?.{0,2}(?:着了|点着|烧着)|"
@@ -710,7 +712,7 @@ HARD, SOFT, AMBIENT = "hard", "soft", "ambient"
 # 正在召开紧急调度会, 哈哈 不是开玩笑): they veto a message only when it states no casualty.
 _AMBIENT_ZH = fastre.compile(
     # (and hyperbole: 老板要气炸了 beside 货车翻了压着人)
-    rf"{_FIRST_PERSON_HYPERBOLE}|{_RAVING}|"
+    rf"{_FIRST_PERSON_HYPERBOLE}|{_RAVING}|{_OFFICE_IDIOMS}|"
     r"一切正常|都正常|均正常|(?:探头|传感器|检测器|感烟器)(?:误报|故障)|无复燃|"
     # money that burns: 这油价 我钱包先着火了
     r"钱包[^，,。 ]{0,3}(?:着火|起火|冒烟|炸)|(?:老板|领导|经理|主任|我|他|她)(?:都|就|真|快)?要(?:气)?(?:爆炸|炸)了|名单|会议(?!室|中心)|开会(?!的)|例会|调度会|视频会|召开|哈哈|呵呵|笑死|可能(?:出现|发生|引发|造成)|别信|不要信"

@@ -243,6 +243,20 @@ def _own_part(text: str) -> int:
     return 0 if relayed is None else relayed.end()
 
 
+# An aside at the end, after the report (…120在路上 另外问一下 明天那个防汛培训还开不开; "btw, is
+# the training still on tomorrow?"): what it asks about is not what the message reports.
+_ASIDE = re.compile(
+    r"(?:另外|顺便|还有个事|还有一件事|对了)[，,\s]{0,2}(?:再|想)?(?:问|说|提|请教)(?:一下|下)[^\n]*$|"
+    r"\b(?:btw|by the way|also|unrelated|one more thing)[,:]?\s+(?:is|are|does|do|can|will|when|what|who)\b[^\n]*$"
+)
+
+
+def _without_aside(low: str) -> str:
+    """The message for the vetoes to read: an aside at its end blanked, offsets kept."""
+    aside = _ASIDE.search(low)
+    return low if aside is None or aside.start() == 0 else low[:aside.start()] + " " * (len(low) - aside.start())
+
+
 def _from(start: int, text: str) -> str:
     return text if start == 0 else " " * start + text[start:]
 
@@ -303,7 +317,8 @@ def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
     own = _own_part(text)
     # decided once, on the whole message (str: each text as it is)
     joined = _words_joined if _typed_word_by_word(low, cjk) else str
-    veto = None if assume_report else classify.veto(joined(_from(own, low)), zh=cjk > 0, en=latin > 1)
+    main = _without_aside(low)
+    veto = None if assume_report else classify.veto(joined(_from(own, main)), zh=cjk > 0, en=latin > 1)
     if not assume_report and cjk == 0 and latin < 2:
         return _not_a_report(language)  # emoji, digits, junk: nothing to read, not even for triage
     if veto == classify.HARD:
@@ -322,7 +337,7 @@ def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
         return _vetoed(low, language)  # chatter words, and no hazard with casualties to outweigh them
     if veto == classify.SOFT and not (
         # a report that ends with an instruction to units (…3人被困，请各救援力量迅速赶赴现场)
-        family is not None and any(counts.values()) and classify.notice_only(low, zh=cjk > 0)
+        family is not None and any(counts.values()) and classify.notice_only(main, zh=cjk > 0)
     ):  # a notice or talk of the past, naming a hazard: a person decides
         return _not_a_report(language, sure=UNSURE) if family is not None else _vetoed(low, language)
     called_for_help = classify.distress(telling) or classify.follow_up(telling)
@@ -336,9 +351,9 @@ def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
     location = (raw[span[0]:span[1]].strip() if span else "") or None
     read_by_model = False
     if not assume_report and not any(counts.values()) and (
-        family is None and not called_for_help or classify.about_training(low)
+        family is None and not called_for_help or classify.about_training(main)
     ):
-        training = classify.about_training(low)
+        training = classify.about_training(main)
         if training and not (family is None and classify.sounds_like_an_event(telling, location is not None)):
             return _vetoed(low, language)
         probability = report_probability(low)
