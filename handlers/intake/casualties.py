@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from handlers.intake import casualty_words as w
 from handlers.intake import fastre
 from handlers.intake.casualty_words import KINDS, Rules
+from handlers.intake.corrections import corrected
 from handlers.intake.numbers import EN_VAGUE, en_to_int, zh_to_int
 
 _EN_FAMILY = re.compile(r"\bfamily of (?P<num>two|three|four|five|six|seven|eight|\d)\b")
@@ -413,6 +414,7 @@ def _upto_enough(text: str, preds: list[_Pred]) -> str:
 
 def zh_casualties(text: str) -> dict[str, int]:
     """Counts in a Chinese report (normalised, lowercased text)."""
+    text = corrected(text)  # 伤了3个 刚才说错了 不是3个是2个: 2
     # 重伤 is a part of the injured (5人受伤（2人重伤）), unless set against 轻伤 (2人轻伤1人重伤).
     subset_pred = w.ZH_SUBSET_PRED if "轻伤" not in text else w.ZH_SUBSET_PRED_NOT_SEVERE
     preds = [_Pred(m.start(), m.end(), kind, subset=bool(subset_pred.fullmatch(m.group())))

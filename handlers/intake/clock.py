@@ -252,10 +252,20 @@ _REPORT_LABEL = re.compile(r"(?:接报|接警|报警|来电|接到报警|收到)
 _REPORT_AFTER = re.compile(r"\s*(?:接到?|收到)(?:报|警|电话|[^，,。]{0,12}?电话)")
 
 
+# A time given again after the sender says the first was wrong.
+_CORRECTED_TO = re.compile(
+    r"(?:打错了|说错了|写错了|发错了|搞错了|更正|不对|哦不|\bsorry\b|\bcorrection\b|\bi mean\b)[，,:：\s]{0,2}(?:是|应该是|实际是|it was|make that)?\s*$",
+    re.IGNORECASE,
+)
+
+
 def event_time(text: str, times: list[ClockTime] | None = None) -> str | None:
     """The first stated clock time that is not a plan, estimate or deadline (times: find_times(text))."""
     times = find_times(text) if times is None else times
     if len(times) > 1:
+        for t in times[1:]:
+            if _CORRECTED_TO.search(text, max(0, t.start - 16), t.start):
+                return t.hhmm  # 下午3点10分 打错了 是下午2点10分: the sender's corrected time
         for t in times:
             if _EVENT_LABEL.search(text, max(0, t.start - 10), t.start) and not text.endswith("多", t.start, t.end):
                 return t.hhmm
