@@ -37,6 +37,7 @@ from tests.parser_readings import counts
     ("一个装卸工从月台上摔下去 后脑勺磕地上 流了不少血", (0, 1, 0, 0)),
     ("切割机打到一个工人 腿上划了一个大口子", (0, 1, 0, 0)),
     ("狗把一个放学的孩子咬了 腿上咬了好几口", (0, 1, 0, 0)),
+    ("西村老李家一家三口都中煤气了 早上没起来", (0, 3, 0, 0)),  # the northern word for CO
 ])
 def test_chinese_people_and_states(text: str, expected: tuple[int, int, int, int]) -> None:
     assert counts(text) == expected
