@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from bench.intake_accuracy import CORPUS, split_of  # noqa: E402
-from bench.train_type_model import examples, train  # noqa: E402
+from bench.train_type_model import examples, train_averaged  # noqa: E402
 from handlers.intake import type_model  # noqa: E402
 from handlers.intake.parser import INCIDENT_TYPES, normalise  # noqa: E402
 from handlers.intake.scoring import load  # noqa: E402
@@ -107,7 +107,7 @@ def score_round(corpus: dict[str, list[dict[str, Any]]], files: tuple[str, ...],
     fresh = [r for r in fresh_lines if r["expected"]["is_report"]]
     known = [r for stem, rows in corpus.items() if stem not in files for r in rows
              if split_of(r["id"]) == "train" and r["expected"]["is_report"]]
-    model = type_model.by_feature(INCIDENT_TYPES, *train(examples(known), keep_above))
+    model = type_model.by_feature(INCIDENT_TYPES, *train_averaged(examples(known), keep_above))
     old = old_readings(commit, fresh_lines)
     right: dict[Any, int] = {"reports": len(fresh), "rules": 0, "model alone": 0}
     for row in fresh:
