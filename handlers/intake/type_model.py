@@ -7,7 +7,9 @@ casualty or a cry for help alone) they can only say "other". `second_opinion` as
 model only there, and takes its answer only when it is confident; any word of the
 rules stands (see `second_opinion` for why).
 
-The weights ship with the package (`type_model.json`), loaded once on first use; no
+The weights are the mean of five models trained in different example orders (out of fold
+on the train split the mean named types right more often than any one of them). They ship
+with the package (`type_model.json`, about 2.5 MB), loaded once on first use; no
 download, no numerical library. The n-grams are computed only for the messages the
 model is asked about, so the parser stays fast.
 """
