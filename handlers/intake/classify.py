@@ -168,11 +168,11 @@ _CHATTER_EN = fastre.compile(
 )
 # Training and courses: chatter, unless someone was actually hurt ("collapsed during training").
 _TRAINING = fastre.compile(r"培训|讲座|\btraining\b|\bworkshop\b|\bseminar\b")
-# Talk about a past incident ("去年那起…", "last year's landslide") is not a new one,
-# unless it is happening again now.
 # The years before this one (2019年那场洪水, the 2021 flood): talk of the past. Worked out when
 # the parser is loaded, so that this year's own events are never taken for the past.
 _YEARS_GONE = "19[0-9]{2}|" + "|".join(str(year) for year in range(2000, datetime.date.today().year))
+# Talk about a past incident ("去年那起…", "last year's landslide") is not a new one,
+# unless it is happening again now.
 _PAST = fastre.compile(
     # (old days told, not a hard veto: 那会儿我在桥上，看见一辆车冲进河里了 is a report)
     rf"去年|前年|前几年|那几年|早几年|(?:几|好几|十几|[一二两三四五六七八九十])年前|上次|上回(?!不[去来])|那回|往年|历史上|上周|上个月|上月|那会儿|那时候|(?:{_YEARS_GONE})年(?:那|的)?(?:场|次)|(?:半|[一二两三几]|好几|好些)年(?:多)?了|\blast (?:year|month|week|time|summer|winter|spring|autumn|fall)\b|\b(?:years?|months?) ago\b|"

@@ -247,7 +247,7 @@ def _own_part(text: str) -> int:
 # the training still on tomorrow?"): what it asks about is not what the message reports.
 _ASIDE = re.compile(
     r"(?:另外|顺便|还有个事|还有一件事|对了)[，,\s]{0,2}(?:再|想)?(?:问|说|提|请教)(?:一下|下)[^\n]*$|"
-    r"\b(?:btw|by the way|also|unrelated|one more thing)[,:]?\s+(?:is|are|does|do|can|will|when|what|who)\b[^\n]*$"
+    r"\b(?:btw|by the way|unrelated|one more thing)[,:]?\s+(?:is|are|does|do|can|will|when|what|who)\b[^\n]*$"
 )
 
 
