@@ -4,7 +4,8 @@ train split, and write handlers/intake/report_model.json.
 Only the train split of bench/corpus/ is read (the same stable hash split as
 bench/intake_accuracy.py); the test split and the held-out set are for measuring.
 Logistic regression with AdaGrad and a little L2, trained with five fixed seeds and the
-weights averaged, so the same corpus gives the same file. Weights too small to matter are dropped to keep the file small.
+weights averaged, so the same corpus gives the same file. Weights too small to matter are
+dropped to keep the file small.
 
 Run: .venv/bin/python bench/train_report_model.py [--check]
 (--check: train, and fail if the shipped file differs — the corpus changed and the

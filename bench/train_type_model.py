@@ -4,8 +4,8 @@ on the reports of the corpus's train split, and write handlers/intake/type_model
 Only the train split of bench/corpus/ is read (the same stable hash split as
 bench/intake_accuracy.py); the test split and the held-out set are for measuring.
 Multinomial (softmax) logistic regression with AdaGrad and a little L2, trained with five
-fixed seeds and the weights averaged, so the same corpus gives the same file. Weights too small to matter are dropped to
-keep the file small.
+fixed seeds and the weights averaged, so the same corpus gives the same file. Weights too
+small to matter are dropped to keep the file small.
 
 Where the model is asked and how sure it must be were chosen on fresh batches, not
 here: bench/experiments/fresh_batches.py (the rules were tuned on all of train, so out of
