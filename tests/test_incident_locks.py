@@ -32,19 +32,27 @@ SAME_FIRE = "城东工业园仓库着火，有2人被困"  # later seen to be th
 
 
 @asynccontextmanager
-async def _other_process_holding(bot: ConsoleBot, *ids: str) -> AsyncIterator[AsyncSession]:
-    """A transaction of the other process holding these incidents as the bot does (FOR NO KEY
-    UPDATE, lower id first); it commits as the block ends."""
+async def _other_process(bot: ConsoleBot) -> AsyncIterator[AsyncSession]:
+    """A transaction of the other bot process, on a connection pool of its own; it commits as
+    the block ends. (On SQLite the test is skipped: one writer, transactions never overlap.)"""
     if not bot.app.db.is_postgres:
         pytest.skip("SQLite has one writer: transactions never overlap")
-    other = Database(bot.app.db.url.render_as_string(hide_password=False))  # its own pool
+    other = Database(bot.app.db.url.render_as_string(hide_password=False))
     try:
         async with other.transaction() as session:
-            await session.execute(
-                select(Incident.id).where(Incident.id.in_(ids)).order_by(Incident.id).with_for_update(key_share=True))
             yield session
     finally:
         await other.dispose()
+
+
+@asynccontextmanager
+async def _other_process_holding(bot: ConsoleBot, *ids: str) -> AsyncIterator[AsyncSession]:
+    """The other process holding these incidents as the bot does (FOR NO KEY UPDATE, lower
+    id first)."""
+    async with _other_process(bot) as session:
+        await session.execute(
+            select(Incident.id).where(Incident.id.in_(ids)).order_by(Incident.id).with_for_update(key_share=True))
+        yield session
 
 
 async def _said_while_held(bot: ConsoleBot, line: str, other_writes: Callable[[], Awaitable[None]]) -> asyncio.Task[str]:
@@ -274,21 +282,15 @@ async def test_a_close_and_a_press_on_its_order_do_not_deadlock(console_bot: Con
 
     await console_bot.say(f"路人甲@reporting: {FIRE}")
     await console_bot.say(f"王指挥@centre: /dispatch {A} FIRE-01")
-    if not console_bot.app.db.is_postgres:
-        pytest.skip("SQLite has one writer: transactions never overlap")
-    other_db = Database(console_bot.app.db.url.render_as_string(hide_password=False))
-    try:
-        async with other_db.transaction() as other:  # preload_orders: the batch holds its orders
-            await other.execute(select(DispatchOrder.id).with_for_update())
-            saying = asyncio.create_task(console_bot.say(f"王指挥@centre: /close {A}"))
-            await asyncio.sleep(1.0)
-            await other.execute(update(DispatchOrder).values(state="acknowledged"))
-            other.add(TimelineEntry(incident_id=A, at=NOW, kind="order_press", actor_name="张三",
-                                    data={"unit": "FIRE-01", "state": "acknowledged", "changed": True}))
-            await other.flush()
-        answer = await asyncio.wait_for(saying, 20)
-    finally:
-        await other_db.dispose()
+    async with _other_process(console_bot) as other:  # preload_orders: the batch holds its orders
+        await other.execute(select(DispatchOrder.id).with_for_update())
+        saying = asyncio.create_task(console_bot.say(f"王指挥@centre: /close {A}"))
+        await asyncio.sleep(1.0)
+        await other.execute(update(DispatchOrder).values(state="acknowledged"))
+        other.add(TimelineEntry(incident_id=A, at=NOW, kind="order_press", actor_name="张三",
+                                data={"unit": "FIRE-01", "state": "acknowledged", "changed": True}))
+        await other.flush()
+    answer = await asyncio.wait_for(saying, 20)
     assert f"事件 {A} 已结束。" in answer and "已通知收队：FIRE-01" in answer
     assert [d["state"] for d in await _timeline(console_bot, A, "order_press")] == ["acknowledged"]
 
@@ -342,18 +344,12 @@ async def test_a_reopen_does_not_tell_a_unit_that_declined_meanwhile_to_carry_on
     await console_bot.say(f"路人甲@reporting: {FIRE}")
     await console_bot.say(f"王指挥@centre: /dispatch {A} FIRE-01")
     await console_bot.say(f"王指挥@centre: /close {A}")
-    if not console_bot.app.db.is_postgres:
-        pytest.skip("SQLite has one writer: transactions never overlap")
-    other_db = Database(console_bot.app.db.url.render_as_string(hide_password=False))
-    try:
-        async with other_db.transaction() as other:
-            await other.execute(update(DispatchOrder).values(
-                state="declined", state_at=NOW, state_by="张三", escalate_at=None))
-            saying = asyncio.create_task(console_bot.say(f"王指挥@centre: /reopen {A} 复燃"))
-            await asyncio.sleep(1.0)
-        answer = await asyncio.wait_for(saying, 20)
-    finally:
-        await other_db.dispose()
+    async with _other_process(console_bot) as other:
+        await other.execute(update(DispatchOrder).values(
+            state="declined", state_at=NOW, state_by="张三", escalate_at=None))
+        saying = asyncio.create_task(console_bot.say(f"王指挥@centre: /reopen {A} 复燃"))
+        await asyncio.sleep(1.0)
+    answer = await asyncio.wait_for(saying, 20)
     assert f"事件 {A} 已重新开启。" in answer and "已通知继续执行" not in answer
     async with console_bot.app.db.transaction() as session:
         order = await session.scalar(select(DispatchOrder))
@@ -374,20 +370,14 @@ async def test_a_key_on_a_call_does_not_put_back_a_unit_that_arrived_meanwhile(
         await console_bot.app.run_timers()
         await console_bot.app.drain()
     assert "接令请按1" in console_bot.new_output()
-    if not console_bot.app.db.is_postgres:
-        pytest.skip("SQLite has one writer: transactions never overlap")
-    other_db = Database(console_bot.app.db.url.render_as_string(hide_password=False))
-    try:
-        async with other_db.transaction() as other:  # preload_orders: the batch holds its order
-            await other.execute(select(DispatchOrder.id).with_for_update())
-            pressing = asyncio.create_task(console_bot.say("张三@phone: 1"))
-            await asyncio.sleep(1.0)
-            await other.execute(update(DispatchOrder).values(
-                state="on_scene", state_at=NOW, state_by="李四", acknowledged_at=NOW, en_route_at=NOW,
-                on_scene_at=NOW, escalate_at=None))
-        pressed = await asyncio.wait_for(pressing, 20)
-    finally:
-        await other_db.dispose()
+    async with _other_process(console_bot) as other:  # preload_orders: the batch holds its order
+        await other.execute(select(DispatchOrder.id).with_for_update())
+        pressing = asyncio.create_task(console_bot.say("张三@phone: 1"))
+        await asyncio.sleep(1.0)
+        await other.execute(update(DispatchOrder).values(
+            state="on_scene", state_at=NOW, state_by="李四", acknowledged_at=NOW, en_route_at=NOW,
+            on_scene_at=NOW, escalate_at=None))
+    pressed = await asyncio.wait_for(pressing, 20)
     assert "已记录" not in pressed
     async with console_bot.app.db.transaction() as session:
         assert (await session.scalar(select(DispatchOrder))).state == "on_scene"
