@@ -120,6 +120,11 @@ def score_round(corpus: dict[str, list[dict[str, Any]]], files: tuple[str, ...],
             for bar in BARS:
                 taken = read["is_report"] and read["type_confidence"] in asked and chances[best] >= bar
                 right[name, bar] = right.get((name, bar), 0) + ((best if taken else read["type"]) == want)
+        for bar in BARS:  # where the rules found no family the shipped bar, where they found one this bar
+            own_bar = type_model.SURE_ABOVE if read["type_confidence"] == NO_FAMILY else bar
+            taken = read["is_report"] and chances[best] >= own_bar
+            key = (f"no family above {type_model.SURE_ABOVE}, a family", bar)
+            right[key] = right.get(key, 0) + ((best if taken else read["type"]) == want)
     for row in fresh_lines:
         read = old[row["id"]]
         if read["doubtful"]:
