@@ -472,6 +472,15 @@ _CHOKING = re.compile(r"吃|噎|喉咙|嗓子|气管|喘不")
 _BITES = re.compile(r"(?:咬|踢|顶)(?:了|伤|倒)$")  # 狗咬了一个快递员: the animal is the one that bit
 _NOT_FOUND = frozenset({"找不到", "找不着", "没找到", "没有找到", "没找着", "未找到"})
 _WE_BEFORE_ZH = re.compile(r"(?:我们|咱们|俺们|我)[^，,。]{0,6}$")
+# "Man overboard" is someone in the sea when it is the message's cry ("MAN OVERBOARD –") or
+# what the sender reports ("we have a man overboard"), not when it is a drill's or a talk's topic.
+_OVERBOARD_REPORTED = re.compile(r"(?:we have|there is|there's|report of|reports)(?: a)? $")
+
+
+def _overboard_as_a_cry(text: str, start: int) -> bool:
+    return not _LATIN_WORD.search(text, 0, start) or bool(_OVERBOARD_REPORTED.search(text, max(0, start - 16), start))
+
+
 _CAME_UP = re.compile(r"come (?:back )?up|came (?:back )?up")
 _EN_CONFINED = re.compile(r"\b(?:pit|tank|well|shaft|sewer|manhole|silo|hold|cellar|vat|hopper|culvert)s?\b")
 _WE_BEFORE_EN = re.compile(r"\b(?:we|we're|we are|our|us|i'm|i am|i)\b[^.!?,]{0,30}$")
@@ -558,6 +567,8 @@ def en_casualties(text: str) -> dict[str, int]:
         kind = m.lastgroup or "injured"
         if kind == "missing" and m.group().endswith("lost") and _WE_BEFORE_EN.search(text, max(0, m.start() - 40), m.start()):
             kind = "trapped"  # "our hiking group is lost": the callers, not people nobody can find
+        if m.group().endswith(" overboard") and not _overboard_as_a_cry(text, m.start()):
+            continue  # "what to do if you see a man overboard": a topic, not someone in the sea
         if kind == "missing" and _CAME_UP.search(m.group()) and _EN_CONFINED.search(text):
             kind = "trapped"  # "went down in the sewage pit, didn't come up": down there, as 没上来 in a pit
         preds.append(_Pred(m.start(), m.end(), kind, subset=bool(w.EN_SUBSET_PRED.fullmatch(m.group()))))

@@ -258,10 +258,8 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"didn't surface|not surfaced|(?:didn'?t|hasn'?t|has not|did not|never) come (?:back )?up|never came (?:back )?up|overdue|haven't come back|didn't come back|not recovered|"
      r"can'?t see (?:him|her|them)(?: anymore)?|(?:can'?t|cannot|could not|couldn'?t) find (?:him|her|them)|cannot see (?:him|her|them)|not seen since|lost sight of|"
      r"no sign of (?:him|her|them)|swept away|washed away|carried away|disappeared|vanished|gone under|went under|"
-     # overboard as a cry or a report ("MAN OVERBOARD –", "we have a man overboard"; not "if you see a
-     # man overboard", "man overboard drill"), last seen, never came back (also as typed without the
-     # apostrophe), not seen
-     r"(?:^|(?<=we have )|(?<=we have a )|(?<=there is a )|(?<=there's a )|(?<=report of a )|(?<=reports a ))"
+     # overboard (as a cry or a report only: casualties.EN_OVERBOARD_CRY), last seen, never came
+     # back (also as typed without the apostrophe), not seen
      r"(?:man|person|crew ?man|crew member|passenger) overboard(?! (?:drill|exercise|recovery|training|procedure|case))|last seen|never came back|washed (?:off|overboard)|"
      r"(?:hasn'?t|haven'?t|didn'?t|has not|have not|did not) (?:come|came) back|not seen(?=\s*(?:$|[.,;!?]|since|again|for\b))|"
      # not back (not "has not returned my calls"), wandered off, a relative nobody can find

@@ -36,7 +36,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from handlers.intake import casualties as _casualties
-from handlers.intake import classify, hanzi, place_model, places
+from handlers.intake import classify, fastre, hanzi, place_model, places
 from handlers.intake.clock import event_time, find_times
 from handlers.intake.report_model import DOUBT_ABOVE, REGISTER_ABOVE, VETO_DOUBT_ABOVE, report_probability
 from handlers.intake.type_model import second_opinion
@@ -245,7 +245,7 @@ def _own_part(text: str) -> int:
 
 # An aside at the end, after the report (…120在路上 另外问一下 明天那个防汛培训还开不开; "btw, is
 # the training still on tomorrow?"): what it asks about is not what the message reports.
-_ASIDE = re.compile(
+_ASIDE = fastre.compile(
     r"(?:另外|顺便|还有个事|还有一件事|对了)[，,\s]{0,2}(?:再|想)?(?:问|说|提|请教)(?:一下|下)[^\n]*$|"
     r"\b(?:btw|by the way|unrelated|one more thing)[,:]?\s+(?:is|are|does|do|can|will|when|what|who)\b[^\n]*$"
 )
