@@ -474,6 +474,7 @@ _NOT_FOUND = frozenset({"找不到", "找不着", "没找到", "没有找到", "
 _WE_BEFORE_ZH = re.compile(r"(?:我们|咱们|俺们|我)[^，,。]{0,6}$")
 # "Man overboard" is someone in the sea when it is the message's cry ("MAN OVERBOARD –") or
 # what the sender reports ("we have a man overboard"), not when it is a drill's or a talk's topic.
+_LATIN_WORD = re.compile(r"[a-z]{3,}")
 _OVERBOARD_REPORTED = re.compile(r"(?:we have|there is|there's|report of|reports)(?: a)? $")
 
 
@@ -515,7 +516,6 @@ def _zh_kind(m: re.Match[str], text: str) -> str | None:
 
 _SEPARATOR = re.compile(r"[，,。；;\n]")
 _HIM_OR_HER = re.compile(r"\b(?:him|her)\b")
-_LATIN_WORD = re.compile(r"[a-z]{3,}")
 
 
 def _died_of_injuries(text: str, result: dict[str, int], counts: list[_Count], preds: list[_Pred],
