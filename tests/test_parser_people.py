@@ -121,3 +121,30 @@ def test_man_overboard_as_a_topic_counts_nobody(text: str) -> None:
 ])
 def test_counts_told_by_who_found_them(text: str, expected: tuple[int, int, int, int]) -> None:
     assert counts(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the one person held is hurt too: counted in both, as the corpus counts the pinned and hurt
+    ("山路上一辆面包车翻沟里了 司机卡在驾驶室 头上流血", (0, 1, 1, 0)),
+    ("厂房顶棚塌了一块 压住一个保安 腿压伤了", (0, 1, 1, 0)),
+    ("A crate fell off the forklift, a packer is pinned under it, his leg is crushed", (0, 1, 1, 0)),
+    # … but a call for help or no answer says nothing of the body
+    ("平房后墙倒了 俺爹在屋里 埋里头了 喊不应", (0, 0, 1, 0)),
+])
+def test_the_one_held_and_hurt_is_counted_in_both(text: str, expected: tuple[int, int, int, int]) -> None:
+    assert counts(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "N of M": the part is the count, the group is not
+    ("Dinner at the guesthouse: 7 of our 30 hikers are vomiting", (0, 7, 0, 0)),
+    ("Scaffold slipped, 2 of the 6 painters hurt, rest fine", (0, 2, 0, 0)),
+    # dispatchers' shorthand
+    ("Smoke inhalation x2 at the warehouse on Gangwan Rd", (0, 2, 0, 0)),
+    ("Crash on G228, 1x dead 3x injured", (1, 3, 0, 0)),
+    # the unconscious among the sick are a part of them, not more of them
+    ("6 tourists sick after the buffet, one fainted in the lobby", (0, 6, 0, 0)),
+    ("5 workers overcome by fumes in the paint shop, 2 unconscious", (0, 5, 0, 0)),
+])
+def test_parts_and_shorthand_counts(text: str, expected: tuple[int, int, int, int]) -> None:
+    assert counts(text) == expected

@@ -35,6 +35,7 @@ from handlers.intake.casualty_words import KINDS, Rules
 from handlers.intake.corrections import corrected
 from handlers.intake.numbers import EN_VAGUE, en_to_int, zh_to_int
 
+_EN_TIMES = re.compile(r"(?<![\w.])(?:[x×](?P<after>\d{1,2})|(?P<before>\d{1,2}) ?[x×])(?![\w.])")
 _EN_FAMILY = re.compile(r"\bfamily of (?P<num>two|three|four|five|six|seven|eight|\d)\b")
 # A report states its casualties in a few phrases; past this many predicates it is
 # pasted junk (and pairing is quadratic), so read no further.
@@ -147,6 +148,8 @@ def _en_counts(text: str) -> list[_Count]:
         if value is None and word not in EN_VAGUE:
             continue
         counts.append(_Count(m.start(), m.end(), value))
+    for m in _EN_TIMES.finditer(text):  # "heat exhaustion x3", "1x dead": dispatchers' shorthand
+        counts.append(_Count(m.start(), m.end(), int(m["after"] or m["before"])))
     for m in _EN_FAMILY.finditer(text):  # "family of four": that many people
         if (value := en_to_int(m["num"])) is not None:
             counts.append(_Count(m.start(), m.end(), value))
@@ -158,7 +161,12 @@ def _en_counts(text: str) -> list[_Count]:
         if not any(c.start <= m.start() < c.end + 12 for c in counts):  # "a man" is counted already
             counts.append(_Count(m.start(), m.end(), 1, someone=True))
     counts.sort(key=lambda c: c.start)
-    return counts
+    # "9 of my 26 guests", "3 of the 5 workers": the part is the count, the group is not
+    return [c for i, c in enumerate(counts)
+            if not (i and counts[i - 1].value and _PART_OF.fullmatch(text, counts[i - 1].end, c.start))]
+
+
+_PART_OF = re.compile(r"\s+of\s+(?:my|our|the|their|his|her|these|those)?\s*")
 
 
 @dataclass
@@ -364,7 +372,7 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
     if _person_just_before(text, clause.start, rules) or rules.bodily.match(text, p.start):
         # 俺爷叫马蜂蜇了 喘不上气: the one named in the clause before; 没气了 / 腿断了 / not
         # breathing: somebody's body, though nobody is named.
-        return _same_person_again(text, p.kind, tally)
+        return _same_person_again(text, p, tally)
     return None
 
 
@@ -379,11 +387,19 @@ _RESUSCITATING_NOW = re.compile(
 )
 
 
-def _same_person_again(text: str, kind: str, tally: _Tally) -> tuple[int, bool] | None:
+# States that say nothing of a body already held or hurt: a call for help, no answer.
+_NOT_A_SECOND_STATE = re.compile(r"呼救|不应|没动静|没反应|没回应")
+
+
+def _same_person_again(text: str, p: _Pred, tally: _Tally) -> tuple[int, bool] | None:
     """A state told of nobody new: the one person of the report, if it has one already
     (被砸中头部，当场死亡 — the injured man died: dead now, no longer injured)."""
+    kind = p.kind
     if not any(tally.counts.values()):
         return 1, True
+    if ({kind, *(k for k, n in tally.counts.items() if n)} == {"injured", "trapped"}
+            and sum(tally.counts.values()) == 1 and not _NOT_A_SECOND_STATE.search(text, p.start, p.end)):
+        return 1, True  # 司机卡里头了 腿流血: the one pinned is hurt too, and counted in both
     if (kind == "dead" and tally.counts["injured"] == 1 and not tally.counts["dead"]
             and not _RESUSCITATING.search(text)):
         tally.counts["injured"] = 0

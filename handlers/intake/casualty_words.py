@@ -299,6 +299,7 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"seizures?|heart attack|fitting|chest pains?|head cut|in shock|bruised|scratches|sprained|gash(?:ed)?|"
      r"can'?t get up|cannot get up|unable to get up|can'?t stand up|choking|turning blue|(?:can'?t|cannot|can not) breathe|lips (?:are |turning |turned |gone )?blue|(?:can'?t|cannot|cant|can not|unable to) (?:move|feel) (?:his |her |their |my |both )?(?:legs?|arms?)|can'?t walk|cannot walk|"
      r"crushed (?:his |her |a |the )?(?:hand|leg|foot|arm|fingers?|chest)|"
+     r"(?:arm|hand|leg|foot|finger|head|face|chest|rib)s? (?:is |was |are |were |got |has been |have been )?(?:crushed|bleeding|badly cut|burned|burnt|scalded)|"
      r"(?:hit|struck) (?:on|in) the (?:head|face|chest|back)|(?:arm|hand|leg|foot|finger)s? (?:was |got |is )?(?:caught|crushed|trapped|stuck) in|"
      r"(?:arm|leg|ankle|wrist|hip|nose|bone|foot|hand)s? (?:is |are |looks |look |seems |might be |may be )?broken|stings?|stung|swelling|swollen|"
      r"can'?t breathe|struggling to breathe|not waking up|won'?t wake up|not responding|swallowed|gored|in surgery|"
@@ -321,7 +322,8 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
 EN_PRED = fastre.compile(r"\b(?:" + "|".join(f"(?P<{k}>{p})" for k, p in _EN_PREDICATES) + r")\b")
 # Predicates that name a part of the injured: "2 seriously", "6 hospitalised".
 EN_SUBSET_PRED = fastre.compile(
-    r"seriously|critically|badly|severely|hospitali[sz]ed|taken to hospital|sent to hospital|admitted(?: to hospital)?"
+    r"seriously|critically|badly|severely|hospitali[sz]ed|taken to hospital|sent to hospital|admitted(?: to hospital)?|"
+    r"unconscious|fainted|passed out|not breathing|unresponsive|no pulse"
 )
 
 # A count of people: a number followed by a person noun within three words ("2 elderly
