@@ -148,3 +148,14 @@ def test_the_one_held_and_hurt_is_counted_in_both(text: str, expected: tuple[int
 ])
 def test_parts_and_shorthand_counts(text: str, expected: tuple[int, int, int, int]) -> None:
     assert counts(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a hospital counts the people it received
+    ("急诊科报告：截至目前已接诊12人，均在海鲜市场同一摊位吃过饭", (0, 12, 0, 0)),
+    ("港西镇卫生院：婚宴的客人陆续来院 已收治9人", (0, 9, 0, 0)),
+    # the one who cannot be woken is one of the poisoned, not another
+    ("后岛村一户人家烧炉子 老两口煤气中毒 有一个叫不醒", (0, 2, 0, 0)),
+])
+def test_hospital_intake_and_the_unwakeable_among_the_poisoned(text: str, expected: tuple[int, int, int, int]) -> None:
+    assert counts(text) == expected
