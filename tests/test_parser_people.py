@@ -159,3 +159,15 @@ def test_parts_and_shorthand_counts(text: str, expected: tuple[int, int, int, in
 ])
 def test_hospital_intake_and_the_unwakeable_among_the_poisoned(text: str, expected: tuple[int, int, int, int]) -> None:
     assert counts(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the follow-up's stated total of a kind replaces the sum of its parts
+    ("Update: one more casualty carried out of the hall, total injured now 3", (0, 3, 0, 0)),
+    ("Search update: missing total 2, divers resuming at first light", (0, 0, 0, 2)),
+    # radio and ambulance shorthand
+    ("Rowing boat swamped off Lidao pier, 3 POB clinging to the hull", (0, 0, 3, 0)),
+    ("Crash on the coast road, 1 DOA, 2 injured", (1, 2, 0, 0)),
+])
+def test_totals_and_radio_shorthand(text: str, expected: tuple[int, int, int, int]) -> None:
+    assert counts(text) == expected

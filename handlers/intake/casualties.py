@@ -606,4 +606,6 @@ def en_casualties(text: str) -> dict[str, int]:
             result[stated[0]] = value
     if (toll := w.EN_DEATH_TOLL.search(text)) is not None:
         result["dead"] = int(toll["num"])  # "death toll now 2": the current figure
+    for total in w.EN_KIND_TOTAL.finditer(text):  # "total injured now 4": the current figure
+        result["injured" if (kind := total["kind"] or total["kind2"]) == "hurt" else kind] = int(total["num"])
     return _being_resuscitated(text, result)

@@ -220,7 +220,7 @@ EN_PERSON = (
     r"chefs?|waiters?|waitress(?:es)?|clerks?|cleaners?|porters?|passers-?by|"
     r"friends?|roommates?|flatmates?|colleagues?|buddy|brothers?|sisters?|uncles?|aunts?|aunties|aunty|auntie|cousins?|grandsons?|"
     r"granddaughters?|boyfriend|girlfriend|partner|grandparents?|parents?|"
-    r"cashiers?|volunteers?|classmates?|couriers?|teammates?|housemates?|coworkers?|co-workers?|"
+    r"cashiers?|volunteers?|classmates?|couriers?|teammates?|housemates?|coworkers?|co-workers?|pob|"
     # unknown nouns that look like people: stallholders, motorists, technicians
     r"[a-z]+(?:holders|keepers|ers|ists|ians|ees|men|women|man)|[a-z]{4,}(?:ist|ian)|grandad|granddad|granny|nan"
 )
@@ -252,7 +252,7 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
     ("dead",
      r"dead|died|killed|dead body|body found|fatalit(?:y|ies)|deaths?|deceased|lost (?:his|her|their) li(?:fe|ves)|"
      r"bodies|body recovered|body of|bod(?:y|ies) (?:was |were |has been |have been |had been )?(?:recovered|found|pulled out|retrieved|washed up)|drowned|not breathing|no pulse|no signs of life|didn't survive|did not survive|"
-     r"neither survived|none survived|passed away|pronounced dead|lifeless|died at the scene"),
+     r"neither survived|none survived|passed away|pronounced dead|lifeless|died at the scene|doa|dead on arrival"),
     ("missing",
      r"missing(?! (?:the|a|an|my|our|your|his|her|their|out|you|it)\b)|unaccounted(?: for)?|lost contact|not (?:yet )?(?:been )?found|can't be found|cannot be found|"
      r"didn't surface|not surfaced|(?:didn'?t|hasn'?t|has not|did not|never) come (?:back )?up|never came (?:back )?up|overdue|haven't come back|didn't come back|not recovered|"
@@ -354,6 +354,10 @@ EN_HEDGED_TRAILING = re.compile(
     r"eight|nine|ten|eleven|twelve|fifteen|twenty)\s*[.!]*\s*$"
 )
 EN_DEATH_TOLL = re.compile(r"\b(?:death toll|total dead|dead total|total deaths|deaths total)\b\D{0,24}?\b(?P<num>\d{1,4})\b")
+# "total injured now 4", "missing total: 2": a follow-up's current figure of one kind.
+EN_KIND_TOTAL = re.compile(
+    r"\b(?:total (?P<kind>injured|hurt|missing|trapped)|(?P<kind2>injured|hurt|missing|trapped) total)\b(?: is| now| so far| stands at|:)*\s*(?P<num>\d{1,4})\b"
+)
 EN_TRAILING_COUNT = re.compile(
     r"(?:^|[,;:.(] ?)(?:about |around |approx\.? |some |at least )?(?P<num>\d{1,3}|two|three|four|five|six|seven|"
     r"eight|nine|ten|eleven|twelve|fifteen|twenty)\s+(?:men|women|people|persons|kids|children|workers|miners|"
