@@ -171,3 +171,15 @@ def test_hospital_intake_and_the_unwakeable_among_the_poisoned(text: str, expect
 ])
 def test_totals_and_radio_shorthand(text: str, expected: tuple[int, int, int, int]) -> None:
     assert counts(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a group counted, then told one by one: its members, not more people
+    ("菜场雨棚塌了 砸到两个老人 一个头破了 一个胳膊肿了", (0, 2, 0, 0)),
+    ("路口一辆面包车撞了三个行人 一个腿断了 一个在哼哼", (0, 3, 0, 0)),
+    ("5 passengers hurt when the bus braked hard, one head cut, one sprained wrist", (0, 5, 0, 0)),
+    # … but one told as still missing is the current figure
+    ("两个钓鱼的被浪打下去了 一个自己爬上来了 一个还没找到", (0, 0, 0, 1)),
+])
+def test_a_group_told_one_by_one(text: str, expected: tuple[int, int, int, int]) -> None:
+    assert counts(text) == expected

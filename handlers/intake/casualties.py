@@ -329,6 +329,11 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
             return 1, True
         if p.kind in tally.stated and text[count.start:count.end].strip() == "both":
             return None  # "two persons in the water, both hanging onto a float": the same two
+        if (tally.counts[p.kind] >= 2 and _ONE_OF_THEM.fullmatch(text, count.start, count.end)
+                and not rules.override.search(text, clause.start, clause.end)):
+            # 砸到两个顾客，一个头出血: one of the two already counted, not a third
+            # (一个还没找到 still gives the current figure)
+            p.subset = True
         return _with_listed(text, count, mine, later, rules), False
     if p.kind in done:
         return None  # 2人受伤已送医: one figure per clause and kind
@@ -376,6 +381,8 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
     return None
 
 
+# One of a group told one by one (两个学生 一个躺地上不动 一个腿流血, two hurt, one unconscious).
+_ONE_OF_THEM = re.compile(r"一个|一人|一名|一位|one")
 # Words for the dead that name one body: 死者, 遗体, "body recovered".
 _A_BODY = re.compile(r"死者|遗体|尸体|(?:男|女|无名)尸|遇难者|dead body|body (?:recovered|of)|body (?:was |has been |had been )?(?:recovered|found|pulled out|retrieved|washed up)")
 # Someone being resuscitated is alive to the centre (injured), whatever state is told.
