@@ -126,6 +126,8 @@ def _zh_counts(text: str) -> list[_Count]:
     for m in w.ZH_SOMEONE.finditer(text):  # 有人 is one person the sentence may come back to
         counts.append(_Count(m.start(), m.end(), 1, someone=True))
     for m in w.ZH_VAGUE.finditer(text):
+        if m.group().endswith("个") and not w.ZH_GE_IS_PERSON.match(text, m.end()):
+            continue  # 好几个牙印: not people
         if not any(c.start <= m.start() < c.end for c in counts):
             counts.append(_Count(m.start(), m.end(), None))
     counts.sort(key=lambda c: c.start)
@@ -361,6 +363,8 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
         return 1, True  # the person is the object right after it: 砸着他爹, 压着俺娘
     if rules is w.EN and _HIM_OR_HER.search(text, p.start, p.end):
         return 1, True  # "we cannot see him", "can't find her": one person, named by the pronoun
+    if rules is w.ZH and _WE_PLURAL_BEFORE_ZH.search(before):
+        return 0, True  # 我们被困电梯里了 … 一共4个人: the callers, counted by the headcount that follows
     if rules.vehicle.search(before) or rules.person.search(before):
         # 一辆小轿车被困 / kids trapped / vessel lost contact: how many may follow
         # (车上有一家三口, 5 of them, 8 crew); "old people stuck" alone is no figure.
@@ -418,7 +422,10 @@ def _same_person_again(text: str, p: _Pred, tally: _Tally) -> tuple[int, bool] |
 def _person_just_before(text: str, at: int, rules: Rules) -> bool:
     """One person named in the clause(s) just before `at`, in the same sentence: spoken reports
     name the person and then say what is wrong in a clause of its own."""
-    before = text[max(0, at - rules.window):at]
+    start = max(0, at - rules.window)
+    # an English word in a Chinese sentence (我同事lunch回来…collapse了) is one word, not five characters
+    start = max(0, start - sum(len(m) for m in _LATIN_WORD.findall(text, start, at)))
+    before = text[start:at]
     end = None
     for end in w.SENTENCE_END.finditer(before):
         pass
@@ -494,6 +501,7 @@ _ANIMAL_BEFORE = re.compile(
 _CHOKING = re.compile(r"吃|噎|喉咙|嗓子|气管|喘不")
 _BITES = re.compile(r"(?:咬|踢|顶)(?:了|伤|倒)$")  # 狗咬了一个快递员: the animal is the one that bit
 _NOT_FOUND = frozenset({"找不到", "找不着", "没找到", "没有找到", "没找着", "未找到"})
+_WE_PLURAL_BEFORE_ZH = re.compile(r"(?:我们|咱们|俺们)[^，,。]{0,6}$")
 _WE_BEFORE_ZH = re.compile(r"(?:我们|咱们|俺们|我)[^，,。]{0,6}$")
 # "Man overboard" is someone in the sea when it is the message's cry ("MAN OVERBOARD –") or
 # what the sender reports ("we have a man overboard"), not when it is a drill's or a talk's topic.
@@ -614,5 +622,6 @@ def en_casualties(text: str) -> dict[str, int]:
     if (toll := w.EN_DEATH_TOLL.search(text)) is not None:
         result["dead"] = int(toll["num"])  # "death toll now 2": the current figure
     for total in w.EN_KIND_TOTAL.finditer(text):  # "total injured now 4": the current figure
-        result["injured" if (kind := total["kind"] or total["kind2"]) == "hurt" else kind] = int(total["num"])
+        kind = total["kind"] or total["kind2"] or total["kind3"]
+        result["injured" if kind in ("hurt", "inj") else kind] = int(total["num"] or total["num2"])
     return _being_resuscitated(text, result)

@@ -47,7 +47,7 @@ ZH_PERSON = (
     # someone named by what they were doing (搬砖的, 摆摊的, 看热闹的), not a place named so (修车的铺子)
     r"(?:搬砖|摆摊|看热闹|围观|修车|送水|收废品|捡垃圾|(?:干|搞)装修|看门|看(?:节目|演出)|卖菜|卖水果|扫地|做饭|送货|"
     r"送(?:快递|外卖)|拉货|打鱼|看船|放牛|种地|打工|值班|巡逻)的(?![铺店摊地厂点房家院棚])|"
-    r"女工|男工|工友|民工|帮工|驾驶人|驾乘人员|司乘人员|乘员|路人|邻居|爷爷|奶奶|姥姥|姥爷|小姑娘|姑娘|"
+    r"女工|男工|工友|民工|帮工|朋友|同事|同伴|摊主|摊贩|驾驶人|驾乘人员|司乘人员|乘员|路人|邻居|爷爷|奶奶|姥姥|姥爷|小姑娘|姑娘|"
     r"报警人|来电人|求助人|本人|患儿|病例|赶海的|放羊的|干活的|开(?:车|铲车|挖掘机|货车|三轮|拖拉机|叉车|吊车)的|我(?!们|镇|市|区|县|司|院|局|队|街|乡|村|厂|公司|集团|站|所|部|处|科|家|是|在|看|听)|"
     r"老[王李张刘陈杨赵黄周吴徐孙马朱胡林郭何高罗郑梁谢宋唐许韩冯邓曹彭曾田董袁潘于蒋蔡杜叶程苏魏吕丁沈姚卢姜崔钟谭陆汪范金石贾夏方白孟秦江薛](?:头|太太|大爷|大娘|汉)?(?![家的])"
 )
@@ -58,7 +58,7 @@ ZH_CUT_OFF = ("回不去", "回不来", "上不了岸")
 
 _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
     ("dead",
-     r"死亡|身亡|遇难|丧生|罹难|殒命|(?<![愁累饿热笑气吓急烦困忙馋渴美乐闷挤懒齁臭丑冷晒疼痒憋怕想爱恨酸甜辣咸快要])(?<!快.)(?<!要.)(?<!快被.)(?<!要被.)死了|去世|牺牲|不治|无生命体征|没有生命体征|没了呼吸|当场死亡|尸体|遗体|死者|"
+     r"死亡|身亡|遇难|丧生|罹难|殒命|(?<![愁累饿热笑气吓急烦困忙馋渴美乐闷挤懒齁臭丑冷晒疼痒憋怕想爱恨酸甜辣咸快要堵])(?<!快.)(?<!要.)(?<!快被.)(?<!要被.)死了|去世|牺牲|不治|无生命体征|没有生命体征|没了呼吸|当场死亡|尸体|遗体|死者|"
      r"溺亡|遇难者|(?:男|女|无名)尸|没气了|没有气了|脸朝下|没有呼吸|没呼吸了|没有心跳|抢救无效|(?<=[人机者孩])没了|"
      # killed by what happened to them: 烧死, 砸死, 撞死, 淹死 (not 吓死, 累死, 笑死)
      # (我快冻死了 / 快要被压死了 is a cry for help from the living)
@@ -220,7 +220,7 @@ EN_PERSON = (
     r"chefs?|waiters?|waitress(?:es)?|clerks?|cleaners?|porters?|passers-?by|"
     r"friends?|roommates?|flatmates?|colleagues?|buddy|brothers?|sisters?|uncles?|aunts?|aunties|aunty|auntie|cousins?|grandsons?|"
     r"granddaughters?|boyfriend|girlfriend|partner|grandparents?|parents?|"
-    r"cashiers?|volunteers?|classmates?|couriers?|teammates?|housemates?|coworkers?|co-workers?|pob|"
+    r"cashiers?|volunteers?|classmates?|couriers?|teammates?|housemates?|coworkers?|co-workers?|pob|ppl|pts?|"
     # unknown nouns that look like people: stallholders, motorists, technicians
     r"[a-z]+(?:holders|keepers|ers|ists|ians|ees|men|women|man)|[a-z]{4,}(?:ist|ian)|grandad|granddad|granny|nan"
 )
@@ -236,7 +236,7 @@ _EN_SINGULAR = (
     r"grandad|granddad|granny|technician|electrician|mechanic|engineer|welder|fireman|lifeguard|guest|staff member|"
     r"kayaker|paddler|rafter|boater|skier|snowboarder|jogger|runner|walker|hunter|biker|camper|trekker|male|female|"
     r"stevedore|docker|dock worker|labou?rer|sailor|seafarer|porter|cleaner|janitor|caretaker|watchman|fitter|rigger|"
-    r"crane driver|forklift driver|contractor|apprentice|intern|"
+    r"crane driver|forklift driver|contractor|apprentice|intern|pt|"
     # the crews, yards, courts and stages a report comes from (a steward, the oiler, one picker)
     r"steward|stewardess|cadet|oiler|bosun|boatswain|picker|packer|player|spectator|athlete|referee|courier|cashier|"
     r"clerk|waiter|waitress|chef|visitor|tenant|pilot|instructor|coach|trainee|policeman|policewoman|inmate|prisoner|"
@@ -250,7 +250,7 @@ EN_SUBJECT_BEFORE = re.compile(r"(?:^|[.!?:]\s*|\b(?:the|this|that)\s+)(?:[\w-]+
 
 _EN_PREDICATES: tuple[tuple[str, str], ...] = (
     ("dead",
-     r"dead|died|killed|dead body|body found|fatalit(?:y|ies)|deaths?|deceased|lost (?:his|her|their) li(?:fe|ves)|"
+     r"dead|(?<!engine )(?<!battery )(?<!phone )(?<!motor )(?<!generator )died|killed|dead body|body found|fatalit(?:y|ies)|deaths?|deceased|lost (?:his|her|their) li(?:fe|ves)|"
      r"bodies|body recovered|body of|bod(?:y|ies) (?:was |were |has been |have been |had been )?(?:recovered|found|pulled out|retrieved|washed up)|drowned|not breathing|no pulse|no signs of life|didn't survive|did not survive|"
      r"neither survived|none survived|passed away|pronounced dead|lifeless|died at the scene|doa|dead on arrival"),
     ("missing",
@@ -317,7 +317,9 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"not wake(?: up)?|(?:can'?t|cannot|could not|couldn'?t) wake (?:him|her|them|up)|"
      # hurt told by the blow or the body: hit his head, a cut face, knocked flat, hypothermic, feels faint
      r"(?:hit|banged|bumped|struck|cracked) (?:his|her|their|my) head|(?:a )?cut (?:face|head|hand|arm|leg|lip)|"
-     r"knocked (?:over|flat|out|unconscious)|hypothermi(?:c|a)|(?:feels?|felt|feeling) faint|lacerations?|heat exhaustion"),
+     r"knocked (?:over|flat|out|unconscious)|hypothermi(?:c|a)|(?:feels?|felt|feeling) faint|lacerations?|heat exhaustion|"
+     # dispatchers' shorthand: 1 inj, head lac, 2 residents SOB (short of breath), c/o back pain; a dog bit 3 kids
+     r"inj|injd|lacs?|sob|c/o (?:\w+ )?pain|(?<!a )(?<!little )bit (?=(?:my|his|her|a|an|the|\d+|two|three|four|five|six) )"),
 )
 EN_PRED = fastre.compile(r"\b(?:" + "|".join(f"(?P<{k}>{p})" for k, p in _EN_PREDICATES) + r")\b")
 # Predicates that name a part of the injured: "2 seriously", "6 hospitalised".
@@ -341,7 +343,7 @@ EN_COUNT = fastre.compile(
     r"a further|further)\s+)?"
     r"(?:(?P<num>\d{1,4}|a dozen|dozens(?: of)?|a couple(?: of)?|couple of|twenty-\w+|thirty-\w+|one|two|three|four|five|six|"
     r"seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|"
-    r"forty|fifty|hundred|several|many|a few|few|both)(?![\w:%/]|\.\d|-(?:year|yr|month|storey|story|floor)|\s+(?:years?|yrs?|months?)[- ]old|"
+    r"forty|fifty|hundred|several|many|a few|few|both)\+?(?![\w:%/]|\.\d|-(?:year|yr|month|storey|story|floor)|\s+(?:years?|yrs?|months?)[- ]old|"
     r"\s*y/?o\b|\s+yrs?\b)"  # ages: a 70 y/o man, 45 yrs
     rf"(?=(?P<who>[\s-]+(?:[\w'/-]+\s+){{0,3}}?(?:{EN_PERSON})\b|\s+of (?:them|us|whom)\b)|"
     rf"\s+(?:{_EN_FILLER}\s+){{0,3}}(?:{'|'.join(p for _, p in _EN_PREDICATES)}|{_EN_OUT})\b)"
@@ -356,7 +358,8 @@ EN_HEDGED_TRAILING = re.compile(
 EN_DEATH_TOLL = re.compile(r"\b(?:death toll|total dead|dead total|total deaths|deaths total)\b\D{0,24}?\b(?P<num>\d{1,4})\b")
 # "total injured now 4", "missing total: 2": a follow-up's current figure of one kind.
 EN_KIND_TOTAL = re.compile(
-    r"\b(?:total (?P<kind>injured|hurt|missing|trapped)|(?P<kind2>injured|hurt|missing|trapped) total)\b(?: is| now| so far| stands at|:)*\s*(?P<num>\d{1,4})\b"
+    r"\b(?:total (?P<kind>injured|hurt|inj|missing|trapped)|(?P<kind2>injured|hurt|inj|missing|trapped) total)\b(?: is| now| so far| stands at|:)*\s*(?P<num>\d{1,4})\b"
+    r"|\b(?P<num2>\d{1,4}) (?P<kind3>injured|hurt|inj|missing|trapped) total\b"  # dispatch notes: NOW 3 INJ TOTAL
 )
 EN_TRAILING_COUNT = re.compile(
     r"(?:^|[,;:.(] ?)(?:about |around |approx\.? |some |at least )?(?P<num>\d{1,3}|two|three|four|five|six|seven|"
@@ -442,7 +445,7 @@ ZH = Rules(
         r"(?:[2-9]|[1-9][0-9]+|[两三四五六七八九十百几多数余][一二两三四五六七八九十百几多数余]*)(?:户|家|群|批|伙)|"
         r"一群|一批|大批|很多|好多|不少|许多"
     ),
-    headcount=fastre.compile(r"里面|里边|里头|车里|车内|车上|船上|屋里|屋内|室内|轿厢|车厢|吊厢|在里|一共|总共|共有|共计|船员"),
+    headcount=fastre.compile(r"里面|里边|里头|车里|车内|车上|船上|屋里|屋内|室内|轿厢|车厢|吊厢|在里|一共|总共|共有|共计|船员|至少|起码|少说"),
     lift=fastre.compile(r"电梯|轿厢"),
     vehicle=fastre.compile(r"车|船|艇|电梯|吊厢|缆车|索道"),
     subset=fastre.compile(r"^\W*(?:其中|包括|含|内有)"),
@@ -487,7 +490,7 @@ EN = Rules(
         # "…taken to hospital, one with serious burns" / "4 casualties, 1 critical": a part of those counted
         r"^\W*(?:one|two|three|four|five|\d{1,2})\s+(?:with|is|are|was|were|in|seriously|critically|badly|critical|serious)\b"
     ),
-    override=fastre.compile(r"^\W*(?:still|now|total|in total|altogether|so far)\b|\b(?:still|in total|in all)\b"),
+    override=fastre.compile(r"^\W*(?:still|now|total|in total|altogether|so far|all (?:two|three|four|five|six|seven|eight|nine|ten|\d{1,2}))\b|\b(?:still|in total|in all)\b"),
     additive=fastre.compile(r"\b(?:another|also|other|others|plus|further|additional)\b"),
     link=re.compile(
         rf"[\s-]+(?:[\w'-]+\s+){{0,2}}?(?:{EN_PERSON})\s*(?:,\s*)?(?:and|&|\+|plus)\s+(?:(?:his|her|their|my|our)\s+)?|"

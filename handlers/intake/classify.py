@@ -152,6 +152,8 @@ _CHATTER_EN = fastre.compile(
     r"(?:(?:burnt|burned) (?:toast|food|popcorn)|steam|dust|cooking fumes|a candle|incense|someone smoking|a faulty (?:sensor|detector))\b|"
     # safety education: a toolbox talk, a tip, a briefing on what to do
     r"\bsafety (?:tips?|talks?|briefings?|moments?|messages?|reminders?)\b|\btoolbox talks?\b|\bstop,? drop,? (?:and|&) roll\b|"
+    # a call cancelled or stood down, a shift handed over: the dispatch desk's own business
+    r"\bcancel(?:led|ed)?\s*[:—–-]|\b(?:stood|stand|standing) down\b|\bshift handover\b|"
     r"\bno action (?:needed|required)\b|\bhaha\w*\b|\b(?:flooded|swamped|snowed) with\b|\bon fire this\b|"
     r"\b(?:stuck|trapped) in (?:traffic|a meeting|meetings)\b|\bcrashed on the (?:sofa|couch|bed)\b|"
     r"\b(?:server|computer|laptop|system|app|website|printer|phone)s? (?:has |have )?(?:crashed|is down|died|is dead)\b|\b(?:report|photos?|file|minutes) (?:attached|enclosed)\b|\blol\b|\blmao\b|"

@@ -1,0 +1,52 @@
+"""Intake parser: dispatchers' shorthand, Chinese-English code-switching, and people told by
+who they are to the sender (我们, 我朋友, 我同事).
+
+Hand-written phrasings (none is a corpus line), so that a later change that undoes a rule
+is caught here, not only as a figure in bench/intake_accuracy.py."""
+from __future__ import annotations
+
+import pytest
+
+from handlers.intake.parser import parse_report
+from tests.parser_readings import counts
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Canteen at the tyre plant: 15+ workers vomiting after lunch", (0, 15, 0, 0)),
+    ("UPD G228 MVC: NOW 4 INJ TOTAL, 1 more pulled from the ditch", (0, 4, 0, 0)),
+    ("UPD capsized dinghy off Lidao: +1 missing, 3 MISSING TOTAL", (0, 0, 0, 3)),
+    ("Rockfall on the scenic road, van hit, driver head lac. 1 inj.", (0, 1, 0, 0)),
+    ("Kitchen fire bldg 3, 2 residents SOB, others out", (0, 2, 0, 0)),
+    ("pt fell down the stairs at the market, c/o hip pain", (0, 1, 0, 0)),
+    ("A loose dog bit 2 kids outside the school, one bleeding", (0, 2, 0, 0)),
+    ("Wasp nest fell, bees stung three hikers, all three swelling up", (0, 3, 0, 0)),
+    # a machine or a phone that died is not a death
+    ("Ferry engine died, drifting toward the reef, about 40 people on board", (0, 0, 0, 0)),
+])
+def test_dispatch_shorthand(text: str, expected: tuple[int, int, int, int]) -> None:
+    assert counts(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "CANCEL: daughter says mum fainted but is up and talking, refuses amb",
+    "Fall on Haibin Rd: U2 stood down, pt walked home with a bruised knee",
+    "Shift handover 20:00: the S301 MVC is closed, nothing pending",
+])
+def test_cancelled_calls_and_handovers_are_not_reports(text: str) -> None:
+    assert not parse_report(text).is_report
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the callers, then their number
+    ("快来人 我们被困在缆车里了 一共5个人 风很大", (0, 0, 5, 0)),
+    # at least, told in a clause of its own
+    ("仓库货架倒了 底下压着人 叉车师傅说起码三个", (0, 0, 3, 0)),
+    # a friend, a colleague, told through English words
+    ("我朋友在港口那边拍sunset 被一个big wave卷走了 现在找不到了", (0, 0, 0, 1)),
+    ("我同事coffee break回来不久就collapse了，在座位旁边倒地", (0, 1, 0, 0)),
+    # a road jammed to death is no death; marks on the skin are not people
+    ("货车侧翻了 还有俩人受伤 路完全堵死了", (0, 2, 0, 0)),
+    ("门口的狗把一个小孩咬了 腿上好几个牙印在流血", (0, 1, 0, 0)),
+])
+def test_people_told_by_who_they_are(text: str, expected: tuple[int, int, int, int]) -> None:
+    assert counts(text) == expected
