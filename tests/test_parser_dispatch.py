@@ -50,3 +50,21 @@ def test_cancelled_calls_and_handovers_are_not_reports(text: str) -> None:
 ])
 def test_people_told_by_who_they_are(text: str, expected: tuple[int, int, int, int]) -> None:
     assert counts(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # dispatch notes' times of incident, and a log line's time before a dash
+    ("MVC G228 KM 9. RP STATES 1 PT PINNED. TOI 0752. EMS + FIRE DISPATCHED.", "07:52"),
+    ("INC TIME 2315. Stabbing outside the bar on Xingang Rd, 1 male conscious", "23:15"),
+    ("Diver overdue off the island, went down 1340, not surfaced", "13:40"),
+    ("[09:02] kitchen fire in a flat, started 0850, smoke in the stairwell", "08:50"),
+    ("2210 — man in the water off the north mole, waving", "22:10"),
+    # pm right before a Chinese word; a duty log's time after its heading
+    ("厂房后面的仓库着火了 5:35pm发现的 烟很大", "17:35"),
+    ("【保安值班记录】0215 巡逻发现3号仓库冒烟", "02:15"),
+    # the time a post was forwarded is not the event's; 事发于 is
+    ("路口两车相撞 一个司机受伤 （转发于20:40）", None),
+    ("事发于20:40，路口两车相撞 一个司机受伤", "20:40"),
+])
+def test_dispatch_and_log_times(text: str, expected: str | None) -> None:
+    assert parse_report(text).to_dict()["time"] == expected

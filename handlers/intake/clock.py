@@ -28,25 +28,27 @@ ZH_CLOCK = fastre.compile(
 COLON_CLOCK = fastre.compile(
     rf"(?:(?P<period>{_ZH_PERIOD})\s*)?"
     r"(?<![\d.])(?<!\d[:：])(?P<h>[01]?\d|2[0-4])\s?[:：]\s?(?P<m>[0-5]\d)(?:[:：][0-5]\d)?(?![\d:])"
-    r"(?:\s*(?P<ampm>[ap])\.?\s?m\b\.?)?",
+    r"(?:\s*(?P<ampm>[ap])\.?\s?m(?![a-z])\.?)?",
     re.IGNORECASE,
 )
 # 7.15am (a dot only with am/pm: "4.6" alone is a magnitude)
 DOT_CLOCK = fastre.compile(
-    r"(?<![\d.])(?P<h>1[0-2]|0?[1-9])\.(?P<m>[0-5]\d)\s?(?P<ampm>[ap])\.?\s?m\b\.?", re.IGNORECASE
+    r"(?<![\d.])(?P<h>1[0-2]|0?[1-9])\.(?P<m>[0-5]\d)\s?(?P<ampm>[ap])\.?\s?m(?![a-z])\.?", re.IGNORECASE
 )
 # 3pm / 11 a.m.
-AMPM_CLOCK = fastre.compile(r"(?<![\d:.])(?P<h>1[0-2]|0?[1-9])\s?(?P<ampm>[ap])\.?\s?m\b\.?", re.IGNORECASE)
-# 2308hrs / 0610 hours / 0340 LT; and after "at" or "time": at 2130, at 18.45, Time: 0120 (24-hour, no unit)
+AMPM_CLOCK = fastre.compile(r"(?<![\d:.])(?P<h>1[0-2]|0?[1-9])\s?(?P<ampm>[ap])\.?\s?m(?![a-z])\.?", re.IGNORECASE)
+# 2308hrs / 0610 hours / 0340 LT; and after "at" or "time": at 2130, at 18.45, Time: 0120 (24-hour, no unit);
+# a dispatch note's TOI 1423 (time of incident), started 2105, went down 0910; a log line's "1748 — …"
 MILITARY_CLOCK = fastre.compile(
     r"(?<![\d:.])(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)\s?(?:hrs|hours|hr|h|lt|local time|local)\b|"
-    r"\b(?:at|around|about|approx\.?|time\s?[:：]?) (?P<h2>[01]?\d|2[0-3])\.?(?P<m2>[0-5]\d)(?![\d.:%]|\s?(?:[ap]\.?m\b|m\b|km|kg|t\b|tons?|tonnes?|metres?|meters?|people|nm|miles))",
+    r"\b(?:at|around|about|approx\.?|time\s?[:：]?|toi|started|began|since|sighted|went (?:down|in|under|missing)) (?P<h2>[01]?\d|2[0-3])\.?(?P<m2>[0-5]\d)(?![\d:%]|\.\d|\s?(?:[ap]\.?m\b|m\b|km|kg|t\b|tons?|tonnes?|metres?|meters?|people|nm|miles))"
+    r"|(?<![\w:.])(?P<h3>[01]\d|2[0-3])(?P<m3>[0-5]\d)\s?[—–] ",
     re.IGNORECASE,
 )
 # A duty log's or a Beidou message's 0340 in Chinese: at the start of a line, or after 于,
 # 报 or a colon, and before a space, 在, 时, 许, 左右, 与 or a comma (not 船上 1200 箱, 预计1600到港).
 ZH_LOG_CLOCK = fastre.compile(
-    r"(?:^|\n|于|报|[：:])\s*(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)(?![\d.:：])(?=\s|在|时|许|左右|与|[，,])"
+    r"(?:^|\n|于|报|[：:】])\s*(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)(?![\d.:：])(?=\s|在|时|许|左右|与|[，,])"
 )
 
 # "at 6 this morning", "around 9 o'clock tonight": an hour set by the part of the day after it
@@ -73,7 +75,7 @@ EN_PAST_CLOCK = fastre.compile(
 
 # Words just before a time that make it a plan, estimate or deadline.
 _PLANNED_BEFORE = fastre.compile(
-    r"(?:(?:预计|计划|将于|将在|争取|估计|预定|要求|明天|明早|明晚|后天|下周|截止|截至|已于)"
+    r"(?:(?:预计|计划|将于|将在|争取|估计|预定|要求|明天|明早|明晚|后天|下周|截止|截至|已于|转发于|转于|发布于|(?<!事)发于)"
     r"|\b(?:tomorrow|expected|expect|eta|scheduled|planned|until|till|by|before|due|sitrep|as of|as at)\b"
     # when it ended or help came, not when it happened (road reopened 17:40, arrived ED 14:20)
     r"|\b(?:reopened|restored|extinguished|arrived|cleared|resumed|stood down)\b)"
@@ -213,10 +215,10 @@ def find_times(text: str) -> list[ClockTime]:
     for m in MILITARY_CLOCK.finditer(text) if latin or " at " in text else ():
         if m["h2"] is not None and len(m["h2"]) + len(m["m2"]) < 4 and "." not in m.group():
             continue  # "at 930" is too short to be a clock time without a dot
-        hour = int(m["h"] or m["h2"])
+        hour = int(m["h"] or m["h2"] or m["h3"])
         if m["h2"] is not None and hour < 12 and _EN_EVENING_AFTER.match(text[m.end():m.end() + 20]):
             hour += 12  # "around 4.30 this afternoon"
-        hhmm = _fmt(hour, int(m["m"] or m["m2"]))
+        hhmm = _fmt(hour, int(m["m"] or m["m2"] or m["m3"]))
         if hhmm:
             found.append(ClockTime(m.start("h2") if m["h2"] else m.start(), m.end(), hhmm))
     for m in ZH_LOG_CLOCK.finditer(text) if not latin else ():
@@ -252,6 +254,10 @@ _REPORT_LABEL = re.compile(r"(?:接报|接警|报警|来电|接到报警|收到)
 _REPORT_AFTER = re.compile(r"\s*(?:接到?|收到)(?:报|警|电话|[^，,。]{0,12}?电话)")
 
 
+# A message's own stamp in brackets at its very start ([21:12] …).
+_LEADING_STAMP = re.compile(r"\s*[\[【]\s*$")
+
+
 # A time given again after the sender says the first was wrong.
 _CORRECTED_TO = re.compile(
     r"(?:打错了|说错了|写错了|发错了|搞错了|更正|不对|哦不|\bsorry\b|\bcorrection\b|\bi mean\b)[，,:：\s]{0,2}(?:是|应该是|实际是|it was|make that)?\s*$",
@@ -262,6 +268,8 @@ _CORRECTED_TO = re.compile(
 def event_time(text: str, times: list[ClockTime] | None = None) -> str | None:
     """The first stated clock time that is not a plan, estimate or deadline (times: find_times(text))."""
     times = find_times(text) if times is None else times
+    if len(times) > 1 and _LEADING_STAMP.match(text, 0, times[0].start) and text.startswith(("]", "】"), times[0].end):
+        times = times[1:]  # "[21:12] e-bike fire…, started 2105": the note's stamp gives way to the event's
     if len(times) > 1:
         for t in times[1:]:
             if _CORRECTED_TO.search(text, max(0, t.start - 16), t.start):
