@@ -73,3 +73,31 @@ def test_a_question_asked_aside_after_a_report_does_not_silence_it(text: str) ->
 
 def test_a_hill_slope_burning_is_a_forest_fire() -> None:
     assert parse_report("槎山北坡着起来了 火挺大 风往东刮").type == "forest_fire"
+
+
+@pytest.mark.parametrize("text", [
+    "Saw this going around on Douyin: a mall fire in Hunan, 5 dead",
+    "Bridge collapsed in Sichuan, 2 dead, praying for them all",
+    "看到news没 广州那边地铁站进水了 好几个人被困 太吓人了",
+    "大家放心 楼下冒烟是有人在烧纸 不是着火 我问过了",
+    "刚才3单元的煤气味查过了 没泄漏 大家放心",
+])
+def test_news_from_afar_and_smoke_explained_are_not_registered(text: str) -> None:
+    assert not parse_report(text).is_report
+
+
+@pytest.mark.parametrize("text", [
+    "楼下冒烟了 不知道是不是着火 快来人看看 5号楼",
+    "Boat engine died off the island, drifting onto the rocks, 15 people aboard, my sister went live on Douyin",
+])
+def test_a_report_with_a_doubt_or_a_live_stream_still_registers(text: str) -> None:
+    assert parse_report(text).is_report
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2 anglers cut off by the tide below the lighthouse, water rising", "water_rescue"),
+    ("我们在海边挖蛤蜊 tide上来了 两个人被困在一块大石头上", "water_rescue"),
+    ("Grandpa found drowsy next to the coal stove this morning, window shut, headache", "medical"),
+])
+def test_the_tide_and_the_coal_stove(text: str, expected: str) -> None:
+    assert parse_report(text).type == expected

@@ -75,7 +75,7 @@ _CHATTER_ZH = fastre.compile(
     r"辛苦了"                                                               # thanks
     r"|无复燃|如果发生|假如发生|一旦发生|网传|谣言|假消息|不实消息|辟谣|看新闻|新闻里|谁有.{0,10}(?:电话|联系方式)"
     # rumours and hearsay asked about, false alarms, all-clear, videos and jokes, plans
-    r"|网上说|网上传|朋友圈说|群里传|(?:朋友圈|网上|群里|抖音|视频号)(?:在|都在|有人)传|谣传|别信|不要信|不要相信|梦见|梦到|梦着|通缉令|悬赏通告|(?:等|听)(?:公司|单位|上级)?统一口径|梦见|梦到|真的假的|是真的吗|谁知道真假|不知真假|虚惊一场|误报|经核实(?:无|没有|不是|系)|"
+    r"|网上说|网上传|朋友圈说|群里传|(?:朋友圈|网上|群里|抖音|视频号)(?:在|都在|有人)传|谣传|别信|不要信|不要相信|梦见|梦到|梦着|通缉令|悬赏通告|(?:等|听)(?:公司|单位|上级)?统一口径|梦见|梦到|真的假的|是真的吗|谁知道真假|不知真假|虚惊一场|误报|(?<!是)不是(?:着火|火灾|失火)|(?:没|没有|未)(?:泄漏|漏气|着火)[^。]{0,12}放心|经核实(?:无|没有|不是|系)|"
     r"一切正常|都正常|均正常|(?:探头|传感器|检测器|感烟器)(?:误报|故障)|(?:开心|高兴|美|乐|爽)死(?:我|人|俺)?了|视频里|的视频|这视频|那视频|笑死|哈哈|呵呵|推演|桌面演|"
     r"(?:出院|回家|脱离危险).{0,12}(?:谢谢|感谢|放心)|(?:都|均|人)?(?:没事|平安|无恙|无大碍|无碍)[^。]{0,8}(?:谢谢|感谢)|(?:有|发生了?|共)(?:[0-9]*[02-9]|[二两三四五六七八九十几][一二两三四五六七八九十几]*)起(?!火)|"
     r"(?:将于|拟于|定于)(?:明天|明日|今晚|后天|下周|[0-9一二三四五六七八九十]+[日号月])|"
@@ -91,7 +91,8 @@ _CHATTER_ZH = fastre.compile(
     r"(?:今年|本年|全年|汛期|入汛|本月|上月|本周|上周|上半年|下半年|以来)[^。]{0,12}共(?:处置|处理|出警|接警|排查|发现)[^，,。]{0,10}[0-9]+(?:起|处|次)|[蓝黄橙红]色预警|寻(?:狗|猫)|(?:猫|狗|狗狗|猫咪|宠物)(?:丢了|走丢了|跑丢了|跑了|不见了)"
     # hyperbole and games: 快被作业压死了, 累死了, 队友全挂了; things (not people) dropped in water
     # news from other provinces and abroad, films and books, simulated scenarios, summaries, insurance
-    r"|外省|邻省|省外|外地(?:近期|最近|已|又)?(?:发生|出现)|国外|外国|某某?省|某国|隔壁县|邻县|外县|邻市|隔壁市|外市|恢复得(?:挺|很|不错|还行)|恢复(?:得)?(?:挺|很)好|电影|电视剧|纪录片|小说里|模拟|总结|月报|周报|保险公司|理赔|"
+    r"|(?:杭州|广州|深圳|武汉|成都|北京|上海|天津|南京|西安|长沙|郑州|福州|厦门|重庆)(?:那边|那里|那儿)|看到\s?news|"
+    r"外省|邻省|省外|外地(?:近期|最近|已|又)?(?:发生|出现)|国外|外国|某某?省|某国|隔壁县|邻县|外县|邻市|隔壁市|外市|恢复得(?:挺|很|不错|还行)|恢复(?:得)?(?:挺|很)好|电影|电视剧|纪录片|小说里|模拟|总结|月报|周报|保险公司|理赔|"
     r"让不让人活|不让人活了|赔偿|保险(?:能|会|怎么)?赔|正常范围|"
     # paperwork about an incident; places where accidents happen often (a complaint, not an event)
     r"(?:情况说明|评估报告|调查报告|总结报告|材料)[^，,。]{0,8}(?:写好|审阅|审核|修改|发你|发我|上传|交了)|请审阅|"
@@ -133,6 +134,11 @@ _CHATTER_EN = fastre.compile(
     r"\bgreat (?:job|work|teamwork)\b|\bwell done\b|"
     # news from elsewhere, films, scenarios, summaries, planned outages
     r"\b(?:another|other|neighbou?ring) (?:province|country|countries)\b|\babroad\b|\boverseas\b|"
+    # another province or a far city named in English; a post seen on a Chinese app; condolences
+    r"\bin (?:guangxi|guangdong|henan|hebei|jiangsu|zhejiang|anhui|fujian|jiangxi|hubei|hunan|hainan|sichuan|guizhou|"
+    r"yunnan|shaanxi|shanxi|qinghai|ningxia|xinjiang|tibet|inner mongolia|liaoning|jilin|heilongjiang|gansu|chongqing|"
+    r"beijing|shanghai|tianjin|hangzhou|guangzhou|shenzhen|wuhan|chengdu|nanjing|xi'?an|changsha|zhengzhou)\b|"
+    r"\b(?:saw|seen|read|trending|going around|circulating)\b[^.!?]{0,12}\bon (?:weibo|douyin|kuaishou|xiaohongshu|bilibili)\b|\bpraying for (?:them|the|all|everyone|those)\b|"
     # a visitor's own country (in my country Vietnam…), the weather app's word, a request for a
     # document, a complaint
     r"\bin my (?:home )?(?:country|hometown|home town)\b|\bback home in\b|\bweather (?:say|says|said)\b|"
@@ -290,7 +296,7 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"(?:礁石|沙洲|滩涂|江心|河心|孤岛|海边|海滩|河滩|江滩|河中间|河中央|江中间).{0,10}(?:困|涨潮|海水.{0,4}涨)|困.{0,4}(?:河心|江心|河滩|江滩|河中间|沙洲)|"
         r"(?:水库|河|江|湖|海|池塘|水塘|鱼塘)(?:边|里|旁)[^。]{0,12}(?:未归|没回来|不见了|失踪|找不到|找不着)|"
         r"(?:涨潮|潮水|海水|水(?:还在|一直|越来越)?涨).{0,30}(?:回不去|回不来|上不了岸|下不来)|(?:礁石|礁盘|沙洲|沙坝|滩涂|小岛)上?\s?(?:了)?\s?(?:回不去|回不来|上不了岸)|"
-        r"困在(?:了)?[^，,。]{0,6}(?:礁石|礁盘|沙洲|沙坝|滩涂)|退路(?:被|已经|都)?(?:淹|断)|"
+        r"困在(?:了)?[^，,。]{0,6}(?:礁石|礁盘|沙洲|沙坝|滩涂)|退路(?:被|已经|都)?(?:淹|断)|(?<![a-z])tide(?![a-z]).{0,30}(?:困|回不去|回不来|上不了岸)|"
         r"离岸流|卷入海|被浪|被(?:水|浪|海水|河水)?冲(?:到深水|出去|远了|走了)|冲到深水区|涨潮.{0,6}困|困.{0,8}涨潮|潮水.{0,6}困|海上搜救|水上搜救|冲离岸边|被冲离|卷走|"
         r"救生员.{0,8}(?:施救|下水|搜救|救援)|下水(?:施救|救人|搜救)|出海[^。]{0,12}(?:未归|没回来|不归|失联|联系不上|打不通)"
         r"|掉(?:进)?(?:海|河|水|湖|池塘|冰窟窿)里|(?:掉|落|跌|摔|滑|冲|栽|开)(?:进|入|到)了?\s*(?:the\s+)?(?:harbou?r|river|sea|lake|water|canal|reservoir|pond)\b|落海|冰窟窿|困.{0,4}(?:礁石|沙洲|滩涂)|游泳.{0,10}(?:抽筋|沉下|没上来|不见)|(?:游泳|游出去|游远|下河|下水|玩水|戏水)[^。]{0,16}(?:少了(?:一|两|俩)个|不见了|没回来|没影了|没上来)|抱着(?:桥墩|树|木头|礁石)|赶海.{0,10}(?:困|围)|"
@@ -408,7 +414,7 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"|\bwater (?:is )?(?:coming|pouring|rushing|getting) in(?:to)?\b|\bwater (?:is |are )?(?:entering|coming into|inside) (?:our |the |my |their )?(?:village|house|houses|home|homes|town|street|shop|school)s?\b|\bwater (?:is |was )?(?:very |so |too |really )(?:high|deep)\b|\b(?:waist|knee|chest|neck)[- ]deep\b|\bwater (?:is |was )?up to (?:the |my |our |his |her |their )?(?:knees?|waist|chest|neck|windows?|roofs?|doors?)\b|\bovertopp\w*|\boverflowing\b|\bembankment\b.{0,20}\b(?:seep\w*|breach\w*|crack\w*)|\breservoir level\b|\bseeping\b",
     ),
     "water_rescue": fastre.compile(
-        r"\bwater rescue\b|\bswift ?water\b|\b(?:can'?t|cannot|can not|unable to) (?:paddle|row|swim) back\b|\b(?:blown|pushed|push|swept|drifting|drifted) (?:us |them |him |her )?out (?:to sea|from (?:the )?(?:beach|shore|coast))\b|\b(?:kayak|canoe|raft|paddleboard)(?:er|ers|ist|ists)?\b.{0,30}\b(?:stuck|trapped|capsized|pinned|swept|in trouble)\b|\bdrown\w*|\boverboard\b|\bcapsiz\w*|\bsinking\b|\bsank\b|\brip current\b|\bswept (?:out )?to sea\b|"
+        r"\bwater rescue\b|\bswift ?water\b|\bcut off by (?:the )?(?:rising |incoming )?tide\b|\b(?:can'?t|cannot|can not|unable to) (?:paddle|row|swim) back\b|\b(?:blown|pushed|push|swept|drifting|drifted) (?:us |them |him |her )?out (?:to sea|from (?:the )?(?:beach|shore|coast))\b|\b(?:kayak|canoe|raft|paddleboard)(?:er|ers|ist|ists)?\b.{0,30}\b(?:stuck|trapped|capsized|pinned|swept|in trouble)\b|\bdrown\w*|\boverboard\b|\bcapsiz\w*|\bsinking\b|\bsank\b|\brip current\b|\bswept (?:out )?to sea\b|"
         r"\bswept away by (?:a )?waves?\b|\bvessel in distress\b|\bman overboard\b|\bmayday\b|"
         # went into the water and never came out (went swimming … hasnt come back)
         r"\b(?:went|gone|go) (?:swimming|for a swim|diving|snorkell?ing|kayaking|paddling)\b.{0,80}"
@@ -477,7 +483,7 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\bheat ?stroke\b|\bnot breathing\b|\bcpr\b|\bneed(?:s|ed)? (?:an )?(?:ems|ambulance|paramedics)\b|"
         r"\bambulance (?:called|requested|needed)\b|\bcalled an ambulance\b|\boverdose\b|\bvomiting\b|\bdiarrh\w*|"
         r"\ballergic\b|\bchoking\b|\b(?:can'?t|cannot|can not) breathe\b|\blips (?:are |turning |turned |gone )?blue\b|\bfainted\b|\bpassed out\b|\bbreathing difficult\w*|\bdifficulty breathing\b|"
-        r"\bmedical emergency\b|\bcarbon monoxide\b|\bsnake ?bite\b|\bbitten by a snake\b|\bstung\b|\bfood poisoning\b|"
+        r"\bmedical emergency\b|\bcarbon monoxide\b|\b(?:coal|charcoal) (?:stove|brazier|burner)\b|\bsnake ?bite\b|\bbitten by a snake\b|\bstung\b|\bfood poisoning\b|"
         r"\bfell ill\b|\bunwell\b|\bjellyfish\b|\bstings?\b|\bswollen\b|\bswelling\b|\bhead (?:wound|injury)\b|\bfell down the stairs\b"
         r"|\basthma attack\b|\bdiabetic\b|\bhypothermi\w*|\bheat exhaustion\b|\bdehydrat\w*|\bfever\b|\brash\b|\bmeasles\b|\bchest pains?\b|\bmedevac\b|\bsick\b|\bnorovirus\b|\boutbreak\b|"
         r"\blying (?:on|in) the (?:road|street|ground|snow)\b|\bnot moving\b|\bin labou?r\b|\bgiving birth\b|"
