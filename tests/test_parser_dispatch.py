@@ -68,3 +68,22 @@ def test_people_told_by_who_they_are(text: str, expected: tuple[int, int, int, i
 ])
 def test_dispatch_and_log_times(text: str, expected: str | None) -> None:
     assert parse_report(text).to_dict()["time"] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the person said again as 人 at the start of a clause
+    ("码头有个钓鱼的滑下去了！！人在水里扑腾 快拿救生圈", (0, 0, 1, 0)),
+    # the callers lost where they stand, then how many; a place between 我 and the word
+    ("我们在伟德山上迷路了 六个人 手机快没电了", (0, 0, 6, 0)),
+    ("救命 我和我表哥在槎山的林子里迷路了 天黑了", (0, 0, 2, 0)),
+    # a state told only in the other language of a mixed message
+    ("Fire panel ZONE 4 FIRE at Warehouse 3, Gangxi logistics park. Guard confirmed smoke on the racking, 3个搬运工还在里面没出来", (0, 0, 3, 0)),
+    # being revived: alive to the centre, whatever state is told
+    ("广场上一个大爷突然倒了 没气了 有人在按胸口", (0, 1, 0, 0)),
+    ("孩子吃葡萄噎着了 脸都紫了 没气了 我在拍背", (0, 1, 0, 0)),
+    # a stomach gone bad, a trip to the clinic
+    ("村里办酒席 吃坏肚子的有七八个", (0, 7, 0, 0)),
+    ("井水有股怪味 喝了的拉肚子 三四个人去卫生院了", (0, 3, 0, 0)),
+])
+def test_more_ways_people_are_told(text: str, expected: tuple[int, int, int, int]) -> None:
+    assert counts(text) == expected

@@ -265,7 +265,7 @@ _LIST_JOINERS = re.compile(r"[\s和、及跟与加还有另]+")
 def _only_people(words: str) -> bool:
     """A clause that is nothing but counted people: 一个老人一个小孩, 两个大人三个孩子."""
     words = _INSIDE.sub("", words, count=1)  # 里面一个大人一个小孩: where they are, then who
-    rest = w.ZH_PERSON_RE.sub("", w.ZH_COUNT.sub("", w.ZH_PAIR.sub("", words)))
+    rest = w.ZH_PERSON_RE.sub("", w.ZH_COUNT.sub("", w.ZH_PAIR.sub("", words))).replace("人", "")  # 五个人
     return bool(w.ZH_COUNT.search(words) or w.ZH_PAIR.search(words)) and not _LIST_JOINERS.sub("", rest)
 
 
@@ -356,6 +356,8 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
         return 1, True  # 电梯困人 / lift stuck: people implied, number may follow
     if rules.one_person.search(before) and not rules.group.search(before):
         return 1, True  # 货车司机轻伤 / a cyclist knocked down (not 15户村民被困: households)
+    if rules is w.ZH and _BARE_PERSON.match(before):
+        return 1, True  # 有人掉海里了！！人在水里扑腾: the person, said again at the start of the clause
     named = rules.one_person.match(text, p.start)
     if named is not None and named.end() < p.end:
         return 1, True  # the person is the predicate's first word: "old man inside" (not 伤者 alone)
@@ -387,13 +389,15 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
 
 # One of a group told one by one (两个学生 一个躺地上不动 一个腿流血, two hurt, one unconscious).
 _ONE_OF_THEM = re.compile(r"一个|一人|一名|一位|one")
+# 人 alone opening a clause, where it is (人在水里扑腾, 人还在里面).
+_BARE_PERSON = re.compile(r"\W*人(?:还|已经|已|都|也)?在")
 # Words for the dead that name one body: 死者, 遗体, "body recovered".
 _A_BODY = re.compile(r"死者|遗体|尸体|(?:男|女|无名)尸|遇难者|dead body|body (?:recovered|of)|body (?:was |has been |had been )?(?:recovered|found|pulled out|retrieved|washed up)")
 # Someone being resuscitated is alive to the centre (injured), whatever state is told.
-_RESUSCITATING = re.compile(r"\bcpr\b|心肺复苏|正在按|人工呼吸|正在(?:全力)?抢救|抢救中|\bresuscitat")
+_RESUSCITATING = re.compile(r"\bcpr\b|心肺复苏|正在按|按胸口|按压胸口|在拍背|人工呼吸|正在(?:全力)?抢救|抢救中|\bresuscitat")
 # … and being done now, on somebody (not CPR training): one injured even when nobody is counted.
 _RESUSCITATING_NOW = re.compile(
-    r"(?:正在|在给|给他|给她|在)(?:做|进行|按|施行|实施)?(?:心肺复苏|人工呼吸|胸外按压)|正在按|"
+    r"(?:正在|在给|给他|给她|在)(?:做|进行|按|施行|实施)?(?:心肺复苏|人工呼吸|胸外按压)|正在按|在按胸口|在拍背|"
     r"\b(?:doing|giving|performing|started|starting|began|begun) (?:him |her |them )?cpr\b|\bcpr (?:is )?(?:in progress|underway|ongoing|being (?:done|given|performed))\b|\bresuscitating\b"
 )
 
@@ -501,6 +505,8 @@ _ANIMAL_BEFORE = re.compile(
 _CHOKING = re.compile(r"吃|噎|喉咙|嗓子|气管|喘不")
 _BITES = re.compile(r"(?:咬|踢|顶)(?:了|伤|倒)$")  # 狗咬了一个快递员: the animal is the one that bit
 _NOT_FOUND = frozenset({"找不到", "找不着", "没找到", "没有找到", "没找着", "未找到"})
+# (我和我同学在虎山镇的山上迷路了: the callers, a place between them and the word)
+_WE_LOST_BEFORE_ZH = re.compile(r"(?:我们|咱们|俺们|我)[^，,。！!？?]{0,14}$")
 _WE_PLURAL_BEFORE_ZH = re.compile(r"(?:我们|咱们|俺们)[^，,。]{0,6}$")
 _WE_BEFORE_ZH = re.compile(r"(?:我们|咱们|俺们|我)[^，,。]{0,6}$")
 # "Man overboard" is someone in the sea when it is the message's cry ("MAN OVERBOARD –") or
@@ -534,7 +540,7 @@ def _zh_kind(m: re.Match[str], text: str) -> str | None:
     if (m.group() in _NOT_FOUND and _WE_BEFORE_ZH.search(text, max(0, m.start() - 8), m.start())
             and not w.ZH_PERSON_RE.match(text, m.end())):
         return None  # 我找半天没找着 (the form): the caller searched; nobody is missing
-    if m.group() == "迷路" and _WE_BEFORE_ZH.search(text, max(0, m.start() - 8), m.start()):
+    if m.group() == "迷路" and _WE_LOST_BEFORE_ZH.search(text, max(0, m.start() - 16), m.start()):
         return "trapped"  # 我们在大黑山上迷路了 五个人: the callers, lost where they stand
     if m.group() in ("没上来", "没拉上来") and w.ZH_CONFINED.search(text):
         return "trapped"

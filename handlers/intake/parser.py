@@ -303,6 +303,11 @@ def parse_report(text: str, *, assume_report: bool = False) -> ParsedReport:
         return _not_a_report("zh")
 
 
+# Latin letters from which a Chinese message is also read in English, and the other way round
+# (a code like AED or K13 alone is not English).
+_MIXED_LATIN = 8
+
+
 def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
     raw = raw[:MAX_CHARS]
     text = normalise(raw)
@@ -333,6 +338,11 @@ def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
                                       zh=cjk > 0, en=language == "en" or latin >= 12)
     own_telling = joined(_from(own, telling))
     counts = _casualties.zh_casualties(own_telling) if language == "zh" else _casualties.en_casualties(own_telling)
+    if cjk and latin >= _MIXED_LATIN:
+        # Chinese and English in one message (十来个 kids started throwing up, my dad 心脏病发作): a kind
+        # told only in the other language is read there too; where both count it, the main one's stands
+        other = _casualties.en_casualties(own_telling) if language == "zh" else _casualties.zh_casualties(own_telling)
+        counts = {kind: counts[kind] or other[kind] for kind in counts}
     if veto == classify.AMBIENT and (family is None or not any(counts.values())):
         return _vetoed(low, language)  # chatter words, and no hazard with casualties to outweigh them
     if veto == classify.SOFT and not (
