@@ -101,3 +101,11 @@ def test_a_report_with_a_doubt_or_a_live_stream_still_registers(text: str) -> No
 ])
 def test_the_tide_and_the_coal_stove(text: str, expected: str) -> None:
     assert parse_report(text).type == expected
+
+
+@pytest.mark.parametrize("text", [
+    "新聞話福建嗰邊又水浸 好彩我哋呢度冇事",
+    "化工园区液氯泄漏处置完毕，现场检测正常，疏散的群众已全部返回。",
+])
+def test_news_in_cantonese_and_an_incident_dealt_with_are_not_registered(text: str) -> None:
+    assert not parse_report(text).is_report
