@@ -34,3 +34,8 @@ def test_text_without_a_corrected_figure_is_left_as_it_is(text: str) -> None:
 ])
 def test_a_corrected_time_stands(text: str, hhmm: str) -> None:
     assert event_time(text) == hhmm
+
+
+def test_a_correction_puts_right_the_figure_said_of_people_not_another() -> None:
+    # 3个村 are villages; the figure taken back is 伤了3人
+    assert counts("大风刮倒3个村的大棚 伤了3人 不是3个是2个") == (0, 2, 0, 0)
