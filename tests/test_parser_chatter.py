@@ -109,3 +109,23 @@ def test_the_tide_and_the_coal_stove(text: str, expected: str) -> None:
 ])
 def test_news_in_cantonese_and_an_incident_dealt_with_are_not_registered(text: str) -> None:
     assert not parse_report(text).is_report
+
+
+def test_a_year_is_gone_by_on_the_day_not_when_the_parser_was_loaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime
+    import types
+
+    from handlers.intake import classify
+
+    report = "2030年那场洪水的灾后重建 今天俚岛镇又决口了 2人被困"
+    chatter = "大家还记得2030年那场洪水吗 俚岛镇决口 想起来都后怕"
+
+    def on(day: datetime.date) -> None:
+        fake = types.SimpleNamespace(date=types.SimpleNamespace(today=lambda: day))
+        monkeypatch.setattr(classify, "datetime", fake)
+
+    on(datetime.date(2030, 8, 1))
+    assert parse_report(chatter).is_report  # this year's flood is no talk of the past
+    on(datetime.date(2031, 1, 2))  # the bot kept running across New Year
+    assert not parse_report(chatter).is_report
+    assert parse_report(report).is_report

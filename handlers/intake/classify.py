@@ -178,9 +178,11 @@ _CHATTER_EN = fastre.compile(
 )
 # Training and courses: chatter, unless someone was actually hurt ("collapsed during training").
 _TRAINING = fastre.compile(r"培训|讲座|\btraining\b|\bworkshop\b|\bseminar\b")
-# The years before this one (2019年那场洪水, the 2021 flood): talk of the past. Worked out when
-# the parser is loaded, so that this year's own events are never taken for the past.
-_YEARS_GONE = "19[0-9]{2}|" + "|".join(str(year) for year in range(2000, datetime.date.today().year))
+# A year named (2019年那场洪水, the 2021 flood): talk of the past when it is a year gone by,
+# which _told_of_the_past works out on the day, so that this year's own events never are
+# (and a bot running across New Year needs no restart).
+_YEARS_GONE = "19[0-9]{2}|20[0-9]{2}"
+_YEAR = re.compile(r"(?:19|20)[0-9]{2}")
 # Talk about a past incident ("去年那起…", "last year's landslide") is not a new one,
 # unless it is happening again now.
 _PAST = fastre.compile(
@@ -764,15 +766,25 @@ def veto(text: str, zh: bool = True, en: bool = True) -> str | None:
         if (zh and _CHATTER_ZH.search(rest)) or (en and _CHATTER_EN.search(rest)):
             return HARD
         return AMBIENT
-    if forwarded or (zh and _NOTICE_ZH.search(text)) or (_PAST.search(text) and not _NOW.search(text)):
+    if forwarded or (zh and _NOTICE_ZH.search(text)) or (_told_of_the_past(text) and not _NOW.search(text)):
         return SOFT
     return None
+
+
+def _told_of_the_past(text: str) -> bool:
+    """Talk of a past incident: 去年…, last year's landslide, the flood of a year gone by."""
+    this_year = datetime.date.today().year
+    for m in _PAST.finditer(text):
+        year = _YEAR.search(m.group())
+        if year is None or int(year.group()) < this_year:
+            return True
+    return False
 
 
 def notice_only(text: str, zh: bool = True) -> bool:
     """The soft veto came from a notice to units (请各…, 做好…), not from talk of the past
     or a forward (转发：…请各企业组织学习 is news passed on, not a report with an instruction)."""
-    return (bool(zh and _NOTICE_ZH.search(text)) and not (_PAST.search(text) and not _NOW.search(text))
+    return (bool(zh and _NOTICE_ZH.search(text)) and not (_told_of_the_past(text) and not _NOW.search(text))
             and not _FORWARD.match(text))
 
 
