@@ -183,3 +183,13 @@ def test_totals_and_radio_shorthand(text: str, expected: tuple[int, int, int, in
 ])
 def test_a_group_told_one_by_one(text: str, expected: tuple[int, int, int, int]) -> None:
     assert counts(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the one held is now out of sight, or dead: counted once, where they are now
+    ("快来人 村东头的鱼塘有个孩子掉进去了 已经看不见了", (0, 0, 0, 1)),
+    ("冰面塌了 一个小孩掉冰窟窿里了 找不着了", (0, 0, 0, 1)),
+    ("仓库的货架倒了 保管员压在底下 没气了", (1, 0, 0, 0)),
+])
+def test_the_one_held_now_gone_or_dead(text: str, expected: tuple[int, int, int, int]) -> None:
+    assert counts(text) == expected

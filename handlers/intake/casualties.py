@@ -415,6 +415,12 @@ def _same_person_again(text: str, p: _Pred, tally: _Tally) -> tuple[int, bool] |
     if ({kind, *(k for k, n in tally.counts.items() if n)} == {"injured", "trapped"}
             and sum(tally.counts.values()) == 1 and not _NOT_A_SECOND_STATE.search(text, p.start, p.end)):
         return 1, True  # 司机卡里头了 腿流血: the one pinned is hurt too, and counted in both
+    if kind in ("missing", "dead") and tally.counts["trapped"] == 1 and sum(tally.counts.values()) == 1 and not (
+            kind == "dead" and _RESUSCITATING.search(text)):
+        # 小孩掉进池塘了 已经看不见了 / 司机压底下 没气了: the one held is now gone from sight, or dead
+        tally.counts["trapped"] = 0
+        tally.implied.pop("trapped", None)
+        return 1, True
     if (kind == "dead" and tally.counts["injured"] == 1 and not tally.counts["dead"]
             and not _RESUSCITATING.search(text)):
         tally.counts["injured"] = 0

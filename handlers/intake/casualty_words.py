@@ -119,7 +119,7 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
 # Out of sight is missing only where someone went into the water: in smoke or in the dark of
 # a fire, 看不见了 is the caller's view, not a person gone.
 ZH_OUT_OF_SIGHT = re.compile(r"看不见")
-ZH_WATER = fastre.compile(r"落水|掉(?:进|到|下)?(?:了)?(?:水|河|海|江|湖|池塘|水库|水渠|渠)|水面|水里|河里|海里|江里|湖里|塘里|冲走|扑腾")
+ZH_WATER = fastre.compile(r"落水|掉(?:进|到|下)?(?:了)?(?:水|河|海|江|湖|池塘|水库|水渠|渠)|水面|水里|河里|海里|江里|湖里|塘里|冲走|扑腾|池塘|水塘|鱼塘|水库|冰窟窿|排水渠|水渠")
 ZH_TIDE = fastre.compile(r"涨潮|潮水|海水|水(?:还在|一直|越来越)?涨|淹了")
 # Pits, wells, tanks and cellars: who has not come up from one is trapped down there.
 ZH_CONFINED = fastre.compile(r"井|窖|(?:污水|沼气|化粪|粪|清粪|沉淀|蓄水)池|罐|地洞|坑|电梯|轿厢")
