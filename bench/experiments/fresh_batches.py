@@ -62,6 +62,7 @@ ROUNDS = (
     ("14", "8fc9c6a", ("zh-taiwan", "zh-outdoor", "zh-beidou", "en-translated")),
     ("15", "ff2b337", ("zh-headcount", "en-headcount", "zh-asking", "mixed-revised")),
     ("16", "7ce4297", ("zh-property", "en-dispatch", "zh-social", "mixed-codeswitch")),
+    ("17", "fde70a5", ("zh-nightlife", "zh-rarekinds", "en-hotel", "zh-voicelong")),
 )
 # The confidence the parser gives its type: no family, a weak word, a strong one.
 NO_FAMILY, WEAK, STRONG = 0.4, 0.7, 0.9
