@@ -75,7 +75,7 @@ _CHATTER_ZH = fastre.compile(
     r"辛苦了"                                                               # thanks
     r"|无复燃|如果发生|假如发生|一旦发生|网传|谣言|假消息|不实消息|辟谣|看新闻|新闻里|谁有.{0,10}(?:电话|联系方式)"
     # rumours and hearsay asked about, false alarms, all-clear, videos and jokes, plans
-    r"|网上说|网上传|朋友圈说|群里传|(?:朋友圈|网上|群里|抖音|视频号)(?:在|都在|有人)传|谣传|别信|不要信|不要相信|梦见|梦到|梦着|通缉令|悬赏通告|(?:等|听)(?:公司|单位|上级)?统一口径|梦见|梦到|真的假的|是真的吗|谁知道真假|不知真假|虚惊一场|误报|(?<!是)不是(?:着火|火灾|失火)|(?:没|没有|未)(?:泄漏|漏气|着火)[^。]{0,12}放心|经核实(?:无|没有|不是|系)|"
+    r"|网上说|网上传|朋友圈说|群里传|(?:朋友圈|网上|群里|抖音|视频号)(?:在|都在|有人)传|谣传|别信|不要信|不要相信|梦见|梦到|梦着|通缉令|悬赏通告|(?:等|听)(?:公司|单位|上级)?统一口径|梦见|梦到|真的假的|是真的吗|谁知道真假|不知真假|虚惊一场|误报|是误会|误会一场|清理完毕|彻底扑灭|(?<!是)不是(?:着火|火灾|失火)|(?:没|没有|未)(?:泄漏|漏气|着火)[^。]{0,12}放心|经核实(?:无|没有|不是|系)|"
     r"一切正常|都正常|均正常|(?:探头|传感器|检测器|感烟器)(?:误报|故障)|(?:开心|高兴|美|乐|爽)死(?:我|人|俺)?了|视频里|的视频|这视频|那视频|笑死|哈哈|呵呵|推演|桌面演|"
     r"(?:出院|回家|脱离危险).{0,12}(?:谢谢|感谢|放心)|(?:都|均|人)?(?:没事|平安|无恙|无大碍|无碍)[^。]{0,8}(?:谢谢|感谢)|(?:有|发生了?|共)(?:[0-9]*[02-9]|[二两三四五六七八九十几][一二两三四五六七八九十几]*)起(?!火)|"
     r"(?:将于|拟于|定于)(?:明天|明日|今晚|后天|下周|[0-9一二三四五六七八九十]+[日号月])|"
@@ -91,7 +91,8 @@ _CHATTER_ZH = fastre.compile(
     r"(?:今年|本年|全年|汛期|入汛|本月|上月|本周|上周|上半年|下半年|以来)[^。]{0,12}共(?:处置|处理|出警|接警|排查|发现)[^，,。]{0,10}[0-9]+(?:起|处|次)|[蓝黄橙红]色预警|寻(?:狗|猫)|(?:猫|狗|狗狗|猫咪|宠物)(?:丢了|走丢了|跑丢了|跑了|不见了)"
     # hyperbole and games: 快被作业压死了, 累死了, 队友全挂了; things (not people) dropped in water
     # news from other provinces and abroad, films and books, simulated scenarios, summaries, insurance
-    r"|(?:杭州|广州|深圳|武汉|成都|北京|上海|天津|南京|西安|长沙|郑州|福州|厦门|重庆)(?:那边|那里|那儿)|看到\s?news|"
+    r"|(?:杭州|广州|深圳|武汉|成都|北京|上海|天津|南京|西安|长沙|郑州|福州|厦门|重庆|甘肃|河南|河北|江苏|浙江|安徽|福建|江西|"
+    r"湖北|湖南|广东|广西|海南|四川|贵州|云南|陕西|山西|青海|宁夏|新疆|西藏|内蒙古?|辽宁|吉林|黑龙江)(?:那边|那里|那儿)|看到\s?news|"
     r"外省|邻省|省外|外地(?:近期|最近|已|又)?(?:发生|出现)|国外|外国|某某?省|某国|隔壁县|邻县|外县|邻市|隔壁市|外市|恢复得(?:挺|很|不错|还行)|恢复(?:得)?(?:挺|很)好|电影|电视剧|纪录片|小说里|模拟|总结|月报|周报|保险公司|理赔|"
     r"让不让人活|不让人活了|赔偿|保险(?:能|会|怎么)?赔|正常范围|"
     # paperwork about an incident; places where accidents happen often (a complaint, not an event)
@@ -193,7 +194,7 @@ _PAST = fastre.compile(
     rf"\b(?:old|archive) (?:photos?|pictures?|videos?|footage|clips?)\b|\b(?:in|from|during) (?:the )?(?:{_YEARS_GONE})\b"
 )
 _NOW = fastre.compile(
-    r"又|再次|(?<![到至])现在|目前|刚才|刚刚|正在|(?<!年)今天(?!是)|今早|今晨|今晚|今夜|快来|救命|赶紧来|"
+    r"又|再次|(?<![到至])现在(?!想想|想起|回想|想来)|目前|刚才|刚刚|正在|(?<!年)今天(?!是)|今早|今晨|今晚|今夜|快来|救命|赶紧来|"
     r"\bagain\b|\bnow\b|\bjust\b|\bcurrently\b|\btoday\b|\bthis (?:morning|afternoon|evening)\b|\btonight\b"
 )
 # A clause that asks rather than tells.
@@ -224,7 +225,7 @@ _FIRE_ZH = (
 _FIRE_EN = (
     r"\bfire\b(?![- ](?:drills?|engines?|trucks?|brigade|stations?|extinguishers?|hydrants?|service|department|"
     r"crews?|fighters?|team|alarm test|exits?|doors?|safety|plans?|escape|hose))|\bblaze\b|\bablaze\b|\bon fire\b|"
-    r"\bcaught fire\b|\bburning\b|\bflames?\b|\bburn(?:ed|t) (?:down|out)\b|\bgutted\b|\bcaught alight\b|\bset alight\b|\bsmoke\b(?![- ](?:machines?|alarms?|detectors?|tests?|bombs?))|\bexplosions?\b|\bexploded\b|\bblast\b"
+    r"\bcaught fire\b|\bburning\b(?! (?:hot|up|sensation|pain|eyes|throat))|\bflames?\b|\bburn(?:ed|t) (?:down|out)\b|\bgutted\b|\bcaught alight\b|\bset alight\b|\bsmoke\b(?![- ](?:machines?|alarms?|detectors?|tests?|bombs?))|\bexplosions?\b|\bexploded\b|\bblast\b"
 )
 
 ZH_TYPES: dict[str, re.Pattern[str]] = {
@@ -253,7 +254,9 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"|下(?:池子?|井|罐|窖)[^，,。]{0,8}(?:没上来|晕|倒)|(?:下去|下井|下池)?救(?:人)?的(?:人)?[^，,。]{0,3}也(?:倒|晕|昏)"
     ),
     "earthquake": fastre.compile(r"地震|震感|余震|震中|震级|明显(?:的)?震动|震动明显|感(?:受|觉)到.{0,4}震动|地(?:一|在|直)晃|(?:楼|房子?)(?:一|在|直)晃|地动山摇|"
-                                 r"(?:地|楼|房子?)(?:又)?晃(?:了|得)|地动了|(?<!手机)(?<!电话)又震了|震(?:塌|裂|倒|坏|掉)"),
+                                 r"(?:地|楼|房子?)(?:又)?晃(?:了|得)|地动了|(?<!手机)(?<!电话)又震了|震(?:塌|裂|倒|坏|掉)|"
+                                 # the shaking told, not named (晃得太凶, 那一下晃的, 灯一直晃)
+                                 r"晃得(?:太|很|挺|好|真)?(?:凶|厉害|明显|猛)|那一下晃|一阵晃|(?:灯|吊灯|楼|床|桌子|窗户|柜子)[^，,。 ]{0,2}(?:一直|直|在)晃"),
     "forest_fire": fastre.compile(
         r"山火|林火|森林火灾|森林着火|草原火|野火|"
         # (a building on a forest farm that burns is a house fire: 林场宿舍着火了)
@@ -339,7 +342,7 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"误喝|误食|喝了农药|喝农药|服毒|吞药|毒蘑菇|噎住|卡住(?:了)?喉咙|海姆立克|憋紫|(?:汤|开水|热水|粥|奶)[^。]{0,12}烫(?:伤|着)|(?:已)?无呼吸|无脉搏|没脉了|no pulse|喘不上气|喘不过气|水母|大出血|吐血|"
         r"没有呼吸|没呼吸|呼吸心跳骤停|心跳骤停|没有意识|失去意识|意识不清|神志不清|心肺复苏|呼吸困难|过敏|胸痛|突发疾病|突发.{0,4}病|倒地不起|aed|急救|"
         r"(?:家中|家里|炕上|床上|屋里)[^，,。]{0,10}(?:没气|去世|死亡|不行了)|(?:独居|孤寡)[^。]{0,24}(?:死亡|去世|没气)|"
-        r"被(?:毒)?蛇咬|蛇咬伤|蜇伤|口吐白沫|(?:吃|喝|吞)了(?:半|一|大半|小半|好几|几)(?:瓶|板|盒|片|粒|包)|把药当|羊水破|要生了|难产|早产|抽风|吃坏肚子|河豚|嘴麻|手麻|发麻|说话.{0,3}不利索|吃了.{0,6}(?:蘑菇|河豚|野菜)|叫不醒|晕过去|昏过去|没意识|没知觉|没反应了|(?:突然|一下子?)(?:就)?倒(?:了|下|地)|诺如|病毒感染|嘴歪|说不出话|抽抽|心脏不舒服|被.{0,3}(?:蜇|蛰)"
+        r"(?:被|叫|让|给)(?:毒)?(?:蛇|长虫)[^，,。 ]{0,2}咬|蛇咬伤|蜇伤|口吐白沫|(?:吃|喝|吞)了(?:半|一|大半|小半|好几|几)(?:瓶|板|盒|片|粒|包)|把药当|羊水破|要生了|难产|早产|抽风|吃坏肚子|河豚|嘴麻|手麻|发麻|说话.{0,3}不利索|吃了.{0,6}(?:蘑菇|河豚|野菜)|叫不醒|晕过去|昏过去|没意识|没知觉|没反应了|(?:突然|一下子?)(?:就)?倒(?:了|下|地)|诺如|病毒感染|嘴歪|说不出话|抽抽|心脏不舒服|被.{0,3}(?:蜇|蛰)"
     ),
     # A person falling from a height is "other" (an industrial or domestic accident), even
     # from a scaffold: checked before the collapse words (脚手架…坠落).
@@ -398,6 +401,7 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\bgas (?:main|line|pipe|pipeline)s? (?:break|broke|burst|rupture|ruptured|leak|hit|severed|cut|damaged)\b|\bstrong (?:gas |chemical )?(?:odou?r|smell)\b|\brotten eggs?\b|\bhissing\b|\boil sheen\b|\bsmells? (?:like|of) gas\b|\bgas everywhere\b|\bfumes\b",
     ),
     "earthquake": fastre.compile(r"\bearthquakes?\b|\bquakes?\b|\btremors?\b|\bseismic\b|\baftershocks?\b|"
+                                 r"\b(?:whole )?(?:building|house|hotel|block) (?:just )?(?:shook|was shaking|started shaking)\b|"
                                  r"\bfelt (?:a |the )?(?:strong |big |huge |violent )?(?:shake|shaking|jolt)\b|\bthe ground (?:shook|was shaking)\b"),
     "forest_fire": fastre.compile(
         r"\bwild ?fires?\b|\bforest fires?\b|\bbush ?fires?\b|\bbrush ?fires?\b|\bgrass ?fires?\b|\bhill ?fires?\b|"
@@ -487,7 +491,7 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\bheat ?stroke\b|\bnot breathing\b|\bcpr\b|\bneed(?:s|ed)? (?:an )?(?:ems|ambulance|paramedics)\b|"
         r"\bambulance (?:called|requested|needed)\b|\bcalled an ambulance\b|\boverdose\b|\bvomiting\b|\bdiarrh\w*|"
         r"\ballergic\b|\bchoking\b|\b(?:can'?t|cannot|can not) breathe\b|\blips (?:are |turning |turned |gone )?blue\b|\bfainted\b|\bpassed out\b|\bbreathing difficult\w*|\bdifficulty breathing\b|"
-        r"\bmedical emergency\b|\bcarbon monoxide\b|\b(?:coal|charcoal) (?:stove|brazier|burner)\b|\bsnake ?bite\b|\bbitten by a snake\b|\bstung\b|\bfood poisoning\b|"
+        r"\bmedical emergency\b|\bcarbon monoxide\b|\b(?:coal|charcoal) (?:stove|brazier|burner|heater|grill)\b|\bsnake ?bite\b|\bbitten by a snake\b|\bstung\b|\bfood poisoning\b|"
         r"\bfell ill\b|\bunwell\b|\bjellyfish\b|\bstings?\b|\bswollen\b|\bswelling\b|\bhead (?:wound|injury)\b|\bfell down the stairs\b"
         r"|\basthma attack\b|\bdiabetic\b|\bhypothermi\w*|\bheat exhaustion\b|\bdehydrat\w*|\bfever\b|\brash\b|\bmeasles\b|\bchest pains?\b|\bmedevac\b|\bsick\b|\bnorovirus\b|\boutbreak\b|"
         r"\blying (?:on|in) the (?:road|street|ground|snow)\b|\bnot moving\b|\bin labou?r\b|\bgiving birth\b|"
