@@ -581,7 +581,7 @@ def test_forecast_and_meeting_times_give_no_report_and_no_time() -> None:
     ("Landslide near the 成山头 car park, road blocked", "成山头 car park"),
     ("Fishing boat sinking 6 nautical miles off Lidao, crew in the water", "6 nautical miles off Lidao"),
     # the place ends where the event starts, even in words the hazard lists do not open with
-    ("刚才那个河堤又有一个人被冲走了", "那个河堤"),
+    ("刚才那个河堤又有一个人被冲走了", "河堤"),  # (那个 is a spoken filler, not part of the name)
     ("俺们村东头河堤决口了", "村东头河堤"),
     ("八河水库大坝管涌 正在抢险", "八河水库大坝"),
     ("崖头街道幸福小区6号楼3楼冒黑烟 里面还有个老太太没出来", "崖头街道幸福小区6号楼3楼"),
