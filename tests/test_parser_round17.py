@@ -54,3 +54,16 @@ def test_all_clears_news_from_a_province_and_memories_are_not_registered(text: s
 
 def test_a_voice_messages_filler_is_not_part_of_the_place() -> None:
     assert not (parse_report("那个滕家镇沙子口村老李家液化气罐漏气了 满屋子味").location or "").startswith("那个")
+
+
+@pytest.mark.parametrize("text, expected", [
+    # more of the same, added (也), not the figure now
+    ("河水漫进村了 有老两口困在房顶上 还有一家三口在二楼也下不来", (0, 0, 5, 0)),
+    # where they hang or lie says they are people (两个挂在架子上)
+    ("脚手架歪了 上面三个干活的 两个挂在架子上 下不来", (0, 0, 2, 0)),
+    # under the bricks; they, the ones counted before
+    ("Wind brought the yard wall down, a porter is under the bricks, we hear him", (0, 0, 1, 0)),
+    ("3 of our hikers went down to the cove and the tide came in, they're stuck on a ledge", (0, 0, 3, 0)),
+])
+def test_more_of_the_same_and_where_they_are(text: str, expected: tuple[int, int, int, int]) -> None:
+    assert counts(text) == expected

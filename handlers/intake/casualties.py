@@ -191,7 +191,8 @@ def _extract(text: str, counts: list[_Count], preds: list[_Pred], spans: list[tu
             _headcount(words, clause, tally, rules)
             continue
         subset = in_paren or bool(rules.subset.search(words))
-        override = bool(rules.override.search(words))
+        # (还有一家三口也下不来: more of the same, added; 还有2人被困: the figure now)
+        override = bool(rules.override.search(words)) and not (rules is w.ZH and _ALSO.search(words))
         additive = bool(rules.additive.search(words))
         done: set[str] = set()  # kinds already given a figure in this clause
         prev_end = c_start
@@ -387,6 +388,7 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
     return None
 
 
+_ALSO = re.compile(r"也(?:被|都|在|没|出不|下不|上不|困|压|埋|受|伤|晕|倒)")
 # One of a group told one by one (两个学生 一个躺地上不动 一个腿流血, two hurt, one unconscious).
 _ONE_OF_THEM = re.compile(r"一个|一人|一名|一位|one")
 # 人 alone opening a clause, where it is (人在水里扑腾, 人还在里面).

@@ -139,7 +139,9 @@ ZH_COUNT = fastre.compile(
 ZH_GE_IS_PERSON = re.compile(
     rf"人|.{{0,4}}(?:{ZH_PERSON})|[^，,。 ]{{0,8}}的(?:{ZH_PERSON})|(?:腿|头|手|胳膊|脚|脸|腰)?(?:已经|已|都|也|还|又)?(?:{ZH_PRED.pattern})|"
     r"\s*(?:[，,。！!？?；;]|$)|(?<=[个])\s+(?=[\u4e00-\u9fff])|"  # 死了一个 伤了四个: a space ends a spoken clause
-    r"(?:已经|已|都|也|还|又)?(?:自己)?被?(?:救出|获救|挖出|救起|救上|抬出|找到|联系上|刨出|(?:游|爬|走|跑)(?:回来|出来|上来|上岸))"
+    r"(?:已经|已|都|也|还|又)?(?:自己)?被?(?:救出|获救|挖出|救起|救上|抬出|找到|联系上|刨出|(?:游|爬|走|跑)(?:回来|出来|上来|上岸))|"
+    # where they are held or lie: 两个挂在架子上, 一个躺在地上
+    r"(?:已经|已|都|也|还)?(?:挂|吊|卡|困|压|埋|躺|趴|泡|漂)在"
 )
 # 俩 / 仨 carry their classifier: 俩孩子, 仨人.
 # Also before any job word (俩护林员, 仨开车的) and alone at the end of a spoken clause (死了仨).
@@ -272,7 +274,7 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"trapped|stranded|stuck|pinned|buried|(?:can'?t|cannot|could not|couldn'?t|unable to) (?:leave|get away|get off|go out|walk out)|cut off by (?:the )?(?:rising )?(?:water|floods?|floodwaters?|tide|river|sea)|can't get out|cannot get out|unable to get out|still inside|"
      r"still in there|inside still|still down there|can't climb out|cannot climb out|unable to climb out|"
      r"can't get down|cannot get down|clinging|holding onto|on the roof|(?<!slipped )(?<!fell )(?<!tripped )on the rocks|under the rubble|"
-     r"under (?:the )?debris|cut off by the tide|can'?t escape|cannot escape|unable to escape|marooned|wedged|"
+     r"under (?:the )?debris|(?:is|are|was|were|still|stuck|pinned|buried) under (?:the |a |some )?(?:\w+ )?(?:bricks|rubble|wall|roof|slab|beams?|rocks?|boulders?|truck|lorry|tractor|van|car|bus|machine|shelving|racking|boxes|pile|planks|sheets)\b|cut off by the tide|can'?t escape|cannot escape|unable to escape|marooned|wedged|"
      r"locked in|surrounded by (?:flood ?)?water|not (?:yet )?out(?: yet)?|still underground|haven'?t come out|"
      r"fell (?:in|into|down) (?:the |a |an )?(?:\w+ )?(?:well|pit|hole|shaft|manhole|drain|sinkhole|silo|tank|hopper|cellar|vat)|"
      r"underneath(?! \w*\s*(?:injured|hurt|killed|dead))|under (?:it|them|him|her)|(?<!person )in the water|"
@@ -471,7 +473,8 @@ EN = Rules(
     ),
     rescued=fastre.compile(r"\b(?:rescued|freed|got out|brought out|pulled out|pulled free|extricated|cut free|dug out)\b"),
     found=fastre.compile(r"\b(?:found|located|accounted for|rescued|pulled out|brought out|got out)\b"),
-    collective=fastre.compile(r"\b(?:all|both|everyone)\b[\w\s]{0,12}$"),
+    # (all, both; "they're stuck": the people counted before, told again by the pronoun)
+    collective=fastre.compile(r"\b(?:all|both|everyone)\b[\w\s]{0,12}$|\b(?:they|they're|theyre)\b(?: are| were| have| got)?(?: all| both| still| now)?\s*$"),
     collective_all=fastre.compile(r"\b(?:all|both|everyone)\b"),
     person=EN_PERSON_RE,
     one_person=EN_ONE_PERSON,
