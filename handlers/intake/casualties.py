@@ -435,7 +435,8 @@ def _person_just_before(text: str, at: int, rules: Rules) -> bool:
     """One person named in the clause(s) just before `at`, in the same sentence: spoken reports
     name the person and then say what is wrong in a clause of its own."""
     start = max(0, at - rules.window)
-    # an English word in a Chinese sentence (我同事lunch回来…collapse了) is one word, not five characters
+    # an English word in a Chinese sentence (我同事lunch回来…collapse了) is one word, not five
+    # characters: the reach grows by the letters it holds (in English, about twice as far back)
     start = max(0, start - sum(len(m) for m in _LATIN_WORD.findall(text, start, at)))
     before = text[start:at]
     end = None
