@@ -87,3 +87,17 @@ def test_dispatch_and_log_times(text: str, expected: str | None) -> None:
 ])
 def test_more_ways_people_are_told(text: str, expected: tuple[int, int, int, int]) -> None:
     assert counts(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # out of the muster's count; named by title
+    ("Fire alarm at the resort, group of 20 mustered, Mr Becker (room 512) unaccounted for", (0, 0, 0, 1)),
+    # seen in the water or in difficulty: held there
+    ("Swimmer in difficulty 100m off the beach, lifeguard tower empty", (0, 0, 1, 0)),
+    ("Man fell off the quay, crew see him in water by the buoy", (0, 0, 1, 0)),
+    # fingers cut, and fingers that are not people (a guard: not three hurt)
+    ("Kitchen porter's fingers cut on the meat slicer, need first aid", (0, 1, 0, 0)),
+    ("Packer's hand caught in the sealer, three fingers cut off", (0, 1, 0, 0)),
+])
+def test_the_musters_missing_the_seen_in_the_water_and_fingers(text: str, expected: tuple[int, int, int, int]) -> None:
+    assert counts(text) == expected

@@ -238,7 +238,7 @@ _EN_SINGULAR = (
     r"grandad|granddad|granny|technician|electrician|mechanic|engineer|welder|fireman|lifeguard|guest|staff member|"
     r"kayaker|paddler|rafter|boater|skier|snowboarder|jogger|runner|walker|hunter|biker|camper|trekker|male|female|"
     r"stevedore|docker|dock worker|labou?rer|sailor|seafarer|porter|cleaner|janitor|caretaker|watchman|fitter|rigger|"
-    r"crane driver|forklift driver|contractor|apprentice|intern|pt|"
+    r"crane driver|forklift driver|contractor|apprentice|intern|pt|mr|mrs|ms|"
     # the crews, yards, courts and stages a report comes from (a steward, the oiler, one picker)
     r"steward|stewardess|cadet|oiler|bosun|boatswain|picker|packer|player|spectator|athlete|referee|courier|cashier|"
     r"clerk|waiter|waitress|chef|visitor|tenant|pilot|instructor|coach|trainee|policeman|policewoman|inmate|prisoner|"
@@ -269,7 +269,7 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"(?! (?:my|the|his|her|our|their|a|an|any|calls?|messages?|emails?|texts?|it|them)\b)|wandered off|"
      r"(?:can'?t|cannot|could not|couldn'?t) find (?:our|my|his|her|their) (?:son|daughter|child|kid|boy|girl|baby|"
      r"mum|mom|dad|father|mother|grandma|grandpa|grandmother|grandfather|husband|wife|friend|brother|sister)s?|"
-     r"(?:got|are|were|is|was) lost\b|lost on\b|still not (?:yet )?see\b|not see (?:him|her|them)\b|(?:hasn'?t|has not|haven'?t|have not) been seen|nobody has seen (?:him|her|them)"),
+     r"unaccounted(?: for)?|not (?:yet )?accounted(?: for)?|(?:got|are|were|is|was) lost\b|lost on\b|still not (?:yet )?see\b|not see (?:him|her|them)\b|(?:hasn'?t|has not|haven'?t|have not) been seen|nobody has seen (?:him|her|them)"),
     ("trapped",
      r"trapped|stranded|stuck|pinned|buried|(?:can'?t|cannot|could not|couldn'?t|unable to) (?:leave|get away|get off|go out|walk out)|cut off by (?:the )?(?:rising )?(?:water|floods?|floodwaters?|tide|river|sea)|can't get out|cannot get out|unable to get out|still inside|"
      r"still in there|inside still|still down there|can't climb out|cannot climb out|unable to climb out|"
@@ -287,7 +287,8 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      # held where they are: hanging onto a buoy, banging on the door, shouting from the bottom,
      # lost on the hill or blown out to sea with no way back
      r"still (?:in|inside) (?:his|her|their|the) (?:car|vehicle|cab|truck|van|wheelhouse|cabin|hold|tank|pit|well|lift|elevator|basement|cellar|house|flat|room)\b|"
-     r"hanging on(?:to)?|locked inside|banging on the (?:door|window|glass|hatch)|shouting from (?:the )?(?:bottom|inside|down there|below)|"
+     r"hanging on(?:to)?|locked inside|in difficulty|(?:see|seen|spotted) (?:him|her|them) in (?:the )?water|seen (?:swimming|waving)|"
+     r"waving (?:his |her |their )?arms|banging on the (?:door|window|glass|hatch)|shouting from (?:the )?(?:bottom|inside|down there|below)|"
      r"(?:can'?t|cannot|can not|could not|couldn'?t|unable to) (?:find (?:their|our|his|her|my) way|paddle|row) back"),
     ("injured",
      r"injur(?:ed|ies|y)|hurt|wounded|burns|burned|burnt|cuts|bruises|hospitali[sz]ed|taken to hospital|"
@@ -301,7 +302,7 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"seizures?|heart attack|fitting|chest pains?|head cut|in shock|bruised|scratches|sprained|gash(?:ed)?|"
      r"can'?t get up|cannot get up|unable to get up|can'?t stand up|choking|turning blue|(?:can'?t|cannot|can not) breathe|lips (?:are |turning |turned |gone )?blue|(?:can'?t|cannot|cant|can not|unable to) (?:move|feel) (?:his |her |their |my |both )?(?:legs?|arms?)|can'?t walk|cannot walk|"
      r"crushed (?:his |her |a |the )?(?:hand|leg|foot|arm|fingers?|chest)|"
-     r"(?:arm|hand|leg|foot|finger|head|face|chest|rib)s? (?:is |was |are |were |got |has been |have been )?(?:crushed|bleeding|badly cut|burned|burnt|scalded)|"
+     r"(?:arm|hand|leg|foot|finger|head|face|chest|rib)s? (?:is |was |are |were |got |has been |have been )?(?:crushed|bleeding|badly cut|cut|burned|burnt|scalded)|"
      r"(?:hit|struck) (?:on|in) the (?:head|face|chest|back)|(?:arm|hand|leg|foot|finger)s? (?:was |got |is )?(?:caught|crushed|trapped|stuck) in|"
      r"(?:arm|leg|ankle|wrist|hip|nose|bone|foot|hand)s? (?:is |are |looks |look |seems |might be |may be )?broken|stings?|stung|swelling|swollen|"
      r"can'?t breathe|struggling to breathe|not waking up|won'?t wake up|not responding|swallowed|gored|in surgery|"
@@ -345,7 +346,7 @@ EN_COUNT = fastre.compile(
     r"a further|further)\s+)?"
     r"(?:(?P<num>\d{1,4}|a dozen|dozens(?: of)?|a couple(?: of)?|couple of|twenty-\w+|thirty-\w+|one|two|three|four|five|six|"
     r"seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|"
-    r"forty|fifty|hundred|several|many|a few|few|both)\+?(?![\w:%/]|\.\d|-(?:year|yr|month|storey|story|floor)|\s+(?:years?|yrs?|months?)[- ]old|"
+    r"forty|fifty|hundred|several|many|a few|few|both)\+?(?![\w:%/]|\s+(?:fingers?|toes?|teeth|ribs?|bones?)\b|\.\d|-(?:year|yr|month|storey|story|floor)|\s+(?:years?|yrs?|months?)[- ]old|"
     r"\s*y/?o\b|\s+yrs?\b)"  # ages: a 70 y/o man, 45 yrs
     rf"(?=(?P<who>[\s-]+(?:[\w'/-]+\s+){{0,3}}?(?:{EN_PERSON})\b|\s+of (?:them|us|whom)\b)|"
     rf"\s+(?:{_EN_FILLER}\s+){{0,3}}(?:{'|'.join(p for _, p in _EN_PREDICATES)}|{_EN_OUT})\b)"
