@@ -67,3 +67,13 @@ def test_a_voice_messages_filler_is_not_part_of_the_place() -> None:
 ])
 def test_more_of_the_same_and_where_they_are(text: str, expected: tuple[int, int, int, int]) -> None:
     assert counts(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the one held who got out by himself is no longer held
+    ("路口塌了个坑 一个骑三轮的掉下去了 人自己爬上来了 腿蹭破了", (0, 1, 0, 0)),
+    # … but another one who ran out was never held (a guard)
+    ("大棚让雪压塌了 压着一个 另一个跑出来了", (0, 0, 1, 0)),
+])
+def test_out_by_themselves(text: str, expected: tuple[int, int, int, int]) -> None:
+    assert counts(text) == expected

@@ -250,8 +250,9 @@ def _headcount(words: str, clause: _Clause, tally: _Tally, rules: Rules) -> None
         tally.pending = None
         head.used = True
         return
-    if not head.used:
-        # 3名工人被埋，已救出1人 / 2人失联，已找到1人: those out are no longer counted.
+    if not head.used and not _ANOTHER.match(words):
+        # 3名工人被埋，已救出1人 / 2人失联，已找到1人: those out are no longer counted
+        # (压着一个 另一个跑出来了: another one, never held, got out)
         for kind, out in (("trapped", rules.rescued), ("missing", rules.found)):
             # (more got out than were held are others, evacuated: 一家三口困在二楼, 旁边几户转移出来7个人)
             if kind in tally.stated and out.search(words) and (kind != "trapped" or head.value <= tally.counts[kind]):
@@ -259,6 +260,7 @@ def _headcount(words: str, clause: _Clause, tally: _Tally, rules: Rules) -> None
                 return  # the count stays free: "1人已救出，伤势较重" is also 1 injured
 
 
+_ANOTHER = re.compile(r"\W*(?:另外|另)(?:一个|一人|一名|一位|个)")
 _INSIDE = re.compile(r"^\s*(?:里面|里头|里边|车上|车里|船上|屋里|轿厢里|轿厢内)(?:还)?(?:有|是)?")
 _LIST_JOINERS = re.compile(r"[\s和、及跟与加还有另]+")
 
