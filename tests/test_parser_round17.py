@@ -77,3 +77,11 @@ def test_more_of_the_same_and_where_they_are(text: str, expected: tuple[int, int
 ])
 def test_out_by_themselves(text: str, expected: tuple[int, int, int, int]) -> None:
     assert counts(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("上庄镇有个石子场放炮 飞石崩着人了 流了好多血", "mine"),
+    ("Lifeguard: girl pulled out of the deep end of the hotel pool, not breathing, CPR started", "water_rescue"),
+])
+def test_quarry_blasting_and_a_child_pulled_from_the_pool(text: str, expected: str) -> None:
+    assert parse_report(text).type == expected

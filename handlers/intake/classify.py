@@ -229,7 +229,7 @@ _FIRE_EN = (
 )
 
 ZH_TYPES: dict[str, re.Pattern[str]] = {
-    "mine": fastre.compile(r"矿(?!泉)|煤窑|井下|采石场|石料厂|石头厂|采石|爆破作业|冒顶|透水|瓦斯(?!桶|炉|味|罐|瓶|管|外泄|漏|行|费|灶|热水器|气爆)|竖井|斜井|巷道|升井|掘进"),
+    "mine": fastre.compile(r"矿(?!泉)|煤窑|井下|采石场|石料厂|石头厂|石子场|石料场|采石|爆破作业|放炮崩|炮崩|冒顶|透水|瓦斯(?!桶|炉|味|罐|瓶|管|外泄|漏|行|费|灶|热水器|气爆)|竖井|斜井|巷道|升井|掘进"),
     "hazmat": fastre.compile(
         r"泄漏|漏气|漏氨|漏油|渗漏|油(?:溢|漏)(?:到|进|出)|(?:海|水|河)面[^，,。 ]{0,4}(?:油花|油膜|油污)|(?:管道|管线)[^，,。]{0,4}漏了|(?:氟利昂|制冷剂|冷媒)[^，,。 ]{0,3}(?:漏|泄)|漏液|漏酸|溢油|泄放|气体外泄|毒气|有毒气体|氯气|液氨|氨气|硫化氢|酸液|"
         r"化学品(?:泄|外溢|起火)|(?:化学品|危化品|药剂|电石|农药)[^，,。 ]{0,8}(?:冒烟|冒泡|遇水|进水|受潮|反应)|"
@@ -422,7 +422,7 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"|\bwater (?:is )?(?:coming|pouring|rushing|getting) in(?:to)?\b|\bwater (?:is |are )?(?:entering|coming into|inside) (?:our |the |my |their )?(?:village|house|houses|home|homes|town|street|shop|school)s?\b|\bwater (?:is |was )?(?:very |so |too |really )(?:high|deep)\b|\b(?:waist|knee|chest|neck)[- ]deep\b|\bwater (?:is |was )?up to (?:the |my |our |his |her |their )?(?:knees?|waist|chest|neck|windows?|roofs?|doors?)\b|\bovertopp\w*|\boverflowing\b|\bembankment\b.{0,20}\b(?:seep\w*|breach\w*|crack\w*)|\breservoir level\b|\bseeping\b",
     ),
     "water_rescue": fastre.compile(
-        r"\bwater rescue\b|\bswift ?water\b|\bcut off by (?:the )?(?:rising |incoming )?tide\b|\b(?:can'?t|cannot|can not|unable to) (?:paddle|row|swim) back\b|\b(?:blown|pushed|push|swept|drifting|drifted) (?:us |them |him |her )?out (?:to sea|from (?:the )?(?:beach|shore|coast))\b|\b(?:kayak|canoe|raft|paddleboard)(?:er|ers|ist|ists)?\b.{0,30}\b(?:stuck|trapped|capsized|pinned|swept|in trouble)\b|\bdrown\w*|\boverboard\b|\bcapsiz\w*|\bsinking\b|\bsank\b|\brip current\b|\bswept (?:out )?to sea\b|"
+        r"\bwater rescue\b|\bswift ?water\b|\bpulled (?:out of|from) the (?:deep end|pool|water|sea|river|lake|harbou?r)\b|\bface ?down in the (?:pool|water)\b|\bcut off by (?:the )?(?:rising |incoming )?tide\b|\b(?:can'?t|cannot|can not|unable to) (?:paddle|row|swim) back\b|\b(?:blown|pushed|push|swept|drifting|drifted) (?:us |them |him |her )?out (?:to sea|from (?:the )?(?:beach|shore|coast))\b|\b(?:kayak|canoe|raft|paddleboard)(?:er|ers|ist|ists)?\b.{0,30}\b(?:stuck|trapped|capsized|pinned|swept|in trouble)\b|\bdrown\w*|\boverboard\b|\bcapsiz\w*|\bsinking\b|\bsank\b|\brip current\b|\bswept (?:out )?to sea\b|"
         r"\bswept away by (?:a )?waves?\b|\bvessel in distress\b|\bman overboard\b|\bmayday\b|"
         # went into the water and never came out (went swimming … hasnt come back)
         r"\b(?:went|gone|go) (?:swimming|for a swim|diving|snorkell?ing|kayaking|paddling)\b.{0,80}"
