@@ -368,7 +368,7 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
         return 1, True  # the person is the object right after it: 砸着他爹, 压着俺娘
     if rules is w.EN and _HIM_OR_HER.search(text, p.start, p.end):
         return 1, True  # "we cannot see him", "can't find her": one person, named by the pronoun
-    if rules is w.ZH and _WE_PLURAL_BEFORE_ZH.search(before):
+    if rules is w.ZH and _callers_before(text, p.start, reach=6, plural=True, since=clause.start):
         return 0, True  # 我们被困电梯里了 … 一共4个人: the callers, counted by the headcount that follows
     if rules.vehicle.search(before) or rules.person.search(before):
         # 一辆小轿车被困 / kids trapped / vessel lost contact: how many may follow
@@ -516,10 +516,14 @@ _ANIMAL_BEFORE = re.compile(
 _CHOKING = re.compile(r"吃|噎|喉咙|嗓子|气管|喘不")
 _BITES = re.compile(r"(?:咬|踢|顶)(?:了|伤|倒)$")  # 狗咬了一个快递员: the animal is the one that bit
 _NOT_FOUND = frozenset({"找不到", "找不着", "没找到", "没有找到", "没找着", "未找到"})
-# (我和我同学在虎山镇的山上迷路了: the callers, a place between them and the word)
-_WE_LOST_BEFORE_ZH = re.compile(r"(?:我们|咱们|俺们|我)[^，,。！!？?]{0,14}$")
-_WE_PLURAL_BEFORE_ZH = re.compile(r"(?:我们|咱们|俺们)[^，,。]{0,6}$")
-_WE_BEFORE_ZH = re.compile(r"(?:我们|咱们|俺们|我)[^，,。]{0,6}$")
+_CALLERS = {False: re.compile(r"(?:我们|咱们|俺们|我)[^，,。！!？?]*$"),
+            True: re.compile(r"(?:我们|咱们|俺们)[^，,。！!？?]*$")}  # (plural: 我院 is no caller)
+
+
+def _callers_before(text: str, at: int, *, reach: int, plural: bool = False, since: int = 0) -> bool:
+    """The sender and company (我们, 我) named at most `reach` characters before `at`, in the same
+    clause: 我找半天没找着, 我们被困电梯里了, 我和我同学在虎山镇的山上迷路了."""
+    return bool(_CALLERS[plural].search(text, max(since, at - reach - 2), at))
 # "Man overboard" is someone in the sea when it is the message's cry ("MAN OVERBOARD –") or
 # what the sender reports ("we have a man overboard"), not when it is a drill's or a talk's topic.
 _LATIN_WORD = re.compile(r"[a-z]{3,}")
@@ -548,10 +552,10 @@ def _zh_kind(m: re.Match[str], text: str) -> str | None:
         return None  # 伤亡：…, 人员伤亡情况：暂无 — the heading of a field in a formatted report, not a state
     if _ANIMAL_BEFORE.search(text, max(0, m.start() - 6), m.start()) and not _BITES.match(m.group()):
         return None  # 把邻居的鸡咬死了 / 羊叫水冲走了: animals, not people
-    if (m.group() in _NOT_FOUND and _WE_BEFORE_ZH.search(text, max(0, m.start() - 8), m.start())
+    if (m.group() in _NOT_FOUND and _callers_before(text, m.start(), reach=6)
             and not w.ZH_PERSON_RE.match(text, m.end())):
         return None  # 我找半天没找着 (the form): the caller searched; nobody is missing
-    if m.group() == "迷路" and _WE_LOST_BEFORE_ZH.search(text, max(0, m.start() - 16), m.start()):
+    if m.group() == "迷路" and _callers_before(text, m.start(), reach=14):
         return "trapped"  # 我们在大黑山上迷路了 五个人: the callers, lost where they stand
     if m.group() in ("没上来", "没拉上来") and w.ZH_CONFINED.search(text):
         return "trapped"
