@@ -37,6 +37,12 @@ from handlers.intake.numbers import EN_VAGUE, en_to_int, zh_to_int
 
 _EN_TIMES = re.compile(r"(?<![\w.])(?:[x×](?P<after>\d{1,2})|(?P<before>\d{1,2}) ?[x×])(?![\w.])")
 _EN_FAMILY = re.compile(r"\bfamily of (?P<num>two|three|four|five|six|seven|eight|\d)\b")
+# The writer and those with them: "me and my two boys" is three, "my wife and I" two.
+_EN_ME_AND = re.compile(
+    r"\b(?:me|i|myself) and (?:my|our) (?:(?P<num>two|three|four|five|six|\d) \w+|(?:son|daughter|wife|husband|kid|child|"
+    r"boy|girl|baby|mum|mom|dad|mother|father|friend|brother|sister|grandma|grandpa|partner))\b|"
+    r"\bmy (?:son|daughter|wife|husband|kid|child|boy|girl|mum|mom|dad|mother|father|friend|brother|sister|partner) and (?:i|me)\b"
+)
 # A report states its casualties in a few phrases; past this many predicates it is
 # pasted junk (and pairing is quadratic), so read no further.
 MAX_PREDICATES = 40
@@ -157,6 +163,10 @@ def _en_counts(text: str) -> list[_Count]:
             counts.append(_Count(m.start(), m.end(), value))
     for m in w.EN_PAIR.finditer(text):  # "an elderly couple", "twins": two people
         counts.append(_Count(m.start(), m.end(), 2))
+    for m in _EN_ME_AND.finditer(text):  # "me and my two boys": the writer counts too
+        value = (en_to_int(m["num"]) or 0) + 1 if m["num"] else 2
+        counts = [c for c in counts if not (m.start() <= c.start < m.end())]
+        counts.append(_Count(m.start(), m.end(), value))
     for m in w.EN_ONE_PERSON.finditer(text):
         if not w.EN_SUBJECT_BEFORE.search(text, max(0, m.start() - 16), m.start()):
             continue  # only "The driver…", "Child fell…": a subject, not "mother has burns"
@@ -224,6 +234,12 @@ def _headcount(words: str, clause: _Clause, tally: _Tally, rules: Rules) -> None
                 and (tally.counts["trapped"] == 1 or rules.collective_all.search(words))):
             tally.counts["trapped"] = 0
         return
+    if rules is w.ZH and _ALSO_HAVE.search(words) and len(tally.stated) == 1 and not clause.resolved and not head.used:
+        # 我们家仨人上吐下泻，邻居家也有俩: more of the one kind stated, in a clause of its own
+        kind = next(iter(tally.stated))
+        tally.counts[kind] += head.value
+        head.used = True
+        return
     if rules.override.search(words) and len(tally.stated) == 1 and not clause.resolved and not head.used:
         # 新增就诊患者4人，现累计16人 / 目前共3人: the current figure of the one kind stated
         kind = next(iter(tally.stated))
@@ -260,6 +276,7 @@ def _headcount(words: str, clause: _Clause, tally: _Tally, rules: Rules) -> None
                 return  # the count stays free: "1人已救出，伤势较重" is also 1 injured
 
 
+_ALSO_HAVE = re.compile(r"也有")
 _ANOTHER = re.compile(r"\W*(?:另外|另)(?:一个|一人|一名|一位|个)")
 _INSIDE = re.compile(r"^\s*(?:里面|里头|里边|车上|车里|船上|屋里|轿厢里|轿厢内)(?:还)?(?:有|是)?")
 _LIST_JOINERS = re.compile(r"[\s和、及跟与加还有另]+")
@@ -331,6 +348,8 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
                 return None  # 有人受伤 具体几个不知道: people, but no figure
             if text[count.start:count.end] == "人" and tally.implied.get(p.kind) == 1:
                 return None  # 电工…被电打了 人倒地上了: a bare 人 is the one already told of
+            if text[count.start:count.end] in ("he", "she") and tally.counts[p.kind]:
+                return None  # a boy was hit by a car…, he's bleeding: the pronoun is one already told of
             return 1, True
         if p.kind in tally.stated and text[count.start:count.end].strip() == "both":
             return None  # "two persons in the water, both hanging onto a float": the same two
@@ -366,10 +385,14 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
         return 1, True  # the person is the predicate's first word: "old man inside" (not 伤者 alone)
     if rules.one_person.match(text, p.end) and not rules.group.match(text, p.end):
         return 1, True  # the person is the object right after it: 砸着他爹, 压着俺娘
+    if rules is w.ZH and _ANOTHER.match(text, p.end):
+        return 1, True  # 俩老板打起来了，一个拿刀划了另一个胳膊: the other one of them, not both
     if rules is w.EN and _HIM_OR_HER.search(text, p.start, p.end):
         return 1, True  # "we cannot see him", "can't find her": one person, named by the pronoun
     if rules is w.ZH and _callers_before(text, p.start, reach=6, plural=True, since=clause.start):
         return 0, True  # 我们被困电梯里了 … 一共4个人: the callers, counted by the headcount that follows
+    if rules is w.EN and p.kind == "trapped" and _WE_ARE.search(text, max(clause.start, p.start - 24), p.start):
+        return 0, True  # "we're stuck in the underpass … me and my two boys in the car": likewise
     if rules.vehicle.search(before) or rules.person.search(before):
         # 一辆小轿车被困 / kids trapped / vessel lost contact: how many may follow
         # (车上有一家三口, 5 of them, 8 crew); "old people stuck" alone is no figure.
@@ -462,7 +485,8 @@ def zh_casualties(text: str) -> dict[str, int]:
     text = corrected(text)  # 伤了3个 刚才说错了 不是3个是2个: 2
     # 重伤 is a part of the injured (5人受伤（2人重伤）), unless set against 轻伤 (2人轻伤1人重伤).
     subset_pred = w.ZH_SUBSET_PRED if "轻伤" not in text else w.ZH_SUBSET_PRED_NOT_SEVERE
-    preds = [_Pred(m.start(), m.end(), kind, subset=bool(subset_pred.fullmatch(m.group())))
+    preds = [_Pred(m.start(), m.end(), kind, subset=bool(subset_pred.fullmatch(m.group()) or (
+                 m.group() in ("伤情", "伤势") and w.ZH_GRAVE_AFTER.match(text, m.end()))))
              for m in w.ZH_PRED.finditer(text) if (kind := _zh_kind(m, text)) is not None]
     if not preds and not w.ZH_COMPACT.search(text) and not w.ZH_COMPACT_STATE_FIRST.search(text):
         return _being_resuscitated(text, dict.fromkeys(KINDS, 0))
@@ -536,6 +560,7 @@ def _overboard_as_a_cry(text: str, start: int) -> bool:
 
 _CAME_UP = re.compile(r"come (?:back )?up|came (?:back )?up")
 _EN_CONFINED = re.compile(r"\b(?:pit|tank|well|shaft|sewer|manhole|silo|hold|cellar|vat|hopper|culvert)s?\b")
+_WE_ARE = re.compile(r"\bwe(?:'re| are| were| have been|'ve been| got)?(?: all| still| now)?\s+$")
 _WE_BEFORE_EN = re.compile(r"\b(?:we|we're|we are|our|us|i'm|i am|i)\b[^.!?,]{0,30}$")
 _FIELD_LABEL = re.compile(r"(?:情况|人数)?\s*[:：]")
 

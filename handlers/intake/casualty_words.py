@@ -74,7 +74,7 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
      r"被困|受困|围困|埋了|压了|困住|困在|困于|困了|困着|被卡|卡住了|被夹|夹住|呼救|喊救命|没撤出|未撤出|没能撤出|"
      r"没有撤出|还在里面|仍在里面|没下来|没出来|没逃出|没跑出|被埋|埋压|埋在|被压(?![伤死折断坏])|压在|压住|卡在|卡住|出不来|困人|"
      r"埋进去|埋里面|埋里头|在井下|(?:水|海|河)里(?:扑腾|挣扎)|反锁|锁在(?:车|屋|房)里|停在[^，,。]{0,10}之间|"
-     r"(?:停|卡|悬|挂|吊)在(?:了)?半空|(?<!查)封在|(?:枯井|机井|水井|窨井|井|坑|地洞|下水道|地窖)里(?:头|面|边)?(?=有(?:个)?人)|没能逃出|无法脱身|未能撤离|下不来|出不去|压着|卡里面|卡在里面|卡里头|关在里面|关着|井下还有|还在井下|在里头|在(?:屋顶|车顶|房顶|楼顶|树)上|爬(?:上|到)(?:了)?(?:车顶|房顶|屋顶|楼顶|树上)|[拍堵](?:在)?里(?:头|面|边)|(?:里面|里头|屋里|楼里|车里|房里)(?:好像|可能|应该|估计|还)有(?:个|一个)?(?=老人|小孩|孩子|老太太|老头|大爷|工人|住户|婴儿)(?![^，,。]{0,12}(?:不确定|不清楚|不知道|没出来|出不来|没逃出|被困|困在|下不来|没(?:有)?(?:被)?[抬拉救弄拽背抱扒挖捞]出来))|掉冰窟窿|抱着桥墩|被潮水围|围住了|"
+     r"(?:停|卡|悬|挂|吊)在(?:了)?半空|(?<!查)封在|(?:枯井|机井|水井|窨井|井|坑|地洞|下水道|地窖)里(?:头|面|边)?(?=有(?:个)?人)|没能逃出|无法脱身|未能撤离|下不来|(?<![吃咽喝坐蹲睡车])下不去|出不去|压着|卡里面|卡在里面|卡里头|关在里面|关着|井下还有|还在井下|在里头|在(?:屋顶|车顶|房顶|楼顶|树)上|爬(?:上|到)(?:了)?(?:车顶|房顶|屋顶|楼顶|树上)|[拍堵](?:在)?里(?:头|面|边)|(?:里面|里头|屋里|楼里|车里|房里)(?:好像|可能|应该|估计|还)有(?:个|一个)?(?=老人|小孩|孩子|老太太|老头|大爷|工人|住户|婴儿)(?![^，,。]{0,12}(?:不确定|不清楚|不知道|没出来|出不来|没逃出|被困|困在|下不来|没(?:有)?(?:被)?[抬拉救弄拽背抱扒挖捞]出来))|掉冰窟窿|抱着桥墩|被潮水围|围住了|"
      # held where they are: 扣在车底下, 困在房顶, 抱着浮标, 被水围住
      r"扣(?:在|到)?.{0,3}(?:底下|下面)|扣住|被水围|"
      # not yet got out (还没弄出来, 没抬出来), still buried, still in the pit, holding on, banging on the glass
@@ -104,10 +104,12 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
      # hurt, told by the body or the harm: 挂彩, 胳膊断了, 摔着了, 嘴歪了, 抽抽, 烧着了
      r"挂彩|砸到|砸中|碰伤|磕伤|撞破|跌破|摔破|昏了过去|晕了过去|喘不上来气|浑身是血|受了点伤|受点伤|还有气|还有呼吸|误喝|误食|吃了.{0,6}(?:毒蘑菇|蘑菇|河豚|农药|老鼠药)|嘴麻|"
      r"(?:手|胳膊|腿).{0,2}(?:卷|绞|夹|轧)(?:进|入)|绞伤|夹伤|轧伤|病例|患儿|发热|皮疹|就诊|心梗|心肌梗|脑梗|中风|突发疾病|犯病|"
-     r"(?:胳膊|手|脚|手指|肋骨|锁骨|手臂|腰|骨头|腿)(?:估计|好像|可能)?(?:给|被)?[砸摔压撞轧打夹]?(?:断|折)|失温|(?:满脸|满头|一身|浑身|全身|头上|脸上|脸|头)(?:都|全)?是血|还有(?:一)?口气|熏着|(?:吃|喝|吞)了(?:半|一|大半|小半|好几|几)(?:瓶|板|盒|片|粒|包)|喝了?(?:农药|敌敌畏|百草枯|老鼠药|药水)|送(?:到|去|进|往)?(?:了)?[^，,。 ]{0,6}?(?:医院|卫生院|卫生室|诊所|急诊)|摔着|磕破|碰破|碰倒|嘴歪|说不出话|抽抽|蛰伤|被.{0,3}蛰|"
+     r"(?:胳膊|手|脚|手指|肋骨|锁骨|手臂|腰|骨头|腿)(?:估计|好像|可能)?(?:给|被)?[砸摔压撞轧打夹]?(?:断|折)|失温|(?:满脸|满头|一身|浑身|全身|头上|脸上|脸|头)(?:都|全)?是血|还有(?:一)?口气|熏着|(?:吃|喝|吞)了(?:半|一|大半|小半|好几|几)(?:瓶|板|盒|片|粒|包)|喝了?(?:农药|敌敌畏|百草枯|老鼠药|药水)|送(?:到|去|进|往)?(?:了)?[^，,。 ]{0,6}?(?:医院|卫生院|卫生室|诊所|急诊)|摔着|磕破|碰破|碰倒|嘴歪|说不出话|抽抽|蛰伤|被.{0,3}蛰|(?:蜇|蛰)(?:了|伤|到|着)(?=[0-9一两俩仨三四五六七八九十]|个)|"
      r"(?:烧|砸|撞|划|扎|咬|烫|炸|熏|呛)(?:坏|破)了?(?:手|脚|腿|头|脸)|心脏不舒服|吐血|昏死|崴了|崴脚|脚崴|扭了脚|扭伤了|"
      # the body part, then the harm: 胳膊烫了, 手被割破; lying still where one fell; 撞了三个人
      r"(?:手|胳膊|腿|脚|脸|头|手指|后背|背)(?:都|也)?(?:被|给)?(?:烫|烧|砸|扎|割|划|咬|炸|蹭|磕)(?:伤|破|坏|了|着|烂)|"
+     # the harm, then whose body: 拿刀划了另一个胳膊, 砍伤他后背, 烟花炸到眼睛
+     r"(?:划|砍|扎|捅|割|刺|炸)(?:了|伤|破|到|着)(?=[^，,。 ]{0,4}?(?:的)?(?:胳膊|手臂|手(?![机续套表工术艺])|腿|脸|头(?!发)|脖子|肚子|后背|眼睛|眼))|"
      r"(?:躺|倒|趴)?(?:在)?(?:地上|路上|路边|路中间|地下)(?:躺着|趴着)?(?:一动)?不动(?:弹)?|不动弹|"
      # down and unable to get up; called and not answering
      r"(?:地上|摔倒了?|摔到了|摔了一跤|跌倒了?|倒下了?)\s*(?:就|也|半天)?起不来|(?:滑倒|绊倒|摔倒|跌倒|摔了一跤)[^。]{0,10}(?:爬不起来|起不来|动不了)|血止不住|止不住血|流血不止|(?:喊|叫)(?:他|她)?(?:也)?不(?:答应|应|吭声)|躺在(?:了)?(?:马路|路面|路|血泊|地面)(?:中间|上|边|里)?|"
@@ -126,6 +128,8 @@ ZH_CONFINED = fastre.compile(r"井|窖|(?:污水|沼气|化粪|粪|清粪|沉淀
 ZH_PRED = fastre.compile("|".join(f"(?P<{k}>{p})" for k, p in _ZH_PREDICATES))
 # Predicates that name a part of the injured (5人受伤（2人重伤）, 3人住院) …
 ZH_SUBSET_PRED = fastre.compile(r"送医|就医|住院|送(?:到|去|进|往)?(?:了)?[^，,。 ]{0,6}?(?:医院|卫生院|卫生室|诊所|急诊)|重伤|昏迷|没有意识|失去意识|意识不清|不省人事|叫不醒|昏过去|晕过去|没意识|没知觉")
+# … and 伤情 / 伤势 told grave (现共3人受伤，1人伤情较重: one of the three)
+ZH_GRAVE_AFTER = re.compile(r"(?:较|比较|很|特别|十分)?(?:重|严重|危重)")
 # … except 重伤 set against 轻伤 (2人轻伤1人重伤 is 3).
 ZH_SUBSET_PRED_NOT_SEVERE = fastre.compile(r"送医|就医|住院|送(?:到|去|进|往)?(?:了)?[^，,。 ]{0,6}?(?:医院|卫生院|卫生室|诊所|急诊)|昏迷|没有意识|失去意识|意识不清|不省人事|叫不醒|昏过去|晕过去|没意识|没知觉")
 
@@ -223,6 +227,8 @@ EN_PERSON = (
     r"friends?|roommates?|flatmates?|colleagues?|buddy|brothers?|sisters?|uncles?|aunts?|aunties|aunty|auntie|cousins?|grandsons?|"
     r"granddaughters?|boyfriend|girlfriend|partner|grandparents?|parents?|"
     r"cashiers?|volunteers?|classmates?|couriers?|teammates?|housemates?|coworkers?|co-workers?|pob|ppl|pts?|"
+    # a school's year groups (3 of our Grade 10s, two Year 9s)
+    r"(?:grade|year|form) ?\d{1,2}s|"
     # unknown nouns that look like people: stallholders, motorists, technicians
     r"[a-z]+(?:holders|keepers|ers|ists|ians|ees|men|women|man)|[a-z]{4,}(?:ist|ian)|grandad|granddad|granny|nan"
 )
@@ -320,7 +326,7 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"not wake(?: up)?|(?:can'?t|cannot|could not|couldn'?t) wake (?:him|her|them|up)|"
      # hurt told by the blow or the body: hit his head, a cut face, knocked flat, hypothermic, feels faint
      r"(?:hit|banged|bumped|struck|cracked) (?:his|her|their|my) head|(?:a )?cut (?:face|head|hand|arm|leg|lip)|"
-     r"knocked (?:over|flat|out|unconscious)|hypothermi(?:c|a)|(?:feels?|felt|feeling) faint|lacerations?|heat exhaustion|"
+     r"knocked (?:over|flat|out|unconscious)|bloody nose|black eye|nosebleed|(?:deep|nasty|bad|big) (?:cut|gash)|hypothermi(?:c|a)|(?:feels?|felt|feeling) faint|lacerations?|heat exhaustion|"
      # dispatchers' shorthand: 1 inj, head lac, 2 residents SOB (short of breath), c/o back pain; a dog bit 3 kids
      r"inj|injd|lacs?|sob|c/o (?:\w+ )?pain|(?<!a )(?<!little )bit (?=(?:my|his|her|a|an|the|\d+|two|three|four|five|six) )"),
 )
@@ -336,7 +342,7 @@ EN_SUBSET_PRED = fastre.compile(
 # them hospitalised"); "a"/"an" only right before a person ("a man", "an elderly woman").
 # "3 cars stuck", "30 houses", "a leg injury" are not people.
 _EN_FILLER = (
-    r"(?:still|were|are|have|had|been|being|reported|confirmed|now|more|other|with|of|them|whom|minor|serious|"
+    r"(?:still|were|was|are|is|have|has|had|been|being|reported|confirmed|now|more|other|with|of|them|whom|minor|serious|"
     r"severe|later|also|so|far|a|an)"
 )
 # People got out, counted so that they leave the trapped or missing: "3 buried, 2 dug out".
@@ -436,7 +442,7 @@ class Rules:
 
 ZH = Rules(
     negation=ZH_NEGATION,
-    unknown=fastre.compile(r"(?:情况)?(?:人数)?(?:不详|不明|未知|待核实|待查|待确认)"),
+    unknown=fastre.compile(r"(?:情况)?(?:人数)?(?:暂|尚|还|目前)?(?:不详|不明|未知|不清楚|待核实|待查|待确认)"),
     resolved=fastre.compile(r"(?<![没未不])(?:救出|获救|升井|出井|脱困|脱险|救起|救上岸|救上来|爬出|已找到|找到了|(?<![没未不])找到(?=[，,。！!\s]|$)|联系上|已撤出|已转移|安全撤离|捞上来|捞出来|自己(?:游|爬|走|跑)(?:回来|出来|上来|上岸))"),
     rescued=fastre.compile(r"(?<![没未不])(?:救出|获救|升井|出井|脱困|脱险|救起|救上|抬出|挖出|转移出|捞上来|捞出来|拉上来|拉出来|刨出来|刨出|挖出来|扒出来|扒出|(?:自己)?(?:爬|游|走|跑)(?:出来|上来|上岸))"),
     found=fastre.compile(r"(?<![没未不])(?:找到|联系上|寻回|获救|找着了|(?:自己)?(?:游|爬|走|跑)(?:回来|上来|上岸))"),
@@ -460,6 +466,8 @@ ZH = Rules(
         r"没气了|没有气了|断气|断了气|咽气|还有(?:一)?口?气|还有呼吸|叫不醒|(?:喊|叫)(?:他|她)?(?:也)?不(?:答应|应|吭声)|抽搐|口吐白沫|不省人事|当场(?:就)?(?:死亡|身亡|没了|不行了)|"
         r"(?:胳膊|手|脚|手指|肋骨|锁骨|手臂|腰|骨头|腿)(?:估计|好像|可能)?(?:给|被)?[砸摔压撞轧打夹]?(?:断|折)|失温|(?:满脸|满头|一身|浑身|全身|头上|脸上|脸|头)(?:都|全)?是血|头破|"
         r"(?:手|胳膊|腿|脚|脸|头|手指|后背|背)(?:都|也)?(?:被|给)?(?:烫|烧|砸|扎|割|划|咬|炸|蹭|磕)(?:伤|破|坏|了|着|烂)|"
+     # the harm, then whose body: 拿刀划了另一个胳膊, 砍伤他后背, 烟花炸到眼睛
+     r"(?:划|砍|扎|捅|割|刺|炸)(?:了|伤|破|到|着)(?=[^，,。 ]{0,4}?(?:的)?(?:胳膊|手臂|手(?![机续套表工术艺])|腿|脸|头(?!发)|脖子|肚子|后背|眼睛|眼))|"
         r"(?:划|割|扎|砸|烫|烧)伤了?(?:手|脚|腿|头|脸|胳膊)"
     ),
 )
@@ -482,7 +490,7 @@ EN = Rules(
     group=fastre.compile(r"\b(?:families|households|homes|crowds?|groups?|dozens|lots|many|several)\b"),
     headcount=fastre.compile(
         r"\binside\b|\bin the (?:car|lift|elevator|cab|vehicle|cabin)\b|\bon board\b|\bof (?:them|us)\b|\bin all\b|"
-        r"\bin total\b|\baltogether\b|\bcrew\b"
+        r"\bin total\b|\baltogether\b|\bcrew\b|\b(?:me|i) and (?:my|our)\b"
     ),
     lift=fastre.compile(r"\b(?:elevator|lift)s?\b"),
     vehicle=fastre.compile(
@@ -503,6 +511,9 @@ EN = Rules(
     window=45,
     bodily=fastre.compile(
         r"not breathing|no pulse|not waking up|won'?t wake up|not responding|unresponsive|seizures?|fitting|"
-        r"broken (?:leg|arm|ankle|wrist|hip|nose|ribs?)|bleeding from (?:his|her|the) (?:head|face|nose|mouth)"
+        r"broken (?:leg|arm|ankle|wrist|hip|nose|ribs?)|bleeding from (?:his|her|the) (?:head|face|nose|mouth)|"
+        # her arm looks broken, his leg is bleeding, bleeding a lot from his calf: somebody's body
+        r"(?:arm|leg|ankle|wrist|hip|nose|foot|hand|head|face|finger|chest|rib|knee|shoulder)s? |"
+        r"bleeding (?:[\w-]+ ){0,3}from (?:his|her|their) |bloody nose|black eye|nosebleed"
     ),
 )

@@ -102,8 +102,13 @@ _CHATTER_ZH = fastre.compile(
     r"(?:手机|钥匙|钱包|眼镜|耳机|帽子|鞋)[^，,。 ]{0,3}(?:掉|落)(?:进|到)?(?:水|河|海|湖|池)里|"
     # adverts (户外急救包团购 59元一套 需要的私聊我) and the news (看到新闻 台中一台机车…)
     r"团购|私聊我|需要的私聊|包邮|[0-9]+元一(?:套|盒|件|箱|瓶|份)|看到新闻|新(?:闻|聞)(?:说|說|话|話|报道|上说)|"
-    # an incident dealt with and over (处置完毕, 已全部返回)
-    r"处置完毕|(?:群众|人员|村民|居民)(?:已)?全部返回|"
+    # an incident dealt with and over (处置完毕, 已全部返回), a response ended, thanks for sharing
+    # a search appeal. (Not "found safe" alone: an update that the missing were found moves the
+    # incident's counts, and the corpus labels it a report.)
+    r"处置完毕|(?:群众|人员|村民|居民)(?:已)?全部返回|(?:应急)?响应(?:已|正式)?终止|终止[^，,。 ]{0,4}响应|搜救(?:工作)?(?:已经?|已)(?:结束|完毕)|"
+    r"(?:谢谢|感谢)(?:大家|各位)?(?:的)?(?:帮忙)?转发|"
+    # a rumour denied (是假的, not 是假的吗 asked: that is chatter too); a public notice or a safety tip
+    r"是假的|关于[^。]{0,30}的(?:通告|公告)|安全提示|温馨提示|"
     # logs and checks (检测记录, AED月检, 均未超限), a hotline's callback, planned outages for
     # maintenance, a list of supplies wanted. (Not 运行正常: a report says so of what still works.)
     r"检测记录|巡检记录|点检记录|[月周]检[:：]|(?:均|都)未超(?:限|标)|回访[:：]|"
@@ -229,7 +234,7 @@ _FIRE_EN = (
 )
 
 ZH_TYPES: dict[str, re.Pattern[str]] = {
-    "mine": fastre.compile(r"矿(?!泉)|煤窑|井下|采石场|石料厂|石头厂|石子场|石料场|采石|爆破作业|放炮崩|炮崩|冒顶|透水|瓦斯(?!桶|炉|味|罐|瓶|管|外泄|漏|行|费|灶|热水器|气爆)|竖井|斜井|巷道|升井|掘进"),
+    "mine": fastre.compile(r"矿(?!泉)|煤窑|井下|采石场|石料厂|石头厂|石子场|石料场|采石|爆破作业|放炮崩|(?<!鞭)炮崩|冒顶|透水|瓦斯(?!桶|炉|味|罐|瓶|管|外泄|漏|行|费|灶|热水器|气爆)|竖井|斜井|巷道|升井|掘进"),
     "hazmat": fastre.compile(
         r"泄漏|漏气|漏氨|漏油|渗漏|油(?:溢|漏)(?:到|进|出)|(?:海|水|河)面[^，,。 ]{0,4}(?:油花|油膜|油污)|(?:管道|管线)[^，,。]{0,4}漏了|(?:氟利昂|制冷剂|冷媒)[^，,。 ]{0,3}(?:漏|泄)|漏液|漏酸|溢油|泄放|气体外泄|毒气|有毒气体|氯气|液氨|氨气|硫化氢|酸液|"
         r"化学品(?:泄|外溢|起火)|(?:化学品|危化品|药剂|电石|农药)[^，,。 ]{0,8}(?:冒烟|冒泡|遇水|进水|受潮|反应)|"
@@ -268,7 +273,8 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
     "fire": fastre.compile(
         _FIRE_ZH + r"|(?:房|屋|车|店|厂|棚|草垛|柴垛|油锅|锅|楼|仓库|铺子?|站|库|场|院|馆|摊|垛|烟囱)(?:子)?.{0,2}(?:着了|点着|烧着)|"
         r"(?<![放排出])走水(?:了|啦)|(?:电动车|电瓶车|充电宝|电瓶|电池)[^，,。]{0,10}(?:爆|炸|自燃)|冒火花|火花四溅|巨响|烧(?:没|光|塌|毁|掉)了|(?:全是|都是|满是|一屋子|一楼道)(?:黑)?烟|烟(?:很大|太大|老大|特别大|好大)|火(?:还|仍)?(?:没|未)(?:灭|扑灭)|火(?:还|仍)在(?:烧|着)|(?:煤气罐|液化气罐|气罐|锅炉|电瓶|电池).{0,3}(?:爆|炸)|"
-        r"(?:炮仗|鞭炮|烟花|花炮|爆竹).{0,6}(?:炸|爆)|(?<!电)烧伤|厨房[^，,。 ]{0,4}(?:爆|炸)了"
+        # (not one hurt by them: 被烟花炸到眼睛, 鞭炮炸伤了手 is an injury, "other")
+        r"(?:炮仗|鞭炮|烟花|花炮|爆竹).{0,6}(?:炸|爆)(?!(?:到|着|伤|了|破)(?:了)?(?:眼|手|脸|头|耳|人|孩|小孩|他|她))|(?<!电)烧伤|厨房[^，,。 ]{0,4}(?:爆|炸)了"
         # shorthand: a building and 火 alone (民房火 1伤, 商场火灭)
         r"|(?:房|屋|楼|店|厂|库|棚|船|商场|仓库|宾馆|酒店|饭店|市场|车间|大棚)火(?=[\s，,。！!]|$|灭|已|未|势)"
     ),
@@ -290,6 +296,8 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"管涌|漫顶|溃口|堤坝.{0,4}(?:渗|裂|险)|大坝.{0,4}(?:渗|裂|险)"
         r"|(?:坝|堤|水库)[^。，,]{0,14}(?:渗水|冒水|口子|裂缝|险情|冲垮|冲毁|垮|漫|溢)|漫坝|(?:冲垮|冲毁).{0,6}(?:堤|坝)|水冲进|"
         r"水(?:太大|很大|越来越大|涨上来|漫上来)|超汛限|"
+        # the water come in and how deep (水就漫进院子, 水进村了, 现在快到腰了; not 雪都到膝盖了)
+        r"水(?:就|都|已经|已)?(?:漫进|进村|进院|进屋|进家)|(?<![雪泥])(?:快|已经|都|已)(?:到|没过|淹到)了?(?:腰|膝盖|大腿|胸口?|脖子)|"
         r"屋顶上.{0,6}(?:等|救)|淹水|(?<!潮)水(?:都)?上来了|水(?:都)?(?:进屋|进院|进家|漫到|漫进|没过|到腰|到膝盖)|水(?:都|已经)?(?:到|过|没过|淹到|漫到|漫过|齐)了?(?:脖子|腰|膝盖|大腿|胸口?|窗户?|车窗|车顶|屋顶|房顶|炕)|"
         r"(?:全村|村里|屋里|家里|房子|地里)(?:都|全)?泡了|水.{0,4}涨起来|(?:桥|路|路基|堤|坝)(?:被)?(?:冲断|冲垮|冲毁|冲塌|冲没)|(?:被)?水(?:给)?冲(?:断|垮|毁|塌)|水.{0,6}把(?:路|桥).{0,3}冲|被水围|泡在水里|被水困"
     ),
@@ -302,6 +310,8 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"(?:漂|冲)下来(?:了)?(?:一个|个|俩|两个)?人|疑似(?:下水|落水|溺水|跳(?:河|海|江|湖|水库))|"
         r"(?:礁石|沙洲|滩涂|江心|河心|孤岛|海边|海滩|河滩|江滩|河中间|河中央|江中间).{0,10}(?:困|涨潮|海水.{0,4}涨)|困.{0,4}(?:河心|江心|河滩|江滩|河中间|沙洲)|"
         r"(?:水库|河|江|湖|海|池塘|水塘|鱼塘)(?:边|里|旁)[^。]{0,12}(?:未归|没回来|不见了|失踪|找不到|找不着)|"
+        # gone swimming and not found (俩小伙子下海游泳，浪大，一个被拖上来了，另一个找不着了)
+        r"(?:下(?:海|河|水|湖|水库)|去(?:海|河|湖)(?:里|边))(?:游泳|洗澡|玩水|摸鱼|捞)[^。]{0,30}(?:找不着|找不到|没上来|不见了|没影|失踪)|"
         r"(?:涨潮|潮水|海水|水(?:还在|一直|越来越)?涨).{0,30}(?:回不去|回不来|上不了岸|下不来)|(?:礁石|礁盘|沙洲|沙坝|滩涂|小岛)上?\s?(?:了)?\s?(?:回不去|回不来|上不了岸)|"
         r"困在(?:了)?[^，,。]{0,6}(?:礁石|礁盘|沙洲|沙坝|滩涂)|退路(?:被|已经|都)?(?:淹|断)|(?<![a-z])tide(?![a-z]).{0,30}(?:困|回不去|回不来|上不了岸)|"
         r"离岸流|卷入海|被浪|被(?:水|浪|海水|河水)?冲(?:到深水|出去|远了|走了)|冲到深水区|涨潮.{0,6}困|困.{0,8}涨潮|潮水.{0,6}困|海上搜救|水上搜救|冲离岸边|被冲离|卷走|"
@@ -319,7 +329,7 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"(?:桥面|桥梁|大桥|桥|楼房|房屋|房子|民房|楼体|大楼|建筑|基坑|地基).{0,6}(?:裂缝|缝|下沉|开裂|倾斜|变形|坍|塌)|"
         r"(?:泡|冲|压|震|烧|砸|刮|吹)塌|"
         r"(?:屋顶|彩钢板|彩钢瓦|顶棚|雨棚|棚顶|广告牌|招牌|围挡).{0,6}(?:掀翻|掀掉|刮飞|吹飞|刮落|吹落|倒塌|砸)"
-        r"|(?:房顶|屋顶|阳台|墙|广告牌|彩钢房|工棚|棚子?|大棚|板房|碎石|墙皮).{0,6}(?:掀了|掀翻|刮翻|吹翻|吹倒|刮倒|掉下来|掉落|砸)"
+        r"|(?:房顶|屋顶|阳台|墙|广告牌|彩钢房|工棚|棚子?|大棚|板房|碎石|墙皮|灯架|桁架|舞台|展架|帐篷).{0,6}(?:掀了|掀翻|刮翻|吹翻|吹倒|刮倒|掉下来|掉落|砸)"
         r"|(?:房|屋|墙|楼)(?:子|体)?(?:都|全)?(?:倒|塌)了|(?:墙|墙头|楼|房子?|烟囱|电线杆|塔吊)[^，,。 ]{0,2}(?:歪了|要倒|快倒了|往一边倒)|(?:门楼|牌坊|烟囱|水塔|大门|院墙|墙头|偏房|厢房|平房|猪圈|牛棚|羊圈|车棚)(?:子)?.{0,3}(?:倒了|塌|垮)"
     ),
     "traffic_strong": fastre.compile(
@@ -332,7 +342,8 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         # two vehicles named together, the Chinese "motorbike vs truck" (一死一伤 货车和摩托车)
         rf"{_VEHICLE_ZH}(?:和|与|跟|同)(?:一辆|辆)?{_VEHICLE_ZH}(?![^，,。 ]{{0,6}}(?:停|维修|修理|充电|销售|展))|"
         rf"{_VEHICLE_ZH}.{{0,10}}(?:撞|冲进|冲出|冲下|翻下|翻入|掉进|坠入|失控|滑下|翻|刮了|刮倒|剐了|蹭了|顶上了|顶到|摔|栽)"
-        r"|撞了|撞上了|撞着|刮倒|车.{0,4}翻|追(?:到)?(?:一块|一起)|"
+        # (被风刮倒 is the wind's work, not a vehicle's)
+        r"|撞了|撞上了|撞着|(?<!风)刮倒|车.{0,4}翻|追(?:到)?(?:一块|一起)|"
         rf"{_VEHICLE_ZH}[^，,。]{{0,16}}(?:滑|掉|翻|冲|栽)(?:到|进|下)?(?:了)?(?:路)?沟|"
         r"(?:骑|开)[^，,。 ]{0,6}(?:车|三轮|摩托)[^，,。 ]{0,4}(?:掉|栽|翻|摔)(?:进|到|下)?(?:了)?(?:沟|河|坑)|车[^，,。 ]{0,12}(?:挤|掉|翻|冲|滑|栽|开)(?:到|进|下)了?(?:路)?沟(?:里|底)?|车[^，,。]{0,12}把[^，,。 ]{1,10}(?:撞|刮|带|蹭|碰)(?:倒|飞|伤|了)|对撞|顶牛|刮擦|剐擦|撞(?:到)?(?:一块|一起)|撞护栏|撞树|撞人|把人撞|被车(?:撞|轧|碾|压|刮|蹭)"
     ),
@@ -342,7 +353,7 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"误喝|误食|喝了农药|喝农药|服毒|吞药|毒蘑菇|噎住|卡住(?:了)?喉咙|海姆立克|憋紫|(?:汤|开水|热水|粥|奶)[^。]{0,12}烫(?:伤|着)|(?:已)?无呼吸|无脉搏|没脉了|no pulse|喘不上气|喘不过气|水母|大出血|吐血|"
         r"没有呼吸|没呼吸|呼吸心跳骤停|心跳骤停|没有意识|失去意识|意识不清|神志不清|心肺复苏|呼吸困难|过敏|胸痛|突发疾病|突发.{0,4}病|倒地不起|aed|急救|"
         r"(?:家中|家里|炕上|床上|屋里)[^，,。]{0,10}(?:没气|去世|死亡|不行了)|(?:独居|孤寡)[^。]{0,24}(?:死亡|去世|没气)|"
-        r"(?:被|叫|让|给)(?:毒)?(?:蛇|长虫)[^，,。 ]{0,2}咬|蛇咬伤|蜇伤|口吐白沫|(?:吃|喝|吞)了(?:半|一|大半|小半|好几|几)(?:瓶|板|盒|片|粒|包)|把药当|羊水破|要生了|难产|早产|抽风|吃坏肚子|河豚|嘴麻|手麻|发麻|说话.{0,3}不利索|吃了.{0,6}(?:蘑菇|河豚|野菜)|叫不醒|晕过去|昏过去|没意识|没知觉|没反应了|(?:突然|一下子?)(?:就)?倒(?:了|下|地)|诺如|病毒感染|嘴歪|说不出话|抽抽|心脏不舒服|被.{0,3}(?:蜇|蛰)"
+        r"(?:被|叫|让|给)(?:毒)?(?:蛇|长虫)[^，,。 ]{0,2}咬|蛇咬伤|蜇伤|口吐白沫|(?:吃|喝|吞)了(?:半|一|大半|小半|好几|几)(?:瓶|板|盒|片|粒|包)|把药当|羊水破|要生了|难产|早产|抽风|吃坏肚子|河豚|嘴麻|手麻|发麻|说话.{0,3}不利索|吃了.{0,6}(?:蘑菇|河豚|野菜)|叫不醒|晕过去|昏过去|没意识|没知觉|没反应了|(?:突然|一下子?)(?:就)?倒(?:了|下|地)|诺如|病毒感染|嘴歪|说不出话|抽抽|心脏不舒服|被.{0,3}(?:蜇|蛰)|(?:蜇|蛰)(?:了|伤|到|着)(?=[^，,。 ]{0,3}(?:[0-9一两俩仨三四五六七八九十几好]|个|人|孩|小孩|娃|他|她|我|老|学生|游客))"
     ),
     # A person falling from a height is "other" (an industrial or domestic accident), even
     # from a scaffold: checked before the collapse words (脚手架…坠落).
@@ -381,7 +392,7 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
 
 EN_TYPES: dict[str, re.Pattern[str]] = {
     "mine": fastre.compile(
-        r"(?<!\bto )(?<!\bof )(?<!\bthan )(?<!\blike )(?<!\band )\bmines?\b(?!\s+(?:is|was|too|as well)\b)|\bminers?\b|\bcolliery\b|\bquarry\b|\bmine ?shaft\b|\bpithead\b"
+        r"(?<!\bto )(?<!\bof )(?<!\bthan )(?<!\blike )(?<!\band )\bmines?\b(?!'s\b|\s+(?:is|was|too|as well|isn'?t|wasn'?t)\b)|\bminers?\b|\bcolliery\b|\bquarry\b|\bmine ?shaft\b|\bpithead\b"
     ),
     "hazmat": fastre.compile(
         r"\b(?<!water )(?<!roof )leak(?:s|ing|ed|age)?\b|\bspill(?:s|ed|age|ing)?\b|\bcrude oil\b|\boil slick\b|"
@@ -492,7 +503,7 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\bambulance (?:called|requested|needed)\b|\bcalled an ambulance\b|\boverdose\b|\bvomiting\b|\bdiarrh\w*|"
         r"\ballergic\b|\bchoking\b|\b(?:can'?t|cannot|can not) breathe\b|\blips (?:are |turning |turned |gone )?blue\b|\bfainted\b|\bpassed out\b|\bbreathing difficult\w*|\bdifficulty breathing\b|"
         r"\bmedical emergency\b|\bcarbon monoxide\b|\b(?:coal|charcoal) (?:stove|brazier|burner|heater|grill)\b|\bsnake ?bite\b|\bbitten by a snake\b|\bstung\b|\bfood poisoning\b|"
-        r"\bfell ill\b|\bunwell\b|\bjellyfish\b|\bstings?\b|\bswollen\b|\bswelling\b|\bhead (?:wound|injury)\b|\bfell down the stairs\b"
+        r"\bfell ill\b|\bunwell\b|\bjellyfish\b|\bstings?\b|\b(?:got|been|was|were) stung\b|\bswollen\b|\bswelling\b|\bhead (?:wound|injury)\b|\bfell down the stairs\b"
         r"|\basthma attack\b|\bdiabetic\b|\bhypothermi\w*|\bheat exhaustion\b|\bdehydrat\w*|\bfever\b|\brash\b|\bmeasles\b|\bchest pains?\b|\bmedevac\b|\bsick\b|\bnorovirus\b|\boutbreak\b|"
         r"\blying (?:on|in) the (?:road|street|ground|snow)\b|\bnot moving\b|\bin labou?r\b|\bgiving birth\b|"
         r"\bwaters? (?:has |have )?broken\b|"
@@ -525,6 +536,8 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"|\b(?:arm|hand|leg|foot|finger|hair|clothes|sleeve)s? (?:was |got |is )?(?:caught|trapped|stuck|pulled|crushed) in\b|\bconveyor\b|"
         r"\b(?:left|locked) in (?:a |the )?(?:hot |locked )?(?:car|vehicle)\b|"
         r"\bpower lines? (?:down|fell|came down|is down|are down)\b|\bdowned (?:power )?lines?\b|\blive wires?\b|"
+        # people fighting now (not fighting the fire, fighting for breath)
+        r"\b(?:are|is|were|was|started|start|been|keep|kept)\s+(?:\w+\s+)?fighting\b(?!\s+(?:the|a|an|for|fires?|blaze|flames|back|off|it)\b)|\bbrawl(?:ing)?\b|\bpunch(?:ed|ing)\b|"
         r"\belectric shock\b|\bfight\b|\bstabbed\b|\bstabbing\b|\bshooting\b|\bshots fired\b|\bgunman\b|\btornado\b|\btwister\b|\bforklift\b|\belectrocuted\b|\bstruck by lightning\b|\blightning (?:struck|hit)\b",
     ),
 }

@@ -70,6 +70,10 @@ _TYPOS = {
     "他陷": "塌陷",
     "受商": "受伤", "失宗": "失踪", "婚迷": "昏迷", "暴炸": "爆炸", "就命": "救命",
     "爆扎": "爆炸", "蹋了": "塌了", "倒蹋": "倒塌", "坍蹋": "坍塌", "蹋方": "塌方", "话坡": "滑坡", "化坡": "滑坡",
+    # the pinyin keyboard's first pick for the right sound (着活了 is no phrase; 干着活 has no 了
+    # after it; 受上 only after people or before 了, not 受上级)
+    "着活了": "着火了", "背困": "被困", "人受上": "人受伤", "受上了": "受伤了",
+    "调河里": "掉河里", "调海里": "掉海里", "调水里": "掉水里", "调井里": "掉井里",
 }
 _TYPO_RE = re.compile("|".join(map(re.escape, _TYPOS)))
 # 两个车装了 / 车装树上了 is a crash (车装了一车货 is loading): 装 read as 撞 only where the
@@ -81,9 +85,9 @@ _CRASH_TYPO = re.compile(r"(?<=车)装(?=了(?:[\s，,。！!]|$)(?![\s，,。�
                          r"(?<![安包组改拆假伪服西])装(?=了?(?:一|两|俩|二|三|[0-9])辆(?![^，,。 ]{0,3}的))|"
                          # 小轿车装了两个骑电动车的学生: a vehicle 装'd people
                          r"(?<=车)装(?=了(?:一|两|俩|三|几|[0-9])个)")
-# 房子他了 / 脚手架他了 / 让雪压他了: 塌 heard as 他 after what falls in
+# 房子他了 / 脚手架他了 / 路面他了个坑 / 让雪压他了: 塌 heard as 他 after what falls in
 # (顶 only as a roof, 屋顶他了: 牛顶他了 is a cow that gored him)
-_COLLAPSE_TYPO = re.compile(r"(?:(?<=[房屋墙棚楼桥架坝])|(?<=[屋房棚]顶))(?:子)?他(?=了)")
+_COLLAPSE_TYPO = re.compile(r"(?:(?<=[房屋墙棚楼桥架坝])|(?<=[屋房棚]顶)|(?<=[路地]面))(?:子)?他(?=了)")
 # 大棚让雪压他了 is 压塌了 only after what can fall in; 雪压他了 俺爹在棚里 is a man pinned.
 _PRESSED_TYPO = re.compile(r"(?<=[雪风水]压)他(?=了)")
 _STRUCTURE_BEFORE = re.compile(r"[房屋墙棚楼桥架坝顶圈]")
