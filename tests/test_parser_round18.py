@@ -114,6 +114,8 @@ def test_mine_the_pronoun_is_no_mine() -> None:
     # a body part with her / his is somebody's body
     ("Leo fell off the monkey bars at lunch, his arm looks broken", (0, 1, 0, 0)),
     ("Two dads fighting in the car park, one has a bloody nose", (0, 1, 0, 0)),
+    # the one in the water, then out of sight: missing, once
+    ("My daughter was swimming in the water by the pier and now I can't see her", (0, 0, 0, 1)),
 ])
 def test_english_casualty_phrasings(text: str, expected: tuple[int, int, int, int]) -> None:
     assert counts(text) == expected

@@ -376,6 +376,9 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
         return 1, True  # 死者身份已确认 / the body was recovered: the dead one, named by the word
     if p.kind == "trapped" and (rules.lift.search(before) or text.startswith("困人", p.start)):
         return 1, True  # 电梯困人 / lift stuck: people implied, number may follow
+    if (rules is w.EN and p.kind in ("missing", "dead") and _HIM_OR_HER.search(text, p.start, p.end)
+            and sum(tally.counts.values()) == tally.counts["trapped"] == 1):
+        return _same_person_again(text, p, tally)  # "my son was in the water … now I can't see him": gone from sight
     if rules.one_person.search(before) and not rules.group.search(before):
         return 1, True  # 货车司机轻伤 / a cyclist knocked down (not 15户村民被困: households)
     if rules is w.ZH and _BARE_PERSON.match(before):
