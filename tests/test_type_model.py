@@ -1,6 +1,6 @@
-"""The intake's second opinion on the type: asked only where the rules found no family,
-taken only when sure; a family the rules found always stands; and the shipped weights
-are what training on today's corpus gives."""
+"""The intake's second opinion on the type: asked only where the rules found no family or a
+weak word, taken only when sure (surer over a word); a strong word the rules found always
+stands; and the shipped weights are what training on today's corpus gives."""
 from __future__ import annotations
 
 import subprocess
@@ -15,6 +15,7 @@ from handlers.intake.parser import parse_report
 ROOT = Path(__file__).resolve().parents[1]
 NO_FAMILY = "人民路上3人受伤 快来"  # a casualty and a place, no hazard word: the rules can only say "other"
 RULES_FAMILY = "人民路起火了"
+WEAK_WORD = "人民路口两辆车撞了"  # a weak word of the rules (traffic): a crash, or what a crash was part of
 
 
 def _model_says(monkeypatch: pytest.MonkeyPatch, family: str, probability: float) -> None:
@@ -47,9 +48,20 @@ def test_an_unsure_model_leaves_other(monkeypatch: pytest.MonkeyPatch) -> None:
     assert parse_report(NO_FAMILY).type == "other"
 
 
-def test_a_family_the_rules_found_stands(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_strong_word_the_rules_found_stands(monkeypatch: pytest.MonkeyPatch) -> None:
     _model_says(monkeypatch, "flood", 0.99)
     assert parse_report(RULES_FAMILY).type == "fire"
+
+
+def test_a_weak_word_gives_way_only_to_a_model_nearly_certain(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert parse_report(WEAK_WORD).type == "traffic"
+    _model_says(monkeypatch, "water_rescue", (type_model.SURE_ABOVE + type_model.OVERRULE_WEAK_ABOVE) / 2)
+    kept = parse_report(WEAK_WORD)
+    assert kept.type == "traffic", "sure enough to name a type where none was found, not to overrule a word"
+    _model_says(monkeypatch, "water_rescue", type_model.OVERRULE_WEAK_ABOVE + 0.05)
+    overruled = parse_report(WEAK_WORD)
+    assert overruled.type == "water_rescue"
+    assert overruled.confidence.type < 0.6, "the word and the model disagree: shown as unsure"
 
 
 def test_the_shipped_type_model_is_what_training_on_the_corpus_gives() -> None:

@@ -22,8 +22,9 @@ chatter that the model is all but sure of — is not a report but
 centre instead of dropping it. One no veto spoke against and that asks nothing,
 which the model is all but sure of, is registered with that low confidence
 instead. A report the rules find no place in is given the place a second
-statistical opinion (`place_model`) finds, and one they find no hazard word in
-the type a third (`type_model`) names when it is sure; both are marked unsure.
+statistical opinion (`place_model`) finds, and one they find no hazard word (or only
+a weak one) in the type a third (`type_model`) names when it is sure; both are marked
+unsure.
 
 `ParsedReport.to_dict()` gives the contract keys of `liandong parse` (README, "How intake reads messages"): is_report,
 type, location, time, casualties {dead, injured, trapped, missing}, language,
@@ -386,11 +387,14 @@ def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
             return _not_a_report(language)
 
     kind = family.removesuffix("_strong").removesuffix("_weak") if family else "other"
-    # No hazard word at all: the rules' "other" is a default, and a confident model may know
-    # better. Its answer keeps the rules' (unsure) confidence, so the card still marks it.
-    kind = second_opinion(family, low) or kind
+    # No hazard word, or only a weak one: the rules' answer is a default or a guess, and a
+    # confident model may know better. A weak word the model overrules is marked unsure.
+    overruled = second_opinion(family, low, classify.WEAK_FAMILIES)
+    kind = overruled or kind
     stated_time = event_time(text, times)
     confidence = _confidence(family, location, stated_time, any(counts.values()))
+    if overruled:
+        confidence = replace(confidence, type=UNSURE)  # (no family is unsure already)
     if read_by_model:
         confidence = replace(confidence, is_report=UNSURE)
     if location is None and (guess := place_model.place_span(text)) is not None:
