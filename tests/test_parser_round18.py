@@ -28,6 +28,11 @@ def test_the_pinyin_keyboards_slips_in_casualties(text: str, expected: tuple[int
     assert counts(text) == expected
 
 
+def test_people_aboard_are_not_more_of_the_hurt() -> None:
+    """Guard: 也有 adds only a count that ends its clause, not people aboard."""
+    assert counts("路口两车相撞 3人受伤，车上也有5名乘客") == (0, 3, 0, 0)
+
+
 def test_doing_work_is_no_fire() -> None:
     """Guard: 着活了 is read as 着火了 only with its 了; 干着活 is work."""
     assert not parse_report("今天一直干着活呢 累死了").is_report
@@ -69,7 +74,7 @@ def test_chinese_casualty_phrasings(text: str, expected: tuple[int, int, int, in
     assert counts(text) == expected
 
 
-@pytest.mark.parametrize("text", ["他划了一下手机 没理我", "饭都吃不下去了"])
+@pytest.mark.parametrize("text", ["他划了一下手机 没理我", "饭都吃不下去了", "一人受上级委托前来核查"])
 def test_no_casualty_in_everyday_words(text: str) -> None:
     """Guard: the new harm-then-body and 下不去 patterns stay off a phone and a meal."""
     assert counts(text) == (0, 0, 0, 0)

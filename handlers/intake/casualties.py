@@ -276,7 +276,8 @@ def _headcount(words: str, clause: _Clause, tally: _Tally, rules: Rules) -> None
                 return  # the count stays free: "1人已救出，伤势较重" is also 1 injured
 
 
-_ALSO_HAVE = re.compile(r"也有")
+# …also N, the count ending the clause (邻居家也有俩; not 车上也有5名乘客, people aboard)
+_ALSO_HAVE = re.compile(r"也有(?:[0-9]+|[一二两俩仨三四五六七八九十几]+)(?:个|人|名|位)?(?:人)?\W*$")
 _ANOTHER = re.compile(r"\W*(?:另外|另)(?:一个|一人|一名|一位|个)")
 _INSIDE = re.compile(r"^\s*(?:里面|里头|里边|车上|车里|船上|屋里|轿厢里|轿厢内)(?:还)?(?:有|是)?")
 _LIST_JOINERS = re.compile(r"[\s和、及跟与加还有另]+")

@@ -72,8 +72,8 @@ _TYPOS = {
     "受商": "受伤", "失宗": "失踪", "婚迷": "昏迷", "暴炸": "爆炸", "就命": "救命",
     "爆扎": "爆炸", "蹋了": "塌了", "倒蹋": "倒塌", "坍蹋": "坍塌", "蹋方": "塌方", "话坡": "滑坡", "化坡": "滑坡",
     # the pinyin keyboard's first pick for the right sound (着活了 is no phrase; 干着活 has no 了
-    # after it; 受上 only after people or before 了, not 受上级)
-    "着活了": "着火了", "背困": "被困", "人受上": "人受伤", "受上了": "受伤了",
+    # after it; 受上 in _HURT_TYPO)
+    "着活了": "着火了", "背困": "被困",
     "调河里": "掉河里", "调海里": "掉海里", "调水里": "掉水里", "调井里": "掉井里",
 }
 _TYPO_RE = re.compile("|".join(map(re.escape, _TYPOS)))
@@ -91,6 +91,9 @@ _CRASH_TYPO = re.compile(r"(?<=车)装(?=了(?:[\s，,。！!]|$)(?![\s，,。�
 _COLLAPSE_TYPO = re.compile(r"(?:(?<=[房屋墙棚楼桥架坝])|(?<=[屋房棚]顶)|(?<=[路地]面))(?:子)?他(?=了)")
 # 大棚让雪压他了 is 压塌了 only after what can fall in; 雪压他了 俺爹在棚里 is a man pinned.
 _PRESSED_TYPO = re.compile(r"(?<=[雪风水]压)他(?=了)")
+# 3人受上 / 司机受上了: 受伤 as the pinyin keyboard first offers it, after people or before 了
+# (not 受上级委托, 受上面指派)
+_HURT_TYPO = re.compile(r"(?:(?<=[人个名])受上(?![级面头边午班]))|受上(?=了)")
 _STRUCTURE_BEFORE = re.compile(r"[房屋墙棚楼桥架坝顶圈]")
 _NEEDS_FOLD = re.compile("[\uff01-\uff5e\u3000\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2018\u2019\u201c\u201d]")
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -181,6 +184,8 @@ def normalise(text: str) -> str:
     if "他" in text:
         text = _COLLAPSE_TYPO.sub(lambda m: m.group()[:-1] + "塌", text)
         text = _PRESSED_TYPO.sub(lambda m: "塌" if _structure_fell(text, m.start()) else m.group(), text)
+    if "受上" in text:
+        text = _HURT_TYPO.sub("受伤", text)
     return _TYPO_RE.sub(lambda m: _TYPOS[m.group()], text) if _TYPO_RE.search(text) else text
 
 
