@@ -124,3 +124,12 @@ def test_mine_the_pronoun_is_no_mine() -> None:
 ])
 def test_english_casualty_phrasings(text: str, expected: tuple[int, int, int, int]) -> None:
     assert counts(text) == expected
+
+
+def test_help_on_its_way_is_no_place() -> None:
+    read = parse_report("宁津街道报：一工人干活时从梯子上摔下来，头破了，救护车在路上")
+    assert read.location is not None and "救护车" not in read.location and "宁津街道" in read.location
+
+
+def test_hurt_in_a_fall_is_an_accident_not_a_mine() -> None:
+    assert parse_report("Two men hurt in a fall at the warehouse").type == "other"

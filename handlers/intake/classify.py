@@ -529,7 +529,7 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\bfell (?:on|off|from|down)\b|\bbroken (?:ankle|wrist|hip|leg|arm)\b|"
         r"\b(?:elevator|lift)s?\b.{0,20}\b(?:stuck|trapped|entrapment|jammed)\b|\bpower (?:outage|cut|failure)\b|"
         r"\bblackout\b|\bcrowd crush\b|\bcrush\b|\bstampede\b|\bfell from\b|\bfall from height\b|\bsuicid\w*|"
-        r"\bthreatening to jump\b|\bjumper\b|\bfell down\b|\bslipped (?:and|in|on)\b|\bfell over\b|\bhad a fall\b|"
+        r"\bthreatening to jump\b|\bjumper\b|\bfell down\b|\bslipped (?:and|in|on)\b|\bfell over\b|\b(?:had|in|after|from) a (?:bad |nasty )?fall\b|"
         r"\bcan'?t get up\b|\bcable car\b.{0,20}\bstuck\b|"
         r"\btrapped\b|\bmissing\b(?! (?:the|a|an|my|our|your|his|her|their|out|you|it)\b)|\b(?:hasn'?t|has not|haven'?t|have not) been seen\b|\bstranded\b|\bdead body\b|\bbody (?:was )?found\b|\bfell into\b|"
         r"\bfallen into\b|\bcan't (?:climb|get) out\b|\bfell (?:in|down) (?:the |a |an )?(?:well|pit|hole|shaft|ditch|manhole|drain|sinkhole)\b"

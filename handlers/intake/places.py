@@ -141,7 +141,9 @@ _NOT_A_PLACE = ("指挥中心", "震中", "震源", "送医", "转送", "送往"
                 # the reporter introducing themselves, in any person: 我是 / 俺是 / 我们这是 / 这里是
                 "我是", "俺是", "咱是", "们是",
                 # a time of the caller's doing, not a place: 下山的时候看到…
-                "时候")
+                "时候",
+                # help on its way, not where it happened: 救护车在路上, 消防车在路上了
+                "救护车", "消防车", "警车")
 
 
 # Where the place ends and the event begins: a verb, a quantity, the hazard, a person, a casualty.
