@@ -50,6 +50,10 @@ def test_responses_ended_rumours_denied_and_notices_are_chatter(text: str) -> No
     assert not read.is_report and not read.doubtful
 
 
+def test_a_real_one_insisted_on_is_no_rumour_denied() -> None:
+    assert parse_report("不是演习 不是假的 港西镇仓库真着火了 快来").is_report
+
+
 def test_an_update_that_the_missing_were_found_stays_a_report() -> None:
     """Guard: "found safe" moves an incident's counts; the corpus labels such an update a report."""
     assert parse_report("Update: the two missing kayakers off Chengshantou found safe").is_report

@@ -107,8 +107,9 @@ _CHATTER_ZH = fastre.compile(
     # incident's counts, and the corpus labels it a report.)
     r"处置完毕|(?:群众|人员|村民|居民)(?:已)?全部返回|(?:应急)?响应(?:已|正式)?终止|终止[^，,。 ]{0,4}响应|搜救(?:工作)?(?:已经?|已)(?:结束|完毕)|"
     r"(?:谢谢|感谢)(?:大家|各位)?(?:的)?(?:帮忙)?转发|"
-    # a rumour denied (是假的, not 是假的吗 asked: that is chatter too); a public notice or a safety tip
-    r"是假的|关于[^。]{0,30}的(?:通告|公告)|安全提示|温馨提示|"
+    # a rumour denied (是假的, and 是假的吗 asked is chatter too; not 不是假的, a real one insisted on);
+    # a public notice or a safety tip
+    r"(?<![不没])是假的|关于[^。]{0,30}的(?:通告|公告)|安全提示|温馨提示|"
     # logs and checks (检测记录, AED月检, 均未超限), a hotline's callback, planned outages for
     # maintenance, a list of supplies wanted. (Not 运行正常: a report says so of what still works.)
     r"检测记录|巡检记录|点检记录|[月周]检[:：]|(?:均|都)未超(?:限|标)|回访[:：]|"
