@@ -12,7 +12,8 @@ commit, checked out in a temporary git worktree, with that commit's report model
 - the type of each real report is scored with the old rules alone and with a type model
   trained on today's train split without that round's files, under each policy: the model
   asked where the rules found no family, also where they found only a weak word, or
-  everywhere; its answer taken above each bar;
+  everywhere; its answer taken above each bar (and the shipped policy: above
+  type_model.SURE_ABOVE where no family stood, above each bar over a weak word);
 - each message the old parser sent to triage is counted, report or not, by how sure the
   old report model was of it (what registering above a bar would have registered), and
   likewise each it dropped as chatter (what a lower doubt threshold would have caught) and
