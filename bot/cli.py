@@ -13,10 +13,10 @@ import signal
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Iterable, Mapping, Sequence
+from typing import Any, Awaitable, Callable, Mapping, Sequence
 
 import adapters  # noqa: F401  (fills the platform registry)
-from bot import cli_db, cli_report, event_loop, logredact
+from bot import cli_db, cli_parse, cli_report, event_loop, logredact
 from core.timeparse import parse_duration
 from config.organisation import Organisation, OrganisationError, load_organisation
 from config.settings import Settings, SettingsError, StorageSettingsError
@@ -41,16 +41,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     logredact.configure(level, fmt, _secrets_in_env(os.environ))
     try:
         return args.func(args)
-    except BrokenPipeError:
-        # The reader went away (`liandong parse - < big.txt | head`): stop quietly, as
-        # Unix tools do, instead of a traceback; stdout is pointed at /dev/null so the
-        # interpreter's own final flush does not fail again.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_BROKEN_PIPE
+    except BrokenPipeError:  # (an export piped into head, say)
+        return cli_parse.stop_quietly()
 
 
 EXIT_LOG_SETTING = 2
-EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a tool cut off by its reader
 
 
 def _log_choice(env: Mapping[str, str], verbose: bool = False) -> tuple[str, str]:
@@ -109,15 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("file", nargs="?", help="organisation file (default: $LIANDONG_ORG or the example)")
     check.set_defaults(func=_check_config)
 
-    parse = commands.add_parser(
-        "parse", help="print the intake parser's JSON for a message",
-        description="Print the intake parser's JSON for TEXT; with '-', read one message "
-        "per line from standard input and print one JSON object per line.",
-    )
-    parse.add_argument("text", help="the message, or - for standard input")
-    parse.add_argument("-j", "--jobs", type=_positive_int, metavar="N",
-                       help="worker processes that read '-' (default: one per CPU; 1 reads in this process)")
-    parse.set_defaults(func=_parse)
+    cli_parse.add_parse_command(commands)
 
     intake = commands.add_parser(
         "intake", help="the organisation's own labelled examples: export, and score the parser",
@@ -250,35 +237,6 @@ def _check_config(args: argparse.Namespace) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     print(f"{path}: OK — {org.name}: {len(org.units)} units, "
           f"{len(org.centre_conversations())} command-centre conversations")
-    return 0
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more: {text}")
-    return value
-
-
-def _parse(args: argparse.Namespace) -> int:
-    from handlers.intake import parse_stream
-    from handlers.intake.parser import parse_report
-
-    if isinstance(sys.stdout, io.TextIOWrapper):
-        sys.stdout.reconfigure(encoding="utf-8")  # JSON is UTF-8 whatever the locale says
-    if args.text != "-":
-        print(json.dumps(parse_report(args.text).to_dict(), ensure_ascii=False))
-        return 0
-
-    def emit(lines: Iterable[str]) -> None:
-        for line in lines:
-            sys.stdout.write(line + "\n")
-        sys.stdout.flush()  # a live feed sees each answer as soon as it is made
-
-    parse_stream.answer_stream(sys.stdin.buffer, emit, args.jobs or parse_stream.default_workers())
     return 0
 
 

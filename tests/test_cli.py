@@ -72,6 +72,20 @@ def test_parse_prints_the_contract_json() -> None:
     assert data["casualties"] == {"dead": 0, "injured": 3, "trapped": 0, "missing": 0}
 
 
+def test_parse_starts_without_the_database_layer_and_answers_as_the_full_command_line_does() -> None:
+    """`liandong parse` skips the imports it does not need (they were a tenth of a month's
+    re-read); what it prints must not depend on the way in."""
+    code = ("import sys; from bot.entry import main; main(sys.argv[1:]); "
+            "print('sqlalchemy' in sys.modules, 'adapters' in sys.modules)")
+    light = subprocess.run([sys.executable, "-c", code, "parse", "货车侧翻 2人被困"], capture_output=True, text=True,
+                           timeout=60)
+    answer, loaded = light.stdout.splitlines()
+    assert loaded == "False False"
+    full = subprocess.run([sys.executable, "-c", "import sys; from bot.cli import main; main(sys.argv[1:])",
+                           "parse", "货车侧翻 2人被困"], capture_output=True, text=True, timeout=60)
+    assert json.loads(answer) == json.loads(full.stdout) and json.loads(answer)["casualties"]["trapped"] == 2
+
+
 def test_parse_dash_reads_one_message_per_line() -> None:
     result = run("parse", "-", stdin="收到\n人民路化工厂起火，3人受伤\n\nFire at the port, 2 injured\n")
     rows = [json.loads(line) for line in result.stdout.splitlines()]
