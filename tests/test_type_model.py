@@ -70,3 +70,17 @@ def test_the_shipped_type_model_is_what_training_on_the_corpus_gives() -> None:
     checked = subprocess.run([sys.executable, "bench/train_type_model.py", "--check"], cwd=ROOT,
                              capture_output=True, text=True, timeout=300)
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_warm_up_loads_both_models_before_any_message_needs_them() -> None:
+    """The bot's parse worker and `liandong parse -` call it before their first message (and
+    before forking readers): a sure report, which needs neither model, loaded none."""
+    code = ("from handlers.intake import report_model, type_model\n"
+            "from handlers.intake.parser import parse_report, warm_up\n"
+            "parse_report('人民路化工厂起火，1人受伤')\n"
+            "print(report_model._weights.cache_info().currsize, type_model._model.cache_info().currsize)\n"
+            "warm_up()\n"
+            "print(report_model._weights.cache_info().currsize, type_model._model.cache_info().currsize)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).resolve().parents[1])
+    assert done.stdout.split("\n")[:2] == ["0 0", "1 1"], done.stderr

@@ -22,7 +22,7 @@ import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import BinaryIO, Callable, Iterable, Iterator
 
-from handlers.intake.parser import parse_report
+from handlers.intake.parser import parse_report, warm_up
 
 BATCH_LINES = 200  # about 50 ms of parsing: big enough to pay for the hand-over, small enough to share out
 READ_BYTES = 1 << 16
@@ -77,7 +77,7 @@ def answer_stream(stream: BinaryIO, emit: Callable[[Iterable[str]], None], worke
             emit(answer_batch(number, lines))
             number += len(lines)
         return
-    parse_report("人民路化工厂起火，1人受伤")  # load the models before forking, so each worker has them
+    warm_up()  # before forking, so each worker has the models
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                initializer=_leave_interrupts_to_the_parent)
     waiting: queue.Queue[Future[list[str]] | BaseException | None] = queue.Queue(

@@ -21,7 +21,7 @@ from collections import deque
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from handlers.intake.parser import ParsedReport, parse_report
+from handlers.intake.parser import ParsedReport, parse_report, warm_up
 
 # Bytes handed over and not yet answered, at most: less than a pipe holds, so that a
 # hand-over never blocks the event loop, even with the worker stuck.
@@ -36,7 +36,7 @@ class WorkerGone(Exception):
 
 def serve(requests: Connection, answers: Connection) -> None:
     """The worker's life: load the parser's tables, say so, then answer each batch in turn."""
-    parse_report("人民路起火，1人受伤")  # the report model is loaded on first use
+    warm_up()
     answers.send_bytes(_READY)
     while True:
         try:

@@ -40,7 +40,7 @@ from handlers.intake import casualties as _casualties
 from handlers.intake import classify, fastre, hanzi, place_model, places
 from handlers.intake.clock import event_time, find_times
 from handlers.intake.report_model import DOUBT_ABOVE, REGISTER_ABOVE, VETO_DOUBT_ABOVE, report_probability
-from handlers.intake.type_model import second_opinion
+from handlers.intake.type_model import second_opinion, type_probabilities
 
 INCIDENT_TYPES: tuple[str, ...] = (
     "fire", "forest_fire", "flood", "earthquake", "geological", "hazmat", "traffic", "mine",
@@ -300,6 +300,14 @@ def _vetoed(low: str, language: str) -> ParsedReport:
     if report_probability(low) > VETO_DOUBT_ABOVE:
         return _not_a_report(language, sure=UNSURE)
     return _not_a_report(language)
+
+
+def warm_up() -> None:
+    """Load the models' weights now. Each is otherwise loaded by the first message that needs
+    it, which then waits a third of a second: a bot's first report of the night, or every
+    worker forked to read `liandong parse -` (loaded before the fork, they share the pages)."""
+    report_probability("起火")
+    type_probabilities("起火")
 
 
 def parse_report(text: str, *, assume_report: bool = False) -> ParsedReport:
