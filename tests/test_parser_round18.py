@@ -137,3 +137,19 @@ def test_help_on_its_way_is_no_place() -> None:
 
 def test_hurt_in_a_fall_is_an_accident_not_a_mine() -> None:
     assert parse_report("Two men hurt in a fall at the warehouse").type == "other"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("A delivery van hit a cyclist at the school crossing", (0, 1, 0, 0)),
+    ("Strong gust, a branch landed on one of the mums waiting at the gate", (0, 1, 0, 0)),
+    ("Car reversed out of the lot and knocked down two grandparents", (0, 2, 0, 0)),
+    ("The loose dog bit the postman outside block C", (0, 1, 0, 0)),
+])
+def test_the_victim_of_a_blow_told_as_its_object(text: str, expected: tuple[int, int, int, int]) -> None:
+    assert counts(text) == expected
+
+
+@pytest.mark.parametrize("text", ["A truck hit the wall of the car park, no one hurt", "The boat struck the pier at 3"])
+def test_a_blow_to_a_thing_names_nobody(text: str) -> None:
+    """Guard: the victim must be a person right after the verb."""
+    assert counts(text) == (0, 0, 0, 0)

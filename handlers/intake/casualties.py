@@ -389,6 +389,8 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
         return 1, True  # the person is the predicate's first word: "old man inside" (not 伤者 alone)
     if rules.one_person.match(text, p.end) and not rules.group.match(text, p.end):
         return 1, True  # the person is the object right after it: 砸着他爹, 压着俺娘
+    if rules is w.EN and p.kind == "injured" and w.EN_VICTIM_AFTER.match(text, p.end):
+        return 1, True  # the victim is the object: "hit one of the dads", "bit the postman", "ran over him"
     if rules is w.ZH and _ANOTHER.match(text, p.end):
         return 1, True  # 俩老板打起来了，一个拿刀划了另一个胳膊: the other one of them, not both
     if rules is w.EN and _HIM_OR_HER.search(text, p.start, p.end):

@@ -220,7 +220,7 @@ EN_PERSON = (
     r"firefighters?|officers?|hikers?|family members?|visitors?|pedestrians?|cyclists?|teenagers?|divers?|anglers?|"
     r"shoppers?|spectators?|seniors?|individuals?|babies|baby|infants?|riders?|motorcyclists?|guards?|labou?rers?|"
     r"operators?|teachers?|climbers?|campers?|sailors?|someone|somebody|tenants?|neighbou?rs?|elders?|"
-    r"mothers?|fathers?|mum|mom|dad|sons?|daughters?|wife|wives|husband|grandmother|grandfather|grandma|grandpa|toddlers?|"
+    r"mothers?|fathers?|mums?|moms?|dads?|sons?|daughters?|wife|wives|husband|grandmother|grandfather|grandma|grandpa|toddlers?|"
     r"farmer|owner|homeowner|shopkeeper|nurse|doctor|security guard|lorry driver|truck driver|"
     r"passer-by|bystander|he|she|soldiers?|troops|trainees?|recruits?|cadets?|guys?|folks|cooks?|"
     r"chefs?|waiters?|waitress(?:es)?|clerks?|cleaners?|porters?|passers-?by|"
@@ -255,6 +255,14 @@ _EN_SINGULAR = (
 EN_ONE_PERSON = fastre.compile(rf"\b(?:{_EN_SINGULAR})\b")
 # Where a singular person is the subject ("Child fell…", "The driver…"), not "mother has burns".
 EN_SUBJECT_BEFORE = re.compile(r"(?:^|[.!?:]\s*|\b(?:the|this|that)\s+)(?:[\w-]+\s+)?$")
+
+# Who a blow landed on, right after the verb: a person with an article, a number or "one of
+# the …", or him / her (casualties._pair counts one where no number is given).
+_EN_VICTIM = (
+    r"(?:(?:the|a|an|my|our|his|her|their|this|that|one of (?:the|our|my|his|her|their|them)|one|two|three|four|five|six|\d+)\s+"
+    rf"(?:[\w'-]+\s+)?(?:{EN_PERSON})\b|(?:him|her)\b)"
+)
+EN_VICTIM_AFTER = fastre.compile(r"\s*" + _EN_VICTIM)
 
 _EN_PREDICATES: tuple[tuple[str, str], ...] = (
     ("dead",
@@ -328,7 +336,10 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"(?:hit|banged|bumped|struck|cracked) (?:his|her|their|my) head|(?:a )?cut (?:face|head|hand|arm|leg|lip)|"
      r"knocked (?:over|flat|out|unconscious)|bloody nose|black eye|nosebleed|(?:deep|nasty|bad|big) (?:cut|gash)|hypothermi(?:c|a)|(?:feels?|felt|feeling) faint|lacerations?|heat exhaustion|"
      # dispatchers' shorthand: 1 inj, head lac, 2 residents SOB (short of breath), c/o back pain; a dog bit 3 kids
-     r"inj|injd|lacs?|sob|c/o (?:\w+ )?pain|(?<!a )(?<!little )bit (?=(?:my|his|her|a|an|the|\d+|two|three|four|five|six) )"),
+     r"inj|injd|lacs?|sob|c/o (?:\w+ )?pain|(?<!a )(?<!little )bit (?=(?:my|his|her|a|an|the|\d+|two|three|four|five|six) )|"
+     # the blow told with its victim as the object: "the car hit a cyclist", "a branch hit one of
+     # the dads", "a sign struck two women" (the victim must follow: "hit the wall" names nobody)
+     rf"(?:hit|struck|knocked down|ran over|mowed down|landed on|fell on(?:to)?) (?={_EN_VICTIM})"),
 )
 EN_PRED = fastre.compile(r"\b(?:" + "|".join(f"(?P<{k}>{p})" for k, p in _EN_PREDICATES) + r")\b")
 # Predicates that name a part of the injured: "2 seriously", "6 hospitalised".
