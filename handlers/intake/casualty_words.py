@@ -65,7 +65,7 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
      r"(?<!快)(?<!要)(?<!快被)(?<!要被)(?:烧|淹|砸|撞|压|摔|炸|电|冻|闷|呛|熏|毒|轧|碾)死|没了气|断气|断了气|咽气|当场(?:就)?没了|当场(?:就)?不行了|没(?:能)?(?:抢)?救过来"),
     ("missing",
      r"失联|失踪|走失|生死不明|下落不明|失去联系|联系不上|(?:尚|仍|还)?未(?:能)?联系上|找不到|不见了|未找到|没找到|没有找到|"
-     r"没上来|没见上来|没再上来|(?:搜寻|寻找|搜|找)[^，,。]{0,8}(?:未见|不见|没见)(?:人|踪影)|(?:还|仍|至今)(?:没|没有|未)(?:被)?(?:捞|救|拉|打捞)(?:上来|起来|出来|到)|冲走|冲跑|卷走|找不着|(?:仍|还|正)在(?:搜寻|寻找|找)|少了(?:一|两|俩|三)?个|一宿没回|没回来|迷路|没拉上来|没联系上|联系不到|没找着|没捞着|不知去向|走丢|未归|(?:还|一直|至今|到现在|一宿|一夜|一晚上?|放学后?|出去后?)(?:都)?(?:没|没有|未)回家(?!吃|睡|拿)|一直没看见|没(?:再)?(?:露头|冒头|浮上来|露出来)|不见踪影|没了踪影|没影了|"
+     r"没上来|没见上来|没再上来|(?:搜寻|寻找|搜|找)[^，,。]{0,8}(?:未见|不见|没见)(?:人|踪影)|(?:还|仍|至今)(?:没|没有|未)(?:被)?(?:捞|救|拉|打捞)(?:上来|起来|出来|到)|冲走|冲跑|卷走|找不着|(?:仍|还|正)在(?:搜寻|寻找|找)|少了(?:一|两|俩|三)?个|一宿没回|没回来|迷路|没拉上来|没联系上|联系不到|没找着|没捞着|不知去向|走丢|未归|(?:还|一直|至今|到现在|一宿|一夜|一晚上?|放学后?|出去后?)(?:都)?(?:没|没有|未)回家(?!吃|睡|拿)|一直没看见|没(?:再)?(?:露头|冒头|浮上来|露出来)|不见踪影|没了踪影|没影了|没了影|"
      # out of sight in the water (ZH_OUT_OF_SIGHT: only where the water is named), a headcount one
      # short, separated from the family, not known to be out of the fire
      r"(?:已经|现在|再也)看不见(?:人)?了|看不见人了|(?:啥|什么)(?:也|都)看不见|(?:另外|另一)(?:一)?个(?:人)?(?:没|没有)看见|"
@@ -74,7 +74,7 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
      r"被困|受困|围困|埋了|压了|困住|困在|困于|困了|困着|被卡|卡住了|被夹|夹住|呼救|喊救命|没撤出|未撤出|没能撤出|"
      r"没有撤出|还在里面|仍在里面|没下来|没出来|没逃出|没跑出|被埋|埋压|埋在|被压(?![伤死折断坏])|压在|压住|卡在|卡住|出不来|困人|"
      r"埋进去|埋里面|埋里头|在井下|(?:水|海|河)里(?:扑腾|挣扎)|反锁|锁在(?:车|屋|房)里|停在[^，,。]{0,10}之间|"
-     r"(?:停|卡|悬|挂|吊)在(?:了)?半空|(?<!查)封在|(?:枯井|机井|水井|窨井|井|坑|地洞|下水道|地窖)里(?:头|面|边)?(?=有(?:个)?人)|没能逃出|无法脱身|未能撤离|下不来|(?<![吃咽喝坐蹲睡车])下不去|出不去|压着|卡里面|卡在里面|卡里头|关在里面|关着|井下还有|还在井下|在里头|在(?:屋顶|车顶|房顶|楼顶|树)上|爬(?:上|到)(?:了)?(?:车顶|房顶|屋顶|楼顶|树上)|[拍堵](?:在)?里(?:头|面|边)|(?:里面|里头|屋里|楼里|车里|房里)(?:好像|可能|应该|估计|还)有(?:个|一个)?(?=老人|小孩|孩子|老太太|老头|大爷|工人|住户|婴儿)(?![^，,。]{0,12}(?:不确定|不清楚|不知道|没出来|出不来|没逃出|被困|困在|下不来|没(?:有)?(?:被)?[抬拉救弄拽背抱扒挖捞]出来))|掉冰窟窿|抱着桥墩|被潮水围|围住了|"
+     r"(?:停|卡|悬|挂|吊)在(?:了)?半空|(?<!查)封在|(?:枯井|机井|水井|窨井|井|坑|地洞|下水道|地窖)里(?:头|面|边)?(?=有(?:个)?人)|没能逃出|无法脱身|未能撤离|下不来|(?<![吃咽喝坐蹲睡车])下不去|出不去|压着|卡里面|卡在里面|卡里头|关在里面|关着|井下还有|还在井下|在里头|在(?:屋顶|车顶|房顶|楼顶|树)上|爬(?:上|到)?(?:了)?(?:车顶|房顶|屋顶|楼顶|树上)|[拍堵](?:在)?里(?:头|面|边)|(?:里面|里头|屋里|楼里|车里|房里)(?:好像|可能|应该|估计|还)有(?:个|一个)?(?=老人|小孩|孩子|老太太|老头|大爷|工人|住户|婴儿)(?![^，,。]{0,12}(?:不确定|不清楚|不知道|没出来|出不来|没逃出|被困|困在|下不来|没(?:有)?(?:被)?[抬拉救弄拽背抱扒挖捞]出来))|掉冰窟窿|抱着桥墩|被潮水围|围住了|"
      # held where they are: 扣在车底下, 困在房顶, 抱着浮标, 被水围住
      r"扣(?:在|到)?.{0,3}(?:底下|下面)|扣住|被水围|"
      # not yet got out (还没弄出来, 没抬出来), still buried, still in the pit, holding on, banging on the glass
@@ -82,7 +82,7 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
      r"抓着(?:树|树枝|缆绳|绳子|栏杆|船帮|船|礁石)(?![^，,。]{0,6}(?:上岸|上来|爬上|出来|游回))|拍(?:打)?(?:车)?窗(?:户|玻璃)?|在扑腾|掉(?:进|到|下)?了?(?:枯井|机井|水井|窨井|井|坑|地洞|洞|下水道)(?:里|中|内|下)|抱着(?:树|木头|浮标|泡沫|救生圈|礁石|电线杆|漂浮物|艇|船|船底|轮胎)|吞进去|陷进去|陷在|被关在|逃不出|跑不出|上不来|"
      r"在(?:房顶|楼顶|屋顶|车顶|树上)(?:上)?(?:等|喊|呼)|在[棚屋房车楼井洞坑窖](?:里头|里面|里边)|"
      # pinned under what fell (压底下了, 压着他呢), not got out (拉不出来), still down there (还在下面)
-     r"压(?:在)?(?:底下|下面|下边|下头)|压(?:着)?(?=[他她](?:了|呢|啦))|(?:拉|救|弄|抬|拽)不出来|"
+     r"[压砸埋](?:在)?(?:底下|下面|下边|下头)|压(?:着)?(?=[他她](?:了|呢|啦))|(?:拉|救|弄|抬|拽)不出来|"
      r"(?:还|都|仍|也)在(?:底下|下面|下边|下头|水里|里边|屋里|房里|楼里|车里|家里)|掉进去|掉下去|(?<=电梯)(?:卡|停)(?:住)?了|"
      # cut off by the tide: on a reef or a sandbar and cannot get back, or with the water rising
      # (ZH_CUT_OFF: only where the tide or the water is named; not 他今天回不来了 在外地出差)
@@ -91,7 +91,7 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
     ("injured",
      r"受伤|受了伤|伤员|伤者|伤亡|接诊|收治|开瓢|挨了?(?:一|两|几)?刀|(?:捅|砍)了(?=[0-9一二两俩仨三四五六七八九十]|个)|吃坏(?:了)?肚子|(?<=人)去(?:了)?(?:医院|卫生院|卫生室|诊所|急诊)|轻伤|重伤|轻微伤|轻微受伤|烧伤|烫伤|灼伤|砸伤|压伤|撞伤|摔伤|跌伤|刺伤|割伤|划伤|擦伤|扭伤|咬伤|"
      r"呛伤|炸伤|冻伤|溅伤|被[^，,。 ]{0,3}溅(?:到|着|了)|骨折|流血|出血|中毒|中暑|昏迷|晕倒|昏倒|晕厥|休克|头晕|呕吐|腹痛|腹泻|胸闷|呼吸困难|抽搐|"
-     r"不适|送医|就医|住院(?![部处楼])|伤了|伤势|伤情|头痛|头疼|恶心|咳嗽|胸痛|乏力|刺痛|撞飞|被撞倒|撞倒|被撞伤|"
+     r"不适|送医|就医|住院(?![部处楼])|伤了|伤势|伤情|头痛|头疼|恶心|咳嗽|胸痛|胸口(?:疼|痛)|(?<![没未])见(?:了)?血|出现(?:了)?(?:[^，,。 ]{0,8}(?:等))?症状|乏力|刺痛|撞飞|被撞倒|撞倒|被撞伤|"
      r"躺地上|倒地不起|不省人事|没有意识|失去意识|意识不清|神志不清|倒地|倒在(?!沙发|床|炕)|心脏病|(?<![累烦闷气])(?<![累烦闷气]到)窒息|受轻伤|受重伤|烧烫伤|"
      r"熏晕|熏伤|熏倒|呛晕|呛着|电倒|被电|叫不醒|一动不动|躺着不动|不动了|没动静|喘不上气|喘不过气|肚子疼|拉肚子|"
      r"上吐下泻|发烧|高烧|红肿|蜇伤|被蜇|抽筋|扎伤|挤压|哼哼|头破|腿断|腿折|起疹子|病倒|昏过去|晕过去|"
@@ -141,7 +141,7 @@ ZH_COUNT = fastre.compile(
 # 个 counts people only before 人, a person noun, a predicate (其中1个已经抽搐), a rescue
 # (一个已经挖出来了) or the end of the clause (死了2个); not 一个坑, 4个村, 4个小时.
 ZH_GE_IS_PERSON = re.compile(
-    rf"人|.{{0,4}}(?:{ZH_PERSON})|[^，,。 ]{{0,8}}的(?:{ZH_PERSON})|(?:腿|头|手|胳膊|脚|脸|腰)?(?:已经|已|都|也|还|又)?(?:{ZH_PRED.pattern})|"
+    rf"人|.{{0,4}}(?:{ZH_PERSON})|[^，,。 ]{{0,8}}的(?:{ZH_PERSON})|(?:腿|头|手|胳膊|脚|脸|腰|嘴|嘴角|鼻子|眼睛|额头|脑袋|肚子|后背|背)?(?:上|部)?(?:已经|已|都|也|还|又)?(?:{ZH_PRED.pattern})|"
     r"\s*(?:[，,。！!？?；;]|$)|(?<=[个])\s+(?=[\u4e00-\u9fff])|"  # 死了一个 伤了四个: a space ends a spoken clause
     r"(?:已经|已|都|也|还|又)?(?:自己)?被?(?:救出|获救|挖出|救起|救上|抬出|找到|联系上|刨出|(?:游|爬|走|跑)(?:回来|出来|上来|上岸))|"
     # where they are held or lie: 两个挂在架子上, 一个躺在地上
@@ -209,7 +209,8 @@ ZH_CLAUSE_SEP = fastre.compile(
 # Died after treatment: counted among the injured before.
 ZH_DIED_LATER = re.compile(r"抢救无效|经抢救.{0,4}(?:死亡|身亡)|送医后.{0,6}(?:死亡|身亡|不治|去世)|在医院.{0,4}(?:死亡|去世)")
 # (and near misses: 差点晕倒, 险些被埋 — what nearly happened to someone did not)
-ZH_NEGATION = fastre.compile(r"(?:无(?!法)|没|未|毫无|并无|暂无|不见|防止|预防|以防|谨防|严防|防范|避免|以免|别让|不要让|小心|差点|差一点|险些)[^，,。；;]{0,6}$")
+# (没两分钟, 没一会儿: how soon, not a denial)
+ZH_NEGATION = fastre.compile(r"(?:无(?!法)|没(?![一两几半]?(?:分钟|会儿|多久|多大会))|未|毫无|并无|暂无|不见|防止|预防|以防|谨防|严防|防范|避免|以免|别让|不要让|小心|差点|差一点|险些)[^，,。；;]{0,6}$")
 
 # --- English --------------------------------------------------------------------------
 
@@ -227,6 +228,8 @@ EN_PERSON = (
     r"friends?|roommates?|flatmates?|colleagues?|buddy|brothers?|sisters?|uncles?|aunts?|aunties|aunty|auntie|cousins?|grandsons?|"
     r"granddaughters?|boyfriend|girlfriend|partner|grandparents?|parents?|"
     r"cashiers?|volunteers?|classmates?|couriers?|teammates?|housemates?|coworkers?|co-workers?|pob|ppl|pts?|"
+    # a ship's crew by rank (one AB, the bosun) and the dock gangs
+    r"abs?|bosuns?|oilers?|stevedores?|lashers?|"
     # a school's year groups (3 of our Grade 10s, two Year 9s)
     r"(?:grade|year|form) ?\d{1,2}s|"
     # unknown nouns that look like people: stallholders, motorists, technicians
@@ -291,7 +294,7 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"under (?:the )?debris|(?:is|are|was|were|still|stuck|pinned|buried) under (?:the |a |some )?(?:\w+ )?(?:bricks|rubble|wall|roof|slab|beams?|rocks?|boulders?|truck|lorry|tractor|van|car|bus|machine|shelving|racking|boxes|pile|planks|sheets)\b|cut off by the tide|can'?t escape|cannot escape|unable to escape|marooned|wedged|"
      r"locked in|surrounded by (?:flood ?)?water|not (?:yet )?out(?: yet)?|still underground|haven'?t come out|"
      r"fell (?:in|into|down) (?:the |a |an )?(?:\w+ )?(?:well|pit|hole|shaft|manhole|drain|sinkhole|silo|tank|hopper|cellar|vat)|"
-     r"underneath(?! \w*\s*(?:injured|hurt|killed|dead))|under (?:it|them|him|her)|(?<!person )in the water|"
+     r"underneath(?! \w*\s*(?:injured|hurt|killed|dead))|under (?:it|them|him|her)|(?<!person )in the water|(?<!person )(?<!fall )(?<!fell )(?<!falls )in water|"
      r"(?:believed|thought|feared) (?:to be )?inside|(?:left|locked) in (?:a |the )?(?:hot |locked )?(?:car|vehicle)|"
      r"(?:man|woman|child|kid|boy|girl|grandma|grandpa|grandmother|grandfather|someone|somebody) (?:still )?inside\b|cannot reach (?:him|her|them)|can'?t reach (?:him|her|them)|"
      # cut off by the tide or the waves: on the rock, cannot get back to shore, swam out and cannot come back
@@ -334,6 +337,7 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"not wake(?: up)?|(?:can'?t|cannot|could not|couldn'?t) wake (?:him|her|them|up)|"
      # hurt told by the blow or the body: hit his head, a cut face, knocked flat, hypothermic, feels faint
      r"(?:hit|banged|bumped|struck|cracked) (?:his|her|their|my) head|(?:a )?cut (?:face|head|hand|arm|leg|lip)|"
+     r"cut (?:in|on) (?:the |his |her |their |my )?(?:arm|leg|hand|head|face|finger|foot|neck|back)s?|"
      r"knocked (?:over|flat|out|unconscious)|bloody nose|black eye|nosebleed|(?:deep|nasty|bad|big) (?:cut|gash)|hypothermi(?:c|a)|(?:feels?|felt|feeling) faint|lacerations?|heat exhaustion|"
      # dispatchers' shorthand: 1 inj, head lac, 2 residents SOB (short of breath), c/o back pain; a dog bit 3 kids
      r"inj|injd|lacs?|sob|c/o (?:\w+ )?pain|(?<!a )(?<!little )bit (?=(?:my|his|her|a|an|the|\d+|two|three|four|five|six) )|"
@@ -467,7 +471,7 @@ ZH = Rules(
     ),
     headcount=fastre.compile(r"里面|里边|里头|车里|车内|车上|船上|屋里|屋内|室内|轿厢|车厢|吊厢|在里|一共|总共|共有|共计|船员|至少|起码|少说"),
     lift=fastre.compile(r"电梯|轿厢"),
-    vehicle=fastre.compile(r"车|船|艇|电梯|吊厢|缆车|索道"),
+    vehicle=fastre.compile(r"(?<![上下坐乘打搭])车|(?<![上下坐乘])船|艇|电梯|吊厢|缆车|索道"),  # (上车, 坐船: a ride, not a vehicle held)
     subset=fastre.compile(r"^\W*(?:其中|包括|含|内有)"),
     override=fastre.compile(r"^\W*(?:还有|仍有|尚有|目前共|目前|现共|现累计|现有|截至目前共?|共有|共计|累计|总共|合计)|增至|增加到|增加至|上升至|上升到|升至|升到|攀升至|(?:仍|尚|还)(?:被困|在|未|没)"),
     additive=fastre.compile(r"另有|另外|还有|也有|又有|此外"),

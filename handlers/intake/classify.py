@@ -47,7 +47,7 @@ _FIRST_PERSON_HYPERBOLE = r"(?:我|俺)(?:都|真)?(?:要|快)(?:被)?(?:吐|累
 _OFFICE_IDIOMS = r"火烧眉毛|(?:人|大家|我们|俺们)(?:都)?快(?:要)?(?:塌|散架)了"
 # Raving about food, shows and games, where 救命 is an exclamation (【救命】这个卤肉饭太好吃了吧,
 # 救命啊这操作, 辣死了救命): chatter, but ambient, for a report may carry an exclamation too.
-_RAVING = r"太(?:好吃|好看|好笑|好听|上头|可爱)了|这操作|追剧|这(?:个|部)剧|哭死|辣死|吃播"
+_RAVING = r"太(?:好吃|好看|好笑|好听|上头|可爱)了|这操作|追剧|这(?:个|部)剧|哭死|辣死|吃播|(?:嗓子|嗓子眼|喉咙|心里|眼里|肚子里)(?:都|直)?冒火"
 # Somewhere else: abroad, or another province named with what makes it one (甘肃临夏州, 河南某地;
 # not 河南路).
 _ABROAD_ZH = r"日本|韩国|土耳其|印尼|印度尼西亚|菲律宾|尼泊尔|意大利|美国|墨西哥|智利|缅甸|越南|泰国"
@@ -65,7 +65,7 @@ _FOUND_NOTHING = fastre.compile(
 _CHATTER_ZH = fastre.compile(
     r"演练|演习|拉练|"                                                      # drills
     r"今年以来|年以来|同比|环比|共发生.{0,8}[0-9]+起|(?<![第0-9])[0-9]+起(?:火灾|事故|警情)|"  # statistics
-    r"(?:火警|火灾|事故|警情|救援|险情|出警)[0-9]+起|(?:本周|本月|本年度?|全年|上半年|下半年|本季度|上周|上月|月度|年度|季度)[^。]{0,12}(?<![第0-9])[0-9]+起(?!火)|(?:月度|年度|季度|本周|本月)统计|(?:本周|本月|本年度?|全年|上半年|下半年|本季度|上周|上月)[^，,。]{0,6}(?:共|累计)|"
+    r"(?:火警|火灾|事故|警情|救援|险情|出警)[0-9]+起|(?:本周|本月|本年度?|全年|上半年|下半年|本季度|上周|上月|月度|年度|季度)[^。]{0,12}(?<![第0-9])[0-9]+起(?!火)|(?:今年|去年|全年|上半年|下半年|[一二三四]季度|前[两三]季度|今年以来)[^。]{0,16}(?:死|亡|伤)了?[0-9]+(?:个|人)|(?:月度|年度|季度|本周|本月)统计|(?:本周|本月|本年度?|全年|上半年|下半年|本季度|上周|上月)[^，,。]{0,6}(?:共|累计)|"
     r"请忽略|经核实(?:是|为)|(?:是|系)[^，,。 ]{0,6}(?:烧纸|烧荒|烧秸秆|烧麦秸|烧垃圾|烧树叶|做饭|烧烤|熏肉|放鞭炮|放烟花|放炮仗)[^。]{0,16}(?:没事|无事|已处理|不用|看着)|"
     rf"(?:网上|朋友圈|抖音|快手|群里)[^，,。 ]{{0,4}}发(?:视频|图片|照片)说|{_ABROAD_ZH}|"                                                              # tests
     r"预计.{0,12}(?:影响|登陆|来袭|到达|抵达|降雨|降水|强降|过境|出现)|预报|发布.{0,8}预警|预警信号|"
@@ -88,7 +88,7 @@ _CHATTER_ZH = fastre.compile(
     # another province (甘肃临夏州, 河南某地; not 河南路)
     rf"{_OTHER_PROVINCE_ZH}|"
     # a period's tally (今年汛期全市共处置堤防险情17处); a live report's 现场共处置险情3处 is no tally
-    r"(?:今年|本年|全年|汛期|入汛|本月|上月|本周|上周|上半年|下半年|以来)[^。]{0,12}共(?:处置|处理|出警|接警|排查|发现)[^，,。]{0,10}[0-9]+(?:起|处|次)|[蓝黄橙红]色预警|寻(?:狗|猫)|(?:猫|狗|狗狗|猫咪|宠物)(?:丢了|走丢了|跑丢了|跑了|不见了)"
+    r"(?:今年|本年|全年|汛期|入汛|本月|上月|本周|上周|上半年|下半年|以来)[^。]{0,12}共(?:处置|处理|出警|接警|排查|发现|记录到?|监测到)[^，,。]{0,10}[0-9]+(?:起|处|次)|[蓝黄橙红]色预警|寻(?:狗|猫)|(?:猫|狗|狗狗|猫咪|宠物)(?:丢了|走丢了|跑丢了|跑了|不见了)"
     # hyperbole and games: 快被作业压死了, 累死了, 队友全挂了; things (not people) dropped in water
     # news from other provinces and abroad, films and books, simulated scenarios, summaries, insurance
     r"|(?:杭州|广州|深圳|武汉|成都|北京|上海|天津|南京|西安|长沙|郑州|福州|厦门|重庆|甘肃|河南|河北|江苏|浙江|安徽|福建|江西|"
@@ -138,7 +138,7 @@ _CHATTER_EN = fastre.compile(
     r"\b(?:warnings?|alerts?|watch(?:es)?) (?:issued|in effect|upgraded|lifted)\b|"
     r"\b(?:possible|possibly|likely|risk of|chance of)\b.{0,20}\b(?:flood\w*|rain\w*|storms?|landslides?|showers)|"
     r"\bmeetings?\b|\bbriefing\b|\bdebrief|"
-    r"\breminder\b|\bplease (?:submit|send in|remember)\b|"
+    r"\breminder\b|\bplease (?:submit|send in|remember)\b|\bcircular\b|"
     r"\bnext (?:week|month|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
     r"\bgreat (?:job|work|teamwork)\b|\bwell done\b|"
     # news from elsewhere, films, scenarios, summaries, planned outages
@@ -194,7 +194,7 @@ _YEAR = re.compile(r"(?:19|20)[0-9]{2}")
 # unless it is happening again now.
 _PAST = fastre.compile(
     # (old days told, not a hard veto: 那会儿我在桥上，看见一辆车冲进河里了 is a report)
-    rf"去年|前年|前几年|那几年|早几年|(?:几|好几|十几|[一二两三四五六七八九十])年前|上次|上回(?!不[去来])|那回|往年|历史上|上周|上个月|上月|那会儿|那时候|(?:{_YEARS_GONE})年(?:那|的)?(?:场|次)|(?:半|[一二两三几]|好几|好些)年(?:多)?了|\blast (?:year|month|week|time|summer|winter|spring|autumn|fall)\b|\b(?:years?|months?) ago\b|"
+    rf"去年|前年|前几年|那几年|早几年|(?:几|好几|十几|[一二两三四五六七八九十])年前|上次|上回(?!不[去来])|那回|往年|历史上|上周|上个?(?:礼拜|星期)|上个月|上月|那会儿|那时候|(?:{_YEARS_GONE})年(?:那|的)?(?:场|次)|(?:半|[一二两三几]|好几|好些)年(?:多)?了|\blast (?:year|month|week|time|summer|winter|spring|autumn|fall)\b|\b(?:years?|months?) ago\b|"
     r"\bfrom (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|last night)\b|"
     # an old photo, the flood of a year gone by
     rf"\b(?:old|archive) (?:photos?|pictures?|videos?|footage|clips?)\b|\b(?:in|from|during) (?:the )?(?:{_YEARS_GONE})\b"
@@ -230,7 +230,7 @@ _FIRE_ZH = (
 )
 _FIRE_EN = (
     r"\bfire\b(?![- ](?:drills?|engines?|trucks?|brigade|stations?|extinguishers?|hydrants?|service|department|"
-    r"crews?|fighters?|team|alarm test|exits?|doors?|safety|plans?|escape|hose))|\bblaze\b|\bablaze\b|\bon fire\b|"
+    r"crews?|fighters?|team|alarm test|exits?|doors?|safety|plans?|escape|hose|pumps?|main|line|patrol|wardens?|blankets?))|\bblaze\b|\bablaze\b|\bon fire\b|"
     r"\bcaught fire\b|\bburning\b(?! (?:hot|up|sensation|pain|eyes|throat))|\bflames?\b|\bburn(?:ed|t) (?:down|out)\b|\bgutted\b|\bcaught alight\b|\bset alight\b|\bsmoke\b(?![- ](?:machines?|alarms?|detectors?|tests?|bombs?))|\bexplosions?\b|\bexploded\b|\bblast\b"
 )
 
@@ -352,7 +352,7 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"中毒|中暑|晕倒|昏倒|晕厥|昏迷|休克|心脏病|心梗|心肌梗|脑梗|中风|猝死|抽搐|癫痫|呕吐|腹泻|腹痛|"
         r"肚子疼|拉肚子|上吐下泻|发烧|高烧|发热|起疹子|疹子|手足口|麻疹|水痘|流感|犯病|一动不动|躺着不动|不省人事|"
         r"误喝|误食|喝了农药|喝农药|服毒|吞药|毒蘑菇|噎住|卡住(?:了)?喉咙|海姆立克|憋紫|(?:汤|开水|热水|粥|奶)[^。]{0,12}烫(?:伤|着)|(?:已)?无呼吸|无脉搏|没脉了|no pulse|喘不上气|喘不过气|水母|大出血|吐血|"
-        r"没有呼吸|没呼吸|呼吸心跳骤停|心跳骤停|没有意识|失去意识|意识不清|神志不清|心肺复苏|呼吸困难|过敏|胸痛|突发疾病|突发.{0,4}病|倒地不起|aed|急救|"
+        r"没有呼吸|没呼吸|呼吸心跳骤停|心跳骤停|没有意识|失去意识|意识不清|神志不清|心肺复苏|呼吸困难|过敏|胸痛|胸口(?:疼|痛)|突发疾病|突发.{0,4}病|倒地不起|aed|急救|"
         r"(?:家中|家里|炕上|床上|屋里)[^，,。]{0,10}(?:没气|去世|死亡|不行了)|(?:独居|孤寡)[^。]{0,24}(?:死亡|去世|没气)|"
         r"(?:被|叫|让|给)(?:毒)?(?:蛇|长虫)[^，,。 ]{0,2}咬|蛇咬伤|蜇伤|口吐白沫|(?:吃|喝|吞)了(?:半|一|大半|小半|好几|几)(?:瓶|板|盒|片|粒|包)|把药当|羊水破|要生了|难产|早产|抽风|吃坏肚子|河豚|嘴麻|手麻|发麻|说话.{0,3}不利索|吃了.{0,6}(?:蘑菇|河豚|野菜)|叫不醒|晕过去|昏过去|没意识|没知觉|没反应了|(?:突然|一下子?)(?:就)?倒(?:了|下|地)|诺如|病毒感染|嘴歪|说不出话|抽抽|心脏不舒服|被.{0,3}(?:蜇|蛰)|(?:蜇|蛰)(?:了|伤|到|着)(?=[^，,。 ]{0,3}(?:[0-9一两俩仨三四五六七八九十几好]|个|人|孩|小孩|娃|他|她|我|老|学生|游客))"
     ),
@@ -431,16 +431,18 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
     "flood_strong": fastre.compile(
         r"\bflood(?:s|ing|ed|water|waters)?\b|\b(?:broke|burst|over(?:flowed|topped)?) (?:its |the |their )?banks?\b|\bflash flood\b|\bstorm surge\b|\binundat\w*|\bwaterlogg\w*|"
         r"\bsubmerged\b|\blevee\b|\bdike breach\b|\bburst (?:its )?banks\b|\bunder water\b|\bunderwater\b"
-        r"|\bwater (?:is )?(?:coming|pouring|rushing|getting) in(?:to)?\b|\bwater (?:is |are )?(?:entering|coming into|inside) (?:our |the |my |their )?(?:village|house|houses|home|homes|town|street|shop|school)s?\b|\bwater (?:is |was )?(?:very |so |too |really )(?:high|deep)\b|\b(?:waist|knee|chest|neck)[- ]deep\b|\bwater (?:is |was )?up to (?:the |my |our |his |her |their )?(?:knees?|waist|chest|neck|windows?|roofs?|doors?)\b|\bovertopp\w*|\boverflowing\b|\bembankment\b.{0,20}\b(?:seep\w*|breach\w*|crack\w*)|\breservoir level\b|\bseeping\b",
+        r"|\bwater (?:is )?(?:coming|pouring|rushing|getting) in(?:to)?\b(?!(?: (?:the |our |my )?(?:forepeak|fore ?peak|hold|engine ?room|hull|bilge|boat|vessel|ship|wheelhouse|cabin)\b))|\bwater (?:is |are )?(?:entering|coming into|inside) (?:our |the |my |their )?(?:village|house|houses|home|homes|town|street|shop|school)s?\b|\bwater (?:is |was )?(?:very |so |too |really )(?:high|deep)\b|\b(?:waist|knee|chest|neck)[- ]deep\b|\bwater (?:is |was )?up to (?:the |my |our |his |her |their )?(?:knees?|waist|chest|neck|windows?|roofs?|doors?)\b|\bovertopp\w*|\boverflowing\b|\bembankment\b.{0,20}\b(?:seep\w*|breach\w*|crack\w*)|\breservoir level\b|\bseeping\b",
     ),
     "water_rescue": fastre.compile(
         r"\bwater rescue\b|\bswift ?water\b|\bpulled (?:out of|from) the (?:deep end|pool|water|sea|river|lake|harbou?r)\b|\bface ?down in the (?:pool|water)\b|\bcut off by (?:the )?(?:rising |incoming )?tide\b|\b(?:can'?t|cannot|can not|unable to) (?:paddle|row|swim) back\b|\b(?:blown|pushed|push|swept|drifting|drifted) (?:us |them |him |her )?out (?:to sea|from (?:the )?(?:beach|shore|coast))\b|\b(?:kayak|canoe|raft|paddleboard)(?:er|ers|ist|ists)?\b.{0,30}\b(?:stuck|trapped|capsized|pinned|swept|in trouble)\b|\bdrown\w*|\boverboard\b|\bcapsiz\w*|\bsinking\b|\bsank\b|\brip current\b|\bswept (?:out )?to sea\b|"
         r"\bswept away by (?:a )?waves?\b|\bvessel in distress\b|\bman overboard\b|\bmayday\b|"
+        # a ship taking on water: water coming into the forepeak, the hold, the engine room
+        r"\btaking on water\b|\bwater (?:is )?(?:coming|pouring|rushing|getting) in(?:to)?(?: (?:the |our |my )?(?:forepeak|fore ?peak|hold|engine ?room|hull|bilge|boat|vessel|ship|wheelhouse|cabin)\b)|"
         # went into the water and never came out (went swimming … hasnt come back)
         r"\b(?:went|gone|go) (?:swimming|for a swim|diving|snorkell?ing|kayaking|paddling)\b.{0,80}"
         r"\b(?:hasn'?t|hasnt|has not|haven'?t|havent|didn'?t|didnt|did not|never) (?:come|came|returned|got) back\b|"
         r"\b(?:fell|fallen|falls|falling|fall|jumped|jumping|slipped|slipping|swept|washed|went|plunged|plunging|drove|"
-        r"driven|crashed|toppled)\b.{0,20}"
+        r"driven|crashed|toppled)\b.{0,30}"
         r"\b(?:sea|river|lake|water|reservoir|pond|canal|harbou?r|stream|creek|dam|surf|lagoon)\b|"
         r"\b(?:missing|disappeared|last seen)\b.{0,40}\b(?:sea|river|lake|water|reservoir|pond|canal|beach|lagoon)\b|"
         r"\b(?:swept|washed) (?:off|away|out|into)\b|\bby a (?:rogue |freak |big )?wave\b|"

@@ -256,6 +256,9 @@ _REPORT_AFTER = re.compile(r"\s*(?:接到?|收到)(?:报|警|电话|[^，,。]{0
 
 # A message's own stamp in brackets at its very start ([21:12] …).
 _LEADING_STAMP = re.compile(r"\s*[\[【]\s*$")
+# A follow-up's heading stamped with when it was sent (续报（19:30）：…, 更新【08:00】): the
+# update's time, not the incident's.
+_FOLLOW_UP_STAMP = re.compile(r"\W*(?:续报|再续报|跟进|更新|最新进展)\s*[（(【\[]\s*$")
 
 
 # A time given again after the sender says the first was wrong.
@@ -268,6 +271,8 @@ _CORRECTED_TO = re.compile(
 def event_time(text: str, times: list[ClockTime] | None = None) -> str | None:
     """The first stated clock time that is not a plan, estimate or deadline (times: find_times(text))."""
     times = find_times(text) if times is None else times
+    if times and _FOLLOW_UP_STAMP.match(text, 0, times[0].start) and text.startswith(("）", ")", "】", "]"), times[0].end):
+        times = times[1:]
     if len(times) > 1 and _LEADING_STAMP.match(text, 0, times[0].start) and text.startswith(("]", "】"), times[0].end):
         times = times[1:]  # "[21:12] e-bike fire…, started 2105": the note's stamp gives way to the event's
     if len(times) > 1:

@@ -76,8 +76,9 @@ _ZH_STOP_EXTRA = (
     r"(?<=[房屋子车店厂棚库垛])着了|施工|有(?!限)|一带|不慎|玩耍|游玩|嬉戏|凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里|深夜|半夜|今天|今早|昨天|昨晚|刚才|刚刚|"
     r"现场|目前|情况|大量|严重|明显|很|好多|多名|了|啦|呢|吗|的人|我们|我|他|她|电梯|楼晃|晃|疑似|好像|可能|"
     r"搞|请|正在|在(?=做|搞|进行|抢|救|扑|疏|处)|大家|大伙|众人|人们|跑(?=下|出|到|了)|"
-    # "again" starts what happened there again (那个河堤又有一个人被冲走了); no place name holds it
-    r"又|"
+    # "again" starts what happened there again (那个河堤又有一个人被冲走了), and so does a follow-up's
+    # "more" (马道村新增2人被困); no place name holds them
+    r"又|新增|另有|"
     # the caller and what they are doing there (鸡鸣岛码头等着, 海边見到, 老李家办喜事), and when
     r"俺|等着|见到|見到|看到|装车|卸车|办喜事|停航|今日|续报|"
     # what befell the place, in words the hazard lists do not hold (大桥上结冰, 栈道护栏断裂,
