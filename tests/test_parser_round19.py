@@ -76,3 +76,33 @@ def test_water_coming_into_a_house_is_still_a_flood() -> None:
 def test_a_follow_ups_stamp_is_not_when_it_happened() -> None:
     read = parse_report("续报（21:10）：西岭村新增3人被困在房顶")
     assert read.time is None and read.location == "西岭村" and read.casualties.trapped == 3
+
+
+def test_a_work_injury_claim_asked_about_is_chatter() -> None:
+    assert not parse_report("要是巡逻的时候让狗咬了 算不算工伤 打疫苗的钱给不给报").is_report
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("一辆三轮车翻进河里了 车里还有人 正在往下沉", (0, 0, 1, 0)),
+    ("厂房着火了 屋里还有人！快", (0, 0, 1, 0)),
+    ("围墙倒了 底下压着人 能听见有人在里头喊救命", (0, 0, 1, 0)),
+    ("楼塌了 有人被埋 还有人被困在里面", (0, 0, 2, 0)),  # guard: 还有人 is more
+    ("Lashing worker collapse near crane 6, very hot, not answering", (0, 1, 0, 0)),
+])
+def test_someone_inside_heard_and_collapsing(text: str, expected: tuple[int, int, int, int]) -> None:
+    assert counts(text) == expected
+
+
+def test_a_bus_on_its_side_with_a_forklift_called_is_traffic() -> None:
+    read = parse_report("G228上一辆旅游大巴侧翻了 还有一个压在车底下 已经叫了叉车过来顶")
+    assert read.type == "traffic"
+
+
+def test_a_forklift_accident_is_still_other() -> None:
+    """Guard."""
+    assert parse_report("仓库里叉车倒车撞了一个工人 腿压住了").type == "other"
+
+
+def test_the_next_boats_time_is_no_event_time() -> None:
+    read = parse_report("鸡鸣岛上一个老人摔倒了起不来 下一班船要4点半")
+    assert read.is_report and read.time is None

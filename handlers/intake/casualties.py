@@ -349,6 +349,9 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
                 return None  # 有人受伤 具体几个不知道: people, but no figure
             if text[count.start:count.end] == "人" and tally.implied.get(p.kind) == 1:
                 return None  # 电工…被电打了 人倒地上了: a bare 人 is the one already told of
+            if (text[count.start:count.end] == "有人" and tally.implied.get(p.kind) == 1
+                    and not _MORE_BEFORE.search(text, max(0, count.start - 2), count.start)):
+                return None  # 底下压着人 听见有人在里头喊救命: the one held, heard; 还有人 would be more
             if text[count.start:count.end] in ("he", "she") and tally.counts[p.kind]:
                 return None  # a boy was hit by a car…, he's bleeding: the pronoun is one already told of
             return 1, True
@@ -419,6 +422,7 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
     return None
 
 
+_MORE_BEFORE = re.compile(r"[还又另也再]$")
 _ALSO = re.compile(r"也(?:被|都|在|没|出不|下不|上不|困|压|埋|受|伤|晕|倒)")
 # One of a group told one by one (两个学生 一个躺地上不动 一个腿流血, two hurt, one unconscious).
 _ONE_OF_THEM = re.compile(r"一个|一人|一名|一位|one")

@@ -95,6 +95,8 @@ _CHATTER_ZH = fastre.compile(
     r"湖北|湖南|广东|广西|海南|四川|贵州|云南|陕西|山西|青海|宁夏|新疆|西藏|内蒙古?|辽宁|吉林|黑龙江)(?:那边|那里|那儿)|看到\s?news|"
     r"外省|邻省|省外|外地(?:近期|最近|已|又)?(?:发生|出现)|国外|外国|某某?省|某国|隔壁县|邻县|外县|邻市|隔壁市|外市|恢复得(?:挺|很|不错|还行)|恢复(?:得)?(?:挺|很)好|电影|电视剧|纪录片|小说里|模拟|总结|月报|周报|保险公司|理赔|"
     r"让不让人活|不让人活了|赔偿|保险(?:能|会|怎么)?赔|正常范围|"
+    # work-injury claims asked about (算不算工伤, 打针的钱给不给报): a question about the rules
+    r"算不算工伤|工伤(?:怎么|咋|上哪|去哪)(?:报|申请|认定|算)|给不给报|"
     # paperwork about an incident; places where accidents happen often (a complaint, not an event)
     r"(?:情况说明|评估报告|调查报告|总结报告|材料)[^，,。]{0,8}(?:写好|审阅|审核|修改|发你|发我|上传|交了)|请审阅|"
     r"(?:老|经常|总|常常|老是|总是)(?:是)?(?:出|发生)(?:车祸|事故|事)|"
@@ -370,8 +372,9 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"触电|被电(?:打|击|倒|着)|电打(?:了|着|倒)|让电|叫电|遭雷击|雷劈|被雷(?:击|打|劈)"
         # people shut in a lift or a cold store: the entrapment, not the illness they have, is the incident
         r"|电梯.{0,6}(?:困|卡|关人|关着)|困.{0,3}电梯|(?:冷库|冻库|库房)(?:门)?.{0,6}(?:锁|关|困)(?:在|住)"
-        # work vehicles are not road traffic; trees and poles blown onto people or cars; burst water and heat mains
-        r"|叉车|(?:树|树枝|树杈|电线杆|灯杆|路灯)[^，,。 ]{0,3}(?:刮倒|吹倒|倒了|折断|断了|刮断)[^。]{0,12}(?:压|砸)"
+        # work vehicles are not road traffic (but one called to lift a bus is a rescue's tool: 喊了叉车过来);
+        # trees and poles blown onto people or cars; burst water and heat mains
+        r"|(?<!喊了)(?<!叫了)(?<!调了)(?<!找了)(?<![喊叫调找派])叉车(?!过来|来了|来吊|来抬|来顶)|(?:树|树枝|树杈|电线杆|灯杆|路灯)[^，,。 ]{0,3}(?:刮倒|吹倒|倒了|折断|断了|刮断)[^。]{0,12}(?:压|砸)"
         r"|(?:水管|供水管|供水主管|自来水管|主管道?|暖气管|供热管道?|热力管道?|蒸汽管道?)[^，,。 ]{0,4}(?:爆裂|爆管|破裂|爆了|崩了)|爆管|(?:高压锅|压力锅)[^，,。 ]{0,3}(?:爆|炸)"
     ),
     # Incidents of no other family; and casualty words alone (被困, 失联), which make a

@@ -75,8 +75,8 @@ EN_PAST_CLOCK = fastre.compile(
 
 # Words just before a time that make it a plan, estimate or deadline.
 _PLANNED_BEFORE = fastre.compile(
-    r"(?:(?:预计|计划|将于|将在|争取|估计|预定|要求|明天|明早|明晚|后天|下周|截止|截至|已于|转发于|转于|发布于|(?<!事)发于)"
-    r"|\b(?:tomorrow|expected|expect|eta|scheduled|planned|until|till|by|before|due|sitrep|as of|as at)\b"
+    r"(?:(?:预计|计划|将于|将在|争取|估计|预定|要求|明天|明早|明晚|后天|下周|截止|截至|已于|转发于|转于|发布于|(?<!事)发于|下一班|下一趟|末班|头班)"
+    r"|\b(?:tomorrow|expected|expect|eta|scheduled|planned|until|till|by|before|due|sitrep|as of|as at|next (?:boat|ferry|bus|train|flight))\b"
     # when it ended or help came, not when it happened (road reopened 17:40, arrived ED 14:20)
     r"|\b(?:reopened|restored|extinguished|arrived|cleared|resumed|stood down)\b)"
     r"\W{0,3}\w{0,6}\W{0,2}$",
