@@ -334,7 +334,9 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      # sleep not wake up
      r"(?:was|were|is|are|got|get) (?:burn|injure|wound)|(?:go|goes|went|send|sent) (?:to )?hospital|"
      # …and a person who "collapse" in the learner's present (worker collapse on quay; not a building's)
-     r"(?:(?<=worker )|(?<=man )|(?<=woman )|(?<=he )|(?<=she )|(?<=guy )|(?<=crew )|(?<=ab ))collapse\b(?! of)|"
+     # (the person checked behind the word, so the list keeps its first-character filter: fastre)
+     r"collapse(?:(?<=worker collapse)|(?<=man collapse)|(?<=woman collapse)|(?<=he collapse)|(?<=she collapse)|"
+     r"(?<=guy collapse)|(?<=crew collapse)|(?<=ab collapse))\b(?! of)|"
      r"(?:much|lots of|a lot of) blood|blood (?:very much|very many|everywhere|all over)|"
      r"not wake(?: up)?|(?:can'?t|cannot|could not|couldn'?t) wake (?:him|her|them|up)|"
      # hurt told by the blow or the body: hit his head, a cut face, knocked flat, hypothermic, feels faint
