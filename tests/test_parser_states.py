@@ -310,3 +310,29 @@ def test_fourth_round_english_kinds(text: str, kind: str) -> None:
 
 def test_a_tornado_watch_is_a_forecast() -> None:
     assert not parse_report("Tornado watch issued for the county until 9pm").is_report
+
+
+@pytest.mark.parametrize("text, expected", [
+    # where someone is held, told by where they are or what they cannot do
+    ("渔船翻了 人还在水里扑腾", (0, 0, 1, 0)),
+    ("七八个人困电梯里了 商场三楼", (0, 0, 7, 0)),
+    ("隧道塌方 还有3人被堵在里面", (0, 0, 3, 0)),
+    ("桥上一辆轿车熄火了 水漫上来了，车里有人", (0, 0, 1, 0)),
+    ("房梁断了 底下有个干活的", (0, 0, 1, 0)),
+    ("涵洞积水 车顶上趴着个人", (0, 0, 1, 0)),
+    ("停车场一辆车里锁着个孩子 车主找不到", (0, 0, 1, 0)),
+    ("电线杆倒了压在车上 司机不敢下来", (0, 0, 1, 0)),
+    ("塌方砸了工棚 扒出来两个 还有三个在下面", (0, 0, 3, 0)),
+])
+def test_people_held_told_by_where_they_are(text: str, expected: tuple[int, int, int, int]) -> None:
+    assert counts(text) == expected
+
+
+@pytest.mark.parametrize("text", ["屋里有人在做饭 闻着有点糊味", "下面有个水池 小心别掉下去"])
+def test_someone_at_home_or_a_thing_below_is_nobody_held(text: str) -> None:
+    """Guard: 有人 held only where the clause ends there; 下面有个 only before a person."""
+    assert counts(text) == (0, 0, 0, 0)
+
+
+def test_the_car_owner_not_found_is_nobody_missing() -> None:
+    assert counts("小区门口一辆车里锁着个孩子 车主找不到 电话打不通") == (0, 0, 1, 0)
