@@ -336,3 +336,27 @@ def test_someone_at_home_or_a_thing_below_is_nobody_held(text: str) -> None:
 
 def test_the_car_owner_not_found_is_nobody_missing() -> None:
     assert counts("小区门口一辆车里锁着个孩子 车主找不到 电话打不通") == (0, 0, 1, 0)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # hurt told by the limb caught, labour, not standing, consciousness lost, a low temperature
+    ("脱粒机把他胳膊绞了 快叫人", (0, 1, 0, 0)),
+    ("客车上有个孕妇羊水破了 要生了", (0, 1, 0, 0)),
+    ("健身房一个大哥练着练着站不起来了 出冷汗", (0, 1, 0, 0)),
+    ("一名老年男性意识丧失 家属在按压", (0, 1, 0, 0)),
+    ("捞上来的钓友体温偏低 正在保暖", (0, 1, 0, 0)),
+    # a bite or a blow, then 个 and who; someone lying there
+    ("路口那条黄狗咬了个放学的孩子", (0, 1, 0, 0)),
+    ("公路当间躺着个人 一动不动", (0, 1, 0, 0)),
+    # couples said the northern way, and either side of a couple
+    ("隔壁娘俩一早起来都头晕 屋里生着炉子", (0, 2, 0, 0)),
+    ("小两口吵架 女方喝农药了", (0, 1, 0, 0)),
+    ("婆婆在菜园被蛇咬了 脚肿了", (0, 1, 0, 0)),
+])
+def test_hurt_told_by_states_and_the_northern_way(text: str, expected: tuple[int, int, int, int]) -> None:
+    assert counts(text) == expected
+
+
+def test_a_limb_pinned_and_not_out_is_held_not_counted_twice() -> None:
+    """Guard: 腿被压住了出不来 is one trapped (the labels say so); 腿压伤了 is hurt."""
+    assert counts("围墙倒了 骑车的人腿被压住了出不来") == (0, 0, 1, 0)
