@@ -106,3 +106,25 @@ def test_a_forklift_accident_is_still_other() -> None:
 def test_the_next_boats_time_is_no_event_time() -> None:
     read = parse_report("鸡鸣岛上一个老人摔倒了起不来 下一班船要4点半")
     assert read.is_report and read.time is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Trawler capsized off Haiyu island, 3 crew on the hull, 1 not seen", (0, 0, 3, 1)),
+    ("Gas alarm at the digester. 2 operators down in the tank, no answer", (0, 0, 2, 0)),
+    ("our cadet go inside cargo hold and not come out", (0, 0, 1, 0)),
+    ("Three swimmers on an inflatable drifting out to sea, wind offshore", (0, 0, 3, 0)),
+    ("Lab accident: 3 students got acid on their hands", (0, 3, 0, 0)),
+    ("Crane arm fell across the cab with the driver inside", (0, 0, 1, 0)),
+    ("Missing diver off Lidao: 15 volunteers searching the shore, still not found", (0, 0, 0, 1)),
+])
+def test_english_states_of_crews_and_searches(text: str, expected: tuple[int, int, int, int]) -> None:
+    assert counts(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("cargo ship aground on the rocks off Lidao, 12 crew aboard, nobody hurt", (0, 0, 0, 0)),
+    ("Roof fell in at the sawmill, one worker inside unaccounted for", (0, 0, 0, 1)),
+])
+def test_a_ship_aground_and_one_unaccounted_for_are_no_one_held(text: str, expected: tuple[int, int, int, int]) -> None:
+    """Guards: the rocks hold the ship; the one inside not accounted for is missing, not also trapped."""
+    assert counts(text) == expected

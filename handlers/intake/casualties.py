@@ -151,6 +151,8 @@ def _en_counts(text: str) -> list[_Count]:
             continue  # block 7, gate 2, no. 4
         if not m["who"] and not w.EN_BARE_COUNT_AFTER.search(text, max(0, at - 24), at):
             continue  # "radio 3 is dead": a bare number after a noun is a name, not people
+        if m["who"] and _SEARCHING.match(text, m.end("who")):
+            continue  # "20 volunteers searching": the people looking, not the people sought
         word = m["num"]
         value = None if word in EN_VAGUE else en_to_int(word)
         if value is None and word not in EN_VAGUE:
@@ -178,6 +180,7 @@ def _en_counts(text: str) -> list[_Count]:
             if not (i and counts[i - 1].value and _PART_OF.fullmatch(text, counts[i - 1].end, c.start))]
 
 
+_SEARCHING = re.compile(r"\s+(?:are |were |now |still )?(?:searching|looking|combing|deployed|on scene|on site|responding|assisting|helping (?:search|look))\b")
 _PART_OF = re.compile(r"\s+of\s+(?:my|our|the|their|his|her|these|those)?\s*")
 
 

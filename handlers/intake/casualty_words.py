@@ -290,13 +290,13 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
     ("trapped",
      r"trapped|stranded|stuck|pinned|buried|(?:can'?t|cannot|could not|couldn'?t|unable to) (?:leave|get away|get off|go out|walk out)|cut off by (?:the )?(?:rising )?(?:water|floods?|floodwaters?|tide|river|sea)|can't get out|cannot get out|unable to get out|still inside|"
      r"still in there|inside still|still down there|can't climb out|cannot climb out|unable to climb out|"
-     r"can't get down|cannot get down|clinging|holding onto|on the roof|(?<!slipped )(?<!fell )(?<!tripped )on the rocks|under the rubble|"
+     r"can't get down|cannot get down|clinging|holding onto|on the roof|(?<!slipped )(?<!fell )(?<!tripped )(?<!aground )on the rocks|under the rubble|"
      r"under (?:the )?debris|(?:is|are|was|were|still|stuck|pinned|buried) under (?:the |a |some )?(?:\w+ )?(?:bricks|rubble|wall|roof|slab|beams?|rocks?|boulders?|truck|lorry|tractor|van|car|bus|machine|shelving|racking|boxes|pile|planks|sheets)\b|cut off by the tide|can'?t escape|cannot escape|unable to escape|marooned|wedged|"
      r"locked in|surrounded by (?:flood ?)?water|not (?:yet )?out(?: yet)?|still underground|haven'?t come out|"
      r"fell (?:in|into|down) (?:the |a |an )?(?:\w+ )?(?:well|pit|hole|shaft|manhole|drain|sinkhole|silo|tank|hopper|cellar|vat)|"
      r"underneath(?! \w*\s*(?:injured|hurt|killed|dead))|under (?:it|them|him|her)|(?<!person )in the water|(?<!person )(?<!fall )(?<!fell )(?<!falls )in water|"
      r"(?:believed|thought|feared) (?:to be )?inside|(?:left|locked) in (?:a |the )?(?:hot |locked )?(?:car|vehicle)|"
-     r"(?:man|woman|child|kid|boy|girl|grandma|grandpa|grandmother|grandfather|someone|somebody) (?:still )?inside\b|cannot reach (?:him|her|them)|can'?t reach (?:him|her|them)|"
+     r"(?:man|woman|child|kid|boy|girl|grandma|grandpa|grandmother|grandfather|someone|somebody|driver|worker|person|operator|passenger) (?:still )?inside\b(?! (?:unaccounted|missing|not accounted))|cannot reach (?:him|her|them)|can'?t reach (?:him|her|them)|"
      # cut off by the tide or the waves: on the rock, cannot get back to shore, swam out and cannot come back
      r"on the rock|(?:can'?t|cannot|can not|could not|couldn'?t|unable to) (?:go|get|come|swim|walk) back to (?:the )?(?:shore|beach|land|coast|boat)|"
      r"(?:was|were|is|are|get|got) trap|(?:can'?t|cannot|can not|could not|couldn'?t) come out|"
@@ -304,7 +304,7 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      # held where they are: hanging onto a buoy, banging on the door, shouting from the bottom,
      # lost on the hill or blown out to sea with no way back
      r"still (?:in|inside) (?:his|her|their|the) (?:car|vehicle|cab|truck|van|wheelhouse|cabin|hold|tank|pit|well|lift|elevator|basement|cellar|house|flat|room)\b|"
-     r"hanging on(?:to)?|locked inside|in difficulty|(?:see|seen|spotted) (?:him|her|them) in (?:the )?water|seen (?:swimming|waving)|"
+     r"hanging on(?:to)?|locked inside|in difficulty|on (?:the )?(?:upturned |capsized )?(?:hull|keel)\b|down (?:in|inside) (?:the |a )?(?:pit|well|shaft|tank|manhole|sewer|hold|silo)\b|(?:not|didn'?t|did not|never) come out\b|drifting (?:away|out)(?: to sea| from (?:the )?(?:beach|shore))?|(?:see|seen|spotted) (?:him|her|them) in (?:the )?water|seen (?:swimming|waving)|"
      r"waving (?:his |her |their )?arms|banging on the (?:door|window|glass|hatch)|shouting from (?:the )?(?:bottom|inside|down there|below)|"
      r"(?:can'?t|cannot|can not|could not|couldn'?t|unable to) (?:find (?:their|our|his|her|my) way|paddle|row) back"),
     ("injured",
@@ -344,7 +344,7 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"cut (?:in|on) (?:the |his |her |their |my )?(?:arm|leg|hand|head|face|finger|foot|neck|back)s?|"
      r"knocked (?:over|flat|out|unconscious)|bloody nose|black eye|nosebleed|(?:deep|nasty|bad|big) (?:cut|gash)|hypothermi(?:c|a)|(?:feels?|felt|feeling) faint|lacerations?|heat exhaustion|"
      # dispatchers' shorthand: 1 inj, head lac, 2 residents SOB (short of breath), c/o back pain; a dog bit 3 kids
-     r"inj|injd|lacs?|sob|c/o (?:\w+ )?pain|(?<!a )(?<!little )bit (?=(?:my|his|her|a|an|the|\d+|two|three|four|five|six) )|"
+     r"(?:got|get|gets|has|have|had) (?:\w+ )?(?:acid|bleach|caustic|chemicals?|lye) (?:on|in) (?:their|his|her|my|the) |inj|injd|lacs?|sob|c/o (?:\w+ )?pain|(?<!a )(?<!little )bit (?=(?:my|his|her|a|an|the|\d+|two|three|four|five|six) )|"
      # the blow told with its victim as the object: "the car hit a cyclist", "a branch hit one of
      # the dads", "a sign struck two women" (the victim must follow: "hit the wall" names nobody)
      rf"(?:hit|struck|knocked down|ran over|mowed down|landed on|fell on(?:to)?) (?={_EN_VICTIM})"),
