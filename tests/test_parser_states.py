@@ -360,3 +360,12 @@ def test_hurt_told_by_states_and_the_northern_way(text: str, expected: tuple[int
 def test_a_limb_pinned_and_not_out_is_held_not_counted_twice() -> None:
     """Guard: 腿被压住了出不来 is one trapped (the labels say so); 腿压伤了 is hurt."""
     assert counts("围墙倒了 骑车的人腿被压住了出不来") == (0, 0, 1, 0)
+
+
+def test_pain_indoors_is_hurt_not_held() -> None:
+    """在屋里头疼: 头疼 in the house, not 在屋里头 (held inside)."""
+    assert counts("老太太在屋里头疼得厉害 炉子没封好") == (0, 1, 0, 0)
+
+
+def test_a_gate_stuck_holds_no_one() -> None:
+    assert counts("我是闸管员老李 泄洪闸闸门卡住了 下游要淹") == (0, 0, 0, 0)
