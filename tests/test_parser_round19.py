@@ -128,3 +128,19 @@ def test_english_states_of_crews_and_searches(text: str, expected: tuple[int, in
 def test_a_ship_aground_and_one_unaccounted_for_are_no_one_held(text: str, expected: tuple[int, int, int, int]) -> None:
     """Guards: the rocks hold the ship; the one inside not accounted for is missing, not also trapped."""
     assert counts(text) == expected
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("两名学生下河摸鱼，一人救上岸后昏迷，另一人还没找到", "water_rescue"),
+    ("刚从水底把一个潜水员捞上来 没意识 有心跳", "water_rescue"),
+    ("湖面冰面塌陷 两个滑冰的掉下去了", "water_rescue"),
+    ("AB fall into No.2 hold when hatch open, he not moving", "other"),
+    ("her sleeve got pulled into the roller, she is unconscious", "other"),
+])
+def test_the_accident_outranks_the_state_it_left(text: str, kind: str) -> None:
+    assert parse_report(text).type == kind
+
+
+def test_a_road_caving_in_is_still_geological() -> None:
+    """Guard: only ice giving way is taken from the ground's collapses."""
+    assert parse_report("村口路面塌陷 一辆三轮车陷进去了").type == "geological"

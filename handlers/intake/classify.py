@@ -287,7 +287,7 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"|(?<!吊)桥(?:面|梁|体)?[^，,。 ]{0,3}(?:塌了|坍塌|垮塌|倒塌)|(?:沙场|砂场|基坑|沟槽|管沟|工地|标段|土方)[^，,。]{0,6}塌方"
     ),
     "geological": fastre.compile(
-        r"滑坡|泥石流|(?<!基坑)(?<!沟槽)塌方|山体崩塌|山体垮塌|崩塌|落石|塌陷|地陷|地裂|地面沉降|山体开裂|地质灾害|崩落|滚石"
+        r"滑坡|泥石流|(?<!基坑)(?<!沟槽)塌方|山体崩塌|山体垮塌|崩塌|落石|(?<!冰面)(?<!冰层)塌陷|地陷|地裂|地面沉降|山体开裂|地质灾害|崩落|滚石"
         r"|石头.{0,4}(?:往下)?滚|路基.{0,4}(?:下沉|塌)|地(?:面)?.{0,2}裂(?:缝|开)|地面.{0,4}塌|塌了(?:一)?个.{0,2}(?:洞|坑)"
         r"|山崩|垮山|(?<!基坑)(?:边坡|山坡|护坡|斜坡|坡体).{0,4}(?:垮塌|坍塌|滑塌|塌)|山.{0,2}塌了|(?:往下)?掉石头|(?:掉|滚|砸)下来[^，,。 ]{0,4}石头|石头.{0,4}(?:往下)?(?:掉|砸)下来"
         r"|(?:坡|山|土|石头?|泥)[^，,。 ]{0,4}往下(?:滑|溜|出溜|走|坐|掉|滚|冲|塌)"
@@ -314,7 +314,9 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"(?:礁石|沙洲|滩涂|江心|河心|孤岛|海边|海滩|河滩|江滩|河中间|河中央|江中间).{0,10}(?:困|涨潮|海水.{0,4}涨)|困.{0,4}(?:河心|江心|河滩|江滩|河中间|沙洲)|"
         r"(?:水库|河|江|湖|海|池塘|水塘|鱼塘)(?:边|里|旁)[^。]{0,12}(?:未归|没回来|不见了|失踪|找不到|找不着)|"
         # gone swimming and not found (俩小伙子下海游泳，浪大，一个被拖上来了，另一个找不着了)
-        r"(?:下(?:海|河|水|湖|水库)|去(?:海|河|湖)(?:里|边))(?:游泳|洗澡|玩水|摸鱼|捞)[^。]{0,30}(?:找不着|找不到|没上来|不见了|没影|失踪)|"
+        r"(?:下(?:海|河|水|湖|水库)|去(?:海|河|湖)(?:里|边))(?:游泳|洗澡|玩水|摸鱼|捞)[^。]{0,30}(?:找不着|找不到|没找到|没上来|不见了|没影|失踪|冲走)|"
+        # pulled up from under the water (刚从水下把一个潜水的拖上来), and the ice giving way under people
+        r"从水(?:下|里|底)(?:把)?[^，,。]{0,8}(?:拖|拉|捞|救|抱)(?:上来|出来|上岸)|冰面(?:塌陷|塌了|裂开|破了)|"
         r"(?:涨潮|潮水|海水|水(?:还在|一直|越来越)?涨).{0,30}(?:回不去|回不来|上不了岸|下不来)|(?:礁石|礁盘|沙洲|沙坝|滩涂|小岛)上?\s?(?:了)?\s?(?:回不去|回不来|上不了岸)|"
         r"困在(?:了)?[^，,。]{0,6}(?:礁石|礁盘|沙洲|沙坝|滩涂)|退路(?:被|已经|都)?(?:淹|断)|(?<![a-z])tide(?![a-z]).{0,30}(?:困|回不去|回不来|上不了岸)|"
         r"离岸流|卷入海|被浪|被(?:水|浪|海水|河水)?冲(?:到深水|出去|远了|走了)|冲到深水区|涨潮.{0,6}困|困.{0,8}涨潮|潮水.{0,6}困|海上搜救|水上搜救|冲离岸边|被冲离|卷走|"
@@ -517,6 +519,10 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
     ),
     "other_strong": fastre.compile(
         r"\bfell (?:from|off) (?:the |a |an )?(?:\w+ ){0,2}(?:roof|ladder|scaffold\w*|balcony|window|tree|mezzanine|platform|hatch|crane|loft)|"
+        # a fall into a ship's hold or a pit, a hand pulled into a machine (the accident, whatever state follows;
+        # a fall down the stairs stays with the state told: the corpus labels it both ways)
+        r"\b(?:fell|fall|falls|fallen) into (?:the |a )?(?:no\.? ?\d+ )?(?:hold|hatch|pit)\b|"
+        r"\b(?:hand|arm|finger|fingers|sleeve|hair)s? (?:got |was |were )?(?:pulled|caught|dragged|drawn) (?:into|in) (?:the |a )?(?:\w+ )?(?:roller|machine|press|belt|conveyor|winch|gears?|mixer|shredder)\b|"
         r"\b(?:touch|touched|touching) (?:the |an? )?(?:electric|power|live) (?:wire|line|cable)s?\b|"
         r"\bcrowd crush\b|\bcrush (?:at|in) the crowd\b|\blightning strike\b|"
         r"\belectric(?:al)? shock\b|\belectrocuted\b|\bstruck by lightning\b|\blightning (?:struck|hit)\b|"
