@@ -388,7 +388,7 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
         return _same_person_again(text, p, tally)  # "my son was in the water … now I can't see him": gone from sight
     if rules.one_person.search(before) and not rules.group.search(before):
         return 1, True  # 货车司机轻伤 / a cyclist knocked down (not 15户村民被困: households)
-    if rules is w.ZH and _BARE_PERSON.match(text, clause.start, p.end):  # (其 在 may open the predicate: 还在水里)
+    if rules is w.ZH and _BARE_PERSON.match(text, clause.start, p.end):  # (its 在 may open the predicate: 还在水里)
         return 1, True  # 有人掉海里了！！人在水里扑腾: the person, said again at the start of the clause
     named = rules.one_person.match(text, p.start)
     if named is not None and named.end() < p.end:
