@@ -66,6 +66,7 @@ ROUNDS = (
     ("17", "fde70a5", ("zh-nightlife", "zh-rarekinds", "en-hotel", "zh-voicelong")),
     ("18", "1191feb", ("zh-leaders", "zh-festival", "en-parents", "zh-ime")),
     ("19", "8b9573a", ("zh-sanitation", "zh-taxi", "zh-figures", "en-seafarers")),
+    ("20", "f3c4f03", ("zh-handwriting", "mixed-korean", "zh-homestay", "zh-netspeak")),
 )
 # The confidence the parser gives its type: no family, a weak word, a strong one.
 NO_FAMILY, WEAK, STRONG = 0.4, 0.7, 0.9
