@@ -47,10 +47,14 @@ _FIRST_PERSON_HYPERBOLE = r"(?:我|俺)(?:都|真)?(?:要|快)(?:被)?(?:吐|累
 _OFFICE_IDIOMS = r"火烧眉毛|(?:人|大家|我们|俺们)(?:都)?快(?:要)?(?:塌|散架)了"
 # Raving about food, shows and games, where 救命 is an exclamation (【救命】这个卤肉饭太好吃了吧,
 # 救命啊这操作, 辣死了救命): chatter, but ambient, for a report may carry an exclamation too.
-_RAVING = r"太(?:好吃|好看|好笑|好听|上头|可爱)了|这操作|追剧|这(?:个|部)剧|哭死|辣死|吃播|(?:嗓子|嗓子眼|喉咙|心里|眼里|肚子里)(?:都|直)?冒火"
+_RAVING = r"太(?:好吃|好看|好笑|好听|上头|可爱)了|这操作|追剧|这(?:个|部)剧|哭死|辣死|吃播|芭比q|(?:嗓子|嗓子眼|喉咙|心里|眼里|肚子里)(?:都|直)?冒火"
 # Somewhere else: abroad, or another province named with what makes it one (甘肃临夏州, 河南某地;
 # not 河南路).
-_ABROAD_ZH = r"日本|韩国|土耳其|印尼|印度尼西亚|菲律宾|尼泊尔|意大利|美国|墨西哥|智利|缅甸|越南|泰国"
+# (not as a nationality before a person or a business: 一个越南工人, 韩国老人倒下了, 韩国服装厂 are here)
+_ABROAD_ZH = (r"(?:日本|韩国|土耳其|印尼|印度尼西亚|菲律宾|尼泊尔|意大利|美国|墨西哥|智利|缅甸|越南|泰国)"
+              r"(?!\s?(?:人|籍|工人|老人|游客|学生|留学生|客人|小孩|孩子|朋友|老板|员工|船员|厨师|女|男|老太太|大爷|大妈|职员|同事|邻居"
+              # …nor a business here run by them (韩国服装厂, 韩国烤肉店, 日本料理店)
+              r"|[\u4e00-\u9fff]{0,4}(?:厂|公司|企业|餐厅|饭店|店|超市|工业园|园区|学校|宿舍|料理)))")
 _OTHER_PROVINCE_ZH = (
     r"(?:甘肃|河南|河北|江苏|浙江|安徽|福建|江西|湖北|湖南|广东|广西|海南|四川|贵州|云南|陕西|山西|青海|宁夏|新疆|西藏|"
     r"内蒙古?|辽宁|吉林|黑龙江|重庆)(?:省|某地|某|[\u4e00-\u9fff]{1,3}(?:市|州|地区))"
@@ -79,7 +83,7 @@ _CHATTER_ZH = fastre.compile(
     r"一切正常|都正常|均正常|(?:探头|传感器|检测器|感烟器)(?:误报|故障)|(?:开心|高兴|美|乐|爽)死(?:我|人|俺)?了|视频里|的视频|这视频|那视频|笑死|哈哈|呵呵|推演|桌面演|"
     r"(?:出院|回家|脱离危险).{0,12}(?:谢谢|感谢|放心)|(?:都|均|人)?(?:没事|平安|无恙|无大碍|无碍)[^。]{0,8}(?:谢谢|感谢)|(?:有|发生了?|共)(?:[0-9]*[02-9]|[二两三四五六七八九十几][一二两三四五六七八九十几]*)起(?!火)|"
     r"(?:将于|拟于|定于)(?:明天|明日|今晚|后天|下周|[0-9一二三四五六七八九十]+[日号月])|"
-    r"请查看附件|见附件|引以为戒|警示教育|举一反三|(?:热|累|饿|困|冷|晒)得?(?:要|快)(?:中暑|死|晕|冻死|晒死)了|"
+    r"转(?:发)?给[^，,。 ]{0,4}(?:个)?群|不转的?[^，,。 ]{0,4}不平安|(?:明天|明日|后天)[^，,。]{0,6}停(?:水|电)|灭透了|交作业|ppt|请查看附件|见附件|引以为戒|警示教育|举一反三|(?:热|累|饿|困|冷|晒)得?(?:要|快)(?:中暑|死|晕|冻死|晒死)了|"
     # first-person hyperbole (船晃得我要吐死了, 我快笑死了), and "stop reporting it" (别再报了)
     rf"{_FIRST_PERSON_HYPERBOLE}|{_RAVING}|{_OFFICE_IDIOMS}|别再报了|不用再报了|不要再报了|"
     # mourning, crowds "exploding", fraud warnings, pennants of thanks, refunds, inventories, filming
@@ -100,6 +104,8 @@ _CHATTER_ZH = fastre.compile(
     # paperwork about an incident; places where accidents happen often (a complaint, not an event)
     r"(?:情况说明|评估报告|调查报告|总结报告|材料)[^，,。]{0,8}(?:写好|审阅|审核|修改|发你|发我|上传|交了)|请审阅|"
     r"(?:老|经常|总|常常|老是|总是)(?:是)?(?:出|发生)(?:车祸|事故|事)|"
+    # smoke or a smell every night from a restaurant: a complaint, not a fire
+    r"(?:每天|天天|每晚|经常|老是|总是)(?:晚上|早上|中午)?[^，,。]{0,8}(?:烟|油烟|味)\s?(?:很大|太大|呛)|"
     r"快(?:要)?被.{0,6}(?:累|烦|气|逼|折磨|压|吵|热|冻|晒|笑|撑)死|游戏里|打游戏|玩游戏|队友(?:全|都)?(?:挂|死|没)了|开黑|"
     r"(?:手机|钥匙|钱包|眼镜|耳机|帽子|鞋)[^，,。 ]{0,3}(?:掉|落)(?:进|到)?(?:水|河|海|湖|池)里|"
     # adverts (户外急救包团购 59元一套 需要的私聊我) and the news (看到新闻 台中一台机车…)
@@ -131,6 +137,8 @@ _NOTICE_ZH = fastre.compile(
 _CHATTER_EN = fastre.compile(
     r"\bdrills?\b|\b(?:fire|evacuation|emergency|rescue|joint|tabletop) exercises?\b|"
     r"\bstatistics?\b|\bso far this year\b|\bplease ignore|\bjust a test\b|"
+    # slang and shop talk: "this sauce is really fire", "20% off"
+    r"\b(?:is|was|looks|tastes|sounds) (?:really |so |straight |literally )?fire\b(?! (?:in|at|on|near)\b)|\b\d{1,2} ?% off\b|"
     r"\broot cause\b|\binvestigation (?:closed|report|completed?|findings)\b|"  # (root cause: ambient too)
     r"\bforecasts?\b|\bexpected to (?:hit|make landfall|affect|bring|reach|arrive)|"
     r"\bweather (?:bureau|service|office)\b|"
@@ -274,7 +282,7 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"|(?:山|坡|岭|林子|树林|坟地?)[上里头]{0,2}(?:也|又)?(?:着了|引着|点着|烧起来|着起来)"
     ),
     "fire": fastre.compile(
-        _FIRE_ZH + r"|(?:房|屋|车|店|厂|棚|草垛|柴垛|油锅|锅|楼|仓库|铺子?|站|库|场|院|馆|摊|垛|烟囱)(?:子)?.{0,2}(?:着了|点着|烧着)|"
+        _FIRE_ZH + r"|불이야|불났|불이 났|화재|(?:房|屋|车|店|厂|棚|草垛|柴垛|油锅|锅|楼|仓库|铺子?|站|库|场|院|馆|摊|垛|烟囱)(?:子)?.{0,2}(?:着了|点着|烧着)|"
         r"(?<![放排出])走水(?:了|啦)|(?:电动车|电瓶车|充电宝|电瓶|电池)[^，,。]{0,10}(?:爆|炸|自燃)|冒火花|火花四溅|巨响|烧(?:没|光|塌|毁|掉)了|(?:全是|都是|满是|一屋子|一楼道)(?:黑)?烟|烟(?:很大|太大|老大|特别大|好大)|火(?:还|仍)?(?:没|未)(?:灭|扑灭)|火(?:还|仍)在(?:烧|着)|(?:煤气罐|液化气罐|气罐|锅炉|电瓶|电池).{0,3}(?:爆|炸)|"
         # (not one hurt by them: 被烟花炸到眼睛, 鞭炮炸伤了手 is an injury, "other")
         r"(?:炮仗|鞭炮|烟花|花炮|爆竹).{0,6}(?:炸|爆)(?!(?:到|着|伤|了|破)(?:了)?(?:眼|手|脸|头|耳|人|孩|小孩|他|她))|(?<!电)烧伤|厨房[^，,。 ]{0,4}(?:爆|炸)了"
