@@ -532,6 +532,8 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\b(?:fell|fall|falls|fallen) into (?:the |a )?(?:no\.? ?\d+ )?(?:hold|hatch|pit)\b|"
         r"\b(?:hand|arm|finger|fingers|sleeve|hair)s? (?:got |was |were )?(?:pulled|caught|dragged|drawn) (?:into|in) (?:the |a )?(?:\w+ )?(?:roller|machine|press|belt|conveyor|winch|gears?|mixer|shredder)\b|"
         r"\b(?:touch|touched|touching) (?:the |an? )?(?:electric|power|live) (?:wire|line|cable)s?\b|"
+        # guns: "shots fired" is no fire, whatever a model trained on fire reports makes of "fired"
+        r"\bshots? (?:were |was )?fired\b|\bgunshots?\b|\bgunman\b|\bgunfire\b|"
         r"\bcrowd crush\b|\bcrush (?:at|in) the crowd\b|\blightning strike\b|"
         r"\belectric(?:al)? shock\b|\belectrocuted\b|\bstruck by lightning\b|\blightning (?:struck|hit)\b|"
         r"\btrees? (?:came down|fell|has fallen|was blown down|blown over|down) on\b|"
