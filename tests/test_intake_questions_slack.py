@@ -2,11 +2,28 @@
 it is read as a reply to the receipt — the question's answer, a follow-up."""
 from __future__ import annotations
 
+from pathlib import Path
+from typing import AsyncIterator
+
+import pytest
+
+from config.organisation import Organisation
+from core.clock import ManualClock
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.test_slack import SlackBot, all_text, block_texts
-from tests.test_slack_dispatch import CENTRE, REPORTING, STRANGER, bot, fake  # noqa: F401 (fixtures)
+from tests.test_slack_dispatch import CENTRE, REPORTING, STRANGER, fake, start_unpaced, stop_bot  # noqa: F401 (fixtures)
 
 REPORT_TS = "1763794800.000100"
+
+
+@pytest.fixture
+async def bot(tmp_path: Path, fake: FakeSlackAPI, org: Organisation, clock: ManualClock,  # noqa: F811
+              database_url: str) -> AsyncIterator[SlackBot]:
+    """On each database: the thread's parent is found, and the answer claimed, on PostgreSQL
+    as well as SQLite."""
+    slack_bot = await start_unpaced(tmp_path, fake, org, clock, database_url=database_url)
+    yield slack_bot
+    await stop_bot(slack_bot)
 
 
 async def test_a_reply_in_the_reports_thread_answers_the_question_and_updates(bot: SlackBot, fake: FakeSlackAPI) -> None:

@@ -3,14 +3,28 @@ reply to the receipt fills the place on the centre's card; a further report that
 reply, naming the incident's id, updates its figures."""
 from __future__ import annotations
 
+from pathlib import Path
+from typing import AsyncIterator
+
+import pytest
 
 from bot.app import Liandong
+from config.organisation import Organisation
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.telegram_bot import CENTRE, REPORTING, incident_id_in
-from tests.telegram_bot import bot, fake  # noqa: F401 (fixtures)
+from tests.telegram_bot import fake, running_bot  # noqa: F401 (fixtures)
 
 REPORTER = 777
 WAIT_S = 10.0
+
+
+@pytest.fixture
+async def bot(tmp_path: Path, fake: FakeTelegramAPI, org: Organisation,  # noqa: F811
+              database_url: str) -> AsyncIterator[Liandong]:
+    """On each database: the question's receipt is looked up, and the answer claimed, on
+    PostgreSQL as well as SQLite."""
+    async with running_bot(tmp_path, fake, org, database_url) as app:
+        yield app
 
 
 async def test_the_question_and_its_answer_and_an_unreplied_follow_up(bot: Liandong, fake: FakeTelegramAPI) -> None:
