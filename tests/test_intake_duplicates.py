@@ -283,6 +283,26 @@ async def test_a_report_of_a_merged_incident_is_split_where_it_was_merged(consol
         assert all(s.split_into is None for s in await session.scalars(select(IncidentSource)))
 
 
+async def test_splitting_a_merged_incidents_further_report_does_not_bring_that_incident_back(
+        console_bot: ConsoleBot) -> None:
+    """Only the copy of a merged-away incident's own report brings it back; one of its further
+    reports, copied with it, becomes an incident of its own (the merged-away incident's card
+    told 路人甲's report, not 路人乙's)."""
+    await _reported(console_bot, "路人丁", OTHER_FIRE)                  # FIRST
+    await _reported(console_bot)                                        # SECOND, 路人甲's
+    await _reported(console_bot, "路人乙", NEAR_IT)                     # linked to SECOND
+    merged = await console_bot.say(f"王指挥@centre: /merge {FIRST} {SECOND}")
+    split = await console_bot.say(f"王指挥@centre: !{_token(merged, '拆分 #3')}")  # 路人乙's copy on FIRST
+    assert f"已拆分为事件 {THIRD}" in split
+    incidents = await _incidents(console_bot)
+    assert incidents[SECOND].status == "closed" and incidents[SECOND].merged_into == FIRST
+    assert incidents[THIRD].status == "open" and incidents[THIRD].text == NEAR_IT
+    # The copy of SECOND's own report still brings SECOND back.
+    again = await console_bot.say(f"王指挥@centre: !{_token(split, '拆分 #2')}")
+    assert f"已拆分为事件 {SECOND}" in again
+    assert (await _incidents(console_bot))[SECOND].status == "open"
+
+
 # -- follow-ups --------------------------------------------------------------
 
 async def test_a_reply_to_the_receipt_updates_the_casualty_totals(console_bot: ConsoleBot) -> None:

@@ -334,16 +334,26 @@ async def split_source(ctx: HandlerContext, event: ButtonEvent, button: Resolved
 
 
 async def _reopen(ctx: HandlerContext, source: IncidentSource) -> Incident | None:
-    """A report merged by its pin was an incident already: it becomes that one again."""
+    """A report merged by its pin was an incident already: it becomes that one again.
+
+    Only the copy of that incident's own report does: its further reports were copied with
+    it, and one of them split off is an incident of its own (the merged-away card tells
+    another message)."""
     if not source.merged_from:
         return None
     incident = await IncidentRepository(ctx.session).get(source.merged_from)
-    if incident is None or incident.merged_into != source.incident_id:
+    if incident is None or incident.merged_into != source.incident_id or not _own_report(source, incident):
         return None
     incident.status, incident.closed_at, incident.merged_into = "open", None, None
     await remember(ctx, incident, new=False)
     redraw_cards_after_commit(ctx, incident)  # its card comes back, buttons and all
     return incident
+
+
+def _own_report(source: IncidentSource, incident: Incident) -> bool:
+    """The source is a copy of the message the incident was registered from."""
+    return ((source.source_platform, source.source_chat_id, source.source_message_id)
+            == (incident.source_platform, incident.source_chat_id, incident.source_message_id))
 
 
 async def _register_from(ctx: HandlerContext, source: IncidentSource) -> Incident:
