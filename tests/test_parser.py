@@ -783,6 +783,15 @@ def test_fastre_falls_back_when_it_cannot_tell() -> None:
     assert fastre.compile(r"(?:a|b)?c").search("zc")
 
 
+def test_fastre_reads_past_a_counted_optional_opening() -> None:
+    """x{0,3}, x*? and (…){0,2} may match nothing: what follows can start the match. (The
+    quantifier's first character was skipped alone, and {0,3}'s "0" taken for a first character.)"""
+    for pattern, text in ((r"\W{0,3}(?:急救|safety)[:：]", "急救:先切断电源"), (r"[ab]{0,3}?c", "c"),
+                          (r"(?:x|y){0,2}z", "z"), (r"a*?b", "b")):
+        compiled = fastre.compile(pattern)
+        assert compiled.pattern.startswith("(?=[") and compiled.match(text), pattern
+
+
 def test_fastre_tries_word_starts_only_when_every_alternative_opens_on_one() -> None:
     assert fastre.compile(r"\bfire\b|(?<!no )\bsmoke|(?:\bgas|\bfumes)").pattern.startswith(r"\b(?=[")
     assert fastre.compile(r"\bfire\b|smoke").pattern.startswith("(?=[")  # "smoke" may start inside a word

@@ -112,6 +112,13 @@ def _optional_after(pattern: str, j: int) -> bool:
     return pattern[j:j + 1] in ("?", "*") or pattern[j:j + 2] == "{0"
 
 
+def _past_quantifier(pattern: str, j: int) -> int:
+    """Index just past the quantifier at pattern[j] (?, *, {0,3}) and its lazy ?: what follows
+    can start a match too. (Skipping one character only read {0,3}'s 0 as a first character.)"""
+    end = pattern.index("}", j) + 1 if pattern[j] == "{" else j + 1
+    return end + 1 if pattern[end:end + 1] == "?" else end
+
+
 def _firsts(pattern: str) -> str:
     """Class text (without brackets) of the characters a match of pattern can start with."""
     out = []
@@ -137,13 +144,13 @@ def _firsts_seq(seq: str) -> str:
             end = _group_end(seq, i)
             first = _firsts(_group_body(seq[i + 1:end - 1]))
             if _optional_after(seq, end):
-                return first + _firsts_seq(seq[end + 1:])
+                return first + _firsts_seq(seq[_past_quantifier(seq, end):])
             return first
         if c == "[":
             end = _class_end(seq, i)
             first = seq[i + 1:end - 1]
             if _optional_after(seq, end):
-                return first + _firsts_seq(seq[end + 1:])
+                return first + _firsts_seq(seq[_past_quantifier(seq, end):])
             return first
         if c == "\\":
             esc = seq[i + 1:i + 2]
@@ -154,13 +161,13 @@ def _firsts_seq(seq: str) -> str:
             else:
                 first = "\\" + esc
             if _optional_after(seq, i + 2):
-                return first + _firsts_seq(seq[i + 3:])
+                return first + _firsts_seq(seq[_past_quantifier(seq, i + 2):])
             return first
         if c in _SPECIAL or c in "^$":
             raise _Unknown
         first = "\\" + c if c in "]-^" else c
         if _optional_after(seq, i + 1):
-            return first + _firsts_seq(seq[i + 2:])
+            return first + _firsts_seq(seq[_past_quantifier(seq, i + 1):])
         return first
     raise _Unknown  # an alternative that can match the empty string
 
