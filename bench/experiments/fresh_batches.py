@@ -67,6 +67,7 @@ ROUNDS = (
     ("18", "1191feb", ("zh-leaders", "zh-festival", "en-parents", "zh-ime")),
     ("19", "8b9573a", ("zh-sanitation", "zh-taxi", "zh-figures", "en-seafarers")),
     ("20", "f3c4f03", ("zh-handwriting", "mixed-korean", "zh-homestay", "zh-netspeak")),
+    ("21", "082f989", ("zh-nuclear", "zh-seafood", "en-ngo", "zh-livestream")),
 )
 # The confidence the parser gives its type: no family, a weak word, a strong one.
 NO_FAMILY, WEAK, STRONG = 0.4, 0.7, 0.9

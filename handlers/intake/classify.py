@@ -618,6 +618,20 @@ def found_nothing(text: str) -> bool:
     return bool(_FOUND_NOTHING.search(text))
 
 
+# A tip's heading opening the message (急救常识：…, 【安全小贴士】…, Safety tip: …): what to do if
+# it happens, never a report of it. Certain, where a veto elsewhere in a message is only likely.
+# (Not 安全提示 / 温馨提示: a notice so headed may tell of a fire happening now.)
+_TIP_HEADING = fastre.compile(
+    r"\W{0,3}(?:安全(?:知识|常识|小贴士)|急救(?:知识|常识|小贴士)|防(?:火|溺水|汛|震|诈骗?)(?:安全)?(?:知识|常识|小贴士)|"
+    r"科普(?:知识|小知识)?|小贴士|safety tips?|first[- ]aid tips?)\s*[:：】\]]"
+)
+
+
+def tip_heading(text: str) -> bool:
+    """The message opens on a safety tip's heading (text lowercased): certain chatter."""
+    return bool(_TIP_HEADING.match(text))
+
+
 def news_from_afar(text: str) -> bool:
     """A forward that opens on abroad or another province (转发：日本北海道发生7级地震): certain chatter."""
     return bool(_NEWS_FROM_AFAR.match(text))

@@ -344,6 +344,8 @@ def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
     veto = None if assume_report else classify.veto(joined(_from(own, main)), zh=cjk > 0, en=latin > 1)
     if not assume_report and cjk == 0 and latin < 2:
         return _not_a_report(language)  # emoji, digits, junk: nothing to read, not even for triage
+    if not assume_report and classify.tip_heading(low):
+        return _not_a_report(language)  # what to do if it happens (急救常识：…): no person need look
     if veto == classify.HARD:
         if classify.news_from_afar(low):
             return _not_a_report(language)  # a forward of news from abroad: no person need look
