@@ -350,7 +350,14 @@ class IncidentRepository:
         return counts
 
     async def is_source_reporter(self, incident_id: str, platform: str, user_id: str) -> bool:
-        """Did this person send one of the incident's linked reports?"""
+        """Did this person send one of the incident's linked reports?
+
+        Those linked in this transaction are still waiting to be written (add_source): they
+        count too, and are looked at first, in memory (in a storm most senders are found there)."""
+        if any(row["incident_id"] == incident_id and row["reporter_platform"] == platform
+               and row["reporter_id"] == user_id and not row.get("split_into")
+               for row in deferred_rows(self.session, IncidentSource.__table__)):
+            return True
         found = await self.session.scalar(
             select(IncidentSource.id).where(
                 IncidentSource.incident_id == incident_id, IncidentSource.split_into.is_(None),

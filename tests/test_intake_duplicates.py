@@ -205,6 +205,30 @@ async def test_two_reports_of_one_fire_in_one_batch_make_one_incident(console_bo
     assert out.count(f"新事件 {FIRST}") == 1 and "报告来源: 2 份报告" in out
 
 
+async def test_a_reporter_linked_earlier_in_the_same_batch_may_update_the_figures(console_bot: ConsoleBot) -> None:
+    """A further report makes its sender one of the incident's reporters, who may then update
+    its figures; so it must when the update comes in the same transaction (its row is written
+    at commit), as it does in the next one."""
+    await _reported(console_bot)  # 路人甲's: 3 injured
+    pipeline, console = console_bot.app.pipeline, console_bot.app.console
+    assert console is not None
+    batches: list[int] = []
+    original = pipeline._handle_in_transaction
+
+    async def counting(events: list[Any]) -> Any:
+        batches.append(len(events))
+        return await original(events)
+
+    pipeline._handle_in_transaction = counting  # type: ignore[method-assign]
+    await asyncio.gather(
+        console.handle_line(f"路人乙@reporting: {SAME_PLACE}", pipeline.handle),
+        console.handle_line("路人乙@reporting: 人民路化工厂那边现在5人受伤了", pipeline.handle),
+    )
+    await console_bot.app.drain()
+    assert batches == [2]
+    assert (await _incidents(console_bot))[FIRST].injured == 5
+
+
 # -- splitting ---------------------------------------------------------------
 
 async def test_a_centre_member_splits_a_wrongly_linked_report_into_its_own_incident(console_bot: ConsoleBot) -> None:
