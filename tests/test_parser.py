@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from handlers.intake import casualties, casualty_words, classify, clock, fastre, places, scoring
+from handlers.intake import casualties, casualty_words, classify, clock, fastre, places, scoring, stated_counts
 from handlers.intake import parser as parser_module
 from handlers.intake.numbers import en_to_int, zh_to_int
-from handlers.intake.parser import INCIDENT_TYPES, MAX_CHARS, Casualties, ParsedReport, parse_report
+from handlers.intake.parser import INCIDENT_TYPES, MAX_CHARS, Casualties, ParsedReport, parse_report, read_casualties
 from handlers.intake.report_model import VETO_DOUBT_ABOVE
 from tests.parser_readings import counts
 
@@ -734,10 +734,26 @@ def test_parse_is_pure(text: str) -> None:
     assert parse_report(text) == parse_report(text)
 
 
+@pytest.mark.parametrize("text", [
+    "续报：又有2人受伤，1人被困", "人民路化工厂起火，3人受伤，有人被困", "3 more injured, 1 still trapped",
+    "十来个 kids started throwing up", "又 有 俩 人 被 困", "转发：外地地震3人死亡 我们这也有1人受伤", "", "🔥🔥🔥",
+])
+def test_the_casualties_alone_are_read_as_the_whole_parse_reads_them(text: str) -> None:
+    """A follow-up's clauses are read for their counts in the bot's event loop
+    (stated_counts): without the type, place and time, the same counts."""
+    assert read_casualties(text) == parse_report(text, assume_report=True).casualties
+
+
+@settings(max_examples=100, deadline=None)
+@given(text=st.text(alphabet="又新增现共有人被困受伤死亡失踪 1234567890俩仨，,。another more injured trapped dead 3", max_size=60))
+def test_the_casualties_alone_match_any_text(text: str) -> None:
+    assert read_casualties(text) == parse_report(text, assume_report=True).casualties
+
+
 def _fast_patterns() -> list[tuple[str, re.Pattern[str]]]:
     """Every pattern fastre gave a lookahead, in every module, word table and rule set."""
     found = []
-    for module in (classify, casualties, casualty_words, places, clock):
+    for module in (classify, casualties, casualty_words, places, clock, stated_counts):
         for name, value in vars(module).items():
             values = {name: value}
             if isinstance(value, dict):

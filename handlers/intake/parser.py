@@ -34,6 +34,7 @@ each 0–1: how sure the parser is of that answer.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from handlers.intake import casualties as _casualties
@@ -326,20 +327,67 @@ def parse_report(text: str, *, assume_report: bool = False) -> ParsedReport:
 _MIXED_LATIN = 8
 
 
-def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
-    raw = raw[:MAX_CHARS]
-    text = normalise(raw)
+@dataclass(frozen=True)
+class _Prepared:
+    """A message made ready to read: what every field's reading starts from."""
+
+    text: str        # normalised (offsets as in the raw text cut to MAX_CHARS)
+    low: str         # lower-cased, offsets kept
+    cjk: int         # Chinese characters
+    latin: int       # Latin letters
+    language: str
+    own: int         # where the sender's own part begins (after news or a forward)
+    joined: Callable[[str], str]  # Chinese typed word by word joined, or the text as it is
+
+
+def _prepare(raw: str) -> _Prepared:
+    text = normalise(raw[:MAX_CHARS])
     cjk = len(_CJK.findall(text))
     latin = len(_LATIN.findall(text))
-    language = "en" if latin > 3 * cjk else "zh"  # emoji/digits only: the working language, zh
     low = text.lower()  # classify and casualties match lowercase; offsets must be kept
     if len(low) != len(text):  # a few letters (İ) lowercase to two characters
         low = text.translate(_ASCII_LOWER)
-    # After news or a forward, the vetoes, counts and place read the sender's own part (the news
-    # of elsewhere is what vetoes are for); the hazard may be named in the news it points to.
-    own = _own_part(text)
-    # decided once, on the whole message (str: each text as it is)
-    joined = _words_joined if _typed_word_by_word(low, cjk) else str
+    return _Prepared(
+        text, low, cjk, latin,
+        language="en" if latin > 3 * cjk else "zh",  # emoji/digits only: the working language, zh
+        # After news or a forward, the vetoes, counts and place read the sender's own part (the news
+        # of elsewhere is what vetoes are for); the hazard may be named in the news it points to.
+        own=_own_part(text),
+        # decided once, on the whole message (str: each text as it is)
+        joined=_words_joined if _typed_word_by_word(low, cjk) else str,
+    )
+
+
+def _statements(low: str) -> str:
+    """What the message states: evidence comes from statements, not questions or similes."""
+    return classify.drop_similes(classify.drop_questions(low))
+
+
+def _counts(m: _Prepared, telling: str) -> dict[str, int]:
+    own_telling = m.joined(_from(m.own, telling))
+    counts = _casualties.zh_casualties(own_telling) if m.language == "zh" else _casualties.en_casualties(own_telling)
+    if m.cjk and m.latin >= _MIXED_LATIN:
+        # Chinese and English in one message (十来个 kids started throwing up, my dad 心脏病发作): a kind
+        # told only in the other language is read there too; where both count it, the main one's stands
+        other = _casualties.en_casualties(own_telling) if m.language == "zh" else _casualties.zh_casualties(own_telling)
+        counts = {kind: counts[kind] or other[kind] for kind in counts}
+    return counts
+
+
+def read_casualties(text: str) -> Casualties:
+    """The casualty counts alone, exactly as parse_report(text, assume_report=True) reads them,
+    without the type, place and time (each a model or many patterns): for the clauses of a
+    follow-up, read in the bot's event loop. Never raises."""
+    try:
+        return Casualties(**_counts(m := _prepare(str(text)), _statements(m.low)))
+    except Exception:  # noqa: BLE001 - a chat message must never crash intake
+        return Casualties()
+
+
+def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
+    raw = raw[:MAX_CHARS]
+    m = _prepare(raw)
+    text, low, cjk, latin, language, own, joined = m.text, m.low, m.cjk, m.latin, m.language, m.own, m.joined
     main = _without_aside(low)
     veto = None if assume_report else classify.veto(joined(_from(own, main)), zh=cjk > 0, en=latin > 1)
     if not assume_report and cjk == 0 and latin < 2:
@@ -351,18 +399,12 @@ def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
             return _not_a_report(language)  # a forward of news from abroad: no person need look
         return _vetoed(low, language)
 
-    telling = classify.drop_similes(classify.drop_questions(low))  # evidence must come from statements
+    telling = _statements(low)
     # English words inside a Chinese report are codes (AED, K13, G18), not hazards.
     # Chatter words a report may carry in passing name no hazard: 老板要爆炸了 beside 货车翻了压着人.
     family = classify.incident_family(classify.drop_ambient(joined(telling), zh=cjk > 0, en=latin > 1),
                                       zh=cjk > 0, en=language == "en" or latin >= 12)
-    own_telling = joined(_from(own, telling))
-    counts = _casualties.zh_casualties(own_telling) if language == "zh" else _casualties.en_casualties(own_telling)
-    if cjk and latin >= _MIXED_LATIN:
-        # Chinese and English in one message (十来个 kids started throwing up, my dad 心脏病发作): a kind
-        # told only in the other language is read there too; where both count it, the main one's stands
-        other = _casualties.en_casualties(own_telling) if language == "zh" else _casualties.zh_casualties(own_telling)
-        counts = {kind: counts[kind] or other[kind] for kind in counts}
+    counts = _counts(m, telling)
     if veto == classify.AMBIENT and (family is None or not any(counts.values())):
         return _vetoed(low, language)  # chatter words, and no hazard with casualties to outweigh them
     if veto == classify.SOFT and not (
