@@ -181,8 +181,10 @@ async def test_the_card_redrawn_for_further_reports_keeps_its_buttons_and_writes
     assert _token(unmarked, "标记为演练") == mark and _token(unmarked, "调度") == dispatch
 
 
-async def test_two_reports_of_one_fire_in_one_batch_make_one_incident(console_bot: ConsoleBot) -> None:
-    pipeline = console_bot.app.pipeline
+async def _said_together(bot: ConsoleBot, *lines: str) -> list[int]:
+    """Lines typed at once; how many events each transaction that handled them took."""
+    pipeline, console = bot.app.pipeline, bot.app.console
+    assert console is not None
     batches: list[int] = []
     original = pipeline._handle_in_transaction
 
@@ -191,13 +193,13 @@ async def test_two_reports_of_one_fire_in_one_batch_make_one_incident(console_bo
         return await original(events)
 
     pipeline._handle_in_transaction = counting  # type: ignore[method-assign]
-    console = console_bot.app.console
-    assert console is not None
-    await asyncio.gather(
-        console.handle_line(f"路人甲@reporting: {REPORT}", pipeline.handle),
-        console.handle_line(f"路人乙@reporting: {SAME_PLACE}", pipeline.handle),
-    )
-    await console_bot.app.drain()
+    await asyncio.gather(*(console.handle_line(line, pipeline.handle) for line in lines))
+    await bot.app.drain()
+    return batches
+
+
+async def test_two_reports_of_one_fire_in_one_batch_make_one_incident(console_bot: ConsoleBot) -> None:
+    batches = await _said_together(console_bot, f"路人甲@reporting: {REPORT}", f"路人乙@reporting: {SAME_PLACE}")
     out = console_bot.new_output()
     assert batches == [2]  # one transaction for both
     assert list(await _incidents(console_bot)) == [FIRST]
@@ -210,21 +212,8 @@ async def test_a_reporter_linked_earlier_in_the_same_batch_may_update_the_figure
     its figures; so it must when the update comes in the same transaction (its row is written
     at commit), as it does in the next one."""
     await _reported(console_bot)  # 路人甲's: 3 injured
-    pipeline, console = console_bot.app.pipeline, console_bot.app.console
-    assert console is not None
-    batches: list[int] = []
-    original = pipeline._handle_in_transaction
-
-    async def counting(events: list[Any]) -> Any:
-        batches.append(len(events))
-        return await original(events)
-
-    pipeline._handle_in_transaction = counting  # type: ignore[method-assign]
-    await asyncio.gather(
-        console.handle_line(f"路人乙@reporting: {SAME_PLACE}", pipeline.handle),
-        console.handle_line("路人乙@reporting: 人民路化工厂那边现在5人受伤了", pipeline.handle),
-    )
-    await console_bot.app.drain()
+    batches = await _said_together(console_bot, f"路人乙@reporting: {SAME_PLACE}",
+                                   "路人乙@reporting: 人民路化工厂那边现在5人受伤了")
     assert batches == [2]
     assert (await _incidents(console_bot))[FIRST].injured == 5
 
