@@ -66,6 +66,9 @@ _FOUND_NOTHING = fastre.compile(
     r"(?:暂未|尚未|并未|未|没|没有)(?:发现|检测到|检出|见到?)[^，,。；;]{0,6}(?:泄漏|漏气|漏点|明火|烟|火情|火点|异常|险情|渗漏|有毒|气体|积水)|"
     r"\bno (?:signs?|trace|evidence) of\b|\bnothing (?:found|detected)\b|\bno (?:leak|fire|smoke|gas)s? (?:found|detected|seen)\b"
 )
+# Safety education's words: a tip on what to do in a fire or at the water (chatter anywhere in a
+# message, certain when it heads one: see tip_heading).
+_SAFETY_TIP_ZH = r"安全(?:知识|常识|小贴士)|急救(?:知识|常识|小贴士)|防(?:火|溺水|汛|震|诈骗?)(?:安全)?(?:知识|常识|小贴士)|科普|小贴士"
 _CHATTER_ZH = fastre.compile(
     r"演练|演习|拉练|"                                                      # drills
     r"今年以来|年以来|同比|环比|共发生.{0,8}[0-9]+起|(?<![第0-9])[0-9]+起(?:火灾|事故|警情)|"  # statistics
@@ -124,7 +127,7 @@ _CHATTER_ZH = fastre.compile(
     r"(?:停水|停电|停气|停暖)(?:检修|维修)|计划停(?:水|电|气)|需要补充[:：]|物资(?:申请|需求)[:：]|"
     # safety education: what to do in a fire or at the water, not a fire or a drowning
     # (not the places named for it: 安全教育基地, 科普馆)
-    r"(?:安全(?:知识|常识|教育|小贴士)|防(?:火|溺水|汛|震|诈骗?)(?:安全)?(?:知识|常识)|科普|小贴士|急救(?:知识|常识))"
+    rf"(?:安全教育|{_SAFETY_TIP_ZH})"
     r"(?!基地|中心|馆|展馆|园|体验|学校|大楼|楼)"
 )
 # Notices to units and deadlines: chatter as a rule, but an incident report may carry one
@@ -622,8 +625,7 @@ def found_nothing(text: str) -> bool:
 # it happens, never a report of it. Certain, where a veto elsewhere in a message is only likely.
 # (Not 安全提示 / 温馨提示: a notice so headed may tell of a fire happening now.)
 _TIP_HEADING = fastre.compile(
-    r"\W{0,3}(?:安全(?:知识|常识|小贴士)|急救(?:知识|常识|小贴士)|防(?:火|溺水|汛|震|诈骗?)(?:安全)?(?:知识|常识|小贴士)|"
-    r"科普(?:知识|小知识)?|小贴士|safety tips?|first[- ]aid tips?)\s*[:：】\]]"
+    rf"\W{{0,3}}(?:科普(?:知识|小知识)|{_SAFETY_TIP_ZH}|safety tips?|first[- ]aid tips?)\s*[:：】\]]"
 )
 
 
