@@ -650,8 +650,18 @@ def _with_trailing_count(text: str, result: dict[str, int], mentioned: set[str])
     return result
 
 
+# The writer introducing themselves by where they come from ("here is volunteer from Korea team"):
+# who writes, not who is hurt. Blanked (same length) before the people are counted. (Not "this
+# is the driver of the bus, I'm trapped": the writer may well be the one in trouble.)
+_EN_INTRODUCTION = fastre.compile(
+    r"\b(?:here is|this is|i am|i'm|we are|we're)\s+(?:a |an |the )?(?:[\w-]+\s+){0,2}?[\w-]+(?=\s+from\s)"
+)
+
+
 def en_casualties(text: str) -> dict[str, int]:
     """Counts in an English report (normalised, lowercased text)."""
+    if _EN_INTRODUCTION.search(text):
+        text = _EN_INTRODUCTION.sub(lambda m: " " * len(m.group()), text)
     preds = []
     for m in w.EN_PRED.finditer(text):
         kind = m.lastgroup or "injured"

@@ -56,6 +56,18 @@ ZH_PERSON_RE = fastre.compile(ZH_PERSON)
 # Cannot get back: trapped only with the water in the message (潮水, 涨潮, 路淹了; ZH_TIDE below).
 ZH_CUT_OFF = ("回不去", "回不来", "上不了岸")
 
+# Harm told by the body, for the injured and for "a body is meant" (Rules.bodily) alike:
+# 满头是血 / 腿上全是血; 胳膊烫了 / 胳膊豁了; 拿刀划了另一个胳膊 / 长虫咬了脚脖子; 腿断了; 腿都摔变形了; 脚面肿起来了
+_ZH_BLOODY = r"(?:满脸|满头|一身|浑身|全身|(?:头|脸|腿|手|胳膊|脚|身)上|脸|头)(?:都|全)?是血"
+_ZH_PART_HARMED = r"(?:手|胳膊|腿|脚|脸|头|手指|后背|背)(?:都|也)?(?:被|给)?(?:烫|烧|砸|扎|割|划|咬|炸|蹭|磕|砍|豁)(?:伤|破|坏|了|着|烂)"
+_ZH_HARM_TO_PART = (r"(?:划|砍|扎|捅|割|刺|炸|绞|轧|夹|咬)(?:了|伤|破|到|着)(?=[^，,。 ]{0,4}?(?:的)?"
+                    r"(?:胳膊|手臂|手(?![机续套表工术艺])|腿|脸|头(?!发)|脖子|肚子|后背|眼睛|眼|脚(?!手架)))")
+_ZH_LIMB_BROKEN = r"(?:胳膊|手|脚|手指|肋骨|锁骨|手臂|腰|骨头|腿)(?:估计|好像|可能|应该是|应该|像是)?(?:给|被)?[砸摔压撞轧打夹]?(?:断|折)"
+_ZH_LIMB_TWISTED = r"(?:胳膊|手|脚|手腕|脚踝|腿)(?:都|也)?(?:给|被)?[摔砸压撞轧]?(?:得)?变(?:了)?形"
+_ZH_SWOLLEN = r"(?:腿|脚|手|胳膊|脸|脚脖子|脚面|脚踝)(?:都|也)?肿(?:起来)?了|肿起来了|肿得(?:老高|厉害|很高|发亮)"
+# Not waking when called (叫不醒, 喊不醒): unconscious
+_ZH_UNWAKING = r"(?:叫|喊|唤)不醒"
+
 _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
     ("dead",
      r"死亡|身亡|遇难|丧生|罹难|殒命|(?<![愁累饿热笑气吓急烦困忙馋渴美乐闷挤懒齁臭丑冷晒疼痒憋怕想爱恨酸甜辣咸快要堵])(?<!快.)(?<!要.)(?<!快被.)(?<!要被.)死了|去世|牺牲|不治|无生命体征|没有生命体征|没了呼吸|当场死亡|尸体|遗体|死者|"
@@ -79,7 +91,7 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
      r"扣(?:在|到)?.{0,3}(?:底下|下面)|扣住|被水围|"
      # not yet got out (还没弄出来, 没抬出来), still buried, still in the pit, holding on, banging on the glass
      r"没(?:有)?(?:被)?(?:抬|拉|救|弄|拽|背|抱|扒|挖|捞)出来|埋着|(?:仍|还)在[池井罐洞坑窖舱](?:内|里|中|下|底)|"
-     r"抓着(?:树|树枝|缆绳|绳子|栏杆|船帮|船|礁石)(?![^，,。]{0,6}(?:上岸|上来|爬上|出来|游回))|拍(?:打)?(?:车)?窗(?:户|玻璃)?|在扑腾|掉(?:进|到|下)?了?(?:枯井|机井|水井|窨井|井|坑|地洞|洞|下水道)(?:里|中|内|下)|抱着(?:树|木头|浮标|泡沫|救生圈|礁石|电线杆|漂浮物|艇|船|船底|轮胎)|吞进去|陷进去|陷在|被关在|逃不出|跑不出|上不来|"
+     r"(?:抓|扒|拽)着(?:树|树枝|缆绳|绳子|栏杆|船帮|船底|船|礁石)(?![^，,。]{0,6}(?:上岸|上来|爬上|出来|游回))|拍(?:打)?(?:车)?窗(?:户|玻璃)?|在扑腾|掉(?:进|到|下)?了?(?:枯井|机井|水井|窨井|井|坑|地洞|洞|下水道)(?:里|中|内|下)|抱着(?:树|木头|浮标|泡沫|救生圈|礁石|电线杆|漂浮物|艇|船|船底|轮胎)|吞进去|陷进去|陷在|被关在|逃不出|跑不出|上不来|"
      r"在(?:房顶|楼顶|屋顶|车顶|树上)(?:上)?(?:等|喊|呼)|在[棚屋房车楼井洞坑窖](?:里头|里面|里边)(?![晕疼痛])|"
      # pinned under what fell (压底下了, 压着他呢), not got out (拉不出来), still down there (还在下面)
      r"[压砸埋](?:在)?(?:底下|下面|下边|下头)|压(?:着)?(?=[他她](?:了|呢|啦))|(?:拉|救|弄|抬|拽)不出来|"
@@ -91,9 +103,9 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
     ("injured",
      r"受伤|受了伤|伤员|伤者|伤亡|接诊|收治|开瓢|挨了?(?:一|两|几)?刀|(?:捅|砍)了(?=[0-9一二两俩仨三四五六七八九十]|个)|吃坏(?:了)?肚子|(?<=人)去(?:了)?(?:医院|卫生院|卫生室|诊所|急诊)|轻伤|重伤|轻微伤|轻微受伤|烧伤|烫伤|灼伤|砸伤|压伤|撞伤|摔伤|跌伤|刺伤|割伤|划伤|擦伤|扭伤|咬伤|"
      r"呛伤|炸伤|冻伤|溅伤|被[^，,。 ]{0,3}溅(?:到|着|了)|骨折|流血|出血|中毒|中暑|昏迷|晕倒|昏倒|晕厥|休克|头晕|呕吐|腹痛|腹泻|胸闷|呼吸困难|抽搐|"
-     r"不适|送医|就医|住院(?![部处楼])|伤了|伤势|伤情|(?:手|胳膊|腿|脚|手指|手指头)(?:被|叫|给)?(?:绞|卷|夹|轧|压)(?:了|断了?|伤了?)|要生了|见红了|羊水破了|(?<=[个人都全])倒下了?|(?<=[个人])(?:都)?不舒服|晒晕|热晕|冻晕|饿晕|(?:磕|摔|碰|撞)(?:青|紫)了?|晕(?:倒)?在(?=里头|里面|屋里|浴室|卫生间|洗澡间|地上)|站不起来|出冷汗|趴着不动|意识丧失|丧失意识|体温(?:偏低|很低|过低)|头痛|头疼|恶心|咳嗽|胸痛|胸口(?:疼|痛)|(?<![没未])见(?:了)?血|出现(?:了)?(?:[^，,。 ]{0,8}(?:等))?症状|乏力|刺痛|撞飞|被撞倒|撞倒|被撞伤|"
+     r"不适|送医|就医|住院(?![部处楼])|伤了|伤势|伤情|(?:手|胳膊|腿|脚|手指|手指头)(?:被|叫|给)?(?:绞|卷|夹|轧|压)(?:了|断了?|伤了?)|要生了|见红了|羊水破了|(?<=[个人都全])(?:倒下了?|躺下了|躺倒了|躺着了)|(?<=[个人])(?:都)?不舒服|晒晕|热晕|冻晕|饿晕|(?:磕|摔|碰|撞)(?:青|紫)了?|晕(?:倒)?在(?=里头|里面|屋里|浴室|卫生间|洗澡间|地上)|站不起来|出冷汗|趴着不动|意识丧失|丧失意识|体温(?:偏低|很低|过低)|头痛|头疼|恶心|咳嗽|咳得(?:厉害|很厉害|不行|喘不上气|直不起腰)|胸痛|胸口(?:疼|痛)|(?<![没未])见(?:了)?血|出现(?:了)?(?:[^，,。 ]{0,8}(?:等))?症状|乏力|刺痛|撞飞|被撞倒|撞倒|被撞伤|"
      r"躺地上|倒地不起|不省人事|没有意识|失去意识|意识不清|神志不清|倒地|倒在(?!沙发|床|炕)|心脏病|(?<![累烦闷气])(?<![累烦闷气]到)窒息|受轻伤|受重伤|烧烫伤|"
-     r"熏晕|熏伤|熏倒|呛晕|呛着|电倒|被电|叫不醒|一动不动|躺着不动|不动了|没动静|喘不上气|喘不过气|肚子疼|拉肚子|"
+     r"熏晕|熏伤|熏倒|呛晕|呛着|电倒|被电|" + _ZH_UNWAKING + r"|一动不动|躺着不动|不动了|没动静|喘不上气|喘不过气|肚子疼|拉肚子|"
      r"上吐下泻|发烧|高烧|红肿|蜇伤|被蜇|抽筋|扎伤|挤压|哼哼|头破|腿断|腿折|起疹子|病倒|昏过去|晕过去|"
      r"压折|摔折|砸着|流了好多血|(?:烫|烧|伤|摔|砸|撞|炸|咬)得(?:不轻|很重|挺重|厉害|够呛)|(?<=人)躺着|皮外伤|擦破|(?:坠楼|(?<![牌物石块砖瓦板])坠落|摔下来)(?!死亡|身亡|致死)|"
      r"(?:被|叫|让|给)[^，,。 ]{0,8}?(?:撞|刮|砸|烫|烧|咬|蛰|蜇|电|扎|割|划|夹|轧|碾|挤|戳|顶|踢|打|拱|踩|捅|砍)(?:了|着|到|伤|倒|飞|破|断|穿)(?!死)|"
@@ -104,18 +116,17 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
      # hurt, told by the body or the harm: 挂彩, 胳膊断了, 摔着了, 嘴歪了, 抽抽, 烧着了
      r"(?:咬|撞|砸|捅|砍|踢)了(?=个|[我俺他她])|咬了(?=\s*(?:[，,。！!]|$))|挂彩|砸到|砸中|碰伤|磕伤|撞破|跌破|摔破|昏了过去|晕了过去|喘不上来气|浑身是血|受了点伤|受点伤|还有气|还有呼吸|误喝|误食|吃了.{0,6}(?:毒蘑菇|蘑菇|河豚|农药|老鼠药)|嘴麻|"
      r"(?:手|胳膊|腿).{0,2}(?:卷|绞|夹|轧)(?:进|入)|绞伤|夹伤|轧伤|病例|患儿|发热|皮疹|就诊|心梗|心肌梗|脑梗|中风|突发疾病|犯病|"
-     r"(?:胳膊|手|脚|手指|肋骨|锁骨|手臂|腰|骨头|腿)(?:估计|好像|可能|应该是|应该|像是)?(?:给|被)?[砸摔压撞轧打夹]?(?:断|折)|失温|(?:满脸|满头|一身|浑身|全身|头上|脸上|脸|头)(?:都|全)?是血|还有(?:一)?口气|熏着|(?:吃|喝|吞)了(?:半|一|大半|小半|好几|几)(?:瓶|板|盒|片|粒|包)|喝了?(?:农药|敌敌畏|百草枯|老鼠药|药水)|送(?:到|去|进|往)?(?:了)?[^，,。 ]{0,6}?(?:医院|卫生院|卫生室|诊所|急诊)|摔着|磕破|碰破|碰倒|嘴歪|说不出话|抽抽|蛰伤|被.{0,3}蛰|(?:蜇|蛰)(?:了|伤|到|着)(?=[0-9一两俩仨三四五六七八九十]|个)|"
+     + _ZH_LIMB_BROKEN + "|" + _ZH_LIMB_TWISTED + "|" + _ZH_SWOLLEN + "|" + _ZH_BLOODY + r"|失温|还有(?:一)?口气|熏着|(?:吃|喝|吞)了(?:半|一|大半|小半|好几|几)(?:瓶|板|盒|片|粒|包)|喝了?(?:农药|敌敌畏|百草枯|老鼠药|药水)|送(?:到|去|进|往)?(?:了)?[^，,。 ]{0,6}?(?:医院|卫生院|卫生室|诊所|急诊)|摔着|磕破|碰破|碰倒|嘴歪|说不出话|抽抽|蛰伤|被.{0,3}蛰|(?:蜇|蛰)(?:了|伤|到|着)(?=[0-9一两俩仨三四五六七八九十]|个)|"
      r"(?:烧|砸|撞|划|扎|咬|烫|炸|熏|呛)(?:坏|破)了?(?:手|脚|腿|头|脸)|心脏不舒服|吐血|昏死|崴了|崴脚|脚崴|扭了脚|扭伤了|"
-     # the body part, then the harm: 胳膊烫了, 手被割破; lying still where one fell; 撞了三个人
-     r"(?:手|胳膊|腿|脚|脸|头|手指|后背|背)(?:都|也)?(?:被|给)?(?:烫|烧|砸|扎|割|划|咬|炸|蹭|磕)(?:伤|破|坏|了|着|烂)|"
-     # the harm, then whose body: 拿刀划了另一个胳膊, 砍伤他后背, 烟花炸到眼睛
-     r"(?:划|砍|扎|捅|割|刺|炸|绞|轧|夹)(?:了|伤|破|到|着)(?=[^，,。 ]{0,4}?(?:的)?(?:胳膊|手臂|手(?![机续套表工术艺])|腿|脸|头(?!发)|脖子|肚子|后背|眼睛|眼))|"
+     # the body part, then the harm (胳膊烫了, 手被割破); the harm, then whose body (砍伤他后背)
+     + _ZH_PART_HARMED + "|" + _ZH_HARM_TO_PART + "|"
+     # lying still where one fell; 撞了三个人
      r"(?:躺|倒|趴)?(?:在)?(?:地上|路上|路边|路中间|地下)(?:躺着|趴着)?(?:一动)?不动(?:弹)?|不动弹|"
      # down and unable to get up; called and not answering
      r"(?:地上|摔倒了?|摔到了|摔了一跤|跌倒了?|倒下了?)\s*(?:就|也|半天)?起不来|(?:滑倒|绊倒|摔倒|跌倒|摔了一跤)[^。]{0,10}(?:爬不起来|起不来|动不了)|血止不住|止不住血|流血不止|(?:喊|叫)(?:他|她)?(?:也)?不(?:答应|应|吭声)|躺在(?:了)?(?:马路|路面|路|血泊|地面)(?:中间|上|边|里)?|"
      # clawed, pecked, kicked; blisters, bone showing, a gash, a lump; bleeding told loosely
      r"(?:抓|挠|啄|踩|踢|刮|蹭|碾|锯|铲)伤|中(?:了)?煤气|(?:手|脚|脸|皮肤|身上|胳膊|腿)上?起(?:了)?(?:水)?泡|骨头(?:都)?露(?:出来|在外面)|"
-     r"流了(?:不少|好多|很多|一地|一些|好些|一摊)(?:的)?血|直吐|吐了一地|咬了(?:好几|几|一)口|(?:划|割|拉)了[^，,。 ]{0,4}口子|起了(?:个)?(?:大)?包|"
+     r"流了(?:不少|好多|很多|一地|一些|好些|一摊)(?:的)?血|直吐|吐了一地|咬了(?:好几|几|一)口|(?:划|割|拉|豁|砍)了[^，,。 ]{0,4}口子|血(?:哗哗|呼呼|直流|一直流|流个不停)|起了(?:个)?(?:大)?包|"
      r"(?:撞|砸|炸|烫|烧|熏|呛|咬)(?:伤|倒|着|到|了)了?(?=(?:[0-9]{1,3}|[一二两三四五六七八九十]{1,3})[个名位人]|俩|仨)|(?:车|辆)[^，,。]{0,12}把[^，,。 ]{1,10}(?:撞|刮|带|蹭|碰)(?:倒|飞|伤|了)"),
 )
 # Out of sight is missing only where someone went into the water: in smoke or in the dark of
@@ -127,11 +138,11 @@ ZH_TIDE = fastre.compile(r"涨潮|潮水|海水|水(?:还在|一直|越来越)?�
 ZH_CONFINED = fastre.compile(r"井|窖|(?:污水|沼气|化粪|粪|清粪|沉淀|蓄水)池|罐|地洞|坑|电梯|轿厢")
 ZH_PRED = fastre.compile("|".join(f"(?P<{k}>{p})" for k, p in _ZH_PREDICATES))
 # Predicates that name a part of the injured (5人受伤（2人重伤）, 3人住院) …
-ZH_SUBSET_PRED = fastre.compile(r"送医|就医|住院|送(?:到|去|进|往)?(?:了)?[^，,。 ]{0,6}?(?:医院|卫生院|卫生室|诊所|急诊)|重伤|昏迷|没有意识|失去意识|意识不清|不省人事|叫不醒|昏过去|晕过去|没意识|没知觉")
+ZH_SUBSET_PRED = fastre.compile(r"送医|就医|住院|送(?:到|去|进|往)?(?:了)?[^，,。 ]{0,6}?(?:医院|卫生院|卫生室|诊所|急诊)|重伤|昏迷|没有意识|失去意识|意识不清|不省人事|" + _ZH_UNWAKING + "|昏过去|晕过去|没意识|没知觉")
 # … and 伤情 / 伤势 told grave (现共3人受伤，1人伤情较重: one of the three)
 ZH_GRAVE_AFTER = re.compile(r"(?:较|比较|很|特别|十分)?(?:重|严重|危重)")
 # … except 重伤 set against 轻伤 (2人轻伤1人重伤 is 3).
-ZH_SUBSET_PRED_NOT_SEVERE = fastre.compile(r"送医|就医|住院|送(?:到|去|进|往)?(?:了)?[^，,。 ]{0,6}?(?:医院|卫生院|卫生室|诊所|急诊)|昏迷|没有意识|失去意识|意识不清|不省人事|叫不醒|昏过去|晕过去|没意识|没知觉")
+ZH_SUBSET_PRED_NOT_SEVERE = fastre.compile(r"送医|就医|住院|送(?:到|去|进|往)?(?:了)?[^，,。 ]{0,6}?(?:医院|卫生院|卫生室|诊所|急诊)|昏迷|没有意识|失去意识|意识不清|不省人事|" + _ZH_UNWAKING + "|昏过去|晕过去|没意识|没知觉")
 
 # 3人 / 一名 / 十余名 / 二十多名 / 老两口 / 一具: a number with a person classifier.
 ZH_COUNT = fastre.compile(
@@ -247,7 +258,7 @@ _EN_SINGULAR = (
     r"grandad|granddad|granny|technician|electrician|mechanic|engineer|welder|fireman|lifeguard|guest|staff member|"
     r"kayaker|paddler|rafter|boater|skier|snowboarder|jogger|runner|walker|hunter|biker|camper|trekker|male|female|"
     r"stevedore|docker|dock worker|labou?rer|sailor|seafarer|porter|cleaner|janitor|caretaker|watchman|fitter|rigger|"
-    r"crane driver|forklift driver|contractor|apprentice|intern|pt|mr|mrs|ms|"
+    r"crane driver|forklift driver|contractor|apprentice|intern|pt|mr|mrs|ms|volunteer|medic|paramedic|"
     # the crews, yards, courts and stages a report comes from (a steward, the oiler, one picker)
     r"steward|stewardess|cadet|oiler|bosun|boatswain|picker|packer|player|spectator|athlete|referee|courier|cashier|"
     r"clerk|waiter|waitress|chef|visitor|tenant|pilot|instructor|coach|trainee|policeman|policewoman|inmate|prisoner|"
@@ -290,8 +301,8 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
     ("trapped",
      r"trapped|stranded|stuck|pinned|buried|(?:can'?t|cannot|could not|couldn'?t|unable to) (?:leave|get away|get off|go out|walk out)|cut off by (?:the )?(?:rising )?(?:water|floods?|floodwaters?|tide|river|sea)|can't get out|cannot get out|unable to get out|still inside|"
      r"still in there|inside still|still down there|can't climb out|cannot climb out|unable to climb out|"
-     r"can't get down|cannot get down|clinging|holding onto|on the roof|(?<!slipped )(?<!fell )(?<!tripped )(?<!aground )on the rocks|under the rubble|"
-     r"under (?:the )?debris|(?:is|are|was|were|still|stuck|pinned|buried) under (?:the |a |some )?(?:\w+ )?(?:bricks|rubble|wall|roof|slab|beams?|rocks?|boulders?|truck|lorry|tractor|van|car|bus|machine|shelving|racking|boxes|pile|planks|sheets)\b|cut off by the tide|can'?t escape|cannot escape|unable to escape|marooned|wedged|"
+     r"can't get down|cannot get down|clinging|holding onto|on (?:the |a |their |our )?roofs?|(?<!slipped )(?<!fell )(?<!tripped )(?<!aground )on the rocks|under the rubble|"
+     r"under (?:the )?debris|(?:is|are|was|were|still|stuck|pinned|buried|worker|man|woman|person|driver|someone|somebody) under (?:the |a |some )?(?:\w+ )?(?:bricks|rubble|wall|roof|slab|beams?|rocks?|boulders?|truck|lorry|tractor|van|car|bus|machine|shelving|racking|boxes|pile|planks|sheets|poles?|scaffold\w*|pipes?|girders?)\b|cut off by the tide|can'?t escape|cannot escape|unable to escape|marooned|wedged|"
      r"locked in|surrounded by (?:flood ?)?water|not (?:yet )?out(?: yet)?|still underground|haven'?t come out|"
      r"fell (?:in|into|down) (?:the |a |an )?(?:\w+ )?(?:well|pit|hole|shaft|manhole|drain|sinkhole|silo|tank|hopper|cellar|vat)|"
      r"underneath(?! \w*\s*(?:injured|hurt|killed|dead))|under (?:it|them|him|her)|(?<!person )in the water|(?<!person )(?<!fall )(?<!fell )(?<!falls )in water|"
@@ -309,9 +320,9 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"(?:can'?t|cannot|can not|could not|couldn'?t|unable to) (?:find (?:their|our|his|her|my) way|paddle|row) back"),
     ("injured",
      r"injur(?:ed|ies|y)|hurt|wounded|burns|burned|burnt|cuts|bruises|hospitali[sz]ed|taken to hospital|"
-     r"sent to hospital|sick|ill|unconscious|collapsed|poisoned|(?:food |gas |carbon monoxide |co |chemical )?poisoning|splashed|irritation|casualt(?:y|ies)|bleeding|fractures?|"
+     r"sent to hospital|sick|ill|unconscious|collapsed|poisoned|(?:food |gas |carbon monoxide |co |chemical )?poisoning|splashed|irritation|casualt(?:y|ies)|bleeding|fractur(?:es?|ed)|"
      r"broken (?:leg|arm|bones?)|seriously|critically|badly|severely|knocked down|overcome by|heat ?stroke|"
-     r"suffering|symptoms|in critical condition|hit by|treated|breathing (?:problems|difficulties)|"
+     r"suffering|symptoms|in critical condition|hit by|treated|(?:neck|back|chest|head|leg|arm|hip|knee|shoulder|stomach|abdominal|ankle) pain|breathing (?:problems|difficulties)|"
      r"(?:smoke )?inhalation|concussion|scalded|electrocuted|vomiting|diarrho?ea|nausea|dizzy|dizziness|unwell|"
      r"fainted|passed out|bitten|admitted(?: to hospital)?|not breathing|unresponsive|no pulse|wounds?|"
      r"head injury|cuts? to|cut by|coughing|short of breath|overcome|critical|(?<=fall |fell )down|down(?=\s*(?:$|[^\w\s]|and\b|not\b|unconscious|on the (?:floor|ground|deck)))|not moving|lying|chest pain|"
@@ -482,11 +493,10 @@ ZH = Rules(
     link=re.compile(rf"[\u4e00-\u9fff]{{0,3}}?(?:{ZH_PERSON})\s*(?:和|与|及|以及|、|加|还有)?\s*|\s*(?:和|与|及|以及|、|加)\s*"),
     window=20,
     bodily=fastre.compile(
-        r"没气了|没有气了|断气|断了气|咽气|还有(?:一)?口?气|还有呼吸|叫不醒|(?:喊|叫)(?:他|她)?(?:也)?不(?:答应|应|吭声)|抽搐|口吐白沫|不省人事|当场(?:就)?(?:死亡|身亡|没了|不行了)|"
-        r"(?:胳膊|手|脚|手指|肋骨|锁骨|手臂|腰|骨头|腿)(?:估计|好像|可能|应该是|应该|像是)?(?:给|被)?[砸摔压撞轧打夹]?(?:断|折)|失温|(?:满脸|满头|一身|浑身|全身|头上|脸上|脸|头)(?:都|全)?是血|头破|"
-        r"(?:手|胳膊|腿|脚|脸|头|手指|后背|背)(?:都|也)?(?:被|给)?(?:烫|烧|砸|扎|割|划|咬|炸|蹭|磕)(?:伤|破|坏|了|着|烂)|"
-     # the harm, then whose body: 拿刀划了另一个胳膊, 砍伤他后背, 烟花炸到眼睛
-     r"(?:划|砍|扎|捅|割|刺|炸|绞|轧|夹)(?:了|伤|破|到|着)(?=[^，,。 ]{0,4}?(?:的)?(?:胳膊|手臂|手(?![机续套表工术艺])|腿|脸|头(?!发)|脖子|肚子|后背|眼睛|眼))|"
+        r"没气了|没有气了|断气|断了气|咽气|还有(?:一)?口?气|还有呼吸|" + _ZH_UNWAKING
+        + r"|(?:喊|叫)(?:他|她)?(?:也)?不(?:答应|应|吭声)|抽搐|口吐白沫|不省人事|当场(?:就)?(?:死亡|身亡|没了|不行了)|"
+        + "|".join((_ZH_LIMB_BROKEN, _ZH_LIMB_TWISTED, _ZH_SWOLLEN, _ZH_BLOODY, _ZH_PART_HARMED, _ZH_HARM_TO_PART))
+        + r"|失温|头破|"
         r"(?:划|割|扎|砸|烫|烧)伤了?(?:手|脚|腿|头|脸|胳膊)|(?:手|胳膊|腿|脚|手指|手指头)(?:被|叫|给)?(?:绞|卷|夹|轧|压)(?:了|断了?|伤了?)"
     ),
 )

@@ -92,6 +92,9 @@ _CHATTER_ZH = fastre.compile(
     # mourning, crowds "exploding", fraud warnings, pennants of thanks, refunds, inventories, filming
     r"沉痛悼念|一路走好|悼念|(?:人|客流)?多到(?:爆炸|爆了)|谨防[^，,。]{0,6}诈骗|锦旗|原路退票|(?:装备|物资)清点|清点结果|"
     r"(?:其实|原来|只|就)是(?:在)?拍(?:短)?视频|"  # (not 我们在拍视频的时候 看见有人落水了)
+    # owning up to a made-up story; filming, its blast an effect; a smoke or smell asked about and harmless
+    r"(?:是我|我)瞎编的|是我编的|(?:在|是)拍(?:戏|电影|电视剧|短剧|网剧)|(?:爆炸|火|烟)(?:都)?是特效|"
+    r"(?:问|查|搞|弄)(?:清楚|明白)了[^。！!]{0,30}(?:没事了|不是(?:泄漏|漏气|着火|起火|失火|火灾|爆炸))|"
     # another province (甘肃临夏州, 河南某地; not 河南路)
     rf"{_OTHER_PROVINCE_ZH}|"
     # a period's tally (今年汛期全市共处置堤防险情17处); a live report's 现场共处置险情3处 is no tally
@@ -150,7 +153,7 @@ _CHATTER_EN = fastre.compile(
     r"blizzard|snow|thunderstorm|hail|fog|tornado|hurricane|cyclone|wildfire|avalanche|ice) (?:warning|watch|alert)\b|"
     r"\b(?:warnings?|alerts?|watch(?:es)?) (?:issued|in effect|upgraded|lifted)\b|"
     r"\b(?:possible|possibly|likely|risk of|chance of)\b.{0,20}\b(?:flood\w*|rain\w*|storms?|landslides?|showers)|"
-    r"\bmeetings?\b|\bbriefing\b|\bdebrief|"
+    r"\bmeetings?\b|\bbriefing\b|\bdebrief|\b(?:cluster|coordination) minutes\b|"
     r"\breminder\b|\bplease (?:submit|send in|remember)\b|\bcircular\b|"
     r"\bnext (?:week|month|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
     r"\bgreat (?:job|work|teamwork)\b|\bwell done\b|"
@@ -197,7 +200,7 @@ _CHATTER_EN = fastre.compile(
     r"\b(?:song|track|album|beat|outfit|look|game|this|that|pot|food|dish|meal|pizza|burger|noodles|party|show|concert|vibes?|fit|set) (?:is|was|looks|sounds|tastes) (?:straight )?fire\b|\b(?:car ?crash|train ?wreck|disaster|nightmare) of an? (?:day|morning|week|meeting|game|match|year)\b|(?<!not a )(?<!no )\bfalse alarm\b"
 )
 # Training and courses: chatter, unless someone was actually hurt ("collapsed during training").
-_TRAINING = fastre.compile(r"培训|讲座|\btraining\b|\bworkshop\b|\bseminar\b")
+_TRAINING = fastre.compile(r"培训|讲座|\btraining\b|\bworkshop\b|\bseminar\b|\brefresher\b")
 # A year named (2019年那场洪水, the 2021 flood): talk of the past when it is a year gone by,
 # which _told_of_the_past works out on the day, so that this year's own events never are
 # (and a bot running across New Year needs no restart).
@@ -261,7 +264,10 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"(?:硫酸|盐酸|硝酸|烧碱|液碱|甲醇|苯|汽油|柴油|化学品|危化品|储罐|罐体|槽罐|罐车).{0,8}"
         r"(?:外溢|溢出|破裂|喷出|外泄)|"
         # poisoning in a confined space (sewage, septic tanks, pits) is a toxic-gas job
-        r"(?:沼气池|化粪池|污水|窨井|粪池|有限空间|下水道|下池|池底|罐内|井内|地窖|菜窖|红薯窖|白菜窖).{0,20}(?:中毒|晕倒|昏迷|叫不醒|不省人事|没动静)|"
+        r"(?:沼气池|化粪池|污水|窨井|粪池|有限空间|下水道|下池|池底|罐内|井内|地窖|菜窖|红薯窖|白菜窖|腌渍池|腌制池|腌菜池|发酵池|酱池|污泥池|集水池)"
+        r".{0,20}(?:中毒|晕倒|昏迷|叫不醒|喊不醒|不省人事|没动静|晕了|晕过去)|"
+        # a gas alarm going off (氨报警器一直响): the leak is named by the alarm
+        r"(?:氨|液氨|氯|氯气|硫化氢|一氧化碳|有毒气体|可燃气体?)(?:气体)?(?:浓度)?报警(?:器|仪)?[^，,。]{0,6}(?:响|报警|叫|超标)|"
         # the state, then the enclosed space: 晕倒在池内, 昏迷在罐里
         r"(?:晕倒|晕|昏迷|倒)在[^，,。 ]{0,4}(?:粪池|沼气池|化粪池|污水池|油罐|罐体|储罐|窨井|地窖)"
         # what people smell and feel before anyone names a chemical
@@ -544,6 +550,8 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         # shut in a lift or a cold room (not the illness they have); poles and loads that fall on people or cars
         r"|\b(?:stuck|trapped) in (?:the|a|an) (?:lift|elevator)\b|\b(?:elevator|lift)s?\b.{0,20}\b(?:stuck|trapped|jammed)\b|\blocked inside\b|\bshut inside\b"
         r"|\b(?:trees?|lamp ?posts?|poles?|street ?lights?|power poles?)\b.{0,12}\b(?:came down|fell|blown down|blown over|toppled)\b.{0,30}\b(?:hit|on|onto|crushed|landed)\b"
+        r"|\b(?:(?:shop |street |road )?signs?|signboards?|roof (?:tiles?|sheets?|panels?)|tiles?|awnings?|window panes?|glass panes?)\b"
+        r".{0,12}\b(?:blown off|blew off|came down|came off|fell|fallen|dropped|blown down)\b.{0,30}\b(?:hit|struck|onto|crushed|landed on)\b"
         r"|\b(?:containers?|loads?|crates?|pallets?|beams?|pipes?|steel (?:plates?|pipes?|beams?)|cargo)\b (?:fell|dropped|came down|slipped) (?:from|off)\b"
         r"|\b(?:steam|water|hot water|heating) (?:pipe|main|line)s? (?:burst|ruptured|broke)\b|\bforklift\b(?!.{0,40}\b(?:water|sea|harbou?r|river|quay|dock)\b)"
     ),
@@ -706,7 +714,7 @@ _URGENT = fastre.compile(
 )
 _HARM_OR_CHANGE = fastre.compile(
     r"塌|倒了|倒下|断了|裂开|裂缝|陷下|下沉|沉了|漏了|冒出|困在|困住|出不来|掉进|掉下|掉到|翻了|翻车|冲走|冲跑|淹|"
-    r"烧|炸|晕|伤|死|没气|流血|出血|昏迷|抽搐|呕吐|上吐下泻|不省人事|不动了|叫不醒|找不到|找不着|失联|没上来|卡住|压住|"
+    r"烧|炸|晕|伤|死|没气|流血|出血|昏迷|抽搐|呕吐|上吐下泻|不省人事|不动了|叫不醒|喊不醒|找不到|找不着|失联|没上来|卡住|压住|"
     r"\bstuck\b|\btrapped\b|\bcollaps|\bsinking\b|\bsank\b|\bleak|\bbleeding\b|\bunconscious\b|\bcrash|"
     r"\bsmoke\b|\bflooded\b|\bburning\b|\bhurt\b|\binjur|\bdead\b|\bmissing\b|\bfell\b|\bfallen\b|"
     r"\bcaught\b|\bpinned\b|\bcan'?t get out\b|\bpassed out\b|\bnot breathing\b|\bswept\b"
@@ -802,6 +810,11 @@ def drop_ambient(text: str, zh: bool = True, en: bool = True) -> str:
 _NOT_A_DRILL = fastre.compile(
     r"\b(?:not|no|isn'?t|is not)\s+(?:a\s+)?(?:drill|exercise|test)\b|(?:不是|并非|非)(?:演练|演习|测试)"
 )
+
+
+def says_not_a_drill(text: str) -> bool:
+    """非演练！/ THIS IS NOT A DRILL: said only of something happening now."""
+    return bool(_NOT_A_DRILL.search(text))
 
 
 def veto(text: str, zh: bool = True, en: bool = True) -> str | None:

@@ -43,6 +43,8 @@ ZH_MARKERS = fastre.compile(
     r"园|峡|谷|基地|沟|坪|苑|府|滩|堡|铺|度假村|项目部?|标段|机场|"
     # rooms and the parts of a chemical plant its safety officers name (化验室, 装车台, 管廊, 泵房)
     r"(?:实验|化验|办公|配电|控制|操作|值班|锅炉|设备)室|教室|装车台|装卸台|栈台|泵房|管廊|装置区|厂区|库区|"
+    # rooms named by what is in them (锅炉房, 配电房, 病房)
+    r"(?:锅炉|配电|变电|发电|机修|空压|开水|洗衣|热力|水泵|制冷|设备)房|库房|病房|"
     # ridges and peaks; schools by number (荣成二中, 一中宿舍楼); a chemical works by name (蓝星化工)
     r"岭|峰|崖|(?<![其之])[一二三四五六七八九十]中(?![心间毒暑队年午旬途的])|化工|"
     # a position at sea: 北纬36°55′ 东经122°49′
@@ -143,8 +145,8 @@ _NOT_A_PLACE = ("指挥中心", "震中", "震源", "送医", "转送", "送往"
                 "我是", "俺是", "咱是", "们是",
                 # a time of the caller's doing, not a place: 下山的时候看到…
                 "时候",
-                # help on its way, not where it happened: 救护车在路上, 消防车在路上了
-                "救护车", "消防车", "警车")
+                # help on its way, not where it happened: 救护车在路上, 消防车在路上了, 厂医在路上
+                "救护车", "消防车", "警车", "厂医", "校医", "队医", "大夫", "民警", "医生在", "警察在", "交警在")
 
 
 # Where the place ends and the event begins: a verb, a quantity, the hazard, a person, a casualty.
@@ -447,7 +449,8 @@ _FROM_DISTANCE = frozenset(
 
 _EN_HOSPITAL = re.compile(r"\b(?:hospital|clinic|infirmary|health cent(?:re|er))\b")
 _EN_TREATED_BEFORE = re.compile(
-    r"\b(?:taken|rushed|sent|admitted|died|treated|airlifted|flown|transferred|transported|brought|recovering|being treated)"
+    r"\b(?:taken|rushed|sent|admitted|died|treated|airlifted|flown|transferred|transported|brought|recovering|being treated|"
+    r"drive|driving|drove|driven|take|taking|rush|rushing|heading|headed)"
     r"\s+(?:\w+\s+)?(?:to|in|at|into)\s+(?:the\s+|a\s+)?$"
 )
 # Port and factory staff open with the numbered spot: Quay crane 7, Pier 2, Cold store 3, Berth 5.
