@@ -68,6 +68,8 @@ ROUNDS = (
     ("19", "8b9573a", ("zh-sanitation", "zh-taxi", "zh-figures", "en-seafarers")),
     ("20", "f3c4f03", ("zh-handwriting", "mixed-korean", "zh-homestay", "zh-netspeak")),
     ("21", "082f989", ("zh-nuclear", "zh-seafood", "en-ngo", "zh-livestream")),
+    # (read before its files came in with 76a6a77 too: the round-21 rules gained it one casualty line)
+    ("22", "7cb9512", ("zh-villagedoc", "zh-windfarm", "zh-bus", "en-agent")),
 )
 # The confidence the parser gives its type: no family, a weak word, a strong one.
 NO_FAMILY, WEAK, STRONG = 0.4, 0.7, 0.9
