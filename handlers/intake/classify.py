@@ -92,6 +92,9 @@ _CHATTER_ZH = fastre.compile(
     # mourning, crowds "exploding", fraud warnings, pennants of thanks, refunds, inventories, filming
     r"沉痛悼念|一路走好|悼念|(?:人|客流)?多到(?:爆炸|爆了)|谨防[^，,。]{0,6}诈骗|锦旗|原路退票|(?:装备|物资)清点|清点结果|"
     r"(?:其实|原来|只|就)是(?:在)?拍(?:短)?视频|"  # (not 我们在拍视频的时候 看见有人落水了)
+    # a period's figures (11月份…共312人次, 本周全县报告手足口病46例, 较10月下降11%) and requests for supplies
+    r"(?:本周|本月|上月|上周|[0-9一二三四五六七八九十]{1,2}月份?|全年|今年|本年|本季度)[^。]{0,20}(?<![0-9])[0-9]+(?:人次|例)|"
+    r"较(?:上月|上周|去年|同期|[0-9一二三四五六七八九十]{1,2}月)[^，,。]{0,6}(?:下降|上升|增长|减少|增加)|申请(?:补充|领用|采购|调拨)\W{0,2}[：:]|"
     # owning up to a made-up story; filming, its blast an effect; a smoke or smell asked about and harmless
     r"(?:是我|我)瞎编的|是我编的|(?:在|是)拍(?:戏|电影|电视剧|短剧|网剧)|(?:爆炸|火|烟)(?:都)?是特效|"
     r"(?:问|查|搞|弄)(?:清楚|明白)了[^。！!]{0,30}(?:没事了|不是(?:泄漏|漏气|着火|起火|失火|火灾|爆炸))|"
@@ -153,7 +156,7 @@ _CHATTER_EN = fastre.compile(
     r"blizzard|snow|thunderstorm|hail|fog|tornado|hurricane|cyclone|wildfire|avalanche|ice) (?:warning|watch|alert)\b|"
     r"\b(?:warnings?|alerts?|watch(?:es)?) (?:issued|in effect|upgraded|lifted)\b|"
     r"\b(?:possible|possibly|likely|risk of|chance of)\b.{0,20}\b(?:flood\w*|rain\w*|storms?|landslides?|showers)|"
-    r"\bmeetings?\b|\bbriefing\b|\bdebrief|\b(?:cluster|coordination) minutes\b|"
+    r"\bmeetings?\b|\bbriefing\b|\bdebrief|\b(?:cluster|coordination) minutes\b|\bno further action\b|\bclosed the case\b|\bcase (?:is |now )?closed\b|"
     r"\breminder\b|\bplease (?:submit|send in|remember)\b|\bcircular\b|"
     r"\bnext (?:week|month|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
     r"\bgreat (?:job|work|teamwork)\b|\bwell done\b|"
@@ -264,8 +267,8 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"(?:硫酸|盐酸|硝酸|烧碱|液碱|甲醇|苯|汽油|柴油|化学品|危化品|储罐|罐体|槽罐|罐车).{0,8}"
         r"(?:外溢|溢出|破裂|喷出|外泄)|"
         # poisoning in a confined space (sewage, septic tanks, pits) is a toxic-gas job
-        r"(?:沼气池|化粪池|污水|窨井|粪池|有限空间|下水道|下池|池底|罐内|井内|地窖|菜窖|红薯窖|白菜窖|腌渍池|腌制池|腌菜池|发酵池|酱池|污泥池|集水池)"
-        r".{0,20}(?:中毒|晕倒|昏迷|叫不醒|喊不醒|不省人事|没动静|晕了|晕过去)|"
+        r"(?:沼气池|化粪池|污水|窨井|粪池|有限空间|下水道|下池|池底|罐内|井内|地窖|菜窖|红薯窖|白菜窖|腌渍池|腌制池|腌菜池|发酵池|酱池|污泥池|集水池|电缆井|管井|检查井)"
+        r".{0,20}(?:中毒|晕倒|昏迷|叫不醒|喊不醒|不省人事|没动静|晕了|晕过去|晕在)|"
         # a gas alarm going off (氨报警器一直响): the leak is named by the alarm
         r"(?:氨|液氨|氯|氯气|硫化氢|一氧化碳|有毒气体|可燃气体?)(?:气体)?(?:浓度)?报警(?:器|仪)?[^，,。]{0,6}(?:响|报警|叫|超标)|"
         # the state, then the enclosed space: 晕倒在池内, 昏迷在罐里

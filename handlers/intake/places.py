@@ -146,7 +146,9 @@ _NOT_A_PLACE = ("指挥中心", "震中", "震源", "送医", "转送", "送往"
                 # a time of the caller's doing, not a place: 下山的时候看到…
                 "时候",
                 # help on its way, not where it happened: 救护车在路上, 消防车在路上了, 厂医在路上
-                "救护车", "消防车", "警车", "厂医", "校医", "队医", "大夫", "民警", "医生在", "警察在", "交警在")
+                "救护车", "消防车", "警车", "厂医", "校医", "队医", "大夫", "民警", "医生在", "警察在", "交警在", "疾控",
+                # where the boat is heading back to: 正返航石岛渔港
+                "返航", "返港")
 
 
 # Where the place ends and the event begins: a verb, a quantity, the hazard, a person, a casualty.
