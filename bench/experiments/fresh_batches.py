@@ -70,6 +70,7 @@ ROUNDS = (
     ("21", "082f989", ("zh-nuclear", "zh-seafood", "en-ngo", "zh-livestream")),
     # (read before its files came in with 76a6a77 too: the round-21 rules gained it one casualty line)
     ("22", "7cb9512", ("zh-villagedoc", "zh-windfarm", "zh-bus", "en-agent")),
+    ("23", "293c693", ("zh-pool", "zh-courier", "zh-hotelfront", "mixed-japanese")),
 )
 # The confidence the parser gives its type: no family, a weak word, a strong one.
 NO_FAMILY, WEAK, STRONG = 0.4, 0.7, 0.9
