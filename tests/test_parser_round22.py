@@ -21,9 +21,13 @@ def test_a_periods_figures_supply_requests_and_closed_cases_are_chatter(text: st
     assert not read.is_report and not read.doubtful  # chatter: not a question for the centre either
 
 
-def test_a_live_count_of_cases_is_a_report() -> None:
-    """Guard: 例 in a report of now, with no period named, is no statistic."""
-    assert parse_report("东墩村喜宴后腹泻 已有12例 都在卫生院").is_report
+@pytest.mark.parametrize("text", [
+    "东墩村喜宴后腹泻 已有12例 都在卫生院",
+    "12月7日14时 东墩村婚宴后已有12例腹泻 都在卫生院",
+])
+def test_a_live_count_of_cases_is_a_report(text: str) -> None:
+    """Guard: 例 in a report of now, with no period named (a month with its day is a date), is no statistic."""
+    assert parse_report(text).is_report
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -47,6 +47,11 @@ def test_casualty_phrasings(text: str, expected: tuple[int, int, int, int]) -> N
     assert counts(text) == expected
 
 
+def test_a_dislocation_set_back_is_no_alarm_reset() -> None:
+    """Guard: 已复位 closes an alarm, not a doctor's report of a shoulder put back."""
+    assert parse_report("老人在院里摔倒 肩膀脱臼 我给他已复位 还是疼得厉害 要不要送医院").is_report
+
+
 def test_an_injured_persons_tally_in_japanese_is_not_a_second_count() -> None:
     """Guard: ケガ人1名 names the injured person the Chinese already counted."""
     assert counts("脚手架倒了 两个工人被压在下面出不来 还有一个人头被打伤了 下敷き2名、ケガ人1名です") == (0, 1, 2, 0)

@@ -92,14 +92,16 @@ _CHATTER_ZH = fastre.compile(
     # mourning, crowds "exploding", fraud warnings, pennants of thanks, refunds, inventories, filming
     r"沉痛悼念|一路走好|悼念|(?:人|客流)?多到(?:爆炸|爆了)|谨防[^，,。]{0,6}诈骗|锦旗|原路退票|(?:装备|物资)清点|清点结果|"
     r"(?:其实|原来|只|就)是(?:在)?拍(?:短)?视频|"  # (not 我们在拍视频的时候 看见有人落水了)
-    # a period's figures (11月份…共312人次, 本周全县报告手足口病46例, 较10月下降11%) and requests for supplies
-    r"(?:本周|本月|上月|上周|[0-9一二三四五六七八九十]{1,2}月份?|全年|今年|本年|本季度)[^。]{0,20}(?<![0-9])[0-9]+(?:人次|例)|"
+    # a period's figures (11月份…共312人次, 本周全县报告手足口病46例, 较10月下降11%) and requests for supplies;
+    # a month is a period only when no day follows it (12月7日…已有12例 is today's outbreak)
+    r"(?:本周|本月|上月|上周|[0-9一二三四五六七八九十]{1,2}月(?:份|(?![0-9一二三四五六七八九十]{1,3}[日号]))|全年|今年|本年|本季度)"
+    r"[^。]{0,20}(?<![0-9])[0-9]+(?:人次|例)|"
     r"较(?:上月|上周|去年|同期|[0-9一二三四五六七八九十]{1,2}月)[^，,。]{0,6}(?:下降|上升|增长|减少|增加)|申请(?:补充|领用|采购|调拨)\W{0,2}[：:]|"
     # owning up to a made-up story; filming, its blast an effect; a smoke or smell asked about and harmless
     r"(?:是我|我)瞎编的|是我编的|(?:在|是)拍(?:戏|电影|电视剧|短剧|网剧)|(?:爆炸|火|烟)(?:都)?是特效|"
     r"(?:问|查|搞|弄)(?:清楚|明白)了[^。！!]{0,30}(?:没事了|不是(?:泄漏|漏气|着火|起火|失火|火灾|爆炸))|"
-    # an alarm explained and reset: 烟感报警是客人抽烟触发的，已复位
-    r"(?:报警|响)(?:是|系)[^，,。]{0,16}(?:触发|引起)的|已(?:经)?复位|"
+    # an alarm explained and reset: 烟感报警是客人抽烟触发的，已复位 (not a dislocated shoulder 已复位)
+    r"(?:报警|响)(?:是|系)[^，,。]{0,16}(?:触发|引起)的|(?:报警|烟感|探头|警报|报警器)[^。]{0,24}已(?:经)?复位|"
     # another province (甘肃临夏州, 河南某地; not 河南路)
     rf"{_OTHER_PROVINCE_ZH}|"
     # a period's tally (今年汛期全市共处置堤防险情17处); a live report's 现场共处置险情3处 is no tally

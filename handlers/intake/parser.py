@@ -408,10 +408,10 @@ def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
     if veto == classify.AMBIENT and (family is None or not any(counts.values())):
         return _vetoed(low, language)  # chatter words, and no hazard with casualties to outweigh them
     if veto == classify.SOFT and not (
-        # a report that ends with an instruction to units (…3人被困，请各救援力量迅速赶赴现场)
-        family is not None and any(counts.values()) and classify.notice_only(main, zh=cjk > 0)
-        # …or one that says it is no drill (非演练！…冒烟伴明火…请各部门勿靠近): only the real thing is
-        or family is not None and classify.says_not_a_drill(low) and classify.notice_only(main, zh=cjk > 0)
+        # a report that ends with an instruction to units (…3人被困，请各救援力量迅速赶赴现场), or says
+        # it is no drill (非演练！…冒烟伴明火…请各部门勿靠近: only the real thing is)
+        family is not None and classify.notice_only(main, zh=cjk > 0)
+        and (any(counts.values()) or classify.says_not_a_drill(low))
     ):  # a notice or talk of the past, naming a hazard: a person decides
         return _not_a_report(language, sure=UNSURE) if family is not None else _vetoed(low, language)
     called_for_help = classify.distress(telling) or classify.follow_up(telling)
