@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -137,3 +140,21 @@ def test_the_worker_outlives_an_event_loop() -> None:
         assert first == second and (reader.read_by_worker, reader.read_here) == (2, 0)
     finally:
         reader.close()
+
+
+def test_a_worker_whose_bot_has_gone_ends_quietly() -> None:
+    """A bot that stops while its worker still loads closes the pipes first: the worker's
+    'ready' then meets a closed pipe, and must end without a traceback on the bot's stderr."""
+    requests_read, requests_write = os.pipe()
+    answers_read, answers_write = os.pipe()
+    os.close(answers_read)  # the bot has gone
+    os.close(requests_write)
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1]))
+    try:
+        worker = subprocess.run(
+            [sys.executable, "-m", "handlers.intake.parse_worker", str(requests_read), str(answers_write)],
+            pass_fds=(requests_read, answers_write), capture_output=True, text=True, timeout=120, env=env)
+    finally:
+        os.close(requests_read)
+        os.close(answers_write)
+    assert (worker.returncode, worker.stderr) == (0, "")

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from handlers.intake.read_ahead import ReadAhead
 from tests.fakes.telegram_api import FakeTelegramAPI
 
 LIANDONG = shutil.which("liandong", path=str(Path(sys.executable).parent)) or "liandong"
@@ -48,10 +49,10 @@ class Run:
         self.process: asyncio.subprocess.Process | None = None
         self._readers: list[asyncio.Task[None]] = []
 
-    async def start(self, wait_for_start_line: bool = True) -> "Run":
+    async def start(self, wait_for_start_line: bool = True, own_process_group: bool = False) -> "Run":
         self.process = await asyncio.create_subprocess_exec(
             LIANDONG, "run", env=self.env, cwd=self.cwd, stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, start_new_session=own_process_group,
         )
         self._readers = [asyncio.create_task(self._read("stdout")), asyncio.create_task(self._read("stderr"))]
         if wait_for_start_line:
@@ -88,6 +89,19 @@ class Run:
         return code
 
 
+def _children(pid: int) -> list[str]:
+    """The command lines of a process's children (Linux)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                found.append((stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode())
+        except (OSError, IndexError, ValueError):
+            continue  # it ended while we looked
+    return found
+
+
 def _incidents(tmp_path: Path) -> list[str]:
     with sqlite3.connect(tmp_path / "db" / "liandong.db") as connection:
         return [row[0] for row in connection.execute("SELECT text FROM incidents")]
@@ -106,12 +120,27 @@ async def test_a_signal_right_after_a_report_stops_the_console_within_5s_with_th
     assert _incidents(tmp_path) == ["人民路化工厂起火，3人受伤"]
     # The chat has no log lines; standard error only the start-up line, naming the log file.
     assert not [line for line in bot.stdout.splitlines() if LOG_LINE.search(line)]
+    assert len(bot.stderr.splitlines()) == 1, bot.stderr
     [start] = bot.stderr.splitlines()
     log_file = tmp_path / "db" / "liandong.log"
     assert start == (f"Liandong: database sqlite+aiosqlite:///{tmp_path}/db/liandong.db, organisation "
                      f"{Path('config/org.example.yaml').resolve()}, platforms console, phone; log in {log_file}")
     logged = log_file.read_text(encoding="utf-8")
     assert "alembic" in logged and "incident" in logged and "stopped" in logged
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists() or not ReadAhead().workers_allowed,
+                    reason="reads children from /proc; a parse worker needs two cores")
+async def test_ctrl_c_in_a_terminal_stops_the_bot_and_its_parse_worker_without_a_traceback(tmp_path: Path) -> None:
+    """Ctrl-C reaches the terminal's whole process group: the parse worker too, not only the bot."""
+    bot = await Run(_env(tmp_path), tmp_path).start(own_process_group=True)
+    await bot.type(REPORT)  # the first report starts the worker (on a machine with two cores)
+    await bot.wait_for(lambda: "已登记事件" in bot.stdout)
+    await bot.wait_for(lambda: any("parse_worker" in child for child in _children(bot.process.pid)), timeout=20)
+    await asyncio.sleep(0.5)  # past the worker's interpreter start-up, into its reading tables
+    os.killpg(bot.process.pid, signal.SIGINT)
+    assert await bot.exit_code(timeout=STOP_WITHIN_S + 5) == 0, bot.stderr
+    assert len(bot.stderr.splitlines()) == 1 and "Liandong: database" in bot.stderr, bot.stderr
 
 
 async def test_json_logs_never_hold_a_token_an_invite_code_or_a_whole_phone_number(tmp_path: Path) -> None:

@@ -35,15 +35,17 @@ class WorkerGone(Exception):
 
 
 def serve(requests: Connection, answers: Connection) -> None:
-    """The worker's life: load the parser's tables, say so, then answer each batch in turn."""
+    """The worker's life: load the parser's tables, say so, then answer each batch in turn.
+    It ends, quietly, when the bot closes the pipes or dies: a bot that stops while the
+    worker is still loading is no error worth a traceback on the bot's standard error."""
     warm_up()
-    answers.send_bytes(_READY)
-    while True:
-        try:
+    try:
+        answers.send_bytes(_READY)
+        while True:
             texts = pickle.loads(requests.recv_bytes())
-        except EOFError:
-            return  # the bot closed the pipe, or died
-        answers.send_bytes(pickle.dumps([parse_report(text) for text in texts], pickle.HIGHEST_PROTOCOL))
+            answers.send_bytes(pickle.dumps([parse_report(text) for text in texts], pickle.HIGHEST_PROTOCOL))
+    except (EOFError, BrokenPipeError):
+        return
 
 
 class ParseWorker:
@@ -55,7 +57,11 @@ class ParseWorker:
             self._process = subprocess.Popen(
                 [sys.executable, "-m", __name__, str(requests_read), str(answers_write)],
                 pass_fds=(requests_read, answers_write), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                env=env)
+                env=env,
+                # Its own process group: Ctrl-C in a terminal reaches the whole foreground
+                # group, and the worker would die of it with a traceback on the bot's
+                # stderr. The bot stops it itself, and a bot that dies closes its pipes.
+                process_group=0)
         finally:
             os.close(requests_read)
             os.close(answers_write)
@@ -108,9 +114,11 @@ class ParseWorker:
         self.gone = True
         if self.loop is not None and not self.loop.is_closed():
             self.loop.remove_reader(self._answers.fileno())
+        # Killed before its pipes close, so that it never writes to a closed one. It keeps
+        # nothing, and one stuck in a reading would never see the pipes close.
+        self._process.kill()
         self._requests.close()
         self._answers.close()
-        self._process.kill()  # it keeps nothing; one stuck in a reading would never see the pipe close
         try:
             self._process.wait(timeout=1)  # a killed process is gone within a millisecond or so
         except subprocess.TimeoutExpired:
