@@ -77,6 +77,8 @@ class _Tally:
         # Figures guessed from a person without a number (工人晕倒 → 1) that a later
         # explicit count of the same people replaces (…，2人中毒昏迷 → 2, not 3).
         self.implied: dict[str, int] = {}
+        # The kinds of every predicate read so far, counted or not (好多人拉肚子: injured, no figure).
+        self.told: set[str] = set()
 
     def add(self, kind: str, value: int, *, subset: bool, override: bool, implied: bool, additive: bool) -> None:
         if subset and kind in self.stated and kind not in self.implied:
@@ -108,14 +110,17 @@ def _clauses(text: str, separator: re.Pattern[str]) -> list[tuple[int, int, bool
 
 
 _PEOPLE_JUST_BEFORE = re.compile(r"(?:我们|咱们|俺们|他们|她们|你们)$")
+# The other one of two, doing what the first did (一个下去就晕了 另一个下去救也…): a person.
+_THE_OTHER_ONE = re.compile(r"另(?:外)?一个(?:也|还|又|人|下去|进去|跳下|去救|下井|下池|下罐)")
 
 
 def _zh_counts(text: str) -> list[_Count]:
     counts: list[_Count] = []
     for m in w.ZH_COUNT.finditer(text):
-        if m["cl"] == "个" and not w.ZH_GE_IS_PERSON.match(text, m.end()) and not _PEOPLE_JUST_BEFORE.search(
-                text, max(0, m.start() - 3), m.start()):
-            continue  # 一个坑 / 4个村 / 4个小时: not people (我们4个, 他们三个: people)
+        if (m["cl"] == "个" and not w.ZH_GE_IS_PERSON.match(text, m.end())
+                and not _PEOPLE_JUST_BEFORE.search(text, max(0, m.start() - 3), m.start())
+                and not _THE_OTHER_ONE.search(text, max(0, m.start() - 2), m.end() + 3)):
+            continue  # 一个坑 / 4个村 / 4个小时: not people (我们4个, 他们三个, 另一个下去救: people)
         # 有 before the number may end a predicate (井下还有七个人): the count starts at the number
         start = m.start("num") if m.group().startswith("有") else m.start()
         counts.append(_Count(start, m.end(), zh_to_int(m["num"])))
@@ -210,6 +215,7 @@ def _extract(text: str, counts: list[_Count], preds: list[_Pred], spans: list[tu
         done: set[str] = set()  # kinds already given a figure in this clause
         prev_end = c_start
         for i, p in enumerate(clause.preds):
+            tally.told.add(p.kind)
             found = _pair(text, p, i, prev_end, clause, counts, done, tally, rules)
             prev_end = p.end
             if found is None:
@@ -241,6 +247,15 @@ def _headcount(words: str, clause: _Clause, tally: _Tally, rules: Rules) -> None
         # 我们家仨人上吐下泻，邻居家也有俩: more of the one kind stated, in a clause of its own
         kind = next(iter(tally.stated))
         tally.counts[kind] += head.value
+        head.used = True
+        return
+    if (rules is w.ZH and _TALLY_SO_FAR.search(words) and len(tally.told) == 1 and not clause.resolved
+            and not head.used):
+        # 好多人上吐下泻 现在已经有十来个了 / 数了数九个了: the figure so far of what was told
+        kind = next(iter(tally.told))
+        tally.counts[kind] = head.value
+        tally.stated.add(kind)
+        tally.implied.pop(kind, None)
         head.used = True
         return
     if rules.override.search(words) and len(tally.stated) == 1 and not clause.resolved and not head.used:
@@ -279,6 +294,9 @@ def _headcount(words: str, clause: _Clause, tally: _Tally, rules: Rules) -> None
                 return  # the count stays free: "1人已救出，伤势较重" is also 1 injured
 
 
+# A tally said at the end of a clause of its own: (现在)已经有十来个了, 一共六个了, 数了数有八个了.
+_TALLY_SO_FAR = re.compile(
+    r"(?:已经|已|一共|总共|共计?|累计|有|达到?|数了(?:一下|数|一遍)?)[^，,。]{0,3}?(?:[0-9]+|[一二两三四五六七八九十百]+[来多余]?)(?:个|人|名|例|位)了\W*$")
 # …also N, the count ending the clause (邻居家也有俩; not 车上也有5名乘客, people aboard)
 _ALSO_HAVE = re.compile(r"也有(?:[0-9]+|[一二两俩仨三四五六七八九十几]+)(?:个|人|名|位)?(?:人)?\W*$")
 _ANOTHER = re.compile(r"\W*(?:另外|另)(?:一个|一人|一名|一位|个)")
@@ -360,6 +378,10 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
             return 1, True
         if p.kind in tally.stated and text[count.start:count.end].strip() == "both":
             return None  # "two persons in the water, both hanging onto a float": the same two
+        if p.subset and rules is w.ZH and _ANOTHER_BEFORE.search(text, max(0, count.start - 4), count.start):
+            # 一名工人昏倒，另一名工友下井施救也昏迷: 昏迷 usually tells of some of those counted
+            # (3人受伤，1人昏迷), but "another" is one more
+            p.subset = False
         if (tally.counts[p.kind] >= 2 and _ONE_OF_THEM.fullmatch(text, count.start, count.end)
                 and not rules.override.search(text, clause.start, clause.end)):
             # 砸到两个顾客，一个头出血: one of the two already counted, not a third
@@ -426,6 +448,7 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
 
 
 _MORE_BEFORE = re.compile(r"[还又另也再]$")
+_ANOTHER_BEFORE = re.compile(r"另(?:外)?(?:还)?有?$")
 _ALSO = re.compile(r"也(?:被|都|在|没|出不|下不|上不|困|压|埋|受|伤|晕|倒)")
 # One of a group told one by one (两个学生 一个躺地上不动 一个腿流血, two hurt, one unconscious).
 _ONE_OF_THEM = re.compile(r"一个|一人|一名|一位|one")

@@ -103,7 +103,9 @@ _ZH_EVENT = (
     r"脚手架|塔吊|吊车|广告牌|钢结构|屋顶|楼板|天花板|碰撞|撞上|撞到|撞倒|氯气|液氨|氨气|硫化氢|毒气|困了|"
     r"渔船|货船|客船|快艇|舢板|小船|船只|轿车|货车|卡车|客车|大巴|公交车|面包车|摩托车|电动车|三轮车|"
     # a fight (KTV 806包间打起来了, 男更衣室两伙人打架) and a ceiling that came down (大堂吊顶掉了一块)
-    r"打起来|打架|斗殴|吊顶"
+    r"打起来|打架|斗殴|吊顶|"
+    # a fall (菜市场门口滑倒了, 楼梯上摔了一跤)
+    r"摔倒|滑倒|跌倒|绊倒|摔了|摔下|跌落|坠落"
 )
 # A vehicle, person or structure word that goes on into a place noun names the place, not the
 # event: 电动车维修店, 公交车站, 吊车租赁公司, 儿童医院, 工人宿舍.
