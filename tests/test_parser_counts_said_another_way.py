@@ -1,7 +1,8 @@
 """Intake parser: casualty grammar that the older rounds' train lines showed missing, in
 hand-written phrasings (none is a corpus line): the second rescuer who also went down, a
 tally said at the end (已经有十来个了), "the other one" with no noun, a sprain, a fall that
-leaves someone unable to get up, a baby, and a fall that ends a place."""
+leaves someone unable to get up, a baby, a breakdown after 其中 that runs on, and a fall that
+ends a place."""
 from __future__ import annotations
 
 import pytest
@@ -26,6 +27,9 @@ from tests.parser_readings import counts
     # a fall that leaves someone on the ground, and a baby who drank what it should not
     ("老太太摔了 起不来", (0, 1, 0, 0)),
     ("宝宝误喝了洗洁精 一直咳", (0, 1, 0, 0)),
+    # a breakdown goes on after 其中 for the rest of its sentence, and "among the injured" is a part
+    ("县医院共收治伤员9名，其中重伤3人，轻伤6人，无死亡。", (0, 9, 0, 0)),
+    ("1 dead, 4 injured in the van crash, 2 children among the injured", (1, 4, 0, 0)),
 ])
 def test_casualty_phrasings(text: str, expected: tuple[int, int, int, int]) -> None:
     assert counts(text) == expected
@@ -36,6 +40,8 @@ def test_casualty_phrasings(text: str, expected: tuple[int, int, int, int]) -> N
     ("两个池子 一个漏了 另一个也满了", (0, 0, 0, 0)),  # the other pond, not a person
     ("山上塌方 路上的坑已经三个了", (0, 0, 0, 0)),  # a tally of potholes, with no predicate told
     ("新增2人受伤，现共7人", (0, 7, 0, 0)),  # the total stands as before
+    ("5人受伤，其中2人重伤，另有1人受伤", (0, 6, 0, 0)),  # 另有 adds, as before
+    ("3人受伤，其中1人重伤。2名工人被困", (0, 3, 2, 0)),  # a new sentence is no part
 ])
 def test_guards(text: str, expected: tuple[int, int, int, int]) -> None:
     """Guard: what these rules must not change."""

@@ -109,6 +109,8 @@ def _clauses(text: str, separator: re.Pattern[str]) -> list[tuple[int, int, bool
     return spans
 
 
+# What ends a sentence between two clauses (a comma does not).
+_SENTENCE_BREAK = re.compile(r"[。；;\n!！?？]")
 _PEOPLE_JUST_BEFORE = re.compile(r"(?:我们|咱们|俺们|他们|她们|你们)$")
 # The other one of two, doing what the first did (一个下去就晕了 另一个下去救也…): a person.
 _THE_OTHER_ONE = re.compile(r"另(?:外)?一个(?:也|还|又|人|下去|进去|跳下|去救|下井|下池|下罐)")
@@ -201,17 +203,24 @@ class _Clause:
 def _extract(text: str, counts: list[_Count], preds: list[_Pred], spans: list[tuple[int, int, bool]],
              rules: Rules) -> dict[str, int]:
     tally = _Tally()
+    breakdown = False  # within a sentence whose earlier clause opened a part (其中重伤2人，轻伤5人)
     for c_start, c_end, in_paren in spans:
         words = text[c_start:c_end]
+        if breakdown and _SENTENCE_BREAK.search(text, max(0, c_start - 2), c_start):
+            breakdown = False
         clause = _Clause(c_start, c_end, [p for p in preds if c_start <= p.start < c_end],
                          [c for c in counts if c_start <= c.start < c_end], bool(rules.resolved.search(words)))
         if not clause.preds:
             _headcount(words, clause, tally, rules)
             continue
-        subset = in_paren or bool(rules.subset.search(words))
+        opens_part = bool(rules.subset.search(words))
+        additive = bool(rules.additive.search(words))
+        # 共7名，其中重伤2人，轻伤5人: the clauses after 其中 go on listing the part (另有 / 还有
+        # add, as before)
+        subset = in_paren or opens_part or (breakdown and rules is w.ZH and not additive)
+        breakdown = breakdown or (opens_part and not in_paren)
         # (还有一家三口也下不来: more of the same, added; 还有2人被困: the figure now)
         override = bool(rules.override.search(words)) and not (rules is w.ZH and _ALSO.search(words))
-        additive = bool(rules.additive.search(words))
         done: set[str] = set()  # kinds already given a figure in this clause
         prev_end = c_start
         for i, p in enumerate(clause.preds):

@@ -540,7 +540,7 @@ EN = Rules(
         r"elevator)s?\b"
     ),
     subset=fastre.compile(
-        r"\b(?:of them|of whom|among them|including)\b|"
+        r"\b(?:of them|of whom|among them|including)\b|\bamong the (?:injured|dead|wounded|casualties|victims|sick)\b|"
         # "…taken to hospital, one with serious burns" / "4 casualties, 1 critical": a part of those counted
         r"^\W*(?:one|two|three|four|five|\d{1,2})\s+(?:with|is|are|was|were|in|seriously|critically|badly|critical|serious)\b"
     ),
