@@ -30,6 +30,9 @@ from tests.parser_readings import counts
     # a breakdown goes on after 其中 for the rest of its sentence, and "among the injured" is a part
     ("县医院共收治伤员9名，其中重伤3人，轻伤6人，无死亡。", (0, 9, 0, 0)),
     ("1 dead, 4 injured in the van crash, 2 children among the injured", (1, 4, 0, 0)),
+    # out of sight after a jump into the water, said with 看不到 as with 看不见
+    ("邻居家孩子跳河了 现在看不见了", (0, 0, 0, 1)),
+    ("有个人从桥上跳海了 已经看不到人了", (0, 0, 0, 1)),
 ])
 def test_casualty_phrasings(text: str, expected: tuple[int, int, int, int]) -> None:
     assert counts(text) == expected
@@ -42,6 +45,7 @@ def test_casualty_phrasings(text: str, expected: tuple[int, int, int, int]) -> N
     ("新增2人受伤，现共7人", (0, 7, 0, 0)),  # the total stands as before
     ("5人受伤，其中2人重伤，另有1人受伤", (0, 6, 0, 0)),  # 另有 adds, as before
     ("3人受伤，其中1人重伤。2名工人被困", (0, 3, 2, 0)),  # a new sentence is no part
+    ("仓库着火了 烟太大了 什么都看不到了", (0, 0, 0, 0)),  # the caller's view in smoke
 ])
 def test_guards(text: str, expected: tuple[int, int, int, int]) -> None:
     """Guard: what these rules must not change."""
