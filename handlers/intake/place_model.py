@@ -11,7 +11,7 @@ wrongly left placeless, and in none of the 21 that really name no place
 the rules found, and what it finds is marked unsure: the card shows it as a guess (❓)
 and the reporter's receipt asks whether that is the place.
 
-The model (`place_model.crfsuite`, beside this file, about 960 KB) is loaded once, when
+The model (`place_model.crfsuite`, beside this file, about 1.0 MB) is loaded once, when
 the parser is imported; no download.
 """
 from __future__ import annotations

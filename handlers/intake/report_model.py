@@ -13,7 +13,7 @@ held-out set), which the centre closes.
 Features are what survives voice input and dialect: the normalised, lower-cased
 text's character 1-, 2- and 3-grams, and whole Latin words. The weights are the mean of
 five models trained in different example orders (one model's doubt depended on its order).
-They ship with the package (`report_model.json`, about 1.6 MB), loaded once on first use;
+They ship with the package (`report_model.json`, about 1.9 MB), loaded once on first use;
 no download, no numerical library.
 """
 from __future__ import annotations
