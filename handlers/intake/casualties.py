@@ -40,8 +40,10 @@ _EN_FAMILY = re.compile(r"\bfamily of (?P<num>two|three|four|five|six|seven|eigh
 # The writer and those with them: "me and my two boys" is three, "my wife and I" two.
 _EN_ME_AND = re.compile(
     r"\b(?:me|i|myself) and (?:my|our) (?:(?P<num>two|three|four|five|six|\d) \w+|(?:son|daughter|wife|husband|kid|child|"
-    r"boy|girl|baby|mum|mom|dad|mother|father|friend|brother|sister|grandma|grandpa|partner))\b|"
-    r"\bmy (?:son|daughter|wife|husband|kid|child|boy|girl|mum|mom|dad|mother|father|friend|brother|sister|partner) and (?:i|me)\b"
+    r"boy|girl|baby|mum|mom|dad|mother|father|friend|brother|sister|grandma|grandpa|partner|co-?driver|colleague|"
+    r"co-?worker|workmate|mate|buddy))\b|"
+    r"\bmy (?:son|daughter|wife|husband|kid|child|boy|girl|mum|mom|dad|mother|father|friend|brother|sister|partner|"
+    r"co-?driver|colleague|co-?worker|workmate|mate|buddy) and (?:i|me)\b"
 )
 # A report states its casualties in a few phrases; past this many predicates it is
 # pasted junk (and pairing is quadratic), so read no further.
@@ -436,6 +438,10 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
         return 0, True  # 我们被困电梯里了 … 一共4个人: the callers, counted by the headcount that follows
     if rules is w.EN and p.kind == "trapped" and _WE_ARE.search(text, max(clause.start, p.start - 24), p.start):
         return 0, True  # "we're stuck in the underpass … me and my two boys in the car": likewise
+    if rules is w.EN and p.kind == "trapped" and not text[:p.start].strip(" .!-*#>"):
+        # A message that opens on the state, with no subject, is the writer's own: one, unless
+        # a headcount follows ("stuck in snow…, me and my co-driver")
+        return 1, True
     if rules.vehicle.search(before) or rules.person.search(before):
         # 一辆小轿车被困 / kids trapped / vessel lost contact: how many may follow
         # (车上有一家三口, 5 of them, 8 crew); "old people stuck" alone is no figure.

@@ -52,7 +52,11 @@ ZH_PERSON = (
     r"老[王李张刘陈杨赵黄周吴徐孙马朱胡林郭何高罗郑梁谢宋唐许韩冯邓曹彭曾田董袁潘于蒋蔡杜叶程苏魏吕丁沈姚卢姜崔钟谭陆汪范金石贾夏方白孟秦江薛](?:头|太太|大爷|大娘|汉)?(?![家的])|"
     # a neighbour called by surname and kinship (李哥, 王姐, 孙大娘, 张师傅)
     r"[王李张刘陈杨赵黄周吴徐孙马朱胡林郭何高罗郑梁谢宋唐许韩冯邓曹彭曾田董袁潘于蒋蔡杜叶程苏魏吕丁沈姚卢姜崔钟谭陆汪范贾夏孟秦薛]"
-    r"(?:哥|姐|叔|婶|嫂|大爷|大娘|大妈|大姐|大哥|奶奶|爷爷|师傅)(?![家的们])"
+    r"(?:哥|姐|叔|婶|嫂|姨|伯|大爷|大娘|大妈|大姐|大哥|奶奶|爷爷|师傅)(?![家的们])|"
+    # the people of temples and fairs, and of the fields and greenhouses (香客, 居士, 菜农)
+    r"香客|居士|信众|信徒|僧人|师父|和尚|尼姑|菜农|果农|棚户|种植户|瓜农|茶农|"
+    # a mother or father named by the child's word (一个妈妈带俩孩子)
+    r"妈妈|爸爸|宝妈|宝爸"
 )
 ZH_PERSON_RE = fastre.compile(ZH_PERSON)
 
@@ -70,7 +74,8 @@ _ZH_LIMB_BROKEN = r"(?:胳膊|手|脚|手指|肋骨|锁骨|手臂|腰|骨头|腿
 _ZH_LIMB_TWISTED = r"(?:胳膊|手|脚|手腕|脚踝|腿)(?:都|也)?(?:给|被)?[摔砸压撞轧]?(?:得)?变(?:了)?形"
 _ZH_SPRAINED = r"(?:脚|脚踝|脚脖子|手腕|手脖子|腰|脖子)(?:也|都)?(?:给|被)?(?:扭|崴)(?:了|到了|着了|伤了)"
 _ZH_SWOLLEN = r"(?:腿|脚|手|胳膊|脸|脚脖子|脚面|脚踝|肩膀)(?:都|也)?肿(?:起来)?了|肿起来了|肿得(?:老高|厉害|很高|发亮)"
-_ZH_PART_USELESS = r"(?:胳膊|肩膀|腿)(?:都|也)?抬不起来|(?:腰|脖子)(?:都|也)?动不了"
+_ZH_PART_USELESS = (r"(?:胳膊|肩膀|腿)(?:都|也)?抬不起来|(?:腰|脖子)(?:都|也)?动不了|"
+                    r"(?:左|右)(?:腿|脚|胳膊|手|手臂)(?:都|也)?(?:不能动|动不了)|(?:腿|脚|胳膊)(?:都|也)?不能动")
 # Not waking when called (叫不醒, 喊不醒): unconscious
 _ZH_UNWAKING = r"(?:叫|喊|唤)不醒"
 
@@ -157,7 +162,8 @@ ZH_SUBSET_PRED_NOT_SEVERE = fastre.compile(r"送医|就医|住院|送(?:到|去|
 
 # 3人 / 一名 / 十余名 / 二十多名 / 老两口 / 一具: a number with a person classifier.
 ZH_COUNT = fastre.compile(
-    rf"(?<![0-9{_N}A-Za-z第.:+\-#])(?:约|大约|近|至少|超过|共|共有|有)?"
+    # (a colon after a digit is a clock's, 3:20; after a word it opens a field, 报告:十来个人)
+    rf"(?<![0-9{_N}A-Za-z第.+\-#])(?<![0-9]:)(?:约|大约|近|至少|超过|共|共有|有)?"
     rf"(?P<num>[0-9]{{1,4}}|[{_N}]{{1,5}})(?P<approx>余|多|来|几)?(?P<cl>名|个|位|口|人|具|例(?=[，,。；; ]|$|患|病))"
 )
 # 个 counts people only before 人, a person noun, a predicate (其中1个已经抽搐), a rescue
@@ -502,7 +508,8 @@ ZH = Rules(
     subset=fastre.compile(r"^\W*(?:其中|包括|含|内有)"),
     override=fastre.compile(r"^\W*(?:还有|仍有|尚有|目前共|目前|现共|现累计|现有|截至目前共?|共有|共计|累计|总共|合计)|增至|增加到|增加至|上升至|上升到|升至|升到|攀升至|(?:仍|尚|还)(?:被困|在|未|没)"),
     additive=fastre.compile(r"另有|另外|还有|也有|又有|此外"),
-    link=re.compile(rf"[\u4e00-\u9fff]{{0,3}}?(?:{ZH_PERSON})\s*(?:和|与|及|以及|、|加|还有)?\s*|\s*(?:和|与|及|以及|、|加)\s*"),
+    # (一个妈妈带俩孩子: a parent with the children they have with them)
+    link=re.compile(rf"[\u4e00-\u9fff]{{0,3}}?(?:{ZH_PERSON})\s*(?:和|与|及|以及|、|加|还有|带着|带)?\s*|\s*(?:和|与|及|以及|、|加)\s*"),
     window=20,
     bodily=fastre.compile(
         r"没气了|没有气了|断气|断了气|咽气|还有(?:一)?口?气|还有呼吸|" + _ZH_UNWAKING

@@ -46,9 +46,18 @@ MILITARY_CLOCK = fastre.compile(
     re.IGNORECASE,
 )
 # A duty log's or a Beidou message's 0340 in Chinese: at the start of a line, or after 于,
-# 报 or a colon, and before a space, 在, 时, 许, 左右, 与 or a comma (not 船上 1200 箱, 预计1600到港).
+# 报, a colon or a log's heading (值班日志 0215, 夜班记录 0340), and before a space, 在, 时, 许,
+# 左右, 与 or a comma (not 船上 1200 箱, 预计1600到港).
 ZH_LOG_CLOCK = fastre.compile(
-    r"(?:^|\n|于|报|[：:】])\s*(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)(?![\d.:：])(?=\s|在|时|许|左右|与|[，,])"
+    r"(?:^|\n|于|报|[：:】]|日志|记录|早班|中班|夜班)\s*(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)(?![\d.:：])(?=\s|在|时|许|左右|与|[，,])"
+)
+# …and in English, a log line's time opening the message: "0340 blew a steer tire…" (not
+# "1200 pallets…", "0800 start tomorrow": a count or a plan; nor "2023 summary…": a year).
+EN_LOG_CLOCK = fastre.compile(
+    r"^\W{0,3}(?!20[12]\d\b)(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)\s+(?!(?:hrs|hours|h|lt|local|am|pm|a\.m|p\.m|km|kg|t|tons?|tonnes?|"
+    r"metres?|meters?|m|nm|miles|people|persons|pax|crew|staff|workers|pallets|boxes|cases|units|cars|vehicles|"
+    r"households|homes|houses|rmb|yuan|usd|dollars|litres|liters|gallons|rpm|start|tomorrow|tonight|today)\b)(?=[a-z])",
+    re.IGNORECASE,
 )
 
 # "at 6 this morning", "around 9 o'clock tonight": an hour set by the part of the day after it
@@ -222,6 +231,8 @@ def find_times(text: str) -> list[ClockTime]:
         if hhmm:
             found.append(ClockTime(m.start("h2") if m["h2"] else m.start(), m.end(), hhmm))
     for m in ZH_LOG_CLOCK.finditer(text) if not latin else ():
+        found.append(ClockTime(m.start("h"), m.end("m"), f"{m['h']}:{m['m']}"))
+    for m in EN_LOG_CLOCK.finditer(text) if latin else ():
         found.append(ClockTime(m.start("h"), m.end("m"), f"{m['h']}:{m['m']}"))
     for m in EN_DAYPART_CLOCK.finditer(text) if latin or " at " in text else ():
         h = int(m["h"])

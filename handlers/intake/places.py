@@ -149,6 +149,8 @@ _ZH_AT = fastre.compile(r"(?<![正还所存实仍])(?<!(?<!出)现)在(?!建|内
 _NOT_A_PLACE = ("指挥中心", "震中", "震源", "送医", "转送", "送往", "治疗", "救治", "接诊", "症状",
                 # the reporter introducing themselves, in any person: 我是 / 俺是 / 我们这是 / 这里是
                 "我是", "俺是", "咱是", "们是",
+                # …or named by their post, as a heading: 石岛管理区信息员：海上起水龙卷了
+                "信息员", "联络员", "网格员", "监测员",
                 # a time of the caller's doing, not a place: 下山的时候看到…
                 "时候",
                 # help on its way, not where it happened: 救护车在路上, 消防车在路上了, 厂医在路上
@@ -170,6 +172,8 @@ _ZH_NOT_A_SHORT_PLACE = frozenset(("现场", "附近", "这里", "那里", "这�
                                    "处", "侧", "上面", "下面", "里面", "外面", "楼上", "楼下", "路上", "山上", "河里"))
 
 
+# A reporter named by their post as a message's heading (石岛管理区信息员：, 港西镇网格员报告：).
+_ZH_POST_HEADING = re.compile(r"(?:灾害)?(?:信息员|网格员|联络员|监测员)(?:报告|报)?\s*[:：]")
 _ZH_NEAR_HERE = re.compile(r"这边|那边|那片|这片|这块|那块|一带|附近")
 _ZH_HOSPITAL = re.compile(r"(?:医院|卫生院|急救中心|诊所|卫生室)$")
 _ZH_TREATED = re.compile(r"接诊|收治|送医|送往|转送|送到|送至|送入|已送|治疗|救治|接了|抢救")
@@ -259,6 +263,8 @@ def zh_location(text: str, times: list[ClockTime]) -> tuple[int, int] | None:
             score = 1  # 荣成这边 / 崖头那片: a town named by the side the caller is on
         if _ZH_HOSPITAL.search(place) and _ZH_TREATED.search(text):
             return  # the hospital the hurt were taken to, not where it happened
+        if _ZH_POST_HEADING.match(text, span[1]):
+            return  # 港西镇网格员：… — where the reporter serves, as a heading, not where it happened
         if bonus > 0 and (score < (2 if bonus == 1 and whole_only else 1)
                           or not (said or _ZH_ENDS_AS_PLACE.search(place)) or _ZH_TREATED.search(place)):
             bonus = 0  # a bonus for where a place stands, only for a span that ends as a place does

@@ -1,0 +1,56 @@
+"""Intake parser: rules from the twenty-fourth round's train lines (farmers' and seafood markets,
+temple fairs, truckers writing English, village weather informants), in hand-written phrasings
+(none is a corpus line), so that a later change that undoes a rule is caught here, not only as a
+figure in bench/intake_accuracy.py."""
+from __future__ import annotations
+
+import pytest
+
+from handlers.intake.parser import parse_report
+from tests.parser_readings import counts
+
+
+@pytest.mark.parametrize("text, time", [
+    ("夜班记录 0340 港区5号泊位有人落水", "03:40"),  # a log's heading, then its clock
+    ("值班日志 2215 巡逻发现配电房冒烟", "22:15"),
+    ("0520 jackknifed on the Rongwu expressway, trailer across both lanes", "05:20"),  # an English log line
+])
+def test_a_log_lines_clock(text: str, time: str) -> None:
+    assert parse_report(text).time == time
+
+
+@pytest.mark.parametrize("text", [
+    "2024 safety summary: 3 minor crashes, nobody hurt",  # a year, not 20:24
+    "1500 boxes of squid on board, need the forklift at dock 2",  # a count
+])
+def test_a_number_opening_an_english_message_is_not_always_a_clock(text: str) -> None:
+    """Guard: only a log line's opening time is read."""
+    assert parse_report(text).time is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a field's colon before the count (伤亡：2人死亡), the people of a temple fair and of the fields
+    ("【初报】事件：货车侧翻 伤亡：1人死亡，3人受伤", (1, 3, 0, 0)),
+    ("斋堂报告：七八个香客吃了凉皮以后上吐下泻", (0, 7, 0, 0)),
+    ("有个果农从树上摔下来了 右腿不能动", (0, 1, 0, 0)),
+    # a parent with the children they have with them
+    ("停电了 电梯卡在12楼 里面关着一个爸爸带俩孩子", (0, 0, 3, 0)),
+    # English: the message that opens on the state is the writer's own; "me and my co-driver"
+    ("stuck in a snowdrift past the toll gate, me and my co-driver, heater failing", (0, 0, 2, 0)),
+    ("trapped in the cab, the door is jammed", (0, 0, 1, 0)),
+])
+def test_casualty_phrasings(text: str, expected: tuple[int, int, int, int]) -> None:
+    assert counts(text) == expected
+
+
+def test_a_clock_before_people_is_no_count() -> None:
+    """Guard: a colon after a digit is a clock's (3:20), not a field's."""
+    assert counts("下午3:20人员已全部撤离 无人受伤") == (0, 0, 0, 0)
+
+
+@pytest.mark.parametrize("text, place", [
+    ("俚岛镇信息员：今天大潮，烟墩角北边礁石上有3个游客被潮水围住了", "烟墩角北边礁石"),
+    ("港西镇网格员：海景花园6号楼冒黑烟", "海景花园6号楼"),
+])
+def test_a_reporter_named_by_their_post_is_no_place(text: str, place: str) -> None:
+    assert parse_report(text).location == place
