@@ -38,6 +38,7 @@ def test_a_number_opening_an_english_message_is_not_always_a_clock(text: str) ->
     # English: the message that opens on the state is the writer's own; "me and my co-driver"
     ("stuck in a snowdrift past the toll gate, me and my co-driver, heater failing", (0, 0, 2, 0)),
     ("trapped in the cab, the door is jammed", (0, 0, 1, 0)),
+    ("a cyclist was struck by a tanker at the toll gate", (0, 1, 0, 0)),
 ])
 def test_casualty_phrasings(text: str, expected: tuple[int, int, int, int]) -> None:
     assert counts(text) == expected
@@ -54,3 +55,8 @@ def test_a_clock_before_people_is_no_count() -> None:
 ])
 def test_a_reporter_named_by_their_post_is_no_place(text: str, place: str) -> None:
     assert parse_report(text).location == place
+
+
+def test_hit_by_a_kind_of_vehicle_is_a_road_crash() -> None:
+    read = parse_report("old man hit by a cement mixer truck at the market gate, not moving")
+    assert read.is_report and read.type == "traffic"

@@ -523,7 +523,9 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\b(?:road|traffic|car|bus|motorway|highway) accident\b|"
         r"\bpile-?up\b|\brear-?ended\b|\boverturned\b|\brolled over\b|\brollover\b|\bjackknifed\b|\bslid off\b|"
         r"\bknocked down\b|"
-        r"\b(?:hit|struck|run over) by (?:a |an |the )?(?:car|truck|lorry|bus|van|vehicle|motorbike|taxi)\b|"
+        # (a word or two may say what kind: "hit by a dump truck", "struck by a white delivery van")
+        r"\b(?:hit|struck|run over|knocked over) by (?:a |an |the )?(?:[a-z-]+ ){0,2}?(?:car|truck|lorry|bus|van|vehicle|"
+        r"motorbike|motorcycle|taxi|tanker|coach|minibus|pickup|scooter|tractor|trailer)\b|"
         r"\bknocked off (?:his|her|their|a) (?:bike|bicycle|scooter|motorbike)\b|\bran over\b|\bran off the road\b|\bwent off the road\b|\bskidded\b|\bswerved\b|\bveered off\b|\binto a ditch\b|"
         r"\bfender[- ]benders?\b|\bhit-and-run\b|\baccident\b|"
         r"\b(?:car|bus|truck|lorry|van|taxi|motorbike|motorcycle|scooter|vehicle|coach)s?\b.{0,30}\baccident\b|"
