@@ -60,3 +60,17 @@ def test_a_reporter_named_by_their_post_is_no_place(text: str, place: str) -> No
 def test_hit_by_a_kind_of_vehicle_is_a_road_crash() -> None:
     read = parse_report("old man hit by a cement mixer truck at the market gate, not moving")
     assert read.is_report and read.type == "traffic"
+
+
+@pytest.mark.parametrize("text, place", [
+    # the way to go (别往那边去) and what the caller urges (赶紧封路) are no places
+    ("二号门边上的自行车棚冒烟了，火苗子窜得老高，别往那边去", "二号门边上的自行车棚"),
+    ("上山的台阶中段挤倒一片！后边的人还在往上涌，上边赶紧封路！！", "上山的台阶中段"),
+])
+def test_where_to_go_and_what_to_do_are_no_places(text: str, place: str) -> None:
+    assert parse_report(text).location == place
+
+
+def test_a_town_named_by_the_side_the_caller_is_on_is_still_a_place() -> None:
+    """Guard: 荣成这边 names a town; only a word that points the way does not."""
+    assert parse_report("荣成这边大雨 河水漫上来了 俩老人困在屋里").location == "荣成"

@@ -80,6 +80,8 @@ _ZH_STOP_EXTRA = (
     r"(?<=[房屋子车店厂棚库垛])着了|施工|有(?!限)|一带|不慎|玩耍|游玩|嬉戏|凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里|深夜|半夜|今天|今早|昨天|昨晚|刚才|刚刚|"
     r"现场|目前|情况|大量|严重|明显|很|好多|多名|了|啦|呢|吗|的人|我们|我|他|她|电梯|楼晃|晃|疑似|好像|可能|"
     r"搞|请|正在|在(?=做|搞|进行|抢|救|扑|疏|处)|大家|大伙|众人|人们|跑(?=下|出|到|了)|"
+    # what the caller urges (上边赶紧封路, 快点来人): no place
+    r"赶紧|赶快|快点|立刻|立即|封路|"
     # "again" starts what happened there again (那个河堤又有一个人被冲走了), and so does a follow-up's
     # "more" (马道村新增2人被困); no place name holds them
     r"又|新增|另有|"
@@ -105,7 +107,7 @@ _ZH_EVENT = (
     # a fight (KTV 806包间打起来了, 男更衣室两伙人打架) and a ceiling that came down (大堂吊顶掉了一块)
     r"打起来|打架|斗殴|吊顶|"
     # a fall (菜市场门口滑倒了, 楼梯上摔了一跤)
-    r"摔倒|滑倒|跌倒|绊倒|摔了|摔下|跌落|坠落"
+    r"摔倒|滑倒|跌倒|绊倒|摔了|摔下|跌落|坠落|挤倒"
 )
 # A vehicle, person or structure word that goes on into a place noun names the place, not the
 # event: 电动车维修店, 公交车站, 吊车租赁公司, 儿童医院, 工人宿舍.
@@ -174,6 +176,8 @@ _ZH_NOT_A_SHORT_PLACE = frozenset(("现场", "附近", "这里", "那里", "这�
 
 # A reporter named by their post as a message's heading (石岛管理区信息员：, 港西镇网格员报告：).
 _ZH_POST_HEADING = re.compile(r"(?:灾害)?(?:信息员|网格员|联络员|监测员)(?:报告|报)?\s*[:：]")
+# …a word that points the way to that side is no town: 别往那边去, 快到这边来
+_ZH_TOWARDS = re.compile(r"^[别不快都]|[往去到向朝从来]$")
 _ZH_NEAR_HERE = re.compile(r"这边|那边|那片|这片|这块|那块|一带|附近")
 _ZH_HOSPITAL = re.compile(r"(?:医院|卫生院|急救中心|诊所|卫生室)$")
 _ZH_TREATED = re.compile(r"接诊|收治|送医|送往|转送|送到|送至|送入|已送|治疗|救治|接了|抢救")
@@ -259,8 +263,9 @@ def zh_location(text: str, times: list[ClockTime]) -> tuple[int, int] | None:
         said = said and place[-1] not in "喊叫等哭呢着了呀啊吧玩住"  # 在礁石上喊: where they are, doing what
         if said and score == 0 and len(place) >= 3 and not any(bad in place for bad in _NOT_A_PLACE):
             score = 1  # "…流了很多血 在新城二期": the caller's closing 在 names the place, whatever its words
-        if score == 0 and 2 <= len(place) <= 4 and _ZH_NEAR_HERE.match(text, span[1]):
-            score = 1  # 荣成这边 / 崖头那片: a town named by the side the caller is on
+        if (score == 0 and 2 <= len(place) <= 4 and _ZH_NEAR_HERE.match(text, span[1])
+                and not _ZH_TOWARDS.search(place)):
+            score = 1  # 荣成这边 / 崖头那片: a town named by the side the caller is on (not 别往那边去)
         if _ZH_HOSPITAL.search(place) and _ZH_TREATED.search(text):
             return  # the hospital the hurt were taken to, not where it happened
         if _ZH_POST_HEADING.match(text, span[1]):
