@@ -74,3 +74,35 @@ def test_where_to_go_and_what_to_do_are_no_places(text: str, place: str) -> None
 def test_a_town_named_by_the_side_the_caller_is_on_is_still_a_place() -> None:
     """Guard: 荣成这边 names a town; only a word that points the way does not."""
     assert parse_report("荣成这边大雨 河水漫上来了 俩老人困在屋里").location == "荣成"
+
+
+def test_the_market_next_door_is_no_city_elsewhere() -> None:
+    """隔壁市场 is the market next door; 隔壁市 (the next city) marks news from elsewhere."""
+    read = parse_report("水产冷库那边液氨漏了，呛得睁不开眼，隔壁市场俩人头晕在那吐呢")
+    assert read.is_report and not read.doubtful and read.type == "hazmat"
+    assert counts("水产冷库那边液氨漏了，呛得睁不开眼，隔壁市场俩人头晕在那吐呢") == (0, 2, 0, 0)
+
+
+def test_news_from_the_next_city_is_still_chatter() -> None:
+    """Guard: the next city's fire is news from elsewhere, as before."""
+    assert not parse_report("隔壁市昨天化工厂爆炸了 死了好几个").is_report
+
+
+def test_a_days_tally_of_visits_to_a_cut_off_is_no_report() -> None:
+    """Visits counted to a cut-off are figures (人次 are no people); naming heat stroke among
+    them, it may wait for a person in triage, but it is not registered."""
+    read = parse_report("截至17时，今日入园游客约2.1万人次，医疗点处置擦伤、中暑等9人次，秩序良好。")
+    assert not read.is_report
+    assert counts("截至17时，今日入园游客约2.1万人次，医疗点处置擦伤、中暑等9人次，秩序良好。") == (0, 0, 0, 0)
+
+
+def test_a_tally_with_an_incident_in_it_is_still_registered() -> None:
+    """Guard: the cut-off tally is a soft veto: a casualty told with it is registered."""
+    read = parse_report("截至16时，景区共接待游客1.5万人次，一名游客在观景台晕倒，已送医")
+    assert read.is_report and read.type == "medical"
+
+
+def test_patients_seen_in_a_hospital_count_as_people() -> None:
+    """Guard: only kinds of visit listed with 等 are a tally; 接诊中毒患者23人次 in an outbreak
+    is 23 people poisoned."""
+    assert counts("镇卫生院已接诊中毒患者23人次") == (0, 23, 0, 0)

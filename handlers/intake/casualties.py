@@ -613,6 +613,8 @@ _CAME_UP = re.compile(r"come (?:back )?up|came (?:back )?up")
 _EN_CONFINED = re.compile(r"\b(?:pit|tank|well|shaft|sewer|manhole|silo|hold|cellar|vat|hopper|culvert)s?\b")
 _WE_ARE = re.compile(r"\bwe(?:'re| are| were| have been|'ve been| got)?(?: all| still| now)?\s+$")
 _WE_BEFORE_EN = re.compile(r"\b(?:we|we're|we are|our|us|i'm|i am|i)\b[^.!?,]{0,30}$")
+# (a list of kinds closed by 等 before 人次: 接诊中毒患者23人次 is still 23 people poisoned)
+_VISITS_AFTER = re.compile(r"[^，,。；;]{0,8}?等(?:[0-9]+|[一二两三四五六七八九十百]+)人次")
 _FIELD_LABEL = re.compile(r"(?:情况|人数)?\s*[:：]")
 
 
@@ -626,6 +628,8 @@ def _zh_kind(m: re.Match[str], text: str) -> str | None:
         return None  # 烟太大 什么都看不见了: the caller's view, not someone gone
     if _FIELD_LABEL.match(text, m.end()):
         return None  # 伤亡：…, 人员伤亡情况：暂无 — the heading of a field in a formatted report, not a state
+    if _VISITS_AFTER.match(text, m.end()):
+        return None  # 医疗点处置擦伤、中暑等9人次: kinds of visit in a tally, not people hurt now
     if _ANIMAL_BEFORE.search(text, max(0, m.start() - 6), m.start()) and not _BITES.match(m.group()):
         return None  # 把邻居的鸡咬死了 / 羊叫水冲走了: animals, not people
     if (m.group() in _NOT_FOUND and _callers_before(text, m.start(), reach=6)
