@@ -106,3 +106,17 @@ def test_patients_seen_in_a_hospital_count_as_people() -> None:
     """Guard: only kinds of visit listed with 等 are a tally; 接诊中毒患者23人次 in an outbreak
     is 23 people poisoned."""
     assert counts("镇卫生院已接诊中毒患者23人次") == (0, 23, 0, 0)
+
+
+def test_an_arm_that_is_broke_is_hurt() -> None:
+    assert counts("van in the ditch off S201, the driver got out, says his wrist is broke") == (0, 1, 0, 0)
+
+
+def test_a_fleets_figures_under_their_heading_are_chatter() -> None:
+    assert not parse_report("Q2 fleet report: 3 minor crashes, 0 injuries, on-time rate 91%").is_report
+
+
+def test_a_report_that_mentions_a_quarters_report_is_still_read() -> None:
+    """Guard: only a heading of figures is chatter, not the words anywhere."""
+    read = parse_report("Q3 report due friday, meanwhile a truck just rolled on G228, driver trapped")
+    assert read.is_report and read.type == "traffic"

@@ -339,7 +339,7 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
     ("injured",
      r"injur(?:ed|ies|y)|hurt|wounded|burns|burned|burnt|cuts|bruises|hospitali[sz]ed|taken to hospital|"
      r"sent to hospital|sick|ill|unconscious|collapsed|poisoned|(?:food |gas |carbon monoxide |co |chemical )?poisoning|splashed|irritation|casualt(?:y|ies)|bleeding|fractur(?:es?|ed)|"
-     r"broken (?:leg|arm|bones?)|seriously|critically|badly|severely|knocked down|overcome by|heat ?stroke|"
+     r"broken (?:leg|arm|bones?)|(?:arm|leg|wrist|ankle|hip|ribs?|collarbone|nose|jaw) (?:is |was |looks |seems )?(?:broke|busted)\b|seriously|critically|badly|severely|knocked down|overcome by|heat ?stroke|"
      r"suffering|symptoms|in critical condition|hit by|struck by|run over by|knocked over by|treated|(?:neck|back|chest|head|leg|arm|hip|knee|shoulder|stomach|abdominal|ankle) pain|breathing (?:problems|difficulties)|"
      r"(?:smoke )?inhalation|concussion|scalded|electrocuted|vomiting|diarrho?ea|nausea|dizzy|dizziness|unwell|"
      r"fainted|passed out|bitten|admitted(?: to hospital)?|not breathing|unresponsive|no pulse|wounds?|"

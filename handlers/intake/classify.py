@@ -26,7 +26,9 @@ from handlers.intake.boat_words import ZH_REGISTRATION
 # Openings that mark chatter: tests, notices, thanks, plans for later.
 _CHATTER_OPENING = re.compile(
     r"\W*(?:关于.{0,40}(?:通知|决定|意见|方案|报告)|转发|转自|转载|转[:：]|测试|试一下|通知|提醒|温馨提示|公告|谢谢|感谢|多谢|辛苦|明天|明早|明晚|后天|下周|下个月|"
-    r"(?:test(?:ing)?|notice|fyi|thanks|thank you|cheers|tomorrow|next (?:week|month))\b)",
+    r"(?:test(?:ing)?|notice|fyi|thanks|thank you|cheers|tomorrow|next (?:week|month))\b|"
+    # a quarter's or a fleet's figures under their heading (Q3 fleet report: 2 minor crashes, 0 injuries)
+    r"(?:q[1-4] (?:[a-z]+ )?|fleet )(?:summary|stats|report|figures|numbers)\W*[:：-])",
 )
 # A forward whose first line is only its source (a town, an office, a group) and whose report
 # follows on the next lines: relayed inside the county, read like the report itself.
