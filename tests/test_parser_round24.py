@@ -120,3 +120,13 @@ def test_a_report_that_mentions_a_quarters_report_is_still_read() -> None:
     """Guard: only a heading of figures is chatter, not the words anywhere."""
     read = parse_report("Q3 report due friday, meanwhile a truck just rolled on G228, driver trapped")
     assert read.is_report and read.type == "traffic"
+
+
+def test_the_one_gone_overboard_and_seen_in_the_water_is_one_person() -> None:
+    """Overboard is missing until the message says he is in sight: then he is held in the water."""
+    assert counts("man overboard off berth 2, he's in the water hanging on to a fender") == (0, 0, 1, 0)
+
+
+def test_overboard_and_out_of_sight_stays_missing() -> None:
+    """Guard: only a pronoun told in the water moves him; losing sight of him does not."""
+    assert counts("man overboard off berth 2, we lost sight of him") == (0, 0, 0, 1)

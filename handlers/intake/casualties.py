@@ -386,6 +386,7 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
                 return None  # 底下压着人 听见有人在里头喊救命: the one held, heard; 还有人 would be more
             if text[count.start:count.end] in ("he", "she") and tally.counts[p.kind]:
                 return None  # a boy was hit by a car…, he's bleeding: the pronoun is one already told of
+
             return 1, True
         if p.kind in tally.stated and text[count.start:count.end].strip() == "both":
             return None  # "two persons in the water, both hanging onto a float": the same two
@@ -420,6 +421,11 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
             and sum(tally.counts.values()) == tally.counts["trapped"] == 1):
         return _same_person_again(text, p, tally)  # "my son was in the water … now I can't see him": gone from sight
     if rules.one_person.search(before) and not rules.group.search(before):
+        if (rules is w.EN and p.kind == "trapped" and _HE_OR_SHE.search(before)
+                and tally.counts["missing"] == sum(tally.counts.values()) == 1):
+            # "man overboard…, he's in the water holding a rope": the one gone over, in sight now
+            tally.counts["missing"] = 0
+            tally.implied.pop("missing", None)
         return 1, True  # 货车司机轻伤 / a cyclist knocked down (not 15户村民被困: households)
     if rules is w.ZH and _BARE_PERSON.match(text, clause.start, p.end):  # (its 在 may open the predicate: 还在水里)
         return 1, True  # 有人掉海里了！！人在水里扑腾: the person, said again at the start of the clause
@@ -648,6 +654,7 @@ def _zh_kind(m: re.Match[str], text: str) -> str | None:
 
 _SEPARATOR = re.compile(r"[，,。；;\n]")
 _HIM_OR_HER = re.compile(r"\b(?:him|her)\b")
+_HE_OR_SHE = re.compile(r"\b(?:he|she)\b")
 
 
 def _died_of_injuries(text: str, result: dict[str, int], counts: list[_Count], preds: list[_Pred],
