@@ -46,6 +46,9 @@ def test_casualty_phrasings(text: str, expected: tuple[int, int, int, int]) -> N
     ("5人受伤，其中2人重伤，另有1人受伤", (0, 6, 0, 0)),  # 另有 adds, as before
     ("3人受伤，其中1人重伤。2名工人被困", (0, 3, 2, 0)),  # a new sentence is no part
     ("仓库着火了 烟太大了 什么都看不到了", (0, 0, 0, 0)),  # the caller's view in smoke
+    # a tally counts only what was told, with nothing between its words and the number
+    ("仓库着火，无人受伤，已经疏散了200人了", (0, 0, 0, 0)),
+    ("楼里着火了 无人受伤 围观的已经有200人了", (0, 0, 0, 0)),
 ])
 def test_guards(text: str, expected: tuple[int, int, int, int]) -> None:
     """Guard: what these rules must not change."""

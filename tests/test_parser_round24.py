@@ -130,3 +130,12 @@ def test_the_one_gone_overboard_and_seen_in_the_water_is_one_person() -> None:
 def test_overboard_and_out_of_sight_stays_missing() -> None:
     """Guard: only a pronoun told in the water moves him; losing sight of him does not."""
     assert counts("man overboard off berth 2, we lost sight of him") == (0, 0, 0, 1)
+
+
+@pytest.mark.parametrize("text", [
+    "Stuck lift at Block 3, nobody inside",  # a state said of the thing after it
+    "Trapped miners after a roof fall in shaft 3",
+])
+def test_a_state_said_of_what_follows_it_is_not_the_writers_own(text: str) -> None:
+    """Guard: only "stuck in…", "trapped at…" opening a message is the writer held there."""
+    assert counts(text)[2] == 0

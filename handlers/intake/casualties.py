@@ -79,7 +79,8 @@ class _Tally:
         # Figures guessed from a person without a number (工人晕倒 → 1) that a later
         # explicit count of the same people replaces (…，2人中毒昏迷 → 2, not 3).
         self.implied: dict[str, int] = {}
-        # The kinds of every predicate read so far, counted or not (好多人拉肚子: injured, no figure).
+        # The kinds of every predicate read so far that states a casualty, counted or not
+        # (好多人拉肚子: injured, no figure).
         self.told: set[str] = set()
 
     def add(self, kind: str, value: int, *, subset: bool, override: bool, implied: bool, additive: bool) -> None:
@@ -226,11 +227,11 @@ def _extract(text: str, counts: list[_Count], preds: list[_Pred], spans: list[tu
         done: set[str] = set()  # kinds already given a figure in this clause
         prev_end = c_start
         for i, p in enumerate(clause.preds):
-            tally.told.add(p.kind)
             found = _pair(text, p, i, prev_end, clause, counts, done, tally, rules)
             prev_end = p.end
             if found is None:
-                continue
+                continue  # (a negated state is not told: 无人受伤 is no kind a tally could count)
+            tally.told.add(p.kind)
             value, implicit = found
             done.add(p.kind)
             if value:
@@ -305,9 +306,11 @@ def _headcount(words: str, clause: _Clause, tally: _Tally, rules: Rules) -> None
                 return  # the count stays free: "1人已救出，伤势较重" is also 1 injured
 
 
-# A tally said at the end of a clause of its own: (现在)已经有十来个了, 一共六个了, 数了数有八个了.
+# A tally that is a clause of its own: (现在)已经有十来个了, 一共六个了, 数了一下九个了 — nothing
+# between its words and the number (已经疏散了200人了 counts the evacuated, not the sick).
 _TALLY_SO_FAR = re.compile(
-    r"(?:已经|已|一共|总共|共计?|累计|有|达到?|数了(?:一下|数|一遍)?)[^，,。]{0,3}?(?:[0-9]+|[一二两三四五六七八九十百]+[来多余]?)(?:个|人|名|例|位)了\W*$")
+    r"^\W*(?:现在|目前|到现在)?(?:已经|已)?(?:数了(?:一下|数|一遍)?)?(?:有|共|一共|总共|共计|累计|达到?)?\s*"
+    r"(?:[0-9]+|[一二两三四五六七八九十百]+[来多余]?)(?:个|人|名|例|位)了\W*$")
 # …also N, the count ending the clause (邻居家也有俩; not 车上也有5名乘客, people aboard)
 _ALSO_HAVE = re.compile(r"也有(?:[0-9]+|[一二两俩仨三四五六七八九十几]+)(?:个|人|名|位)?(?:人)?\W*$")
 _ANOTHER = re.compile(r"\W*(?:另外|另)(?:一个|一人|一名|一位|个)")
@@ -444,9 +447,10 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
         return 0, True  # 我们被困电梯里了 … 一共4个人: the callers, counted by the headcount that follows
     if rules is w.EN and p.kind == "trapped" and _WE_ARE.search(text, max(clause.start, p.start - 24), p.start):
         return 0, True  # "we're stuck in the underpass … me and my two boys in the car": likewise
-    if rules is w.EN and p.kind == "trapped" and not text[:p.start].strip(" .!-*#>"):
-        # A message that opens on the state, with no subject, is the writer's own: one, unless
-        # a headcount follows ("stuck in snow…, me and my co-driver")
+    if rules is w.EN and p.kind == "trapped" and not text[:p.start].strip(" .!-*#>") and _WHERE_HELD.match(text, p.end):
+        # A message that opens on the state, with no subject, and then says where, is the
+        # writer's own: one, unless a headcount follows ("stuck in snow…, me and my co-driver").
+        # Not a state said of what follows it ("Stuck lift at Block 3", "Trapped miners…").
         return 1, True
     if rules.vehicle.search(before) or rules.person.search(before):
         # 一辆小轿车被困 / kids trapped / vessel lost contact: how many may follow
@@ -655,6 +659,7 @@ def _zh_kind(m: re.Match[str], text: str) -> str | None:
 _SEPARATOR = re.compile(r"[，,。；;\n]")
 _HIM_OR_HER = re.compile(r"\b(?:him|her)\b")
 _HE_OR_SHE = re.compile(r"\b(?:he|she)\b")
+_WHERE_HELD = re.compile(r"\s+(?:in|inside|at|on|under|behind|between|up|down)\b|\s*(?:[!.,]|$)")
 
 
 def _died_of_injuries(text: str, result: dict[str, int], counts: list[_Count], preds: list[_Pred],

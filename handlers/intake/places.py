@@ -269,7 +269,9 @@ def zh_location(text: str, times: list[ClockTime]) -> tuple[int, int] | None:
         if _ZH_HOSPITAL.search(place) and _ZH_TREATED.search(text):
             return  # the hospital the hurt were taken to, not where it happened
         if _ZH_POST_HEADING.match(text, span[1]):
-            return  # 港西镇网格员：… — where the reporter serves, as a heading, not where it happened
+            # 港西镇网格员：… — where the reporter serves, as a heading, not where it happened (网格员
+            # is a person word and ends the span; a span that holds a post is no place: _NOT_A_PLACE)
+            return
         if bonus > 0 and (score < (2 if bonus == 1 and whole_only else 1)
                           or not (said or _ZH_ENDS_AS_PLACE.search(place)) or _ZH_TREATED.search(place)):
             bonus = 0  # a bonus for where a place stands, only for a span that ends as a place does
