@@ -74,6 +74,7 @@ ROUNDS = (
     # (read with f4c61af too, before the rules written from older rounds' train lines that
     # afternoon: the same on every field)
     ("24", "ceffa2f", ("zh-market", "zh-temple", "en-trucker", "zh-weatherman")),
+    ("25", "a4feac8", ("zh-firestation", "zh-ambulance", "en-offshore", "zh-carehome")),
 )
 # The confidence the parser gives its type: no family, a weak word, a strong one.
 NO_FAMILY, WEAK, STRONG = 0.4, 0.7, 0.9
