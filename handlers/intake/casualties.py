@@ -416,6 +416,8 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
         return None  # …有咳嗽症状，人数待统计: people, but no figure
     if p.kind == "missing" and text.startswith("少了", p.start):
         return {"两": 2, "俩": 2, "三": 3}.get(text[p.start + 2], 1), False  # 游泳的少了一个 / 少了个孩子: one fewer
+    if rules is w.EN and p.kind == "missing" and text.startswith("mob", p.start):
+        return 1, True  # MOB (man overboard, as crews write it): the one gone over
     if p.kind == "dead" and _A_BODY.fullmatch(text, p.start, p.end):
         return 1, True  # 死者身份已确认 / the body was recovered: the dead one, named by the word
     if p.kind == "trapped" and (rules.lift.search(before) or text.startswith("困人", p.start)):
@@ -483,9 +485,13 @@ _BARE_PERSON = re.compile(r"\W*人(?:还|已经|已|都|也)?在")
 _A_BODY = re.compile(r"死者|遗体|尸体|(?:男|女|无名)尸|遇难者|dead body|body (?:recovered|of)|body (?:was |has been |had been )?(?:recovered|found|pulled out|retrieved|washed up)")
 # Someone being resuscitated is alive to the centre (injured), whatever state is told.
 _RESUSCITATING = re.compile(r"\bcpr\b|心肺复苏|正在按|按胸口|按压胸口|在拍背|人工呼吸|正在(?:全力)?抢救|抢救中|\bresuscitat")
+# …unless it was given up: 心肺复苏30分钟无效，已宣告死亡 / CPR stopped, pronounced dead.
+_RESUSCITATION_FAILED = re.compile(
+    r"(?:复苏|抢救|按压|除颤)[^，,。]{0,8}(?:无效|未成功|失败)|宣(?:告|布)(?:临床)?死亡|\b(?:pronounced|declared) dead\b|\bcpr (?:stopped|ceased|abandoned)\b"
+)
 # … and being done now, on somebody (not CPR training): one injured even when nobody is counted.
 _RESUSCITATING_NOW = re.compile(
-    r"(?:正在|在给|给他|给她|在)(?:做|进行|按|施行|实施)?(?:心肺复苏|人工呼吸|胸外按压)|正在按|在按胸口|在拍背|"
+    r"(?:正在|在给|给他|给她|在)(?:做|进行|按|施行|实施)?(?:心肺复苏|人工呼吸|胸外按压)|(?:心肺复苏|胸外按压|人工呼吸)中(?=[，,。！!\s]|$)|正在按|在按胸口|在拍背|"
     r"\b(?:doing|giving|performing|started|starting|began|begun) (?:him |her |them )?cpr\b|\bcpr (?:is )?(?:in progress|underway|ongoing|being (?:done|given|performed))\b|\bresuscitating\b"
 )
 
@@ -504,13 +510,13 @@ def _same_person_again(text: str, p: _Pred, tally: _Tally) -> tuple[int, bool] |
             and sum(tally.counts.values()) == 1 and not _NOT_A_SECOND_STATE.search(text, p.start, p.end)):
         return 1, True  # 司机卡里头了 腿流血: the one pinned is hurt too, and counted in both
     if kind in ("missing", "dead") and tally.counts["trapped"] == 1 and sum(tally.counts.values()) == 1 and not (
-            kind == "dead" and _RESUSCITATING.search(text)):
+            kind == "dead" and _resuscitating(text)):
         # 小孩掉进池塘了 已经看不见了 / 司机压底下 没气了: the one held is now gone from sight, or dead
         tally.counts["trapped"] = 0
         tally.implied.pop("trapped", None)
         return 1, True
     if (kind == "dead" and tally.counts["injured"] == 1 and not tally.counts["dead"]
-            and not _RESUSCITATING.search(text)):
+            and not _resuscitating(text)):
         tally.counts["injured"] = 0
         tally.implied.pop("injured", None)
         return 1, True
@@ -586,9 +592,13 @@ def zh_casualties(text: str) -> dict[str, int]:
     return _being_resuscitated(text, _with_trailing_count(text, result, {p.kind for p in preds}))
 
 
+def _resuscitating(text: str) -> bool:
+    return bool(_RESUSCITATING.search(text)) and not _RESUSCITATION_FAILED.search(text)
+
+
 def _being_resuscitated(text: str, result: dict[str, int]) -> dict[str, int]:
     """One told without breath while people do CPR on them is alive to the centre: injured."""
-    if result["dead"] == 1 and not result["injured"] and _RESUSCITATING.search(text):
+    if result["dead"] == 1 and not result["injured"] and _resuscitating(text):
         result["dead"], result["injured"] = 0, 1
     elif not any(result.values()) and _RESUSCITATING_NOW.search(text):
         result["injured"] = 1  # 救上来了 正在做心肺复苏: somebody is being brought back
@@ -619,6 +629,12 @@ def _overboard_as_a_cry(text: str, start: int) -> bool:
     return not _LATIN_WORD.search(text, 0, start) or bool(_OVERBOARD_REPORTED.search(text, max(0, start - 16), start))
 
 
+_EN_ANIMAL_BEFORE = re.compile(
+    r"\b(?:dog|dogs|cat|cats|puppy|kitten|cow|cows|horse|horses|sheep|goat|goats|pig|pigs|bird|birds|snake|"
+    r"animal|animals)\b(?: is| was| are| were| has been| have been| got| gets)?(?: now| still| all)?\s*$"
+)
+_EN_OVERBOARD = re.compile(r"\boverboard\b|\bmob\b")
+_EN_SIGHTED = re.compile(r"\beyes on\b|\bin sight\b|\bstill visible\b|\b(?:can|we|i) (?:still )?see (?:him|her)\b|\bvisual on\b")
 _CAME_UP = re.compile(r"come (?:back )?up|came (?:back )?up")
 _EN_CONFINED = re.compile(r"\b(?:pit|tank|well|shaft|sewer|manhole|silo|hold|cellar|vat|hopper|culvert)s?\b")
 _WE_ARE = re.compile(r"\bwe(?:'re| are| were| have been|'ve been| got)?(?: all| still| now)?\s+$")
@@ -721,8 +737,10 @@ def en_casualties(text: str) -> dict[str, int]:
         kind = m.lastgroup or "injured"
         if kind == "missing" and m.group().endswith("lost") and _WE_BEFORE_EN.search(text, max(0, m.start() - 40), m.start()):
             kind = "trapped"  # "our hiking group is lost": the callers, not people nobody can find
-        if m.group().endswith(" overboard") and not _overboard_as_a_cry(text, m.start()):
+        if (m.group().endswith(" overboard") or m.group() == "mob") and not _overboard_as_a_cry(text, m.start()):
             continue  # "what to do if you see a man overboard": a topic, not someone in the sea
+        if kind in ("trapped", "missing") and _EN_ANIMAL_BEFORE.search(text, max(0, m.start() - 24), m.start()):
+            continue  # "the dog is now locked in the store", "cat stuck up a tree": no person
         if kind == "missing" and _CAME_UP.search(m.group()) and _EN_CONFINED.search(text):
             kind = "trapped"  # "went down in the sewage pit, didn't come up": down there, as 没上来 in a pit
         preds.append(_Pred(m.start(), m.end(), kind, subset=bool(w.EN_SUBSET_PRED.fullmatch(m.group()))))
@@ -747,4 +765,7 @@ def en_casualties(text: str) -> dict[str, int]:
     for total in w.EN_KIND_TOTAL.finditer(text):  # "total injured now 4": the current figure
         kind = total["kind"] or total["kind2"] or total["kind3"]
         result["injured" if kind in ("hurt", "inj") else kind] = int(total["num"] or total["num2"])
+    if (result["missing"] == 1 and sum(result.values()) == 1 and (gone := _EN_OVERBOARD.search(text))
+            and _EN_SIGHTED.search(text, gone.end())):
+        result["missing"], result["trapped"] = 0, 1  # "MOB stbd side, eyes on!": in the water, still seen
     return _being_resuscitated(text, result)

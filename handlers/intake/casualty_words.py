@@ -56,7 +56,11 @@ ZH_PERSON = (
     # the people of temples and fairs, and of the fields and greenhouses (香客, 居士, 菜农)
     r"香客|居士|信众|信徒|僧人|师父|和尚|尼姑|菜农|果农|棚户|种植户|瓜农|茶农|"
     # a mother or father named by the child's word (一个妈妈带俩孩子)
-    r"妈妈|爸爸|宝妈|宝爸"
+    r"妈妈|爸爸|宝妈|宝爸|"
+    # as clinicians and the police write a patient: the sex, then the age (男，约60岁 / 女 82岁 / 男 62);
+    # a caller's relative (呼救人称其父亲), an older woman or man called by kinship alone (大娘)
+    r"(?<![\u4e00-\u9fff])[男女](?=\s*[，,、 ]\s*(?:约|大约|年约|年龄)?\s*[0-9]{1,3}(?:多|余)?(?:岁|周岁)|\s+[0-9]{1,3}(?:岁)?\s)|"
+    r"其(?:父亲|母亲|父|母|妻子|妻|丈夫|儿子|女儿|子|女|老伴)|大娘|大婶|大伯|大嫂"
 )
 ZH_PERSON_RE = fastre.compile(ZH_PERSON)
 
@@ -81,14 +85,14 @@ _ZH_UNWAKING = r"(?:叫|喊|唤)不醒"
 
 _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
     ("dead",
-     r"死亡|身亡|遇难|丧生|罹难|殒命|(?<![愁累饿热笑气吓急烦困忙馋渴美乐闷挤懒齁臭丑冷晒疼痒憋怕想爱恨酸甜辣咸快要堵])(?<!快.)(?<!要.)(?<!快被.)(?<!要被.)死了|去世|牺牲|不治|无生命体征|没有生命体征|没了呼吸|当场死亡|尸体|遗体|死者|"
+     r"宣(?:告|布)(?:临床)?死亡|死亡|身亡|遇难|丧生|罹难|殒命|(?<![愁累饿热笑气吓急烦困忙馋渴美乐闷挤懒齁臭丑冷晒疼痒憋怕想爱恨酸甜辣咸快要堵])(?<!快.)(?<!要.)(?<!快被.)(?<!要被.)(?<![蛇狗犬猫鼠蜂]打)(?<![蛇狗犬猫鼠蜂]被打)(?<![蛇狗犬猫鼠蜂]已打)(?<![蛇狗犬猫鼠蜂]已被打)(?<![蛇狗犬猫鼠蜂]已经打)(?<![蛇狗犬猫鼠蜂]已经被打)死了|去世|牺牲|不治|无生命体征|没有生命体征|没了呼吸|当场死亡|尸体|遗体|死者|"
      r"溺亡|遇难者|(?:男|女|无名)尸|没气了|没有气了|脸朝下|没有呼吸|没呼吸了|没有心跳|抢救无效|(?<=[人机者孩])没了|"
      # killed by what happened to them: 烧死, 砸死, 撞死, 淹死 (not 吓死, 累死, 笑死)
      # (我快冻死了 / 快要被压死了 is a cry for help from the living)
      r"(?<!快)(?<!要)(?<!快被)(?<!要被)(?:烧|淹|砸|撞|压|摔|炸|电|冻|闷|呛|熏|毒|轧|碾)死|没了气|断气|断了气|咽气|当场(?:就)?没了|当场(?:就)?不行了|没(?:能)?(?:抢)?救过来"),
     ("missing",
      r"失联|失踪|走失|生死不明|下落不明|失去联系|联系不上|(?:尚|仍|还)?未(?:能)?联系上|(?<!车主)找不到|不见了|未找到|没找到|没有找到|"
-     r"没上来|没见上来|没再上来|(?:搜寻|寻找|搜|找)[^，,。]{0,8}(?:未见|不见|没见)(?:人|踪影)|(?:还|仍|至今)(?:没|没有|未)(?:被)?(?:捞|救|拉|打捞)(?:上来|起来|出来|到)|冲走|冲跑|卷走|找不着|(?:仍|还|正)在(?:搜寻|寻找|找)|少了(?:一|两|俩|三)?个|一宿没回|没回来|还没回(?=[，,。！! ]|$)|(?:手机|电话)(?:现在|一直)?(?:也)?关机了?|迷路|没拉上来|没联系上|联系不到|没找着|没捞着|不知去向|走丢|未归|(?:还|一直|至今|到现在|一宿|一夜|一晚上?|放学后?|出去后?)(?:都)?(?:没|没有|未)回家(?!吃|睡|拿)|一直没看见|没(?:再)?(?:露头|冒头|浮上来|露出来)|不见踪影|没了踪影|没影了|没了影|"
+     r"没上来|没见上来|没再上来|(?:搜寻|寻找|搜|找)[^，,。]{0,8}(?:未见|不见|没见)(?:人|踪影)|(?:还|仍|至今)(?:没|没有|未)(?:被)?(?:捞|救|拉|打捞)(?:上来|起来|出来|到)|冲走|冲跑|卷走|找不着|(?:仍|还|正)在(?:搜寻|寻找|找)|少了(?:一|两|俩|三)?个|一宿没回|没回来|还没回(?=[，,。！! ]|$)|(?:手机|电话)(?:现在|一直)?(?:也)?关机了?|迷路|没拉上来|没联系上|联系不到|没找着|没捞着|不知去向|走丢|未归|(?<![^，,。！!\s发现])人不在了|(?:找|寻)(?:了)?(?:一圈|半天|个遍|一遍|好久|遍了)?(?:都|也)?(?:没有|没找到|没见着?)(?=[，,。！!\s]|$)|(?:还|一直|至今|到现在|一宿|一夜|一晚上?|放学后?|出去后?)(?:都)?(?:没|没有|未)回家(?!吃|睡|拿)|一直没看见|没(?:再)?(?:露头|冒头|浮上来|露出来)|不见踪影|没了踪影|没影了|没了影|"
      # out of sight in the water (ZH_OUT_OF_SIGHT: only where the water is named), a headcount one
      # short, separated from the family, not known to be out of the fire
      r"(?:已经|现在|再也)看不(?:见|到)(?:人)?了|看不(?:见|到)人了|(?:啥|什么)(?:也|都)看不见|(?:另外|另一)(?:一)?个(?:人)?(?:没|没有)看见|"
@@ -105,7 +109,7 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
      r"(?:抓|扒|拽)着(?:树|树枝|缆绳|绳子|栏杆|船帮|船底|船|礁石)(?![^，,。]{0,6}(?:上岸|上来|爬上|出来|游回))|拍(?:打)?(?:车)?窗(?:户|玻璃)?|在扑腾|掉(?:进|到|下)?了?(?:枯井|机井|水井|窨井|井|坑|地洞|洞|下水道)(?:里|中|内|下)|抱着(?:树|木头|浮标|泡沫|救生圈|礁石|电线杆|漂浮物|艇|船|船底|轮胎)|吞进去|陷进去|陷在|被关在|逃不出|跑不出|上不来|"
      r"在(?:房顶|楼顶|屋顶|车顶|树上)(?:上)?(?:等|喊|呼)|在[棚屋房车楼井洞坑窖](?:里头|里面|里边)(?![晕疼痛])|"
      # pinned under what fell (压底下了, 压着他呢), not got out (拉不出来), still down there (还在下面)
-     r"[压砸埋](?:在)?(?:底下|下面|下边|下头)|压(?:着)?(?=[他她](?:了|呢|啦))|(?:拉|救|弄|抬|拽)不出来|"
+     r"[压砸埋](?:在)?(?:底下|下面|下边|下头)|压(?:着)?(?=[他她](?:了|呢|啦))|(?:拉|救|弄|抬|拽|拔|抽)不出来|"
      r"(?:还|都|仍|也)在(?:底下|下面|下边|下头|水里|里边|屋里|房里|楼里|车里|家里)|掉进去|掉下去|(?<=电梯)(?:卡|停)(?:住)?了|"
      # cut off by the tide: on a reef or a sandbar and cannot get back, or with the water rising
      # (ZH_CUT_OFF: only where the tide or the water is named; not 他今天回不来了 在外地出差)
@@ -120,7 +124,7 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
      r"(?:口服|误服|喝下|吞服)(?:了)?[^，,。 ]{0,4}(?:敌敌畏|百草枯|草甘膦|农药|老鼠药|鼠药|毒鼠强|安眠药|除草剂|杀虫剂)|"
      # Japanese that a factory's managers or a visitor type among Chinese: ケガ (hurt; not ケガ人, a tally of them)
      r"ケガ(?!人)|けが(?!人)|怪我(?!人)|"
-     r"躺地上|倒地不起|不省人事|没有意识|失去意识|意识不清|神志不清|倒地|倒在(?!沙发|床|炕)|心脏病|(?<![累烦闷气])(?<![累烦闷气]到)窒息|受轻伤|受重伤|烧烫伤|"
+     r"躺地上|倒地不起|不省人事|没有意识|失去意识|意识不清|神志不清|倒地|倒在(?!沙发|床|炕)|心脏病(?!史)|噎(?:着|住)(?:了)?|(?<![累烦闷气])(?<![累烦闷气]到)窒息|受轻伤|受重伤|烧烫伤|"
      r"熏晕|熏伤|熏倒|呛晕|呛着|电倒|被电|" + _ZH_UNWAKING + r"|一动不动|躺着不动|不动了|没动静|喘不上气|喘不过气|肚子疼|拉肚子|"
      r"上吐下泻|发烧|高烧|红肿|蜇伤|被蜇|抽筋|扎伤|挤压|哼哼|头破|腿断|腿折|起疹子|病倒|昏过去|晕过去|"
      r"压折|摔折|砸着|流了好多血|(?:烫|烧|伤|摔|砸|撞|炸|咬)得(?:不轻|很重|挺重|厉害|够呛)|(?<=人)躺着|皮外伤|擦破|(?:坠楼|(?<![牌物石块砖瓦板])坠落|摔下来)(?!死亡|身亡|致死)|"
@@ -259,6 +263,8 @@ EN_PERSON = (
     r"cashiers?|volunteers?|classmates?|couriers?|teammates?|housemates?|coworkers?|co-workers?|pob|ppl|pts?|"
     # a ship's crew by rank (one AB, the bosun) and the dock gangs
     r"abs?|bosuns?|oilers?|stevedores?|lashers?|"
+    # the lads, the techs on a turbine, a bloke
+    r"lads?|lass(?:es)?|techs?|blokes?|fellas?|deckhands?|"
     # a school's year groups (3 of our Grade 10s, two Year 9s)
     r"(?:grade|year|form) ?\d{1,2}s|"
     # unknown nouns that look like people: stallholders, motorists, technicians
@@ -281,7 +287,8 @@ _EN_SINGULAR = (
     r"steward|stewardess|cadet|oiler|bosun|boatswain|picker|packer|player|spectator|athlete|referee|courier|cashier|"
     r"clerk|waiter|waitress|chef|visitor|tenant|pilot|instructor|coach|trainee|policeman|policewoman|inmate|prisoner|"
     r"dancer|singer|performer|skater|golfer|farmhand|herder|shepherd|gardener|plumber|painter|builder|carpenter|"
-    r"bricklayer|scaffolder|roofer|attendant|receptionist|housekeeper|maid|nanny|babysitter|caregiver|carer|midwife"
+    r"bricklayer|scaffolder|roofer|attendant|receptionist|housekeeper|maid|nanny|babysitter|caregiver|carer|midwife|"
+    r"lad|lass|tech|bloke|fella"
 )
 # One person named without a number: "a cyclist knocked down" is 1; "old people stuck" is unknown.
 EN_ONE_PERSON = fastre.compile(rf"\b(?:{_EN_SINGULAR})\b")
@@ -308,7 +315,8 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"no sign of (?:him|her|them)|swept away|washed away|carried away|disappeared|vanished|gone under|went under|"
      # overboard (as a cry or a report only: casualties.EN_OVERBOARD_CRY), last seen, never came
      # back (also as typed without the apostrophe), not seen
-     r"(?:man|person|crew ?man|crew member|passenger) overboard(?! (?:drill|exercise|recovery|training|procedure|case))|last seen|never came back|washed (?:off|overboard)|"
+     r"(?:man|person|crew ?man|crew member|passenger) overboard(?! (?:drill|exercise|recovery|training|procedure|case))|"
+     r"mob(?! (?:drill|exercise|recovery|training|procedure|practice|boat|team))|last seen|never came back|washed (?:off|overboard)|"
      r"(?:hasn'?t|haven'?t|didn'?t|has not|have not|did not) (?:come|came) back|not seen(?=\s*(?:$|[.,;!?]|since|again|for\b))|"
      # not back (not "has not returned my calls"), wandered off, a relative nobody can find
      r"(?:hasn'?t|haven'?t|didn'?t|never|not) returned"
@@ -348,6 +356,7 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"seizures?|heart attack|fitting|chest pains?|head cut|in shock|bruised|scratches|sprained|gash(?:ed)?|"
      r"can'?t get up|cannot get up|unable to get up|can'?t stand up|choking|turning blue|(?:can'?t|cannot|can not) breathe|lips (?:are |turning |turned |gone )?blue|(?:can'?t|cannot|cant|can not|unable to) (?:move|feel) (?:his |her |their |my |both )?(?:legs?|arms?)|can'?t walk|cannot walk|"
      r"crushed (?:his |her |a |the )?(?:hand|leg|foot|arm|fingers?|chest)|"
+     r"bites? (?:on|to) (?:his|her|their|my|the) (?:\w+ )?(?:leg|calf|arm|hand|face|ankle|thigh|foot|finger|neck)s?|"
      r"(?:arm|hand|leg|foot|finger|head|face|chest|rib)s? (?:is |was |are |were |got |has been |have been )?(?:crushed|bleeding|badly cut|cut|burned|burnt|scalded)|"
      r"(?:hit|struck) (?:on|in) the (?:head|face|chest|back)|(?:arm|hand|leg|foot|finger)s? (?:was |got |is )?(?:caught|crushed|trapped|stuck) in|"
      r"(?:arm|leg|ankle|wrist|hip|nose|bone|foot|hand)s? (?:is |are |looks |look |seems |might be |may be )?broken|stings?|stung|swelling|swollen|"
@@ -516,7 +525,7 @@ ZH = Rules(
         + r"|(?:喊|叫)(?:他|她)?(?:也)?不(?:答应|应|吭声)|抽搐|口吐白沫|不省人事|当场(?:就)?(?:死亡|身亡|没了|不行了)|"
         + "|".join((_ZH_LIMB_BROKEN, _ZH_LIMB_TWISTED, _ZH_SPRAINED, _ZH_SWOLLEN, _ZH_PART_USELESS, _ZH_BLOODY, _ZH_PART_HARMED,
                     _ZH_HARM_TO_PART))
-        + r"|失温|头破|"
+        + r"|失温|头破|宣告(?:临床)?死亡|宣布(?:临床)?死亡|"
         r"(?:划|割|扎|砸|烫|烧)伤了?(?:手|脚|腿|头|脸|胳膊)|(?:手|胳膊|腿|脚|手指|手指头)(?:被|叫|给)?(?:绞|卷|夹|轧|压)(?:了|断了?|伤了?)"
     ),
 )

@@ -470,6 +470,8 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
     "water_rescue": fastre.compile(
         r"\bwater rescue\b|\bswift ?water\b|\bpulled (?:out of|from) the (?:deep end|pool|water|sea|river|lake|harbou?r)\b|\bface ?down in the (?:pool|water)\b|\bcut off by (?:the )?(?:rising |incoming )?tide\b|\b(?:can'?t|cannot|can not|unable to) (?:paddle|row|swim) back\b|\b(?:blown|pushed|push|swept|drifting|drifted) (?:us |them |him |her )?out (?:to sea|from (?:the )?(?:beach|shore|coast))\b|\b(?:kayak|canoe|raft|paddleboard)(?:er|ers|ist|ists)?\b.{0,30}\b(?:stuck|trapped|capsized|pinned|swept|in trouble)\b|\bdrown\w*|\boverboard\b|\bcapsiz\w*|\bsinking\b|\bsank\b|\brip current\b|\bswept (?:out )?to sea\b|"
         r"\bswept away by (?:a )?waves?\b|\bvessel in distress\b|\bman overboard\b|\bmayday\b|"
+        # MOB, as crews cry a man overboard (not an angry mob, nor an MOB drill)
+        r"(?<!angry )(?<!flash )(?<!a )(?<!the )(?<!an )\bmob\b(?=\s*(?:mob\b|!|,|$)|\s+(?:stbd|starboard|port|side|off|from|recovered|alarm)\b)|"
         # a ship taking on water: water coming into the forepeak, the hold, the engine room
         r"\btaking on water\b|\bwater (?:is )?(?:coming|pouring|rushing|getting) in(?:to)?(?: (?:the |our |my )?(?:forepeak|fore ?peak|hold|engine ?room|hull|bilge|boat|vessel|ship|wheelhouse|cabin)\b)|"
         # went into the water and never came out (went swimming … hasnt come back)

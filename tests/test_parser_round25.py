@@ -1,0 +1,76 @@
+"""Intake parser: rules from the twenty-fifth round's train lines (a fire station's own group, the
+120 dispatch centre and ambulance crews, offshore wind and vessel crews writing English, care
+homes), in hand-written phrasings (none is a corpus line), so that a later change that undoes a
+rule is caught here, not only as a figure in bench/intake_accuracy.py."""
+from __future__ import annotations
+
+import pytest
+
+from handlers.intake.parser import parse_report
+from tests.parser_readings import counts
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a patient as clinicians and the police write one: the sex, then the age
+    ("4号车接诊：港西镇巍巍村，女，约70岁，扫院子时晕倒", (0, 1, 0, 0)),
+    ("成山镇卫生院门口 男 58 胸闷出冷汗", (0, 1, 0, 0)),
+    # a caller's relative (其父亲), an old woman called by kinship alone (大娘)
+    ("呼救人称其母亲突发腹痛，在家中", (0, 1, 0, 0)),
+    ("午饭时一位大娘噎住了", (0, 1, 0, 0)),
+    # declared dead after resuscitation was given up: dead, not a patient still being worked on
+    ("荫子镇某村，男，约75岁，按压40分钟无效，现场宣告死亡", (1, 0, 0, 0)),
+    # resuscitation going on as the clause ends: somebody is being brought back
+    ("俚岛码头有人落水 刚捞上来 无自主呼吸 路人心肺复苏中", (0, 1, 0, 0)),
+    # a snake or a dog beaten to death is no person dead
+    ("上山采药的男子被蛇咬了，蛇被打死了，手肿得厉害", (0, 1, 0, 0)),
+    # a history of heart disease is no illness now
+    ("电梯困了一位大爷，家属说他有心脏病史，现在没有不舒服", (0, 0, 1, 0)),
+    # a resident gone from the home, searched for and not found
+    ("查房发现3楼的老人，女，88岁，人不在了，院里院外找了一圈没有", (0, 0, 0, 1)),
+    # held where nothing will pull it out
+    ("有个孩子的脚卡进排水沟篦子里了，拔不出来", (0, 0, 1, 0)),
+])
+def test_chinese_casualty_phrasings(text: str, expected: tuple[int, int, int, int]) -> None:
+    assert counts(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "本月组织心肺复苏培训，心肺复苏中要注意按压深度",  # training, not a patient
+    "3楼到5楼男女各一间，约20人",  # 男女 in a room count is nobody
+])
+def test_chinese_lines_with_no_casualty(text: str) -> None:
+    """Guard: the clinical person and the resuscitation read only where they are meant."""
+    assert counts(text) == (0, 0, 0, 0)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the lads, the techs: people
+    ("gas alarm in the hold, 3 lads dizzy and throwing up", (0, 3, 0, 0)),
+    ("nacelle hatch jammed at B07, 2 techs stuck inside", (0, 0, 2, 0)),
+    ("one of the lads slipped on the ladder and hurt his back", (0, 1, 0, 0)),
+    # a bite on a leg is an injury
+    ("farm dog went for the vet, nasty bite on her arm", (0, 1, 0, 0)),
+    # MOB is a man overboard; still in sight he is in the water, not missing
+    ("MOB! port side of the CTV, eyes on him", (0, 0, 1, 0)),
+    ("MOB MOB from the work boat at T14", (0, 0, 0, 1)),
+])
+def test_english_casualty_phrasings(text: str, expected: tuple[int, int, int, int]) -> None:
+    assert counts(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "the guard dog went for the postman, he is fine, dog is now locked in the shed",  # an animal held is no person
+    "an angry mob outside the canteen over the pay",  # not a man overboard
+])
+def test_english_lines_with_no_casualty(text: str) -> None:
+    """(The angry mob is a guard: the old code did not know MOB at all.)"""
+    assert counts(text) == (0, 0, 0, 0)
+
+
+def test_mob_is_a_water_rescue() -> None:
+    assert parse_report("MOB stbd side of the crew boat, eyes on").type == "water_rescue"
+
+
+def test_an_mob_drill_is_no_report() -> None:
+    """Guard: the drill's veto stands over the new word."""
+    assert not parse_report("MOB drill at 1000 tomorrow, all crew to muster").is_report
