@@ -74,3 +74,56 @@ def test_mob_is_a_water_rescue() -> None:
 def test_an_mob_drill_is_no_report() -> None:
     """Guard: the drill's veto stands over the new word."""
     assert not parse_report("MOB drill at 1000 tomorrow, all crew to muster").is_report
+
+
+@pytest.mark.parametrize("text, time", [
+    ("凌晨0340 巡房发现一位老人摔在卫生间", "03:40"),  # a part of the day, then a log's clock
+    ("患者自述15时被马蜂蜇了，现在头晕", "15:00"),  # two digits before 时 are an hour
+    ("邹大爷嘴歪了 估计是脑梗 9:40开始的", "09:40"),  # 估计 of the illness, not of the time
+    ("deckhand over the side at the B07 turbine, 0415. we have eyes on him", "04:15"),  # a crew's bare clock
+    ("Collision in fog 0712, our boat hit a sampan, 2 men in the water", "07:12"),
+    ("MAYDAY relayed on VHF 16 at 0220: trawler taking water", "02:20"),  # a clock before a colon
+])
+def test_clock_times_of_logs_and_crews(text: str, time: str) -> None:
+    assert parse_report(text).time == time
+
+
+@pytest.mark.parametrize("text", [
+    "truck on its side at km 1031, driver cut his arm",  # a km marker
+    "guest collapsed in room 1204. please send the medic",  # a room
+    "预计10:30到达现场",  # a plan is still no event time
+])
+def test_numbers_that_are_not_clock_times(text: str) -> None:
+    """Guard: the bare clock stays out of markers, rooms and plans."""
+    assert parse_report(text).time is None
+
+
+@pytest.mark.parametrize("text", [
+    "今日器材检查：2号车水泵漏油已报修，空呼气瓶一只鼓包已停用",  # the gear checked
+    "到场核实：系村民烧秸秆冒烟，无火情，归队",  # a call found to be nothing
+    "收队。码头那边搜救结束，落水人员已全部找到",  # a search over
+    "厨房煤气味查清楚了，软管老化已经换了，可以正常做饭了",  # a fault put right
+])
+def test_all_clears_and_routine_are_no_reports(text: str) -> None:
+    assert not parse_report(text).is_report
+
+
+def test_a_call_found_to_be_nothing_still_registers_with_casualties() -> None:
+    """Guard: the all-clear words are ambient; stated casualties outweigh them."""
+    parsed = parse_report("港西镇化工厂起火，无火情蔓延风险，3人受伤")
+    assert parsed.is_report and counts("港西镇化工厂起火，无火情蔓延风险，3人受伤") == (0, 3, 0, 0)
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("赶海的俩人在礁石上被潮水围住了，水到腰了", "water_rescue"),  # ringed by the tide
+    ("铁路道口，农用三轮和火车刮上了，车上老汉意识不清", "traffic"),  # a level crossing
+    ("一户液化气罐漏气后起火，一名男子烧伤", "fire"),  # a leak that caught fire
+    ("污水检查井里2名工人晕倒，疑似硫化氢中毒，1人还在井下", "hazmat"),  # a manhole, not a mine
+])
+def test_types(text: str, kind: str) -> None:
+    assert parse_report(text).type == kind
+
+
+def test_a_mine_named_stays_a_mine() -> None:
+    """Guard: a mine's own words keep the mine, whatever well is named."""
+    assert parse_report("煤矿井下检查井附近冒顶 2人被困").type == "mine"

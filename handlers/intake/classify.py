@@ -85,6 +85,7 @@ _CHATTER_ZH = fastre.compile(
     r"|无复燃|如果发生|假如发生|一旦发生|网传|谣言|假消息|不实消息|辟谣|看新闻|新闻里|谁有.{0,10}(?:电话|联系方式)"
     # rumours and hearsay asked about, false alarms, all-clear, videos and jokes, plans
     r"|网上说|网上传|朋友圈说|群里传|(?:朋友圈|网上|群里|抖音|视频号)(?:在|都在|有人)传|谣传|别信|不要信|不要相信|梦见|梦到|梦着|通缉令|悬赏通告|(?:等|听)(?:公司|单位|上级)?统一口径|梦见|梦到|真的假的|是真的吗|谁知道真假|不知真假|虚惊一场|误报|是误会|误会一场|清理完毕|彻底扑灭|(?<!是)不是(?:着火|火灾|失火)|(?:没|没有|未)(?:泄漏|漏气|着火)[^。]{0,12}放心|经核实(?:无|没有|不是|系)|"
+    r"无火情|无险情|搜救结束|救援结束|处置完毕|处置结束|已回撤|(?:患者|病人|伤者)(?:已)?自行离开|取消派车|可以正常(?:做饭|使用|营业|上课|通行|生产)|已恢复正常|(?:器材|装备)(?:检查|点验|保养)|"
     r"一切正常|都正常|均正常|(?:探头|传感器|检测器|感烟器)(?:误报|故障)|(?:开心|高兴|美|乐|爽)死(?:我|人|俺)?了|视频里|的视频|这视频|那视频|笑死|哈哈|呵呵|推演|桌面演|"
     r"(?:出院|回家|脱离危险).{0,12}(?:谢谢|感谢|放心)|(?:都|均|人)?(?:没事|平安|无恙|无大碍|无碍)[^。]{0,8}(?:谢谢|感谢)|(?:有|发生了?|共)(?:[0-9]*[02-9]|[二两三四五六七八九十几][一二两三四五六七八九十几]*)起(?!火)|"
     r"(?:将于|拟于|定于)(?:明天|明日|今晚|后天|下周|[0-9一二三四五六七八九十]+[日号月])|"
@@ -250,7 +251,7 @@ _DISTRESS = fastre.compile(
 # A fishing boat is often named by its registration alone (鲁荣渔58327), a hull by its side (左舷).
 _VESSEL_ZH = rf"(?:船|舢板|舢舨|快艇|皮划艇|游艇|艇|轮渡|渡轮|货轮|客轮|筏|{ZH_REGISTRATION}|[左右]舷|机舱)"
 _VESSEL_EN = r"(?:boat|ship|vessel|ferry|trawler|yacht|kayak|canoe|dinghy|barge|tanker ship|freighter|sampan)s?"
-_VEHICLE_ZH = r"(?:车(?!间)|货车|轿车|客车|公交|大巴|面包车|摩托|电动车|三轮|渣土车|槽罐车|罐车|卡车|挂车|拖拉机|的士)"
+_VEHICLE_ZH = r"(?:车(?!间)|货车|轿车|客车|公交|大巴|面包车|摩托|电动车|三轮|渣土车|槽罐车|罐车|卡车|挂车|拖拉机|的士|火车|列车)"
 _FIRE_ZH = (
     r"被烟(?:熏|呛)|起火|着火|失火|火灾|火情|大火|明火|火势|火光|火苗|火焰|烧起来|燃烧|燃起|冒烟|浓烟|黑烟|爆炸|爆燃|闪爆|火警|"
     r"自燃|烧着|烧毁|林火|山火|引着|引燃|点着了|着了(?:一大片|一片|好大)|着起来|冒火|窜火|焦糊味|烧焦|"
@@ -377,7 +378,7 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         rf"{_VEHICLE_ZH}(?:和|与|跟|同)(?:一辆|辆)?{_VEHICLE_ZH}(?![^，,。 ]{{0,6}}(?:停|维修|修理|充电|销售|展))|"
         rf"{_VEHICLE_ZH}.{{0,10}}(?:撞|冲进|冲出|冲下|翻下|翻入|掉进|坠入|失控|滑下|翻|刮了|刮倒|剐了|蹭了|顶上了|顶到|摔|栽)"
         # (被风刮倒 is the wind's work, not a vehicle's)
-        r"|撞了|撞上了|撞着|(?<!风)刮倒|车.{0,4}翻|追(?:到)?(?:一块|一起)|"
+        r"|撞了|撞上了|撞着|刮上了|剐上了|(?<!风)刮倒|车.{0,4}翻|追(?:到)?(?:一块|一起)|"
         rf"{_VEHICLE_ZH}[^，,。]{{0,16}}(?:滑|掉|翻|冲|栽)(?:到|进|下)?(?:了)?(?:路)?沟|"
         r"(?:骑|开)[^，,。 ]{0,6}(?:车|三轮|摩托)[^，,。 ]{0,4}(?:掉|栽|翻|摔)(?:进|到|下)?(?:了)?(?:沟|河|坑)|车[^，,。 ]{0,12}(?:挤|掉|翻|冲|滑|栽|开)(?:到|进|下)了?(?:路)?沟(?:里|底)?|车[^，,。]{0,12}把[^，,。 ]{1,10}(?:撞|刮|带|蹭|碰)(?:倒|飞|伤|了)|对撞|顶牛|刮擦|剐擦|撞(?:到)?(?:一块|一起)|撞护栏|撞树|撞人|把人撞|被车(?:撞|轧|碾|压|刮|蹭)"
     ),
@@ -674,13 +675,19 @@ _STOVE_FUMES = fastre.compile(r"炉子|煤炉|生炉|封炉|炭盆|炭火|火盆
 # A leak that caught fire or blew up (燃气泄漏发生闪爆, 储罐泄漏起火, "the leak ignited"): a fire.
 _LEAK_CAUGHT_FIRE = fastre.compile(
     # (no negation on the way: 氨气泄漏 未起火 is a leak)
-    r"泄漏[^，,。未没无不]{0,6}(?:起火|着火|闪爆|爆燃|爆炸|燃烧)|(?:燃气|煤气|天然气|液化气|瓦斯)[^，,。未没无不]{0,6}(?:闪爆|爆燃|爆炸)|"
+    r"(?:泄漏|漏气)[^，,。未没无不]{0,6}(?:起火|着火|闪爆|爆燃|爆炸|燃烧)|(?:燃气|煤气|天然气|液化气|瓦斯)[^，,。未没无不]{0,6}(?:闪爆|爆燃|爆炸)|"
     r"\b(?:leak|spill)\w*\b(?:(?!\b(?:no|not|never|without)\b)[^.!?]){0,30}\b(?:caught fire|ignited|exploded|explosion|on fire)\b"
 )
 _CUT_OFF_BY_THE_TIDE = fastre.compile(
     r"(?:涨潮|潮水|海水).{0,30}(?:回不去|回不来|上不了岸)|(?:礁石|礁盘|沙洲|沙坝|滩涂|小岛)上?\s?(?:了)?\s?(?:回不去|回不来|上不了岸|困)|"
-    r"困在(?:了)?[^，,。]{0,6}(?:礁石|礁盘|沙洲|沙坝|滩涂)|退路(?:被|已经|都)?(?:淹|断)"
+    r"困在(?:了)?[^，,。]{0,6}(?:礁石|礁盘|沙洲|沙坝|滩涂)|退路(?:被|已经|都)?(?:淹|断)|"
+    # ringed by the tide (礁石上俩赶海的被潮水围住了)
+    r"(?:被|让|给)(?:涨上来的)?(?:潮水|海水|海浪)(?:给)?(?:围|困|截|堵)"
 )
+# A well below a street (检查井, 窨井, 化粪池): a worker down it is in a manhole, not a mine, unless
+# the message names a mine (煤矿井下).
+_MANHOLE = fastre.compile(r"检查井|污水井|雨水井|窨井|下水井|排污井|阀门井|电缆井|化粪池|沼气池|污水管网|下水道|污水管道")
+_A_MINE = fastre.compile(r"矿(?!泉)|煤窑|巷道|升井|掘进|冒顶|透水|竖井|斜井|采石")
 # (English "collapsed" only of a structure: a worker who collapsed is a person)
 _STRUCTURE_FELL = fastre.compile(
     r"倒塌|坍塌|垮塌|塌了|塌落|\b(?:scaffold\w*|roof|wall|ceiling|building|structure|stage|platform|crane|shed|bridge|"
@@ -706,6 +713,8 @@ def incident_family(text: str, zh: bool, en: bool) -> str | None:
                     (zh and ZH_TYPES["water_rescue"].search(text)) or (en and EN_TYPES["water_rescue"].search(en_text))
                 ):
                     continue  # boats that collide are vessels in distress
+                if family == "mine" and zh and _MANHOLE.search(text) and not _A_MINE.search(text):
+                    continue  # 检查井 2名工人下井作业后晕倒: gas in a manhole, the hazmat call
                 if family == "flood_strong" and zh and _CUT_OFF_BY_THE_TIDE.search(text):
                     return "water_rescue"  # 涨潮了 我们在礁石上回不去了 来的路淹了: people on a rock, not a flooded village
                 if family == "other_strong" and _STRUCTURE_FELL.search(text):
@@ -805,6 +814,9 @@ _AMBIENT_ZH = fastre.compile(
     # (and hyperbole: 老板要气炸了 beside 货车翻了压着人)
     rf"{_FIRST_PERSON_HYPERBOLE}|{_RAVING}|{_OFFICE_IDIOMS}|"
     r"一切正常|都正常|均正常|(?:探头|传感器|检测器|感烟器)(?:误报|故障)|无复燃|"
+    # a call found to be nothing, a search or a call-out over, a fault put right, the gear checked
+    # (到场核实…无火情, 搜救结束, 敲门无人应答，已回撤, 可以正常做饭, 器材检查)
+    r"无火情|无险情|搜救结束|救援结束|处置完毕|处置结束|已回撤|(?:患者|病人|伤者)(?:已)?自行离开|取消派车|可以正常(?:做饭|使用|营业|上课|通行|生产)|已恢复正常|(?:器材|装备)(?:检查|点验|保养)|"
     # money that burns: 这油价 我钱包先着火了
     r"钱包[^，,。 ]{0,3}(?:着火|起火|冒烟|炸)|(?:老板|领导|经理|主任|我|他|她)(?:都|就|真|快)?要(?:气)?(?:爆炸|炸)了|名单|会议(?!室|中心)|开会(?!的)|例会|调度会|视频会|召开|哈哈|呵呵|笑死|可能(?:出现|发生|引发|造成)|别信|不要信"
 )

@@ -41,15 +41,16 @@ AMPM_CLOCK = fastre.compile(r"(?<![\d:.])(?P<h>1[0-2]|0?[1-9])\s?(?P<ampm>[ap])\
 # a dispatch note's TOI 1423 (time of incident), started 2105, went down 0910; a log line's "1748 — …"
 MILITARY_CLOCK = fastre.compile(
     r"(?<![\d:.])(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)\s?(?:hrs|hours|hr|h|lt|local time|local)\b|"
-    r"\b(?:at|around|about|approx\.?|time\s?[:：]?|toi|started|began|since|sighted|went (?:down|in|under|missing)) (?P<h2>[01]?\d|2[0-3])\.?(?P<m2>[0-5]\d)(?![\d:%]|\.\d|\s?(?:[ap]\.?m\b|m\b|km|kg|t\b|tons?|tonnes?|metres?|meters?|people|nm|miles))"
+    r"\b(?:at|around|about|approx\.?|time\s?[:：]?|toi|started|began|since|sighted|went (?:down|in|under|missing)) (?P<h2>[01]?\d|2[0-3])\.?(?P<m2>[0-5]\d)(?![\d%]|:\d|\.\d|\s?(?:[ap]\.?m\b|m\b|km|kg|t\b|tons?|tonnes?|metres?|meters?|people|nm|miles))"
     r"|(?<![\w:.])(?P<h3>[01]\d|2[0-3])(?P<m3>[0-5]\d)\s?[—–] ",
     re.IGNORECASE,
 )
 # A duty log's or a Beidou message's 0340 in Chinese: at the start of a line, or after 于,
-# 报, a colon or a log's heading (值班日志 0215, 夜班记录 0340), and before a space, 在, 时, 许,
+# 报, a colon, a log's heading (值班日志 0215, 夜班记录 0340) or a part of the day (凌晨0340), and
+# before a space, 在, 时, 许,
 # 左右, 与 or a comma (not 船上 1200 箱, 预计1600到港).
 ZH_LOG_CLOCK = fastre.compile(
-    r"(?:^|\n|于|报|[：:】]|日志|记录|早班|中班|夜班)\s*(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)(?![\d.:：])(?=\s|在|时|许|左右|与|[，,])"
+    r"(?:^|\n|于|报|[：:】]|日志|记录|早班|中班|夜班|凌晨|清晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里|夜间|半夜)\s*(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)(?![\d.:：])(?=\s|在|时|许|左右|与|[，,])"
 )
 # …and in English, a log line's time opening the message: "0340 blew a steer tire…" (not
 # "1200 pallets…", "0800 start tomorrow": a count or a plan; nor "2023 summary…": a year).
@@ -60,6 +61,17 @@ EN_LOG_CLOCK = fastre.compile(
     re.IGNORECASE,
 )
 
+# …and a crew's or a log's bare 0415 standing alone in a sentence, closed by a stop or a comma:
+# "…at WTG A12, 0415. eyes on him", "Collision in fog 0712, our CTV hit…" (not a year: "since
+# 2019,"; nor a room, berth, channel or km marker: "in room 1204.", "VHF 1600,", "at km 1031,")
+EN_BARE_CLOCK = fastre.compile(
+    r"(?:(?<=[,;] )|(?<=[a-z] )(?<!room )(?<!rm )(?<!berth )(?<!bay )(?<!no )(?<!unit )(?<!block )(?<!dock )(?<!gate )"
+    r"(?<!pier )(?<!flat )(?<!apt )(?<!suite )(?<!ch )(?<!channel )(?<!vhf )(?<!code )(?<!ref )(?<!order )(?<!id )"
+    r"(?<!since )(?<!in )(?<!of )(?<!year )(?<!from )(?<!km )(?<!mile )(?<!marker )(?<!exit )(?<!route )(?<!flight )"
+    r"(?<!bus )(?<!line )(?<!pos )(?<!hull ))"
+    r"(?!20[12]\d\b)(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)(?=[.,;!](?:\s|$)|\s*$)",
+    re.IGNORECASE,
+)
 # "at 6 this morning", "around 9 o'clock tonight": an hour set by the part of the day after it
 EN_DAYPART_CLOCK = fastre.compile(
     r"\b(?:at|around|about) (?P<h>1[0-2]|0?[1-9])(?:[:.](?P<m>[0-5]\d))? (?:o'?clock )?"
@@ -84,7 +96,7 @@ EN_PAST_CLOCK = fastre.compile(
 
 # Words just before a time that make it a plan, estimate or deadline.
 _PLANNED_BEFORE = fastre.compile(
-    r"(?:(?:预计|计划|将于|将在|争取|估计|预定|要求|明天|明早|明晚|后天|下周|截止|截至|已于|转发于|转于|发布于|(?<!事)发于|下一班|下一趟|末班|头班)"
+    r"(?:(?:预计|计划|将于|将在|争取|估计(?!是)|预定|要求|明天|明早|明晚|后天|下周|截止|截至|已于|转发于|转于|发布于|(?<!事)发于|下一班|下一趟|末班|头班)"
     r"|\b(?:tomorrow|expected|expect|eta|scheduled|planned|until|till|by|before|due|sitrep|as of|as at|next (?:boat|ferry|bus|train|flight))\b"
     # when it ended or help came, not when it happened (road reopened 17:40, arrived ED 14:20)
     r"|\b(?:reopened|restored|extinguished|arrived|cleared|resumed|stood down)\b)"
@@ -177,6 +189,7 @@ def find_times(text: str) -> list[ClockTime]:
             continue
         if m["sep"] == "时" and not (period or m["fen"] or m["tail"] or m["half"]) and not (
             _DATED_BEFORE.search(text, max(0, m.start() - 4), m.start()) or text.startswith("起", m.end())
+            or (len(m["h"]) == 2 and m["h"].isdigit() and not text.startswith("间", m.end()))  # 14时被咬: two digits are an hour
             or _ABOUT_BEFORE.search(text, max(0, m.start() - 3), m.start())
         ):
             continue  # 当时 / 及时 / 3时 alone are too ambiguous (今日11时 / 14时起 are clock times)
@@ -233,6 +246,8 @@ def find_times(text: str) -> list[ClockTime]:
     for m in ZH_LOG_CLOCK.finditer(text) if not latin else ():
         found.append(ClockTime(m.start("h"), m.end("m"), f"{m['h']}:{m['m']}"))
     for m in EN_LOG_CLOCK.finditer(text) if latin else ():
+        found.append(ClockTime(m.start("h"), m.end("m"), f"{m['h']}:{m['m']}"))
+    for m in EN_BARE_CLOCK.finditer(text) if latin else ():
         found.append(ClockTime(m.start("h"), m.end("m"), f"{m['h']}:{m['m']}"))
     for m in EN_DAYPART_CLOCK.finditer(text) if latin or " at " in text else ():
         h = int(m["h"])
