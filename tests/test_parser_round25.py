@@ -127,3 +127,13 @@ def test_types(text: str, kind: str) -> None:
 def test_a_mine_named_stays_a_mine() -> None:
     """Guard: a mine's own words keep the mine, whatever well is named."""
     assert parse_report("煤矿井下检查井附近冒顶 2人被困").type == "mine"
+
+
+@pytest.mark.parametrize("text, expected", [
+    # one of those held is gone now: no longer held
+    ("俩人被潮水困在礁石上，其中一人已经被浪卷走了，另一个还扒着石头", (0, 0, 1, 1)),
+    ("俩人被潮水困在礁石上，其中一个已经被浪打下去看不见了，另一个还扒着石头", (0, 0, 1, 1)),
+    ("3名矿工被困井下，其中1人已经没了呼吸", (1, 0, 2, 0)),
+])
+def test_a_part_of_those_held_gone_or_dead(text: str, expected: tuple[int, int, int, int]) -> None:
+    assert counts(text) == expected

@@ -234,6 +234,11 @@ def _extract(text: str, counts: list[_Count], preds: list[_Pred], spans: list[tu
             tally.told.add(p.kind)
             value, implicit = found
             done.add(p.kind)
+            if (value and (subset or p.subset) and p.kind in ("missing", "dead") and p.kind not in tally.stated
+                    and tally.counts["trapped"] > value):
+                # 俩游客被潮水困住了，其中一个已经被浪卷下去看不见了: one of those held is gone now,
+                # no longer held (the other one still is)
+                tally.counts["trapped"] -= value
             if value:
                 tally.add(p.kind, value, subset=subset or p.subset, override=override and not implicit,
                           implied=implicit, additive=additive)
