@@ -132,6 +132,8 @@ def test_a_mine_named_stays_a_mine() -> None:
 @pytest.mark.parametrize("text, expected", [
     # one of those held is gone now: no longer held
     ("俩人被潮水困在礁石上，其中一人已经被浪卷走了，另一个还扒着石头", (0, 0, 1, 1)),
+    # (个 before what did it counts a person: 其中一个已经被浪卷走了)
+    ("俩人被潮水困在礁石上，其中一个已经被浪卷走了，另一个还扒着石头", (0, 0, 1, 1)),
     ("俩人被潮水困在礁石上，其中一个已经被浪打下去看不见了，另一个还扒着石头", (0, 0, 1, 1)),
     ("3名矿工被困井下，其中1人已经没了呼吸", (1, 0, 2, 0)),
 ])

@@ -173,7 +173,9 @@ ZH_COUNT = fastre.compile(
 # 个 counts people only before 人, a person noun, a predicate (其中1个已经抽搐), a rescue
 # (一个已经挖出来了) or the end of the clause (死了2个); not 一个坑, 4个村, 4个小时.
 ZH_GE_IS_PERSON = re.compile(
-    rf"人|.{{0,4}}(?:{ZH_PERSON})|[^，,。 ]{{0,8}}的(?:{ZH_PERSON})|(?:腿|头|手|胳膊|脚|脸|腰|嘴|嘴角|鼻子|眼睛|额头|脑袋|肚子|后背|背)?(?:上|部)?(?:已经|已|都|也|还|又|正在|在)?(?:{ZH_PRED.pattern})|"
+    rf"人|.{{0,4}}(?:{ZH_PERSON})|[^，,。 ]{{0,8}}的(?:{ZH_PERSON})|(?:腿|头|手|胳膊|脚|脸|腰|嘴|嘴角|鼻子|眼睛|额头|脑袋|肚子|后背|背)?(?:上|部)?(?:已经|已|都|也|还|又|正在|在)?"
+    # (…or by what did it: 其中一个已经被浪卷走了, 一个叫水冲走了)
+    rf"(?:(?:被|叫|让|给)[^，,。 ]{{1,2}}?)?(?:{ZH_PRED.pattern})|"
     r"\s*(?:[，,。！!？?；;]|$)|(?<=[个])\s+(?=[\u4e00-\u9fff])|"  # 死了一个 伤了四个: a space ends a spoken clause
     r"了\s*(?:[，,。！!？?；;\s]|$)|"  # 吐了的已经十来个了: a tally, said at the clause's end
     r"(?:已经|已|都|也|还|又)?(?:自己)?被?(?:救出|获救|挖出|救起|救上|抬出|找到|联系上|刨出|(?:游|爬|走|跑)(?:回来|出来|上来|上岸))|"
