@@ -139,3 +139,18 @@ def test_a_mine_named_stays_a_mine() -> None:
 ])
 def test_a_part_of_those_held_gone_or_dead(text: str, expected: tuple[int, int, int, int]) -> None:
     assert counts(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # one more who died, not one of the injured (另有)
+    ("续报：S301车祸，现场共4名伤员，另有1人经抢救无效死亡", (1, 4, 0, 0)),
+    # CPR as a care worker writes it: the one without breath is being worked on
+    ("3楼的王大爷没气了 我在做按压 快拿除颤仪", (0, 1, 0, 0)),
+    # one more named with 也 after a kind already counted
+    ("面包车撞了护栏，车上有2个受伤，司机也伤了", (0, 3, 0, 0)),
+    # a limb that hurts; a gash on the face
+    ("副驾驶的女的能说话，说腿疼", (0, 1, 0, 0)),
+    ("Update: they have him on deck. Conscious, shaking, gash over his right eye", (0, 1, 0, 0)),
+])
+def test_more_casualty_phrasings(text: str, expected: tuple[int, int, int, int]) -> None:
+    assert counts(text) == expected

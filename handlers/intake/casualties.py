@@ -417,6 +417,9 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
             return None
         earlier.used = True
         return earlier.value, False
+    if (rules is w.ZH and p.kind in tally.stated and before.endswith("也") and rules.one_person.search(before)
+            and not rules.group.search(before)):
+        return 1, True  # 有2个受伤 司机也伤了: one more, named with 也
     if p.kind in tally.stated or w.HOW_MANY_UNKNOWN.search(text, p.end, p.end + 16):
         return None  # …有咳嗽症状，人数待统计: people, but no figure
     if p.kind == "missing" and text.startswith("少了", p.start):
@@ -489,7 +492,7 @@ _BARE_PERSON = re.compile(r"\W*人(?:还|已经|已|都|也)?在")
 # Words for the dead that name one body: 死者, 遗体, "body recovered".
 _A_BODY = re.compile(r"死者|遗体|尸体|(?:男|女|无名)尸|遇难者|dead body|body (?:recovered|of)|body (?:was |has been |had been )?(?:recovered|found|pulled out|retrieved|washed up)")
 # Someone being resuscitated is alive to the centre (injured), whatever state is told.
-_RESUSCITATING = re.compile(r"\bcpr\b|心肺复苏|正在按|按胸口|按压胸口|在拍背|人工呼吸|正在(?:全力)?抢救|抢救中|\bresuscitat")
+_RESUSCITATING = re.compile(r"\bcpr\b|心肺复苏|正在按|按胸口|按压胸口|做按压|在按压|胸外按压|在拍背|人工呼吸|正在(?:全力)?抢救|抢救中|\bresuscitat")
 # …unless it was given up: 心肺复苏30分钟无效，已宣告死亡 / CPR stopped, pronounced dead.
 _RESUSCITATION_FAILED = re.compile(
     r"(?:复苏|抢救|按压|除颤)[^，,。]{0,8}(?:无效|未成功|失败)|宣(?:告|布)(?:临床)?死亡|\b(?:pronounced|declared) dead\b|\bcpr (?:stopped|ceased|abandoned)\b"
@@ -683,6 +686,9 @@ _HE_OR_SHE = re.compile(r"\b(?:he|she)\b")
 _WHERE_HELD = re.compile(r"\s+(?:in|inside|at|on|under|behind|between|up|down)\b|\s*(?:[!.,]|$)")
 
 
+_ONE_MORE_DIED = re.compile(r"(?:另有|另外|此外|\banother\b|\bone more\b|\bin addition\b)[^，,。；;.!?]*$")
+
+
 def _died_of_injuries(text: str, result: dict[str, int], counts: list[_Count], preds: list[_Pred],
                       died_later: re.Pattern[str]) -> dict[str, int]:
     """Those who died after treatment (经抢救无效死亡, died in hospital) were counted among the
@@ -690,6 +696,8 @@ def _died_of_injuries(text: str, result: dict[str, int], counts: list[_Count], p
     m = died_later.search(text)
     if m is None:
         return result
+    if _ONE_MORE_DIED.search(text, max(0, m.start() - 12), m.start()):
+        return result  # 现场共5名伤员，另有1人抢救无效死亡: one more, not one of the injured
     near = next((c for c in counts if c.value and m.start() <= c.start < m.end()), None) or next(
         (c for c in reversed(counts) if c.value and c.end <= m.start() and m.start() - c.end <= 12
          and not _SEPARATOR.search(text, c.end, m.start())), None)  # 经抢救2人死亡 / 1名重伤员经抢救无效死亡
