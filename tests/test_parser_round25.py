@@ -154,3 +154,8 @@ def test_a_part_of_those_held_gone_or_dead(text: str, expected: tuple[int, int, 
 ])
 def test_more_casualty_phrasings(text: str, expected: tuple[int, int, int, int]) -> None:
     assert counts(text) == expected
+
+
+def test_the_spoken_passive_ends_a_place() -> None:
+    """让 / 叫 before what did it, as 被: not a part of the place (路口让货车给别了)."""
+    assert parse_report("接送车在S301俚岛路口让货车给别了，撞护栏上了，2个老人受伤").location == "S301俚岛路口"

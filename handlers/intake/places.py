@@ -90,7 +90,9 @@ _ZH_STOP_EXTRA = (
     # what befell the place, in words the hazard lists do not hold (大桥上结冰, 栈道护栏断裂,
     # 外墙保温层脱落, 河堤渗水, 上游漂下来, 扶梯人太多, 彩钢顶子叫雪压了)
     r"结冰|断裂|脱落|渗水|渗漏|故障|报警|滑下来|漂下来|漂着|连环|人太多|倒车|做实验|(?:叫|让|被)雪|"
-    r"起飞(?!场|点)|检查(?!站)|侧滑|冲进|滚下来|作业时|闹事|哭"
+    r"起飞(?!场|点)|检查(?!站)|侧滑|冲进|滚下来|作业时|闹事|哭|"
+    # the passive of spoken Chinese, as 被 (俚岛路口让货车给别了, 门口叫狗咬了)
+    r"(?:叫|让)(?=[^，,。 ]{0,2}(?:车|狗|水|浪|风|雪|石|树))"
 )
 # Words that start the event itself (the hazard), not words that describe a place (矿, 林场).
 _ZH_EVENT = (
