@@ -159,3 +159,19 @@ def test_more_casualty_phrasings(text: str, expected: tuple[int, int, int, int])
 def test_the_spoken_passive_ends_a_place() -> None:
     """让 / 叫 before what did it, as 被: not a part of the place (路口让货车给别了)."""
     assert parse_report("接送车在S301俚岛路口让货车给别了，撞护栏上了，2个老人受伤").location == "S301俚岛路口"
+
+
+def test_a_thin_registration_the_report_model_rules_out_goes_to_a_person() -> None:
+    """A weak word, or a strong one with no place, nobody hurt, and the model all but sure it is
+    no report (report_model.DISBELIEVED_BELOW): triage, not a card."""
+    parsed = parse_report("Fire alarm on deck 4, cause unknown, crew checking")
+    assert not parsed.is_report and parsed.doubtful
+
+
+@pytest.mark.parametrize("text", [
+    "Fire alarm on deck 4, cause unknown, 2 crew injured",  # casualties stated
+    "Fire at the Elm St depot around 4.30 this afternoon",  # a strong hazard at a named place
+])
+def test_what_the_model_disbelieves_still_registers_with_casualties_or_a_place(text: str) -> None:
+    """Guard: the model is sure of itself on short reports unlike the corpus; these register."""
+    assert parse_report(text).is_report

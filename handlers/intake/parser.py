@@ -40,7 +40,9 @@ from dataclasses import dataclass, field, replace
 from handlers.intake import casualties as _casualties
 from handlers.intake import classify, fastre, hanzi, place_model, places
 from handlers.intake.clock import event_time, find_times
-from handlers.intake.report_model import DOUBT_ABOVE, REGISTER_ABOVE, VETO_DOUBT_ABOVE, report_probability
+from handlers.intake.report_model import (
+    DISBELIEVED_BELOW, DOUBT_ABOVE, REGISTER_ABOVE, VETO_DOUBT_ABOVE, report_probability,
+)
 from handlers.intake.type_model import second_opinion, type_probabilities
 
 INCIDENT_TYPES: tuple[str, ...] = (
@@ -445,6 +447,14 @@ def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
                 return _not_a_report(language, sure=UNSURE)  # a person decides
             return _not_a_report(language)
 
+    if (not assume_report and not read_by_model and not any(counts.values()) and not classify.distress(telling)
+            and not _strong_with_a_place(family, location) and report_probability(low) < DISBELIEVED_BELOW):
+        # Thin evidence (a weak hazard word, or a strong one with no place) and nobody hurt, and
+        # the model all but rules it out (a log, a notice or banter no veto knows): a person
+        # decides (DISBELIEVED_BELOW). A hazard at a named place, casualties or a cry for help
+        # register at once: the model is sure of itself on short reports unlike the corpus
+        # ("Fire at the Elm St depot…" below 0.001).
+        return _not_a_report(language, sure=UNSURE)
     kind = family.removesuffix("_strong").removesuffix("_weak") if family else "other"
     # No hazard word, or only a weak one: the rules' answer is a default or a guess, and a
     # confident model may know better. A weak word the model overrules is marked unsure.
@@ -468,6 +478,10 @@ def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
         language=language,
         confidence=confidence,
     )
+
+
+def _strong_with_a_place(family: str | None, location: str | None) -> bool:
+    return family is not None and family not in classify.WEAK_FAMILIES and location is not None
 
 
 def _confidence(family: str | None, location: str | None, time: str | None, casualties: bool) -> Confidence:
