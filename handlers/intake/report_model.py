@@ -51,10 +51,10 @@ REGISTER_ABOVE = 0.95
 # Below it a message the rules would register on thin evidence (no strong hazard word at a named
 # place), stating no casualty and no cry for help, goes to triage instead: the model all but rules it out (a notice, a log or banter the vetoes have
 # no word for, carrying a hazard word). On fresh batches (each round's train lines read with
-# the code and model from before it, 2026-12-07) the old parsers registered such messages with
-# the model below 0.01: 4 reports and 67 non-reports over rounds 7-25; over the latest four
-# (22-25, code close to today's) none of 14 was a report. Where casualties were stated it was
-# 5 reports and 15 non-reports: those register (see parser._parse).
+# the code and model from before it; bench/experiments/thin_registrations.py, 2026-12-07) the
+# old parsers registered such messages with the model below 0.01: 3 reports and 27 non-reports
+# over rounds 7-25. A strong hazard at a named place (1 and 40) and stated casualties (5 and 15)
+# register all the same (see parser._parse).
 DISBELIEVED_BELOW = 0.01
 _LATIN_WORD = re.compile(r"[a-z]+")
 _SPACE_RUN = re.compile(r"\s+")
