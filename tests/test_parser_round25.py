@@ -91,6 +91,7 @@ def test_clock_times_of_logs_and_crews(text: str, time: str) -> None:
 @pytest.mark.parametrize("text", [
     "truck on its side at km 1031, driver cut his arm",  # a km marker
     "guest collapsed in room 1204. please send the medic",  # a room
+    "deckhand fell on the quay and hurt his back, call me on 1234",  # a phone number
     "预计10:30到达现场",  # a plan is still no event time
 ])
 def test_numbers_that_are_not_clock_times(text: str) -> None:
@@ -175,3 +176,8 @@ def test_a_thin_registration_the_report_model_rules_out_goes_to_a_person() -> No
 def test_what_the_model_disbelieves_still_registers_with_casualties_or_a_place(text: str) -> None:
     """Guard: the model is sure of itself on short reports unlike the corpus; these register."""
     assert parse_report(text).is_report
+
+
+def test_one_gone_over_and_out_of_sight_stays_missing() -> None:
+    """"Keep eyes on the water" is no sighting (it had read the man as in the water, seen)."""
+    assert counts("Man overboard from the work boat, lost sight of him, keep eyes on the water") == (0, 0, 0, 1)

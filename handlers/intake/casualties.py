@@ -642,7 +642,7 @@ _EN_ANIMAL_BEFORE = re.compile(
     r"animal|animals)\b(?: is| was| are| were| has been| have been| got| gets)?(?: now| still| all)?\s*$"
 )
 _EN_OVERBOARD = re.compile(r"\boverboard\b|\bmob\b")
-_EN_SIGHTED = re.compile(r"\beyes on\b|\bin sight\b|\bstill visible\b|\b(?:can|we|i) (?:still )?see (?:him|her)\b|\bvisual on\b")
+_EN_SIGHTED = re.compile(r"(?<!keep )(?<!keeping )\beyes on\b|\bin sight\b|\bstill visible\b|\b(?:can|we|i) (?:still )?see (?:him|her)\b|\bvisual on\b")
 _CAME_UP = re.compile(r"come (?:back )?up|came (?:back )?up")
 _EN_CONFINED = re.compile(r"\b(?:pit|tank|well|shaft|sewer|manhole|silo|hold|cellar|vat|hopper|culvert)s?\b")
 _WE_ARE = re.compile(r"\bwe(?:'re| are| were| have been|'ve been| got)?(?: all| still| now)?\s+$")

@@ -63,12 +63,13 @@ EN_LOG_CLOCK = fastre.compile(
 
 # …and a crew's or a log's bare 0415 standing alone in a sentence, closed by a stop or a comma:
 # "…at WTG A12, 0415. eyes on him", "Collision in fog 0712, our CTV hit…" (not a year: "since
-# 2019,"; nor a room, berth, channel or km marker: "in room 1204.", "VHF 1600,", "at km 1031,")
+# 2019,"; nor a room, berth, channel, km marker or phone: "in room 1204.", "VHF 1600,", "at km 1031,",
+# "call me on 1234")
 EN_BARE_CLOCK = fastre.compile(
     r"(?:(?<=[,;] )|(?<=[a-z] )(?<!room )(?<!rm )(?<!berth )(?<!bay )(?<!no )(?<!unit )(?<!block )(?<!dock )(?<!gate )"
     r"(?<!pier )(?<!flat )(?<!apt )(?<!suite )(?<!ch )(?<!channel )(?<!vhf )(?<!code )(?<!ref )(?<!order )(?<!id )"
     r"(?<!since )(?<!in )(?<!of )(?<!year )(?<!from )(?<!km )(?<!mile )(?<!marker )(?<!exit )(?<!route )(?<!flight )"
-    r"(?<!bus )(?<!line )(?<!pos )(?<!hull ))"
+    r"(?<!bus )(?<!line )(?<!pos )(?<!hull )(?<!tel )(?<!phone )(?<!ext )(?<!call )(?<!number )(?<!on ))"
     r"(?!20[12]\d\b)(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)(?=[.,;!](?:\s|$)|\s*$)",
     re.IGNORECASE,
 )
