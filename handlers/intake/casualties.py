@@ -251,6 +251,8 @@ def _extract(text: str, counts: list[_Count], preds: list[_Pred], spans: list[tu
 
 def _headcount(words: str, clause: _Clause, tally: _Tally, rules: Rules) -> None:
     """A clause with a count but no predicate: a headcount for what came before, or people out."""
+    if _ALL_WELL.search(words):
+        return  # 咱车上22个孩子都好好的: those counted are fine, not a headcount of the held
     head = next((c for c in clause.counts if c.value and not c.someone), None)
     if head is None and tally.pending is not None and rules.headcount.search(words):
         head = next((c for c in clause.counts if c.someone), None)  # 车困在水里了 里面有人: one
@@ -483,6 +485,7 @@ def _pair(text: str, p: _Pred, i: int, prev_end: int, clause: _Clause, counts: l
 
 
 _MORE_BEFORE = re.compile(r"[还又另也再]$")
+_ALL_WELL = re.compile(r"(?:都|均|全)(?:好好的|没事|安全|平安|无恙|正常)|\b(?:all|everyone|are|were) (?:fine|ok|okay|safe|unhurt)\b")
 _ANOTHER_BEFORE = re.compile(r"另(?:外)?(?:还)?有?$")
 _ALSO = re.compile(r"也(?:被|都|在|没|出不|下不|上不|困|压|埋|受|伤|晕|倒)")
 # One of a group told one by one (两个学生 一个躺地上不动 一个腿流血, two hurt, one unconscious).

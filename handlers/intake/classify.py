@@ -86,6 +86,7 @@ _CHATTER_ZH = fastre.compile(
     # rumours and hearsay asked about, false alarms, all-clear, videos and jokes, plans
     r"|网上说|网上传|朋友圈说|群里传|(?:朋友圈|网上|群里|抖音|视频号)(?:在|都在|有人)传|谣传|别信|不要信|不要相信|梦见|梦到|梦着|通缉令|悬赏通告|(?:等|听)(?:公司|单位|上级)?统一口径|梦见|梦到|真的假的|是真的吗|谁知道真假|不知真假|虚惊一场|误报|是误会|误会一场|清理完毕|彻底扑灭|(?<!是)不是(?:着火|火灾|失火)|(?:没|没有|未)(?:泄漏|漏气|着火)[^。]{0,12}放心|经核实(?:无|没有|不是|系)|"
     r"无火情|无险情|搜救结束|救援结束|处置完毕|处置结束|已回撤|(?:患者|病人|伤者)(?:已)?自行离开|取消派车|可以正常(?:做饭|使用|营业|上课|通行|生产)|已恢复正常|(?:器材|装备)(?:检查|点验|保养)|"
+    r"接种|(?<!狂犬)(?<!破伤风)疫苗|"
     r"一切正常|都正常|均正常|(?:探头|传感器|检测器|感烟器)(?:误报|故障)|(?:开心|高兴|美|乐|爽)死(?:我|人|俺)?了|视频里|的视频|这视频|那视频|笑死|哈哈|呵呵|推演|桌面演|"
     r"(?:出院|回家|脱离危险).{0,12}(?:谢谢|感谢|放心)|(?:都|均|人)?(?:没事|平安|无恙|无大碍|无碍)[^。]{0,8}(?:谢谢|感谢)|(?:有|发生了?|共)(?:[0-9]*[02-9]|[二两三四五六七八九十几][一二两三四五六七八九十几]*)起(?!火)|"
     r"(?:将于|拟于|定于)(?:明天|明日|今晚|后天|下周|[0-9一二三四五六七八九十]+[日号月])|"
@@ -156,6 +157,8 @@ _NOTICE_ZH = fastre.compile(
 _CHATTER_EN = fastre.compile(
     r"\bdrills?\b|\b(?:fire|evacuation|emergency|rescue|joint|tabletop) exercises?\b|"
     r"\bstatistics?\b|\bso far this year\b|\bplease ignore|\bjust a test\b|"
+    # an all-clear ("gas company check, all ok. no need come"): ambient too
+    r"\bno need (?:to )?come\b|"
     # slang and shop talk: "this sauce is really fire", "20% off"
     r"\b(?:is|was|looks|tastes|sounds) (?:really |so |straight |literally )?fire\b(?! (?:in|at|on|near)\b)|\b\d{1,2} ?% off\b|"
     r"\broot cause\b|\binvestigation (?:closed|report|completed?|findings)\b|"  # (root cause: ambient too)
@@ -457,7 +460,7 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         rf"\b(?:forest|woods|woodland|hillside|mountainside)s?\b.{{0,30}}(?:{_FIRE_EN})",
     ),
     "fire": fastre.compile(_FIRE_EN),
-    "collapse_strong": fastre.compile(r"\b(?:roof|ceiling|floor)s?\b.{0,20}\bcaved? in\b|\bbridges?\b(?: [\w'-]+){0,6} (?:partly |partially )?(?:collapsed|caved in)\b"),
+    "collapse_strong": fastre.compile(r"\bcranes? (?:fell|fall|falls|collapsed|toppled|tipped over|came down)\b|\b(?:roof|ceiling|floor)s?\b.{0,20}\bcaved? in\b|\bbridges?\b(?: [\w'-]+){0,6} (?:partly |partially )?(?:collapsed|caved in)\b"),
     "geological": fastre.compile(
         r"\blandslides?\b|\blandslips?\b|\bmud ?slides?\b|\bmudflows?\b|\bdebris flows?\b|\brock ?falls?\b|"
         r"\brock ?slides?\b|\brocks? (?:falling|fell|came down|coming down|rolling)\b|\bfalling rocks?\b|\bsinkholes?\b|\bsubsidence\b|\bground collapse\b|\broad (?:collapse|caved in)"
@@ -817,10 +820,13 @@ _AMBIENT_ZH = fastre.compile(
     # a call found to be nothing, a search or a call-out over, a fault put right, the gear checked
     # (到场核实…无火情, 搜救结束, 敲门无人应答，已回撤, 可以正常做饭, 器材检查)
     r"无火情|无险情|搜救结束|救援结束|处置完毕|处置结束|已回撤|(?:患者|病人|伤者)(?:已)?自行离开|取消派车|可以正常(?:做饭|使用|营业|上课|通行|生产)|已恢复正常|(?:器材|装备)(?:检查|点验|保养)|"
+    # a vaccination notice (到村卫生室打流感疫苗; not where to get a rabies jab after a bite)
+    r"接种|(?<!狂犬)(?<!破伤风)疫苗|"
     # money that burns: 这油价 我钱包先着火了
     r"钱包[^，,。 ]{0,3}(?:着火|起火|冒烟|炸)|(?:老板|领导|经理|主任|我|他|她)(?:都|就|真|快)?要(?:气)?(?:爆炸|炸)了|名单|会议(?!室|中心)|开会(?!的)|例会|调度会|视频会|召开|哈哈|呵呵|笑死|可能(?:出现|发生|引发|造成)|别信|不要信"
 )
-_AMBIENT_EN = fastre.compile(r"\bhaha\w*\b|\blol\b|\blmao\b|\bmeetings?\b|\bbriefing\b|\broot cause\b")
+_AMBIENT_EN = fastre.compile(r"\bhaha\w*\b|\blol\b|\blmao\b|\bmeetings?\b|\bbriefing\b|\broot cause\b|"
+                             r"\bno need (?:to )?come\b")
 
 
 def _blank(pattern: re.Pattern[str], text: str) -> str:

@@ -14,7 +14,9 @@ from handlers.intake.numbers import zh_to_int
 
 _ZH_NUM = r"[0-9]{1,2}|[零〇一二两三四五六七八九十]{1,3}"
 _ZH_PERIOD = (
-    r"凌晨|清晨|早上|早晨|早间|今早|今晨|上午|中午|晌午|午后|下午|傍晚|黄昏|晚上|晚间|夜晚|今晚|昨晚|昨夜|夜里|夜间|深夜|半夜|上半夜|午夜|晚|早|夜"
+    r"凌晨|清晨|早上|早晨|早间|今早|今晨|上午|中午|晌午|午后|下午|傍晚|黄昏|晚上|晚间|夜晚|今晚|昨晚|昨夜|夜里|夜间|深夜|半夜|上半夜|午夜|"
+    # Shandong speech: 头晌 (the morning), 过晌 / 后晌 (the afternoon)
+    r"头晌|过晌|后晌|晚|早|夜"
 )
 
 # 下午3点20分 / 凌晨两点左右 / 10时26分 / 晚上9点40分许 / 十点半
@@ -50,7 +52,7 @@ MILITARY_CLOCK = fastre.compile(
 # before a space, 在, 时, 许,
 # 左右, 与 or a comma (not 船上 1200 箱, 预计1600到港).
 ZH_LOG_CLOCK = fastre.compile(
-    r"(?:^|\n|于|报|[：:】]|日志|记录|早班|中班|夜班|凌晨|清晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里|夜间|半夜)\s*(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)(?![\d.:：])(?=\s|在|时|许|左右|与|[，,])"
+    r"(?:^|\n|于|报|[：:】]|日志|记录|早班|中班|夜班|凌晨|清晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里|夜间|半夜|事发|案发|发生)\s*(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)(?![\d.:：])(?=\s|在|时|许|左右|与|[，,])"
 )
 # …and in English, a log line's time opening the message: "0340 blew a steer tire…" (not
 # "1200 pallets…", "0800 start tomorrow": a count or a plan; nor "2023 summary…": a year).
@@ -128,7 +130,7 @@ class ClockTime(NamedTuple):
 
 def _zh_hour(h: int, period: str | None) -> int:
     """24h hour for a Chinese part-of-day word ("下午3点" → 15)."""
-    if period in ("下午", "午后", "傍晚", "黄昏") and h < 12:
+    if period in ("下午", "午后", "傍晚", "黄昏", "过晌", "后晌") and h < 12:
         return h + 12
     if period in ("晚上", "晚间", "夜晚", "今晚", "昨晚", "夜里", "夜间", "晚", "夜") and 5 <= h < 12:
         return h + 12

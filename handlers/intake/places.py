@@ -92,7 +92,9 @@ _ZH_STOP_EXTRA = (
     r"结冰|断裂|脱落|渗水|渗漏|故障|报警|滑下来|漂下来|漂着|连环|人太多|倒车|做实验|(?:叫|让|被)雪|"
     r"起飞(?!场|点)|检查(?!站)|侧滑|冲进|滚下来|作业时|闹事|哭|"
     # the passive of spoken Chinese, as 被 (俚岛路口让货车给别了, 门口叫狗咬了)
-    r"(?:叫|让)(?=[^，,。 ]{0,2}(?:车|狗|水|浪|风|雪|石|树))"
+    r"(?:叫|让)(?=[^，,。 ]{0,2}(?:车|狗|水|浪|风|雪|石|树))|"
+    # who it hit, and when it was found (弯道跟一辆面包车顶上了, 海晟花园刚又发现)
+    r"跟(?=一辆|辆|[^，,。 ]{0,3}车)|刚(?=又|发现|看到|听到)"
 )
 # Words that start the event itself (the hazard), not words that describe a place (矿, 林场).
 _ZH_EVENT = (
