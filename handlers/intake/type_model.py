@@ -10,7 +10,7 @@ only, and takes its answer only when it is confident; a strong word of the rules
 
 The weights are the mean of five models trained in different example orders (out of fold
 on the train split the mean named types right more often than any one of them). They ship
-with the package (`type_model.json`, about 3.3 MB), loaded once on first use; no
+with the package (`type_model.json`, about 3.4 MB), loaded once on first use; no
 download, no numerical library. The n-grams are computed only for the messages the
 model is asked about, so the parser stays fast.
 """
