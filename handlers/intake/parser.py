@@ -416,7 +416,8 @@ def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
         and (any(counts.values()) or classify.says_not_a_drill(low))
     ):  # a notice or talk of the past, naming a hazard: a person decides
         return _not_a_report(language, sure=UNSURE) if family is not None else _vetoed(low, language)
-    called_for_help = classify.distress(telling) or classify.follow_up(telling)
+    cried_for_help = classify.distress(telling)
+    called_for_help = cried_for_help or classify.follow_up(telling)
     times = find_times(text)
     place_text = _from(own, _without_header(text) if language == "zh" else text)
     span = places.zh_location(place_text, times) if language == "zh" else places.en_location(text, times)
@@ -447,7 +448,7 @@ def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
                 return _not_a_report(language, sure=UNSURE)  # a person decides
             return _not_a_report(language)
 
-    if (not assume_report and not read_by_model and not any(counts.values()) and not classify.distress(telling)
+    if (not assume_report and not read_by_model and not any(counts.values()) and not cried_for_help
             and not _strong_with_a_place(family, location) and report_probability(low) < DISBELIEVED_BELOW):
         # Thin evidence (a weak hazard word, or a strong one with no place) and nobody hurt, and
         # the model all but rules it out (a log, a notice or banter no veto knows): a person
