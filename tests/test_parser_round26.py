@@ -60,3 +60,13 @@ def test_a_crane_that_fell_is_a_collapse() -> None:
 ])
 def test_what_ends_a_place(text: str, place: str) -> None:
     assert parse_report(text).location == place
+
+
+@pytest.mark.parametrize("text", [
+    "石岛渔港3号码头发生其他，08:05，受伤3人。",  # as reports.compose writes a form where "other" was chosen
+    "宁津街道海边发生其他，08:05，失踪2人。",
+])
+def test_a_report_forms_chosen_other_is_read_back_as_other(text: str) -> None:
+    """A person chose the type; the type model (which read these as a fire and a water rescue)
+    may not overrule it when the text is read again (a linked report split off)."""
+    assert parse_report(text).type == "other"
