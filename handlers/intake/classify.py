@@ -403,9 +403,6 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         # people down a cliff or ravine; animals that gore, kick or bite
         r"(?:跌|摔|掉|滚|坠)(?:下|落)(?:了)?(?:山崖|悬崖|山沟|山涧|沟底|崖)|"
         r"(?:牛|马|驴|骡子|猪|羊|狗|犬)[^，,。 ]{0,2}(?:顶|踢|咬|拱|撞)(?:了|伤|着|到|倒|他|她|人)|(?:马|牛|驴|骡子)(?:受惊|惊了|毛了)|(?<![要想])跳楼(?!.{0,3}(?:价|甩卖))|坠楼|"
-        # a report form's own wording when "other" was chosen (人民路化工厂发生其他，08:05…: reports.compose):
-        # a person's choice, which no model may overrule when the text is read again
-        r"发生其他(?=[，,。]|$)|"
         # electrocution and lightning: an accident of its own kind, whatever state the person is in
         r"触电|被电(?:打|击|倒|着)|电打(?:了|着|倒)|让电|叫电|遭雷击|雷劈|被雷(?:击|打|劈)"
         # people shut in a lift or a cold store: the entrapment, not the illness they have, is the incident
@@ -705,8 +702,16 @@ _STRUCTURE_FELL = fastre.compile(
 WEAK_FAMILIES = frozenset({"flood_weak", "collapse", "traffic", "other"})
 
 
+# A report form's own wording when "other" was chosen (人民路化工厂发生其他，08:05…: reports.compose):
+# a person's choice, which neither another word nor the type model may overrule when the text is
+# read again (a linked report split off).
+_FORM_CHOSE_OTHER = re.compile(r"发生其他(?=[，,。]|$)")
+
+
 def incident_family(text: str, zh: bool, en: bool) -> str | None:
     """The word family that decided the type (e.g. "flood_weak"), or None."""
+    if zh and _FORM_CHOSE_OTHER.search(text):
+        return "other_strong"
     # In mixed text an English word runs straight into Chinese (earthquake了, gas leak了): \b
     # sees no edge there, so the English lists read a copy with the Chinese blanked out.
     en_text = _CJK_CHAR.sub(" ", text) if zh and en else text
