@@ -71,6 +71,11 @@ _FOUND_NOTHING = fastre.compile(
 # Safety education's words: a tip on what to do in a fire or at the water (chatter anywhere in a
 # message, certain when it heads one: see tip_heading).
 _SAFETY_TIP_ZH = r"安全(?:知识|常识|小贴士)|急救(?:知识|常识|小贴士)|防(?:火|溺水|汛|震|诈骗?)(?:安全)?(?:知识|常识|小贴士)|科普|小贴士"
+# A call found to be nothing, a search or a call-out over, a fault put right, the gear checked
+# (到场核实…无火情, 搜救结束, 敲门无人应答，已回撤, 可以正常做饭, 器材检查), and a vaccination notice
+# (到村卫生室打流感疫苗; not where to get a rabies jab after a bite): chatter, but ambient, for a
+# report may carry them beside its casualties (both lists hold them).
+_ALL_CLEAR_ZH = r"无火情|无险情|搜救结束|救援结束|处置完毕|处置结束|已回撤|(?:患者|病人|伤者)(?:已)?自行离开|取消派车|可以正常(?:做饭|使用|营业|上课|通行|生产)|已恢复正常|(?:器材|装备)(?:检查|点验|保养)|接种|(?<!狂犬)(?<!破伤风)疫苗|"
 _CHATTER_ZH = fastre.compile(
     r"演练|演习|拉练|"                                                      # drills
     r"今年以来|年以来|同比|环比|共发生.{0,8}[0-9]+起|(?<![第0-9])[0-9]+起(?:火灾|事故|警情)|"  # statistics
@@ -85,8 +90,7 @@ _CHATTER_ZH = fastre.compile(
     r"|无复燃|如果发生|假如发生|一旦发生|网传|谣言|假消息|不实消息|辟谣|看新闻|新闻里|谁有.{0,10}(?:电话|联系方式)"
     # rumours and hearsay asked about, false alarms, all-clear, videos and jokes, plans
     r"|网上说|网上传|朋友圈说|群里传|(?:朋友圈|网上|群里|抖音|视频号)(?:在|都在|有人)传|谣传|别信|不要信|不要相信|梦见|梦到|梦着|通缉令|悬赏通告|(?:等|听)(?:公司|单位|上级)?统一口径|梦见|梦到|真的假的|是真的吗|谁知道真假|不知真假|虚惊一场|误报|是误会|误会一场|清理完毕|彻底扑灭|(?<!是)不是(?:着火|火灾|失火)|(?:没|没有|未)(?:泄漏|漏气|着火)[^。]{0,12}放心|经核实(?:无|没有|不是|系)|"
-    r"无火情|无险情|搜救结束|救援结束|处置完毕|处置结束|已回撤|(?:患者|病人|伤者)(?:已)?自行离开|取消派车|可以正常(?:做饭|使用|营业|上课|通行|生产)|已恢复正常|(?:器材|装备)(?:检查|点验|保养)|"
-    r"接种|(?<!狂犬)(?<!破伤风)疫苗|"
+    rf"{_ALL_CLEAR_ZH}"
     r"一切正常|都正常|均正常|(?:探头|传感器|检测器|感烟器)(?:误报|故障)|(?:开心|高兴|美|乐|爽)死(?:我|人|俺)?了|视频里|的视频|这视频|那视频|笑死|哈哈|呵呵|推演|桌面演|"
     r"(?:出院|回家|脱离危险).{0,12}(?:谢谢|感谢|放心)|(?:都|均|人)?(?:没事|平安|无恙|无大碍|无碍)[^。]{0,8}(?:谢谢|感谢)|(?:有|发生了?|共)(?:[0-9]*[02-9]|[二两三四五六七八九十几][一二两三四五六七八九十几]*)起(?!火)|"
     r"(?:将于|拟于|定于)(?:明天|明日|今晚|后天|下周|[0-9一二三四五六七八九十]+[日号月])|"
@@ -825,11 +829,7 @@ _AMBIENT_ZH = fastre.compile(
     # (and hyperbole: 老板要气炸了 beside 货车翻了压着人)
     rf"{_FIRST_PERSON_HYPERBOLE}|{_RAVING}|{_OFFICE_IDIOMS}|"
     r"一切正常|都正常|均正常|(?:探头|传感器|检测器|感烟器)(?:误报|故障)|无复燃|"
-    # a call found to be nothing, a search or a call-out over, a fault put right, the gear checked
-    # (到场核实…无火情, 搜救结束, 敲门无人应答，已回撤, 可以正常做饭, 器材检查)
-    r"无火情|无险情|搜救结束|救援结束|处置完毕|处置结束|已回撤|(?:患者|病人|伤者)(?:已)?自行离开|取消派车|可以正常(?:做饭|使用|营业|上课|通行|生产)|已恢复正常|(?:器材|装备)(?:检查|点验|保养)|"
-    # a vaccination notice (到村卫生室打流感疫苗; not where to get a rabies jab after a bite)
-    r"接种|(?<!狂犬)(?<!破伤风)疫苗|"
+    rf"{_ALL_CLEAR_ZH}"
     # money that burns: 这油价 我钱包先着火了
     r"钱包[^，,。 ]{0,3}(?:着火|起火|冒烟|炸)|(?:老板|领导|经理|主任|我|他|她)(?:都|就|真|快)?要(?:气)?(?:爆炸|炸)了|名单|会议(?!室|中心)|开会(?!的)|例会|调度会|视频会|召开|哈哈|呵呵|笑死|可能(?:出现|发生|引发|造成)|别信|不要信"
 )

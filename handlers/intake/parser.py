@@ -481,14 +481,19 @@ def _parse(raw: str, assume_report: bool = False) -> ParsedReport:
     )
 
 
+def _strong(family: str | None) -> bool:
+    """A hazard word of a strong family (fire, tremor, sinkhole), not a weak one (a road, a wall)."""
+    return family is not None and family not in classify.WEAK_FAMILIES
+
+
 def _strong_with_a_place(family: str | None, location: str | None) -> bool:
-    return family is not None and family not in classify.WEAK_FAMILIES and location is not None
+    return _strong(family) and location is not None
 
 
 def _confidence(family: str | None, location: str | None, time: str | None, casualties: bool) -> Confidence:
     """Coarse: a hazard word of a strong family with a place or a casualty is a sure report;
     one standing on a weak word, a casualty or a cry for help alone is less sure."""
-    strong = family is not None and family not in classify.WEAK_FAMILIES
+    strong = _strong(family)
     evidence = sum((strong, location is not None, casualties))
     return Confidence(
         # Never unsure: what is read as a report is registered (a doubt costs a delay, a
