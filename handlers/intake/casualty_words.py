@@ -46,7 +46,7 @@ ZH_PERSON = (
     r"机手|飞手|水手|舵手|选手|帮手|助手|凶手|"
     # someone named by what they were doing (搬砖的, 摆摊的, 看热闹的), not a place named so (修车的铺子)
     r"(?:搬砖|摆摊|看热闹|围观|修车|送水|收废品|捡垃圾|(?:干|搞)装修|看门|看(?:节目|演出)|卖菜|卖水果|扫地|做饭|送货|"
-    r"送(?:快递|外卖)|拉货|打鱼|看船|放牛|种地|打工|值班|巡逻)的(?![铺店摊地厂点房家院棚])|"
+    r"送(?:快递|外卖)|拉货|打鱼|看船|放牛|种地|打工|值班|巡逻|割草|砍柴|挖野菜|遛狗|晨练)的(?![铺店摊地厂点房家院棚])|"
     r"女工|男工|工友|民工|帮工|朋友|同事|同伴|摊主|摊贩|掌柜的|当家的|孩(?:他|子他)(?:爹|娘|爸|妈)|驾驶人|驾乘人员|司乘人员|乘员|路人|邻居|爷爷|奶奶|姥姥|姥爷|小姑娘|姑娘|"
     r"报警人|来电人|求助人|本人|患儿|病例|赶海的|放羊的|干活的|开(?:车|铲车|挖掘机|货车|三轮|拖拉机|叉车|吊车)的|我(?!们|镇|市|区|县|司|院|局|队|街|乡|村|厂|公司|集团|站|所|部|处|科|家|是|在|看|听)|"
     r"老[王李张刘陈杨赵黄周吴徐孙马朱胡林郭何高罗郑梁谢宋唐许韩冯邓曹彭曾田董袁潘于蒋蔡杜叶程苏魏吕丁沈姚卢姜崔钟谭陆汪范金石贾夏方白孟秦江薛](?:头|太太|大爷|大娘|汉)?(?![家的])|"
@@ -55,6 +55,8 @@ ZH_PERSON = (
     r"(?:哥|姐|叔|婶|嫂|姨|伯|大爷|大娘|大妈|大姐|大哥|奶奶|爷爷|师傅)(?![家的们])|"
     # the people of temples and fairs, and of the fields and greenhouses (香客, 居士, 菜农)
     r"香客|居士|信众|信徒|僧人|师父|和尚|尼姑|菜农|果农|棚户|种植户|瓜农|茶农|老爷子|小胖子|胖子|"
+    # as the northeast says a fellow (大兄弟, 老铁, 哥们儿), not the group addressed (老铁们)
+    r"大兄弟|老铁(?!们)|哥们(?:儿)?(?!们)|姐们(?:儿)?(?!们)|老妹(?:儿)?|小老弟|操作手|"
     # a mother or father named by the child's word (一个妈妈带俩孩子)
     r"妈妈|爸爸|宝妈|宝爸|"
     # as clinicians and the police write a patient: the sex, then the age (男，约60岁 / 女 82岁 / 男 62);
@@ -71,10 +73,11 @@ ZH_CUT_OFF = ("回不去", "回不来", "上不了岸")
 # 满头是血 / 腿上全是血; 胳膊烫了 / 胳膊豁了; 拿刀划了另一个胳膊 / 长虫咬了脚脖子; 腿断了; 腿都摔变形了;
 # 脚面肿起来了; 肩膀抬不起来 / 腰动不了 (not 腿动不了: said of one pinned in a car, who is trapped)
 _ZH_BLOODY = r"(?:满脸|满头|一身|浑身|全身|(?:头|脸|腿|手|胳膊|脚|身)上|脸|头)(?:都|全)?是血"
-_ZH_PART_HARMED = r"(?:手|胳膊|腿|脚|脸|头|手指|后背|背|肩膀)(?:都|也)?(?:被|给)?(?:烫|烧|砸|扎|割|划|咬|炸|蹭|磕|砍|豁)(?:伤|破|坏|了|着|烂|开|到)"
+_ZH_PART_HARMED = (r"(?:手|胳膊|腿|脚|脸|头|脑瓜子|脑瓜|脑袋|脑门子|脑门|脑壳|额头|手指|后背|背|肩膀)(?:都|也)?(?:被|给)?"
+                   r"(?:烫|烧|砸|扎|割|划|咬|炸|蹭|磕|砍|豁|卡(?=[坏伤]))(?:伤|破|坏|了|着|烂|开|到)")
 _ZH_HARM_TO_PART = (r"(?:划|砍|扎|捅|割|刺|炸|绞|轧|夹|咬)(?:了|伤|破|到|着)(?=[^，,。 ]{0,4}?(?:的)?"
                     r"(?:胳膊|手臂|手(?![机续套表工术艺])|[大小]?腿|脸|头(?!发)|脖子|肚子|后背|肩膀|眼睛|眼|脚(?!手架)))")
-_ZH_LIMB_BROKEN = r"(?:胳膊|手|脚|手指|肋骨|锁骨|手臂|腰|骨头|腿)(?:估计|好像|可能|应该是|应该|像是)?(?:给|被)?[砸摔压撞轧打夹]?(?:断|折)"
+_ZH_LIMB_BROKEN = r"(?:胳膊|手|脚|手指|肋骨|锁骨|手臂|腰|骨头|腿)(?:估计|好像|可能|应该是|应该|像是)?(?:给|被)?[砸摔压撞轧打夹卡]?(?:断|折)"
 _ZH_LIMB_TWISTED = r"(?:胳膊|手|脚|手腕|脚踝|腿)(?:都|也)?(?:给|被)?[摔砸压撞轧]?(?:得)?变(?:了)?形"
 _ZH_SPRAINED = r"(?:脚|脚踝|脚脖子|手腕|手脖子|腰|脖子)(?:也|都)?(?:给|被)?(?:扭|崴)(?:了|到了|着了|伤了)"
 _ZH_SWOLLEN = r"(?:腿|脚|手|胳膊|脸|脚脖子|脚面|脚踝|肩膀)(?:都|也)?肿(?:起来)?了|肿起来了|肿得(?:老高|厉害|很高|发亮)"
@@ -85,7 +88,7 @@ _ZH_UNWAKING = r"(?:叫|喊|唤)不醒"
 
 _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
     ("dead",
-     r"宣(?:告|布)(?:临床)?死亡|死亡|身亡|遇难|丧生|罹难|殒命|(?<![愁累饿热笑气吓急烦困忙馋渴美乐闷挤懒齁臭丑冷晒疼痒憋怕想爱恨酸甜辣咸快要堵])(?<!快.)(?<!要.)(?<!快被.)(?<!要被.)(?<![蛇狗犬猫鼠蜂]打)(?<![蛇狗犬猫鼠蜂]被打)(?<![蛇狗犬猫鼠蜂]已打)(?<![蛇狗犬猫鼠蜂]已被打)(?<![蛇狗犬猫鼠蜂]已经打)(?<![蛇狗犬猫鼠蜂]已经被打)死了|去世|牺牲|不治|无生命体征|没有生命体征|没了呼吸|当场死亡|尸体|遗体|死者|"
+     r"宣(?:告|布)(?:临床)?死亡|死亡|身亡|遇难|丧生|罹难|殒命|(?<![愁累饿热笑气吓急烦困忙馋渴美乐闷挤懒齁臭丑冷晒疼痒憋怕想爱恨酸甜辣咸快要堵汰腥脏吵尬叽迹屈慕聊贵胖])(?<!快.)(?<!要.)(?<!快被.)(?<!要被.)(?<![蛇狗犬猫鼠蜂]打)(?<![蛇狗犬猫鼠蜂]被打)(?<![蛇狗犬猫鼠蜂]已打)(?<![蛇狗犬猫鼠蜂]已被打)(?<![蛇狗犬猫鼠蜂]已经打)(?<![蛇狗犬猫鼠蜂]已经被打)死了|去世|牺牲|不治|无生命体征|没有生命体征|没了呼吸|当场死亡|尸体|遗体|死者|"
      r"溺亡|遇难者|(?:男|女|无名)尸|没气了|没有气了|脸朝下|没有呼吸|没呼吸了|没有心跳|抢救无效|(?<=[人机者孩])没了|"
      # killed by what happened to them: 烧死, 砸死, 撞死, 淹死 (not 吓死, 累死, 笑死)
      # (我快冻死了 / 快要被压死了 is a cry for help from the living)
@@ -95,13 +98,13 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
      r"没上来|没见上来|没再上来|(?:搜寻|寻找|搜|找)[^，,。]{0,8}(?:未见|不见|没见)(?:人|踪影)|(?:还|仍|至今)(?:没|没有|未)(?:被)?(?:捞|救|拉|打捞)(?:上来|起来|出来|到)|冲走|冲跑|卷走|找不着|(?:仍|还|正)在(?:搜寻|寻找|找)|少了(?:一|两|俩|三)?个|一宿没回|没回来|还没回(?=[，,。！! ]|$)|(?:手机|电话)(?:现在|一直)?(?:也)?关机了?|迷路|没拉上来|没联系上|联系不到|没找着|没捞着|不知去向|走丢|未归|(?<![^，,。！!\s发现])人不在了|(?:找|寻)(?:了)?(?:一圈|半天|个遍|一遍|好久|遍了)?(?:都|也)?(?:没有|没找到|没见着?)(?=[，,。！!\s]|$)|(?:还|一直|至今|到现在|一宿|一夜|一晚上?|放学后?|出去后?)(?:都)?(?:没|没有|未)回家(?!吃|睡|拿)|一直没看见|没(?:再)?(?:露头|冒头|浮上来|露出来)|不见踪影|没了踪影|没影了|没了影|"
      # out of sight in the water (ZH_OUT_OF_SIGHT: only where the water is named), a headcount one
      # short, separated from the family, not known to be out of the fire
-     r"(?:已经|现在|再也)看不(?:见|到)(?:人)?了|看不(?:见|到)人了|(?:啥|什么)(?:也|都)看不见|(?:另外|另一)(?:一)?个(?:人)?(?:没|没有)看见|"
+     r"(?:已经|现在|再也)看不(?:见|到)(?:人)?了|看不(?:见|到)人了?(?=[，,。！!\s]|$)|(?:啥|什么)(?:也|都)看不见|(?:另外|另一)(?:一)?个(?:人)?(?:没|没有)看见|"
      r"(?:清点|点名)[^，,。]{0,4}少(?:了)?[0-9]{1,2}人|走散|(?<=[孩娃])(?:子)?丢了(?=[！!，,。 ]|$)|不知道(?:出来|逃出来|跑出来)没有"),
     ("trapped",
      r"被困|受困|围困|埋了|压了|困住|困在|困于|困了|困着|困(?=电梯|车里|屋里|楼里|家里|房里|山上|山里|洞里|井里|井下)|被堵(?:在|住)|被卡|(?<![门闸阀轮])卡住了|被夹|夹住|呼救|喊救命|没撤出|未撤出|没能撤出|"
      r"没有撤出|还在里面|仍在里面|没下来|没出来|没逃出|没跑出|被埋|埋压|埋在|被压(?![伤死折断坏])|压在|压住|卡在|(?<![门闸阀轮])卡住|出不来|困人|"
-     r"埋进去|埋里面|埋里头|在井下|(?:水|海|河)里(?:扑腾|挣扎)|水面上(?:扑腾|挣扎)|人还能看(?:见|到)|(?<=[人他她])(?:还)?在视线(?:内|里|范围内)|被潮(?:水)?(?:截|困|隔|堵)(?:在|住)?|反锁|锁在(?:车|屋|房)里|停在[^，,。]{0,10}之间|"
-     r"(?:停|卡|悬|挂|吊)在(?:了)?半空|(?<!查)封在|(?:枯井|机井|水井|窨井|井|坑|地洞|下水道|地窖)里(?:头|面|边)?(?=有(?:个)?人)|没能逃出|无法脱身|未能撤离|下不来|(?<![吃咽喝坐蹲睡车])下不去|出不去|压着|卡里面|卡在里面|卡里头|关在里面|关着|井下还有|还在井下|(?<![晕倒躺昏])在里头|在(?:屋顶|车顶|房顶|楼顶|树)上|爬(?:上|到)?(?:了)?(?:车顶|房顶|屋顶|楼顶|树上)|[拍堵](?:在)?里(?:头|面|边)|(?:里面|里头|屋里|楼里|车里|房里|舱里)(?:好像|可能|应该|估计|还)有(?:个|一个)?(?=老人|小孩|孩子|老太太|老头|大爷|工人|住户|婴儿|(?<=个)人\s*(?:[，,。！!]|$|正|在|呢|啊|喊|拍))(?![^，,。]{0,12}(?:不确定|不清楚|不知道|没出来|出不来|没逃出|被困|困在|下不来|没(?:有)?(?:被)?[抬拉救弄拽背抱扒挖捞]出来))|(?:里面|里头|屋里|楼里|车里|房里|舱里)(?:好像|可能|应该|估计)?还(?=有人(?![员家])\s*(?:[，,。！!]|$|正|在|呢|啊|喊|拍))|(?:里面|里头|屋里|楼里|车里|房里|舱里)(?=有人\s*(?:[，,。！!]|$))|(?:底下|下面|下边)(?:还)?(?=有个|有一个)|(?:车顶|房顶|屋顶|楼顶)上?(?:还)?(?:站着|坐着|趴着|蹲着)|锁着(?=个|一个|孩子|小孩|人|老人)|不敢(?:下来|出来|下车)|(?<=[个人])在(?:底下|下面|下边|下头|里面|里头)(?![的])|掉冰窟窿|抱着桥墩|被潮水围|围住了|"
+     r"埋进去|埋里面|埋里头|在井下|(?:水|海|河)里(?:扑腾|挣扎)|水面上(?:扑腾|挣扎)|人还能看(?:见|到)|还能(?:看|瞅)(?:得)?(?:见|到)(?:人|他|她)|(?:仍|还)在(?:挖掘|挖|扒|刨)(?:中)?(?=[，,。！!\s]|$)|(?<=[人他她])(?:还)?在视线(?:内|里|范围内)|被潮(?:水)?(?:截|困|隔|堵)(?:在|住)?|反锁|锁在(?:车|屋|房)里|停在[^，,。]{0,10}之间|"
+     r"(?:停|卡|悬|挂|吊)在(?:了)?半空|(?<!查)封在|(?:枯井|机井|水井|窨井|井|坑|地洞|下水道|地窖)里(?:头|面|边)?(?=有(?:个)?人)|没能逃出|无法脱身|未能撤离|下不来|(?<![吃咽喝坐蹲睡车])下不去|出不去|压着|卡里面|卡在里面|卡里头|关在里面|关着|井下还有|还在井下|(?<![晕倒躺昏])在里头|在(?:屋顶|车顶|房顶|楼顶|树)上|爬(?:上|到)?(?:了)?(?:车顶|房顶|屋顶|楼顶|树上)|[拍堵](?:在)?里(?:头|面|边)|(?:里面|里头|屋里|楼里|车里|房里|舱里)(?:好像|可能|应该|估计|还)有(?:个|一个)?(?=老人|小孩|孩子|老太太|老头|大爷|工人|住户|婴儿|(?<=个)人\s*(?:[，,。！!]|$|正|在|呢|啊|喊|拍))(?![^，,。]{0,12}(?:不确定|不清楚|不知道|没出来|出不来|没逃出|被困|困在|下不来|没(?:有)?(?:被)?[抬拉救弄拽背抱扒挖捞]出来))|(?:里面|里头|屋里|楼里|车里|房里|舱里)(?:好像|可能|应该|估计)?还(?=有人(?![员家])\s*(?:[，,。！!]|$|正|在|呢|啊|喊|拍))|(?:里面|里头|屋里|楼里|车里|房里|舱里)(?=有人\s*(?:[，,。！!]|$|喊|拍|(?:正|正在)?(?:往下)?沉))|(?:底下|下面|下边)(?:还)?(?=有个|有一个)|(?:车顶|房顶|屋顶|楼顶)上?(?:还)?(?:站着|坐着|趴着|蹲着)|锁着(?=个|一个|孩子|小孩|人|老人)|不敢(?:下来|出来|下车)|(?<=[个人])在(?:底下|下面|下边|下头|里面|里头)(?![的])|掉冰窟窿|抱着桥墩|被潮水围|围住了|"
      # held where they are: 扣在车底下, 困在房顶, 抱着浮标, 被水围住
      r"扣(?:在|到)?.{0,3}(?:底下|下面)|扣住|被水围|"
      # not yet got out (还没弄出来, 没抬出来), still buried, still in the pit, holding on, banging on the glass
@@ -136,7 +139,7 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
      # hurt, told by the body or the harm: 挂彩, 胳膊断了, 摔着了, 嘴歪了, 抽抽, 烧着了
      r"(?:咬|撞|砸|捅|砍|踢)了(?=个|[我俺他她])|咬了(?=\s*(?:[，,。！!]|$))|挂彩|砸到|砸中|碰伤|磕伤|撞破|跌破|摔破|昏了过去|晕了过去|喘不上来气|浑身是血|受了点伤|受点伤|还有气|还有呼吸|误喝|误食|吃了.{0,6}(?:毒蘑菇|蘑菇|河豚|农药|老鼠药)|嘴麻|"
      r"(?:手|胳膊|腿).{0,2}(?:卷|绞|夹|轧)(?:进|入)|绞伤|夹伤|轧伤|病例|患儿|发热|皮疹|就诊|心梗|心肌梗|脑梗|中风|突发疾病|犯病|"
-     + "|".join((_ZH_LIMB_BROKEN, _ZH_LIMB_TWISTED, _ZH_SPRAINED, _ZH_SWOLLEN, _ZH_PART_USELESS, _ZH_BLOODY)) + r"|失温|还有(?:一)?口气|熏着|(?:吃|喝|吞)了(?:半|一|大半|小半|好几|几)(?:瓶|板|盒|片|粒|包)|喝了?(?:农药|敌敌畏|百草枯|老鼠药|药水)|送(?:到|去|进|往)?(?:了)?[^，,。 ]{0,6}?(?:医院|卫生院|卫生室|诊所|急诊)|摔着|磕破|碰破|碰倒|嘴歪|说不出话|抽抽|蛰伤|被.{0,3}蛰|(?:蜇|蛰)(?:了|伤|到|着)(?=[0-9一两俩仨三四五六七八九十]|个)|"
+     + "|".join((_ZH_LIMB_BROKEN, _ZH_LIMB_TWISTED, _ZH_SPRAINED, _ZH_SWOLLEN, _ZH_PART_USELESS, _ZH_BLOODY)) + r"|失温|还有(?:一)?口气|熏着|(?:吃|喝|吞)了(?:半|一|大半|小半|好几|几)(?:瓶|板|盒|片|粒|包)|喝了?(?:农药|敌敌畏|百草枯|老鼠药|药水)|送(?:到|去|进|往)?(?:了)?[^，,。 ]{0,6}?(?:医院|卫生院|卫生室|诊所|急诊)|摔着|磕破|碰破|碰倒|嘴歪|说不出话|(?:眼睛|眼)(?:疼得)?睁不开|抽抽|蛰伤|被.{0,3}蛰|(?:蜇|蛰)(?:了|伤|到|着)(?=[0-9一两俩仨三四五六七八九十]|个)|"
      r"(?:烧|砸|撞|划|扎|咬|烫|炸|熏|呛)(?:坏|破)了?(?:手|脚|腿|头|脸)|心脏不舒服|吐血|昏死|崴了|崴脚|脚崴|扭了脚|扭伤了|"
      # the body part, then the harm (胳膊烫了, 手被割破); the harm, then whose body (砍伤他后背)
      + _ZH_PART_HARMED + "|" + _ZH_HARM_TO_PART + "|"
@@ -309,7 +312,7 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
     ("dead",
      r"dead|(?<!engine )(?<!battery )(?<!phone )(?<!motor )(?<!generator )died|killed|dead body|body found|fatalit(?:y|ies)|deaths?|deceased|lost (?:his|her|their) li(?:fe|ves)|"
      r"bodies|body recovered|body of|bod(?:y|ies) (?:was |were |has been |have been |had been )?(?:recovered|found|pulled out|retrieved|washed up)|drowned|not breathing|no pulse|no signs of life|didn't survive|did not survive|"
-     r"neither survived|none survived|passed away|pronounced dead|lifeless|died at the scene|doa|dead on arrival"),
+     r"neither survived|none survived|(?:didn'?t|did not|won'?t|hasn'?t|has not) (?:make|made) it|passed away|pronounced dead|lifeless|died at the scene|doa|dead on arrival"),
     ("missing",
      r"missing(?! (?:the|a|an|my|our|your|his|her|their|out|you|it)\b)|unaccounted(?: for)?|lost contact|not (?:yet )?(?:been )?found|can't be found|cannot be found|"
      r"didn't surface|not surfaced|(?:didn'?t|hasn'?t|has not|did not|never) come (?:back )?up|never came (?:back )?up|overdue|haven't come back|didn't come back|not recovered|"
@@ -327,7 +330,7 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"mum|mom|dad|father|mother|grandma|grandpa|grandmother|grandfather|husband|wife|friend|brother|sister)s?|"
      r"unaccounted(?: for)?|not (?:yet )?accounted(?: for)?|(?:got|are|were|is|was) lost\b|lost on\b|still not (?:yet )?see\b|not see (?:him|her|them)\b|(?:hasn'?t|has not|haven'?t|have not) been seen|nobody has seen (?:him|her|them)"),
     ("trapped",
-     r"trapped|stranded|stuck|pinned|buried|(?:can'?t|cannot|could not|couldn'?t|unable to) (?:leave|get away|get off|go out|walk out)|cut off by (?:the )?(?:rising )?(?:water|floods?|floodwaters?|tide|river|sea)|can't get out|cannot get out|unable to get out|still inside|"
+     r"trapped|stranded|stuck|going under|pinned|buried|(?:can'?t|cannot|could not|couldn'?t|unable to) (?:leave|get away|get off|go out|walk out)|cut off by (?:the )?(?:rising )?(?:water|floods?|floodwaters?|tide|river|sea)|can't get out|cannot get out|unable to get out|still inside|"
      r"still in there|inside still|still down there|can't climb out|cannot climb out|unable to climb out|"
      r"can't get down|cannot get down|clinging|holding onto|on (?:the |a |their |our )?roofs?|(?<!slipped )(?<!fell )(?<!tripped )(?<!aground )on the rocks|under the rubble|"
      r"under (?:the )?debris|(?:is|are|was|were|still|stuck|pinned|buried|worker|man|woman|person|driver|someone|somebody) under (?:the |a |some )?(?:\w+ )?(?:bricks|rubble|wall|roof|slab|beams?|rocks?|boulders?|truck|lorry|tractor|van|car|bus|machine|shelving|racking|boxes|pile|planks|sheets|poles?|scaffold\w*|pipes?|girders?)\b|cut off by the tide|can'?t escape|cannot escape|unable to escape|marooned|wedged|"
@@ -353,7 +356,7 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"suffering|symptoms|in critical condition|hit by|struck by|run over by|knocked over by|treated|(?:neck|back|chest|head|leg|arm|hip|knee|shoulder|stomach|abdominal|ankle) pain|breathing (?:problems|difficulties)|"
      r"(?:smoke )?inhalation|concussion|scalded|electrocuted|vomiting|diarrho?ea|nausea|dizzy|dizziness|unwell|"
      r"fainted|passed out|bitten|admitted(?: to hospital)?|not breathing|unresponsive|no pulse|wounds?|"
-     r"head injury|cuts? to|cut by|coughing|short of breath|overcome|critical|(?<=fall |fell )down|down(?=\s*(?:$|[^\w\s]|and\b|not\b|unconscious|on the (?:floor|ground|deck)))|not moving|lying|chest pain|"
+     r"head injury|cuts? to|cut by|coughing|short of breath|overcome|critical|(?<=fall |fell )down|down(?=\s*(?:$|[^\w\s]|and\b|not\b|unconscious|on the (?:floor|ground|deck)))|not moving|(?:isn'?t|wasn'?t|is not|was not) moving|out cold|not answering|covered in blood|lying|chest pain|"
      r"stroke|drowsy|in hospital|fever|rash|measles|cases|sent home|sent to the nurse|burned|broken leg|"
      r"seizures?|heart attack|fitting|chest pains?|head cut|in shock|bruised|scratches|sprained|gash(?:ed)?|"
      r"can'?t get up|cannot get up|unable to get up|can'?t stand up|choking|turning blue|(?:can'?t|cannot|can not) breathe|lips (?:are |turning |turned |gone )?blue|(?:can'?t|cannot|cant|can not|unable to) (?:move|feel) (?:his |her |their |my |both )?(?:legs?|arms?)|can'?t walk|cannot walk|"
@@ -505,7 +508,7 @@ class Rules:
 ZH = Rules(
     negation=ZH_NEGATION,
     unknown=fastre.compile(r"(?:情况)?(?:人数)?(?:暂|尚|还|目前)?(?:不详|不明|未知|不清楚|待核实|待查|待确认)"),
-    resolved=fastre.compile(r"(?<![没未不])(?:救出|获救|升井|出井|脱困|脱险|救起|救上岸|救上来|爬出|已找到|找到了|(?<![没未不])找到(?=[，,。！!\s]|$)|联系上|已撤出|已转移|安全撤离|捞上来|捞出来|自己(?:游|爬|走|跑)(?:回来|出来|上来|上岸))"),
+    resolved=fastre.compile(r"(?<![没未不])(?:救出|获救|升井|出井|脱困|脱险|救起|救上岸|救上来|爬出|已找到|找到了|(?<![没未不])找到(?=[，,。！!\s]|$)|联系上|已撤出|已转移|(?:已|已经)(?:全部|均|都)(?:转移|撤离|撤出|疏散|救出)|安全撤离|捞上来|捞出来|自己(?:游|爬|走|跑)(?:回来|出来|上来|上岸))"),
     rescued=fastre.compile(r"(?<![没未不])(?:救出|获救|升井|出井|脱困|脱险|救起|救上|抬出|挖出|转移出|捞上来|捞出来|拉上来|拉出来|刨出来|刨出|挖出来|扒出来|扒出|(?:自己)?(?:爬|游|走|跑)(?:出来|上来|上岸))"),
     found=fastre.compile(r"(?<![没未不])(?:找到|联系上|寻回|获救|找着了|(?:自己)?(?:游|爬|走|跑)(?:回来|上来|上岸))"),
     collective=fastre.compile(r"(?:都|均|全部|全都)[^，,。]{0,3}$"),

@@ -695,6 +695,16 @@ _CUT_OFF_BY_THE_TIDE = fastre.compile(
 # the message names a mine (煤矿井下).
 _MANHOLE = fastre.compile(r"检查井|污水井|雨水井|窨井|下水井|排污井|阀门井|电缆井|化粪池|沼气池|污水管网|下水道|污水管道")
 _A_MINE = fastre.compile(r"矿(?!泉)|煤窑|巷道|升井|掘进|冒顶|透水|竖井|斜井|采石")
+# A tunnel or an underground works being built (隧道掌子面, 管廊竖井, 盾构, a stake number ZK3+120)
+# shares a mine's words (冒顶, 竖井, 瓦斯) and is no mine: the ground caving in at the face is a
+# geological call, water bursting in a flood, firedamp a gas leak; a fall down its shaft or heat
+# stroke at its foot is read as if no mine word were there. Unless a mine is named (煤矿隧道).
+_CIVIL_WORKS = fastre.compile(
+    r"隧道|管廊|盾构|导洞|掌子面|二衬|初支|台车|地铁|暗挖|[左右]洞|(?<![a-z])[zy]?k\d+\+\d+")
+_REAL_MINE = fastre.compile(r"矿(?!泉)|煤窑|煤层|采石|采区")
+_CAVE_IN = fastre.compile(r"冒顶|塌方|坍方|坍塌|垮塌|塌了|掉块|埋")
+_WATER_BURST = fastre.compile(r"涌水|突水|透水|突泥|淹")
+_FIREDAMP = fastre.compile(r"瓦斯|有毒气体|有害气体|一氧化碳|硫化氢")
 # (English "collapsed" only of a structure: a worker who collapsed is a person)
 _STRUCTURE_FELL = fastre.compile(
     r"倒塌|坍塌|垮塌|塌了|塌落|\b(?:scaffold\w*|roof|wall|ceiling|building|structure|stage|platform|crane|shed|bridge|"
@@ -719,6 +729,7 @@ def incident_family(text: str, zh: bool, en: bool) -> str | None:
     # In mixed text an English word runs straight into Chinese (earthquake了, gas leak了): \b
     # sees no edge there, so the English lists read a copy with the Chinese blanked out.
     en_text = _CJK_CHAR.sub(" ", text) if zh and en else text
+    chinese = zh
     zh = zh and bool(_ZH_ANY.search(text))
     en = en and bool(_EN_ANY.search(en_text))
     if zh or en:
@@ -730,6 +741,10 @@ def incident_family(text: str, zh: bool, en: bool) -> str | None:
                     continue  # boats that collide are vessels in distress
                 if family == "mine" and zh and _MANHOLE.search(text) and not _A_MINE.search(text):
                     continue  # 检查井 2名工人下井作业后晕倒: gas in a manhole, the hazmat call
+                if family == "mine" and zh and _CIVIL_WORKS.search(text) and not _REAL_MINE.search(text):
+                    if (works := _works_hazard(text)) is not None:
+                        return works
+                    continue
                 if family == "flood_strong" and zh and _CUT_OFF_BY_THE_TIDE.search(text):
                     return "water_rescue"  # 涨潮了 我们在礁石上回不去了 来的路淹了: people on a rock, not a flooded village
                 if family == "other_strong" and _STRUCTURE_FELL.search(text):
@@ -740,6 +755,19 @@ def incident_family(text: str, zh: bool, en: bool) -> str | None:
                                            or (en and _names_event(_LEAK_CAUGHT_FIRE, en_text))):
                     return "fire"  # 燃气泄漏发生闪爆, a leak that caught fire: the fire is the call
                 return family
+    if chinese and _CIVIL_WORKS.search(text) and _names_event(_WATER_BURST, text):
+        return "flood_strong"  # 掌子面突然涌水: no family has the word, the works say what it is
+    return None
+
+
+def _works_hazard(text: str) -> str | None:
+    """The call for a mine word in a tunnel being built (_CIVIL_WORKS), or None to read on."""
+    if _names_event(_CAVE_IN, text):
+        return "geological"
+    if _names_event(_WATER_BURST, text):
+        return "flood_strong"
+    if _names_event(_FIREDAMP, text):
+        return "hazmat"
     return None
 
 
