@@ -48,3 +48,31 @@ def test_dirty_to_death_is_a_complaint() -> None:
 def test_the_northeast_addressing_the_group_is_nobody_hurt() -> None:
     """Guard: 老铁们 is the group addressed, not a person counted."""
     assert counts("老铁们谁有船 村里进水了") == (0, 0, 0, 0)
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("村后防护林着火了，火挺大", "forest_fire"),  # a shelter belt is woodland
+    ("半夜下大雨 屋里水都到我腰了 咋整", "flood"),  # the water up to someone's waist
+    ("一宿大雨，院子里全是水，都漫炕沿了", "flood"),
+    ("A van has gone into the back of a taxi by the gate", "traffic"),
+    ("The scaffolding on the block across the road has just folded like a house of cards", "collapse"),
+])
+def test_types(text: str, kind: str) -> None:
+    assert parse_report(text).type == kind
+
+
+@pytest.mark.parametrize("text, time", [
+    ("报告！0915俚岛镇大庄许家村后山滑坡，一户房屋受损", "09:15"),  # a squad's report opening on its clock
+])
+def test_times(text: str, time: str) -> None:
+    assert parse_report(text).time == time
+
+
+def test_a_count_after_the_report_word_is_no_clock() -> None:
+    """Guard: 报告！1500户受灾 is households, not 15:00."""
+    assert parse_report("报告！1200户停电，线路正在抢修").time is None
+
+
+def test_a_lifeboat_exercise_is_no_report() -> None:
+    assert not parse_report("Lovely morning watching the lifeboat exercise off the harbour, they winched three "
+                            "'injured' crew off a trawler").is_report

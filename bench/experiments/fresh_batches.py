@@ -76,6 +76,7 @@ ROUNDS = (
     ("24", "ceffa2f", ("zh-market", "zh-temple", "en-trucker", "zh-weatherman")),
     ("25", "a4feac8", ("zh-firestation", "zh-ambulance", "en-offshore", "zh-carehome")),
     ("26", "21108d5", ("zh-liftcrew", "mixed-russian", "zh-broadcast", "zh-schoolbus")),
+    ("27", "debf0f1", ("zh-northeast", "zh-militia", "zh-tunnel", "en-retiree")),
 )
 # The confidence the parser gives its type: no family, a weak word, a strong one.
 NO_FAMILY, WEAK, STRONG = 0.4, 0.7, 0.9

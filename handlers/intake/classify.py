@@ -159,7 +159,8 @@ _NOTICE_ZH = fastre.compile(
     r"截至[0-9一二三四五六七八九十]{1,2}(?:时|点)[^。]{0,40}(?<![0-9])[0-9.]+万?人次"
 )
 _CHATTER_EN = fastre.compile(
-    r"\bdrills?\b|\b(?:fire|evacuation|emergency|rescue|joint|tabletop) exercises?\b|"
+    r"\bdrills?\b|\b(?:fire|evacuation|emergency|rescue|joint|tabletop|lifeboat|coast ?guard|sar|search and rescue|"
+    r"mass casualty|man overboard|disaster|tsunami|full[- ]scale) exercises?\b|"
     r"\bstatistics?\b|\bso far this year\b|\bplease ignore|\bjust a test\b|"
     # an all-clear ("gas company check, all ok. no need come"): ambient too
     r"\bno need (?:to )?come\b|"
@@ -305,7 +306,7 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
     "forest_fire": fastre.compile(
         r"山火|林火|森林火灾|森林着火|草原火|野火|"
         # (a building on a forest farm that burns is a house fire: 林场宿舍着火了)
-        rf"(?:(?:林场|林区)(?!宿舍|仓库|办公|食堂|工棚|厂房|场部)|树林|山林|林地|林子|森林|松林|林带|山上|后山|山坡|山顶|山腰|麓|荒山|荒草|草坡|荒坡|草场|扑火队|护林).{{0,20}}(?:{_FIRE_ZH})|"
+        rf"(?:(?:林场|林区)(?!宿舍|仓库|办公|食堂|工棚|厂房|场部)|树林|山林|林地|林子|森林|松林|林带|防护林|防风林|防火林|竹林|山上|后山|山坡|山顶|山腰|麓|荒山|荒草|草坡|荒坡|草场|扑火队|护林).{{0,20}}(?:{_FIRE_ZH})|"
         rf"(?:{_FIRE_ZH}).{{0,20}}(?:林场|林区|树林|山林|林地|林子|山坡|山顶|山腰|荒山|草场|扑火队|护林)"
         r"|烧荒|(?:林子|山林|麦地|麦子地|玉米地|荒草|草地|秸秆地)(?:着了|着火|烧起来|点着)"
         r"|(?:山|坡|岭|林子|树林|坟地?)[上里头]{0,2}(?:也|又)?(?:着了|引着|点着|烧起来|着起来)"
@@ -338,8 +339,10 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"水(?:太大|很大|越来越大|涨上来|漫上来)|超汛限|"
         # the water come in and how deep (水就漫进院子, 水进村了, 现在快到腰了; not 雪都到膝盖了)
         r"水(?:就|都|已经|已)?(?:漫进|进村|进院|进屋|进家)|(?<![雪泥])(?:快|已经|都|已)(?:到|没过|淹到)了?(?:腰|膝盖|大腿|胸口?|脖子)|"
-        r"屋顶上.{0,6}(?:等|救)|淹水|(?<!潮)水(?:都)?上来了|水(?:都)?(?:进屋|进院|进家|漫到|漫进|没过|到腰|到膝盖)|水(?:都|已经)?(?:到|过|没过|淹到|漫到|漫过|齐)了?(?:脖子|腰|膝盖|大腿|胸口?|窗户?|车窗|车顶|屋顶|房顶|炕)|"
+        r"屋顶上.{0,6}(?:等|救)|淹水|(?<!潮)水(?:都)?上来了|水(?:都)?(?:进屋|进院|进家|漫到|漫进|没过|到腰|到膝盖)|水(?:都|已经)?(?:到|过|没过|淹到|漫到|漫过|齐)了?(?:[他她我俺人]的?)?(?:脖子|腰|膝盖|大腿|胸口?|窗户?|车窗|车顶|屋顶|房顶|炕)|"
         r"(?:全村|村里|屋里|家里|房子|地里)(?:都|全)?泡了|水.{0,4}涨起来|(?:桥|路|路基|堤|坝)(?:被)?(?:冲断|冲垮|冲毁|冲塌|冲没)|(?:被)?水(?:给)?冲(?:断|垮|毁|塌)|水.{0,6}把(?:路|桥).{0,3}冲|被水围|泡在水里|被水困"
+        # the water over the kang, the yard all water (水都漫炕沿了, 院子里全是水)
+        r"|漫(?:过|上|到)?(?:了)?炕|(?:院子|院|屋|家|村)里(?:头)?(?:全是|都是)水"
     ),
     "water_rescue": fastre.compile(
         r"溺水|溺亡|落水|坠海|坠河|坠江|溺れ|(?:有人|人|孩子|小孩)(?:已经)?沉(?:下去|底)?了|(?:卷|冲|落|掉|跌|滑)入(?:水|河|江|海|湖)中|(?<![要想])跳河|(?<![要想])跳海|翻船|沉船|"
@@ -520,11 +523,12 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\bcollapse of (?:the |a )?(?:\w+ )?(?:roof|building|wall|house|bridge|ceiling|structure|scaffold\w*)|"
         r"\bcollapsed (?:a|the|an) (?:\w+ ){0,2}(?:roof|barn|shed|building|house|wall|bridge|greenhouse|ceiling|stand)s?\b|"
         # the structure named first, its fall told after a relative clause ("the bridge that was repaired last year collapsed")
-        r"\b(?:bridge|roof|building|wall|house|ceiling|tunnel|scaffold\w*|stand|stage|tower|crane|balcony|shed|barn|warehouse|structure)s?\b(?:(?!\b(?:man|woman|boy|girl|child|kid|person|worker|driver|he|she|lady|guy|someone)\b)[^.;!?]){0,60}\b(?:collapsed|gave way|caved in)\b",
+        r"\b(?:bridge|roof|building|wall|house|ceiling|tunnel|scaffold\w*|stand|stage|tower|crane|balcony|shed|barn|warehouse|structure)s?\b(?:(?!\b(?:man|woman|boy|girl|child|kid|person|worker|driver|he|she|lady|guy|someone)\b)[^.;!?]){0,80}\b(?:collapsed|gave way|caved in|folded|crumpled|buckled|come down|came down)\b",
     ),
     "traffic_strong": fastre.compile(
         r"\bcrash(?:ed|es)?\b|\bcollisions?\b|\bcollided\b|\brta\b|\brtc\b|\bmv[ac]\b|\bpile-?up\b|\brear-?ended\b|\bjackknifed\b|"
         r"\bhit-and-run\b|\b(?:road|traffic) accident\b|"
+        r"\b(?:gone|went|going|run|ran|driven|drove|ploughed|plowed|smashed|slammed|crashed|piled) into the (?:back|side|rear) of\b|"
         r"\b(?:hit|struck|crashed into|ran into|drove into|smashed into) (?:a|an|the) (?:tree|wall|pole|lamp ?post|barrier|guard ?rail|railing|fence|bridge pillar)\b|"
         r"\b(?:car|truck|lorry|bus|van|taxi|motorbike|motorcycle|scooter|bike|cyclist|tractor|coach|ambulance|bicycle|"
         r"e-?bike|pedestrian|minibus)\s+vs\.?\s+\w+|\bhead-?on\b|"

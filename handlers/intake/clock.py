@@ -54,6 +54,12 @@ MILITARY_CLOCK = fastre.compile(
 ZH_LOG_CLOCK = fastre.compile(
     r"(?:^|\n|于|报|[：:】]|日志|记录|早班|中班|夜班|凌晨|清晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里|夜间|半夜|事发|案发|发生)\s*(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)(?![\d.:：])(?=\s|在|时|许|左右|与|[，,])"
 )
+# …and a squad's report opening on its clock, run into the place (报告！1630港西镇马草夼村…), not
+# a count (报告！1500户受灾, 2300人转移)
+ZH_REPORT_OPENING_CLOCK = re.compile(
+    r"(?:报告|续报|初报|急报)[！!：:，,]?\s*(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)(?![\d.:：%])"
+    r"(?=[\u4e00-\u9fff])(?![户人名个位米吨元辆间亩余多处条台只头])"
+)
 # …and in English, a log line's time opening the message: "0340 blew a steer tire…" (not
 # "1200 pallets…", "0800 start tomorrow": a count or a plan; nor "2023 summary…": a year).
 EN_LOG_CLOCK = fastre.compile(
@@ -247,6 +253,8 @@ def find_times(text: str) -> list[ClockTime]:
         if hhmm:
             found.append(ClockTime(m.start("h2") if m["h2"] else m.start(), m.end(), hhmm))
     for m in ZH_LOG_CLOCK.finditer(text) if not latin else ():
+        found.append(ClockTime(m.start("h"), m.end("m"), f"{m['h']}:{m['m']}"))
+    for m in ZH_REPORT_OPENING_CLOCK.finditer(text) if not latin else ():
         found.append(ClockTime(m.start("h"), m.end("m"), f"{m['h']}:{m['m']}"))
     for m in EN_LOG_CLOCK.finditer(text) if latin else ():
         found.append(ClockTime(m.start("h"), m.end("m"), f"{m['h']}:{m['m']}"))
