@@ -674,8 +674,8 @@ def _zh_kind(m: re.Match[str], text: str) -> str | None:
         return None  # 我找半天没找着 (the form): the caller searched; nobody is missing
     if m.group() == "迷路" and _callers_before(text, m.start(), reach=14):
         return "trapped"  # 我们在大黑山上迷路了 五个人: the callers, lost where they stand
-    if m.group() in ("没上来", "没拉上来") and w.ZH_CONFINED.search(text):
-        return "trapped"
+    if m.group() in ("没上来", "没拉上来") and (w.ZH_CONFINED.search(text) or _ON_A_SHOAL.search(text)):
+        return "trapped"  # down a well, or out on a shoal with the tide coming in
     if m.group() in ("卡住了", "卡住", "被卡") and _CHOKING.search(text):
         return "injured"  # 吃了花生卡住了: choking on food, not held in a wreck
     if m.group() == "掉下去" and not w.ZH_CONFINED.search(text):
@@ -683,6 +683,7 @@ def _zh_kind(m: re.Match[str], text: str) -> str | None:
     return kind
 
 
+_ON_A_SHOAL = re.compile(r"(?:礁石|礁盘|沙洲|沙坝|滩涂)上")
 _SEPARATOR = re.compile(r"[，,。；;\n]")
 _HIM_OR_HER = re.compile(r"\b(?:him|her)\b")
 _HE_OR_SHE = re.compile(r"\b(?:he|she)\b")

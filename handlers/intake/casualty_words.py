@@ -46,7 +46,7 @@ ZH_PERSON = (
     r"机手|飞手|水手|舵手|选手|帮手|助手|凶手|"
     # someone named by what they were doing (搬砖的, 摆摊的, 看热闹的), not a place named so (修车的铺子)
     r"(?:搬砖|摆摊|看热闹|围观|修车|送水|收废品|捡垃圾|(?:干|搞)装修|看门|看(?:节目|演出)|卖菜|卖水果|扫地|做饭|送货|"
-    r"送(?:快递|外卖)|拉货|打鱼|看船|放牛|种地|打工|值班|巡逻|割草|砍柴|挖野菜|遛狗|晨练)的(?![铺店摊地厂点房家院棚])|"
+    r"送(?:快递|外卖)|拉货|打鱼|看船|放牛|种地|打工|值班|巡逻|割草|砍柴|挖野菜|遛狗|晨练|送饭)的(?![铺店摊地厂点房家院棚])|"
     r"女工|男工|工友|民工|帮工|朋友|同事|同伴|摊主|摊贩|掌柜的|当家的|孩(?:他|子他)(?:爹|娘|爸|妈)|驾驶人|驾乘人员|司乘人员|乘员|路人|邻居|爷爷|奶奶|姥姥|姥爷|小姑娘|姑娘|"
     r"报警人|来电人|求助人|本人|患儿|病例|赶海的|放羊的|干活的|开(?:车|铲车|挖掘机|货车|三轮|拖拉机|叉车|吊车)的|我(?!们|镇|市|区|县|司|院|局|队|街|乡|村|厂|公司|集团|站|所|部|处|科|家|是|在|看|听)|"
     r"老[王李张刘陈杨赵黄周吴徐孙马朱胡林郭何高罗郑梁谢宋唐许韩冯邓曹彭曾田董袁潘于蒋蔡杜叶程苏魏吕丁沈姚卢姜崔钟谭陆汪范金石贾夏方白孟秦江薛](?:头|太太|大爷|大娘|汉)?(?![家的])|"
@@ -54,7 +54,7 @@ ZH_PERSON = (
     r"[王李张刘陈杨赵黄周吴徐孙马朱胡林郭何高罗郑梁谢宋唐许韩冯邓曹彭曾田董袁潘于蒋蔡杜叶程苏魏吕丁沈姚卢姜崔钟谭陆汪范贾夏孟秦薛]"
     r"(?:哥|姐|叔|婶|嫂|姨|伯|大爷|大娘|大妈|大姐|大哥|奶奶|爷爷|师傅)(?![家的们])|"
     # the people of temples and fairs, and of the fields and greenhouses (香客, 居士, 菜农)
-    r"香客|居士|信众|信徒|僧人|师父|和尚|尼姑|菜农|果农|棚户|种植户|瓜农|茶农|老爷子|小胖子|胖子|"
+    r"婆娘|老汉儿|娃儿|幺儿|老婆婆|香客|居士|信众|信徒|僧人|师父|和尚|尼姑|菜农|果农|棚户|种植户|瓜农|茶农|老爷子|小胖子|胖子|"
     # as the northeast says a fellow (大兄弟, 老铁, 哥们儿), not the group addressed (老铁们)
     r"大兄弟|老铁(?!们)|哥们(?:儿)?(?!们)|姐们(?:儿)?(?!们)|老妹(?:儿)?|小老弟|操作手|"
     # a mother or father named by the child's word (一个妈妈带俩孩子)
@@ -73,8 +73,8 @@ ZH_CUT_OFF = ("回不去", "回不来", "上不了岸")
 # 满头是血 / 腿上全是血; 胳膊烫了 / 胳膊豁了; 拿刀划了另一个胳膊 / 长虫咬了脚脖子; 腿断了; 腿都摔变形了;
 # 脚面肿起来了; 肩膀抬不起来 / 腰动不了 (not 腿动不了: said of one pinned in a car, who is trapped)
 _ZH_BLOODY = r"(?:满脸|满头|一身|浑身|全身|(?:头|脸|腿|手|胳膊|脚|身)上|脸|头)(?:都|全)?是血"
-_ZH_PART_HARMED = (r"(?:手|胳膊|腿|脚|脸|头|脑瓜子|脑瓜|脑袋|脑门子|脑门|脑壳|额头|手指|后背|背|肩膀)(?:都|也)?(?:被|给)?"
-                   r"(?:烫|烧|砸|扎|割|划|咬|炸|蹭|磕|砍|豁|卡(?=[坏伤]))(?:伤|破|坏|了|着|烂|开|到)")
+_ZH_PART_HARMED = (r"(?:手|胳膊|腿|脚|脸|头|脑瓜子|脑瓜|脑袋|脑门子|脑门|脑壳|额头|手指|后背|背|肩膀)(?:都|也)?(?:被|给|遭)?"
+                   r"(?:烫|烧|砸|扎|割|划|咬|炸|蹭|磕|砍|豁|卡(?=[坏伤])|打(?=[破伤坏断]))(?:伤|破|坏|了|着|烂|开|到)")
 _ZH_HARM_TO_PART = (r"(?:划|砍|扎|捅|割|刺|炸|绞|轧|夹|咬)(?:了|伤|破|到|着)(?=[^，,。 ]{0,4}?(?:的)?"
                     r"(?:胳膊|手臂|手(?![机续套表工术艺])|[大小]?腿|脸|头(?!发)|脖子|肚子|后背|肩膀|眼睛|眼|脚(?!手架)))")
 _ZH_LIMB_BROKEN = r"(?:胳膊|手|脚|手指|肋骨|锁骨|手臂|腰|骨头|腿)(?:估计|好像|可能|应该是|应该|像是)?(?:给|被)?[砸摔压撞轧打夹卡]?(?:断|折)"
@@ -103,8 +103,8 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
     ("trapped",
      r"被困|受困|围困|埋了|压了|困住|困在|困于|困了|困着|困(?=电梯|车里|屋里|楼里|家里|房里|山上|山里|洞里|井里|井下)|被堵(?:在|住)|被卡|(?<![门闸阀轮])卡住了|被夹|夹住|呼救|喊救命|没撤出|未撤出|没能撤出|"
      r"没有撤出|还在里面|仍在里面|没下来|没出来|没逃出|没跑出|被埋|埋压|埋在|被压(?![伤死折断坏])|压在|压住|卡在|(?<![门闸阀轮])卡住|出不来|困人|"
-     r"埋进去|埋里面|埋里头|在井下|(?:水|海|河)里(?:扑腾|挣扎)|水面上(?:扑腾|挣扎)|人还能看(?:见|到)|还能(?:看|瞅)(?:得)?(?:见|到)(?:人|他|她)|(?:仍|还)在(?:挖掘|挖|扒|刨)(?:中)?(?=[，,。！!\s]|$)|(?<=[人他她])(?:还)?在视线(?:内|里|范围内)|被潮(?:水)?(?:截|困|隔|堵)(?:在|住)?|反锁|锁在(?:车|屋|房)里|停在[^，,。]{0,10}之间|"
-     r"(?:停|卡|悬|挂|吊)在(?:了)?半空|(?<!查)封在|(?:枯井|机井|水井|窨井|井|坑|地洞|下水道|地窖)里(?:头|面|边)?(?=有(?:个)?人)|没能逃出|无法脱身|未能撤离|下不来|(?<![吃咽喝坐蹲睡车])下不去|出不去|压着|卡里面|卡在里面|卡里头|关在里面|关着|井下还有|还在井下|(?<![晕倒躺昏])在里头|在(?:屋顶|车顶|房顶|楼顶|树)上|爬(?:上|到)?(?:了)?(?:车顶|房顶|屋顶|楼顶|树上)|[拍堵](?:在)?里(?:头|面|边)|(?:里面|里头|屋里|楼里|车里|房里|舱里)(?:好像|可能|应该|估计|还)有(?:个|一个)?(?=老人|小孩|孩子|老太太|老头|大爷|工人|住户|婴儿|(?<=个)人\s*(?:[，,。！!]|$|正|在|呢|啊|喊|拍))(?![^，,。]{0,12}(?:不确定|不清楚|不知道|没出来|出不来|没逃出|被困|困在|下不来|没(?:有)?(?:被)?[抬拉救弄拽背抱扒挖捞]出来))|(?:里面|里头|屋里|楼里|车里|房里|舱里)(?:好像|可能|应该|估计)?还(?=有人(?![员家])\s*(?:[，,。！!]|$|正|在|呢|啊|喊|拍))|(?:里面|里头|屋里|楼里|车里|房里|舱里)(?=有人\s*(?:[，,。！!]|$|喊|拍|(?:正|正在)?(?:往下)?沉))|(?:底下|下面|下边)(?:还)?(?=有个|有一个)|(?:车顶|房顶|屋顶|楼顶)上?(?:还)?(?:站着|坐着|趴着|蹲着)|锁着(?=个|一个|孩子|小孩|人|老人)|不敢(?:下来|出来|下车)|(?<=[个人])在(?:底下|下面|下边|下头|里面|里头)(?![的])|掉冰窟窿|抱着桥墩|被潮水围|围住了|"
+     r"埋进去|埋里面|埋里头|在井下|(?:水|海|河)(?:里|头)(?:扑腾|挣扎)|水面上(?:扑腾|挣扎)|人还能看(?:见|到)|还(?:能)?(?:看|瞅)(?:得)?(?:见|到)(?:人|他|她)(?![们家])|(?:仍|还)在(?:挖掘|挖|扒|刨)(?:中)?(?=[，,。！!\s]|$)|(?<=[人他她])(?:还)?在视线(?:内|里|范围内)|被潮(?:水)?(?:截|困|隔|堵)(?:在|住)?|反锁|锁在(?:车|屋|房)里|停在[^，,。]{0,10}之间|"
+     r"(?:停|卡|悬|挂|吊)在(?:了)?半空|关(?:到|起)(?=[0-9一二两俩仨三四五六七八九十]|个|好几)|莫(?:得)?出来|(?<=[人他她])在(?:坑|井|沟|洞)底|(?:趴|抱|扒)在(?:帆板|冲浪板|板|船底|浮标|木板)上|(?<!查)封在|(?:枯井|机井|水井|窨井|井|坑|地洞|下水道|地窖)里(?:头|面|边)?(?=有(?:个)?人)|没能逃出|无法脱身|未能撤离|下不来|(?<![吃咽喝坐蹲睡车])下不去|出不去|压着|卡里面|卡在里面|卡里头|关在里面|关着|井下还有|还在井下|(?<![晕倒躺昏])在里头|在(?:屋顶|车顶|房顶|楼顶|树)上|爬(?:上|到)?(?:了)?(?:车顶|房顶|屋顶|楼顶|树上)|[拍堵](?:在)?里(?:头|面|边)|(?:里面|里头|屋里|楼里|车里|房里|舱里)(?:好像|可能|应该|估计|还)有(?:个|一个)?(?=老人|小孩|孩子|老太太|老头|大爷|工人|住户|婴儿|(?<=个)人\s*(?:[，,。！!]|$|正|在|呢|啊|喊|拍))(?![^，,。]{0,12}(?:不确定|不清楚|不知道|没出来|出不来|没逃出|被困|困在|下不来|没(?:有)?(?:被)?[抬拉救弄拽背抱扒挖捞]出来))|(?:里面|里头|屋里|楼里|车里|房里|舱里)(?:好像|可能|应该|估计)?还(?=有人(?![员家])\s*(?:[，,。！!]|$|正|在|呢|啊|喊|拍))|(?:里面|里头|屋里|楼里|车里|房里|舱里)(?=有人\s*(?:[，,。！!]|$|喊|拍|(?:正|正在)?(?:往下)?沉))|(?:底下|下面|下边)(?:还)?(?=有个|有一个)|(?:车顶|房顶|屋顶|楼顶)上?(?:还)?(?:站着|坐着|趴着|蹲着)|锁着(?=个|一个|孩子|小孩|人|老人)|不敢(?:下来|出来|下车)|(?<=[个人])在(?:底下|下面|下边|下头|里面|里头)(?![的])|掉冰窟窿|抱着桥墩|被潮水围|围住了|"
      # held where they are: 扣在车底下, 困在房顶, 抱着浮标, 被水围住
      r"扣(?:在|到)?.{0,3}(?:底下|下面)|扣住|被水围|"
      # not yet got out (还没弄出来, 没抬出来), still buried, still in the pit, holding on, banging on the glass
@@ -128,10 +128,10 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
      # Japanese that a factory's managers or a visitor type among Chinese: ケガ (hurt; not ケガ人, a tally of them)
      r"ケガ(?!人)|けが(?!人)|怪我(?!人)|"
      r"躺地上|倒地不起|不省人事|没有意识|失去意识|意识不清|神志不清|倒地|倒在(?!沙发|床|炕)|心脏病(?!史)|噎(?:着|住)(?:了)?|(?<![累烦闷气])(?<![累烦闷气]到)窒息|受轻伤|受重伤|烧烫伤|"
-     r"熏晕|熏伤|熏倒|呛晕|呛着|电倒|被电|" + _ZH_UNWAKING + r"|一动不动|躺着不动|不动了|没动静|喘不上气|喘不过气|肚子疼|拉肚子|"
+     r"熏晕|熏伤|熏倒|呛晕|呛着|电倒|被电|" + _ZH_UNWAKING + r"|一动不动|躺(?:着|起)不动|不动了|没动静|喘不上气|喘不过气|肚子疼|拉肚子|"
      r"上吐下泻|发烧|高烧|红肿|蜇伤|被蜇|抽筋|扎伤|挤压|哼哼|头破|腿断|腿折|起疹子|病倒|昏过去|晕过去|"
      r"压折|摔折|砸着|流了好多血|(?:烫|烧|伤|摔|砸|撞|炸|咬)得(?:不轻|很重|挺重|厉害|够呛)|(?<=人)躺着|皮外伤|擦破|(?:坠楼|(?<![牌物石块砖瓦板])坠落|摔下来)(?!死亡|身亡|致死)|"
-     r"(?:被|叫|让|给)[^，,。 ]{0,8}?(?:撞|刮|砸|烫|烧|咬|蛰|蜇|电|扎|割|划|夹|轧|碾|挤|戳|顶|踢|打|拱|踩|捅|砍|崩)(?:了|着|到|伤|倒|飞|破|断|穿)(?!死)|"
+     r"(?:被|叫|让|给|遭)[^，,。 ]{0,8}?(?:撞|刮|砸|烫|烧|咬|蛰|蜇|电|扎|割|划|夹|轧|碾|挤|戳|顶|踢|打|拱|踩|捅|砍|崩)(?:了|着|到|伤|倒|飞|破|断|穿)(?!死)|"
      # stabbed, cut, gored, a wrist cut, a jump from a height (捅伤, 砍了两刀, 顶伤一个人, 割腕, 从楼上跳下来)
      r"捅伤|砍伤|顶伤|拱伤|割腕|从[^，,。 ]{1,8}跳下来(?!玩)|砍了[一两三几]刀|"
      r"(?:手|脚|手脚|全身|浑身|舌头)(?:都)?发麻|(?<=[狗犬蛇马牛驴])(?:咬|踢|顶)(?:了|伤|倒)|"
@@ -314,7 +314,7 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"bodies|body recovered|body of|bod(?:y|ies) (?:was |were |has been |have been |had been )?(?:recovered|found|pulled out|retrieved|washed up)|drowned|not breathing|no pulse|no signs of life|didn't survive|did not survive|"
      r"neither survived|none survived|(?:didn'?t|did not|won'?t|hasn'?t|has not) (?:make|made) it|passed away|pronounced dead|lifeless|died at the scene|doa|dead on arrival"),
     ("missing",
-     r"missing(?! (?:the|a|an|my|our|your|his|her|their|out|you|it)\b)|unaccounted(?: for)?|lost contact|not (?:yet )?(?:been )?found|can't be found|cannot be found|"
+     r"(?:hasn'?t|haven'?t|has not|have not) (?:yet )?been found|missing(?! (?:the|a|an|my|our|your|his|her|their|out|you|it)\b)|unaccounted(?: for)?|lost contact|not (?:yet )?(?:been )?found|can't be found|cannot be found|"
      r"didn't surface|not surfaced|(?:didn'?t|hasn'?t|has not|did not|never) come (?:back )?up|never came (?:back )?up|overdue|haven't come back|didn't come back|not recovered|"
      r"can'?t see (?:him|her|them)(?: anymore)?|(?:can'?t|cannot|could not|couldn'?t) find (?:him|her|them)|cannot see (?:him|her|them)|not seen since|lost sight of|"
      r"no sign of (?:him|her|them)|swept away|washed away|carried away|disappeared|vanished|gone under|went under|"
@@ -330,7 +330,7 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"mum|mom|dad|father|mother|grandma|grandpa|grandmother|grandfather|husband|wife|friend|brother|sister)s?|"
      r"unaccounted(?: for)?|not (?:yet )?accounted(?: for)?|(?:got|are|were|is|was) lost\b|lost on\b|still not (?:yet )?see\b|not see (?:him|her|them)\b|(?:hasn'?t|has not|haven'?t|have not) been seen|nobody has seen (?:him|her|them)"),
     ("trapped",
-     r"trapped|stranded|stuck|going under|pinned|buried|(?:can'?t|cannot|could not|couldn'?t|unable to) (?:leave|get away|get off|go out|walk out)|cut off by (?:the )?(?:rising )?(?:water|floods?|floodwaters?|tide|river|sea)|can't get out|cannot get out|unable to get out|still inside|"
+     r"trapped|stranded|stuck|going under|(?:getting|being) dragged (?:straight |right )?out|(?:dragged|sucked|swept|pulled) (?:straight |right )?out (?:to sea|past|beyond)|caught in (?:a |the )?rip|pinned|buried|(?:can'?t|cannot|could not|couldn'?t|unable to) (?:leave|get away|get off|go out|walk out)|cut off by (?:the )?(?:rising )?(?:water|floods?|floodwaters?|tide|river|sea)|can't get out|cannot get out|unable to get out|still inside|"
      r"still in there|inside still|still down there|can't climb out|cannot climb out|unable to climb out|"
      r"can't get down|cannot get down|clinging|holding onto|on (?:the |a |their |our )?roofs?|(?<!slipped )(?<!fell )(?<!tripped )(?<!aground )on the rocks|under the rubble|"
      r"under (?:the )?debris|(?:is|are|was|were|still|stuck|pinned|buried|worker|man|woman|person|driver|someone|somebody) under (?:the |a |some )?(?:\w+ )?(?:bricks|rubble|wall|roof|slab|beams?|rocks?|boulders?|truck|lorry|tractor|van|car|bus|machine|shelving|racking|boxes|pile|planks|sheets|poles?|scaffold\w*|pipes?|girders?)\b|cut off by the tide|can'?t escape|cannot escape|unable to escape|marooned|wedged|"
@@ -356,7 +356,7 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"suffering|symptoms|in critical condition|hit by|struck by|run over by|knocked over by|treated|(?:neck|back|chest|head|leg|arm|hip|knee|shoulder|stomach|abdominal|ankle) pain|breathing (?:problems|difficulties)|"
      r"(?:smoke )?inhalation|concussion|scalded|electrocuted|vomiting|diarrho?ea|nausea|dizzy|dizziness|unwell|"
      r"fainted|passed out|bitten|admitted(?: to hospital)?|not breathing|unresponsive|no pulse|wounds?|"
-     r"head injury|cuts? to|cut by|coughing|short of breath|overcome|critical|(?<=fall |fell )down|down(?=\s*(?:$|[^\w\s]|and\b|not\b|unconscious|on the (?:floor|ground|deck)))|not moving|(?:isn'?t|wasn'?t|is not|was not) moving|out cold|not answering|covered in blood|lying|chest pain|"
+     r"head injury|cuts? to|cut by|coughing|short of breath|overcome|critical|(?<=fall |fell )down|down(?=\s*(?:$|[^\w\s]|and\b|not\b|unconscious|on the (?:floor|ground|deck)))|not moving|(?:isn'?t|wasn'?t|is not|was not) moving|can'?t put (?:any )?weight on|puking|throwing up|spewing|out cold|not answering|covered in blood|lying|chest pain|"
      r"stroke|drowsy|in hospital|fever|rash|measles|cases|sent home|sent to the nurse|burned|broken leg|"
      r"seizures?|heart attack|fitting|chest pains?|head cut|in shock|bruised|scratches|sprained|gash(?:ed)?|"
      r"can'?t get up|cannot get up|unable to get up|can'?t stand up|choking|turning blue|(?:can'?t|cannot|can not) breathe|lips (?:are |turning |turned |gone )?blue|(?:can'?t|cannot|cant|can not|unable to) (?:move|feel) (?:his |her |their |my |both )?(?:legs?|arms?)|can'?t walk|cannot walk|"

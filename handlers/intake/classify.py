@@ -76,6 +76,11 @@ _SAFETY_TIP_ZH = r"安全(?:知识|常识|小贴士)|急救(?:知识|常识|小�
 # (到村卫生室打流感疫苗; not where to get a rabies jab after a bite): chatter, but ambient, for a
 # report may carry them beside its casualties (both lists hold them).
 _ALL_CLEAR_ZH = r"无火情|无险情|搜救结束|救援结束|处置完毕|处置结束|已回撤|(?:患者|病人|伤者)(?:已)?自行离开|取消派车|可以正常(?:做饭|使用|营业|上课|通行|生产)|已恢复正常|(?:器材|装备)(?:检查|点验|保养)|接种|(?<!狂犬)(?<!破伤风)疫苗|"
+# An insurer's claim being settled (定损, 核价, 理赔), a mouth on fire from the hotpot: chatter, but
+# ambient, for a report may carry them. (Not 报案号 or 出险时间: an adjuster who finds someone still
+# held at a scene writes the case number first, and ambient words veto a report with no hazard word.)
+_SHOP_TALK_ZH = (r"定损|核价|理赔|承保|人伤流程|拆检|"
+                 r"(?:嘴|嘴巴|喉咙|舌头)[^，,。 ]{0,2}(?:着火|冒火|起火)|")
 _CHATTER_ZH = fastre.compile(
     r"演练|演习|拉练|"                                                      # drills
     r"今年以来|年以来|同比|环比|共发生.{0,8}[0-9]+起|(?<![第0-9])[0-9]+起(?:火灾|事故|警情)|"  # statistics
@@ -90,7 +95,7 @@ _CHATTER_ZH = fastre.compile(
     r"|无复燃|如果发生|假如发生|一旦发生|网传|谣言|假消息|不实消息|辟谣|看新闻|新闻里|谁有.{0,10}(?:电话|联系方式)"
     # rumours and hearsay asked about, false alarms, all-clear, videos and jokes, plans
     r"|网上说|网上传|朋友圈说|群里传|(?:朋友圈|网上|群里|抖音|视频号)(?:在|都在|有人)传|谣传|别信|不要信|不要相信|梦见|梦到|梦着|通缉令|悬赏通告|(?:等|听)(?:公司|单位|上级)?统一口径|梦见|梦到|真的假的|是真的吗|谁知道真假|不知真假|虚惊一场|误报|是误会|误会一场|清理完毕|彻底扑灭|(?<!是)不是(?:着火|火灾|失火)|(?:没|没有|未)(?:泄漏|漏气|着火)[^。]{0,12}放心|经核实(?:无|没有|不是|系)|"
-    rf"{_ALL_CLEAR_ZH}"
+    rf"{_ALL_CLEAR_ZH}{_SHOP_TALK_ZH}"
     r"一切正常|都正常|均正常|(?:探头|传感器|检测器|感烟器)(?:误报|故障)|(?:开心|高兴|美|乐|爽)死(?:我|人|俺)?了|视频里|的视频|这视频|那视频|笑死|哈哈|呵呵|推演|桌面演|"
     r"(?:出院|回家|脱离危险).{0,12}(?:谢谢|感谢|放心)|(?:都|均|人)?(?:没事|平安|无恙|无大碍|无碍)[^。]{0,8}(?:谢谢|感谢)|(?:有|发生了?|共)(?:[0-9]*[02-9]|[二两三四五六七八九十几][一二两三四五六七八九十几]*)起(?!火)|"
     r"(?:将于|拟于|定于)(?:明天|明日|今晚|后天|下周|[0-9一二三四五六七八九十]+[日号月])|"
@@ -159,7 +164,7 @@ _NOTICE_ZH = fastre.compile(
     r"截至[0-9一二三四五六七八九十]{1,2}(?:时|点)[^。]{0,40}(?<![0-9])[0-9.]+万?人次"
 )
 _CHATTER_EN = fastre.compile(
-    r"\bdrills?\b|\b(?:fire|evacuation|emergency|rescue|joint|tabletop|lifeboat|coast ?guard|sar|search and rescue|"
+    r"\bdrills?\b|\bmock (?:rescues?|rip|drills?|exercises?|scenarios?|casualt(?:y|ies))\b|\b(?:for sale|wts|wtb)\b|\bselling (?:my|a|an|\d)|\b(?:fire|evacuation|emergency|rescue|joint|tabletop|lifeboat|coast ?guard|sar|search and rescue|"
     r"mass casualty|man overboard|disaster|tsunami|full[- ]scale) exercises?\b|"
     r"\bstatistics?\b|\bso far this year\b|\bplease ignore|\bjust a test\b|"
     # an all-clear ("gas company check, all ok. no need come"): ambient too
@@ -231,13 +236,13 @@ _YEAR = re.compile(r"(?:19|20)[0-9]{2}")
 # unless it is happening again now.
 _PAST = fastre.compile(
     # (old days told, not a hard veto: 那会儿我在桥上，看见一辆车冲进河里了 is a report)
-    rf"去年|前年|前几年|那几年|早几年|(?:几|好几|十几|[一二两三四五六七八九十])年前|上次|上回(?!不[去来])|那回|往年|历史上|上周|上个?(?:礼拜|星期)|上个月|上月|那会儿|那时候|(?:{_YEARS_GONE})年(?:那|的)?(?:场|次)|(?:半|[一二两三几]|好几|好些)年(?:多)?了|\blast (?:year|month|week|time|summer|winter|spring|autumn|fall)\b|\b(?:years?|months?) ago\b|"
+    rf"(?<![0-9])(?:[01][0-9]|9[0-9])年(?=地震|洪水|发大水|台风|大火|泥石流|那(?:场|次|会))|去年|前年|前几年|那几年|早几年|(?:几|好几|十几|[一二两三四五六七八九十])年前|上次|上回(?!不[去来])|那回|往年|历史上|上周|上个?(?:礼拜|星期)|上个月|上月|那会儿|那时候|(?:{_YEARS_GONE})年(?:那|的)?(?:场|次)|(?:半|[一二两三几]|好几|好些)年(?:多)?了|\blast (?:year|month|week|time|summer|winter|spring|autumn|fall)\b|\b(?:years?|months?) ago\b|"
     r"\bfrom (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|last night)\b|"
     # an old photo, the flood of a year gone by
     rf"\b(?:old|archive) (?:photos?|pictures?|videos?|footage|clips?)\b|\b(?:in|from|during) (?:the )?(?:{_YEARS_GONE})\b"
 )
 _NOW = fastre.compile(
-    r"又|再次|(?<![到至])现在(?!想想|想起|回想|想来)|目前|刚才|刚刚|正在|(?<!年)今天(?!是)|今早|今晨|今晚|今夜|快来|救命|赶紧来|"
+    r"又|再次|(?<![到至])现在(?!想想|想起|回想|想来|回头看)|目前|刚才|刚刚|正在|(?<!年)今天(?!是)|今早|今晨|今晚|今夜|快来|救命|赶紧来|"
     r"\bagain\b|\bnow\b|\bjust\b|\bcurrently\b|\btoday\b|\bthis (?:morning|afternoon|evening)\b|\btonight\b"
 )
 # A clause that asks rather than tells.
@@ -307,7 +312,7 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"山火|林火|森林火灾|森林着火|草原火|野火|"
         # (a building on a forest farm that burns is a house fire: 林场宿舍着火了)
         rf"(?:(?:林场|林区)(?!宿舍|仓库|办公|食堂|工棚|厂房|场部)|树林|山林|林地|林子|森林|松林|林带|防护林|防风林|防火林|竹林|山上|后山|山坡|山顶|山腰|麓|荒山|荒草|草坡|荒坡|草场|扑火队|护林).{{0,20}}(?:{_FIRE_ZH})|"
-        rf"(?:{_FIRE_ZH}).{{0,20}}(?:林场|林区|树林|山林|林地|林子|山坡|山顶|山腰|荒山|草场|扑火队|护林)"
+        rf"(?:{_FIRE_ZH}).{{0,20}}(?:林场|林区|树林|山林|林地|林子|山坡|山顶|山腰|荒山|草场|扑火队|护林)|往山(?:下|上)(?:烧|蔓延)|[东西南北]坡[^，,。]{0,4}(?:明火|火线|过火)"
         r"|烧荒|(?:林子|山林|麦地|麦子地|玉米地|荒草|草地|秸秆地)(?:着了|着火|烧起来|点着)"
         r"|(?:山|坡|岭|林子|树林|坟地?)[上里头]{0,2}(?:也|又)?(?:着了|引着|点着|烧起来|着起来)"
     ),
@@ -479,6 +484,7 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"|\bwater (?:is )?(?:coming|pouring|rushing|getting) in(?:to)?\b(?!(?: (?:the |our |my )?(?:forepeak|fore ?peak|hold|engine ?room|hull|bilge|boat|vessel|ship|wheelhouse|cabin)\b))|\bwater (?:is |are )?(?:entering|coming into|inside) (?:our |the |my |their )?(?:village|house|houses|home|homes|town|street|shop|school)s?\b|\bwater (?:is |was )?(?:very |so |too |really )(?:high|deep)\b|\b(?:waist|knee|chest|neck)[- ]deep\b|\bwater (?:is |was )?up to (?:the |my |our |his |her |their )?(?:knees?|waist|chest|neck|windows?|roofs?|doors?)\b|\bovertopp\w*|\boverflowing\b|\bembankment\b.{0,20}\b(?:seep\w*|breach\w*|crack\w*)|\breservoir level\b|\bseeping\b",
     ),
     "water_rescue": fastre.compile(
+        r"\bcaught in (?:a |the )?rip\b|\brip currents?\b|\b(?:getting|being) dragged (?:straight |right )?out\b|"
         r"\bwater rescue\b|\bswift ?water\b|\bpulled (?:out of|from) the (?:deep end|pool|water|sea|river|lake|harbou?r)\b|\bface ?down in the (?:pool|water)\b|\bcut off by (?:the )?(?:rising |incoming )?tide\b|\b(?:can'?t|cannot|can not|unable to) (?:paddle|row|swim) back\b|\b(?:blown|pushed|push|swept|drifting|drifted) (?:us |them |him |her )?out (?:to sea|from (?:the )?(?:beach|shore|coast))\b|\b(?:kayak|canoe|raft|paddleboard)(?:er|ers|ist|ists)?\b.{0,30}\b(?:stuck|trapped|capsized|pinned|swept|in trouble)\b|\bdrown\w*|\boverboard\b|\bcapsiz\w*|\bsinking\b|\bsank\b|\brip current\b|\bswept (?:out )?to sea\b|"
         r"\bswept away by (?:a )?waves?\b|\bvessel in distress\b|\bman overboard\b|\bmayday\b|"
         # MOB, as crews cry a man overboard (not an angry mob, nor an MOB drill)
@@ -512,7 +518,7 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
     "flood_weak": fastre.compile(r"\bwater (?:rising|level)\b|\bwater inside\b|\bwater over\b"),
     "collapse": fastre.compile(
         r"\b(?:roof|building|wall|house|home|bridge|ceiling|scaffold\w*|structure|warehouse|shed|tunnel|stand|crane|racking|shelving|"
-        r"tower|floor|balcony|hall|canopy|stage|billboard|shelter|stadium|factory|hut|market|block|flat|footbridge|cinema|"
+        r"tower|floor|balcony|deck|decking|jetty|pier|boardwalk|walkway|hall|canopy|stage|billboard|shelter|stadium|factory|hut|market|block|flat|footbridge|cinema|"
         r"theatre|theater|shop front|shopfront|church|school|garage|barn|chimney|awning|porch|trench|ceiling)s?"
         r"(?: (?:of|at|on|in) (?:the |a |an )?[\w'-]+(?: [\w'-]+){0,5})?[ -](?:\w+ ){0,2}"
         r"(?:collapsed?|collapsing|caved? in|gave way|came down|fell down|toppled)\b|"
@@ -553,7 +559,7 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
     "medical": fastre.compile(
         r"\bcollapsed\b|\bunconscious\b|\bcardiac\b|\bheart attack\b|\bstroke\b|\bseizures?\b|\bpoison(?:ing|ed)\b|"
         r"\bheat ?stroke\b|\bnot breathing\b|\bcpr\b|\bneed(?:s|ed)? (?:an )?(?:ems|ambulance|paramedics)\b|"
-        r"\bambulance (?:called|requested|needed)\b|\bcalled an ambulance\b|\boverdose\b|\bvomiting\b|\bdiarrh\w*|"
+        r"\bambulance (?:called|requested|needed)\b|\bcalled an ambulance\b|\boverdose\b|\bvomiting\b|\bpuking\b|\bthrowing up\b|\bdiarrh\w*|"
         r"\ballergic\b|\bchoking\b|\b(?:can'?t|cannot|can not) breathe\b|\blips (?:are |turning |turned |gone )?blue\b|\bfainted\b|\bpassed out\b|\bbreathing difficult\w*|\bdifficulty breathing\b|"
         r"\bmedical emergency\b|\bcarbon monoxide\b|\b(?:coal|charcoal) (?:stove|brazier|burner|heater|grill)\b|\bsnake ?bite\b|\bbitten by a snake\b|\bstung\b|\bfood poisoning\b|"
         r"\bfell ill\b|\bunwell\b|\bjellyfish\b|\bstings?\b|\b(?:got|been|was|were) stung\b|\bswollen\b|\bswelling\b|\bhead (?:wound|injury)\b|\bfell down the stairs\b"
@@ -691,6 +697,7 @@ _LEAK_CAUGHT_FIRE = fastre.compile(
 )
 _CUT_OFF_BY_THE_TIDE = fastre.compile(
     r"(?:涨潮|潮水|海水).{0,30}(?:回不去|回不来|上不了岸)|(?:礁石|礁盘|沙洲|沙坝|滩涂|小岛)上?\s?(?:了)?\s?(?:回不去|回不来|上不了岸|困)|"
+    r"(?:礁石|礁盘|沙洲|沙坝|滩涂|小岛)上[^，,。]{0,10}(?:没上来|没回来|下不来)|"
     r"困在(?:了)?[^，,。]{0,6}(?:礁石|礁盘|沙洲|沙坝|滩涂)|退路(?:被|已经|都)?(?:淹|断)|"
     # ringed by the tide (礁石上俩赶海的被潮水围住了)
     r"(?:被|让|给)(?:涨上来的)?(?:潮水|海水|海浪)(?:给)?(?:围|困|截|堵)"
@@ -861,7 +868,7 @@ _AMBIENT_ZH = fastre.compile(
     # (and hyperbole: 老板要气炸了 beside 货车翻了压着人)
     rf"{_FIRST_PERSON_HYPERBOLE}|{_RAVING}|{_OFFICE_IDIOMS}|"
     r"一切正常|都正常|均正常|(?:探头|传感器|检测器|感烟器)(?:误报|故障)|无复燃|"
-    rf"{_ALL_CLEAR_ZH}"
+    rf"{_ALL_CLEAR_ZH}{_SHOP_TALK_ZH}"
     # money that burns: 这油价 我钱包先着火了
     r"钱包[^，,。 ]{0,3}(?:着火|起火|冒烟|炸)|(?:老板|领导|经理|主任|我|他|她)(?:都|就|真|快)?要(?:气)?(?:爆炸|炸)了|名单|会议(?!室|中心)|开会(?!的)|例会|调度会|视频会|召开|哈哈|呵呵|笑死|可能(?:出现|发生|引发|造成)|别信|不要信"
 )
