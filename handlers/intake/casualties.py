@@ -678,11 +678,15 @@ def _zh_kind(m: re.Match[str], text: str) -> str | None:
         return "trapped"  # down a well, or out on a shoal with the tide coming in
     if m.group() in ("卡住了", "卡住", "被卡") and _CHOKING.search(text):
         return "injured"  # 吃了花生卡住了: choking on food, not held in a wreck
+    if kind == "trapped" and _ON_THE_ROOF.match(m.group()) and _THREATENS_TO_JUMP.search(text):
+        return None  # 楼顶上坐着个小伙子 说要跳: threatening to jump, not cut off up there
     if m.group() == "掉下去" and not w.ZH_CONFINED.search(text):
         return None  # fell down a slope or off a bridge: state unknown (a manhole, a pit: trapped)
     return kind
 
 
+_ON_THE_ROOF = re.compile(r"(?:车顶|房顶|屋顶|楼顶|在(?:房顶|楼顶|屋顶))")
+_THREATENS_TO_JUMP = re.compile(r"要跳|就跳|跳楼|跳下去|跳下来|想不开|轻生")
 _ON_A_SHOAL = re.compile(r"(?:礁石|礁盘|沙洲|沙坝|滩涂)上")
 _SEPARATOR = re.compile(r"[，,。；;\n]")
 _HIM_OR_HER = re.compile(r"\b(?:him|her)\b")

@@ -102,14 +102,14 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
      r"(?:清点|点名)[^，,。]{0,4}少(?:了)?[0-9]{1,2}人|走散|(?<=[孩娃])(?:子)?丢了(?=[！!，,。 ]|$)|不知道(?:出来|逃出来|跑出来)没有"),
     ("trapped",
      r"被困|受困|围困|埋了|压了|困住|困在|困于|困了|困着|困(?=电梯|车里|屋里|楼里|家里|房里|山上|山里|洞里|井里|井下)|被堵(?:在|住)|被卡|(?<![门闸阀轮])卡住了|被夹|夹住|呼救|喊救命|没撤出|未撤出|没能撤出|"
-     r"没有撤出|还在里面|仍在里面|没下来|没出来|没逃出|没跑出|被埋|埋压|埋在|被压(?![伤死折断坏])|压在|压住|卡在|(?<![门闸阀轮])卡住|出不来|困人|"
+     r"没有撤出|还在里面|仍在里面|没下来|没出来|没逃出|没跑出|被埋|埋压|埋在|被压(?![伤死折断坏])|压在|(?<![粉火])压住|卡在|(?<![门闸阀轮])卡住|出不来|困人|"
      r"埋进去|埋里面|埋里头|在井下|(?:水|海|河)(?:里|头)(?:扑腾|挣扎)|水面上(?:扑腾|挣扎)|人还能看(?:见|到)|还(?:能)?(?:看|瞅)(?:得)?(?:见|到)(?:人|他|她)(?![们家])|(?:仍|还)在(?:挖掘|挖|扒|刨)(?:中)?(?=[，,。！!\s]|$)|(?<=[人他她])(?:还)?在视线(?:内|里|范围内)|被潮(?:水)?(?:截|困|隔|堵)(?:在|住)?|反锁|锁在(?:车|屋|房)里|停在[^，,。]{0,10}之间|"
      r"(?:停|卡|悬|挂|吊)在(?:了)?半空|关(?:到|起)(?=[0-9一二两俩仨三四五六七八九十]|个|好几)|莫(?:得)?出来|(?<=[人他她])在(?:坑|井|沟|洞)底|(?:趴|抱|扒)在(?:帆板|冲浪板|板|船底|浮标|木板)上|(?<!查)封在|(?:枯井|机井|水井|窨井|井|坑|地洞|下水道|地窖)里(?:头|面|边)?(?=有(?:个)?人)|没能逃出|无法脱身|未能撤离|下不来|(?<![吃咽喝坐蹲睡车])下不去|出不去|压着|卡里面|卡在里面|卡里头|关在里面|关着|井下还有|还在井下|(?<![晕倒躺昏])在里头|在(?:屋顶|车顶|房顶|楼顶|树)上|爬(?:上|到)?(?:了)?(?:车顶|房顶|屋顶|楼顶|树上)|[拍堵](?:在)?里(?:头|面|边)|(?:里面|里头|屋里|楼里|车里|房里|舱里)(?:好像|可能|应该|估计|还)有(?:个|一个)?(?=老人|小孩|孩子|老太太|老头|大爷|工人|住户|婴儿|(?<=个)人\s*(?:[，,。！!]|$|正|在|呢|啊|喊|拍))(?![^，,。]{0,12}(?:不确定|不清楚|不知道|没出来|出不来|没逃出|被困|困在|下不来|没(?:有)?(?:被)?[抬拉救弄拽背抱扒挖捞]出来))|(?:里面|里头|屋里|楼里|车里|房里|舱里)(?:好像|可能|应该|估计)?还(?=有人(?![员家])\s*(?:[，,。！!]|$|正|在|呢|啊|喊|拍))|(?:里面|里头|屋里|楼里|车里|房里|舱里)(?=有人\s*(?:[，,。！!]|$|喊|拍|(?:正|正在)?(?:往下)?沉))|(?:底下|下面|下边)(?:还)?(?=有个|有一个)|(?:车顶|房顶|屋顶|楼顶)上?(?:还)?(?:站着|坐着|趴着|蹲着)|锁着(?=个|一个|孩子|小孩|人|老人)|不敢(?:下来|出来|下车)|(?<=[个人])在(?:底下|下面|下边|下头|里面|里头)(?![的])|掉冰窟窿|抱着桥墩|被潮水围|围住了|"
      # held where they are: 扣在车底下, 困在房顶, 抱着浮标, 被水围住
      r"扣(?:在|到)?.{0,3}(?:底下|下面)|扣住|被水围|"
      # not yet got out (还没弄出来, 没抬出来), still buried, still in the pit, holding on, banging on the glass
      r"没(?:有)?(?:被)?(?:抬|拉|救|弄|拽|背|抱|扒|挖|捞)出来|埋着|(?:仍|还)在[池井罐洞坑窖舱](?:内|里|中|下|底)|"
-     r"(?:抓|扒|拽)着(?:树|树枝|缆绳|绳子|栏杆|船帮|船底|船|礁石)(?![^，,。]{0,6}(?:上岸|上来|爬上|出来|游回))|拍(?:打)?(?:车)?窗(?:户|玻璃)?|在扑腾|掉(?:进|到|下)?了?(?:枯井|机井|水井|窨井|井|坑|地洞|洞|下水道)(?:里|中|内|下)|抱着(?:树|木头|浮标|泡沫|救生圈|礁石|电线杆|漂浮物|艇|船|船底|轮胎)|吞进去|陷进去|陷在|被关在|逃不出|跑不出|上不来|"
+     r"(?:抓|扒|拽)着(?:树|树枝|缆绳|绳子|栏杆|船帮|船底|船|礁石)(?![^，,。]{0,6}(?:上岸|上来|爬上|出来|游回))|拍(?:打)?(?:车)?窗(?:户|玻璃)?|在扑腾|掉(?:进|到|下)?了?(?:枯井|机井|水井|窨井|井|坑|地洞|洞|下水道)(?:里|中|内|下)|抱着(?:树|木头|浮标|泡沫|救生圈|礁石|电线杆|漂浮物|艇|船|船底|轮胎)|吞进去|陷进去|陷在|被关在|被关(?:到)?(?:电梯|屋|车|房|厕所|卫生间)里|逃不出|跑不出|上不来|"
      r"在(?:房顶|楼顶|屋顶|车顶|树上)(?:上)?(?:等|喊|呼)|在[棚屋房车楼井洞坑窖](?:里头|里面|里边)(?![晕疼痛])|"
      # pinned under what fell (压底下了, 压着他呢), not got out (拉不出来), still down there (还在下面)
      r"[压砸埋](?:在)?(?:底下|下面|下边|下头)|压(?:着)?(?=[他她](?:了|呢|啦))|(?:拉|救|弄|抬|拽|拔|抽)不出来|"
@@ -139,7 +139,7 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
      # hurt, told by the body or the harm: 挂彩, 胳膊断了, 摔着了, 嘴歪了, 抽抽, 烧着了
      r"(?:咬|撞|砸|捅|砍|踢)了(?=个|[我俺他她])|咬了(?=\s*(?:[，,。！!]|$))|挂彩|砸到|砸中|碰伤|磕伤|撞破|跌破|摔破|昏了过去|晕了过去|喘不上来气|浑身是血|受了点伤|受点伤|还有气|还有呼吸|误喝|误食|吃了.{0,6}(?:毒蘑菇|蘑菇|河豚|农药|老鼠药)|嘴麻|"
      r"(?:手|胳膊|腿).{0,2}(?:卷|绞|夹|轧)(?:进|入)|绞伤|夹伤|轧伤|病例|患儿|发热|皮疹|就诊|心梗|心肌梗|脑梗|中风|突发疾病|犯病|"
-     + "|".join((_ZH_LIMB_BROKEN, _ZH_LIMB_TWISTED, _ZH_SPRAINED, _ZH_SWOLLEN, _ZH_PART_USELESS, _ZH_BLOODY)) + r"|失温|还有(?:一)?口气|熏着|(?:吃|喝|吞)了(?:半|一|大半|小半|好几|几)(?:瓶|板|盒|片|粒|包)|喝了?(?:农药|敌敌畏|百草枯|老鼠药|药水)|送(?:到|去|进|往)?(?:了)?[^，,。 ]{0,6}?(?:医院|卫生院|卫生室|诊所|急诊)|摔着|磕破|碰破|碰倒|嘴歪|说不出话|(?:眼睛|眼)(?:疼得)?睁不开|抽抽|蛰伤|被.{0,3}蛰|(?:蜇|蛰)(?:了|伤|到|着)(?=[0-9一两俩仨三四五六七八九十]|个)|"
+     + "|".join((_ZH_LIMB_BROKEN, _ZH_LIMB_TWISTED, _ZH_SPRAINED, _ZH_SWOLLEN, _ZH_PART_USELESS, _ZH_BLOODY)) + r"|失温|还有(?:一)?口气|低血糖|(?:一头|一下)?栽(?:倒|到|在)?地上|淌血|(?:后腰|腰|屁股|后背|后脑勺|后脑|脑袋|头|脸)(?:先)?着(?:的)?地|熏着|(?:吃|喝|吞)了(?:半|一|大半|小半|好几|几)(?:瓶|板|盒|片|粒|包)|喝了?(?:农药|敌敌畏|百草枯|老鼠药|药水)|送(?:到|去|进|往)?(?:了)?[^，,。 ]{0,6}?(?:医院|卫生院|卫生室|诊所|急诊)|摔着|磕破|碰破|碰倒|嘴歪|说不出话|(?:眼睛|眼)(?:疼得)?睁不开|抽抽|蛰伤|被.{0,3}蛰|(?:蜇|蛰)(?:了|伤|到|着)(?=[0-9一两俩仨三四五六七八九十]|个)|"
      r"(?:烧|砸|撞|划|扎|咬|烫|炸|熏|呛)(?:坏|破)了?(?:手|脚|腿|头|脸)|心脏不舒服|吐血|昏死|崴了|崴脚|脚崴|扭了脚|扭伤了|"
      # the body part, then the harm (胳膊烫了, 手被割破); the harm, then whose body (砍伤他后背)
      + _ZH_PART_HARMED + "|" + _ZH_HARM_TO_PART + "|"
@@ -253,7 +253,8 @@ ZH_NEGATION = fastre.compile(r"(?:无(?!法)|没(?![一两几半]?(?:分钟|会�
 # --- English --------------------------------------------------------------------------
 
 EN_PERSON = (
-    r"people|persons?|residents?|workers?|staff(?: members?)?|crew(?: members?|men)?|passengers?|kids?|children|child|"
+    # a colleague called the Chinese way in English (Lao Wang, Xiao Li)
+    r"(?:lao|xiao) [a-z]+|people|persons?|residents?|workers?|staff(?: members?)?|crew(?: members?|men)?|passengers?|kids?|children|child|"
     r"students?|villagers?|tourists?|swimmers?|miners?|men|man|women|woman|boys?|girls?|drivers?|occupants?|vendors?|"
     r"fishermen|fisherman|patients?|victims?|pupils?|elderly|others|adults?|employees?|guests?|customers?|"
     r"firefighters?|officers?|hikers?|family members?|visitors?|pedestrians?|cyclists?|teenagers?|divers?|anglers?|"
@@ -277,7 +278,7 @@ EN_PERSON = (
 )
 EN_PERSON_RE = fastre.compile(rf"\b(?:{EN_PERSON})\b")
 _EN_SINGULAR = (
-    r"man|woman|boy|girl|child|kid|baby|toddler|driver|cyclist|pedestrian|worker|resident|passenger|tourist|"
+    r"(?:lao|xiao) [a-z]+|man|woman|boy|girl|child|kid|baby|toddler|driver|cyclist|pedestrian|worker|resident|passenger|tourist|"
     r"swimmer|miner|victim|patient|student|fisherman|motorcyclist|rider|hiker|climber|villager|vendor|mother|"
     r"father|son|daughter|wife|husband|someone|somebody|teenager|pupil|surfer|diver|angler|farmer|owner|"
     r"occupant|operator|guard|casualty|person|customer|cook|soldier|firefighter|officer|nurse|teacher|"
@@ -356,7 +357,7 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"suffering|symptoms|in critical condition|hit by|struck by|run over by|knocked over by|treated|(?:neck|back|chest|head|leg|arm|hip|knee|shoulder|stomach|abdominal|ankle) pain|breathing (?:problems|difficulties)|"
      r"(?:smoke )?inhalation|concussion|scalded|electrocuted|vomiting|diarrho?ea|nausea|dizzy|dizziness|unwell|"
      r"fainted|passed out|bitten|admitted(?: to hospital)?|not breathing|unresponsive|no pulse|wounds?|"
-     r"head injury|cuts? to|cut by|coughing|short of breath|overcome|critical|(?<=fall |fell )down|down(?=\s*(?:$|[^\w\s]|and\b|not\b|unconscious|on the (?:floor|ground|deck)))|not moving|(?:isn'?t|wasn'?t|is not|was not) moving|can'?t put (?:any )?weight on|puking|throwing up|spewing|out cold|not answering|covered in blood|lying|chest pain|"
+     r"head injury|cuts? to|cut by|coughing|short of breath|overcome|critical|(?<=fall |fell )down|down(?=\s*(?:$|[^\w\s]|and\b|not\b|unconscious|on the (?:floor|ground|deck)))|not moving|(?:isn'?t|wasn'?t|is not|was not) moving|can'?t put (?:any )?weight on|(?:ankle|knee|leg|wrist|back|hip)(?:'s| is| has)? (?:gone|done|busted|snapped|shot)\b|puking|throwing up|spewing|out cold|not answering|covered in blood|lying|chest pain|"
      r"stroke|drowsy|in hospital|fever|rash|measles|cases|sent home|sent to the nurse|burned|broken leg|"
      r"seizures?|heart attack|fitting|chest pains?|head cut|in shock|bruised|scratches|sprained|gash(?:ed)?|"
      r"can'?t get up|cannot get up|unable to get up|can'?t stand up|choking|turning blue|(?:can'?t|cannot|can not) breathe|lips (?:are |turning |turned |gone )?blue|(?:can'?t|cannot|cant|can not|unable to) (?:move|feel) (?:his |her |their |my |both )?(?:legs?|arms?)|can'?t walk|cannot walk|"
@@ -420,7 +421,7 @@ EN_COUNT = fastre.compile(
     r"forty|fifty|hundred|several|many|a few|few|both)\+?(?![\w:%/]|\s+(?:fingers?|toes?|teeth|ribs?|bones?)\b|\.\d|-(?:year|yr|month|storey|story|floor)|\s+(?:years?|yrs?|months?)[- ]old|"
     r"\s*y/?o\b|\s+yrs?\b)"  # ages: a 70 y/o man, 45 yrs
     rf"(?=(?P<who>[\s-]+(?:[\w'/-]+\s+){{0,3}}?(?:{EN_PERSON})\b|\s+of (?:them|us|whom)\b)|"
-    rf"\s+(?:{_EN_FILLER}\s+){{0,3}}(?:{'|'.join(p for _, p in _EN_PREDICATES)}|{_EN_OUT})\b)"
+    rf"(?<!\d{{4}})\s+(?:{_EN_FILLER}\s+){{0,3}}(?:{'|'.join(p for _, p in _EN_PREDICATES)}|{_EN_OUT})\b)"
     rf"|(?P<one>an?)(?=[\s-]+(?:[\w'/-]+\s+)?(?:{EN_PERSON})\b))"
 )
 # A clause that is only a number of people: "…, 4 men, contact established", "…, around 15 kids".
