@@ -41,3 +41,15 @@ def test_the_roof_in_a_flood_still_holds_people() -> None:
 ])
 def test_types(text: str, kind: str) -> None:
     assert parse_report(text).type == kind
+
+
+@pytest.mark.parametrize("text", [
+    "续报：走失的小女孩在候船厅找到了，已经交给她爸爸，谢谢各位",  # found, with thanks: an all-clear
+    "候船厅空调又坏了，闷得人都快烤熟了",  # the waiting hall (候船厅) is no boat
+])
+def test_no_reports(text: str) -> None:
+    assert not parse_report(text).is_report
+
+
+def test_a_tumble_is_a_fall() -> None:
+    assert counts("A guy from another group took a tumble on the scree by the temple. Big cut on his head.") == (0, 1, 0, 0)

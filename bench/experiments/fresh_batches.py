@@ -78,6 +78,7 @@ ROUNDS = (
     ("26", "21108d5", ("zh-liftcrew", "mixed-russian", "zh-broadcast", "zh-schoolbus")),
     ("27", "debf0f1", ("zh-northeast", "zh-militia", "zh-tunnel", "en-retiree")),
     ("28", "22214f5", ("zh-drone", "zh-insurer", "zh-sichuan", "en-surf")),
+    ("29", "0e92ddf", ("zh-ferry", "zh-dance", "zh-guard", "en-hiker")),
 )
 # The confidence the parser gives its type: no family, a weak word, a strong one.
 NO_FAMILY, WEAK, STRONG = 0.4, 0.7, 0.9

@@ -75,7 +75,7 @@ _SAFETY_TIP_ZH = r"安全(?:知识|常识|小贴士)|急救(?:知识|常识|小�
 # (到场核实…无火情, 搜救结束, 敲门无人应答，已回撤, 可以正常做饭, 器材检查), and a vaccination notice
 # (到村卫生室打流感疫苗; not where to get a rabies jab after a bite): chatter, but ambient, for a
 # report may carry them beside its casualties (both lists hold them).
-_ALL_CLEAR_ZH = r"无火情|无险情|搜救结束|救援结束|处置完毕|处置结束|已回撤|(?:患者|病人|伤者)(?:已)?自行离开|取消派车|可以正常(?:做饭|使用|营业|上课|通行|生产)|已恢复正常|(?:器材|装备)(?:检查|点验|保养)|接种|(?<!狂犬)(?<!破伤风)疫苗|"
+_ALL_CLEAR_ZH = r"(?:找到了|已找到|找着了|已经找到)[^。]{0,20}(?:谢谢|感谢)|无火情|无险情|搜救结束|救援结束|处置完毕|处置结束|已回撤|(?:患者|病人|伤者)(?:已)?自行离开|取消派车|可以正常(?:做饭|使用|营业|上课|通行|生产)|已恢复正常|(?:器材|装备)(?:检查|点验|保养)|接种|(?<!狂犬)(?<!破伤风)疫苗|"
 # An insurer's claim being settled (定损, 核价, 理赔), a mouth on fire from the hotpot: chatter, but
 # ambient, for a report may carry them. (Not 报案号 or 出险时间: an adjuster who finds someone still
 # held at a scene writes the case number first, and ambient words veto a report with no hazard word.)
@@ -262,7 +262,7 @@ _DISTRESS = fastre.compile(
 # --- incident families ---------------------------------------------------------------
 
 # A fishing boat is often named by its registration alone (鲁荣渔58327), a hull by its side (左舷).
-_VESSEL_ZH = rf"(?:船|舢板|舢舨|快艇|皮划艇|游艇|艇|轮渡|渡轮|货轮|客轮|筏|{ZH_REGISTRATION}|[左右]舷|机舱)"
+_VESSEL_ZH = rf"(?:船(?!厅|票|期|务|厂|台|坞|员|长|东|主|老大)|舢板|舢舨|快艇|皮划艇|游艇|艇|轮渡|渡轮|货轮|客轮|筏|{ZH_REGISTRATION}|[左右]舷|机舱)"
 _VESSEL_EN = r"(?:boat|ship|vessel|ferry|trawler|yacht|kayak|canoe|dinghy|barge|tanker ship|freighter|sampan)s?"
 _VEHICLE_ZH = r"(?:车(?!间)|货车|轿车|客车|公交|大巴|面包车|摩托|电动车|三轮|渣土车|槽罐车|罐车|卡车|挂车|拖拉机|的士|火车|列车)"
 _FIRE_ZH = (
@@ -370,7 +370,7 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"离岸流|卷入海|被浪|被(?:水|浪|海水|河水)?冲(?:到深水|出去|远了|走了)|冲到深水区|涨潮.{0,6}困|困.{0,8}涨潮|潮水.{0,6}困|海上搜救|水上搜救|冲离岸边|被冲离|卷走|"
         r"救生员.{0,8}(?:施救|下水|搜救|救援)|下水(?:施救|救人|搜救)|出海[^。]{0,12}(?:未归|没回来|不归|失联|联系不上|打不通)"
         r"|掉(?:进)?(?:海|河|水|湖|池塘|冰窟窿)里|(?:掉|落|跌|摔|滑|冲|栽|开)(?:进|入|到)了?\s*(?:the\s+)?(?:harbou?r|river|sea|lake|water|canal|reservoir|pond)\b|落海|冰窟窿|困.{0,4}(?:礁石|沙洲|滩涂)|游泳.{0,10}(?:抽筋|沉下|没上来|不见)|(?:游泳|游出去|游远|下河|下水|玩水|戏水)[^。]{0,16}(?:少了(?:一|两|俩)个|不见了|没回来|没影了|没上来)|抱着(?:桥墩|树|木头|礁石)|赶海.{0,10}(?:困|围)|"
-        r"潮水.{0,6}围|没上来|漂着|触礁|搁浅在|(?:礁|滩|岸边|海边|近岸|港|湾|海|岛|海里|外海).{0,8}搁浅|(?:船|艇).{0,4}(?:坏了|不动了|漂走)|海上.{0,10}(?:救命|不动)|"
+        r"潮水.{0,6}围|没上来|漂着|触礁|搁浅在|(?:礁|滩|岸边|海边|近岸|港|湾|海|岛|海里|外海).{0,8}搁浅|(?:船(?!厅|票|期|务|厂)|艇).{0,4}(?:坏了|不动了|漂走)|海上.{0,10}(?:救命|不动)|"
         r"(?:池塘|鱼塘|水塘|河|海|水库|冰面|大坝|堤|码头).{0,10}(?:掉|滑|落|摔|跌)(?:进|下)去|钓鱼.{0,10}(?:掉|滑|落|摔|跌)(?:进|下)"
     ),
     "flood_weak": fastre.compile(r"进水|(?:河|江|湖)水.{0,2}(?:上涨|猛涨|涨了|涨起来)|水位.{0,4}(?:上涨|涨|升)|泄洪|泡水|被泡"),
@@ -594,6 +594,7 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
     ),
     "other": fastre.compile(
         r"\b(?:stuck|trapped) in (?:the|a|an) (?:lift|elevator)\b|\b(?:dog attack|dog bite|bitten)\b|\bbomb threat\b|"
+        r"\b(?:took|taken|had|has had) a (?:nasty |bad |big )?(?:tumble|fall)\b|"
         r"\bdogs? (?:bit|attacked|mauled)\b|"
         r"\b(?:hikers?|climbers?|walkers?|child|kids?|boy|girl|man|woman)\b.{0,12}\b(?:lost|got lost)\b|"
         r"\bfell (?:on|off|from|down)\b|\bbroken (?:ankle|wrist|hip|leg|arm)\b|"
