@@ -48,7 +48,7 @@ ZH_PERSON = (
     r"(?:搬砖|摆摊|看热闹|围观|修车|送水|收废品|捡垃圾|(?:干|搞)装修|看门|看(?:节目|演出)|卖菜|卖水果|扫地|做饭|送货|"
     r"送(?:快递|外卖)|拉货|打鱼|看船|放牛|种地|打工|值班|巡逻|割草|砍柴|挖野菜|遛狗|晨练|送饭)的(?![铺店摊地厂点房家院棚])|"
     r"女工|男工|工友|民工|帮工|朋友|同事|同伴|摊主|摊贩|掌柜的|当家的|孩(?:他|子他)(?:爹|娘|爸|妈)|驾驶人|驾乘人员|司乘人员|乘员|路人|邻居|爷爷|奶奶|姥姥|姥爷|小姑娘|姑娘|"
-    r"报警人|来电人|求助人|本人|患儿|病例|赶海的|放羊的|干活的|开(?:车|铲车|挖掘机|货车|三轮|拖拉机|叉车|吊车)的|我(?!们|镇|市|区|县|司|院|局|队|街|乡|村|厂|公司|集团|站|所|部|处|科|家|是|在|看|听)|"
+    r"(?:车|屋|房|船|楼)(?:里|上|内)的人(?![员家们])|报警人|来电人|求助人|本人|患儿|病例|赶海的|放羊的|干活的|开(?:车|铲车|挖掘机|货车|三轮|拖拉机|叉车|吊车)的|我(?!们|镇|市|区|县|司|院|局|队|街|乡|村|厂|公司|集团|站|所|部|处|科|家|是|在|看|听)|"
     r"老[王李张刘陈杨赵黄周吴徐孙马朱胡林郭何高罗郑梁谢宋唐许韩冯邓曹彭曾田董袁潘于蒋蔡杜叶程苏魏吕丁沈姚卢姜崔钟谭陆汪范金石贾夏方白孟秦江薛](?:头|太太|大爷|大娘|汉)?(?![家的])|"
     # a neighbour called by surname and kinship (李哥, 王姐, 孙大娘, 张师傅)
     r"[王李张刘陈杨赵黄周吴徐孙马朱胡林郭何高罗郑梁谢宋唐许韩冯邓曹彭曾田董袁潘于蒋蔡杜叶程苏魏吕丁沈姚卢姜崔钟谭陆汪范贾夏孟秦薛]"
@@ -104,7 +104,7 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
      r"被困|受困|围困|埋了|压了|困住|困在|困于|困了|困着|困(?=电梯|车里|屋里|楼里|家里|房里|山上|山里|洞里|井里|井下)|被堵(?:在|住)|被卡|(?<![门闸阀轮])卡住了|被夹|夹住|呼救|喊救命|没撤出|未撤出|没能撤出|"
      r"没有撤出|还在里面|仍在里面|没下来|没出来|没逃出|没跑出|被埋|埋压|埋在|被压(?![伤死折断坏])|压在|(?<![粉火])压住|卡在|(?<![门闸阀轮])卡住|出不来|困人|"
      r"埋进去|埋里面|埋里头|在井下|(?:水|海|河)(?:里|头)(?:扑腾|挣扎)|水面上(?:扑腾|挣扎)|人还能看(?:见|到)|还(?:能)?(?:看|瞅)(?:得)?(?:见|到)(?:人|他|她)(?![们家])|(?:仍|还)在(?:挖掘|挖|扒|刨)(?:中)?(?=[，,。！!\s]|$)|(?<=[人他她])(?:还)?在视线(?:内|里|范围内)|被潮(?:水)?(?:截|困|隔|堵)(?:在|住)?|反锁|锁在(?:车|屋|房)里|停在[^，,。]{0,10}之间|"
-     r"(?:停|卡|悬|挂|吊)在(?:了)?半空|关(?:到|起)(?=[0-9一二两俩仨三四五六七八九十]|个|好几)|莫(?:得)?出来|(?<=[人他她])在(?:坑|井|沟|洞)底|(?:趴|抱|扒)在(?:帆板|冲浪板|板|船底|浮标|木板)上|(?<!查)封在|(?:枯井|机井|水井|窨井|井|坑|地洞|下水道|地窖)里(?:头|面|边)?(?=有(?:个)?人)|没能逃出|无法脱身|未能撤离|下不来|(?<![吃咽喝坐蹲睡车])下不去|出不去|压着|卡里面|卡在里面|卡里头|关在里面|关着|井下还有|还在井下|(?<![晕倒躺昏])在里头|在(?:屋顶|车顶|房顶|楼顶|树)上|爬(?:上|到)?(?:了)?(?:车顶|房顶|屋顶|楼顶|树上)|[拍堵](?:在)?里(?:头|面|边)|(?:里面|里头|屋里|楼里|车里|房里|舱里)(?:好像|可能|应该|估计|还)有(?:个|一个)?(?=老人|小孩|孩子|老太太|老头|大爷|工人|住户|婴儿|(?<=个)人\s*(?:[，,。！!]|$|正|在|呢|啊|喊|拍))(?![^，,。]{0,12}(?:不确定|不清楚|不知道|没出来|出不来|没逃出|被困|困在|下不来|没(?:有)?(?:被)?[抬拉救弄拽背抱扒挖捞]出来))|(?:里面|里头|屋里|楼里|车里|房里|舱里)(?:好像|可能|应该|估计)?还(?=有人(?![员家])\s*(?:[，,。！!]|$|正|在|呢|啊|喊|拍))|(?:里面|里头|屋里|楼里|车里|房里|舱里)(?=有人\s*(?:[，,。！!]|$|喊|拍|(?:正|正在)?(?:往下)?沉))|(?:底下|下面|下边)(?:还)?(?=有个|有一个)|(?:车顶|房顶|屋顶|楼顶)上?(?:还)?(?:站着|坐着|趴着|蹲着)|锁着(?=个|一个|孩子|小孩|人|老人)|不敢(?:下来|出来|下车)|(?<=[个人])在(?:底下|下面|下边|下头|里面|里头)(?![的])|掉冰窟窿|抱着桥墩|被潮水围|围住了|"
+     r"(?:停|卡|悬|挂|吊)在(?:了)?半空|关(?:到|起)(?=[0-9一二两俩仨三四五六七八九十]|个|好几)|莫(?:得)?出来|(?<=[人他她])在(?:坑|井|沟|洞)底|(?:趴|抱|扒)在(?:帆板|冲浪板|板|船底|浮标|木板)上|(?<!查)封在|(?:枯井|机井|水井|窨井|井|坑|地洞|下水道|地窖)里(?:头|面|边)?(?=有(?:个)?人)|没能逃出|无法脱身|未能撤离|下不来|(?<![吃咽喝坐蹲睡车])下不去|出不去|压着|卡里面|卡在里面|卡里头|关在里面|关着|井下还有|还在井下|(?<![晕倒躺昏])在里头|在(?:屋顶|车顶|房顶|楼顶|树)上|爬(?:上|到)?(?:了)?(?:车顶|房顶|屋顶|楼顶|树上)|[拍堵](?:在)?里(?:头|面|边)|(?:里面|里头|屋里|楼里|车里|房里|舱里)(?:好像|可能|应该|估计|还)有(?:个|一个)?(?=老人|小孩|孩子|老太太|老头|大爷|工人|住户|婴儿|(?<=个)人\s*(?:[，,。！!]|$|正|在|呢|啊|喊|拍))(?![^，,。]{0,12}(?:不确定|不清楚|不知道|没出来|出不来|没逃出|被困|困在|下不来|没(?:有)?(?:被)?[抬拉救弄拽背抱扒挖捞]出来))|(?:里面|里头|屋里|楼里|车里|房里|舱里)(?:好像|可能|应该|估计)?还(?=有人(?![员家])\s*(?:[，,。！!]|$|正|在|呢|啊|喊|拍))|(?:里面|里头|屋里|楼里|车里|房里|舱里)(?=(?:好像|可能|应该|估计)?有人\s*(?:[，,。！!]|$|喊|拍|(?:正|正在)?(?:往下)?沉))|(?:底下|下面|下边)(?:还)?(?=有个|有一个)|(?:车顶|房顶|屋顶|楼顶)上?(?:还)?(?:站着|坐着|趴着|蹲着)|锁着(?=个|一个|孩子|小孩|人|老人)|不敢(?:下来|出来|下车)|(?<=[个人])在(?:底下|下面|下边|下头|里面|里头)(?![的])|掉冰窟窿|抱着桥墩|被潮水围|围住了|"
      # held where they are: 扣在车底下, 困在房顶, 抱着浮标, 被水围住
      r"扣(?:在|到)?.{0,3}(?:底下|下面)|扣住|被水围|"
      # not yet got out (还没弄出来, 没抬出来), still buried, still in the pit, holding on, banging on the glass
@@ -248,7 +248,7 @@ ZH_CLAUSE_SEP = fastre.compile(
 ZH_DIED_LATER = re.compile(r"抢救无效|经抢救.{0,4}(?:死亡|身亡)|送医后.{0,6}(?:死亡|身亡|不治|去世)|在医院.{0,4}(?:死亡|去世)")
 # (and near misses: 差点晕倒, 险些被埋 — what nearly happened to someone did not)
 # (没两分钟, 没一会儿: how soon, not a denial)
-ZH_NEGATION = fastre.compile(r"(?:无(?!法)|没(?![一两几半]?(?:分钟|会儿|多久|多大会))|未|毫无|并无|暂无|不见|防止|预防|以防|谨防|严防|防范|避免|以免|别让|不要让|小心|差点|差一点|险些)[^，,。；;]{0,6}$")
+ZH_NEGATION = fastre.compile(r"(?:无(?!法|主|名|证|牌|照|人机)|没(?![一两几半]?(?:分钟|会儿|多久|多大会))|未|毫无|并无|暂无|不见|防止|预防|以防|谨防|严防|防范|避免|以免|别让|不要让|小心|差点|差一点|险些)[^，,。；;]{0,6}$")
 
 # --- English --------------------------------------------------------------------------
 
@@ -357,7 +357,7 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"suffering|symptoms|in critical condition|hit by|struck by|run over by|knocked over by|treated|(?:neck|back|chest|head|leg|arm|hip|knee|shoulder|stomach|abdominal|ankle) pain|breathing (?:problems|difficulties)|"
      r"(?:smoke )?inhalation|concussion|scalded|electrocuted|vomiting|diarrho?ea|nausea|dizzy|dizziness|unwell|"
      r"fainted|passed out|bitten|admitted(?: to hospital)?|not breathing|unresponsive|no pulse|wounds?|"
-     r"head injury|cuts? to|cut by|coughing|short of breath|overcome|critical|(?<=fall |fell )down|down(?=\s*(?:$|[^\w\s]|and\b|not\b|unconscious|on the (?:floor|ground|deck)))|not moving|(?:isn'?t|wasn'?t|is not|was not) moving|can'?t put (?:any )?weight on|(?:took|taken|had|has had) a (?:nasty |bad |big )?(?:tumble|fall)\b|(?:ankle|knee|leg|wrist|back|hip)(?:'s| is| has)? (?:gone|done|busted|snapped|shot)\b|puking|throwing up|spewing|out cold|not answering|covered in blood|lying|chest pain|"
+     r"head injury|cuts? to|cut by|coughing|short of breath|overcome|critical|(?<=fall |fell )down|down(?=\s*(?:$|[^\w\s]|and\b|not\b|unconscious|on the (?:floor|ground|deck)))|not moving|(?:isn'?t|wasn'?t|is not|was not) moving|can'?t put (?:any )?weight on|blood (?:on|down|all over) (?:his|her|their|the) (?:face|head|collar|shirt|arm|leg|hand)s?|(?:took|taken|had|has had) a (?:nasty |bad |big )?(?:tumble|fall)\b|(?:ankle|knee|leg|wrist|back|hip)(?:'s| is| has)? (?:gone|done|busted|snapped|shot)\b|puking|throwing up|spewing|out cold|not answering(?! (?:the |his |her |their |my |our |any )?(?:phone|calls?|radio|door|messages?|texts?))|covered in blood|lying|chest pain|"
      r"stroke|drowsy|in hospital|fever|rash|measles|cases|sent home|sent to the nurse|burned|broken leg|"
      r"seizures?|heart attack|fitting|chest pains?|head cut|in shock|bruised|scratches|sprained|gash(?:ed)?|"
      r"can'?t get up|cannot get up|unable to get up|can'?t stand up|choking|turning blue|(?:can'?t|cannot|can not) breathe|lips (?:are |turning |turned |gone )?blue|(?:can'?t|cannot|cant|can not|unable to) (?:move|feel) (?:his |her |their |my |both )?(?:legs?|arms?)|can'?t walk|cannot walk|"

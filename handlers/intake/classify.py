@@ -164,7 +164,8 @@ _NOTICE_ZH = fastre.compile(
     r"截至[0-9一二三四五六七八九十]{1,2}(?:时|点)[^。]{0,40}(?<![0-9])[0-9.]+万?人次"
 )
 _CHATTER_EN = fastre.compile(
-    r"\bdrills?\b|\bmock (?:rescues?|rip|drills?|exercises?|scenarios?|casualt(?:y|ies))\b|\b(?:for sale|wts|wtb)\b|\bselling (?:my|a|an|\d)|\b(?:fire|evacuation|emergency|rescue|joint|tabletop|lifeboat|coast ?guard|sar|search and rescue|"
+    r"\bdrills?\b|\blessons learned\b|\bsafety summary\b|\bq[1-4] (?:summary|figures|stats|review)\b|"
+    r"\b(?:planned|scheduled) (?:power )?(?:outage|shutdown|maintenance)\b|\bmock (?:rescues?|rip|drills?|exercises?|scenarios?|casualt(?:y|ies))\b|\b(?:for sale|wts|wtb)\b|\bselling (?:my|a|an|\d)|\b(?:fire|evacuation|emergency|rescue|joint|tabletop|lifeboat|coast ?guard|sar|search and rescue|"
     r"mass casualty|man overboard|disaster|tsunami|full[- ]scale) exercises?\b|"
     r"\bstatistics?\b|\bso far this year\b|\bplease ignore|\bjust a test\b|"
     # an all-clear ("gas company check, all ok. no need come"): ambient too
@@ -236,7 +237,7 @@ _YEAR = re.compile(r"(?:19|20)[0-9]{2}")
 # unless it is happening again now.
 _PAST = fastre.compile(
     # (old days told, not a hard veto: 那会儿我在桥上，看见一辆车冲进河里了 is a report)
-    rf"(?<![0-9])(?:[01][0-9]|9[0-9])年(?=地震|洪水|发大水|台风|大火|泥石流|那(?:场|次|会))|去年|前年|前几年|那几年|早几年|(?:几|好几|十几|[一二两三四五六七八九十])年前|上次|上回(?!不[去来])|那回|往年|历史上|上周|上个?(?:礼拜|星期)|上个月|上月|那会儿|那时候|(?:{_YEARS_GONE})年(?:那|的)?(?:场|次)|(?:半|[一二两三几]|好几|好些)年(?:多)?了|\blast (?:year|month|week|time|summer|winter|spring|autumn|fall)\b|\b(?:years?|months?) ago\b|"
+    rf"(?<![0-9])(?:[01][0-9]|9[0-9])年(?=地震|洪水|发大水|台风|大火|泥石流|那(?:场|次|会))|去年|前年|前几年|那几年|早几年|(?:几|好几|十几|[一二两三四五六七八九十])年前|上次|上回(?!不[去来])|那回|往年|历史上|上周|上个?(?:礼拜|星期)|上个月|上月|那会儿|那时候|(?:{_YEARS_GONE})年(?:[^，,。0-9]{{0,6}}?那|的)?(?:场|次)|(?:半|[一二两三几]|好几|好些)年(?:多)?了|\blast (?:year|month|week|time|summer|winter|spring|autumn|fall)\b|\b(?:years?|months?) ago\b|"
     r"\bfrom (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|last night)\b|"
     # an old photo, the flood of a year gone by
     rf"\b(?:old|archive) (?:photos?|pictures?|videos?|footage|clips?)\b|\b(?:in|from|during) (?:the )?(?:{_YEARS_GONE})\b"
@@ -328,6 +329,8 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
     "collapse_strong": fastre.compile(
         r"(?:屋顶|楼板|顶棚|天花板|房顶|楼顶|棚顶|楼房|房屋|大楼|厂房|仓库|体育馆|礼堂|教室|车间).{0,8}(?:塌陷|塌方)"
         r"|(?<!吊)桥(?:面|梁|体)?[^，,。 ]{0,3}(?:塌了|坍塌|垮塌|倒塌)|(?:沙场|砂场|基坑|沟槽|管沟|工地|标段|土方)[^，,。]{0,6}塌方"
+        # a crane that toppled (门式起重机倾覆, 塔吊倒了)
+        r"|(?:起重机|塔吊|塔机|吊车|龙门吊|门机)[^，,。]{0,4}(?:倾覆|倒塌|倒了|歪倒|砸下来)"
     ),
     "geological": fastre.compile(
         r"滑坡|泥石流|(?<!基坑)(?<!沟槽)塌方|山体崩塌|山体垮塌|崩塌|落石|(?<!冰面)(?<!冰层)塌陷|地陷|地裂|地面沉降|山体开裂|地质灾害|崩落|滚石"
@@ -487,6 +490,7 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"|\bwater (?:is )?(?:coming|pouring|rushing|getting) in(?:to)?\b(?!(?: (?:the |our |my )?(?:forepeak|fore ?peak|hold|engine ?room|hull|bilge|boat|vessel|ship|wheelhouse|cabin)\b))|\bwater (?:is |are )?(?:entering|coming into|inside) (?:our |the |my |their )?(?:village|house|houses|home|homes|town|street|shop|school)s?\b|\bwater (?:is |was )?(?:very |so |too |really )(?:high|deep)\b|\b(?:waist|knee|chest|neck)[- ]deep\b|\bwater (?:is |was )?up to (?:the |my |our |his |her |their )?(?:knees?|waist|chest|neck|windows?|roofs?|doors?)\b|\bovertopp\w*|\boverflowing\b|\bembankment\b.{0,20}\b(?:seep\w*|breach\w*|crack\w*)|\breservoir level\b|\bseeping\b",
     ),
     "water_rescue": fastre.compile(
+        r"\b(?:off|over) the (?:quay|quayside|pier|jetty|wharf|dock ?side|breakwater)\b|"
         r"\bcaught in (?:a |the )?rip\b|\brip currents?\b|\b(?:getting|being) dragged (?:straight |right )?out\b|"
         r"\bwater rescue\b|\bswift ?water\b|\bpulled (?:out of|from) the (?:deep end|pool|water|sea|river|lake|harbou?r)\b|\bface ?down in the (?:pool|water)\b|\bcut off by (?:the )?(?:rising |incoming )?tide\b|\b(?:can'?t|cannot|can not|unable to) (?:paddle|row|swim) back\b|\b(?:blown|pushed|push|swept|drifting|drifted) (?:us |them |him |her )?out (?:to sea|from (?:the )?(?:beach|shore|coast))\b|\b(?:kayak|canoe|raft|paddleboard)(?:er|ers|ist|ists)?\b.{0,30}\b(?:stuck|trapped|capsized|pinned|swept|in trouble)\b|\bdrown\w*|\boverboard\b|\bcapsiz\w*|\bsinking\b|\bsank\b|\brip current\b|\bswept (?:out )?to sea\b|"
         r"\bswept away by (?:a )?waves?\b|\bvessel in distress\b|\bman overboard\b|\bmayday\b|"
