@@ -41,3 +41,7 @@ def test_types(text: str, kind: str) -> None:
 ])
 def test_no_reports(text: str) -> None:
     assert not parse_report(text).is_report
+
+
+def test_someone_perhaps_in_the_sinking_car_is_held() -> None:
+    assert counts("一辆轿车冲进河里了！车里好像有人，车正在往下沉") == (0, 0, 1, 0)
