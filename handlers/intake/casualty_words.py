@@ -54,7 +54,7 @@ ZH_PERSON = (
     r"[王李张刘陈杨赵黄周吴徐孙马朱胡林郭何高罗郑梁谢宋唐许韩冯邓曹彭曾田董袁潘于蒋蔡杜叶程苏魏吕丁沈姚卢姜崔钟谭陆汪范贾夏孟秦薛]"
     r"(?:哥|姐|叔|婶|嫂|姨|伯|大爷|大娘|大妈|大姐|大哥|奶奶|爷爷|师傅)(?![家的们])|"
     # the people of temples and fairs, and of the fields and greenhouses (香客, 居士, 菜农)
-    r"婆娘|老汉儿|娃儿|幺儿|老婆婆|香客|居士|信众|信徒|僧人|师父|和尚|尼姑|菜农|果农|棚户|种植户|瓜农|茶农|老爷子|小胖子|胖子|"
+    r"初中生|高中生|中学生|小学生|大学生|婆娘|老汉儿|娃儿|幺儿|老婆婆|香客|居士|信众|信徒|僧人|师父|和尚|尼姑|菜农|果农|棚户|种植户|瓜农|茶农|老爷子|小胖子|胖子|"
     # as the northeast says a fellow (大兄弟, 老铁, 哥们儿), not the group addressed (老铁们)
     r"大兄弟|老铁(?!们)|哥们(?:儿)?(?!们)|姐们(?:儿)?(?!们)|老妹(?:儿)?|小老弟|操作手|"
     # a mother or father named by the child's word (一个妈妈带俩孩子)
@@ -139,7 +139,7 @@ _ZH_PREDICATES: tuple[tuple[str, str], ...] = (
      # hurt, told by the body or the harm: 挂彩, 胳膊断了, 摔着了, 嘴歪了, 抽抽, 烧着了
      r"(?:咬|撞|砸|捅|砍|踢)了(?=个|[我俺他她])|咬了(?=\s*(?:[，,。！!]|$))|挂彩|砸到|砸中|碰伤|磕伤|撞破|跌破|摔破|昏了过去|晕了过去|喘不上来气|浑身是血|受了点伤|受点伤|还有气|还有呼吸|误喝|误食|吃了.{0,6}(?:毒蘑菇|蘑菇|河豚|农药|老鼠药)|嘴麻|"
      r"(?:手|胳膊|腿).{0,2}(?:卷|绞|夹|轧)(?:进|入)|绞伤|夹伤|轧伤|病例|患儿|发热|皮疹|就诊|心梗|心肌梗|脑梗|中风|突发疾病|犯病|"
-     + "|".join((_ZH_LIMB_BROKEN, _ZH_LIMB_TWISTED, _ZH_SPRAINED, _ZH_SWOLLEN, _ZH_PART_USELESS, _ZH_BLOODY)) + r"|失温|还有(?:一)?口气|低血糖|(?:一头|一下)?栽(?:倒|到|在)?地上|淌血|(?:后腰|腰|屁股|后背|后脑勺|后脑|脑袋|头|脸)(?:先)?着(?:的)?地|熏着|(?:吃|喝|吞)了(?:半|一|大半|小半|好几|几)(?:瓶|板|盒|片|粒|包)|喝了?(?:农药|敌敌畏|百草枯|老鼠药|药水)|送(?:到|去|进|往)?(?:了)?[^，,。 ]{0,6}?(?:医院|卫生院|卫生室|诊所|急诊)|摔着|磕破|碰破|碰倒|嘴歪|说不出话|(?:眼睛|眼)(?:疼得)?睁不开|抽抽|蛰伤|被.{0,3}蛰|(?:蜇|蛰)(?:了|伤|到|着)(?=[0-9一两俩仨三四五六七八九十]|个)|"
+     + "|".join((_ZH_LIMB_BROKEN, _ZH_LIMB_TWISTED, _ZH_SPRAINED, _ZH_SWOLLEN, _ZH_PART_USELESS, _ZH_BLOODY)) + r"|失温|还有(?:一)?口气|低血糖|(?<=[都人])昏着|(?:一头|一下)?栽(?:倒|到|在)?地上|淌血|(?:后腰|腰|屁股|后背|后脑勺|后脑|脑袋|头|脸)(?:先)?着(?:的)?地|熏着|(?:吃|喝|吞)了(?:半|一|大半|小半|好几|几)(?:瓶|板|盒|片|粒|包)|喝了?(?:农药|敌敌畏|百草枯|老鼠药|药水)|送(?:到|去|进|往)?(?:了)?[^，,。 ]{0,6}?(?:医院|卫生院|卫生室|诊所|急诊)|摔着|磕破|碰破|碰倒|嘴歪|说不出话|(?:眼睛|眼)(?:疼得)?睁不开|抽抽|蛰伤|被.{0,3}蛰|(?:蜇|蛰)(?:了|伤|到|着)(?=[0-9一两俩仨三四五六七八九十]|个)|"
      r"(?:烧|砸|撞|划|扎|咬|烫|炸|熏|呛)(?:坏|破)了?(?:手|脚|腿|头|脸)|心脏不舒服|吐血|昏死|崴了|崴脚|脚崴|扭了脚|扭伤了|"
      # the body part, then the harm (胳膊烫了, 手被割破); the harm, then whose body (砍伤他后背)
      + _ZH_PART_HARMED + "|" + _ZH_HARM_TO_PART + "|"
@@ -271,6 +271,8 @@ EN_PERSON = (
     r"abs?|bosuns?|oilers?|stevedores?|lashers?|"
     # the lads, the techs on a turbine, a bloke
     r"lads?|lass(?:es)?|techs?|blokes?|fellas?|deckhands?|"
+    # site trades, one of them named alone (a surveyor bitten, the rigger hit)
+    r"surveyors?|inspectors?|supervisors?|contractors?|instructors?|riggers?|welders?|engineers?|electricians?|mechanics?|"
     # a school's year groups (3 of our Grade 10s, two Year 9s)
     r"(?:grade|year|form) ?\d{1,2}s|"
     # unknown nouns that look like people: stallholders, motorists, technicians
@@ -278,7 +280,7 @@ EN_PERSON = (
 )
 EN_PERSON_RE = fastre.compile(rf"\b(?:{EN_PERSON})\b")
 _EN_SINGULAR = (
-    r"(?:lao|xiao) [a-z]+|man|woman|boy|girl|child|kid|baby|toddler|driver|cyclist|pedestrian|worker|resident|passenger|tourist|"
+    r"(?:lao|xiao) [a-z]+|surveyor|inspector|supervisor|contractor|instructor|rigger|welder|engineer|electrician|mechanic|man|woman|boy|girl|child|kid|baby|toddler|driver|cyclist|pedestrian|worker|resident|passenger|tourist|"
     r"swimmer|miner|victim|patient|student|fisherman|motorcyclist|rider|hiker|climber|villager|vendor|mother|"
     r"father|son|daughter|wife|husband|someone|somebody|teenager|pupil|surfer|diver|angler|farmer|owner|"
     r"occupant|operator|guard|casualty|person|customer|cook|soldier|firefighter|officer|nurse|teacher|"
@@ -331,7 +333,7 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"mum|mom|dad|father|mother|grandma|grandpa|grandmother|grandfather|husband|wife|friend|brother|sister)s?|"
      r"unaccounted(?: for)?|not (?:yet )?accounted(?: for)?|(?:got|are|were|is|was) lost\b|lost on\b|still not (?:yet )?see\b|not see (?:him|her|them)\b|(?:hasn'?t|has not|haven'?t|have not) been seen|nobody has seen (?:him|her|them)"),
     ("trapped",
-     r"trapped|stranded|stuck|going under|(?:getting|being) dragged (?:straight |right )?out|(?:dragged|sucked|swept|pulled) (?:straight |right )?out (?:to sea|past|beyond)|caught in (?:a |the )?rip|pinned|buried|(?:can'?t|cannot|could not|couldn'?t|unable to) (?:leave|get away|get off|go out|walk out)|cut off by (?:the )?(?:rising )?(?:water|floods?|floodwaters?|tide|river|sea)|can't get out|cannot get out|unable to get out|still inside|"
+     r"trapped|stranded|stuck|going under|(?:can'?t|cannot|unable to) get back (?:onto|on to|up onto|up)\b|(?:getting|being) dragged (?:straight |right )?out|(?:dragged|sucked|swept|pulled) (?:straight |right )?out (?:to sea|past|beyond)|caught in (?:a |the )?rip|pinned|buried|(?:can'?t|cannot|could not|couldn'?t|unable to) (?:leave|get away|get off|go out|walk out)|cut off by (?:the )?(?:rising )?(?:water|floods?|floodwaters?|tide|river|sea)|can't get out|cannot get out|unable to get out|still inside|"
      r"still in there|inside still|still down there|can't climb out|cannot climb out|unable to climb out|"
      r"can't get down|cannot get down|clinging|holding onto|on (?:the |a |their |our )?roofs?|(?<!slipped )(?<!fell )(?<!tripped )(?<!aground )on the rocks|under the rubble|"
      r"under (?:the )?debris|(?:is|are|was|were|still|stuck|pinned|buried|worker|man|woman|person|driver|someone|somebody) under (?:the |a |some )?(?:\w+ )?(?:bricks|rubble|wall|roof|slab|beams?|rocks?|boulders?|truck|lorry|tractor|van|car|bus|machine|shelving|racking|boxes|pile|planks|sheets|poles?|scaffold\w*|pipes?|girders?)\b|cut off by the tide|can'?t escape|cannot escape|unable to escape|marooned|wedged|"
@@ -420,7 +422,8 @@ EN_COUNT = fastre.compile(
     r"seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|"
     r"forty|fifty|hundred|several|many|a few|few|both)\+?(?![\w:%/]|\s+(?:fingers?|toes?|teeth|ribs?|bones?)\b|\.\d|-(?:year|yr|month|storey|story|floor)|\s+(?:years?|yrs?|months?)[- ]old|"
     r"\s*y/?o\b|\s+yrs?\b)"  # ages: a 70 y/o man, 45 yrs
-    rf"(?=(?P<who>[\s-]+(?:[\w'/-]+\s+){{0,3}}?(?:{EN_PERSON})\b|\s+of (?:them|us|whom)\b)|"
+    rf"(?=(?P<who>[\s-]+(?:[\w'/-]+\s+){{0,3}}?(?:{EN_PERSON})\b|\s+of (?:them|us|whom)\b|"
+    r"\s+of (?:the|our|their|his|her|my) (?:[\w'-]+ ){0,3}(?:team|crew|group|party|gang|class|family|squad)\b)|"
     rf"(?<!\d{{4}})\s+(?:{_EN_FILLER}\s+){{0,3}}(?:{'|'.join(p for _, p in _EN_PREDICATES)}|{_EN_OUT})\b)"
     rf"|(?P<one>an?)(?=[\s-]+(?:[\w'/-]+\s+)?(?:{EN_PERSON})\b))"
 )

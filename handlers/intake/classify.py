@@ -90,7 +90,7 @@ _CHATTER_ZH = fastre.compile(
     r"预计.{0,12}(?:影响|登陆|来袭|到达|抵达|降雨|降水|强降|过境|出现)|预报|发布.{0,8}预警|预警信号|"
     r"将(?:于|在)?.{0,10}(?:影响|登陆|过境)|可能(?:出现|发生|引发|造成)|"
     r"会议(?!室|中心)|开会(?!的)|例会|总结会|调度会|视频会|召开|"                    # meetings
-    r"表彰|名单|请(?!求).{0,6}(?:报一下|发一下|汇总|提交|报送)|"              # paperwork
+    r"接龙|表彰|名单|请(?!求).{0,6}(?:报一下|发一下|汇总|提交|报送)|"              # paperwork
     r"辛苦了"                                                               # thanks
     r"|无复燃|如果发生|假如发生|一旦发生|网传|谣言|假消息|不实消息|辟谣|看新闻|新闻里|谁有.{0,10}(?:电话|联系方式)"
     # rumours and hearsay asked about, false alarms, all-clear, videos and jokes, plans
@@ -164,7 +164,7 @@ _NOTICE_ZH = fastre.compile(
     r"截至[0-9一二三四五六七八九十]{1,2}(?:时|点)[^。]{0,40}(?<![0-9])[0-9.]+万?人次"
 )
 _CHATTER_EN = fastre.compile(
-    r"\bdrills?\b|\blessons learned\b|\bsafety summary\b|\bq[1-4] (?:summary|figures|stats|review)\b|"
+    r"\bdrills?\b|\bexercise,? exercise\b|\b(?:casualty |rescue )?dumm(?:y|ies)\b|\bq\s*[:：]\s|\blessons learned\b|\bsafety summary\b|\bq[1-4] (?:summary|figures|stats|review)\b|"
     r"\b(?:planned|scheduled) (?:power )?(?:outage|shutdown|maintenance)\b|\bmock (?:rescues?|rip|drills?|exercises?|scenarios?|casualt(?:y|ies))\b|\b(?:for sale|wts|wtb)\b|\bselling (?:my|a|an|\d)|\b(?:fire|evacuation|emergency|rescue|joint|tabletop|lifeboat|coast ?guard|sar|search and rescue|"
     r"mass casualty|man overboard|disaster|tsunami|full[- ]scale) exercises?\b|"
     r"\bstatistics?\b|\bso far this year\b|\bplease ignore|\bjust a test\b|"
@@ -313,7 +313,7 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"山火|林火|森林火灾|森林着火|草原火|野火|"
         # (a building on a forest farm that burns is a house fire: 林场宿舍着火了)
         rf"(?:(?:林场|林区)(?!宿舍|仓库|办公|食堂|工棚|厂房|场部)|树林|山林|林地|林子|森林|松林|林带|防护林|防风林|防火林|竹林|山上|后山|山坡|山顶|山腰|麓|荒山|荒草|草坡|荒坡|草场|扑火队|护林).{{0,20}}(?:{_FIRE_ZH})|"
-        rf"(?:{_FIRE_ZH}).{{0,20}}(?:林场|林区|树林|山林|林地|林子|山坡|山顶|山腰|荒山|草场|扑火队|护林)|往山(?:下|上)(?:烧|蔓延)|[东西南北]坡[^，,。]{0,4}(?:明火|火线|过火)"
+        rf"(?:{_FIRE_ZH}).{{0,20}}(?:林场|林区|树林|山林|林地|林子|山坡|山顶|山腰|荒山|草场|扑火队|护林)|往山(?:下|上)(?:烧|蔓延)|(?:那座|这座|整座|一座|后|前|对面的?)山(?:上)?(?:着火|起火|烧起来|着了)|[东西南北]坡[^，,。]{0,4}(?:明火|火线|过火)"
         r"|烧荒|(?:林子|山林|麦地|麦子地|玉米地|荒草|草地|秸秆地)(?:着了|着火|烧起来|点着)"
         r"|(?:山|坡|岭|林子|树林|坟地?)[上里头]{0,2}(?:也|又)?(?:着了|引着|点着|烧起来|着起来)"
     ),
@@ -330,7 +330,7 @@ ZH_TYPES: dict[str, re.Pattern[str]] = {
         r"(?:屋顶|楼板|顶棚|天花板|房顶|楼顶|棚顶|楼房|房屋|大楼|厂房|仓库|体育馆|礼堂|教室|车间).{0,8}(?:塌陷|塌方)"
         r"|(?<!吊)桥(?:面|梁|体)?[^，,。 ]{0,3}(?:塌了|坍塌|垮塌|倒塌)|(?:沙场|砂场|基坑|沟槽|管沟|工地|标段|土方)[^，,。]{0,6}塌方"
         # a crane that toppled (门式起重机倾覆, 塔吊倒了)
-        r"|(?:起重机|塔吊|塔机|吊车|龙门吊|门机)[^，,。]{0,4}(?:倾覆|倒塌|倒了|歪倒|砸下来)"
+        r"|(?:起重机|塔吊|塔机|吊车|吊机|龙门吊|门机)[^，,。]{0,4}(?:倾覆|倒塌|倒了|歪倒)"
     ),
     "geological": fastre.compile(
         r"滑坡|泥石流|(?<!基坑)(?<!沟槽)塌方|山体崩塌|山体垮塌|崩塌|落石|(?<!冰面)(?<!冰层)塌陷|地陷|地裂|地面沉降|山体开裂|地质灾害|崩落|滚石"
@@ -545,7 +545,7 @@ EN_TYPES: dict[str, re.Pattern[str]] = {
         r"\b(?:hit|struck|crashed into|ran into|drove into|smashed into) (?:a|an|the) (?:tree|wall|pole|lamp ?post|barrier|guard ?rail|railing|fence|bridge pillar)\b|"
         r"\b(?:car|truck|lorry|bus|van|taxi|motorbike|motorcycle|scooter|bike|cyclist|tractor|coach|ambulance|bicycle|"
         r"e-?bike|pedestrian|minibus)\s+vs\.?\s+\w+|\bhead-?on\b|"
-        r"\bhit and run\b|\btipped over\b|\bwent under (?:a|the) (?:lorry|truck|bus|tractor)\b|\bflipped (?:over|onto)\b|\b(?:flipped|rolled|tipped|lying|is|was|ended up) (?:on|onto) its (?:side|roof)\b|\bshed (?:its|their|a) load\b|"
+        r"\bhit and run\b|\b(?<!crane )tipped over\b|\bwent under (?:a|the) (?:lorry|truck|bus|tractor)\b|\bflipped (?:over|onto)\b|\b(?:flipped|rolled|tipped|lying|is|was|ended up) (?:on|onto) its (?:side|roof)\b|\bshed (?:its|their|a) load\b|"
         r"\blevel crossing\b|\b(?:car|lorry|truck|bus|van|vehicle|taxi|coach|motorbike|motorcycle|tractor|tanker|train|tram)s?\s+"
         r"(?:hit|struck|smashed into|ploughed into|plowed into|slammed into|crashed into|rammed|mounted)\s+"
         r"(?:a|an|the|another|two|three|\d+|his|her|their)\b"
