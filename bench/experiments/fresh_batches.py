@@ -81,6 +81,7 @@ ROUNDS = (
     ("29", "0e92ddf", ("zh-ferry", "zh-dance", "zh-guard", "en-hiker")),
     ("30", "08f7386", ("zh-dutyoffice", "zh-public", "en-dutyofficer", "mixed-bilingual")),
     ("31", "48ca253", ("zh-fisheries", "zh-telecom", "zh-parents", "en-windfarm")),
+    ("32", "ecaf02d", ("zh-factorysafety", "zh-roadpatrol", "en-hotelstaff", "zh-villagecadre")),
 )
 # The confidence the parser gives its type: no family, a weak word, a strong one.
 NO_FAMILY, WEAK, STRONG = 0.4, 0.7, 0.9

@@ -54,7 +54,7 @@ ZH_PERSON = (
     r"[王李张刘陈杨赵黄周吴徐孙马朱胡林郭何高罗郑梁谢宋唐许韩冯邓曹彭曾田董袁潘于蒋蔡杜叶程苏魏吕丁沈姚卢姜崔钟谭陆汪范贾夏孟秦薛]"
     r"(?:哥|姐|叔|婶|嫂|姨|伯|大爷|大娘|大妈|大姐|大哥|奶奶|爷爷|师傅)(?![家的们])|"
     # the people of temples and fairs, and of the fields and greenhouses (香客, 居士, 菜农)
-    r"初中生|高中生|中学生|小学生|大学生|婆娘|老汉儿|娃儿|幺儿|老婆婆|香客|居士|信众|信徒|僧人|师父|和尚|尼姑|菜农|果农|棚户|种植户|瓜农|茶农|老爷子|小胖子|胖子|"
+    r"协管员|护路员|路政员|初中生|高中生|中学生|小学生|大学生|婆娘|老汉儿|娃儿|幺儿|老婆婆|香客|居士|信众|信徒|僧人|师父|和尚|尼姑|菜农|果农|棚户|种植户|瓜农|茶农|老爷子|小胖子|胖子|"
     # as the northeast says a fellow (大兄弟, 老铁, 哥们儿), not the group addressed (老铁们)
     r"大兄弟|老铁(?!们)|哥们(?:儿)?(?!们)|姐们(?:儿)?(?!们)|老妹(?:儿)?|小老弟|操作手|"
     # a mother or father named by the child's word (一个妈妈带俩孩子)
@@ -359,7 +359,7 @@ _EN_PREDICATES: tuple[tuple[str, str], ...] = (
      r"suffering|symptoms|in critical condition|hit by|struck by|run over by|knocked over by|treated|(?:neck|back|chest|head|leg|arm|hip|knee|shoulder|stomach|abdominal|ankle) pain|breathing (?:problems|difficulties)|"
      r"(?:smoke )?inhalation|concussion|scalded|electrocuted|vomiting|diarrho?ea|nausea|dizzy|dizziness|unwell|"
      r"fainted|passed out|bitten|admitted(?: to hospital)?|not breathing|unresponsive|no pulse|wounds?|"
-     r"head injury|cuts? to|cut by|coughing|short of breath|overcome|critical|(?<=fall |fell )down|down(?=\s*(?:$|[^\w\s]|and\b|not\b|unconscious|on the (?:floor|ground|deck)))|not moving|(?:isn'?t|wasn'?t|is not|was not) moving|can'?t put (?:any )?weight on|blood (?:on|down|all over) (?:his|her|their|the) (?:face|head|collar|shirt|arm|leg|hand)s?|(?:took|taken|had|has had) a (?:nasty |bad |big )?(?:tumble|fall)\b|(?:ankle|knee|leg|wrist|back|hip)(?:'s| is| has)? (?:gone|done|busted|snapped|shot)\b|puking|throwing up|spewing|out cold|not answering(?! (?:the |his |her |their |my |our |any )?(?:phone|calls?|radio|door|messages?|texts?))|covered in blood|lying|chest pain|"
+     r"head injury|cuts? to|cut by|coughing|short of breath|overcome|critical|(?<=fall |fell )down|down(?=\s*(?:$|[^\w\s]|and\b|not\b|unconscious|on the (?:floor|ground|deck)))|not moving|(?:isn'?t|wasn'?t|is not|was not) moving|can'?t put (?:any )?weight on|(?<=s )hit(?=\s*[,.;!]|\s*$)|blood (?:on|down|all over) (?:his|her|their|the) (?:face|head|collar|shirt|arm|leg|hand)s?|(?:took|taken|had|has had) a (?:nasty |bad |big )?(?:tumble|fall)\b|(?:ankle|knee|leg|wrist|back|hip)(?:'s| is| has)? (?:gone|done|busted|snapped|shot)\b|puking|throwing up|spewing|out cold|not answering(?! (?:the |his |her |their |my |our |any )?(?:phone|calls?|radio|door|messages?|texts?))|covered in blood|lying|chest pain|"
      r"stroke|drowsy|in hospital|fever|rash|measles|cases|sent home|sent to the nurse|burned|broken leg|"
      r"seizures?|heart attack|fitting|chest pains?|head cut|in shock|bruised|scratches|sprained|gash(?:ed)?|"
      r"can'?t get up|cannot get up|unable to get up|can'?t stand up|choking|turning blue|(?:can'?t|cannot|can not) breathe|lips (?:are |turning |turned |gone )?blue|(?:can'?t|cannot|cant|can not|unable to) (?:move|feel) (?:his |her |their |my |both )?(?:legs?|arms?)|can'?t walk|cannot walk|"

@@ -169,7 +169,7 @@ _CHATTER_EN = fastre.compile(
     r"mass casualty|man overboard|disaster|tsunami|full[- ]scale) exercises?\b|"
     r"\bstatistics?\b|\bso far this year\b|\bplease ignore|\bjust a test\b|"
     # an all-clear ("gas company check, all ok. no need come"): ambient too
-    r"\bno need (?:to )?come\b|"
+    r"\bno need (?:to )?come\b|\ball[- ]clear\b|\b(?:file|case) closed\b|"
     # slang and shop talk: "this sauce is really fire", "20% off"
     r"\b(?:is|was|looks|tastes|sounds) (?:really |so |straight |literally )?fire\b(?! (?:in|at|on|near)\b)|\b\d{1,2} ?% off\b|"
     r"\broot cause\b|\binvestigation (?:closed|report|completed?|findings)\b|"  # (root cause: ambient too)
@@ -237,7 +237,7 @@ _YEAR = re.compile(r"(?:19|20)[0-9]{2}")
 # unless it is happening again now.
 _PAST = fastre.compile(
     # (old days told, not a hard veto: 那会儿我在桥上，看见一辆车冲进河里了 is a report)
-    rf"(?<![0-9])(?:[01][0-9]|9[0-9])年(?=地震|洪水|发大水|台风|大火|泥石流|那(?:场|次|会))|去年|前年|前几年|那几年|早几年|(?:几|好几|十几|[一二两三四五六七八九十])年前|上次|上回(?!不[去来])|那回|往年|历史上|上周|上个?(?:礼拜|星期)|上个月|上月|那会儿|那时候|(?:{_YEARS_GONE})年(?:[^，,。0-9]{{0,6}}?那|的)?(?:场|次)|(?:半|[一二两三几]|好几|好些)年(?:多)?了|\blast (?:year|month|week|time|summer|winter|spring|autumn|fall)\b|\b(?:years?|months?) ago\b|"
+    rf"(?<![0-9])(?:[01][0-9]|9[0-9])年(?=地震|洪水|发大水|台风|大火|泥石流|那(?:场|次|会))|去年|前年|前几年|那几年|早几年|(?:几|好几|十几|[一二两三四五六七八九十])年前|上次|上回(?!不[去来])|那回|往年|历史上|上周|上个?(?:礼拜|星期)|上个月|上月|那会儿|那时候|(?:{_YEARS_GONE})年(?:[^，,。0-9]{{0,6}}?那|的)?(?:场|次)|(?:半|[一二两三几]|好几|好些)年(?:多)?了|\blast (?:year|month|week|time|summer|winter|spring|autumn|fall|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|\b(?:years?|months?) ago\b|"
     r"\bfrom (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|last night)\b|"
     # an old photo, the flood of a year gone by
     rf"\b(?:old|archive) (?:photos?|pictures?|videos?|footage|clips?)\b|\b(?:in|from|during) (?:the )?(?:{_YEARS_GONE})\b"
@@ -273,7 +273,7 @@ _FIRE_ZH = (
 )
 _FIRE_EN = (
     r"\bfire\b(?![- ](?:drills?|engines?|trucks?|brigade|stations?|extinguishers?|hydrants?|service|department|"
-    r"crews?|fighters?|team|alarm test|exits?|doors?|safety|plans?|escape|hose|pumps?|main|line|patrol|wardens?|blankets?))|\bblaze\b|\bablaze\b|\bon fire\b|"
+    r"crews?|fighters?|team|alarm test|exits?|doors?|safety|plans?|escape|hose|pumps?|main|line|patrol|wardens?|blankets?|rescue|and rescue|dept|panel))|\bblaze\b|\bablaze\b|\bon fire\b|"
     r"\bcaught fire\b|\bburning\b(?! (?:hot|up|sensation|pain|eyes|throat))|\bflames?\b|\bburn(?:ed|t) (?:down|out)\b|\bgutted\b|\bcaught alight\b|\bset alight\b|\bsmoke\b(?![- ](?:machines?|alarms?|detectors?|tests?|bombs?))|\bexplosions?\b|\bexploded\b|\bblast\b"
 )
 
@@ -881,7 +881,7 @@ _AMBIENT_ZH = fastre.compile(
     r"钱包[^，,。 ]{0,3}(?:着火|起火|冒烟|炸)|(?:老板|领导|经理|主任|我|他|她)(?:都|就|真|快)?要(?:气)?(?:爆炸|炸)了|名单|会议(?!室|中心)|开会(?!的)|例会|调度会|视频会|召开|哈哈|呵呵|笑死|可能(?:出现|发生|引发|造成)|别信|不要信"
 )
 _AMBIENT_EN = fastre.compile(r"\bhaha\w*\b|\blol\b|\blmao\b|\bmeetings?\b|\bbriefing\b|\broot cause\b|"
-                             r"\bno need (?:to )?come\b")
+                             r"\bno need (?:to )?come\b|\ball[- ]clear\b|\b(?:file|case) closed\b")
 
 
 def _blank(pattern: re.Pattern[str], text: str) -> str:

@@ -162,7 +162,9 @@ _NOT_A_PLACE = ("指挥中心", "震中", "震源", "送医", "转送", "送往"
                 # help on its way, not where it happened: 救护车在路上, 消防车在路上了, 厂医在路上
                 "救护车", "消防车", "警车", "厂医", "校医", "队医", "大夫", "民警", "医生在", "警察在", "交警在", "疾控",
                 # where the boat is heading back to: 正返航石岛渔港
-                "返航", "返港")
+                "返航", "返港",
+                # someone calling for help or taking the hurt away: 车间主任在打120, 准备送人民医院
+                "打120", "打119", "打110", "打电话", "准备送", "正往", "往医院")
 
 
 # Where the place ends and the event begins: a verb, a quantity, the hazard, a person, a casualty.
@@ -184,7 +186,7 @@ _ZH_POST_HEADING = re.compile(r"(?:灾害)?(?:信息员|网格员|联络员|监�
 _ZH_TOWARDS = re.compile(r"^[别不快都]|[往去到向朝从来]$")
 _ZH_NEAR_HERE = re.compile(r"这边|那边|那片|这片|这块|那块|一带|附近")
 _ZH_HOSPITAL = re.compile(r"(?:医院|卫生院|急救中心|诊所|卫生室)$")
-_ZH_TREATED = re.compile(r"接诊|收治|送医|送往|转送|送到|送至|送入|已送|治疗|救治|接了|抢救")
+_ZH_TREATED = re.compile(r"接诊|收治|送医|送往|转送|送到|送至|送入|已送|准备送|治疗|救治|接了|抢救")
 
 
 def _zh_score(span: str) -> int:
