@@ -34,7 +34,25 @@ CORPUS = Path(__file__).resolve().parent / "corpus"
 HELDOUT = Path(__file__).resolve().parent / "heldout"
 DEV_FILE = Path(__file__).resolve().parents[2] / "shared" / "data" / "intake-dev.jsonl"
 MIN_SPEED = 5000.0
+# Corpus files the shipped models were not trained on: rounds 27-32 (2026-12-07). Retrained with
+# them, the report model lost more real reports on the test split (1 -> 6) and the held-out set
+# (0 -> 1), so the models of round 26 were kept (bench/corpus/README.md); the trainers leave these
+# files out, so that training still gives the shipped files. The rules read all of them, and every
+# split is measured on all of them. Empty this set when a retraining is shipped again.
+NOT_TRAINED_ON = frozenset({
+    "zh-northeast", "zh-militia", "zh-tunnel", "en-retiree",          # round 27
+    "zh-drone", "zh-insurer", "zh-sichuan", "en-surf",                 # round 28
+    "zh-ferry", "zh-dance", "zh-guard", "en-hiker",                    # round 29
+    "zh-dutyoffice", "zh-public", "en-dutyofficer", "mixed-bilingual",  # round 30
+    "zh-fisheries", "zh-telecom", "zh-parents", "en-windfarm",         # round 31
+    "zh-factorysafety", "zh-roadpatrol", "en-hotelstaff", "zh-villagecadre",  # round 32
+})
 TEST_SHARE = 3  # in 10
+
+
+def training_files() -> list[Path]:
+    """The corpus files the models are trained on (all but NOT_TRAINED_ON), in a fixed order."""
+    return [path for path in sorted(CORPUS.glob("*.jsonl")) if path.stem not in NOT_TRAINED_ON]
 
 
 def split_of(row_id: str) -> str:

@@ -23,7 +23,7 @@ import pycrfsuite
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.intake_accuracy import CORPUS, split_of  # noqa: E402
+from bench.intake_accuracy import split_of, training_files  # noqa: E402
 from handlers.intake.parser import normalise  # noqa: E402
 from handlers.intake.place_model import MODEL_FILE, features  # noqa: E402
 from handlers.intake.scoring import load  # noqa: E402
@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--check", action="store_true", help="fail if the shipped model is not what training gives")
     args = ap.parse_args(argv)
-    rows = [row for path in sorted(CORPUS.glob("*.jsonl")) for row in load(path)
+    rows = [row for path in training_files() for row in load(path)
             if split_of(str(row["id"])) == "train" and row["expected"]["is_report"]]
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / MODEL_FILE.name

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from handlers.intake.parser import normalise  # noqa: E402
 from handlers.intake.report_model import DOUBT_ABOVE, MODEL_FILE, features  # noqa: E402
 from handlers.intake.scoring import load  # noqa: E402
-from bench.intake_accuracy import CORPUS, split_of  # noqa: E402
+from bench.intake_accuracy import split_of, training_files  # noqa: E402
 
 EPOCHS, L2, STEP = 30, 1e-4, 0.5
 # One model per seed, their weights averaged: a single model's doubt depends on the order it
@@ -42,7 +42,7 @@ KEEP_ABOVE = 0.02  # |weight|; smaller ones change no decision on the test split
 
 
 def examples(split: str) -> list[tuple[set[str], float]]:
-    rows = [row for path in sorted(CORPUS.glob("*.jsonl")) for row in load(path) if split_of(row["id"]) == split]
+    rows = [row for path in training_files() for row in load(path) if split_of(row["id"]) == split]
     return [(features(normalise(row["text"]).lower()), 1.0 if row["expected"]["is_report"] else 0.0)
             for row in rows]
 

@@ -34,7 +34,7 @@ from handlers.intake import type_model  # noqa: E402
 from handlers.intake.parser import INCIDENT_TYPES, normalise  # noqa: E402
 from handlers.intake.report_model import features  # noqa: E402
 from handlers.intake.scoring import load  # noqa: E402
-from bench.intake_accuracy import CORPUS, split_of  # noqa: E402
+from bench.intake_accuracy import split_of, training_files  # noqa: E402
 
 # Few epochs and small steps: on fresh batches 20 epochs did no better than 10 and 5.
 EPOCHS, L2, STEP = 10, 1e-4, 0.1
@@ -47,7 +47,7 @@ Model = tuple[list[float], dict[str, dict[str, float]]]  # bias per family, {fam
 
 
 def reports(split: str) -> list[dict[str, Any]]:
-    return [row for path in sorted(CORPUS.glob("*.jsonl")) for row in load(path)
+    return [row for path in training_files() for row in load(path)
             if split_of(row["id"]) == split and row["expected"]["is_report"]]
 
 
