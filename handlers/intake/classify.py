@@ -263,7 +263,7 @@ _DISTRESS = fastre.compile(
 # --- incident families ---------------------------------------------------------------
 
 # A fishing boat is often named by its registration alone (鲁荣渔58327), a hull by its side (左舷).
-_VESSEL_ZH = rf"(?:船(?!厅|票|期|务|厂|台|坞|员|长|东|主|老大)|舢板|舢舨|快艇|皮划艇|游艇|艇|轮渡|渡轮|货轮|客轮|筏|{ZH_REGISTRATION}|[左右]舷|机舱)"
+_VESSEL_ZH = rf"(?:船(?!厅|票|期|务|厂|台|坞)|舢板|舢舨|快艇|皮划艇|游艇|艇|轮渡|渡轮|货轮|客轮|筏|{ZH_REGISTRATION}|[左右]舷|机舱)"
 _VESSEL_EN = r"(?:boat|ship|vessel|ferry|trawler|yacht|kayak|canoe|dinghy|barge|tanker ship|freighter|sampan)s?"
 _VEHICLE_ZH = r"(?:车(?!间)|货车|轿车|客车|公交|大巴|面包车|摩托|电动车|三轮|渣土车|槽罐车|罐车|卡车|挂车|拖拉机|的士|火车|列车)"
 _FIRE_ZH = (
